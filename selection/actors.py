@@ -1,0 +1,63 @@
+"""Actor presence per area and sector, measured in metres (EPSG:25832) with geopandas."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from .geometry import METRIC_CRS
+
+
+def actor_distances(areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, max_distance_m: float) -> pd.DataFrame:
+    """Pairs (area_id, actor index) within ``max_distance_m`` of the area, with the distance.
+
+    Distance is 0 for an actor inside the area. Both layers are projected to EPSG:25832.
+    """
+    columns = ["area_id", "actor_index", "distance_m"]
+    if len(areas) == 0 or len(actors) == 0:
+        return pd.DataFrame(columns=columns)
+    areas_m = areas[["geometry"]].to_crs(METRIC_CRS).assign(area_id=list(areas.index))
+    actors_m = actors[["geometry"]].to_crs(METRIC_CRS).assign(actor_index=range(len(actors)))
+    buffered = areas_m.copy()
+    buffered["geometry"] = areas_m.geometry.buffer(max_distance_m) if max_distance_m > 0 else areas_m.geometry
+    pairs = gpd.sjoin(actors_m, buffered[["area_id", "geometry"]], predicate="intersects", how="inner")
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    area_geom = areas_m.set_index("area_id").geometry
+    dist = [
+        float(area_geom[aid].distance(pt)) for aid, pt in zip(pairs["area_id"], pairs.geometry, strict=True)
+    ]
+    out = pd.DataFrame({"area_id": pairs["area_id"].values, "actor_index": pairs["actor_index"].values, "distance_m": dist})
+    out = out[out["distance_m"] <= max_distance_m + 1e-6]
+    return out.sort_values(["area_id", "distance_m", "actor_index"]).reset_index(drop=True)
+
+
+def sector_presence(
+    areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, sector_ids: list[str], max_distance_m: float
+) -> pd.DataFrame:
+    """Number of actors per area (rows, in area order) and sector (columns) within the distance."""
+    return sector_counts(actor_distances(areas, actors, max_distance_m), areas, actors, sector_ids)
+
+
+def sector_counts(
+    pairs: pd.DataFrame, areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, sector_ids: list[str]
+) -> pd.DataFrame:
+    """Count the (area, actor) pairs from ``actor_distances`` per area and sector."""
+    counts = pd.DataFrame(0, index=list(areas.index), columns=sector_ids, dtype=int)
+    if pairs.empty:
+        return counts
+    pairs = pairs.assign(sector=actors["sector"].to_numpy()[pairs["actor_index"].to_numpy(dtype=int)])
+    table = pairs.groupby(["area_id", "sector"]).size().unstack(fill_value=0)
+    counts.update(table.reindex(index=counts.index, columns=sector_ids).fillna(0).astype(int))
+    return counts.astype(int)
+
+
+def actors_near(
+    areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, area_id: str, max_distance_m: float
+) -> pd.DataFrame:
+    """The actors within the distance of one area, nearest first, with their distance."""
+    pairs = actor_distances(areas.loc[[area_id]], actors, max_distance_m)
+    if pairs.empty:
+        return actors.iloc[0:0].drop(columns="geometry").assign(distance_m=[])
+    rows = actors.iloc[pairs["actor_index"].to_numpy(dtype=int)].drop(columns="geometry").reset_index(drop=True)
+    return rows.assign(distance_m=pairs["distance_m"].round(0).to_numpy())

@@ -1,0 +1,76 @@
+"""Command line: ``python -m selection rank`` writes exactly the CSV shortlist of the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from .dataset import DEFAULT_DATA_DIR, load_dataset
+from .errors import DataError, WeightError
+from .export import STYLES, shortlist_csv
+from .pipeline import evaluate
+
+
+def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
+    """Parse 'trust=2,actors=1,need=3'; criteria not named keep their default weight."""
+    weights = dict(defaults)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if "=" not in part:
+            raise WeightError(f"'{part}' skal skrives som kriterium=vægt, fx need=2.")
+        key, _, raw = part.partition("=")
+        key = key.strip()
+        if key not in defaults:
+            raise WeightError(f"Ukendt kriterium '{key}'. Kendte kriterier: {', '.join(defaults)}.")
+        try:
+            weights[key] = float(raw.strip().replace(",", "."))
+        except ValueError:
+            raise WeightError(f"Vægten for '{key}' skal være et tal (fik '{raw.strip()}').") from None
+    return weights
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m selection", description="Rangér forebyggelsesområder.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    rank = sub.add_parser("rank", help="Rangér områderne og skriv kortlisten som CSV.")
+    rank.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="datamappe (standard: data/areas)")
+    rank.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
+    rank.add_argument("--top", type=int, default=3, help="antal områder på kortlisten (standard 3)")
+    rank.add_argument("--out", type=Path, help="CSV-fil (standard: skriv til stdout)")
+    rank.add_argument("--format", choices=sorted(STYLES), default="excel-da", help="CSV-format")
+    rank.add_argument("--distance", type=float, help="afstand til aktører i meter (standard fra criteria.json)")
+    rank.add_argument("--timestamp", help="fast tidsstempel (ISO 8601) for reproducerbare filer")
+    return parser
+
+
+def run_rank(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.data)
+    weights = parse_weights(args.weights, dataset.model.default_weights)
+    if args.top < 1:
+        raise WeightError("--top skal være mindst 1.")
+    if args.distance is not None and args.distance < 0:
+        raise WeightError("--distance skal være 0 eller større.")
+    stamp = datetime.fromisoformat(args.timestamp) if args.timestamp else None
+    _, result = evaluate(dataset, weights, distance_m=args.distance)
+    data = shortlist_csv(result, dataset, args.top, args.format, stamp)
+    if args.out:
+        args.out.write_bytes(data)
+        print(f"Skrev {min(args.top, len(result.ranked))} områder til {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run_rank(args)
+    except DataError as exc:
+        print("Data kan ikke bruges:", file=sys.stderr)
+        for problem in exc.report.errors:
+            print(f"  FEJL: {problem}", file=sys.stderr)
+        return 2
+    except (WeightError, ValueError) as exc:
+        print(f"FEJL: {exc}", file=sys.stderr)
+        return 2

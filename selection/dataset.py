@@ -1,0 +1,336 @@
+"""Load and validate a data package directory (see data/areas/README.md).
+
+``load_dataset`` reads every file, checks it and either returns a ``Dataset`` or raises
+``DataError`` whose report names the file, row or feature of every problem (in Danish).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from .criteria import CriteriaModel, load_criteria
+from .errors import DataError, Problem, Report
+from .geometry import WGS84, check_area_geometries
+
+BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "areas"
+# A different package can be loaded by pointing SELECTION_DATA at its folder.
+DEFAULT_DATA_DIR = Path(os.environ.get("SELECTION_DATA") or BUNDLED_DATA_DIR)
+
+AREAS_FILE = "areas.geojson"
+CRITERIA_FILE = "criteria.json"
+VALUES_FILE = "values.csv"
+ACTORS_FILE = "actors.geojson"
+INITIATIVES_FILE = "initiatives.csv"
+META_FILE = "dataset.json"
+
+VALUE_KINDS = ("sourced", "assessed", "illustrative")
+KIND_LABELS = {
+    "sourced": "Kildebelagt",
+    "assessed": "Lokal vurdering",
+    "illustrative": "Illustrativ",
+    "computed": "Beregnet",
+}
+LIST_CONFIDENCES = ("verified", "inferred", "estimate")
+GEOMETRY_QUALITIES = ("official", "approximate", "placeholder")
+
+AREA_TEXT_COLUMNS = (
+    "bydel", "bydel_note", "housing_orgs", "residents_note", "residents_source",
+    "dwellings_note", "dwellings_source", "list_status", "list_source", "list_note",
+    "geometry_note", "negative_social_control",
+)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated data package: areas, criteria, values, actors and initiatives."""
+
+    areas: gpd.GeoDataFrame  # one row per area, WGS84, index = area_id
+    model: CriteriaModel
+    values: pd.DataFrame  # long: area_id, indicator_id, value (float), kind, source, note
+    actors: gpd.GeoDataFrame  # points, WGS84: actor_id, name, sector, kind, source, ...
+    initiatives: pd.DataFrame  # area_id, name, type, period, verification, source
+    meta: dict[str, Any]
+    warnings: tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def area_ids(self) -> list[str]:
+        return list(self.areas.index)
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", "ukendt"))
+
+
+def load_dataset(directory: Path | str = DEFAULT_DATA_DIR) -> Dataset:
+    """Read and validate all files of a data package directory."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DataError(f"Datamappen findes ikke: {directory}")
+    report = Report()
+    model = load_criteria(directory / CRITERIA_FILE)
+    meta = _read_meta(directory / META_FILE, report)
+    areas = read_areas(directory / AREAS_FILE, report)
+    area_ids = set(areas.index) if areas is not None else set()
+    values = read_values(directory / VALUES_FILE, model, area_ids, report)
+    actors = read_actors(directory / ACTORS_FILE, model, report)
+    initiatives = read_initiatives(directory / INITIATIVES_FILE, area_ids, report)
+    report.raise_if_errors()
+    assert areas is not None
+    return Dataset(areas, model, values, actors, initiatives, meta, tuple(report.warnings))
+
+
+def _read_meta(path: Path, report: Report) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.error(f"Kan ikke læse filen som JSON ({exc}).", path.name)
+        return {}
+    if not isinstance(meta, dict):
+        report.error("Filen skal indeholde et JSON-objekt.", path.name)
+        return {}
+    return meta
+
+
+def _read_vector(path: Path, report: Report) -> gpd.GeoDataFrame | None:
+    if not path.exists():
+        report.error("Filen findes ikke.", path.name)
+        return None
+    if path.stat().st_size == 0:
+        report.error("Filen er tom.", path.name)
+        return None
+    try:
+        return gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types; the message is what matters
+        report.error(f"Filen kan ikke læses som geodata ({_short(exc)}).", path.name)
+        return None
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _clean_text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _clean_int(value: Any) -> int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if math.isfinite(number) else None
+
+
+def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
+    """Read area polygons, check ids and geometry; return WGS84 frame indexed by area_id."""
+    file = path.name
+    gdf = _read_vector(path, report)
+    if gdf is None:
+        return None
+    missing = [c for c in ("area_id", "name") if c not in gdf.columns]
+    if missing:
+        report.error(f"Mangler kolonne(r): {', '.join(missing)}.", file)
+        return None
+    if len(gdf) == 0:
+        report.error("Filen indeholder ingen områder.", file)
+        return None
+    ids = [_clean_text(v) for v in gdf["area_id"]]
+    names = [_clean_text(v) for v in gdf["name"]]
+    labels = [f"objekt {i + 1}" + (f" ({n})" if n else "") for i, n in enumerate(names)]
+    seen: dict[str, int] = {}
+    for pos, (aid, name, label) in enumerate(zip(ids, names, labels, strict=True), start=1):
+        if aid is None:
+            report.error("Mangler 'area_id'.", file, label)
+        elif aid in seen:
+            report.error(f"Område-id '{aid}' findes også i objekt {seen[aid]}; id'er skal være unikke.", file, label)
+        else:
+            seen[aid] = pos
+        if name is None:
+            report.error("Mangler 'name'.", file, label)
+    gdf = check_area_geometries(gdf, file, labels, report)
+    gdf["area_id"] = ids
+    gdf["name"] = names
+    for col in AREA_TEXT_COLUMNS:
+        gdf[col] = [_clean_text(v) for v in gdf[col]] if col in gdf.columns else None
+    for col in ("residents", "dwellings"):
+        gdf[col] = [_clean_int(v) for v in gdf[col]] if col in gdf.columns else None
+    gdf["list_confidence"] = _checked_choice(gdf, "list_confidence", LIST_CONFIDENCES, "estimate", file, labels, report)
+    gdf["geometry_quality"] = _checked_choice(gdf, "geometry_quality", GEOMETRY_QUALITIES, "approximate", file, labels, report)
+    if report.errors:
+        return None
+    keep = ["area_id", "name", *AREA_TEXT_COLUMNS, "residents", "dwellings", "list_confidence", "geometry_quality", "geometry"]
+    return gdf[keep].set_index("area_id", drop=False).rename_axis(None)
+
+
+def _checked_choice(
+    gdf: pd.DataFrame, col: str, allowed: tuple[str, ...], default: str, file: str, labels: list[str], report: Report
+) -> list[str]:
+    if col not in gdf.columns:
+        report.warn(f"Kolonnen '{col}' mangler; alle områder sat til '{default}'.", file)
+        return [default] * len(gdf)
+    out = []
+    for value, label in zip(gdf[col], labels, strict=True):
+        text = _clean_text(value) or default
+        if text not in allowed:
+            report.error(f"'{col}' skal være en af {', '.join(allowed)} (fik '{text}').", file, label)
+        out.append(text)
+    return out
+
+
+def read_csv_text(path: Path, report: Report) -> pd.DataFrame | None:
+    """Read a CSV file as text cells (no type guessing), tolerant of a BOM."""
+    if not path.exists():
+        report.error("Filen findes ikke.", path.name)
+        return None
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        report.error("Filen er ikke gemt som UTF-8-tekst.", path.name)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        report.error(f"Filen kan ikke læses som CSV ({_short(exc)}).", path.name)
+    return None
+
+
+def parse_number(text: str) -> float | None:
+    """Parse '3', '3.5' or '3,5' to float; None for an empty cell; raise ValueError otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    number = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Report) -> pd.DataFrame:
+    """Read indicator values (long format) and check ids, kinds and scales row by row."""
+    file = path.name
+    empty = pd.DataFrame(columns=["area_id", "indicator_id", "value", "kind", "source", "note"])
+    df = read_csv_text(path, report)
+    if df is None:
+        return empty
+    missing = [c for c in ("area_id", "indicator_id", "value", "kind") if c not in df.columns]
+    if missing:
+        report.error(f"Mangler kolonne(r): {', '.join(missing)}.", file)
+        return empty
+    indicators = {i.id: i for i in model.indicators}
+    rows = []
+    seen: dict[tuple[str, str], int] = {}
+    for pos, rec in enumerate(df.to_dict("records"), start=2):
+        where = f"række {pos}"
+        aid, iid = rec["area_id"].strip(), rec["indicator_id"].strip()
+        kind = rec["kind"].strip().lower()
+        ok = True
+        if area_ids and aid not in area_ids:
+            report.error(f"Ukendt område-id '{aid}'.", file, where)
+            ok = False
+        ind = indicators.get(iid)
+        if ind is None:
+            report.error(f"Ukendt indikator '{iid}'; kendte: {', '.join(indicators)}.", file, where)
+            continue
+        if ind.computed:
+            report.error(f"Indikatoren '{iid}' beregnes automatisk og må ikke have værdier i filen.", file, where)
+            continue
+        if kind not in VALUE_KINDS:
+            report.error(f"'kind' skal være en af {', '.join(VALUE_KINDS)} (fik '{rec['kind']}').", file, where)
+            ok = False
+        try:
+            value = parse_number(rec["value"])
+        except ValueError:
+            report.error(f"Værdien '{rec['value']}' for '{iid}' er ikke et tal.", file, where)
+            continue
+        if value is not None and not (ind.scale_min <= value <= ind.scale_max):
+            report.error(
+                f"Værdien {rec['value']} for '{iid}' ligger uden for skalaen {ind.scale_text}.", file, where
+            )
+            ok = False
+        source = (rec.get("source") or "").strip()
+        if kind == "sourced" and value is not None and not source:
+            report.error("En kildebelagt værdi skal have en kilde i kolonnen 'source'.", file, where)
+            ok = False
+        if (aid, iid) in seen:
+            report.error(f"Værdien for '{aid}' / '{iid}' findes også i række {seen[(aid, iid)]}.", file, where)
+            ok = False
+        seen[(aid, iid)] = pos
+        if ok:
+            rows.append({"area_id": aid, "indicator_id": iid, "value": value, "kind": kind,
+                         "source": source, "note": (rec.get("note") or "").strip()})
+    return pd.DataFrame(rows, columns=empty.columns) if rows else empty
+
+
+def read_actors(path: Path, model: CriteriaModel, report: Report) -> gpd.GeoDataFrame:
+    """Read the actor point layer; an absent file means no actors (with a warning)."""
+    file = path.name
+    empty = gpd.GeoDataFrame(
+        {"actor_id": [], "name": [], "sector": [], "kind": [], "source": [], "note": [], "area_id": []},
+        geometry=[], crs=WGS84,
+    )
+    if not path.exists():
+        report.warn("Ingen aktørfil; aktørindikatoren bliver 0 for alle områder.", file)
+        return empty
+    gdf = _read_vector(path, report)
+    if gdf is None:
+        return empty
+    if len(gdf) == 0:
+        return empty
+    if gdf.crs is None:
+        report.error("Filen angiver ikke et koordinatsystem (CRS).", file)
+        return empty
+    missing = [c for c in ("name", "sector") if c not in gdf.columns]
+    if missing:
+        report.error(f"Mangler kolonne(r): {', '.join(missing)}.", file)
+        return empty
+    gdf = gdf.to_crs(WGS84)
+    sectors = {s.id for s in model.sectors}
+    keep = []
+    for pos, row in enumerate(gdf.itertuples(index=False), start=1):
+        where = f"objekt {pos}" + (f" ({row.name})" if _clean_text(row.name) else "")
+        geom = row.geometry
+        if geom is None or geom.is_empty or geom.geom_type != "Point":
+            report.error("En aktør skal være et punkt.", file, where)
+            continue
+        if _clean_text(row.sector) not in sectors:
+            report.error(f"Ukendt sektor '{row.sector}'; kendte: {', '.join(sorted(sectors))}.", file, where)
+            continue
+        keep.append(pos - 1)
+    gdf = gdf.iloc[keep].copy()
+    for col in ("actor_id", "kind", "source", "note", "area_id", "position_quality"):
+        gdf[col] = [_clean_text(v) for v in gdf[col]] if col in gdf.columns else None
+    gdf["actor_id"] = [a or f"aktoer-{i + 1}" for i, a in enumerate(gdf["actor_id"])]
+    gdf["kind"] = [k if k in VALUE_KINDS else "illustrative" for k in gdf["kind"]]
+    gdf["name"] = [_clean_text(v) or "" for v in gdf["name"]]
+    gdf["sector"] = [_clean_text(v) for v in gdf["sector"]]
+    return gdf.reset_index(drop=True)
+
+
+def read_initiatives(path: Path, area_ids: set[str], report: Report) -> pd.DataFrame:
+    """Read the optional list of known initiatives per area."""
+    cols = ["area_id", "name", "type", "period", "verification", "source"]
+    if not path.exists():
+        return pd.DataFrame(columns=cols)
+    df = read_csv_text(path, report)
+    if df is None:
+        return pd.DataFrame(columns=cols)
+    for col in cols:
+        if col not in df.columns:
+            df[col] = ""
+    for pos, aid in enumerate(df["area_id"], start=2):
+        if area_ids and aid not in area_ids:
+            report.error(f"Ukendt område-id '{aid}'.", path.name, f"række {pos}")
+    return df[cols]

@@ -1,0 +1,60 @@
+"""Problems found in user data, reported in Danish with the exact place they occur."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: an error blocks loading, a warning does not."""
+
+    message: str
+    file: str | None = None
+    location: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = " · ".join(part for part in (self.file, self.location) if part)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class Report:
+    """Collects problems while a data set is validated."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, message: str, file: str | None = None, location: str | None = None) -> None:
+        self.problems.append(Problem(message, file, location, "error"))
+
+    def warn(self, message: str, file: str | None = None, location: str | None = None) -> None:
+        self.problems.append(Problem(message, file, location, "warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise DataError(self)
+
+
+class DataError(Exception):
+    """Raised when data cannot be used; carries the full Danish report."""
+
+    def __init__(self, report: Report | str, file: str | None = None, location: str | None = None):
+        if isinstance(report, str):
+            single = Report()
+            single.error(report, file, location)
+            report = single
+        self.report = report
+        super().__init__("\n".join(str(p) for p in report.errors))
+
+
+class WeightError(ValueError):
+    """Raised for weights that cannot be used (negative, not a number, all zero)."""

@@ -1,0 +1,78 @@
+"""The performance matrix: one value per area and indicator, with its provenance.
+
+Stored values come from values.csv; computed indicators (actor sector coverage) are
+derived here from the actor layer at the chosen distance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .actors import actor_distances, sector_counts
+from .dataset import Dataset
+
+
+@dataclass(frozen=True)
+class Performance:
+    """Raw indicator values (NaN = missing) and where each one comes from."""
+
+    matrix: pd.DataFrame  # index area_id, columns indicator ids, float
+    provenance: pd.DataFrame  # long: area_id, indicator_id, value, kind, source, note
+    sector_counts: pd.DataFrame  # area_id x sector id: number of actors within the distance
+
+
+def build_performance(dataset: Dataset, distance_m: float | None = None) -> Performance:
+    """Assemble the matrix for all areas and indicators at the given actor distance."""
+    model = dataset.model
+    distance = model.actor_distance_m if distance_m is None else float(distance_m)
+    ids = dataset.area_ids
+    matrix = pd.DataFrame(np.nan, index=ids, columns=[i.id for i in model.indicators], dtype=float)
+    values = dataset.values.dropna(subset=["value"])
+    for rec in values.itertuples(index=False):
+        if rec.area_id in matrix.index:
+            matrix.loc[rec.area_id, rec.indicator_id] = float(rec.value)
+    provenance = [dataset.values]
+    sector_ids = [s.id for s in model.sectors]
+    pairs = actor_distances(dataset.areas, dataset.actors, distance)
+    counts = sector_counts(pairs, dataset.areas, dataset.actors, sector_ids)
+    for ind in model.indicators:
+        if ind.computed != "sector_coverage":
+            continue
+        matrix[ind.id] = 100.0 * (counts > 0).sum(axis=1) / max(len(sector_ids), 1)
+        provenance.append(_coverage_provenance(dataset, pairs, counts, ind.id, distance))
+    prov = pd.concat([p for p in provenance if len(p)], ignore_index=True)
+    return Performance(matrix, prov, counts)
+
+
+def _coverage_provenance(
+    dataset: Dataset, pairs: pd.DataFrame, counts: pd.DataFrame, indicator_id: str, distance: float
+) -> pd.DataFrame:
+    """Describe computed coverage values.
+
+    A value counts as illustrative if any actor behind it is not sourced, or, for an area
+    with no actor nearby, if the actor layer holds any illustrative actor at all.
+    """
+    kinds = dataset.actors["kind"].to_numpy() if len(dataset.actors) else np.array([], dtype=object)
+    layer_sourced = bool(len(kinds)) and bool((kinds == "sourced").all())
+    labels = dataset.model.sector_labels
+    rows = []
+    for aid in counts.index:
+        used = pairs.loc[pairs["area_id"] == aid, "actor_index"].to_numpy(dtype=int)
+        n_illustrative = int((kinds[used] != "sourced").sum()) if len(used) else 0
+        n_present = int((counts.loc[aid] > 0).sum())
+        if len(used):
+            kind = "illustrative" if n_illustrative else "sourced"
+        else:
+            kind = "sourced" if layer_sourced else "illustrative"
+        sectors = ", ".join(labels[s].split(" (")[0] for s in counts.columns if counts.loc[aid, s] > 0) or "ingen"
+        note = (
+            f"Beregnet af aktørlaget inden for {distance:.0f} m: {n_present} af {len(counts.columns)} sektorer "
+            f"({len(used)} aktører, heraf {n_illustrative} illustrative). Sektorer: {sectors}."
+        )
+        rows.append({"area_id": aid, "indicator_id": indicator_id,
+                     "value": 100.0 * n_present / max(len(counts.columns), 1),
+                     "kind": kind, "source": "Beregnet af aktørlaget (actors.geojson)", "note": note})
+    return pd.DataFrame(rows)

@@ -1,0 +1,167 @@
+"""Folium layers for the ranked map (no Streamlit here, so they can be tested directly).
+
+The base map is deterministic and never depends on weights; the ranked polygons and rank
+labels live in a separate FeatureGroup that st_folium adds dynamically
+(``feature_group_to_add``), so moving a weight recolours the map without remounting it.
+Every text shown in the map is HTML-escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from .offline_assets import use_local_assets
+
+# ColorBrewer YlGnBu, 5 classes: sequential and colour-blind safe. Fixed 0–100 bins so a
+# colour means the same score whatever areas are loaded.
+PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+BIN_EDGES = (0, 20, 40, 60, 80, 100)
+UNRANKED_COLOUR = "#bdbdbd"
+
+BASEMAPS = {
+    "none": ("Ingen baggrundskort (virker uden internet)", None, None),
+    "osm": (
+        "OpenStreetMap (kræver internet)",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap-bidragydere",
+    ),
+    "light": (
+        "Lyst kort (CARTO, kræver internet)",
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        "&copy; OpenStreetMap-bidragydere &copy; CARTO",
+    ),
+}
+
+QUALITY_TEXT = {
+    "official": "Officiel afgrænsning",
+    "approximate": "Omtrentlig afgrænsning",
+    "placeholder": "Pladsholder – placering ukendt",
+}
+
+
+def score_colour(total: float | None) -> str:
+    """Palette colour of a 0–100 total (grey when the area is not ranked)."""
+    if total is None or (isinstance(total, float) and math.isnan(total)):
+        return UNRANKED_COLOUR
+    for i, upper in enumerate(BIN_EDGES[1:]):
+        if total < upper:
+            return PALETTE[i]
+    return PALETTE[-1]
+
+
+def legend_entries() -> list[tuple[str, str]]:
+    """(colour, label) pairs for a legend drawn outside the map."""
+    entries = [(c, f"{lo}–{hi}") for c, lo, hi in zip(PALETTE, BIN_EDGES[:-1], BIN_EDGES[1:], strict=True)]
+    return [*entries, (UNRANKED_COLOUR, "Ikke rangeret")]
+
+
+def base_map(areas: gpd.GeoDataFrame, basemap: str = "none") -> folium.Map:
+    """A deterministic map framed on the areas, with local Leaflet and an optional tile layer."""
+    minx, miny, maxx, maxy = areas.total_bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=12,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    _, url, attribution = BASEMAPS[basemap]
+    if url:
+        folium.TileLayer(url, attr=attribution, name=BASEMAPS[basemap][0], max_zoom=19).add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
+    return use_local_assets(m)
+
+
+def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
+    """Polygons coloured by total score, with rank labels and escaped tooltips."""
+    info = table.set_index("area_id")
+    group = folium.FeatureGroup(name="Rangerede områder")
+    features = []
+    for aid, row in areas.iterrows():
+        rank = info.at[aid, "rank"] if aid in info.index else pd.NA
+        total = info.at[aid, "total"] if aid in info.index else float("nan")
+        ranked = rank is not pd.NA and not pd.isna(rank)
+        features.append({
+            "type": "Feature",
+            "geometry": row.geometry.__geo_interface__,
+            "properties": {
+                "area_id": html.escape(str(aid)),
+                "name": html.escape(str(row["name"])),
+                "rank_text": f"{int(rank)}" if ranked else "Ikke rangeret",
+                "score_text": f"{total:.1f}".replace(".", ",") if ranked else "–",
+                "quality_text": html.escape(QUALITY_TEXT.get(row["geometry_quality"], str(row["geometry_quality"]))),
+                "fill": score_colour(total if ranked else None),
+                "quality": row["geometry_quality"],
+                "selected": aid == selected,
+            },
+        })
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Områder",
+        style_function=_style,
+        highlight_function=lambda _f: {"weight": 4, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "rank_text", "score_text", "quality_text"],
+            aliases=["Område", "Rang", "Samlet score", "Grænse"],
+            sticky=True,
+        ),
+    ).add_to(group)
+    for aid, row in areas.iterrows():
+        if aid not in info.index or pd.isna(info.at[aid, "rank"]):
+            continue
+        point = row.geometry.representative_point()
+        label = int(info.at[aid, "rank"])
+        folium.Marker(
+            location=[point.y, point.x],
+            icon=folium.DivIcon(
+                html=f'<div class="rank-label" data-area="{html.escape(str(aid))}">{label}</div>',
+                icon_size=(26, 26),
+                icon_anchor=(13, 13),
+                class_name="rank-icon",
+            ),
+            tooltip=folium.Tooltip(f"{html.escape(str(row['name']))} – rang {label}"),
+        ).add_to(group)
+    return group
+
+
+def _style(feature: dict) -> dict:
+    props = feature["properties"]
+    dashed = props["quality"] != "official"
+    return {
+        "fillColor": props["fill"],
+        "fillOpacity": 0.75,
+        "color": "#d95f02" if props["selected"] else "#333333",
+        "weight": 4 if props["selected"] else 1.5,
+        "dashArray": "6 4" if dashed else None,
+    }
+
+
+def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:
+    """The id of the area containing a clicked point (the smallest one if they overlap)."""
+    from shapely.geometry import Point
+
+    pt = Point(lng, lat)
+    hits = areas[areas.geometry.covers(pt)]
+    if hits.empty:
+        return None
+    return str(hits.geometry.area.idxmin())
+
+
+RANK_LABEL_CSS = """
+<style>
+.rank-icon { background: transparent; border: none; }
+.rank-label { width: 26px; height: 26px; border-radius: 13px; background: #ffffff; color: #111111;
+  border: 2px solid #111111; font: bold 13px/22px sans-serif; text-align: center; }
+</style>
+"""
+
+
+def add_label_css(m: folium.Map) -> folium.Map:
+    """Add the CSS for rank labels to the map's header (static, so the map key stays stable)."""
+    m.get_root().header.add_child(folium.Element(RANK_LABEL_CSS))
+    return m

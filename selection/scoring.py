@@ -1,0 +1,183 @@
+"""Weighted-sum scoring against fixed reference scales.
+
+The order of operations is explicit: normalise each raw value against its indicator's
+fixed scale (cost indicators inverted), combine indicators into criterion scores (0–100)
+with sub-weights, combine criteria with main weights normalised to sum 1, then rank.
+
+Missing values follow one rule (see data/areas/README.md): a missing indicator is left
+out and its sub-weight is shared among the criterion's other indicators; the area is
+flagged. An area with no data for a weighted criterion gets no total and no rank.
+
+Ties: areas whose totals agree to 9 decimals share the same (lowest) rank, e.g. 1, 2, 2, 4;
+within a tie they are listed by name, then by area id.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .criteria import CriteriaModel
+from .errors import WeightError
+
+TIE_DECIMALS = 9
+
+STATUS_OK = "ok"
+STATUS_INCOMPLETE = "incomplete"
+STATUS_UNRANKED = "unranked"
+STATUS_LABELS = {
+    STATUS_OK: "",
+    STATUS_INCOMPLETE: "Ufuldstændige data",
+    STATUS_UNRANKED: "Ikke rangeret (mangler data)",
+}
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """A tidy ranking plus the pieces robustness analysis needs."""
+
+    table: pd.DataFrame  # display order; see ``score_areas``
+    weights: dict[str, float]  # main weights normalised to sum 1
+    sub_weights: dict[str, float]  # sub-weights as given (shares are per criterion)
+    criterion_scores: pd.DataFrame  # index area_id, one 0–100 column per criterion; NaN = no data
+
+    @property
+    def ranked(self) -> pd.DataFrame:
+        return self.table[self.table["status"] != STATUS_UNRANKED]
+
+    def top(self, n: int) -> pd.DataFrame:
+        return self.ranked.head(max(int(n), 0))
+
+
+def normalise_weights(weights: Mapping[str, float], ids: list[str]) -> dict[str, float]:
+    """Scale non-negative weights to sum 1; raise WeightError with a Danish message otherwise."""
+    unknown = sorted(set(weights) - set(ids))
+    if unknown:
+        raise WeightError(f"Ukendt kriterium: {', '.join(unknown)}. Kendte kriterier: {', '.join(ids)}.")
+    clean: dict[str, float] = {}
+    for cid in ids:
+        raw = weights.get(cid, 0.0)
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise WeightError(f"Vægten for '{cid}' skal være et tal (fik {raw!r}).") from None
+        if not math.isfinite(value):
+            raise WeightError(f"Vægten for '{cid}' skal være et endeligt tal (fik {raw!r}).")
+        if value < 0:
+            raise WeightError(f"Vægten for '{cid}' må ikke være negativ (fik {value:g}).")
+        clean[cid] = value
+    total = sum(clean.values())
+    if total <= 0:
+        raise WeightError("Alle vægte er 0. Sæt mindst ét kriterium over 0 for at kunne rangere områderne.")
+    return {cid: v / total for cid, v in clean.items()}
+
+
+def normalised_matrix(matrix: pd.DataFrame, model: CriteriaModel) -> pd.DataFrame:
+    """Raw values → 0..1 against each indicator's fixed scale (1 = best; NaN stays NaN)."""
+    out = pd.DataFrame(index=matrix.index)
+    for ind in model.indicators:
+        raw = matrix[ind.id].to_numpy(dtype=float) if ind.id in matrix else np.full(len(matrix), np.nan)
+        share = (raw - ind.scale_min) / (ind.scale_max - ind.scale_min)
+        out[ind.id] = 1.0 - share if ind.direction == "cost" else share
+    return out
+
+
+def criterion_scores(
+    matrix: pd.DataFrame,
+    model: CriteriaModel,
+    sub_weights: Mapping[str, float] | None = None,
+    required: set[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Combine normalised indicators into criterion scores (0–100).
+
+    Returns the scores (NaN where a criterion has no data for an area) and a boolean frame
+    marking weighted indicators that are missing. ``required`` names the criteria whose
+    sub-weights must not all be zero (those with a main weight above zero).
+    """
+    subs = model.default_sub_weights | dict(sub_weights or {})
+    norm = normalised_matrix(matrix, model)
+    scores = pd.DataFrame(index=matrix.index, dtype=float)
+    missing = pd.DataFrame(False, index=matrix.index, columns=[i.id for i in model.indicators])
+    for crit in model.criteria:
+        ids = [i.id for i in crit.indicators]
+        w = np.array([_sub_weight(subs, iid) for iid in ids], dtype=float)
+        if w.sum() <= 0:
+            if required is None or crit.id in required:
+                raise WeightError(f"Alle delvægte for '{crit.label}' er 0. Sæt mindst én indikator over 0.")
+            scores[crit.id] = np.nan
+            continue
+        vals = norm[ids].to_numpy(dtype=float)
+        have = ~np.isnan(vals) & (w > 0)
+        used_w = np.where(have, w, 0.0)
+        denom = used_w.sum(axis=1)
+        num = np.nansum(np.where(have, vals, 0.0) * w, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores[crit.id] = np.where(denom > 0, 100.0 * num / np.where(denom > 0, denom, 1.0), np.nan)
+        missing.loc[:, ids] = np.isnan(vals) & (w > 0)
+    return scores, missing
+
+
+def _sub_weight(subs: Mapping[str, float], iid: str) -> float:
+    raw = subs.get(iid, 0.0)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise WeightError(f"Delvægten for '{iid}' skal være et tal (fik {raw!r}).") from None
+    if not math.isfinite(value) or value < 0:
+        raise WeightError(f"Delvægten for '{iid}' skal være et tal ≥ 0 (fik {raw!r}).")
+    return value
+
+
+def competition_rank(totals: pd.Series) -> pd.Series:
+    """Rank totals high to low; equal totals (to 9 decimals) share the lowest rank; NaN → <NA>."""
+    return totals.round(TIE_DECIMALS).rank(method="min", ascending=False).astype("Int64")
+
+
+def score_areas(
+    matrix: pd.DataFrame,
+    model: CriteriaModel,
+    weights: Mapping[str, float],
+    sub_weights: Mapping[str, float] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> ScoreResult:
+    """Score and rank every area (rows of ``matrix``).
+
+    The table has, in display order: rank (Int64, <NA> if unranked), area_id, name,
+    total (0–100), ``<criterion>_score`` and ``<criterion>_contribution`` (points of the
+    total) per criterion, status (ok / incomplete / unranked) and missing (indicator ids).
+    """
+    ids = model.criterion_ids
+    w = normalise_weights(weights, ids)
+    active = [cid for cid in ids if w[cid] > 0]
+    scores, missing = criterion_scores(matrix, model, sub_weights, required=set(active))
+    contributions = scores.mul(pd.Series(w), axis=1)
+    unranked = scores[active].isna().any(axis=1)
+    total = contributions[active].sum(axis=1).where(~unranked)
+    active_indicators = [i.id for cid in active for i in model.criterion(cid).indicators]
+    missing_ids = missing[active_indicators].apply(lambda row: [c for c in row.index if row[c]], axis=1)
+    status = np.where(unranked, STATUS_UNRANKED, np.where(missing_ids.str.len() > 0, STATUS_INCOMPLETE, STATUS_OK))
+    names = names or {}
+    table = pd.DataFrame({
+        "rank": competition_rank(total),
+        "area_id": list(matrix.index),
+        "name": [str(names.get(a, a)) for a in matrix.index],
+        "total": total.to_numpy(dtype=float),
+    }, index=matrix.index)
+    for cid in ids:
+        table[f"{cid}_score"] = scores[cid].to_numpy(dtype=float)
+        table[f"{cid}_contribution"] = contributions[cid].to_numpy(dtype=float)
+    table["status"] = status
+    table["missing"] = missing_ids.to_numpy()
+    order = sorted(
+        table.index,
+        key=lambda a: (
+            table.at[a, "rank"] is pd.NA, 0 if table.at[a, "rank"] is pd.NA else int(table.at[a, "rank"]),
+            table.at[a, "name"].casefold(), a,
+        ),
+    )
+    table = table.loc[order].reset_index(drop=True)
+    return ScoreResult(table, w, model.default_sub_weights | dict(sub_weights or {}), scores)

@@ -1,0 +1,1 @@
+"""Streamlit panels of the app; each module renders one part of the page."""

@@ -1,0 +1,99 @@
+"""Detail panel for one area: facts with provenance, every indicator value, initiatives, actors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from selection.actors import actors_near
+from selection.dataset import KIND_LABELS, Dataset
+from selection.indicators import Performance
+from selection.map_layers import QUALITY_TEXT
+from selection.scoring import STATUS_LABELS, ScoreResult
+
+from .state import SELECTED
+from .text import num
+
+CONFIDENCE_TEXT = {"verified": "Verificeret", "inferred": "Udledt (ikke set i kilde)", "estimate": "Kandidat (skøn)"}
+
+
+def render(dataset: Dataset, perf: Performance, result: ScoreResult, distance_m: float) -> None:
+    areas = dataset.areas
+    st.selectbox(
+        "Vis detaljer for område",
+        dataset.area_ids,
+        key=SELECTED,
+        format_func=lambda a: str(areas.at[a, "name"]),
+    )
+    aid = st.session_state[SELECTED]
+    area = areas.loc[aid]
+    row = result.table.set_index("area_id").loc[aid]
+    rank_text = "Ikke rangeret" if pd.isna(row["rank"]) else f"nr. {int(row['rank'])} af {len(result.ranked)}"
+    st.subheader(str(area["name"]), anchor=False)
+    st.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(row['total'])}"
+                + (f" · {STATUS_LABELS[row['status']]}" if STATUS_LABELS[row['status']] else ""))
+    st.dataframe(_facts(area), hide_index=True, width="stretch")
+    st.markdown("**Indikatorværdier**")
+    st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch")
+    initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
+    st.markdown(f"**Kendte indsatser** ({len(initiatives)})")
+    if len(initiatives):
+        st.dataframe(
+            initiatives.rename(columns={"name": "Indsats", "type": "Type", "period": "Periode",
+                                        "verification": "Verifikation", "source": "Kilde"}).drop(columns="area_id"),
+            hide_index=True, width="stretch",
+        )
+    near = actors_near(areas, dataset.actors, aid, distance_m)
+    st.markdown(f"**Aktører i eller inden for {distance_m:.0f} m** ({len(near)})")
+    if len(near):
+        labels = dataset.model.sector_labels
+        st.dataframe(pd.DataFrame({
+            "Aktør": near["name"],
+            "Sektor": [labels.get(s, s) for s in near["sector"]],
+            "Afstand (m)": near["distance_m"].astype(int),
+            "Type": [KIND_LABELS.get(k, k) for k in near["kind"]],
+            "Kilde": near["source"],
+        }), hide_index=True, width="stretch")
+
+
+def _facts(area: pd.Series) -> pd.DataFrame:
+    def with_note(value: object, note: object) -> str:
+        parts = [str(v) for v in (value, note) if v is not None and not pd.isna(v) and str(v)]
+        return " – ".join(parts) if parts else "Ikke oplyst"
+
+    rows = [
+        ("Bydel", with_note(area["bydel"], area["bydel_note"])),
+        ("Boligorganisationer", with_note(area["housing_orgs"], None)),
+        ("Beboere", with_note(area["residents"], area["residents_note"])),
+        ("Boliger", with_note(area["dwellings"], area["dwellings_note"])),
+        ("Listestatus", f"{CONFIDENCE_TEXT.get(area['list_confidence'], area['list_confidence'])}: "
+                        + with_note(area["list_status"], None)),
+        ("Kilde til listestatus", with_note(area["list_source"], None)),
+        ("Grænse", with_note(QUALITY_TEXT.get(area["geometry_quality"]), area["geometry_note"])),
+        ("Negativ social kontrol (research)", with_note(area["negative_social_control"], None)),
+    ]
+    return pd.DataFrame(rows, columns=["Felt", "Værdi"])
+
+
+def _indicator_rows(dataset: Dataset, perf: Performance, aid: str) -> pd.DataFrame:
+    prov = perf.provenance[perf.provenance["area_id"] == aid].set_index("indicator_id")
+    rows = []
+    for crit in dataset.model.criteria:
+        for ind in crit.indicators:
+            value = perf.matrix.at[aid, ind.id]
+            rec = prov.loc[ind.id] if ind.id in prov.index else None
+            kind = "computed" if ind.computed else (rec["kind"] if rec is not None else None)
+            if ind.computed and rec is not None:
+                kind_text = f"{KIND_LABELS['computed']} ({KIND_LABELS[rec['kind']].lower()})"
+            else:
+                kind_text = KIND_LABELS.get(kind, "Mangler") if not pd.isna(value) else "Mangler"
+            rows.append({
+                "Kriterium": crit.label,
+                "Indikator": ind.label,
+                "Værdi": "–" if pd.isna(value) else f"{num(float(value), 1)} {ind.unit}".strip(),
+                "Skala": ind.scale_text,
+                "Type": kind_text,
+                "Kilde": "" if rec is None else rec["source"],
+                "Note": "" if rec is None else rec["note"],
+            })
+    return pd.DataFrame(rows)

@@ -1,0 +1,43 @@
+"""The ranked map: a stable base map plus a dynamically replaced layer of ranked areas."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from selection.dataset import Dataset
+from selection.map_layers import add_label_css, base_map, legend_entries, ranked_layer
+from selection.scoring import ScoreResult
+
+from .state import MAP_KEY, select_from_map_click
+
+
+def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: str) -> None:
+    """Draw the map and its legend; a click on an area selects it."""
+    m = add_label_css(base_map(dataset.areas, basemap))
+    st_folium(
+        m,
+        key=MAP_KEY,
+        height=560,
+        use_container_width=True,
+        feature_group_to_add=ranked_layer(dataset.areas, result.table, selected),
+        returned_objects=["last_object_clicked"],
+        on_change=lambda: select_from_map_click(dataset),
+    )
+    legend()
+
+
+def legend() -> None:
+    """Colour legend drawn by Streamlit (branca legends would load d3 from the internet)."""
+    swatches = "".join(
+        f'<span style="display:inline-block;margin-right:14px">'
+        f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
+        f'border:1px solid #555;vertical-align:middle;margin-right:4px"></span>{label}</span>'
+        for colour, label in legend_entries()
+    )
+    st.markdown(
+        f'<div data-testid="map-legend"><b>Samlet score:</b> {swatches}</div>'
+        '<div style="font-size:0.85em;color:#555">Tal på kortet = rang. Stiplet kant = omtrentlig afgrænsning '
+        "(ikke officielle matrikelgrænser). Klik på et område for at se detaljer.</div>",
+        unsafe_allow_html=True,
+    )

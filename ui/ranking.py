@@ -1,0 +1,77 @@
+"""The ranking table and the stacked contribution chart that shows why areas score as they do."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from selection.dataset import Dataset
+from selection.scoring import STATUS_LABELS, ScoreResult
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
+
+
+def ranking_frame(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """The table shown to the user, with Danish headers."""
+    t = result.table
+    frame = pd.DataFrame({
+        "Rang": t["rank"],
+        "Område": t["name"],
+        "Bydel": [dataset.areas.at[a, "bydel"] for a in t["area_id"]],
+        "Samlet score": t["total"].round(1),
+    })
+    for crit in dataset.model.criteria:
+        frame[f"{crit.label} (score)"] = t[f"{crit.id}_score"].round(1)
+        frame[f"{crit.label} (bidrag)"] = t[f"{crit.id}_contribution"].round(1)
+    frame["Kildebelagte værdier"] = [f"{sourced.get(a, (0, 0))[0]} af {sourced.get(a, (0, 0))[1]}" for a in t["area_id"]]
+    frame["Datastatus"] = [STATUS_LABELS[s] for s in t["status"]]
+    return frame
+
+
+def render_table(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple[int, int]]) -> None:
+    st.dataframe(
+        ranking_frame(result, dataset, sourced),
+        hide_index=True,
+        width="stretch",
+        key="ranking_table",
+        column_config={
+            "Samlet score": st.column_config.ProgressColumn("Samlet score", min_value=0, max_value=100, format="%.1f"),
+        },
+    )
+    st.caption(
+        "Score 0–100 pr. kriterium; bidrag = score × normaliseret vægt, og bidragene summerer til den samlede score. "
+        "Lige scorer deler rang (fx 1, 2, 2, 4) og vises alfabetisk."
+    )
+
+
+def render_chart(result: ScoreResult, dataset: Dataset) -> None:
+    """Horizontal stacked bars of each criterion's contribution, in rank order."""
+    ranked = result.ranked
+    labels = {c.id: c.label for c in dataset.model.criteria}
+    long = pd.DataFrame([
+        {"Område": f"{int(r['rank'])}. {r['name']}", "Kriterium": labels[cid], "Bidrag": r[f"{cid}_contribution"],
+         "orden": i}
+        for i, r in enumerate(ranked.to_dict("records")) for cid in labels
+    ])
+    if long.empty:
+        st.info("Ingen områder kan rangeres med de nuværende vægte og data.")
+        return
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("sum(Bidrag):Q", title="Bidrag til samlet score (point)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("Område:N", sort=alt.SortField("orden"), title=None),
+            color=alt.Color(
+                "Kriterium:N",
+                scale=alt.Scale(domain=list(labels.values()), range=list(CRITERION_COLOURS[: len(labels)])),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            order=alt.Order("Kriterium:N"),
+            tooltip=["Område", "Kriterium", alt.Tooltip("Bidrag:Q", format=".1f")],
+        )
+        .properties(height=max(24 * len(ranked), 120))
+    )
+    st.altair_chart(chart, width="stretch")

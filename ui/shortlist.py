@@ -1,0 +1,28 @@
+"""Shortlist: choose N and download the CSV (the same bytes as ``python -m selection rank``)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from selection.dataset import Dataset
+from selection.export import STYLES, shortlist_csv, shortlist_table
+from selection.scoring import ScoreResult
+
+
+def render(result: ScoreResult, dataset: Dataset) -> None:
+    n_ranked = len(result.ranked)
+    if n_ranked == 0:
+        st.info("Ingen områder kan rangeres, så der er ingen kortliste.")
+        return
+    left, right = st.columns([1, 2])
+    top_n = left.number_input("Antal områder på kortlisten", 1, n_ranked, min(3, n_ranked), key="top_n")
+    style = right.radio("CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key="csv_style",
+                        horizontal=True)
+    st.dataframe(shortlist_table(result, dataset, int(top_n)), hide_index=True, width="stretch")
+    st.download_button(
+        "Download kortliste (CSV)",
+        data=shortlist_csv(result, dataset, int(top_n), style),
+        file_name=f"kortliste_top{int(top_n)}.csv",
+        mime="text/csv",
+        key="download_shortlist",
+    )

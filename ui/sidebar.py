@@ -1,0 +1,90 @@
+"""Sidebar: main weights with live normalised shares, sub-weights, actor distance, base map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from selection.criteria import CriteriaModel
+from selection.map_layers import BASEMAPS
+
+from .state import sub_weight_key, weight_key
+from .text import pct
+
+SLIDER_MAX = 100
+SUB_MAX = 10.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the user set in the sidebar."""
+
+    weights: dict[str, float]
+    sub_weights: dict[str, float]
+    distance_m: float
+    basemap: str
+
+
+def default_slider_values(model: CriteriaModel) -> dict[str, int]:
+    """Default main weights as slider points 0–100 (same proportions as the criteria file)."""
+    total = sum(c.default_weight for c in model.criteria) or 1.0
+    return {c.id: round(SLIDER_MAX * c.default_weight / total) for c in model.criteria}
+
+
+def _reset(model: CriteriaModel) -> None:
+    for cid, value in default_slider_values(model).items():
+        st.session_state[weight_key(cid)] = value
+    for ind in model.indicators:
+        st.session_state[sub_weight_key(ind.id)] = min(float(ind.default_weight), SUB_MAX)
+    st.session_state["distance_m"] = int(model.actor_distance_m)
+
+
+def _equal(model: CriteriaModel) -> None:
+    for crit in model.criteria:
+        st.session_state[weight_key(crit.id)] = 50
+
+
+def render(model: CriteriaModel) -> Settings:
+    """Draw the sidebar and return the current settings."""
+    defaults = default_slider_values(model)
+    for cid, value in defaults.items():
+        st.session_state.setdefault(weight_key(cid), value)
+    for ind in model.indicators:
+        st.session_state.setdefault(sub_weight_key(ind.id), min(float(ind.default_weight), SUB_MAX))
+    st.session_state.setdefault("distance_m", int(model.actor_distance_m))
+
+    sb = st.sidebar
+    sb.header("Vægtning af kriterier")
+    sb.caption("Træk i skyderne. Vægtene omregnes altid, så de tilsammen giver 100 %.")
+    raw = {c.id: float(st.session_state[weight_key(c.id)]) for c in model.criteria}
+    total = sum(raw.values())
+    for crit in model.criteria:
+        left, right = sb.columns([4, 1], vertical_alignment="bottom")
+        left.slider(crit.label, 0, SLIDER_MAX, key=weight_key(crit.id), help=crit.description)
+        share = raw[crit.id] / total if total > 0 else 0.0
+        right.markdown(f"**{pct(share)}**")
+    b1, b2 = sb.columns(2)
+    b1.button("Lige vægte", on_click=_equal, args=(model,), width="stretch")
+    b2.button("Nulstil", on_click=_reset, args=(model,), width="stretch")
+
+    with sb.expander("Delvægte for indikatorer"):
+        st.caption("Delvægtene fordeles inden for hvert kriterium. 0 = indikatoren indgår ikke.")
+        for crit in model.criteria:
+            st.markdown(f"**{crit.label}**")
+            for ind in crit.indicators:
+                st.slider(ind.label, 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id), help=ind.description)
+    with sb.expander("Aktører og kort"):
+        st.slider(
+            "Afstand til aktører (m)", 0, 2000, step=50, key="distance_m",
+            help="Aktører tæller med, hvis de ligger i området eller inden for denne afstand (målt i EPSG:25832).",
+        )
+        basemap = st.radio(
+            "Baggrundskort", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
+        )
+    return Settings(
+        weights=raw,
+        sub_weights={i.id: float(st.session_state[sub_weight_key(i.id)]) for i in model.indicators},
+        distance_m=float(st.session_state["distance_m"]),
+        basemap=basemap,
+    )
