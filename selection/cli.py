@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from .dataset import DEFAULT_DATA_DIR, load_dataset
+from .dataset import load_dataset
 from .errors import DataError, WeightError
 from .export import STYLES, shortlist_csv
 from .pipeline import evaluate
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m selection", description="Rangér forebyggelsesområder.")
     sub = parser.add_subparsers(dest="command", required=True)
     rank = sub.add_parser("rank", help="Rangér områderne og skriv kortlisten som CSV.")
-    rank.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="datamappe (standard: data/areas)")
+    rank.add_argument("--data", type=Path, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
     rank.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
     rank.add_argument("--top", type=int, default=3, help="antal områder på kortlisten (standard 3)")
     rank.add_argument("--out", type=Path, help="CSV-fil (standard: skriv til stdout)")

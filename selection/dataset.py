@@ -21,8 +21,12 @@ from .errors import DataError, Problem, Report
 from .geometry import WGS84, check_area_geometries
 
 BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "areas"
-# A different package can be loaded by pointing SELECTION_DATA at its folder.
-DEFAULT_DATA_DIR = Path(os.environ.get("SELECTION_DATA") or BUNDLED_DATA_DIR)
+
+
+def default_data_dir() -> Path:
+    """The package to load: $SELECTION_DATA if set, else the bundled data/areas."""
+    return Path(os.environ.get("SELECTION_DATA") or BUNDLED_DATA_DIR)
+
 
 AREAS_FILE = "areas.geojson"
 CRITERIA_FILE = "criteria.json"
@@ -69,9 +73,9 @@ class Dataset:
         return str(self.meta.get("version", "ukendt"))
 
 
-def load_dataset(directory: Path | str = DEFAULT_DATA_DIR) -> Dataset:
-    """Read and validate all files of a data package directory."""
-    directory = Path(directory)
+def load_dataset(directory: Path | str | None = None) -> Dataset:
+    """Read and validate all files of a data package directory (default: ``default_data_dir()``)."""
+    directory = Path(directory) if directory is not None else default_data_dir()
     if not directory.is_dir():
         raise DataError(f"Datamappen findes ikke: {directory}")
     report = Report()
@@ -143,12 +147,12 @@ def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     gdf = _read_vector(path, report)
     if gdf is None:
         return None
+    if len(gdf) == 0:  # checked first: an empty collection has no property columns either
+        report.error("Filen indeholder ingen områder.", file)
+        return None
     missing = [c for c in ("area_id", "name") if c not in gdf.columns]
     if missing:
         report.error(f"Mangler kolonne(r): {', '.join(missing)}.", file)
-        return None
-    if len(gdf) == 0:
-        report.error("Filen indeholder ingen områder.", file)
         return None
     ids = [_clean_text(v) for v in gdf["area_id"]]
     names = [_clean_text(v) for v in gdf["name"]]

@@ -44,6 +44,11 @@ QUALITY_TEXT = {
 }
 
 
+def escape_text(value: object) -> str:
+    """Escape text for HTML and for the JS template literals folium puts tooltips in."""
+    return html.escape(str(value)).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
 def score_colour(total: float | None) -> str:
     """Palette colour of a 0–100 total (grey when the area is not ranked)."""
     if total is None or (isinstance(total, float) and math.isnan(total)):
@@ -90,11 +95,11 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
             "type": "Feature",
             "geometry": row.geometry.__geo_interface__,
             "properties": {
-                "area_id": html.escape(str(aid)),
-                "name": html.escape(str(row["name"])),
+                "area_id": escape_text(aid),
+                "name": escape_text(row["name"]),
                 "rank_text": f"{int(rank)}" if ranked else "Ikke rangeret",
                 "score_text": f"{total:.1f}".replace(".", ",") if ranked else "–",
-                "quality_text": html.escape(QUALITY_TEXT.get(row["geometry_quality"], str(row["geometry_quality"]))),
+                "quality_text": escape_text(QUALITY_TEXT.get(row["geometry_quality"], str(row["geometry_quality"]))),
                 "fill": score_colour(total if ranked else None),
                 "quality": row["geometry_quality"],
                 "selected": aid == selected,
@@ -119,12 +124,12 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
         folium.Marker(
             location=[point.y, point.x],
             icon=folium.DivIcon(
-                html=f'<div class="rank-label" data-area="{html.escape(str(aid))}">{label}</div>',
-                icon_size=(26, 26),
-                icon_anchor=(13, 13),
+                html=f'<div class="rank-label" data-area="{escape_text(aid)}">{label}</div>',
+                icon_size=(22, 22),
+                icon_anchor=(11, 11),
                 class_name="rank-icon",
             ),
-            tooltip=folium.Tooltip(f"{html.escape(str(row['name']))} – rang {label}"),
+            tooltip=folium.Tooltip(f"{escape_text(row['name'])} – rang {label}"),
         ).add_to(group)
     return group
 
@@ -155,8 +160,8 @@ def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:
 RANK_LABEL_CSS = """
 <style>
 .rank-icon { background: transparent; border: none; }
-.rank-label { width: 26px; height: 26px; border-radius: 13px; background: #ffffff; color: #111111;
-  border: 2px solid #111111; font: bold 13px/22px sans-serif; text-align: center; }
+.rank-label { width: 22px; height: 22px; border-radius: 11px; background: rgba(255,255,255,0.9); color: #111111;
+  border: 1.5px solid #111111; font: bold 12px/19px sans-serif; text-align: center; box-sizing: border-box; }
 </style>
 """
 

@@ -12,7 +12,7 @@ from selection.map_layers import QUALITY_TEXT
 from selection.scoring import STATUS_LABELS, ScoreResult
 
 from .state import SELECTED
-from .text import num
+from .text import md, num
 
 CONFIDENCE_TEXT = {"verified": "Verificeret", "inferred": "Udledt (ikke set i kilde)", "estimate": "Kandidat (skøn)"}
 
@@ -32,7 +32,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, distance_m:
     st.subheader(str(area["name"]), anchor=False)
     st.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(row['total'])}"
                 + (f" · {STATUS_LABELS[row['status']]}" if STATUS_LABELS[row['status']] else ""))
-    st.dataframe(_facts(area), hide_index=True, width="stretch")
+    st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
     st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch")
     initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
@@ -56,23 +56,31 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, distance_m:
         }), hide_index=True, width="stretch")
 
 
-def _facts(area: pd.Series) -> pd.DataFrame:
-    def with_note(value: object, note: object) -> str:
-        parts = [str(v) for v in (value, note) if v is not None and not pd.isna(v) and str(v)]
-        return " – ".join(parts) if parts else "Ikke oplyst"
+def _facts(area: pd.Series) -> str:
+    """The area's facts as escaped Markdown lines, each with its note or source."""
+
+    def text(*parts: object) -> str:
+        kept = [_plain(p) for p in parts if p is not None and not pd.isna(p) and str(p).strip()]
+        return md(" – ".join(kept)) if kept else "*Ikke oplyst*"
 
     rows = [
-        ("Bydel", with_note(area["bydel"], area["bydel_note"])),
-        ("Boligorganisationer", with_note(area["housing_orgs"], None)),
-        ("Beboere", with_note(area["residents"], area["residents_note"])),
-        ("Boliger", with_note(area["dwellings"], area["dwellings_note"])),
-        ("Listestatus", f"{CONFIDENCE_TEXT.get(area['list_confidence'], area['list_confidence'])}: "
-                        + with_note(area["list_status"], None)),
-        ("Kilde til listestatus", with_note(area["list_source"], None)),
-        ("Grænse", with_note(QUALITY_TEXT.get(area["geometry_quality"]), area["geometry_note"])),
-        ("Negativ social kontrol (research)", with_note(area["negative_social_control"], None)),
+        ("Bydel", text(area["bydel"], area["bydel_note"])),
+        ("Boligorganisationer", text(area["housing_orgs"])),
+        ("Beboere", text(area["residents"], area["residents_note"])),
+        ("Boliger", text(area["dwellings"], area["dwellings_note"])),
+        ("Listestatus", text(CONFIDENCE_TEXT.get(area["list_confidence"], area["list_confidence"]), area["list_status"])),
+        ("Kilde til listestatus", text(area["list_source"])),
+        ("Grænse", text(QUALITY_TEXT.get(area["geometry_quality"]), area["geometry_note"])),
+        ("Negativ social kontrol (research)", text(area["negative_social_control"])),
     ]
-    return pd.DataFrame(rows, columns=["Felt", "Værdi"])
+    return "\n".join(f"- **{label}:** {value}" for label, value in rows)
+
+
+def _plain(value: object) -> str:
+    """Whole numbers without a decimal part (counts are stored as floats when some are missing)."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return str(value)
 
 
 def _indicator_rows(dataset: Dataset, perf: Performance, aid: str) -> pd.DataFrame:

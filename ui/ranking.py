@@ -31,11 +31,12 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, sourced: dict[str, tupl
 
 
 def render_table(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple[int, int]]) -> None:
-    st.dataframe(
-        ranking_frame(result, dataset, sourced),
+    frame = ranking_frame(result, dataset, sourced)
+    st.container(key="ranking").dataframe(
+        frame,
         hide_index=True,
         width="stretch",
-        key="ranking_table",
+        height=35 * (len(frame) + 1) + 3,  # every row rendered: no scrolling, nothing virtualised away
         column_config={
             "Samlet score": st.column_config.ProgressColumn("Samlet score", min_value=0, max_value=100, format="%.1f"),
         },

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from selection.dataset import DEFAULT_DATA_DIR, Dataset, load_dataset
+from selection.dataset import Dataset, default_data_dir, load_dataset
 from selection.indicators import Performance, build_performance
 from selection.map_layers import area_at
 from selection.offline_assets import install_static_assets
@@ -32,6 +32,8 @@ def static_assets() -> Path:
 
 
 def _signature(directory: Path) -> tuple:
+    if not directory.is_dir():
+        return ()
     return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in directory.iterdir() if p.is_file()))
 
 
@@ -40,8 +42,9 @@ def _load(directory: str, signature: tuple) -> Dataset:
     return load_dataset(Path(directory))
 
 
-def active_dataset(directory: Path = DEFAULT_DATA_DIR) -> Dataset:
+def active_dataset() -> Dataset:
     """The data set in use, reloaded only when its files change."""
+    directory = default_data_dir()
     return _load(str(directory), _signature(directory))
 
 
@@ -50,8 +53,9 @@ def _performance(directory: str, signature: tuple, distance_m: float) -> Perform
     return build_performance(_load(directory, signature), distance_m)
 
 
-def performance(distance_m: float, directory: Path = DEFAULT_DATA_DIR) -> Performance:
+def performance(distance_m: float) -> Performance:
     """The performance matrix at an actor distance (cached per distance)."""
+    directory = default_data_dir()
     return _performance(str(directory), _signature(directory), float(distance_m))
 
 

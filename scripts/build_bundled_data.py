@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Build the bundled area data from the research file.
+
+Reads ``../shared/research/areas.json`` (relative to the repository root) and writes
+
+* ``data/areas/areas.geojson``   – 13 area polygons (WGS84 lon/lat) with list status,
+  size figures and the verification mark of every fact;
+* ``data/areas/initiatives.csv`` – one row per initiative named in the research.
+
+The output is deterministic (stable order, sorted keys, fixed float rounding), so
+running the script twice gives byte-identical files.  ``values.csv`` and
+``actors.geojson`` are hand-authored and NOT written here (see data/areas/README.md).
+
+Honesty rules applied here:
+
+* A number is only written to ``residents``/``dwellings`` when the research marks the
+  figure ``verified-from-source``; everything else goes into the ``*_note`` text.
+* Every polygon is labelled ``approximate`` (research rectangles drawn from memory) or
+  ``placeholder`` (area 13, location unknown).  None is an official boundary.
+
+Usage::
+
+    .venv/bin/python scripts/build_bundled_data.py [--research PATH] [--out-dir DIR] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import Polygon
+from shapely.geometry.polygon import orient
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_RESEARCH = REPO.parent / "shared/research/areas.json"
+DEFAULT_OUT_DIR = REPO / "data/areas"
+
+VERIFIED = "verified-from-source"
+
+# ---------------------------------------------------------------------------
+# Mapping table: the ONLY per-area facts in this script.
+#
+# It holds what the research does not give in a machine-usable form:
+#   area_id      stable lowercase ASCII slug (never change it once published)
+#   bydel        short Danish bydel name (the research gives free text, kept in bydel_note)
+#   list_source  the research URL that best supports the list status / candidacy reason
+#                (must occur in the research entry for the area; checked below)
+#   list_status  optional short Danish status for the "inferred" areas; the other areas
+#                use the default text for their list_confidence (LIST_STATUS_DEFAULT)
+# ---------------------------------------------------------------------------
+KK_2023 = "https://www.kk.dk/nyheder/lundtoftegade-og-hoergaarden-skal-loeftes-ud-af-udsathed"
+TV2_2022 = "https://nyheder.tv2.dk/2022-12-01-her-er-den-nye-liste-over-parallelsamfund"
+AAB_2019 = "https://aab.dk/articles/nye-udlejningsregler-i-kobenhavns-kommune/"
+
+AREA_MAP: dict[int, dict[str, Any]] = {
+    1: {"area_id": "lundtoftegade", "bydel": "Nørrebro", "list_source": KK_2023},
+    2: {"area_id": "hoergaarden", "bydel": "Amager Vest", "list_source": KK_2023},
+    3: {"area_id": "tingbjerg-utterslevhuse", "bydel": "Brønshøj-Husum", "list_source": TV2_2022,
+        "list_status": "Udledt: forlod parallelsamfundslisten 1.12.2022"},
+    4: {"area_id": "aldersrogade", "bydel": "Nørrebro", "list_source": TV2_2022,
+        "list_status": "Udledt: forlod parallelsamfundslisten 1.12.2022"},
+    5: {"area_id": "bispeparken", "bydel": "Bispebjerg",
+        "list_source": "https://www.kk.dk/dagsordener-og-referater/Teknik-%20og%20Milj%C3%B8udvalget/m%C3%B8de-31052021/referat/punkt-8",
+        "list_status": "Udledt: udpeget som udsat boligområde (kk.dk 2021) – ikke verificeret for 2022"},
+    6: {"area_id": "gadelandet-husumgaard", "bydel": "Brønshøj-Husum",
+        "list_source": "https://www.bha.dk/2020/12/ghettolisten-er-opdateret/",
+        "list_status": "Udledt: forlod ghettolisten 2019 – ikke verificeret for 2022"},
+    7: {"area_id": "blaagaarden", "bydel": "Nørrebro",
+        "list_source": "https://www.retsinformation.dk/eli/lta/2018/1365"},
+    8: {"area_id": "akacieparken", "bydel": "Valby",
+        "list_source": "https://docplayer.dk/amp/54367882-Bilag-til-aftale-om-udviklingspartnerskab-mellem-oekonomi-og-indenrigsministeriet-og-koebenhavns-kommune.html"},
+    9: {"area_id": "folehaven", "bydel": "Valby", "list_source": None},
+    10: {"area_id": "urbanplanen", "bydel": "Amager Vest", "list_source": None},
+    11: {"area_id": "sjaeloer-boulevard", "bydel": "Kongens Enghave", "list_source": AAB_2019},
+    12: {"area_id": "staerevej", "bydel": "Bispebjerg", "list_source": AAB_2019},
+    13: {"area_id": "degnegaarden", "bydel": "Ukendt (hypotese: Brønshøj-Husum/Bellahøj)",
+         "list_source": "https://www.tv2fyn.dk/fyn/her-er-landets-socialt-udsatte-boligomrader"},
+}
+
+# Integers parsed by hand from verified research text such as "almost 6,000".
+# (research id, field) -> (integer, Danish qualifier written into the *_note).
+# The script checks that the integer (with or without thousands separator) occurs in
+# the research text, so a changed research value fails loudly instead of silently.
+PARSED_NUMBERS: dict[tuple[int, str], tuple[int, str]] = {
+    (1, "dwellings"): (400, "mindst (nedre grænse)"),
+    (3, "dwellings"): (2500, "cirka; almene boliger (fsb+SAB)"),
+    (5, "dwellings"): (800, "cirka"),
+    (9, "residents"): (2000, "lidt over (nedre grænse)"),
+    (10, "residents"): (6000, "knap (øvre grænse)"),
+    (10, "dwellings"): (3000, "knap (øvre grænse); lejemål"),
+}
+
+# Area 13 (Degnegården mv.) has no polygon in the research.  We draw a ~400 x 400 m
+# square around the centroid the research note gives for its Bellahøj/Degnemosen
+# hypothesis, and label it "placeholder".
+PLACEHOLDER = {13: {"lat": 55.7065, "lon": 12.5070, "side_m": 400.0}}
+
+# ---------------------------------------------------------------------------
+# Generic rules (no per-area facts below this line)
+# ---------------------------------------------------------------------------
+LIST_STATUS_DEFAULT = {
+    "verified": "Verificeret forebyggelsesområde (kk.dk 2023)",
+    "inferred": "Udledt af verificerede fakta – ikke set på listen i en kilde",
+    "estimate": "Kandidat – ikke verificeret for 2022",
+}
+# research on_list_2022.confidence -> list_confidence (when not verified-from-source)
+CONFIDENCE_TO_LIST = {
+    "high": "inferred",  # high but not verified-from-source is still only inferred
+    "medium-high": "inferred",
+    "medium": "inferred",
+    "medium-low": "estimate",
+    "low-medium": "estimate",
+    "low": "estimate",
+}
+BYDEL_PREFIX = {
+    VERIFIED: "",
+    "partly verified": "Delvist verificeret: ",
+    "from-memory/uncertain": "Usikker (fra hukommelsen, ikke verificeret): ",
+}
+GEOMETRY_NOTE = (
+    "Omtrentligt rektangel fra research (fra hukommelsen, præcision ca. {precision} m) – "
+    "ikke den officielle matrikelbaserede afgrænsning."
+)
+PLACEHOLDER_NOTE = (
+    "Pladsholder: placeringen er ukendt. Hypotese: Bellahøj/Degnemosen "
+    "(kvadrat på ca. {side} × {side} m om {lat:.4f}, {lon:.4f}). Ikke en afgrænsning."
+)
+COORD_DECIMALS = 6  # ~0.1 m; more than enough for approximate rectangles
+INITIATIVE_COLUMNS = ["area_id", "name", "type", "period", "verification", "source"]
+SOURCE_SEP = " ; "
+
+
+class BuildError(Exception):
+    """The research file does not match what this script expects."""
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def join_sources(value: Any) -> str:
+    return SOURCE_SEP.join(as_list(value))
+
+
+def list_confidence(on_list: dict[str, Any]) -> str:
+    if on_list.get("verification") == VERIFIED:
+        return "verified"
+    conf = on_list.get("confidence")
+    if conf not in CONFIDENCE_TO_LIST:
+        raise BuildError(f"unknown on_list_2022.confidence {conf!r}")
+    return CONFIDENCE_TO_LIST[conf]
+
+
+def size_fields(area: dict[str, Any], field: str) -> tuple[int | None, str, str | None]:
+    """Return (number, Danish note, source) for 'residents' or 'dwellings'."""
+    rid = area["id"]
+    raw = area.get(field) or {}
+    value, mark, note = raw.get("value"), raw.get("verification"), raw.get("note")
+    parsed = PARSED_NUMBERS.get((rid, field))
+    if value is None:
+        if parsed:
+            raise BuildError(f"area {rid}: {field} is null but PARSED_NUMBERS has an entry")
+        if not note or note.strip().lower() == "not found":
+            return None, "ikke fundet", None
+        return None, f"ikke fundet i en kilde; research-note (ikke verificeret): {note}", None
+    if mark != VERIFIED:
+        # A figure that is not verified never becomes a number.
+        return None, f"ikke kildebelagt; research ({mark}): {value}", None
+    source = join_sources(raw.get("source")) or None
+    if source is None:
+        raise BuildError(f"area {rid}: verified {field} without a source")
+    if isinstance(value, int) and not isinstance(value, bool):
+        if parsed:
+            raise BuildError(f"area {rid}: {field} is already an integer; drop PARSED_NUMBERS entry")
+        return value, "tal fra kilden", source
+    if not parsed:
+        raise BuildError(f"area {rid}: {field} is text ({value!r}); add it to PARSED_NUMBERS")
+    number, qualifier = parsed
+    if str(number) not in value and f"{number:,}" not in value:
+        raise BuildError(f"area {rid}: parsed {field} {number} not found in research text {value!r}")
+    return number, f'{qualifier}; kilden siger "{value}"', source
+
+
+def ring_from_latlon(pairs: list[list[float]]) -> list[tuple[float, float]]:
+    """Research gives [lat, lon]; GeoJSON needs [lon, lat]."""
+    return [(float(lon), float(lat)) for lat, lon in pairs]
+
+
+def square_ring(lat: float, lon: float, side_m: float) -> list[tuple[float, float]]:
+    """A square of side_m metres centred on (lat, lon), local equirectangular approximation."""
+    half = side_m / 2.0
+    dlat = half / 111_320.0
+    dlon = half / (111_320.0 * math.cos(math.radians(lat)))
+    return [
+        (lon - dlon, lat - dlat),
+        (lon + dlon, lat - dlat),
+        (lon + dlon, lat + dlat),
+        (lon - dlon, lat + dlat),
+        (lon - dlon, lat - dlat),
+    ]
+
+
+def make_polygon(ring: list[tuple[float, float]], label: str) -> Polygon:
+    if ring[0] != ring[-1]:
+        raise BuildError(f"{label}: polygon ring is not closed")
+    poly = orient(Polygon(ring), sign=1.0)  # RFC 7946: exterior ring counter-clockwise
+    rounded = [(round(x, COORD_DECIMALS), round(y, COORD_DECIMALS)) for x, y in poly.exterior.coords]
+    poly = Polygon(rounded)
+    if not poly.is_valid:
+        raise BuildError(f"{label}: invalid polygon ({shapely.is_valid_reason(poly)})")
+    return poly
+
+
+def geometry_json(poly: Polygon) -> dict[str, Any]:
+    return {"type": "Polygon", "coordinates": [[[x, y] for x, y in poly.exterior.coords]]}
+
+
+def mentioned_in(area: dict[str, Any], url: str) -> bool:
+    return url in json.dumps(area, ensure_ascii=False)
+
+
+def build_feature(area: dict[str, Any]) -> tuple[dict[str, Any], Polygon]:
+    rid = area["id"]
+    if rid not in AREA_MAP:
+        raise BuildError(f"research area {rid} ({area.get('official_name')}) is not in AREA_MAP")
+    m = AREA_MAP[rid]
+    label = f"area {rid} ({area['official_name']})"
+
+    conf = list_confidence(area["on_list_2022"])
+    status = m.get("list_status") or LIST_STATUS_DEFAULT[conf]
+    expected_word = {"verified": "Verificeret", "inferred": "Udledt", "estimate": "Kandidat"}[conf]
+    if not status.startswith(expected_word):
+        raise BuildError(f"{label}: list_status {status!r} does not match list_confidence {conf!r}")
+    if m["list_source"] is not None and not mentioned_in(area, m["list_source"]):
+        raise BuildError(f"{label}: list_source is not cited in the research entry")
+
+    bydel = area["bydel"]
+    bydel_mark = bydel.get("verification", "")
+    prefix = BYDEL_PREFIX.get(bydel_mark, "Ikke verificeret: ")
+    bydel_note = f"{prefix}{bydel['value']} [{bydel_mark}]"
+
+    orgs = area["housing_orgs"]
+    housing = "; ".join(as_list(orgs.get("value")))
+    if orgs.get("verification") != VERIFIED:
+        housing += f" [{orgs.get('verification')}]"
+
+    if area.get("approx_polygon_latlon"):
+        ring = ring_from_latlon(area["approx_polygon_latlon"])
+        quality = "approximate"
+        precision = area.get("centroid", {}).get("precision_m")
+        geom_note = GEOMETRY_NOTE.format(precision=precision if precision else "?")
+    elif rid in PLACEHOLDER:
+        p = PLACEHOLDER[rid]
+        ring = square_ring(p["lat"], p["lon"], p["side_m"])
+        quality = "placeholder"
+        geom_note = PLACEHOLDER_NOTE.format(side=int(p["side_m"]), lat=p["lat"], lon=p["lon"])
+    else:
+        raise BuildError(f"{label}: no polygon in research and no placeholder defined")
+    poly = make_polygon(ring, label)
+
+    residents, residents_note, residents_source = size_fields(area, "residents")
+    dwellings, dwellings_note, dwellings_source = size_fields(area, "dwellings")
+
+    props = {
+        "area_id": m["area_id"],
+        "name": area["official_name"],
+        "bydel": m["bydel"],
+        "bydel_note": bydel_note,
+        "housing_orgs": housing,
+        "residents": residents,
+        "residents_note": residents_note,
+        "residents_source": residents_source,
+        "dwellings": dwellings,
+        "dwellings_note": dwellings_note,
+        "dwellings_source": dwellings_source,
+        "list_confidence": conf,
+        "list_status": status,
+        "list_source": m["list_source"],
+        "list_note": area["on_list_2022"]["status"],
+        "geometry_quality": quality,
+        "geometry_note": geom_note,
+        "research_id": rid,
+        "negative_social_control": area.get("negative_social_control") or "",
+    }
+    return {"type": "Feature", "properties": props, "geometry": geometry_json(poly)}, poly
+
+
+def check_layout(polys: list[tuple[str, Polygon]]) -> list[str]:
+    """Report touching / overlapping pairs (informational; overlaps are not fatal)."""
+    notes = []
+    for i, (a_id, a) in enumerate(polys):
+        for b_id, b in polys[i + 1:]:
+            if not a.intersects(b):
+                continue
+            overlap = a.intersection(b).area
+            kind = "OVERLAP (interiors intersect)" if overlap > 0 else "share an edge/point"
+            notes.append(f"{a_id} / {b_id}: {kind}")
+    return notes
+
+
+def build(research: dict[str, Any]) -> tuple[str, str, list[str]]:
+    areas = sorted(research["areas"], key=lambda a: a["id"])
+    ids = [a["id"] for a in areas]
+    if sorted(AREA_MAP) != ids:
+        raise BuildError(f"research ids {ids} do not match AREA_MAP ids {sorted(AREA_MAP)}")
+    slugs = [AREA_MAP[i]["area_id"] for i in ids]
+    if len(set(slugs)) != len(slugs):
+        raise BuildError("area_id slugs are not unique")
+
+    features, polys = [], []
+    for area in areas:
+        feat, poly = build_feature(area)
+        features.append(feat)
+        polys.append((feat["properties"]["area_id"], poly))
+    geojson = json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False, indent=2, sort_keys=True,
+    ) + "\n"
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(INITIATIVE_COLUMNS)
+    for area in areas:
+        for ini in area.get("initiatives") or []:
+            if ini.get("type") == "gap":  # "not found" placeholders are not initiatives
+                continue
+            writer.writerow([
+                AREA_MAP[area["id"]]["area_id"],
+                ini.get("name", ""),
+                ini.get("type", ""),
+                ini.get("period", ""),
+                ini.get("verification", ""),
+                join_sources(ini.get("source")),
+            ])
+    return geojson, buf.getvalue(), check_layout(polys)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--research", type=Path, default=DEFAULT_RESEARCH,
+                        help=f"research JSON (default: {DEFAULT_RESEARCH})")
+    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR,
+                        help=f"output directory (default: {DEFAULT_OUT_DIR})")
+    parser.add_argument("--check", action="store_true",
+                        help="do not write; exit 1 if the files on disk differ from a fresh build")
+    args = parser.parse_args(argv)
+
+    try:
+        research = json.loads(args.research.read_text(encoding="utf-8"))
+        geojson, initiatives, layout = build(research)
+    except (OSError, json.JSONDecodeError, KeyError, BuildError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    outputs = {"areas.geojson": geojson, "initiatives.csv": initiatives}
+    for note in layout:
+        print(f"note: {note}")
+    if args.check:
+        stale = [n for n, text in outputs.items()
+                 if not (args.out_dir / n).exists()
+                 or (args.out_dir / n).read_text(encoding="utf-8") != text]
+        for name in stale:
+            print(f"out of date: {args.out_dir / name}", file=sys.stderr)
+        return 1 if stale else 0
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in outputs.items():
+        with open(args.out_dir / name, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        print(f"wrote {args.out_dir / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

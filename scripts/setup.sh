@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up this checkout on Debian 12 with Python 3.11: system packages (venv, and with
+# --browser Debian's Chromium for the end-to-end tests), a virtualenv in .venv with the
+# pinned packages, and the local Leaflet/jQuery copies the offline map needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_browser=0
+reqs=requirements.txt
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    --dev) reqs=requirements-dev.txt ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+python=""
+for candidate in python3.11 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+    python=$candidate; break
+  fi
+done
+[ -n "$python" ] || { echo "Python 3.11 is required (python3.11 or python3)." >&2; exit 1; }
+
+apt_packages=()
+"$python" -c 'import ensurepip, venv' >/dev/null 2>&1 || apt_packages+=(python3-venv)
+if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_packages+=(chromium); fi
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_packages[@]}"
+fi
+
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r "$reqs"
+# Leaflet and jQuery come from the XStatic packages; copy them where Streamlit serves them.
+.venv/bin/python -c 'from selection.offline_assets import install_static_assets; install_static_assets()'

@@ -1,0 +1,97 @@
+"""Shared fixtures: hypothesis profile, a Streamlit server and Debian's Chromium for e2e tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+settings.register_profile("project", deadline=None, max_examples=60)
+settings.load_profile("project")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """``streamlit run app.py`` in its own process group, on a free localhost port."""
+
+    def __init__(self, data_dir: Path | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("SELECTION_DATA", None)
+        if data_dir is not None:
+            env["SELECTION_DATA"] = str(data_dir)
+        logs = REPO / "test-results"
+        logs.mkdir(exist_ok=True)
+        self.log = open(logs / f"streamlit-{self.port}.log", "w")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Streamlit stopped with exit code {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("Streamlit did not become healthy within 60 s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.close()
+
+
+def _require_chromium() -> None:
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    message = f"{CHROMIUM} is missing: install Debian's chromium (scripts/setup.sh --browser)."
+    if os.environ.get("CI"):
+        pytest.fail(message)  # browser tests must never be skipped in CI
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    _require_chromium()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Iterator[StreamlitServer]:
+    """The app on the bundled data."""
+    server = StreamlitServer()
+    yield server
+    server.stop()

@@ -1,0 +1,167 @@
+"""End-to-end tests in Debian's Chromium: what a planner sees, with no internet needed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import FrameLocator, Page, expect
+
+from selection.dataset import load_dataset
+from tests.conftest import StreamlitServer
+from tests.factory import area_features, make_package
+
+pytestmark = pytest.mark.e2e
+
+HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_timeout(150)
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning", timeout=20000)
+
+
+def open_app(page: Page, url: str, n_areas: int) -> FrameLocator:
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(n_areas, timeout=30000)
+    wait_idle(page)
+    return frame
+
+
+def fills(frame: FrameLocator) -> list[str]:
+    return frame.locator("path.leaflet-interactive").evaluate_all("ps => ps.map(p => p.getAttribute('fill'))")
+
+
+def table_names(page: Page) -> list[str]:
+    cells = page.locator(".st-key-ranking [data-testid='stDataFrame'] table tbody tr")
+    cells.first.wait_for(state="attached")
+    rows = cells.evaluate_all("rs => rs.map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText))")
+    return [r[1] for r in rows if len(r) > 1]
+
+
+def map_frame_obj(page: Page):
+    handle = page.locator(MAP_FRAME).element_handle()
+    assert handle is not None
+    frame = handle.content_frame()
+    assert frame is not None
+    return frame
+
+
+def set_slider(page: Page, label: str, key: str) -> None:
+    slider = page.get_by_role("slider", name=label)
+    slider.focus()
+    page.keyboard.press(key)
+
+
+def test_map_renders_13_areas_offline_with_no_external_requests(app_server: StreamlitServer, page: Page) -> None:
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    frame = open_app(page, app_server.url, 13)
+    expect(frame.locator(".rank-label")).to_have_count(13)
+    expect(frame.locator("img.leaflet-tile")).to_have_count(0)
+    external = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                and urlparse(u).hostname not in LOCAL_HOSTS]
+    assert external == [], f"requests left localhost: {external[:5]}"
+    assert not [e for e in errors if "Failed to load" in e], errors
+    # The data-status notice is visible, not hidden in an expander.
+    expect(page.get_by_text("illustrative", exact=False).first).to_be_visible()
+
+
+def test_slider_recolours_map_in_place_and_reorders_table(app_server: StreamlitServer, page: Page) -> None:
+    frame = open_app(page, app_server.url, 13)
+    leaflet = map_frame_obj(page)
+    leaflet.evaluate("window.__probe = 'same map'")
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(400)
+    view_before = leaflet.evaluate("[map_div.getZoom(), map_div.getCenter().lat, map_div.getCenter().lng]")
+    fills_before, names_before = fills(frame), table_names(page)
+
+    set_slider(page, "Tillidsfulde indsatser", "Home")
+    wait_idle(page)
+    set_slider(page, "Motiverede aktører", "Home")
+    wait_idle(page)
+
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(13)
+    assert fills(frame) != fills_before, "the areas must be recoloured"
+    assert table_names(page) != names_before, "the table must be re-ordered"
+    assert map_frame_obj(page).evaluate("window.__probe") == "same map", "the map was remounted"
+    view_after = map_frame_obj(page).evaluate("[map_div.getZoom(), map_div.getCenter().lat, map_div.getCenter().lng]")
+    assert view_after == pytest.approx(view_before), "zoom and centre must survive a weight change"
+
+    dataset = load_dataset()
+    from selection.pipeline import evaluate
+
+    _, expected = evaluate(dataset, {"trust": 0, "actors": 0, "need": 33})
+    assert table_names(page) == list(expected.table["name"])
+
+
+def test_clicking_an_area_opens_its_details(app_server: StreamlitServer, page: Page) -> None:
+    from selection.pipeline import evaluate
+
+    frame = open_app(page, app_server.url, 13)
+    dataset = load_dataset()
+    _, result = evaluate(dataset)
+    first = dataset.areas["name"].iloc[0]
+    expect(page.get_by_role("heading", name=first, exact=True)).to_be_visible()
+    target_id = result.table["area_id"].iloc[0]  # the number 1, which is not the first area
+    target = dataset.areas.at[target_id, "name"]
+    assert target != first
+    polygon = frame.locator("path.leaflet-interactive").nth(dataset.area_ids.index(target_id))
+    heading = page.get_by_role("heading", name=target, exact=True)
+    for _ in range(3):  # Leaflet may swallow the first click while the overlay re-renders
+        polygon.click(position={"x": 4, "y": 4})  # a corner, away from the rank label
+        wait_idle(page)
+        if heading.count():
+            break
+    expect(heading).to_be_visible()
+    expect(page.get_by_text("Indikatorværdier")).to_be_visible()
+
+
+def test_downloaded_csv_matches_the_table(app_server: StreamlitServer, page: Page) -> None:
+    open_app(page, app_server.url, 13)
+    names = table_names(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download kortliste (CSV)").click()
+    assert download.value.suggested_filename == "kortliste_top3.csv"
+    raw = Path(download.value.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Danish Excel CSV starts with a BOM"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert [r["Område"] for r in rows] == names[:3]
+    assert [r["Rang"] for r in rows] == ["1", "2", "3"]
+    assert all("," in r["Samlet score (0-100)"] for r in rows)
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    """The app on a package whose area name is an HTML/JS injection attempt."""
+    areas = area_features()
+    areas["features"][0]["properties"]["name"] = HOSTILE
+    server = StreamlitServer(make_package(tmp_path_factory.mktemp("hostile") / "pkg", areas=areas))
+    yield server
+    server.stop()
+
+
+def test_names_are_escaped_everywhere(hostile_server: StreamlitServer, page: Page) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    frame = open_app(page, hostile_server.url, 3)
+    frame.locator("path.leaflet-interactive").first.hover(position={"x": 4, "y": 4})
+    tooltip = frame.locator(".leaflet-tooltip").first
+    expect(tooltip).to_contain_text(HOSTILE)
+    frame.locator(".rank-label").first.hover(force=True)
+    expect(frame.locator(".leaflet-tooltip").last).to_contain_text(HOSTILE)
+    assert frame.locator("img[src='x']").count() == 0
+    assert page.locator("img[src='x']").count() == 0
+    page.wait_for_timeout(500)
+    assert dialogs == [], "a name must never run as code"
+    expect(page.get_by_text(HOSTILE).first).to_be_attached()

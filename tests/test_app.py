@@ -1,0 +1,116 @@
+"""Page flow with Streamlit's AppTest (no browser): sliders, table, map arguments, details."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from selection.dataset import load_dataset
+from selection.map_layers import score_colour
+from selection.pipeline import evaluate
+from tests.factory import make_package
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture()
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = make_package(tmp_path / "pkg")
+    monkeypatch.setenv("SELECTION_DATA", str(folder))
+    return folder
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def ranking(at: AppTest) -> list[str]:
+    table = next(df.value for df in at.dataframe if "Rang" in df.value.columns)
+    return list(table["Område"])
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def set_weights(at: AppTest, **weights: int) -> AppTest:
+    for cid, value in weights.items():
+        at.slider(key=f"w_{cid}").set_value(value)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_shows_ranking_status_and_map(package: Path) -> None:
+    at = run_app()
+    assert "negativ social kontrol" in at.title[0].value
+    status = at.warning[0].value
+    assert "3 områder" in status and "illustrative" in status
+    assert ranking(at) == ["Alfa", "Bravo", "Charlie"]
+    args = map_args(at)
+    assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
+    assert args["js_links"], "Leaflet must be loaded from the local copy"
+
+
+def test_sliders_reorder_table_and_recolour_map_without_new_key(package: Path) -> None:
+    at = run_app()
+    before = map_args(at)
+    set_weights(at, trust=0, actors=0, need=100)
+    dataset = load_dataset(package)
+    _, expected = evaluate(dataset, {"trust": 0, "actors": 0, "need": 100})
+    assert ranking(at) == list(expected.table["name"])
+    assert ranking(at) != ["Alfa", "Bravo", "Charlie"]
+    after = map_args(at)
+    assert after["key"] == before["key"], "the map must not remount when weights change"
+    assert after["feature_group"] != before["feature_group"]
+    for total in expected.table["total"]:
+        assert score_colour(total) in after["feature_group"]
+
+
+def test_equal_and_reset_buttons(package: Path) -> None:
+    at = run_app()
+    set_weights(at, trust=10, actors=90, need=0)
+    at.button[0].click().run()  # "Lige vægte"
+    assert [at.slider(key=f"w_{c}").value for c in ("trust", "actors", "need")] == [50, 50, 50]
+    set_weights(at, trust=5)
+    at.button[1].click().run()  # "Nulstil"
+    assert [at.slider(key=f"w_{c}").value for c in ("trust", "actors", "need")] == [33, 33, 33]
+
+
+def test_all_zero_weights_keep_last_valid_ranking(package: Path) -> None:
+    at = run_app()
+    set_weights(at, trust=0, actors=0, need=100)
+    valid = ranking(at)
+    set_weights(at, need=0)
+    assert any("Alle vægte er 0" in e.value for e in at.error)
+    assert ranking(at) == valid
+
+
+def test_selected_area_opens_its_details(package: Path) -> None:
+    at = run_app()
+    at.session_state["selected_area"] = "c"
+    at.run()
+    assert any(h.value == "Charlie" for h in at.subheader)
+    indicator_table = next(df.value for df in at.dataframe if "Indikator" in df.value.columns)
+    assert {"Kildebelagt", "Illustrativ"} & set(indicator_table["Type"])
+
+
+def test_shortlist_download_present(package: Path) -> None:
+    at = run_app()
+    buttons = at.get("download_button")
+    assert buttons and "kortliste" in buttons[0].proto.label.lower()
+
+
+def test_bad_data_package_shows_danish_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = make_package(tmp_path / "pkg")
+    (folder / "values.csv").write_text("area_id,indicator_id,value,kind\na,t1,9,sourced\n", encoding="utf-8")
+    monkeypatch.setenv("SELECTION_DATA", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "uden for skalaen" in at.error[0].value and "values.csv" in at.error[0].value
