@@ -54,6 +54,24 @@ def _fmt(value: object, decimal: str, digits: int = 2) -> str:
     return str(value)
 
 
+def _cell(value: object, decimal: str) -> str:
+    """Format one cell; only text can be neutralised (numbers are written as numbers)."""
+    text = _fmt(value, decimal)
+    return neutralise(text) if isinstance(value, str) else text
+
+
+def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) -> list[str]:
+    """The CSV header, also for an empty shortlist."""
+    crits = dataset.model.criteria
+    return [
+        "Rang", "Område-id", "Område", "Bydel", "Samlet score (0-100)",
+        *[f"{c.label} - {part}" for c in crits for part in ("score (0-100)", "bidrag (point)")],
+        *(extra_columns or []),
+        *[f"Vægt {c.label} (%)" for c in crits],
+        "Datastatus", "Manglende indikatorer", "Datasæt", "Dataversion", "Tidspunkt",
+    ]
+
+
 def shortlist_table(
     result: ScoreResult,
     dataset: Dataset,
@@ -90,7 +108,8 @@ def shortlist_table(
         row["Dataversion"] = dataset.version
         row["Tidspunkt"] = stamp
         rows.append(row)
-    return pd.DataFrame(rows)
+    extra_columns = list(dict.fromkeys(c for cols in (extra or {}).values() for c in cols))
+    return pd.DataFrame(rows, columns=shortlist_columns(dataset, extra_columns))
 
 
 def shortlist_csv(
@@ -108,5 +127,5 @@ def shortlist_csv(
     writer = csv.writer(buf, delimiter=fmt.delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([neutralise(str(c)) for c in table.columns])
     for row in table.itertuples(index=False):
-        writer.writerow([neutralise(_fmt(v, fmt.decimal)) for v in row])
+        writer.writerow([_cell(v, fmt.decimal) for v in row])
     return buf.getvalue().encode(fmt.encoding)

@@ -98,6 +98,9 @@ def criterion_scores(
     marking weighted indicators that are missing. ``required`` names the criteria whose
     sub-weights must not all be zero (those with a main weight above zero).
     """
+    unknown = sorted(set(sub_weights or {}) - set(model.default_sub_weights))
+    if unknown:
+        raise WeightError(f"Ukendt indikator: {', '.join(unknown)}.")
     subs = model.default_sub_weights | dict(sub_weights or {})
     norm = normalised_matrix(matrix, model)
     scores = pd.DataFrame(index=matrix.index, dtype=float)

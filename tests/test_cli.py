@@ -1,0 +1,115 @@
+"""``python -m selection rank`` end to end, in a subprocess (selection/cli.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from selection.dataset import load_dataset
+from selection.export import shortlist_csv
+from selection.pipeline import evaluate
+from tests.factory import REPO, VALUES, make_package
+
+STAMP = "2024-05-17T09:30:05+02:00"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "selection", "rank", *args], cwd=REPO, capture_output=True,
+                          timeout=60)
+
+
+def stderr(proc: subprocess.CompletedProcess) -> str:
+    return proc.stderr.decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory) -> Path:
+    return make_package(tmp_path_factory.mktemp("cli") / "p")
+
+
+@pytest.mark.parametrize("style", ["excel-da", "standard"])
+def test_rank_writes_the_same_bytes_as_the_library(package, tmp_path, style):
+    out = tmp_path / f"kortliste-{style}.csv"
+    proc = run("--data", str(package), "--weights", "trust=2, need=3", "--top", "2", "--out", str(out),
+               "--timestamp", STAMP, "--format", style)
+    assert proc.returncode == 0, stderr(proc)
+    assert proc.stdout == b""
+    assert "Skrev 2 områder" in stderr(proc)
+
+    ds = load_dataset(package)
+    _, result = evaluate(ds, {"trust": 2.0, "actors": 1.0, "need": 3.0})
+    expected = shortlist_csv(result, ds, 2, style, datetime.fromisoformat(STAMP))
+    assert out.read_bytes() == expected
+    # The weights really were applied: default weights would give different bytes.
+    _, default = evaluate(ds)
+    assert shortlist_csv(default, ds, 2, style, datetime.fromisoformat(STAMP)) != expected
+    assert ("2024-05-17T09:30:05+02:00").encode() in expected
+
+
+def test_rank_to_stdout_with_distance(package):
+    proc = run("--data", str(package), "--top", "3", "--distance", "100", "--timestamp", STAMP)
+    assert proc.returncode == 0, stderr(proc)
+    ds = load_dataset(package)
+    _, result = evaluate(ds, distance_m=100)
+    assert proc.stdout == shortlist_csv(result, ds, 3, "excel-da", datetime.fromisoformat(STAMP))
+    _, at_500 = evaluate(ds)
+    assert proc.stdout != shortlist_csv(at_500, ds, 3, "excel-da", datetime.fromisoformat(STAMP))
+
+
+@pytest.mark.parametrize(
+    "weights, fragment",
+    [
+        ("bogus=1", "Ukendt kriterium 'bogus'"),
+        ("trust=abc", "Vægten for 'trust' skal være et tal"),
+        ("trust=-1", "må ikke være negativ"),
+        ("trust=0,actors=0,need=0", "Alle vægte er 0"),
+        ("trust", "skal skrives som kriterium=vægt"),
+        ("trust=nan", "endeligt tal"),
+    ],
+)
+def test_bad_weights(package, tmp_path, weights, fragment):
+    out = tmp_path / "out.csv"
+    proc = run("--data", str(package), "--weights", weights, "--out", str(out), "--timestamp", STAMP)
+    assert proc.returncode == 2
+    assert fragment in stderr(proc)
+    assert "FEJL" in stderr(proc)
+    assert "Traceback" not in stderr(proc)
+    assert not out.exists()
+    assert proc.stdout == b""
+
+
+def test_bad_top_and_timestamp(package, tmp_path):
+    out = tmp_path / "out.csv"
+    proc = run("--data", str(package), "--top", "0", "--out", str(out))
+    assert proc.returncode == 2 and "--top skal være mindst 1" in stderr(proc)
+    proc = run("--data", str(package), "--timestamp", "i går", "--out", str(out))
+    assert proc.returncode == 2 and "FEJL" in stderr(proc) and "Traceback" not in stderr(proc)
+    assert not out.exists()
+
+
+def test_missing_data_dir(tmp_path):
+    out = tmp_path / "out.csv"
+    proc = run("--data", str(tmp_path / "findes-ikke"), "--out", str(out))
+    assert proc.returncode == 2
+    assert "Data kan ikke bruges" in stderr(proc)
+    assert "Datamappen findes ikke" in stderr(proc)
+    assert "findes-ikke" in stderr(proc)
+    assert not out.exists()
+
+
+def test_broken_values_csv(tmp_path):
+    rows = [list(r) for r in VALUES]
+    rows[1][2] = "mange"  # a / n1, row 3 of the file
+    folder = make_package(tmp_path / "p", values=[tuple(r) for r in rows])
+    out = tmp_path / "out.csv"
+    proc = run("--data", str(folder), "--out", str(out))
+    assert proc.returncode == 2
+    err = stderr(proc)
+    assert "values.csv · række 3" in err
+    assert "Værdien 'mange' for 'n1' er ikke et tal" in err
+    assert not out.exists()
+    assert proc.stdout == b""

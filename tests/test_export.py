@@ -1,0 +1,250 @@
+"""The CSV shortlist (selection/export.py): both styles, columns, top-n, formula safety."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+import pytest
+from shapely.geometry import box
+
+from selection.dataset import load_dataset
+from selection.export import neutralise, shortlist_csv, shortlist_table
+from selection.pipeline import evaluate
+from tests.factory import AREAS, VALUES, area_features, make_package
+
+STAMP = datetime(2024, 5, 17, 9, 30, 5, tzinfo=timezone.utc)
+CRITERIA_LABELS = ["Tillid", "Aktører", "Behov"]
+
+
+def parse(data: bytes, style: str = "excel-da") -> list[dict[str, str]]:
+    text = data.decode("utf-8-sig" if style == "excel-da" else "utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";" if style == "excel-da" else ","))
+
+
+def number(cell: str, style: str = "excel-da") -> float:
+    return float(cell.replace(",", ".")) if style == "excel-da" else float(cell)
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory):
+    ds = load_dataset(make_package(tmp_path_factory.mktemp("export") / "p"))
+    _, result = evaluate(ds)
+    return ds, result
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """Four areas: c has no trust value (unranked), b lacks n2 (incomplete)."""
+    areas = [*AREAS, ("d", "Delta", box(12.65, 55.66, 12.666, 55.67))]
+    values = [r for r in VALUES if (r[0], r[1]) not in {("c", "t1"), ("b", "n2")}]
+    values += [("d", "t1", "4", "assessed", "x", ""), ("d", "n1", "3", "assessed", "x", ""),
+               ("d", "n2", "10", "assessed", "x", "")]
+    ds = load_dataset(make_package(tmp_path_factory.mktemp("export") / "m", areas=area_features(areas),
+                                   values=values))
+    _, result = evaluate(ds)
+    assert set(result.table.loc[result.table["status"] == "unranked", "area_id"]) == {"c"}
+    return ds, result
+
+
+# --------------------------------------------------------------------------- styles
+
+def test_danish_excel_style(basic):
+    ds, result = basic
+    data = shortlist_csv(result, ds, 3, "excel-da", STAMP)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.endswith(b"\r\n")
+    assert data.count(b"\n") == data.count(b"\r\n") == 4  # header + 3 rows, all CRLF
+    text = data.decode("utf-8-sig")
+    header, first = text.split("\r\n")[:2]
+    assert header.startswith("Rang;Område-id;Område;Bydel;Samlet score (0-100);")
+    total = result.table.iloc[0]["total"]  # 78.888... for Alfa
+    assert first.startswith(f"1;a;Alfa;Testbydel;{total:.2f}".replace(".", ","))
+    assert "78,89" in first and "78.89" not in first
+    assert "," not in header  # no header cell needs quoting
+    assert text.count(";") > text.count(",")  # sanity: separator is ';'
+
+
+def test_standard_style(basic):
+    ds, result = basic
+    data = shortlist_csv(result, ds, 3, "standard", STAMP)
+    assert not data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8")
+    header, first = text.split("\r\n")[:2]
+    assert header.startswith("Rang,Område-id,Område,Bydel,Samlet score (0-100),")
+    assert ";" not in text
+    assert first.startswith("1,a,Alfa,Testbydel,78.89,")
+    rows = parse(data, "standard")
+    assert number(rows[0]["Samlet score (0-100)"], "standard") == pytest.approx(78.89)
+
+
+@pytest.mark.parametrize("style", ["excel-da", "standard"])
+def test_both_styles_hold_the_same_cells(basic, style):
+    ds, result = basic
+    da = parse(shortlist_csv(result, ds, 3, "excel-da", STAMP))
+    other = parse(shortlist_csv(result, ds, 3, style, STAMP), style)
+    assert [list(r) for r in da] == [list(r) for r in other]
+    for r1, r2 in zip(da, other, strict=True):
+        for key in r1:
+            if key in ("Tidspunkt", "Datasæt", "Område", "Område-id", "Bydel", "Datastatus",
+                       "Manglende indikatorer", "Dataversion"):
+                assert r1[key] == r2[key]
+            else:
+                assert number(r1[key]) == number(r2[key], style)
+
+
+# --------------------------------------------------------------------------- columns
+
+def test_columns(basic):
+    ds, result = basic
+    rows = parse(shortlist_csv(result, ds, 3, "excel-da", STAMP))
+    cols = list(rows[0])
+    assert cols[:5] == ["Rang", "Område-id", "Område", "Bydel", "Samlet score (0-100)"]
+    for label in CRITERIA_LABELS:
+        assert f"{label} - score (0-100)" in cols
+        assert f"{label} - bidrag (point)" in cols
+        assert f"Vægt {label} (%)" in cols
+    assert {"Datastatus", "Manglende indikatorer", "Dataversion", "Tidspunkt"} <= set(cols)
+    assert cols[-1] == "Tidspunkt"
+    assert all(r["Dataversion"] == "t1" for r in rows)
+    assert all(r["Tidspunkt"] == "2024-05-17T09:30:05+00:00" for r in rows)
+    assert [r["Rang"] for r in rows] == ["1", "2", "3"]
+    assert [r["Område-id"] for r in rows] == ["a", "b", "c"]
+
+
+def test_weights_are_written_in_percent(tmp_path):
+    ds = load_dataset(make_package(tmp_path / "p"))
+    _, result = evaluate(ds, {"trust": 1, "actors": 1, "need": 2})
+    row = parse(shortlist_csv(result, ds, 1, "excel-da", STAMP))[0]
+    assert row["Vægt Tillid (%)"] == "25,00"
+    assert row["Vægt Aktører (%)"] == "25,00"
+    assert row["Vægt Behov (%)"] == "50,00"
+
+
+def test_criterion_scores_and_contributions(basic):
+    ds, result = basic
+    rows = parse(shortlist_csv(result, ds, 3, "excel-da", STAMP))
+    by_id = result.table.set_index("area_id")
+    for row in rows:
+        aid = row["Område-id"]
+        contribs = 0.0
+        for cid, label in zip(["trust", "actors", "need"], CRITERIA_LABELS, strict=True):
+            assert number(row[f"{label} - score (0-100)"]) == pytest.approx(by_id.at[aid, f"{cid}_score"], abs=0.005)
+            contribs += number(row[f"{label} - bidrag (point)"])
+        assert contribs == pytest.approx(number(row["Samlet score (0-100)"]), abs=0.02)
+
+
+def test_parsed_danish_csv_gives_the_same_totals(mixed):
+    ds, result = mixed
+    rows = parse(shortlist_csv(result, ds, 10, "excel-da", STAMP))
+    ranked = result.ranked
+    assert [r["Område-id"] for r in rows] == list(ranked["area_id"])
+    for row, (_, rec) in zip(rows, ranked.iterrows(), strict=True):
+        assert number(row["Samlet score (0-100)"]) == round(rec["total"], 2)
+        assert int(row["Rang"]) == rec["rank"]
+
+
+# --------------------------------------------------------------------------- top-n and unranked
+
+def test_top_n_is_respected(basic):
+    ds, result = basic
+    for n in (1, 2, 3):
+        rows = parse(shortlist_csv(result, ds, n, "excel-da", STAMP))
+        assert [r["Område-id"] for r in rows] == list(result.table["area_id"][:n])
+
+
+def test_unranked_areas_are_never_included(mixed):
+    ds, result = mixed
+    for n in (1, 3, 4, 100):
+        rows = parse(shortlist_csv(result, ds, n, "excel-da", STAMP))
+        ids = [r["Område-id"] for r in rows]
+        assert "c" not in ids
+        assert len(ids) == min(n, 3)
+
+
+def test_incomplete_area_is_flagged(mixed):
+    ds, result = mixed
+    rows = {r["Område-id"]: r for r in parse(shortlist_csv(result, ds, 10, "excel-da", STAMP))}
+    assert rows["b"]["Datastatus"] == "Ufuldstændige data"
+    assert rows["b"]["Manglende indikatorer"] == "n2"
+    assert rows["a"]["Datastatus"] == "Komplet"
+    assert rows["a"]["Manglende indikatorer"] == ""
+
+
+# --------------------------------------------------------------------------- formula safety
+
+@pytest.mark.parametrize("style", ["excel-da", "standard"])
+def test_formula_cells_are_neutralised(tmp_path, style):
+    evil = ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)"]
+    areas = [(f"e{i}", name, box(12.50 + 0.05 * i, 55.66, 12.516 + 0.05 * i, 55.67)) for i, name in enumerate(evil)]
+    areas.append(("ok", "Alfa; Beta", box(12.75, 55.66, 12.766, 55.67)))
+    values = [(aid, iid, v, "assessed", "x", "") for aid, *_ in areas
+              for iid, v in (("t1", "3"), ("n1", "3"), ("n2", "50"))]
+    fc = area_features(areas)
+    fc["features"][0]["properties"]["bydel"] = "=1+1"
+    ds = load_dataset(make_package(tmp_path / "p", areas=fc, values=values))
+    _, result = evaluate(ds)
+    rows = parse(shortlist_csv(result, ds, 10, style, STAMP), style)
+    names = {r["Område-id"]: r["Område"] for r in rows}
+    for i, name in enumerate(evil):
+        assert names[f"e{i}"] == "'" + name
+    assert names["ok"] == "Alfa; Beta"  # ordinary text untouched (quoted, not prefixed)
+    assert {r["Område-id"]: r["Bydel"] for r in rows}["e0"] == "'=1+1"
+    # Numbers are never prefixed.
+    assert all(not r["Samlet score (0-100)"].startswith("'") for r in rows)
+    assert all(r["Rang"].isdigit() for r in rows)
+
+
+def test_neutralise():
+    assert neutralise("=1+1") == "'=1+1"
+    assert neutralise("\tx") == "'\tx"
+    assert neutralise("\rx") == "'\rx"
+    assert neutralise("Nørrebro") == "Nørrebro"
+    assert neutralise("") == ""
+    assert neutralise("a=b") == "a=b"
+
+
+# --------------------------------------------------------------------------- reproducibility
+
+def test_fixed_timestamp_gives_identical_bytes(basic):
+    ds, result = basic
+    one = shortlist_csv(result, ds, 3, "excel-da", STAMP)
+    two = shortlist_csv(result, ds, 3, "excel-da", STAMP)
+    assert one == two
+    other = shortlist_csv(result, ds, 3, "excel-da", datetime(2024, 5, 17, 9, 30, 6, tzinfo=timezone.utc))
+    assert other != one
+    assert other.replace(b"09:30:06", b"09:30:05") == one
+
+
+def test_table_matches_csv(basic):
+    ds, result = basic
+    table = shortlist_table(result, ds, 3, STAMP)
+    rows = parse(shortlist_csv(result, ds, 3, "excel-da", STAMP))
+    assert list(table.columns) == list(rows[0])
+    assert len(table) == len(rows)
+
+
+def test_extra_columns(basic):
+    ds, result = basic
+    extra = {"a": {"Robusthed": "Høj"}, "b": {"Robusthed": "-lav"}}
+    rows = parse(shortlist_csv(result, ds, 3, "excel-da", STAMP, extra=extra))
+    cols = list(rows[0])
+    assert cols.index("Robusthed") < cols.index("Vægt Tillid (%)")
+    assert [r["Robusthed"] for r in rows] == ["Høj", "'-lav", ""]
+
+
+def test_empty_shortlist_still_has_the_header(tmp_path):
+    values = [v for v in VALUES if v[1] != "t1"]  # no trust data: no area can be ranked
+    dataset = load_dataset(make_package(tmp_path / "pkg", values=values))
+    _, result = evaluate(dataset)
+    assert result.ranked.empty
+    rows = list(csv.reader(io.StringIO(shortlist_csv(result, dataset, 3).decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Rang", "Område-id", "Område"] and len(rows) == 1
+
+
+def test_negative_numbers_stay_numbers(basic):
+    dataset, result = basic
+    aid = result.table["area_id"].iloc[0]
+    rows = parse(shortlist_csv(result, dataset, 1, extra={aid: {"Ændring": -1.5}}))
+    assert rows[0]["Ændring"] == "-1,50"
