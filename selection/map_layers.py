@@ -15,6 +15,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from .geometry import METRIC_CRS
 from .offline_assets import use_local_assets
 
 # ColorBrewer YlGnBu, 5 classes: sequential and colour-blind safe. Fixed 0–100 bins so a
@@ -154,7 +155,7 @@ def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:
     hits = areas[areas.geometry.covers(pt)]
     if hits.empty:
         return None
-    return str(hits.geometry.area.idxmin())
+    return str(hits.geometry.to_crs(METRIC_CRS).area.idxmin())
 
 
 RANK_LABEL_CSS = """

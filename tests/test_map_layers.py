@@ -1,0 +1,101 @@
+"""Map layers as pure functions: colours, escaping, local assets, click lookup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import branca.colormap
+import folium
+import pytest
+
+from selection.dataset import load_dataset
+from selection.map_layers import (
+    PALETTE, UNRANKED_COLOUR, area_at, base_map, escape_text, legend_entries, ranked_layer, score_colour,
+)
+from selection.offline_assets import LEAFLET_JS, external_links, install_static_assets
+from selection.pipeline import evaluate
+from tests.factory import area_features, make_package
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    areas = area_features()
+    areas["features"][1]["properties"]["name"] = "<b>x</b>`${alert(1)}`"
+    dataset = load_dataset(make_package(tmp_path_factory.mktemp("map") / "p", areas=areas))
+    return dataset, evaluate(dataset)[1]
+
+
+@pytest.mark.parametrize(("total", "colour"), [(0, PALETTE[0]), (19.99, PALETTE[0]), (20, PALETTE[1]),
+                                                 (79.9, PALETTE[3]), (80, PALETTE[4]), (100, PALETTE[4]),
+                                                 (float("nan"), UNRANKED_COLOUR), (None, UNRANKED_COLOUR)])
+def test_score_colour_uses_fixed_bins(total, colour):
+    assert score_colour(total) == colour
+
+
+def test_legend_covers_palette_and_unranked():
+    assert [c for c, _ in legend_entries()] == [*PALETTE, UNRANKED_COLOUR]
+
+
+def test_escape_text_neutralises_html_and_template_literals():
+    assert escape_text("<img src=x>`${a}`\\") == "&lt;img src=x&gt;&#96;&#36;{a}&#96;&#92;"
+
+
+def test_ranked_layer_colours_and_escapes(scored):
+    dataset, result = scored
+    m = base_map(dataset.areas)
+    group = ranked_layer(dataset.areas, result.table, selected="a")
+    group.add_to(m)
+    js = m.get_root().render()
+    for total in result.table["total"]:
+        assert f'"fillColor": "{score_colour(total)}"' in js
+    assert "<b>x</b>" not in js and "${alert" not in js
+    assert "&lt;b&gt;x&lt;/b&gt;" in js
+    assert js.count('class=\\"rank-label\\"') == 3
+
+
+def test_unranked_area_is_grey_without_label(tmp_path):
+    from tests.factory import VALUES
+
+    dataset = load_dataset(make_package(tmp_path / "p", values=[v for v in VALUES if v[:2] != ("c", "t1")]))
+    _, result = evaluate(dataset)
+    m = base_map(dataset.areas)
+    ranked_layer(dataset.areas, result.table).add_to(m)
+    js = m.get_root().render()
+    assert UNRANKED_COLOUR in js and js.count('class=\\"rank-label\\"') == 2
+
+
+def test_base_map_loads_only_local_assets(scored):
+    dataset, result = scored
+    m = base_map(dataset.areas)
+    group = ranked_layer(dataset.areas, result.table)
+    assert external_links(m, group) == []
+    assert m.default_js[0][1] == LEAFLET_JS
+
+
+def test_external_links_detects_cdn_and_branca():
+    plain = folium.Map(tiles=None)
+    assert any("cdn" in url for url in external_links(plain))
+    m = base_map(load_dataset().areas)
+    branca.colormap.LinearColormap(["red", "blue"]).add_to(m)
+    assert external_links(m)
+
+
+def test_base_map_is_deterministic_whatever_the_weights(scored):
+    dataset, _ = scored
+    strip = lambda s: __import__("re").sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731 folium's random ids
+    assert strip(base_map(dataset.areas).get_root().render()) == strip(base_map(dataset.areas).get_root().render())
+
+
+def test_area_at_finds_the_clicked_area(scored):
+    dataset, _ = scored
+    assert area_at(dataset.areas, 55.665, 12.508) == "a"
+    assert area_at(dataset.areas, 55.665, 12.558) == "b"
+    assert area_at(dataset.areas, 10.0, 10.0) is None
+
+
+def test_static_assets_are_copied_from_packages(tmp_path):
+    static = install_static_assets(tmp_path / "static")
+    assert (static / "leaflet" / "leaflet.js").stat().st_size > 100_000
+    assert (static / "jquery" / "jquery.min.js").exists()
+    assert list((static / "leaflet" / "images").glob("*.png"))
+    assert not list(Path(static).rglob("*.tmp"))
