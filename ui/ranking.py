@@ -64,7 +64,7 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
         .mark_bar()
         .encode(
             x=alt.X("sum(Bidrag):Q", title="Bidrag til samlet score (point)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("Område:N", sort=alt.SortField("orden"), title=None),
+            y=alt.Y("Område:N", sort=alt.SortField("orden"), title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
             color=alt.Color(
                 "Kriterium:N",
                 scale=alt.Scale(domain=list(labels.values()), range=list(CRITERION_COLOURS[: len(labels)])),
@@ -73,6 +73,6 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
             order=alt.Order("Kriterium:N"),
             tooltip=["Område", "Kriterium", alt.Tooltip("Bidrag:Q", format=".1f")],
         )
-        .properties(height=max(24 * len(ranked), 120))
+        .properties(height=max(30 * len(ranked), 120))
     )
     st.altair_chart(chart, width="stretch")

@@ -18,7 +18,7 @@ def render(result: ScoreResult, dataset: Dataset) -> None:
     top_n = left.number_input("Antal områder på kortlisten", 1, n_ranked, min(3, n_ranked), key="top_n")
     style = right.radio("CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key="csv_style",
                         horizontal=True)
-    st.dataframe(shortlist_table(result, dataset, int(top_n)), hide_index=True, width="stretch")
+    st.dataframe(shortlist_table(result, dataset, int(top_n)).round(1), hide_index=True, width="stretch")
     st.download_button(
         "Download kortliste (CSV)",
         data=shortlist_csv(result, dataset, int(top_n), style),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# Not "." or "-": they only matter at the start of a line, and escaping them breaks URLs.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
 
 
 def md(text: object) -> str:
