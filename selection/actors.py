@@ -59,7 +59,12 @@ def actors_near(
     areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, area_id: str, max_distance_m: float
 ) -> pd.DataFrame:
     """The actors within the distance of one area, nearest first, with their distance."""
-    pairs = actor_distances(areas.loc[[area_id]], actors, max_distance_m)
+    return actors_in_pairs(actors, actor_distances(areas.loc[[area_id]], actors, max_distance_m), area_id)
+
+
+def actors_in_pairs(actors: gpd.GeoDataFrame, pairs: pd.DataFrame, area_id: str) -> pd.DataFrame:
+    """One area's actors from precomputed ``actor_distances`` pairs, nearest first."""
+    pairs = pairs[pairs["area_id"] == area_id]
     if pairs.empty:
         return actors.iloc[0:0].drop(columns="geometry").assign(distance_m=[])
     rows = actors.iloc[pairs["actor_index"].to_numpy(dtype=int)].drop(columns="geometry").reset_index(drop=True)

@@ -121,8 +121,12 @@ def shortlist_csv(
     extra: Mapping[str, Mapping[str, object]] | None = None,
 ) -> bytes:
     """Encode the shortlist as CSV bytes in the chosen style."""
+    return table_to_csv(shortlist_table(result, dataset, top_n, timestamp, extra), style)
+
+
+def table_to_csv(table: pd.DataFrame, style: str = "excel-da") -> bytes:
+    """Encode a shortlist table (from ``shortlist_table``) as CSV bytes."""
     fmt = STYLES[style]
-    table = shortlist_table(result, dataset, top_n, timestamp, extra)
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=fmt.delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([neutralise(str(c)) for c in table.columns])

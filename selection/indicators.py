@@ -22,6 +22,7 @@ class Performance:
     matrix: pd.DataFrame  # index area_id, columns indicator ids, float
     provenance: pd.DataFrame  # long: area_id, indicator_id, value, kind, source, note
     sector_counts: pd.DataFrame  # area_id x sector id: number of actors within the distance
+    actor_pairs: pd.DataFrame  # area_id, actor_index, distance_m for every actor within the distance
 
 
 def build_performance(dataset: Dataset, distance_m: float | None = None) -> Performance:
@@ -44,7 +45,7 @@ def build_performance(dataset: Dataset, distance_m: float | None = None) -> Perf
         matrix[ind.id] = 100.0 * (counts > 0).sum(axis=1) / max(len(sector_ids), 1)
         provenance.append(_coverage_provenance(dataset, pairs, counts, ind.id, distance))
     prov = pd.concat([p for p in provenance if len(p)], ignore_index=True)
-    return Performance(matrix, prov, counts)
+    return Performance(matrix, prov, counts, pairs)
 
 
 def _coverage_provenance(

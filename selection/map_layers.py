@@ -12,6 +12,8 @@ import html
 import math
 
 import folium
+from branca.element import MacroElement
+from jinja2 import Template
 import geopandas as gpd
 import pandas as pd
 
@@ -117,22 +119,50 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
             sticky=True,
         ),
     ).add_to(group)
+    labels = []
     for aid, row in areas.iterrows():
         if aid not in info.index or pd.isna(info.at[aid, "rank"]):
             continue
         point = row.geometry.representative_point()
-        label = int(info.at[aid, "rank"])
-        folium.Marker(
-            location=[point.y, point.x],
-            icon=folium.DivIcon(
-                html=f'<div class="rank-label" data-area="{escape_text(aid)}">{label}</div>',
-                icon_size=(22, 22),
-                icon_anchor=(11, 11),
-                class_name="rank-icon",
-            ),
-            tooltip=folium.Tooltip(f"{escape_text(row['name'])} – rang {label}"),
-        ).add_to(group)
+        labels.append({"lat": point.y, "lng": point.x, "rank": int(info.at[aid, "rank"]), "area": escape_text(aid)})
+    RankLabels(labels).add_to(group)
     return group
+
+
+class RankLabels(MacroElement):
+    """All rank numbers in one element (one compiled template instead of 3 per marker).
+
+    Labels are not interactive, so a click on a number reaches the polygon beneath it.
+    Only integers and escaped ids reach the HTML; the JSON is emitted with Jinja's tojson.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.labels | tojson }}.forEach(function (l) {
+            L.marker([l.lat, l.lng], {
+                interactive: false,
+                keyboard: false,
+                icon: L.divIcon({
+                    className: "rank-icon",
+                    iconSize: [22, 22],
+                    iconAnchor: [11, 11],
+                    html: '<div class="rank-label" data-area="' + l.area + '" style="{{ this.style }}">' + l.rank + '</div>'
+                })
+            }).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+        """
+    )
+    style = (
+        "width:22px;height:22px;border-radius:11px;background:rgba(255,255,255,0.9);color:#111;"
+        "border:1.5px solid #111;font:bold 12px/19px sans-serif;text-align:center;box-sizing:border-box;"
+    )
+
+    def __init__(self, labels: list[dict]):
+        super().__init__()
+        self._name = "RankLabels"
+        self.labels = labels
 
 
 def _style(feature: dict) -> dict:
@@ -156,18 +186,3 @@ def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:
     if hits.empty:
         return None
     return str(hits.geometry.to_crs(METRIC_CRS).area.idxmin())
-
-
-RANK_LABEL_CSS = """
-<style>
-.rank-icon { background: transparent; border: none; }
-.rank-label { width: 22px; height: 22px; border-radius: 11px; background: rgba(255,255,255,0.9); color: #111111;
-  border: 1.5px solid #111111; font: bold 12px/19px sans-serif; text-align: center; box-sizing: border-box; }
-</style>
-"""
-
-
-def add_label_css(m: folium.Map) -> folium.Map:
-    """Add the CSS for rank labels to the map's header (static, so the map key stays stable)."""
-    m.get_root().header.add_child(folium.Element(RANK_LABEL_CSS))
-    return m

@@ -78,12 +78,12 @@ def normalise_weights(weights: Mapping[str, float], ids: list[str]) -> dict[str,
 
 def normalised_matrix(matrix: pd.DataFrame, model: CriteriaModel) -> pd.DataFrame:
     """Raw values → 0..1 against each indicator's fixed scale (1 = best; NaN stays NaN)."""
-    out = pd.DataFrame(index=matrix.index)
+    columns = {}
     for ind in model.indicators:
         raw = matrix[ind.id].to_numpy(dtype=float) if ind.id in matrix else np.full(len(matrix), np.nan)
         share = (raw - ind.scale_min) / (ind.scale_max - ind.scale_min)
-        out[ind.id] = 1.0 - share if ind.direction == "cost" else share
-    return out
+        columns[ind.id] = 1.0 - share if ind.direction == "cost" else share
+    return pd.DataFrame(columns, index=matrix.index)
 
 
 def criterion_scores(
@@ -103,25 +103,25 @@ def criterion_scores(
         raise WeightError(f"Ukendt indikator: {', '.join(unknown)}.")
     subs = model.default_sub_weights | dict(sub_weights or {})
     norm = normalised_matrix(matrix, model)
-    scores = pd.DataFrame(index=matrix.index, dtype=float)
-    missing = pd.DataFrame(False, index=matrix.index, columns=[i.id for i in model.indicators])
+    scores: dict[str, np.ndarray] = {}
+    missing: dict[str, np.ndarray] = {}
     for crit in model.criteria:
         ids = [i.id for i in crit.indicators]
         w = np.array([_sub_weight(subs, iid) for iid in ids], dtype=float)
+        vals = norm[ids].to_numpy(dtype=float)
+        gaps = np.isnan(vals) & (w > 0)
+        missing.update({iid: gaps[:, k] for k, iid in enumerate(ids)})
         if w.sum() <= 0:
             if required is None or crit.id in required:
                 raise WeightError(f"Alle delvægte for '{crit.label}' er 0. Sæt mindst én indikator over 0.")
-            scores[crit.id] = np.nan
+            scores[crit.id] = np.full(len(matrix), np.nan)
             continue
-        vals = norm[ids].to_numpy(dtype=float)
         have = ~np.isnan(vals) & (w > 0)
-        used_w = np.where(have, w, 0.0)
-        denom = used_w.sum(axis=1)
-        num = np.nansum(np.where(have, vals, 0.0) * w, axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scores[crit.id] = np.where(denom > 0, 100.0 * num / np.where(denom > 0, denom, 1.0), np.nan)
-        missing.loc[:, ids] = np.isnan(vals) & (w > 0)
-    return scores, missing
+        denom = np.where(have, w, 0.0).sum(axis=1)
+        num = (np.where(have, vals, 0.0) * w).sum(axis=1)
+        safe = np.where(denom > 0, denom, 1.0)
+        scores[crit.id] = np.where(denom > 0, 100.0 * num / safe, np.nan)
+    return pd.DataFrame(scores, index=matrix.index), pd.DataFrame(missing, index=matrix.index)
 
 
 def _sub_weight(subs: Mapping[str, float], iid: str) -> float:
@@ -157,30 +157,33 @@ def score_areas(
     w = normalise_weights(weights, ids)
     active = [cid for cid in ids if w[cid] > 0]
     scores, missing = criterion_scores(matrix, model, sub_weights, required=set(active))
-    contributions = scores.mul(pd.Series(w), axis=1)
-    unranked = scores[active].isna().any(axis=1)
-    total = contributions[active].sum(axis=1).where(~unranked)
+    score_arr = scores[ids].to_numpy(dtype=float)
+    contrib = score_arr * np.array([w[cid] for cid in ids])
+    active_mask = np.array([w[cid] > 0 for cid in ids])
+    unranked = np.isnan(score_arr[:, active_mask]).any(axis=1)
+    total = np.where(unranked, np.nan, np.nansum(contrib[:, active_mask], axis=1))
     active_indicators = [i.id for cid in active for i in model.criterion(cid).indicators]
-    missing_ids = missing[active_indicators].apply(lambda row: [c for c in row.index if row[c]], axis=1)
-    status = np.where(unranked, STATUS_UNRANKED, np.where(missing_ids.str.len() > 0, STATUS_INCOMPLETE, STATUS_OK))
+    gaps = missing[active_indicators].to_numpy(dtype=bool)
+    missing_ids = [[iid for iid, gap in zip(active_indicators, row, strict=True) if gap] for row in gaps]
+    status = np.where(unranked, STATUS_UNRANKED, np.where(gaps.any(axis=1), STATUS_INCOMPLETE, STATUS_OK))
     names = names or {}
-    table = pd.DataFrame({
-        "rank": competition_rank(total),
-        "area_id": list(matrix.index),
-        "name": [str(names.get(a, a)) for a in matrix.index],
-        "total": total.to_numpy(dtype=float),
-    }, index=matrix.index)
-    for cid in ids:
-        table[f"{cid}_score"] = scores[cid].to_numpy(dtype=float)
-        table[f"{cid}_contribution"] = contributions[cid].to_numpy(dtype=float)
-    table["status"] = status
-    table["missing"] = missing_ids.to_numpy()
-    order = sorted(
-        table.index,
-        key=lambda a: (
-            table.at[a, "rank"] is pd.NA, 0 if table.at[a, "rank"] is pd.NA else int(table.at[a, "rank"]),
-            table.at[a, "name"].casefold(), a,
-        ),
-    )
-    table = table.loc[order].reset_index(drop=True)
+    area_ids = list(matrix.index)
+    ranks = competition_rank(pd.Series(total, index=matrix.index))
+    columns: dict[str, object] = {
+        "rank": ranks.to_numpy(),
+        "area_id": area_ids,
+        "name": [str(names.get(a, a)) for a in area_ids],
+        "total": total,
+    }
+    for k, cid in enumerate(ids):
+        columns[f"{cid}_score"] = score_arr[:, k]
+        columns[f"{cid}_contribution"] = contrib[:, k]
+    columns["status"] = status
+    columns["missing"] = missing_ids
+    table = pd.DataFrame(columns)
+    table["rank"] = table["rank"].astype("Int64")
+    rank_key = [(r is pd.NA, 0 if r is pd.NA else int(r)) for r in ranks]
+    order = sorted(range(len(area_ids)),
+                   key=lambda i: (*rank_key[i], columns["name"][i].casefold(), area_ids[i]))
+    table = table.iloc[order].reset_index(drop=True)
     return ScoreResult(table, w, model.default_sub_weights | dict(sub_weights or {}), scores)

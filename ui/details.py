@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from selection.actors import actors_near
+from selection.actors import actors_in_pairs
 from selection.dataset import KIND_LABELS, Dataset
 from selection.indicators import Performance
 from selection.map_layers import QUALITY_TEXT
@@ -43,7 +43,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, distance_m:
                                         "verification": "Verifikation", "source": "Kilde"}).drop(columns="area_id"),
             hide_index=True, width="stretch",
         )
-    near = actors_near(areas, dataset.actors, aid, distance_m)
+    near = actors_in_pairs(dataset.actors, perf.actor_pairs, aid)
     st.markdown(f"**Aktører i eller inden for {distance_m:.0f} m** ({len(near)})")
     if len(near):
         labels = dataset.model.sector_labels

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.dataset import Dataset
-from selection.export import STYLES, shortlist_csv, shortlist_table
+from selection.export import STYLES, shortlist_table, table_to_csv
 from selection.scoring import ScoreResult
 
 
@@ -18,10 +18,11 @@ def render(result: ScoreResult, dataset: Dataset) -> None:
     top_n = left.number_input("Antal områder på kortlisten", 1, n_ranked, min(3, n_ranked), key="top_n")
     style = right.radio("CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key="csv_style",
                         horizontal=True)
-    st.dataframe(shortlist_table(result, dataset, int(top_n)).round(1), hide_index=True, width="stretch")
+    table = shortlist_table(result, dataset, int(top_n))
+    st.dataframe(table.round(1), hide_index=True, width="stretch")
     st.download_button(
         "Download kortliste (CSV)",
-        data=shortlist_csv(result, dataset, int(top_n), style),
+        data=table_to_csv(table, style),
         file_name=f"kortliste_top{int(top_n)}.csv",
         mime="text/csv",
         key="download_shortlist",
