@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection.data_status import data_status
 from selection.errors import DataError, WeightError
 from selection.pipeline import evaluate
 from ui import details, map_panel, ranking, shortlist, sidebar, state, status
@@ -40,7 +39,7 @@ except WeightError as exc:
 
 weighted = [i.id for c in dataset.model.criteria if result.weights[c.id] > 0 for i in c.indicators
             if result.sub_weights.get(i.id, 0) > 0]
-data = data_status(dataset, perf.provenance, weighted)
+data = state.status(settings.distance_m, weighted)
 status.render(data, dataset)
 selected = state.selected_area(dataset)
 

@@ -87,27 +87,33 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str = "none") -> folium.Map:
 
 def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
     """Polygons coloured by total score, with rank labels and escaped tooltips."""
-    info = table.set_index("area_id")
+    ranks = dict(zip(table["area_id"], table["rank"], strict=True))
+    totals = dict(zip(table["area_id"], table["total"], strict=True))
     group = folium.FeatureGroup(name="Rangerede områder")
-    features = []
-    for aid, row in areas.iterrows():
-        rank = info.at[aid, "rank"] if aid in info.index else pd.NA
-        total = info.at[aid, "total"] if aid in info.index else float("nan")
-        ranked = rank is not pd.NA and not pd.isna(rank)
+    features, labels = [], []
+    for aid, name, quality, geom in zip(
+        areas.index, areas["name"], areas["geometry_quality"], areas.geometry, strict=True
+    ):
+        rank = ranks.get(aid, pd.NA)
+        ranked = not pd.isna(rank)
+        total = float(totals[aid]) if ranked else None
         features.append({
             "type": "Feature",
-            "geometry": row.geometry.__geo_interface__,
+            "geometry": geom.__geo_interface__,
             "properties": {
                 "area_id": escape_text(aid),
-                "name": escape_text(row["name"]),
+                "name": escape_text(name),
                 "rank_text": f"{int(rank)}" if ranked else "Ikke rangeret",
                 "score_text": f"{total:.1f}".replace(".", ",") if ranked else "–",
-                "quality_text": escape_text(QUALITY_TEXT.get(row["geometry_quality"], str(row["geometry_quality"]))),
-                "fill": score_colour(total if ranked else None),
-                "quality": row["geometry_quality"],
+                "quality_text": escape_text(QUALITY_TEXT.get(quality, str(quality))),
+                "fill": score_colour(total),
+                "quality": quality,
                 "selected": aid == selected,
             },
         })
+        if ranked:
+            point = geom.representative_point()
+            labels.append({"lat": point.y, "lng": point.x, "rank": int(rank), "area": escape_text(aid)})
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Områder",
@@ -119,12 +125,6 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
             sticky=True,
         ),
     ).add_to(group)
-    labels = []
-    for aid, row in areas.iterrows():
-        if aid not in info.index or pd.isna(info.at[aid, "rank"]):
-            continue
-        point = row.geometry.representative_point()
-        labels.append({"lat": point.y, "lng": point.x, "rank": int(info.at[aid, "rank"]), "area": escape_text(aid)})
     RankLabels(labels).add_to(group)
     return group
 

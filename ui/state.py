@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from selection.data_status import DataStatus, data_status
 from selection.dataset import Dataset, default_data_dir, load_dataset
 from selection.indicators import Performance, build_performance
 from selection.map_layers import area_at
@@ -57,6 +58,18 @@ def performance(distance_m: float) -> Performance:
     """The performance matrix at an actor distance (cached per distance)."""
     directory = default_data_dir()
     return _performance(str(directory), _signature(directory), float(distance_m))
+
+
+@st.cache_resource(show_spinner=False)
+def _status(directory: str, signature: tuple, distance_m: float, weighted: tuple[str, ...]) -> DataStatus:
+    perf = _performance(directory, signature, distance_m)
+    return data_status(_load(directory, signature), perf.provenance, list(weighted))
+
+
+def status(distance_m: float, weighted: list[str]) -> DataStatus:
+    """Data-status counts for the indicators that carry weight (cached; they change rarely)."""
+    directory = default_data_dir()
+    return _status(str(directory), _signature(directory), float(distance_m), tuple(weighted))
 
 
 def selected_area(dataset: Dataset) -> str:
