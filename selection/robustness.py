@@ -8,11 +8,14 @@ first, e.g. ``result.criterion_scores.loc[result.ranked["area_id"]]``.
 
 Weights are mappings criterion id -> weight; they are normalised to sum 1 with
 ``selection.scoring.normalise_weights``. The total of area a is ``sum_c w_c * S[a, c]``.
+Weights of criteria that are not columns of ``scores`` must be 0 (they are ignored), so
+``ScoreResult.weights`` can be passed after dropping zero-weight criteria columns.
 
 Ranks are competition ranks ("1224"): rank(a) = 1 + #{b : total_b > total_a}. Ties follow
 ``selection.scoring``: totals that agree to 9 decimals are equal. (The exact stability
-intervals work on straight lines and use the equivalent tolerance |difference| <= 1e-9;
-the two rules can only differ for totals 0.5e-9–1.5e-9 points apart.)
+intervals work on straight lines and treat totals within 1e-9 points as tied; the two
+rules disagree only for a pair less than 1e-9 apart that rounding puts on either side of
+a rounding boundary.)
 
 One-way sensitivity ("sweep"): criterion c gets the share t in [0, 1]; the other criteria
 keep their mutual proportions and share 1 - t. If all other weights are 0 they share
@@ -71,8 +74,22 @@ def _criteria(scores: pd.DataFrame) -> list[str]:
 
 def _weight_vector(weights: Mapping[str, float], criteria: list[str]) -> np.ndarray:
     """Normalised weights in the column order of the score matrix (WeightError is a ValueError)."""
-    w = normalise_weights(weights, criteria)
+    extra = [str(c) for c in weights if str(c) not in criteria]
+    carrying = [c for c in extra if _is_nonzero(weights[c])]
+    if carrying:
+        raise WeightError(
+            f"Kriteriet {', '.join(carrying)} har en vægt, men mangler i pointmatricen. "
+            f"Kriterier i pointmatricen: {', '.join(criteria)}."
+        )
+    w = normalise_weights({c: v for c, v in weights.items() if str(c) in criteria}, criteria)
     return np.array([w[c] for c in criteria], dtype=float)
+
+
+def _is_nonzero(value: object) -> bool:
+    try:
+        return float(value) != 0.0  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True  # let normalise_weights-style validation complain
 
 
 def _criterion_index(criteria: list[str], criterion: str) -> int:
@@ -108,10 +125,20 @@ def competition_ranks(totals: np.ndarray) -> np.ndarray:
 
 def _sorted_ranks(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row of tie keys: area order (best first) and the 0-based competition rank of each sorted position."""
-    order = np.argsort(-keys, axis=1)
-    sk = np.take_along_axis(keys, order, axis=1)
-    m = keys.shape[1]
-    pos = np.broadcast_to(np.arange(m), keys.shape).copy()
+    n, m = keys.shape
+    bits = max(int(m - 1).bit_length(), 1)
+    lo, hi = (float(keys.min()), float(keys.max())) if keys.size else (0.0, 0.0)
+    if hi - lo < 2.0 ** (62 - bits) and max(abs(lo), abs(hi)) < 2.0**62:
+        # Fast path: pack (best-first key, area index) into one int64 and sort values, not indices.
+        packed = (np.int64(hi) - keys.astype(np.int64)) << bits
+        packed |= np.arange(m, dtype=np.int64)
+        packed.sort(axis=1)
+        order = packed & ((1 << bits) - 1)
+        sk = packed >> bits
+    else:
+        order = np.argsort(-keys, axis=1)
+        sk = np.take_along_axis(keys, order, axis=1)
+    pos = np.broadcast_to(np.arange(m), (n, m)).copy()
     if m > 1:
         same = sk[:, 1:] == sk[:, :-1]
         if same.any():  # a tie: every member gets the position where its group starts
@@ -222,13 +249,13 @@ def stability_interval(
     the maximal connected set of shares around the current share with the same competition
     rank, computed exactly from the crossings of the straight total lines (no sampling).
 
-    Endpoints: 0 and 1 are included. An endpoint strictly inside (0, 1) is a tie with
-    another area. It belongs to the interval when the area is being overtaken there (the
-    tie keeps its rank under competition ranking, e.g. a tie at the top is still nr. 1),
-    and not when the area is overtaking an area above it (the tie already gives it the
-    better rank). If several areas cross at once and one of them is overtaken, the
-    endpoint is not included. If the area is tied at the current weights, lo or hi can
-    equal the current share.
+    Endpoints: lo and hi are the infimum and supremum. A bound of 0 or 1 without a
+    crossing there is included. A bound at a crossing is a tie with one or more areas. It
+    is included when every one of them is overtaking the area there (moving away from the
+    current share): the tie keeps the area's rank under competition ranking, e.g. a tie at
+    the top is still nr. 1. It is excluded when the area is overtaking any of them, since
+    the tie already gives it the better rank. If the area is tied at the current weights,
+    lo or hi can equal the current share.
     """
     S = _score_array(scores)
     criteria = _criteria(scores)
@@ -249,6 +276,8 @@ def stability_table(
     criteria = _criteria(scores)
     w = _weight_vector(weights, criteria)
     ids = list(scores.index) if area_ids is None else list(area_ids)
+    if not ids:
+        return pd.DataFrame(columns=["area_id", "criterion", "current", "lo", "hi", "rank"])
     rows = np.array([_area_position(scores, a) for a in ids], dtype=int)
     parts = []
     for j, cid in enumerate(criteria):
@@ -257,8 +286,6 @@ def stability_table(
             "area_id": pd.Series(ids, dtype=object), "criterion": cid, "current": float(w[j]),
             "lo": lo, "hi": hi, "rank": rank.astype(np.int64), "_a": np.arange(len(ids)), "_c": j,
         }))
-    if not ids:
-        return pd.DataFrame(columns=["area_id", "criterion", "current", "lo", "hi", "rank"])
     out = pd.concat(parts, ignore_index=True).sort_values(["_a", "_c"], kind="stable")
     return out.drop(columns=["_a", "_c"]).reset_index(drop=True)
 
@@ -480,7 +507,8 @@ def smaa(
     """
     S, criteria, W, Z = _prepare(scores, n_samples, seed, constraint, margin, centre, weight_samples, score_samples)
     n, m, k = len(W), S.shape[0], S.shape[1]
-    counts = np.zeros(m * m, dtype=np.int64)
+    counts = np.zeros(m * m, dtype=np.int64)  # area-major (small case)
+    by_rank = np.zeros(m * m, dtype=np.int64)  # rank-major (large case)
     central_sum = np.zeros((m, k))
     chunk = max(1, _CHUNK_CELLS // m)
     for start in range(0, n, chunk):
@@ -492,12 +520,14 @@ def smaa(
             smp, area = np.nonzero(pos == 0)
         else:
             order, pos = _sorted_ranks(tie_keys(totals))
-            counts += np.bincount((order * m + pos).ravel(), minlength=m * m)
+            # Count rank-major along the transposed chunk: consecutive updates stay in one rank's row.
+            by_rank += np.bincount((pos * m + order).T.ravel(), minlength=m * m)
             smp, col = np.nonzero(pos == 0)
             area = order[smp, col]
         for c in range(k):
             central_sum[:, c] += np.bincount(area, weights=Wc[smp, c], minlength=m)
-    return _result(scores.index, criteria, counts.reshape(m, m), central_sum, n, None if weight_samples is not None else seed)
+    counts = counts.reshape(m, m) + by_rank.reshape(m, m).T
+    return _result(scores.index, criteria, counts, central_sum, n, None if weight_samples is not None else seed)
 
 
 def plain_loop_smaa(
