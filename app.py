@@ -10,7 +10,7 @@ import streamlit as st
 
 from selection.errors import DataError, WeightError
 from selection.pipeline import evaluate
-from ui import details, map_panel, ranking, shortlist, sidebar, state, status
+from ui import details, map_panel, ranking, robustness_panel, shortlist, sidebar, state, status
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
@@ -43,6 +43,12 @@ data = state.status(settings.distance_m, weighted)
 status.render(data, dataset)
 selected = state.selected_area(dataset)
 
+view = st.segmented_control("Visning", ["Rangering og kort", "Robusthed"], default="Rangering og kort", key="view")
+if view == "Robusthed":
+    st.subheader("Robusthed", anchor=False)
+    robustness_panel.render(dataset, perf, result, st.session_state.get("top_n", 3))
+    st.stop()
+
 map_col, detail_col = st.columns([3, 2], gap="large")
 with map_col:
     st.subheader("Kort over rangerede områder", anchor=False)
@@ -56,4 +62,4 @@ ranking.render_table(result, dataset, data.sourced_per_area)
 st.subheader("Hvorfor scorer områderne som de gør?", anchor=False)
 ranking.render_chart(result, dataset)
 st.subheader("Kortliste til styregruppen", anchor=False)
-shortlist.render(result, dataset)
+shortlist.render(result, dataset, perf)

@@ -11,6 +11,7 @@ from .dataset import load_dataset
 from .errors import DataError, WeightError
 from .export import STYLES, shortlist_csv
 from .pipeline import evaluate
+from .robustness_report import DEFAULT_SEED, robustness_extras
 
 
 def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
@@ -41,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--format", choices=sorted(STYLES), default="excel-da", help="CSV-format")
     rank.add_argument("--distance", type=float, help="afstand til aktører i meter (standard fra criteria.json)")
     rank.add_argument("--timestamp", help="fast tidsstempel (ISO 8601) for reproducerbare filer")
+    rank.add_argument("--smaa", type=int, default=0, metavar="N",
+                      help="tilføj robusthed: SMAA med N vægtninger og stabilitetsintervaller (appen bruger 10000)")
+    rank.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
     return parser
 
 
@@ -53,7 +57,10 @@ def run_rank(args: argparse.Namespace) -> int:
         raise WeightError("--distance skal være 0 eller større.")
     stamp = datetime.fromisoformat(args.timestamp) if args.timestamp else None
     _, result = evaluate(dataset, weights, distance_m=args.distance)
-    data = shortlist_csv(result, dataset, args.top, args.format, stamp)
+    if args.smaa < 0:
+        raise WeightError("--smaa skal være 0 (ingen robusthed) eller et positivt antal vægtninger.")
+    extra = robustness_extras(result, dataset, args.smaa, args.seed) if args.smaa else None
+    data = shortlist_csv(result, dataset, args.top, args.format, stamp, extra)
     if args.out:
         args.out.write_bytes(data)
         print(f"Skrev {min(args.top, len(result.ranked))} områder til {args.out}", file=sys.stderr)

@@ -114,3 +114,15 @@ def test_bad_data_package_shows_danish_error(tmp_path: Path, monkeypatch: pytest
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "uden for skalaen" in at.error[0].value and "values.csv" in at.error[0].value
+
+
+def test_robustness_view_summarises_the_shortlist(package: Path) -> None:
+    at = run_app()
+    at.segmented_control(key="view").set_value("Robusthed").run()
+    assert not at.exception, at.exception
+    sentences = [m.value for m in at.markdown if "vægtninger" in m.value]
+    assert any("Alfa er nr\\. 1 i" in s or "Alfa er nr. 1 i" in s for s in sentences), sentences
+    assert not at.get("component_instance"), "the map is not drawn in the robustness view"
+    at.checkbox(key="smaa_noise").check().run()
+    assert not at.exception
+    assert any("varierer" in c.value for c in at.caption)

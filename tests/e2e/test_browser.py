@@ -139,6 +139,22 @@ def test_downloaded_csv_matches_the_table(app_server: StreamlitServer, page: Pag
     assert [r["Område"] for r in rows] == names[:3]
     assert [r["Rang"] for r in rows] == ["1", "2", "3"]
     assert all("," in r["Samlet score (0-100)"] for r in rows)
+    first_rank = next(k for k in rows[0] if k.startswith("Nr. 1 i andel af vægtninger"))
+    assert float(rows[0][first_rank].replace(",", ".")) > 0, "robustness columns are in the CSV"
+
+
+def test_robustness_view_shows_summary_heatmap_and_sweeps(app_server: StreamlitServer, page: Page) -> None:
+    open_app(page, app_server.url, 13)
+    page.locator("[data-testid='stButtonGroup']").get_by_text("Robusthed", exact=True).click()
+    wait_idle(page)
+    dataset = load_dataset()
+    from selection.pipeline import evaluate
+
+    _, result = evaluate(dataset)
+    top = result.table["name"].iloc[0]
+    expect(page.get_by_text(f"{top} er nr. 1 i", exact=False)).to_be_visible()
+    expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(4)  # heat map + 3 sweeps
+    expect(page.locator(MAP_FRAME)).to_have_count(0)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,99 @@
+"""The robustness report that feeds the Robusthed view, the CSV and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+
+from selection.dataset import load_dataset
+from selection.export import shortlist_csv
+from selection.pipeline import evaluate
+from selection.robustness_report import analyse, robustness_extras, shortlist_extras, summaries
+from tests.factory import REPO, VALUES, make_package
+
+
+@pytest.fixture()
+def dataset(tmp_path):
+    return load_dataset(make_package(tmp_path / "pkg"))
+
+
+def test_report_covers_ranked_areas_and_sums_to_one(dataset):
+    _, result = evaluate(dataset)
+    report = analyse(result, dataset.model, n_samples=2000, seed=3)
+    assert list(report.smaa.acceptability.index) == list(result.ranked["area_id"])
+    assert report.smaa.acceptability.sum(axis=1).round(9).eq(1).all()
+    assert set(report.stability["area_id"]) == set(result.ranked["area_id"])
+
+
+def test_unranked_area_is_left_out_and_gappy_criterion_reported(tmp_path):
+    values = [v for v in VALUES if v[:2] != ("c", "t1")]
+    ds = load_dataset(make_package(tmp_path / "pkg", values=values))
+    _, result = evaluate(ds, {"trust": 1, "actors": 1, "need": 1})
+    report = analyse(result, ds.model, n_samples=500)
+    assert "c" not in report.smaa.acceptability.index
+    _, result = evaluate(ds, {"trust": 0, "actors": 1, "need": 1})  # c is ranked now, but has no trust data
+    report = analyse(result, ds.model, n_samples=500)
+    assert report.left_out == ["trust"] and "c" in report.scores.index
+
+
+def test_summary_sentences_are_danish_and_name_the_area(dataset):
+    _, result = evaluate(dataset)
+    report = analyse(result, dataset.model, n_samples=2000)
+    names = dataset.areas["name"].to_dict()
+    labels = {c.id: c.label for c in dataset.model.criteria}
+    text = summaries(report, names, labels, result.top(2)["area_id"])
+    first = result.table["area_id"].iloc[0]
+    assert text[first].startswith(f"{names[first]} er nr. 1 i ") and "vægtninger" in text[first]
+
+
+def test_assessment_noise_changes_acceptability_reproducibly(dataset):
+    perf, result = evaluate(dataset)
+    plain = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5)
+    noisy = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, noisy_indicators=["t1", "n1"])
+    again = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, noisy_indicators=["t1", "n1"])
+    assert noisy.assessment_noise and not plain.assessment_noise
+    assert not noisy.smaa.acceptability.equals(plain.smaa.acceptability)
+    assert noisy.smaa.acceptability.equals(again.smaa.acceptability)
+
+
+def test_extras_are_percentages(dataset):
+    _, result = evaluate(dataset)
+    labels = {c.id: c.label for c in dataset.model.criteria}
+    extras = shortlist_extras(analyse(result, dataset.model, n_samples=1000), labels)
+    row = extras[result.table["area_id"].iloc[0]]
+    first = next(v for k, v in row.items() if k.startswith("Nr. 1"))
+    assert 0 <= first <= 100
+    assert all(0 <= v <= 100 for k, v in row.items() if k.startswith("Stabil"))
+
+
+def test_cli_smaa_writes_the_same_csv_as_the_app(tmp_path, dataset):
+    folder = make_package(tmp_path / "cli")
+    out = tmp_path / "k.csv"
+    stamp = "2026-11-23T10:00:00+01:00"
+    proc = subprocess.run(
+        [sys.executable, "-m", "selection", "rank", "--data", str(folder), "--smaa", "2000", "--seed", "7",
+         "--top", "2", "--timestamp", stamp, "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    from datetime import datetime
+
+    ds = load_dataset(folder)
+    _, result = evaluate(ds)
+    expected = shortlist_csv(result, ds, 2, "excel-da", datetime.fromisoformat(stamp),
+                             robustness_extras(result, ds, 2000, 7))
+    assert out.read_bytes() == expected
+    header = next(csv.reader(io.StringIO(expected.decode("utf-8-sig")), delimiter=";"))
+    assert any(h.startswith("Nr. 1 i andel af vægtninger") for h in header)
+    assert any(h.startswith("Stabil rang:") for h in header)
+
+
+def test_cli_rejects_negative_smaa(tmp_path):
+    folder = make_package(tmp_path / "cli")
+    proc = subprocess.run([sys.executable, "-m", "selection", "rank", "--data", str(folder), "--smaa", "-5"],
+                          cwd=REPO, capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and "--smaa" in proc.stderr
