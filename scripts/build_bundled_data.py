@@ -45,7 +45,7 @@ DEFAULT_OUT_DIR = REPO / "data/areas"
 VERIFIED = "verified-from-source"
 
 # ---------------------------------------------------------------------------
-# Mapping table: the ONLY per-area facts in this script.
+# Mapping table (data/research_mapping.json): the per-area facts this script needs.
 #
 # It holds what the research does not give in a machine-usable form:
 #   area_id      stable lowercase ASCII slug (never change it once published)
@@ -55,52 +55,19 @@ VERIFIED = "verified-from-source"
 #   list_status  optional short Danish status for the "inferred" areas; the other areas
 #                use the default text for their list_confidence (LIST_STATUS_DEFAULT)
 # ---------------------------------------------------------------------------
-KK_2023 = "https://www.kk.dk/nyheder/lundtoftegade-og-hoergaarden-skal-loeftes-ud-af-udsathed"
-TV2_2022 = "https://nyheder.tv2.dk/2022-12-01-her-er-den-nye-liste-over-parallelsamfund"
-AAB_2019 = "https://aab.dk/articles/nye-udlejningsregler-i-kobenhavns-kommune/"
+MAPPING_FILE = REPO / "data" / "research_mapping.json"
 
-AREA_MAP: dict[int, dict[str, Any]] = {
-    1: {"area_id": "lundtoftegade", "bydel": "Nørrebro", "list_source": KK_2023},
-    2: {"area_id": "hoergaarden", "bydel": "Amager Vest", "list_source": KK_2023},
-    3: {"area_id": "tingbjerg-utterslevhuse", "bydel": "Brønshøj-Husum", "list_source": TV2_2022,
-        "list_status": "Udledt: forlod parallelsamfundslisten 1.12.2022"},
-    4: {"area_id": "aldersrogade", "bydel": "Nørrebro", "list_source": TV2_2022,
-        "list_status": "Udledt: forlod parallelsamfundslisten 1.12.2022"},
-    5: {"area_id": "bispeparken", "bydel": "Bispebjerg",
-        "list_source": "https://www.kk.dk/dagsordener-og-referater/Teknik-%20og%20Milj%C3%B8udvalget/m%C3%B8de-31052021/referat/punkt-8",
-        "list_status": "Udledt: udpeget som udsat boligområde (kk.dk 2021) – ikke verificeret for 2022"},
-    6: {"area_id": "gadelandet-husumgaard", "bydel": "Brønshøj-Husum",
-        "list_source": "https://www.bha.dk/2020/12/ghettolisten-er-opdateret/",
-        "list_status": "Udledt: forlod ghettolisten 2019 – ikke verificeret for 2022"},
-    7: {"area_id": "blaagaarden", "bydel": "Nørrebro",
-        "list_source": "https://www.retsinformation.dk/eli/lta/2018/1365"},
-    8: {"area_id": "akacieparken", "bydel": "Valby",
-        "list_source": "https://docplayer.dk/amp/54367882-Bilag-til-aftale-om-udviklingspartnerskab-mellem-oekonomi-og-indenrigsministeriet-og-koebenhavns-kommune.html"},
-    9: {"area_id": "folehaven", "bydel": "Valby", "list_source": None},
-    10: {"area_id": "urbanplanen", "bydel": "Amager Vest", "list_source": None},
-    11: {"area_id": "sjaeloer-boulevard", "bydel": "Kongens Enghave", "list_source": AAB_2019},
-    12: {"area_id": "staerevej", "bydel": "Bispebjerg", "list_source": AAB_2019},
-    13: {"area_id": "degnegaarden", "bydel": "Ukendt (hypotese: Brønshøj-Husum/Bellahøj)",
-         "list_source": "https://www.tv2fyn.dk/fyn/her-er-landets-socialt-udsatte-boligomrader"},
-}
 
-# Integers parsed by hand from verified research text such as "almost 6,000".
-# (research id, field) -> (integer, Danish qualifier written into the *_note).
-# The script checks that the integer (with or without thousands separator) occurs in
-# the research text, so a changed research value fails loudly instead of silently.
-PARSED_NUMBERS: dict[tuple[int, str], tuple[int, str]] = {
-    (1, "dwellings"): (400, "mindst (nedre grænse)"),
-    (3, "dwellings"): (2500, "cirka; almene boliger (fsb+SAB)"),
-    (5, "dwellings"): (800, "cirka"),
-    (9, "residents"): (2000, "lidt over (nedre grænse)"),
-    (10, "residents"): (6000, "knap (øvre grænse)"),
-    (10, "dwellings"): (3000, "knap (øvre grænse); lejemål"),
-}
+def _load_mapping(path: Path = MAPPING_FILE) -> tuple[dict, dict, dict]:
+    """Per-area facts live in data (research_mapping.json), never in this script."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    areas = {int(k): v for k, v in raw["areas"].items()}
+    parsed = {(p["research_id"], p["field"]): (p["value"], p["qualifier"]) for p in raw["parsed_numbers"]}
+    placeholders = {int(k): v for k, v in raw["placeholders"].items()}
+    return areas, parsed, placeholders
 
-# Area 13 (Degnegården mv.) has no polygon in the research.  We draw a ~400 x 400 m
-# square around the centroid the research note gives for its Bellahøj/Degnemosen
-# hypothesis, and label it "placeholder".
-PLACEHOLDER = {13: {"lat": 55.7065, "lon": 12.5070, "side_m": 400.0}}
+
+AREA_MAP, PARSED_NUMBERS, PLACEHOLDER = _load_mapping()
 
 # ---------------------------------------------------------------------------
 # Generic rules (no per-area facts below this line)
