@@ -16,17 +16,13 @@ st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️
 state.static_assets()
 
 st.title("Valg af område til indsats mod negativ social kontrol")
-st.caption(
-    "Københavns Kommune, områdebaseret indsats 2024–27 (2 mio. kr. om året). Områderne vurderes på tre kriterier: "
-    "tillidsfulde indsatser, motiverede aktører og lokalt vurderet behov."
-)
-
 try:
     dataset = state.active_dataset()
 except DataError as exc:
     st.error("Datasættet kan ikke indlæses:\n\n" + "\n".join(f"- {p}" for p in exc.report.errors))
     st.stop()
 
+st.caption(str(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
 settings = sidebar.render(dataset.model)
 perf = state.performance(settings.distance_m)
 try:
