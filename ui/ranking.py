@@ -42,7 +42,9 @@ def render_table(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple
     )
     st.caption(
         "Score 0–100 pr. kriterium; bidrag = score × normaliseret vægt, og bidragene summerer til den samlede score. "
-        "Lige scorer deler rang (fx 1, 2, 2, 4) og vises alfabetisk."
+        "Lige scorer deler rang (fx 1, 2, 2, 4) og vises alfabetisk. Manglende værdier regnes aldrig som kendte: "
+        "en manglende indikator udelades, og dens delvægt fordeles på kriteriets øvrige indikatorer (markeret "
+        "'Ufuldstændige data'); mangler et helt vægtet kriterium, får området ingen samlet score ('Ikke rangeret')."
     )
 
 
