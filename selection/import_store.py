@@ -1,0 +1,235 @@
+"""Store imported data as a complete data package, atomically, and go back to the bundled set.
+
+``apply_import`` writes every file of the package format (data/areas/README.md) into a temporary
+folder next to the data dir, loads it with ``load_dataset`` to prove it is valid, then swaps it in
+with renames; the previous package is kept as ``<data dir>.previous``. A crash at any point leaves
+either the old or the new package, never a half one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import mapping
+
+from .criteria import CriteriaModel
+from .dataset import (
+    ACTORS_FILE,
+    AREA_TEXT_COLUMNS,
+    AREAS_FILE,
+    CRITERIA_FILE,
+    INITIATIVES_FILE,
+    META_FILE,
+    VALUES_FILE,
+    Dataset,
+    default_data_dir,
+    load_dataset,
+)
+from .errors import DataError
+from .geometry import WGS84
+from .importing import ImportPlan
+
+REPO = Path(__file__).resolve().parent.parent
+PREVIOUS_SUFFIX = ".previous"
+
+
+def default_import_dir() -> Path:
+    """Where imported data is stored: $SELECTION_IMPORT_DIR, else <repo>/.selection-data."""
+    return Path(os.environ.get("SELECTION_IMPORT_DIR") or REPO / ".selection-data")
+
+
+def has_stored_import(data_dir: Path | str | None = None) -> bool:
+    d = _recover(Path(data_dir) if data_dir is not None else default_import_dir())
+    return (d / META_FILE).is_file() and (d / AREAS_FILE).is_file()
+
+
+def active_data_dir(data_dir: Path | str | None = None) -> Path:
+    """The stored import if there is one, else the default (bundled) package."""
+    d = Path(data_dir) if data_dir is not None else default_import_dir()
+    return d if has_stored_import(d) else default_data_dir()
+
+
+def apply_import(plan: ImportPlan, data_dir: Path | str | None = None) -> Dataset:
+    """Write the plan's candidate package atomically into ``data_dir``; return the loaded result."""
+    if not plan.ok:
+        raise DataError(plan.report if plan.report.errors else "Der er intet at importere.")
+    data_dir = _recover(Path(data_dir) if data_dir is not None else default_import_dir())
+    meta = dict(plan.current.meta)
+    imports = list(meta.get("imports") or [])
+    imports += [{"file": f.name, "kind": f.kind, "imported_at": plan.imported_at, "details": f.details}
+                for f in plan.files]
+    base = str(meta.get("version", "ukendt")).split("+import-")[0]
+    meta["version"] = f"{base}+import-{plan.imported_at.replace(':', '').replace('-', '')}"
+    meta["imports"] = imports
+    candidate = Dataset(plan.areas, plan.current.model, plan.values, plan.actors, plan.current.initiatives, meta)
+    return _store(candidate, data_dir)
+
+
+def reset_import(data_dir: Path | str | None = None) -> None:
+    """Remove the stored import (and its backup) so the bundled package is used again."""
+    data_dir = Path(data_dir) if data_dir is not None else default_import_dir()
+    for d in (data_dir, Path(str(data_dir) + PREVIOUS_SUFFIX)):
+        if d.exists():
+            trash = d.with_name(f".{d.name}.trash-{uuid.uuid4().hex[:8]}")
+            os.replace(d, trash)  # atomic: the package disappears at once
+            shutil.rmtree(trash, ignore_errors=True)
+
+
+def export_package(dataset: Dataset, folder: Path | str) -> Path:
+    """Write ``dataset`` as a complete data package into ``folder`` (created if needed)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_package(dataset, folder)
+    return folder
+
+
+def _store(candidate: Dataset, data_dir: Path) -> Dataset:
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = data_dir.with_name(f".{data_dir.name}.tmp-{uuid.uuid4().hex[:8]}")
+    previous = Path(str(data_dir) + PREVIOUS_SUFFIX)
+    try:
+        tmp.mkdir()
+        _write_package(candidate, tmp)
+        loaded = load_dataset(tmp)  # never swap in a package that does not load
+        if data_dir.exists():
+            if previous.exists():
+                trash = previous.with_name(f".{previous.name}.trash-{uuid.uuid4().hex[:8]}")
+                os.replace(previous, trash)
+                shutil.rmtree(trash, ignore_errors=True)
+            os.replace(data_dir, previous)
+        os.replace(tmp, data_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    del loaded
+    return load_dataset(data_dir)
+
+
+def _recover(data_dir: Path) -> Path:
+    """Finish an interrupted swap: the data dir was moved aside but the new one not yet renamed."""
+    previous = Path(str(data_dir) + PREVIOUS_SUFFIX)
+    if not data_dir.exists() and previous.is_dir():
+        os.replace(previous, data_dir)
+    return data_dir
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _write_package(ds: Dataset, folder: Path) -> None:
+    _write_text(folder / CRITERIA_FILE, json.dumps(criteria_json(ds.model), ensure_ascii=False, indent=2) + "\n")
+    _write_areas(folder / AREAS_FILE, ds.areas)
+    _write_values(folder / VALUES_FILE, ds.values)
+    _write_actors(folder / ACTORS_FILE, ds.actors)
+    _write_initiatives(folder / INITIATIVES_FILE, ds.initiatives)
+    _write_text(folder / META_FILE, json.dumps(ds.meta, ensure_ascii=False, indent=2) + "\n")
+
+
+def _write_text(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def criteria_json(model: CriteriaModel) -> dict[str, Any]:
+    """The criteria model as the JSON of criteria.json (load_criteria gives the same model back)."""
+    return {
+        "schema_version": 1,
+        "actor_distance_m": model.actor_distance_m,
+        "sectors": [{"id": s.id, "label": s.label} for s in model.sectors],
+        "criteria": [
+            {"id": c.id, "label": c.label, "description": c.description, "default_weight": c.default_weight,
+             "indicators": [
+                 {"id": i.id, "label": i.label, "description": i.description, "unit": i.unit,
+                  "direction": i.direction, "scale": {"min": i.scale_min, "max": i.scale_max},
+                  "default_weight": i.default_weight,
+                  **({"computed": {"method": i.computed}} if i.computed else {})}
+                 for i in c.indicators]}
+            for c in model.criteria
+        ],
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if pd.isna(value) if not isinstance(value, (list, dict)) else False:
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def _features(gdf: gpd.GeoDataFrame, columns: list[str]) -> str:
+    if len(gdf) and gdf.crs is not None and not gdf.crs.equals(WGS84):
+        gdf = gdf.to_crs(WGS84)
+    feats = []
+    for _, row in gdf.iterrows():
+        props = {c: _json_value(row[c]) if c in gdf.columns else None for c in columns}
+        geom = row.geometry
+        feats.append({"type": "Feature", "geometry": mapping(geom) if geom is not None else None,
+                      "properties": props})
+    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _write_areas(path: Path, areas: gpd.GeoDataFrame) -> None:
+    cols = ["area_id", "name", *AREA_TEXT_COLUMNS, "residents", "dwellings", "list_confidence", "geometry_quality"]
+    _write_text(path, _features(areas, cols))
+
+
+def _write_actors(path: Path, actors: gpd.GeoDataFrame) -> None:
+    cols = ["actor_id", "name", "sector", "kind", "source", "note", "area_id", "position_quality"]
+    _write_text(path, _features(actors, cols))
+
+
+def _number_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    f = float(value)
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def _csv_text(header: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _write_values(path: Path, values: pd.DataFrame) -> None:
+    cols = ["area_id", "indicator_id", "value", "kind", "source", "note"]
+    rows = [[_cell(r.area_id), _cell(r.indicator_id), _number_text(r.value), _cell(r.kind), _cell(r.source),
+             _cell(r.note)] for r in values[cols].itertuples(index=False)]
+    _write_text(path, _csv_text(cols, rows))
+
+
+def _write_initiatives(path: Path, initiatives: pd.DataFrame) -> None:
+    cols = ["area_id", "name", "type", "period", "verification", "source"]
+    rows = [[_cell(r.get(c)) for c in cols] for r in initiatives.to_dict("records")]
+    _write_text(path, _csv_text(cols, rows))
+
+
+__all__ = [
+    "active_data_dir", "apply_import", "criteria_json", "default_import_dir", "export_package",
+    "has_stored_import", "reset_import",
+]

@@ -1,0 +1,429 @@
+"""Import of official data: readers, matching, diff, atomic store, reset and round trip."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from shapely.geometry import Point, box
+
+from selection import import_store
+from selection.dataset import load_dataset
+from selection.errors import DataError
+from selection.import_matching import AreaMatcher, SectorMatcher, norm_key
+from selection.import_store import (
+    active_data_dir,
+    apply_import,
+    default_import_dir,
+    export_package,
+    has_stored_import,
+    reset_import,
+)
+from selection.import_readers import parse_number
+from selection.importing import list_layers, validate_import
+from selection.pipeline import evaluate
+from tests.factory import AREAS, BUNDLED, CRITERIA, area_features, make_package
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+DANISH_AREAS = [
+    ("a", "Hørgården", AREAS[0][2]),
+    ("b", "Stærevej mv.", AREAS[1][2]),
+    ("c", "Charlie", AREAS[2][2]),
+]
+SECTOR_CRITERIA = {**CRITERIA, "sectors": [
+    {"id": "school", "label": "Skole"}, {"id": "club", "label": "Klub / fritidstilbud"},
+    {"id": "daycare", "label": "Dagtilbud"}, {"id": "library_culture", "label": "Bibliotek / kulturhus"}]}
+
+
+@pytest.fixture
+def current(tmp_path):
+    return load_dataset(make_package(tmp_path / "pkg"))
+
+
+@pytest.fixture
+def danish(tmp_path):
+    pkg = make_package(tmp_path / "dk", areas=area_features(DANISH_AREAS), criteria=SECTOR_CRITERIA)
+    return load_dataset(pkg)
+
+
+def ranking(ds) -> list[tuple[str, int, float]]:
+    table = evaluate(ds)[1].table
+    return [(r.area_id, int(r.rank), round(float(r.total), 9)) for r in table.itertuples()]
+
+
+def tree_hash(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder.parent)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.parent.rglob("*")) if p.is_file()}
+
+
+def messages(plan, severity="error") -> list[str]:
+    return [str(p) for p in plan.report.problems if p.severity == severity]
+
+
+def utm_areas(names=("Alfa", "Bravo", "Charlie"), shift=0.0) -> gpd.GeoDataFrame:
+    gdf = gpd.GeoDataFrame({"area_id": ["a", "b", "c"], "name": list(names)},
+                           geometry=[g for _, _, g in AREAS], crs="EPSG:4326").to_crs("EPSG:25832")
+    if shift:
+        gdf.loc[0, "geometry"] = gdf.geometry.iloc[0].buffer(shift)
+    return gdf
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def test_gpkg_two_layers_choose_layer(tmp_path, current):
+    gpkg = tmp_path / "omraader.gpkg"
+    utm_areas(shift=50).to_file(gpkg, layer="omraader_2024", driver="GPKG")
+    utm_areas().to_file(gpkg, layer="gamle_omraader", driver="GPKG")
+    assert sorted(list_layers(gpkg)) == ["gamle_omraader", "omraader_2024"]
+
+    plan = validate_import(gpkg, current)
+    assert not plan.ok
+    [err] = messages(plan)
+    assert "omraader.gpkg" in err and "vælg hvilket lag" in err
+    assert "omraader_2024" in err and "gamle_omraader" in err
+
+    plan = validate_import(gpkg, current, layer="omraader_2024")
+    assert plan.ok, messages(plan)
+    assert any("omregnet fra EPSG:25832" in w for w in messages(plan, "warning"))
+    assert plan.diff.geometry_changed == ["a"]
+    assert plan.diff.areas_added == [] and plan.files[0].kind == "areas"
+
+    plan = validate_import(gpkg, current, layer="findes_ikke")
+    assert "Laget 'findes_ikke' findes ikke" in messages(plan)[0]
+
+
+def _zip_shapefile(tmp_path: Path, gdf: gpd.GeoDataFrame, encoding: str, keep_cpg: bool) -> bytes:
+    folder = tmp_path / f"shp-{encoding}-{keep_cpg}"
+    folder.mkdir()
+    gdf.to_file(folder / "omr.shp", encoding=encoding)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for p in folder.iterdir():
+            if p.suffix == ".cpg" and not keep_cpg:
+                continue
+            zf.write(p, f"data/{p.name}")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("encoding,keep_cpg", [("cp1252", False), ("cp1252", True), ("UTF-8", False)])
+def test_zipped_shapefile_danish_letters(tmp_path, danish, encoding, keep_cpg):
+    gdf = utm_areas(names=("HØRGÅRDEN", "Stærevej mv.", "Charlie"))
+    gdf["area_id"] = ["x1", "x2", "x3"]  # unknown ids: matching falls back to the names
+    gdf["bydel"] = ["Nørrebro", "Østerbro", "Amager Øst"]
+    data = _zip_shapefile(tmp_path, gdf, encoding, keep_cpg)
+    plan = validate_import([("omraader.zip", data)], danish, now=NOW)
+    assert plan.ok, messages(plan)
+    assert plan.diff.areas_added == []
+    assert list(plan.areas.loc[["a", "b", "c"], "bydel"]) == ["Nørrebro", "Østerbro", "Amager Øst"]
+    assert list(plan.areas["name"]) == ["Hørgården", "Stærevej mv.", "Charlie"]
+    expected = "cp1252" if encoding == "cp1252" else "UTF-8"
+    assert f"tegnsæt: {expected}" in plan.files[0].details
+
+
+def test_geojson_reprojection_warning_and_new_area(tmp_path, current):
+    gdf = utm_areas()
+    extra = gpd.GeoDataFrame({"area_id": ["d"], "name": ["Delta"]}, geometry=[box(12.65, 55.66, 12.66, 55.67)],
+                             crs="EPSG:4326").to_crs("EPSG:25832")
+    path = tmp_path / "omr.geojson"
+    pd.concat([gdf, extra]).to_file(path, driver="GeoJSON")
+    plan = validate_import(path, current)
+    assert plan.ok, messages(plan)
+    warnings = messages(plan, "warning")
+    assert any("omr.geojson" in w and "omregnet fra EPSG:25832 til WGS84" in w for w in warnings)
+    assert any("4 områder, de nuværende data har 3" in w for w in warnings)
+    assert any("nyt område 'd'" in w for w in warnings)
+    assert plan.diff.areas_added == ["d"] and plan.diff.geometry_changed == []
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _xlsx_bytes(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+VALUE_FILES = {
+    "excel_cp1252_wide.csv": "Område;t1;n1;n2\r\nAlfa;4,5;2;40\r\nBravo;3;1,5;20\r\nCharlie;1;5;90,25\r\n".encode("cp1252"),
+    "long_bom.csv": ("\ufeffarea_id,indicator_id,value\na,t1,4.5\na,n1,2\na,n2,40\nb,t1,3\nb,n1,1.5\nb,n2,20\n"
+                     "c,t1,1\nc,n1,5\nc,n2,90.25\n").encode("utf-8"),
+    "standard_wide.csv": b"area_id,t1,n1,n2\na,4.5,2,40\nb,3,1.5,20\nc,1,5,90.25\n",
+    "danish_long.csv": "navn;indikator;værdi\nALFA;t1;4,5\nalfa;n1;2\nAlfa;n2;40\nBravo;t1;3\nBravo;n1;1,5\n"
+                       "Bravo;n2;20\nCharlie;t1;1\nCharlie;n1;5\nCharlie;n2;90,25\n".encode("utf-8"),
+    "wide.xlsx": _xlsx_bytes([["area_id", "t1", "n1", "n2"], ["a", 4.5, 2, 40], ["b", 3, 1.5, 20],
+                              ["c", 1, 5, 90.25]]),
+}
+
+
+def test_value_formats_parse_to_same_values(current):
+    results = {}
+    for name, data in VALUE_FILES.items():
+        plan = validate_import([(name, data)], current, now=NOW)
+        assert plan.ok, (name, messages(plan))
+        assert plan.files[0].kind == "values"
+        frame = plan.values.sort_values(["area_id", "indicator_id"]).reset_index(drop=True)
+        results[name] = frame[["area_id", "indicator_id", "value"]]
+        assert set(frame["kind"]) == {"sourced"}
+        assert set(frame["source"]) == {f"{name}, importeret 2026-11-23T12:00:00+00:00"}
+    first = next(iter(results.values()))
+    for name, frame in results.items():
+        pd.testing.assert_frame_equal(frame, first, obj=name)
+    assert first.set_index(["area_id", "indicator_id"]).loc[("c", "n2"), "value"] == 90.25
+
+
+def test_detected_format_is_reported(current):
+    plan = validate_import([("excel_cp1252_wide.csv", VALUE_FILES["excel_cp1252_wide.csv"])], current)
+    details = plan.files[0].details
+    assert "cp1252" in details and "semikolon" in details and "bredt" in details
+    plan = validate_import([("long_bom.csv", VALUE_FILES["long_bom.csv"])], current)
+    assert "UTF-8 med BOM" in plan.files[0].details and "komma" in plan.files[0].details
+    assert "langt" in plan.files[0].details
+
+
+def test_kind_and_source_columns_are_kept(current):
+    data = b"area_id,indicator_id,value,kind,source,note\na,t1,2,assessed,Lokal vurdering,ok\n"
+    plan = validate_import([("v.csv", data)], current)
+    assert plan.ok, messages(plan)
+    row = plan.values[(plan.values.area_id == "a") & (plan.values.indicator_id == "t1")].iloc[0]
+    assert (row.value, row.kind, row.source, row.note) == (2.0, "assessed", "Lokal vurdering", "ok")
+
+
+def test_name_matching_danish_spellings(danish):
+    data = "område;t1\nHoergaarden;2\nSTÆREVEJ MV.;3\nStaerevej-mv;4\nUkendt Sted;1\n".encode("utf-8")
+    plan = validate_import([("navne.csv", data)], danish)
+    assert not plan.ok  # Stærevej twice
+    assert any("findes også i række 3" in e and "række 4" in e for e in messages(plan))
+    data = "område;t1\nHoergaarden;2\nSTÆREVEJ MV.;4\nUkendt Sted;1\n".encode("utf-8")
+    plan = validate_import([("navne.csv", data)], danish)
+    assert plan.ok, messages(plan)
+    assert {(c.area_id, c.new) for c in plan.diff.values_changed} == {("a", 2.0), ("b", 4.0)}
+    [unmatched] = [w for w in messages(plan, "warning") if "Ukendt Sted" in w]
+    assert "navne.csv" in unmatched and "række 4" in unmatched
+    matcher = AreaMatcher({"hoergaarden": "Hørgården", "x": "Stærevej mv."})
+    assert matcher.match(None, "hørgården") == "hoergaarden"
+    assert matcher.match("Staerevej_MV", None) == "x"
+    assert matcher.match(None, "Stærevej/mv") == "x"
+    assert norm_key("Sjælør Boulevard") == norm_key("SJAELOER-boulevard")
+
+
+# --------------------------------------------------------------------------- actors
+
+
+def test_actor_csv_epsg25832_with_sector_mapping(danish):
+    pts = gpd.GeoSeries([Point(12.508, 55.665), Point(12.558, 55.665), Point(12.608, 55.665),
+                         Point(12.609, 55.666)], crs="EPSG:4326").to_crs("EPSG:25832")
+    rows = [("Nørre Skole", "Folkeskole"), ("Børnehuset", "børnehave"), ("Moské", "Trossamfund"),
+            ("Biblioteket", " BIBLIOTEK ")]
+    lines = ["navn;sektor;x;y"] + [f"{n};{s};{p.x:.2f};{p.y:.2f}".replace(".", ",")
+                                   for (n, s), p in zip(rows, pts, strict=True)]
+    data = "\r\n".join(lines).encode("cp1252")
+    plan = validate_import([("aktoerer.csv", data)], danish)
+    assert not plan.ok and "koordinatsystemet" in messages(plan)[0].lower()
+    plan = validate_import([("aktoerer.csv", data)], danish, crs="EPSG:25832")
+    assert plan.ok, messages(plan)
+    assert plan.files[0].kind == "actors"
+    assert list(plan.actors["sector"]) == ["school", "daycare", "library_culture"]
+    assert list(plan.actors["name"]) == ["Nørre Skole", "Børnehuset", "Biblioteket"]
+    assert abs(plan.actors.geometry.iloc[0].x - 12.508) < 1e-6
+    assert plan.sector_mapping["Trossamfund"] is None and plan.sector_mapping["Folkeskole"] == "school"
+    [unmapped] = [w for w in messages(plan, "warning") if "Trossamfund" in w]
+    assert "aktoerer.csv" in unmapped and "række 4" in unmapped
+    assert (plan.diff.actors_before, plan.diff.actors_after) == (3, 3)
+    sm = SectorMatcher(danish.model)
+    assert sm.match("Fritidsklub") == "club" and sm.match("vuggestue") == "daycare" and sm.match("Skole") == "school"
+    assert sm.match("fritidstilbud") == "club" and sm.match("jobcenter") is None  # not in this model
+
+
+def test_actor_geojson_replaces_layer(tmp_path, current):
+    gdf = gpd.GeoDataFrame({"name": ["Klub X"], "sector": ["klub"]}, geometry=[Point(12.56, 55.665)],
+                           crs="EPSG:4326")
+    path = tmp_path / "aktorer.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    plan = validate_import(path, current)
+    assert plan.ok, messages(plan)
+    assert plan.diff.actors_replaced and (plan.diff.actors_before, plan.diff.actors_after) == (3, 1)
+    assert plan.actors.iloc[0]["actor_id"] == "import-1"
+
+
+# --------------------------------------------------------------------------- diff, apply, reset
+
+
+def test_diff_summary(tmp_path, current):
+    gdf = utm_areas(shift=30)
+    path = tmp_path / "a.gpkg"
+    gdf.to_file(path, layer="x", driver="GPKG")
+    values = b"area_id,t1,n2\na,5,41\nb,2,20\n"
+    plan = validate_import([path, ("v.csv", values)], current)
+    assert plan.ok, messages(plan)
+    d = plan.diff
+    assert d.geometry_changed == ["a"] and d.areas_added == [] and d.areas_removed == []
+    assert [(c.area_id, c.indicator_id, c.old, c.new) for c in d.values_changed] == [
+        ("a", "n2", 40.0, 41.0), ("b", "t1", 3.0, 2.0)]
+    assert d.actors_before == d.actors_after == 3 and not d.actors_replaced
+    assert "Værdier ændret: 2" in d.lines() and "Områder med ny grænse: 1" in d.lines()
+
+
+def test_apply_changes_ranking_and_records_import(tmp_path, current):
+    before = ranking(current)
+    assert before[0][0] == "a"
+    store = tmp_path / "store"
+    values = "område;t1;n1;n2\nAlfa;1;1;100\nCharlie;5;5;0\n".encode("cp1252")
+    plan = validate_import([("nye.csv", values)], current, now=NOW)
+    assert plan.ok
+    result = apply_import(plan, store)
+    loaded = load_dataset(store)
+    after = ranking(loaded)
+    assert ranking(result) == after
+    assert after[0][0] == "c" and after[-1][0] == "a"
+    assert loaded.meta["imports"][0]["file"] == "nye.csv"
+    assert loaded.meta["imports"][0]["imported_at"] == "2026-11-23T12:00:00+00:00"
+    assert loaded.version.startswith("t1+import-")
+    assert sorted(p.name for p in store.iterdir()) == sorted(
+        ["areas.geojson", "criteria.json", "values.csv", "actors.geojson", "initiatives.csv", "dataset.json"])
+    # a second import keeps the first in the list and the old package as .previous
+    plan2 = validate_import([("mere.csv", b"area_id,t1\nb,4\n")], loaded)
+    apply_import(plan2, store)
+    assert [i["file"] for i in load_dataset(store).meta["imports"]] == ["nye.csv", "mere.csv"]
+    assert load_dataset(Path(str(store) + ".previous")).version == loaded.version
+
+
+def test_apply_refuses_plan_with_errors(tmp_path, current):
+    plan = validate_import([("v.csv", b"area_id,t1\na,9\n")], current)
+    assert not plan.ok
+    with pytest.raises(DataError):
+        apply_import(plan, tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+
+
+def test_apply_is_atomic(tmp_path, current, monkeypatch):
+    store = tmp_path / "data" / "store"
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store)
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(store)), store)
+    before = tree_hash(store)
+
+    def boom(*_args, **_kw):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(import_store, "_write_values", boom)
+    plan = validate_import([("v.csv", b"area_id,t1\na,1\n")], load_dataset(store))
+    with pytest.raises(OSError, match="simulated"):
+        apply_import(plan, store)
+    assert tree_hash(store) == before
+    assert sorted(p.name for p in store.parent.iterdir()) == ["store", "store.previous"]
+
+
+def test_interrupted_swap_is_recovered(tmp_path, current):
+    store = tmp_path / "store"
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store)
+    store.rename(str(store) + ".previous")  # crash between the two renames
+    assert has_stored_import(store)
+    assert load_dataset(store).values.set_index(["area_id", "indicator_id"]).loc[("a", "t1"), "value"] == 4
+
+
+def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
+    monkeypatch.delenv("SELECTION_DATA", raising=False)
+    store = tmp_path / "store"
+    assert not has_stored_import(store) and active_data_dir(store) == BUNDLED
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store)
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(store)), store)
+    assert active_data_dir(store) == store
+    reset_import(store)
+    assert not store.exists() and not Path(str(store) + ".previous").exists()
+    assert active_data_dir(store) == BUNDLED
+    assert [p.name for p in tmp_path.iterdir()] == ["pkg"]  # no trash or temp folders left
+
+
+def test_default_import_dir(monkeypatch, tmp_path):
+    monkeypatch.delenv("SELECTION_IMPORT_DIR", raising=False)
+    assert default_import_dir() == import_store.REPO / ".selection-data"
+    monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "x"))
+    assert default_import_dir() == tmp_path / "x"
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+@pytest.mark.parametrize("source", ["factory", "bundled"])
+def test_round_trip_export_import_same_ranking(tmp_path, source):
+    current = load_dataset(make_package(tmp_path / "pkg") if source == "factory" else BUNDLED)
+    exported = export_package(current, tmp_path / "export")
+    reloaded = load_dataset(exported)
+    assert ranking(reloaded) == ranking(current)
+    assert json.loads((exported / "criteria.json").read_text())["criteria"]
+    plan = validate_import([exported / "areas.geojson", exported / "values.csv", exported / "actors.geojson"],
+                           current, kinds={"actors.geojson": "actors"})
+    assert plan.ok, messages(plan)
+    assert plan.diff.areas_added == [] and plan.diff.geometry_changed == [] and plan.diff.values_changed == []
+    stored = apply_import(plan, tmp_path / "store")
+    assert ranking(load_dataset(tmp_path / "store")) == ranking(current) == ranking(stored)
+    assert len(stored.actors) == len(current.actors)
+
+
+def test_uploaded_bytes_equal_paths(tmp_path, current):
+    path = tmp_path / "v.csv"
+    path.write_bytes(VALUE_FILES["standard_wide.csv"])
+    a = validate_import(path, current, now=NOW)
+    b = validate_import([("v.csv", path.read_bytes())], current, now=NOW)
+    pd.testing.assert_frame_equal(a.values, b.values)
+
+
+def test_new_area_with_values_and_actors_applies_and_loads(tmp_path, current):
+    areas = gpd.GeoDataFrame({"navn": ["Alfa", "Delta Øst"], "residents": [1200, 300]},
+                             geometry=[AREAS[0][2], box(12.65, 55.66, 12.666, 55.67)], crs="EPSG:4326")
+    apath = tmp_path / "omr.gpkg"
+    areas.to_file(apath, layer="omr", driver="GPKG")
+    values = "område;t1;n1;n2\nDelta Øst;4;4;10\n".encode("cp1252")
+    actors = b"name,sector,lon,lat,area_id\nSkole D,school,12.658,55.665,Delta Oest\nKlub D,club,12.66,55.665,\n"
+    plan = validate_import([apath, ("v.csv", values), ("akt.csv", actors)], current, crs="EPSG:4326")
+    assert plan.ok, messages(plan)
+    assert plan.diff.areas_added == ["delta-oest"]
+    assert [f.kind for f in plan.files] == ["areas", "values", "actors"]
+    assert [a if isinstance(a, str) else None for a in plan.actors["area_id"]] == ["delta-oest", None]
+    loaded = apply_import(plan, tmp_path / "store")
+    assert loaded.areas.loc["a", "residents"] == 1200 and loaded.areas.loc["delta-oest", "name"] == "Delta Øst"
+    assert len(loaded.actors) == 2 and set(loaded.actors["sector"]) == {"school", "club"}
+    table = evaluate(loaded)[1].table.set_index("area_id")
+    assert table.loc["delta-oest", "rank"] == 1  # full sector coverage, high trust and need, low n2
+
+
+@given(st.text(alphabet="abcæøåABCÆØÅ -_/.", min_size=1, max_size=20))
+def test_norm_key_ignores_case_spacing_and_danish_spelling(text):
+    ascii_spelling = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    ascii_spelling = ascii_spelling.replace("Æ", "AE").replace("Ø", "OE").replace("Å", "AA")
+    assert norm_key(text) == norm_key(ascii_spelling.upper()) == norm_key(f"  {text.lower()} ")
+
+
+@given(st.decimals(min_value=-10000, max_value=10000, places=3, allow_nan=False, allow_infinity=False))
+def test_parse_number_danish_and_standard(value):
+    text = f"{value:f}"
+    assert parse_number(text, False) == float(value)
+    assert parse_number(text.replace(".", ","), True) == float(value)
+
+
+def test_sector_synonyms_on_bundled_model():
+    sm = SectorMatcher(load_dataset(BUNDLED).model)
+    expected = {
+        "Folkeskole": "school", "Børnehave": "daycare", "VUGGESTUE": "daycare", "bibliotek": "library_culture",
+        "Jobcenter": "employment", "boligselskab": "housing_org", "Forening": "civil_society", "klub": "club",
+        "Fritidsklub": "club", "sprogcenter": "language_school", "Sprogskole": "language_school",
+        "housing_social": "housing_social", "Boligorganisation / afdelingsbestyrelse": "housing_org",
+        "Bydelsmødre": "civil_society", "Kulturhus": "library_culture",
+    }
+    assert {k: sm.match(k) for k in expected} == expected
+    assert sm.match("Moské") is None and sm.match("") is None
