@@ -45,10 +45,51 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--smaa", type=int, default=0, metavar="N",
                       help="tilføj robusthed: SMAA med N vægtninger og stabilitetsintervaller (appen bruger 10000)")
     rank.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
+    for name, text in (("validate", "Kontrollér filer til import og vis rapporten (ændrer intet)."),
+                       ("import", "Kontrollér og anvend en import (gemmes i datamappen).")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("paths", nargs="+", type=Path, help="filer: GeoJSON, GPKG, zip (Shapefile), CSV, XLSX")
+        cmd.add_argument("--kind", choices=["areas", "values", "actors"], help="filernes type (standard: gættes)")
+        cmd.add_argument("--layer", help="lag i en GeoPackage eller ark i en XLSX-fil")
+        cmd.add_argument("--crs", help="koordinatsystem for aktør-CSV med x/y, fx EPSG:25832")
+        cmd.add_argument("--data-dir", type=Path, default=None,
+                         help="hvor importer gemmes (standard: $SELECTION_IMPORT_DIR eller .selection-data)")
+    reset = sub.add_parser("reset", help="Gå tilbage til det medleverede datasæt.")
+    reset.add_argument("--data-dir", type=Path, default=None)
     return parser
 
 
+def run_import(args: argparse.Namespace, apply: bool) -> int:
+    """Validate (and with ``apply`` store) an import; print the Danish report."""
+    from .import_store import active_data_dir, apply_import
+    from .importing import validate_import
+
+    current = load_dataset(active_data_dir(args.data_dir))
+    plan = validate_import(list(args.paths), current, kinds=args.kind, layer=args.layer, crs=args.crs)
+    for f in plan.files:
+        print(f"{f.name}: {f.kind} ({f.details})")
+    for problem in plan.errors:
+        print(f"  FEJL: {problem}")
+    for problem in plan.warnings:
+        print(f"  ADVARSEL: {problem}")
+    if not plan.ok:
+        print("Importen kan ikke bruges; intet er ændret.", file=sys.stderr)
+        return 1
+    for line in plan.diff.lines():
+        print(f"  {line}")
+    if apply:
+        dataset = apply_import(plan, args.data_dir)
+        print(f"Importeret. Datasættet har nu version {dataset.version}.")
+    else:
+        print("Ingen fejl. Kør 'python -m selection import' med de samme filer for at anvende importen.")
+    return 0
+
+
 def run_rank(args: argparse.Namespace) -> int:
+    if args.data is None:
+        from .import_store import active_data_dir
+
+        args.data = active_data_dir()
     dataset = load_dataset(args.data)
     weights = parse_weights(args.weights, dataset.model.default_weights)
     if args.top < 1:
@@ -72,6 +113,14 @@ def run_rank(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in ("validate", "import"):
+            return run_import(args, apply=args.command == "import")
+        if args.command == "reset":
+            from .import_store import reset_import
+
+            reset_import(args.data_dir)
+            print("Importen er fjernet; det medleverede datasæt bruges igen.")
+            return 0
         return run_rank(args)
     except DataError as exc:
         print("Data kan ikke bruges:", file=sys.stderr)

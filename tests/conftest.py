@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +23,9 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+# Imports are stored outside the checkout while tests run (never in the user's .selection-data).
+os.environ["SELECTION_IMPORT_DIR"] = tempfile.mkdtemp(prefix="selection-import-")
 
 settings.register_profile("project", deadline=None, max_examples=60)
 settings.load_profile("project")

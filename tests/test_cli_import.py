@@ -1,0 +1,68 @@
+"""``python -m selection validate | import | reset`` for GIS staff."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+from selection.dataset import load_dataset
+from tests.factory import REPO, make_package
+
+
+def run(*args: str, env_dir: Path, data: Path) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, "SELECTION_IMPORT_DIR": str(env_dir), "SELECTION_DATA": str(data)}
+    return subprocess.run([sys.executable, "-m", "selection", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def danish_csv(path: Path, rows: list[tuple[str, str]]) -> Path:
+    text = "Område;T1\r\n" + "".join(f"{a};{v}\r\n" for a, v in rows)
+    path.write_bytes(text.encode("cp1252"))
+    return path
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*")) if p.is_file()}
+
+
+def test_validate_reports_and_changes_nothing(tmp_path):
+    pkg = make_package(tmp_path / "pkg")
+    store = tmp_path / "store"
+    good = danish_csv(tmp_path / "værdier.csv", [("Alfa", "2,5"), ("Charlie", "4")])
+    proc = run("validate", str(good), env_dir=store, data=pkg)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert "Værdier ændret: 2" in proc.stdout
+    assert not store.exists()
+
+
+def test_bad_file_exits_non_zero_with_danish_report(tmp_path):
+    pkg = make_package(tmp_path / "pkg")
+    store = tmp_path / "store"
+    bad = danish_csv(tmp_path / "forkert.csv", [("Alfa", "ni")])
+    proc = run("import", str(bad), env_dir=store, data=pkg)
+    assert proc.returncode == 1
+    assert "FEJL" in proc.stdout and "forkert.csv" in proc.stdout
+    assert "intet er ændret" in proc.stderr
+    assert not store.exists()
+
+
+def test_import_persists_and_rank_uses_it_then_reset(tmp_path):
+    pkg = make_package(tmp_path / "pkg")
+    store = tmp_path / "store"
+    good = danish_csv(tmp_path / "værdier.csv", [("Charlie", "5")])
+    assert run("import", str(good), env_dir=store, data=pkg).returncode == 0
+    stored = load_dataset(store)
+    assert stored.values.set_index(["area_id", "indicator_id"]).at[("c", "t1"), "value"] == 5.0
+    assert "værdier.csv" in stored.values.set_index(["area_id", "indicator_id"]).at[("c", "t1"), "source"]
+    before = digest(store)
+    bad = danish_csv(tmp_path / "forkert.csv", [("Alfa", "99")])
+    assert run("import", str(bad), env_dir=store, data=pkg).returncode == 1
+    assert digest(store) == before, "a failed import must leave the stored data byte-identical"
+    ranked = run("rank", "--top", "1", env_dir=store, data=pkg)
+    assert ranked.returncode == 0 and "+import-" in ranked.stdout
+    assert run("reset", env_dir=store, data=pkg).returncode == 0
+    assert "+import-" not in run("rank", "--top", "1", env_dir=store, data=pkg).stdout
