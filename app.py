@@ -10,7 +10,7 @@ import streamlit as st
 
 from selection.errors import DataError, WeightError
 from selection.pipeline import evaluate
-from ui import details, map_panel, ranking, robustness_panel, shortlist, sidebar, state, status
+from ui import details, import_panel, map_panel, ranking, robustness_panel, shortlist, sidebar, state, status
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
@@ -39,7 +39,14 @@ data = state.status(settings.distance_m, weighted)
 status.render(data, dataset)
 selected = state.selected_area(dataset)
 
-view = st.segmented_control("Visning", ["Rangering og kort", "Robusthed"], default="Rangering og kort", key="view")
+if message := st.session_state.pop("_import_message", None):
+    st.success(message)
+view = st.segmented_control("Visning", ["Rangering og kort", "Robusthed", "Indlæs data"], default="Rangering og kort",
+                            key="view")
+if view == "Indlæs data":
+    st.subheader("Indlæs officielle data", anchor=False)
+    import_panel.render(dataset, result, settings.weights, settings.sub_weights)
+    st.stop()
 if view == "Robusthed":
     st.subheader("Robusthed", anchor=False)
     robustness_panel.render(dataset, perf, result, st.session_state.get("top_n", 3))

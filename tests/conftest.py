@@ -40,13 +40,14 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run app.py`` in its own process group, on a free localhost port."""
 
-    def __init__(self, data_dir: Path | None = None):
+    def __init__(self, data_dir: Path | None = None, import_dir: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.pop("SELECTION_DATA", None)
         if data_dir is not None:
             env["SELECTION_DATA"] = str(data_dir)
+        env["SELECTION_IMPORT_DIR"] = str(import_dir or tempfile.mkdtemp(prefix="selection-import-"))
         logs = REPO / "test-results"
         logs.mkdir(exist_ok=True)
         self.log = open(logs / f"streamlit-{self.port}.log", "w")  # noqa: SIM115 (closed in stop)

@@ -7,7 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from selection.data_status import DataStatus, data_status
-from selection.dataset import Dataset, default_data_dir, load_dataset
+from selection.dataset import Dataset, load_dataset
+from selection.import_store import active_data_dir
 from selection.indicators import Performance, build_performance
 from selection.map_layers import area_at
 from selection.offline_assets import install_static_assets
@@ -45,7 +46,7 @@ def _load(directory: str, signature: tuple) -> Dataset:
 
 def active_dataset() -> Dataset:
     """The data set in use, reloaded only when its files change."""
-    directory = default_data_dir()
+    directory = active_data_dir()
     return _load(str(directory), _signature(directory))
 
 
@@ -56,7 +57,7 @@ def _performance(directory: str, signature: tuple, distance_m: float) -> Perform
 
 def performance(distance_m: float) -> Performance:
     """The performance matrix at an actor distance (cached per distance)."""
-    directory = default_data_dir()
+    directory = active_data_dir()
     return _performance(str(directory), _signature(directory), float(distance_m))
 
 
@@ -68,7 +69,7 @@ def _status(directory: str, signature: tuple, distance_m: float, weighted: tuple
 
 def status(distance_m: float, weighted: list[str]) -> DataStatus:
     """Data-status counts for the indicators that carry weight (cached; they change rarely)."""
-    directory = default_data_dir()
+    directory = active_data_dir()
     return _status(str(directory), _signature(directory), float(distance_m), tuple(weighted))
 
 

@@ -10,5 +10,10 @@ from selection.dataset import Dataset
 
 def render(status: DataStatus, dataset: Dataset) -> None:
     st.warning(status.summary(), icon="⚠️")
+    imports = dataset.meta.get("imports") or []
+    if imports:
+        listed = "; ".join(f"{i.get('file', '')} ({i.get('imported_at', '')})" for i in imports[-5:])
+        st.info(f"Importerede data i brug (dataversion {dataset.version}): {listed}. "
+                "Importerede værdier står som kildebelagte med filnavn og tidspunkt som kilde.")
     for problem in dataset.warnings:
         st.caption(f"Advarsel fra indlæsning: {problem}")

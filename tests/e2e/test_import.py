@@ -1,0 +1,71 @@
+"""End-to-end import: upload a GeoPackage in EPSG:25832 and a Danish Excel CSV, preview, confirm, reload."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from playwright.sync_api import Page, expect
+
+from selection.dataset import load_dataset
+from tests.conftest import StreamlitServer
+from tests.e2e.test_browser import open_app, table_names, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def import_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    server = StreamlitServer(import_dir=tmp_path_factory.mktemp("store") / "data")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def official_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("official")
+    areas = load_dataset().areas
+    target = areas.loc[["akacieparken"]].to_crs("EPSG:25832")
+    target["geometry"] = target.buffer(150)  # the "official" boundary is larger than the approximation
+    gpkg = folder / "omraader_officiel.gpkg"
+    gpd.GeoDataFrame({"area_id": ["akacieparken"], "name": ["Akacieparken"]}, geometry=target.geometry.values,
+                     crs="EPSG:25832").to_file(gpkg, layer="forebyggelsesomraader", driver="GPKG")
+    csv = folder / "vurderinger.csv"
+    csv.write_bytes("Område;trust_initiatives;actors_motivation;need_assessed\r\nAkacieparken;5;5;5\r\n"
+                    .encode("cp1252"))
+    return [gpkg, csv]
+
+
+def choose_view(page: Page, name: str) -> None:
+    page.locator("[data-testid='stButtonGroup']").get_by_text(name, exact=True).click()
+    wait_idle(page)
+
+
+def test_upload_preview_confirm_and_reload(import_server: StreamlitServer, page: Page, official_files) -> None:
+    open_app(page, import_server.url, 13)
+    before = table_names(page)
+    assert before[-1] == "Akacieparken"
+    choose_view(page, "Indlæs data")
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files([str(p) for p in official_files])
+    wait_idle(page)
+    expect(page.get_by_text("Valideringsrapport")).to_be_visible(timeout=20000)
+    expect(page.get_by_text("Områder med ny grænse: 1")).to_be_visible()
+    expect(page.get_by_text("EPSG:25832", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Rangering før og efter (nuværende vægte)")).to_be_visible()
+    page.get_by_role("button", name="Anvend import").click()
+    wait_idle(page)
+    expect(page.get_by_text("Importen er anvendt og gemt")).to_be_visible()
+
+    choose_view(page, "Rangering og kort")
+    expect(page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.leaflet-interactive")
+           ).to_have_count(13, timeout=30000)
+    after = table_names(page)
+    assert after.index("Akacieparken") < before.index("Akacieparken"), "the import must change the ranking"
+    expect(page.get_by_text("Importerede data i brug", exact=False)).to_be_visible()
+
+    page.reload()
+    open_app(page, import_server.url, 13)
+    assert table_names(page) == after, "the import must survive a reload"
+    expect(page.get_by_text("vurderinger.csv", exact=False).first).to_be_visible()

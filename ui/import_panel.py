@@ -1,0 +1,124 @@
+"""Indlæs data: upload official files, see the report and the preview, then confirm or go back."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from selection.dataset import Dataset
+from selection.import_store import apply_import, has_stored_import, reset_import
+from selection.importing import ImportPlan, list_layers, validate_import
+from selection.pipeline import evaluate
+from selection.scoring import ScoreResult
+
+from .text import md, num
+
+KIND_CHOICES = {"auto": "Gæt ud fra indholdet", "areas": "Områder (polygoner)", "values": "Indikatorværdier",
+                "actors": "Aktører (punkter)"}
+UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "csv", "xlsx"]
+
+
+@st.cache_resource(show_spinner="Kontrollerer filerne …", max_entries=8)
+def _plan(key: str, files: tuple[tuple[str, bytes], ...], _current: Dataset, kinds: tuple, layers: tuple,
+          crs: str | None) -> ImportPlan:
+    return validate_import(list(files), _current, kinds=dict(kinds) or None, layer=dict(layers) or None, crs=crs)
+
+
+def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub_weights: dict[str, float]) -> None:
+    st.caption(
+        "Indlæs officielle data: områdegrænser (GeoJSON, GeoPackage eller zippet Shapefile i et hvilket som helst "
+        "angivet koordinatsystem, fx EPSG:25832), indikatorværdier (CSV fra dansk Excel eller standard-CSV, XLSX; "
+        "bred eller lang opstilling) og aktørregistre (punkter med en sektorkolonne). Intet ændres, før du "
+        "bekræfter, og ved fejl forbliver de nuværende data uændrede."
+    )
+    if has_stored_import():
+        imports = dataset.meta.get("imports") or []
+        st.info("I brug: importerede data (" + ", ".join(md(i.get("file", "")) for i in imports[-5:]) + ").")
+        st.button("Tilbage til det medleverede datasæt", on_click=_reset, key="import_reset")
+    generation = st.session_state.setdefault("_upload_generation", 0)
+    uploads = st.file_uploader("Vælg filer", type=UPLOAD_TYPES, accept_multiple_files=True,
+                               key=f"import_files_{generation}")
+    if not uploads:
+        return
+    files = tuple((u.name, u.getvalue()) for u in uploads)
+    kinds, layers = {}, {}
+    crs = None
+    for name, data in files:
+        cols = st.columns([2, 2, 2])
+        cols[0].markdown(f"**{md(name)}**")
+        kind = cols[1].selectbox("Type", list(KIND_CHOICES), format_func=KIND_CHOICES.get, key=f"kind_{name}")
+        if kind != "auto":
+            kinds[name] = kind
+        if name.lower().endswith(".gpkg"):
+            names = list_layers((name, data))
+            if len(names) > 1:
+                layers[name] = cols[2].selectbox("Lag", names, key=f"layer_{name}")
+        if name.lower().endswith((".csv", ".xlsx")) and kind in ("auto", "actors"):
+            crs = cols[2].text_input("Koordinatsystem (kun for aktører med x/y)", "EPSG:25832", key=f"crs_{name}") or None
+    key = hashlib.sha256(b"".join(n.encode() + hashlib.sha256(d).digest() for n, d in files)).hexdigest()
+    plan = _plan(key, files, dataset, tuple(sorted(kinds.items())), tuple(sorted(layers.items())), crs)
+    report(plan)
+    if not plan.ok:
+        return
+    preview(plan, result, weights, sub_weights)
+    st.button("Anvend import", type="primary", on_click=_apply, args=(plan,), key="import_apply")
+
+
+def report(plan: ImportPlan) -> None:
+    """The validation report: what was read, errors (block) and warnings (allow)."""
+    st.markdown("#### Valideringsrapport")
+    for f in plan.files:
+        st.markdown(f"- **{md(f.name)}**: {md(KIND_CHOICES.get(f.kind, f.kind))} – {md(f.details)}")
+    if plan.errors:
+        st.error("**Fejl – importen kan ikke bruges:**\n\n" + "\n".join(f"- {md(p)}" for p in plan.errors))
+    if plan.warnings:
+        st.warning("**Advarsler:**\n\n" + "\n".join(f"- {md(p)}" for p in plan.warnings))
+    if not plan.errors and not plan.warnings:
+        st.success("Ingen fejl eller advarsler.")
+
+
+def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], sub_weights: dict[str, float]) -> None:
+    """What changes, and the ranking before vs after at the current weights."""
+    st.markdown("#### Hvad ændres")
+    st.markdown("\n".join(f"- {md(line)}" for line in plan.diff.lines()))
+    candidate = plan.candidate()
+    _, after = evaluate(candidate, weights, sub_weights)
+    before = result.table.set_index("area_id")
+    new = after.table.set_index("area_id")
+    rows = []
+    for aid in new.index.union(before.index, sort=False):
+        b_rank = before.at[aid, "rank"] if aid in before.index else pd.NA
+        a_rank = new.at[aid, "rank"] if aid in new.index else pd.NA
+        rows.append({
+            "Område": new.at[aid, "name"] if aid in new.index else before.at[aid, "name"],
+            "Rang før": b_rank, "Rang efter": a_rank,
+            "Score før": num(before.at[aid, "total"]) if aid in before.index else "–",
+            "Score efter": num(new.at[aid, "total"]) if aid in new.index else "–",
+            "Ændret grænse": "ja" if aid in plan.diff.geometry_changed else "",
+        })
+    frame = pd.DataFrame(rows).sort_values(["Rang efter", "Område"], na_position="last")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Rangering før og efter (nuværende vægte)**")
+        st.dataframe(frame, hide_index=True, width="stretch", key="import_preview")
+    with right:
+        st.markdown("**Ændrede værdier**")
+        changes = pd.DataFrame([{"Område": c.area_id, "Indikator": c.indicator_id, "Før": c.old, "Efter": c.new}
+                                for c in plan.diff.values_changed])
+        if len(changes):
+            st.dataframe(changes, hide_index=True, width="stretch")
+        else:
+            st.caption("Ingen værdier ændres.")
+
+
+def _apply(plan: ImportPlan) -> None:
+    apply_import(plan)
+    st.session_state["_upload_generation"] = st.session_state.get("_upload_generation", 0) + 1
+    st.session_state["_import_message"] = "Importen er anvendt og gemt. Den bruges også efter genstart."
+
+
+def _reset() -> None:
+    reset_import()
+    st.session_state["_import_message"] = "Det medleverede datasæt bruges igen."
