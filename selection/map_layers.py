@@ -186,3 +186,21 @@ def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:
     if hits.empty:
         return None
     return str(hits.geometry.to_crs(METRIC_CRS).area.idxmin())
+
+
+def change_layer(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, area_ids: list[str]) -> folium.FeatureGroup:
+    """Old boundaries (grey, dashed) and new ones (orange) of the given areas, for an import preview."""
+    group = folium.FeatureGroup(name="Ændrede grænser")
+    for frame, colour, dash, label in ((before, "#636363", "5 5", "før"), (after, "#d95f02", None, "efter")):
+        rows = frame.loc[[a for a in area_ids if a in frame.index]]
+        if rows.empty:
+            continue
+        features = [{"type": "Feature", "geometry": g.__geo_interface__,
+                     "properties": {"text": f"{escape_text(n)} ({label})"}}
+                    for n, g in zip(rows["name"], rows.geometry, strict=True)]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=lambda _f, c=colour, d=dash: {"color": c, "weight": 2.5, "fillOpacity": 0.1, "dashArray": d},
+            tooltip=folium.GeoJsonTooltip(fields=["text"], labels=False),
+        ).add_to(group)
+    return group

@@ -99,3 +99,17 @@ def test_static_assets_are_copied_from_packages(tmp_path):
     assert (static / "jquery" / "jquery.min.js").exists()
     assert list((static / "leaflet" / "images").glob("*.png"))
     assert not list(Path(static).rglob("*.tmp"))
+
+
+def test_change_layer_draws_before_and_after_escaped(scored):
+    from selection.map_layers import change_layer
+
+    dataset, _ = scored
+    after = dataset.areas.copy()
+    after.loc["b", "geometry"] = after.loc["b", "geometry"].buffer(0.001)
+    m = base_map(after)
+    change_layer(dataset.areas, after, ["b"]).add_to(m)
+    js = m.get_root().render().replace("\\\\u0026", "&")
+    assert "#636363" in js and "#d95f02" in js
+    assert "før)" in js or "f\\u00f8r)" in js
+    assert "<b>x</b>" not in js and external_links(m) == []

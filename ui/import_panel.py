@@ -6,10 +6,12 @@ import hashlib
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from selection.dataset import Dataset
 from selection.import_store import apply_import, has_stored_import, reset_import
 from selection.importing import ImportPlan, list_layers, validate_import
+from selection.map_layers import base_map, change_layer
 from selection.pipeline import evaluate
 from selection.scoring import ScoreResult
 
@@ -98,6 +100,12 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
             "Score efter": num(new.at[aid, "total"]) if aid in new.index else "–",
             "Ændret grænse": "ja" if aid in plan.diff.geometry_changed else "",
         })
+    changed = [*plan.diff.geometry_changed, *plan.diff.areas_added]
+    if changed:
+        st.markdown("**Grænser før (grå, stiplet) og efter (orange)**")
+        m = base_map(plan.areas.loc[[a for a in changed if a in plan.areas.index]])
+        st_folium(m, key="import_map", height=320, use_container_width=True, returned_objects=[],
+                  feature_group_to_add=change_layer(plan.current.areas, plan.areas, changed))
     frame = pd.DataFrame(rows).sort_values(["Rang efter", "Område"], na_position="last")
     left, right = st.columns(2)
     with left:

@@ -54,6 +54,8 @@ def test_upload_preview_confirm_and_reload(import_server: StreamlitServer, page:
     expect(page.get_by_text("Områder med ny grænse: 1")).to_be_visible()
     expect(page.get_by_text("EPSG:25832", exact=False).first).to_be_visible()
     expect(page.get_by_text("Rangering før og efter (nuværende vægte)")).to_be_visible()
+    preview_map = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    expect(preview_map.locator("path.leaflet-interactive")).to_have_count(2, timeout=20000)  # before + after
     page.get_by_role("button", name="Anvend import").click()
     wait_idle(page)
     expect(page.get_by_text("Importen er anvendt og gemt")).to_be_visible()
