@@ -124,6 +124,14 @@ def _short(exc: Exception) -> str:
     return text[:200]
 
 
+def _missing_columns(frame: pd.DataFrame, required: tuple[str, ...], file: str, report: Report) -> bool:
+    """Report required columns the file lacks; True if any is missing."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        report.error(f"Mangler kolonne(r): {', '.join(missing)}.", file)
+    return bool(missing)
+
+
 def _clean_text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -150,9 +158,7 @@ def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     if len(gdf) == 0:  # checked first: an empty collection has no property columns either
         report.error("Filen indeholder ingen områder.", file)
         return None
-    missing = [c for c in ("area_id", "name") if c not in gdf.columns]
-    if missing:
-        report.error(f"Mangler kolonne(r): {', '.join(missing)}.", file)
+    if _missing_columns(gdf, ("area_id", "name"), file, report):
         return None
     ids = [_clean_text(v) for v in gdf["area_id"]]
     names = [_clean_text(v) for v in gdf["name"]]
@@ -229,9 +235,7 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
     df = read_csv_text(path, report)
     if df is None:
         return empty
-    missing = [c for c in ("area_id", "indicator_id", "value", "kind") if c not in df.columns]
-    if missing:
-        report.error(f"Mangler kolonne(r): {', '.join(missing)}.", file)
+    if _missing_columns(df, ("area_id", "indicator_id", "value", "kind"), file, report):
         return empty
     indicators = {i.id: i for i in model.indicators}
     rows = []
@@ -296,9 +300,7 @@ def read_actors(path: Path, model: CriteriaModel, report: Report) -> gpd.GeoData
     if gdf.crs is None:
         report.error("Filen angiver ikke et koordinatsystem (CRS).", file)
         return empty
-    missing = [c for c in ("name", "sector") if c not in gdf.columns]
-    if missing:
-        report.error(f"Mangler kolonne(r): {', '.join(missing)}.", file)
+    if _missing_columns(gdf, ("name", "sector"), file, report):
         return empty
     gdf = gdf.to_crs(WGS84)
     sectors = {s.id for s in model.sectors}

@@ -28,6 +28,11 @@ def _plan(key: str, files: tuple[tuple[str, bytes], ...], _current: Dataset, kin
     return validate_import(list(files), _current, kinds=dict(kinds) or None, layer=dict(layers) or None, crs=crs)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _layers(name: str, data: bytes) -> list[str]:
+    return list_layers((name, data))
+
+
 def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub_weights: dict[str, float]) -> None:
     st.caption(
         "Indlæs officielle data: områdegrænser (GeoJSON, GeoPackage eller zippet Shapefile i et hvilket som helst "
@@ -54,7 +59,7 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         if kind != "auto":
             kinds[name] = kind
         if name.lower().endswith(".gpkg"):
-            names = list_layers((name, data))
+            names = _layers(name, data)
             if len(names) > 1:
                 layers[name] = cols[2].selectbox("Lag", names, key=f"layer_{name}")
         if name.lower().endswith((".csv", ".xlsx")) and kind in ("auto", "actors"):

@@ -44,10 +44,15 @@ def _load(directory: str, signature: tuple) -> Dataset:
     return load_dataset(Path(directory))
 
 
+def _source() -> tuple[str, tuple]:
+    """The folder in use (stored import, else the default package) and its file signature."""
+    directory = active_data_dir()
+    return str(directory), _signature(directory)
+
+
 def active_dataset() -> Dataset:
     """The data set in use, reloaded only when its files change."""
-    directory = active_data_dir()
-    return _load(str(directory), _signature(directory))
+    return _load(*_source())
 
 
 @st.cache_resource(show_spinner=False)
@@ -57,8 +62,7 @@ def _performance(directory: str, signature: tuple, distance_m: float) -> Perform
 
 def performance(distance_m: float) -> Performance:
     """The performance matrix at an actor distance (cached per distance)."""
-    directory = active_data_dir()
-    return _performance(str(directory), _signature(directory), float(distance_m))
+    return _performance(*_source(), float(distance_m))
 
 
 @st.cache_resource(show_spinner=False)
@@ -69,8 +73,7 @@ def _status(directory: str, signature: tuple, distance_m: float, weighted: tuple
 
 def status(distance_m: float, weighted: list[str]) -> DataStatus:
     """Data-status counts for the indicators that carry weight (cached; they change rarely)."""
-    directory = active_data_dir()
-    return _status(str(directory), _signature(directory), float(distance_m), tuple(weighted))
+    return _status(*_source(), float(distance_m), tuple(weighted))
 
 
 def selected_area(dataset: Dataset) -> str:
