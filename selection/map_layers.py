@@ -12,7 +12,7 @@ import html
 import math
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 import geopandas as gpd
 import pandas as pd
@@ -48,8 +48,9 @@ QUALITY_TEXT = {
 
 
 def escape_text(value: object) -> str:
-    """Escape text for HTML and for the JS template literals folium puts tooltips in."""
-    return html.escape(str(value)).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    """Escape text for HTML, for JS template literals and for Jinja (folium renders with Jinja)."""
+    return (html.escape(str(value)).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
 def score_colour(total: float | None) -> str:
@@ -97,48 +98,95 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
         rank = ranks.get(aid, pd.NA)
         ranked = not pd.isna(rank)
         total = float(totals[aid]) if ranked else None
-        features.append({
-            "type": "Feature",
-            "geometry": geom.__geo_interface__,
-            "properties": {
-                "area_id": escape_text(aid),
-                "name": escape_text(name),
-                "rank_text": f"{int(rank)}" if ranked else "Ikke rangeret",
-                "score_text": f"{total:.1f}".replace(".", ",") if ranked else "–",
-                "quality_text": escape_text(QUALITY_TEXT.get(quality, str(quality))),
-                "fill": score_colour(total),
-                "quality": quality,
-                "selected": aid == selected,
-            },
-        })
+        tooltip = tooltip_html([
+            ("Område", name),
+            ("Rang", f"{int(rank)}" if ranked else "Ikke rangeret"),
+            ("Samlet score", f"{total:.1f}".replace(".", ",") if ranked else "–"),
+            ("Grænse", QUALITY_TEXT.get(quality, str(quality))),
+        ])
+        style = _style(score_colour(total), dashed=quality != "official", selected=aid == selected)
+        features.append(_feature(geom, escape_text(aid), tooltip, style))
         if ranked:
             point = geom.representative_point()
             labels.append({"lat": point.y, "lng": point.x, "rank": int(rank), "area": escape_text(aid)})
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="Områder",
-        style_function=_style,
-        highlight_function=lambda _f: {"weight": 4, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "rank_text", "score_text", "quality_text"],
-            aliases=["Område", "Rang", "Samlet score", "Grænse"],
-            sticky=True,
-        ),
-    ).add_to(group)
-    RankLabels(labels).add_to(group)
+    PolygonLayer(features, labels).add_to(group)
     return group
 
 
-class RankLabels(MacroElement):
-    """All rank numbers in one element (one compiled template instead of 3 per marker).
+def tooltip_html(rows: list[tuple[str, object]]) -> str:
+    """A small label/value table for a tooltip; every value is escaped."""
+    cells = "".join(f"<tr><th>{escape_text(label)}</th><td>{escape_text(value)}</td></tr>" for label, value in rows)
+    return f'<table class="area-tooltip">{cells}</table>'
 
+
+def _feature(geom, area_id: str, tooltip: str, style: dict) -> dict:
+    return {"type": "Feature", "geometry": geom.__geo_interface__,
+            "properties": {"area_id": area_id, "tooltip": tooltip, "style": style}}
+
+
+def _style(fill: str, *, dashed: bool, selected: bool) -> dict:
+    return {
+        "fillColor": fill,
+        "fillOpacity": 0.75,
+        "color": "#d95f02" if selected else "#333333",
+        "weight": 4 if selected else 1.5,
+        "dashArray": "6 4" if dashed else None,
+    }
+
+
+class RenderedText(Element):
+    """Text that is already rendered: emitted as is, never compiled as a template again."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "RenderedText"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class SinglePassElement(MacroElement):
+    """A MacroElement whose rendered macros are not compiled a second time.
+
+    branca's ``MacroElement.render`` wraps each macro's output in ``Element(output)``, which
+    compiles the output as a new Jinja template. For a layer that embeds data that is slow (the
+    whole GeoJSON is parsed as a template on every rerun), and data that looks like Jinja
+    (an area named ``{{ ... }}``) would be evaluated on the server or crash the render.
+    """
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("SinglePassElement must be added to a map before it is rendered")
+        module = self._template.module
+        for part in ("header", "html", "script"):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                getattr(figure, part).add_child(RenderedText(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class PolygonLayer(SinglePassElement):
+    """Polygons with per-feature style and tooltip, plus optional non-interactive rank labels.
+
+    Each feature's ``properties`` carry ``style`` (Leaflet path options) and ``tooltip`` (HTML
+    whose text is already escaped). All data reaches the page through Jinja's ``tojson``.
     Labels are not interactive, so a click on a number reaches the polygon beneath it.
-    Only integers and escaped ids reach the HTML; the JSON is emitted with Jinja's tojson.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data | tojson }}, {
+            style: function (feature) { return feature.properties.style; },
+            onEachFeature: function (feature, layer) {
+                layer.bindTooltip(feature.properties.tooltip, {sticky: true});
+                layer.on("mouseover", function () { layer.setStyle({{ this.highlight | tojson }}); });
+                layer.on("mouseout", function () { {{ this.get_name() }}.resetStyle(layer); });
+            }
+        }).addTo({{ this._parent.get_name() }});
         {{ this.labels | tojson }}.forEach(function (l) {
             L.marker([l.lat, l.lng], {
                 interactive: false,
@@ -147,34 +195,24 @@ class RankLabels(MacroElement):
                     className: "rank-icon",
                     iconSize: [22, 22],
                     iconAnchor: [11, 11],
-                    html: '<div class="rank-label" data-area="' + l.area + '" style="{{ this.style }}">' + l.rank + '</div>'
+                    html: '<div class="rank-label" data-area="' + l.area + '" style="{{ this.label_style }}">' + l.rank + '</div>'
                 })
             }).addTo({{ this._parent.get_name() }});
         });
         {% endmacro %}
         """
     )
-    style = (
+    label_style = (
         "width:22px;height:22px;border-radius:11px;background:rgba(255,255,255,0.9);color:#111;"
         "border:1.5px solid #111;font:bold 12px/19px sans-serif;text-align:center;box-sizing:border-box;"
     )
+    highlight = {"weight": 4, "color": "#000000"}
 
-    def __init__(self, labels: list[dict]):
+    def __init__(self, features: list[dict], labels: list[dict] | None = None):
         super().__init__()
-        self._name = "RankLabels"
-        self.labels = labels
-
-
-def _style(feature: dict) -> dict:
-    props = feature["properties"]
-    dashed = props["quality"] != "official"
-    return {
-        "fillColor": props["fill"],
-        "fillOpacity": 0.75,
-        "color": "#d95f02" if props["selected"] else "#333333",
-        "weight": 4 if props["selected"] else 1.5,
-        "dashArray": "6 4" if dashed else None,
-    }
+        self._name = "PolygonLayer"
+        self.data = {"type": "FeatureCollection", "features": features}
+        self.labels = labels or []
 
 
 def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:
@@ -191,16 +229,11 @@ def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:
 def change_layer(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, area_ids: list[str]) -> folium.FeatureGroup:
     """Old boundaries (grey, dashed) and new ones (orange) of the given areas, for an import preview."""
     group = folium.FeatureGroup(name="Ændrede grænser")
+    features = []
     for frame, colour, dash, label in ((before, "#636363", "5 5", "før"), (after, "#d95f02", None, "efter")):
         rows = frame.loc[[a for a in area_ids if a in frame.index]]
-        if rows.empty:
-            continue
-        features = [{"type": "Feature", "geometry": g.__geo_interface__,
-                     "properties": {"text": f"{escape_text(n)} ({label})"}}
-                    for n, g in zip(rows["name"], rows.geometry, strict=True)]
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            style_function=lambda _f, c=colour, d=dash: {"color": c, "weight": 2.5, "fillOpacity": 0.1, "dashArray": d},
-            tooltip=folium.GeoJsonTooltip(fields=["text"], labels=False),
-        ).add_to(group)
+        style = {"color": colour, "weight": 2.5, "fillOpacity": 0.1, "dashArray": dash}
+        features += [_feature(g, escape_text(aid), tooltip_html([("Område", f"{n} ({label})")]), style)
+                     for aid, n, g in zip(rows.index, rows["name"], rows.geometry, strict=True)]
+    PolygonLayer(features).add_to(group)
     return group

@@ -7,6 +7,7 @@ from pathlib import Path
 import branca.colormap
 import folium
 import pytest
+from jinja2.utils import htmlsafe_json_dumps
 
 from selection.dataset import load_dataset
 from selection.map_layers import (
@@ -37,7 +38,40 @@ def test_legend_covers_palette_and_unranked():
 
 
 def test_escape_text_neutralises_html_and_template_literals():
-    assert escape_text("<img src=x>`${a}`\\") == "&lt;img src=x&gt;&#96;&#36;{a}&#96;&#92;"
+    assert escape_text("<img src=x>`${a}`\\") == "&lt;img src=x&gt;&#96;&#36;&#123;a&#125;&#96;&#92;"
+
+
+@pytest.mark.parametrize("name", ['{{ "jinja" ~ "ran" }}', "Område {{", "{% if 1 %}x{% endif %}", "{# c #}",
+                                  "{{ cycler.__init__.__globals__.os.getcwd() }}"])
+def test_jinja_in_a_name_is_never_evaluated_nor_breaks_the_map(tmp_path, name):
+    """branca compiles rendered macro output as a new template; data must never reach that pass."""
+    areas = area_features()
+    areas["features"][0]["properties"]["name"] = name
+    dataset = load_dataset(make_package(tmp_path / "p", areas=areas))
+    _, result = evaluate(dataset)
+    m = base_map(dataset.areas)
+    group = ranked_layer(dataset.areas, result.table)
+    group.add_to(m)
+    group.render()  # what st_folium does with feature_group_to_add
+    page = m.get_root().render()
+    assert "jinjaran" not in page and str(Path.cwd()) not in page
+    assert htmlsafe_json_dumps(escape_text(name))[1:-1] in page  # shown as text in the tooltip
+
+
+def test_layer_data_is_rendered_once_not_recompiled(scored, monkeypatch):
+    """The GeoJSON of the ranked layer must not be parsed as a Jinja template (slow and unsafe)."""
+    import jinja2
+
+    dataset, result = scored
+    m = base_map(dataset.areas)
+    group = ranked_layer(dataset.areas, result.table)
+    group.add_to(m)
+    compiled: list[str] = []
+    original = jinja2.Environment.from_string
+    monkeypatch.setattr(jinja2.Environment, "from_string",
+                        lambda self, source, *a, **k: (compiled.append(str(source)), original(self, source, *a, **k))[1])
+    group.render()
+    assert not [src for src in compiled if "FeatureCollection" in src]
 
 
 def test_ranked_layer_colours_and_escapes(scored):

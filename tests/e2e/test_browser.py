@@ -17,7 +17,7 @@ from tests.factory import area_features, make_package
 
 pytestmark = pytest.mark.e2e
 
-HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}`"
+HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}` {{ 7*7 }} {% raw %}"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
