@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -45,8 +46,9 @@ class ScoreResult:
     sub_weights: dict[str, float]  # sub-weights as given (shares are per criterion)
     criterion_scores: pd.DataFrame  # index area_id, one 0–100 column per criterion; NaN = no data
 
-    @property
+    @cached_property
     def ranked(self) -> pd.DataFrame:
+        """The ranked rows of ``table`` (computed once; treat as read-only)."""
         return self.table[self.table["status"] != STATUS_UNRANKED]
 
     def top(self, n: int) -> pd.DataFrame:
@@ -78,12 +80,17 @@ def normalise_weights(weights: Mapping[str, float], ids: list[str]) -> dict[str,
 
 def normalised_matrix(matrix: pd.DataFrame, model: CriteriaModel) -> pd.DataFrame:
     """Raw values → 0..1 against each indicator's fixed scale (1 = best; NaN stays NaN)."""
-    columns = {}
-    for ind in model.indicators:
-        raw = matrix[ind.id].to_numpy(dtype=float) if ind.id in matrix else np.full(len(matrix), np.nan)
-        share = (raw - ind.scale_min) / (ind.scale_max - ind.scale_min)
-        columns[ind.id] = 1.0 - share if ind.direction == "cost" else share
-    return pd.DataFrame(columns, index=matrix.index)
+    return pd.DataFrame(_normalised(matrix, model), index=matrix.index, columns=[i.id for i in model.indicators])
+
+
+def _normalised(matrix: pd.DataFrame, model: CriteriaModel) -> np.ndarray:
+    """``normalised_matrix`` as an array: one column per indicator, in the model's order."""
+    out = np.full((len(matrix), len(model.indicators)), np.nan)
+    for k, ind in enumerate(model.indicators):
+        if ind.id in matrix:
+            share = (matrix[ind.id].to_numpy(dtype=float) - ind.scale_min) / (ind.scale_max - ind.scale_min)
+            out[:, k] = 1.0 - share if ind.direction == "cost" else share
+    return out
 
 
 def criterion_scores(
@@ -98,30 +105,41 @@ def criterion_scores(
     marking weighted indicators that are missing. ``required`` names the criteria whose
     sub-weights must not all be zero (those with a main weight above zero).
     """
+    scores, missing = _criterion_arrays(matrix, model, sub_weights, required)
+    return (pd.DataFrame(scores, index=matrix.index, columns=model.criterion_ids),
+            pd.DataFrame(missing, index=matrix.index, columns=[i.id for i in model.indicators]))
+
+
+def _criterion_arrays(
+    matrix: pd.DataFrame,
+    model: CriteriaModel,
+    sub_weights: Mapping[str, float] | None,
+    required: set[str] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``criterion_scores`` as arrays: scores (areas × criteria), missing (areas × indicators)."""
     unknown = sorted(set(sub_weights or {}) - set(model.default_sub_weights))
     if unknown:
         raise WeightError(f"Ukendt indikator: {', '.join(unknown)}.")
     subs = model.default_sub_weights | dict(sub_weights or {})
-    norm = normalised_matrix(matrix, model)
-    scores: dict[str, np.ndarray] = {}
-    missing: dict[str, np.ndarray] = {}
-    for crit in model.criteria:
-        ids = [i.id for i in crit.indicators]
-        w = np.array([_sub_weight(subs, iid) for iid in ids], dtype=float)
-        vals = norm[ids].to_numpy(dtype=float)
-        gaps = np.isnan(vals) & (w > 0)
-        missing.update({iid: gaps[:, k] for k, iid in enumerate(ids)})
+    norm = _normalised(matrix, model)
+    scores = np.full((len(matrix), len(model.criteria)), np.nan)
+    missing = np.zeros(norm.shape, dtype=bool)
+    start = 0
+    for c, crit in enumerate(model.criteria):
+        cols = slice(start, start + len(crit.indicators))
+        start += len(crit.indicators)
+        w = np.array([_sub_weight(subs, ind.id) for ind in crit.indicators], dtype=float)
+        vals = norm[:, cols]
+        missing[:, cols] = np.isnan(vals) & (w > 0)
         if w.sum() <= 0:
             if required is None or crit.id in required:
                 raise WeightError(f"Alle delvægte for '{crit.label}' er 0. Sæt mindst én indikator over 0.")
-            scores[crit.id] = np.full(len(matrix), np.nan)
             continue
         have = ~np.isnan(vals) & (w > 0)
         denom = np.where(have, w, 0.0).sum(axis=1)
         num = (np.where(have, vals, 0.0) * w).sum(axis=1)
-        safe = np.where(denom > 0, denom, 1.0)
-        scores[crit.id] = np.where(denom > 0, 100.0 * num / safe, np.nan)
-    return pd.DataFrame(scores, index=matrix.index), pd.DataFrame(missing, index=matrix.index)
+        scores[:, c] = np.where(denom > 0, 100.0 * num / np.where(denom > 0, denom, 1.0), np.nan)
+    return scores, missing
 
 
 def _sub_weight(subs: Mapping[str, float], iid: str) -> float:
@@ -137,7 +155,15 @@ def _sub_weight(subs: Mapping[str, float], iid: str) -> float:
 
 def competition_rank(totals: pd.Series) -> pd.Series:
     """Rank totals high to low; equal totals (to 9 decimals) share the lowest rank; NaN → <NA>."""
-    return totals.round(TIE_DECIMALS).rank(method="min", ascending=False).astype("Int64")
+    return pd.Series(_competition_rank(totals.to_numpy(dtype=float)), index=totals.index, dtype="Int64")
+
+
+def _competition_rank(totals: np.ndarray) -> pd.arrays.IntegerArray:
+    """``competition_rank`` on an array: 1 + the number of strictly higher rounded totals."""
+    rounded = np.round(totals, TIE_DECIMALS)
+    known = ~np.isnan(rounded)
+    higher = (rounded[None, known] > rounded[:, None]).sum(axis=1)
+    return pd.arrays.IntegerArray((higher + 1).astype("int64"), ~known)
 
 
 def score_areas(
@@ -155,35 +181,34 @@ def score_areas(
     """
     ids = model.criterion_ids
     w = normalise_weights(weights, ids)
-    active = [cid for cid in ids if w[cid] > 0]
-    scores, missing = criterion_scores(matrix, model, sub_weights, required=set(active))
-    score_arr = scores[ids].to_numpy(dtype=float)
-    contrib = score_arr * np.array([w[cid] for cid in ids])
     active_mask = np.array([w[cid] > 0 for cid in ids])
+    score_arr, missing = _criterion_arrays(matrix, model, sub_weights,
+                                           required={cid for cid in ids if w[cid] > 0})
+    contrib = score_arr * np.array([w[cid] for cid in ids])
     unranked = np.isnan(score_arr[:, active_mask]).any(axis=1)
     total = np.where(unranked, np.nan, np.nansum(contrib[:, active_mask], axis=1))
-    active_indicators = [i.id for cid in active for i in model.criterion(cid).indicators]
-    gaps = missing[active_indicators].to_numpy(dtype=bool)
-    missing_ids = [[iid for iid, gap in zip(active_indicators, row, strict=True) if gap] for row in gaps]
+    indicator_ids = [i.id for i in model.indicators]
+    indicator_criterion = [c.id for c in model.criteria for _ in c.indicators]
+    active_cols = [k for k, cid in enumerate(indicator_criterion) if w[cid] > 0]
+    gaps = missing[:, active_cols]
+    missing_ids = [[indicator_ids[active_cols[j]] for j in np.flatnonzero(row)] for row in gaps]
     status = np.where(unranked, STATUS_UNRANKED, np.where(gaps.any(axis=1), STATUS_INCOMPLETE, STATUS_OK))
     names = names or {}
     area_ids = list(matrix.index)
-    ranks = competition_rank(pd.Series(total, index=matrix.index))
+    area_names = [str(names.get(a, a)) for a in area_ids]
+    ranks = _competition_rank(total)
+    rank_key = [(True, 0) if pd.isna(r) else (False, int(r)) for r in ranks]
+    order = sorted(range(len(area_ids)), key=lambda i: (*rank_key[i], area_names[i].casefold(), area_ids[i]))
     columns: dict[str, object] = {
-        "rank": ranks.to_numpy(),
-        "area_id": area_ids,
-        "name": [str(names.get(a, a)) for a in area_ids],
-        "total": total,
+        "rank": ranks[order],
+        "area_id": [area_ids[i] for i in order],
+        "name": [area_names[i] for i in order],
+        "total": total[order],
     }
     for k, cid in enumerate(ids):
-        columns[f"{cid}_score"] = score_arr[:, k]
-        columns[f"{cid}_contribution"] = contrib[:, k]
-    columns["status"] = status
-    columns["missing"] = missing_ids
-    table = pd.DataFrame(columns)
-    table["rank"] = table["rank"].astype("Int64")
-    rank_key = [(r is pd.NA, 0 if r is pd.NA else int(r)) for r in ranks]
-    order = sorted(range(len(area_ids)),
-                   key=lambda i: (*rank_key[i], columns["name"][i].casefold(), area_ids[i]))
-    table = table.iloc[order].reset_index(drop=True)
-    return ScoreResult(table, w, model.default_sub_weights | dict(sub_weights or {}), scores)
+        columns[f"{cid}_score"] = score_arr[order, k]
+        columns[f"{cid}_contribution"] = contrib[order, k]
+    columns["status"] = status[order]
+    columns["missing"] = [missing_ids[i] for i in order]
+    scores = pd.DataFrame(score_arr, index=matrix.index, columns=ids)
+    return ScoreResult(pd.DataFrame(columns), w, model.default_sub_weights | dict(sub_weights or {}), scores)

@@ -40,6 +40,10 @@ def map_args(at: AppTest) -> dict:
 
 
 def set_weights(at: AppTest, **weights: int) -> AppTest:
+    """Move weight sliders. The move reruns only the ranked fragment, and AppTest's tree then
+    holds only that fragment's elements; a plain full run first brings the sidebar back."""
+    if not at.get("slider"):
+        at.run()
     for cid, value in weights.items():
         at.slider(key=f"w_{cid}").set_value(value)
     at.run()
@@ -76,9 +80,11 @@ def test_sliders_reorder_table_and_recolour_map_without_new_key(package: Path) -
 def test_equal_and_reset_buttons(package: Path) -> None:
     at = run_app()
     set_weights(at, trust=10, actors=90, need=0)
+    at.run()  # a weight change reruns only the ranked part; AppTest's tree then holds only that part
     at.button[0].click().run()  # "Lige vægte"
     assert [at.slider(key=f"w_{c}").value for c in ("trust", "actors", "need")] == [50, 50, 50]
     set_weights(at, trust=5)
+    at.run()
     at.button[1].click().run()  # "Nulstil"
     assert [at.slider(key=f"w_{c}").value for c in ("trust", "actors", "need")] == [33, 33, 33]
 
@@ -126,3 +132,32 @@ def test_robustness_view_summarises_the_shortlist(package: Path) -> None:
     at.checkbox(key="smaa_noise").check().run()
     assert not at.exception
     assert any("varierer" in c.value for c in at.caption)
+
+
+def test_weight_change_reruns_only_the_weight_dependent_part(package: Path) -> None:
+    at = run_app()
+    assert any("Indikator" in df.value.columns for df in at.dataframe)
+    set_weights(at, trust=0, actors=0, need=100)
+    _, expected = evaluate(load_dataset(package), {"trust": 0, "actors": 0, "need": 100})
+    # AppTest's tree holds only what the last run drew: the ranked fragment, not the detail tables.
+    assert not any("Indikator" in df.value.columns for df in at.dataframe), "details must not be rebuilt"
+    assert ranking(at) == list(expected.table["name"])
+    first = expected.table.set_index("area_id").loc["a"]
+    assert any(m.value.startswith(f"**Rang:** nr. {int(first['rank'])} af 3") for m in at.markdown)
+    assert any(m.value == "**0 %**" for m in at.markdown), "the weight shares beside the sliders are updated"
+    assert "3 områder" in at.warning[0].value
+
+
+def test_weight_change_in_robustness_view_updates_the_view(package: Path) -> None:
+    at = run_app()
+    at.segmented_control(key="view").set_value("Robusthed").run()
+
+    def summary() -> list[str]:  # one sentence per shortlisted area, in rank order
+        return [m.value.replace("\\", "") for m in at.markdown if "af alle vægtninger" in m.value]
+
+    assert summary()[0].startswith("- Alfa er nr. 1")
+    set_weights(at, trust=0, actors=0, need=100)
+    _, expected = evaluate(load_dataset(package), {"trust": 0, "actors": 0, "need": 100})
+    top = expected.table["name"].iloc[0]
+    assert top != "Alfa"
+    assert summary()[0].startswith(f"- {top} er nr. 1"), summary()

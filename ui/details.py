@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
 from selection.dataset import KIND_LABELS, Dataset
@@ -17,7 +18,8 @@ from .text import md, num
 CONFIDENCE_TEXT = {"verified": "Verificeret", "inferred": "Udledt (ikke set i kilde)", "estimate": "Kandidat (skøn)"}
 
 
-def render(dataset: Dataset, perf: Performance, result: ScoreResult, distance_m: float) -> None:
+def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGenerator:
+    """Draw the chosen area's details; return the slot for its rank line (``show_rank`` fills it)."""
     areas = dataset.areas
     st.selectbox(
         "Vis detaljer for område",
@@ -27,11 +29,8 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, distance_m:
     )
     aid = st.session_state[SELECTED]
     area = areas.loc[aid]
-    row = result.table.set_index("area_id").loc[aid]
-    rank_text = "Ikke rangeret" if pd.isna(row["rank"]) else f"nr. {int(row['rank'])} af {len(result.ranked)}"
     st.subheader(str(area["name"]), anchor=False)
-    st.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(row['total'])}"
-                + (f" · {STATUS_LABELS[row['status']]}" if STATUS_LABELS[row['status']] else ""))
+    rank_slot = st.empty()
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
     st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch")
@@ -54,6 +53,15 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, distance_m:
             "Type": [KIND_LABELS.get(k, k) for k in near["kind"]],
             "Kilde": near["source"],
         }), hide_index=True, width="stretch")
+    return rank_slot
+
+
+def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
+    """The area's rank and total at the current weights (the weight-dependent part of the panel)."""
+    row = result.table.iloc[result.table["area_id"].tolist().index(area_id)]
+    rank_text = "Ikke rangeret" if pd.isna(row["rank"]) else f"nr. {int(row['rank'])} af {len(result.ranked)}"
+    label = STATUS_LABELS[row["status"]]
+    slot.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(row['total'])}" + (f" · {label}" if label else ""))
 
 
 def _facts(area: pd.Series) -> str:

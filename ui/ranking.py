@@ -15,18 +15,20 @@ CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D5
 def ranking_frame(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple[int, int]]) -> pd.DataFrame:
     """The table shown to the user, with Danish headers."""
     t = result.table
-    frame = pd.DataFrame({
-        "Rang": t["rank"],
-        "Område": t["name"],
-        "Bydel": [dataset.areas.at[a, "bydel"] for a in t["area_id"]],
-        "Samlet score": t["total"].round(1),
-    })
+    ids = t["area_id"].tolist()
+    bydel = dataset.areas["bydel"]
+    columns: dict[str, object] = {
+        "Rang": t["rank"].array,
+        "Område": t["name"].to_numpy(),
+        "Bydel": bydel.reindex(ids).to_numpy(),
+        "Samlet score": t["total"].to_numpy().round(1),
+    }
     for crit in dataset.model.criteria:
-        frame[f"{crit.label} (score)"] = t[f"{crit.id}_score"].round(1)
-        frame[f"{crit.label} (bidrag)"] = t[f"{crit.id}_contribution"].round(1)
-    frame["Kildebelagte værdier"] = [f"{sourced.get(a, (0, 0))[0]} af {sourced.get(a, (0, 0))[1]}" for a in t["area_id"]]
-    frame["Datastatus"] = [STATUS_LABELS[s] for s in t["status"]]
-    return frame
+        columns[f"{crit.label} (score)"] = t[f"{crit.id}_score"].to_numpy().round(1)
+        columns[f"{crit.label} (bidrag)"] = t[f"{crit.id}_contribution"].to_numpy().round(1)
+    columns["Kildebelagte værdier"] = [f"{sourced.get(a, (0, 0))[0]} af {sourced.get(a, (0, 0))[1]}" for a in ids]
+    columns["Datastatus"] = [STATUS_LABELS[s] for s in t["status"]]
+    return pd.DataFrame(columns)
 
 
 def render_table(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple[int, int]]) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from selection.criteria import CriteriaModel
 from selection.map_layers import BASEMAPS
@@ -24,6 +26,7 @@ class Settings:
     sub_weights: dict[str, float]
     distance_m: float
     basemap: str
+    share_slots: dict[str, DeltaGenerator] = field(default_factory=dict, compare=False, repr=False)
 
 
 def default_slider_values(model: CriteriaModel) -> dict[str, int]:
@@ -45,8 +48,13 @@ def _equal(model: CriteriaModel) -> None:
         st.session_state[weight_key(crit.id)] = 50
 
 
-def render(model: CriteriaModel) -> Settings:
-    """Draw the sidebar and return the current settings."""
+def render(model: CriteriaModel, on_weight_change: Callable[[], None] | None = None) -> Settings:
+    """Draw the sidebar and return the current settings.
+
+    ``on_weight_change`` is called when a main or sub-weight moves (the app uses it to rerun
+    only the weight-dependent part of the page). The normalised share beside each main slider
+    is drawn by ``show_shares`` into ``Settings.share_slots``, so that part can update it.
+    """
     defaults = default_slider_values(model)
     for cid, value in defaults.items():
         st.session_state.setdefault(weight_key(cid), value)
@@ -57,13 +65,12 @@ def render(model: CriteriaModel) -> Settings:
     sb = st.sidebar
     sb.header("Vægtning af kriterier")
     sb.caption("Træk i skyderne. Vægtene omregnes altid, så de tilsammen giver 100 %.")
-    raw = {c.id: float(st.session_state[weight_key(c.id)]) for c in model.criteria}
-    total = sum(raw.values())
+    slots = {}
     for crit in model.criteria:
         left, right = sb.columns([4, 1], vertical_alignment="bottom")
-        left.slider(crit.label, 0, SLIDER_MAX, key=weight_key(crit.id), help=crit.description)
-        share = raw[crit.id] / total if total > 0 else 0.0
-        right.markdown(f"**{pct(share)}**")
+        left.slider(crit.label, 0, SLIDER_MAX, key=weight_key(crit.id), help=crit.description,
+                    on_change=on_weight_change)
+        slots[crit.id] = right.empty()
     b1, b2 = sb.columns(2)
     b1.button("Lige vægte", on_click=_equal, args=(model,), width="stretch")
     b2.button("Nulstil", on_click=_reset, args=(model,), width="stretch")
@@ -73,18 +80,30 @@ def render(model: CriteriaModel) -> Settings:
         for crit in model.criteria:
             st.markdown(f"**{crit.label}**")
             for ind in crit.indicators:
-                st.slider(ind.label, 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id), help=ind.description)
+                st.slider(ind.label, 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id), help=ind.description,
+                          on_change=on_weight_change)
     with sb.expander("Aktører og kort"):
         st.slider(
             "Afstand til aktører (m)", 0, 2000, step=50, key="distance_m",
             help="Aktører tæller med, hvis de ligger i området eller inden for denne afstand (målt i EPSG:25832).",
         )
-        basemap = st.radio(
-            "Baggrundskort", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
-        )
+        st.radio("Baggrundskort", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap")
+    settings = current_settings(model)
+    return Settings(settings.weights, settings.sub_weights, settings.distance_m, settings.basemap, slots)
+
+
+def current_settings(model: CriteriaModel) -> Settings:
+    """The settings as they stand in the session (also during a partial rerun)."""
     return Settings(
-        weights=raw,
+        weights={c.id: float(st.session_state[weight_key(c.id)]) for c in model.criteria},
         sub_weights={i.id: float(st.session_state[sub_weight_key(i.id)]) for i in model.indicators},
         distance_m=float(st.session_state["distance_m"]),
-        basemap=basemap,
+        basemap=str(st.session_state.get("basemap", "none")),
     )
+
+
+def show_shares(slots: dict[str, DeltaGenerator], weights: dict[str, float]) -> None:
+    """The normalised share of each main weight, beside its slider."""
+    total = sum(weights.values())
+    for cid, slot in slots.items():
+        slot.markdown(f"**{pct(weights[cid] / total if total > 0 else 0.0)}**")

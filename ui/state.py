@@ -8,10 +8,13 @@ import streamlit as st
 
 from selection.data_status import DataStatus, data_status
 from selection.dataset import Dataset, load_dataset
+from selection.errors import WeightError
 from selection.import_store import active_data_dir
 from selection.indicators import Performance, build_performance
 from selection.map_layers import area_at
 from selection.offline_assets import install_static_assets
+from selection.pipeline import evaluate
+from selection.scoring import ScoreResult
 
 MAP_KEY = "rank_map"
 SELECTED = "selected_area"
@@ -76,6 +79,25 @@ def status(distance_m: float, weighted: list[str]) -> DataStatus:
     return _status(*_source(), float(distance_m), tuple(weighted))
 
 
+def score(dataset: Dataset, weights: dict[str, float], sub_weights: dict[str, float],
+          perf: Performance) -> tuple[ScoreResult, str | None]:
+    """Score at the given weights; on invalid weights, the last valid ranking and a Danish message."""
+    try:
+        _, result = evaluate(dataset, weights, sub_weights, performance=perf)
+    except WeightError as exc:
+        last_weights, last_subs = st.session_state.get(LAST_VALID_WEIGHTS, (dataset.model.default_weights, None))
+        _, result = evaluate(dataset, last_weights, last_subs, performance=perf)
+        return result, f"{exc} Rangeringen nedenfor bruger de sidste gyldige vægte."
+    st.session_state[LAST_VALID_WEIGHTS] = (weights, sub_weights)
+    return result, None
+
+
+def weighted_indicators(dataset: Dataset, result: ScoreResult) -> list[str]:
+    """Indicators that carry weight in this result (their criterion and their own weight > 0)."""
+    return [i.id for c in dataset.model.criteria if result.weights[c.id] > 0 for i in c.indicators
+            if result.sub_weights.get(i.id, 0) > 0]
+
+
 def selected_area(dataset: Dataset) -> str:
     """The area shown in the detail panel (first area until the user picks one)."""
     if st.session_state.get(SELECTED) not in dataset.areas.index:
@@ -91,5 +113,6 @@ def select_from_map_click(dataset: Dataset) -> None:
         return
     st.session_state[LAST_CLICK] = click
     area_id = area_at(dataset.areas, float(click["lat"]), float(click["lng"]))
-    if area_id is not None:
+    if area_id is not None and area_id != st.session_state.get(SELECTED):
         st.session_state[SELECTED] = area_id
+        st.rerun()  # the detail panel lies outside the map's partial rerun: redraw the whole page

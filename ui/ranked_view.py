@@ -1,0 +1,79 @@
+"""The weight-dependent part of the ranking view, rerun on its own when a weight moves.
+
+Moving a weight changes the ranking, the map colours, the table, the chart, the shortlist, the
+selected area's rank line, the weight shares and the data-status counts; it does not change the
+area facts, indicator values, initiatives or actors. This module draws the first group as a
+Streamlit fragment; the sliders' callback (``rerun_on_weight_change``) reruns only that
+fragment, so the rest of the page is not rebuilt. Slots created by the page (the notice area,
+the map column, the rank line, the weight shares) are filled from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from selection.data_status import DataStatus
+from selection.dataset import Dataset
+from selection.indicators import Performance
+from selection.scoring import ScoreResult
+
+from . import details, map_panel, ranking, shortlist, sidebar, state, status
+
+FRAGMENT_KEY = "ranked_view"
+VIEW_KEY = "view"
+RANKING_VIEW = "Rangering og kort"
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Places outside the fragment that it draws into."""
+
+    notice: DeltaGenerator
+    map: DeltaGenerator
+    rank: DeltaGenerator
+    shares: dict[str, DeltaGenerator]
+
+
+def rerun_on_weight_change() -> None:
+    """Weight slider callback: in the ranking view, rerun only the weight-dependent fragment.
+
+    In the other views (robustness, import) the whole page depends on the weights, so the
+    default full rerun is kept.
+    """
+    if st.session_state.get(VIEW_KEY, RANKING_VIEW) == RANKING_VIEW:
+        st.rerun(FRAGMENT_KEY)
+
+
+def score_with_notice(dataset: Dataset, settings: sidebar.Settings, notice: DeltaGenerator,
+                      shares: dict[str, DeltaGenerator]) -> tuple[ScoreResult, Performance, DataStatus]:
+    """Score at the settings; show the weight shares, any weight problem and the data-status notice."""
+    sidebar.show_shares(shares, settings.weights)
+    perf = state.performance(settings.distance_m)
+    result, problem = state.score(dataset, settings.weights, settings.sub_weights, perf)
+    data = state.status(settings.distance_m, state.weighted_indicators(dataset, result))
+    with notice:
+        if problem:
+            st.error(problem)
+        status.render(data, dataset)
+    return result, perf, data
+
+
+@st.fragment(key=FRAGMENT_KEY)
+def render(dataset: Dataset, slots: Slots) -> None:
+    """Score at the session's current weights and draw everything that depends on them."""
+    settings = sidebar.current_settings(dataset.model)
+    result, perf, data = score_with_notice(dataset, settings, slots.notice, slots.shares)
+    selected = state.selected_area(dataset)
+    with slots.map:
+        map_panel.render(dataset, result, selected, settings.basemap)
+    details.show_rank(slots.rank, result, selected)
+
+    st.subheader("Rangering", anchor=False)
+    ranking.render_table(result, dataset, data.sourced_per_area)
+    st.subheader("Hvorfor scorer områderne som de gør?", anchor=False)
+    ranking.render_chart(result, dataset)
+    st.subheader("Kortliste til styregruppen", anchor=False)
+    shortlist.render(result, dataset, perf)
