@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import details, import_panel, ranked_view, robustness_panel, sidebar, state
+from ui import details, import_panel, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
@@ -34,7 +34,7 @@ if view in ("Robusthed", "Indlæs data"):
     result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice, settings.share_slots)
     if view == "Robusthed":
         st.subheader("Robusthed", anchor=False)
-        robustness_panel.render(dataset, perf, result, st.session_state.get("top_n", 3))
+        robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
     else:
         st.subheader("Indlæs officielle data", anchor=False)
         import_panel.render(dataset, result, settings.weights, settings.sub_weights)
@@ -48,5 +48,13 @@ with map_col:
 with detail_col:
     st.subheader("Detaljer", anchor=False)
     rank_slot = details.render(dataset, state.performance(settings.distance_m), settings.distance_m)
-ranked_view.render(dataset, ranked_view.Slots(notice=notice, map=map_slot, rank=rank_slot,
-                                              shares=settings.share_slots))
+st.subheader("Rangering", anchor=False)
+table_slot = st.container(key="ranking")
+ranking.explain_table()
+st.subheader("Hvorfor scorer områderne som de gør?", anchor=False)
+chart_slot = st.container()
+st.subheader("Kortliste til styregruppen", anchor=False)
+shortlist.render_choices(len(dataset.areas))
+shortlist_slot = st.container()
+ranked_view.render(dataset, ranked_view.Slots(notice=notice, shares=settings.share_slots, map=map_slot, rank=rank_slot,
+                                              table=table_slot, chart=chart_slot, shortlist=shortlist_slot))

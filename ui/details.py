@@ -58,10 +58,11 @@ def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGener
 
 def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
     """The area's rank and total at the current weights (the weight-dependent part of the panel)."""
-    row = result.table.iloc[result.table["area_id"].tolist().index(area_id)]
-    rank_text = "Ikke rangeret" if pd.isna(row["rank"]) else f"nr. {int(row['rank'])} af {len(result.ranked)}"
-    label = STATUS_LABELS[row["status"]]
-    slot.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(row['total'])}" + (f" · {label}" if label else ""))
+    t = result.table
+    i = t["area_id"].tolist().index(area_id)
+    rank, total, label = t["rank"].array[i], float(t["total"].array[i]), STATUS_LABELS[t["status"].array[i]]
+    rank_text = "Ikke rangeret" if pd.isna(rank) else f"nr. {int(rank)} af {len(result.ranked)}"
+    slot.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(total)}" + (f" · {label}" if label else ""))
 
 
 def _facts(area: pd.Series) -> str:

@@ -23,6 +23,7 @@ def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: str) -
         feature_group_to_add=ranked_layer(dataset.areas, result.table, selected),
         returned_objects=["last_object_clicked"],
         on_change=lambda: select_from_map_click(dataset),
+        render=False,  # st_folium renders the map itself as well; the extra full-page render is unused
     )
     legend()
 

@@ -5,7 +5,8 @@ selected area's rank line, the weight shares and the data-status counts; it does
 area facts, indicator values, initiatives or actors. This module draws the first group as a
 Streamlit fragment; the sliders' callback (``rerun_on_weight_change``) reruns only that
 fragment, so the rest of the page is not rebuilt. Slots created by the page (the notice area,
-the map column, the rank line, the weight shares) are filled from here.
+the map, the rank line, the weight shares, the table, the chart and the shortlist) are filled
+from here; headings, explanations and the shortlist choices stay outside.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ class Slots:
     """Places outside the fragment that it draws into."""
 
     notice: DeltaGenerator
+    shares: dict[str, DeltaGenerator]
     map: DeltaGenerator
     rank: DeltaGenerator
-    shares: dict[str, DeltaGenerator]
+    table: DeltaGenerator
+    chart: DeltaGenerator
+    shortlist: DeltaGenerator
 
 
 def rerun_on_weight_change() -> None:
@@ -63,17 +67,16 @@ def score_with_notice(dataset: Dataset, settings: sidebar.Settings, notice: Delt
 
 @st.fragment(key=FRAGMENT_KEY)
 def render(dataset: Dataset, slots: Slots) -> None:
-    """Score at the session's current weights and draw everything that depends on them."""
+    """Score at the session's current weights and fill the slots that depend on them."""
     settings = sidebar.current_settings(dataset.model)
-    result, perf, data = score_with_notice(dataset, settings, slots.notice, slots.shares)
+    result, _, data = score_with_notice(dataset, settings, slots.notice, slots.shares)
     selected = state.selected_area(dataset)
     with slots.map:
         map_panel.render(dataset, result, selected, settings.basemap)
     details.show_rank(slots.rank, result, selected)
-
-    st.subheader("Rangering", anchor=False)
-    ranking.render_table(result, dataset, data.sourced_per_area)
-    st.subheader("Hvorfor scorer områderne som de gør?", anchor=False)
-    ranking.render_chart(result, dataset)
-    st.subheader("Kortliste til styregruppen", anchor=False)
-    shortlist.render(result, dataset, perf)
+    with slots.table:
+        ranking.render_table(result, dataset, data.sourced_per_area)
+    with slots.chart:
+        ranking.render_chart(result, dataset)
+    with slots.shortlist:
+        shortlist.render(result, dataset)

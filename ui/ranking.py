@@ -32,8 +32,9 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, sourced: dict[str, tupl
 
 
 def render_table(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple[int, int]]) -> None:
+    """The ranking with per-criterion scores and contributions."""
     frame = ranking_frame(result, dataset, sourced)
-    st.container(key="ranking").dataframe(
+    st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
@@ -42,6 +43,10 @@ def render_table(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple
             "Samlet score": st.column_config.ProgressColumn("Samlet score", min_value=0, max_value=100, format="%.1f"),
         },
     )
+
+
+def explain_table() -> None:
+    """How to read the ranking table (scores, contributions, ties, missing values)."""
     st.caption(
         "Score 0–100 pr. kriterium; bidrag = score × normaliseret vægt, og bidragene summerer til den samlede score. "
         "Lige scorer deler rang (fx 1, 2, 2, 4) og vises alfabetisk. Manglende værdier regnes aldrig som kendte: "

@@ -6,35 +6,47 @@ import streamlit as st
 
 from selection.dataset import Dataset
 from selection.export import STYLES, shortlist_table, table_to_csv
-from selection.indicators import Performance
 from selection.robustness_report import robustness_extras
 from selection.scoring import ScoreResult
 
+TOP_N = "top_n"
+STYLE = "csv_style"
+WITH_ROBUSTNESS = "csv_robustness"
 
-def render(result: ScoreResult, dataset: Dataset, perf: Performance) -> None:
+
+def render_choices(n_areas: int) -> None:
+    """Length, CSV style and robustness columns (they do not depend on the weights)."""
+    left, right = st.columns([1, 2])
+    left.number_input("Antal områder på kortlisten", 1, max(n_areas, 1), min(3, max(n_areas, 1)), key=TOP_N)
+    right.radio("CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key=STYLE, horizontal=True)
+    st.checkbox(
+        "Medtag robusthed (andel som nr. 1 og stabilitetsintervaller, SMAA med 10.000 vægtninger, seed 1)",
+        value=True, key=WITH_ROBUSTNESS,
+    )
+
+
+def render(result: ScoreResult, dataset: Dataset) -> None:
+    """The shortlist at the current weights and its download (choices from ``render_choices``)."""
     n_ranked = len(result.ranked)
     if n_ranked == 0:
         st.info("Ingen områder kan rangeres, så der er ingen kortliste.")
         return
-    left, right = st.columns([1, 2])
-    top_n = left.number_input("Antal områder på kortlisten", 1, n_ranked, min(3, n_ranked), key="top_n")
-    style = right.radio("CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key="csv_style",
-                        horizontal=True)
-    with_robustness = st.checkbox(
-        "Medtag robusthed (andel som nr. 1 og stabilitetsintervaller, SMAA med 10.000 vægtninger, seed 1)",
-        value=True, key="csv_robustness",
-    )
-    table = shortlist_table(result, dataset, int(top_n))
+    top_n = min(int(st.session_state.get(TOP_N, 3)), n_ranked)
+    style = st.session_state.get(STYLE, next(iter(STYLES)))
+    with_robustness = bool(st.session_state.get(WITH_ROBUSTNESS, True))
+    if top_n < int(st.session_state.get(TOP_N, 3)):
+        st.caption(f"Kun {n_ranked} områder kan rangeres med de nuværende vægte og data.")
+    table = shortlist_table(result, dataset, top_n)
     st.dataframe(table.round(1), hide_index=True, width="stretch")
 
     def csv_bytes() -> bytes:  # built on click, so weight changes stay fast
         extra = robustness_extras(result, dataset) if with_robustness else None
-        return table_to_csv(shortlist_table(result, dataset, int(top_n), extra=extra), style)
+        return table_to_csv(shortlist_table(result, dataset, top_n, extra=extra), style)
 
     st.download_button(
         "Download kortliste (CSV)",
         data=csv_bytes,
-        file_name=f"kortliste_top{int(top_n)}.csv",
+        file_name=f"kortliste_top{top_n}.csv",
         mime="text/csv",
         key="download_shortlist",
     )

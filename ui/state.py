@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -36,18 +38,20 @@ def static_assets() -> Path:
     return install_static_assets()
 
 
-def _signature(directory: Path) -> tuple:
+def _signature(directory: Path) -> str:
+    """A short digest of the folder's file names, sizes and modification times (changes on any write)."""
     if not directory.is_dir():
-        return ()
-    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in directory.iterdir() if p.is_file()))
+        return ""
+    stats = sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in os.scandir(directory) if e.is_file())
+    return hashlib.blake2b(repr(stats).encode(), digest_size=12).hexdigest()
 
 
 @st.cache_resource(show_spinner=False)
-def _load(directory: str, signature: tuple) -> Dataset:
+def _load(directory: str, signature: str) -> Dataset:
     return load_dataset(Path(directory))
 
 
-def _source() -> tuple[str, tuple]:
+def _source() -> tuple[str, str]:
     """The folder in use (stored import, else the default package) and its file signature."""
     directory = active_data_dir()
     return str(directory), _signature(directory)
@@ -59,7 +63,7 @@ def active_dataset() -> Dataset:
 
 
 @st.cache_resource(show_spinner=False)
-def _performance(directory: str, signature: tuple, distance_m: float) -> Performance:
+def _performance(directory: str, signature: str, distance_m: float) -> Performance:
     return build_performance(_load(directory, signature), distance_m)
 
 
@@ -69,7 +73,7 @@ def performance(distance_m: float) -> Performance:
 
 
 @st.cache_resource(show_spinner=False)
-def _status(directory: str, signature: tuple, distance_m: float, weighted: tuple[str, ...]) -> DataStatus:
+def _status(directory: str, signature: str, distance_m: float, weighted: tuple[str, ...]) -> DataStatus:
     perf = _performance(directory, signature, distance_m)
     return data_status(_load(directory, signature), perf.provenance, list(weighted))
 
