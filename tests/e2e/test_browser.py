@@ -109,6 +109,13 @@ def test_slider_recolours_map_in_place_and_reorders_table(app_server: StreamlitS
     expected_names = list(expected.table["name"])
     assert expected_names != names_before, "the test weights must change the order"
     expect_table(page, expected_names)
+    # Slots outside the partial rerun are updated too: the selected area's rank line and the shares.
+    dataset = load_dataset()
+    first = expected.table.set_index("area_id").loc[dataset.area_ids[0]]
+    default_rank = evaluate(dataset)[1].table.set_index("area_id").loc[dataset.area_ids[0], "rank"]
+    assert first["rank"] != default_rank, "the test weights must move the selected area"
+    expect(page.get_by_text(f"nr. {int(first['rank'])} af 13", exact=False)).to_be_visible()
+    expect(page.locator("[data-testid='stSidebar']").get_by_text("100 %", exact=True)).to_be_visible()
     expect(frame.locator("path.leaflet-interactive")).to_have_count(13)
     for _ in range(50):  # the component applies new args after the script run has ended
         if fills(frame) != fills_before:
