@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--kind", choices=["areas", "values", "actors"], help="filernes type (standard: gættes)")
         cmd.add_argument("--layer", help="lag i en GeoPackage eller ark i en XLSX-fil")
         cmd.add_argument("--crs", help="koordinatsystem for aktør-CSV med x/y, fx EPSG:25832")
+        cmd.add_argument("--replace-areas", action="store_true",
+                         help="områdefilen er den fulde liste: fjern områder, der ikke er i den (med værdier og indsatser)")
         cmd.add_argument("--data-dir", type=Path, default=None,
                          help="hvor importer gemmes (standard: $SELECTION_IMPORT_DIR eller .selection-data)")
     reset = sub.add_parser("reset", help="Gå tilbage til det medleverede datasæt.")
@@ -65,7 +67,8 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
     from .importing import validate_import
 
     current = load_dataset(active_data_dir(args.data_dir))
-    plan = validate_import(list(args.paths), current, kinds=args.kind, layer=args.layer, crs=args.crs)
+    plan = validate_import(list(args.paths), current, kinds=args.kind, layer=args.layer, crs=args.crs,
+                           replace_areas=args.replace_areas)
     for f in plan.files:
         print(f"{f.name}: {f.kind} ({f.details})")
     for problem in plan.errors:

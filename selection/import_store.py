@@ -9,6 +9,7 @@ either the old or the new package, never a half one.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -71,7 +72,7 @@ def apply_import(plan: ImportPlan, data_dir: Path | str | None = None) -> Datase
     base = str(meta.get("version", "ukendt")).split("+import-")[0]
     meta["version"] = f"{base}+import-{plan.imported_at.replace(':', '').replace('-', '')}"
     meta["imports"] = imports
-    candidate = Dataset(plan.areas, plan.current.model, plan.values, plan.actors, plan.current.initiatives, meta)
+    candidate = dataclasses.replace(plan.candidate(), meta=meta)
     return _store(candidate, data_dir)
 
 

@@ -94,6 +94,8 @@ class ImportDiff:
     actors_before: int = 0
     actors_after: int = 0
     actors_replaced: bool = False
+    values_removed: int = 0
+    initiatives_removed: int = 0
 
     def lines(self) -> list[str]:
         """A short Danish summary for a preview."""
@@ -106,6 +108,9 @@ class ImportDiff:
             f"Områder med ny grænse: {len(self.geometry_changed)}",
             f"Værdier ændret: {len(self.values_changed)}",
         ]
+        if self.values_removed or self.initiatives_removed:
+            out.append(f"Fjernet med områderne: {self.values_removed} værdier, "
+                       f"{self.initiatives_removed} kendte indsatser")
         if self.actors_replaced:
             out.append(f"Aktører: {self.actors_before} før, {self.actors_after} efter")
         return out
@@ -131,6 +136,7 @@ class ImportPlan:
     files: list[ImportedFile]
     imported_at: str
     sector_mapping: dict[str, str | None] = field(default_factory=dict)
+    initiatives: pd.DataFrame | None = None  # None: the current ones, unchanged
 
     @property
     def ok(self) -> bool:
@@ -147,7 +153,8 @@ class ImportPlan:
     def candidate(self) -> Dataset:
         """The new data set (not re-validated; ``apply_import`` validates the written package)."""
         c = self.current
-        return Dataset(self.areas, c.model, self.values, self.actors, c.initiatives, dict(c.meta), ())
+        initiatives = c.initiatives if self.initiatives is None else self.initiatives
+        return Dataset(self.areas, c.model, self.values, self.actors, initiatives, dict(c.meta), ())
 
 
 def validate_import(
@@ -159,20 +166,23 @@ def validate_import(
     crs: str | None = None,
     limits: Limits | None = None,
     now: datetime | None = None,
+    replace_areas: bool = False,
 ) -> ImportPlan:
     """Read, check and match imported files; return a plan (pure: nothing is written).
 
     ``sources``: file paths and/or ``(file name, bytes)`` uploads. ``kinds``: "areas", "values" or
     "actors" for all files, or per file name; otherwise guessed from the content. ``layer``: layer
     (GeoPackage) or sheet (XLSX) to read, for all files or per file name. ``crs``: the coordinate system
-    of actor CSV files with x/y or lon/lat columns (required for those).
+    of actor CSV files with x/y or lon/lat columns (required for those). ``replace_areas``: the area
+    file is the complete list; current areas that are not in it are removed, with their values and
+    known initiatives (otherwise areas are only added or updated).
     """
     limits = limits or Limits()
     stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
     report = Report()
     if isinstance(sources, (str, Path, tuple, ImportFile)):
         sources = [sources]
-    state = _State(current, report, stamp, limits, crs)
+    state = _State(current, report, stamp, limits, crs, replace_areas)
     items = [it for it in (load_source(s, limits, report) for s in sources) if it is not None]
     if not items and not report.errors:
         report.error("Ingen filer at importere.")
@@ -183,6 +193,8 @@ def validate_import(
         got = _classify_and_read(item, wanted, lay, limits, report)
         if got is not None:
             loaded.append((got[0], item, got[1]))
+    if replace_areas and loaded and not any(k == "areas" for k, _, _ in loaded):
+        report.error("'Erstat hele områdesættet' kræver en fil med områder (polygoner) i importen.")
     for kind in KINDS:  # areas first, so values and actors can refer to new areas
         for k, item, data in loaded:
             if k == kind:
@@ -252,10 +264,14 @@ def _text(value: Any) -> str:
 class _State:
     """Accumulates the candidate data while the files are applied one by one."""
 
-    def __init__(self, current: Dataset, report: Report, stamp: str, limits: Limits, crs: str | None):
+    def __init__(self, current: Dataset, report: Report, stamp: str, limits: Limits, crs: str | None,
+                 replace_areas: bool = False):
         self.current, self.report, self.stamp, self.limits, self.crs = current, report, stamp, limits, crs
+        self.replace_areas = replace_areas
         self.areas = current.areas.copy()
         self.values = current.values.copy()
+        self.initiatives = current.initiatives.copy()
+        self.removed_values = self.removed_initiatives = 0
         self.actors: gpd.GeoDataFrame | None = None
         self.files: list[ImportedFile] = []
         self.changes: dict[tuple[str, str], ValueChange] = {}
@@ -324,15 +340,16 @@ class _State:
                         report.error(f"'{col}' skal være en af {', '.join(allowed)} (fik '{value}').", file, label)
         if len(report.errors) > before:
             return details
-        if len(gdf) != len(self.current.areas):
+        if len(gdf) != len(self.current.areas) and not self.replace_areas:
             report.warn(
                 f"Filen har {len(gdf)} områder, de nuværende data har {len(self.current.areas)}. "
-                "Områder, der ikke er i filen, bevares uændret.",
+                "Områder, der ikke er i filen, bevares uændret (vælg 'Erstat hele områdesættet' for at fjerne dem).",
                 file,
             )
         attr_cols = [c for c in (*AREA_TEXT_COLUMNS, "residents", "dwellings", "list_confidence", "geometry_quality")
                      if c in gdf.columns]
         areas = self.areas.copy()
+        kept: set[str] = set()
         for target, pos in updates:
             row = gdf.iloc[pos]
             if target is None:
@@ -346,6 +363,7 @@ class _State:
                 areas = _append_row(areas, target, new)
                 report.warn(f"Intet match blandt de nuværende områder; tilføjes som nyt område '{target}'.",
                             file, labels[pos])
+            kept.add(target)
             areas.at[target, "geometry"] = row.geometry
             for col in attr_cols:
                 value = row[col]
@@ -353,8 +371,26 @@ class _State:
                     areas.at[target, col] = _int_or_none(value)
                 elif _text(value):
                     areas.at[target, col] = _text(value)
-        self.areas = areas
+        self.areas = self._drop_unlisted(areas, kept, file) if self.replace_areas else areas
         return details
+
+    def _drop_unlisted(self, areas: gpd.GeoDataFrame, kept: set[str], file: str) -> gpd.GeoDataFrame:
+        """Replace mode: remove areas not in the file, with their values and known initiatives."""
+        removed = [a for a in areas.index if a not in kept]
+        if not removed:
+            return areas
+        values = self.values[~self.values["area_id"].isin(removed)]
+        initiatives = self.initiatives[~self.initiatives["area_id"].isin(removed)]
+        self.removed_values += len(self.values) - len(values)
+        self.removed_initiatives += len(self.initiatives) - len(initiatives)
+        self.values, self.initiatives = values, initiatives
+        names = ", ".join(str(areas.at[a, "name"]) for a in removed)
+        self.report.warn(
+            f"Områdesættet erstattes: {len(removed)} områder, der ikke er i filen, fjernes ({names}) "
+            f"sammen med deres {self.removed_values} værdier og {self.removed_initiatives} kendte indsatser.",
+            file,
+        )
+        return areas.loc[[a for a in areas.index if a in kept]]
 
     # ------------------------------------------------------------------ values
 
@@ -639,9 +675,11 @@ class _State:
             actors_before=len(cur.actors),
             actors_after=len(actors),
             actors_replaced=self.actors is not None,
+            values_removed=self.removed_values,
+            initiatives_removed=self.removed_initiatives,
         )
         return ImportPlan(self.report, cur, self.areas, self.values, actors, diff, self.files, self.stamp,
-                          self.sector_mapping)
+                          self.sector_mapping, self.initiatives)
 
 
 def _same_geometry(a: Any, b: Any) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 from selection.dataset import load_dataset
-from tests.factory import REPO, make_package
+from tests.factory import REPO, area_features, make_package
 
 
 def run(*args: str, env_dir: Path, data: Path) -> subprocess.CompletedProcess:
@@ -66,3 +67,16 @@ def test_import_persists_and_rank_uses_it_then_reset(tmp_path):
     assert ranked.returncode == 0 and "+import-" in ranked.stdout
     assert run("reset", env_dir=store, data=pkg).returncode == 0
     assert "+import-" not in run("rank", "--top", "1", env_dir=store, data=pkg).stdout
+
+
+def test_import_replace_areas_removes_areas_not_in_the_file(tmp_path):
+    pkg = make_package(tmp_path / "pkg")
+    store = tmp_path / "store"
+    areas = area_features()
+    areas["features"] = [f for f in areas["features"] if f["properties"]["area_id"] != "b"]
+    official = tmp_path / "officielle_områder.geojson"
+    official.write_text(json.dumps(areas), encoding="utf-8")
+    proc = run("import", str(official), "--replace-areas", env_dir=store, data=pkg)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert "Områder fjernet: 1 (b)" in proc.stdout
+    assert load_dataset(store).area_ids == ["a", "c"]

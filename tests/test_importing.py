@@ -146,6 +146,43 @@ def test_geojson_reprojection_warning_and_new_area(tmp_path, current):
     assert plan.diff.areas_added == ["d"] and plan.diff.geometry_changed == []
 
 
+def test_replace_areas_removes_unlisted_areas_with_their_values_and_initiatives(tmp_path, current):
+    (tmp_path / "pkg" / "initiatives.csv").write_text(
+        "area_id,name,type,period,verification,source\nb,Klub B,club,2024-,illustrative,x\n"
+        "a,Plan A,master_plan,2024-,sourced,y\n", encoding="utf-8")
+    current = load_dataset(tmp_path / "pkg")
+    store = tmp_path / "store"
+    path = tmp_path / "officiel.geojson"
+    utm_areas().iloc[[0, 2]].to_file(path, driver="GeoJSON")  # the official list: Alfa and Charlie
+    before = tree_hash(tmp_path / "pkg")
+
+    kept = validate_import(path, current)  # default: areas not in the file stay
+    assert kept.ok and kept.diff.areas_removed == []
+    assert any("bevares uændret" in w for w in messages(kept, "warning"))
+
+    plan = validate_import(path, current, replace_areas=True, now=NOW)
+    assert plan.ok, messages(plan)
+    assert plan.diff.areas_removed == ["b"]
+    n_values_b = int((current.values["area_id"] == "b").sum())
+    assert plan.diff.values_removed == n_values_b > 0 and plan.diff.initiatives_removed == 1
+    assert any("1 områder, der ikke er i filen, fjernes (Bravo)" in w for w in messages(plan, "warning"))
+    assert "Fjernet med områderne" in " ".join(plan.diff.lines())
+    assert tree_hash(tmp_path / "pkg") == before, "nothing is written by validation"
+
+    apply_import(plan, store)
+    loaded = load_dataset(store)
+    assert loaded.area_ids == ["a", "c"]
+    assert set(loaded.values["area_id"]) == {"a", "c"}
+    assert list(loaded.initiatives["area_id"]) == ["a"]
+    assert [r[0] for r in ranking(loaded)] == [r[0] for r in ranking(current) if r[0] != "b"]
+
+
+def test_replace_areas_needs_an_area_file(current):
+    plan = validate_import([("v.csv", b"area_id,t1\na,4\n")], current, replace_areas=True)
+    assert not plan.ok
+    assert any("kræver en fil med områder" in m for m in messages(plan))
+
+
 # --------------------------------------------------------------------------- values
 
 

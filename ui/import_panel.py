@@ -23,9 +23,11 @@ UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "csv", "xlsx"]
 
 
 @st.cache_resource(show_spinner="Kontrollerer filerne …", max_entries=8)
-def _plan(key: str, files: tuple[tuple[str, bytes], ...], _current: Dataset, kinds: tuple, layers: tuple,
-          crs: str | None) -> ImportPlan:
-    return validate_import(list(files), _current, kinds=dict(kinds) or None, layer=dict(layers) or None, crs=crs)
+def _plan(key: str, files: tuple[tuple[str, bytes], ...], _current: Dataset, version: str, kinds: tuple,
+          layers: tuple, crs: str | None, replace_areas: bool) -> ImportPlan:
+    """The checked plan, cached per files, choices and current data version (``_current`` is not hashed)."""
+    return validate_import(list(files), _current, kinds=dict(kinds) or None, layer=dict(layers) or None, crs=crs,
+                           replace_areas=replace_areas)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -64,8 +66,13 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
                 layers[name] = cols[2].selectbox("Lag", names, key=f"layer_{name}")
         if name.lower().endswith((".csv", ".xlsx")) and kind in ("auto", "actors"):
             crs = cols[2].text_input("Koordinatsystem (kun for aktører med x/y)", "EPSG:25832", key=f"crs_{name}") or None
+    replace_areas = st.checkbox(
+        "Erstat hele områdesættet: områdefilen er den fulde liste, og områder, der ikke er i den, fjernes "
+        "(med deres værdier og kendte indsatser)", key="import_replace_areas",
+    )
     key = hashlib.sha256(b"".join(n.encode() + hashlib.sha256(d).digest() for n, d in files)).hexdigest()
-    plan = _plan(key, files, dataset, tuple(sorted(kinds.items())), tuple(sorted(layers.items())), crs)
+    plan = _plan(key, files, dataset, dataset.version, tuple(sorted(kinds.items())), tuple(sorted(layers.items())),
+                 crs, replace_areas)
     report(plan)
     if not plan.ok:
         return
