@@ -8,14 +8,17 @@ either the old or the new package, never a half one.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
+import fcntl
 import io
 import json
 import math
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +67,39 @@ def apply_import(plan: ImportPlan, data_dir: Path | str | None = None) -> Datase
     """Write the plan's candidate package atomically into ``data_dir``; return the loaded result."""
     if not plan.ok:
         raise DataError(plan.report if plan.report.errors else "Der er intet at importere.")
-    data_dir = _recover(Path(data_dir) if data_dir is not None else default_import_dir())
+    data_dir = Path(data_dir) if data_dir is not None else default_import_dir()
+    with _locked(data_dir):
+        _recover(data_dir)
+        _check_unchanged(plan, data_dir)
+        return _store(_candidate_with_history(plan), data_dir)
+
+
+def _check_unchanged(plan: ImportPlan, data_dir: Path) -> None:
+    """Refuse a plan made on data that another import has replaced since (no lost updates)."""
+    if not has_stored_import(data_dir):
+        return
+    stored = json.loads((data_dir / META_FILE).read_text(encoding="utf-8")).get("version")
+    if stored != plan.current.version:
+        raise DataError(
+            f"Data er ændret af en anden import, siden forhåndsvisningen blev lavet (version {plan.current.version} "
+            f"→ {stored}). Intet er ændret. Indlæs filerne igen for at se ændringerne mod de nye data."
+        )
+
+
+@contextlib.contextmanager
+def _locked(data_dir: Path) -> Iterator[None]:
+    """One writer at a time per data directory (an exclusive lock on a file beside it)."""
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(data_dir.with_name(f".{data_dir.name}.lock"), "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _candidate_with_history(plan: ImportPlan) -> Dataset:
+    """The plan's data set with the import recorded in its metadata and a new version."""
     meta = dict(plan.current.meta)
     imports = list(meta.get("imports") or [])
     imports += [{"file": f.name, "kind": f.kind, "imported_at": plan.imported_at, "details": f.details}
@@ -72,18 +107,18 @@ def apply_import(plan: ImportPlan, data_dir: Path | str | None = None) -> Datase
     base = str(meta.get("version", "ukendt")).split("+import-")[0]
     meta["version"] = f"{base}+import-{plan.imported_at.replace(':', '').replace('-', '')}"
     meta["imports"] = imports
-    candidate = dataclasses.replace(plan.candidate(), meta=meta)
-    return _store(candidate, data_dir)
+    return dataclasses.replace(plan.candidate(), meta=meta)
 
 
 def reset_import(data_dir: Path | str | None = None) -> None:
     """Remove the stored import (and its backup) so the bundled package is used again."""
     data_dir = Path(data_dir) if data_dir is not None else default_import_dir()
-    for d in (data_dir, Path(str(data_dir) + PREVIOUS_SUFFIX)):
-        if d.exists():
-            trash = d.with_name(f".{d.name}.trash-{uuid.uuid4().hex[:8]}")
-            os.replace(d, trash)  # atomic: the package disappears at once
-            shutil.rmtree(trash, ignore_errors=True)
+    with _locked(data_dir):
+        for d in (data_dir, Path(str(data_dir) + PREVIOUS_SUFFIX)):
+            if d.exists():
+                trash = d.with_name(f".{d.name}.trash-{uuid.uuid4().hex[:8]}")
+                os.replace(d, trash)  # atomic: the package disappears at once
+                shutil.rmtree(trash, ignore_errors=True)
 
 
 def export_package(dataset: Dataset, folder: Path | str) -> Path:

@@ -340,6 +340,42 @@ def test_apply_changes_ranking_and_records_import(tmp_path, current):
     assert load_dataset(Path(str(store) + ".previous")).version == loaded.version
 
 
+def test_apply_refuses_a_plan_made_before_another_import_landed(tmp_path, current):
+    """Two planners preview on the same data; the second confirm must not silently drop the first."""
+    store = tmp_path / "store"
+    first = validate_import([("a.csv", b"area_id,t1\na,1\n")], current, now=NOW)
+    second = validate_import([("b.csv", b"area_id,t1\nb,5\n")], current, now=NOW)
+    apply_import(first, store)
+    kept = tree_hash(store)
+    with pytest.raises(DataError, match="ændret af en anden import"):
+        apply_import(second, store)
+    assert tree_hash(store) == kept
+    # planned again on the data in use, it applies and keeps the first import
+    again = validate_import([("b.csv", b"area_id,t1\nb,5\n")], load_dataset(store), now=NOW)
+    loaded = apply_import(again, store)
+    assert [i["file"] for i in loaded.meta["imports"]] == ["a.csv", "b.csv"]
+
+
+def test_concurrent_applies_are_serialised(tmp_path, current):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = tmp_path / "store"
+    plans = [validate_import([(f"{k}.csv", f"area_id,t1\na,{k}\n".encode())], current, now=NOW) for k in (1, 2, 3, 4)]
+
+    def attempt(plan):
+        try:
+            return apply_import(plan, store).version
+        except DataError:
+            return None
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(attempt, plans))
+    assert sum(o is not None for o in outcomes) == 1, "exactly one plan made on the same data may land"
+    loaded = load_dataset(store)
+    assert len(loaded.meta["imports"]) == 1
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name or ".trash-" in p.name]
+
+
 def test_apply_refuses_plan_with_errors(tmp_path, current):
     plan = validate_import([("v.csv", b"area_id,t1\na,9\n")], current)
     assert not plan.ok
@@ -362,7 +398,7 @@ def test_apply_is_atomic(tmp_path, current, monkeypatch):
     with pytest.raises(OSError, match="simulated"):
         apply_import(plan, store)
     assert tree_hash(store) == before
-    assert sorted(p.name for p in store.parent.iterdir()) == ["store", "store.previous"]
+    assert sorted(p.name for p in store.parent.iterdir()) == [".store.lock", "store", "store.previous"]
 
 
 def test_interrupted_swap_is_recovered(tmp_path, current):
@@ -383,7 +419,7 @@ def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
     reset_import(store)
     assert not store.exists() and not Path(str(store) + ".previous").exists()
     assert active_data_dir(store) == BUNDLED
-    assert [p.name for p in tmp_path.iterdir()] == ["pkg"]  # no trash or temp folders left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".store.lock", "pkg"]  # no trash or temp folders left
 
 
 def test_default_import_dir(monkeypatch, tmp_path):

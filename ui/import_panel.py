@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from selection.dataset import Dataset
+from selection.errors import DataError
 from selection.import_store import apply_import, has_stored_import, reset_import
 from selection.importing import ImportPlan, list_layers, validate_import
 from selection.map_layers import base_map, change_layer
@@ -42,6 +43,8 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         "bred eller lang opstilling) og aktørregistre (punkter med en sektorkolonne). Intet ændres, før du "
         "bekræfter, og ved fejl forbliver de nuværende data uændrede."
     )
+    if problem := st.session_state.pop("_import_error", None):
+        st.error(problem)
     if has_stored_import():
         imports = dataset.meta.get("imports") or []
         st.info("I brug: importerede data (" + ", ".join(md(i.get("file", "")) for i in imports[-5:]) + ").")
@@ -134,7 +137,11 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
 
 
 def _apply(plan: ImportPlan) -> None:
-    apply_import(plan)
+    try:
+        apply_import(plan)
+    except DataError as exc:  # e.g. another planner's import landed since the preview
+        st.session_state["_import_error"] = str(exc)
+        return
     st.session_state["_upload_generation"] = st.session_state.get("_upload_generation", 0) + 1
     st.session_state["_import_message"] = "Importen er anvendt og gemt. Den bruges også efter genstart."
 
