@@ -56,8 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="områdefilen er den fulde liste: fjern områder, der ikke er i den (med værdier og indsatser)")
         cmd.add_argument("--data-dir", type=Path, default=None,
                          help="hvor importer gemmes (standard: $SELECTION_IMPORT_DIR eller .selection-data)")
-    reset = sub.add_parser("reset", help="Gå tilbage til det medleverede datasæt.")
+    reset = sub.add_parser("reset", help="Gå tilbage til det medleverede datasæt (importen gemmes som kopi).")
     reset.add_argument("--data-dir", type=Path, default=None)
+    restore = sub.add_parser("restore", help="Brug den seneste import igen efter 'reset'.")
+    restore.add_argument("--data-dir", type=Path, default=None)
     return parser
 
 
@@ -121,8 +123,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "reset":
             from .import_store import reset_import
 
-            reset_import(args.data_dir)
-            print("Importen er fjernet; det medleverede datasæt bruges igen.")
+            backup = reset_import(args.data_dir)
+            print("Det medleverede datasæt bruges igen."
+                  + (f" Importen er gemt i {backup} ('python -m selection restore' gendanner den)." if backup else ""))
+            return 0
+        if args.command == "restore":
+            from .import_store import restore_import
+
+            dataset = restore_import(args.data_dir)
+            print(f"Importen bruges igen (version {dataset.version}).")
             return 0
         return run_rank(args)
     except DataError as exc:

@@ -19,6 +19,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from .importing import ImportPlan
 
 REPO = Path(__file__).resolve().parent.parent
 PREVIOUS_SUFFIX = ".previous"
+BACKUP_SUFFIX = ".reset-"
 
 
 def default_import_dir() -> Path:
@@ -110,15 +112,49 @@ def _candidate_with_history(plan: ImportPlan) -> Dataset:
     return dataclasses.replace(plan.candidate(), meta=meta)
 
 
-def reset_import(data_dir: Path | str | None = None) -> None:
-    """Remove the stored import (and its backup) so the bundled package is used again."""
+def reset_import(data_dir: Path | str | None = None) -> Path | None:
+    """Stop using the stored import: the bundled package is used again.
+
+    The import is not deleted: it is moved, atomically, to a dated backup beside the data
+    directory (``restore_import`` brings the newest back). Returns the backup's path.
+    """
     data_dir = Path(data_dir) if data_dir is not None else default_import_dir()
     with _locked(data_dir):
-        for d in (data_dir, Path(str(data_dir) + PREVIOUS_SUFFIX)):
-            if d.exists():
-                trash = d.with_name(f".{d.name}.trash-{uuid.uuid4().hex[:8]}")
-                os.replace(d, trash)  # atomic: the package disappears at once
-                shutil.rmtree(trash, ignore_errors=True)
+        _recover(data_dir)
+        previous = Path(str(data_dir) + PREVIOUS_SUFFIX)
+        if previous.exists():
+            trash = previous.with_name(f".{previous.name}.trash-{uuid.uuid4().hex[:8]}")
+            os.replace(previous, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+        if not data_dir.exists():
+            return None
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        backup = Path(f"{data_dir}{BACKUP_SUFFIX}{stamp}")
+        os.replace(data_dir, backup)  # atomic: the import stops being used at once
+        return backup
+
+
+def import_backups(data_dir: Path | str | None = None) -> list[Path]:
+    """Imports set aside by ``reset_import``, oldest first."""
+    data_dir = Path(data_dir) if data_dir is not None else default_import_dir()
+    if not data_dir.parent.is_dir():
+        return []
+    prefix = data_dir.name + BACKUP_SUFFIX
+    return sorted(p for p in data_dir.parent.iterdir() if p.name.startswith(prefix) and (p / META_FILE).is_file())
+
+
+def restore_import(data_dir: Path | str | None = None) -> Dataset:
+    """Use the newest import set aside by ``reset_import`` again (only when no import is in use)."""
+    data_dir = Path(data_dir) if data_dir is not None else default_import_dir()
+    with _locked(data_dir):
+        if has_stored_import(data_dir):
+            raise DataError("Der er allerede en import i brug; gå først tilbage til det medleverede datasæt.")
+        backups = import_backups(data_dir)
+        if not backups:
+            raise DataError("Der er ingen tidligere import at gendanne.")
+        load_dataset(backups[-1])  # never restore a package that does not load
+        os.replace(backups[-1], data_dir)
+    return load_dataset(data_dir)
 
 
 def export_package(dataset: Dataset, folder: Path | str) -> Path:

@@ -1,4 +1,4 @@
-"""``python -m selection validate | import | reset`` for GIS staff."""
+"""``python -m selection validate | import | reset | restore`` for GIS staff."""
 
 from __future__ import annotations
 
@@ -65,8 +65,14 @@ def test_import_persists_and_rank_uses_it_then_reset(tmp_path):
     assert digest(store) == before, "a failed import must leave the stored data byte-identical"
     ranked = run("rank", "--top", "1", env_dir=store, data=pkg)
     assert ranked.returncode == 0 and "+import-" in ranked.stdout
-    assert run("reset", env_dir=store, data=pkg).returncode == 0
+    reset = run("reset", env_dir=store, data=pkg)
+    assert reset.returncode == 0 and "restore" in reset.stdout
     assert "+import-" not in run("rank", "--top", "1", env_dir=store, data=pkg).stdout
+    restored = run("restore", env_dir=store, data=pkg)
+    assert restored.returncode == 0, restored.stderr
+    assert digest(store) == before, "restore brings back exactly the import that was set aside"
+    again = run("restore", env_dir=store, data=pkg)
+    assert again.returncode == 2 and "allerede en import i brug" in again.stderr
 
 
 def test_import_replace_areas_removes_areas_not_in_the_file(tmp_path):

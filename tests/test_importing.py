@@ -27,7 +27,9 @@ from selection.import_store import (
     default_import_dir,
     export_package,
     has_stored_import,
+    import_backups,
     reset_import,
+    restore_import,
 )
 from selection.import_readers import parse_number
 from selection.importing import list_layers, validate_import
@@ -416,10 +418,25 @@ def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
     apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store)
     apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(store)), store)
     assert active_data_dir(store) == store
-    reset_import(store)
+    def files(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+    in_use = files(store)
+    backup = reset_import(store)
     assert not store.exists() and not Path(str(store) + ".previous").exists()
     assert active_data_dir(store) == BUNDLED
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".store.lock", "pkg"]  # no trash or temp folders left
+    # nothing the planner saved is lost: the import is set aside, not deleted, and can be restored
+    assert import_backups(store) == [backup] and backup.name.startswith("store.reset-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".store.lock", backup.name, "pkg"])  # no trash or temp
+    restored = restore_import(store)
+    assert active_data_dir(store) == store and import_backups(store) == []
+    assert files(store) == in_use
+    assert restored.meta["imports"][-1]["file"] == "v.csv"
+    with pytest.raises(DataError, match="allerede en import i brug"):
+        restore_import(store)
+    reset_import(store)
+    reset_import(store)  # nothing in use: no error, no new backup
+    assert len(import_backups(store)) == 1
 
 
 def test_default_import_dir(monkeypatch, tmp_path):

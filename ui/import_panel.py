@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from selection.dataset import Dataset
 from selection.errors import DataError
-from selection.import_store import apply_import, has_stored_import, reset_import
+from selection.import_store import apply_import, has_stored_import, import_backups, reset_import, restore_import
 from selection.importing import ImportPlan, list_layers, validate_import
 from selection.map_layers import base_map, change_layer
 from selection.pipeline import evaluate
@@ -48,7 +48,11 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
     if has_stored_import():
         imports = dataset.meta.get("imports") or []
         st.info("I brug: importerede data (" + ", ".join(md(i.get("file", "")) for i in imports[-5:]) + ").")
-        st.button("Tilbage til det medleverede datasæt", on_click=_reset, key="import_reset")
+        st.button("Tilbage til det medleverede datasæt", on_click=_reset, key="import_reset",
+                  help="Importen slettes ikke: den gemmes som kopi og kan gendannes.")
+    elif backups := import_backups():
+        st.button(f"Gendan den seneste import ({backups[-1].name.rsplit('.reset-', 1)[-1][:15]})",
+                  on_click=_restore, key="import_restore")
     generation = st.session_state.setdefault("_upload_generation", 0)
     uploads = st.file_uploader("Vælg filer", type=UPLOAD_TYPES, accept_multiple_files=True,
                                key=f"import_files_{generation}")
@@ -146,6 +150,16 @@ def _apply(plan: ImportPlan) -> None:
     st.session_state["_import_message"] = "Importen er anvendt og gemt. Den bruges også efter genstart."
 
 
+def _restore() -> None:
+    try:
+        restore_import()
+    except DataError as exc:
+        st.session_state["_import_error"] = str(exc)
+        return
+    st.session_state["_import_message"] = "Den seneste import bruges igen."
+
+
 def _reset() -> None:
     reset_import()
-    st.session_state["_import_message"] = "Det medleverede datasæt bruges igen."
+    st.session_state["_import_message"] = ("Det medleverede datasæt bruges igen. Importen er gemt som kopi og kan "
+                                           "gendannes under 'Indlæs data'.")
