@@ -2,7 +2,8 @@
 
 Run with ``streamlit run app.py``. This file only lays out the page; the logic lives in
 ``selection/`` (pure core) and the panels in ``ui/``. In the ranking view, everything that
-depends on the weights is drawn by ``ui.ranked_view`` and reruns on its own when a weight moves.
+depends on the weights (the weight sliders included) is drawn by ``ui.ranked_view`` and reruns
+on its own when a weight moves.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ except DataError as exc:
     st.stop()
 
 st.caption(str(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
-settings = sidebar.render(dataset.model, on_weight_change=ranked_view.rerun_on_weight_change)
+sliders = sidebar.render(dataset.model)
+settings = sidebar.current_settings(dataset.model)
 notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
@@ -31,7 +33,8 @@ view = st.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Robusthed", "
                             default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY)
 
 if view in ("Robusthed", "Indlæs data"):
-    result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice, settings.share_slots)
+    settings = sidebar.weight_controls(dataset.model, sliders)
+    result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice)
     if view == "Robusthed":
         st.subheader("Robusthed", anchor=False)
         robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
@@ -56,5 +59,5 @@ chart_slot = st.container()
 st.subheader("Kortliste til styregruppen", anchor=False)
 shortlist.render_choices(len(dataset.areas))
 shortlist_slot = st.container()
-ranked_view.render(dataset, ranked_view.Slots(notice=notice, shares=settings.share_slots, map=map_slot, rank=rank_slot,
+ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
                                               table=table_slot, chart=chart_slot, shortlist=shortlist_slot))

@@ -43,6 +43,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from tests.fragments import run_fragment  # noqa: E402
+from ui.ranked_view import FRAGMENT_KEY  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 APP = REPO / "app.py"
@@ -178,8 +180,6 @@ def apptest_reruns(runs: int) -> dict:
     """Time at.run() after alternating slider values, app and reference interleaved (same process)."""
     from streamlit.testing.v1 import AppTest
 
-    full_runs: list[float] = []
-
     def make(script: Path, key: str) -> tuple[AppTest, Callable[[int], None], float]:
         t0 = time.perf_counter()
         at = AppTest.from_file(str(script), default_timeout=120).run()
@@ -188,47 +188,42 @@ def apptest_reruns(runs: int) -> dict:
             raise RuntimeError(f"{script.name} raised: {at.exception}")
 
         def set_value(v: int) -> None:
-            if not at.get("slider"):
-                full_runs.append(full_run(at))
             at.slider(key=key).set_value(v)
         return at, set_value, first
 
     ref, ref_set, ref_first = make(REFERENCE, "w")
     app, app_set, app_first = make(APP, "w_trust")
+    rerun = {"reference": ref.run, "app": lambda: run_fragment(app, FRAGMENT_KEY)}
     values = (0, 100)
     # one more warm-up rerun each (first rerun after a value change can still fill caches)
-    for at, setter in ((ref, ref_set), (app, app_set)):
+    for name, setter in (("reference", ref_set), ("app", app_set)):
         setter(values[1])
-        at.run()
-    full_runs.clear()
-    times = {"reference": [], "app": []}
+        rerun[name]()
+    times: dict[str, list[float]] = {"reference": [], "app": [], "app_full_page": []}
     for i in range(runs):
         v = values[i % 2]
         for name, at, setter in (("reference", ref, ref_set), ("app", app, app_set)):
             setter(v)
             t0 = time.perf_counter()
-            at.run()
+            rerun[name]()
             times[name].append(time.perf_counter() - t0)
             if at.exception:
                 raise RuntimeError(f"{name} raised during rerun: {at.exception}")
+        t0 = time.perf_counter()
+        app.run()  # context only: a whole-page run (view switch, area selection)
+        times["app_full_page"].append(time.perf_counter() - t0)
     app_s, ref_s = summary(times["app"]), summary(times["reference"])
     return {
         "note": ("AppTest: script execution only (no websocket, serialisation to a browser or rendering). "
-                 "A weight change reruns the app's ranked fragment (ui/ranked_view.py), which is what is timed; "
-                 "'app_full_page' is a whole-page run (view switch, area selection, first load) for context"),
+                 "The app's weight sliders live in the ranked fragment (ui/ranked_view.py), so a browser's "
+                 "weight change reruns only that fragment: that run is what is timed (tests/fragments.py adds "
+                 "the fragment id to AppTest's rerun request, as the browser does). 'app_full_page' is a "
+                 "whole-page run (view switch, area selection) for context"),
         "first_run_s": {"app": round(app_first, 4), "reference": round(ref_first, 4)},
-        "app": app_s, "reference": ref_s, "app_full_page": summary(full_runs) if full_runs else None,
+        "app": app_s, "reference": ref_s, "app_full_page": summary(times["app_full_page"]),
         "ratio_median": app_s["median"] / ref_s["median"],
         "ratio_p90": app_s["p90"] / ref_s["p90"],
     }
-
-
-def full_run(at) -> float:
-    """A whole-page run with no widget change. After a fragment rerun AppTest's element tree holds only
-    the fragment's elements (a browser keeps the rest), so the sidebar sliders are found again this way."""
-    t0 = time.perf_counter()
-    at.run()
-    return time.perf_counter() - t0
 
 
 def profile_app_rerun(reruns: int = 15) -> dict:
@@ -253,14 +248,11 @@ def profile_app_rerun(reruns: int = 15) -> dict:
     try:
         at = AppTest.from_file(str(APP), default_timeout=120).run()
         at.slider(key="w_trust").set_value(100)
-        at.run()
+        run_fragment(at, FRAGMENT_KEY)
         active["on"] = True
         for i in range(reruns):
-            active["on"] = False
-            full_run(at)
-            active["on"] = True
             at.slider(key="w_trust").set_value((0, 100)[i % 2])
-            at.run()
+            run_fragment(at, FRAGMENT_KEY)
     finally:
         LocalScriptRunner._run_script = original
     prof_path = RESULTS / "app_rerun.prof"
@@ -290,7 +282,7 @@ def profile_app_rerun(reruns: int = 15) -> dict:
 
 
 PANELS = [  # (module, function) timed by panel_breakdown; missing ones are skipped (the app is being edited)
-    ("ui.ranked_view", "render"), ("ui.sidebar", "render"), ("ui.sidebar", "show_shares"),
+    ("ui.ranked_view", "render"), ("ui.sidebar", "render"), ("ui.sidebar", "weight_controls"),
     ("ui.state", "active_dataset"), ("ui.state", "performance"), ("ui.state", "score"),
     ("selection.pipeline", "evaluate"), ("selection.data_status", "data_status"), ("ui.status", "render"),
     ("ui.map_panel", "render"), ("ui.map_panel", "ranked_layer"), ("ui.map_panel", "st_folium"),
@@ -331,24 +323,18 @@ def panel_breakdown(reruns: int) -> dict[str, float]:
                     wrap(module, name)
         at = AppTest.from_file(str(APP), default_timeout=120).run()
         at.slider(key="w_trust").set_value(100)
-        at.run()
+        run_fragment(at, FRAGMENT_KEY)
         for values in times.values():
             values.clear()
-        kept: dict[str, list[float]] = {k: [] for k in times}
         for i in range(reruns):
-            full_run(at)  # untimed: brings the sidebar back into AppTest's tree
-            marks = {k: len(v) for k, v in times.items()}
             at.slider(key="w_trust").set_value((0, 100)[i % 2])
             t0 = time.perf_counter()
-            at.run()
+            run_fragment(at, FRAGMENT_KEY)
             times["app.py rerun (at.run)"].append(time.perf_counter() - t0)
-            for k, n in marks.items():
-                if len(times[k]) > n:
-                    kept[k].append(sum(times[k][n:]))
     finally:
         for module, name, original in restore:
             setattr(module, name, original)
-    medians = {k: statistics.median(v) * 1000 for k, v in kept.items() if v}
+    medians = {k: statistics.median(v) * 1000 for k, v in times.items() if v}
     return dict(sorted(medians.items(), key=lambda kv: -kv[1]))
 
 

@@ -12,6 +12,8 @@ from selection.dataset import load_dataset
 from selection.map_layers import score_colour
 from selection.pipeline import evaluate
 from tests.factory import make_package
+from tests.fragments import run_fragment
+from ui.ranked_view import FRAGMENT_KEY, RANKING_VIEW
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -40,13 +42,14 @@ def map_args(at: AppTest) -> dict:
 
 
 def set_weights(at: AppTest, **weights: int) -> AppTest:
-    """Move weight sliders. The move reruns only the ranked fragment, and AppTest's tree then
-    holds only that fragment's elements; a plain full run first brings the sidebar back."""
-    if not at.get("slider"):
-        at.run()
+    """Move weight sliders as a browser would: in the ranking view the sliders belong to the ranked
+    fragment, so only it reruns (AppTest's tree then holds only what it drew); elsewhere the page."""
     for cid, value in weights.items():
         at.slider(key=f"w_{cid}").set_value(value)
-    at.run()
+    if at.session_state["view"] == RANKING_VIEW:
+        run_fragment(at, FRAGMENT_KEY)
+    else:
+        at.run()
     assert not at.exception, at.exception
     return at
 

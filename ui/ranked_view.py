@@ -3,10 +3,11 @@
 Moving a weight changes the ranking, the map colours, the table, the chart, the shortlist, the
 selected area's rank line, the weight shares and the data-status counts; it does not change the
 area facts, indicator values, initiatives or actors. This module draws the first group as a
-Streamlit fragment; the sliders' callback (``rerun_on_weight_change``) reruns only that
-fragment, so the rest of the page is not rebuilt. Slots created by the page (the notice area,
-the map, the rank line, the weight shares, the table, the chart and the shortlist) are filled
-from here; headings, explanations and the shortlist choices stay outside.
+Streamlit fragment, including the main weight sliders themselves (into the sidebar), so moving
+a weight reruns only this fragment and the rest of the page is not rebuilt. Slots created by the
+page (the sidebar's place for the sliders, the notice area, the map, the rank line, the table, the chart
+and the shortlist) are filled from here; headings, explanations and the shortlist choices stay
+outside.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ RANKING_VIEW = "Rangering og kort"
 class Slots:
     """Places outside the fragment that it draws into."""
 
+    sliders: DeltaGenerator
     notice: DeltaGenerator
-    shares: dict[str, DeltaGenerator]
     map: DeltaGenerator
     rank: DeltaGenerator
     table: DeltaGenerator
@@ -41,20 +42,9 @@ class Slots:
     shortlist: DeltaGenerator
 
 
-def rerun_on_weight_change() -> None:
-    """Weight slider callback: in the ranking view, rerun only the weight-dependent fragment.
-
-    In the other views (robustness, import) the whole page depends on the weights, so the
-    default full rerun is kept.
-    """
-    if st.session_state.get(VIEW_KEY, RANKING_VIEW) == RANKING_VIEW:
-        st.rerun(FRAGMENT_KEY)
-
-
-def score_with_notice(dataset: Dataset, settings: sidebar.Settings, notice: DeltaGenerator,
-                      shares: dict[str, DeltaGenerator]) -> tuple[ScoreResult, Performance, DataStatus]:
-    """Score at the settings; show the weight shares, any weight problem and the data-status notice."""
-    sidebar.show_shares(shares, settings.weights)
+def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
+                      notice: DeltaGenerator) -> tuple[ScoreResult, Performance, DataStatus]:
+    """Score at the settings; show any weight problem and the data-status notice."""
     perf = state.performance(settings.distance_m)
     result, problem = state.score(dataset, settings.weights, settings.sub_weights, perf)
     data = state.status(settings.distance_m, state.weighted_indicators(dataset, result))
@@ -68,8 +58,8 @@ def score_with_notice(dataset: Dataset, settings: sidebar.Settings, notice: Delt
 @st.fragment(key=FRAGMENT_KEY)
 def render(dataset: Dataset, slots: Slots) -> None:
     """Score at the session's current weights and fill the slots that depend on them."""
-    settings = sidebar.current_settings(dataset.model)
-    result, _, data = score_with_notice(dataset, settings, slots.notice, slots.shares)
+    settings = sidebar.weight_controls(dataset.model, slots.sliders)
+    result, _, data = score_with_notice(dataset, settings, slots.notice)
     selected = state.selected_area(dataset)
     with slots.map:
         map_panel.render(dataset, result, selected, settings.basemap)

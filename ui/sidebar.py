@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -26,7 +25,6 @@ class Settings:
     sub_weights: dict[str, float]
     distance_m: float
     basemap: str
-    share_slots: dict[str, DeltaGenerator] = field(default_factory=dict, compare=False, repr=False)
 
 
 def default_slider_values(model: CriteriaModel) -> dict[str, int]:
@@ -48,12 +46,12 @@ def _equal(model: CriteriaModel) -> None:
         st.session_state[weight_key(crit.id)] = 50
 
 
-def render(model: CriteriaModel, on_weight_change: Callable[[], None] | None = None) -> Settings:
-    """Draw the sidebar and return the current settings.
+def render(model: CriteriaModel) -> DeltaGenerator:
+    """Draw the sidebar: buttons, sub-weights, distance and base map; return the place for the main sliders.
 
-    ``on_weight_change`` is called when a main or sub-weight moves (the app uses it to rerun
-    only the weight-dependent part of the page). The normalised share beside each main slider
-    is drawn by ``show_shares`` into ``Settings.share_slots``, so that part can update it.
+    The main weight sliders are drawn by ``weight_controls``: in the ranking view from inside the
+    weight-dependent fragment, so that moving a weight reruns only that fragment. Sub-weights,
+    distance and base map change rarely; moving them reruns the whole page.
     """
     defaults = default_slider_values(model)
     for cid, value in defaults.items():
@@ -65,31 +63,35 @@ def render(model: CriteriaModel, on_weight_change: Callable[[], None] | None = N
     sb = st.sidebar
     sb.header("Vægtning af kriterier")
     sb.caption("Træk i skyderne. Vægtene omregnes altid, så de tilsammen giver 100 %.")
-    slots = {}
-    for crit in model.criteria:
-        left, right = sb.columns([4, 1], vertical_alignment="bottom")
-        left.slider(crit.label, 0, SLIDER_MAX, key=weight_key(crit.id), help=crit.description,
-                    on_change=on_weight_change)
-        slots[crit.id] = right.empty()
+    weights = sb.container()
     b1, b2 = sb.columns(2)
     b1.button("Lige vægte", on_click=_equal, args=(model,), width="stretch")
     b2.button("Nulstil", on_click=_reset, args=(model,), width="stretch")
-
     with sb.expander("Delvægte for indikatorer"):
         st.caption("Delvægtene fordeles inden for hvert kriterium. 0 = indikatoren indgår ikke.")
         for crit in model.criteria:
             st.markdown(f"**{crit.label}**")
             for ind in crit.indicators:
-                st.slider(ind.label, 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id), help=ind.description,
-                          on_change=on_weight_change)
+                st.slider(ind.label, 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id), help=ind.description)
     with sb.expander("Aktører og kort"):
         st.slider(
             "Afstand til aktører (m)", 0, 2000, step=50, key="distance_m",
             help="Aktører tæller med, hvis de ligger i området eller inden for denne afstand (målt i EPSG:25832).",
         )
         st.radio("Baggrundskort", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap")
-    settings = current_settings(model)
-    return Settings(settings.weights, settings.sub_weights, settings.distance_m, settings.basemap, slots)
+    return weights
+
+
+def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
+    """The main weight sliders with their normalised shares; return the current settings."""
+    raw = {c.id: float(st.session_state[weight_key(c.id)]) for c in model.criteria}  # already the new values
+    total = sum(raw.values())
+    with place:
+        for crit in model.criteria:
+            left, right = st.columns([4, 1], vertical_alignment="bottom")
+            left.slider(crit.label, 0, SLIDER_MAX, key=weight_key(crit.id), help=crit.description)
+            right.markdown(f"**{pct(raw[crit.id] / total if total > 0 else 0.0)}**")
+    return current_settings(model)
 
 
 def current_settings(model: CriteriaModel) -> Settings:
@@ -100,10 +102,3 @@ def current_settings(model: CriteriaModel) -> Settings:
         distance_m=float(st.session_state["distance_m"]),
         basemap=str(st.session_state.get("basemap", "none")),
     )
-
-
-def show_shares(slots: dict[str, DeltaGenerator], weights: dict[str, float]) -> None:
-    """The normalised share of each main weight, beside its slider."""
-    total = sum(weights.values())
-    for cid, slot in slots.items():
-        slot.markdown(f"**{pct(weights[cid] / total if total > 0 else 0.0)}**")
