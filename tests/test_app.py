@@ -164,3 +164,31 @@ def test_weight_change_in_robustness_view_updates_the_view(package: Path) -> Non
     top = expected.table["name"].iloc[0]
     assert top != "Alfa"
     assert summary()[0].startswith(f"- {top} er nr. 1"), summary()
+
+
+def test_import_view_replaces_the_area_set_then_resets_and_restores(package: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.factory import area_features
+
+    monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "store"))
+    official = area_features()
+    official["features"] = [f for f in official["features"] if f["properties"]["area_id"] != "b"]
+    at = run_app()
+    at.segmented_control(key="view").set_value("Indlæs data").run()
+    at.get("file_uploader")[0].set_value([("officiel.geojson", json.dumps(official).encode(), "application/json")])
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Områder fjernet: 0" in m.value for m in at.markdown), "by default areas are kept"
+    at.checkbox(key="import_replace_areas").check().run()
+    assert any("Områder fjernet: 1 \\(b\\)" in m.value for m in at.markdown)  # Markdown-escaped
+    at.button(key="import_apply").click().run()
+    assert any("Importen er anvendt" in s.value for s in at.success)
+    assert ranking(at.segmented_control(key="view").set_value("Rangering og kort").run()) == ["Alfa", "Charlie"]
+
+    at.segmented_control(key="view").set_value("Indlæs data").run()
+    at.button(key="import_reset").click().run()
+    assert "kan gendannes" in at.success[0].value
+    assert at.button(key="import_restore"), "the import set aside can be brought back"
+    at.button(key="import_restore").click().run()
+    assert any("bruges igen" in s.value for s in at.success)
+    assert ranking(at.segmented_control(key="view").set_value("Rangering og kort").run()) == ["Alfa", "Charlie"]
