@@ -33,7 +33,7 @@ import pandas as pd
 
 from .criteria import CriteriaModel
 from .errors import WeightError
-from .scoring import TIE_DECIMALS, normalise_weights
+from .scoring import TIE_DECIMALS, criterion_arrays, normalise_weights
 
 TIE_TOL = 1e-9  # two totals closer than this are tied (stability intervals)
 _PARALLEL_TOL = 1e-10  # slope differences below this are treated as parallel lines
@@ -628,42 +628,12 @@ def batch_criterion_scores(
     sub_weights: Mapping[str, float] | None = None,
     required: set[str] | None = None,
 ) -> np.ndarray:
-    """Vectorised ``scoring.criterion_scores`` over samples: (n x areas x indicators) -> (n x areas x criteria).
+    """``scoring.criterion_scores`` over samples: (n x areas x indicators) -> (n x areas x criteria).
 
-    Same rules: fixed scales, cost indicators inverted, missing indicators left out with
-    their sub-weight shared among the rest, NaN where a criterion has no data.
+    Same rules (the same code): fixed scales, cost indicators inverted, missing indicators left
+    out with their sub-weight shared among the rest, NaN where a criterion has no data.
     """
-    subs = model.default_sub_weights | dict(sub_weights or {})
-    inds = model.indicators
-    norm = (raw - np.array([i.scale_min for i in inds])) / np.array([i.scale_max - i.scale_min for i in inds])
-    cost = np.array([i.direction == "cost" for i in inds], dtype=bool)
-    norm = np.where(cost, 1.0 - norm, norm)
-    out = np.full((*raw.shape[:2], len(model.criteria)), np.nan)
-    pos = {i.id: n for n, i in enumerate(inds)}
-    for c, crit in enumerate(model.criteria):
-        cols = [pos[i.id] for i in crit.indicators]
-        w = np.array([_checked_sub_weight(subs, i.id) for i in crit.indicators])
-        if w.sum() <= 0:
-            if required is None or crit.id in required:
-                raise WeightError(f"Alle delvægte for '{crit.label}' er 0. Sæt mindst én indikator over 0.")
-            continue
-        vals = norm[:, :, cols]
-        have = ~np.isnan(vals) & (w > 0)
-        denom = np.where(have, w, 0.0).sum(axis=2)
-        num = np.where(have, vals, 0.0) @ w
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[:, :, c] = np.where(denom > 0, 100.0 * num / np.where(denom > 0, denom, 1.0), np.nan)
-    return out
-
-
-def _checked_sub_weight(subs: Mapping[str, float], iid: str) -> float:
-    try:
-        value = float(subs.get(iid, 0.0))
-    except (TypeError, ValueError):
-        raise WeightError(f"Delvægten for '{iid}' skal være et tal (fik {subs.get(iid)!r}).") from None
-    if not math.isfinite(value) or value < 0:
-        raise WeightError(f"Delvægten for '{iid}' skal være et tal ≥ 0 (fik {subs.get(iid)!r}).")
-    return value
+    return criterion_arrays(raw, model, sub_weights, required)[0]
 
 
 def perturbed_scores(

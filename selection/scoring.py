@@ -80,17 +80,23 @@ def normalise_weights(weights: Mapping[str, float], ids: list[str]) -> dict[str,
 
 def normalised_matrix(matrix: pd.DataFrame, model: CriteriaModel) -> pd.DataFrame:
     """Raw values → 0..1 against each indicator's fixed scale (1 = best; NaN stays NaN)."""
-    return pd.DataFrame(_normalised(matrix, model), index=matrix.index, columns=[i.id for i in model.indicators])
+    return pd.DataFrame(_normalised(raw_array(matrix, model), model), index=matrix.index,
+                        columns=[i.id for i in model.indicators])
 
 
-def _normalised(matrix: pd.DataFrame, model: CriteriaModel) -> np.ndarray:
-    """``normalised_matrix`` as an array: one column per indicator, in the model's order."""
-    out = np.full((len(matrix), len(model.indicators)), np.nan)
-    for k, ind in enumerate(model.indicators):
-        if ind.id in matrix:
-            share = (matrix[ind.id].to_numpy(dtype=float) - ind.scale_min) / (ind.scale_max - ind.scale_min)
-            out[:, k] = 1.0 - share if ind.direction == "cost" else share
-    return out
+def raw_array(matrix: pd.DataFrame, model: CriteriaModel) -> np.ndarray:
+    """The matrix as an array with one column per indicator in the model's order (NaN if absent)."""
+    return np.column_stack([
+        matrix[ind.id].to_numpy(dtype=float) if ind.id in matrix else np.full(len(matrix), np.nan)
+        for ind in model.indicators
+    ])
+
+
+def _normalised(raw: np.ndarray, model: CriteriaModel) -> np.ndarray:
+    """Raw values on the last axis (indicators in model order) → 0..1, cost indicators inverted."""
+    inds = model.indicators
+    share = (raw - np.array([i.scale_min for i in inds])) / np.array([i.scale_max - i.scale_min for i in inds])
+    return np.where(np.array([i.direction == "cost" for i in inds], dtype=bool), 1.0 - share, share)
 
 
 def criterion_scores(
@@ -105,40 +111,41 @@ def criterion_scores(
     marking weighted indicators that are missing. ``required`` names the criteria whose
     sub-weights must not all be zero (those with a main weight above zero).
     """
-    scores, missing = _criterion_arrays(matrix, model, sub_weights, required)
+    scores, missing = criterion_arrays(raw_array(matrix, model), model, sub_weights, required)
     return (pd.DataFrame(scores, index=matrix.index, columns=model.criterion_ids),
             pd.DataFrame(missing, index=matrix.index, columns=[i.id for i in model.indicators]))
 
 
-def _criterion_arrays(
-    matrix: pd.DataFrame,
+def criterion_arrays(
+    raw: np.ndarray,
     model: CriteriaModel,
-    sub_weights: Mapping[str, float] | None,
-    required: set[str] | None,
+    sub_weights: Mapping[str, float] | None = None,
+    required: set[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``criterion_scores`` as arrays: scores (areas × criteria), missing (areas × indicators)."""
+    """``criterion_scores`` on arrays with the indicators on the last axis (any leading axes, e.g.
+    samples × areas): scores (… × criteria) and missing weighted indicators (… × indicators)."""
     unknown = sorted(set(sub_weights or {}) - set(model.default_sub_weights))
     if unknown:
         raise WeightError(f"Ukendt indikator: {', '.join(unknown)}.")
     subs = model.default_sub_weights | dict(sub_weights or {})
-    norm = _normalised(matrix, model)
-    scores = np.full((len(matrix), len(model.criteria)), np.nan)
+    norm = _normalised(raw, model)
+    scores = np.full((*raw.shape[:-1], len(model.criteria)), np.nan)
     missing = np.zeros(norm.shape, dtype=bool)
     start = 0
     for c, crit in enumerate(model.criteria):
         cols = slice(start, start + len(crit.indicators))
         start += len(crit.indicators)
         w = np.array([_sub_weight(subs, ind.id) for ind in crit.indicators], dtype=float)
-        vals = norm[:, cols]
-        missing[:, cols] = np.isnan(vals) & (w > 0)
+        vals = norm[..., cols]
+        missing[..., cols] = np.isnan(vals) & (w > 0)
         if w.sum() <= 0:
             if required is None or crit.id in required:
                 raise WeightError(f"Alle delvægte for '{crit.label}' er 0. Sæt mindst én indikator over 0.")
             continue
         have = ~np.isnan(vals) & (w > 0)
-        denom = np.where(have, w, 0.0).sum(axis=1)
-        num = (np.where(have, vals, 0.0) * w).sum(axis=1)
-        scores[:, c] = np.where(denom > 0, 100.0 * num / np.where(denom > 0, denom, 1.0), np.nan)
+        denom = np.where(have, w, 0.0).sum(axis=-1)
+        num = (np.where(have, vals, 0.0) * w).sum(axis=-1)
+        scores[..., c] = np.where(denom > 0, 100.0 * num / np.where(denom > 0, denom, 1.0), np.nan)
     return scores, missing
 
 
@@ -182,8 +189,8 @@ def score_areas(
     ids = model.criterion_ids
     w = normalise_weights(weights, ids)
     active_mask = np.array([w[cid] > 0 for cid in ids])
-    score_arr, missing = _criterion_arrays(matrix, model, sub_weights,
-                                           required={cid for cid in ids if w[cid] > 0})
+    score_arr, missing = criterion_arrays(raw_array(matrix, model), model, sub_weights,
+                                          required={cid for cid in ids if w[cid] > 0})
     contrib = score_arr * np.array([w[cid] for cid in ids])
     unranked = np.isnan(score_arr[:, active_mask]).any(axis=1)
     total = np.where(unranked, np.nan, np.nansum(contrib[:, active_mask], axis=1))
