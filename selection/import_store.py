@@ -152,9 +152,9 @@ def restore_import(data_dir: Path | str | None = None) -> Dataset:
         backups = import_backups(data_dir)
         if not backups:
             raise DataError("Der er ingen tidligere import at gendanne.")
-        load_dataset(backups[-1])  # never restore a package that does not load
+        restored = load_dataset(backups[-1])  # never restore a package that does not load
         os.replace(backups[-1], data_dir)
-    return load_dataset(data_dir)
+    return restored
 
 
 def export_package(dataset: Dataset, folder: Path | str) -> Path:
