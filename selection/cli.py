@@ -11,7 +11,7 @@ from .dataset import load_dataset
 from .errors import DataError, WeightError
 from .export import STYLES, shortlist_csv
 from .pipeline import evaluate
-from .robustness_report import DEFAULT_SEED, robustness_extras
+from .robustness_report import DEFAULT_SEED, robustness_extras, uncertain_indicators
 
 
 def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
@@ -102,11 +102,12 @@ def run_rank(args: argparse.Namespace) -> int:
     if args.distance is not None and args.distance < 0:
         raise WeightError("--distance skal være 0 eller større.")
     stamp = datetime.fromisoformat(args.timestamp) if args.timestamp else None
-    _, result = evaluate(dataset, weights, distance_m=args.distance)
+    perf, result = evaluate(dataset, weights, distance_m=args.distance)
     if args.smaa < 0:
         raise WeightError("--smaa skal være 0 (ingen robusthed) eller et positivt antal vægtninger.")
-    extra = robustness_extras(result, dataset, args.smaa, args.seed) if args.smaa else None
-    data = shortlist_csv(result, dataset, args.top, args.format, stamp, extra)
+    extra = robustness_extras(result, dataset, args.smaa, args.seed, perf.matrix,
+                              uncertain_indicators(dataset.model, perf.provenance)) if args.smaa else None
+    data = shortlist_csv(result, dataset, args.top, args.format, stamp, extra, perf.provenance)
     if args.out:
         args.out.write_bytes(data)
         print(f"Skrev {min(args.top, len(result.ranked))} områder til {args.out}", file=sys.stderr)

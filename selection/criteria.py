@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Report
+from .formatting import compact
 
 DIRECTIONS = ("benefit", "cost")
 COMPUTED_METHODS = ("sector_coverage",)
@@ -104,7 +105,7 @@ class CriteriaModel:
 
 
 def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+    return compact(x, 3)
 
 
 def _is_number(x: Any) -> bool:

@@ -8,6 +8,46 @@ import pandas as pd
 
 from .dataset import Dataset
 
+KIND_ORDER = ("sourced", "assessed", "illustrative")
+LIST_CONFIDENCE_LABELS = {
+    "verified": "Verificeret",
+    "inferred": "Udledt (ikke set i kilde)",
+    "estimate": "Kandidat (ikke verificeret)",
+}
+
+
+def kinds_per_area(provenance: pd.DataFrame, weighted_indicators: list[str]) -> dict[str, dict[str, int]]:
+    """Per area: how many weighted values are sourced, assessed and illustrative."""
+    prov = provenance[provenance["indicator_id"].isin(weighted_indicators) & provenance["value"].notna()]
+    counts = prov.groupby(["area_id", "kind"]).size()
+    out: dict[str, dict[str, int]] = {}
+    for (aid, kind), n in counts.items():
+        out.setdefault(str(aid), dict.fromkeys(KIND_ORDER, 0))[str(kind)] = int(n)
+    return out
+
+
+def value_status(kinds: dict[str, int], incomplete: bool) -> str:
+    """Plain-Danish data status of one area's values: never "complete" when any is illustrative."""
+    parts = []
+    if kinds.get("illustrative", 0):
+        parts.append("Illustrative værdier (pladsholdere)")
+    elif kinds.get("assessed", 0):
+        parts.append("Kildebelagte og lokalt vurderede værdier" if kinds.get("sourced", 0) else "Lokalt vurderede værdier")
+    elif kinds.get("sourced", 0):
+        parts.append("Kildebelagte værdier")
+    if incomplete:
+        parts.append("ufuldstændige data" if parts else "Ufuldstændige data")
+    return "; ".join(parts) or "Ingen værdier"
+
+
+def list_status_text(confidence: object, status: object) -> str:
+    """The area's list status: the confidence label, then the package's own status text if it adds to it."""
+    label = LIST_CONFIDENCE_LABELS.get(str(confidence), str(confidence))
+    text = "" if status is None or pd.isna(status) else str(status).strip()
+    if not text or text.lower().startswith(label.split(" ")[0].lower()):
+        return text or label
+    return f"{label}: {text}"
+
 
 @dataclass(frozen=True)
 class DataStatus:
@@ -19,6 +59,7 @@ class DataStatus:
     value_kinds: dict[str, int]  # sourced / assessed / illustrative (incl. computed values)
     n_missing: int  # (area, weighted indicator) pairs with no value
     sourced_per_area: dict[str, tuple[int, int]]  # area_id -> (sourced, total values)
+    kinds_per_area: dict[str, dict[str, int]] | None = None  # area_id -> {sourced, assessed, illustrative}
 
     @property
     def n_values(self) -> int:
@@ -28,8 +69,8 @@ class DataStatus:
         """One Danish paragraph that never hides what is estimated."""
         lc, gq, vk = self.list_confidence, self.geometry_quality, self.value_kinds
         parts = [
-            f"**{self.n_areas} områder.** Listestatus: {lc.get('verified', 0)} verificeret, "
-            f"{lc.get('inferred', 0)} udledt og {lc.get('estimate', 0)} kandidater (ikke verificeret).",
+            f"**{self.n_areas} områder.** Listestatus: {lc.get('verified', 0)} verificerede, "
+            f"{lc.get('inferred', 0)} udledte og {lc.get('estimate', 0)} kandidater (ikke verificerede).",
             f"Grænser: {gq.get('official', 0)} officielle, {gq.get('approximate', 0)} omtrentlige"
             + (f", {gq['placeholder']} pladsholder(e)" if gq.get("placeholder") else "") + ".",
             f"Værdier: {vk.get('sourced', 0)} kildebelagte, {vk.get('assessed', 0)} lokale vurderinger og "
@@ -61,4 +102,5 @@ def data_status(dataset: Dataset, provenance: pd.DataFrame, weighted_indicators:
         value_kinds={k: int(kinds.get(k, 0)) for k in ("sourced", "assessed", "illustrative")},
         n_missing=max(expected - len(prov), 0),
         sourced_per_area={aid: per_area.get(aid, (0, 0)) for aid in areas.index},
+        kinds_per_area=kinds_per_area(provenance, weighted_indicators),
     )

@@ -1,4 +1,8 @@
-"""The CSV shortlist, written identically by the app and by ``python -m selection rank``.
+"""The shortlist table and its files (CSV, XLSX), written identically by the app and the CLI.
+
+One table (``shortlist_table``) feeds the screen, the CSV and the XLSX. Every file starts with
+a caveat line (``caveat``) that says how many of the values behind it are sourced, locally
+assessed or illustrative, and whether the areas' list membership is verified.
 
 The default style opens correctly in Danish Excel (``;`` separator, decimal comma, UTF-8
 with BOM); ``standard`` is plain RFC 4180 CSV (``,`` and decimal point, UTF-8). No cell
@@ -12,12 +16,15 @@ import csv
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pandas as pd
 
+from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status
 from .dataset import Dataset
-from .scoring import STATUS_LABELS, ScoreResult
+from .formatting import iso_local
+from .indicators import build_performance
+from .scoring import ScoreResult
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,16 +67,27 @@ def _cell(value: object, decimal: str) -> str:
     return neutralise(text) if isinstance(value, str) else text
 
 
+COUNT_COLUMNS = ("Kildebelagte værdier", "Lokalt vurderede værdier", "Illustrative værdier")
+KEY_COLUMNS = ("Rang", "Område", "Samlet score (0-100)", "Datastatus", "Listestatus", *COUNT_COLUMNS)
+TAIL_COLUMNS = ("Område-id", "Bydel", "Manglende indikatorer", "Datasæt", "Dataversion", "Tidspunkt")
+
+
 def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) -> list[str]:
-    """The CSV header, also for an empty shortlist."""
+    """The header: what a reader needs first (rank, name, score, data and list status), then details."""
     crits = dataset.model.criteria
     return [
-        "Rang", "Område-id", "Område", "Bydel", "Samlet score (0-100)",
-        *[f"{c.label} - {part}" for c in crits for part in ("score (0-100)", "bidrag (point)")],
+        *KEY_COLUMNS,
         *(extra_columns or []),
+        *[f"{c.label} - {part}" for c in crits for part in ("score (0-100)", "bidrag (point)")],
         *[f"Vægt {c.label} (%)" for c in crits],
-        "Datastatus", "Manglende indikatorer", "Datasæt", "Dataversion", "Tidspunkt",
+        *TAIL_COLUMNS,
     ]
+
+
+def weighted_indicators(result: ScoreResult, dataset: Dataset) -> list[str]:
+    """Indicators that carry weight in this result (their criterion's weight and their own > 0)."""
+    return [i.id for c in dataset.model.criteria if result.weights.get(c.id, 0) > 0 for i in c.indicators
+            if result.sub_weights.get(i.id, i.default_weight) > 0]
 
 
 def shortlist_table(
@@ -78,31 +96,43 @@ def shortlist_table(
     top_n: int,
     timestamp: datetime | None = None,
     extra: Mapping[str, Mapping[str, object]] | None = None,
+    provenance: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The shortlist as a frame with Danish column headers (the CSV's exact content).
+    """The shortlist as a frame with Danish column headers (the content of the CSV, the XLSX and the screen).
 
-    ``extra`` adds columns per area id (e.g. robustness results) after the criteria.
+    ``extra`` adds columns per area id (e.g. robustness results) after the key columns.
+    ``provenance`` (from the performance matrix) gives each value's kind; without it the
+    package's values are evaluated at the default actor distance.
     """
-    stamp = (timestamp or datetime.now(timezone.utc).astimezone()).isoformat(timespec="seconds")
+    stamp = iso_local(timestamp)
     model = dataset.model
+    if provenance is None:
+        provenance = build_performance(dataset).provenance
+    kinds = kinds_per_area(provenance, weighted_indicators(result, dataset))
     rows = []
     for rec in result.top(top_n).to_dict("records"):
         aid = rec["area_id"]
+        known = aid in dataset.areas.index
+        counts = kinds.get(str(aid), dict.fromkeys(KIND_ORDER, 0))
         row: dict[str, object] = {
             "Rang": int(rec["rank"]),
-            "Område-id": aid,
             "Område": rec["name"],
-            "Bydel": dataset.areas.at[aid, "bydel"] if aid in dataset.areas.index else "",
             "Samlet score (0-100)": float(rec["total"]),
+            "Datastatus": value_status(counts, rec["status"] != "ok"),
+            "Listestatus": list_status_text(dataset.areas.at[aid, "list_confidence"], dataset.areas.at[aid, "list_status"])
+            if known else "",
         }
-        for crit in model.criteria:
-            row[f"{crit.label} - score (0-100)"] = float(rec[f"{crit.id}_score"])
-            row[f"{crit.label} - bidrag (point)"] = float(rec[f"{crit.id}_contribution"])
+        for column, kind in zip(COUNT_COLUMNS, KIND_ORDER, strict=True):
+            row[column] = int(counts.get(kind, 0))
         for col, value in (extra or {}).get(aid, {}).items():
             row[col] = value
         for crit in model.criteria:
+            row[f"{crit.label} - score (0-100)"] = float(rec[f"{crit.id}_score"])
+            row[f"{crit.label} - bidrag (point)"] = float(rec[f"{crit.id}_contribution"])
+        for crit in model.criteria:
             row[f"Vægt {crit.label} (%)"] = 100.0 * result.weights[crit.id]
-        row["Datastatus"] = STATUS_LABELS[rec["status"]] or "Komplet"
+        row["Område-id"] = aid
+        row["Bydel"] = dataset.areas.at[aid, "bydel"] if known else ""
         row["Manglende indikatorer"] = ", ".join(rec["missing"])
         row["Datasæt"] = str(dataset.meta.get("name", ""))
         row["Dataversion"] = dataset.version
@@ -112,6 +142,31 @@ def shortlist_table(
     return pd.DataFrame(rows, columns=shortlist_columns(dataset, extra_columns))
 
 
+def caveat(table: pd.DataFrame, dataset: Dataset) -> str:
+    """One Danish sentence block on how far the shortlist can be trusted (first line of every file)."""
+    if table.empty:
+        return "FORBEHOLD: Ingen områder kan rangeres med de valgte vægte og data."
+    counts = {c: int(table[c].sum()) for c in COUNT_COLUMNS}
+    total = sum(counts.values())
+    listed = table["Område-id"].tolist()
+    confidence = dataset.areas.loc[[a for a in listed if a in dataset.areas.index], "list_confidence"]
+    quality = dataset.areas.loc[[a for a in listed if a in dataset.areas.index], "geometry_quality"]
+    parts = [f"Af {total} værdier bag kortlisten er {counts['Kildebelagte værdier']} kildebelagte, "
+             f"{counts['Lokalt vurderede værdier']} lokale vurderinger og "
+             f"{counts['Illustrative værdier']} illustrative pladsholdere."]
+    unverified = int((confidence != "verified").sum())
+    if unverified:
+        parts.append(f"{unverified} af {len(confidence)} områder er ikke verificeret som forebyggelsesområde.")
+    if int((quality != "official").sum()):
+        parts.append("Grænserne er omtrentlige, ikke officielle.")
+    if counts["Illustrative værdier"] or unverified:
+        parts.append("Kortlisten viser metoden og er ikke en anbefaling, før værdierne er erstattet af "
+                     "officielle data og lokale vurderinger.")
+    else:
+        parts.append("Alle områder er verificerede, og ingen værdier er illustrative.")
+    return "FORBEHOLD: " + " ".join(parts)
+
+
 def shortlist_csv(
     result: ScoreResult,
     dataset: Dataset,
@@ -119,17 +174,120 @@ def shortlist_csv(
     style: str = "excel-da",
     timestamp: datetime | None = None,
     extra: Mapping[str, Mapping[str, object]] | None = None,
+    provenance: pd.DataFrame | None = None,
 ) -> bytes:
     """Encode the shortlist as CSV bytes in the chosen style."""
-    return table_to_csv(shortlist_table(result, dataset, top_n, timestamp, extra), style)
+    table = shortlist_table(result, dataset, top_n, timestamp, extra, provenance)
+    return table_to_csv(table, style, caveat(table, dataset))
 
 
-def table_to_csv(table: pd.DataFrame, style: str = "excel-da") -> bytes:
-    """Encode a shortlist table (from ``shortlist_table``) as CSV bytes."""
+def table_to_csv(table: pd.DataFrame, style: str = "excel-da", note: str | None = None) -> bytes:
+    """Encode a shortlist table (from ``shortlist_table``) as CSV bytes; ``note`` is the first line."""
     fmt = STYLES[style]
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=fmt.delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    if note:
+        writer.writerow([neutralise(note)])
     writer.writerow([neutralise(str(c)) for c in table.columns])
     for row in table.itertuples(index=False):
         writer.writerow([_cell(v, fmt.decimal) for v in row])
     return buf.getvalue().encode(fmt.encoding)
+
+
+@dataclass(frozen=True)
+class AboutSheet:
+    """What the XLSX's second sheet says besides the caveat: weights, method and settings."""
+
+    weights: dict[str, float]  # criterion label -> normalised share 0–1
+    method: list[str]
+    settings: list[tuple[str, str]]
+
+
+METHOD_LINES = (
+    "Hver værdi normaliseres mod indikatorens faste referenceskala (0–100); omkostningsindikatorer vendes.",
+    "Indikatorerne vægtes sammen til en score pr. kriterium (0–100). En manglende værdi udelades, og dens "
+    "delvægt fordeles på kriteriets øvrige indikatorer (markeret 'ufuldstændige data').",
+    "Samlet score = summen af vægt × kriteriescore (0–100). Lige scorer deler rang.",
+    "Datastatus og tællingerne af kildebelagte, lokalt vurderede og illustrative værdier gælder de "
+    "indikatorer, der har vægt.",
+)
+
+
+def about_sheet(result: ScoreResult, dataset: Dataset, settings: list[tuple[str, str]] | None = None) -> AboutSheet:
+    """Weights, method and settings for the XLSX's second sheet."""
+    labels = {c.id: c.label for c in dataset.model.criteria}
+    return AboutSheet({labels[c]: float(w) for c, w in result.weights.items() if c in labels},
+                      list(METHOD_LINES), list(settings or []))
+
+
+def table_to_xlsx(table: pd.DataFrame, note: str, about: AboutSheet) -> bytes:
+    """The shortlist as a formatted workbook: caveat on top, frozen header, number formats, widths,
+    and a second sheet "Om kortlisten" with the caveat, the weights and the method."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Kortliste"
+    ws.append([neutralise(note)])
+    ws["A1"].font = Font(bold=True, color="9C0006")
+    ws["A1"].fill = PatternFill("solid", fgColor="FFEB9C")
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(table.columns), 1))
+    ws.row_dimensions[1].height = 62
+    ws.append([str(c) for c in table.columns])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+    ws.row_dimensions[2].height = 48
+    for row in table.itertuples(index=False):
+        ws.append([_xlsx_value(v) for v in row])
+    for idx, column in enumerate(table.columns, start=1):
+        values = table[column]
+        is_float = values.map(lambda v: isinstance(v, float)).any()
+        is_int = values.map(lambda v: isinstance(v, int) and not isinstance(v, bool)).all() and len(values)
+        for r in range(3, len(table) + 3):
+            cell = ws.cell(row=r, column=idx)
+            if is_float:
+                cell.number_format = "0.0"
+            elif is_int:
+                cell.number_format = "0"
+        longest = max([len(str(v)) for v in values] + [min(len(str(column)), 18)], default=8)
+        ws.column_dimensions[get_column_letter(idx)].width = min(max(longest + 2, 8), 48)
+    ws.freeze_panes = "C3"  # caveat, header, rank and name stay in view
+
+    info = wb.create_sheet("Om kortlisten")
+    info.column_dimensions["A"].width = 34
+    info.column_dimensions["B"].width = 100
+    info.append(["Forbehold", neutralise(note)])
+    info.append([])
+    info.append(["Vægte", "Andel af den samlede score"])
+    for label, share in about.weights.items():
+        info.append([neutralise(label), share])
+        info.cell(row=info.max_row, column=2).number_format = "0%"
+    info.append([])
+    info.append(["Metode"])
+    for line in about.method:
+        info.append(["", neutralise(line)])
+    if about.settings:
+        info.append([])
+        for key, value in about.settings:
+            info.append([neutralise(key), neutralise(value)])
+    for row in info.iter_rows():
+        row[0].font = Font(bold=True)
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _xlsx_value(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        return neutralise(value)
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .criteria import CriteriaModel
 from .errors import WeightError
+from .formatting import compact, percent
 from .scoring import TIE_DECIMALS, criterion_arrays, normalise_weights
 
 TIE_TOL = 1e-9  # two totals closer than this are tied (stability intervals)
@@ -667,12 +668,11 @@ def perturbed_scores(
 
 def _num(x: float) -> str:
     """A number with at most one decimal and a Danish decimal comma."""
-    return f"{x:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return compact(x, 1)
 
 
 def _pct(x: float, decimals: int = 0) -> str:
-    text = f"{100.0 * x:.{decimals}f}".replace(".", ",")
-    return f"{text} %"
+    return percent(x, decimals)
 
 
 def _share_text(p: float) -> str:

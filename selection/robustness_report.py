@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .criteria import CriteriaModel
-from .robustness import SmaaResult, describe_area, perturbed_scores, smaa, stability_table
+from .robustness import SmaaResult, _share_text, describe_area, perturbed_scores, smaa, stability_table
 from .scoring import ScoreResult
 
 DEFAULT_SAMPLES = 10_000
@@ -76,35 +76,79 @@ def analyse(
     return RobustnessReport(scores, weights, acceptability, table, left_out, bool(noisy_indicators))
 
 
-def summaries(report: RobustnessReport, names: dict[str, str], labels: dict[str, str], area_ids: Sequence[str]) -> dict[str, str]:
-    """One Danish sentence per area on how robust its place is."""
+def uncertain_indicators(model: CriteriaModel, provenance: pd.DataFrame) -> list[str]:
+    """Stored indicators with at least one value that is not sourced (assessed or illustrative)."""
+    prov = provenance[provenance["kind"] != "sourced"]
+    uncertain = set(prov["indicator_id"])
+    return [i.id for i in model.indicators if not i.computed and i.id in uncertain]
+
+
+def share_phrase(share: float) -> str:
+    """'84 %', 'under 1 %' or 'over 99 %'."""
+    return _share_text(share)
+
+
+def varied_text(noise: bool) -> str:
+    """What was varied, in plain Danish (used in sentences and column headers)."""
+    return ("vægtene og de vurderede og illustrative værdier (± ét skalatrin)" if noise
+            else "kun vægtene")
+
+
+def first_rank_sentence(aid: object, report: RobustnessReport, noisy: RobustnessReport | None = None) -> str:
+    """How often the area is nr. 1, saying what was varied, with value uncertainty when given."""
+    plain = float(report.smaa.first_rank.loc[aid])
+    text = f"Nr. 1 i {share_phrase(plain)} af de afprøvede vægtninger, når {varied_text(report.assessment_noise)} varieres"
+    if noisy is not None and noisy.assessment_noise and aid in noisy.smaa.first_rank.index:
+        text += (f", og i {share_phrase(float(noisy.smaa.first_rank.loc[aid]))}, når også de vurderede og "
+                 "illustrative værdier varierer ± ét skalatrin")
+    return text + "."
+
+
+def summaries(report: RobustnessReport, names: dict[str, str], labels: dict[str, str], area_ids: Sequence[str],
+              noisy: RobustnessReport | None = None) -> dict[str, str]:
+    """Danish sentences per area: its place and how long it holds, then how often it is nr. 1 and
+    what was varied to find out (with value uncertainty too when ``noisy`` is given)."""
     return {
-        aid: describe_area(report.scores, report.weights, aid, names.get(aid, aid), labels, report.smaa, report.stability)
+        aid: describe_area(report.scores, report.weights, aid, names.get(aid, aid), labels, None, report.stability)
+        + " " + first_rank_sentence(aid, report, noisy)
         for aid in area_ids if aid in report.scores.index
     }
 
 
-def shortlist_extras(report: RobustnessReport, labels: dict[str, str]) -> dict[str, dict[str, object]]:
-    """CSV columns per area: first-rank acceptability and each stability interval (in %)."""
+def first_rank_column(report: RobustnessReport) -> str:
+    """Column header of the first-rank share, naming what was varied and the sample."""
+    return (f"Andel som nr. 1 (%) når {varied_text(report.assessment_noise)} varieres "
+            f"({report.smaa.n_samples} vægtninger, seed {report.smaa.seed})")
+
+
+def shortlist_extras(report: RobustnessReport, labels: dict[str, str],
+                     noisy: RobustnessReport | None = None) -> dict[str, dict[str, object]]:
+    """Columns per area: first-rank share (weights only, and with value uncertainty when given)
+    and each stability interval (in %)."""
     extras: dict[str, dict[str, object]] = {}
-    first = report.smaa.first_rank
     for aid in report.scores.index:
-        row: dict[str, object] = {
-            f"Nr. 1 i andel af vægtninger (%, SMAA n={report.smaa.n_samples}, seed={report.smaa.seed})":
-                100.0 * float(first.loc[aid]),
-        }
+        row: dict[str, object] = {first_rank_column(report): 100.0 * float(report.smaa.first_rank.loc[aid])}
+        if noisy is not None:
+            row[first_rank_column(noisy)] = 100.0 * float(noisy.smaa.first_rank.loc[aid])
         for rec in report.stability[report.stability["area_id"] == aid].itertuples(index=False):
             label = labels.get(rec.criterion, rec.criterion)
-            row[f"Stabil rang: {label} vægt fra (%)"] = 100.0 * float(rec.lo)
-            row[f"Stabil rang: {label} vægt til (%)"] = 100.0 * float(rec.hi)
+            row[f"Samme rang så længe {label} vægtes fra (%)"] = 100.0 * float(rec.lo)
+            row[f"Samme rang så længe {label} vægtes til (%)"] = 100.0 * float(rec.hi)
         extras[str(aid)] = row
     return extras
 
 
 def robustness_extras(
-    result: ScoreResult, dataset_or_model: object, n_samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED
+    result: ScoreResult, dataset_or_model: object, n_samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
+    matrix: pd.DataFrame | None = None, noisy_indicators: Sequence[str] = (),
 ) -> dict[str, dict[str, object]]:
-    """The shortlist's robustness columns with default settings (shared by app and CLI)."""
+    """The shortlist's robustness columns with default settings (shared by app and CLI).
+
+    With ``matrix`` and ``noisy_indicators`` the first-rank share is also given with those
+    values varying by ± one scale step.
+    """
     model = getattr(dataset_or_model, "model", dataset_or_model)
     report = analyse(result, model, n_samples=n_samples, seed=seed)
-    return shortlist_extras(report, {c.id: c.label for c in model.criteria})
+    noisy = (analyse(result, model, matrix, n_samples, seed, noisy_indicators=noisy_indicators)
+             if matrix is not None and noisy_indicators else None)
+    return shortlist_extras(report, {c.id: c.label for c in model.criteria}, noisy)

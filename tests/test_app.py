@@ -129,12 +129,16 @@ def test_robustness_view_summarises_the_shortlist(package: Path) -> None:
     at = run_app()
     at.segmented_control(key="view").set_value("Robusthed").run()
     assert not at.exception, at.exception
-    sentences = [m.value for m in at.markdown if "vægtninger" in m.value]
-    assert any("Alfa er nr\\. 1 i" in s or "Alfa er nr. 1 i" in s for s in sentences), sentences
+    sentences = [m.value.replace("\\", "") for m in at.markdown if "vægtninger" in m.value]
+    headline = next(s for s in sentences if s.startswith("- Alfa er nr. 1"))
+    assert "når kun vægtene varieres" in headline, headline
+    assert "når også de vurderede og illustrative værdier varierer ± ét skalatrin" in headline, headline
     assert not at.get("component_instance"), "the map is not drawn in the robustness view"
-    at.checkbox(key="smaa_noise").check().run()
+    assert at.checkbox(key="smaa_noise").value, "value uncertainty is on by default while values are uncertain"
+    assert any("vurderede og illustrative værdier" in c.value for c in at.caption)
+    at.checkbox(key="smaa_noise").uncheck().run()
     assert not at.exception
-    assert any("varierer" in c.value for c in at.caption)
+    assert any("når kun vægtene varieres" in c.value for c in at.caption)
 
 
 def test_weight_change_reruns_only_the_weight_dependent_part(package: Path) -> None:
@@ -156,7 +160,7 @@ def test_weight_change_in_robustness_view_updates_the_view(package: Path) -> Non
     at.segmented_control(key="view").set_value("Robusthed").run()
 
     def summary() -> list[str]:  # one sentence per shortlisted area, in rank order
-        return [m.value.replace("\\", "") for m in at.markdown if "af alle vægtninger" in m.value]
+        return [m.value.replace("\\", "") for m in at.markdown if "af de afprøvede vægtninger" in m.value]
 
     assert summary()[0].startswith("- Alfa er nr. 1")
     set_weights(at, trust=0, actors=0, need=100)

@@ -54,8 +54,9 @@ def test_rank_to_stdout_with_distance(package):
     proc = run("--data", str(package), "--top", "3", "--distance", "100", "--timestamp", STAMP)
     assert proc.returncode == 0, stderr(proc)
     ds = load_dataset(package)
-    _, result = evaluate(ds, distance_m=100)
-    assert proc.stdout == shortlist_csv(result, ds, 3, "excel-da", datetime.fromisoformat(STAMP))
+    perf, result = evaluate(ds, distance_m=100)
+    assert proc.stdout == shortlist_csv(result, ds, 3, "excel-da", datetime.fromisoformat(STAMP),
+                                        provenance=perf.provenance)
     _, at_500 = evaluate(ds)
     assert proc.stdout != shortlist_csv(at_500, ds, 3, "excel-da", datetime.fromisoformat(STAMP))
 

@@ -19,8 +19,11 @@ CRITERIA_LABELS = ["Tillid", "Aktører", "Behov"]
 
 
 def parse(data: bytes, style: str = "excel-da") -> list[dict[str, str]]:
+    """The rows under the header (the first line is the caveat)."""
     text = data.decode("utf-8-sig" if style == "excel-da" else "utf-8")
-    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";" if style == "excel-da" else ","))
+    caveat, _, table = text.partition("\r\n")
+    assert caveat.strip('"').startswith("FORBEHOLD: ")
+    return list(csv.DictReader(io.StringIO(table, newline=""), delimiter=";" if style == "excel-da" else ","))
 
 
 def number(cell: str, style: str = "excel-da") -> float:
@@ -55,12 +58,12 @@ def test_danish_excel_style(basic):
     data = shortlist_csv(result, ds, 3, "excel-da", STAMP)
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.endswith(b"\r\n")
-    assert data.count(b"\n") == data.count(b"\r\n") == 4  # header + 3 rows, all CRLF
+    assert data.count(b"\n") == data.count(b"\r\n") == 5  # caveat + header + 3 rows, all CRLF
     text = data.decode("utf-8-sig")
-    header, first = text.split("\r\n")[:2]
-    assert header.startswith("Rang;Område-id;Område;Bydel;Samlet score (0-100);")
+    header, first = text.split("\r\n")[1:3]
+    assert header.startswith("Rang;Område;Samlet score (0-100);Datastatus;Listestatus;")
     total = result.table.iloc[0]["total"]  # 78.888... for Alfa
-    assert first.startswith(f"1;a;Alfa;Testbydel;{total:.2f}".replace(".", ","))
+    assert first.startswith(f"1;Alfa;{total:.2f};".replace(".", ","))
     assert "78,89" in first and "78.89" not in first
     assert "," not in header  # no header cell needs quoting
     assert text.count(";") > text.count(",")  # sanity: separator is ';'
@@ -71,10 +74,10 @@ def test_standard_style(basic):
     data = shortlist_csv(result, ds, 3, "standard", STAMP)
     assert not data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8")
-    header, first = text.split("\r\n")[:2]
-    assert header.startswith("Rang,Område-id,Område,Bydel,Samlet score (0-100),")
+    header, first = text.split("\r\n")[1:3]
+    assert header.startswith("Rang,Område,Samlet score (0-100),Datastatus,Listestatus,")
     assert ";" not in text
-    assert first.startswith("1,a,Alfa,Testbydel,78.89,")
+    assert first.startswith("1,Alfa,78.89,")
     rows = parse(data, "standard")
     assert number(rows[0]["Samlet score (0-100)"], "standard") == pytest.approx(78.89)
 
@@ -87,7 +90,7 @@ def test_both_styles_hold_the_same_cells(basic, style):
     assert [list(r) for r in da] == [list(r) for r in other]
     for r1, r2 in zip(da, other, strict=True):
         for key in r1:
-            if key in ("Tidspunkt", "Datasæt", "Område", "Område-id", "Bydel", "Datastatus",
+            if key in ("Tidspunkt", "Datasæt", "Område", "Område-id", "Bydel", "Datastatus", "Listestatus",
                        "Manglende indikatorer", "Dataversion"):
                 assert r1[key] == r2[key]
             else:
@@ -100,7 +103,9 @@ def test_columns(basic):
     ds, result = basic
     rows = parse(shortlist_csv(result, ds, 3, "excel-da", STAMP))
     cols = list(rows[0])
-    assert cols[:5] == ["Rang", "Område-id", "Område", "Bydel", "Samlet score (0-100)"]
+    assert cols[:8] == ["Rang", "Område", "Samlet score (0-100)", "Datastatus", "Listestatus",
+                        "Kildebelagte værdier", "Lokalt vurderede værdier", "Illustrative værdier"]
+    assert {"Område-id", "Bydel"} <= set(cols)
     for label in CRITERIA_LABELS:
         assert f"{label} - score (0-100)" in cols
         assert f"{label} - bidrag (point)" in cols
@@ -108,7 +113,7 @@ def test_columns(basic):
     assert {"Datastatus", "Manglende indikatorer", "Dataversion", "Tidspunkt"} <= set(cols)
     assert cols[-1] == "Tidspunkt"
     assert all(r["Dataversion"] == "t1" for r in rows)
-    assert all(r["Tidspunkt"] == "2024-05-17T09:30:05+00:00" for r in rows)
+    assert all(r["Tidspunkt"] == "2024-05-17T11:30:05+02:00" for r in rows)  # Copenhagen time
     assert [r["Rang"] for r in rows] == ["1", "2", "3"]
     assert [r["Område-id"] for r in rows] == ["a", "b", "c"]
 
@@ -166,9 +171,11 @@ def test_unranked_areas_are_never_included(mixed):
 def test_incomplete_area_is_flagged(mixed):
     ds, result = mixed
     rows = {r["Område-id"]: r for r in parse(shortlist_csv(result, ds, 10, "excel-da", STAMP))}
-    assert rows["b"]["Datastatus"] == "Ufuldstændige data"
+    assert rows["b"]["Datastatus"] == "Illustrative værdier (pladsholdere); ufuldstændige data"
     assert rows["b"]["Manglende indikatorer"] == "n2"
-    assert rows["a"]["Datastatus"] == "Komplet"
+    assert rows["a"]["Datastatus"] == "Illustrative værdier (pladsholdere)"
+    assert rows["d"]["Lokalt vurderede værdier"] == "3"  # t1, n1, n2; its computed actor value counts as well
+    assert int(rows["d"]["Illustrative værdier"]) + 3 + int(rows["d"]["Kildebelagte værdier"]) == 4
     assert rows["a"]["Manglende indikatorer"] == ""
 
 
@@ -214,7 +221,7 @@ def test_fixed_timestamp_gives_identical_bytes(basic):
     assert one == two
     other = shortlist_csv(result, ds, 3, "excel-da", datetime(2024, 5, 17, 9, 30, 6, tzinfo=timezone.utc))
     assert other != one
-    assert other.replace(b"09:30:06", b"09:30:05") == one
+    assert other.replace(b"11:30:06", b"11:30:05") == one
 
 
 def test_table_matches_csv(basic):
@@ -240,7 +247,8 @@ def test_empty_shortlist_still_has_the_header(tmp_path):
     _, result = evaluate(dataset)
     assert result.ranked.empty
     rows = list(csv.reader(io.StringIO(shortlist_csv(result, dataset, 3).decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["Rang", "Område-id", "Område"] and len(rows) == 1
+    assert rows[0][0].startswith("FORBEHOLD: Ingen områder kan rangeres")
+    assert rows[1][:3] == ["Rang", "Område", "Samlet score (0-100)"] and len(rows) == 2
 
 
 def test_negative_numbers_stay_numbers(basic):
@@ -248,3 +256,82 @@ def test_negative_numbers_stay_numbers(basic):
     aid = result.table["area_id"].iloc[0]
     rows = parse(shortlist_csv(result, dataset, 1, extra={aid: {"Ændring": -1.5}}))
     assert rows[0]["Ændring"] == "-1,50"
+
+
+# --------------------------------------------------------------------------- honesty: counts, list status, caveat
+
+def test_counts_of_value_kinds_match_the_provenance(mixed):
+    ds, result = mixed
+    perf, _ = evaluate(ds)
+    table = shortlist_table(result, ds, 10, STAMP, provenance=perf.provenance)
+    prov = perf.provenance[perf.provenance["value"].notna()]
+    for row in table.to_dict("records"):
+        mine = prov[prov["area_id"] == row["Område-id"]]
+        assert row["Kildebelagte værdier"] == int((mine["kind"] == "sourced").sum())
+        assert row["Lokalt vurderede værdier"] == int((mine["kind"] == "assessed").sum())
+        assert row["Illustrative værdier"] == int((mine["kind"] == "illustrative").sum())
+        if row["Illustrative værdier"]:
+            assert row["Datastatus"].startswith("Illustrative værdier")
+
+
+def test_list_status_is_written_and_never_repeats_its_label(basic):
+    ds, result = basic
+    rows = parse(shortlist_csv(result, ds, 3, "excel-da", STAMP))
+    for row in rows:
+        status = row["Listestatus"]
+        assert status
+        first = status.split()[0].rstrip(":")
+        assert status.lower().count(first.lower()) == 1
+
+
+def test_caveat_is_the_first_line_and_counts_the_values(basic):
+    ds, result = basic
+    table = shortlist_table(result, ds, 3, STAMP)
+    first = shortlist_csv(result, ds, 3, "excel-da", STAMP).decode("utf-8-sig").split("\r\n")[0]
+    total = int(table[["Kildebelagte værdier", "Lokalt vurderede værdier", "Illustrative værdier"]].to_numpy().sum())
+    assert first.strip('"').startswith(f"FORBEHOLD: Af {total} værdier bag kortlisten er "
+                                       f"{int(table['Kildebelagte værdier'].sum())} kildebelagte")
+    assert "ikke en anbefaling" in first
+
+
+# --------------------------------------------------------------------------- XLSX
+
+def test_xlsx_has_caveat_frozen_header_number_formats_and_about_sheet(basic):
+    from openpyxl import load_workbook
+
+    from selection.export import about_sheet, caveat, table_to_xlsx
+
+    ds, result = basic
+    table = shortlist_table(result, ds, 3, STAMP)
+    note = caveat(table, ds)
+    book = load_workbook(io.BytesIO(table_to_xlsx(table, note, about_sheet(result, ds, [("Seed", "1")]))))
+    sheet = book["Kortliste"]
+    assert sheet["A1"].value == note
+    assert [c.value for c in sheet[2]] == list(table.columns)
+    assert sheet.freeze_panes == "C3"
+    score_col = list(table.columns).index("Samlet score (0-100)") + 1
+    cell = sheet.cell(row=3, column=score_col)
+    assert cell.value == pytest.approx(float(table.iloc[0]["Samlet score (0-100)"]))
+    assert cell.number_format == "0.0"
+    assert sheet.cell(row=3, column=2).value == table.iloc[0]["Område"]
+    assert sheet.column_dimensions["B"].width >= len("Alfa")
+    about = book["Om kortlisten"]
+    cells = [c.value for row in about.iter_rows() for c in row if c.value is not None]
+    assert note in cells and "Metode" in cells and "Vægte" in cells
+    labels = [c.label for c in ds.model.criteria]
+    assert all(label in cells for label in labels)
+    assert sum(v for v in cells if isinstance(v, float)) == pytest.approx(1.0)
+
+
+def test_xlsx_neutralises_formulas(tmp_path):
+    from openpyxl import load_workbook
+
+    from selection.export import about_sheet, caveat, table_to_xlsx
+
+    areas = [("e", "=1+1", box(12.50, 55.66, 12.516, 55.67))]
+    values = [("e", iid, v, "assessed", "x", "") for iid, v in (("t1", "3"), ("n1", "3"), ("n2", "50"))]
+    ds = load_dataset(make_package(tmp_path / "p", areas=area_features(areas), values=values))
+    _, result = evaluate(ds)
+    table = shortlist_table(result, ds, 1, STAMP)
+    book = load_workbook(io.BytesIO(table_to_xlsx(table, caveat(table, ds), about_sheet(result, ds))))
+    assert book["Kortliste"].cell(row=3, column=2).value == "'=1+1"

@@ -12,7 +12,7 @@ import pytest
 from selection.dataset import load_dataset
 from selection.export import shortlist_csv
 from selection.pipeline import evaluate
-from selection.robustness_report import analyse, robustness_extras, shortlist_extras, summaries
+from selection.robustness_report import analyse, robustness_extras, shortlist_extras, summaries, uncertain_indicators
 from tests.factory import REPO, VALUES, make_package
 
 
@@ -47,7 +47,34 @@ def test_summary_sentences_are_danish_and_name_the_area(dataset):
     labels = {c.id: c.label for c in dataset.model.criteria}
     text = summaries(report, names, labels, result.top(2)["area_id"])
     first = result.table["area_id"].iloc[0]
-    assert text[first].startswith(f"{names[first]} er nr. 1 i ") and "vægtninger" in text[first]
+    assert text[first].startswith(f"{names[first]} er nr. 1 og forbliver nr. 1")
+    assert "af de afprøvede vægtninger, når kun vægtene varieres." in text[first]
+
+
+def test_headline_names_what_was_varied_and_gives_the_figure_with_value_uncertainty(dataset):
+    perf, result = evaluate(dataset)
+    plain = analyse(result, dataset.model, perf.matrix, n_samples=2000, seed=2)
+    noisy = analyse(result, dataset.model, perf.matrix, n_samples=2000, seed=2, noisy_indicators=["t1", "n1"])
+    names = dataset.areas["name"].to_dict()
+    labels = {c.id: c.label for c in dataset.model.criteria}
+    first = result.table["area_id"].iloc[0]
+    text = summaries(plain, names, labels, [first], noisy)[first]
+    share_plain = round(100 * float(plain.smaa.first_rank.loc[first]))
+    share_noisy = round(100 * float(noisy.smaa.first_rank.loc[first]))
+    assert f"Nr. 1 i {share_plain} % af de afprøvede vægtninger, når kun vægtene varieres" in text
+    assert f"og i {share_noisy} %, når også de vurderede og illustrative værdier varierer ± ét skalatrin." in text
+
+
+def test_uncertain_indicators_are_the_stored_ones_with_unsourced_values(dataset):
+    from selection.robustness_report import uncertain_indicators
+
+    perf, _ = evaluate(dataset)
+    prov = perf.provenance
+    expected = {i.id for i in dataset.model.indicators if not i.computed
+                and (prov.loc[prov["indicator_id"] == i.id, "kind"] != "sourced").any()}
+    assert set(uncertain_indicators(dataset.model, prov)) == expected
+    sourced_only = prov.assign(kind="sourced")
+    assert uncertain_indicators(dataset.model, sourced_only) == []
 
 
 def test_assessment_noise_changes_acceptability_reproducibly(dataset):
@@ -65,9 +92,9 @@ def test_extras_are_percentages(dataset):
     labels = {c.id: c.label for c in dataset.model.criteria}
     extras = shortlist_extras(analyse(result, dataset.model, n_samples=1000), labels)
     row = extras[result.table["area_id"].iloc[0]]
-    first = next(v for k, v in row.items() if k.startswith("Nr. 1"))
+    first = next(v for k, v in row.items() if k.startswith("Andel som nr. 1 (%) når kun vægtene varieres"))
     assert 0 <= first <= 100
-    assert all(0 <= v <= 100 for k, v in row.items() if k.startswith("Stabil"))
+    assert all(0 <= v <= 100 for k, v in row.items() if k.startswith("Samme rang så længe"))
 
 
 def test_cli_smaa_writes_the_same_csv_as_the_app(tmp_path, dataset):
@@ -83,13 +110,14 @@ def test_cli_smaa_writes_the_same_csv_as_the_app(tmp_path, dataset):
     from datetime import datetime
 
     ds = load_dataset(folder)
-    _, result = evaluate(ds)
-    expected = shortlist_csv(result, ds, 2, "excel-da", datetime.fromisoformat(stamp),
-                             robustness_extras(result, ds, 2000, 7))
+    perf, result = evaluate(ds)
+    extras = robustness_extras(result, ds, 2000, 7, perf.matrix, uncertain_indicators(ds.model, perf.provenance))
+    expected = shortlist_csv(result, ds, 2, "excel-da", datetime.fromisoformat(stamp), extras, perf.provenance)
     assert out.read_bytes() == expected
-    header = next(csv.reader(io.StringIO(expected.decode("utf-8-sig")), delimiter=";"))
-    assert any(h.startswith("Nr. 1 i andel af vægtninger") for h in header)
-    assert any(h.startswith("Stabil rang:") for h in header)
+    header = list(csv.reader(io.StringIO(expected.decode("utf-8-sig")), delimiter=";"))[1]
+    assert any(h.startswith("Andel som nr. 1 (%) når kun vægtene varieres") for h in header)
+    assert any(h.startswith("Samme rang så længe") for h in header)
+    assert any(h.startswith("Andel som nr. 1 (%) når vægtene og de vurderede og illustrative værdier") for h in header)
 
 
 def test_cli_rejects_negative_smaa(tmp_path):

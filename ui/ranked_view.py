@@ -59,7 +59,7 @@ def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
 def render(dataset: Dataset, slots: Slots) -> None:
     """Score at the session's current weights and fill the slots that depend on them."""
     settings = sidebar.weight_controls(dataset.model, slots.sliders)
-    result, _, data = score_with_notice(dataset, settings, slots.notice)
+    result, perf, data = score_with_notice(dataset, settings, slots.notice)
     selected = state.selected_area(dataset)
     with slots.map:
         map_panel.render(dataset, result, selected, settings.basemap)
@@ -69,4 +69,4 @@ def render(dataset: Dataset, slots: Slots) -> None:
     with slots.chart:
         ranking.render_chart(result, dataset)
     with slots.shortlist:
-        shortlist.render(result, dataset)
+        shortlist.render(result, dataset, perf)

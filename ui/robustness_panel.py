@@ -8,9 +8,18 @@ import pandas as pd
 import streamlit as st
 
 from selection.dataset import Dataset
+from selection.formatting import frame_text, integer, number, points, with_locale
 from selection.indicators import Performance
 from selection.robustness import current_share, weight_sweep
-from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, RobustnessReport, analyse, summaries
+from selection.robustness_report import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    RobustnessReport,
+    analyse,
+    summaries,
+    uncertain_indicators,
+    varied_text,
+)
 from selection.scoring import ScoreResult
 
 from .text import md, pct
@@ -24,23 +33,30 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         "hvor meget hver vægt kan ændres, før et område skifter plads."
     )
     c1, c2, c3 = st.columns(3)
-    n_samples = int(c1.number_input("Antal vægtninger (SMAA)", 1000, 100_000, DEFAULT_SAMPLES, step=1000, key="smaa_n"))
-    seed = int(c1.number_input("Startværdi (seed)", 0, 2**31 - 1, DEFAULT_SEED, key="smaa_seed"))
     active = [c for c in labels if result.weights[c] > 0]
     orders = [None, *permutations(active)]
-    order = c2.selectbox(
+    order = c1.selectbox(
         "Planlæggernes rækkefølge af kriterierne", orders, key="smaa_order",
         format_func=lambda o: "Ingen (alle vægtninger)" if o is None else " ≥ ".join(labels[c] for c in o),
     )
-    margin_pp = c2.slider("Kun vægtninger inden for ± procentpoint af de nuværende", 0, 50, 0, key="smaa_margin",
-                          help="0 = ingen grænse.")
-    noisy = [i.id for i in dataset.model.indicators if not i.computed and _assessed(perf, i.id)]
-    vary = c3.checkbox("Lad vurderinger variere ± ét skalatrin", key="smaa_noise",
-                       help="Vurderede og illustrative værdier (" + ", ".join(
-                           dataset.model.indicator(i).label for i in noisy) + ") varierer tilfældigt i hver vægtning.")
+    margin_pp = int(c2.slider("Kun vægtninger tæt på de nuværende (0 = ingen grænse)", 0, 50, 0, key="smaa_margin",
+                              format="± %d procentpoint",
+                              help="Hver vægt må højst afvige så mange procentpoint fra den nuværende."))
+    noisy = uncertain_indicators(dataset.model, perf.provenance)
+    vary = c3.checkbox("Lad vurderede og illustrative værdier variere ± ét skalatrin", key="smaa_noise",
+                       value=bool(noisy), disabled=not noisy,
+                       help="Gælder varmekortet. Usikre værdier: " + (", ".join(
+                           dataset.model.indicator(i).label for i in noisy) or "ingen") + ".")
+    with st.expander("Avanceret"):
+        a1, a2 = st.columns(2)
+        n_samples = int(a1.number_input("Antal tilfældige vægtninger", 1000, 100_000, DEFAULT_SAMPLES, step=1000,
+                                        key="smaa_n"))
+        seed = int(a2.number_input("Startværdi for tilfældige tal (seed)", 0, 2**31 - 1, DEFAULT_SEED, key="smaa_seed"))
+    margin = margin_pp / 100 if margin_pp else None
     try:
-        report = analyse(result, dataset.model, perf.matrix, n_samples, seed, order,
-                         margin_pp / 100 if margin_pp else None, noisy if vary else ())
+        report = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin)
+        noisy_report = (analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin, noisy)
+                        if noisy else None)
     except ValueError as exc:
         st.error(str(exc))
         return
@@ -50,34 +66,35 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
 
     shortlisted = result.top(top_n)["area_id"].tolist()
     st.markdown("#### Opsummering for kortlisten")
-    for aid, sentence in summaries(report, names, labels, shortlisted).items():
+    for aid, sentence in summaries(report, names, labels, shortlisted, noisy_report).items():
         st.markdown(f"- {md(sentence)}")
     st.caption(
-        f"SMAA med {report.smaa.n_samples:,} vægtninger".replace(",", ".")
-        + f", seed {report.smaa.seed}; Monte Carlo-usikkerhed højst ± {100 * report.smaa.max_std_error:.1f} "
-        "procentpoint (én standardfejl)."
-        + (" Vurderinger varierer ± ét skalatrin." if report.assessment_noise else "")
+        f"Afprøvet med {integer(report.smaa.n_samples)} tilfældige vægtninger"
+        + (" i planlæggernes rækkefølge" if order else "")
+        + (f" inden for ± {margin_pp} procentpoint af de nuværende" if margin_pp else "")
+        + f"; tilfældighedens usikkerhed er højst ± {points(100 * report.smaa.max_std_error)} (én standardfejl)."
     )
+    shown = noisy_report if (vary and noisy_report is not None) else report
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.markdown("#### Rangaccept: andel af vægtninger, der giver hver rang")
-        heatmap(report, result, names)
+        st.markdown("#### Hvor ofte får hvert område hver rang?")
+        st.caption("Andel af de afprøvede vægtninger (%), når "
+                   + varied_text(shown.assessment_noise) + " varieres.")
+        heatmap(shown, result, names)
     with right:
-        st.markdown("#### Stabilitetsintervaller")
+        st.markdown("#### Hvor meget kan vægtene ændres?")
         stability_frame(report, names, labels, shortlisted)
-        st.markdown("#### Centrale vægte (gennemsnit når området er nr. 1)")
+        st.markdown("#### Typiske vægte, når området er nr. 1")
+        st.caption("Gennemsnitlig vægt (%) af hvert kriterium i de vægtninger, hvor området bliver nr. 1.")
         central = report.smaa.central_weights.dropna().rename(index=names, columns=labels)
-        st.dataframe((100 * central).round(0), width="stretch")
+        st.dataframe(frame_text((100 * central).reset_index(names="Område"), 0), hide_index=True, width="stretch")
     st.markdown("#### Følsomhed: rang når én vægt ændres (de øvrige beholder deres indbyrdes forhold)")
+    st.caption(f"Den stiplede lodrette linje er den nuværende vægt. Rang {SWEEP_FLOOR} og lavere vises samlet "
+               f"nederst som '{SWEEP_FLOOR} eller lavere'.")
     cols = st.columns(len(report.scores.columns))
     for col, cid in zip(cols, report.scores.columns, strict=True):
         with col:
             sweep_chart(report, cid, labels[cid], names, shortlisted)
-
-
-def _assessed(perf: Performance, indicator_id: str) -> bool:
-    prov = perf.provenance[perf.provenance["indicator_id"] == indicator_id]
-    return bool(len(prov)) and bool((prov["kind"] != "sourced").any())
 
 
 def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]) -> None:
@@ -97,6 +114,7 @@ def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]
         "layer": [
             {"mark": "rect", "transform": [{"filter": "datum.Andel > 0"}], "encoding": {"color": {
                 "field": "Andel", "type": "quantitative", "title": "% af vægtninger",
+                "legend": {"format": ".0f"},
                 "scale": {"scheme": "blues", "domain": [0, 100]}}}},
             {"mark": {"type": "text", "fontSize": 10},
              "transform": [{"filter": "datum.Andel >= 0.5"}],
@@ -104,38 +122,56 @@ def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]
                           "color": {"condition": {"test": "datum.Andel > 50", "value": "white"}, "value": "black"}}},
         ],
     }
-    st.vega_lite_chart(long, spec, width="stretch")
+    st.vega_lite_chart(long, with_locale(spec), width="stretch")
 
 
 def stability_frame(report: RobustnessReport, names: dict[str, str], labels: dict[str, str], area_ids: list[str]) -> None:
     table = report.stability[report.stability["area_id"].isin(area_ids)]
     st.dataframe(pd.DataFrame({
         "Område": [names[a] for a in table["area_id"]],
-        "Rang": table["rank"].astype(int),
         "Kriterium": [labels[c] for c in table["criterion"]],
-        "Nu": [pct(x) for x in table["current"]],
+        "Vægt nu": [pct(x) for x in table["current"]],
         "Samme rang fra": [pct(x) for x in table["lo"]],
         "til": [pct(x) for x in table["hi"]],
-    }), hide_index=True, width="stretch")
-    st.caption("Intervallerne er beregnet præcist ud fra skæringspunkterne mellem områdernes scorelinjer.")
+        "Rang": table["rank"].astype(int),
+    }), hide_index=True, width="stretch",
+        column_config={"Område": st.column_config.TextColumn(width="small"),
+                       "Kriterium": st.column_config.TextColumn(width="small")})
+    st.caption("Området beholder sin rang, så længe kriteriets vægt ligger i intervallet og de øvrige vægte "
+               "beholder deres indbyrdes forhold. Beregnet præcist, ikke ved prøver.")
+
+
+SWEEP_FLOOR = 5  # ranks below this are drawn at the floor, labelled "5 eller lavere"
+# Okabe–Ito colours: distinct for the common colour-vision deficiencies (not two near-identical blues).
+AREA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
 
 
 def sweep_chart(report: RobustnessReport, cid: str, label: str, names: dict[str, str], area_ids: list[str]) -> None:
+    """Rank of each shortlisted area as one criterion's weight goes from 0 to 100 %."""
     sweep = weight_sweep(report.scores, report.weights, cid, steps=51)
     sweep = sweep[sweep["area_id"].isin(area_ids)].assign(
-        Område=lambda d: d["area_id"].map(names), Vægt=lambda d: 100 * d["weight_share"])
+        Område=lambda d: d["area_id"].map(names), Vægt=lambda d: 100 * d["weight_share"],
+        Rang=lambda d: d["rank"].clip(upper=SWEEP_FLOOR))
     now = 100 * current_share(report.weights, cid)
+    order = [names[a] for a in area_ids]
+    floor = SWEEP_FLOOR if len(report.scores) > SWEEP_FLOOR else len(report.scores)
+    rank_labels = "datum.value >= %d ? '%d eller lavere' : datum.value" % (SWEEP_FLOOR, SWEEP_FLOOR) \
+        if floor == SWEEP_FLOOR else "datum.value"
     spec = {
-        "title": label,
+        "title": {"text": label, "subtitle": f"Stiplet linje = nuværende vægt ({number(now, 0)} %)"},
         "layer": [
-            {"mark": {"type": "line", "interpolate": "step-after"},
+            {"mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.5},
              "encoding": {
-                 "x": {"field": "Vægt", "type": "quantitative", "title": f"Vægt på {label} (%)"},
-                 "y": {"field": "rank", "type": "quantitative", "title": "Rang",
-                       "scale": {"reverse": True, "zero": False, "nice": False}, "axis": {"tickMinStep": 1}},
-                 "color": {"field": "Område", "type": "nominal", "legend": {"orient": "bottom", "columns": 1}}}},
+                 "x": {"field": "Vægt", "type": "quantitative", "title": f"Vægt på {label} (%)",
+                       "scale": {"domain": [0, 100]}},
+                 "y": {"field": "Rang", "type": "quantitative", "title": "Rang",
+                       "scale": {"reverse": True, "domain": [1, floor], "nice": False},
+                       "axis": {"values": list(range(1, floor + 1)), "labelExpr": rank_labels}},
+                 "color": {"field": "Område", "type": "nominal", "sort": order,
+                           "scale": {"domain": order, "range": list(AREA_COLOURS[: len(order)])},
+                           "legend": {"orient": "bottom", "columns": 1, "title": None}}}},
             {"mark": {"type": "rule", "strokeDash": [4, 3], "color": "#555"},
              "data": {"values": [{"nu": now}]}, "encoding": {"x": {"field": "nu", "type": "quantitative"}}},
         ],
     }
-    st.vega_lite_chart(sweep[["Område", "Vægt", "rank"]], spec, width="stretch", height=340)
+    st.vega_lite_chart(sweep[["Område", "Vægt", "Rang"]], with_locale(spec), width="stretch", height=300)

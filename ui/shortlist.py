@@ -1,17 +1,26 @@
-"""Shortlist: choose N and download the CSV (the same bytes as ``python -m selection rank``)."""
+"""Shortlist: choose N, see exactly what the files will contain, download CSV or XLSX.
+
+One table (``selection.export.shortlist_table``) feeds the screen, the CSV (the same bytes as
+``python -m selection rank``) and the XLSX.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from selection.dataset import Dataset
-from selection.export import STYLES, shortlist_table, table_to_csv
-from selection.robustness_report import robustness_extras
+from selection.export import STYLES, about_sheet, caveat, shortlist_table, table_to_csv, table_to_xlsx
+from selection.formatting import frame_text, integer, timestamp
+from selection.indicators import Performance
+from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, robustness_extras, uncertain_indicators
 from selection.scoring import ScoreResult
+
+from .text import md
 
 TOP_N = "top_n"
 STYLE = "csv_style"
 WITH_ROBUSTNESS = "csv_robustness"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_choices(n_areas: int) -> None:
@@ -20,33 +29,50 @@ def render_choices(n_areas: int) -> None:
     left.number_input("Antal områder på kortlisten", 1, max(n_areas, 1), min(3, max(n_areas, 1)), key=TOP_N)
     right.radio("CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key=STYLE, horizontal=True)
     st.checkbox(
-        "Medtag robusthed (andel som nr. 1 og stabilitetsintervaller, SMAA med 10.000 vægtninger, seed 1)",
-        value=True, key=WITH_ROBUSTNESS,
+        "Medtag robusthed: hvor ofte området er nr. 1, når vægtene (og de usikre værdier) varieres, "
+        "og hvor meget hver vægt kan ændres, før rangen skifter",
+        value=False, key=WITH_ROBUSTNESS,
+        help=f"{integer(DEFAULT_SAMPLES)} tilfældige vægtninger (startværdi {DEFAULT_SEED}). "
+             "Gør skærmen lidt langsommere, når vægtene ændres.",
     )
 
 
-def render(result: ScoreResult, dataset: Dataset) -> None:
-    """The shortlist at the current weights and its download (choices from ``render_choices``)."""
+def render(result: ScoreResult, dataset: Dataset, perf: Performance) -> None:
+    """The shortlist at the current weights, as the files will hold it, and its downloads."""
     n_ranked = len(result.ranked)
     if n_ranked == 0:
         st.info("Ingen områder kan rangeres, så der er ingen kortliste.")
         return
     top_n = min(int(st.session_state.get(TOP_N, 3)), n_ranked)
     style = st.session_state.get(STYLE, next(iter(STYLES)))
-    with_robustness = bool(st.session_state.get(WITH_ROBUSTNESS, True))
+    with_robustness = bool(st.session_state.get(WITH_ROBUSTNESS, False))
     if top_n < int(st.session_state.get(TOP_N, 3)):
         st.caption(f"Kun {n_ranked} områder kan rangeres med de nuværende vægte og data.")
-    table = shortlist_table(result, dataset, top_n)
-    st.dataframe(table.round(1), hide_index=True, width="stretch")
-
-    def csv_bytes() -> bytes:  # built on click, so weight changes stay fast
-        extra = robustness_extras(result, dataset) if with_robustness else None
-        return table_to_csv(shortlist_table(result, dataset, top_n, extra=extra), style)
-
-    st.download_button(
+    extra = (robustness_extras(result, dataset, matrix=perf.matrix,
+                               noisy_indicators=uncertain_indicators(dataset.model, perf.provenance))
+             if with_robustness else None)
+    table = shortlist_table(result, dataset, top_n, extra=extra, provenance=perf.provenance)
+    note = caveat(table, dataset)
+    st.warning(md(note), icon="⚠️")
+    st.dataframe(frame_text(table), hide_index=True, width="stretch",
+                 column_config={"Område": st.column_config.TextColumn(pinned=True)})
+    st.caption("Første linje i filerne er forbeholdet ovenfor. Tal vises med én decimal her og med flere i filerne.")
+    settings = [("Datasæt", str(dataset.meta.get("name", ""))), ("Dataversion", dataset.version),
+                ("Tidspunkt", timestamp())]
+    if with_robustness:
+        settings.append(("Robusthed", f"{integer(DEFAULT_SAMPLES)} tilfældige vægtninger, startværdi {DEFAULT_SEED}"))
+    left, right = st.columns(2)
+    left.download_button(
         "Download kortliste (CSV)",
-        data=csv_bytes,
+        data=lambda: table_to_csv(table, style, note),  # encoded on click, so weight changes stay fast
         file_name=f"kortliste_top{top_n}.csv",
         mime="text/csv",
         key="download_shortlist",
+    )
+    right.download_button(
+        "Download kortliste (Excel, XLSX)",
+        data=lambda: table_to_xlsx(table, note, about_sheet(result, dataset, settings)),
+        file_name=f"kortliste_top{top_n}.xlsx",
+        mime=XLSX_MIME,
+        key="download_shortlist_xlsx",
     )

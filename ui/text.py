@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import re
+
+from selection import formatting
 
 # Not "." or "-": they only matter at the start of a line, and escaping them breaks URLs.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
@@ -15,11 +16,10 @@ def md(text: object) -> str:
 
 
 def num(value: float | None, digits: int = 1) -> str:
-    """Danish number: decimal comma; en dash for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{digits}f}".replace(".", ",")
+    """Danish number: decimal comma; en dash for missing (``selection.formatting.number``)."""
+    return formatting.number(value, digits)
 
 
 def pct(share: float) -> str:
-    return f"{share * 100:.0f} %"
+    """A share 0–1 as Danish percent (``selection.formatting.percent``)."""
+    return formatting.percent(share)

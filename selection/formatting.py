@@ -1,0 +1,115 @@
+"""Danish display of numbers, shares and times: the one formatting path of app, exports and CLI.
+
+Everything goes through Babel with the ``da_DK`` locale (decimal comma, ``.`` as thousands
+separator, "33 %") and times are shown in Europe/Copenhagen. Charts get the same symbols as a
+Vega-Lite number locale (``chart_locale``), so axes and tooltips match the tables.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
+LOCALE = "da_DK"
+TIMEZONE = ZoneInfo("Europe/Copenhagen")
+MISSING = "–"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan")
+
+
+def number(value: float | int | None, digits: int = 1, *, grouping: bool = True) -> str:
+    """A number with exactly ``digits`` decimals: ``1234.56`` -> ``"1.234,6"``; missing -> "–"."""
+    if _missing(value):
+        return MISSING
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * digits if digits > 0 else "")
+    text = format_decimal(float(value), format=pattern, locale=LOCALE, decimal_quantization=True)
+    return text.lstrip("-") if _is_negative_zero(text) else text
+
+
+def _is_negative_zero(text: str) -> bool:
+    """'-0,0' after rounding a tiny negative number: shown as 0,0."""
+    return text.startswith("-") and not any(ch in "123456789" for ch in text)
+
+
+def compact(value: float | int | None, max_digits: int = 1) -> str:
+    """At most ``max_digits`` decimals, trailing zeros dropped: 2.5 -> "2,5", 3.0 -> "3"."""
+    if _missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "#" * max_digits if max_digits > 0 else "")
+    text = format_decimal(float(value), format=pattern, locale=LOCALE)
+    return text.lstrip("-") if _is_negative_zero(text) else text
+
+
+def integer(value: float | int | None) -> str:
+    """A whole number with thousands separator: 10000 -> "10.000"."""
+    return number(value, 0)
+
+
+def percent(share: float | None, digits: int = 0) -> str:
+    """A share 0–1 as Danish percent: 0.3333 -> "33 %"."""
+    if _missing(share):
+        return MISSING
+    return f"{number(100.0 * float(share), digits)} %"
+
+
+def points(value: float | None, digits: int = 1) -> str:
+    """Percentage points (value already in points): 2.5 -> "2,5 procentpoint"."""
+    return f"{number(value, digits)} procentpoint"
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    """A moment as Danish local time in Copenhagen: "23. nov. 2026 kl. 10:00"."""
+    moment = moment or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    local = moment.astimezone(TIMEZONE)
+    return format_datetime(local, "d. MMM y 'kl.' HH:mm", locale=LOCALE)
+
+
+def iso_local(moment: datetime | None = None) -> str:
+    """A moment in ISO 8601 with the Copenhagen offset (machine-readable, for files)."""
+    moment = moment or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
+
+
+def decimal_symbol() -> str:
+    return get_decimal_symbol(LOCALE)
+
+
+def group_symbol() -> str:
+    return get_group_symbol(LOCALE)
+
+
+def chart_locale() -> dict:
+    """Vega-Lite ``config.locale`` with the Danish number symbols (d3-format locale)."""
+    return {"number": {"decimal": decimal_symbol(), "thousands": group_symbol(), "grouping": [3],
+                       "currency": ["", " kr."], "percent": " %"}}
+
+
+def with_locale(spec: dict) -> dict:
+    """A Vega-Lite spec with the Danish number locale added to its config."""
+    config = dict(spec.get("config") or {})
+    config["locale"] = chart_locale()
+    return {**spec, "config": config}
+
+
+def frame_text(frame: pd.DataFrame, digits: int | dict[str, int] = 1) -> pd.DataFrame:
+    """A copy of a table for display: float columns as Danish number text (``digits`` per column)."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values) or (values.dtype == object and values.map(
+                lambda v: isinstance(v, float)).any()):
+            d = digits.get(column, 1) if isinstance(digits, dict) else digits
+            out[column] = [number(v, d) if isinstance(v, (int, float)) and not isinstance(v, bool) else
+                           (MISSING if v is None else str(v)) for v in values]
+    return out
