@@ -11,10 +11,11 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import details, import_panel, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
+from ui import details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
+layout.compact_page()
 
 st.title("Valg af område til indsats mod negativ social kontrol")
 try:
@@ -29,8 +30,12 @@ settings = sidebar.current_settings(dataset.model)
 notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
-view = st.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Robusthed", "Indlæs data"],
-                            default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY)
+view_col, guide_col = st.columns([3, 2], vertical_alignment="bottom")
+view = view_col.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Robusthed", "Indlæs data"],
+                                  default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY,
+                                  label_visibility="collapsed")
+with guide_col:
+    layout.guide()
 
 if view in ("Robusthed", "Indlæs data"):
     settings = sidebar.weight_controls(dataset.model, sliders)
@@ -43,17 +48,17 @@ if view in ("Robusthed", "Indlæs data"):
         import_panel.render(dataset, result, settings.weights, settings.sub_weights)
     st.stop()
 
-state.selected_area(dataset)
-map_col, detail_col = st.columns([3, 2], gap="large")
+state.selected_area(dataset, lambda: state.top_area(dataset, settings))
+map_col, rank_col = st.columns([1, 1], gap="medium")
 with map_col:
     st.subheader("Kort over rangerede områder", anchor=False)
     map_slot = st.container()
-with detail_col:
-    st.subheader("Detaljer", anchor=False)
-    rank_slot = details.render(dataset, state.performance(settings.distance_m), settings.distance_m)
-st.subheader("Rangering", anchor=False)
-table_slot = st.container(key="ranking")
-ranking.explain_table()
+with rank_col:
+    st.subheader("Rangering", anchor=False)
+    table_slot = st.container(key="ranking")
+    ranking.explain_table()
+st.subheader("Detaljer for et område", anchor=False)
+rank_slot = details.render(dataset, state.performance(settings.distance_m), settings.distance_m)
 st.subheader("Hvorfor scorer områderne som de gør?", anchor=False)
 chart_slot = st.container()
 st.subheader("Kortliste til styregruppen", anchor=False)

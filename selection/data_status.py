@@ -68,19 +68,19 @@ class DataStatus:
     def summary(self) -> str:
         """One Danish paragraph that never hides what is estimated."""
         lc, gq, vk = self.list_confidence, self.geometry_quality, self.value_kinds
-        parts = [
-            f"**{self.n_areas} områder.** Listestatus: {lc.get('verified', 0)} verificerede, "
-            f"{lc.get('inferred', 0)} udledte og {lc.get('estimate', 0)} kandidater (ikke verificerede).",
-            f"Grænser: {gq.get('official', 0)} officielle, {gq.get('approximate', 0)} omtrentlige"
-            + (f", {gq['placeholder']} pladsholder(e)" if gq.get("placeholder") else "") + ".",
-            f"Værdier: {vk.get('sourced', 0)} kildebelagte, {vk.get('assessed', 0)} lokale vurderinger og "
-            f"{vk.get('illustrative', 0)} illustrative af {self.n_values}"
-            + (f"; {self.n_missing} mangler" if self.n_missing else "") + ".",
-        ]
+        lists = (f"{lc.get('verified', 0)} verificerede, {lc.get('inferred', 0)} udledte og "
+                 f"{lc.get('estimate', 0)} kandidater (ikke verificerede)")
+        bounds = ", ".join(f"{n} {word}" for n, word in (
+            (gq.get("official", 0), "officielle"), (gq.get("approximate", 0), "omtrentlige"),
+            (gq.get("placeholder", 0), "pladsholdere" if gq.get("placeholder", 0) != 1 else "pladsholder")) if n)
+        values = (f"{vk.get('sourced', 0)} kildebelagte, {vk.get('assessed', 0)} lokale vurderinger og "
+                  f"{vk.get('illustrative', 0)} illustrative af {self.n_values}"
+                  + (f"; {self.n_missing} mangler" if self.n_missing else ""))
+        parts = [f"**{self.n_areas} områder:** {lists} · **grænser:** {bounds or 'ingen'} · **værdier:** {values}."]
         if vk.get("illustrative", 0) or lc.get("estimate", 0) or gq.get("approximate", 0) or gq.get("placeholder", 0):
             parts.append(
-                "Illustrative værdier er pladsholdere, ikke fakta: rangeringen viser metoden og skal bygge på "
-                "officielle data og lokale vurderinger, før den bruges til en beslutning."
+                "Illustrative værdier er pladsholdere, ikke fakta: rangeringen viser metoden og er ikke en anbefaling, "
+                "før den bygger på officielle data og lokale vurderinger."
             )
         return " ".join(parts)
 

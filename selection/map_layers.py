@@ -76,13 +76,16 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str = "none") -> folium.Map:
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=12,
         tiles=None,
-        control_scale=True,
+        zoom_snap=0.25,  # fit the areas closely instead of jumping a whole zoom level
+        control_scale=False,  # folium's scale shows miles too; a metric-only scale is added below
         prefer_canvas=False,
     )
+    MetricScale().add_to(m)
     _, url, attribution = BASEMAPS[basemap]
     if url:
         folium.TileLayer(url, attr=attribution, name=BASEMAPS[basemap][0], max_zoom=19).add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
+    # Room on the right for the names drawn beside the areas.
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(12, 12), padding_bottom_right=(150, 12))
     return use_local_assets(m)
 
 
@@ -92,6 +95,7 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
     totals = dict(zip(table["area_id"], table["total"], strict=True))
     group = folium.FeatureGroup(name="Rangerede områder")
     features, labels = [], []
+    extents = _extents_m(areas)
     for aid, name, quality, geom in zip(
         areas.index, areas["name"], areas["geometry_quality"], areas.geometry, strict=True
     ):
@@ -106,11 +110,23 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
         ])
         style = _style(score_colour(total), dashed=quality != "official", selected=aid == selected)
         features.append(_feature(geom, escape_text(aid), tooltip, style))
-        if ranked:
-            point = geom.representative_point()
-            labels.append({"lat": point.y, "lng": point.x, "rank": int(rank), "area": escape_text(aid)})
+        point = geom.representative_point()
+        minx, _, maxx, _ = geom.bounds
+        labels.append({"lat": point.y, "lng": point.x, "east": maxx, "rank": int(rank) if ranked else None,
+                       "name": escape_text(name), "area": escape_text(aid), "selected": aid == selected,
+                       "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M), "fill": score_colour(total)})
+    labels.sort(key=lambda l: (l["rank"] is None, l["rank"] or 0))  # names of better ranks win a collision
     PolygonLayer(features, labels).add_to(group)
     return group
+
+
+def _extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
+    """The longer side of each area's bounding box in metres (small areas get a marker)."""
+    if areas.empty:
+        return {}
+    bounds = areas.geometry.to_crs(METRIC_CRS).bounds
+    return {str(a): float(max(r.maxx - r.minx, r.maxy - r.miny)) for a, r in zip(areas.index, bounds.itertuples(),
+                                                                                  strict=True)}
 
 
 def tooltip_html(rows: list[tuple[str, object]]) -> str:
@@ -124,13 +140,18 @@ def _feature(geom, area_id: str, tooltip: str, style: dict) -> dict:
             "properties": {"area_id": area_id, "tooltip": tooltip, "style": style}}
 
 
+SMALL_AREA_M = 450  # areas smaller than this (longer side) get a marker that stays visible when zoomed out
+SELECTED_OUTLINE = "#000000"
+
+
 def _style(fill: str, *, dashed: bool, selected: bool) -> dict:
+    """Fill by score; dashed outline = approximate boundary; the selected area: a thick solid black outline."""
     return {
         "fillColor": fill,
-        "fillOpacity": 0.75,
-        "color": "#d95f02" if selected else "#333333",
-        "weight": 4 if selected else 1.5,
-        "dashArray": "6 4" if dashed else None,
+        "fillOpacity": 0.8,
+        "color": SELECTED_OUTLINE if selected else "#333333",
+        "weight": 3.5 if selected else 1.5,
+        "dashArray": None if selected or not dashed else "6 4",
     }
 
 
@@ -179,6 +200,14 @@ class PolygonLayer(SinglePassElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_labels = {{ this.labels | tojson }};
+        var {{ this.get_name() }}_markers = L.layerGroup().addTo({{ this._parent.get_name() }});
+        {{ this.get_name() }}_labels.forEach(function (l) {
+            if (!l.small) { return; }
+            L.circleMarker([l.lat, l.lng], {radius: 7, interactive: false, fillColor: l.fill, fillOpacity: 0.9,
+                color: l.selected ? "#000000" : "#333333", weight: l.selected ? 3 : 1.5
+            }).addTo({{ this.get_name() }}_markers);
+        });
         var {{ this.get_name() }} = L.geoJson({{ this.data | tojson }}, {
             style: function (feature) { return feature.properties.style; },
             onEachFeature: function (feature, layer) {
@@ -187,25 +216,72 @@ class PolygonLayer(SinglePassElement):
                 layer.on("mouseout", function () { {{ this.get_name() }}.resetStyle(layer); });
             }
         }).addTo({{ this._parent.get_name() }});
-        {{ this.labels | tojson }}.forEach(function (l) {
-            L.marker([l.lat, l.lng], {
+        var {{ this.get_name() }}_icons = [];
+        {{ this.get_name() }}_labels.forEach(function (l) {
+            var rank = l.rank === null ? "–" : l.rank;
+            // Beside the area (right of its east edge), so the label never hides a small area.
+            var marker = L.marker([l.lat, l.east], {
                 interactive: false,
                 keyboard: false,
                 icon: L.divIcon({
                     className: "rank-icon",
-                    iconSize: [22, 22],
-                    iconAnchor: [11, 11],
-                    html: '<div class="rank-label" data-area="' + l.area + '" style="{{ this.label_style }}">' + l.rank + '</div>'
+                    iconSize: null,
+                    iconAnchor: [-3, 10],
+                    html: '<div class="area-label' + (l.selected ? ' selected' : '') + '" style="{{ this.pill_style }}'
+                        + (l.selected ? '{{ this.selected_style }}' : '') + '">'
+                        + (l.rank === null ? '' : '<span class="rank-label" data-area="' + l.area + '" style="{{ this.rank_style }}">' + rank + '</span>')
+                        + '<span class="area-name" style="{{ this.name_style }}">' + l.name + '</span></div>'
                 })
             }).addTo({{ this._parent.get_name() }});
+            {{ this.get_name() }}_icons.push(marker);
         });
+        // Names never pile up: a name that would overlap a better-ranked label is hidden (its
+        // rank stays; the tooltip still names the area). Recomputed after every zoom.
+        function {{ this.get_name() }}_declutter() {
+            var rect = function (el) { return el.getBoundingClientRect(); };
+            var overlaps = function (a, b) {
+                return a.left < b.right + 2 && a.right > b.left - 2 && a.top < b.bottom + 1 && a.bottom > b.top - 1;
+            };
+            var badges = [], names = [];
+            {{ this.get_name() }}_icons.forEach(function (marker) {
+                var el = marker.getElement();
+                if (!el) { return; }
+                var badge = el.querySelector(".rank-label"), name = el.querySelector(".area-name");
+                if (name) { name.style.display = ""; names.push({el: name, own: badge}); }
+                if (badge) { badges.push(badge); }
+            });
+            var boxes = badges.map(function (b) { return {el: b, box: rect(b)}; });
+            var kept = [];
+            names.forEach(function (n) {  // in rank order: better-ranked names win
+                var box = rect(n.el);
+                var hit = kept.some(function (k) { return overlaps(box, k); })
+                    || boxes.some(function (b) { return b.el !== n.own && overlaps(box, b.box); });
+                if (hit) { n.el.style.display = "none"; } else { kept.push(box); }
+            });
+        }
+        function {{ this.get_name() }}_attach(map) {
+            if (!map) { return; }
+            if (map.__declutter) { map.off("zoomend", map.__declutter); }  // the replaced layer's handler
+            map.__declutter = {{ this.get_name() }}_declutter;
+            map.on("zoomend", map.__declutter);
+            setTimeout({{ this.get_name() }}_declutter, 0);
+        }
+        {{ this._parent.get_name() }}.on("add", function (e) { {{ this.get_name() }}_attach(e.target._map); });
+        {{ this.get_name() }}_attach({{ this._parent.get_name() }}._map);
         {% endmacro %}
         """
     )
-    label_style = (
-        "width:22px;height:22px;border-radius:11px;background:rgba(255,255,255,0.9);color:#111;"
-        "border:1.5px solid #111;font:bold 12px/19px sans-serif;text-align:center;box-sizing:border-box;"
+    pill_style = (
+        "display:inline-flex;align-items:center;white-space:nowrap;padding:1px;"
+        "border-radius:11px;background:rgba(255,255,255,0.92);color:#111;border:1px solid #555;"
+        "font:600 11px/18px sans-serif;box-shadow:0 1px 2px rgba(0,0,0,0.25);"
     )
+    selected_style = "background:#111;color:#fff;border-color:#111;"
+    rank_style = (
+        "display:inline-block;min-width:18px;height:18px;border-radius:9px;background:#fff;color:#111;"
+        "border:1.5px solid #111;font:bold 11px/15px sans-serif;text-align:center;box-sizing:border-box;"
+    )
+    name_style = "padding:0 6px 0 4px;"
     highlight = {"weight": 4, "color": "#000000"}
 
     def __init__(self, features: list[dict], labels: list[dict] | None = None):
@@ -213,6 +289,22 @@ class PolygonLayer(SinglePassElement):
         self._name = "PolygonLayer"
         self.data = {"type": "FeatureCollection", "features": features}
         self.labels = labels or []
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:

@@ -80,25 +80,35 @@ def test_sliders_reorder_table_and_recolour_map_without_new_key(package: Path) -
         assert score_colour(total) in after["feature_group"]
 
 
+def shares(at: AppTest) -> list[int]:
+    return [at.slider(key=f"w_{c}").value for c in ("trust", "actors", "need")]
+
+
 def test_equal_and_reset_buttons(package: Path) -> None:
     at = run_app()
+    assert shares(at) == [34, 33, 33], "default shares add up to 100"
+    assert at.button(key="weights_equal").disabled, "'Lige vægte' cannot look like it does something on equal weights"
     set_weights(at, trust=10, actors=90, need=0)
-    at.run()  # a weight change reruns only the ranked part; AppTest's tree then holds only that part
-    at.button[0].click().run()  # "Lige vægte"
-    assert [at.slider(key=f"w_{c}").value for c in ("trust", "actors", "need")] == [50, 50, 50]
+    assert not at.button(key="weights_equal").disabled
+    at.button(key="weights_equal").click().run()
+    assert shares(at) == [34, 33, 33]
+    assert at.button(key="weights_equal").disabled
     set_weights(at, trust=5)
-    at.run()
-    at.button[1].click().run()  # "Nulstil"
-    assert [at.slider(key=f"w_{c}").value for c in ("trust", "actors", "need")] == [33, 33, 33]
+    assert shares(at) == [5, 48, 47], "the others keep their proportions and the shares add up to 100"
+    at.button(key="weights_reset").click().run()
+    assert shares(at) == [34, 33, 33]
 
 
-def test_all_zero_weights_keep_last_valid_ranking(package: Path) -> None:
+def test_moving_one_share_rebalances_the_others(package: Path) -> None:
     at = run_app()
     set_weights(at, trust=0, actors=0, need=100)
-    valid = ranking(at)
-    set_weights(at, need=0)
-    assert any("Alle vægte er 0" in e.value for e in at.error)
-    assert ranking(at) == valid
+    set_weights(at, need=0)  # the others were 0: they share the rest equally
+    assert shares(at) == [50, 50, 0]
+    assert not at.error
+    _, expected = evaluate(load_dataset(package), {"trust": 50, "actors": 50, "need": 0})
+    assert ranking(at) == list(expected.table["name"])
+    set_weights(at, trust=80)
+    assert shares(at) == [80, 20, 0]
 
 
 def test_selected_area_opens_its_details(package: Path) -> None:
@@ -151,7 +161,7 @@ def test_weight_change_reruns_only_the_weight_dependent_part(package: Path) -> N
     assert ranking(at) == list(expected.table["name"])
     first = expected.table.set_index("area_id").loc["a"]
     assert any(m.value.startswith(f"**Rang:** nr. {int(first['rank'])} af 3") for m in at.markdown)
-    assert any(m.value == "**0 %**" for m in at.markdown), "the weight shares beside the sliders are updated"
+    assert sum(shares(at)) == 100
     assert "3 områder" in at.warning[0].value
 
 

@@ -84,7 +84,28 @@ def test_ranked_layer_colours_and_escapes(scored):
         assert f'"fillColor": "{score_colour(total)}"' in js
     assert "<b>x</b>" not in js and "${alert" not in js
     assert "&lt;b&gt;x&lt;/b&gt;" in js.replace("\\u0026", "&")  # tojson writes & as \u0026
-    assert js.count('"rank": ') == 3
+    assert js.count('"rank": ') == 3 and '"rank": null' not in js
+    for name in dataset.areas["name"]:  # every area is named on the map, escaped
+        assert htmlsafe_json_dumps(escape_text(name))[1:-1] in js
+
+
+def test_selected_area_has_a_distinct_outline_and_small_areas_a_marker(scored):
+    from selection.map_layers import SELECTED_OUTLINE, SMALL_AREA_M, _extents_m
+
+    dataset, result = scored
+    m = base_map(dataset.areas)
+    ranked_layer(dataset.areas, result.table, selected="b").add_to(m)
+    js = m.get_root().render()
+    assert js.count('"weight": 3.5') == 1 and f'"color": "{SELECTED_OUTLINE}"' in js
+    small = [a for a, e in _extents_m(dataset.areas).items() if e < SMALL_AREA_M]
+    assert js.count('"small": true') == len(small)
+
+
+def test_scale_bar_is_metric_only(scored):
+    dataset, _ = scored
+    js = base_map(dataset.areas).get_root().render()
+    assert "imperial: false" in js and "metric: true" in js
+    assert "L.control.scale(" in js and js.count("L.control.scale(") == 1
 
 
 def test_unranked_area_is_grey_without_label(tmp_path):
@@ -95,7 +116,7 @@ def test_unranked_area_is_grey_without_label(tmp_path):
     m = base_map(dataset.areas)
     ranked_layer(dataset.areas, result.table).add_to(m)
     js = m.get_root().render()
-    assert UNRANKED_COLOUR in js and js.count('"rank": ') == 2
+    assert UNRANKED_COLOUR in js and js.count('"rank": ') - js.count('"rank": null') == 2
 
 
 def test_base_map_loads_only_local_assets(scored):

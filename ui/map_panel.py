@@ -18,7 +18,7 @@ def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: str) -
     st_folium(
         m,
         key=MAP_KEY,
-        height=560,
+        height=470,
         use_container_width=True,
         feature_group_to_add=ranked_layer(dataset.areas, result.table, selected),
         returned_objects=["last_object_clicked"],
@@ -36,9 +36,17 @@ def legend() -> None:
         f'border:1px solid #555;vertical-align:middle;margin-right:4px"></span>{label}</span>'
         for colour, label in legend_entries()
     )
+    outline = ('<span style="display:inline-block;margin-right:14px">'
+               '<span style="display:inline-block;width:14px;height:14px;border:3px solid #000;'
+               'vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>Valgt område (sort kant og '
+               'sort navneskilt)</span>'
+               '<span style="display:inline-block;margin-right:14px">'
+               '<span style="display:inline-block;width:14px;height:14px;border:1.5px dashed #333;'
+               'vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>Omtrentlig afgrænsning</span>')
     st.markdown(
-        f'<div data-testid="map-legend"><b>Samlet score:</b> {swatches}</div>'
-        '<div style="font-size:0.85em;color:#555">Tal på kortet = rang. Stiplet kant = omtrentlig afgrænsning '
-        "(ikke officielle matrikelgrænser). Klik på et område for at se detaljer.</div>",
+        f'<div data-testid="map-legend"><b>Samlet score:</b> {swatches}<br>{outline}</div>'
+        '<div style="font-size:0.85em;color:#555">Tallet ved navnet er rangen; navne, der ville overlappe, '
+        "skjules (hold musen over området). Små områder har en prik. Grænserne er ikke officielle. "
+        "Klik på et område for at se detaljer.</div>",
         unsafe_allow_html=True,
     )

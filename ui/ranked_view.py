@@ -65,8 +65,9 @@ def render(dataset: Dataset, slots: Slots) -> None:
         map_panel.render(dataset, result, selected, settings.basemap)
     details.show_rank(slots.rank, result, selected)
     with slots.table:
-        ranking.render_table(result, dataset, data.sourced_per_area)
+        ranking.render_table(result, dataset, data.kinds_per_area or {})
     with slots.chart:
         ranking.render_chart(result, dataset)
+        ranking.render_scores(result, dataset)
     with slots.shortlist:
         shortlist.render(result, dataset, perf)

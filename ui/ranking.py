@@ -5,53 +5,76 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from selection.data_status import value_status
 from selection.dataset import Dataset
-from selection.scoring import STATUS_LABELS, ScoreResult
+from selection.formatting import MISSING, number, with_locale
+from selection.scoring import STATUS_LABELS, STATUS_UNRANKED, ScoreResult
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
 
 
-def ranking_frame(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple[int, int]]) -> pd.DataFrame:
-    """The table shown to the user, with Danish headers."""
+def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[str, int]]) -> pd.DataFrame:
+    """The ranking as shown beside the map: rank, name, total and how well the values are sourced."""
     t = result.table
     ids = t["area_id"].tolist()
-    bydel = dataset.areas["bydel"]
-    columns: dict[str, object] = {
-        "Rang": t["rank"].array,
+    counts = [kinds.get(a, {}) for a in ids]
+    return pd.DataFrame({
+        "Rang": [MISSING if pd.isna(r) else str(int(r)) for r in t["rank"]],
         "Område": t["name"].to_numpy(),
-        "Bydel": bydel.reindex(ids).to_numpy(),
-        "Samlet score": t["total"].to_numpy().round(1),
+        "Samlet score": [number(v) for v in t["total"]],
+        "Kildebelagte værdier": [f"{c.get('sourced', 0)} af {sum(c.values())}" for c in counts],
+        "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else value_status(c, s != "ok")
+                       for s, c in zip(t["status"], counts, strict=True)],
+    })
+
+
+def scores_frame(result: ScoreResult, dataset: Dataset) -> pd.DataFrame:
+    """Each criterion's score and contribution per area, in rank order (the detail under the chart)."""
+    t = result.table
+    columns: dict[str, object] = {
+        "Rang": [MISSING if pd.isna(r) else str(int(r)) for r in t["rank"]],
+        "Område": t["name"].to_numpy(),
+        "Samlet score": [number(v) for v in t["total"]],
     }
     for crit in dataset.model.criteria:
-        columns[f"{crit.label} (score)"] = t[f"{crit.id}_score"].to_numpy().round(1)
-        columns[f"{crit.label} (bidrag)"] = t[f"{crit.id}_contribution"].to_numpy().round(1)
-    columns["Kildebelagte værdier"] = [f"{sourced.get(a, (0, 0))[0]} af {sourced.get(a, (0, 0))[1]}" for a in ids]
-    columns["Datastatus"] = [STATUS_LABELS[s] for s in t["status"]]
+        columns[f"{crit.label}: bidrag"] = [number(v) for v in t[f"{crit.id}_contribution"]]
+    for crit in dataset.model.criteria:
+        columns[f"{crit.label}: score"] = [number(v) for v in t[f"{crit.id}_score"]]
+    columns["Bydel"] = dataset.areas["bydel"].reindex(t["area_id"]).fillna("").to_numpy()
     return pd.DataFrame(columns)
 
 
-def render_table(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple[int, int]]) -> None:
-    """The ranking with per-criterion scores and contributions."""
-    frame = ranking_frame(result, dataset, sourced)
+def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[str, int]]) -> None:
+    """The ranking beside the map (every row rendered, no scrolling inside the table)."""
+    frame = ranking_frame(result, dataset, kinds)
     st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
         height=35 * (len(frame) + 1) + 3,  # every row rendered: no scrolling, nothing virtualised away
         column_config={
-            "Samlet score": st.column_config.ProgressColumn("Samlet score", min_value=0, max_value=100, format="%.1f"),
+            "Rang": st.column_config.TextColumn(width=40),
+            "Område": st.column_config.TextColumn(width=150),
+            "Samlet score": st.column_config.TextColumn("Score", width=50, help="Samlet score 0–100"),
+            "Kildebelagte værdier": st.column_config.TextColumn("Kilder", width=56,
+                                                                help="Kildebelagte værdier af dem, der har vægt"),
+            "Datastatus": st.column_config.TextColumn(width=190),
         },
     )
+
+
+def render_scores(result: ScoreResult, dataset: Dataset) -> None:
+    """Scores and contributions per criterion (contributions add up to the total)."""
+    st.dataframe(scores_frame(result, dataset), hide_index=True, width="stretch")
 
 
 def explain_table() -> None:
     """How to read the ranking table (scores, contributions, ties, missing values)."""
     st.caption(
-        "Score 0–100 pr. kriterium; bidrag = score × normaliseret vægt, og bidragene summerer til den samlede score. "
-        "Lige scorer deler rang (fx 1, 2, 2, 4) og vises alfabetisk. Manglende værdier regnes aldrig som kendte: "
-        "en manglende indikator udelades, og dens delvægt fordeles på kriteriets øvrige indikatorer (markeret "
-        "'Ufuldstændige data'); mangler et helt vægtet kriterium, får området ingen samlet score ('Ikke rangeret')."
+        "Samlet score 0–100. Lige scorer deler rang (fx 1, 2, 2, 4). En manglende værdi regnes aldrig som kendt: "
+        "indikatoren udelades, og dens delvægt fordeles på kriteriets øvrige ('ufuldstændige data'); mangler et "
+        "helt vægtet kriterium, rangeres området ikke."
     )
 
 
@@ -61,8 +84,8 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
     labels = {c.id: c.label for c in dataset.model.criteria}
     long = pd.DataFrame([
         {"Område": f"{int(r['rank'])}. {r['name']}", "Kriterium": labels[cid], "Bidrag": r[f"{cid}_contribution"],
-         "orden": i}
-        for i, r in enumerate(ranked.to_dict("records")) for cid in labels
+         "orden": i, "stak": k}
+        for i, r in enumerate(ranked.to_dict("records")) for k, cid in enumerate(labels)
     ])
     if long.empty:
         st.info("Ingen områder kan rangeres med de nuværende vægte og data.")
@@ -72,16 +95,16 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
         "height": max(30 * len(ranked), 120),
         "encoding": {
             "x": {"aggregate": "sum", "field": "Bidrag", "type": "quantitative",
-                  "title": "Bidrag til samlet score (point)", "scale": {"domain": [0, 100]}},
+                  "title": "Bidrag til samlet score (point)", "scale": {"domain": [0, 100]}, "axis": {"format": "d"}},
             "y": {"field": "Område", "type": "nominal", "title": None, "sort": {"field": "orden", "op": "min"},
                   "axis": {"labelOverlap": False, "labelLimit": 220}},
             "color": {"field": "Kriterium", "type": "nominal",
                       "scale": {"domain": list(labels.values()), "range": list(CRITERION_COLOURS[: len(labels)])},
                       "legend": {"orient": "bottom", "title": None}},
-            "order": {"field": "Kriterium", "type": "nominal"},
+            "order": {"field": "stak", "type": "quantitative"},  # stacked in the legend's order
             "tooltip": [{"field": "Område", "type": "nominal"}, {"field": "Kriterium", "type": "nominal"},
                         {"field": "Bidrag", "type": "quantitative", "format": ".1f"}],
         },
     }
     # A plain Vega-Lite spec: Altair's schema validation on every rerun costs more than the chart itself.
-    st.vega_lite_chart(long, spec, width="stretch")
+    st.vega_lite_chart(long, with_locale(spec), width="stretch")

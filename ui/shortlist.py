@@ -54,8 +54,7 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance) -> None:
     table = shortlist_table(result, dataset, top_n, extra=extra, provenance=perf.provenance)
     note = caveat(table, dataset)
     st.warning(md(note), icon="⚠️")
-    st.dataframe(frame_text(table), hide_index=True, width="stretch",
-                 column_config={"Område": st.column_config.TextColumn(pinned=True)})
+    st.dataframe(frame_text(table), hide_index=True, width="stretch")
     st.caption("Første linje i filerne er forbeholdet ovenfor. Tal vises med én decimal her og med flere i filerne.")
     settings = [("Datasæt", str(dataset.meta.get("name", ""))), ("Dataversion", dataset.version),
                 ("Tidspunkt", timestamp())]

@@ -1,4 +1,9 @@
-"""Sidebar: main weights with live normalised shares, sub-weights, actor distance, base map."""
+"""Sidebar: main weights as shares that add up to 100 %, sub-weights, actor distance, base map.
+
+Each main weight slider shows its criterion's share of the total score in percent. When one
+slider moves, the others are adjusted in proportion so the shares always add up to 100 %
+(``rebalance``); the adjustment happens before the sliders are drawn in the next run.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ from selection.criteria import CriteriaModel
 from selection.map_layers import BASEMAPS
 
 from .state import sub_weight_key, weight_key
-from .text import pct
 
-SLIDER_MAX = 100
+SLIDER_MAX = 100  # the main sliders are shares in percent and always add up to this
 SUB_MAX = 10.0
+LAST_SHARES = "_last_weight_shares"
+FULL_RERUN = "_weights_reset"
 
 
 @dataclass(frozen=True)
@@ -27,23 +33,64 @@ class Settings:
     basemap: str
 
 
+def whole_shares(weights: dict[str, float], total: int = SLIDER_MAX) -> dict[str, int]:
+    """Whole-number shares in proportion to ``weights`` that add up to ``total`` (largest remainder).
+
+    All-zero weights give equal shares. Ties in the remainder go to the criterion listed first.
+    """
+    keys = list(weights)
+    if not keys:
+        return {}
+    mass = sum(max(float(w), 0.0) for w in weights.values())
+    raw = {k: total * max(float(weights[k]), 0.0) / mass if mass > 0 else total / len(keys) for k in keys}
+    shares = {k: int(raw[k]) for k in keys}
+    for k in sorted(keys, key=lambda k: (-(raw[k] - shares[k]), keys.index(k)))[: total - sum(shares.values())]:
+        shares[k] += 1
+    return shares
+
+
+def rebalance(previous: dict[str, int], current: dict[str, int], total: int = SLIDER_MAX) -> dict[str, int]:
+    """Slider values that add up to ``total`` after the user moved one (or several) of them.
+
+    With one slider moved, it keeps its new value and the others share the rest in their
+    previous proportions (equally if they were all 0). Several moved at once (a button, a
+    test) are kept as they are if they already add up, else scaled to the total.
+    """
+    current = {k: int(v) for k, v in current.items()}
+    if sum(current.values()) == total:
+        return current
+    moved = [k for k in current if current[k] != previous.get(k)]
+    if len(moved) == 1 and len(current) > 1:
+        key = moved[0]
+        value = min(max(current[key], 0), total)
+        rest = whole_shares({k: float(previous.get(k, 0)) for k in current if k != key}, total - value)
+        return {k: value if k == key else rest[k] for k in current}
+    return whole_shares({k: float(v) for k, v in current.items()}, total)
+
+
 def default_slider_values(model: CriteriaModel) -> dict[str, int]:
-    """Default main weights as slider points 0–100 (same proportions as the criteria file)."""
-    total = sum(c.default_weight for c in model.criteria) or 1.0
-    return {c.id: round(SLIDER_MAX * c.default_weight / total) for c in model.criteria}
+    """Default main weights as whole-percent shares (proportions of the criteria file, sum 100)."""
+    return whole_shares({c.id: float(c.default_weight) for c in model.criteria})
+
+
+def _is_equal(values: dict[str, int]) -> bool:
+    return max(values.values()) - min(values.values()) <= 1
+
+
+def _equal(model: CriteriaModel) -> None:
+    for cid, value in whole_shares({c.id: 1.0 for c in model.criteria}).items():
+        st.session_state[weight_key(cid)] = value
+    st.session_state.pop(LAST_SHARES, None)
 
 
 def _reset(model: CriteriaModel) -> None:
+    st.session_state.pop(LAST_SHARES, None)
+    st.session_state[FULL_RERUN] = True
     for cid, value in default_slider_values(model).items():
         st.session_state[weight_key(cid)] = value
     for ind in model.indicators:
         st.session_state[sub_weight_key(ind.id)] = min(float(ind.default_weight), SUB_MAX)
     st.session_state["distance_m"] = int(model.actor_distance_m)
-
-
-def _equal(model: CriteriaModel) -> None:
-    for crit in model.criteria:
-        st.session_state[weight_key(crit.id)] = 50
 
 
 def render(model: CriteriaModel) -> DeltaGenerator:
@@ -62,11 +109,9 @@ def render(model: CriteriaModel) -> DeltaGenerator:
 
     sb = st.sidebar
     sb.header("Vægtning af kriterier")
-    sb.caption("Træk i skyderne. Vægtene omregnes altid, så de tilsammen giver 100 %.")
+    sb.caption("Hver skyder viser kriteriets andel af den samlede score. Flytter du én, tilpasses de andre, "
+               "så andelene altid giver 100 %.")
     weights = sb.container()
-    b1, b2 = sb.columns(2)
-    b1.button("Lige vægte", on_click=_equal, args=(model,), width="stretch")
-    b2.button("Nulstil", on_click=_reset, args=(model,), width="stretch")
     with sb.expander("Delvægte for indikatorer"):
         st.caption("Delvægtene fordeles inden for hvert kriterium. 0 = indikatoren indgår ikke.")
         for crit in model.criteria:
@@ -83,14 +128,26 @@ def render(model: CriteriaModel) -> DeltaGenerator:
 
 
 def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
-    """The main weight sliders with their normalised shares; return the current settings."""
-    raw = {c.id: float(st.session_state[weight_key(c.id)]) for c in model.criteria}  # already the new values
-    total = sum(raw.values())
+    """The main weight sliders (shares in %, adding up to 100); return the current settings."""
+    current = {c.id: int(st.session_state[weight_key(c.id)]) for c in model.criteria}  # already the new values
+    balanced = rebalance(st.session_state.get(LAST_SHARES, current), current)
     with place:
+        slider_box, button_box = st.container(), st.container()
+    equal = _is_equal(balanced)
+    b1, b2 = button_box.columns(2)
+    b1.button("Lige vægte", key="weights_equal", width="stretch", disabled=equal, on_click=_equal, args=(model,),
+              help="Alle kriterier vægter allerede lige meget." if equal else "Giv alle kriterier samme andel.")
+    b2.button("Nulstil", key="weights_reset", width="stretch", on_click=_reset, args=(model,),
+              help="Vægte, delvægte og afstand som i datapakken.")
+    if st.session_state.pop(FULL_RERUN, False):
+        st.rerun()  # a reset changed sub-weights and distance, which lie outside the weight fragment
+    for cid, value in balanced.items():
+        if value != current[cid]:
+            st.session_state[weight_key(cid)] = value  # before the slider is drawn in this run
+    st.session_state[LAST_SHARES] = balanced
+    with slider_box:
         for crit in model.criteria:
-            left, right = st.columns([4, 1], vertical_alignment="bottom")
-            left.slider(crit.label, 0, SLIDER_MAX, key=weight_key(crit.id), help=crit.description)
-            right.markdown(f"**{pct(raw[crit.id] / total if total > 0 else 0.0)}**")
+            st.slider(crit.label, 0, SLIDER_MAX, key=weight_key(crit.id), help=crit.description, format="%d %%")
     return current_settings(model)
 
 

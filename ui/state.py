@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -102,11 +103,18 @@ def weighted_indicators(dataset: Dataset, result: ScoreResult) -> list[str]:
             if result.sub_weights.get(i.id, 0) > 0]
 
 
-def selected_area(dataset: Dataset) -> str:
-    """The area shown in the detail panel (first area until the user picks one)."""
+def selected_area(dataset: Dataset, first: Callable[[], str] | None = None) -> str:
+    """The area shown in the detail panel (``first()``, e.g. nr. 1, until the user picks one)."""
     if st.session_state.get(SELECTED) not in dataset.areas.index:
-        st.session_state[SELECTED] = dataset.area_ids[0]
+        st.session_state[SELECTED] = first() if first else dataset.area_ids[0]
     return st.session_state[SELECTED]
+
+
+def top_area(dataset: Dataset, settings: object) -> str:
+    """The area ranked nr. 1 at the settings' weights (the first area if none can be ranked)."""
+    result, _ = score(dataset, settings.weights, settings.sub_weights, performance(settings.distance_m))
+    ranked = result.ranked["area_id"]
+    return str(ranked.iloc[0]) if len(ranked) else dataset.area_ids[0]
 
 
 def select_from_map_click(dataset: Dataset) -> None:
