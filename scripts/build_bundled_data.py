@@ -15,6 +15,9 @@ Honesty rules applied here:
 
 * A number is only written to ``residents``/``dwellings`` when the research marks the
   figure ``verified-from-source``; everything else goes into the ``*_note`` text.
+* Display texts are Danish (``display_da`` in the mapping file, same meaning as the English
+  research text) and the research's verification marks are translated one to one (``MARKS_DA``);
+  a field or mark without a Danish text stops the build.
 * Every polygon is labelled ``approximate`` (research rectangles drawn from memory) or
   ``placeholder`` (area 13, location unknown).  None is an official boundary.
 
@@ -58,16 +61,17 @@ VERIFIED = "verified-from-source"
 MAPPING_FILE = REPO / "data" / "research_mapping.json"
 
 
-def _load_mapping(path: Path = MAPPING_FILE) -> tuple[dict, dict, dict]:
-    """Per-area facts live in data (research_mapping.json), never in this script."""
+def _load_mapping(path: Path = MAPPING_FILE) -> tuple[dict, dict, dict, dict]:
+    """Per-area facts and Danish display texts live in data (research_mapping.json), never in this script."""
     raw = json.loads(path.read_text(encoding="utf-8"))
     areas = {int(k): v for k, v in raw["areas"].items()}
     parsed = {(p["research_id"], p["field"]): (p["value"], p["qualifier"]) for p in raw["parsed_numbers"]}
     placeholders = {int(k): v for k, v in raw["placeholders"].items()}
-    return areas, parsed, placeholders
+    danish = {int(k): v for k, v in raw.get("display_da", {}).items()}
+    return areas, parsed, placeholders, danish
 
 
-AREA_MAP, PARSED_NUMBERS, PLACEHOLDER = _load_mapping()
+AREA_MAP, PARSED_NUMBERS, PLACEHOLDER, DANISH = _load_mapping()
 
 # ---------------------------------------------------------------------------
 # Generic rules (no per-area facts below this line)
@@ -89,10 +93,21 @@ CONFIDENCE_TO_LIST = {
 BYDEL_PREFIX = {
     VERIFIED: "",
     "partly verified": "Delvist verificeret: ",
-    "from-memory/uncertain": "Usikker (fra hukommelsen, ikke verificeret): ",
+    "from-memory/uncertain": "Usikker (skøn uden kilde, ikke verificeret): ",
+}
+# The research's verification marks in Danish, same meaning (an unknown mark stops the build).
+MARKS_DA = {
+    VERIFIED: "verificeret i kilde",
+    "inferred (reasoning from verified facts)": "udledt af verificerede fakta",
+    "from-memory/uncertain": "skøn uden kilde",
+    "partly verified": "delvist verificeret",
+    "not found": "ikke fundet",
+    "verified (weak source)": "verificeret (svag kilde)",
+    "planned – verified; adoption not found": "planlægning verificeret; vedtagelse ikke fundet",
+    "verified existence in 2007; proximity from memory": "fandtes i 2007 (verificeret); nærhed er skøn uden kilde",
 }
 GEOMETRY_NOTE = (
-    "Omtrentligt rektangel fra research (fra hukommelsen, præcision ca. {precision} m) – "
+    "Omtrentligt rektangel fra research (skøn uden kilde, præcision ca. {precision} m) – "
     "ikke den officielle matrikelbaserede afgrænsning."
 )
 PLACEHOLDER_NOTE = (
@@ -120,6 +135,21 @@ def join_sources(value: Any) -> str:
     return SOURCE_SEP.join(as_list(value))
 
 
+def mark_da(mark: str | None) -> str:
+    """The research's verification mark in Danish."""
+    if mark not in MARKS_DA:
+        raise BuildError(f"unknown verification mark {mark!r}: add it to MARKS_DA")
+    return MARKS_DA[mark]
+
+
+def danish(rid: int, field: str, required: bool = True) -> Any:
+    """The Danish display text of a research field (research_mapping.json, display_da)."""
+    value = DANISH.get(rid, {}).get(field)
+    if value is None and required:
+        raise BuildError(f"area {rid}: no Danish display text for {field!r} in display_da")
+    return value
+
+
 def list_confidence(on_list: dict[str, Any]) -> str:
     if on_list.get("verification") == VERIFIED:
         return "verified"
@@ -140,10 +170,10 @@ def size_fields(area: dict[str, Any], field: str) -> tuple[int | None, str, str 
             raise BuildError(f"area {rid}: {field} is null but PARSED_NUMBERS has an entry")
         if not note or note.strip().lower() == "not found":
             return None, "ikke fundet", None
-        return None, f"ikke fundet i en kilde; research-note (ikke verificeret): {note}", None
+        return None, f"ikke fundet i en kilde; {danish(rid, field)}", None
     if mark != VERIFIED:
         # A figure that is not verified never becomes a number.
-        return None, f"ikke kildebelagt; research ({mark}): {value}", None
+        return None, f"ikke kildebelagt ({mark_da(mark)}): {danish(rid, field)}", None
     source = join_sources(raw.get("source")) or None
     if source is None:
         raise BuildError(f"area {rid}: verified {field} without a source")
@@ -156,7 +186,7 @@ def size_fields(area: dict[str, Any], field: str) -> tuple[int | None, str, str 
     number, qualifier = parsed
     if str(number) not in value and f"{number:,}" not in value:
         raise BuildError(f"area {rid}: parsed {field} {number} not found in research text {value!r}")
-    return number, f'{qualifier}; kilden siger "{value}"', source
+    return number, f"{qualifier}; kilden: {danish(rid, field)}", source
 
 
 def ring_from_latlon(pairs: list[list[float]]) -> list[tuple[float, float]]:
@@ -215,12 +245,16 @@ def build_feature(area: dict[str, Any]) -> tuple[dict[str, Any], Polygon]:
     bydel = area["bydel"]
     bydel_mark = bydel.get("verification", "")
     prefix = BYDEL_PREFIX.get(bydel_mark, "Ikke verificeret: ")
-    bydel_note = f"{prefix}{bydel['value']} [{bydel_mark}]"
+    bydel_note = f"{prefix}{danish(rid, 'bydel')} ({mark_da(bydel_mark)})"
 
     orgs = area["housing_orgs"]
-    housing = "; ".join(as_list(orgs.get("value")))
+    orgs_da = as_list(danish(rid, "housing_orgs"))
+    if len(orgs_da) != len(as_list(orgs.get("value"))):
+        raise BuildError(f"{label}: housing_orgs has {len(as_list(orgs.get('value')))} entries, display_da "
+                         f"{len(orgs_da)}")
+    housing = "; ".join(orgs_da)
     if orgs.get("verification") != VERIFIED:
-        housing += f" [{orgs.get('verification')}]"
+        housing += f" ({mark_da(orgs.get('verification'))})"
 
     if area.get("approx_polygon_latlon"):
         ring = ring_from_latlon(area["approx_polygon_latlon"])
@@ -254,11 +288,12 @@ def build_feature(area: dict[str, Any]) -> tuple[dict[str, Any], Polygon]:
         "list_confidence": conf,
         "list_status": status,
         "list_source": m["list_source"],
-        "list_note": area["on_list_2022"]["status"],
+        "list_note": danish(rid, "list_note"),
         "geometry_quality": quality,
         "geometry_note": geom_note,
         "research_id": rid,
-        "negative_social_control": area.get("negative_social_control") or "",
+        "negative_social_control": danish(rid, "negative_social_control") if area.get("negative_social_control")
+        else "",
     }
     return {"type": "Feature", "properties": props, "geometry": geometry_json(poly)}, poly
 
@@ -299,15 +334,20 @@ def build(research: dict[str, Any]) -> tuple[str, str, list[str]]:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(INITIATIVE_COLUMNS)
     for area in areas:
-        for ini in area.get("initiatives") or []:
-            if ini.get("type") == "gap":  # "not found" placeholders are not initiatives
-                continue
+        found = [ini for ini in area.get("initiatives") or [] if ini.get("type") != "gap"]  # gaps are not initiatives
+        texts = danish(area["id"], "initiatives", required=bool(found)) or []
+        if len(texts) != len(found):
+            raise BuildError(f"area {area['id']}: {len(found)} initiatives in the research, {len(texts)} in display_da")
+        for ini, da in zip(found, texts, strict=True):
+            if bool(ini.get("period")) != bool(da.get("period")):
+                raise BuildError(f"area {area['id']}: initiative {ini.get('name')!r} and its Danish text disagree "
+                                 "on whether a period is known")
             writer.writerow([
                 AREA_MAP[area["id"]]["area_id"],
-                ini.get("name", ""),
-                ini.get("type", ""),
-                ini.get("period", ""),
-                ini.get("verification", ""),
+                da["name"],
+                da["type"],
+                da.get("period") or "",
+                mark_da(ini.get("verification")),
                 join_sources(ini.get("source")),
             ])
     return geojson, buf.getvalue(), check_layout(polys)

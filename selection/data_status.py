@@ -26,11 +26,11 @@ def kinds_per_area(provenance: pd.DataFrame, weighted_indicators: list[str]) -> 
     return out
 
 
-def value_status(kinds: dict[str, int], incomplete: bool) -> str:
+def value_status(kinds: dict[str, int], incomplete: bool, short: bool = False) -> str:
     """Plain-Danish data status of one area's values: never "complete" when any is illustrative."""
     parts = []
     if kinds.get("illustrative", 0):
-        parts.append("Illustrative værdier (pladsholdere)")
+        parts.append("Illustrative værdier" if short else "Illustrative værdier (pladsholdere)")
     elif kinds.get("assessed", 0):
         parts.append("Kildebelagte og lokalt vurderede værdier" if kinds.get("sourced", 0) else "Lokalt vurderede værdier")
     elif kinds.get("sourced", 0):

@@ -85,7 +85,7 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str = "none") -> folium.Map:
     if url:
         folium.TileLayer(url, attr=attribution, name=BASEMAPS[basemap][0], max_zoom=19).add_to(m)
     # Room on the right for the names drawn beside the areas.
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(12, 12), padding_bottom_right=(150, 12))
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(90, 10))
     return use_local_assets(m)
 
 

@@ -7,16 +7,15 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
+from selection.data_status import list_status_text
 from selection.dataset import KIND_LABELS, Dataset
+from selection.formatting import compact, integer
 from selection.indicators import Performance
 from selection.map_layers import QUALITY_TEXT
 from selection.scoring import STATUS_LABELS, ScoreResult
 
 from .state import SELECTED
 from .text import md, num
-
-CONFIDENCE_TEXT = {"verified": "Verificeret", "inferred": "Udledt (ikke set i kilde)", "estimate": "Kandidat (skøn)"}
-
 
 def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGenerator:
     """Draw the chosen area's details; return the slot for its rank line (``show_rank`` fills it)."""
@@ -33,25 +32,30 @@ def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGener
     rank_slot = st.empty()
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
-    st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch")
+    st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch",
+                 column_config={"Indikator": st.column_config.TextColumn(width="medium"),
+                                "Værdi": st.column_config.TextColumn(width="small"),
+                                "Type": st.column_config.TextColumn(width="small"),
+                                "Kilde": st.column_config.TextColumn(width="medium")})
     initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
     st.markdown(f"**Kendte indsatser** ({len(initiatives)})")
     if len(initiatives):
         st.dataframe(
             initiatives.rename(columns={"name": "Indsats", "type": "Type", "period": "Periode",
-                                        "verification": "Verifikation", "source": "Kilde"}).drop(columns="area_id"),
+                                        "verification": "Verifikation", "source": "Kilde"})
+            [["Indsats", "Verifikation", "Kilde", "Type", "Periode"]],
             hide_index=True, width="stretch",
         )
     near = actors_in_pairs(dataset.actors, perf.actor_pairs, aid)
-    st.markdown(f"**Aktører i eller inden for {distance_m:.0f} m** ({len(near)})")
+    st.markdown(f"**Aktører i eller inden for {integer(distance_m)} m** ({len(near)})")
     if len(near):
         labels = dataset.model.sector_labels
         st.dataframe(pd.DataFrame({
             "Aktør": near["name"],
             "Sektor": [labels.get(s, s) for s in near["sector"]],
-            "Afstand (m)": near["distance_m"].astype(int),
             "Type": [KIND_LABELS.get(k, k) for k in near["kind"]],
             "Kilde": near["source"],
+            "Afstand (m)": [integer(d) for d in near["distance_m"]],
         }), hide_index=True, width="stretch")
     return rank_slot
 
@@ -77,7 +81,7 @@ def _facts(area: pd.Series) -> str:
         ("Boligorganisationer", text(area["housing_orgs"])),
         ("Beboere", text(area["residents"], area["residents_note"])),
         ("Boliger", text(area["dwellings"], area["dwellings_note"])),
-        ("Listestatus", text(CONFIDENCE_TEXT.get(area["list_confidence"], area["list_confidence"]), area["list_status"])),
+        ("Listestatus", text(list_status_text(area["list_confidence"], area["list_status"]))),
         ("Kilde til listestatus", text(area["list_source"])),
         ("Grænse", text(QUALITY_TEXT.get(area["geometry_quality"]), area["geometry_note"])),
         ("Negativ social kontrol (research)", text(area["negative_social_control"])),
@@ -87,8 +91,8 @@ def _facts(area: pd.Series) -> str:
 
 def _plain(value: object) -> str:
     """Whole numbers without a decimal part (counts are stored as floats when some are missing)."""
-    if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}".replace(",", ".")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return integer(value)
     return str(value)
 
 
@@ -105,12 +109,12 @@ def _indicator_rows(dataset: Dataset, perf: Performance, aid: str) -> pd.DataFra
             else:
                 kind_text = KIND_LABELS.get(kind, "Mangler") if not pd.isna(value) else "Mangler"
             rows.append({
-                "Kriterium": crit.label,
                 "Indikator": ind.label,
-                "Værdi": "–" if pd.isna(value) else f"{num(float(value), 1)} {ind.unit}".strip(),
-                "Skala": ind.scale_text,
+                "Værdi": "–" if pd.isna(value) else f"{compact(float(value), 2)} {ind.unit}".strip(),
                 "Type": kind_text,
                 "Kilde": "" if rec is None else rec["source"],
+                "Skala": ind.scale_text,
+                "Kriterium": crit.label,
                 "Note": "" if rec is None else rec["note"],
             })
     return pd.DataFrame(rows)

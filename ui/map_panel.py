@@ -18,7 +18,7 @@ def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: str) -
     st_folium(
         m,
         key=MAP_KEY,
-        height=470,
+        height=370,  # with the page top, the whole map fits on a 1280×720 screen
         use_container_width=True,
         feature_group_to_add=ranked_layer(dataset.areas, result.table, selected),
         returned_objects=["last_object_clicked"],

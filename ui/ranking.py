@@ -24,7 +24,7 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[s
         "Område": t["name"].to_numpy(),
         "Samlet score": [number(v) for v in t["total"]],
         "Kildebelagte værdier": [f"{c.get('sourced', 0)} af {sum(c.values())}" for c in counts],
-        "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else value_status(c, s != "ok")
+        "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else value_status(c, s != "ok", short=True)
                        for s, c in zip(t["status"], counts, strict=True)],
     })
 
@@ -54,12 +54,12 @@ def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[st
         width="stretch",
         height=35 * (len(frame) + 1) + 3,  # every row rendered: no scrolling, nothing virtualised away
         column_config={
-            "Rang": st.column_config.TextColumn(width=40),
-            "Område": st.column_config.TextColumn(width=150),
-            "Samlet score": st.column_config.TextColumn("Score", width=50, help="Samlet score 0–100"),
-            "Kildebelagte værdier": st.column_config.TextColumn("Kilder", width=56,
+            "Rang": st.column_config.TextColumn(width=38),
+            "Område": st.column_config.TextColumn(width=142),
+            "Samlet score": st.column_config.TextColumn("Score", width=48, help="Samlet score 0–100"),
+            "Kildebelagte værdier": st.column_config.TextColumn("Kilder", width=52,
                                                                 help="Kildebelagte værdier af dem, der har vægt"),
-            "Datastatus": st.column_config.TextColumn(width=190),
+            "Datastatus": st.column_config.TextColumn(width=150),
         },
     )
 
