@@ -122,8 +122,23 @@ def test_selected_area_opens_its_details(package: Path) -> None:
 
 def test_shortlist_download_present(package: Path) -> None:
     at = run_app()
-    buttons = at.get("download_button")
-    assert buttons and "kortliste" in buttons[0].proto.label.lower()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download kortliste (CSV)", "Download kortliste (Excel, XLSX)"]
+
+
+def test_on_screen_shortlist_is_the_file_content_with_names(package: Path) -> None:
+    from selection.export import shortlist_columns
+
+    at = run_app()
+    dataset = load_dataset(package)
+    shown = next(df.value for df in at.dataframe if "Listestatus" in df.value.columns)
+    assert list(shown.columns) == shortlist_columns(dataset)
+    assert list(shown["Område"]) == ["Alfa", "Bravo", "Charlie"]
+    assert any(w.value.startswith("FORBEHOLD") for w in at.warning), "the caveat is shown above the table"
+    at.checkbox(key="csv_robustness").check().run()
+    shown = next(df.value for df in at.dataframe if "Listestatus" in df.value.columns)
+    assert any(c.startswith("Andel som nr. 1 (%) når kun vægtene varieres") for c in shown.columns)
+    assert any(c.startswith("Samme rang så længe") for c in shown.columns)
 
 
 def test_bad_data_package_shows_danish_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
