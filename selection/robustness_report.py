@@ -97,9 +97,14 @@ def varied_text(noise: bool) -> str:
 def first_rank_sentence(aid: object, report: RobustnessReport, noisy: RobustnessReport | None = None) -> str:
     """How often the area is nr. 1, saying what was varied, with value uncertainty when given."""
     plain = float(report.smaa.first_rank.loc[aid])
-    text = f"Nr. 1 i {share_phrase(plain)} af de afprøvede vægtninger, når {varied_text(report.assessment_noise)} varieres"
+    varied = varied_text(report.assessment_noise)
+    if plain > 0:
+        text = f"Nr. 1 i {share_phrase(plain)} af de afprøvede vægtninger, når {varied} varieres"
+    else:
+        text = f"Aldrig nr. 1 i de afprøvede vægtninger, når {varied} varieres"
     if noisy is not None and noisy.assessment_noise and aid in noisy.smaa.first_rank.index:
-        text += (f", og i {share_phrase(float(noisy.smaa.first_rank.loc[aid]))}, når også de vurderede og "
+        share = float(noisy.smaa.first_rank.loc[aid])
+        text += (f", og {'i ' + share_phrase(share) if share > 0 else 'heller ikke'}, når også de vurderede og "
                  "illustrative værdier varierer ± ét skalatrin")
     return text + "."
 

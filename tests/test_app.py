@@ -221,3 +221,24 @@ def test_import_view_replaces_the_area_set_then_resets_and_restores(package: Pat
     at.button(key="import_restore").click().run()
     assert any("bruges igen" in s.value for s in at.success)
     assert ranking(at.segmented_control(key="view").set_value("Rangering og kort").run()) == ["Alfa", "Charlie"]
+
+
+def test_background_maps_say_what_leaves_the_machine(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATAFORSYNINGEN_TOKEN", raising=False)
+    at = run_app()
+    radio = at.radio(key="basemap")
+    assert radio.value == "none" and "intet forlader maskinen" in radio.options[0]
+    assert not any("Skærmkort" in o for o in radio.options)
+    assert any("DATAFORSYNINGEN_TOKEN" in c.value for c in at.caption), "absent token: option hidden with a note"
+    assert all("sender forespørgsler ud af maskinen" in o for o in radio.options[1:])
+    at.text_input(key="tile_url").set_value("https://kort.example.dk/{{7*7}}/{z}/{x}/{y}").run()
+    assert any("Egen kortserver kan ikke bruges" in e.value for e in at.error)
+    assert at.radio(key="basemap").value == "none"
+    at.text_input(key="tile_url").set_value("https://kort.example.dk/{z}/{x}/{y}.png").run()
+    assert any("Egen kortserver" in o for o in at.radio(key="basemap").options)
+
+    monkeypatch.setenv("DATAFORSYNINGEN_TOKEN", "abcdef123456")
+    at = run_app()
+    assert any("Skærmkort fra Dataforsyningen" in o for o in at.radio(key="basemap").options)
+    at.radio(key="basemap").set_value("skaermkort").run()
+    assert "topo_skaermkort_DAF" in json.dumps(map_args(at))

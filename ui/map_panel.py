@@ -6,13 +6,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from selection.dataset import Dataset
-from selection.map_layers import base_map, legend_entries, ranked_layer
+from selection.map_layers import Basemap, base_map, legend_entries, ranked_layer
 from selection.scoring import ScoreResult
 
 from .state import MAP_KEY, select_from_map_click
 
 
-def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: str) -> None:
+def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basemap) -> None:
     """Draw the map and its legend; a click on an area selects it."""
     m = base_map(dataset.areas, basemap)
     st_folium(

@@ -62,7 +62,7 @@ def render(dataset: Dataset, slots: Slots) -> None:
     result, perf, data = score_with_notice(dataset, settings, slots.notice)
     selected = state.selected_area(dataset)
     with slots.map:
-        map_panel.render(dataset, result, selected, settings.basemap)
+        map_panel.render(dataset, result, selected, settings.background)
     details.show_rank(slots.rank, result, selected)
     with slots.table:
         ranking.render_table(result, dataset, data.kinds_per_area or {})

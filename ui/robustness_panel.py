@@ -43,9 +43,10 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
                               format="± %d procentpoint",
                               help="Hver vægt må højst afvige så mange procentpoint fra den nuværende."))
     noisy = uncertain_indicators(dataset.model, perf.provenance)
-    vary = c3.checkbox("Lad vurderede og illustrative værdier variere ± ét skalatrin", key="smaa_noise",
+    vary = c3.checkbox("Usikre værdier varierer ± ét skalatrin", key="smaa_noise",
                        value=bool(noisy), disabled=not noisy,
-                       help="Gælder varmekortet. Usikre værdier: " + (", ".join(
+                       help="Vurderede og illustrative værdier varierer tilfældigt i hver vægtning (gælder "
+                            "varmekortet; opsummeringen viser begge dele). Usikre indikatorer: " + (", ".join(
                            dataset.model.indicator(i).label for i in noisy) or "ingen") + ".")
     with st.expander("Avanceret"):
         a1, a2 = st.columns(2)
@@ -82,12 +83,13 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
                    + varied_text(shown.assessment_noise) + " varieres.")
         heatmap(shown, result, names)
     with right:
-        st.markdown("#### Hvor meget kan vægtene ændres?")
-        stability_frame(report, names, labels, shortlisted)
         st.markdown("#### Typiske vægte, når området er nr. 1")
-        st.caption("Gennemsnitlig vægt (%) af hvert kriterium i de vægtninger, hvor området bliver nr. 1.")
+        st.caption("Gennemsnitlig vægt (%) af hvert kriterium i de vægtninger, hvor området bliver nr. 1 "
+                   "(kun vægtene varieret).")
         central = report.smaa.central_weights.dropna().rename(index=names, columns=labels)
         st.dataframe(frame_text((100 * central).reset_index(names="Område"), 0), hide_index=True, width="stretch")
+    st.markdown("#### Hvor meget kan vægtene ændres, før rangen skifter?")
+    stability_frame(report, names, labels, shortlisted)
     st.markdown("#### Følsomhed: rang når én vægt ændres (de øvrige beholder deres indbyrdes forhold)")
     st.caption(f"Den stiplede lodrette linje er den nuværende vægt. Rang {SWEEP_FLOOR} og lavere vises samlet "
                f"nederst som '{SWEEP_FLOOR} eller lavere'.")
@@ -162,14 +164,14 @@ def sweep_chart(report: RobustnessReport, cid: str, label: str, names: dict[str,
         "layer": [
             {"mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.5},
              "encoding": {
-                 "x": {"field": "Vægt", "type": "quantitative", "title": f"Vægt på {label} (%)",
+                 "x": {"field": "Vægt", "type": "quantitative", "title": "Kriteriets vægt (%)",
                        "scale": {"domain": [0, 100]}},
                  "y": {"field": "Rang", "type": "quantitative", "title": "Rang",
                        "scale": {"reverse": True, "domain": [1, floor], "nice": False},
                        "axis": {"values": list(range(1, floor + 1)), "labelExpr": rank_labels}},
                  "color": {"field": "Område", "type": "nominal", "sort": order,
                            "scale": {"domain": order, "range": list(AREA_COLOURS[: len(order)])},
-                           "legend": {"orient": "bottom", "columns": 1, "title": None}}}},
+                           "legend": {"orient": "bottom", "columns": 1, "title": None, "labelLimit": 260}}}},
             {"mark": {"type": "rule", "strokeDash": [4, 3], "color": "#555"},
              "data": {"values": [{"nu": now}]}, "encoding": {"x": {"field": "nu", "type": "quantitative"}}},
         ],

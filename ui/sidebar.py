@@ -7,14 +7,16 @@ slider moves, the others are adjusted in proportion so the shares always add up 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.criteria import CriteriaModel
-from selection.map_layers import BASEMAPS
+from selection.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, token_problem, tile_url_problem
 
+from . import state
 from .state import sub_weight_key, weight_key
 
 SLIDER_MAX = 100  # the main sliders are shares in percent and always add up to this
@@ -31,6 +33,7 @@ class Settings:
     sub_weights: dict[str, float]
     distance_m: float
     basemap: str
+    background: Basemap
 
 
 def whole_shares(weights: dict[str, float], total: int = SLIDER_MAX) -> dict[str, int]:
@@ -123,8 +126,30 @@ def render(model: CriteriaModel) -> DeltaGenerator:
             "Afstand til aktører (m)", 0, 2000, step=50, key="distance_m",
             help="Aktører tæller med, hvis de ligger i området eller inden for denne afstand (målt i EPSG:25832).",
         )
-        st.radio("Baggrundskort", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap")
+        basemap_choice()
     return weights
+
+
+def basemap_choice() -> None:
+    """The background map; says which choices send requests out of the machine."""
+    token = state.secret("DATAFORSYNINGEN_TOKEN")
+    custom = st.text_input(
+        "Egen kortserver (valgfri)", key="tile_url", value=os.environ.get("SELECTION_TILE_URL", ""),
+        placeholder="https://kort.example.dk/{z}/{x}/{y}.png",
+        help="En XYZ- eller WMTS-adresse med {z}, {x} og {y} (zoom, kolonne, række), fx kommunens egen kortserver.",
+    ).strip()
+    if custom and (problem := tile_url_problem(custom)):
+        st.error(f"Egen kortserver kan ikke bruges: {problem}")
+    if token and (problem := token_problem(token)):
+        st.error(problem)
+    maps = available_basemaps(token, custom or None)
+    if st.session_state.get("basemap") not in maps:
+        st.session_state["basemap"] = "none"
+    st.radio("Baggrundskort", list(maps), format_func=lambda k: maps[k].label, key="basemap")
+    if SKAERMKORT_KEY not in maps:
+        st.caption("Skærmkortet fra Dataforsyningen vises her, når der er sat en token: miljøvariablen "
+                   "DATAFORSYNINGEN_TOKEN eller DATAFORSYNINGEN_TOKEN i .streamlit/secrets.toml.")
+    st.caption("Kun 'Ingen baggrundskort' holder alt på maskinen; de andre kort henter billeder fra en server.")
 
 
 def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
@@ -151,6 +176,12 @@ def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
     return current_settings(model)
 
 
+def current_basemap() -> Basemap:
+    """The chosen background map (none if the choice is no longer available)."""
+    maps = available_basemaps(state.secret("DATAFORSYNINGEN_TOKEN"), str(st.session_state.get("tile_url") or "") or None)
+    return maps.get(str(st.session_state.get("basemap", "none")), maps["none"])
+
+
 def current_settings(model: CriteriaModel) -> Settings:
     """The settings as they stand in the session (also during a partial rerun)."""
     return Settings(
@@ -158,4 +189,5 @@ def current_settings(model: CriteriaModel) -> Settings:
         sub_weights={i.id: float(st.session_state[sub_weight_key(i.id)]) for i in model.indicators},
         distance_m=float(st.session_state["distance_m"]),
         basemap=str(st.session_state.get("basemap", "none")),
+        background=current_basemap(),
     )

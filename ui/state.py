@@ -25,6 +25,16 @@ LAST_CLICK = "_last_map_click"
 LAST_VALID_WEIGHTS = "_last_valid_weights"
 
 
+def secret(name: str) -> str | None:
+    """A setting from .streamlit/secrets.toml, else from the environment (never from the repository)."""
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # no secrets file: Streamlit raises on access
+        value = None
+    value = value or os.environ.get(name)
+    return str(value).strip() if value else None
+
+
 def weight_key(criterion_id: str) -> str:
     return f"w_{criterion_id}"
 
