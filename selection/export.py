@@ -20,6 +20,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from .criteria import CriteriaModel
 from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status
 from .dataset import Dataset
 from .formatting import iso_local
@@ -133,13 +134,20 @@ def shortlist_table(
             row[f"Vægt {crit.label} (%)"] = 100.0 * result.weights[crit.id]
         row["Område-id"] = aid
         row["Bydel"] = dataset.areas.at[aid, "bydel"] if known else ""
-        row["Manglende indikatorer"] = ", ".join(rec["missing"])
+        row["Manglende indikatorer"] = ", ".join(_indicator_label(model, i) for i in rec["missing"])
         row["Datasæt"] = str(dataset.meta.get("name", ""))
         row["Dataversion"] = dataset.version
         row["Tidspunkt"] = stamp
         rows.append(row)
     extra_columns = list(dict.fromkeys(c for cols in (extra or {}).values() for c in cols))
     return pd.DataFrame(rows, columns=shortlist_columns(dataset, extra_columns))
+
+
+def _indicator_label(model: CriteriaModel, indicator_id: str) -> str:
+    try:
+        return model.indicator(indicator_id).label
+    except KeyError:
+        return indicator_id
 
 
 def caveat(table: pd.DataFrame, dataset: Dataset) -> str:

@@ -73,6 +73,14 @@ def timestamp(moment: datetime | None = None) -> str:
     return format_datetime(local, "d. MMM y 'kl.' HH:mm", locale=LOCALE)
 
 
+def timestamp_text(iso: str) -> str:
+    """An ISO 8601 text (as stored in import records) as Copenhagen time; unreadable text unchanged."""
+    try:
+        return timestamp(datetime.fromisoformat(str(iso)))
+    except ValueError:
+        return str(iso)
+
+
 def iso_local(moment: datetime | None = None) -> str:
     """A moment in ISO 8601 with the Copenhagen offset (machine-readable, for files)."""
     moment = moment or datetime.now(timezone.utc)

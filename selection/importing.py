@@ -508,8 +508,9 @@ class _State:
         for iid in covered:
             missing = [a for a in self.areas.index if (a, iid) not in new_rows]
             if missing:
-                report.warn(f"Indikatoren '{iid}' mangler for {len(missing)} område(r): {', '.join(missing)}; "
-                            "de nuværende værdier bevares.", file)
+                names = ", ".join(str(self.areas.at[a, "name"]) for a in missing)  # names, not ids
+                report.warn(f"Indikatoren '{self.model.indicator(iid).label}' mangler for {len(missing)} område(r): "
+                            f"{names}; de nuværende værdier bevares.", file)
         old = {(r.area_id, r.indicator_id): r.value for r in self.values.itertuples(index=False)}
         for key, row in new_rows.items():
             prev = old.get(key)

@@ -172,7 +172,7 @@ def test_incomplete_area_is_flagged(mixed):
     ds, result = mixed
     rows = {r["Område-id"]: r for r in parse(shortlist_csv(result, ds, 10, "excel-da", STAMP))}
     assert rows["b"]["Datastatus"] == "Illustrative værdier (pladsholdere); ufuldstændige data"
-    assert rows["b"]["Manglende indikatorer"] == "n2"
+    assert rows["b"]["Manglende indikatorer"] == "N2"  # the label, not the id
     assert rows["a"]["Datastatus"] == "Illustrative værdier (pladsholdere)"
     assert rows["d"]["Lokalt vurderede værdier"] == "3"  # t1, n1, n2; its computed actor value counts as well
     assert int(rows["d"]["Illustrative værdier"]) + 3 + int(rows["d"]["Kildebelagte værdier"]) == 4

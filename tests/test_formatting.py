@@ -60,3 +60,8 @@ def test_chart_locale_uses_the_same_symbols():
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     assert spec["config"]["locale"]["number"]["thousands"] == "."
     assert spec["mark"] == "bar"
+
+
+def test_stored_iso_times_are_shown_in_copenhagen():
+    assert fmt.timestamp_text("2026-11-23T09:00:00+00:00") == "23. nov. 2026 kl. 10:00"
+    assert fmt.timestamp_text("ikke en tid") == "ikke en tid"

@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 
 from selection.dataset import Dataset
 from selection.errors import DataError
+from selection.formatting import compact
 from selection.import_store import apply_import, has_stored_import, import_backups, reset_import, restore_import
 from selection.importing import ImportPlan, list_layers, validate_import
 from selection.map_layers import base_map, change_layer
@@ -136,7 +137,11 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
         st.dataframe(frame, hide_index=True, width="stretch", key="import_preview")
     with right:
         st.markdown("**Ændrede værdier**")
-        changes = pd.DataFrame([{"Område": c.area_id, "Indikator": c.indicator_id, "Før": c.old, "Efter": c.new}
+        names = {**plan.current.areas["name"].to_dict(), **plan.areas["name"].to_dict()}
+        indicators = {i.id: i.label for i in plan.current.model.indicators}
+        changes = pd.DataFrame([{"Område": names.get(c.area_id, c.area_id),
+                                 "Indikator": indicators.get(c.indicator_id, c.indicator_id),
+                                 "Før": compact(c.old, 3), "Efter": compact(c.new, 3)}
                                 for c in plan.diff.values_changed])
         if len(changes):
             st.dataframe(changes, hide_index=True, width="stretch")

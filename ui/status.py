@@ -6,13 +6,14 @@ import streamlit as st
 
 from selection.data_status import DataStatus
 from selection.dataset import Dataset
+from selection.formatting import timestamp_text
 
 
 def render(status: DataStatus, dataset: Dataset) -> None:
     st.warning(status.summary(), icon="⚠️")
     imports = dataset.meta.get("imports") or []
     if imports:
-        listed = "; ".join(f"{i.get('file', '')} ({i.get('imported_at', '')})" for i in imports[-5:])
+        listed = "; ".join(f"{i.get('file', '')} ({timestamp_text(i.get('imported_at', ''))})" for i in imports[-5:])
         st.info(f"Importerede data i brug (dataversion {dataset.version}): {listed}. "
                 "Importerede værdier står som kildebelagte med filnavn og tidspunkt som kilde.")
     for problem in dataset.warnings:
