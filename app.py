@@ -49,7 +49,7 @@ if view in ("Robusthed", "Indlæs data"):
     st.stop()
 
 state.selected_area(dataset, lambda: state.top_area(dataset, settings))
-map_col, rank_col = st.columns([1, 1], gap="medium")
+map_col, rank_col = st.columns([9, 10], gap="medium")
 with map_col:
     st.subheader("Kort over rangerede områder", anchor=False)
     map_slot = st.container()

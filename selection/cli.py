@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .dataset import load_dataset
 from .errors import DataError, WeightError
-from .export import STYLES, shortlist_csv
+from .export import STYLES, about_sheet, caveat, shortlist_csv, shortlist_table, table_to_xlsx
 from .pipeline import evaluate
 from .robustness_report import DEFAULT_SEED, robustness_extras, uncertain_indicators
 
@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
     rank.add_argument("--top", type=int, default=3, help="antal områder på kortlisten (standard 3)")
     rank.add_argument("--out", type=Path, help="CSV-fil (standard: skriv til stdout)")
-    rank.add_argument("--format", choices=sorted(STYLES), default="excel-da", help="CSV-format")
+    rank.add_argument("--format", choices=[*sorted(STYLES), "xlsx"], default="excel-da",
+                      help="CSV-format, eller xlsx for et Excel-ark med forbehold, vægte og metode")
     rank.add_argument("--distance", type=float, help="afstand til aktører i meter (standard fra criteria.json)")
     rank.add_argument("--timestamp", help="fast tidsstempel (ISO 8601) for reproducerbare filer")
     rank.add_argument("--smaa", type=int, default=0, metavar="N",
@@ -107,7 +108,11 @@ def run_rank(args: argparse.Namespace) -> int:
         raise WeightError("--smaa skal være 0 (ingen robusthed) eller et positivt antal vægtninger.")
     extra = robustness_extras(result, dataset, args.smaa, args.seed, perf.matrix,
                               uncertain_indicators(dataset.model, perf.provenance)) if args.smaa else None
-    data = shortlist_csv(result, dataset, args.top, args.format, stamp, extra, perf.provenance)
+    if args.format == "xlsx":
+        table = shortlist_table(result, dataset, args.top, stamp, extra, perf.provenance)
+        data = table_to_xlsx(table, caveat(table, dataset), about_sheet(result, dataset))
+    else:
+        data = shortlist_csv(result, dataset, args.top, args.format, stamp, extra, perf.provenance)
     if args.out:
         args.out.write_bytes(data)
         print(f"Skrev {min(args.top, len(result.ranked))} områder til {args.out}", file=sys.stderr)

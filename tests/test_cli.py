@@ -114,3 +114,18 @@ def test_broken_values_csv(tmp_path):
     assert "Værdien 'mange' for 'n1' er ikke et tal" in err
     assert not out.exists()
     assert proc.stdout == b""
+
+
+def test_rank_writes_xlsx_with_the_caveat(package, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    out = tmp_path / "kortliste.xlsx"
+    proc = run("--data", str(package), "--top", "2", "--format", "xlsx", "--out", str(out), "--timestamp", STAMP)
+    assert proc.returncode == 0, stderr(proc)
+    book = load_workbook(io.BytesIO(out.read_bytes()))
+    assert book["Kortliste"]["A1"].value.startswith("FORBEHOLD: ")
+    assert [c.value for c in book["Kortliste"][3]][:2] == [1, load_dataset(package).areas.at[
+        evaluate(load_dataset(package))[1].table["area_id"].iloc[0], "name"]]
+    assert "Om kortlisten" in book.sheetnames

@@ -74,6 +74,8 @@ def _facts(area: pd.Series) -> str:
 
     def text(*parts: object) -> str:
         kept = [_plain(p) for p in parts if p is not None and not pd.isna(p) and str(p).strip()]
+        # A part that the next one repeats ("Amager Vest – Amager Vest (2300 S)") is said once.
+        kept = [p for i, p in enumerate(kept) if not (i + 1 < len(kept) and kept[i + 1].lower().startswith(p.lower()))]
         return md(" – ".join(kept)) if kept else "*Ikke oplyst*"
 
     rows = [

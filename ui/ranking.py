@@ -67,6 +67,7 @@ def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[st
 def render_scores(result: ScoreResult, dataset: Dataset) -> None:
     """Scores and contributions per criterion (contributions add up to the total)."""
     st.dataframe(scores_frame(result, dataset), hide_index=True, width="stretch")
+    st.caption("Bidrag = kriteriets score (0–100) × dets vægt; bidragene summerer til den samlede score.")
 
 
 def explain_table() -> None:
