@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .dataset import Dataset
+from .scoring import ScoreResult
 
 KIND_ORDER = ("sourced", "assessed", "illustrative")
 LIST_CONFIDENCE_LABELS = {
@@ -14,6 +15,12 @@ LIST_CONFIDENCE_LABELS = {
     "inferred": "Udledt (ikke set i kilde)",
     "estimate": "Kandidat (ikke verificeret)",
 }
+
+
+def weighted_indicators(result: ScoreResult, dataset: Dataset) -> list[str]:
+    """Indicators that carry weight in this result (their criterion's weight and their own > 0)."""
+    return [i.id for c in dataset.model.criteria if result.weights.get(c.id, 0) > 0 for i in c.indicators
+            if result.sub_weights.get(i.id, i.default_weight) > 0]
 
 
 def kinds_per_area(provenance: pd.DataFrame, weighted_indicators: list[str]) -> dict[str, dict[str, int]]:

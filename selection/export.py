@@ -21,7 +21,7 @@ from datetime import datetime
 import pandas as pd
 
 from .criteria import CriteriaModel
-from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status
+from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status, weighted_indicators
 from .dataset import Dataset
 from .formatting import iso_local
 from .indicators import build_performance
@@ -85,12 +85,6 @@ def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) 
     ]
 
 
-def weighted_indicators(result: ScoreResult, dataset: Dataset) -> list[str]:
-    """Indicators that carry weight in this result (their criterion's weight and their own > 0)."""
-    return [i.id for c in dataset.model.criteria if result.weights.get(c.id, 0) > 0 for i in c.indicators
-            if result.sub_weights.get(i.id, i.default_weight) > 0]
-
-
 def shortlist_table(
     result: ScoreResult,
     dataset: Dataset,
@@ -98,18 +92,21 @@ def shortlist_table(
     timestamp: datetime | None = None,
     extra: Mapping[str, Mapping[str, object]] | None = None,
     provenance: pd.DataFrame | None = None,
+    kinds: Mapping[str, Mapping[str, int]] | None = None,
 ) -> pd.DataFrame:
     """The shortlist as a frame with Danish column headers (the content of the CSV, the XLSX and the screen).
 
     ``extra`` adds columns per area id (e.g. robustness results) after the key columns.
     ``provenance`` (from the performance matrix) gives each value's kind; without it the
-    package's values are evaluated at the default actor distance.
+    package's values are evaluated at the default actor distance. ``kinds`` (from
+    ``data_status.kinds_per_area`` for this result) saves counting them again.
     """
     stamp = iso_local(timestamp)
     model = dataset.model
-    if provenance is None:
-        provenance = build_performance(dataset).provenance
-    kinds = kinds_per_area(provenance, weighted_indicators(result, dataset))
+    if kinds is None:
+        if provenance is None:
+            provenance = build_performance(dataset).provenance
+        kinds = kinds_per_area(provenance, weighted_indicators(result, dataset))
     rows = []
     for rec in result.top(top_n).to_dict("records"):
         aid = rec["area_id"]
@@ -154,18 +151,18 @@ def caveat(table: pd.DataFrame, dataset: Dataset) -> str:
     """One Danish sentence block on how far the shortlist can be trusted (first line of every file)."""
     if table.empty:
         return "FORBEHOLD: Ingen områder kan rangeres med de valgte vægte og data."
-    counts = {c: int(table[c].sum()) for c in COUNT_COLUMNS}
+    counts = {c: int(sum(table[c].tolist())) for c in COUNT_COLUMNS}
     total = sum(counts.values())
-    listed = table["Område-id"].tolist()
-    confidence = dataset.areas.loc[[a for a in listed if a in dataset.areas.index], "list_confidence"]
-    quality = dataset.areas.loc[[a for a in listed if a in dataset.areas.index], "geometry_quality"]
+    confidence_of = dataset.areas["list_confidence"].to_dict()
+    quality_of = dataset.areas["geometry_quality"].to_dict()
+    listed = [a for a in table["Område-id"].tolist() if a in confidence_of]
     parts = [f"Af {total} værdier bag kortlisten er {counts['Kildebelagte værdier']} kildebelagte, "
              f"{counts['Lokalt vurderede værdier']} lokale vurderinger og "
              f"{counts['Illustrative værdier']} illustrative pladsholdere."]
-    unverified = int((confidence != "verified").sum())
+    unverified = sum(confidence_of[a] != "verified" for a in listed)
     if unverified:
-        parts.append(f"{unverified} af {len(confidence)} områder er ikke verificeret som forebyggelsesområde.")
-    if int((quality != "official").sum()):
+        parts.append(f"{unverified} af {len(listed)} områder er ikke verificeret som forebyggelsesområde.")
+    if any(quality_of[a] != "official" for a in listed):
         parts.append("Grænserne er omtrentlige, ikke officielle.")
     if counts["Illustrative værdier"] or unverified:
         parts.append("Kortlisten viser metoden og er ikke en anbefaling, før værdierne er erstattet af "

@@ -9,27 +9,35 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_datetime
-from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+from babel.numbers import NumberPattern, format_decimal, get_decimal_symbol, get_group_symbol, parse_pattern
 
 LOCALE = "da_DK"
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
 MISSING = "–"
+_LOCALE = Locale.parse(LOCALE)
 
 
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan")
 
 
+@lru_cache(maxsize=32)
+def _pattern(text: str) -> NumberPattern:
+    return parse_pattern(text)
+
+
 def number(value: float | int | None, digits: int = 1, *, grouping: bool = True) -> str:
     """A number with exactly ``digits`` decimals: ``1234.56`` -> ``"1.234,6"``; missing -> "–"."""
     if _missing(value):
         return MISSING
-    pattern = ("#,##0" if grouping else "0") + ("." + "0" * digits if digits > 0 else "")
-    text = format_decimal(float(value), format=pattern, locale=LOCALE, decimal_quantization=True)
+    pattern = _pattern(("#,##0" if grouping else "0") + ("." + "0" * digits if digits > 0 else ""))
+    text = pattern.apply(float(value), _LOCALE)  # = babel.numbers.format_decimal with a parsed pattern
     return text.lstrip("-") if _is_negative_zero(text) else text
 
 
@@ -112,12 +120,12 @@ def with_locale(spec: dict) -> dict:
 
 def frame_text(frame: pd.DataFrame, digits: int | dict[str, int] = 1) -> pd.DataFrame:
     """A copy of a table for display: float columns as Danish number text (``digits`` per column)."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_float_dtype(values) or (values.dtype == object and values.map(
-                lambda v: isinstance(v, float)).any()):
+    columns = {}
+    for column in frame.columns:
+        values = frame[column].tolist()
+        if any(isinstance(v, float) for v in values):
             d = digits.get(column, 1) if isinstance(digits, dict) else digits
-            out[column] = [number(v, d) if isinstance(v, (int, float)) and not isinstance(v, bool) else
-                           (MISSING if v is None else str(v)) for v in values]
-    return out
+            values = [number(v, d) if isinstance(v, (int, float)) and not isinstance(v, bool) else
+                      (MISSING if v is None else str(v)) for v in values]
+        columns[column] = values
+    return pd.DataFrame(columns, columns=list(frame.columns), index=frame.index)

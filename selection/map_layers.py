@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import weakref
 from dataclasses import dataclass
 
 import folium
@@ -194,13 +195,24 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
     return group
 
 
+# Per loaded areas frame (weights never change it): id -> (weak reference, extents); a few entries at most.
+_EXTENTS: dict[int, tuple[weakref.ref, dict[str, float]]] = {}
+
+
 def _extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
     """The longer side of each area's bounding box in metres (small areas get a marker)."""
     if areas.empty:
         return {}
+    cached = _EXTENTS.get(id(areas))
+    if cached is not None and cached[0]() is areas:
+        return cached[1]
     bounds = areas.geometry.to_crs(METRIC_CRS).bounds
-    return {str(a): float(max(r.maxx - r.minx, r.maxy - r.miny)) for a, r in zip(areas.index, bounds.itertuples(),
-                                                                                  strict=True)}
+    extents = {str(a): float(max(r.maxx - r.minx, r.maxy - r.miny))
+               for a, r in zip(areas.index, bounds.itertuples(), strict=True)}
+    if len(_EXTENTS) >= 8:
+        _EXTENTS.clear()
+    _EXTENTS[id(areas)] = (weakref.ref(areas), extents)
+    return extents
 
 
 def tooltip_html(rows: list[tuple[str, object]]) -> str:

@@ -70,4 +70,4 @@ def render(dataset: Dataset, slots: Slots) -> None:
         ranking.render_chart(result, dataset)
         ranking.render_scores(result, dataset)
     with slots.shortlist:
-        shortlist.render(result, dataset, perf)
+        shortlist.render(result, dataset, perf, data.kinds_per_area)

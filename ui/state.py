@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from selection.data_status import DataStatus, data_status
+from selection.data_status import weighted_indicators as _weighted
 from selection.dataset import Dataset, load_dataset
 from selection.errors import WeightError
 from selection.import_store import active_data_dir
@@ -109,8 +110,7 @@ def score(dataset: Dataset, weights: dict[str, float], sub_weights: dict[str, fl
 
 def weighted_indicators(dataset: Dataset, result: ScoreResult) -> list[str]:
     """Indicators that carry weight in this result (their criterion and their own weight > 0)."""
-    return [i.id for c in dataset.model.criteria if result.weights[c.id] > 0 for i in c.indicators
-            if result.sub_weights.get(i.id, 0) > 0]
+    return _weighted(result, dataset)
 
 
 def selected_area(dataset: Dataset, first: Callable[[], str] | None = None) -> str:
