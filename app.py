@@ -58,7 +58,8 @@ with rank_col:
     table_slot = st.container(key="ranking")
     ranking.explain_table()
 st.subheader("Detaljer for et område", anchor=False)
-rank_slot = details.render(dataset, state.performance(settings.distance_m), settings.distance_m)
+rank_slot = details.header(dataset)
+details_slot = st.container()
 st.subheader("Hvorfor scorer områderne som de gør?", anchor=False)
 chart_slot = st.container()
 st.subheader("Kortliste til styregruppen", anchor=False)
@@ -66,3 +67,5 @@ shortlist.render_choices(len(dataset.areas))
 shortlist_slot = st.container()
 ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
                                               table=table_slot, chart=chart_slot, shortlist=shortlist_slot))
+with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
+    details.body(dataset, state.performance(settings.distance_m), settings.distance_m)

@@ -19,6 +19,13 @@ from .text import md, num
 
 def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGenerator:
     """Draw the chosen area's details; return the slot for its rank line (``show_rank`` fills it)."""
+    rank_slot = header(dataset)
+    body(dataset, perf, distance_m)
+    return rank_slot
+
+
+def header(dataset: Dataset) -> DeltaGenerator:
+    """The area choice and name; return the slot for its rank line (``show_rank`` fills it)."""
     areas = dataset.areas
     st.selectbox(
         "Vis detaljer for område",
@@ -26,10 +33,14 @@ def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGener
         key=SELECTED,
         format_func=lambda a: str(areas.at[a, "name"]),
     )
+    st.subheader(str(areas.at[st.session_state[SELECTED], "name"]), anchor=False)
+    return st.empty()
+
+
+def body(dataset: Dataset, perf: Performance, distance_m: float) -> None:
+    """The chosen area's facts, indicator values, initiatives and actors (not weight-dependent)."""
     aid = st.session_state[SELECTED]
-    area = areas.loc[aid]
-    st.subheader(str(area["name"]), anchor=False)
-    rank_slot = st.empty()
+    area = dataset.areas.loc[aid]
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
     st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch",
@@ -57,7 +68,6 @@ def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGener
             "Kilde": near["source"],
             "Afstand (m)": [integer(d) for d in near["distance_m"]],
         }), hide_index=True, width="stretch")
-    return rank_slot
 
 
 def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
