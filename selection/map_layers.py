@@ -190,7 +190,8 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
         labels.append({"lat": point.y, "lng": point.x, "east": maxx, "rank": int(rank) if ranked else None,
                        "name": escape_text(name), "area": escape_text(aid), "selected": aid == selected,
                        "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M), "fill": score_colour(total)})
-    labels.sort(key=lambda l: (l["rank"] is None, l["rank"] or 0))  # names of better ranks win a collision
+    # Name collisions are won by the selected area, then by better ranks.
+    labels.sort(key=lambda l: (not l["selected"], l["rank"] is None, l["rank"] or 0))
     PolygonLayer(features, labels).add_to(group)
     return group
 
@@ -328,21 +329,25 @@ class PolygonLayer(SinglePassElement):
             var overlaps = function (a, b) {
                 return a.left < b.right + 2 && a.right > b.left - 2 && a.top < b.bottom + 1 && a.bottom > b.top - 1;
             };
-            var badges = [], names = [];
+            var labels = [];
             {{ this.get_name() }}_icons.forEach(function (marker) {
                 var el = marker.getElement();
                 if (!el) { return; }
-                var badge = el.querySelector(".rank-label"), name = el.querySelector(".area-name");
-                if (name) { name.style.display = ""; names.push({el: name, own: badge}); }
-                if (badge) { badges.push(badge); }
+                var name = el.querySelector(".area-name");
+                if (name) { name.style.display = ""; }
+                labels.push({badge: el.querySelector(".rank-label"), name: name});
             });
-            var boxes = badges.map(function (b) { return {el: b, box: rect(b)}; });
+            // Measure everything in one layout pass, then hide.
+            labels.forEach(function (l) {
+                l.badgeBox = l.badge ? rect(l.badge) : null;
+                l.nameBox = l.name ? rect(l.name) : null;
+            });
             var kept = [];
-            names.forEach(function (n) {  // in rank order: better-ranked names win
-                var box = rect(n.el);
-                var hit = kept.some(function (k) { return overlaps(box, k); })
-                    || boxes.some(function (b) { return b.el !== n.own && overlaps(box, b.box); });
-                if (hit) { n.el.style.display = "none"; } else { kept.push(box); }
+            labels.forEach(function (l) {  // in rank order: better-ranked names win
+                if (!l.nameBox) { return; }
+                var hit = kept.some(function (k) { return overlaps(l.nameBox, k); })
+                    || labels.some(function (o) { return o !== l && o.badgeBox && overlaps(l.nameBox, o.badgeBox); });
+                if (hit) { l.name.style.display = "none"; } else { kept.push(l.nameBox); }
             });
         }
         function {{ this.get_name() }}_attach(map) {

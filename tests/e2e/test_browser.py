@@ -166,7 +166,9 @@ def test_clicking_an_area_opens_its_details(app_server: StreamlitServer, page: P
     polygon = frame.locator("path.leaflet-interactive").nth(dataset.area_ids.index(target_id))
     heading = page.get_by_role("heading", name=target, exact=True)
     for _ in range(3):  # Leaflet may swallow the first click while the overlay re-renders
-        polygon.click(position={"x": 4, "y": 4})  # a corner, away from the rank label
+        box = polygon.bounding_box()
+        assert box is not None
+        polygon.click(position={"x": box["width"] - 4, "y": box["height"] - 4})  # a corner, away from the controls
         wait_idle(page)
         if heading.count():
             break
