@@ -86,8 +86,8 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         st.markdown("#### Typiske vægte, når området er nr. 1")
         st.caption("Gennemsnitlig vægt (%) af hvert kriterium i de vægtninger, hvor området bliver nr. 1 "
                    "(kun vægtene varieret).")
-        central = report.smaa.central_weights.dropna().rename(index=names, columns=labels)
-        st.dataframe(frame_text((100 * central).reset_index(names="Område"), 0), hide_index=True, width="stretch")
+        central = (100 * report.smaa.central_weights.dropna()).rename(index=names, columns=labels).T
+        st.dataframe(frame_text(central.reset_index(names="Kriterium"), 0), hide_index=True, width="stretch")
     st.markdown("#### Hvor meget kan vægtene ændres, før rangen skifter?")
     stability_frame(report, names, labels, shortlisted)
     st.markdown("#### Følsomhed: rang når én vægt ændres (de øvrige beholder deres indbyrdes forhold)")
