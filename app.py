@@ -62,6 +62,7 @@ rank_slot = details.header(dataset)
 details_slot = st.container()
 st.subheader("Hvorfor scorer områderne som de gør?", anchor=False)
 chart_slot = st.container()
+scores_slot = st.container()
 st.subheader("Kortliste til styregruppen", anchor=False)
 shortlist.render_choices(len(dataset.areas))
 shortlist_slot = st.container()
@@ -69,3 +70,5 @@ ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, ma
                                               table=table_slot, chart=chart_slot, shortlist=shortlist_slot))
 with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
     details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
+with scores_slot:
+    ranking.render_scores(dataset, state.performance(settings.distance_m), settings.sub_weights)

@@ -68,6 +68,5 @@ def render(dataset: Dataset, slots: Slots) -> None:
         ranking.render_table(result, dataset, data.kinds_per_area or {})
     with slots.chart:
         ranking.render_chart(result, dataset)
-        ranking.render_scores(result, dataset)
     with slots.shortlist:
         shortlist.render(result, dataset, perf, data.kinds_per_area)

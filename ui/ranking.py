@@ -1,4 +1,5 @@
-"""The ranking table and the stacked contribution chart that shows why areas score as they do."""
+"""The ranking table, the stacked contribution chart that shows why areas score as they do, and the
+criterion scores of every area."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import streamlit as st
 
 from selection.data_status import value_status
 from selection.dataset import Dataset
+from selection.errors import WeightError
 from selection.formatting import MISSING, number, with_locale
-from selection.scoring import STATUS_LABELS, STATUS_UNRANKED, ScoreResult
+from selection.indicators import Performance
+from selection.scoring import STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
@@ -29,20 +32,14 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[s
     })
 
 
-def scores_frame(result: ScoreResult, dataset: Dataset) -> pd.DataFrame:
-    """Each criterion's score and contribution per area, in rank order (the detail under the chart)."""
-    t = result.table
-    columns: dict[str, object] = {
-        "Rang": [MISSING if pd.isna(r) else str(int(r)) for r in t["rank"]],
-        "Område": t["name"].to_numpy(),
-        "Samlet score": [number(v) for v in t["total"]],
-    }
+def scores_frame(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
+    """Each area's criterion scores (0–100), by name: they do not depend on the main weights."""
+    names = dataset.areas["name"].reindex(scores.index)
+    columns: dict[str, object] = {"Område": names.to_numpy()}
     for crit in dataset.model.criteria:
-        columns[f"{crit.label}: bidrag"] = [number(v) for v in t[f"{crit.id}_contribution"]]
-    for crit in dataset.model.criteria:
-        columns[f"{crit.label}: score"] = [number(v) for v in t[f"{crit.id}_score"]]
-    columns["Bydel"] = dataset.areas["bydel"].reindex(t["area_id"]).fillna("").to_numpy()
-    return pd.DataFrame(columns)
+        columns[f"{crit.label} (score)"] = [number(v) for v in scores[crit.id]]
+    columns["Bydel"] = dataset.areas["bydel"].reindex(scores.index).fillna("").to_numpy()
+    return pd.DataFrame(columns).sort_values("Område", key=lambda c: c.str.lower(), kind="stable")
 
 
 def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[str, int]]) -> None:
@@ -64,10 +61,16 @@ def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[st
     )
 
 
-def render_scores(result: ScoreResult, dataset: Dataset) -> None:
-    """Scores and contributions per criterion (contributions add up to the total)."""
-    st.dataframe(scores_frame(result, dataset), hide_index=True, width="stretch")
-    st.caption("Bidrag = kriteriets score (0–100) × dets vægt; bidragene summerer til den samlede score.")
+def render_scores(dataset: Dataset, perf: Performance, sub_weights: dict[str, float]) -> None:
+    """The criterion scores of every area (drawn outside the weight fragment: main weights do not change them)."""
+    try:
+        scores, _ = criterion_scores(perf.matrix, dataset.model, sub_weights)
+    except WeightError as exc:
+        st.info(str(exc))
+        return
+    st.dataframe(scores_frame(dataset, scores), hide_index=True, width="stretch")
+    st.caption("Score 0–100 pr. kriterium (afhænger af delvægtene, ikke af hovedvægtene). Bidraget til den samlede "
+               "score er score × vægt; det ses i diagrammet ovenfor (hold musen over en søjle).")
 
 
 def explain_table() -> None:
