@@ -1,0 +1,406 @@
+"""Critical values: which single indicator values would change the ranking, and where to assess first.
+
+For every area × indicator this module finds, exactly and in closed form, the value at which
+(a) the area's own rank, (b) the set of areas at nr. 1 and (c) the set of areas in the top N
+would change, with every other value and all weights held fixed.
+
+Why it is exact: with the weights fixed, an area's total is a straight line in any one of its
+normalised values (``scoring``: total = Σ_c W_c · 100 · Σ_i w_i n_i / Σ_i w_i over the
+criterion's weighted indicators that have a value), so the value at which the total reaches
+another area's total is a single division. The ranking only changes where the moving total
+meets another area's total, so these crossings are the only candidates; which of them changes
+(a), (b) or (c) follows from the competition-rank rule (below) without re-ranking.
+
+Rules followed (the same as ``selection.scoring``):
+
+* Fixed reference scales; cost indicators inverted (a higher raw value lowers the total).
+* Ties: totals equal to 9 decimals share the lowest rank (1, 2, 2, 4). So an area that rises to
+  another area's total already gains that rank *at* the crossing (the critical value is
+  included, ``closed``), while an area that falls to another's total keeps its rank there and
+  loses it only just beyond (``closed`` False). A value that is tied now changes at once.
+  Top N membership is "competition rank ≤ N" (a tie at place N can make the set larger than N;
+  the shortlist CSV then cuts by name).
+* Missing values: the scoring leaves a missing indicator out and shares its sub-weight among
+  the criterion's other indicators with a value. Setting a missing value therefore also changes
+  those shares. Exactly: the area's criterion score with the value set to x is
+  ``(w_i n(x) + N) / (w_i + D)`` (N, D: the weighted sum and the weights of the values it has),
+  again linear in n(x), and equal to today's score when n(x) = N / D. That value is reported as
+  ``reference`` ("the value the re-weighting rule implicitly assumes"); critical values and
+  distances of a missing cell are measured from it, and its plausible range is the whole scale.
+* Unranked areas ("Ikke rangeret"): if the missing cell is the only thing keeping the area out
+  (its criterion has no other value and every other weighted criterion has data), any value
+  within the scale brings the area into the ranking (``enters`` True); nr. 1 and the top N then
+  change from the value where its new total reaches the current nr. 1 / the N-th area. Other cells
+  of an unranked area cannot change the ranking. Areas absent from the matrix are not analysed.
+* Indicators with sub-weight 0 or in a criterion with main weight 0 cannot change anything.
+* The computed indicator (actor sector coverage) is scored like any other value, so it is
+  analysed like one: its critical value says how many sectors' coverage would change the
+  answer. Its scale step is one sector (100 / number of sectors); its plausible range is
+  ± one sector when any actor behind it is illustrative, and the value itself otherwise.
+
+Scale step of other indicators: 1 unit when the scale spans at most 10 units (the 1–5, 0–2 and
+0/1 scales of assessments), otherwise a tenth of the scale.
+
+Plausible range of a value (for the assessment priority list): sourced → the value itself;
+assessed → the assessors' spread when the values frame has ``n_assessors`` ≥ 2 and ``min``/``max``
+columns, else ± one scale step; illustrative placeholder or missing → the whole scale. Ranges
+are clipped to the scale.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .criteria import CriteriaModel, Indicator
+from .robustness import tie_keys
+from .scoring import ScoreResult, raw_array
+
+EFFECTS = ("rank", "first", "top")
+DIRECTIONS = ("down", "up")
+SPREAD_COLUMNS = ("n_assessors", "min", "max")
+PLACEHOLDER_KINDS = ("illustrative", "missing")
+_EPS = 1e-9  # scale-relative tolerance for "at the end of the scale"
+
+KIND_TEXT = {
+    "sourced": "Kildebelagt",
+    "assessed": "Lokal vurdering",
+    "illustrative": "Illustrativ pladsholder",
+    "missing": "Mangler",
+    "computed": "Beregnet",
+}
+EFFECT_TEXT = {"rank": "rang", "first": "nr. 1", "top": "top N"}
+
+
+# --------------------------------------------------------------------------- scale helpers
+
+def scale_step(ind: Indicator, n_sectors: int = 0) -> float:
+    """One scale step in the indicator's units (see the module docstring)."""
+    span = ind.scale_max - ind.scale_min
+    if ind.computed == "sector_coverage" and n_sectors > 0:
+        return span / n_sectors
+    return 1.0 if span <= 10 else span / 10.0
+
+
+def _value_kinds(provenance: pd.DataFrame | None) -> dict[tuple[str, str], dict[str, object]]:
+    """(area_id, indicator_id) -> provenance record (kind and, if present, the assessors' spread)."""
+    if provenance is None or not len(provenance):
+        return {}
+    cols = [c for c in ("kind", *SPREAD_COLUMNS) if c in provenance.columns]
+    recs = provenance.drop_duplicates(["area_id", "indicator_id"], keep="last")
+    return {(str(a), str(i)): dict(zip(cols, vals, strict=True))
+            for a, i, *vals in recs[["area_id", "indicator_id", *cols]].itertuples(index=False)}
+
+
+def _finite(value: object) -> float | None:
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def plausible_range(ind: Indicator, value: float, kind: str, record: Mapping[str, object] | None,
+                    step: float, computed_illustrative: bool = False) -> tuple[float, float]:
+    """The range a value could plausibly take (see the module docstring), clipped to the scale."""
+    lo_s, hi_s = ind.scale_min, ind.scale_max
+    if kind in PLACEHOLDER_KINDS and not ind.computed:
+        return lo_s, hi_s
+    if ind.computed:
+        if not computed_illustrative:
+            return value, value
+        return max(lo_s, value - step), min(hi_s, value + step)
+    if kind == "assessed":
+        rec = record or {}
+        n = _finite(rec.get("n_assessors"))
+        lo, hi = _finite(rec.get("min")), _finite(rec.get("max"))
+        if n is not None and n >= 2 and lo is not None and hi is not None:
+            return max(lo_s, min(lo, value)), min(hi_s, max(hi, value))
+        return max(lo_s, value - step), min(hi_s, value + step)
+    return value, value
+
+
+# --------------------------------------------------------------------------- thresholds on totals
+
+def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int) -> dict[str, np.ndarray]:
+    """Per area, the totals at which its own rank, nr. 1 and the top N change (closed form).
+
+    ``totals`` has one entry per area (NaN where unranked); ``ranked`` marks the areas in the
+    ranking. Unranked areas are treated as entering with a total below everything (-inf), so
+    only upward thresholds exist for them. For each effect and direction the result holds the
+    threshold total (NaN = never) and whether the change already happens at it (closed), plus
+    what ``_area_texts`` needs to say what happens there.
+    """
+    m = len(totals)
+    keys = tie_keys(np.where(ranked, totals, np.nan))
+    order = np.argsort(-np.where(ranked, totals, -np.inf), kind="stable")[: int(ranked.sum())]
+    ts, ks = totals[order], keys[order]  # ranked totals and keys, best first
+    n_r = len(ts)
+    asc = np.sort(ks)
+    out: dict[str, np.ndarray] = {}
+    for eff in EFFECTS:
+        for d in DIRECTIONS:
+            out[f"{eff}_{d}"] = np.full(m, np.nan)
+            out[f"{eff}_{d}_closed"] = np.zeros(m, dtype=bool)
+    out["new_rank_up"] = np.zeros(m, dtype=np.int64)
+    out["new_rank_down"] = np.zeros(m, dtype=np.int64)
+    out["first_gain"] = np.zeros(m, dtype=bool)  # the area itself becomes (sole) nr. 1 moving up
+    out["top_q_key"] = np.full(m, np.nan)  # tie key of the N-th best other area
+    out["top_pushed"] = np.zeros(m, dtype=bool)  # the others at that key drop out once the area passes them
+    pos = np.empty(m, dtype=np.int64)
+    pos[order] = np.arange(n_r)
+    for a in range(m):
+        is_ranked = bool(ranked[a])
+        k0 = keys[a] if is_ranked else -np.inf
+        t0 = totals[a] if is_ranked else -np.inf
+        # Others' sorted totals without one instance of the area itself.
+        if is_ranked:
+            p = pos[a]
+            o_t = np.concatenate([ts[:p], ts[p + 1:]])
+            o_k = np.concatenate([ks[:p], ks[p + 1:]])
+        else:
+            o_t, o_k = ts, ks
+        n_o = len(o_t)
+        above = int(n_o - np.searchsorted(np.sort(o_k), k0, side="right")) if n_o else 0
+        same = int(np.count_nonzero(o_k == k0)) if n_o else 0
+        # (a) own rank
+        if is_ranked:
+            if above:
+                out["rank_up"][a], out["rank_up_closed"][a] = o_t[above - 1], True
+                out["new_rank_up"][a] = 1 + int(np.count_nonzero(o_k > o_k[above - 1]))
+            if same:
+                out["rank_down"][a] = t0
+                out["new_rank_down"][a] = 1 + above + same
+            elif above < n_o:
+                out["rank_down"][a] = o_t[above]
+                out["new_rank_down"][a] = 1 + int(np.count_nonzero(o_k >= o_k[above]))
+        # (b) nr. 1
+        if n_o:
+            u1, k1 = o_t[0], o_k[0]
+            if k0 > k1:
+                out["first_down"][a], out["first_down_closed"][a] = u1, True
+            elif k0 == k1:
+                out["first_down"][a] = out["first_up"][a] = t0
+                out["first_gain"][a] = True
+            else:
+                out["first_up"][a], out["first_up_closed"][a] = u1, True
+                out["first_gain"][a] = True
+        elif not is_ranked:
+            out["first_up"][a], out["first_up_closed"][a] = -np.inf, True  # any value makes it nr. 1
+            out["first_gain"][a] = True
+        # (c) top N
+        if n_o >= top_n:
+            q, kq = o_t[top_n - 1], o_k[top_n - 1]
+            pushed = top_n == 1 or o_k[top_n - 2] > kq  # others at q drop out once the area passes q
+            out["top_q_key"][a], out["top_pushed"][a] = kq, pushed
+            if k0 < kq:
+                out["top_up"][a], out["top_up_closed"][a] = q, True
+            elif k0 == kq:
+                out["top_down"][a] = t0
+                if pushed:
+                    out["top_up"][a] = t0
+            else:
+                out["top_down"][a], out["top_down_closed"][a] = q, pushed
+        elif not is_ranked:
+            out["top_up"][a], out["top_up_closed"][a] = -np.inf, True  # fewer than N ranked: always in
+    out["_order"] = order
+    out["_keys"] = keys
+    return out
+
+
+# --------------------------------------------------------------------------- the table
+
+def critical_values(
+    matrix: pd.DataFrame,
+    model: CriteriaModel,
+    result: ScoreResult,
+    provenance: pd.DataFrame | None = None,
+    top_n: int = 3,
+    area_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Critical values of every area × indicator (or of ``area_ids`` only) at the result's weights.
+
+    ``matrix`` and ``result`` must belong together (``pipeline.evaluate``); ``provenance`` (long:
+    area_id, indicator_id, kind, optional n_assessors/min/max) gives each value's kind.
+    One row per area and indicator (areas in ranking order, indicators in model order):
+
+    area_id, indicator_id, criterion_id, value (NaN = missing), kind (sourced, assessed,
+    illustrative, missing; computed indicators: ``computed``), source_kind (the provenance kind,
+    for computed values the actors' kind), rank (current, <NA> = unranked), reference (the value
+    distances are measured from: the value, or for a missing cell the value the re-weighting rule
+    implies; NaN if none), slope (total points per unit), step, plausible_lo, plausible_hi,
+    enters (setting the value brings an unranked area into the ranking), note (why nothing can
+    change, if so), and per effect in rank/first/top and direction in down/up:
+    ``<effect>_<dir>`` (the critical raw value, NaN = no change possible within the scale in
+    that direction), ``<effect>_<dir>_closed`` (the change already happens at the value),
+    ``<effect>_<dir>_what`` (Danish: what happens just beyond it).
+    """
+    top_n = max(int(top_n), 1)
+    ids = list(matrix.index)
+    index = {a: k for k, a in enumerate(ids)}
+    table = result.table.set_index("area_id")
+    totals = table["total"].reindex(ids).to_numpy(dtype=float)
+    ranked = ~np.isnan(totals)
+    names = table["name"].reindex(ids).fillna(pd.Series(ids, index=ids)).astype(str).to_numpy()
+    ranks = table["rank"].reindex(ids)
+    thr = _total_thresholds(totals, ranked, top_n)
+    order = [ids[i] for i in thr["_order"]] + [a for a in table.index if a in index and not ranked[index[a]]]
+    wanted = order if area_ids is None else [a for a in order if a in set(area_ids)]
+    raw = raw_array(matrix, model)
+    subs = result.sub_weights
+    kinds = _value_kinds(provenance)
+    n_sectors = len(model.sectors)
+    crit_scores = result.criterion_scores.reindex(ids)
+    rows: list[dict[str, object]] = []
+    col = 0
+    cols_of: dict[str, list[int]] = {}
+    for crit in model.criteria:
+        cols_of[crit.id] = list(range(col, col + len(crit.indicators)))
+        col += len(crit.indicators)
+    inds = model.indicators
+    groups: dict[float, list[int]] = {}
+    for i, k in enumerate(thr["_keys"]):
+        if not math.isnan(k):
+            groups.setdefault(float(k), []).append(i)
+    texts: dict[int, dict[str, str]] = {}
+    for aid in wanted:
+        a = index[aid]
+        is_ranked = bool(ranked[a])
+        # Which weighted criteria lack data (an unranked area can enter only through one of them).
+        empty_crits = [c.id for c in model.criteria
+                       if result.weights.get(c.id, 0) > 0 and np.isnan(crit_scores.at[aid, c.id])]
+        for j, ind in enumerate(inds):
+            cid = ind.criterion_id
+            value = float(raw[a, j])
+            rec = kinds.get((aid, ind.id))
+            source_kind = str(rec.get("kind")) if rec and rec.get("kind") is not None else None
+            missing = math.isnan(value)
+            kind = "missing" if missing else ("computed" if ind.computed else (source_kind or "illustrative"))
+            step = scale_step(ind, n_sectors)
+            row: dict[str, object] = {
+                "area_id": aid, "indicator_id": ind.id, "criterion_id": cid, "value": value, "kind": kind,
+                "source_kind": source_kind if not missing else None,
+                "rank": ranks.get(aid, pd.NA), "reference": np.nan, "slope": 0.0, "step": step,
+                "plausible_lo": np.nan, "plausible_hi": np.nan, "enters": False, "note": "",
+            }
+            if not missing:
+                lo, hi = plausible_range(ind, value, kind if not ind.computed else (source_kind or "illustrative"),
+                                         rec, step, computed_illustrative=source_kind != "sourced")
+            else:
+                lo, hi = ind.scale_min, ind.scale_max
+            row["plausible_lo"], row["plausible_hi"] = lo, hi
+            for eff in EFFECTS:
+                for d in DIRECTIONS:
+                    row[f"{eff}_{d}"] = np.nan
+                    row[f"{eff}_{d}_closed"] = False
+                    row[f"{eff}_{d}_what"] = ""
+            W = float(result.weights.get(cid, 0.0))
+            w_i = float(subs.get(ind.id, 0.0))
+            if W <= 0 or w_i <= 0:
+                row["note"] = "Indikatoren vægter ikke i den nuværende vægtning."
+                rows.append(row)
+                continue
+            span = ind.scale_max - ind.scale_min
+            sign = -1.0 if ind.direction == "cost" else 1.0
+            have = [k for k in cols_of[cid] if k != j and subs.get(inds[k].id, 0.0) > 0 and not math.isnan(raw[a, k])]
+            d_o = sum(float(subs[inds[k].id]) for k in have)
+            n_o = sum(float(subs[inds[k].id]) * inds[k].normalise(float(raw[a, k])) for k in have)
+            slope = W * 100.0 * w_i / (w_i + d_o) * sign / span
+            if is_ranked:
+                t_ref = float(totals[a])
+                if missing:
+                    share = n_o / d_o  # the re-weighting rule is the same as this normalised value
+                    x_ref = ind.scale_min + (share if sign > 0 else 1.0 - share) * span
+                else:
+                    x_ref = value
+            elif missing and empty_crits == [cid]:
+                row["enters"] = True
+                x_ref = ind.scale_min
+                others = sum(float(result.weights[c]) * float(crit_scores.at[aid, c])
+                             for c in crit_scores.columns if result.weights.get(c, 0) > 0 and c != cid)
+                t_ref = others + W * 100.0 * ind.normalise(x_ref)
+            else:
+                row["note"] = "Området er ikke rangeret, og denne værdi alene kan ikke ændre det."
+                rows.append(row)
+                continue
+            row["slope"], row["reference"] = slope, (x_ref if is_ranked else np.nan)
+            if a not in texts:
+                texts[a] = _area_texts(a, thr, names, thr["_keys"], groups, top_n)
+            for eff in EFFECTS:
+                for d in DIRECTIONS:
+                    t_star = thr[f"{eff}_{d}"][a]
+                    if math.isnan(t_star):
+                        continue
+                    x_dir = d if slope > 0 else ("up" if d == "down" else "down")
+                    closed = bool(thr[f"{eff}_{d}_closed"][a])
+                    if np.isfinite(t_star):
+                        x_star = x_ref + (t_star - t_ref) / slope
+                    else:  # no ranked area at all: any value changes it
+                        x_star = ind.scale_min if x_dir == "up" else ind.scale_max
+                    if row["enters"]:  # beyond the near end of the scale: every value in the scale changes it
+                        x_star = max(x_star, ind.scale_min) if x_dir == "up" else min(x_star, ind.scale_max)
+                    if not _within(x_star, x_dir, closed, ind):
+                        continue
+                    row[f"{eff}_{x_dir}"] = x_star
+                    row[f"{eff}_{x_dir}_closed"] = closed
+                    row[f"{eff}_{x_dir}_what"] = texts[a][f"{eff}_{d}"]
+            if row["enters"]:
+                d = "up" if slope > 0 else "down"
+                row[f"rank_{d}"] = ind.scale_min if slope > 0 else ind.scale_max
+                row[f"rank_{d}_closed"] = True
+                row[f"rank_{d}_what"] = f"{names[a]} kommer med i rangeringen"
+            rows.append(row)
+    return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+_COLUMNS = [
+    "area_id", "indicator_id", "criterion_id", "value", "kind", "source_kind", "rank", "reference", "slope", "step",
+    "plausible_lo", "plausible_hi", "enters", "note",
+    *[f"{e}_{d}{s}" for e in EFFECTS for d in DIRECTIONS for s in ("", "_closed", "_what")],
+]
+
+
+def _within(x: float, direction: str, closed: bool, ind: Indicator) -> bool:
+    """Is a change at x (closed) or just beyond x (open) reachable within the scale?"""
+    tol = _EPS * (ind.scale_max - ind.scale_min)
+    if direction == "up":
+        return x <= ind.scale_max + tol if closed else x < ind.scale_max - tol
+    return x >= ind.scale_min - tol if closed else x > ind.scale_min + tol
+
+
+def _names(idx: Sequence[int], names: np.ndarray) -> str:
+    parts = [str(names[i]) for i in idx]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def _area_texts(a: int, thr: dict[str, np.ndarray], names: np.ndarray, keys: np.ndarray,
+                groups: dict[float, list[int]], top_n: int) -> dict[str, str]:
+    """Danish text per effect and total direction: what the ranking looks like just beyond the threshold."""
+    me = str(names[a])
+    k0 = keys[a] if not math.isnan(keys[a]) else -np.inf
+
+    def who(key: float) -> list[int]:
+        return [i for i in groups.get(key, []) if i != a]
+
+    texts = {f"rank_{d}": f"{me} bliver nr. {int(thr[f'new_rank_{d}'][a])}" for d in DIRECTIONS}
+    others = [int(i) for i in thr["_order"] if int(i) != a]
+    best = who(keys[others[0]]) if others else []
+    if others and k0 == keys[others[0]]:  # tied at nr. 1
+        texts["first_up"] = f"{me} bliver alene nr. 1"
+        texts["first_down"] = f"{_names(best, names)} bliver alene nr. 1"
+    else:
+        texts["first_up"] = f"{me} bliver nr. 1" + (f" i stedet for {_names(best, names)}" if best else "")
+        texts["first_down"] = (f"{_names(best, names)} bliver nr. 1 i stedet for {me}" if best
+                               else f"{me} mister førstepladsen")
+    kq, pushed = thr["top_q_key"][a], bool(thr["top_pushed"][a])
+    at_q = who(kq) if not math.isnan(kq) else []
+    if k0 < kq or math.isnan(kq):
+        texts["top_up"] = f"{me} kommer i top {top_n}" + (f", og {_names(at_q, names)} ryger ud" if pushed and at_q else "")
+    else:
+        texts["top_up"] = f"{_names(at_q, names)} ryger ud af top {top_n}" if at_q else f"top {top_n} ændres"
+    back = at_q if pushed and k0 > kq else []
+    texts["top_down"] = f"{me} ryger ud af top {top_n}" + (f", og {_names(back, names)} kommer ind" if back else "")
+    return texts

@@ -1,0 +1,305 @@
+"""Critical values: hand-solved cases, a brute-force cross-check on the bundled data, properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from selection.criteria import parse_criteria
+from selection.critical import EFFECTS, critical_values
+from selection.dataset import load_dataset
+from selection.pipeline import evaluate
+from selection.robustness import tie_keys
+from selection.scoring import criterion_arrays, raw_array, score_areas
+
+MODEL = parse_criteria({"criteria": [
+    {"id": "c1", "label": "K1", "default_weight": 1, "indicators": [
+        {"id": "x", "label": "X", "unit": "point", "direction": "benefit", "scale": {"min": 1, "max": 5},
+         "default_weight": 1},
+        {"id": "y", "label": "Y", "unit": "%", "direction": "cost", "scale": {"min": 0, "max": 100},
+         "default_weight": 1}]},
+]})
+
+
+def frame(rows: dict[str, list[float]], cols=("x", "y")) -> pd.DataFrame:
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(cols), dtype=float)
+
+
+def crit(matrix: pd.DataFrame, model=MODEL, weights=None, subs=None, top_n: int = 1) -> pd.DataFrame:
+    result = score_areas(matrix, model, weights or model.default_weights, subs, {a: a.upper() for a in matrix.index})
+    return critical_values(matrix, model, result, None, top_n).set_index(["area_id", "indicator_id"])
+
+
+# --------------------------------------------------------------------------- brute force
+
+def states(matrix: pd.DataFrame, model, weights, subs, top_n: int, area: str, ind: str, xs: np.ndarray):
+    """(own rank, nr. 1 set, top-N set) of every grid value xs of one cell, by re-scoring."""
+    raw = np.broadcast_to(raw_array(matrix, model), (len(xs), *matrix.shape)).copy()
+    a = list(matrix.index).index(area)
+    j = [i.id for i in model.indicators].index(ind)
+    raw[:, a, j] = xs
+    result = score_areas(matrix, model, weights, subs)
+    active = np.array([result.weights[c] > 0 for c in model.criterion_ids])
+    scores, _ = criterion_arrays(raw, model, result.sub_weights,
+                                 required={c for c in model.criterion_ids if result.weights[c] > 0})
+    W = np.array([result.weights[c] for c in model.criterion_ids])
+    unranked = np.isnan(scores[:, :, active]).any(axis=2)
+    totals = np.where(unranked, np.nan, np.nansum(scores[:, :, active] * W[active], axis=2))
+    keys = tie_keys(totals)
+    higher = (keys[:, None, :] > keys[:, :, None]).sum(axis=2)
+    rank = np.where(unranked, 0, 1 + higher)
+    own = rank[:, a]
+    first = np.where(unranked, False, rank == 1)
+    top = np.where(unranked, False, rank <= top_n)
+    return own, first, top
+
+
+def current_state(result, matrix, top_n):
+    ranks = result.table.set_index("area_id")["rank"].reindex(matrix.index)
+    r = np.array([0 if pd.isna(v) else int(v) for v in ranks])
+    return r, r == 1, (r >= 1) & (r <= top_n)
+
+
+def brute_thresholds(matrix, model, weights, subs, top_n, area, ind_id, ref, steps=4001):
+    """Nearest grid value above/below ``ref`` whose state differs from the current one, per effect."""
+    ind = model.indicator(ind_id)
+    xs = np.linspace(ind.scale_min, ind.scale_max, steps)
+    result = score_areas(matrix, model, weights, subs)
+    own, first, top = states(matrix, model, weights, subs, top_n, area, ind_id, xs)
+    r0, f0, t0 = current_state(result, matrix, top_n)
+    a = list(matrix.index).index(area)
+    changed = {"rank": own != r0[a], "first": (first != f0).any(axis=1), "top": (top != t0).any(axis=1)}
+    out = {}
+    for eff, mask in changed.items():
+        up = xs[(xs > ref) & mask] if not math.isnan(ref) else xs[mask]
+        down = xs[(xs < ref) & mask] if not math.isnan(ref) else np.array([])
+        out[f"{eff}_up"] = up.min() if len(up) else np.nan
+        out[f"{eff}_down"] = down.max() if len(down) else np.nan
+    return out, (xs[1] - xs[0])
+
+
+def assert_matches_brute(matrix, model, weights, subs, top_n):
+    result = score_areas(matrix, model, weights, subs)
+    table = critical_values(matrix, model, result, None, top_n)
+    checked = 0
+    for row in table.itertuples(index=False):
+        if row.slope == 0:
+            continue
+        ref = row.reference
+        brute, step = brute_thresholds(matrix, model, weights, subs, top_n, row.area_id, row.indicator_id, ref)
+        for eff in EFFECTS:
+            for d in ("up", "down"):
+                exact, found = getattr(row, f"{eff}_{d}"), brute[f"{eff}_{d}"]
+                if row.enters and eff == "rank":
+                    continue  # any value changes it: checked separately
+                if math.isnan(exact):
+                    assert math.isnan(found), (row.area_id, row.indicator_id, eff, d, found)
+                else:
+                    assert not math.isnan(found), (row.area_id, row.indicator_id, eff, d, exact)
+                    assert abs(found - exact) <= step * 1.0001, (row.area_id, row.indicator_id, eff, d, exact, found)
+                checked += 1
+    return checked
+
+
+# --------------------------------------------------------------------------- hand-solved cases
+
+def test_two_areas_one_criterion_two_indicators():
+    m = frame({"a": [5, 50], "b": [3, 25]})
+    # totals: a = 100 * (1.0 + 0.5) / 2 = 75; b = 100 * (0.5 + 0.75) / 2 = 62.5
+    c = crit(m)
+    # A's x falls to where 100 * (n + 0.5) / 2 = 62.5 -> n = 0.75 -> x = 1 + 0.75 * 4 = 4. At the tie B
+    # already shares nr. 1 (the set of nr. 1 changes at 4: closed), below it B is nr. 1 alone.
+    assert c.at[("a", "x"), "first_down"] == pytest.approx(4.0)
+    assert c.at[("a", "x"), "first_down_closed"]
+    assert c.at[("a", "x"), "first_down_what"] == "B bliver nr. 1 i stedet for A"
+    assert math.isnan(c.at[("a", "x"), "first_up"])
+    # A's y (cost): total 62.5 at n_y = 0.25 -> y = 75 %; higher y is worse, so the change is upwards.
+    assert c.at[("a", "y"), "first_up"] == pytest.approx(75.0)
+    assert math.isnan(c.at[("a", "y"), "first_down"])
+    # B's x: 100 * (n + 0.75) / 2 = 75 -> n = 0.75 -> x = 4; rising to a tie already shares nr. 1 (closed).
+    assert c.at[("b", "x"), "first_up"] == pytest.approx(4.0)
+    assert c.at[("b", "x"), "first_up_closed"]
+    # B's y: n = 0.5 would be needed -> y = 50 %, but B would have to go *down* from 25 to... n_y up means y down.
+    # 100 * (0.5 + n) / 2 = 75 -> n = 1.0 -> y = 0 (the end of the scale, closed: reachable).
+    assert c.at[("b", "y"), "first_down"] == pytest.approx(0.0)
+    # A's own rank is still 1 at the tie and becomes 2 just below it (open).
+    assert c.at[("a", "x"), "rank_down"] == pytest.approx(4.0) and not c.at[("a", "x"), "rank_down_closed"]
+    assert c.at[("a", "x"), "rank_down_what"] == "A bliver nr. 2"
+
+
+def test_no_change_possible_within_the_scale():
+    m = frame({"a": [5, 0], "b": [1, 100]})  # a = 100, b = 0
+    c = crit(m)
+    # B cannot reach 100 with x alone: 100 * (n + 0) / 2 <= 50.
+    assert math.isnan(c.at[("b", "x"), "first_up"])
+    assert math.isnan(c.at[("b", "y"), "first_down"])
+    # A can fall: x at n = 0 gives 50, still above 0 -> no change in x either.
+    assert math.isnan(c.at[("a", "x"), "first_down"])
+
+
+def test_three_areas_top_two_and_rank():
+    model = parse_criteria({"criteria": [
+        {"id": "c", "label": "K", "default_weight": 1, "indicators": [
+            {"id": "x", "label": "X", "direction": "benefit", "scale": {"min": 0, "max": 10}, "default_weight": 1}]}]})
+    m = frame({"a": [9], "b": [6], "c": [3]}, cols=("x",))
+    c = crit(m, model, top_n=2)
+    # c enters the top 2 at x = 6 (tie with b: both nr. 2, closed); beyond it b drops out.
+    assert c.at[("c", "x"), "top_up"] == pytest.approx(6.0)
+    assert c.at[("c", "x"), "top_up_closed"]
+    assert c.at[("c", "x"), "top_up_what"] == "C kommer i top 2, og B ryger ud"
+    assert c.at[("c", "x"), "rank_up"] == pytest.approx(6.0) and c.at[("c", "x"), "rank_up_what"] == "C bliver nr. 2"
+    assert c.at[("c", "x"), "first_up"] == pytest.approx(9.0)
+    # At b = 3, C ties B and joins the top 2 (closed); below it B is out.
+    assert c.at[("b", "x"), "top_down"] == pytest.approx(3.0) and c.at[("b", "x"), "top_down_closed"]
+    assert c.at[("b", "x"), "top_down_what"] == "B ryger ud af top 2, og C kommer ind"
+    assert c.at[("b", "x"), "first_up"] == pytest.approx(9.0)
+    assert c.at[("b", "x"), "rank_up_what"] == "B bliver nr. 1"
+    # a leaves nr. 1 below 6; the top 2 changes only below 3.
+    assert c.at[("a", "x"), "first_down"] == pytest.approx(6.0)
+    assert c.at[("a", "x"), "top_down"] == pytest.approx(3.0)
+    assert c.at[("a", "x"), "rank_down"] == pytest.approx(6.0)
+
+
+def test_tie_changes_at_once():
+    model = parse_criteria({"criteria": [
+        {"id": "c", "label": "K", "default_weight": 1, "indicators": [
+            {"id": "x", "label": "X", "direction": "benefit", "scale": {"min": 0, "max": 10}, "default_weight": 1}]}]})
+    c = crit(frame({"a": [5], "b": [5]}, cols=("x",)), model)
+    assert c.at[("a", "x"), "first_up"] == 5.0 and not c.at[("a", "x"), "first_up_closed"]
+    assert c.at[("a", "x"), "first_up_what"] == "A bliver alene nr. 1"
+    assert c.at[("a", "x"), "first_down"] == 5.0 and c.at[("a", "x"), "first_down_what"] == "B bliver alene nr. 1"
+    assert c.at[("a", "x"), "rank_down"] == 5.0 and math.isnan(c.at[("a", "x"), "rank_up"])
+
+
+def test_missing_value_uses_the_reweighting_rule():
+    # a has no y: its criterion score is x alone (n = 0.5 -> 50). Setting y to v gives 100 * (0.5 + n_y) / 2,
+    # the same as today at n_y = 0.5 -> y = 50 %. b: x = 2 (0.25), y = 0 (1.0) -> 62.5.
+    m = frame({"a": [3, np.nan], "b": [2, 0]})
+    c = crit(m)
+    row = c.loc[("a", "y")]
+    assert row["kind"] == "missing" and row["reference"] == pytest.approx(50.0)
+    # a = 50 < b = 62.5. With y set: 100 * (0.5 + n) / 2 >= 62.5 -> n >= 0.75 -> y <= 25 % (closed).
+    assert row["first_down"] == pytest.approx(25.0) and row["first_down_closed"]
+    assert row["first_down_what"] == "A bliver nr. 1 i stedet for B"
+    # The same by re-scoring: y = 25 ties, y = 24 wins, y = 26 does not.
+    for y, first in ((24.0, {"a"}), (25.0, {"a", "b"}), (26.0, {"b"})):
+        r = score_areas(frame({"a": [3, y], "b": [2, 0]}), MODEL, MODEL.default_weights)
+        assert set(r.table.loc[r.table["rank"] == 1, "area_id"]) == first
+    # a's x still moves the score alone (its only value): 100 * n >= 62.5 -> x >= 3.5.
+    assert c.at[("a", "x"), "first_up"] == pytest.approx(3.5)
+
+
+def test_unranked_area_enters_with_its_missing_value():
+    model = parse_criteria({"criteria": [
+        {"id": "p", "label": "P", "default_weight": 1, "indicators": [
+            {"id": "x", "label": "X", "direction": "benefit", "scale": {"min": 0, "max": 10}, "default_weight": 1}]},
+        {"id": "q", "label": "Q", "default_weight": 1, "indicators": [
+            {"id": "z", "label": "Z", "direction": "benefit", "scale": {"min": 0, "max": 10}, "default_weight": 1}]}]})
+    m = frame({"a": [8, 8], "b": [6, 6], "u": [10, np.nan], "v": [np.nan, np.nan]}, cols=("x", "z"))
+    c = crit(m, model, top_n=2)
+    # u enters the ranking with any z; its total 50 + 5 z reaches b (60) at z = 2 and a (80) at z = 6.
+    assert c.at[("u", "z"), "enters"] and c.at[("u", "z"), "rank_up"] == 0.0
+    assert c.at[("u", "z"), "top_up"] == pytest.approx(2.0)
+    assert c.at[("u", "z"), "top_up_what"] == "U kommer i top 2, og B ryger ud"
+    assert c.at[("u", "z"), "first_up"] == pytest.approx(6.0)
+    # u's x cannot rank it; v lacks two criteria, so no single value can.
+    assert math.isnan(c.at[("u", "x"), "first_up"]) and c.at[("u", "x"), "note"]
+    assert all(math.isnan(c.at[("v", i), f"{e}_up"]) for i in ("x", "z") for e in EFFECTS)
+
+
+def test_zero_weight_changes_nothing():
+    c = crit(frame({"a": [5, 50], "b": [3, 25]}), subs={"y": 0})
+    assert c.at[("a", "y"), "slope"] == 0 and c.at[("a", "y"), "note"]
+    assert all(math.isnan(c.at[("a", "y"), f"{e}_{d}"]) for e in EFFECTS for d in ("up", "down"))
+
+
+# --------------------------------------------------------------------------- brute force on the bundled data
+
+@pytest.fixture(scope="module")
+def bundled():
+    ds = load_dataset()
+    perf, _ = evaluate(ds)
+    return ds, perf
+
+
+@pytest.mark.parametrize("weights, subs, top_n", [
+    (None, None, 3),
+    ({"trust": 1, "actors": 0, "need": 2}, {"need_outside_labour": 1}, 1),
+    ({"trust": 2, "actors": 1, "need": 1}, {"trust_plans": 0}, 5),
+])
+def test_bundled_data_matches_brute_force(bundled, weights, subs, top_n):
+    ds, perf = bundled
+    checked = assert_matches_brute(perf.matrix, ds.model, weights or ds.model.default_weights, subs, top_n)
+    assert checked > 100
+
+
+def test_bundled_with_gaps_matches_brute_force(bundled):
+    ds, perf = bundled
+    m = perf.matrix.copy()
+    m.loc["urbanplanen", "need_assessed"] = np.nan  # a ranked area with a missing value
+    m.loc["folehaven", ["need_assessed", "need_documented"]] = np.nan  # unranked: no need data
+    checked = assert_matches_brute(m, ds.model, ds.model.default_weights, {"need_outside_labour": 1}, 3)
+    assert checked > 100
+
+
+# --------------------------------------------------------------------------- properties
+
+MODEL2 = parse_criteria({"criteria": [
+    {"id": "c1", "label": "K1", "default_weight": 1, "indicators": [
+        {"id": "x", "label": "X", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 1},
+        {"id": "y", "label": "Y", "direction": "cost", "scale": {"min": 0, "max": 100}, "default_weight": 1}]},
+    {"id": "c2", "label": "K2", "default_weight": 1, "indicators": [
+        {"id": "z", "label": "Z", "direction": "benefit", "scale": {"min": 0, "max": 2}, "default_weight": 1}]},
+]})
+
+
+@st.composite
+def problems(draw):
+    n = draw(st.integers(2, 5))
+    cells = {"x": st.sampled_from([1, 1.5, 2, 3, 3.5, 4, 5]), "y": st.sampled_from([0, 10, 25, 50, 75, 100]),
+             "z": st.sampled_from([0, 0.5, 1, 2])}
+    rows = {f"a{i}": [draw(cells[c]) if draw(st.integers(0, 9)) else np.nan for c in ("x", "y", "z")]
+            for i in range(n)}
+    weights = {"c1": draw(st.sampled_from([0.2, 1, 2])), "c2": draw(st.sampled_from([0, 0.5, 1]))}
+    subs = {"x": draw(st.sampled_from([0.5, 1, 3])), "y": draw(st.sampled_from([0, 1, 2])), "z": 1}
+    return frame(rows, cols=("x", "y", "z")), weights, subs, draw(st.integers(1, n))
+
+
+def state_at(matrix, weights, subs, top_n, area, ind, x):
+    own, first, top = states(matrix, MODEL2, weights, subs, top_n, area, ind, np.array([x]))
+    return {"rank": own[0], "first": tuple(first[0]), "top": tuple(top[0])}
+
+
+@given(problems())
+def test_just_beyond_the_critical_value_changes_just_before_does_not(problem):
+    matrix, weights, subs, top_n = problem
+    result = score_areas(matrix, MODEL2, weights, subs)
+    table = critical_values(matrix, MODEL2, result, None, top_n)
+    r0, f0, t0 = current_state(result, matrix, top_n)
+    for row in table.itertuples(index=False):
+        ind = MODEL2.indicator(row.indicator_id)
+        eps = 1e-6 * (ind.scale_max - ind.scale_min)
+        a = list(matrix.index).index(row.area_id)
+        now = {"rank": r0[a], "first": tuple(f0), "top": tuple(t0)}
+        for eff in EFFECTS:
+            for d, sign in (("up", 1.0), ("down", -1.0)):
+                x = getattr(row, f"{eff}_{d}")
+                if math.isnan(x):
+                    continue
+                beyond = x + sign * eps
+                if ind.scale_min <= beyond <= ind.scale_max:
+                    after = state_at(matrix, weights, subs, top_n, row.area_id, row.indicator_id, beyond)
+                    assert after[eff] != now[eff], (row.area_id, row.indicator_id, eff, d, x)
+                if getattr(row, f"{eff}_{d}_closed"):
+                    at = state_at(matrix, weights, subs, top_n, row.area_id, row.indicator_id, x)
+                    assert at[eff] != now[eff], (row.area_id, row.indicator_id, eff, d, x, "closed")
+                ref = row.reference
+                before = x - sign * eps
+                if not math.isnan(ref) and sign * (before - ref) > 0:
+                    at = state_at(matrix, weights, subs, top_n, row.area_id, row.indicator_id, before)
+                    assert at[eff] == now[eff], (row.area_id, row.indicator_id, eff, d, x, "before")
