@@ -236,7 +236,8 @@ def critical_values(
     change, if so), and per effect in rank/first/top and direction in down/up:
     ``<effect>_<dir>`` (the critical raw value, NaN = no change possible within the scale in
     that direction), ``<effect>_<dir>_closed`` (the change already happens at the value),
-    ``<effect>_<dir>_what`` (Danish: what happens just beyond it).
+    ``<effect>_<dir>_what`` (Danish: what happens just beyond it, "Hørgården bliver nr. 1") and
+    ``<effect>_<dir>_would`` (the same after a "hvis" clause: "ville Hørgården blive nr. 1").
     """
     top_n = max(int(top_n), 1)
     ids = list(matrix.index)
@@ -296,7 +297,7 @@ def critical_values(
                 for d in DIRECTIONS:
                     row[f"{eff}_{d}"] = np.nan
                     row[f"{eff}_{d}_closed"] = False
-                    row[f"{eff}_{d}_what"] = ""
+                    row[f"{eff}_{d}_what"] = row[f"{eff}_{d}_would"] = ""
             W = float(result.weights.get(cid, 0.0))
             w_i = float(subs.get(ind.id, 0.0))
             if W <= 0 or w_i <= 0:
@@ -346,12 +347,14 @@ def critical_values(
                         continue
                     row[f"{eff}_{x_dir}"] = x_star
                     row[f"{eff}_{x_dir}_closed"] = closed
-                    row[f"{eff}_{x_dir}_what"] = texts[a][f"{eff}_{d}"]
+                    row[f"{eff}_{x_dir}_what"] = say(texts[a][f"{eff}_{d}"])
+                    row[f"{eff}_{x_dir}_would"] = would(texts[a][f"{eff}_{d}"])
             if row["enters"]:
                 d = "up" if slope > 0 else "down"
                 row[f"rank_{d}"] = ind.scale_min if slope > 0 else ind.scale_max
                 row[f"rank_{d}_closed"] = True
-                row[f"rank_{d}_what"] = f"{names[a]} kommer med i rangeringen"
+                enter = [_clause(str(names[a]), _KOMME, "med i rangeringen")]
+                row[f"rank_{d}_what"], row[f"rank_{d}_would"] = say(enter), would(enter)
             rows.append(row)
     return pd.DataFrame(rows, columns=_COLUMNS)
 
@@ -359,7 +362,7 @@ def critical_values(
 _COLUMNS = [
     "area_id", "indicator_id", "criterion_id", "value", "kind", "source_kind", "rank", "reference", "slope", "step",
     "plausible_lo", "plausible_hi", "enters", "note",
-    *[f"{e}_{d}{s}" for e in EFFECTS for d in DIRECTIONS for s in ("", "_closed", "_what")],
+    *[f"{e}_{d}{s}" for e in EFFECTS for d in DIRECTIONS for s in ("", "_closed", "_what", "_would")],
 ]
 
 
@@ -376,31 +379,234 @@ def _names(idx: Sequence[int], names: np.ndarray) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
 
 
+# A clause is (subject, verb in the present, verb in the infinitive, rest): "Hørgården bliver nr. 1".
+Clause = tuple[str, str, str, str]
+_BLIVE, _KOMME, _RYGE, _MISTE = ("bliver", "blive"), ("kommer", "komme"), ("ryger", "ryge"), ("mister", "miste")
+
+
+def _clause(subject: str, verb: tuple[str, str], rest: str) -> Clause:
+    return subject, verb[0], verb[1], rest
+
+
+def say(clauses: Sequence[Clause]) -> str:
+    """Indicative: "Folehaven kommer i top 3, og Hørgården ryger ud"."""
+    return ", og ".join(f"{s} {pres} {rest}".strip() for s, pres, _, rest in clauses)
+
+
+def would(clauses: Sequence[Clause]) -> str:
+    """Conditional after a "hvis" clause: "ville Folehaven komme i top 3, og Hørgården ville ryge ud"."""
+    parts = [f"ville {s} {inf} {rest}".strip() if k == 0 else f"{s} ville {inf} {rest}".strip()
+             for k, (s, _, inf, rest) in enumerate(clauses)]
+    return ", og ".join(parts)
+
+
 def _area_texts(a: int, thr: dict[str, np.ndarray], names: np.ndarray, keys: np.ndarray,
-                groups: dict[float, list[int]], top_n: int) -> dict[str, str]:
-    """Danish text per effect and total direction: what the ranking looks like just beyond the threshold."""
+                groups: dict[float, list[int]], top_n: int) -> dict[str, list[Clause]]:
+    """Per effect and total direction: what the ranking looks like just beyond the threshold."""
     me = str(names[a])
     k0 = keys[a] if not math.isnan(keys[a]) else -np.inf
 
     def who(key: float) -> list[int]:
         return [i for i in groups.get(key, []) if i != a]
 
-    texts = {f"rank_{d}": f"{me} bliver nr. {int(thr[f'new_rank_{d}'][a])}" for d in DIRECTIONS}
+    texts = {f"rank_{d}": [_clause(me, _BLIVE, f"nr. {int(thr[f'new_rank_{d}'][a])}")] for d in DIRECTIONS}
     others = [int(i) for i in thr["_order"] if int(i) != a]
     best = who(keys[others[0]]) if others else []
     if others and k0 == keys[others[0]]:  # tied at nr. 1
-        texts["first_up"] = f"{me} bliver alene nr. 1"
-        texts["first_down"] = f"{_names(best, names)} bliver alene nr. 1"
+        texts["first_up"] = [_clause(me, _BLIVE, "alene nr. 1")]
+        texts["first_down"] = [_clause(_names(best, names), _BLIVE, "alene nr. 1")]
     else:
-        texts["first_up"] = f"{me} bliver nr. 1" + (f" i stedet for {_names(best, names)}" if best else "")
-        texts["first_down"] = (f"{_names(best, names)} bliver nr. 1 i stedet for {me}" if best
-                               else f"{me} mister førstepladsen")
+        texts["first_up"] = [_clause(me, _BLIVE, "nr. 1" + (f" i stedet for {_names(best, names)}" if best else ""))]
+        texts["first_down"] = ([_clause(_names(best, names), _BLIVE, f"nr. 1 i stedet for {me}")] if best
+                               else [_clause(me, _MISTE, "førstepladsen")])
     kq, pushed = thr["top_q_key"][a], bool(thr["top_pushed"][a])
     at_q = who(kq) if not math.isnan(kq) else []
-    if k0 < kq or math.isnan(kq):
-        texts["top_up"] = f"{me} kommer i top {top_n}" + (f", og {_names(at_q, names)} ryger ud" if pushed and at_q else "")
+    if math.isnan(kq) or k0 < kq:
+        texts["top_up"] = [_clause(me, _KOMME, f"i top {top_n}")] + (
+            [_clause(_names(at_q, names), _RYGE, "ud")] if pushed and at_q else [])
     else:
-        texts["top_up"] = f"{_names(at_q, names)} ryger ud af top {top_n}" if at_q else f"top {top_n} ændres"
+        texts["top_up"] = [_clause(_names(at_q, names), _RYGE, f"ud af top {top_n}")]
     back = at_q if pushed and k0 > kq else []
-    texts["top_down"] = f"{me} ryger ud af top {top_n}" + (f", og {_names(back, names)} kommer ind" if back else "")
+    texts["top_down"] = [_clause(me, _RYGE, f"ud af top {top_n}")] + (
+        [_clause(_names(back, names), _KOMME, "ind")] if back else [])
     return texts
+
+
+# --------------------------------------------------------------------------- Danish wording of values
+
+def _decimals(x: float) -> str:
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return ("0" if text == "-0" else text).replace(".", ",")
+
+
+def value_text(x: float, unit: str = "") -> str:
+    """A value with at most two decimals, a Danish decimal comma and its unit ("3,31 point")."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{_decimals(float(x))} {unit}".strip()
+
+
+def condition_text(x: float, direction: str, closed: bool, unit: str = "") -> str:
+    """ "mindst 3,5" / "over 3,5" / "højst 3,5" / "under 3,5", rounded so that the statement stays true."""
+    x = round(float(x), 9)
+    shown = math.ceil(x * 100 - 1e-6) / 100 if direction == "up" else math.floor(x * 100 + 1e-6) / 100
+    word = {("up", True): "mindst", ("up", False): "over", ("down", True): "højst", ("down", False): "under"}
+    return f"{word[(direction, bool(closed))]} {value_text(shown, unit)}"
+
+
+# --------------------------------------------------------------------------- assessment priority list
+
+PRIORITY_EFFECTS = ("first", "top")
+
+
+def _reaches(x: float, direction: str, closed: bool, lo: float, hi: float) -> bool:
+    """Does the plausible range [lo, hi] reach the change at x (closed) or beyond x (open)?"""
+    if direction == "up":
+        return x <= hi if closed else x < hi
+    return x >= lo if closed else x > lo
+
+
+def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str, str], top_n: int) -> pd.DataFrame:
+    """The values worth assessing first: those whose plausible range reaches a change of nr. 1 or the top N.
+
+    ``table`` is a ``critical_values`` table. One row per value (the most decisive change in its
+    range: nr. 1 before the top N, then the nearer one), ordered by: changes nr. 1 before
+    changes the top N; placeholders (illustrative or missing) before assessed and computed values;
+    fewer scale steps away first; then the area's rank and the model's indicator order. Columns:
+    priority, area_id, area, rank, indicator_id, indicator, criterion, unit, value, kind,
+    plausible_lo, plausible_hi, effect (first/top), direction (up/down), critical, closed,
+    condition ("højst 3,31 point"), what, distance (units; NaN when there is no reference value),
+    distance_steps, sentence (one plain Danish sentence).
+    """
+    order = {i.id: k for k, i in enumerate(model.indicators)}
+    labels = {c.id: c.label for c in model.criteria}
+    rows: list[dict[str, object]] = []
+    for rec in table.to_dict("records"):
+        lo, hi = rec["plausible_lo"], rec["plausible_hi"]
+        if rec["slope"] == 0 or math.isnan(lo) or lo == hi:
+            continue
+        best = None
+        for eff in PRIORITY_EFFECTS:
+            for d in DIRECTIONS:
+                x = rec[f"{eff}_{d}"]
+                if math.isnan(x) or not _reaches(x, d, bool(rec[f"{eff}_{d}_closed"]), lo, hi):
+                    continue
+                dist = abs(x - rec["reference"]) if not math.isnan(rec["reference"]) else np.nan
+                key = (dist if not math.isnan(dist) else np.inf)
+                if best is None or key < best[0]:
+                    best = (key, eff, d, x, dist)
+            if best is not None:
+                break  # a change of nr. 1 outranks a change of the top N
+        if best is None:
+            continue
+        _, eff, d, x, dist = best
+        ind = model.indicator(rec["indicator_id"])
+        closed = bool(rec[f"{eff}_{d}_closed"])
+        rank = rec["rank"]
+        rows.append({
+            "area_id": rec["area_id"], "area": str(names.get(rec["area_id"], rec["area_id"])),
+            "rank": rank, "indicator_id": ind.id, "indicator": ind.label, "criterion": labels[ind.criterion_id],
+            "unit": ind.unit, "value": rec["value"], "kind": rec["kind"],
+            "source_kind": rec["source_kind"], "plausible_lo": lo, "plausible_hi": hi,
+            "effect": eff, "direction": d, "critical": x, "closed": closed,
+            "condition": condition_text(x, d, closed, ind.unit), "what": rec[f"{eff}_{d}_what"],
+            "distance": dist, "distance_steps": dist / rec["step"] if not math.isnan(dist) else np.nan,
+            "sentence": priority_sentence(ind.label, str(names.get(rec["area_id"], rec["area_id"])), rec["value"],
+                                          ind.unit, condition_text(x, d, closed, ind.unit), rec[f"{eff}_{d}_would"]),
+            "_sort": (PRIORITY_EFFECTS.index(eff), 0 if rec["kind"] in PLACEHOLDER_KINDS else 1,
+                      dist / rec["step"] if not math.isnan(dist) else np.inf,
+                      int(rank) if not pd.isna(rank) else 10**9, order[ind.id]),
+        })
+    rows.sort(key=lambda r: r["_sort"])
+    out = pd.DataFrame(rows, columns=[*_PRIORITY_COLUMNS[1:], "_sort"]).drop(columns="_sort")
+    out.insert(0, "priority", np.arange(1, len(out) + 1, dtype=np.int64))
+    return out
+
+
+_PRIORITY_COLUMNS = [
+    "priority", "area_id", "area", "rank", "indicator_id", "indicator", "criterion", "unit", "value", "kind",
+    "source_kind", "plausible_lo", "plausible_hi", "effect", "direction", "critical", "closed", "condition", "what",
+    "distance", "distance_steps", "sentence",
+]
+
+
+def priority_sentence(label: str, area: str, value: float, unit: str, condition: str, consequence: str) -> str:
+    """E.g. "Hvis 'Lokalt vurderet behov' for Urbanplanen var højst 3,31 point i stedet for 5 point, ville
+    Tingbjerg/Utterslevhuse blive nr. 1 i stedet for Urbanplanen." """
+    now = "i dag mangler værdien" if math.isnan(value) else f"i stedet for {value_text(value, unit)}"
+    return f"Hvis '{label}' for {area} var {condition} ({now}), {consequence}." if math.isnan(value) \
+        else f"Hvis '{label}' for {area} var {condition} {now}, {consequence}."
+
+
+KIND_ROW_TEXT = {
+    "sourced": "Kildebelagt", "assessed": "Lokal vurdering", "illustrative": "Illustrativ pladsholder",
+    "missing": "Mangler", "computed": "Beregnet",
+}
+
+
+def kind_text(kind: str, source_kind: object = None, row: Mapping[str, object] | None = None) -> str:
+    """Danish kind of a value; computed values say what they are computed from; assessed ones their spread."""
+    text = KIND_ROW_TEXT.get(kind, kind)
+    if kind == "computed" and isinstance(source_kind, str):
+        text += " (af illustrative aktører)" if source_kind != "sourced" else " (af kildebelagte aktører)"
+    if kind == "assessed" and row is not None and not math.isnan(float(row.get("plausible_lo", np.nan))):
+        text += f", spænd {value_text(float(row['plausible_lo']))}–{value_text(float(row['plausible_hi']))}"
+    return text
+
+
+def priority_table(priorities: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    """The priority list with Danish headers and plain cells (CSV, XLSX sheet, app and CLI)."""
+    effect = {"first": "Nr. 1", "top": f"Top {top_n}"}
+    return pd.DataFrame({
+        "Prioritet": priorities["priority"].astype("int64"),
+        "Område-id": priorities["area_id"],
+        "Område": priorities["area"],
+        "Nuværende rang": [None if pd.isna(r) else int(r) for r in priorities["rank"]],
+        "Indikator-id": priorities["indicator_id"],
+        "Indikator": priorities["indicator"],
+        "Kriterium": priorities["criterion"],
+        "Nuværende værdi": priorities["value"].astype(float),
+        "Enhed": priorities["unit"],
+        "Værditype": [kind_text(k, s, r) for k, s, r in zip(
+            priorities["kind"], priorities["source_kind"], priorities.to_dict("records"), strict=True)],
+        "Plausibelt fra": priorities["plausible_lo"].astype(float),
+        "Plausibelt til": priorities["plausible_hi"].astype(float),
+        "Ændrer": [effect[e] for e in priorities["effect"]],
+        "Kritisk værdi": priorities["critical"].astype(float),
+        "Betingelse": priorities["condition"],
+        "Hvad sker der": priorities["what"],
+        "Afstand (enheder)": priorities["distance"].astype(float),
+        "Afstand (skalatrin)": priorities["distance_steps"].astype(float),
+        "Sætning": priorities["sentence"],
+    })
+
+
+def assessment_priorities(
+    matrix: pd.DataFrame,
+    model: CriteriaModel,
+    result: ScoreResult,
+    provenance: pd.DataFrame | None,
+    names: Mapping[str, str],
+    top_n: int = 3,
+) -> pd.DataFrame:
+    """``priority_table`` straight from a ranking (one call for the CSV, the XLSX sheet and the CLI)."""
+    table = critical_values(matrix, model, result, provenance, top_n)
+    return priority_table(priority_list(table, model, names, top_n), top_n)
+
+
+# --------------------------------------------------------------------------- detail panel
+
+def cell_summary(row: Mapping[str, object], unit: str = "", top_n: int = 3) -> str:
+    """Short Danish text of a value's critical values within the scale, the nearer one per effect.
+
+    E.g. "nr. 1: højst 3,31 point · top 3: højst 2,25 point · rang: under 3,31 point"; "" when none.
+    """
+    parts = []
+    for eff, label in (("first", "nr. 1"), ("top", f"top {top_n}"), ("rank", "rang")):
+        options = [(abs(float(row[f"{eff}_{d}"]) - float(row["reference"])) if not math.isnan(float(row["reference"]))
+                    else 0.0, d) for d in DIRECTIONS if not math.isnan(float(row[f"{eff}_{d}"]))]
+        if not options:
+            continue
+        _, d = min(options)
+        parts.append(f"{label}: {condition_text(float(row[f'{eff}_{d}']), d, bool(row[f'{eff}_{d}_closed']), unit)}")
+    return " · ".join(parts)

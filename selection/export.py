@@ -16,7 +16,9 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
+from .critical import assessment_priorities
 from .dataset import Dataset
+from .indicators import Performance
 from .scoring import STATUS_LABELS, ScoreResult
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -133,3 +135,38 @@ def table_to_csv(table: pd.DataFrame, style: str = "excel-da") -> bytes:
     for row in table.itertuples(index=False):
         writer.writerow([_cell(v, fmt.decimal) for v in row])
     return buf.getvalue().encode(fmt.encoding)
+
+
+def priority_export_table(
+    result: ScoreResult,
+    dataset: Dataset,
+    perf: Performance,
+    top_n: int = 3,
+    timestamp: datetime | None = None,
+) -> pd.DataFrame:
+    """The assessment priority list (``critical.priority_table``) with the weights, data set and time.
+
+    One frame with Danish headers, ready for a CSV file or a spreadsheet sheet.
+    """
+    stamp = (timestamp or datetime.now(timezone.utc).astimezone()).isoformat(timespec="seconds")
+    names = dataset.areas["name"].to_dict()
+    table = assessment_priorities(perf.matrix, dataset.model, result, perf.provenance, names, top_n)
+    for crit in dataset.model.criteria:
+        table[f"Vægt {crit.label} (%)"] = 100.0 * result.weights[crit.id]
+    table["Kortlistelængde"] = int(top_n)
+    table["Datasæt"] = str(dataset.meta.get("name", ""))
+    table["Dataversion"] = dataset.version
+    table["Tidspunkt"] = stamp
+    return table
+
+
+def priority_csv(
+    result: ScoreResult,
+    dataset: Dataset,
+    perf: Performance,
+    top_n: int = 3,
+    style: str = "excel-da",
+    timestamp: datetime | None = None,
+) -> bytes:
+    """The assessment priority list as CSV bytes (app download and ``python -m selection critical``)."""
+    return table_to_csv(priority_export_table(result, dataset, perf, top_n, timestamp), style)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selection.criteria import parse_criteria
-from selection.critical import EFFECTS, critical_values
+from selection.critical import EFFECTS, condition_text, critical_values, priority_list
 from selection.dataset import load_dataset
 from selection.pipeline import evaluate
 from selection.robustness import tie_keys
@@ -303,3 +303,89 @@ def test_just_beyond_the_critical_value_changes_just_before_does_not(problem):
                 if not math.isnan(ref) and sign * (before - ref) > 0:
                     at = state_at(matrix, weights, subs, top_n, row.area_id, row.indicator_id, before)
                     assert at[eff] == now[eff], (row.area_id, row.indicator_id, eff, d, x, "before")
+
+
+# --------------------------------------------------------------------------- priority list, export, CLI
+
+def test_priority_list_on_the_bundled_data(bundled):
+    ds, perf = bundled
+    _, result = evaluate(ds)
+    names = ds.areas["name"].to_dict()
+    table = critical_values(perf.matrix, ds.model, result, perf.provenance, 3)
+    plist = priority_list(table, ds.model, names, 3)
+    assert len(plist) and list(plist["priority"]) == list(range(1, len(plist) + 1))
+    # Changes of nr. 1 come first, placeholders before the rest inside each group.
+    effects = list(plist["effect"])
+    assert effects == sorted(effects, key=["first", "top"].index)
+    for eff in ("first", "top"):
+        kinds = list(plist.loc[plist["effect"] == eff, "kind"])
+        placeholder = [k in ("illustrative", "missing") for k in kinds]
+        assert placeholder == sorted(placeholder, reverse=True)
+    # Every listed value's plausible range really reaches its critical value; sourced values are never listed.
+    for row in plist.itertuples(index=False):
+        assert row.kind != "sourced"
+        assert row.plausible_lo <= row.critical <= row.plausible_hi
+        assert row.sentence.startswith(f"Hvis '{row.indicator}' for {row.area} var ")
+    # The winner's placeholders that can flip nr. 1 lead the list, with a plain sentence.
+    first = plist.iloc[0]
+    winner = result.ranked["area_id"].iloc[0]
+    if first["effect"] == "first":
+        assert first["area_id"] == winner or "nr. 1" in first["sentence"]
+    # A value whose range cannot reach any change is absent: sourced values and fixed computed ones.
+    listed = set(zip(plist["area_id"], plist["indicator_id"], strict=True))
+    unreachable = table[table[[f"{e}_{d}" for e in ("first", "top") for d in ("up", "down")]].isna().all(axis=1)]
+    assert not listed & set(zip(unreachable["area_id"], unreachable["indicator_id"], strict=True))
+
+
+def test_assessor_spread_sets_the_plausible_range():
+    m = frame({"a": [5, 50], "b": [3, 25]})
+    result = score_areas(m, MODEL, MODEL.default_weights, None, {"a": "A", "b": "B"})
+    prov = pd.DataFrame({"area_id": ["a", "a", "b", "b"], "indicator_id": ["x", "y", "x", "y"],
+                         "kind": ["assessed", "sourced", "assessed", "sourced"],
+                         "n_assessors": [3, None, 1, None], "min": [4.5, None, 2.0, None], "max": [5.0, None, 5.0, None]})
+    table = critical_values(m, MODEL, result, prov, 1).set_index(["area_id", "indicator_id"])
+    # a's spread 4.5–5 does not reach x = 4 (nr. 1 changes); b's single judgement (±1 step) reaches 4.
+    assert (table.at[("a", "x"), "plausible_lo"], table.at[("a", "x"), "plausible_hi"]) == (4.5, 5.0)
+    assert (table.at[("b", "x"), "plausible_lo"], table.at[("b", "x"), "plausible_hi"]) == (2.0, 4.0)
+    plist = priority_list(table.reset_index(), MODEL, {"a": "A", "b": "B"}, 1)
+    assert list(zip(plist["area_id"], plist["indicator_id"], strict=True)) == [("b", "x")]
+    assert plist.iloc[0]["sentence"] == ("Hvis 'X' for B var mindst 4 point i stedet for 3 point, "
+                                         "ville B blive nr. 1 i stedet for A.")
+    # Without the spread columns an assessed value gets ± one scale step.
+    bare = critical_values(m, MODEL, result, prov.drop(columns=["n_assessors", "min", "max"]), 1)
+    assert bare.set_index(["area_id", "indicator_id"]).at[("a", "x"), "plausible_lo"] == 4.0
+
+
+def test_conditions_round_to_the_safe_side():
+    assert condition_text(3.314815, "down", True, "point") == "højst 3,31 point"
+    assert condition_text(3.311, "up", True) == "mindst 3,32"
+    assert condition_text(4.0000000001, "up", False) == "over 4"
+    assert condition_text(0.7222, "down", False, "%") == "under 0,72 %"
+
+
+def test_critical_cli_writes_the_priority_csv(tmp_path):
+    import subprocess
+    import sys
+    from datetime import datetime
+
+    from selection.export import priority_csv
+    from tests.factory import REPO
+
+    stamp = "2026-11-23T10:00:00+01:00"
+    out = tmp_path / "prioriteter.csv"
+    proc = subprocess.run([sys.executable, "-m", "selection", "critical", "--top", "2", "--weights", "need=2",
+                           "--out", str(out), "--timestamp", stamp], cwd=REPO, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    ds = load_dataset()
+    perf, result = evaluate(ds, {"trust": 1, "actors": 1, "need": 2})
+    expected = priority_csv(result, ds, perf, 2, "excel-da", datetime.fromisoformat(stamp))
+    assert out.read_bytes() == expected
+    text = expected.decode("utf-8-sig")
+    assert text.startswith("Prioritet;Område-id;Område;") and "Hvis '" in text
+    assert "Skrev" in proc.stderr.decode()
+    for bad, message in ((["--top", "0"], "--top"), (["--weights", "x=1"], "Ukendt kriterium"),
+                         (["--timestamp", "i går"], "ISO 8601"), (["--out", str(tmp_path / "nej" / "f.csv")], "mappen")):
+        proc = subprocess.run([sys.executable, "-m", "selection", "critical", *bad], cwd=REPO, capture_output=True,
+                              timeout=120)
+        assert proc.returncode == 2 and message in proc.stderr.decode(), (bad, proc.stderr.decode())
+        assert "Traceback" not in proc.stderr.decode()
