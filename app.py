@@ -50,7 +50,7 @@ with map_col:
     map_slot = st.container()
 with detail_col:
     st.subheader("Detaljer", anchor=False)
-    rank_slot = details.render(dataset, state.performance(settings.distance_m), settings.distance_m)
+    rank_slot, critical_slot = details.render(dataset, state.performance(settings.distance_m), settings.distance_m)
 st.subheader("Rangering", anchor=False)
 table_slot = st.container(key="ranking")
 ranking.explain_table()
@@ -60,4 +60,5 @@ st.subheader("Kortliste til styregruppen", anchor=False)
 shortlist.render_choices(len(dataset.areas))
 shortlist_slot = st.container()
 ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
-                                              table=table_slot, chart=chart_slot, shortlist=shortlist_slot))
+                                              table=table_slot, chart=chart_slot, shortlist=shortlist_slot,
+                                              critical=critical_slot))

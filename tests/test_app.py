@@ -192,3 +192,32 @@ def test_import_view_replaces_the_area_set_then_resets_and_restores(package: Pat
     at.button(key="import_restore").click().run()
     assert any("bruges igen" in s.value for s in at.success)
     assert ranking(at.segmented_control(key="view").set_value("Rangering og kort").run()) == ["Alfa", "Charlie"]
+
+
+def test_robustness_view_shows_which_values_decide(package: Path) -> None:
+    from selection.critical import critical_values, priority_list
+
+    at = run_app()
+    at.number_input(key="top_n").set_value(2).run()
+    at.segmented_control(key="view").set_value("Robusthed").run()
+    assert not at.exception, at.exception
+    assert any(m.value == "#### Hvilke værdier afgør valget?" for m in at.markdown)
+    dataset = load_dataset(package)
+    perf, result = evaluate(dataset)
+    plist = priority_list(critical_values(perf.matrix, dataset.model, result, perf.provenance, 2), dataset.model,
+                          dataset.areas["name"].to_dict(), 2)
+    assert len(plist), "the test package has placeholders that can change the top 2"
+    table = next(df.value for df in at.dataframe if "Kritisk værdi" in df.value.columns)
+    assert list(table["Område"]) == list(plist["area"])
+    sentences = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("- Hvis '")]
+    assert sentences[0] == f"- {plist['sentence'].iloc[0]}"
+    # The control per row opens the chosen value's area in the detail panel of the ranking view.
+    last = len(plist) - 1
+    at.selectbox(key="critical_pick").set_value(last).run()
+    at.button(key="critical_open").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["view"] == "Rangering og kort"
+    assert at.session_state["selected_area"] == plist["area_id"].iloc[last]
+    assert any(h.value == plist["area"].iloc[last] for h in at.subheader)
+    critical = next(df.value for df in at.dataframe if "Kritisk værdi for" in df.value.columns)
+    assert plist["indicator"].iloc[last] in list(critical["Kritisk værdi for"])

@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
+from selection.critical import cell_summary, critical_values, value_text
 from selection.dataset import KIND_LABELS, Dataset
 from selection.indicators import Performance
 from selection.map_layers import QUALITY_TEXT
@@ -18,8 +19,9 @@ from .text import md, num
 CONFIDENCE_TEXT = {"verified": "Verificeret", "inferred": "Udledt (ikke set i kilde)", "estimate": "Kandidat (skøn)"}
 
 
-def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGenerator:
-    """Draw the chosen area's details; return the slot for its rank line (``show_rank`` fills it)."""
+def render(dataset: Dataset, perf: Performance, distance_m: float) -> tuple[DeltaGenerator, DeltaGenerator]:
+    """Draw the chosen area's details; return the slots for its rank line (``show_rank`` fills it) and for
+    its critical values (``show_critical`` fills it); both depend on the weights."""
     areas = dataset.areas
     st.selectbox(
         "Vis detaljer for område",
@@ -34,6 +36,7 @@ def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGener
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
     st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch")
+    critical_slot = st.container()
     initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
     st.markdown(f"**Kendte indsatser** ({len(initiatives)})")
     if len(initiatives):
@@ -53,7 +56,7 @@ def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGener
             "Type": [KIND_LABELS.get(k, k) for k in near["kind"]],
             "Kilde": near["source"],
         }), hide_index=True, width="stretch")
-    return rank_slot
+    return rank_slot, critical_slot
 
 
 def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
@@ -63,6 +66,25 @@ def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
     rank, total, label = t["rank"].array[i], float(t["total"].array[i]), STATUS_LABELS[t["status"].array[i]]
     rank_text = "Ikke rangeret" if pd.isna(rank) else f"nr. {int(rank)} af {len(result.ranked)}"
     slot.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(total)}" + (f" · {label}" if label else ""))
+
+
+def show_critical(slot: DeltaGenerator, dataset: Dataset, perf: Performance, result: ScoreResult,
+                  area_id: str, top_n: int) -> None:
+    """The critical value of each of the area's values at the current weights (``selection.critical``)."""
+    table = critical_values(perf.matrix, dataset.model, result, perf.provenance, top_n, [area_id])
+    rows = []
+    for rec in table.to_dict("records"):
+        ind = dataset.model.indicator(rec["indicator_id"])
+        text = cell_summary(rec, ind.unit, top_n)
+        if text:
+            rows.append({"Kritisk værdi for": ind.label, "Nu": value_text(rec["value"], ind.unit) if rec["kind"] != "missing"
+                         else "Mangler", "Ændrer rang, nr. 1 eller top N ved": text})
+    with slot:
+        st.markdown("**Kritiske værdier** (hver værdi for sig; alle andre værdier og vægtene uændret)")
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        else:
+            st.caption(f"Ingen enkelt værdi kan inden for sin skala ændre områdets rang, nr. 1 eller top {top_n}.")
 
 
 def _facts(area: pd.Series) -> str:

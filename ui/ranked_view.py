@@ -40,6 +40,7 @@ class Slots:
     table: DeltaGenerator
     chart: DeltaGenerator
     shortlist: DeltaGenerator
+    critical: DeltaGenerator | None = None  # the selected area's critical values (details.show_critical)
 
 
 def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
@@ -59,14 +60,17 @@ def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
 def render(dataset: Dataset, slots: Slots) -> None:
     """Score at the session's current weights and fill the slots that depend on them."""
     settings = sidebar.weight_controls(dataset.model, slots.sliders)
-    result, _, data = score_with_notice(dataset, settings, slots.notice)
+    result, perf, data = score_with_notice(dataset, settings, slots.notice)
     selected = state.selected_area(dataset)
     with slots.map:
         map_panel.render(dataset, result, selected, settings.basemap)
     details.show_rank(slots.rank, result, selected)
+    if slots.critical is not None:
+        details.show_critical(slots.critical, dataset, perf, result, selected,
+                              int(st.session_state.get(shortlist.TOP_N, 3)))
     with slots.table:
         ranking.render_table(result, dataset, data.sourced_per_area)
     with slots.chart:
         ranking.render_chart(result, dataset)
     with slots.shortlist:
-        shortlist.render(result, dataset)
+        shortlist.render(result, dataset, perf)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.dataset import Dataset
-from selection.export import STYLES, shortlist_table, table_to_csv
+from selection.export import STYLES, priority_csv, shortlist_table, table_to_csv
+from selection.indicators import Performance
 from selection.robustness_report import robustness_extras
 from selection.scoring import ScoreResult
 
@@ -25,7 +26,7 @@ def render_choices(n_areas: int) -> None:
     )
 
 
-def render(result: ScoreResult, dataset: Dataset) -> None:
+def render(result: ScoreResult, dataset: Dataset, perf: Performance | None = None) -> None:
     """The shortlist at the current weights and its download (choices from ``render_choices``)."""
     n_ranked = len(result.ranked)
     if n_ranked == 0:
@@ -50,3 +51,12 @@ def render(result: ScoreResult, dataset: Dataset) -> None:
         mime="text/csv",
         key="download_shortlist",
     )
+    if perf is not None:  # the values that can change this shortlist (selection.critical), built on click
+        st.download_button(
+            "Download vurderingsprioriteter (CSV)",
+            data=lambda: priority_csv(result, dataset, perf, top_n, style),
+            file_name=f"vurderingsprioriteter_top{top_n}.csv",
+            mime="text/csv",
+            key="download_priorities_shortlist",
+            help="Værdier, der kan ændre nr. 1 eller kortlisten inden for deres plausible spænd (se Robusthed).",
+        )
