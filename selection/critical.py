@@ -164,19 +164,20 @@ def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int) -> dic
         else:
             o_t, o_k = ts, ks
         n_o = len(o_t)
-        above = int(n_o - np.searchsorted(np.sort(o_k), k0, side="right")) if n_o else 0
-        same = int(np.count_nonzero(o_k == k0)) if n_o else 0
+        # Counts among the others from the sorted keys of all ranked areas (the area itself has key k0).
+        above = int(n_r - np.searchsorted(asc, k0, side="right"))
+        same = int(np.searchsorted(asc, k0, side="right") - np.searchsorted(asc, k0, side="left")) - int(is_ranked)
         # (a) own rank
         if is_ranked:
             if above:
                 out["rank_up"][a], out["rank_up_closed"][a] = o_t[above - 1], True
-                out["new_rank_up"][a] = 1 + int(np.count_nonzero(o_k > o_k[above - 1]))
+                out["new_rank_up"][a] = 1 + int(n_r - np.searchsorted(asc, o_k[above - 1], side="right"))
             if same:
                 out["rank_down"][a] = t0
                 out["new_rank_down"][a] = 1 + above + same
             elif above < n_o:
                 out["rank_down"][a] = o_t[above]
-                out["new_rank_down"][a] = 1 + int(np.count_nonzero(o_k >= o_k[above]))
+                out["new_rank_down"][a] = int(n_r - np.searchsorted(asc, o_k[above], side="left"))
         # (b) nr. 1
         if n_o:
             u1, k1 = o_t[0], o_k[0]
@@ -254,7 +255,10 @@ def critical_values(
     subs = result.sub_weights
     kinds = _value_kinds(provenance)
     n_sectors = len(model.sectors)
-    crit_scores = result.criterion_scores.reindex(ids)
+    crit_frame = result.criterion_scores.reindex(ids)
+    crit_cols = list(crit_frame.columns)
+    crit_scores = crit_frame.to_numpy(dtype=float)
+    rank_of = dict(zip(ids, ranks.array, strict=True))
     rows: list[dict[str, object]] = []
     col = 0
     cols_of: dict[str, list[int]] = {}
@@ -271,8 +275,8 @@ def critical_values(
         a = index[aid]
         is_ranked = bool(ranked[a])
         # Which weighted criteria lack data (an unranked area can enter only through one of them).
-        empty_crits = [c.id for c in model.criteria
-                       if result.weights.get(c.id, 0) > 0 and np.isnan(crit_scores.at[aid, c.id])]
+        empty_crits = [c for k, c in enumerate(crit_cols)
+                       if result.weights.get(c, 0) > 0 and np.isnan(crit_scores[a, k])]
         for j, ind in enumerate(inds):
             cid = ind.criterion_id
             value = float(raw[a, j])
@@ -284,7 +288,7 @@ def critical_values(
             row: dict[str, object] = {
                 "area_id": aid, "indicator_id": ind.id, "criterion_id": cid, "value": value, "kind": kind,
                 "source_kind": source_kind if not missing else None,
-                "rank": ranks.get(aid, pd.NA), "reference": np.nan, "slope": 0.0, "step": step,
+                "rank": rank_of[aid], "reference": np.nan, "slope": 0.0, "step": step,
                 "plausible_lo": np.nan, "plausible_hi": np.nan, "enters": False, "note": "",
             }
             if not missing:
@@ -320,8 +324,8 @@ def critical_values(
             elif missing and empty_crits == [cid]:
                 row["enters"] = True
                 x_ref = ind.scale_min
-                others = sum(float(result.weights[c]) * float(crit_scores.at[aid, c])
-                             for c in crit_scores.columns if result.weights.get(c, 0) > 0 and c != cid)
+                others = sum(float(result.weights[c]) * float(crit_scores[a, k])
+                             for k, c in enumerate(crit_cols) if result.weights.get(c, 0) > 0 and c != cid)
                 t_ref = others + W * 100.0 * ind.normalise(x_ref)
             else:
                 row["note"] = "Området er ikke rangeret, og denne værdi alene kan ikke ændre det."
@@ -410,7 +414,7 @@ def _area_texts(a: int, thr: dict[str, np.ndarray], names: np.ndarray, keys: np.
         return [i for i in groups.get(key, []) if i != a]
 
     texts = {f"rank_{d}": [_clause(me, _BLIVE, f"nr. {int(thr[f'new_rank_{d}'][a])}")] for d in DIRECTIONS}
-    others = [int(i) for i in thr["_order"] if int(i) != a]
+    others = [int(i) for i in thr["_order"][:2] if int(i) != a][:1]
     best = who(keys[others[0]]) if others else []
     if others and k0 == keys[others[0]]:  # tied at nr. 1
         texts["first_up"] = [_clause(me, _BLIVE, "alene nr. 1")]
@@ -481,7 +485,9 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
     order = {i.id: k for k, i in enumerate(model.indicators)}
     labels = {c.id: c.label for c in model.criteria}
     rows: list[dict[str, object]] = []
-    for rec in table.to_dict("records"):
+    crit_cols = [f"{e}_{d}" for e in PRIORITY_EFFECTS for d in DIRECTIONS]
+    movable = (table["slope"] != 0) & (table["plausible_lo"] < table["plausible_hi"]) & table[crit_cols].notna().any(axis=1)
+    for rec in table[movable].to_dict("records"):
         lo, hi = rec["plausible_lo"], rec["plausible_hi"]
         if rec["slope"] == 0 or math.isnan(lo) or lo == hi:
             continue
