@@ -211,6 +211,7 @@ def test_robustness_view_shows_which_values_decide(package: Path) -> None:
     assert list(table["Område"]) == list(plist["area"])
     sentences = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("- Hvis '")]
     assert sentences[0] == f"- {plist['sentence'].iloc[0]}"
+    assert any(m.value.startswith("**Mindste samlede ændring") for m in at.markdown)
     # The control per row opens the chosen value's area in the detail panel of the ranking view.
     last = len(plist) - 1
     at.selectbox(key="critical_pick").set_value(last).run()

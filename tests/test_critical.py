@@ -389,3 +389,59 @@ def test_critical_cli_writes_the_priority_csv(tmp_path):
                               timeout=120)
         assert proc.returncode == 2 and message in proc.stderr.decode(), (bad, proc.stderr.decode())
         assert "Traceback" not in proc.stderr.decode()
+
+
+# --------------------------------------------------------------------------- combined change (linprog)
+
+def illustrative(matrix: pd.DataFrame) -> pd.DataFrame:
+    long = matrix.stack().rename("value").reset_index()
+    long.columns = ["area_id", "indicator_id", "value"]
+    return long.assign(kind="illustrative")
+
+
+def apply_changes(matrix: pd.DataFrame, flip) -> pd.DataFrame:
+    changed = matrix.copy()
+    for rec in flip.changes.itertuples(index=False):
+        changed.loc[rec.area_id, rec.indicator_id] = rec.new_value
+    return changed
+
+
+def test_combined_flip_hand_solved():
+    from selection.combined_flip import combined_flip, combined_sentence
+
+    m = frame({"a": [5, 50], "b": [3, 25]})  # a = 75, b = 62.5
+    result = score_areas(m, MODEL, MODEL.default_weights, None, {"a": "A", "b": "B"})
+    flip = combined_flip(m, MODEL, result, illustrative(m))
+    # One step of x (12.5 points) is the cheapest way to close the 12.5-point gap; a step of y gives 5.
+    assert flip.challenger == "b" and flip.total_steps == pytest.approx(1.0, abs=1e-6)
+    assert set(flip.changes["indicator_id"]) == {"x"}
+    after = score_areas(apply_changes(m, flip), MODEL, MODEL.default_weights)
+    assert list(after.table.loc[after.table["rank"] == 1, "area_id"]) == ["b"]
+    assert combined_sentence(flip, MODEL, {"a": "A", "b": "B"}).endswith(
+        "ville B blive nr. 1 i stedet for A (i alt 1 skalatrin).")
+    # Sourced values are fixed: nothing can move, so there is no combined change.
+    assert combined_flip(m, MODEL, result, illustrative(m).assign(kind="sourced")) is None
+
+
+@given(problems())
+def test_combined_flip_flips_and_is_no_larger_than_one_value(problem):
+    from selection.combined_flip import combined_flip
+
+    matrix, weights, subs, top_n = problem
+    full = matrix.fillna({"x": 3.0, "y": 50.0, "z": 1.0})  # the combined change leaves missing values out
+    result = score_areas(full, MODEL2, weights, subs)
+    prov = illustrative(full)
+    flip = combined_flip(full, MODEL2, result, prov)
+    table = critical_values(full, MODEL2, result, prov, top_n)
+    winner = result.ranked["area_id"].iloc[0]
+    runners_tied = int((result.ranked["rank"] == 2).sum()) > 1  # then no single change of nr. 1 leaves one winner
+    single = [abs(r[f"first_{d}"] - r["reference"]) / r["step"] for r in table.to_dict("records")
+              for d in ("up", "down") if not math.isnan(r[f"first_{d}"]) and not (runners_tied and r["area_id"] == winner)]
+    if flip is None:
+        tied = len(result.ranked) > 1 and int(result.ranked["rank"].iloc[1]) == 1
+        assert tied or len(result.ranked) < 2 or not single
+        return
+    after = score_areas(apply_changes(full, flip), MODEL2, weights, subs)
+    assert list(after.table.loc[after.table["rank"] == 1, "area_id"]) == [flip.challenger]
+    if single:
+        assert flip.total_steps <= min(single) + 1e-4

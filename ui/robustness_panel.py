@@ -7,6 +7,7 @@ from itertools import permutations
 import pandas as pd
 import streamlit as st
 
+from selection.combined_flip import combined_flip, combined_sentence
 from selection.critical import KIND_ROW_TEXT, critical_values, priority_list, value_text
 from selection.dataset import Dataset
 from selection.export import STYLES, priority_csv
@@ -163,8 +164,10 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
     names = dataset.areas["name"].to_dict()
     table = critical_values(perf.matrix, dataset.model, result, perf.provenance, top_n)
     plist = priority_list(table, dataset.model, names, top_n)
+    flip = combined_flip(perf.matrix, dataset.model, result, perf.provenance, table)
     if plist.empty:
         st.info(f"Ingen plausibel ændring af en enkelt værdi ændrer nr. 1 eller top {top_n}.")
+        _combined(flip, dataset, names)
         return
     for sentence in plist["sentence"].head(TOP_SENTENCES):
         st.markdown(f"- {md(sentence)}")
@@ -193,6 +196,19 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
         "Download listen (CSV)", data=lambda: priority_csv(result, dataset, perf, top_n, style),
         file_name=f"vurderingsprioriteter_top{top_n}.csv", mime="text/csv", key="download_priorities",
     )
+
+
+    _combined(flip, dataset, names)
+
+
+def _combined(flip: object, dataset: Dataset, names: dict[str, str]) -> None:
+    """The smallest combined change of plausible values in two areas that changes nr. 1 (linprog)."""
+    if flip is None:
+        st.caption("Ingen kombination af plausible ændringer i nr. 1 og ét andet område gør et andet område "
+                   "alene til nr. 1.")
+        return
+    st.markdown("**Mindste samlede ændring, der giver et andet nr. 1** (flere værdier i to områder på én gang, "
+                "inden for deres plausible spænd, målt i skalatrin): " + md(combined_sentence(flip, dataset.model, names)))
 
 
 def _open_value(area_id: str, indicator_id: str) -> None:
