@@ -90,9 +90,9 @@ def _value_kinds(provenance: pd.DataFrame | None) -> dict[tuple[str, str], dict[
     if provenance is None or not len(provenance):
         return {}
     cols = [c for c in ("kind", *SPREAD_COLUMNS) if c in provenance.columns]
-    recs = provenance.drop_duplicates(["area_id", "indicator_id"], keep="last")
-    return {(str(a), str(i)): dict(zip(cols, vals, strict=True))
-            for a, i, *vals in recs[["area_id", "indicator_id", *cols]].itertuples(index=False)}
+    arrays = [provenance[c].tolist() for c in ("area_id", "indicator_id", *cols)]
+    return {(str(a), str(i)): dict(zip(cols, vals, strict=True))  # the last record of a cell wins
+            for a, i, *vals in zip(*arrays, strict=True)}
 
 
 def _finite(value: object) -> float | None:
@@ -125,14 +125,16 @@ def plausible_range(ind: Indicator, value: float, kind: str, record: Mapping[str
 
 # --------------------------------------------------------------------------- thresholds on totals
 
-def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int) -> dict[str, np.ndarray]:
+def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int,
+                      rows: Sequence[int] | None = None) -> dict[str, np.ndarray]:
     """Per area, the totals at which its own rank, nr. 1 and the top N change (closed form).
 
     ``totals`` has one entry per area (NaN where unranked); ``ranked`` marks the areas in the
     ranking. Unranked areas are treated as entering with a total below everything (-inf), so
     only upward thresholds exist for them. For each effect and direction the result holds the
     threshold total (NaN = never) and whether the change already happens at it (closed), plus
-    what ``_area_texts`` needs to say what happens there.
+    what ``_area_texts`` needs to say what happens there. Only the areas at ``rows`` (default:
+    all) are filled in.
     """
     m = len(totals)
     keys = tie_keys(np.where(ranked, totals, np.nan))
@@ -152,7 +154,7 @@ def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int) -> dic
     out["top_pushed"] = np.zeros(m, dtype=bool)  # the others at that key drop out once the area passes them
     pos = np.empty(m, dtype=np.int64)
     pos[order] = np.arange(n_r)
-    for a in range(m):
+    for a in range(m) if rows is None else rows:
         is_ranked = bool(ranked[a])
         k0 = keys[a] if is_ranked else -np.inf
         t0 = totals[a] if is_ranked else -np.inf
@@ -222,6 +224,18 @@ def critical_values(
     top_n: int = 3,
     area_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
+    """``critical_rows`` as a table (see there for the columns)."""
+    return pd.DataFrame(critical_rows(matrix, model, result, provenance, top_n, area_ids), columns=_COLUMNS)
+
+
+def critical_rows(
+    matrix: pd.DataFrame,
+    model: CriteriaModel,
+    result: ScoreResult,
+    provenance: pd.DataFrame | None = None,
+    top_n: int = 3,
+    area_ids: Sequence[str] | None = None,
+) -> list[dict[str, object]]:
     """Critical values of every area × indicator (or of ``area_ids`` only) at the result's weights.
 
     ``matrix`` and ``result`` must belong together (``pipeline.evaluate``); ``provenance`` (long:
@@ -243,22 +257,29 @@ def critical_values(
     top_n = max(int(top_n), 1)
     ids = list(matrix.index)
     index = {a: k for k, a in enumerate(ids)}
-    table = result.table.set_index("area_id")
-    totals = table["total"].reindex(ids).to_numpy(dtype=float)
+    t_ids = result.table["area_id"].tolist()
+    t_pos = {a: k for k, a in enumerate(t_ids)}
+    pick = np.array([t_pos.get(a, -1) for a in ids])
+    t_total = result.table["total"].to_numpy(dtype=float)
+    totals = np.where(pick >= 0, t_total[pick], np.nan)
     ranked = ~np.isnan(totals)
-    names = table["name"].reindex(ids).fillna(pd.Series(ids, index=ids)).astype(str).to_numpy()
-    ranks = table["rank"].reindex(ids)
-    thr = _total_thresholds(totals, ranked, top_n)
-    order = [ids[i] for i in thr["_order"]] + [a for a in table.index if a in index and not ranked[index[a]]]
+    t_names = result.table["name"].astype(str).tolist()
+    names = np.array([t_names[p] if p >= 0 else a for a, p in zip(ids, pick, strict=True)], dtype=object)
+    t_ranks = result.table["rank"].array
+    rank_of = {a: (t_ranks[p] if p >= 0 else pd.NA) for a, p in zip(ids, pick, strict=True)}
+    # Display order: the table's (ranked by rank, then unranked), restricted to the matrix.
+    order = [a for a in t_ids if a in index]
     wanted = order if area_ids is None else [a for a in order if a in set(area_ids)]
+    thr = _total_thresholds(totals, ranked, top_n, [index[a] for a in wanted])
     raw = raw_array(matrix, model)
     subs = result.sub_weights
+    if provenance is not None and area_ids is not None:
+        provenance = provenance[provenance["area_id"].isin(set(wanted))]
     kinds = _value_kinds(provenance)
     n_sectors = len(model.sectors)
     crit_frame = result.criterion_scores.reindex(ids)
     crit_cols = list(crit_frame.columns)
     crit_scores = crit_frame.to_numpy(dtype=float)
-    rank_of = dict(zip(ids, ranks.array, strict=True))
     rows: list[dict[str, object]] = []
     col = 0
     cols_of: dict[str, list[int]] = {}
@@ -360,7 +381,7 @@ def critical_values(
                 enter = [_clause(str(names[a]), _KOMME, "med i rangeringen")]
                 row[f"rank_{d}_what"], row[f"rank_{d}_would"] = say(enter), would(enter)
             rows.append(row)
-    return pd.DataFrame(rows, columns=_COLUMNS)
+    return rows
 
 
 _COLUMNS = [

@@ -220,5 +220,6 @@ def test_robustness_view_shows_which_values_decide(package: Path) -> None:
     assert at.session_state["view"] == "Rangering og kort"
     assert at.session_state["selected_area"] == plist["area_id"].iloc[last]
     assert any(h.value == plist["area"].iloc[last] for h in at.subheader)
-    critical = next(df.value for df in at.dataframe if "Kritisk værdi for" in df.value.columns)
-    assert plist["indicator"].iloc[last] in list(critical["Kritisk værdi for"])
+    critical = next(m.value for m in at.markdown if m.value.startswith("**Kritiske værdier**"))
+    assert f"- **{plist['indicator'].iloc[last]}**" in critical.replace("\\", "")
+    assert plist["condition"].iloc[last] in critical.replace("\\", "")

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
-from selection.critical import cell_summary, critical_values, value_text
+from selection.critical import cell_summary, critical_rows, value_text
 from selection.dataset import KIND_LABELS, Dataset
 from selection.indicators import Performance
 from selection.map_layers import QUALITY_TEXT
@@ -36,7 +36,7 @@ def render(dataset: Dataset, perf: Performance, distance_m: float) -> tuple[Delt
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
     st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch")
-    critical_slot = st.container()
+    critical_slot = st.empty()
     initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
     st.markdown(f"**Kendte indsatser** ({len(initiatives)})")
     if len(initiatives):
@@ -70,21 +70,19 @@ def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
 
 def show_critical(slot: DeltaGenerator, dataset: Dataset, perf: Performance, result: ScoreResult,
                   area_id: str, top_n: int) -> None:
-    """The critical value of each of the area's values at the current weights (``selection.critical``)."""
-    table = critical_values(perf.matrix, dataset.model, result, perf.provenance, top_n, [area_id])
-    rows = []
-    for rec in table.to_dict("records"):
+    """The critical values of the area's values at the current weights (``selection.critical``), as one
+    Markdown block (cheaper than a table on every weight change)."""
+    lines = []
+    for rec in critical_rows(perf.matrix, dataset.model, result, perf.provenance, top_n, [area_id]):
         ind = dataset.model.indicator(rec["indicator_id"])
         text = cell_summary(rec, ind.unit, top_n)
         if text:
-            rows.append({"Kritisk værdi for": ind.label, "Nu": value_text(rec["value"], ind.unit) if rec["kind"] != "missing"
-                         else "Mangler", "Ændrer rang, nr. 1 eller top N ved": text})
-    with slot:
-        st.markdown("**Kritiske værdier** (hver værdi for sig; alle andre værdier og vægtene uændret)")
-        if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        else:
-            st.caption(f"Ingen enkelt værdi kan inden for sin skala ændre områdets rang, nr. 1 eller top {top_n}.")
+            now = "mangler" if rec["kind"] == "missing" else value_text(rec["value"], ind.unit)
+            lines.append(f"- **{md(ind.label)}** (nu {md(now)}): {md(text)}")
+    head = "**Kritiske værdier** (hver værdi for sig; alle andre værdier og vægtene uændret)"
+    if not lines:
+        lines = [f"Ingen enkelt værdi kan inden for sin skala ændre områdets rang, nr. 1 eller top {top_n}."]
+    slot.markdown("\n".join([head, "", *lines]))
 
 
 def _facts(area: pd.Series) -> str:
