@@ -95,14 +95,21 @@ def main() -> int:
     syn_result = score_areas(matrix, ds.model, ds.model.default_weights, {"need_outside_labour": 1}, syn_names)
     cases.append(run_case(f"synthetic ({SYNTH_AREAS:,} areas)", matrix, ds.model, syn_result, prov, syn_names, 3,
                           max(3, args.repeats // 2), TARGET_LARGE_S))
+    from selection.combined_flip import combined_flip
+
+    combined_flip(perf.matrix, ds.model, result, perf.provenance)  # SciPy import outside the timing
+    lp_median, lp_max = timed(lambda: combined_flip(perf.matrix, ds.model, result, perf.provenance), args.repeats)
     print(f"{'case':28} {'cells':>7} {'rows':>5} {'median':>9} {'max':>9} {'target':>8}  ok")
     for c in cases:
         print(f"{c['case']:28} {c['cells']:>7} {c['priority_rows']:>5} {1000 * c['median_s']:>7.1f}ms "
               f"{1000 * c['max_s']:>7.1f}ms {1000 * c['target_s']:>6.0f}ms  {'yes' if c['ok'] else 'NO'}")
+    print(f"combined change (linprog, 13 areas, all challengers): median {1000 * lp_median:.1f} ms, "
+          f"max {1000 * lp_max:.1f} ms (info)")
     out = REPO / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "critical.json").write_text(json.dumps({
-        "python": platform.python_version(), "machine": platform.machine(), "cases": cases}, indent=2))
+        "python": platform.python_version(), "machine": platform.machine(), "cases": cases,
+        "combined_flip_13_median_s": lp_median}, indent=2))
     return 0 if all(c["ok"] for c in cases) else 1
 
 
