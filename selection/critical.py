@@ -236,7 +236,7 @@ def critical_rows(
     top_n: int = 3,
     area_ids: Sequence[str] | None = None,
 ) -> list[dict[str, object]]:
-    """Critical values of every area × indicator (or of ``area_ids`` only) at the result's weights.
+    """Critical values of every area × indicator (or of ``area_ids`` only) at the result's weights, as rows.
 
     ``matrix`` and ``result`` must belong together (``pipeline.evaluate``); ``provenance`` (long:
     area_id, indicator_id, kind, optional n_assessors/min/max) gives each value's kind.
@@ -248,7 +248,8 @@ def critical_rows(
     distances are measured from: the value, or for a missing cell the value the re-weighting rule
     implies; NaN if none), slope (total points per unit), step, plausible_lo, plausible_hi,
     enters (setting the value brings an unranked area into the ranking), note (why nothing can
-    change, if so), and per effect in rank/first/top and direction in down/up:
+    change, if so), n_assessors / assessed_min / assessed_max (from the provenance, NaN if absent),
+    and per effect in rank/first/top and direction in down/up:
     ``<effect>_<dir>`` (the critical raw value, NaN = no change possible within the scale in
     that direction), ``<effect>_<dir>_closed`` (the change already happens at the value),
     ``<effect>_<dir>_what`` (Danish: what happens just beyond it, "Hørgården bliver nr. 1") and
@@ -311,6 +312,8 @@ def critical_rows(
                 "source_kind": source_kind if not missing else None,
                 "rank": rank_of[aid], "reference": np.nan, "slope": 0.0, "step": step,
                 "plausible_lo": np.nan, "plausible_hi": np.nan, "enters": False, "note": "",
+                "n_assessors": _finite((rec or {}).get("n_assessors")),
+                "assessed_min": _finite((rec or {}).get("min")), "assessed_max": _finite((rec or {}).get("max")),
             }
             if not missing:
                 lo, hi = plausible_range(ind, value, kind if not ind.computed else (source_kind or "illustrative"),
@@ -386,7 +389,7 @@ def critical_rows(
 
 _COLUMNS = [
     "area_id", "indicator_id", "criterion_id", "value", "kind", "source_kind", "rank", "reference", "slope", "step",
-    "plausible_lo", "plausible_hi", "enters", "note",
+    "plausible_lo", "plausible_hi", "enters", "note", "n_assessors", "assessed_min", "assessed_max",
     *[f"{e}_{d}{s}" for e in EFFECTS for d in DIRECTIONS for s in ("", "_closed", "_what", "_would")],
 ]
 
@@ -534,7 +537,7 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
             "area_id": rec["area_id"], "area": str(names.get(rec["area_id"], rec["area_id"])),
             "rank": rank, "indicator_id": ind.id, "indicator": ind.label, "criterion": labels[ind.criterion_id],
             "unit": ind.unit, "value": rec["value"], "kind": rec["kind"],
-            "source_kind": rec["source_kind"], "plausible_lo": lo, "plausible_hi": hi,
+            "source_kind": rec["source_kind"], "n_assessors": rec["n_assessors"], "plausible_lo": lo, "plausible_hi": hi,
             "effect": eff, "direction": d, "critical": x, "closed": closed,
             "condition": condition_text(x, d, closed, ind.unit), "what": rec[f"{eff}_{d}_what"],
             "distance": dist, "distance_steps": dist / rec["step"] if not math.isnan(dist) else np.nan,
@@ -552,7 +555,7 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
 
 _PRIORITY_COLUMNS = [
     "priority", "area_id", "area", "rank", "indicator_id", "indicator", "criterion", "unit", "value", "kind",
-    "source_kind", "plausible_lo", "plausible_hi", "effect", "direction", "critical", "closed", "condition", "what",
+    "source_kind", "n_assessors", "plausible_lo", "plausible_hi", "effect", "direction", "critical", "closed", "condition", "what",
     "distance", "distance_steps", "sentence",
 ]
 
@@ -572,12 +575,18 @@ KIND_ROW_TEXT = {
 
 
 def kind_text(kind: str, source_kind: object = None, row: Mapping[str, object] | None = None) -> str:
-    """Danish kind of a value; computed values say what they are computed from; assessed ones their spread."""
+    """Danish kind of a value: computed values say what they are computed from, assessed values how many
+    assessors and (with two or more) their spread, e.g. "Lokal vurdering (3 vurderinger: 3–5)"."""
     text = KIND_ROW_TEXT.get(kind, kind)
     if kind == "computed" and isinstance(source_kind, str):
         text += " (af illustrative aktører)" if source_kind != "sourced" else " (af kildebelagte aktører)"
-    if kind == "assessed" and row is not None and not math.isnan(float(row.get("plausible_lo", np.nan))):
-        text += f", spænd {value_text(float(row['plausible_lo']))}–{value_text(float(row['plausible_hi']))}"
+    n = _finite((row or {}).get("n_assessors"))
+    if kind == "assessed" and n is not None:
+        if n >= 2:
+            text += f" ({int(n)} vurderinger: {value_text(float(row['plausible_lo']))}–"  # type: ignore[index]
+            text += f"{value_text(float(row['plausible_hi']))})"  # type: ignore[index]
+        else:
+            text += " (én vurdering)"
     return text
 
 

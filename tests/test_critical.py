@@ -445,3 +445,20 @@ def test_combined_flip_flips_and_is_no_larger_than_one_value(problem):
     assert list(after.table.loc[after.table["rank"] == 1, "area_id"]) == [flip.challenger]
     if single:
         assert flip.total_steps <= min(single) + 1e-4
+
+
+def test_kind_text_and_rows_for_one_area(bundled):
+    from selection.critical import kind_text
+
+    assert kind_text("assessed", "assessed", {"n_assessors": 3, "plausible_lo": 3.0, "plausible_hi": 5.0}) == \
+        "Lokal vurdering (3 vurderinger: 3–5)"
+    assert kind_text("assessed", "assessed", {"n_assessors": 1}) == "Lokal vurdering (én vurdering)"
+    assert kind_text("assessed") == "Lokal vurdering"
+    assert kind_text("computed", "illustrative") == "Beregnet (af illustrative aktører)"
+    # The rows of one area are the same whether it is computed alone or with all areas.
+    ds, perf = bundled
+    _, result = evaluate(ds)
+    full = critical_values(perf.matrix, ds.model, result, perf.provenance, 3)
+    for aid in ("urbanplanen", "folehaven"):
+        alone = critical_values(perf.matrix, ds.model, result, perf.provenance, 3, [aid])
+        pd.testing.assert_frame_equal(alone, full[full["area_id"] == aid].reset_index(drop=True))

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from selection.combined_flip import combined_flip, combined_sentence
-from selection.critical import KIND_ROW_TEXT, critical_values, priority_list, value_text
+from selection.critical import critical_values, kind_text, priority_list, value_text
 from selection.dataset import Dataset
 from selection.export import STYLES, priority_csv
 from selection.indicators import Performance
@@ -177,7 +177,7 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
         "Område": plist["area"],
         "Indikator": plist["indicator"],
         "Nuværende værdi": [value_text(v, u) for v, u in zip(plist["value"], plist["unit"], strict=True)],
-        "Type": [KIND_ROW_TEXT.get(k, k) for k in plist["kind"]],
+        "Type": [kind_text(r["kind"], r["source_kind"], r) for r in plist.to_dict("records")],
         "Ændrer": [effect[e] for e in plist["effect"]],
         "Kritisk værdi": plist["condition"],
         "Hvad sker der": plist["what"],
