@@ -52,7 +52,9 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance | None = Non
         key="download_shortlist",
     )
     if perf is not None:  # the values that can change this shortlist (selection.critical), built on click
-        st.download_button(
+        # Its own container: two deferred downloads drawn by a fragment into one outside container get
+        # the same coordinates in Streamlit 1.67, and the first one's file is then dropped.
+        st.container().download_button(
             "Download vurderingsprioriteter (CSV)",
             data=lambda: priority_csv(result, dataset, perf, top_n, style),
             file_name=f"vurderingsprioriteter_top{top_n}.csv",
