@@ -19,7 +19,9 @@ Rules followed (the same as ``selection.scoring``):
   included, ``closed``), while an area that falls to another's total keeps its rank there and
   loses it only just beyond (``closed`` False). A value that is tied now changes at once.
   Top N membership is "competition rank ≤ N" (a tie at place N can make the set larger than N;
-  the shortlist CSV then cuts by name).
+  the shortlist CSV then cuts by name). Ties are compared on the totals rounded to 9 decimals, as
+  in the scoring, while the critical value is the exact crossing; the two can disagree only within
+  1e-9 points of a total.
 * Missing values: the scoring leaves a missing indicator out and shares its sub-weight among
   the criterion's other indicators with a value. Setting a missing value therefore also changes
   those shares. Exactly: the area's criterion score with the value set to x is
@@ -65,14 +67,6 @@ SPREAD_COLUMNS = ("n_assessors", "min", "max")
 PLACEHOLDER_KINDS = ("illustrative", "missing")
 _EPS = 1e-9  # scale-relative tolerance for "at the end of the scale"
 
-KIND_TEXT = {
-    "sourced": "Kildebelagt",
-    "assessed": "Lokal vurdering",
-    "illustrative": "Illustrativ pladsholder",
-    "missing": "Mangler",
-    "computed": "Beregnet",
-}
-EFFECT_TEXT = {"rank": "rang", "first": "nr. 1", "top": "top N"}
 
 
 # --------------------------------------------------------------------------- scale helpers
@@ -149,7 +143,6 @@ def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int,
             out[f"{eff}_{d}_closed"] = np.zeros(m, dtype=bool)
     out["new_rank_up"] = np.zeros(m, dtype=np.int64)
     out["new_rank_down"] = np.zeros(m, dtype=np.int64)
-    out["first_gain"] = np.zeros(m, dtype=bool)  # the area itself becomes (sole) nr. 1 moving up
     out["top_q_key"] = np.full(m, np.nan)  # tie key of the N-th best other area
     out["top_pushed"] = np.zeros(m, dtype=bool)  # the others at that key drop out once the area passes them
     pos = np.empty(m, dtype=np.int64)
@@ -187,13 +180,10 @@ def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int,
                 out["first_down"][a], out["first_down_closed"][a] = u1, True
             elif k0 == k1:
                 out["first_down"][a] = out["first_up"][a] = t0
-                out["first_gain"][a] = True
             else:
                 out["first_up"][a], out["first_up_closed"][a] = u1, True
-                out["first_gain"][a] = True
         elif not is_ranked:
             out["first_up"][a], out["first_up_closed"][a] = -np.inf, True  # any value makes it nr. 1
-            out["first_gain"][a] = True
         # (c) top N
         if n_o >= top_n:
             q, kq = o_t[top_n - 1], o_k[top_n - 1]
@@ -551,6 +541,32 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
     out = pd.DataFrame(rows, columns=[*_PRIORITY_COLUMNS[1:], "_sort"]).drop(columns="_sort")
     out.insert(0, "priority", np.arange(1, len(out) + 1, dtype=np.int64))
     return out
+
+
+def out_of_reach(table: pd.DataFrame, top_n: int) -> list[str]:
+    """Areas outside the top N (unranked ones included) that no plausible change of one of their own
+    values brings into the top N, in ranking order (``table`` is a ``critical_values`` table)."""
+    out = []
+    for aid, rows in table.groupby("area_id", sort=False):
+        rank = rows["rank"].iloc[0]
+        if not pd.isna(rank) and int(rank) <= top_n:
+            continue
+        reachable = any(
+            not math.isnan(rec[f"top_{d}"]) and not math.isnan(rec["plausible_lo"])
+            and _reaches(rec[f"top_{d}"], d, bool(rec[f"top_{d}_closed"]), rec["plausible_lo"], rec["plausible_hi"])
+            for rec in rows.to_dict("records") for d in DIRECTIONS)
+        if not reachable:
+            out.append(str(aid))
+    return out
+
+
+def out_of_reach_sentence(area_names: Sequence[str], top_n: int) -> str:
+    """E.g. "Ingen plausibel ændring af én af deres egne værdier flytter Folehaven eller Blågården ind i top 3." """
+    if not area_names:
+        return ""
+    names = list(area_names)
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " eller " + names[-1]
+    return f"Ingen plausibel ændring af én af deres egne værdier flytter {joined} ind i top {top_n}."
 
 
 _PRIORITY_COLUMNS = [

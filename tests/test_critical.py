@@ -462,3 +462,23 @@ def test_kind_text_and_rows_for_one_area(bundled):
     for aid in ("urbanplanen", "folehaven"):
         alone = critical_values(perf.matrix, ds.model, result, perf.provenance, 3, [aid])
         pd.testing.assert_frame_equal(alone, full[full["area_id"] == aid].reset_index(drop=True))
+
+
+def test_out_of_reach_areas(bundled):
+    from selection.critical import out_of_reach, out_of_reach_sentence
+
+    c = crit(frame({"a": [5, 0], "b": [4, 10], "c": [1, 100]}), top_n=2)
+    # a = 100, b = 82.5, c = 0: c's own x or y alone gives it at most 50 < 82.5, so it cannot reach the top 2.
+    table = c.reset_index().assign(plausible_lo=lambda d: d["indicator_id"].map({"x": 1.0, "y": 0.0}),
+                                   plausible_hi=lambda d: d["indicator_id"].map({"x": 5.0, "y": 100.0}))
+    assert out_of_reach(table, 2) == ["c"]
+    assert out_of_reach_sentence(["C", "D"], 2) == "Ingen plausibel ændring af én af deres egne værdier flytter C eller D ind i top 2."
+    # On the bundled data, an area is out of reach exactly when none of its own rows is in the priority list
+    # with a top-N change.
+    ds, perf = bundled
+    _, result = evaluate(ds)
+    full = critical_values(perf.matrix, ds.model, result, perf.provenance, 3)
+    plist = priority_list(full, ds.model, ds.areas["name"].to_dict(), 3)
+    fixed = out_of_reach(full, 3)
+    outside = [a for a, r in zip(result.table["area_id"], result.table["rank"], strict=True) if pd.isna(r) or r > 3]
+    assert set(fixed) == set(outside) - set(plist["area_id"])

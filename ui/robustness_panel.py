@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from selection.combined_flip import combined_flip, combined_sentence
-from selection.critical import critical_values, kind_text, priority_list, value_text
+from selection.critical import critical_values, kind_text, out_of_reach, out_of_reach_sentence, priority_list, value_text
 from selection.dataset import Dataset
 from selection.export import STYLES, priority_csv
 from selection.indicators import Performance
@@ -165,6 +165,8 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
     table = critical_values(perf.matrix, dataset.model, result, perf.provenance, top_n)
     plist = priority_list(table, dataset.model, names, top_n)
     flip = combined_flip(perf.matrix, dataset.model, result, perf.provenance, table)
+    if fixed := out_of_reach_sentence([names.get(a, a) for a in out_of_reach(table, top_n)], top_n):
+        st.caption(md(fixed))
     if plist.empty:
         st.info(f"Ingen plausibel ændring af en enkelt værdi ændrer nr. 1 eller top {top_n}.")
         _combined(flip, dataset, names)
