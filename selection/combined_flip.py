@@ -38,11 +38,25 @@ class CombinedFlip:
     changes: pd.DataFrame  # area_id, indicator_id, value, new_value, change_steps (only changed values)
 
 
-def _cells(table: pd.DataFrame, area_id: str) -> pd.DataFrame:
-    """The area's values that can move: weighted, present and with a plausible range."""
-    rows = table[(table["area_id"] == area_id) & (table["slope"] != 0) & (table["kind"] != "missing")
-                 & (table["plausible_lo"] < table["plausible_hi"])]
-    return rows[["area_id", "indicator_id", "value", "slope", "step", "plausible_lo", "plausible_hi"]]
+_CELL_COLUMNS = ["area_id", "indicator_id", "value", "slope", "step", "plausible_lo", "plausible_hi"]
+
+
+def _movable(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per area, the values that can move: weighted, present and with a plausible range."""
+    rows = table[(table["slope"] != 0) & (table["kind"] != "missing") & (table["plausible_lo"] < table["plausible_hi"])]
+    return {str(a): g[_CELL_COLUMNS].reset_index(drop=True) for a, g in rows.groupby("area_id", sort=False)}
+
+
+def _reach(cells: pd.DataFrame, sign: float) -> tuple[float, float]:
+    """Most points the values can add to (sign +1) or take from (sign -1) the area's total, and the most
+    points one scale step of any of them moves."""
+    if cells.empty:
+        return 0.0, 0.0
+    slope = cells["slope"].to_numpy(float)
+    value = cells["value"].to_numpy(float)
+    room_up, room_down = cells["plausible_hi"].to_numpy(float) - value, value - cells["plausible_lo"].to_numpy(float)
+    gain = np.where(sign * slope > 0, room_up, room_down) * np.abs(slope)
+    return float(gain.sum()), float((np.abs(slope) * cells["step"].to_numpy(float)).max())
 
 
 def _solve(winner_cells: pd.DataFrame, challenger_cells: pd.DataFrame, gap: float, lead: float
@@ -88,20 +102,32 @@ def combined_flip(
 
     ``table`` may be a ``critical_values`` table already computed for the same ranking (its
     slopes, steps and plausible ranges are used). None also when nr. 1 is shared now.
+    Challengers that cannot win even with every value at the favourable end of its range, or whose
+    gap needs more steps than the best change found so far, are skipped without solving an LP.
     """
     ranked = result.ranked
     if len(ranked) < 2 or int(ranked["rank"].iloc[1]) == 1:
         return None
     table = critical_values(matrix, model, result, provenance) if table is None else table
+    movable = _movable(table)
+    empty = pd.DataFrame(columns=_CELL_COLUMNS)
     totals = dict(zip(ranked["area_id"], ranked["total"].astype(float), strict=True))
     winner = str(ranked["area_id"].iloc[0])
-    w_cells = _cells(table, winner)
+    w_cells = movable.get(winner, empty)
+    w_loss, w_rate = _reach(w_cells, -1.0)
     best: CombinedFlip | None = None
     for challenger in ranked["area_id"].iloc[1:]:
+        c_cells = movable.get(str(challenger), empty)
+        c_gain, c_rate = _reach(c_cells, 1.0)
+        gap = totals[winner] - totals[challenger]
         others = [t for a, t in totals.items() if a not in (winner, challenger)]
         lead = max(others) - totals[challenger] if others else -np.inf
-        c_cells = _cells(table, challenger)
-        solved = _solve(w_cells, c_cells, totals[winner] - totals[challenger], lead)
+        rate = max(w_rate, c_rate)
+        if c_gain + w_loss <= gap or c_gain <= lead or rate <= 0:
+            continue  # out of reach within the plausible ranges
+        if best is not None and gap / rate >= best.total_steps:
+            continue  # needs at least gap / rate steps: no better than the best found
+        solved = _solve(w_cells, c_cells, gap, lead)
         if solved is None:
             continue
         steps, delta = solved

@@ -546,18 +546,23 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
 def out_of_reach(table: pd.DataFrame, top_n: int) -> list[str]:
     """Areas outside the top N (unranked ones included) that no plausible change of one of their own
     values brings into the top N, in ranking order (``table`` is a ``critical_values`` table)."""
-    out = []
-    for aid, rows in table.groupby("area_id", sort=False):
-        rank = rows["rank"].iloc[0]
-        if not pd.isna(rank) and int(rank) <= top_n:
-            continue
-        reachable = any(
-            not math.isnan(rec[f"top_{d}"]) and not math.isnan(rec["plausible_lo"])
-            and _reaches(rec[f"top_{d}"], d, bool(rec[f"top_{d}_closed"]), rec["plausible_lo"], rec["plausible_hi"])
-            for rec in rows.to_dict("records") for d in DIRECTIONS)
-        if not reachable:
-            out.append(str(aid))
-    return out
+    if table.empty:
+        return []
+    lo, hi = table["plausible_lo"].to_numpy(float), table["plausible_hi"].to_numpy(float)
+    reach = np.zeros(len(table), dtype=bool)
+    for d in DIRECTIONS:
+        x = table[f"top_{d}"].to_numpy(float)
+        closed = table[f"top_{d}_closed"].to_numpy(bool)
+        if d == "up":
+            ok = np.where(closed, x <= hi, x < hi)
+        else:
+            ok = np.where(closed, x >= lo, x > lo)
+        reach |= ~np.isnan(x) & ~np.isnan(lo) & ok
+    rank = pd.to_numeric(table["rank"], errors="coerce").to_numpy(float)
+    outside = np.isnan(rank) | (rank > top_n)
+    frame = pd.DataFrame({"area_id": table["area_id"], "reach": reach, "outside": outside})
+    per_area = frame.groupby("area_id", sort=False).agg(reach=("reach", "any"), outside=("outside", "first"))
+    return [str(a) for a in per_area.index[per_area["outside"] & ~per_area["reach"]]]
 
 
 def out_of_reach_sentence(area_names: Sequence[str], top_n: int) -> str:
