@@ -92,7 +92,8 @@ def main() -> int:
     cases = [run_case("bundled (13 areas)", perf.matrix, ds.model, result, perf.provenance, names, 3,
                       args.repeats, TARGET_SMALL_S)]
     matrix, prov, syn_names = synthetic(ds.model, SYNTH_AREAS)
-    syn_result = score_areas(matrix, ds.model, ds.model.default_weights, {"need_outside_labour": 1}, syn_names)
+    every_indicator = {i.id: 1.0 for i in ds.model.indicators if i.default_weight == 0}  # all weighted
+    syn_result = score_areas(matrix, ds.model, ds.model.default_weights, every_indicator, syn_names)
     cases.append(run_case(f"synthetic ({SYNTH_AREAS:,} areas)", matrix, ds.model, syn_result, prov, syn_names, 3,
                           max(3, args.repeats // 2), TARGET_LARGE_S))
     from selection.combined_flip import combined_flip
