@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -37,15 +38,17 @@ TARGET_SMALL_S = 0.050
 TARGET_LARGE_S = 2.0
 
 
-def timed(fn, repeats: int) -> tuple[float, float]:
-    """Median and maximum wall time over ``repeats`` runs after one warm-up run."""
+def timed(fn, repeats: int) -> tuple[float, float, float]:
+    """Median and maximum wall time and median CPU time of this process over ``repeats`` runs after one
+    warm-up run (CPU time shows the cost when other processes share the cores)."""
     fn()
-    runs = []
+    runs, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         runs.append(time.perf_counter() - start)
-    return statistics.median(runs), max(runs)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(runs), max(runs), statistics.median(cpu)
 
 
 def synthetic(model, n: int, seed: int = 14) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
@@ -75,10 +78,10 @@ def run_case(label: str, matrix, model, result, provenance, names, top_n: int, r
         table = critical_values(matrix, model, result, provenance, top_n)
         return priority_list(table, model, names, top_n)
 
-    median, worst = timed(whole, repeats)
+    median, worst, cpu = timed(whole, repeats)
     rows = whole()
     return {"case": label, "areas": len(matrix), "cells": int(matrix.size), "top_n": top_n,
-            "priority_rows": int(len(rows)), "median_s": median, "max_s": worst, "target_s": target,
+            "priority_rows": int(len(rows)), "median_s": median, "max_s": worst, "cpu_median_s": cpu, "target_s": target,
             "ok": median <= target}
 
 
@@ -99,11 +102,13 @@ def main() -> int:
     from selection.combined_flip import combined_flip
 
     combined_flip(perf.matrix, ds.model, result, perf.provenance)  # SciPy import outside the timing
-    lp_median, lp_max = timed(lambda: combined_flip(perf.matrix, ds.model, result, perf.provenance), args.repeats)
-    print(f"{'case':28} {'cells':>7} {'rows':>5} {'median':>9} {'max':>9} {'target':>8}  ok")
+    lp_median, lp_max, _ = timed(lambda: combined_flip(perf.matrix, ds.model, result, perf.provenance), args.repeats)
+    print(f"{'case':28} {'cells':>7} {'rows':>5} {'median':>9} {'max':>9} {'cpu':>9} {'target':>8}  ok")
     for c in cases:
         print(f"{c['case']:28} {c['cells']:>7} {c['priority_rows']:>5} {1000 * c['median_s']:>7.1f}ms "
-              f"{1000 * c['max_s']:>7.1f}ms {1000 * c['target_s']:>6.0f}ms  {'yes' if c['ok'] else 'NO'}")
+              f"{1000 * c['max_s']:>7.1f}ms {1000 * c['cpu_median_s']:>7.1f}ms {1000 * c['target_s']:>6.0f}ms  "
+              f"{'yes' if c['ok'] else 'NO'}")
+    print(f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     print(f"combined change (linprog, 13 areas, all challengers): median {1000 * lp_median:.1f} ms, "
           f"max {1000 * lp_max:.1f} ms (info)")
     out = REPO / "bench" / "results"

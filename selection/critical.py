@@ -59,7 +59,7 @@ import pandas as pd
 
 from .criteria import CriteriaModel, Indicator
 from .robustness import tie_keys
-from .scoring import ScoreResult, raw_array
+from .scoring import ScoreResult, normalised_matrix, raw_array
 
 EFFECTS = ("rank", "first", "top")
 DIRECTIONS = ("down", "up")
@@ -282,7 +282,16 @@ def critical_rows(
     for i, k in enumerate(thr["_keys"]):
         if not math.isnan(k):
             groups.setdefault(float(k), []).append(i)
-    texts: dict[int, dict[str, str]] = {}
+    texts: dict[int, dict[str, tuple[str, str]]] = {}
+    blank = {f"{e}_{d}{suffix}": value for e in EFFECTS for d in DIRECTIONS
+             for suffix, value in (("", np.nan), ("_closed", False), ("_what", ""), ("_would", ""))}
+    # Per criterion and area: the weighted sum of the normalised values it has and their weights.
+    sub_w = np.array([float(subs.get(i.id, 0.0)) for i in inds])
+    norm = normalised_matrix(matrix, model).to_numpy(dtype=float)
+    have_all = ~np.isnan(raw) & (sub_w > 0)
+    wsum = {c: (np.where(have_all[:, cols], sub_w[cols], 0.0).sum(axis=1),
+                np.where(have_all[:, cols], np.nan_to_num(norm[:, cols]) * sub_w[cols], 0.0).sum(axis=1))
+            for c, cols in cols_of.items()}
     for aid in wanted:
         a = index[aid]
         is_ranked = bool(ranked[a])
@@ -311,11 +320,7 @@ def critical_rows(
             else:
                 lo, hi = ind.scale_min, ind.scale_max
             row["plausible_lo"], row["plausible_hi"] = lo, hi
-            for eff in EFFECTS:
-                for d in DIRECTIONS:
-                    row[f"{eff}_{d}"] = np.nan
-                    row[f"{eff}_{d}_closed"] = False
-                    row[f"{eff}_{d}_what"] = row[f"{eff}_{d}_would"] = ""
+            row.update(blank)
             W = float(result.weights.get(cid, 0.0))
             w_i = float(subs.get(ind.id, 0.0))
             if W <= 0 or w_i <= 0:
@@ -324,9 +329,9 @@ def critical_rows(
                 continue
             span = ind.scale_max - ind.scale_min
             sign = -1.0 if ind.direction == "cost" else 1.0
-            have = [k for k in cols_of[cid] if k != j and subs.get(inds[k].id, 0.0) > 0 and not math.isnan(raw[a, k])]
-            d_o = sum(float(subs[inds[k].id]) for k in have)
-            n_o = sum(float(subs[inds[k].id]) * inds[k].normalise(float(raw[a, k])) for k in have)
+            d_all, n_all = wsum[cid]
+            d_o = float(d_all[a]) - (w_i if not missing else 0.0)  # the criterion's other values with weight
+            n_o = float(n_all[a]) - (w_i * float(norm[a, j]) if not missing else 0.0)
             slope = W * 100.0 * w_i / (w_i + d_o) * sign / span
             if is_ranked:
                 t_ref = float(totals[a])
@@ -347,7 +352,8 @@ def critical_rows(
                 continue
             row["slope"], row["reference"] = slope, (x_ref if is_ranked else np.nan)
             if a not in texts:
-                texts[a] = _area_texts(a, thr, names, thr["_keys"], groups, top_n)
+                texts[a] = {k: (say(c), would(c))
+                            for k, c in _area_texts(a, thr, names, thr["_keys"], groups, top_n).items()}
             for eff in EFFECTS:
                 for d in DIRECTIONS:
                     t_star = thr[f"{eff}_{d}"][a]
@@ -365,8 +371,7 @@ def critical_rows(
                         continue
                     row[f"{eff}_{x_dir}"] = x_star
                     row[f"{eff}_{x_dir}_closed"] = closed
-                    row[f"{eff}_{x_dir}_what"] = say(texts[a][f"{eff}_{d}"])
-                    row[f"{eff}_{x_dir}_would"] = would(texts[a][f"{eff}_{d}"])
+                    row[f"{eff}_{x_dir}_what"], row[f"{eff}_{x_dir}_would"] = texts[a][f"{eff}_{d}"]
             if row["enters"]:
                 d = "up" if slope > 0 else "down"
                 row[f"rank_{d}"] = ind.scale_min if slope > 0 else ind.scale_max
