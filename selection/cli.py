@@ -137,7 +137,7 @@ def run_critical(args: argparse.Namespace) -> int:
         stamp = datetime.fromisoformat(args.timestamp) if args.timestamp else None
     except ValueError:
         raise ValueError(f"--timestamp skal være et ISO 8601-tidspunkt, fx 2026-11-23T10:00:00+01:00 "
-                          f"(fik '{args.timestamp}').") from None
+                         f"(fik '{args.timestamp}').") from None
     dataset = load_dataset(args.data)
     weights = parse_weights(args.weights, dataset.model.default_weights)
     perf, result = evaluate(dataset, weights, distance_m=args.distance)
