@@ -59,6 +59,7 @@ with rank_col:
     ranking.explain_table()
 st.subheader("Detaljer for et område", anchor=False)
 rank_slot = details.header(dataset)
+critical_slot = st.empty()  # filled by the ranked fragment: depends on the weights
 details_slot = st.container()
 st.subheader("Hvorfor scorer områderne som de gør?", anchor=False)
 chart_slot = st.container()
@@ -67,7 +68,8 @@ st.subheader("Kortliste til styregruppen", anchor=False)
 shortlist.render_choices(len(dataset.areas))
 shortlist_slot = st.container()
 ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
-                                              table=table_slot, chart=chart_slot, shortlist=shortlist_slot))
+                                              table=table_slot, chart=chart_slot, shortlist=shortlist_slot,
+                                              critical=critical_slot))
 with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
     details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
 with scores_slot:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .dataset import load_dataset
 from .errors import DataError, WeightError
-from .export import STYLES, about_sheet, caveat, shortlist_csv, shortlist_table, table_to_xlsx
+from .export import STYLES, about_sheet, caveat, priority_csv, shortlist_csv, shortlist_table, table_to_xlsx
 from .pipeline import evaluate
 from .robustness_report import DEFAULT_SEED, robustness_extras, uncertain_indicators
 
@@ -57,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
                          help="områdefilen er den fulde liste: fjern områder, der ikke er i den (med værdier og indsatser)")
         cmd.add_argument("--data-dir", type=Path, default=None,
                          help="hvor importer gemmes (standard: $SELECTION_IMPORT_DIR eller .selection-data)")
+    crit = sub.add_parser("critical", help="Skriv listen over værdier, der kan ændre valget (vurder dem først).")
+    crit.add_argument("--data", type=Path, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
+    crit.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
+    crit.add_argument("--top", type=int, default=3, help="kortlistens længde N (standard 3)")
+    crit.add_argument("--out", type=Path, help="CSV-fil (standard: skriv til stdout)")
+    crit.add_argument("--format", choices=sorted(STYLES), default="excel-da", help="CSV-format")
+    crit.add_argument("--distance", type=float, help="afstand til aktører i meter (standard fra criteria.json)")
+    crit.add_argument("--timestamp", help="fast tidsstempel (ISO 8601) for reproducerbare filer")
     reset = sub.add_parser("reset", help="Gå tilbage til det medleverede datasæt (importen gemmes som kopi).")
     reset.add_argument("--data-dir", type=Path, default=None)
     restore = sub.add_parser("restore", help="Brug den seneste import igen efter 'reset'.")
@@ -121,6 +129,38 @@ def run_rank(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_critical(args: argparse.Namespace) -> int:
+    """Write the assessment priority list (``selection.critical``) as CSV."""
+    if args.data is None:
+        from .import_store import active_data_dir
+
+        args.data = active_data_dir()
+    if args.top < 1:
+        raise WeightError("--top skal være mindst 1.")
+    if args.distance is not None and args.distance < 0:
+        raise WeightError("--distance skal være 0 eller større.")
+    try:
+        stamp = datetime.fromisoformat(args.timestamp) if args.timestamp else None
+    except ValueError:
+        raise ValueError(f"--timestamp skal være et ISO 8601-tidspunkt, fx 2026-11-23T10:00:00+01:00 "
+                         f"(fik '{args.timestamp}').") from None
+    dataset = load_dataset(args.data)
+    weights = parse_weights(args.weights, dataset.model.default_weights)
+    perf, result = evaluate(dataset, weights, distance_m=args.distance)
+    data = priority_csv(result, dataset, perf, args.top, args.format, stamp)
+    if args.out:
+        try:
+            args.out.write_bytes(data)
+        except OSError:
+            raise ValueError(f"Kan ikke skrive filen {args.out}: mappen findes ikke, eller der er ikke "
+                             "skriveadgang.") from None
+        n_rows = data.decode(STYLES[args.format].encoding).count("\r\n") - 1
+        print(f"Skrev {n_rows} værdier til {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -139,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             dataset = restore_import(args.data_dir)
             print(f"Importen bruges igen (version {dataset.version}).")
             return 0
+        if args.command == "critical":
+            return run_critical(args)
         return run_rank(args)
     except DataError as exc:
         print("Data kan ikke bruges:", file=sys.stderr)

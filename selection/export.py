@@ -20,11 +20,12 @@ from datetime import datetime
 
 import pandas as pd
 
+from .critical import assessment_priorities
 from .criteria import CriteriaModel
 from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status, weighted_indicators
 from .dataset import Dataset
 from .formatting import iso_local
-from .indicators import build_performance
+from .indicators import Performance, build_performance
 from .scoring import ScoreResult
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -296,3 +297,38 @@ def _xlsx_value(value: object) -> object:
     if hasattr(value, "item"):  # numpy scalar
         return value.item()
     return value
+
+
+def priority_export_table(
+    result: ScoreResult,
+    dataset: Dataset,
+    perf: Performance,
+    top_n: int = 3,
+    timestamp: datetime | None = None,
+) -> pd.DataFrame:
+    """The assessment priority list (``critical.priority_table``) with the weights, data set and time.
+
+    One frame with Danish headers, ready for a CSV file or a spreadsheet sheet.
+    """
+    stamp = iso_local(timestamp)
+    names = dataset.areas["name"].to_dict()
+    table = assessment_priorities(perf.matrix, dataset.model, result, perf.provenance, names, top_n)
+    for crit in dataset.model.criteria:
+        table[f"Vægt {crit.label} (%)"] = 100.0 * result.weights[crit.id]
+    table["Kortlistelængde"] = int(top_n)
+    table["Datasæt"] = str(dataset.meta.get("name", ""))
+    table["Dataversion"] = dataset.version
+    table["Tidspunkt"] = stamp
+    return table
+
+
+def priority_csv(
+    result: ScoreResult,
+    dataset: Dataset,
+    perf: Performance,
+    top_n: int = 3,
+    style: str = "excel-da",
+    timestamp: datetime | None = None,
+) -> bytes:
+    """The assessment priority list as CSV bytes (app download and ``python -m selection critical``)."""
+    return table_to_csv(priority_export_table(result, dataset, perf, top_n, timestamp), style)

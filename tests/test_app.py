@@ -123,7 +123,8 @@ def test_selected_area_opens_its_details(package: Path) -> None:
 def test_shortlist_download_present(package: Path) -> None:
     at = run_app()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download kortliste (CSV)", "Download kortliste (Excel, XLSX)"]
+    assert labels == ["Download kortliste (CSV)", "Download kortliste (Excel, XLSX)",
+                      "Download vurderingsprioriteter (CSV)"]
 
 
 def test_on_screen_shortlist_is_the_file_content_with_names(package: Path) -> None:
@@ -242,3 +243,34 @@ def test_background_maps_say_what_leaves_the_machine(package: Path, monkeypatch:
     assert any("Skærmkort fra Dataforsyningen" in o for o in at.radio(key="basemap").options)
     at.radio(key="basemap").set_value("skaermkort").run()
     assert "topo_skaermkort_DAF" in json.dumps(map_args(at))
+
+
+def test_robustness_view_shows_which_values_decide(package: Path) -> None:
+    from selection.critical import critical_values, priority_list
+
+    at = run_app()
+    at.number_input(key="top_n").set_value(2).run()
+    at.segmented_control(key="view").set_value("Robusthed").run()
+    assert not at.exception, at.exception
+    assert any(m.value == "#### Hvilke værdier afgør valget?" for m in at.markdown)
+    dataset = load_dataset(package)
+    perf, result = evaluate(dataset)
+    plist = priority_list(critical_values(perf.matrix, dataset.model, result, perf.provenance, 2), dataset.model,
+                          dataset.areas["name"].to_dict(), 2)
+    assert len(plist), "the test package has placeholders that can change the top 2"
+    table = next(df.value for df in at.dataframe if "Kritisk værdi" in df.value.columns)
+    assert list(table["Område"]) == list(plist["area"])
+    sentences = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("- Hvis '")]
+    assert sentences[0] == f"- {plist['sentence'].iloc[0]}"
+    assert any(m.value.startswith("**Mindste samlede ændring") for m in at.markdown)
+    # The control per row opens the chosen value's area in the detail panel of the ranking view.
+    last = len(plist) - 1
+    at.selectbox(key="critical_pick").set_value(last).run()
+    at.button(key="critical_open").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["view"] == "Rangering og kort"
+    assert at.session_state["selected_area"] == plist["area_id"].iloc[last]
+    assert any(h.value == plist["area"].iloc[last] for h in at.subheader)
+    critical = next(m.value for m in at.markdown if m.value.startswith("**Kritiske værdier**"))
+    assert f"- **{plist['indicator'].iloc[last]}**" in critical.replace("\\", "")
+    assert plist["condition"].iloc[last] in critical.replace("\\", "")

@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
+from selection.critical import cell_summary, critical_rows, value_text
 from selection.data_status import list_status_text
 from selection.dataset import KIND_LABELS, Dataset
 from selection.formatting import compact, integer
@@ -77,6 +78,23 @@ def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
     rank, total, label = t["rank"].array[i], float(t["total"].array[i]), STATUS_LABELS[t["status"].array[i]]
     rank_text = "Ikke rangeret" if pd.isna(rank) else f"nr. {int(rank)} af {len(result.ranked)}"
     slot.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(total)}" + (f" · {label}" if label else ""))
+
+
+def show_critical(slot: DeltaGenerator, dataset: Dataset, perf: Performance, result: ScoreResult,
+                  area_id: str, top_n: int) -> None:
+    """The critical values of the area's values at the current weights (``selection.critical``), as one
+    Markdown block (cheaper than a table on every weight change)."""
+    lines = []
+    for rec in critical_rows(perf.matrix, dataset.model, result, perf.provenance, top_n, [area_id]):
+        ind = dataset.model.indicator(rec["indicator_id"])
+        text = cell_summary(rec, ind.unit, top_n)
+        if text:
+            now = "mangler" if rec["kind"] == "missing" else value_text(rec["value"], ind.unit)
+            lines.append(f"- **{md(ind.label)}** (nu {md(now)}): {md(text)}")
+    head = "**Kritiske værdier** (hver værdi for sig; alle andre værdier og vægtene uændret)"
+    if not lines:
+        lines = [f"Ingen enkelt værdi kan inden for sin skala ændre områdets rang, nr. 1 eller top {top_n}."]
+    slot.markdown("\n".join([head, "", *lines]))
 
 
 def _facts(area: pd.Series) -> str:

@@ -40,6 +40,7 @@ class Slots:
     table: DeltaGenerator
     chart: DeltaGenerator
     shortlist: DeltaGenerator
+    critical: DeltaGenerator | None = None  # the selected area's critical values (details.show_critical)
 
 
 def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
@@ -64,6 +65,9 @@ def render(dataset: Dataset, slots: Slots) -> None:
     with slots.map:
         map_panel.render(dataset, result, selected, settings.background)
     details.show_rank(slots.rank, result, selected)
+    if slots.critical is not None:
+        details.show_critical(slots.critical, dataset, perf, result, selected,
+                              int(st.session_state.get(shortlist.TOP_N, 3)))
     with slots.table:
         ranking.render_table(result, dataset, data.kinds_per_area or {})
     with slots.chart:

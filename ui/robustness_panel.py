@@ -7,8 +7,11 @@ from itertools import permutations
 import pandas as pd
 import streamlit as st
 
+from selection.combined_flip import combined_flip, combined_sentence
+from selection.critical import critical_values, kind_text, out_of_reach, out_of_reach_sentence, priority_list, value_text
 from selection.dataset import Dataset
 from selection.formatting import frame_text, integer, number, points, with_locale
+from selection.export import STYLES, priority_csv
 from selection.indicators import Performance
 from selection.robustness import current_share, weight_sweep
 from selection.robustness_report import (
@@ -22,7 +25,13 @@ from selection.robustness_report import (
 )
 from selection.scoring import ScoreResult
 
+from . import shortlist, state
+from .ranked_view import RANKING_VIEW, VIEW_KEY
 from .text import md, pct
+
+ASSESSMENT_TARGET = "assessment_target"  # (area_id, indicator_id) the planner chose to assess next
+ASSESSMENT_VIEW = "Vurderinger"  # the assessments view (built separately); used when it exists
+TOP_SENTENCES = 5
 
 
 def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int) -> None:
@@ -97,6 +106,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     for col, cid in zip(cols, report.scores.columns, strict=True):
         with col:
             sweep_chart(report, cid, labels[cid], names, shortlisted)
+    critical_section(dataset, perf, result, top_n)
 
 
 def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]) -> None:
@@ -177,3 +187,76 @@ def sweep_chart(report: RobustnessReport, cid: str, label: str, names: dict[str,
         ],
     }
     st.vega_lite_chart(sweep[["Område", "Vægt", "Rang"]], with_locale(spec), width="stretch", height=300)
+
+
+def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int) -> None:
+    """'Hvilke værdier afgør valget?': the values whose plausible range can change nr. 1 or the top N."""
+    st.markdown("#### Hvilke værdier afgør valget?")
+    st.caption(
+        "Hver værdi er prøvet for sig med alle andre værdier og vægtene uændret; den kritiske værdi er beregnet "
+        "præcist. Listen viser de værdier, hvis plausible spænd når en kritisk værdi, der ændrer nr. 1 eller "
+        f"top {top_n}: illustrative pladsholdere og manglende værdier kan ligge hvor som helst på skalaen, en "
+        "enkelt vurdering ± ét skalatrin, flere vurderinger inden for vurderingernes spænd, beregnet aktørdækning "
+        "± én sektor. Kildebelagte værdier regnes for faste."
+    )
+    names = dataset.areas["name"].to_dict()
+    table = critical_values(perf.matrix, dataset.model, result, perf.provenance, top_n)
+    plist = priority_list(table, dataset.model, names, top_n)
+    flip = combined_flip(perf.matrix, dataset.model, result, perf.provenance, table)
+    if fixed := out_of_reach_sentence([names.get(a, a) for a in out_of_reach(table, top_n)], top_n):
+        st.caption(md(fixed))
+    if plist.empty:
+        st.info(f"Ingen plausibel ændring af en enkelt værdi ændrer nr. 1 eller top {top_n}.")
+        _combined(flip, dataset, names)
+        return
+    for sentence in plist["sentence"].head(TOP_SENTENCES):
+        st.markdown(f"- {md(sentence)}")
+    effect = {"first": "Nr. 1", "top": f"Top {top_n}"}
+    st.dataframe(pd.DataFrame({
+        "Prioritet": plist["priority"],
+        "Område": plist["area"],
+        "Indikator": plist["indicator"],
+        "Nuværende værdi": [value_text(v, u) for v, u in zip(plist["value"], plist["unit"], strict=True)],
+        "Type": [kind_text(r["kind"], r["source_kind"], r) for r in plist.to_dict("records")],
+        "Ændrer": [effect[e] for e in plist["effect"]],
+        "Kritisk værdi": plist["condition"],
+        "Hvad sker der": plist["what"],
+        "Afstand (skalatrin)": [value_text(x) for x in plist["distance_steps"]],
+    }), hide_index=True, width="stretch", key="critical_table")
+    options = list(range(len(plist)))
+    left, mid, right = st.columns([3, 1, 1], vertical_alignment="bottom")
+    pick = left.selectbox(
+        "Værdi at se nærmere på", options, key="critical_pick",
+        format_func=lambda i: f"{plist['priority'].iat[i]}. {plist['area'].iat[i]} – {plist['indicator'].iat[i]}",
+    )
+    mid.button("Vis området i detaljepanelet", key="critical_open", on_click=_open_value,
+               args=(str(plist["area_id"].iat[pick]), str(plist["indicator_id"].iat[pick])))
+    style = st.session_state.get(shortlist.STYLE, next(iter(STYLES)))
+    right.download_button(
+        "Download listen (CSV)", data=lambda: priority_csv(result, dataset, perf, top_n, style),
+        file_name=f"vurderingsprioriteter_top{top_n}.csv", mime="text/csv", key="download_priorities",
+    )
+
+
+    _combined(flip, dataset, names)
+
+
+def _combined(flip: object, dataset: Dataset, names: dict[str, str]) -> None:
+    """The smallest combined change of plausible values in two areas that changes nr. 1 (linprog)."""
+    if flip is None:
+        st.caption("Ingen kombination af plausible ændringer i nr. 1 og ét andet område gør et andet område "
+                   "alene til nr. 1.")
+        return
+    st.markdown("**Mindste samlede ændring, der giver et andet nr. 1** (flere værdier i to områder på én gang, "
+                "inden for deres plausible spænd, målt i skalatrin): " + md(combined_sentence(flip, dataset.model, names)))
+
+
+def _open_value(area_id: str, indicator_id: str) -> None:
+    """Show the chosen value: select its area in the detail panel of the ranking view.
+
+    Hook for the assessments view: the chosen value is kept in ``ASSESSMENT_TARGET``; when a view
+    named ``ASSESSMENT_VIEW`` exists, it can open the assessment form for that value instead.
+    """
+    st.session_state[ASSESSMENT_TARGET] = (area_id, indicator_id)
+    st.session_state[state.SELECTED] = area_id
+    st.session_state[VIEW_KEY] = RANKING_VIEW

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.dataset import Dataset
-from selection.export import STYLES, about_sheet, caveat, shortlist_table, table_to_csv, table_to_xlsx
+from selection.export import STYLES, about_sheet, priority_csv, caveat, shortlist_table, table_to_csv, table_to_xlsx
 from selection.formatting import frame_text, integer, timestamp
 from selection.indicators import Performance
 from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, robustness_extras, uncertain_indicators
@@ -75,4 +75,15 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance,
         file_name=f"kortliste_top{top_n}.xlsx",
         mime=XLSX_MIME,
         key="download_shortlist_xlsx",
+    )
+    # The values that can change this shortlist (selection.critical), built on click.
+    # Its own container: two deferred downloads drawn by a fragment into one outside container get
+    # the same coordinates in Streamlit 1.67, and the first one's file is then dropped.
+    st.container().download_button(
+        "Download vurderingsprioriteter (CSV)",
+        data=lambda: priority_csv(result, dataset, perf, top_n, style),
+        file_name=f"vurderingsprioriteter_top{top_n}.csv",
+        mime="text/csv",
+        key="download_priorities_shortlist",
+        help="Værdier, der kan ændre nr. 1 eller kortlisten inden for deres plausible spænd (se Robusthed).",
     )

@@ -22,6 +22,7 @@ from .state import sub_weight_key, weight_key
 SLIDER_MAX = 100  # the main sliders are shares in percent and always add up to this
 SUB_MAX = 10.0
 LAST_SHARES = "_last_weight_shares"
+EXACT = "_exact_weights"  # (slider values, exact weights) set by the defaults and the buttons
 FULL_RERUN = "_weights_reset"
 
 
@@ -71,26 +72,31 @@ def rebalance(previous: dict[str, int], current: dict[str, int], total: int = SL
     return whole_shares({k: float(v) for k, v in current.items()}, total)
 
 
-def default_slider_values(model: CriteriaModel) -> dict[str, int]:
-    """Default main weights as whole-percent shares (proportions of the criteria file, sum 100)."""
-    return whole_shares({c.id: float(c.default_weight) for c in model.criteria})
-
-
 def _is_equal(values: dict[str, int]) -> bool:
     return max(values.values()) - min(values.values()) <= 1
 
 
-def _equal(model: CriteriaModel) -> None:
-    for cid, value in whole_shares({c.id: 1.0 for c in model.criteria}).items():
+def _set_exact(weights: dict[str, float]) -> None:
+    """Show ``weights`` on the sliders as whole percents but score with the exact proportions.
+
+    1 : 1 : 1 is shown as 34 / 33 / 33 %, yet ranks exactly as equal weights (as the command line
+    does) until a planner moves a slider; from then on the slider values are the weights.
+    """
+    shown = whole_shares(weights)
+    for cid, value in shown.items():
         st.session_state[weight_key(cid)] = value
+    st.session_state[EXACT] = (shown, dict(weights))
+
+
+def _equal(model: CriteriaModel) -> None:
+    _set_exact({c.id: 1.0 for c in model.criteria})
     st.session_state.pop(LAST_SHARES, None)
 
 
 def _reset(model: CriteriaModel) -> None:
     st.session_state.pop(LAST_SHARES, None)
     st.session_state[FULL_RERUN] = True
-    for cid, value in default_slider_values(model).items():
-        st.session_state[weight_key(cid)] = value
+    _set_exact({c.id: float(c.default_weight) for c in model.criteria})
     for ind in model.indicators:
         st.session_state[sub_weight_key(ind.id)] = min(float(ind.default_weight), SUB_MAX)
     st.session_state["distance_m"] = int(model.actor_distance_m)
@@ -103,9 +109,8 @@ def render(model: CriteriaModel) -> DeltaGenerator:
     weight-dependent fragment, so that moving a weight reruns only that fragment. Sub-weights,
     distance and base map change rarely; moving them reruns the whole page.
     """
-    defaults = default_slider_values(model)
-    for cid, value in defaults.items():
-        st.session_state.setdefault(weight_key(cid), value)
+    if not any(weight_key(c.id) in st.session_state for c in model.criteria):
+        _set_exact({c.id: float(c.default_weight) for c in model.criteria})
     for ind in model.indicators:
         st.session_state.setdefault(sub_weight_key(ind.id), min(float(ind.default_weight), SUB_MAX))
     st.session_state.setdefault("distance_m", int(model.actor_distance_m))
@@ -184,8 +189,10 @@ def current_basemap() -> Basemap:
 
 def current_settings(model: CriteriaModel) -> Settings:
     """The settings as they stand in the session (also during a partial rerun)."""
+    shown = {c.id: int(st.session_state[weight_key(c.id)]) for c in model.criteria}
+    exact_shown, exact = st.session_state.get(EXACT, (None, None))
     return Settings(
-        weights={c.id: float(st.session_state[weight_key(c.id)]) for c in model.criteria},
+        weights=dict(exact) if exact_shown == shown else {cid: float(v) for cid, v in shown.items()},
         sub_weights={i.id: float(st.session_state[sub_weight_key(i.id)]) for i in model.indicators},
         distance_m=float(st.session_state["distance_m"]),
         basemap=str(st.session_state.get("basemap", "none")),
