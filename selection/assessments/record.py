@@ -1,0 +1,76 @@
+"""Save one assessment as a new row; refuse a save based on a stale version (no lost updates)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timezone
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from ..criteria import CriteriaModel
+from ..store import read_connection, write_transaction
+from ..store.tables import assessment
+from .history import assessor_key, cell_version, latest_entry, previous_value
+from .model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
+from .texts import number_text, time_text
+from .validation import validate_assessment
+
+
+def record_assessment(
+    engine: Engine,
+    new: NewAssessment,
+    model: CriteriaModel,
+    area_ids: Collection[str],
+    expected_version: int,
+) -> Assessment:
+    """Validate and append ``new``; ``expected_version`` is the value's version when the form opened.
+
+    Raises AssessmentError (bad input) or AssessmentConflict (someone saved since); in both
+    cases nothing is written. Database problems raise StoreError.
+    """
+    clean = validate_assessment(new, model, area_ids)
+    key = assessor_key(clean.assessor_name)
+    label = model.indicator(clean.indicator_id).label
+    try:
+        with write_transaction(engine, lock_table="assessment") as conn:
+            version = cell_version(conn, clean.area_id, clean.indicator_id)
+            if version != expected_version:
+                raise _conflict(latest_entry(conn, clean.area_id, clean.indicator_id), version, label)
+            before = previous_value(conn, clean.area_id, clean.indicator_id, key)
+            if clean.value is None and before is None:
+                raise AssessmentError(
+                    f"{clean.assessor_name} har ingen gældende vurdering af '{label}' at trække tilbage.")
+            recorded_at = datetime.now(timezone.utc)
+            result = conn.execute(assessment.insert().values(
+                area_id=clean.area_id, indicator_id=clean.indicator_id, value=clean.value, reason=clean.reason,
+                evidence=clean.evidence, assessor_name=clean.assessor_name, assessor_key=key,
+                assessor_role=clean.assessor_role, assessed_on=clean.assessed_on,
+                recorded_at=recorded_at.replace(tzinfo=None), value_version=version + 1,
+            ))
+            new_id = int(result.inserted_primary_key[0])
+    except IntegrityError:  # another writer took this version first (the unique index caught it)
+        with read_connection(engine) as conn:
+            latest = latest_entry(conn, clean.area_id, clean.indicator_id)
+            version = cell_version(conn, clean.area_id, clean.indicator_id)
+        raise _conflict(latest, version, label) from None
+    return Assessment(
+        id=new_id, area_id=clean.area_id, indicator_id=clean.indicator_id, value=clean.value,
+        previous_value=before, reason=clean.reason, evidence=clean.evidence,
+        assessor_name=clean.assessor_name, assessor_role=clean.assessor_role, assessed_on=clean.assessed_on,
+        recorded_at=recorded_at, version=version + 1,
+    )
+
+
+def _conflict(latest: Assessment | None, version: int, label: str) -> AssessmentConflict:
+    if latest is None:
+        message = (f"Værdien for '{label}' er ændret, siden formularen blev åbnet. "
+                   "Din vurdering er ikke gemt; åbn værdien igen og gem på ny.")
+    else:
+        who = latest.assessor_name + (f" ({latest.assessor_role})" if latest.assessor_role else "")
+        what = ("trak sin vurdering tilbage" if latest.value is None
+                else f"gemte værdien {number_text(latest.value)}")
+        message = (f"Værdien for '{label}' er ændret, siden formularen blev åbnet: {who} {what} "
+                   f"{time_text(latest.recorded_at)}. Din vurdering er ikke gemt, så intet er overskrevet; "
+                   "se den nye værdi og gem igen, hvis du stadig vil.")
+    return AssessmentConflict(message, latest, version)
