@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
+from .assessments.texts import assessors_text, number_text
 from .dataset import Dataset
 from .scoring import STATUS_LABELS, ScoreResult
 
@@ -68,8 +69,23 @@ def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) 
         *[f"{c.label} - {part}" for c in crits for part in ("score (0-100)", "bidrag (point)")],
         *(extra_columns or []),
         *[f"Vægt {c.label} (%)" for c in crits],
-        "Datastatus", "Manglende indikatorer", "Datasæt", "Dataversion", "Tidspunkt",
+        "Datastatus", "Manglende indikatorer", "Lokale vurderinger", "Datasæt", "Dataversion", "Tidspunkt",
     ]
+
+
+def assessed_summary(dataset: Dataset, area_id: str) -> str:
+    """'Lokalt vurderet behov: lokal vurdering (2 vurderere, spænd 2–4); ...' for the area's assessed values."""
+    values = dataset.values
+    if "n_assessors" not in values.columns:
+        return ""
+    rows = values[(values["area_id"] == area_id) & (values["kind"] == "assessed")]
+    labels = {i.id: i.label for i in dataset.model.indicators}
+    parts = []
+    for rec in rows.itertuples(index=False):
+        spread = f", spænd {number_text(rec.min)}–{number_text(rec.max)}" if rec.max > rec.min else ""
+        parts.append(f"{labels.get(rec.indicator_id, rec.indicator_id)}: {number_text(rec.value)} "
+                     f"(lokal vurdering, {assessors_text(int(rec.n_assessors))}{spread})")
+    return "; ".join(parts)
 
 
 def shortlist_table(
@@ -104,6 +120,7 @@ def shortlist_table(
             row[f"Vægt {crit.label} (%)"] = 100.0 * result.weights[crit.id]
         row["Datastatus"] = STATUS_LABELS[rec["status"]] or "Komplet"
         row["Manglende indikatorer"] = ", ".join(rec["missing"])
+        row["Lokale vurderinger"] = assessed_summary(dataset, aid)
         row["Datasæt"] = str(dataset.meta.get("name", ""))
         row["Dataversion"] = dataset.version
         row["Tidspunkt"] = stamp

@@ -33,6 +33,18 @@ class RobustnessReport:
     assessor_ranges: int = 0  # values that varied over their assessors' range instead of ± a step
 
 
+def value_ranges(values: pd.DataFrame) -> dict[tuple[str, str], tuple[float, float]]:
+    """(area, indicator) -> (min, max) where two or more assessors disagree.
+
+    ``values`` is a data set's values frame after ``apply_assessments`` (columns n_assessors, min, max);
+    without those columns there are no assessor ranges.
+    """
+    if not {"n_assessors", "min", "max"} <= set(values.columns):
+        return {}
+    split = values[(values["n_assessors"] >= 2) & (values["max"] > values["min"])]
+    return {(str(r.area_id), str(r.indicator_id)): (float(r.min), float(r.max)) for r in split.itertuples(index=False)}
+
+
 def analysable_scores(result: ScoreResult) -> tuple[pd.DataFrame, list[str]]:
     """Criterion scores of the ranked areas; criteria with gaps among them are left out."""
     ranked = result.ranked["area_id"].tolist()

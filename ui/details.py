@@ -7,11 +7,14 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
+from selection.assessments.texts import assessors_text, date_text, number_text
 from selection.dataset import KIND_LABELS, Dataset
 from selection.indicators import Performance
 from selection.map_layers import QUALITY_TEXT
 from selection.scoring import STATUS_LABELS, ScoreResult
+from selection.store import StoreError
 
+from . import state
 from .state import SELECTED
 from .text import md, num
 
@@ -34,6 +37,7 @@ def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGener
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
     st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch")
+    _assessments(dataset, aid)
     initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
     st.markdown(f"**Kendte indsatser** ({len(initiatives)})")
     if len(initiatives):
@@ -63,6 +67,37 @@ def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
     rank, total, label = t["rank"].array[i], float(t["total"].array[i]), STATUS_LABELS[t["status"].array[i]]
     rank_text = "Ikke rangeret" if pd.isna(rank) else f"nr. {int(rank)} af {len(result.ranked)}"
     slot.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(total)}" + (f" · {label}" if label else ""))
+
+
+def assessed_text(rec: pd.Series) -> str:
+    """'2 vurderere, spænd 2–4' for an assessed value (one assessor: no spread)."""
+    n = int(rec["n_assessors"])
+    spread = f", spænd {number_text(rec['min'])}–{number_text(rec['max'])}" if rec["max"] > rec["min"] else ""
+    return assessors_text(n) + spread
+
+
+def _assessments(dataset: Dataset, aid: str) -> None:
+    """Each assessor's current assessment of this area with its reason (plain text in a grid)."""
+    try:
+        latest = state.latest_assessments()
+    except StoreError as exc:
+        st.caption(md(f"Lokale vurderinger kan ikke vises: {exc}"))
+        return
+    rows = latest[latest["area_id"] == aid]
+    labels = {i.id: i.label for i in dataset.model.indicators}
+    st.markdown(f"**Lokale vurderinger** ({len(rows)})")
+    if not len(rows):
+        st.caption("Ingen lokale vurderinger af området endnu (se visningen Vurderinger).")
+        return
+    st.dataframe(pd.DataFrame({
+        "Indikator": [labels.get(i, i) for i in rows["indicator_id"]],
+        "Værdi": [number_text(v) for v in rows["value"]],
+        "Vurderer": rows["assessor_name"].to_numpy(),
+        "Rolle / organisation": rows["assessor_role"].to_numpy(),
+        "Dato": [date_text(d) for d in rows["assessed_on"]],
+        "Begrundelse": rows["reason"].to_numpy(),
+        "Dokumentation": rows["evidence"].to_numpy(),
+    }), hide_index=True, width="stretch")
 
 
 def _facts(area: pd.Series) -> str:
@@ -102,6 +137,8 @@ def _indicator_rows(dataset: Dataset, perf: Performance, aid: str) -> pd.DataFra
             kind = "computed" if ind.computed else (rec["kind"] if rec is not None else None)
             if ind.computed and rec is not None:
                 kind_text = f"{KIND_LABELS['computed']} ({KIND_LABELS[rec['kind']].lower()})"
+            elif kind == "assessed" and rec is not None and not pd.isna(rec.get("n_assessors")):
+                kind_text = f"{KIND_LABELS['assessed']} ({assessed_text(rec)})"
             else:
                 kind_text = KIND_LABELS.get(kind, "Mangler") if not pd.isna(value) else "Mangler"
             rows.append({

@@ -27,8 +27,28 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, sourced: dict[str, tupl
         columns[f"{crit.label} (score)"] = t[f"{crit.id}_score"].to_numpy().round(1)
         columns[f"{crit.label} (bidrag)"] = t[f"{crit.id}_contribution"].to_numpy().round(1)
     columns["Kildebelagte værdier"] = [f"{sourced.get(a, (0, 0))[0]} af {sourced.get(a, (0, 0))[1]}" for a in ids]
+    columns["Lokale vurderinger"] = assessed_per_area(dataset, ids)
     columns["Datastatus"] = [STATUS_LABELS[s] for s in t["status"]]
     return pd.DataFrame(columns)
+
+
+def assessed_per_area(dataset: Dataset, area_ids: list[str]) -> list[str]:
+    """Per area: how many assessment values are local assessments and by how many assessors."""
+    n_assessable = sum(1 for i in dataset.model.indicators if i.assessment)
+    values = dataset.values
+    if not n_assessable or "n_assessors" not in values.columns:
+        return ["–"] * len(area_ids)
+    assessed = values[values["kind"] == "assessed"]
+    out = []
+    for aid in area_ids:
+        counts = assessed.loc[assessed["area_id"] == aid, "n_assessors"].astype(int)
+        if not len(counts):
+            out.append(f"0 af {n_assessable}")
+            continue
+        lo, hi = int(counts.min()), int(counts.max())
+        out.append(f"{len(counts)} af {n_assessable} ({lo if lo == hi else f'{lo}–{hi}'} vurderer"
+                   + ("" if hi == 1 else "e") + ")")
+    return out
 
 
 def render_table(result: ScoreResult, dataset: Dataset, sourced: dict[str, tuple[int, int]]) -> None:

@@ -13,6 +13,7 @@ from selection.robustness import current_share, weight_sweep
 from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, RobustnessReport, analyse, summaries
 from selection.scoring import ScoreResult
 
+from . import state
 from .text import md, pct
 
 
@@ -35,12 +36,15 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     margin_pp = c2.slider("Kun vægtninger inden for ± procentpoint af de nuværende", 0, 50, 0, key="smaa_margin",
                           help="0 = ingen grænse.")
     noisy = [i.id for i in dataset.model.indicators if not i.computed and _assessed(perf, i.id)]
-    vary = c3.checkbox("Lad vurderinger variere ± ét skalatrin", key="smaa_noise",
+    vary = c3.checkbox("Lad vurderinger variere (± ét skalatrin, eller vurderernes spænd hvor de er uenige)",
+                       key="smaa_noise",
                        help="Vurderede og illustrative værdier (" + ", ".join(
-                           dataset.model.indicator(i).label for i in noisy) + ") varierer tilfældigt i hver vægtning.")
+                           dataset.model.indicator(i).label for i in noisy) + ") varierer tilfældigt i hver vægtning: "
+                       "± ét skalatrin, men hvor to eller flere vurderere er uenige, inden for deres spænd (min–maks).")
     try:
         report = analyse(result, dataset.model, perf.matrix, n_samples, seed, order,
-                         margin_pp / 100 if margin_pp else None, noisy if vary else ())
+                         margin_pp / 100 if margin_pp else None, noisy if vary else (),
+                         value_ranges=state.assessor_ranges(dataset) if vary else None)
     except ValueError as exc:
         st.error(str(exc))
         return
@@ -56,7 +60,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         f"SMAA med {report.smaa.n_samples:,} vægtninger".replace(",", ".")
         + f", seed {report.smaa.seed}; Monte Carlo-usikkerhed højst ± {100 * report.smaa.max_std_error:.1f} "
         "procentpoint (én standardfejl)."
-        + (" Vurderinger varierer ± ét skalatrin." if report.assessment_noise else "")
+        + (" " + noise_text(report.assessor_ranges) if report.assessment_noise else "")
     )
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -73,6 +77,15 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     for col, cid in zip(cols, report.scores.columns, strict=True):
         with col:
             sweep_chart(report, cid, labels[cid], names, shortlisted)
+
+
+def noise_text(n_ranges: int) -> str:
+    """How the assessed values varied: ± one step, and where assessors disagree, over their range."""
+    if not n_ranges:
+        return "Vurderinger varierer ± ét skalatrin (ingen værdier, hvor to eller flere vurderere er uenige)."
+    values = "værdi" if n_ranges == 1 else "værdier"
+    return (f"Vurderinger varierer ± ét skalatrin; {n_ranges} {values}, hvor to eller flere vurderere er uenige, "
+            "varierer i stedet inden for vurderernes spænd (laveste til højeste vurdering).")
 
 
 def _assessed(perf: Performance, indicator_id: str) -> bool:
