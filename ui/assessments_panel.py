@@ -82,9 +82,9 @@ def rank_line(dataset: Dataset, result: ScoreResult, area_id: str) -> None:
 def area_forms(dataset: Dataset, indicators: list[Indicator], latest: pd.DataFrame) -> str:
     """Pick an area; one bordered form per assessed indicator. Returns the chosen area."""
     names = dataset.areas["name"].to_dict()
-    if st.session_state.get(state.ASSESS_AREA) not in names:
-        st.session_state[state.ASSESS_AREA] = dataset.area_ids[0]
-    area_id = st.selectbox("Område", dataset.area_ids, key=state.ASSESS_AREA, format_func=lambda a: str(names[a]))
+    state.selected_area(dataset)  # the same area as the detail panel and the map's selection
+    area_id = st.selectbox("Område", dataset.area_ids, key=state.SELECTED, format_func=lambda a: str(names[a]),
+                           help="Du kan også klikke på et område på kortet.")
     for ind in indicators:
         with st.container(border=True, key=f"assess_{ind.id}"):
             indicator_form(dataset, area_id, ind, latest)
@@ -209,9 +209,9 @@ def history_frame(entries: list) -> pd.DataFrame:
     return pd.DataFrame({
         "Gemt": [time_text(e.recorded_at) for e in ordered],
         "Vurderer": [e.assessor_name for e in ordered],
-        "Rolle / organisation": [e.assessor_role for e in ordered],
         "Gammel → ny": [f"{_old(e.previous_value)} → {number_text(e.value)}" for e in ordered],
         "Begrundelse": [e.reason for e in ordered],
+        "Rolle / organisation": [e.assessor_role for e in ordered],
         "Dokumentation": [e.evidence for e in ordered],
         "Vurderingsdato": [date_text(e.assessed_on) for e in ordered],
         "Version": [e.version for e in ordered],

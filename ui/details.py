@@ -93,9 +93,9 @@ def _assessments(dataset: Dataset, aid: str) -> None:
         "Indikator": [labels.get(i, i) for i in rows["indicator_id"]],
         "Værdi": [number_text(v) for v in rows["value"]],
         "Vurderer": rows["assessor_name"].to_numpy(),
+        "Begrundelse": rows["reason"].to_numpy(),
         "Rolle / organisation": rows["assessor_role"].to_numpy(),
         "Dato": [date_text(d) for d in rows["assessed_on"]],
-        "Begrundelse": rows["reason"].to_numpy(),
         "Dokumentation": rows["evidence"].to_numpy(),
     }), hide_index=True, width="stretch")
 

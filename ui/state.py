@@ -34,7 +34,6 @@ LAST_VALID_WEIGHTS = "_last_valid_weights"
 STORE_PROBLEM = "_store_problem"
 ASSESSOR_NAME = "assessor_name"
 ASSESSOR_ROLE = "assessor_role"
-ASSESS_AREA = "assess_area"
 OPENED_VERSIONS = "_assessment_opened_versions"
 ASSESSMENT_MESSAGES = "_assessment_messages"
 
