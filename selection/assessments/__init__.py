@@ -10,13 +10,14 @@ Typical use (app and CLI)::
 from __future__ import annotations
 
 from .aggregate import AGGREGATE_COLUMNS, METHODS, aggregate, apply_assessments
-from .history import current_assessments, history, store_revision, value_version
+from .history import current_assessments, history, store_revision, value_version, value_versions
 from .model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
-from .record import record_assessment
+from .record import record_assessment, record_assessments
 from .validation import assessment_indicators, validate_assessment
 
 __all__ = [
     "AGGREGATE_COLUMNS", "METHODS", "Assessment", "AssessmentConflict", "AssessmentError", "NewAssessment",
     "aggregate", "apply_assessments", "assessment_indicators", "current_assessments", "history",
-    "record_assessment", "store_revision", "validate_assessment", "value_version",
+    "record_assessment", "record_assessments", "store_revision", "validate_assessment", "value_version",
+    "value_versions",
 ]

@@ -34,6 +34,14 @@ def value_version(engine: Engine, area_id: str, indicator_id: str) -> int:
         return cell_version(conn, area_id, indicator_id)
 
 
+def value_versions(engine: Engine) -> dict[tuple[str, str], int]:
+    """The version of every assessed value: {(area_id, indicator_id): version}."""
+    query = select(assessment.c.area_id, assessment.c.indicator_id, func.max(assessment.c.value_version)).group_by(
+        assessment.c.area_id, assessment.c.indicator_id)
+    with read_connection(engine) as conn:
+        return {(a, i): int(v or 0) for a, i, v in conn.execute(query)}
+
+
 def cell_version(conn: Connection, area_id: str, indicator_id: str) -> int:
     query = select(func.coalesce(func.max(assessment.c.value_version), 0)).where(
         assessment.c.area_id == area_id, assessment.c.indicator_id == indicator_id)
