@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import csv
 import dataclasses
+import io
 from pathlib import Path
 
 import pytest
@@ -228,3 +230,85 @@ def test_csv_says_which_values_are_local_assessments(package: Path) -> None:
     table = shortlist_table(result, dataset, 3).set_index("Område-id")
     assert table.at["a", "Lokale vurderinger"] == "N1: 3 (lokal vurdering, 2 vurderere, spænd 2–4)"
     assert table.at["b", "Lokale vurderinger"] == ""
+
+
+# --------------------------------------------------------------------------- the offline sheet
+
+def filled_csv(package: Path, fills: dict[tuple[str, str], tuple[str, str]]) -> bytes:
+    """The sheet as the app offers it (Danish Excel CSV), with 'Ny værdi' and 'Begrundelse' filled per cell."""
+    from selection.assessments import aggregate, current_assessments, value_versions
+    from selection.assessments.sheet import assessment_sheet
+
+    engine = open_store()
+    data = assessment_sheet(load_dataset(package), aggregate(current_assessments(engine)), "excel-da",
+                            value_versions(engine))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    for row in rows[1:]:
+        cell = (row[header.index("Område-id")], row[header.index("Indikator-id")])
+        if cell in fills:
+            row[header.index("Ny værdi")], row[header.index("Begrundelse")] = fills[cell]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def upload_sheet(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTest:
+    at.text_input(key="assessor_name").set_value("Carla Clausen")
+    at.text_input(key="assessor_role").set_value("Boligsocial medarbejder")
+    at.get("file_uploader")[0].set_value([(name, data, mime)])
+    return run(at)
+
+
+def test_filled_sheet_becomes_assessments_with_the_file_as_evidence(package: Path, tmp_path: Path) -> None:
+    at = open_view()
+    before = ranking(open_view(RANKING_VIEW, run(AppTest.from_file(APP, default_timeout=60))))
+    sheet = filled_csv(package, {("c", "t1"): ("5", "Stærke indsatser"), ("c", "n1"): ("4,5", "Højt behov")})
+    upload_sheet(at, "ark.csv", sheet)
+    assert not errors(at), errors(at)
+    preview = next(df.value for df in at.dataframe if "Række" in df.value.columns)
+    assert list(preview["Værdi"]) == ["5", "4,5"] and set(preview["Vurderer"]) == {"Carla Clausen"}
+    at.button(key="sheet_save").click()
+    run(at)
+    assert any("2 vurderinger fra ark.csv er gemt" in s.value for s in at.success)
+    entries = stored(tmp_path)
+    assert [(e.area_id, e.indicator_id, e.value) for e in entries] == [("c", "t1", 5.0), ("c", "n1", 4.5)]
+    assert all(e.evidence.startswith("Vurderingsark: ark.csv") and e.assessor_name == "Carla Clausen"
+               for e in entries)
+    assert ranking(open_view(RANKING_VIEW, at)) != before
+
+
+def test_sheet_with_an_invalid_row_saves_nothing_and_names_the_row(package: Path, tmp_path: Path) -> None:
+    at = open_view()
+    sheet = filled_csv(package, {("a", "t1"): ("4", "Fint"), ("b", "t1"): ("3", "   "), ("c", "n1"): ("9", "For højt")})
+    upload_sheet(at, "ark.csv", sheet)
+    problems = " ".join(errors(at))
+    assert "intet er gemt" in problems
+    assert "række 4" in problems and "begrundelse" in problems  # b x t1 is the third data row
+    assert "uden for skalaen" in problems
+    assert not [b for b in at.button if b.key == "sheet_save"], "nothing can be saved from an invalid sheet"
+    assert stored(tmp_path) == []
+
+
+def test_xlsx_sheet_round_trip(package: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from selection.assessments import aggregate, current_assessments
+    from selection.assessments.sheet import assessment_sheet
+
+    data = assessment_sheet(load_dataset(package), aggregate(current_assessments(open_store())), "xlsx")
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Vurderinger"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    for row in sheet.iter_rows(min_row=2):
+        if (row[header.index("Område-id")].value, row[header.index("Indikator-id")].value) == ("a", "n1"):
+            row[header.index("Ny værdi")].value = 2
+            row[header.index("Begrundelse")].value = "Få sager"
+    out = io.BytesIO()
+    book.save(out)
+    at = upload_sheet(open_view(), "ark.xlsx", out.getvalue(),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert not errors(at), errors(at)
+    at.button(key="sheet_save").click()
+    run(at)
+    assert [(e.area_id, e.indicator_id, e.value) for e in stored(tmp_path)] == [("a", "n1", 2.0)]

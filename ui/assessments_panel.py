@@ -28,7 +28,7 @@ from selection.dataset import KIND_LABELS, Dataset
 from selection.scoring import ScoreResult
 from selection.store import StoreError
 
-from . import map_panel, state
+from . import assessment_sheet, map_panel, state
 from .text import md
 
 SAVE_LABEL = "Gem vurdering"
@@ -57,7 +57,7 @@ def render(dataset: Dataset, result: ScoreResult, basemap: str) -> None:
     except StoreError as exc:
         st.error(md(f"Vurderingsdatabasen kan ikke læses: {exc}"))
         return
-    area_tab, overview_tab = st.tabs(["Vurder et område", "Overblik"])
+    area_tab, overview_tab, sheet_tab = st.tabs(["Vurder et område", "Overblik", "Vurderingsark (offline)"])
     with area_tab:
         forms_col, map_col = st.columns([3, 2], gap="large")
         with forms_col:
@@ -68,6 +68,8 @@ def render(dataset: Dataset, result: ScoreResult, basemap: str) -> None:
             rank_line(dataset, result, area_id)
     with overview_tab:
         overview(dataset, indicators, latest)
+    with sheet_tab:
+        assessment_sheet.render(state.package_dataset(), latest)
 
 
 def rank_line(dataset: Dataset, result: ScoreResult, area_id: str) -> None:

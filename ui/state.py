@@ -36,6 +36,7 @@ ASSESSOR_NAME = "assessor_name"
 ASSESSOR_ROLE = "assessor_role"
 OPENED_VERSIONS = "_assessment_opened_versions"
 ASSESSMENT_MESSAGES = "_assessment_messages"
+SHEET_GENERATION = "_sheet_upload_generation"
 
 
 def weight_key(criterion_id: str) -> str:
