@@ -77,13 +77,14 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
-NO_STORE = -1  # revision used when the store cannot be read: the package's own values are shown
+NO_STORE = ""  # store key used when the store cannot be read: the package's own values are shown
 
 
-def _revision() -> int:
-    """The store's revision (max entry id; changes with every save), or NO_STORE with the problem noted."""
+def _store_key() -> str:
+    """'<database url>#<revision>' (changes with every save; cheap), or NO_STORE with the problem noted."""
     try:
-        return int(store_revision(engine()))
+        url = database_url()
+        return f"{url}#{int(store_revision(_engine(url)))}"
     except StoreError as exc:
         st.session_state[STORE_PROBLEM] = str(exc)
         return NO_STORE
@@ -96,24 +97,26 @@ def _latest(url: str, revision: int) -> pd.DataFrame:
 
 def latest_assessments() -> pd.DataFrame:
     """Each assessor's latest entry per area x indicator (withdrawals left out); raises StoreError."""
-    return _latest(database_url(), int(store_revision(engine())))
+    url = database_url()
+    return _latest(url, int(store_revision(_engine(url))))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(directory: str, signature: str, revision: int) -> Dataset:
+def _load(directory: str, signature: str, store_key: str) -> Dataset:
     package = _package(directory, signature)
-    if revision == NO_STORE:
+    if store_key == NO_STORE:
         return package
-    return apply_assessments(package, aggregate(_latest(database_url(), revision)))
+    url, revision = store_key.rsplit("#", 1)
+    return apply_assessments(package, aggregate(_latest(url, int(revision))))
 
 
-def _source() -> tuple[str, str, int]:
-    """The folder in use (stored import, else the default package), its file signature and the store revision.
+def _source() -> tuple[str, str, str]:
+    """The folder in use (stored import, else the default package), its file signature and the store key.
 
-    The revision is NO_STORE (package values only, problem noted) when the assessments cannot be read.
+    The store key is NO_STORE (package values only, problem noted) when the assessments cannot be read.
     """
     directory = active_data_dir()
-    source = (str(directory), _signature(directory), _revision())
+    source = (str(directory), _signature(directory), _store_key())
     try:
         _load(*source)
     except StoreError as exc:
@@ -146,8 +149,8 @@ def package_dataset() -> Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _performance(directory: str, signature: str, revision: int, distance_m: float) -> Performance:
-    return build_performance(_load(directory, signature, revision), distance_m)
+def _performance(directory: str, signature: str, store_key: str, distance_m: float) -> Performance:
+    return build_performance(_load(directory, signature, store_key), distance_m)
 
 
 def performance(distance_m: float) -> Performance:
@@ -156,9 +159,9 @@ def performance(distance_m: float) -> Performance:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _status(directory: str, signature: str, revision: int, distance_m: float, weighted: tuple[str, ...]) -> DataStatus:
-    perf = _performance(directory, signature, revision, distance_m)
-    return data_status(_load(directory, signature, revision), perf.provenance, list(weighted))
+def _status(directory: str, signature: str, store_key: str, distance_m: float, weighted: tuple[str, ...]) -> DataStatus:
+    perf = _performance(directory, signature, store_key, distance_m)
+    return data_status(_load(directory, signature, store_key), perf.provenance, list(weighted))
 
 
 def status(distance_m: float, weighted: list[str]) -> DataStatus:
