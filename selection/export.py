@@ -68,8 +68,29 @@ def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) 
         *[f"{c.label} - {part}" for c in crits for part in ("score (0-100)", "bidrag (point)")],
         *(extra_columns or []),
         *[f"Vægt {c.label} (%)" for c in crits],
-        "Datastatus", "Manglende indikatorer", "Datasæt", "Dataversion", "Tidspunkt",
+        "Datastatus", "Manglende indikatorer", "Lokale vurderinger", "Datasæt", "Dataversion", "Tidspunkt",
     ]
+
+
+def assessed_text(dataset: Dataset, area_id: str) -> str:
+    """The area's locally assessed values: 'Lokalt vurderet behov: 3 (2 vurderere, spænd 2–4)'."""
+    values = dataset.values
+    rows = values[(values["area_id"] == area_id) & (values["kind"] == "assessed") & values["value"].notna()]
+    order = {ind.id: pos for pos, ind in enumerate(dataset.model.indicators)}
+    parts = []
+    for rec in sorted(rows.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
+        try:
+            label = dataset.model.indicator(rec["indicator_id"]).label
+        except KeyError:
+            label = rec["indicator_id"]
+        n = rec.get("n_assessors")
+        if n is None or pd.isna(n):
+            detail = "lokal vurdering"
+        else:
+            low, high = _fmt(float(rec["min"]), ",", 1), _fmt(float(rec["max"]), ",", 1)
+            detail = f"{int(n)} {'vurderer' if int(n) == 1 else 'vurderere'}, spænd {low}–{high}"
+        parts.append(f"{label}: {_fmt(float(rec['value']), ',', 1)} ({detail})")
+    return "; ".join(parts)
 
 
 def shortlist_table(
@@ -104,6 +125,7 @@ def shortlist_table(
             row[f"Vægt {crit.label} (%)"] = 100.0 * result.weights[crit.id]
         row["Datastatus"] = STATUS_LABELS[rec["status"]] or "Komplet"
         row["Manglende indikatorer"] = ", ".join(rec["missing"])
+        row["Lokale vurderinger"] = assessed_text(dataset, aid)
         row["Datasæt"] = str(dataset.meta.get("name", ""))
         row["Dataversion"] = dataset.version
         row["Tidspunkt"] = stamp

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from selection.assessments import aggregate, apply_assessments
 from selection.data_status import data_status
 from selection.dataset import load_dataset
+from selection.export import shortlist_table
 from selection.pipeline import evaluate
 from tests.factory import make_package
 from tests.store.conftest import assessment_criteria
@@ -104,3 +105,12 @@ def test_an_assessment_reorders_the_ranking_and_changes_the_notice_counts(datase
     assert status.value_kinds["assessed"] == status0.value_kinds["assessed"] + 2
     assert status.n_values == status0.n_values
     assert "2 lokale vurderinger" in status.summary()
+
+
+def test_the_shortlist_names_each_local_assessment_with_its_spread(dataset):
+    agg = aggregate(latest(("b", "n1", "Anna", 2), ("b", "n1", "Bo", 5), ("b", "t1", "Anna", 4)))
+    shown = apply_assessments(dataset, agg)
+    _, result = evaluate(shown)
+    table = shortlist_table(result, shown, 3).set_index("Område-id")
+    assert table.at["b", "Lokale vurderinger"] == "T1: 4,0 (1 vurderer, spænd 4,0–4,0); N1: 3,5 (2 vurderere, spænd 2,0–5,0)"
+    assert table.at["a", "Lokale vurderinger"] == ""
