@@ -16,7 +16,6 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from .assessments.texts import assessors_text, number_text
 from .dataset import Dataset
 from .scoring import STATUS_LABELS, ScoreResult
 
@@ -73,18 +72,24 @@ def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) 
     ]
 
 
-def assessed_summary(dataset: Dataset, area_id: str) -> str:
-    """'Lokalt vurderet behov: lokal vurdering (2 vurderere, spænd 2–4); ...' for the area's assessed values."""
+def assessed_text(dataset: Dataset, area_id: str) -> str:
+    """The area's locally assessed values: 'Lokalt vurderet behov: 3 (2 vurderere, spænd 2–4)'."""
     values = dataset.values
-    if "n_assessors" not in values.columns:
-        return ""
-    rows = values[(values["area_id"] == area_id) & (values["kind"] == "assessed")]
-    labels = {i.id: i.label for i in dataset.model.indicators}
+    rows = values[(values["area_id"] == area_id) & (values["kind"] == "assessed") & values["value"].notna()]
+    order = {ind.id: pos for pos, ind in enumerate(dataset.model.indicators)}
     parts = []
-    for rec in rows.itertuples(index=False):
-        spread = f", spænd {number_text(rec.min)}–{number_text(rec.max)}" if rec.max > rec.min else ""
-        parts.append(f"{labels.get(rec.indicator_id, rec.indicator_id)}: {number_text(rec.value)} "
-                     f"(lokal vurdering, {assessors_text(int(rec.n_assessors))}{spread})")
+    for rec in sorted(rows.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
+        try:
+            label = dataset.model.indicator(rec["indicator_id"]).label
+        except KeyError:
+            label = rec["indicator_id"]
+        n = rec.get("n_assessors")
+        if n is None or pd.isna(n):
+            detail = "lokal vurdering"
+        else:
+            low, high = _fmt(float(rec["min"]), ",", 1), _fmt(float(rec["max"]), ",", 1)
+            detail = f"{int(n)} {'vurderer' if int(n) == 1 else 'vurderere'}, spænd {low}–{high}"
+        parts.append(f"{label}: {_fmt(float(rec['value']), ',', 1)} ({detail})")
     return "; ".join(parts)
 
 
@@ -120,7 +125,7 @@ def shortlist_table(
             row[f"Vægt {crit.label} (%)"] = 100.0 * result.weights[crit.id]
         row["Datastatus"] = STATUS_LABELS[rec["status"]] or "Komplet"
         row["Manglende indikatorer"] = ", ".join(rec["missing"])
-        row["Lokale vurderinger"] = assessed_summary(dataset, aid)
+        row["Lokale vurderinger"] = assessed_text(dataset, aid)
         row["Datasæt"] = str(dataset.meta.get("name", ""))
         row["Dataversion"] = dataset.version
         row["Tidspunkt"] = stamp

@@ -228,7 +228,7 @@ def test_csv_says_which_values_are_local_assessments(package: Path) -> None:
     dataset = apply_assessments(load_dataset(package), aggregate(current_assessments(engine)))
     _, result = evaluate(dataset)
     table = shortlist_table(result, dataset, 3).set_index("Område-id")
-    assert table.at["a", "Lokale vurderinger"] == "N1: 3 (lokal vurdering, 2 vurderere, spænd 2–4)"
+    assert table.at["a", "Lokale vurderinger"] == "N1: 3,0 (2 vurderere, spænd 2,0–4,0)"
     assert table.at["b", "Lokale vurderinger"] == ""
 
 
