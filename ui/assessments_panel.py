@@ -22,16 +22,18 @@ from selection.assessments import (
     record_assessment,
     value_version,
 )
-from selection.assessments.texts import assessors_text, date_text, number_text, time_text
+from selection.assessments.texts import assessors_text, time_text
 from selection.criteria import Indicator
 from selection.dataset import KIND_LABELS, Dataset
 from selection.scoring import ScoreResult
 from selection.store import StoreError
 
 from . import assessment_sheet, map_panel, state
+from .assessment_format import cached_date, cached_number
 from .text import md
 
 SAVE_LABEL = "Gem vurdering"
+NAMED_ASSESSORS = 8  # assessors named beside the current value; the rest are counted
 WITHDRAW_LABEL = "Træk min vurdering tilbage"
 
 
@@ -53,7 +55,7 @@ def render(dataset: Dataset, result: ScoreResult, basemap: str) -> None:
     who_right.text_input("Rolle / organisation", key=state.ASSESSOR_ROLE, max_chars=160,
                          placeholder="fx SSP-konsulent, Københavns Kommune")
     try:
-        latest = state.latest_assessments()
+        latest = Cells(state.latest_assessments())
     except StoreError as exc:
         st.error(md(f"Vurderingsdatabasen kan ikke læses: {exc}"))
         return
@@ -69,7 +71,7 @@ def render(dataset: Dataset, result: ScoreResult, basemap: str) -> None:
     with overview_tab:
         overview(dataset, indicators, latest)
     with sheet_tab:
-        assessment_sheet.render(state.package_dataset(), latest)
+        assessment_sheet.render(state.package_dataset(), state.latest_assessments())
 
 
 def rank_line(dataset: Dataset, result: ScoreResult, area_id: str) -> None:
@@ -78,10 +80,10 @@ def rank_line(dataset: Dataset, result: ScoreResult, area_id: str) -> None:
     rank = table.at[area_id, "rank"]
     name = dataset.areas.at[area_id, "name"]
     place = "ikke rangeret" if pd.isna(rank) else f"nr. {int(rank)} af {len(result.ranked)}"
-    st.caption(md(f"{name}: {place}, samlet score {number_text(round(float(table.at[area_id, 'total']), 1))}."))
+    st.caption(md(f"{name}: {place}, samlet score {cached_number(round(float(table.at[area_id, 'total']), 1))}."))
 
 
-def area_forms(dataset: Dataset, indicators: list[Indicator], latest: pd.DataFrame) -> str:
+def area_forms(dataset: Dataset, indicators: list[Indicator], latest: Cells) -> str:
     """Pick an area; one bordered form per assessed indicator. Returns the chosen area."""
     names = dataset.areas["name"].to_dict()
     state.selected_area(dataset)  # the same area as the detail panel and the map's selection
@@ -93,43 +95,62 @@ def area_forms(dataset: Dataset, indicators: list[Indicator], latest: pd.DataFra
     return area_id
 
 
-def cell_rows(latest: pd.DataFrame, area_id: str, indicator_id: str) -> pd.DataFrame:
-    """The assessors' current entries for one area x indicator."""
-    return latest[(latest["area_id"] == area_id) & (latest["indicator_id"] == indicator_id)]
+class Cells:
+    """The assessors' current entries grouped per area x indicator (grouped once per page run)."""
+
+    def __init__(self, latest: pd.DataFrame):
+        self._empty = latest.iloc[0:0]
+        self._groups = {key: rows for key, rows in latest.groupby(["area_id", "indicator_id"], sort=False)}
+
+    def get(self, area_id: str, indicator_id: str) -> pd.DataFrame:
+        return self._groups.get((area_id, indicator_id), self._empty)
 
 
-def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: pd.DataFrame) -> None:
+def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells) -> None:
     """The form for one area x indicator: value, date, reason, evidence; withdraw and history below."""
     crit = dataset.model.criterion(ind.criterion_id)
     st.markdown(f"**{md(ind.label)}** · {md(crit.label)} · skala {md(ind.scale_text)}")
-    rows = cell_rows(latest, area_id, ind.id)
+    rows = latest.get(area_id, ind.id)
     st.caption(md(current_text(dataset, area_id, ind, rows)))
     if ind.anchors:
-        st.caption("  \n".join(f"**{md(number_text(point))}** = {md(text)}" for point, text in ind.anchors))
+        st.caption("  \n".join(f"**{md(cached_number(point))}** = {md(text)}" for point, text in ind.anchors))
     try:
-        opened = state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
+        state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
     except StoreError as exc:
         st.error(md(str(exc)))
         return
     with st.form(key=f"assessment_form_{area_id}_{ind.id}", border=False):
         left, right = st.columns(2)
-        value = left.number_input(
-            f"Værdi ({ind.scale_text})", value=None, step=_step(ind), format="%g",
-            placeholder=f"{number_text(ind.scale_min)}–{number_text(ind.scale_max)}",
-            key=state.form_key("value", area_id, ind.id))
-        day = right.date_input("Dato for vurderingen", value=dt.date.today(), format="DD.MM.YYYY",
-                               key=state.form_key("date", area_id, ind.id))
-        reason = st.text_area("Begrundelse (skal udfyldes)", max_chars=4000, height=80,
-                              key=state.form_key("reason", area_id, ind.id))
-        evidence = st.text_input("Dokumentation: link eller dokumenthenvisning (valgfrit)", max_chars=1000,
-                                 key=state.form_key("evidence", area_id, ind.id))
-        if st.form_submit_button(SAVE_LABEL, type="primary"):
-            if value is None:
-                state.push_assessment_message(False, f"Angiv en værdi på skalaen {ind.scale_text} for "
-                                                     f"'{ind.label}'. Intet er gemt.")
-                st.rerun()
-            _save(dataset, area_id, ind, opened, value, reason, evidence, day)
+        left.number_input(f"Værdi ({ind.scale_text})", value=None, step=_step(ind), format="%g",
+                          placeholder=f"{cached_number(ind.scale_min)}–{cached_number(ind.scale_max)}",
+                          key=state.form_key("value", area_id, ind.id))
+        right.date_input("Dato for vurderingen", value=dt.date.today(), format="DD.MM.YYYY",
+                         key=state.form_key("date", area_id, ind.id))
+        st.text_area("Begrundelse (skal udfyldes)", max_chars=4000, height=80,
+                     key=state.form_key("reason", area_id, ind.id))
+        st.text_input("Dokumentation: link eller dokumenthenvisning (valgfrit)", max_chars=1000,
+                      key=state.form_key("evidence", area_id, ind.id))
+        # Saved in the callback, before the page runs: this run already shows the new ranking.
+        st.form_submit_button(SAVE_LABEL, type="primary", on_click=_on_save, args=(dataset, area_id, ind))
     history_view(dataset, area_id, ind, rows)
+
+
+def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
+    """'Gem vurdering': read the form's fields and record them (an empty value is refused, not a withdrawal)."""
+    value = st.session_state.get(state.form_key("value", area_id, ind.id))
+    if value is None:
+        state.push_assessment_message(False, f"Angiv en værdi på skalaen {ind.scale_text} for '{ind.label}'. "
+                                             "Intet er gemt.")
+        return
+    _save(dataset, area_id, ind, float(value), st.session_state.get(state.form_key("reason", area_id, ind.id), ""),
+          st.session_state.get(state.form_key("evidence", area_id, ind.id), ""),
+          st.session_state.get(state.form_key("date", area_id, ind.id)) or dt.date.today())
+
+
+def _on_withdraw(dataset: Dataset, area_id: str, ind: Indicator) -> None:
+    """'Bekræft tilbagetrækning': a new entry without a value, with its reason."""
+    _save(dataset, area_id, ind, None, st.session_state.get(state.form_key("withdraw_reason", area_id, ind.id), ""),
+          "", dt.date.today())
 
 
 def _step(ind: Indicator) -> float:
@@ -141,15 +162,17 @@ def current_text(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
     """The value the ranking uses now and where it comes from."""
     if len(rows):
         values = rows["value"].astype(float)
-        spread = f", spænd {number_text(values.min())}–{number_text(values.max())}" if len(values) > 1 else ""
-        who = "; ".join(f"{r.assessor_name}: {number_text(r.value)}" for r in rows.itertuples(index=False))
-        return (f"Nu: {number_text(float(values.median()))} – {KIND_LABELS['assessed'].lower()} "
+        spread = f", spænd {cached_number(values.min())}–{cached_number(values.max())}" if len(values) > 1 else ""
+        named = [f"{r.assessor_name}: {cached_number(r.value)}" for r in rows.head(NAMED_ASSESSORS).itertuples(index=False)]
+        more = len(rows) - len(named)
+        who = "; ".join(named) + (f" og {more} flere (se historikken)" if more > 0 else "")
+        return (f"Nu: {cached_number(float(values.median()))} – {KIND_LABELS['assessed'].lower()} "
                 f"({assessors_text(len(values))}{spread}). {who}.")
     base = dataset.values[(dataset.values["area_id"] == area_id) & (dataset.values["indicator_id"] == ind.id)]
     if len(base) and not pd.isna(base["value"].iloc[0]):
         kind = str(base["kind"].iloc[0])
         label = {"illustrative": "illustrativ pladsholder, ikke en vurdering"}.get(kind, KIND_LABELS.get(kind, kind))
-        return f"Nu: {number_text(float(base['value'].iloc[0]))} ({label.lower()}). Ingen lokale vurderinger endnu."
+        return f"Nu: {cached_number(float(base['value'].iloc[0]))} ({label.lower()}). Ingen lokale vurderinger endnu."
     return "Ingen værdi og ingen lokale vurderinger endnu."
 
 
@@ -162,10 +185,12 @@ def _new(area_id: str, ind: Indicator, value: float | None, reason: str, evidenc
     )
 
 
-def _save(dataset: Dataset, area_id: str, ind: Indicator, opened: int, value: float | None, reason: str,
-          evidence: str, day: dt.date) -> None:
-    """Record one entry (a value, or a withdrawal when ``value`` is None); every refusal is a Danish message."""
+def _save(dataset: Dataset, area_id: str, ind: Indicator, value: float | None, reason: str, evidence: str,
+          day: dt.date) -> None:
+    """Record one entry (a value, or a withdrawal when ``value`` is None) on the version the form was opened on;
+    every refusal is a Danish message and saves nothing."""
     try:
+        opened = state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
         saved = record_assessment(state.engine(), _new(area_id, ind, value, reason, evidence, day), dataset.model,
                                   dataset.area_ids, expected_version=opened)
     except AssessmentConflict as exc:
@@ -177,9 +202,18 @@ def _save(dataset: Dataset, area_id: str, ind: Indicator, opened: int, value: fl
         state.remember_version(area_id, ind.id, saved.version)
         state.clear_form(area_id, ind.id)
         name = dataset.areas.at[area_id, "name"]
-        what = "trukket tilbage" if saved.value is None else f"gemt: {number_text(saved.value)}"
+        what = "trukket tilbage" if saved.value is None else f"gemt: {cached_number(saved.value)}"
         state.push_assessment_message(True, f"{saved.assessor_name}s vurdering af '{ind.label}' for {name} er {what}.")
-    st.rerun()
+
+
+HISTORY_SHOWN = 200  # newest entries shown per value; the command line lists them all
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history(store_key: str, area_id: str, indicator_id: str) -> tuple[pd.DataFrame, int]:
+    """The newest HISTORY_SHOWN entries of one value as a frame, and the number of entries (cached per revision)."""
+    entries = history(state.engine(), area_id=area_id, indicator_id=indicator_id)
+    return history_frame(entries[-HISTORY_SHOWN:]), len(entries)
 
 
 def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFrame) -> None:
@@ -187,22 +221,24 @@ def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
     me = str(st.session_state.get(state.ASSESSOR_NAME, "")).strip()
     mine = rows[rows["assessor_name"].str.casefold() == me.casefold()] if me and len(rows) else rows.iloc[0:0]
     try:
-        entries = history(state.engine(), area_id=area_id, indicator_id=ind.id)
+        frame, total = _history(state.store_key(), area_id, ind.id)
     except StoreError as exc:
         st.error(md(str(exc)))
         return
-    with st.expander(f"Historik ({len(entries)})"):
-        if entries:
-            st.dataframe(history_frame(entries), hide_index=True, width="stretch")
+    with st.expander(f"Historik ({total})"):
+        if total:
+            st.dataframe(frame, hide_index=True, width="stretch")
+            if total > HISTORY_SHOWN:
+                st.caption(f"Viser de seneste {HISTORY_SHOWN} af {total} ændringer. Hele historikken: "
+                           "python -m selection assessments history --area OMRÅDE-ID.")
         else:
             st.caption("Ingen vurderinger endnu.")
     if len(mine):
         with st.popover(WITHDRAW_LABEL):
-            reason = st.text_area("Hvorfor trækker du vurderingen tilbage? (skal udfyldes)", max_chars=4000,
-                                  key=state.form_key("withdraw_reason", area_id, ind.id))
-            if st.button("Bekræft tilbagetrækning", key=state.form_key("withdraw", area_id, ind.id)):
-                opened = state.opened_version(area_id, ind.id, lambda: 0)
-                _save(dataset, area_id, ind, opened, None, reason, "", dt.date.today())
+            st.text_area("Hvorfor trækker du vurderingen tilbage? (skal udfyldes)", max_chars=4000,
+                         key=state.form_key("withdraw_reason", area_id, ind.id))
+            st.button("Bekræft tilbagetrækning", key=state.form_key("withdraw", area_id, ind.id),
+                      on_click=_on_withdraw, args=(dataset, area_id, ind))
 
 
 def history_frame(entries: list) -> pd.DataFrame:
@@ -211,30 +247,34 @@ def history_frame(entries: list) -> pd.DataFrame:
     return pd.DataFrame({
         "Gemt": [time_text(e.recorded_at) for e in ordered],
         "Vurderer": [e.assessor_name for e in ordered],
-        "Gammel → ny": [f"{_old(e.previous_value)} → {number_text(e.value)}" for e in ordered],
+        "Gammel → ny": [f"{_old(e.previous_value)} → {cached_number(e.value)}" for e in ordered],
         "Begrundelse": [e.reason for e in ordered],
         "Rolle / organisation": [e.assessor_role for e in ordered],
         "Dokumentation": [e.evidence for e in ordered],
-        "Vurderingsdato": [date_text(e.assessed_on) for e in ordered],
+        "Vurderingsdato": [cached_date(e.assessed_on) for e in ordered],
         "Version": [e.version for e in ordered],
-    })
+    }, columns=HISTORY_COLUMNS)
+
+
+HISTORY_COLUMNS = ["Gemt", "Vurderer", "Gammel → ny", "Begrundelse", "Rolle / organisation", "Dokumentation",
+                   "Vurderingsdato", "Version"]
 
 
 def _old(value: float | None) -> str:
-    return "–" if value is None else number_text(value)
+    return "–" if value is None else cached_number(value)
 
 
-def overview(dataset: Dataset, indicators: list[Indicator], latest: pd.DataFrame) -> None:
+def overview(dataset: Dataset, indicators: list[Indicator], latest: Cells) -> None:
     """Areas x assessed indicators: the value in use, the assessors' spread and their number."""
     rows = []
     for aid in dataset.area_ids:
         row: dict[str, object] = {"Område": dataset.areas.at[aid, "name"]}
         for ind in indicators:
-            cells = cell_rows(latest, aid, ind.id)
+            cells = latest.get(aid, ind.id)
             if len(cells):
                 v = cells["value"].astype(float)
-                spread = f" ({number_text(v.min())}–{number_text(v.max())})" if len(v) > 1 else ""
-                row[ind.label] = f"{number_text(float(v.median()))}{spread} · {assessors_text(len(v))}"
+                spread = f" ({cached_number(v.min())}–{cached_number(v.max())})" if len(v) > 1 else ""
+                row[ind.label] = f"{cached_number(float(v.median()))}{spread} · {assessors_text(len(v))}"
             else:
                 row[ind.label] = "ingen vurdering"
         rows.append(row)

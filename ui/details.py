@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
-from selection.assessments.texts import assessors_text, date_text, number_text
+from selection.assessments.texts import assessors_text, number_text
 from selection.dataset import KIND_LABELS, Dataset
 from selection.indicators import Performance
 from selection.map_layers import QUALITY_TEXT
@@ -15,6 +15,7 @@ from selection.scoring import STATUS_LABELS, ScoreResult
 from selection.store import StoreError
 
 from . import state
+from .assessment_format import cached_date, cached_number
 from .state import SELECTED
 from .text import md, num
 
@@ -91,11 +92,11 @@ def _assessments(dataset: Dataset, aid: str) -> None:
         return
     st.dataframe(pd.DataFrame({
         "Indikator": [labels.get(i, i) for i in rows["indicator_id"]],
-        "Værdi": [number_text(v) for v in rows["value"]],
+        "Værdi": [cached_number(v) for v in rows["value"]],
         "Vurderer": rows["assessor_name"].to_numpy(),
         "Begrundelse": rows["reason"].to_numpy(),
         "Rolle / organisation": rows["assessor_role"].to_numpy(),
-        "Dato": [date_text(d) for d in rows["assessed_on"]],
+        "Dato": [cached_date(d) for d in rows["assessed_on"]],
         "Dokumentation": rows["evidence"].to_numpy(),
     }), hide_index=True, width="stretch")
 

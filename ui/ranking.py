@@ -33,21 +33,20 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, sourced: dict[str, tupl
 
 
 def assessed_per_area(dataset: Dataset, area_ids: list[str]) -> list[str]:
-    """Per area: how many assessment values are local assessments and by how many assessors."""
+    """Per area: how many assessment values are local assessments and by how many assessors ('2 af 3 (1–3 vurderere)')."""
     n_assessable = sum(1 for i in dataset.model.indicators if i.assessment)
     values = dataset.values
     if not n_assessable or "n_assessors" not in values.columns:
         return ["–"] * len(area_ids)
-    assessed = values[values["kind"] == "assessed"]
+    assessed = values[values["kind"] == "assessed"].groupby("area_id")["n_assessors"].agg(["count", "min", "max"])
     out = []
     for aid in area_ids:
-        counts = assessed.loc[assessed["area_id"] == aid, "n_assessors"].astype(int)
-        if not len(counts):
+        if aid not in assessed.index:
             out.append(f"0 af {n_assessable}")
             continue
-        lo, hi = int(counts.min()), int(counts.max())
-        out.append(f"{len(counts)} af {n_assessable} ({lo if lo == hi else f'{lo}–{hi}'} vurderer"
-                   + ("" if hi == 1 else "e") + ")")
+        count, lo, hi = (int(x) for x in assessed.loc[aid])
+        who = f"{lo} vurderer" if lo == hi == 1 else f"{lo if lo == hi else f'{lo}–{hi}'} vurderere"
+        out.append(f"{count} af {n_assessable} ({who})")
     return out
 
 

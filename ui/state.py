@@ -17,7 +17,7 @@ from selection.data_status import DataStatus, data_status
 from selection.dataset import Dataset, load_dataset
 from selection.errors import WeightError
 from selection.import_store import active_data_dir
-from selection.indicators import Performance, build_performance
+from selection.indicators import Performance, build_performance, with_stored_values
 from selection.map_layers import area_at
 from selection.offline_assets import install_static_assets
 from selection.pipeline import evaluate
@@ -37,6 +37,7 @@ ASSESSOR_ROLE = "assessor_role"
 OPENED_VERSIONS = "_assessment_opened_versions"
 ASSESSMENT_MESSAGES = "_assessment_messages"
 SHEET_GENERATION = "_sheet_upload_generation"
+SOURCE = "_data_source"
 
 
 def weight_key(criterion_id: str) -> str:
@@ -96,9 +97,15 @@ def _latest(url: str, revision: int) -> pd.DataFrame:
 
 
 def latest_assessments() -> pd.DataFrame:
-    """Each assessor's latest entry per area x indicator (withdrawals left out); raises StoreError."""
-    url = database_url()
-    return _latest(url, int(store_revision(_engine(url))))
+    """Each assessor's latest entry per area x indicator (withdrawals left out) as of this page run.
+
+    Raises StoreError (Danish) when the store cannot be read.
+    """
+    key = store_key()
+    if key == NO_STORE:
+        raise StoreError(st.session_state.get(STORE_PROBLEM) or "Vurderingsdatabasen kan ikke læses.")
+    url, revision = key.rsplit("#", 1)
+    return _latest(url, int(revision))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -131,11 +138,22 @@ def active_dataset() -> Dataset:
     If the assessment database cannot be used, a Danish message is shown and the package's own values are used.
     """
     st.session_state.pop(STORE_PROBLEM, None)
-    dataset = _load(*_source())
+    st.session_state[SOURCE] = source = _source()
+    dataset = _load(*source)
     if problem := st.session_state.get(STORE_PROBLEM):
         st.error(md(f"Vurderingsdatabasen kan ikke bruges: {problem} Rangeringen bruger datapakkens egne værdier "
                     "uden lokale vurderinger."))
     return dataset
+
+
+def _current_source() -> tuple[str, str, str]:
+    """The source read by this page run's ``active_dataset`` (fragment reruns reuse that run's data set)."""
+    return st.session_state.get(SOURCE) or _source()
+
+
+def store_key() -> str:
+    """'<database url>#<revision>' of the assessments in use (NO_STORE if the store cannot be read)."""
+    return _current_source()[2]
 
 
 def assessor_ranges(dataset: Dataset) -> dict[tuple[str, str], tuple[float, float]]:
@@ -149,13 +167,20 @@ def package_dataset() -> Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
+def _package_performance(directory: str, signature: str, distance_m: float) -> Performance:
+    return build_performance(_package(directory, signature), distance_m)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _performance(directory: str, signature: str, store_key: str, distance_m: float) -> Performance:
-    return build_performance(_load(directory, signature, store_key), distance_m)
+    """The package's performance (actor distances measured once) with the assessed values put in."""
+    return with_stored_values(_package_performance(directory, signature, distance_m),
+                              _load(directory, signature, store_key))
 
 
 def performance(distance_m: float) -> Performance:
     """The performance matrix at an actor distance (cached per distance)."""
-    return _performance(*_source(), float(distance_m))
+    return _performance(*_current_source(), float(distance_m))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -166,7 +191,7 @@ def _status(directory: str, signature: str, store_key: str, distance_m: float, w
 
 def status(distance_m: float, weighted: list[str]) -> DataStatus:
     """Data-status counts for the indicators that carry weight (cached; they change rarely)."""
-    return _status(*_source(), float(distance_m), tuple(weighted))
+    return _status(*_current_source(), float(distance_m), tuple(weighted))
 
 
 def score(dataset: Dataset, weights: dict[str, float], sub_weights: dict[str, float],
@@ -243,5 +268,5 @@ def form_key(field: str, area_id: str, indicator_id: str) -> str:
 
 def clear_form(area_id: str, indicator_id: str) -> None:
     """Empty a saved form's fields (value, reason, evidence) for the next assessment."""
-    for field in ("value", "reason", "evidence"):
+    for field in ("value", "reason", "evidence", "withdraw_reason"):
         st.session_state.pop(form_key(field, area_id, indicator_id), None)
