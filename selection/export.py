@@ -75,7 +75,10 @@ def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) 
 def assessed_text(dataset: Dataset, area_id: str) -> str:
     """The area's locally assessed values: 'Lokalt vurderet behov: 3 (2 vurderere, spænd 2–4)'."""
     values = dataset.values
-    rows = values[(values["area_id"] == area_id) & (values["kind"] == "assessed") & values["value"].notna()]
+    assessed = values[values["kind"].to_numpy() == "assessed"]  # few rows: filter them first (runs per weight change)
+    if assessed.empty:
+        return ""
+    rows = assessed[(assessed["area_id"] == area_id) & assessed["value"].notna()]
     order = {ind.id: pos for pos, ind in enumerate(dataset.model.indicators)}
     parts = []
     for rec in sorted(rows.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):

@@ -38,15 +38,18 @@ def assessed_per_area(dataset: Dataset, area_ids: list[str]) -> list[str]:
     values = dataset.values
     if not n_assessable or "n_assessors" not in values.columns:
         return ["–"] * len(area_ids)
-    assessed = values[values["kind"] == "assessed"].groupby("area_id")["n_assessors"].agg(["count", "min", "max"])
+    assessed = values[values["kind"].to_numpy() == "assessed"]
+    counts: dict[str, list[int]] = {}
+    for aid, n in zip(assessed["area_id"], assessed["n_assessors"], strict=True):
+        counts.setdefault(aid, []).append(int(n))
     out = []
     for aid in area_ids:
-        if aid not in assessed.index:
+        if aid not in counts:
             out.append(f"0 af {n_assessable}")
             continue
-        count, lo, hi = (int(x) for x in assessed.loc[aid])
+        lo, hi = min(counts[aid]), max(counts[aid])
         who = f"{lo} vurderer" if lo == hi == 1 else f"{lo if lo == hi else f'{lo}–{hi}'} vurderere"
-        out.append(f"{count} af {n_assessable} ({who})")
+        out.append(f"{len(counts[aid])} af {n_assessable} ({who})")
     return out
 
 
