@@ -96,6 +96,8 @@ def test_assessment_reorders_ranking_and_changes_notice_counts(package: Path, tm
     assess(at, "c", "t1", 5, "Stærke, betroede indsatser: bydelsmødre og klub (møde 3.11.).")
     assert not errors(at), errors(at)
     assert any("er gemt" in s.value for s in at.success)
+    assert at.number_input(key="assess_value_c_t1").value is None, "a saved form is emptied for the next one"
+    assert at.text_area(key="assess_reason_c_t1").value == ""
     (entry,) = stored(tmp_path)
     assert (entry.area_id, entry.indicator_id, entry.value, entry.assessor_name) == ("c", "t1", 5.0, "Anna Andersen")
 

@@ -16,6 +16,7 @@ from .text import md
 
 UPLOAD_TYPES = ["csv", "xlsx"]
 MAX_SHOWN_PROBLEMS = 50
+SHEET_PLACE = "sheet"  # where this tab's messages are shown
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -26,6 +27,9 @@ def render(package: Dataset, latest: pd.DataFrame) -> None:
         "spænd), udfyld 'Ny værdi' og 'Begrundelse' for de værdier, du vil vurdere, og indlæs det her. Hver "
         "udfyldt række bliver en vurdering med filen som dokumentation. Er blot én række ugyldig, gemmes intet."
     )
+
+    for message in state.pop_assessment_messages(SHEET_PLACE):
+        (st.success if message.ok else st.error)(md(message.text))
 
     def sheet(fmt: str) -> bytes:  # built on click: the version column is read from the store then
         return assessment_sheet(package, aggregate(latest), fmt, value_versions(state.engine()))
@@ -66,9 +70,9 @@ def render(package: Dataset, latest: pd.DataFrame) -> None:
             saved = record_assessments(state.engine(), news, package.model, package.area_ids, report.versions,
                                        [f"{upload.name} · række {n}" for n in report.rows])
         except (AssessmentError, StoreError) as exc:
-            state.push_assessment_message(False, f"{exc} Intet fra arket er gemt.")
+            state.push_assessment_message(False, f"{exc} Intet fra arket er gemt.", SHEET_PLACE)
         else:
-            state.push_assessment_message(True, f"{len(saved)} vurderinger fra {upload.name} er gemt.")
+            state.push_assessment_message(True, f"{len(saved)} vurderinger fra {upload.name} er gemt.", SHEET_PLACE)
             st.session_state[state.SHEET_GENERATION] = generation + 1  # a fresh, empty uploader
         st.rerun()
 

@@ -48,8 +48,7 @@ def render(dataset: Dataset, result: ScoreResult, basemap: str) -> None:
         "dokumentation. Hver vurdering gemmes som en ny række med navn og tidspunkt; intet overskrives eller "
         "slettes. Rangeringen bruger medianen af hver vurderers seneste vurdering."
     )
-    for message in state.pop_assessment_messages():
-        (st.success if message.ok else st.error)(md(message.text))
+    show_messages("")
     who_left, who_right = st.columns(2)
     who_left.text_input("Dit navn", key=state.ASSESSOR_NAME, max_chars=120)
     who_right.text_input("Rolle / organisation", key=state.ASSESSOR_ROLE, max_chars=160,
@@ -132,7 +131,18 @@ def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells
                       key=state.form_key("evidence", area_id, ind.id))
         # Saved in the callback, before the page runs: this run already shows the new ranking.
         st.form_submit_button(SAVE_LABEL, type="primary", on_click=_on_save, args=(dataset, area_id, ind))
+    show_messages(_place(area_id, ind))
     history_view(dataset, area_id, ind, rows)
+
+
+def _place(area_id: str, ind: Indicator) -> str:
+    return f"{area_id}/{ind.id}"
+
+
+def show_messages(where: str) -> None:
+    """Messages from the last save, escaped (they repeat names and reasons people typed)."""
+    for message in state.pop_assessment_messages(where):
+        (st.success if message.ok else st.error)(md(message.text))
 
 
 def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
@@ -140,7 +150,7 @@ def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
     value = st.session_state.get(state.form_key("value", area_id, ind.id))
     if value is None:
         state.push_assessment_message(False, f"Angiv en værdi på skalaen {ind.scale_text} for '{ind.label}'. "
-                                             "Intet er gemt.")
+                                             "Intet er gemt.", _place(area_id, ind))
         return
     _save(dataset, area_id, ind, float(value), st.session_state.get(state.form_key("reason", area_id, ind.id), ""),
           st.session_state.get(state.form_key("evidence", area_id, ind.id), ""),
@@ -195,15 +205,16 @@ def _save(dataset: Dataset, area_id: str, ind: Indicator, value: float | None, r
                                   dataset.area_ids, expected_version=opened)
     except AssessmentConflict as exc:
         state.remember_version(area_id, ind.id, exc.version)  # the user now sees the newer value
-        state.push_assessment_message(False, str(exc))
+        state.push_assessment_message(False, str(exc), _place(area_id, ind))
     except (AssessmentError, StoreError) as exc:
-        state.push_assessment_message(False, f"{exc} Intet er gemt.")
+        state.push_assessment_message(False, f"{exc} Intet er gemt.", _place(area_id, ind))
     else:
         state.remember_version(area_id, ind.id, saved.version)
         state.clear_form(area_id, ind.id)
         name = dataset.areas.at[area_id, "name"]
         what = "trukket tilbage" if saved.value is None else f"gemt: {cached_number(saved.value)}"
-        state.push_assessment_message(True, f"{saved.assessor_name}s vurdering af '{ind.label}' for {name} er {what}.")
+        state.push_assessment_message(True, f"{saved.assessor_name}s vurdering af '{ind.label}' for {name} er {what}.",
+                                      _place(area_id, ind))
 
 
 HISTORY_SHOWN = 200  # newest entries shown per value; the command line lists them all

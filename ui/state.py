@@ -235,18 +235,22 @@ def select_from_map_click(dataset: Dataset) -> None:
 
 @dataclass(frozen=True)
 class Message:
-    """A message for the Vurderinger view, shown once after the rerun that follows a save."""
+    """A message for the Vurderinger view, shown once, beside the form it concerns (``where``) or at the top."""
 
     ok: bool
     text: str
+    where: str = ""
 
 
-def push_assessment_message(ok: bool, text: str) -> None:
-    st.session_state.setdefault(ASSESSMENT_MESSAGES, []).append(Message(ok, text))
+def push_assessment_message(ok: bool, text: str, where: str = "") -> None:
+    st.session_state.setdefault(ASSESSMENT_MESSAGES, []).append(Message(ok, text, where))
 
 
-def pop_assessment_messages() -> list[Message]:
-    return st.session_state.pop(ASSESSMENT_MESSAGES, [])
+def pop_assessment_messages(where: str = "") -> list[Message]:
+    """The messages for one place (a form's key, or "" for the top of the view), removed once shown."""
+    messages = st.session_state.get(ASSESSMENT_MESSAGES, [])
+    st.session_state[ASSESSMENT_MESSAGES] = [m for m in messages if m.where != where]
+    return [m for m in messages if m.where == where]
 
 
 def opened_version(area_id: str, indicator_id: str, current: Callable[[], int]) -> int:
@@ -268,5 +272,5 @@ def form_key(field: str, area_id: str, indicator_id: str) -> str:
 
 def clear_form(area_id: str, indicator_id: str) -> None:
     """Empty a saved form's fields (value, reason, evidence) for the next assessment."""
-    for field in ("value", "reason", "evidence", "withdraw_reason"):
-        st.session_state.pop(form_key(field, area_id, indicator_id), None)
+    for field, empty in (("value", None), ("reason", ""), ("evidence", ""), ("withdraw_reason", "")):
+        st.session_state[form_key(field, area_id, indicator_id)] = empty  # set, not deleted: the browser keeps deleted

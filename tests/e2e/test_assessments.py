@@ -55,6 +55,8 @@ def test_assessment_survives_reload_is_shared_and_stale_save_is_refused(assessme
         save(first, form, "5", "Mange bekymringer fra skole og klub <b>i år</b>.")
         expect(first.get_by_text("Anna Andersens vurdering", exact=False)).to_be_visible()
         expect(form.get_by_text("Anna Andersen: 5", exact=False)).to_be_visible()
+        expect(form.get_by_label("Begrundelse (skal udfyldes)")).to_have_value("")  # emptied for the next one
+        expect(form.get_by_label("Værdi (1–5 point)")).to_have_value("")
 
         first.reload()
         form = open_assessments(first, assessment_server.url, "Anna Andersen", "SSP-konsulent")
