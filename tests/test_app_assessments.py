@@ -314,3 +314,11 @@ def test_xlsx_sheet_round_trip(package: Path, tmp_path: Path) -> None:
     at.button(key="sheet_save").click()
     run(at)
     assert [(e.area_id, e.indicator_id, e.value) for e in stored(tmp_path)] == [("a", "n1", 2.0)]
+
+
+def test_package_without_assessment_indicators_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SELECTION_DATA", str(make_package(tmp_path / "pkg")))
+    monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "store" / "data"))
+    at = open_view()
+    assert any("ingen indikatorer som lokale vurderinger" in i.value for i in at.info)
+    assert not at.number_input

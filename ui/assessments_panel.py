@@ -238,7 +238,8 @@ def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
         return
     with st.expander(f"Historik ({total})"):
         if total:
-            st.dataframe(frame, hide_index=True, width="stretch")
+            st.dataframe(frame, hide_index=True, width="stretch",
+                         column_config={"Begrundelse": st.column_config.TextColumn(width="large")})
             if total > HISTORY_SHOWN:
                 st.caption(f"Viser de seneste {HISTORY_SHOWN} af {total} ændringer. Hele historikken: "
                            "python -m selection assessments history --area OMRÅDE-ID.")
@@ -256,10 +257,10 @@ def history_frame(entries: list) -> pd.DataFrame:
     """History entries, newest first, with Danish headers (the grid shows text as text)."""
     ordered = sorted(entries, key=lambda e: e.id, reverse=True)
     return pd.DataFrame({
-        "Gemt": [time_text(e.recorded_at) for e in ordered],
         "Vurderer": [e.assessor_name for e in ordered],
         "Gammel → ny": [f"{_old(e.previous_value)} → {cached_number(e.value)}" for e in ordered],
         "Begrundelse": [e.reason for e in ordered],
+        "Gemt": [time_text(e.recorded_at) for e in ordered],
         "Rolle / organisation": [e.assessor_role for e in ordered],
         "Dokumentation": [e.evidence for e in ordered],
         "Vurderingsdato": [cached_date(e.assessed_on) for e in ordered],
@@ -267,7 +268,7 @@ def history_frame(entries: list) -> pd.DataFrame:
     }, columns=HISTORY_COLUMNS)
 
 
-HISTORY_COLUMNS = ["Gemt", "Vurderer", "Gammel → ny", "Begrundelse", "Rolle / organisation", "Dokumentation",
+HISTORY_COLUMNS = ["Vurderer", "Gammel → ny", "Begrundelse", "Gemt", "Rolle / organisation", "Dokumentation",
                    "Vurderingsdato", "Version"]
 
 
