@@ -67,6 +67,13 @@ def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: s
 
 def _history(engine: Engine, dataset: Dataset, area: str | None, indicator: str | None) -> int:
     entries = history(engine, area, indicator)
+    if not entries and area is not None and area not in dataset.area_ids:
+        print(f"FEJL: Ukendt område-id '{area}'; kendte: {', '.join(dataset.area_ids)}.", file=sys.stderr)
+        return 2
+    known = [i.id for i in dataset.model.indicators]
+    if not entries and indicator is not None and indicator not in known:
+        print(f"FEJL: Ukendt indikator-id '{indicator}'; kendte: {', '.join(known)}.", file=sys.stderr)
+        return 2
     if not entries:
         print("Ingen vurderinger gemt" + (" for det valg." if area or indicator else "."))
         return 0
