@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -98,7 +99,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also on a throw-away PostgreSQL server")
     args = parser.parse_args()
     dataset = load_dataset()
-    urls = {"sqlite": f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-store-')) / 'store.sqlite'}"}
+    folder = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    urls = {"sqlite": f"sqlite:///{folder / 'store.sqlite'}"}
     server = None
     if args.postgres:
         from tests.postgres import PostgresServer, postgres_bindir
@@ -118,6 +120,7 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
+        shutil.rmtree(folder)  # the folder this run created
     for kind, by_size in results.items():
         sizes = list(by_size)
         print(f"\n{kind} (median ms)      " + "  ".join(f"{s:>14}" for s in sizes))

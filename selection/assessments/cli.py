@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from ..dataset import Dataset, load_dataset
 from ..import_store import active_data_dir
 from ..store import open_store
@@ -31,7 +33,7 @@ def run_assessment_command(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
-def _export(engine, dataset: Dataset, fmt: str, out: Path) -> int:  # noqa: ANN001 (Engine)
+def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path) -> int:
     data = assessment_sheet(dataset, aggregate(current_assessments(engine)), fmt, value_versions(engine))
     try:
         out.write_bytes(data)
@@ -42,7 +44,7 @@ def _export(engine, dataset: Dataset, fmt: str, out: Path) -> int:  # noqa: ANN0
     return 0
 
 
-def _import(engine, dataset: Dataset, file: Path, assessor: str, role: str) -> int:  # noqa: ANN001
+def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: str) -> int:
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -63,8 +65,15 @@ def _import(engine, dataset: Dataset, file: Path, assessor: str, role: str) -> i
     return 0
 
 
-def _history(engine, dataset: Dataset, area: str | None, indicator: str | None) -> int:  # noqa: ANN001
+def _history(engine: Engine, dataset: Dataset, area: str | None, indicator: str | None) -> int:
     entries = history(engine, area, indicator)
+    if not entries and area is not None and area not in dataset.area_ids:
+        print(f"FEJL: Ukendt område-id '{area}'; kendte: {', '.join(dataset.area_ids)}.", file=sys.stderr)
+        return 2
+    known = [i.id for i in dataset.model.indicators]
+    if not entries and indicator is not None and indicator not in known:
+        print(f"FEJL: Ukendt indikator-id '{indicator}'; kendte: {', '.join(known)}.", file=sys.stderr)
+        return 2
     if not entries:
         print("Ingen vurderinger gemt" + (" for det valg." if area or indicator else "."))
         return 0

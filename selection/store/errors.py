@@ -19,7 +19,8 @@ def describe(error: BaseException, busy_timeout_s: float | None = None) -> str:
     if "readonly" in text or "read-only" in text or "read only" in text:
         return "Databasen er skrivebeskyttet, så vurderingen kan ikke gemmes. Intet er ændret."
     if "locked" in text or "busy" in text or "lock timeout" in text:
-        wait = f" inden for {busy_timeout_s:g} sekunder" if busy_timeout_s else ""
+        seconds = f"{busy_timeout_s:g}".replace(".", ",")
+        wait = f" inden for {seconds} sekunder" if busy_timeout_s else ""
         return (f"Databasen er optaget af en anden proces og blev ikke ledig{wait}. "
                 "Prøv igen om lidt. Intet er ændret.")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
