@@ -322,3 +322,15 @@ def test_package_without_assessment_indicators_says_so(tmp_path: Path, monkeypat
     at = open_view()
     assert any("ingen indikatorer som lokale vurderinger" in i.value for i in at.info)
     assert not at.number_input
+
+
+def test_import_preview_ranks_the_candidate_with_the_assessments_in_use(package: Path) -> None:
+    at = open_view()
+    assess(at, "c", "t1", 5, "Stærke indsatser")
+    open_view("Indlæs data", at)
+    values = "area_id;indicator_id;value\r\na;n2;40\r\n".encode("utf-8-sig")  # the value a already has
+    at.get("file_uploader")[0].set_value([("vaerdier.csv", values, "text/csv")])
+    run(at)
+    preview = next(df.value for df in at.dataframe if "Rang før" in df.value.columns).set_index("Område")
+    assert (preview["Rang før"] == preview["Rang efter"]).all(), "an import that changes nothing moves nothing"
+    assert (preview["Score før"] == preview["Score efter"]).all()

@@ -161,6 +161,15 @@ def assessor_ranges(dataset: Dataset) -> dict[tuple[str, str], tuple[float, floa
     return value_ranges(dataset.values)
 
 
+def with_assessments(dataset: Dataset) -> Dataset:
+    """Another data set (e.g. an import's candidate) with the assessments in use applied, as the app would rank it."""
+    key = store_key()
+    if key == NO_STORE:
+        return dataset
+    url, revision = key.rsplit("#", 1)
+    return apply_assessments(dataset, aggregate(_latest(url, int(revision))))
+
+
 def package_dataset() -> Dataset:
     """The data package as stored, without assessments (what the import path compares and writes)."""
     return _package(str(active_data_dir()), _signature(active_data_dir()))
