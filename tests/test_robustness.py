@@ -532,3 +532,16 @@ def test_assessor_range_replaces_the_step_where_assessors_disagree():
     assert set(np.unique(others)) <= {-1.0, 0.0, 1.0}
     with pytest.raises(ValueError, match="spænd"):
         perturb_matrix(RAW, MODEL, ["t1"], n_samples=5, ranges={("a", "t1"): (4.0, 2.0)})
+
+
+@FEW
+@given(st.floats(1, 5), st.floats(1, 5), st.integers(0, 2**31 - 1))
+def test_assessor_range_samples_stay_in_range_and_on_the_scale(a, b, seed):
+    low, high = min(a, b), max(a, b)
+    raw = perturb_matrix(RAW, MODEL, ["n1"], n_samples=200, seed=seed, ranges={("b", "n1"): (low, high)})
+    cell = raw[:, 1, 2]
+    if high > low:
+        assert (cell >= low).all() and (cell <= high).all()
+    else:  # agreeing assessors: the usual ± one step, clipped to the scale
+        assert set(np.unique(cell - RAW.at["b", "n1"])) <= {-1.0, 0.0, 1.0}
+    assert (raw[:, :, 2] >= 1).all() and (raw[:, :, 2] <= 5).all()

@@ -37,6 +37,17 @@ NAMED_ASSESSORS = 8  # assessors named beside the current value; the rest are co
 WITHDRAW_LABEL = "Træk min vurdering tilbage"
 
 
+class Cells:
+    """The assessors' current entries grouped per area x indicator (grouped once per page run)."""
+
+    def __init__(self, latest: pd.DataFrame):
+        self._empty = latest.iloc[0:0]
+        self._groups = {key: rows for key, rows in latest.groupby(["area_id", "indicator_id"], sort=False)}
+
+    def get(self, area_id: str, indicator_id: str) -> pd.DataFrame:
+        return self._groups.get((area_id, indicator_id), self._empty)
+
+
 def render(dataset: Dataset, result: ScoreResult, basemap: str) -> None:
     """The Vurderinger view: who assesses, then one area's forms beside the map, the overview, the sheet."""
     indicators = assessment_indicators(dataset.model)
@@ -92,17 +103,6 @@ def area_forms(dataset: Dataset, indicators: list[Indicator], latest: Cells) -> 
         with st.container(border=True, key=f"assess_{ind.id}"):
             indicator_form(dataset, area_id, ind, latest)
     return area_id
-
-
-class Cells:
-    """The assessors' current entries grouped per area x indicator (grouped once per page run)."""
-
-    def __init__(self, latest: pd.DataFrame):
-        self._empty = latest.iloc[0:0]
-        self._groups = {key: rows for key, rows in latest.groupby(["area_id", "indicator_id"], sort=False)}
-
-    def get(self, area_id: str, indicator_id: str) -> pd.DataFrame:
-        return self._groups.get((area_id, indicator_id), self._empty)
 
 
 def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells) -> None:
