@@ -82,6 +82,7 @@ def save_to_map(saves: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     store = Path(tempfile.mkdtemp(prefix="bench-assessments-")) / "data"
+    os.environ.pop("SELECTION_DB_URL", None)  # the server's database lies beside its own import folder
     server = Server("assessments", APP, {"SELECTION_IMPORT_DIR": str(store)})
     times: list[float] = []
     no_change = 0
