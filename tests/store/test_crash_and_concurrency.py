@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from selection.assessments import history
-from selection.store import open_store
+from selection.store import head_revision, open_store
 from tests.factory import REPO
 
 
@@ -84,3 +84,12 @@ def test_eight_processes_writing_at_once_store_every_row_exactly_once(db_url: st
                 assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     finally:
         engine.dispose()
+
+
+def test_several_processes_opening_a_new_database_at_once_all_get_the_newest_schema(db_url: str):
+    code = "import sys; from selection.store import open_store, current_revision; print(current_revision(open_store(sys.argv[1])))"
+    procs = [subprocess.Popen([sys.executable, "-c", code, db_url], cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [proc.communicate(timeout=120) for proc in procs]
+    assert all(proc.returncode == 0 for proc in procs), [err for _, err in results]
+    assert {out.strip() for out, _ in results} == {head_revision()}
