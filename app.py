@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
+from ui import assessments_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
@@ -31,21 +31,24 @@ notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
 view_col, guide_col = st.columns([3, 2], vertical_alignment="bottom")
-view = view_col.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Robusthed", "Indlæs data"],
+view = view_col.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed", "Indlæs data"],
                                   default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY,
                                   label_visibility="collapsed")
 with guide_col:
     layout.guide()
 
-if view in ("Robusthed", "Indlæs data"):
+if view in ("Vurderinger", "Robusthed", "Indlæs data"):
     settings = sidebar.weight_controls(dataset.model, sliders)
     result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice)
-    if view == "Robusthed":
+    if view == "Vurderinger":
+        st.subheader("Lokale vurderinger", anchor=False)
+        assessments_panel.render(dataset, result, settings.background)
+    elif view == "Robusthed":
         st.subheader("Robusthed", anchor=False)
         robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
     else:
         st.subheader("Indlæs officielle data", anchor=False)
-        import_panel.render(dataset, result, settings.weights, settings.sub_weights)
+        import_panel.render(state.package_dataset(), result, settings.weights, settings.sub_weights)
     st.stop()
 
 state.selected_area(dataset, lambda: state.top_area(dataset, settings))

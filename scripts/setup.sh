@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Set up this checkout on Debian 12 with Python 3.11: system packages (venv, and with
-# --browser Debian's Chromium for the end-to-end tests), a virtualenv in .venv with the
-# pinned packages, and the local Leaflet/jQuery copies the offline map needs.
+# Set up this checkout on Debian 12 with Python 3.11: system packages (venv, with --browser
+# Debian's Chromium for the end-to-end tests, with --dev Debian's PostgreSQL for the storage
+# tests), a virtualenv in .venv with the pinned packages, and the local Leaflet/jQuery copies
+# the offline map needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,10 @@ done
 apt_packages=()
 "$python" -c 'import ensurepip, venv' >/dev/null 2>&1 || apt_packages+=(python3-venv)
 if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_packages+=(chromium); fi
+# The storage tests start their own throw-away PostgreSQL server (Debian's postgresql package).
+if [ "$reqs" = requirements-dev.txt ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt_packages+=(postgresql)
+fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_packages[@]}"

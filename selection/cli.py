@@ -69,7 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--data-dir", type=Path, default=None)
     restore = sub.add_parser("restore", help="Brug den seneste import igen efter 'reset'.")
     restore.add_argument("--data-dir", type=Path, default=None)
+    add_assessment_commands(sub)
     return parser
+
+
+def add_assessment_commands(sub: argparse._SubParsersAction) -> None:
+    """``assessments export|import|history`` (the store: $SELECTION_DB_URL or the SQLite file)."""
+    cmd = sub.add_parser("assessments", help="Lokale vurderinger: hent ark, indlæs ark, vis historik.")
+    actions = cmd.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="Skriv et vurderingsark (CSV til dansk Excel eller XLSX).")
+    export.add_argument("--format", choices=["excel-da", "xlsx"], default="excel-da", help="arkets format")
+    export.add_argument("--out", type=Path, required=True, help="filen, der skrives")
+    load = actions.add_parser("import", help="Indlæs et udfyldt vurderingsark; hver række bliver en vurdering.")
+    load.add_argument("file", type=Path, help="udfyldt ark (CSV eller XLSX)")
+    load.add_argument("--assessor", required=True, help="vurderers navn (for rækker uden navn)")
+    load.add_argument("--role", default="", help="rolle eller organisation (for rækker uden rolle)")
+    hist = actions.add_parser("history", help="Vis alle gemte vurderinger (ældste først).")
+    hist.add_argument("--area", help="kun dette område-id")
+    hist.add_argument("--indicator", help="kun dette indikator-id")
+    for action in (export, load, hist):
+        action.add_argument("--data", type=Path, default=None, help="datamappe (standard: importen eller data/areas)")
+
+
+def run_assessments(args: argparse.Namespace) -> int:
+    """Run an ``assessments`` action; Danish output, errors exit 2."""
+    from .assessments.cli import run_assessment_command
+
+    return run_assessment_command(args)
 
 
 def run_import(args: argparse.Namespace, apply: bool) -> int:
@@ -104,7 +130,9 @@ def run_rank(args: argparse.Namespace) -> int:
         from .import_store import active_data_dir
 
         args.data = active_data_dir()
-    dataset = load_dataset(args.data)
+    from .assessments.applied import dataset_with_assessments
+
+    dataset = dataset_with_assessments(load_dataset(args.data))
     weights = parse_weights(args.weights, dataset.model.default_weights)
     if args.top < 1:
         raise WeightError("--top skal være mindst 1.")
@@ -162,8 +190,12 @@ def run_critical(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .store.errors import StoreError
+
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "assessments":
+            return run_assessments(args)
         if args.command in ("validate", "import"):
             return run_import(args, apply=args.command == "import")
         if args.command == "reset":
@@ -187,6 +219,6 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.report.errors:
             print(f"  FEJL: {problem}", file=sys.stderr)
         return 2
-    except (WeightError, ValueError) as exc:
+    except (WeightError, ValueError, StoreError) as exc:  # AssessmentError is a ValueError
         print(f"FEJL: {exc}", file=sys.stderr)
         return 2

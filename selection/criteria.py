@@ -33,6 +33,8 @@ class Indicator:
     scale_max: float
     default_weight: float
     computed: str | None = None  # e.g. "sector_coverage": derived from the actor layer
+    assessment: bool = False  # values are local judgements entered by assessors
+    anchors: tuple[tuple[float, str], ...] = ()  # (scale point, Danish meaning), ascending
 
     def normalise(self, value: float) -> float:
         """Map a raw value onto 0..1 against the fixed scale (1 is always best)."""
@@ -239,8 +241,15 @@ def _parse_indicator(
     if computed is not None and computed not in COMPUTED_METHODS:
         report.error(f"Ukendt beregningsmetode {computed!r}; kendte: {', '.join(COMPUTED_METHODS)}.", name, where)
     weight = _weight(raw.get("default_weight", 1), name, where, report)
+    assessment = raw.get("assessment", False)
+    if not isinstance(assessment, bool):
+        report.error(f"'assessment' skal være true eller false (fik {assessment!r}).", name, where)
+        assessment = False
+    if assessment and computed is not None:
+        report.error("En beregnet indikator kan ikke også være en lokal vurdering ('assessment').", name, where)
     if lo is None or hi is None or hi <= lo or direction not in DIRECTIONS:
         return None
+    anchors = _parse_anchors(raw.get("anchors"), lo, hi, name, where, report)
     return Indicator(
         id=iid,
         criterion_id=criterion_id,
@@ -252,4 +261,35 @@ def _parse_indicator(
         scale_max=hi,
         default_weight=weight,
         computed=computed,
+        assessment=assessment,
+        anchors=anchors,
     )
+
+
+def _parse_anchors(
+    raw: Any, lo: float, hi: float, name: str, where: str, report: Report
+) -> tuple[tuple[float, str], ...]:
+    """Read ``{"1": "meaning", ...}``: each key a scale point within [lo, hi], each meaning non-empty text."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        report.error("'anchors' skal være et objekt som {\"1\": \"betydning\", ...}.", name, where)
+        return ()
+    anchors: dict[float, str] = {}
+    for key, meaning in raw.items():
+        try:
+            point = float(str(key).strip().replace(",", "."))
+        except ValueError:
+            report.error(f"Ankerpunktet '{key}' er ikke et tal.", name, where)
+            continue
+        if not math.isfinite(point) or not lo <= point <= hi:
+            report.error(f"Ankerpunktet '{key}' ligger uden for skalaen {_num(lo)}–{_num(hi)}.", name, where)
+            continue
+        if not isinstance(meaning, str) or not meaning.strip():
+            report.error(f"Ankerpunktet '{key}' mangler en betydning (tekst).", name, where)
+            continue
+        if point in anchors:
+            report.error(f"Ankerpunktet '{key}' findes flere gange.", name, where)
+            continue
+        anchors[point] = meaning.strip()
+    return tuple(sorted(anchors.items()))

@@ -71,7 +71,7 @@ def _cell(value: object, decimal: str) -> str:
 
 COUNT_COLUMNS = ("Kildebelagte værdier", "Lokalt vurderede værdier", "Illustrative værdier")
 KEY_COLUMNS = ("Rang", "Område", "Samlet score (0-100)", "Datastatus", "Listestatus", *COUNT_COLUMNS)
-TAIL_COLUMNS = ("Område-id", "Bydel", "Manglende indikatorer", "Datasæt", "Dataversion", "Tidspunkt")
+TAIL_COLUMNS = ("Område-id", "Bydel", "Manglende indikatorer", "Lokale vurderinger", "Datasæt", "Dataversion", "Tidspunkt")
 
 
 def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) -> list[str]:
@@ -84,6 +84,30 @@ def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) 
         *[f"Vægt {c.label} (%)" for c in crits],
         *TAIL_COLUMNS,
     ]
+
+
+def assessed_text(dataset: Dataset, area_id: str) -> str:
+    """The area's locally assessed values: 'Lokalt vurderet behov: 3 (2 vurderere, spænd 2–4)'."""
+    values = dataset.values
+    assessed = values[values["kind"].to_numpy() == "assessed"]  # few rows: filter them first (runs per weight change)
+    if assessed.empty:
+        return ""
+    rows = assessed[(assessed["area_id"] == area_id) & assessed["value"].notna()]
+    order = {ind.id: pos for pos, ind in enumerate(dataset.model.indicators)}
+    parts = []
+    for rec in sorted(rows.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
+        try:
+            label = dataset.model.indicator(rec["indicator_id"]).label
+        except KeyError:
+            label = rec["indicator_id"]
+        n = rec.get("n_assessors")
+        if n is None or pd.isna(n):
+            detail = "lokal vurdering"
+        else:
+            low, high = _fmt(float(rec["min"]), ",", 1), _fmt(float(rec["max"]), ",", 1)
+            detail = f"{int(n)} {'vurderer' if int(n) == 1 else 'vurderere'}, spænd {low}–{high}"
+        parts.append(f"{label}: {_fmt(float(rec['value']), ',', 1)} ({detail})")
+    return "; ".join(parts)
 
 
 def shortlist_table(
@@ -133,6 +157,7 @@ def shortlist_table(
         row["Område-id"] = aid
         row["Bydel"] = dataset.areas.at[aid, "bydel"] if known else ""
         row["Manglende indikatorer"] = ", ".join(_indicator_label(model, i) for i in rec["missing"])
+        row["Lokale vurderinger"] = assessed_text(dataset, aid)
         row["Datasæt"] = str(dataset.meta.get("name", ""))
         row["Dataversion"] = dataset.version
         row["Tidspunkt"] = stamp

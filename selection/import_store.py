@@ -226,7 +226,9 @@ def criteria_json(model: CriteriaModel) -> dict[str, Any]:
                  {"id": i.id, "label": i.label, "description": i.description, "unit": i.unit,
                   "direction": i.direction, "scale": {"min": i.scale_min, "max": i.scale_max},
                   "default_weight": i.default_weight,
-                  **({"computed": {"method": i.computed}} if i.computed else {})}
+                  **({"computed": {"method": i.computed}} if i.computed else {}),
+                  **({"assessment": True} if i.assessment else {}),
+                  **({"anchors": {_number_text(p): text for p, text in i.anchors}} if i.anchors else {})}
                  for i in c.indicators]}
             for c in model.criteria
         ],

@@ -29,12 +29,7 @@ def build_performance(dataset: Dataset, distance_m: float | None = None) -> Perf
     """Assemble the matrix for all areas and indicators at the given actor distance."""
     model = dataset.model
     distance = model.actor_distance_m if distance_m is None else float(distance_m)
-    ids = dataset.area_ids
-    matrix = pd.DataFrame(np.nan, index=ids, columns=[i.id for i in model.indicators], dtype=float)
-    values = dataset.values.dropna(subset=["value"])
-    for rec in values.itertuples(index=False):
-        if rec.area_id in matrix.index:
-            matrix.loc[rec.area_id, rec.indicator_id] = float(rec.value)
+    matrix = _stored_matrix(dataset)
     provenance = [dataset.values]
     sector_ids = [s.id for s in model.sectors]
     pairs = actor_distances(dataset.areas, dataset.actors, distance)
@@ -46,6 +41,28 @@ def build_performance(dataset: Dataset, distance_m: float | None = None) -> Perf
         provenance.append(_coverage_provenance(dataset, pairs, counts, ind.id, distance))
     prov = pd.concat([p for p in provenance if len(p)], ignore_index=True)
     return Performance(matrix, prov, counts, pairs)
+
+
+def with_stored_values(perf: Performance, dataset: Dataset) -> Performance:
+    """``perf`` with the stored values of ``dataset`` (same areas and actors, e.g. after local assessments
+    were applied), keeping the computed indicators so actor distances are not measured again."""
+    computed = [i.id for i in dataset.model.indicators if i.computed]
+    matrix = _stored_matrix(dataset)
+    matrix[computed] = perf.matrix[computed]
+    derived = perf.provenance[perf.provenance["indicator_id"].isin(computed)]
+    provenance = pd.concat([p for p in (dataset.values, derived) if len(p)], ignore_index=True)
+    return Performance(matrix, provenance, perf.sector_counts, perf.actor_pairs)
+
+
+def _stored_matrix(dataset: Dataset) -> pd.DataFrame:
+    """Areas x indicators with the values from the values table (NaN where none is stored)."""
+    matrix = pd.DataFrame(np.nan, index=dataset.area_ids, columns=[i.id for i in dataset.model.indicators],
+                          dtype=float)
+    values = dataset.values.dropna(subset=["value"])
+    for rec in values.itertuples(index=False):
+        if rec.area_id in matrix.index:
+            matrix.loc[rec.area_id, rec.indicator_id] = float(rec.value)
+    return matrix
 
 
 def _coverage_provenance(

@@ -584,6 +584,7 @@ def perturb_matrix(
     seed: int | np.random.Generator | None = 0,
     step: float = 1.0,
     margin: float | None = None,
+    ranges: Mapping[tuple[str, str], tuple[float, float]] | None = None,
 ) -> np.ndarray:
     """Raw performance samples (n x areas x indicators in model order) with noisy assessments.
 
@@ -591,6 +592,10 @@ def perturb_matrix(
     integer number of steps in {-1, 0, +1} times ``step`` (one scale step, 1 on a 1–5 scale);
     with ``margin`` a uniform continuous shift in [-margin, +margin]. Results are clipped to
     the indicator's scale. NaN stays NaN; other indicators are copied unchanged.
+
+    ``ranges`` maps (area id, indicator id) to the (min, max) of the assessors' values where
+    they disagree: such a value of an ``assessed`` indicator is drawn uniformly from that range
+    instead of being shifted.
     """
     ind_ids = [i.id for i in model.indicators]
     assessed = [str(a) for a in assessed]
@@ -620,7 +625,27 @@ def perturb_matrix(
     lo = np.array([model.indicator(a).scale_min for a in assessed])
     hi = np.array([model.indicator(a).scale_max for a in assessed])
     out[:, :, cols] = np.clip(out[:, :, cols] + shift, lo, hi)  # NaN + shift stays NaN
+    for r, c, low, high in _range_cells(matrix, assessed, ind_ids, ranges or {}):
+        out[:, r, c] = rng.uniform(low, high, size=n)
     return out
+
+
+def _range_cells(
+    matrix: pd.DataFrame, assessed: list[str], ind_ids: list[str],
+    ranges: Mapping[tuple[str, str], tuple[float, float]],
+) -> list[tuple[int, int, float, float]]:
+    """(row, column, min, max) of the cells whose assessors disagree, in a fixed order."""
+    rows = {str(a): pos for pos, a in enumerate(matrix.index)}
+    cells = []
+    for (area_id, indicator_id), (low, high) in sorted(ranges.items()):
+        low, high = float(low), float(high)
+        if indicator_id not in assessed or str(area_id) not in rows:
+            continue
+        if not (math.isfinite(low) and math.isfinite(high)) or high < low:
+            raise ValueError(f"Ugyldigt spænd {low}–{high} for '{area_id}' / '{indicator_id}'.")
+        if high > low:
+            cells.append((rows[str(area_id)], ind_ids.index(indicator_id), low, high))
+    return cells
 
 
 def batch_criterion_scores(
@@ -647,6 +672,7 @@ def perturbed_scores(
     step: float = 1.0,
     margin: float | None = None,
     criteria: Sequence[str] | None = None,
+    ranges: Mapping[tuple[str, str], tuple[float, float]] | None = None,
 ) -> np.ndarray:
     """Criterion-score samples (n x areas x criteria) with uncertain assessments.
 
@@ -654,7 +680,7 @@ def perturbed_scores(
     all criteria of the model, in model order) so the result fits ``smaa(score_samples=)``
     for ``scores`` with the same rows and columns. Noise as in ``perturb_matrix``.
     """
-    raw = perturb_matrix(matrix, model, assessed, n_samples, seed, step, margin)
+    raw = perturb_matrix(matrix, model, assessed, n_samples, seed, step, margin, ranges)
     ids = model.criterion_ids
     wanted = ids if criteria is None else [str(c) for c in criteria]
     unknown = [c for c in wanted if c not in ids]

@@ -7,7 +7,7 @@ intervals and one plain-Danish sentence per area.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,6 +30,19 @@ class RobustnessReport:
     stability: pd.DataFrame  # area_id, criterion, current, lo, hi, rank
     left_out: list[str]  # criteria not analysed because a ranked area lacks data for them
     assessment_noise: bool
+    assessor_ranges: int = 0  # values that varied over their assessors' range instead of ± a step
+
+
+def value_ranges(values: pd.DataFrame) -> dict[tuple[str, str], tuple[float, float]]:
+    """(area, indicator) -> (min, max) where two or more assessors disagree.
+
+    ``values`` is a data set's values frame after ``apply_assessments`` (columns n_assessors, min, max);
+    without those columns there are no assessor ranges.
+    """
+    if not {"n_assessors", "min", "max"} <= set(values.columns):
+        return {}
+    split = values[(values["n_assessors"] >= 2) & (values["max"] > values["min"])]
+    return {(str(r.area_id), str(r.indicator_id)): (float(r.min), float(r.max)) for r in split.itertuples(index=False)}
 
 
 def analysable_scores(result: ScoreResult) -> tuple[pd.DataFrame, list[str]]:
@@ -50,11 +63,13 @@ def analyse(
     margin: float | None = None,
     noisy_indicators: Sequence[str] = (),
     step: float = 1.0,
+    value_ranges: Mapping[tuple[str, str], tuple[float, float]] | None = None,
 ) -> RobustnessReport:
     """Run SMAA and the stability intervals for the ranked areas of ``result``.
 
     ``noisy_indicators`` (with the raw ``matrix``) lets those assessed values vary by
-    ± ``step`` scale steps in every sample.
+    ± ``step`` scale steps in every sample; where ``value_ranges`` gives the (min, max) of
+    disagreeing assessors for an (area, indicator), the value varies over that range instead.
     """
     scores, left_out = analysable_scores(result)
     if len(scores) == 0 or scores.shape[1] == 0:
@@ -63,17 +78,20 @@ def analyse(
     if sum(weights.values()) <= 0:
         raise ValueError("Kriterierne med vægt over 0 mangler data; robustheden kan ikke beregnes.")
     samples = None
+    ranges = {key: span for key, span in (value_ranges or {}).items()
+              if key[1] in noisy_indicators and key[0] in scores.index and span[1] > span[0]}
     if noisy_indicators:
         if matrix is None:
             raise ValueError("Usikkerhed i vurderinger kræver de rå indikatorværdier.")
         samples = perturbed_scores(
             matrix.loc[scores.index], model, result.sub_weights, noisy_indicators, n_samples, seed, step,
-            criteria=list(scores.columns),
+            criteria=list(scores.columns), ranges=ranges,
         )
     acceptability = smaa(scores, n_samples, seed, constraint, margin, weights if margin else None,
                          score_samples=samples)
     table = stability_table(scores, weights)
-    return RobustnessReport(scores, weights, acceptability, table, left_out, bool(noisy_indicators))
+    return RobustnessReport(scores, weights, acceptability, table, left_out, bool(noisy_indicators),
+                            len(ranges) if noisy_indicators else 0)
 
 
 def uncertain_indicators(model: CriteriaModel, provenance: pd.DataFrame) -> list[str]:
@@ -150,10 +168,13 @@ def robustness_extras(
     """The shortlist's robustness columns with default settings (shared by app and CLI).
 
     With ``matrix`` and ``noisy_indicators`` the first-rank share is also given with those
-    values varying by ± one scale step.
+    values varying by ± one scale step, or over the assessors' range where a data set's
+    assessors disagree.
     """
     model = getattr(dataset_or_model, "model", dataset_or_model)
+    values = getattr(dataset_or_model, "values", None)
+    ranges = value_ranges(values) if isinstance(values, pd.DataFrame) else None
     report = analyse(result, model, n_samples=n_samples, seed=seed)
-    noisy = (analyse(result, model, matrix, n_samples, seed, noisy_indicators=noisy_indicators)
+    noisy = (analyse(result, model, matrix, n_samples, seed, noisy_indicators=noisy_indicators, value_ranges=ranges)
              if matrix is not None and noisy_indicators else None)
     return shortlist_extras(report, {c.id: c.label for c in model.criteria}, noisy)

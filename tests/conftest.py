@@ -26,6 +26,8 @@ CHROMIUM_ARGS = [
 
 # Imports are stored outside the checkout while tests run (never in the user's .selection-data).
 os.environ["SELECTION_IMPORT_DIR"] = tempfile.mkdtemp(prefix="selection-import-")
+# ... and so is the assessment database (SQLite beside that folder), never a database named by the user.
+os.environ.pop("SELECTION_DB_URL", None)
 
 settings.register_profile("project", deadline=None, max_examples=60)
 settings.load_profile("project")
@@ -45,6 +47,7 @@ class StreamlitServer:
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.pop("SELECTION_DATA", None)
+        env.pop("SELECTION_DB_URL", None)  # each server's assessment database lies beside its own import folder
         if data_dir is not None:
             env["SELECTION_DATA"] = str(data_dir)
         env["SELECTION_IMPORT_DIR"] = str(import_dir or tempfile.mkdtemp(prefix="selection-import-"))

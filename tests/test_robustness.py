@@ -515,3 +515,33 @@ def test_hinge_and_describe_on_scored_model():
     text = describe_area(scores, result.weights, top, "Alfa", {"trust": "Tillid", "need": "Vurderet behov",
                                                                "size": "Størrelse"}, res)
     assert text.startswith("Alfa er nr. 1 i ")
+
+
+def test_assessor_range_replaces_the_step_where_assessors_disagree():
+    ranges = {("a", "t1"): (2.0, 5.0), ("b", "n1"): (4.0, 4.0), ("c", "n2"): (10.0, 30.0), ("zz", "t1"): (1.0, 2.0)}
+    raw = perturb_matrix(RAW, MODEL, ["t1", "n1"], n_samples=2000, seed=4, ranges=ranges)
+    a_t1 = raw[:, 0, 0]
+    assert a_t1.min() >= 2.0 and a_t1.max() <= 5.0
+    assert a_t1.min() < 2.2 and a_t1.max() > 4.8, "the whole assessor range is used"
+    assert len(np.unique(a_t1)) > 1000, "drawn continuously, not by whole steps"
+    # An equal range (assessors agree) and a range on an indicator that is not varied change nothing.
+    assert set(np.unique(raw[:, 1, 2] - RAW.at["b", "n1"])) <= {-1.0, 0.0, 1.0}
+    assert (raw[:, 2, 3] == RAW.at["c", "n2"]).all()
+    # Every other value of a varied indicator keeps the ± one step rule.
+    others = raw[:, 1:, 0] - RAW["t1"].to_numpy()[None, 1:]
+    assert set(np.unique(others)) <= {-1.0, 0.0, 1.0}
+    with pytest.raises(ValueError, match="spænd"):
+        perturb_matrix(RAW, MODEL, ["t1"], n_samples=5, ranges={("a", "t1"): (4.0, 2.0)})
+
+
+@FEW
+@given(st.floats(1, 5), st.floats(1, 5), st.integers(0, 2**31 - 1))
+def test_assessor_range_samples_stay_in_range_and_on_the_scale(a, b, seed):
+    low, high = min(a, b), max(a, b)
+    raw = perturb_matrix(RAW, MODEL, ["n1"], n_samples=200, seed=seed, ranges={("b", "n1"): (low, high)})
+    cell = raw[:, 1, 2]
+    if high > low:
+        assert (cell >= low).all() and (cell <= high).all()
+    else:  # agreeing assessors: the usual ± one step, clipped to the scale
+        assert set(np.unique(cell - RAW.at["b", "n1"])) <= {-1.0, 0.0, 1.0}
+    assert (raw[:, :, 2] >= 1).all() and (raw[:, :, 2] <= 5).all()

@@ -85,6 +85,19 @@ def test_assessment_noise_changes_acceptability_reproducibly(dataset):
     assert noisy.assessment_noise and not plain.assessment_noise
     assert not noisy.smaa.acceptability.equals(plain.smaa.acceptability)
     assert noisy.smaa.acceptability.equals(again.smaa.acceptability)
+    assert noisy.assessor_ranges == 0
+
+
+def test_assessor_ranges_count_and_change_the_analysis(dataset):
+    perf, result = evaluate(dataset)
+    ranges = {("a", "t1"): (1.0, 5.0), ("b", "n1"): (2.0, 2.0), ("c", "n2"): (0.0, 100.0)}
+    step = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, noisy_indicators=["t1", "n1"])
+    spread = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, noisy_indicators=["t1", "n1"],
+                     value_ranges=ranges)
+    assert spread.assessor_ranges == 1, "only a real disagreement on a varied indicator counts"
+    assert not spread.smaa.acceptability.equals(step.smaa.acceptability)
+    plain = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, value_ranges=ranges)
+    assert plain.assessor_ranges == 0 and not plain.assessment_noise
 
 
 def test_extras_are_percentages(dataset):

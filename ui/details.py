@@ -9,12 +9,16 @@ from streamlit.delta_generator import DeltaGenerator
 from selection.actors import actors_in_pairs
 from selection.critical import cell_summary, critical_rows, value_text
 from selection.data_status import list_status_text
+from selection.assessments.texts import assessors_text, number_text
 from selection.dataset import KIND_LABELS, Dataset
 from selection.formatting import compact, integer
 from selection.indicators import Performance
 from selection.map_layers import QUALITY_TEXT
 from selection.scoring import STATUS_LABELS, ScoreResult
+from selection.store import StoreError
 
+from . import state
+from .assessment_format import cached_date, cached_number
 from .state import SELECTED
 from .text import md, num
 
@@ -49,6 +53,7 @@ def body(dataset: Dataset, perf: Performance, distance_m: float) -> None:
                                 "Værdi": st.column_config.TextColumn(width="small"),
                                 "Type": st.column_config.TextColumn(width="small"),
                                 "Kilde": st.column_config.TextColumn(width="medium")})
+    _assessments(dataset, aid)
     initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
     st.markdown(f"**Kendte indsatser** ({len(initiatives)})")
     if len(initiatives):
@@ -97,6 +102,37 @@ def show_critical(slot: DeltaGenerator, dataset: Dataset, perf: Performance, res
     slot.markdown("\n".join([head, "", *lines]))
 
 
+def assessed_text(rec: pd.Series) -> str:
+    """'2 vurderere, spænd 2–4' for an assessed value (one assessor: no spread)."""
+    n = int(rec["n_assessors"])
+    spread = f", spænd {number_text(rec['min'])}–{number_text(rec['max'])}" if rec["max"] > rec["min"] else ""
+    return assessors_text(n) + spread
+
+
+def _assessments(dataset: Dataset, aid: str) -> None:
+    """Each assessor's current assessment of this area with its reason (plain text in a grid)."""
+    try:
+        latest = state.latest_assessments()
+    except StoreError as exc:
+        st.caption(md(f"Lokale vurderinger kan ikke vises: {exc}"))
+        return
+    rows = latest[latest["area_id"] == aid]
+    labels = {i.id: i.label for i in dataset.model.indicators}
+    st.markdown(f"**Lokale vurderinger** ({len(rows)})")
+    if not len(rows):
+        st.caption("Ingen lokale vurderinger af området endnu (se visningen Vurderinger).")
+        return
+    st.dataframe(pd.DataFrame({
+        "Indikator": [labels.get(i, i) for i in rows["indicator_id"]],
+        "Værdi": [cached_number(v) for v in rows["value"]],
+        "Vurderer": rows["assessor_name"].to_numpy(),
+        "Begrundelse": rows["reason"].to_numpy(),
+        "Rolle / organisation": rows["assessor_role"].to_numpy(),
+        "Dato": [cached_date(d) for d in rows["assessed_on"]],
+        "Dokumentation": rows["evidence"].to_numpy(),
+    }), hide_index=True, width="stretch")
+
+
 def _facts(area: pd.Series) -> str:
     """The area's facts as escaped Markdown lines, each with its note or source."""
 
@@ -136,6 +172,8 @@ def _indicator_rows(dataset: Dataset, perf: Performance, aid: str) -> pd.DataFra
             kind = "computed" if ind.computed else (rec["kind"] if rec is not None else None)
             if ind.computed and rec is not None:
                 kind_text = f"{KIND_LABELS['computed']} ({KIND_LABELS[rec['kind']].lower()})"
+            elif kind == "assessed" and rec is not None and not pd.isna(rec.get("n_assessors")):
+                kind_text = f"{KIND_LABELS['assessed']} ({assessed_text(rec)})"
             else:
                 kind_text = KIND_LABELS.get(kind, "Mangler") if not pd.isna(value) else "Mangler"
             rows.append({

@@ -17,6 +17,7 @@ from selection.map_layers import base_map, change_layer
 from selection.pipeline import evaluate
 from selection.scoring import ScoreResult
 
+from . import state
 from .text import md, num
 
 KIND_CHOICES = {"auto": "Gæt ud fra indholdet", "areas": "Områder (polygoner)", "values": "Indikatorværdier",
@@ -110,7 +111,7 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
     st.markdown("#### Hvad ændres")
     st.markdown("\n".join(f"- {md(line)}" for line in plan.diff.lines()))
     candidate = plan.candidate()
-    _, after = evaluate(candidate, weights, sub_weights)
+    _, after = evaluate(state.with_assessments(candidate), weights, sub_weights)  # as the app will rank it
     before = result.table.set_index("area_id")
     new = after.table.set_index("area_id")
     rows = []

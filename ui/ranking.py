@@ -29,6 +29,7 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[s
         "Kildebelagte værdier": [f"{c.get('sourced', 0)} af {sum(c.values())}" for c in counts],
         "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else value_status(c, s != "ok", short=True)
                        for s, c in zip(t["status"], counts, strict=True)],
+        "Lokale vurderinger": assessed_per_area(dataset, ids),
     })
 
 
@@ -40,6 +41,27 @@ def scores_frame(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
         columns[f"{crit.label} (score)"] = [number(v) for v in scores[crit.id]]
     columns["Bydel"] = dataset.areas["bydel"].reindex(scores.index).fillna("").to_numpy()
     return pd.DataFrame(columns).sort_values("Område", key=lambda c: c.str.lower(), kind="stable")
+
+
+def assessed_per_area(dataset: Dataset, area_ids: list[str]) -> list[str]:
+    """Per area: how many assessment values are local assessments and by how many assessors ('2 af 3 (1–3 vurderere)')."""
+    n_assessable = sum(1 for i in dataset.model.indicators if i.assessment)
+    values = dataset.values
+    if not n_assessable or "n_assessors" not in values.columns:
+        return ["–"] * len(area_ids)
+    assessed = values[values["kind"].to_numpy() == "assessed"]
+    counts: dict[str, list[int]] = {}
+    for aid, n in zip(assessed["area_id"], assessed["n_assessors"], strict=True):
+        counts.setdefault(aid, []).append(int(n))
+    out = []
+    for aid in area_ids:
+        if aid not in counts:
+            out.append(f"0 af {n_assessable}")
+            continue
+        lo, hi = min(counts[aid]), max(counts[aid])
+        who = f"{lo} vurderer" if lo == hi == 1 else f"{lo if lo == hi else f'{lo}–{hi}'} vurderere"
+        out.append(f"{len(counts[aid])} af {n_assessable} ({who})")
+    return out
 
 
 def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[str, int]]) -> None:
@@ -57,6 +79,8 @@ def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[st
             "Kildebelagte værdier": st.column_config.TextColumn("Kilder", width=52,
                                                                 help="Kildebelagte værdier af dem, der har vægt"),
             "Datastatus": st.column_config.TextColumn(width=150),
+            "Lokale vurderinger": st.column_config.TextColumn(
+                "Vurderinger", width=90, help="Vurderingsindikatorer med lokale vurderinger (og antal vurderere)"),
         },
     )
 

@@ -52,7 +52,8 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
                               format="± %d procentpoint",
                               help="Hver vægt må højst afvige så mange procentpoint fra den nuværende."))
     noisy = uncertain_indicators(dataset.model, perf.provenance)
-    vary = c3.checkbox("Usikre værdier varierer ± ét skalatrin", key="smaa_noise",
+    vary = c3.checkbox("Usikre værdier varierer (± ét skalatrin, eller vurderernes spænd hvor de er uenige)",
+                       key="smaa_noise",
                        value=bool(noisy), disabled=not noisy,
                        help="Vurderede og illustrative værdier varierer tilfældigt i hver vægtning (gælder "
                             "varmekortet; opsummeringen viser begge dele). Usikre indikatorer: " + (", ".join(
@@ -65,7 +66,8 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     margin = margin_pp / 100 if margin_pp else None
     try:
         report = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin)
-        noisy_report = (analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin, noisy)
+        noisy_report = (analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin, noisy,
+                                value_ranges=state.assessor_ranges(dataset))
                         if noisy else None)
     except ValueError as exc:
         st.error(str(exc))
@@ -83,6 +85,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         + (" i planlæggernes rækkefølge" if order else "")
         + (f" inden for ± {margin_pp} procentpoint af de nuværende" if margin_pp else "")
         + f"; tilfældighedens usikkerhed er højst ± {points(100 * report.smaa.max_std_error)} (én standardfejl)."
+        + (" " + noise_text(noisy_report.assessor_ranges) if noisy_report is not None else "")
     )
     shown = noisy_report if (vary and noisy_report is not None) else report
     left, right = st.columns([3, 2], gap="large")
@@ -107,6 +110,15 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         with col:
             sweep_chart(report, cid, labels[cid], names, shortlisted)
     critical_section(dataset, perf, result, top_n)
+
+
+def noise_text(n_ranges: int) -> str:
+    """How the assessed values varied: ± one step, and where assessors disagree, over their range."""
+    if not n_ranges:
+        return "Vurderinger varierer ± ét skalatrin (ingen værdier, hvor to eller flere vurderere er uenige)."
+    values = "værdi" if n_ranges == 1 else "værdier"
+    return (f"Vurderinger varierer ± ét skalatrin; {n_ranges} {values}, hvor to eller flere vurderere er uenige, "
+            "varierer i stedet inden for vurderernes spænd (laveste til højeste vurdering).")
 
 
 def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]) -> None:

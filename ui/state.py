@@ -5,25 +5,40 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
+from selection.assessments import aggregate, apply_assessments, current_assessments, store_revision
 from selection.data_status import DataStatus, data_status
 from selection.data_status import weighted_indicators as _weighted
 from selection.dataset import Dataset, load_dataset
 from selection.errors import WeightError
 from selection.import_store import active_data_dir
-from selection.indicators import Performance, build_performance
+from selection.indicators import Performance, build_performance, with_stored_values
 from selection.map_layers import area_at
 from selection.offline_assets import install_static_assets
 from selection.pipeline import evaluate
+from selection.robustness_report import value_ranges
 from selection.scoring import ScoreResult
+from selection.store import StoreError, database_url, open_store
+
+from .text import md
 
 MAP_KEY = "rank_map"
 SELECTED = "selected_area"
 LAST_CLICK = "_last_map_click"
 LAST_VALID_WEIGHTS = "_last_valid_weights"
+STORE_PROBLEM = "_store_problem"
+ASSESSOR_NAME = "assessor_name"
+ASSESSOR_ROLE = "assessor_role"
+OPENED_VERSIONS = "_assessment_opened_versions"
+ASSESSMENT_MESSAGES = "_assessment_messages"
+SHEET_GENERATION = "_sheet_upload_generation"
+SOURCE = "_data_source"
 
 
 def secret(name: str) -> str | None:
@@ -58,41 +73,145 @@ def _signature(directory: Path) -> str:
     return hashlib.blake2b(repr(stats).encode(), digest_size=12).hexdigest()
 
 
-@st.cache_resource(show_spinner=False)
-def _load(directory: str, signature: str) -> Dataset:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _package(directory: str, signature: str) -> Dataset:
     return load_dataset(Path(directory))
 
 
-def _source() -> tuple[str, str]:
-    """The folder in use (stored import, else the default package) and its file signature."""
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    """One engine per server process and database (migrated to the newest schema on first use)."""
+    return open_store(url)
+
+
+def engine() -> Engine:
+    """The assessment database's engine; raises StoreError (Danish) if it cannot be opened."""
+    return _engine(database_url())
+
+
+NO_STORE = ""  # store key used when the store cannot be read: the package's own values are shown
+
+
+def _store_key() -> str:
+    """'<database url>#<revision>' (changes with every save; cheap), or NO_STORE with the problem noted."""
+    try:
+        url = database_url()
+        return f"{url}#{int(store_revision(_engine(url)))}"
+    except StoreError as exc:
+        st.session_state[STORE_PROBLEM] = str(exc)
+        return NO_STORE
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _latest(url: str, revision: int) -> pd.DataFrame:
+    return current_assessments(_engine(url))
+
+
+def latest_assessments() -> pd.DataFrame:
+    """Each assessor's latest entry per area x indicator (withdrawals left out) as of this page run.
+
+    Raises StoreError (Danish) when the store cannot be read.
+    """
+    key = store_key()
+    if key == NO_STORE:
+        raise StoreError(st.session_state.get(STORE_PROBLEM) or "Vurderingsdatabasen kan ikke læses.")
+    url, revision = key.rsplit("#", 1)
+    return _latest(url, int(revision))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(directory: str, signature: str, store_key: str) -> Dataset:
+    package = _package(directory, signature)
+    if store_key == NO_STORE:
+        return package
+    url, revision = store_key.rsplit("#", 1)
+    return apply_assessments(package, aggregate(_latest(url, int(revision))))
+
+
+def _source() -> tuple[str, str, str]:
+    """The folder in use (stored import, else the default package), its file signature and the store key.
+
+    The store key is NO_STORE (package values only, problem noted) when the assessments cannot be read.
+    """
     directory = active_data_dir()
-    return str(directory), _signature(directory)
+    source = (str(directory), _signature(directory), _store_key())
+    try:
+        _load(*source)
+    except StoreError as exc:
+        st.session_state[STORE_PROBLEM] = str(exc)
+        return source[0], source[1], NO_STORE
+    return source
 
 
 def active_dataset() -> Dataset:
-    """The data set in use, reloaded only when its files change."""
-    return _load(*_source())
+    """The data set in use with the stored assessments applied; rebuilt only when files or assessments change.
+
+    If the assessment database cannot be used, a Danish message is shown and the package's own values are used.
+    """
+    st.session_state.pop(STORE_PROBLEM, None)
+    st.session_state[SOURCE] = source = _source()
+    dataset = _load(*source)
+    if problem := st.session_state.get(STORE_PROBLEM):
+        st.error(md(f"Vurderingsdatabasen kan ikke bruges: {problem} Rangeringen bruger datapakkens egne værdier "
+                    "uden lokale vurderinger."))
+    return dataset
 
 
-@st.cache_resource(show_spinner=False)
-def _performance(directory: str, signature: str, distance_m: float) -> Performance:
-    return build_performance(_load(directory, signature), distance_m)
+def _current_source() -> tuple[str, str, str]:
+    """The source read by this page run's ``active_dataset`` (fragment reruns reuse that run's data set)."""
+    return st.session_state.get(SOURCE) or _source()
+
+
+def store_key() -> str:
+    """'<database url>#<revision>' of the assessments in use (NO_STORE if the store cannot be read)."""
+    return _current_source()[2]
+
+
+def assessor_ranges(dataset: Dataset) -> dict[tuple[str, str], tuple[float, float]]:
+    """(area, indicator) -> (min, max) of the assessors' latest values where two or more disagree."""
+    return value_ranges(dataset.values)
+
+
+def with_assessments(dataset: Dataset) -> Dataset:
+    """Another data set (e.g. an import's candidate) with the assessments in use applied, as the app would rank it."""
+    key = store_key()
+    if key == NO_STORE:
+        return dataset
+    url, revision = key.rsplit("#", 1)
+    return apply_assessments(dataset, aggregate(_latest(url, int(revision))))
+
+
+def package_dataset() -> Dataset:
+    """The data package as stored, without assessments (what the import path compares and writes)."""
+    return _package(str(active_data_dir()), _signature(active_data_dir()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _package_performance(directory: str, signature: str, distance_m: float) -> Performance:
+    return build_performance(_package(directory, signature), distance_m)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _performance(directory: str, signature: str, store_key: str, distance_m: float) -> Performance:
+    """The package's performance (actor distances measured once) with the assessed values put in."""
+    return with_stored_values(_package_performance(directory, signature, distance_m),
+                              _load(directory, signature, store_key))
 
 
 def performance(distance_m: float) -> Performance:
     """The performance matrix at an actor distance (cached per distance)."""
-    return _performance(*_source(), float(distance_m))
+    return _performance(*_current_source(), float(distance_m))
 
 
-@st.cache_resource(show_spinner=False)
-def _status(directory: str, signature: str, distance_m: float, weighted: tuple[str, ...]) -> DataStatus:
-    perf = _performance(directory, signature, distance_m)
-    return data_status(_load(directory, signature), perf.provenance, list(weighted))
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _status(directory: str, signature: str, store_key: str, distance_m: float, weighted: tuple[str, ...]) -> DataStatus:
+    perf = _performance(directory, signature, store_key, distance_m)
+    return data_status(_load(directory, signature, store_key), perf.provenance, list(weighted))
 
 
 def status(distance_m: float, weighted: list[str]) -> DataStatus:
     """Data-status counts for the indicators that carry weight (cached; they change rarely)."""
-    return _status(*_source(), float(distance_m), tuple(weighted))
+    return _status(*_current_source(), float(distance_m), tuple(weighted))
 
 
 def score(dataset: Dataset, weights: dict[str, float], sub_weights: dict[str, float],
@@ -138,3 +257,46 @@ def select_from_map_click(dataset: Dataset) -> None:
     if area_id is not None and area_id != st.session_state.get(SELECTED):
         st.session_state[SELECTED] = area_id
         st.rerun()  # the detail panel lies outside the map's partial rerun: redraw the whole page
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message for the Vurderinger view, shown once, beside the form it concerns (``where``) or at the top."""
+
+    ok: bool
+    text: str
+    where: str = ""
+
+
+def push_assessment_message(ok: bool, text: str, where: str = "") -> None:
+    st.session_state.setdefault(ASSESSMENT_MESSAGES, []).append(Message(ok, text, where))
+
+
+def pop_assessment_messages(where: str = "") -> list[Message]:
+    """The messages for one place (a form's key, or "" for the top of the view), removed once shown."""
+    messages = st.session_state.get(ASSESSMENT_MESSAGES, [])
+    st.session_state[ASSESSMENT_MESSAGES] = [m for m in messages if m.where != where]
+    return [m for m in messages if m.where == where]
+
+
+def opened_version(area_id: str, indicator_id: str, current: Callable[[], int]) -> int:
+    """The value version this session's form was opened on (read from the store the first time only)."""
+    versions = st.session_state.setdefault(OPENED_VERSIONS, {})
+    if (area_id, indicator_id) not in versions:
+        versions[(area_id, indicator_id)] = int(current())
+    return versions[(area_id, indicator_id)]
+
+
+def remember_version(area_id: str, indicator_id: str, version: int) -> None:
+    """After a save (or a refused stale save the user has now seen), the form stands on this version."""
+    st.session_state.setdefault(OPENED_VERSIONS, {})[(area_id, indicator_id)] = int(version)
+
+
+def form_key(field: str, area_id: str, indicator_id: str) -> str:
+    return f"assess_{field}_{area_id}_{indicator_id}"
+
+
+def clear_form(area_id: str, indicator_id: str) -> None:
+    """Empty a saved form's fields (value, reason, evidence) for the next assessment."""
+    for field, empty in (("value", None), ("reason", ""), ("evidence", ""), ("withdraw_reason", "")):
+        st.session_state[form_key(field, area_id, indicator_id)] = empty  # set, not deleted: the browser keeps deleted

@@ -1,0 +1,22 @@
+"""The data set as the app and the command line rank it: bundled/imported values plus stored assessments."""
+
+from __future__ import annotations
+
+from ..dataset import Dataset
+from ..store import open_store, store_exists
+from .aggregate import aggregate, apply_assessments
+from .history import current_assessments
+
+
+def dataset_with_assessments(dataset: Dataset, url: str | None = None, method: str = "median") -> Dataset:
+    """``dataset`` with the stored assessments applied; unchanged if the SQLite store does not exist yet.
+
+    Raises StoreError (Danish) if the database cannot be read.
+    """
+    if not store_exists(url):
+        return dataset
+    engine = open_store(url)
+    try:
+        return apply_assessments(dataset, aggregate(current_assessments(engine), method), method)
+    finally:
+        engine.dispose()

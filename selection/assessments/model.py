@@ -1,0 +1,61 @@
+"""What an assessment is: the form a person fills in, the stored entry, and the two refusals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+MAX_REASON = 4000
+MAX_EVIDENCE = 1000
+MAX_NAME = 120
+MAX_ROLE = 160
+EARLIEST_DATE = date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class NewAssessment:
+    """One assessor's judgement of one area x indicator (``value=None`` withdraws their earlier one)."""
+
+    area_id: str
+    indicator_id: str
+    value: float | None
+    reason: str
+    evidence: str
+    assessor_name: str
+    assessor_role: str
+    assessed_on: date
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A stored entry of the append-only history."""
+
+    id: int
+    area_id: str
+    indicator_id: str
+    value: float | None  # None: withdrawal
+    previous_value: float | None  # this assessor's value for the cell before this entry
+    reason: str
+    evidence: str
+    assessor_name: str
+    assessor_role: str
+    assessed_on: date
+    recorded_at: datetime  # timezone-aware, UTC
+    version: int  # the value's version after this entry (1 for the first entry of the cell)
+
+    @property
+    def is_withdrawal(self) -> bool:
+        return self.value is None
+
+
+class AssessmentError(ValueError):
+    """An assessment that cannot be saved (Danish message; nothing was written)."""
+
+
+class AssessmentConflict(AssessmentError):
+    """Someone saved on the same value after the form was opened; nothing was written."""
+
+    def __init__(self, message: str, latest: Assessment | None, version: int):
+        super().__init__(message)
+        self.latest = latest
+        self.version = version

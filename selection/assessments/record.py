@@ -1,0 +1,115 @@
+"""Save one assessment as a new row; refuse a save based on a stale version (no lost updates)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from ..criteria import CriteriaModel
+from ..store import write_transaction
+from ..store.tables import assessment
+from .history import assessor_key, cell_version, latest_entry, previous_value
+from .model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
+from .texts import number_text, time_text
+from .validation import validate_assessment
+
+
+def record_assessment(
+    engine: Engine,
+    new: NewAssessment,
+    model: CriteriaModel,
+    area_ids: Collection[str],
+    expected_version: int,
+) -> Assessment:
+    """Validate and append ``new``; ``expected_version`` is the value's version when the form opened.
+
+    Raises AssessmentError (bad input) or AssessmentConflict (someone saved since); in both
+    cases nothing is written. Database problems raise StoreError.
+    """
+    return record_assessments(engine, [new], model, area_ids, [expected_version])[0]
+
+
+def record_assessments(
+    engine: Engine,
+    news: Sequence[NewAssessment],
+    model: CriteriaModel,
+    area_ids: Collection[str],
+    expected_versions: Sequence[int | None],
+    labels: Sequence[str] | None = None,
+) -> list[Assessment]:
+    """Validate and append several assessments in ONE transaction: all are saved or none.
+
+    ``expected_versions[k]`` None skips the stale check for that one. ``labels`` (e.g. 'række 5')
+    prefix the message of the entry that fails.
+    """
+    if len(expected_versions) != len(news) or (labels is not None and len(labels) != len(news)):
+        raise ValueError("news, expected_versions and labels must have the same length")
+    cleaned = []
+    for k, new in enumerate(news):
+        try:
+            cleaned.append(validate_assessment(new, model, area_ids))
+        except AssessmentError as error:
+            raise _labelled(error, labels, k) from None
+    try:
+        with write_transaction(engine, lock_table="assessment") as conn:
+            saved = []
+            for k, clean in enumerate(cleaned):
+                try:
+                    saved.append(_append(conn, clean, expected_versions[k], model.indicator(clean.indicator_id).label))
+                except AssessmentError as error:
+                    raise _labelled(error, labels, k) from None
+    except IntegrityError:  # another writer took a version first (the unique index caught it)
+        raise AssessmentConflict(
+            "En anden har gemt en vurdering af samme værdi i samme øjeblik. Intet er gemt; prøv igen.", None, -1,
+        ) from None
+    return saved
+
+
+def _labelled(error: AssessmentError, labels: Sequence[str] | None, k: int) -> AssessmentError:
+    if labels is None:
+        return error
+    text = f"{labels[k]}: {error}"
+    if isinstance(error, AssessmentConflict):
+        return AssessmentConflict(text, error.latest, error.version)
+    return AssessmentError(text)
+
+
+def _append(conn: Connection, clean: NewAssessment, expected_version: int | None, label: str) -> Assessment:
+    """Insert one validated entry inside the caller's write transaction."""
+    key = assessor_key(clean.assessor_name)
+    version = cell_version(conn, clean.area_id, clean.indicator_id)
+    if expected_version is not None and version != expected_version:
+        raise _conflict(latest_entry(conn, clean.area_id, clean.indicator_id), version, label)
+    before = previous_value(conn, clean.area_id, clean.indicator_id, key)
+    if clean.value is None and before is None:
+        raise AssessmentError(f"{clean.assessor_name} har ingen gældende vurdering af '{label}' at trække tilbage.")
+    recorded_at = datetime.now(timezone.utc)
+    result = conn.execute(assessment.insert().values(
+        area_id=clean.area_id, indicator_id=clean.indicator_id, value=clean.value, reason=clean.reason,
+        evidence=clean.evidence, assessor_name=clean.assessor_name, assessor_key=key,
+        assessor_role=clean.assessor_role, assessed_on=clean.assessed_on,
+        recorded_at=recorded_at.replace(tzinfo=None), value_version=version + 1,
+    ))
+    return Assessment(
+        id=int(result.inserted_primary_key[0]), area_id=clean.area_id, indicator_id=clean.indicator_id,
+        value=clean.value, previous_value=before, reason=clean.reason, evidence=clean.evidence,
+        assessor_name=clean.assessor_name, assessor_role=clean.assessor_role, assessed_on=clean.assessed_on,
+        recorded_at=recorded_at, version=version + 1,
+    )
+
+
+def _conflict(latest: Assessment | None, version: int, label: str) -> AssessmentConflict:
+    if latest is None:
+        message = (f"Værdien for '{label}' er ændret, siden formularen eller arket blev åbnet. "
+                   "Din vurdering er ikke gemt; åbn værdien igen og gem på ny.")
+    else:
+        who = latest.assessor_name + (f" ({latest.assessor_role})" if latest.assessor_role else "")
+        what = ("trak sin vurdering tilbage" if latest.value is None
+                else f"gemte værdien {number_text(latest.value)}")
+        message = (f"Værdien for '{label}' er ændret, siden formularen eller arket blev åbnet: {who} {what} "
+                   f"{time_text(latest.recorded_at)}. Din vurdering er ikke gemt, så intet er overskrevet; "
+                   "se den nye værdi og gem igen, hvis du stadig vil.")
+    return AssessmentConflict(message, latest, version)

@@ -1,0 +1,36 @@
+"""Danish formatting of values, dates and times for messages, sheets and the CLI (Babel)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+LOCALE = "da_DK"
+LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+
+
+def number_text(value: float | None) -> str:
+    """'3', '3,5'; 'trukket tilbage' for a withdrawal (None)."""
+    if value is None:
+        return "trukket tilbage"
+    return format_decimal(value, format="#,##0.##", locale=LOCALE)
+
+
+def time_text(moment: datetime) -> str:
+    """A UTC time shown in Copenhagen time: '29. november 2026 kl. 14:05'."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return format_datetime(moment, "d. MMMM y 'kl.' HH:mm", tzinfo=LOCAL_ZONE, locale=LOCALE)
+
+
+def date_text(day: date) -> str:
+    """'29. november 2026'."""
+    return format_date(day, "d. MMMM y", locale=LOCALE)
+
+
+def assessors_text(n: int) -> str:
+    """'1 vurderer', '3 vurderere'."""
+    return f"{n} vurderer" if n == 1 else f"{n} vurderere"

@@ -1,0 +1,132 @@
+"""Open the assessment database: SQLite (default, beside the import store) or PostgreSQL.
+
+SQLite connections get WAL, ``busy_timeout``, ``foreign_keys=ON`` and ``synchronous=FULL`` on
+every connect; pysqlite's own transaction handling is switched off (``isolation_level=None``)
+so SQLAlchemy emits ``BEGIN`` itself, and ``BEGIN IMMEDIATE`` for write transactions (the
+recipe in SQLAlchemy's pysqlite documentation, "Serializable isolation / Savepoints").
+PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://``).
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from .errors import StoreError, store_errors
+
+DB_URL_ENV = "SELECTION_DB_URL"
+DEFAULT_BUSY_TIMEOUT_S = 10.0
+WRITE_OPTION = "selection_write"  # execution option: this transaction reads then writes
+_BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def default_sqlite_path() -> Path:
+    """The SQLite file beside (never inside) the import store: ``<import dir>.sqlite``."""
+    from ..import_store import default_import_dir  # local import: the import store is heavy
+
+    return Path(str(default_import_dir()) + ".sqlite")
+
+
+def database_url() -> str:
+    """``$SELECTION_DB_URL`` if set, else the default SQLite file."""
+    return os.environ.get(DB_URL_ENV) or f"sqlite:///{default_sqlite_path()}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases or in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def open_engine(url: str | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:
+    """Create an engine for ``url`` (default ``database_url()``); raise StoreError for a bad URL."""
+    url = url or database_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"{DB_URL_ENV} er ikke en gyldig database-adresse. Intet er ændret.") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url, busy_timeout_s)
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        with store_errors(busy_timeout_s):
+            engine = create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        _BUSY_TIMEOUTS[engine] = busy_timeout_s
+        return engine
+    raise StoreError(f"Databasetypen '{backend}' understøttes ikke; brug SQLite eller PostgreSQL.")
+
+
+def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
+    path = sqlite_file(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise StoreError(f"Mappen til databasefilen kan ikke oprettes: {path.parent}. Intet er ændret.") from None
+        if path.exists() and not os.access(path, os.W_OK):
+            raise StoreError(f"Databasefilen {path} er skrivebeskyttet, så vurderinger kan ikke gemmes. Intet er ændret.")
+        if not os.access(path.parent, os.W_OK):  # WAL needs its -wal and -shm files beside the database
+            raise StoreError(f"Mappen {path.parent} er skrivebeskyttet, så databasen kan ikke bruges. Intet er ændret.")
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API connection)
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (see below)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
+    _BUSY_TIMEOUTS[engine] = busy_timeout_s
+    return engine
+
+
+def busy_timeout(engine: Engine) -> float:
+    """Seconds a statement waits for another writer before giving up."""
+    return _BUSY_TIMEOUTS.get(engine, DEFAULT_BUSY_TIMEOUT_S)
+
+
+@contextmanager
+def write_transaction(engine: Engine, lock_table: str | None = None) -> Iterator[Connection]:
+    """A transaction that may read and then write, serialised against other writers.
+
+    SQLite: ``BEGIN IMMEDIATE`` (the write lock is taken before the first read). PostgreSQL:
+    ``lock_table`` is locked in SHARE ROW EXCLUSIVE mode (writers queue, readers go on).
+    Driver errors become ``StoreError``; the transaction is rolled back on any error.
+    """
+    with store_errors(busy_timeout(engine)):
+        with engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    conn.execute(text(f"SET LOCAL lock_timeout = '{int(busy_timeout(engine) * 1000)}ms'"))
+                    if lock_table:
+                        conn.execute(text(f"LOCK TABLE {lock_table} IN SHARE ROW EXCLUSIVE MODE"))
+                yield conn
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A read-only use of the database; driver errors become ``StoreError``."""
+    with store_errors(busy_timeout(engine)):
+        with engine.connect() as conn:
+            yield conn

@@ -1,0 +1,43 @@
+"""Where the store lives and how URLs are read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from selection.assessments import history
+from selection.store import database_url, open_store, store_exists
+from selection.store.engine import sqlite_file
+
+
+def test_the_default_sqlite_file_lies_beside_the_import_folder_not_in_it(monkeypatch, tmp_path):
+    monkeypatch.delenv("SELECTION_DB_URL", raising=False)
+    monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "imports"))
+    assert database_url() == f"sqlite:///{tmp_path / 'imports.sqlite'}"
+    assert sqlite_file(database_url()) == tmp_path / "imports.sqlite"
+    assert not store_exists()
+    open_store().dispose()
+    assert store_exists() and (tmp_path / "imports.sqlite").is_file()
+    assert not (tmp_path / "imports").exists()  # the import folder itself is not touched
+
+
+def test_selection_db_url_wins(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'elsewhere.sqlite'}"
+    monkeypatch.setenv("SELECTION_DB_URL", url)
+    assert database_url() == url
+
+
+def test_a_plain_postgresql_url_uses_psycopg_3(postgres):
+    url = postgres.new_database().replace("postgresql+psycopg://", "postgresql://")
+    engine = open_store(url)
+    try:
+        assert engine.dialect.driver == "psycopg"
+        assert history(engine) == []
+        assert store_exists(url) and sqlite_file(url) is None
+    finally:
+        engine.dispose()
+
+
+def test_a_missing_folder_for_the_sqlite_file_is_created(tmp_path):
+    path: Path = tmp_path / "new" / "folder" / "store.sqlite"
+    open_store(f"sqlite:///{path}").dispose()
+    assert path.is_file()

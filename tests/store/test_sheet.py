@@ -1,0 +1,180 @@
+"""The offline round trip: download the assessment sheet, fill it in, read it back and save it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from selection.assessments import (
+    AssessmentConflict,
+    NewAssessment,
+    aggregate,
+    current_assessments,
+    history,
+    record_assessment,
+    record_assessments,
+    value_versions,
+)
+from selection.assessments.sheet import COLUMNS, assessment_sheet, read_assessment_sheet
+from selection.dataset import load_dataset
+from tests.factory import AREAS, area_features, make_package
+from tests.store.conftest import AREA_IDS, MODEL, assessment_criteria
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    areas = [("a", "=Alfa+1", AREAS[0][2]), *AREAS[1:]]  # a name that looks like a spreadsheet formula
+    return load_dataset(make_package(tmp_path_factory.mktemp("sheet") / "p", criteria=assessment_criteria(),
+                                     areas=area_features(areas)))
+
+
+def current_like(rows) -> pd.DataFrame:
+    """What ``current_assessments`` gives, reduced to the columns ``aggregate`` reads."""
+    return pd.DataFrame([{"area_id": a, "indicator_id": i, "assessor_name": n, "value": v} for a, i, n, v in rows],
+                        columns=["area_id", "indicator_id", "assessor_name", "value"])
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
+def fill_csv(data: bytes, fills: dict[int, dict[str, str]]) -> bytes:
+    rows = csv_rows(data)
+    for n, values in fills.items():  # n: spreadsheet row number (header = 1)
+        for column, value in values.items():
+            rows[n - 1][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";").writerows(rows)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def read(data: bytes, dataset, name="ark.csv", **kw):
+    return read_assessment_sheet(data, name, dataset.model, dataset, today=TODAY, **kw)
+
+
+def test_the_csv_sheet_lists_every_area_and_assessment_indicator_with_scale_anchors_and_current_value(dataset):
+    agg = aggregate(current_like([("b", "n1", "Anna", 4.0), ("b", "n1", "Bo", 2.0)]))
+    rows = csv_rows(assessment_sheet(dataset, agg, "excel-da", {("b", "n1"): 3}))
+    assert rows[0] == COLUMNS
+    body = {(r[0], r[2]): dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert set(body) == {(a, i) for a in ("a", "b", "c") for i in ("t1", "n1")}
+    b_n1 = body[("b", "n1")]
+    assert (b_n1["Nuværende værdi"], b_n1["Nuværende type"], b_n1["Spænd"], b_n1["Version"]) == (
+        "3,00", "Lokal vurdering (2 vurderere)", "2–4", "3")
+    assert b_n1["Skala"] == "1–5 point" and b_n1["Skalaens betydning"] == "1 = Meget lav; 3 = Middel; 5 = Meget høj"
+    assert (body[("c", "t1")]["Nuværende værdi"], body[("c", "t1")]["Nuværende type"]) == ("1,00", "Illustrativ")
+    assert body[("a", "t1")]["Område"] == "'=Alfa+1"  # never a formula
+    assert all(body[k]["Ny værdi"] == body[k]["Begrundelse"] == "" for k in body)
+
+
+def test_filled_rows_become_assessments_with_the_file_as_evidence(dataset):
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
+    filled = fill_csv(sheet, {
+        2: {"Ny værdi": "4,5", "Begrundelse": "Stærke klubber", "Dokumentation (link eller dokument)": "Notat 12"},
+        5: {"Ny værdi": "2", "Begrundelse": "Få aktører", "Vurderers navn": "Bo Berg", "Rolle/organisation": "Skole",
+            "Dato (ÅÅÅÅ-MM-DD)": "03.11.2026"},
+    })
+    news, report = read(filled, dataset, name="vurdering nov.csv", assessor_name="Anna", assessor_role="SSP")
+    assert report.ok and report.rows == [2, 5] and report.versions == [0, 0] and report.skipped == 4
+    assert news == [
+        NewAssessment("a", "t1", 4.5, "Stærke klubber", "Vurderingsark: vurdering nov.csv; Notat 12", "Anna", "SSP",
+                      TODAY),
+        NewAssessment("b", "n1", 2.0, "Få aktører", "Vurderingsark: vurdering nov.csv", "Bo Berg", "Skole",
+                      date(2026, 11, 3)),
+    ]
+
+
+@pytest.mark.parametrize(("fill", "message"), [
+    ({"Ny værdi": "4"}, "række 3: Rækken kan ikke bruges: mangler en begrundelse"),
+    ({"Ny værdi": "9", "Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: værdien 9 ligger uden for skalaen 1–5"),
+    ({"Ny værdi": "fire", "Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: 'Ny værdi' (fire) er ikke et tal"),
+    ({"Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: 'Ny værdi' er tom"),
+    ({"Ny værdi": "3", "Begrundelse": "x", "Område-id": "zz"}, "ukendt område-id 'zz'"),
+    ({"Ny værdi": "3", "Begrundelse": "x", "Indikator-id": "n2"}, "'N2' er ikke en lokal vurdering"),
+    ({"Ny værdi": "3", "Begrundelse": "x", "Dato (ÅÅÅÅ-MM-DD)": "i går"}, "datoen 'i går' kan ikke læses"),
+    ({"Ny værdi": "3", "Begrundelse": "x", "Version": "to"}, "'Version' (to) er ændret"),
+])
+def test_a_bad_row_is_refused_naming_the_row_and_nothing_is_returned(dataset, fill, message):
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
+    filled = fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god række"}, 3: fill})
+    news, report = read(filled, dataset, assessor_name="Anna")
+    assert news == []
+    assert any(message in str(p) and str(p).startswith("ark.csv · række 3") for p in report.errors), report.errors
+
+
+def test_a_row_without_an_assessor_name_is_refused_when_none_is_given(dataset):
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
+    news, report = read(fill_csv(sheet, {4: {"Ny værdi": "3", "Begrundelse": "x"}}), dataset)
+    assert news == [] and "række 4" in str(report.errors[0]) and "mangler vurderers navn" in str(report.errors[0])
+
+
+def test_the_same_assessor_twice_on_one_value_is_refused(dataset):
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
+    rows = csv_rows(sheet)
+    rows.append(rows[1])
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";").writerows(rows)
+    data = fill_csv(buf.getvalue().encode("utf-8-sig"), {2: {"Ny værdi": "3", "Begrundelse": "x"},
+                                                         len(rows): {"Ny værdi": "4", "Begrundelse": "y"}})
+    news, report = read(data, dataset, assessor_name="Anna")
+    assert news == [] and f"række {len(rows)}" in str(report.errors[0]) and "også i række 2" in str(report.errors[0])
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"area;value\r\na;3\r\n", "Arket mangler kolonne(r): Område-id, Indikator-id, Ny værdi, Begrundelse"),
+    (b"\x00\x01binary", "ikke en tekstfil"),
+    (b"", "tom"),
+])
+def test_a_file_that_is_not_a_sheet_gets_a_danish_message(dataset, data, message):
+    news, report = read(data, dataset)
+    assert news == [] and message in str(report.errors[0])
+
+
+def test_an_unfilled_sheet_is_reported(dataset):
+    news, report = read(assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {}), dataset)
+    assert news == [] and "ingen udfyldte rækker" in str(report.errors[0])
+
+
+def test_the_xlsx_sheet_round_trips_through_excel_cells(dataset):
+    data = assessment_sheet(dataset, aggregate(current_like([])), "xlsx", {})
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Vurderinger"]
+    header = [c.value for c in sheet[1]]
+    assert header == COLUMNS and book.sheetnames == ["Vurderinger", "Vejledning"]
+    assert sheet.cell(row=2, column=2).value == "'=Alfa+1" and sheet.cell(row=2, column=2).data_type == "s"
+    assert any(v.formula1 == "1.0" and v.formula2 == "5.0" for v in sheet.data_validations.dataValidation)
+    sheet.cell(row=3, column=header.index("Ny værdi") + 1, value=3.5)
+    sheet.cell(row=3, column=header.index("Begrundelse") + 1, value="Tal fra SSP")
+    sheet.cell(row=3, column=header.index("Dato (ÅÅÅÅ-MM-DD)") + 1, value=date(2026, 10, 1))
+    out = io.BytesIO()
+    book.save(out)
+    news, report = read(out.getvalue(), dataset, name="ark.xlsx", assessor_name="Anna")
+    assert report.ok, report.errors
+    assert news == [NewAssessment("a", "n1", 3.5, "Tal fra SSP", "Vurderingsark: ark.xlsx", "Anna", "", date(2026, 10, 1))]
+
+
+def test_a_sheet_saved_after_someone_else_changed_a_value_is_refused_whole(engine, dataset):
+    sheet = assessment_sheet(dataset, aggregate(current_assessments(engine)), "excel-da", value_versions(engine))
+    record_assessment(engine, NewAssessment("b", "t1", 5.0, "Imens", "", "Bo Berg", "", TODAY), MODEL, AREA_IDS, 0)
+    filled = fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "a"}, 4: {"Ny værdi": "2", "Begrundelse": "b"}})
+    news, report = read(filled, dataset, assessor_name="Anna")
+    assert report.ok and [n.area_id for n in news] == ["a", "b"]
+    labels = [f"ark.csv · række {n}" for n in report.rows]
+    with pytest.raises(AssessmentConflict, match="^ark.csv · række 4: .*Bo Berg gemte værdien 5"):
+        record_assessments(engine, news, MODEL, AREA_IDS, report.versions, labels)
+    assert len(history(engine)) == 1
+    fresh = assessment_sheet(dataset, aggregate(current_assessments(engine)), "excel-da", value_versions(engine))
+    news, report = read(fill_csv(fresh, {2: {"Ny værdi": "3", "Begrundelse": "a"}, 4: {"Ny værdi": "2",
+                                                                                       "Begrundelse": "b"}}),
+                        dataset, assessor_name="Anna")
+    saved = record_assessments(engine, news, MODEL, AREA_IDS, report.versions)
+    assert [(s.area_id, s.version, s.evidence) for s in saved] == [
+        ("a", 1, "Vurderingsark: ark.csv"), ("b", 2, "Vurderingsark: ark.csv")]

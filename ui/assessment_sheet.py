@@ -1,0 +1,85 @@
+"""Vurderingsark: download the assessment sheet, fill it in offline, upload it; all rows are saved or none."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from selection.assessments import AssessmentError, aggregate, record_assessments, value_versions
+from selection.assessments.sheet import assessment_sheet, read_assessment_sheet
+from selection.assessments.texts import number_text
+from selection.dataset import Dataset
+from selection.store import StoreError
+
+from . import state
+from .text import md
+
+UPLOAD_TYPES = ["csv", "xlsx"]
+MAX_SHOWN_PROBLEMS = 50
+SHEET_PLACE = "sheet"  # where this tab's messages are shown
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def render(package: Dataset, latest: pd.DataFrame) -> None:
+    """Downloads (Danish Excel CSV, XLSX) and the upload with its check, preview and save."""
+    st.caption(
+        "Hent arket med alle områder og vurderingsindikatorer (skala, skalaens betydning, nuværende værdi og "
+        "spænd), udfyld 'Ny værdi' og 'Begrundelse' for de værdier, du vil vurdere, og indlæs det her. Hver "
+        "udfyldt række bliver en vurdering med filen som dokumentation. Er blot én række ugyldig, gemmes intet."
+    )
+
+    for message in state.pop_assessment_messages(SHEET_PLACE):
+        (st.success if message.ok else st.error)(md(message.text))
+
+    def sheet(fmt: str) -> bytes:  # built on click: the version column is read from the store then
+        return assessment_sheet(package, aggregate(latest), fmt, value_versions(state.engine()))
+
+    left, right = st.columns(2)
+    left.download_button("Hent vurderingsark (dansk Excel-CSV)", data=lambda: sheet("excel-da"),
+                         file_name="vurderingsark.csv", mime="text/csv", key="sheet_download_csv")
+    right.download_button("Hent vurderingsark (XLSX)", data=lambda: sheet("xlsx"), file_name="vurderingsark.xlsx",
+                          mime=XLSX_MIME, key="sheet_download_xlsx")
+    generation = st.session_state.setdefault(state.SHEET_GENERATION, 0)
+    upload = st.file_uploader("Indlæs et udfyldt vurderingsark", type=UPLOAD_TYPES, key=f"sheet_upload_{generation}",
+                              help="Rækker uden vurderers navn får navnet og rollen, du har skrevet øverst.")
+    if upload is None:
+        return
+    name = str(st.session_state.get(state.ASSESSOR_NAME, ""))
+    role = str(st.session_state.get(state.ASSESSOR_ROLE, ""))
+    news, report = read_assessment_sheet(upload.getvalue(), upload.name, package.model, package, name, role)
+    for warning in report.warnings:
+        st.caption(md(f"Advarsel: {warning}"))
+    if report.errors:
+        problems(report.errors)
+        return
+    labels = {i.id: i.label for i in package.model.indicators}
+    names = package.areas["name"].to_dict()
+    st.info(f"{len(news)} vurdering{'er' if len(news) != 1 else ''} klar til at blive gemt "
+            f"({report.skipped} tomme rækker springes over). Kontrollér dem, og tryk Gem.")
+    st.dataframe(pd.DataFrame({
+        "Række": report.rows,
+        "Område": [names[n.area_id] for n in news],
+        "Indikator": [labels[n.indicator_id] for n in news],
+        "Værdi": [number_text(n.value) for n in news],
+        "Vurderer": [n.assessor_name for n in news],
+        "Begrundelse": [n.reason for n in news],
+    }), hide_index=True, width="stretch")
+    if st.button(f"Gem {len(news)} vurdering{'er' if len(news) != 1 else ''} fra arket", type="primary",
+                 key="sheet_save"):
+        try:
+            saved = record_assessments(state.engine(), news, package.model, package.area_ids, report.versions,
+                                       [f"{upload.name} · række {n}" for n in report.rows])
+        except (AssessmentError, StoreError) as exc:
+            state.push_assessment_message(False, f"{exc} Intet fra arket er gemt.", SHEET_PLACE)
+        else:
+            state.push_assessment_message(True, f"{len(saved)} vurderinger fra {upload.name} er gemt.", SHEET_PLACE)
+            st.session_state[state.SHEET_GENERATION] = generation + 1  # a fresh, empty uploader
+        st.rerun()
+
+
+def problems(errors: list) -> None:
+    """The sheet's problems, each naming its row, escaped; nothing was saved."""
+    shown = [f"- {md(p)}" for p in errors[:MAX_SHOWN_PROBLEMS]]
+    more = len(errors) - len(shown)
+    st.error("Arket kan ikke indlæses, og intet er gemt. Ret rækkerne og indlæs arket igen:\n\n" + "\n".join(shown)
+             + (f"\n\n… og {more} problemer mere." if more > 0 else ""))

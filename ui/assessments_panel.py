@@ -1,0 +1,296 @@
+"""Vurderinger: local assessors give a value, a reason and evidence per area and assessed indicator.
+
+Every save is a new row in the assessment store (``selection.assessments``). A form remembers the
+value version it was opened on, so a save on top of someone else's newer assessment is refused with
+the core's Danish message and nothing is overwritten. User text is shown as plain text (dataframes)
+or through ``ui.text.md``; never as raw Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from selection.assessments import (
+    AssessmentConflict,
+    AssessmentError,
+    NewAssessment,
+    assessment_indicators,
+    history,
+    record_assessment,
+    value_version,
+)
+from selection.assessments.texts import assessors_text, time_text
+from selection.criteria import Indicator
+from selection.dataset import KIND_LABELS, Dataset
+from selection.map_layers import Basemap
+from selection.scoring import ScoreResult
+from selection.store import StoreError
+
+from . import assessment_sheet, map_panel, state
+from .assessment_format import cached_date, cached_number
+from .text import md
+
+SAVE_LABEL = "Gem vurdering"
+NAMED_ASSESSORS = 8  # assessors named beside the current value; the rest are counted
+WITHDRAW_LABEL = "Træk min vurdering tilbage"
+
+
+class Cells:
+    """The assessors' current entries grouped per area x indicator (grouped once per page run)."""
+
+    def __init__(self, latest: pd.DataFrame):
+        self._empty = latest.iloc[0:0]
+        self._groups = {key: rows for key, rows in latest.groupby(["area_id", "indicator_id"], sort=False)}
+
+    def get(self, area_id: str, indicator_id: str) -> pd.DataFrame:
+        return self._groups.get((area_id, indicator_id), self._empty)
+
+
+def render(dataset: Dataset, result: ScoreResult, background: Basemap) -> None:
+    """The Vurderinger view: who assesses, then one area's forms beside the map, the overview, the sheet."""
+    indicators = assessment_indicators(dataset.model)
+    if not indicators:
+        st.info("Kriteriefilen markerer ingen indikatorer som lokale vurderinger ('assessment': true).")
+        return
+    st.caption(
+        "Giv din vurdering af et område: en værdi på indikatorens skala, en skriftlig begrundelse og gerne "
+        "dokumentation. Hver vurdering gemmes som en ny række med navn og tidspunkt; intet overskrives eller "
+        "slettes. Rangeringen bruger medianen af hver vurderers seneste vurdering."
+    )
+    show_messages("")
+    who_left, who_right = st.columns(2)
+    who_left.text_input("Dit navn", key=state.ASSESSOR_NAME, max_chars=120)
+    who_right.text_input("Rolle / organisation", key=state.ASSESSOR_ROLE, max_chars=160,
+                         placeholder="fx SSP-konsulent, Københavns Kommune")
+    try:
+        latest = Cells(state.latest_assessments())
+    except StoreError as exc:
+        st.error(md(f"Vurderingsdatabasen kan ikke læses: {exc}"))
+        return
+    area_tab, overview_tab, sheet_tab = st.tabs(["Vurder et område", "Overblik", "Vurderingsark (offline)"])
+    with area_tab:
+        forms_col, map_col = st.columns([3, 2], gap="large")
+        with forms_col:
+            area_id = area_forms(dataset, indicators, latest)
+        with map_col:
+            st.markdown("**Rangering nu**")
+            map_panel.render(dataset, result, area_id, background)
+            rank_line(dataset, result, area_id)
+    with overview_tab:
+        overview(dataset, indicators, latest)
+    with sheet_tab:
+        assessment_sheet.render(state.package_dataset(), state.latest_assessments())
+
+
+def rank_line(dataset: Dataset, result: ScoreResult, area_id: str) -> None:
+    """The chosen area's rank and total under the map."""
+    table = result.table.set_index("area_id")
+    rank = table.at[area_id, "rank"]
+    name = dataset.areas.at[area_id, "name"]
+    place = "ikke rangeret" if pd.isna(rank) else f"nr. {int(rank)} af {len(result.ranked)}"
+    st.caption(md(f"{name}: {place}, samlet score {cached_number(round(float(table.at[area_id, 'total']), 1))}."))
+
+
+def area_forms(dataset: Dataset, indicators: list[Indicator], latest: Cells) -> str:
+    """Pick an area; one bordered form per assessed indicator. Returns the chosen area."""
+    names = dataset.areas["name"].to_dict()
+    state.selected_area(dataset)  # the same area as the detail panel and the map's selection
+    area_id = st.selectbox("Område", dataset.area_ids, key=state.SELECTED, format_func=lambda a: str(names[a]),
+                           help="Du kan også klikke på et område på kortet.")
+    for ind in indicators:
+        with st.container(border=True, key=f"assess_{ind.id}"):
+            indicator_form(dataset, area_id, ind, latest)
+    return area_id
+
+
+def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells) -> None:
+    """The form for one area x indicator: value, date, reason, evidence; withdraw and history below."""
+    crit = dataset.model.criterion(ind.criterion_id)
+    st.markdown(f"**{md(ind.label)}** · {md(crit.label)} · skala {md(ind.scale_text)}")
+    rows = latest.get(area_id, ind.id)
+    st.caption(md(current_text(dataset, area_id, ind, rows)))
+    if ind.anchors:
+        st.caption("  \n".join(f"**{md(cached_number(point))}** = {md(text)}" for point, text in ind.anchors))
+    try:
+        state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
+    except StoreError as exc:
+        st.error(md(str(exc)))
+        return
+    with st.form(key=f"assessment_form_{area_id}_{ind.id}", border=False):
+        left, right = st.columns(2)
+        left.number_input(f"Værdi ({ind.scale_text})", value=None, step=_step(ind), format="%g",
+                          placeholder=f"{cached_number(ind.scale_min)}–{cached_number(ind.scale_max)}",
+                          key=state.form_key("value", area_id, ind.id))
+        right.date_input("Dato for vurderingen", value=dt.date.today(), format="DD.MM.YYYY",
+                         key=state.form_key("date", area_id, ind.id))
+        st.text_area("Begrundelse (skal udfyldes)", max_chars=4000, height=80,
+                     key=state.form_key("reason", area_id, ind.id))
+        st.text_input("Dokumentation: link eller dokumenthenvisning (valgfrit)", max_chars=1000,
+                      key=state.form_key("evidence", area_id, ind.id))
+        # Saved in the callback, before the page runs: this run already shows the new ranking.
+        st.form_submit_button(SAVE_LABEL, type="primary", on_click=_on_save, args=(dataset, area_id, ind))
+    show_messages(_place(area_id, ind))
+    history_view(dataset, area_id, ind, rows)
+
+
+def _place(area_id: str, ind: Indicator) -> str:
+    return f"{area_id}/{ind.id}"
+
+
+def show_messages(where: str) -> None:
+    """Messages from the last save, escaped (they repeat names and reasons people typed)."""
+    for message in state.pop_assessment_messages(where):
+        (st.success if message.ok else st.error)(md(message.text))
+
+
+def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
+    """'Gem vurdering': read the form's fields and record them (an empty value is refused, not a withdrawal)."""
+    value = st.session_state.get(state.form_key("value", area_id, ind.id))
+    if value is None:
+        state.push_assessment_message(False, f"Angiv en værdi på skalaen {ind.scale_text} for '{ind.label}'. "
+                                             "Intet er gemt.", _place(area_id, ind))
+        return
+    _save(dataset, area_id, ind, float(value), st.session_state.get(state.form_key("reason", area_id, ind.id), ""),
+          st.session_state.get(state.form_key("evidence", area_id, ind.id), ""),
+          st.session_state.get(state.form_key("date", area_id, ind.id)) or dt.date.today())
+
+
+def _on_withdraw(dataset: Dataset, area_id: str, ind: Indicator) -> None:
+    """'Bekræft tilbagetrækning': a new entry without a value, with its reason."""
+    _save(dataset, area_id, ind, None, st.session_state.get(state.form_key("withdraw_reason", area_id, ind.id), ""),
+          "", dt.date.today())
+
+
+def _step(ind: Indicator) -> float:
+    """Half a point on short scales (e.g. 1–5), otherwise one unit."""
+    return 0.5 if ind.scale_max - ind.scale_min <= 10 else 1.0
+
+
+def current_text(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFrame) -> str:
+    """The value the ranking uses now and where it comes from."""
+    if len(rows):
+        values = rows["value"].astype(float)
+        spread = f", spænd {cached_number(values.min())}–{cached_number(values.max())}" if len(values) > 1 else ""
+        named = [f"{r.assessor_name}: {cached_number(r.value)}" for r in rows.head(NAMED_ASSESSORS).itertuples(index=False)]
+        more = len(rows) - len(named)
+        who = "; ".join(named) + (f" og {more} flere (se historikken)" if more > 0 else "")
+        return (f"Nu: {cached_number(float(values.median()))} – {KIND_LABELS['assessed'].lower()} "
+                f"({assessors_text(len(values))}{spread}). {who}.")
+    base = dataset.values[(dataset.values["area_id"] == area_id) & (dataset.values["indicator_id"] == ind.id)]
+    if len(base) and not pd.isna(base["value"].iloc[0]):
+        kind = str(base["kind"].iloc[0])
+        label = {"illustrative": "illustrativ pladsholder, ikke en vurdering"}.get(kind, KIND_LABELS.get(kind, kind))
+        return f"Nu: {cached_number(float(base['value'].iloc[0]))} ({label.lower()}). Ingen lokale vurderinger endnu."
+    return "Ingen værdi og ingen lokale vurderinger endnu."
+
+
+def _new(area_id: str, ind: Indicator, value: float | None, reason: str, evidence: str,
+         day: dt.date) -> NewAssessment:
+    return NewAssessment(
+        area_id=area_id, indicator_id=ind.id, value=value, reason=reason, evidence=evidence,
+        assessor_name=st.session_state.get(state.ASSESSOR_NAME, ""),
+        assessor_role=st.session_state.get(state.ASSESSOR_ROLE, ""), assessed_on=day,
+    )
+
+
+def _save(dataset: Dataset, area_id: str, ind: Indicator, value: float | None, reason: str, evidence: str,
+          day: dt.date) -> None:
+    """Record one entry (a value, or a withdrawal when ``value`` is None) on the version the form was opened on;
+    every refusal is a Danish message and saves nothing."""
+    try:
+        opened = state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
+        saved = record_assessment(state.engine(), _new(area_id, ind, value, reason, evidence, day), dataset.model,
+                                  dataset.area_ids, expected_version=opened)
+    except AssessmentConflict as exc:
+        state.remember_version(area_id, ind.id, exc.version)  # the user now sees the newer value
+        state.push_assessment_message(False, str(exc), _place(area_id, ind))
+    except (AssessmentError, StoreError) as exc:
+        state.push_assessment_message(False, f"{exc} Intet er gemt.", _place(area_id, ind))
+    else:
+        state.remember_version(area_id, ind.id, saved.version)
+        state.clear_form(area_id, ind.id)
+        name = dataset.areas.at[area_id, "name"]
+        what = "trukket tilbage" if saved.value is None else f"gemt: {cached_number(saved.value)}"
+        state.push_assessment_message(True, f"{saved.assessor_name}s vurdering af '{ind.label}' for {name} er {what}.",
+                                      _place(area_id, ind))
+
+
+HISTORY_SHOWN = 200  # newest entries shown per value; the command line lists them all
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history(store_key: str, area_id: str, indicator_id: str) -> tuple[pd.DataFrame, int]:
+    """The newest HISTORY_SHOWN entries of one value as a frame, and the number of entries (cached per revision)."""
+    entries = history(state.engine(), area_id=area_id, indicator_id=indicator_id)
+    return history_frame(entries[-HISTORY_SHOWN:]), len(entries)
+
+
+def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFrame) -> None:
+    """Every entry for this value, newest first, one click away; withdraw one's own current assessment."""
+    me = str(st.session_state.get(state.ASSESSOR_NAME, "")).strip()
+    mine = rows[rows["assessor_name"].str.casefold() == me.casefold()] if me and len(rows) else rows.iloc[0:0]
+    try:
+        frame, total = _history(state.store_key(), area_id, ind.id)
+    except StoreError as exc:
+        st.error(md(str(exc)))
+        return
+    with st.expander(f"Historik ({total})"):
+        if total:
+            st.dataframe(frame, hide_index=True, width="stretch",
+                         column_config={"Begrundelse": st.column_config.TextColumn(width="large")})
+            if total > HISTORY_SHOWN:
+                st.caption(f"Viser de seneste {HISTORY_SHOWN} af {total} ændringer. Hele historikken: "
+                           "python -m selection assessments history --area OMRÅDE-ID.")
+        else:
+            st.caption("Ingen vurderinger endnu.")
+    if len(mine):
+        with st.popover(WITHDRAW_LABEL):
+            st.text_area("Hvorfor trækker du vurderingen tilbage? (skal udfyldes)", max_chars=4000,
+                         key=state.form_key("withdraw_reason", area_id, ind.id))
+            st.button("Bekræft tilbagetrækning", key=state.form_key("withdraw", area_id, ind.id),
+                      on_click=_on_withdraw, args=(dataset, area_id, ind))
+
+
+def history_frame(entries: list) -> pd.DataFrame:
+    """History entries, newest first, with Danish headers (the grid shows text as text)."""
+    ordered = sorted(entries, key=lambda e: e.id, reverse=True)
+    return pd.DataFrame({
+        "Vurderer": [e.assessor_name for e in ordered],
+        "Gammel → ny": [f"{_old(e.previous_value)} → {cached_number(e.value)}" for e in ordered],
+        "Begrundelse": [e.reason for e in ordered],
+        "Gemt": [time_text(e.recorded_at) for e in ordered],
+        "Rolle / organisation": [e.assessor_role for e in ordered],
+        "Dokumentation": [e.evidence for e in ordered],
+        "Vurderingsdato": [cached_date(e.assessed_on) for e in ordered],
+        "Version": [e.version for e in ordered],
+    }, columns=HISTORY_COLUMNS)
+
+
+HISTORY_COLUMNS = ["Vurderer", "Gammel → ny", "Begrundelse", "Gemt", "Rolle / organisation", "Dokumentation",
+                   "Vurderingsdato", "Version"]
+
+
+def _old(value: float | None) -> str:
+    return "–" if value is None else cached_number(value)
+
+
+def overview(dataset: Dataset, indicators: list[Indicator], latest: Cells) -> None:
+    """Areas x assessed indicators: the value in use, the assessors' spread and their number."""
+    rows = []
+    for aid in dataset.area_ids:
+        row: dict[str, object] = {"Område": dataset.areas.at[aid, "name"]}
+        for ind in indicators:
+            cells = latest.get(aid, ind.id)
+            if len(cells):
+                v = cells["value"].astype(float)
+                spread = f" ({cached_number(v.min())}–{cached_number(v.max())})" if len(v) > 1 else ""
+                row[ind.label] = f"{cached_number(float(v.median()))}{spread} · {assessors_text(len(v))}"
+            else:
+                row[ind.label] = "ingen vurdering"
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
+    st.caption("Hver celle: værdien i rangeringen (median af vurderernes seneste vurdering), spændet mellem "
+               "vurdererne og antallet af vurderere. 'ingen vurdering' = rangeringen bruger datapakkens værdi.")
