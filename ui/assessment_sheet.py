@@ -36,9 +36,10 @@ def render(package: Dataset, latest: pd.DataFrame) -> None:
 
     left, right = st.columns(2)
     left.download_button("Hent vurderingsark (dansk Excel-CSV)", data=lambda: sheet("excel-da"),
-                         file_name="vurderingsark.csv", mime="text/csv", key="sheet_download_csv")
+                         file_name="vurderingsark.csv", mime="text/csv", key="sheet_download_csv",
+                         on_click="ignore")  # no rerun: the other download keeps its file
     right.download_button("Hent vurderingsark (XLSX)", data=lambda: sheet("xlsx"), file_name="vurderingsark.xlsx",
-                          mime=XLSX_MIME, key="sheet_download_xlsx")
+                          mime=XLSX_MIME, key="sheet_download_xlsx", on_click="ignore")
     generation = st.session_state.setdefault(state.SHEET_GENERATION, 0)
     upload = st.file_uploader("Indlæs et udfyldt vurderingsark", type=UPLOAD_TYPES, key=f"sheet_upload_{generation}",
                               help="Rækker uden vurderers navn får navnet og rollen, du har skrevet øverst.")

@@ -247,6 +247,7 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
     right.download_button(
         "Download listen (CSV)", data=lambda: priority_csv(result, dataset, perf, top_n, style),
         file_name=f"vurderingsprioriteter_top{top_n}.csv", mime="text/csv", key="download_priorities",
+        on_click="ignore",  # no rerun: the other downloads keep their files
     )
 
 

@@ -61,13 +61,14 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance,
                 ("Tidspunkt", timestamp())]
     if with_robustness:
         settings.append(("Robusthed", f"{integer(DEFAULT_SAMPLES)} tilfældige vægtninger, startværdi {DEFAULT_SEED}"))
-    left, right = st.columns(2)
+    left, right, third = st.columns(3)  # one row: each deferred download has its own place
     left.download_button(
         "Download kortliste (CSV)",
         data=lambda: table_to_csv(table, style, note),  # encoded on click, so weight changes stay fast
         file_name=f"kortliste_top{top_n}.csv",
         mime="text/csv",
         key="download_shortlist",
+        on_click="ignore",  # no rerun: the other downloads keep their files
     )
     right.download_button(
         "Download kortliste (Excel, XLSX)",
@@ -75,15 +76,15 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance,
         file_name=f"kortliste_top{top_n}.xlsx",
         mime=XLSX_MIME,
         key="download_shortlist_xlsx",
+        on_click="ignore",  # no rerun: the other downloads keep their files
     )
     # The values that can change this shortlist (selection.critical), built on click.
-    # Its own container: two deferred downloads drawn by a fragment into one outside container get
-    # the same coordinates in Streamlit 1.67, and the first one's file is then dropped.
-    st.container().download_button(
+    third.download_button(
         "Download vurderingsprioriteter (CSV)",
         data=lambda: priority_csv(result, dataset, perf, top_n, style),
         file_name=f"vurderingsprioriteter_top{top_n}.csv",
         mime="text/csv",
         key="download_priorities_shortlist",
         help="Værdier, der kan ændre nr. 1 eller kortlisten inden for deres plausible spænd (se Robusthed).",
+        on_click="ignore",  # no rerun: the other downloads keep their files
     )
