@@ -6,12 +6,12 @@ its own criteria. This module parses and validates that file.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import json_text
 from .errors import DataError, Report
 
 DIRECTIONS = ("benefit", "cost")
@@ -115,13 +115,15 @@ def load_criteria(path: Path) -> CriteriaModel:
     """Read and validate a criteria file; raise DataError with every problem found."""
     name = path.name
     try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+        raw = json_text.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise DataError("Filen findes ikke.", name) from None
     except UnicodeDecodeError:
         raise DataError("Filen er ikke gemt som UTF-8-tekst.", name) from None
-    except json.JSONDecodeError as exc:
-        raise DataError(f"Ugyldig JSON i linje {exc.lineno}, kolonne {exc.colno}: {exc.msg}.", name) from None
+    except json_text.JsonError as exc:
+        raise DataError(f"Filen kan ikke bruges: {exc}.", name) from None
+    except OSError as exc:
+        raise DataError(f"Filen kan ikke læses ({exc.strerror or exc}).", name) from None
     return parse_criteria(raw, name)
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import os
 import posixpath
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -25,24 +25,14 @@ import pyogrio
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from . import json_text
 from .errors import Report
-
-MB = 1024 * 1024
+from .import_matching import norm_key
+from .limits import MAX_CSV_FIELD, MB, SNIFF_BYTES, Limits
 
 VECTOR_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 TABLE_EXTENSIONS = (".csv", ".txt", ".xlsx")
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Safety limits for one import (small values are handy in tests)."""
-
-    max_file_bytes: int = 50 * MB
-    max_unzipped_bytes: int = 200 * MB
-    max_zip_members: int = 200
-    max_features: int = 5000
-    max_rows: int = 100_000
 
 
 @dataclass(frozen=True)
@@ -233,6 +223,10 @@ def read_vector(item: ImportFile, limits: Limits, report: Report, layer: str | N
             return None
         if isinstance(gdf, tuple):
             gdf, encoding = gdf
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
+        report.error(f"Laget '{chosen}' har ingen geometri (det er en ren tabel); vælg et lag med polygoner "
+                     "eller punkter.", item.name)
+        return None
     if len(gdf) == 0:
         where = f"laget '{chosen}'" if len(layers) > 1 or item.suffix == ".gpkg" else None
         report.error("Filen indeholder ingen objekter.", item.name, where)
@@ -270,26 +264,31 @@ def _read_with_encoding(path: Path, layer: str, encoding: str | None, is_shapefi
 def _check_geojson_text(item: ImportFile, report: Report) -> bool:
     """GDAL silently falls back to WGS84 for an unknown 'crs' member, so check it here first."""
     try:
-        raw = json.loads(item.data.decode("utf-8-sig"))
+        raw = json_text.loads(item.data.decode("utf-8-sig"), check_depth=False)
     except UnicodeDecodeError:
         report.error("Filen er ikke gyldig GeoJSON (ikke UTF-8-tekst; er det en binær fil?).", item.name)
         return False
-    except json.JSONDecodeError as exc:
-        report.error(
-            f"Filen er ikke gyldig GeoJSON: ugyldig JSON i linje {exc.lineno}, kolonne {exc.colno} ({exc.msg}).",
-            item.name,
-        )
+    except json_text.JsonError as exc:
+        report.error(f"Filen er ikke gyldig GeoJSON: {exc}.", item.name)
         return False
     if not isinstance(raw, dict) or raw.get("type") not in ("FeatureCollection", "Feature"):
         report.error("Filen er ikke GeoJSON: den skal indeholde en 'FeatureCollection'.", item.name)
         return False
-    crs = raw.get("crs")
-    if crs is not None:
-        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if "crs" in raw and raw["crs"] is not None:
+        crs = raw["crs"]
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        name = props.get("name") if isinstance(props, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            report.error(
+                "Medlemmet 'crs' har ikke formen {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:…\"}}; "
+                "koordinatsystemet kan ikke aflæses. Ret eller fjern 'crs' (uden 'crs' er GeoJSON WGS84).",
+                item.name,
+            )
+            return False
         try:
             CRS.from_user_input(name)
-        except (CRSError, TypeError) as exc:
-            report.error(f"Ukendt eller ugyldigt koordinatsystem '{name}' ({short(exc)}).", item.name)
+        except (CRSError, TypeError, ValueError) as exc:
+            report.error(f"Ukendt eller ugyldigt koordinatsystem '{name[:80]}' ({short(exc)}).", item.name)
             return False
     return True
 
@@ -327,8 +326,8 @@ def _unpack_shapefile(item: ImportFile, limits: Limits, tmp: Path, report: Repor
             (tmp / f"{local}{ext}").write_bytes(data)
             if ext == ".cpg":
                 encoding = _cpg_encoding(data.decode("ascii", "replace"))
-    except (ValueError, zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        report.error(f"Zip-filen kan ikke pakkes ud ({short(exc)}).", item.name)
+    except Exception as exc:  # corrupt deflate/LZMA/bzip2 streams raise zlib.error, LZMAError, EOFError, ...
+        report.error(f"Zip-filen kan ikke pakkes ud; den er beskadiget ({short(exc)}).", item.name)
         return None
     if encoding is not None:
         (tmp / f"{local}.cpg").unlink()  # the encoding is passed explicitly instead
@@ -359,8 +358,9 @@ class Table:
     details: dict[str, str] = field(default_factory=dict)
 
     @property
-    def decimal_comma(self) -> bool:
-        return self.details.get("decimal") == ","
+    def convention(self) -> str:
+        """How to read numbers written as text: "danish" (decimal comma) or "standard" (decimal point)."""
+        return "danish" if self.details.get("decimal") == "," else "standard"
 
     def describe(self) -> str:
         return ", ".join(f"{k}: {v}" for k, v in self.details.items())
@@ -395,31 +395,55 @@ def _decode(item: ImportFile, report: Report) -> tuple[str, str] | None:
         return None
 
 
+SEPARATOR_NAMES = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabulator"}
+
+
+def _lines(text: str, start: int = 0, end: int | None = None) -> Iterator[str]:
+    """The lines of ``text[start:end]`` with their endings, without copying the whole text."""
+    end = len(text) if end is None else end
+    while start < end:
+        stop = text.find("\n", start, end)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
+def _blank(row: list[str]) -> bool:
+    return not any(c.strip() for c in row)
+
+
+def _sniff_separator(text: str) -> str | None:
+    """The separator that splits a prefix of the file into rows of equal width (widest wins)."""
+    end = len(text)
+    if end > SNIFF_BYTES:
+        end = text.rfind("\n", 0, SNIFF_BYTES) + 1 or min(end, SNIFF_BYTES)
+    candidates = []
+    for sep in (";", ",", "\t"):
+        try:
+            rows = [r for r in csv.reader(_lines(text, 0, end), delimiter=sep) if not _blank(r)]
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        if any(o in cell for o in (";", "\t") if o != sep for cell in rows[0]):
+            continue  # a header cell holding ';' or a tab means this separator split the wrong way
+        if all(len(r) == width for r in rows):
+            candidates.append((width, sep))
+    return max(candidates)[1] if candidates else None
+
+
 def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
+    """Stream the rows with the separator sniffed on a prefix; stop at the first limit reached."""
     decoded = _decode(item, report)
     if decoded is None:
         return None
     text, encoding = decoded
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        report.error("Filen er tom.", item.name)
+    if not text.strip():
+        report.error("Filen er tom (den indeholder kun mellemrum eller tomme linjer).", item.name)
         return None
-    candidates = []
-    for sep in (";", ",", "\t"):
-        try:
-            rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-        except csv.Error:
-            continue
-        rows = [r for r in rows if any(c.strip() for c in r)]
-        width = len(rows[0])
-        if width < 2:
-            continue
-        others = [o for o in (";", "\t") if o != sep]
-        if any(o in cell for o in others for cell in rows[0]):
-            continue  # a header cell holding ';' or a tab means this separator split the wrong way
-        if all(len(r) == width for r in rows):
-            candidates.append((width, sep, rows))
-    if not candidates:
+    sep = _sniff_separator(text)
+    if sep is None:
         report.error(
             "Skilletegnet kan ikke afgøres: med hverken semikolon, komma eller tabulator har alle rækker lige så "
             "mange felter som overskriften. Kontrollér, at filen er gemt som CSV med ét skilletegn "
@@ -427,61 +451,213 @@ def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
             item.name,
         )
         return None
-    width, sep, rows = max(candidates, key=lambda c: c[0])
-    if len(rows) - 1 > limits.max_rows:
-        report.error(f"Filen har {len(rows) - 1} rækker; grænsen er {limits.max_rows}.", item.name)
+    csv.field_size_limit(MAX_CSV_FIELD)
+    header: list[str] | None = None
+    body: list[list[str]] = []
+    reader = csv.reader(_lines(text), delimiter=sep)
+    try:
+        for row in reader:
+            if _blank(row):
+                continue
+            if header is None:
+                header = [h.strip() for h in row]
+                if not _header_ok(header, item.name, None, limits, report):
+                    return None
+                continue
+            if len(row) != len(header):
+                report.error(f"Rækken har {len(row)} felter, men overskriften har {len(header)}.", item.name,
+                             f"række {reader.line_num}")
+                return None
+            if len(body) >= limits.max_rows or (len(body) + 1) * len(header) > limits.max_cells:
+                report.error(_too_many_rows(limits, len(header)), item.name)
+                return None
+            body.append([c.strip() for c in row])
+    except csv.Error as exc:
+        report.error(f"Filen kan ikke læses som CSV ({short(exc)}).", item.name, f"række {reader.line_num}")
         return None
-    sep_name = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabulator"}[sep]
-    decimal = "," if sep == ";" else "."
-    header = [h.strip() for h in rows[0]]
-    details = {"format": "CSV", "tegnsæt": encoding, "skilletegn": sep_name, "decimal": decimal}
-    return Table(header, [[c.strip() for c in r] for r in rows[1:]], 2, details)
+    if header is None:
+        report.error("Filen indeholder ingen data (kun tomme felter).", item.name)
+        return None
+    if not body:
+        report.error("Filen har kun en overskriftsrække og ingen datarækker.", item.name)
+        return None
+    details = {"format": "CSV", "tegnsæt": encoding, "skilletegn": SEPARATOR_NAMES[sep],
+               "decimal": "," if sep == ";" else "."}
+    return Table(header, body, 2, details)
+
+
+def _too_many_rows(limits: Limits, width: int) -> str:
+    rows = min(limits.max_rows, limits.max_cells // max(width, 1))
+    return (f"Filen har flere end {rows:,} datarækker".replace(",", ".")
+            + f" (med {width} kolonner); grænsen er {limits.max_rows:,} rækker og ".replace(",", ".")
+            + f"{limits.max_cells:,} celler. Del filen op eller fjern overflødige rækker.".replace(",", "."))
+
+
+def _header_ok(header: list[str], file: str, where: str | None, limits: Limits, report: Report) -> bool:
+    """The header row: not too wide, and no two columns with the same name (they would be guessed between)."""
+    if len(header) > limits.max_columns:
+        report.error(f"Filen har {len(header)} kolonner; grænsen er {limits.max_columns}.", file, where)
+        return False
+    seen: dict[str, str] = {}
+    for col in header:
+        key = norm_key(col)
+        if key and key in seen:
+            report.error(f"Kolonnen '{col}' findes to gange (også som '{seen[key]}'); hver kolonne skal have sit "
+                         "eget navn, ellers ved vi ikke, hvilken der gælder.", file, where)
+            return False
+        if key:
+            seen[key] = col
+    return True
+
+
+XLSX_PART_LIMIT = 20 * MB  # shared strings, styles, ...: read into memory by openpyxl, so bounded
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 
 
 def _read_xlsx(item: ImportFile, limits: Limits, report: Report, sheet: str | None) -> Table | None:
-    if check_zip(item, limits, report) is None:
+    """Read one sheet in openpyxl's streaming mode, checking the declared size and stopping at the limits."""
+    zf = check_zip(item, limits, report)
+    if zf is None:
         return None
+    for info in zf.infolist():
+        if not _SHEET_PART.fullmatch(info.filename) and info.file_size > XLSX_PART_LIMIT:
+            report.error(f"Excel-filens del '{info.filename[:60]}' fylder {_size_text(info.file_size)} udpakket; "
+                         f"grænsen er {_size_text(XLSX_PART_LIMIT)}.", item.name)
+            return None
     try:
         import openpyxl  # local import: only needed for Excel files
 
-        wb = openpyxl.load_workbook(io.BytesIO(item.data), data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(item.data), read_only=True, data_only=True)
     except Exception as exc:
         report.error(f"Filen kan ikke læses som Excel-fil (.xlsx) ({short(exc)}).", item.name)
         return None
+    try:
+        return _read_sheet(wb, item, limits, report, sheet)
+    except Exception as exc:  # corrupt XML or zip streams inside the workbook
+        report.error(f"Filen kan ikke læses som Excel-fil (.xlsx) ({short(exc)}).", item.name)
+        return None
+    finally:
+        wb.close()
+
+
+def _read_sheet(wb: Any, item: ImportFile, limits: Limits, report: Report, sheet: str | None) -> Table | None:
     if sheet is not None and sheet not in wb.sheetnames:
         report.error(f"Arket '{sheet}' findes ikke; filen har arkene: {', '.join(wb.sheetnames)}.", item.name)
         return None
-    ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-    merged = [str(r) for r in ws.merged_cells.ranges if r.min_row <= 1]
-    if merged:
+    if not wb.sheetnames:
+        report.error("Excel-filen har ingen ark.", item.name)
+        return None
+    ws = wb[sheet] if sheet is not None else wb[wb.sheetnames[0]]
+    where = f"ark '{ws.title}'"
+    if not hasattr(ws, "reset_dimensions"):
+        report.error("Det valgte ark er ikke et regneark med celler (fx et diagramark).", item.name, where)
+        return None
+    declared_rows, declared_cols = ws.max_row, ws.max_column
+    if (declared_rows or 0) - 1 > limits.max_rows or (declared_cols or 0) > limits.max_columns:
         report.error(
-            f"Overskriftsrækken har flettede celler ({', '.join(merged)}); hver kolonne skal have sin egen overskrift.",
-            item.name,
-            f"ark '{ws.title}'",
+            f"Arket angiver et område på {declared_rows:,} rækker og {declared_cols:,} kolonner".replace(",", ".")
+            + f"; grænsen er {limits.max_rows:,} rækker og {limits.max_columns} kolonner. ".replace(",", ".")
+            + "Slet tomme eller overflødige rækker og kolonner (også enkelte celler langt ude i arket).",
+            item.name, where,
         )
         return None
-    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    rows = [r for r in rows if any(c for c in r)]
-    if not rows:
-        report.error("Filen er tom.", item.name, f"ark '{ws.title}'")
+    has_formulas, merged = _scan_sheet(ws)
+    merged_header = [m for m in merged if m[1] <= 1]
+    if merged_header:
+        report.error(
+            f"Overskriftsrækken har flettede celler ({', '.join(m[0] for m in merged_header)}); hver kolonne skal "
+            "have sin egen overskrift.", item.name, where,
+        )
         return None
-    header = rows[0]
+    ws.reset_dimensions()  # never trust the declared size while reading: stop at the limits instead
+    rows: list[tuple[int, list[str]]] = []
+    cells = 0
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        if len(values) > limits.max_columns and any(v is not None for v in values[limits.max_columns:]):
+            report.error(f"Rækken har data ud over kolonne {limits.max_columns}; grænsen er {limits.max_columns} "
+                         "kolonner.", item.name, f"{where}, række {number}")
+            return None
+        row = [_cell_text(v) for v in values[: limits.max_columns]]
+        if not any(row):
+            continue
+        if len(rows) > limits.max_rows:
+            report.error(_too_many_rows(limits, len(rows[0][1])), item.name, where)
+            return None
+        cells += len(row)
+        if cells > limits.max_cells:
+            report.error(_too_many_rows(limits, len(rows[0][1]) if rows else len(row)), item.name, where)
+            return None
+        rows.append((number, row))
+    if not rows:
+        report.error("Filen er tom.", item.name, where)
+        return None
+    header = rows[0][1]
     while header and not header[-1]:
         header = header[:-1]
     for pos, h in enumerate(header):
         if not h:
             report.error(
                 f"Overskriften i kolonne {_col_letter(pos)} er tom; hver kolonne skal have en overskrift.",
-                item.name,
-                f"ark '{ws.title}'",
+                item.name, where,
             )
             return None
-    if len(rows) - 1 > limits.max_rows:
-        report.error(f"Filen har {len(rows) - 1} rækker; grænsen er {limits.max_rows}.", item.name)
+    if not _header_ok(header, item.name, where, limits, report):
         return None
-    body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
+    if len(rows) == 1:
+        report.error("Arket har kun en overskriftsrække og ingen datarækker.", item.name, where)
+        return None
+    if has_formulas and not _formulas_have_values(item.data, ws, rows, len(header), item.name, where, report):
+        return None
+    body = [(r + [""] * len(header))[: len(header)] for _, r in rows[1:]]
     details = {"format": "Excel (.xlsx)", "ark": ws.title, "decimal": "."}
-    return Table(header, body, 2, details)
+    return Table(header, body, rows[1][0], details)
+
+
+def _scan_sheet(ws: Any) -> tuple[bool, list[tuple[str, int]]]:
+    """Stream the sheet's XML once: does it hold formulas, and which cells are merged (ref, first row)."""
+    has_formulas = False
+    merged: list[tuple[str, int]] = []
+    tail = b""
+    with ws._get_source() as src:  # noqa: SLF001 (openpyxl exposes no public stream of the sheet XML)
+        while chunk := src.read(1024 * 1024):
+            data = tail + chunk
+            has_formulas = has_formulas or re.search(rb"<(?:\w+:)?f[\s>/]", data) is not None
+            for m in _MERGE.finditer(data):
+                ref = m.group(0).split(b'"')[1].decode("ascii")
+                if all(ref != r for r, _ in merged):
+                    merged.append((ref, int(m.group(2))))
+            tail = data[-256:]
+    return has_formulas, merged
+
+
+def _formulas_have_values(data: bytes, ws: Any, rows: list[tuple[int, list[str]]], width: int, file: str, where: str,
+                          report: Report) -> bool:
+    """Formula cells must carry the result Excel saved; a file written by a program often has none."""
+    import openpyxl
+
+    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        fs = formulas[ws.title]
+        fs.reset_dimensions()
+        kept = {number: row for number, row in rows}
+        missing = []
+        last = rows[-1][0]
+        for number, cells in enumerate(fs.iter_rows(max_row=last, max_col=width), start=1):
+            row = kept.get(number)
+            for pos, cell in enumerate(cells):
+                if getattr(cell, "data_type", None) == "f" and (row is None or not row[pos]):
+                    missing.append(f"{_col_letter(pos)}{number}")
+        if missing:
+            report.error(
+                f"{len(missing)} celle(r) har en formel uden gemt resultat ({', '.join(missing[:10])}"
+                f"{' …' if len(missing) > 10 else ''}); åbn filen i Excel, og gem den igen, så værdierne kommer med.",
+                file, where,
+            )
+            return False
+        return True
+    finally:
+        formulas.close()
 
 
 def _cell_text(value: Any) -> str:
@@ -501,22 +677,3 @@ def _col_letter(pos: int) -> str:
         pos, rem = divmod(pos - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def parse_number(text: str, decimal_comma: bool) -> float | None:
-    """'3', '3.5', '3,5', '1.234,5' (Danish) → float; '' → None; ValueError otherwise."""
-    t = text.strip().replace("\u00a0", "").replace(" ", "")
-    if not t:
-        return None
-    if "," in t:
-        if t.count(",") != 1:
-            raise ValueError(text)
-        if "." in t:
-            if not decimal_comma:
-                raise ValueError(text)
-            t = t.replace(".", "")
-        t = t.replace(",", ".")
-    number = float(t)
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return number

@@ -37,6 +37,7 @@ from .import_matching import (
     norm_key,
     slugify,
 )
+from .number_parser import NumberError, parse_count, parse_number
 from .import_readers import (
     TABLE_EXTENSIONS,
     VECTOR_EXTENSIONS,
@@ -47,7 +48,6 @@ from .import_readers import (
     VectorData,
     list_layers,
     load_source,
-    parse_number,
     read_table,
     read_vector,
     short,
@@ -368,7 +368,10 @@ class _State:
             for col in attr_cols:
                 value = row[col]
                 if col in ("residents", "dwellings"):
-                    areas.at[target, col] = _int_or_none(value)
+                    try:
+                        areas.at[target, col] = parse_count(None if _text(value) == "" else value)
+                    except NumberError as exc:
+                        report.error(f"'{col}' kan ikke bruges: {exc}", file, labels[pos])
                 elif _text(value):
                     areas.at[target, col] = _text(value)
         self.areas = self._drop_unlisted(areas, kept, file) if self.replace_areas else areas
@@ -466,9 +469,9 @@ class _State:
                 report.error(f"Indikatoren '{ind.id}' beregnes automatisk og kan ikke importeres.", file, where)
                 continue
             try:
-                value = parse_number(text, table.decimal_comma)
-            except ValueError:
-                report.error(f"Værdien '{text}' for '{ind.id}' er ikke et tal.", file, where)
+                value = parse_number(text, table.convention)
+            except NumberError as exc:
+                report.error(f"Værdien for '{ind.id}' kan ikke bruges: {exc}", file, where)
                 continue
             if value is None:
                 continue
@@ -642,10 +645,9 @@ class _State:
         pts, keep = [], []
         for n, row in enumerate(table.rows, start=table.first_row):
             try:
-                x, y = parse_number(row[xi], table.decimal_comma), parse_number(row[yi], table.decimal_comma)
-            except ValueError:
-                report.error(f"Koordinaten er ikke et tal ('{row[xi]}', '{row[yi]}').", file,
-                             f"række {n}, kolonne '{xcol}'/'{ycol}'")
+                x, y = parse_number(row[xi], table.convention), parse_number(row[yi], table.convention)
+            except NumberError as exc:
+                report.error(f"Koordinaten kan ikke bruges: {exc}", file, f"række {n}, kolonne '{xcol}'/'{ycol}'")
                 continue
             if x is None or y is None:
                 report.error("Koordinaten mangler.", file, f"række {n}, kolonne '{xcol}'/'{ycol}'")
@@ -686,14 +688,6 @@ def _same_geometry(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is b
     return bool(shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), tolerance=1e-9))
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if math.isfinite(number) else None
 
 
 def _append_row(gdf: gpd.GeoDataFrame, index: str, row: dict[str, Any]) -> gpd.GeoDataFrame:

@@ -31,7 +31,6 @@ from selection.import_store import (
     reset_import,
     restore_import,
 )
-from selection.import_readers import parse_number
 from selection.importing import list_layers, validate_import
 from selection.pipeline import evaluate
 from tests.factory import AREAS, BUNDLED, CRITERIA, area_features, make_package
@@ -497,13 +496,6 @@ def test_norm_key_ignores_case_spacing_and_danish_spelling(text):
     ascii_spelling = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     ascii_spelling = ascii_spelling.replace("Æ", "AE").replace("Ø", "OE").replace("Å", "AA")
     assert norm_key(text) == norm_key(ascii_spelling.upper()) == norm_key(f"  {text.lower()} ")
-
-
-@given(st.decimals(min_value=-10000, max_value=10000, places=3, allow_nan=False, allow_infinity=False))
-def test_parse_number_danish_and_standard(value):
-    text = f"{value:f}"
-    assert parse_number(text, False) == float(value)
-    assert parse_number(text.replace(".", ","), True) == float(value)
 
 
 def test_sector_synonyms_on_bundled_model():
