@@ -3,15 +3,52 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 from .dataset import load_dataset
-from .errors import DataError, WeightError
+from .errors import DataError, UsageError, WeightError
 from .export import STYLES, shortlist_csv
+from .limits import MAX_DISTANCE_M, MAX_SMAA_SAMPLES, MAX_WEIGHT, smaa_samples_problem
+from .number_parser import NumberError, parse_number
 from .pipeline import evaluate
 from .robustness_report import DEFAULT_SEED, robustness_extras
+
+# argparse's own messages (argparse looks them up with gettext); anything else falls back to English.
+ARGPARSE_DANISH = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "tilvalg",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: FEJL: %(message)s\n",
+    "the following arguments are required: %s": "disse argumenter mangler: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg: %(value)r (vælg mellem %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ugyldig værdi: %(value)r",
+    "expected one argument": "mangler en værdi",
+    "expected at least one argument": "mangler mindst én værdi",
+    "expected at most one argument": "højst én værdi",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydigt tilvalg: %(option)s kan være %(matches)s",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+    "ignored explicit argument %r": "ignoreret værdi %r",
+    "one of the arguments %s is required": "et af argumenterne %s skal angives",
+    "unexpected option string: %s": "uventet tilvalg: %s",
+}
+
+
+@contextlib.contextmanager
+def _danish_argparse() -> Iterator[None]:
+    """argparse's messages in Danish while the command line is parsed (and help is printed)."""
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: ARGPARSE_DANISH.get(text, original(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
 
 
 def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
@@ -25,49 +62,121 @@ def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
         if key not in defaults:
             raise WeightError(f"Ukendt kriterium '{key}'. Kendte kriterier: {', '.join(defaults)}.")
         try:
-            weights[key] = float(raw.strip().replace(",", "."))
-        except ValueError:
-            raise WeightError(f"Vægten for '{key}' skal være et tal (fik '{raw.strip()}').") from None
+            value = parse_number(raw.strip(), "standard")
+        except NumberError as exc:
+            raise WeightError(f"Vægten for '{key}' skal være et tal: {exc}") from None
+        if value is None:
+            raise WeightError(f"Vægten for '{key}' mangler (skriv fx {key}=2).")
+        if value < 0:
+            raise WeightError(f"Vægten for '{key}' må ikke være negativ (fik {raw.strip()[:40]}).")
+        if value > MAX_WEIGHT:
+            raise WeightError(f"Vægten for '{key}' er for stor: højst {MAX_WEIGHT:,.0f}".replace(",", ".")
+                              + f" (fik {raw.strip()[:40]}); kun forholdet mellem vægtene betyder noget.")
+        weights[key] = value
     return weights
+
+
+def _number_arg(text: str, what: str) -> float:
+    try:
+        value = parse_number(text, "standard")
+    except NumberError as exc:
+        raise argparse.ArgumentTypeError(f"{what}: {exc}") from None
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{what} mangler en værdi.")
+    return value
+
+
+def _distance(text: str) -> float:
+    value = _number_arg(text, "afstanden")
+    if not 0 <= value <= MAX_DISTANCE_M:
+        raise argparse.ArgumentTypeError(f"afstanden skal være mellem 0 og {MAX_DISTANCE_M:,.0f} m".replace(",", ".")
+                                         + f" (fik {text[:40]}).")
+    return value
+
+
+def _whole(text: str, what: str, low: int, high: int) -> int:
+    value = _number_arg(text, what)
+    if not float(value).is_integer() or not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{what} skal være et helt tal mellem {low:,} og {high:,}".replace(",", ".")
+                                         + f" (fik {text[:40]}).")
+    return int(value)
+
+
+def _top(text: str) -> int:
+    return _whole(text, "--top", 1, 10_000)
+
+
+def _smaa(text: str) -> int:
+    value = _whole(text, "antal vægtninger", 0, 2**63)
+    if problem := smaa_samples_problem(value):
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def _seed(text: str) -> int:
+    return _whole(text, "startværdien", 0, 2**32 - 1)
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:40]}' er ikke et tidspunkt i ISO 8601-format, fx 2026-11-23T10:00:00+01:00.") from None
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("mappenavnet er tomt.")
+    return Path(text)
+
+
+def _file(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("filnavnet er tomt.")
+    return Path(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m selection", description="Rangér forebyggelsesområder.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="kommandoer", metavar="KOMMANDO")
     rank = sub.add_parser("rank", help="Rangér områderne og skriv kortlisten som CSV.")
-    rank.add_argument("--data", type=Path, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
+    rank.add_argument("--data", type=_folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
     rank.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
-    rank.add_argument("--top", type=int, default=3, help="antal områder på kortlisten (standard 3)")
-    rank.add_argument("--out", type=Path, help="CSV-fil (standard: skriv til stdout)")
+    rank.add_argument("--top", type=_top, default=3, help="antal områder på kortlisten (standard 3)")
+    rank.add_argument("--out", type=_file, help="CSV-fil (standard: skriv til stdout)")
     rank.add_argument("--format", choices=sorted(STYLES), default="excel-da", help="CSV-format")
-    rank.add_argument("--distance", type=float, help="afstand til aktører i meter (standard fra criteria.json)")
-    rank.add_argument("--timestamp", help="fast tidsstempel (ISO 8601) for reproducerbare filer")
-    rank.add_argument("--smaa", type=int, default=0, metavar="N",
-                      help="tilføj robusthed: SMAA med N vægtninger og stabilitetsintervaller (appen bruger 10000)")
-    rank.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
+    rank.add_argument("--distance", type=_distance, help="afstand til aktører i meter (standard fra criteria.json)")
+    rank.add_argument("--timestamp", type=_timestamp, help="fast tidsstempel (ISO 8601) for reproducerbare filer")
+    rank.add_argument("--smaa", type=_smaa, default=0, metavar="N",
+                      help="tilføj robusthed: SMAA med N vægtninger og stabilitetsintervaller (appen bruger 10000; "
+                           f"højst {MAX_SMAA_SAMPLES})")
+    rank.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
     for name, text in (("validate", "Kontrollér filer til import og vis rapporten (ændrer intet)."),
                        ("import", "Kontrollér og anvend en import (gemmes i datamappen).")):
         cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("paths", nargs="+", type=Path, help="filer: GeoJSON, GPKG, zip (Shapefile), CSV, XLSX")
+        cmd.add_argument("paths", nargs="+", type=_file, help="filer: GeoJSON, GPKG, zip (Shapefile), CSV, XLSX")
         cmd.add_argument("--kind", choices=["areas", "values", "actors"], help="filernes type (standard: gættes)")
         cmd.add_argument("--layer", help="lag i en GeoPackage eller ark i en XLSX-fil")
         cmd.add_argument("--crs", help="koordinatsystem for aktør-CSV med x/y, fx EPSG:25832")
         cmd.add_argument("--replace-areas", action="store_true",
                          help="områdefilen er den fulde liste: fjern områder, der ikke er i den (med værdier og indsatser)")
-        cmd.add_argument("--data-dir", type=Path, default=None,
+        cmd.add_argument("--data-dir", type=_folder, default=None,
                          help="hvor importer gemmes (standard: $SELECTION_IMPORT_DIR eller .selection-data)")
     reset = sub.add_parser("reset", help="Gå tilbage til det medleverede datasæt (importen gemmes som kopi).")
-    reset.add_argument("--data-dir", type=Path, default=None)
+    reset.add_argument("--data-dir", type=_folder, default=None, help="importmappen")
     restore = sub.add_parser("restore", help="Brug den seneste import igen efter 'reset'.")
-    restore.add_argument("--data-dir", type=Path, default=None)
+    restore.add_argument("--data-dir", type=_folder, default=None, help="importmappen")
     return parser
 
 
 def run_import(args: argparse.Namespace, apply: bool) -> int:
     """Validate (and with ``apply`` store) an import; print the Danish report."""
-    from .import_store import active_data_dir, apply_import
+    from .import_store import active_data_dir, apply_import, store_problem
     from .importing import validate_import
 
+    if apply and (problem := store_problem(args.data_dir)):
+        raise DataError(problem)
     current = load_dataset(active_data_dir(args.data_dir))
     plan = validate_import(list(args.paths), current, kinds=args.kind, layer=args.layer, crs=args.crs,
                            replace_areas=args.replace_areas)
@@ -95,45 +204,38 @@ def run_rank(args: argparse.Namespace) -> int:
         from .import_store import active_data_dir
 
         args.data = active_data_dir()
+    if args.out is not None:
+        _check_out(args.out)
     dataset = load_dataset(args.data)
     weights = parse_weights(args.weights, dataset.model.default_weights)
-    if args.top < 1:
-        raise WeightError("--top skal være mindst 1.")
-    if args.distance is not None and args.distance < 0:
-        raise WeightError("--distance skal være 0 eller større.")
-    stamp = datetime.fromisoformat(args.timestamp) if args.timestamp else None
     _, result = evaluate(dataset, weights, distance_m=args.distance)
-    if args.smaa < 0:
-        raise WeightError("--smaa skal være 0 (ingen robusthed) eller et positivt antal vægtninger.")
     extra = robustness_extras(result, dataset, args.smaa, args.seed) if args.smaa else None
-    data = shortlist_csv(result, dataset, args.top, args.format, stamp, extra)
+    data = shortlist_csv(result, dataset, args.top, args.format, args.timestamp, extra)
     if args.out:
-        args.out.write_bytes(data)
+        try:
+            args.out.write_bytes(data)
+        except OSError as exc:
+            raise UsageError(f"Kan ikke skrive {args.out} ({exc.strerror or exc}).") from None
         print(f"Skrev {min(args.top, len(result.ranked))} områder til {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
     return 0
 
 
+def _check_out(out: Path) -> None:
+    """Refuse an --out that cannot be written before any work is done."""
+    if out.is_dir():
+        raise UsageError(f"--out {out} er en mappe; angiv et filnavn, fx {out / 'kortliste.csv'}.")
+    if not out.parent.is_dir():
+        raise UsageError(f"Mappen til --out findes ikke: {out.parent}. Opret den først, eller vælg en anden sti.")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run a command; every failure is a Danish message on stderr with exit code 2 (never a traceback)."""
+    with _danish_argparse():
+        args = build_parser().parse_args(argv)
     try:
-        if args.command in ("validate", "import"):
-            return run_import(args, apply=args.command == "import")
-        if args.command == "reset":
-            from .import_store import reset_import
-
-            backup = reset_import(args.data_dir)
-            print("Det medleverede datasæt bruges igen."
-                  + (f" Importen er gemt i {backup} ('python -m selection restore' gendanner den)." if backup else ""))
-            return 0
-        if args.command == "restore":
-            from .import_store import restore_import
-
-            dataset = restore_import(args.data_dir)
-            print(f"Importen bruges igen (version {dataset.version}).")
-            return 0
-        return run_rank(args)
+        return _run(args)
     except DataError as exc:
         print("Data kan ikke bruges:", file=sys.stderr)
         for problem in exc.report.errors:
@@ -142,3 +244,28 @@ def main(argv: list[str] | None = None) -> int:
     except (WeightError, ValueError) as exc:
         print(f"FEJL: {exc}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print("FEJL: Der er ikke hukommelse nok til opgaven; intet er ændret.", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the last guard: a Danish message instead of a traceback
+        print(f"FEJL: Uventet fejl ({type(exc).__name__}: {str(exc)[:200]}); intet er ændret.", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command in ("validate", "import"):
+        return run_import(args, apply=args.command == "import")
+    if args.command == "reset":
+        from .import_store import reset_import
+
+        backup = reset_import(args.data_dir)
+        print("Det medleverede datasæt bruges igen."
+              + (f" Importen er gemt i {backup} ('python -m selection restore' gendanner den)." if backup else ""))
+        return 0
+    if args.command == "restore":
+        from .import_store import restore_import
+
+        dataset = restore_import(args.data_dir)
+        print(f"Importen bruges igen (version {dataset.version}).")
+        return 0
+    return run_rank(args)

@@ -58,3 +58,7 @@ class DataError(Exception):
 
 class WeightError(ValueError):
     """Raised for weights that cannot be used (negative, not a number, all zero)."""
+
+
+class UsageError(ValueError):
+    """Raised for a command-line or form value that cannot be used (the message is Danish)."""

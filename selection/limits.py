@@ -12,6 +12,7 @@ from dataclasses import dataclass
 MB = 1024 * 1024
 
 MAX_SMAA_SAMPLES = 100_000  # SMAA weightings, for the app and ``rank --smaa`` alike
+MAX_DISTANCE_M = 100_000.0  # actor search distance (metres)
 MAX_WEIGHT = 1_000_000.0  # a weight above this is a typo (and sums of 1e308 overflow)
 MAX_JSON_DEPTH = 64  # GeoJSON needs about 7 levels; deeper nesting is refused before use
 MAX_CSV_FIELD = 128 * 1024  # characters in one CSV cell

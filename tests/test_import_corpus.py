@@ -4,6 +4,7 @@ and a stored import prepared beforehand stays byte-identical."""
 from __future__ import annotations
 
 import hashlib
+import os
 import io
 import json
 import zipfile
@@ -19,7 +20,7 @@ from shapely.geometry import LineString, Point, Polygon, box, mapping
 
 from selection.dataset import load_dataset
 from selection.errors import DataError
-from selection.import_store import apply_import
+from selection.import_store import active_data_dir, apply_import
 from selection.importing import Limits, validate_import
 from tests.factory import AREAS, CRITERIA, area_features, make_package
 
@@ -184,8 +185,9 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def tree_hash(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file's content and every symlink's target below ``root``."""
+    return {str(p.relative_to(root)): "->" + os.readlink(p) if p.is_symlink() else hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() or p.is_symlink()}
 
 
 @pytest.fixture
@@ -196,7 +198,7 @@ def stored(tmp_path):
     store = store_root / "store"
     plan = validate_import([("start.csv", "område;t1\nHørgården;4\n".encode("cp1252"))], load_dataset(pkg))
     apply_import(plan, store)
-    apply_import(validate_import([("igen.csv", b"area_id,t1\nb,2\n")], load_dataset(store)), store)
+    apply_import(validate_import([("igen.csv", b"area_id,t1\nb,2\n")], load_dataset(active_data_dir(store))), store)
     return store
 
 
@@ -208,7 +210,7 @@ def test_corpus_is_large_enough():
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(case: Case, stored: Path, tmp_path: Path):
     before = tree_hash(stored.parent)
-    current = load_dataset(stored)
+    current = load_dataset(active_data_dir(stored))
     work = tmp_path / "in"
     work.mkdir()
     plan = validate_import(case.build(work), current, **case.options)
@@ -226,7 +228,7 @@ def test_bad_input(case: Case, stored: Path, tmp_path: Path):
 
 
 def test_semicolon_file_with_decimal_comma_is_not_read_as_comma_separated(stored):
-    current = load_dataset(stored)
+    current = load_dataset(active_data_dir(stored))
     plan = validate_import([("v.csv", b"area_id;t1;n2\na;3,5;40,5\nb;2;10\n")], current)
     assert plan.ok, [str(p) for p in plan.report.problems]
     assert "semikolon" in plan.files[0].details
