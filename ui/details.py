@@ -29,7 +29,7 @@ def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGener
     )
     aid = st.session_state[SELECTED]
     area = areas.loc[aid]
-    st.subheader(str(area["name"]), anchor=False)
+    st.subheader(md(area["name"]), anchor=False)
     rank_slot = st.empty()
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")

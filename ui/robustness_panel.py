@@ -10,6 +10,7 @@ import streamlit as st
 from selection.dataset import Dataset
 from selection.indicators import Performance
 from selection.robustness import current_share, weight_sweep
+from selection.limits import MAX_SMAA_SAMPLES
 from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, RobustnessReport, analyse, summaries
 from selection.scoring import ScoreResult
 
@@ -24,7 +25,8 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         "hvor meget hver vægt kan ændres, før et område skifter plads."
     )
     c1, c2, c3 = st.columns(3)
-    n_samples = int(c1.number_input("Antal vægtninger (SMAA)", 1000, 100_000, DEFAULT_SAMPLES, step=1000, key="smaa_n"))
+    n_samples = int(c1.number_input("Antal vægtninger (SMAA)", 1000, MAX_SMAA_SAMPLES, DEFAULT_SAMPLES, step=1000,
+                                    key="smaa_n"))
     seed = int(c1.number_input("Startværdi (seed)", 0, 2**31 - 1, DEFAULT_SEED, key="smaa_seed"))
     active = [c for c in labels if result.weights[c] > 0]
     orders = [None, *permutations(active)]
@@ -37,16 +39,16 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     noisy = [i.id for i in dataset.model.indicators if not i.computed and _assessed(perf, i.id)]
     vary = c3.checkbox("Lad vurderinger variere ± ét skalatrin", key="smaa_noise",
                        help="Vurderede og illustrative værdier (" + ", ".join(
-                           dataset.model.indicator(i).label for i in noisy) + ") varierer tilfældigt i hver vægtning.")
+                           md(dataset.model.indicator(i).label) for i in noisy) + ") varierer tilfældigt i hver vægtning.")
     try:
         report = analyse(result, dataset.model, perf.matrix, n_samples, seed, order,
                          margin_pp / 100 if margin_pp else None, noisy if vary else ())
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     if report.left_out:
         st.warning("Ikke med i analysen (mangler data for et rangeret område): "
-                   + ", ".join(labels[c] for c in report.left_out))
+                   + ", ".join(md(labels[c]) for c in report.left_out))
 
     shortlisted = result.top(top_n)["area_id"].tolist()
     st.markdown("#### Opsummering for kortlisten")

@@ -11,7 +11,7 @@ from selection.criteria import CriteriaModel
 from selection.map_layers import BASEMAPS
 
 from .state import sub_weight_key, weight_key
-from .text import pct
+from .text import md, pct
 
 SLIDER_MAX = 100
 SUB_MAX = 10.0
@@ -70,9 +70,10 @@ def render(model: CriteriaModel) -> DeltaGenerator:
     with sb.expander("Delvægte for indikatorer"):
         st.caption("Delvægtene fordeles inden for hvert kriterium. 0 = indikatoren indgår ikke.")
         for crit in model.criteria:
-            st.markdown(f"**{crit.label}**")
+            st.markdown(f"**{md(crit.label)}**")
             for ind in crit.indicators:
-                st.slider(ind.label, 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id), help=ind.description)
+                st.slider(md(ind.label), 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id),
+                          help=md(ind.description) if ind.description else None)
     with sb.expander("Aktører og kort"):
         st.slider(
             "Afstand til aktører (m)", 0, 2000, step=50, key="distance_m",
@@ -89,7 +90,8 @@ def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
     with place:
         for crit in model.criteria:
             left, right = st.columns([4, 1], vertical_alignment="bottom")
-            left.slider(crit.label, 0, SLIDER_MAX, key=weight_key(crit.id), help=crit.description)
+            left.slider(md(crit.label), 0, SLIDER_MAX, key=weight_key(crit.id),
+                        help=md(crit.description) if crit.description else None)
             right.markdown(f"**{pct(raw[crit.id] / total if total > 0 else 0.0)}**")
     return current_settings(model)
 
