@@ -27,6 +27,7 @@ from shapely.geometry import Point
 from .criteria import Indicator
 from .dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES, VALUE_KINDS, Dataset
 from .errors import Problem, Report
+from .extent import ExtentFinding, check_place
 from .geometry import WGS84, check_area_geometries
 from .import_matching import (
     AREA_ID_COLUMNS,
@@ -309,12 +310,13 @@ class _State:
         ids = [_text(v) for v in gdf[id_col]] if id_col else [""] * len(gdf)
         labels = [_label(i + 1, n or a) for i, (a, n) in enumerate(zip(ids, names, strict=True))]
         before = len(report.errors)
+        declared = gdf
         gdf = check_area_geometries(gdf, file, labels, report)
         if len(report.errors) > before:
             return details
-        minx, miny, maxx, maxy = gdf.total_bounds
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            report.error("Koordinaterne passer ikke til det angivne koordinatsystem (uden for WGS84-grænserne).", file)
+        for geom, orig, label in zip(gdf.geometry, declared.geometry, labels, strict=True):
+            self._place(check_place(geom, orig, declared.crs, "Området"), file, label)
+        if len(report.errors) > before:
             return details
         matcher = AreaMatcher(self.areas["name"].to_dict())
         seen: dict[str, str] = {}
@@ -376,6 +378,10 @@ class _State:
                     areas.at[target, col] = _text(value)
         self.areas = self._drop_unlisted(areas, kept, file) if self.replace_areas else areas
         return details
+
+    def _place(self, finding: ExtentFinding | None, file: str, label: str) -> None:
+        if finding is not None:
+            (self.report.error if finding.severity == "error" else self.report.warn)(finding.message, file, label)
 
     def _drop_unlisted(self, areas: gpd.GeoDataFrame, kept: set[str], file: str) -> gpd.GeoDataFrame:
         """Replace mode: remove areas not in the file, with their values and known initiatives."""
@@ -505,6 +511,8 @@ class _State:
                         f"række {n}, kolonne '{col}'")
         if cells and not new_rows and unmatched and not report.errors:
             report.error("Ingen rækker kunne knyttes til et område (kontrollér områdekolonnen).", file)
+        elif not new_rows and not report.errors:
+            report.error("Filen indeholder ingen værdier (alle værdiceller er tomme); der er intet at importere.", file)
         if report.errors:
             return details
         covered = sorted({iid for _, iid in new_rows})
@@ -547,11 +555,13 @@ class _State:
         if missing:
             report.error(f"Mangler kolonne(r): {', '.join(missing)}.", file)
             return details
+        declared = gdf
         if not gdf.crs.equals(WGS84):
             epsg = gdf.crs.to_epsg()
             report.warn(f"Koordinater omregnet fra {('EPSG:' + str(epsg)) if epsg else gdf.crs.name} til WGS84 "
                         "(EPSG:4326).", file)
             gdf = gdf.to_crs(WGS84)
+        far: list[tuple[ExtentFinding, str]] = []
         id_col = find_column(gdf.columns, _ACTOR_ID_COLS)
         area_col = find_column(gdf.columns, ("area_id", "område", "omraade"))
         kind_col = find_column(gdf.columns, _KIND_COLS)
@@ -568,9 +578,11 @@ class _State:
             if geom is None or geom.is_empty or geom.geom_type != "Point":
                 report.error("En aktør skal være et punkt.", file, label)
                 continue
-            if not (-180 <= geom.x <= 180 and -90 <= geom.y <= 90):
-                report.error("Koordinaterne passer ikke til det angivne koordinatsystem.", file, label)
-                continue
+            finding = check_place(geom, declared.geometry.iloc[pos - 1], declared.crs, "Aktøren")
+            if finding is not None:
+                far.append((finding, label))
+                if finding.severity == "error":
+                    continue
             raw_sector = _text(rec[sector_col])
             sid = sectors.match(raw_sector)
             self.sector_mapping[raw_sector] = sid
@@ -596,6 +608,14 @@ class _State:
                          "source": source, "note": _text(rec[note_col]) if note_col else None,
                          "area_id": area_id, "position_quality": None})
             geoms.append(geom)
+        for finding, label in far[:10]:
+            self._place(finding, file, label)
+        if len(far) > 10:
+            more = far[10:]
+            severity = "error" if any(f.severity == "error" for f, _ in more) else "warning"
+            self._place(ExtentFinding(severity, f"Yderligere {len(more)} aktører ligger uden for Danmark "
+                                                f"({', '.join(label for _, label in more[:20])}{' …' if len(more) > 20 else ''})."),
+                        file, "flere rækker")
         for raw, where in unmapped.items():
             report.warn(
                 f"Sektoren '{raw}' kan ikke knyttes til en af modellens sektorer "
@@ -680,8 +700,16 @@ class _State:
             values_removed=self.removed_values,
             initiatives_removed=self.removed_initiatives,
         )
+        if self.files and not self.report.errors and not _changes_anything(diff):
+            self.report.warn("Importen ændrer ingen områder, grænser, værdier eller aktører; kun kilderne og "
+                             "importhistorikken opdateres, hvis du anvender den.")
         return ImportPlan(self.report, cur, self.areas, self.values, actors, diff, self.files, self.stamp,
                           self.sector_mapping, self.initiatives)
+
+
+def _changes_anything(diff: ImportDiff) -> bool:
+    return bool(diff.areas_added or diff.areas_removed or diff.geometry_changed or diff.values_changed
+                or diff.actors_replaced)
 
 
 def _same_geometry(a: Any, b: Any) -> bool:

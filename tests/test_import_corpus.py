@@ -167,7 +167,7 @@ CASES = [
          "'kind' skal være en af", "v.csv"),
     Case("utm_coordinates_as_wgs84", lambda t: [("omr.geojson", fc([feature(box(720000, 6170000, 721000, 6171000),
                                                                               area_id="a", name="A")]))],
-         "passer ikke til det angivne koordinatsystem", "omr.geojson"),
+         "ligner meter i EPSG:25832", "omr.geojson"),
     Case("no_row_matches", lambda t: [("v.csv", b"area_id,t1\nx,3\ny,2\n")], "Ingen rækker kunne knyttes", "v.csv"),
     Case("not_a_zip", lambda t: [("omr.zip", b"PK this is not a zip")], "kan ikke åbnes som zip-fil", "omr.zip"),
     Case("zip_without_shapefile", lambda t: [("omr.zip", zip_bytes({"readme.txt": b"hej"}))],
