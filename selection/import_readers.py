@@ -28,7 +28,7 @@ from pyproj.exceptions import CRSError
 from . import json_text
 from .errors import Report
 from .import_matching import norm_key
-from .limits import MAX_CSV_FIELD, MB, SNIFF_BYTES, Limits
+from .limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
 
 VECTOR_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 TABLE_EXTENSIONS = (".csv", ".txt", ".xlsx")
@@ -93,9 +93,13 @@ def _size_text(n: int) -> str:
     return f"{n / MB:.1f} MB" if n >= MB else f"{n} byte"
 
 
+_PATH = re.compile(r"(?:[A-Za-z]:)?[/\\](?:[^\s'\"/\\]+[/\\])+([^\s'\"/\\]+)")
+
+
 def short(exc: BaseException) -> str:
+    """The first line of an error, without folder names (no server paths reach the user)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
+    return _PATH.sub(r"\1", text)[:200]
 
 
 # --------------------------------------------------------------------------- zip files
@@ -261,8 +265,17 @@ def _read_with_encoding(path: Path, layer: str, encoding: str | None, is_shapefi
     return gpd.read_file(path, layer=layer, encoding="cp1252"), "cp1252"
 
 
+GEOJSON_PARSE_BYTES = 5 * MB  # larger files are parsed in Python only if they hold a 'crs' member
+
+
 def _check_geojson_text(item: ImportFile, report: Report) -> bool:
-    """GDAL silently falls back to WGS84 for an unknown 'crs' member, so check it here first."""
+    """GDAL silently falls back to WGS84 for an unknown 'crs' member, so check it here first.
+
+    Small files are parsed in full (precise Danish messages for invalid JSON); a large file only if
+    it mentions "crs", so a big upload is not held twice in memory (GDAL reads it anyway).
+    """
+    if len(item.data) > GEOJSON_PARSE_BYTES and re.search(rb'"crs"\s*:', item.data) is None:
+        return True
     try:
         raw = json_text.loads(item.data.decode("utf-8-sig"), check_depth=False)
     except UnicodeDecodeError:
@@ -398,12 +411,21 @@ def _decode(item: ImportFile, report: Report) -> tuple[str, str] | None:
 SEPARATOR_NAMES = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabulator"}
 
 
+class LineTooLong(ValueError):
+    """A physical line longer than MAX_CSV_LINE (no table we read has one; a wrong file does)."""
+
+
 def _lines(text: str, start: int = 0, end: int | None = None) -> Iterator[str]:
     """The lines of ``text[start:end]`` with their endings, without copying the whole text."""
     end = len(text) if end is None else end
     while start < end:
-        stop = text.find("\n", start, end)
-        stop = end if stop < 0 else stop + 1
+        stop = text.find("\n", start, min(end, start + MAX_CSV_LINE + 1))
+        if stop < 0:
+            if end - start > MAX_CSV_LINE:
+                raise LineTooLong(start)
+            stop = end
+        else:
+            stop += 1
         yield text[start:stop]
         start = stop
 
@@ -421,7 +443,7 @@ def _sniff_separator(text: str) -> str | None:
     for sep in (";", ",", "\t"):
         try:
             rows = [r for r in csv.reader(_lines(text, 0, end), delimiter=sep) if not _blank(r)]
-        except csv.Error:
+        except (csv.Error, LineTooLong):
             continue
         if not rows or len(rows[0]) < 2:
             continue
@@ -473,7 +495,11 @@ def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
                 return None
             body.append([c.strip() for c in row])
     except csv.Error as exc:
-        report.error(f"Filen kan ikke læses som CSV ({short(exc)}).", item.name, f"række {reader.line_num}")
+        report.error(f"Filen kan ikke læses som CSV: {_csv_problem(exc)}.", item.name, f"række {reader.line_num}")
+        return None
+    except LineTooLong:
+        report.error(f"Filen har en linje, der er længere end {MAX_CSV_LINE // 1024} KB; det er ikke en tabel, "
+                     "der kan indlæses.", item.name, f"linje {reader.line_num + 1}")
         return None
     if header is None:
         report.error("Filen indeholder ingen data (kun tomme felter).", item.name)
@@ -484,6 +510,17 @@ def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
     details = {"format": "CSV", "tegnsæt": encoding, "skilletegn": SEPARATOR_NAMES[sep],
                "decimal": "," if sep == ";" else "."}
     return Table(header, body, 2, details)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"et felt er længere end {MAX_CSV_FIELD:,} tegn".replace(",", ".")
+    if "new-line character seen in unquoted field" in text or "unquoted field" in text:
+        return "linjeskift midt i et felt uden anførselstegn"
+    if "NUL" in text or "null byte" in text.lower():
+        return "filen indeholder nul-tegn (binære data)"
+    return "forkert brug af anførselstegn eller skilletegn"
 
 
 def _too_many_rows(limits: Limits, width: int) -> str:
@@ -528,6 +565,7 @@ def _read_xlsx(item: ImportFile, limits: Limits, report: Report, sheet: str | No
     try:
         import openpyxl  # local import: only needed for Excel files
 
+        _bounded_dimension_scan()
         wb = openpyxl.load_workbook(io.BytesIO(item.data), read_only=True, data_only=True)
     except Exception as exc:
         report.error(f"Filen kan ikke læses som Excel-fil (.xlsx) ({short(exc)}).", item.name)
@@ -614,6 +652,28 @@ def _read_sheet(wb: Any, item: ImportFile, limits: Limits, report: Report, sheet
     return Table(header, body, rows[1][0], details)
 
 
+def _bounded_dimension_scan() -> None:
+    """openpyxl's streaming mode scans a whole sheet for a missing <dimension> while opening the workbook
+    (a minute for a dense 200 MB sheet); read it from the sheet's head only (before <sheetData>)."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    def dimension_from_head(self: Any) -> None:
+        with self._get_source() as src:
+            head = src.read(SNIFF_BYTES).split(b"sheetData", 1)[0]
+        found = re.search(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z0-9:$]+)\"", head)
+        if found is None:
+            return
+        try:
+            bounds = range_boundaries(found.group(1).decode("ascii"))
+        except (ValueError, TypeError):
+            return
+        if all(isinstance(v, int) for v in bounds):
+            self._min_column, self._min_row, self._max_column, self._max_row = bounds
+
+    ReadOnlyWorksheet._get_size = dimension_from_head  # noqa: SLF001
+
+
 def _scan_sheet(ws: Any) -> tuple[bool, list[tuple[str, int]]]:
     """Stream the sheet's XML once: does it hold formulas, and which cells are merged (ref, first row)."""
     has_formulas = False
@@ -622,8 +682,8 @@ def _scan_sheet(ws: Any) -> tuple[bool, list[tuple[str, int]]]:
     with ws._get_source() as src:  # noqa: SLF001 (openpyxl exposes no public stream of the sheet XML)
         while chunk := src.read(1024 * 1024):
             data = tail + chunk
-            has_formulas = has_formulas or re.search(rb"<(?:\w+:)?f[\s>/]", data) is not None
-            for m in _MERGE.finditer(data):
+            has_formulas = has_formulas or b"<f" in data or b":f>" in data or b":f " in data  # may over-report
+            for m in _MERGE.finditer(data) if b"mergeCell" in data else ():
                 ref = m.group(0).split(b'"')[1].decode("ascii")
                 if all(ref != r for r, _ in merged):
                     merged.append((ref, int(m.group(2))))
