@@ -464,6 +464,9 @@ def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
     if not text.strip():
         report.error("Filen er tom (den indeholder kun mellemrum eller tomme linjer).", item.name)
         return None
+    if not text.strip(" \t\r\n\f\v;,\"'"):
+        report.error("Filen indeholder ingen data (kun tomme felter og skilletegn).", item.name)
+        return None
     sep = _sniff_separator(text)
     if sep is None:
         report.error(

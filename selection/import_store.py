@@ -440,7 +440,7 @@ def _number_text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     f = float(value)
-    return str(int(f)) if f.is_integer() else repr(f)
+    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)  # the parser reads both back exactly
 
 
 def _csv_text(header: list[str], rows: list[list[str]]) -> str:
