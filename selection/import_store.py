@@ -66,6 +66,19 @@ TMP_PREFIX = ".tmp-"
 LOCK = ".lock"
 KEEP_SUPERSEDED = 2  # earlier versions kept besides the one in use (a slow reader may still read them)
 _MARKER_TEXT = "Created by the import store of 'python -m selection'; do not edit.\n"
+PACKAGE_FILES = (CRITERIA_FILE, AREAS_FILE, VALUES_FILE, ACTORS_FILE, INITIATIVES_FILE, META_FILE)
+
+
+def _is_legacy(d: Path) -> bool:
+    """A package stored by the earlier version of this store: the package files directly in the folder
+    (and nothing else). It is used as the import in use and moved into ``versions/`` by the next writer."""
+    try:
+        if (d / STORE_MARKER).exists() or not d.is_dir():
+            return False
+        names = {p.name for p in d.iterdir()}
+    except OSError:
+        return False
+    return {CRITERIA_FILE, AREAS_FILE, META_FILE} <= names <= set(PACKAGE_FILES)
 
 
 def default_import_dir() -> Path:
@@ -96,7 +109,7 @@ def store_problem(data_dir: Path | str | None = None) -> str | None:
         if not d.is_dir():
             return (f"Importmappen {d} er en fil, ikke en mappe. Intet er ændret; vælg en anden mappe "
                     "(fx med --data-dir eller SELECTION_IMPORT_DIR).")
-        if (d / STORE_MARKER).is_file() or not any(d.iterdir()):
+        if (d / STORE_MARKER).is_file() or not any(d.iterdir()) or _is_legacy(d):
             return None
     except OSError as exc:
         return f"Importmappen {d} kan ikke læses ({exc.strerror or exc})."
@@ -108,6 +121,8 @@ def store_problem(data_dir: Path | str | None = None) -> str | None:
 def _current_package(d: Path) -> Path | None:
     """The package ``current`` points at, if it is a complete package of ours (read-only)."""
     try:
+        if _is_legacy(d):
+            return d
         if not (d / STORE_MARKER).is_file():
             return None
         target = os.readlink(d / CURRENT)
@@ -167,14 +182,40 @@ def _open_store(d: Path) -> Path:
         raise DataError(problem)
     try:
         d.mkdir(parents=True, exist_ok=True)
+        legacy = _is_legacy(d)
         if not (d / STORE_MARKER).is_file():
-            if any(d.iterdir()):  # filled by someone else since the check
+            if any(d.iterdir()) and not legacy:  # filled by someone else since the check
                 raise DataError(store_problem(d) or f"Mappen {d} kan ikke bruges som importmappe.")
             _write_text(d / STORE_MARKER, _MARKER_TEXT)
         (d / VERSIONS).mkdir(exist_ok=True)
+        if any((d / f).is_file() for f in PACKAGE_FILES):
+            _adopt_legacy_package(d)
     except OSError as exc:
         raise DataError(_write_problem(d, exc)) from None
     return d
+
+
+def _adopt_legacy_package(d: Path) -> None:
+    """Move a package stored directly in the folder (earlier layout) into ``versions/`` and make it current.
+
+    Safe to repeat after a crash: the store marker is written first, files are moved one by one.
+    """
+    with open(d / STORE_MARKER, "a+b") as fh:  # the same lock file writers use would not exist yet
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            pending = [f for f in PACKAGE_FILES if (d / f).is_file()]
+            if not pending:
+                return
+            legacy = sorted(p for p in (d / VERSIONS).iterdir() if p.name.endswith("-earlier-layout"))
+            target = legacy[-1] if legacy else d / VERSIONS / (
+                datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-earlier-layout")
+            target.mkdir(exist_ok=True)
+            _write_text(target / PACKAGE_MARKER, _MARKER_TEXT)
+            for f in pending:
+                os.replace(d / f, target / f)
+            _point_current(d, target.name)
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _write_problem(d: Path, exc: OSError) -> str:

@@ -5,6 +5,7 @@ cleaned up and restore skips a copy that no longer loads."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from datetime import datetime, timezone
@@ -301,3 +302,19 @@ def test_whatever_bytes_are_uploaded_the_store_is_unchanged_unless_confirmed(tmp
         with pytest.raises(DataError):
             apply_import(plan, store)
         assert snapshot(root) == before
+
+
+def test_a_package_stored_by_the_earlier_layout_is_used_and_adopted(tmp_path, current):
+    """Before markers existed the store kept the package files directly in the folder: not lost."""
+    store = tmp_path / "store"
+    import_store.export_package(apply_import(plan_for(current, 2), tmp_path / "new"), store)
+    (store / "dataset.json").write_text(json.dumps({"version": "t1+import-old"}), encoding="utf-8")
+    files = snapshot(store)
+    assert store_problem(store) is None and active_data_dir(store) == store  # readers use it as it is
+    assert snapshot(store) == files
+    ds = load_dataset(active_data_dir(store))
+    apply_import(plan_for(ds, 5), store)  # the first writer moves it into versions/ and keeps it
+    kept = [p for p in (store / "versions").iterdir() if p.name.endswith("-earlier-layout")]
+    assert len(kept) == 1 and snapshot(kept[0]) == {**files, import_store.PACKAGE_MARKER: snapshot(kept[0])[
+        import_store.PACKAGE_MARKER]}
+    assert load_dataset(active_data_dir(store)).meta["imports"][-1]["file"] == "v.csv"
