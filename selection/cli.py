@@ -201,8 +201,10 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
 
 def run_rank(args: argparse.Namespace) -> int:
     if args.data is None:
-        from .import_store import active_data_dir
+        from .import_store import active_data_dir, store_problem
 
+        if problem := store_problem():
+            print(f"ADVARSEL: {problem} Det medleverede datasæt bruges.", file=sys.stderr)
         args.data = active_data_dir()
     if args.out is not None:
         _check_out(args.out)
