@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_import(args: argparse.Namespace, apply: bool) -> int:
     """Validate (and with ``apply`` store) an import; print the Danish report."""
-    from .import_store import active_data_dir, apply_import, store_problem
+    from .importing.store import active_data_dir, apply_import, store_problem
     from .importing import validate_import
 
     if apply and (problem := store_problem(args.data_dir)):
@@ -201,7 +201,7 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
 
 def run_rank(args: argparse.Namespace) -> int:
     if args.data is None:
-        from .import_store import active_data_dir, store_problem
+        from .importing.store import active_data_dir, store_problem
 
         if problem := store_problem():
             print(f"ADVARSEL: {problem} Det medleverede datasæt bruges.", file=sys.stderr)
@@ -258,14 +258,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("validate", "import"):
         return run_import(args, apply=args.command == "import")
     if args.command == "reset":
-        from .import_store import reset_import
+        from .importing.store import reset_import
 
         backup = reset_import(args.data_dir)
         print("Det medleverede datasæt bruges igen."
               + (f" Importen er gemt i {backup} ('python -m selection restore' gendanner den)." if backup else ""))
         return 0
     if args.command == "restore":
-        from .import_store import restore_import
+        from .importing.store import restore_import
 
         dataset = restore_import(args.data_dir)
         print(f"Importen bruges igen (version {dataset.version}).")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from selection.dataset import load_dataset
-from selection.import_store import active_data_dir
+from selection.importing.store import active_data_dir
 from tests.factory import REPO, area_features, make_package
 
 

@@ -20,7 +20,7 @@ from shapely.geometry import LineString, Point, Polygon, box, mapping
 
 from selection.dataset import load_dataset
 from selection.errors import DataError
-from selection.import_store import active_data_dir, apply_import
+from selection.importing.store import active_data_dir, apply_import
 from selection.importing import Limits, validate_import
 from tests.factory import AREAS, CRITERIA, area_features, make_package
 

@@ -18,11 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from selection import import_store
+from selection.importing import store as import_store
 from selection.dataset import load_dataset
 from selection.errors import DataError
-from selection.import_matching import AreaMatcher, SectorMatcher, norm_key
-from selection.import_store import (
+from selection.importing.matching import AreaMatcher, SectorMatcher, norm_key
+from selection.importing.store import (
     active_data_dir,
     apply_import,
     default_import_dir,

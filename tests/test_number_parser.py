@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from selection.dataset import load_dataset
 from selection.errors import DataError
-from selection.import_store import _number_text
+from selection.importing.store import _number_text
 from selection.importing import validate_import
 from selection.number_parser import MAX_DIGITS, NumberError, parse_count, parse_number
 from tests.factory import area_features, make_package

@@ -9,16 +9,14 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from bench.bench_import_limits import _fill, _sheet, _xlsx, far_corner
 from selection.cli import main
-from selection.dataset import load_dataset
 from selection.errors import Report
-from selection.import_readers import ImportFile, read_table
+from selection.importing.readers import ImportFile, read_table
 from selection.limits import MAX_SMAA_SAMPLES, Limits, smaa_samples_problem
 from tests.factory import REPO, make_package
 

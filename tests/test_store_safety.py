@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from selection import import_store
+from selection.importing import store as import_store
 from selection.cli import main
 from selection.dataset import load_dataset
 from selection.errors import DataError
-from selection.import_store import (
+from selection.importing.store import (
     active_data_dir,
     apply_import,
     has_stored_import,

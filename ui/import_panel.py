@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from selection.dataset import Dataset
 from selection.errors import DataError
-from selection.import_store import (
+from selection.importing.store import (
     apply_import,
     backup_label,
     has_stored_import,

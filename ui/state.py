@@ -11,7 +11,7 @@ import streamlit as st
 from selection.data_status import DataStatus, data_status
 from selection.dataset import Dataset, load_dataset
 from selection.errors import WeightError
-from selection.import_store import active_data_dir
+from selection.importing.store import active_data_dir
 from selection.indicators import Performance, build_performance
 from selection.map_layers import area_at
 from selection.offline_assets import install_static_assets

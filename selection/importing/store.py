@@ -38,9 +38,9 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
 
-from . import json_text
-from .criteria import CriteriaModel
-from .dataset import (
+from .. import json_text
+from ..criteria import CriteriaModel
+from ..dataset import (
     ACTORS_FILE,
     AREA_TEXT_COLUMNS,
     AREAS_FILE,
@@ -52,11 +52,11 @@ from .dataset import (
     default_data_dir,
     load_dataset,
 )
-from .errors import DataError
-from .geometry import WGS84
-from .importing import ImportPlan
+from ..errors import DataError
+from ..geometry import WGS84
+from .plan import ImportPlan
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STORE_MARKER = ".selection-import-store"
 PACKAGE_MARKER = ".selection-package"
 SET_ASIDE = ".set-aside"

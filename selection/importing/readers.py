@@ -25,10 +25,10 @@ import pyogrio
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from . import json_text
-from .errors import Report
-from .import_matching import norm_key
-from .limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
+from .. import json_text
+from ..errors import Report
+from .matching import norm_key
+from ..limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
 
 VECTOR_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 TABLE_EXTENSIONS = (".csv", ".txt", ".xlsx")
