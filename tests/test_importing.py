@@ -34,7 +34,7 @@ from selection.importing.store import (
 )
 from selection.importing import list_layers, validate_import
 from selection.pipeline import evaluate
-from tests.factory import AREAS, BUNDLED, CRITERIA, area_features, make_package
+from tests.factory import AREAS, BUNDLED, REPO, CRITERIA, area_features, make_package
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 DANISH_AREAS = [
@@ -444,7 +444,7 @@ def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
 
 def test_default_import_dir(monkeypatch, tmp_path):
     monkeypatch.delenv("SELECTION_IMPORT_DIR", raising=False)
-    assert default_import_dir() == import_store.REPO / ".selection-data"
+    assert default_import_dir() == REPO / ".selection-data"  # the checkout's root, wherever the module lives
     monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "x"))
     assert default_import_dir() == tmp_path / "x"
 
