@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from datetime import datetime
@@ -249,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("FEJL: Der er ikke hukommelse nok til opgaven; intet er ændret.", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. '| head': the reader stopped early; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("Afbrudt.", file=sys.stderr)
+        return 130
     except Exception as exc:  # the last guard: a Danish message instead of a traceback
         print(f"FEJL: Uventet fejl ({type(exc).__name__}: {str(exc)[:200]}); intet er ændret.", file=sys.stderr)
         return 2

@@ -226,3 +226,4 @@ def test_cli_in_a_subprocess_never_prints_a_traceback(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "selection", *argv], cwd=REPO, capture_output=True, text=True,
                               check=False, env={"PATH": "/usr/bin:/bin", "SELECTION_IMPORT_DIR": str(tmp_path / "s")})
         assert proc.returncode in (1, 2) and "Traceback" not in proc.stderr + proc.stdout, proc.stderr
+

@@ -168,3 +168,11 @@ def test_negative_or_fractional_residents_are_refused_in_imports_and_packages(tm
     areas["features"][1]["properties"]["residents"] = 2.5
     with pytest.raises(DataError, match="negativt"):
         load_dataset(make_package(tmp_path / "neg", areas=areas))
+
+
+def test_tab_separated_files_say_nothing_about_the_decimal_so_ambiguous_numbers_are_refused(current):
+    text = "\ufeffområde\tn2\nAlfa\t1.234\n"  # Excel's "Unicode text": UTF-16, tab-separated, any locale
+    plan = validate_import([("v.txt", text.encode("utf-16-le"))], current)
+    assert any("tvetydigt" in e for e in errors(plan)), errors(plan)
+    plan = validate_import([("v.txt", "\ufeffområde\tn2\nAlfa\t12,5\n".encode("utf-16-le"))], current)
+    assert plan.ok and plan.diff.values_changed[0].new == 12.5 and "UTF-16" in plan.files[0].details

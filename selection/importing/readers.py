@@ -373,7 +373,7 @@ class Table:
     @property
     def convention(self) -> str:
         """How to read numbers written as text: "danish" (decimal comma) or "standard" (decimal point)."""
-        return "danish" if self.details.get("decimal") == "," else "standard"
+        return {",": "danish", ".": "standard"}.get(self.details.get("decimal", ""), "auto")
 
     def describe(self) -> str:
         return ", ".join(f"{k}: {v}" for k, v in self.details.items())
@@ -388,6 +388,13 @@ def read_table(item: ImportFile, limits: Limits, report: Report, sheet: str | No
 
 def _decode(item: ImportFile, report: Report) -> tuple[str, str] | None:
     data = item.data
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):  # Excel's "Unicode text"
+        if data.startswith(bom):
+            try:
+                return data[2:].decode(codec), "UTF-16"
+            except UnicodeDecodeError:
+                report.error("Filen starter som UTF-16-tekst, men kan ikke læses som UTF-16.", item.name)
+                return None
     if b"\x00" in data[:4096]:
         report.error("Filen er ikke en tekstfil (CSV); den indeholder binære data.", item.name)
         return None
@@ -510,8 +517,8 @@ def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
     if not body:
         report.error("Filen har kun en overskriftsrække og ingen datarækker.", item.name)
         return None
-    details = {"format": "CSV", "tegnsæt": encoding, "skilletegn": SEPARATOR_NAMES[sep],
-               "decimal": "," if sep == ";" else "."}
+    decimal = {";": ",", ",": "."}.get(sep, "komma eller punktum (tvetydige tal afvises)")  # a tab says nothing
+    details = {"format": "CSV", "tegnsæt": encoding, "skilletegn": SEPARATOR_NAMES[sep], "decimal": decimal}
     return Table(header, body, 2, details)
 
 
