@@ -59,7 +59,7 @@ def _where(bounds: Box) -> str:
         return "koordinaterne kan ikke omregnes til længde- og breddegrad"
     lon, lat = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     if abs(lon) > 180 or abs(lat) > 90:
-        return f"x {lon:.0f}, y {lat:.0f} er ikke længde- og breddegrader"
+        return f"x {lon:.3g}, y {lat:.3g} er ikke længde- og breddegrader".replace(".", ",")
     return f"omkring længdegrad {lon:.2f}, breddegrad {lat:.2f}".replace(".", ",")
 
 

@@ -227,3 +227,18 @@ def test_cli_in_a_subprocess_never_prints_a_traceback(tmp_path):
                               check=False, env={"PATH": "/usr/bin:/bin", "SELECTION_IMPORT_DIR": str(tmp_path / "s")})
         assert proc.returncode in (1, 2) and "Traceback" not in proc.stderr + proc.stdout, proc.stderr
 
+
+
+def test_cli_import_folder_with_a_name_too_long_for_the_file_system(package, tmp_path, capsys):
+    too_long = str(tmp_path / ("x" * 5000))
+    for argv in (["reset", "--data-dir", too_long], ["restore", "--data-dir", too_long]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "Importmappen" in err and "Uventet" not in err, err
+
+
+def test_classic_mac_line_endings_and_clipped_messages(current):
+    plan = validate_import([("v.csv", b"area_id;t1\ra;2\rc;4\r")], current)
+    assert plan.ok, errors(plan)
+    plan = validate_import([("v.csv", b"area_id,t1\n" + b"x" * 100_000 + b",1\n")], current)
+    assert plan.report.problems and all(len(p.message) <= 1000 for p in plan.report.problems)

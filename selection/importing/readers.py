@@ -468,6 +468,8 @@ def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
     if decoded is None:
         return None
     text, encoding = decoded
+    if "\n" not in text and "\r" in text:  # classic Mac line endings
+        text = text.replace("\r", "\n")
     if not text.strip():
         report.error("Filen er tom (den indeholder kun mellemrum eller tomme linjer).", item.name)
         return None

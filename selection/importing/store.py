@@ -150,12 +150,15 @@ def import_backups(data_dir: Path | str | None = None) -> list[Path]:
     """Imports set aside by ``reset_import``, oldest first."""
     d = _dir(data_dir)
     versions = d / VERSIONS
-    if not (d / STORE_MARKER).is_file() or not versions.is_dir():
-        return []
     found = []
-    for p in versions.iterdir():
-        if (p / PACKAGE_MARKER).is_file() and (p / SET_ASIDE).is_file():
-            found.append((_set_aside_at(p), p.name, p))
+    try:
+        if not (d / STORE_MARKER).is_file() or not versions.is_dir():
+            return []
+        for p in versions.iterdir():
+            if (p / PACKAGE_MARKER).is_file() and (p / SET_ASIDE).is_file():
+                found.append((_set_aside_at(p), p.name, p))
+    except OSError:
+        return []
     return [p for _, _, p in sorted(found)]
 
 
@@ -340,6 +343,8 @@ def reset_import(data_dir: Path | str | None = None) -> Path | None:
     back). Returns its folder, or None if no import was in use.
     """
     d = _dir(data_dir)
+    if problem := store_problem(d):
+        raise DataError(problem)
     if not d.exists():
         return None
     with _writing(d) as d:
