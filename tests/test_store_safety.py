@@ -318,3 +318,25 @@ def test_a_package_stored_by_the_earlier_layout_is_used_and_adopted(tmp_path, cu
     assert len(kept) == 1 and snapshot(kept[0]) == {**files, import_store.PACKAGE_MARKER: snapshot(kept[0])[
         import_store.PACKAGE_MARKER]}
     assert load_dataset(active_data_dir(store)).meta["imports"][-1]["file"] == "v.csv"
+
+
+def test_import_view_with_a_foreign_import_folder_says_so_and_changes_nothing(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.factory import REPO
+    from tests.markup import shown
+
+    monkeypatch.setenv("SELECTION_DATA", str(make_package(tmp_path / "pkg")))
+    folder = user_folder(tmp_path / "mine")
+    monkeypatch.setenv("SELECTION_IMPORT_DIR", str(folder))
+    before = snapshot(folder)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    at.segmented_control(key="view").set_value("Indlæs data").run()
+    assert any("ikke en importmappe" in shown(e.value) for e in at.error)
+    at.get("file_uploader")[0].set_value([("v.csv", b"area_id,t1\na,4\n", "text/csv")])
+    at.run()
+    at.button(key="import_apply").click().run()
+    assert not at.exception, at.exception
+    assert any("ikke en importmappe" in shown(e.value) for e in at.error)
+    assert not any("Importen er anvendt" in s.value for s in at.success)
+    assert snapshot(folder) == before
