@@ -37,7 +37,8 @@ import sys, resource
 from pathlib import Path
 from selection.dataset import load_dataset, BUNDLED_DATA_DIR
 from selection.importing import validate_import
-plan = validate_import([Path(sys.argv[1])], load_dataset(BUNDLED_DATA_DIR))
+path = Path(sys.argv[1])
+plan = validate_import([path], load_dataset(BUNDLED_DATA_DIR), crs="EPSG:25832" if path.suffix == ".csv" else None)
 print(("OK" if plan.ok else "REFUSED") + " | " + (str(plan.errors[0])[:150] if plan.errors else ""))
 """
 
@@ -145,6 +146,29 @@ def geojson_coordinates(path: Path) -> Path:
                  b"[12.55,55.65],", b"[12.5,55.6]]]}}]}")
 
 
+def geojson_max_areas(path: Path) -> Path:
+    """The largest area file that is read in full: the area limit of new areas in Copenhagen, each a
+    polygon with enough vertices to fill the upload limit."""
+    n, per = Limits().max_areas, (SIZE - 1000) // Limits().max_areas
+    vertices = max(4, (per - 120) // 40)
+    feats = []
+    for i in range(n):
+        x0, y0 = 12.45 + (i % 100) * 0.002, 55.62 + (i // 100) * 0.002
+        ring = [[round(x0 + 0.0015 * k / vertices, 7), round(y0 + 0.0001 * (k % 2), 7)] for k in range(vertices)]
+        ring += [[x0 + 0.0015, y0 + 0.0015], [x0, y0 + 0.0015], ring[0]]
+        feats.append({"type": "Feature", "properties": {"area_id": f"n{i}", "name": f"Område {i}"},
+                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
+    return path
+
+
+def actors_max_rows(path: Path) -> Path:
+    """The largest actor table that is read in full: 5,000 actors with x/y in EPSG:25832."""
+    rows = "".join(f"Aktør {i};Skole;{720000 + i % 100 * 20};{6170000 + i // 100 * 20}\n" for i in range(5000))
+    path.write_text("navn;sektor;x;y\n" + rows, encoding="cp1252")
+    return path
+
+
 def zip_bomb(path: Path) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for ext in (".shp", ".shx", ".dbf"):
@@ -176,6 +200,8 @@ CASES: dict[str, tuple[str, Callable[[Path], Path]]] = {
     "geojson_many_coordinates": ("a.geojson", geojson_coordinates),
     "geojson_deep_nesting": ("a.geojson", lambda p: _fill(p, b"", b"[", b"")),
     "zip_bomb_shapefile": ("a.zip", zip_bomb),
+    "geojson_max_areas_read_in_full": ("a.geojson", geojson_max_areas),
+    "actors_5000_rows_read_in_full": ("aktører.csv", actors_max_rows),
     "random_bytes_csv": ("v.csv", random_bytes),
     "random_bytes_xlsx": ("v.xlsx", random_bytes),
     "random_bytes_gpkg": ("a.gpkg", random_bytes),

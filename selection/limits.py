@@ -28,6 +28,7 @@ class Limits:
     max_unzipped_bytes: int = 200 * MB
     max_zip_members: int = 200
     max_features: int = 5000
+    max_areas: int = 300  # areas in one area file: the preview ranks and maps every one of them
     max_rows: int = 100_000
     max_columns: int = 500
     max_cells: int = 250_000  # rows × columns held as text at once (XLSX parses at ~20 µs a cell)

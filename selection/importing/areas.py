@@ -31,6 +31,10 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
             "Mangler kolonne til områdets id eller navn (fx 'area_id' eller 'name'/'navn').", file
         )
         return details
+    if len(gdf) > state.limits.max_areas:
+        report.error(f"Filen har {len(gdf)} områder; grænsen er {state.limits.max_areas}. En områdefil skal kun "
+                     "indeholde de områder, der skal vælges imellem.", file)
+        return details
     names = [text_of(v) for v in gdf[name_col]] if name_col else [""] * len(gdf)
     ids = [text_of(v) for v in gdf[id_col]] if id_col else [""] * len(gdf)
     labels = [feature_label(i + 1, n or a) for i, (a, n) in enumerate(zip(ids, names, strict=True))]
@@ -77,30 +81,38 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
                  if c in gdf.columns]
     areas = state.areas.copy()
     kept: set[str] = set()
+    taken = set(areas.index)
+    added: list[dict[str, Any]] = []  # new areas, appended in one go (one concat per file, not per area)
+    new_labels: list[str] = []
     for target, pos in updates:
         row = gdf.iloc[pos]
-        if target is None:
-            base = slugify(ids[pos] or names[pos])
-            target, n = base, 2
-            while target in areas.index:
-                target, n = f"{base}-{n}", n + 1
-            new = {c: None for c in areas.columns}
-            new.update(area_id=target, name=names[pos] or ids[pos], list_confidence="estimate",
-                       geometry_quality="approximate")
-            areas = _append_row(areas, target, new)
-            report.warn(f"Intet match blandt de nuværende områder; tilføjes som nyt område '{target}'.",
-                        file, labels[pos])
-        kept.add(target)
-        areas.at[target, "geometry"] = row.geometry
+        values: dict[str, Any] = {"geometry": row.geometry}
         for col in attr_cols:
             value = row[col]
             if col in ("residents", "dwellings"):
                 try:
-                    areas.at[target, col] = parse_count(None if text_of(value) == "" else value)
+                    values[col] = parse_count(None if text_of(value) == "" else value)
                 except NumberError as exc:
                     report.error(f"'{col}' kan ikke bruges: {exc}", file, labels[pos])
             elif text_of(value):
-                areas.at[target, col] = text_of(value)
+                values[col] = text_of(value)
+        if target is None:
+            base = slugify(ids[pos] or names[pos])
+            target, n = base, 2
+            while target in taken:
+                target, n = f"{base}-{n}", n + 1
+            taken.add(target)
+            added.append({**{c: None for c in areas.columns}, "area_id": target, "name": names[pos] or ids[pos],
+                          "list_confidence": "estimate", "geometry_quality": "approximate", **values})
+            new_labels.append(f"{labels[pos]} som nyt område '{target}'")
+        else:
+            for col, value in values.items():
+                areas.at[target, col] = value
+        kept.add(target)
+    if added:
+        report.warn(f"{len(added)} område(r) uden match blandt de nuværende områder tilføjes: "
+                    + ", ".join(new_labels[:20]) + (" …" if len(new_labels) > 20 else "") + ".", file)
+        areas = _append_rows(areas, added)
     state.areas = _drop_unlisted(state, areas, kept, file) if state.replace_areas else areas
     return details
 
@@ -124,8 +136,11 @@ def _drop_unlisted(state: ImportState, areas: gpd.GeoDataFrame, kept: set[str], 
     return areas.loc[[a for a in areas.index if a in kept]]
 
 
-def _append_row(gdf: gpd.GeoDataFrame, index: str, row: dict[str, Any]) -> gpd.GeoDataFrame:
-    data = {c: [row.get(c)] for c in gdf.columns if c != gdf.geometry.name}
-    add = gpd.GeoDataFrame(data, index=[index], geometry=gpd.GeoSeries([None], index=[index], crs=gdf.crs))
-    add = add.rename_geometry(gdf.geometry.name) if gdf.geometry.name != "geometry" else add
+def _append_rows(gdf: gpd.GeoDataFrame, rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    geometry = gdf.geometry.name
+    index = [r["area_id"] for r in rows]
+    data = {c: [r.get(c) for r in rows] for c in gdf.columns if c != geometry}
+    add = gpd.GeoDataFrame(data, index=index, geometry=gpd.GeoSeries([r.get(geometry) for r in rows], index=index,
+                                                                     crs=gdf.crs), crs=gdf.crs)
+    add = add.rename_geometry(geometry) if geometry != "geometry" else add
     return pd.concat([gdf, add[list(gdf.columns)]])
