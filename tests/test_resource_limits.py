@@ -159,3 +159,14 @@ def test_big_uploads_are_refused_within_a_capped_address_space(tmp_path):
         found = json.loads(proc.stdout)
         assert any(fragment in m for m in found), (name, found)
         path.unlink()
+
+
+def test_area_files_have_an_area_limit(tmp_path):
+    from selection.dataset import load_dataset
+    from selection.importing import validate_import
+    from tests.factory import area_features
+
+    current = load_dataset(make_package(tmp_path / "pkg"))
+    plan = validate_import([("omr.geojson", json.dumps(area_features()).encode())], current,
+                           limits=Limits(max_areas=2))
+    assert any("Filen har 3 områder; grænsen er 2" in p.message for p in plan.errors), plan.errors
