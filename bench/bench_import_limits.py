@@ -7,7 +7,8 @@ XLSX, a shared-strings bomb, a GeoJSON with many features or coordinates, deep J
 bomb, random bytes), then validates each in a fresh process (as the app and
 ``python -m selection validate`` do) and reports wall time and peak resident memory (the
 process's own ``ru_maxrss``, which includes Python, numpy, geopandas and GDAL). The command line's
-largest SMAA run (``rank --smaa 100000``) is measured the same way. Writes
+largest SMAA run (``rank --smaa 100000``) and the whole import page (AppTest: upload, report, ranking
+before/after and boundary map) for the largest area file that is accepted are measured the same way. Writes
 bench/results/import_limits.json (git-ignored). Exit code 1 if a target is missed.
 """
 
@@ -40,6 +41,21 @@ from selection.importing import validate_import
 path = Path(sys.argv[1])
 plan = validate_import([path], load_dataset(BUNDLED_DATA_DIR), crs="EPSG:25832" if path.suffix == ".csv" else None)
 print(("OK" if plan.ok else "REFUSED") + " | " + (str(plan.errors[0])[:150] if plan.errors else ""))
+"""
+
+
+APP_PREVIEW = """
+import os, sys, tempfile
+from pathlib import Path
+os.environ["SELECTION_IMPORT_DIR"] = tempfile.mkdtemp(prefix="bench-store-")
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(str(Path.cwd() / "app.py"), default_timeout=120).run()
+at.segmented_control(key="view").set_value("Indlæs data").run()
+path = Path(sys.argv[1])
+at.get("file_uploader")[0].set_value([(path.name, path.read_bytes(), "application/octet-stream")])
+at.run()
+assert not at.exception, at.exception
+print(("REFUSED | " + at.error[0].value[:150]) if at.error else "OK | preview shown")
 """
 
 
@@ -244,6 +260,16 @@ def main() -> int:
               f"{'' if got['ok'] else 'MISSED '}{got['output']}")
         if not args.keep:
             path.unlink()
+    if not args.only or args.only == "app_preview_max_areas":
+        path = folder / "app" / "a.geojson"
+        path.parent.mkdir(exist_ok=True)
+        geojson_max_areas(path)
+        got = run_case([sys.executable, "-c", APP_PREVIEW, str(path)])  # the whole page run, as the server does
+        got["size_mb"] = round(path.stat().st_size / MB, 1)
+        got["ok"] = got["seconds"] <= TIME_LIMIT_S and got["peak_mb"] <= MEMORY_LIMIT_MB and got["exit"] == 0
+        results["app_preview_max_areas"] = got
+        print(f"{'app_preview_max_areas':34} {got['size_mb']:8.1f} {got['seconds']:6.2f} {got['peak_mb']:8.0f}  "
+              f"{'' if got['ok'] else 'MISSED '}{got['output']}")
     if not args.only or args.only == "cli_smaa_max":
         got = run_case([sys.executable, "-m", "selection", "rank", "--smaa", str(MAX_SMAA_SAMPLES), "--out",
                         str(folder / "kortliste.csv"), "--timestamp", "2026-11-29T12:00:00+00:00"])
