@@ -13,6 +13,7 @@ from typing import Any
 
 from . import json_text
 from .errors import DataError, Report
+from .limits import MAX_WEIGHT
 
 DIRECTIONS = ("benefit", "cost")
 COMPUTED_METHODS = ("sector_coverage",)
@@ -211,6 +212,9 @@ def _weight(value: Any, name: str, where: str, report: Report) -> float:
         return 0.0
     if value < 0:
         report.error(f"'default_weight' må ikke være negativ (fik {value}).", name, where)
+        return 0.0
+    if value > MAX_WEIGHT:  # sums of such weights overflow to infinity and every weight becomes 0
+        report.error(f"'default_weight' er for stor (fik {value}); højst {MAX_WEIGHT:g}.", name, where)
         return 0.0
     return float(value)
 

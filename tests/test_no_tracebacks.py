@@ -242,3 +242,13 @@ def test_classic_mac_line_endings_and_clipped_messages(current):
     assert plan.ok, errors(plan)
     plan = validate_import([("v.csv", b"area_id,t1\n" + b"x" * 100_000 + b",1\n")], current)
     assert plan.report.problems and all(len(p.message) <= 1000 for p in plan.report.problems)
+
+
+def test_default_weights_of_1e308_in_a_package_are_refused(tmp_path):
+    from tests.factory import CRITERIA
+
+    criteria = json.loads(json.dumps(CRITERIA))
+    for c in criteria["criteria"]:
+        c["default_weight"] = 1e308
+    with pytest.raises(DataError, match="'default_weight' er for stor"):
+        load_dataset(make_package(tmp_path / "pkg", criteria=criteria))
