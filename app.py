@@ -12,6 +12,7 @@ import streamlit as st
 
 from selection.errors import DataError
 from ui import assessments_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
+from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
@@ -21,10 +22,13 @@ st.title("Valg af område til indsats mod negativ social kontrol")
 try:
     dataset = state.active_dataset()
 except DataError as exc:
-    st.error("Datasættet kan ikke indlæses:\n\n" + "\n".join(f"- {p}" for p in exc.report.errors))
+    st.error("Datasættet kan ikke indlæses:\n\n" + "\n".join(f"- {md(p)}" for p in exc.report.errors))
+    st.stop()
+except Exception as exc:  # never a traceback: a package we failed to anticipate gets a Danish message
+    st.error(f"Datasættet kan ikke indlæses ({md(type(exc).__name__)}). Kontrollér datamappen.")
     st.stop()
 
-st.caption(str(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
+st.caption(md(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
 sliders = sidebar.render(dataset.model)
 settings = sidebar.current_settings(dataset.model)
 notice = st.container()

@@ -18,12 +18,13 @@ def actor_distances(areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, max_dista
         return pd.DataFrame(columns=columns)
     areas_m = areas[["geometry"]].to_crs(METRIC_CRS).assign(area_id=list(areas.index))
     actors_m = actors[["geometry"]].to_crs(METRIC_CRS).assign(actor_index=range(len(actors)))
-    buffered = areas_m.copy()
-    # A buffer polygon's chords lie inside the true circle, so pad it (1 % + 1 m) to not miss
-    # actors just inside the distance near a corner; the exact distance filter below decides.
-    reach = max_distance_m * 1.01 + 1.0
-    buffered["geometry"] = areas_m.geometry.buffer(reach) if max_distance_m > 0 else areas_m.geometry
-    pairs = gpd.sjoin(actors_m, buffered[["area_id", "geometry"]], predicate="intersects", how="inner")
+    # No buffers: GEOS buffers of spiky uploaded boundaries can take seconds each; a distance query
+    # on the spatial index is exact and linear (the exact distance filter below decides).
+    if max_distance_m > 0:
+        pairs = gpd.sjoin(actors_m, areas_m[["area_id", "geometry"]], predicate="dwithin", how="inner",
+                          distance=max_distance_m + 1e-6)
+    else:
+        pairs = gpd.sjoin(actors_m, areas_m[["area_id", "geometry"]], predicate="intersects", how="inner")
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     area_geom = areas_m.set_index("area_id").geometry

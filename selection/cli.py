@@ -3,15 +3,54 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 from .dataset import load_dataset
-from .errors import DataError, WeightError
+from .errors import DataError, UsageError, WeightError
 from .export import STYLES, about_sheet, caveat, priority_csv, shortlist_csv, shortlist_table, table_to_xlsx
+from .limits import MAX_DISTANCE_M, MAX_SMAA_SAMPLES, MAX_WEIGHT, smaa_samples_problem
+from .number_parser import NumberError, parse_number
 from .pipeline import evaluate
+from .store.errors import StoreError
 from .robustness_report import DEFAULT_SEED, robustness_extras, uncertain_indicators
+
+# argparse's own messages (argparse looks them up with gettext); anything else falls back to English.
+ARGPARSE_DANISH = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "tilvalg",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: FEJL: %(message)s\n",
+    "the following arguments are required: %s": "disse argumenter mangler: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg: %(value)r (vælg mellem %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ugyldig værdi: %(value)r",
+    "expected one argument": "mangler en værdi",
+    "expected at least one argument": "mangler mindst én værdi",
+    "expected at most one argument": "højst én værdi",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydigt tilvalg: %(option)s kan være %(matches)s",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+    "ignored explicit argument %r": "ignoreret værdi %r",
+    "one of the arguments %s is required": "et af argumenterne %s skal angives",
+    "unexpected option string: %s": "uventet tilvalg: %s",
+}
+
+
+@contextlib.contextmanager
+def _danish_argparse() -> Iterator[None]:
+    """argparse's messages in Danish while the command line is parsed (and help is printed)."""
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: ARGPARSE_DANISH.get(text, original(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
 
 
 def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
@@ -25,50 +64,120 @@ def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
         if key not in defaults:
             raise WeightError(f"Ukendt kriterium '{key}'. Kendte kriterier: {', '.join(defaults)}.")
         try:
-            weights[key] = float(raw.strip().replace(",", "."))
-        except ValueError:
-            raise WeightError(f"Vægten for '{key}' skal være et tal (fik '{raw.strip()}').") from None
+            value = parse_number(raw.strip(), "standard")
+        except NumberError as exc:
+            raise WeightError(f"Vægten for '{key}' skal være et tal: {exc}") from None
+        if value is None:
+            raise WeightError(f"Vægten for '{key}' mangler (skriv fx {key}=2).")
+        if value < 0:
+            raise WeightError(f"Vægten for '{key}' må ikke være negativ (fik {raw.strip()[:40]}).")
+        if value > MAX_WEIGHT:
+            raise WeightError(f"Vægten for '{key}' er for stor: højst {MAX_WEIGHT:,.0f}".replace(",", ".")
+                              + f" (fik {raw.strip()[:40]}); kun forholdet mellem vægtene betyder noget.")
+        weights[key] = value
     return weights
+
+
+def _number_arg(text: str, what: str) -> float:
+    try:
+        value = parse_number(text, "standard")
+    except NumberError as exc:
+        raise argparse.ArgumentTypeError(f"{what}: {exc}") from None
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{what} mangler en værdi.")
+    return value
+
+
+def _distance(text: str) -> float:
+    value = _number_arg(text, "afstanden")
+    if not 0 <= value <= MAX_DISTANCE_M:
+        raise argparse.ArgumentTypeError(f"afstanden skal være mellem 0 og {MAX_DISTANCE_M:,.0f} m".replace(",", ".")
+                                         + f" (fik {text[:40]}).")
+    return value
+
+
+def _whole(text: str, what: str, low: int, high: int) -> int:
+    value = _number_arg(text, what)
+    if not float(value).is_integer() or not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{what} skal være et helt tal mellem {low:,} og {high:,}".replace(",", ".")
+                                         + f" (fik {text[:40]}).")
+    return int(value)
+
+
+def _top(text: str) -> int:
+    return _whole(text, "--top", 1, 10_000)
+
+
+def _smaa(text: str) -> int:
+    value = _whole(text, "antal vægtninger", 0, 2**63)
+    if problem := smaa_samples_problem(value):
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def _seed(text: str) -> int:
+    return _whole(text, "startværdien", 0, 2**32 - 1)
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:40]}' er ikke et tidspunkt i ISO 8601-format, fx 2026-11-23T10:00:00+01:00.") from None
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("mappenavnet er tomt.")
+    return Path(text)
+
+
+def _file(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("filnavnet er tomt.")
+    return Path(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m selection", description="Rangér forebyggelsesområder.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="kommandoer", metavar="KOMMANDO")
     rank = sub.add_parser("rank", help="Rangér områderne og skriv kortlisten som CSV.")
-    rank.add_argument("--data", type=Path, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
+    rank.add_argument("--data", type=_folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
     rank.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
-    rank.add_argument("--top", type=int, default=3, help="antal områder på kortlisten (standard 3)")
-    rank.add_argument("--out", type=Path, help="CSV-fil (standard: skriv til stdout)")
+    rank.add_argument("--top", type=_top, default=3, help="antal områder på kortlisten (standard 3)")
+    rank.add_argument("--out", type=_file, help="CSV-fil (standard: skriv til stdout)")
     rank.add_argument("--format", choices=[*sorted(STYLES), "xlsx"], default="excel-da",
                       help="CSV-format, eller xlsx for et Excel-ark med forbehold, vægte og metode")
-    rank.add_argument("--distance", type=float, help="afstand til aktører i meter (standard fra criteria.json)")
-    rank.add_argument("--timestamp", help="fast tidsstempel (ISO 8601) for reproducerbare filer")
-    rank.add_argument("--smaa", type=int, default=0, metavar="N",
-                      help="tilføj robusthed: SMAA med N vægtninger og stabilitetsintervaller (appen bruger 10000)")
-    rank.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
+    rank.add_argument("--distance", type=_distance, help="afstand til aktører i meter (standard fra criteria.json)")
+    rank.add_argument("--timestamp", type=_timestamp, help="fast tidsstempel (ISO 8601) for reproducerbare filer")
+    rank.add_argument("--smaa", type=_smaa, default=0, metavar="N",
+                      help="tilføj robusthed: SMAA med N vægtninger og stabilitetsintervaller (appen bruger 10000; "
+                           f"højst {MAX_SMAA_SAMPLES})")
+    rank.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
     for name, text in (("validate", "Kontrollér filer til import og vis rapporten (ændrer intet)."),
                        ("import", "Kontrollér og anvend en import (gemmes i datamappen).")):
         cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("paths", nargs="+", type=Path, help="filer: GeoJSON, GPKG, zip (Shapefile), CSV, XLSX")
+        cmd.add_argument("paths", nargs="+", type=_file, help="filer: GeoJSON, GPKG, zip (Shapefile), CSV, XLSX")
         cmd.add_argument("--kind", choices=["areas", "values", "actors"], help="filernes type (standard: gættes)")
         cmd.add_argument("--layer", help="lag i en GeoPackage eller ark i en XLSX-fil")
         cmd.add_argument("--crs", help="koordinatsystem for aktør-CSV med x/y, fx EPSG:25832")
         cmd.add_argument("--replace-areas", action="store_true",
                          help="områdefilen er den fulde liste: fjern områder, der ikke er i den (med værdier og indsatser)")
-        cmd.add_argument("--data-dir", type=Path, default=None,
+        cmd.add_argument("--data-dir", type=_folder, default=None,
                          help="hvor importer gemmes (standard: $SELECTION_IMPORT_DIR eller .selection-data)")
     crit = sub.add_parser("critical", help="Skriv listen over værdier, der kan ændre valget (vurder dem først).")
-    crit.add_argument("--data", type=Path, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
+    crit.add_argument("--data", type=_folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
     crit.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
-    crit.add_argument("--top", type=int, default=3, help="kortlistens længde N (standard 3)")
-    crit.add_argument("--out", type=Path, help="CSV-fil (standard: skriv til stdout)")
+    crit.add_argument("--top", type=_top, default=3, help="kortlistens længde N (standard 3)")
+    crit.add_argument("--out", type=_file, help="CSV-fil (standard: skriv til stdout)")
     crit.add_argument("--format", choices=sorted(STYLES), default="excel-da", help="CSV-format")
-    crit.add_argument("--distance", type=float, help="afstand til aktører i meter (standard fra criteria.json)")
-    crit.add_argument("--timestamp", help="fast tidsstempel (ISO 8601) for reproducerbare filer")
+    crit.add_argument("--distance", type=_distance, help="afstand til aktører i meter (standard fra criteria.json)")
+    crit.add_argument("--timestamp", type=_timestamp, help="fast tidsstempel (ISO 8601) for reproducerbare filer")
     reset = sub.add_parser("reset", help="Gå tilbage til det medleverede datasæt (importen gemmes som kopi).")
-    reset.add_argument("--data-dir", type=Path, default=None)
+    reset.add_argument("--data-dir", type=_folder, default=None, help="importmappen")
     restore = sub.add_parser("restore", help="Brug den seneste import igen efter 'reset'.")
-    restore.add_argument("--data-dir", type=Path, default=None)
+    restore.add_argument("--data-dir", type=_folder, default=None, help="importmappen")
     add_assessment_commands(sub)
     return parser
 
@@ -79,16 +188,16 @@ def add_assessment_commands(sub: argparse._SubParsersAction) -> None:
     actions = cmd.add_subparsers(dest="action", required=True)
     export = actions.add_parser("export", help="Skriv et vurderingsark (CSV til dansk Excel eller XLSX).")
     export.add_argument("--format", choices=["excel-da", "xlsx"], default="excel-da", help="arkets format")
-    export.add_argument("--out", type=Path, required=True, help="filen, der skrives")
+    export.add_argument("--out", type=_file, required=True, help="filen, der skrives")
     load = actions.add_parser("import", help="Indlæs et udfyldt vurderingsark; hver række bliver en vurdering.")
-    load.add_argument("file", type=Path, help="udfyldt ark (CSV eller XLSX)")
+    load.add_argument("file", type=_file, help="udfyldt ark (CSV eller XLSX)")
     load.add_argument("--assessor", required=True, help="vurderers navn (for rækker uden navn)")
     load.add_argument("--role", default="", help="rolle eller organisation (for rækker uden rolle)")
     hist = actions.add_parser("history", help="Vis alle gemte vurderinger (ældste først).")
     hist.add_argument("--area", help="kun dette område-id")
     hist.add_argument("--indicator", help="kun dette indikator-id")
     for action in (export, load, hist):
-        action.add_argument("--data", type=Path, default=None, help="datamappe (standard: importen eller data/areas)")
+        action.add_argument("--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)")
 
 
 def run_assessments(args: argparse.Namespace) -> int:
@@ -100,9 +209,11 @@ def run_assessments(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace, apply: bool) -> int:
     """Validate (and with ``apply`` store) an import; print the Danish report."""
-    from .import_store import active_data_dir, apply_import
+    from .importing.store import active_data_dir, apply_import, store_problem
     from .importing import validate_import
 
+    if apply and (problem := store_problem(args.data_dir)):
+        raise DataError(problem)
     current = load_dataset(active_data_dir(args.data_dir))
     plan = validate_import(list(args.paths), current, kinds=args.kind, layer=args.layer, crs=args.crs,
                            replace_areas=args.replace_areas)
@@ -127,30 +238,30 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
 
 def run_rank(args: argparse.Namespace) -> int:
     if args.data is None:
-        from .import_store import active_data_dir
+        from .importing.store import active_data_dir, store_problem
 
+        if problem := store_problem():
+            print(f"ADVARSEL: {problem} Det medleverede datasæt bruges.", file=sys.stderr)
         args.data = active_data_dir()
+    if args.out is not None:
+        _check_out(args.out)
     from .assessments.applied import dataset_with_assessments
 
     dataset = dataset_with_assessments(load_dataset(args.data))
     weights = parse_weights(args.weights, dataset.model.default_weights)
-    if args.top < 1:
-        raise WeightError("--top skal være mindst 1.")
-    if args.distance is not None and args.distance < 0:
-        raise WeightError("--distance skal være 0 eller større.")
-    stamp = datetime.fromisoformat(args.timestamp) if args.timestamp else None
     perf, result = evaluate(dataset, weights, distance_m=args.distance)
-    if args.smaa < 0:
-        raise WeightError("--smaa skal være 0 (ingen robusthed) eller et positivt antal vægtninger.")
     extra = robustness_extras(result, dataset, args.smaa, args.seed, perf.matrix,
                               uncertain_indicators(dataset.model, perf.provenance)) if args.smaa else None
     if args.format == "xlsx":
-        table = shortlist_table(result, dataset, args.top, stamp, extra, perf.provenance)
+        table = shortlist_table(result, dataset, args.top, args.timestamp, extra, perf.provenance)
         data = table_to_xlsx(table, caveat(table, dataset), about_sheet(result, dataset))
     else:
-        data = shortlist_csv(result, dataset, args.top, args.format, stamp, extra, perf.provenance)
+        data = shortlist_csv(result, dataset, args.top, args.format, args.timestamp, extra, perf.provenance)
     if args.out:
-        args.out.write_bytes(data)
+        try:
+            args.out.write_bytes(data)
+        except OSError as exc:
+            raise UsageError(f"Kan ikke skrive {args.out} ({exc.strerror or exc}).") from None
         print(f"Skrev {min(args.top, len(result.ranked))} områder til {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
@@ -160,28 +271,22 @@ def run_rank(args: argparse.Namespace) -> int:
 def run_critical(args: argparse.Namespace) -> int:
     """Write the assessment priority list (``selection.critical``) as CSV."""
     if args.data is None:
-        from .import_store import active_data_dir
+        from .importing.store import active_data_dir
 
         args.data = active_data_dir()
-    if args.top < 1:
-        raise WeightError("--top skal være mindst 1.")
-    if args.distance is not None and args.distance < 0:
-        raise WeightError("--distance skal være 0 eller større.")
-    try:
-        stamp = datetime.fromisoformat(args.timestamp) if args.timestamp else None
-    except ValueError:
-        raise ValueError(f"--timestamp skal være et ISO 8601-tidspunkt, fx 2026-11-23T10:00:00+01:00 "
-                         f"(fik '{args.timestamp}').") from None
-    dataset = load_dataset(args.data)
+    if args.out is not None:
+        _check_out(args.out)
+    from .assessments.applied import dataset_with_assessments
+
+    dataset = dataset_with_assessments(load_dataset(args.data))
     weights = parse_weights(args.weights, dataset.model.default_weights)
     perf, result = evaluate(dataset, weights, distance_m=args.distance)
-    data = priority_csv(result, dataset, perf, args.top, args.format, stamp)
+    data = priority_csv(result, dataset, perf, args.top, args.format, args.timestamp)
     if args.out:
         try:
             args.out.write_bytes(data)
-        except OSError:
-            raise ValueError(f"Kan ikke skrive filen {args.out}: mappen findes ikke, eller der er ikke "
-                             "skriveadgang.") from None
+        except OSError as exc:
+            raise UsageError(f"Kan ikke skrive {args.out} ({exc.strerror or exc}).") from None
         n_rows = data.decode(STYLES[args.format].encoding).count("\r\n") - 1
         print(f"Skrev {n_rows} værdier til {args.out}", file=sys.stderr)
     else:
@@ -189,31 +294,20 @@ def run_critical(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_out(out: Path) -> None:
+    """Refuse an --out that cannot be written before any work is done."""
+    if out.is_dir():
+        raise UsageError(f"--out {out} er en mappe; angiv et filnavn, fx {out / 'kortliste.csv'}.")
+    if not out.parent.is_dir():
+        raise UsageError(f"Mappen til --out findes ikke: {out.parent}. Opret den først, eller vælg en anden sti.")
+
+
 def main(argv: list[str] | None = None) -> int:
-    from .store.errors import StoreError
-
-    args = build_parser().parse_args(argv)
+    """Run a command; every failure is a Danish message on stderr with exit code 2 (never a traceback)."""
+    with _danish_argparse():
+        args = build_parser().parse_args(argv)
     try:
-        if args.command == "assessments":
-            return run_assessments(args)
-        if args.command in ("validate", "import"):
-            return run_import(args, apply=args.command == "import")
-        if args.command == "reset":
-            from .import_store import reset_import
-
-            backup = reset_import(args.data_dir)
-            print("Det medleverede datasæt bruges igen."
-                  + (f" Importen er gemt i {backup} ('python -m selection restore' gendanner den)." if backup else ""))
-            return 0
-        if args.command == "restore":
-            from .import_store import restore_import
-
-            dataset = restore_import(args.data_dir)
-            print(f"Importen bruges igen (version {dataset.version}).")
-            return 0
-        if args.command == "critical":
-            return run_critical(args)
-        return run_rank(args)
+        return _run(args)
     except DataError as exc:
         print("Data kan ikke bruges:", file=sys.stderr)
         for problem in exc.report.errors:
@@ -222,3 +316,38 @@ def main(argv: list[str] | None = None) -> int:
     except (WeightError, ValueError, StoreError) as exc:  # AssessmentError is a ValueError
         print(f"FEJL: {exc}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print("FEJL: Der er ikke hukommelse nok til opgaven; intet er ændret.", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. '| head': the reader stopped early; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("Afbrudt.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last guard: a Danish message instead of a traceback
+        print(f"FEJL: Uventet fejl ({type(exc).__name__}: {str(exc)[:200]}); intet er ændret.", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "assessments":
+        return run_assessments(args)
+    if args.command == "critical":
+        return run_critical(args)
+    if args.command in ("validate", "import"):
+        return run_import(args, apply=args.command == "import")
+    if args.command == "reset":
+        from .importing.store import reset_import
+
+        backup = reset_import(args.data_dir)
+        print("Det medleverede datasæt bruges igen."
+              + (f" Importen er gemt i {backup} ('python -m selection restore' gendanner den)." if backup else ""))
+        return 0
+    if args.command == "restore":
+        from .importing.store import restore_import
+
+        dataset = restore_import(args.data_dir)
+        print(f"Importen bruges igen (version {dataset.version}).")
+        return 0
+    return run_rank(args)

@@ -6,14 +6,15 @@ its own criteria. This module parses and validates that file.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import json_text
 from .errors import DataError, Report
 from .formatting import compact
+from .limits import MAX_WEIGHT
 
 DIRECTIONS = ("benefit", "cost")
 COMPUTED_METHODS = ("sector_coverage",)
@@ -118,13 +119,15 @@ def load_criteria(path: Path) -> CriteriaModel:
     """Read and validate a criteria file; raise DataError with every problem found."""
     name = path.name
     try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+        raw = json_text.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise DataError("Filen findes ikke.", name) from None
     except UnicodeDecodeError:
         raise DataError("Filen er ikke gemt som UTF-8-tekst.", name) from None
-    except json.JSONDecodeError as exc:
-        raise DataError(f"Ugyldig JSON i linje {exc.lineno}, kolonne {exc.colno}: {exc.msg}.", name) from None
+    except json_text.JsonError as exc:
+        raise DataError(f"Filen kan ikke bruges: {exc}.", name) from None
+    except OSError as exc:
+        raise DataError(f"Filen kan ikke læses ({exc.strerror or exc}).", name) from None
     return parse_criteria(raw, name)
 
 
@@ -212,6 +215,9 @@ def _weight(value: Any, name: str, where: str, report: Report) -> float:
         return 0.0
     if value < 0:
         report.error(f"'default_weight' må ikke være negativ (fik {value}).", name, where)
+        return 0.0
+    if value > MAX_WEIGHT:  # sums of such weights overflow to infinity and every weight becomes 0
+        report.error(f"'default_weight' er for stor (fik {value}); højst {MAX_WEIGHT:g}.", name, where)
         return 0.0
     return float(value)
 

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -16,9 +15,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from . import json_text
 from .criteria import CriteriaModel, load_criteria
 from .errors import DataError, Problem, Report
 from .geometry import WGS84, check_area_geometries
+from .number_parser import NumberError, parse_count, parse_number
 
 BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "areas"
 
@@ -95,9 +96,12 @@ def _read_meta(path: Path, report: Report) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        meta = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        meta = json_text.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json_text.JsonError) as exc:
         report.error(f"Kan ikke læse filen som JSON ({exc}).", path.name)
+        return {}
+    except OSError as exc:
+        report.error(f"Filen kan ikke læses ({exc.strerror or exc}).", path.name)
         return {}
     if not isinstance(meta, dict):
         report.error("Filen skal indeholde et JSON-objekt.", path.name)
@@ -140,13 +144,21 @@ def _clean_text(value: Any) -> str | None:
 
 
 def _clean_int(value: Any) -> int | None:
+    """A count (residents, dwellings): whole and ≥ 0, or None when missing; NumberError otherwise."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if math.isfinite(number) else None
+    return parse_count(value, "standard")
+
+
+def _counts(gdf: pd.DataFrame, col: str, file: str, labels: list[str], report: Report) -> list[int | None]:
+    out: list[int | None] = []
+    for value, label in zip(gdf[col], labels, strict=True):
+        try:
+            out.append(_clean_int(value))
+        except NumberError as exc:
+            report.error(f"'{col}' kan ikke bruges: {exc}", file, label)
+            out.append(None)
+    return out
 
 
 def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
@@ -179,7 +191,7 @@ def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     for col in AREA_TEXT_COLUMNS:
         gdf[col] = [_clean_text(v) for v in gdf[col]] if col in gdf.columns else None
     for col in ("residents", "dwellings"):
-        gdf[col] = [_clean_int(v) for v in gdf[col]] if col in gdf.columns else None
+        gdf[col] = _counts(gdf, col, file, labels, report) if col in gdf.columns else None
     gdf["list_confidence"] = _checked_choice(gdf, "list_confidence", LIST_CONFIDENCES, "estimate", file, labels, report)
     gdf["geometry_quality"] = _checked_choice(gdf, "geometry_quality", GEOMETRY_QUALITIES, "approximate", file, labels, report)
     if report.errors:
@@ -217,17 +229,6 @@ def read_csv_text(path: Path, report: Report) -> pd.DataFrame | None:
     return None
 
 
-def parse_number(text: str) -> float | None:
-    """Parse '3', '3.5' or '3,5' to float; None for an empty cell; raise ValueError otherwise."""
-    text = text.strip()
-    if not text:
-        return None
-    number = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return number
-
-
 def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Report) -> pd.DataFrame:
     """Read indicator values (long format) and check ids, kinds and scales row by row."""
     file = path.name
@@ -259,9 +260,9 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
             report.error(f"'kind' skal være en af {', '.join(VALUE_KINDS)} (fik '{rec['kind']}').", file, where)
             ok = False
         try:
-            value = parse_number(rec["value"])
-        except ValueError:
-            report.error(f"Værdien '{rec['value']}' for '{iid}' er ikke et tal.", file, where)
+            value = parse_number(rec["value"], "standard")
+        except NumberError as exc:
+            report.error(f"Værdien for '{iid}' kan ikke bruges: {exc}", file, where)
             continue
         if value is not None and not (ind.scale_min <= value <= ind.scale_max):
             report.error(

@@ -19,6 +19,13 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
 
+MAX_MESSAGE = 1000  # characters: a message quoting a cell of a hostile file stays readable
+
+
+def _clip(text: str | None) -> str | None:
+    return text if text is None or len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
 @dataclass
 class Report:
     """Collects problems while a data set is validated."""
@@ -26,10 +33,10 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, message: str, file: str | None = None, location: str | None = None) -> None:
-        self.problems.append(Problem(message, file, location, "error"))
+        self.problems.append(Problem(_clip(message), _clip(file), _clip(location), "error"))
 
     def warn(self, message: str, file: str | None = None, location: str | None = None) -> None:
-        self.problems.append(Problem(message, file, location, "warning"))
+        self.problems.append(Problem(_clip(message), _clip(file), _clip(location), "warning"))
 
     @property
     def errors(self) -> list[Problem]:
@@ -58,3 +65,7 @@ class DataError(Exception):
 
 class WeightError(ValueError):
     """Raised for weights that cannot be used (negative, not a number, all zero)."""
+
+
+class UsageError(ValueError):
+    """Raised for a command-line or form value that cannot be used (the message is Danish)."""

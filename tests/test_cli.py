@@ -86,7 +86,7 @@ def test_bad_weights(package, tmp_path, weights, fragment):
 def test_bad_top_and_timestamp(package, tmp_path):
     out = tmp_path / "out.csv"
     proc = run("--data", str(package), "--top", "0", "--out", str(out))
-    assert proc.returncode == 2 and "--top skal være mindst 1" in stderr(proc)
+    assert proc.returncode == 2 and "--top skal være et helt tal mellem 1" in stderr(proc)
     proc = run("--data", str(package), "--timestamp", "i går", "--out", str(out))
     assert proc.returncode == 2 and "FEJL" in stderr(proc) and "Traceback" not in stderr(proc)
     assert not out.exists()
@@ -111,7 +111,7 @@ def test_broken_values_csv(tmp_path):
     assert proc.returncode == 2
     err = stderr(proc)
     assert "values.csv · række 3" in err
-    assert "Værdien 'mange' for 'n1' er ikke et tal" in err
+    assert "Værdien for 'n1' kan ikke bruges: 'mange' er ikke et tal" in err
     assert not out.exists()
     assert proc.stdout == b""
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from selection.dataset import load_dataset
+from selection.importing.store import active_data_dir
 from tests.factory import REPO, area_features, make_package
 
 
@@ -56,13 +57,13 @@ def test_import_persists_and_rank_uses_it_then_reset(tmp_path):
     store = tmp_path / "store"
     good = danish_csv(tmp_path / "værdier.csv", [("Charlie", "5")])
     assert run("import", str(good), env_dir=store, data=pkg).returncode == 0
-    stored = load_dataset(store)
+    stored = load_dataset(active_data_dir(store))
     assert stored.values.set_index(["area_id", "indicator_id"]).at[("c", "t1"), "value"] == 5.0
     assert "værdier.csv" in stored.values.set_index(["area_id", "indicator_id"]).at[("c", "t1"), "source"]
-    before = digest(store)
+    before = digest(active_data_dir(store))
     bad = danish_csv(tmp_path / "forkert.csv", [("Alfa", "99")])
     assert run("import", str(bad), env_dir=store, data=pkg).returncode == 1
-    assert digest(store) == before, "a failed import must leave the stored data byte-identical"
+    assert digest(active_data_dir(store)) == before, "a failed import must leave the stored data byte-identical"
     ranked = run("rank", "--top", "1", env_dir=store, data=pkg)
     assert ranked.returncode == 0 and "+import-" in ranked.stdout
     reset = run("reset", env_dir=store, data=pkg)
@@ -70,7 +71,7 @@ def test_import_persists_and_rank_uses_it_then_reset(tmp_path):
     assert "+import-" not in run("rank", "--top", "1", env_dir=store, data=pkg).stdout
     restored = run("restore", env_dir=store, data=pkg)
     assert restored.returncode == 0, restored.stderr
-    assert digest(store) == before, "restore brings back exactly the import that was set aside"
+    assert digest(active_data_dir(store)) == before, "restore brings back exactly the import that was set aside"
     again = run("restore", env_dir=store, data=pkg)
     assert again.returncode == 2 and "allerede en import i brug" in again.stderr
 
@@ -85,4 +86,4 @@ def test_import_replace_areas_removes_areas_not_in_the_file(tmp_path):
     proc = run("import", str(official), "--replace-areas", env_dir=store, data=pkg)
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert "Områder fjernet: 1 (b)" in proc.stdout
-    assert load_dataset(store).area_ids == ["a", "c"]
+    assert load_dataset(active_data_dir(store)).area_ids == ["a", "c"]

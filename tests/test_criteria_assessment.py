@@ -8,7 +8,7 @@ import pytest
 
 from selection.criteria import load_criteria, parse_criteria
 from selection.errors import DataError
-from selection.import_store import criteria_json
+from selection.importing.store import criteria_json
 from tests.factory import BUNDLED, CRITERIA
 
 

@@ -386,7 +386,7 @@ def test_critical_cli_writes_the_priority_csv(tmp_path):
     assert text.startswith("Prioritet;Område-id;Område;") and "Hvis '" in text
     assert "Skrev" in proc.stderr.decode()
     for bad, message in ((["--top", "0"], "--top"), (["--weights", "x=1"], "Ukendt kriterium"),
-                         (["--timestamp", "i går"], "ISO 8601"), (["--out", str(tmp_path / "nej" / "f.csv")], "mappen")):
+                         (["--timestamp", "i går"], "ISO 8601"), (["--out", str(tmp_path / "nej" / "f.csv")], "Mappen")):
         proc = subprocess.run([sys.executable, "-m", "selection", "critical", *bad], cwd=REPO, capture_output=True,
                               timeout=120)
         assert proc.returncode == 2 and message in proc.stderr.decode(), (bad, proc.stderr.decode())

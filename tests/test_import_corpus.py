@@ -4,6 +4,7 @@ and a stored import prepared beforehand stays byte-identical."""
 from __future__ import annotations
 
 import hashlib
+import os
 import io
 import json
 import zipfile
@@ -19,7 +20,7 @@ from shapely.geometry import LineString, Point, Polygon, box, mapping
 
 from selection.dataset import load_dataset
 from selection.errors import DataError
-from selection.import_store import apply_import
+from selection.importing.store import active_data_dir, apply_import
 from selection.importing import Limits, validate_import
 from tests.factory import AREAS, CRITERIA, area_features, make_package
 
@@ -109,7 +110,7 @@ CASES = [
     Case("empty_file", lambda t: [("vaerdier.csv", b"")], "Filen er tom", "vaerdier.csv"),
     Case("empty_feature_collection", lambda t: [("omr.geojson", fc([]))], "ingen objekter", "omr.geojson"),
     Case("csv_text_value", lambda t: [("v.csv", "area_id;t1\na;høj\n".encode("cp1252"))],
-         "Værdien 'høj' for 't1' er ikke et tal", "v.csv"),
+         "'høj' er ikke et tal", "v.csv"),
     Case("value_out_of_scale", lambda t: [("v.csv", b"area_id,n2\na,140\n")], "uden for skalaen 0–100 %", "v.csv"),
     Case("unknown_indicator_wide", lambda t: [("v.csv", b"area_id,t1,zz9\na,3,1\n")],
          "Ukendt indikator 'zz9' i overskriften", "v.csv"),
@@ -152,7 +153,7 @@ CASES = [
          "Mangler kolonne(r): sector/sektor", "akt.geojson", options={"kinds": "actors"}),
     Case("too_many_features", lambda t: [("omr.geojson", good_areas())], "har 3 objekter; grænsen er 2",
          "omr.geojson", options={"limits": Limits(max_features=2)}),
-    Case("too_many_rows", lambda t: [("v.csv", b"area_id,t1\na,1\nb,2\nc,3\n")], "har 3 rækker; grænsen er 2",
+    Case("too_many_rows", lambda t: [("v.csv", b"area_id,t1\na,1\nb,2\nc,3\n")], "flere end 2 datarækker",
          "v.csv", options={"limits": Limits(max_rows=2)}),
     Case("binary_garbage_geojson", lambda t: [("omr.geojson", bytes(range(256)) * 4)], "ikke gyldig GeoJSON",
          "omr.geojson"),
@@ -166,7 +167,7 @@ CASES = [
          "'kind' skal være en af", "v.csv"),
     Case("utm_coordinates_as_wgs84", lambda t: [("omr.geojson", fc([feature(box(720000, 6170000, 721000, 6171000),
                                                                               area_id="a", name="A")]))],
-         "passer ikke til det angivne koordinatsystem", "omr.geojson"),
+         "ligner meter i EPSG:25832", "omr.geojson"),
     Case("no_row_matches", lambda t: [("v.csv", b"area_id,t1\nx,3\ny,2\n")], "Ingen rækker kunne knyttes", "v.csv"),
     Case("not_a_zip", lambda t: [("omr.zip", b"PK this is not a zip")], "kan ikke åbnes som zip-fil", "omr.zip"),
     Case("zip_without_shapefile", lambda t: [("omr.zip", zip_bytes({"readme.txt": b"hej"}))],
@@ -184,8 +185,9 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def tree_hash(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file's content and every symlink's target below ``root``."""
+    return {str(p.relative_to(root)): "->" + os.readlink(p) if p.is_symlink() else hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() or p.is_symlink()}
 
 
 @pytest.fixture
@@ -196,7 +198,7 @@ def stored(tmp_path):
     store = store_root / "store"
     plan = validate_import([("start.csv", "område;t1\nHørgården;4\n".encode("cp1252"))], load_dataset(pkg))
     apply_import(plan, store)
-    apply_import(validate_import([("igen.csv", b"area_id,t1\nb,2\n")], load_dataset(store)), store)
+    apply_import(validate_import([("igen.csv", b"area_id,t1\nb,2\n")], load_dataset(active_data_dir(store))), store)
     return store
 
 
@@ -208,7 +210,7 @@ def test_corpus_is_large_enough():
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(case: Case, stored: Path, tmp_path: Path):
     before = tree_hash(stored.parent)
-    current = load_dataset(stored)
+    current = load_dataset(active_data_dir(stored))
     work = tmp_path / "in"
     work.mkdir()
     plan = validate_import(case.build(work), current, **case.options)
@@ -226,7 +228,7 @@ def test_bad_input(case: Case, stored: Path, tmp_path: Path):
 
 
 def test_semicolon_file_with_decimal_comma_is_not_read_as_comma_separated(stored):
-    current = load_dataset(stored)
+    current = load_dataset(active_data_dir(stored))
     plan = validate_import([("v.csv", b"area_id;t1;n2\na;3,5;40,5\nb;2;10\n")], current)
     assert plan.ok, [str(p) for p in plan.report.problems]
     assert "semikolon" in plan.files[0].details

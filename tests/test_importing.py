@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,11 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from selection import import_store
+from selection.importing import store as import_store
 from selection.dataset import load_dataset
 from selection.errors import DataError
-from selection.import_matching import AreaMatcher, SectorMatcher, norm_key
-from selection.import_store import (
+from selection.importing.matching import AreaMatcher, SectorMatcher, norm_key
+from selection.importing.store import (
     active_data_dir,
     apply_import,
     default_import_dir,
@@ -31,10 +32,9 @@ from selection.import_store import (
     reset_import,
     restore_import,
 )
-from selection.import_readers import parse_number
 from selection.importing import list_layers, validate_import
 from selection.pipeline import evaluate
-from tests.factory import AREAS, BUNDLED, CRITERIA, area_features, make_package
+from tests.factory import AREAS, BUNDLED, REPO, CRITERIA, area_features, make_package
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 DANISH_AREAS = [
@@ -64,8 +64,10 @@ def ranking(ds) -> list[tuple[str, int, float]]:
 
 
 def tree_hash(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder.parent)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.parent.rglob("*")) if p.is_file()}
+    """Every file's content and every symlink's target beside and below ``folder``."""
+    return {str(p.relative_to(folder.parent)): "->" + os.readlink(p) if p.is_symlink()
+            else hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.parent.rglob("*")) if p.is_file() or p.is_symlink()}
 
 
 def messages(plan, severity="error") -> list[str]:
@@ -172,7 +174,7 @@ def test_replace_areas_removes_unlisted_areas_with_their_values_and_initiatives(
     assert tree_hash(tmp_path / "pkg") == before, "nothing is written by validation"
 
     apply_import(plan, store)
-    loaded = load_dataset(store)
+    loaded = load_dataset(active_data_dir(store))
     assert loaded.area_ids == ["a", "c"]
     assert set(loaded.values["area_id"]) == {"a", "c"}
     assert list(loaded.initiatives["area_id"]) == ["a"]
@@ -318,6 +320,13 @@ def test_diff_summary(tmp_path, current):
     assert "Værdier ændret: 2" in d.lines() and "Områder med ny grænse: 1" in d.lines()
 
 
+def stored_package(store: Path) -> Path:
+    """The package folder of the import in use."""
+    package = active_data_dir(store)
+    assert package != BUNDLED and package.parent.parent == store
+    return package
+
+
 def test_apply_changes_ranking_and_records_import(tmp_path, current):
     before = ranking(current)
     assert before[0][0] == "a"
@@ -326,20 +335,22 @@ def test_apply_changes_ranking_and_records_import(tmp_path, current):
     plan = validate_import([("nye.csv", values)], current, now=NOW)
     assert plan.ok
     result = apply_import(plan, store)
-    loaded = load_dataset(store)
+    first = stored_package(store)
+    loaded = load_dataset(first)
     after = ranking(loaded)
     assert ranking(result) == after
     assert after[0][0] == "c" and after[-1][0] == "a"
     assert loaded.meta["imports"][0]["file"] == "nye.csv"
     assert loaded.meta["imports"][0]["imported_at"] == "2026-11-23T12:00:00+00:00"
     assert loaded.version.startswith("t1+import-")
-    assert sorted(p.name for p in store.iterdir()) == sorted(
-        ["areas.geojson", "criteria.json", "values.csv", "actors.geojson", "initiatives.csv", "dataset.json"])
-    # a second import keeps the first in the list and the old package as .previous
+    assert sorted(p.name for p in first.iterdir()) == sorted(
+        ["areas.geojson", "criteria.json", "values.csv", "actors.geojson", "initiatives.csv", "dataset.json",
+         import_store.PACKAGE_MARKER])
+    # a second import keeps the first in the list and the old package unchanged beside it
     plan2 = validate_import([("mere.csv", b"area_id,t1\nb,4\n")], loaded)
     apply_import(plan2, store)
-    assert [i["file"] for i in load_dataset(store).meta["imports"]] == ["nye.csv", "mere.csv"]
-    assert load_dataset(Path(str(store) + ".previous")).version == loaded.version
+    assert [i["file"] for i in load_dataset(stored_package(store)).meta["imports"]] == ["nye.csv", "mere.csv"]
+    assert load_dataset(first).version == loaded.version
 
 
 def test_apply_refuses_a_plan_made_before_another_import_landed(tmp_path, current):
@@ -353,7 +364,7 @@ def test_apply_refuses_a_plan_made_before_another_import_landed(tmp_path, curren
         apply_import(second, store)
     assert tree_hash(store) == kept
     # planned again on the data in use, it applies and keeps the first import
-    again = validate_import([("b.csv", b"area_id,t1\nb,5\n")], load_dataset(store), now=NOW)
+    again = validate_import([("b.csv", b"area_id,t1\nb,5\n")], load_dataset(active_data_dir(store)), now=NOW)
     loaded = apply_import(again, store)
     assert [i["file"] for i in loaded.meta["imports"]] == ["a.csv", "b.csv"]
 
@@ -373,9 +384,9 @@ def test_concurrent_applies_are_serialised(tmp_path, current):
     with ThreadPoolExecutor(4) as pool:
         outcomes = list(pool.map(attempt, plans))
     assert sum(o is not None for o in outcomes) == 1, "exactly one plan made on the same data may land"
-    loaded = load_dataset(store)
+    loaded = load_dataset(active_data_dir(store))
     assert len(loaded.meta["imports"]) == 1
-    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name or ".trash-" in p.name]
+    assert not [p for p in (store / "versions").iterdir() if p.name.startswith(".tmp-")]
 
 
 def test_apply_refuses_plan_with_errors(tmp_path, current):
@@ -389,26 +400,18 @@ def test_apply_refuses_plan_with_errors(tmp_path, current):
 def test_apply_is_atomic(tmp_path, current, monkeypatch):
     store = tmp_path / "data" / "store"
     apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store)
-    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(store)), store)
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store)
     before = tree_hash(store)
+    in_use = active_data_dir(store)
 
     def boom(*_args, **_kw):
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(import_store, "_write_values", boom)
-    plan = validate_import([("v.csv", b"area_id,t1\na,1\n")], load_dataset(store))
-    with pytest.raises(OSError, match="simulated"):
+    plan = validate_import([("v.csv", b"area_id,t1\na,1\n")], load_dataset(in_use))
+    with pytest.raises(DataError, match="simulated"):
         apply_import(plan, store)
-    assert tree_hash(store) == before
-    assert sorted(p.name for p in store.parent.iterdir()) == [".store.lock", "store", "store.previous"]
-
-
-def test_interrupted_swap_is_recovered(tmp_path, current):
-    store = tmp_path / "store"
-    apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store)
-    store.rename(str(store) + ".previous")  # crash between the two renames
-    assert has_stored_import(store)
-    assert load_dataset(store).values.set_index(["area_id", "indicator_id"]).loc[("a", "t1"), "value"] == 4
+    assert tree_hash(store) == before and active_data_dir(store) == in_use
 
 
 def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
@@ -416,21 +419,21 @@ def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
     store = tmp_path / "store"
     assert not has_stored_import(store) and active_data_dir(store) == BUNDLED
     apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store)
-    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(store)), store)
-    assert active_data_dir(store) == store
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store)
+    package = stored_package(store)
+
     def files(folder: Path) -> dict[str, str]:
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
-    in_use = files(store)
+    in_use = files(package)
     backup = reset_import(store)
-    assert not store.exists() and not Path(str(store) + ".previous").exists()
+    assert backup == package and not has_stored_import(store)
     assert active_data_dir(store) == BUNDLED
     # nothing the planner saved is lost: the import is set aside, not deleted, and can be restored
-    assert import_backups(store) == [backup] and backup.name.startswith("store.reset-")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".store.lock", backup.name, "pkg"])  # no trash or temp
+    assert import_backups(store) == [backup]
     restored = restore_import(store)
-    assert active_data_dir(store) == store and import_backups(store) == []
-    assert files(store) == in_use
+    assert active_data_dir(store) == package and import_backups(store) == []
+    assert files(package) == in_use
     assert restored.meta["imports"][-1]["file"] == "v.csv"
     with pytest.raises(DataError, match="allerede en import i brug"):
         restore_import(store)
@@ -441,7 +444,7 @@ def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
 
 def test_default_import_dir(monkeypatch, tmp_path):
     monkeypatch.delenv("SELECTION_IMPORT_DIR", raising=False)
-    assert default_import_dir() == import_store.REPO / ".selection-data"
+    assert default_import_dir() == REPO / ".selection-data"  # the checkout's root, wherever the module lives
     monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "x"))
     assert default_import_dir() == tmp_path / "x"
 
@@ -461,7 +464,7 @@ def test_round_trip_export_import_same_ranking(tmp_path, source):
     assert plan.ok, messages(plan)
     assert plan.diff.areas_added == [] and plan.diff.geometry_changed == [] and plan.diff.values_changed == []
     stored = apply_import(plan, tmp_path / "store")
-    assert ranking(load_dataset(tmp_path / "store")) == ranking(current) == ranking(stored)
+    assert ranking(load_dataset(active_data_dir(tmp_path / "store"))) == ranking(current) == ranking(stored)
     assert len(stored.actors) == len(current.actors)
 
 
@@ -497,13 +500,6 @@ def test_norm_key_ignores_case_spacing_and_danish_spelling(text):
     ascii_spelling = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     ascii_spelling = ascii_spelling.replace("Æ", "AE").replace("Ø", "OE").replace("Å", "AA")
     assert norm_key(text) == norm_key(ascii_spelling.upper()) == norm_key(f"  {text.lower()} ")
-
-
-@given(st.decimals(min_value=-10000, max_value=10000, places=3, allow_nan=False, allow_infinity=False))
-def test_parse_number_danish_and_standard(value):
-    text = f"{value:f}"
-    assert parse_number(text, False) == float(value)
-    assert parse_number(text.replace(".", ","), True) == float(value)
 
 
 def test_sector_synonyms_on_bundled_model():

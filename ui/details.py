@@ -38,7 +38,7 @@ def header(dataset: Dataset) -> DeltaGenerator:
         key=SELECTED,
         format_func=lambda a: str(areas.at[a, "name"]),
     )
-    st.subheader(str(areas.at[st.session_state[SELECTED], "name"]), anchor=False)
+    st.subheader(md(areas.at[st.session_state[SELECTED], "name"]), anchor=False)
     return st.empty()
 
 

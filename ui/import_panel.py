@@ -11,7 +11,15 @@ from streamlit_folium import st_folium
 from selection.dataset import Dataset
 from selection.errors import DataError
 from selection.formatting import compact
-from selection.import_store import apply_import, has_stored_import, import_backups, reset_import, restore_import
+from selection.importing.store import (
+    apply_import,
+    backup_label,
+    has_stored_import,
+    import_backups,
+    reset_import,
+    restore_import,
+    store_problem,
+)
 from selection.importing import ImportPlan, list_layers, validate_import
 from selection.map_layers import base_map, change_layer
 from selection.pipeline import evaluate
@@ -46,14 +54,16 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         "bekræfter, og ved fejl forbliver de nuværende data uændrede."
     )
     if problem := st.session_state.pop("_import_error", None):
-        st.error(problem)
+        st.error(md(problem))
+    if problem := store_problem():
+        st.error(md(problem))
     if has_stored_import():
-        imports = dataset.meta.get("imports") or []
+        imports = [i for i in (dataset.meta.get("imports") or []) if isinstance(i, dict)]
         st.info("I brug: importerede data (" + ", ".join(md(i.get("file", "")) for i in imports[-5:]) + ").")
         st.button("Tilbage til det medleverede datasæt", on_click=_reset, key="import_reset",
                   help="Importen slettes ikke: den gemmes som kopi og kan gendannes.")
     elif backups := import_backups():
-        st.button(f"Gendan den seneste import ({backups[-1].name.rsplit('.reset-', 1)[-1][:15]})",
+        st.button(f"Gendan den seneste import ({md(backup_label(backups[-1]))})",
                   on_click=_restore, key="import_restore")
     generation = st.session_state.setdefault("_upload_generation", 0)
     # Streamlit 1.67 draws the drop zone's own texts ("Upload", "… per file") in English with no way
@@ -84,12 +94,20 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         "(med deres værdier og kendte indsatser)", key="import_replace_areas",
     )
     key = hashlib.sha256(b"".join(n.encode() + hashlib.sha256(d).digest() for n, d in files)).hexdigest()
-    plan = _plan(key, files, dataset, dataset.version, tuple(sorted(kinds.items())), tuple(sorted(layers.items())),
-                 crs, replace_areas)
+    try:
+        plan = _plan(key, files, dataset, dataset.version, tuple(sorted(kinds.items())),
+                     tuple(sorted(layers.items())), crs, replace_areas)
+    except Exception as exc:  # the last guard: any file we failed to anticipate gets a message, not a traceback
+        st.error(md(unexpected(exc)))
+        return
     report(plan)
     if not plan.ok:
         return
-    preview(plan, result, weights, sub_weights)
+    try:
+        preview(plan, result, weights, sub_weights)
+    except Exception as exc:
+        st.error(md(unexpected(exc)))
+        return
     st.button("Anvend import", type="primary", on_click=_apply, args=(plan,), key="import_apply")
 
 
@@ -150,11 +168,22 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
             st.caption("Ingen værdier ændres.")
 
 
+def unexpected(exc: BaseException) -> str:
+    """The Danish message for a failure nobody anticipated (no traceback, no server paths)."""
+    if isinstance(exc, MemoryError):
+        return "Filerne kræver mere hukommelse, end serveren har; intet er ændret. Prøv med mindre filer."
+    return (f"Filerne kan ikke læses ({type(exc).__name__}); intet er ændret. Kontrollér, at filerne er "
+            "gyldige, og prøv igen.")
+
+
 def _apply(plan: ImportPlan) -> None:
     try:
         apply_import(plan)
     except DataError as exc:  # e.g. another planner's import landed since the preview
         st.session_state["_import_error"] = str(exc)
+        return
+    except Exception as exc:
+        st.session_state["_import_error"] = unexpected(exc)
         return
     st.session_state["_upload_generation"] = st.session_state.get("_upload_generation", 0) + 1
     st.session_state["_import_message"] = "Importen er anvendt og gemt. Den bruges også efter genstart."
@@ -166,10 +195,17 @@ def _restore() -> None:
     except DataError as exc:
         st.session_state["_import_error"] = str(exc)
         return
+    except Exception as exc:
+        st.session_state["_import_error"] = unexpected(exc)
+        return
     st.session_state["_import_message"] = "Den seneste import bruges igen."
 
 
 def _reset() -> None:
-    reset_import()
+    try:
+        reset_import()
+    except Exception as exc:
+        st.session_state["_import_error"] = str(exc) if isinstance(exc, DataError) else unexpected(exc)
+        return
     st.session_state["_import_message"] = ("Det medleverede datasæt bruges igen. Importen er gemt som kopi og kan "
                                            "gendannes under 'Indlæs data'.")

@@ -23,6 +23,7 @@ from selection.indicators import Performance
 from selection.scoring import ScoreResult
 
 from . import details, map_panel, ranking, shortlist, sidebar, state, status
+from .text import md
 
 FRAGMENT_KEY = "ranked_view"
 VIEW_KEY = "view"
@@ -51,7 +52,7 @@ def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
     data = state.status(settings.distance_m, state.weighted_indicators(dataset, result))
     with notice:
         if problem:
-            st.error(problem)
+            st.error(md(problem))
         status.render(data, dataset)
     return result, perf, data
 

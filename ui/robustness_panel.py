@@ -23,6 +23,7 @@ from selection.robustness_report import (
     uncertain_indicators,
     varied_text,
 )
+from selection.limits import MAX_SMAA_SAMPLES
 from selection.scoring import ScoreResult
 
 from . import shortlist, state
@@ -57,10 +58,10 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
                        value=bool(noisy), disabled=not noisy,
                        help="Vurderede og illustrative værdier varierer tilfældigt i hver vægtning (gælder "
                             "varmekortet; opsummeringen viser begge dele). Usikre indikatorer: " + (", ".join(
-                           dataset.model.indicator(i).label for i in noisy) or "ingen") + ".")
+                           md(dataset.model.indicator(i).label) for i in noisy) or "ingen") + ".")
     with st.expander("Avanceret"):
         a1, a2 = st.columns(2)
-        n_samples = int(a1.number_input("Antal tilfældige vægtninger", 1000, 100_000, DEFAULT_SAMPLES, step=1000,
+        n_samples = int(a1.number_input("Antal tilfældige vægtninger", 1000, MAX_SMAA_SAMPLES, DEFAULT_SAMPLES, step=1000,
                                         key="smaa_n"))
         seed = int(a2.number_input("Startværdi for tilfældige tal (seed)", 0, 2**31 - 1, DEFAULT_SEED, key="smaa_seed"))
     margin = margin_pp / 100 if margin_pp else None
@@ -70,11 +71,11 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
                                 value_ranges=state.assessor_ranges(dataset))
                         if noisy else None)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     if report.left_out:
         st.warning("Ikke med i analysen (mangler data for et rangeret område): "
-                   + ", ".join(labels[c] for c in report.left_out))
+                   + ", ".join(md(labels[c]) for c in report.left_out))
 
     shortlisted = result.top(top_n)["area_id"].tolist()
     st.markdown("#### Opsummering for kortlisten")

@@ -18,6 +18,7 @@ from selection.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, to
 
 from . import state
 from .state import sub_weight_key, weight_key
+from .text import md
 
 SLIDER_MAX = 100  # the main sliders are shares in percent and always add up to this
 SUB_MAX = 10.0
@@ -123,9 +124,10 @@ def render(model: CriteriaModel) -> DeltaGenerator:
     with sb.expander("Delvægte for indikatorer"):
         st.caption("Delvægtene fordeles inden for hvert kriterium. 0 = indikatoren indgår ikke.")
         for crit in model.criteria:
-            st.markdown(f"**{crit.label}**")
+            st.markdown(f"**{md(crit.label)}**")
             for ind in crit.indicators:
-                st.slider(ind.label, 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id), help=ind.description)
+                st.slider(md(ind.label), 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id),
+                          help=md(ind.description) if ind.description else None)
     with sb.expander("Aktører og kort"):
         st.slider(
             "Afstand til aktører (m)", 0, 2000, step=50, key="distance_m",
@@ -177,7 +179,8 @@ def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
     st.session_state[LAST_SHARES] = balanced
     with slider_box:
         for crit in model.criteria:
-            st.slider(crit.label, 0, SLIDER_MAX, key=weight_key(crit.id), help=crit.description, format="%d %%")
+            st.slider(md(crit.label), 0, SLIDER_MAX, key=weight_key(crit.id),
+                      help=md(crit.description) if crit.description else None, format="%d %%")
     return current_settings(model)
 
 

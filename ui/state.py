@@ -17,7 +17,7 @@ from selection.data_status import DataStatus, data_status
 from selection.data_status import weighted_indicators as _weighted
 from selection.dataset import Dataset, load_dataset
 from selection.errors import WeightError
-from selection.import_store import active_data_dir
+from selection.importing.store import active_data_dir
 from selection.indicators import Performance, build_performance, with_stored_values
 from selection.map_layers import area_at
 from selection.offline_assets import install_static_assets

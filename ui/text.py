@@ -1,4 +1,4 @@
-"""Formatting helpers for Danish display and safe Markdown."""
+"""Formatting helpers for Danish display, and ``md``: the one escaping path for text from data or users."""
 
 from __future__ import annotations
 
@@ -6,13 +6,24 @@ import re
 
 from selection import formatting
 
-# Not "." or "-": they only matter at the start of a line, and escaping them breaks URLs.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
+# Every ASCII punctuation character (CommonMark lets each be backslash-escaped): no emphasis, link,
+# image, HTML, autolink (www. / http://), LaTeX ($), Streamlit directive (:red[...]) or table can form.
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+# Streamlit's GFM autolinks bare URLs and e-mail addresses after escapes are resolved, so those
+# patterns are broken with an invisible zero-width space instead ("http​://", "www​.", "a@​b.dk").
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto|xmpp)(?=[:.])|(@)")
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def md(text: object) -> str:
-    """Escape text for st.markdown so names cannot inject links, images or HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Text from data or users (names, file names, notes, sources, reasons) made safe for any Streamlit
+    element that renders Markdown: markdown, caption, info/warning/error, subheader, widget labels and
+    help. Shown literally, on one line; nothing in it is interpreted or linked."""
+    plain = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + ZERO_WIDTH_SPACE, _LINE_BREAKS.sub(" ", str(text)))
+    return _MD_PUNCTUATION.sub(r"\\\1", plain)
 
 
 def num(value: float | None, digits: int = 1) -> str:

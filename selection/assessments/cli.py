@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from ..dataset import Dataset, load_dataset
-from ..import_store import active_data_dir
+from ..importing.store import active_data_dir
 from ..store import open_store
 from .aggregate import aggregate
 from .history import current_assessments, history, value_versions

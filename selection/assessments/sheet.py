@@ -2,7 +2,7 @@
 
 One row per area x assessment indicator with the scale, its anchored meanings, the current
 value and spread, and empty columns for the new value, reason, evidence, assessor, role and date.
-Reading decodes the file with the import readers (``import_readers.read_table``) and turns every
+Reading decodes the file with the import readers (``importing.readers.read_table``) and turns every
 filled row into a ``NewAssessment``; the file name becomes each row's evidence.
 """
 
@@ -20,7 +20,8 @@ from ..criteria import CriteriaModel, Indicator
 from ..dataset import KIND_LABELS, Dataset
 from ..errors import Report
 from ..export import neutralise, table_to_csv
-from ..import_readers import ImportFile, Limits, load_source, parse_number, read_table
+from ..importing.readers import ImportFile, Limits, load_source, read_table
+from ..number_parser import NumberError, parse_number
 from .model import NewAssessment
 from .texts import LOCAL_ZONE, assessors_text, number_text
 from .validation import assessment_indicators
@@ -212,9 +213,9 @@ def read_assessment_sheet(
             problems.append("'Ny værdi' er tom")
         else:
             try:
-                value = parse_number(raw_value, table.decimal_comma)
-            except ValueError:
-                problems.append(f"'Ny værdi' ({raw_value}) er ikke et tal")
+                value = parse_number(raw_value, table.convention)
+            except NumberError as exc:
+                problems.append(f"'Ny værdi' kan ikke læses: {exc}")
             if value is not None and ind is not None and not ind.scale_min <= value <= ind.scale_max:
                 problems.append(f"værdien {number_text(value)} ligger uden for skalaen {ind.scale_text}")
         if not reason:

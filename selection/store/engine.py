@@ -29,7 +29,7 @@ _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictio
 
 def default_sqlite_path() -> Path:
     """The SQLite file beside (never inside) the import store: ``<import dir>.sqlite``."""
-    from ..import_store import default_import_dir  # local import: the import store is heavy
+    from ..importing.store import default_import_dir  # local import: the import store is heavy
 
     return Path(str(default_import_dir()) + ".sqlite")
 

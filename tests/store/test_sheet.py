@@ -95,7 +95,7 @@ def test_filled_rows_become_assessments_with_the_file_as_evidence(dataset):
 @pytest.mark.parametrize(("fill", "message"), [
     ({"Ny værdi": "4"}, "række 3: Rækken kan ikke bruges: mangler en begrundelse"),
     ({"Ny værdi": "9", "Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: værdien 9 ligger uden for skalaen 1–5"),
-    ({"Ny værdi": "fire", "Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: 'Ny værdi' (fire) er ikke et tal"),
+    ({"Ny værdi": "fire", "Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: 'Ny værdi' kan ikke læses: 'fire' er ikke et tal"),
     ({"Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: 'Ny værdi' er tom"),
     ({"Ny værdi": "3", "Begrundelse": "x", "Område-id": "zz"}, "ukendt område-id 'zz'"),
     ({"Ny værdi": "3", "Begrundelse": "x", "Indikator-id": "n2"}, "'N2' er ikke en lokal vurdering"),

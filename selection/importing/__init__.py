@@ -1,0 +1,18 @@
+"""Import of official data: read, check and match files (``validate_import``), store them (``store``).
+
+Modules: ``readers`` (files → tables/layers, with limits), ``matching`` (names and sectors),
+``columns`` (recognised column names), ``areas`` / ``values`` / ``actors`` (one kind of file each),
+``state`` (the candidate data while files are applied), ``plan`` (the result: report, candidate,
+diff), ``validate`` (the entry point) and ``store`` (atomic, versioned storage of applied imports).
+"""
+
+from __future__ import annotations
+
+from ..limits import Limits
+from .plan import KINDS, ImportDiff, ImportedFile, ImportPlan, ValueChange
+from .readers import list_layers
+from .validate import validate_import
+
+__all__ = [
+    "KINDS", "ImportDiff", "ImportPlan", "ImportedFile", "Limits", "ValueChange", "list_layers", "validate_import",
+]

@@ -1,0 +1,146 @@
+"""Import area polygons: match them to the current areas, check geometry and place, add or replace."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+
+from ..dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES
+from ..extent import check_place
+from ..geometry import check_area_geometries
+from ..number_parser import NumberError, parse_count
+from .columns import feature_label, text_of
+from .matching import AREA_ID_COLUMNS, AREA_NAME_COLUMNS, AreaMatcher, find_column, norm_key, slugify
+from .readers import VectorData
+
+if TYPE_CHECKING:
+    from .state import ImportState
+
+
+def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
+    """Add or update areas from a polygon layer; with ``replace_areas`` the file is the complete list."""
+    report = state.report
+    gdf = vec.gdf
+    id_col = find_column(gdf.columns, AREA_ID_COLUMNS)
+    name_col = find_column(gdf.columns, AREA_NAME_COLUMNS)
+    details = f"lag: {vec.layer}" + (f", tegnsæt: {vec.encoding}" if vec.encoding else "")
+    if id_col is None and name_col is None:
+        report.error(
+            "Mangler kolonne til områdets id eller navn (fx 'area_id' eller 'name'/'navn').", file
+        )
+        return details
+    if len(gdf) > state.limits.max_areas:
+        report.error(f"Filen har {len(gdf)} områder; grænsen er {state.limits.max_areas}. En områdefil skal kun "
+                     "indeholde de områder, der skal vælges imellem.", file)
+        return details
+    names = [text_of(v) for v in gdf[name_col]] if name_col else [""] * len(gdf)
+    ids = [text_of(v) for v in gdf[id_col]] if id_col else [""] * len(gdf)
+    labels = [feature_label(i + 1, n or a) for i, (a, n) in enumerate(zip(ids, names, strict=True))]
+    before = len(report.errors)
+    declared = gdf
+    gdf = check_area_geometries(gdf, file, labels, report)
+    if len(report.errors) > before:
+        return details
+    for geom, orig, label in zip(gdf.geometry, declared.geometry, labels, strict=True):
+        state.place(check_place(geom, orig, declared.crs, "Området"), file, label)
+    if len(report.errors) > before:
+        return details
+    matcher = AreaMatcher(state.areas["name"].to_dict())
+    seen: dict[str, str] = {}
+    updates: list[tuple[str | None, int]] = []
+    for pos, (aid, name, label) in enumerate(zip(ids, names, labels, strict=True)):
+        col = id_col if aid else name_col
+        if not aid and not name:
+            report.error(f"Mangler område-id og navn (kolonne '{id_col or name_col}').", file, label)
+            continue
+        key = norm_key(aid or name)
+        if key in seen:
+            report.error(
+                f"Området '{aid or name}' findes også i {seen[key]}; id'er skal være unikke (kolonne '{col}').",
+                file, label,
+            )
+            continue
+        seen[key] = label
+        updates.append((matcher.match(aid, name), pos))
+    for col, allowed in (("list_confidence", LIST_CONFIDENCES), ("geometry_quality", GEOMETRY_QUALITIES)):
+        if col in gdf.columns:
+            for value, label in zip(gdf[col], labels, strict=True):
+                if text_of(value) and text_of(value) not in allowed:
+                    report.error(f"'{col}' skal være en af {', '.join(allowed)} (fik '{value}').", file, label)
+    if len(report.errors) > before:
+        return details
+    if len(gdf) != len(state.current.areas) and not state.replace_areas:
+        report.warn(
+            f"Filen har {len(gdf)} områder, de nuværende data har {len(state.current.areas)}. "
+            "Områder, der ikke er i filen, bevares uændret (vælg 'Erstat hele områdesættet' for at fjerne dem).",
+            file,
+        )
+    attr_cols = [c for c in (*AREA_TEXT_COLUMNS, "residents", "dwellings", "list_confidence", "geometry_quality")
+                 if c in gdf.columns]
+    areas = state.areas.copy()
+    kept: set[str] = set()
+    taken = set(areas.index)
+    added: list[dict[str, Any]] = []  # new areas, appended in one go (one concat per file, not per area)
+    new_labels: list[str] = []
+    for target, pos in updates:
+        row = gdf.iloc[pos]
+        values: dict[str, Any] = {"geometry": row.geometry}
+        for col in attr_cols:
+            value = row[col]
+            if col in ("residents", "dwellings"):
+                try:
+                    values[col] = parse_count(None if text_of(value) == "" else value)
+                except NumberError as exc:
+                    report.error(f"'{col}' kan ikke bruges: {exc}", file, labels[pos])
+            elif text_of(value):
+                values[col] = text_of(value)
+        if target is None:
+            base = slugify(ids[pos] or names[pos])
+            target, n = base, 2
+            while target in taken:
+                target, n = f"{base}-{n}", n + 1
+            taken.add(target)
+            added.append({**{c: None for c in areas.columns}, "area_id": target, "name": names[pos] or ids[pos],
+                          "list_confidence": "estimate", "geometry_quality": "approximate", **values})
+            new_labels.append(f"{labels[pos]} som nyt område '{target}'")
+        else:
+            for col, value in values.items():
+                areas.at[target, col] = value
+        kept.add(target)
+    if added:
+        report.warn(f"{len(added)} område(r) uden match blandt de nuværende områder tilføjes: "
+                    + ", ".join(new_labels[:20]) + (" …" if len(new_labels) > 20 else "") + ".", file)
+        areas = _append_rows(areas, added)
+    state.areas = _drop_unlisted(state, areas, kept, file) if state.replace_areas else areas
+    return details
+
+
+def _drop_unlisted(state: ImportState, areas: gpd.GeoDataFrame, kept: set[str], file: str) -> gpd.GeoDataFrame:
+    """Replace mode: remove areas not in the file, with their values and known initiatives."""
+    removed = [a for a in areas.index if a not in kept]
+    if not removed:
+        return areas
+    values = state.values[~state.values["area_id"].isin(removed)]
+    initiatives = state.initiatives[~state.initiatives["area_id"].isin(removed)]
+    state.removed_values += len(state.values) - len(values)
+    state.removed_initiatives += len(state.initiatives) - len(initiatives)
+    state.values, state.initiatives = values, initiatives
+    names = ", ".join(str(areas.at[a, "name"]) for a in removed)
+    state.report.warn(
+        f"Områdesættet erstattes: {len(removed)} områder, der ikke er i filen, fjernes ({names}) "
+        f"sammen med deres {state.removed_values} værdier og {state.removed_initiatives} kendte indsatser.",
+        file,
+    )
+    return areas.loc[[a for a in areas.index if a in kept]]
+
+
+def _append_rows(gdf: gpd.GeoDataFrame, rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    geometry = gdf.geometry.name
+    index = [r["area_id"] for r in rows]
+    data = {c: [r.get(c) for r in rows] for c in gdf.columns if c != geometry}
+    add = gpd.GeoDataFrame(data, index=index, geometry=gpd.GeoSeries([r.get(geometry) for r in rows], index=index,
+                                                                     crs=gdf.crs), crs=gdf.crs)
+    add = add.rename_geometry(geometry) if geometry != "geometry" else add
+    return pd.concat([gdf, add[list(gdf.columns)]])

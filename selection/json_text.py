@@ -1,0 +1,55 @@
+"""Parse JSON from files people give us: every failure is a Danish ``JsonError``, never a traceback.
+
+Covers invalid JSON, nesting too deep for Python (RecursionError), numbers with more digits than
+Python converts (ValueError), ``NaN``/``Infinity`` and, for small files, nesting deeper than
+``MAX_JSON_DEPTH``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .limits import MAX_JSON_DEPTH
+
+
+class JsonError(ValueError):
+    """JSON that cannot be used; ``str()`` is the Danish reason."""
+
+
+def _no_constant(name: str) -> Any:
+    raise JsonError(f"'{name}' er ikke et tal, der kan bruges i JSON.")
+
+
+def loads(text: str | bytes, *, check_depth: bool = True) -> Any:
+    """``json.loads`` with Danish errors; ``check_depth`` also refuses nesting beyond MAX_JSON_DEPTH."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except JsonError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise JsonError(f"ugyldig JSON i linje {exc.lineno}, kolonne {exc.colno} ({exc.msg})") from None
+    except RecursionError:
+        raise JsonError("JSON-strukturen er for dybt indlejret til at kunne læses") from None
+    except UnicodeDecodeError:
+        raise JsonError("filen er ikke UTF-8-tekst") from None
+    except ValueError:  # e.g. an integer with more digits than Python converts
+        raise JsonError("JSON indeholder et tal med for mange cifre") from None
+    if check_depth and depth(value, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH:
+        raise JsonError(f"JSON-strukturen er indlejret mere end {MAX_JSON_DEPTH} niveauer")
+    return value
+
+
+def depth(value: Any, stop: int) -> int:
+    """Nesting depth of lists/objects (iterative; stops counting at ``stop``)."""
+    deepest = 0
+    todo = [(value, 1)]
+    while todo:
+        node, level = todo.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            if deepest >= stop:
+                return deepest
+            children = node.values() if isinstance(node, dict) else node
+            todo.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
