@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="Brug den seneste import igen efter 'reset'.")
     restore.add_argument("--data-dir", type=Path, default=None)
     add_assessment_commands(sub)
+    from .report.cli import add_report_command
+
+    add_report_command(sub)
     return parser
 
 
@@ -150,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "assessments":
             return run_assessments(args)
+        if args.command == "report":
+            from .report.cli import run_report
+
+            return run_report(args)
         if args.command in ("validate", "import"):
             return run_import(args, apply=args.command == "import")
         if args.command == "reset":
