@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import details, import_panel, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
+from ui import decision_panel, details, import_panel, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
@@ -29,15 +29,18 @@ settings = sidebar.current_settings(dataset.model)
 notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
-view = st.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Robusthed", "Indlæs data"],
+view = st.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Robusthed", "Indlæs data", decision_panel.VIEW],
                             default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY)
 
-if view in ("Robusthed", "Indlæs data"):
+if view in ("Robusthed", "Indlæs data", decision_panel.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)
     result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice)
     if view == "Robusthed":
         st.subheader("Robusthed", anchor=False)
         robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
+    elif view == decision_panel.VIEW:
+        st.subheader("Beslutning", anchor=False)
+        decision_panel.render(dataset, settings, result, st.session_state.get(shortlist.TOP_N, 3))
     else:
         st.subheader("Indlæs officielle data", anchor=False)
         import_panel.render(dataset, result, settings.weights, settings.sub_weights)

@@ -22,7 +22,7 @@ from selection.dataset import Dataset
 from selection.indicators import Performance
 from selection.scoring import ScoreResult
 
-from . import details, map_panel, ranking, shortlist, sidebar, state, status
+from . import decision_panel, details, map_panel, ranking, shortlist, sidebar, state, status
 
 FRAGMENT_KEY = "ranked_view"
 VIEW_KEY = "view"
@@ -70,3 +70,4 @@ def render(dataset: Dataset, slots: Slots) -> None:
         ranking.render_chart(result, dataset)
     with slots.shortlist:
         shortlist.render(result, dataset)
+        decision_panel.report_downloads(dataset, settings, result, int(st.session_state.get(shortlist.TOP_N, 3)))

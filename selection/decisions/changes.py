@@ -49,7 +49,7 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
     weights = {c["id"]: c["weight"] for c in snapshot.get("criteria", [])}
     subs = {i["id"]: i["sub_weight"] for c in snapshot.get("criteria", []) for i in c["indicators"]}
     try:
-        _, result = evaluate(shown, weights, subs)
+        _, result = evaluate(shown, weights, subs, snapshot.get("actor_distance_m"))
     except (WeightError, KeyError):
         lines.append("Kriterierne er ændret, så rangeringen kan ikke genberegnes med de samme vægte.")
         return lines

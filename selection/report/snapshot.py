@@ -73,6 +73,8 @@ def take_snapshot(
     weights: Mapping[str, float] | None = None,
     top_n: int = 3,
     *,
+    sub_weights: Mapping[str, float] | None = None,
+    distance_m: float | None = None,
     assessments: pd.DataFrame | None = None,
     versions: Mapping[tuple[str, str], int] | None = None,
     package_hash: str | None = None,
@@ -88,7 +90,7 @@ def take_snapshot(
     """
     if top_n < 1:
         raise ValueError("Antal områder i toppen skal være mindst 1.")
-    perf, result = evaluate(dataset, weights)
+    perf, result = evaluate(dataset, weights, sub_weights, distance_m)
     model = dataset.model
     weighted = [i.id for c in model.criteria if result.weights[c.id] > 0 for i in c.indicators]
     status = data_status(dataset, perf.provenance, weighted)
@@ -115,7 +117,7 @@ def take_snapshot(
                             for i in c.indicators]}
             for c in model.criteria
         ],
-        "actor_distance_m": float(model.actor_distance_m),
+        "actor_distance_m": float(model.actor_distance_m if distance_m is None else distance_m),
         "areas": [
             {"id": str(aid), "name": str(row["name"]), "bydel": _plain(row.get("bydel")),
              "list_confidence": _plain(row.get("list_confidence")), "geometry_quality": _plain(row.get("geometry_quality")),
