@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markupsafe import escape
 from pypdf import PdfReader
 
@@ -19,6 +21,9 @@ from selection.report.render import caveat_text, robustness_text
 from selection.report.snapshot import content_hash
 from tests.factory import AREAS, make_package, area_features
 
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "section", "h1", "h2", "h3", "p", "div", "table",
+                "thead", "tbody", "tr", "th", "td", "colgroup", "col", "strong", "ul", "ol", "li", "figure", "img",
+                "figcaption"}
 EVIL_NAMES = ["<b>Alfa</b>", "{{ 7*7 }} Bravo", "![x](http://evil) Charlie"]
 
 
@@ -172,3 +177,23 @@ def test_the_first_page_renders_to_png(bundled_report, tmp_path):
                     str(tmp_path / "side1")], check=True, timeout=60)
     png = (tmp_path / "side1.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 5000
+
+
+@pytest.fixture(scope="module")
+def small_snapshot(tmp_path_factory) -> dict:
+    return take_snapshot(load_dataset(make_package(tmp_path_factory.mktemp("small") / "p")), None, 2, n_samples=200)
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=60).filter(str.strip)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reasons=TEXT, name=TEXT)
+def test_any_decision_text_is_shown_as_text_never_as_markup(small_snapshot, reasons, name):
+    fields = {"id": 1, "decided_on": "2026-11-20", "participants": [{"name": name, "role": ""}], "scenario": "s",
+              "chosen_area_id": "a", "reasons": reasons, "dissent": "", "conditions": "", "recorded_by": name,
+              "recorded_at": "2026-11-20T10:00:00+00:00", "corrects_id": None}
+    parsed = scan(render_html(small_snapshot, fields))
+    text = "".join(parsed.text)
+    assert reasons in text and name in text
+    assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS

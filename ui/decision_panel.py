@@ -50,8 +50,8 @@ def store_engine(create: bool) -> Engine | None:
     return _engine(database_url())
 
 
-def _snapshot(dataset: Dataset, settings: Settings, top_n: int) -> dict:
-    return snapshot_from_store(dataset, store_engine(create=False), settings.weights, top_n,
+def _snapshot(dataset: Dataset, settings: Settings, top_n: int, engine: Engine | None) -> dict:
+    return snapshot_from_store(dataset, engine, settings.weights, top_n,
                                sub_weights=settings.sub_weights, distance_m=settings.distance_m)
 
 
@@ -60,12 +60,17 @@ def report_downloads(dataset: Dataset, settings: Settings, result: ScoreResult, 
     if len(result.ranked) == 0:
         return
     stamp = datetime.now(TIMEZONE).strftime("%Y-%m-%d")
+    try:
+        engine = store_engine(create=False)  # resolved here: the callables run outside the script run
+    except StoreError as exc:
+        st.error(str(exc))
+        return
 
     def pdf() -> bytes:
-        return render_pdf(_snapshot(dataset, settings, top_n))
+        return render_pdf(_snapshot(dataset, settings, top_n, engine))
 
     def html() -> bytes:
-        return render_html(_snapshot(dataset, settings, top_n)).encode("utf-8")
+        return render_html(_snapshot(dataset, settings, top_n, engine)).encode("utf-8")
 
     left, right = st.columns(2)
     left.download_button("Hent rapport (PDF)", data=pdf, file_name=f"rapport_{stamp}.pdf", mime="application/pdf",
@@ -89,7 +94,8 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
     if message := st.session_state.pop(SAVED_KEY, None):
         st.success(message)
     try:
-        decisions = list_decisions(store_engine(create=False)) if store_exists() else []
+        engine = store_engine(create=False)
+        decisions = list_decisions(engine) if engine is not None else []
     except StoreError as exc:
         st.error(str(exc))
         return
@@ -102,7 +108,10 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
     if not decisions:
         st.info("Der er endnu ingen registrerede beslutninger.")
     for decision in decisions[:MAX_LOG]:
-        _log_entry(dataset, decision)
+        try:
+            _log_entry(dataset, decision, engine)
+        except (StoreError, DecisionError) as exc:
+            st.error(str(exc))
     if len(decisions) > MAX_LOG:
         st.caption(f"Viser de {MAX_LOG} nyeste af {len(decisions)} beslutninger; "
                    "'python -m selection report --decision N' giver rapporten for enhver af dem.")
@@ -138,7 +147,8 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
                       recorded_by, corrects)
     try:
         with st.spinner("Gemmer beslutningen med et øjebliksbillede af data …"):
-            saved = record_decision(store_engine(create=True), new, _snapshot(dataset, settings, top_n))
+            engine = store_engine(create=True)
+            saved = record_decision(engine, new, _snapshot(dataset, settings, top_n, engine))
     except (DecisionError, StoreError) as exc:
         st.error(str(exc))
         return
@@ -151,8 +161,8 @@ def _shares(weights: dict[str, float], ids: list[str]) -> list[float]:
     return [max(float(weights.get(c, 0.0)), 0.0) / total for c in ids]
 
 
-def _log_entry(dataset: Dataset, decision: Decision) -> None:
-    full = get_decision(store_engine(create=False), decision.id)
+def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
+    full = get_decision(engine, decision.id)
     snapshot = full.snapshot or {}
     names = {a["id"]: a["name"] for a in snapshot.get("areas", [])}
     title = f"Nr. {decision.id} · {local_date(decision.decided_on.isoformat())} · {names.get(decision.chosen_area_id, decision.chosen_area_id)}"
@@ -161,7 +171,7 @@ def _log_entry(dataset: Dataset, decision: Decision) -> None:
     if decision.corrected_by:
         title += " · rettet af " + ", ".join(f"nr. {i}" for i in decision.corrected_by)
     with st.expander(md(title)):
-        changes = changes_since(full, dataset, store_engine(create=False))
+        changes = changes_since(full, dataset, engine)
         if changes:
             st.warning("Ændret siden beslutningen:\n\n" + "\n".join(f"- {md(line)}" for line in changes))
         else:
