@@ -62,5 +62,6 @@ chart_slot = st.container()
 st.subheader("Kortliste til styregruppen", anchor=False)
 shortlist.render_choices(len(dataset.areas))
 shortlist_slot = st.container()
+decision_panel.report_downloads(dataset, st.session_state.get(shortlist.TOP_N, 3))
 ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
                                               table=table_slot, chart=chart_slot, shortlist=shortlist_slot))

@@ -35,6 +35,7 @@ from .text import md
 VIEW = "Beslutning"
 FORM_KEY = "decision_form"
 SAVED_KEY = "_decision_saved"
+REPORT_ARGS = "_report_args"  # weights of the ranking on screen, for the report buttons
 MAX_LOG = 20  # newest decisions shown in full (each loads its snapshot)
 
 
@@ -55,10 +56,20 @@ def _snapshot(dataset: Dataset, settings: Settings, top_n: int, engine: Engine |
                                sub_weights=settings.sub_weights, distance_m=settings.distance_m)
 
 
-def report_downloads(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int) -> None:
-    """'Hent rapport (PDF)' and '(HTML)': the report at the current weights, built on click."""
-    if len(result.ranked) == 0:
-        return
+def remember_ranking(result: ScoreResult, settings: Settings) -> None:
+    """Called by the ranked fragment on each run: keep the weights of the ranking on screen (the last valid
+    one) where the report buttons read them at click time. A dict update, no element: weight changes stay fast."""
+    holder = st.session_state.setdefault(REPORT_ARGS, {})
+    holder.update(weights=dict(result.weights), sub_weights=dict(result.sub_weights), distance_m=settings.distance_m)
+
+
+def report_downloads(dataset: Dataset, top_n: int) -> None:
+    """'Hent rapport (PDF)' and '(HTML)' below the shortlist: the report at the weights on screen, built on click.
+
+    Drawn by the page, not by the ranked fragment; the callables read the weights that ``remember_ranking``
+    stored last, so the file matches the ranking shown when the button is clicked.
+    """
+    holder = st.session_state.setdefault(REPORT_ARGS, {})
     stamp = datetime.now(TIMEZONE).strftime("%Y-%m-%d")
     try:
         engine = store_engine(create=False)  # resolved here: the callables run outside the script run
@@ -66,17 +77,15 @@ def report_downloads(dataset: Dataset, settings: Settings, result: ScoreResult, 
         st.error(str(exc))
         return
 
-    def pdf() -> bytes:
-        return render_pdf(_snapshot(dataset, settings, top_n, engine))
-
-    def html() -> bytes:
-        return render_html(_snapshot(dataset, settings, top_n, engine)).encode("utf-8")
+    def snapshot() -> dict:
+        return snapshot_from_store(dataset, engine, holder.get("weights"), top_n,
+                                   sub_weights=holder.get("sub_weights"), distance_m=holder.get("distance_m"))
 
     left, right = st.columns(2)
-    left.download_button("Hent rapport (PDF)", data=pdf, file_name=f"rapport_{stamp}.pdf", mime="application/pdf",
-                         key="download_report_pdf")
-    right.download_button("Hent rapport (HTML)", data=html, file_name=f"rapport_{stamp}.html", mime="text/html",
-                          key="download_report_html")
+    left.download_button("Hent rapport (PDF)", data=lambda: render_pdf(snapshot()), file_name=f"rapport_{stamp}.pdf",
+                         mime="application/pdf", key="download_report_pdf")
+    right.download_button("Hent rapport (HTML)", data=lambda: render_html(snapshot()).encode("utf-8"),
+                          file_name=f"rapport_{stamp}.html", mime="text/html", key="download_report_html")
 
 
 def parse_participants(text: str) -> tuple[Participant, ...]:

@@ -70,4 +70,4 @@ def render(dataset: Dataset, slots: Slots) -> None:
         ranking.render_chart(result, dataset)
     with slots.shortlist:
         shortlist.render(result, dataset)
-        decision_panel.report_downloads(dataset, settings, result, int(st.session_state.get(shortlist.TOP_N, 3)))
+    decision_panel.remember_ranking(result, settings)

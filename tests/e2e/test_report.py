@@ -18,7 +18,8 @@ from selection.assessments import NewAssessment, record_assessment, value_versio
 from selection.dataset import load_dataset
 from selection.store import open_store
 from tests.conftest import StreamlitServer
-from tests.e2e.test_browser import open_app, table_names, wait_idle
+from selection.pipeline import evaluate
+from tests.e2e.test_browser import expect_table, open_app, set_slider, table_names, wait_idle
 from tests.factory import REPO
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +37,11 @@ def report_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[St
 def test_the_report_button_downloads_a_pdf_whose_first_page_is_kept_as_png(report_server, page: Page,
                                                                             tmp_path: Path) -> None:
     open_app(page, report_server[0].url, 13)
+    # A weight change reruns only the ranked part of the page; the report must follow the ranking on screen.
+    set_slider(page, "Tillidsfulde indsatser", "Home", "0")
+    set_slider(page, "Motiverede aktører", "Home", "0")
+    _, expected = evaluate(load_dataset(), {"trust": 0, "actors": 0, "need": 1})
+    expect_table(page, list(expected.table["name"]))
     names = table_names(page)
     wait_idle(page)
     with page.expect_download(timeout=60000) as download:
@@ -47,6 +53,7 @@ def test_the_report_button_downloads_a_pdf_whose_first_page_is_kept_as_png(repor
     first_page = " ".join((reader.pages[0].extract_text() or "").split())
     for name in names[:3]:
         assert name in first_page
+    assert "Tillidsfulde indsatser 0 %, Motiverede aktører 0 %, Vurderet behov 100 %" in first_page
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(tmp_path / "side1")], check=True, timeout=60)
     ARTEFACTS.mkdir(exist_ok=True)
