@@ -65,16 +65,22 @@ def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
         if len(unranked):
             unranked.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch="///", linewidth=0.6)
         many = len(frame) > MAX_MAP_LABELS
-        for rec in frame.itertuples():
+        minx, miny, maxx, maxy = frame.total_bounds
+        near_x, near_y = 0.14 * max(maxx - minx, 1.0), 0.05 * max(maxy - miny, 1.0)
+        placed: list[tuple[float, float, int]] = []  # name labels so far: x, y, side (-1 below, +1 above)
+        order = sorted(frame.itertuples(), key=lambda r: (_rank_or_none(r.rank) is None, _rank_or_none(r.rank) or 0))
+        for rec in order:
             point = rec.geometry.representative_point()
-            ranked = rec.rank is not None and not (isinstance(rec.rank, float) and math.isnan(rec.rank))
-            if ranked:
-                ax.annotate(str(int(rec.rank)), (point.x, point.y), ha="center", va="center", fontsize=7,
+            rank = _rank_or_none(rec.rank)
+            if rank is not None:
+                ax.annotate(str(rank), (point.x, point.y), ha="center", va="center", fontsize=7,
                             fontweight="bold", bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#111111",
                                                      "lw": 0.8})
-            if not many or (ranked and int(rec.rank) <= top_n):
-                ax.annotate(rec.name, (point.x, point.y), xytext=(0, -11), textcoords="offset points",
-                            ha="center", va="top", fontsize=6.5, color="#111111",
+            if not many or (rank is not None and rank <= top_n):
+                side = _free_side(placed, point.x, point.y, near_x, near_y)
+                placed.append((point.x, point.y, side))
+                ax.annotate(rec.name, (point.x, point.y), xytext=(0, 11 * side), textcoords="offset points",
+                            ha="center", va="bottom" if side > 0 else "top", fontsize=6.5, color="#111111",
                             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
         _scale_bar(ax)
         handles = [Patch(facecolor=c, edgecolor="#333333", label=label) for c, label in legend_entries()]
@@ -85,6 +91,21 @@ def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
         ax.set_axis_off()
         ax.set_aspect("equal")
         return _png(fig)
+
+
+def _rank_or_none(rank: object) -> int | None:
+    if rank is None or (isinstance(rank, float) and math.isnan(rank)):
+        return None
+    return int(rank)
+
+
+def _free_side(placed: list[tuple[float, float, int]], x: float, y: float, near_x: float, near_y: float) -> int:
+    """Put a name below its area (-1) unless a label already placed nearby sits on that side; then above (+1)."""
+    for side in (-1, 1):
+        if not any(abs(px - x) < near_x and abs((py + side * near_y / 2) - (y + side * near_y / 2)) < near_y
+                   and pside == side for px, py, pside in placed):
+            return side
+    return -1
 
 
 def _scale_bar(ax) -> None:
