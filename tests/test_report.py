@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from ..dataset import Dataset
@@ -57,7 +58,7 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
     today = dict(zip(result.table["area_id"], result.table["rank"], strict=True))
     chosen = decision.chosen_area_id
     old, new = then_rank.get(chosen), today.get(chosen)
-    new = None if new is None or new != new or str(new) == "<NA>" else int(new)
+    new = None if new is None or pd.isna(new) else int(new)
     name = next((a["name"] for a in snapshot.get("areas", []) if a["id"] == chosen), chosen)
     if old != new:
         now_text = f"nr. {new}" if new is not None else "ikke rangeret"
