@@ -20,7 +20,8 @@ from ..map_layers import legend_entries, score_colour  # noqa: E402
 # Okabe–Ito colours, as in the app's chart: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
 FONT = "DejaVu Sans"  # has æ, ø, å
-MAX_MAP_LABELS = 40  # above this many areas only the top ranks get a name label
+MAX_MAP_LABELS = 40  # above this many areas only the top ranks get a rank and a name label
+MANY_RANK_LABELS = 10
 MAX_CHART_AREAS = 25
 
 
@@ -72,7 +73,7 @@ def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
         for rec in order:
             point = rec.geometry.representative_point()
             rank = _rank_or_none(rec.rank)
-            if rank is not None:
+            if rank is not None and (not many or rank <= max(top_n, MANY_RANK_LABELS)):
                 ax.annotate(str(rank), (point.x, point.y), ha="center", va="center", fontsize=7,
                             fontweight="bold", bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#111111",
                                                      "lw": 0.8})

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..dataset import KIND_LABELS
 from ..scoring import STATUS_LABELS
-from .figures import map_png, why_png
+from .figures import MANY_RANK_LABELS, MAX_MAP_LABELS, map_png, why_png
 
 LOCALE = "da_DK"
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
@@ -204,6 +204,9 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
         "decision": _decision_context(decision, areas) if decision else None,
         "changes": changes or [],
         "actor_distance": number(snapshot["actor_distance_m"], 0),
+        "many_areas": len(snapshot["areas"]) > MAX_MAP_LABELS,
+        "n_areas": len(snapshot["areas"]),
+        "rank_labels": max(top_n, MANY_RANK_LABELS),
     }
 
 
