@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import assessments_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
+from ui import assessments_panel, decision_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
 from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
@@ -35,13 +35,14 @@ notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
 view_col, guide_col = st.columns([3, 2], vertical_alignment="bottom")
-view = view_col.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed", "Indlæs data"],
+view = view_col.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed",
+                                                      "Indlæs data", decision_panel.VIEW],
                                   default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY,
                                   label_visibility="collapsed")
 with guide_col:
     layout.guide()
 
-if view in ("Vurderinger", "Robusthed", "Indlæs data"):
+if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)
     result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice)
     if view == "Vurderinger":
@@ -50,6 +51,9 @@ if view in ("Vurderinger", "Robusthed", "Indlæs data"):
     elif view == "Robusthed":
         st.subheader("Robusthed", anchor=False)
         robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
+    elif view == decision_panel.VIEW:
+        st.subheader("Beslutning", anchor=False)
+        decision_panel.render(state.package_dataset(), settings, result, st.session_state.get(shortlist.TOP_N, 3))
     else:
         st.subheader("Indlæs officielle data", anchor=False)
         import_panel.render(state.package_dataset(), result, settings.weights, settings.sub_weights)
@@ -74,6 +78,7 @@ scores_slot = st.container()
 st.subheader("Kortliste til styregruppen", anchor=False)
 shortlist.render_choices(len(dataset.areas))
 shortlist_slot = st.container()
+decision_panel.report_downloads(state.package_dataset(), st.session_state.get(shortlist.TOP_N, 3))
 ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
                                               table=table_slot, chart=chart_slot, shortlist=shortlist_slot,
                                               critical=critical_slot))

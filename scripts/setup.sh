@@ -34,6 +34,13 @@ if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_packages+=(ch
 if [ "$reqs" = requirements-dev.txt ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt_packages+=(postgresql)
 fi
+# The PDF report (WeasyPrint) needs Debian's Pango and a font with æ, ø, å; the report tests render
+# PDF pages to PNG with poppler-utils (pdftoppm).
+report_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+[ "$reqs" = requirements-dev.txt ] && report_packages+=(poppler-utils)
+for pkg in "${report_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || apt_packages+=("$pkg")
+done
 if [ ${#apt_packages[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_packages[@]}"

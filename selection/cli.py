@@ -179,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="Brug den seneste import igen efter 'reset'.")
     restore.add_argument("--data-dir", type=_folder, default=None, help="importmappen")
     add_assessment_commands(sub)
+    from .report.cli import add_report_command
+
+    add_report_command(sub)
     return parser
 
 
@@ -335,6 +338,10 @@ def _run(args: argparse.Namespace) -> int:
         return run_assessments(args)
     if args.command == "critical":
         return run_critical(args)
+    if args.command == "report":
+        from .report.cli import run_report
+
+        return run_report(args)
     if args.command in ("validate", "import"):
         return run_import(args, apply=args.command == "import")
     if args.command == "reset":

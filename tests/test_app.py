@@ -125,7 +125,7 @@ def test_shortlist_download_present(package: Path) -> None:
     at = run_app()
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download kortliste (CSV)", "Download kortliste (Excel, XLSX)",
-                      "Download vurderingsprioriteter (CSV)"]
+                      "Download vurderingsprioriteter (CSV)", "Hent rapport (PDF)", "Hent rapport (HTML)"]
 
 
 def test_on_screen_shortlist_is_the_file_content_with_names(package: Path) -> None:

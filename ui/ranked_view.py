@@ -22,7 +22,7 @@ from selection.dataset import Dataset
 from selection.indicators import Performance
 from selection.scoring import ScoreResult
 
-from . import details, map_panel, ranking, shortlist, sidebar, state, status
+from . import decision_panel, details, map_panel, ranking, shortlist, sidebar, state, status
 from .text import md
 
 FRAGMENT_KEY = "ranked_view"
@@ -75,3 +75,4 @@ def render(dataset: Dataset, slots: Slots) -> None:
         ranking.render_chart(result, dataset)
     with slots.shortlist:
         shortlist.render(result, dataset, perf, data.kinds_per_area)
+    decision_panel.remember_ranking(result, settings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, Float, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -28,4 +28,24 @@ assessment = Table(
     Index("ix_assessment_cell", "area_id", "indicator_id"),
     Index("ix_assessment_cell_version", "area_id", "indicator_id", "value_version", unique=True),
     Index("ix_assessment_assessor", "area_id", "indicator_id", "assessor_key", "id"),
+)
+
+# Append-only (revision 0003): the steering group's decisions; a correction is a new row (corrects_id).
+decision = Table(
+    "decision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decided_on", Date, nullable=False),
+    Column("participants", Text, nullable=False),  # JSON list of {"name", "role"}
+    Column("scenario", Text, nullable=False),
+    Column("chosen_area_id", String(ID_LENGTH), nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("dissent", Text, nullable=False),
+    Column("conditions", Text, nullable=False),
+    Column("recorded_by", String(ID_LENGTH), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),  # UTC, naive
+    Column("corrects_id", Integer, ForeignKey("decision.id"), nullable=True),
+    Column("data_version", String(ID_LENGTH), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("snapshot", Text, nullable=False),  # JSON (selection.report.snapshot)
 )

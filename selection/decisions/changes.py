@@ -1,0 +1,67 @@
+"""What has changed since a decision: the data package, the assessments, the ranking with the same weights."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from ..dataset import Dataset
+from ..errors import WeightError
+from .model import Decision
+
+MAX_NAMED = 5
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -> list[str]:
+    """Danish lines on what differs today from the decision's snapshot (empty: nothing changed).
+
+    ``dataset`` is today's package as loaded (without assessments); ``engine`` the assessment store.
+    """
+    from ..assessments import aggregate, apply_assessments, current_assessments
+    from ..assessments.history import value_versions
+    from ..pipeline import evaluate
+    from ..report.snapshot import content_hash
+
+    snapshot = decision.snapshot or {}
+    lines: list[str] = []
+    then = snapshot.get("dataset", {})
+    if content_hash(dataset) != then.get("content_hash"):
+        if dataset.version != then.get("version"):
+            lines.append(f"Datapakken er skiftet fra version {then.get('version')} til {dataset.version}.")
+        else:
+            lines.append(f"Datapakkens indhold er ændret (stadig version {dataset.version}).")
+    shown = dataset
+    if engine is not None:
+        before = {tuple(k.split("\t", 1)): v for k, v in snapshot.get("assessment_versions", {}).items()}
+        now = value_versions(engine)
+        changed = sorted(k for k in set(before) | set(now) if before.get(k, 0) != now.get(k, 0))
+        if changed:
+            names = {a["id"]: a["name"] for a in snapshot.get("areas", [])}
+            labels = {i["id"]: i["label"] for c in snapshot.get("criteria", []) for i in c["indicators"]}
+            named = ", ".join(f"{names.get(a, a)}: {labels.get(i, i)}" for a, i in changed[:MAX_NAMED])
+            more = " m.fl." if len(changed) > MAX_NAMED else ""
+            lines.append(f"{_count(len(changed), 'vurdering', 'vurderinger')} er ændret siden beslutningen "
+                         f"({named}{more}).")
+        shown = apply_assessments(dataset, aggregate(current_assessments(engine)))
+    weights = {c["id"]: c["weight"] for c in snapshot.get("criteria", [])}
+    subs = {i["id"]: i["sub_weight"] for c in snapshot.get("criteria", []) for i in c["indicators"]}
+    try:
+        _, result = evaluate(shown, weights, subs, snapshot.get("actor_distance_m"))
+    except (WeightError, KeyError):
+        lines.append("Kriterierne er ændret, så rangeringen kan ikke genberegnes med de samme vægte.")
+        return lines
+    then_rank = {r["area_id"]: r["rank"] for r in snapshot.get("ranking", [])}
+    today = dict(zip(result.table["area_id"], result.table["rank"], strict=True))
+    chosen = decision.chosen_area_id
+    old, new = then_rank.get(chosen), today.get(chosen)
+    new = None if new is None or pd.isna(new) else int(new)
+    name = next((a["name"] for a in snapshot.get("areas", []) if a["id"] == chosen), chosen)
+    if old != new:
+        now_text = f"nr. {new}" if new is not None else "ikke rangeret"
+        was_text = f"nr. {old}" if old is not None else "ikke rangeret"
+        lines.append(f"Med de samme vægte er {name} i dag {now_text} (var {was_text}).")
+    return lines

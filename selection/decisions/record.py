@@ -1,0 +1,148 @@
+"""Save a decision as a new row with its snapshot; list and fetch decisions."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, select
+
+from ..store import read_connection, write_transaction
+from ..store.tables import decision
+from .model import MAX_NAME, MAX_PARTICIPANTS, MAX_ROLE, MAX_TEXT, Decision, DecisionError, NewDecision, Participant
+
+LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+EARLIEST_DATE = date(2000, 1, 1)
+LIST_COLUMNS = [c for c in decision.c if c.name != "snapshot"]
+
+
+def _clean(text: object, field: str, limit: int, *, required: bool, multiline: bool) -> str:
+    """Trimmed NFC text without control characters (newline/tab only in multi-line fields)."""
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise DecisionError(f"{field} skal være tekst.")
+    cleaned = unicodedata.normalize("NFC", text).strip()
+    allowed = "\n\t" if multiline else ""
+    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in cleaned):
+        raise DecisionError(f"{field} indeholder kontroltegn, som ikke kan gemmes.")
+    if not multiline:
+        cleaned = " ".join(cleaned.split())
+    if required and not cleaned:
+        raise DecisionError(f"{field} skal udfyldes.")
+    if len(cleaned) > limit:
+        raise DecisionError(f"{field} er for lang ({len(cleaned)} tegn); højst {limit} tegn.")
+    return cleaned
+
+
+def validate_decision(new: NewDecision, snapshot: dict[str, Any]) -> NewDecision:
+    """Return the cleaned decision or raise DecisionError (Danish)."""
+    on = new.decided_on
+    if isinstance(on, datetime) or not isinstance(on, date):
+        raise DecisionError("Mødedatoen skal være en dato (fx 2026-11-29).")
+    if on > datetime.now(LOCAL_ZONE).date():
+        raise DecisionError(f"Mødedatoen {on.isoformat()} ligger i fremtiden.")
+    if on < EARLIEST_DATE:
+        raise DecisionError(f"Mødedatoen {on.isoformat()} er for gammel (tidligst {EARLIEST_DATE.isoformat()}).")
+    people = []
+    for k, person in enumerate(new.participants, start=1):
+        name = _clean(person.name, f"Deltager {k}: navnet", MAX_NAME, required=False, multiline=False)
+        role = _clean(person.role, f"Deltager {k}: rollen", MAX_ROLE, required=False, multiline=False)
+        if role and not name:
+            raise DecisionError(f"Deltager {k} har en rolle, men intet navn.")
+        if name:
+            people.append(Participant(name, role))
+    if not people:
+        raise DecisionError("Angiv mindst én deltager (navn og gerne rolle).")
+    if len(people) > MAX_PARTICIPANTS:
+        raise DecisionError(f"Højst {MAX_PARTICIPANTS} deltagere.")
+    areas = {a["id"]: a["name"] for a in snapshot.get("areas", [])}
+    if new.chosen_area_id not in areas:
+        raise DecisionError("Vælg et af områderne i rangeringen.")
+    if new.corrects_id is not None and (isinstance(new.corrects_id, bool) or not isinstance(new.corrects_id, int)):
+        raise DecisionError("Rettelsen skal henvise til et beslutningsnummer.")
+    return replace(
+        new,
+        participants=tuple(people),
+        scenario=_clean(new.scenario, "Scenarie/vægte", MAX_TEXT, required=True, multiline=True),
+        reasons=_clean(new.reasons, "Begrundelsen", MAX_TEXT, required=True, multiline=True),
+        dissent=_clean(new.dissent, "Afvigende synspunkter", MAX_TEXT, required=False, multiline=True),
+        conditions=_clean(new.conditions, "Betingelser og næste skridt", MAX_TEXT, required=False, multiline=True),
+        recorded_by=_clean(new.recorded_by, "Registreret af", MAX_NAME, required=True, multiline=False),
+    )
+
+
+def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any]) -> Decision:
+    """Validate ``new`` and append it with ``snapshot`` (from ``selection.report.take_snapshot``).
+
+    Raises DecisionError (bad input, unknown corrected decision) or StoreError; nothing is written then.
+    """
+    clean = validate_decision(new, snapshot)
+    try:
+        frozen = json.dumps(snapshot, ensure_ascii=False, allow_nan=False, sort_keys=True)
+    except (TypeError, ValueError):
+        raise DecisionError("Øjebliksbilledet af data kan ikke gemmes (ikke rene data).") from None
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    dataset = snapshot.get("dataset", {})
+    with write_transaction(engine, lock_table="decision") as conn:
+        if clean.corrects_id is not None:
+            found = conn.execute(select(decision.c.id).where(decision.c.id == clean.corrects_id)).first()
+            if found is None:
+                raise DecisionError(f"Beslutning nr. {clean.corrects_id} findes ikke, så den kan ikke rettes.")
+        new_id = conn.execute(decision.insert().values(
+            decided_on=clean.decided_on,
+            participants=json.dumps([{"name": p.name, "role": p.role} for p in clean.participants], ensure_ascii=False),
+            scenario=clean.scenario, chosen_area_id=clean.chosen_area_id, reasons=clean.reasons,
+            dissent=clean.dissent, conditions=clean.conditions, recorded_by=clean.recorded_by,
+            recorded_at=now.replace(tzinfo=None), corrects_id=clean.corrects_id,
+            data_version=str(dataset.get("version", ""))[:200], content_hash=str(dataset.get("content_hash", ""))[:64],
+            snapshot=frozen,
+        ).returning(decision.c.id)).scalar_one()
+    return get_decision(engine, int(new_id))
+
+
+def _decision(row: Any, corrected_by: tuple[int, ...] = (), snapshot: dict[str, Any] | None = None) -> Decision:
+    return Decision(
+        id=int(row["id"]), decided_on=row["decided_on"],
+        participants=tuple(Participant(p.get("name", ""), p.get("role", "")) for p in json.loads(row["participants"])),
+        scenario=row["scenario"], chosen_area_id=row["chosen_area_id"], reasons=row["reasons"],
+        dissent=row["dissent"], conditions=row["conditions"], recorded_by=row["recorded_by"],
+        recorded_at=row["recorded_at"].replace(tzinfo=timezone.utc), corrects_id=row["corrects_id"],
+        data_version=row["data_version"], content_hash=row["content_hash"], snapshot=snapshot,
+        corrected_by=corrected_by,
+    )
+
+
+def _corrections(conn) -> dict[int, tuple[int, ...]]:
+    out: dict[int, list[int]] = {}
+    for new_id, old_id in conn.execute(select(decision.c.id, decision.c.corrects_id)
+                                       .where(decision.c.corrects_id.is_not(None)).order_by(decision.c.id)):
+        out.setdefault(int(old_id), []).append(int(new_id))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def list_decisions(engine: Engine) -> list[Decision]:
+    """All decisions, newest first, without their snapshots (cheap)."""
+    with read_connection(engine) as conn:
+        corrections = _corrections(conn)
+        rows = conn.execute(select(*LIST_COLUMNS).order_by(decision.c.id.desc())).mappings().all()
+    return [_decision(r, corrections.get(int(r["id"]), ())) for r in rows]
+
+
+def get_decision(engine: Engine, decision_id: int) -> Decision:
+    """One decision with its frozen snapshot; DecisionError (Danish) if there is none with that number."""
+    with read_connection(engine) as conn:
+        row = conn.execute(select(decision).where(decision.c.id == int(decision_id))).mappings().first()
+        corrections = _corrections(conn)
+    if row is None:
+        raise DecisionError(f"Der er ingen beslutning nr. {decision_id}.")
+    return _decision(row, corrections.get(int(row["id"]), ()), json.loads(row["snapshot"]))
+
+
+def decision_count(engine: Engine) -> int:
+    with read_connection(engine) as conn:
+        return int(conn.execute(select(func.count()).select_from(decision)).scalar_one())

@@ -1,0 +1,88 @@
+"""``python -m selection report``: the steering group's report as PDF or HTML (Danish errors, exit 2)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED
+
+
+def add_report_command(sub: argparse._SubParsersAction) -> None:
+    from ..cli import _file, _folder, _seed, _smaa, _top, _whole  # the command line's strict argument types
+
+    cmd = sub.add_parser("report", help="Skriv rapporten til styregruppen som PDF eller HTML.")
+    cmd.add_argument("--format", choices=["pdf", "html"], required=True, help="rapportens format")
+    cmd.add_argument("--out", type=_file, required=True, help="filen, der skrives")
+    cmd.add_argument("--overwrite", action="store_true", help="erstat filen, hvis den findes")
+    cmd.add_argument("--decision", type=lambda t: _whole(t, "--decision", 1, 2**63 - 1), metavar="N",
+                     help="rapport over beslutning nr. N (viser data, som de var, da beslutningen blev truffet)")
+    cmd.add_argument("--top", type=_top, default=None, help="antal områder i toppen (standard 3)")
+    cmd.add_argument("--weights", default=None, help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
+    cmd.add_argument("--smaa", type=_smaa, default=DEFAULT_SAMPLES, metavar="N",
+                     help=f"antal vægtninger i robusthedsanalysen (standard {DEFAULT_SAMPLES})")
+    cmd.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
+    cmd.add_argument("--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Build the report; raise ValueError/WeightError/DataError/StoreError for the caller's Danish output."""
+    from ..dataset import load_dataset
+    from ..decisions import DecisionError, changes_since, get_decision
+    from ..importing.store import active_data_dir
+    from ..store import open_store, store_exists
+    from . import render_html, render_pdf
+    from .snapshot import snapshot_from_store
+
+    out: Path = args.out
+    if out.exists() and not args.overwrite:
+        raise ValueError(f"Filen {out} findes allerede; vælg et andet navn eller brug --overwrite.")
+    if not out.parent.is_dir():
+        raise ValueError(f"Mappen {out.parent} findes ikke.")
+    if out.is_dir():
+        raise ValueError(f"{out} er en mappe; angiv et filnavn.")
+    if args.top is not None and args.top < 1:
+        raise ValueError("--top skal være mindst 1.")
+    if args.smaa < 100:
+        raise ValueError("--smaa skal være mindst 100 vægtninger.")
+    dataset = load_dataset(args.data if args.data is not None else active_data_dir())
+    engine = open_store() if store_exists() else None
+    try:
+        if args.decision is not None:
+            if args.weights is not None or args.top is not None:
+                raise ValueError("--weights og --top kan ikke bruges med --decision: rapporten viser beslutningens "
+                                 "egne vægte og data.")
+            if engine is None:
+                raise DecisionError(f"Der er ingen beslutning nr. {args.decision}.")
+            decision = get_decision(engine, args.decision)
+            snapshot, fields = decision.snapshot, decision.report_fields()
+            changes = changes_since(decision, dataset, engine)
+        else:
+            from ..cli import parse_weights
+
+            weights = parse_weights(args.weights or "", dataset.model.default_weights)
+            snapshot = snapshot_from_store(dataset, engine, weights, args.top or 3, n_samples=args.smaa, seed=args.seed)
+            fields, changes = None, None
+    finally:
+        if engine is not None:
+            engine.dispose()
+    data = (render_pdf(snapshot, fields, changes) if args.format == "pdf"
+            else render_html(snapshot, fields, changes).encode("utf-8"))
+    _write(out, data)
+    print(f"Skrev rapporten ({args.format.upper()}) til {out}", file=sys.stderr)
+    return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, so a failed write leaves no half file."""
+    fd, tmp = tempfile.mkstemp(prefix=".rapport-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

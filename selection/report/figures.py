@@ -1,0 +1,147 @@
+"""The report's images, drawn offline with matplotlib: the ranked map and the "why" chart (PNG bytes)."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from shapely.geometry import shape  # noqa: E402
+
+from ..geometry import METRIC_CRS, WGS84  # noqa: E402
+from ..map_layers import legend_entries, score_colour  # noqa: E402
+
+# Okabe–Ito colours, as in the app's chart: distinguishable with the common colour-vision deficiencies.
+CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
+FONT = "DejaVu Sans"  # has æ, ø, å
+MAX_MAP_LABELS = 40  # above this many areas only the top ranks get a rank and a name label
+MANY_RANK_LABELS = 10
+MAX_CHART_AREAS = 25
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _nice_length(max_m: float) -> float:
+    """A round scale-bar length (1, 2 or 5 × 10^k metres) no longer than ``max_m``."""
+    exp = 10 ** math.floor(math.log10(max_m))
+    for step in (5, 2, 1):
+        if step * exp <= max_m:
+            return step * exp
+    return exp
+
+
+def _distance_text(metres: float) -> str:
+    return f"{metres / 1000:g} km".replace(".", ",") if metres >= 1000 else f"{metres:g} m"
+
+
+def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
+    """Areas coloured by total score (the app's fixed 0–100 YlGnBu classes), rank and name, legend, scale bar."""
+    ranking = {r["area_id"]: r for r in snapshot["ranking"]}
+    rows = [a for a in snapshot["areas"] if a.get("geometry")]
+    frame = gpd.GeoDataFrame(
+        {"area_id": [a["id"] for a in rows], "name": [a["name"] for a in rows],
+         "quality": [a.get("geometry_quality") for a in rows]},
+        geometry=[shape(a["geometry"]) for a in rows], crs=WGS84,
+    ).to_crs(METRIC_CRS)
+    frame["rank"] = [ranking.get(a, {}).get("rank") for a in frame["area_id"]]
+    frame["colour"] = [score_colour(ranking.get(a, {}).get("total")) for a in frame["area_id"]]
+    with plt.rc_context({"font.family": FONT}):
+        fig, ax = plt.subplots(figsize=(7.2, 7.2))
+        official = frame["quality"] == "official"
+        for part, style in ((frame[official], "solid"), (frame[~official], (0, (4, 3)))):
+            if len(part):
+                part.plot(ax=ax, color=part["colour"], edgecolor="#333333", linewidth=0.8, linestyle=style)
+        unranked = frame[frame["rank"].isna()]
+        if len(unranked):
+            unranked.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch="///", linewidth=0.6)
+        many = len(frame) > MAX_MAP_LABELS
+        minx, miny, maxx, maxy = frame.total_bounds
+        near_x, near_y = 0.14 * max(maxx - minx, 1.0), 0.05 * max(maxy - miny, 1.0)
+        placed: list[tuple[float, float, int]] = []  # name labels so far: x, y, side (-1 below, +1 above)
+        order = sorted(frame.itertuples(), key=lambda r: (_rank_or_none(r.rank) is None, _rank_or_none(r.rank) or 0))
+        for rec in order:
+            point = rec.geometry.representative_point()
+            rank = _rank_or_none(rec.rank)
+            if rank is not None and (not many or rank <= max(top_n, MANY_RANK_LABELS)):
+                ax.annotate(str(rank), (point.x, point.y), ha="center", va="center", fontsize=7,
+                            fontweight="bold", bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#111111",
+                                                     "lw": 0.8})
+            if not many or (rank is not None and rank <= top_n):
+                side = _free_side(placed, point.x, point.y, near_x, near_y)
+                placed.append((point.x, point.y, side))
+                ax.annotate(rec.name, (point.x, point.y), xytext=(0, 11 * side), textcoords="offset points",
+                            ha="center", va="bottom" if side > 0 else "top", fontsize=6.5, color="#111111",
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+        _scale_bar(ax)
+        handles = [Patch(facecolor=c, edgecolor="#333333", label=label) for c, label in legend_entries()]
+        handles.append(Patch(facecolor="white", edgecolor="#333333", linestyle=(0, (4, 3)),
+                             label="Stiplet kant: omtrentlig grænse"))
+        ax.legend(handles=handles, title="Samlet score (0–100)", loc="upper center", bbox_to_anchor=(0.5, -0.01),
+                  ncol=4, fontsize=7, title_fontsize=7.5, frameon=False)
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        return _png(fig)
+
+
+def _rank_or_none(rank: object) -> int | None:
+    if rank is None or (isinstance(rank, float) and math.isnan(rank)):
+        return None
+    return int(rank)
+
+
+def _free_side(placed: list[tuple[float, float, int]], x: float, y: float, near_x: float, near_y: float) -> int:
+    """Put a name below its area (-1) unless a label already placed nearby sits on that side; then above (+1)."""
+    for side in (-1, 1):
+        if not any(abs(px - x) < near_x and abs((py + side * near_y / 2) - (y + side * near_y / 2)) < near_y
+                   and pside == side for px, py, pside in placed):
+            return side
+    return -1
+
+
+def _scale_bar(ax) -> None:
+    """A metric scale bar in the lower left (the axes are in EPSG:25832 metres)."""
+    ax.margins(0.06)
+    ax.autoscale_view()
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = _nice_length((x1 - x0) / 4)
+    x, y, h = x0 + (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.03, (y1 - y0) * 0.012
+    for k, colour in enumerate(("#111111", "white")):
+        ax.add_patch(Rectangle((x + k * length / 2, y), length / 2, h, facecolor=colour, edgecolor="#111111", lw=0.8))
+    ax.text(x, y + 1.8 * h, "0", fontsize=6.5, ha="center")
+    ax.text(x + length, y + 1.8 * h, _distance_text(length), fontsize=6.5, ha="center")
+
+
+def why_png(snapshot: dict[str, Any]) -> bytes:
+    """Horizontal stacked bars: each criterion's contribution to the total, in rank order."""
+    ranked = [r for r in snapshot["ranking"] if r["rank"] is not None][:MAX_CHART_AREAS]
+    criteria = snapshot["criteria"]
+    with plt.rc_context({"font.family": FONT}):
+        fig, ax = plt.subplots(figsize=(7.2, 0.32 * max(len(ranked), 3) + 1.0))
+        labels = [f"{r['rank']}. {r['name']}" for r in ranked]
+        left = [0.0] * len(ranked)
+        for k, crit in enumerate(criteria):
+            widths = [r["contributions"].get(crit["id"]) or 0.0 for r in ranked]
+            ax.barh(range(len(ranked)), widths, left=left, color=CRITERION_COLOURS[k % len(CRITERION_COLOURS)],
+                    label=crit["label"], edgecolor="white", linewidth=0.5)
+            left = [a + b for a, b in zip(left, widths, strict=True)]
+        ax.set_yticks(range(len(ranked)), labels, fontsize=7.5)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("Bidrag til samlet score (point)", fontsize=8)
+        ax.tick_params(axis="x", labelsize=7.5)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(ranked) + 4)), ncol=len(criteria),
+                  fontsize=7.5, frameon=False)
+        return _png(fig)

@@ -1,0 +1,239 @@
+"""Render a snapshot as the steering group's report: one Jinja2 template (autoescaped) for HTML and PDF.
+
+The HTML is one self-contained file (images inlined as ``data:`` URIs, no external reference); the
+PDF is the same HTML laid out by WeasyPrint (A4, print CSS) with every fetch other than ``data:``
+refused, so rendering never leaves the machine.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..dataset import KIND_LABELS
+from ..scoring import STATUS_LABELS
+from .figures import MANY_RANK_LABELS, MAX_MAP_LABELS, map_png, why_png
+
+LOCALE = "da_DK"
+TIMEZONE = ZoneInfo("Europe/Copenhagen")
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+MAX_ACCEPTABILITY_RANKS = 8  # columns of the rank-acceptability table; later ranks are summed
+MAX_ACCEPTABILITY_ROWS = 15
+
+_ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                   trim_blocks=True, lstrip_blocks=True)
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """Danish decimal (comma); an en dash for a missing value."""
+    if value is None:
+        return "–"
+    return format_decimal(round(float(value), digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0",
+                          locale=LOCALE)
+
+
+def percent(share: float | None, digits: int = 0) -> str:
+    if share is None:
+        return "–"
+    if 0 < share < 0.005 and digits == 0:
+        return "under 1 %"
+    if 0.995 < share < 1 and digits == 0:
+        return "over 99 %"
+    return format_percent(share, format="#,##0" + ("." + "0" * digits if digits else "") + " %", locale=LOCALE)
+
+
+def local_time(iso: str) -> str:
+    """An ISO UTC time as Danish local time, e.g. '29. november 2026 kl. 14.05'."""
+    moment = datetime.fromisoformat(iso).astimezone(TIMEZONE)
+    return format_datetime(moment, "d. MMMM y 'kl.' HH.mm", tzinfo=TIMEZONE, locale=LOCALE)
+
+
+def local_date(iso: str) -> str:
+    return format_date(datetime.fromisoformat(iso).date(), "d. MMMM y", locale=LOCALE)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def caveat_text(snapshot: dict[str, Any]) -> str:
+    """The data caveat in plain words: how many values are sourced, assessed or illustrative."""
+    status = snapshot["status"]
+    kinds, lists = status["value_kinds"], status["list_confidence"]
+    total = sum(kinds.values())
+    text = (f"Af de {total} værdier bag rangeringen er {kinds.get('sourced', 0)} kildebelagte, "
+            f"{kinds.get('assessed', 0)} lokale vurderinger og {kinds.get('illustrative', 0)} illustrative "
+            "pladsholdere" + (f", og {status['n_missing']} mangler" if status["n_missing"] else "") + ". "
+            f"{lists.get('verified', 0)} af {status['n_areas']} områders plads på listen er verificeret fra en kilde.")
+    geometry = status["geometry_quality"]
+    if kinds.get("illustrative") or lists.get("estimate") or geometry.get("approximate") or geometry.get("placeholder"):
+        text += (" Illustrative værdier er ikke fakta: rangeringen viser metoden og skal bygge på officielle data "
+                 "og lokale vurderinger, før den bruges til en beslutning.")
+    return text
+
+
+def robustness_text(snapshot: dict[str, Any]) -> str:
+    """One sentence on robustness that says what was varied."""
+    rob = snapshot["robustness"]
+    if not rob:
+        return "Robustheden kunne ikke beregnes, fordi ingen områder kan rangeres med de valgte vægte."
+    top = next(r for r in snapshot["ranking"] if r["rank"] is not None)
+    n = format_decimal(rob["n_samples"], locale=LOCALE)
+    text = (f"Når kun vægtene varieres ({n} tilfældige vægtninger), er {top['name']} nr. 1 i "
+            f"{percent(rob['weights_only']['first'][top['area_id']])} af dem")
+    if rob["with_values"]:
+        text += (f"; når også de vurderede og illustrative værdier varierer ± ét skalatrin, er området nr. 1 i "
+                 f"{percent(rob['with_values']['first'][top['area_id']])}.")
+    else:
+        text += "; der er ingen vurderede eller illustrative værdier at variere."
+    return text
+
+
+def _acceptability(part: dict[str, Any], ranking: list[dict[str, Any]]) -> dict[str, Any]:
+    ranked = [r for r in ranking if r["rank"] is not None][:MAX_ACCEPTABILITY_ROWS]
+    m = len(next(iter(part["acceptability"].values()), []))
+    shown = min(m, MAX_ACCEPTABILITY_RANKS)
+    rows = []
+    for r in ranked:
+        probs = part["acceptability"].get(r["area_id"])
+        if probs is None:
+            continue
+        cells = [percent(p) if p >= 0.005 else "" for p in probs[:shown]]
+        if m > shown:
+            rest = sum(probs[shown:])
+            cells.append(percent(rest) if rest >= 0.005 else "")
+        rows.append({"name": r["name"], "rank": r["rank"], "cells": cells, "strong": [p >= 0.5 for p in probs[:shown]] + [False]})
+    headers = [f"Nr. {k}" for k in range(1, shown + 1)] + ([f"Nr. {shown + 1}+"] if m > shown else [])
+    return {"headers": headers, "rows": rows}
+
+
+def _stability(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """Plain sentences: how far each weight can move before a shortlisted area changes place."""
+    rob = snapshot["robustness"]
+    if not rob:
+        return []
+    names = {r["area_id"]: r["name"] for r in snapshot["ranking"]}
+    labels = {c["id"]: c["label"] for c in snapshot["criteria"]}
+    shortlisted = [r["area_id"] for r in snapshot["ranking"] if r["rank"] is not None][: snapshot["top_n"]]
+    out = []
+    for aid in shortlisted:
+        lines = []
+        for rec in rob["stability"]:
+            if rec["area_id"] != aid:
+                continue
+            label, lo, hi, now = labels.get(rec["criterion"], rec["criterion"]), rec["lo"], rec["hi"], rec["current"]
+            if lo <= 1e-9 and hi >= 1 - 1e-9:
+                span = f"uanset hvordan '{label}' vægtes"
+            elif lo <= 1e-9:
+                span = f"så længe '{label}' vægtes højst {percent(hi)}"
+            elif hi >= 1 - 1e-9:
+                span = f"så længe '{label}' vægtes mindst {percent(lo)}"
+            else:
+                span = f"så længe '{label}' vægtes mellem {percent(lo)} og {percent(hi)}"
+            lines.append(f"Bliver nr. {rec['rank']}, {span} (nu {percent(now)}).")
+        out.append({"name": names.get(aid, aid), "sentence": rob["sentences"].get(aid, ""), "lines": lines})
+    return out
+
+
+def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = None,
+                   changes: list[str] | None = None, generated_at: str | None = None) -> dict[str, Any]:
+    """Everything the template shows, formatted in Danish (text stays raw; the template escapes it)."""
+    criteria = snapshot["criteria"]
+    ranking = snapshot["ranking"]
+    ranked = [r for r in ranking if r["rank"] is not None]
+    top_n = snapshot["top_n"]
+    areas = {a["id"]: a for a in snapshot["areas"]}
+    indicator_labels = {i["id"]: i["label"] for c in criteria for i in c["indicators"]}
+    rob = snapshot["robustness"]
+    chosen = None
+    if decision and decision.get("chosen_area_id"):
+        chosen = next((r for r in ranking if r["area_id"] == decision["chosen_area_id"]), None)
+    return {
+        "title": "Valg af område – beslutningsgrundlag" if decision else "Valg af område – rapport til styregruppen",
+        "dataset": snapshot["dataset"],
+        "hash_short": snapshot["dataset"]["content_hash"][:12],
+        "taken_at": local_time(snapshot["taken_at"]),
+        "generated_at": local_time(generated_at) if generated_at else local_time(snapshot["taken_at"]),
+        "weights": [{"label": c["label"], "share": percent(c["weight"])} for c in criteria],
+        "criteria": criteria,
+        "top": [{"rank": r["rank"], "name": r["name"], "total": number(r["total"]),
+                 "bydel": areas.get(r["area_id"], {}).get("bydel") or "",
+                 "first": percent(rob["weights_only"]["first"].get(r["area_id"])) if rob else "–"}
+                for r in ranked[:top_n]],
+        "top_n": top_n,
+        "first": ranked[0] if ranked else None,
+        "chosen": chosen,
+        "caveat": caveat_text(snapshot),
+        "robustness_sentence": robustness_text(snapshot),
+        "map_uri": _data_uri(map_png(snapshot, top_n)),
+        "why_uri": _data_uri(why_png(snapshot)) if ranked else None,
+        "ranking": [
+            {"rank": r["rank"] if r["rank"] is not None else "–", "name": r["name"], "total": number(r["total"]),
+             "cells": [f"{number(r['scores'][c['id']])} ({number(r['contributions'][c['id']])})" for c in criteria],
+             "status": STATUS_LABELS.get(r["status"], "") or "Komplet",
+             "missing": ", ".join(r["missing"])}
+            for r in ranking
+        ],
+        "robustness": rob,
+        "n_samples": format_decimal(rob["n_samples"], locale=LOCALE) if rob else "",
+        "acc_weights": _acceptability(rob["weights_only"], ranking) if rob else None,
+        "acc_values": _acceptability(rob["with_values"], ranking) if rob and rob["with_values"] else None,
+        "max_se": number(100 * rob["weights_only"]["max_std_error"]) if rob else "",
+        "stability": _stability(snapshot),
+        "assessments": [
+            {"area": areas.get(a["area_id"], {}).get("name", a["area_id"]),
+             "indicator": indicator_labels.get(a["indicator_id"], a["indicator_id"]), "value": number(a["value"]),
+             "reason": a["reason"], "evidence": a.get("evidence") or "", "assessor": a["assessor_name"],
+             "role": a.get("assessor_role") or "", "date": local_date(a["assessed_on"]) if a.get("assessed_on") else ""}
+            for a in snapshot["assessments"]
+        ],
+        "values": [
+            {"area": areas.get(v["area_id"], {}).get("name", v["area_id"]), "indicator": v["indicator"],
+             "value": number(v["value"]), "kind": KIND_LABELS.get(v["kind"], v["kind"] or ""),
+             "source": v["source"], "note": v["note"]}
+            for v in sorted(snapshot["values"], key=lambda v: (areas.get(v["area_id"], {}).get("name", ""),
+                                                                 v["indicator_id"]))
+        ],
+        "decision": _decision_context(decision, areas) if decision else None,
+        "changes": changes or [],
+        "actor_distance": number(snapshot["actor_distance_m"], 0),
+        "many_areas": len(snapshot["areas"]) > MAX_MAP_LABELS,
+        "n_areas": len(snapshot["areas"]),
+        "rank_labels": max(top_n, MANY_RANK_LABELS),
+    }
+
+
+def _decision_context(decision: dict[str, Any], areas: dict[str, Any]) -> dict[str, Any]:
+    chosen = decision.get("chosen_area_id")
+    return {
+        **decision,
+        "chosen_name": areas.get(chosen, {}).get("name", chosen) if chosen else "Intet område valgt",
+        "decided_on_text": local_date(decision["decided_on"]) if decision.get("decided_on") else "",
+        "recorded_at_text": local_time(decision["recorded_at"]) if decision.get("recorded_at") else "",
+    }
+
+
+def render_html(snapshot: dict[str, Any], decision: dict[str, Any] | None = None,
+                changes: list[str] | None = None, generated_at: str | None = None) -> str:
+    """The report as one self-contained HTML document."""
+    return _ENV.get_template("report.html.j2").render(**report_context(snapshot, decision, changes, generated_at))
+
+
+def render_pdf(snapshot: dict[str, Any], decision: dict[str, Any] | None = None,
+               changes: list[str] | None = None, generated_at: str | None = None) -> bytes:
+    """The same report as an A4 PDF (WeasyPrint; only ``data:`` URLs may be fetched)."""
+    return html_to_pdf(render_html(snapshot, decision, changes, generated_at))
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()

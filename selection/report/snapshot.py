@@ -1,0 +1,209 @@
+"""Freeze one ranking as plain JSON: the data behind it, the assessments, weights, ranking, robustness.
+
+The snapshot is all a report needs (``selection.report.render`` reads nothing else), and it is what
+a decision record stores, so a report on a decision shows the data of the day it was taken.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from ..data_status import data_status
+from ..dataset import Dataset
+from ..pipeline import evaluate
+from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, analyse, summaries
+
+SNAPSHOT_FORMAT = 1
+NOISE_STEP = 1.0  # assessed/illustrative values vary by ± this many scale steps
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe scalar: NaN/NA -> None, numpy numbers -> Python numbers, dates -> ISO text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def content_hash(dataset: Dataset) -> str:
+    """SHA-256 of the data package's content (meta, criteria, areas with boundaries, values, actors)."""
+    model = dataset.model
+    criteria = [[c.id, c.label, c.default_weight, [[i.id, i.label, i.direction, i.scale_min, i.scale_max,
+                                                    i.default_weight, i.computed] for i in c.indicators]]
+                for c in model.criteria]
+    parts = [
+        json.dumps(dataset.meta, sort_keys=True, ensure_ascii=False, default=str),
+        json.dumps(criteria, ensure_ascii=False, default=str),
+        dataset.areas.sort_index().to_json(sort_keys=True, default=str),
+        dataset.values.sort_values(["area_id", "indicator_id"]).to_json(orient="records", default_handler=str),
+        dataset.actors.to_json(sort_keys=True, default=str) if len(dataset.actors) else "",
+    ]
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def noisy_indicators(provenance: pd.DataFrame, dataset: Dataset) -> list[str]:
+    """Stored indicators with any assessed or illustrative value: those vary in the uncertainty run."""
+    out = []
+    for ind in dataset.model.indicators:
+        prov = provenance[provenance["indicator_id"] == ind.id]
+        if not ind.computed and len(prov) and bool((prov["kind"] != "sourced").any()):
+            out.append(ind.id)
+    return out
+
+
+def take_snapshot(
+    dataset: Dataset,
+    weights: Mapping[str, float] | None = None,
+    top_n: int = 3,
+    *,
+    sub_weights: Mapping[str, float] | None = None,
+    distance_m: float | None = None,
+    assessments: pd.DataFrame | None = None,
+    versions: Mapping[tuple[str, str], int] | None = None,
+    package_hash: str | None = None,
+    n_samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    taken_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Everything the report shows, as JSON-safe data.
+
+    ``dataset`` is the data set as ranked (assessments applied); ``assessments`` are the stored
+    entries in force (``current_assessments``), ``versions`` each assessed value's version and
+    ``package_hash`` the hash of the package before assessments were applied.
+    """
+    if top_n < 1:
+        raise ValueError("Antal områder i toppen skal være mindst 1.")
+    perf, result = evaluate(dataset, weights, sub_weights, distance_m)
+    model = dataset.model
+    weighted = [i.id for c in model.criteria if result.weights[c.id] > 0 for i in c.indicators]
+    status = data_status(dataset, perf.provenance, weighted)
+    labels = {c.id: c.label for c in model.criteria}
+    indicator_labels = {i.id: i.label for i in model.indicators}
+    areas = dataset.areas
+    snapshot: dict[str, Any] = {
+        "format": SNAPSHOT_FORMAT,
+        "taken_at": (taken_at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "dataset": {
+            "name": str(dataset.meta.get("name", "")),
+            "version": dataset.version,
+            "purpose": str(dataset.meta.get("purpose") or dataset.meta.get("description") or ""),
+            "municipality": str(dataset.meta.get("municipality", "")),
+            "content_hash": package_hash or content_hash(dataset),
+        },
+        "top_n": int(top_n),
+        "criteria": [
+            {"id": c.id, "label": c.label, "weight": float(result.weights[c.id]),
+             "description": c.description,
+             "indicators": [{"id": i.id, "label": i.label, "unit": i.unit, "direction": i.direction,
+                             "scale": [i.scale_min, i.scale_max], "assessment": i.assessment,
+                             "computed": i.computed, "sub_weight": float(result.sub_weights.get(i.id, 0.0))}
+                            for i in c.indicators]}
+            for c in model.criteria
+        ],
+        "actor_distance_m": float(model.actor_distance_m if distance_m is None else distance_m),
+        "areas": [
+            {"id": str(aid), "name": str(row["name"]), "bydel": _plain(row.get("bydel")),
+             "list_confidence": _plain(row.get("list_confidence")), "geometry_quality": _plain(row.get("geometry_quality")),
+             "geometry": row.geometry.__geo_interface__ if row.geometry is not None else None}
+            for aid, row in areas.iterrows()
+        ],
+        "values": [
+            {"area_id": r["area_id"], "indicator_id": r["indicator_id"],
+             "indicator": indicator_labels.get(r["indicator_id"], r["indicator_id"]),
+             "value": _plain(r["value"]), "kind": _plain(r["kind"]), "source": _plain(r.get("source")) or "",
+             "note": _plain(r.get("note")) or ""}
+            for r in perf.provenance.to_dict("records")
+        ],
+        "assessments": _assessment_rows(assessments),
+        "assessment_versions": {f"{a}\t{i}": int(v) for (a, i), v in (versions or {}).items()},
+        "ranking": [
+            {"rank": _plain(r["rank"]), "area_id": r["area_id"], "name": r["name"], "total": _plain(r["total"]),
+             "status": r["status"], "missing": [indicator_labels.get(m, m) for m in r["missing"]],
+             "scores": {c: _plain(r[f"{c}_score"]) for c in labels},
+             "contributions": {c: _plain(r[f"{c}_contribution"]) for c in labels}}
+            for r in result.table.to_dict("records")
+        ],
+        "status": {
+            "n_areas": status.n_areas, "list_confidence": {k: int(v) for k, v in status.list_confidence.items()},
+            "geometry_quality": {k: int(v) for k, v in status.geometry_quality.items()},
+            "value_kinds": status.value_kinds, "n_missing": status.n_missing,
+        },
+        "robustness": _robustness(result, dataset, perf, n_samples, seed, top_n),
+    }
+    return json.loads(json.dumps(snapshot, ensure_ascii=False, allow_nan=False))  # exactly what a store returns
+
+
+def _assessment_rows(assessments: pd.DataFrame | None) -> list[dict[str, Any]]:
+    if assessments is None or assessments.empty:
+        return []
+    keep = ["id", "area_id", "indicator_id", "value", "reason", "evidence", "assessor_name", "assessor_role",
+            "assessed_on", "recorded_at", "version"]
+    rows = assessments[[c for c in keep if c in assessments.columns]].sort_values(["area_id", "indicator_id", "id"])
+    return [{k: _plain(v) for k, v in rec.items()} for rec in rows.to_dict("records")]
+
+
+def _robustness(result, dataset: Dataset, perf, n_samples: int, seed: int, top_n: int) -> dict[str, Any] | None:
+    """SMAA with weights only and with weights plus value uncertainty; stability intervals; sentences."""
+    model = dataset.model
+    labels = {c.id: c.label for c in model.criteria}
+    try:
+        weights_only = analyse(result, model, perf.matrix, n_samples, seed)
+    except ValueError:
+        return None  # nothing ranked, or no weighted criterion with data
+    noisy = noisy_indicators(perf.provenance, dataset)
+    with_values = (analyse(result, model, perf.matrix, n_samples, seed, noisy_indicators=noisy, step=NOISE_STEP)
+                   if noisy else None)
+    names = dataset.areas["name"].to_dict()
+    shortlisted = result.top(top_n)["area_id"].tolist()
+
+    def smaa_part(report) -> dict[str, Any]:
+        acc = report.smaa.acceptability
+        return {
+            "acceptability": {str(a): [float(x) for x in acc.loc[a].to_numpy()] for a in acc.index},
+            "first": {str(a): float(p) for a, p in report.smaa.first_rank.items()},
+            "max_std_error": float(report.smaa.max_std_error),
+        }
+
+    return {
+        "n_samples": int(n_samples), "seed": int(seed), "noise_step": NOISE_STEP,
+        "left_out": [labels[c] for c in weights_only.left_out],
+        "noisy_indicators": [model.indicator(i).label for i in noisy],
+        "weights_only": smaa_part(weights_only),
+        "with_values": smaa_part(with_values) if with_values is not None else None,
+        "stability": [{k: _plain(v) for k, v in rec.items()} for rec in weights_only.stability.to_dict("records")],
+        "sentences": summaries(weights_only, names, labels, shortlisted),
+    }
+
+
+def snapshot_from_store(
+    dataset: Dataset, engine: Engine | None, weights: Mapping[str, float] | None = None, top_n: int = 3,
+    method: str = "median", **options: Any,
+) -> dict[str, Any]:
+    """Snapshot of ``dataset`` (as loaded, without assessments) with the store's assessments applied."""
+    from ..assessments import aggregate, apply_assessments, current_assessments
+    from ..assessments.history import value_versions
+
+    package_hash = content_hash(dataset)
+    if engine is None:
+        return take_snapshot(dataset, weights, top_n, package_hash=package_hash, **options)
+    latest = current_assessments(engine)
+    shown = apply_assessments(dataset, aggregate(latest, method), method)
+    return take_snapshot(shown, weights, top_n, assessments=latest, versions=value_versions(engine),
+                         package_hash=package_hash, **options)

@@ -1,0 +1,97 @@
+"""``python -m selection report``: today's data or a decision's snapshot, as HTML or PDF; Danish errors, exit 2."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from selection.assessments import NewAssessment, record_assessment, value_version
+from selection.dataset import load_dataset
+from selection.decisions import NewDecision, Participant, record_decision
+from selection.report.snapshot import snapshot_from_store
+from selection.store import open_store
+from tests.factory import REPO, make_package
+from tests.store.conftest import assessment_criteria
+
+DAY = date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory) -> Path:
+    return make_package(tmp_path_factory.mktemp("cli-report") / "p", criteria=assessment_criteria())
+
+
+def run(url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SELECTION_DB_URL": url}
+    return subprocess.run([sys.executable, "-m", "selection", "report", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def assess(engine, dataset, value: float, reason: str) -> None:
+    record_assessment(engine, NewAssessment("c", "n1", value, reason, "", "Anna Hansen", "SSP", DAY),
+                      dataset.model, dataset.area_ids, value_version(engine, "c", "n1"))
+
+
+def test_the_report_of_today_is_written_as_pdf_and_html(package, tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    pdf, html = tmp_path / "rapport.pdf", tmp_path / "rapport.html"
+    done = run(url, "--data", str(package), "--format", "pdf", "--out", str(pdf), "--smaa", "500", "--top", "2")
+    assert done.returncode == 0, done.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "Alfa" in text and "Bravo" in text
+    done = run(url, "--data", str(package), "--format", "html", "--out", str(html), "--smaa", "500",
+               "--weights", "trust=0,actors=0,need=1")
+    assert done.returncode == 0, done.stderr
+    assert "Behov 100 %" in html.read_text(encoding="utf-8")
+
+
+def test_the_report_of_a_decision_shows_its_snapshot_and_what_changed(package, tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    dataset = load_dataset(package)
+    engine = open_store(url)
+    assess(engine, dataset, 1, "Lavt behov ifølge SSP-møde")
+    saved = record_decision(engine, NewDecision(DAY, (Participant("Bo Jensen", "Formand"),), "Standardvægte", "a",
+                                                "Alfa har de stærkeste indsatser", "Eva: Charlie burde vælges", "",
+                                                "Bo Jensen"), snapshot_from_store(dataset, engine, n_samples=300))
+    assess(engine, dataset, 5, "Nyt: meget højt behov")
+    engine.dispose()
+    out = tmp_path / "beslutning.html"
+    done = run(url, "--data", str(package), "--format", "html", "--out", str(out), "--decision", str(saved.id))
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Alfa har de stærkeste indsatser" in html and "Eva: Charlie burde vælges" in html
+    assert "Lavt behov ifølge SSP-møde" in html and "Nyt: meget højt behov" not in html
+    assert "1 vurdering er ændret siden beslutningen" in html
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--decision", "42"], "Der er ingen beslutning nr. 42"),
+    (["--top", "0"], "--top skal være et helt tal mellem 1"),
+    (["--weights", "nope=2"], "Ukendt kriterium 'nope'"),
+    (["--decision", "1", "--top", "2"], "kan ikke bruges med --decision"),
+])
+def test_bad_arguments_give_a_danish_message_and_exit_2(package, tmp_path, extra, message):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    out = tmp_path / "r.html"
+    done = run(url, "--data", str(package), "--format", "html", "--out", str(out), *extra)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_an_existing_file_is_never_overwritten_without_asking(package, tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    out = tmp_path / "r.html"
+    out.write_text("mine", encoding="utf-8")
+    done = run(url, "--data", str(package), "--format", "html", "--out", str(out), "--smaa", "200")
+    assert done.returncode == 2 and "findes allerede" in done.stderr
+    assert out.read_text(encoding="utf-8") == "mine"
+    done = run(url, "--data", str(package), "--format", "html", "--out", str(out), "--smaa", "200", "--overwrite")
+    assert done.returncode == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".rapport-")] == []

@@ -1,0 +1,150 @@
+"""The decision record (both databases): append-only rows, a frozen snapshot, corrections, what changed since."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from selection.assessments import NewAssessment, record_assessment, value_version
+from selection.dataset import load_dataset
+from selection.decisions import (
+    DecisionError,
+    NewDecision,
+    Participant,
+    changes_since,
+    get_decision,
+    list_decisions,
+    record_decision,
+)
+from selection.report import render_html
+from selection.report.snapshot import snapshot_from_store
+from selection.store.tables import decision as decision_table
+from tests.factory import make_package
+from tests.store.conftest import assessment_criteria
+
+DAY = date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    return load_dataset(make_package(tmp_path_factory.mktemp("dec") / "p", criteria=assessment_criteria()))
+
+
+def assess(engine, dataset, area, indicator, value, reason, name="Anna Hansen"):
+    version = value_version(engine, area, indicator)
+    return record_assessment(engine, NewAssessment(area, indicator, value, reason, "", name, "SSP", DAY),
+                             dataset.model, dataset.area_ids, version)
+
+
+def form(**changes) -> NewDecision:
+    fields = dict(decided_on=DAY, participants=(Participant("Bo Jensen", "Formand"), Participant("Eva Lund", "SSP")),
+                  scenario="Standardvægte", chosen_area_id="a", reasons="Stærkest på tillid.\nAftalt enstemmigt.",
+                  dissent="", conditions="Evaluering efter et år.", recorded_by="Bo Jensen")
+    return NewDecision(**{**fields, **changes})
+
+
+def snapshot(engine, dataset):
+    return snapshot_from_store(dataset, engine, None, 2, n_samples=300)
+
+
+def count(engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(decision_table)).scalar_one())
+
+
+def test_a_decision_is_stored_with_its_snapshot_and_listed_newest_first(engine, dataset):
+    frozen = snapshot(engine, dataset)
+    first = record_decision(engine, form(), frozen)
+    second = record_decision(engine, form(chosen_area_id="b", reasons="Andet møde"), frozen)
+    assert first.snapshot == frozen
+    assert first.participants == (Participant("Bo Jensen", "Formand"), Participant("Eva Lund", "SSP"))
+    assert first.reasons == "Stærkest på tillid.\nAftalt enstemmigt."
+    assert first.recorded_at.utcoffset() == timedelta(0)
+    assert (first.data_version, first.content_hash) == (frozen["dataset"]["version"], frozen["dataset"]["content_hash"])
+    listed = list_decisions(engine)
+    assert [d.id for d in listed] == [second.id, first.id]
+    assert all(d.snapshot is None for d in listed)
+    assert get_decision(engine, first.id) == first and get_decision(engine, first.id).snapshot == frozen
+
+
+def test_decisions_cannot_be_changed_or_deleted_in_the_database(engine, dataset):
+    saved = record_decision(engine, form(), snapshot(engine, dataset))
+    for statement in ("UPDATE decision SET reasons = 'ændret'", "UPDATE decision SET snapshot = '{}'",
+                      "DELETE FROM decision"):
+        with pytest.raises(DBAPIError, match="Beslutninger kan ikke ændres eller slettes"):
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+    if engine.dialect.name == "postgresql":
+        with pytest.raises(DBAPIError, match="Beslutninger kan ikke ændres eller slettes"):
+            with engine.begin() as conn:
+                conn.execute(text("TRUNCATE decision"))
+    assert get_decision(engine, saved.id) == saved and get_decision(engine, saved.id).snapshot == saved.snapshot
+
+
+def test_the_snapshot_and_its_report_keep_the_old_data_after_an_assessment_changes(engine, dataset):
+    assess(engine, dataset, "c", "n1", 1, "Lavt behov ifølge SSP-møde")
+    before = snapshot(engine, dataset)
+    saved = record_decision(engine, form(chosen_area_id="a"), before)
+    assert changes_since(get_decision(engine, saved.id), dataset, engine) == []
+    old_html = render_html(get_decision(engine, saved.id).snapshot, get_decision(engine, saved.id).report_fields())
+
+    assess(engine, dataset, "c", "n1", 5, "Nyt: meget højt behov efter hændelser")
+    assess(engine, dataset, "b", "t1", 1, "Indsatsen er lukket")
+    again = get_decision(engine, saved.id)
+    assert again.snapshot == before  # frozen: today's data does not leak in
+    reasons = [a["reason"] for a in again.snapshot["assessments"]]
+    assert reasons == ["Lavt behov ifølge SSP-møde"]
+    assert render_html(again.snapshot, again.report_fields()) == old_html
+    lines = changes_since(again, dataset, engine)
+    assert lines[0].startswith("2 vurderinger er ændret siden beslutningen")
+    assert "Charlie: N1" in lines[0] and "Bravo: T1" in lines[0]
+    today = snapshot(engine, dataset)
+    assert today["ranking"] != before["ranking"]  # the assessments moved the ranking today
+
+
+def test_a_correction_is_a_new_record_pointing_to_the_one_it_corrects(engine, dataset):
+    frozen = snapshot(engine, dataset)
+    original = record_decision(engine, form(), frozen)
+    fixed = record_decision(engine, form(reasons="Rettet begrundelse", corrects_id=original.id), frozen)
+    assert fixed.corrects_id == original.id and fixed.id != original.id
+    assert get_decision(engine, original.id).reasons == "Stærkest på tillid.\nAftalt enstemmigt."
+    assert get_decision(engine, original.id).corrected_by == (fixed.id,)
+    with pytest.raises(DecisionError, match="Beslutning nr. 999 findes ikke"):
+        record_decision(engine, form(corrects_id=999), frozen)
+    assert count(engine) == 2
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"participants": ()}, "mindst én deltager"),
+    ({"participants": (Participant("", "Formand"),)}, "har en rolle, men intet navn"),
+    ({"reasons": "   "}, "Begrundelsen skal udfyldes"),
+    ({"scenario": ""}, "Scenarie/vægte skal udfyldes"),
+    ({"recorded_by": ""}, "Registreret af skal udfyldes"),
+    ({"chosen_area_id": "zz"}, "Vælg et af områderne"),
+    ({"decided_on": date.today() + timedelta(days=3)}, "ligger i fremtiden"),
+    ({"decided_on": "2026-11-20"}, "skal være en dato"),
+    ({"reasons": "a\x00b"}, "kontroltegn"),
+    ({"dissent": "x" * 8001}, "for lang"),
+])
+def test_bad_input_gets_a_danish_message_and_writes_nothing(engine, dataset, changes, message):
+    with pytest.raises(DecisionError, match=message):
+        record_decision(engine, form(**changes), snapshot(engine, dataset))
+    assert count(engine) == 0
+
+
+def test_an_unknown_decision_number_gives_a_danish_message(engine):
+    with pytest.raises(DecisionError, match="Der er ingen beslutning nr. 7"):
+        get_decision(engine, 7)
+
+
+def test_markup_in_a_decision_is_stored_as_typed(engine, dataset):
+    evil = "<script>alert(1)</script> {{ 7*7 }}"
+    saved = record_decision(engine, form(reasons=evil, participants=(Participant(evil, evil),)), snapshot(engine, dataset))
+    assert get_decision(engine, saved.id).reasons == evil
+    html = render_html(saved.snapshot, saved.report_fields())
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html
+    assert json.loads(json.dumps(saved.report_fields()))["participants"][0]["name"] == evil

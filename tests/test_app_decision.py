@@ -1,0 +1,86 @@
+"""AppTest: the "Beslutning" view saves a decision, the log shows it with its frozen ranking and what changed
+since; bad input gets a Danish message; the ranking view offers the report as PDF and HTML."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from selection.assessments import NewAssessment, record_assessment, value_version
+from selection.dataset import load_dataset
+from selection.decisions import list_decisions
+from selection.store import open_store
+from tests.factory import make_package
+from tests.store.conftest import assessment_criteria
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture()
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    folder = make_package(tmp_path / "pkg", criteria=assessment_criteria())
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("SELECTION_DATA", str(folder))
+    monkeypatch.setenv("SELECTION_DB_URL", url)
+    monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "imports"))
+    return folder, url
+
+
+def decision_view() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, at.exception
+    at.segmented_control(key="view").set_value("Beslutning").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def fill(at: AppTest, reasons: str) -> AppTest:
+    at.text_area(key="dec_people").input("Bo Jensen, formand\nEva Lund, SSP")
+    at.text_area(key="dec_reasons").input(reasons)
+    at.text_area(key="dec_dissent").input("Eva: <b>Charlie</b> {{ 7*7 }}")
+    at.text_input(key="dec_by").input("Bo Jensen")
+    next(b for b in at.button if b.proto.form_id == "decision_form").click().run()  # the form's submit button
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_decision_is_saved_and_the_log_keeps_its_ranking_after_an_assessment_changes(setup):
+    folder, url = setup
+    at = fill(decision_view(), "Alfa har de stærkeste indsatser")
+    assert any("Beslutning nr. 1 er gemt" in s.value for s in at.success)
+    [saved] = list_decisions(open_store(url))
+    assert saved.chosen_area_id == "a" and saved.dissent == "Eva: <b>Charlie</b> {{ 7*7 }}"
+    [entry] = [e for e in at.expander if e.label.replace("\\", "").startswith("Nr.")]
+    assert "Nr. 1" in entry.label.replace("\\", "") and "Alfa" in entry.label
+    texts = [t.value for t in at.text]
+    assert "Eva: <b>Charlie</b> {{ 7*7 }}" in texts  # shown as typed, as plain text
+    before = next(df.value for df in at.dataframe if "Samlet score" in df.value.columns)
+
+    dataset = load_dataset(folder)
+    engine = open_store(url)
+    record_assessment(engine, NewAssessment("a", "t1", 1, "Indsatsen er lukket", "", "Anna", "SSP", date(2026, 11, 20)),
+                      dataset.model, dataset.area_ids, value_version(engine, "a", "t1"))
+    engine.dispose()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("1 vurdering er ændret siden beslutningen" in w.value for w in at.warning)
+    after = next(df.value for df in at.dataframe if "Samlet score" in df.value.columns)
+    assert after.equals(before)  # the log shows the ranking as it was
+
+
+def test_a_decision_without_reasons_is_refused_in_danish_and_nothing_is_saved(setup):
+    _, url = setup
+    at = fill(decision_view(), "   ")
+    assert any("Begrundelsen skal udfyldes" in e.value for e in at.error)
+    assert list_decisions(open_store(url)) == []
+    assert at.text_area(key="dec_people").value.startswith("Bo Jensen")  # what was typed is kept
+
+
+def test_the_ranking_view_offers_the_report_as_pdf_and_html(setup):
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Hent rapport (PDF)" in labels and "Hent rapport (HTML)" in labels

@@ -1,0 +1,198 @@
+"""The steering group's report: PDF text, escaping of names, a self-contained HTML file, the snapshot."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
+from pypdf import PdfReader
+
+from selection.dataset import load_dataset
+from selection.report import render_html, render_pdf, take_snapshot
+from selection.report.render import caveat_text, robustness_text
+from selection.report.snapshot import content_hash
+from tests.factory import AREAS, make_package, area_features
+
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "section", "h1", "h2", "h3", "p", "div", "table",
+                "thead", "tbody", "tr", "th", "td", "colgroup", "col", "strong", "ul", "ol", "li", "figure", "img",
+                "figcaption"}
+EVIL_NAMES = ["<b>Alfa</b>", "{{ 7*7 }} Bravo", "![x](http://evil) Charlie"]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """All text of the PDF with whitespace collapsed (line breaks inside sentences removed)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class HtmlScan(HTMLParser):
+    """Tags with their attributes, text outside style/script, and the CSS of style elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.css: list[str] = []
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag in ("style", "script"):
+            self._in.append(tag)
+
+    def handle_endtag(self, tag):
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+
+    def handle_data(self, data):
+        (self.css if self._in else self.text).append(data)
+
+
+def scan(html: str) -> HtmlScan:
+    parser = HtmlScan()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+@pytest.fixture(scope="module")
+def bundled_report() -> tuple[dict, str, bytes]:
+    dataset = load_dataset()
+    snapshot = take_snapshot(dataset, None, 3, n_samples=2000)
+    return snapshot, render_html(snapshot), render_pdf(snapshot)
+
+
+@pytest.fixture(scope="module")
+def evil_report(tmp_path_factory) -> tuple[dict, str, bytes]:
+    areas = [(aid, name, geom) for (aid, _, geom), name in zip(AREAS, EVIL_NAMES, strict=True)]
+    folder = make_package(tmp_path_factory.mktemp("evil") / "pkg", areas=area_features(areas))
+    snapshot = take_snapshot(load_dataset(folder), None, 3, n_samples=500)
+    return snapshot, render_html(snapshot), render_pdf(snapshot)
+
+
+def test_the_pdf_names_every_shortlisted_area_and_states_caveat_and_robustness(bundled_report):
+    snapshot, _, pdf = bundled_report
+    text = pdf_text(pdf)
+    shortlisted = [r["name"] for r in snapshot["ranking"] if r["rank"] is not None][:3]
+    assert len(shortlisted) == 3
+    for name in shortlisted:
+        assert name in text
+    assert flat(caveat_text(snapshot)) in text
+    sentence = flat(robustness_text(snapshot))
+    assert "kun vægtene varieres" in sentence and "også de vurderede og illustrative værdier" in sentence
+    assert sentence in text
+    assert "informerer" in text or "træffer ikke beslutningen" in text
+    assert snapshot["dataset"]["version"] in text
+
+
+def test_the_pdf_is_a4_with_a_sane_number_of_pages(bundled_report):
+    _, _, pdf = bundled_report
+    reader = PdfReader(io.BytesIO(pdf))
+    assert 6 <= len(reader.pages) <= 25
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4 in points
+
+
+def test_the_caveat_counts_the_kinds_of_values(bundled_report):
+    snapshot, _, _ = bundled_report
+    kinds = snapshot["status"]["value_kinds"]
+    values = [v for v in snapshot["values"] if v["value"] is not None]
+    weighted = {i["id"] for c in snapshot["criteria"] if c["weight"] > 0 for i in c["indicators"]}
+    counted = [v for v in values if v["indicator_id"] in weighted]
+    assert sum(kinds.values()) == len(counted)
+    caveat = caveat_text(snapshot)
+    assert f"{kinds['sourced']} kildebelagte" in caveat and f"{kinds['illustrative']} illustrative" in caveat
+
+
+def test_names_with_markup_or_template_syntax_appear_as_text_in_pdf_and_html(evil_report):
+    _, html, pdf = evil_report
+    text = pdf_text(pdf)
+    parsed = scan(html)
+    page_text = " ".join(" ".join(parsed.text).split())
+    for name in EVIL_NAMES:
+        assert name in text
+        assert name in page_text
+    assert "49 Bravo" not in text and "49 Bravo" not in page_text
+    assert not any(tag == "b" for tag, _ in parsed.tags)  # '<b>' stayed text, never became a tag
+    assert not any(tag == "img" and "evil" in (attrs.get("src") or "") for tag, attrs in parsed.tags)
+
+
+@pytest.mark.parametrize("which", ["bundled_report", "evil_report"])
+def test_the_html_is_one_file_that_references_nothing_outside_itself(which, request):
+    _, html, _ = request.getfixturevalue(which)
+    parsed = scan(html)
+    assert not {tag for tag, _ in parsed.tags} & {"script", "link", "iframe", "object", "embed", "base", "a"}
+    images = [attrs for tag, attrs in parsed.tags if tag == "img"]
+    assert images and all((attrs.get("src") or "").startswith("data:image/png;base64,") for attrs in images)
+    for tag, attrs in parsed.tags:
+        for key, value in attrs.items():
+            if key in ("src", "href", "srcset", "action", "poster", "data") or "url(" in (value or ""):
+                assert (value or "").startswith("data:"), (tag, key, value)
+            if key != "src":  # the only URLs allowed in attributes are data: URIs in img src
+                assert not re.search(r"https?://|//[a-z]", value or "", re.I), (tag, key, value)
+    css = " ".join(parsed.css)
+    assert "@import" not in css and not re.search(r"url\(\s*['\"]?(?!data:)", css)
+    assert not re.search(r"https?://", css)
+    # every http(s):// in the raw file is text that a person reads (a source), never a reference
+    without_text = html
+    for chunk in sorted({c for c in parsed.text if "http" in c}, key=len, reverse=True):
+        without_text = without_text.replace(str(escape(chunk)), "")
+    assert not re.search(r"https?://", without_text)
+
+
+def test_the_snapshot_is_plain_json_and_the_report_needs_nothing_else(bundled_report, tmp_path):
+    snapshot, html, _ = bundled_report
+    thawed = json.loads(json.dumps(snapshot, ensure_ascii=False, allow_nan=False))
+    assert thawed == snapshot
+    assert render_html(thawed) == html
+
+
+def test_the_content_hash_changes_with_any_value(tmp_path):
+    folder = make_package(tmp_path / "p")
+    before = content_hash(load_dataset(folder))
+    assert content_hash(load_dataset(folder)) == before
+    text = (folder / "values.csv").read_text(encoding="utf-8").replace("a,n2,40", "a,n2,41")
+    (folder / "values.csv").write_text(text, encoding="utf-8")
+    assert content_hash(load_dataset(folder)) != before
+
+
+def test_the_first_page_renders_to_png(bundled_report, tmp_path):
+    """pdftoppm (poppler-utils) draws page 1; the PNG is kept for a person to look at."""
+    _, _, pdf = bundled_report
+    path = tmp_path / "rapport.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", str(path),
+                    str(tmp_path / "side1")], check=True, timeout=60)
+    png = (tmp_path / "side1.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
+
+
+@pytest.fixture(scope="module")
+def small_snapshot(tmp_path_factory) -> dict:
+    return take_snapshot(load_dataset(make_package(tmp_path_factory.mktemp("small") / "p")), None, 2, n_samples=200)
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=60).filter(str.strip)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reasons=TEXT, name=TEXT)
+def test_any_decision_text_is_shown_as_text_never_as_markup(small_snapshot, reasons, name):
+    fields = {"id": 1, "decided_on": "2026-11-20", "participants": [{"name": name, "role": ""}], "scenario": "s",
+              "chosen_area_id": "a", "reasons": reasons, "dissent": "", "conditions": "", "recorded_by": name,
+              "recorded_at": "2026-11-20T10:00:00+00:00", "corrects_id": None}
+    parsed = scan(render_html(small_snapshot, fields))
+    text = "".join(parsed.text)
+    assert reasons in text and name in text
+    assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS

@@ -1,0 +1,209 @@
+"""The "Beslutning" view (meeting form and Beslutningslog) and the report downloads of the ranking view.
+
+Thin: the decision record is ``selection.decisions``, the snapshot and the report ``selection.report``.
+User text is shown with ``st.text`` or through ``ui.text.md`` (never as Markdown/HTML).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from selection.dataset import Dataset
+from selection.decisions import (
+    Decision,
+    DecisionError,
+    NewDecision,
+    Participant,
+    changes_since,
+    get_decision,
+    list_decisions,
+    record_decision,
+)
+from selection.report import render_html, render_pdf
+from selection.report.render import TIMEZONE, local_date, local_time, percent
+from selection.report.snapshot import snapshot_from_store
+from selection.scoring import ScoreResult
+from selection.store import StoreError, database_url, open_store, store_exists
+
+from .sidebar import Settings
+from .text import md
+
+VIEW = "Beslutning"
+FORM_KEY = "decision_form"
+SAVED_KEY = "_decision_saved"
+REPORT_ARGS = "_report_args"  # weights of the ranking on screen, for the report buttons
+MAX_LOG = 20  # newest decisions shown in full (each loads its snapshot)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return open_store(url)
+
+
+def store_engine(create: bool) -> Engine | None:
+    """The assessment/decision store; None if the SQLite file does not exist and ``create`` is False."""
+    if not create and not store_exists():
+        return None
+    return _engine(database_url())
+
+
+def _snapshot(dataset: Dataset, settings: Settings, top_n: int, engine: Engine | None) -> dict:
+    return snapshot_from_store(dataset, engine, settings.weights, top_n,
+                               sub_weights=settings.sub_weights, distance_m=settings.distance_m)
+
+
+def remember_ranking(result: ScoreResult, settings: Settings) -> None:
+    """Called by the ranked fragment on each run: keep the weights of the ranking on screen (the last valid
+    one) where the report buttons read them at click time. A dict update, no element: weight changes stay fast."""
+    holder = st.session_state.setdefault(REPORT_ARGS, {})
+    holder.update(weights=dict(result.weights), sub_weights=dict(result.sub_weights), distance_m=settings.distance_m)
+
+
+def report_downloads(dataset: Dataset, top_n: int) -> None:
+    """'Hent rapport (PDF)' and '(HTML)' below the shortlist: the report at the weights on screen, built on click.
+
+    Drawn by the page, not by the ranked fragment; the callables read the weights that ``remember_ranking``
+    stored last, so the file matches the ranking shown when the button is clicked.
+    """
+    holder = st.session_state.setdefault(REPORT_ARGS, {})
+    stamp = datetime.now(TIMEZONE).strftime("%Y-%m-%d")
+    try:
+        engine = store_engine(create=False)  # resolved here: the callables run outside the script run
+    except StoreError as exc:
+        st.error(md(exc))
+        return
+
+    def snapshot() -> dict:
+        return snapshot_from_store(dataset, engine, holder.get("weights"), top_n,
+                                   sub_weights=holder.get("sub_weights"), distance_m=holder.get("distance_m"))
+
+    left, right = st.columns(2)
+    left.download_button("Hent rapport (PDF)", data=lambda: render_pdf(snapshot()), file_name=f"rapport_{stamp}.pdf",
+                         mime="application/pdf", key="download_report_pdf", on_click="ignore")
+    right.download_button("Hent rapport (HTML)", data=lambda: render_html(snapshot()).encode("utf-8"),
+                          file_name=f"rapport_{stamp}.html", mime="text/html", key="download_report_html", on_click="ignore")
+
+
+def parse_participants(text: str) -> tuple[Participant, ...]:
+    """One participant per line: 'Navn, rolle' (the role is optional)."""
+    people = []
+    for line in text.splitlines():
+        name, _, role = line.partition(",")
+        if name.strip() or role.strip():
+            people.append(Participant(name.strip(), role.strip()))
+    return tuple(people)
+
+
+def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int) -> None:
+    """The meeting form, then the log of every decision with its snapshot and what changed since."""
+    if message := st.session_state.pop(SAVED_KEY, None):
+        st.success(message)
+    try:
+        engine = store_engine(create=False)
+        decisions = list_decisions(engine) if engine is not None else []
+    except StoreError as exc:
+        st.error(md(exc))
+        return
+    ranked = result.ranked
+    if len(ranked) == 0:
+        st.info("Ingen områder kan rangeres med de nuværende vægte, så der kan ikke registreres en beslutning.")
+    else:
+        _form(dataset, settings, ranked, top_n, decisions)
+    st.subheader("Beslutningslog", anchor=False)
+    if not decisions:
+        st.info("Der er endnu ingen registrerede beslutninger.")
+    for decision in decisions[:MAX_LOG]:
+        try:
+            _log_entry(dataset, decision, engine)
+        except (StoreError, DecisionError) as exc:
+            st.error(md(exc))
+    if len(decisions) > MAX_LOG:
+        st.caption(f"Viser de {MAX_LOG} nyeste af {len(decisions)} beslutninger; "
+                   "'python -m selection report --decision N' giver rapporten for enhver af dem.")
+
+
+def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int, decisions: list[Decision]) -> None:
+    st.caption("Registrér styregruppens beslutning. Ved gem fastfryses et øjebliksbillede af data, vurderinger, "
+               "vægte, rangering og robusthed. En beslutning kan ikke ændres bagefter; en rettelse gemmes som en "
+               "ny beslutning, der henviser til den gamle.")
+    labels = {c.id: c.label for c in dataset.model.criteria}
+    weights_text = "Vægte: " + ", ".join(f"{labels[c]} {percent(w)}" for c, w in
+                                         zip(labels, _shares(settings.weights, list(labels)), strict=True))
+    options = dict(zip(ranked["area_id"], [f"{int(r)}. {n}" for r, n in zip(ranked["rank"], ranked["name"], strict=True)],
+                       strict=True))
+    with st.form(FORM_KEY):
+        c1, c2 = st.columns(2)
+        decided_on = c1.date_input("Mødedato", value=date.today(), format="DD.MM.YYYY", key="dec_date")
+        chosen = c2.selectbox("Valgt område", list(options), format_func=options.get, key="dec_area")
+        participants = st.text_area("Deltagere (én pr. linje: navn, rolle)", key="dec_people",
+                                    placeholder="Bo Jensen, formand\nEva Lund, SSP-koordinator")
+        scenario = st.text_area("Scenarie og vægte, der blev vist", value=weights_text, key="dec_scenario")
+        reasons = st.text_area("Begrundelse", key="dec_reasons")
+        dissent = st.text_area("Afvigende synspunkter", key="dec_dissent")
+        conditions = st.text_area("Betingelser og næste skridt", key="dec_conditions")
+        c3, c4 = st.columns(2)
+        recorded_by = c3.text_input("Registreret af", key="dec_by")
+        corrects = c4.selectbox("Retter beslutning", [None, *[d.id for d in decisions]], key="dec_corrects",
+                                format_func=lambda i: "Ingen (ny beslutning)" if i is None else f"Nr. {i}")
+        submitted = st.form_submit_button("Gem beslutning", type="primary")
+    if not submitted:
+        return
+    new = NewDecision(decided_on, parse_participants(participants), scenario, chosen, reasons, dissent, conditions,
+                      recorded_by, corrects)
+    try:
+        with st.spinner("Gemmer beslutningen med et øjebliksbillede af data …"):
+            engine = store_engine(create=True)
+            saved = record_decision(engine, new, _snapshot(dataset, settings, top_n, engine))
+    except (DecisionError, StoreError) as exc:
+        st.error(md(exc))
+        return
+    st.session_state[SAVED_KEY] = f"Beslutning nr. {saved.id} er gemt."
+    st.rerun()
+
+
+def _shares(weights: dict[str, float], ids: list[str]) -> list[float]:
+    total = sum(max(float(weights.get(c, 0.0)), 0.0) for c in ids) or 1.0
+    return [max(float(weights.get(c, 0.0)), 0.0) / total for c in ids]
+
+
+def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
+    full = get_decision(engine, decision.id)
+    snapshot = full.snapshot or {}
+    names = {a["id"]: a["name"] for a in snapshot.get("areas", [])}
+    title = f"Nr. {decision.id} · {local_date(decision.decided_on.isoformat())} · {names.get(decision.chosen_area_id, decision.chosen_area_id)}"
+    if decision.corrects_id:
+        title += f" · retter nr. {decision.corrects_id}"
+    if decision.corrected_by:
+        title += " · rettet af " + ", ".join(f"nr. {i}" for i in decision.corrected_by)
+    with st.expander(md(title)):
+        changes = changes_since(full, dataset, engine)
+        if changes:
+            st.warning("Ændret siden beslutningen:\n\n" + "\n".join(f"- {md(line)}" for line in changes))
+        else:
+            st.caption("Intet er ændret i data eller vurderinger siden beslutningen.")
+        rows = [("Deltagere", "; ".join(f"{p.name} ({p.role})" if p.role else p.name for p in full.participants)),
+                ("Scenarie og vægte", full.scenario), ("Begrundelse", full.reasons),
+                ("Afvigende synspunkter", full.dissent or "Ingen noteret."),
+                ("Betingelser og næste skridt", full.conditions or "Ingen noteret."),
+                ("Registreret af", f"{full.recorded_by}, {local_time(full.recorded_at.isoformat())}"),
+                ("Data", f"version {full.data_version} (indholds-hash {full.content_hash[:12]})")]
+        for label, value in rows:
+            st.markdown(f"**{md(label)}**")
+            st.text(value)
+        st.markdown("**Rangering, som den var ved beslutningen**")
+        ranking = pd.DataFrame([{"Rang": r["rank"], "Område": r["name"], "Samlet score": r["total"]}
+                                for r in snapshot.get("ranking", [])])
+        st.dataframe(ranking.round(1), hide_index=True, width="stretch")
+        fields = full.report_fields()
+        left, right = st.columns(2)
+        left.download_button("Hent beslutningsrapport (PDF)", data=lambda: render_pdf(snapshot, fields, changes),
+                             file_name=f"beslutning_{decision.id}.pdf", mime="application/pdf",
+                             key=f"decision_pdf_{decision.id}", on_click="ignore")
+        right.download_button("Hent beslutningsrapport (HTML)",
+                              data=lambda: render_html(snapshot, fields, changes).encode("utf-8"),
+                              file_name=f"beslutning_{decision.id}.html", mime="text/html",
+                              key=f"decision_html_{decision.id}", on_click="ignore")
