@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime
 
+from ..form_text import clean_text
 from ..criteria import CriteriaModel, Indicator
 from .model import (
     EARLIEST_DATE,
@@ -28,22 +28,7 @@ def assessment_indicators(model: CriteriaModel) -> list[Indicator]:
 
 
 def _clean(text: object, field: str, limit: int, *, required: bool, multiline: bool) -> str:
-    if text is None:
-        text = ""
-    if not isinstance(text, str):
-        raise AssessmentError(f"{field} skal være tekst.")
-    cleaned = unicodedata.normalize("NFC", text).strip()
-    allowed = "\n\t" if multiline else ""
-    bad = [c for c in cleaned if unicodedata.category(c) == "Cc" and c not in allowed]
-    if bad:
-        raise AssessmentError(f"{field} indeholder kontroltegn, som ikke kan gemmes.")
-    if not multiline:
-        cleaned = " ".join(cleaned.split())
-    if required and not cleaned:
-        raise AssessmentError(f"{field} skal udfyldes (tom tekst eller kun mellemrum tæller ikke).")
-    if len(cleaned) > limit:
-        raise AssessmentError(f"{field} er for lang ({len(cleaned)} tegn); højst {limit} tegn.")
-    return cleaned
+    return clean_text(text, field, limit, required=required, multiline=multiline, error=AssessmentError)
 
 
 def validate_assessment(new: NewAssessment, model: CriteriaModel, area_ids: Collection[str]) -> NewAssessment:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
 
+from ..form_text import clean_text
 from ..store import read_connection, write_transaction
 from ..store.tables import decision
 from .model import MAX_NAME, MAX_PARTICIPANTS, MAX_ROLE, MAX_TEXT, Decision, DecisionError, NewDecision, Participant
@@ -21,22 +21,7 @@ LIST_COLUMNS = [c for c in decision.c if c.name != "snapshot"]
 
 
 def _clean(text: object, field: str, limit: int, *, required: bool, multiline: bool) -> str:
-    """Trimmed NFC text without control characters (newline/tab only in multi-line fields)."""
-    if text is None:
-        text = ""
-    if not isinstance(text, str):
-        raise DecisionError(f"{field} skal være tekst.")
-    cleaned = unicodedata.normalize("NFC", text).strip()
-    allowed = "\n\t" if multiline else ""
-    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in cleaned):
-        raise DecisionError(f"{field} indeholder kontroltegn, som ikke kan gemmes.")
-    if not multiline:
-        cleaned = " ".join(cleaned.split())
-    if required and not cleaned:
-        raise DecisionError(f"{field} skal udfyldes.")
-    if len(cleaned) > limit:
-        raise DecisionError(f"{field} er for lang ({len(cleaned)} tegn); højst {limit} tegn.")
-    return cleaned
+    return clean_text(text, field, limit, required=required, multiline=multiline, error=DecisionError)
 
 
 def validate_decision(new: NewDecision, snapshot: dict[str, Any]) -> NewDecision:
