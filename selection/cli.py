@@ -12,7 +12,16 @@ from pathlib import Path
 
 from .dataset import load_dataset
 from .errors import DataError, UsageError, WeightError
-from .export import STYLES, about_sheet, caveat, priority_csv, shortlist_csv, shortlist_table, table_to_xlsx
+from .export import (
+    STYLES,
+    about_sheet,
+    caveat,
+    priority_csv,
+    priority_export_table,
+    shortlist_csv,
+    shortlist_table,
+    table_to_xlsx,
+)
 from .limits import MAX_DISTANCE_M, MAX_SMAA_SAMPLES, MAX_WEIGHT, smaa_samples_problem
 from .number_parser import NumberError, parse_number
 from .pipeline import evaluate
@@ -239,11 +248,12 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
     return 0
 
 
-def run_rank(args: argparse.Namespace) -> int:
+def _evaluated(args: argparse.Namespace, warn_store: bool = False):
+    """The data set in use (stored import, else bundled; stored assessments applied), scored at --weights."""
     if args.data is None:
         from .importing.store import active_data_dir, store_problem
 
-        if problem := store_problem():
+        if warn_store and (problem := store_problem()):
             print(f"ADVARSEL: {problem} Det medleverede datasæt bruges.", file=sys.stderr)
         args.data = active_data_dir()
     if args.out is not None:
@@ -253,47 +263,41 @@ def run_rank(args: argparse.Namespace) -> int:
     dataset = dataset_with_assessments(load_dataset(args.data))
     weights = parse_weights(args.weights, dataset.model.default_weights)
     perf, result = evaluate(dataset, weights, distance_m=args.distance)
-    extra = robustness_extras(result, dataset, args.smaa, args.seed, perf.matrix,
-                              uncertain_indicators(dataset.model, perf.provenance)) if args.smaa else None
-    if args.format == "xlsx":
-        table = shortlist_table(result, dataset, args.top, args.timestamp, extra, perf.provenance)
-        data = table_to_xlsx(table, caveat(table, dataset), about_sheet(result, dataset))
-    else:
-        data = shortlist_csv(result, dataset, args.top, args.format, args.timestamp, extra, perf.provenance)
+    return dataset, perf, result
+
+
+def _emit(args: argparse.Namespace, data: bytes, done: str) -> None:
+    """Write ``data`` to --out (saying ``done`` on stderr) or to standard output."""
     if args.out:
         try:
             args.out.write_bytes(data)
         except OSError as exc:
             raise UsageError(f"Kan ikke skrive {args.out} ({exc.strerror or exc}).") from None
-        print(f"Skrev {min(args.top, len(result.ranked))} områder til {args.out}", file=sys.stderr)
+        print(f"{done} til {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
+
+
+def run_rank(args: argparse.Namespace) -> int:
+    dataset, perf, result = _evaluated(args, warn_store=True)
+    extra = robustness_extras(result, dataset, args.smaa, args.seed, perf.matrix,
+                              uncertain_indicators(dataset.model, perf.provenance)) if args.smaa else None
+    if args.format == "xlsx":
+        table = shortlist_table(result, dataset, args.top, args.timestamp, extra, perf.provenance)
+        priorities = priority_export_table(result, dataset, perf, args.top, args.timestamp)
+        data = table_to_xlsx(table, caveat(table, dataset), about_sheet(result, dataset), priorities)
+    else:
+        data = shortlist_csv(result, dataset, args.top, args.format, args.timestamp, extra, perf.provenance)
+    _emit(args, data, f"Skrev {min(args.top, len(result.ranked))} områder")
     return 0
 
 
 def run_critical(args: argparse.Namespace) -> int:
     """Write the assessment priority list (``selection.critical``) as CSV."""
-    if args.data is None:
-        from .importing.store import active_data_dir
-
-        args.data = active_data_dir()
-    if args.out is not None:
-        _check_out(args.out)
-    from .assessments.applied import dataset_with_assessments
-
-    dataset = dataset_with_assessments(load_dataset(args.data))
-    weights = parse_weights(args.weights, dataset.model.default_weights)
-    perf, result = evaluate(dataset, weights, distance_m=args.distance)
+    dataset, perf, result = _evaluated(args)
     data = priority_csv(result, dataset, perf, args.top, args.format, args.timestamp)
-    if args.out:
-        try:
-            args.out.write_bytes(data)
-        except OSError as exc:
-            raise UsageError(f"Kan ikke skrive {args.out} ({exc.strerror or exc}).") from None
-        n_rows = data.decode(STYLES[args.format].encoding).count("\r\n") - 1
-        print(f"Skrev {n_rows} værdier til {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
+    n_rows = data.decode(STYLES[args.format].encoding).count("\r\n") - 1
+    _emit(args, data, f"Skrev {n_rows} værdier")
     return 0
 
 

@@ -251,9 +251,10 @@ def about_sheet(result: ScoreResult, dataset: Dataset, settings: list[tuple[str,
                       list(METHOD_LINES), list(settings or []))
 
 
-def table_to_xlsx(table: pd.DataFrame, note: str, about: AboutSheet) -> bytes:
+def table_to_xlsx(table: pd.DataFrame, note: str, about: AboutSheet, priorities: pd.DataFrame | None = None) -> bytes:
     """The shortlist as a formatted workbook: caveat on top, frozen header, number formats, widths,
-    and a second sheet "Om kortlisten" with the caveat, the weights and the method."""
+    a second sheet "Om kortlisten" with the caveat, the weights and the method, and with
+    ``priorities`` (``priority_export_table``) a third sheet "Vurderingsprioriteter"."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -309,6 +310,17 @@ def table_to_xlsx(table: pd.DataFrame, note: str, about: AboutSheet) -> bytes:
         row[0].font = Font(bold=True)
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if priorities is not None:
+        sheet = wb.create_sheet("Vurderingsprioriteter")
+        sheet.append([str(c) for c in priorities.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in priorities.itertuples(index=False):
+            sheet.append([_xlsx_value(v) for v in row])
+        for idx, column in enumerate(priorities.columns, start=1):
+            longest = max([len(str(v)) for v in priorities[column]] + [len(str(column))], default=8)
+            sheet.column_dimensions[get_column_letter(idx)].width = min(max(longest + 2, 8), 60)
+        sheet.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

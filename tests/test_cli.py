@@ -129,3 +129,13 @@ def test_rank_writes_xlsx_with_the_caveat(package, tmp_path):
     assert [c.value for c in book["Kortliste"][3]][:2] == [1, load_dataset(package).areas.at[
         evaluate(load_dataset(package))[1].table["area_id"].iloc[0], "name"]]
     assert "Om kortlisten" in book.sheetnames
+    # The values that can change the shortlist travel with it (the same table as 'critical').
+    from selection.export import priority_export_table
+
+    dataset = load_dataset(package)
+    perf, result = evaluate(dataset)
+    expected = priority_export_table(result, dataset, perf, 2)
+    sheet = book["Vurderingsprioriteter"]
+    assert [c.value for c in sheet[1]] == list(expected.columns)
+    assert [r[list(expected.columns).index("Område")] for r in sheet.iter_rows(min_row=2, values_only=True)] \
+        == list(expected["Område"])

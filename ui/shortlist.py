@@ -9,7 +9,16 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.dataset import Dataset
-from selection.export import STYLES, about_sheet, priority_csv, caveat, shortlist_table, table_to_csv, table_to_xlsx
+from selection.export import (
+    STYLES,
+    about_sheet,
+    caveat,
+    priority_csv,
+    priority_export_table,
+    shortlist_table,
+    table_to_csv,
+    table_to_xlsx,
+)
 from selection.formatting import frame_text, integer, timestamp
 from selection.indicators import Performance
 from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, robustness_extras, uncertain_indicators
@@ -72,7 +81,8 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance,
     )
     right.download_button(
         "Download kortliste (Excel, XLSX)",
-        data=lambda: table_to_xlsx(table, note, about_sheet(result, dataset, settings)),
+        data=lambda: table_to_xlsx(table, note, about_sheet(result, dataset, settings),
+                                   priority_export_table(result, dataset, perf, top_n)),
         file_name=f"kortliste_top{top_n}.xlsx",
         mime=XLSX_MIME,
         key="download_shortlist_xlsx",
