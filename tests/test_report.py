@@ -96,6 +96,24 @@ def test_the_pdf_names_every_shortlisted_area_and_states_caveat_and_robustness(b
     assert snapshot["dataset"]["version"] in text
 
 
+def test_the_report_carries_the_assessment_priority_list(bundled_report):
+    from selection.critical import assessment_priorities
+    from selection.pipeline import evaluate
+
+    snapshot, html, pdf = bundled_report
+    dataset = load_dataset()
+    perf, result = evaluate(dataset)
+    expected = assessment_priorities(perf.matrix, dataset.model, result, perf.provenance,
+                                     dataset.areas["name"].to_dict(), 3)
+    assert len(expected), "the bundled placeholders can change the top 3"
+    assert [p["sentence"] for p in snapshot["priorities"]] == list(expected["Sætning"])
+    text = pdf_text(pdf)
+    assert "Hvilke værdier afgør valget?" in text and flat(expected["Sætning"].iloc[0]) in text
+    assert "Hvilke værdier afgør valget?" in html
+    old = {k: v for k, v in snapshot.items() if k != "priorities"}  # a decision saved before the list existed
+    assert "Hvilke værdier afgør valget?" not in render_html(old)
+
+
 def test_the_pdf_is_a4_with_a_sane_number_of_pages(bundled_report):
     _, _, pdf = bundled_report
     reader = PdfReader(io.BytesIO(pdf))

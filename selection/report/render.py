@@ -187,6 +187,8 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
         "acc_values": _acceptability(rob["with_values"], ranking) if rob and rob["with_values"] else None,
         "max_se": number(100 * rob["weights_only"]["max_std_error"]) if rob else "",
         "stability": _stability(snapshot),
+        "priorities": ([{**p, "value": number(p["value"])} for p in snapshot["priorities"]]
+                       if "priorities" in snapshot else None),  # None: a snapshot from before the list existed
         "assessments": [
             {"area": areas.get(a["area_id"], {}).get("name", a["area_id"]),
              "indicator": indicator_labels.get(a["indicator_id"], a["indicator_id"]), "value": number(a["value"]),

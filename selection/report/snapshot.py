@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 from ..data_status import data_status
 from ..dataset import Dataset
 from ..pipeline import evaluate
-from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, analyse, summaries
+from ..critical import assessment_priorities
+from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, analyse, summaries, value_ranges
 
 SNAPSHOT_FORMAT = 1
 NOISE_STEP = 1.0  # assessed/illustrative values vary by ± this many scale steps
@@ -146,8 +147,23 @@ def take_snapshot(
             "value_kinds": status.value_kinds, "n_missing": status.n_missing,
         },
         "robustness": _robustness(result, dataset, perf, n_samples, seed, top_n),
+        "priorities": _priorities(result, dataset, perf, top_n),
     }
     return json.loads(json.dumps(snapshot, ensure_ascii=False, allow_nan=False))  # exactly what a store returns
+
+
+PRIORITY_COLUMNS = {"Prioritet": "priority", "Område": "area", "Indikator": "indicator", "Nuværende værdi": "value",
+                    "Enhed": "unit", "Værditype": "kind", "Ændrer": "effect", "Betingelse": "condition",
+                    "Hvad sker der": "what", "Sætning": "sentence"}
+
+
+def _priorities(result, dataset: Dataset, perf, top_n: int) -> list[dict[str, Any]]:
+    """The assessment priority list (``selection.critical``): values whose plausible range can change
+    nr. 1 or the top N, most decisive first."""
+    table = assessment_priorities(perf.matrix, dataset.model, result, perf.provenance,
+                                  dataset.areas["name"].to_dict(), top_n)
+    return [{key: _plain(rec[col]) for col, key in PRIORITY_COLUMNS.items()}
+            for rec in table.to_dict("records")]
 
 
 def _assessment_rows(assessments: pd.DataFrame | None) -> list[dict[str, Any]]:
@@ -168,7 +184,8 @@ def _robustness(result, dataset: Dataset, perf, n_samples: int, seed: int, top_n
     except ValueError:
         return None  # nothing ranked, or no weighted criterion with data
     noisy = noisy_indicators(perf.provenance, dataset)
-    with_values = (analyse(result, model, perf.matrix, n_samples, seed, noisy_indicators=noisy, step=NOISE_STEP)
+    with_values = (analyse(result, model, perf.matrix, n_samples, seed, noisy_indicators=noisy, step=NOISE_STEP,
+                           value_ranges=value_ranges(dataset.values))
                    if noisy else None)
     names = dataset.areas["name"].to_dict()
     shortlisted = result.top(top_n)["area_id"].tolist()
