@@ -34,7 +34,7 @@ settings = sidebar.current_settings(dataset.model)
 notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
-view_col, guide_col = st.columns([3, 2], vertical_alignment="bottom")
+view_col, guide_col = st.columns([5, 2], vertical_alignment="bottom")
 view = view_col.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed",
                                                       "Indlæs data", decision_panel.VIEW],
                                   default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY,
