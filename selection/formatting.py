@@ -7,6 +7,7 @@ Vega-Lite number locale (``chart_locale``), so axes and tooltips match the table
 
 from __future__ import annotations
 
+
 import math
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -36,8 +37,14 @@ def number(value: float | int | None, digits: int = 1, *, grouping: bool = True)
     """A number with exactly ``digits`` decimals: ``1234.56`` -> ``"1.234,6"``; missing -> "–"."""
     if _missing(value):
         return MISSING
+    return _number_text(float(value), digits, grouping)
+
+
+@lru_cache(maxsize=1 << 16)
+def _number_text(value: float, digits: int, grouping: bool) -> str:
+    """Babel's text for one number (cached: the same scores and weights recur on every rerun)."""
     pattern = _pattern(("#,##0" if grouping else "0") + ("." + "0" * digits if digits > 0 else ""))
-    text = pattern.apply(float(value), _LOCALE)  # = babel.numbers.format_decimal with a parsed pattern
+    text = pattern.apply(value, _LOCALE)  # = babel.numbers.format_decimal with a parsed pattern
     return text.lstrip("-") if _is_negative_zero(text) else text
 
 
