@@ -24,12 +24,12 @@ from selection.decisions import (
     record_decision,
 )
 from selection.report import render_html, render_pdf
-from selection.report.render import TIMEZONE, local_date, local_time, percent
+from selection.report.render import TIMEZONE, local_date, local_time
 from selection.report.snapshot import snapshot_from_store
 from selection.scoring import ScoreResult
 from selection.store import StoreError, database_url, open_store, store_exists
 
-from .sidebar import Settings
+from .sidebar import Settings, whole_shares
 from .text import md
 
 VIEW = "Beslutning"
@@ -131,8 +131,8 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
                "vægte, rangering og robusthed. En beslutning kan ikke ændres bagefter; en rettelse gemmes som en "
                "ny beslutning, der henviser til den gamle.")
     labels = {c.id: c.label for c in dataset.model.criteria}
-    weights_text = "Vægte: " + ", ".join(f"{labels[c]} {percent(w)}" for c, w in
-                                         zip(labels, _shares(settings.weights, list(labels)), strict=True))
+    shares = whole_shares({c: float(settings.weights.get(c, 0.0)) for c in labels})  # as the sliders show them
+    weights_text = "Vægte: " + ", ".join(f"{labels[c]} {shares[c]} %" for c in labels)
     options = dict(zip(ranked["area_id"], [f"{int(r)}. {n}" for r, n in zip(ranked["rank"], ranked["name"], strict=True)],
                        strict=True))
     with st.form(FORM_KEY):
@@ -163,11 +163,6 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
         return
     st.session_state[SAVED_KEY] = f"Beslutning nr. {saved.id} er gemt."
     st.rerun()
-
-
-def _shares(weights: dict[str, float], ids: list[str]) -> list[float]:
-    total = sum(max(float(weights.get(c, 0.0)), 0.0) for c in ids) or 1.0
-    return [max(float(weights.get(c, 0.0)), 0.0) / total for c in ids]
 
 
 def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
