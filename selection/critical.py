@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from .criteria import CriteriaModel, Indicator
+from .formatting import compact
 from .robustness import tie_keys
 from .scoring import ScoreResult, normalised_matrix, raw_array
 
@@ -457,16 +458,11 @@ def _area_texts(a: int, thr: dict[str, np.ndarray], names: np.ndarray, keys: np.
 
 # --------------------------------------------------------------------------- Danish wording of values
 
-def _decimals(x: float) -> str:
-    text = f"{x:.2f}".rstrip("0").rstrip(".")
-    return ("0" if text == "-0" else text).replace(".", ",")
-
-
 def value_text(x: float, unit: str = "") -> str:
     """A value with at most two decimals, a Danish decimal comma and its unit ("3,31 point")."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    return f"{_decimals(float(x))} {unit}".strip()
+    return f"{compact(float(x), 2)} {unit}".strip()
 
 
 def condition_text(x: float, direction: str, closed: bool, unit: str = "") -> str:
