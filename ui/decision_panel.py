@@ -27,8 +27,9 @@ from selection.report import render_html, render_pdf
 from selection.report.render import TIMEZONE, local_date, local_time
 from selection.report.snapshot import snapshot_from_store
 from selection.scoring import ScoreResult
-from selection.store import StoreError, database_url, open_store, store_exists
+from selection.store import StoreError, store_exists
 
+from . import state
 from .sidebar import Settings, whole_shares
 from .text import md
 
@@ -39,16 +40,12 @@ REPORT_ARGS = "_report_args"  # weights of the ranking on screen, for the report
 MAX_LOG = 20  # newest decisions shown in full (each loads its snapshot)
 
 
-@st.cache_resource(show_spinner=False)
-def _engine(url: str) -> Engine:
-    return open_store(url)
-
-
 def store_engine(create: bool) -> Engine | None:
-    """The assessment/decision store; None if the SQLite file does not exist and ``create`` is False."""
+    """The assessment/decision store (the app's one engine, ``state.engine``); None if the SQLite file does
+    not exist and ``create`` is False."""
     if not create and not store_exists():
         return None
-    return _engine(database_url())
+    return state.engine()
 
 
 def _snapshot(dataset: Dataset, settings: Settings, top_n: int, engine: Engine | None) -> dict:
