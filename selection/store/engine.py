@@ -44,7 +44,12 @@ def sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
-    return Path(parsed.database)
+    database = parsed.database
+    if parsed.query.get("uri") == "true":  # sqlite:///file:/path?mode=ro&uri=true names /path
+        if "mode=memory" in str(parsed) or database.startswith("file::memory:"):
+            return None
+        database = database.removeprefix("file:")
+    return Path(database)
 
 
 def open_engine(url: str | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:

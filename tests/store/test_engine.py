@@ -41,3 +41,12 @@ def test_a_missing_folder_for_the_sqlite_file_is_created(tmp_path):
     path: Path = tmp_path / "new" / "folder" / "store.sqlite"
     open_store(f"sqlite:///{path}").dispose()
     assert path.is_file()
+
+
+def test_a_sqlite_uri_url_names_its_file_and_creates_no_folder_called_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "data" / "store.sqlite"
+    assert sqlite_file(f"sqlite:///file:{path}?mode=ro&uri=true") == path
+    assert sqlite_file("sqlite:///file::memory:?uri=true") is None
+    assert sqlite_file(f"sqlite:///{path}") == path
+    assert not (tmp_path / "file:").exists()
