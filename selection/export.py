@@ -88,14 +88,20 @@ def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) 
 
 def assessed_text(dataset: Dataset, area_id: str) -> str:
     """The area's locally assessed values: 'Lokalt vurderet behov: 3 (2 vurderere, spænd 2–4)'."""
+    return assessed_texts(dataset, [area_id]).get(area_id, "")
+
+
+def assessed_texts(dataset: Dataset, area_ids: list[str] | None = None) -> dict[str, str]:
+    """``assessed_text`` for many areas in one pass over the values (areas without any are left out)."""
     values = dataset.values
-    assessed = values[values["kind"].to_numpy() == "assessed"]  # few rows: filter them first (runs per weight change)
+    assessed = values[values["kind"].to_numpy() == "assessed"]  # few rows: filter them first
+    assessed = assessed[assessed["value"].notna() if area_ids is None else
+                        assessed["value"].notna() & assessed["area_id"].isin(area_ids)]
     if assessed.empty:
-        return ""
-    rows = assessed[(assessed["area_id"] == area_id) & assessed["value"].notna()]
+        return {}
     order = {ind.id: pos for pos, ind in enumerate(dataset.model.indicators)}
-    parts = []
-    for rec in sorted(rows.to_dict("records"), key=lambda r: order.get(r["indicator_id"], len(order))):
+    parts: dict[str, list[tuple[int, str]]] = {}
+    for rec in assessed.to_dict("records"):
         try:
             label = dataset.model.indicator(rec["indicator_id"]).label
         except KeyError:
@@ -106,8 +112,22 @@ def assessed_text(dataset: Dataset, area_id: str) -> str:
         else:
             low, high = _fmt(float(rec["min"]), ",", 1), _fmt(float(rec["max"]), ",", 1)
             detail = f"{int(n)} {'vurderer' if int(n) == 1 else 'vurderere'}, spænd {low}–{high}"
-        parts.append(f"{label}: {_fmt(float(rec['value']), ',', 1)} ({detail})")
-    return "; ".join(parts)
+        text = f"{label}: {_fmt(float(rec['value']), ',', 1)} ({detail})"
+        parts.setdefault(str(rec["area_id"]), []).append((order.get(rec["indicator_id"], len(order)), text))
+    return {aid: "; ".join(text for _, text in sorted(items, key=lambda item: item[0])) for aid, items in parts.items()}
+
+
+def area_facts(dataset: Dataset, area_ids: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """The shortlist's per-area texts that do not depend on the weights (list status, district,
+    local assessments), so a screen can compute them once per dataset rather than per weight move."""
+    areas = dataset.areas
+    ids = [str(a) for a in (areas.index if area_ids is None else [a for a in area_ids if a in areas.index])]
+    confidence = areas["list_confidence"].to_dict()
+    status = areas["list_status"].to_dict()
+    district = areas["bydel"].to_dict()
+    assessed = assessed_texts(dataset, ids)
+    return {aid: {"Listestatus": list_status_text(confidence[aid], status[aid]),
+                  "Bydel": district[aid], "Lokale vurderinger": assessed.get(aid, "")} for aid in ids}
 
 
 def shortlist_table(
@@ -118,13 +138,15 @@ def shortlist_table(
     extra: Mapping[str, Mapping[str, object]] | None = None,
     provenance: pd.DataFrame | None = None,
     kinds: Mapping[str, Mapping[str, int]] | None = None,
+    facts: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
     """The shortlist as a frame with Danish column headers (the content of the CSV, the XLSX and the screen).
 
     ``extra`` adds columns per area id (e.g. robustness results) after the key columns.
     ``provenance`` (from the performance matrix) gives each value's kind; without it the
     package's values are evaluated at the default actor distance. ``kinds`` (from
-    ``data_status.kinds_per_area`` for this result) saves counting them again.
+    ``data_status.kinds_per_area`` for this result) saves counting them again, and ``facts``
+    (``area_facts``) the per-area texts.
     """
     stamp = iso_local(timestamp)
     model = dataset.model
@@ -132,18 +154,23 @@ def shortlist_table(
         if provenance is None:
             provenance = build_performance(dataset).provenance
         kinds = kinds_per_area(provenance, weighted_indicators(result, dataset))
+    top = result.top(top_n)
+    records = [dict(zip(top.columns, values, strict=True)) for values in zip(*(top[c].tolist() for c in top.columns))]
+    if facts is None:
+        facts = area_facts(dataset, [str(rec["area_id"]) for rec in records])
+    weights = {f"Vægt {crit.label} (%)": 100.0 * result.weights[crit.id] for crit in model.criteria}
+    common = {"Datasæt": str(dataset.meta.get("name", "")), "Dataversion": dataset.version, "Tidspunkt": stamp}
     rows = []
-    for rec in result.top(top_n).to_dict("records"):
+    for rec in records:
         aid = rec["area_id"]
-        known = aid in dataset.areas.index
+        fact = facts.get(str(aid), {})
         counts = kinds.get(str(aid), dict.fromkeys(KIND_ORDER, 0))
         row: dict[str, object] = {
             "Rang": int(rec["rank"]),
             "Område": rec["name"],
             "Samlet score (0-100)": float(rec["total"]),
             "Datastatus": value_status(counts, rec["status"] != "ok"),
-            "Listestatus": list_status_text(dataset.areas.at[aid, "list_confidence"], dataset.areas.at[aid, "list_status"])
-            if known else "",
+            "Listestatus": fact.get("Listestatus", ""),
         }
         for column, kind in zip(COUNT_COLUMNS, KIND_ORDER, strict=True):
             row[column] = int(counts.get(kind, 0))
@@ -152,15 +179,12 @@ def shortlist_table(
         for crit in model.criteria:
             row[f"{crit.label} - score (0-100)"] = float(rec[f"{crit.id}_score"])
             row[f"{crit.label} - bidrag (point)"] = float(rec[f"{crit.id}_contribution"])
-        for crit in model.criteria:
-            row[f"Vægt {crit.label} (%)"] = 100.0 * result.weights[crit.id]
+        row.update(weights)
         row["Område-id"] = aid
-        row["Bydel"] = dataset.areas.at[aid, "bydel"] if known else ""
+        row["Bydel"] = fact.get("Bydel", "")
         row["Manglende indikatorer"] = ", ".join(_indicator_label(model, i) for i in rec["missing"])
-        row["Lokale vurderinger"] = assessed_text(dataset, aid)
-        row["Datasæt"] = str(dataset.meta.get("name", ""))
-        row["Dataversion"] = dataset.version
-        row["Tidspunkt"] = stamp
+        row["Lokale vurderinger"] = fact.get("Lokale vurderinger", "")
+        row.update(common)
         rows.append(row)
     extra_columns = list(dict.fromkeys(c for cols in (extra or {}).values() for c in cols))
     return pd.DataFrame(rows, columns=shortlist_columns(dataset, extra_columns))

@@ -74,5 +74,5 @@ def render(dataset: Dataset, slots: Slots) -> None:
     with slots.chart:
         ranking.render_chart(result, dataset)
     with slots.shortlist:
-        shortlist.render(result, dataset, perf, data.kinds_per_area)
+        shortlist.render(result, dataset, perf, data.kinds_per_area, state.area_facts())
     decision_panel.remember_ranking(result, settings)

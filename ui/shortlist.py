@@ -47,7 +47,8 @@ def render_choices(n_areas: int) -> None:
 
 
 def render(result: ScoreResult, dataset: Dataset, perf: Performance,
-           kinds: dict[str, dict[str, int]] | None = None) -> None:
+           kinds: dict[str, dict[str, int]] | None = None,
+           facts: dict[str, dict[str, str]] | None = None) -> None:
     """The shortlist at the current weights, as the files will hold it, and its downloads."""
     n_ranked = len(result.ranked)
     if n_ranked == 0:
@@ -61,7 +62,8 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance,
     extra = (robustness_extras(result, dataset, matrix=perf.matrix,
                                noisy_indicators=uncertain_indicators(dataset.model, perf.provenance))
              if with_robustness else None)
-    table = shortlist_table(result, dataset, top_n, extra=extra, provenance=perf.provenance, kinds=kinds)
+    table = shortlist_table(result, dataset, top_n, extra=extra, provenance=perf.provenance, kinds=kinds,
+                            facts=facts)
     note = caveat(table, dataset)
     st.warning(md(note), icon="⚠️")
     st.dataframe(frame_text(table), hide_index=True, width="stretch")

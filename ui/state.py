@@ -17,6 +17,7 @@ from selection.data_status import DataStatus, data_status
 from selection.data_status import weighted_indicators as _weighted
 from selection.dataset import Dataset, load_dataset
 from selection.errors import WeightError
+from selection.export import area_facts as export_area_facts
 from selection.importing.store import active_data_dir
 from selection.indicators import Performance, build_performance, with_stored_values
 from selection.map_layers import area_at
@@ -212,6 +213,16 @@ def _status(directory: str, signature: str, store_key: str, distance_m: float, w
 def status(distance_m: float, weighted: list[str]) -> DataStatus:
     """Data-status counts for the indicators that carry weight (cached; they change rarely)."""
     return _status(*_current_source(), float(distance_m), tuple(weighted))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _area_facts(directory: str, signature: str, store_key: str) -> dict[str, dict[str, str]]:
+    return export_area_facts(_load(directory, signature, store_key))
+
+
+def area_facts() -> dict[str, dict[str, str]]:
+    """The shortlist's per-area texts of the data set in use (list status, district, assessments); cached."""
+    return _area_facts(*_current_source())
 
 
 def score(dataset: Dataset, weights: dict[str, float], sub_weights: dict[str, float],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
@@ -13,10 +14,12 @@ from hypothesis import strategies as st
 from selection.assessments import aggregate, apply_assessments
 from selection.data_status import data_status
 from selection.dataset import load_dataset
-from selection.export import shortlist_table
+from selection.export import area_facts, shortlist_table
 from selection.pipeline import evaluate
 from tests.factory import make_package
 from tests.store.conftest import assessment_criteria
+
+STAMP = datetime(2024, 5, 17, 9, 30, 5, tzinfo=timezone.utc)
 
 
 def latest(*rows: tuple[str, str, str, float]) -> pd.DataFrame:
@@ -114,3 +117,16 @@ def test_the_shortlist_names_each_local_assessment_with_its_spread(dataset):
     table = shortlist_table(result, shown, 3).set_index("Område-id")
     assert table.at["b", "Lokale vurderinger"] == "T1: 4,0 (1 vurderer, spænd 4,0–4,0); N1: 3,5 (2 vurderere, spænd 2,0–5,0)"
     assert table.at["a", "Lokale vurderinger"] == ""
+
+
+def test_per_area_facts_computed_once_give_the_same_shortlist_as_computed_per_call(dataset):
+    """The app caches ``area_facts`` per data set; the table must not depend on where they came from."""
+    agg = aggregate(latest(("b", "n1", "Anna", 2), ("b", "n1", "Bo", 5), ("c", "t1", "Anna", 4)))
+    shown = apply_assessments(dataset, agg)
+    _, result = evaluate(shown)
+    facts = area_facts(shown)
+    assert set(facts) == set(shown.areas.index)
+    assert facts["c"]["Lokale vurderinger"] == "T1: 4,0 (1 vurderer, spænd 4,0–4,0)"
+    for top_n in (1, 3, len(facts)):
+        pd.testing.assert_frame_equal(shortlist_table(result, shown, top_n, STAMP, facts=facts),
+                                      shortlist_table(result, shown, top_n, STAMP))
