@@ -287,7 +287,8 @@ PANELS = [  # (module, function) timed by panel_breakdown; missing ones are skip
     ("selection.pipeline", "evaluate"), ("selection.data_status", "data_status"), ("ui.status", "render"),
     ("ui.map_panel", "render"), ("ui.map_panel", "ranked_layer"), ("ui.map_panel", "st_folium"),
     ("ui.details", "render"), ("ui.details", "show_rank"), ("ui.ranking", "render_table"),
-    ("ui.ranking", "render_chart"), ("ui.shortlist", "render"),
+    ("ui.ranking", "render_chart"), ("ui.shortlist", "render"), ("ui.details", "show_critical"),
+    ("ui.decision_panel", "remember_ranking"), ("ui.ranked_view", "score_with_notice"),
 ]
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import pyarrow as pa
 from babel import Locale
 from babel.dates import format_datetime
 from babel.numbers import NumberPattern, format_decimal, get_decimal_symbol, get_group_symbol, parse_pattern
@@ -125,8 +126,12 @@ def with_locale(spec: dict) -> dict:
     return {**spec, "config": config}
 
 
-def frame_text(frame: pd.DataFrame, digits: int | dict[str, int] = 1) -> pd.DataFrame:
-    """A copy of a table for display: float columns as Danish number text (``digits`` per column)."""
+def frame_text(frame: pd.DataFrame, digits: int | dict[str, int] = 1) -> pa.Table:
+    """A table for display: float columns as Danish number text (``digits`` per column), other cells as text.
+
+    Returned as an Arrow table, which Streamlit sends as it is (a pandas frame would be converted on
+    every rerun); the index is dropped.
+    """
     columns = {}
     for column in frame.columns:
         values = frame[column].tolist()
@@ -134,5 +139,18 @@ def frame_text(frame: pd.DataFrame, digits: int | dict[str, int] = 1) -> pd.Data
             d = digits.get(column, 1) if isinstance(digits, dict) else digits
             values = [number(v, d) if isinstance(v, (int, float)) and not isinstance(v, bool) else
                       (MISSING if v is None else str(v)) for v in values]
-        columns[column] = values
-    return pd.DataFrame(columns, columns=list(frame.columns), index=frame.index)
+        columns[str(column)] = values
+    return text_table(columns)
+
+
+def text_table(columns: dict[str, list]) -> pa.Table:
+    """Columns of display values as an Arrow table (ints stay numbers; None stays empty; a column of
+    mixed types becomes text)."""
+    return pa.table({name: _arrow_column(list(values)) for name, values in columns.items()})
+
+
+def _arrow_column(values: list) -> pa.Array:
+    try:
+        return pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())

@@ -4,12 +4,13 @@ criterion scores of every area."""
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from selection.data_status import value_status
 from selection.dataset import Dataset
 from selection.errors import WeightError
-from selection.formatting import MISSING, number, with_locale
+from selection.formatting import MISSING, number, text_table, with_locale
 from selection.indicators import Performance
 from selection.scoring import STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
 
@@ -17,14 +18,14 @@ from selection.scoring import STATUS_LABELS, STATUS_UNRANKED, ScoreResult, crite
 CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
 
 
-def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[str, int]]) -> pd.DataFrame:
+def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[str, int]]) -> pa.Table:
     """The ranking as shown beside the map: rank, name, total and how well the values are sourced."""
     t = result.table
     ids = t["area_id"].tolist()
     counts = [kinds.get(a, {}) for a in ids]
-    return pd.DataFrame({
+    return text_table({
         "Rang": [MISSING if pd.isna(r) else str(int(r)) for r in t["rank"]],
-        "Område": t["name"].to_numpy(),
+        "Område": t["name"].tolist(),
         "Samlet score": [number(v) for v in t["total"]],
         "Kildebelagte værdier": [f"{c.get('sourced', 0)} af {sum(c.values())}" for c in counts],
         "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else value_status(c, s != "ok", short=True)
@@ -71,7 +72,7 @@ def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[st
         frame,
         hide_index=True,
         width="stretch",
-        height=35 * (len(frame) + 1) + 3,  # every row rendered: no scrolling, nothing virtualised away
+        height=35 * (frame.num_rows + 1) + 3,  # every row rendered: no scrolling, nothing virtualised away
         column_config={
             "Rang": st.column_config.TextColumn(width=38),
             "Område": st.column_config.TextColumn(width=142),
