@@ -66,12 +66,9 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         st.button(f"Gendan den seneste import ({md(backup_label(backups[-1]))})",
                   on_click=_restore, key="import_restore")
     generation = st.session_state.setdefault("_upload_generation", 0)
-    # Streamlit 1.67 draws the drop zone's own texts ("Upload", "… per file") in English with no way
-    # to translate them, so the Danish label (also the drop zone's accessible name) says it all.
-    uploads = st.file_uploader("Vælg filer: træk dem hertil, eller klik på knappen (højst 50 MB pr. fil; "
-                               "GeoJSON, GeoPackage, zip med Shapefile, CSV eller XLSX)",
-                               type=UPLOAD_TYPES, accept_multiple_files=True, key=f"import_files_{generation}",
-                               help="Knappen og teksten i feltet kommer fra Streamlit og står på engelsk.")
+    # The drop zone's own button and size text are drawn in Danish by ui.layout (CSS).
+    uploads = st.file_uploader("Datafiler (GeoJSON, GeoPackage, zip med Shapefile, CSV eller XLSX)",
+                               type=UPLOAD_TYPES, accept_multiple_files=True, key=f"import_files_{generation}")
     if not uploads:
         return
     files = tuple((u.name, u.getvalue()) for u in uploads)

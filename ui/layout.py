@@ -23,9 +23,29 @@ GUIDE = (
 )
 
 
+# Streamlit 1.67 writes the file drop zone's own texts in English ("Upload", "50MB per file • CSV")
+# and offers no setting to translate them: the English text is hidden and a Danish one drawn in its
+# place (CSS generated content is part of the button's accessible name). The file types are in
+# each uploader's label.
+_UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "Vælg filer"; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "%(hint)s"; font-size: 0.875rem; }
+</style>
+"""
+
+
+def upload_hint(max_mb: int) -> str:
+    """The Danish text under the file button (the size limit comes from Streamlit's configuration)."""
+    return f"eller træk filerne hertil · højst {int(max_mb)} MB pr. fil"
+
+
 def compact_page() -> None:
-    """Tighter spacing at the top of the page (no content, layout only)."""
-    st.html(_COMPACT_CSS)
+    """Tighter spacing at the top of the page and Danish file-uploader texts (no content, layout only)."""
+    hint = upload_hint(int(st.get_option("server.maxUploadSize")))
+    st.html(_COMPACT_CSS + _UPLOADER_CSS % {"hint": hint})
 
 
 def guide() -> None:

@@ -43,6 +43,20 @@ def choose_view(page: Page, name: str) -> None:
     wait_idle(page)
 
 
+def test_the_file_drop_zone_speaks_danish(import_server: StreamlitServer, page: Page) -> None:
+    """Streamlit's own drop-zone texts are English; the page hides them and draws Danish ones."""
+    open_app(page, import_server.url, 13)
+    choose_view(page, "Indlæs data")
+    uploader = page.locator("[data-testid='stFileUploader']").first
+    expect(uploader.get_by_role("button", name="Vælg filer")).to_be_visible()
+    text = uploader.inner_text()
+    assert not [w for w in ("Upload", "per file", "Browse", "Drag and drop") if w in text], text
+    hint = uploader.locator("[data-testid='stFileUploaderDropzoneInstructions'] > div").evaluate(
+        "e => getComputedStyle(e, '::after').content")
+    assert "træk filerne hertil" in hint and "50 MB pr. fil" in hint, hint
+    page.screenshot(path=str(Path("test-results") / "indlaes_data.png"))
+
+
 def test_upload_preview_confirm_and_reload(import_server: StreamlitServer, page: Page, official_files) -> None:
     open_app(page, import_server.url, 13)
     before = table_names(page)
