@@ -17,7 +17,7 @@ from selection.map_layers import QUALITY_TEXT
 from selection.scoring import STATUS_LABELS, ScoreResult
 from selection.store import StoreError
 
-from . import state
+from . import layout, state
 from .assessment_format import cached_date, cached_number
 from .state import SELECTED
 from .text import md, num
@@ -48,7 +48,7 @@ def body(dataset: Dataset, perf: Performance, distance_m: float) -> None:
     area = dataset.areas.loc[aid]
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
-    st.dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch",
+    layout.wide_table("indicators").dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch",
                  column_config={"Indikator": st.column_config.TextColumn(width="medium"),
                                 "Værdi": st.column_config.TextColumn(width="small"),
                                 "Type": st.column_config.TextColumn(width="small"),
@@ -57,7 +57,7 @@ def body(dataset: Dataset, perf: Performance, distance_m: float) -> None:
     initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
     st.markdown(f"**Kendte indsatser** ({len(initiatives)})")
     if len(initiatives):
-        st.dataframe(
+        layout.wide_table("initiatives").dataframe(
             initiatives.rename(columns={"name": "Indsats", "type": "Type", "period": "Periode",
                                         "verification": "Verifikation", "source": "Kilde"})
             [["Indsats", "Verifikation", "Kilde", "Type", "Periode"]],
@@ -67,7 +67,7 @@ def body(dataset: Dataset, perf: Performance, distance_m: float) -> None:
     st.markdown(f"**Aktører i eller inden for {integer(distance_m)} m** ({len(near)})")
     if len(near):
         labels = dataset.model.sector_labels
-        st.dataframe(pd.DataFrame({
+        layout.wide_table("actors").dataframe(pd.DataFrame({
             "Aktør": near["name"],
             "Sektor": [labels.get(s, s) for s in near["sector"]],
             "Type": [KIND_LABELS.get(k, k) for k in near["kind"]],

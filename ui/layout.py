@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 # Layout only (spacing and the title's size), no text: the map and the top of the ranking must fit
 # on a 1280×720 screen under the title, the data-status notice and the view choice.
@@ -11,6 +12,34 @@ _COMPACT_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 3rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.9rem; padding-top: 0; padding-bottom: 0.2rem; }
 [data-testid="stMainBlockContainer"] h3 { font-size: 1.3rem; padding-top: 0.3rem; padding-bottom: 0.2rem; }
+</style>
+"""
+
+# Printing the page (Ctrl+P): only the content, one column, headings kept with what follows them,
+# no element split across pages. Controls that cannot be used on paper are left out; the full
+# shortlist and every detail are in the report (PDF/HTML) and the files.
+_PRINT_CSS = """
+<style>
+@media print {
+  @page { size: A4 portrait; margin: 12mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stButtonGroup"], [data-testid="stExpander"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stNumberInput"],
+  [data-testid="stRadio"], [data-testid="stCheckbox"], [data-testid="stSelectbox"], .no-print { display: none !important; }
+  [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
+    position: static !important; overflow: visible !important; height: auto !important; }
+  [data-testid="stMainBlockContainer"] { max-width: none !important; padding: 0 !important; }
+  [data-testid="stVerticalBlock"] { display: block !important; }
+  [data-testid="stHorizontalBlock"] { display: block !important; }
+  [data-testid="stColumn"] { width: 100% !important; max-width: 100% !important; display: block !important; }
+  [data-testid="stElementContainer"], [data-testid="stColumn"] > div { margin-bottom: 0.5rem; }
+  [data-testid="stElementContainer"]:has(h1, h2, h3, h4) { break-after: avoid; page-break-after: avoid; }
+  [data-testid="stElementContainer"], [data-testid="stAlert"] { break-inside: avoid; page-break-inside: avoid; }
+  [class*="st-key-wide_"] [data-testid="stDataFrame"] { display: none !important; }
+  [class*="st-key-wide_"]::after {
+    content: "Tabellen er for bred til papir: den står i rapporten (PDF/HTML), i filerne og i appen.";
+    display: block; font-style: italic; font-size: 0.8rem; }
+}
 </style>
 """
 
@@ -37,6 +66,11 @@ _UPLOADER_CSS = """
 """
 
 
+def wide_table(name: str) -> DeltaGenerator:
+    """A place for a table too wide for A4: on paper a note replaces it (see _PRINT_CSS)."""
+    return st.container(key=f"wide_{name}")
+
+
 def upload_hint(max_mb: int) -> str:
     """The Danish text under the file button (the size limit comes from Streamlit's configuration)."""
     return f"eller træk filerne hertil · højst {int(max_mb)} MB pr. fil"
@@ -45,7 +79,7 @@ def upload_hint(max_mb: int) -> str:
 def compact_page() -> None:
     """Tighter spacing at the top of the page and Danish file-uploader texts (no content, layout only)."""
     hint = upload_hint(int(st.get_option("server.maxUploadSize")))
-    st.html(_COMPACT_CSS + _UPLOADER_CSS % {"hint": hint})
+    st.html(_COMPACT_CSS + _UPLOADER_CSS % {"hint": hint} + _PRINT_CSS)
 
 
 def guide() -> None:

@@ -14,6 +14,8 @@ from selection.formatting import MISSING, number, text_table, with_locale
 from selection.indicators import Performance
 from selection.scoring import STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
 
+from . import layout
+
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
 
@@ -93,7 +95,7 @@ def render_scores(dataset: Dataset, perf: Performance, sub_weights: dict[str, fl
     except WeightError as exc:
         st.info(str(exc))
         return
-    st.dataframe(scores_frame(dataset, scores), hide_index=True, width="stretch")
+    layout.wide_table("scores").dataframe(scores_frame(dataset, scores), hide_index=True, width="stretch")
     st.caption("Score 0–100 pr. kriterium (afhænger af delvægtene, ikke af hovedvægtene). Bidraget til den samlede "
                "score er score × vægt; det ses i diagrammet ovenfor (hold musen over en søjle).")
 

@@ -24,6 +24,7 @@ from selection.indicators import Performance
 from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, robustness_extras, uncertain_indicators
 from selection.scoring import ScoreResult
 
+from . import layout
 from .text import md
 
 TOP_N = "top_n"
@@ -66,7 +67,7 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance,
                             facts=facts)
     note = caveat(table, dataset)
     st.warning(md(note), icon="⚠️")
-    st.dataframe(frame_text(table), hide_index=True, width="stretch")
+    layout.wide_table("shortlist").dataframe(frame_text(table), hide_index=True, width="stretch")
     st.caption("Første linje i filerne er forbeholdet ovenfor. Tal vises med én decimal her og med flere i filerne.")
     settings = [("Datasæt", str(dataset.meta.get("name", ""))), ("Dataversion", dataset.version),
                 ("Tidspunkt", timestamp())]

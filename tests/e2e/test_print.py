@@ -1,0 +1,47 @@
+"""Printing the page (issue #11): the map stays with its heading, no table is cut off on A4."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from playwright.sync_api import Page
+from pypdf import PdfReader
+
+from tests.conftest import StreamlitServer
+from tests.e2e.test_browser import SCREENS, default_top, open_app
+
+pytestmark = pytest.mark.e2e
+
+# Every data grid still shown on paper: its columns must fit (a grid scrolls sideways when they do not).
+OVERFLOW = """() => Array.from(document.querySelectorAll("[data-testid='stDataFrame']"))
+  .filter(g => g.offsetParent !== null)
+  .map(g => { const s = g.querySelector('.dvn-scroller'); return [s.scrollWidth, s.clientWidth]; })"""
+
+
+def test_the_printed_page_keeps_the_map_with_its_heading_and_cuts_no_table(app_server: StreamlitServer,
+                                                                        page: Page) -> None:
+    open_app(page, app_server.url, 13)
+    page.wait_for_timeout(800)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 718, "height": 1000})  # A4 minus the margins, in CSS pixels
+    page.wait_for_timeout(800)
+    grids = page.evaluate(OVERFLOW)
+    assert grids, "the ranking is printed"
+    assert all(scroll <= client + 1 for scroll, client in grids), grids
+    assert page.locator("[data-testid='stSidebar']").evaluate("e => getComputedStyle(e).display") == "none"
+    notes = page.locator("[class*='st-key-wide_']").evaluate_all(
+        "es => es.map(e => getComputedStyle(e, '::after').content)")
+    assert notes and all("for bred til papir" in n for n in notes), notes
+
+    pdf = page.pdf(format="A4", print_background=True)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    (SCREENS / "udskrift.pdf").write_bytes(pdf)
+    pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert 2 <= len(pages) <= 10, len(pages)
+    with_heading = [i for i, text in enumerate(pages) if "Kort over rangerede områder" in text]
+    assert len(with_heading) == 1
+    map_page = pages[with_heading[0]]
+    assert "Leaflet" in map_page and "Samlet score" in map_page, "the map and its legend print with the heading"
+    _, top_name = default_top()
+    assert any("Rangering" in text and top_name.split("/")[0] in text for text in pages)
