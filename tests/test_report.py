@@ -214,3 +214,16 @@ def test_any_decision_text_is_shown_as_text_never_as_markup(small_snapshot, reas
     text = "".join(parsed.text)
     assert reasons in text and name in text
     assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS
+
+
+def test_the_ranking_table_states_each_areas_data_status_never_complete_with_placeholders(bundled_report):
+    """The report's ranking says what the app and the CSV say: illustrative values are named as such."""
+    snapshot, html, _ = bundled_report
+    text = flat(html)
+    assert "Komplet" not in text
+    kinds: dict[str, set[str]] = {}
+    for v in snapshot["values"]:
+        kinds.setdefault(v["area_id"], set()).add(v["kind"])
+    n_with_placeholders = sum("illustrative" in k for k in kinds.values())
+    assert n_with_placeholders
+    assert text.count("Illustrative værdier") >= n_with_placeholders

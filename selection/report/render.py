@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..dataset import KIND_LABELS
-from ..scoring import STATUS_LABELS
+from ..data_status import kinds_per_area, value_status
+from ..scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 from .figures import MANY_RANK_LABELS, MAX_MAP_LABELS, map_png, why_png
 
 LOCALE = "da_DK"
@@ -155,6 +157,7 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
     chosen = None
     if decision and decision.get("chosen_area_id"):
         chosen = next((r for r in ranking if r["area_id"] == decision["chosen_area_id"]), None)
+    kinds = _kinds_per_area(snapshot)
     return {
         "title": "Valg af område – beslutningsgrundlag" if decision else "Valg af område – rapport til styregruppen",
         "dataset": snapshot["dataset"],
@@ -177,7 +180,7 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
         "ranking": [
             {"rank": r["rank"] if r["rank"] is not None else "–", "name": r["name"], "total": number(r["total"]),
              "cells": [f"{number(r['scores'][c['id']])} ({number(r['contributions'][c['id']])})" for c in criteria],
-             "status": STATUS_LABELS.get(r["status"], "") or "Komplet",
+             "status": _data_status(r, kinds),
              "missing": ", ".join(r["missing"])}
             for r in ranking
         ],
@@ -210,6 +213,21 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
         "n_areas": len(snapshot["areas"]),
         "rank_labels": max(top_n, MANY_RANK_LABELS),
     }
+
+
+def _kinds_per_area(snapshot: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Per area: how many of the values that carry weight are sourced, assessed or illustrative."""
+    weighted = [i["id"] for c in snapshot["criteria"] if c["weight"] > 0
+                for i in c["indicators"] if i.get("sub_weight", 1.0) > 0]
+    values = pd.DataFrame(snapshot["values"], columns=["area_id", "indicator_id", "value", "kind"])
+    return kinds_per_area(values, weighted)
+
+
+def _data_status(row: dict[str, Any], kinds: dict[str, dict[str, int]]) -> str:
+    """The area's data status as the app and the files say it (never "complete" with placeholders)."""
+    if row["status"] == STATUS_UNRANKED:
+        return STATUS_LABELS[STATUS_UNRANKED]
+    return value_status(kinds.get(str(row["area_id"]), {}), row["status"] != STATUS_OK, short=True)
 
 
 def _decision_context(decision: dict[str, Any], areas: dict[str, Any]) -> dict[str, Any]:
