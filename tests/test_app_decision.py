@@ -3,6 +3,8 @@ since; bad input gets a Danish message; the ranking view offers the report as PD
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from pathlib import Path
 
@@ -58,6 +60,8 @@ def test_a_decision_is_saved_and_the_log_keeps_its_ranking_after_an_assessment_c
     texts = [t.value for t in at.text]
     assert "Eva: <b>Charlie</b> {{ 7*7 }}" in texts  # shown as typed, as plain text
     before = next(df.value for df in at.dataframe if "Samlet score" in df.value.columns)
+    assert all(re.fullmatch(r"[0-9]+,[0-9]", s) for s in before["Samlet score"]), "Danish decimal comma"
+    assert all(re.fullmatch(r"[0-9]+|–", r) for r in before["Rang"]), "ranks are whole numbers"
 
     dataset = load_dataset(folder)
     engine = open_store(url)

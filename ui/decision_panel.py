@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from selection.dataset import Dataset
+from selection.formatting import MISSING, number, text_table
 from selection.decisions import (
     Decision,
     DecisionError,
@@ -187,9 +188,12 @@ def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
             st.markdown(f"**{md(label)}**")
             st.text(value)
         st.markdown("**Rangering, som den var ved beslutningen**")
-        ranking = pd.DataFrame([{"Rang": r["rank"], "Område": r["name"], "Samlet score": r["total"]}
-                                for r in snapshot.get("ranking", [])])
-        st.dataframe(ranking.round(1), hide_index=True, width="stretch")
+        past = snapshot.get("ranking", [])
+        st.dataframe(text_table({  # as text: Danish decimal comma, "–" for an area that was not ranked
+            "Rang": [MISSING if r["rank"] is None else str(int(r["rank"])) for r in past],
+            "Område": [str(r["name"]) for r in past],
+            "Samlet score": [MISSING if r["total"] is None else number(float(r["total"])) for r in past],
+        }), hide_index=True, width="stretch")
         fields = full.report_fields()
         left, right = st.columns(2)
         left.download_button("Hent beslutningsrapport (PDF)", data=lambda: render_pdf(snapshot, fields, changes),
