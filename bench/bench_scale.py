@@ -188,6 +188,20 @@ def full_geometry_bytes(folder: Path | None) -> int:
     return len(areas[["geometry"]].to_json().encode())
 
 
+def map_move_bytes(folder: Path | None) -> int:
+    """Bytes of the map layer a weight move sends (st_folium's feature-group script, built in process)."""
+    from streamlit_folium import _get_feature_group_string
+
+    from selection.dataset import load_dataset
+    from selection.map_layers import base_map, ranked_layer
+    from selection.pipeline import evaluate
+
+    dataset = load_dataset(folder)
+    _, result = evaluate(dataset)
+    layer = ranked_layer(dataset.areas, result.table, dataset.area_ids[0])
+    return len(_get_feature_group_string(layer, base_map(dataset.areas), 0).encode())
+
+
 def measure_browser(browser, name: str, folder: Path | None, moves: int) -> dict:
     n = CONFIGS[name][0]
     extra = {"SELECTION_DATA": str(folder)} if folder else {}
@@ -206,7 +220,8 @@ def measure_browser(browser, name: str, folder: Path | None, moves: int) -> dict
             "slider_to_map_s": summary(mv["map_s"]), "slider_to_idle_s": summary(mv["idle_s"]),
             "bytes_per_move": summary([float(b) for b in mv["bytes"]]),
             "moves_without_visible_change": mv["no_change"], "map_remounted": mv["map_remounted"],
-            "memory": memory, "full_geometry_geojson_bytes": full_geometry_bytes(folder)}
+            "memory": memory, "full_geometry_geojson_bytes": full_geometry_bytes(folder),
+            "map_layer_bytes_per_move": map_move_bytes(folder)}
 
 
 def measure_rank(folder: Path | None, repeats: int = 3) -> dict:
@@ -255,8 +270,11 @@ def report(res: dict) -> list[dict]:
                  b["memory"]["peak_mb"]),
                 (name, "bytes per weight move (median)", f"{b['bytes_per_move']['median'] / 1e6:.3f} MB "
                  f"({100 * share:.1f} % of geometry)", t.get("move_share"), share),
-                (name, "geometry bytes (file once / full GeoJSON)", f"{b['geometry_file_bytes'] / 1e6:.2f} / "
-                 f"{b['full_geometry_geojson_bytes'] / 1e6:.2f} MB", None, None),
+                (name, "map layer bytes per move (in process)", f"{b['map_layer_bytes_per_move'] / 1e3:.1f} kB "
+                 f"({100 * b['map_layer_bytes_per_move'] / b['full_geometry_geojson_bytes']:.1f} % of geometry)",
+                 None, None),
+                (name, "geometry bytes (file once / full GeoJSON)", f"{b['geometry_file_bytes'] / 1e3:.1f} / "
+                 f"{b['full_geometry_geojson_bytes'] / 1e3:.1f} kB", None, None),
                 (name, "moves without visible change / map remounted",
                  f"{b['moves_without_visible_change']} / {b['map_remounted']}", None, None),
             ]
