@@ -107,9 +107,15 @@ def explain_table() -> None:
     )
 
 
+CHART_MAX_AREAS = 40  # more bars than this are unreadable (and slow to draw): the best-ranked are shown
+
+
 def render_chart(result: ScoreResult, dataset: Dataset) -> None:
-    """Horizontal stacked bars of each criterion's contribution, in rank order."""
-    ranked = result.ranked
+    """Horizontal stacked bars of each criterion's contribution, in rank order (at most ``CHART_MAX_AREAS``)."""
+    ranked = result.ranked.head(CHART_MAX_AREAS)
+    if len(result.ranked) > CHART_MAX_AREAS:
+        st.caption(f"Viser de {CHART_MAX_AREAS} bedst rangerede af {len(result.ranked)} rangerede områder; "
+                   "alle står i rangeringen ovenfor.")
     labels = {c.id: c.label for c in dataset.model.criteria}
     n, k = len(ranked), len(labels)  # one row per area and criterion, built column-wise (fast for 2,000 areas)
     long = pd.DataFrame({
