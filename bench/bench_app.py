@@ -84,8 +84,8 @@ class Server:
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
-        env.pop("SELECTION_DATA", None)
+        env = {k: v for k, v in os.environ.items() if k != "SELECTION_DATA"}  # the bundled package unless given
+        env.update({"PYTHONUNBUFFERED": "1", **(env_extra or {})})
         RESULTS.mkdir(parents=True, exist_ok=True)
         self.log_path = RESULTS / f"streamlit-{name}.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)

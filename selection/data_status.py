@@ -98,10 +98,9 @@ def data_status(dataset: Dataset, provenance: pd.DataFrame, weighted_indicators:
     prov = provenance[provenance["indicator_id"].isin(weighted_indicators) & provenance["value"].notna()]
     kinds = prov["kind"].value_counts().to_dict()
     expected = len(areas) * len(weighted_indicators)
-    per_area = {
-        aid: (int((grp["kind"] == "sourced").sum()), int(len(grp)))
-        for aid, grp in prov.groupby("area_id")
-    }
+    grouped = prov.assign(sourced=prov["kind"].eq("sourced")).groupby("area_id")["sourced"].agg(["sum", "size"])
+    per_area = {aid: (int(n_sourced), int(n)) for aid, n_sourced, n in
+                zip(grouped.index, grouped["sum"], grouped["size"], strict=True)}  # one grouped pass
     return DataStatus(
         n_areas=len(areas),
         list_confidence=areas["list_confidence"].value_counts().to_dict(),

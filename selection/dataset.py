@@ -152,7 +152,7 @@ def _clean_int(value: Any) -> int | None:
 
 def _counts(gdf: pd.DataFrame, col: str, file: str, labels: list[str], report: Report) -> list[int | None]:
     out: list[int | None] = []
-    for value, label in zip(gdf[col], labels, strict=True):
+    for value, label in zip(gdf[col].tolist(), labels, strict=True):
         try:
             out.append(_clean_int(value))
         except NumberError as exc:
@@ -172,8 +172,8 @@ def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
         return None
     if _missing_columns(gdf, ("area_id", "name"), file, report):
         return None
-    ids = [_clean_text(v) for v in gdf["area_id"]]
-    names = [_clean_text(v) for v in gdf["name"]]
+    ids = [_clean_text(v) for v in gdf["area_id"].tolist()]
+    names = [_clean_text(v) for v in gdf["name"].tolist()]
     labels = [f"objekt {i + 1}" + (f" ({n})" if n else "") for i, n in enumerate(names)]
     seen: dict[str, int] = {}
     for pos, (aid, name, label) in enumerate(zip(ids, names, labels, strict=True), start=1):
@@ -189,7 +189,7 @@ def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     gdf["area_id"] = ids
     gdf["name"] = names
     for col in AREA_TEXT_COLUMNS:
-        gdf[col] = [_clean_text(v) for v in gdf[col]] if col in gdf.columns else None
+        gdf[col] = [_clean_text(v) for v in gdf[col].tolist()] if col in gdf.columns else None
     for col in ("residents", "dwellings"):
         gdf[col] = _counts(gdf, col, file, labels, report) if col in gdf.columns else None
     gdf["list_confidence"] = _checked_choice(gdf, "list_confidence", LIST_CONFIDENCES, "estimate", file, labels, report)
@@ -207,7 +207,7 @@ def _checked_choice(
         report.warn(f"Kolonnen '{col}' mangler; alle områder sat til '{default}'.", file)
         return [default] * len(gdf)
     out = []
-    for value, label in zip(gdf[col], labels, strict=True):
+    for value, label in zip(gdf[col].tolist(), labels, strict=True):
         text = _clean_text(value) or default
         if text not in allowed:
             report.error(f"'{col}' skal være en af {', '.join(allowed)} (fik '{text}').", file, label)
@@ -241,7 +241,9 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
     indicators = {i.id: i for i in model.indicators}
     rows = []
     seen: dict[tuple[str, str], int] = {}
-    for pos, rec in enumerate(df.to_dict("records"), start=2):
+    parsed: dict[str, float | None | NumberError] = {}  # values repeat: each distinct text is parsed once
+    records = (dict(zip(df.columns, row, strict=True)) for row in zip(*(df[c].tolist() for c in df.columns)))
+    for pos, rec in enumerate(records, start=2):
         where = f"række {pos}"
         aid, iid = rec["area_id"].strip(), rec["indicator_id"].strip()
         kind = rec["kind"].strip().lower()
@@ -259,10 +261,14 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
         if kind not in VALUE_KINDS:
             report.error(f"'kind' skal være en af {', '.join(VALUE_KINDS)} (fik '{rec['kind']}').", file, where)
             ok = False
-        try:
-            value = parse_number(rec["value"], "standard")
-        except NumberError as exc:
-            report.error(f"Værdien for '{iid}' kan ikke bruges: {exc}", file, where)
+        if rec["value"] not in parsed:
+            try:
+                parsed[rec["value"]] = parse_number(rec["value"], "standard")
+            except NumberError as exc:
+                parsed[rec["value"]] = exc
+        value = parsed[rec["value"]]
+        if isinstance(value, NumberError):
+            report.error(f"Værdien for '{iid}' kan ikke bruges: {value}", file, where)
             continue
         if value is not None and not (ind.scale_min <= value <= ind.scale_max):
             report.error(
@@ -306,23 +312,25 @@ def read_actors(path: Path, model: CriteriaModel, report: Report) -> gpd.GeoData
     gdf = gdf.to_crs(WGS84)
     sectors = {s.id for s in model.sectors}
     keep = []
-    for pos, row in enumerate(gdf.itertuples(index=False), start=1):
-        where = f"objekt {pos}" + (f" ({row.name})" if _clean_text(row.name) else "")
-        geom = row.geometry
-        if geom is None or geom.is_empty or geom.geom_type != "Point":
+    points = gdf.geometry.geom_type.to_numpy() == "Point"
+    points &= ~gdf.geometry.is_empty.to_numpy()
+    for pos, (name, sector, point) in enumerate(zip(gdf["name"].tolist(), gdf["sector"].tolist(), points,
+                                                    strict=True), start=1):
+        if point and _clean_text(sector) in sectors:
+            keep.append(pos - 1)
+            continue
+        where = f"objekt {pos}" + (f" ({name})" if _clean_text(name) else "")
+        if not point:
             report.error("En aktør skal være et punkt.", file, where)
-            continue
-        if _clean_text(row.sector) not in sectors:
-            report.error(f"Ukendt sektor '{row.sector}'; kendte: {', '.join(sorted(sectors))}.", file, where)
-            continue
-        keep.append(pos - 1)
+        else:
+            report.error(f"Ukendt sektor '{sector}'; kendte: {', '.join(sorted(sectors))}.", file, where)
     gdf = gdf.iloc[keep].copy()
     for col in ("actor_id", "kind", "source", "note", "area_id", "position_quality"):
-        gdf[col] = [_clean_text(v) for v in gdf[col]] if col in gdf.columns else None
+        gdf[col] = [_clean_text(v) for v in gdf[col].tolist()] if col in gdf.columns else None
     gdf["actor_id"] = [a or f"aktoer-{i + 1}" for i, a in enumerate(gdf["actor_id"])]
     gdf["kind"] = [k if k in VALUE_KINDS else "illustrative" for k in gdf["kind"]]
-    gdf["name"] = [_clean_text(v) or "" for v in gdf["name"]]
-    gdf["sector"] = [_clean_text(v) for v in gdf["sector"]]
+    gdf["name"] = [_clean_text(v) or "" for v in gdf["name"].tolist()]
+    gdf["sector"] = [_clean_text(v) for v in gdf["sector"].tolist()]
     return gdf.reset_index(drop=True)
 
 

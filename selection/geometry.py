@@ -49,7 +49,8 @@ def check_area_geometries(
         report.warn(f"Koordinater omregnet fra {('EPSG:' + str(epsg)) if epsg else gdf.crs.name} til WGS84 (EPSG:4326).", file)
         gdf = gdf.to_crs(WGS84)
     repaired: list[BaseGeometry | None] = []
-    for geom, label in zip(gdf.geometry, labels, strict=True):
+    valid = shapely.is_valid(gdf.geometry.to_numpy())  # one vectorised pass; repairs below are per area
+    for geom, label, is_valid in zip(gdf.geometry.to_numpy(), labels, valid, strict=True):
         if geom is None or geom.is_empty:
             report.error("Objektet har ingen geometri (tom eller mangler).", file, label)
             repaired.append(geom)
@@ -58,7 +59,7 @@ def check_area_geometries(
             report.error(f"Geometrien er '{geom.geom_type}', men et område skal være en polygon eller multipolygon.", file, label)
             repaired.append(geom)
             continue
-        if not geom.is_valid:
+        if not is_valid:
             reason = shapely.is_valid_reason(geom)
             fixed = polygonal_part(shapely.make_valid(geom))
             if fixed is None:

@@ -55,20 +55,19 @@ def with_stored_values(perf: Performance, dataset: Dataset) -> Performance:
 
 
 def _stored_matrix(dataset: Dataset) -> pd.DataFrame:
-    """Areas x indicators with the values from the values table (NaN where none is stored)."""
-    matrix = pd.DataFrame(np.nan, index=dataset.area_ids, columns=[i.id for i in dataset.model.indicators],
-                          dtype=float)
+    """Areas x indicators with the values from the values table (NaN where none is stored), in one pivot."""
+    columns = [i.id for i in dataset.model.indicators]
     values = dataset.values.dropna(subset=["value"])
-    for rec in values.itertuples(index=False):
-        if rec.area_id in matrix.index:
-            matrix.loc[rec.area_id, rec.indicator_id] = float(rec.value)
-    return matrix
+    values = values[values["area_id"].isin(dataset.areas.index) & values["indicator_id"].isin(columns)]
+    wide = (values.drop_duplicates(["area_id", "indicator_id"], keep="last")
+            .pivot(index="area_id", columns="indicator_id", values="value"))
+    return wide.reindex(index=dataset.area_ids, columns=columns).rename_axis(index=None, columns=None).astype(float)
 
 
 def _coverage_provenance(
     dataset: Dataset, pairs: pd.DataFrame, counts: pd.DataFrame, indicator_id: str, distance: float
 ) -> pd.DataFrame:
-    """Describe computed coverage values.
+    """Describe computed coverage values (one grouped pass over the actor pairs).
 
     A value counts as illustrative if any actor behind it is not sourced, or, for an area
     with no actor nearby, if the actor layer holds any illustrative actor at all.
@@ -76,21 +75,24 @@ def _coverage_provenance(
     kinds = dataset.actors["kind"].to_numpy() if len(dataset.actors) else np.array([], dtype=object)
     layer_sourced = bool(len(kinds)) and bool((kinds == "sourced").all())
     labels = dataset.model.sector_labels
-    rows = []
-    for aid in counts.index:
-        used = pairs.loc[pairs["area_id"] == aid, "actor_index"].to_numpy(dtype=int)
-        n_illustrative = int((kinds[used] != "sourced").sum()) if len(used) else 0
-        n_present = int((counts.loc[aid] > 0).sum())
-        if len(used):
-            kind = "illustrative" if n_illustrative else "sourced"
-        else:
-            kind = "sourced" if layer_sourced else "illustrative"
-        sectors = ", ".join(labels[s].split(" (")[0] for s in counts.columns if counts.loc[aid, s] > 0) or "ingen"
-        note = (
-            f"Beregnet af aktørlaget inden for {distance:.0f} m: {n_present} af {len(counts.columns)} sektorer "
-            f"({len(used)} aktører, heraf {n_illustrative} illustrative). Sektorer: {sectors}."
-        )
-        rows.append({"area_id": aid, "indicator_id": indicator_id,
-                     "value": 100.0 * n_present / max(len(counts.columns), 1),
-                     "kind": kind, "source": "Beregnet af aktørlaget (actors.geojson)", "note": note})
-    return pd.DataFrame(rows)
+    short = [labels[s].split(" (")[0] for s in counts.columns]
+    actor_index = pairs["actor_index"].to_numpy(dtype=int)
+    per_area = pd.DataFrame({"area_id": pairs["area_id"].to_numpy(),
+                             "illustrative": (kinds[actor_index] != "sourced") if len(actor_index) else []})
+    grouped = per_area.groupby("area_id", sort=False)["illustrative"].agg(["size", "sum"])
+    n_used = grouped["size"].reindex(counts.index, fill_value=0).to_numpy(dtype=int)
+    n_illustrative = grouped["sum"].reindex(counts.index, fill_value=0).to_numpy(dtype=int)
+    present = counts.to_numpy() > 0
+    n_present = present.sum(axis=1)
+    n_sectors = len(counts.columns)
+    sectors = [", ".join(short[j] for j in np.flatnonzero(row)) or "ingen" for row in present]
+    kind = np.where(n_used > 0, np.where(n_illustrative > 0, "illustrative", "sourced"),
+                    "sourced" if layer_sourced else "illustrative")
+    notes = [
+        f"Beregnet af aktørlaget inden for {distance:.0f} m: {p} af {n_sectors} sektorer "
+        f"({u} aktører, heraf {i} illustrative). Sektorer: {s}."
+        for p, u, i, s in zip(n_present, n_used, n_illustrative, sectors, strict=True)
+    ]
+    return pd.DataFrame({"area_id": list(counts.index), "indicator_id": indicator_id,
+                         "value": 100.0 * n_present / max(n_sectors, 1), "kind": kind,
+                         "source": "Beregnet af aktørlaget (actors.geojson)", "note": notes})

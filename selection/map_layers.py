@@ -1,8 +1,10 @@
 """Folium layers for the ranked map (no Streamlit here, so they can be tested directly).
 
-The base map is deterministic and never depends on weights; the ranked polygons and rank
-labels live in a separate FeatureGroup that st_folium adds dynamically
-(``feature_group_to_add``), so moving a weight recolours the map without remounting it.
+The base map is deterministic and never depends on weights. It holds the areas' display
+geometry (``area_shapes``: a static data file loaded once per map, see ``map_geometry``). What a
+weight move changes (per area a style, the tooltip values and the rank labels; no coordinates)
+lives in a separate FeatureGroup that st_folium replaces dynamically (``feature_group_to_add``),
+so moving a weight recolours the map without remounting it or resending geometry.
 Every text shown in the map is HTML-escaped here.
 """
 
@@ -13,15 +15,19 @@ import math
 import re
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 
 import folium
 from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from .geometry import METRIC_CRS
-from .offline_assets import use_local_assets
+from .map_geometry import MAX_ZOOM, Shapes, area_shapes_file, shapes_text
+from .offline_assets import STATIC_DIR, use_local_assets
 
 # ColorBrewer YlGnBu, 5 classes: sequential and colour-blind safe. Fixed 0–100 bins so a
 # colour means the same score whatever areas are loaded.
@@ -151,6 +157,7 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
         zoom_snap=0.25,  # fit the areas closely instead of jumping a whole zoom level
         control_scale=False,  # folium's scale shows miles too; a metric-only scale is added below
         prefer_canvas=False,
+        max_zoom=MAX_ZOOM,  # the display geometry is simplified to a pixel at this zoom
     )
     MetricScale().add_to(m)
     chosen = basemap if isinstance(basemap, Basemap) else available_basemaps()[basemap]
@@ -164,35 +171,68 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
     return use_local_assets(m)
 
 
+LABEL_ALL_MAX = 40  # up to this many areas every area is labelled; above it only ...
+LABEL_TOP_N = 10  # ... the best-ranked areas and the selected one
+CANVAS_FROM = 300  # from this many areas Leaflet draws on one canvas instead of an SVG path per area
+
+
+def area_shapes(areas: gpd.GeoDataFrame, static_dir: Path = STATIC_DIR) -> AreaShapes:
+    """The areas' display geometry for the base map: loaded once per map from a static file."""
+    return AreaShapes(area_shapes_file(areas, _shapes_text, static_dir), len(areas))
+
+
+def _shapes_text(areas: gpd.GeoDataFrame) -> str:
+    extents = _extents_m(areas)
+    points = shapely.point_on_surface(areas.geometry.to_numpy())
+    east = areas.geometry.bounds["maxx"].to_numpy()
+    rows, labels = [], []
+    for aid, name, quality, point, right in zip(areas.index, areas["name"], areas["geometry_quality"], points, east,
+                                                strict=True):
+        rows.append((_rows_html([("Område", name)]), _rows_html([("Grænse", QUALITY_TEXT.get(quality, str(quality)))])))
+        labels.append({"lat": round(point.y, 6), "lng": round(point.x, 6), "east": round(float(right), 6),
+                       "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M)})
+    return shapes_text(areas, rows, labels)
+
+
+def move_rows(rank: object, total: float | None) -> list[tuple[str, str]]:
+    """The tooltip rows that change with the weights (label, value), between the name and the boundary."""
+    ranked = total is not None
+    return [("Rang", f"{int(rank)}" if ranked else "Ikke rangeret"),
+            ("Samlet score", f"{total:.1f}".replace(".", ",") if ranked else "–")]
+
+
 def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
-    """Polygons coloured by total score, with rank labels and escaped tooltips."""
+    """What a weight move changes: per area a style (colour by total score, outline), tooltip values and
+    the rank labels; no geometry (``area_shapes`` in the base map draws the areas once)."""
     ranks = dict(zip(table["area_id"], table["rank"], strict=True))
     totals = dict(zip(table["area_id"], table["total"], strict=True))
-    group = folium.FeatureGroup(name="Rangerede områder")
-    features, labels = [], []
     extents = _extents_m(areas)
-    for aid, name, quality, geom in zip(
-        areas.index, areas["name"], areas["geometry_quality"], areas.geometry, strict=True
-    ):
+    styles: dict[tuple, int] = {}
+    style_of, tips, labels = [], [], []
+    label_all = len(areas) <= LABEL_ALL_MAX
+    for i, (aid, name, quality) in enumerate(zip(areas.index, areas["name"], areas["geometry_quality"], strict=True)):
         rank = ranks.get(aid, pd.NA)
         ranked = not pd.isna(rank)
         total = float(totals[aid]) if ranked else None
-        tooltip = tooltip_html([
-            ("Område", name),
-            ("Rang", f"{int(rank)}" if ranked else "Ikke rangeret"),
-            ("Samlet score", f"{total:.1f}".replace(".", ",") if ranked else "–"),
-            ("Grænse", QUALITY_TEXT.get(quality, str(quality))),
-        ])
-        style = _style(score_colour(total), dashed=quality != "official", selected=aid == selected)
-        features.append(_feature(geom, escape_text(aid), tooltip, style))
-        point = geom.representative_point()
-        minx, _, maxx, _ = geom.bounds
-        labels.append({"lat": point.y, "lng": point.x, "east": maxx, "rank": int(rank) if ranked else None,
-                       "name": escape_text(name), "area": escape_text(aid), "selected": aid == selected,
-                       "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M), "fill": score_colour(total)})
+        fill = score_colour(total)
+        key = (fill, quality != "official", aid == selected)
+        style_of.append(styles.setdefault(key, len(styles)))
+        tips.append([escape_text(value) for _, value in move_rows(rank, total)])
+        if label_all or aid == selected or (ranked and int(rank) <= LABEL_TOP_N):
+            labels.append({"i": i, "rank": int(rank) if ranked else None, "name": escape_text(name),
+                           "area": escape_text(aid), "selected": aid == selected,
+                           "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M), "fill": fill})
     # Name collisions are won by the selected area, then by better ranks.
     labels.sort(key=lambda l: (not l["selected"], l["rank"] is None, l["rank"] or 0))
-    PolygonLayer(features, labels).add_to(group)
+    payload = {
+        "styles": [area_style(fill, dashed=dashed, selected=sel) for fill, dashed, sel in styles],
+        "style": style_of,
+        "tipLabels": [escape_text(label) for label, _ in move_rows(1, 0.0)],
+        "tips": tips,
+        "labels": labels,
+    }
+    group = folium.FeatureGroup(name="Rangerede områder")
+    RankedStyles(payload).add_to(group)
     return group
 
 
@@ -218,8 +258,11 @@ def _extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
 
 def tooltip_html(rows: list[tuple[str, object]]) -> str:
     """A small label/value table for a tooltip; every value is escaped."""
-    cells = "".join(f"<tr><th>{escape_text(label)}</th><td>{escape_text(value)}</td></tr>" for label, value in rows)
-    return f'<table class="area-tooltip">{cells}</table>'
+    return f'<table class="area-tooltip">{_rows_html(rows)}</table>'
+
+
+def _rows_html(rows: list[tuple[str, object]]) -> str:
+    return "".join(f"<tr><th>{escape_text(label)}</th><td>{escape_text(value)}</td></tr>" for label, value in rows)
 
 
 def _feature(geom, area_id: str, tooltip: str, style: dict) -> dict:
@@ -231,8 +274,9 @@ SMALL_AREA_M = 450  # areas smaller than this (longer side) get a marker that st
 SELECTED_OUTLINE = "#000000"
 
 
-def _style(fill: str, *, dashed: bool, selected: bool) -> dict:
-    """Fill by score; dashed outline = approximate boundary; the selected area: a thick solid black outline."""
+def area_style(fill: str, *, dashed: bool, selected: bool) -> dict:
+    """Leaflet path options of one area, the one place an area's look is decided: fill by score; dashed
+    outline = approximate boundary; the selected area: a thick solid black outline."""
     return {
         "fillColor": fill,
         "fillOpacity": 0.8,
@@ -277,24 +321,15 @@ class SinglePassElement(MacroElement):
 
 
 class PolygonLayer(SinglePassElement):
-    """Polygons with per-feature style and tooltip, plus optional non-interactive rank labels.
+    """Polygons with per-feature style and tooltip (the import preview's before/after boundaries).
 
     Each feature's ``properties`` carry ``style`` (Leaflet path options) and ``tooltip`` (HTML
     whose text is already escaped). All data reaches the page through Jinja's ``tojson``.
-    Labels are not interactive, so a click on a number reaches the polygon beneath it.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_labels = {{ this.labels | tojson }};
-        var {{ this.get_name() }}_markers = L.layerGroup().addTo({{ this._parent.get_name() }});
-        {{ this.get_name() }}_labels.forEach(function (l) {
-            if (!l.small) { return; }
-            L.circleMarker([l.lat, l.lng], {radius: 7, interactive: false, fillColor: l.fill, fillOpacity: 0.9,
-                color: l.selected ? "#000000" : "#333333", weight: l.selected ? 3 : 1.5
-            }).addTo({{ this.get_name() }}_markers);
-        });
         var {{ this.get_name() }} = L.geoJson({{ this.data | tojson }}, {
             style: function (feature) { return feature.properties.style; },
             onEachFeature: function (feature, layer) {
@@ -303,62 +338,128 @@ class PolygonLayer(SinglePassElement):
                 layer.on("mouseout", function () { {{ this.get_name() }}.resetStyle(layer); });
             }
         }).addTo({{ this._parent.get_name() }});
-        var {{ this.get_name() }}_icons = [];
-        {{ this.get_name() }}_labels.forEach(function (l) {
-            var rank = l.rank === null ? "–" : l.rank;
-            // Beside the area (right of its east edge), so the label never hides a small area.
-            var marker = L.marker([l.lat, l.east], {
-                interactive: false,
-                keyboard: false,
-                icon: L.divIcon({
-                    className: "rank-icon",
-                    iconSize: null,
-                    iconAnchor: [-3, 10],
-                    html: '<div class="area-label' + (l.selected ? ' selected' : '') + '" style="{{ this.pill_style }}'
-                        + (l.selected ? '{{ this.selected_style }}' : '') + '">'
-                        + (l.rank === null ? '' : '<span class="rank-label" data-area="' + l.area + '" style="{{ this.rank_style }}">' + rank + '</span>')
-                        + '<span class="area-name" style="{{ this.name_style }}">' + l.name + '</span></div>'
-                })
-            }).addTo({{ this._parent.get_name() }});
-            {{ this.get_name() }}_icons.push(marker);
-        });
-        // Names never pile up: a name that would overlap a better-ranked label is hidden (its
-        // rank stays; the tooltip still names the area). Recomputed after every zoom.
-        function {{ this.get_name() }}_declutter() {
-            var rect = function (el) { return el.getBoundingClientRect(); };
-            var overlaps = function (a, b) {
-                return a.left < b.right + 2 && a.right > b.left - 2 && a.top < b.bottom + 1 && a.bottom > b.top - 1;
+        {% endmacro %}
+        """
+    )
+    highlight = {"weight": 4, "color": "#000000"}
+
+    def __init__(self, features: list[dict]):
+        super().__init__()
+        self._name = "PolygonLayer"
+        self.data = {"type": "FeatureCollection", "features": features}
+
+
+class AreaShapes(JSCSSMixin, SinglePassElement):
+    """The ranked areas, drawn once per map from their display data file (``map_geometry``).
+
+    Part of the base map, so it never changes with the weights. It defines
+    ``window.__rankedAreas.update(move, group)``, which ``RankedStyles`` calls on every weight move:
+    it restyles the existing polygons (only those whose style changed), swaps the tooltip values and
+    draws the rank labels into ``group`` (the layer st_folium replaces on each move). From
+    ``CANVAS_FROM`` areas Leaflet draws on one canvas. Small areas get a marker that stays visible
+    when zoomed out. Labels are not interactive, so a click on a number reaches the polygon beneath it.
+    Every text in the data file and the move is escaped on the server.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.__rankedAreas = (function (map) {
+            var data = window.__areaShapes[{{ this.digest | tojson }}], info = data.areas;
+            var renderer = info.length >= {{ this.canvas_from }} ? L.canvas({padding: 0.3}) : undefined;
+            var layers = [], markers = [], keys = [], styles = [], tips = [], tipLabels = [], icons = [];
+            var tooltip = function (i) {
+                var cells = "", t = tips[i] || [];
+                for (var k = 0; k < t.length; k++) { cells += "<tr><th>" + tipLabels[k] + "</th><td>" + t[k] + "</td></tr>"; }
+                return '<table class="area-tooltip">' + info[i].head + cells + info[i].tail + "</table>";
             };
-            var labels = [];
-            {{ this.get_name() }}_icons.forEach(function (marker) {
-                var el = marker.getElement();
-                if (!el) { return; }
-                var name = el.querySelector(".area-name");
-                if (name) { name.style.display = ""; }
-                labels.push({badge: el.querySelector(".rank-label"), name: name});
+            info.forEach(function (a, i) {
+                if (!a.small) { return; }
+                markers[i] = L.circleMarker([a.lat, a.lng], {renderer: renderer, radius: 7, interactive: false,
+                    fillColor: "{{ this.unranked }}", fillOpacity: 0.9, color: "#333333", weight: 1.5}).addTo(map);
             });
-            // Measure everything in one layout pass, then hide.
-            labels.forEach(function (l) {
-                l.badgeBox = l.badge ? rect(l.badge) : null;
-                l.nameBox = l.name ? rect(l.name) : null;
-            });
-            var kept = [];
-            labels.forEach(function (l) {  // in rank order: better-ranked names win
-                if (!l.nameBox) { return; }
-                var hit = kept.some(function (k) { return overlaps(l.nameBox, k); })
-                    || labels.some(function (o) { return o !== l && o.badgeBox && overlaps(l.nameBox, o.badgeBox); });
-                if (hit) { l.name.style.display = "none"; } else { kept.push(l.nameBox); }
-            });
-        }
-        function {{ this.get_name() }}_attach(map) {
-            if (!map) { return; }
-            if (map.__declutter) { map.off("zoomend", map.__declutter); }  // the replaced layer's handler
-            map.__declutter = {{ this.get_name() }}_declutter;
-            map.on("zoomend", map.__declutter);
-            setTimeout({{ this.get_name() }}_declutter, 0);
-        }
-        {{ this._parent.get_name() }}.on("add", function (e) { {{ this.get_name() }}_attach(e.target._map); });
-        {{ this.get_name() }}_attach({{ this._parent.get_name() }}._map);
+            var shapes = L.geoJson(data, {
+                renderer: renderer,
+                style: function () { return {{ this.initial | tojson }}; },
+                onEachFeature: function (feature, layer) {
+                    var i = feature.properties.i;
+                    layers[i] = layer;
+                    layer.bindTooltip(tooltip(i), {sticky: true});
+                    layer.on("mouseover", function () {
+                        layer.setTooltipContent(tooltip(i));
+                        layer.setStyle({{ this.highlight | tojson }});
+                    });
+                    layer.on("mouseout", function () { if (styles[i]) { layer.setStyle(styles[i]); } });
+                }
+            }).addTo(map);
+            // Names never pile up: a name that would overlap a better-ranked label is hidden (its
+            // rank stays; the tooltip still names the area). Recomputed after every zoom.
+            var declutter = function () {
+                var rect = function (el) { return el.getBoundingClientRect(); };
+                var overlaps = function (a, b) {
+                    return a.left < b.right + 2 && a.right > b.left - 2 && a.top < b.bottom + 1 && a.bottom > b.top - 1;
+                };
+                var labels = [];
+                icons.forEach(function (marker) {
+                    var el = marker.getElement();
+                    if (!el) { return; }
+                    var name = el.querySelector(".area-name");
+                    if (name) { name.style.display = ""; }
+                    labels.push({badge: el.querySelector(".rank-label"), name: name});
+                });
+                // Measure everything in one layout pass, then hide.
+                labels.forEach(function (l) {
+                    l.badgeBox = l.badge ? rect(l.badge) : null;
+                    l.nameBox = l.name ? rect(l.name) : null;
+                });
+                var kept = [];
+                labels.forEach(function (l) {  // in rank order: better-ranked names win
+                    if (!l.nameBox) { return; }
+                    var hit = kept.some(function (k) { return overlaps(l.nameBox, k); })
+                        || labels.some(function (o) { return o !== l && o.badgeBox && overlaps(l.nameBox, o.badgeBox); });
+                    if (hit) { l.name.style.display = "none"; } else { kept.push(l.nameBox); }
+                });
+            };
+            map.on("zoomend", declutter);
+            var update = function (move, group) {
+                var keyOf = move.styles.map(function (st) { return JSON.stringify(st); });
+                tips = move.tips;
+                tipLabels = move.tipLabels;
+                for (var i = 0; i < layers.length; i++) {
+                    var k = keyOf[move.style[i]];
+                    if (keys[i] === k) { continue; }
+                    keys[i] = k;
+                    styles[i] = move.styles[move.style[i]];
+                    layers[i].setStyle(styles[i]);
+                    if (markers[i]) {
+                        var chosen = styles[i].color === "{{ this.selected_outline }}";
+                        markers[i].setStyle({fillColor: styles[i].fillColor, color: chosen ? "#000000" : "#333333",
+                                             weight: chosen ? 3 : 1.5});
+                    }
+                }
+                icons = [];
+                move.labels.forEach(function (l) {
+                    var a = info[l.i], rank = l.rank === null ? "–" : l.rank;
+                    // Beside the area (right of its east edge), so the label never hides a small area.
+                    icons.push(L.marker([a.lat, a.east], {
+                        interactive: false,
+                        keyboard: false,
+                        icon: L.divIcon({
+                            className: "rank-icon",
+                            iconSize: null,
+                            iconAnchor: [-3, 10],
+                            html: '<div class="area-label' + (l.selected ? ' selected' : '') + '" style="{{ this.pill_style }}'
+                                + (l.selected ? '{{ this.selected_style }}' : '') + '">'
+                                + (l.rank === null ? '' : '<span class="rank-label" data-area="' + l.area + '" style="{{ this.rank_style }}">' + rank + '</span>')
+                                + '<span class="area-name" style="{{ this.name_style }}">' + l.name + '</span></div>'
+                        })
+                    }).addTo(group));
+                });
+                group.on("add", function () { setTimeout(declutter, 0); });
+                if (group._map) { setTimeout(declutter, 0); }
+            };
+            return {update: update, layers: layers, shapes: shapes, info: info};
+        })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -374,12 +475,34 @@ class PolygonLayer(SinglePassElement):
     )
     name_style = "padding:0 6px 0 4px;"
     highlight = {"weight": 4, "color": "#000000"}
+    selected_outline = SELECTED_OUTLINE
+    unranked = UNRANKED_COLOUR
 
-    def __init__(self, features: list[dict], labels: list[dict] | None = None):
+    def __init__(self, shapes: Shapes, n_areas: int):
         super().__init__()
-        self._name = "PolygonLayer"
-        self.data = {"type": "FeatureCollection", "features": features}
-        self.labels = labels or []
+        self._name = "AreaShapes"
+        self.digest = shapes.digest
+        self.default_js = [(f"area_shapes_{shapes.digest}", shapes.url)]
+        self.canvas_from = CANVAS_FROM
+        self.initial = area_style(UNRANKED_COLOUR, dashed=False, selected=False)
+        self.n_areas = n_areas
+
+
+class RankedStyles(SinglePassElement):
+    """One weight move for ``AreaShapes``: styles, tooltip values and labels, no coordinates."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.__rankedAreas) { window.__rankedAreas.update({{ this.payload | tojson }}, {{ this._parent.get_name() }}); }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict):
+        super().__init__()
+        self._name = "RankedStyles"
+        self.payload = payload
 
 
 class MetricScale(MacroElement):

@@ -87,3 +87,23 @@ def test_import_replace_areas_removes_areas_not_in_the_file(tmp_path):
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert "Områder fjernet: 1 (b)" in proc.stdout
     assert load_dataset(active_data_dir(store)).area_ids == ["a", "c"]
+
+
+def test_validate_replace_areas_with_only_new_area_ids_gives_the_normal_report(tmp_path):
+    """Every current area (and so every current value) is replaced: no crash on an empty value table."""
+    pkg = make_package(tmp_path / "pkg")
+    store = tmp_path / "store"
+    areas = area_features()
+    for feature in areas["features"]:
+        feature["properties"]["area_id"] = "ny-" + feature["properties"]["area_id"]
+        feature["properties"]["name"] = "Ny " + feature["properties"]["name"]
+    official = tmp_path / "nye_områder.geojson"
+    official.write_text(json.dumps(areas), encoding="utf-8")
+    values = tmp_path / "værdier.csv"
+    values.write_text("area_id,t1\nny-a,2\nny-b,3\nny-c,4\n", encoding="utf-8")
+    before = digest(pkg)
+    proc = run("validate", str(official), str(values), "--replace-areas", env_dir=store, data=pkg)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert "Uventet fejl" not in proc.stdout + proc.stderr
+    assert "Områder fjernet: 3 (a, b, c)" in proc.stdout and "Ingen fejl" in proc.stdout
+    assert digest(pkg) == before and not store.exists()

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from selection.dataset import Dataset
-from selection.map_layers import Basemap, base_map, legend_entries, ranked_layer
+from selection.map_layers import LABEL_ALL_MAX, LABEL_TOP_N, Basemap, area_shapes, base_map, legend_entries, ranked_layer
 from selection.scoring import ScoreResult
 
 from .state import MAP_KEY, select_from_map_click
@@ -15,6 +15,7 @@ from .state import MAP_KEY, select_from_map_click
 def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basemap) -> None:
     """Draw the map and its legend; a click on an area selects it."""
     m = base_map(dataset.areas, basemap)
+    area_shapes(dataset.areas).add_to(m)  # geometry once per map; a weight move sends styles only
     st_folium(
         m,
         key=MAP_KEY,
@@ -25,10 +26,10 @@ def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basema
         on_change=lambda: select_from_map_click(dataset),
         render=False,  # st_folium renders the map itself as well; the extra full-page render is unused
     )
-    legend()
+    legend(len(dataset.areas))
 
 
-def legend() -> None:
+def legend(n_areas: int = 0) -> None:
     """Colour legend drawn by Streamlit (branca legends would load d3 from the internet)."""
     swatches = "".join(
         f'<span style="display:inline-block;margin-right:14px">'
@@ -46,7 +47,10 @@ def legend() -> None:
     st.markdown(
         f'<div data-testid="map-legend"><b>Samlet score:</b> {swatches}<br>{outline}</div>'
         '<div style="font-size:0.85em;color:#555">Tallet ved navnet er rangen; navne, der ville overlappe, '
-        "skjules (hold musen over området). Små områder har en prik. Grænserne er ikke officielle. "
+        "skjules (hold musen over området). "
+        + (f"Med mange områder vises kun rang og navn for de {LABEL_TOP_N} bedste og det valgte område. "
+           if n_areas > LABEL_ALL_MAX else "")
+        + "Små områder har en prik. Grænserne er ikke officielle. "
         "Klik på et område for at se detaljer.</div>",
         unsafe_allow_html=True,
     )

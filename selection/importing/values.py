@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..criteria import Indicator
@@ -154,8 +155,10 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
         if prev != row["value"]:
             first = state.changes.get(key)
             state.changes[key] = ValueChange(key[0], key[1], first.old if first else prev, row["value"])
-    keep = [(a, i) not in new_rows for a, i in zip(state.values["area_id"], state.values["indicator_id"],
-                                                   strict=True)]
+    # A boolean array, not a list: an empty list (every current value removed, e.g. all area ids new
+    # with --replace-areas) would be read as an empty column selection.
+    keep = np.array([(a, i) not in new_rows for a, i in zip(state.values["area_id"], state.values["indicator_id"],
+                                                            strict=True)], dtype=bool)
     added = pd.DataFrame(list(new_rows.values()), columns=VALUE_COLUMNS)
-    state.values = pd.concat([state.values[keep][VALUE_COLUMNS], added], ignore_index=True)
+    state.values = pd.concat([state.values.loc[keep, VALUE_COLUMNS], added], ignore_index=True)
     return details

@@ -1,0 +1,122 @@
+"""Display geometry for the ranked map: simplified once per area set and served as a static file.
+
+The ranked map draws the areas from a JavaScript data file under ``static/areas/`` (named by a
+digest of its content, served by Streamlit at ``/app/static/areas/``), which the map loads once, as
+it loads Leaflet. A weight move then sends only colours, ranks and tooltip values
+(``map_layers.ranked_layer``). Geometry for analysis and export is never simplified: only this
+display copy is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from .geometry import POLYGONAL, WGS84
+from .offline_assets import STATIC_DIR, URL_PREFIX
+
+MAX_ZOOM = 18  # the deepest zoom the map allows (Leaflet's default)
+DISPLAY_PIXELS = 1.0  # simplification tolerance: one screen pixel at MAX_ZOOM
+COORDINATE_DECIMALS = 6  # about 0.1 m: below a pixel at MAX_ZOOM
+SHAPES_FOLDER = "areas"
+KEEP_FILES = 16
+METRES_PER_DEGREE_LAT = 110_574.0  # the shortest degree of latitude (at the equator)  # older data files in static/areas/ (all written by this module) are removed
+
+
+def display_tolerance_m(latitude: float, max_zoom: int = MAX_ZOOM) -> float:
+    """Metres covered by ``DISPLAY_PIXELS`` screen pixels at ``max_zoom`` (Web Mercator) at a latitude."""
+    return DISPLAY_PIXELS * 156_543.033_92 * math.cos(math.radians(latitude)) / 2 ** max_zoom
+
+
+def display_geometry(areas: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Each area's polygon simplified (topology-preserving) to below a pixel at the deepest zoom and
+    rounded to ``COORDINATE_DECIMALS``, in WGS84; an area whose simplified shape would not be a valid,
+    non-empty polygon keeps its original geometry.
+
+    The tolerance is converted to degrees of latitude; a degree of longitude is shorter, so the
+    error stays below the tolerance in every direction (no reprojection needed).
+    """
+    if areas.empty:
+        return areas.geometry.copy()
+    miny, maxy = areas.total_bounds[1], areas.total_bounds[3]
+    tolerance_deg = display_tolerance_m(max(abs(miny), abs(maxy))) / METRES_PER_DEGREE_LAT
+    original = areas.geometry.to_numpy()
+    simple = shapely.simplify(original, tolerance_deg, preserve_topology=True)
+    rounded = shapely.transform(simple, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    usable = (shapely.is_valid(rounded) & ~shapely.is_empty(rounded)
+              & np.isin(shapely.get_type_id(rounded), [3, 6]))  # 3 Polygon, 6 MultiPolygon
+    return gpd.GeoSeries(np.where(usable, rounded, original), index=areas.index, crs=WGS84)
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """The display data file of one area set: its URL path, digest and content."""
+
+    digest: str
+    url: str
+    text: str
+
+
+def shapes_text(areas: gpd.GeoDataFrame, static_rows: list[tuple[str, str]], labels: list[dict]) -> str:
+    """The data file's JSON: the display geometry as GeoJSON features (property ``i``: the area's
+    position) and per area its ``head``/``tail`` tooltip rows (HTML, escaped by the caller) and label
+    place (``labels``)."""
+    geometries = shapely.to_geojson(display_geometry(areas).to_numpy())
+    features = ",".join(f'{{"type":"Feature","properties":{{"i":{i}}},"geometry":{g}}}'
+                        for i, g in enumerate(geometries))
+    info = [{**label, "head": head, "tail": tail} for label, (head, tail) in zip(labels, static_rows, strict=True)]
+    return ('{"type":"FeatureCollection","features":[' + features + '],"areas":'
+            + json.dumps(info, ensure_ascii=True, separators=(",", ":")) + "}")
+
+
+# Per loaded areas frame (weights never change it): id -> (weak reference, Shapes); a few entries at most.
+_SHAPES: dict[int, tuple[weakref.ref, Shapes]] = {}
+
+
+def area_shapes_file(areas: gpd.GeoDataFrame, build, static_dir: Path = STATIC_DIR) -> Shapes:
+    """Write (once) and return the display data file of ``areas``; ``build(areas)`` gives its JSON text.
+
+    The file is named by a digest of its content, so a browser may cache it and two servers on the
+    same folder write the same bytes.
+    """
+    cached = _SHAPES.get(id(areas))
+    if cached is not None and cached[0]() is areas and (static_dir / SHAPES_FOLDER / f"{cached[1].digest}.js").exists():
+        return cached[1]
+    data = build(areas)
+    digest = hashlib.blake2b(data.encode(), digest_size=10).hexdigest()
+    text = f"window.__areaShapes = window.__areaShapes || {{}};\nwindow.__areaShapes[\"{digest}\"] = {data};\n"
+    folder = static_dir / SHAPES_FOLDER
+    path = folder / f"{digest}.js"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{id(areas)}.tmp")
+        tmp.write_text(text, encoding="ascii")
+        tmp.replace(path)
+        _prune(folder, keep=path)
+    shapes = Shapes(digest, f"{URL_PREFIX}/{SHAPES_FOLDER}/{digest}.js", text)
+    if len(_SHAPES) >= 8:
+        _SHAPES.clear()
+    _SHAPES[id(areas)] = (weakref.ref(areas), shapes)
+    return shapes
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove the oldest data files beyond ``KEEP_FILES`` (only *.js files named by a digest: ours)."""
+    files = sorted((p for p in folder.glob("*.js") if len(p.stem) == 20 and p != keep),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEEP_FILES - 1:]:
+        old.unlink(missing_ok=True)
+
+
+def is_displayable(geom) -> bool:
+    """A valid, non-empty polygon or multipolygon."""
+    return geom is not None and not geom.is_empty and geom.is_valid and geom.geom_type in POLYGONAL
