@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import assessments_panel, decision_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
+from ui import assessments_panel, compare, decision_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, scenarios, shortlist, sidebar, state
 from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
@@ -29,27 +29,34 @@ except Exception as exc:  # never a traceback: a package we failed to anticipate
     st.stop()
 
 st.caption(md(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
+scenarios.restore_link(dataset.model)  # a shared link (or back/forward) sets the sliders before they are drawn
 sliders = sidebar.render(dataset.model)
 settings = sidebar.current_settings(dataset.model)
+scenarios.render(dataset.model, settings)
+scenarios.show_link_notice()
 notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
 view_col, guide_col = st.columns([5, 2], vertical_alignment="bottom")
 view = view_col.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed",
-                                                      "Indlæs data", decision_panel.VIEW],
+                                                      "Indlæs data", decision_panel.VIEW, compare.VIEW],
                                   default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY,
                                   label_visibility="collapsed")
 with guide_col:
     layout.guide()
 
-if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
+if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW, compare.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)
     result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice)
-    if view == "Vurderinger":
+    if view == compare.VIEW:
+        st.subheader("Sammenlign scenarier", anchor=False)
+        compare.render(dataset, settings)
+    elif view == "Vurderinger":
         st.subheader("Lokale vurderinger", anchor=False)
         assessments_panel.render(dataset, result, settings.background)
     elif view == "Robusthed":
         st.subheader("Robusthed", anchor=False)
+        scenarios.robustness_note(result)
         robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
     elif view == decision_panel.VIEW:
         st.subheader("Beslutning", anchor=False)

@@ -20,6 +20,7 @@ from jinja2 import Template
 import geopandas as gpd
 import pandas as pd
 
+from .data_status import list_status_text
 from .geometry import METRIC_CRS
 from .offline_assets import use_local_assets
 
@@ -168,6 +169,10 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
     """Polygons coloured by total score, with rank labels and escaped tooltips."""
     ranks = dict(zip(table["area_id"], table["rank"], strict=True))
     totals = dict(zip(table["area_id"], table["total"], strict=True))
+    excluded = ({a: why for a, why in zip(table["area_id"], table["excluded"], strict=True) if why}
+                if "excluded" in table else {})  # screened out by a scenario's rules
+    listed = {a: list_status_text(c, t) for a, c, t in zip(areas.index, areas["list_confidence"], areas["list_status"],
+                                                         strict=True)} if "list_confidence" in areas else {}
     group = folium.FeatureGroup(name="Rangerede områder")
     features, labels = [], []
     extents = _extents_m(areas)
@@ -179,11 +184,16 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
         total = float(totals[aid]) if ranked else None
         tooltip = tooltip_html([
             ("Område", name),
-            ("Rang", f"{int(rank)}" if ranked else "Ikke rangeret"),
+            ("Rang", f"{int(rank)}" if ranked else "Udelukket" if aid in excluded else "Ikke rangeret"),
             ("Samlet score", f"{total:.1f}".replace(".", ",") if ranked else "–"),
+            *([("Listestatus", listed[aid])] if aid in listed else []),
+            *([("Udelukket", excluded[aid])] if aid in excluded else []),
             ("Grænse", QUALITY_TEXT.get(quality, str(quality))),
         ])
         style = _style(score_colour(total), dashed=quality != "official", selected=aid == selected)
+        if aid in excluded:
+            style = {**style, **EXCLUDED_STYLE} if aid != selected else {**style, "fillColor": EXCLUDED_FILL,
+                                                                         "fillOpacity": EXCLUDED_STYLE["fillOpacity"]}
         features.append(_feature(geom, escape_text(aid), tooltip, style))
         point = geom.representative_point()
         minx, _, maxx, _ = geom.bounds
@@ -227,6 +237,8 @@ def _feature(geom, area_id: str, tooltip: str, style: dict) -> dict:
             "properties": {"area_id": area_id, "tooltip": tooltip, "style": style}}
 
 
+EXCLUDED_FILL = "#ffffff"
+EXCLUDED_STYLE = {"fillColor": EXCLUDED_FILL, "fillOpacity": 0.35, "color": "#b2182b", "dashArray": "2 5", "weight": 2}
 SMALL_AREA_M = 450  # areas smaller than this (longer side) get a marker that stays visible when zoomed out
 SELECTED_OUTLINE = "#000000"
 

@@ -22,7 +22,7 @@ from selection.dataset import Dataset
 from selection.indicators import Performance
 from selection.scoring import ScoreResult
 
-from . import decision_panel, details, map_panel, ranking, shortlist, sidebar, state, status
+from . import decision_panel, details, scenarios, map_panel, ranking, shortlist, sidebar, state, status
 from .text import md
 
 FRAGMENT_KEY = "ranked_view"
@@ -49,11 +49,17 @@ def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
     """Score at the settings; show any weight problem and the data-status notice."""
     perf = state.performance(settings.distance_m)
     result, problem = state.score(dataset, settings.weights, settings.sub_weights, perf)
+    result, screened = scenarios.screened(dataset.model, result, settings)
     data = state.status(settings.distance_m, state.weighted_indicators(dataset, result))
+    on_screen = scenarios.current(dataset.model, settings)
+    scenarios.sync_link(dataset.model, on_screen)  # the URL follows the screen (cheap: only on a change)
     with notice:
         if problem:
             st.error(md(problem))
+        if screened:
+            st.error(md(screened))
         status.render(data, dataset)
+        scenarios.copy_link(dataset.model, on_screen)
     return result, perf, data
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from selection.data_status import value_status
+from selection.data_status import LIST_CONFIDENCE_LABELS, value_status
 from selection.dataset import Dataset
 from selection.errors import WeightError
 from selection.formatting import MISSING, number, with_locale
 from selection.indicators import Performance
-from selection.scoring import STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
+from selection.scoring import STATUS_EXCLUDED, STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
 
+LIST_SHORT = {k: v.split(" ")[0] for k, v in LIST_CONFIDENCE_LABELS.items()}  # Verificeret / Udledt / Kandidat
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
 
@@ -27,10 +28,17 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[s
         "Område": t["name"].to_numpy(),
         "Samlet score": [number(v) for v in t["total"]],
         "Kildebelagte værdier": [f"{c.get('sourced', 0)} af {sum(c.values())}" for c in counts],
-        "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else value_status(c, s != "ok", short=True)
-                       for s, c in zip(t["status"], counts, strict=True)],
+        "Liste": [LIST_SHORT.get(c, str(c)) for c in dataset.areas["list_confidence"].reindex(ids)],
+        "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else
+                       f"Udelukket: {why}" if s == STATUS_EXCLUDED else value_status(c, s != "ok", short=True)
+                       for s, c, why in zip(t["status"], counts, excluded_texts(t), strict=True)],
         "Lokale vurderinger": assessed_per_area(dataset, ids),
     })
+
+
+def excluded_texts(table: pd.DataFrame) -> list[str]:
+    """Each row's exclusion reason ('' where none; the column exists only when rules exclude areas)."""
+    return table["excluded"].tolist() if "excluded" in table else [""] * len(table)
 
 
 def scores_frame(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
@@ -78,6 +86,8 @@ def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[st
             "Samlet score": st.column_config.TextColumn("Score", width=48, help="Samlet score 0–100"),
             "Kildebelagte værdier": st.column_config.TextColumn("Kilder", width=52,
                                                                 help="Kildebelagte værdier af dem, der har vægt"),
+            "Liste": st.column_config.TextColumn(width=70, help="Listestatus: er området på listen over "
+                                                 "forebyggelsesområder (verificeret, udledt eller kandidat)?"),
             "Datastatus": st.column_config.TextColumn(width=150),
             "Lokale vurderinger": st.column_config.TextColumn(
                 "Vurderinger", width=90, help="Vurderingsindikatorer med lokale vurderinger (og antal vurderere)"),
@@ -110,8 +120,9 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
     """Horizontal stacked bars of each criterion's contribution, in rank order."""
     ranked = result.ranked
     labels = {c.id: c.label for c in dataset.model.criteria}
+    short = {a: LIST_SHORT.get(c, str(c)) for a, c in dataset.areas["list_confidence"].items()}
     long = pd.DataFrame([
-        {"Område": f"{int(r['rank'])}. {r['name']}", "Kriterium": labels[cid], "Bidrag": r[f"{cid}_contribution"],
+        {"Område": f"{int(r['rank'])}. {r['name']} ({short[r['area_id']]})", "Kriterium": labels[cid], "Bidrag": r[f"{cid}_contribution"],
          "orden": i, "stak": k}
         for i, r in enumerate(ranked.to_dict("records")) for k, cid in enumerate(labels)
     ])

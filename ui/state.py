@@ -300,3 +300,20 @@ def clear_form(area_id: str, indicator_id: str) -> None:
     """Empty a saved form's fields (value, reason, evidence) for the next assessment."""
     for field, empty in (("value", None), ("reason", ""), ("evidence", ""), ("withdraw_reason", "")):
         st.session_state[form_key(field, area_id, indicator_id)] = empty  # set, not deleted: the browser keeps deleted
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _exclusions(directory: str, signature: str, store_key: str, distance_m: float,
+                sub_weights: tuple[tuple[str, float], ...], rules: tuple) -> dict[str, str]:
+    from selection.scenarios import exclusions
+
+    dataset = _load(directory, signature, store_key)
+    return exclusions(rules, dataset, _performance(directory, signature, store_key, distance_m), dict(sub_weights))
+
+
+def excluded_areas(distance_m: float, sub_weights: dict[str, float], rules: tuple) -> dict[str, str]:
+    """area_id -> reason for the areas a scenario's rules exclude (cached: rules, sub-weights and distance
+    change rarely; the main weights never change it). Empty without rules."""
+    if not rules:
+        return {}
+    return _exclusions(*_current_source(), float(distance_m), tuple(sorted(sub_weights.items())), tuple(rules))
