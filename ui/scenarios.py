@@ -10,7 +10,7 @@ while an opened scenario is unchanged, readable parameters otherwise; ``restore_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 import streamlit as st
 
@@ -31,7 +31,7 @@ from . import sidebar, state
 from .state import sub_weight_key
 from .text import md
 
-RULES = "scenario_rules"
+RULES = state.SCENARIO_RULES
 OPENED = "_opened_scenario"
 LAST_LINK = "_last_link"
 LINK_NOTICE = "_link_notice"
@@ -339,7 +339,9 @@ def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     """'Kopiér link': the page's address for what is on screen, with a copy button (st.code's own)."""
     opened: Opened | None = st.session_state.get(OPENED)
     query = scenario_query(opened.ref) if opened and opened.key == on_screen.key() else settings_query(on_screen, model)
-    link = (st.context.url or "") + "?" + urlencode({k: v for k, v in query.items()}, doseq=True, safe=":,+")
+    base = st.context.url or ""
+    base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
+    link = base + "?" + urlencode({k: v for k, v in query.items()}, doseq=True, safe=":,+")
     with st.popover("Kopiér link", icon="🔗"):
         st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
         st.code(link, language=None, wrap_lines=True)

@@ -39,6 +39,7 @@ OPENED_VERSIONS = "_assessment_opened_versions"
 ASSESSMENT_MESSAGES = "_assessment_messages"
 SHEET_GENERATION = "_sheet_upload_generation"
 SOURCE = "_data_source"
+SCENARIO_RULES = "scenario_rules"  # the exclusion rules on screen (tuple of selection.scenarios.Rule)
 
 
 def secret(name: str) -> str | None:
@@ -242,6 +243,10 @@ def selected_area(dataset: Dataset, first: Callable[[], str] | None = None) -> s
 def top_area(dataset: Dataset, settings: object) -> str:
     """The area ranked nr. 1 at the settings' weights (the first area if none can be ranked)."""
     result, _ = score(dataset, settings.weights, settings.sub_weights, performance(settings.distance_m))
+    if rules := tuple(st.session_state.get(SCENARIO_RULES, ())):  # nr. 1 among the areas the rules keep
+        from selection.scenarios import apply_exclusions
+
+        result = apply_exclusions(result, excluded_areas(settings.distance_m, settings.sub_weights, rules))
     ranked = result.ranked["area_id"]
     return str(ranked.iloc[0]) if len(ranked) else dataset.area_ids[0]
 
