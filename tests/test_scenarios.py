@@ -249,3 +249,37 @@ def test_default_settings_equal_the_package(dataset):
     s = default_settings(dataset.model)
     assert parse_query(settings_query(s, dataset.model), dataset.model).settings == s
     assert json.loads(s.key())["rules"] == []
+
+
+# --- compare and map ------------------------------------------------------------------------------------
+
+def test_compare_counts_top_n_and_says_who_is_first(dataset):
+    from selection.scenarios.compare import compare
+
+    runs = {"Lige": ranked(dataset, {}), "Tillid": ranked(dataset, {"weights": {"trust": 10}}),
+            "Uden kandidater": ranked(dataset, {"rules": [{"kind": LIST_STATUS, "allowed": ["verified", "inferred"]}]})}
+    result = compare(runs, top_n=1)
+    firsts = {label: r.ranked.iloc[0]["name"] for label, r in runs.items()}
+    leader = max(set(firsts.values()), key=lambda n: (list(firsts.values()).count(n), n))
+    n_first = list(firsts.values()).count(leader)
+    assert result.sentence.startswith(f"{leader} er nr. 1 i {n_first} af 3 scenarier")
+    row = result.table.set_index("Område").loc["Charlie"]
+    assert row["Uden kandidater: rang"] == "udelukket"
+    assert sum(result.top_counts.values()) == 3 and result.table.columns[-1] == "I top 1"
+    chart = result.ranks
+    assert len(chart) == 9 and chart[(chart["Område"] == "Charlie") & (chart["Scenarie"] == "Uden kandidater")]["Rang"].isna().all()
+    with pytest.raises(ValueError, match="mellem 2 og 5"):
+        compare({"Lige": runs["Lige"]})
+
+
+def test_excluded_areas_are_outlined_on_the_map_with_the_reason_and_list_status(dataset):
+    from selection.map_layers import EXCLUDED_FILL, ranked_layer
+
+    result = ranked(dataset, {"rules": [{"kind": LIST_STATUS, "allowed": ["verified", "inferred"]}]})
+    layer = ranked_layer(dataset.areas, result.table, selected="a")
+    (polygons,) = [c for c in layer._children.values() if hasattr(c, "data")]
+    by_id = {f["properties"]["area_id"]: f["properties"] for f in polygons.data["features"]}
+    assert by_id["c"]["style"]["fillColor"] == EXCLUDED_FILL and by_id["c"]["style"]["dashArray"]
+    assert by_id["a"]["style"]["fillColor"] != EXCLUDED_FILL
+    assert "Udelukket" in by_id["c"]["tooltip"] and "listestatus er Kandidat" in by_id["c"]["tooltip"]
+    assert "<th>Listestatus</th>" in by_id["a"]["tooltip"]
