@@ -171,8 +171,7 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
     totals = dict(zip(table["area_id"], table["total"], strict=True))
     excluded = ({a: why for a, why in zip(table["area_id"], table["excluded"], strict=True) if why}
                 if "excluded" in table else {})  # screened out by a scenario's rules
-    listed = {a: list_status_text(c, t) for a, c, t in zip(areas.index, areas["list_confidence"], areas["list_status"],
-                                                         strict=True)} if "list_confidence" in areas else {}
+    listed = _list_status(areas)
     group = folium.FeatureGroup(name="Rangerede områder")
     features, labels = [], []
     extents = _extents_m(areas)
@@ -224,6 +223,23 @@ def _extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
         _EXTENTS.clear()
     _EXTENTS[id(areas)] = (weakref.ref(areas), extents)
     return extents
+
+
+_LISTED: dict[int, tuple[weakref.ref, dict[str, str]]] = {}
+
+
+def _list_status(areas: gpd.GeoDataFrame) -> dict[str, str]:
+    """Each area's list status text (cached per loaded areas frame, like ``_extents_m``)."""
+    cached = _LISTED.get(id(areas))
+    if cached is not None and cached[0]() is areas:
+        return cached[1]
+    listed = ({str(a): list_status_text(c, t) for a, c, t in
+               zip(areas.index, areas["list_confidence"], areas["list_status"], strict=True)}
+              if "list_confidence" in areas and "list_status" in areas else {})
+    if len(_LISTED) >= 8:
+        _LISTED.clear()
+    _LISTED[id(areas)] = (weakref.ref(areas), listed)
+    return listed
 
 
 def tooltip_html(rows: list[tuple[str, object]]) -> str:
