@@ -92,8 +92,10 @@ def apply(model: CriteriaModel, settings: ScenarioSettings) -> list[str]:
     st.session_state["distance_m"] = distance
     st.session_state[RULES] = tuple(settings.rules)
     r = settings.robustness
-    for key, value in zip(ROBUSTNESS_KEYS, (r.samples, r.seed, r.margin_pp, r.vary_values, r.order), strict=True):
-        st.session_state[key] = value
+    active = {c for c, w in settings.weights.items() if w > 0}
+    order = r.order if r.order and set(r.order) == active and len(r.order) == len(active) else None
+    for key, value in zip(ROBUSTNESS_KEYS, (r.samples, r.seed, r.margin_pp, r.vary_values, order), strict=True):
+        st.session_state[key] = value  # the Robusthed view's widgets (an order must be one of its choices)
     return notes
 
 
