@@ -259,8 +259,12 @@ METHOD_LINES = (
 def about_sheet(result: ScoreResult, dataset: Dataset, settings: list[tuple[str, str]] | None = None) -> AboutSheet:
     """Weights, method and settings for the XLSX's second sheet."""
     labels = {c.id: c.label for c in dataset.model.criteria}
+    settings = list(settings or [])
+    if n_out := int((result.table["status"] == STATUS_EXCLUDED).sum()):
+        settings.append(("Udelukkede områder", f"{n_out} områder er udelukket af scenariets regler før rangeringen "
+                                               "(se kolonnen 'Udelukket'); de har ingen rang."))
     return AboutSheet({labels[c]: float(w) for c, w in result.weights.items() if c in labels},
-                      list(METHOD_LINES), list(settings or []))
+                      list(METHOD_LINES), settings)
 
 
 def table_to_xlsx(table: pd.DataFrame, note: str, about: AboutSheet, priorities: pd.DataFrame | None = None) -> bytes:

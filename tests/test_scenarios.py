@@ -283,3 +283,20 @@ def test_excluded_areas_are_outlined_on_the_map_with_the_reason_and_list_status(
     assert by_id["a"]["style"]["fillColor"] != EXCLUDED_FILL
     assert "Udelukket" in by_id["c"]["tooltip"] and "listestatus er Kandidat" in by_id["c"]["tooltip"]
     assert "<th>Listestatus</th>" in by_id["a"]["tooltip"]
+
+
+def test_files_list_excluded_areas_after_the_shortlist_with_their_reason(dataset):
+    from selection.export import about_sheet, caveat, shortlist_csv, shortlist_table
+
+    result = ranked(dataset, {"rules": [{"kind": LIST_STATUS, "allowed": ["verified", "inferred"]}]})
+    table = shortlist_table(result, dataset, 1)
+    assert list(table["Område-id"]) == [result.ranked.iloc[0]["area_id"], "c"]
+    assert table["Udelukket"].tolist() == ["", "Udelukket: listestatus er Kandidat (ikke verificeret)"]
+    assert pd_na() is table["Rang"].iloc[1] and int(table["Rang"].iloc[0]) == 1
+    assert caveat(table, dataset) == caveat(table.iloc[:1].drop(columns="Udelukket"), dataset)
+    text = shortlist_csv(result, dataset, 1, "excel-da").decode("utf-8-sig").splitlines()
+    assert text[1].split(";")[:6] == ["Rang", "Område", "Samlet score (0-100)", "Datastatus", "Listestatus", "Udelukket"]
+    assert text[3].startswith(";Charlie;")
+    assert ("Udelukkede områder", "1 områder er udelukket af scenariets regler før rangeringen (se kolonnen "
+            "'Udelukket'); de har ingen rang.") in about_sheet(result, dataset).settings
+    assert "Udelukket" not in shortlist_table(ranked(dataset, {}), dataset, 1)  # unchanged without rules
