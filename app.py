@@ -33,25 +33,23 @@ scenarios.restore_link(dataset.model)  # a shared link (or back/forward) sets th
 sliders = sidebar.render(dataset.model)
 settings = sidebar.current_settings(dataset.model)
 scenarios.render(dataset.model, settings)
+link_slot = st.sidebar.container()  # 'Kopiér link', filled with the settings on screen
 scenarios.show_link_notice()
 notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
 view_col, guide_col = st.columns([5, 2], vertical_alignment="bottom")
 view = view_col.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed",
-                                                      "Indlæs data", decision_panel.VIEW, compare.VIEW],
+                                                      "Indlæs data", decision_panel.VIEW],
                                   default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY,
                                   label_visibility="collapsed")
 with guide_col:
     layout.guide()
 
-if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW, compare.VIEW):
+if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)
-    result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice)
-    if view == compare.VIEW:
-        st.subheader("Sammenlign scenarier", anchor=False)
-        compare.render(dataset, settings)
-    elif view == "Vurderinger":
+    result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice, link_slot)
+    if view == "Vurderinger":
         st.subheader("Lokale vurderinger", anchor=False)
         assessments_panel.render(dataset, result, settings.background)
     elif view == "Robusthed":
@@ -88,8 +86,10 @@ shortlist_slot = st.container()
 decision_panel.report_downloads(state.package_dataset(), st.session_state.get(shortlist.TOP_N, 3))
 ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
                                               table=table_slot, chart=chart_slot, shortlist=shortlist_slot,
-                                              critical=critical_slot))
+                                              critical=critical_slot, link=link_slot))
 with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
     details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
 with scores_slot:
     ranking.render_scores(dataset, state.performance(settings.distance_m), settings.sub_weights)
+with st.expander("Sammenlign scenarier (2–5)"):  # its own fragment: choosing scenarios reruns only it
+    compare.render(dataset)

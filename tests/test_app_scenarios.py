@@ -139,10 +139,8 @@ def test_rules_editor_adds_a_rule_and_all_excluded_keeps_the_last_ranking(db, bu
     assert not any("udelukker alle" in shown(e.value) for e in at.error)
 
 
-def test_compare_view_shows_ranks_counts_and_a_sentence(db, bundled):
+def test_compare_shows_ranks_counts_and_a_sentence(db, bundled):
     at = run_app()
-    at.segmented_control(key="view").set_value("Sammenlign").run()
-    assert not at.exception
     at.multiselect(key="compare_pick").set_value(["__now__", "behov-foerst", "byg-videre"]).run()
     frame = next(df.value for df in at.dataframe if "I top 3" in df.value.columns)
     assert len(frame) == len(bundled.areas)

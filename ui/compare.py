@@ -1,4 +1,4 @@
-"""The 'Sammenlign' view: 2–5 scenarios side by side (ranks, scores, rank-change chart, top N, a sentence, a map)."""
+"""'Sammenlign scenarier': 2–5 scenarios side by side (ranks, scores, rank-change chart, top N, a sentence, a map)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from selection.store import StoreError
 from . import scenarios, shortlist, sidebar, state
 from .text import md
 
-VIEW = "Sammenlign"
 NOW = "__now__"
 PICK = "compare_pick"
 
@@ -29,13 +28,15 @@ def _ranking(dataset: Dataset, settings: ScenarioSettings) -> ScoreResult:
     return apply_exclusions(result, state.excluded_areas(settings.distance_m, settings.sub_weights, settings.rules))
 
 
-def render(dataset: Dataset, settings: sidebar.Settings) -> None:
+@st.fragment
+def render(dataset: Dataset) -> None:
+    """Compare the chosen scenarios (the current settings as they stand when this part reruns)."""
     model = dataset.model
+    settings = sidebar.current_settings(model)
     options, problem = scenarios.scenario_options(model)
     if problem:
         st.error(md(f"Gemte scenarier kan ikke læses: {problem}"))
     labels = {NOW: "Nuværende indstillinger", **options}
-    st.session_state.setdefault(PICK, [NOW, *list(options)[:2]])
     chosen = st.multiselect("Scenarier (2–5)", list(labels), format_func=lambda r: labels.get(r, r), key=PICK,
                             max_selections=MAX_SCENARIOS)
     if len(chosen) < 2:

@@ -42,11 +42,13 @@ class Slots:
     chart: DeltaGenerator
     shortlist: DeltaGenerator
     critical: DeltaGenerator | None = None  # the selected area's critical values (details.show_critical)
+    link: DeltaGenerator | None = None  # 'Kopiér link' (ui.scenarios.copy_link)
 
 
-def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
-                      notice: DeltaGenerator) -> tuple[ScoreResult, Performance, DataStatus]:
-    """Score at the settings; show any weight problem and the data-status notice."""
+def score_with_notice(dataset: Dataset, settings: sidebar.Settings, notice: DeltaGenerator,
+                      link: DeltaGenerator | None = None) -> tuple[ScoreResult, Performance, DataStatus]:
+    """Score at the settings; show any weight problem and the data-status notice (and in ``link`` the
+    'Kopiér link' button for what is on screen)."""
     perf = state.performance(settings.distance_m)
     result, problem = state.score(dataset, settings.weights, settings.sub_weights, perf)
     result, screened = scenarios.screened(dataset.model, result, settings)
@@ -59,7 +61,9 @@ def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
         if screened:
             st.error(md(screened))
         status.render(data, dataset)
-        scenarios.copy_link(dataset.model, on_screen)
+    if link is not None:
+        with link:
+            scenarios.copy_link(dataset.model, on_screen)
     return result, perf, data
 
 
@@ -67,7 +71,7 @@ def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
 def render(dataset: Dataset, slots: Slots) -> None:
     """Score at the session's current weights and fill the slots that depend on them."""
     settings = sidebar.weight_controls(dataset.model, slots.sliders)
-    result, perf, data = score_with_notice(dataset, settings, slots.notice)
+    result, perf, data = score_with_notice(dataset, settings, slots.notice, slots.link)
     selected = state.selected_area(dataset)
     with slots.map:
         map_panel.render(dataset, result, selected, settings.background)

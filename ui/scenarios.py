@@ -145,7 +145,7 @@ def restore_link(model: CriteriaModel) -> None:
 
 def show_link_notice() -> None:
     if notice := st.session_state.pop(LINK_NOTICE, None):
-        st.warning(md(notice), icon="🔗")
+        st.warning(md(notice), icon=":material/link_off:")
 
 
 def sync_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
@@ -344,7 +344,7 @@ def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     base = st.context.url or ""
     base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
     link = base + "?" + urlencode({k: v for k, v in query.items()}, doseq=True, safe=":,+")
-    with st.popover("Kopiér link", icon="🔗"):
+    with st.popover("Kopiér link", icon=":material/link:", width="stretch"):
         st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
         st.code(link, language=None, wrap_lines=True)
 
