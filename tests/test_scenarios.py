@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -53,14 +54,8 @@ def test_list_status_rule_excludes_the_other_statuses_and_ranks_the_rest_again(d
     assert list(result.ranked["area_id"]) in (["a", "b"], ["b", "a"])
     assert sorted(int(r) for r in result.ranked["rank"]) == [1, 2]
     last = result.table.iloc[-1]
-    assert last["area_id"] == "c" and last["status"] == STATUS_EXCLUDED and last["rank"] is pd_na()
+    assert last["area_id"] == "c" and last["status"] == STATUS_EXCLUDED and last["rank"] is pd.NA
     assert last["total"] == last["total"]  # the score is kept (not NaN), only the rank goes
-
-
-def pd_na():
-    import pandas as pd
-
-    return pd.NA
 
 
 def test_min_score_rule_and_a_tie_at_the_threshold_passes(dataset):
@@ -161,10 +156,6 @@ def test_bundled_starting_points_load_and_bad_entries_are_reported(dataset):
 
 
 # --- links --------------------------------------------------------------------------------------------
-
-def _model(dataset):
-    return dataset.model
-
 
 weight = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
 
@@ -292,7 +283,7 @@ def test_files_list_excluded_areas_after_the_shortlist_with_their_reason(dataset
     table = shortlist_table(result, dataset, 1)
     assert list(table["Område-id"]) == [result.ranked.iloc[0]["area_id"], "c"]
     assert table["Udelukket"].tolist() == ["", "Udelukket: listestatus er Kandidat (ikke verificeret)"]
-    assert pd_na() is table["Rang"].iloc[1] and int(table["Rang"].iloc[0]) == 1
+    assert table["Rang"].iloc[1] is pd.NA and int(table["Rang"].iloc[0]) == 1
     assert caveat(table, dataset) == caveat(table.iloc[:1].drop(columns="Udelukket"), dataset)
     text = shortlist_csv(result, dataset, 1, "excel-da").decode("utf-8-sig").splitlines()
     assert text[1].split(";")[:6] == ["Rang", "Område", "Samlet score (0-100)", "Datastatus", "Listestatus", "Udelukket"]

@@ -216,7 +216,7 @@ def _write(model: CriteriaModel, action: str) -> None:
     _say(True, f"Scenarie nr. {made.id} ({made.name}) er {words}.")
 
 
-def _choose(model: CriteriaModel, options: dict[str, str]) -> None:
+def _choose(model: CriteriaModel) -> None:
     ref = st.session_state.get("scn_pick")
     if not ref:
         return
@@ -254,7 +254,7 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
         if problem:
             st.error(md(f"Gemte scenarier kan ikke læses: {problem}"))
         st.selectbox("Åbn scenarie", list(options), index=None, key="scn_pick", format_func=lambda r: options.get(r, r),
-                     placeholder="Vælg et scenarie", on_change=_choose, args=(model, options))
+                     placeholder="Vælg et scenarie", on_change=_choose, args=(model,))
         st.text_input("Dit navn (forfatter)", key=AUTHOR, max_chars=saved.MAX_AUTHOR)
         with st.form("scn_save", clear_on_submit=False, border=False):
             st.text_input("Scenariets navn", key="scn_name", max_chars=saved.MAX_NAME)

@@ -196,9 +196,3 @@ def screen(rules: Sequence[Rule], dataset: Dataset, matrix: pd.DataFrame,
         for aid, why in _failures(rule, dataset, matrix, scores).items():
             reasons.setdefault(aid, []).append(why)
     return {a: "; ".join(reasons[a]) for a in dataset.area_ids if a in reasons}
-
-
-def rule_counts(rules: Sequence[Rule], dataset: Dataset, matrix: pd.DataFrame,
-                scores: pd.DataFrame) -> list[tuple[Rule, int]]:
-    """Each rule with how many areas it excludes (to say which rules excluded everything)."""
-    return [(r, len(_failures(r, dataset, matrix, scores))) for r in rules]
