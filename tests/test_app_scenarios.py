@@ -64,6 +64,15 @@ def test_save_as_scenario_stores_it_and_the_link_names_it(db, bundled):
     assert stored.name == "Behov <b>først</b>" and stored.author == "Anna Hansen"
     assert stored.settings(bundled.model).weights["need"] == 60.0
     assert at.query_params["scenarie"] == "1"
+    at.text_input(key="scn_new_name").input("Mere behov")
+    at.button(key="scn_rename").click().run()
+    history = next(df.value for df in at.dataframe if "Ændring" in df.value.columns)
+    assert list(history["Version"]) == [1, 2] and list(history["Ændring"]) == ["Oprettet", "Omdøbt fra 'Behov <b>først</b>'"]
+    at.button(key="scn_archive").click().run()
+    assert any("arkiveret" in shown(s.value) for s in at.success)
+    assert not any("(nr. 1," in o for o in at.selectbox(key="scn_pick").options)  # archived: not offered unless asked
+    at.checkbox(key="scn_archived").check().run()
+    assert "Mere behov (nr. 1, version 3, arkiveret)" in at.selectbox(key="scn_pick").options
     # opening its link in a fresh session gives the same ranking as the command line would
     fresh = run_app(scenarie="1")
     assert list(table(fresh)["Område"]) == expected_order(bundled, stored.settings_data)

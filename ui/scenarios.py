@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlparse
 
+import pandas as pd
 import streamlit as st
 
 from selection.criteria import CriteriaModel
 from selection.data_status import LIST_CONFIDENCE_LABELS
 from selection.dataset import LIST_CONFIDENCES
+from selection.formatting import timestamp
 from selection.importing.store import active_data_dir
 from selection.scenarios import Robustness, Rule, ScenarioError, ScenarioSettings, default_settings, describe, parse_rule
 from selection.scenarios import store as saved
@@ -229,12 +231,12 @@ def _choose(model: CriteriaModel) -> None:
     _say(True, f"Åbnet: {name}.")
 
 
-def scenario_options(model: CriteriaModel) -> tuple[dict[str, str], str | None]:
-    """ref -> label of every starting point and active stored scenario; plus a store problem, if any."""
+def scenario_options(model: CriteriaModel, archived: bool = False) -> tuple[dict[str, str], str | None]:
+    """ref -> label of every starting point and stored scenario (archived ones if asked); plus a store problem."""
     options = {d.key: f"{d.name} (udgangspunkt)" for d in starting_points(model)}
     try:
-        for s in saved.list_scenarios(state.engine()):
-            options[str(s.id)] = f"{s.name} (nr. {s.id}, version {s.version})"
+        for s in saved.list_scenarios(state.engine(), include_archived=archived):
+            options[str(s.id)] = f"{s.name} (nr. {s.id}, version {s.version}{', arkiveret' if s.archived else ''})"
     except StoreError as exc:
         return options, str(exc)
     return options, None
@@ -250,11 +252,12 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
         if opened:
             changed = opened.key != on_screen.key()
             st.caption(md(f"Åbent scenarie: {opened.name}" + (" (ændret, ikke gemt)" if changed else "")))
-        options, problem = scenario_options(model)
+        options, problem = scenario_options(model, archived=bool(st.session_state.get("scn_archived")))
         if problem:
             st.error(md(f"Gemte scenarier kan ikke læses: {problem}"))
         st.selectbox("Åbn scenarie", list(options), index=None, key="scn_pick", format_func=lambda r: options.get(r, r),
                      placeholder="Vælg et scenarie", on_change=_choose, args=(model,))
+        st.checkbox("Vis også arkiverede scenarier", key="scn_archived")
         st.text_input("Dit navn (forfatter)", key=AUTHOR, max_chars=saved.MAX_AUTHOR)
         with st.form("scn_save", clear_on_submit=False, border=False):
             st.text_input("Scenariets navn", key="scn_name", max_chars=saved.MAX_NAME)
@@ -269,7 +272,23 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
             b2.button("Kopiér", key="scn_duplicate", on_click=_write, args=(model, "duplicate"))
             b3.button("Arkivér", key="scn_archive", on_click=_write, args=(model, "archive"),
                       help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.")
+            show_history(int(opened.ref))
         rules_editor(model)
+
+
+def show_history(scenario_id: int) -> None:
+    """Every version of the open scenario (who, when, why), oldest first."""
+    try:
+        versions = saved.history(state.engine(), scenario_id)
+    except (ScenarioError, StoreError) as exc:
+        st.error(md(str(exc)))
+        return
+    st.caption("Historik")
+    st.dataframe(pd.DataFrame({
+        "Version": [v.version for v in versions], "Navn": [v.name for v in versions],
+        "Tidspunkt": [timestamp(v.recorded_at) for v in versions], "Af": [v.author for v in versions],
+        "Ændring": [v.change_reason or "Oprettet" for v in versions],
+    }), hide_index=True, width="stretch")
 
 
 # --- rules editor --------------------------------------------------------------------------------------
