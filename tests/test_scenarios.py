@@ -291,3 +291,23 @@ def test_files_list_excluded_areas_after_the_shortlist_with_their_reason(dataset
     assert ("Udelukkede områder", "1 områder er udelukket af scenariets regler før rangeringen (se kolonnen "
             "'Udelukket'); de har ingen rang.") in about_sheet(result, dataset).settings
     assert "Udelukket" not in shortlist_table(ranked(dataset, {}), dataset, 1)  # unchanged without rules
+
+
+BUNDLED = load_dataset(BUNDLED_DATA_DIR)
+BUNDLED_PLAIN = evaluate(BUNDLED, {"trust": 1, "actors": 2, "need": 3})
+
+
+@given(st.sets(st.sampled_from(BUNDLED.area_ids)), st.sampled_from([{"trust": 1, "actors": 2, "need": 3}]))
+def test_excluding_areas_ranks_the_rest_as_if_only_they_were_loaded(gone, weights):
+    from selection.scenarios import apply_exclusions
+    from selection.scoring import score_areas
+
+    perf, plain = BUNDLED_PLAIN
+    result = apply_exclusions(plain, {a: "grund" for a in gone})
+    kept = [a for a in BUNDLED.area_ids if a not in gone]
+    alone = score_areas(perf.matrix.loc[kept], BUNDLED.model, weights, None, BUNDLED.areas["name"].to_dict())
+    n = len(kept)
+    columns = ["area_id", "rank", "status"]
+    assert result.table.head(n)[columns].astype(object).values.tolist() == alone.table[columns].astype(object).values.tolist()
+    tail = result.table.iloc[n:]
+    assert set(tail["area_id"]) == gone and (tail["status"] == STATUS_EXCLUDED).all() and tail["rank"].isna().all()

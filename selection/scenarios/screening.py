@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 
 from ..dataset import Dataset
 from ..indicators import Performance
-from ..scoring import STATUS_EXCLUDED, STATUS_UNRANKED, ScoreResult, competition_rank, criterion_scores
+from ..scoring import STATUS_EXCLUDED, STATUS_UNRANKED, ScoreResult, _competition_rank, criterion_scores
 from .rules import Rule, screen
 
 EXCLUDED_COLUMN = "excluded"
@@ -35,22 +34,26 @@ def exclusions(rules: Sequence[Rule], dataset: Dataset, perf: Performance,
 
 
 def apply_exclusions(result: ScoreResult, excluded: Mapping[str, str]) -> ScoreResult:
-    """``result`` with the ``excluded`` areas unranked and last (reason in column 'excluded')."""
+    """``result`` with the ``excluded`` areas unranked and last (reason in column 'excluded').
+
+    Runs on every weight move while rules are active, so it works on arrays and copies the table once.
+    """
     if not excluded:
         return result
     table = result.table
-    out = np.array([a in excluded for a in table["area_id"]])
-    eligible = table[~out]
-    ranks = competition_rank(eligible["total"])
-    eligible = eligible.assign(rank=ranks.to_numpy())
-    key = pd.DataFrame({"unranked": eligible["rank"].isna().to_numpy(), "rank": eligible["rank"].fillna(0).to_numpy(),
-                        "name": eligible["name"].str.casefold().to_numpy(), "id": eligible["area_id"].to_numpy()})
-    eligible = eligible.iloc[key.sort_values(["unranked", "rank", "name", "id"], kind="stable").index]
-    gone = table[out].assign(rank=pd.NA, status=STATUS_EXCLUDED)
-    gone = gone.iloc[np.lexsort((gone["area_id"].to_numpy(), gone["name"].str.casefold().to_numpy()))]
-    merged = pd.concat([eligible, gone], ignore_index=True)
-    merged["rank"] = merged["rank"].astype("Int64")
-    merged[EXCLUDED_COLUMN] = [excluded.get(a, "") for a in merged["area_id"]]
+    ids = table["area_id"].tolist()
+    out = np.array([a in excluded for a in ids], dtype=bool)
+    ranks = _competition_rank(np.where(out, np.nan, table["total"].to_numpy(dtype=float)))
+    names = [str(n).casefold() for n in table["name"]]
+    rank_values = ranks.to_numpy(dtype=float, na_value=np.nan)
+    order = sorted(range(len(ids)), key=lambda i: (bool(out[i]), bool(np.isnan(rank_values[i])),
+                                                  0.0 if np.isnan(rank_values[i]) else rank_values[i], names[i], ids[i]))
+    status = table["status"].to_numpy(dtype=object).copy()
+    status[out] = STATUS_EXCLUDED
+    merged = table.iloc[order].reset_index(drop=True)
+    merged["rank"] = ranks[order]
+    merged["status"] = status[order]
+    merged[EXCLUDED_COLUMN] = [excluded.get(ids[i], "") for i in order]
     return ScoreResult(merged, result.weights, result.sub_weights, result.criterion_scores)
 
 
