@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import assessments_panel, decision_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
+from ui import assessments_panel, compare, decision_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, scenarios, shortlist, sidebar, state
 from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
@@ -29,8 +29,12 @@ except Exception as exc:  # never a traceback: a package we failed to anticipate
     st.stop()
 
 st.caption(md(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
+scenarios.restore_link(dataset.model)  # a shared link (or back/forward) sets the sliders before they are drawn
 sliders = sidebar.render(dataset.model)
 settings = sidebar.current_settings(dataset.model)
+scenarios.render(dataset.model, settings)
+link_slot = st.sidebar.container()  # 'Kopiér link', filled with the settings on screen
+scenarios.show_link_notice()
 notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
@@ -44,12 +48,13 @@ with guide_col:
 
 if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)
-    result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice)
+    result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice, link_slot)
     if view == "Vurderinger":
         st.subheader("Lokale vurderinger", anchor=False)
         assessments_panel.render(dataset, result, settings.background)
     elif view == "Robusthed":
         st.subheader("Robusthed", anchor=False)
+        scenarios.robustness_note(result)
         robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
     elif view == decision_panel.VIEW:
         st.subheader("Beslutning", anchor=False)
@@ -81,8 +86,10 @@ shortlist_slot = st.container()
 decision_panel.report_downloads(state.package_dataset(), st.session_state.get(shortlist.TOP_N, 3))
 ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
                                               table=table_slot, chart=chart_slot, shortlist=shortlist_slot,
-                                              critical=critical_slot))
+                                              critical=critical_slot, link=link_slot))
 with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
     details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
 with scores_slot:
     ranking.render_scores(dataset, state.performance(settings.distance_m), settings.sub_weights)
+with st.expander("Sammenlign scenarier (2–5)"):  # its own fragment: choosing scenarios reruns only it
+    compare.render(dataset)

@@ -164,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="tilføj robusthed: SMAA med N vægtninger og stabilitetsintervaller (appen bruger 10000; "
                            f"højst {MAX_SMAA_SAMPLES})")
     rank.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
+    from .scenarios.cli import add_rank_options, add_scenario_command
+
+    add_rank_options(rank)
+    add_scenario_command(sub)
     for name, text in (("validate", "Kontrollér filer til import og vis rapporten (ændrer intet)."),
                        ("import", "Kontrollér og anvend en import (gemmes i datamappen).")):
         cmd = sub.add_parser(name, help=text)
@@ -262,7 +266,13 @@ def _evaluated(args: argparse.Namespace, warn_store: bool = False):
 
     dataset = dataset_with_assessments(load_dataset(args.data))
     weights = parse_weights(args.weights, dataset.model.default_weights)
-    perf, result = evaluate(dataset, weights, distance_m=args.distance)
+    if getattr(args, "scenario", None) is not None or getattr(args, "exclude", None):
+        from .scenarios import evaluate_settings
+        from .scenarios.cli import rank_settings
+
+        perf, result = evaluate_settings(dataset, rank_settings(args, dataset, weights))
+    else:
+        perf, result = evaluate(dataset, weights, distance_m=args.distance)
     return dataset, perf, result
 
 
@@ -342,6 +352,10 @@ def _run(args: argparse.Namespace) -> int:
         return run_assessments(args)
     if args.command == "critical":
         return run_critical(args)
+    if args.command == "scenario":
+        from .scenarios.cli import run_scenario_command
+
+        return run_scenario_command(args)
     if args.command == "report":
         from .report.cli import run_report
 

@@ -26,7 +26,7 @@ from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_sta
 from .dataset import Dataset
 from .formatting import iso_local
 from .indicators import Performance, build_performance
-from .scoring import ScoreResult
+from .scoring import STATUS_EXCLUDED, ScoreResult
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,6 +70,7 @@ def _cell(value: object, decimal: str) -> str:
 
 
 COUNT_COLUMNS = ("Kildebelagte værdier", "Lokalt vurderede værdier", "Illustrative værdier")
+EXCLUDED_COLUMN = "Udelukket"  # only when a scenario's rules exclude areas
 KEY_COLUMNS = ("Rang", "Område", "Samlet score (0-100)", "Datastatus", "Listestatus", *COUNT_COLUMNS)
 TAIL_COLUMNS = ("Område-id", "Bydel", "Manglende indikatorer", "Lokale vurderinger", "Datasæt", "Dataversion", "Tidspunkt")
 
@@ -154,8 +155,11 @@ def shortlist_table(
         if provenance is None:
             provenance = build_performance(dataset).provenance
         kinds = kinds_per_area(provenance, weighted_indicators(result, dataset))
+    excluded = result.table[result.table["status"] == STATUS_EXCLUDED]  # kept, with their reason, after the shortlist
     top = result.top(top_n)
-    records = [dict(zip(top.columns, values, strict=True)) for values in zip(*(top[c].tolist() for c in top.columns))]
+    shown = pd.concat([top, excluded]) if len(excluded) else top
+    records = [dict(zip(shown.columns, values, strict=True))
+               for values in zip(*(shown[c].tolist() for c in shown.columns))]
     if facts is None:
         facts = area_facts(dataset, [str(rec["area_id"]) for rec in records])
     weights = {f"Vægt {crit.label} (%)": 100.0 * result.weights[crit.id] for crit in model.criteria}
@@ -166,12 +170,14 @@ def shortlist_table(
         fact = facts.get(str(aid), {})
         counts = kinds.get(str(aid), dict.fromkeys(KIND_ORDER, 0))
         row: dict[str, object] = {
-            "Rang": int(rec["rank"]),
+            "Rang": None if pd.isna(rec["rank"]) else int(rec["rank"]),
             "Område": rec["name"],
             "Samlet score (0-100)": float(rec["total"]),
             "Datastatus": value_status(counts, rec["status"] != "ok"),
             "Listestatus": fact.get("Listestatus", ""),
         }
+        if len(excluded):
+            row[EXCLUDED_COLUMN] = f"Udelukket: {rec['excluded']}" if rec["status"] == STATUS_EXCLUDED else ""
         for column, kind in zip(COUNT_COLUMNS, KIND_ORDER, strict=True):
             row[column] = int(counts.get(kind, 0))
         for col, value in (extra or {}).get(aid, {}).items():
@@ -187,7 +193,13 @@ def shortlist_table(
         row.update(common)
         rows.append(row)
     extra_columns = list(dict.fromkeys(c for cols in (extra or {}).values() for c in cols))
-    return pd.DataFrame(rows, columns=shortlist_columns(dataset, extra_columns))
+    columns = shortlist_columns(dataset, extra_columns)
+    if len(excluded):
+        columns.insert(columns.index("Listestatus") + 1, EXCLUDED_COLUMN)
+    table = pd.DataFrame(rows, columns=columns)
+    if len(excluded):
+        table["Rang"] = table["Rang"].astype("Int64")  # excluded areas have no rank (empty cell)
+    return table
 
 
 def _indicator_label(model: CriteriaModel, indicator_id: str) -> str:
@@ -199,6 +211,8 @@ def _indicator_label(model: CriteriaModel, indicator_id: str) -> str:
 
 def caveat(table: pd.DataFrame, dataset: Dataset) -> str:
     """One Danish sentence block on how far the shortlist can be trusted (first line of every file)."""
+    if EXCLUDED_COLUMN in table:  # the caveat is about the shortlist, not the excluded areas listed after it
+        table = table[table[EXCLUDED_COLUMN] == ""]
     if table.empty:
         return "FORBEHOLD: Ingen områder kan rangeres med de valgte vægte og data."
     counts = {c: int(sum(table[c].tolist())) for c in COUNT_COLUMNS}
@@ -271,8 +285,12 @@ METHOD_LINES = (
 def about_sheet(result: ScoreResult, dataset: Dataset, settings: list[tuple[str, str]] | None = None) -> AboutSheet:
     """Weights, method and settings for the XLSX's second sheet."""
     labels = {c.id: c.label for c in dataset.model.criteria}
+    settings = list(settings or [])
+    if n_out := int((result.table["status"] == STATUS_EXCLUDED).sum()):
+        settings.append(("Udelukkede områder", f"{n_out} områder er udelukket af scenariets regler før rangeringen "
+                                               "(se kolonnen 'Udelukket'); de har ingen rang."))
     return AboutSheet({labels[c]: float(w) for c, w in result.weights.items() if c in labels},
-                      list(METHOD_LINES), list(settings or []))
+                      list(METHOD_LINES), settings)
 
 
 def table_to_xlsx(table: pd.DataFrame, note: str, about: AboutSheet, priorities: pd.DataFrame | None = None) -> bytes:

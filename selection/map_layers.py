@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from .data_status import list_status_text
 from .geometry import METRIC_CRS
 from .map_geometry import MAX_ZOOM, Shapes, area_shapes_file, shapes_text
 from .offline_assets import STATIC_DIR, use_local_assets
@@ -185,19 +186,23 @@ def _shapes_text(areas: gpd.GeoDataFrame) -> str:
     extents = _extents_m(areas)
     points = shapely.point_on_surface(areas.geometry.to_numpy())
     east = areas.geometry.bounds["maxx"].to_numpy()
+    listing = _list_status(areas)
     rows, labels = [], []
     for aid, name, quality, point, right in zip(areas.index, areas["name"], areas["geometry_quality"], points, east,
                                                 strict=True):
-        rows.append((_rows_html([("Område", name)]), _rows_html([("Grænse", QUALITY_TEXT.get(quality, str(quality)))])))
+        listed = [("Listestatus", listing[aid])] if aid in listing else []
+        rows.append((_rows_html([("Område", name), *listed]),
+                     _rows_html([("Grænse", QUALITY_TEXT.get(quality, str(quality)))])))
         labels.append({"lat": round(point.y, 6), "lng": round(point.x, 6), "east": round(float(right), 6),
                        "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M)})
     return shapes_text(areas, rows, labels)
 
 
-def move_rows(rank: object, total: float | None) -> list[tuple[str, str]]:
-    """The tooltip rows that change with the weights (label, value), between the name and the boundary."""
+def move_rows(rank: object, total: float | None, excluded: str | None = None) -> list[tuple[str, str]]:
+    """The tooltip rows that change with the weights and rules (label, value), between the name and the
+    boundary; an area a scenario's rule screens out says why."""
     ranked = total is not None
-    return [("Rang", f"{int(rank)}" if ranked else "Ikke rangeret"),
+    return [("Rang", f"{int(rank)}" if ranked else f"Udelukket: {excluded}" if excluded else "Ikke rangeret"),
             ("Samlet score", f"{total:.1f}".replace(".", ",") if ranked else "–")]
 
 
@@ -206,6 +211,8 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
     the rank labels; no geometry (``area_shapes`` in the base map draws the areas once)."""
     ranks = dict(zip(table["area_id"], table["rank"], strict=True))
     totals = dict(zip(table["area_id"], table["total"], strict=True))
+    excluded = ({a: why for a, why in zip(table["area_id"], table["excluded"], strict=True) if why}
+                if "excluded" in table else {})  # screened out by a scenario's rules
     extents = _extents_m(areas)
     styles: dict[tuple, int] = {}
     style_of, tips, labels = [], [], []
@@ -215,9 +222,9 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
         ranked = not pd.isna(rank)
         total = float(totals[aid]) if ranked else None
         fill = score_colour(total)
-        key = (fill, quality != "official", aid == selected)
+        key = (fill, quality != "official", aid == selected, aid in excluded)
         style_of.append(styles.setdefault(key, len(styles)))
-        tips.append([escape_text(value) for _, value in move_rows(rank, total)])
+        tips.append([escape_text(value) for _, value in move_rows(rank, total, excluded.get(aid))])
         if label_all or aid == selected or (ranked and int(rank) <= LABEL_TOP_N):
             labels.append({"i": i, "rank": int(rank) if ranked else None, "name": escape_text(name),
                            "area": escape_text(aid), "selected": aid == selected,
@@ -225,7 +232,7 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
     # Name collisions are won by the selected area, then by better ranks.
     labels.sort(key=lambda l: (not l["selected"], l["rank"] is None, l["rank"] or 0))
     payload = {
-        "styles": [area_style(fill, dashed=dashed, selected=sel) for fill, dashed, sel in styles],
+        "styles": [area_style(fill, dashed=dashed, selected=sel, excluded=out) for fill, dashed, sel, out in styles],
         "style": style_of,
         "tipLabels": [escape_text(label) for label, _ in move_rows(1, 0.0)],
         "tips": tips,
@@ -256,6 +263,23 @@ def _extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
     return extents
 
 
+_LISTED: dict[int, tuple[weakref.ref, dict[str, str]]] = {}
+
+
+def _list_status(areas: gpd.GeoDataFrame) -> dict[str, str]:
+    """Each area's list status text (cached per loaded areas frame, like ``_extents_m``)."""
+    cached = _LISTED.get(id(areas))
+    if cached is not None and cached[0]() is areas:
+        return cached[1]
+    listed = ({str(a): list_status_text(c, t) for a, c, t in
+               zip(areas.index, areas["list_confidence"], areas["list_status"], strict=True)}
+              if "list_confidence" in areas and "list_status" in areas else {})
+    if len(_LISTED) >= 8:
+        _LISTED.clear()
+    _LISTED[id(areas)] = (weakref.ref(areas), listed)
+    return listed
+
+
 def tooltip_html(rows: list[tuple[str, object]]) -> str:
     """A small label/value table for a tooltip; every value is escaped."""
     return f'<table class="area-tooltip">{_rows_html(rows)}</table>'
@@ -270,20 +294,27 @@ def _feature(geom, area_id: str, tooltip: str, style: dict) -> dict:
             "properties": {"area_id": area_id, "tooltip": tooltip, "style": style}}
 
 
+EXCLUDED_FILL = "#ffffff"
+EXCLUDED_STYLE = {"fillColor": EXCLUDED_FILL, "fillOpacity": 0.35, "color": "#b2182b", "dashArray": "2 5", "weight": 2}
 SMALL_AREA_M = 450  # areas smaller than this (longer side) get a marker that stays visible when zoomed out
 SELECTED_OUTLINE = "#000000"
 
 
-def area_style(fill: str, *, dashed: bool, selected: bool) -> dict:
+def area_style(fill: str, *, dashed: bool, selected: bool, excluded: bool = False) -> dict:
     """Leaflet path options of one area, the one place an area's look is decided: fill by score; dashed
-    outline = approximate boundary; the selected area: a thick solid black outline."""
-    return {
+    outline = approximate boundary; the selected area: a thick solid black outline; an area a scenario's
+    rules exclude: pale fill with a dotted red outline (kept black and thick when selected)."""
+    style = {
         "fillColor": fill,
         "fillOpacity": 0.8,
         "color": SELECTED_OUTLINE if selected else "#333333",
         "weight": 3.5 if selected else 1.5,
         "dashArray": None if selected or not dashed else "6 4",
     }
+    if excluded:
+        style.update(EXCLUDED_STYLE if not selected else
+                     {"fillColor": EXCLUDED_FILL, "fillOpacity": EXCLUDED_STYLE["fillOpacity"]})
+    return style
 
 
 class RenderedText(Element):

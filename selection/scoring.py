@@ -30,11 +30,14 @@ TIE_DECIMALS = 9
 STATUS_OK = "ok"
 STATUS_INCOMPLETE = "incomplete"
 STATUS_UNRANKED = "unranked"
+STATUS_EXCLUDED = "excluded"  # screened out by a scenario's exclusion rule (selection.scenarios.screening)
 STATUS_LABELS = {
     STATUS_OK: "",
     STATUS_INCOMPLETE: "Ufuldstændige data",
     STATUS_UNRANKED: "Ikke rangeret (mangler data)",
+    STATUS_EXCLUDED: "Udelukket",
 }
+NOT_RANKED = (STATUS_UNRANKED, STATUS_EXCLUDED)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class ScoreResult:
     @cached_property
     def ranked(self) -> pd.DataFrame:
         """The ranked rows of ``table`` (computed once; treat as read-only)."""
-        return self.table[self.table["status"] != STATUS_UNRANKED]
+        return self.table[~self.table["status"].isin(NOT_RANKED)]
 
     def top(self, n: int) -> pd.DataFrame:
         return self.ranked.head(max(int(n), 0))

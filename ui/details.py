@@ -82,6 +82,8 @@ def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
     i = t["area_id"].tolist().index(area_id)
     rank, total, label = t["rank"].array[i], float(t["total"].array[i]), STATUS_LABELS[t["status"].array[i]]
     rank_text = "Ikke rangeret" if pd.isna(rank) else f"nr. {int(rank)} af {len(result.ranked)}"
+    if "excluded" in t and t["excluded"].array[i]:  # screened out by a scenario's rule
+        label = f"{label}: {md(t['excluded'].array[i])}"
     slot.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(total)}" + (f" · {label}" if label else ""))
 
 

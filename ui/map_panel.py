@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from selection.dataset import Dataset
 from selection.map_layers import LABEL_ALL_MAX, LABEL_TOP_N, Basemap, area_shapes, base_map, legend_entries, ranked_layer
-from selection.scoring import ScoreResult
+from selection.scoring import STATUS_EXCLUDED, ScoreResult
 
 from .state import MAP_KEY, select_from_map_click
 
@@ -26,10 +26,10 @@ def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basema
         on_change=lambda: select_from_map_click(dataset),
         render=False,  # st_folium renders the map itself as well; the extra full-page render is unused
     )
-    legend(len(dataset.areas))
+    legend(len(dataset.areas), bool((result.table["status"] == STATUS_EXCLUDED).any()))
 
 
-def legend(n_areas: int = 0) -> None:
+def legend(n_areas: int = 0, with_excluded: bool = False) -> None:
     """Colour legend drawn by Streamlit (branca legends would load d3 from the internet)."""
     swatches = "".join(
         f'<span style="display:inline-block;margin-right:14px">'
@@ -44,6 +44,11 @@ def legend(n_areas: int = 0) -> None:
                '<span style="display:inline-block;margin-right:14px">'
                '<span style="display:inline-block;width:14px;height:14px;border:1.5px dashed #333;'
                'vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>Omtrentlig afgrænsning</span>')
+    if with_excluded:
+        outline += ('<span style="display:inline-block;margin-right:14px">'
+                    '<span style="display:inline-block;width:14px;height:14px;border:2px dotted #b2182b;'
+                    'background:#fff;vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>'
+                    'Udelukket af en regel (grund i værktøjstip)</span>')
     st.markdown(
         f'<div data-testid="map-legend"><b>Samlet score:</b> {swatches}<br>{outline}</div>'
         '<div style="font-size:0.85em;color:#555">Tallet ved navnet er rangen; navne, der ville overlappe, '

@@ -22,7 +22,7 @@ from selection.dataset import Dataset
 from selection.indicators import Performance
 from selection.scoring import ScoreResult
 
-from . import decision_panel, details, map_panel, ranking, shortlist, sidebar, state, status
+from . import decision_panel, details, scenarios, map_panel, ranking, shortlist, sidebar, state, status
 from .text import md
 
 FRAGMENT_KEY = "ranked_view"
@@ -42,18 +42,28 @@ class Slots:
     chart: DeltaGenerator
     shortlist: DeltaGenerator
     critical: DeltaGenerator | None = None  # the selected area's critical values (details.show_critical)
+    link: DeltaGenerator | None = None  # 'Kopiér link' (ui.scenarios.copy_link)
 
 
-def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
-                      notice: DeltaGenerator) -> tuple[ScoreResult, Performance, DataStatus]:
-    """Score at the settings; show any weight problem and the data-status notice."""
+def score_with_notice(dataset: Dataset, settings: sidebar.Settings, notice: DeltaGenerator,
+                      link: DeltaGenerator | None = None) -> tuple[ScoreResult, Performance, DataStatus]:
+    """Score at the settings; show any weight problem and the data-status notice (and in ``link`` the
+    'Kopiér link' button for what is on screen)."""
     perf = state.performance(settings.distance_m)
     result, problem = state.score(dataset, settings.weights, settings.sub_weights, perf)
+    result, screened = scenarios.screened(dataset.model, result, settings)
     data = state.status(settings.distance_m, state.weighted_indicators(dataset, result))
+    on_screen = scenarios.current(dataset.model, settings)
+    scenarios.sync_link(dataset.model, on_screen)  # the URL follows the screen (cheap: only on a change)
     with notice:
         if problem:
             st.error(md(problem))
+        if screened:
+            st.error(md(screened))
         status.render(data, dataset)
+    if link is not None:
+        with link:
+            scenarios.copy_link(dataset.model, on_screen)
     return result, perf, data
 
 
@@ -61,7 +71,7 @@ def score_with_notice(dataset: Dataset, settings: sidebar.Settings,
 def render(dataset: Dataset, slots: Slots) -> None:
     """Score at the session's current weights and fill the slots that depend on them."""
     settings = sidebar.weight_controls(dataset.model, slots.sliders)
-    result, perf, data = score_with_notice(dataset, settings, slots.notice)
+    result, perf, data = score_with_notice(dataset, settings, slots.notice, slots.link)
     selected = state.selected_area(dataset)
     with slots.map:
         map_panel.render(dataset, result, selected, settings.background)

@@ -8,15 +8,16 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from selection.data_status import value_status
+from selection.data_status import LIST_CONFIDENCE_LABELS, value_status
 from selection.dataset import Dataset
 from selection.errors import WeightError
 from selection.formatting import MISSING, number, text_table, with_locale
 from selection.indicators import Performance
-from selection.scoring import STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
+from selection.scoring import STATUS_EXCLUDED, STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
 
 from . import layout
 
+LIST_SHORT = {k: v.split(" ")[0] for k, v in LIST_CONFIDENCE_LABELS.items()}  # Verificeret / Udledt / Kandidat
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
 
@@ -31,10 +32,17 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[s
         "Område": t["name"].tolist(),
         "Samlet score": [number(v) for v in t["total"]],
         "Kildebelagte værdier": [f"{c.get('sourced', 0)} af {sum(c.values())}" for c in counts],
-        "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else value_status(c, s != "ok", short=True)
-                       for s, c in zip(t["status"], counts, strict=True)],
+        "Liste": [LIST_SHORT.get(c, str(c)) for c in dataset.areas["list_confidence"].reindex(ids)],
+        "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else
+                       f"Udelukket: {why}" if s == STATUS_EXCLUDED else value_status(c, s != "ok", short=True)
+                       for s, c, why in zip(t["status"], counts, excluded_texts(t), strict=True)],
         "Lokale vurderinger": assessed_per_area(dataset, ids),
     })
+
+
+def excluded_texts(table: pd.DataFrame) -> list[str]:
+    """Each row's exclusion reason ('' where none; the column exists only when rules exclude areas)."""
+    return table["excluded"].tolist() if "excluded" in table else [""] * len(table)
 
 
 def scores_frame(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
@@ -82,6 +90,8 @@ def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[st
             "Samlet score": st.column_config.TextColumn("Score", width=48, help="Samlet score 0–100"),
             "Kildebelagte værdier": st.column_config.TextColumn("Kilder", width=52,
                                                                 help="Kildebelagte værdier af dem, der har vægt"),
+            "Liste": st.column_config.TextColumn(width=70, help="Listestatus: er området på listen over "
+                                                 "forebyggelsesområder (verificeret, udledt eller kandidat)?"),
             "Datastatus": st.column_config.TextColumn(width=150),
             "Lokale vurderinger": st.column_config.TextColumn(
                 "Vurderinger", width=90, help="Vurderingsindikatorer med lokale vurderinger (og antal vurderere)"),
@@ -120,9 +130,11 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
         st.caption(f"Viser de {CHART_MAX_AREAS} bedst rangerede af {len(result.ranked)} rangerede områder; "
                    "alle står i rangeringen ovenfor.")
     labels = {c.id: c.label for c in dataset.model.criteria}
+    short = {a: LIST_SHORT.get(c, str(c)) for a, c in dataset.areas["list_confidence"].items()}
     n, k = len(ranked), len(labels)  # one row per area and criterion, built column-wise (fast for 2,000 areas)
     long = pd.DataFrame({
-        "Område": np.repeat([f"{int(r)}. {name}" for r, name in zip(ranked["rank"], ranked["name"], strict=True)], k),
+        "Område": np.repeat([f"{int(r)}. {name} ({short.get(a, '')})" for r, name, a in
+                             zip(ranked["rank"], ranked["name"], ranked["area_id"], strict=True)], k),
         "Kriterium": np.tile(list(labels.values()), n),
         "Bidrag": ranked[[f"{cid}_contribution" for cid in labels]].to_numpy(dtype=float).ravel(),
         "orden": np.repeat(np.arange(n), k),

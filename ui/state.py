@@ -40,6 +40,7 @@ OPENED_VERSIONS = "_assessment_opened_versions"
 ASSESSMENT_MESSAGES = "_assessment_messages"
 SHEET_GENERATION = "_sheet_upload_generation"
 SOURCE = "_data_source"
+SCENARIO_RULES = "scenario_rules"  # the exclusion rules on screen (tuple of selection.scenarios.Rule)
 
 
 def secret(name: str) -> str | None:
@@ -253,6 +254,10 @@ def selected_area(dataset: Dataset, first: Callable[[], str] | None = None) -> s
 def top_area(dataset: Dataset, settings: object) -> str:
     """The area ranked nr. 1 at the settings' weights (the first area if none can be ranked)."""
     result, _ = score(dataset, settings.weights, settings.sub_weights, performance(settings.distance_m))
+    if rules := tuple(st.session_state.get(SCENARIO_RULES, ())):  # nr. 1 among the areas the rules keep
+        from selection.scenarios import apply_exclusions
+
+        result = apply_exclusions(result, excluded_areas(settings.distance_m, settings.sub_weights, rules))
     ranked = result.ranked["area_id"]
     return str(ranked.iloc[0]) if len(ranked) else dataset.area_ids[0]
 
@@ -311,3 +316,20 @@ def clear_form(area_id: str, indicator_id: str) -> None:
     """Empty a saved form's fields (value, reason, evidence) for the next assessment."""
     for field, empty in (("value", None), ("reason", ""), ("evidence", ""), ("withdraw_reason", "")):
         st.session_state[form_key(field, area_id, indicator_id)] = empty  # set, not deleted: the browser keeps deleted
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _exclusions(directory: str, signature: str, store_key: str, distance_m: float,
+                sub_weights: tuple[tuple[str, float], ...], rules: tuple) -> dict[str, str]:
+    from selection.scenarios import exclusions
+
+    dataset = _load(directory, signature, store_key)
+    return exclusions(rules, dataset, _performance(directory, signature, store_key, distance_m), dict(sub_weights))
+
+
+def excluded_areas(distance_m: float, sub_weights: dict[str, float], rules: tuple) -> dict[str, str]:
+    """area_id -> reason for the areas a scenario's rules exclude (cached: rules, sub-weights and distance
+    change rarely; the main weights never change it). Empty without rules."""
+    if not rules:
+        return {}
+    return _exclusions(*_current_source(), float(distance_m), tuple(sorted(sub_weights.items())), tuple(rules))

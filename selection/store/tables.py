@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -48,4 +48,22 @@ decision = Table(
     Column("data_version", String(ID_LENGTH), nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("snapshot", Text, nullable=False),  # JSON (selection.report.snapshot)
+)
+
+# Append-only (revision 0004): one row per version of a weighting scenario; the newest version is current.
+scenario_version = Table(
+    "scenario_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scenario_id", Integer, nullable=False),
+    Column("version", Integer, nullable=False),  # 1, 2, ... per scenario
+    Column("name", String(ID_LENGTH), nullable=False),
+    Column("name_key", String(ID_LENGTH), nullable=False),  # case-folded name
+    Column("rationale", Text, nullable=False),
+    Column("author", String(ID_LENGTH), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),  # UTC, naive
+    Column("settings", Text, nullable=False),  # JSON (selection.scenarios.settings)
+    Column("archived", Boolean, nullable=False),
+    Column("change_reason", Text, nullable=False),
+    Index("ix_scenario_version", "scenario_id", "version", unique=True),
 )

@@ -1,0 +1,74 @@
+"""Compare 2–5 scenarios: each area's rank and score per scenario, top-N counts and one Danish sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..formatting import number
+from ..scoring import STATUS_EXCLUDED, ScoreResult
+
+MIN_SCENARIOS = 2
+MAX_SCENARIOS = 5
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``table``: one row per area (best average rank first); ``ranks``: long form for the rank-change chart."""
+
+    table: pd.DataFrame
+    ranks: pd.DataFrame  # scenario, position (0..k-1), area, rank (NaN when not ranked)
+    top_counts: dict[str, int]  # area_id -> number of scenarios that put it in the top N
+    sentence: str
+
+
+def _rank_text(rank: object, status: str) -> str:
+    if status == STATUS_EXCLUDED:
+        return "udelukket"
+    return "–" if pd.isna(rank) else str(int(rank))
+
+
+def compare(rankings: Mapping[str, ScoreResult], top_n: int = 3) -> Comparison:
+    """Compare the rankings (label -> result, in the order given; labels must differ)."""
+    if not MIN_SCENARIOS <= len(rankings) <= MAX_SCENARIOS:
+        raise ValueError(f"Vælg mellem {MIN_SCENARIOS} og {MAX_SCENARIOS} scenarier at sammenligne.")
+    labels = list(rankings)
+    first = next(iter(rankings.values())).table
+    names = dict(zip(first["area_id"], first["name"], strict=True))
+    per = {label: r.table.set_index("area_id") for label, r in rankings.items()}
+    counts = {a: sum(1 for t in per.values() if not pd.isna(t.at[a, "rank"]) and int(t.at[a, "rank"]) <= top_n)
+              for a in names}
+    mean_rank = {a: sum(float(t.at[a, "rank"]) if not pd.isna(t.at[a, "rank"]) else len(names) + 1
+                        for t in per.values()) / len(per) for a in names}
+    order = sorted(names, key=lambda a: (mean_rank[a], names[a].casefold(), a))
+    columns: dict[str, list] = {"Område": [names[a] for a in order]}
+    for label, t in per.items():
+        columns[f"{label}: rang"] = [_rank_text(t.at[a, "rank"], t.at[a, "status"]) for a in order]
+        columns[f"{label}: score"] = [number(t.at[a, "total"]) for a in order]
+    columns[f"I top {top_n}"] = [f"{counts[a]} af {len(labels)}" for a in order]
+    ranks = pd.DataFrame([
+        {"Scenarie": label, "orden": k, "Område": names[a],
+         "Rang": float(per[label].at[a, "rank"]) if not pd.isna(per[label].at[a, "rank"]) else None}
+        for k, label in enumerate(labels) for a in order])
+    return Comparison(pd.DataFrame(columns), ranks, counts, sentence(per, names, len(labels), top_n, counts))
+
+
+def sentence(per: Mapping[str, pd.DataFrame], names: Mapping[str, str], k: int, top_n: int,
+             counts: Mapping[str, int]) -> str:
+    """'Hørgården er nr. 1 i 3 af 4 scenarier (Urbanplanen i 1). 2 områder er i top 3 i alle.'"""
+    firsts: dict[str, int] = {}
+    for t in per.values():
+        for a in t.index[t["rank"].fillna(0).astype(int) == 1]:
+            firsts[a] = firsts.get(a, 0) + 1
+    if not firsts:
+        return "Ingen af scenarierne kan rangere nogen områder."
+    ranked = sorted(firsts, key=lambda a: (-firsts[a], names[a].casefold()))
+    lead = ranked[0]
+    text = f"{names[lead]} er nr. 1 i {firsts[lead]} af {k} scenarier"
+    if len(ranked) > 1:
+        text += " (" + ", ".join(f"{names[a]} i {firsts[a]}" for a in ranked[1:]) + ")"
+    always = [a for a in names if counts[a] == k]
+    text += f". {len(always)} {'område er' if len(always) == 1 else 'områder er'} i top {top_n} i alle {k}."
+    return text

@@ -1,0 +1,190 @@
+"""Saved scenarios in the store: every save, change, rename, duplicate or archive appends one version.
+
+All writes go through ``append_version`` (one transaction, serialised against other writers, with a
+version check so nothing another planner saved is overwritten). Nothing is ever deleted: an archived
+scenario is a new version with ``archived`` set and stays in the history.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from ..criteria import CriteriaModel
+from ..form_text import clean_text
+from ..store import read_connection, write_transaction
+from ..store.tables import scenario_version as table
+from .settings import ScenarioError, ScenarioSettings, parse_settings
+
+MAX_NAME = 120
+MAX_AUTHOR = 120
+MAX_TEXT = 8000
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One stored version of a scenario (the newest version is the scenario as it stands)."""
+
+    id: int
+    version: int
+    name: str
+    rationale: str
+    author: str
+    recorded_at: datetime  # timezone-aware, UTC
+    settings_data: dict[str, Any]  # JSON form (parse against the model in use with ``settings``)
+    archived: bool
+    change_reason: str
+
+    def settings(self, model: CriteriaModel) -> ScenarioSettings:
+        """The settings checked against ``model``; ScenarioError if the data no longer fits them."""
+        try:
+            return parse_settings(self.settings_data, model)
+        except ScenarioError as exc:
+            raise ScenarioError(f"Scenariet '{self.name}' passer ikke til datasættet: {exc}") from None
+
+
+def clean_name(name: object) -> str:
+    """A scenario name: one line, 1–120 characters, not only digits (digits are ids)."""
+    text = clean_text(name, "Navnet", MAX_NAME, required=True, multiline=False, error=ScenarioError)
+    if text.isdigit():
+        raise ScenarioError("Navnet må ikke kun bestå af cifre (tal bruges som scenarienumre).")
+    return text
+
+
+def _author(author: object) -> str:
+    return clean_text(author, "Forfatteren", MAX_AUTHOR, required=True, multiline=False, error=ScenarioError)
+
+
+def _row(row: Any) -> Scenario:
+    return Scenario(id=int(row["scenario_id"]), version=int(row["version"]), name=row["name"],
+                    rationale=row["rationale"], author=row["author"],
+                    recorded_at=row["recorded_at"].replace(tzinfo=timezone.utc),
+                    settings_data=json.loads(row["settings"]), archived=bool(row["archived"]),
+                    change_reason=row["change_reason"])
+
+
+def _latest_rows(conn: Any) -> list[Any]:
+    newest = (select(table.c.scenario_id, func.max(table.c.version).label("version"))
+              .group_by(table.c.scenario_id).subquery())
+    query = (select(table).join(newest, (table.c.scenario_id == newest.c.scenario_id)
+                                & (table.c.version == newest.c.version)).order_by(table.c.scenario_id))
+    return list(conn.execute(query).mappings().all())
+
+
+def append_version(engine: Engine, model: CriteriaModel, *, author: object, scenario_id: int | None,
+                   expected_version: int | None, name: object, rationale: object, settings: ScenarioSettings,
+                   archived: bool = False, change_reason: object = "") -> Scenario:
+    """The one write path: append a version (``scenario_id`` None: a new scenario) and return it.
+
+    ``expected_version`` is the version the planner opened; if the scenario has moved on since, the
+    save is refused (ScenarioError) and nothing is written. A change of an existing scenario needs a
+    ``change_reason``. Active (not archived) scenarios have distinct names (ignoring case).
+    """
+    clean_author = _author(author)
+    clean = clean_name(name)
+    why = clean_text(rationale, "Begrundelsen", MAX_TEXT, required=True, multiline=True, error=ScenarioError)
+    reason = clean_text(change_reason, "Årsagen til ændringen", MAX_TEXT, required=scenario_id is not None,
+                        multiline=True, error=ScenarioError)
+    frozen = json.dumps(parse_settings(settings.to_dict(), model).to_dict(), ensure_ascii=False, sort_keys=True)
+    now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    with write_transaction(engine, lock_table="scenario_version") as conn:
+        latest = {int(r["scenario_id"]): r for r in _latest_rows(conn)}
+        if scenario_id is None:
+            scenario_id = max(latest, default=0) + 1
+            version = 1
+        else:
+            if scenario_id not in latest:
+                raise ScenarioError(f"Der er intet scenarie nr. {scenario_id}.")
+            current = latest[scenario_id]
+            if expected_version is not None and int(current["version"]) != int(expected_version):
+                raise ScenarioError(
+                    f"Scenariet '{current['name']}' er ændret af {current['author']} (version {current['version']}), "
+                    f"siden du åbnede version {expected_version}. Åbn det igen; intet er gemt.")
+            version = int(current["version"]) + 1
+        if not archived:
+            for other_id, row in latest.items():
+                if other_id != scenario_id and not row["archived"] and row["name_key"] == clean.casefold():
+                    raise ScenarioError(f"Der findes allerede et scenarie med navnet '{row['name']}' "
+                                        f"(nr. {other_id}). Vælg et andet navn.")
+        conn.execute(table.insert().values(
+            scenario_id=scenario_id, version=version, name=clean, name_key=clean.casefold(), rationale=why,
+            author=clean_author, recorded_at=now, settings=frozen, archived=archived, change_reason=reason))
+    return get_scenario(engine, scenario_id, version)
+
+
+def save_new(engine: Engine, model: CriteriaModel, name: object, rationale: object, settings: ScenarioSettings,
+             author: object) -> Scenario:
+    """'Gem som scenarie': a new scenario at version 1."""
+    return append_version(engine, model, author=author, scenario_id=None, expected_version=None, name=name,
+                          rationale=rationale, settings=settings)
+
+
+def save_change(engine: Engine, model: CriteriaModel, scenario: Scenario, settings: ScenarioSettings,
+                change_reason: object, author: object, rationale: object | None = None) -> Scenario:
+    """Save changed settings (and optionally a new rationale) as the next version of ``scenario``."""
+    return append_version(engine, model, author=author, scenario_id=scenario.id, expected_version=scenario.version,
+                          name=scenario.name, rationale=scenario.rationale if rationale is None else rationale,
+                          settings=settings, archived=scenario.archived, change_reason=change_reason)
+
+
+def rename(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object) -> Scenario:
+    """A new version with another name (same settings)."""
+    return append_version(engine, model, author=author, scenario_id=scenario.id, expected_version=scenario.version,
+                          name=new_name, rationale=scenario.rationale, settings=scenario.settings(model),
+                          archived=scenario.archived, change_reason=f"Omdøbt fra '{scenario.name}'")
+
+
+def set_archived(engine: Engine, model: CriteriaModel, scenario: Scenario, archived: bool, author: object) -> Scenario:
+    """Archive (or bring back) a scenario: a new version; nothing is deleted."""
+    return append_version(engine, model, author=author, scenario_id=scenario.id, expected_version=scenario.version,
+                          name=scenario.name, rationale=scenario.rationale, settings=scenario.settings(model),
+                          archived=archived, change_reason="Arkiveret" if archived else "Taget frem fra arkivet")
+
+
+def duplicate(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object) -> Scenario:
+    """A new scenario with the same settings and rationale under another name."""
+    return save_new(engine, model, new_name, scenario.rationale, scenario.settings(model), author)
+
+
+def list_scenarios(engine: Engine, include_archived: bool = False) -> list[Scenario]:
+    """The newest version of every scenario (archived ones only if asked), by number."""
+    with read_connection(engine) as conn:
+        rows = _latest_rows(conn)
+    return [s for s in map(_row, rows) if include_archived or not s.archived]
+
+
+def get_scenario(engine: Engine, scenario_id: int, version: int | None = None) -> Scenario:
+    """One scenario (its newest version, or ``version``); ScenarioError (Danish) if there is none."""
+    query = select(table).where(table.c.scenario_id == int(scenario_id))
+    query = query.where(table.c.version == int(version)) if version is not None else query
+    with read_connection(engine) as conn:
+        row = conn.execute(query.order_by(table.c.version.desc()).limit(1)).mappings().first()
+    if row is None:
+        raise ScenarioError(f"Der er intet scenarie nr. {scenario_id}" + (f" i version {version}." if version else "."))
+    return _row(row)
+
+
+def history(engine: Engine, scenario_id: int) -> list[Scenario]:
+    """Every version of a scenario, oldest first."""
+    with read_connection(engine) as conn:
+        rows = conn.execute(select(table).where(table.c.scenario_id == int(scenario_id))
+                            .order_by(table.c.version)).mappings().all()
+    if not rows:
+        raise ScenarioError(f"Der er intet scenarie nr. {scenario_id}.")
+    return [_row(r) for r in rows]
+
+
+def find_scenario(engine: Engine, name_or_id: str) -> Scenario:
+    """A scenario by number or by name (ignoring case; active ones first, then archived)."""
+    text = str(name_or_id).strip()
+    if text.isdigit() and len(text) < 10:
+        return get_scenario(engine, int(text))
+    found = [s for s in list_scenarios(engine, include_archived=True) if s.name.casefold() == text.casefold()]
+    found.sort(key=lambda s: (s.archived, -s.id))
+    if not found:
+        raise ScenarioError(f"Der er intet gemt scenarie med navnet '{text[:120]}'.")
+    return found[0]

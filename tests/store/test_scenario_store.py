@@ -1,0 +1,104 @@
+"""Stored scenarios (both databases): versions, rename, duplicate, archive, conflicts; never changed in place."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from selection.scenarios import ScenarioError, parse_settings
+from selection.scenarios import store as scenarios
+from selection.store.tables import scenario_version
+from tests.store.conftest import MODEL
+
+
+def settings(**raw):
+    return parse_settings(raw, MODEL)
+
+
+def rows(engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(scenario_version)).scalar_one())
+
+
+def test_save_change_and_history(engine):
+    first = scenarios.save_new(engine, MODEL, "Behov først", "Behov vejer tungest.", settings(weights={"need": 2}),
+                               "Anna Hansen")
+    assert (first.id, first.version, first.author, first.change_reason) == (1, 1, "Anna Hansen", "")
+    assert first.recorded_at.utcoffset() == timedelta(0)
+    assert first.settings(MODEL).weights == {"trust": 1.0, "actors": 1.0, "need": 2.0}
+    rule = {"kind": "list_status", "allowed": ["verified"]}
+    second = scenarios.save_change(engine, MODEL, first, settings(weights={"need": 3}, rules=[rule]),
+                                   "Styregruppen ville have mere behov.", "Bo Jensen")
+    assert (second.id, second.version, second.author) == (1, 2, "Bo Jensen")
+    assert second.settings(MODEL).rules[0].allowed == ("verified",)
+    history = scenarios.history(engine, 1)
+    assert [h.version for h in history] == [1, 2]
+    assert history[0].settings(MODEL).weights["need"] == 2.0  # the old version is kept as it was
+    assert scenarios.get_scenario(engine, 1).version == 2
+    assert scenarios.get_scenario(engine, 1, version=1).settings_data == first.settings_data
+
+
+def test_a_change_needs_a_reason_and_a_stale_version_is_refused(engine):
+    first = scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(), "Anna")
+    with pytest.raises(ScenarioError, match="Årsagen til ændringen skal udfyldes"):
+        scenarios.save_change(engine, MODEL, first, settings(weights={"need": 2}), "  ", "Anna")
+    scenarios.save_change(engine, MODEL, first, settings(weights={"need": 2}), "Ny vurdering", "Bo")
+    with pytest.raises(ScenarioError, match="er ændret af Bo"):
+        scenarios.save_change(engine, MODEL, first, settings(weights={"need": 5}), "Min ændring", "Anna")
+    assert rows(engine) == 2
+    assert scenarios.get_scenario(engine, first.id).settings(MODEL).weights["need"] == 2.0
+
+
+@pytest.mark.parametrize("name, rationale, author, words", [
+    ("", "Fordi", "Anna", "Navnet skal udfyldes"),
+    ("123", "Fordi", "Anna", "kun bestå af cifre"),
+    ("Navn", " \n ", "Anna", "Begrundelsen skal udfyldes"),
+    ("Navn", "Fordi", "", "Forfatteren skal udfyldes"),
+    ("x" * 121, "Fordi", "Anna", "for lang"),
+    ("Navn\x00", "Fordi", "Anna", "kontroltegn"),
+])
+def test_bad_form_input_is_refused_and_nothing_is_written(engine, name, rationale, author, words):
+    with pytest.raises(ScenarioError, match=words):
+        scenarios.save_new(engine, MODEL, name, rationale, settings(), author)
+    assert rows(engine) == 0
+
+
+def test_names_are_unique_among_active_scenarios_rename_duplicate_archive(engine):
+    a = scenarios.save_new(engine, MODEL, "Behov først", "Fordi.", settings(weights={"need": 2}), "Anna")
+    with pytest.raises(ScenarioError, match="allerede et scenarie"):
+        scenarios.save_new(engine, MODEL, "BEHOV FØRST", "Igen.", settings(), "Bo")
+    copy = scenarios.duplicate(engine, MODEL, a, "Behov først (kopi)", "Bo")
+    assert copy.id != a.id and copy.version == 1 and copy.settings_data == a.settings_data
+    renamed = scenarios.rename(engine, MODEL, copy, "Behov og tillid", "Bo")
+    assert (renamed.version, renamed.name, renamed.change_reason) == (2, "Behov og tillid", "Omdøbt fra 'Behov først (kopi)'")
+    archived = scenarios.set_archived(engine, MODEL, a, True, "Anna")
+    assert archived.archived and archived.version == 2
+    assert [s.name for s in scenarios.list_scenarios(engine)] == ["Behov og tillid"]
+    assert [s.name for s in scenarios.list_scenarios(engine, include_archived=True)] == ["Behov først", "Behov og tillid"]
+    assert len(scenarios.history(engine, a.id)) == 2  # archived, never deleted
+    again = scenarios.save_new(engine, MODEL, "Behov først", "Nyt forsøg.", settings(), "Bo")  # the name is free again
+    assert scenarios.find_scenario(engine, "behov først").id == again.id
+    assert scenarios.find_scenario(engine, str(a.id)).archived
+    with pytest.raises(ScenarioError, match="intet gemt scenarie"):
+        scenarios.find_scenario(engine, "findes ikke")
+    with pytest.raises(ScenarioError, match="intet scenarie nr. 99"):
+        scenarios.find_scenario(engine, "99")
+
+
+def test_scenario_rows_cannot_be_changed_or_deleted_in_the_database(engine):
+    scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(), "Anna")
+    for statement in ("UPDATE scenario_version SET name = 'B'", "DELETE FROM scenario_version"):
+        with pytest.raises(DBAPIError, match="Scenarier kan ikke ændres eller slettes"):
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+    assert rows(engine) == 1
+
+
+def test_stored_settings_that_no_longer_fit_the_data_say_so(engine):
+    saved = scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(weights={"need": 2}), "Anna")
+    changed = scenarios.Scenario(**{**saved.__dict__, "settings_data": {"weights": {"gone": 1}}})
+    with pytest.raises(ScenarioError, match="passer ikke til datasættet"):
+        changed.settings(MODEL)

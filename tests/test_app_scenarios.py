@@ -1,0 +1,158 @@
+"""Scenarios in the page (AppTest): save, open, links, bad links, exclusion rules, compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from selection.dataset import BUNDLED_DATA_DIR, load_dataset
+from selection.scenarios import evaluate_settings, parse_settings
+from selection.scenarios import store as saved
+from selection.scenarios.defaults import load_defaults
+from selection.store import open_store
+from tests.markup import interpreted, shown
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture()
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
+    monkeypatch.setenv("SELECTION_DB_URL", url)
+    monkeypatch.delenv("SELECTION_DATA", raising=False)
+    return url
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_dataset(BUNDLED_DATA_DIR)
+
+
+def run_app(**params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table(at: AppTest):
+    return next(df.value for df in at.dataframe if "Rang" in df.value.columns and "Liste" in df.value.columns)
+
+
+def expected_order(dataset, raw: dict) -> list[str]:
+    _, result = evaluate_settings(dataset, parse_settings(raw, dataset.model))
+    return list(result.table["name"])
+
+
+def test_save_as_scenario_stores_it_and_the_link_names_it(db, bundled):
+    at = run_app()
+    at.slider(key="w_need").set_value(60).run()
+    at.text_input(key="scenario_author").input("Anna Hansen")
+    at.text_input(key="scn_name").input("Behov <b>først</b>")  # form fields: sent with the submit
+    at.text_area(key="scn_rationale").input("Styregruppen prioriterer behov.")
+    at.button(key="FormSubmitter:scn_save-Gem som scenarie").click().run()
+    assert not at.exception
+    (message,) = [s.value for s in at.success if "Gemt som scenarie" in shown(s.value)]
+    assert shown(message) == "Gemt som scenarie nr. 1: Behov <b>først</b>." and interpreted(message) == []
+    engine = open_store(db)
+    (stored,) = saved.list_scenarios(engine)
+    engine.dispose()
+    assert stored.name == "Behov <b>først</b>" and stored.author == "Anna Hansen"
+    assert stored.settings(bundled.model).weights["need"] == 60.0
+    assert at.query_params["scenarie"] == "1"
+    at.text_input(key="scn_new_name").input("Mere behov")
+    at.button(key="scn_rename").click().run()
+    history = next(df.value for df in at.dataframe if "Ændring" in df.value.columns)
+    assert list(history["Version"]) == [1, 2] and list(history["Ændring"]) == ["Oprettet", "Omdøbt fra 'Behov <b>først</b>'"]
+    at.button(key="scn_archive").click().run()
+    assert any("arkiveret" in shown(s.value) for s in at.success)
+    assert not any("(nr. 1," in o for o in at.selectbox(key="scn_pick").options)  # archived: not offered unless asked
+    at.checkbox(key="scn_archived").check().run()
+    assert "Mere behov (nr. 1, version 3, arkiveret)" in at.selectbox(key="scn_pick").options
+    # opening its link in a fresh session gives the same ranking as the command line would
+    fresh = run_app(scenarie="1")
+    assert list(table(fresh)["Område"]) == expected_order(bundled, stored.settings_data)
+    assert fresh.slider(key="w_need").value == 60
+
+
+def test_a_save_without_rationale_or_author_is_refused_in_danish(db):
+    at = run_app()
+    at.text_input(key="scn_name").input("Uden begrundelse")
+    at.button(key="FormSubmitter:scn_save-Gem som scenarie").click().run()
+    assert any("Forfatteren skal udfyldes" in shown(e.value) for e in at.error)
+    at.text_input(key="scenario_author").input("Bo")
+    at.text_input(key="scn_name").input("Uden begrundelse")
+    at.button(key="FormSubmitter:scn_save-Gem som scenarie").click().run()
+    assert any("Begrundelsen skal udfyldes" in shown(e.value) for e in at.error)
+    engine = open_store(db)
+    assert saved.list_scenarios(engine) == []
+    engine.dispose()
+
+
+def test_opening_a_starting_point_sets_the_sliders_and_the_url(db, bundled):
+    defaults, _ = load_defaults(BUNDLED_DATA_DIR, bundled.model)
+    need_first = next(d for d in defaults if d.key == "behov-foerst")
+    at = run_app()
+    at.selectbox(key="scn_pick").select("behov-foerst").run()
+    assert [at.slider(key=f"w_{c}").value for c in ("trust", "actors", "need")] == [25, 25, 50]
+    assert list(table(at)["Område"]) == expected_order(bundled, need_first.settings.to_dict())
+    assert at.query_params["scenarie"] == "behov-foerst"
+    at.slider(key="w_need").set_value(70).run()  # a change: the link spells out the settings
+    assert at.query_params["vaegte"].startswith("trust:") and "scenarie" not in at.query_params
+
+
+def test_a_readable_link_restores_weights_and_rules(db, bundled):
+    at = run_app(vaegte="trust:1,actors:1,need:2", regel=["listestatus:verified+inferred"])
+    shown = table(at)
+    assert list(shown["Område"]) == expected_order(
+        bundled, {"weights": {"trust": 1, "actors": 1, "need": 2},
+                  "rules": [{"kind": "list_status", "allowed": ["verified", "inferred"]}]})
+    excluded = shown[shown["Rang"] == "–"]
+    assert len(excluded) == 7 and all(s.startswith("Udelukket: listestatus er Kandidat") for s in excluded["Datastatus"])
+    assert set(shown["Liste"]) == {"Verificeret", "Udledt", "Kandidat"}
+
+
+@pytest.mark.parametrize("params", [
+    {"vaegte": "trust:-1,actors:1,need:1"},
+    {"vaegte": "trust:1e300,actors:1,need:1"},
+    {"scenarie": "987"},
+    {"vaegte": "<img src=x onerror=alert(1)>"},
+    {"regel": ["minscore:need:40"] * 300},
+])
+def test_bad_links_give_a_notice_and_the_defaults(db, bundled, params):
+    at = run_app(**params)
+    notices = [w.value for w in at.warning if "Linket kunne ikke bruges" in shown(w.value)]
+    assert len(notices) == 1 and interpreted(notices[0]) == []
+    assert list(table(at)["Område"]) == expected_order(bundled, {})
+
+
+def test_rules_editor_adds_a_rule_and_all_excluded_keeps_the_last_ranking(db, bundled):
+    at = run_app()
+    before = list(table(at)["Område"])
+    at.selectbox(key="rule_kind").select("min_score").run()
+    at.selectbox(key="rule_target").select("actors").run()  # the best actor score is below 100
+    at.number_input(key="rule_value").set_value(101.0).run()
+    at.button(key="rule_add").click().run()
+    assert any("Mindste score skal være et tal mellem 0 og 100" in shown(e.value) for e in at.error)
+    at.number_input(key="rule_value").set_value(100.0).run()
+    at.button(key="rule_add").click().run()
+    assert not at.exception
+    assert any("Reglerne udelukker alle områder" in shown(e.value) and "Score for Motiverede aktører mindst 100" in shown(e.value)
+               for e in at.error)
+    assert list(table(at)["Område"]) == before  # the last ranking stays visible
+    at.button(key="rule_remove_0").click().run()
+    assert not any("udelukker alle" in shown(e.value) for e in at.error)
+
+
+def test_compare_shows_ranks_counts_and_a_sentence(db, bundled):
+    at = run_app()
+    at.multiselect(key="compare_pick").set_value(["__now__", "behov-foerst", "byg-videre"]).run()
+    frame = next(df.value for df in at.dataframe if "I top 3" in df.value.columns)
+    assert len(frame) == len(bundled.areas)
+    assert {"Behov først (udgangspunkt): rang", "Byg videre på det, der virker (udgangspunkt): score"} <= set(frame.columns)
+    sentences = [shown(m.value) for m in at.markdown if "er nr. 1 i" in shown(m.value)]
+    assert sentences and "af 3 scenarier" in sentences[0]

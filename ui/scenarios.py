@@ -1,0 +1,396 @@
+"""Scenarios in the app: open, save, duplicate, rename, archive; the exclusion-rule editor; links.
+
+The on-screen settings live in the session (sliders, ``RULES``); ``apply`` puts a scenario's settings
+there before the widgets are drawn. The URL follows what is on screen (``sync_link``): ``?scenarie=``
+while an opened scenario is unchanged, readable parameters otherwise; ``restore_link`` reads a link
+(first load, back/forward) and shows a Danish notice for one it cannot use. Every write goes through
+``selection.scenarios.store`` (author given by the planner).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlparse
+
+import pandas as pd
+import streamlit as st
+
+from selection.criteria import CriteriaModel
+from selection.data_status import LIST_CONFIDENCE_LABELS
+from selection.dataset import LIST_CONFIDENCES
+from selection.formatting import timestamp
+from selection.importing.store import active_data_dir
+from selection.scenarios import Robustness, Rule, ScenarioError, ScenarioSettings, default_settings, describe, parse_rule
+from selection.scenarios import store as saved
+from selection.scenarios.defaults import DefaultScenario, load_defaults
+from selection.scenarios.query import parse_query, query_text, scenario_query, settings_query
+from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MAX_RULES, MAX_VALUE, MIN_SCORE, MIN_VALUE
+from selection.scenarios import all_excluded, apply_exclusions
+from selection.scoring import STATUS_EXCLUDED, ScoreResult
+from selection.store import StoreError
+
+from . import sidebar, state
+from .state import sub_weight_key
+from .text import md
+
+RULES = state.SCENARIO_RULES
+OPENED = "_opened_scenario"
+LAST_LINK = "_last_link"
+LINK_NOTICE = "_link_notice"
+MESSAGE = "_scenario_message"
+AUTHOR = "scenario_author"
+ROBUSTNESS_KEYS = ("smaa_n", "smaa_seed", "smaa_margin", "smaa_noise", "smaa_order")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The scenario last opened or saved: its link reference, name, stored version and settings key."""
+
+    ref: str  # stored id ('12') or starting-point key ('behov-foerst')
+    name: str
+    version: int | None  # None for a starting point from the data
+    key: str  # ScenarioSettings.key() as opened: the screen still shows it while the key is equal
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _defaults(directory: str, signature: str, _model: CriteriaModel) -> tuple[list[DefaultScenario], list[str]]:
+    return load_defaults(active_data_dir(), _model)
+
+
+def starting_points(model: CriteriaModel) -> list[DefaultScenario]:
+    """The data package's starting points (problems with the file are shown once in the sidebar)."""
+    directory, signature, _ = state._current_source()
+    found, problems = _defaults(directory, signature, model)
+    for problem in problems:
+        st.sidebar.warning(md(problem))
+    return found
+
+
+def current(model: CriteriaModel, settings: sidebar.Settings) -> ScenarioSettings:
+    """The on-screen settings as a scenario (weights, sub-weights, distance, rules, robustness)."""
+    s = st.session_state
+    order = s.get("smaa_order")
+    base = Robustness()
+    robustness = Robustness(
+        samples=int(s.get("smaa_n", base.samples)), seed=int(s.get("smaa_seed", base.seed)),
+        margin_pp=int(s.get("smaa_margin", base.margin_pp)), vary_values=bool(s.get("smaa_noise", base.vary_values)),
+        order=tuple(order) if order and len(order) >= 2 else None)
+    return ScenarioSettings(dict(settings.weights), dict(settings.sub_weights), float(settings.distance_m),
+                            tuple(s.get(RULES, ())), robustness)
+
+
+def apply(model: CriteriaModel, settings: ScenarioSettings) -> list[str]:
+    """Put ``settings`` on screen (call before the widgets are drawn); Danish notes for what had to be fitted."""
+    notes = []
+    sidebar._set_exact(settings.weights)
+    st.session_state.pop(sidebar.LAST_SHARES, None)
+    for iid, value in settings.sub_weights.items():
+        if value > sidebar.SUB_MAX:
+            notes.append(f"Delvægten for {model.indicator(iid).label} er sat ned til {sidebar.SUB_MAX:g} (skyderens højeste).")
+        st.session_state[sub_weight_key(iid)] = min(float(value), sidebar.SUB_MAX)
+    distance = min(max(int(round(settings.distance_m / 50) * 50), 0), 2000)
+    if distance != settings.distance_m:
+        notes.append(f"Afstanden til aktører er vist som {distance} m (skyderen går i trin af 50 m op til 2000 m).")
+    st.session_state["distance_m"] = distance
+    st.session_state[RULES] = tuple(settings.rules)
+    r = settings.robustness
+    active = {c for c, w in settings.weights.items() if w > 0}
+    order = r.order if r.order and set(r.order) == active and len(r.order) == len(active) else None
+    for key, value in zip(ROBUSTNESS_KEYS, (r.samples, r.seed, r.margin_pp, r.vary_values, order), strict=True):
+        st.session_state[key] = value  # the Robusthed view's widgets (an order must be one of its choices)
+    return notes
+
+
+def _open(model: CriteriaModel, ref: str, name: str, version: int | None, settings: ScenarioSettings) -> None:
+    notes = apply(model, settings)
+    st.session_state[OPENED] = Opened(ref, name, version, settings.key())
+    if notes:
+        st.session_state[MESSAGE] = (False, " ".join(notes))
+
+
+def _lookup(model: CriteriaModel, ref: str) -> tuple[str, int | None, ScenarioSettings]:
+    """(name, version, settings) of a starting point (key) or a stored scenario (number); ScenarioError/StoreError."""
+    for d in starting_points(model):
+        if d.key == ref:
+            return d.name, None, d.settings
+    if not ref.isdigit():
+        raise ScenarioError(f"Der er intet udgangspunkt med nøglen '{ref[:60]}'.")
+    found = saved.get_scenario(state.engine(), int(ref))
+    return found.name, found.version, found.settings(model)
+
+
+def restore_link(model: CriteriaModel) -> None:
+    """Follow the URL when it is not the one this session wrote (a fresh link, back or forward)."""
+    params = st.query_params
+    query = {k: params.get_all(k) for k in params.keys()}
+    text = query_text(query)
+    if text == st.session_state.get(LAST_LINK):
+        return
+    st.session_state[LAST_LINK] = text
+    request = parse_query(query, model)
+    if request.scenario is not None:
+        try:
+            name, version, settings = _lookup(model, request.scenario)
+        except (ScenarioError, StoreError) as exc:
+            st.session_state[LINK_NOTICE] = f"Linket kunne ikke bruges: {exc} Standardindstillingerne vises."
+            request = parse_query({}, model)
+        else:
+            _open(model, request.scenario, name, version, settings)
+            return
+    if request.notice:
+        st.session_state[LINK_NOTICE] = request.notice
+    notes = apply(model, request.settings or default_settings(model))
+    st.session_state.pop(OPENED, None)
+    if notes:
+        st.session_state[LINK_NOTICE] = " ".join([st.session_state.get(LINK_NOTICE) or "", *notes]).strip()
+
+
+def show_link_notice() -> None:
+    if notice := st.session_state.pop(LINK_NOTICE, None):
+        st.warning(md(notice), icon=":material/link_off:")
+
+
+def sync_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
+    """Write the URL for what is on screen, only when it changed (a history entry per change)."""
+    opened: Opened | None = st.session_state.get(OPENED)
+    query = scenario_query(opened.ref) if opened and opened.key == on_screen.key() else settings_query(on_screen, model)
+    text = query_text(query)
+    if text != st.session_state.get(LAST_LINK):
+        st.session_state[LAST_LINK] = text
+        st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in query.items()})
+
+
+# --- sidebar panel -------------------------------------------------------------------------------------
+
+
+def _say(ok: bool, text: str) -> None:
+    st.session_state[MESSAGE] = (ok, text)
+
+
+def _author() -> str:
+    return str(st.session_state.get(AUTHOR, ""))
+
+
+def _now(model: CriteriaModel) -> ScenarioSettings:
+    """The settings on screen when a button is pressed (the weight fragment may have moved them since)."""
+    return current(model, sidebar.current_settings(model))
+
+
+def _save_new(model: CriteriaModel) -> None:
+    on_screen = _now(model)
+    try:
+        made = saved.save_new(state.engine(), model, st.session_state.get("scn_name", ""),
+                              st.session_state.get("scn_rationale", ""), on_screen, _author())
+    except (ScenarioError, StoreError) as exc:
+        _say(False, str(exc))
+        return
+    st.session_state[OPENED] = Opened(str(made.id), made.name, made.version, on_screen.key())
+    st.session_state["scn_name"] = st.session_state["scn_rationale"] = ""
+    _say(True, f"Gemt som scenarie nr. {made.id}: {made.name}.")
+
+
+def _write(model: CriteriaModel, action: str) -> None:
+    opened: Opened | None = st.session_state.get(OPENED)
+    if opened is None or opened.version is None:
+        return
+    on_screen = _now(model)
+    if action == "change" and opened.key == on_screen.key():
+        _say(False, "Indstillingerne er de samme som i det åbne scenarie; der er intet at gemme.")
+        return
+    try:
+        engine = state.engine()
+        found = saved.get_scenario(engine, int(opened.ref), opened.version)
+        if action == "change":
+            made = saved.save_change(engine, model, found, on_screen, st.session_state.get("scn_reason", ""), _author())
+        elif action == "rename":
+            made = saved.rename(engine, model, found, st.session_state.get("scn_new_name", ""), _author())
+        elif action == "duplicate":
+            made = saved.duplicate(engine, model, found, st.session_state.get("scn_new_name", ""), _author())
+        else:
+            made = saved.set_archived(engine, model, found, True, _author())
+    except (ScenarioError, StoreError) as exc:
+        _say(False, str(exc))
+        return
+    key = on_screen.key() if action == "change" else opened.key
+    st.session_state[OPENED] = None if made.archived else Opened(str(made.id), made.name, made.version, key)
+    words = {"change": f"gemt som version {made.version}", "rename": "omdøbt", "duplicate": "kopieret",
+             "archive": "arkiveret (det kan stadig ses i historikken)"}[action]
+    _say(True, f"Scenarie nr. {made.id} ({made.name}) er {words}.")
+
+
+def _choose(model: CriteriaModel) -> None:
+    ref = st.session_state.get("scn_pick")
+    if not ref:
+        return
+    try:
+        name, version, settings = _lookup(model, ref)
+    except (ScenarioError, StoreError) as exc:
+        _say(False, str(exc))
+        return
+    _open(model, ref, name, version, settings)
+    _say(True, f"Åbnet: {name}.")
+
+
+def scenario_options(model: CriteriaModel, archived: bool = False) -> tuple[dict[str, str], str | None]:
+    """ref -> label of every starting point and stored scenario (archived ones if asked); plus a store problem."""
+    options = {d.key: f"{d.name} (udgangspunkt)" for d in starting_points(model)}
+    try:
+        for s in saved.list_scenarios(state.engine(), include_archived=archived):
+            options[str(s.id)] = f"{s.name} (nr. {s.id}, version {s.version}{', arkiveret' if s.archived else ''})"
+    except StoreError as exc:
+        return options, str(exc)
+    return options, None
+
+
+def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
+    """The 'Scenarier' part of the sidebar (open, save, change, rename, duplicate, archive, rules)."""
+    on_screen = current(model, settings)
+    opened: Opened | None = st.session_state.get(OPENED)
+    with st.sidebar.expander("Scenarier og udelukkelse", expanded=bool(st.session_state.get(MESSAGE))):
+        if message := st.session_state.pop(MESSAGE, None):
+            (st.success if message[0] else st.error)(md(message[1]))
+        if opened:
+            changed = opened.key != on_screen.key()
+            st.caption(md(f"Åbent scenarie: {opened.name}" + (" (ændret, ikke gemt)" if changed else "")))
+        options, problem = scenario_options(model, archived=bool(st.session_state.get("scn_archived")))
+        if problem:
+            st.error(md(f"Gemte scenarier kan ikke læses: {problem}"))
+        st.selectbox("Åbn scenarie", list(options), index=None, key="scn_pick", format_func=lambda r: options.get(r, r),
+                     placeholder="Vælg et scenarie", on_change=_choose, args=(model,))
+        st.checkbox("Vis også arkiverede scenarier", key="scn_archived")
+        st.text_input("Dit navn (forfatter)", key=AUTHOR, max_chars=saved.MAX_AUTHOR)
+        with st.form("scn_save", clear_on_submit=False, border=False):
+            st.text_input("Scenariets navn", key="scn_name", max_chars=saved.MAX_NAME)
+            st.text_area("Begrundelse (skal udfyldes)", key="scn_rationale", height=80, max_chars=saved.MAX_TEXT)
+            st.form_submit_button("Gem som scenarie", on_click=_save_new, args=(model,))
+        if opened and opened.version is not None:
+            st.text_input("Årsag til ændringen", key="scn_reason", max_chars=saved.MAX_TEXT)
+            st.button("Gem ændring som ny version", key="scn_change", on_click=_write, args=(model, "change"))
+            st.text_input("Nyt navn (omdøb eller kopiér)", key="scn_new_name", max_chars=saved.MAX_NAME)
+            b1, b2, b3 = st.columns(3)
+            b1.button("Omdøb", key="scn_rename", on_click=_write, args=(model, "rename"))
+            b2.button("Kopiér", key="scn_duplicate", on_click=_write, args=(model, "duplicate"))
+            b3.button("Arkivér", key="scn_archive", on_click=_write, args=(model, "archive"),
+                      help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.")
+            show_history(int(opened.ref))
+        rules_editor(model)
+
+
+def show_history(scenario_id: int) -> None:
+    """Every version of the open scenario (who, when, why), oldest first."""
+    try:
+        versions = saved.history(state.engine(), scenario_id)
+    except (ScenarioError, StoreError) as exc:
+        st.error(md(str(exc)))
+        return
+    st.caption("Historik")
+    st.dataframe(pd.DataFrame({
+        "Version": [v.version for v in versions], "Navn": [v.name for v in versions],
+        "Tidspunkt": [timestamp(v.recorded_at) for v in versions], "Af": [v.author for v in versions],
+        "Ændring": [v.change_reason or "Oprettet" for v in versions],
+    }), hide_index=True, width="stretch")
+
+
+# --- rules editor --------------------------------------------------------------------------------------
+
+
+def _add_rule(model: CriteriaModel) -> None:
+    s = st.session_state
+    kind = s.get("rule_kind")
+    if kind == LIST_STATUS:
+        raw = {"kind": kind, "allowed": list(s.get("rule_allowed") or [])}
+    elif kind == MIN_SCORE:
+        raw = {"kind": kind, "criterion": s.get("rule_target"), "min": s.get("rule_value")}
+    elif kind == ACTOR_SECTOR:
+        raw = {"kind": kind, "sector": s.get("rule_target"), "distance_m": s.get("rule_value")}
+    else:
+        raw = {"kind": kind, "indicator": s.get("rule_target"),
+               ("min" if kind == MIN_VALUE else "max"): s.get("rule_value")}
+    rules = tuple(s.get(RULES, ()))
+    try:
+        if s.get("rule_value") is None and kind != LIST_STATUS:
+            raise ScenarioError("Skriv et tal i feltet 'Grænse'.")
+        if len(rules) >= MAX_RULES:
+            raise ScenarioError(f"Højst {MAX_RULES} udelukkelsesregler.")
+        rule = parse_rule(raw, model)
+    except ValueError as exc:
+        s["_rule_problem"] = str(exc)
+        return
+    if rule not in rules:
+        s[RULES] = (*rules, rule)
+
+
+def _remove_rule(rule: Rule) -> None:
+    st.session_state[RULES] = tuple(r for r in st.session_state.get(RULES, ()) if r != rule)
+
+
+def rules_editor(model: CriteriaModel) -> None:
+    st.markdown("**Udelukkelsesregler** (før rangeringen)")
+    rules = tuple(st.session_state.get(RULES, ()))
+    if not rules:
+        st.caption("Ingen regler: alle områder rangeres.")
+    for k, rule in enumerate(rules):
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.markdown(md(describe(rule, model)))
+        right.button("✕", key=f"rule_remove_{k}", on_click=_remove_rule, args=(rule,), help="Fjern reglen")
+    kind = st.selectbox("Ny regel", list(KIND_LABELS), format_func=KIND_LABELS.get, key="rule_kind")
+    if kind == LIST_STATUS:
+        st.multiselect("Tilladt listestatus", list(LIST_CONFIDENCES), format_func=LIST_CONFIDENCE_LABELS.get,
+                       key="rule_allowed", default=["verified", "inferred"])
+    else:
+        if kind == MIN_SCORE:
+            targets = {c.id: c.label for c in model.criteria}
+        elif kind == ACTOR_SECTOR:
+            targets = dict(model.sector_labels)
+        else:
+            targets = {i.id: f"{i.label} ({i.scale_text()})" for i in model.indicators}
+        if st.session_state.get("rule_target") not in targets:
+            st.session_state["rule_target"] = next(iter(targets), None)
+        st.selectbox({MIN_SCORE: "Kriterium", ACTOR_SECTOR: "Aktørsektor"}.get(kind, "Indikator"), list(targets),
+                     format_func=lambda t: targets.get(t, t), key="rule_target")
+        label = {MIN_SCORE: "Grænse: mindst (0–100)", ACTOR_SECTOR: "Grænse: inden for (m)",
+                 MIN_VALUE: "Grænse: mindst", MAX_VALUE: "Grænse: højst"}[kind]
+        st.number_input(label, key="rule_value", value=None, min_value=0.0, step=1.0, placeholder="fx 40")
+    st.button("Tilføj regel", key="rule_add", on_click=_add_rule, args=(model,))
+    if problem := st.session_state.pop("_rule_problem", None):
+        st.error(md(problem))
+
+
+def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
+    """'Kopiér link': the page's address for what is on screen, with a copy button (st.code's own)."""
+    opened: Opened | None = st.session_state.get(OPENED)
+    query = scenario_query(opened.ref) if opened and opened.key == on_screen.key() else settings_query(on_screen, model)
+    base = st.context.url or ""
+    base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
+    link = base + "?" + urlencode({k: v for k, v in query.items()}, doseq=True, safe=":,+")
+    with st.popover("Kopiér link", icon=":material/link:", width="stretch"):
+        st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
+        st.code(link, language=None, wrap_lines=True)
+
+
+LAST_ELIGIBLE = "_last_eligible_ranking"
+
+
+def screened(model: CriteriaModel, result: ScoreResult, settings: sidebar.Settings) -> tuple[ScoreResult, str | None]:
+    """The ranking with the on-screen rules applied; if they exclude every area, the last ranking that had
+    eligible areas and a Danish message naming the rules that did it."""
+    rules = tuple(st.session_state.get(RULES, ()))
+    if not rules:
+        st.session_state[LAST_ELIGIBLE] = result
+        return result, None
+    out = apply_exclusions(result, state.excluded_areas(settings.distance_m, settings.sub_weights, rules))
+    if not all_excluded(out):
+        st.session_state[LAST_ELIGIBLE] = out
+        return out, None
+    names = "; ".join(describe(r, model) for r in rules)
+    return (st.session_state.get(LAST_ELIGIBLE, result),
+            f"Reglerne udelukker alle områder ({names}). Fjern eller lemp en regel. Rangeringen nedenfor er den "
+            "seneste, hvor der var områder tilbage.")
+
+
+def robustness_note(result: ScoreResult) -> None:
+    """Say that robustness covers the eligible areas only when rules exclude some."""
+    n_out = int((result.table["status"] == STATUS_EXCLUDED).sum())
+    if n_out:
+        st.info(f"Robustheden er beregnet over de {len(result.ranked)} områder, som reglerne ikke udelukker "
+                f"({n_out} er udelukket).")
