@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import assessments_panel, decision_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
+from ui import access, assessments_panel, decision_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, shortlist, sidebar, state
 from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
@@ -19,6 +19,7 @@ state.static_assets()
 layout.compact_page()
 
 st.title("Valg af område til indsats mod negativ social kontrol")
+access.gate()  # sign-in (st.login) or local mode; stops the page for a user without access
 try:
     dataset = state.active_dataset()
 except DataError as exc:
@@ -31,6 +32,7 @@ except Exception as exc:  # never a traceback: a package we failed to anticipate
 st.caption(md(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
 sliders = sidebar.render(dataset.model)
 settings = sidebar.current_settings(dataset.model)
+access.roles_admin()
 notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)

@@ -42,10 +42,32 @@ class Assessment:
     assessed_on: date
     recorded_at: datetime  # timezone-aware, UTC
     version: int  # the value's version after this entry (1 for the first entry of the cell)
+    # who stored it (revision 0005; empty for entries stored before sign-in existed)
+    actor_subject: str = ""
+    actor_email: str = ""
+    actor_method: str = ""
+
+    @property
+    def stored_by(self) -> str:
+        """The identity that stored the entry as Danish text ('' for entries from before sign-in)."""
+        return stored_by_text(self.actor_subject, self.actor_email, self.actor_method)
 
     @property
     def is_withdrawal(self) -> bool:
         return self.value is None
+
+
+METHOD_TEXT = {"oidc": "logget ind", "local": "lokal tilstand", "cli": "kommandolinjen", "seed": "konfiguration"}
+
+
+def stored_by_text(subject: str | None, email: str | None, method: str | None) -> str:
+    """'bo@kk.dk (logget ind, id 1234)' / 'Bo (lokal tilstand)'; '' when nothing was recorded."""
+    if not method:
+        return ""
+    how = METHOD_TEXT.get(method, method)
+    if method == "oidc":
+        return f"{email or subject} ({how}, id {subject})"
+    return f"{email or subject} ({how})" if (email or subject) else f"({how}, uden navn)"
 
 
 class AssessmentError(ValueError):

@@ -56,6 +56,10 @@ class Decision:
     content_hash: str
     snapshot: dict[str, Any] | None = field(default=None, compare=False)
     corrected_by: tuple[int, ...] = ()  # ids of later decisions that correct this one
+    # who stored it (revision 0005; empty for decisions stored before sign-in existed)
+    actor_subject: str = ""
+    actor_email: str = ""
+    actor_method: str = ""
 
     def report_fields(self) -> dict[str, Any]:
         """The record as the report template shows it (plain data; the template escapes it)."""
