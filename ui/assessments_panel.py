@@ -281,7 +281,7 @@ def history_frame(entries: list) -> pd.DataFrame:
     }, columns=HISTORY_COLUMNS)
 
 
-HISTORY_COLUMNS = ["Vurderer", "Gammel → ny", "Begrundelse", "Gemt", "Gemt af (identitet)", "Rolle / organisation",
+HISTORY_COLUMNS = ["Vurderer", "Gemt af (identitet)", "Gammel → ny", "Begrundelse", "Gemt", "Rolle / organisation",
                    "Dokumentation", "Vurderingsdato", "Version"]
 
 
