@@ -295,3 +295,33 @@ def test_the_decision_snapshot_json_is_untouched_by_the_identity_columns(engine)
     with engine.connect() as conn:
         frozen = conn.execute(select(decision.c.snapshot)).scalar_one()
     assert json.loads(frozen) == SNAPSHOT
+
+
+def test_a_database_from_before_sign_in_keeps_every_row_and_gains_roles(db_url):
+    """Upgrade 0003 -> 0005: assessments and decisions stay as typed (no identity), roles arrive as data."""
+    from selection.store import current_revision, head_revision, open_engine, open_store, upgrade
+
+    old = open_engine(db_url)
+    upgrade(old, "0003_decision")
+    with old.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO assessment (area_id, indicator_id, value, reason, assessor_name, assessed_on, recorded_at, "
+            "value_version, assessor_key) VALUES ('a', 't1', 4, 'gammel', 'Anna', '2025-01-02', '2025-01-02 10:00:00', "
+            "1, 'anna')"))
+        conn.execute(text(
+            "INSERT INTO decision (decided_on, participants, scenario, chosen_area_id, reasons, dissent, conditions, "
+            "recorded_by, recorded_at, data_version, content_hash, snapshot) VALUES ('2025-01-03', '[]', 's', 'a', "
+            "'r', '', '', 'Bo som skrevet', '2025-01-03 10:00:00', 'v', 'h', '{}')"))
+    old.dispose()
+    engine = open_store(db_url)
+    try:
+        assert current_revision(engine) == head_revision()
+        (entry,) = history(engine)
+        assert (entry.assessor_name, entry.value, entry.reason, entry.stored_by) == ("Anna", 4.0, "gammel", "")
+        (kept,) = list_decisions(engine)
+        assert (kept.recorded_by, kept.actor_method) == ("Bo som skrevet", "")
+        assert role_of(engine, person("planner")).id == READER  # roles table seeded by the migration
+        record_assessment(engine, new(5.0, "Bo"), MODEL, AREA_IDS, 1, actor=ADMIN)
+        assert [e.stored_by for e in history(engine)] == ["", "tester@test-host (kommandolinjen)"]
+    finally:
+        engine.dispose()
