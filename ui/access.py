@@ -7,6 +7,7 @@ at most every ROLE_TTL_S seconds per session (and at once after a role change), 
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -35,6 +36,7 @@ from selection.access import (
 )
 from selection.assessments.texts import time_text
 from selection.store import StoreError, database_url
+from selection.store.engine import DB_URL_ENV
 
 from . import state
 from .text import md
@@ -124,8 +126,16 @@ def _role(actor: Actor) -> Role | None:
     return role
 
 
+def use_secret_database_url() -> None:
+    """``SELECTION_DB_URL`` (with its password) may sit in secrets.toml instead of the environment: the core
+    reads it from the process environment, so it is handed over there once (never shown or logged)."""
+    if not os.environ.get(DB_URL_ENV) and (url := state.secret(DB_URL_ENV)):
+        os.environ[DB_URL_ENV] = url
+
+
 def gate() -> Actor:
     """Sign in (or local mode), show who is acting with which role; stop the page for no access."""
+    use_secret_database_url()
     try:
         pol = policy()
     except PolicyError as exc:

@@ -325,3 +325,15 @@ def test_a_database_from_before_sign_in_keeps_every_row_and_gains_roles(db_url):
         assert [e.stored_by for e in history(engine)] == ["", "tester@test-host (kommandolinjen)"]
     finally:
         engine.dispose()
+
+
+def test_a_database_password_never_appears_in_the_message():
+    """A server that cannot be reached: the Danish message names the problem, not the URL or its password."""
+    from selection.store import StoreError, open_store
+    from tests.conftest import free_port
+
+    password = "hemmeligt-Kodeord-9f2c"
+    with pytest.raises(StoreError) as failed:
+        open_store(f"postgresql://planner:{password}@127.0.0.1:{free_port()}/selection", busy_timeout_s=2)
+    assert password not in str(failed.value) and "planner:" not in str(failed.value)
+    assert "Intet er ændret" in str(failed.value)
