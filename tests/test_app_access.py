@@ -118,3 +118,14 @@ def test_page_reruns_do_not_read_the_roles_again(package: Path, monkeypatch: pyt
     open_view(RANKING_VIEW, at)
     open_view("Robusthed", at)
     assert len(calls) == 1
+
+
+def test_a_name_with_a_control_character_is_refused_beside_the_field(package: Path, tmp_path: Path) -> None:
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    at.sidebar.text_input(key="assessor_name").set_value("Bo\x07Berg")
+    run(at)
+    assert any("Dit navn indeholder kontroltegn" in plain(e.value) for e in at.sidebar.error)
+    open_view(at=at)
+    assess(at, "c", "t1", 4, "Begrundet", name="Bo\x07Berg")
+    assert any("kontroltegn" in e for e in errors(at))
+    assert stored(tmp_path) == []

@@ -157,7 +157,11 @@ def gate() -> Actor:
             st.stop()
         st.session_state[state.ASSESSOR_NAME] = identity.name  # assessments are made under the signed-in name
     else:
-        identity = local_identity(st.session_state.get(state.ASSESSOR_NAME, ""))
+        try:
+            identity = local_identity(st.session_state.get(state.ASSESSOR_NAME, ""))
+        except AccessDenied as exc:  # e.g. a pasted control character: said beside the field, saved under no name
+            st.sidebar.error(md(str(exc)))
+            identity = local_identity("")
     actor = Actor(identity, pol)
     st.session_state[ACTOR] = actor
     role = _role(actor)
@@ -193,7 +197,7 @@ def roles_admin() -> None:
             engine = state.engine()
             labels = {r.id: r.label for r in roles(engine).values()}
             current = current_assignments(engine)
-            log = change_history(engine)[:50]
+            log = change_history(engine, limit=50)
         except StoreError as exc:
             st.error(md(str(exc)))
             return

@@ -13,7 +13,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from selection.access import RECORD_DECISION, AccessDenied
-from selection.assessments.model import stored_by_text
+from selection.access.model import stored_by_text
 from selection.dataset import Dataset
 from selection.decisions import (
     Decision,
@@ -147,7 +147,7 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
         dissent = st.text_area("Afvigende synspunkter", key="dec_dissent")
         conditions = st.text_area("Betingelser og næste skridt", key="dec_conditions")
         c3, c4 = st.columns(2)
-        recorded_by = c3.text_input("Registreret af", key="dec_by", value=access.current_actor().identity.name)
+        recorded_by = c3.text_input("Registreret af", key="dec_by", value=str(st.session_state.get(state.ASSESSOR_NAME, "")))
         corrects = c4.selectbox("Retter beslutning", [None, *[d.id for d in decisions]], key="dec_corrects",
                                 format_func=lambda i: "Ingen (ny beslutning)" if i is None else f"Nr. {i}")
         submitted = st.form_submit_button("Gem beslutning", type="primary")

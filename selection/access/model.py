@@ -34,6 +34,19 @@ MAX_SUBJECT = 400
 MAX_EMAIL = 320
 
 
+METHOD_TEXT = {"oidc": "logget ind", "local": "lokal tilstand", "cli": "kommandolinjen", "seed": "konfiguration"}
+
+
+def stored_by_text(subject: str | None, email: str | None, method: str | None) -> str:
+    """'bo@kk.dk (logget ind, id 1234)' / 'Bo (lokal tilstand)'; '' when nothing was recorded."""
+    if not method:
+        return ""
+    how = METHOD_TEXT.get(method, method)
+    if method == "oidc":
+        return f"{email or subject} ({how}, id {subject})"
+    return f"{email or subject} ({how})" if (email or subject) else f"({how}, uden navn)"
+
+
 class AccessDenied(ValueError):
     """A write the acting identity may not make (Danish message; nothing was changed)."""
 

@@ -133,7 +133,7 @@ def actor_row(identity: Identity, prefix: str) -> dict[str, str]:
 
 
 def clean_principal(text: object) -> str:
-    """An e-mail address (case-folded) or 'sub:<subject>'; AccessDenied-free ValueError (Danish) otherwise."""
+    """An e-mail address (case-folded) or 'sub:<subject>'; a ValueError with a Danish message otherwise."""
     cleaned = clean_text(text, "Bruger (e-mail eller sub:...)", MAX_EMAIL, required=True, multiline=False)
     if " " in cleaned or not (cleaned.startswith("sub:") and len(cleaned) > 4
                               or ("@" in cleaned and not cleaned.startswith("@") and not cleaned.endswith("@"))):
@@ -236,10 +236,11 @@ def log_change(conn: Connection, actor: Actor, action: str, detail: str) -> None
         **actor_row(actor.identity, "actor")))
 
 
-def change_history(engine: Engine) -> list[dict]:
-    """The change log (imports, resets, restores), newest first, as plain rows."""
+def change_history(engine: Engine, limit: int | None = None) -> list[dict]:
+    """The change log (imports, resets, restores), newest first (at most ``limit`` entries), as plain rows."""
+    query = select(change_log).order_by(change_log.c.id.desc())
     with read_connection(engine) as conn:
-        rows = conn.execute(select(change_log).order_by(change_log.c.id.desc())).mappings().all()
+        rows = conn.execute(query if limit is None else query.limit(limit)).mappings().all()
     return [{"action": r["action"], "detail": r["detail"], "by": _label(r["actor_name"], r["actor_email"]),
              "subject": r["actor_subject"], "method": r["actor_method"],
              "at": r["recorded_at"].replace(tzinfo=timezone.utc)} for r in rows]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..access.model import stored_by_text
+
 MAX_REASON = 4000
 MAX_EVIDENCE = 1000
 MAX_NAME = 120
@@ -55,19 +57,6 @@ class Assessment:
     @property
     def is_withdrawal(self) -> bool:
         return self.value is None
-
-
-METHOD_TEXT = {"oidc": "logget ind", "local": "lokal tilstand", "cli": "kommandolinjen", "seed": "konfiguration"}
-
-
-def stored_by_text(subject: str | None, email: str | None, method: str | None) -> str:
-    """'bo@kk.dk (logget ind, id 1234)' / 'Bo (lokal tilstand)'; '' when nothing was recorded."""
-    if not method:
-        return ""
-    how = METHOD_TEXT.get(method, method)
-    if method == "oidc":
-        return f"{email or subject} ({how}, id {subject})"
-    return f"{email or subject} ({how})" if (email or subject) else f"({how}, uden navn)"
 
 
 class AssessmentError(ValueError):

@@ -337,3 +337,10 @@ def test_a_database_password_never_appears_in_the_message():
         open_store(f"postgresql://planner:{password}@127.0.0.1:{free_port()}/selection", busy_timeout_s=2)
     assert password not in str(failed.value) and "planner:" not in str(failed.value)
     assert "Intet er ændret" in str(failed.value)
+
+
+def test_the_decision_report_names_the_identity_that_stored_it(engine):
+    give_roles(engine)
+    record_decision(engine, form(), SNAPSHOT, actor=person("admin"))
+    (stored,) = list_decisions(engine)
+    assert stored.report_fields()["stored_by"] == "admin@kk.test (logget ind, id sub-admin)"
