@@ -11,7 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import assessments_panel, compare, decision_panel, details, import_panel, layout, ranked_view, ranking, robustness_panel, scenarios, shortlist, sidebar, state
+from ui import (access, assessments_panel, compare, decision_panel, details, import_panel, layout, ranked_view, ranking,
+                robustness_panel, scenarios, shortlist, sidebar, state)
 from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
@@ -19,6 +20,7 @@ state.static_assets()
 layout.compact_page()
 
 st.title("Valg af område til indsats mod negativ social kontrol")
+access.gate()  # sign-in (st.login) or local mode; stops the page for a user without access
 try:
     dataset = state.active_dataset()
 except DataError as exc:
@@ -35,6 +37,7 @@ settings = sidebar.current_settings(dataset.model)
 scenarios.render(dataset.model, settings)
 link_slot = st.sidebar.container()  # 'Kopiér link', filled with the settings on screen
 scenarios.show_link_notice()
+access.roles_admin()
 notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)

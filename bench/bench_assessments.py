@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.bench_app import MAP_FRAME, N_AREAS, POLYGON_COUNT_JS, RESULTS, Server, summary, verdict, wait_idle  # noqa: E402
+from selection.access import Actor, cli_identity  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.fragments import run_fragment  # noqa: E402
 from ui.ranked_view import FRAGMENT_KEY  # noqa: E402
@@ -209,7 +210,8 @@ def apptest_history(runs: int, rows: int) -> dict:
     dataset = load_dataset()
     area = dataset.area_ids[0]
     record_assessment(engine, NewAssessment(area, INDICATOR, 3.0, "Ny vurdering", "", "Ny Vurderer", "", date.today()),
-                      dataset.model, dataset.area_ids, value_version(engine, area, INDICATOR))
+                      dataset.model, dataset.area_ids, value_version(engine, area, INDICATOR),
+                      actor=Actor(cli_identity("bench")))
     t0 = time.perf_counter()
     apps["history"].run()
     after_save = time.perf_counter() - t0

@@ -36,6 +36,7 @@ from selection.assessments import (  # noqa: E402
     value_version,
     value_versions,
 )
+from selection.access import Actor, cli_identity  # noqa: E402
 from selection.dataset import load_dataset  # noqa: E402
 from selection.store import open_store  # noqa: E402
 from selection.store.tables import assessment  # noqa: E402
@@ -86,7 +87,7 @@ def measure(engine, dataset, repeats: int) -> dict[str, float]:
     def save() -> None:
         v = value_version(engine, area, ind)
         record_assessment(engine, NewAssessment(area, ind, 3.0, "Bench", "", "Bench", "", date(2026, 11, 1)),
-                          dataset.model, dataset.area_ids, v)
+                          dataset.model, dataset.area_ids, v, actor=Actor(cli_identity("bench")))
 
     out["record_assessment"] = timed(save, repeats)
     return out

@@ -179,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="områdefilen er den fulde liste: fjern områder, der ikke er i den (med værdier og indsatser)")
         cmd.add_argument("--data-dir", type=_folder, default=None,
                          help="hvor importer gemmes (standard: $SELECTION_IMPORT_DIR eller .selection-data)")
+        _add_user(cmd)
     crit = sub.add_parser("critical", help="Skriv listen over værdier, der kan ændre valget (vurder dem først).")
     crit.add_argument("--data", type=_folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
     crit.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
@@ -191,7 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--data-dir", type=_folder, default=None, help="importmappen")
     restore = sub.add_parser("restore", help="Brug den seneste import igen efter 'reset'.")
     restore.add_argument("--data-dir", type=_folder, default=None, help="importmappen")
+    for cmd in (reset, restore):
+        _add_user(cmd)
     add_assessment_commands(sub)
+    from .access.cli import add_roles_command
+
+    add_roles_command(sub, _add_user)
     from .report.cli import add_report_command
 
     add_report_command(sub)
@@ -209,11 +215,26 @@ def add_assessment_commands(sub: argparse._SubParsersAction) -> None:
     load.add_argument("file", type=_file, help="udfyldt ark (CSV eller XLSX)")
     load.add_argument("--assessor", required=True, help="vurderers navn (for rækker uden navn)")
     load.add_argument("--role", default="", help="rolle eller organisation (for rækker uden rolle)")
+    _add_user(load)
     hist = actions.add_parser("history", help="Vis alle gemte vurderinger (ældste først).")
     hist.add_argument("--area", help="kun dette område-id")
     hist.add_argument("--indicator", help="kun dette indikator-id")
     for action in (export, load, hist):
         action.add_argument("--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)")
+
+
+def _add_user(cmd: argparse.ArgumentParser) -> None:
+    """``--user``: the local administrator the change is recorded under (standard: the OS user)."""
+    cmd.add_argument("--user", default=None,
+                     help="navnet, ændringen registreres under som lokal administrator "
+                          "(standard: $SELECTION_USER eller styresystemets brugernavn)")
+
+
+def cli_actor(args: argparse.Namespace):
+    """The command line acts as a named local administrator under the environment's access policy."""
+    from .access import Actor, cli_identity, policy_from_settings
+
+    return Actor(cli_identity(getattr(args, "user", None)), policy_from_settings(os.environ.get))
 
 
 def run_assessments(args: argparse.Namespace) -> int:
@@ -245,7 +266,7 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
     for line in plan.diff.lines():
         print(f"  {line}")
     if apply:
-        dataset = apply_import(plan, args.data_dir)
+        dataset = apply_import(plan, args.data_dir, actor=cli_actor(args))
         print(f"Importeret. Datasættet har nu version {dataset.version}.")
     else:
         print("Ingen fejl. Kør 'python -m selection import' med de samme filer for at anvende importen.")
@@ -350,6 +371,10 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "assessments":
         return run_assessments(args)
+    if args.command == "roles":
+        from .access.cli import run_roles
+
+        return run_roles(args, cli_actor(args))
     if args.command == "critical":
         return run_critical(args)
     if args.command == "scenario":
@@ -365,14 +390,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "reset":
         from .importing.store import reset_import
 
-        backup = reset_import(args.data_dir)
+        backup = reset_import(args.data_dir, actor=cli_actor(args))
         print("Det medleverede datasæt bruges igen."
               + (f" Importen er gemt i {backup} ('python -m selection restore' gendanner den)." if backup else ""))
         return 0
     if args.command == "restore":
         from .importing.store import restore_import
 
-        dataset = restore_import(args.data_dir)
+        dataset = restore_import(args.data_dir, actor=cli_actor(args))
         print(f"Importen bruges igen (version {dataset.version}).")
         return 0
     return run_rank(args)

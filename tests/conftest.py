@@ -42,8 +42,10 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run app.py`` in its own process group, on a free localhost port."""
 
-    def __init__(self, data_dir: Path | None = None, import_dir: Path | None = None):
-        self.port = free_port()
+    def __init__(self, data_dir: Path | None = None, import_dir: Path | None = None,
+                 extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None,
+                 port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.pop("SELECTION_DATA", None)
@@ -51,12 +53,14 @@ class StreamlitServer:
         if data_dir is not None:
             env["SELECTION_DATA"] = str(data_dir)
         env["SELECTION_IMPORT_DIR"] = str(import_dir or tempfile.mkdtemp(prefix="selection-import-"))
+        env.update(extra_env or {})
         logs = REPO / "test-results"
         logs.mkdir(exist_ok=True)
         self.log = open(logs / f"streamlit-{self.port}.log", "w")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *(extra_args or [])],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + 60

@@ -90,3 +90,13 @@ def copy_bundled(folder: Path) -> Path:
     """A writable copy of the bundled data package."""
     shutil.copytree(BUNDLED, folder)
     return folder
+
+
+def _test_admin():
+    from selection.access import CLI, Actor, Identity
+
+    return Actor(Identity(subject="tester@test-host", email="", name="Tester", method=CLI))
+
+
+# The command line's named local administrator, for tests that write but do not test rights.
+ADMIN = _test_admin()

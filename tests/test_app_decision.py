@@ -15,7 +15,7 @@ from selection.assessments import NewAssessment, record_assessment, value_versio
 from selection.dataset import load_dataset
 from selection.decisions import list_decisions
 from selection.store import open_store
-from tests.factory import make_package
+from tests.factory import ADMIN, make_package
 from tests.store.conftest import assessment_criteria
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -66,7 +66,7 @@ def test_a_decision_is_saved_and_the_log_keeps_its_ranking_after_an_assessment_c
     dataset = load_dataset(folder)
     engine = open_store(url)
     record_assessment(engine, NewAssessment("a", "t1", 1, "Indsatsen er lukket", "", "Anna", "SSP", date(2026, 11, 20)),
-                      dataset.model, dataset.area_ids, value_version(engine, "a", "t1"))
+                      dataset.model, dataset.area_ids, value_version(engine, "a", "t1"), actor=ADMIN)
     engine.dispose()
     at.run()
     assert not at.exception, at.exception

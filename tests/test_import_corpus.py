@@ -22,7 +22,7 @@ from selection.dataset import load_dataset
 from selection.errors import DataError
 from selection.importing.store import active_data_dir, apply_import
 from selection.importing import Limits, validate_import
-from tests.factory import AREAS, CRITERIA, area_features, make_package
+from tests.factory import ADMIN, AREAS, CRITERIA, area_features, make_package
 
 DANISH_AREAS = [("a", "Hørgården", AREAS[0][2]), ("b", "Stærevej mv.", AREAS[1][2]), ("c", "Charlie", AREAS[2][2])]
 SECTOR_CRITERIA = {**CRITERIA, "sectors": [{"id": "school", "label": "Skole"}, {"id": "club", "label": "Klub"}]}
@@ -197,8 +197,8 @@ def stored(tmp_path):
     store_root = tmp_path / "root"
     store = store_root / "store"
     plan = validate_import([("start.csv", "område;t1\nHørgården;4\n".encode("cp1252"))], load_dataset(pkg))
-    apply_import(plan, store)
-    apply_import(validate_import([("igen.csv", b"area_id,t1\nb,2\n")], load_dataset(active_data_dir(store))), store)
+    apply_import(plan, store, actor=ADMIN)
+    apply_import(validate_import([("igen.csv", b"area_id,t1\nb,2\n")], load_dataset(active_data_dir(store))), store, actor=ADMIN)
     return store
 
 
@@ -221,7 +221,7 @@ def test_bad_input(case: Case, stored: Path, tmp_path: Path):
     if case.severity == "error":
         assert not plan.ok
         with pytest.raises(DataError):
-            apply_import(plan, stored)
+            apply_import(plan, stored, actor=ADMIN)
     else:
         assert plan.ok, [str(p) for p in plan.errors]
     assert tree_hash(stored.parent) == before

@@ -34,7 +34,7 @@ from selection.importing.store import (
 )
 from selection.importing import list_layers, validate_import
 from selection.pipeline import evaluate
-from tests.factory import AREAS, BUNDLED, REPO, CRITERIA, area_features, make_package
+from tests.factory import ADMIN, AREAS, BUNDLED, REPO, CRITERIA, area_features, make_package
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 DANISH_AREAS = [
@@ -173,7 +173,7 @@ def test_replace_areas_removes_unlisted_areas_with_their_values_and_initiatives(
     assert "Fjernet med områderne" in " ".join(plan.diff.lines())
     assert tree_hash(tmp_path / "pkg") == before, "nothing is written by validation"
 
-    apply_import(plan, store)
+    apply_import(plan, store, actor=ADMIN)
     loaded = load_dataset(active_data_dir(store))
     assert loaded.area_ids == ["a", "c"]
     assert set(loaded.values["area_id"]) == {"a", "c"}
@@ -334,7 +334,7 @@ def test_apply_changes_ranking_and_records_import(tmp_path, current):
     values = "område;t1;n1;n2\nAlfa;1;1;100\nCharlie;5;5;0\n".encode("cp1252")
     plan = validate_import([("nye.csv", values)], current, now=NOW)
     assert plan.ok
-    result = apply_import(plan, store)
+    result = apply_import(plan, store, actor=ADMIN)
     first = stored_package(store)
     loaded = load_dataset(first)
     after = ranking(loaded)
@@ -348,7 +348,7 @@ def test_apply_changes_ranking_and_records_import(tmp_path, current):
          import_store.PACKAGE_MARKER])
     # a second import keeps the first in the list and the old package unchanged beside it
     plan2 = validate_import([("mere.csv", b"area_id,t1\nb,4\n")], loaded)
-    apply_import(plan2, store)
+    apply_import(plan2, store, actor=ADMIN)
     assert [i["file"] for i in load_dataset(stored_package(store)).meta["imports"]] == ["nye.csv", "mere.csv"]
     assert load_dataset(first).version == loaded.version
 
@@ -358,14 +358,14 @@ def test_apply_refuses_a_plan_made_before_another_import_landed(tmp_path, curren
     store = tmp_path / "store"
     first = validate_import([("a.csv", b"area_id,t1\na,1\n")], current, now=NOW)
     second = validate_import([("b.csv", b"area_id,t1\nb,5\n")], current, now=NOW)
-    apply_import(first, store)
+    apply_import(first, store, actor=ADMIN)
     kept = tree_hash(store)
     with pytest.raises(DataError, match="ændret af en anden import"):
-        apply_import(second, store)
+        apply_import(second, store, actor=ADMIN)
     assert tree_hash(store) == kept
     # planned again on the data in use, it applies and keeps the first import
     again = validate_import([("b.csv", b"area_id,t1\nb,5\n")], load_dataset(active_data_dir(store)), now=NOW)
-    loaded = apply_import(again, store)
+    loaded = apply_import(again, store, actor=ADMIN)
     assert [i["file"] for i in loaded.meta["imports"]] == ["a.csv", "b.csv"]
 
 
@@ -377,7 +377,7 @@ def test_concurrent_applies_are_serialised(tmp_path, current):
 
     def attempt(plan):
         try:
-            return apply_import(plan, store).version
+            return apply_import(plan, store, actor=ADMIN).version
         except DataError:
             return None
 
@@ -393,14 +393,14 @@ def test_apply_refuses_plan_with_errors(tmp_path, current):
     plan = validate_import([("v.csv", b"area_id,t1\na,9\n")], current)
     assert not plan.ok
     with pytest.raises(DataError):
-        apply_import(plan, tmp_path / "store")
+        apply_import(plan, tmp_path / "store", actor=ADMIN)
     assert not (tmp_path / "store").exists()
 
 
 def test_apply_is_atomic(tmp_path, current, monkeypatch):
     store = tmp_path / "data" / "store"
-    apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store)
-    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store)
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store, actor=ADMIN)
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store, actor=ADMIN)
     before = tree_hash(store)
     in_use = active_data_dir(store)
 
@@ -410,7 +410,7 @@ def test_apply_is_atomic(tmp_path, current, monkeypatch):
     monkeypatch.setattr(import_store, "_write_values", boom)
     plan = validate_import([("v.csv", b"area_id,t1\na,1\n")], load_dataset(in_use))
     with pytest.raises(DataError, match="simulated"):
-        apply_import(plan, store)
+        apply_import(plan, store, actor=ADMIN)
     assert tree_hash(store) == before and active_data_dir(store) == in_use
 
 
@@ -418,27 +418,27 @@ def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
     monkeypatch.delenv("SELECTION_DATA", raising=False)
     store = tmp_path / "store"
     assert not has_stored_import(store) and active_data_dir(store) == BUNDLED
-    apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store)
-    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store)
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store, actor=ADMIN)
+    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store, actor=ADMIN)
     package = stored_package(store)
 
     def files(folder: Path) -> dict[str, str]:
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
     in_use = files(package)
-    backup = reset_import(store)
+    backup = reset_import(store, actor=ADMIN)
     assert backup == package and not has_stored_import(store)
     assert active_data_dir(store) == BUNDLED
     # nothing the planner saved is lost: the import is set aside, not deleted, and can be restored
     assert import_backups(store) == [backup]
-    restored = restore_import(store)
+    restored = restore_import(store, actor=ADMIN)
     assert active_data_dir(store) == package and import_backups(store) == []
     assert files(package) == in_use
     assert restored.meta["imports"][-1]["file"] == "v.csv"
     with pytest.raises(DataError, match="allerede en import i brug"):
-        restore_import(store)
-    reset_import(store)
-    reset_import(store)  # nothing in use: no error, no new backup
+        restore_import(store, actor=ADMIN)
+    reset_import(store, actor=ADMIN)
+    reset_import(store, actor=ADMIN)  # nothing in use: no error, no new backup
     assert len(import_backups(store)) == 1
 
 
@@ -463,7 +463,7 @@ def test_round_trip_export_import_same_ranking(tmp_path, source):
                            current, kinds={"actors.geojson": "actors"})
     assert plan.ok, messages(plan)
     assert plan.diff.areas_added == [] and plan.diff.geometry_changed == [] and plan.diff.values_changed == []
-    stored = apply_import(plan, tmp_path / "store")
+    stored = apply_import(plan, tmp_path / "store", actor=ADMIN)
     assert ranking(load_dataset(active_data_dir(tmp_path / "store"))) == ranking(current) == ranking(stored)
     assert len(stored.actors) == len(current.actors)
 
@@ -488,7 +488,7 @@ def test_new_area_with_values_and_actors_applies_and_loads(tmp_path, current):
     assert plan.diff.areas_added == ["delta-oest"]
     assert [f.kind for f in plan.files] == ["areas", "values", "actors"]
     assert [a if isinstance(a, str) else None for a in plan.actors["area_id"]] == ["delta-oest", None]
-    loaded = apply_import(plan, tmp_path / "store")
+    loaded = apply_import(plan, tmp_path / "store", actor=ADMIN)
     assert loaded.areas.loc["a", "residents"] == 1200 and loaded.areas.loc["delta-oest", "name"] == "Delta Øst"
     assert len(loaded.actors) == 2 and set(loaded.actors["sector"]) == {"school", "club"}
     table = evaluate(loaded)[1].table.set_index("area_id")

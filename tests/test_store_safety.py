@@ -29,7 +29,7 @@ from selection.importing.store import (
     store_problem,
 )
 from selection.importing import validate_import
-from tests.factory import BUNDLED, make_package
+from tests.factory import ADMIN, BUNDLED, make_package
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -77,11 +77,11 @@ def test_foreign_folder_is_refused_and_untouched_by_import_reset_restore(tmp_pat
     before = snapshot(tmp_path)
     for attempt in range(2):
         with pytest.raises(DataError, match="ikke en importmappe"):
-            apply_import(plan_for(current, 3 + attempt), folder)
+            apply_import(plan_for(current, 3 + attempt), folder, actor=ADMIN)
     with pytest.raises(DataError, match="ikke en importmappe"):
-        reset_import(folder)
+        reset_import(folder, actor=ADMIN)
     with pytest.raises(DataError, match="ikke en importmappe"):
-        restore_import(folder)
+        restore_import(folder, actor=ADMIN)
     assert not has_stored_import(folder) and import_backups(folder) == []
     assert store_problem(folder) and "ikke en importmappe" in store_problem(folder)
     assert snapshot(tmp_path) == before
@@ -92,16 +92,16 @@ def test_a_file_at_the_import_path_is_refused_and_untouched(tmp_path, current):
     file.write_text("a file the user keeps here", encoding="utf-8")
     before = snapshot(tmp_path)
     with pytest.raises(DataError, match="er en fil"):
-        apply_import(plan_for(current), file)
+        apply_import(plan_for(current), file, actor=ADMIN)
     with pytest.raises(DataError, match="er en fil"):
-        reset_import(file)
+        reset_import(file, actor=ADMIN)
     assert snapshot(tmp_path) == before
 
 
 def test_import_folder_below_a_file_or_unwritable_gives_a_danish_message(tmp_path, current):
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     with pytest.raises(DataError, match="er en fil, ikke en mappe"):
-        apply_import(plan_for(current), tmp_path / "afile" / "store")
+        apply_import(plan_for(current), tmp_path / "afile" / "store", actor=ADMIN)
     if os.geteuid() == 0:
         return  # root may write anywhere; the read-only case cannot happen
     locked = tmp_path / "locked"
@@ -109,7 +109,7 @@ def test_import_folder_below_a_file_or_unwritable_gives_a_danish_message(tmp_pat
     locked.chmod(0o500)
     try:
         with pytest.raises(DataError, match="kan ikke skrives"):
-            apply_import(plan_for(current), locked / "store")
+            apply_import(plan_for(current), locked / "store", actor=ADMIN)
     finally:
         locked.chmod(0o700)
 
@@ -130,7 +130,7 @@ def test_cli_import_into_foreign_folder_exits_2_in_danish(tmp_path, capsys, monk
 def test_an_empty_folder_is_adopted_and_marked(tmp_path, current):
     folder = tmp_path / "empty"
     folder.mkdir()
-    apply_import(plan_for(current), folder)
+    apply_import(plan_for(current), folder, actor=ADMIN)
     assert (folder / import_store.STORE_MARKER).is_file()
     assert (active_data_dir(folder) / import_store.PACKAGE_MARKER).is_file()
 
@@ -138,14 +138,14 @@ def test_an_empty_folder_is_adopted_and_marked(tmp_path, current):
 def test_store_never_deletes_an_unmarked_folder_inside_it(tmp_path, current):
     """A folder someone puts among the versions (no marker) survives imports, resets and clean-ups."""
     store = tmp_path / "store"
-    apply_import(plan_for(current, 2), store)
+    apply_import(plan_for(current, 2), store, actor=ADMIN)
     intruder = user_folder(store / "versions" / "00000000T000000Z-mine")
     tmp_like = user_folder(store / "versions" / ".tmp-looks-like-ours")
     kept = snapshot(intruder), snapshot(tmp_like)
     for value in (3, 4, 5, 1):
-        apply_import(plan_for(load_dataset(active_data_dir(store)), value), store)
-    reset_import(store)
-    restore_import(store)
+        apply_import(plan_for(load_dataset(active_data_dir(store)), value), store, actor=ADMIN)
+    reset_import(store, actor=ADMIN)
+    restore_import(store, actor=ADMIN)
     assert (snapshot(intruder), snapshot(tmp_like)) == kept
 
 
@@ -162,11 +162,11 @@ def test_two_imports_in_the_same_second_get_different_versions_and_the_later_pla
         return made
 
     a, b = plan(current, 2, "a.csv"), plan(current, 5, "b.csv")
-    first = apply_import(a, store)
-    second = apply_import(plan(first, 3, "c.csv"), store)
+    first = apply_import(a, store, actor=ADMIN)
+    second = apply_import(plan(first, 3, "c.csv"), store, actor=ADMIN)
     assert first.version != second.version and a.imported_at == b.imported_at
     with pytest.raises(DataError, match="ændret af en anden import"):
-        apply_import(b, store)
+        apply_import(b, store, actor=ADMIN)
     stored = load_dataset(active_data_dir(store))
     assert [i["file"] for i in stored.meta["imports"]] == ["a.csv", "c.csv"]
 
@@ -177,7 +177,7 @@ def test_versions_are_unique_even_for_identical_imports_at_the_same_time(tmp_pat
     ds = current
     for _ in range(5):
         plan = plan_for(ds, 4)
-        ds = apply_import(plan, store)
+        ds = apply_import(plan, store, actor=ADMIN)
         versions.add(ds.version)
         assert ds.meta["content_sha256"]
     assert len(versions) == 5
@@ -185,11 +185,11 @@ def test_versions_are_unique_even_for_identical_imports_at_the_same_time(tmp_pat
 
 def test_a_plan_made_before_a_reset_is_refused(tmp_path, current):
     store = tmp_path / "store"
-    ds = apply_import(plan_for(current, 2), store)
+    ds = apply_import(plan_for(current, 2), store, actor=ADMIN)
     late = plan_for(ds, 5)
-    reset_import(store)
+    reset_import(store, actor=ADMIN)
     with pytest.raises(DataError, match="ændret af en anden import"):
-        apply_import(late, store)
+        apply_import(late, store, actor=ADMIN)
 
 
 # --------------------------------------------------------------------------- 3. readers never repair
@@ -198,7 +198,7 @@ def test_a_plan_made_before_a_reset_is_refused(tmp_path, current):
 def test_readers_see_old_or_new_import_never_the_bundled_data(tmp_path, current, monkeypatch):
     monkeypatch.delenv("SELECTION_DATA", raising=False)
     store = tmp_path / "store"
-    apply_import(plan_for(current, 1), store)
+    apply_import(plan_for(current, 1), store, actor=ADMIN)
     stop = threading.Event()
     seen: list[str] = []
     failures: list[str] = []
@@ -219,7 +219,7 @@ def test_readers_see_old_or_new_import_never_the_bundled_data(tmp_path, current,
         t.start()
     try:
         for value in (2, 3, 4, 5, 1, 2):
-            apply_import(plan_for(load_dataset(active_data_dir(store)), value), store)
+            apply_import(plan_for(load_dataset(active_data_dir(store)), value), store, actor=ADMIN)
     finally:
         stop.set()
         for t in threads:
@@ -230,7 +230,7 @@ def test_readers_see_old_or_new_import_never_the_bundled_data(tmp_path, current,
 
 def test_readers_do_not_write(tmp_path, current):
     store = tmp_path / "store"
-    apply_import(plan_for(current, 2), store)
+    apply_import(plan_for(current, 2), store, actor=ADMIN)
     (store / "versions" / ".tmp-killed").mkdir()
     (store / "versions" / ".tmp-killed" / import_store.PACKAGE_MARKER).write_text("x", encoding="utf-8")
     before = snapshot(store)
@@ -244,26 +244,26 @@ def test_readers_do_not_write(tmp_path, current):
 
 def test_temporary_folders_of_a_killed_import_are_removed_by_the_next_writer(tmp_path, current):
     store = tmp_path / "store"
-    apply_import(plan_for(current, 2), store)
+    apply_import(plan_for(current, 2), store, actor=ADMIN)
     killed = store / "versions" / ".tmp-20260101T000000Z-dead"
     killed.mkdir()
     (killed / import_store.PACKAGE_MARKER).write_text("x", encoding="utf-8")
     (killed / "areas.geojson").write_text("{half", encoding="utf-8")
     empty = store / "versions" / ".tmp-20260101T000001Z-empty"
     empty.mkdir()
-    apply_import(plan_for(load_dataset(active_data_dir(store)), 3), store)
+    apply_import(plan_for(load_dataset(active_data_dir(store)), 3), store, actor=ADMIN)
     assert not killed.exists() and not empty.exists()
 
 
 def test_restore_falls_back_to_the_next_copy_when_the_newest_is_corrupt(tmp_path, current):
     store = tmp_path / "store"
-    apply_import(plan_for(current, 2), store)
-    older = reset_import(store)
-    apply_import(plan_for(current, 5), store)
-    newest = reset_import(store)
+    apply_import(plan_for(current, 2), store, actor=ADMIN)
+    older = reset_import(store, actor=ADMIN)
+    apply_import(plan_for(current, 5), store, actor=ADMIN)
+    newest = reset_import(store, actor=ADMIN)
     assert import_backups(store) == [older, newest]
     (newest / "areas.geojson").write_text("{ not json", encoding="utf-8")
-    restored = restore_import(store)
+    restored = restore_import(store, actor=ADMIN)
     assert active_data_dir(store) == older
     assert restored.values.set_index(["area_id", "indicator_id"]).at[("a", "t1"), "value"] == 2
     assert newest.exists(), "the corrupt copy is kept, never deleted"
@@ -271,12 +271,12 @@ def test_restore_falls_back_to_the_next_copy_when_the_newest_is_corrupt(tmp_path
 
 def test_restore_with_only_corrupt_copies_says_so_and_changes_nothing(tmp_path, current):
     store = tmp_path / "store"
-    apply_import(plan_for(current, 2), store)
-    copy = reset_import(store)
+    apply_import(plan_for(current, 2), store, actor=ADMIN)
+    copy = reset_import(store, actor=ADMIN)
     (copy / "values.csv").write_text("area_id,indicator_id,value,kind\na,t1,ni,sourced\n", encoding="utf-8")
     before = snapshot(store)
     with pytest.raises(DataError, match="Ingen af de gemte importer kan indlæses"):
-        restore_import(store)
+        restore_import(store, actor=ADMIN)
     assert snapshot(store) == before
 
 
@@ -294,26 +294,26 @@ def test_whatever_bytes_are_uploaded_the_store_is_unchanged_unless_confirmed(tmp
     root = tmp_path_factory.mktemp("prop")
     current = load_dataset(make_package(root / "pkg"))
     store = root / "store"
-    apply_import(plan_for(current, 2), store)
+    apply_import(plan_for(current, 2), store, actor=ADMIN)
     before = snapshot(root)
     plan = validate_import([("upload" + ext, prefix + data)], load_dataset(active_data_dir(store)))
     assert snapshot(root) == before, "validation must never write"
     if not plan.ok:
         with pytest.raises(DataError):
-            apply_import(plan, store)
+            apply_import(plan, store, actor=ADMIN)
         assert snapshot(root) == before
 
 
 def test_a_package_stored_by_the_earlier_layout_is_used_and_adopted(tmp_path, current):
     """Before markers existed the store kept the package files directly in the folder: not lost."""
     store = tmp_path / "store"
-    import_store.export_package(apply_import(plan_for(current, 2), tmp_path / "new"), store)
+    import_store.export_package(apply_import(plan_for(current, 2), tmp_path / "new", actor=ADMIN), store)
     (store / "dataset.json").write_text(json.dumps({"version": "t1+import-old"}), encoding="utf-8")
     files = snapshot(store)
     assert store_problem(store) is None and active_data_dir(store) == store  # readers use it as it is
     assert snapshot(store) == files
     ds = load_dataset(active_data_dir(store))
-    apply_import(plan_for(ds, 5), store)  # the first writer moves it into versions/ and keeps it
+    apply_import(plan_for(ds, 5), store, actor=ADMIN)  # the first writer moves it into versions/ and keeps it
     kept = [p for p in (store / "versions").iterdir() if p.name.endswith("-earlier-layout")]
     assert len(kept) == 1 and snapshot(kept[0]) == {**files, import_store.PACKAGE_MARKER: snapshot(kept[0])[
         import_store.PACKAGE_MARKER]}

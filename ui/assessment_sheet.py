@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from selection.access import AccessDenied
 from selection.assessments import AssessmentError, aggregate, record_assessments, value_versions
 from selection.assessments.sheet import assessment_sheet, read_assessment_sheet
 from selection.assessments.texts import number_text
 from selection.dataset import Dataset
 from selection.store import StoreError
 
-from . import state
+from . import access, state
 from .text import md
 
 UPLOAD_TYPES = ["csv", "xlsx"]
@@ -20,8 +21,9 @@ SHEET_PLACE = "sheet"  # where this tab's messages are shown
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def render(package: Dataset, latest: pd.DataFrame) -> None:
-    """Downloads (Danish Excel CSV, XLSX) and the upload with its check, preview and save."""
+def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
+    """Downloads (Danish Excel CSV, XLSX) and, for a role that may assess (``writer``), the upload with its
+    check, preview and save."""
     st.caption(
         "Hent arket med alle områder og vurderingsindikatorer (skala, skalaens betydning, nuværende værdi og "
         "spænd), udfyld 'Ny værdi' og 'Begrundelse' for de værdier, du vil vurdere, og indlæs det her. Hver "
@@ -40,6 +42,9 @@ def render(package: Dataset, latest: pd.DataFrame) -> None:
                          on_click="ignore")  # no rerun: the other download keeps its file
     right.download_button("Hent vurderingsark (XLSX)", data=lambda: sheet("xlsx"), file_name="vurderingsark.xlsx",
                           mime=XLSX_MIME, key="sheet_download_xlsx", on_click="ignore")
+    if not writer:
+        st.caption("Din rolle giver ikke adgang til at indlæse et udfyldt ark.")
+        return
     generation = st.session_state.setdefault(state.SHEET_GENERATION, 0)
     upload = st.file_uploader("Indlæs et udfyldt vurderingsark", type=UPLOAD_TYPES, key=f"sheet_upload_{generation}",
                               help="Rækker uden vurderers navn får navnet og rollen, du har skrevet øverst.")
@@ -69,8 +74,9 @@ def render(package: Dataset, latest: pd.DataFrame) -> None:
                  key="sheet_save"):
         try:
             saved = record_assessments(state.engine(), news, package.model, package.area_ids, report.versions,
-                                       [f"{upload.name} · række {n}" for n in report.rows])
-        except (AssessmentError, StoreError) as exc:
+                                       [f"{upload.name} · række {n}" for n in report.rows],
+                                       actor=access.current_actor())
+        except (AssessmentError, StoreError, AccessDenied) as exc:
             state.push_assessment_message(False, f"{exc} Intet fra arket er gemt.", SHEET_PLACE)
         else:
             state.push_assessment_message(True, f"{len(saved)} vurderinger fra {upload.name} er gemt.", SHEET_PLACE)

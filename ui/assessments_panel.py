@@ -13,6 +13,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from selection.access import ASSESS, AccessDenied
 from selection.assessments import (
     AssessmentConflict,
     AssessmentError,
@@ -29,7 +30,7 @@ from selection.map_layers import Basemap
 from selection.scoring import ScoreResult
 from selection.store import StoreError
 
-from . import assessment_sheet, map_panel, state
+from . import access, assessment_sheet, map_panel, state
 from .assessment_format import cached_date, cached_number
 from .text import md
 
@@ -61,10 +62,15 @@ def render(dataset: Dataset, result: ScoreResult, background: Basemap) -> None:
         "slettes. Rangeringen bruger medianen af hver vurderers seneste vurdering."
     )
     show_messages("")
-    who_left, who_right = st.columns(2)
-    who_left.text_input("Dit navn", key=state.ASSESSOR_NAME, max_chars=120)
-    who_right.text_input("Rolle / organisation", key=state.ASSESSOR_ROLE, max_chars=160,
-                         placeholder="fx SSP-konsulent, Københavns Kommune")
+    writer = access.can(ASSESS)
+    if writer:
+        who_left, who_right = st.columns(2)
+        who = str(st.session_state.get(state.ASSESSOR_NAME, "")).strip()
+        who_left.caption(md(f"Du vurderer som: {who}") if who else "Skriv dit navn i sidepanelet, før du vurderer.")
+        who_right.text_input("Rolle / organisation", key=state.ASSESSOR_ROLE, max_chars=160,
+                             placeholder="fx SSP-konsulent, Københavns Kommune")
+    else:
+        st.info("Du kan se vurderingerne og deres historik, men din rolle giver ikke adgang til at gemme vurderinger.")
     try:
         latest = Cells(state.latest_assessments())
     except StoreError as exc:
@@ -82,7 +88,7 @@ def render(dataset: Dataset, result: ScoreResult, background: Basemap) -> None:
     with overview_tab:
         overview(dataset, indicators, latest)
     with sheet_tab:
-        assessment_sheet.render(state.package_dataset(), state.latest_assessments())
+        assessment_sheet.render(state.package_dataset(), state.latest_assessments(), writer)
 
 
 def rank_line(dataset: Dataset, result: ScoreResult, area_id: str) -> None:
@@ -114,6 +120,9 @@ def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells
     st.caption(md(current_text(dataset, area_id, ind, rows)))
     if ind.anchors:
         st.caption("  \n".join(f"**{md(cached_number(point))}** = {md(text)}" for point, text in ind.anchors))
+    if not access.can(ASSESS):
+        history_view(dataset, area_id, ind, rows)
+        return
     try:
         state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
     except StoreError as exc:
@@ -203,9 +212,11 @@ def _save(dataset: Dataset, area_id: str, ind: Indicator, value: float | None, r
     try:
         opened = state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
         saved = record_assessment(state.engine(), _new(area_id, ind, value, reason, evidence, day), dataset.model,
-                                  dataset.area_ids, expected_version=opened)
+                                  dataset.area_ids, expected_version=opened, actor=access.current_actor())
     except AssessmentConflict as exc:
         state.remember_version(area_id, ind.id, exc.version)  # the user now sees the newer value
+        state.push_assessment_message(False, str(exc), _place(area_id, ind))
+    except AccessDenied as exc:
         state.push_assessment_message(False, str(exc), _place(area_id, ind))
     except (AssessmentError, StoreError) as exc:
         state.push_assessment_message(False, f"{exc} Intet er gemt.", _place(area_id, ind))
@@ -246,7 +257,7 @@ def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
                            "python -m selection assessments history --area OMRÅDE-ID.")
         else:
             st.caption("Ingen vurderinger endnu.")
-    if len(mine):
+    if len(mine) and access.can(ASSESS):
         with st.popover(WITHDRAW_LABEL):
             st.text_area("Hvorfor trækker du vurderingen tilbage? (skal udfyldes)", max_chars=4000,
                          key=state.form_key("withdraw_reason", area_id, ind.id))
@@ -266,11 +277,12 @@ def history_frame(entries: list) -> pd.DataFrame:
         "Dokumentation": [e.evidence for e in ordered],
         "Vurderingsdato": [cached_date(e.assessed_on) for e in ordered],
         "Version": [e.version for e in ordered],
+        "Gemt af (identitet)": [e.stored_by or "(før log-ind: navnet som skrevet)" for e in ordered],
     }, columns=HISTORY_COLUMNS)
 
 
-HISTORY_COLUMNS = ["Vurderer", "Gammel → ny", "Begrundelse", "Gemt", "Rolle / organisation", "Dokumentation",
-                   "Vurderingsdato", "Version"]
+HISTORY_COLUMNS = ["Vurderer", "Gemt af (identitet)", "Gammel → ny", "Begrundelse", "Gemt", "Rolle / organisation",
+                   "Dokumentation", "Vurderingsdato", "Version"]
 
 
 def _old(value: float | None) -> str:

@@ -12,6 +12,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from selection.access import RECORD_DECISION, AccessDenied
+from selection.access.model import stored_by_text
 from selection.dataset import Dataset
 from selection.formatting import MISSING, number, text_table
 from selection.decisions import (
@@ -30,7 +32,7 @@ from selection.report.snapshot import snapshot_from_store
 from selection.scoring import ScoreResult
 from selection.store import StoreError, store_exists
 
-from . import state
+from . import access, state
 from .sidebar import Settings, whole_shares
 from .text import md
 
@@ -107,7 +109,9 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
         st.error(md(exc))
         return
     ranked = result.ranked
-    if len(ranked) == 0:
+    if not access.can(RECORD_DECISION):
+        st.info("Du kan se beslutningsloggen; kun en administrator kan registrere beslutninger.")
+    elif len(ranked) == 0:
         st.info("Ingen områder kan rangeres med de nuværende vægte, så der kan ikke registreres en beslutning.")
     else:
         _form(dataset, settings, ranked, top_n, decisions)
@@ -144,7 +148,7 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
         dissent = st.text_area("Afvigende synspunkter", key="dec_dissent")
         conditions = st.text_area("Betingelser og næste skridt", key="dec_conditions")
         c3, c4 = st.columns(2)
-        recorded_by = c3.text_input("Registreret af", key="dec_by")
+        recorded_by = c3.text_input("Registreret af", key="dec_by", value=str(st.session_state.get(state.ASSESSOR_NAME, "")))
         corrects = c4.selectbox("Retter beslutning", [None, *[d.id for d in decisions]], key="dec_corrects",
                                 format_func=lambda i: "Ingen (ny beslutning)" if i is None else f"Nr. {i}")
         submitted = st.form_submit_button("Gem beslutning", type="primary")
@@ -155,8 +159,9 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
     try:
         with st.spinner("Gemmer beslutningen med et øjebliksbillede af data …"):
             engine = store_engine(create=True)
-            saved = record_decision(engine, new, _snapshot(dataset, settings, top_n, engine))
-    except (DecisionError, StoreError) as exc:
+            saved = record_decision(engine, new, _snapshot(dataset, settings, top_n, engine),
+                                    actor=access.current_actor())
+    except (DecisionError, StoreError, AccessDenied) as exc:
         st.error(md(exc))
         return
     st.session_state[SAVED_KEY] = f"Beslutning nr. {saved.id} er gemt."
@@ -182,7 +187,9 @@ def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
                 ("Scenarie og vægte", full.scenario), ("Begrundelse", full.reasons),
                 ("Afvigende synspunkter", full.dissent or "Ingen noteret."),
                 ("Betingelser og næste skridt", full.conditions or "Ingen noteret."),
-                ("Registreret af", f"{full.recorded_by}, {local_time(full.recorded_at.isoformat())}"),
+                ("Registreret af", f"{full.recorded_by}, {local_time(full.recorded_at.isoformat())}"
+                 + (f" · gemt af {stored_by_text(full.actor_subject, full.actor_email, full.actor_method)}"
+                    if full.actor_method else "")),
                 ("Data", f"version {full.data_version} (indholds-hash {full.content_hash[:12]})")]
         for label, value in rows:
             st.markdown(f"**{md(label)}**")

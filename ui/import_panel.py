@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from selection.access import IMPORT_DATA, RESET_DATA, AccessDenied
 from selection.dataset import Dataset
 from selection.errors import DataError
 from selection.formatting import compact
@@ -25,7 +26,7 @@ from selection.map_layers import base_map, change_layer
 from selection.pipeline import evaluate
 from selection.scoring import ScoreResult
 
-from . import state
+from . import access, state
 from .text import md, num
 
 KIND_CHOICES = {"auto": "Gæt ud fra indholdet", "areas": "Områder (polygoner)", "values": "Indikatorværdier",
@@ -59,10 +60,15 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         st.error(md(problem))
     if has_stored_import():
         imports = [i for i in (dataset.meta.get("imports") or []) if isinstance(i, dict)]
-        st.info("I brug: importerede data (" + ", ".join(md(i.get("file", "")) for i in imports[-5:]) + ").")
+        st.info("I brug: importerede data (" + ", ".join(md(i.get("file", "")) for i in imports[-5:]) + ")."
+                + (f" Importeret af {md(imports[-1]['imported_by'])}." if imports and imports[-1].get("imported_by") else ""))
+    if not access.can(IMPORT_DATA):
+        st.info("Du kan se, hvilke data der er i brug; kun en administrator kan indlæse, nulstille eller gendanne data.")
+        return
+    if has_stored_import() and access.can(RESET_DATA):
         st.button("Tilbage til det medleverede datasæt", on_click=_reset, key="import_reset",
                   help="Importen slettes ikke: den gemmes som kopi og kan gendannes.")
-    elif backups := import_backups():
+    elif access.can(RESET_DATA) and (backups := import_backups()):
         st.button(f"Gendan den seneste import ({md(backup_label(backups[-1]))})",
                   on_click=_restore, key="import_restore")
     generation = st.session_state.setdefault("_upload_generation", 0)
@@ -175,7 +181,10 @@ def unexpected(exc: BaseException) -> str:
 
 def _apply(plan: ImportPlan) -> None:
     try:
-        apply_import(plan)
+        apply_import(plan, actor=access.current_actor(), engine=state.engine())
+    except AccessDenied as exc:
+        st.session_state["_import_error"] = str(exc)
+        return
     except DataError as exc:  # e.g. another planner's import landed since the preview
         st.session_state["_import_error"] = str(exc)
         return
@@ -188,8 +197,8 @@ def _apply(plan: ImportPlan) -> None:
 
 def _restore() -> None:
     try:
-        restore_import()
-    except DataError as exc:
+        restore_import(actor=access.current_actor(), engine=state.engine())
+    except (DataError, AccessDenied) as exc:
         st.session_state["_import_error"] = str(exc)
         return
     except Exception as exc:
@@ -200,9 +209,9 @@ def _restore() -> None:
 
 def _reset() -> None:
     try:
-        reset_import()
+        reset_import(actor=access.current_actor(), engine=state.engine())
     except Exception as exc:
-        st.session_state["_import_error"] = str(exc) if isinstance(exc, DataError) else unexpected(exc)
+        st.session_state["_import_error"] = str(exc) if isinstance(exc, (DataError, AccessDenied)) else unexpected(exc)
         return
     st.session_state["_import_message"] = ("Det medleverede datasæt bruges igen. Importen er gemt som kopi og kan "
                                            "gendannes under 'Indlæs data'.")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from ..access import Actor
 from ..dataset import Dataset, load_dataset
 from ..importing.store import active_data_dir
 from ..store import open_store
@@ -27,7 +28,9 @@ def run_assessment_command(args: argparse.Namespace) -> int:
         if args.action == "export":
             return _export(engine, dataset, args.format, args.out)
         if args.action == "import":
-            return _import(engine, dataset, args.file, args.assessor, args.role)
+            from ..cli import cli_actor
+
+            return _import(engine, dataset, args.file, args.assessor, args.role, cli_actor(args))
         return _history(engine, dataset, args.area, args.indicator)
     finally:
         engine.dispose()
@@ -44,7 +47,7 @@ def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path) -> int:
     return 0
 
 
-def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: str) -> int:
+def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: str, actor: Actor) -> int:
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -59,7 +62,7 @@ def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: s
         print("Arket er ikke indlæst; intet er gemt.", file=sys.stderr)
         return 2
     saved = record_assessments(engine, news, dataset.model, dataset.area_ids, report.versions,
-                               [f"{file.name} · række {n}" for n in report.rows])
+                               [f"{file.name} · række {n}" for n in report.rows], actor=actor)
     count = "1 vurdering" if len(saved) == 1 else f"{len(saved)} vurderinger"
     print(f"Indlæste {count} fra {file.name} ({report.skipped} tomme rækker sprunget over).")
     return 0
@@ -99,4 +102,6 @@ def history_line(entry: Assessment, dataset: Dataset) -> str:
     ]
     if entry.evidence:
         lines.append(f"  Dokumentation: {entry.evidence}")
+    if entry.stored_by:
+        lines.append(f"  Gemt af: {entry.stored_by}")
     return "\n".join(lines)

@@ -91,7 +91,8 @@ def _with_previous(rows) -> list[Assessment]:  # noqa: ANN001 (SQLAlchemy row ma
             previous_value=last.get(key), reason=row["reason"], evidence=row["evidence"] or "",
             assessor_name=row["assessor_name"], assessor_role=row["assessor_role"] or "",
             assessed_on=row["assessed_on"], recorded_at=row["recorded_at"].replace(tzinfo=timezone.utc),
-            version=int(row["value_version"] or 0),
+            version=int(row["value_version"] or 0), actor_subject=row.get("actor_subject") or "",
+            actor_email=row.get("actor_email") or "", actor_method=row.get("actor_method") or "",
         ))
         last[key] = value
     return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..access.model import stored_by_text
+
 MAX_REASON = 4000
 MAX_EVIDENCE = 1000
 MAX_NAME = 120
@@ -42,6 +44,15 @@ class Assessment:
     assessed_on: date
     recorded_at: datetime  # timezone-aware, UTC
     version: int  # the value's version after this entry (1 for the first entry of the cell)
+    # who stored it (revision 0005; empty for entries stored before sign-in existed)
+    actor_subject: str = ""
+    actor_email: str = ""
+    actor_method: str = ""
+
+    @property
+    def stored_by(self) -> str:
+        """The identity that stored the entry as Danish text ('' for entries from before sign-in)."""
+        return stored_by_text(self.actor_subject, self.actor_email, self.actor_method)
 
     @property
     def is_withdrawal(self) -> bool:

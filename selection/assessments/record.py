@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from ..access import ASSESS, Actor, authorize
 from ..criteria import CriteriaModel
 from ..store import write_transaction
 from ..store.tables import assessment
@@ -23,13 +24,16 @@ def record_assessment(
     model: CriteriaModel,
     area_ids: Collection[str],
     expected_version: int,
+    *,
+    actor: Actor,
 ) -> Assessment:
     """Validate and append ``new``; ``expected_version`` is the value's version when the form opened.
 
-    Raises AssessmentError (bad input) or AssessmentConflict (someone saved since); in both
-    cases nothing is written. Database problems raise StoreError.
+    Raises AccessDenied (the actor's role may not assess), AssessmentError (bad input) or
+    AssessmentConflict (someone saved since); in all cases nothing is written. Database problems
+    raise StoreError. The row records the actor's identity (subject, e-mail, how signed in).
     """
-    return record_assessments(engine, [new], model, area_ids, [expected_version])[0]
+    return record_assessments(engine, [new], model, area_ids, [expected_version], actor=actor)[0]
 
 
 def record_assessments(
@@ -39,6 +43,8 @@ def record_assessments(
     area_ids: Collection[str],
     expected_versions: Sequence[int | None],
     labels: Sequence[str] | None = None,
+    *,
+    actor: Actor,
 ) -> list[Assessment]:
     """Validate and append several assessments in ONE transaction: all are saved or none.
 
@@ -55,10 +61,12 @@ def record_assessments(
             raise _labelled(error, labels, k) from None
     try:
         with write_transaction(engine, lock_table="assessment") as conn:
+            authorize(conn, actor, ASSESS)  # in the write transaction: a role taken away meanwhile counts
             saved = []
             for k, clean in enumerate(cleaned):
                 try:
-                    saved.append(_append(conn, clean, expected_versions[k], model.indicator(clean.indicator_id).label))
+                    saved.append(_append(conn, clean, expected_versions[k], model.indicator(clean.indicator_id).label,
+                                         actor))
                 except AssessmentError as error:
                     raise _labelled(error, labels, k) from None
     except IntegrityError:  # another writer took a version first (the unique index caught it)
@@ -77,7 +85,8 @@ def _labelled(error: AssessmentError, labels: Sequence[str] | None, k: int) -> A
     return AssessmentError(text)
 
 
-def _append(conn: Connection, clean: NewAssessment, expected_version: int | None, label: str) -> Assessment:
+def _append(conn: Connection, clean: NewAssessment, expected_version: int | None, label: str,
+            actor: Actor) -> Assessment:
     """Insert one validated entry inside the caller's write transaction."""
     key = assessor_key(clean.assessor_name)
     version = cell_version(conn, clean.area_id, clean.indicator_id)
@@ -91,13 +100,14 @@ def _append(conn: Connection, clean: NewAssessment, expected_version: int | None
         area_id=clean.area_id, indicator_id=clean.indicator_id, value=clean.value, reason=clean.reason,
         evidence=clean.evidence, assessor_name=clean.assessor_name, assessor_key=key,
         assessor_role=clean.assessor_role, assessed_on=clean.assessed_on,
-        recorded_at=recorded_at.replace(tzinfo=None), value_version=version + 1,
+        recorded_at=recorded_at.replace(tzinfo=None), value_version=version + 1, **actor.identity.columns(),
     ))
     return Assessment(
         id=int(result.inserted_primary_key[0]), area_id=clean.area_id, indicator_id=clean.indicator_id,
         value=clean.value, previous_value=before, reason=clean.reason, evidence=clean.evidence,
         assessor_name=clean.assessor_name, assessor_role=clean.assessor_role, assessed_on=clean.assessed_on,
-        recorded_at=recorded_at, version=version + 1,
+        recorded_at=recorded_at, version=version + 1, actor_subject=actor.identity.subject,
+        actor_email=actor.identity.email, actor_method=actor.identity.method,
     )
 
 

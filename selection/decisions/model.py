@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from ..access.model import stored_by_text
+
 MAX_NAME = 120
 MAX_ROLE = 160
 MAX_TEXT = 8000
@@ -56,6 +58,10 @@ class Decision:
     content_hash: str
     snapshot: dict[str, Any] | None = field(default=None, compare=False)
     corrected_by: tuple[int, ...] = ()  # ids of later decisions that correct this one
+    # who stored it (revision 0005; empty for decisions stored before sign-in existed)
+    actor_subject: str = ""
+    actor_email: str = ""
+    actor_method: str = ""
 
     def report_fields(self) -> dict[str, Any]:
         """The record as the report template shows it (plain data; the template escapes it)."""
@@ -65,4 +71,5 @@ class Decision:
             "scenario": self.scenario, "chosen_area_id": self.chosen_area_id, "reasons": self.reasons,
             "dissent": self.dissent, "conditions": self.conditions, "recorded_by": self.recorded_by,
             "recorded_at": self.recorded_at.isoformat(), "corrects_id": self.corrects_id,
+            "stored_by": stored_by_text(self.actor_subject, self.actor_email, self.actor_method),
         }

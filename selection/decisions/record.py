@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
 
+from ..access import RECORD_DECISION, Actor, authorize
 from ..form_text import clean_text
 from ..store import read_connection, write_transaction
 from ..store.tables import decision
@@ -61,10 +62,11 @@ def validate_decision(new: NewDecision, snapshot: dict[str, Any]) -> NewDecision
     )
 
 
-def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any]) -> Decision:
+def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any], *, actor: Actor) -> Decision:
     """Validate ``new`` and append it with ``snapshot`` (from ``selection.report.take_snapshot``).
 
-    Raises DecisionError (bad input, unknown corrected decision) or StoreError; nothing is written then.
+    Raises AccessDenied (the actor's role may not record decisions), DecisionError (bad input, unknown
+    corrected decision) or StoreError; nothing is written then. The row records the actor's identity.
     """
     clean = validate_decision(new, snapshot)
     try:
@@ -74,6 +76,7 @@ def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any]) 
     now = datetime.now(timezone.utc).replace(microsecond=0)
     dataset = snapshot.get("dataset", {})
     with write_transaction(engine, lock_table="decision") as conn:
+        authorize(conn, actor, RECORD_DECISION)
         if clean.corrects_id is not None:
             found = conn.execute(select(decision.c.id).where(decision.c.id == clean.corrects_id)).first()
             if found is None:
@@ -85,7 +88,7 @@ def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any]) 
             dissent=clean.dissent, conditions=clean.conditions, recorded_by=clean.recorded_by,
             recorded_at=now.replace(tzinfo=None), corrects_id=clean.corrects_id,
             data_version=str(dataset.get("version", ""))[:200], content_hash=str(dataset.get("content_hash", ""))[:64],
-            snapshot=frozen,
+            snapshot=frozen, **actor.identity.columns(),
         ).returning(decision.c.id)).scalar_one()
     return get_decision(engine, int(new_id))
 
@@ -98,7 +101,8 @@ def _decision(row: Any, corrected_by: tuple[int, ...] = (), snapshot: dict[str, 
         dissent=row["dissent"], conditions=row["conditions"], recorded_by=row["recorded_by"],
         recorded_at=row["recorded_at"].replace(tzinfo=timezone.utc), corrects_id=row["corrects_id"],
         data_version=row["data_version"], content_hash=row["content_hash"], snapshot=snapshot,
-        corrected_by=corrected_by,
+        corrected_by=corrected_by, actor_subject=row.get("actor_subject") or "",
+        actor_email=row.get("actor_email") or "", actor_method=row.get("actor_method") or "",
     )
 
 

@@ -38,7 +38,10 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
 
+from sqlalchemy import Engine
+
 from .. import json_text
+from ..access import IMPORT_DATA, RESET_DATA, Actor, authorize, log_change
 from ..criteria import CriteriaModel
 from ..dataset import (
     ACTORS_FILE,
@@ -292,13 +295,44 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def apply_import(plan: ImportPlan, data_dir: Path | str | None = None) -> Dataset:
-    """Write the plan's candidate package as a new version and make it current; return the loaded result."""
+@contextlib.contextmanager
+def _checked(actor: Actor, engine: Engine | None, permission: str, action: str) -> Iterator[dict[str, str]]:
+    """Check the actor's role in the store and log the change (``note['detail']``) when the body succeeds.
+
+    The role check and the log entry share one database transaction around the file change: a refused
+    or failed change writes nothing, and a change is never stored without its entry. ``engine`` None
+    opens the default store (``$SELECTION_DB_URL`` or the SQLite file) for the call.
+    """
+    from ..store import open_store, write_transaction  # local import: the store opens a database
+
+    own = engine is None
+    engine = open_store() if engine is None else engine
+    try:
+        with write_transaction(engine, lock_table="change_log") as conn:
+            authorize(conn, actor, permission)
+            note = {"detail": ""}
+            yield note
+            if note["detail"]:
+                log_change(conn, actor, action, note["detail"])
+    finally:
+        if own:
+            engine.dispose()
+
+
+def apply_import(plan: ImportPlan, data_dir: Path | str | None = None, *, actor: Actor,
+                 engine: Engine | None = None) -> Dataset:
+    """Write the plan's candidate package as a new version and make it current; return the loaded result.
+
+    Administrators only (AccessDenied otherwise, nothing changed); the import records who made it in the
+    package's metadata and in the store's change log.
+    """
     if not plan.ok:
         raise DataError(plan.report if plan.report.errors else "Der er intet at importere.")
-    with _writing(data_dir) as d:
+    with _checked(actor, engine, IMPORT_DATA, "import") as note, _writing(data_dir) as d:
         _check_unchanged(plan, d)
-        return _store(_candidate_with_history(plan), d)
+        loaded = _store(_candidate_with_history(plan, actor), d)
+        note["detail"] = f"Version {loaded.version}: " + ", ".join(f.name for f in plan.files)
+        return loaded
 
 
 def _active_version(d: Path, planned_on: str) -> str:
@@ -323,11 +357,13 @@ def _check_unchanged(plan: ImportPlan, d: Path) -> None:
         )
 
 
-def _candidate_with_history(plan: ImportPlan) -> Dataset:
+def _candidate_with_history(plan: ImportPlan, actor: Actor) -> Dataset:
     """The plan's data set with the import recorded in its metadata and a new, unique version."""
     meta = dict(plan.current.meta)
     imports = list(meta.get("imports") or [])
-    imports += [{"file": f.name, "kind": f.kind, "imported_at": plan.imported_at, "details": f.details}
+    by = actor.identity
+    imports += [{"file": f.name, "kind": f.kind, "imported_at": plan.imported_at, "details": f.details,
+                 "imported_by": by.label, "imported_by_subject": by.subject, "imported_by_method": by.method}
                 for f in plan.files]
     base = str(meta.get("version", "ukendt")).split("+import-")[0]
     stamp = plan.imported_at.replace(":", "").replace("-", "")
@@ -336,8 +372,8 @@ def _candidate_with_history(plan: ImportPlan) -> Dataset:
     return dataclasses.replace(plan.candidate(), meta=meta)
 
 
-def reset_import(data_dir: Path | str | None = None) -> Path | None:
-    """Stop using the stored import: the bundled package is used again.
+def reset_import(data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None) -> Path | None:
+    """Stop using the stored import: the bundled package is used again (administrators only).
 
     The import is not deleted: it is marked as set aside (``restore_import`` brings the newest
     back). Returns its folder, or None if no import was in use.
@@ -345,20 +381,23 @@ def reset_import(data_dir: Path | str | None = None) -> Path | None:
     d = _dir(data_dir)
     if problem := store_problem(d):
         raise DataError(problem)
-    if not d.exists():
-        return None
-    with _writing(d) as d:
-        package = _current_package(d)
-        if package is None:
+    with _checked(actor, engine, RESET_DATA, "reset") as note:
+        if not d.exists():
             return None
-        _write_text(package / SET_ASIDE, datetime.now(timezone.utc).isoformat(timespec="microseconds") + "\n")
-        _point_current(d, None)  # atomic: the import stops being used at once
-        return package
+        with _writing(d) as d:
+            package = _current_package(d)
+            if package is None:
+                return None
+            _write_text(package / SET_ASIDE, datetime.now(timezone.utc).isoformat(timespec="microseconds") + "\n")
+            _point_current(d, None)  # atomic: the import stops being used at once
+            note["detail"] = f"Importen {package.name} er sat til side; det medleverede datasæt bruges."
+            return package
 
 
-def restore_import(data_dir: Path | str | None = None) -> Dataset:
-    """Use the newest import set aside by ``reset_import`` again; a copy that no longer loads is skipped."""
-    with _writing(data_dir) as d:
+def restore_import(data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None) -> Dataset:
+    """Use the newest import set aside by ``reset_import`` again (administrators only); a copy that no
+    longer loads is skipped."""
+    with _checked(actor, engine, RESET_DATA, "restore") as note, _writing(data_dir) as d:
         if _current_package(d) is not None:
             raise DataError("Der er allerede en import i brug; gå først tilbage til det medleverede datasæt.")
         backups = import_backups(d)
@@ -373,6 +412,7 @@ def restore_import(data_dir: Path | str | None = None) -> Dataset:
                 continue
             (package / SET_ASIDE).unlink()
             _point_current(d, package.name)
+            note["detail"] = f"Importen {package.name} (version {restored.version}) bruges igen."
             return restored
         raise DataError("Ingen af de gemte importer kan indlæses, så ingen er gendannet: " + "; ".join(broken))
 

@@ -28,6 +28,10 @@ assessment = Table(
     Index("ix_assessment_cell", "area_id", "indicator_id"),
     Index("ix_assessment_cell_version", "area_id", "indicator_id", "value_version", unique=True),
     Index("ix_assessment_assessor", "area_id", "indicator_id", "assessor_key", "id"),
+    # added by revision 0005: the identity that stored the row (NULL for rows from before sign-in)
+    Column("actor_subject", String(400), nullable=True),
+    Column("actor_email", String(320), nullable=True),
+    Column("actor_method", String(20), nullable=True),
 )
 
 # Append-only (revision 0003): the steering group's decisions; a correction is a new row (corrects_id).
@@ -48,6 +52,52 @@ decision = Table(
     Column("data_version", String(ID_LENGTH), nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("snapshot", Text, nullable=False),  # JSON (selection.report.snapshot)
+    # added by revision 0005: the identity that stored the row (NULL for rows from before sign-in)
+    Column("actor_subject", String(400), nullable=True),
+    Column("actor_email", String(320), nullable=True),
+    Column("actor_method", String(20), nullable=True),
+)
+
+
+def _actor(prefix: str) -> list[Column]:
+    return [Column(f"{prefix}_name", String(ID_LENGTH), nullable=False),
+            Column(f"{prefix}_subject", String(400), nullable=False),
+            Column(f"{prefix}_email", String(320), nullable=False),
+            Column(f"{prefix}_method", String(20), nullable=False)]
+
+
+# Revision 0005: the roles and what each may do (data, seeded by the migration).
+access_role = Table(
+    "access_role",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("label", String(80), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("permissions", Text, nullable=False),  # space-separated permission names
+)
+
+# Append-only (revision 0005): who has which role; the newest row per principal counts (role_id NULL: no access).
+role_assignment = Table(
+    "role_assignment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("principal", String(400), nullable=False),  # case-folded e-mail, or "sub:<subject>"
+    Column("role_id", String(40), ForeignKey("access_role.id"), nullable=True),
+    Column("reason", Text, nullable=False),
+    *_actor("assigned_by"),
+    Column("assigned_at", DateTime, nullable=False),  # UTC, naive
+    Index("ix_role_assignment_principal", "principal", "id"),
+)
+
+# Append-only (revision 0005): data imports, resets and restores, with who made them.
+change_log = Table(
+    "change_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(40), nullable=False),
+    Column("detail", Text, nullable=False),
+    *_actor("actor"),
+    Column("recorded_at", DateTime, nullable=False),  # UTC, naive
 )
 
 # Append-only (revision 0004): one row per version of a weighting scenario; the newest version is current.

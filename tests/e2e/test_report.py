@@ -20,7 +20,7 @@ from selection.store import open_store
 from tests.conftest import StreamlitServer
 from selection.pipeline import evaluate
 from tests.e2e.test_browser import expect_table, open_app, set_slider, table_names, wait_idle
-from tests.factory import REPO
+from tests.factory import ADMIN, REPO
 
 pytestmark = pytest.mark.e2e
 ARTEFACTS = REPO / "test-results"
@@ -82,7 +82,7 @@ def test_a_decision_is_saved_and_the_log_keeps_the_old_ranking(report_server, pa
     engine = open_store(f"sqlite:///{import_dir}.sqlite")
     record_assessment(engine, NewAssessment(top_id, indicator.id, indicator.scale_min, "Indsatsen er lukket", "",
                                             "Anna Hansen", "SSP", date.today()),
-                      dataset.model, dataset.area_ids, value_version(engine, top_id, indicator.id))
+                      dataset.model, dataset.area_ids, value_version(engine, top_id, indicator.id), actor=ADMIN)
     engine.dispose()
 
     page.reload()

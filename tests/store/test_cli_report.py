@@ -17,7 +17,7 @@ from selection.dataset import load_dataset
 from selection.decisions import NewDecision, Participant, record_decision
 from selection.report.snapshot import snapshot_from_store
 from selection.store import open_store
-from tests.factory import REPO, make_package
+from tests.factory import ADMIN, REPO, make_package
 from tests.store.conftest import assessment_criteria
 
 DAY = date(2026, 11, 20)
@@ -36,7 +36,7 @@ def run(url: str, *args: str) -> subprocess.CompletedProcess:
 
 def assess(engine, dataset, value: float, reason: str) -> None:
     record_assessment(engine, NewAssessment("c", "n1", value, reason, "", "Anna Hansen", "SSP", DAY),
-                      dataset.model, dataset.area_ids, value_version(engine, "c", "n1"))
+                      dataset.model, dataset.area_ids, value_version(engine, "c", "n1"), actor=ADMIN)
 
 
 def test_the_report_of_today_is_written_as_pdf_and_html(package, tmp_path):
@@ -59,7 +59,7 @@ def test_the_report_of_a_decision_shows_its_snapshot_and_what_changed(package, t
     assess(engine, dataset, 1, "Lavt behov ifølge SSP-møde")
     saved = record_decision(engine, NewDecision(DAY, (Participant("Bo Jensen", "Formand"),), "Standardvægte", "a",
                                                 "Alfa har de stærkeste indsatser", "Eva: Charlie burde vælges", "",
-                                                "Bo Jensen"), snapshot_from_store(dataset, engine, n_samples=300))
+                                                "Bo Jensen"), snapshot_from_store(dataset, engine, n_samples=300), actor=ADMIN)
     assess(engine, dataset, 5, "Nyt: meget højt behov")
     engine.dispose()
     out = tmp_path / "beslutning.html"

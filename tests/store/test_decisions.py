@@ -23,7 +23,7 @@ from selection.decisions import (
 from selection.report import render_html
 from selection.report.snapshot import snapshot_from_store
 from selection.store.tables import decision as decision_table
-from tests.factory import make_package
+from tests.factory import ADMIN, make_package
 from tests.store.conftest import assessment_criteria
 
 DAY = date(2026, 11, 20)
@@ -37,7 +37,7 @@ def dataset(tmp_path_factory):
 def assess(engine, dataset, area, indicator, value, reason, name="Anna Hansen"):
     version = value_version(engine, area, indicator)
     return record_assessment(engine, NewAssessment(area, indicator, value, reason, "", name, "SSP", DAY),
-                             dataset.model, dataset.area_ids, version)
+                             dataset.model, dataset.area_ids, version, actor=ADMIN)
 
 
 def form(**changes) -> NewDecision:
@@ -58,8 +58,8 @@ def count(engine) -> int:
 
 def test_a_decision_is_stored_with_its_snapshot_and_listed_newest_first(engine, dataset):
     frozen = snapshot(engine, dataset)
-    first = record_decision(engine, form(), frozen)
-    second = record_decision(engine, form(chosen_area_id="b", reasons="Andet møde"), frozen)
+    first = record_decision(engine, form(), frozen, actor=ADMIN)
+    second = record_decision(engine, form(chosen_area_id="b", reasons="Andet møde"), frozen, actor=ADMIN)
     assert first.snapshot == frozen
     assert first.participants == (Participant("Bo Jensen", "Formand"), Participant("Eva Lund", "SSP"))
     assert first.reasons == "Stærkest på tillid.\nAftalt enstemmigt."
@@ -72,7 +72,7 @@ def test_a_decision_is_stored_with_its_snapshot_and_listed_newest_first(engine, 
 
 
 def test_decisions_cannot_be_changed_or_deleted_in_the_database(engine, dataset):
-    saved = record_decision(engine, form(), snapshot(engine, dataset))
+    saved = record_decision(engine, form(), snapshot(engine, dataset), actor=ADMIN)
     for statement in ("UPDATE decision SET reasons = 'ændret'", "UPDATE decision SET snapshot = '{}'",
                       "DELETE FROM decision"):
         with pytest.raises(DBAPIError, match="Beslutninger kan ikke ændres eller slettes"):
@@ -88,7 +88,7 @@ def test_decisions_cannot_be_changed_or_deleted_in_the_database(engine, dataset)
 def test_the_snapshot_and_its_report_keep_the_old_data_after_an_assessment_changes(engine, dataset):
     assess(engine, dataset, "c", "n1", 1, "Lavt behov ifølge SSP-møde")
     before = snapshot(engine, dataset)
-    saved = record_decision(engine, form(chosen_area_id="a"), before)
+    saved = record_decision(engine, form(chosen_area_id="a"), before, actor=ADMIN)
     assert changes_since(get_decision(engine, saved.id), dataset, engine) == []
     old_html = render_html(get_decision(engine, saved.id).snapshot, get_decision(engine, saved.id).report_fields())
 
@@ -108,13 +108,13 @@ def test_the_snapshot_and_its_report_keep_the_old_data_after_an_assessment_chang
 
 def test_a_correction_is_a_new_record_pointing_to_the_one_it_corrects(engine, dataset):
     frozen = snapshot(engine, dataset)
-    original = record_decision(engine, form(), frozen)
-    fixed = record_decision(engine, form(reasons="Rettet begrundelse", corrects_id=original.id), frozen)
+    original = record_decision(engine, form(), frozen, actor=ADMIN)
+    fixed = record_decision(engine, form(reasons="Rettet begrundelse", corrects_id=original.id), frozen, actor=ADMIN)
     assert fixed.corrects_id == original.id and fixed.id != original.id
     assert get_decision(engine, original.id).reasons == "Stærkest på tillid.\nAftalt enstemmigt."
     assert get_decision(engine, original.id).corrected_by == (fixed.id,)
     with pytest.raises(DecisionError, match="Beslutning nr. 999 findes ikke"):
-        record_decision(engine, form(corrects_id=999), frozen)
+        record_decision(engine, form(corrects_id=999), frozen, actor=ADMIN)
     assert count(engine) == 2
 
 
@@ -132,7 +132,7 @@ def test_a_correction_is_a_new_record_pointing_to_the_one_it_corrects(engine, da
 ])
 def test_bad_input_gets_a_danish_message_and_writes_nothing(engine, dataset, changes, message):
     with pytest.raises(DecisionError, match=message):
-        record_decision(engine, form(**changes), snapshot(engine, dataset))
+        record_decision(engine, form(**changes), snapshot(engine, dataset), actor=ADMIN)
     assert count(engine) == 0
 
 
@@ -143,7 +143,7 @@ def test_an_unknown_decision_number_gives_a_danish_message(engine):
 
 def test_markup_in_a_decision_is_stored_as_typed(engine, dataset):
     evil = "<script>alert(1)</script> {{ 7*7 }}"
-    saved = record_decision(engine, form(reasons=evil, participants=(Participant(evil, evil),)), snapshot(engine, dataset))
+    saved = record_decision(engine, form(reasons=evil, participants=(Participant(evil, evil),)), snapshot(engine, dataset), actor=ADMIN)
     assert get_decision(engine, saved.id).reasons == evil
     html = render_html(saved.snapshot, saved.report_fields())
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html

@@ -23,6 +23,7 @@ from selection.assessments import (
 from selection.assessments.model import MAX_NAME, MAX_REASON
 from selection.store import open_store
 from tests.store.conftest import AREA_IDS, MODEL
+from tests.factory import ADMIN
 
 DAY = date(2026, 11, 2)
 
@@ -34,7 +35,7 @@ def new(value, name="Anna Hansen", area="a", indicator="t1", reason="Kender omr�
 def save(engine, assessment, expected=None):
     if expected is None:
         expected = value_version(engine, assessment.area_id, assessment.indicator_id)
-    return record_assessment(engine, assessment, MODEL, AREA_IDS, expected)
+    return record_assessment(engine, assessment, MODEL, AREA_IDS, expected, actor=ADMIN)
 
 
 def test_a_save_is_stored_with_version_and_utc_time(engine):
@@ -65,7 +66,7 @@ def test_a_stale_save_is_refused_with_the_newer_value_and_who_set_it(engine):
     save(engine, new(4, "Bo Berg", role="Skoleleder"))
     before = history(engine)
     with pytest.raises(AssessmentConflict) as caught:
-        record_assessment(engine, new(2, "Anna Hansen"), MODEL, AREA_IDS, opened)
+        record_assessment(engine, new(2, "Anna Hansen"), MODEL, AREA_IDS, opened, actor=ADMIN)
     message = str(caught.value)
     assert "Bo Berg (Skoleleder)" in message and "gemte værdien 4" in message and "ikke gemt" in message
     assert caught.value.latest.value == 4.0 and caught.value.version == 1
@@ -75,8 +76,8 @@ def test_a_stale_save_is_refused_with_the_newer_value_and_who_set_it(engine):
 def test_a_save_on_the_current_version_after_a_conflict_goes_through(engine):
     save(engine, new(4, "Bo Berg"))
     with pytest.raises(AssessmentConflict):
-        record_assessment(engine, new(2), MODEL, AREA_IDS, 0)
-    saved = record_assessment(engine, new(2), MODEL, AREA_IDS, 1)
+        record_assessment(engine, new(2), MODEL, AREA_IDS, 0, actor=ADMIN)
+    saved = record_assessment(engine, new(2), MODEL, AREA_IDS, 1, actor=ADMIN)
     assert saved.version == 2
 
 
@@ -127,7 +128,7 @@ def test_bad_input_gets_a_danish_message_and_writes_nothing(engine, bad, message
     save(engine, new(4, "Bo Berg"))
     before = history(engine)
     with pytest.raises(AssessmentError, match=message):
-        record_assessment(engine, bad, MODEL, AREA_IDS, 1)
+        record_assessment(engine, bad, MODEL, AREA_IDS, 1, actor=ADMIN)
     assert history(engine) == before
 
 
@@ -143,9 +144,9 @@ def test_a_batch_is_saved_whole_or_not_at_all(engine):
     save(engine, new(4, "Bo Berg", area="b"))
     batch = [new(2, area="a"), new(3, area="b"), new(5, area="c")]
     with pytest.raises(AssessmentConflict, match="^række 3: "):
-        record_assessments(engine, batch, MODEL, AREA_IDS, [0, 0, 0], labels=["række 2", "række 3", "række 4"])
+        record_assessments(engine, batch, MODEL, AREA_IDS, [0, 0, 0], labels=["række 2", "række 3", "række 4"], actor=ADMIN)
     assert len(history(engine)) == 1
-    saved = record_assessments(engine, batch, MODEL, AREA_IDS, [0, 1, 0])
+    saved = record_assessments(engine, batch, MODEL, AREA_IDS, [0, 1, 0], actor=ADMIN)
     assert [s.version for s in saved] == [1, 2, 1]
     assert len(history(engine)) == 4
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from selection.assessments import NewAssessment, history, record_assessment, value_version
 from selection.store import StoreError, current_revision, head_revision, open_engine, open_store, upgrade
 from selection.store.schema import known_revisions
-from tests.factory import REPO
+from tests.factory import ADMIN, REPO
 from tests.store.conftest import AREA_IDS, MODEL
 
 FIRST = "0001_assessment"
@@ -67,7 +67,7 @@ def test_a_database_made_by_the_first_schema_is_upgraded_with_its_rows(db_url):
         assert [(e.area_id, e.version, e.previous_value, e.value) for e in entries] == [
             ("a", 1, None, 2.0), ("a", 2, None, 4.0), ("b", 1, None, 3.0), ("a", 3, 2.0, 5.0)]
         assert value_version(engine, "a", "t1") == 3
-        saved = record_assessment(engine, new(1, "Carl"), MODEL, AREA_IDS, 3)
+        saved = record_assessment(engine, new(1, "Carl"), MODEL, AREA_IDS, 3, actor=ADMIN)
         assert saved.version == 4
         with pytest.raises(DBAPIError, match="kan ikke ændres"):  # the triggers survived the migration
             with engine.begin() as conn:
@@ -78,7 +78,7 @@ def test_a_database_made_by_the_first_schema_is_upgraded_with_its_rows(db_url):
 
 def test_a_database_from_a_newer_program_is_refused_unchanged(db_url):
     engine = open_store(db_url)
-    record_assessment(engine, new(3), MODEL, AREA_IDS, 0)
+    record_assessment(engine, new(3), MODEL, AREA_IDS, 0, actor=ADMIN)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
     engine.dispose()
@@ -102,10 +102,10 @@ def test_a_value_locked_for_long_gives_a_danish_message_and_writes_nothing(db_ur
                 held.execute(text("BEGIN"))
                 held.execute(text("LOCK TABLE assessment IN ACCESS EXCLUSIVE MODE"))
             with pytest.raises(StoreError, match="optaget af en anden proces.*Intet er ændret"):
-                record_assessment(engine, new(3), MODEL, AREA_IDS, 0)
+                record_assessment(engine, new(3), MODEL, AREA_IDS, 0, actor=ADMIN)
             held.rollback()
         assert history(engine) == []
-        assert record_assessment(engine, new(3), MODEL, AREA_IDS, 0).version == 1  # free again
+        assert record_assessment(engine, new(3), MODEL, AREA_IDS, 0, actor=ADMIN).version == 1  # free again
     finally:
         blocker.dispose()
         engine.dispose()
@@ -114,7 +114,7 @@ def test_a_value_locked_for_long_gives_a_danish_message_and_writes_nothing(db_ur
 def _sqlite_store(tmp_path: Path) -> Path:
     path = tmp_path / "store.sqlite"
     engine = open_store(f"sqlite:///{path}")
-    record_assessment(engine, new(3), MODEL, AREA_IDS, 0)
+    record_assessment(engine, new(3), MODEL, AREA_IDS, 0, actor=ADMIN)
     engine.dispose()
     return path
 
@@ -126,7 +126,7 @@ def test_a_read_only_sqlite_database_refuses_writes_with_a_danish_message(tmp_pa
     try:
         assert len(history(engine)) == 1  # reading still works
         with pytest.raises(StoreError, match="skrivebeskyttet.*Intet er ændret"):
-            record_assessment(engine, new(4, "Bo"), MODEL, AREA_IDS, 1)
+            record_assessment(engine, new(4, "Bo"), MODEL, AREA_IDS, 1, actor=ADMIN)
     finally:
         engine.dispose()
     assert digest(path) == before

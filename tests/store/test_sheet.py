@@ -22,7 +22,7 @@ from selection.assessments import (
 )
 from selection.assessments.sheet import COLUMNS, assessment_sheet, read_assessment_sheet
 from selection.dataset import load_dataset
-from tests.factory import AREAS, area_features, make_package
+from tests.factory import ADMIN, AREAS, area_features, make_package
 from tests.store.conftest import AREA_IDS, MODEL, assessment_criteria
 
 TODAY = date(2026, 11, 20)
@@ -163,18 +163,18 @@ def test_the_xlsx_sheet_round_trips_through_excel_cells(dataset):
 
 def test_a_sheet_saved_after_someone_else_changed_a_value_is_refused_whole(engine, dataset):
     sheet = assessment_sheet(dataset, aggregate(current_assessments(engine)), "excel-da", value_versions(engine))
-    record_assessment(engine, NewAssessment("b", "t1", 5.0, "Imens", "", "Bo Berg", "", TODAY), MODEL, AREA_IDS, 0)
+    record_assessment(engine, NewAssessment("b", "t1", 5.0, "Imens", "", "Bo Berg", "", TODAY), MODEL, AREA_IDS, 0, actor=ADMIN)
     filled = fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "a"}, 4: {"Ny værdi": "2", "Begrundelse": "b"}})
     news, report = read(filled, dataset, assessor_name="Anna")
     assert report.ok and [n.area_id for n in news] == ["a", "b"]
     labels = [f"ark.csv · række {n}" for n in report.rows]
     with pytest.raises(AssessmentConflict, match="^ark.csv · række 4: .*Bo Berg gemte værdien 5"):
-        record_assessments(engine, news, MODEL, AREA_IDS, report.versions, labels)
+        record_assessments(engine, news, MODEL, AREA_IDS, report.versions, labels, actor=ADMIN)
     assert len(history(engine)) == 1
     fresh = assessment_sheet(dataset, aggregate(current_assessments(engine)), "excel-da", value_versions(engine))
     news, report = read(fill_csv(fresh, {2: {"Ny værdi": "3", "Begrundelse": "a"}, 4: {"Ny værdi": "2",
                                                                                        "Begrundelse": "b"}}),
                         dataset, assessor_name="Anna")
-    saved = record_assessments(engine, news, MODEL, AREA_IDS, report.versions)
+    saved = record_assessments(engine, news, MODEL, AREA_IDS, report.versions, actor=ADMIN)
     assert [(s.area_id, s.version, s.evidence) for s in saved] == [
         ("a", 1, "Vurderingsark: ark.csv"), ("b", 2, "Vurderingsark: ark.csv")]

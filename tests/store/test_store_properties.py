@@ -23,6 +23,7 @@ from selection.assessments import (
 )
 from selection.store import open_store
 from tests.store.conftest import AREA_IDS, MODEL
+from tests.factory import ADMIN
 
 CELLS = [("a", "t1"), ("b", "n1")]
 NAMES = ["Anna", "ANNA", "Bo", "Carl"]  # "Anna" and "ANNA" are one assessor
@@ -48,12 +49,12 @@ def test_the_store_follows_the_rules(operations):
             new = NewAssessment(area, indicator, value, "Begrundelse", "", name, "", date(2026, 11, 2))
             if expected != versions[cell]:
                 with pytest.raises(AssessmentConflict):
-                    record_assessment(engine, new, MODEL, AREA_IDS, expected)
+                    record_assessment(engine, new, MODEL, AREA_IDS, expected, actor=ADMIN)
             elif value is None and key not in current[cell]:
                 with pytest.raises(AssessmentError, match="ingen gældende vurdering"):
-                    record_assessment(engine, new, MODEL, AREA_IDS, expected)
+                    record_assessment(engine, new, MODEL, AREA_IDS, expected, actor=ADMIN)
             else:
-                saved = record_assessment(engine, new, MODEL, AREA_IDS, expected)
+                saved = record_assessment(engine, new, MODEL, AREA_IDS, expected, actor=ADMIN)
                 assert saved.previous_value == current[cell].get(key)
                 versions[cell] += 1
                 if value is None:

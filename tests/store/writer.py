@@ -14,6 +14,7 @@ from itertools import count as counter
 from selection.assessments import AssessmentConflict, NewAssessment, record_assessments, value_version
 from selection.store import open_store
 from tests.store.conftest import AREA_IDS, MODEL
+from tests.factory import ADMIN
 
 CELLS = [(area, indicator) for area in AREA_IDS for indicator in ("t1", "n1")]
 
@@ -28,7 +29,7 @@ def main(url: str, label: str, total: int, batch: int = 1) -> None:
             versions = [value_version(engine, a, i) for a, i in cells]
             versions = [v + cells[:j].count(cells[j]) for j, v in enumerate(versions)]  # repeated cells in a batch
             try:
-                saved = record_assessments(engine, news, MODEL, AREA_IDS, versions)
+                saved = record_assessments(engine, news, MODEL, AREA_IDS, versions, actor=ADMIN)
                 break
             except AssessmentConflict:
                 continue

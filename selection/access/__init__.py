@@ -1,0 +1,55 @@
+"""Sign-in and edit rights (pure core, no Streamlit): identities, roles as data, the permission check.
+
+Typical use::
+
+    actor = Actor(oidc_identity(st_user_claims), policy_from_settings(secret))
+    role = role_of(engine, actor)                 # None: no access
+    authorize(conn_or_engine, actor, ASSESS)      # AccessDenied (Danish) if not allowed
+    assign_role(engine, admin_actor, "bo@kk.dk", PLANNER, "Ny planlægger")
+
+Every write function of the core (assessments, decisions, imports, role changes) takes ``actor=`` and
+calls ``authorize`` itself; the app's hidden buttons are only a convenience on top.
+"""
+
+from .identity import cli_identity, local_identity, oidc_identity
+from .model import (
+    ADMINISTRATOR,
+    ASSESS,
+    ASSIGN_ROLES,
+    CLI,
+    IMPORT_DATA,
+    LOCAL,
+    OIDC,
+    PLANNER,
+    READER,
+    RECORD_DECISION,
+    RESET_DATA,
+    SAVE_SCENARIO,
+    AccessDenied,
+    AccessPolicy,
+    Actor,
+    Identity,
+)
+from .policy import PolicyError, policy_from_settings, read_roles_file
+from .roles import (
+    Role,
+    RoleAssignment,
+    access_revision,
+    assign_role,
+    authorize,
+    change_history,
+    current_assignments,
+    log_change,
+    role_assignments,
+    role_of,
+    roles,
+    seed_roles,
+)
+
+__all__ = [
+    "ADMINISTRATOR", "ASSESS", "ASSIGN_ROLES", "CLI", "IMPORT_DATA", "LOCAL", "OIDC", "PLANNER", "READER",
+    "RECORD_DECISION", "RESET_DATA", "SAVE_SCENARIO", "AccessDenied", "AccessPolicy", "Actor", "Identity",
+    "PolicyError", "Role", "RoleAssignment", "access_revision", "assign_role", "authorize", "change_history",
+    "cli_identity", "current_assignments", "local_identity", "log_change", "oidc_identity", "policy_from_settings",
+    "read_roles_file", "role_assignments", "role_of", "roles", "seed_roles",
+]

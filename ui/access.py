@@ -1,0 +1,233 @@
+"""Who is using the page: sign-in with st.login (OIDC) when ``[auth]`` is configured, else local mode.
+
+Thin: identities, roles and the permission check are ``selection.access``; every write of the core
+checks the role again, so hiding a button here is only a convenience. The role is read from the store
+at most every ROLE_TTL_S seconds per session (and at once after a role change), never per weight move.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from selection.access import (
+    ADMINISTRATOR,
+    ASSIGN_ROLES,
+    PLANNER,
+    READER,
+    AccessDenied,
+    AccessPolicy,
+    Actor,
+    PolicyError,
+    Role,
+    assign_role,
+    change_history,
+    current_assignments,
+    local_identity,
+    oidc_identity,
+    policy_from_settings,
+    role_of,
+    roles,
+    seed_roles,
+)
+from selection.assessments.texts import time_text
+from selection.store import StoreError, database_url
+from selection.store.engine import DB_URL_ENV
+
+from . import state
+from .text import md
+
+ACTOR = "_access_actor"
+ROLE = "_access_role"
+ROLE_CACHE = "_access_role_cache"
+ROLE_TTL_S = 30.0
+ADMIN_TOGGLE = "access_admin_open"
+SETTINGS = ("SELECTION_READ_ONLY", "SELECTION_LOCAL_ROLE", "SELECTION_UNKNOWN_ROLE", "SELECTION_ADMIN",
+            "SELECTION_ROLES_FILE")
+FALLBACK_READER = Role(READER, "Læser", 1, frozenset())  # shown when the store cannot say (writes are refused anyway)
+ACTIONS = {"import": "Import", "reset": "Tilbage til medleveret datasæt", "restore": "Import gendannet"}
+ROLE_CHOICES = {READER: "Læser", PLANNER: "Planlægger", ADMINISTRATOR: "Administrator", None: "Ingen adgang"}
+
+
+def auth_section() -> dict[str, Any] | None:
+    """Streamlit's ``[auth]`` secrets section, or None (local mode)."""
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # no secrets file at all
+        return None
+    return section.to_dict() if hasattr(section, "to_dict") else (dict(section) if section else None)
+
+
+def provider_name(section: dict[str, Any]) -> str | None:
+    """The provider to sign in with: SELECTION_AUTH_PROVIDER, else the only ``[auth.<name>]`` table, else None."""
+    if named := state.secret("SELECTION_AUTH_PROVIDER"):
+        return named
+    tables = [k for k, v in section.items() if isinstance(v, dict) and ("client_id" in v or "server_metadata_url" in v)]
+    return tables[0] if len(tables) == 1 and "client_id" not in section else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _policy(raw: tuple[str | None, ...]) -> AccessPolicy:
+    return policy_from_settings(dict(zip(SETTINGS, raw, strict=True)).get)
+
+
+def policy() -> AccessPolicy:
+    """The access policy from secrets/environment (read once per distinct setting); PolicyError on a bad value."""
+    return _policy(tuple(state.secret(name) for name in SETTINGS))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _seed(url: str, pol: AccessPolicy) -> int:
+    return seed_roles(state.engine(), pol)
+
+
+def current_actor() -> Actor:
+    """The identity acting now (callbacks included): the signed-in user, or the name typed in local mode."""
+    actor: Actor | None = st.session_state.get(ACTOR)
+    if actor is None:
+        raise AccessDenied("Siden kender ikke din identitet endnu; genindlæs siden. Intet er ændret.")
+    if actor.identity.method == "local":  # the name may have been typed since the page last ran
+        return Actor(local_identity(st.session_state.get(state.ASSESSOR_NAME, "")), actor.policy)
+    return actor
+
+
+def current_role() -> Role | None:
+    return st.session_state.get(ROLE)
+
+
+def can(permission: str) -> bool:
+    """Whether to show a write control (the core checks again on save)."""
+    actor: Actor | None = st.session_state.get(ACTOR)
+    role = current_role()
+    return bool(actor and role and not actor.policy.read_only and role.allows(permission))
+
+
+def refresh_role() -> None:
+    """Read the role from the store on the next page run (after a role change)."""
+    st.session_state.pop(ROLE_CACHE, None)
+
+
+def _role(actor: Actor) -> Role | None:
+    key = (actor.identity.subject, actor.identity.email, actor.identity.method, actor.policy, database_url())
+    cached = st.session_state.get(ROLE_CACHE)
+    if cached and cached[0] == key and time.monotonic() - cached[2] < ROLE_TTL_S:
+        return cached[1]
+    try:
+        _seed(database_url(), actor.policy)
+        role = role_of(state.engine(), actor)
+    except StoreError as exc:
+        st.error(md(f"Rollerne kan ikke læses: {exc} Du kan se alt, men intet gemmes."))
+        return FALLBACK_READER
+    st.session_state[ROLE_CACHE] = (key, role, time.monotonic())
+    return role
+
+
+def use_secret_database_url() -> None:
+    """``SELECTION_DB_URL`` (with its password) may sit in secrets.toml instead of the environment: the core
+    reads it from the process environment, so it is handed over there once (never shown or logged)."""
+    if not os.environ.get(DB_URL_ENV) and (url := state.secret(DB_URL_ENV)):
+        os.environ[DB_URL_ENV] = url
+
+
+def gate() -> Actor:
+    """Sign in (or local mode), show who is acting with which role; stop the page for no access."""
+    use_secret_database_url()
+    try:
+        pol = policy()
+    except PolicyError as exc:
+        st.error(md(f"Adgangsindstillingerne kan ikke bruges: {exc}"))
+        st.stop()
+    section = auth_section()
+    if section is not None:
+        if not st.user.is_logged_in:
+            st.info("Log ind med din arbejdskonto for at se og arbejde med prioriteringen.")
+            provider = provider_name(section)
+            st.button("Log ind", type="primary", key="access_login",
+                      on_click=st.login, args=(provider,) if provider else ())
+            st.stop()
+        try:
+            identity = oidc_identity(st.user.to_dict())
+        except AccessDenied as exc:
+            st.error(md(str(exc)))
+            st.button("Log ud", key="access_logout", on_click=st.logout)
+            st.stop()
+        st.session_state[state.ASSESSOR_NAME] = identity.name  # assessments are made under the signed-in name
+    else:
+        try:
+            identity = local_identity(st.session_state.get(state.ASSESSOR_NAME, ""))
+        except AccessDenied as exc:  # e.g. a pasted control character: said beside the field, saved under no name
+            st.sidebar.error(md(str(exc)))
+            identity = local_identity("")
+    actor = Actor(identity, pol)
+    st.session_state[ACTOR] = actor
+    role = _role(actor)
+    st.session_state[ROLE] = role
+    _banner(actor, role, signed_in=section is not None)
+    if role is None:
+        st.error(md(f"{identity.label} har ikke adgang til appen. Bed en administrator om en rolle."))
+        st.stop()
+    return actor
+
+
+def _banner(actor: Actor, role: Role | None, signed_in: bool) -> None:
+    """Top of the sidebar: how the page is used, by whom, with which role."""
+    bar = st.sidebar
+    label = role.label if role else "ingen adgang"
+    if actor.policy.read_only:
+        bar.info("Skrivebeskyttet visning: alt kan ses og hentes, men intet kan gemmes.", icon="🔒")
+    if signed_in:
+        bar.caption(md(f"Logget ind som {actor.identity.label} · rolle: {label}"))
+        bar.button("Log ud", key="access_logout", on_click=st.logout)
+    elif not actor.policy.read_only:
+        bar.info(md(f"Lokal tilstand (ingen log-ind): én person på egen maskine, rolle {label}. Alt, du gemmer, "
+                    "registreres under navnet herunder, som du skriver det."), icon="💻")
+        bar.text_input("Dit navn", key=state.ASSESSOR_NAME, max_chars=120)
+
+
+def roles_admin() -> None:
+    """Administrators: who has which role, a form to assign one, and the change log (behind a toggle)."""
+    if not can(ASSIGN_ROLES) or not st.sidebar.toggle("Brugere og roller", key=ADMIN_TOGGLE):
+        return
+    with st.sidebar:
+        try:
+            engine = state.engine()
+            labels = {r.id: r.label for r in roles(engine).values()}
+            current = current_assignments(engine)
+            log = change_history(engine, limit=50)
+        except StoreError as exc:
+            st.error(md(str(exc)))
+            return
+        st.dataframe(pd.DataFrame({
+            "Bruger": [a.principal for a in current],
+            "Rolle": [labels.get(a.role_id, "Ingen adgang") if a.role_id else "Ingen adgang" for a in current],
+            "Tildelt af": [a.assigned_by for a in current],
+            "Tidspunkt": [time_text(a.assigned_at) for a in current],
+            "Begrundelse": [a.reason for a in current],
+        }), hide_index=True, width="stretch")
+        st.caption(md(f"Ukendte brugere får rollen: {labels.get(actor_policy().unknown_role or '', 'ingen adgang')}."))
+        with st.form("access_assign", border=True):
+            principal = st.text_input("Brugerens e-mail (eller sub:bruger-id)", key="access_principal")
+            role_id = st.selectbox("Rolle", list(ROLE_CHOICES), format_func=ROLE_CHOICES.get, key="access_role_choice")
+            reason = st.text_input("Begrundelse (skal udfyldes)", key="access_reason")
+            if st.form_submit_button("Gem rolle"):
+                try:
+                    saved = assign_role(engine, current_actor(), principal, role_id, reason)
+                except (AccessDenied, StoreError, ValueError) as exc:
+                    st.error(md(str(exc)))
+                else:
+                    refresh_role()
+                    st.success(md(f"{saved.principal} har nu rollen {ROLE_CHOICES.get(saved.role_id)}."))
+        if log:
+            st.markdown("**Ændringslog (data)**")
+            st.dataframe(pd.DataFrame({"Tidspunkt": [time_text(e["at"]) for e in log], "Handling": [ACTIONS.get(e["action"], e["action"]) for e in log],
+                                       "Af": [e["by"] for e in log], "Detaljer": [e["detail"] for e in log]}),
+                         hide_index=True, width="stretch")
+
+
+def actor_policy() -> AccessPolicy:
+    actor: Actor | None = st.session_state.get(ACTOR)
+    return actor.policy if actor else AccessPolicy()
