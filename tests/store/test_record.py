@@ -122,6 +122,12 @@ def test_current_assessments_keep_each_assessors_latest_value(engine):
     (new(3, indicator="n2"), "ikke en lokal vurdering"),
     (new(3, indicator="cov"), "ikke en lokal vurdering"),
     (new(3, on=date.today() + timedelta(days=3)), "i fremtiden"),
+    # Invisible text counts as empty; bidi controls can make a stored text read differently.
+    (new(3, reason="\u200b \ufeff\u2060"), "Begrundelsen skal udfyldes"),
+    (new(3, reason="\u3164\u2800"), "Begrundelsen skal udfyldes"),
+    (new(3, name="\u00ad\u200e"), "Vurdererens navn skal udfyldes"),
+    (new(3, name="Anna \u202eneseH"), "retningstegn"),
+    (new(3, reason="ok \u2067skjult\u2069"), "retningstegn"),
 ])
 def test_bad_input_gets_a_danish_message_and_writes_nothing(engine, bad, message):
     save(engine, new(4, "Bo Berg"))
@@ -137,6 +143,20 @@ def test_text_is_stored_as_typed_markup_included(engine):
     [stored] = history(engine)
     assert stored.reason == reason == saved.reason
     assert stored.assessor_name == "<b>Anna</b>"
+
+
+def test_invisible_characters_do_not_make_a_second_assessor(engine):
+    save(engine, new(4, "Anna Hansen"))
+    save(engine, new(2, "Anna\u200b Hansen\ufeff"))  # the same person, pasted with zero-width characters
+    current = current_assessments(engine)
+    assert list(current["value"]) == [2.0]
+    assert list(current["assessor_name"]) == ["Anna Hansen"]
+
+
+def test_emoji_and_right_to_left_text_are_kept_as_typed(engine):
+    reason = "Godt samarbejde 👍🏽 👨\u200d👩\u200d👧 med مركز الحي"
+    saved = save(engine, new(3, reason=reason, name="سارة أحمد"))
+    assert saved.reason == reason and saved.assessor_name == "سارة أحمد"
 
 
 def test_a_batch_is_saved_whole_or_not_at_all(engine):
