@@ -159,6 +159,17 @@ def test_emoji_and_right_to_left_text_are_kept_as_typed(engine):
     assert saved.reason == reason and saved.assessor_name == "سارة أحمد"
 
 
+def test_two_assessors_of_one_value_in_one_batch_do_not_conflict_with_each_other(engine):
+    """A sheet may hold several people's view of one value; all were read at the same version."""
+    batch = [new(4, "Anna Hansen"), new(2, "Bo Berg"), new(3, "Cai Dahl", area="b")]
+    saved = record_assessments(engine, batch, MODEL, AREA_IDS, [0, 0, 0])
+    assert [s.version for s in saved] == [1, 2, 1]
+    # ... but a batch read before someone else saved is still refused whole.
+    with pytest.raises(AssessmentConflict):
+        record_assessments(engine, [new(5, "Eva Falk"), new(1, "Finn Gram")], MODEL, AREA_IDS, [0, 0])
+    assert len(history(engine)) == 3
+
+
 def test_a_batch_is_saved_whole_or_not_at_all(engine):
     save(engine, new(4, "Bo Berg", area="b"))
     batch = [new(2, area="a"), new(3, area="b"), new(5, area="c")]

@@ -178,3 +178,25 @@ def test_a_sheet_saved_after_someone_else_changed_a_value_is_refused_whole(engin
     saved = record_assessments(engine, news, MODEL, AREA_IDS, report.versions)
     assert [(s.area_id, s.version, s.evidence) for s in saved] == [
         ("a", 1, "Vurderingsark: ark.csv"), ("b", 2, "Vurderingsark: ark.csv")]
+
+
+def test_a_sheet_with_several_assessors_of_one_value_is_saved_whole(engine, dataset):
+    """A team fills one sheet: the row of a value copied once per person, each with their name."""
+    sheet = assessment_sheet(dataset, aggregate(current_assessments(engine)), "excel-da", value_versions(engine))
+    rows = csv_rows(sheet)
+    head, row = rows[0], rows[1]
+    people = [("Anna", "4", "set selv"), ("Bo Berg", "2", "hørt fra SSP"), ("Cai", "3", "skolen siger")]
+    copies = []
+    for name, value, reason in people:
+        copy = list(row)
+        copy[head.index("Vurderers navn")], copy[head.index("Ny værdi")] = name, value
+        copy[head.index("Begrundelse")] = reason
+        copies.append(copy)
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";").writerows([head, *copies])
+    news, report = read(buf.getvalue().encode("utf-8-sig"), dataset)
+    assert report.ok, report.errors
+    saved = record_assessments(engine, news, MODEL, AREA_IDS, report.versions)
+    assert [(s.assessor_name, s.value, s.version) for s in saved] == [("Anna", 4.0, 1), ("Bo Berg", 2.0, 2),
+                                                                      ("Cai", 3.0, 3)]
+    assert aggregate(current_assessments(engine))[["value", "n_assessors"]].values.tolist() == [[3.0, 3]]
