@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,9 +23,9 @@ from ..errors import Report
 from ..export import neutralise, table_to_csv
 from ..importing.readers import ImportFile, Limits, load_source, read_table
 from ..number_parser import NumberError, parse_number
-from .model import NewAssessment
+from .model import AssessmentError, NewAssessment
 from .texts import LOCAL_ZONE, assessors_text, number_text
-from .validation import assessment_indicators
+from .validation import assessment_indicators, validate_assessment
 
 SHEET_FORMATS = {"excel-da": "Dansk Excel-CSV (semikolon, decimalkomma)", "xlsx": "Excel-projektmappe (.xlsx)"}
 SHEET_NAME = "Vurderinger"
@@ -38,6 +39,7 @@ COLUMNS = [COL_AREA_ID, COL_AREA, COL_IND_ID, COL_IND, COL_SCALE, COL_ANCHORS, C
            COL_VERSION, COL_VALUE, COL_REASON, COL_EVIDENCE, COL_NAME, COL_ROLE, COL_DATE]
 FILL_COLUMNS = (COL_VALUE, COL_REASON, COL_EVIDENCE, COL_NAME, COL_ROLE, COL_DATE)
 REQUIRED_COLUMNS = (COL_AREA_ID, COL_IND_ID, COL_VALUE, COL_REASON)
+MAX_FILE_LABEL = 200  # characters of the file name kept in each row's evidence
 
 INSTRUCTIONS = [
     "Udfyld 'Ny værdi' og 'Begrundelse' for de værdier, du vil vurdere; lad de andre rækker stå tomme.",
@@ -237,14 +239,28 @@ def read_assessment_sheet(
         if problems:
             report.error("Rækken kan ikke bruges: " + "; ".join(problems) + ".", filename, where)
             continue
-        evidence = f"Vurderingsark: {filename}" + (f"; {cell(COL_EVIDENCE)}" if cell(COL_EVIDENCE) else "")
-        out.append(NewAssessment(aid, iid, value, reason, evidence, name, cell(COL_ROLE) or assessor_role.strip(),
-                                 on))  # type: ignore[arg-type]  (on is checked above)
+        evidence = f"Vurderingsark: {file_label(filename)}" + (f"; {cell(COL_EVIDENCE)}" if cell(COL_EVIDENCE) else "")
+        try:  # the save's own checks (dates, text limits, invisible text), so the preview promises nothing false
+            new = validate_assessment(NewAssessment(aid, iid, value, reason, evidence, name,
+                                                    cell(COL_ROLE) or assessor_role.strip(), on),  # type: ignore[arg-type]
+                                      model, dataset.area_ids)
+        except AssessmentError as exc:
+            report.error(f"Rækken kan ikke bruges: {exc}", filename, where)
+            continue
+        out.append(new)
         report.rows.append(n)
         report.versions.append(version)
     if not out and not report.errors:
         report.error("Arket har ingen udfyldte rækker (både 'Ny værdi' og 'Begrundelse' skal udfyldes).", filename)
     return (out if not report.errors else []), report
+
+
+def file_label(filename: str) -> str:
+    """The file name as one line of visible text (no control or format characters), at most
+    ``MAX_FILE_LABEL`` characters, for the evidence of each row."""
+    text = "".join(c for c in unicodedata.normalize("NFC", filename) if unicodedata.category(c) not in ("Cc", "Cf"))
+    text = " ".join(text.split()) or "(uden navn)"
+    return text if len(text) <= MAX_FILE_LABEL else text[: MAX_FILE_LABEL - 1] + "…"
 
 
 def _parse_date(text: str, today: date) -> date | None:

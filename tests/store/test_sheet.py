@@ -110,6 +110,36 @@ def test_a_bad_row_is_refused_naming_the_row_and_nothing_is_returned(dataset, fi
     assert any(message in str(p) and str(p).startswith("ark.csv · række 3") for p in report.errors), report.errors
 
 
+def test_every_row_the_save_would_refuse_is_named_when_the_sheet_is_read(dataset):
+    """The reader applies the save's own checks, so the preview never promises rows the save refuses."""
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
+    later = (date.today() + pd.Timedelta(days=400)).isoformat()
+    bad = {
+        3: {"Ny værdi": "3", "Begrundelse": "x", "Dato (ÅÅÅÅ-MM-DD)": later},
+        4: {"Ny værdi": "3", "Begrundelse": "x", "Dato (ÅÅÅÅ-MM-DD)": "1900-01-01"},
+        5: {"Ny værdi": "3", "Begrundelse": "\u200b\u2800"},
+        6: {"Ny værdi": "3", "Begrundelse": "x", "Vurderers navn": "x" * 500},
+        7: {"Ny værdi": "3", "Begrundelse": "x" * 5000},
+    }
+    news, report = read(fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god række"}, **bad}), dataset,
+                        assessor_name="Anna")
+    assert news == []
+    named = [str(p) for p in report.errors]
+    assert len(named) == len(bad), named
+    for n, text in zip(bad, named, strict=True):
+        assert text.startswith(f"ark.csv · række {n}: Rækken kan ikke bruges"), text
+
+
+@pytest.mark.parametrize("filename", ["ark\n2.csv", "ark\u202egsx.csv", "a" * 1200 + ".csv", "\u200b.csv"])
+def test_an_odd_file_name_does_not_make_the_rows_unsavable(engine, dataset, filename):
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
+    news, report = read(fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god"}}), dataset, name=filename,
+                        assessor_name="Anna")
+    assert report.ok, report.errors
+    [saved] = record_assessments(engine, news, MODEL, AREA_IDS, report.versions)
+    assert saved.evidence.startswith("Vurderingsark: ") and len(saved.evidence) <= 300
+
+
 def test_a_row_without_an_assessor_name_is_refused_when_none_is_given(dataset):
     sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
     news, report = read(fill_csv(sheet, {4: {"Ny værdi": "3", "Begrundelse": "x"}}), dataset)
