@@ -23,6 +23,7 @@ from ..errors import Report
 from ..export import neutralise, table_to_csv
 from ..importing.readers import ImportFile, Limits, load_source, read_table
 from ..number_parser import NumberError, parse_number
+from .history import assessor_key
 from .model import AssessmentError, NewAssessment
 from .texts import LOCAL_ZONE, assessors_text, number_text
 from .validation import assessment_indicators, validate_assessment
@@ -232,7 +233,7 @@ def read_assessment_sheet(
         version = int(version_text) if re.fullmatch(r"\d{1,9}", version_text) else None
         if version_text and version is None:
             problems.append(f"'Version' ({version_text}) er ændret og kan ikke læses")
-        key = (aid, iid, " ".join(name.split()).casefold())
+        key = (aid, iid, assessor_key(name))
         if key in seen:
             problems.append(f"samme område, indikator og vurderer står også i række {seen[key]}")
         seen.setdefault(key, n)
