@@ -220,7 +220,7 @@ def read_assessment_sheet(
             except NumberError as exc:
                 problems.append(f"'Ny værdi' kan ikke læses: {exc}")
             if value is not None and ind is not None and not ind.scale_min <= value <= ind.scale_max:
-                problems.append(f"værdien {number_text(value)} ligger uden for skalaen {ind.scale_text}")
+                problems.append(f"værdien {raw_value} ligger uden for skalaen {ind.scale_text}")
         if not reason:
             problems.append("mangler en begrundelse (kolonnen 'Begrundelse' er påkrævet)")
         name = cell(COL_NAME) or assessor_name.strip()
@@ -238,7 +238,7 @@ def read_assessment_sheet(
             problems.append(f"samme område, indikator og vurderer står også i række {seen[key]}")
         seen.setdefault(key, n)
         if problems:
-            report.error("Rækken kan ikke bruges: " + "; ".join(problems) + ".", filename, where)
+            report.error("Rækken kan ikke bruges: " + "; ".join(p.rstrip(".") for p in problems) + ".", filename, where)
             continue
         evidence = f"Vurderingsark: {file_label(filename)}" + (f"; {cell(COL_EVIDENCE)}" if cell(COL_EVIDENCE) else "")
         try:  # the save's own checks (dates, text limits, invisible text), so the preview promises nothing false

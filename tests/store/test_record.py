@@ -107,6 +107,7 @@ def test_current_assessments_keep_each_assessors_latest_value(engine):
 @pytest.mark.parametrize(("bad", "message"), [
     (new(6), "uden for skalaen 1–5"),
     (new(0.5), "uden for skalaen"),
+    (new(5.0000001), "Værdien 5,0000001 for 'T1' ligger uden for skalaen"),
     (new("4"), "skal være et tal"),
     (new(float("nan")), "skal være et tal"),
     (new(float("inf")), "skal være et tal"),

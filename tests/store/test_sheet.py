@@ -101,6 +101,9 @@ def test_filled_rows_become_assessments_with_the_file_as_evidence(dataset):
     ({"Ny værdi": "3", "Begrundelse": "x", "Indikator-id": "n2"}, "'N2' er ikke en lokal vurdering"),
     ({"Ny værdi": "3", "Begrundelse": "x", "Dato (ÅÅÅÅ-MM-DD)": "i går"}, "datoen 'i går' kan ikke læses"),
     ({"Ny værdi": "3", "Begrundelse": "x", "Version": "to"}, "'Version' (to) er ændret"),
+    # The refused value is named as written, not rounded into the scale ("værdien 5 ligger uden for 1–5").
+    ({"Ny værdi": "5,0000001", "Begrundelse": "x"}, "værdien 5,0000001 ligger uden for skalaen 1–5"),
+    ({"Ny værdi": "0,001", "Begrundelse": "x"}, "værdien 0,001 ligger uden for skalaen 1–5"),
 ])
 def test_a_bad_row_is_refused_naming_the_row_and_nothing_is_returned(dataset, fill, message):
     sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
@@ -108,6 +111,7 @@ def test_a_bad_row_is_refused_naming_the_row_and_nothing_is_returned(dataset, fi
     news, report = read(filled, dataset, assessor_name="Anna")
     assert news == []
     assert any(message in str(p) and str(p).startswith("ark.csv · række 3") for p in report.errors), report.errors
+    assert not any(".." in str(p) for p in report.errors), report.errors
 
 
 def test_every_row_the_save_would_refuse_is_named_when_the_sheet_is_read(dataset):
