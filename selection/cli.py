@@ -65,6 +65,7 @@ def _danish_argparse() -> Iterator[None]:
 def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
     """Parse 'trust=2,actors=1,need=3'; criteria not named keep their default weight."""
     weights = dict(defaults)
+    named: set[str] = set()
     for part in filter(None, (p.strip() for p in text.split(","))):
         if "=" not in part:
             raise WeightError(f"'{part}' skal skrives som kriterium=vægt, fx need=2.")
@@ -72,6 +73,9 @@ def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
         key = key.strip()
         if key not in defaults:
             raise WeightError(f"Ukendt kriterium '{key}'. Kendte kriterier: {', '.join(defaults)}.")
+        if key in named:
+            raise WeightError(f"Kriteriet '{key}' står flere gange i --weights; angiv hver vægt én gang.")
+        named.add(key)
         try:
             value = parse_number(raw.strip(), "standard")
         except NumberError as exc:

@@ -619,7 +619,7 @@ def priority_table(priorities: pd.DataFrame, top_n: int) -> pd.DataFrame:
         "Prioritet": priorities["priority"].astype("int64"),
         "Område-id": priorities["area_id"],
         "Område": priorities["area"],
-        "Nuværende rang": [None if pd.isna(r) else int(r) for r in priorities["rank"]],
+        "Nuværende rang": pd.array([None if pd.isna(r) else int(r) for r in priorities["rank"]], dtype="Int64"),
         "Indikator-id": priorities["indicator_id"],
         "Indikator": priorities["indicator"],
         "Kriterium": priorities["criterion"],

@@ -339,3 +339,17 @@ def test_import_preview_ranks_the_candidate_with_the_assessments_in_use(package:
     preview = next(df.value for df in at.dataframe if "Rang før" in df.value.columns).set_index("Område")
     assert (preview["Rang før"] == preview["Rang efter"]).all(), "an import that changes nothing moves nothing"
     assert (preview["Score før"] == preview["Score efter"]).all()
+
+
+@pytest.mark.parametrize("typed", ["  anna   ANDERSEN ", "Anna\u200b Andersen"])
+def test_the_assessor_is_recognised_as_the_store_recognises_them(package: Path, tmp_path: Path, typed: str) -> None:
+    """Spacing, case and invisible characters do not make another person: the withdrawal is offered."""
+    at = open_view()
+    assess(at, "a", "t1", 2, "Første")
+    at.text_input(key="assessor_name").set_value(typed)
+    run(at)
+    at.text_area(key="assess_withdraw_reason_a_t1").set_value("Trukket tilbage")
+    at.button(key="assess_withdraw_a_t1").click()
+    run(at)
+    assert not errors(at), errors(at)
+    assert [e.value for e in stored(tmp_path)] == [2.0, None], "the withdrawal took back the first entry"

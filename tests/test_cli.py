@@ -70,6 +70,8 @@ def test_rank_to_stdout_with_distance(package):
         ("trust=0,actors=0,need=0", "Alle vægte er 0"),
         ("trust", "skal skrives som kriterium=vægt"),
         ("trust=nan", "endeligt tal"),
+        ("trust=1,need=2,trust=3", "'trust' står flere gange"),  # which one counts? say so, don't guess
+        (" trust =1, trust=1", "'trust' står flere gange"),
     ],
 )
 def test_bad_weights(package, tmp_path, weights, fragment):

@@ -484,3 +484,21 @@ def test_out_of_reach_areas(bundled):
     fixed = out_of_reach(full, 3)
     outside = [a for a, r in zip(result.table["area_id"], result.table["rank"], strict=True) if pd.isna(r) or r > 3]
     assert set(fixed) == set(outside) - set(plist["area_id"])
+
+
+def test_ranks_stay_whole_numbers_when_an_unranked_area_is_in_the_priority_list(tmp_path):
+    """An area with no value on the only weighted criterion is unranked: its rank cell is empty, the others' '2'."""
+    import csv
+    import io
+    from datetime import datetime
+
+    from selection.export import priority_csv
+    from tests.factory import VALUES, make_package
+
+    ds = load_dataset(make_package(tmp_path / "p", values=[v for v in VALUES if v[0] != "a"]))
+    perf, result = evaluate(ds, {"trust": 1, "actors": 0, "need": 0})
+    data = priority_csv(result, ds, perf, 1, "excel-da", datetime(2026, 11, 23, 10))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    ranks = {r["Område-id"]: r["Nuværende rang"] for r in rows}
+    assert "a" in ranks and ranks["a"] == "", ranks
+    assert all(v.isdigit() for a, v in ranks.items() if a != "a"), ranks

@@ -147,3 +147,14 @@ def test_md_examples(text: str) -> None:
     escaped = md(text)
     assert interpreted(escaped) == []
     assert shown(escaped) == " ".join(text.splitlines()) if "\n" in text else shown(escaped) == text
+
+
+@given(st.text(alphabet=st.sampled_from("ab <>*\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u05d0"),
+               max_size=40))
+def test_md_drops_bidi_controls_so_data_text_cannot_display_reordered(text: str) -> None:
+    """An area named '\u202eenevrebliK' would read as 'Kilbrevene': the overrides and isolates are dropped."""
+    from selection.form_text import BIDI_CONTROLS
+
+    escaped = md(text)
+    assert not BIDI_CONTROLS.intersection(escaped)
+    assert shown(escaped) == "".join(c for c in text if c not in BIDI_CONTROLS)

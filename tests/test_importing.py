@@ -513,3 +513,45 @@ def test_sector_synonyms_on_bundled_model():
     }
     assert {k: sm.match(k) for k in expected} == expected
     assert sm.match("Moské") is None and sm.match("") is None
+
+
+# --------------------------------------------------------------------------- names shared by two areas
+
+SAME_NAME_AREAS = [("a", "Nordvest", AREAS[0][2]), ("b", "Nordvest", AREAS[1][2]), ("c", "Charlie", AREAS[2][2])]
+
+
+@pytest.fixture
+def same_names(tmp_path):
+    return load_dataset(make_package(tmp_path / "same", areas=area_features(SAME_NAME_AREAS)))
+
+
+@pytest.mark.parametrize("data", [
+    "område;t1\nNordvest;2\n",  # by name only
+    "area_id;name;t1\n;NORDVEST;2\n",  # empty id, the name decides
+])
+def test_a_value_matched_by_a_name_two_areas_share_is_refused_naming_both(same_names, data):
+    plan = validate_import([("v.csv", data.encode())], same_names)
+    assert not plan.ok
+    [error] = [e for e in messages(plan) if "nordvest" in e.casefold()]
+    assert "'a'" in error and "'b'" in error and "område-id" in error and "række 2" in error
+    assert not plan.diff.values_changed
+
+
+def test_a_value_matched_by_id_is_fine_when_names_are_shared(same_names):
+    plan = validate_import([("v.csv", b"area_id;t1\nb;2\n")], same_names)
+    assert plan.ok, messages(plan)
+    assert {(c.area_id, c.new) for c in plan.diff.values_changed} == {("b", 2.0)}
+
+
+def test_an_area_file_giving_two_areas_the_same_name_is_warned_about(tmp_path, current):
+    gj = tmp_path / "to.geojson"
+    gj.write_text(json.dumps(area_features([("a", "Alfa", AREAS[0][2]), ("x", "alfa", AREAS[1][2])])))
+    plan = validate_import([gj], current)
+    [warning] = [w for w in messages(plan, "warning") if "samme navn" in w]
+    assert "'a'" in warning and "'x'" in warning
+
+
+def test_an_unmatched_value_row_without_a_name_column_names_the_id_column(current):
+    plan = validate_import([("v.csv", b"area_id;indicator_id;value\n;t1;3\nzz;t1;2\n")], current)
+    located = [p.location or "" for p in plan.report.problems]
+    assert not any("None" in where for where in located), located

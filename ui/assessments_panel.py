@@ -23,6 +23,7 @@ from selection.assessments import (
     record_assessment,
     value_version,
 )
+from selection.assessments.history import assessor_key
 from selection.assessments.texts import assessors_text, time_text
 from selection.criteria import Indicator
 from selection.dataset import KIND_LABELS, Dataset
@@ -241,8 +242,8 @@ def _history(store_key: str, area_id: str, indicator_id: str) -> tuple[pd.DataFr
 
 def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFrame) -> None:
     """Every entry for this value, newest first, one click away; withdraw one's own current assessment."""
-    me = str(st.session_state.get(state.ASSESSOR_NAME, "")).strip()
-    mine = rows[rows["assessor_name"].str.casefold() == me.casefold()] if me and len(rows) else rows.iloc[0:0]
+    me = assessor_key(str(st.session_state.get(state.ASSESSOR_NAME, "")))  # the store's rule for "the same person"
+    mine = rows[rows["assessor_name"].map(assessor_key) == me] if me and len(rows) else rows.iloc[0:0]
     try:
         frame, total = _history(state.store_key(), area_id, ind.id)
     except StoreError as exc:

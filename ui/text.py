@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from selection import formatting
+from selection.form_text import BIDI_CONTROLS
 
 # Every ASCII punctuation character (CommonMark lets each be backslash-escaped): no emphasis, link,
 # image, HTML, autolink (www. / http://), LaTeX ($), Streamlit directive (:red[...]) or table can form.
@@ -16,13 +17,16 @@ _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 # patterns are broken with an invisible zero-width space instead ("http​://", "www​.", "a@​b.dk").
 _AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto|xmpp)(?=[:.])|(@)")
 ZERO_WIDTH_SPACE = "\u200b"
+# Bidi overrides/isolates would make the text display in another order than it holds: dropped.
+_NO_BIDI = {ord(c): None for c in BIDI_CONTROLS}
 
 
 def md(text: object) -> str:
     """Text from data or users (names, file names, notes, sources, reasons) made safe for any Streamlit
     element that renders Markdown: markdown, caption, info/warning/error, subheader, widget labels and
-    help. Shown literally, on one line; nothing in it is interpreted or linked."""
-    plain = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + ZERO_WIDTH_SPACE, _LINE_BREAKS.sub(" ", str(text)))
+    help. Shown literally, on one line, in its own order; nothing in it is interpreted or linked."""
+    line = _LINE_BREAKS.sub(" ", str(text).translate(_NO_BIDI))
+    plain = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + ZERO_WIDTH_SPACE, line)
     return _MD_PUNCTUATION.sub(r"\\\1", plain)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timezone
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
+from ..form_text import DROPPED_IN_LINES
 from ..store import read_connection
 from ..store.tables import assessment
 from .model import Assessment
@@ -18,8 +20,8 @@ CURRENT_COLUMNS = [
 
 
 def assessor_key(name: str) -> str:
-    """Entries with the same case-folded name belong to the same assessor."""
-    return " ".join(name.split()).casefold()
+    """Entries with the same name, up to case, spacing and invisible characters, belong to the same assessor."""
+    return " ".join(unicodedata.normalize("NFC", name).translate(DROPPED_IN_LINES).split()).casefold()
 
 
 def store_revision(engine: Engine) -> int:

@@ -48,8 +48,9 @@ def record_assessments(
 ) -> list[Assessment]:
     """Validate and append several assessments in ONE transaction: all are saved or none.
 
-    ``expected_versions[k]`` None skips the stale check for that one. ``labels`` (e.g. 'række 5')
-    prefix the message of the entry that fails.
+    ``expected_versions[k]`` None skips the stale check for that one; entries of one value (e.g.
+    several assessors in one sheet) are checked against the version before the batch.
+    ``labels`` (e.g. 'række 5') prefix the message of the entry that fails.
     """
     if len(expected_versions) != len(news) or (labels is not None and len(labels) != len(news)):
         raise ValueError("news, expected_versions and labels must have the same length")
@@ -63,10 +64,15 @@ def record_assessments(
         with write_transaction(engine, lock_table="assessment") as conn:
             authorize(conn, actor, ASSESS)  # in the write transaction: a role taken away meanwhile counts
             saved = []
+            written: dict[tuple[str, str], int] = {}  # entries this batch already added per value
             for k, clean in enumerate(cleaned):
+                cell = (clean.area_id, clean.indicator_id)
+                expected = expected_versions[k]
+                if expected is not None:  # all entries were read at one version: count this batch's own
+                    expected += written.get(cell, 0)
+                written[cell] = written.get(cell, 0) + 1
                 try:
-                    saved.append(_append(conn, clean, expected_versions[k], model.indicator(clean.indicator_id).label,
-                                         actor))
+                    saved.append(_append(conn, clean, expected, model.indicator(clean.indicator_id).label, actor))
                 except AssessmentError as error:
                     raise _labelled(error, labels, k) from None
     except IntegrityError:  # another writer took a version first (the unique index caught it)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,9 +23,10 @@ from ..errors import Report
 from ..export import neutralise, table_to_csv
 from ..importing.readers import ImportFile, Limits, load_source, read_table
 from ..number_parser import NumberError, parse_number
-from .model import NewAssessment
+from .history import assessor_key
+from .model import AssessmentError, NewAssessment
 from .texts import LOCAL_ZONE, assessors_text, number_text
-from .validation import assessment_indicators
+from .validation import assessment_indicators, validate_assessment
 
 SHEET_FORMATS = {"excel-da": "Dansk Excel-CSV (semikolon, decimalkomma)", "xlsx": "Excel-projektmappe (.xlsx)"}
 SHEET_NAME = "Vurderinger"
@@ -38,6 +40,7 @@ COLUMNS = [COL_AREA_ID, COL_AREA, COL_IND_ID, COL_IND, COL_SCALE, COL_ANCHORS, C
            COL_VERSION, COL_VALUE, COL_REASON, COL_EVIDENCE, COL_NAME, COL_ROLE, COL_DATE]
 FILL_COLUMNS = (COL_VALUE, COL_REASON, COL_EVIDENCE, COL_NAME, COL_ROLE, COL_DATE)
 REQUIRED_COLUMNS = (COL_AREA_ID, COL_IND_ID, COL_VALUE, COL_REASON)
+MAX_FILE_LABEL = 200  # characters of the file name kept in each row's evidence
 
 INSTRUCTIONS = [
     "Udfyld 'Ny værdi' og 'Begrundelse' for de værdier, du vil vurdere; lad de andre rækker stå tomme.",
@@ -217,7 +220,7 @@ def read_assessment_sheet(
             except NumberError as exc:
                 problems.append(f"'Ny værdi' kan ikke læses: {exc}")
             if value is not None and ind is not None and not ind.scale_min <= value <= ind.scale_max:
-                problems.append(f"værdien {number_text(value)} ligger uden for skalaen {ind.scale_text}")
+                problems.append(f"værdien {raw_value} ligger uden for skalaen {ind.scale_text}")
         if not reason:
             problems.append("mangler en begrundelse (kolonnen 'Begrundelse' er påkrævet)")
         name = cell(COL_NAME) or assessor_name.strip()
@@ -230,21 +233,35 @@ def read_assessment_sheet(
         version = int(version_text) if re.fullmatch(r"\d{1,9}", version_text) else None
         if version_text and version is None:
             problems.append(f"'Version' ({version_text}) er ændret og kan ikke læses")
-        key = (aid, iid, " ".join(name.split()).casefold())
+        key = (aid, iid, assessor_key(name))
         if key in seen:
             problems.append(f"samme område, indikator og vurderer står også i række {seen[key]}")
         seen.setdefault(key, n)
         if problems:
-            report.error("Rækken kan ikke bruges: " + "; ".join(problems) + ".", filename, where)
+            report.error("Rækken kan ikke bruges: " + "; ".join(p.rstrip(".") for p in problems) + ".", filename, where)
             continue
-        evidence = f"Vurderingsark: {filename}" + (f"; {cell(COL_EVIDENCE)}" if cell(COL_EVIDENCE) else "")
-        out.append(NewAssessment(aid, iid, value, reason, evidence, name, cell(COL_ROLE) or assessor_role.strip(),
-                                 on))  # type: ignore[arg-type]  (on is checked above)
+        evidence = f"Vurderingsark: {file_label(filename)}" + (f"; {cell(COL_EVIDENCE)}" if cell(COL_EVIDENCE) else "")
+        try:  # the save's own checks (dates, text limits, invisible text), so the preview promises nothing false
+            new = validate_assessment(NewAssessment(aid, iid, value, reason, evidence, name,
+                                                    cell(COL_ROLE) or assessor_role.strip(), on),  # type: ignore[arg-type]
+                                      model, dataset.area_ids)
+        except AssessmentError as exc:
+            report.error(f"Rækken kan ikke bruges: {exc}", filename, where)
+            continue
+        out.append(new)
         report.rows.append(n)
         report.versions.append(version)
     if not out and not report.errors:
         report.error("Arket har ingen udfyldte rækker (både 'Ny værdi' og 'Begrundelse' skal udfyldes).", filename)
     return (out if not report.errors else []), report
+
+
+def file_label(filename: str) -> str:
+    """The file name as one line of visible text (no control or format characters), at most
+    ``MAX_FILE_LABEL`` characters, for the evidence of each row."""
+    text = "".join(c for c in unicodedata.normalize("NFC", filename) if unicodedata.category(c) not in ("Cc", "Cf"))
+    text = " ".join(text.split()) or "(uden navn)"
+    return text if len(text) <= MAX_FILE_LABEL else text[: MAX_FILE_LABEL - 1] + "…"
 
 
 def _parse_date(text: str, today: date) -> date | None:

@@ -19,6 +19,12 @@ def number_text(value: float | None) -> str:
     return format_decimal(value, format="#,##0.##", locale=LOCALE)
 
 
+def exact_number_text(value: float) -> str:
+    """Like ``number_text`` but with every significant decimal (up to 12), for a value refused at a
+    scale's edge: '5,0000001', not '5'."""
+    return format_decimal(value, format="#,##0.############", locale=LOCALE)
+
+
 def time_text(moment: datetime) -> str:
     """A UTC time shown in Copenhagen time: '29. november 2026 kl. 14:05'."""
     if moment.tzinfo is None:

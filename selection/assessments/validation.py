@@ -18,7 +18,7 @@ from .model import (
     AssessmentError,
     NewAssessment,
 )
-from .texts import LOCAL_ZONE, number_text
+from .texts import LOCAL_ZONE, exact_number_text
 
 
 
@@ -52,7 +52,7 @@ def validate_assessment(new: NewAssessment, model: CriteriaModel, area_ids: Coll
         value = float(value)
         if not indicator.scale_min <= value <= indicator.scale_max:
             raise AssessmentError(
-                f"Værdien {number_text(value)} for '{indicator.label}' ligger uden for skalaen "
+                f"Værdien {exact_number_text(value)} for '{indicator.label}' ligger uden for skalaen "
                 f"{indicator.scale_text}."
             )
     reason = _clean(new.reason, "Begrundelsen", MAX_REASON, required=True, multiline=True)

@@ -26,7 +26,7 @@ from .columns import (
     feature_label,
     text_of,
 )
-from .matching import AreaMatcher, SectorMatcher, find_column
+from .matching import AreaMatcher, SectorMatcher, find_column, shared_name_text
 from .readers import Table, VectorData, short
 
 if TYPE_CHECKING:
@@ -100,8 +100,10 @@ def import_actors(state: ImportState, file: str, data: VectorData | Table) -> st
         if area_col and text_of(rec[area_col]):
             area_id = areas.match(rec[area_col], rec[area_col])
             if area_id is None:
-                report.warn(f"Området '{text_of(rec[area_col])}' findes ikke; aktøren knyttes ikke til et område.",
-                            file, f"{label}, kolonne '{area_col}'")
+                shared = areas.ambiguous(rec[area_col])
+                why = (shared_name_text(text_of(rec[area_col]), shared) + " Aktøren" if shared
+                       else f"Området '{text_of(rec[area_col])}' findes ikke; aktøren")
+                report.warn(f"{why} knyttes ikke til et område.", file, f"{label}, kolonne '{area_col}'")
         rows.append({"actor_id": aid or None, "name": text_of(rec[name_col]), "sector": sid, "kind": kind,
                      "source": source, "note": text_of(rec[note_col]) if note_col else None,
                      "area_id": area_id, "position_quality": None})

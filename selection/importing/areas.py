@@ -12,7 +12,15 @@ from ..extent import check_place
 from ..geometry import check_area_geometries
 from ..number_parser import NumberError, parse_count
 from .columns import feature_label, text_of
-from .matching import AREA_ID_COLUMNS, AREA_NAME_COLUMNS, AreaMatcher, find_column, norm_key, slugify
+from .matching import (
+    AREA_ID_COLUMNS,
+    AREA_NAME_COLUMNS,
+    AreaMatcher,
+    find_column,
+    norm_key,
+    shared_name_text,
+    slugify,
+)
 from .readers import VectorData
 
 if TYPE_CHECKING:
@@ -63,7 +71,18 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
             )
             continue
         seen[key] = label
-        updates.append((matcher.match(aid, name), pos))
+        match = matcher.match(aid, name)
+        if match is None and not aid and (shared := matcher.ambiguous(None, name)):
+            report.error(shared_name_text(name, shared), file, label)
+            continue
+        updates.append((match, pos))
+    by_name: dict[str, list[str]] = {}
+    for aid, name, label in zip(ids, names, labels, strict=True):
+        if name:
+            by_name.setdefault(norm_key(name), []).append(f"'{aid}'" if aid else label)
+    for same in (ids_ for ids_ in by_name.values() if len(ids_) > 1):
+        report.warn(f"Flere områder har samme navn ({', '.join(same)}); de kan ikke skelnes på kortet og i "
+                    "rangeringen, og værdier kan kun knyttes til dem med område-id.", file)
     for col, allowed in (("list_confidence", LIST_CONFIDENCES), ("geometry_quality", GEOMETRY_QUALITIES)):
         if col in gdf.columns:
             for value, label in zip(gdf[col], labels, strict=True):

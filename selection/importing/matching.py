@@ -57,10 +57,17 @@ class AreaMatcher:
     def __init__(self, names_by_id: Mapping[str, str]):
         self.by_id = {norm_key(aid): aid for aid in names_by_id}
         self.by_name: dict[str, str] = {}
+        self.shared: dict[str, list[str]] = {}  # a name several areas have: it identifies none of them
         for aid, name in names_by_id.items():
-            self.by_name.setdefault(norm_key(name), aid)
+            key = norm_key(name)
+            self.shared.setdefault(key, []).append(aid)
+            self.by_name.setdefault(key, aid)
+        self.shared = {k: ids for k, ids in self.shared.items() if len(ids) > 1}
+        for key in self.shared:
+            del self.by_name[key]
 
     def match(self, area_id: object = None, name: object = None) -> str | None:
+        """The area id, or None if nothing matches or only a name several areas share (``ambiguous``)."""
         key = norm_key(area_id)
         if key and key in self.by_id:
             return self.by_id[key]
@@ -72,6 +79,19 @@ class AreaMatcher:
         if key and key in self.by_id:
             return self.by_id[key]
         return None
+
+    def ambiguous(self, area_id: object = None, name: object = None) -> list[str]:
+        """The ids of the areas sharing the given name (when ``match`` found nothing), else []."""
+        for key in (norm_key(area_id), norm_key(name)):
+            if key and key in self.shared:
+                return self.shared[key]
+        return []
+
+
+def shared_name_text(text: str, ids: list[str]) -> str:
+    """Danish: 'Navnet 'X' har flere områder ('a', 'b'); brug område-id.'"""
+    listed = ", ".join(f"'{a}'" for a in ids)
+    return f"Navnet '{text}' har flere områder ({listed}); angiv område-id for at sige hvilket."
 
 
 class SectorMatcher:

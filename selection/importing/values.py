@@ -20,7 +20,7 @@ from .columns import (
     VALUE_COLUMNS,
     WIDE_META,
 )
-from .matching import AREA_ID_COLUMNS, AREA_NAME_COLUMNS, AreaMatcher, find_column, norm_key
+from .matching import AREA_ID_COLUMNS, AREA_NAME_COLUMNS, AreaMatcher, find_column, norm_key, shared_name_text
 from .plan import ValueChange
 from .readers import Table
 
@@ -113,6 +113,9 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
         raw_id = rec.get(id_col, "") if id_col else ""
         raw_name = rec.get(name_col, "") if name_col else ""
         aid = matcher.match(raw_id, raw_name)
+        if aid is None and (shared := matcher.ambiguous(raw_id, raw_name)):
+            report.error(shared_name_text((raw_id or raw_name).strip(), shared), file, where)
+            continue
         if aid is None:
             unmatched[n] = raw_id or raw_name
             continue
@@ -132,7 +135,7 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
         new_rows[key] = {"area_id": aid, "indicator_id": ind.id, "value": value, "kind": kind,
                          "source": source, "note": (rec.get(note_col, "") if note_col else "").strip()}
     for n, raw in unmatched.items():
-        col = id_col if id_col and (records[n - table.first_row].get(id_col) or "").strip() else name_col
+        col = id_col if id_col and (records[n - table.first_row].get(id_col) or "").strip() else (name_col or id_col)
         report.warn(f"Området '{raw}' findes ikke blandt områderne; rækken springes over.", file,
                     f"række {n}, kolonne '{col}'")
     if cells and not new_rows and unmatched and not report.errors:

@@ -74,15 +74,17 @@ def open_engine(url: str | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIM
 
 def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
     path = sqlite_file(url)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            raise StoreError(f"Mappen til databasefilen kan ikke oprettes: {path.parent}. Intet er ændret.") from None
-        if path.exists() and not os.access(path, os.W_OK):
-            raise StoreError(f"Databasefilen {path} er skrivebeskyttet, så vurderinger kan ikke gemmes. Intet er ændret.")
-        if not os.access(path.parent, os.W_OK):  # WAL needs its -wal and -shm files beside the database
-            raise StoreError(f"Mappen {path.parent} er skrivebeskyttet, så databasen kan ikke bruges. Intet er ændret.")
+    if path is None:  # in memory: one empty database per thread, everything gone at restart
+        raise StoreError(f"{DB_URL_ENV} peger på en SQLite-database i hukommelsen, så gemte vurderinger og "
+                         "beslutninger ville forsvinde. Angiv en databasefil, fx sqlite:////sti/til/vurderinger.sqlite.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        raise StoreError(f"Mappen til databasefilen kan ikke oprettes: {path.parent}. Intet er ændret.") from None
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(f"Databasefilen {path} er skrivebeskyttet, så vurderinger kan ikke gemmes. Intet er ændret.")
+    if not os.access(path.parent, os.W_OK):  # WAL needs its -wal and -shm files beside the database
+        raise StoreError(f"Mappen {path.parent} er skrivebeskyttet, så databasen kan ikke bruges. Intet er ændret.")
     engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
 
     @event.listens_for(engine, "connect")

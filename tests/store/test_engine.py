@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from selection.assessments import history
-from selection.store import database_url, open_store, store_exists
+from selection.store import StoreError, database_url, open_store, store_exists
 from selection.store.engine import sqlite_file
 
 
@@ -50,3 +52,12 @@ def test_a_sqlite_uri_url_names_its_file_and_creates_no_folder_called_file(tmp_p
     assert sqlite_file("sqlite:///file::memory:?uri=true") is None
     assert sqlite_file(f"sqlite:///{path}") == path
     assert not (tmp_path / "file:").exists()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:", "sqlite:///file::memory:?uri=true",
+                                 "sqlite:///file:x?mode=memory&uri=true"])
+def test_an_in_memory_sqlite_database_is_refused_so_no_save_vanishes(url, monkeypatch):
+    """Each thread would get its own empty database and everything saved would be gone at restart."""
+    monkeypatch.setenv("SELECTION_DB_URL", url)
+    with pytest.raises(StoreError, match="hukommelsen"):
+        open_store()

@@ -108,6 +108,7 @@ def test_current_assessments_keep_each_assessors_latest_value(engine):
 @pytest.mark.parametrize(("bad", "message"), [
     (new(6), "uden for skalaen 1–5"),
     (new(0.5), "uden for skalaen"),
+    (new(5.0000001), "Værdien 5,0000001 for 'T1' ligger uden for skalaen"),
     (new("4"), "skal være et tal"),
     (new(float("nan")), "skal være et tal"),
     (new(float("inf")), "skal være et tal"),
@@ -123,6 +124,12 @@ def test_current_assessments_keep_each_assessors_latest_value(engine):
     (new(3, indicator="n2"), "ikke en lokal vurdering"),
     (new(3, indicator="cov"), "ikke en lokal vurdering"),
     (new(3, on=date.today() + timedelta(days=3)), "i fremtiden"),
+    # Invisible text counts as empty; bidi controls can make a stored text read differently.
+    (new(3, reason="\u200b \ufeff\u2060"), "Begrundelsen skal udfyldes"),
+    (new(3, reason="\u3164\u2800"), "Begrundelsen skal udfyldes"),
+    (new(3, name="\u00ad\u200e"), "Vurdererens navn skal udfyldes"),
+    (new(3, name="Anna \u202eneseH"), "retningstegn"),
+    (new(3, reason="ok \u2067skjult\u2069"), "retningstegn"),
 ])
 def test_bad_input_gets_a_danish_message_and_writes_nothing(engine, bad, message):
     save(engine, new(4, "Bo Berg"))
@@ -138,6 +145,31 @@ def test_text_is_stored_as_typed_markup_included(engine):
     [stored] = history(engine)
     assert stored.reason == reason == saved.reason
     assert stored.assessor_name == "<b>Anna</b>"
+
+
+def test_invisible_characters_do_not_make_a_second_assessor(engine):
+    save(engine, new(4, "Anna Hansen"))
+    save(engine, new(2, "Anna\u200b Hansen\ufeff"))  # the same person, pasted with zero-width characters
+    current = current_assessments(engine)
+    assert list(current["value"]) == [2.0]
+    assert list(current["assessor_name"]) == ["Anna Hansen"]
+
+
+def test_emoji_and_right_to_left_text_are_kept_as_typed(engine):
+    reason = "Godt samarbejde 👍🏽 👨\u200d👩\u200d👧 med مركز الحي"
+    saved = save(engine, new(3, reason=reason, name="سارة أحمد"))
+    assert saved.reason == reason and saved.assessor_name == "سارة أحمد"
+
+
+def test_two_assessors_of_one_value_in_one_batch_do_not_conflict_with_each_other(engine):
+    """A sheet may hold several people's view of one value; all were read at the same version."""
+    batch = [new(4, "Anna Hansen"), new(2, "Bo Berg"), new(3, "Cai Dahl", area="b")]
+    saved = record_assessments(engine, batch, MODEL, AREA_IDS, [0, 0, 0], actor=ADMIN)
+    assert [s.version for s in saved] == [1, 2, 1]
+    # ... but a batch read before someone else saved is still refused whole.
+    with pytest.raises(AssessmentConflict):
+        record_assessments(engine, [new(5, "Eva Falk"), new(1, "Finn Gram")], MODEL, AREA_IDS, [0, 0], actor=ADMIN)
+    assert len(history(engine)) == 3
 
 
 def test_a_batch_is_saved_whole_or_not_at_all(engine):

@@ -101,6 +101,9 @@ def test_filled_rows_become_assessments_with_the_file_as_evidence(dataset):
     ({"Ny værdi": "3", "Begrundelse": "x", "Indikator-id": "n2"}, "'N2' er ikke en lokal vurdering"),
     ({"Ny værdi": "3", "Begrundelse": "x", "Dato (ÅÅÅÅ-MM-DD)": "i går"}, "datoen 'i går' kan ikke læses"),
     ({"Ny værdi": "3", "Begrundelse": "x", "Version": "to"}, "'Version' (to) er ændret"),
+    # The refused value is named as written, not rounded into the scale ("værdien 5 ligger uden for 1–5").
+    ({"Ny værdi": "5,0000001", "Begrundelse": "x"}, "værdien 5,0000001 ligger uden for skalaen 1–5"),
+    ({"Ny værdi": "0,001", "Begrundelse": "x"}, "værdien 0,001 ligger uden for skalaen 1–5"),
 ])
 def test_a_bad_row_is_refused_naming_the_row_and_nothing_is_returned(dataset, fill, message):
     sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
@@ -108,6 +111,37 @@ def test_a_bad_row_is_refused_naming_the_row_and_nothing_is_returned(dataset, fi
     news, report = read(filled, dataset, assessor_name="Anna")
     assert news == []
     assert any(message in str(p) and str(p).startswith("ark.csv · række 3") for p in report.errors), report.errors
+    assert not any(".." in str(p) for p in report.errors), report.errors
+
+
+def test_every_row_the_save_would_refuse_is_named_when_the_sheet_is_read(dataset):
+    """The reader applies the save's own checks, so the preview never promises rows the save refuses."""
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
+    later = (date.today() + pd.Timedelta(days=400)).isoformat()
+    bad = {
+        3: {"Ny værdi": "3", "Begrundelse": "x", "Dato (ÅÅÅÅ-MM-DD)": later},
+        4: {"Ny værdi": "3", "Begrundelse": "x", "Dato (ÅÅÅÅ-MM-DD)": "1900-01-01"},
+        5: {"Ny værdi": "3", "Begrundelse": "\u200b\u2800"},
+        6: {"Ny værdi": "3", "Begrundelse": "x", "Vurderers navn": "x" * 500},
+        7: {"Ny værdi": "3", "Begrundelse": "x" * 5000},
+    }
+    news, report = read(fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god række"}, **bad}), dataset,
+                        assessor_name="Anna")
+    assert news == []
+    named = [str(p) for p in report.errors]
+    assert len(named) == len(bad), named
+    for n, text in zip(bad, named, strict=True):
+        assert text.startswith(f"ark.csv · række {n}: Rækken kan ikke bruges"), text
+
+
+@pytest.mark.parametrize("filename", ["ark\n2.csv", "ark\u202egsx.csv", "a" * 1200 + ".csv", "\u200b.csv"])
+def test_an_odd_file_name_does_not_make_the_rows_unsavable(engine, dataset, filename):
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
+    news, report = read(fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god"}}), dataset, name=filename,
+                        assessor_name="Anna")
+    assert report.ok, report.errors
+    [saved] = record_assessments(engine, news, MODEL, AREA_IDS, report.versions, actor=ADMIN)
+    assert saved.evidence.startswith("Vurderingsark: ") and len(saved.evidence) <= 300
 
 
 def test_a_row_without_an_assessor_name_is_refused_when_none_is_given(dataset):
@@ -178,3 +212,25 @@ def test_a_sheet_saved_after_someone_else_changed_a_value_is_refused_whole(engin
     saved = record_assessments(engine, news, MODEL, AREA_IDS, report.versions, actor=ADMIN)
     assert [(s.area_id, s.version, s.evidence) for s in saved] == [
         ("a", 1, "Vurderingsark: ark.csv"), ("b", 2, "Vurderingsark: ark.csv")]
+
+
+def test_a_sheet_with_several_assessors_of_one_value_is_saved_whole(engine, dataset):
+    """A team fills one sheet: the row of a value copied once per person, each with their name."""
+    sheet = assessment_sheet(dataset, aggregate(current_assessments(engine)), "excel-da", value_versions(engine))
+    rows = csv_rows(sheet)
+    head, row = rows[0], rows[1]
+    people = [("Anna", "4", "set selv"), ("Bo Berg", "2", "hørt fra SSP"), ("Cai", "3", "skolen siger")]
+    copies = []
+    for name, value, reason in people:
+        copy = list(row)
+        copy[head.index("Vurderers navn")], copy[head.index("Ny værdi")] = name, value
+        copy[head.index("Begrundelse")] = reason
+        copies.append(copy)
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";").writerows([head, *copies])
+    news, report = read(buf.getvalue().encode("utf-8-sig"), dataset)
+    assert report.ok, report.errors
+    saved = record_assessments(engine, news, MODEL, AREA_IDS, report.versions, actor=ADMIN)
+    assert [(s.assessor_name, s.value, s.version) for s in saved] == [("Anna", 4.0, 1), ("Bo Berg", 2.0, 2),
+                                                                      ("Cai", 3.0, 3)]
+    assert aggregate(current_assessments(engine))[["value", "n_assessors"]].values.tolist() == [[3.0, 3]]
