@@ -23,9 +23,10 @@ import pandas as pd
 from .geometry import METRIC_CRS
 from .offline_assets import use_local_assets
 
-# ColorBrewer YlGnBu, 5 classes: sequential and colour-blind safe. Fixed 0–100 bins so a
-# colour means the same score whatever areas are loaded.
-PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+# ColorBrewer YlGnBu (the first five of its seven classes): sequential and colour-blind safe. Fixed
+# 0–100 bins so a colour means the same score whatever areas are loaded. The darkest class stays light
+# enough that the dark outline keeps ≥ 3:1 against every fill (WCAG 1.4.11; tests/test_contrast.py).
+PALETTE = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0")
 BIN_EDGES = (0, 20, 40, 60, 80, 100)
 UNRANKED_COLOUR = "#bdbdbd"
 
@@ -151,7 +152,9 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
         zoom_snap=0.25,  # fit the areas closely instead of jumping a whole zoom level
         control_scale=False,  # folium's scale shows miles too; a metric-only scale is added below
         prefer_canvas=False,
+        zoom_control=False,  # Leaflet's own buttons are named in English; Danish ones are added below (DanishControls)
     )
+    DanishControls().add_to(m)
     MetricScale().add_to(m)
     chosen = basemap if isinstance(basemap, Basemap) else available_basemaps()[basemap]
     if chosen.wms_layer:
@@ -229,14 +232,17 @@ def _feature(geom, area_id: str, tooltip: str, style: dict) -> dict:
 
 SMALL_AREA_M = 450  # areas smaller than this (longer side) get a marker that stays visible when zoomed out
 SELECTED_OUTLINE = "#000000"
+OUTLINE = "#333333"
+MAP_BACKGROUND = "#dddddd"  # Leaflet's own background where no background map is drawn
+FILL_OPACITY = 0.8
 
 
 def _style(fill: str, *, dashed: bool, selected: bool) -> dict:
     """Fill by score; dashed outline = approximate boundary; the selected area: a thick solid black outline."""
     return {
         "fillColor": fill,
-        "fillOpacity": 0.8,
-        "color": SELECTED_OUTLINE if selected else "#333333",
+        "fillOpacity": FILL_OPACITY,
+        "color": SELECTED_OUTLINE if selected else OUTLINE,
         "weight": 3.5 if selected else 1.5,
         "dashArray": None if selected or not dashed else "6 4",
     }
@@ -295,9 +301,33 @@ class PolygonLayer(SinglePassElement):
                 color: l.selected ? "#000000" : "#333333", weight: l.selected ? 3 : 1.5
             }).addTo({{ this.get_name() }}_markers);
         });
+        // Keyboard and screen readers: each labelled area is a named button (name and rank); Enter or Space
+        // selects it as a click does. Areas without a label (the import preview) are left out of the tab order.
+        var {{ this.get_name() }}_byArea = {};
+        {{ this.get_name() }}_labels.forEach(function (l) { {{ this.get_name() }}_byArea[l.area] = l; });
+        function {{ this.get_name() }}_keyboard(layer, feature) {
+            var el = layer.getElement ? layer.getElement() : null;
+            var l = {{ this.get_name() }}_byArea[feature.properties.area_id];
+            if (!el) { return; }
+            if (!l) { el.setAttribute("tabindex", "-1"); el.setAttribute("aria-hidden", "true"); return; }
+            var decoded = document.createElement("textarea");
+            decoded.innerHTML = l.name;  // the name arrives HTML-escaped; a textarea turns it back into text
+            el.setAttribute("tabindex", "0");
+            el.setAttribute("role", "button");
+            el.setAttribute("aria-label", decoded.value + (l.rank === null ? ", ikke rangeret" : ", nr. " + l.rank));
+            el.addEventListener("focus", function () { layer.setStyle({{ this.highlight | tojson }}); });
+            el.addEventListener("blur", function () { {{ this.get_name() }}.resetStyle(layer); });
+            el.addEventListener("keydown", function (ev) {
+                if (ev.key === "Enter" || ev.key === " ") {
+                    ev.preventDefault();
+                    layer.fire("click", {latlng: L.latLng(l.lat, l.lng)});
+                }
+            });
+        }
         var {{ this.get_name() }} = L.geoJson({{ this.data | tojson }}, {
             style: function (feature) { return feature.properties.style; },
             onEachFeature: function (feature, layer) {
+                layer.on("add", function () { {{ this.get_name() }}_keyboard(layer, feature); });
                 layer.bindTooltip(feature.properties.tooltip, {sticky: true});
                 layer.on("mouseover", function () { layer.setStyle({{ this.highlight | tojson }}); });
                 layer.on("mouseout", function () { {{ this.get_name() }}.resetStyle(layer); });
@@ -396,6 +426,26 @@ class MetricScale(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
+
+
+class DanishControls(MacroElement):
+    """Leaflet's zoom buttons, map container and credit link with Danish accessible names."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.zoom({zoomInTitle: "Zoom ind", zoomOutTitle: "Zoom ud"}).addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.getContainer().setAttribute("aria-label",
+            "Kort over områderne. Piletasterne flytter kortet, plus og minus zoomer, Tab går til områderne.");
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(
+            '<a href="https://leafletjs.com" title="Kortbiblioteket Leaflet">Leaflet</a>');
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DanishControls"
 
 
 def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:

@@ -9,6 +9,7 @@ from selection.dataset import Dataset
 from selection.map_layers import Basemap, base_map, legend_entries, ranked_layer
 from selection.scoring import ScoreResult
 
+from .a11y import RANKING_ANCHOR
 from .state import MAP_KEY, select_from_map_click
 
 
@@ -47,6 +48,10 @@ def legend() -> None:
         f'<div data-testid="map-legend"><b>Samlet score:</b> {swatches}<br>{outline}</div>'
         '<div style="font-size:0.85em;color:#555">Tallet ved navnet er rangen; navne, der ville overlappe, '
         "skjules (hold musen over området). Små områder har en prik. Grænserne er ikke officielle. "
-        "Klik på et område for at se detaljer.</div>",
+        "Klik på et område for at se detaljer.</div>"
+        '<div style="font-size:0.85em;color:#555" data-testid="map-text-alternative">Kortet som tekst: '
+        f'<a href="#{RANKING_ANCHOR}">tabellen Rangering</a> viser de samme områder med rang og score. Med '
+        "tastaturet: Tab til et område i kortet og tryk Enter, eller vælg området i feltet "
+        "'Vis detaljer for område'.</div>",
         unsafe_allow_html=True,
     )

@@ -6,12 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from selection.chart_text import contribution_summary
 from selection.data_status import value_status
 from selection.dataset import Dataset
 from selection.errors import WeightError
 from selection.formatting import MISSING, number, with_locale
 from selection.indicators import Performance
 from selection.scoring import STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
+
+from .text import md
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
@@ -134,5 +137,6 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
                         {"field": "Bidrag", "type": "quantitative", "format": ".1f"}],
         },
     }
+    st.caption(md(contribution_summary(ranked, labels)))  # the chart's text alternative, read before it
     # A plain Vega-Lite spec: Altair's schema validation on every rerun costs more than the chart itself.
     st.vega_lite_chart(long, with_locale(spec), width="stretch")
