@@ -18,6 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 STATUS_KEY = "a11y_status"
 RANKING_ANCHOR = "rangering"  # the ranking table's heading: the map's text alternative links to it
+GRID_NAME = "Tabel: piletasterne flytter mellem cellerne"
 MAP_FRAME_NAME = "Kort over rangerede områder (samme områder, rang og score som tabellen Rangering)"
 
 # Streamlit's English accessible names and their Danish equivalents (exact text, or a prefix ending in a space).
@@ -49,6 +50,10 @@ DANISH_NAMES = {
     "Copy to clipboard": "Kopiér",
     "Show password text": "Vis adgangskoden",
     "Hide password text": "Skjul adgangskoden",
+    "Choose date": "Vælg dato",
+    "year, ": "år, ",
+    "month, ": "måned, ",
+    "day, ": "dag, ",
 }
 
 # Streamlit's English sentences with a variable part ($1), as (regular expression, Danish).
@@ -66,6 +71,7 @@ _SCRIPT = """
   var STATUS = %(status)s;
   var MAP_NAME = %(map_name)s;
   var PATTERNS = %(patterns)s;
+  var GRID_NAME = %(grid_name)s;
   function danish(text) {
     if (!text) { return null; }
     text = text.trim();
@@ -94,16 +100,24 @@ _SCRIPT = """
     scheduled = false;
     var root = document.documentElement;
     if (root.getAttribute("lang") !== "da") { root.setAttribute("lang", "da"); }
-    document.querySelectorAll("button, a, [role=button], input, summary, [title]").forEach(function (el) {
+    document.querySelectorAll("button, a, [role=button], input, summary, [title], [aria-label]").forEach(function (el) {
       ["aria-label", "title"].forEach(function (attr) {
         var value = danish(el.getAttribute(attr));
         if (value) { el.setAttribute(attr, value); }
       });
-      if (translateText(el) && el.querySelector("[data-testid=stIconMaterial]")) {
-        el.setAttribute("aria-label", el.innerText.replace(/^\S+_?\S*\s+/, "").trim());  // not the icon's name
-      }
+      translateText(el);
     });
     document.querySelectorAll("[data-testid=stFileUploaderDropzoneInstructions]").forEach(translateText);
+    // Icon names ("keyboard_arrow_right", "upload") are drawn as words: not part of any name.
+    document.querySelectorAll("[data-testid=stIconMaterial]:not([aria-hidden])").forEach(function (el) {
+      el.setAttribute("aria-hidden", "true");
+    });
+    // A table's grid and its scroll area are focus stops (the arrow keys move between cells): say so.
+    document.querySelectorAll("[data-testid=stDataFrame] canvas:not([aria-label]), "
+                              + "[data-testid=stDataFrame] .dvn-scroller:not([aria-label])").forEach(function (el) {
+      el.setAttribute("role", "group");
+      el.setAttribute("aria-label", GRID_NAME);
+    });
     document.querySelectorAll("[data-testid=stAlertContainer][role=alert]").forEach(function (el) {
       if (!el.querySelector("[data-testid=stAlertContentError], [data-testid=stAlertContentSuccess]")) {
         el.setAttribute("role", "note");
@@ -133,6 +147,7 @@ def enhance_page() -> None:
     """Add the fixed script that keeps the page's language, names and live regions accessible."""
     st.html(_SCRIPT % {"names": json.dumps(DANISH_NAMES, ensure_ascii=False),
                        "patterns": json.dumps(DANISH_PATTERNS, ensure_ascii=False),
+                       "grid_name": json.dumps(GRID_NAME, ensure_ascii=False),
                        "status": json.dumps(f"st-key-{STATUS_KEY}"),
                        "map_name": json.dumps(MAP_FRAME_NAME, ensure_ascii=False)},
             unsafe_allow_javascript=True)

@@ -37,7 +37,8 @@ VIEW_SWITCH = ".st-key-view [data-testid='stButtonGroup']"
 DIALOG_OPENERS = "[class*='st-key-open_dialog_'] button"
 # Accessible names that Streamlit writes in English (ui/a11y.py gives them Danish names).
 ENGLISH_NAME = re.compile(r"\b(Help for|Search|Fullscreen|Show|Hide|Download as|Copy|Open|Close|Clear|Increment|"
-                          r"Decrement|Skip to|Link to|Browse|Upload|Delete|Remove|Toggle|Select|Zoom in|Zoom out)\b")
+                          r"Decrement|Skip to|Link to|Browse|Upload|Delete|Remove|Toggle|Select|Zoom in|Zoom out|Choose|year|"
+                          r"month|day|keyboard_arrow\w*)\b")
 CONTROL_ROLES = ("button", "link", "textbox", "combobox", "slider", "checkbox", "radio", "spinbutton", "tab",
                  "switch", "menuitem", "option", "searchbox")
 
