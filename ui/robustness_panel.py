@@ -145,7 +145,8 @@ def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]
             {"mark": {"type": "text", "fontSize": 10},
              "transform": [{"filter": "datum.Andel >= 0.5"}],
              "encoding": {"text": {"field": "Andel", "type": "quantitative", "format": ".0f"},
-                          "color": {"condition": {"test": "datum.Andel > 50", "value": "white"}, "value": "black"}}},
+                          # white only on the dark blues: black text on the lighter ones keeps ≥ 4.5:1
+                          "color": {"condition": {"test": "datum.Andel > 70", "value": "white"}, "value": "black"}}},
         ],
     }
     st.caption(md(acceptability_summary(acc, names)))  # text alternative
@@ -169,8 +170,9 @@ def stability_frame(report: RobustnessReport, names: dict[str, str], labels: dic
 
 
 SWEEP_FLOOR = 5  # ranks below this are drawn at the floor, labelled "5 eller lavere"
-# Okabe–Ito colours: distinct for the common colour-vision deficiencies (not two near-identical blues).
-AREA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+# Okabe–Ito colours (and others): distinct for the common colour-vision deficiencies (not two near-identical
+# blues), each line ≥ 3:1 against the white background (WCAG 1.4.11; tests/test_contrast.py).
+AREA_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8C510A", "#7B3294", "#666666")
 
 
 def sweep_chart(report: RobustnessReport, cid: str, label: str, names: dict[str, str], area_ids: list[str]) -> None:
