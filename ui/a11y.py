@@ -105,7 +105,7 @@ _SCRIPT = """
         var value = danish(el.getAttribute(attr));
         if (value) { el.setAttribute(attr, value); }
       });
-      translateText(el);
+      if (el.matches("button, a, [role=button], summary")) { translateText(el); }
     });
     document.querySelectorAll("[data-testid=stFileUploaderDropzoneInstructions]").forEach(translateText);
     // Icon names ("keyboard_arrow_right", "upload") are drawn as words: not part of any name.

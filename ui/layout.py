@@ -24,6 +24,7 @@ _COMPACT_CSS = f"""
 [data-testid="stMainBlockContainer"] h3 {{ font-size: 1.15rem; padding-top: 0.3rem; padding-bottom: 0.2rem; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {MUTED_TEXT}; opacity: 1; }}
 .st-key-{VIEW_KEY} [data-testid="stButtonGroup"] > div {{ flex-wrap: wrap; }}  /* reflow: no hidden views at 320 px */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script) {{ display: none; }}  /* ui/a11y.py's script */
 [data-testid="stDataFrame"] canvas:focus-visible, [data-testid="stDataFrame"] .dvn-scroller:focus-visible
   {{ outline: 2px solid {FOCUS_RING}; outline-offset: 1px; }}  /* a table's grid shows that it has the focus */
 </style>

@@ -168,6 +168,28 @@ def test_page_is_served_and_rendered_as_danish(a11y_server: StreamlitServer, pag
     assert page.evaluate("document.documentElement.lang") == "da"
 
 
+def test_notices_are_not_alerts_the_status_is_polite_and_the_map_points_to_its_text(a11y_server: StreamlitServer,
+                                                                                   page: Page) -> None:
+    """Screen readers: the long data notices are notes (not re-read as alerts at every weight move), the short
+    status line is a polite live region, and the map frame and the link under it lead to the ranking table."""
+    open_app(page, a11y_server.url, 13)
+    settle(page)
+    expect(page.locator("[data-testid=stAlertContainer][role=note]")).to_have_count(2)  # data status, caveat
+    expect(page.locator("[role=alert]")).to_have_count(0)
+    status = page.locator("[role=status]")
+    expect(status).to_have_count(1)
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_have_attribute("aria-atomic", "true")
+    expect(status).to_contain_text("Rangeringen nu: nr. 1 ")
+    frame = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    expect(frame).to_have_attribute("aria-label", re.compile("tabellen Rangering"))
+    link = page.get_by_role("link", name="tabellen Rangering")
+    target = link.get_attribute("href")
+    assert target and target.startswith("#")
+    expect(page.locator(target)).to_have_text("Rangering")
+    expect(page.locator(target)).to_have_js_property("tagName", "H2")
+
+
 def test_every_control_has_a_danish_accessible_name(a11y_server: StreamlitServer, page: Page) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     open_app(page, a11y_server.url, 13)
