@@ -54,6 +54,10 @@ FOCUSED = """(PRIMARY) => {
             || (i === 0 && s.backgroundColor.includes(PRIMARY));  // a date part is highlighted
     }
     if (!ring && el.tagName === 'path') { ring = parseFloat(el.getAttribute('stroke-width')) >= 4; }
+    // A table cell reached with the keyboard: the grid draws the selected cell's frame on its canvas.
+    if (!ring && el.getAttribute('role') === 'gridcell') {
+        ring = el.getAttribute('aria-selected') === 'true' && !!el.closest('[data-testid=stDataFrame]');
+    }
     if (!ring && el.type === 'range') {
         const box = el.closest('[data-testid=stSlider]');
         ring = !!box && Array.from(box.querySelectorAll('*')).some(d => doc.defaultView.getComputedStyle(d).boxShadow
