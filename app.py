@@ -11,13 +11,14 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import (access, assessments_panel, compare, decision_panel, details, import_panel, layout, ranked_view, ranking,
-                robustness_panel, scenarios, shortlist, sidebar, state)
+from ui import (a11y, access, assessments_panel, compare, decision_panel, details, import_panel, layout, ranked_view,
+                ranking, robustness_panel, scenarios, shortlist, sidebar, state)
 from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
 layout.compact_page()
+a11y.enhance_page()
 
 st.title("Valg af område til indsats mod negativ social kontrol")
 access.gate()  # sign-in (st.login) or local mode; stops the page for a user without access
@@ -53,43 +54,44 @@ if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)
     result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice, link_slot)
     if view == "Vurderinger":
-        st.subheader("Lokale vurderinger", anchor=False)
+        st.header("Lokale vurderinger", anchor=False)
         assessments_panel.render(dataset, result, settings.background)
     elif view == "Robusthed":
-        st.subheader("Robusthed", anchor=False)
+        st.header("Robusthed", anchor=False)
         scenarios.robustness_note(result)
         robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
     elif view == decision_panel.VIEW:
-        st.subheader("Beslutning", anchor=False)
+        st.header("Beslutning", anchor=False)
         decision_panel.render(state.package_dataset(), settings, result, st.session_state.get(shortlist.TOP_N, 3))
     else:
-        st.subheader("Indlæs officielle data", anchor=False)
+        st.header("Indlæs officielle data", anchor=False)
         import_panel.render(state.package_dataset(), result, settings.weights, settings.sub_weights)
     st.stop()
 
 state.selected_area(dataset, lambda: state.top_area(dataset, settings))
 map_col, rank_col = st.columns([9, 10], gap="medium")
 with map_col:
-    st.subheader("Kort over rangerede områder", anchor=False)
+    st.header("Kort over rangerede områder", anchor=False)
     map_slot = st.container()
 with rank_col:
-    st.subheader("Rangering", anchor=False)
+    st.header("Rangering", anchor=a11y.RANKING_ANCHOR)
+    status_slot = a11y.status_slot()  # the polite status line: the first places, said again after each weight move
     table_slot = st.container(key="ranking")
     ranking.explain_table()
-st.subheader("Detaljer for et område", anchor=False)
+st.header("Detaljer for et område", anchor=False)
 rank_slot = details.header(dataset)
 critical_slot = st.empty()  # filled by the ranked fragment: depends on the weights
 details_slot = st.container()
-st.subheader("Hvorfor scorer områderne som de gør?", anchor=False)
+st.header("Hvorfor scorer områderne som de gør?", anchor=False)
 chart_slot = st.container()
 scores_slot = st.container()
-st.subheader("Kortliste til styregruppen", anchor=False)
+st.header("Kortliste til styregruppen", anchor=False)
 shortlist.render_choices(len(dataset.areas))
 shortlist_slot = st.container()
 decision_panel.report_downloads(state.package_dataset(), st.session_state.get(shortlist.TOP_N, 3))
 ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
                                               table=table_slot, chart=chart_slot, shortlist=shortlist_slot,
-                                              critical=critical_slot, link=link_slot))
+                                              critical=critical_slot, link=link_slot, status=status_slot))
 with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
     details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
 with scores_slot:

@@ -30,9 +30,10 @@ from .geometry import METRIC_CRS
 from .map_geometry import MAX_ZOOM, Shapes, area_shapes_file, shapes_text
 from .offline_assets import STATIC_DIR, use_local_assets
 
-# ColorBrewer YlGnBu, 5 classes: sequential and colour-blind safe. Fixed 0–100 bins so a
-# colour means the same score whatever areas are loaded.
-PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+# ColorBrewer YlGnBu (the first five of its seven classes): sequential and colour-blind safe. Fixed
+# 0–100 bins so a colour means the same score whatever areas are loaded. The darkest class stays light
+# enough that the dark outline keeps ≥ 3:1 against every fill (WCAG 1.4.11; tests/test_contrast.py).
+PALETTE = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0")
 BIN_EDGES = (0, 20, 40, 60, 80, 100)
 UNRANKED_COLOUR = "#bdbdbd"
 
@@ -159,7 +160,9 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
         control_scale=False,  # folium's scale shows miles too; a metric-only scale is added below
         prefer_canvas=False,
         max_zoom=MAX_ZOOM,  # the display geometry is simplified to a pixel at this zoom
+        zoom_control=False,  # Leaflet's own buttons are named in English; Danish ones are added below (DanishControls)
     )
+    DanishControls().add_to(m)
     MetricScale().add_to(m)
     chosen = basemap if isinstance(basemap, Basemap) else available_basemaps()[basemap]
     if chosen.wms_layer:
@@ -298,6 +301,9 @@ EXCLUDED_FILL = "#ffffff"
 EXCLUDED_STYLE = {"fillColor": EXCLUDED_FILL, "fillOpacity": 0.35, "color": "#b2182b", "dashArray": "2 5", "weight": 2}
 SMALL_AREA_M = 450  # areas smaller than this (longer side) get a marker that stays visible when zoomed out
 SELECTED_OUTLINE = "#000000"
+OUTLINE = "#333333"
+MAP_BACKGROUND = "#dddddd"  # Leaflet's own background where no background map is drawn
+FILL_OPACITY = 0.8
 
 
 def area_style(fill: str, *, dashed: bool, selected: bool, excluded: bool = False) -> dict:
@@ -306,8 +312,8 @@ def area_style(fill: str, *, dashed: bool, selected: bool, excluded: bool = Fals
     rules exclude: pale fill with a dotted red outline (kept black and thick when selected)."""
     style = {
         "fillColor": fill,
-        "fillOpacity": 0.8,
-        "color": SELECTED_OUTLINE if selected else "#333333",
+        "fillOpacity": FILL_OPACITY,
+        "color": SELECTED_OUTLINE if selected else OUTLINE,
         "weight": 3.5 if selected else 1.5,
         "dashArray": None if selected or not dashed else "6 4",
     }
@@ -364,6 +370,10 @@ class PolygonLayer(SinglePassElement):
         var {{ this.get_name() }} = L.geoJson({{ this.data | tojson }}, {
             style: function (feature) { return feature.properties.style; },
             onEachFeature: function (feature, layer) {
+                layer.on("add", function () {  // the preview's shapes are not in the tab order
+                    var el = layer.getElement ? layer.getElement() : null;
+                    if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("aria-hidden", "true"); }
+                });
                 layer.bindTooltip(feature.properties.tooltip, {sticky: true});
                 layer.on("mouseover", function () { layer.setStyle({{ this.highlight | tojson }}); });
                 layer.on("mouseout", function () { {{ this.get_name() }}.resetStyle(layer); });
@@ -421,8 +431,43 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                         layer.setStyle({{ this.highlight | tojson }});
                     });
                     layer.on("mouseout", function () { if (styles[i]) { layer.setStyle(styles[i]); } });
+                    // Keyboard and screen readers: a labelled area is a named button (name and rank, set on
+                    // every move); Enter or Space selects it as a click does.
+                    layer.on("add", function () {
+                        var el = layer.getElement ? layer.getElement() : null;
+                        if (!el) { return; }  // canvas (many areas): the area choice below the map is the way in
+                        el.setAttribute("tabindex", "-1");
+                        el.addEventListener("focus", function () { layer.setStyle({{ this.highlight | tojson }}); });
+                        el.addEventListener("blur", function () { if (styles[i]) { layer.setStyle(styles[i]); } });
+                        el.addEventListener("keydown", function (ev) {
+                            if (ev.key === "Enter" || ev.key === " ") {
+                                ev.preventDefault();
+                                layer.fire("click", {latlng: L.latLng(info[i].lat, info[i].lng)});
+                            }
+                        });
+                    });
                 }
             }).addTo(map);
+            var decoder = document.createElement("textarea");  // names arrive HTML-escaped
+            var name_buttons = function (labels) {
+                var named = {};
+                labels.forEach(function (l) { named[l.i] = l; });
+                for (var i = 0; i < layers.length; i++) {
+                    var el = layers[i].getElement ? layers[i].getElement() : null;
+                    if (!el) { continue; }
+                    var l = named[i];
+                    if (!l) {  // unlabelled (many areas): left out of the tab order
+                        el.setAttribute("tabindex", "-1"); el.removeAttribute("role"); el.removeAttribute("aria-label");
+                        el.setAttribute("aria-hidden", "true");
+                        continue;
+                    }
+                    decoder.innerHTML = l.name;
+                    el.removeAttribute("aria-hidden");
+                    el.setAttribute("tabindex", "0");
+                    el.setAttribute("role", "button");
+                    el.setAttribute("aria-label", decoder.value + (l.rank === null ? ", ikke rangeret" : ", nr. " + l.rank));
+                }
+            };
             // Names never pile up: a name that would overlap a better-ranked label is hidden (its
             // rank stays; the tooltip still names the area). Recomputed after every zoom.
             var declutter = function () {
@@ -468,6 +513,7 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                                              weight: chosen ? 3 : 1.5});
                     }
                 }
+                name_buttons(move.labels);
                 icons = [];
                 move.labels.forEach(function (l) {
                     var a = info[l.i], rank = l.rank === null ? "–" : l.rank;
@@ -550,6 +596,26 @@ class MetricScale(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
+
+
+class DanishControls(MacroElement):
+    """Leaflet's zoom buttons, map container and credit link with Danish accessible names."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.zoom({zoomInTitle: "Zoom ind", zoomOutTitle: "Zoom ud"}).addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.getContainer().setAttribute("aria-label",
+            "Kort over områderne. Piletasterne flytter kortet, plus og minus zoomer, Tab går til områderne.");
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(
+            '<a href="https://leafletjs.com" title="Kortbiblioteket Leaflet">Leaflet</a>');
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DanishControls"
 
 
 def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:

@@ -58,7 +58,8 @@ class StreamlitServer:
         logs.mkdir(exist_ok=True)
         self.log = open(logs / f"streamlit-{self.port}.log", "w")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py"),  # app.py, served with lang="da"
+             "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
              *(extra_args or [])],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,

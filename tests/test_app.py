@@ -253,7 +253,7 @@ def test_robustness_view_shows_which_values_decide(package: Path) -> None:
     at.number_input(key="top_n").set_value(2).run()
     at.segmented_control(key="view").set_value("Robusthed").run()
     assert not at.exception, at.exception
-    assert any(m.value == "#### Hvilke værdier afgør valget?" for m in at.markdown)
+    assert any(m.value == "### Hvilke værdier afgør valget?" for m in at.markdown)
     dataset = load_dataset(package)
     perf, result = evaluate(dataset)
     plist = priority_list(critical_values(perf.matrix, dataset.model, result, perf.provenance, 2), dataset.model,

@@ -116,7 +116,7 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
 
 def report(plan: ImportPlan) -> None:
     """The validation report: what was read, errors (block) and warnings (allow)."""
-    st.markdown("#### Valideringsrapport")
+    st.markdown("### Valideringsrapport")
     for f in plan.files:
         st.markdown(f"- **{md(f.name)}**: {md(KIND_CHOICES.get(f.kind, f.kind))} – {md(f.details)}")
     if plan.errors:
@@ -129,7 +129,7 @@ def report(plan: ImportPlan) -> None:
 
 def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], sub_weights: dict[str, float]) -> None:
     """What changes, and the ranking before vs after at the current weights."""
-    st.markdown("#### Hvad ændres")
+    st.markdown("### Hvad ændres")
     st.markdown("\n".join(f"- {md(line)}" for line in plan.diff.lines()))
     candidate = plan.candidate()
     _, after = evaluate(state.with_assessments(candidate), weights, sub_weights)  # as the app will rank it

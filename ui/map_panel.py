@@ -9,6 +9,7 @@ from selection.dataset import Dataset
 from selection.map_layers import LABEL_ALL_MAX, LABEL_TOP_N, Basemap, area_shapes, base_map, legend_entries, ranked_layer
 from selection.scoring import STATUS_EXCLUDED, ScoreResult
 
+from .a11y import RANKING_ANCHOR
 from .state import MAP_KEY, select_from_map_click
 
 
@@ -56,6 +57,10 @@ def legend(n_areas: int = 0, with_excluded: bool = False) -> None:
         + (f"Med mange områder vises kun rang og navn for de {LABEL_TOP_N} bedste og det valgte område. "
            if n_areas > LABEL_ALL_MAX else "")
         + "Små områder har en prik. Grænserne er ikke officielle. "
-        "Klik på et område for at se detaljer.</div>",
+        "Klik på et område for at se detaljer.</div>"
+        '<div style="font-size:0.85em;color:#555" data-testid="map-text-alternative">Kortet som tekst: '
+        f'<a href="#{RANKING_ANCHOR}">tabellen Rangering</a> viser de samme områder med rang og score. Med '
+        "tastaturet: Tab til et område i kortet og tryk Enter, eller vælg området i feltet "
+        "'Vis detaljer for område'.</div>",
         unsafe_allow_html=True,
     )

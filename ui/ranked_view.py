@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from selection.chart_text import ranking_sentence
 from selection.data_status import DataStatus
 from selection.dataset import Dataset
 from selection.indicators import Performance
@@ -43,6 +44,7 @@ class Slots:
     shortlist: DeltaGenerator
     critical: DeltaGenerator | None = None  # the selected area's critical values (details.show_critical)
     link: DeltaGenerator | None = None  # 'Kopiér link' (ui.scenarios.copy_link)
+    status: DeltaGenerator | None = None  # the polite status line (ui.a11y.status_slot)
 
 
 def score_with_notice(dataset: Dataset, settings: sidebar.Settings, notice: DeltaGenerator,
@@ -79,6 +81,9 @@ def render(dataset: Dataset, slots: Slots) -> None:
     if slots.critical is not None:
         details.show_critical(slots.critical, dataset, perf, result, selected,
                               int(st.session_state.get(shortlist.TOP_N, 3)))
+    if slots.status is not None:
+        with slots.status:
+            st.caption(md(ranking_sentence(result.table)))
     with slots.table:
         ranking.render_table(result, dataset, data.kinds_per_area or {})
     with slots.chart:

@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from selection.chart_text import contribution_summary
 from selection.data_status import LIST_CONFIDENCE_LABELS, value_status
 from selection.dataset import Dataset
 from selection.errors import WeightError
@@ -16,10 +17,12 @@ from selection.indicators import Performance
 from selection.scoring import STATUS_EXCLUDED, STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
 
 from . import layout
+from .text import md
 
 LIST_SHORT = {k: v.split(" ")[0] for k, v in LIST_CONFIDENCE_LABELS.items()}  # Verificeret / Udledt / Kandidat
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
-CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
+# Okabe–Ito colours (and a brown): distinguishable with the common colour-vision deficiencies, each ≥ 3:1
+# against the white background (WCAG 1.4.11; tests/test_contrast.py); white lines part the stacked bars.
+CRITERION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8C510A")
 
 
 def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[str, int]]) -> pa.Table:
@@ -144,7 +147,7 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
         st.info("Ingen områder kan rangeres med de nuværende vægte og data.")
         return
     spec = {
-        "mark": {"type": "bar"},
+        "mark": {"type": "bar", "stroke": "#ffffff", "strokeWidth": 1},
         "height": max(30 * len(ranked), 120),
         "encoding": {
             "x": {"aggregate": "sum", "field": "Bidrag", "type": "quantitative",
@@ -159,5 +162,6 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
                         {"field": "Bidrag", "type": "quantitative", "format": ".1f"}],
         },
     }
+    st.caption(md(contribution_summary(ranked, labels)))  # the chart's text alternative, read before it
     # A plain Vega-Lite spec: Altair's schema validation on every rerun costs more than the chart itself.
     st.vega_lite_chart(long, with_locale(spec), width="stretch")

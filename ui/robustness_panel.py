@@ -7,6 +7,7 @@ from itertools import permutations
 import pandas as pd
 import streamlit as st
 
+from selection.chart_text import acceptability_summary, sweep_summary
 from selection.combined_flip import combined_flip, combined_sentence
 from selection.critical import critical_values, kind_text, out_of_reach, out_of_reach_sentence, priority_list, value_text
 from selection.dataset import Dataset
@@ -78,7 +79,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
                    + ", ".join(md(labels[c]) for c in report.left_out))
 
     shortlisted = result.top(top_n)["area_id"].tolist()
-    st.markdown("#### Opsummering for kortlisten")
+    st.markdown("### Opsummering for kortlisten")
     for aid, sentence in summaries(report, names, labels, shortlisted, noisy_report).items():
         st.markdown(f"- {md(sentence)}")
     st.caption(
@@ -91,19 +92,19 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     shown = noisy_report if (vary and noisy_report is not None) else report
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.markdown("#### Hvor ofte får hvert område hver rang?")
+        st.markdown("### Hvor ofte får hvert område hver rang?")
         st.caption("Andel af de afprøvede vægtninger (%), når "
                    + varied_text(shown.assessment_noise) + " varieres.")
         heatmap(shown, result, names)
     with right:
-        st.markdown("#### Typiske vægte, når området er nr. 1")
+        st.markdown("### Typiske vægte, når området er nr. 1")
         st.caption("Gennemsnitlig vægt (%) af hvert kriterium i de vægtninger, hvor området bliver nr. 1 "
                    "(kun vægtene varieret).")
         central = (100 * report.smaa.central_weights.dropna()).rename(index=names, columns=labels).T
         st.dataframe(frame_text(central.reset_index(names="Kriterium"), 0), hide_index=True, width="stretch")
-    st.markdown("#### Hvor meget kan vægtene ændres, før rangen skifter?")
+    st.markdown("### Hvor meget kan vægtene ændres, før rangen skifter?")
     stability_frame(report, names, labels, shortlisted)
-    st.markdown("#### Følsomhed: rang når én vægt ændres (de øvrige beholder deres indbyrdes forhold)")
+    st.markdown("### Følsomhed: rang når én vægt ændres (de øvrige beholder deres indbyrdes forhold)")
     st.caption(f"Den stiplede lodrette linje er den nuværende vægt. Rang {SWEEP_FLOOR} og lavere vises samlet "
                f"nederst som '{SWEEP_FLOOR} eller lavere'.")
     cols = st.columns(len(report.scores.columns))
@@ -144,9 +145,11 @@ def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]
             {"mark": {"type": "text", "fontSize": 10},
              "transform": [{"filter": "datum.Andel >= 0.5"}],
              "encoding": {"text": {"field": "Andel", "type": "quantitative", "format": ".0f"},
-                          "color": {"condition": {"test": "datum.Andel > 50", "value": "white"}, "value": "black"}}},
+                          # white only on the dark blues: black text on the lighter ones keeps ≥ 4.5:1
+                          "color": {"condition": {"test": "datum.Andel > 70", "value": "white"}, "value": "black"}}},
         ],
     }
+    st.caption(md(acceptability_summary(acc, names)))  # text alternative
     st.vega_lite_chart(long, with_locale(spec), width="stretch")
 
 
@@ -167,8 +170,9 @@ def stability_frame(report: RobustnessReport, names: dict[str, str], labels: dic
 
 
 SWEEP_FLOOR = 5  # ranks below this are drawn at the floor, labelled "5 eller lavere"
-# Okabe–Ito colours: distinct for the common colour-vision deficiencies (not two near-identical blues).
-AREA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+# Okabe–Ito colours (and others): distinct for the common colour-vision deficiencies (not two near-identical
+# blues), each line ≥ 3:1 against the white background (WCAG 1.4.11; tests/test_contrast.py).
+AREA_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8C510A", "#7B3294", "#666666")
 
 
 def sweep_chart(report: RobustnessReport, cid: str, label: str, names: dict[str, str], area_ids: list[str]) -> None:
@@ -200,11 +204,12 @@ def sweep_chart(report: RobustnessReport, cid: str, label: str, names: dict[str,
         ],
     }
     st.vega_lite_chart(sweep[["Område", "Vægt", "Rang"]], with_locale(spec), width="stretch", height=300)
+    st.caption(md(sweep_summary(sweep, names, label, area_ids)))  # the chart's text alternative
 
 
 def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int) -> None:
     """'Hvilke værdier afgør valget?': the values whose plausible range can change nr. 1 or the top N."""
-    st.markdown("#### Hvilke værdier afgør valget?")
+    st.markdown("### Hvilke værdier afgør valget?")
     st.caption(
         "Hver værdi er prøvet for sig med alle andre værdier og vægtene uændret; den kritiske værdi er beregnet "
         "præcist. Listen viser de værdier, hvis plausible spænd når en kritisk værdi, der ændrer nr. 1 eller "

@@ -18,7 +18,7 @@ from ..geometry import METRIC_CRS, WGS84  # noqa: E402
 from ..map_layers import legend_entries, score_colour  # noqa: E402
 
 # Okabe–Ito colours, as in the app's chart: distinguishable with the common colour-vision deficiencies.
-CRITERION_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
+CRITERION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8C510A")
 FONT = "DejaVu Sans"  # has æ, ø, å
 MAX_MAP_LABELS = 40  # above this many areas only the top ranks get a rank and a name label
 MANY_RANK_LABELS = 10

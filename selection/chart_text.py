@@ -1,0 +1,78 @@
+"""Short Danish text alternatives for the ranking, the map and the charts (read beside them or aloud).
+
+Each function returns one or two plain sentences (no Markdown); the UI shows them through its one
+escaping path. Numbers go through ``selection.formatting``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from .formatting import number, percent
+
+
+def ranking_sentence(table: pd.DataFrame, n: int = 3) -> str:
+    """'Rangeringen nu: nr. 1 Urbanplanen (90,3 point), nr. 2 …' for the first ``n`` ranked areas.
+
+    ``table`` is a ranking table (``rank``, ``name``, ``total``; unranked rows have no rank).
+    """
+    ranked = table[table["rank"].notna()].head(max(int(n), 0))
+    if ranked.empty:
+        return "Ingen områder kan rangeres med de nuværende vægte og data."
+    parts = [f"nr. {int(r)} {name} ({number(t)} point)"
+             for r, name, t in zip(ranked["rank"], ranked["name"], ranked["total"], strict=True)]
+    return f"Rangeringen nu: {', '.join(parts)}."
+
+
+def contribution_summary(table: pd.DataFrame, labels: Mapping[str, str], n: int = 3) -> str:
+    """What the stacked contribution chart shows, for the first ``n`` ranked areas: each area's total and
+    the criterion that gives it the most points ('nr. 1 Urbanplanen: 90,3 point, mest fra Vurderet behov (40,0)')."""
+    ranked = table[table["rank"].notna()].head(max(int(n), 0))
+    if ranked.empty:
+        return "Diagrammet er tomt: ingen områder kan rangeres."
+    parts = []
+    for row in ranked.to_dict("records"):
+        contributions = {cid: float(row[f"{cid}_contribution"]) for cid in labels}
+        best = max(contributions, key=lambda c: contributions[c])
+        parts.append(f"nr. {int(row['rank'])} {row['name']}: {number(row['total'])} point, "
+                     f"mest fra {labels[best]} ({number(contributions[best])})")
+    return ("Diagrammet viser hvert områdes samlede score delt op på kriterierne. "
+            + "; ".join(parts) + ". Alle tal står i tabellen Rangering.")
+
+
+def acceptability_summary(acceptability: pd.DataFrame, names: Mapping[str, str], n: int = 3) -> str:
+    """What the rank heat map shows: how often the most frequent winners are nr. 1.
+
+    ``acceptability`` has one row per area id and one column per rank (shares 0–1).
+    """
+    if acceptability.empty or 1 not in acceptability.columns:
+        return "Varmekortet er tomt: ingen områder kan rangeres."
+    first = acceptability[1].sort_values(ascending=False, kind="stable")
+    first = first[first > 0].head(max(int(n), 1))
+    parts = [f"{names.get(a, a)} i {percent(float(s))}" for a, s in first.items()]
+    return ("Varmekortet viser, hvor ofte hvert område får hver rang. Oftest nr. 1: "
+            + ", ".join(parts) + " af de afprøvede vægtninger.")
+
+
+def sweep_summary(sweep: pd.DataFrame, names: Mapping[str, str], label: str, area_ids: Sequence[str]) -> str:
+    """What a one-way sweep chart shows: which of ``area_ids`` is nr. 1 over which range of the weight.
+
+    ``sweep`` has the columns ``weight_share`` (0–1), ``area_id`` and ``rank`` (``robustness.weight_sweep``).
+    """
+    rows = sweep[sweep["area_id"].isin(list(area_ids))]
+    if rows.empty:
+        return f"Diagrammet for {label} er tomt."
+    shares = sorted(rows["weight_share"].unique())
+    leaders: list[tuple[str, float, float]] = []  # (leader, from, to) over consecutive shares
+    for share in shares:
+        at = rows[rows["weight_share"] == share]
+        best = at[at["rank"] == 1]["area_id"].tolist()
+        leader = names.get(best[0], best[0]) if len(best) == 1 else ("delt nr. 1" if best else "et andet område")
+        if leaders and leaders[-1][0] == leader:
+            leaders[-1] = (leader, leaders[-1][1], float(share))
+        else:
+            leaders.append((leader, float(share), float(share)))
+    spans = [f"{who} ({percent(lo)}–{percent(hi)})" for who, lo, hi in leaders]
+    return f"Nr. 1, når vægten af {label} går fra 0 til 100 %: " + ", ".join(spans) + "."
