@@ -44,6 +44,7 @@ DANISH_NAMES = {
     "Help for ": "Hjælp til ",
     "Delete": "Slet",
     "Remove": "Fjern",
+    "Remove ": "Fjern ",  # a multiselect's chip: "Remove <option>"
     "Browse files": "Vælg filer",
     "Upload": "Vælg filer",
     "Open popover": "Åbn",
@@ -118,7 +119,10 @@ _SCRIPT = """
       el.setAttribute("role", "group");
       el.setAttribute("aria-label", GRID_NAME);
     });
-    document.querySelectorAll("[data-testid=stAlertContainer][role=alert]").forEach(function (el) {
+    // Notices (st.info/st.warning, e.g. the data status or the local-mode banner) are notes, not live
+    // regions that are re-read on every change; errors and successes stay alerts.
+    document.querySelectorAll("[data-testid=stAlertContainer][role=alert], "
+                              + "[data-testid=stAlertContainer][role=status]").forEach(function (el) {
       if (!el.querySelector("[data-testid=stAlertContentError], [data-testid=stAlertContentSuccess]")) {
         el.setAttribute("role", "note");
       }

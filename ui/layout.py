@@ -68,14 +68,12 @@ GUIDE = (
 )
 
 
-# Streamlit 1.67 writes the file drop zone's own texts in English ("Upload", "50MB per file • CSV")
-# and offers no setting to translate them: the English text is hidden and a Danish one drawn in its
-# place (CSS generated content is part of the button's accessible name). The file types are in
-# each uploader's label.
+# Streamlit 1.67 writes the file drop zone's size text in English ("50MB per file • CSV") and offers
+# no setting to translate it: it is hidden and a Danish one drawn in its place (CSS generated content
+# is read by screen readers). The button's word ("Upload") is translated in the page by ui.a11y; the
+# file types are in each uploader's label.
 _UPLOADER_CSS = """
 <style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "Vælg filer"; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "%(hint)s"; font-size: 0.875rem; }
 </style>
