@@ -69,7 +69,7 @@ if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
     st.stop()
 
 state.selected_area(dataset, lambda: state.top_area(dataset, settings))
-map_col, rank_col = st.columns([9, 10], gap="medium")
+map_col, rank_col = st.columns([17, 20], gap="medium")  # the ranking's columns fit at 1280 px
 with map_col:
     st.header("Kort over rangerede områder", anchor=False)
     map_slot = st.container()

@@ -178,13 +178,13 @@ def _banner(actor: Actor, role: Role | None, signed_in: bool) -> None:
     bar = st.sidebar
     label = role.label if role else "ingen adgang"
     if actor.policy.read_only:
-        bar.info("Skrivebeskyttet visning: alt kan ses og hentes, men intet kan gemmes.", icon="🔒")
+        bar.info("Skrivebeskyttet visning: alt kan ses og hentes, men intet kan gemmes.", icon=":material/lock:")
     if signed_in:
         bar.caption(md(f"Logget ind som {actor.identity.label} · rolle: {label}"))
         bar.button("Log ud", key="access_logout", on_click=st.logout)
     elif not actor.policy.read_only:
-        bar.info(md(f"Lokal tilstand (ingen log-ind): én person på egen maskine, rolle {label}. Alt, du gemmer, "
-                    "registreres under navnet herunder, som du skriver det."), icon="💻")
+        bar.info(md(f"Lokal tilstand (ingen log-ind), rolle {label}: det, du gemmer, registreres under "
+                    "navnet herunder."), icon=":material/computer:")
         bar.text_input("Dit navn", key=state.ASSESSOR_NAME, max_chars=120)
 
 

@@ -20,6 +20,9 @@ FOCUS_RING = "#b0283a"  # = theme.primaryColor in .streamlit/config.toml, Stream
 _COMPACT_CSS = f"""
 <style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 2.2rem; padding-bottom: 3rem; }}
+@media (min-width: 1000px) {{  /* narrower side margins: the ranking's columns fit beside the map at 1280 px */
+  [data-testid="stMainBlockContainer"] {{ padding-left: 2.5rem; padding-right: 2.5rem; }}
+}}
 [data-testid="stMainBlockContainer"] h1 {{ font-size: 1.9rem; padding-top: 0; padding-bottom: 0.2rem; }}
 [data-testid="stMainBlockContainer"] h2 {{ font-size: 1.3rem; padding-top: 0.3rem; padding-bottom: 0.2rem; }}
 [data-testid="stMainBlockContainer"] h3 {{ font-size: 1.15rem; padding-top: 0.3rem; padding-bottom: 0.2rem; }}

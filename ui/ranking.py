@@ -82,20 +82,22 @@ def assessed_per_area(dataset: Dataset, area_ids: list[str]) -> list[str]:
 def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[str, int]]) -> None:
     """The ranking beside the map (every row rendered, no scrolling inside the table)."""
     frame = ranking_frame(result, dataset, kinds)
+    if not any(frame.column("Lokale vurderinger").to_pylist()):  # no local assessments yet: no empty column
+        frame = frame.drop_columns(["Lokale vurderinger"])
     st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
         height=35 * (frame.num_rows + 1) + 3,  # every row rendered: no scrolling, nothing virtualised away
         column_config={
-            "Rang": st.column_config.TextColumn(width=38),
-            "Område": st.column_config.TextColumn(width=142),
-            "Samlet score": st.column_config.TextColumn("Score", width=48, help="Samlet score 0–100"),
-            "Kildebelagte værdier": st.column_config.TextColumn("Kilder", width=52,
+            "Rang": st.column_config.TextColumn(width=36),
+            "Område": st.column_config.TextColumn(width=138),
+            "Samlet score": st.column_config.TextColumn("Score", width=46, help="Samlet score 0–100"),
+            "Kildebelagte værdier": st.column_config.TextColumn("Kilder", width=48,
                                                                 help="Kildebelagte værdier af dem, der har vægt"),
-            "Liste": st.column_config.TextColumn(width=70, help="Listestatus: er området på listen over "
+            "Liste": st.column_config.TextColumn(width=72, help="Listestatus: er området på listen over "
                                                  "forebyggelsesområder (verificeret, udledt eller kandidat)?"),
-            "Datastatus": st.column_config.TextColumn(width=150),
+            "Datastatus": st.column_config.TextColumn(width=130),
             "Lokale vurderinger": st.column_config.TextColumn(
                 "Vurderinger", width=90, help="Vurderingsindikatorer med lokale vurderinger (og antal vurderere)"),
         },
