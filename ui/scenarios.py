@@ -273,20 +273,21 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
                 st.text_input("Scenariets navn", key="scn_name", max_chars=saved.MAX_NAME)
                 st.text_area("Begrundelse (skal udfyldes)", key="scn_rationale", height=80, max_chars=saved.MAX_TEXT)
                 st.form_submit_button("Gem som scenarie", on_click=_save_new, args=(model,))
+        elif access.actor_policy().read_only:
+            st.caption("Skrivebeskyttet visning: scenarier kan åbnes, sammenlignes og deles med link, men ikke gemmes.")
         else:
             st.caption("Du kan åbne og sammenligne scenarier og dele links, men din rolle giver ikke adgang til at "
                        "gemme scenarier.")
-        if opened and opened.version is not None and not writer:
-            show_history(int(opened.ref))
-        elif opened and opened.version is not None:
-            st.text_input("Årsag til ændringen", key="scn_reason", max_chars=saved.MAX_TEXT)
-            st.button("Gem ændring som ny version", key="scn_change", on_click=_write, args=(model, "change"))
-            st.text_input("Nyt navn (omdøb eller kopiér)", key="scn_new_name", max_chars=saved.MAX_NAME)
-            b1, b2, b3 = st.columns(3)
-            b1.button("Omdøb", key="scn_rename", on_click=_write, args=(model, "rename"))
-            b2.button("Kopiér", key="scn_duplicate", on_click=_write, args=(model, "duplicate"))
-            b3.button("Arkivér", key="scn_archive", on_click=_write, args=(model, "archive"),
-                      help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.")
+        if opened and opened.version is not None:
+            if writer:
+                st.text_input("Årsag til ændringen", key="scn_reason", max_chars=saved.MAX_TEXT)
+                st.button("Gem ændring som ny version", key="scn_change", on_click=_write, args=(model, "change"))
+                st.text_input("Nyt navn (omdøb eller kopiér)", key="scn_new_name", max_chars=saved.MAX_NAME)
+                b1, b2, b3 = st.columns(3)
+                b1.button("Omdøb", key="scn_rename", on_click=_write, args=(model, "rename"))
+                b2.button("Kopiér", key="scn_duplicate", on_click=_write, args=(model, "duplicate"))
+                b3.button("Arkivér", key="scn_archive", on_click=_write, args=(model, "archive"),
+                          help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.")
             show_history(int(opened.ref))
         rules_editor(model)
 
