@@ -144,7 +144,8 @@ def save_new(engine: Engine, model: CriteriaModel, name: object, rationale: obje
 def save_change(engine: Engine, model: CriteriaModel, scenario: Scenario, settings: ScenarioSettings,
                 change_reason: object, author: object, rationale: object | None = None, *, actor: Actor) -> Scenario:
     """Save changed settings (and optionally a new rationale) as the next version of ``scenario``."""
-    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id, expected_version=scenario.version,
+    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id,
+                          expected_version=scenario.version,
                           name=scenario.name, rationale=scenario.rationale if rationale is None else rationale,
                           settings=settings, archived=scenario.archived, change_reason=change_reason)
 
@@ -152,7 +153,8 @@ def save_change(engine: Engine, model: CriteriaModel, scenario: Scenario, settin
 def rename(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object, *,
            actor: Actor) -> Scenario:
     """A new version with another name (same settings)."""
-    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id, expected_version=scenario.version,
+    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id,
+                          expected_version=scenario.version,
                           name=new_name, rationale=scenario.rationale, settings=scenario.settings(model),
                           archived=scenario.archived, change_reason=f"Omdøbt fra '{scenario.name}'")
 
@@ -160,7 +162,8 @@ def rename(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: o
 def set_archived(engine: Engine, model: CriteriaModel, scenario: Scenario, archived: bool, author: object, *,
                  actor: Actor) -> Scenario:
     """Archive (or bring back) a scenario: a new version; nothing is deleted."""
-    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id, expected_version=scenario.version,
+    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id,
+                          expected_version=scenario.version,
                           name=scenario.name, rationale=scenario.rationale, settings=scenario.settings(model),
                           archived=archived, change_reason="Arkiveret" if archived else "Taget frem fra arkivet")
 

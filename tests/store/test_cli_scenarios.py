@@ -37,7 +37,8 @@ def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_tri
     settings = parse_settings({"weights": {"trust": 1, "actors": 2, "need": 3}, "distance_m": 750,
                                "rules": [{"kind": "list_status", "allowed": ["verified", "inferred"]}]}, bundled.model)
     saved = scenarios.save_new(engine, bundled.model, "Aktører & behov", "Til mødet.", settings, "Anna", actor=ADMIN)
-    scenarios.save_new(engine, bundled.model, "Gammel", "Ikke mere.", parse_settings({}, bundled.model), "Bo", actor=ADMIN)
+    scenarios.save_new(engine, bundled.model, "Gammel", "Ikke mere.", parse_settings({}, bundled.model), "Bo",
+                       actor=ADMIN)
     scenarios.set_archived(engine, bundled.model, scenarios.find_scenario(engine, "Gammel"), True, "Bo", actor=ADMIN)
     engine.dispose()
     _, result = evaluate_settings(bundled, settings)

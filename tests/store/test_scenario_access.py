@@ -59,7 +59,8 @@ def write(path: str, engine, first, actor: Actor):
     if path == "save_new":
         return scenarios.save_new(engine, MODEL, "Nyt", "Fordi.", settings(weights={"trust": 3}), "Bo", actor=actor)
     if path == "save_change":
-        return scenarios.save_change(engine, MODEL, first, settings(weights={"need": 4}), "Mere behov", "Bo", actor=actor)
+        return scenarios.save_change(engine, MODEL, first, settings(weights={"need": 4}), "Mere behov", "Bo",
+                                     actor=actor)
     if path == "rename":
         return scenarios.rename(engine, MODEL, first, "Behov og tillid", "Bo", actor=actor)
     if path == "set_archived":
@@ -147,7 +148,8 @@ def test_a_database_at_0004_with_scenarios_upgrades_keeping_every_row(db_url):
         kept = scenarios.history(engine, 1) + scenarios.history(engine, 2)
         assert [(s.id, s.version, s.name, s.author, f"{s.recorded_at:%Y-%m-%d %H:%M:%S}", s.archived, s.change_reason)
                 for s in kept] == list(versions)
-        assert [(s.actor_subject, s.actor_email, s.actor_method, s.stored_by) for s in kept] == [(None, None, None, "")] * 4
+        identities = [(s.actor_subject, s.actor_email, s.actor_method, s.stored_by) for s in kept]
+        assert identities == [(None, None, None, "")] * 4
         assert kept[0].settings_data == frozen
         made = scenarios.save_change(engine, MODEL, kept[1], settings(weights={"need": 3}), "Endnu mere", "Bo",
                                      actor=ADMIN)

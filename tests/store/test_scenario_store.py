@@ -80,7 +80,8 @@ def test_names_are_unique_among_active_scenarios_rename_duplicate_archive(engine
     assert [s.name for s in scenarios.list_scenarios(engine)] == ["Behov og tillid"]
     assert [s.name for s in scenarios.list_scenarios(engine, include_archived=True)] == ["Behov først", "Behov og tillid"]
     assert len(scenarios.history(engine, a.id)) == 2  # archived, never deleted
-    again = scenarios.save_new(engine, MODEL, "Behov først", "Nyt forsøg.", settings(), "Bo", actor=ADMIN)  # the name is free again
+    # the name is free again
+    again = scenarios.save_new(engine, MODEL, "Behov først", "Nyt forsøg.", settings(), "Bo", actor=ADMIN)
     assert scenarios.find_scenario(engine, "behov først").id == again.id
     assert scenarios.find_scenario(engine, str(a.id)).archived
     with pytest.raises(ScenarioError, match="intet gemt scenarie"):
