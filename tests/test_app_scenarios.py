@@ -12,6 +12,7 @@ from selection.scenarios import evaluate_settings, parse_settings
 from selection.scenarios import store as saved
 from selection.scenarios.defaults import load_defaults
 from selection.store import open_store
+from tests.factory import ADMIN
 from tests.markup import interpreted, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -22,6 +23,8 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
     monkeypatch.setenv("SELECTION_DB_URL", url)
     monkeypatch.delenv("SELECTION_DATA", raising=False)
+    for name in ("SELECTION_READ_ONLY", "SELECTION_LOCAL_ROLE", "SELECTION_ADMIN", "SELECTION_ROLES_FILE"):
+        monkeypatch.delenv(name, raising=False)  # local mode, the one person's default role (Administrator)
     return url
 
 
@@ -51,7 +54,7 @@ def expected_order(dataset, raw: dict) -> list[str]:
 def test_save_as_scenario_stores_it_and_the_link_names_it(db, bundled):
     at = run_app()
     at.slider(key="w_need").set_value(60).run()
-    at.text_input(key="scenario_author").input("Anna Hansen")
+    at.sidebar.text_input(key="assessor_name").input("Anna Hansen")  # local mode: the name typed once
     at.text_input(key="scn_name").input("Behov <b>først</b>")  # form fields: sent with the submit
     at.text_area(key="scn_rationale").input("Styregruppen prioriterer behov.")
     at.button(key="FormSubmitter:scn_save-Gem som scenarie").click().run()
@@ -62,12 +65,14 @@ def test_save_as_scenario_stores_it_and_the_link_names_it(db, bundled):
     (stored,) = saved.list_scenarios(engine)
     engine.dispose()
     assert stored.name == "Behov <b>først</b>" and stored.author == "Anna Hansen"
+    assert stored.stored_by == "Anna Hansen (lokal tilstand)"
     assert stored.settings(bundled.model).weights["need"] == 60.0
     assert at.query_params["scenarie"] == "1"
     at.text_input(key="scn_new_name").input("Mere behov")
     at.button(key="scn_rename").click().run()
     history = next(df.value for df in at.dataframe if "Ændring" in df.value.columns)
     assert list(history["Version"]) == [1, 2] and list(history["Ændring"]) == ["Oprettet", "Omdøbt fra 'Behov <b>først</b>'"]
+    assert list(history["Gemt af (identitet)"]) == ["Anna Hansen (lokal tilstand)"] * 2
     at.button(key="scn_archive").click().run()
     assert any("arkiveret" in shown(s.value) for s in at.success)
     assert not any("(nr. 1," in o for o in at.selectbox(key="scn_pick").options)  # archived: not offered unless asked
@@ -84,7 +89,7 @@ def test_a_save_without_rationale_or_author_is_refused_in_danish(db):
     at.text_input(key="scn_name").input("Uden begrundelse")
     at.button(key="FormSubmitter:scn_save-Gem som scenarie").click().run()
     assert any("Forfatteren skal udfyldes" in shown(e.value) for e in at.error)
-    at.text_input(key="scenario_author").input("Bo")
+    at.sidebar.text_input(key="assessor_name").input("Bo")
     at.text_input(key="scn_name").input("Uden begrundelse")
     at.button(key="FormSubmitter:scn_save-Gem som scenarie").click().run()
     assert any("Begrundelsen skal udfyldes" in shown(e.value) for e in at.error)
@@ -156,3 +161,69 @@ def test_compare_shows_ranks_counts_and_a_sentence(db, bundled):
     assert {"Behov først (udgangspunkt): rang", "Byg videre på det, der virker (udgangspunkt): score"} <= set(frame.columns)
     sentences = [shown(m.value) for m in at.markdown if "er nr. 1 i" in shown(m.value)]
     assert sentences and "af 3 scenarier" in sentences[0]
+
+
+WRITE_BUTTONS = ("FormSubmitter:scn_save-Gem som scenarie", "scn_change", "scn_rename", "scn_duplicate", "scn_archive")
+WRITE_FIELDS = ("scn_name", "scn_rationale", "scn_reason", "scn_new_name")
+
+
+def write_controls(at: AppTest) -> list[str]:
+    """The keys of the scenario write controls on the page."""
+    keys = [b.key for b in at.button] + [t.key for t in at.text_input] + [t.key for t in at.text_area]
+    return [k for k in keys if k in WRITE_BUTTONS + WRITE_FIELDS]
+
+
+def store_one(db: str, model) -> saved.Scenario:
+    engine = open_store(db)
+    try:
+        return saved.save_new(engine, model, "Behov først", "Fordi.", parse_settings({"weights": {"need": 2}}, model),
+                              "Anna", actor=ADMIN)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("setting, value, notice", [
+    ("SELECTION_LOCAL_ROLE", "Læser", "din rolle giver ikke adgang til at gemme scenarier"),
+    ("SELECTION_READ_ONLY", "1", "Skrivebeskyttet visning: scenarier kan åbnes, sammenlignes og deles med link"),
+])
+def test_a_reader_and_read_only_mode_see_no_scenario_write_controls_but_open_compare_and_link(
+        db, bundled, monkeypatch: pytest.MonkeyPatch, setting: str, value: str, notice: str):
+    first = store_one(db, bundled.model)
+    monkeypatch.setenv(setting, value)
+    at = run_app()
+    assert write_controls(at) == []
+    assert any(notice in shown(c.value) for c in at.sidebar.caption)
+    at.selectbox(key="scn_pick").select(str(first.id)).run()  # opening stays possible
+    assert not at.exception and write_controls(at) == []
+    assert at.slider(key="w_need").value == 50 and at.query_params["scenarie"] == str(first.id)
+    history = next(df.value for df in at.dataframe if "Ændring" in df.value.columns)
+    assert list(history["Gemt af (identitet)"]) == ["tester@test-host (kommandolinjen)"]
+    assert list(table(at)["Område"]) == expected_order(bundled, first.settings_data)
+    at.multiselect(key="compare_pick").set_value(["__now__", str(first.id), "behov-foerst"]).run()  # comparing too
+    assert any("I top 3" in df.value.columns for df in at.dataframe)
+    fresh = run_app(scenarie=str(first.id))  # and its link
+    assert fresh.slider(key="w_need").value == 50 and write_controls(fresh) == []
+
+
+def test_a_planner_can_save_change_and_archive_under_the_name_typed_once(db, bundled, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SELECTION_LOCAL_ROLE", "Planlægger")
+    at = run_app()
+    assert set(write_controls(at)) == {"FormSubmitter:scn_save-Gem som scenarie", "scn_name", "scn_rationale"}
+    assert any("Skriv dit navn i sidepanelet" in shown(c.value) for c in at.sidebar.caption)
+    at.sidebar.text_input(key="assessor_name").input("Pia Planlægger").run()
+    assert any("Du gemmer som: Pia Planlægger" in shown(c.value) for c in at.sidebar.caption)
+    at.slider(key="w_need").set_value(70).run()
+    at.text_input(key="scn_name").input("Pias scenarie")
+    at.text_area(key="scn_rationale").input("Behov vejer mest.")
+    at.button(key="FormSubmitter:scn_save-Gem som scenarie").click().run()
+    assert any("Gemt som scenarie nr. 1" in shown(s.value) for s in at.success), [shown(e.value) for e in at.error]
+    assert set(WRITE_BUTTONS) <= set(write_controls(at))
+    at.button(key="scn_archive").click().run()
+    engine = open_store(db)
+    try:
+        versions = saved.history(engine, 1)
+    finally:
+        engine.dispose()
+    assert [(v.version, v.author, v.archived, v.stored_by) for v in versions] == [
+        (1, "Pia Planlægger", False, "Pia Planlægger (lokal tilstand)"),
+        (2, "Pia Planlægger", True, "Pia Planlægger (lokal tilstand)")]

@@ -209,7 +209,8 @@ TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max
 def test_any_decision_text_is_shown_as_text_never_as_markup(small_snapshot, reasons, name):
     fields = {"id": 1, "decided_on": "2026-11-20", "participants": [{"name": name, "role": ""}], "scenario": "s",
               "chosen_area_id": "a", "reasons": reasons, "dissent": "", "conditions": "", "recorded_by": name,
-              "recorded_at": "2026-11-20T10:00:00+00:00", "corrects_id": None}
+              "recorded_at": "2026-11-20T10:00:00+00:00", "corrects_id": None,
+              "stored_by": name}  # the report fields of a decision (selection.decisions.model) include the identity
     parsed = scan(render_html(small_snapshot, fields))
     text = "".join(parsed.text)
     assert reasons in text and name in text

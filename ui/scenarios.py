@@ -4,7 +4,9 @@ The on-screen settings live in the session (sliders, ``RULES``); ``apply`` puts 
 there before the widgets are drawn. The URL follows what is on screen (``sync_link``): ``?scenarie=``
 while an opened scenario is unchanged, readable parameters otherwise; ``restore_link`` reads a link
 (first load, back/forward) and shows a Danish notice for one it cannot use. Every write goes through
-``selection.scenarios.store`` (author given by the planner).
+``selection.scenarios.store`` as the acting identity (``access.current_actor``), which checks the role
+again; the write controls are shown only to a role that may save scenarios (not a Læser, not in
+read-only mode). The author is the signed-in name, or in local mode the name typed once in the sidebar.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from urllib.parse import urlencode, urlparse
 import pandas as pd
 import streamlit as st
 
+from selection.access import SAVE_SCENARIO, AccessDenied
 from selection.criteria import CriteriaModel
 from selection.data_status import LIST_CONFIDENCE_LABELS
 from selection.dataset import LIST_CONFIDENCES
@@ -29,7 +32,7 @@ from selection.scenarios import all_excluded, apply_exclusions
 from selection.scoring import STATUS_EXCLUDED, ScoreResult
 from selection.store import StoreError
 
-from . import sidebar, state
+from . import access, sidebar, state
 from .state import sub_weight_key
 from .text import md
 
@@ -38,7 +41,6 @@ OPENED = "_opened_scenario"
 LAST_LINK = "_last_link"
 LINK_NOTICE = "_link_notice"
 MESSAGE = "_scenario_message"
-AUTHOR = "scenario_author"
 ROBUSTNESS_KEYS = ("smaa_n", "smaa_seed", "smaa_margin", "smaa_noise", "smaa_order")
 
 
@@ -168,7 +170,8 @@ def _say(ok: bool, text: str) -> None:
 
 
 def _author() -> str:
-    return str(st.session_state.get(AUTHOR, ""))
+    """The signed-in name, or the name typed once in the sidebar (local mode): as for assessments."""
+    return str(st.session_state.get(state.ASSESSOR_NAME, ""))
 
 
 def _now(model: CriteriaModel) -> ScenarioSettings:
@@ -180,8 +183,9 @@ def _save_new(model: CriteriaModel) -> None:
     on_screen = _now(model)
     try:
         made = saved.save_new(state.engine(), model, st.session_state.get("scn_name", ""),
-                              st.session_state.get("scn_rationale", ""), on_screen, _author())
-    except (ScenarioError, StoreError) as exc:
+                              st.session_state.get("scn_rationale", ""), on_screen, _author(),
+                              actor=access.current_actor())
+    except (ScenarioError, StoreError, AccessDenied) as exc:
         _say(False, str(exc))
         return
     st.session_state[OPENED] = Opened(str(made.id), made.name, made.version, on_screen.key())
@@ -199,16 +203,19 @@ def _write(model: CriteriaModel, action: str) -> None:
         return
     try:
         engine = state.engine()
+        actor = access.current_actor()
         found = saved.get_scenario(engine, int(opened.ref), opened.version)
+        new_name = st.session_state.get("scn_new_name", "")
         if action == "change":
-            made = saved.save_change(engine, model, found, on_screen, st.session_state.get("scn_reason", ""), _author())
+            made = saved.save_change(engine, model, found, on_screen, st.session_state.get("scn_reason", ""), _author(),
+                                     actor=actor)
         elif action == "rename":
-            made = saved.rename(engine, model, found, st.session_state.get("scn_new_name", ""), _author())
+            made = saved.rename(engine, model, found, new_name, _author(), actor=actor)
         elif action == "duplicate":
-            made = saved.duplicate(engine, model, found, st.session_state.get("scn_new_name", ""), _author())
+            made = saved.duplicate(engine, model, found, new_name, _author(), actor=actor)
         else:
-            made = saved.set_archived(engine, model, found, True, _author())
-    except (ScenarioError, StoreError) as exc:
+            made = saved.set_archived(engine, model, found, True, _author(), actor=actor)
+    except (ScenarioError, StoreError, AccessDenied) as exc:
         _say(False, str(exc))
         return
     key = on_screen.key() if action == "change" else opened.key
@@ -258,20 +265,29 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
         st.selectbox("Åbn scenarie", list(options), index=None, key="scn_pick", format_func=lambda r: options.get(r, r),
                      placeholder="Vælg et scenarie", on_change=_choose, args=(model,))
         st.checkbox("Vis også arkiverede scenarier", key="scn_archived")
-        st.text_input("Dit navn (forfatter)", key=AUTHOR, max_chars=saved.MAX_AUTHOR)
-        with st.form("scn_save", clear_on_submit=False, border=False):
-            st.text_input("Scenariets navn", key="scn_name", max_chars=saved.MAX_NAME)
-            st.text_area("Begrundelse (skal udfyldes)", key="scn_rationale", height=80, max_chars=saved.MAX_TEXT)
-            st.form_submit_button("Gem som scenarie", on_click=_save_new, args=(model,))
+        writer = access.can(SAVE_SCENARIO)
+        if writer:
+            who = _author().strip()
+            st.caption(md(f"Du gemmer som: {who}") if who else "Skriv dit navn i sidepanelet, før du gemmer.")
+            with st.form("scn_save", clear_on_submit=False, border=False):
+                st.text_input("Scenariets navn", key="scn_name", max_chars=saved.MAX_NAME)
+                st.text_area("Begrundelse (skal udfyldes)", key="scn_rationale", height=80, max_chars=saved.MAX_TEXT)
+                st.form_submit_button("Gem som scenarie", on_click=_save_new, args=(model,))
+        elif access.actor_policy().read_only:
+            st.caption("Skrivebeskyttet visning: scenarier kan åbnes, sammenlignes og deles med link, men ikke gemmes.")
+        else:
+            st.caption("Du kan åbne og sammenligne scenarier og dele links, men din rolle giver ikke adgang til at "
+                       "gemme scenarier.")
         if opened and opened.version is not None:
-            st.text_input("Årsag til ændringen", key="scn_reason", max_chars=saved.MAX_TEXT)
-            st.button("Gem ændring som ny version", key="scn_change", on_click=_write, args=(model, "change"))
-            st.text_input("Nyt navn (omdøb eller kopiér)", key="scn_new_name", max_chars=saved.MAX_NAME)
-            b1, b2, b3 = st.columns(3)
-            b1.button("Omdøb", key="scn_rename", on_click=_write, args=(model, "rename"))
-            b2.button("Kopiér", key="scn_duplicate", on_click=_write, args=(model, "duplicate"))
-            b3.button("Arkivér", key="scn_archive", on_click=_write, args=(model, "archive"),
-                      help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.")
+            if writer:
+                st.text_input("Årsag til ændringen", key="scn_reason", max_chars=saved.MAX_TEXT)
+                st.button("Gem ændring som ny version", key="scn_change", on_click=_write, args=(model, "change"))
+                st.text_input("Nyt navn (omdøb eller kopiér)", key="scn_new_name", max_chars=saved.MAX_NAME)
+                b1, b2, b3 = st.columns(3)
+                b1.button("Omdøb", key="scn_rename", on_click=_write, args=(model, "rename"))
+                b2.button("Kopiér", key="scn_duplicate", on_click=_write, args=(model, "duplicate"))
+                b3.button("Arkivér", key="scn_archive", on_click=_write, args=(model, "archive"),
+                          help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.")
             show_history(int(opened.ref))
         rules_editor(model)
 
@@ -287,6 +303,7 @@ def show_history(scenario_id: int) -> None:
     st.dataframe(pd.DataFrame({
         "Version": [v.version for v in versions], "Navn": [v.name for v in versions],
         "Tidspunkt": [timestamp(v.recorded_at) for v in versions], "Af": [v.author for v in versions],
+        "Gemt af (identitet)": [v.stored_by or "(før log-ind: navnet som skrevet)" for v in versions],
         "Ændring": [v.change_reason or "Oprettet" for v in versions],
     }), hide_index=True, width="stretch")
 

@@ -50,7 +50,7 @@ def add_rank_options(rank: argparse.ArgumentParser) -> None:
 
 
 def add_scenario_command(sub: argparse._SubParsersAction) -> None:
-    from ..cli import _file, _folder  # the command line's strict argument types
+    from ..cli import _add_user, _file, _folder  # the command line's strict argument types and --user
 
     cmd = sub.add_parser("scenario", help="Gemte vægtningsscenarier: vis, eksportér og importér.")
     actions = cmd.add_subparsers(dest="action", required=True)
@@ -64,7 +64,9 @@ def add_scenario_command(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--out", type=_file, help="JSON-fil (standard: skriv til stdout)")
     load = actions.add_parser("import", help="Indlæs scenarier fra en JSON-fil fra export (nye scenarier).")
     load.add_argument("file", type=_file)
-    load.add_argument("--author", required=True, help="dit navn (står som forfatter til de importerede scenarier)")
+    load.add_argument("--author", default=None,
+                      help="forfatteren, der står på de importerede scenarier (standard: navnet fra --user)")
+    _add_user(load)
     for action in (show_all, show, export, load):
         action.add_argument("--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)")
 
@@ -188,7 +190,8 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             print("Historik:")
             for h in history(engine, found.id):
                 reason = f" – {h.change_reason}" if h.change_reason else ""
-                print(f"  version {h.version}: {h.recorded_at:%Y-%m-%d %H:%M} UTC, {h.author}{reason}")
+                stored = f" (gemt af {h.stored_by})" if h.stored_by else ""
+                print(f"  version {h.version}: {h.recorded_at:%Y-%m-%d %H:%M} UTC, {h.author}{stored}{reason}")
             return 0
         if args.action == "export":
             chosen = ([find_scenario(engine, ref) for ref in args.scenarios] if args.scenarios
@@ -203,6 +206,10 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             else:
                 sys.stdout.buffer.write(data)
             return 0
+        from ..cli import cli_actor
+
+        actor = cli_actor(args)  # a named local administrator (--user), recorded on every imported version
+        author = actor.identity.name if args.author is None else args.author
         entries = read_export(args.file, model)
         for name, rationale, _, _ in entries:  # every entry checked before anything is written
             clean_name(name)
@@ -213,10 +220,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             raise ScenarioError(f"Der findes allerede scenarier med navnene: {', '.join(c[:120] for c in clash)}. "
                                 "Intet er importeret.")
         for name, rationale, archived, settings in entries:
-            saved = save_new(engine, model, name, rationale, settings, args.author) if not archived else None
+            saved = save_new(engine, model, name, rationale, settings, author, actor=actor)
             if archived:  # archived names may repeat: save under the name, then archive
-                saved = set_archived(engine, model, save_new(engine, model, name, rationale, settings, args.author),
-                                     True, args.author)
+                saved = set_archived(engine, model, saved, True, author, actor=actor)
             print(f"Importeret som nr. {saved.id}: {saved.name}")
         return 0
     finally:

@@ -1,7 +1,9 @@
 """Saved scenarios in the store: every save, change, rename, duplicate or archive appends one version.
 
 All writes go through ``append_version`` (one transaction, serialised against other writers, with a
-version check so nothing another planner saved is overwritten). Nothing is ever deleted: an archived
+version check so nothing another planner saved is overwritten). Every write takes ``actor=`` and checks
+the actor's right to save scenarios inside that transaction (AccessDenied, Danish, nothing written);
+each version records the identity that stored it beside the author as typed. Nothing is ever deleted: an archived
 scenario is a new version with ``archived`` set and stays in the history.
 """
 
@@ -14,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from ..access import SAVE_SCENARIO, Actor, authorize
+from ..access.model import stored_by_text
 from ..criteria import CriteriaModel
 from ..form_text import clean_text
 from ..store import read_connection, write_transaction
@@ -38,6 +42,14 @@ class Scenario:
     settings_data: dict[str, Any]  # JSON form (parse against the model in use with ``settings``)
     archived: bool
     change_reason: str
+    actor_subject: str | None = None  # the identity that stored the version (None: before sign-in existed)
+    actor_email: str | None = None
+    actor_method: str | None = None
+
+    @property
+    def stored_by(self) -> str:
+        """The identity that stored this version, in words ('' for versions from before sign-in)."""
+        return stored_by_text(self.actor_subject, self.actor_email, self.actor_method)
 
     def settings(self, model: CriteriaModel) -> ScenarioSettings:
         """The settings checked against ``model``; ScenarioError if the data no longer fits them."""
@@ -64,7 +76,8 @@ def _row(row: Any) -> Scenario:
                     rationale=row["rationale"], author=row["author"],
                     recorded_at=row["recorded_at"].replace(tzinfo=timezone.utc),
                     settings_data=json.loads(row["settings"]), archived=bool(row["archived"]),
-                    change_reason=row["change_reason"])
+                    change_reason=row["change_reason"], actor_subject=row["actor_subject"],
+                    actor_email=row["actor_email"], actor_method=row["actor_method"])
 
 
 def _latest_rows(conn: Any) -> list[Any]:
@@ -75,11 +88,14 @@ def _latest_rows(conn: Any) -> list[Any]:
     return list(conn.execute(query).mappings().all())
 
 
-def append_version(engine: Engine, model: CriteriaModel, *, author: object, scenario_id: int | None,
+def append_version(engine: Engine, model: CriteriaModel, *, actor: Actor, author: object, scenario_id: int | None,
                    expected_version: int | None, name: object, rationale: object, settings: ScenarioSettings,
                    archived: bool = False, change_reason: object = "") -> Scenario:
     """The one write path: append a version (``scenario_id`` None: a new scenario) and return it.
 
+    ``actor`` must be allowed to save scenarios (checked in the write transaction, so a role taken away
+    meanwhile counts; read-only mode refuses): otherwise AccessDenied and nothing is written. The row
+    records the actor's identity; ``author`` is the name as typed (or the signed-in name).
     ``expected_version`` is the version the planner opened; if the scenario has moved on since, the
     save is refused (ScenarioError) and nothing is written. A change of an existing scenario needs a
     ``change_reason``. Active (not archived) scenarios have distinct names (ignoring case).
@@ -92,6 +108,7 @@ def append_version(engine: Engine, model: CriteriaModel, *, author: object, scen
     frozen = json.dumps(parse_settings(settings.to_dict(), model).to_dict(), ensure_ascii=False, sort_keys=True)
     now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     with write_transaction(engine, lock_table="scenario_version") as conn:
+        authorize(conn, actor, SAVE_SCENARIO)
         latest = {int(r["scenario_id"]): r for r in _latest_rows(conn)}
         if scenario_id is None:
             scenario_id = max(latest, default=0) + 1
@@ -112,42 +129,49 @@ def append_version(engine: Engine, model: CriteriaModel, *, author: object, scen
                                         f"(nr. {other_id}). Vælg et andet navn.")
         conn.execute(table.insert().values(
             scenario_id=scenario_id, version=version, name=clean, name_key=clean.casefold(), rationale=why,
-            author=clean_author, recorded_at=now, settings=frozen, archived=archived, change_reason=reason))
+            author=clean_author, recorded_at=now, settings=frozen, archived=archived, change_reason=reason,
+            **actor.identity.columns()))
     return get_scenario(engine, scenario_id, version)
 
 
 def save_new(engine: Engine, model: CriteriaModel, name: object, rationale: object, settings: ScenarioSettings,
-             author: object) -> Scenario:
+             author: object, *, actor: Actor) -> Scenario:
     """'Gem som scenarie': a new scenario at version 1."""
-    return append_version(engine, model, author=author, scenario_id=None, expected_version=None, name=name,
+    return append_version(engine, model, actor=actor, author=author, scenario_id=None, expected_version=None, name=name,
                           rationale=rationale, settings=settings)
 
 
 def save_change(engine: Engine, model: CriteriaModel, scenario: Scenario, settings: ScenarioSettings,
-                change_reason: object, author: object, rationale: object | None = None) -> Scenario:
+                change_reason: object, author: object, rationale: object | None = None, *, actor: Actor) -> Scenario:
     """Save changed settings (and optionally a new rationale) as the next version of ``scenario``."""
-    return append_version(engine, model, author=author, scenario_id=scenario.id, expected_version=scenario.version,
+    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id,
+                          expected_version=scenario.version,
                           name=scenario.name, rationale=scenario.rationale if rationale is None else rationale,
                           settings=settings, archived=scenario.archived, change_reason=change_reason)
 
 
-def rename(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object) -> Scenario:
+def rename(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object, *,
+           actor: Actor) -> Scenario:
     """A new version with another name (same settings)."""
-    return append_version(engine, model, author=author, scenario_id=scenario.id, expected_version=scenario.version,
+    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id,
+                          expected_version=scenario.version,
                           name=new_name, rationale=scenario.rationale, settings=scenario.settings(model),
                           archived=scenario.archived, change_reason=f"Omdøbt fra '{scenario.name}'")
 
 
-def set_archived(engine: Engine, model: CriteriaModel, scenario: Scenario, archived: bool, author: object) -> Scenario:
+def set_archived(engine: Engine, model: CriteriaModel, scenario: Scenario, archived: bool, author: object, *,
+                 actor: Actor) -> Scenario:
     """Archive (or bring back) a scenario: a new version; nothing is deleted."""
-    return append_version(engine, model, author=author, scenario_id=scenario.id, expected_version=scenario.version,
+    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id,
+                          expected_version=scenario.version,
                           name=scenario.name, rationale=scenario.rationale, settings=scenario.settings(model),
                           archived=archived, change_reason="Arkiveret" if archived else "Taget frem fra arkivet")
 
 
-def duplicate(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object) -> Scenario:
+def duplicate(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object, *,
+              actor: Actor) -> Scenario:
     """A new scenario with the same settings and rationale under another name."""
-    return save_new(engine, model, new_name, scenario.rationale, scenario.settings(model), author)
+    return save_new(engine, model, new_name, scenario.rationale, scenario.settings(model), author, actor=actor)
 
 
 def list_scenarios(engine: Engine, include_archived: bool = False) -> list[Scenario]:

@@ -115,5 +115,8 @@ scenario_version = Table(
     Column("settings", Text, nullable=False),  # JSON (selection.scenarios.settings)
     Column("archived", Boolean, nullable=False),
     Column("change_reason", Text, nullable=False),
+    Column("actor_subject", String(400), nullable=True),  # who stored the version (NULL: before sign-in existed)
+    Column("actor_email", String(320), nullable=True),
+    Column("actor_method", String(20), nullable=True),
     Index("ix_scenario_version", "scenario_id", "version", unique=True),
 )

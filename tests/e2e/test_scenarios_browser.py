@@ -20,7 +20,7 @@ N_AREAS = 13
 def open_scenarios(page: Page) -> None:
     expander = page.get_by_text("Scenarier og udelukkelse")
     expander.click()
-    expect(page.get_by_label("Dit navn (forfatter)")).to_be_visible()
+    expect(page.get_by_label("Scenariets navn")).to_be_visible()
 
 
 def test_saved_scenario_link_opens_the_same_table_and_map_in_a_fresh_browser(
@@ -37,7 +37,11 @@ def test_saved_scenario_link_opens_the_same_table_and_map_in_a_fresh_browser(
     assert page.url == first_link
 
     open_scenarios(page)
-    page.get_by_label("Dit navn (forfatter)").fill("Anna Hansen")
+    name = page.get_by_label("Dit navn", exact=True)  # local mode: the name typed once in the sidebar
+    name.fill("Anna Hansen")
+    name.press("Tab")
+    wait_idle(page)
+    expect(page.get_by_text("Du gemmer som: Anna Hansen")).to_be_visible()
     page.get_by_label("Scenariets navn").fill("Lidt mere behov")
     page.get_by_label("Begrundelse (skal udfyldes)").fill("Behov lidt over de andre kriterier.")
     page.get_by_role("button", name="Gem som scenarie").click()

@@ -5,7 +5,8 @@ section from a secrets file in a temporary folder (never the repository's). A pl
 saves an assessment, which the history shows with the provider's identity; a reader signs in, has no
 save button, and a write forced through the core with the reader's identity is refused. Security:
 the identity cookie is HttpOnly (page scripts cannot read it), XSRF protection refuses an upload
-without the token, and no secret appears in the server log, the pages or the messages.
+without the token, and no secret appears in the server log, the pages or the messages. Scenarios too: the
+planner saves one under the provider's name and identity; the reader has no scenario save controls.
 """
 
 from __future__ import annotations
@@ -189,4 +190,48 @@ def test_planner_saves_with_provider_identity_and_reader_cannot(sign_in_app: Sig
     for secret in (sign_in_app.client_secret, sign_in_app.cookie_secret):
         assert secret not in log
         assert all(secret not in html for html in pages)
+    assert all("jsdelivr" in url for url in outside), outside
+
+
+def test_signed_in_planner_saves_a_scenario_as_themself_and_a_reader_has_no_scenario_save(
+        sign_in_app: SignInApp, browser: Browser) -> None:
+    """Scenarios follow the same rights: the provider's name is the author (nothing typed), the identity is
+    recorded on the version; a reader can open scenarios but sees no save controls."""
+    from selection.scenarios import store as scenarios
+
+    outside: list[str] = []
+    pages: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    offline(context, outside)
+    try:
+        planner = context.new_page()
+        sign_in(planner, sign_in_app, PLANNER, pages)
+        planner.get_by_text("Scenarier og udelukkelse").click()
+        expect(planner.get_by_text("Du gemmer som: Pia Planlægger")).to_be_visible()
+        planner.get_by_label("Scenariets navn").fill("Pias vægtning")
+        planner.get_by_label("Begrundelse (skal udfyldes)").fill("Behov og aktører lige vigtige.")
+        planner.get_by_role("button", name="Gem som scenarie").click()
+        wait_idle(planner)
+        expect(planner.get_by_text("Gemt som scenarie nr.")).to_be_visible()
+    finally:
+        context.close()
+    engine = open_store(sign_in_app.db_url)
+    try:
+        (made,) = [s for s in scenarios.list_scenarios(engine) if s.name == "Pias vægtning"]
+    finally:
+        engine.dispose()
+    assert made.author == "Pia Planlægger"
+    assert made.stored_by == f"{PLANNER.claims['email']} (logget ind, id {PLANNER.sub})"
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    offline(context, outside)
+    try:
+        reader = context.new_page()
+        sign_in(reader, sign_in_app, READER, pages)
+        reader.get_by_text("Scenarier og udelukkelse").click()
+        expect(reader.get_by_text("giver ikke adgang til at gemme scenarier", exact=False)).to_be_visible()
+        expect(reader.get_by_role("button", name="Gem som scenarie")).to_have_count(0)
+        expect(reader.get_by_label("Scenariets navn")).to_have_count(0)
+    finally:
+        context.close()
     assert all("jsdelivr" in url for url in outside), outside

@@ -20,7 +20,6 @@ from selection.access import (
     IMPORT_DATA,
     PLANNER,
     READER,
-    SAVE_SCENARIO,
     AccessDenied,
     AccessPolicy,
     Actor,
@@ -42,7 +41,9 @@ from selection.dataset import load_dataset
 from selection.decisions import NewDecision, Participant, list_decisions, record_decision
 from selection.importing import validate_import
 from selection.importing.store import active_data_dir, apply_import, has_stored_import, reset_import, restore_import
-from selection.store.tables import assessment, change_log, decision, role_assignment
+from selection.scenarios import parse_settings
+from selection.scenarios.store import save_new
+from selection.store.tables import assessment, change_log, decision, role_assignment, scenario_version
 from tests.factory import ADMIN, make_package
 from tests.store.conftest import AREA_IDS, MODEL
 
@@ -98,7 +99,7 @@ def packages(tmp_path: Path):
 
 def state_of(engine, data_dir: Path) -> tuple:
     """Everything a write could change: each table's rows and the import in use."""
-    tables = (assessment, decision, role_assignment, change_log)
+    tables = (assessment, decision, role_assignment, change_log, scenario_version)
     return (*(count(engine, t) for t in tables), has_stored_import(data_dir),
             str(active_data_dir(data_dir)) if has_stored_import(data_dir) else "")
 
@@ -110,7 +111,7 @@ def attempt(path: str, engine, actor: Actor, current, data_dir: Path):
     if path == "sheet":
         return record_assessments(engine, [new(2.0), replace(new(4.0), area_id="b")], MODEL, AREA_IDS, [0, 0], actor=actor)
     if path == "scenario":
-        return authorize(engine, actor, SAVE_SCENARIO)
+        return save_new(engine, MODEL, "Behov først", "Fordi.", parse_settings({}, MODEL), "Anna", actor=actor)
     if path == "decision":
         return record_decision(engine, form(), SNAPSHOT, actor=actor)
     if path == "import":

@@ -15,7 +15,7 @@ from selection.export import shortlist_csv
 from selection.scenarios import evaluate_settings, parse_settings
 from selection.scenarios import store as scenarios
 from selection.store import open_store
-from tests.factory import REPO
+from tests.factory import ADMIN, REPO
 
 STAMP = "2026-11-20T10:00:00+01:00"
 DATA = str(BUNDLED_DATA_DIR)
@@ -36,9 +36,10 @@ def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_tri
     engine = open_store(db_url)
     settings = parse_settings({"weights": {"trust": 1, "actors": 2, "need": 3}, "distance_m": 750,
                                "rules": [{"kind": "list_status", "allowed": ["verified", "inferred"]}]}, bundled.model)
-    saved = scenarios.save_new(engine, bundled.model, "Aktører & behov", "Til mødet.", settings, "Anna")
-    scenarios.save_new(engine, bundled.model, "Gammel", "Ikke mere.", parse_settings({}, bundled.model), "Bo")
-    scenarios.set_archived(engine, bundled.model, scenarios.find_scenario(engine, "Gammel"), True, "Bo")
+    saved = scenarios.save_new(engine, bundled.model, "Aktører & behov", "Til mødet.", settings, "Anna", actor=ADMIN)
+    scenarios.save_new(engine, bundled.model, "Gammel", "Ikke mere.", parse_settings({}, bundled.model), "Bo",
+                       actor=ADMIN)
+    scenarios.set_archived(engine, bundled.model, scenarios.find_scenario(engine, "Gammel"), True, "Bo", actor=ADMIN)
     engine.dispose()
     _, result = evaluate_settings(bundled, settings)
     expected = shortlist_csv(result, bundled, 3, "excel-da", __import__("datetime").datetime.fromisoformat(STAMP))
@@ -94,3 +95,32 @@ def test_an_import_file_that_is_not_an_export_is_refused(tmp_path: Path):
     bad.write_text("[1, 2]", encoding="utf-8")
     out = run(db_url, "scenario", "import", str(bad), "--author", "A", "--data", DATA)
     assert out.returncode == 2 and "ikke en scenarieeksport" in out.stderr.decode()
+
+
+def test_import_writes_as_the_named_local_administrator_and_read_only_mode_refuses_it(db_url, bundled, tmp_path):
+    engine = open_store(db_url)
+    scenarios.save_new(engine, bundled.model, "Til eksport", "Fordi.", parse_settings({}, bundled.model), "Anna",
+                       actor=ADMIN)
+    engine.dispose()
+    exported = tmp_path / "s.json"
+    assert run(db_url, "scenario", "export", "--out", str(exported), "--data", DATA).returncode == 0
+    other = f"sqlite:///{tmp_path / 'other.sqlite'}"
+
+    refused = subprocess.run([sys.executable, "-m", "selection", "scenario", "import", str(exported), "--user", "ops",
+                              "--data", DATA], cwd=REPO, capture_output=True, timeout=120,
+                             env={**os.environ, "SELECTION_DB_URL": other, "SELECTION_READ_ONLY": "1"})
+    assert refused.returncode == 2 and "skrivebeskyttet tilstand" in refused.stderr.decode()
+    assert "Traceback" not in refused.stderr.decode()
+    assert run(other, "scenario", "list", "--all", "--data", DATA).stdout.decode().count("Til eksport") == 0
+
+    loaded = run(other, "scenario", "import", str(exported), "--user", "Ops Olsen", "--data", DATA)
+    assert loaded.returncode == 0, loaded.stderr.decode()
+    engine = open_store(other)
+    try:
+        (made,) = scenarios.list_scenarios(engine)
+    finally:
+        engine.dispose()
+    assert (made.author, made.actor_email, made.actor_method) == ("Ops Olsen", "", "cli")  # --author: the --user name
+    assert made.actor_subject.startswith("Ops Olsen@")
+    shown = run(other, "scenario", "show", "Til eksport", "--data", DATA).stdout.decode()
+    assert f"Ops Olsen (gemt af {made.actor_subject} (kommandolinjen))" in shown

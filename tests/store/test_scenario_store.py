@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from selection.scenarios import ScenarioError, parse_settings
 from selection.scenarios import store as scenarios
 from selection.store.tables import scenario_version
+from tests.factory import ADMIN
 from tests.store.conftest import MODEL
 
 
@@ -25,13 +26,13 @@ def rows(engine) -> int:
 
 def test_save_change_and_history(engine):
     first = scenarios.save_new(engine, MODEL, "Behov først", "Behov vejer tungest.", settings(weights={"need": 2}),
-                               "Anna Hansen")
+                               "Anna Hansen", actor=ADMIN)
     assert (first.id, first.version, first.author, first.change_reason) == (1, 1, "Anna Hansen", "")
     assert first.recorded_at.utcoffset() == timedelta(0)
     assert first.settings(MODEL).weights == {"trust": 1.0, "actors": 1.0, "need": 2.0}
     rule = {"kind": "list_status", "allowed": ["verified"]}
     second = scenarios.save_change(engine, MODEL, first, settings(weights={"need": 3}, rules=[rule]),
-                                   "Styregruppen ville have mere behov.", "Bo Jensen")
+                                   "Styregruppen ville have mere behov.", "Bo Jensen", actor=ADMIN)
     assert (second.id, second.version, second.author) == (1, 2, "Bo Jensen")
     assert second.settings(MODEL).rules[0].allowed == ("verified",)
     history = scenarios.history(engine, 1)
@@ -42,12 +43,12 @@ def test_save_change_and_history(engine):
 
 
 def test_a_change_needs_a_reason_and_a_stale_version_is_refused(engine):
-    first = scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(), "Anna")
+    first = scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(), "Anna", actor=ADMIN)
     with pytest.raises(ScenarioError, match="Årsagen til ændringen skal udfyldes"):
-        scenarios.save_change(engine, MODEL, first, settings(weights={"need": 2}), "  ", "Anna")
-    scenarios.save_change(engine, MODEL, first, settings(weights={"need": 2}), "Ny vurdering", "Bo")
+        scenarios.save_change(engine, MODEL, first, settings(weights={"need": 2}), "  ", "Anna", actor=ADMIN)
+    scenarios.save_change(engine, MODEL, first, settings(weights={"need": 2}), "Ny vurdering", "Bo", actor=ADMIN)
     with pytest.raises(ScenarioError, match="er ændret af Bo"):
-        scenarios.save_change(engine, MODEL, first, settings(weights={"need": 5}), "Min ændring", "Anna")
+        scenarios.save_change(engine, MODEL, first, settings(weights={"need": 5}), "Min ændring", "Anna", actor=ADMIN)
     assert rows(engine) == 2
     assert scenarios.get_scenario(engine, first.id).settings(MODEL).weights["need"] == 2.0
 
@@ -62,24 +63,25 @@ def test_a_change_needs_a_reason_and_a_stale_version_is_refused(engine):
 ])
 def test_bad_form_input_is_refused_and_nothing_is_written(engine, name, rationale, author, words):
     with pytest.raises(ScenarioError, match=words):
-        scenarios.save_new(engine, MODEL, name, rationale, settings(), author)
+        scenarios.save_new(engine, MODEL, name, rationale, settings(), author, actor=ADMIN)
     assert rows(engine) == 0
 
 
 def test_names_are_unique_among_active_scenarios_rename_duplicate_archive(engine):
-    a = scenarios.save_new(engine, MODEL, "Behov først", "Fordi.", settings(weights={"need": 2}), "Anna")
+    a = scenarios.save_new(engine, MODEL, "Behov først", "Fordi.", settings(weights={"need": 2}), "Anna", actor=ADMIN)
     with pytest.raises(ScenarioError, match="allerede et scenarie"):
-        scenarios.save_new(engine, MODEL, "BEHOV FØRST", "Igen.", settings(), "Bo")
-    copy = scenarios.duplicate(engine, MODEL, a, "Behov først (kopi)", "Bo")
+        scenarios.save_new(engine, MODEL, "BEHOV FØRST", "Igen.", settings(), "Bo", actor=ADMIN)
+    copy = scenarios.duplicate(engine, MODEL, a, "Behov først (kopi)", "Bo", actor=ADMIN)
     assert copy.id != a.id and copy.version == 1 and copy.settings_data == a.settings_data
-    renamed = scenarios.rename(engine, MODEL, copy, "Behov og tillid", "Bo")
+    renamed = scenarios.rename(engine, MODEL, copy, "Behov og tillid", "Bo", actor=ADMIN)
     assert (renamed.version, renamed.name, renamed.change_reason) == (2, "Behov og tillid", "Omdøbt fra 'Behov først (kopi)'")
-    archived = scenarios.set_archived(engine, MODEL, a, True, "Anna")
+    archived = scenarios.set_archived(engine, MODEL, a, True, "Anna", actor=ADMIN)
     assert archived.archived and archived.version == 2
     assert [s.name for s in scenarios.list_scenarios(engine)] == ["Behov og tillid"]
     assert [s.name for s in scenarios.list_scenarios(engine, include_archived=True)] == ["Behov først", "Behov og tillid"]
     assert len(scenarios.history(engine, a.id)) == 2  # archived, never deleted
-    again = scenarios.save_new(engine, MODEL, "Behov først", "Nyt forsøg.", settings(), "Bo")  # the name is free again
+    # the name is free again
+    again = scenarios.save_new(engine, MODEL, "Behov først", "Nyt forsøg.", settings(), "Bo", actor=ADMIN)
     assert scenarios.find_scenario(engine, "behov først").id == again.id
     assert scenarios.find_scenario(engine, str(a.id)).archived
     with pytest.raises(ScenarioError, match="intet gemt scenarie"):
@@ -89,7 +91,7 @@ def test_names_are_unique_among_active_scenarios_rename_duplicate_archive(engine
 
 
 def test_scenario_rows_cannot_be_changed_or_deleted_in_the_database(engine):
-    scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(), "Anna")
+    scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(), "Anna", actor=ADMIN)
     for statement in ("UPDATE scenario_version SET name = 'B'", "DELETE FROM scenario_version"):
         with pytest.raises(DBAPIError, match="Scenarier kan ikke ændres eller slettes"):
             with engine.begin() as conn:
@@ -98,7 +100,7 @@ def test_scenario_rows_cannot_be_changed_or_deleted_in_the_database(engine):
 
 
 def test_stored_settings_that_no_longer_fit_the_data_say_so(engine):
-    saved = scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(weights={"need": 2}), "Anna")
+    saved = scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(weights={"need": 2}), "Anna", actor=ADMIN)
     changed = scenarios.Scenario(**{**saved.__dict__, "settings_data": {"weights": {"gone": 1}}})
     with pytest.raises(ScenarioError, match="passer ikke til datasættet"):
         changed.settings(MODEL)

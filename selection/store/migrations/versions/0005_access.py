@@ -4,8 +4,9 @@
   with Læser, Planlægger and Administrator.
 * ``role_assignment`` (append-only): who has which role; the newest row per principal counts.
 * ``change_log`` (append-only): data imports, resets and restores with the identity that made them.
-* ``assessment`` and ``decision`` gain ``actor_subject``, ``actor_email`` and ``actor_method``: the
-  identity that stored the row (NULL for rows stored before sign-in existed; their typed name stays).
+* ``assessment``, ``decision`` and ``scenario_version`` gain ``actor_subject``, ``actor_email`` and
+  ``actor_method``: the identity that stored the row (NULL for rows stored before sign-in existed;
+  their typed name or author stays).
   Adding nullable columns rewrites no row, so existing history is kept as it is.
 
 Revision ID: 0005_access
@@ -66,7 +67,7 @@ def upgrade() -> None:
         *_actor_columns("actor"),
         sa.Column("recorded_at", sa.DateTime, nullable=False),
     )
-    for table in ("assessment", "decision"):
+    for table in ("assessment", "decision", "scenario_version"):
         op.add_column(table, sa.Column("actor_subject", sa.String(400), nullable=True))
         op.add_column(table, sa.Column("actor_email", sa.String(320), nullable=True))
         op.add_column(table, sa.Column("actor_method", sa.String(20), nullable=True))
