@@ -361,3 +361,19 @@ def test_scenario_names_and_rationales_with_markup_or_template_syntax_stay_text(
         assert literal.replace(" ", "") in text.replace(" ", "")  # narrow table headers wrap in the PDF
     assert "49" not in page_text.replace("2049", "")
     assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS
+
+
+def test_the_map_marks_excluded_areas_with_their_own_hatch_outline_and_legend_entry(scenario_report, bundled_report):
+    import matplotlib.pyplot as plt
+
+    from selection.report.figures import EXCLUDED_HATCH, map_figure
+
+    for snapshot, expect_excluded in ((scenario_report[0], True), (bundled_report[0], False)):
+        fig = map_figure(snapshot, 3)
+        ax = fig.axes[0]
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        hatched = [c for c in ax.collections if c.get_hatch() == EXCLUDED_HATCH]
+        assert ("Udelukket af en regel (ingen rang)" in legend) is expect_excluded
+        n_excluded = sum(1 for r in snapshot["ranking"] if r.get("excluded"))
+        assert sum(len(c.get_paths()) for c in hatched) == n_excluded
+        plt.close(fig)

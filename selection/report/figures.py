@@ -55,6 +55,11 @@ def _distance_text(metres: float) -> str:
 
 def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
     """Areas coloured by total score (the app's fixed 0–100 YlGnBu classes), rank and name, legend, scale bar."""
+    return _png(map_figure(snapshot, top_n))
+
+
+def map_figure(snapshot: dict[str, Any], top_n: int):
+    """The map as a matplotlib figure; areas excluded by a rule are grey, cross-hatched, heavily outlined."""
     ranking = {r["area_id"]: r for r in snapshot["ranking"]}
     rows = [a for a in snapshot["areas"] if a.get("geometry")]
     frame = gpd.GeoDataFrame(
@@ -109,7 +114,7 @@ def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
                   ncol=4, fontsize=7, title_fontsize=7.5, frameon=False)
         ax.set_axis_off()
         ax.set_aspect("equal")
-        return _png(fig)
+        return fig
 
 
 def _rank_or_none(rank: object) -> int | None:
