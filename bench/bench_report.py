@@ -6,7 +6,9 @@ Prints a table (median of N repeats, seconds) and writes bench/results/report.js
 Measured per data set, as ``python -m selection report`` does it (10,000 SMAA weightings, default weights):
 the snapshot (ranking, data status, SMAA with weights only and with value uncertainty), the HTML (map and
 chart drawn with matplotlib, template) and the PDF (HTML + WeasyPrint). Targets: 13 areas ≤ 5 s, 200 ≤ 20 s
-for the full PDF report.
+for the full PDF report. The rows marked "+scn" make the report as ``report --scenario A --scenario B
+--scenario C`` does: scenario A with an exclusion rule (minimum need score 40), compared with two more
+(rank table, sentence, rank-change chart).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ sys.path.insert(0, str(REPO))
 
 from selection.dataset import load_dataset  # noqa: E402
 from selection.report import render_html, render_pdf, take_snapshot  # noqa: E402
+from selection.report.snapshot import scenario_record, snapshot_from_store  # noqa: E402
+from selection.scenarios import parse_settings  # noqa: E402
 from tests.factory import area_features, make_package  # noqa: E402
 
 TARGETS = {13: 5.0, 200: 20.0}
@@ -62,8 +66,20 @@ def timed(fn, repeats: int, name: str = "") -> tuple[float, object]:
     return statistics.median(samples), out
 
 
-def measure(dataset, repeats: int) -> dict[str, float]:
-    t_snap, snapshot = timed(lambda: take_snapshot(dataset, None, 3), repeats, "snapshot")
+def scenario_snapshot(dataset) -> dict:
+    """Snapshot with a rule-bearing main scenario compared with two others (what ``report --scenario`` x3 does)."""
+    model = dataset.model
+    main = parse_settings({"rules": [{"kind": "min_score", "criterion": "need", "min": 40}]}, model)
+    heavy = parse_settings({"weights": {c: (3 if c == "need" else 1) for c in model.criterion_ids}}, model)
+    plain = parse_settings({}, model)
+    return snapshot_from_store(dataset, None, main.weights, 3, sub_weights=main.sub_weights, distance_m=main.distance_m,
+                               rules=main.rules, scenario=scenario_record("Bench A", 1, 1),
+                               compare_with=[("Bench A", main), ("Behov tungt", heavy), ("Standard", plain)])
+
+
+def measure(dataset, repeats: int, with_scenarios: bool = False) -> dict[str, float]:
+    make = (lambda: scenario_snapshot(dataset)) if with_scenarios else (lambda: take_snapshot(dataset, None, 3))
+    t_snap, snapshot = timed(make, repeats, "snapshot")
     t_html, _ = timed(lambda: render_html(snapshot), repeats, "html")
     t_pdf, pdf = timed(lambda: render_pdf(snapshot), repeats, "pdf")
     from pypdf import PdfReader
@@ -83,15 +99,17 @@ def main() -> None:
     results = {}
     render_pdf(take_snapshot(load_dataset(), None, 3, n_samples=100))  # warm-up: imports, fonts
     bundled = load_dataset()
-    results[len(bundled.areas)] = measure(bundled, args.repeats)
+    results[str(len(bundled.areas))] = measure(bundled, args.repeats)
+    results[f"{len(bundled.areas)}+scn"] = measure(bundled, args.repeats, with_scenarios=True)
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
         synthetic = load_dataset(synthetic_package(Path(tmp) / "pkg", args.areas))
-        results[args.areas] = measure(synthetic, args.repeats)
-    print(f"{'areas':>6} {'snapshot':>9} {'html':>7} {'pdf':>7} {'total pdf':>10} {'(cpu)':>7} {'target':>7} {'pages':>6}")
+        results[str(args.areas)] = measure(synthetic, args.repeats)
+        results[f"{args.areas}+scn"] = measure(synthetic, args.repeats, with_scenarios=True)
+    print(f"{'areas':>8} {'snapshot':>9} {'html':>7} {'pdf':>7} {'total pdf':>10} {'(cpu)':>7} {'target':>7} {'pages':>6}")
     for n, r in results.items():
-        target = TARGETS.get(n)
+        target = TARGETS.get(int(n.split("+")[0]))
         flag = "" if target is None else ("ok" if r["total_pdf_s"] <= target else "OVER")
-        print(f"{n:>6} {r['snapshot_s']:>8.2f}s {r['html_s']:>6.2f}s {r['pdf_s']:>6.2f}s {r['total_pdf_s']:>9.2f}s {r['cpu_total_pdf_s']:>6.2f}s "
+        print(f"{n:>8} {r['snapshot_s']:>8.2f}s {r['html_s']:>6.2f}s {r['pdf_s']:>6.2f}s {r['total_pdf_s']:>9.2f}s {r['cpu_total_pdf_s']:>6.2f}s "
               f"{(f'{target:.0f}s' if target else '-'):>7} {r['pages']:>6} {flag}")
     out = REPO / "bench" / "results" / "report.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -88,3 +88,51 @@ def test_the_ranking_view_offers_the_report_as_pdf_and_html(setup):
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Hent rapport (PDF)" in labels and "Hent rapport (HTML)" in labels
+
+
+def test_report_and_decision_use_the_open_scenario_and_its_rules(tmp_path, monkeypatch):
+    """The report buttons read the on-screen settings, rules and opened scenario; the decision's snapshot has them."""
+    from selection.dataset import BUNDLED_DATA_DIR
+    from selection.decisions import get_decision
+    from selection.scenarios import describe, evaluate_settings, excluded_reasons
+    from selection.scenarios.defaults import load_defaults
+    from ui.decision_panel import REPORT_ARGS
+    from ui.ranked_view import RANKING_VIEW
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.delenv("SELECTION_DATA", raising=False)
+    monkeypatch.setenv("SELECTION_DB_URL", url)
+    monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "imports"))
+    bundled = load_dataset(BUNDLED_DATA_DIR)
+    found, _ = load_defaults(BUNDLED_DATA_DIR, bundled.model)
+    ruled = next(d for d in found if d.settings.rules)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.selectbox(key="scn_pick").select(ruled.key).run()
+    assert not at.exception, at.exception
+    held = at.session_state[REPORT_ARGS]
+    assert held["scenario"]["name"] == ruled.name and held["scenario"]["key"] == ruled.key
+    assert tuple(held["rules"]) == ruled.settings.rules
+
+    at = fill(decision_view_of(at), "Valgt efter scenariet")
+    assert any("Beslutning nr. 1 er gemt" in s.value for s in at.success), [e.value for e in at.error]
+    snapshot = get_decision(open_store(url), 1).snapshot
+    assert snapshot["scenario"]["name"] == ruled.name
+    assert [r["text"] for r in snapshot["rules"]] == [describe(r, bundled.model) for r in ruled.settings.rules]
+    _, expected = evaluate_settings(bundled, ruled.settings)
+    reasons = excluded_reasons(expected)
+    assert reasons and {r["area_id"]: r["excluded"] for r in snapshot["ranking"] if r["excluded"]} == reasons
+    assert all(r["rank"] is None for r in snapshot["ranking"] if r["excluded"])
+    saved = get_decision(open_store(url), 1)
+    assert saved.scenario.startswith(f"Scenarie: {ruled.name}.") and "Udelukkelsesregler: Kun områder" in saved.scenario
+
+    at.segmented_control(key="view").set_value(RANKING_VIEW).run()
+    at.slider(key="w_need").set_value(70).run()  # changed on screen: the report says 'ikke gemt', rules stay
+    assert not at.exception, at.exception
+    held = at.session_state[REPORT_ARGS]
+    assert held["scenario"] is None and tuple(held["rules"]) == ruled.settings.rules
+
+
+def decision_view_of(at: AppTest) -> AppTest:
+    at.segmented_control(key="view").set_value("Beslutning").run()
+    assert not at.exception, at.exception
+    return at

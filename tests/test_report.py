@@ -8,6 +8,7 @@ import re
 import subprocess
 from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,11 @@ from pypdf import PdfReader
 from selection.dataset import load_dataset
 from selection.report import render_html, render_pdf, take_snapshot
 from selection.report.render import caveat_text, robustness_text
-from selection.report.snapshot import content_hash
+from selection.importing.store import active_data_dir
+from selection.report.comparison import comparison_part
+from selection.report.snapshot import content_hash, scenario_record, snapshot_from_store
+from selection.scenarios import describe, evaluate_settings, excluded_reasons, parse_settings
+from selection.scenarios.defaults import load_defaults
 from tests.factory import AREAS, make_package, area_features
 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "section", "h1", "h2", "h3", "p", "div", "table",
@@ -146,7 +151,7 @@ def test_names_with_markup_or_template_syntax_appear_as_text_in_pdf_and_html(evi
     assert not any(tag == "img" and "evil" in (attrs.get("src") or "") for tag, attrs in parsed.tags)
 
 
-@pytest.mark.parametrize("which", ["bundled_report", "evil_report"])
+@pytest.mark.parametrize("which", ["bundled_report", "evil_report", "scenario_report", "evil_scenario_report"])
 def test_the_html_is_one_file_that_references_nothing_outside_itself(which, request):
     _, html, _ = request.getfixturevalue(which)
     parsed = scan(html)
@@ -228,3 +233,148 @@ def test_the_ranking_table_states_each_areas_data_status_never_complete_with_pla
     n_with_placeholders = sum("illustrative" in k for k in kinds.values())
     assert n_with_placeholders
     assert text.count("Illustrative værdier") >= n_with_placeholders
+
+
+# --- the scenario the report was made with, its exclusion rules and the comparison ---------------------
+
+
+@pytest.fixture(scope="module")
+def starting_points() -> dict:
+    dataset = load_dataset()
+    found, problems = load_defaults(active_data_dir(), dataset.model)
+    assert not problems
+    return {d.key: d for d in found}
+
+
+@pytest.fixture(scope="module")
+def scenario_report(starting_points) -> tuple[dict, str, bytes]:
+    """The bundled data with a rule-bearing starting point as the main scenario, compared with two others."""
+    dataset = load_dataset()
+    main = next(d for d in starting_points.values() if d.settings.rules)
+    others = [d for d in starting_points.values() if d is not main][:2]
+    s = main.settings
+    snapshot = snapshot_from_store(dataset, None, s.weights, 3, sub_weights=s.sub_weights, distance_m=s.distance_m,
+                                   rules=s.rules, scenario=scenario_record(main.name, key=main.key,
+                                                                           rationale=main.rationale),
+                                   compare_with=[(d.name, d.settings) for d in (main, *others)], n_samples=500)
+    return snapshot, render_html(snapshot), render_pdf(snapshot)
+
+
+def test_the_snapshot_ranks_exactly_like_the_app_with_the_scenarios_rules(scenario_report, starting_points):
+    snapshot, _, _ = scenario_report
+    dataset = load_dataset()
+    main = next(d for d in starting_points.values() if d.settings.rules)
+    _, expected = evaluate_settings(dataset, main.settings)
+    reasons = excluded_reasons(expected)
+    assert reasons and snapshot["n_excluded"] == len(reasons)
+    assert [(r["area_id"], r["rank"]) for r in snapshot["ranking"]] == [
+        (a, None if pd_na(k) else int(k)) for a, k in zip(expected.table["area_id"], expected.table["rank"], strict=True)]
+    for row in snapshot["ranking"]:
+        assert row["excluded"] == reasons.get(row["area_id"], "")
+        if row["excluded"]:
+            assert row["rank"] is None
+    eligible = {r["area_id"] for r in snapshot["ranking"] if r["rank"] is not None}
+    assert set(snapshot["robustness"]["weights_only"]["first"]) == eligible  # SMAA over the eligible areas only
+    assert snapshot["scenario"]["name"] == main.name
+    assert [r["text"] for r in snapshot["rules"]] == [describe(r, dataset.model) for r in main.settings.rules]
+
+
+def pd_na(value) -> bool:
+    return bool(pd.isna(value))
+
+
+def test_the_pdf_names_the_scenario_its_rules_the_excluded_areas_and_the_comparison(scenario_report):
+    snapshot, _, pdf = scenario_report
+    text = pdf_text(pdf)
+    assert snapshot["scenario"]["name"] in text and flat(snapshot["scenario"]["rationale"]) in text
+    for rule in snapshot["rules"]:
+        assert text.count(rule["text"]) >= 2  # the summary page and the appendix
+    excluded = [r for r in snapshot["ranking"] if r["excluded"]]
+    for row in excluded:
+        assert flat(f"Udelukket: {row['excluded']}") in text
+    assert f"Robustheden er beregnet over de {len(snapshot['ranking']) - len(excluded)} områder" in text
+    assert flat(snapshot["comparison"]["sentence"]) in text
+    assert "Rangskifte mellem scenarierne" in text
+    for label in snapshot["comparison"]["labels"]:
+        assert label in text
+
+
+def test_the_comparison_matches_each_scenario_ranked_on_its_own(scenario_report, starting_points):
+    snapshot, _, _ = scenario_report
+    dataset = load_dataset()
+    labels = snapshot["comparison"]["labels"]
+    for k, label in enumerate(labels):
+        settings = next(d.settings for d in starting_points.values() if d.name == label)
+        _, result = evaluate_settings(dataset, settings)
+        ranks = {n: (None if pd_na(r) else int(r)) for n, r in zip(result.table["name"], result.table["rank"], strict=True)}
+        assert {r["area"]: r["rank"] for r in snapshot["comparison"]["ranks"] if r["position"] == k} == ranks
+
+
+def test_repeated_scenario_names_get_distinct_columns():
+    dataset = load_dataset()
+    same = parse_settings({}, dataset.model)
+    part = comparison_part(dataset, [("A", same), ("A", same)], 3)
+    assert part["labels"] == ["A", "A (2)"]
+    with pytest.raises(ValueError, match="mellem 2 og 5"):
+        comparison_part(dataset, [("A", same)] * 6, 3)
+
+
+def test_a_report_without_scenario_or_rules_says_so(bundled_report):
+    _, html, pdf = bundled_report
+    text = pdf_text(pdf)
+    assert "Scenarie: ikke gemt" in text and "Ingen udelukkelsesregler" in text
+    assert "Udelukket" not in text and "Sammenligning af scenarier" not in text
+
+
+def test_an_old_snapshot_without_scenario_keys_still_renders(bundled_report):
+    snapshot, _, _ = bundled_report
+    old = {k: v for k, v in snapshot.items() if k not in ("scenario", "rules", "n_excluded", "comparison")}
+    old["ranking"] = [{k: v for k, v in r.items() if k != "excluded"} for r in snapshot["ranking"]]
+    html = render_html(old)
+    text = flat(" ".join(scan(html).text))
+    assert "Scenarie: ikke gemt" in text and "Ingen udelukkelsesregler" in text and "Udelukket" not in text
+    assert pdf_text(render_pdf(old)).count("Ingen udelukkelsesregler") >= 1
+
+
+EVIL_SCENARIO = "<b>Fed</b> {{ 7*7 }} {% raw %} $x$"
+EVIL_RATIONALE = "<script>alert(1)</script> ![x](http://evil) {{ config }}"
+
+
+@pytest.fixture(scope="module")
+def evil_scenario_report(tmp_path_factory) -> tuple[dict, str, bytes]:
+    dataset = load_dataset(make_package(tmp_path_factory.mktemp("evil-scn") / "p"))
+    a = parse_settings({"rules": [{"kind": "min_score", "criterion": "need", "min": 50}]}, dataset.model)
+    b = parse_settings({"weights": {"trust": 0, "actors": 0, "need": 1}}, dataset.model)
+    snapshot = snapshot_from_store(dataset, None, a.weights, 2, rules=a.rules, n_samples=200,
+                                   scenario=scenario_record(EVIL_SCENARIO, 7, 2, rationale=EVIL_RATIONALE),
+                                   compare_with=[(EVIL_SCENARIO, a), ("{{ 7*7 }} <i>B</i>", b)])
+    return snapshot, render_html(snapshot), render_pdf(snapshot)
+
+
+def test_scenario_names_and_rationales_with_markup_or_template_syntax_stay_text(evil_scenario_report):
+    snapshot, html, pdf = evil_scenario_report
+    assert snapshot["n_excluded"] >= 1
+    parsed = scan(html)
+    page_text = " ".join(" ".join(parsed.text).split())
+    text = pdf_text(pdf)
+    for literal in (EVIL_SCENARIO, EVIL_RATIONALE, "{{ 7*7 }} <i>B</i>"):
+        assert literal in page_text
+        assert literal.replace(" ", "") in text.replace(" ", "")  # narrow table headers wrap in the PDF
+    assert "49" not in page_text.replace("2049", "")
+    assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS
+
+
+def test_the_map_marks_excluded_areas_with_their_own_hatch_outline_and_legend_entry(scenario_report, bundled_report):
+    import matplotlib.pyplot as plt
+
+    from selection.report.figures import EXCLUDED_HATCH, map_figure
+
+    for snapshot, expect_excluded in ((scenario_report[0], True), (bundled_report[0], False)):
+        fig = map_figure(snapshot, 3)
+        ax = fig.axes[0]
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        hatched = [c for c in ax.collections if c.get_hatch() == EXCLUDED_HATCH]
+        assert ("Udelukket af en regel (ingen rang)" in legend) is expect_excluded
+        n_excluded = sum(1 for r in snapshot["ranking"] if r.get("excluded"))
+        assert sum(len(c.get_paths()) for c in hatched) == n_excluded
+        plt.close(fig)

@@ -28,11 +28,13 @@ from selection.decisions import (
 )
 from selection.report import render_html, render_pdf
 from selection.report.render import TIMEZONE, local_date, local_time
-from selection.report.snapshot import snapshot_from_store
+from selection.report.snapshot import scenario_record, snapshot_from_store
+from selection.criteria import CriteriaModel
+from selection.scenarios import describe
 from selection.scoring import ScoreResult
 from selection.store import StoreError, store_exists
 
-from . import access, state
+from . import access, scenarios, state
 from .sidebar import Settings, whole_shares
 from .text import md
 
@@ -51,16 +53,31 @@ def store_engine(create: bool) -> Engine | None:
     return state.engine()
 
 
+def scenario_args(model: CriteriaModel, settings: Settings) -> dict:
+    """The on-screen exclusion rules and the scenario they belong to (None when the screen differs from the
+    opened scenario or none is open: the report then says 'ikke gemt')."""
+    on_screen = scenarios.current(model, settings)
+    opened = st.session_state.get(scenarios.OPENED)
+    record = None
+    if opened is not None and opened.key == on_screen.key():
+        stored = opened.version is not None
+        record = scenario_record(opened.name, int(opened.ref) if stored else None, opened.version,
+                                 None if stored else opened.ref)
+    return {"rules": tuple(on_screen.rules), "scenario": record}
+
+
 def _snapshot(dataset: Dataset, settings: Settings, top_n: int, engine: Engine | None) -> dict:
-    return snapshot_from_store(dataset, engine, settings.weights, top_n,
-                               sub_weights=settings.sub_weights, distance_m=settings.distance_m)
+    return snapshot_from_store(dataset, engine, settings.weights, top_n, sub_weights=settings.sub_weights,
+                               distance_m=settings.distance_m, **scenario_args(dataset.model, settings))
 
 
-def remember_ranking(result: ScoreResult, settings: Settings) -> None:
-    """Called by the ranked fragment on each run: keep the weights of the ranking on screen (the last valid
-    one) where the report buttons read them at click time. A dict update, no element: weight changes stay fast."""
+def remember_ranking(result: ScoreResult, settings: Settings, model: CriteriaModel) -> None:
+    """Called by the ranked fragment on each run: keep the settings of the ranking on screen (weights of the last
+    valid one, rules, open scenario) where the report buttons read them at click time. A dict update, no element:
+    weight changes stay fast."""
     holder = st.session_state.setdefault(REPORT_ARGS, {})
-    holder.update(weights=dict(result.weights), sub_weights=dict(result.sub_weights), distance_m=settings.distance_m)
+    holder.update(weights=dict(result.weights), sub_weights=dict(result.sub_weights), distance_m=settings.distance_m,
+                  **scenario_args(model, settings))
 
 
 def report_downloads(dataset: Dataset, top_n: int) -> None:
@@ -79,7 +96,8 @@ def report_downloads(dataset: Dataset, top_n: int) -> None:
 
     def snapshot() -> dict:
         return snapshot_from_store(dataset, engine, holder.get("weights"), top_n,
-                                   sub_weights=holder.get("sub_weights"), distance_m=holder.get("distance_m"))
+                                   sub_weights=holder.get("sub_weights"), distance_m=holder.get("distance_m"),
+                                   rules=holder.get("rules", ()), scenario=holder.get("scenario"))
 
     left, right = st.columns(2)
     left.download_button("Hent rapport (PDF)", data=lambda: render_pdf(snapshot()), file_name=f"rapport_{stamp}.pdf",
@@ -135,6 +153,11 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
     labels = {c.id: c.label for c in dataset.model.criteria}
     shares = whole_shares({c: float(settings.weights.get(c, 0.0)) for c in labels})  # as the sliders show them
     weights_text = "Vægte: " + ", ".join(f"{labels[c]} {shares[c]} %" for c in labels)
+    shown = scenario_args(dataset.model, settings)
+    if shown["scenario"]:
+        weights_text = f"Scenarie: {shown['scenario']['name']}. {weights_text}"
+    if shown["rules"]:
+        weights_text += ". Udelukkelsesregler: " + "; ".join(describe(r, dataset.model) for r in shown["rules"])
     options = dict(zip(ranked["area_id"], [f"{int(r)}. {n}" for r, n in zip(ranked["rank"], ranked["name"], strict=True)],
                        strict=True))
     with st.form(FORM_KEY):

@@ -90,4 +90,4 @@ def render(dataset: Dataset, slots: Slots) -> None:
         ranking.render_chart(result, dataset)
     with slots.shortlist:
         shortlist.render(result, dataset, perf, data.kinds_per_area, state.area_facts())
-    decision_panel.remember_ranking(result, settings)
+    decision_panel.remember_ranking(result, settings, dataset.model)

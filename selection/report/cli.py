@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED
+from ..scenarios.compare import MAX_SCENARIOS
 
 
 def add_report_command(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +21,9 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("--overwrite", action="store_true", help="erstat filen, hvis den findes")
     cmd.add_argument("--decision", type=lambda t: _whole(t, "--decision", 1, 2**63 - 1), metavar="N",
                      help="rapport over beslutning nr. N (viser data, som de var, da beslutningen blev truffet)")
+    cmd.add_argument("--scenario", action="append", default=[], metavar="NAVN|NR",
+                     help="rapport med et gemt scenarie (navn eller nummer) eller et udgangspunkt fra scenarios.json; "
+                          f"gentag for at sammenligne op til {MAX_SCENARIOS} (det første er rapportens eget)")
     cmd.add_argument("--top", type=_top, default=None, help="antal områder i toppen (standard 3)")
     cmd.add_argument("--weights", default=None, help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
     cmd.add_argument("--smaa", type=_smaa, default=DEFAULT_SAMPLES, metavar="N",
@@ -48,18 +52,33 @@ def run_report(args: argparse.Namespace) -> int:
         raise ValueError("--top skal være mindst 1.")
     if args.smaa < 100:
         raise ValueError("--smaa skal være mindst 100 vægtninger.")
-    dataset = load_dataset(args.data if args.data is not None else active_data_dir())
+    if len(args.scenario) > MAX_SCENARIOS:
+        raise ValueError(f"Højst {MAX_SCENARIOS} scenarier kan sammenlignes (fik {len(args.scenario)}).")
+    if args.scenario and args.weights is not None:
+        raise ValueError("--scenario kan ikke bruges sammen med --weights: scenariet fastlægger selv vægtene.")
+    data_dir = args.data if args.data is not None else active_data_dir()
+    dataset = load_dataset(data_dir)
     engine = open_store() if store_exists() else None
     try:
         if args.decision is not None:
-            if args.weights is not None or args.top is not None:
-                raise ValueError("--weights og --top kan ikke bruges med --decision: rapporten viser beslutningens "
-                                 "egne vægte og data.")
+            if args.weights is not None or args.top is not None or args.scenario:
+                raise ValueError("--weights, --top og --scenario kan ikke bruges med --decision: rapporten viser "
+                                 "beslutningens egne vægte og data.")
             if engine is None:
                 raise DecisionError(f"Der er ingen beslutning nr. {args.decision}.")
             decision = get_decision(engine, args.decision)
             snapshot, fields = decision.snapshot, decision.report_fields()
             changes = changes_since(decision, dataset, engine)
+        elif args.scenario:
+            from ..scenarios.cli import resolve_scenario
+
+            found = [resolve_scenario(ref, engine, Path(data_dir), dataset.model) for ref in args.scenario]
+            record, main = found[0]
+            compare_with = [(rec["name"], settings) for rec, settings in found] if len(found) > 1 else ()
+            snapshot = snapshot_from_store(dataset, engine, main.weights, args.top or 3, sub_weights=main.sub_weights,
+                                           distance_m=main.distance_m, rules=main.rules, scenario=record,
+                                           compare_with=compare_with, n_samples=args.smaa, seed=args.seed)
+            fields, changes = None, None
         else:
             from ..cli import parse_weights
 

@@ -23,6 +23,14 @@ FONT = "DejaVu Sans"  # has æ, ø, å
 MAX_MAP_LABELS = 40  # above this many areas only the top ranks get a rank and a name label
 MANY_RANK_LABELS = 10
 MAX_CHART_AREAS = 25
+MAX_CHART_LINES = 25  # rank-change chart: above this many areas only those in the top 10 somewhere get a line
+EXCLUDED_FACE, EXCLUDED_EDGE, EXCLUDED_HATCH = "#d9d9d9", "#000000", "xx"  # grey, cross-hatched, heavy outline
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+
+def _text(value: object) -> str:
+    """Data text as literal text in a figure (a '$' would otherwise start matplotlib's math mode)."""
+    return str(value).replace("$", r"\$")
 
 
 def _png(fig) -> bytes:
@@ -47,6 +55,11 @@ def _distance_text(metres: float) -> str:
 
 def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
     """Areas coloured by total score (the app's fixed 0–100 YlGnBu classes), rank and name, legend, scale bar."""
+    return _png(map_figure(snapshot, top_n))
+
+
+def map_figure(snapshot: dict[str, Any], top_n: int):
+    """The map as a matplotlib figure; areas excluded by a rule are grey, cross-hatched, heavily outlined."""
     ranking = {r["area_id"]: r for r in snapshot["ranking"]}
     rows = [a for a in snapshot["areas"] if a.get("geometry")]
     frame = gpd.GeoDataFrame(
@@ -55,16 +68,21 @@ def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
         geometry=[shape(a["geometry"]) for a in rows], crs=WGS84,
     ).to_crs(METRIC_CRS)
     frame["rank"] = [ranking.get(a, {}).get("rank") for a in frame["area_id"]]
-    frame["colour"] = [score_colour(ranking.get(a, {}).get("total")) for a in frame["area_id"]]
+    frame["excluded"] = [bool(ranking.get(a, {}).get("excluded")) for a in frame["area_id"]]
+    frame["colour"] = [EXCLUDED_FACE if out else score_colour(ranking.get(a, {}).get("total"))
+                       for a, out in zip(frame["area_id"], frame["excluded"], strict=True)]
     with plt.rc_context({"font.family": FONT}):
         fig, ax = plt.subplots(figsize=(7.2, 7.2))
         official = frame["quality"] == "official"
         for part, style in ((frame[official], "solid"), (frame[~official], (0, (4, 3)))):
             if len(part):
                 part.plot(ax=ax, color=part["colour"], edgecolor="#333333", linewidth=0.8, linestyle=style)
-        unranked = frame[frame["rank"].isna()]
+        unranked = frame[frame["rank"].isna() & ~frame["excluded"]]
         if len(unranked):
             unranked.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch="///", linewidth=0.6)
+        excluded = frame[frame["excluded"]]
+        if len(excluded):
+            excluded.plot(ax=ax, facecolor="none", edgecolor=EXCLUDED_EDGE, hatch=EXCLUDED_HATCH, linewidth=1.8)
         many = len(frame) > MAX_MAP_LABELS
         minx, miny, maxx, maxy = frame.total_bounds
         near_x, near_y = 0.14 * max(maxx - minx, 1.0), 0.05 * max(maxy - miny, 1.0)
@@ -80,18 +98,23 @@ def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
             if not many or (rank is not None and rank <= top_n):
                 side = _free_side(placed, point.x, point.y, near_x, near_y)
                 placed.append((point.x, point.y, side))
-                ax.annotate(rec.name, (point.x, point.y), xytext=(0, 11 * side), textcoords="offset points",
+                ax.annotate(_text(rec.name), (point.x, point.y), xytext=(0, 11 * side), textcoords="offset points",
                             ha="center", va="bottom" if side > 0 else "top", fontsize=6.5, color="#111111",
                             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
         _scale_bar(ax)
         handles = [Patch(facecolor=c, edgecolor="#333333", label=label) for c, label in legend_entries()]
         handles.append(Patch(facecolor="white", edgecolor="#333333", linestyle=(0, (4, 3)),
                              label="Stiplet kant: omtrentlig grænse"))
+        if len(unranked):
+            handles.append(Patch(facecolor="white", edgecolor="#333333", hatch="///", label="Ikke rangeret (mangler data)"))
+        if len(excluded):
+            handles.append(Patch(facecolor=EXCLUDED_FACE, edgecolor=EXCLUDED_EDGE, hatch=EXCLUDED_HATCH, linewidth=1.8,
+                                 label="Udelukket af en regel (ingen rang)"))
         ax.legend(handles=handles, title="Samlet score (0–100)", loc="upper center", bbox_to_anchor=(0.5, -0.01),
                   ncol=4, fontsize=7, title_fontsize=7.5, frameon=False)
         ax.set_axis_off()
         ax.set_aspect("equal")
-        return _png(fig)
+        return fig
 
 
 def _rank_or_none(rank: object) -> int | None:
@@ -129,7 +152,7 @@ def why_png(snapshot: dict[str, Any]) -> bytes:
     criteria = snapshot["criteria"]
     with plt.rc_context({"font.family": FONT}):
         fig, ax = plt.subplots(figsize=(7.2, 0.32 * max(len(ranked), 3) + 1.0))
-        labels = [f"{r['rank']}. {r['name']}" for r in ranked]
+        labels = [_text(f"{r['rank']}. {r['name']}") for r in ranked]
         left = [0.0] * len(ranked)
         for k, crit in enumerate(criteria):
             widths = [r["contributions"].get(crit["id"]) or 0.0 for r in ranked]
@@ -145,3 +168,49 @@ def why_png(snapshot: dict[str, Any]) -> bytes:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(ranked) + 4)), ncol=len(criteria),
                   fontsize=7.5, frameon=False)
         return _png(fig)
+
+
+def rank_change_png(comparison: dict[str, Any]) -> bytes:
+    """One line per area across the compared scenarios (rank 1 at the top); colour, marker and dash differ,
+    so lines stay apart without colour vision. Areas without a rank in a scenario have a gap there."""
+    labels = comparison["labels"]
+    per_area: dict[str, list[float | None]] = {}
+    for rec in comparison["ranks"]:
+        per_area.setdefault(rec["area"], [None] * len(labels))[rec["position"]] = rec["rank"]
+    if len(per_area) > MAX_CHART_LINES:
+        per_area = {a: r for a, r in per_area.items() if any(x is not None and x <= MANY_RANK_LABELS for x in r)}
+    worst = max([x for r in per_area.values() for x in r if x is not None] or [1])
+    dashes = ("solid", "dashed", "dashdot", "dotted")
+    with plt.rc_context({"font.family": FONT}):
+        fig, ax = plt.subplots(figsize=(7.2, 0.28 * max(worst, 6) + 1.4))
+        for k, (area, ranks) in enumerate(per_area.items()):
+            ys = [float("nan") if x is None else float(x) for x in ranks]
+            ax.plot(range(len(labels)), ys, color=CRITERION_COLOURS[k % len(CRITERION_COLOURS)],
+                    marker=MARKERS[k % len(MARKERS)], linestyle=dashes[(k // len(CRITERION_COLOURS)) % len(dashes)],
+                    linewidth=1.4, markersize=4.5)
+            last = next((j for j in range(len(ys) - 1, -1, -1) if not math.isnan(ys[j])), None)
+            if last is not None:
+                ax.annotate(_text(area), (last, ys[last]), xytext=(6, 0), textcoords="offset points", va="center",
+                            fontsize=6.5, color="#111111")
+        ax.set_xticks(range(len(labels)), [_text(_wrap(label)) for label in labels], fontsize=7.5)
+        ax.set_xlim(-0.3, len(labels) - 1 + 0.9)
+        ax.set_ylim(worst + 0.6, 0.4)
+        ax.set_yticks(range(1, int(worst) + 1))
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_ylabel("Rang (1 = øverst)", fontsize=8)
+        ax.grid(axis="y", color="#dddddd", linewidth=0.5)
+        ax.spines[["top", "right"]].set_visible(False)
+        return _png(fig)
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    """Break a long scenario name over lines at spaces (tick labels)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)

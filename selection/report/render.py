@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..dataset import KIND_LABELS
 from ..data_status import kinds_per_area, value_status
 from ..scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
-from .figures import MANY_RANK_LABELS, MAX_MAP_LABELS, map_png, why_png
+from .figures import MANY_RANK_LABELS, MAX_CHART_LINES, MAX_MAP_LABELS, map_png, rank_change_png, why_png
 
 LOCALE = "da_DK"
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
@@ -85,6 +85,8 @@ def robustness_text(snapshot: dict[str, Any]) -> str:
     """One sentence on robustness that says what was varied."""
     rob = snapshot["robustness"]
     if not rob:
+        if snapshot.get("n_excluded") and not any(r["rank"] is not None for r in snapshot["ranking"]):
+            return "Robustheden kunne ikke beregnes, fordi udelukkelsesreglerne udelukker alle områder."
         return "Robustheden kunne ikke beregnes, fordi ingen områder kan rangeres med de valgte vægte."
     top = next(r for r in snapshot["ranking"] if r["rank"] is not None)
     n = format_decimal(rob["n_samples"], locale=LOCALE)
@@ -95,7 +97,41 @@ def robustness_text(snapshot: dict[str, Any]) -> str:
                  f"{percent(rob['with_values']['first'][top['area_id']])}.")
     else:
         text += "; der er ingen vurderede eller illustrative værdier at variere."
+    if extra := eligible_text(snapshot):
+        text += " " + extra
     return text
+
+
+def scenario_text(snapshot: dict[str, Any]) -> str:
+    """The scenario the snapshot was taken with: a stored one (number, version), a starting point, or 'ikke gemt'."""
+    scenario = snapshot.get("scenario") or {}
+    name = scenario.get("name")
+    if not name:
+        return "ikke gemt (indstillingerne på skærmen)"
+    if scenario.get("id") is not None:
+        return f"{name} (nr. {scenario['id']}, version {scenario.get('version') or '–'})"
+    if scenario.get("key"):
+        return f"{name} (udgangspunkt fra datapakken)"
+    return str(name)
+
+
+def eligible_text(snapshot: dict[str, Any]) -> str:
+    """Says that robustness covers only the areas the rules leave in (empty without exclusions)."""
+    n_out = int(snapshot.get("n_excluded") or 0)
+    if not n_out:
+        return ""
+    n_in = sum(1 for r in snapshot["ranking"] if r["rank"] is not None)
+    return (f"Robustheden er beregnet over de {n_in} områder, som udelukkelsesreglerne ikke udelukker "
+            f"({n_out} {'område er' if n_out == 1 else 'områder er'} udelukket).")
+
+
+def _comparison(snapshot: dict[str, Any]) -> dict[str, Any] | None:
+    part = snapshot.get("comparison")
+    if not part:
+        return None
+    drawn = {r["area"] for r in part["ranks"]}
+    return {**part, "chart_uri": _data_uri(rank_change_png(part)), "many": len(drawn) > MAX_CHART_LINES,
+            "max_lines": MAX_CHART_LINES}
 
 
 def _acceptability(part: dict[str, Any], ranking: list[dict[str, Any]]) -> dict[str, Any]:
@@ -180,8 +216,8 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
         "ranking": [
             {"rank": r["rank"] if r["rank"] is not None else "–", "name": r["name"], "total": number(r["total"]),
              "cells": [f"{number(r['scores'][c['id']])} ({number(r['contributions'][c['id']])})" for c in criteria],
-             "status": _data_status(r, kinds),
-             "missing": ", ".join(r["missing"])}
+             "status": f"Udelukket: {r['excluded']}" if r.get("excluded") else _data_status(r, kinds),
+             "missing": "" if r.get("excluded") else ", ".join(r["missing"])}
             for r in ranking
         ],
         "robustness": rob,
@@ -209,6 +245,12 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
         "decision": _decision_context(decision, areas) if decision else None,
         "changes": changes or [],
         "actor_distance": number(snapshot["actor_distance_m"], 0),
+        "scenario": scenario_text(snapshot),
+        "scenario_rationale": (snapshot.get("scenario") or {}).get("rationale") or "",
+        "rules": [r["text"] for r in snapshot.get("rules", [])],
+        "n_excluded": int(snapshot.get("n_excluded") or 0),
+        "eligible_note": eligible_text(snapshot),
+        "comparison": _comparison(snapshot),
         "many_areas": len(snapshot["areas"]) > MAX_MAP_LABELS,
         "n_areas": len(snapshot["areas"]),
         "rank_labels": max(top_n, MANY_RANK_LABELS),
@@ -233,6 +275,7 @@ def _data_status(row: dict[str, Any], kinds: dict[str, dict[str, int]]) -> str:
 def _decision_context(decision: dict[str, Any], areas: dict[str, Any]) -> dict[str, Any]:
     chosen = decision.get("chosen_area_id")
     return {
+        "stored_by": "",  # decisions stored before identities were recorded have none
         **decision,
         "chosen_name": areas.get(chosen, {}).get("name", chosen) if chosen else "Intet område valgt",
         "decided_on_text": local_date(decision["decided_on"]) if decision.get("decided_on") else "",

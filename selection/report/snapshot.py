@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,9 +18,9 @@ from sqlalchemy import Engine
 
 from ..data_status import data_status
 from ..dataset import Dataset
-from ..pipeline import evaluate
 from ..critical import assessment_priorities
 from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, analyse, summaries, value_ranges
+from ..scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
 
 SNAPSHOT_FORMAT = 1
 NOISE_STEP = 1.0  # assessed/illustrative values vary by ± this many scale steps
@@ -82,17 +82,23 @@ def take_snapshot(
     n_samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     taken_at: datetime | None = None,
+    rules: Sequence[Rule] = (),
+    scenario: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as JSON-safe data.
 
     ``dataset`` is the data set as ranked (assessments applied); ``assessments`` are the stored
     entries in force (``current_assessments``), ``versions`` each assessed value's version and
-    ``package_hash`` the hash of the package before assessments were applied.
+    ``package_hash`` the hash of the package before assessments were applied. ``rules`` exclude areas
+    exactly as the app and ``rank --scenario`` do (``evaluate_settings``); ``scenario`` names the
+    scenario the settings came from (``scenario_record``; None: unsaved settings).
     """
     if top_n < 1:
         raise ValueError("Antal områder i toppen skal være mindst 1.")
-    perf, result = evaluate(dataset, weights, sub_weights, distance_m)
     model = dataset.model
+    settings = as_settings(dataset, weights, sub_weights, distance_m, rules)
+    perf, result = evaluate_settings(dataset, settings)
+    excluded = excluded_reasons(result)
     weighted = [i.id for c in model.criteria if result.weights[c.id] > 0 for i in c.indicators]
     status = data_status(dataset, perf.provenance, weighted)
     labels = {c.id: c.label for c in model.criteria}
@@ -118,7 +124,10 @@ def take_snapshot(
                             for i in c.indicators]}
             for c in model.criteria
         ],
-        "actor_distance_m": float(model.actor_distance_m if distance_m is None else distance_m),
+        "actor_distance_m": float(settings.distance_m),
+        "scenario": {**scenario_record(None), **(scenario or {})},
+        "rules": [{"rule": r.to_dict(), "text": describe(r, model)} for r in settings.rules],
+        "n_excluded": len(excluded),
         "areas": [
             {"id": str(aid), "name": str(row["name"]), "bydel": _plain(row.get("bydel")),
              "list_confidence": _plain(row.get("list_confidence")), "geometry_quality": _plain(row.get("geometry_quality")),
@@ -137,6 +146,7 @@ def take_snapshot(
         "ranking": [
             {"rank": _plain(r["rank"]), "area_id": r["area_id"], "name": r["name"], "total": _plain(r["total"]),
              "status": r["status"], "missing": [indicator_labels.get(m, m) for m in r["missing"]],
+             "excluded": excluded.get(r["area_id"], ""),
              "scores": {c: _plain(r[f"{c}_score"]) for c in labels},
              "contributions": {c: _plain(r[f"{c}_contribution"]) for c in labels}}
             for r in result.table.to_dict("records")
@@ -155,6 +165,22 @@ def take_snapshot(
 PRIORITY_COLUMNS = {"Prioritet": "priority", "Område": "area", "Indikator": "indicator", "Nuværende værdi": "value",
                     "Enhed": "unit", "Værditype": "kind", "Ændrer": "effect", "Betingelse": "condition",
                     "Hvad sker der": "what", "Sætning": "sentence"}
+
+
+def as_settings(dataset: Dataset, weights: Mapping[str, float] | None, sub_weights: Mapping[str, float] | None,
+                distance_m: float | None, rules: Sequence[Rule] = ()) -> ScenarioSettings:
+    """The scenario settings a snapshot ranks with (the data package's defaults where None)."""
+    model = dataset.model
+    return ScenarioSettings(
+        dict(model.default_weights if weights is None else weights),
+        dict(model.default_sub_weights if sub_weights is None else sub_weights),
+        float(model.actor_distance_m if distance_m is None else distance_m), tuple(rules))
+
+
+def scenario_record(name: str | None, scenario_id: int | None = None, version: int | None = None,
+                    key: str | None = None, rationale: str | None = None) -> dict[str, Any]:
+    """How a snapshot names its scenario: a stored one (id, version), a starting point (key) or none (unsaved)."""
+    return {"name": name, "id": scenario_id, "version": version, "key": key, "rationale": rationale}
 
 
 def _priorities(result, dataset: Dataset, perf, top_n: int) -> list[dict[str, Any]]:
@@ -211,16 +237,26 @@ def _robustness(result, dataset: Dataset, perf, n_samples: int, seed: int, top_n
 
 def snapshot_from_store(
     dataset: Dataset, engine: Engine | None, weights: Mapping[str, float] | None = None, top_n: int = 3,
-    method: str = "median", **options: Any,
+    method: str = "median", compare_with: Sequence[tuple[str, ScenarioSettings]] = (), **options: Any,
 ) -> dict[str, Any]:
-    """Snapshot of ``dataset`` (as loaded, without assessments) with the store's assessments applied."""
+    """Snapshot of ``dataset`` (as loaded, without assessments) with the store's assessments applied.
+
+    ``compare_with`` (2–5 named settings, the snapshot's own first) adds the scenario comparison.
+    """
     from ..assessments import aggregate, apply_assessments, current_assessments
     from ..assessments.history import value_versions
 
     package_hash = content_hash(dataset)
     if engine is None:
-        return take_snapshot(dataset, weights, top_n, package_hash=package_hash, **options)
-    latest = current_assessments(engine)
-    shown = apply_assessments(dataset, aggregate(latest, method), method)
-    return take_snapshot(shown, weights, top_n, assessments=latest, versions=value_versions(engine),
-                         package_hash=package_hash, **options)
+        shown = dataset
+        snapshot = take_snapshot(dataset, weights, top_n, package_hash=package_hash, **options)
+    else:
+        latest = current_assessments(engine)
+        shown = apply_assessments(dataset, aggregate(latest, method), method)
+        snapshot = take_snapshot(shown, weights, top_n, assessments=latest, versions=value_versions(engine),
+                                 package_hash=package_hash, **options)
+    if compare_with:
+        from .comparison import comparison_part
+
+        snapshot["comparison"] = comparison_part(shown, compare_with, top_n)
+    return snapshot

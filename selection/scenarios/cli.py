@@ -80,21 +80,30 @@ def _defaults(data_dir: Path, model: CriteriaModel) -> list[DefaultScenario]:
 
 def resolve(reference: str, engine: Engine | None, data_dir: Path, model: CriteriaModel) -> tuple[str, ScenarioSettings]:
     """(name, settings) of a stored scenario (number or name) or a starting point (key or name)."""
+    found, settings = resolve_scenario(reference, engine, data_dir, model)
+    return found["name"], settings
+
+
+def resolve_scenario(reference: str, engine: Engine | None, data_dir: Path,
+                     model: CriteriaModel) -> tuple[dict[str, Any], ScenarioSettings]:
+    """Like ``resolve``, with what identifies the scenario: {'name', 'id', 'version', 'key', 'rationale'}."""
     text = reference.strip()
     defaults = _defaults(data_dir, model)
     for d in defaults:
         if d.key == text:
-            return d.name, d.settings
+            return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
     if engine is not None:
         try:
             found = find_scenario(engine, text)
-            return found.name, found.settings(model)
+            return ({"name": found.name, "id": found.id, "version": found.version, "key": None,
+                     "rationale": found.rationale},
+                    found.settings(model))
         except ScenarioError:
             if text.isdigit():
                 raise
     for d in defaults:
         if d.name.casefold() == text.casefold():
-            return d.name, d.settings
+            return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
     raise ScenarioError(f"Der er intet scenarie '{text[:120]}' (hverken gemt eller i datapakkens scenarios.json).")
 
 

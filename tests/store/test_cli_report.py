@@ -95,3 +95,54 @@ def test_an_existing_file_is_never_overwritten_without_asking(package, tmp_path)
     done = run(url, "--data", str(package), "--format", "html", "--out", str(out), "--smaa", "200", "--overwrite")
     assert done.returncode == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".rapport-")] == []
+
+
+def test_the_report_with_scenarios_names_them_applies_their_rules_and_compares(tmp_path):
+    """A saved scenario (by number) and two starting points (by key and by name) from the bundled data."""
+    from selection.dataset import BUNDLED_DATA_DIR
+    from selection.scenarios import parse_settings
+    from selection.scenarios import store as scenarios
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    bundled = load_dataset(BUNDLED_DATA_DIR)
+    engine = open_store(url)
+    rules = [{"kind": "list_status", "allowed": ["verified", "inferred"]}]
+    saved = scenarios.save_new(engine, bundled.model, "Mødets <b>vægtning</b>", "Til {{ mødet }}.",
+                               parse_settings({"weights": {"trust": 1, "actors": 2, "need": 3}, "rules": rules},
+                                              bundled.model), "Anna")
+    engine.dispose()
+    pdf = tmp_path / "r.pdf"
+    done = run(url, "--data", str(BUNDLED_DATA_DIR), "--format", "pdf", "--out", str(pdf), "--smaa", "300",
+               "--scenario", str(saved.id), "--scenario", "behov-foerst", "--scenario", "byg videre på det, der virker")
+    assert done.returncode == 0, done.stderr
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages).split())
+    assert f"Mødets <b>vægtning</b> (nr. {saved.id}, version 1)" in text and "Til {{ mødet }}." in text
+    assert "Kun områder med listestatus Verificeret eller Udledt" in text
+    assert "Udelukket: listestatus er Kandidat" in text
+    assert "Sammenligning af scenarier" in text and "af 3 scenarier" in text
+    html = tmp_path / "r.html"
+    done = run(url, "--data", str(BUNDLED_DATA_DIR), "--format", "html", "--out", str(html), "--smaa", "300",
+               "--scenario", "behov-foerst")
+    assert done.returncode == 0, done.stderr
+    page = html.read_text(encoding="utf-8")
+    assert "Behov først (udgangspunkt fra datapakken)" in page and "Sammenligning af scenarier" not in page
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--scenario", "findes-ikke"], "Der er intet scenarie 'findes-ikke'"),
+    (["--scenario", "999"], "Der er intet scenarie nr. 999"),
+    (["--scenario", "standard"] * 6, "Højst 5 scenarier"),
+    (["--scenario", "standard", "--weights", "need=1"], "--scenario kan ikke bruges sammen med --weights"),
+    (["--scenario", "standard", "--decision", "1"], "kan ikke bruges med --decision"),
+    (["--scenario"], "mangler en værdi"),
+])
+def test_bad_scenario_arguments_give_a_danish_message_and_exit_2(tmp_path, extra, message):
+    from selection.dataset import BUNDLED_DATA_DIR
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    if "999" in extra:
+        open_store(url).dispose()  # a store exists, without that scenario
+    out = tmp_path / "r.html"
+    done = run(url, "--data", str(BUNDLED_DATA_DIR), "--format", "html", "--out", str(out), "--smaa", "200", *extra)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not out.exists()
