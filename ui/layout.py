@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from .ranked_view import VIEW_KEY
+VIEW_KEY = "view"  # the view switch's session key (ui.ranked_view takes it from here)
 
 # Captions and other muted text: Streamlit's default grey (#828180, 3.9:1 on white) is below WCAG's 4.5:1.
 # This one gives 7:1 on white and 6.2:1 on the sidebar's #f0f2f6 (tests/test_contrast.py checks both).

@@ -23,11 +23,11 @@ from selection.dataset import Dataset
 from selection.indicators import Performance
 from selection.scoring import ScoreResult
 
-from . import decision_panel, details, scenarios, map_panel, ranking, shortlist, sidebar, state, status
+from . import decision_panel, details, layout, map_panel, ranking, scenarios, shortlist, sidebar, state, status
 from .text import md
 
 FRAGMENT_KEY = "ranked_view"
-VIEW_KEY = "view"
+VIEW_KEY = layout.VIEW_KEY
 RANKING_VIEW = "Rangering og kort"
 
 
