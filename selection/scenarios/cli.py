@@ -206,14 +206,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             chosen = ([find_scenario(engine, ref) for ref in args.scenarios] if args.scenarios
                       else list_scenarios(engine, include_archived=args.all))
             data = (json.dumps(export_data(chosen), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-            if args.out:
-                try:
-                    args.out.write_bytes(data)
-                except OSError as exc:
-                    raise ScenarioError(f"Kan ikke skrive {args.out} ({exc.strerror or exc}).") from None
-                print(f"Skrev {len(chosen)} scenarier til {args.out}", file=sys.stderr)
-            else:
-                sys.stdout.buffer.write(data)
+            from ..cli import _emit
+
+            _emit(args, data, f"Skrev {len(chosen)} scenarier")  # --out or standard output, as every command
             return 0
         from ..cli import cli_actor
 

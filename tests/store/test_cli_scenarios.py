@@ -79,6 +79,7 @@ def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_tri
     (["rank", "--exclude", "slet"], "er ikke en regel"),
     (["scenario", "show", "42"], "intet scenarie nr. 42"),
     (["scenario", "import", "/nonexistent/x.json", "--author", "A"], "kan ikke læses"),
+    (["scenario", "export", "--all", "--out", "/proc/x.json"], "Kan ikke skrive /proc/x.json"),
 ])
 def test_bad_scenario_arguments_exit_2_in_danish(tmp_path, args, words):
     out = run(f"sqlite:///{tmp_path / 's.sqlite'}", *args, "--data", DATA)
