@@ -109,7 +109,7 @@ def test_the_report_with_scenarios_names_them_applies_their_rules_and_compares(t
     rules = [{"kind": "list_status", "allowed": ["verified", "inferred"]}]
     saved = scenarios.save_new(engine, bundled.model, "Mødets <b>vægtning</b>", "Til {{ mødet }}.",
                                parse_settings({"weights": {"trust": 1, "actors": 2, "need": 3}, "rules": rules},
-                                              bundled.model), "Anna")
+                                              bundled.model), "Anna", actor=ADMIN)
     engine.dispose()
     pdf = tmp_path / "r.pdf"
     done = run(url, "--data", str(BUNDLED_DATA_DIR), "--format", "pdf", "--out", str(pdf), "--smaa", "300",
