@@ -173,7 +173,8 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
         c3, c4 = st.columns(2)
         recorded_by = c3.text_input("Registreret af", key="dec_by", value=str(st.session_state.get(state.ASSESSOR_NAME, "")))
         corrects = c4.selectbox("Retter beslutning", [None, *[d.id for d in decisions]], key="dec_corrects",
-                                format_func=lambda i: "Ingen (ny beslutning)" if i is None else f"Nr. {i}")
+                                format_func=lambda i: "Ingen (ny beslutning)" if i is None else f"Nr. {i}",
+                                placeholder="Ingen (ny beslutning)")  # shown for None instead of format_func
         submitted = st.form_submit_button("Gem beslutning", type="primary")
     if not submitted:
         return

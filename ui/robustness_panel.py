@@ -49,6 +49,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     order = c1.selectbox(
         "Planlæggernes rækkefølge af kriterierne", orders, key="smaa_order",
         format_func=lambda o: "Ingen (alle vægtninger)" if o is None else " ≥ ".join(labels[c] for c in o),
+        placeholder="Ingen (alle vægtninger)",  # Streamlit shows the placeholder, not format_func, for None
     )
     margin_pp = int(c2.slider("Kun vægtninger tæt på de nuværende (0 = ingen grænse)", 0, 50, 0, key="smaa_margin",
                               format="± %d procentpoint",

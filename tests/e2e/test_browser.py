@@ -22,7 +22,7 @@ HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}` {{ 7*7 }} {% raw %}"
 SCREENS = Path(__file__).resolve().parents[2] / "test-results" / "screens"
 # English that leaked into the Danish page before (data texts and widget texts).
 ENGLISH = ("verified-from-source", "verified", "memory", "administered", "not found", "No area-specific",
-           "unknown", "Drag and drop", "per file", "Browse files", "inferred", "from-memory", " the ", " and ")
+           "unknown", "Drag and drop", "per file", "Browse files", "Choose an option", "inferred", "from-memory", " the ", " and ")
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
