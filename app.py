@@ -11,8 +11,23 @@ from __future__ import annotations
 import streamlit as st
 
 from selection.errors import DataError
-from ui import (a11y, access, assessments_panel, compare, decision_panel, details, import_panel, layout, ranked_view,
-                ranking, robustness_panel, scenarios, shortlist, sidebar, state)
+from ui import (
+    a11y,
+    access,
+    assessments_panel,
+    compare,
+    decision_panel,
+    details,
+    import_panel,
+    layout,
+    ranked_view,
+    ranking,
+    robustness_panel,
+    scenarios,
+    shortlist,
+    sidebar,
+    state,
+)
 from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
@@ -43,10 +58,13 @@ notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
 view_col, guide_col = st.columns([5, 2], vertical_alignment="bottom")
-view = view_col.segmented_control("Visning", [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed",
-                                                      "Indlæs data", decision_panel.VIEW],
-                                  default=ranked_view.RANKING_VIEW, key=ranked_view.VIEW_KEY,
-                                  label_visibility="collapsed")
+view = view_col.segmented_control(
+    "Visning",
+    [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW],
+    default=ranked_view.RANKING_VIEW,
+    key=ranked_view.VIEW_KEY,
+    label_visibility="collapsed",
+)
 with guide_col:
     layout.guide()
 
@@ -89,9 +107,21 @@ st.header("Kortliste til styregruppen", anchor=False)
 shortlist.render_choices(len(dataset.areas))
 shortlist_slot = st.container()
 decision_panel.report_downloads(state.package_dataset(), st.session_state.get(shortlist.TOP_N, 3))
-ranked_view.render(dataset, ranked_view.Slots(sliders=sliders, notice=notice, map=map_slot, rank=rank_slot,
-                                              table=table_slot, chart=chart_slot, shortlist=shortlist_slot,
-                                              critical=critical_slot, link=link_slot, status=status_slot))
+ranked_view.render(
+    dataset,
+    ranked_view.Slots(
+        sliders=sliders,
+        notice=notice,
+        map=map_slot,
+        rank=rank_slot,
+        table=table_slot,
+        chart=chart_slot,
+        shortlist=shortlist_slot,
+        critical=critical_slot,
+        link=link_slot,
+        status=status_slot,
+    ),
+)
 with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
     details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
 with scores_slot:

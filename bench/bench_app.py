@@ -62,14 +62,21 @@ TARGET_RSS_MB = 300.0
 
 # --------------------------------------------------------------------------- helpers
 
+
 def summary(samples: list[float]) -> dict:
     """Median, p90 (nearest rank), min, max and the raw samples (seconds)."""
     if not samples:
         return {"n": 0, "median": None, "p90": None, "min": None, "max": None, "samples": []}
     ordered = sorted(samples)
     p90 = ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]  # nearest rank
-    return {"n": len(samples), "median": statistics.median(samples), "p90": p90, "min": ordered[0],
-            "max": ordered[-1], "samples": [round(s, 5) for s in samples]}
+    return {
+        "n": len(samples),
+        "median": statistics.median(samples),
+        "p90": p90,
+        "min": ordered[0],
+        "max": ordered[-1],
+        "samples": [round(s, 5) for s in samples],
+    }
 
 
 def _terminate(signum, _frame):  # SIGTERM/SIGHUP -> normal exception path so every finally block runs
@@ -90,10 +97,28 @@ class Server:
         self.log_path = RESULTS / f"streamlit-{name}.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.enableStaticServing", "true"],
-            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.enableStaticServing",
+                "true",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.start_s = self._wait_healthy()
 
@@ -102,8 +127,9 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name}: Streamlit stopped with exit code {self.proc.returncode}, "
-                                   f"see {self.log_path}")
+                raise RuntimeError(
+                    f"{self.name}: Streamlit stopped with exit code {self.proc.returncode}, see {self.log_path}"
+                )
             try:
                 with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as r:
                     if r.status == 200:
@@ -176,6 +202,7 @@ def reference_folder() -> Iterator[Path]:
 
 # --------------------------------------------------------------------------- a. AppTest reruns
 
+
 def apptest_reruns(runs: int) -> dict:
     """Time at.run() after alternating slider values, app and reference interleaved (same process)."""
     from streamlit.testing.v1 import AppTest
@@ -189,6 +216,7 @@ def apptest_reruns(runs: int) -> dict:
 
         def set_value(v: int) -> None:
             at.slider(key=key).set_value(v)
+
         return at, set_value, first
 
     ref, ref_set, ref_first = make(REFERENCE, "w")
@@ -214,13 +242,17 @@ def apptest_reruns(runs: int) -> dict:
         times["app_full_page"].append(time.perf_counter() - t0)
     app_s, ref_s = summary(times["app"]), summary(times["reference"])
     return {
-        "note": ("AppTest: script execution only (no websocket, serialisation to a browser or rendering). "
-                 "The app's weight sliders live in the ranked fragment (ui/ranked_view.py), so a browser's "
-                 "weight change reruns only that fragment: that run is what is timed (tests/fragments.py adds "
-                 "the fragment id to AppTest's rerun request, as the browser does). 'app_full_page' is a "
-                 "whole-page run (view switch, area selection) for context"),
+        "note": (
+            "AppTest: script execution only (no websocket, serialisation to a browser or rendering). "
+            "The app's weight sliders live in the ranked fragment (ui/ranked_view.py), so a browser's "
+            "weight change reruns only that fragment: that run is what is timed (tests/fragments.py adds "
+            "the fragment id to AppTest's rerun request, as the browser does). 'app_full_page' is a "
+            "whole-page run (view switch, area selection) for context"
+        ),
         "first_run_s": {"app": round(app_first, 4), "reference": round(ref_first, 4)},
-        "app": app_s, "reference": ref_s, "app_full_page": summary(times["app_full_page"]),
+        "app": app_s,
+        "reference": ref_s,
+        "app_full_page": summary(times["app_full_page"]),
         "ratio_median": app_s["median"] / ref_s["median"],
         "ratio_p90": app_s["p90"] / ref_s["p90"],
     }
@@ -268,27 +300,49 @@ def profile_app_rerun(reruns: int = 15) -> dict:
             stats.print_stats(n)
         return out.getvalue()
 
-    text = (f"cProfile of {reruns} AppTest reruns of app.py (w_trust alternating 0/100)\n\n"
-            "=== by cumulative time ===\n" + top("cumulative", 45)
-            + "\n=== by own time ===\n" + top("tottime", 30)
-            + "\n=== project code only (app.py, ui/, selection/), by cumulative ===\n"
-            + top("cumulative", 30, r"/work/main/(app\.py|ui/|selection/)".replace("/work/main", str(REPO))))
+    text = (
+        f"cProfile of {reruns} AppTest reruns of app.py (w_trust alternating 0/100)\n\n"
+        "=== by cumulative time ===\n"
+        + top("cumulative", 45)
+        + "\n=== by own time ===\n"
+        + top("tottime", 30)
+        + "\n=== project code only (app.py, ui/, selection/), by cumulative ===\n"
+        + top("cumulative", 30, r"/work/main/(app\.py|ui/|selection/)".replace("/work/main", str(REPO)))
+    )
     breakdown = panel_breakdown(reruns)
     text += "\n=== wall time per panel/call, no profiler (median ms per rerun) ===\n" + "".join(
-        f"{name:<45}{ms:8.1f}\n" for name, ms in breakdown.items())
+        f"{name:<45}{ms:8.1f}\n" for name, ms in breakdown.items()
+    )
     (RESULTS / "app_rerun_profile.txt").write_text(text)
-    return {"reruns": reruns, "pstats": str(prof_path), "text": str(RESULTS / "app_rerun_profile.txt"),
-            "panel_breakdown_ms": breakdown}
+    return {
+        "reruns": reruns,
+        "pstats": str(prof_path),
+        "text": str(RESULTS / "app_rerun_profile.txt"),
+        "panel_breakdown_ms": breakdown,
+    }
 
 
 PANELS = [  # (module, function) timed by panel_breakdown; missing ones are skipped (the app is being edited)
-    ("ui.ranked_view", "render"), ("ui.sidebar", "render"), ("ui.sidebar", "weight_controls"),
-    ("ui.state", "active_dataset"), ("ui.state", "performance"), ("ui.state", "score"),
-    ("selection.pipeline", "evaluate"), ("selection.data_status", "data_status"), ("ui.status", "render"),
-    ("ui.map_panel", "render"), ("ui.map_panel", "ranked_layer"), ("ui.map_panel", "st_folium"),
-    ("ui.details", "render"), ("ui.details", "show_rank"), ("ui.ranking", "render_table"),
-    ("ui.ranking", "render_chart"), ("ui.shortlist", "render"), ("ui.details", "show_critical"),
-    ("ui.decision_panel", "remember_ranking"), ("ui.ranked_view", "score_with_notice"),
+    ("ui.ranked_view", "render"),
+    ("ui.sidebar", "render"),
+    ("ui.sidebar", "weight_controls"),
+    ("ui.state", "active_dataset"),
+    ("ui.state", "performance"),
+    ("ui.state", "score"),
+    ("selection.pipeline", "evaluate"),
+    ("selection.data_status", "data_status"),
+    ("ui.status", "render"),
+    ("ui.map_panel", "render"),
+    ("ui.map_panel", "ranked_layer"),
+    ("ui.map_panel", "st_folium"),
+    ("ui.details", "render"),
+    ("ui.details", "show_rank"),
+    ("ui.ranking", "render_table"),
+    ("ui.ranking", "render_chart"),
+    ("ui.shortlist", "render"),
+    ("ui.details", "show_critical"),
+    ("ui.decision_panel", "remember_ranking"),
+    ("ui.ranked_view", "score_with_notice"),
 ]
 
 
@@ -313,6 +367,7 @@ def panel_breakdown(reruns: int) -> dict[str, float]:
                 return original(*args, **kwargs)
             finally:
                 times[label].append(time.perf_counter() - t0)
+
         setattr(module, name, timed)
         restore.append((module, name, original))
 
@@ -401,8 +456,9 @@ WATCHER_JS = """([mapSel, tableSel, n]) => {
 
 def wait_idle(page) -> None:
     page.wait_for_timeout(150)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached",
-                           timeout=30000)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached", timeout=30000
+    )
 
 
 def first_paint(browser, url: str) -> float:
@@ -438,12 +494,13 @@ def slider_moves(browser, url: str, slider: str, table_sel: str, moves: int) -> 
             page.keyboard.press("Home" if i % 2 == 0 else "End")
             try:
                 page.wait_for_function("() => !window.__bench.armed", polling=20, timeout=10000)
-            except Exception:  # noqa: BLE001 - playwright TimeoutError: the move changed nothing visible
+            except Exception:
                 res["no_change"] += 1
                 wait_idle(page)
                 continue
-            b = page.evaluate("() => ({map: __bench.map, table: __bench.table, idle: __bench.idle,"
-                              " approx: __bench.idleApprox})")
+            b = page.evaluate(
+                "() => ({map: __bench.map, table: __bench.table, idle: __bench.idle, approx: __bench.idleApprox})"
+            )
             res["idle_approx"] += bool(b["approx"])
             res["map_s"].append(b["map"] / 1000)
             res["table_s"].append(b["table"] / 1000)
@@ -473,6 +530,7 @@ def browser_session(browser, url: str, slider: str, table_sel: str, pages: int, 
 
 # --------------------------------------------------------------------------- report
 
+
 def verdict(ok: bool | str | None) -> str:
     """True/False -> PASS/FAIL (gating); None -> info; a string (e.g. "warn") is shown as is, not gating."""
     if isinstance(ok, str):
@@ -485,72 +543,130 @@ def report(res: dict) -> list[dict]:
     a = res.get("apptest")
     if a:
         rows += [
-            {"metric": "rerun app after weight change (median / p90)",
-             "measured": f"{a['app']['median'] * 1000:.1f} / {a['app']['p90'] * 1000:.1f} ms",
-             "target": "", "ok": None},
-            {"metric": "rerun reference, AppTest (median / p90)",
-             "measured": f"{a['reference']['median'] * 1000:.1f} / {a['reference']['p90'] * 1000:.1f} ms",
-             "target": "", "ok": None},
-            {"metric": "rerun ratio app/reference (median)", "measured": f"{a['ratio_median']:.2f}x",
-             "target": f"<= {TARGET_RERUN_RATIO}x", "ok": a["ratio_median"] <= TARGET_RERUN_RATIO},
-            {"metric": "rerun ratio app/reference (p90)", "measured": f"{a['ratio_p90']:.2f}x",
-             "target": f"<= {TARGET_RERUN_RATIO}x", "ok": None},
+            {
+                "metric": "rerun app after weight change (median / p90)",
+                "measured": f"{a['app']['median'] * 1000:.1f} / {a['app']['p90'] * 1000:.1f} ms",
+                "target": "",
+                "ok": None,
+            },
+            {
+                "metric": "rerun reference, AppTest (median / p90)",
+                "measured": f"{a['reference']['median'] * 1000:.1f} / {a['reference']['p90'] * 1000:.1f} ms",
+                "target": "",
+                "ok": None,
+            },
+            {
+                "metric": "rerun ratio app/reference (median)",
+                "measured": f"{a['ratio_median']:.2f}x",
+                "target": f"<= {TARGET_RERUN_RATIO}x",
+                "ok": a["ratio_median"] <= TARGET_RERUN_RATIO,
+            },
+            {
+                "metric": "rerun ratio app/reference (p90)",
+                "measured": f"{a['ratio_p90']:.2f}x",
+                "target": f"<= {TARGET_RERUN_RATIO}x",
+                "ok": None,
+            },
         ]
         if a.get("app_full_page"):
             full = a["app_full_page"]
-            rows.append({"metric": "app whole-page run (view/area change)",
-                         "measured": f"{full['median'] * 1000:.1f} / {full['p90'] * 1000:.1f} ms", "target": "",
-                         "ok": None})
+            rows.append(
+                {
+                    "metric": "app whole-page run (view/area change)",
+                    "measured": f"{full['median'] * 1000:.1f} / {full['p90'] * 1000:.1f} ms",
+                    "target": "",
+                    "ok": None,
+                }
+            )
     b = res.get("browser", {}).get("app")
     if b:
         fp, sm = b["first_paint_s"], b["slider_to_map_s"]
         rows += [
-            {"metric": f"first paint, fresh context (median of {fp['n']})",
-             "measured": f"{fp['median']:.2f} s (p90 {fp['p90']:.2f})", "target": f"<= {TARGET_FIRST_PAINT_S} s",
-             "ok": fp["median"] <= TARGET_FIRST_PAINT_S},
-            {"metric": "first paint, first session on new server",  # cold imports/caches: reported, not gated
-             "measured": f"{b['first_paint_cold_s']:.2f} s", "target": f"<= {TARGET_FIRST_PAINT_S} s",
-             "ok": None if b["first_paint_cold_s"] <= TARGET_FIRST_PAINT_S else "warn"},
-            {"metric": f"slider -> map recolour (median of {sm['n']})",
-             "measured": f"{sm['median']:.3f} s (p90 {sm['p90']:.3f})" if sm["n"] else "no change seen",
-             "target": f"<= {TARGET_SLIDER_MAP_S} s",
-             "ok": bool(sm["n"]) and sm["median"] <= TARGET_SLIDER_MAP_S and not b["moves_without_visible_change"]},
-            {"metric": "slider -> table re-order (median)",
-             "measured": f"{b['slider_to_table_s']['median']:.3f} s" if b["slider_to_table_s"]["n"] else "-",
-             "target": "", "ok": None},
-            {"metric": "slider -> script idle (median)",
-             "measured": f"{b['slider_to_idle_s']['median']:.3f} s" if b["slider_to_idle_s"]["n"] else "-",
-             "target": "", "ok": None},
-            {"metric": "map kept (not remounted) over all moves", "measured": str(not b["map_remounted"]),
-             "target": "True", "ok": not b["map_remounted"]},
+            {
+                "metric": f"first paint, fresh context (median of {fp['n']})",
+                "measured": f"{fp['median']:.2f} s (p90 {fp['p90']:.2f})",
+                "target": f"<= {TARGET_FIRST_PAINT_S} s",
+                "ok": fp["median"] <= TARGET_FIRST_PAINT_S,
+            },
+            {
+                "metric": "first paint, first session on new server",  # cold imports/caches: reported, not gated
+                "measured": f"{b['first_paint_cold_s']:.2f} s",
+                "target": f"<= {TARGET_FIRST_PAINT_S} s",
+                "ok": None if b["first_paint_cold_s"] <= TARGET_FIRST_PAINT_S else "warn",
+            },
+            {
+                "metric": f"slider -> map recolour (median of {sm['n']})",
+                "measured": f"{sm['median']:.3f} s (p90 {sm['p90']:.3f})" if sm["n"] else "no change seen",
+                "target": f"<= {TARGET_SLIDER_MAP_S} s",
+                "ok": bool(sm["n"]) and sm["median"] <= TARGET_SLIDER_MAP_S and not b["moves_without_visible_change"],
+            },
+            {
+                "metric": "slider -> table re-order (median)",
+                "measured": f"{b['slider_to_table_s']['median']:.3f} s" if b["slider_to_table_s"]["n"] else "-",
+                "target": "",
+                "ok": None,
+            },
+            {
+                "metric": "slider -> script idle (median)",
+                "measured": f"{b['slider_to_idle_s']['median']:.3f} s" if b["slider_to_idle_s"]["n"] else "-",
+                "target": "",
+                "ok": None,
+            },
+            {
+                "metric": "map kept (not remounted) over all moves",
+                "measured": str(not b["map_remounted"]),
+                "target": "True",
+                "ok": not b["map_remounted"],
+            },
         ]
     r = res.get("browser", {}).get("reference")
     if r:
         rows += [
-            {"metric": "reference: first paint (median) / cold",
-             "measured": f"{r['first_paint_s']['median']:.2f} / {r['first_paint_cold_s']:.2f} s", "target": "",
-             "ok": None},
-            {"metric": "reference: slider -> map (median)",
-             "measured": f"{r['slider_to_map_s']['median']:.3f} s" if r["slider_to_map_s"]["n"] else "-",
-             "target": "", "ok": None},
+            {
+                "metric": "reference: first paint (median) / cold",
+                "measured": f"{r['first_paint_s']['median']:.2f} / {r['first_paint_cold_s']:.2f} s",
+                "target": "",
+                "ok": None,
+            },
+            {
+                "metric": "reference: slider -> map (median)",
+                "measured": f"{r['slider_to_map_s']['median']:.3f} s" if r["slider_to_map_s"]["n"] else "-",
+                "target": "",
+                "ok": None,
+            },
         ]
     m = res.get("memory")
     if m:
         rows += [
-            {"metric": "server RSS after start (before any session)",
-             "measured": f"{m['after_start']['rss_mb']:.0f} MB",
-             "target": f"<= {TARGET_RSS_MB:.0f} MB", "ok": m["after_start"]["rss_mb"] <= TARGET_RSS_MB},
-            {"metric": "server RSS after browser session",
-             "measured": f"{m['after_session']['rss_mb']:.0f} MB", "target": f"<= {TARGET_RSS_MB:.0f} MB",
-             "ok": m["after_session"]["rss_mb"] <= TARGET_RSS_MB},
-            {"metric": "server peak RSS (VmHWM) after browser session",
-             "measured": f"{m['after_session']['peak_mb']:.0f} MB", "target": f"<= {TARGET_RSS_MB:.0f} MB",
-             "ok": m["after_session"]["peak_mb"] <= TARGET_RSS_MB},
+            {
+                "metric": "server RSS after start (before any session)",
+                "measured": f"{m['after_start']['rss_mb']:.0f} MB",
+                "target": f"<= {TARGET_RSS_MB:.0f} MB",
+                "ok": m["after_start"]["rss_mb"] <= TARGET_RSS_MB,
+            },
+            {
+                "metric": "server RSS after browser session",
+                "measured": f"{m['after_session']['rss_mb']:.0f} MB",
+                "target": f"<= {TARGET_RSS_MB:.0f} MB",
+                "ok": m["after_session"]["rss_mb"] <= TARGET_RSS_MB,
+            },
+            {
+                "metric": "server peak RSS (VmHWM) after browser session",
+                "measured": f"{m['after_session']['peak_mb']:.0f} MB",
+                "target": f"<= {TARGET_RSS_MB:.0f} MB",
+                "ok": m["after_session"]["peak_mb"] <= TARGET_RSS_MB,
+            },
         ]
         if "reference_after_session" in m:
-            rows.append({"metric": "reference server: RSS / peak after session",
-                         "measured": f"{m['reference_after_session']['rss_mb']:.0f} / "
-                                     f"{m['reference_after_session']['peak_mb']:.0f} MB", "target": "", "ok": None})
+            rows.append(
+                {
+                    "metric": "reference server: RSS / peak after session",
+                    "measured": f"{m['reference_after_session']['rss_mb']:.0f} / "
+                    f"{m['reference_after_session']['peak_mb']:.0f} MB",
+                    "target": "",
+                    "ok": None,
+                }
+            )
     width = max(len(r["metric"]) for r in rows) + 2
     print()
     print(f"{'metric':<{width}}{'measured':<28}{'target':<12}result")
@@ -561,6 +677,7 @@ def report(res: dict) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- main
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -582,21 +699,38 @@ def main() -> int:
     # "missing ScriptRunContext" in the benchmark's own thread; harmless here.
     # (A filter, not a level: Streamlit resets its loggers' levels when it loads its config.)
     streamlit.logger.get_logger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        lambda record: "missing ScriptRunContext" not in record.getMessage())
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
 
     started = time.perf_counter()
     res: dict = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "env": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-                "streamlit": streamlit.__version__, "streamlit_folium": importlib.metadata.version("streamlit-folium"),
-                "folium": folium.__version__,
-                "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                                      text=True).stdout.strip(),
-                "git_dirty_app": bool(subprocess.run(["git", "status", "--porcelain", "app.py", "ui", "selection"],
-                                                     cwd=REPO, capture_output=True, text=True).stdout.strip())},
+        "env": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "streamlit": streamlit.__version__,
+            "streamlit_folium": importlib.metadata.version("streamlit-folium"),
+            "folium": folium.__version__,
+            "git": subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+            ).stdout.strip(),
+            "git_dirty_app": bool(
+                subprocess.run(
+                    ["git", "status", "--porcelain", "app.py", "ui", "selection"],
+                    cwd=REPO,
+                    capture_output=True,
+                    text=True,
+                ).stdout.strip()
+            ),
+        },
         "args": vars(args),
-        "targets": {"rerun_ratio": TARGET_RERUN_RATIO, "slider_to_map_s": TARGET_SLIDER_MAP_S,
-                    "first_paint_s": TARGET_FIRST_PAINT_S, "rss_mb": TARGET_RSS_MB},
+        "targets": {
+            "rerun_ratio": TARGET_RERUN_RATIO,
+            "slider_to_map_s": TARGET_SLIDER_MAP_S,
+            "first_paint_s": TARGET_FIRST_PAINT_S,
+            "rss_mb": TARGET_RSS_MB,
+        },
     }
 
     print(f"[a] AppTest reruns: {args.runs} per script, app and reference interleaved ...", flush=True)
@@ -615,8 +749,11 @@ def main() -> int:
                     servers.append(app)
                     time.sleep(0.5)
                     res["memory"] = {"after_start": app.memory_mb(), "server_start_s": round(app.start_s, 2)}
-                    res["browser"] = {"app": browser_session(browser, app.url, "Tillidsfulde indsatser", APP_TABLE,
-                                                             args.pages, args.moves)}
+                    res["browser"] = {
+                        "app": browser_session(
+                            browser, app.url, "Tillidsfulde indsatser", APP_TABLE, args.pages, args.moves
+                        )
+                    }
                     time.sleep(0.5)
                     res["memory"]["after_session"] = app.memory_mb()
                     app.stop()
@@ -627,8 +764,8 @@ def main() -> int:
                             ref = Server("reference", script, {"BENCH_REPO": str(REPO)})
                             servers.append(ref)
                             res["browser"]["reference"] = browser_session(
-                                browser, ref.url, "Vægt", REF_TABLE, max(3, args.pages // 2),
-                                max(6, args.moves // 2))
+                                browser, ref.url, "Vægt", REF_TABLE, max(3, args.pages // 2), max(6, args.moves // 2)
+                            )
                             res["memory"]["reference_after_session"] = ref.memory_mb()
                             ref.stop()
                             servers.remove(ref)

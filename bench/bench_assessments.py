@@ -26,7 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,6 +78,7 @@ SAVE_WATCHER_JS = """([mapSel, button]) => {
 
 # --------------------------------------------------------------------------- a. browser: save -> map
 
+
 def save_to_map(saves: int) -> dict:
     """Seconds from the click on 'Gem vurdering' to the re-ranked map, on a server with its own store."""
     from playwright.sync_api import sync_playwright
@@ -110,7 +111,7 @@ def save_to_map(saves: int) -> dict:
                 form.get_by_role("button", name="Gem vurdering").click()
                 try:
                     page.wait_for_function("() => !window.__save.armed", polling=20, timeout=10000)
-                except Exception:  # noqa: BLE001 - playwright TimeoutError: the map did not change
+                except Exception:
                     no_change += 1
                     wait_idle(page)
                     continue
@@ -125,6 +126,7 @@ def save_to_map(saves: int) -> dict:
 
 # --------------------------------------------------------------------------- b. AppTest with a large history
 
+
 def seed_history(url: str, rows: int) -> float:
     """Insert ``rows`` history rows (13 areas x assessed indicators x 40 assessors); returns seconds."""
     from selection.assessments.history import assessor_key
@@ -136,21 +138,28 @@ def seed_history(url: str, rows: int) -> float:
     indicators = [i.id for i in dataset.model.indicators if i.assessment]
     cells = [(a, i) for a in dataset.area_ids for i in indicators]
     names = [f"Vurderer {k:02d}" for k in range(40)]
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    versions = {c: 0 for c in cells}
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    versions = dict.fromkeys(cells, 0)
     batch = []
     for n in range(rows):
         area_id, indicator_id = cells[n % len(cells)]
         versions[(area_id, indicator_id)] += 1
         name = names[(n // len(cells)) % len(names)]
-        batch.append({
-            "area_id": area_id, "indicator_id": indicator_id, "value": float(1 + (n * 7919) % 5),
-            "reason": f"Begrundelse {n}: samtaler med lokale aktører og skolens trivselsmåling.",
-            "evidence": "", "assessor_name": name, "assessor_key": assessor_key(name),
-            "assessor_role": "Benchmark", "assessed_on": date(2026, 1, 1) + timedelta(days=n % 300),
-            "recorded_at": (start + timedelta(seconds=n)).replace(tzinfo=None),
-            "value_version": versions[(area_id, indicator_id)],
-        })
+        batch.append(
+            {
+                "area_id": area_id,
+                "indicator_id": indicator_id,
+                "value": float(1 + (n * 7919) % 5),
+                "reason": f"Begrundelse {n}: samtaler med lokale aktører og skolens trivselsmåling.",
+                "evidence": "",
+                "assessor_name": name,
+                "assessor_key": assessor_key(name),
+                "assessor_role": "Benchmark",
+                "assessed_on": date(2026, 1, 1) + timedelta(days=n % 300),
+                "recorded_at": (start + timedelta(seconds=n)).replace(tzinfo=None),
+                "value_version": versions[(area_id, indicator_id)],
+            }
+        )
     engine = open_store(url)
     t0 = time.perf_counter()
     with engine.begin() as conn:
@@ -209,9 +218,14 @@ def apptest_history(runs: int, rows: int) -> dict:
     engine = open_store(urls["history"])
     dataset = load_dataset()
     area = dataset.area_ids[0]
-    record_assessment(engine, NewAssessment(area, INDICATOR, 3.0, "Ny vurdering", "", "Ny Vurderer", "", date.today()),
-                      dataset.model, dataset.area_ids, value_version(engine, area, INDICATOR),
-                      actor=Actor(cli_identity("bench")))
+    record_assessment(
+        engine,
+        NewAssessment(area, INDICATOR, 3.0, "Ny vurdering", "", "Ny Vurderer", "", date.today()),
+        dataset.model,
+        dataset.area_ids,
+        value_version(engine, area, INDICATOR),
+        actor=Actor(cli_identity("bench")),
+    )
     t0 = time.perf_counter()
     apps["history"].run()
     after_save = time.perf_counter() - t0
@@ -224,41 +238,71 @@ def apptest_history(runs: int, rows: int) -> dict:
     os.environ.pop("SELECTION_DB_URL", None)
     out = {k: summary(v) for k, v in times.items()}
     return {
-        "rows": rows, "seed_s": round(seed_s, 2), "first_run_s": {k: round(v, 3) for k, v in first.items()},
+        "rows": rows,
+        "seed_s": round(seed_s, 2),
+        "first_run_s": {k: round(v, 3) for k, v in first.items()},
         **out,
         "ratio_fragment": out["fragment_history"]["median"] / out["fragment_empty"]["median"],
         "ratio_page": out["page_history"]["median"] / out["page_empty"]["median"],
         "page_after_new_save_s": round(after_save, 3),
-        "current_assessments_s": round(statistics.median(read), 4), "current_rows": len(latest),
+        "current_assessments_s": round(statistics.median(read), 4),
+        "current_rows": len(latest),
     }
 
 
 # --------------------------------------------------------------------------- report
+
 
 def report(res: dict) -> list[dict]:
     rows = []
     b = res.get("browser")
     if b:
         s = b["save_to_map_s"]
-        rows.append({"metric": f"'Gem vurdering' -> re-ranked map (median of {s['n']})",
-                     "measured": f"{s['median']:.3f} s (p90 {s['p90']:.3f})" if s["n"] else "no change seen",
-                     "target": f"<= {TARGET_SAVE_TO_MAP_S} s",
-                     "ok": bool(s["n"]) and s["median"] <= TARGET_SAVE_TO_MAP_S
-                     and not b["saves_without_map_change"]})
+        rows.append(
+            {
+                "metric": f"'Gem vurdering' -> re-ranked map (median of {s['n']})",
+                "measured": f"{s['median']:.3f} s (p90 {s['p90']:.3f})" if s["n"] else "no change seen",
+                "target": f"<= {TARGET_SAVE_TO_MAP_S} s",
+                "ok": bool(s["n"]) and s["median"] <= TARGET_SAVE_TO_MAP_S and not b["saves_without_map_change"],
+            }
+        )
     a = res.get("apptest")
     if a:
         for kind, label in (("fragment", "weight-change rerun (ranked fragment)"), ("page", "whole-page rerun")):
             empty, full = a[f"{kind}_empty"], a[f"{kind}_history"]
-            rows.append({"metric": f"{label}: empty store / {a['rows']:,} rows (median)".replace(",", "."),
-                         "measured": f"{empty['median'] * 1000:.1f} / {full['median'] * 1000:.1f} ms",
-                         "target": "", "ok": None})
+            rows.append(
+                {
+                    "metric": f"{label}: empty store / {a['rows']:,} rows (median)".replace(",", "."),
+                    "measured": f"{empty['median'] * 1000:.1f} / {full['median'] * 1000:.1f} ms",
+                    "target": "",
+                    "ok": None,
+                }
+            )
             ratio = a[f"ratio_{kind}"]
-            rows.append({"metric": f"{label}: ratio", "measured": f"{ratio:.2f}x",
-                         "target": f"<= {TARGET_HISTORY_RATIO}x", "ok": ratio <= TARGET_HISTORY_RATIO})
-        rows.append({"metric": "first page run after a new save (big store, caches refilled)",
-                     "measured": f"{a['page_after_new_save_s'] * 1000:.0f} ms", "target": "", "ok": None})
-        rows.append({"metric": f"current_assessments() on the big store ({a['current_rows']} latest rows)",
-                     "measured": f"{a['current_assessments_s'] * 1000:.0f} ms", "target": "", "ok": None})
+            rows.append(
+                {
+                    "metric": f"{label}: ratio",
+                    "measured": f"{ratio:.2f}x",
+                    "target": f"<= {TARGET_HISTORY_RATIO}x",
+                    "ok": ratio <= TARGET_HISTORY_RATIO,
+                }
+            )
+        rows.append(
+            {
+                "metric": "first page run after a new save (big store, caches refilled)",
+                "measured": f"{a['page_after_new_save_s'] * 1000:.0f} ms",
+                "target": "",
+                "ok": None,
+            }
+        )
+        rows.append(
+            {
+                "metric": f"current_assessments() on the big store ({a['current_rows']} latest rows)",
+                "measured": f"{a['current_assessments_s'] * 1000:.0f} ms",
+                "target": "",
+                "ok": None,
+            }
+        )
     return rows
 
 

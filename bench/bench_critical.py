@@ -80,9 +80,18 @@ def run_case(label: str, matrix, model, result, provenance, names, top_n: int, r
 
     median, worst, cpu = timed(whole, repeats)
     rows = whole()
-    return {"case": label, "areas": len(matrix), "cells": int(matrix.size), "top_n": top_n,
-            "priority_rows": int(len(rows)), "median_s": median, "max_s": worst, "cpu_median_s": cpu, "target_s": target,
-            "ok": median <= target}
+    return {
+        "case": label,
+        "areas": len(matrix),
+        "cells": int(matrix.size),
+        "top_n": top_n,
+        "priority_rows": len(rows),
+        "median_s": median,
+        "max_s": worst,
+        "cpu_median_s": cpu,
+        "target_s": target,
+        "ok": median <= target,
+    }
 
 
 def main() -> int:
@@ -92,30 +101,56 @@ def main() -> int:
     ds = load_dataset()
     perf, result = evaluate(ds)
     names = ds.areas["name"].to_dict()
-    cases = [run_case("bundled (13 areas)", perf.matrix, ds.model, result, perf.provenance, names, 3,
-                      args.repeats, TARGET_SMALL_S)]
+    cases = [
+        run_case(
+            "bundled (13 areas)", perf.matrix, ds.model, result, perf.provenance, names, 3, args.repeats, TARGET_SMALL_S
+        )
+    ]
     matrix, prov, syn_names = synthetic(ds.model, SYNTH_AREAS)
     every_indicator = {i.id: 1.0 for i in ds.model.indicators if i.default_weight == 0}  # all weighted
     syn_result = score_areas(matrix, ds.model, ds.model.default_weights, every_indicator, syn_names)
-    cases.append(run_case(f"synthetic ({SYNTH_AREAS:,} areas)", matrix, ds.model, syn_result, prov, syn_names, 3,
-                          max(3, args.repeats // 2), TARGET_LARGE_S))
+    cases.append(
+        run_case(
+            f"synthetic ({SYNTH_AREAS:,} areas)",
+            matrix,
+            ds.model,
+            syn_result,
+            prov,
+            syn_names,
+            3,
+            max(3, args.repeats // 2),
+            TARGET_LARGE_S,
+        )
+    )
     from selection.combined_flip import combined_flip
 
     combined_flip(perf.matrix, ds.model, result, perf.provenance)  # SciPy import outside the timing
     lp_median, lp_max, _ = timed(lambda: combined_flip(perf.matrix, ds.model, result, perf.provenance), args.repeats)
     print(f"{'case':28} {'cells':>7} {'rows':>5} {'median':>9} {'max':>9} {'cpu':>9} {'target':>8}  ok")
     for c in cases:
-        print(f"{c['case']:28} {c['cells']:>7} {c['priority_rows']:>5} {1000 * c['median_s']:>7.1f}ms "
-              f"{1000 * c['max_s']:>7.1f}ms {1000 * c['cpu_median_s']:>7.1f}ms {1000 * c['target_s']:>6.0f}ms  "
-              f"{'yes' if c['ok'] else 'NO'}")
+        print(
+            f"{c['case']:28} {c['cells']:>7} {c['priority_rows']:>5} {1000 * c['median_s']:>7.1f}ms "
+            f"{1000 * c['max_s']:>7.1f}ms {1000 * c['cpu_median_s']:>7.1f}ms {1000 * c['target_s']:>6.0f}ms  "
+            f"{'yes' if c['ok'] else 'NO'}"
+        )
     print(f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    print(f"combined change (linprog, 13 areas, all challengers): median {1000 * lp_median:.1f} ms, "
-          f"max {1000 * lp_max:.1f} ms (info)")
+    print(
+        f"combined change (linprog, 13 areas, all challengers): median {1000 * lp_median:.1f} ms, "
+        f"max {1000 * lp_max:.1f} ms (info)"
+    )
     out = REPO / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "critical.json").write_text(json.dumps({
-        "python": platform.python_version(), "machine": platform.machine(), "cases": cases,
-        "combined_flip_13_median_s": lp_median}, indent=2))
+    (out / "critical.json").write_text(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "cases": cases,
+                "combined_flip_13_median_s": lp_median,
+            },
+            indent=2,
+        )
+    )
     return 0 if all(c["ok"] for c in cases) else 1
 
 

@@ -76,37 +76,65 @@ def _fill(path: Path, head: bytes, unit: bytes, tail: bytes = b"", size: int = S
 def _xlsx(path: Path, sheet_xml: Callable[[zipfile.ZipFile], None], shared: bytes | None = None) -> Path:
     """A minimal workbook whose sheet XML is written by ``sheet_xml`` (streamed into the zip)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        zf.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-            'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.worksheet+xml"/>'
-            + ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-               'officedocument.spreadsheetml.sharedStrings+xml"/>' if shared else "") + "</Types>"))
-        zf.writestr("_rels/.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
-        zf.writestr("xl/workbook.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
-            'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<sheets><sheet name="Ark1" sheetId="1" r:id="rId1"/></sheets></workbook>'))
-        zf.writestr("xl/_rels/workbook.xml.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-            + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-               'sharedStrings" Target="sharedStrings.xml"/>' if shared else "") + "</Relationships>"))
+        zf.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+                'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+                'officedocument.spreadsheetml.worksheet+xml"/>'
+                + (
+                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                    'officedocument.spreadsheetml.sharedStrings+xml"/>'
+                    if shared
+                    else ""
+                )
+                + "</Types>"
+            ),
+        )
+        zf.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            ),
+        )
+        zf.writestr(
+            "xl/workbook.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+                'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<sheets><sheet name="Ark1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            ),
+        )
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                + (
+                    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                    'sharedStrings" Target="sharedStrings.xml"/>'
+                    if shared
+                    else ""
+                )
+                + "</Relationships>"
+            ),
+        )
         if shared:
             zf.writestr("xl/sharedStrings.xml", shared)
         sheet_xml(zf)
     return path
 
 
-SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-              'spreadsheetml/2006/main">')
+SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main">'
+)
 
 
 def _sheet(rows: Callable[[], object], dimension: str | None) -> Callable[[zipfile.ZipFile], None]:
@@ -116,22 +144,30 @@ def _sheet(rows: Callable[[], object], dimension: str | None) -> Callable[[zipfi
             for chunk in rows():
                 fh.write(chunk)
             fh.write(b"</sheetData></worksheet>")
+
     return write
 
 
 def far_corner(dimension: bool) -> Callable[[Path], Path]:
     def build(path: Path) -> Path:
-        cells = lambda: [b'<row r="1"><c r="A1" t="inlineStr"><is><t>area_id</t></is></c></row>',  # noqa: E731
-                         b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>']
+        cells = lambda: [
+            b'<row r="1"><c r="A1" t="inlineStr"><is><t>area_id</t></is></c></row>',
+            b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+        ]
         return _xlsx(path, _sheet(cells, "A1:XFD1048576" if dimension else None))
+
     return build
 
 
 def dense_sheet(path: Path) -> Path:
     """About 190 MB of sheet XML (the unpacked limit is 200 MB): ~9 million numeric cells."""
+
     def rows():
-        yield b'<row r="1">' + b"".join(f'<c r="{c}1" t="inlineStr"><is><t>k{c}</t></is></c>'.encode()
-                                        for c in "ABCDEFGHIJ") + b"</row>"
+        yield (
+            b'<row r="1">'
+            + b"".join(f'<c r="{c}1" t="inlineStr"><is><t>k{c}</t></is></c>'.encode() for c in "ABCDEFGHIJ")
+            + b"</row>"
+        )
         row = "".join(f'<c r="{c}{{n}}"><v>1</v></c>' for c in "ABCDEFGHIJ")
         size, n = 0, 2
         while size < 190 * MB:
@@ -139,27 +175,36 @@ def dense_sheet(path: Path) -> Path:
             size += len(chunk)
             n += 1000
             yield chunk.encode()
+
     return _xlsx(path, _sheet(rows, None))
 
 
 def shared_strings_bomb(path: Path) -> Path:
     strings = b"<si><t>x</t></si>" * (150 * MB // 17)
-    shared = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-              b'2006/main">' + strings + b"</sst>")
+    shared = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        b'2006/main">' + strings + b"</sst>"
+    )
     return _xlsx(path, _sheet(lambda: [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'], "A1"), shared)
 
 
 def geojson_features(path: Path) -> Path:
-    feature = (b'{"type":"Feature","properties":{"area_id":"x","name":"y"},"geometry":{"type":"Polygon",'
-               b'"coordinates":[[[12.5,55.6],[12.6,55.6],[12.6,55.7],[12.5,55.6]]]}},')
+    feature = (
+        b'{"type":"Feature","properties":{"area_id":"x","name":"y"},"geometry":{"type":"Polygon",'
+        b'"coordinates":[[[12.5,55.6],[12.6,55.6],[12.6,55.7],[12.5,55.6]]]}},'
+    )
     return _fill(path, b'{"type":"FeatureCollection","features":[', feature, feature[:-1] + b"]}")
 
 
 def geojson_coordinates(path: Path) -> Path:
     """One polygon with about 3 million vertices."""
-    return _fill(path, b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},'
-                       b'"geometry":{"type":"Polygon","coordinates":[[[12.5,55.6],',
-                 b"[12.55,55.65],", b"[12.5,55.6]]]}}]}")
+    return _fill(
+        path,
+        b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},'
+        b'"geometry":{"type":"Polygon","coordinates":[[[12.5,55.6],',
+        b"[12.55,55.65],",
+        b"[12.5,55.6]]]}}]}",
+    )
 
 
 def geojson_max_areas(path: Path) -> Path:
@@ -172,8 +217,13 @@ def geojson_max_areas(path: Path) -> Path:
         x0, y0 = 12.45 + (i % 100) * 0.002, 55.62 + (i // 100) * 0.002
         ring = [[round(x0 + 0.0015 * k / vertices, 7), round(y0 + 0.0001 * (k % 2), 7)] for k in range(vertices)]
         ring += [[x0 + 0.0015, y0 + 0.0015], [x0, y0 + 0.0015], ring[0]]
-        feats.append({"type": "Feature", "properties": {"area_id": f"n{i}", "name": f"Område {i}"},
-                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"area_id": f"n{i}", "name": f"Område {i}"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
     return path
 
@@ -225,14 +275,15 @@ CASES: dict[str, tuple[str, Callable[[Path], Path]]] = {
 
 
 def run_case(argv: list[str]) -> dict[str, object]:
-    wrapper = ("import resource, subprocess, sys, time;"
-               "t=time.perf_counter(); p=subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-               "e=time.perf_counter()-t;"
-               "m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024;"
-               "import json; print(json.dumps({'seconds': round(e, 2), 'peak_mb': round(m), 'exit': p.returncode,"
-               "'output': ((p.stdout.strip().splitlines() or p.stderr.strip().splitlines() or [''])[-1])[:160]}))")
-    proc = subprocess.run([sys.executable, "-c", wrapper, *argv], cwd=REPO, capture_output=True, text=True,
-                          check=True)
+    wrapper = (
+        "import resource, subprocess, sys, time;"
+        "t=time.perf_counter(); p=subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        "e=time.perf_counter()-t;"
+        "m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024;"
+        "import json; print(json.dumps({'seconds': round(e, 2), 'peak_mb': round(m), 'exit': p.returncode,"
+        "'output': ((p.stdout.strip().splitlines() or p.stderr.strip().splitlines() or [''])[-1])[:160]}))"
+    )
+    proc = subprocess.run([sys.executable, "-c", wrapper, *argv], cwd=REPO, capture_output=True, text=True, check=True)
     return json.loads(proc.stdout)
 
 
@@ -256,8 +307,10 @@ def main() -> int:
         got["size_mb"] = round(size / MB, 1)
         got["ok"] = got["seconds"] <= TIME_LIMIT_S and got["peak_mb"] <= MEMORY_LIMIT_MB and got["exit"] == 0
         results[name] = got
-        print(f"{name:34} {got['size_mb']:8.1f} {got['seconds']:6.2f} {got['peak_mb']:8.0f}  "
-              f"{'' if got['ok'] else 'MISSED '}{got['output']}")
+        print(
+            f"{name:34} {got['size_mb']:8.1f} {got['seconds']:6.2f} {got['peak_mb']:8.0f}  "
+            f"{'' if got['ok'] else 'MISSED '}{got['output']}"
+        )
         if not args.keep:
             path.unlink()
     if not args.only or args.only == "app_preview_max_areas":
@@ -268,20 +321,44 @@ def main() -> int:
         got["size_mb"] = round(path.stat().st_size / MB, 1)
         got["ok"] = got["seconds"] <= TIME_LIMIT_S and got["peak_mb"] <= MEMORY_LIMIT_MB and got["exit"] == 0
         results["app_preview_max_areas"] = got
-        print(f"{'app_preview_max_areas':34} {got['size_mb']:8.1f} {got['seconds']:6.2f} {got['peak_mb']:8.0f}  "
-              f"{'' if got['ok'] else 'MISSED '}{got['output']}")
+        print(
+            f"{'app_preview_max_areas':34} {got['size_mb']:8.1f} {got['seconds']:6.2f} {got['peak_mb']:8.0f}  "
+            f"{'' if got['ok'] else 'MISSED '}{got['output']}"
+        )
     if not args.only or args.only == "cli_smaa_max":
-        got = run_case([sys.executable, "-m", "selection", "rank", "--smaa", str(MAX_SMAA_SAMPLES), "--out",
-                        str(folder / "kortliste.csv"), "--timestamp", "2026-11-29T12:00:00+00:00"])
+        got = run_case(
+            [
+                sys.executable,
+                "-m",
+                "selection",
+                "rank",
+                "--smaa",
+                str(MAX_SMAA_SAMPLES),
+                "--out",
+                str(folder / "kortliste.csv"),
+                "--timestamp",
+                "2026-11-29T12:00:00+00:00",
+            ]
+        )
         got["ok"] = got["seconds"] <= TIME_LIMIT_S and got["peak_mb"] <= MEMORY_LIMIT_MB and got["exit"] == 0
         results["cli_smaa_max"] = got
-        print(f"{'cli_smaa_max':34} {'':8} {got['seconds']:6.2f} {got['peak_mb']:8.0f}  "
-              f"{'' if got['ok'] else 'MISSED '}{got['output']}")
+        print(
+            f"{'cli_smaa_max':34} {'':8} {got['seconds']:6.2f} {got['peak_mb']:8.0f}  "
+            f"{'' if got['ok'] else 'MISSED '}{got['output']}"
+        )
     out = REPO / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "import_limits.json").write_text(json.dumps({
-        "targets": {"seconds": TIME_LIMIT_S, "peak_mb": MEMORY_LIMIT_MB}, "file_size_mb": round(SIZE / MB, 1),
-        "results": results}, indent=2), encoding="utf-8")
+    (out / "import_limits.json").write_text(
+        json.dumps(
+            {
+                "targets": {"seconds": TIME_LIMIT_S, "peak_mb": MEMORY_LIMIT_MB},
+                "file_size_mb": round(SIZE / MB, 1),
+                "results": results,
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     missed = [n for n, r in results.items() if not r["ok"]]
     print("all within targets" if not missed else f"targets missed: {', '.join(missed)}")
     return 1 if missed else 0

@@ -45,9 +45,11 @@ def synthetic_package(folder: Path, n_areas: int, seed: int = 1) -> Path:
         x, y = 12.45 + (k % side) * 0.012, 55.62 + (k // side) * 0.008
         aid = f"s{k:04d}"
         areas.append((aid, f"Område {k + 1} Æblehaven", box(x, y, x + 0.005, y + 0.003)))
-        values += [(aid, "t1", str(int(rng.integers(1, 6))), "illustrative", "Illustrativ vurdering", ""),
-                   (aid, "n1", str(int(rng.integers(1, 6))), "illustrative", "Illustrativ vurdering", ""),
-                   (aid, "n2", f"{rng.uniform(0, 100):.1f}", "sourced", "https://example.org/kilde", "Syntetisk")]
+        values += [
+            (aid, "t1", str(int(rng.integers(1, 6))), "illustrative", "Illustrativ vurdering", ""),
+            (aid, "n1", str(int(rng.integers(1, 6))), "illustrative", "Illustrativ vurdering", ""),
+            (aid, "n2", f"{rng.uniform(0, 100):.1f}", "sourced", "https://example.org/kilde", "Syntetisk"),
+        ]
     return make_package(folder, areas=area_features(areas), values=values)
 
 
@@ -72,9 +74,17 @@ def scenario_snapshot(dataset) -> dict:
     main = parse_settings({"rules": [{"kind": "min_score", "criterion": "need", "min": 40}]}, model)
     heavy = parse_settings({"weights": {c: (3 if c == "need" else 1) for c in model.criterion_ids}}, model)
     plain = parse_settings({}, model)
-    return snapshot_from_store(dataset, None, main.weights, 3, sub_weights=main.sub_weights, distance_m=main.distance_m,
-                               rules=main.rules, scenario=scenario_record("Bench A", 1, 1),
-                               compare_with=[("Bench A", main), ("Behov tungt", heavy), ("Standard", plain)])
+    return snapshot_from_store(
+        dataset,
+        None,
+        main.weights,
+        3,
+        sub_weights=main.sub_weights,
+        distance_m=main.distance_m,
+        rules=main.rules,
+        scenario=scenario_record("Bench A", 1, 1),
+        compare_with=[("Bench A", main), ("Behov tungt", heavy), ("Standard", plain)],
+    )
 
 
 def measure(dataset, repeats: int, with_scenarios: bool = False) -> dict[str, float]:
@@ -82,13 +92,20 @@ def measure(dataset, repeats: int, with_scenarios: bool = False) -> dict[str, fl
     t_snap, snapshot = timed(make, repeats, "snapshot")
     t_html, _ = timed(lambda: render_html(snapshot), repeats, "html")
     t_pdf, pdf = timed(lambda: render_pdf(snapshot), repeats, "pdf")
-    from pypdf import PdfReader
     import io
 
+    from pypdf import PdfReader
+
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    return {"snapshot_s": t_snap, "html_s": t_html, "pdf_s": t_pdf, "total_pdf_s": t_snap + t_pdf,
-            "total_html_s": t_snap + t_html, "pages": pages,
-            "cpu_total_pdf_s": CPU_SECONDS["snapshot"] + CPU_SECONDS["pdf"]}
+    return {
+        "snapshot_s": t_snap,
+        "html_s": t_html,
+        "pdf_s": t_pdf,
+        "total_pdf_s": t_snap + t_pdf,
+        "total_html_s": t_snap + t_html,
+        "pages": pages,
+        "cpu_total_pdf_s": CPU_SECONDS["snapshot"] + CPU_SECONDS["pdf"],
+    }
 
 
 def main() -> None:
@@ -105,20 +122,23 @@ def main() -> None:
         synthetic = load_dataset(synthetic_package(Path(tmp) / "pkg", args.areas))
         results[str(args.areas)] = measure(synthetic, args.repeats)
         results[f"{args.areas}+scn"] = measure(synthetic, args.repeats, with_scenarios=True)
-    print(f"{'areas':>8} {'snapshot':>9} {'html':>7} {'pdf':>7} {'total pdf':>10} {'(cpu)':>7} {'target':>7} {'pages':>6}")
+    print(
+        f"{'areas':>8} {'snapshot':>9} {'html':>7} {'pdf':>7} {'total pdf':>10} {'(cpu)':>7} {'target':>7} {'pages':>6}"
+    )
     for n, r in results.items():
         target = TARGETS.get(int(n.split("+")[0]))
         flag = "" if target is None else ("ok" if r["total_pdf_s"] <= target else "OVER")
-        print(f"{n:>8} {r['snapshot_s']:>8.2f}s {r['html_s']:>6.2f}s {r['pdf_s']:>6.2f}s {r['total_pdf_s']:>9.2f}s {r['cpu_total_pdf_s']:>6.2f}s "
-              f"{(f'{target:.0f}s' if target else '-'):>7} {r['pages']:>6} {flag}")
+        print(
+            f"{n:>8} {r['snapshot_s']:>8.2f}s {r['html_s']:>6.2f}s {r['pdf_s']:>6.2f}s {r['total_pdf_s']:>9.2f}s {r['cpu_total_pdf_s']:>6.2f}s "
+            f"{(f'{target:.0f}s' if target else '-'):>7} {r['pages']:>6} {flag}"
+        )
     out = REPO / "bench" / "results" / "report.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     import os
 
     load = os.getloadavg()[0]
     print(f"load average during the run: {load:.1f} on {os.cpu_count()} cores")
-    out.write_text(json.dumps({"repeats": args.repeats, "load": load, "results": results}, indent=2),
-                   encoding="utf-8")
+    out.write_text(json.dumps({"repeats": args.repeats, "load": load, "results": results}, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

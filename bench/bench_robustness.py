@@ -73,19 +73,21 @@ def bundled_scores() -> tuple[pd.DataFrame, dict[str, float], str]:
         _, result = evaluate(ds)
         ranked = list(result.ranked["area_id"])
         return result.criterion_scores.loc[ranked], result.weights, "bundled data"
-    except Exception as exc:  # noqa: BLE001 - the benchmark still runs on synthetic data
+    except Exception as exc:
         rng = np.random.default_rng(13)
         S = pd.DataFrame(rng.uniform(0, 100, (13, 3)), index=[f"a{i}" for i in range(13)], columns=["c0", "c1", "c2"])
-        return S, {c: 1 / 3 for c in S.columns}, f"synthetic (bundled data failed: {exc})"
+        return S, dict.fromkeys(S.columns, 1 / 3), f"synthetic (bundled data failed: {exc})"
 
 
 def synthetic(m: int, k: int = 3, seed: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame(rng.uniform(0, 100, (m, k)), index=[f"s{i}" for i in range(m)],
-                        columns=[f"c{j}" for j in range(k)])
+    return pd.DataFrame(
+        rng.uniform(0, 100, (m, k)), index=[f"s{i}" for i in range(m)], columns=[f"c{j}" for j in range(k)]
+    )
 
 
 # --------------------------------------------------------------------------- the app's "Robusthed" view
+
 
 def summary(samples: list[float]) -> dict:
     """Median, p90 (nearest rank), min, max and the raw samples (seconds)."""
@@ -93,8 +95,14 @@ def summary(samples: list[float]) -> dict:
         return {"n": 0, "median": None, "p90": None, "min": None, "max": None, "samples": []}
     ordered = sorted(samples)
     p90 = ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
-    return {"n": len(samples), "median": statistics.median(samples), "p90": p90, "min": ordered[0],
-            "max": ordered[-1], "samples": [round(x, 5) for x in samples]}
+    return {
+        "n": len(samples),
+        "median": statistics.median(samples),
+        "p90": p90,
+        "min": ordered[0],
+        "max": ordered[-1],
+        "samples": [round(x, 5) for x in samples],
+    }
 
 
 def _terminate(signum, _frame):  # SIGTERM/SIGHUP -> SystemExit, so the finally blocks stop server and browser
@@ -114,7 +122,8 @@ def robusthed_apptest(reruns: int = APPTEST_RERUNS) -> dict:
 
     # AppTest set-up calls Streamlit outside a script run: harmless "missing ScriptRunContext" warnings.
     streamlit.logger.get_logger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        lambda record: "missing ScriptRunContext" not in record.getMessage())
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
 
     t0 = time.perf_counter()
     at = AppTest.from_file(str(APP), default_timeout=120).run()
@@ -141,11 +150,16 @@ def robusthed_apptest(reruns: int = APPTEST_RERUNS) -> dict:
         if at.exception:
             raise RuntimeError(f"app.py raised during rerun: {at.exception}")
         has_summary, charts = _view_check(at)
-        broken += (not has_summary or charts != N_CHARTS or at.segmented_control(key="view").value != VIEW)
-    return {"note": "AppTest: script execution only (no websocket, serialisation to a browser or rendering)",
-            "slider": "w_trust", "values": list(APPTEST_VALUES), "first_run_s": round(first_s, 4),
-            "switch_to_view_s": round(switch_s, 4), "reruns_s": summary(times),
-            "reruns_with_missing_summary_or_charts": broken}
+        broken += not has_summary or charts != N_CHARTS or at.segmented_control(key="view").value != VIEW
+    return {
+        "note": "AppTest: script execution only (no websocket, serialisation to a browser or rendering)",
+        "slider": "w_trust",
+        "values": list(APPTEST_VALUES),
+        "first_run_s": round(first_s, 4),
+        "switch_to_view_s": round(switch_s, 4),
+        "reruns_s": summary(times),
+        "reruns_with_missing_summary_or_charts": broken,
+    }
 
 
 # Installed once on the page. arm() snapshots the summary sentence; a capture-phase keydown listener stamps
@@ -191,8 +205,9 @@ CHARTS_JS = "n => document.querySelectorAll(\"[data-testid='stVegaLiteChart']\")
 
 def _wait_idle(page) -> None:
     page.wait_for_timeout(150)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached",
-                           timeout=30000)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached", timeout=30000
+    )
 
 
 def robusthed_browser(moves: int = BROWSER_MOVES) -> dict:
@@ -230,27 +245,31 @@ def robusthed_browser(moves: int = BROWSER_MOVES) -> dict:
                     page.keyboard.press("Home" if i % 2 == 0 else "End")
                     try:
                         page.wait_for_function("() => !window.__rb.armed", polling=10, timeout=15000)
-                    except Exception:  # noqa: BLE001 - playwright TimeoutError: no rerun seen
+                    except Exception:
                         missed += i > 0
                         _wait_idle(page)
                         continue
                     b = page.evaluate("() => ({idle: __rb.idle, text: __rb.text})")
                     try:
                         page.wait_for_function(CHARTS_JS, arg=N_CHARTS, polling=20, timeout=5000)
-                    except Exception:  # noqa: BLE001
+                    except Exception:
                         charts_missing += i > 0
                     values.append(slider.evaluate("e => e.value"))
                     if i > 0:
                         idle.append(b["idle"] / 1000)
                         text_changed += b["text"] is not None
                     _wait_idle(page)
-                res.update({
-                    "key_to_idle_s": summary(idle),
-                    "moves": moves, "moves_without_rerun": missed, "moves_with_charts_missing": charts_missing,
-                    "moves_where_summary_text_changed": text_changed,
-                    "slider_values_seen": values,
-                    "summary_visible_at_end": page.get_by_text(SUMMARY_MARK.strip(), exact=False).count() > 0,
-                })
+                res.update(
+                    {
+                        "key_to_idle_s": summary(idle),
+                        "moves": moves,
+                        "moves_without_rerun": missed,
+                        "moves_with_charts_missing": charts_missing,
+                        "moves_where_summary_text_changed": text_changed,
+                        "slider_values_seen": values,
+                        "summary_visible_at_end": page.get_by_text(SUMMARY_MARK.strip(), exact=False).count() > 0,
+                    }
+                )
                 context.close()
             finally:
                 browser.close()
@@ -270,7 +289,7 @@ def main() -> None:
 
     small, weights, source = bundled_scores()
     large = synthetic(SYNTH_AREAS, small.shape[1])
-    large_w = {c: 1.0 for c in large.columns}
+    large_w = dict.fromkeys(large.columns, 1.0)
     rows = []
 
     t_small, runs_small = timed(lambda: smaa(small, N_SAMPLES, seed=0), repeats=21)
@@ -286,8 +305,14 @@ def main() -> None:
     W = sample_weights(list(large.columns), LOOP_SAMPLES_LARGE, seed=0)
     t_loop_part, _ = timed(lambda: plain_loop_smaa(large, weight_samples=W), repeats=1)
     t_loop_large = t_loop_part * N_SAMPLES / LOOP_SAMPLES_LARGE  # cost is linear in the number of samples
-    rows.append(("plain_loop_smaa", f"{N_SAMPLES} x {SYNTH_AREAS} (extrapolated from {LOOP_SAMPLES_LARGE} samples)",
-                 t_loop_large, None))
+    rows.append(
+        (
+            "plain_loop_smaa",
+            f"{N_SAMPLES} x {SYNTH_AREAS} (extrapolated from {LOOP_SAMPLES_LARGE} samples)",
+            t_loop_large,
+            None,
+        )
+    )
 
     t_stab, _ = timed(lambda: stability_table(small, weights), repeats=21)
     rows.append(("stability_table", f"{len(small)} areas x {small.shape[1]} criteria", t_stab, None))
@@ -306,41 +331,55 @@ def main() -> None:
         case = f"AppTest rerun, w_trust {APPTEST_VALUES[0]}<->{APPTEST_VALUES[1]}"
         rows.append((f"{VIEW} view", f"{case}, median of {r['n']}", r["median"], TARGET_VIEW_S))
         rows.append((f"{VIEW} view", f"{case}, p90", r["p90"], TARGET_VIEW_S))
-        view_ok += [r["median"] <= TARGET_VIEW_S, r["p90"] <= TARGET_VIEW_S,
-                    view_apptest["reruns_with_missing_summary_or_charts"] == 0]
+        view_ok += [
+            r["median"] <= TARGET_VIEW_S,
+            r["p90"] <= TARGET_VIEW_S,
+            view_apptest["reruns_with_missing_summary_or_charts"] == 0,
+        ]
         if not args.no_browser:
             print(f"[{VIEW}] Chromium: {BROWSER_MOVES} key presses ...", flush=True)
             view_browser = robusthed_browser()
             b = view_browser["key_to_idle_s"]
-            complete = (b["n"] == BROWSER_MOVES and not view_browser["moves_with_charts_missing"])
+            complete = b["n"] == BROWSER_MOVES and not view_browser["moves_with_charts_missing"]
             if b["n"]:
                 case = "browser key press -> notRunning"
                 rows.append((f"{VIEW} view", f"{case}, median of {b['n']}", b["median"], TARGET_VIEW_S))
                 rows.append((f"{VIEW} view", f"{case}, p90", b["p90"], TARGET_VIEW_S))
-            view_ok += [bool(b["n"]) and b["median"] <= TARGET_VIEW_S, bool(b["n"]) and b["p90"] <= TARGET_VIEW_S,
-                        complete]
+            view_ok += [
+                bool(b["n"]) and b["median"] <= TARGET_VIEW_S,
+                bool(b["n"]) and b["p90"] <= TARGET_VIEW_S,
+                complete,
+            ]
 
-    print(f"Robustness benchmark · {source} · {os.cpu_count()} CPUs · numpy {np.__version__} · "
-          f"Python {platform.python_version()}")
+    print(
+        f"Robustness benchmark · {source} · {os.cpu_count()} CPUs · numpy {np.__version__} · "
+        f"Python {platform.python_version()}"
+    )
     print(f"{'function':<17} {'case':<52} {'time':>11} {'target':>9}  status")
     for name, case, secs, target in rows:
         status = "" if target is None else ("PASS" if secs <= target else "FAIL")
         tgt = "" if target is None else f"≤ {target * 1000:.0f} ms" if target < 1 else f"≤ {target:.0f} s"
         shown = f"{secs * 1000:.1f} ms" if secs < 1 else f"{secs:.2f} s"
         print(f"{name:<17} {case:<52} {shown:>11} {tgt:>9}  {status}")
-    print(f"vectorised / loop speed-up: {ratio_small:.0f}x on {len(small)} areas, "
-          f"{ratio_large:.0f}x on {SYNTH_AREAS} areas (loop time extrapolated from {LOOP_SAMPLES_LARGE} samples)")
+    print(
+        f"vectorised / loop speed-up: {ratio_small:.0f}x on {len(small)} areas, "
+        f"{ratio_large:.0f}x on {SYNTH_AREAS} areas (loop time extrapolated from {LOOP_SAMPLES_LARGE} samples)"
+    )
     print(f"vectorised and loop acceptabilities identical on {len(small)} areas: {same}")
     if view_apptest:
-        print(f"{VIEW} view, AppTest: first run {view_apptest['first_run_s'] * 1000:.0f} ms, switch to view "
-              f"{view_apptest['switch_to_view_s'] * 1000:.0f} ms, reruns with summary/4 charts missing: "
-              f"{view_apptest['reruns_with_missing_summary_or_charts']}")
+        print(
+            f"{VIEW} view, AppTest: first run {view_apptest['first_run_s'] * 1000:.0f} ms, switch to view "
+            f"{view_apptest['switch_to_view_s'] * 1000:.0f} ms, reruns with summary/4 charts missing: "
+            f"{view_apptest['reruns_with_missing_summary_or_charts']}"
+        )
     if view_browser:
         vb = view_browser
-        print(f"{VIEW} view, Chromium: switch to view {vb['switch_to_view_s']:.2f} s, moves without rerun "
-              f"{vb['moves_without_rerun']}/{vb['moves']}, moves with < {N_CHARTS} charts "
-              f"{vb['moves_with_charts_missing']}, summary sentence changed in "
-              f"{vb['moves_where_summary_text_changed']}/{vb['moves']} moves, slider values {vb['slider_values_seen']}")
+        print(
+            f"{VIEW} view, Chromium: switch to view {vb['switch_to_view_s']:.2f} s, moves without rerun "
+            f"{vb['moves_without_rerun']}/{vb['moves']}, moves with < {N_CHARTS} charts "
+            f"{vb['moves_with_charts_missing']}, summary sentence changed in "
+            f"{vb['moves_where_summary_text_changed']}/{vb['moves']} moves, slider values {vb['slider_values_seen']}"
+        )
 
     out = {
         "source": source,
@@ -362,8 +401,7 @@ def main() -> None:
         "stability_table_large_s": t_stab_large,
         "ratio_small": ratio_small,
         "ratio_large": ratio_large,
-        "targets": {"smaa_small_s": TARGET_SMALL_S, "smaa_large_s": TARGET_LARGE_S,
-                    "robusthed_view_s": TARGET_VIEW_S},
+        "targets": {"smaa_small_s": TARGET_SMALL_S, "smaa_large_s": TARGET_LARGE_S, "robusthed_view_s": TARGET_VIEW_S},
         "meets_targets": bool(t_small <= TARGET_SMALL_S and t_large <= TARGET_LARGE_S),  # SMAA targets only
         "loop_matches_vectorised": bool(same),
         "robusthed_apptest": view_apptest,

@@ -43,7 +43,10 @@ from make_package import default_folder, generate  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 CONFIGS = {  # name -> (areas, vertices); 13 is the bundled package
-    "13": (13, None), "200x200": (200, 200), "2000x5": (2000, 5), "2000x200": (2000, 200),
+    "13": (13, None),
+    "200x200": (200, 200),
+    "2000x5": (2000, 5),
+    "2000x200": (2000, 200),
 }
 SLIDERS = ("Tillidsfulde indsatser", "Motiverede aktører", "Vurderet behov")
 TARGETS = {
@@ -53,7 +56,8 @@ TARGETS = {
 TARGET_RANK_S = 1.5
 
 # In the map's iframe: the Leaflet polygons on the map (SVG or canvas alike) and their fill colours.
-FRAME_STATE_JS = """() => {
+FRAME_STATE_JS = (
+    """() => {
   const f = document.querySelector(%r), w = f && f.contentWindow;
   const m = w && w.map_div, L = w && w.L;
   if (!m || !L) return null;
@@ -63,7 +67,9 @@ FRAME_STATE_JS = """() => {
     if (l instanceof L.Polygon && l._map) fills.push(l.options.fillColor);
   }
   return fills;
-}""" % MAP_FRAME
+}"""
+    % MAP_FRAME
+)
 
 WATCHER_JS = """(n) => {
   const state = %s;
@@ -117,10 +123,18 @@ def first_paint(browser, url: str, n: int) -> dict:
     received = {"ws": 0, "geometry": 0}
     try:
         page = context.new_page()
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.__setitem__(
-            "ws", received["ws"] + len(p))))
-        page.on("response", lambda r: received.__setitem__("geometry", received["geometry"] + _body_size(r))
-                if "/app/static/areas/" in r.url else None)
+        page.on(
+            "websocket",
+            lambda ws: ws.on("framereceived", lambda p: received.__setitem__("ws", received["ws"] + len(p))),
+        )
+        page.on(
+            "response",
+            lambda r: (
+                received.__setitem__("geometry", received["geometry"] + _body_size(r))
+                if "/app/static/areas/" in r.url
+                else None
+            ),
+        )
         t0 = time.perf_counter()
         page.goto(url, wait_until="commit")
         page.wait_for_function(f"(n) => ({FRAME_STATE_JS})()?.length === n", arg=n, polling=20, timeout=120000)
@@ -132,7 +146,7 @@ def first_paint(browser, url: str, n: int) -> dict:
 def _body_size(response) -> int:
     try:
         return len(response.body())
-    except Exception:  # noqa: BLE001 - a response without a body (304)
+    except Exception:
         return 0
 
 
@@ -142,12 +156,14 @@ def slider_moves(browser, url: str, n: int, moves: int) -> dict:
     counter = {"ws": 0}
     try:
         page = context.new_page()
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda p: counter.__setitem__(
-            "ws", counter["ws"] + len(p))))
+        page.on(
+            "websocket", lambda ws: ws.on("framereceived", lambda p: counter.__setitem__("ws", counter["ws"] + len(p)))
+        )
         page.goto(url)
         page.wait_for_function(f"(n) => ({FRAME_STATE_JS})()?.length === n", arg=n, polling=50, timeout=120000)
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached",
-                               timeout=60000)
+        page.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached", timeout=60000
+        )
         page.wait_for_timeout(500)
         page.evaluate(WATCHER_JS, n)
         page.frame_locator(MAP_FRAME).locator("body").evaluate("() => { window.__benchProbe = 'same map'; }")
@@ -160,19 +176,21 @@ def slider_moves(browser, url: str, n: int, moves: int) -> dict:
             page.keyboard.press("End" if i % 2 == 0 else "Home")
             try:
                 page.wait_for_function("() => !window.__scale.armed", polling=20, timeout=30000)
-            except Exception:  # noqa: BLE001 - playwright TimeoutError: nothing visible changed
+            except Exception:
                 res["no_change"] += 1
             page.wait_for_timeout(300)  # late frames of this move
-            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached",
-                                   timeout=60000)
+            page.wait_for_selector(
+                '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached", timeout=60000
+            )
             b = page.evaluate("() => ({map: __scale.map, idle: __scale.idle})")
             if b["map"] is not None:
                 res["map_s"].append(b["map"] / 1000)
             if b["idle"] is not None:
                 res["idle_s"].append(b["idle"] / 1000)
             res["bytes"].append(counter["ws"] - before)
-        res["map_remounted"] = page.frame_locator(MAP_FRAME).locator("body").evaluate(
-            "() => window.__benchProbe") != "same map"
+        res["map_remounted"] = (
+            page.frame_locator(MAP_FRAME).locator("body").evaluate("() => window.__benchProbe") != "same map"
+        )
         return res
     finally:
         context.close()
@@ -215,13 +233,21 @@ def measure_browser(browser, name: str, folder: Path | None, moves: int) -> dict
         memory = server.memory_mb()
     finally:
         server.stop()
-    return {"areas": n, "first_paint_new_server_s": round(cold["s"], 3), "first_paint_later_s": round(warm["s"], 3),
-            "first_load_ws_bytes": cold["ws"], "geometry_file_bytes": cold["geometry"],
-            "slider_to_map_s": summary(mv["map_s"]), "slider_to_idle_s": summary(mv["idle_s"]),
-            "bytes_per_move": summary([float(b) for b in mv["bytes"]]),
-            "moves_without_visible_change": mv["no_change"], "map_remounted": mv["map_remounted"],
-            "memory": memory, "full_geometry_geojson_bytes": full_geometry_bytes(folder),
-            "map_layer_bytes_per_move": map_move_bytes(folder)}
+    return {
+        "areas": n,
+        "first_paint_new_server_s": round(cold["s"], 3),
+        "first_paint_later_s": round(warm["s"], 3),
+        "first_load_ws_bytes": cold["ws"],
+        "geometry_file_bytes": cold["geometry"],
+        "slider_to_map_s": summary(mv["map_s"]),
+        "slider_to_idle_s": summary(mv["idle_s"]),
+        "bytes_per_move": summary([float(b) for b in mv["bytes"]]),
+        "moves_without_visible_change": mv["no_change"],
+        "map_remounted": mv["map_remounted"],
+        "memory": memory,
+        "full_geometry_geojson_bytes": full_geometry_bytes(folder),
+        "map_layer_bytes_per_move": map_move_bytes(folder),
+    }
 
 
 def measure_rank(folder: Path | None, repeats: int = 3) -> dict:
@@ -235,16 +261,27 @@ def measure_rank(folder: Path | None, repeats: int = 3) -> dict:
         walls.append(time.perf_counter() - t0)
         if done.returncode != 0:
             raise RuntimeError(f"rank failed: {done.stderr.decode()[-500:]}")
-    code = ("import sys,time,json;sys.path.insert(0,%r);import geopandas,pandas;"
-            "from selection.dataset import load_dataset;from selection.indicators import build_performance;"
-            "from selection.pipeline import evaluate;t=time.perf_counter();d=load_dataset(%r);t1=time.perf_counter();"
-            "p=build_performance(d);t2=time.perf_counter();evaluate(d,performance=p);t3=time.perf_counter();"
-            "print(json.dumps([t1-t,t2-t1,t3-t2,t3-t]))") % (str(REPO), str(folder) if folder else None)
-    phases = [json.loads(subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
-                                        check=True).stdout) for _ in range(repeats)]
+    code = (
+        "import sys,time,json;sys.path.insert(0,%r);import geopandas,pandas;"
+        "from selection.dataset import load_dataset;from selection.indicators import build_performance;"
+        "from selection.pipeline import evaluate;t=time.perf_counter();d=load_dataset(%r);t1=time.perf_counter();"
+        "p=build_performance(d);t2=time.perf_counter();evaluate(d,performance=p);t3=time.perf_counter();"
+        "print(json.dumps([t1-t,t2-t1,t3-t2,t3-t]))"
+    ) % (str(REPO), str(folder) if folder else None)
+    phases = [
+        json.loads(
+            subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, check=True).stdout
+        )
+        for _ in range(repeats)
+    ]
     med = [statistics.median(p[i] for p in phases) for i in range(4)]
-    return {"cli_wall_s": summary(walls), "load_s": med[0], "performance_s": med[1], "evaluate_s": med[2],
-            "first_load_s": med[3]}
+    return {
+        "cli_wall_s": summary(walls),
+        "load_s": med[0],
+        "performance_s": med[1],
+        "evaluate_s": med[2],
+        "first_load_s": med[3],
+    }
 
 
 def exponent(t_small: float, t_large: float, n_small: int = 200, n_large: int = 2000) -> float:
@@ -260,33 +297,86 @@ def report(res: dict) -> list[dict]:
             t = TARGETS.get(name, {})
             share = b["bytes_per_move"]["median"] / b["full_geometry_geojson_bytes"]
             rows += [
-                (name, "first paint, new server / later", f"{b['first_paint_new_server_s']:.2f} / "
-                 f"{b['first_paint_later_s']:.2f} s", t.get("first_paint_s"), b["first_paint_new_server_s"]),
-                (name, f"slider -> map (median / p90 of {sm['n']})",
-                 f"{sm['median']:.3f} / {sm['p90']:.3f} s" if sm["n"] else "no change seen", t.get("slider_map_s"),
-                 sm["median"] if sm["n"] else math.inf),
+                (
+                    name,
+                    "first paint, new server / later",
+                    f"{b['first_paint_new_server_s']:.2f} / {b['first_paint_later_s']:.2f} s",
+                    t.get("first_paint_s"),
+                    b["first_paint_new_server_s"],
+                ),
+                (
+                    name,
+                    f"slider -> map (median / p90 of {sm['n']})",
+                    f"{sm['median']:.3f} / {sm['p90']:.3f} s" if sm["n"] else "no change seen",
+                    t.get("slider_map_s"),
+                    sm["median"] if sm["n"] else math.inf,
+                ),
                 (name, "slider -> script idle (median)", f"{b['slider_to_idle_s']['median'] or 0:.3f} s", None, None),
-                (name, "server peak RSS (VmHWM)", f"{b['memory']['peak_mb']:.0f} MB", t.get("peak_mb"),
-                 b["memory"]["peak_mb"]),
-                (name, "bytes per weight move (median)", f"{b['bytes_per_move']['median'] / 1e6:.3f} MB "
-                 f"({100 * share:.1f} % of geometry)", t.get("move_share"), share),
-                (name, "map layer bytes per move (in process)", f"{b['map_layer_bytes_per_move'] / 1e3:.1f} kB "
-                 f"({100 * b['map_layer_bytes_per_move'] / b['full_geometry_geojson_bytes']:.1f} % of geometry)",
-                 None, None),
-                (name, "geometry bytes (file once / full GeoJSON)", f"{b['geometry_file_bytes'] / 1e3:.1f} / "
-                 f"{b['full_geometry_geojson_bytes'] / 1e3:.1f} kB", None, None),
-                (name, "moves without visible change / map remounted",
-                 f"{b['moves_without_visible_change']} / {b['map_remounted']}", None, None),
+                (
+                    name,
+                    "server peak RSS (VmHWM)",
+                    f"{b['memory']['peak_mb']:.0f} MB",
+                    t.get("peak_mb"),
+                    b["memory"]["peak_mb"],
+                ),
+                (
+                    name,
+                    "bytes per weight move (median)",
+                    f"{b['bytes_per_move']['median'] / 1e6:.3f} MB ({100 * share:.1f} % of geometry)",
+                    t.get("move_share"),
+                    share,
+                ),
+                (
+                    name,
+                    "map layer bytes per move (in process)",
+                    f"{b['map_layer_bytes_per_move'] / 1e3:.1f} kB "
+                    f"({100 * b['map_layer_bytes_per_move'] / b['full_geometry_geojson_bytes']:.1f} % of geometry)",
+                    None,
+                    None,
+                ),
+                (
+                    name,
+                    "geometry bytes (file once / full GeoJSON)",
+                    f"{b['geometry_file_bytes'] / 1e3:.1f} / {b['full_geometry_geojson_bytes'] / 1e3:.1f} kB",
+                    None,
+                    None,
+                ),
+                (
+                    name,
+                    "moves without visible change / map remounted",
+                    f"{b['moves_without_visible_change']} / {b['map_remounted']}",
+                    None,
+                    None,
+                ),
             ]
         rk = r.get("rank")
         if rk:
-            rows += [(name, "rank CLI wall (median, new process)", f"{rk['cli_wall_s']['median']:.2f} s",
-                      TARGET_RANK_S if name == "2000x200" else None, rk["cli_wall_s"]["median"]),
-                     (name, "first load in process: read / matrix / rank",
-                      f"{rk['load_s']:.2f} / {rk['performance_s']:.2f} / {rk['evaluate_s']:.2f} s", None, None)]
+            rows += [
+                (
+                    name,
+                    "rank CLI wall (median, new process)",
+                    f"{rk['cli_wall_s']['median']:.2f} s",
+                    TARGET_RANK_S if name == "2000x200" else None,
+                    rk["cli_wall_s"]["median"],
+                ),
+                (
+                    name,
+                    "first load in process: read / matrix / rank",
+                    f"{rk['load_s']:.2f} / {rk['performance_s']:.2f} / {rk['evaluate_s']:.2f} s",
+                    None,
+                    None,
+                ),
+            ]
     if "growth_exponent" in res:
-        rows.append(("200->2000", "first-load growth exponent (200 vertices)", f"{res['growth_exponent']:.2f}",
-                     1.0, res["growth_exponent"]))
+        rows.append(
+            (
+                "200->2000",
+                "first-load growth exponent (200 vertices)",
+                f"{res['growth_exponent']:.2f}",
+                1.0,
+                res["growth_exponent"],
+            )
+        )
     out = []
     print(f"\n{'set':<10}{'metric':<48}{'measured':<34}{'target':<10}result")
     print("-" * 110)
@@ -328,8 +418,9 @@ def main() -> int:
             finally:
                 browser.close()
     if "200x200" in names and "2000x200" in names:
-        res["growth_exponent"] = exponent(res["configs"]["200x200"]["rank"]["first_load_s"],
-                                          res["configs"]["2000x200"]["rank"]["first_load_s"])
+        res["growth_exponent"] = exponent(
+            res["configs"]["200x200"]["rank"]["first_load_s"], res["configs"]["2000x200"]["rank"]["first_load_s"]
+        )
     res["elapsed_s"] = round(time.perf_counter() - started, 1)
     res["table"] = report(res)
     args.out.write_text(json.dumps(res, indent=2, ensure_ascii=False, default=float))

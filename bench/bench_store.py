@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from selection.access import Actor, cli_identity  # noqa: E402
 from selection.assessments import (  # noqa: E402
     NewAssessment,
     aggregate,
@@ -36,7 +37,6 @@ from selection.assessments import (  # noqa: E402
     value_version,
     value_versions,
 )
-from selection.access import Actor, cli_identity  # noqa: E402
 from selection.dataset import load_dataset  # noqa: E402
 from selection.store import open_store  # noqa: E402
 from selection.store.tables import assessment  # noqa: E402
@@ -51,10 +51,21 @@ def fill(engine, dataset, rows: int) -> None:
         area, ind = cells[k % len(cells)]
         versions[(area, ind)] = versions.get((area, ind), 0) + 1
         name = f"Vurderer {k // len(cells) % 40}"
-        batch.append({"area_id": area, "indicator_id": ind, "value": float(1 + k % 5), "reason": f"Begrundelse {k}",
-                      "evidence": "", "assessor_name": name, "assessor_key": name.casefold(), "assessor_role": "Test",
-                      "assessed_on": date(2026, 1, 1), "recorded_at": start + timedelta(seconds=k),
-                      "value_version": versions[(area, ind)]})
+        batch.append(
+            {
+                "area_id": area,
+                "indicator_id": ind,
+                "value": float(1 + k % 5),
+                "reason": f"Begrundelse {k}",
+                "evidence": "",
+                "assessor_name": name,
+                "assessor_key": name.casefold(),
+                "assessor_role": "Test",
+                "assessed_on": date(2026, 1, 1),
+                "recorded_at": start + timedelta(seconds=k),
+                "value_version": versions[(area, ind)],
+            }
+        )
         if len(batch) == 10_000:
             with engine.begin() as conn:
                 conn.execute(assessment.insert(), batch)
@@ -79,15 +90,22 @@ def measure(engine, dataset, repeats: int) -> dict[str, float]:
     out = {
         "store_revision": timed(lambda: store_revision(engine), repeats),
         "current+aggregate+apply": timed(
-            lambda: apply_assessments(dataset, aggregate(current_assessments(engine))), repeats),
+            lambda: apply_assessments(dataset, aggregate(current_assessments(engine))), repeats
+        ),
         "value_version": timed(lambda: value_version(engine, area, ind), repeats),
         "history(one value)": timed(lambda: history(engine, area, ind), repeats),
     }
 
     def save() -> None:
         v = value_version(engine, area, ind)
-        record_assessment(engine, NewAssessment(area, ind, 3.0, "Bench", "", "Bench", "", date(2026, 11, 1)),
-                          dataset.model, dataset.area_ids, v, actor=Actor(cli_identity("bench")))
+        record_assessment(
+            engine,
+            NewAssessment(area, ind, 3.0, "Bench", "", "Bench", "", date(2026, 11, 1)),
+            dataset.model,
+            dataset.area_ids,
+            v,
+            actor=Actor(cli_identity("bench")),
+        )
 
     out["record_assessment"] = timed(save, repeats)
     return out

@@ -43,8 +43,9 @@ def _polygon(rng: random.Random, lon: float, lat: float, radius_m: float, vertic
     for k in range(vertices):
         angle = phase + 2 * math.pi * k / vertices
         r = radius_m * (0.75 + 0.25 * math.sin(3 * angle) * rng.uniform(0.6, 1.0) + rng.uniform(-0.05, 0.05))
-        ring.append([round(lon + r * math.cos(angle) / m_per_deg_lon, 7),
-                     round(lat + r * math.sin(angle) / m_per_deg_lat, 7)])
+        ring.append(
+            [round(lon + r * math.cos(angle) / m_per_deg_lon, 7), round(lat + r * math.sin(angle) / m_per_deg_lat, 7)]
+        )
     ring.append(ring[0])
     return ring
 
@@ -65,23 +66,48 @@ def generate(folder: Path, n_areas: int, vertices: int, actors_per_area: int = 5
         lon = WEST + (col + 0.5 + rng.uniform(-0.2, 0.2)) * (EAST - WEST) / cols
         lat = SOUTH + (row + 0.5 + rng.uniform(-0.2, 0.2)) * (NORTH - SOUTH) / rows
         aid = f"omr-{n + 1:05d}"
-        features.append({"type": "Feature", "properties": {
-            "area_id": aid, "name": f"Område {n + 1}", "geometry_quality": rng.choice(["approximate", "official"]),
-            "list_confidence": "estimate", "list_status": "Genereret testområde",
-        }, "geometry": {"type": "Polygon", "coordinates": [_polygon(rng, lon, lat, rng.uniform(200, 500), vertices)]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "area_id": aid,
+                    "name": f"Område {n + 1}",
+                    "geometry_quality": rng.choice(["approximate", "official"]),
+                    "list_confidence": "estimate",
+                    "list_status": "Genereret testområde",
+                },
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [_polygon(rng, lon, lat, rng.uniform(200, 500), vertices)],
+                },
+            }
+        )
         for ind in stored:
             lo, hi = ind["scale"]["min"], ind["scale"]["max"]
             value = rng.randint(lo, hi) if hi - lo <= 2 else round(rng.uniform(lo, hi), 1)
             values.append([aid, ind["id"], value, "illustrative", ILLUSTRATIVE, "Genereret til benchmark."])
         for k in range(actors_per_area):
             angle, dist = rng.uniform(0, 2 * math.pi), rng.uniform(0, 700)
-            actors.append({"type": "Feature", "properties": {
-                "actor_id": f"{aid}-a{k + 1}", "name": f"Aktør {k + 1} ved område {n + 1}",
-                "sector": rng.choice(sectors), "kind": "illustrative", "source": ILLUSTRATIVE_ACTOR,
-                "area_id": aid,
-            }, "geometry": {"type": "Point", "coordinates": [
-                round(lon + dist * math.cos(angle) / (111_320 * math.cos(math.radians(lat))), 7),
-                round(lat + dist * math.sin(angle) / 111_320, 7)]}})
+            actors.append(
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "actor_id": f"{aid}-a{k + 1}",
+                        "name": f"Aktør {k + 1} ved område {n + 1}",
+                        "sector": rng.choice(sectors),
+                        "kind": "illustrative",
+                        "source": ILLUSTRATIVE_ACTOR,
+                        "area_id": aid,
+                    },
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [
+                            round(lon + dist * math.cos(angle) / (111_320 * math.cos(math.radians(lat))), 7),
+                            round(lat + dist * math.sin(angle) / 111_320, 7),
+                        ],
+                    },
+                }
+            )
     crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
     (folder / "areas.geojson").write_text(json.dumps({"type": "FeatureCollection", "crs": crs, "features": features}))
     (folder / "actors.geojson").write_text(json.dumps({"type": "FeatureCollection", "crs": crs, "features": actors}))
@@ -90,11 +116,17 @@ def generate(folder: Path, n_areas: int, vertices: int, actors_per_area: int = 5
         writer.writerow(["area_id", "indicator_id", "value", "kind", "source", "note"])
         writer.writerows(values)
     (folder / "initiatives.csv").write_text("area_id,name,type,period,verification,source\n", encoding="utf-8")
-    (folder / "dataset.json").write_text(json.dumps({
-        "name": f"Genereret benchmark-pakke ({n_areas} områder à {vertices} hjørner)",
-        "version": f"bench-{n_areas}x{vertices}-{seed}",
-        "description": "Genererede, illustrative områder og værdier til ydelsesmåling; ikke virkelige data.",
-    }, ensure_ascii=False), encoding="utf-8")
+    (folder / "dataset.json").write_text(
+        json.dumps(
+            {
+                "name": f"Genereret benchmark-pakke ({n_areas} områder à {vertices} hjørner)",
+                "version": f"bench-{n_areas}x{vertices}-{seed}",
+                "description": "Genererede, illustrative områder og værdier til ydelsesmåling; ikke virkelige data.",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -109,8 +141,9 @@ def main() -> int:
     if args.areas < 1 or args.vertices < 3 or args.actors < 0:
         print("--areas >= 1, --vertices >= 3 and --actors >= 0", file=sys.stderr)
         return 2
-    folder = generate(args.out or default_folder(args.areas, args.vertices), args.areas, args.vertices,
-                      args.actors, args.seed)
+    folder = generate(
+        args.out or default_folder(args.areas, args.vertices), args.areas, args.vertices, args.actors, args.seed
+    )
     print(folder)
     return 0
 

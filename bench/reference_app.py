@@ -69,8 +69,12 @@ scored["fill"] = [colour(s) for s in scores]
 group = folium.FeatureGroup(name="Scores")
 folium.GeoJson(
     scored.to_json(),
-    style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.75, "color": "#333333",
-                              "weight": 1.5},
+    style_function=lambda f: {
+        "fillColor": f["properties"]["fill"],
+        "fillOpacity": 0.75,
+        "color": "#333333",
+        "weight": 1.5,
+    },
 ).add_to(group)
 
 st_folium(m, key="ref_map", height=560, use_container_width=True, feature_group_to_add=group, returned_objects=[])

@@ -250,8 +250,9 @@ def build_feature(area: dict[str, Any]) -> tuple[dict[str, Any], Polygon]:
     orgs = area["housing_orgs"]
     orgs_da = as_list(danish(rid, "housing_orgs"))
     if len(orgs_da) != len(as_list(orgs.get("value"))):
-        raise BuildError(f"{label}: housing_orgs has {len(as_list(orgs.get('value')))} entries, display_da "
-                         f"{len(orgs_da)}")
+        raise BuildError(
+            f"{label}: housing_orgs has {len(as_list(orgs.get('value')))} entries, display_da {len(orgs_da)}"
+        )
     housing = "; ".join(orgs_da)
     if orgs.get("verification") != VERIFIED:
         housing += f" ({mark_da(orgs.get('verification'))})"
@@ -292,7 +293,8 @@ def build_feature(area: dict[str, Any]) -> tuple[dict[str, Any], Polygon]:
         "geometry_quality": quality,
         "geometry_note": geom_note,
         "research_id": rid,
-        "negative_social_control": danish(rid, "negative_social_control") if area.get("negative_social_control")
+        "negative_social_control": danish(rid, "negative_social_control")
+        if area.get("negative_social_control")
         else "",
     }
     return {"type": "Feature", "properties": props, "geometry": geometry_json(poly)}, poly
@@ -302,7 +304,7 @@ def check_layout(polys: list[tuple[str, Polygon]]) -> list[str]:
     """Report touching / overlapping pairs (informational; overlaps are not fatal)."""
     notes = []
     for i, (a_id, a) in enumerate(polys):
-        for b_id, b in polys[i + 1:]:
+        for b_id, b in polys[i + 1 :]:
             if not a.intersects(b):
                 continue
             overlap = a.intersection(b).area
@@ -325,10 +327,15 @@ def build(research: dict[str, Any]) -> tuple[str, str, list[str]]:
         feat, poly = build_feature(area)
         features.append(feat)
         polys.append((feat["properties"]["area_id"], poly))
-    geojson = json.dumps(
-        {"type": "FeatureCollection", "features": features},
-        ensure_ascii=False, indent=2, sort_keys=True,
-    ) + "\n"
+    geojson = (
+        json.dumps(
+            {"type": "FeatureCollection", "features": features},
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -340,27 +347,34 @@ def build(research: dict[str, Any]) -> tuple[str, str, list[str]]:
             raise BuildError(f"area {area['id']}: {len(found)} initiatives in the research, {len(texts)} in display_da")
         for ini, da in zip(found, texts, strict=True):
             if bool(ini.get("period")) != bool(da.get("period")):
-                raise BuildError(f"area {area['id']}: initiative {ini.get('name')!r} and its Danish text disagree "
-                                 "on whether a period is known")
-            writer.writerow([
-                AREA_MAP[area["id"]]["area_id"],
-                da["name"],
-                da["type"],
-                da.get("period") or "",
-                mark_da(ini.get("verification")),
-                join_sources(ini.get("source")),
-            ])
+                raise BuildError(
+                    f"area {area['id']}: initiative {ini.get('name')!r} and its Danish text disagree "
+                    "on whether a period is known"
+                )
+            writer.writerow(
+                [
+                    AREA_MAP[area["id"]]["area_id"],
+                    da["name"],
+                    da["type"],
+                    da.get("period") or "",
+                    mark_da(ini.get("verification")),
+                    join_sources(ini.get("source")),
+                ]
+            )
     return geojson, buf.getvalue(), check_layout(polys)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--research", type=Path, default=DEFAULT_RESEARCH,
-                        help=f"research JSON (default: {DEFAULT_RESEARCH})")
-    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR,
-                        help=f"output directory (default: {DEFAULT_OUT_DIR})")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the files on disk differ from a fresh build")
+    parser.add_argument(
+        "--research", type=Path, default=DEFAULT_RESEARCH, help=f"research JSON (default: {DEFAULT_RESEARCH})"
+    )
+    parser.add_argument(
+        "--out-dir", type=Path, default=DEFAULT_OUT_DIR, help=f"output directory (default: {DEFAULT_OUT_DIR})"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; exit 1 if the files on disk differ from a fresh build"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -374,9 +388,11 @@ def main(argv: list[str] | None = None) -> int:
     for note in layout:
         print(f"note: {note}")
     if args.check:
-        stale = [n for n, text in outputs.items()
-                 if not (args.out_dir / n).exists()
-                 or (args.out_dir / n).read_text(encoding="utf-8") != text]
+        stale = [
+            n
+            for n, text in outputs.items()
+            if not (args.out_dir / n).exists() or (args.out_dir / n).read_text(encoding="utf-8") != text
+        ]
         for name in stale:
             print(f"out of date: {args.out_dir / name}", file=sys.stderr)
         return 1 if stale else 0

@@ -30,8 +30,13 @@ def actor_distances(areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, max_dista
     if len(actor_pos) == 0:
         return pd.DataFrame(columns=columns)
     dist = shapely.distance(area_geoms[area_pos], actor_geoms[actor_pos])
-    out = pd.DataFrame({"area_id": areas.index.to_numpy()[area_pos], "actor_index": actor_pos.astype(int),
-                        "distance_m": dist.astype(float)})
+    out = pd.DataFrame(
+        {
+            "area_id": areas.index.to_numpy()[area_pos],
+            "actor_index": actor_pos.astype(int),
+            "distance_m": dist.astype(float),
+        }
+    )
     out = out[out["distance_m"] <= max_distance_m + 1e-6]
     return out.sort_values(["area_id", "distance_m", "actor_index"]).reset_index(drop=True)
 
@@ -56,9 +61,7 @@ def sector_counts(
     return counts.astype(int)
 
 
-def actors_near(
-    areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, area_id: str, max_distance_m: float
-) -> pd.DataFrame:
+def actors_near(areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, area_id: str, max_distance_m: float) -> pd.DataFrame:
     """The actors within the distance of one area, nearest first, with their distance."""
     return actors_in_pairs(actors, actor_distances(areas.loc[[area_id]], actors, max_distance_m), area_id)
 

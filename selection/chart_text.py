@@ -21,8 +21,10 @@ def ranking_sentence(table: pd.DataFrame, n: int = 3) -> str:
     ranked = table[table["rank"].notna()].head(max(int(n), 0))
     if ranked.empty:
         return "Ingen områder kan rangeres med de nuværende vægte og data."
-    parts = [f"nr. {int(r)} {name} ({number(t)} point)"
-             for r, name, t in zip(ranked["rank"], ranked["name"], ranked["total"], strict=True)]
+    parts = [
+        f"nr. {int(r)} {name} ({number(t)} point)"
+        for r, name, t in zip(ranked["rank"], ranked["name"], ranked["total"], strict=True)
+    ]
     return f"Rangeringen nu: {', '.join(parts)}."
 
 
@@ -36,10 +38,15 @@ def contribution_summary(table: pd.DataFrame, labels: Mapping[str, str], n: int 
     for row in ranked.to_dict("records"):
         contributions = {cid: float(row[f"{cid}_contribution"]) for cid in labels}
         best = max(contributions, key=lambda c: contributions[c])
-        parts.append(f"nr. {int(row['rank'])} {row['name']}: {number(row['total'])} point, "
-                     f"mest fra {labels[best]} ({number(contributions[best])})")
-    return ("Diagrammet viser hvert områdes samlede score delt op på kriterierne. "
-            + "; ".join(parts) + ". Alle tal står i tabellen Rangering.")
+        parts.append(
+            f"nr. {int(row['rank'])} {row['name']}: {number(row['total'])} point, "
+            f"mest fra {labels[best]} ({number(contributions[best])})"
+        )
+    return (
+        "Diagrammet viser hvert områdes samlede score delt op på kriterierne. "
+        + "; ".join(parts)
+        + ". Alle tal står i tabellen Rangering."
+    )
 
 
 def acceptability_summary(acceptability: pd.DataFrame, names: Mapping[str, str], n: int = 3) -> str:
@@ -52,8 +59,11 @@ def acceptability_summary(acceptability: pd.DataFrame, names: Mapping[str, str],
     first = acceptability[1].sort_values(ascending=False, kind="stable")
     first = first[first > 0].head(max(int(n), 1))
     parts = [f"{names.get(a, a)} i {percent(float(s))}" for a, s in first.items()]
-    return ("Varmekortet viser, hvor ofte hvert område får hver rang. Oftest nr. 1: "
-            + ", ".join(parts) + " af de afprøvede vægtninger.")
+    return (
+        "Varmekortet viser, hvor ofte hvert område får hver rang. Oftest nr. 1: "
+        + ", ".join(parts)
+        + " af de afprøvede vægtninger."
+    )
 
 
 def sweep_summary(sweep: pd.DataFrame, names: Mapping[str, str], label: str, area_ids: Sequence[str]) -> str:

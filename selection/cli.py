@@ -25,8 +25,8 @@ from .export import (
 from .limits import MAX_DISTANCE_M, MAX_SMAA_SAMPLES, MAX_WEIGHT, smaa_samples_problem
 from .number_parser import NumberError, parse_number
 from .pipeline import evaluate
-from .store.errors import StoreError
 from .robustness_report import DEFAULT_SEED, robustness_extras, uncertain_indicators
+from .store.errors import StoreError
 
 # argparse's own messages (argparse looks them up with gettext); anything else falls back to English.
 ARGPARSE_DANISH = {
@@ -85,8 +85,10 @@ def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
         if value < 0:
             raise WeightError(f"Vægten for '{key}' må ikke være negativ (fik {raw.strip()[:40]}).")
         if value > MAX_WEIGHT:
-            raise WeightError(f"Vægten for '{key}' er for stor: højst {MAX_WEIGHT:,.0f}".replace(",", ".")
-                              + f" (fik {raw.strip()[:40]}); kun forholdet mellem vægtene betyder noget.")
+            raise WeightError(
+                f"Vægten for '{key}' er for stor: højst {MAX_WEIGHT:,.0f}".replace(",", ".")
+                + f" (fik {raw.strip()[:40]}); kun forholdet mellem vægtene betyder noget."
+            )
         weights[key] = value
     return weights
 
@@ -104,16 +106,18 @@ def _number_arg(text: str, what: str) -> float:
 def _distance(text: str) -> float:
     value = _number_arg(text, "afstanden")
     if not 0 <= value <= MAX_DISTANCE_M:
-        raise argparse.ArgumentTypeError(f"afstanden skal være mellem 0 og {MAX_DISTANCE_M:,.0f} m".replace(",", ".")
-                                         + f" (fik {text[:40]}).")
+        raise argparse.ArgumentTypeError(
+            f"afstanden skal være mellem 0 og {MAX_DISTANCE_M:,.0f} m".replace(",", ".") + f" (fik {text[:40]})."
+        )
     return value
 
 
 def _whole(text: str, what: str, low: int, high: int) -> int:
     value = _number_arg(text, what)
     if not float(value).is_integer() or not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"{what} skal være et helt tal mellem {low:,} og {high:,}".replace(",", ".")
-                                         + f" (fik {text[:40]}).")
+        raise argparse.ArgumentTypeError(
+            f"{what} skal være et helt tal mellem {low:,} og {high:,}".replace(",", ".") + f" (fik {text[:40]})."
+        )
     return int(value)
 
 
@@ -137,7 +141,8 @@ def _timestamp(text: str) -> datetime:
         return datetime.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"'{text[:40]}' er ikke et tidspunkt i ISO 8601-format, fx 2026-11-23T10:00:00+01:00.") from None
+            f"'{text[:40]}' er ikke et tidspunkt i ISO 8601-format, fx 2026-11-23T10:00:00+01:00."
+        ) from None
 
 
 def _folder(text: str) -> Path:
@@ -156,36 +161,58 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m selection", description="Rangér forebyggelsesområder.")
     sub = parser.add_subparsers(dest="command", required=True, title="kommandoer", metavar="KOMMANDO")
     rank = sub.add_parser("rank", help="Rangér områderne og skriv kortlisten som CSV.")
-    rank.add_argument("--data", type=_folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
+    rank.add_argument(
+        "--data", type=_folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)"
+    )
     rank.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
     rank.add_argument("--top", type=_top, default=3, help="antal områder på kortlisten (standard 3)")
     rank.add_argument("--out", type=_file, help="CSV-fil (standard: skriv til stdout)")
-    rank.add_argument("--format", choices=[*sorted(STYLES), "xlsx"], default="excel-da",
-                      help="CSV-format, eller xlsx for et Excel-ark med forbehold, vægte og metode")
+    rank.add_argument(
+        "--format",
+        choices=[*sorted(STYLES), "xlsx"],
+        default="excel-da",
+        help="CSV-format, eller xlsx for et Excel-ark med forbehold, vægte og metode",
+    )
     rank.add_argument("--distance", type=_distance, help="afstand til aktører i meter (standard fra criteria.json)")
     rank.add_argument("--timestamp", type=_timestamp, help="fast tidsstempel (ISO 8601) for reproducerbare filer")
-    rank.add_argument("--smaa", type=_smaa, default=0, metavar="N",
-                      help="tilføj robusthed: SMAA med N vægtninger og stabilitetsintervaller (appen bruger 10000; "
-                           f"højst {MAX_SMAA_SAMPLES})")
+    rank.add_argument(
+        "--smaa",
+        type=_smaa,
+        default=0,
+        metavar="N",
+        help="tilføj robusthed: SMAA med N vægtninger og stabilitetsintervaller (appen bruger 10000; "
+        f"højst {MAX_SMAA_SAMPLES})",
+    )
     rank.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
     from .scenarios.cli import add_rank_options, add_scenario_command
 
     add_rank_options(rank)
     add_scenario_command(sub)
-    for name, text in (("validate", "Kontrollér filer til import og vis rapporten (ændrer intet)."),
-                       ("import", "Kontrollér og anvend en import (gemmes i datamappen).")):
+    for name, text in (
+        ("validate", "Kontrollér filer til import og vis rapporten (ændrer intet)."),
+        ("import", "Kontrollér og anvend en import (gemmes i datamappen)."),
+    ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("paths", nargs="+", type=_file, help="filer: GeoJSON, GPKG, zip (Shapefile), CSV, XLSX")
         cmd.add_argument("--kind", choices=["areas", "values", "actors"], help="filernes type (standard: gættes)")
         cmd.add_argument("--layer", help="lag i en GeoPackage eller ark i en XLSX-fil")
         cmd.add_argument("--crs", help="koordinatsystem for aktør-CSV med x/y, fx EPSG:25832")
-        cmd.add_argument("--replace-areas", action="store_true",
-                         help="områdefilen er den fulde liste: fjern områder, der ikke er i den (med værdier og indsatser)")
-        cmd.add_argument("--data-dir", type=_folder, default=None,
-                         help="hvor importer gemmes (standard: $SELECTION_IMPORT_DIR eller .selection-data)")
+        cmd.add_argument(
+            "--replace-areas",
+            action="store_true",
+            help="områdefilen er den fulde liste: fjern områder, der ikke er i den (med værdier og indsatser)",
+        )
+        cmd.add_argument(
+            "--data-dir",
+            type=_folder,
+            default=None,
+            help="hvor importer gemmes (standard: $SELECTION_IMPORT_DIR eller .selection-data)",
+        )
         _add_user(cmd)
     crit = sub.add_parser("critical", help="Skriv listen over værdier, der kan ændre valget (vurder dem først).")
-    crit.add_argument("--data", type=_folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)")
+    crit.add_argument(
+        "--data", type=_folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)"
+    )
     crit.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
     crit.add_argument("--top", type=_top, default=3, help="kortlistens længde N (standard 3)")
     crit.add_argument("--out", type=_file, help="CSV-fil (standard: skriv til stdout)")
@@ -224,14 +251,19 @@ def add_assessment_commands(sub: argparse._SubParsersAction) -> None:
     hist.add_argument("--area", help="kun dette område-id")
     hist.add_argument("--indicator", help="kun dette indikator-id")
     for action in (export, load, hist):
-        action.add_argument("--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)")
+        action.add_argument(
+            "--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)"
+        )
 
 
 def _add_user(cmd: argparse.ArgumentParser) -> None:
     """``--user``: the local administrator the change is recorded under (standard: the OS user)."""
-    cmd.add_argument("--user", default=None,
-                     help="navnet, ændringen registreres under som lokal administrator "
-                          "(standard: $SELECTION_USER eller styresystemets brugernavn)")
+    cmd.add_argument(
+        "--user",
+        default=None,
+        help="navnet, ændringen registreres under som lokal administrator "
+        "(standard: $SELECTION_USER eller styresystemets brugernavn)",
+    )
 
 
 def cli_actor(args: argparse.Namespace):
@@ -250,14 +282,15 @@ def run_assessments(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace, apply: bool) -> int:
     """Validate (and with ``apply`` store) an import; print the Danish report."""
-    from .importing.store import active_data_dir, apply_import, store_problem
     from .importing import validate_import
+    from .importing.store import active_data_dir, apply_import, store_problem
 
     if apply and (problem := store_problem(args.data_dir)):
         raise DataError(problem)
     current = load_dataset(active_data_dir(args.data_dir))
-    plan = validate_import(list(args.paths), current, kinds=args.kind, layer=args.layer, crs=args.crs,
-                           replace_areas=args.replace_areas)
+    plan = validate_import(
+        list(args.paths), current, kinds=args.kind, layer=args.layer, crs=args.crs, replace_areas=args.replace_areas
+    )
     for f in plan.files:
         print(f"{f.name}: {f.kind} ({f.details})")
     for problem in plan.errors:
@@ -315,8 +348,13 @@ def _emit(args: argparse.Namespace, data: bytes, done: str) -> None:
 
 def run_rank(args: argparse.Namespace) -> int:
     dataset, perf, result = _evaluated(args, warn_store=True)
-    extra = robustness_extras(result, dataset, args.smaa, args.seed, perf.matrix,
-                              uncertain_indicators(dataset.model, perf.provenance)) if args.smaa else None
+    extra = (
+        robustness_extras(
+            result, dataset, args.smaa, args.seed, perf.matrix, uncertain_indicators(dataset.model, perf.provenance)
+        )
+        if args.smaa
+        else None
+    )
     if args.format == "xlsx":
         table = shortlist_table(result, dataset, args.top, args.timestamp, extra, perf.provenance)
         priorities = priority_export_table(result, dataset, perf, args.top, args.timestamp)
@@ -395,8 +433,10 @@ def _run(args: argparse.Namespace) -> int:
         from .importing.store import reset_import
 
         backup = reset_import(args.data_dir, actor=cli_actor(args))
-        print("Det medleverede datasæt bruges igen."
-              + (f" Importen er gemt i {backup} ('python -m selection restore' gendanner den)." if backup else ""))
+        print(
+            "Det medleverede datasæt bruges igen."
+            + (f" Importen er gemt i {backup} ('python -m selection restore' gendanner den)." if backup else "")
+        )
         return 0
     if args.command == "restore":
         from .importing.store import restore_import

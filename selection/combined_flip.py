@@ -59,8 +59,9 @@ def _reach(cells: pd.DataFrame, sign: float) -> tuple[float, float]:
     return float(gain.sum()), float((np.abs(slope) * cells["step"].to_numpy(float)).max())
 
 
-def _solve(winner_cells: pd.DataFrame, challenger_cells: pd.DataFrame, gap: float, lead: float
-           ) -> tuple[float, np.ndarray] | None:
+def _solve(
+    winner_cells: pd.DataFrame, challenger_cells: pd.DataFrame, gap: float, lead: float
+) -> tuple[float, np.ndarray] | None:
     """Minimise Σ (up + down) / step subject to the challenger ending MARGIN above both bars.
 
     ``gap``: the winner's total minus the challenger's; ``lead``: the best other area's total minus
@@ -76,8 +77,9 @@ def _solve(winner_cells: pd.DataFrame, challenger_cells: pd.DataFrame, gap: floa
     gain = sign * cells["slope"].to_numpy(float)  # change of (challenger - winner) per unit of each value
     cost = np.concatenate([1.0 / cells["step"].to_numpy(float)] * 2)
     value = cells["value"].to_numpy(float)
-    bounds = [(0.0, hi - x) for x, hi in zip(value, cells["plausible_hi"], strict=True)] + \
-             [(0.0, x - lo) for x, lo in zip(value, cells["plausible_lo"], strict=True)]
+    bounds = [(0.0, hi - x) for x, hi in zip(value, cells["plausible_hi"], strict=True)] + [
+        (0.0, x - lo) for x, lo in zip(value, cells["plausible_lo"], strict=True)
+    ]
     A = [np.concatenate([-gain, gain])]  # -(gain · (up - down)) <= -(gap + MARGIN)
     b = [-(gap + MARGIN)]
     if np.isfinite(lead):
@@ -135,13 +137,15 @@ def combined_flip(
             continue
         cells = pd.concat([w_cells, c_cells], ignore_index=True)
         changed = np.abs(delta) > 1e-9 * cells["step"].to_numpy(float)
-        changes = pd.DataFrame({
-            "area_id": cells["area_id"][changed].to_numpy(),
-            "indicator_id": cells["indicator_id"][changed].to_numpy(),
-            "value": cells["value"][changed].to_numpy(float),
-            "new_value": (cells["value"] + delta)[changed].to_numpy(float),
-            "change_steps": (np.abs(delta) / cells["step"].to_numpy(float))[changed],
-        })
+        changes = pd.DataFrame(
+            {
+                "area_id": cells["area_id"][changed].to_numpy(),
+                "indicator_id": cells["indicator_id"][changed].to_numpy(),
+                "value": cells["value"][changed].to_numpy(float),
+                "new_value": (cells["value"] + delta)[changed].to_numpy(float),
+                "change_steps": (np.abs(delta) / cells["step"].to_numpy(float))[changed],
+            }
+        )
         best = CombinedFlip(winner, str(challenger), steps, changes)
     return best
 
@@ -153,10 +157,17 @@ def combined_sentence(flip: CombinedFlip, model: CriteriaModel, names: Mapping[s
     for rec in flip.changes.itertuples(index=False):
         ind = model.indicator(rec.indicator_id)
         # Shown with two decimals, rounded away from the current value: moving further only helps.
-        new = (math.ceil(rec.new_value * 100 - 1e-6) if rec.new_value > rec.value
-               else math.floor(rec.new_value * 100 + 1e-6)) / 100
-        parts.append(f"'{ind.label}' for {names.get(rec.area_id, rec.area_id)} var "
-                     f"{value_text(new, ind.unit)} i stedet for {value_text(rec.value, ind.unit)}")
+        new = (
+            math.ceil(rec.new_value * 100 - 1e-6)
+            if rec.new_value > rec.value
+            else math.floor(rec.new_value * 100 + 1e-6)
+        ) / 100
+        parts.append(
+            f"'{ind.label}' for {names.get(rec.area_id, rec.area_id)} var "
+            f"{value_text(new, ind.unit)} i stedet for {value_text(rec.value, ind.unit)}"
+        )
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
-    return (f"Hvis {joined}, ville {names.get(flip.challenger, flip.challenger)} blive nr. 1 i stedet for "
-            f"{names.get(flip.winner, flip.winner)} (i alt {value_text(flip.total_steps)} skalatrin).")
+    return (
+        f"Hvis {joined}, ville {names.get(flip.challenger, flip.challenger)} blive nr. 1 i stedet for "
+        f"{names.get(flip.winner, flip.winner)} (i alt {value_text(flip.total_steps)} skalatrin)."
+    )

@@ -279,7 +279,7 @@ def _parse_anchors(
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        report.error("'anchors' skal være et objekt som {\"1\": \"betydning\", ...}.", name, where)
+        report.error('\'anchors\' skal være et objekt som {"1": "betydning", ...}.', name, where)
         return ()
     anchors: dict[float, str] = {}
     for key, meaning in raw.items():

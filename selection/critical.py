@@ -69,8 +69,8 @@ PLACEHOLDER_KINDS = ("illustrative", "missing")
 _EPS = 1e-9  # scale-relative tolerance for "at the end of the scale"
 
 
-
 # --------------------------------------------------------------------------- scale helpers
+
 
 def scale_step(ind: Indicator, n_sectors: int = 0) -> float:
     """One scale step in the indicator's units (see the module docstring)."""
@@ -86,8 +86,10 @@ def _value_kinds(provenance: pd.DataFrame | None) -> dict[tuple[str, str], dict[
         return {}
     cols = [c for c in ("kind", *SPREAD_COLUMNS) if c in provenance.columns]
     arrays = [provenance[c].tolist() for c in ("area_id", "indicator_id", *cols)]
-    return {(str(a), str(i)): dict(zip(cols, vals, strict=True))  # the last record of a cell wins
-            for a, i, *vals in zip(*arrays, strict=True)}
+    return {
+        (str(a), str(i)): dict(zip(cols, vals, strict=True))  # the last record of a cell wins
+        for a, i, *vals in zip(*arrays, strict=True)
+    }
 
 
 def _finite(value: object) -> float | None:
@@ -98,8 +100,14 @@ def _finite(value: object) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def plausible_range(ind: Indicator, value: float, kind: str, record: Mapping[str, object] | None,
-                    step: float, computed_illustrative: bool = False) -> tuple[float, float]:
+def plausible_range(
+    ind: Indicator,
+    value: float,
+    kind: str,
+    record: Mapping[str, object] | None,
+    step: float,
+    computed_illustrative: bool = False,
+) -> tuple[float, float]:
     """The range a value could plausibly take (see the module docstring), clipped to the scale."""
     lo_s, hi_s = ind.scale_min, ind.scale_max
     if kind in PLACEHOLDER_KINDS and not ind.computed:
@@ -120,8 +128,10 @@ def plausible_range(ind: Indicator, value: float, kind: str, record: Mapping[str
 
 # --------------------------------------------------------------------------- thresholds on totals
 
-def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int,
-                      rows: Sequence[int] | None = None) -> dict[str, np.ndarray]:
+
+def _total_thresholds(
+    totals: np.ndarray, ranked: np.ndarray, top_n: int, rows: Sequence[int] | None = None
+) -> dict[str, np.ndarray]:
     """Per area, the totals at which its own rank, nr. 1 and the top N change (closed form).
 
     ``totals`` has one entry per area (NaN where unranked); ``ranked`` marks the areas in the
@@ -155,8 +165,8 @@ def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int,
         # Others' sorted totals without one instance of the area itself.
         if is_ranked:
             p = pos[a]
-            o_t = np.concatenate([ts[:p], ts[p + 1:]])
-            o_k = np.concatenate([ks[:p], ks[p + 1:]])
+            o_t = np.concatenate([ts[:p], ts[p + 1 :]])
+            o_k = np.concatenate([ks[:p], ks[p + 1 :]])
         else:
             o_t, o_k = ts, ks
         n_o = len(o_t)
@@ -206,6 +216,7 @@ def _total_thresholds(totals: np.ndarray, ranked: np.ndarray, top_n: int,
 
 
 # --------------------------------------------------------------------------- the table
+
 
 def critical_values(
     matrix: pd.DataFrame,
@@ -284,21 +295,30 @@ def critical_rows(
         if not math.isnan(k):
             groups.setdefault(float(k), []).append(i)
     texts: dict[int, dict[str, tuple[str, str]]] = {}
-    blank = {f"{e}_{d}{suffix}": value for e in EFFECTS for d in DIRECTIONS
-             for suffix, value in (("", np.nan), ("_closed", False), ("_what", ""), ("_would", ""))}
+    blank = {
+        f"{e}_{d}{suffix}": value
+        for e in EFFECTS
+        for d in DIRECTIONS
+        for suffix, value in (("", np.nan), ("_closed", False), ("_what", ""), ("_would", ""))
+    }
     # Per criterion and area: the weighted sum of the normalised values it has and their weights.
     sub_w = np.array([float(subs.get(i.id, 0.0)) for i in inds])
     norm = normalised_matrix(matrix, model).to_numpy(dtype=float)
     have_all = ~np.isnan(raw) & (sub_w > 0)
-    wsum = {c: (np.where(have_all[:, cols], sub_w[cols], 0.0).sum(axis=1),
-                np.where(have_all[:, cols], np.nan_to_num(norm[:, cols]) * sub_w[cols], 0.0).sum(axis=1))
-            for c, cols in cols_of.items()}
+    wsum = {
+        c: (
+            np.where(have_all[:, cols], sub_w[cols], 0.0).sum(axis=1),
+            np.where(have_all[:, cols], np.nan_to_num(norm[:, cols]) * sub_w[cols], 0.0).sum(axis=1),
+        )
+        for c, cols in cols_of.items()
+    }
     for aid in wanted:
         a = index[aid]
         is_ranked = bool(ranked[a])
         # Which weighted criteria lack data (an unranked area can enter only through one of them).
-        empty_crits = [c for k, c in enumerate(crit_cols)
-                       if result.weights.get(c, 0) > 0 and np.isnan(crit_scores[a, k])]
+        empty_crits = [
+            c for k, c in enumerate(crit_cols) if result.weights.get(c, 0) > 0 and np.isnan(crit_scores[a, k])
+        ]
         for j, ind in enumerate(inds):
             cid = ind.criterion_id
             value = float(raw[a, j])
@@ -308,16 +328,33 @@ def critical_rows(
             kind = "missing" if missing else ("computed" if ind.computed else (source_kind or "illustrative"))
             step = scale_step(ind, n_sectors)
             row: dict[str, object] = {
-                "area_id": aid, "indicator_id": ind.id, "criterion_id": cid, "value": value, "kind": kind,
+                "area_id": aid,
+                "indicator_id": ind.id,
+                "criterion_id": cid,
+                "value": value,
+                "kind": kind,
                 "source_kind": source_kind if not missing else None,
-                "rank": rank_of[aid], "reference": np.nan, "slope": 0.0, "step": step,
-                "plausible_lo": np.nan, "plausible_hi": np.nan, "enters": False, "note": "",
+                "rank": rank_of[aid],
+                "reference": np.nan,
+                "slope": 0.0,
+                "step": step,
+                "plausible_lo": np.nan,
+                "plausible_hi": np.nan,
+                "enters": False,
+                "note": "",
                 "n_assessors": _finite((rec or {}).get("n_assessors")),
-                "assessed_min": _finite((rec or {}).get("min")), "assessed_max": _finite((rec or {}).get("max")),
+                "assessed_min": _finite((rec or {}).get("min")),
+                "assessed_max": _finite((rec or {}).get("max")),
             }
             if not missing:
-                lo, hi = plausible_range(ind, value, kind if not ind.computed else (source_kind or "illustrative"),
-                                         rec, step, computed_illustrative=source_kind != "sourced")
+                lo, hi = plausible_range(
+                    ind,
+                    value,
+                    kind if not ind.computed else (source_kind or "illustrative"),
+                    rec,
+                    step,
+                    computed_illustrative=source_kind != "sourced",
+                )
             else:
                 lo, hi = ind.scale_min, ind.scale_max
             row["plausible_lo"], row["plausible_hi"] = lo, hi
@@ -344,8 +381,11 @@ def critical_rows(
             elif missing and empty_crits == [cid]:
                 row["enters"] = True
                 x_ref = ind.scale_min
-                others = sum(float(result.weights[c]) * float(crit_scores[a, k])
-                             for k, c in enumerate(crit_cols) if result.weights.get(c, 0) > 0 and c != cid)
+                others = sum(
+                    float(result.weights[c]) * float(crit_scores[a, k])
+                    for k, c in enumerate(crit_cols)
+                    if result.weights.get(c, 0) > 0 and c != cid
+                )
                 t_ref = others + W * 100.0 * ind.normalise(x_ref)
             else:
                 row["note"] = "Området er ikke rangeret, og denne værdi alene kan ikke ændre det."
@@ -353,8 +393,9 @@ def critical_rows(
                 continue
             row["slope"], row["reference"] = slope, (x_ref if is_ranked else np.nan)
             if a not in texts:
-                texts[a] = {k: (say(c), would(c))
-                            for k, c in _area_texts(a, thr, names, thr["_keys"], groups, top_n).items()}
+                texts[a] = {
+                    k: (say(c), would(c)) for k, c in _area_texts(a, thr, names, thr["_keys"], groups, top_n).items()
+                }
             for eff in EFFECTS:
                 for d in DIRECTIONS:
                     t_star = thr[f"{eff}_{d}"][a]
@@ -384,8 +425,23 @@ def critical_rows(
 
 
 _COLUMNS = [
-    "area_id", "indicator_id", "criterion_id", "value", "kind", "source_kind", "rank", "reference", "slope", "step",
-    "plausible_lo", "plausible_hi", "enters", "note", "n_assessors", "assessed_min", "assessed_max",
+    "area_id",
+    "indicator_id",
+    "criterion_id",
+    "value",
+    "kind",
+    "source_kind",
+    "rank",
+    "reference",
+    "slope",
+    "step",
+    "plausible_lo",
+    "plausible_hi",
+    "enters",
+    "note",
+    "n_assessors",
+    "assessed_min",
+    "assessed_max",
     *[f"{e}_{d}{s}" for e in EFFECTS for d in DIRECTIONS for s in ("", "_closed", "_what", "_would")],
 ]
 
@@ -419,13 +475,16 @@ def say(clauses: Sequence[Clause]) -> str:
 
 def would(clauses: Sequence[Clause]) -> str:
     """Conditional after a "hvis" clause: "ville Folehaven komme i top 3, og Hørgården ville ryge ud"."""
-    parts = [f"ville {s} {inf} {rest}".strip() if k == 0 else f"{s} ville {inf} {rest}".strip()
-             for k, (s, _, inf, rest) in enumerate(clauses)]
+    parts = [
+        f"ville {s} {inf} {rest}".strip() if k == 0 else f"{s} ville {inf} {rest}".strip()
+        for k, (s, _, inf, rest) in enumerate(clauses)
+    ]
     return ", og ".join(parts)
 
 
-def _area_texts(a: int, thr: dict[str, np.ndarray], names: np.ndarray, keys: np.ndarray,
-                groups: dict[float, list[int]], top_n: int) -> dict[str, list[Clause]]:
+def _area_texts(
+    a: int, thr: dict[str, np.ndarray], names: np.ndarray, keys: np.ndarray, groups: dict[float, list[int]], top_n: int
+) -> dict[str, list[Clause]]:
     """Per effect and total direction: what the ranking looks like just beyond the threshold."""
     me = str(names[a])
     k0 = keys[a] if not math.isnan(keys[a]) else -np.inf
@@ -441,22 +500,28 @@ def _area_texts(a: int, thr: dict[str, np.ndarray], names: np.ndarray, keys: np.
         texts["first_down"] = [_clause(_names(best, names), _BLIVE, "alene nr. 1")]
     else:
         texts["first_up"] = [_clause(me, _BLIVE, "nr. 1" + (f" i stedet for {_names(best, names)}" if best else ""))]
-        texts["first_down"] = ([_clause(_names(best, names), _BLIVE, f"nr. 1 i stedet for {me}")] if best
-                               else [_clause(me, _MISTE, "førstepladsen")])
+        texts["first_down"] = (
+            [_clause(_names(best, names), _BLIVE, f"nr. 1 i stedet for {me}")]
+            if best
+            else [_clause(me, _MISTE, "førstepladsen")]
+        )
     kq, pushed = thr["top_q_key"][a], bool(thr["top_pushed"][a])
     at_q = who(kq) if not math.isnan(kq) else []
     if math.isnan(kq) or k0 < kq:
         texts["top_up"] = [_clause(me, _KOMME, f"i top {top_n}")] + (
-            [_clause(_names(at_q, names), _RYGE, "ud")] if pushed and at_q else [])
+            [_clause(_names(at_q, names), _RYGE, "ud")] if pushed and at_q else []
+        )
     else:
         texts["top_up"] = [_clause(_names(at_q, names), _RYGE, f"ud af top {top_n}")]
     back = at_q if pushed and k0 > kq else []
     texts["top_down"] = [_clause(me, _RYGE, f"ud af top {top_n}")] + (
-        [_clause(_names(back, names), _KOMME, "ind")] if back else [])
+        [_clause(_names(back, names), _KOMME, "ind")] if back else []
+    )
     return texts
 
 
 # --------------------------------------------------------------------------- Danish wording of values
+
 
 def value_text(x: float, unit: str = "") -> str:
     """A value with at most two decimals, a Danish decimal comma and its unit ("3,31 point")."""
@@ -501,7 +566,9 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
     labels = {c.id: c.label for c in model.criteria}
     rows: list[dict[str, object]] = []
     crit_cols = [f"{e}_{d}" for e in PRIORITY_EFFECTS for d in DIRECTIONS]
-    movable = (table["slope"] != 0) & (table["plausible_lo"] < table["plausible_hi"]) & table[crit_cols].notna().any(axis=1)
+    movable = (
+        (table["slope"] != 0) & (table["plausible_lo"] < table["plausible_hi"]) & table[crit_cols].notna().any(axis=1)
+    )
     for rec in table[movable].to_dict("records"):
         lo, hi = rec["plausible_lo"], rec["plausible_hi"]
         if rec["slope"] == 0 or math.isnan(lo) or lo == hi:
@@ -513,7 +580,7 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
                 if math.isnan(x) or not _reaches(x, d, bool(rec[f"{eff}_{d}_closed"]), lo, hi):
                     continue
                 dist = abs(x - rec["reference"]) if not math.isnan(rec["reference"]) else np.nan
-                key = (dist if not math.isnan(dist) else np.inf)
+                key = dist if not math.isnan(dist) else np.inf
                 if best is None or key < best[0]:
                     best = (key, eff, d, x, dist)
             if best is not None:
@@ -524,20 +591,46 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
         ind = model.indicator(rec["indicator_id"])
         closed = bool(rec[f"{eff}_{d}_closed"])
         rank = rec["rank"]
-        rows.append({
-            "area_id": rec["area_id"], "area": str(names.get(rec["area_id"], rec["area_id"])),
-            "rank": rank, "indicator_id": ind.id, "indicator": ind.label, "criterion": labels[ind.criterion_id],
-            "unit": ind.unit, "value": rec["value"], "kind": rec["kind"],
-            "source_kind": rec["source_kind"], "n_assessors": rec["n_assessors"], "plausible_lo": lo, "plausible_hi": hi,
-            "effect": eff, "direction": d, "critical": x, "closed": closed,
-            "condition": condition_text(x, d, closed, ind.unit), "what": rec[f"{eff}_{d}_what"],
-            "distance": dist, "distance_steps": dist / rec["step"] if not math.isnan(dist) else np.nan,
-            "sentence": priority_sentence(ind.label, str(names.get(rec["area_id"], rec["area_id"])), rec["value"],
-                                          ind.unit, condition_text(x, d, closed, ind.unit), rec[f"{eff}_{d}_would"]),
-            "_sort": (PRIORITY_EFFECTS.index(eff), 0 if rec["kind"] in PLACEHOLDER_KINDS else 1,
-                      dist / rec["step"] if not math.isnan(dist) else np.inf,
-                      int(rank) if not pd.isna(rank) else 10**9, order[ind.id]),
-        })
+        rows.append(
+            {
+                "area_id": rec["area_id"],
+                "area": str(names.get(rec["area_id"], rec["area_id"])),
+                "rank": rank,
+                "indicator_id": ind.id,
+                "indicator": ind.label,
+                "criterion": labels[ind.criterion_id],
+                "unit": ind.unit,
+                "value": rec["value"],
+                "kind": rec["kind"],
+                "source_kind": rec["source_kind"],
+                "n_assessors": rec["n_assessors"],
+                "plausible_lo": lo,
+                "plausible_hi": hi,
+                "effect": eff,
+                "direction": d,
+                "critical": x,
+                "closed": closed,
+                "condition": condition_text(x, d, closed, ind.unit),
+                "what": rec[f"{eff}_{d}_what"],
+                "distance": dist,
+                "distance_steps": dist / rec["step"] if not math.isnan(dist) else np.nan,
+                "sentence": priority_sentence(
+                    ind.label,
+                    str(names.get(rec["area_id"], rec["area_id"])),
+                    rec["value"],
+                    ind.unit,
+                    condition_text(x, d, closed, ind.unit),
+                    rec[f"{eff}_{d}_would"],
+                ),
+                "_sort": (
+                    PRIORITY_EFFECTS.index(eff),
+                    0 if rec["kind"] in PLACEHOLDER_KINDS else 1,
+                    dist / rec["step"] if not math.isnan(dist) else np.inf,
+                    int(rank) if not pd.isna(rank) else 10**9,
+                    order[ind.id],
+                ),
+            }
+        )
     rows.sort(key=lambda r: r["_sort"])
     out = pd.DataFrame(rows, columns=[*_PRIORITY_COLUMNS[1:], "_sort"]).drop(columns="_sort")
     out.insert(0, "priority", np.arange(1, len(out) + 1, dtype=np.int64))
@@ -576,9 +669,29 @@ def out_of_reach_sentence(area_names: Sequence[str], top_n: int) -> str:
 
 
 _PRIORITY_COLUMNS = [
-    "priority", "area_id", "area", "rank", "indicator_id", "indicator", "criterion", "unit", "value", "kind",
-    "source_kind", "n_assessors", "plausible_lo", "plausible_hi", "effect", "direction", "critical", "closed", "condition", "what",
-    "distance", "distance_steps", "sentence",
+    "priority",
+    "area_id",
+    "area",
+    "rank",
+    "indicator_id",
+    "indicator",
+    "criterion",
+    "unit",
+    "value",
+    "kind",
+    "source_kind",
+    "n_assessors",
+    "plausible_lo",
+    "plausible_hi",
+    "effect",
+    "direction",
+    "critical",
+    "closed",
+    "condition",
+    "what",
+    "distance",
+    "distance_steps",
+    "sentence",
 ]
 
 
@@ -586,13 +699,19 @@ def priority_sentence(label: str, area: str, value: float, unit: str, condition:
     """E.g. "Hvis 'Lokalt vurderet behov' for Urbanplanen var højst 3,31 point i stedet for 5 point, ville
     Tingbjerg/Utterslevhuse blive nr. 1 i stedet for Urbanplanen." """
     now = "i dag mangler værdien" if math.isnan(value) else f"i stedet for {value_text(value, unit)}"
-    return f"Hvis '{label}' for {area} var {condition} ({now}), {consequence}." if math.isnan(value) \
+    return (
+        f"Hvis '{label}' for {area} var {condition} ({now}), {consequence}."
+        if math.isnan(value)
         else f"Hvis '{label}' for {area} var {condition} {now}, {consequence}."
+    )
 
 
 KIND_ROW_TEXT = {
-    "sourced": "Kildebelagt", "assessed": "Lokal vurdering", "illustrative": "Illustrativ pladsholder",
-    "missing": "Mangler", "computed": "Beregnet",
+    "sourced": "Kildebelagt",
+    "assessed": "Lokal vurdering",
+    "illustrative": "Illustrativ pladsholder",
+    "missing": "Mangler",
+    "computed": "Beregnet",
 }
 
 
@@ -615,28 +734,34 @@ def kind_text(kind: str, source_kind: object = None, row: Mapping[str, object] |
 def priority_table(priorities: pd.DataFrame, top_n: int) -> pd.DataFrame:
     """The priority list with Danish headers and plain cells (CSV, XLSX sheet, app and CLI)."""
     effect = {"first": "Nr. 1", "top": f"Top {top_n}"}
-    return pd.DataFrame({
-        "Prioritet": priorities["priority"].astype("int64"),
-        "Område-id": priorities["area_id"],
-        "Område": priorities["area"],
-        "Nuværende rang": pd.array([None if pd.isna(r) else int(r) for r in priorities["rank"]], dtype="Int64"),
-        "Indikator-id": priorities["indicator_id"],
-        "Indikator": priorities["indicator"],
-        "Kriterium": priorities["criterion"],
-        "Nuværende værdi": priorities["value"].astype(float),
-        "Enhed": priorities["unit"],
-        "Værditype": [kind_text(k, s, r) for k, s, r in zip(
-            priorities["kind"], priorities["source_kind"], priorities.to_dict("records"), strict=True)],
-        "Plausibelt fra": priorities["plausible_lo"].astype(float),
-        "Plausibelt til": priorities["plausible_hi"].astype(float),
-        "Ændrer": [effect[e] for e in priorities["effect"]],
-        "Kritisk værdi": priorities["critical"].astype(float),
-        "Betingelse": priorities["condition"],
-        "Hvad sker der": priorities["what"],
-        "Afstand (enheder)": priorities["distance"].astype(float),
-        "Afstand (skalatrin)": priorities["distance_steps"].astype(float),
-        "Sætning": priorities["sentence"],
-    })
+    return pd.DataFrame(
+        {
+            "Prioritet": priorities["priority"].astype("int64"),
+            "Område-id": priorities["area_id"],
+            "Område": priorities["area"],
+            "Nuværende rang": pd.array([None if pd.isna(r) else int(r) for r in priorities["rank"]], dtype="Int64"),
+            "Indikator-id": priorities["indicator_id"],
+            "Indikator": priorities["indicator"],
+            "Kriterium": priorities["criterion"],
+            "Nuværende værdi": priorities["value"].astype(float),
+            "Enhed": priorities["unit"],
+            "Værditype": [
+                kind_text(k, s, r)
+                for k, s, r in zip(
+                    priorities["kind"], priorities["source_kind"], priorities.to_dict("records"), strict=True
+                )
+            ],
+            "Plausibelt fra": priorities["plausible_lo"].astype(float),
+            "Plausibelt til": priorities["plausible_hi"].astype(float),
+            "Ændrer": [effect[e] for e in priorities["effect"]],
+            "Kritisk værdi": priorities["critical"].astype(float),
+            "Betingelse": priorities["condition"],
+            "Hvad sker der": priorities["what"],
+            "Afstand (enheder)": priorities["distance"].astype(float),
+            "Afstand (skalatrin)": priorities["distance_steps"].astype(float),
+            "Sætning": priorities["sentence"],
+        }
+    )
 
 
 def assessment_priorities(
@@ -654,6 +779,7 @@ def assessment_priorities(
 
 # --------------------------------------------------------------------------- detail panel
 
+
 def cell_summary(row: Mapping[str, object], unit: str = "", top_n: int = 3) -> str:
     """Short Danish text of a value's critical values within the scale, the nearer one per effect.
 
@@ -661,8 +787,16 @@ def cell_summary(row: Mapping[str, object], unit: str = "", top_n: int = 3) -> s
     """
     parts = []
     for eff, label in (("first", "nr. 1"), ("top", f"top {top_n}"), ("rank", "rang")):
-        options = [(abs(float(row[f"{eff}_{d}"]) - float(row["reference"])) if not math.isnan(float(row["reference"]))
-                    else 0.0, d) for d in DIRECTIONS if not math.isnan(float(row[f"{eff}_{d}"]))]
+        options = [
+            (
+                abs(float(row[f"{eff}_{d}"]) - float(row["reference"]))
+                if not math.isnan(float(row["reference"]))
+                else 0.0,
+                d,
+            )
+            for d in DIRECTIONS
+            if not math.isnan(float(row[f"{eff}_{d}"]))
+        ]
         if not options:
             continue
         _, d = min(options)

@@ -19,8 +19,13 @@ LIST_CONFIDENCE_LABELS = {
 
 def weighted_indicators(result: ScoreResult, dataset: Dataset) -> list[str]:
     """Indicators that carry weight in this result (their criterion's weight and their own > 0)."""
-    return [i.id for c in dataset.model.criteria if result.weights.get(c.id, 0) > 0 for i in c.indicators
-            if result.sub_weights.get(i.id, i.default_weight) > 0]
+    return [
+        i.id
+        for c in dataset.model.criteria
+        if result.weights.get(c.id, 0) > 0
+        for i in c.indicators
+        if result.sub_weights.get(i.id, i.default_weight) > 0
+    ]
 
 
 def kinds_per_area(provenance: pd.DataFrame, weighted_indicators: list[str]) -> dict[str, dict[str, int]]:
@@ -39,7 +44,9 @@ def value_status(kinds: dict[str, int], incomplete: bool, short: bool = False) -
     if kinds.get("illustrative", 0):
         parts.append("Illustrative værdier" if short else "Illustrative værdier (pladsholdere)")
     elif kinds.get("assessed", 0):
-        parts.append("Kildebelagte og lokalt vurderede værdier" if kinds.get("sourced", 0) else "Lokalt vurderede værdier")
+        parts.append(
+            "Kildebelagte og lokalt vurderede værdier" if kinds.get("sourced", 0) else "Lokalt vurderede værdier"
+        )
     elif kinds.get("sourced", 0):
         parts.append("Kildebelagte værdier")
     if incomplete:
@@ -75,14 +82,24 @@ class DataStatus:
     def summary(self) -> str:
         """One Danish paragraph that never hides what is estimated."""
         lc, gq, vk = self.list_confidence, self.geometry_quality, self.value_kinds
-        lists = (f"{lc.get('verified', 0)} verificerede, {lc.get('inferred', 0)} udledte og "
-                 f"{lc.get('estimate', 0)} kandidater (ikke verificerede)")
-        bounds = ", ".join(f"{n} {word}" for n, word in (
-            (gq.get("official", 0), "officielle"), (gq.get("approximate", 0), "omtrentlige"),
-            (gq.get("placeholder", 0), "pladsholdere" if gq.get("placeholder", 0) != 1 else "pladsholder")) if n)
-        values = (f"{vk.get('sourced', 0)} kildebelagte, {vk.get('assessed', 0)} lokale vurderinger og "
-                  f"{vk.get('illustrative', 0)} illustrative af {self.n_values}"
-                  + (f"; {self.n_missing} mangler" if self.n_missing else ""))
+        lists = (
+            f"{lc.get('verified', 0)} verificerede, {lc.get('inferred', 0)} udledte og "
+            f"{lc.get('estimate', 0)} kandidater (ikke verificerede)"
+        )
+        bounds = ", ".join(
+            f"{n} {word}"
+            for n, word in (
+                (gq.get("official", 0), "officielle"),
+                (gq.get("approximate", 0), "omtrentlige"),
+                (gq.get("placeholder", 0), "pladsholdere" if gq.get("placeholder", 0) != 1 else "pladsholder"),
+            )
+            if n
+        )
+        values = (
+            f"{vk.get('sourced', 0)} kildebelagte, {vk.get('assessed', 0)} lokale vurderinger og "
+            f"{vk.get('illustrative', 0)} illustrative af {self.n_values}"
+            + (f"; {self.n_missing} mangler" if self.n_missing else "")
+        )
         parts = [f"**{self.n_areas} områder:** {lists} · **grænser:** {bounds or 'ingen'} · **værdier:** {values}."]
         if vk.get("illustrative", 0) or lc.get("estimate", 0) or gq.get("approximate", 0) or gq.get("placeholder", 0):
             parts.append(
@@ -99,8 +116,10 @@ def data_status(dataset: Dataset, provenance: pd.DataFrame, weighted_indicators:
     kinds = prov["kind"].value_counts().to_dict()
     expected = len(areas) * len(weighted_indicators)
     grouped = prov.assign(sourced=prov["kind"].eq("sourced")).groupby("area_id")["sourced"].agg(["sum", "size"])
-    per_area = {aid: (int(n_sourced), int(n)) for aid, n_sourced, n in
-                zip(grouped.index, grouped["sum"], grouped["size"], strict=True)}  # one grouped pass
+    per_area = {
+        aid: (int(n_sourced), int(n))
+        for aid, n_sourced, n in zip(grouped.index, grouped["sum"], grouped["size"], strict=True)
+    }  # one grouped pass
     return DataStatus(
         n_areas=len(areas),
         list_confidence=areas["list_confidence"].value_counts().to_dict(),

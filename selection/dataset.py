@@ -47,9 +47,18 @@ LIST_CONFIDENCES = ("verified", "inferred", "estimate")
 GEOMETRY_QUALITIES = ("official", "approximate", "placeholder")
 
 AREA_TEXT_COLUMNS = (
-    "bydel", "bydel_note", "housing_orgs", "residents_note", "residents_source",
-    "dwellings_note", "dwellings_source", "list_status", "list_source", "list_note",
-    "geometry_note", "negative_social_control",
+    "bydel",
+    "bydel_note",
+    "housing_orgs",
+    "residents_note",
+    "residents_source",
+    "dwellings_note",
+    "dwellings_source",
+    "list_status",
+    "list_source",
+    "list_note",
+    "geometry_note",
+    "negative_social_control",
 )
 
 
@@ -193,10 +202,21 @@ def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     for col in ("residents", "dwellings"):
         gdf[col] = _counts(gdf, col, file, labels, report) if col in gdf.columns else None
     gdf["list_confidence"] = _checked_choice(gdf, "list_confidence", LIST_CONFIDENCES, "estimate", file, labels, report)
-    gdf["geometry_quality"] = _checked_choice(gdf, "geometry_quality", GEOMETRY_QUALITIES, "approximate", file, labels, report)
+    gdf["geometry_quality"] = _checked_choice(
+        gdf, "geometry_quality", GEOMETRY_QUALITIES, "approximate", file, labels, report
+    )
     if report.errors:
         return None
-    keep = ["area_id", "name", *AREA_TEXT_COLUMNS, "residents", "dwellings", "list_confidence", "geometry_quality", "geometry"]
+    keep = [
+        "area_id",
+        "name",
+        *AREA_TEXT_COLUMNS,
+        "residents",
+        "dwellings",
+        "list_confidence",
+        "geometry_quality",
+        "geometry",
+    ]
     return gdf[keep].set_index("area_id", drop=False).rename_axis(None)
 
 
@@ -241,7 +261,7 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
     indicators = {i.id: i for i in model.indicators}
     rows = []
     seen: dict[tuple[str, str], int] = {}
-    parsed: dict[str, float | None | NumberError] = {}  # values repeat: each distinct text is parsed once
+    parsed: dict[str, float | NumberError | None] = {}  # values repeat: each distinct text is parsed once
     records = (dict(zip(df.columns, row, strict=True)) for row in zip(*(df[c].tolist() for c in df.columns)))
     for pos, rec in enumerate(records, start=2):
         where = f"række {pos}"
@@ -271,9 +291,7 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
             report.error(f"Værdien for '{iid}' kan ikke bruges: {value}", file, where)
             continue
         if value is not None and not (ind.scale_min <= value <= ind.scale_max):
-            report.error(
-                f"Værdien {rec['value']} for '{iid}' ligger uden for skalaen {ind.scale_text}.", file, where
-            )
+            report.error(f"Værdien {rec['value']} for '{iid}' ligger uden for skalaen {ind.scale_text}.", file, where)
             ok = False
         source = (rec.get("source") or "").strip()
         if kind == "sourced" and value is not None and not source:
@@ -284,8 +302,16 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
             ok = False
         seen[(aid, iid)] = pos
         if ok:
-            rows.append({"area_id": aid, "indicator_id": iid, "value": value, "kind": kind,
-                         "source": source, "note": (rec.get("note") or "").strip()})
+            rows.append(
+                {
+                    "area_id": aid,
+                    "indicator_id": iid,
+                    "value": value,
+                    "kind": kind,
+                    "source": source,
+                    "note": (rec.get("note") or "").strip(),
+                }
+            )
     return pd.DataFrame(rows, columns=empty.columns) if rows else empty
 
 
@@ -294,7 +320,8 @@ def read_actors(path: Path, model: CriteriaModel, report: Report) -> gpd.GeoData
     file = path.name
     empty = gpd.GeoDataFrame(
         {"actor_id": [], "name": [], "sector": [], "kind": [], "source": [], "note": [], "area_id": []},
-        geometry=[], crs=WGS84,
+        geometry=[],
+        crs=WGS84,
     )
     if not path.exists():
         report.warn("Ingen aktørfil; aktørindikatoren bliver 0 for alle områder.", file)
@@ -314,8 +341,9 @@ def read_actors(path: Path, model: CriteriaModel, report: Report) -> gpd.GeoData
     keep = []
     points = gdf.geometry.geom_type.to_numpy() == "Point"
     points &= ~gdf.geometry.is_empty.to_numpy()
-    for pos, (name, sector, point) in enumerate(zip(gdf["name"].tolist(), gdf["sector"].tolist(), points,
-                                                    strict=True), start=1):
+    for pos, (name, sector, point) in enumerate(
+        zip(gdf["name"].tolist(), gdf["sector"].tolist(), points, strict=True), start=1
+    ):
         if point and _clean_text(sector) in sectors:
             keep.append(pos - 1)
             continue

@@ -20,8 +20,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from .critical import assessment_priorities
 from .criteria import CriteriaModel
+from .critical import assessment_priorities
 from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status, weighted_indicators
 from .dataset import Dataset
 from .formatting import iso_local
@@ -72,7 +72,15 @@ def _cell(value: object, decimal: str) -> str:
 COUNT_COLUMNS = ("Kildebelagte værdier", "Lokalt vurderede værdier", "Illustrative værdier")
 EXCLUDED_COLUMN = "Udelukket"  # only when a scenario's rules exclude areas
 KEY_COLUMNS = ("Rang", "Område", "Samlet score (0-100)", "Datastatus", "Listestatus", *COUNT_COLUMNS)
-TAIL_COLUMNS = ("Område-id", "Bydel", "Manglende indikatorer", "Lokale vurderinger", "Datasæt", "Dataversion", "Tidspunkt")
+TAIL_COLUMNS = (
+    "Område-id",
+    "Bydel",
+    "Manglende indikatorer",
+    "Lokale vurderinger",
+    "Datasæt",
+    "Dataversion",
+    "Tidspunkt",
+)
 
 
 def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) -> list[str]:
@@ -96,8 +104,11 @@ def assessed_texts(dataset: Dataset, area_ids: list[str] | None = None) -> dict[
     """``assessed_text`` for many areas in one pass over the values (areas without any are left out)."""
     values = dataset.values
     assessed = values[values["kind"].to_numpy() == "assessed"]  # few rows: filter them first
-    assessed = assessed[assessed["value"].notna() if area_ids is None else
-                        assessed["value"].notna() & assessed["area_id"].isin(area_ids)]
+    assessed = assessed[
+        assessed["value"].notna()
+        if area_ids is None
+        else assessed["value"].notna() & assessed["area_id"].isin(area_ids)
+    ]
     if assessed.empty:
         return {}
     order = {ind.id: pos for pos, ind in enumerate(dataset.model.indicators)}
@@ -127,8 +138,14 @@ def area_facts(dataset: Dataset, area_ids: list[str] | None = None) -> dict[str,
     status = areas["list_status"].to_dict()
     district = areas["bydel"].to_dict()
     assessed = assessed_texts(dataset, ids)
-    return {aid: {"Listestatus": list_status_text(confidence[aid], status[aid]),
-                  "Bydel": district[aid], "Lokale vurderinger": assessed.get(aid, "")} for aid in ids}
+    return {
+        aid: {
+            "Listestatus": list_status_text(confidence[aid], status[aid]),
+            "Bydel": district[aid],
+            "Lokale vurderinger": assessed.get(aid, ""),
+        }
+        for aid in ids
+    }
 
 
 def shortlist_table(
@@ -158,8 +175,9 @@ def shortlist_table(
     excluded = result.table[result.table["status"] == STATUS_EXCLUDED]  # kept, with their reason, after the shortlist
     top = result.top(top_n)
     shown = pd.concat([top, excluded]) if len(excluded) else top
-    records = [dict(zip(shown.columns, values, strict=True))
-               for values in zip(*(shown[c].tolist() for c in shown.columns))]
+    records = [
+        dict(zip(shown.columns, values, strict=True)) for values in zip(*(shown[c].tolist() for c in shown.columns))
+    ]
     if facts is None:
         facts = area_facts(dataset, [str(rec["area_id"]) for rec in records])
     weights = {f"Vægt {crit.label} (%)": 100.0 * result.weights[crit.id] for crit in model.criteria}
@@ -220,17 +238,21 @@ def caveat(table: pd.DataFrame, dataset: Dataset) -> str:
     confidence_of = dataset.areas["list_confidence"].to_dict()
     quality_of = dataset.areas["geometry_quality"].to_dict()
     listed = [a for a in table["Område-id"].tolist() if a in confidence_of]
-    parts = [f"Af {total} værdier bag kortlisten er {counts['Kildebelagte værdier']} kildebelagte, "
-             f"{counts['Lokalt vurderede værdier']} lokale vurderinger og "
-             f"{counts['Illustrative værdier']} illustrative pladsholdere."]
+    parts = [
+        f"Af {total} værdier bag kortlisten er {counts['Kildebelagte værdier']} kildebelagte, "
+        f"{counts['Lokalt vurderede værdier']} lokale vurderinger og "
+        f"{counts['Illustrative værdier']} illustrative pladsholdere."
+    ]
     unverified = sum(confidence_of[a] != "verified" for a in listed)
     if unverified:
         parts.append(f"{unverified} af {len(listed)} områder er ikke verificeret som forebyggelsesområde.")
     if any(quality_of[a] != "official" for a in listed):
         parts.append("Grænserne er omtrentlige, ikke officielle.")
     if counts["Illustrative værdier"] or unverified:
-        parts.append("Kortlisten viser metoden og er ikke en anbefaling, før værdierne er erstattet af "
-                     "officielle data og lokale vurderinger.")
+        parts.append(
+            "Kortlisten viser metoden og er ikke en anbefaling, før værdierne er erstattet af "
+            "officielle data og lokale vurderinger."
+        )
     else:
         parts.append("Alle områder er verificerede, og ingen værdier er illustrative.")
     return "FORBEHOLD: " + " ".join(parts)
@@ -287,10 +309,16 @@ def about_sheet(result: ScoreResult, dataset: Dataset, settings: list[tuple[str,
     labels = {c.id: c.label for c in dataset.model.criteria}
     settings = list(settings or [])
     if n_out := int((result.table["status"] == STATUS_EXCLUDED).sum()):
-        settings.append(("Udelukkede områder", f"{n_out} områder er udelukket af scenariets regler før rangeringen "
-                                               "(se kolonnen 'Udelukket'); de har ingen rang."))
-    return AboutSheet({labels[c]: float(w) for c, w in result.weights.items() if c in labels},
-                      list(METHOD_LINES), settings)
+        settings.append(
+            (
+                "Udelukkede områder",
+                f"{n_out} områder er udelukket af scenariets regler før rangeringen "
+                "(se kolonnen 'Udelukket'); de har ingen rang.",
+            )
+        )
+    return AboutSheet(
+        {labels[c]: float(w) for c, w in result.weights.items() if c in labels}, list(METHOD_LINES), settings
+    )
 
 
 def table_to_xlsx(table: pd.DataFrame, note: str, about: AboutSheet, priorities: pd.DataFrame | None = None) -> bytes:

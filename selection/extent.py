@@ -35,8 +35,9 @@ def _finite(bounds: Box) -> bool:
     return all(math.isfinite(v) for v in bounds)
 
 
-def check_place(wgs84: BaseGeometry | None, declared: BaseGeometry | None, crs: CRS | None,
-                what: str = "Området") -> ExtentFinding | None:
+def check_place(
+    wgs84: BaseGeometry | None, declared: BaseGeometry | None, crs: CRS | None, what: str = "Området"
+) -> ExtentFinding | None:
     """A finding if ``wgs84`` (the geometry in WGS84) lies outside Denmark, else None.
 
     ``declared`` is the same geometry in the file's own coordinates and ``crs`` the file's CRS;
@@ -50,8 +51,11 @@ def check_place(wgs84: BaseGeometry | None, declared: BaseGeometry | None, crs: 
     cause = _likely_cause(declared, crs)
     if _finite(bounds) and _inside(bounds, PLAUSIBLE):
         return ExtentFinding("warning", f"{what} ligger uden for Danmark ({_where(bounds)}). {cause}".strip())
-    return ExtentFinding("error", f"{what} ligger langt fra Danmark ({_where(bounds)}) og kan ikke bruges. "
-                                  f"{cause or 'Kontrollér koordinaterne og koordinatsystemet (CRS).'}".strip())
+    return ExtentFinding(
+        "error",
+        f"{what} ligger langt fra Danmark ({_where(bounds)}) og kan ikke bruges. "
+        f"{cause or 'Kontrollér koordinaterne og koordinatsystemet (CRS).'}".strip(),
+    )
 
 
 def _where(bounds: Box) -> str:
@@ -70,17 +74,25 @@ def _likely_cause(declared: BaseGeometry | None, crs: CRS | None) -> str:
     swapped = (minx, miny, maxx, maxy)
     if crs.is_geographic:
         if _inside((miny, minx, maxy, maxx), DENMARK):
-            return ("Bredde- og længdegrad ser ud til at være byttet om (x skal være længdegraden, 8–15, "
-                    "og y breddegraden, 54–58).")
+            return (
+                "Bredde- og længdegrad ser ud til at være byttet om (x skal være længdegraden, 8–15, "
+                "og y breddegraden, 54–58)."
+            )
         if _inside(swapped, UTM32_DENMARK):
-            return ("Koordinaterne ligner meter i EPSG:25832, men filen angiver grader (fx EPSG:4326); "
-                    "angiv det rigtige koordinatsystem.")
+            return (
+                "Koordinaterne ligner meter i EPSG:25832, men filen angiver grader (fx EPSG:4326); "
+                "angiv det rigtige koordinatsystem."
+            )
         if abs(minx) > 180 or abs(maxx) > 180 or abs(miny) > 90 or abs(maxy) > 90:
-            return ("Koordinaterne er for store til at være grader: de ser ud til at være meter, men filen "
-                    "angiver grader; angiv det rigtige koordinatsystem.")
+            return (
+                "Koordinaterne er for store til at være grader: de ser ud til at være meter, men filen "
+                "angiver grader; angiv det rigtige koordinatsystem."
+            )
         return ""
     if _inside(swapped, DENMARK) or _inside((miny, minx, maxy, maxx), DENMARK):
         epsg = crs.to_epsg()
-        return (f"Koordinaterne ligner længde- og breddegrader, men filen angiver et koordinatsystem i meter "
-                f"({'EPSG:' + str(epsg) if epsg else crs.name}); angiv EPSG:4326.")
+        return (
+            f"Koordinaterne ligner længde- og breddegrader, men filen angiver et koordinatsystem i meter "
+            f"({'EPSG:' + str(epsg) if epsg else crs.name}); angiv EPSG:4326."
+        )
     return ""

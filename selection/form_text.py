@@ -20,8 +20,9 @@ def has_visible_text(text: str) -> bool:
     return any(not c.isspace() and unicodedata.category(c) != "Cf" and c not in BLANK_LOOKING for c in text)
 
 
-def clean_text(text: object, field: str, limit: int, *, required: bool, multiline: bool,
-               error: type[ValueError] = ValueError) -> str:
+def clean_text(
+    text: object, field: str, limit: int, *, required: bool, multiline: bool, error: type[ValueError] = ValueError
+) -> str:
     """NFC-normalised, trimmed text; single-line fields get their white space folded.
 
     Raises ``error`` with a Danish message naming ``field`` for a non-text value, control
@@ -38,8 +39,10 @@ def clean_text(text: object, field: str, limit: int, *, required: bool, multilin
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in cleaned):
         raise error(f"{field} indeholder kontroltegn, som ikke kan gemmes.")
     if any(c in BIDI_CONTROLS for c in cleaned):
-        raise error(f"{field} indeholder usynlige retningstegn (U+202A–U+202E, U+2066–U+2069), som kan få "
-                    "teksten til at se anderledes ud, end den er; skriv den uden dem.")
+        raise error(
+            f"{field} indeholder usynlige retningstegn (U+202A–U+202E, U+2066–U+2069), som kan få "
+            "teksten til at se anderledes ud, end den er; skriv den uden dem."
+        )
     if not multiline:
         cleaned = " ".join(cleaned.translate(DROPPED_IN_LINES).split())
     if required and not has_visible_text(cleaned):

@@ -7,9 +7,8 @@ Vega-Lite number locale (``chart_locale``), so axes and tooltips match the table
 
 from __future__ import annotations
 
-
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -82,9 +81,9 @@ def points(value: float | None, digits: int = 1) -> str:
 
 def timestamp(moment: datetime | None = None) -> str:
     """A moment as Danish local time in Copenhagen: "23. nov. 2026 kl. 10:00"."""
-    moment = moment or datetime.now(timezone.utc)
+    moment = moment or datetime.now(UTC)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(TIMEZONE)
     return format_datetime(local, "d. MMM y 'kl.' HH:mm", locale=LOCALE)
 
@@ -99,9 +98,9 @@ def timestamp_text(iso: str) -> str:
 
 def iso_local(moment: datetime | None = None) -> str:
     """A moment in ISO 8601 with the Copenhagen offset (machine-readable, for files)."""
-    moment = moment or datetime.now(timezone.utc)
+    moment = moment or datetime.now(UTC)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
 
 
@@ -115,8 +114,15 @@ def group_symbol() -> str:
 
 def chart_locale() -> dict:
     """Vega-Lite ``config.locale`` with the Danish number symbols (d3-format locale)."""
-    return {"number": {"decimal": decimal_symbol(), "thousands": group_symbol(), "grouping": [3],
-                       "currency": ["", " kr."], "percent": " %"}}
+    return {
+        "number": {
+            "decimal": decimal_symbol(),
+            "thousands": group_symbol(),
+            "grouping": [3],
+            "currency": ["", " kr."],
+            "percent": " %",
+        }
+    }
 
 
 def with_locale(spec: dict) -> dict:
@@ -137,8 +143,12 @@ def frame_text(frame: pd.DataFrame, digits: int | dict[str, int] = 1) -> pa.Tabl
         values = frame[column].tolist()
         if any(isinstance(v, float) for v in values):
             d = digits.get(column, 1) if isinstance(digits, dict) else digits
-            values = [number(v, d) if isinstance(v, (int, float)) and not isinstance(v, bool) else
-                      (MISSING if v is None else str(v)) for v in values]
+            values = [
+                number(v, d)
+                if isinstance(v, (int, float)) and not isinstance(v, bool)
+                else (MISSING if v is None else str(v))
+                for v in values
+            ]
         columns[str(column)] = values
     return text_table(columns)
 

@@ -29,9 +29,7 @@ def polygonal_part(geom: BaseGeometry) -> BaseGeometry | None:
     return flat[0] if len(flat) == 1 else MultiPolygon(flat)
 
 
-def check_area_geometries(
-    gdf: gpd.GeoDataFrame, file: str, labels: list[str], report: Report
-) -> gpd.GeoDataFrame:
+def check_area_geometries(gdf: gpd.GeoDataFrame, file: str, labels: list[str], report: Report) -> gpd.GeoDataFrame:
     """Validate polygons row by row; repair invalid ones with a warning.
 
     ``labels`` names each feature for messages (e.g. "objekt 3 (Hørgården)").
@@ -46,7 +44,9 @@ def check_area_geometries(
         return gdf
     if not gdf.crs.equals(WGS84):
         epsg = gdf.crs.to_epsg()
-        report.warn(f"Koordinater omregnet fra {('EPSG:' + str(epsg)) if epsg else gdf.crs.name} til WGS84 (EPSG:4326).", file)
+        report.warn(
+            f"Koordinater omregnet fra {('EPSG:' + str(epsg)) if epsg else gdf.crs.name} til WGS84 (EPSG:4326).", file
+        )
         gdf = gdf.to_crs(WGS84)
     repaired: list[BaseGeometry | None] = []
     valid = shapely.is_valid(gdf.geometry.to_numpy())  # one vectorised pass; repairs below are per area
@@ -56,7 +56,9 @@ def check_area_geometries(
             repaired.append(geom)
             continue
         if geom.geom_type not in POLYGONAL:
-            report.error(f"Geometrien er '{geom.geom_type}', men et område skal være en polygon eller multipolygon.", file, label)
+            report.error(
+                f"Geometrien er '{geom.geom_type}', men et område skal være en polygon eller multipolygon.", file, label
+            )
             repaired.append(geom)
             continue
         if not is_valid:

@@ -59,8 +59,9 @@ def _stored_matrix(dataset: Dataset) -> pd.DataFrame:
     columns = [i.id for i in dataset.model.indicators]
     values = dataset.values.dropna(subset=["value"])
     values = values[values["area_id"].isin(dataset.areas.index) & values["indicator_id"].isin(columns)]
-    wide = (values.drop_duplicates(["area_id", "indicator_id"], keep="last")
-            .pivot(index="area_id", columns="indicator_id", values="value"))
+    wide = values.drop_duplicates(["area_id", "indicator_id"], keep="last").pivot(
+        index="area_id", columns="indicator_id", values="value"
+    )
     return wide.reindex(index=dataset.area_ids, columns=columns).rename_axis(index=None, columns=None).astype(float)
 
 
@@ -77,8 +78,12 @@ def _coverage_provenance(
     labels = dataset.model.sector_labels
     short = [labels[s].split(" (")[0] for s in counts.columns]
     actor_index = pairs["actor_index"].to_numpy(dtype=int)
-    per_area = pd.DataFrame({"area_id": pairs["area_id"].to_numpy(),
-                             "illustrative": (kinds[actor_index] != "sourced") if len(actor_index) else []})
+    per_area = pd.DataFrame(
+        {
+            "area_id": pairs["area_id"].to_numpy(),
+            "illustrative": (kinds[actor_index] != "sourced") if len(actor_index) else [],
+        }
+    )
     grouped = per_area.groupby("area_id", sort=False)["illustrative"].agg(["size", "sum"])
     n_used = grouped["size"].reindex(counts.index, fill_value=0).to_numpy(dtype=int)
     n_illustrative = grouped["sum"].reindex(counts.index, fill_value=0).to_numpy(dtype=int)
@@ -86,13 +91,23 @@ def _coverage_provenance(
     n_present = present.sum(axis=1)
     n_sectors = len(counts.columns)
     sectors = [", ".join(short[j] for j in np.flatnonzero(row)) or "ingen" for row in present]
-    kind = np.where(n_used > 0, np.where(n_illustrative > 0, "illustrative", "sourced"),
-                    "sourced" if layer_sourced else "illustrative")
+    kind = np.where(
+        n_used > 0,
+        np.where(n_illustrative > 0, "illustrative", "sourced"),
+        "sourced" if layer_sourced else "illustrative",
+    )
     notes = [
         f"Beregnet af aktørlaget inden for {distance:.0f} m: {p} af {n_sectors} sektorer "
         f"({u} aktører, heraf {i} illustrative). Sektorer: {s}."
         for p, u, i, s in zip(n_present, n_used, n_illustrative, sectors, strict=True)
     ]
-    return pd.DataFrame({"area_id": list(counts.index), "indicator_id": indicator_id,
-                         "value": 100.0 * n_present / max(n_sectors, 1), "kind": kind,
-                         "source": "Beregnet af aktørlaget (actors.geojson)", "note": notes})
+    return pd.DataFrame(
+        {
+            "area_id": list(counts.index),
+            "indicator_id": indicator_id,
+            "value": 100.0 * n_present / max(n_sectors, 1),
+            "kind": kind,
+            "source": "Beregnet af aktørlaget (actors.geojson)",
+            "note": notes,
+        }
+    )

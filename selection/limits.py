@@ -39,6 +39,7 @@ def smaa_samples_problem(n: int) -> str | None:
     if n < 0:
         return "Antallet af vægtninger (SMAA) skal være 0 (ingen robusthed) eller et positivt tal."
     if n > MAX_SMAA_SAMPLES:
-        return (f"Antallet af vægtninger (SMAA) er højst {MAX_SMAA_SAMPLES:,}".replace(",", ".")
-                + f" (fik {n:,}).".replace(",", "."))
+        return f"Antallet af vægtninger (SMAA) er højst {MAX_SMAA_SAMPLES:,}".replace(
+            ",", "."
+        ) + f" (fik {n:,}).".replace(",", ".")
     return None

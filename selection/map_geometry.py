@@ -34,7 +34,7 @@ METRES_PER_DEGREE_LAT = 110_574.0  # the shortest degree of latitude (at the equ
 
 def display_tolerance_m(latitude: float, max_zoom: int = MAX_ZOOM) -> float:
     """Metres covered by ``DISPLAY_PIXELS`` screen pixels at ``max_zoom`` (Web Mercator) at a latitude."""
-    return DISPLAY_PIXELS * 156_543.033_92 * math.cos(math.radians(latitude)) / 2 ** max_zoom
+    return DISPLAY_PIXELS * 156_543.033_92 * math.cos(math.radians(latitude)) / 2**max_zoom
 
 
 def display_geometry(areas: gpd.GeoDataFrame) -> gpd.GeoSeries:
@@ -52,8 +52,9 @@ def display_geometry(areas: gpd.GeoDataFrame) -> gpd.GeoSeries:
     original = areas.geometry.to_numpy()
     simple = shapely.simplify(original, tolerance_deg, preserve_topology=True)
     rounded = shapely.transform(simple, lambda xy: np.round(xy, COORDINATE_DECIMALS))
-    usable = (shapely.is_valid(rounded) & ~shapely.is_empty(rounded)
-              & np.isin(shapely.get_type_id(rounded), [3, 6]))  # 3 Polygon, 6 MultiPolygon
+    usable = (
+        shapely.is_valid(rounded) & ~shapely.is_empty(rounded) & np.isin(shapely.get_type_id(rounded), [3, 6])
+    )  # 3 Polygon, 6 MultiPolygon
     return gpd.GeoSeries(np.where(usable, rounded, original), index=areas.index, crs=WGS84)
 
 
@@ -71,11 +72,17 @@ def shapes_text(areas: gpd.GeoDataFrame, static_rows: list[tuple[str, str]], lab
     position) and per area its ``head``/``tail`` tooltip rows (HTML, escaped by the caller) and label
     place (``labels``)."""
     geometries = shapely.to_geojson(display_geometry(areas).to_numpy())
-    features = ",".join(f'{{"type":"Feature","properties":{{"i":{i}}},"geometry":{g}}}'
-                        for i, g in enumerate(geometries))
+    features = ",".join(
+        f'{{"type":"Feature","properties":{{"i":{i}}},"geometry":{g}}}' for i, g in enumerate(geometries)
+    )
     info = [{**label, "head": head, "tail": tail} for label, (head, tail) in zip(labels, static_rows, strict=True)]
-    return ('{"type":"FeatureCollection","features":[' + features + '],"areas":'
-            + json.dumps(info, ensure_ascii=True, separators=(",", ":")) + "}")
+    return (
+        '{"type":"FeatureCollection","features":['
+        + features
+        + '],"areas":'
+        + json.dumps(info, ensure_ascii=True, separators=(",", ":"))
+        + "}"
+    )
 
 
 # Per loaded areas frame (weights never change it): id -> (weak reference, Shapes); a few entries at most.
@@ -93,7 +100,7 @@ def area_shapes_file(areas: gpd.GeoDataFrame, build, static_dir: Path = STATIC_D
         return cached[1]
     data = build(areas)
     digest = hashlib.blake2b(data.encode(), digest_size=10).hexdigest()
-    text = f"window.__areaShapes = window.__areaShapes || {{}};\nwindow.__areaShapes[\"{digest}\"] = {data};\n"
+    text = f'window.__areaShapes = window.__areaShapes || {{}};\nwindow.__areaShapes["{digest}"] = {data};\n'
     folder = static_dir / SHAPES_FOLDER
     path = folder / f"{digest}.js"
     if not path.exists():
@@ -111,9 +118,12 @@ def area_shapes_file(areas: gpd.GeoDataFrame, build, static_dir: Path = STATIC_D
 
 def _prune(folder: Path, keep: Path) -> None:
     """Remove the oldest data files beyond ``KEEP_FILES`` (only *.js files named by a digest: ours)."""
-    files = sorted((p for p in folder.glob("*.js") if len(p.stem) == 20 and p != keep),
-                   key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[KEEP_FILES - 1:]:
+    files = sorted(
+        (p for p in folder.glob("*.js") if len(p.stem) == 20 and p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in files[KEEP_FILES - 1 :]:
         old.unlink(missing_ok=True)
 
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
-from branca.element import Element, Figure, MacroElement
-from folium.elements import JSCSSMixin
-from jinja2 import Template
 import geopandas as gpd
 import pandas as pd
 import shapely
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
 
 from .data_status import list_status_text
 from .geometry import METRIC_CRS
@@ -93,7 +93,11 @@ def tile_url_problem(url: str) -> str | None:
         return "URL'en skal begynde med https:// (eller http://)."
     missing = [p for p in ("{z}", "{x}", "{y}") if p not in text]
     if missing:
-        return "URL'en mangler " + ", ".join(missing) + " (zoom, kolonne og række), fx https://kort.example.dk/{z}/{x}/{y}.png."
+        return (
+            "URL'en mangler "
+            + ", ".join(missing)
+            + " (zoom, kolonne og række), fx https://kort.example.dk/{z}/{x}/{y}.png."
+        )
     rest = text
     for placeholder in _PLACEHOLDERS:
         rest = rest.replace(placeholder, "")
@@ -114,11 +118,13 @@ def available_basemaps(token: str | None = None, custom_url: str | None = None) 
     (well-formed) token; a custom tile server only with a valid URL."""
     maps = {key: Basemap(label, url, attribution or "") for key, (label, url, attribution) in BASEMAPS.items()}
     if token and token_problem(token) is None:
-        maps[SKAERMKORT_KEY] = Basemap(SKAERMKORT_LABEL, SKAERMKORT_URL, SKAERMKORT_ATTRIBUTION, SKAERMKORT_LAYER,
-                                       token.strip())
+        maps[SKAERMKORT_KEY] = Basemap(
+            SKAERMKORT_LABEL, SKAERMKORT_URL, SKAERMKORT_ATTRIBUTION, SKAERMKORT_LAYER, token.strip()
+        )
     if custom_url and tile_url_problem(custom_url) is None:
         maps[CUSTOM_KEY] = Basemap(CUSTOM_LABEL, custom_url.strip(), "Egen kortserver")
     return maps
+
 
 QUALITY_TEXT = {
     "official": "Officiel afgrænsning",
@@ -129,8 +135,14 @@ QUALITY_TEXT = {
 
 def escape_text(value: object) -> str:
     """Escape text for HTML, for JS template literals and for Jinja (folium renders with Jinja)."""
-    return (html.escape(str(value)).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
-            .replace("{", "&#123;").replace("}", "&#125;"))
+    return (
+        html.escape(str(value))
+        .replace("`", "&#96;")
+        .replace("$", "&#36;")
+        .replace("\\", "&#92;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
+    )
 
 
 def score_colour(total: float | None) -> str:
@@ -166,8 +178,15 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
     MetricScale().add_to(m)
     chosen = basemap if isinstance(basemap, Basemap) else available_basemaps()[basemap]
     if chosen.wms_layer:
-        folium.WmsTileLayer(chosen.url, layers=chosen.wms_layer, fmt="image/png", transparent=False,
-                            attr=chosen.attribution, name=chosen.label, token=chosen.token).add_to(m)
+        folium.WmsTileLayer(
+            chosen.url,
+            layers=chosen.wms_layer,
+            fmt="image/png",
+            transparent=False,
+            attr=chosen.attribution,
+            name=chosen.label,
+            token=chosen.token,
+        ).add_to(m)
     elif chosen.url:
         folium.TileLayer(chosen.url, attr=chosen.attribution, name=chosen.label, max_zoom=19).add_to(m)
     # Room on the right for the names drawn beside the areas.
@@ -191,13 +210,21 @@ def _shapes_text(areas: gpd.GeoDataFrame) -> str:
     east = areas.geometry.bounds["maxx"].to_numpy()
     listing = _list_status(areas)
     rows, labels = [], []
-    for aid, name, quality, point, right in zip(areas.index, areas["name"], areas["geometry_quality"], points, east,
-                                                strict=True):
+    for aid, name, quality, point, right in zip(
+        areas.index, areas["name"], areas["geometry_quality"], points, east, strict=True
+    ):
         listed = [("Listestatus", listing[aid])] if aid in listing else []
-        rows.append((_rows_html([("Område", name), *listed]),
-                     _rows_html([("Grænse", QUALITY_TEXT.get(quality, str(quality)))])))
-        labels.append({"lat": round(point.y, 6), "lng": round(point.x, 6), "east": round(float(right), 6),
-                       "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M)})
+        rows.append(
+            (_rows_html([("Område", name), *listed]), _rows_html([("Grænse", QUALITY_TEXT.get(quality, str(quality)))]))
+        )
+        labels.append(
+            {
+                "lat": round(point.y, 6),
+                "lng": round(point.x, 6),
+                "east": round(float(right), 6),
+                "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M),
+            }
+        )
     return shapes_text(areas, rows, labels)
 
 
@@ -205,8 +232,10 @@ def move_rows(rank: object, total: float | None, excluded: str | None = None) ->
     """The tooltip rows that change with the weights and rules (label, value), between the name and the
     boundary; an area a scenario's rule screens out says why."""
     ranked = total is not None
-    return [("Rang", f"{int(rank)}" if ranked else f"Udelukket: {excluded}" if excluded else "Ikke rangeret"),
-            ("Samlet score", f"{total:.1f}".replace(".", ",") if ranked else "–")]
+    return [
+        ("Rang", f"{int(rank)}" if ranked else f"Udelukket: {excluded}" if excluded else "Ikke rangeret"),
+        ("Samlet score", f"{total:.1f}".replace(".", ",") if ranked else "–"),
+    ]
 
 
 def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
@@ -214,8 +243,11 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
     the rank labels; no geometry (``area_shapes`` in the base map draws the areas once)."""
     ranks = dict(zip(table["area_id"], table["rank"], strict=True))
     totals = dict(zip(table["area_id"], table["total"], strict=True))
-    excluded = ({a: why for a, why in zip(table["area_id"], table["excluded"], strict=True) if why}
-                if "excluded" in table else {})  # screened out by a scenario's rules
+    excluded = (
+        {a: why for a, why in zip(table["area_id"], table["excluded"], strict=True) if why}
+        if "excluded" in table
+        else {}
+    )  # screened out by a scenario's rules
     extents = _extents_m(areas)
     styles: dict[tuple, int] = {}
     style_of, tips, labels = [], [], []
@@ -229,9 +261,17 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
         style_of.append(styles.setdefault(key, len(styles)))
         tips.append([escape_text(value) for _, value in move_rows(rank, total, excluded.get(aid))])
         if label_all or aid == selected or (ranked and int(rank) <= LABEL_TOP_N):
-            labels.append({"i": i, "rank": int(rank) if ranked else None, "name": escape_text(name),
-                           "area": escape_text(aid), "selected": aid == selected,
-                           "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M), "fill": fill})
+            labels.append(
+                {
+                    "i": i,
+                    "rank": int(rank) if ranked else None,
+                    "name": escape_text(name),
+                    "area": escape_text(aid),
+                    "selected": aid == selected,
+                    "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M),
+                    "fill": fill,
+                }
+            )
     # Name collisions are won by the selected area, then by better ranks.
     labels.sort(key=lambda l: (not l["selected"], l["rank"] is None, l["rank"] or 0))
     payload = {
@@ -258,8 +298,10 @@ def _extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
     if cached is not None and cached[0]() is areas:
         return cached[1]
     bounds = areas.geometry.to_crs(METRIC_CRS).bounds
-    extents = {str(a): float(max(r.maxx - r.minx, r.maxy - r.miny))
-               for a, r in zip(areas.index, bounds.itertuples(), strict=True)}
+    extents = {
+        str(a): float(max(r.maxx - r.minx, r.maxy - r.miny))
+        for a, r in zip(areas.index, bounds.itertuples(), strict=True)
+    }
     if len(_EXTENTS) >= 8:
         _EXTENTS.clear()
     _EXTENTS[id(areas)] = (weakref.ref(areas), extents)
@@ -274,9 +316,14 @@ def _list_status(areas: gpd.GeoDataFrame) -> dict[str, str]:
     cached = _LISTED.get(id(areas))
     if cached is not None and cached[0]() is areas:
         return cached[1]
-    listed = ({str(a): list_status_text(c, t) for a, c, t in
-               zip(areas.index, areas["list_confidence"], areas["list_status"], strict=True)}
-              if "list_confidence" in areas and "list_status" in areas else {})
+    listed = (
+        {
+            str(a): list_status_text(c, t)
+            for a, c, t in zip(areas.index, areas["list_confidence"], areas["list_status"], strict=True)
+        }
+        if "list_confidence" in areas and "list_status" in areas
+        else {}
+    )
     if len(_LISTED) >= 8:
         _LISTED.clear()
     _LISTED[id(areas)] = (weakref.ref(areas), listed)
@@ -293,8 +340,11 @@ def _rows_html(rows: list[tuple[str, object]]) -> str:
 
 
 def _feature(geom, area_id: str, tooltip: str, style: dict) -> dict:
-    return {"type": "Feature", "geometry": geom.__geo_interface__,
-            "properties": {"area_id": area_id, "tooltip": tooltip, "style": style}}
+    return {
+        "type": "Feature",
+        "geometry": geom.__geo_interface__,
+        "properties": {"area_id": area_id, "tooltip": tooltip, "style": style},
+    }
 
 
 EXCLUDED_FILL = "#ffffff"
@@ -318,8 +368,11 @@ def area_style(fill: str, *, dashed: bool, selected: bool, excluded: bool = Fals
         "dashArray": None if selected or not dashed else "6 4",
     }
     if excluded:
-        style.update(EXCLUDED_STYLE if not selected else
-                     {"fillColor": EXCLUDED_FILL, "fillOpacity": EXCLUDED_STYLE["fillOpacity"]})
+        style.update(
+            EXCLUDED_STYLE
+            if not selected
+            else {"fillColor": EXCLUDED_FILL, "fillOpacity": EXCLUDED_STYLE["fillOpacity"]}
+        )
     return style
 
 
@@ -636,7 +689,9 @@ def change_layer(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, area_ids: li
     for frame, colour, dash, label in ((before, "#636363", "5 5", "før"), (after, "#d95f02", None, "efter")):
         rows = frame.loc[[a for a in area_ids if a in frame.index]]
         style = {"color": colour, "weight": 2.5, "fillOpacity": 0.1, "dashArray": dash}
-        features += [_feature(g, escape_text(aid), tooltip_html([("Område", f"{n} ({label})")]), style)
-                     for aid, n, g in zip(rows.index, rows["name"], rows.geometry, strict=True)]
+        features += [
+            _feature(g, escape_text(aid), tooltip_html([("Område", f"{n} ({label})")]), style)
+            for aid, n, g in zip(rows.index, rows["name"], rows.geometry, strict=True)
+        ]
     PolygonLayer(features).add_to(group)
     return group

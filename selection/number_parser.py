@@ -91,8 +91,9 @@ def _plain_digits(body: str, raw: str, convention: Convention) -> str:
     looks_grouped = len(frac) == 3 and whole != "0" and len(whole) <= 3 and not whole.startswith("0")
     decimal_sep = {"danish": ",", "standard": "."}.get(convention)
     if looks_grouped and sep != decimal_sep:
-        where = {"danish": " i en fil med decimalkomma (dansk Excel)",
-                 "standard": " i en fil med decimalpunktum"}.get(convention, "")
+        where = {"danish": " i en fil med decimalkomma (dansk Excel)", "standard": " i en fil med decimalpunktum"}.get(
+            convention, ""
+        )
         raise NumberError(
             f"'{_clip(raw)}' er tvetydigt{where}: det kan være {whole}{frac} (med '{sep}' mellem tusinder) "
             f"eller decimaltallet {whole} komma {frac}. Skriv tallet uden tusindtalsseparator "

@@ -45,10 +45,13 @@ MAX_ATTEMPT_FACTOR = 200  # margin sampling gives up after this many draws per w
 
 # --------------------------------------------------------------------------- validation
 
+
 def _score_array(scores: pd.DataFrame) -> np.ndarray:
     """The scores as a float array; raise ValueError (Danish) for NaN or bad shape."""
     if not isinstance(scores, pd.DataFrame):
-        raise ValueError("Pointmatricen skal være en tabel (DataFrame) med områder som rækker og kriterier som kolonner.")
+        raise ValueError(
+            "Pointmatricen skal være en tabel (DataFrame) med områder som rækker og kriterier som kolonner."
+        )
     if scores.shape[0] == 0 or scores.shape[1] == 0:
         raise ValueError("Pointmatricen er tom: der skal være mindst ét område og ét kriterium.")
     if not scores.index.is_unique:
@@ -60,7 +63,8 @@ def _score_array(scores: pd.DataFrame) -> np.ndarray:
     if np.isnan(arr).any():
         bad = [str(a) for a in scores.index[np.isnan(arr).any(axis=1)]]
         raise ValueError(
-            "Pointmatricen indeholder manglende værdier (NaN) for: " + ", ".join(bad[:5])
+            "Pointmatricen indeholder manglende værdier (NaN) for: "
+            + ", ".join(bad[:5])
             + (" …" if len(bad) > 5 else "")
             + ". Fjern områder uden rangering (og kriterier uden data) før robusthedsanalysen."
         )
@@ -107,6 +111,7 @@ def _area_position(scores: pd.DataFrame, area_id: object) -> int:
 
 # --------------------------------------------------------------------------- ranking
 
+
 def tie_keys(totals: np.ndarray) -> np.ndarray:
     """Equality keys of totals rounded to 9 decimals (as ``competition_rank`` in scoring)."""
     return np.rint(np.asarray(totals, dtype=float) * _SCALE)
@@ -149,6 +154,7 @@ def _sorted_ranks(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- one-way sensitivity
+
 
 def current_share(weights: Mapping[str, float], criterion: str) -> float:
     """Criterion's share of the total weight (weights are normalised to sum 1)."""
@@ -194,16 +200,19 @@ def weight_sweep(scores: pd.DataFrame, weights: Mapping[str, float], criterion: 
     totals = sweep_weights(_weight_vector(weights, criteria), j, shares) @ S.T
     ranks = competition_ranks(totals)
     m = S.shape[0]
-    return pd.DataFrame({
-        "criterion": criterion,
-        "weight_share": np.repeat(shares, m),
-        "area_id": np.tile(np.asarray(scores.index, dtype=object), len(shares)),
-        "total": totals.ravel(),
-        "rank": ranks.ravel().astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "criterion": criterion,
+            "weight_share": np.repeat(shares, m),
+            "area_id": np.tile(np.asarray(scores.index, dtype=object), len(shares)),
+            "total": totals.ravel(),
+            "rank": ranks.ravel().astype(np.int64),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- stability intervals
+
 
 def _stability_rows(S: np.ndarray, w: np.ndarray, j: int, rows: np.ndarray) -> tuple[np.ndarray, ...]:
     """Exact stability intervals of criterion j's share for the areas at positions ``rows``.
@@ -283,10 +292,20 @@ def stability_table(
     parts = []
     for j, cid in enumerate(criteria):
         lo, hi, rank = _stability_rows(S, w, j, rows)
-        parts.append(pd.DataFrame({
-            "area_id": pd.Series(ids, dtype=object), "criterion": cid, "current": float(w[j]),
-            "lo": lo, "hi": hi, "rank": rank.astype(np.int64), "_a": np.arange(len(ids)), "_c": j,
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "area_id": pd.Series(ids, dtype=object),
+                    "criterion": cid,
+                    "current": float(w[j]),
+                    "lo": lo,
+                    "hi": hi,
+                    "rank": rank.astype(np.int64),
+                    "_a": np.arange(len(ids)),
+                    "_c": j,
+                }
+            )
+        )
     out = pd.concat(parts, ignore_index=True).sort_values(["_a", "_c"], kind="stable")
     return out.drop(columns=["_a", "_c"]).reset_index(drop=True)
 
@@ -309,6 +328,7 @@ def hinge_criterion(table: pd.DataFrame, area_id: object) -> str:
 
 
 # --------------------------------------------------------------------------- weight sampling
+
 
 def sample_weights(
     criteria: Sequence[str],
@@ -394,6 +414,7 @@ def _draw(rng: np.random.Generator, n: int, k: int, order: np.ndarray | None) ->
 
 # --------------------------------------------------------------------------- SMAA-2
 
+
 @dataclass(frozen=True)
 class SmaaResult:
     """Rank acceptabilities from SMAA-2 with their Monte-Carlo precision.
@@ -445,7 +466,9 @@ def _prepare(
         if Z.ndim != 3 or Z.shape[1:] != (m, k):
             raise ValueError(f"Stikprøverne af point skal have formen (n, {m}, {k}) (fik {Z.shape}).")
         if not np.isfinite(Z).all():
-            raise ValueError("Stikprøverne af point indeholder manglende eller uendelige værdier; fjern områder uden data først.")
+            raise ValueError(
+                "Stikprøverne af point indeholder manglende eller uendelige værdier; fjern områder uden data først."
+            )
         n_samples = Z.shape[0]
     if weight_samples is not None:
         if isinstance(weight_samples, pd.DataFrame):
@@ -513,8 +536,8 @@ def smaa(
     central_sum = np.zeros((m, k))
     chunk = max(1, _CHUNK_CELLS // m)
     for start in range(0, n, chunk):
-        Wc = W[start:start + chunk]
-        totals = Wc @ S.T if Z is None else np.einsum("imk,ik->im", Z[start:start + chunk], Wc)
+        Wc = W[start : start + chunk]
+        totals = Wc @ S.T if Z is None else np.einsum("imk,ik->im", Z[start : start + chunk], Wc)
         if m <= 32:  # small: pairwise counting beats sorting
             pos = competition_ranks(totals) - 1
             counts += np.bincount((np.arange(m) * m + pos).ravel(), minlength=m * m)
@@ -570,11 +593,18 @@ def plain_loop_smaa(
             if rank == 0:
                 for c in range(k):
                     central_sum[a][c] += w[c]
-    return _result(scores.index, criteria, np.array(counts, dtype=np.int64), np.array(central_sum), n,
-                   None if weight_samples is not None else seed)
+    return _result(
+        scores.index,
+        criteria,
+        np.array(counts, dtype=np.int64),
+        np.array(central_sum),
+        n,
+        None if weight_samples is not None else seed,
+    )
 
 
 # --------------------------------------------------------------------------- uncertain assessments
+
 
 def perturb_matrix(
     matrix: pd.DataFrame,
@@ -610,9 +640,13 @@ def perturb_matrix(
     if n < 1:
         raise ValueError("Antal stikprøver skal være mindst 1.")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    base = np.column_stack([
-        matrix[i].to_numpy(dtype=float) if i in matrix else np.full(len(matrix), np.nan) for i in ind_ids
-    ]) if ind_ids else np.empty((len(matrix), 0))
+    base = (
+        np.column_stack(
+            [matrix[i].to_numpy(dtype=float) if i in matrix else np.full(len(matrix), np.nan) for i in ind_ids]
+        )
+        if ind_ids
+        else np.empty((len(matrix), 0))
+    )
     out = np.broadcast_to(base, (n, *base.shape)).copy()
     cols = [ind_ids.index(a) for a in assessed]
     if not cols:
@@ -631,7 +665,9 @@ def perturb_matrix(
 
 
 def _range_cells(
-    matrix: pd.DataFrame, assessed: list[str], ind_ids: list[str],
+    matrix: pd.DataFrame,
+    assessed: list[str],
+    ind_ids: list[str],
     ranges: Mapping[tuple[str, str], tuple[float, float]],
 ) -> list[tuple[int, int, float, float]]:
     """(row, column, min, max) of the cells whose assessors disagree, in a fixed order."""
@@ -691,6 +727,7 @@ def perturbed_scores(
 
 
 # --------------------------------------------------------------------------- plain-language summary
+
 
 def _num(x: float) -> str:
     """A number with at most one decimal and a Danish decimal comma."""
@@ -762,4 +799,6 @@ def describe_area(
     cid = hinge_criterion(table, area_id)
     row = table[(table["area_id"] == area_id) & (table["criterion"] == cid)].iloc[0]
     share = None if result is None else float(result.first_rank.loc[area_id])
-    return summary_sentence(area_name, share, str(labels.get(cid, cid)), float(row["lo"]), float(row["hi"]), int(row["rank"]))
+    return summary_sentence(
+        area_name, share, str(labels.get(cid, cid)), float(row["lo"]), float(row["hi"]), int(row["rank"])
+    )

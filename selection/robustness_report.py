@@ -78,20 +78,32 @@ def analyse(
     if sum(weights.values()) <= 0:
         raise ValueError("Kriterierne med vægt over 0 mangler data; robustheden kan ikke beregnes.")
     samples = None
-    ranges = {key: span for key, span in (value_ranges or {}).items()
-              if key[1] in noisy_indicators and key[0] in scores.index and span[1] > span[0]}
+    ranges = {
+        key: span
+        for key, span in (value_ranges or {}).items()
+        if key[1] in noisy_indicators and key[0] in scores.index and span[1] > span[0]
+    }
     if noisy_indicators:
         if matrix is None:
             raise ValueError("Usikkerhed i vurderinger kræver de rå indikatorværdier.")
         samples = perturbed_scores(
-            matrix.loc[scores.index], model, result.sub_weights, noisy_indicators, n_samples, seed, step,
-            criteria=list(scores.columns), ranges=ranges,
+            matrix.loc[scores.index],
+            model,
+            result.sub_weights,
+            noisy_indicators,
+            n_samples,
+            seed,
+            step,
+            criteria=list(scores.columns),
+            ranges=ranges,
         )
-    acceptability = smaa(scores, n_samples, seed, constraint, margin, weights if margin else None,
-                         score_samples=samples)
+    acceptability = smaa(
+        scores, n_samples, seed, constraint, margin, weights if margin else None, score_samples=samples
+    )
     table = stability_table(scores, weights)
-    return RobustnessReport(scores, weights, acceptability, table, left_out, bool(noisy_indicators),
-                            len(ranges) if noisy_indicators else 0)
+    return RobustnessReport(
+        scores, weights, acceptability, table, left_out, bool(noisy_indicators), len(ranges) if noisy_indicators else 0
+    )
 
 
 def uncertain_indicators(model: CriteriaModel, provenance: pd.DataFrame) -> list[str]:
@@ -108,8 +120,7 @@ def share_phrase(share: float) -> str:
 
 def varied_text(noise: bool) -> str:
     """What was varied, in plain Danish (used in sentences and column headers)."""
-    return ("vægtene og de vurderede og illustrative værdier (± ét skalatrin)" if noise
-            else "kun vægtene")
+    return "vægtene og de vurderede og illustrative værdier (± ét skalatrin)" if noise else "kun vægtene"
 
 
 def first_rank_sentence(aid: object, report: RobustnessReport, noisy: RobustnessReport | None = None) -> str:
@@ -122,30 +133,42 @@ def first_rank_sentence(aid: object, report: RobustnessReport, noisy: Robustness
         text = f"Aldrig nr. 1 i de afprøvede vægtninger, når {varied} varieres"
     if noisy is not None and noisy.assessment_noise and aid in noisy.smaa.first_rank.index:
         share = float(noisy.smaa.first_rank.loc[aid])
-        text += (f", og {'i ' + share_phrase(share) if share > 0 else 'heller ikke'}, når også de vurderede og "
-                 "illustrative værdier varierer ± ét skalatrin")
+        text += (
+            f", og {'i ' + share_phrase(share) if share > 0 else 'heller ikke'}, når også de vurderede og "
+            "illustrative værdier varierer ± ét skalatrin"
+        )
     return text + "."
 
 
-def summaries(report: RobustnessReport, names: dict[str, str], labels: dict[str, str], area_ids: Sequence[str],
-              noisy: RobustnessReport | None = None) -> dict[str, str]:
+def summaries(
+    report: RobustnessReport,
+    names: dict[str, str],
+    labels: dict[str, str],
+    area_ids: Sequence[str],
+    noisy: RobustnessReport | None = None,
+) -> dict[str, str]:
     """Danish sentences per area: its place and how long it holds, then how often it is nr. 1 and
     what was varied to find out (with value uncertainty too when ``noisy`` is given)."""
     return {
         aid: describe_area(report.scores, report.weights, aid, names.get(aid, aid), labels, None, report.stability)
-        + " " + first_rank_sentence(aid, report, noisy)
-        for aid in area_ids if aid in report.scores.index
+        + " "
+        + first_rank_sentence(aid, report, noisy)
+        for aid in area_ids
+        if aid in report.scores.index
     }
 
 
 def first_rank_column(report: RobustnessReport) -> str:
     """Column header of the first-rank share, naming what was varied and the sample."""
-    return (f"Andel som nr. 1 (%) når {varied_text(report.assessment_noise)} varieres "
-            f"({report.smaa.n_samples} vægtninger, seed {report.smaa.seed})")
+    return (
+        f"Andel som nr. 1 (%) når {varied_text(report.assessment_noise)} varieres "
+        f"({report.smaa.n_samples} vægtninger, seed {report.smaa.seed})"
+    )
 
 
-def shortlist_extras(report: RobustnessReport, labels: dict[str, str],
-                     noisy: RobustnessReport | None = None) -> dict[str, dict[str, object]]:
+def shortlist_extras(
+    report: RobustnessReport, labels: dict[str, str], noisy: RobustnessReport | None = None
+) -> dict[str, dict[str, object]]:
     """Columns per area: first-rank share (weights only, and with value uncertainty when given)
     and each stability interval (in %)."""
     extras: dict[str, dict[str, object]] = {}
@@ -162,8 +185,12 @@ def shortlist_extras(report: RobustnessReport, labels: dict[str, str],
 
 
 def robustness_extras(
-    result: ScoreResult, dataset_or_model: object, n_samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
-    matrix: pd.DataFrame | None = None, noisy_indicators: Sequence[str] = (),
+    result: ScoreResult,
+    dataset_or_model: object,
+    n_samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    matrix: pd.DataFrame | None = None,
+    noisy_indicators: Sequence[str] = (),
 ) -> dict[str, dict[str, object]]:
     """The shortlist's robustness columns with default settings (shared by app and CLI).
 
@@ -175,6 +202,9 @@ def robustness_extras(
     values = getattr(dataset_or_model, "values", None)
     ranges = value_ranges(values) if isinstance(values, pd.DataFrame) else None
     report = analyse(result, model, n_samples=n_samples, seed=seed)
-    noisy = (analyse(result, model, matrix, n_samples, seed, noisy_indicators=noisy_indicators, value_ranges=ranges)
-             if matrix is not None and noisy_indicators else None)
+    noisy = (
+        analyse(result, model, matrix, n_samples, seed, noisy_indicators=noisy_indicators, value_ranges=ranges)
+        if matrix is not None and noisy_indicators
+        else None
+    )
     return shortlist_extras(report, {c.id: c.label for c in model.criteria}, noisy)

@@ -83,16 +83,19 @@ def normalise_weights(weights: Mapping[str, float], ids: list[str]) -> dict[str,
 
 def normalised_matrix(matrix: pd.DataFrame, model: CriteriaModel) -> pd.DataFrame:
     """Raw values → 0..1 against each indicator's fixed scale (1 = best; NaN stays NaN)."""
-    return pd.DataFrame(_normalised(raw_array(matrix, model), model), index=matrix.index,
-                        columns=[i.id for i in model.indicators])
+    return pd.DataFrame(
+        _normalised(raw_array(matrix, model), model), index=matrix.index, columns=[i.id for i in model.indicators]
+    )
 
 
 def raw_array(matrix: pd.DataFrame, model: CriteriaModel) -> np.ndarray:
     """The matrix as an array with one column per indicator in the model's order (NaN if absent)."""
-    return np.column_stack([
-        matrix[ind.id].to_numpy(dtype=float) if ind.id in matrix else np.full(len(matrix), np.nan)
-        for ind in model.indicators
-    ])
+    return np.column_stack(
+        [
+            matrix[ind.id].to_numpy(dtype=float) if ind.id in matrix else np.full(len(matrix), np.nan)
+            for ind in model.indicators
+        ]
+    )
 
 
 def _normalised(raw: np.ndarray, model: CriteriaModel) -> np.ndarray:
@@ -115,8 +118,10 @@ def criterion_scores(
     sub-weights must not all be zero (those with a main weight above zero).
     """
     scores, missing = criterion_arrays(raw_array(matrix, model), model, sub_weights, required)
-    return (pd.DataFrame(scores, index=matrix.index, columns=model.criterion_ids),
-            pd.DataFrame(missing, index=matrix.index, columns=[i.id for i in model.indicators]))
+    return (
+        pd.DataFrame(scores, index=matrix.index, columns=model.criterion_ids),
+        pd.DataFrame(missing, index=matrix.index, columns=[i.id for i in model.indicators]),
+    )
 
 
 def criterion_arrays(
@@ -192,8 +197,9 @@ def score_areas(
     ids = model.criterion_ids
     w = normalise_weights(weights, ids)
     active_mask = np.array([w[cid] > 0 for cid in ids])
-    score_arr, missing = criterion_arrays(raw_array(matrix, model), model, sub_weights,
-                                          required={cid for cid in ids if w[cid] > 0})
+    score_arr, missing = criterion_arrays(
+        raw_array(matrix, model), model, sub_weights, required={cid for cid in ids if w[cid] > 0}
+    )
     contrib = score_arr * np.array([w[cid] for cid in ids])
     unranked = np.isnan(score_arr[:, active_mask]).any(axis=1)
     total = np.where(unranked, np.nan, np.nansum(contrib[:, active_mask], axis=1))

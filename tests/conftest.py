@@ -20,8 +20,14 @@ from hypothesis import settings
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 # Imports are stored outside the checkout while tests run (never in the user's .selection-data).
@@ -42,9 +48,14 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run app.py`` in its own process group, on a free localhost port."""
 
-    def __init__(self, data_dir: Path | None = None, import_dir: Path | None = None,
-                 extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None,
-                 port: int | None = None):
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        import_dir: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+        extra_args: list[str] | None = None,
+        port: int | None = None,
+    ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -58,11 +69,27 @@ class StreamlitServer:
         logs.mkdir(exist_ok=True)
         self.log = open(logs / f"streamlit-{self.port}.log", "w")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py"),  # app.py, served with lang="da"
-             "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             *(extra_args or [])],
-            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(REPO / "serve.py"),  # app.py, served with lang="da"
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                *(extra_args or []),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -16,17 +16,60 @@ CRITERIA = {
     "actor_distance_m": 500,
     "sectors": [{"id": "school", "label": "Skole"}, {"id": "club", "label": "Klub"}],
     "criteria": [
-        {"id": "trust", "label": "Tillid", "default_weight": 1, "indicators": [
-            {"id": "t1", "label": "T1", "unit": "point", "direction": "benefit", "scale": {"min": 1, "max": 5},
-             "default_weight": 1}]},
-        {"id": "actors", "label": "Aktører", "default_weight": 1, "indicators": [
-            {"id": "cov", "label": "Dækning", "unit": "%", "direction": "benefit", "scale": {"min": 0, "max": 100},
-             "default_weight": 1, "computed": {"method": "sector_coverage"}}]},
-        {"id": "need", "label": "Behov", "default_weight": 1, "indicators": [
-            {"id": "n1", "label": "N1", "unit": "point", "direction": "benefit", "scale": {"min": 1, "max": 5},
-             "default_weight": 2},
-            {"id": "n2", "label": "N2", "unit": "%", "direction": "cost", "scale": {"min": 0, "max": 100},
-             "default_weight": 1}]},
+        {
+            "id": "trust",
+            "label": "Tillid",
+            "default_weight": 1,
+            "indicators": [
+                {
+                    "id": "t1",
+                    "label": "T1",
+                    "unit": "point",
+                    "direction": "benefit",
+                    "scale": {"min": 1, "max": 5},
+                    "default_weight": 1,
+                }
+            ],
+        },
+        {
+            "id": "actors",
+            "label": "Aktører",
+            "default_weight": 1,
+            "indicators": [
+                {
+                    "id": "cov",
+                    "label": "Dækning",
+                    "unit": "%",
+                    "direction": "benefit",
+                    "scale": {"min": 0, "max": 100},
+                    "default_weight": 1,
+                    "computed": {"method": "sector_coverage"},
+                }
+            ],
+        },
+        {
+            "id": "need",
+            "label": "Behov",
+            "default_weight": 1,
+            "indicators": [
+                {
+                    "id": "n1",
+                    "label": "N1",
+                    "unit": "point",
+                    "direction": "benefit",
+                    "scale": {"min": 1, "max": 5},
+                    "default_weight": 2,
+                },
+                {
+                    "id": "n2",
+                    "label": "N2",
+                    "unit": "%",
+                    "direction": "cost",
+                    "scale": {"min": 0, "max": 100},
+                    "default_weight": 1,
+                },
+            ],
+        },
     ],
 }
 
@@ -58,11 +101,24 @@ ACTORS = [
 
 
 def area_features(areas=AREAS) -> dict:
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": mapping(geom), "properties": {
-            "area_id": aid, "name": name, "bydel": "Testbydel", "list_confidence": "verified",
-            "list_status": "Test", "geometry_quality": "approximate"}}
-        for aid, name, geom in areas]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": mapping(geom),
+                "properties": {
+                    "area_id": aid,
+                    "name": name,
+                    "bydel": "Testbydel",
+                    "list_confidence": "verified",
+                    "list_status": "Test",
+                    "geometry_quality": "approximate",
+                },
+            }
+            for aid, name, geom in areas
+        ],
+    }
 
 
 def write_values(path: Path, rows=VALUES) -> None:
@@ -79,10 +135,17 @@ def make_package(folder: Path, *, criteria=None, areas=None, values=None, actors
     (folder / "dataset.json").write_text(json.dumps({"name": "Test", "version": "t1"}), encoding="utf-8")
     (folder / "areas.geojson").write_text(json.dumps(areas or area_features()), encoding="utf-8")
     write_values(folder / "values.csv", values or VALUES)
-    feats = [{"type": "Feature", "geometry": mapping(pt), "properties": {
-        "actor_id": aid, "name": name, "sector": sector, "kind": kind, "source": "test"}}
-        for aid, name, sector, kind, pt in (actors or ACTORS)]
-    (folder / "actors.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
+    feats = [
+        {
+            "type": "Feature",
+            "geometry": mapping(pt),
+            "properties": {"actor_id": aid, "name": name, "sector": sector, "kind": kind, "source": "test"},
+        }
+        for aid, name, sector, kind, pt in (actors or ACTORS)
+    ]
+    (folder / "actors.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8"
+    )
     return folder
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-
 # A throw-away cluster need not survive a power cut: no fsync makes setup, tests and shutdown fast.
 THROWAWAY = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
@@ -50,15 +49,35 @@ class PostgresServer:
             user = pwd.getpwnam("postgres")  # created by Debian's postgresql package
             os.chown(self.root, user.pw_uid, user.pw_gid)
             self._as_user = ["runuser", "-u", "postgres", "--"]
-        self._run("initdb", "-D", str(self.data), "--auth=trust", "--username=postgres", "--encoding=UTF8",
-                  "--locale=C", "--no-sync")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
-                  "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 {THROWAWAY}", "start")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "--auth=trust",
+            "--username=postgres",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 {THROWAWAY}",
+            "start",
+        )
         self.admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
 
     def _run(self, tool: str, *args: str) -> None:
-        proc = subprocess.run([*self._as_user, str(self.bindir / tool), *args], capture_output=True, text=True,
-                              timeout=120)
+        proc = subprocess.run(
+            [*self._as_user, str(self.bindir / tool), *args], capture_output=True, text=True, timeout=120
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"{tool} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
 

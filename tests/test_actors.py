@@ -82,7 +82,9 @@ def test_actor_just_inside_the_distance_near_a_corner_is_found(ds):
         inside.append(Point(cx + 499.5 * math.cos(rad), cy + 499.5 * math.sin(rad)))
         outside.append(Point(cx + 500.5 * math.cos(rad), cy + 500.5 * math.sin(rad)))
     assert all(abs(poly.distance(p) - 499.5) < 1e-6 for p in inside)  # construction check
-    pts = gpd.GeoDataFrame({"sector": ["school"] * (2 * len(inside))}, geometry=inside + outside, crs=METRIC_CRS).to_crs("EPSG:4326")
+    pts = gpd.GeoDataFrame(
+        {"sector": ["school"] * (2 * len(inside))}, geometry=inside + outside, crs=METRIC_CRS
+    ).to_crs("EPSG:4326")
     found = set(actor_distances(ds.areas.loc[["a"]], pts, 500)["actor_index"])
     assert found == set(range(len(inside)))
 

@@ -19,7 +19,7 @@ from ui.ranked_view import FRAGMENT_KEY, RANKING_VIEW
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.fixture()
+@pytest.fixture
 def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = make_package(tmp_path / "pkg")
     monkeypatch.setenv("SELECTION_DATA", str(folder))
@@ -124,8 +124,13 @@ def test_selected_area_opens_its_details(package: Path) -> None:
 def test_shortlist_download_present(package: Path) -> None:
     at = run_app()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download kortliste (CSV)", "Download kortliste (Excel, XLSX)",
-                      "Download vurderingsprioriteter (CSV)", "Hent rapport (PDF)", "Hent rapport (HTML)"]
+    assert labels == [
+        "Download kortliste (CSV)",
+        "Download kortliste (Excel, XLSX)",
+        "Download vurderingsprioriteter (CSV)",
+        "Hent rapport (PDF)",
+        "Hent rapport (HTML)",
+    ]
 
 
 def test_on_screen_shortlist_is_the_file_content_with_names(package: Path) -> None:
@@ -197,8 +202,9 @@ def test_weight_change_in_robustness_view_updates_the_view(package: Path) -> Non
     assert summary()[0].startswith(f"- {top} er nr. 1"), summary()
 
 
-def test_import_view_replaces_the_area_set_then_resets_and_restores(package: Path, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_view_replaces_the_area_set_then_resets_and_restores(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.factory import area_features
 
     monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "store"))
@@ -256,8 +262,12 @@ def test_robustness_view_shows_which_values_decide(package: Path) -> None:
     assert any(m.value == "### Hvilke værdier afgør valget?" for m in at.markdown)
     dataset = load_dataset(package)
     perf, result = evaluate(dataset)
-    plist = priority_list(critical_values(perf.matrix, dataset.model, result, perf.provenance, 2), dataset.model,
-                          dataset.areas["name"].to_dict(), 2)
+    plist = priority_list(
+        critical_values(perf.matrix, dataset.model, result, perf.provenance, 2),
+        dataset.model,
+        dataset.areas["name"].to_dict(),
+        2,
+    )
     assert len(plist), "the test package has placeholders that can change the top 2"
     table = next(df.value for df in at.dataframe if "Kritisk værdi" in df.value.columns)
     assert list(table["Område"]) == list(plist["area"])

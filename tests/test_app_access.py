@@ -9,12 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from selection.access import current_assignments
 from selection.store import open_store
-from tests.test_app_assessments import APP, assess, assessment_criteria, errors, open_view, plain, run, stored
 from tests.factory import make_package
+from tests.test_app_assessments import APP, assess, assessment_criteria, errors, open_view, plain, run, stored
 from ui.ranked_view import RANKING_VIEW
 
 
-@pytest.fixture()
+@pytest.fixture
 def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = make_package(tmp_path / "pkg", criteria=assessment_criteria())
     monkeypatch.setenv("SELECTION_DATA", str(folder))
@@ -54,18 +54,24 @@ def test_local_mode_says_so_asks_the_name_once_and_records_it_as_typed(package: 
     assert write_controls(at) == {"assess": 2, "sheet": 1, "import": 1, "decision": 1}
 
 
-@pytest.mark.parametrize("setting, value, banner", [
-    ("SELECTION_READ_ONLY", "1", "Skrivebeskyttet visning"),
-    ("SELECTION_LOCAL_ROLE", "Læser", "rolle Læser"),
-])
-def test_read_only_and_reader_roles_hide_every_write_control(package: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              setting: str, value: str, banner: str) -> None:
+@pytest.mark.parametrize(
+    "setting, value, banner",
+    [
+        ("SELECTION_READ_ONLY", "1", "Skrivebeskyttet visning"),
+        ("SELECTION_LOCAL_ROLE", "Læser", "rolle Læser"),
+    ],
+)
+def test_read_only_and_reader_roles_hide_every_write_control(
+    package: Path, monkeypatch: pytest.MonkeyPatch, setting: str, value: str, banner: str
+) -> None:
     monkeypatch.setenv(setting, value)
     at = run(AppTest.from_file(APP, default_timeout=60))
     assert any(banner in t for t in sidebar_texts(at)), sidebar_texts(at)
     assert at.get("download_button"), "reading and downloading stay possible"
     if setting == "SELECTION_READ_ONLY":
-        assert not [t for t in at.sidebar.text_input if t.key == "assessor_name"], "no name is asked on a display screen"
+        assert not [t for t in at.sidebar.text_input if t.key == "assessor_name"], (
+            "no name is asked on a display screen"
+        )
     assert write_controls(at) == {"assess": 0, "sheet": 0, "import": 0, "decision": 0}
     open_view("Vurderinger", at)
     assert any("giver ikke adgang til at gemme vurderinger" in plain(i.value) for i in at.info)
@@ -94,16 +100,23 @@ def test_the_administrator_assigns_roles_in_the_sidebar_and_bad_input_is_refused
     finally:
         engine.dispose()
     assert (saved.principal, saved.role_id, saved.assigned_by, saved.assigned_by_method) == (
-        "pia@kk.test", "planlaegger", "Admin Anne", "local")
+        "pia@kk.test",
+        "planlaegger",
+        "Admin Anne",
+        "local",
+    )
 
 
-def test_a_bad_access_setting_gets_a_danish_message_not_a_traceback(package: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_access_setting_gets_a_danish_message_not_a_traceback(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SELECTION_LOCAL_ROLE", "chef")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert any("Adgangsindstillingerne kan ikke bruges" in plain(e.value) and "ukendt rolle 'chef'" in plain(e.value)
-               for e in at.error)
+    assert any(
+        "Adgangsindstillingerne kan ikke bruges" in plain(e.value) and "ukendt rolle 'chef'" in plain(e.value)
+        for e in at.error
+    )
     assert not at.get("download_button"), "the page stops: nothing is shown under a setting that cannot be used"
 
 

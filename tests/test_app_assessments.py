@@ -34,7 +34,7 @@ def assessment_criteria() -> dict:
     return criteria
 
 
-@pytest.fixture()
+@pytest.fixture
 def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A small package and an empty assessment store of this test's own."""
     folder = make_package(tmp_path / "pkg", criteria=assessment_criteria())
@@ -69,8 +69,15 @@ def notice(at: AppTest) -> str:
     return next(w.value for w in at.warning if "områder:" in w.value)
 
 
-def assess(at: AppTest, area: str, indicator: str, value: float | None, reason: str,
-           name: str = "Anna Andersen", role: str = "SSP-konsulent") -> AppTest:
+def assess(
+    at: AppTest,
+    area: str,
+    indicator: str,
+    value: float | None,
+    reason: str,
+    name: str = "Anna Andersen",
+    role: str = "SSP-konsulent",
+) -> AppTest:
     """Fill one form as a person would and press 'Gem vurdering'."""
     at.text_input(key="assessor_name").set_value(name)
     at.text_input(key="assessor_role").set_value(role)
@@ -137,14 +144,18 @@ def test_detail_panel_lists_each_assessment_with_its_reason_as_text(package: Pat
     assert not any("<img" in text for text in rendered), "user text never reaches Markdown unescaped"
 
 
-@pytest.mark.parametrize(("value", "reason", "name", "message"), [
-    (4, "   ", "Anna Andersen", "Begrundelsen skal udfyldes"),
-    (7, "Godt begrundet", "Anna Andersen", "uden for skalaen 1–5"),
-    (None, "Godt begrundet", "Anna Andersen", "Angiv en værdi"),
-    (3, "Godt begrundet", "", "Vurdererens navn skal udfyldes"),
-])
-def test_bad_input_gets_a_danish_message_and_stores_nothing(package: Path, tmp_path: Path, value, reason, name,
-                                                            message) -> None:
+@pytest.mark.parametrize(
+    ("value", "reason", "name", "message"),
+    [
+        (4, "   ", "Anna Andersen", "Begrundelsen skal udfyldes"),
+        (7, "Godt begrundet", "Anna Andersen", "uden for skalaen 1–5"),
+        (None, "Godt begrundet", "Anna Andersen", "Angiv en værdi"),
+        (3, "Godt begrundet", "", "Vurdererens navn skal udfyldes"),
+    ],
+)
+def test_bad_input_gets_a_danish_message_and_stores_nothing(
+    package: Path, tmp_path: Path, value, reason, name, message
+) -> None:
     at = open_view()
     before = ranking(open_view(RANKING_VIEW, run(AppTest.from_file(APP, default_timeout=60))))
     assess(at, "c", "t1", value, reason, name=name)
@@ -210,8 +221,9 @@ def test_robustness_uses_the_assessors_range_and_says_so(package: Path) -> None:
     assert any("1 værdi, hvor to eller flere vurderere er uenige" in c.value for c in at.caption)
 
 
-def test_unusable_database_gives_a_danish_message_not_a_traceback(package: Path, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unusable_database_gives_a_danish_message_not_a_traceback(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"this is not a database" * 100)
     monkeypatch.setenv("SELECTION_DB_URL", f"sqlite:///{broken}")
@@ -241,14 +253,16 @@ def test_csv_says_which_values_are_local_assessments(package: Path) -> None:
 
 # --------------------------------------------------------------------------- the offline sheet
 
+
 def filled_csv(package: Path, fills: dict[tuple[str, str], tuple[str, str]]) -> bytes:
     """The sheet as the app offers it (Danish Excel CSV), with 'Ny værdi' and 'Begrundelse' filled per cell."""
     from selection.assessments import aggregate, current_assessments, value_versions
     from selection.assessments.sheet import assessment_sheet
 
     engine = open_store()
-    data = assessment_sheet(load_dataset(package), aggregate(current_assessments(engine)), "excel-da",
-                            value_versions(engine))
+    data = assessment_sheet(
+        load_dataset(package), aggregate(current_assessments(engine)), "excel-da", value_versions(engine)
+    )
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     header = rows[0]
     for row in rows[1:]:
@@ -280,8 +294,7 @@ def test_filled_sheet_becomes_assessments_with_the_file_as_evidence(package: Pat
     assert any("2 vurderinger fra ark.csv er gemt" in plain(s.value) for s in at.success)
     entries = stored(tmp_path)
     assert [(e.area_id, e.indicator_id, e.value) for e in entries] == [("c", "t1", 5.0), ("c", "n1", 4.5)]
-    assert all(e.evidence.startswith("Vurderingsark: ark.csv") and e.assessor_name == "Carla Clausen"
-               for e in entries)
+    assert all(e.evidence.startswith("Vurderingsark: ark.csv") and e.assessor_name == "Carla Clausen" for e in entries)
     assert ranking(open_view(RANKING_VIEW, at)) != before
 
 
@@ -313,8 +326,9 @@ def test_xlsx_sheet_round_trip(package: Path, tmp_path: Path) -> None:
             row[header.index("Begrundelse")].value = "Få sager"
     out = io.BytesIO()
     book.save(out)
-    at = upload_sheet(open_view(), "ark.xlsx", out.getvalue(),
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at = upload_sheet(
+        open_view(), "ark.xlsx", out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert not errors(at), errors(at)
     at.button(key="sheet_save").click()
     run(at)

@@ -4,7 +4,6 @@ since; bad input gets a Danish message; the ranking view offers the report as PD
 from __future__ import annotations
 
 import re
-
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from tests.store.conftest import assessment_criteria
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.fixture()
+@pytest.fixture
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
     folder = make_package(tmp_path / "pkg", criteria=assessment_criteria())
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
@@ -65,8 +64,14 @@ def test_a_decision_is_saved_and_the_log_keeps_its_ranking_after_an_assessment_c
 
     dataset = load_dataset(folder)
     engine = open_store(url)
-    record_assessment(engine, NewAssessment("a", "t1", 1, "Indsatsen er lukket", "", "Anna", "SSP", date(2026, 11, 20)),
-                      dataset.model, dataset.area_ids, value_version(engine, "a", "t1"), actor=ADMIN)
+    record_assessment(
+        engine,
+        NewAssessment("a", "t1", 1, "Indsatsen er lukket", "", "Anna", "SSP", date(2026, 11, 20)),
+        dataset.model,
+        dataset.area_ids,
+        value_version(engine, "a", "t1"),
+        actor=ADMIN,
+    )
     engine.dispose()
     at.run()
     assert not at.exception, at.exception

@@ -18,12 +18,12 @@ from ui.ranked_view import FRAGMENT_KEY
 from ui.ranking import CHART_MAX_AREAS
 
 sys.path.insert(0, str(REPO / "bench"))
-from make_package import generate  # noqa: E402  (the benchmark's package generator)
+from make_package import generate
 
 N_AREAS = max(LABEL_ALL_MAX, CHART_MAX_AREAS) + 5
 
 
-@pytest.fixture()
+@pytest.fixture
 def many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = generate(tmp_path / "pkg", N_AREAS, 40, actors_per_area=1)
     monkeypatch.setenv("SELECTION_DATA", str(folder))

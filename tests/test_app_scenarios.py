@@ -18,7 +18,7 @@ from tests.markup import interpreted, shown
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.fixture()
+@pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
     monkeypatch.setenv("SELECTION_DB_URL", url)
@@ -71,7 +71,10 @@ def test_save_as_scenario_stores_it_and_the_link_names_it(db, bundled):
     at.text_input(key="scn_new_name").input("Mere behov")
     at.button(key="scn_rename").click().run()
     history = next(df.value for df in at.dataframe if "Ændring" in df.value.columns)
-    assert list(history["Version"]) == [1, 2] and list(history["Ændring"]) == ["Oprettet", "Omdøbt fra 'Behov <b>først</b>'"]
+    assert list(history["Version"]) == [1, 2] and list(history["Ændring"]) == [
+        "Oprettet",
+        "Omdøbt fra 'Behov <b>først</b>'",
+    ]
     assert list(history["Gemt af (identitet)"]) == ["Anna Hansen (lokal tilstand)"] * 2
     at.button(key="scn_archive").click().run()
     assert any("arkiveret" in shown(s.value) for s in at.success)
@@ -114,20 +117,29 @@ def test_a_readable_link_restores_weights_and_rules(db, bundled):
     at = run_app(vaegte="trust:1,actors:1,need:2", regel=["listestatus:verified+inferred"])
     shown = table(at)
     assert list(shown["Område"]) == expected_order(
-        bundled, {"weights": {"trust": 1, "actors": 1, "need": 2},
-                  "rules": [{"kind": "list_status", "allowed": ["verified", "inferred"]}]})
+        bundled,
+        {
+            "weights": {"trust": 1, "actors": 1, "need": 2},
+            "rules": [{"kind": "list_status", "allowed": ["verified", "inferred"]}],
+        },
+    )
     excluded = shown[shown["Rang"] == "–"]
-    assert len(excluded) == 7 and all(s.startswith("Udelukket: listestatus er Kandidat") for s in excluded["Datastatus"])
+    assert len(excluded) == 7 and all(
+        s.startswith("Udelukket: listestatus er Kandidat") for s in excluded["Datastatus"]
+    )
     assert set(shown["Liste"]) == {"Verificeret", "Udledt", "Kandidat"}
 
 
-@pytest.mark.parametrize("params", [
-    {"vaegte": "trust:-1,actors:1,need:1"},
-    {"vaegte": "trust:1e300,actors:1,need:1"},
-    {"scenarie": "987"},
-    {"vaegte": "<img src=x onerror=alert(1)>"},
-    {"regel": ["minscore:need:40"] * 300},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"vaegte": "trust:-1,actors:1,need:1"},
+        {"vaegte": "trust:1e300,actors:1,need:1"},
+        {"scenarie": "987"},
+        {"vaegte": "<img src=x onerror=alert(1)>"},
+        {"regel": ["minscore:need:40"] * 300},
+    ],
+)
 def test_bad_links_give_a_notice_and_the_defaults(db, bundled, params):
     at = run_app(**params)
     notices = [w.value for w in at.warning if "Linket kunne ikke bruges" in shown(w.value)]
@@ -146,8 +158,11 @@ def test_rules_editor_adds_a_rule_and_all_excluded_keeps_the_last_ranking(db, bu
     at.number_input(key="rule_value").set_value(100.0).run()
     at.button(key="rule_add").click().run()
     assert not at.exception
-    assert any("Reglerne udelukker alle områder" in shown(e.value) and "Score for Motiverede aktører mindst 100" in shown(e.value)
-               for e in at.error)
+    assert any(
+        "Reglerne udelukker alle områder" in shown(e.value)
+        and "Score for Motiverede aktører mindst 100" in shown(e.value)
+        for e in at.error
+    )
     assert list(table(at)["Område"]) == before  # the last ranking stays visible
     at.button(key="rule_remove_0").click().run()
     assert not any("udelukker alle" in shown(e.value) for e in at.error)
@@ -158,7 +173,9 @@ def test_compare_shows_ranks_counts_and_a_sentence(db, bundled):
     at.multiselect(key="compare_pick").set_value(["__now__", "behov-foerst", "byg-videre"]).run()
     frame = next(df.value for df in at.dataframe if "I top 3" in df.value.columns)
     assert len(frame) == len(bundled.areas)
-    assert {"Behov først (udgangspunkt): rang", "Byg videre på det, der virker (udgangspunkt): score"} <= set(frame.columns)
+    assert {"Behov først (udgangspunkt): rang", "Byg videre på det, der virker (udgangspunkt): score"} <= set(
+        frame.columns
+    )
     sentences = [shown(m.value) for m in at.markdown if "er nr. 1 i" in shown(m.value)]
     assert sentences and "af 3 scenarier" in sentences[0]
 
@@ -176,18 +193,23 @@ def write_controls(at: AppTest) -> list[str]:
 def store_one(db: str, model) -> saved.Scenario:
     engine = open_store(db)
     try:
-        return saved.save_new(engine, model, "Behov først", "Fordi.", parse_settings({"weights": {"need": 2}}, model),
-                              "Anna", actor=ADMIN)
+        return saved.save_new(
+            engine, model, "Behov først", "Fordi.", parse_settings({"weights": {"need": 2}}, model), "Anna", actor=ADMIN
+        )
     finally:
         engine.dispose()
 
 
-@pytest.mark.parametrize("setting, value, notice", [
-    ("SELECTION_LOCAL_ROLE", "Læser", "din rolle giver ikke adgang til at gemme scenarier"),
-    ("SELECTION_READ_ONLY", "1", "Skrivebeskyttet visning: scenarier kan åbnes, sammenlignes og deles med link"),
-])
+@pytest.mark.parametrize(
+    "setting, value, notice",
+    [
+        ("SELECTION_LOCAL_ROLE", "Læser", "din rolle giver ikke adgang til at gemme scenarier"),
+        ("SELECTION_READ_ONLY", "1", "Skrivebeskyttet visning: scenarier kan åbnes, sammenlignes og deles med link"),
+    ],
+)
 def test_a_reader_and_read_only_mode_see_no_scenario_write_controls_but_open_compare_and_link(
-        db, bundled, monkeypatch: pytest.MonkeyPatch, setting: str, value: str, notice: str):
+    db, bundled, monkeypatch: pytest.MonkeyPatch, setting: str, value: str, notice: str
+):
     first = store_one(db, bundled.model)
     monkeypatch.setenv(setting, value)
     at = run_app()
@@ -226,4 +248,5 @@ def test_a_planner_can_save_change_and_archive_under_the_name_typed_once(db, bun
         engine.dispose()
     assert [(v.version, v.author, v.archived, v.stored_by) for v in versions] == [
         (1, "Pia Planlægger", False, "Pia Planlægger (lokal tilstand)"),
-        (2, "Pia Planlægger", True, "Pia Planlægger (lokal tilstand)")]
+        (2, "Pia Planlægger", True, "Pia Planlægger (lokal tilstand)"),
+    ]

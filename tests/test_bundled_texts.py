@@ -10,14 +10,28 @@ import pytest
 from selection.dataset import AREA_TEXT_COLUMNS, load_dataset
 from tests.factory import REPO
 
-ENGLISH = ("verified", "memory", "not found", "administered", "unknown", "inferred", " the ", " and ", " by ",
-           "fra hukommelsen")
+ENGLISH = (
+    "verified",
+    "memory",
+    "not found",
+    "administered",
+    "unknown",
+    "inferred",
+    " the ",
+    " and ",
+    " by ",
+    "fra hukommelsen",
+)
 
 
 def test_area_and_initiative_texts_are_danish():
     dataset = load_dataset()
-    texts = [str(v) for col in AREA_TEXT_COLUMNS if col not in ("list_source", "residents_source", "dwellings_source")
-             for v in dataset.areas[col].dropna()]
+    texts = [
+        str(v)
+        for col in AREA_TEXT_COLUMNS
+        if col not in ("list_source", "residents_source", "dwellings_source")
+        for v in dataset.areas[col].dropna()
+    ]
     texts += [str(v) for col in ("name", "type", "period", "verification") for v in dataset.initiatives[col].dropna()]
     texts += [str(v) for col in ("name", "note") for v in dataset.actors[col].dropna()]
     leaks = sorted({(w, t[:80]) for t in texts for w in ENGLISH if w in f" {t.lower()} "})
@@ -36,6 +50,11 @@ def test_bundled_files_match_a_fresh_build():
     research = REPO.parent / "shared" / "research" / "areas.json"
     if not research.exists():
         pytest.skip(f"the research file {research} is not on this machine")
-    proc = subprocess.run([sys.executable, "scripts/build_bundled_data.py", "--check"], cwd=REPO,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "scripts/build_bundled_data.py", "--check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr

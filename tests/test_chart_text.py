@@ -48,5 +48,6 @@ def test_sweep_summary_gives_the_leader_over_each_range_of_the_weight() -> None:
     sweep = weight_sweep(scores, {"a": 0.5, "b": 0.5}, "a", steps=11)
     text = sweep_summary(sweep, {"x": "Xby", "y": "Yby"}, "Tillid", ["x", "y"])
     # x leads once a's share passes 50 %; at exactly 50 % they tie.
-    assert text == ("Nr. 1, når vægten af Tillid går fra 0 til 100 %: Yby (0 %–40 %), delt nr. 1 (50 %–50 %), "
-                    "Xby (60 %–100 %).")
+    assert text == (
+        "Nr. 1, når vægten af Tillid går fra 0 til 100 %: Yby (0 %–40 %), delt nr. 1 (50 %–50 %), Xby (60 %–100 %)."
+    )

@@ -19,8 +19,9 @@ def run(*args: str, store: Path, data: Path, **env: str) -> subprocess.Completed
     full.pop("SELECTION_DB_URL", None)
     full.pop("SELECTION_USER", None)
     full.update(env)
-    return subprocess.run([sys.executable, "-m", "selection", *args], cwd=REPO, env=full,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "selection", *args], cwd=REPO, env=full, capture_output=True, text=True, check=False
+    )
 
 
 def values_csv(tmp_path: Path) -> Path:
@@ -41,13 +42,26 @@ def test_import_reset_and_restore_record_the_named_local_administrator(tmp_path)
     finally:
         engine.dispose()
     assert [(e["action"], e["by"], e["method"]) for e in log] == [
-        ("restore", "drift", "cli"), ("reset", getpass.getuser(), "cli"), ("import", "Gis Medarbejder", "cli")]
+        ("restore", "drift", "cli"),
+        ("reset", getpass.getuser(), "cli"),
+        ("import", "Gis Medarbejder", "cli"),
+    ]
 
 
 def test_roles_assign_list_and_refusals(tmp_path):
     pkg, store = make_package(tmp_path / "pkg"), tmp_path / "store"
-    proc = run("roles", "assign", "Pia@KK.test", "Planlægger", "--reason", "Ny planlægger", "--user", "Admin",
-               store=store, data=pkg)
+    proc = run(
+        "roles",
+        "assign",
+        "Pia@KK.test",
+        "Planlægger",
+        "--reason",
+        "Ny planlægger",
+        "--user",
+        "Admin",
+        store=store,
+        data=pkg,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "pia@kk.test har nu rollen Planlægger (registreret af Admin)" in proc.stdout
     listed = run("roles", "list", store=store, data=pkg, SELECTION_ADMIN="chef@kk.test")
@@ -71,5 +85,6 @@ def test_read_only_mode_refuses_command_line_writes_and_changes_nothing(tmp_path
     assert not (store / "current").exists()
     assert hashlib.sha256(b"".join(p.read_bytes() for p in sorted(pkg.glob("*")))).hexdigest() == before
     bad = run("reset", store=store, data=pkg, SELECTION_LOCAL_ROLE="chef")  # a bad setting: said, nothing done
-    assert bad.returncode == 2 and bad.stderr == ("FEJL: SELECTION_LOCAL_ROLE: ukendt rolle 'chef'; brug Læser, "
-                                                  "Planlægger eller Administrator.\n")
+    assert bad.returncode == 2 and bad.stderr == (
+        "FEJL: SELECTION_LOCAL_ROLE: ukendt rolle 'chef'; brug Læser, Planlægger eller Administrator.\n"
+    )

@@ -17,8 +17,9 @@ def run(*args: str, env_dir: Path, data: Path) -> subprocess.CompletedProcess:
     import os
 
     env = {**os.environ, "SELECTION_IMPORT_DIR": str(env_dir), "SELECTION_DATA": str(data)}
-    return subprocess.run([sys.executable, "-m", "selection", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "selection", *args], cwd=REPO, env=env, capture_output=True, text=True, check=False
+    )
 
 
 def danish_csv(path: Path, rows: list[tuple[str, str]]) -> Path:

@@ -85,8 +85,11 @@ def test_neighbouring_classes_are_told_apart_by_numbers_not_colour_alone() -> No
     assert all(s > 1.2 for s in steps), "neighbouring classes must still be visibly different"
     dataset = load_dataset()
     result = evaluate(dataset)[1]
-    [move] = [c.payload for c in map_layers.ranked_layer(dataset.areas, result.table)._children.values()
-              if hasattr(c, "payload")]
+    [move] = [
+        c.payload
+        for c in map_layers.ranked_layer(dataset.areas, result.table)._children.values()
+        if hasattr(c, "payload")
+    ]
     ranks = sorted(label["rank"] for label in move["labels"] if label["rank"] is not None)
     assert ranks == sorted(int(r) for r in result.ranked["rank"])
     legend = map_layers.legend_entries()

@@ -41,16 +41,19 @@ def test_anchors_are_read_sorted_and_the_default_is_no_assessment():
     assert not model.indicator("n1").assessment and model.indicator("n1").anchors == ()
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"anchors": {"6": "For høj"}}, "Ankerpunktet '6' ligger uden for skalaen 1–5"),
-    ({"anchors": {"0": "For lav"}}, "uden for skalaen"),
-    ({"anchors": {"høj": "x"}}, "Ankerpunktet 'høj' er ikke et tal"),
-    ({"anchors": {"3": "  "}}, "Ankerpunktet '3' mangler en betydning"),
-    ({"anchors": {"3": 3}}, "mangler en betydning"),
-    ({"anchors": {"3": "a", "3.0": "b"}}, "findes flere gange"),
-    ({"anchors": ["1", "lav"]}, "'anchors' skal være et objekt"),
-    ({"assessment": "ja"}, "'assessment' skal være true eller false"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"anchors": {"6": "For høj"}}, "Ankerpunktet '6' ligger uden for skalaen 1–5"),
+        ({"anchors": {"0": "For lav"}}, "uden for skalaen"),
+        ({"anchors": {"høj": "x"}}, "Ankerpunktet 'høj' er ikke et tal"),
+        ({"anchors": {"3": "  "}}, "Ankerpunktet '3' mangler en betydning"),
+        ({"anchors": {"3": 3}}, "mangler en betydning"),
+        ({"anchors": {"3": "a", "3.0": "b"}}, "findes flere gange"),
+        ({"anchors": ["1", "lav"]}, "'anchors' skal være et objekt"),
+        ({"assessment": "ja"}, "'assessment' skal være true eller false"),
+    ],
+)
 def test_bad_assessment_fields_are_reported_in_danish_with_the_indicator(fields, message):
     text = messages(with_t1(**fields))
     assert message in text and "indikator 't1'" in text

@@ -17,13 +17,35 @@ from selection.pipeline import evaluate
 from selection.robustness import tie_keys
 from selection.scoring import criterion_arrays, raw_array, score_areas
 
-MODEL = parse_criteria({"criteria": [
-    {"id": "c1", "label": "K1", "default_weight": 1, "indicators": [
-        {"id": "x", "label": "X", "unit": "point", "direction": "benefit", "scale": {"min": 1, "max": 5},
-         "default_weight": 1},
-        {"id": "y", "label": "Y", "unit": "%", "direction": "cost", "scale": {"min": 0, "max": 100},
-         "default_weight": 1}]},
-]})
+MODEL = parse_criteria(
+    {
+        "criteria": [
+            {
+                "id": "c1",
+                "label": "K1",
+                "default_weight": 1,
+                "indicators": [
+                    {
+                        "id": "x",
+                        "label": "X",
+                        "unit": "point",
+                        "direction": "benefit",
+                        "scale": {"min": 1, "max": 5},
+                        "default_weight": 1,
+                    },
+                    {
+                        "id": "y",
+                        "label": "Y",
+                        "unit": "%",
+                        "direction": "cost",
+                        "scale": {"min": 0, "max": 100},
+                        "default_weight": 1,
+                    },
+                ],
+            },
+        ]
+    }
+)
 
 
 def frame(rows: dict[str, list[float]], cols=("x", "y")) -> pd.DataFrame:
@@ -37,6 +59,7 @@ def crit(matrix: pd.DataFrame, model=MODEL, weights=None, subs=None, top_n: int 
 
 # --------------------------------------------------------------------------- brute force
 
+
 def states(matrix: pd.DataFrame, model, weights, subs, top_n: int, area: str, ind: str, xs: np.ndarray):
     """(own rank, nr. 1 set, top-N set) of every grid value xs of one cell, by re-scoring."""
     raw = np.broadcast_to(raw_array(matrix, model), (len(xs), *matrix.shape)).copy()
@@ -45,8 +68,9 @@ def states(matrix: pd.DataFrame, model, weights, subs, top_n: int, area: str, in
     raw[:, a, j] = xs
     result = score_areas(matrix, model, weights, subs)
     active = np.array([result.weights[c] > 0 for c in model.criterion_ids])
-    scores, _ = criterion_arrays(raw, model, result.sub_weights,
-                                 required={c for c in model.criterion_ids if result.weights[c] > 0})
+    scores, _ = criterion_arrays(
+        raw, model, result.sub_weights, required={c for c in model.criterion_ids if result.weights[c] > 0}
+    )
     W = np.array([result.weights[c] for c in model.criterion_ids])
     unranked = np.isnan(scores[:, :, active]).any(axis=2)
     totals = np.where(unranked, np.nan, np.nansum(scores[:, :, active] * W[active], axis=2))
@@ -108,6 +132,7 @@ def assert_matches_brute(matrix, model, weights, subs, top_n):
 
 # --------------------------------------------------------------------------- hand-solved cases
 
+
 def test_two_areas_one_criterion_two_indicators():
     m = frame({"a": [5, 50], "b": [3, 25]})
     # totals: a = 100 * (1.0 + 0.5) / 2 = 75; b = 100 * (0.5 + 0.75) / 2 = 62.5
@@ -143,9 +168,26 @@ def test_no_change_possible_within_the_scale():
 
 
 def test_three_areas_top_two_and_rank():
-    model = parse_criteria({"criteria": [
-        {"id": "c", "label": "K", "default_weight": 1, "indicators": [
-            {"id": "x", "label": "X", "direction": "benefit", "scale": {"min": 0, "max": 10}, "default_weight": 1}]}]})
+    model = parse_criteria(
+        {
+            "criteria": [
+                {
+                    "id": "c",
+                    "label": "K",
+                    "default_weight": 1,
+                    "indicators": [
+                        {
+                            "id": "x",
+                            "label": "X",
+                            "direction": "benefit",
+                            "scale": {"min": 0, "max": 10},
+                            "default_weight": 1,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
     m = frame({"a": [9], "b": [6], "c": [3]}, cols=("x",))
     c = crit(m, model, top_n=2)
     # c enters the top 2 at x = 6 (tie with b: both nr. 2, closed); beyond it b drops out.
@@ -166,9 +208,26 @@ def test_three_areas_top_two_and_rank():
 
 
 def test_tie_changes_at_once():
-    model = parse_criteria({"criteria": [
-        {"id": "c", "label": "K", "default_weight": 1, "indicators": [
-            {"id": "x", "label": "X", "direction": "benefit", "scale": {"min": 0, "max": 10}, "default_weight": 1}]}]})
+    model = parse_criteria(
+        {
+            "criteria": [
+                {
+                    "id": "c",
+                    "label": "K",
+                    "default_weight": 1,
+                    "indicators": [
+                        {
+                            "id": "x",
+                            "label": "X",
+                            "direction": "benefit",
+                            "scale": {"min": 0, "max": 10},
+                            "default_weight": 1,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
     c = crit(frame({"a": [5], "b": [5]}, cols=("x",)), model)
     assert c.at[("a", "x"), "first_up"] == 5.0 and not c.at[("a", "x"), "first_up_closed"]
     assert c.at[("a", "x"), "first_up_what"] == "A bliver alene nr. 1"
@@ -195,11 +254,40 @@ def test_missing_value_uses_the_reweighting_rule():
 
 
 def test_unranked_area_enters_with_its_missing_value():
-    model = parse_criteria({"criteria": [
-        {"id": "p", "label": "P", "default_weight": 1, "indicators": [
-            {"id": "x", "label": "X", "direction": "benefit", "scale": {"min": 0, "max": 10}, "default_weight": 1}]},
-        {"id": "q", "label": "Q", "default_weight": 1, "indicators": [
-            {"id": "z", "label": "Z", "direction": "benefit", "scale": {"min": 0, "max": 10}, "default_weight": 1}]}]})
+    model = parse_criteria(
+        {
+            "criteria": [
+                {
+                    "id": "p",
+                    "label": "P",
+                    "default_weight": 1,
+                    "indicators": [
+                        {
+                            "id": "x",
+                            "label": "X",
+                            "direction": "benefit",
+                            "scale": {"min": 0, "max": 10},
+                            "default_weight": 1,
+                        }
+                    ],
+                },
+                {
+                    "id": "q",
+                    "label": "Q",
+                    "default_weight": 1,
+                    "indicators": [
+                        {
+                            "id": "z",
+                            "label": "Z",
+                            "direction": "benefit",
+                            "scale": {"min": 0, "max": 10},
+                            "default_weight": 1,
+                        }
+                    ],
+                },
+            ]
+        }
+    )
     m = frame({"a": [8, 8], "b": [6, 6], "u": [10, np.nan], "v": [np.nan, np.nan]}, cols=("x", "z"))
     c = crit(m, model, top_n=2)
     # u enters the ranking with any z; its total 50 + 5 z reaches b (60) at z = 2 and a (80) at z = 6.
@@ -220,6 +308,7 @@ def test_zero_weight_changes_nothing():
 
 # --------------------------------------------------------------------------- brute force on the bundled data
 
+
 @pytest.fixture(scope="module")
 def bundled():
     ds = load_dataset()
@@ -227,11 +316,14 @@ def bundled():
     return ds, perf
 
 
-@pytest.mark.parametrize("weights, subs, top_n", [
-    (None, None, 3),
-    ({"trust": 1, "actors": 0, "need": 2}, {"need_outside_labour": 1}, 1),
-    ({"trust": 2, "actors": 1, "need": 1}, {"trust_plans": 0}, 5),
-])
+@pytest.mark.parametrize(
+    "weights, subs, top_n",
+    [
+        (None, None, 3),
+        ({"trust": 1, "actors": 0, "need": 2}, {"need_outside_labour": 1}, 1),
+        ({"trust": 2, "actors": 1, "need": 1}, {"trust_plans": 0}, 5),
+    ],
+)
 def test_bundled_data_matches_brute_force(bundled, weights, subs, top_n):
     ds, perf = bundled
     checked = assert_matches_brute(perf.matrix, ds.model, weights or ds.model.default_weights, subs, top_n)
@@ -251,22 +343,58 @@ def test_bundled_with_gaps_matches_brute_force(bundled):
 
 # --------------------------------------------------------------------------- properties
 
-MODEL2 = parse_criteria({"criteria": [
-    {"id": "c1", "label": "K1", "default_weight": 1, "indicators": [
-        {"id": "x", "label": "X", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 1},
-        {"id": "y", "label": "Y", "direction": "cost", "scale": {"min": 0, "max": 100}, "default_weight": 1}]},
-    {"id": "c2", "label": "K2", "default_weight": 1, "indicators": [
-        {"id": "z", "label": "Z", "direction": "benefit", "scale": {"min": 0, "max": 2}, "default_weight": 1}]},
-]})
+MODEL2 = parse_criteria(
+    {
+        "criteria": [
+            {
+                "id": "c1",
+                "label": "K1",
+                "default_weight": 1,
+                "indicators": [
+                    {
+                        "id": "x",
+                        "label": "X",
+                        "direction": "benefit",
+                        "scale": {"min": 1, "max": 5},
+                        "default_weight": 1,
+                    },
+                    {
+                        "id": "y",
+                        "label": "Y",
+                        "direction": "cost",
+                        "scale": {"min": 0, "max": 100},
+                        "default_weight": 1,
+                    },
+                ],
+            },
+            {
+                "id": "c2",
+                "label": "K2",
+                "default_weight": 1,
+                "indicators": [
+                    {
+                        "id": "z",
+                        "label": "Z",
+                        "direction": "benefit",
+                        "scale": {"min": 0, "max": 2},
+                        "default_weight": 1,
+                    }
+                ],
+            },
+        ]
+    }
+)
 
 
 @st.composite
 def problems(draw):
     n = draw(st.integers(2, 5))
-    cells = {"x": st.sampled_from([1, 1.5, 2, 3, 3.5, 4, 5]), "y": st.sampled_from([0, 10, 25, 50, 75, 100]),
-             "z": st.sampled_from([0, 0.5, 1, 2])}
-    rows = {f"a{i}": [draw(cells[c]) if draw(st.integers(0, 9)) else np.nan for c in ("x", "y", "z")]
-            for i in range(n)}
+    cells = {
+        "x": st.sampled_from([1, 1.5, 2, 3, 3.5, 4, 5]),
+        "y": st.sampled_from([0, 10, 25, 50, 75, 100]),
+        "z": st.sampled_from([0, 0.5, 1, 2]),
+    }
+    rows = {f"a{i}": [draw(cells[c]) if draw(st.integers(0, 9)) else np.nan for c in ("x", "y", "z")] for i in range(n)}
     weights = {"c1": draw(st.sampled_from([0.2, 1, 2])), "c2": draw(st.sampled_from([0, 0.5, 1]))}
     subs = {"x": draw(st.sampled_from([0.5, 1, 3])), "y": draw(st.sampled_from([0, 1, 2])), "z": 1}
     return frame(rows, cols=("x", "y", "z")), weights, subs, draw(st.integers(1, n))
@@ -309,6 +437,7 @@ def test_just_beyond_the_critical_value_changes_just_before_does_not(problem):
 
 # --------------------------------------------------------------------------- priority list, export, CLI
 
+
 def test_priority_list_on_the_bundled_data(bundled):
     ds, perf = bundled
     _, result = evaluate(ds)
@@ -342,17 +471,25 @@ def test_priority_list_on_the_bundled_data(bundled):
 def test_assessor_spread_sets_the_plausible_range():
     m = frame({"a": [5, 50], "b": [3, 25]})
     result = score_areas(m, MODEL, MODEL.default_weights, None, {"a": "A", "b": "B"})
-    prov = pd.DataFrame({"area_id": ["a", "a", "b", "b"], "indicator_id": ["x", "y", "x", "y"],
-                         "kind": ["assessed", "sourced", "assessed", "sourced"],
-                         "n_assessors": [3, None, 1, None], "min": [4.5, None, 2.0, None], "max": [5.0, None, 5.0, None]})
+    prov = pd.DataFrame(
+        {
+            "area_id": ["a", "a", "b", "b"],
+            "indicator_id": ["x", "y", "x", "y"],
+            "kind": ["assessed", "sourced", "assessed", "sourced"],
+            "n_assessors": [3, None, 1, None],
+            "min": [4.5, None, 2.0, None],
+            "max": [5.0, None, 5.0, None],
+        }
+    )
     table = critical_values(m, MODEL, result, prov, 1).set_index(["area_id", "indicator_id"])
     # a's spread 4.5–5 does not reach x = 4 (nr. 1 changes); b's single judgement (±1 step) reaches 4.
     assert (table.at[("a", "x"), "plausible_lo"], table.at[("a", "x"), "plausible_hi"]) == (4.5, 5.0)
     assert (table.at[("b", "x"), "plausible_lo"], table.at[("b", "x"), "plausible_hi"]) == (2.0, 4.0)
     plist = priority_list(table.reset_index(), MODEL, {"a": "A", "b": "B"}, 1)
     assert list(zip(plist["area_id"], plist["indicator_id"], strict=True)) == [("b", "x")]
-    assert plist.iloc[0]["sentence"] == ("Hvis 'X' for B var mindst 4 point i stedet for 3 point, "
-                                         "ville B blive nr. 1 i stedet for A.")
+    assert plist.iloc[0]["sentence"] == (
+        "Hvis 'X' for B var mindst 4 point i stedet for 3 point, ville B blive nr. 1 i stedet for A."
+    )
     # Without the spread columns an assessed value gets ± one scale step.
     bare = critical_values(m, MODEL, result, prov.drop(columns=["n_assessors", "min", "max"]), 1)
     assert bare.set_index(["area_id", "indicator_id"]).at[("a", "x"), "plausible_lo"] == 4.0
@@ -375,8 +512,25 @@ def test_critical_cli_writes_the_priority_csv(tmp_path):
 
     stamp = "2026-11-23T10:00:00+01:00"
     out = tmp_path / "prioriteter.csv"
-    proc = subprocess.run([sys.executable, "-m", "selection", "critical", "--top", "2", "--weights", "need=2",
-                           "--out", str(out), "--timestamp", stamp], cwd=REPO, capture_output=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "selection",
+            "critical",
+            "--top",
+            "2",
+            "--weights",
+            "need=2",
+            "--out",
+            str(out),
+            "--timestamp",
+            stamp,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     ds = load_dataset()
     perf, result = evaluate(ds, {"trust": 1, "actors": 1, "need": 2})
@@ -385,15 +539,21 @@ def test_critical_cli_writes_the_priority_csv(tmp_path):
     text = expected.decode("utf-8-sig")
     assert text.startswith("Prioritet;Område-id;Område;") and "Hvis '" in text
     assert "Skrev" in proc.stderr.decode()
-    for bad, message in ((["--top", "0"], "--top"), (["--weights", "x=1"], "Ukendt kriterium"),
-                         (["--timestamp", "i går"], "ISO 8601"), (["--out", str(tmp_path / "nej" / "f.csv")], "Mappen")):
-        proc = subprocess.run([sys.executable, "-m", "selection", "critical", *bad], cwd=REPO, capture_output=True,
-                              timeout=120)
+    for bad, message in (
+        (["--top", "0"], "--top"),
+        (["--weights", "x=1"], "Ukendt kriterium"),
+        (["--timestamp", "i går"], "ISO 8601"),
+        (["--out", str(tmp_path / "nej" / "f.csv")], "Mappen"),
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "selection", "critical", *bad], cwd=REPO, capture_output=True, timeout=120
+        )
         assert proc.returncode == 2 and message in proc.stderr.decode(), (bad, proc.stderr.decode())
         assert "Traceback" not in proc.stderr.decode()
 
 
 # --------------------------------------------------------------------------- combined change (linprog)
+
 
 def illustrative(matrix: pd.DataFrame) -> pd.DataFrame:
     long = matrix.stack().rename("value").reset_index()
@@ -420,7 +580,8 @@ def test_combined_flip_hand_solved():
     after = score_areas(apply_changes(m, flip), MODEL, MODEL.default_weights)
     assert list(after.table.loc[after.table["rank"] == 1, "area_id"]) == ["b"]
     assert combined_sentence(flip, MODEL, {"a": "A", "b": "B"}).endswith(
-        "ville B blive nr. 1 i stedet for A (i alt 1 skalatrin).")
+        "ville B blive nr. 1 i stedet for A (i alt 1 skalatrin)."
+    )
     # Sourced values are fixed: nothing can move, so there is no combined change.
     assert combined_flip(m, MODEL, result, illustrative(m).assign(kind="sourced")) is None
 
@@ -437,8 +598,12 @@ def test_combined_flip_flips_and_is_no_larger_than_one_value(problem):
     table = critical_values(full, MODEL2, result, prov, top_n)
     winner = result.ranked["area_id"].iloc[0]
     runners_tied = int((result.ranked["rank"] == 2).sum()) > 1  # then no single change of nr. 1 leaves one winner
-    single = [abs(r[f"first_{d}"] - r["reference"]) / r["step"] for r in table.to_dict("records")
-              for d in ("up", "down") if not math.isnan(r[f"first_{d}"]) and not (runners_tied and r["area_id"] == winner)]
+    single = [
+        abs(r[f"first_{d}"] - r["reference"]) / r["step"]
+        for r in table.to_dict("records")
+        for d in ("up", "down")
+        if not math.isnan(r[f"first_{d}"]) and not (runners_tied and r["area_id"] == winner)
+    ]
     if flip is None:
         tied = len(result.ranked) > 1 and int(result.ranked["rank"].iloc[1]) == 1
         assert tied or len(result.ranked) < 2 or not single
@@ -452,8 +617,10 @@ def test_combined_flip_flips_and_is_no_larger_than_one_value(problem):
 def test_kind_text_and_rows_for_one_area(bundled):
     from selection.critical import kind_text
 
-    assert kind_text("assessed", "assessed", {"n_assessors": 3, "plausible_lo": 3.0, "plausible_hi": 5.0}) == \
-        "Lokal vurdering (3 vurderinger: 3–5)"
+    assert (
+        kind_text("assessed", "assessed", {"n_assessors": 3, "plausible_lo": 3.0, "plausible_hi": 5.0})
+        == "Lokal vurdering (3 vurderinger: 3–5)"
+    )
     assert kind_text("assessed", "assessed", {"n_assessors": 1}) == "Lokal vurdering (én vurdering)"
     assert kind_text("assessed") == "Lokal vurdering"
     assert kind_text("computed", "illustrative") == "Beregnet (af illustrative aktører)"
@@ -471,10 +638,15 @@ def test_out_of_reach_areas(bundled):
 
     c = crit(frame({"a": [5, 0], "b": [4, 10], "c": [1, 100]}), top_n=2)
     # a = 100, b = 82.5, c = 0: c's own x or y alone gives it at most 50 < 82.5, so it cannot reach the top 2.
-    table = c.reset_index().assign(plausible_lo=lambda d: d["indicator_id"].map({"x": 1.0, "y": 0.0}),
-                                   plausible_hi=lambda d: d["indicator_id"].map({"x": 5.0, "y": 100.0}))
+    table = c.reset_index().assign(
+        plausible_lo=lambda d: d["indicator_id"].map({"x": 1.0, "y": 0.0}),
+        plausible_hi=lambda d: d["indicator_id"].map({"x": 5.0, "y": 100.0}),
+    )
     assert out_of_reach(table, 2) == ["c"]
-    assert out_of_reach_sentence(["C", "D"], 2) == "Ingen plausibel ændring af én af deres egne værdier flytter C eller D ind i top 2."
+    assert (
+        out_of_reach_sentence(["C", "D"], 2)
+        == "Ingen plausibel ændring af én af deres egne værdier flytter C eller D ind i top 2."
+    )
     # On the bundled data, an area is out of reach exactly when none of its own rows is in the priority list
     # with a top-N change.
     ds, perf = bundled

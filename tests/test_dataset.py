@@ -19,8 +19,8 @@ from selection.pipeline import evaluate
 from selection.scoring import STATUS_INCOMPLETE, STATUS_OK
 from tests.factory import ACTORS, AREAS, BUNDLED, CRITERIA, VALUES, area_features, make_package
 
-
 # --------------------------------------------------------------------------- helpers
+
 
 def load_errors(folder: Path) -> tuple[list[Problem], str]:
     with pytest.raises(DataError) as info:
@@ -64,6 +64,7 @@ def criteria_with(change) -> dict:
 
 # --------------------------------------------------------------------------- the factory package itself
 
+
 def test_factory_package_is_valid(tmp_path):
     ds = load_dataset(make_package(tmp_path / "p"))
     assert ds.area_ids == ["a", "b", "c"]
@@ -80,19 +81,23 @@ def test_missing_data_dir(tmp_path):
 
 # --------------------------------------------------------------------------- areas
 
+
 def test_duplicate_area_ids(tmp_path):
     fc = area_features()
     fc["features"][2]["properties"]["area_id"] = "a"
-    p = assert_problem(make_package(tmp_path / "p", areas=fc), "Område-id 'a' findes også i objekt 1",
-                       "areas.geojson", "objekt 3 (Charlie)")
+    p = assert_problem(
+        make_package(tmp_path / "p", areas=fc),
+        "Område-id 'a' findes også i objekt 1",
+        "areas.geojson",
+        "objekt 3 (Charlie)",
+    )
     assert "unikke" in p.message
 
 
 def test_point_instead_of_polygon(tmp_path):
     fc = area_features()
     fc["features"][1]["geometry"] = mapping(Point(12.55, 55.665))
-    assert_problem(make_package(tmp_path / "p", areas=fc), "Geometrien er 'Point'", "areas.geojson",
-                   "objekt 2 (Bravo)")
+    assert_problem(make_package(tmp_path / "p", areas=fc), "Geometrien er 'Point'", "areas.geojson", "objekt 2 (Bravo)")
 
 
 @pytest.mark.parametrize("geometry", [None, {"type": "Polygon", "coordinates": []}], ids=["null", "empty"])
@@ -121,9 +126,14 @@ def test_bow_tie_polygon_is_repaired_with_warning(tmp_path):
 
 def test_areas_in_epsg_25832_are_reprojected_with_warning(tmp_path):
     gdf = gpd.GeoDataFrame(
-        {"area_id": [a for a, _, _ in AREAS], "name": [n for _, n, _ in AREAS],
-         "list_confidence": "verified", "geometry_quality": "approximate"},
-        geometry=[g for _, _, g in AREAS], crs="EPSG:4326",
+        {
+            "area_id": [a for a, _, _ in AREAS],
+            "name": [n for _, n, _ in AREAS],
+            "list_confidence": "verified",
+            "geometry_quality": "approximate",
+        },
+        geometry=[g for _, _, g in AREAS],
+        crs="EPSG:4326",
     ).to_crs("EPSG:25832")
     folder = make_package(tmp_path / "p")
     (folder / "areas.geojson").unlink()
@@ -171,11 +181,16 @@ def test_areas_file_without_features(tmp_path):
 def test_unknown_list_confidence(tmp_path):
     fc = area_features()
     fc["features"][2]["properties"]["list_confidence"] = "sure"
-    assert_problem(make_package(tmp_path / "p", areas=fc), "'list_confidence' skal være en af", "areas.geojson",
-                   "objekt 3 (Charlie)")
+    assert_problem(
+        make_package(tmp_path / "p", areas=fc),
+        "'list_confidence' skal være en af",
+        "areas.geojson",
+        "objekt 3 (Charlie)",
+    )
 
 
 # --------------------------------------------------------------------------- values.csv
+
 
 def test_value_outside_scale(tmp_path):
     folder = make_package(tmp_path / "p", values=replace_value(3, value="7"))  # b / t1, scale 1-5
@@ -229,7 +244,8 @@ def test_unknown_kind(tmp_path):
 def test_values_missing_required_column(tmp_path):
     folder = make_package(tmp_path / "p")
     (folder / "values.csv").write_text(
-        "area_id,indicator_id,value,source\na,t1,5,https://example.org\n", encoding="utf-8")
+        "area_id,indicator_id,value,source\na,t1,5,https://example.org\n", encoding="utf-8"
+    )
     assert_problem(folder, "Mangler kolonne(r): kind", "values.csv")
 
 
@@ -285,6 +301,7 @@ def test_empty_value_means_missing_and_area_is_incomplete(tmp_path):
 
 # --------------------------------------------------------------------------- criteria.json
 
+
 def test_truncated_criteria_json(tmp_path):
     folder = make_package(tmp_path / "p")
     text = (folder / "criteria.json").read_text()
@@ -294,27 +311,37 @@ def test_truncated_criteria_json(tmp_path):
 
 def test_negative_default_weight_in_criteria(tmp_path):
     crit = criteria_with(lambda c: c["criteria"][0].update(default_weight=-1))
-    assert_problem(make_package(tmp_path / "p", criteria=crit), "'default_weight' må ikke være negativ",
-                   "criteria.json", "kriterium 'trust'")
+    assert_problem(
+        make_package(tmp_path / "p", criteria=crit),
+        "'default_weight' må ikke være negativ",
+        "criteria.json",
+        "kriterium 'trust'",
+    )
 
 
 def test_negative_indicator_weight_in_criteria(tmp_path):
     crit = criteria_with(lambda c: c["criteria"][2]["indicators"][1].update(default_weight=-0.5))
-    assert_problem(make_package(tmp_path / "p", criteria=crit), "må ikke være negativ", "criteria.json",
-                   "indikator 'n2'")
+    assert_problem(
+        make_package(tmp_path / "p", criteria=crit), "må ikke være negativ", "criteria.json", "indikator 'n2'"
+    )
 
 
 @pytest.mark.parametrize("scale", [{"min": 5, "max": 5}, {"min": 5, "max": 1}])
 def test_scale_max_not_above_min(tmp_path, scale):
     crit = criteria_with(lambda c: c["criteria"][0]["indicators"][0].update(scale=scale))
-    assert_problem(make_package(tmp_path / "p", criteria=crit), "skal være større end min", "criteria.json",
-                   "indikator 't1'")
+    assert_problem(
+        make_package(tmp_path / "p", criteria=crit), "skal være større end min", "criteria.json", "indikator 't1'"
+    )
 
 
 def test_unknown_direction(tmp_path):
     crit = criteria_with(lambda c: c["criteria"][2]["indicators"][1].update(direction="lower"))
-    p = assert_problem(make_package(tmp_path / "p", criteria=crit), "'direction' skal være 'benefit' eller 'cost'",
-                       "criteria.json", "indikator 'n2'")
+    p = assert_problem(
+        make_package(tmp_path / "p", criteria=crit),
+        "'direction' skal være 'benefit' eller 'cost'",
+        "criteria.json",
+        "indikator 'n2'",
+    )
     assert "lower" in p.message
 
 
@@ -322,13 +349,15 @@ def test_all_zero_criteria_weights(tmp_path):
     def zero(c):
         for crit in c["criteria"]:
             crit["default_weight"] = 0
+
     assert_problem(make_package(tmp_path / "p", criteria=criteria_with(zero)), "standardvægte er 0", "criteria.json")
 
 
 def test_unknown_computed_method(tmp_path):
     crit = criteria_with(lambda c: c["criteria"][1]["indicators"][0].update(computed={"method": "magic"}))
-    assert_problem(make_package(tmp_path / "p", criteria=crit), "Ukendt beregningsmetode", "criteria.json",
-                   "indikator 'cov'")
+    assert_problem(
+        make_package(tmp_path / "p", criteria=crit), "Ukendt beregningsmetode", "criteria.json", "indikator 'cov'"
+    )
 
 
 def test_duplicate_indicator_id_in_criteria(tmp_path):
@@ -338,17 +367,23 @@ def test_duplicate_indicator_id_in_criteria(tmp_path):
 
 # --------------------------------------------------------------------------- actors.geojson
 
+
 def test_actor_with_unknown_sector(tmp_path):
     actors = [*ACTORS[:2], ("a3", "Politi", "police", "sourced", Point(12.70, 55.70))]
-    p = assert_problem(make_package(tmp_path / "p", actors=actors), "Ukendt sektor 'police'", "actors.geojson",
-                       "objekt 3 (Politi)")
+    p = assert_problem(
+        make_package(tmp_path / "p", actors=actors), "Ukendt sektor 'police'", "actors.geojson", "objekt 3 (Politi)"
+    )
     assert "school" in p.message
 
 
 def test_actor_that_is_not_a_point(tmp_path):
     actors = [("a1", "Skolen", "school", "sourced", box(12.507, 55.664, 12.509, 55.666)), *ACTORS[1:]]
-    assert_problem(make_package(tmp_path / "p", actors=actors), "En aktør skal være et punkt", "actors.geojson",
-                   "objekt 1 (Skolen)")
+    assert_problem(
+        make_package(tmp_path / "p", actors=actors),
+        "En aktør skal være et punkt",
+        "actors.geojson",
+        "objekt 1 (Skolen)",
+    )
 
 
 def test_missing_actor_file_is_a_warning(tmp_path):
@@ -361,6 +396,7 @@ def test_missing_actor_file_is_a_warning(tmp_path):
 
 # --------------------------------------------------------------------------- the bundled package
 # data/areas/ is being written in parallel; these tests fail until values.csv etc. exist.
+
 
 @pytest.fixture(scope="module")
 def bundled():

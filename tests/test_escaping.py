@@ -25,8 +25,10 @@ from ui.text import md
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 EVIL = "evil.example"
-HOSTILE = (f'![x](http://{EVIL}/pixel.png) [klik](https://{EVIL}/login) <img src="http://{EVIL}/i.png"> '
-           f"{{{{ x }}}} www.{EVIL} :red[rød] $x^2$ **fed** <https://{EVIL}>")
+HOSTILE = (
+    f'![x](http://{EVIL}/pixel.png) [klik](https://{EVIL}/login) <img src="http://{EVIL}/i.png"> '
+    f"{{{{ x }}}} www.{EVIL} :red[rød] $x^2$ **fed** <https://{EVIL}>"
+)
 # Not "placeholder": an input's placeholder is an HTML attribute, never rendered as Markdown.
 TEXT_FIELDS = {"body", "label", "help", "caption"}
 
@@ -41,17 +43,28 @@ def hostile_package(folder: Path) -> Path:
             i["description"] = f"Indikator {HOSTILE}"
     areas = area_features([(aid, f"{name} {HOSTILE}", geom) for aid, name, geom in AREAS])
     for f in areas["features"]:
-        f["properties"].update(bydel=f"Bydel {HOSTILE}", list_status=f"Status {HOSTILE}",
-                               list_source=f"Kilde {HOSTILE}", geometry_note=f"Note {HOSTILE}")
+        f["properties"].update(
+            bydel=f"Bydel {HOSTILE}",
+            list_status=f"Status {HOSTILE}",
+            list_source=f"Kilde {HOSTILE}",
+            geometry_note=f"Note {HOSTILE}",
+        )
     values = [(a, i, v, k, f"{s} {HOSTILE}", f"note {HOSTILE}") for a, i, v, k, s, _ in VALUES]
     make_package(folder, criteria=criteria, areas=areas, values=values)
-    meta = {"name": f"Test {HOSTILE}", "purpose": f"Formål {HOSTILE}", "version": f"v1 {HOSTILE}",
-            "imports": [{"file": f"fil {HOSTILE}.csv", "kind": "values", "imported_at": f"i dag {HOSTILE}"},
-                        "not an object"]}
+    meta = {
+        "name": f"Test {HOSTILE}",
+        "purpose": f"Formål {HOSTILE}",
+        "version": f"v1 {HOSTILE}",
+        "imports": [
+            {"file": f"fil {HOSTILE}.csv", "kind": "values", "imported_at": f"i dag {HOSTILE}"},
+            "not an object",
+        ],
+    }
     (folder / "dataset.json").write_text(json.dumps(meta), encoding="utf-8")
     (folder / "initiatives.csv").write_text(
-        "area_id,name,type,period,verification,source\n"
-        f'a,"Indsats {HOSTILE}",type,2024,verified,"Kilde {HOSTILE}"\n', encoding="utf-8")
+        f'area_id,name,type,period,verification,source\na,"Indsats {HOSTILE}",type,2024,verified,"Kilde {HOSTILE}"\n',
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -60,8 +73,13 @@ def proto_texts(message: Message, depth: int = 0) -> list[str]:
     found = []
     for descriptor, value in message.ListFields():
         if descriptor.message_type is not None and depth < 3:
-            items = value if getattr(descriptor, "is_repeated", False) or isinstance(value, (list, tuple)) \
-                or type(value).__name__.startswith("Repeated") else [value]
+            items = (
+                value
+                if getattr(descriptor, "is_repeated", False)
+                or isinstance(value, (list, tuple))
+                or type(value).__name__.startswith("Repeated")
+                else [value]
+            )
             for item in items:
                 if isinstance(item, Message):
                     found += proto_texts(item, depth + 1)
@@ -72,7 +90,7 @@ def proto_texts(message: Message, depth: int = 0) -> list[str]:
 
 def rendered_markdown(at: AppTest) -> list[str]:
     texts = []
-    for node in at._tree:  # noqa: SLF001 (AppTest has no public walk over every element)
+    for node in at._tree:
         proto = getattr(node, "proto", None)
         if isinstance(proto, Message):
             if getattr(proto, "allow_html", False) or type(proto).__name__ == "Html":  # the app's own HTML/CSS
@@ -105,18 +123,22 @@ def test_every_place_with_data_text_shows_it_literally(hostile: Path) -> None:
     assert not at.exception, at.exception
     texts = assert_nothing_interpreted(at)
     seen = " ".join(shown(t) for t in texts)
-    for place in ("Alfa " + HOSTILE,  # detail heading
-                  "fil " + HOSTILE + ".csv",  # data-status notice: imported file names
-                  "Formål " + HOSTILE,  # page caption
-                  "Tillid " + HOSTILE,  # main weight slider label
-                  "Beskrivelse " + HOSTILE,  # slider help
-                  "T1 " + HOSTILE,  # sub-weight slider label
-                  "Bydel " + HOSTILE, "Kilde " + HOSTILE, "Note " + HOSTILE):  # area facts
+    for place in (
+        "Alfa " + HOSTILE,  # detail heading
+        "fil " + HOSTILE + ".csv",  # data-status notice: imported file names
+        "Formål " + HOSTILE,  # page caption
+        "Tillid " + HOSTILE,  # main weight slider label
+        "Beskrivelse " + HOSTILE,  # slider help
+        "T1 " + HOSTILE,  # sub-weight slider label
+        "Bydel " + HOSTILE,
+        "Kilde " + HOSTILE,
+        "Note " + HOSTILE,
+    ):  # area facts
         assert place in seen, f"not found on the page: {place[:40]}"
     (component,) = at.get("component_instance")  # the folium map: names appear only as escaped HTML text
     map_html = component.proto.json_args
     assert f'<img src=\\"http://{EVIL}' not in map_html and f'<img src="http://{EVIL}' not in map_html
-    assert f"href=\\\"https://{EVIL}" not in map_html
+    assert f'href=\\"https://{EVIL}' not in map_html
 
 
 def test_robustness_and_import_views_show_data_text_literally(hostile: Path) -> None:
@@ -141,16 +163,28 @@ def test_md_never_yields_markup_and_shows_the_text(text: str) -> None:
     assert "\n" not in escaped and "\r" not in escaped
 
 
-@pytest.mark.parametrize("text", [HOSTILE, "a\n# overskrift", "1. liste", "> citat", "---", "| a | b |",
-                                  "&amp; &#60;img&#62;", "\\![x](http://evil.example/x.png)"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        HOSTILE,
+        "a\n# overskrift",
+        "1. liste",
+        "> citat",
+        "---",
+        "| a | b |",
+        "&amp; &#60;img&#62;",
+        "\\![x](http://evil.example/x.png)",
+    ],
+)
 def test_md_examples(text: str) -> None:
     escaped = md(text)
     assert interpreted(escaped) == []
     assert shown(escaped) == " ".join(text.splitlines()) if "\n" in text else shown(escaped) == text
 
 
-@given(st.text(alphabet=st.sampled_from("ab <>*\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u05d0"),
-               max_size=40))
+@given(
+    st.text(alphabet=st.sampled_from("ab <>*\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u05d0"), max_size=40)
+)
 def test_md_drops_bidi_controls_so_data_text_cannot_display_reordered(text: str) -> None:
     """An area named '\u202eenevrebliK' would read as 'Kilbrevene': the overrides and isolates are dropped."""
     from selection.form_text import BIDI_CONTROLS

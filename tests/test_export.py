@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from shapely.geometry import box
@@ -14,7 +14,7 @@ from selection.export import neutralise, shortlist_csv, shortlist_table
 from selection.pipeline import evaluate
 from tests.factory import AREAS, VALUES, area_features, make_package
 
-STAMP = datetime(2024, 5, 17, 9, 30, 5, tzinfo=timezone.utc)
+STAMP = datetime(2024, 5, 17, 9, 30, 5, tzinfo=UTC)
 CRITERIA_LABELS = ["Tillid", "Aktører", "Behov"]
 
 
@@ -42,16 +42,19 @@ def mixed(tmp_path_factory):
     """Four areas: c has no trust value (unranked), b lacks n2 (incomplete)."""
     areas = [*AREAS, ("d", "Delta", box(12.65, 55.66, 12.666, 55.67))]
     values = [r for r in VALUES if (r[0], r[1]) not in {("c", "t1"), ("b", "n2")}]
-    values += [("d", "t1", "4", "assessed", "x", ""), ("d", "n1", "3", "assessed", "x", ""),
-               ("d", "n2", "10", "assessed", "x", "")]
-    ds = load_dataset(make_package(tmp_path_factory.mktemp("export") / "m", areas=area_features(areas),
-                                   values=values))
+    values += [
+        ("d", "t1", "4", "assessed", "x", ""),
+        ("d", "n1", "3", "assessed", "x", ""),
+        ("d", "n2", "10", "assessed", "x", ""),
+    ]
+    ds = load_dataset(make_package(tmp_path_factory.mktemp("export") / "m", areas=area_features(areas), values=values))
     _, result = evaluate(ds)
     assert set(result.table.loc[result.table["status"] == "unranked", "area_id"]) == {"c"}
     return ds, result
 
 
 # --------------------------------------------------------------------------- styles
+
 
 def test_danish_excel_style(basic):
     ds, result = basic
@@ -90,8 +93,18 @@ def test_both_styles_hold_the_same_cells(basic, style):
     assert [list(r) for r in da] == [list(r) for r in other]
     for r1, r2 in zip(da, other, strict=True):
         for key in r1:
-            if key in ("Tidspunkt", "Datasæt", "Område", "Område-id", "Bydel", "Datastatus", "Listestatus",
-                       "Manglende indikatorer", "Lokale vurderinger", "Dataversion"):
+            if key in (
+                "Tidspunkt",
+                "Datasæt",
+                "Område",
+                "Område-id",
+                "Bydel",
+                "Datastatus",
+                "Listestatus",
+                "Manglende indikatorer",
+                "Lokale vurderinger",
+                "Dataversion",
+            ):
                 assert r1[key] == r2[key]
             else:
                 assert number(r1[key]) == number(r2[key], style)
@@ -99,12 +112,21 @@ def test_both_styles_hold_the_same_cells(basic, style):
 
 # --------------------------------------------------------------------------- columns
 
+
 def test_columns(basic):
     ds, result = basic
     rows = parse(shortlist_csv(result, ds, 3, "excel-da", STAMP))
     cols = list(rows[0])
-    assert cols[:8] == ["Rang", "Område", "Samlet score (0-100)", "Datastatus", "Listestatus",
-                        "Kildebelagte værdier", "Lokalt vurderede værdier", "Illustrative værdier"]
+    assert cols[:8] == [
+        "Rang",
+        "Område",
+        "Samlet score (0-100)",
+        "Datastatus",
+        "Listestatus",
+        "Kildebelagte værdier",
+        "Lokalt vurderede værdier",
+        "Illustrative værdier",
+    ]
     assert {"Område-id", "Bydel"} <= set(cols)
     for label in CRITERIA_LABELS:
         assert f"{label} - score (0-100)" in cols
@@ -152,6 +174,7 @@ def test_parsed_danish_csv_gives_the_same_totals(mixed):
 
 # --------------------------------------------------------------------------- top-n and unranked
 
+
 def test_top_n_is_respected(basic):
     ds, result = basic
     for n in (1, 2, 3):
@@ -181,13 +204,15 @@ def test_incomplete_area_is_flagged(mixed):
 
 # --------------------------------------------------------------------------- formula safety
 
+
 @pytest.mark.parametrize("style", ["excel-da", "standard"])
 def test_formula_cells_are_neutralised(tmp_path, style):
     evil = ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)"]
     areas = [(f"e{i}", name, box(12.50 + 0.05 * i, 55.66, 12.516 + 0.05 * i, 55.67)) for i, name in enumerate(evil)]
     areas.append(("ok", "Alfa; Beta", box(12.75, 55.66, 12.766, 55.67)))
-    values = [(aid, iid, v, "assessed", "x", "") for aid, *_ in areas
-              for iid, v in (("t1", "3"), ("n1", "3"), ("n2", "50"))]
+    values = [
+        (aid, iid, v, "assessed", "x", "") for aid, *_ in areas for iid, v in (("t1", "3"), ("n1", "3"), ("n2", "50"))
+    ]
     fc = area_features(areas)
     fc["features"][0]["properties"]["bydel"] = "=1+1"
     ds = load_dataset(make_package(tmp_path / "p", areas=fc, values=values))
@@ -214,12 +239,13 @@ def test_neutralise():
 
 # --------------------------------------------------------------------------- reproducibility
 
+
 def test_fixed_timestamp_gives_identical_bytes(basic):
     ds, result = basic
     one = shortlist_csv(result, ds, 3, "excel-da", STAMP)
     two = shortlist_csv(result, ds, 3, "excel-da", STAMP)
     assert one == two
-    other = shortlist_csv(result, ds, 3, "excel-da", datetime(2024, 5, 17, 9, 30, 6, tzinfo=timezone.utc))
+    other = shortlist_csv(result, ds, 3, "excel-da", datetime(2024, 5, 17, 9, 30, 6, tzinfo=UTC))
     assert other != one
     assert other.replace(b"11:30:06", b"11:30:05") == one
 
@@ -260,6 +286,7 @@ def test_negative_numbers_stay_numbers(basic):
 
 # --------------------------------------------------------------------------- honesty: counts, list status, caveat
 
+
 def test_counts_of_value_kinds_match_the_provenance(mixed):
     ds, result = mixed
     perf, _ = evaluate(ds)
@@ -289,12 +316,14 @@ def test_caveat_is_the_first_line_and_counts_the_values(basic):
     table = shortlist_table(result, ds, 3, STAMP)
     first = shortlist_csv(result, ds, 3, "excel-da", STAMP).decode("utf-8-sig").split("\r\n")[0]
     total = int(table[["Kildebelagte værdier", "Lokalt vurderede værdier", "Illustrative værdier"]].to_numpy().sum())
-    assert first.strip('"').startswith(f"FORBEHOLD: Af {total} værdier bag kortlisten er "
-                                       f"{int(table['Kildebelagte værdier'].sum())} kildebelagte")
+    assert first.strip('"').startswith(
+        f"FORBEHOLD: Af {total} værdier bag kortlisten er {int(table['Kildebelagte værdier'].sum())} kildebelagte"
+    )
     assert "ikke en anbefaling" in first
 
 
 # --------------------------------------------------------------------------- XLSX
+
 
 def test_xlsx_has_caveat_frozen_header_number_formats_and_about_sheet(basic):
     from openpyxl import load_workbook

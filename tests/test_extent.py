@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from pyproj import Transformer
 import shapely
+from pyproj import Transformer
 from shapely.geometry import Point, box, mapping
 
 from selection.dataset import load_dataset
@@ -32,8 +32,10 @@ def current(tmp_path):
 
 
 def areas_file(geom, crs: str | None = None) -> bytes:
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": mapping(geom), "properties": {"area_id": "a", "name": "Alfa"}}]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": mapping(geom), "properties": {"area_id": "a", "name": "Alfa"}}],
+    }
     if crs:
         fc["crs"] = {"type": "name", "properties": {"name": crs}}
     return json.dumps(fc).encode()
@@ -43,12 +45,15 @@ def problems(plan, severity: str) -> list[str]:
     return [str(p) for p in plan.report.problems if p.severity == severity]
 
 
-@pytest.mark.parametrize(("geom", "crs", "cause"), [
-    (swapped(ALFA), None, "byttet om"),  # lat/lon swapped
-    (to_utm(ALFA), None, "ligner meter i EPSG:25832"),  # metres declared as degrees
-    (ALFA, "EPSG:25832", "ligner længde- og breddegrader"),  # degrees declared as metres
-    (box(0, -89.9, 1, -89.8), None, "langt fra Danmark"),  # the South Pole
-])
+@pytest.mark.parametrize(
+    ("geom", "crs", "cause"),
+    [
+        (swapped(ALFA), None, "byttet om"),  # lat/lon swapped
+        (to_utm(ALFA), None, "ligner meter i EPSG:25832"),  # metres declared as degrees
+        (ALFA, "EPSG:25832", "ligner længde- og breddegrader"),  # degrees declared as metres
+        (box(0, -89.9, 1, -89.8), None, "langt fra Danmark"),  # the South Pole
+    ],
+)
 def test_impossible_places_are_refused_with_the_area_and_cause(current, geom, crs, cause):
     plan = validate_import([("omr.geojson", areas_file(geom, crs))], current)
     assert not plan.ok
@@ -78,7 +83,15 @@ def test_actors_with_swapped_coordinates_are_refused(current):
 
 
 def test_actor_points_far_away_in_a_geojson(current):
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": mapping(Point(12.5, -80)), "properties": {"name": "Pingvin", "sector": "school"}}]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": mapping(Point(12.5, -80)),
+                "properties": {"name": "Pingvin", "sector": "school"},
+            }
+        ],
+    }
     plan = validate_import([("a.geojson", json.dumps(fc).encode())], current, kinds="actors")
     assert any("Pingvin" in e and "langt fra Danmark" in e for e in problems(plan, "error")), problems(plan, "error")

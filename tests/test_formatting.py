@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,13 +42,13 @@ def test_percent():
 def test_number_round_trips_with_danish_symbols(value, digits):
     text = fmt.number(value, digits)
     parsed = float(text.replace(".", "").replace(",", "."))
-    assert abs(parsed - value) <= 0.5 * 10 ** -digits + 1e-9
+    assert abs(parsed - value) <= 0.5 * 10**-digits + 1e-9
     assert ("," in text) == (digits > 0)
 
 
 def test_times_are_copenhagen_time():
-    winter = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-    summer = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
+    winter = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    summer = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
     assert fmt.timestamp(winter) == "23. nov. 2026 kl. 10:00"
     assert fmt.timestamp(summer) == "1. jun. 2026 kl. 11:00"
     assert fmt.iso_local(winter) == "2026-11-23T10:00:00+01:00"

@@ -7,7 +7,7 @@ import io
 import json
 import os
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,9 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from selection.importing import store as import_store
 from selection.dataset import load_dataset
 from selection.errors import DataError
+from selection.importing import list_layers, validate_import
+from selection.importing import store as import_store
 from selection.importing.matching import AreaMatcher, SectorMatcher, norm_key
 from selection.importing.store import (
     active_data_dir,
@@ -32,19 +33,24 @@ from selection.importing.store import (
     reset_import,
     restore_import,
 )
-from selection.importing import list_layers, validate_import
 from selection.pipeline import evaluate
-from tests.factory import ADMIN, AREAS, BUNDLED, REPO, CRITERIA, area_features, make_package
+from tests.factory import ADMIN, AREAS, BUNDLED, CRITERIA, REPO, area_features, make_package
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DANISH_AREAS = [
     ("a", "Hørgården", AREAS[0][2]),
     ("b", "Stærevej mv.", AREAS[1][2]),
     ("c", "Charlie", AREAS[2][2]),
 ]
-SECTOR_CRITERIA = {**CRITERIA, "sectors": [
-    {"id": "school", "label": "Skole"}, {"id": "club", "label": "Klub / fritidstilbud"},
-    {"id": "daycare", "label": "Dagtilbud"}, {"id": "library_culture", "label": "Bibliotek / kulturhus"}]}
+SECTOR_CRITERIA = {
+    **CRITERIA,
+    "sectors": [
+        {"id": "school", "label": "Skole"},
+        {"id": "club", "label": "Klub / fritidstilbud"},
+        {"id": "daycare", "label": "Dagtilbud"},
+        {"id": "library_culture", "label": "Bibliotek / kulturhus"},
+    ],
+}
 
 
 @pytest.fixture
@@ -65,9 +71,13 @@ def ranking(ds) -> list[tuple[str, int, float]]:
 
 def tree_hash(folder: Path) -> dict[str, str]:
     """Every file's content and every symlink's target beside and below ``folder``."""
-    return {str(p.relative_to(folder.parent)): "->" + os.readlink(p) if p.is_symlink()
-            else hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.parent.rglob("*")) if p.is_file() or p.is_symlink()}
+    return {
+        str(p.relative_to(folder.parent)): "->" + os.readlink(p)
+        if p.is_symlink()
+        else hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.parent.rglob("*"))
+        if p.is_file() or p.is_symlink()
+    }
 
 
 def messages(plan, severity="error") -> list[str]:
@@ -75,8 +85,9 @@ def messages(plan, severity="error") -> list[str]:
 
 
 def utm_areas(names=("Alfa", "Bravo", "Charlie"), shift=0.0) -> gpd.GeoDataFrame:
-    gdf = gpd.GeoDataFrame({"area_id": ["a", "b", "c"], "name": list(names)},
-                           geometry=[g for _, _, g in AREAS], crs="EPSG:4326").to_crs("EPSG:25832")
+    gdf = gpd.GeoDataFrame(
+        {"area_id": ["a", "b", "c"], "name": list(names)}, geometry=[g for _, _, g in AREAS], crs="EPSG:4326"
+    ).to_crs("EPSG:25832")
     if shift:
         gdf.loc[0, "geometry"] = gdf.geometry.iloc[0].buffer(shift)
     return gdf
@@ -137,8 +148,9 @@ def test_zipped_shapefile_danish_letters(tmp_path, danish, encoding, keep_cpg):
 
 def test_geojson_reprojection_warning_and_new_area(tmp_path, current):
     gdf = utm_areas()
-    extra = gpd.GeoDataFrame({"area_id": ["d"], "name": ["Delta"]}, geometry=[box(12.65, 55.66, 12.66, 55.67)],
-                             crs="EPSG:4326").to_crs("EPSG:25832")
+    extra = gpd.GeoDataFrame(
+        {"area_id": ["d"], "name": ["Delta"]}, geometry=[box(12.65, 55.66, 12.66, 55.67)], crs="EPSG:4326"
+    ).to_crs("EPSG:25832")
     path = tmp_path / "omr.geojson"
     pd.concat([gdf, extra]).to_file(path, driver="GeoJSON")
     plan = validate_import(path, current)
@@ -153,7 +165,9 @@ def test_geojson_reprojection_warning_and_new_area(tmp_path, current):
 def test_replace_areas_removes_unlisted_areas_with_their_values_and_initiatives(tmp_path, current):
     (tmp_path / "pkg" / "initiatives.csv").write_text(
         "area_id,name,type,period,verification,source\nb,Klub B,club,2024-,illustrative,x\n"
-        "a,Plan A,master_plan,2024-,sourced,y\n", encoding="utf-8")
+        "a,Plan A,master_plan,2024-,sourced,y\n",
+        encoding="utf-8",
+    )
     current = load_dataset(tmp_path / "pkg")
     store = tmp_path / "store"
     path = tmp_path / "officiel.geojson"
@@ -201,14 +215,17 @@ def _xlsx_bytes(rows) -> bytes:
 
 
 VALUE_FILES = {
-    "excel_cp1252_wide.csv": "Område;t1;n1;n2\r\nAlfa;4,5;2;40\r\nBravo;3;1,5;20\r\nCharlie;1;5;90,25\r\n".encode("cp1252"),
-    "long_bom.csv": ("\ufeffarea_id,indicator_id,value\na,t1,4.5\na,n1,2\na,n2,40\nb,t1,3\nb,n1,1.5\nb,n2,20\n"
-                     "c,t1,1\nc,n1,5\nc,n2,90.25\n").encode("utf-8"),
+    "excel_cp1252_wide.csv": "Område;t1;n1;n2\r\nAlfa;4,5;2;40\r\nBravo;3;1,5;20\r\nCharlie;1;5;90,25\r\n".encode(
+        "cp1252"
+    ),
+    "long_bom.csv": (
+        "\ufeffarea_id,indicator_id,value\na,t1,4.5\na,n1,2\na,n2,40\nb,t1,3\nb,n1,1.5\nb,n2,20\n"
+        "c,t1,1\nc,n1,5\nc,n2,90.25\n"
+    ).encode("utf-8"),
     "standard_wide.csv": b"area_id,t1,n1,n2\na,4.5,2,40\nb,3,1.5,20\nc,1,5,90.25\n",
     "danish_long.csv": "navn;indikator;værdi\nALFA;t1;4,5\nalfa;n1;2\nAlfa;n2;40\nBravo;t1;3\nBravo;n1;1,5\n"
-                       "Bravo;n2;20\nCharlie;t1;1\nCharlie;n1;5\nCharlie;n2;90,25\n".encode("utf-8"),
-    "wide.xlsx": _xlsx_bytes([["area_id", "t1", "n1", "n2"], ["a", 4.5, 2, 40], ["b", 3, 1.5, 20],
-                              ["c", 1, 5, 90.25]]),
+    "Bravo;n2;20\nCharlie;t1;1\nCharlie;n1;5\nCharlie;n2;90,25\n".encode(),
+    "wide.xlsx": _xlsx_bytes([["area_id", "t1", "n1", "n2"], ["a", 4.5, 2, 40], ["b", 3, 1.5, 20], ["c", 1, 5, 90.25]]),
 }
 
 
@@ -246,11 +263,11 @@ def test_kind_and_source_columns_are_kept(current):
 
 
 def test_name_matching_danish_spellings(danish):
-    data = "område;t1\nHoergaarden;2\nSTÆREVEJ MV.;3\nStaerevej-mv;4\nUkendt Sted;1\n".encode("utf-8")
+    data = "område;t1\nHoergaarden;2\nSTÆREVEJ MV.;3\nStaerevej-mv;4\nUkendt Sted;1\n".encode()
     plan = validate_import([("navne.csv", data)], danish)
     assert not plan.ok  # Stærevej twice
     assert any("findes også i række 3" in e and "række 4" in e for e in messages(plan))
-    data = "område;t1\nHoergaarden;2\nSTÆREVEJ MV.;4\nUkendt Sted;1\n".encode("utf-8")
+    data = "område;t1\nHoergaarden;2\nSTÆREVEJ MV.;4\nUkendt Sted;1\n".encode()
     plan = validate_import([("navne.csv", data)], danish)
     assert plan.ok, messages(plan)
     assert {(c.area_id, c.new) for c in plan.diff.values_changed} == {("a", 2.0), ("b", 4.0)}
@@ -267,12 +284,18 @@ def test_name_matching_danish_spellings(danish):
 
 
 def test_actor_csv_epsg25832_with_sector_mapping(danish):
-    pts = gpd.GeoSeries([Point(12.508, 55.665), Point(12.558, 55.665), Point(12.608, 55.665),
-                         Point(12.609, 55.666)], crs="EPSG:4326").to_crs("EPSG:25832")
-    rows = [("Nørre Skole", "Folkeskole"), ("Børnehuset", "børnehave"), ("Moské", "Trossamfund"),
-            ("Biblioteket", " BIBLIOTEK ")]
-    lines = ["navn;sektor;x;y"] + [f"{n};{s};{p.x:.2f};{p.y:.2f}".replace(".", ",")
-                                   for (n, s), p in zip(rows, pts, strict=True)]
+    pts = gpd.GeoSeries(
+        [Point(12.508, 55.665), Point(12.558, 55.665), Point(12.608, 55.665), Point(12.609, 55.666)], crs="EPSG:4326"
+    ).to_crs("EPSG:25832")
+    rows = [
+        ("Nørre Skole", "Folkeskole"),
+        ("Børnehuset", "børnehave"),
+        ("Moské", "Trossamfund"),
+        ("Biblioteket", " BIBLIOTEK "),
+    ]
+    lines = ["navn;sektor;x;y"] + [
+        f"{n};{s};{p.x:.2f};{p.y:.2f}".replace(".", ",") for (n, s), p in zip(rows, pts, strict=True)
+    ]
     data = "\r\n".join(lines).encode("cp1252")
     plan = validate_import([("aktoerer.csv", data)], danish)
     assert not plan.ok and "koordinatsystemet" in messages(plan)[0].lower()
@@ -292,8 +315,7 @@ def test_actor_csv_epsg25832_with_sector_mapping(danish):
 
 
 def test_actor_geojson_replaces_layer(tmp_path, current):
-    gdf = gpd.GeoDataFrame({"name": ["Klub X"], "sector": ["klub"]}, geometry=[Point(12.56, 55.665)],
-                           crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame({"name": ["Klub X"], "sector": ["klub"]}, geometry=[Point(12.56, 55.665)], crs="EPSG:4326")
     path = tmp_path / "aktorer.geojson"
     gdf.to_file(path, driver="GeoJSON")
     plan = validate_import(path, current)
@@ -315,7 +337,9 @@ def test_diff_summary(tmp_path, current):
     d = plan.diff
     assert d.geometry_changed == ["a"] and d.areas_added == [] and d.areas_removed == []
     assert [(c.area_id, c.indicator_id, c.old, c.new) for c in d.values_changed] == [
-        ("a", "n2", 40.0, 41.0), ("b", "t1", 3.0, 2.0)]
+        ("a", "n2", 40.0, 41.0),
+        ("b", "t1", 3.0, 2.0),
+    ]
     assert d.actors_before == d.actors_after == 3 and not d.actors_replaced
     assert "Værdier ændret: 2" in d.lines() and "Områder med ny grænse: 1" in d.lines()
 
@@ -344,8 +368,16 @@ def test_apply_changes_ranking_and_records_import(tmp_path, current):
     assert loaded.meta["imports"][0]["imported_at"] == "2026-11-23T12:00:00+00:00"
     assert loaded.version.startswith("t1+import-")
     assert sorted(p.name for p in first.iterdir()) == sorted(
-        ["areas.geojson", "criteria.json", "values.csv", "actors.geojson", "initiatives.csv", "dataset.json",
-         import_store.PACKAGE_MARKER])
+        [
+            "areas.geojson",
+            "criteria.json",
+            "values.csv",
+            "actors.geojson",
+            "initiatives.csv",
+            "dataset.json",
+            import_store.PACKAGE_MARKER,
+        ]
+    )
     # a second import keeps the first in the list and the old package unchanged beside it
     plan2 = validate_import([("mere.csv", b"area_id,t1\nb,4\n")], loaded)
     apply_import(plan2, store, actor=ADMIN)
@@ -400,7 +432,9 @@ def test_apply_refuses_plan_with_errors(tmp_path, current):
 def test_apply_is_atomic(tmp_path, current, monkeypatch):
     store = tmp_path / "data" / "store"
     apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store, actor=ADMIN)
-    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store, actor=ADMIN)
+    apply_import(
+        validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store, actor=ADMIN
+    )
     before = tree_hash(store)
     in_use = active_data_dir(store)
 
@@ -419,7 +453,9 @@ def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
     store = tmp_path / "store"
     assert not has_stored_import(store) and active_data_dir(store) == BUNDLED
     apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store, actor=ADMIN)
-    apply_import(validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store, actor=ADMIN)
+    apply_import(
+        validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store, actor=ADMIN
+    )
     package = stored_package(store)
 
     def files(folder: Path) -> dict[str, str]:
@@ -459,8 +495,11 @@ def test_round_trip_export_import_same_ranking(tmp_path, source):
     reloaded = load_dataset(exported)
     assert ranking(reloaded) == ranking(current)
     assert json.loads((exported / "criteria.json").read_text())["criteria"]
-    plan = validate_import([exported / "areas.geojson", exported / "values.csv", exported / "actors.geojson"],
-                           current, kinds={"actors.geojson": "actors"})
+    plan = validate_import(
+        [exported / "areas.geojson", exported / "values.csv", exported / "actors.geojson"],
+        current,
+        kinds={"actors.geojson": "actors"},
+    )
     assert plan.ok, messages(plan)
     assert plan.diff.areas_added == [] and plan.diff.geometry_changed == [] and plan.diff.values_changed == []
     stored = apply_import(plan, tmp_path / "store", actor=ADMIN)
@@ -477,8 +516,11 @@ def test_uploaded_bytes_equal_paths(tmp_path, current):
 
 
 def test_new_area_with_values_and_actors_applies_and_loads(tmp_path, current):
-    areas = gpd.GeoDataFrame({"navn": ["Alfa", "Delta Øst"], "residents": [1200, 300]},
-                             geometry=[AREAS[0][2], box(12.65, 55.66, 12.666, 55.67)], crs="EPSG:4326")
+    areas = gpd.GeoDataFrame(
+        {"navn": ["Alfa", "Delta Øst"], "residents": [1200, 300]},
+        geometry=[AREAS[0][2], box(12.65, 55.66, 12.666, 55.67)],
+        crs="EPSG:4326",
+    )
     apath = tmp_path / "omr.gpkg"
     areas.to_file(apath, layer="omr", driver="GPKG")
     values = "område;t1;n1;n2\nDelta Øst;4;4;10\n".encode("cp1252")
@@ -505,11 +547,21 @@ def test_norm_key_ignores_case_spacing_and_danish_spelling(text):
 def test_sector_synonyms_on_bundled_model():
     sm = SectorMatcher(load_dataset(BUNDLED).model)
     expected = {
-        "Folkeskole": "school", "Børnehave": "daycare", "VUGGESTUE": "daycare", "bibliotek": "library_culture",
-        "Jobcenter": "employment", "boligselskab": "housing_org", "Forening": "civil_society", "klub": "club",
-        "Fritidsklub": "club", "sprogcenter": "language_school", "Sprogskole": "language_school",
-        "housing_social": "housing_social", "Boligorganisation / afdelingsbestyrelse": "housing_org",
-        "Bydelsmødre": "civil_society", "Kulturhus": "library_culture",
+        "Folkeskole": "school",
+        "Børnehave": "daycare",
+        "VUGGESTUE": "daycare",
+        "bibliotek": "library_culture",
+        "Jobcenter": "employment",
+        "boligselskab": "housing_org",
+        "Forening": "civil_society",
+        "klub": "club",
+        "Fritidsklub": "club",
+        "sprogcenter": "language_school",
+        "Sprogskole": "language_school",
+        "housing_social": "housing_social",
+        "Boligorganisation / afdelingsbestyrelse": "housing_org",
+        "Bydelsmødre": "civil_society",
+        "Kulturhus": "library_culture",
     }
     assert {k: sm.match(k) for k in expected} == expected
     assert sm.match("Moské") is None and sm.match("") is None
@@ -525,10 +577,13 @@ def same_names(tmp_path):
     return load_dataset(make_package(tmp_path / "same", areas=area_features(SAME_NAME_AREAS)))
 
 
-@pytest.mark.parametrize("data", [
-    "område;t1\nNordvest;2\n",  # by name only
-    "area_id;name;t1\n;NORDVEST;2\n",  # empty id, the name decides
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "område;t1\nNordvest;2\n",  # by name only
+        "area_id;name;t1\n;NORDVEST;2\n",  # empty id, the name decides
+    ],
+)
 def test_a_value_matched_by_a_name_two_areas_share_is_refused_naming_both(same_names, data):
     plan = validate_import([("v.csv", data.encode())], same_names)
     assert not plan.ok

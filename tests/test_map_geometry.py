@@ -16,17 +16,28 @@ from shapely.geometry import MultiPolygon, Polygon, box
 from selection.dataset import load_dataset
 from selection.geometry import WGS84
 from selection.map_geometry import (
-    COORDINATE_DECIMALS, SHAPES_FOLDER, display_geometry, display_tolerance_m, is_displayable,
+    COORDINATE_DECIMALS,
+    SHAPES_FOLDER,
+    display_geometry,
+    display_tolerance_m,
+    is_displayable,
 )
 from selection.map_layers import (
-    LABEL_ALL_MAX, LABEL_TOP_N, RankedStyles, area_shapes, base_map, escape_text, ranked_layer, score_colour,
+    LABEL_ALL_MAX,
+    LABEL_TOP_N,
+    RankedStyles,
+    area_shapes,
+    base_map,
+    escape_text,
+    ranked_layer,
+    score_colour,
 )
 from selection.offline_assets import external_links
 from selection.pipeline import evaluate
 from tests.factory import REPO, area_features, make_package
 
 sys.path.insert(0, str(REPO / "bench"))
-from make_package import generate  # noqa: E402  (the benchmark's package generator)
+from make_package import generate
 
 METRES_PER_DEGREE = 111_320.0
 
@@ -36,8 +47,12 @@ def star(lon: float, lat: float, radius_m: float, vertices: int, jitter: list[fl
     for k in range(vertices):
         angle = 2 * math.pi * k / vertices
         r = radius_m * (1 + jitter[k % len(jitter)])
-        ring.append((lon + r * math.cos(angle) / (METRES_PER_DEGREE * math.cos(math.radians(lat))),
-                     lat + r * math.sin(angle) / METRES_PER_DEGREE))
+        ring.append(
+            (
+                lon + r * math.cos(angle) / (METRES_PER_DEGREE * math.cos(math.radians(lat))),
+                lat + r * math.sin(angle) / METRES_PER_DEGREE,
+            )
+        )
     return Polygon(ring)
 
 
@@ -59,7 +74,7 @@ def test_simplified_generated_areas_stay_valid_non_empty_and_close(generated):
     shown = display_geometry(dataset.areas)
     assert list(shown.index) == list(dataset.areas.index)
     assert all(is_displayable(g) for g in shown)
-    tolerance_deg = display_tolerance_m(55.0) / 110_000 + 10 ** -COORDINATE_DECIMALS
+    tolerance_deg = display_tolerance_m(55.0) / 110_000 + 10**-COORDINATE_DECIMALS
     for original, simple in zip(dataset.areas.geometry, shown, strict=True):
         assert shapely.get_num_coordinates(simple) <= shapely.get_num_coordinates(original)
         assert original.hausdorff_distance(simple) <= tolerance_deg
@@ -78,8 +93,13 @@ def test_awkward_shapes_stay_valid_and_non_empty():
     assert shapely.get_num_coordinates(shown.iloc[3]) < shapely.get_num_coordinates(collinear)
 
 
-@given(st.lists(st.tuples(st.integers(3, 300), st.floats(1.0, 2000.0),
-                          st.lists(st.floats(-0.4, 0.4), min_size=1, max_size=7)), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(st.integers(3, 300), st.floats(1.0, 2000.0), st.lists(st.floats(-0.4, 0.4), min_size=1, max_size=7)),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_any_star_shaped_areas_stay_valid_and_non_empty(specs):
     geoms = [star(8.5 + i * 0.1, 55.0 + i * 0.05, radius, n, jitter) for i, (n, radius, jitter) in enumerate(specs)]
     shown = display_geometry(frame(geoms))

@@ -11,7 +11,14 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from selection.dataset import load_dataset
 from selection.map_layers import (
-    PALETTE, UNRANKED_COLOUR, area_at, base_map, escape_text, legend_entries, ranked_layer, score_colour,
+    PALETTE,
+    UNRANKED_COLOUR,
+    area_at,
+    base_map,
+    escape_text,
+    legend_entries,
+    ranked_layer,
+    score_colour,
 )
 from selection.offline_assets import LEAFLET_JS, external_links, install_static_assets
 from selection.pipeline import evaluate
@@ -26,9 +33,19 @@ def scored(tmp_path_factory):
     return dataset, evaluate(dataset)[1]
 
 
-@pytest.mark.parametrize(("total", "colour"), [(0, PALETTE[0]), (19.99, PALETTE[0]), (20, PALETTE[1]),
-                                                 (79.9, PALETTE[3]), (80, PALETTE[4]), (100, PALETTE[4]),
-                                                 (float("nan"), UNRANKED_COLOUR), (None, UNRANKED_COLOUR)])
+@pytest.mark.parametrize(
+    ("total", "colour"),
+    [
+        (0, PALETTE[0]),
+        (19.99, PALETTE[0]),
+        (20, PALETTE[1]),
+        (79.9, PALETTE[3]),
+        (80, PALETTE[4]),
+        (100, PALETTE[4]),
+        (float("nan"), UNRANKED_COLOUR),
+        (None, UNRANKED_COLOUR),
+    ],
+)
 def test_score_colour_uses_fixed_bins(total, colour):
     assert score_colour(total) == colour
 
@@ -41,8 +58,16 @@ def test_escape_text_neutralises_html_and_template_literals():
     assert escape_text("<img src=x>`${a}`\\") == "&lt;img src=x&gt;&#96;&#36;&#123;a&#125;&#96;&#92;"
 
 
-@pytest.mark.parametrize("name", ['{{ "jinja" ~ "ran" }}', "Område {{", "{% if 1 %}x{% endif %}", "{# c #}",
-                                  "{{ cycler.__init__.__globals__.os.getcwd() }}"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        '{{ "jinja" ~ "ran" }}',
+        "Område {{",
+        "{% if 1 %}x{% endif %}",
+        "{# c #}",
+        "{{ cycler.__init__.__globals__.os.getcwd() }}",
+    ],
+)
 def test_jinja_in_a_name_is_never_evaluated_nor_breaks_the_map(tmp_path, name):
     """branca compiles rendered macro output as a new template; data must never reach that pass."""
     areas = area_features()
@@ -68,8 +93,11 @@ def test_layer_data_is_rendered_once_not_recompiled(scored, monkeypatch):
     group.add_to(m)
     compiled: list[str] = []
     original = jinja2.Environment.from_string
-    monkeypatch.setattr(jinja2.Environment, "from_string",
-                        lambda self, source, *a, **k: (compiled.append(str(source)), original(self, source, *a, **k))[1])
+    monkeypatch.setattr(
+        jinja2.Environment,
+        "from_string",
+        lambda self, source, *a, **k: (compiled.append(str(source)), original(self, source, *a, **k))[1],
+    )
     group.render()
     assert not [src for src in compiled if "FeatureCollection" in src]
 
@@ -170,8 +198,10 @@ def test_change_layer_draws_before_and_after_escaped(scored):
     assert "<b>x</b>" not in js and external_links(m) == []
 
 
-@pytest.mark.parametrize("url", ["https://kort.kk.dk/{z}/{x}/{y}.png",
-                                 "https://{s}.tiles.example.dk/wmts?TileMatrix={z}&TileCol={x}&TileRow={y}"])
+@pytest.mark.parametrize(
+    "url",
+    ["https://kort.kk.dk/{z}/{x}/{y}.png", "https://{s}.tiles.example.dk/wmts?TileMatrix={z}&TileCol={x}&TileRow={y}"],
+)
 def test_tile_url_accepts_xyz_and_wmts_with_placeholders(url):
     from selection.map_layers import CUSTOM_KEY, available_basemaps, tile_url_problem
 
@@ -179,9 +209,20 @@ def test_tile_url_accepts_xyz_and_wmts_with_placeholders(url):
     assert available_basemaps(custom_url=url)[CUSTOM_KEY].url == url
 
 
-@pytest.mark.parametrize("url", ["", "ftp://x/{z}/{x}/{y}", "https://x/{z}/{x}", "https://x/{{7*7}}/{z}/{x}/{y}",
-                                 "https://x/{z}/{x}/{y}?a=<script>", "https://x/{z}/{x}/{y} ", "https://x/{z}/{x}/{y}\"",
-                                 "https://x/{z}/{x}/{y}/{% if %}", "https://" + "a" * 600 + "/{z}/{x}/{y}"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "ftp://x/{z}/{x}/{y}",
+        "https://x/{z}/{x}",
+        "https://x/{{7*7}}/{z}/{x}/{y}",
+        "https://x/{z}/{x}/{y}?a=<script>",
+        "https://x/{z}/{x}/{y} ",
+        'https://x/{z}/{x}/{y}"',
+        "https://x/{z}/{x}/{y}/{% if %}",
+        "https://" + "a" * 600 + "/{z}/{x}/{y}",
+    ],
+)
 def test_tile_url_refuses_what_could_break_the_page(url):
     from selection.map_layers import CUSTOM_KEY, available_basemaps, tile_url_problem
 

@@ -37,8 +37,9 @@ def errors(plan) -> list[str]:
 
 
 def shapefile_zip(tmp_path: Path, compression: int) -> bytes:
-    gdf = gpd.GeoDataFrame({"area_id": ["a"], "name": ["Alfa"]}, geometry=[box(12.5, 55.66, 12.516, 55.67)],
-                           crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"area_id": ["a"], "name": ["Alfa"]}, geometry=[box(12.5, 55.66, 12.516, 55.67)], crs="EPSG:4326"
+    )
     gdf.to_file(tmp_path / "omr.shp")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression) as zf:
@@ -55,27 +56,44 @@ def corrupt_member(data: bytes, member: str) -> bytes:
     start = info.header_offset + header
     middle = start + max(2, info.compress_size // 2)
     out = bytearray(data)
-    out[middle:middle + 8] = b"\xff\x00\xfe\x01\xfd\x02\xfc\x03"
+    out[middle : middle + 8] = b"\xff\x00\xfe\x01\xfd\x02\xfc\x03"
     return bytes(out)
 
 
 # --------------------------------------------------------------------------- import files
 
 
-@pytest.mark.parametrize(("name", "data", "fragment"), [
-    ("omr.geojson", DEEP.encode(), "for dybt indlejret"),
-    ("omr.geojson", json.dumps({"type": "FeatureCollection", "crs": "EPSG:4326", "features": []}).encode(),
-     "Medlemmet 'crs' har ikke formen"),
-    ("omr.geojson", json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": 5},
-                                "features": []}).encode(), "Medlemmet 'crs' har ikke formen"),
-    ("omr.geojson", json.dumps({"type": "FeatureCollection", "crs": [], "features": []}).encode(),
-     "Medlemmet 'crs' har ikke formen"),
-    ("omr.geojson", ('{"type": "FeatureCollection", "features": [], "n": ' + HUGE_NUMBER + "}").encode(),
-     "for mange cifre"),
-    ("v.csv", b"   \n \t \n\n", "kun mellemrum"),
-    ("v.csv", b" ; \n ;  \n", "ingen data"),
-    ("v.csv", f"area_id,t1\na,{HUGE_NUMBER}\n".encode(), "for mange tegn"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "fragment"),
+    [
+        ("omr.geojson", DEEP.encode(), "for dybt indlejret"),
+        (
+            "omr.geojson",
+            json.dumps({"type": "FeatureCollection", "crs": "EPSG:4326", "features": []}).encode(),
+            "Medlemmet 'crs' har ikke formen",
+        ),
+        (
+            "omr.geojson",
+            json.dumps(
+                {"type": "FeatureCollection", "crs": {"type": "name", "properties": 5}, "features": []}
+            ).encode(),
+            "Medlemmet 'crs' har ikke formen",
+        ),
+        (
+            "omr.geojson",
+            json.dumps({"type": "FeatureCollection", "crs": [], "features": []}).encode(),
+            "Medlemmet 'crs' har ikke formen",
+        ),
+        (
+            "omr.geojson",
+            ('{"type": "FeatureCollection", "features": [], "n": ' + HUGE_NUMBER + "}").encode(),
+            "for mange cifre",
+        ),
+        ("v.csv", b"   \n \t \n\n", "kun mellemrum"),
+        ("v.csv", b" ; \n ;  \n", "ingen data"),
+        ("v.csv", f"area_id,t1\na,{HUGE_NUMBER}\n".encode(), "for mange tegn"),
+    ],
+)
 def test_bad_files_give_danish_messages(current, name, data, fragment):
     plan = validate_import([(name, data)], current)
     assert not plan.ok
@@ -86,8 +104,7 @@ def test_geopackage_with_only_an_attribute_table(tmp_path, current):
     path = tmp_path / "tabel.gpkg"
     import pyogrio
 
-    pyogrio.write_dataframe(pd.DataFrame({"area_id": ["a"], "name": ["Alfa"]}), path, layer="kun_tabel",
-                            driver="GPKG")
+    pyogrio.write_dataframe(pd.DataFrame({"area_id": ["a"], "name": ["Alfa"]}), path, layer="kun_tabel", driver="GPKG")
     plan = validate_import([path], current)
     assert any("ingen geometri" in e or "ingen lag med geodata" in e for e in errors(plan)), errors(plan)
 
@@ -158,24 +175,27 @@ def package(tmp_path, monkeypatch):
     return folder
 
 
-@pytest.mark.parametrize(("argv", "fragment"), [
-    (["rank", "--distance", "inf"], "ikke et endeligt tal"),
-    (["rank", "--distance", "nan"], "ikke et endeligt tal"),
-    (["rank", "--distance", "-5"], "afstanden skal være mellem 0"),
-    (["rank", "--seed", "-1"], "startværdien skal være et helt tal"),
-    (["rank", "--smaa", "-3"], "antal vægtninger skal være et helt tal"),
-    (["rank", "--top", "2.5"], "--top skal være et helt tal"),
-    (["rank", "--timestamp", "i går"], "ISO 8601"),
-    (["rank", "--data", ""], "mappenavnet er tomt"),
-    (["import", "x.csv", "--data-dir", ""], "mappenavnet er tomt"),
-    (["reset", "--data-dir", " "], "mappenavnet er tomt"),
-    (["rank", "--bogus"], "ukendte argumenter"),
-    (["rank", "--format", "pdf"], "ugyldigt valg"),
-    (["frobnicate"], "ugyldigt valg"),
-    ([], "disse argumenter mangler"),
-    (["import"], "disse argumenter mangler"),
-    (["rank", "--top"], "mangler en værdi"),
-])
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["rank", "--distance", "inf"], "ikke et endeligt tal"),
+        (["rank", "--distance", "nan"], "ikke et endeligt tal"),
+        (["rank", "--distance", "-5"], "afstanden skal være mellem 0"),
+        (["rank", "--seed", "-1"], "startværdien skal være et helt tal"),
+        (["rank", "--smaa", "-3"], "antal vægtninger skal være et helt tal"),
+        (["rank", "--top", "2.5"], "--top skal være et helt tal"),
+        (["rank", "--timestamp", "i går"], "ISO 8601"),
+        (["rank", "--data", ""], "mappenavnet er tomt"),
+        (["import", "x.csv", "--data-dir", ""], "mappenavnet er tomt"),
+        (["reset", "--data-dir", " "], "mappenavnet er tomt"),
+        (["rank", "--bogus"], "ukendte argumenter"),
+        (["rank", "--format", "pdf"], "ugyldigt valg"),
+        (["frobnicate"], "ugyldigt valg"),
+        ([], "disse argumenter mangler"),
+        (["import"], "disse argumenter mangler"),
+        (["rank", "--top"], "mangler en værdi"),
+    ],
+)
 def test_cli_argument_errors_are_danish_and_exit_2(package, capsys, argv, fragment):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
@@ -221,12 +241,20 @@ def test_cli_in_a_subprocess_never_prints_a_traceback(tmp_path):
     pkg = make_package(tmp_path / "pkg")
     deep = tmp_path / "dyb.geojson"
     deep.write_text(DEEP, encoding="utf-8")
-    for argv in (["validate", str(deep)], ["rank", "--data", str(pkg), "--distance", "inf"],
-                 ["rank", "--data", str(tmp_path / "mangler")]):
-        proc = subprocess.run([sys.executable, "-m", "selection", *argv], cwd=REPO, capture_output=True, text=True,
-                              check=False, env={"PATH": "/usr/bin:/bin", "SELECTION_IMPORT_DIR": str(tmp_path / "s")})
+    for argv in (
+        ["validate", str(deep)],
+        ["rank", "--data", str(pkg), "--distance", "inf"],
+        ["rank", "--data", str(tmp_path / "mangler")],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "selection", *argv],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={"PATH": "/usr/bin:/bin", "SELECTION_IMPORT_DIR": str(tmp_path / "s")},
+        )
         assert proc.returncode in (1, 2) and "Traceback" not in proc.stderr + proc.stdout, proc.stderr
-
 
 
 def test_cli_import_folder_with_a_name_too_long_for_the_file_system(package, tmp_path, capsys):

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from selection.dataset import load_dataset
 from selection.errors import DataError
-from selection.importing.store import _number_text
 from selection.importing import validate_import
+from selection.importing.store import _number_text
 from selection.number_parser import MAX_DIGITS, NumberError, parse_count, parse_number
 from tests.factory import area_features, make_package
 
@@ -31,7 +31,7 @@ def test_standard_reads_back_what_python_and_the_store_write(x):
     assert parse_number(_number_text(x), "standard") == x
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_danish_decimal_comma_and_thousands_points(value: Decimal):
     plain = f"{value:f}"
     assert parse_number(plain.replace(".", ","), "danish") == float(value)
@@ -43,8 +43,12 @@ def test_danish_decimal_comma_and_thousands_points(value: Decimal):
 @given(st.integers(1, 999), st.integers(0, 999))
 def test_one_separator_before_three_digits_is_ambiguous_unless_it_is_the_files_decimal(whole, frac):
     text_point, text_comma = f"{whole}.{frac:03d}", f"{whole},{frac:03d}"
-    for text, convention in ((text_point, "danish"), (text_comma, "standard"), (text_point, "auto"),
-                             (text_comma, "auto")):
+    for text, convention in (
+        (text_point, "danish"),
+        (text_comma, "standard"),
+        (text_point, "auto"),
+        (text_comma, "auto"),
+    ):
         with pytest.raises(NumberError, match="tvetydigt"):
             parse_number(text, convention)
     assert parse_number(text_comma, "danish") == parse_number(text_point, "standard") == float(f"{whole}.{frac:03d}")
@@ -66,12 +70,26 @@ def test_anything_parsed_is_a_finite_float_from_ascii_digits_only(text):
     assert "_" not in text and len(digits) <= MAX_DIGITS
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("0_3", "'_'"), ("1_000", "'_'"), ("\u0663", "cifre, der ikke er 0–9"), ("\uff13", "cifre, der ikke er 0–9"),
-    ("\u0969\u0966", "cifre, der ikke er 0–9"), ("nan", "endeligt"), ("-inf", "endeligt"), ("1e999", "endeligt"),
-    ("0x1A", "ikke et tal"), ("1,2,3", "tusindtalsseparator"), ("1.2.3", "tusindtalsseparator"),
-    ("1.23,4.5", "blander"), ("9" * 40, "cifre"), ("9" * 5000, "for mange tegn"), ("3 %", "ikke et tal"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("0_3", "'_'"),
+        ("1_000", "'_'"),
+        ("\u0663", "cifre, der ikke er 0–9"),
+        ("\uff13", "cifre, der ikke er 0–9"),
+        ("\u0969\u0966", "cifre, der ikke er 0–9"),
+        ("nan", "endeligt"),
+        ("-inf", "endeligt"),
+        ("1e999", "endeligt"),
+        ("0x1A", "ikke et tal"),
+        ("1,2,3", "tusindtalsseparator"),
+        ("1.2.3", "tusindtalsseparator"),
+        ("1.23,4.5", "blander"),
+        ("9" * 40, "cifre"),
+        ("9" * 5000, "for mange tegn"),
+        ("3 %", "ikke et tal"),
+    ],
+)
 def test_refused_with_the_reason(text, reason):
     with pytest.raises(NumberError, match=reason):
         parse_number(text, "auto")
@@ -99,13 +117,16 @@ def errors(plan) -> list[str]:
     return [str(p) for p in plan.errors]
 
 
-@pytest.mark.parametrize(("data", "fragment"), [
-    ("område;t1\nAlfa;0_3\n", "'_'"),
-    ("område;n2\nAlfa;1.234\n", "tvetydigt i en fil med decimalkomma"),
-    ("area_id,n2\na,\"1,234\"\n", "tvetydigt i en fil med decimalpunktum"),
-    ("område;t1\nAlfa;\u0663\n", "cifre, der ikke er 0–9"),
-    ("område;t1\nAlfa;\uff13\n", "cifre, der ikke er 0–9"),
-])
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ("område;t1\nAlfa;0_3\n", "'_'"),
+        ("område;n2\nAlfa;1.234\n", "tvetydigt i en fil med decimalkomma"),
+        ('area_id,n2\na,"1,234"\n', "tvetydigt i en fil med decimalpunktum"),
+        ("område;t1\nAlfa;\u0663\n", "cifre, der ikke er 0–9"),
+        ("område;t1\nAlfa;\uff13\n", "cifre, der ikke er 0–9"),
+    ],
+)
 def test_value_files_refuse_and_say_what(current, data, fragment):
     plan = validate_import([("v.csv", data.encode("utf-8"))], current)
     assert not plan.ok
@@ -135,8 +156,9 @@ def test_header_only_files_are_refused_and_nothing_is_imported(current):
             data = buf.getvalue()
         plan = validate_import([(name, data)], current)
         assert not plan.ok
-        assert any("ingen datarækker" in e or "ingen data" in e or "ingen værdier" in e for e in errors(plan)), \
-            errors(plan)
+        assert any("ingen datarækker" in e or "ingen data" in e or "ingen værdier" in e for e in errors(plan)), errors(
+            plan
+        )
 
 
 def test_empty_value_cells_only_are_refused(current):
@@ -163,8 +185,9 @@ def test_negative_or_fractional_residents_are_refused_in_imports_and_packages(tm
     areas["features"][1]["properties"]["residents"] = "1.234"
     plan = validate_import([("omr.geojson", json.dumps(areas).encode())], current)
     assert any("residents" in e and "negativt" in e for e in errors(plan)), errors(plan)
-    assert any("residents" in e and "Bravo" in e and ("tvetydigt" in e or "helt tal" in e) for e in errors(plan)), \
+    assert any("residents" in e and "Bravo" in e and ("tvetydigt" in e or "helt tal" in e) for e in errors(plan)), (
         errors(plan)
+    )
     areas["features"][1]["properties"]["residents"] = 2.5
     with pytest.raises(DataError, match="negativt"):
         load_dataset(make_package(tmp_path / "neg", areas=areas))

@@ -14,14 +14,26 @@ from streamlit.web.server.starlette.starlette_static_routes import create_stream
 from ui.page_language import PageLanguage, with_language
 
 
-def request(app, path: str, method: str = "GET", gzip_ok: bool = False,
-            pathsend: bool = True) -> tuple[int, dict[bytes, bytes], bytes]:
+def request(
+    app, path: str, method: str = "GET", gzip_ok: bool = False, pathsend: bool = True
+) -> tuple[int, dict[bytes, bytes], bytes]:
     """One HTTP request through an ASGI app, from a server that can send files itself (pathsend) unless told
     otherwise; (status, headers, body)."""
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": [(b"host", b"localhost"), *([(b"accept-encoding", b"gzip")] if gzip_ok else [])],
-             "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1), "extensions": {"http.response.pathsend": {}} if pathsend else {}}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost"), *([(b"accept-encoding", b"gzip")] if gzip_ok else [])],
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 1),
+        "extensions": {"http.response.pathsend": {}} if pathsend else {},
+    }
     sent: list[dict] = []
     asked: list[bool] = []
 

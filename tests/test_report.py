@@ -16,18 +16,44 @@ from markupsafe import escape
 from pypdf import PdfReader
 
 from selection.dataset import load_dataset
-from selection.report import render_html, render_pdf, take_snapshot
-from selection.report.render import caveat_text, robustness_text
 from selection.importing.store import active_data_dir
+from selection.report import render_html, render_pdf, take_snapshot
 from selection.report.comparison import comparison_part
+from selection.report.render import caveat_text, robustness_text
 from selection.report.snapshot import content_hash, scenario_record, snapshot_from_store
 from selection.scenarios import describe, evaluate_settings, excluded_reasons, parse_settings
 from selection.scenarios.defaults import load_defaults
-from tests.factory import AREAS, make_package, area_features
+from tests.factory import AREAS, area_features, make_package
 
-ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "section", "h1", "h2", "h3", "p", "div", "table",
-                "thead", "tbody", "tr", "th", "td", "colgroup", "col", "strong", "ul", "ol", "li", "figure", "img",
-                "figcaption"}
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "div",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "colgroup",
+    "col",
+    "strong",
+    "ul",
+    "ol",
+    "li",
+    "figure",
+    "img",
+    "figcaption",
+}
 EVIL_NAMES = ["<b>Alfa</b>", "{{ 7*7 }} Bravo", "![x](http://evil) Charlie"]
 
 
@@ -108,8 +134,9 @@ def test_the_report_carries_the_assessment_priority_list(bundled_report):
     snapshot, html, pdf = bundled_report
     dataset = load_dataset()
     perf, result = evaluate(dataset)
-    expected = assessment_priorities(perf.matrix, dataset.model, result, perf.provenance,
-                                     dataset.areas["name"].to_dict(), 3)
+    expected = assessment_priorities(
+        perf.matrix, dataset.model, result, perf.provenance, dataset.areas["name"].to_dict(), 3
+    )
     assert len(expected), "the bundled placeholders can change the top 3"
     assert [p["sentence"] for p in snapshot["priorities"]] == list(expected["Sætning"])
     text = pdf_text(pdf)
@@ -195,8 +222,11 @@ def test_the_first_page_renders_to_png(bundled_report, tmp_path):
     _, _, pdf = bundled_report
     path = tmp_path / "rapport.pdf"
     path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", str(path),
-                    str(tmp_path / "side1")], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", str(path), str(tmp_path / "side1")],
+        check=True,
+        timeout=60,
+    )
     png = (tmp_path / "side1.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 5000
 
@@ -212,10 +242,20 @@ TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(reasons=TEXT, name=TEXT)
 def test_any_decision_text_is_shown_as_text_never_as_markup(small_snapshot, reasons, name):
-    fields = {"id": 1, "decided_on": "2026-11-20", "participants": [{"name": name, "role": ""}], "scenario": "s",
-              "chosen_area_id": "a", "reasons": reasons, "dissent": "", "conditions": "", "recorded_by": name,
-              "recorded_at": "2026-11-20T10:00:00+00:00", "corrects_id": None,
-              "stored_by": name}  # the report fields of a decision (selection.decisions.model) include the identity
+    fields = {
+        "id": 1,
+        "decided_on": "2026-11-20",
+        "participants": [{"name": name, "role": ""}],
+        "scenario": "s",
+        "chosen_area_id": "a",
+        "reasons": reasons,
+        "dissent": "",
+        "conditions": "",
+        "recorded_by": name,
+        "recorded_at": "2026-11-20T10:00:00+00:00",
+        "corrects_id": None,
+        "stored_by": name,
+    }  # the report fields of a decision (selection.decisions.model) include the identity
     parsed = scan(render_html(small_snapshot, fields))
     text = "".join(parsed.text)
     assert reasons in text and name in text
@@ -253,10 +293,18 @@ def scenario_report(starting_points) -> tuple[dict, str, bytes]:
     main = next(d for d in starting_points.values() if d.settings.rules)
     others = [d for d in starting_points.values() if d is not main][:2]
     s = main.settings
-    snapshot = snapshot_from_store(dataset, None, s.weights, 3, sub_weights=s.sub_weights, distance_m=s.distance_m,
-                                   rules=s.rules, scenario=scenario_record(main.name, key=main.key,
-                                                                           rationale=main.rationale),
-                                   compare_with=[(d.name, d.settings) for d in (main, *others)], n_samples=500)
+    snapshot = snapshot_from_store(
+        dataset,
+        None,
+        s.weights,
+        3,
+        sub_weights=s.sub_weights,
+        distance_m=s.distance_m,
+        rules=s.rules,
+        scenario=scenario_record(main.name, key=main.key, rationale=main.rationale),
+        compare_with=[(d.name, d.settings) for d in (main, *others)],
+        n_samples=500,
+    )
     return snapshot, render_html(snapshot), render_pdf(snapshot)
 
 
@@ -268,7 +316,9 @@ def test_the_snapshot_ranks_exactly_like_the_app_with_the_scenarios_rules(scenar
     reasons = excluded_reasons(expected)
     assert reasons and snapshot["n_excluded"] == len(reasons)
     assert [(r["area_id"], r["rank"]) for r in snapshot["ranking"]] == [
-        (a, None if pd_na(k) else int(k)) for a, k in zip(expected.table["area_id"], expected.table["rank"], strict=True)]
+        (a, None if pd_na(k) else int(k))
+        for a, k in zip(expected.table["area_id"], expected.table["rank"], strict=True)
+    ]
     for row in snapshot["ranking"]:
         assert row["excluded"] == reasons.get(row["area_id"], "")
         if row["excluded"]:
@@ -306,7 +356,9 @@ def test_the_comparison_matches_each_scenario_ranked_on_its_own(scenario_report,
     for k, label in enumerate(labels):
         settings = next(d.settings for d in starting_points.values() if d.name == label)
         _, result = evaluate_settings(dataset, settings)
-        ranks = {n: (None if pd_na(r) else int(r)) for n, r in zip(result.table["name"], result.table["rank"], strict=True)}
+        ranks = {
+            n: (None if pd_na(r) else int(r)) for n, r in zip(result.table["name"], result.table["rank"], strict=True)
+        }
         assert {r["area"]: r["rank"] for r in snapshot["comparison"]["ranks"] if r["position"] == k} == ranks
 
 
@@ -345,9 +397,16 @@ def evil_scenario_report(tmp_path_factory) -> tuple[dict, str, bytes]:
     dataset = load_dataset(make_package(tmp_path_factory.mktemp("evil-scn") / "p"))
     a = parse_settings({"rules": [{"kind": "min_score", "criterion": "need", "min": 50}]}, dataset.model)
     b = parse_settings({"weights": {"trust": 0, "actors": 0, "need": 1}}, dataset.model)
-    snapshot = snapshot_from_store(dataset, None, a.weights, 2, rules=a.rules, n_samples=200,
-                                   scenario=scenario_record(EVIL_SCENARIO, 7, 2, rationale=EVIL_RATIONALE),
-                                   compare_with=[(EVIL_SCENARIO, a), ("{{ 7*7 }} <i>B</i>", b)])
+    snapshot = snapshot_from_store(
+        dataset,
+        None,
+        a.weights,
+        2,
+        rules=a.rules,
+        n_samples=200,
+        scenario=scenario_record(EVIL_SCENARIO, 7, 2, rationale=EVIL_RATIONALE),
+        compare_with=[(EVIL_SCENARIO, a), ("{{ 7*7 }} <i>B</i>", b)],
+    )
     return snapshot, render_html(snapshot), render_pdf(snapshot)
 
 

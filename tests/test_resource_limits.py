@@ -59,30 +59,43 @@ def test_xlsx_row_and_cell_limits_stop_reading(tmp_path):
     rows = [["area_id", "t1"]] + [[f"a{i}", 1] for i in range(30)]
     declared = table_problems("v.xlsx", xlsx_bytes(rows), Limits(max_rows=20))
     assert any("Arket angiver et område på 31 rækker" in p for p in declared), declared
-    assert any("grænsen er 100.000 rækker og 40 celler" in p
-               for p in table_problems("v.xlsx", xlsx_bytes(rows), Limits(max_cells=40)))
-    undeclared = _xlsx(tmp_path / "v.xlsx", _sheet(lambda: [  # no <dimension>: stopped while reading
-        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}"><v>1</v></c></row>'.encode() for n in range(1, 40)],
-        None))
+    assert any(
+        "grænsen er 100.000 rækker og 40 celler" in p
+        for p in table_problems("v.xlsx", xlsx_bytes(rows), Limits(max_cells=40))
+    )
+    undeclared = _xlsx(
+        tmp_path / "v.xlsx",
+        _sheet(
+            lambda: [  # no <dimension>: stopped while reading
+                f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}"><v>1</v></c></row>'.encode() for n in range(1, 40)
+            ],
+            None,
+        ),
+    )
     problems = table_problems("v.xlsx", undeclared.read_bytes(), Limits(max_rows=20))
     assert any("flere end 20 datarækker" in p for p in problems), problems
 
 
 def test_xlsx_dimension_lying_small_does_not_hide_the_far_cell(tmp_path):
-    cells = lambda: [b'<row r="1"><c r="A1" t="inlineStr"><is><t>area_id</t></is></c></row>',  # noqa: E731
-                     b'<row r="900000"><c r="ZZ900000"><v>1</v></c></row>']
+    cells = lambda: [
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>area_id</t></is></c></row>',
+        b'<row r="900000"><c r="ZZ900000"><v>1</v></c></row>',
+    ]
     path = _xlsx(tmp_path / "v.xlsx", _sheet(cells, "A1:A1"))
     problems = table_problems("v.xlsx", path.read_bytes())
     assert any("kolonne 500" in p for p in problems), problems
 
 
 def test_xlsx_shared_strings_larger_than_the_part_limit_are_refused(tmp_path):
-    shared = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-              + b"<si><t>x</t></si>" * (22 * 1024 * 1024 // 17) + b"</sst>")
-    path = _xlsx(tmp_path / "v.xlsx", _sheet(lambda: [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'], "A1"),
-                 shared)
-    assert any("sharedStrings.xml" in p and "grænsen er 20.0 MB" in p
-               for p in table_problems("v.xlsx", path.read_bytes()))
+    shared = (
+        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>x</t></si>" * (22 * 1024 * 1024 // 17)
+        + b"</sst>"
+    )
+    path = _xlsx(tmp_path / "v.xlsx", _sheet(lambda: [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'], "A1"), shared)
+    assert any(
+        "sharedStrings.xml" in p and "grænsen er 20.0 MB" in p for p in table_problems("v.xlsx", path.read_bytes())
+    )
 
 
 # --------------------------------------------------------------------------- 6. CSV
@@ -102,8 +115,10 @@ def test_csv_separator_is_sniffed_on_a_prefix_and_a_bad_row_later_is_named():
 
 def test_csv_with_a_huge_line_or_column_count_is_refused():
     assert any("længere end 1024 KB" in p for p in table_problems("v.csv", b"area_id" + b",c" * 700_000 + b"\na\n"))
-    assert any("kolonner; grænsen er 5" in p
-               for p in table_problems("v.csv", b"a,b,c,d,e,f\n1,2,3,4,5,6\n", Limits(max_columns=5)))
+    assert any(
+        "kolonner; grænsen er 5" in p
+        for p in table_problems("v.csv", b"a,b,c,d,e,f\n1,2,3,4,5,6\n", Limits(max_columns=5))
+    )
 
 
 # --------------------------------------------------------------------------- 7. SMAA
@@ -141,10 +156,16 @@ print(json.dumps([p.message for p in plan.errors]))
 
 def test_big_uploads_are_refused_within_a_capped_address_space(tmp_path):
     cases = {
-        "csv_tiny_rows": ("v.csv", lambda p: _fill(p, b"area_id,t1\n", b"a,1\n", size=48 * 1024 * 1024),
-                          "flere end 100.000 datarækker"),
-        "csv_wide": ("v.csv", lambda p: _fill(p, b"area_id", b",c", b"\na", size=30 * 1024 * 1024),
-                     "længere end 1024 KB"),
+        "csv_tiny_rows": (
+            "v.csv",
+            lambda p: _fill(p, b"area_id,t1\n", b"a,1\n", size=48 * 1024 * 1024),
+            "flere end 100.000 datarækker",
+        ),
+        "csv_wide": (
+            "v.csv",
+            lambda p: _fill(p, b"area_id", b",c", b"\na", size=30 * 1024 * 1024),
+            "længere end 1024 KB",
+        ),
         "xlsx_far_corner": ("v.xlsx", far_corner(dimension=True), "Arket angiver et område"),
         "xlsx_far_corner_undeclared": ("v.xlsx", far_corner(dimension=False), "kolonne 500"),
         "geojson_deep": ("a.geojson", lambda p: _fill(p, b"", b"[", size=30 * 1024 * 1024), "kan ikke læses"),
@@ -153,8 +174,14 @@ def test_big_uploads_are_refused_within_a_capped_address_space(tmp_path):
     for name, (file_name, build, fragment) in cases.items():
         (tmp_path / name).mkdir()
         path = build(tmp_path / name / file_name)
-        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(ONE_UPLOAD), str(MEMORY_CAP_MB), str(pkg),
-                               str(path)], cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(ONE_UPLOAD), str(MEMORY_CAP_MB), str(pkg), str(path)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert proc.returncode == 0, (name, proc.stderr[-2000:])
         found = json.loads(proc.stdout)
         assert any(fragment in m for m in found), (name, found)
@@ -167,6 +194,5 @@ def test_area_files_have_an_area_limit(tmp_path):
     from tests.factory import area_features
 
     current = load_dataset(make_package(tmp_path / "pkg"))
-    plan = validate_import([("omr.geojson", json.dumps(area_features()).encode())], current,
-                           limits=Limits(max_areas=2))
+    plan = validate_import([("omr.geojson", json.dumps(area_features()).encode())], current, limits=Limits(max_areas=2))
     assert any("Filen har 3 områder; grænsen er 2" in p.message for p in plan.errors), plan.errors

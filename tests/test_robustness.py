@@ -44,6 +44,7 @@ def frame(rows, ids=None, cols=None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- exact reference (Fractions)
 
+
 def exact_rank(S: list[list[int]], w: list[int], j: int, a: int, t: Fraction) -> int:
     """Competition rank of area a when criterion j has share t, computed in exact arithmetic."""
     k = len(w)
@@ -72,8 +73,13 @@ def exact_component(S, w, j, a) -> tuple[Fraction, Fraction]:
     # Lines f_b(t) = R_b + t (S_bj - R_b); enumerate crossings with area a exactly.
     others = [Fraction(w[d]) if d != j else Fraction(0) for d in range(k)]
     rest = sum(others)
-    p = ([Fraction(1)] if k == 1 else [x / rest for x in others] if rest > 0
-         else [Fraction(0) if d == j else Fraction(1, k - 1) for d in range(k)])
+    p = (
+        [Fraction(1)]
+        if k == 1
+        else [x / rest for x in others]
+        if rest > 0
+        else [Fraction(0) if d == j else Fraction(1, k - 1) for d in range(k)]
+    )
     R = [sum(p[d] * row[d] for d in range(k)) for row in S]
     D = [S[b][j] - R[b] for b in range(m)]
     for b in range(m):
@@ -203,7 +209,8 @@ def test_nan_and_bad_input_raise_danish_errors():
         smaa(good, weight_samples=np.array([[-1.0, 2.0]]))
     # Zero weights of criteria that are not columns are ignored; non-zero ones are an error.
     assert stability_interval(good, {"c0": 1, "c1": 1, "gone": 0}, "a0", "c0") == stability_interval(
-        good, {"c0": 1, "c1": 1}, "a0", "c0")
+        good, {"c0": 1, "c1": 1}, "a0", "c0"
+    )
     with pytest.raises(WeightError, match="mangler i pointmatricen"):
         smaa(good, n_samples=10, margin=0.1, centre={"c0": 1, "gone": 1})
     with pytest.raises(ValueError, match="centre"):
@@ -211,6 +218,7 @@ def test_nan_and_bad_input_raise_danish_errors():
 
 
 # --------------------------------------------------------------------------- weight sampling
+
 
 def test_constrained_sampling_is_ordered_and_uniform():
     crit = ["trust", "actors", "need"]
@@ -226,7 +234,9 @@ def test_constrained_sampling_is_ordered_and_uniform():
     # A partial order leaves the other criterion free.
     P = sample_weights(crit, 2000, seed=2, constraint=["need", "trust"])
     assert (P[:, 2] >= P[:, 0]).all() and (P[:, 1] > P[:, 2]).any()
-    res = smaa(frame([[10, 50, 90], [90, 50, 10]], ["a", "b"], crit), n_samples=2000, constraint=["need", "actors", "trust"])
+    res = smaa(
+        frame([[10, 50, 90], [90, 50, 10]], ["a", "b"], crit), n_samples=2000, constraint=["need", "actors", "trust"]
+    )
     assert res.first_rank["a"] == 1.0  # need dominates: a (90 on need) always wins
 
 
@@ -264,7 +274,8 @@ int_scores = st.integers(1, 6).flatmap(
     lambda m: st.integers(1, 4).flatmap(
         lambda k: st.lists(
             st.lists(st.one_of(st.sampled_from([0, 25, 50, 100]), st.integers(0, 100)), min_size=k, max_size=k),
-            min_size=m, max_size=m,
+            min_size=m,
+            max_size=m,
         )
     )
 )
@@ -328,8 +339,9 @@ def test_large_branch_matches_loop_with_ties():
     assert a.acceptability.to_numpy().sum(axis=0).max() > 1.0  # ties: several areas share a rank
     # Totals too large for the packed-integer sort use the argsort fallback.
     huge = frame(rows * 1e7 + rng.uniform(0, 1, rows.shape))
-    pd.testing.assert_frame_equal(smaa(huge, weight_samples=W).acceptability,
-                                  plain_loop_smaa(huge, weight_samples=W).acceptability)
+    pd.testing.assert_frame_equal(
+        smaa(huge, weight_samples=W).acceptability, plain_loop_smaa(huge, weight_samples=W).acceptability
+    )
 
 
 @PROPS
@@ -343,13 +355,21 @@ def test_competition_ranks_match_scoring(values):
 
 # --------------------------------------------------------------------------- stability: exact cross-checks
 
+
 @PROPS
 @given(
-    st.integers(2, 5).flatmap(lambda m: st.integers(1, 3).flatmap(lambda k: st.tuples(
-        st.lists(st.lists(st.sampled_from([0, 10, 25, 40, 50, 75, 90, 100]), min_size=k, max_size=k),
-                 min_size=m, max_size=m),
-        st.lists(st.integers(0, 4), min_size=k, max_size=k).filter(lambda w: sum(w) > 0),
-    )))
+    st.integers(2, 5).flatmap(
+        lambda m: st.integers(1, 3).flatmap(
+            lambda k: st.tuples(
+                st.lists(
+                    st.lists(st.sampled_from([0, 10, 25, 40, 50, 75, 90, 100]), min_size=k, max_size=k),
+                    min_size=m,
+                    max_size=m,
+                ),
+                st.lists(st.integers(0, 4), min_size=k, max_size=k).filter(lambda w: sum(w) > 0),
+            )
+        )
+    )
 )
 def test_stability_interval_equals_exact_enumeration(case):
     rows, w = case
@@ -378,11 +398,18 @@ def test_stability_interval_equals_exact_enumeration(case):
 
 @FEW
 @given(
-    st.integers(2, 7).flatmap(lambda m: st.integers(2, 4).flatmap(lambda k: st.tuples(
-        st.lists(st.lists(st.integers(0, 10_000).map(lambda v: v / 100), min_size=k, max_size=k),
-                 min_size=m, max_size=m),
-        st.lists(st.integers(0, 10), min_size=k, max_size=k).filter(lambda w: sum(w) > 0),
-    )))
+    st.integers(2, 7).flatmap(
+        lambda m: st.integers(2, 4).flatmap(
+            lambda k: st.tuples(
+                st.lists(
+                    st.lists(st.integers(0, 10_000).map(lambda v: v / 100), min_size=k, max_size=k),
+                    min_size=m,
+                    max_size=m,
+                ),
+                st.lists(st.integers(0, 10), min_size=k, max_size=k).filter(lambda w: sum(w) > 0),
+            )
+        )
+    )
 )
 def test_stability_interval_against_fine_sweep(case):
     # Brute force in floats on a 0.001 grid. Scores have two decimals, so true differences
@@ -408,7 +435,11 @@ def test_stability_interval_against_fine_sweep(case):
                     wv = np.array(w, dtype=float) / sum(w)
                     j = list(S.columns).index(cid)
                     others = np.where(np.arange(len(w)) == j, 0.0, wv)
-                    p = others / others.sum() if others.sum() > 0 else np.where(np.arange(len(w)) == j, 0.0, 1 / (len(w) - 1))
+                    p = (
+                        others / others.sum()
+                        if others.sum() > 0
+                        else np.where(np.arange(len(w)) == j, 0.0, 1 / (len(w) - 1))
+                    )
                     tot = S.to_numpy() @ (share * np.eye(len(w))[j] + (1 - share) * p)
                     outside = 1 + int((tot - tot[a] > 1e-9).sum())
                     at_edge = S.to_numpy() @ (edge * np.eye(len(w))[j] + (1 - edge) * p)
@@ -418,21 +449,46 @@ def test_stability_interval_against_fine_sweep(case):
 
 # --------------------------------------------------------------------------- uncertain assessments
 
-MODEL = parse_criteria({
-    "criteria": [
-        {"id": "trust", "label": "Tillid", "default_weight": 1, "indicators": [
-            {"id": "t1", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 2},
-            {"id": "t2", "direction": "benefit", "scale": {"min": 0, "max": 2}, "default_weight": 1}]},
-        {"id": "need", "label": "Vurderet behov", "default_weight": 2, "indicators": [
-            {"id": "n1", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 1},
-            {"id": "n2", "direction": "cost", "scale": {"min": 0, "max": 100}, "default_weight": 1}]},
-        {"id": "size", "label": "Størrelse", "default_weight": 1, "indicators": [
-            {"id": "s1", "direction": "cost", "scale": {"min": 10, "max": 60}, "default_weight": 1}]},
-    ]
-})
+MODEL = parse_criteria(
+    {
+        "criteria": [
+            {
+                "id": "trust",
+                "label": "Tillid",
+                "default_weight": 1,
+                "indicators": [
+                    {"id": "t1", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 2},
+                    {"id": "t2", "direction": "benefit", "scale": {"min": 0, "max": 2}, "default_weight": 1},
+                ],
+            },
+            {
+                "id": "need",
+                "label": "Vurderet behov",
+                "default_weight": 2,
+                "indicators": [
+                    {"id": "n1", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 1},
+                    {"id": "n2", "direction": "cost", "scale": {"min": 0, "max": 100}, "default_weight": 1},
+                ],
+            },
+            {
+                "id": "size",
+                "label": "Størrelse",
+                "default_weight": 1,
+                "indicators": [{"id": "s1", "direction": "cost", "scale": {"min": 10, "max": 60}, "default_weight": 1}],
+            },
+        ]
+    }
+)
 RAW = pd.DataFrame(
-    {"t1": [5, 3, 1, 2], "t2": [0, 2, np.nan, 1], "n1": [2, 4, 5, 1], "n2": [40, 20, 90, np.nan], "s1": [15, 30, 50, 20]},
-    index=["a", "b", "c", "d"], dtype=float,
+    {
+        "t1": [5, 3, 1, 2],
+        "t2": [0, 2, np.nan, 1],
+        "n1": [2, 4, 5, 1],
+        "n2": [40, 20, 90, np.nan],
+        "s1": [15, 30, 50, 20],
+    },
+    index=["a", "b", "c", "d"],
+    dtype=float,
 )
 
 
@@ -480,6 +536,7 @@ def test_smaa_with_score_samples():
 
 # --------------------------------------------------------------------------- summaries
 
+
 def test_summary_sentences():
     assert summary_sentence("Område X", 0.71, "Vurderet behov", 0.25, 0.60) == (
         "Område X er nr. 1 i 71 % af alle vægtninger og forbliver nr. 1, så længe 'Vurderet behov' vægtes "
@@ -490,9 +547,11 @@ def test_summary_sentences():
         "Området er nr. 1 i 4 % af alle vægtninger."
     )
     assert summary_sentence("Z", 0.0, "Tillid", 0.0, 0.45, rank=2).endswith(
-        "vægtes højst 45 %. Området bliver ikke nr. 1 i nogen af de afprøvede vægtninger.")
+        "vægtes højst 45 %. Området bliver ikke nr. 1 i nogen af de afprøvede vægtninger."
+    )
     assert summary_sentence("Z", 1.0, "Tillid", 0.0, 1.0) == (
-        "Z er nr. 1 i 100 % af alle vægtninger og forbliver nr. 1 uanset hvordan 'Tillid' vægtes.")
+        "Z er nr. 1 i 100 % af alle vægtninger og forbliver nr. 1 uanset hvordan 'Tillid' vægtes."
+    )
     assert "mellem 33,3 % og 34,0 %" in summary_sentence("Z", 0.5, "T", 0.333, 0.34)
 
 
@@ -512,8 +571,9 @@ def test_hinge_and_describe_on_scored_model():
     rel = (rows["hi"] - rows["lo"]) / rows["current"]
     assert rel[cid] == rel.min()
     res = smaa(scores, n_samples=2000)
-    text = describe_area(scores, result.weights, top, "Alfa", {"trust": "Tillid", "need": "Vurderet behov",
-                                                               "size": "Størrelse"}, res)
+    text = describe_area(
+        scores, result.weights, top, "Alfa", {"trust": "Tillid", "need": "Vurderet behov", "size": "Størrelse"}, res
+    )
     assert text.startswith("Alfa er nr. 1 i ")
 
 

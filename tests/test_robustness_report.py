@@ -16,7 +16,7 @@ from selection.robustness_report import analyse, robustness_extras, shortlist_ex
 from tests.factory import REPO, VALUES, make_package
 
 
-@pytest.fixture()
+@pytest.fixture
 def dataset(tmp_path):
     return load_dataset(make_package(tmp_path / "pkg"))
 
@@ -70,8 +70,11 @@ def test_uncertain_indicators_are_the_stored_ones_with_unsourced_values(dataset)
 
     perf, _ = evaluate(dataset)
     prov = perf.provenance
-    expected = {i.id for i in dataset.model.indicators if not i.computed
-                and (prov.loc[prov["indicator_id"] == i.id, "kind"] != "sourced").any()}
+    expected = {
+        i.id
+        for i in dataset.model.indicators
+        if not i.computed and (prov.loc[prov["indicator_id"] == i.id, "kind"] != "sourced").any()
+    }
     assert set(uncertain_indicators(dataset.model, prov)) == expected
     sourced_only = prov.assign(kind="sourced")
     assert uncertain_indicators(dataset.model, sourced_only) == []
@@ -92,8 +95,9 @@ def test_assessor_ranges_count_and_change_the_analysis(dataset):
     perf, result = evaluate(dataset)
     ranges = {("a", "t1"): (1.0, 5.0), ("b", "n1"): (2.0, 2.0), ("c", "n2"): (0.0, 100.0)}
     step = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, noisy_indicators=["t1", "n1"])
-    spread = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, noisy_indicators=["t1", "n1"],
-                     value_ranges=ranges)
+    spread = analyse(
+        result, dataset.model, perf.matrix, n_samples=3000, seed=5, noisy_indicators=["t1", "n1"], value_ranges=ranges
+    )
     assert spread.assessor_ranges == 1, "only a real disagreement on a varied indicator counts"
     assert not spread.smaa.acceptability.equals(step.smaa.acceptability)
     plain = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, value_ranges=ranges)
@@ -115,9 +119,28 @@ def test_cli_smaa_writes_the_same_csv_as_the_app(tmp_path, dataset):
     out = tmp_path / "k.csv"
     stamp = "2026-11-23T10:00:00+01:00"
     proc = subprocess.run(
-        [sys.executable, "-m", "selection", "rank", "--data", str(folder), "--smaa", "2000", "--seed", "7",
-         "--top", "2", "--timestamp", stamp, "--out", str(out)],
-        cwd=REPO, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "selection",
+            "rank",
+            "--data",
+            str(folder),
+            "--smaa",
+            "2000",
+            "--seed",
+            "7",
+            "--top",
+            "2",
+            "--timestamp",
+            stamp,
+            "--out",
+            str(out),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     from datetime import datetime
@@ -135,6 +158,11 @@ def test_cli_smaa_writes_the_same_csv_as_the_app(tmp_path, dataset):
 
 def test_cli_rejects_negative_smaa(tmp_path):
     folder = make_package(tmp_path / "cli")
-    proc = subprocess.run([sys.executable, "-m", "selection", "rank", "--data", str(folder), "--smaa", "-5"],
-                          cwd=REPO, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "selection", "rank", "--data", str(folder), "--smaa", "-5"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2 and "--smaa" in proc.stderr

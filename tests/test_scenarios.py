@@ -69,15 +69,21 @@ def test_min_score_rule_and_a_tie_at_the_threshold_passes(dataset):
 
 
 def test_indicator_minimum_and_maximum_with_equal_values_passing(dataset):
-    assert set(excluded_reasons(ranked(dataset, {"rules": [{"kind": MIN_VALUE, "indicator": "n1", "min": 4}]}))) == {"a"}
+    assert set(excluded_reasons(ranked(dataset, {"rules": [{"kind": MIN_VALUE, "indicator": "n1", "min": 4}]}))) == {
+        "a"
+    }
     reasons = excluded_reasons(ranked(dataset, {"rules": [{"kind": MAX_VALUE, "indicator": "n2", "max": 40}]}))
     assert reasons == {"c": "N2 er 90 % (over 40 %)"}
 
 
 def test_a_missing_value_fails_an_indicator_rule(tmp_path):
-    values = [("a", "t1", "5", "sourced", "x", ""), ("a", "n1", "2", "sourced", "x", ""),
-              ("b", "t1", "3", "sourced", "x", ""), ("b", "n1", "4", "sourced", "x", ""),
-              ("b", "n2", "20", "sourced", "x", "")]
+    values = [
+        ("a", "t1", "5", "sourced", "x", ""),
+        ("a", "n1", "2", "sourced", "x", ""),
+        ("b", "t1", "3", "sourced", "x", ""),
+        ("b", "n1", "4", "sourced", "x", ""),
+        ("b", "n2", "20", "sourced", "x", ""),
+    ]
     ds = load_dataset(make_package(tmp_path / "p", values=values))
     reasons = excluded_reasons(ranked(ds, {"rules": [{"kind": MAX_VALUE, "indicator": "n2", "max": 100}]}))
     assert set(reasons) == {"a", "c"} and reasons["a"] == "N2 mangler en værdi"  # c has no values at all
@@ -92,8 +98,10 @@ def test_actor_sector_within_distance(dataset):
 
 
 def test_combined_rules_join_every_reason(dataset):
-    result = ranked(dataset, {"rules": [{"kind": LIST_STATUS, "allowed": ["verified"]},
-                                        {"kind": MIN_VALUE, "indicator": "t1", "min": 2}]})
+    result = ranked(
+        dataset,
+        {"rules": [{"kind": LIST_STATUS, "allowed": ["verified"]}, {"kind": MIN_VALUE, "indicator": "t1", "min": 2}]},
+    )
     reasons = excluded_reasons(result)
     assert set(reasons) == {"b", "c"}
     assert reasons["c"] == "listestatus er Kandidat (ikke verificeret); T1 er 1 point (under 2 point)"
@@ -111,20 +119,23 @@ def test_robustness_runs_over_the_eligible_areas_only(dataset):
     assert set(report.smaa.acceptability.index) == {"a", "b"} and set(report.stability["area_id"]) == {"a", "b"}
 
 
-@pytest.mark.parametrize("raw, words", [
-    ({"weights": {"trust": -1}}, "mellem 0"),
-    ({"weights": {"trust": 1e12}}, "mellem 0"),
-    ({"weights": {"nope": 1}}, "ukendt id"),
-    ({"weights": {"trust": 0, "actors": 0, "need": 0}}, "Alle vægte er 0"),
-    ({"distance_m": "500"}, "skal være et tal"),
-    ({"rules": [{"kind": "min_score", "criterion": "need", "min": 120}]}, "mellem 0 og 100"),
-    ({"rules": [{"kind": "list_status", "allowed": []}]}, "ikke-tom liste"),
-    ({"rules": [{"kind": "actor_sector", "sector": "zoo", "distance_m": 5}]}, "Ukendt aktørsektor"),
-    ({"rules": [{"kind": "boom"}]}, "Ukendt regeltype"),
-    ({"rules": [{"kind": "min_value", "indicator": "n1"}]}, "mangler: min"),
-    ({"extra": 1}, "Ukendte felter"),
-    ({"robustness": {"samples": 5}}, "Antal vægtninger"),
-])
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ({"weights": {"trust": -1}}, "mellem 0"),
+        ({"weights": {"trust": 1e12}}, "mellem 0"),
+        ({"weights": {"nope": 1}}, "ukendt id"),
+        ({"weights": {"trust": 0, "actors": 0, "need": 0}}, "Alle vægte er 0"),
+        ({"distance_m": "500"}, "skal være et tal"),
+        ({"rules": [{"kind": "min_score", "criterion": "need", "min": 120}]}, "mellem 0 og 100"),
+        ({"rules": [{"kind": "list_status", "allowed": []}]}, "ikke-tom liste"),
+        ({"rules": [{"kind": "actor_sector", "sector": "zoo", "distance_m": 5}]}, "Ukendt aktørsektor"),
+        ({"rules": [{"kind": "boom"}]}, "Ukendt regeltype"),
+        ({"rules": [{"kind": "min_value", "indicator": "n1"}]}, "mangler: min"),
+        ({"extra": 1}, "Ukendte felter"),
+        ({"robustness": {"samples": 5}}, "Antal vægtninger"),
+    ],
+)
 def test_bad_settings_are_refused_in_danish(dataset, raw, words):
     with pytest.raises(ScenarioError, match=words):
         parse_settings(raw, dataset.model)
@@ -132,24 +143,38 @@ def test_bad_settings_are_refused_in_danish(dataset, raw, words):
 
 def test_every_rule_reads_in_danish(dataset):
     model = dataset.model
-    texts = [describe(parse_settings({"rules": [r]}, model).rules[0], model) for r in (
-        {"kind": LIST_STATUS, "allowed": ["verified", "inferred"]}, {"kind": MIN_SCORE, "criterion": "need", "min": 40},
-        {"kind": MIN_VALUE, "indicator": "n1", "min": 2.5}, {"kind": MAX_VALUE, "indicator": "n2", "max": 50},
-        {"kind": ACTOR_SECTOR, "sector": "school", "distance_m": 500})]
-    assert texts == ["Kun områder med listestatus Verificeret eller Udledt (ikke set i kilde)",
-                     "Score for Behov mindst 40 (0–100)", "N1 mindst 2,5 point", "N2 højst 50 %",
-                     "Mindst én aktør fra Skole inden for 500 m"]
+    texts = [
+        describe(parse_settings({"rules": [r]}, model).rules[0], model)
+        for r in (
+            {"kind": LIST_STATUS, "allowed": ["verified", "inferred"]},
+            {"kind": MIN_SCORE, "criterion": "need", "min": 40},
+            {"kind": MIN_VALUE, "indicator": "n1", "min": 2.5},
+            {"kind": MAX_VALUE, "indicator": "n2", "max": 50},
+            {"kind": ACTOR_SECTOR, "sector": "school", "distance_m": 500},
+        )
+    ]
+    assert texts == [
+        "Kun områder med listestatus Verificeret eller Udledt (ikke set i kilde)",
+        "Score for Behov mindst 40 (0–100)",
+        "N1 mindst 2,5 point",
+        "N2 højst 50 %",
+        "Mindst én aktør fra Skole inden for 500 m",
+    ]
 
 
 def test_bundled_starting_points_load_and_bad_entries_are_reported(dataset):
     bundled = load_dataset(BUNDLED_DATA_DIR)
     found, problems = load_defaults(BUNDLED_DATA_DIR, bundled.model)
     assert problems == [] and len(found) >= 3 and len({d.key for d in found}) == len(found)
-    raw = {"scenarios": [{"key": "ok", "name": "Fint", "rationale": "Fordi", "settings": {"weights": {"need": 2}}},
-                         {"key": "1bad", "name": "X", "rationale": "Y"},
-                         {"key": "ok", "name": "Igen", "rationale": "Y"},
-                         {"key": "nowhy", "name": "Z", "rationale": " "},
-                         {"key": "unknown", "name": "U", "rationale": "R", "settings": {"weights": {"zz": 1}}}]}
+    raw = {
+        "scenarios": [
+            {"key": "ok", "name": "Fint", "rationale": "Fordi", "settings": {"weights": {"need": 2}}},
+            {"key": "1bad", "name": "X", "rationale": "Y"},
+            {"key": "ok", "name": "Igen", "rationale": "Y"},
+            {"key": "nowhy", "name": "Z", "rationale": " "},
+            {"key": "unknown", "name": "U", "rationale": "R", "settings": {"weights": {"zz": 1}}},
+        ]
+    }
     found, problems = parse_defaults(raw, dataset.model)
     assert [d.key for d in found] == ["ok"] and found[0].settings.weights["need"] == 2
     assert len(problems) == 4 and all("scenarios.json, scenarie" in p for p in problems)
@@ -174,14 +199,25 @@ def settings_strategy(draw, model):
             allowed = draw(st.lists(st.sampled_from(["verified", "inferred", "estimate"]), min_size=1, unique=True))
             rules.append({"kind": kind, "allowed": allowed})
         elif kind == MIN_SCORE:
-            rules.append({"kind": kind, "criterion": draw(st.sampled_from(model.criterion_ids)),
-                          "min": draw(st.floats(0, 100))})
+            rules.append(
+                {"kind": kind, "criterion": draw(st.sampled_from(model.criterion_ids)), "min": draw(st.floats(0, 100))}
+            )
         elif kind == ACTOR_SECTOR:
-            rules.append({"kind": kind, "sector": draw(st.sampled_from([s.id for s in model.sectors])),
-                          "distance_m": draw(st.floats(0, 100_000))})
+            rules.append(
+                {
+                    "kind": kind,
+                    "sector": draw(st.sampled_from([s.id for s in model.sectors])),
+                    "distance_m": draw(st.floats(0, 100_000)),
+                }
+            )
         else:
-            rules.append({"kind": kind, "indicator": draw(st.sampled_from([i.id for i in model.indicators])),
-                          ("min" if kind == MIN_VALUE else "max"): draw(st.floats(0, 1e6))})
+            rules.append(
+                {
+                    "kind": kind,
+                    "indicator": draw(st.sampled_from([i.id for i in model.indicators])),
+                    ("min" if kind == MIN_VALUE else "max"): draw(st.floats(0, 1e6)),
+                }
+            )
     return parse_settings({"weights": weights, "sub_weights": subs, "distance_m": distance, "rules": rules}, model)
 
 
@@ -197,32 +233,43 @@ def test_any_valid_state_survives_the_link_round_trip(settings):
 
 
 def test_a_link_is_readable():
-    settings = parse_settings({"weights": {"trust": 1, "actors": 1, "need": 2}, "distance_m": 750,
-                               "rules": [{"kind": LIST_STATUS, "allowed": ["verified", "inferred"]},
-                                         {"kind": ACTOR_SECTOR, "sector": "language_school", "distance_m": 500}]},
-                              MODEL)
+    settings = parse_settings(
+        {
+            "weights": {"trust": 1, "actors": 1, "need": 2},
+            "distance_m": 750,
+            "rules": [
+                {"kind": LIST_STATUS, "allowed": ["verified", "inferred"]},
+                {"kind": ACTOR_SECTOR, "sector": "language_school", "distance_m": 500},
+            ],
+        },
+        MODEL,
+    )
     assert query_text(settings_query(settings, MODEL)) == (
         "afstand=750&regel=listestatus:verified+inferred&regel=aktoer:language_school:500"
-        "&vaegte=trust:1,actors:1,need:2")
+        "&vaegte=trust:1,actors:1,need:2"
+    )
     assert rule_text(Rule(MIN_SCORE, "need", 40.5)) == "minscore:need:40.5"
 
 
-@pytest.mark.parametrize("query", [
-    {"vaegte": ["trust:-1,actors:1,need:1"]},
-    {"vaegte": ["trust:1e400,actors:1,need:1"]},
-    {"vaegte": ["trust:99999999,actors:1,need:1"]},
-    {"vaegte": ["<script>alert(1)</script>"]},
-    {"vaegte": ["trust:1,trust:2"]},
-    {"scenarie": ["<b>x</b>"]},
-    {"scenarie": ["1"], "vaegte": ["trust:1"]},
-    {"regel": ["minscore:need:500"]},
-    {"regel": ["slet:alt"]},
-    {"afstand": ["-5"]},
-    {"hvad": ["1"]},
-    {f"p{i}": ["1"] for i in range(2000)},
-    {"regel": ["listestatus:verified"] * 1000},
-    {"vaegte": ["trust:" + "1" * 5000]},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"vaegte": ["trust:-1,actors:1,need:1"]},
+        {"vaegte": ["trust:1e400,actors:1,need:1"]},
+        {"vaegte": ["trust:99999999,actors:1,need:1"]},
+        {"vaegte": ["<script>alert(1)</script>"]},
+        {"vaegte": ["trust:1,trust:2"]},
+        {"scenarie": ["<b>x</b>"]},
+        {"scenarie": ["1"], "vaegte": ["trust:1"]},
+        {"regel": ["minscore:need:500"]},
+        {"regel": ["slet:alt"]},
+        {"afstand": ["-5"]},
+        {"hvad": ["1"]},
+        {f"p{i}": ["1"] for i in range(2000)},
+        {"regel": ["listestatus:verified"] * 1000},
+        {"vaegte": ["trust:" + "1" * 5000]},
+    ],
+)
 def test_bad_or_hostile_links_give_a_danish_notice_and_the_defaults(query):
     request = parse_query(query, MODEL)
     assert request.settings is None and request.scenario is None
@@ -244,11 +291,15 @@ def test_default_settings_equal_the_package(dataset):
 
 # --- compare and map ------------------------------------------------------------------------------------
 
+
 def test_compare_counts_top_n_and_says_who_is_first(dataset):
     from selection.scenarios.compare import compare
 
-    runs = {"Lige": ranked(dataset, {}), "Tillid": ranked(dataset, {"weights": {"trust": 10}}),
-            "Uden kandidater": ranked(dataset, {"rules": [{"kind": LIST_STATUS, "allowed": ["verified", "inferred"]}]})}
+    runs = {
+        "Lige": ranked(dataset, {}),
+        "Tillid": ranked(dataset, {"weights": {"trust": 10}}),
+        "Uden kandidater": ranked(dataset, {"rules": [{"kind": LIST_STATUS, "allowed": ["verified", "inferred"]}]}),
+    }
     result = compare(runs, top_n=1)
     firsts = {label: r.ranked.iloc[0]["name"] for label, r in runs.items()}
     leader = max(set(firsts.values()), key=lambda n: (list(firsts.values()).count(n), n))
@@ -258,7 +309,10 @@ def test_compare_counts_top_n_and_says_who_is_first(dataset):
     assert row["Uden kandidater: rang"] == "udelukket"
     assert sum(result.top_counts.values()) == 3 and result.table.columns[-1] == "I top 1"
     chart = result.ranks
-    assert len(chart) == 9 and chart[(chart["Område"] == "Charlie") & (chart["Scenarie"] == "Uden kandidater")]["Rang"].isna().all()
+    assert (
+        len(chart) == 9
+        and chart[(chart["Område"] == "Charlie") & (chart["Scenarie"] == "Uden kandidater")]["Rang"].isna().all()
+    )
     with pytest.raises(ValueError, match="mellem 2 og 5"):
         compare({"Lige": runs["Lige"]})
 
@@ -290,10 +344,19 @@ def test_files_list_excluded_areas_after_the_shortlist_with_their_reason(dataset
     assert table["Rang"].iloc[1] is pd.NA and int(table["Rang"].iloc[0]) == 1
     assert caveat(table, dataset) == caveat(table.iloc[:1].drop(columns="Udelukket"), dataset)
     text = shortlist_csv(result, dataset, 1, "excel-da").decode("utf-8-sig").splitlines()
-    assert text[1].split(";")[:6] == ["Rang", "Område", "Samlet score (0-100)", "Datastatus", "Listestatus", "Udelukket"]
+    assert text[1].split(";")[:6] == [
+        "Rang",
+        "Område",
+        "Samlet score (0-100)",
+        "Datastatus",
+        "Listestatus",
+        "Udelukket",
+    ]
     assert text[3].startswith(";Charlie;")
-    assert ("Udelukkede områder", "1 områder er udelukket af scenariets regler før rangeringen (se kolonnen "
-            "'Udelukket'); de har ingen rang.") in about_sheet(result, dataset).settings
+    assert (
+        "Udelukkede områder",
+        "1 områder er udelukket af scenariets regler før rangeringen (se kolonnen 'Udelukket'); de har ingen rang.",
+    ) in about_sheet(result, dataset).settings
     assert "Udelukket" not in shortlist_table(ranked(dataset, {}), dataset, 1)  # unchanged without rules
 
 
@@ -307,11 +370,14 @@ def test_excluding_areas_ranks_the_rest_as_if_only_they_were_loaded(gone, weight
     from selection.scoring import score_areas
 
     perf, plain = BUNDLED_PLAIN
-    result = apply_exclusions(plain, {a: "grund" for a in gone})
+    result = apply_exclusions(plain, dict.fromkeys(gone, "grund"))
     kept = [a for a in BUNDLED.area_ids if a not in gone]
     alone = score_areas(perf.matrix.loc[kept], BUNDLED.model, weights, None, BUNDLED.areas["name"].to_dict())
     n = len(kept)
     columns = ["area_id", "rank", "status"]
-    assert result.table.head(n)[columns].astype(object).values.tolist() == alone.table[columns].astype(object).values.tolist()
+    assert (
+        result.table.head(n)[columns].astype(object).values.tolist()
+        == alone.table[columns].astype(object).values.tolist()
+    )
     tail = result.table.iloc[n:]
     assert set(tail["area_id"]) == gone and (tail["status"] == STATUS_EXCLUDED).all() and tail["rank"].isna().all()

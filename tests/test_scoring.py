@@ -30,21 +30,42 @@ PROPS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCh
 PAIRS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # A fixed model: two benefit/cost mixed criteria plus a one-indicator criterion.
-FIXED = parse_criteria({
-    "criteria": [
-        {"id": "trust", "label": "Tillid", "default_weight": 1, "indicators": [
-            {"id": "t1", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 1}]},
-        {"id": "need", "label": "Behov", "default_weight": 1, "indicators": [
-            {"id": "n1", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 2},
-            {"id": "n2", "direction": "cost", "scale": {"min": 0, "max": 100}, "default_weight": 1}]},
-        {"id": "size", "label": "Størrelse", "default_weight": 1, "indicators": [
-            {"id": "s1", "direction": "cost", "scale": {"min": 10, "max": 60}, "default_weight": 1},
-            {"id": "s2", "direction": "benefit", "scale": {"min": -20, "max": 20}, "default_weight": 3}]},
-    ]
-})
+FIXED = parse_criteria(
+    {
+        "criteria": [
+            {
+                "id": "trust",
+                "label": "Tillid",
+                "default_weight": 1,
+                "indicators": [
+                    {"id": "t1", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 1}
+                ],
+            },
+            {
+                "id": "need",
+                "label": "Behov",
+                "default_weight": 1,
+                "indicators": [
+                    {"id": "n1", "direction": "benefit", "scale": {"min": 1, "max": 5}, "default_weight": 2},
+                    {"id": "n2", "direction": "cost", "scale": {"min": 0, "max": 100}, "default_weight": 1},
+                ],
+            },
+            {
+                "id": "size",
+                "label": "Størrelse",
+                "default_weight": 1,
+                "indicators": [
+                    {"id": "s1", "direction": "cost", "scale": {"min": 10, "max": 60}, "default_weight": 1},
+                    {"id": "s2", "direction": "benefit", "scale": {"min": -20, "max": 20}, "default_weight": 3},
+                ],
+            },
+        ]
+    }
+)
 
 
 # --------------------------------------------------------------------------- strategies
+
 
 @st.composite
 def models(draw):
@@ -56,15 +77,19 @@ def models(draw):
         for _ in range(draw(st.integers(1, 3))):
             lo = draw(st.integers(-100, 100))
             width = draw(st.integers(1, 500))
-            inds.append({
-                "id": f"i{k}", "label": f"I{k}",
-                "direction": draw(st.sampled_from(["benefit", "cost"])),
-                "scale": {"min": lo, "max": lo + width},
-                "default_weight": draw(st.integers(1, 5)),
-            })
+            inds.append(
+                {
+                    "id": f"i{k}",
+                    "label": f"I{k}",
+                    "direction": draw(st.sampled_from(["benefit", "cost"])),
+                    "scale": {"min": lo, "max": lo + width},
+                    "default_weight": draw(st.integers(1, 5)),
+                }
+            )
             k += 1
-        criteria.append({"id": f"c{c}", "label": f"K{c}", "default_weight": draw(st.integers(1, 5)),
-                         "indicators": inds})
+        criteria.append(
+            {"id": f"c{c}", "label": f"K{c}", "default_weight": draw(st.integers(1, 5)), "indicators": inds}
+        )
     return parse_criteria({"criteria": criteria})
 
 
@@ -86,8 +111,10 @@ positive_weight = st.floats(min_value=0.01, max_value=100, allow_nan=False)
 
 @st.composite
 def weights_for(draw, model, allow_zero=True):
-    w = {cid: draw(st.one_of(st.just(0.0), positive_weight) if allow_zero else positive_weight)
-         for cid in model.criterion_ids}
+    w = {
+        cid: draw(st.one_of(st.just(0.0), positive_weight) if allow_zero else positive_weight)
+        for cid in model.criterion_ids
+    }
     if sum(w.values()) == 0:  # at least one criterion must carry weight
         w[draw(st.sampled_from(model.criterion_ids))] = draw(positive_weight)
     return w
@@ -120,6 +147,7 @@ def to_raw(ind, share: float) -> float:
 
 # --------------------------------------------------------------------------- weights
 
+
 @PAIRS
 @given(problems(), st.floats(min_value=1e-3, max_value=1e3))
 def test_scaling_all_weights_keeps_ranks_and_totals(problem, factor):
@@ -140,10 +168,14 @@ def test_scaling_all_weights_keeps_ranks_and_totals(problem, factor):
 
 def test_weights_not_summing_to_one_are_normalised():
     assert normalise_weights({"trust": 2, "need": 6, "size": 0}, FIXED.criterion_ids) == {
-        "trust": 0.25, "need": 0.75, "size": 0.0}
+        "trust": 0.25,
+        "need": 0.75,
+        "size": 0.0,
+    }
     # Same proportions, different sum: same ranking and totals.
-    m = pd.DataFrame({"t1": [5, 1], "n1": [1, 5], "n2": [0, 50], "s1": [10, 60], "s2": [0, 20]},
-                     index=["x", "y"], dtype=float)
+    m = pd.DataFrame(
+        {"t1": [5, 1], "n1": [1, 5], "n2": [0, 50], "s1": [10, 60], "s2": [0, 20]}, index=["x", "y"], dtype=float
+    )
     r1 = score_areas(m, FIXED, {"trust": 2, "need": 6, "size": 0})
     r2 = score_areas(m, FIXED, {"trust": 0.25, "need": 0.75, "size": 0})
     assert list(r1.table["total"]) == pytest.approx(list(r2.table["total"]))
@@ -185,6 +217,7 @@ def test_negative_sub_weight_and_all_zero_sub_weights_raise():
 
 # --------------------------------------------------------------------------- monotonicity / dominance
 
+
 @PAIRS
 @given(problems(allow_zero=False), st.data())
 def test_improving_a_value_never_lowers_rank_or_total(problem, data):
@@ -224,8 +257,9 @@ def test_worsening_never_raises_rank_and_raising_a_cost_value_is_worsening(probl
 
 
 def test_raising_a_cost_value_strictly_lowers_total():
-    m = pd.DataFrame({"t1": [3, 3], "n1": [3, 3], "n2": [10, 80], "s1": [30, 30], "s2": [0, 0]},
-                     index=["low", "high"], dtype=float)
+    m = pd.DataFrame(
+        {"t1": [3, 3], "n1": [3, 3], "n2": [10, 80], "s1": [30, 30], "s2": [0, 0]}, index=["low", "high"], dtype=float
+    )
     r = score_areas(m, FIXED, FIXED.default_weights)
     assert total_of(r)["low"] > total_of(r)["high"]
     assert rank_of(r) == {"low": 1, "high": 2}
@@ -256,6 +290,7 @@ def test_dominating_area_never_ranks_below_dominated(model, data):
 
 
 # --------------------------------------------------------------------------- ties
+
 
 @PROPS
 @given(problems(), st.data())
@@ -294,6 +329,7 @@ def test_tie_order_is_by_name_then_area_id():
 
 # --------------------------------------------------------------------------- normalisation
 
+
 @PROPS
 @given(problems(), st.data())
 def test_constant_indicator_column_gives_no_nan(problem, data):
@@ -313,8 +349,9 @@ def test_cost_indicator_is_inverted_against_fixed_scale():
     s1 = FIXED.indicator("s1")  # cost, 10..60
     assert n2.normalise(0) == 1.0 and n2.normalise(100) == 0.0 and n2.normalise(25) == 0.75
     assert s1.normalise(10) == 1.0 and s1.normalise(60) == 0.0
-    m = pd.DataFrame({"t1": [1, 5], "n1": [1, 5], "n2": [0, 100], "s1": [10, 60], "s2": [-20, 20]},
-                     index=["x", "y"], dtype=float)
+    m = pd.DataFrame(
+        {"t1": [1, 5], "n1": [1, 5], "n2": [0, 100], "s1": [10, 60], "s2": [-20, 20]}, index=["x", "y"], dtype=float
+    )
     norm = normalised_matrix(m, FIXED)
     assert norm.loc["x", "n2"] == 1.0 and norm.loc["y", "n2"] == 0.0
     assert norm.loc["x", "s1"] == 1.0 and norm.loc["y", "s1"] == 0.0
@@ -356,6 +393,7 @@ def test_row_order_does_not_matter(problem, rnd):
 
 
 # --------------------------------------------------------------------------- missing values
+
 
 def _matrix(**overrides) -> pd.DataFrame:
     base = {
@@ -467,6 +505,7 @@ def test_criterion_scores_missing_frame():
 
 
 # --------------------------------------------------------------------------- pymcdm cross-check
+
 
 def _pymcdm_preferences(matrix: pd.DataFrame, model, weights, subs) -> np.ndarray:
     """Independent WSM: pymcdm min-max normalisation against the fixed scales.

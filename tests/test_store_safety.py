@@ -8,17 +8,18 @@ import hashlib
 import json
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from selection.importing import store as import_store
 from selection.cli import main
 from selection.dataset import load_dataset
 from selection.errors import DataError
+from selection.importing import store as import_store
+from selection.importing import validate_import
 from selection.importing.store import (
     active_data_dir,
     apply_import,
@@ -28,7 +29,6 @@ from selection.importing.store import (
     restore_import,
     store_problem,
 )
-from selection.importing import validate_import
 from tests.factory import ADMIN, BUNDLED, make_package
 
 
@@ -154,7 +154,7 @@ def test_store_never_deletes_an_unmarked_folder_inside_it(tmp_path, current):
 
 def test_two_imports_in_the_same_second_get_different_versions_and_the_later_plan_is_refused(tmp_path, current):
     store = tmp_path / "store"
-    same_second = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    same_second = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
     def plan(ds, value, name):
         made = validate_import([(name, f"area_id,t1\na,{value}\n".encode())], ds, now=same_second)
@@ -211,7 +211,7 @@ def test_readers_see_old_or_new_import_never_the_bundled_data(tmp_path, current,
                 continue
             try:
                 seen.append(load_dataset(folder).version)
-            except Exception as exc:  # noqa: BLE001 (any failure is the finding)
+            except Exception as exc:
                 failures.append(repr(exc))
 
     threads = [threading.Thread(target=reader) for _ in range(2)]
@@ -287,9 +287,19 @@ EXTENSIONS = [".csv", ".xlsx", ".geojson", ".json", ".gpkg", ".zip", ".txt", ".e
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=3000), ext=st.sampled_from(EXTENSIONS),
-       prefix=st.sampled_from([b"", b"area_id,t1\n", "område;t1\n".encode("cp1252"), b"PK\x03\x04",
-                               b'{"type":"FeatureCollection","features":[']))
+@given(
+    data=st.binary(max_size=3000),
+    ext=st.sampled_from(EXTENSIONS),
+    prefix=st.sampled_from(
+        [
+            b"",
+            b"area_id,t1\n",
+            "område;t1\n".encode("cp1252"),
+            b"PK\x03\x04",
+            b'{"type":"FeatureCollection","features":[',
+        ]
+    ),
+)
 def test_whatever_bytes_are_uploaded_the_store_is_unchanged_unless_confirmed(tmp_path_factory, data, ext, prefix):
     root = tmp_path_factory.mktemp("prop")
     current = load_dataset(make_package(root / "pkg"))
@@ -315,8 +325,10 @@ def test_a_package_stored_by_the_earlier_layout_is_used_and_adopted(tmp_path, cu
     ds = load_dataset(active_data_dir(store))
     apply_import(plan_for(ds, 5), store, actor=ADMIN)  # the first writer moves it into versions/ and keeps it
     kept = [p for p in (store / "versions").iterdir() if p.name.endswith("-earlier-layout")]
-    assert len(kept) == 1 and snapshot(kept[0]) == {**files, import_store.PACKAGE_MARKER: snapshot(kept[0])[
-        import_store.PACKAGE_MARKER]}
+    assert len(kept) == 1 and snapshot(kept[0]) == {
+        **files,
+        import_store.PACKAGE_MARKER: snapshot(kept[0])[import_store.PACKAGE_MARKER],
+    }
     assert load_dataset(active_data_dir(store)).meta["imports"][-1]["file"] == "v.csv"
 
 

@@ -34,7 +34,9 @@ def test_moving_one_slider_keeps_it_and_rebalances_the_rest(w, key, value):
     others = [k for k in KEYS if k != key]
     a, b = others
     if before[a] > 0 and before[b] > 0 and after[a] > 1 and after[b] > 1:  # proportions kept up to rounding
-        assert abs(after[a] / (after[a] + after[b]) - before[a] / (before[a] + before[b])) < 0.06 + 1 / (after[a] + after[b])
+        assert abs(after[a] / (after[a] + after[b]) - before[a] / (before[a] + before[b])) < 0.06 + 1 / (
+            after[a] + after[b]
+        )
 
 
 def test_several_moved_at_once_are_kept_when_they_add_up_else_scaled():

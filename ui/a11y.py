@@ -149,12 +149,17 @@ _SCRIPT = """
 
 def enhance_page() -> None:
     """Add the fixed script that keeps the page's language, names and live regions accessible."""
-    st.html(_SCRIPT % {"names": json.dumps(DANISH_NAMES, ensure_ascii=False),
-                       "patterns": json.dumps(DANISH_PATTERNS, ensure_ascii=False),
-                       "grid_name": json.dumps(GRID_NAME, ensure_ascii=False),
-                       "status": json.dumps(f"st-key-{STATUS_KEY}"),
-                       "map_name": json.dumps(MAP_FRAME_NAME, ensure_ascii=False)},
-            unsafe_allow_javascript=True)
+    st.html(
+        _SCRIPT
+        % {
+            "names": json.dumps(DANISH_NAMES, ensure_ascii=False),
+            "patterns": json.dumps(DANISH_PATTERNS, ensure_ascii=False),
+            "grid_name": json.dumps(GRID_NAME, ensure_ascii=False),
+            "status": json.dumps(f"st-key-{STATUS_KEY}"),
+            "map_name": json.dumps(MAP_FRAME_NAME, ensure_ascii=False),
+        },
+        unsafe_allow_javascript=True,
+    )
 
 
 def status_slot() -> DeltaGenerator:

@@ -46,8 +46,13 @@ ROLE = "_access_role"
 ROLE_CACHE = "_access_role_cache"
 ROLE_TTL_S = 30.0
 ADMIN_TOGGLE = "access_admin_open"
-SETTINGS = ("SELECTION_READ_ONLY", "SELECTION_LOCAL_ROLE", "SELECTION_UNKNOWN_ROLE", "SELECTION_ADMIN",
-            "SELECTION_ROLES_FILE")
+SETTINGS = (
+    "SELECTION_READ_ONLY",
+    "SELECTION_LOCAL_ROLE",
+    "SELECTION_UNKNOWN_ROLE",
+    "SELECTION_ADMIN",
+    "SELECTION_ROLES_FILE",
+)
 FALLBACK_READER = Role(READER, "Læser", 1, frozenset())  # shown when the store cannot say (writes are refused anyway)
 ACTIONS = {"import": "Import", "reset": "Tilbage til medleveret datasæt", "restore": "Import gendannet"}
 ROLE_CHOICES = {READER: "Læser", PLANNER: "Planlægger", ADMINISTRATOR: "Administrator", None: "Ingen adgang"}
@@ -146,8 +151,9 @@ def gate() -> Actor:
         if not st.user.is_logged_in:
             st.info("Log ind med din arbejdskonto for at se og arbejde med prioriteringen.")
             provider = provider_name(section)
-            st.button("Log ind", type="primary", key="access_login",
-                      on_click=st.login, args=(provider,) if provider else ())
+            st.button(
+                "Log ind", type="primary", key="access_login", on_click=st.login, args=(provider,) if provider else ()
+            )
             st.stop()
         try:
             identity = oidc_identity(st.user.to_dict())
@@ -183,8 +189,10 @@ def _banner(actor: Actor, role: Role | None, signed_in: bool) -> None:
         bar.caption(md(f"Logget ind som {actor.identity.label} · rolle: {label}"))
         bar.button("Log ud", key="access_logout", on_click=st.logout)
     elif not actor.policy.read_only:
-        bar.info(md(f"Lokal tilstand (ingen log-ind), rolle {label}: det, du gemmer, registreres under "
-                    "navnet herunder."), icon=":material/computer:")
+        bar.info(
+            md(f"Lokal tilstand (ingen log-ind), rolle {label}: det, du gemmer, registreres under navnet herunder."),
+            icon=":material/computer:",
+        )
         bar.text_input("Dit navn", key=state.ASSESSOR_NAME, max_chars=120)
 
 
@@ -201,13 +209,19 @@ def roles_admin() -> None:
         except StoreError as exc:
             st.error(md(str(exc)))
             return
-        st.dataframe(pd.DataFrame({
-            "Bruger": [a.principal for a in current],
-            "Rolle": [labels.get(a.role_id, "Ingen adgang") if a.role_id else "Ingen adgang" for a in current],
-            "Tildelt af": [a.assigned_by for a in current],
-            "Tidspunkt": [time_text(a.assigned_at) for a in current],
-            "Begrundelse": [a.reason for a in current],
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Bruger": [a.principal for a in current],
+                    "Rolle": [labels.get(a.role_id, "Ingen adgang") if a.role_id else "Ingen adgang" for a in current],
+                    "Tildelt af": [a.assigned_by for a in current],
+                    "Tidspunkt": [time_text(a.assigned_at) for a in current],
+                    "Begrundelse": [a.reason for a in current],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         st.caption(md(f"Ukendte brugere får rollen: {labels.get(actor_policy().unknown_role or '', 'ingen adgang')}."))
         with st.form("access_assign", border=True):
             principal = st.text_input("Brugerens e-mail (eller sub:bruger-id)", key="access_principal")
@@ -223,9 +237,18 @@ def roles_admin() -> None:
                     st.success(md(f"{saved.principal} har nu rollen {ROLE_CHOICES.get(saved.role_id)}."))
         if log:
             st.markdown("**Ændringslog (data)**")
-            st.dataframe(pd.DataFrame({"Tidspunkt": [time_text(e["at"]) for e in log], "Handling": [ACTIONS.get(e["action"], e["action"]) for e in log],
-                                       "Af": [e["by"] for e in log], "Detaljer": [e["detail"] for e in log]}),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Tidspunkt": [time_text(e["at"]) for e in log],
+                        "Handling": [ACTIONS.get(e["action"], e["action"]) for e in log],
+                        "Af": [e["by"] for e in log],
+                        "Detaljer": [e["detail"] for e in log],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def actor_policy() -> AccessPolicy:

@@ -37,17 +37,32 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
         return assessment_sheet(package, aggregate(latest), fmt, value_versions(state.engine()))
 
     left, right = st.columns(2)
-    left.download_button("Hent vurderingsark (dansk Excel-CSV)", data=lambda: sheet("excel-da"),
-                         file_name="vurderingsark.csv", mime="text/csv", key="sheet_download_csv",
-                         on_click="ignore")  # no rerun: the other download keeps its file
-    right.download_button("Hent vurderingsark (XLSX)", data=lambda: sheet("xlsx"), file_name="vurderingsark.xlsx",
-                          mime=XLSX_MIME, key="sheet_download_xlsx", on_click="ignore")
+    left.download_button(
+        "Hent vurderingsark (dansk Excel-CSV)",
+        data=lambda: sheet("excel-da"),
+        file_name="vurderingsark.csv",
+        mime="text/csv",
+        key="sheet_download_csv",
+        on_click="ignore",
+    )  # no rerun: the other download keeps its file
+    right.download_button(
+        "Hent vurderingsark (XLSX)",
+        data=lambda: sheet("xlsx"),
+        file_name="vurderingsark.xlsx",
+        mime=XLSX_MIME,
+        key="sheet_download_xlsx",
+        on_click="ignore",
+    )
     if not writer:
         st.caption("Din rolle giver ikke adgang til at indlæse et udfyldt ark.")
         return
     generation = st.session_state.setdefault(state.SHEET_GENERATION, 0)
-    upload = st.file_uploader("Indlæs et udfyldt vurderingsark", type=UPLOAD_TYPES, key=f"sheet_upload_{generation}",
-                              help="Rækker uden vurderers navn får navnet og rollen, du har skrevet øverst.")
+    upload = st.file_uploader(
+        "Indlæs et udfyldt vurderingsark",
+        type=UPLOAD_TYPES,
+        key=f"sheet_upload_{generation}",
+        help="Rækker uden vurderers navn får navnet og rollen, du har skrevet øverst.",
+    )
     if upload is None:
         return
     name = str(st.session_state.get(state.ASSESSOR_NAME, ""))
@@ -60,22 +75,37 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
         return
     labels = {i.id: i.label for i in package.model.indicators}
     names = package.areas["name"].to_dict()
-    st.info(f"{len(news)} vurdering{'er' if len(news) != 1 else ''} klar til at blive gemt "
-            f"({report.skipped} tomme rækker springes over). Kontrollér dem, og tryk Gem.")
-    st.dataframe(pd.DataFrame({
-        "Række": report.rows,
-        "Område": [names[n.area_id] for n in news],
-        "Indikator": [labels[n.indicator_id] for n in news],
-        "Værdi": [number_text(n.value) for n in news],
-        "Vurderer": [n.assessor_name for n in news],
-        "Begrundelse": [n.reason for n in news],
-    }), hide_index=True, width="stretch")
-    if st.button(f"Gem {len(news)} vurdering{'er' if len(news) != 1 else ''} fra arket", type="primary",
-                 key="sheet_save"):
+    st.info(
+        f"{len(news)} vurdering{'er' if len(news) != 1 else ''} klar til at blive gemt "
+        f"({report.skipped} tomme rækker springes over). Kontrollér dem, og tryk Gem."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Række": report.rows,
+                "Område": [names[n.area_id] for n in news],
+                "Indikator": [labels[n.indicator_id] for n in news],
+                "Værdi": [number_text(n.value) for n in news],
+                "Vurderer": [n.assessor_name for n in news],
+                "Begrundelse": [n.reason for n in news],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if st.button(
+        f"Gem {len(news)} vurdering{'er' if len(news) != 1 else ''} fra arket", type="primary", key="sheet_save"
+    ):
         try:
-            saved = record_assessments(state.engine(), news, package.model, package.area_ids, report.versions,
-                                       [f"{upload.name} · række {n}" for n in report.rows],
-                                       actor=access.current_actor())
+            saved = record_assessments(
+                state.engine(),
+                news,
+                package.model,
+                package.area_ids,
+                report.versions,
+                [f"{upload.name} · række {n}" for n in report.rows],
+                actor=access.current_actor(),
+            )
         except (AssessmentError, StoreError, AccessDenied) as exc:
             state.push_assessment_message(False, f"{exc} Intet fra arket er gemt.", SHEET_PLACE)
         else:
@@ -88,5 +118,8 @@ def problems(errors: list) -> None:
     """The sheet's problems, each naming its row, escaped; nothing was saved."""
     shown = [f"- {md(p)}" for p in errors[:MAX_SHOWN_PROBLEMS]]
     more = len(errors) - len(shown)
-    st.error("Arket kan ikke indlæses, og intet er gemt. Ret rækkerne og indlæs arket igen:\n\n" + "\n".join(shown)
-             + (f"\n\n… og {more} problemer mere." if more > 0 else ""))
+    st.error(
+        "Arket kan ikke indlæses, og intet er gemt. Ret rækkerne og indlæs arket igen:\n\n"
+        + "\n".join(shown)
+        + (f"\n\n… og {more} problemer mere." if more > 0 else "")
+    )

@@ -68,8 +68,12 @@ def render(dataset: Dataset, result: ScoreResult, background: Basemap) -> None:
         who_left, who_right = st.columns(2)
         who = str(st.session_state.get(state.ASSESSOR_NAME, "")).strip()
         who_left.caption(md(f"Du vurderer som: {who}") if who else "Skriv dit navn i sidepanelet, før du vurderer.")
-        who_right.text_input("Rolle / organisation", key=state.ASSESSOR_ROLE, max_chars=160,
-                             placeholder="fx SSP-konsulent, Københavns Kommune")
+        who_right.text_input(
+            "Rolle / organisation",
+            key=state.ASSESSOR_ROLE,
+            max_chars=160,
+            placeholder="fx SSP-konsulent, Københavns Kommune",
+        )
     else:
         st.info("Du kan se vurderingerne og deres historik, men din rolle giver ikke adgang til at gemme vurderinger.")
     try:
@@ -105,8 +109,13 @@ def area_forms(dataset: Dataset, indicators: list[Indicator], latest: Cells) -> 
     """Pick an area; one bordered form per assessed indicator. Returns the chosen area."""
     names = dataset.areas["name"].to_dict()
     state.selected_area(dataset)  # the same area as the detail panel and the map's selection
-    area_id = st.selectbox("Område", dataset.area_ids, key=state.SELECTED, format_func=lambda a: str(names[a]),
-                           help="Du kan også klikke på et område på kortet.")
+    area_id = st.selectbox(
+        "Område",
+        dataset.area_ids,
+        key=state.SELECTED,
+        format_func=lambda a: str(names[a]),
+        help="Du kan også klikke på et område på kortet.",
+    )
     for ind in indicators:
         with st.container(border=True, key=f"assess_{ind.id}"):
             indicator_form(dataset, area_id, ind, latest)
@@ -131,15 +140,28 @@ def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells
         return
     with st.form(key=f"assessment_form_{area_id}_{ind.id}", border=False):
         left, right = st.columns(2)
-        left.number_input(f"Værdi ({ind.scale_text})", value=None, step=_step(ind), format="%g",
-                          placeholder=f"{cached_number(ind.scale_min)}–{cached_number(ind.scale_max)}",
-                          key=state.form_key("value", area_id, ind.id))
-        right.date_input("Dato for vurderingen", value=dt.date.today(), format="DD.MM.YYYY",
-                         key=state.form_key("date", area_id, ind.id))
-        st.text_area("Begrundelse (skal udfyldes)", max_chars=4000, height=80,
-                     key=state.form_key("reason", area_id, ind.id))
-        st.text_input("Dokumentation: link eller dokumenthenvisning (valgfrit)", max_chars=1000,
-                      key=state.form_key("evidence", area_id, ind.id))
+        left.number_input(
+            f"Værdi ({ind.scale_text})",
+            value=None,
+            step=_step(ind),
+            format="%g",
+            placeholder=f"{cached_number(ind.scale_min)}–{cached_number(ind.scale_max)}",
+            key=state.form_key("value", area_id, ind.id),
+        )
+        right.date_input(
+            "Dato for vurderingen",
+            value=dt.date.today(),
+            format="DD.MM.YYYY",
+            key=state.form_key("date", area_id, ind.id),
+        )
+        st.text_area(
+            "Begrundelse (skal udfyldes)", max_chars=4000, height=80, key=state.form_key("reason", area_id, ind.id)
+        )
+        st.text_input(
+            "Dokumentation: link eller dokumenthenvisning (valgfrit)",
+            max_chars=1000,
+            key=state.form_key("evidence", area_id, ind.id),
+        )
         # Saved in the callback, before the page runs: this run already shows the new ranking.
         st.form_submit_button(SAVE_LABEL, type="primary", on_click=_on_save, args=(dataset, area_id, ind))
     show_messages(_place(area_id, ind))
@@ -160,18 +182,32 @@ def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
     """'Gem vurdering': read the form's fields and record them (an empty value is refused, not a withdrawal)."""
     value = st.session_state.get(state.form_key("value", area_id, ind.id))
     if value is None:
-        state.push_assessment_message(False, f"Angiv en værdi på skalaen {ind.scale_text} for '{ind.label}'. "
-                                             "Intet er gemt.", _place(area_id, ind))
+        state.push_assessment_message(
+            False, f"Angiv en værdi på skalaen {ind.scale_text} for '{ind.label}'. Intet er gemt.", _place(area_id, ind)
+        )
         return
-    _save(dataset, area_id, ind, float(value), st.session_state.get(state.form_key("reason", area_id, ind.id), ""),
-          st.session_state.get(state.form_key("evidence", area_id, ind.id), ""),
-          st.session_state.get(state.form_key("date", area_id, ind.id)) or dt.date.today())
+    _save(
+        dataset,
+        area_id,
+        ind,
+        float(value),
+        st.session_state.get(state.form_key("reason", area_id, ind.id), ""),
+        st.session_state.get(state.form_key("evidence", area_id, ind.id), ""),
+        st.session_state.get(state.form_key("date", area_id, ind.id)) or dt.date.today(),
+    )
 
 
 def _on_withdraw(dataset: Dataset, area_id: str, ind: Indicator) -> None:
     """'Bekræft tilbagetrækning': a new entry without a value, with its reason."""
-    _save(dataset, area_id, ind, None, st.session_state.get(state.form_key("withdraw_reason", area_id, ind.id), ""),
-          "", dt.date.today())
+    _save(
+        dataset,
+        area_id,
+        ind,
+        None,
+        st.session_state.get(state.form_key("withdraw_reason", area_id, ind.id), ""),
+        "",
+        dt.date.today(),
+    )
 
 
 def _step(ind: Indicator) -> float:
@@ -184,11 +220,15 @@ def current_text(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
     if len(rows):
         values = rows["value"].astype(float)
         spread = f", spænd {cached_number(values.min())}–{cached_number(values.max())}" if len(values) > 1 else ""
-        named = [f"{r.assessor_name}: {cached_number(r.value)}" for r in rows.head(NAMED_ASSESSORS).itertuples(index=False)]
+        named = [
+            f"{r.assessor_name}: {cached_number(r.value)}" for r in rows.head(NAMED_ASSESSORS).itertuples(index=False)
+        ]
         more = len(rows) - len(named)
         who = "; ".join(named) + (f" og {more} flere (se historikken)" if more > 0 else "")
-        return (f"Nu: {cached_number(float(values.median()))} – {KIND_LABELS['assessed'].lower()} "
-                f"({assessors_text(len(values))}{spread}). {who}.")
+        return (
+            f"Nu: {cached_number(float(values.median()))} – {KIND_LABELS['assessed'].lower()} "
+            f"({assessors_text(len(values))}{spread}). {who}."
+        )
     base = dataset.values[(dataset.values["area_id"] == area_id) & (dataset.values["indicator_id"] == ind.id)]
     if len(base) and not pd.isna(base["value"].iloc[0]):
         kind = str(base["kind"].iloc[0])
@@ -197,23 +237,34 @@ def current_text(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
     return "Ingen værdi og ingen lokale vurderinger endnu."
 
 
-def _new(area_id: str, ind: Indicator, value: float | None, reason: str, evidence: str,
-         day: dt.date) -> NewAssessment:
+def _new(area_id: str, ind: Indicator, value: float | None, reason: str, evidence: str, day: dt.date) -> NewAssessment:
     return NewAssessment(
-        area_id=area_id, indicator_id=ind.id, value=value, reason=reason, evidence=evidence,
+        area_id=area_id,
+        indicator_id=ind.id,
+        value=value,
+        reason=reason,
+        evidence=evidence,
         assessor_name=st.session_state.get(state.ASSESSOR_NAME, ""),
-        assessor_role=st.session_state.get(state.ASSESSOR_ROLE, ""), assessed_on=day,
+        assessor_role=st.session_state.get(state.ASSESSOR_ROLE, ""),
+        assessed_on=day,
     )
 
 
-def _save(dataset: Dataset, area_id: str, ind: Indicator, value: float | None, reason: str, evidence: str,
-          day: dt.date) -> None:
+def _save(
+    dataset: Dataset, area_id: str, ind: Indicator, value: float | None, reason: str, evidence: str, day: dt.date
+) -> None:
     """Record one entry (a value, or a withdrawal when ``value`` is None) on the version the form was opened on;
     every refusal is a Danish message and saves nothing."""
     try:
         opened = state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
-        saved = record_assessment(state.engine(), _new(area_id, ind, value, reason, evidence, day), dataset.model,
-                                  dataset.area_ids, expected_version=opened, actor=access.current_actor())
+        saved = record_assessment(
+            state.engine(),
+            _new(area_id, ind, value, reason, evidence, day),
+            dataset.model,
+            dataset.area_ids,
+            expected_version=opened,
+            actor=access.current_actor(),
+        )
     except AssessmentConflict as exc:
         state.remember_version(area_id, ind.id, exc.version)  # the user now sees the newer value
         state.push_assessment_message(False, str(exc), _place(area_id, ind))
@@ -226,8 +277,9 @@ def _save(dataset: Dataset, area_id: str, ind: Indicator, value: float | None, r
         state.clear_form(area_id, ind.id)
         name = dataset.areas.at[area_id, "name"]
         what = "trukket tilbage" if saved.value is None else f"gemt: {cached_number(saved.value)}"
-        state.push_assessment_message(True, f"{saved.assessor_name}s vurdering af '{ind.label}' for {name} er {what}.",
-                                      _place(area_id, ind))
+        state.push_assessment_message(
+            True, f"{saved.assessor_name}s vurdering af '{ind.label}' for {name} er {what}.", _place(area_id, ind)
+        )
 
 
 HISTORY_SHOWN = 200  # newest entries shown per value; the command line lists them all
@@ -251,39 +303,64 @@ def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
         return
     with st.expander(f"Historik ({total})"):
         if total:
-            st.dataframe(frame, hide_index=True, width="stretch",
-                         column_config={"Begrundelse": st.column_config.TextColumn(width="large")})
+            st.dataframe(
+                frame,
+                hide_index=True,
+                width="stretch",
+                column_config={"Begrundelse": st.column_config.TextColumn(width="large")},
+            )
             if total > HISTORY_SHOWN:
-                st.caption(f"Viser de seneste {HISTORY_SHOWN} af {total} ændringer. Hele historikken: "
-                           "python -m selection assessments history --area OMRÅDE-ID.")
+                st.caption(
+                    f"Viser de seneste {HISTORY_SHOWN} af {total} ændringer. Hele historikken: "
+                    "python -m selection assessments history --area OMRÅDE-ID."
+                )
         else:
             st.caption("Ingen vurderinger endnu.")
     if len(mine) and access.can(ASSESS):
         with st.popover(WITHDRAW_LABEL):
-            st.text_area("Hvorfor trækker du vurderingen tilbage? (skal udfyldes)", max_chars=4000,
-                         key=state.form_key("withdraw_reason", area_id, ind.id))
-            st.button("Bekræft tilbagetrækning", key=state.form_key("withdraw", area_id, ind.id),
-                      on_click=_on_withdraw, args=(dataset, area_id, ind))
+            st.text_area(
+                "Hvorfor trækker du vurderingen tilbage? (skal udfyldes)",
+                max_chars=4000,
+                key=state.form_key("withdraw_reason", area_id, ind.id),
+            )
+            st.button(
+                "Bekræft tilbagetrækning",
+                key=state.form_key("withdraw", area_id, ind.id),
+                on_click=_on_withdraw,
+                args=(dataset, area_id, ind),
+            )
 
 
 def history_frame(entries: list) -> pd.DataFrame:
     """History entries, newest first, with Danish headers (the grid shows text as text)."""
     ordered = sorted(entries, key=lambda e: e.id, reverse=True)
-    return pd.DataFrame({
-        "Vurderer": [e.assessor_name for e in ordered],
-        "Gammel → ny": [f"{_old(e.previous_value)} → {cached_number(e.value)}" for e in ordered],
-        "Begrundelse": [e.reason for e in ordered],
-        "Gemt": [time_text(e.recorded_at) for e in ordered],
-        "Rolle / organisation": [e.assessor_role for e in ordered],
-        "Dokumentation": [e.evidence for e in ordered],
-        "Vurderingsdato": [cached_date(e.assessed_on) for e in ordered],
-        "Version": [e.version for e in ordered],
-        "Gemt af (identitet)": [e.stored_by or "(før log-ind: navnet som skrevet)" for e in ordered],
-    }, columns=HISTORY_COLUMNS)
+    return pd.DataFrame(
+        {
+            "Vurderer": [e.assessor_name for e in ordered],
+            "Gammel → ny": [f"{_old(e.previous_value)} → {cached_number(e.value)}" for e in ordered],
+            "Begrundelse": [e.reason for e in ordered],
+            "Gemt": [time_text(e.recorded_at) for e in ordered],
+            "Rolle / organisation": [e.assessor_role for e in ordered],
+            "Dokumentation": [e.evidence for e in ordered],
+            "Vurderingsdato": [cached_date(e.assessed_on) for e in ordered],
+            "Version": [e.version for e in ordered],
+            "Gemt af (identitet)": [e.stored_by or "(før log-ind: navnet som skrevet)" for e in ordered],
+        },
+        columns=HISTORY_COLUMNS,
+    )
 
 
-HISTORY_COLUMNS = ["Vurderer", "Gemt af (identitet)", "Gammel → ny", "Begrundelse", "Gemt", "Rolle / organisation",
-                   "Dokumentation", "Vurderingsdato", "Version"]
+HISTORY_COLUMNS = [
+    "Vurderer",
+    "Gemt af (identitet)",
+    "Gammel → ny",
+    "Begrundelse",
+    "Gemt",
+    "Rolle / organisation",
+    "Dokumentation",
+    "Vurderingsdato",
+    "Version",
+]
 
 
 def _old(value: float | None) -> str:
@@ -305,5 +382,7 @@ def overview(dataset: Dataset, indicators: list[Indicator], latest: Cells) -> No
                 row[ind.label] = "ingen vurdering"
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
-    st.caption("Hver celle: værdien i rangeringen (median af vurderernes seneste vurdering), spændet mellem "
-               "vurdererne og antallet af vurderere. 'ingen vurdering' = rangeringen bruger datapakkens værdi.")
+    st.caption(
+        "Hver celle: værdien i rangeringen (median af vurderernes seneste vurdering), spændet mellem "
+        "vurdererne og antallet af vurderere. 'ingen vurdering' = rangeringen bruger datapakkens værdi."
+    )

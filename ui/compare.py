@@ -37,15 +37,16 @@ def render(dataset: Dataset) -> None:
     if problem:
         st.error(md(f"Gemte scenarier kan ikke læses: {problem}"))
     labels = {NOW: "Nuværende indstillinger", **options}
-    chosen = st.multiselect("Scenarier (2–5)", list(labels), format_func=lambda r: labels.get(r, r), key=PICK,
-                            max_selections=MAX_SCENARIOS)
+    chosen = st.multiselect(
+        "Scenarier (2–5)", list(labels), format_func=lambda r: labels.get(r, r), key=PICK, max_selections=MAX_SCENARIOS
+    )
     if len(chosen) < 2:
         st.info("Vælg mindst to scenarier at sammenligne.")
         return
     rankings: dict[str, ScoreResult] = {}
     for ref in chosen:
         try:
-            wanted = (scenarios.current(model, settings) if ref == NOW else scenarios._lookup(model, ref)[2])
+            wanted = scenarios.current(model, settings) if ref == NOW else scenarios._lookup(model, ref)[2]
             rankings[labels[ref]] = _ranking(dataset, wanted)
         except (ScenarioError, StoreError, WeightError) as exc:
             st.error(md(f"{labels[ref]} kan ikke rangeres: {exc}"))
@@ -55,25 +56,46 @@ def render(dataset: Dataset) -> None:
     result = compare(rankings, top_n)
     st.markdown(md(result.sentence))
     st.dataframe(result.table, hide_index=True, width="stretch")
-    st.caption("Rang pr. scenarie ('udelukket': en regel i scenariet udelukker området; '–': kan ikke rangeres). "
-               f"Kortlistens længde N = {top_n} (vælges under kortlisten).")
+    st.caption(
+        "Rang pr. scenarie ('udelukket': en regel i scenariet udelukker området; '–': kan ikke rangeres). "
+        f"Kortlistens længde N = {top_n} (vælges under kortlisten)."
+    )
     n_areas = len(result.table)
     spec = {
         "mark": {"type": "line", "point": True},
         "height": 320,
         "encoding": {
-            "x": {"field": "Scenarie", "type": "ordinal", "sort": {"field": "orden"}, "title": None,
-                  "axis": {"labelAngle": 0, "labelLimit": 200}},
-            "y": {"field": "Rang", "type": "quantitative", "scale": {"reverse": True, "domain": [1, max(n_areas, 2)]},
-                  "axis": {"tickMinStep": 1, "format": "d"}, "title": "Rang (1 = bedst)"},
+            "x": {
+                "field": "Scenarie",
+                "type": "ordinal",
+                "sort": {"field": "orden"},
+                "title": None,
+                "axis": {"labelAngle": 0, "labelLimit": 200},
+            },
+            "y": {
+                "field": "Rang",
+                "type": "quantitative",
+                "scale": {"reverse": True, "domain": [1, max(n_areas, 2)]},
+                "axis": {"tickMinStep": 1, "format": "d"},
+                "title": "Rang (1 = bedst)",
+            },
             "color": {"field": "Område", "type": "nominal", "legend": {"orient": "right", "title": None}},
-            "tooltip": [{"field": "Område", "type": "nominal"}, {"field": "Scenarie", "type": "nominal"},
-                        {"field": "Rang", "type": "quantitative", "format": "d"}],
+            "tooltip": [
+                {"field": "Område", "type": "nominal"},
+                {"field": "Scenarie", "type": "nominal"},
+                {"field": "Rang", "type": "quantitative", "format": "d"},
+            ],
         },
     }
     st.markdown("**Rangændringer** (én linje pr. område; et hul betyder udelukket eller ikke rangeret)")
     st.vega_lite_chart(result.ranks, with_locale(spec), width="stretch")
     shown = st.selectbox("Vis kort for", list(rankings), key="compare_map_pick")
-    st_folium(base_map(dataset.areas, settings.background), key="compare_map", height=370, use_container_width=True,
-              feature_group_to_add=ranked_layer(dataset.areas, rankings[shown].table), returned_objects=[],
-              render=False)
+    st_folium(
+        base_map(dataset.areas, settings.background),
+        key="compare_map",
+        height=370,
+        use_container_width=True,
+        feature_group_to_add=ranked_layer(dataset.areas, rankings[shown].table),
+        returned_objects=[],
+        render=False,
+    )

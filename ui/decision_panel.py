@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 
 from selection.access import RECORD_DECISION, AccessDenied
 from selection.access.model import stored_by_text
+from selection.criteria import CriteriaModel
 from selection.dataset import Dataset
-from selection.formatting import MISSING, number, text_table
 from selection.decisions import (
     Decision,
     DecisionError,
@@ -26,10 +26,10 @@ from selection.decisions import (
     list_decisions,
     record_decision,
 )
+from selection.formatting import MISSING, number, text_table
 from selection.report import render_html, render_pdf
 from selection.report.render import TIMEZONE, local_date, local_time
 from selection.report.snapshot import scenario_record, snapshot_from_store
-from selection.criteria import CriteriaModel
 from selection.scenarios import describe
 from selection.scoring import ScoreResult
 from selection.store import StoreError, store_exists
@@ -61,14 +61,22 @@ def scenario_args(model: CriteriaModel, settings: Settings) -> dict:
     record = None
     if opened is not None and opened.key == on_screen.key():
         stored = opened.version is not None
-        record = scenario_record(opened.name, int(opened.ref) if stored else None, opened.version,
-                                 None if stored else opened.ref)
+        record = scenario_record(
+            opened.name, int(opened.ref) if stored else None, opened.version, None if stored else opened.ref
+        )
     return {"rules": tuple(on_screen.rules), "scenario": record}
 
 
 def _snapshot(dataset: Dataset, settings: Settings, top_n: int, engine: Engine | None) -> dict:
-    return snapshot_from_store(dataset, engine, settings.weights, top_n, sub_weights=settings.sub_weights,
-                               distance_m=settings.distance_m, **scenario_args(dataset.model, settings))
+    return snapshot_from_store(
+        dataset,
+        engine,
+        settings.weights,
+        top_n,
+        sub_weights=settings.sub_weights,
+        distance_m=settings.distance_m,
+        **scenario_args(dataset.model, settings),
+    )
 
 
 def remember_ranking(result: ScoreResult, settings: Settings, model: CriteriaModel) -> None:
@@ -76,8 +84,12 @@ def remember_ranking(result: ScoreResult, settings: Settings, model: CriteriaMod
     valid one, rules, open scenario) where the report buttons read them at click time. A dict update, no element:
     weight changes stay fast."""
     holder = st.session_state.setdefault(REPORT_ARGS, {})
-    holder.update(weights=dict(result.weights), sub_weights=dict(result.sub_weights), distance_m=settings.distance_m,
-                  **scenario_args(model, settings))
+    holder.update(
+        weights=dict(result.weights),
+        sub_weights=dict(result.sub_weights),
+        distance_m=settings.distance_m,
+        **scenario_args(model, settings),
+    )
 
 
 def report_downloads(dataset: Dataset, top_n: int) -> None:
@@ -95,15 +107,34 @@ def report_downloads(dataset: Dataset, top_n: int) -> None:
         return
 
     def snapshot() -> dict:
-        return snapshot_from_store(dataset, engine, holder.get("weights"), top_n,
-                                   sub_weights=holder.get("sub_weights"), distance_m=holder.get("distance_m"),
-                                   rules=holder.get("rules", ()), scenario=holder.get("scenario"))
+        return snapshot_from_store(
+            dataset,
+            engine,
+            holder.get("weights"),
+            top_n,
+            sub_weights=holder.get("sub_weights"),
+            distance_m=holder.get("distance_m"),
+            rules=holder.get("rules", ()),
+            scenario=holder.get("scenario"),
+        )
 
     left, right = st.columns(2)
-    left.download_button("Hent rapport (PDF)", data=lambda: render_pdf(snapshot()), file_name=f"rapport_{stamp}.pdf",
-                         mime="application/pdf", key="download_report_pdf", on_click="ignore")
-    right.download_button("Hent rapport (HTML)", data=lambda: render_html(snapshot()).encode("utf-8"),
-                          file_name=f"rapport_{stamp}.html", mime="text/html", key="download_report_html", on_click="ignore")
+    left.download_button(
+        "Hent rapport (PDF)",
+        data=lambda: render_pdf(snapshot()),
+        file_name=f"rapport_{stamp}.pdf",
+        mime="application/pdf",
+        key="download_report_pdf",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Hent rapport (HTML)",
+        data=lambda: render_html(snapshot()).encode("utf-8"),
+        file_name=f"rapport_{stamp}.html",
+        mime="text/html",
+        key="download_report_html",
+        on_click="ignore",
+    )
 
 
 def parse_participants(text: str) -> tuple[Participant, ...]:
@@ -142,14 +173,18 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
         except (StoreError, DecisionError) as exc:
             st.error(md(exc))
     if len(decisions) > MAX_LOG:
-        st.caption(f"Viser de {MAX_LOG} nyeste af {len(decisions)} beslutninger; "
-                   "'python -m selection report --decision N' giver rapporten for enhver af dem.")
+        st.caption(
+            f"Viser de {MAX_LOG} nyeste af {len(decisions)} beslutninger; "
+            "'python -m selection report --decision N' giver rapporten for enhver af dem."
+        )
 
 
 def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int, decisions: list[Decision]) -> None:
-    st.caption("Registrér styregruppens beslutning. Ved gem fastfryses et øjebliksbillede af data, vurderinger, "
-               "vægte, rangering og robusthed. En beslutning kan ikke ændres bagefter; en rettelse gemmes som en "
-               "ny beslutning, der henviser til den gamle.")
+    st.caption(
+        "Registrér styregruppens beslutning. Ved gem fastfryses et øjebliksbillede af data, vurderinger, "
+        "vægte, rangering og robusthed. En beslutning kan ikke ændres bagefter; en rettelse gemmes som en "
+        "ny beslutning, der henviser til den gamle."
+    )
     labels = {c.id: c.label for c in dataset.model.criteria}
     shares = whole_shares({c: float(settings.weights.get(c, 0.0)) for c in labels})  # as the sliders show them
     weights_text = "Vægte: " + ", ".join(f"{labels[c]} {shares[c]} %" for c in labels)
@@ -158,33 +193,57 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
         weights_text = f"Scenarie: {shown['scenario']['name']}. {weights_text}"
     if shown["rules"]:
         weights_text += ". Udelukkelsesregler: " + "; ".join(describe(r, dataset.model) for r in shown["rules"])
-    options = dict(zip(ranked["area_id"], [f"{int(r)}. {n}" for r, n in zip(ranked["rank"], ranked["name"], strict=True)],
-                       strict=True))
+    options = dict(
+        zip(
+            ranked["area_id"],
+            [f"{int(r)}. {n}" for r, n in zip(ranked["rank"], ranked["name"], strict=True)],
+            strict=True,
+        )
+    )
     with st.form(FORM_KEY):
         c1, c2 = st.columns(2)
         decided_on = c1.date_input("Mødedato", value=date.today(), format="DD.MM.YYYY", key="dec_date")
         chosen = c2.selectbox("Valgt område", list(options), format_func=options.get, key="dec_area")
-        participants = st.text_area("Deltagere (én pr. linje: navn, rolle)", key="dec_people",
-                                    placeholder="Bo Jensen, formand\nEva Lund, SSP-koordinator")
+        participants = st.text_area(
+            "Deltagere (én pr. linje: navn, rolle)",
+            key="dec_people",
+            placeholder="Bo Jensen, formand\nEva Lund, SSP-koordinator",
+        )
         scenario = st.text_area("Scenarie og vægte, der blev vist", value=weights_text, key="dec_scenario")
         reasons = st.text_area("Begrundelse", key="dec_reasons")
         dissent = st.text_area("Afvigende synspunkter", key="dec_dissent")
         conditions = st.text_area("Betingelser og næste skridt", key="dec_conditions")
         c3, c4 = st.columns(2)
-        recorded_by = c3.text_input("Registreret af", key="dec_by", value=str(st.session_state.get(state.ASSESSOR_NAME, "")))
-        corrects = c4.selectbox("Retter beslutning", [None, *[d.id for d in decisions]], key="dec_corrects",
-                                format_func=lambda i: "Ingen (ny beslutning)" if i is None else f"Nr. {i}",
-                                placeholder="Ingen (ny beslutning)")  # shown for None instead of format_func
+        recorded_by = c3.text_input(
+            "Registreret af", key="dec_by", value=str(st.session_state.get(state.ASSESSOR_NAME, ""))
+        )
+        corrects = c4.selectbox(
+            "Retter beslutning",
+            [None, *[d.id for d in decisions]],
+            key="dec_corrects",
+            format_func=lambda i: "Ingen (ny beslutning)" if i is None else f"Nr. {i}",
+            placeholder="Ingen (ny beslutning)",
+        )  # shown for None instead of format_func
         submitted = st.form_submit_button("Gem beslutning", type="primary")
     if not submitted:
         return
-    new = NewDecision(decided_on, parse_participants(participants), scenario, chosen, reasons, dissent, conditions,
-                      recorded_by, corrects)
+    new = NewDecision(
+        decided_on,
+        parse_participants(participants),
+        scenario,
+        chosen,
+        reasons,
+        dissent,
+        conditions,
+        recorded_by,
+        corrects,
+    )
     try:
         with st.spinner("Gemmer beslutningen med et øjebliksbillede af data …"):
             engine = store_engine(create=True)
-            saved = record_decision(engine, new, _snapshot(dataset, settings, top_n, engine),
-                                    actor=access.current_actor())
+            saved = record_decision(
+                engine, new, _snapshot(dataset, settings, top_n, engine), actor=access.current_actor()
+            )
     except (DecisionError, StoreError, AccessDenied) as exc:
         st.error(md(exc))
         return
@@ -207,30 +266,54 @@ def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
             st.warning("Ændret siden beslutningen:\n\n" + "\n".join(f"- {md(line)}" for line in changes))
         else:
             st.caption("Intet er ændret i data eller vurderinger siden beslutningen.")
-        rows = [("Deltagere", "; ".join(f"{p.name} ({p.role})" if p.role else p.name for p in full.participants)),
-                ("Scenarie og vægte", full.scenario), ("Begrundelse", full.reasons),
-                ("Afvigende synspunkter", full.dissent or "Ingen noteret."),
-                ("Betingelser og næste skridt", full.conditions or "Ingen noteret."),
-                ("Registreret af", f"{full.recorded_by}, {local_time(full.recorded_at.isoformat())}"
-                 + (f" · gemt af {stored_by_text(full.actor_subject, full.actor_email, full.actor_method)}"
-                    if full.actor_method else "")),
-                ("Data", f"version {full.data_version} (indholds-hash {full.content_hash[:12]})")]
+        rows = [
+            ("Deltagere", "; ".join(f"{p.name} ({p.role})" if p.role else p.name for p in full.participants)),
+            ("Scenarie og vægte", full.scenario),
+            ("Begrundelse", full.reasons),
+            ("Afvigende synspunkter", full.dissent or "Ingen noteret."),
+            ("Betingelser og næste skridt", full.conditions or "Ingen noteret."),
+            (
+                "Registreret af",
+                f"{full.recorded_by}, {local_time(full.recorded_at.isoformat())}"
+                + (
+                    f" · gemt af {stored_by_text(full.actor_subject, full.actor_email, full.actor_method)}"
+                    if full.actor_method
+                    else ""
+                ),
+            ),
+            ("Data", f"version {full.data_version} (indholds-hash {full.content_hash[:12]})"),
+        ]
         for label, value in rows:
             st.markdown(f"**{md(label)}**")
             st.text(value)
         st.markdown("**Rangering, som den var ved beslutningen**")
         past = snapshot.get("ranking", [])
-        st.dataframe(text_table({  # as text: Danish decimal comma, "–" for an area that was not ranked
-            "Rang": [MISSING if r["rank"] is None else str(int(r["rank"])) for r in past],
-            "Område": [str(r["name"]) for r in past],
-            "Samlet score": [MISSING if r["total"] is None else number(float(r["total"])) for r in past],
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            text_table(
+                {  # as text: Danish decimal comma, "–" for an area that was not ranked
+                    "Rang": [MISSING if r["rank"] is None else str(int(r["rank"])) for r in past],
+                    "Område": [str(r["name"]) for r in past],
+                    "Samlet score": [MISSING if r["total"] is None else number(float(r["total"])) for r in past],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         fields = full.report_fields()
         left, right = st.columns(2)
-        left.download_button("Hent beslutningsrapport (PDF)", data=lambda: render_pdf(snapshot, fields, changes),
-                             file_name=f"beslutning_{decision.id}.pdf", mime="application/pdf",
-                             key=f"decision_pdf_{decision.id}", on_click="ignore")
-        right.download_button("Hent beslutningsrapport (HTML)",
-                              data=lambda: render_html(snapshot, fields, changes).encode("utf-8"),
-                              file_name=f"beslutning_{decision.id}.html", mime="text/html",
-                              key=f"decision_html_{decision.id}", on_click="ignore")
+        left.download_button(
+            "Hent beslutningsrapport (PDF)",
+            data=lambda: render_pdf(snapshot, fields, changes),
+            file_name=f"beslutning_{decision.id}.pdf",
+            mime="application/pdf",
+            key=f"decision_pdf_{decision.id}",
+            on_click="ignore",
+        )
+        right.download_button(
+            "Hent beslutningsrapport (HTML)",
+            data=lambda: render_html(snapshot, fields, changes).encode("utf-8"),
+            file_name=f"beslutning_{decision.id}.html",
+            mime="text/html",
+            key=f"decision_html_{decision.id}",
+            on_click="ignore",
+        )

@@ -7,9 +7,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
+from selection.assessments.texts import assessors_text, number_text
 from selection.critical import cell_summary, critical_rows, value_text
 from selection.data_status import list_status_text
-from selection.assessments.texts import assessors_text, number_text
 from selection.dataset import KIND_LABELS, Dataset
 from selection.formatting import compact, integer
 from selection.indicators import Performance
@@ -21,6 +21,7 @@ from . import layout, state
 from .assessment_format import cached_date, cached_number
 from .state import SELECTED
 from .text import md, num
+
 
 def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGenerator:
     """Draw the chosen area's details; return the slot for its rank line (``show_rank`` fills it)."""
@@ -48,32 +49,51 @@ def body(dataset: Dataset, perf: Performance, distance_m: float) -> None:
     area = dataset.areas.loc[aid]
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
-    layout.wide_table("indicators").dataframe(_indicator_rows(dataset, perf, aid), hide_index=True, width="stretch",
-                 column_config={"Indikator": st.column_config.TextColumn(width="medium"),
-                                "Værdi": st.column_config.TextColumn(width="small"),
-                                "Type": st.column_config.TextColumn(width="small"),
-                                "Kilde": st.column_config.TextColumn(width="medium")})
+    layout.wide_table("indicators").dataframe(
+        _indicator_rows(dataset, perf, aid),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Indikator": st.column_config.TextColumn(width="medium"),
+            "Værdi": st.column_config.TextColumn(width="small"),
+            "Type": st.column_config.TextColumn(width="small"),
+            "Kilde": st.column_config.TextColumn(width="medium"),
+        },
+    )
     _assessments(dataset, aid)
     initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
     st.markdown(f"**Kendte indsatser** ({len(initiatives)})")
     if len(initiatives):
         layout.wide_table("initiatives").dataframe(
-            initiatives.rename(columns={"name": "Indsats", "type": "Type", "period": "Periode",
-                                        "verification": "Verifikation", "source": "Kilde"})
-            [["Indsats", "Verifikation", "Kilde", "Type", "Periode"]],
-            hide_index=True, width="stretch",
+            initiatives.rename(
+                columns={
+                    "name": "Indsats",
+                    "type": "Type",
+                    "period": "Periode",
+                    "verification": "Verifikation",
+                    "source": "Kilde",
+                }
+            )[["Indsats", "Verifikation", "Kilde", "Type", "Periode"]],
+            hide_index=True,
+            width="stretch",
         )
     near = actors_in_pairs(dataset.actors, perf.actor_pairs, aid)
     st.markdown(f"**Aktører i eller inden for {integer(distance_m)} m** ({len(near)})")
     if len(near):
         labels = dataset.model.sector_labels
-        layout.wide_table("actors").dataframe(pd.DataFrame({
-            "Aktør": near["name"],
-            "Sektor": [labels.get(s, s) for s in near["sector"]],
-            "Type": [KIND_LABELS.get(k, k) for k in near["kind"]],
-            "Kilde": near["source"],
-            "Afstand (m)": [integer(d) for d in near["distance_m"]],
-        }), hide_index=True, width="stretch")
+        layout.wide_table("actors").dataframe(
+            pd.DataFrame(
+                {
+                    "Aktør": near["name"],
+                    "Sektor": [labels.get(s, s) for s in near["sector"]],
+                    "Type": [KIND_LABELS.get(k, k) for k in near["kind"]],
+                    "Kilde": near["source"],
+                    "Afstand (m)": [integer(d) for d in near["distance_m"]],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
@@ -87,8 +107,9 @@ def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
     slot.markdown(f"**Rang:** {rank_text} · **Samlet score:** {num(total)}" + (f" · {label}" if label else ""))
 
 
-def show_critical(slot: DeltaGenerator, dataset: Dataset, perf: Performance, result: ScoreResult,
-                  area_id: str, top_n: int) -> None:
+def show_critical(
+    slot: DeltaGenerator, dataset: Dataset, perf: Performance, result: ScoreResult, area_id: str, top_n: int
+) -> None:
     """The critical values of the area's values at the current weights (``selection.critical``), as one
     Markdown block (cheaper than a table on every weight change)."""
     lines = []
@@ -124,15 +145,21 @@ def _assessments(dataset: Dataset, aid: str) -> None:
     if not len(rows):
         st.caption("Ingen lokale vurderinger af området endnu (se visningen Vurderinger).")
         return
-    st.dataframe(pd.DataFrame({
-        "Indikator": [labels.get(i, i) for i in rows["indicator_id"]],
-        "Værdi": [cached_number(v) for v in rows["value"]],
-        "Vurderer": rows["assessor_name"].to_numpy(),
-        "Begrundelse": rows["reason"].to_numpy(),
-        "Rolle / organisation": rows["assessor_role"].to_numpy(),
-        "Dato": [cached_date(d) for d in rows["assessed_on"]],
-        "Dokumentation": rows["evidence"].to_numpy(),
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Indikator": [labels.get(i, i) for i in rows["indicator_id"]],
+                "Værdi": [cached_number(v) for v in rows["value"]],
+                "Vurderer": rows["assessor_name"].to_numpy(),
+                "Begrundelse": rows["reason"].to_numpy(),
+                "Rolle / organisation": rows["assessor_role"].to_numpy(),
+                "Dato": [cached_date(d) for d in rows["assessed_on"]],
+                "Dokumentation": rows["evidence"].to_numpy(),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _facts(area: pd.Series) -> str:
@@ -178,13 +205,15 @@ def _indicator_rows(dataset: Dataset, perf: Performance, aid: str) -> pd.DataFra
                 kind_text = f"{KIND_LABELS['assessed']} ({assessed_text(rec)})"
             else:
                 kind_text = KIND_LABELS.get(kind, "Mangler") if not pd.isna(value) else "Mangler"
-            rows.append({
-                "Indikator": ind.label,
-                "Værdi": "–" if pd.isna(value) else f"{compact(float(value), 2)} {ind.unit}".strip(),
-                "Type": kind_text,
-                "Kilde": "" if rec is None else rec["source"],
-                "Skala": ind.scale_text,
-                "Kriterium": crit.label,
-                "Note": "" if rec is None else rec["note"],
-            })
+            rows.append(
+                {
+                    "Indikator": ind.label,
+                    "Værdi": "–" if pd.isna(value) else f"{compact(float(value), 2)} {ind.unit}".strip(),
+                    "Type": kind_text,
+                    "Kilde": "" if rec is None else rec["source"],
+                    "Skala": ind.scale_text,
+                    "Kriterium": crit.label,
+                    "Note": "" if rec is None else rec["note"],
+                }
+            )
     return pd.DataFrame(rows)

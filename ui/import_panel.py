@@ -12,6 +12,7 @@ from selection.access import IMPORT_DATA, RESET_DATA, AccessDenied
 from selection.dataset import Dataset
 from selection.errors import DataError
 from selection.formatting import compact
+from selection.importing import ImportPlan, list_layers, validate_import
 from selection.importing.store import (
     apply_import,
     backup_label,
@@ -21,7 +22,6 @@ from selection.importing.store import (
     restore_import,
     store_problem,
 )
-from selection.importing import ImportPlan, list_layers, validate_import
 from selection.map_layers import base_map, change_layer
 from selection.pipeline import evaluate
 from selection.scoring import ScoreResult
@@ -29,17 +29,35 @@ from selection.scoring import ScoreResult
 from . import access, state
 from .text import md, num
 
-KIND_CHOICES = {"auto": "Gæt ud fra indholdet", "areas": "Områder (polygoner)", "values": "Indikatorværdier",
-                "actors": "Aktører (punkter)"}
+KIND_CHOICES = {
+    "auto": "Gæt ud fra indholdet",
+    "areas": "Områder (polygoner)",
+    "values": "Indikatorværdier",
+    "actors": "Aktører (punkter)",
+}
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "csv", "xlsx"]
 
 
 @st.cache_resource(show_spinner="Kontrollerer filerne …", max_entries=8)
-def _plan(key: str, files: tuple[tuple[str, bytes], ...], _current: Dataset, version: str, kinds: tuple,
-          layers: tuple, crs: str | None, replace_areas: bool) -> ImportPlan:
+def _plan(
+    key: str,
+    files: tuple[tuple[str, bytes], ...],
+    _current: Dataset,
+    version: str,
+    kinds: tuple,
+    layers: tuple,
+    crs: str | None,
+    replace_areas: bool,
+) -> ImportPlan:
     """The checked plan, cached per files, choices and current data version (``_current`` is not hashed)."""
-    return validate_import(list(files), _current, kinds=dict(kinds) or None, layer=dict(layers) or None, crs=crs,
-                           replace_areas=replace_areas)
+    return validate_import(
+        list(files),
+        _current,
+        kinds=dict(kinds) or None,
+        layer=dict(layers) or None,
+        crs=crs,
+        replace_areas=replace_areas,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -60,21 +78,40 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         st.error(md(problem))
     if has_stored_import():
         imports = [i for i in (dataset.meta.get("imports") or []) if isinstance(i, dict)]
-        st.info("I brug: importerede data (" + ", ".join(md(i.get("file", "")) for i in imports[-5:]) + ")."
-                + (f" Importeret af {md(imports[-1]['imported_by'])}." if imports and imports[-1].get("imported_by") else ""))
+        st.info(
+            "I brug: importerede data ("
+            + ", ".join(md(i.get("file", "")) for i in imports[-5:])
+            + ")."
+            + (
+                f" Importeret af {md(imports[-1]['imported_by'])}."
+                if imports and imports[-1].get("imported_by")
+                else ""
+            )
+        )
     if not access.can(IMPORT_DATA):
-        st.info("Du kan se, hvilke data der er i brug; kun en administrator kan indlæse, nulstille eller gendanne data.")
+        st.info(
+            "Du kan se, hvilke data der er i brug; kun en administrator kan indlæse, nulstille eller gendanne data."
+        )
         return
     if has_stored_import() and access.can(RESET_DATA):
-        st.button("Tilbage til det medleverede datasæt", on_click=_reset, key="import_reset",
-                  help="Importen slettes ikke: den gemmes som kopi og kan gendannes.")
+        st.button(
+            "Tilbage til det medleverede datasæt",
+            on_click=_reset,
+            key="import_reset",
+            help="Importen slettes ikke: den gemmes som kopi og kan gendannes.",
+        )
     elif access.can(RESET_DATA) and (backups := import_backups()):
-        st.button(f"Gendan den seneste import ({md(backup_label(backups[-1]))})",
-                  on_click=_restore, key="import_restore")
+        st.button(
+            f"Gendan den seneste import ({md(backup_label(backups[-1]))})", on_click=_restore, key="import_restore"
+        )
     generation = st.session_state.setdefault("_upload_generation", 0)
     # The drop zone's own button and size text are drawn in Danish by ui.layout (CSS).
-    uploads = st.file_uploader("Datafiler (GeoJSON, GeoPackage, zip med Shapefile, CSV eller XLSX)",
-                               type=UPLOAD_TYPES, accept_multiple_files=True, key=f"import_files_{generation}")
+    uploads = st.file_uploader(
+        "Datafiler (GeoJSON, GeoPackage, zip med Shapefile, CSV eller XLSX)",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=f"import_files_{generation}",
+    )
     if not uploads:
         return
     files = tuple((u.name, u.getvalue()) for u in uploads)
@@ -91,15 +128,26 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
             if len(names) > 1:
                 layers[name] = cols[2].selectbox("Lag", names, key=f"layer_{name}")
         if name.lower().endswith((".csv", ".xlsx")) and kind in ("auto", "actors"):
-            crs = cols[2].text_input("Koordinatsystem (kun for aktører med x/y)", "EPSG:25832", key=f"crs_{name}") or None
+            crs = (
+                cols[2].text_input("Koordinatsystem (kun for aktører med x/y)", "EPSG:25832", key=f"crs_{name}") or None
+            )
     replace_areas = st.checkbox(
         "Erstat hele områdesættet: områdefilen er den fulde liste, og områder, der ikke er i den, fjernes "
-        "(med deres værdier og kendte indsatser)", key="import_replace_areas",
+        "(med deres værdier og kendte indsatser)",
+        key="import_replace_areas",
     )
     key = hashlib.sha256(b"".join(n.encode() + hashlib.sha256(d).digest() for n, d in files)).hexdigest()
     try:
-        plan = _plan(key, files, dataset, dataset.version, tuple(sorted(kinds.items())),
-                     tuple(sorted(layers.items())), crs, replace_areas)
+        plan = _plan(
+            key,
+            files,
+            dataset,
+            dataset.version,
+            tuple(sorted(kinds.items())),
+            tuple(sorted(layers.items())),
+            crs,
+            replace_areas,
+        )
     except Exception as exc:  # the last guard: any file we failed to anticipate gets a message, not a traceback
         st.error(md(unexpected(exc)))
         return
@@ -139,19 +187,28 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
     for aid in new.index.union(before.index, sort=False):
         b_rank = before.at[aid, "rank"] if aid in before.index else pd.NA
         a_rank = new.at[aid, "rank"] if aid in new.index else pd.NA
-        rows.append({
-            "Område": new.at[aid, "name"] if aid in new.index else before.at[aid, "name"],
-            "Rang før": b_rank, "Rang efter": a_rank,
-            "Score før": num(before.at[aid, "total"]) if aid in before.index else "–",
-            "Score efter": num(new.at[aid, "total"]) if aid in new.index else "–",
-            "Ændret grænse": "ja" if aid in plan.diff.geometry_changed else "",
-        })
+        rows.append(
+            {
+                "Område": new.at[aid, "name"] if aid in new.index else before.at[aid, "name"],
+                "Rang før": b_rank,
+                "Rang efter": a_rank,
+                "Score før": num(before.at[aid, "total"]) if aid in before.index else "–",
+                "Score efter": num(new.at[aid, "total"]) if aid in new.index else "–",
+                "Ændret grænse": "ja" if aid in plan.diff.geometry_changed else "",
+            }
+        )
     changed = [*plan.diff.geometry_changed, *plan.diff.areas_added]
     if changed:
         st.markdown("**Grænser før (grå, stiplet) og efter (orange)**")
         m = base_map(plan.areas.loc[[a for a in changed if a in plan.areas.index]])
-        st_folium(m, key="import_map", height=320, use_container_width=True, returned_objects=[],
-                  feature_group_to_add=change_layer(plan.current.areas, plan.areas, changed))
+        st_folium(
+            m,
+            key="import_map",
+            height=320,
+            use_container_width=True,
+            returned_objects=[],
+            feature_group_to_add=change_layer(plan.current.areas, plan.areas, changed),
+        )
     frame = pd.DataFrame(rows).sort_values(["Rang efter", "Område"], na_position="last")
     left, right = st.columns(2)
     with left:
@@ -161,10 +218,17 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
         st.markdown("**Ændrede værdier**")
         names = {**plan.current.areas["name"].to_dict(), **plan.areas["name"].to_dict()}
         indicators = {i.id: i.label for i in plan.current.model.indicators}
-        changes = pd.DataFrame([{"Område": names.get(c.area_id, c.area_id),
-                                 "Indikator": indicators.get(c.indicator_id, c.indicator_id),
-                                 "Før": compact(c.old, 3), "Efter": compact(c.new, 3)}
-                                for c in plan.diff.values_changed])
+        changes = pd.DataFrame(
+            [
+                {
+                    "Område": names.get(c.area_id, c.area_id),
+                    "Indikator": indicators.get(c.indicator_id, c.indicator_id),
+                    "Før": compact(c.old, 3),
+                    "Efter": compact(c.new, 3),
+                }
+                for c in plan.diff.values_changed
+            ]
+        )
         if len(changes):
             st.dataframe(changes, hide_index=True, width="stretch")
         else:
@@ -175,8 +239,10 @@ def unexpected(exc: BaseException) -> str:
     """The Danish message for a failure nobody anticipated (no traceback, no server paths)."""
     if isinstance(exc, MemoryError):
         return "Filerne kræver mere hukommelse, end serveren har; intet er ændret. Prøv med mindre filer."
-    return (f"Filerne kan ikke læses ({type(exc).__name__}); intet er ændret. Kontrollér, at filerne er "
-            "gyldige, og prøv igen.")
+    return (
+        f"Filerne kan ikke læses ({type(exc).__name__}); intet er ændret. Kontrollér, at filerne er "
+        "gyldige, og prøv igen."
+    )
 
 
 def _apply(plan: ImportPlan) -> None:
@@ -213,5 +279,6 @@ def _reset() -> None:
     except Exception as exc:
         st.session_state["_import_error"] = str(exc) if isinstance(exc, (DataError, AccessDenied)) else unexpected(exc)
         return
-    st.session_state["_import_message"] = ("Det medleverede datasæt bruges igen. Importen er gemt som kopi og kan "
-                                           "gendannes under 'Indlæs data'.")
+    st.session_state["_import_message"] = (
+        "Det medleverede datasæt bruges igen. Importen er gemt som kopi og kan gendannes under 'Indlæs data'."
+    )

@@ -6,7 +6,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from selection.dataset import Dataset
-from selection.map_layers import LABEL_ALL_MAX, LABEL_TOP_N, Basemap, area_shapes, base_map, legend_entries, ranked_layer
+from selection.map_layers import (
+    LABEL_ALL_MAX,
+    LABEL_TOP_N,
+    Basemap,
+    area_shapes,
+    base_map,
+    legend_entries,
+    ranked_layer,
+)
 from selection.scoring import STATUS_EXCLUDED, ScoreResult
 
 from .a11y import RANKING_ANCHOR
@@ -38,24 +46,31 @@ def legend(n_areas: int = 0, with_excluded: bool = False) -> None:
         f'border:1px solid #555;vertical-align:middle;margin-right:4px"></span>{label}</span>'
         for colour, label in legend_entries()
     )
-    outline = ('<span style="display:inline-block;margin-right:14px">'
-               '<span style="display:inline-block;width:14px;height:14px;border:3px solid #000;'
-               'vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>Valgt område (sort kant og '
-               'sort navneskilt)</span>'
-               '<span style="display:inline-block;margin-right:14px">'
-               '<span style="display:inline-block;width:14px;height:14px;border:1.5px dashed #333;'
-               'vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>Omtrentlig afgrænsning</span>')
+    outline = (
+        '<span style="display:inline-block;margin-right:14px">'
+        '<span style="display:inline-block;width:14px;height:14px;border:3px solid #000;'
+        'vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>Valgt område (sort kant og '
+        "sort navneskilt)</span>"
+        '<span style="display:inline-block;margin-right:14px">'
+        '<span style="display:inline-block;width:14px;height:14px;border:1.5px dashed #333;'
+        'vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>Omtrentlig afgrænsning</span>'
+    )
     if with_excluded:
-        outline += ('<span style="display:inline-block;margin-right:14px">'
-                    '<span style="display:inline-block;width:14px;height:14px;border:2px dotted #b2182b;'
-                    'background:#fff;vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>'
-                    'Udelukket af en regel (grund i værktøjstip)</span>')
+        outline += (
+            '<span style="display:inline-block;margin-right:14px">'
+            '<span style="display:inline-block;width:14px;height:14px;border:2px dotted #b2182b;'
+            'background:#fff;vertical-align:middle;margin-right:4px;box-sizing:border-box"></span>'
+            "Udelukket af en regel (grund i værktøjstip)</span>"
+        )
     st.markdown(
         f'<div data-testid="map-legend"><b>Samlet score:</b> {swatches}<br>{outline}</div>'
         '<div style="font-size:0.85em;color:#555">Tallet ved navnet er rangen; navne, der ville overlappe, '
         "skjules (hold musen over området). "
-        + (f"Med mange områder vises kun rang og navn for de {LABEL_TOP_N} bedste og det valgte område. "
-           if n_areas > LABEL_ALL_MAX else "")
+        + (
+            f"Med mange områder vises kun rang og navn for de {LABEL_TOP_N} bedste og det valgte område. "
+            if n_areas > LABEL_ALL_MAX
+            else ""
+        )
         + "Små områder har en prik. Grænserne er ikke officielle. "
         "Klik på et område for at se detaljer.</div>"
         '<div style="font-size:0.85em;color:#555" data-testid="map-text-alternative">Kortet som tekst: '

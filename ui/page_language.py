@@ -32,7 +32,7 @@ def with_language(page: bytes, lang: str) -> bytes:
         return page
     tag = _LANG_ATTR.sub(b"", match.group(0))
     tag = tag[:5] + b' lang="' + lang.encode("ascii") + b'"' + tag[5:]
-    return page[: match.start()] + tag + page[match.end():]
+    return page[: match.start()] + tag + page[match.end() :]
 
 
 class PageLanguage:

@@ -47,8 +47,9 @@ class Slots:
     status: DeltaGenerator | None = None  # the polite status line (ui.a11y.status_slot)
 
 
-def score_with_notice(dataset: Dataset, settings: sidebar.Settings, notice: DeltaGenerator,
-                      link: DeltaGenerator | None = None) -> tuple[ScoreResult, Performance, DataStatus]:
+def score_with_notice(
+    dataset: Dataset, settings: sidebar.Settings, notice: DeltaGenerator, link: DeltaGenerator | None = None
+) -> tuple[ScoreResult, Performance, DataStatus]:
     """Score at the settings; show any weight problem and the data-status notice (and in ``link`` the
     'Kopiér link' button for what is on screen)."""
     perf = state.performance(settings.distance_m)
@@ -79,8 +80,9 @@ def render(dataset: Dataset, slots: Slots) -> None:
         map_panel.render(dataset, result, selected, settings.background)
     details.show_rank(slots.rank, result, selected)
     if slots.critical is not None:
-        details.show_critical(slots.critical, dataset, perf, result, selected,
-                              int(st.session_state.get(shortlist.TOP_N, 3)))
+        details.show_critical(
+            slots.critical, dataset, perf, result, selected, int(st.session_state.get(shortlist.TOP_N, 3))
+        )
     if slots.status is not None:
         with slots.status:
             st.caption(md(ranking_sentence(result.table)))

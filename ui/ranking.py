@@ -30,17 +30,24 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[s
     t = result.table
     ids = t["area_id"].tolist()
     counts = [kinds.get(a, {}) for a in ids]
-    return text_table({
-        "Rang": [MISSING if pd.isna(r) else str(int(r)) for r in t["rank"]],
-        "Område": t["name"].tolist(),
-        "Samlet score": [number(v) for v in t["total"]],
-        "Kildebelagte værdier": [f"{c.get('sourced', 0)} af {sum(c.values())}" for c in counts],
-        "Liste": [LIST_SHORT.get(c, str(c)) for c in dataset.areas["list_confidence"].reindex(ids)],
-        "Datastatus": [STATUS_LABELS[s] if s == STATUS_UNRANKED else
-                       f"Udelukket: {why}" if s == STATUS_EXCLUDED else value_status(c, s != "ok", short=True)
-                       for s, c, why in zip(t["status"], counts, excluded_texts(t), strict=True)],
-        "Lokale vurderinger": assessed_per_area(dataset, ids),
-    })
+    return text_table(
+        {
+            "Rang": [MISSING if pd.isna(r) else str(int(r)) for r in t["rank"]],
+            "Område": t["name"].tolist(),
+            "Samlet score": [number(v) for v in t["total"]],
+            "Kildebelagte værdier": [f"{c.get('sourced', 0)} af {sum(c.values())}" for c in counts],
+            "Liste": [LIST_SHORT.get(c, str(c)) for c in dataset.areas["list_confidence"].reindex(ids)],
+            "Datastatus": [
+                STATUS_LABELS[s]
+                if s == STATUS_UNRANKED
+                else f"Udelukket: {why}"
+                if s == STATUS_EXCLUDED
+                else value_status(c, s != "ok", short=True)
+                for s, c, why in zip(t["status"], counts, excluded_texts(t), strict=True)
+            ],
+            "Lokale vurderinger": assessed_per_area(dataset, ids),
+        }
+    )
 
 
 def excluded_texts(table: pd.DataFrame) -> list[str]:
@@ -93,13 +100,18 @@ def render_table(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[st
             "Rang": st.column_config.TextColumn(width=36),
             "Område": st.column_config.TextColumn(width=138),
             "Samlet score": st.column_config.TextColumn("Score", width=46, help="Samlet score 0–100"),
-            "Kildebelagte værdier": st.column_config.TextColumn("Kilder", width=48,
-                                                                help="Kildebelagte værdier af dem, der har vægt"),
-            "Liste": st.column_config.TextColumn(width=72, help="Listestatus: er området på listen over "
-                                                 "forebyggelsesområder (verificeret, udledt eller kandidat)?"),
+            "Kildebelagte værdier": st.column_config.TextColumn(
+                "Kilder", width=48, help="Kildebelagte værdier af dem, der har vægt"
+            ),
+            "Liste": st.column_config.TextColumn(
+                width=72,
+                help="Listestatus: er området på listen over "
+                "forebyggelsesområder (verificeret, udledt eller kandidat)?",
+            ),
             "Datastatus": st.column_config.TextColumn(width=130),
             "Lokale vurderinger": st.column_config.TextColumn(
-                "Vurderinger", width=90, help="Vurderingsindikatorer med lokale vurderinger (og antal vurderere)"),
+                "Vurderinger", width=90, help="Vurderingsindikatorer med lokale vurderinger (og antal vurderere)"
+            ),
         },
     )
 
@@ -112,8 +124,10 @@ def render_scores(dataset: Dataset, perf: Performance, sub_weights: dict[str, fl
         st.info(str(exc))
         return
     layout.wide_table("scores").dataframe(scores_frame(dataset, scores), hide_index=True, width="stretch")
-    st.caption("Score 0–100 pr. kriterium (afhænger af delvægtene, ikke af hovedvægtene). Bidraget til den samlede "
-               "score er score × vægt; det ses i diagrammet ovenfor (hold musen over en søjle).")
+    st.caption(
+        "Score 0–100 pr. kriterium (afhænger af delvægtene, ikke af hovedvægtene). Bidraget til den samlede "
+        "score er score × vægt; det ses i diagrammet ovenfor (hold musen over en søjle)."
+    )
 
 
 def explain_table() -> None:
@@ -132,19 +146,28 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
     """Horizontal stacked bars of each criterion's contribution, in rank order (at most ``CHART_MAX_AREAS``)."""
     ranked = result.ranked.head(CHART_MAX_AREAS)
     if len(result.ranked) > CHART_MAX_AREAS:
-        st.caption(f"Viser de {CHART_MAX_AREAS} bedst rangerede af {len(result.ranked)} rangerede områder; "
-                   "alle står i rangeringen ovenfor.")
+        st.caption(
+            f"Viser de {CHART_MAX_AREAS} bedst rangerede af {len(result.ranked)} rangerede områder; "
+            "alle står i rangeringen ovenfor."
+        )
     labels = {c.id: c.label for c in dataset.model.criteria}
     short = {a: LIST_SHORT.get(c, str(c)) for a, c in dataset.areas["list_confidence"].items()}
     n, k = len(ranked), len(labels)  # one row per area and criterion, built column-wise (fast for 2,000 areas)
-    long = pd.DataFrame({
-        "Område": np.repeat([f"{int(r)}. {name} ({short.get(a, '')})" for r, name, a in
-                             zip(ranked["rank"], ranked["name"], ranked["area_id"], strict=True)], k),
-        "Kriterium": np.tile(list(labels.values()), n),
-        "Bidrag": ranked[[f"{cid}_contribution" for cid in labels]].to_numpy(dtype=float).ravel(),
-        "orden": np.repeat(np.arange(n), k),
-        "stak": np.tile(np.arange(k), n),
-    })
+    long = pd.DataFrame(
+        {
+            "Område": np.repeat(
+                [
+                    f"{int(r)}. {name} ({short.get(a, '')})"
+                    for r, name, a in zip(ranked["rank"], ranked["name"], ranked["area_id"], strict=True)
+                ],
+                k,
+            ),
+            "Kriterium": np.tile(list(labels.values()), n),
+            "Bidrag": ranked[[f"{cid}_contribution" for cid in labels]].to_numpy(dtype=float).ravel(),
+            "orden": np.repeat(np.arange(n), k),
+            "stak": np.tile(np.arange(k), n),
+        }
+    )
     if long.empty:
         st.info("Ingen områder kan rangeres med de nuværende vægte og data.")
         return
@@ -152,16 +175,33 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
         "mark": {"type": "bar", "stroke": "#ffffff", "strokeWidth": 1},
         "height": max(30 * len(ranked), 120),
         "encoding": {
-            "x": {"aggregate": "sum", "field": "Bidrag", "type": "quantitative",
-                  "title": "Bidrag til samlet score (point)", "scale": {"domain": [0, 100]}, "axis": {"format": "d"}},
-            "y": {"field": "Område", "type": "nominal", "title": None, "sort": {"field": "orden", "op": "min"},
-                  "axis": {"labelOverlap": False, "labelLimit": 220}},
-            "color": {"field": "Kriterium", "type": "nominal",
-                      "scale": {"domain": list(labels.values()), "range": list(CRITERION_COLOURS[: len(labels)])},
-                      "legend": {"orient": "bottom", "title": None}},
+            "x": {
+                "aggregate": "sum",
+                "field": "Bidrag",
+                "type": "quantitative",
+                "title": "Bidrag til samlet score (point)",
+                "scale": {"domain": [0, 100]},
+                "axis": {"format": "d"},
+            },
+            "y": {
+                "field": "Område",
+                "type": "nominal",
+                "title": None,
+                "sort": {"field": "orden", "op": "min"},
+                "axis": {"labelOverlap": False, "labelLimit": 220},
+            },
+            "color": {
+                "field": "Kriterium",
+                "type": "nominal",
+                "scale": {"domain": list(labels.values()), "range": list(CRITERION_COLOURS[: len(labels)])},
+                "legend": {"orient": "bottom", "title": None},
+            },
             "order": {"field": "stak", "type": "quantitative"},  # stacked in the legend's order
-            "tooltip": [{"field": "Område", "type": "nominal"}, {"field": "Kriterium", "type": "nominal"},
-                        {"field": "Bidrag", "type": "quantitative", "format": ".1f"}],
+            "tooltip": [
+                {"field": "Område", "type": "nominal"},
+                {"field": "Kriterium", "type": "nominal"},
+                {"field": "Bidrag", "type": "quantitative", "format": ".1f"},
+            ],
         },
     }
     st.caption(md(contribution_summary(ranked, labels)))  # the chart's text alternative, read before it

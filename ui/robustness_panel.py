@@ -9,11 +9,19 @@ import streamlit as st
 
 from selection.chart_text import acceptability_summary, sweep_summary
 from selection.combined_flip import combined_flip, combined_sentence
-from selection.critical import critical_values, kind_text, out_of_reach, out_of_reach_sentence, priority_list, value_text
+from selection.critical import (
+    critical_values,
+    kind_text,
+    out_of_reach,
+    out_of_reach_sentence,
+    priority_list,
+    value_text,
+)
 from selection.dataset import Dataset
-from selection.formatting import frame_text, integer, number, points, with_locale
 from selection.export import STYLES, priority_csv
+from selection.formatting import frame_text, integer, number, points, with_locale
 from selection.indicators import Performance
+from selection.limits import MAX_SMAA_SAMPLES
 from selection.robustness import current_share, weight_sweep
 from selection.robustness_report import (
     DEFAULT_SAMPLES,
@@ -24,7 +32,6 @@ from selection.robustness_report import (
     uncertain_indicators,
     varied_text,
 )
-from selection.limits import MAX_SMAA_SAMPLES
 from selection.scoring import ScoreResult
 
 from . import shortlist, state
@@ -47,37 +54,68 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     active = [c for c in labels if result.weights[c] > 0]
     orders = [None, *permutations(active)]
     order = c1.selectbox(
-        "Planlæggernes rækkefølge af kriterierne", orders, key="smaa_order",
+        "Planlæggernes rækkefølge af kriterierne",
+        orders,
+        key="smaa_order",
         format_func=lambda o: "Ingen (alle vægtninger)" if o is None else " ≥ ".join(labels[c] for c in o),
         placeholder="Ingen (alle vægtninger)",  # Streamlit shows the placeholder, not format_func, for None
     )
-    margin_pp = int(c2.slider("Kun vægtninger tæt på de nuværende (0 = ingen grænse)", 0, 50, 0, key="smaa_margin",
-                              format="± %d procentpoint",
-                              help="Hver vægt må højst afvige så mange procentpoint fra den nuværende."))
+    margin_pp = int(
+        c2.slider(
+            "Kun vægtninger tæt på de nuværende (0 = ingen grænse)",
+            0,
+            50,
+            0,
+            key="smaa_margin",
+            format="± %d procentpoint",
+            help="Hver vægt må højst afvige så mange procentpoint fra den nuværende.",
+        )
+    )
     noisy = uncertain_indicators(dataset.model, perf.provenance)
-    vary = c3.checkbox("Usikre værdier varierer (± ét skalatrin, eller vurderernes spænd hvor de er uenige)",
-                       key="smaa_noise",
-                       value=bool(noisy), disabled=not noisy,
-                       help="Vurderede og illustrative værdier varierer tilfældigt i hver vægtning (gælder "
-                            "varmekortet; opsummeringen viser begge dele). Usikre indikatorer: " + (", ".join(
-                           md(dataset.model.indicator(i).label) for i in noisy) or "ingen") + ".")
+    vary = c3.checkbox(
+        "Usikre værdier varierer (± ét skalatrin, eller vurderernes spænd hvor de er uenige)",
+        key="smaa_noise",
+        value=bool(noisy),
+        disabled=not noisy,
+        help="Vurderede og illustrative værdier varierer tilfældigt i hver vægtning (gælder "
+        "varmekortet; opsummeringen viser begge dele). Usikre indikatorer: "
+        + (", ".join(md(dataset.model.indicator(i).label) for i in noisy) or "ingen")
+        + ".",
+    )
     with st.expander("Avanceret"):
         a1, a2 = st.columns(2)
-        n_samples = int(a1.number_input("Antal tilfældige vægtninger", 1000, MAX_SMAA_SAMPLES, DEFAULT_SAMPLES, step=1000,
-                                        key="smaa_n"))
+        n_samples = int(
+            a1.number_input(
+                "Antal tilfældige vægtninger", 1000, MAX_SMAA_SAMPLES, DEFAULT_SAMPLES, step=1000, key="smaa_n"
+            )
+        )
         seed = int(a2.number_input("Startværdi for tilfældige tal (seed)", 0, 2**31 - 1, DEFAULT_SEED, key="smaa_seed"))
     margin = margin_pp / 100 if margin_pp else None
     try:
         report = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin)
-        noisy_report = (analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin, noisy,
-                                value_ranges=state.assessor_ranges(dataset))
-                        if noisy else None)
+        noisy_report = (
+            analyse(
+                result,
+                dataset.model,
+                perf.matrix,
+                n_samples,
+                seed,
+                order,
+                margin,
+                noisy,
+                value_ranges=state.assessor_ranges(dataset),
+            )
+            if noisy
+            else None
+        )
     except ValueError as exc:
         st.error(md(exc))
         return
     if report.left_out:
-        st.warning("Ikke med i analysen (mangler data for et rangeret område): "
-                   + ", ".join(md(labels[c]) for c in report.left_out))
+        st.warning(
+            "Ikke med i analysen (mangler data for et rangeret område): "
+            + ", ".join(md(labels[c]) for c in report.left_out)
+        )
 
     shortlisted = result.top(top_n)["area_id"].tolist()
     st.markdown("### Opsummering for kortlisten")
@@ -94,20 +132,23 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown("### Hvor ofte får hvert område hver rang?")
-        st.caption("Andel af de afprøvede vægtninger (%), når "
-                   + varied_text(shown.assessment_noise) + " varieres.")
+        st.caption("Andel af de afprøvede vægtninger (%), når " + varied_text(shown.assessment_noise) + " varieres.")
         heatmap(shown, result, names)
     with right:
         st.markdown("### Typiske vægte, når området er nr. 1")
-        st.caption("Gennemsnitlig vægt (%) af hvert kriterium i de vægtninger, hvor området bliver nr. 1 "
-                   "(kun vægtene varieret).")
+        st.caption(
+            "Gennemsnitlig vægt (%) af hvert kriterium i de vægtninger, hvor området bliver nr. 1 "
+            "(kun vægtene varieret)."
+        )
         central = (100 * report.smaa.central_weights.dropna()).rename(index=names, columns=labels).T
         st.dataframe(frame_text(central.reset_index(names="Kriterium"), 0), hide_index=True, width="stretch")
     st.markdown("### Hvor meget kan vægtene ændres, før rangen skifter?")
     stability_frame(report, names, labels, shortlisted)
     st.markdown("### Følsomhed: rang når én vægt ændres (de øvrige beholder deres indbyrdes forhold)")
-    st.caption(f"Den stiplede lodrette linje er den nuværende vægt. Rang {SWEEP_FLOOR} og lavere vises samlet "
-               f"nederst som '{SWEEP_FLOOR} eller lavere'.")
+    st.caption(
+        f"Den stiplede lodrette linje er den nuværende vægt. Rang {SWEEP_FLOOR} og lavere vises samlet "
+        f"nederst som '{SWEEP_FLOOR} eller lavere'."
+    )
     cols = st.columns(len(report.scores.columns))
     for col, cid in zip(cols, report.scores.columns, strict=True):
         with col:
@@ -120,18 +161,23 @@ def noise_text(n_ranges: int) -> str:
     if not n_ranges:
         return "Vurderinger varierer ± ét skalatrin (ingen værdier, hvor to eller flere vurderere er uenige)."
     values = "værdi" if n_ranges == 1 else "værdier"
-    return (f"Vurderinger varierer ± ét skalatrin; {n_ranges} {values}, hvor to eller flere vurderere er uenige, "
-            "varierer i stedet inden for vurderernes spænd (laveste til højeste vurdering).")
+    return (
+        f"Vurderinger varierer ± ét skalatrin; {n_ranges} {values}, hvor to eller flere vurderere er uenige, "
+        "varierer i stedet inden for vurderernes spænd (laveste til højeste vurdering)."
+    )
 
 
 def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]) -> None:
     acc = report.smaa.acceptability
     order = [f"{int(r)}. {names[a]}" for a, r in zip(result.ranked["area_id"], result.ranked["rank"], strict=True)]
     label = dict(zip(result.ranked["area_id"], order, strict=True))
-    long = pd.DataFrame([
-        {"Område": label[a], "Rang": int(k), "Andel": float(acc.at[a, k]) * 100}
-        for a in acc.index for k in acc.columns
-    ])
+    long = pd.DataFrame(
+        [
+            {"Område": label[a], "Rang": int(k), "Andel": float(acc.at[a, k]) * 100}
+            for a in acc.index
+            for k in acc.columns
+        ]
+    )
     spec = {
         "height": 28 * len(order),
         "encoding": {
@@ -139,35 +185,60 @@ def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]
             "y": {"field": "Område", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 220}},
         },
         "layer": [
-            {"mark": "rect", "transform": [{"filter": "datum.Andel > 0"}], "encoding": {"color": {
-                "field": "Andel", "type": "quantitative", "title": "% af vægtninger",
-                "legend": {"format": ".0f"},
-                "scale": {"scheme": "blues", "domain": [0, 100]}}}},
-            {"mark": {"type": "text", "fontSize": 10},
-             "transform": [{"filter": "datum.Andel >= 0.5"}],
-             "encoding": {"text": {"field": "Andel", "type": "quantitative", "format": ".0f"},
-                          # white only on the dark blues: black text on the lighter ones keeps ≥ 4.5:1
-                          "color": {"condition": {"test": "datum.Andel > 70", "value": "white"}, "value": "black"}}},
+            {
+                "mark": "rect",
+                "transform": [{"filter": "datum.Andel > 0"}],
+                "encoding": {
+                    "color": {
+                        "field": "Andel",
+                        "type": "quantitative",
+                        "title": "% af vægtninger",
+                        "legend": {"format": ".0f"},
+                        "scale": {"scheme": "blues", "domain": [0, 100]},
+                    }
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 10},
+                "transform": [{"filter": "datum.Andel >= 0.5"}],
+                "encoding": {
+                    "text": {"field": "Andel", "type": "quantitative", "format": ".0f"},
+                    # white only on the dark blues: black text on the lighter ones keeps ≥ 4.5:1
+                    "color": {"condition": {"test": "datum.Andel > 70", "value": "white"}, "value": "black"},
+                },
+            },
         ],
     }
     st.caption(md(acceptability_summary(acc, names)))  # text alternative
     st.vega_lite_chart(long, with_locale(spec), width="stretch")
 
 
-def stability_frame(report: RobustnessReport, names: dict[str, str], labels: dict[str, str], area_ids: list[str]) -> None:
+def stability_frame(
+    report: RobustnessReport, names: dict[str, str], labels: dict[str, str], area_ids: list[str]
+) -> None:
     table = report.stability[report.stability["area_id"].isin(area_ids)]
-    st.dataframe(pd.DataFrame({
-        "Område": [names[a] for a in table["area_id"]],
-        "Kriterium": [labels[c] for c in table["criterion"]],
-        "Vægt nu": [pct(x) for x in table["current"]],
-        "Samme rang fra": [pct(x) for x in table["lo"]],
-        "til": [pct(x) for x in table["hi"]],
-        "Rang": table["rank"].astype(int),
-    }), hide_index=True, width="stretch",
-        column_config={"Område": st.column_config.TextColumn(width="small"),
-                       "Kriterium": st.column_config.TextColumn(width="small")})
-    st.caption("Området beholder sin rang, så længe kriteriets vægt ligger i intervallet og de øvrige vægte "
-               "beholder deres indbyrdes forhold. Beregnet præcist, ikke ved prøver.")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Område": [names[a] for a in table["area_id"]],
+                "Kriterium": [labels[c] for c in table["criterion"]],
+                "Vægt nu": [pct(x) for x in table["current"]],
+                "Samme rang fra": [pct(x) for x in table["lo"]],
+                "til": [pct(x) for x in table["hi"]],
+                "Rang": table["rank"].astype(int),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Område": st.column_config.TextColumn(width="small"),
+            "Kriterium": st.column_config.TextColumn(width="small"),
+        },
+    )
+    st.caption(
+        "Området beholder sin rang, så længe kriteriets vægt ligger i intervallet og de øvrige vægte "
+        "beholder deres indbyrdes forhold. Beregnet præcist, ikke ved prøver."
+    )
 
 
 SWEEP_FLOOR = 5  # ranks below this are drawn at the floor, labelled "5 eller lavere"
@@ -180,28 +251,51 @@ def sweep_chart(report: RobustnessReport, cid: str, label: str, names: dict[str,
     """Rank of each shortlisted area as one criterion's weight goes from 0 to 100 %."""
     sweep = weight_sweep(report.scores, report.weights, cid, steps=51)
     sweep = sweep[sweep["area_id"].isin(area_ids)].assign(
-        Område=lambda d: d["area_id"].map(names), Vægt=lambda d: 100 * d["weight_share"],
-        Rang=lambda d: d["rank"].clip(upper=SWEEP_FLOOR))
+        Område=lambda d: d["area_id"].map(names),
+        Vægt=lambda d: 100 * d["weight_share"],
+        Rang=lambda d: d["rank"].clip(upper=SWEEP_FLOOR),
+    )
     now = 100 * current_share(report.weights, cid)
     order = [names[a] for a in area_ids]
     floor = SWEEP_FLOOR if len(report.scores) > SWEEP_FLOOR else len(report.scores)
-    rank_labels = "datum.value >= %d ? '%d eller lavere' : datum.value" % (SWEEP_FLOOR, SWEEP_FLOOR) \
-        if floor == SWEEP_FLOOR else "datum.value"
+    rank_labels = (
+        "datum.value >= %d ? '%d eller lavere' : datum.value" % (SWEEP_FLOOR, SWEEP_FLOOR)
+        if floor == SWEEP_FLOOR
+        else "datum.value"
+    )
     spec = {
         "title": {"text": label, "subtitle": f"Stiplet linje = nuværende vægt ({number(now, 0)} %)"},
         "layer": [
-            {"mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.5},
-             "encoding": {
-                 "x": {"field": "Vægt", "type": "quantitative", "title": "Kriteriets vægt (%)",
-                       "scale": {"domain": [0, 100]}},
-                 "y": {"field": "Rang", "type": "quantitative", "title": "Rang",
-                       "scale": {"reverse": True, "domain": [1, floor], "nice": False},
-                       "axis": {"values": list(range(1, floor + 1)), "labelExpr": rank_labels}},
-                 "color": {"field": "Område", "type": "nominal", "sort": order,
-                           "scale": {"domain": order, "range": list(AREA_COLOURS[: len(order)])},
-                           "legend": {"orient": "bottom", "columns": 1, "title": None, "labelLimit": 260}}}},
-            {"mark": {"type": "rule", "strokeDash": [4, 3], "color": "#555"},
-             "data": {"values": [{"nu": now}]}, "encoding": {"x": {"field": "nu", "type": "quantitative"}}},
+            {
+                "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 2.5},
+                "encoding": {
+                    "x": {
+                        "field": "Vægt",
+                        "type": "quantitative",
+                        "title": "Kriteriets vægt (%)",
+                        "scale": {"domain": [0, 100]},
+                    },
+                    "y": {
+                        "field": "Rang",
+                        "type": "quantitative",
+                        "title": "Rang",
+                        "scale": {"reverse": True, "domain": [1, floor], "nice": False},
+                        "axis": {"values": list(range(1, floor + 1)), "labelExpr": rank_labels},
+                    },
+                    "color": {
+                        "field": "Område",
+                        "type": "nominal",
+                        "sort": order,
+                        "scale": {"domain": order, "range": list(AREA_COLOURS[: len(order)])},
+                        "legend": {"orient": "bottom", "columns": 1, "title": None, "labelLimit": 260},
+                    },
+                },
+            },
+            {
+                "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#555"},
+                "data": {"values": [{"nu": now}]},
+                "encoding": {"x": {"field": "nu", "type": "quantitative"}},
+            },
         ],
     }
     st.vega_lite_chart(sweep[["Område", "Vægt", "Rang"]], with_locale(spec), width="stretch", height=300)
@@ -231,32 +325,47 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
     for sentence in plist["sentence"].head(TOP_SENTENCES):
         st.markdown(f"- {md(sentence)}")
     effect = {"first": "Nr. 1", "top": f"Top {top_n}"}
-    st.dataframe(pd.DataFrame({
-        "Prioritet": plist["priority"],
-        "Område": plist["area"],
-        "Indikator": plist["indicator"],
-        "Nuværende værdi": [value_text(v, u) for v, u in zip(plist["value"], plist["unit"], strict=True)],
-        "Type": [kind_text(r["kind"], r["source_kind"], r) for r in plist.to_dict("records")],
-        "Ændrer": [effect[e] for e in plist["effect"]],
-        "Kritisk værdi": plist["condition"],
-        "Hvad sker der": plist["what"],
-        "Afstand (skalatrin)": [value_text(x) for x in plist["distance_steps"]],
-    }), hide_index=True, width="stretch", key="critical_table")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Prioritet": plist["priority"],
+                "Område": plist["area"],
+                "Indikator": plist["indicator"],
+                "Nuværende værdi": [value_text(v, u) for v, u in zip(plist["value"], plist["unit"], strict=True)],
+                "Type": [kind_text(r["kind"], r["source_kind"], r) for r in plist.to_dict("records")],
+                "Ændrer": [effect[e] for e in plist["effect"]],
+                "Kritisk værdi": plist["condition"],
+                "Hvad sker der": plist["what"],
+                "Afstand (skalatrin)": [value_text(x) for x in plist["distance_steps"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="critical_table",
+    )
     options = list(range(len(plist)))
     left, mid, right = st.columns([3, 1, 1], vertical_alignment="bottom")
     pick = left.selectbox(
-        "Værdi at se nærmere på", options, key="critical_pick",
+        "Værdi at se nærmere på",
+        options,
+        key="critical_pick",
         format_func=lambda i: f"{plist['priority'].iat[i]}. {plist['area'].iat[i]} – {plist['indicator'].iat[i]}",
     )
-    mid.button("Vis området i detaljepanelet", key="critical_open", on_click=_open_value,
-               args=(str(plist["area_id"].iat[pick]), str(plist["indicator_id"].iat[pick])))
+    mid.button(
+        "Vis området i detaljepanelet",
+        key="critical_open",
+        on_click=_open_value,
+        args=(str(plist["area_id"].iat[pick]), str(plist["indicator_id"].iat[pick])),
+    )
     style = st.session_state.get(shortlist.STYLE, next(iter(STYLES)))
     right.download_button(
-        "Download listen (CSV)", data=lambda: priority_csv(result, dataset, perf, top_n, style),
-        file_name=f"vurderingsprioriteter_top{top_n}.csv", mime="text/csv", key="download_priorities",
+        "Download listen (CSV)",
+        data=lambda: priority_csv(result, dataset, perf, top_n, style),
+        file_name=f"vurderingsprioriteter_top{top_n}.csv",
+        mime="text/csv",
+        key="download_priorities",
         on_click="ignore",  # no rerun: the other downloads keep their files
     )
-
 
     _combined(flip, dataset, names)
 
@@ -264,11 +373,14 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
 def _combined(flip: object, dataset: Dataset, names: dict[str, str]) -> None:
     """The smallest combined change of plausible values in two areas that changes nr. 1 (linprog)."""
     if flip is None:
-        st.caption("Ingen kombination af plausible ændringer i nr. 1 og ét andet område gør et andet område "
-                   "alene til nr. 1.")
+        st.caption(
+            "Ingen kombination af plausible ændringer i nr. 1 og ét andet område gør et andet område alene til nr. 1."
+        )
         return
-    st.markdown("**Mindste samlede ændring, der giver et andet nr. 1** (flere værdier i to områder på én gang, "
-                "inden for deres plausible spænd, målt i skalatrin): " + md(combined_sentence(flip, dataset.model, names)))
+    st.markdown(
+        "**Mindste samlede ændring, der giver et andet nr. 1** (flere værdier i to områder på én gang, "
+        "inden for deres plausible spænd, målt i skalatrin): " + md(combined_sentence(flip, dataset.model, names))
+    )
 
 
 def _open_value(area_id: str, indicator_id: str) -> None:

@@ -23,12 +23,21 @@ from selection.data_status import LIST_CONFIDENCE_LABELS
 from selection.dataset import LIST_CONFIDENCES
 from selection.formatting import timestamp
 from selection.importing.store import active_data_dir
-from selection.scenarios import Robustness, Rule, ScenarioError, ScenarioSettings, default_settings, describe, parse_rule
+from selection.scenarios import (
+    Robustness,
+    Rule,
+    ScenarioError,
+    ScenarioSettings,
+    all_excluded,
+    apply_exclusions,
+    default_settings,
+    describe,
+    parse_rule,
+)
 from selection.scenarios import store as saved
 from selection.scenarios.defaults import DefaultScenario, load_defaults
 from selection.scenarios.query import parse_query, query_text, scenario_query, settings_query
 from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MAX_RULES, MAX_VALUE, MIN_SCORE, MIN_VALUE
-from selection.scenarios import all_excluded, apply_exclusions
 from selection.scoring import STATUS_EXCLUDED, ScoreResult
 from selection.store import StoreError
 
@@ -74,11 +83,19 @@ def current(model: CriteriaModel, settings: sidebar.Settings) -> ScenarioSetting
     order = s.get("smaa_order")
     base = Robustness()
     robustness = Robustness(
-        samples=int(s.get("smaa_n", base.samples)), seed=int(s.get("smaa_seed", base.seed)),
-        margin_pp=int(s.get("smaa_margin", base.margin_pp)), vary_values=bool(s.get("smaa_noise", base.vary_values)),
-        order=tuple(order) if order and len(order) >= 2 else None)
-    return ScenarioSettings(dict(settings.weights), dict(settings.sub_weights), float(settings.distance_m),
-                            tuple(s.get(RULES, ())), robustness)
+        samples=int(s.get("smaa_n", base.samples)),
+        seed=int(s.get("smaa_seed", base.seed)),
+        margin_pp=int(s.get("smaa_margin", base.margin_pp)),
+        vary_values=bool(s.get("smaa_noise", base.vary_values)),
+        order=tuple(order) if order and len(order) >= 2 else None,
+    )
+    return ScenarioSettings(
+        dict(settings.weights),
+        dict(settings.sub_weights),
+        float(settings.distance_m),
+        tuple(s.get(RULES, ())),
+        robustness,
+    )
 
 
 def apply(model: CriteriaModel, settings: ScenarioSettings) -> list[str]:
@@ -88,7 +105,9 @@ def apply(model: CriteriaModel, settings: ScenarioSettings) -> list[str]:
     st.session_state.pop(sidebar.LAST_SHARES, None)
     for iid, value in settings.sub_weights.items():
         if value > sidebar.SUB_MAX:
-            notes.append(f"Delvægten for {model.indicator(iid).label} er sat ned til {sidebar.SUB_MAX:g} (skyderens højeste).")
+            notes.append(
+                f"Delvægten for {model.indicator(iid).label} er sat ned til {sidebar.SUB_MAX:g} (skyderens højeste)."
+            )
         st.session_state[sub_weight_key(iid)] = min(float(value), sidebar.SUB_MAX)
     distance = min(max(int(round(settings.distance_m / 50) * 50), 0), 2000)
     if distance != settings.distance_m:
@@ -182,9 +201,15 @@ def _now(model: CriteriaModel) -> ScenarioSettings:
 def _save_new(model: CriteriaModel) -> None:
     on_screen = _now(model)
     try:
-        made = saved.save_new(state.engine(), model, st.session_state.get("scn_name", ""),
-                              st.session_state.get("scn_rationale", ""), on_screen, _author(),
-                              actor=access.current_actor())
+        made = saved.save_new(
+            state.engine(),
+            model,
+            st.session_state.get("scn_name", ""),
+            st.session_state.get("scn_rationale", ""),
+            on_screen,
+            _author(),
+            actor=access.current_actor(),
+        )
     except (ScenarioError, StoreError, AccessDenied) as exc:
         _say(False, str(exc))
         return
@@ -207,8 +232,9 @@ def _write(model: CriteriaModel, action: str) -> None:
         found = saved.get_scenario(engine, int(opened.ref), opened.version)
         new_name = st.session_state.get("scn_new_name", "")
         if action == "change":
-            made = saved.save_change(engine, model, found, on_screen, st.session_state.get("scn_reason", ""), _author(),
-                                     actor=actor)
+            made = saved.save_change(
+                engine, model, found, on_screen, st.session_state.get("scn_reason", ""), _author(), actor=actor
+            )
         elif action == "rename":
             made = saved.rename(engine, model, found, new_name, _author(), actor=actor)
         elif action == "duplicate":
@@ -220,8 +246,12 @@ def _write(model: CriteriaModel, action: str) -> None:
         return
     key = on_screen.key() if action == "change" else opened.key
     st.session_state[OPENED] = None if made.archived else Opened(str(made.id), made.name, made.version, key)
-    words = {"change": f"gemt som version {made.version}", "rename": "omdøbt", "duplicate": "kopieret",
-             "archive": "arkiveret (det kan stadig ses i historikken)"}[action]
+    words = {
+        "change": f"gemt som version {made.version}",
+        "rename": "omdøbt",
+        "duplicate": "kopieret",
+        "archive": "arkiveret (det kan stadig ses i historikken)",
+    }[action]
     _say(True, f"Scenarie nr. {made.id} ({made.name}) er {words}.")
 
 
@@ -262,8 +292,16 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
         options, problem = scenario_options(model, archived=bool(st.session_state.get("scn_archived")))
         if problem:
             st.error(md(f"Gemte scenarier kan ikke læses: {problem}"))
-        st.selectbox("Åbn scenarie", list(options), index=None, key="scn_pick", format_func=lambda r: options.get(r, r),
-                     placeholder="Vælg et scenarie", on_change=_choose, args=(model,))
+        st.selectbox(
+            "Åbn scenarie",
+            list(options),
+            index=None,
+            key="scn_pick",
+            format_func=lambda r: options.get(r, r),
+            placeholder="Vælg et scenarie",
+            on_change=_choose,
+            args=(model,),
+        )
         st.checkbox("Vis også arkiverede scenarier", key="scn_archived")
         writer = access.can(SAVE_SCENARIO)
         if writer:
@@ -276,8 +314,10 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
         elif access.actor_policy().read_only:
             st.caption("Skrivebeskyttet visning: scenarier kan åbnes, sammenlignes og deles med link, men ikke gemmes.")
         else:
-            st.caption("Du kan åbne og sammenligne scenarier og dele links, men din rolle giver ikke adgang til at "
-                       "gemme scenarier.")
+            st.caption(
+                "Du kan åbne og sammenligne scenarier og dele links, men din rolle giver ikke adgang til at "
+                "gemme scenarier."
+            )
         if opened and opened.version is not None:
             if writer:
                 st.text_input("Årsag til ændringen", key="scn_reason", max_chars=saved.MAX_TEXT)
@@ -286,8 +326,13 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
                 b1, b2, b3 = st.columns(3)
                 b1.button("Omdøb", key="scn_rename", on_click=_write, args=(model, "rename"))
                 b2.button("Kopiér", key="scn_duplicate", on_click=_write, args=(model, "duplicate"))
-                b3.button("Arkivér", key="scn_archive", on_click=_write, args=(model, "archive"),
-                          help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.")
+                b3.button(
+                    "Arkivér",
+                    key="scn_archive",
+                    on_click=_write,
+                    args=(model, "archive"),
+                    help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.",
+                )
             show_history(int(opened.ref))
         rules_editor(model)
 
@@ -300,12 +345,20 @@ def show_history(scenario_id: int) -> None:
         st.error(md(str(exc)))
         return
     st.caption("Historik")
-    st.dataframe(pd.DataFrame({
-        "Version": [v.version for v in versions], "Navn": [v.name for v in versions],
-        "Tidspunkt": [timestamp(v.recorded_at) for v in versions], "Af": [v.author for v in versions],
-        "Gemt af (identitet)": [v.stored_by or "(før log-ind: navnet som skrevet)" for v in versions],
-        "Ændring": [v.change_reason or "Oprettet" for v in versions],
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Version": [v.version for v in versions],
+                "Navn": [v.name for v in versions],
+                "Tidspunkt": [timestamp(v.recorded_at) for v in versions],
+                "Af": [v.author for v in versions],
+                "Gemt af (identitet)": [v.stored_by or "(før log-ind: navnet som skrevet)" for v in versions],
+                "Ændring": [v.change_reason or "Oprettet" for v in versions],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 # --- rules editor --------------------------------------------------------------------------------------
@@ -321,8 +374,11 @@ def _add_rule(model: CriteriaModel) -> None:
     elif kind == ACTOR_SECTOR:
         raw = {"kind": kind, "sector": s.get("rule_target"), "distance_m": s.get("rule_value")}
     else:
-        raw = {"kind": kind, "indicator": s.get("rule_target"),
-               ("min" if kind == MIN_VALUE else "max"): s.get("rule_value")}
+        raw = {
+            "kind": kind,
+            "indicator": s.get("rule_target"),
+            ("min" if kind == MIN_VALUE else "max"): s.get("rule_value"),
+        }
     rules = tuple(s.get(RULES, ()))
     try:
         if s.get("rule_value") is None and kind != LIST_STATUS:
@@ -352,8 +408,13 @@ def rules_editor(model: CriteriaModel) -> None:
         right.button("✕", key=f"rule_remove_{k}", on_click=_remove_rule, args=(rule,), help="Fjern reglen")
     kind = st.selectbox("Ny regel", list(KIND_LABELS), format_func=KIND_LABELS.get, key="rule_kind")
     if kind == LIST_STATUS:
-        st.multiselect("Tilladt listestatus", list(LIST_CONFIDENCES), format_func=LIST_CONFIDENCE_LABELS.get,
-                       key="rule_allowed", default=["verified", "inferred"])
+        st.multiselect(
+            "Tilladt listestatus",
+            list(LIST_CONFIDENCES),
+            format_func=LIST_CONFIDENCE_LABELS.get,
+            key="rule_allowed",
+            default=["verified", "inferred"],
+        )
     else:
         if kind == MIN_SCORE:
             targets = {c.id: c.label for c in model.criteria}
@@ -363,10 +424,18 @@ def rules_editor(model: CriteriaModel) -> None:
             targets = {i.id: f"{i.label} ({i.scale_text()})" for i in model.indicators}
         if st.session_state.get("rule_target") not in targets:
             st.session_state["rule_target"] = next(iter(targets), None)
-        st.selectbox({MIN_SCORE: "Kriterium", ACTOR_SECTOR: "Aktørsektor"}.get(kind, "Indikator"), list(targets),
-                     format_func=lambda t: targets.get(t, t), key="rule_target")
-        label = {MIN_SCORE: "Grænse: mindst (0–100)", ACTOR_SECTOR: "Grænse: inden for (m)",
-                 MIN_VALUE: "Grænse: mindst", MAX_VALUE: "Grænse: højst"}[kind]
+        st.selectbox(
+            {MIN_SCORE: "Kriterium", ACTOR_SECTOR: "Aktørsektor"}.get(kind, "Indikator"),
+            list(targets),
+            format_func=lambda t: targets.get(t, t),
+            key="rule_target",
+        )
+        label = {
+            MIN_SCORE: "Grænse: mindst (0–100)",
+            ACTOR_SECTOR: "Grænse: inden for (m)",
+            MIN_VALUE: "Grænse: mindst",
+            MAX_VALUE: "Grænse: højst",
+        }[kind]
         st.number_input(label, key="rule_value", value=None, min_value=0.0, step=1.0, placeholder="fx 40")
     st.button("Tilføj regel", key="rule_add", on_click=_add_rule, args=(model,))
     if problem := st.session_state.pop("_rule_problem", None):
@@ -400,14 +469,18 @@ def screened(model: CriteriaModel, result: ScoreResult, settings: sidebar.Settin
         st.session_state[LAST_ELIGIBLE] = out
         return out, None
     names = "; ".join(describe(r, model) for r in rules)
-    return (st.session_state.get(LAST_ELIGIBLE, result),
-            f"Reglerne udelukker alle områder ({names}). Fjern eller lemp en regel. Rangeringen nedenfor er den "
-            "seneste, hvor der var områder tilbage.")
+    return (
+        st.session_state.get(LAST_ELIGIBLE, result),
+        f"Reglerne udelukker alle områder ({names}). Fjern eller lemp en regel. Rangeringen nedenfor er den "
+        "seneste, hvor der var områder tilbage.",
+    )
 
 
 def robustness_note(result: ScoreResult) -> None:
     """Say that robustness covers the eligible areas only when rules exclude some."""
     n_out = int((result.table["status"] == STATUS_EXCLUDED).sum())
     if n_out:
-        st.info(f"Robustheden er beregnet over de {len(result.ranked)} områder, som reglerne ikke udelukker "
-                f"({n_out} er udelukket).")
+        st.info(
+            f"Robustheden er beregnet over de {len(result.ranked)} områder, som reglerne ikke udelukker "
+            f"({n_out} er udelukket)."
+        )

@@ -41,15 +41,20 @@ def render_choices(n_areas: int) -> None:
     st.checkbox(
         "Medtag robusthed: hvor ofte området er nr. 1, når vægtene (og de usikre værdier) varieres, "
         "og hvor meget hver vægt kan ændres, før rangen skifter",
-        value=False, key=WITH_ROBUSTNESS,
+        value=False,
+        key=WITH_ROBUSTNESS,
         help=f"{integer(DEFAULT_SAMPLES)} tilfældige vægtninger (startværdi {DEFAULT_SEED}). "
-             "Gør skærmen lidt langsommere, når vægtene ændres.",
+        "Gør skærmen lidt langsommere, når vægtene ændres.",
     )
 
 
-def render(result: ScoreResult, dataset: Dataset, perf: Performance,
-           kinds: dict[str, dict[str, int]] | None = None,
-           facts: dict[str, dict[str, str]] | None = None) -> None:
+def render(
+    result: ScoreResult,
+    dataset: Dataset,
+    perf: Performance,
+    kinds: dict[str, dict[str, int]] | None = None,
+    facts: dict[str, dict[str, str]] | None = None,
+) -> None:
     """The shortlist at the current weights, as the files will hold it, and its downloads."""
     n_ranked = len(result.ranked)
     if n_ranked == 0:
@@ -60,17 +65,23 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance,
     with_robustness = bool(st.session_state.get(WITH_ROBUSTNESS, False))
     if top_n < int(st.session_state.get(TOP_N, 3)):
         st.caption(f"Kun {n_ranked} områder kan rangeres med de nuværende vægte og data.")
-    extra = (robustness_extras(result, dataset, matrix=perf.matrix,
-                               noisy_indicators=uncertain_indicators(dataset.model, perf.provenance))
-             if with_robustness else None)
-    table = shortlist_table(result, dataset, top_n, extra=extra, provenance=perf.provenance, kinds=kinds,
-                            facts=facts)
+    extra = (
+        robustness_extras(
+            result, dataset, matrix=perf.matrix, noisy_indicators=uncertain_indicators(dataset.model, perf.provenance)
+        )
+        if with_robustness
+        else None
+    )
+    table = shortlist_table(result, dataset, top_n, extra=extra, provenance=perf.provenance, kinds=kinds, facts=facts)
     note = caveat(table, dataset)
     st.warning(md(note), icon="⚠️")
     layout.wide_table("shortlist").dataframe(frame_text(table), hide_index=True, width="stretch")
     st.caption("Første linje i filerne er forbeholdet ovenfor. Tal vises med én decimal her og med flere i filerne.")
-    settings = [("Datasæt", str(dataset.meta.get("name", ""))), ("Dataversion", dataset.version),
-                ("Tidspunkt", timestamp())]
+    settings = [
+        ("Datasæt", str(dataset.meta.get("name", ""))),
+        ("Dataversion", dataset.version),
+        ("Tidspunkt", timestamp()),
+    ]
     if with_robustness:
         settings.append(("Robusthed", f"{integer(DEFAULT_SAMPLES)} tilfældige vægtninger, startværdi {DEFAULT_SEED}"))
     left, right, third = st.columns(3)  # one row: each deferred download has its own place
@@ -84,8 +95,9 @@ def render(result: ScoreResult, dataset: Dataset, perf: Performance,
     )
     right.download_button(
         "Download kortliste (Excel, XLSX)",
-        data=lambda: table_to_xlsx(table, note, about_sheet(result, dataset, settings),
-                                   priority_export_table(result, dataset, perf, top_n)),
+        data=lambda: table_to_xlsx(
+            table, note, about_sheet(result, dataset, settings), priority_export_table(result, dataset, perf, top_n)
+        ),
         file_name=f"kortliste_top{top_n}.xlsx",
         mime=XLSX_MIME,
         key="download_shortlist_xlsx",

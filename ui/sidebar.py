@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection.criteria import CriteriaModel
-from selection.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, token_problem, tile_url_problem
+from selection.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, tile_url_problem, token_problem
 
 from . import state
 from .state import sub_weight_key, weight_key
@@ -118,19 +118,31 @@ def render(model: CriteriaModel) -> DeltaGenerator:
 
     sb = st.sidebar
     sb.header("Vægtning af kriterier")
-    sb.caption("Hver skyder viser kriteriets andel af den samlede score. Flytter du én, tilpasses de andre, "
-               "så andelene altid giver 100 %.")
+    sb.caption(
+        "Hver skyder viser kriteriets andel af den samlede score. Flytter du én, tilpasses de andre, "
+        "så andelene altid giver 100 %."
+    )
     weights = sb.container()
     with sb.expander("Delvægte for indikatorer"):
         st.caption("Delvægtene fordeles inden for hvert kriterium. 0 = indikatoren indgår ikke.")
         for crit in model.criteria:
             st.markdown(f"**{md(crit.label)}**")
             for ind in crit.indicators:
-                st.slider(md(ind.label), 0.0, SUB_MAX, step=0.5, key=sub_weight_key(ind.id),
-                          help=md(ind.description) if ind.description else None)
+                st.slider(
+                    md(ind.label),
+                    0.0,
+                    SUB_MAX,
+                    step=0.5,
+                    key=sub_weight_key(ind.id),
+                    help=md(ind.description) if ind.description else None,
+                )
     with sb.expander("Aktører og kort"):
         st.slider(
-            "Afstand til aktører (m)", 0, 2000, step=50, key="distance_m",
+            "Afstand til aktører (m)",
+            0,
+            2000,
+            step=50,
+            key="distance_m",
             help="Aktører tæller med, hvis de ligger i området eller inden for denne afstand (målt i EPSG:25832).",
         )
         basemap_choice()
@@ -141,7 +153,9 @@ def basemap_choice() -> None:
     """The background map; says which choices send requests out of the machine."""
     token = state.secret("DATAFORSYNINGEN_TOKEN")
     custom = st.text_input(
-        "Egen kortserver (valgfri)", key="tile_url", value=os.environ.get("SELECTION_TILE_URL", ""),
+        "Egen kortserver (valgfri)",
+        key="tile_url",
+        value=os.environ.get("SELECTION_TILE_URL", ""),
         placeholder="https://kort.example.dk/{z}/{x}/{y}.png",
         help="En XYZ- eller WMTS-adresse med {z}, {x} og {y} (zoom, kolonne, række), fx kommunens egen kortserver.",
     ).strip()
@@ -154,8 +168,10 @@ def basemap_choice() -> None:
         st.session_state["basemap"] = "none"
     st.radio("Baggrundskort", list(maps), format_func=lambda k: maps[k].label, key="basemap")
     if SKAERMKORT_KEY not in maps:
-        st.caption("Skærmkortet fra Dataforsyningen vises her, når der er sat en token: miljøvariablen "
-                   "DATAFORSYNINGEN_TOKEN eller DATAFORSYNINGEN_TOKEN i .streamlit/secrets.toml.")
+        st.caption(
+            "Skærmkortet fra Dataforsyningen vises her, når der er sat en token: miljøvariablen "
+            "DATAFORSYNINGEN_TOKEN eller DATAFORSYNINGEN_TOKEN i .streamlit/secrets.toml."
+        )
     st.caption("Kun 'Ingen baggrundskort' holder alt på maskinen; de andre kort henter billeder fra en server.")
 
 
@@ -167,10 +183,23 @@ def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
         slider_box, button_box = st.container(), st.container()
     equal = _is_equal(balanced)
     b1, b2 = button_box.columns(2)
-    b1.button("Lige vægte", key="weights_equal", width="stretch", disabled=equal, on_click=_equal, args=(model,),
-              help="Alle kriterier vægter allerede lige meget." if equal else "Giv alle kriterier samme andel.")
-    b2.button("Nulstil", key="weights_reset", width="stretch", on_click=_reset, args=(model,),
-              help="Vægte, delvægte og afstand som i datapakken.")
+    b1.button(
+        "Lige vægte",
+        key="weights_equal",
+        width="stretch",
+        disabled=equal,
+        on_click=_equal,
+        args=(model,),
+        help="Alle kriterier vægter allerede lige meget." if equal else "Giv alle kriterier samme andel.",
+    )
+    b2.button(
+        "Nulstil",
+        key="weights_reset",
+        width="stretch",
+        on_click=_reset,
+        args=(model,),
+        help="Vægte, delvægte og afstand som i datapakken.",
+    )
     if st.session_state.pop(FULL_RERUN, False):
         st.rerun()  # a reset changed sub-weights and distance, which lie outside the weight fragment
     for cid, value in balanced.items():
@@ -179,14 +208,22 @@ def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
     st.session_state[LAST_SHARES] = balanced
     with slider_box:
         for crit in model.criteria:
-            st.slider(md(crit.label), 0, SLIDER_MAX, key=weight_key(crit.id),
-                      help=md(crit.description) if crit.description else None, format="%d %%")
+            st.slider(
+                md(crit.label),
+                0,
+                SLIDER_MAX,
+                key=weight_key(crit.id),
+                help=md(crit.description) if crit.description else None,
+                format="%d %%",
+            )
     return current_settings(model)
 
 
 def current_basemap() -> Basemap:
     """The chosen background map (none if the choice is no longer available)."""
-    maps = available_basemaps(state.secret("DATAFORSYNINGEN_TOKEN"), str(st.session_state.get("tile_url") or "") or None)
+    maps = available_basemaps(
+        state.secret("DATAFORSYNINGEN_TOKEN"), str(st.session_state.get("tile_url") or "") or None
+    )
     return maps.get(str(st.session_state.get("basemap", "none")), maps["none"])
 
 

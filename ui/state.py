@@ -154,8 +154,12 @@ def active_dataset() -> Dataset:
     st.session_state[SOURCE] = source = _source()
     dataset = _load(*source)
     if problem := st.session_state.get(STORE_PROBLEM):
-        st.error(md(f"Vurderingsdatabasen kan ikke bruges: {problem} Rangeringen bruger datapakkens egne værdier "
-                    "uden lokale vurderinger."))
+        st.error(
+            md(
+                f"Vurderingsdatabasen kan ikke bruges: {problem} Rangeringen bruger datapakkens egne værdier "
+                "uden lokale vurderinger."
+            )
+        )
     return dataset
 
 
@@ -196,8 +200,9 @@ def _package_performance(directory: str, signature: str, distance_m: float) -> P
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _performance(directory: str, signature: str, store_key: str, distance_m: float) -> Performance:
     """The package's performance (actor distances measured once) with the assessed values put in."""
-    return with_stored_values(_package_performance(directory, signature, distance_m),
-                              _load(directory, signature, store_key))
+    return with_stored_values(
+        _package_performance(directory, signature, distance_m), _load(directory, signature, store_key)
+    )
 
 
 def performance(distance_m: float) -> Performance:
@@ -226,8 +231,9 @@ def area_facts() -> dict[str, dict[str, str]]:
     return _area_facts(*_current_source())
 
 
-def score(dataset: Dataset, weights: dict[str, float], sub_weights: dict[str, float],
-          perf: Performance) -> tuple[ScoreResult, str | None]:
+def score(
+    dataset: Dataset, weights: dict[str, float], sub_weights: dict[str, float], perf: Performance
+) -> tuple[ScoreResult, str | None]:
     """Score at the given weights; on invalid weights, the last valid ranking and a Danish message."""
     try:
         _, result = evaluate(dataset, weights, sub_weights, performance=perf)
@@ -319,8 +325,14 @@ def clear_form(area_id: str, indicator_id: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _exclusions(directory: str, signature: str, store_key: str, distance_m: float,
-                sub_weights: tuple[tuple[str, float], ...], rules: tuple) -> dict[str, str]:
+def _exclusions(
+    directory: str,
+    signature: str,
+    store_key: str,
+    distance_m: float,
+    sub_weights: tuple[tuple[str, float], ...],
+    rules: tuple,
+) -> dict[str, str]:
     from selection.scenarios import exclusions
 
     dataset = _load(directory, signature, store_key)

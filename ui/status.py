@@ -15,9 +15,14 @@ def render(status: DataStatus, dataset: Dataset) -> None:
     st.warning(status.summary(), icon="⚠️")
     imports = dataset.meta.get("imports") or []
     if imports:
-        listed = "; ".join(f"{md(i.get('file', ''))} ({md(timestamp_text(i.get('imported_at', '')))})" for i in imports[-5:]
-                           if isinstance(i, dict))
-        st.info(f"Importerede data i brug (dataversion {md(dataset.version)}): {listed}. "
-                "Importerede værdier står som kildebelagte med filnavn og tidspunkt som kilde.")
+        listed = "; ".join(
+            f"{md(i.get('file', ''))} ({md(timestamp_text(i.get('imported_at', '')))})"
+            for i in imports[-5:]
+            if isinstance(i, dict)
+        )
+        st.info(
+            f"Importerede data i brug (dataversion {md(dataset.version)}): {listed}. "
+            "Importerede værdier står som kildebelagte med filnavn og tidspunkt som kilde."
+        )
     for problem in dataset.warnings:
         st.caption(f"Advarsel fra indlæsning: {md(problem)}")

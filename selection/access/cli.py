@@ -46,10 +46,14 @@ def run_roles(args: argparse.Namespace, actor: Actor) -> int:
         labels = {r.id: r.label for r in roles(engine).values()}
         entries = current_assignments(engine)
         for e in entries:
-            print(f"{e.principal}: {labels.get(e.role_id, 'ingen adgang') if e.role_id else 'ingen adgang'} "
-                  f"(tildelt af {e.assigned_by}, {e.assigned_at:%Y-%m-%d %H:%M} UTC: {e.reason})")
+            print(
+                f"{e.principal}: {labels.get(e.role_id, 'ingen adgang') if e.role_id else 'ingen adgang'} "
+                f"(tildelt af {e.assigned_by}, {e.assigned_at:%Y-%m-%d %H:%M} UTC: {e.reason})"
+            )
         if not entries:
-            print("Ingen roller er tildelt endnu (ukendte brugere får rollen fra SELECTION_UNKNOWN_ROLE, standard Læser).")
+            print(
+                "Ingen roller er tildelt endnu (ukendte brugere får rollen fra SELECTION_UNKNOWN_ROLE, standard Læser)."
+            )
         return 0
     finally:
         engine.dispose()

@@ -19,11 +19,18 @@ def oidc_identity(claims: Mapping[str, Any]) -> Identity:
     """
     subject = str(claims.get("sub") or claims.get("oid") or "").strip()
     if not subject:
-        raise AccessDenied("Identitetsudbyderen sendte intet bruger-id ('sub'), så du kan ikke genkendes. Intet er ændret.")
+        raise AccessDenied(
+            "Identitetsudbyderen sendte intet bruger-id ('sub'), så du kan ikke genkendes. Intet er ændret."
+        )
     email = str(claims.get("email") or claims.get("preferred_username") or "").strip()
     name = str(claims.get("name") or email or subject).strip()
-    return Identity(subject=subject[:MAX_SUBJECT], email=email[:MAX_EMAIL], name=name[:MAX_NAME], method=OIDC,
-                    issuer=str(claims.get("iss") or "")[:MAX_SUBJECT])
+    return Identity(
+        subject=subject[:MAX_SUBJECT],
+        email=email[:MAX_EMAIL],
+        name=name[:MAX_NAME],
+        method=OIDC,
+        issuer=str(claims.get("iss") or "")[:MAX_SUBJECT],
+    )
 
 
 def local_identity(typed_name: object) -> Identity:

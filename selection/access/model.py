@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # How a person is known to the app.
-OIDC = "oidc"    # signed in through Streamlit's st.login (OpenID Connect)
+OIDC = "oidc"  # signed in through Streamlit's st.login (OpenID Connect)
 LOCAL = "local"  # local mode: no sign-in; the name as typed
-CLI = "cli"      # the command line: a named local administrator
-SEED = "seed"    # the first administrator named in the configuration (role seeding)
+CLI = "cli"  # the command line: a named local administrator
+SEED = "seed"  # the first administrator named in the configuration (role seeding)
 METHODS = (OIDC, LOCAL, CLI, SEED)
 
 # What can be done. Which role may do what is data (the access_role table), not code.
@@ -78,8 +78,11 @@ class Identity:
 
     def columns(self) -> dict[str, str]:
         """What a stored row records about who made it."""
-        return {"actor_subject": self.subject[:MAX_SUBJECT], "actor_email": self.email[:MAX_EMAIL],
-                "actor_method": self.method}
+        return {
+            "actor_subject": self.subject[:MAX_SUBJECT],
+            "actor_email": self.email[:MAX_EMAIL],
+            "actor_method": self.method,
+        }
 
 
 def principal_key(text: str) -> str:

@@ -9,9 +9,14 @@ from pathlib import Path
 from .model import ADMINISTRATOR, NO_ACCESS, PLANNER, READER, AccessPolicy, principal_key
 
 ROLE_NAMES = {  # what a person may write in a setting or the roles file -> role id
-    "laeser": READER, "læser": READER, "reader": READER,
-    "planlaegger": PLANNER, "planlægger": PLANNER, "planner": PLANNER,
-    "administrator": ADMINISTRATOR, "admin": ADMINISTRATOR,
+    "laeser": READER,
+    "læser": READER,
+    "reader": READER,
+    "planlaegger": PLANNER,
+    "planlægger": PLANNER,
+    "planner": PLANNER,
+    "administrator": ADMINISTRATOR,
+    "admin": ADMINISTRATOR,
 }
 TRUE = {"1", "true", "ja", "yes", "on"}
 FALSE = {"", "0", "false", "nej", "no", "off"}
@@ -39,7 +44,9 @@ def read_roles_file(path: Path) -> list[tuple[str, str]]:
         raise PolicyError(f"Rollefilen {path} er ikke gyldig TOML ({exc}).") from None
     table = raw.get("roles")
     if not isinstance(table, dict):
-        raise PolicyError(f"Rollefilen {path} skal have en tabel [roles] med linjer som \"navn@kk.dk\" = \"Administrator\".")
+        raise PolicyError(
+            f'Rollefilen {path} skal have en tabel [roles] med linjer som "navn@kk.dk" = "Administrator".'
+        )
     out = []
     for who, role in table.items():
         if not isinstance(role, str) or not str(who).strip():

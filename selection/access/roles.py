@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -86,8 +86,12 @@ def assigned_role(conn: Connection, identity: Identity) -> tuple[bool, str | Non
     keys = identity.principals()
     if not keys:
         return False, None
-    row = conn.execute(select(role_assignment.c.role_id).where(role_assignment.c.principal.in_(keys))
-                       .order_by(role_assignment.c.id.desc()).limit(1)).first()
+    row = conn.execute(
+        select(role_assignment.c.role_id)
+        .where(role_assignment.c.principal.in_(keys))
+        .order_by(role_assignment.c.id.desc())
+        .limit(1)
+    ).first()
     return (False, None) if row is None else (True, row.role_id)
 
 
@@ -114,8 +118,9 @@ def role_of(source: Engine | Connection, actor: Actor) -> Role | None:
 def authorize(source: Engine | Connection, actor: Actor, permission: str) -> Role:
     """The actor's role if it allows ``permission``; otherwise AccessDenied with a Danish message."""
     if actor.policy.read_only:
-        raise AccessDenied("Appen kører i skrivebeskyttet tilstand (SELECTION_READ_ONLY=1), så intet kan gemmes. "
-                           "Intet er ændret.")
+        raise AccessDenied(
+            "Appen kører i skrivebeskyttet tilstand (SELECTION_READ_ONLY=1), så intet kan gemmes. Intet er ændret."
+        )
     role = role_of(source, actor)
     what = PERMISSION_TEXT.get(permission, permission)
     if role is None:
@@ -127,25 +132,34 @@ def authorize(source: Engine | Connection, actor: Actor, permission: str) -> Rol
 
 def actor_row(identity: Identity, prefix: str) -> dict[str, str]:
     """The four identity columns of ``role_assignment`` (prefix 'assigned_by') or ``change_log`` ('actor')."""
-    return {f"{prefix}_name": (identity.name or identity.email or identity.subject)[:MAX_NAME],
-            f"{prefix}_subject": identity.subject[:MAX_SUBJECT], f"{prefix}_email": identity.email[:MAX_EMAIL],
-            f"{prefix}_method": identity.method}
+    return {
+        f"{prefix}_name": (identity.name or identity.email or identity.subject)[:MAX_NAME],
+        f"{prefix}_subject": identity.subject[:MAX_SUBJECT],
+        f"{prefix}_email": identity.email[:MAX_EMAIL],
+        f"{prefix}_method": identity.method,
+    }
 
 
 def clean_principal(text: object) -> str:
     """An e-mail address (case-folded) or 'sub:<subject>'; a ValueError with a Danish message otherwise."""
     cleaned = clean_text(text, "Bruger (e-mail eller sub:...)", MAX_EMAIL, required=True, multiline=False)
-    if " " in cleaned or not (cleaned.startswith("sub:") and len(cleaned) > 4
-                              or ("@" in cleaned and not cleaned.startswith("@") and not cleaned.endswith("@"))):
-        raise ValueError(f"'{cleaned[:60]}' er hverken en e-mailadresse eller 'sub:' efterfulgt af udbyderens "
-                         "bruger-id. Intet er ændret.")
+    if " " in cleaned or not (
+        (cleaned.startswith("sub:")
+        and len(cleaned) > 4)
+        or ("@" in cleaned and not cleaned.startswith("@") and not cleaned.endswith("@"))
+    ):
+        raise ValueError(
+            f"'{cleaned[:60]}' er hverken en e-mailadresse eller 'sub:' efterfulgt af udbyderens "
+            "bruger-id. Intet er ændret."
+        )
     return principal_key(cleaned)
 
 
 def _current_roles(conn: Connection) -> dict[str, str | None]:
     newest = select(func.max(role_assignment.c.id)).group_by(role_assignment.c.principal)
-    rows = conn.execute(select(role_assignment.c.principal, role_assignment.c.role_id)
-                        .where(role_assignment.c.id.in_(newest)))
+    rows = conn.execute(
+        select(role_assignment.c.principal, role_assignment.c.role_id).where(role_assignment.c.id.in_(newest))
+    )
     return {p: r for p, r in rows}
 
 
@@ -157,21 +171,32 @@ def assign_role(engine: Engine, actor: Actor, principal: str, role_id: str | Non
     """
     key = clean_principal(principal)
     why = clean_text(reason, "Begrundelsen", MAX_REASON, required=True, multiline=True)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     with write_transaction(engine, lock_table="role_assignment") as conn:
         authorize(conn, actor, ASSIGN_ROLES)
         table = roles(conn)
         if role_id is not None and role_id not in table:
-            raise ValueError(f"Ukendt rolle '{role_id}'; kendte roller: {', '.join(r.label for r in table.values())}. "
-                             "Intet er ændret.")
+            raise ValueError(
+                f"Ukendt rolle '{role_id}'; kendte roller: {', '.join(r.label for r in table.values())}. "
+                "Intet er ændret."
+            )
         current = _current_roles(conn)
         admins = [p for p, r in current.items() if r == ADMINISTRATOR]
         if current.get(key) == ADMINISTRATOR and role_id != ADMINISTRATOR and admins == [key]:
-            raise ValueError("Det er den eneste administrator; giv en anden rollen Administrator først. Intet er ændret.")
-        new_id = conn.execute(role_assignment.insert().values(
-            principal=key, role_id=role_id, reason=why, assigned_at=now.replace(tzinfo=None),
-            **actor_row(actor.identity, "assigned_by"),
-        ).returning(role_assignment.c.id)).scalar_one()
+            raise ValueError(
+                "Det er den eneste administrator; giv en anden rollen Administrator først. Intet er ændret."
+            )
+        new_id = conn.execute(
+            role_assignment.insert()
+            .values(
+                principal=key,
+                role_id=role_id,
+                reason=why,
+                assigned_at=now.replace(tzinfo=None),
+                **actor_row(actor.identity, "assigned_by"),
+            )
+            .returning(role_assignment.c.id)
+        ).scalar_one()
     return RoleAssignment(int(new_id), key, role_id, why, actor.identity.label, actor.identity.method, now)
 
 
@@ -187,16 +212,22 @@ def seed_roles(engine: Engine, policy: AccessPolicy) -> int:
     if all(p in known for p, _ in policy.seed):
         return 0  # the usual case: a read, no write lock
     added = 0
-    now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     with write_transaction(engine, lock_table="role_assignment") as conn:
         known = set(conn.execute(select(role_assignment.c.principal).distinct()).scalars())
         table = roles(conn)
         for principal, role_id in policy.seed:
             if principal in known or role_id not in table:
                 continue
-            conn.execute(role_assignment.insert().values(
-                principal=principal, role_id=role_id, reason="Fra konfigurationen (SELECTION_ADMIN / SELECTION_ROLES_FILE).",
-                assigned_at=now, **actor_row(SEED_IDENTITY, "assigned_by")))
+            conn.execute(
+                role_assignment.insert().values(
+                    principal=principal,
+                    role_id=role_id,
+                    reason="Fra konfigurationen (SELECTION_ADMIN / SELECTION_ROLES_FILE).",
+                    assigned_at=now,
+                    **actor_row(SEED_IDENTITY, "assigned_by"),
+                )
+            )
             known.add(principal)
             added += 1
     return added
@@ -206,9 +237,18 @@ def role_assignments(engine: Engine) -> list[RoleAssignment]:
     """Every assignment, newest first (the first row per principal is the one in force)."""
     with read_connection(engine) as conn:
         rows = conn.execute(select(role_assignment).order_by(role_assignment.c.id.desc())).mappings().all()
-    return [RoleAssignment(int(r["id"]), r["principal"], r["role_id"], r["reason"],
-                           _label(r["assigned_by_name"], r["assigned_by_email"]), r["assigned_by_method"],
-                           r["assigned_at"].replace(tzinfo=timezone.utc)) for r in rows]
+    return [
+        RoleAssignment(
+            int(r["id"]),
+            r["principal"],
+            r["role_id"],
+            r["reason"],
+            _label(r["assigned_by_name"], r["assigned_by_email"]),
+            r["assigned_by_method"],
+            r["assigned_at"].replace(tzinfo=UTC),
+        )
+        for r in rows
+    ]
 
 
 def current_assignments(engine: Engine) -> list[RoleAssignment]:
@@ -231,9 +271,14 @@ def _label(name: str, email: str) -> str:
 
 def log_change(conn: Connection, actor: Actor, action: str, detail: str) -> None:
     """Append one entry to the change log inside the caller's write transaction."""
-    conn.execute(change_log.insert().values(
-        action=action, detail=detail[:4000], recorded_at=datetime.now(timezone.utc).replace(tzinfo=None),
-        **actor_row(actor.identity, "actor")))
+    conn.execute(
+        change_log.insert().values(
+            action=action,
+            detail=detail[:4000],
+            recorded_at=datetime.now(UTC).replace(tzinfo=None),
+            **actor_row(actor.identity, "actor"),
+        )
+    )
 
 
 def change_history(engine: Engine, limit: int | None = None) -> list[dict]:
@@ -241,6 +286,14 @@ def change_history(engine: Engine, limit: int | None = None) -> list[dict]:
     query = select(change_log).order_by(change_log.c.id.desc())
     with read_connection(engine) as conn:
         rows = conn.execute(query if limit is None else query.limit(limit)).mappings().all()
-    return [{"action": r["action"], "detail": r["detail"], "by": _label(r["actor_name"], r["actor_email"]),
-             "subject": r["actor_subject"], "method": r["actor_method"],
-             "at": r["recorded_at"].replace(tzinfo=timezone.utc)} for r in rows]
+    return [
+        {
+            "action": r["action"],
+            "detail": r["detail"],
+            "by": _label(r["actor_name"], r["actor_email"]),
+            "subject": r["actor_subject"],
+            "method": r["actor_method"],
+            "at": r["recorded_at"].replace(tzinfo=UTC),
+        }
+        for r in rows
+    ]

@@ -16,8 +16,21 @@ from .record import record_assessment, record_assessments
 from .validation import assessment_indicators, validate_assessment
 
 __all__ = [
-    "AGGREGATE_COLUMNS", "METHODS", "Assessment", "AssessmentConflict", "AssessmentError", "NewAssessment",
-    "aggregate", "apply_assessments", "assessment_indicators", "current_assessments", "history",
-    "record_assessment", "record_assessments", "store_revision", "validate_assessment", "value_version",
+    "AGGREGATE_COLUMNS",
+    "METHODS",
+    "Assessment",
+    "AssessmentConflict",
+    "AssessmentError",
+    "NewAssessment",
+    "aggregate",
+    "apply_assessments",
+    "assessment_indicators",
+    "current_assessments",
+    "history",
+    "record_assessment",
+    "record_assessments",
+    "store_revision",
+    "validate_assessment",
+    "value_version",
     "value_versions",
 ]

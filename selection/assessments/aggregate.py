@@ -24,8 +24,9 @@ def aggregate(latest: pd.DataFrame, method: str = "median") -> pd.DataFrame:
     if method not in METHODS:
         raise ValueError(f"Ukendt metode '{method}'; brug {' eller '.join(METHODS)}.")
     if latest.empty:
-        return pd.DataFrame({c: pd.Series(dtype=float if c in ("value", "min", "max") else object)
-                             for c in AGGREGATE_COLUMNS}).astype({"n_assessors": int})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=float if c in ("value", "min", "max") else object) for c in AGGREGATE_COLUMNS}
+        ).astype({"n_assessors": int})
     grouped = latest.groupby(["area_id", "indicator_id"], sort=True)["value"]
     out = grouped.agg(value=method, n_assessors="count", min="min", max="max").reset_index()
     out["n_assessors"] = out["n_assessors"].astype(int)
@@ -58,16 +59,20 @@ def apply_assessments(dataset: Dataset, aggregates: pd.DataFrame, method: str = 
     cells = set(zip(usable["area_id"], usable["indicator_id"], strict=True))
     keep = [(a, i) not in cells for a, i in zip(values["area_id"], values["indicator_id"], strict=True)]
     n = usable["n_assessors"].astype(int)
-    assessed = pd.DataFrame({
-        "area_id": usable["area_id"].to_numpy(),
-        "indicator_id": usable["indicator_id"].to_numpy(),
-        "value": usable["value"].astype(float).to_numpy(),
-        "kind": "assessed",
-        "source": [f"{ASSESSED_SOURCE} ({assessors_text(k)})" for k in n],
-        "note": [assessed_note(k, lo, hi, method) for k, lo, hi in zip(n, usable["min"], usable["max"], strict=True)],
-        "n_assessors": n.to_numpy(dtype=float),
-        "min": usable["min"].astype(float).to_numpy(),
-        "max": usable["max"].astype(float).to_numpy(),
-    })
+    assessed = pd.DataFrame(
+        {
+            "area_id": usable["area_id"].to_numpy(),
+            "indicator_id": usable["indicator_id"].to_numpy(),
+            "value": usable["value"].astype(float).to_numpy(),
+            "kind": "assessed",
+            "source": [f"{ASSESSED_SOURCE} ({assessors_text(k)})" for k in n],
+            "note": [
+                assessed_note(k, lo, hi, method) for k, lo, hi in zip(n, usable["min"], usable["max"], strict=True)
+            ],
+            "n_assessors": n.to_numpy(dtype=float),
+            "min": usable["min"].astype(float).to_numpy(),
+            "max": usable["max"].astype(float).to_numpy(),
+        }
+    )
     merged = pd.concat([values[keep], assessed], ignore_index=True)
     return dataclasses.replace(dataset, values=merged)

@@ -61,8 +61,15 @@ def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: s
             print(f"  FEJL: {problem}", file=sys.stderr)
         print("Arket er ikke indlæst; intet er gemt.", file=sys.stderr)
         return 2
-    saved = record_assessments(engine, news, dataset.model, dataset.area_ids, report.versions,
-                               [f"{file.name} · række {n}" for n in report.rows], actor=actor)
+    saved = record_assessments(
+        engine,
+        news,
+        dataset.model,
+        dataset.area_ids,
+        report.versions,
+        [f"{file.name} · række {n}" for n in report.rows],
+        actor=actor,
+    )
     count = "1 vurdering" if len(saved) == 1 else f"{len(saved)} vurderinger"
     print(f"Indlæste {count} fra {file.name} ({report.skipped} tomme rækker sprunget over).")
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import timezone
+from datetime import UTC
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
@@ -14,8 +14,17 @@ from ..store.tables import assessment
 from .model import Assessment
 
 CURRENT_COLUMNS = [
-    "id", "area_id", "indicator_id", "value", "reason", "evidence", "assessor_name", "assessor_role",
-    "assessed_on", "recorded_at", "version",
+    "id",
+    "area_id",
+    "indicator_id",
+    "value",
+    "reason",
+    "evidence",
+    "assessor_name",
+    "assessor_role",
+    "assessed_on",
+    "recorded_at",
+    "version",
 ]
 
 
@@ -39,33 +48,44 @@ def value_version(engine: Engine, area_id: str, indicator_id: str) -> int:
 def value_versions(engine: Engine) -> dict[tuple[str, str], int]:
     """The version of every assessed value: {(area_id, indicator_id): version}."""
     query = select(assessment.c.area_id, assessment.c.indicator_id, func.max(assessment.c.value_version)).group_by(
-        assessment.c.area_id, assessment.c.indicator_id)
+        assessment.c.area_id, assessment.c.indicator_id
+    )
     with read_connection(engine) as conn:
         return {(a, i): int(v or 0) for a, i, v in conn.execute(query)}
 
 
 def cell_version(conn: Connection, area_id: str, indicator_id: str) -> int:
     query = select(func.coalesce(func.max(assessment.c.value_version), 0)).where(
-        assessment.c.area_id == area_id, assessment.c.indicator_id == indicator_id)
+        assessment.c.area_id == area_id, assessment.c.indicator_id == indicator_id
+    )
     return int(conn.execute(query).scalar_one())
 
 
 def latest_entry(conn: Connection, area_id: str, indicator_id: str) -> Assessment | None:
     """The newest entry of one value (with its assessor's previous value), or None."""
-    rows = conn.execute(
-        select(assessment).where(assessment.c.area_id == area_id, assessment.c.indicator_id == indicator_id)
-        .order_by(assessment.c.id)
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            select(assessment)
+            .where(assessment.c.area_id == area_id, assessment.c.indicator_id == indicator_id)
+            .order_by(assessment.c.id)
+        )
+        .mappings()
+        .all()
+    )
     return _with_previous(rows)[-1] if rows else None
 
 
 def previous_value(conn: Connection, area_id: str, indicator_id: str, key: str) -> float | None:
     """This assessor's current value for the cell (None if none or withdrawn)."""
     row = conn.execute(
-        select(assessment.c.value).where(
-            assessment.c.area_id == area_id, assessment.c.indicator_id == indicator_id,
+        select(assessment.c.value)
+        .where(
+            assessment.c.area_id == area_id,
+            assessment.c.indicator_id == indicator_id,
             assessment.c.assessor_key == key,
-        ).order_by(assessment.c.id.desc()).limit(1)
+        )
+        .order_by(assessment.c.id.desc())
+        .limit(1)
     ).first()
     return None if row is None or row.value is None else float(row.value)
 
@@ -82,20 +102,31 @@ def history(engine: Engine, area_id: str | None = None, indicator_id: str | None
     return _with_previous(rows)
 
 
-def _with_previous(rows) -> list[Assessment]:  # noqa: ANN001 (SQLAlchemy row mappings)
+def _with_previous(rows) -> list[Assessment]:
     last: dict[tuple[str, str, str], float | None] = {}
     out = []
     for row in rows:
         key = (row["area_id"], row["indicator_id"], row["assessor_key"] or assessor_key(row["assessor_name"]))
         value = None if row["value"] is None else float(row["value"])
-        out.append(Assessment(
-            id=int(row["id"]), area_id=row["area_id"], indicator_id=row["indicator_id"], value=value,
-            previous_value=last.get(key), reason=row["reason"], evidence=row["evidence"] or "",
-            assessor_name=row["assessor_name"], assessor_role=row["assessor_role"] or "",
-            assessed_on=row["assessed_on"], recorded_at=row["recorded_at"].replace(tzinfo=timezone.utc),
-            version=int(row["value_version"] or 0), actor_subject=row.get("actor_subject") or "",
-            actor_email=row.get("actor_email") or "", actor_method=row.get("actor_method") or "",
-        ))
+        out.append(
+            Assessment(
+                id=int(row["id"]),
+                area_id=row["area_id"],
+                indicator_id=row["indicator_id"],
+                value=value,
+                previous_value=last.get(key),
+                reason=row["reason"],
+                evidence=row["evidence"] or "",
+                assessor_name=row["assessor_name"],
+                assessor_role=row["assessor_role"] or "",
+                assessed_on=row["assessed_on"],
+                recorded_at=row["recorded_at"].replace(tzinfo=UTC),
+                version=int(row["value_version"] or 0),
+                actor_subject=row.get("actor_subject") or "",
+                actor_email=row.get("actor_email") or "",
+                actor_method=row.get("actor_method") or "",
+            )
+        )
         last[key] = value
     return out
 
@@ -108,15 +139,24 @@ def current_assessments(engine: Engine) -> pd.DataFrame:
         .subquery()
     )
     query = (
-        select(assessment).join(latest, assessment.c.id == latest.c.id)
-        .where(assessment.c.value.is_not(None)).order_by(assessment.c.id)
+        select(assessment)
+        .join(latest, assessment.c.id == latest.c.id)
+        .where(assessment.c.value.is_not(None))
+        .order_by(assessment.c.id)
     )
     with read_connection(engine) as conn:
         rows = conn.execute(query).mappings().all()
     frame = pd.DataFrame(
-        [{**{c: row[c] for c in CURRENT_COLUMNS if c in row}, "version": row["value_version"],
-          "recorded_at": row["recorded_at"].replace(tzinfo=timezone.utc),
-          "evidence": row["evidence"] or "", "assessor_role": row["assessor_role"] or ""} for row in rows],
+        [
+            {
+                **{c: row[c] for c in CURRENT_COLUMNS if c in row},
+                "version": row["value_version"],
+                "recorded_at": row["recorded_at"].replace(tzinfo=UTC),
+                "evidence": row["evidence"] or "",
+                "assessor_role": row["assessor_role"] or "",
+            }
+            for row in rows
+        ],
         columns=CURRENT_COLUMNS,
     )
     frame["value"] = frame["value"].astype(float)

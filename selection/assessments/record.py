@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -77,7 +77,9 @@ def record_assessments(
                     raise _labelled(error, labels, k) from None
     except IntegrityError:  # another writer took a version first (the unique index caught it)
         raise AssessmentConflict(
-            "En anden har gemt en vurdering af samme værdi i samme øjeblik. Intet er gemt; prøv igen.", None, -1,
+            "En anden har gemt en vurdering af samme værdi i samme øjeblik. Intet er gemt; prøv igen.",
+            None,
+            -1,
         ) from None
     return saved
 
@@ -91,8 +93,9 @@ def _labelled(error: AssessmentError, labels: Sequence[str] | None, k: int) -> A
     return AssessmentError(text)
 
 
-def _append(conn: Connection, clean: NewAssessment, expected_version: int | None, label: str,
-            actor: Actor) -> Assessment:
+def _append(
+    conn: Connection, clean: NewAssessment, expected_version: int | None, label: str, actor: Actor
+) -> Assessment:
     """Insert one validated entry inside the caller's write transaction."""
     key = assessor_key(clean.assessor_name)
     version = cell_version(conn, clean.area_id, clean.indicator_id)
@@ -101,31 +104,54 @@ def _append(conn: Connection, clean: NewAssessment, expected_version: int | None
     before = previous_value(conn, clean.area_id, clean.indicator_id, key)
     if clean.value is None and before is None:
         raise AssessmentError(f"{clean.assessor_name} har ingen gældende vurdering af '{label}' at trække tilbage.")
-    recorded_at = datetime.now(timezone.utc)
-    result = conn.execute(assessment.insert().values(
-        area_id=clean.area_id, indicator_id=clean.indicator_id, value=clean.value, reason=clean.reason,
-        evidence=clean.evidence, assessor_name=clean.assessor_name, assessor_key=key,
-        assessor_role=clean.assessor_role, assessed_on=clean.assessed_on,
-        recorded_at=recorded_at.replace(tzinfo=None), value_version=version + 1, **actor.identity.columns(),
-    ))
+    recorded_at = datetime.now(UTC)
+    result = conn.execute(
+        assessment.insert().values(
+            area_id=clean.area_id,
+            indicator_id=clean.indicator_id,
+            value=clean.value,
+            reason=clean.reason,
+            evidence=clean.evidence,
+            assessor_name=clean.assessor_name,
+            assessor_key=key,
+            assessor_role=clean.assessor_role,
+            assessed_on=clean.assessed_on,
+            recorded_at=recorded_at.replace(tzinfo=None),
+            value_version=version + 1,
+            **actor.identity.columns(),
+        )
+    )
     return Assessment(
-        id=int(result.inserted_primary_key[0]), area_id=clean.area_id, indicator_id=clean.indicator_id,
-        value=clean.value, previous_value=before, reason=clean.reason, evidence=clean.evidence,
-        assessor_name=clean.assessor_name, assessor_role=clean.assessor_role, assessed_on=clean.assessed_on,
-        recorded_at=recorded_at, version=version + 1, actor_subject=actor.identity.subject,
-        actor_email=actor.identity.email, actor_method=actor.identity.method,
+        id=int(result.inserted_primary_key[0]),
+        area_id=clean.area_id,
+        indicator_id=clean.indicator_id,
+        value=clean.value,
+        previous_value=before,
+        reason=clean.reason,
+        evidence=clean.evidence,
+        assessor_name=clean.assessor_name,
+        assessor_role=clean.assessor_role,
+        assessed_on=clean.assessed_on,
+        recorded_at=recorded_at,
+        version=version + 1,
+        actor_subject=actor.identity.subject,
+        actor_email=actor.identity.email,
+        actor_method=actor.identity.method,
     )
 
 
 def _conflict(latest: Assessment | None, version: int, label: str) -> AssessmentConflict:
     if latest is None:
-        message = (f"Værdien for '{label}' er ændret, siden formularen eller arket blev åbnet. "
-                   "Din vurdering er ikke gemt; åbn værdien igen og gem på ny.")
+        message = (
+            f"Værdien for '{label}' er ændret, siden formularen eller arket blev åbnet. "
+            "Din vurdering er ikke gemt; åbn værdien igen og gem på ny."
+        )
     else:
         who = latest.assessor_name + (f" ({latest.assessor_role})" if latest.assessor_role else "")
-        what = ("trak sin vurdering tilbage" if latest.value is None
-                else f"gemte værdien {number_text(latest.value)}")
-        message = (f"Værdien for '{label}' er ændret, siden formularen eller arket blev åbnet: {who} {what} "
-                   f"{time_text(latest.recorded_at)}. Din vurdering er ikke gemt, så intet er overskrevet; "
-                   "se den nye værdi og gem igen, hvis du stadig vil.")
+        what = "trak sin vurdering tilbage" if latest.value is None else f"gemte værdien {number_text(latest.value)}"
+        message = (
+            f"Værdien for '{label}' er ændret, siden formularen eller arket blev åbnet: {who} {what} "
+            f"{time_text(latest.recorded_at)}. Din vurdering er ikke gemt, så intet er overskrevet; "
+            "se den nye værdi og gem igen, hvis du stadig vil."
+        )
     return AssessmentConflict(message, latest, version)

@@ -36,8 +36,24 @@ COL_SCALE, COL_ANCHORS = "Skala", "Skalaens betydning"
 COL_CURRENT, COL_KIND, COL_SPREAD, COL_VERSION = "Nuværende værdi", "Nuværende type", "Spænd", "Version"
 COL_VALUE, COL_REASON, COL_EVIDENCE = "Ny værdi", "Begrundelse", "Dokumentation (link eller dokument)"
 COL_NAME, COL_ROLE, COL_DATE = "Vurderers navn", "Rolle/organisation", "Dato (ÅÅÅÅ-MM-DD)"
-COLUMNS = [COL_AREA_ID, COL_AREA, COL_IND_ID, COL_IND, COL_SCALE, COL_ANCHORS, COL_CURRENT, COL_KIND, COL_SPREAD,
-           COL_VERSION, COL_VALUE, COL_REASON, COL_EVIDENCE, COL_NAME, COL_ROLE, COL_DATE]
+COLUMNS = [
+    COL_AREA_ID,
+    COL_AREA,
+    COL_IND_ID,
+    COL_IND,
+    COL_SCALE,
+    COL_ANCHORS,
+    COL_CURRENT,
+    COL_KIND,
+    COL_SPREAD,
+    COL_VERSION,
+    COL_VALUE,
+    COL_REASON,
+    COL_EVIDENCE,
+    COL_NAME,
+    COL_ROLE,
+    COL_DATE,
+]
 FILL_COLUMNS = (COL_VALUE, COL_REASON, COL_EVIDENCE, COL_NAME, COL_ROLE, COL_DATE)
 REQUIRED_COLUMNS = (COL_AREA_ID, COL_IND_ID, COL_VALUE, COL_REASON)
 MAX_FILE_LABEL = 200  # characters of the file name kept in each row's evidence
@@ -68,12 +84,19 @@ def sheet_table(
         for ind in assessment_indicators(dataset.model):
             cell = (aid, ind.id)
             row: dict[str, object] = {
-                COL_AREA_ID: aid, COL_AREA: str(dataset.areas.at[aid, "name"]), COL_IND_ID: ind.id,
-                COL_IND: ind.label, COL_SCALE: ind.scale_text, COL_ANCHORS: anchors_text(ind),
+                COL_AREA_ID: aid,
+                COL_AREA: str(dataset.areas.at[aid, "name"]),
+                COL_IND_ID: ind.id,
+                COL_IND: ind.label,
+                COL_SCALE: ind.scale_text,
+                COL_ANCHORS: anchors_text(ind),
             }
             if cell in agg:
                 a = agg[cell]
-                row[COL_CURRENT], row[COL_KIND] = float(a.value), f"Lokal vurdering ({assessors_text(int(a.n_assessors))})"
+                row[COL_CURRENT], row[COL_KIND] = (
+                    float(a.value),
+                    f"Lokal vurdering ({assessors_text(int(a.n_assessors))})",
+                )
                 row[COL_SPREAD] = f"{number_text(a.min)}–{number_text(a.max)}"
             elif cell in stored and not pd.isna(stored[cell].value):
                 row[COL_CURRENT], row[COL_KIND] = float(stored[cell].value), KIND_LABELS.get(stored[cell].kind, "")
@@ -81,7 +104,7 @@ def sheet_table(
             else:
                 row[COL_CURRENT], row[COL_KIND], row[COL_SPREAD] = None, "Mangler", ""
             row[COL_VERSION] = int((versions or {}).get(cell, 0)) if versions is not None else None
-            row.update({c: "" for c in FILL_COLUMNS})
+            row.update(dict.fromkeys(FILL_COLUMNS, ""))
             rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -129,9 +152,16 @@ def _xlsx(table: pd.DataFrame, model: CriteriaModel) -> bytes:
         rows = [i + 2 for i, iid in enumerate(table[COL_IND_ID]) if iid == ind.id]
         if not rows:
             continue
-        check = DataValidation(type="decimal", operator="between", formula1=str(ind.scale_min),
-                               formula2=str(ind.scale_max), allow_blank=True, showErrorMessage=True,
-                               errorTitle="Uden for skalaen", error=f"Værdien skal ligge på skalaen {ind.scale_text}.")
+        check = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1=str(ind.scale_min),
+            formula2=str(ind.scale_max),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Uden for skalaen",
+            error=f"Værdien skal ligge på skalaen {ind.scale_text}.",
+        )
         for r in rows:
             check.add(f"{value_col}{r}")
         ws.add_data_validation(check)
@@ -242,9 +272,11 @@ def read_assessment_sheet(
             continue
         evidence = f"Vurderingsark: {file_label(filename)}" + (f"; {cell(COL_EVIDENCE)}" if cell(COL_EVIDENCE) else "")
         try:  # the save's own checks (dates, text limits, invisible text), so the preview promises nothing false
-            new = validate_assessment(NewAssessment(aid, iid, value, reason, evidence, name,
-                                                    cell(COL_ROLE) or assessor_role.strip(), on),  # type: ignore[arg-type]
-                                      model, dataset.area_ids)
+            new = validate_assessment(
+                NewAssessment(aid, iid, value, reason, evidence, name, cell(COL_ROLE) or assessor_role.strip(), on),  # type: ignore[arg-type]
+                model,
+                dataset.area_ids,
+            )
         except AssessmentError as exc:
             report.error(f"Rækken kan ikke bruges: {exc}", filename, where)
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -28,7 +28,7 @@ def exact_number_text(value: float) -> str:
 def time_text(moment: datetime) -> str:
     """A UTC time shown in Copenhagen time: '29. november 2026 kl. 14:05'."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return format_datetime(moment, "d. MMMM y 'kl.' HH:mm", tzinfo=LOCAL_ZONE, locale=LOCALE)
 
 

@@ -7,8 +7,8 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime
 
-from ..form_text import clean_text
 from ..criteria import CriteriaModel, Indicator
+from ..form_text import clean_text
 from .model import (
     EARLIEST_DATE,
     MAX_EVIDENCE,
@@ -19,7 +19,6 @@ from .model import (
     NewAssessment,
 )
 from .texts import LOCAL_ZONE, exact_number_text
-
 
 
 def assessment_indicators(model: CriteriaModel) -> list[Indicator]:
@@ -67,5 +66,4 @@ def validate_assessment(new: NewAssessment, model: CriteriaModel, area_ids: Coll
         raise AssessmentError(f"Datoen {on.isoformat()} ligger i fremtiden.")
     if on < EARLIEST_DATE:
         raise AssessmentError(f"Datoen {on.isoformat()} er for gammel (tidligst {EARLIEST_DATE.isoformat()}).")
-    return replace(new, value=value, reason=reason, evidence=evidence, assessor_name=name,
-                   assessor_role=role)
+    return replace(new, value=value, reason=reason, evidence=evidence, assessor_name=name, assessor_role=role)

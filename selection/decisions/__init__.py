@@ -12,5 +12,13 @@ from .changes import changes_since
 from .model import Decision, DecisionError, NewDecision, Participant
 from .record import get_decision, list_decisions, record_decision
 
-__all__ = ["Decision", "DecisionError", "NewDecision", "Participant", "changes_since", "get_decision",
-           "list_decisions", "record_decision"]
+__all__ = [
+    "Decision",
+    "DecisionError",
+    "NewDecision",
+    "Participant",
+    "changes_since",
+    "get_decision",
+    "list_decisions",
+    "record_decision",
+]

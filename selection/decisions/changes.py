@@ -44,8 +44,9 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
             labels = {i["id"]: i["label"] for c in snapshot.get("criteria", []) for i in c["indicators"]}
             named = ", ".join(f"{names.get(a, a)}: {labels.get(i, i)}" for a, i in changed[:MAX_NAMED])
             more = " m.fl." if len(changed) > MAX_NAMED else ""
-            lines.append(f"{_count(len(changed), 'vurdering', 'vurderinger')} er ændret siden beslutningen "
-                         f"({named}{more}).")
+            lines.append(
+                f"{_count(len(changed), 'vurdering', 'vurderinger')} er ændret siden beslutningen ({named}{more})."
+            )
         shown = apply_assessments(dataset, aggregate(current_assessments(engine)))
     weights = {c["id"]: c["weight"] for c in snapshot.get("criteria", [])}
     subs = {i["id"]: i["sub_weight"] for c in snapshot.get("criteria", []) for i in c["indicators"]}

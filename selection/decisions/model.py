@@ -66,10 +66,16 @@ class Decision:
     def report_fields(self) -> dict[str, Any]:
         """The record as the report template shows it (plain data; the template escapes it)."""
         return {
-            "id": self.id, "decided_on": self.decided_on.isoformat(),
+            "id": self.id,
+            "decided_on": self.decided_on.isoformat(),
             "participants": [{"name": p.name, "role": p.role} for p in self.participants],
-            "scenario": self.scenario, "chosen_area_id": self.chosen_area_id, "reasons": self.reasons,
-            "dissent": self.dissent, "conditions": self.conditions, "recorded_by": self.recorded_by,
-            "recorded_at": self.recorded_at.isoformat(), "corrects_id": self.corrects_id,
+            "scenario": self.scenario,
+            "chosen_area_id": self.chosen_area_id,
+            "reasons": self.reasons,
+            "dissent": self.dissent,
+            "conditions": self.conditions,
+            "recorded_by": self.recorded_by,
+            "recorded_at": self.recorded_at.isoformat(),
+            "corrects_id": self.corrects_id,
             "stored_by": stored_by_text(self.actor_subject, self.actor_email, self.actor_method),
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,7 +73,7 @@ def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any], 
         frozen = json.dumps(snapshot, ensure_ascii=False, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError):
         raise DecisionError("Øjebliksbilledet af data kan ikke gemmes (ikke rene data).") from None
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     dataset = snapshot.get("dataset", {})
     with write_transaction(engine, lock_table="decision") as conn:
         authorize(conn, actor, RECORD_DECISION)
@@ -81,35 +81,59 @@ def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any], 
             found = conn.execute(select(decision.c.id).where(decision.c.id == clean.corrects_id)).first()
             if found is None:
                 raise DecisionError(f"Beslutning nr. {clean.corrects_id} findes ikke, så den kan ikke rettes.")
-        new_id = conn.execute(decision.insert().values(
-            decided_on=clean.decided_on,
-            participants=json.dumps([{"name": p.name, "role": p.role} for p in clean.participants], ensure_ascii=False),
-            scenario=clean.scenario, chosen_area_id=clean.chosen_area_id, reasons=clean.reasons,
-            dissent=clean.dissent, conditions=clean.conditions, recorded_by=clean.recorded_by,
-            recorded_at=now.replace(tzinfo=None), corrects_id=clean.corrects_id,
-            data_version=str(dataset.get("version", ""))[:200], content_hash=str(dataset.get("content_hash", ""))[:64],
-            snapshot=frozen, **actor.identity.columns(),
-        ).returning(decision.c.id)).scalar_one()
+        new_id = conn.execute(
+            decision.insert()
+            .values(
+                decided_on=clean.decided_on,
+                participants=json.dumps(
+                    [{"name": p.name, "role": p.role} for p in clean.participants], ensure_ascii=False
+                ),
+                scenario=clean.scenario,
+                chosen_area_id=clean.chosen_area_id,
+                reasons=clean.reasons,
+                dissent=clean.dissent,
+                conditions=clean.conditions,
+                recorded_by=clean.recorded_by,
+                recorded_at=now.replace(tzinfo=None),
+                corrects_id=clean.corrects_id,
+                data_version=str(dataset.get("version", ""))[:200],
+                content_hash=str(dataset.get("content_hash", ""))[:64],
+                snapshot=frozen,
+                **actor.identity.columns(),
+            )
+            .returning(decision.c.id)
+        ).scalar_one()
     return get_decision(engine, int(new_id))
 
 
 def _decision(row: Any, corrected_by: tuple[int, ...] = (), snapshot: dict[str, Any] | None = None) -> Decision:
     return Decision(
-        id=int(row["id"]), decided_on=row["decided_on"],
+        id=int(row["id"]),
+        decided_on=row["decided_on"],
         participants=tuple(Participant(p.get("name", ""), p.get("role", "")) for p in json.loads(row["participants"])),
-        scenario=row["scenario"], chosen_area_id=row["chosen_area_id"], reasons=row["reasons"],
-        dissent=row["dissent"], conditions=row["conditions"], recorded_by=row["recorded_by"],
-        recorded_at=row["recorded_at"].replace(tzinfo=timezone.utc), corrects_id=row["corrects_id"],
-        data_version=row["data_version"], content_hash=row["content_hash"], snapshot=snapshot,
-        corrected_by=corrected_by, actor_subject=row.get("actor_subject") or "",
-        actor_email=row.get("actor_email") or "", actor_method=row.get("actor_method") or "",
+        scenario=row["scenario"],
+        chosen_area_id=row["chosen_area_id"],
+        reasons=row["reasons"],
+        dissent=row["dissent"],
+        conditions=row["conditions"],
+        recorded_by=row["recorded_by"],
+        recorded_at=row["recorded_at"].replace(tzinfo=UTC),
+        corrects_id=row["corrects_id"],
+        data_version=row["data_version"],
+        content_hash=row["content_hash"],
+        snapshot=snapshot,
+        corrected_by=corrected_by,
+        actor_subject=row.get("actor_subject") or "",
+        actor_email=row.get("actor_email") or "",
+        actor_method=row.get("actor_method") or "",
     )
 
 
 def _corrections(conn) -> dict[int, tuple[int, ...]]:
     out: dict[int, list[int]] = {}
-    for new_id, old_id in conn.execute(select(decision.c.id, decision.c.corrects_id)
-                                       .where(decision.c.corrects_id.is_not(None)).order_by(decision.c.id)):
+    for new_id, old_id in conn.execute(
+        select(decision.c.id, decision.c.corrects_id).where(decision.c.corrects_id.is_not(None)).order_by(decision.c.id)
+    ):
         out.setdefault(int(old_id), []).append(int(new_id))
     return {k: tuple(v) for k, v in out.items()}
 

@@ -14,5 +14,12 @@ from .readers import list_layers
 from .validate import validate_import
 
 __all__ = [
-    "KINDS", "ImportDiff", "ImportPlan", "ImportedFile", "Limits", "ValueChange", "list_layers", "validate_import",
+    "KINDS",
+    "ImportDiff",
+    "ImportPlan",
+    "ImportedFile",
+    "Limits",
+    "ValueChange",
+    "list_layers",
+    "validate_import",
 ]

@@ -56,8 +56,9 @@ def import_actors(state: ImportState, file: str, data: VectorData | Table) -> st
     declared = gdf
     if not gdf.crs.equals(WGS84):
         epsg = gdf.crs.to_epsg()
-        report.warn(f"Koordinater omregnet fra {('EPSG:' + str(epsg)) if epsg else gdf.crs.name} til WGS84 "
-                    "(EPSG:4326).", file)
+        report.warn(
+            f"Koordinater omregnet fra {('EPSG:' + str(epsg)) if epsg else gdf.crs.name} til WGS84 (EPSG:4326).", file
+        )
         gdf = gdf.to_crs(WGS84)
     far: list[tuple[ExtentFinding, str]] = []
     id_col = find_column(gdf.columns, ACTOR_ID_COLS)
@@ -101,21 +102,39 @@ def import_actors(state: ImportState, file: str, data: VectorData | Table) -> st
             area_id = areas.match(rec[area_col], rec[area_col])
             if area_id is None:
                 shared = areas.ambiguous(rec[area_col])
-                why = (shared_name_text(text_of(rec[area_col]), shared) + " Aktøren" if shared
-                       else f"Området '{text_of(rec[area_col])}' findes ikke; aktøren")
+                why = (
+                    shared_name_text(text_of(rec[area_col]), shared) + " Aktøren"
+                    if shared
+                    else f"Området '{text_of(rec[area_col])}' findes ikke; aktøren"
+                )
                 report.warn(f"{why} knyttes ikke til et område.", file, f"{label}, kolonne '{area_col}'")
-        rows.append({"actor_id": aid or None, "name": text_of(rec[name_col]), "sector": sid, "kind": kind,
-                     "source": source, "note": text_of(rec[note_col]) if note_col else None,
-                     "area_id": area_id, "position_quality": None})
+        rows.append(
+            {
+                "actor_id": aid or None,
+                "name": text_of(rec[name_col]),
+                "sector": sid,
+                "kind": kind,
+                "source": source,
+                "note": text_of(rec[note_col]) if note_col else None,
+                "area_id": area_id,
+                "position_quality": None,
+            }
+        )
         geoms.append(geom)
     for finding, label in far[:10]:
         state.place(finding, file, label)
     if len(far) > 10:
         more = far[10:]
         severity = "error" if any(f.severity == "error" for f, _ in more) else "warning"
-        state.place(ExtentFinding(severity, f"Yderligere {len(more)} aktører ligger uden for Danmark "
-                                            f"({', '.join(label for _, label in more[:20])}{' …' if len(more) > 20 else ''})."),
-                    file, "flere rækker")
+        state.place(
+            ExtentFinding(
+                severity,
+                f"Yderligere {len(more)} aktører ligger uden for Danmark "
+                f"({', '.join(label for _, label in more[:20])}{' …' if len(more) > 20 else ''}).",
+            ),
+            file,
+            "flere rækker",
+        )
     for raw, where in unmapped.items():
         report.warn(
             f"Sektoren '{raw}' kan ikke knyttes til en af modellens sektorer "

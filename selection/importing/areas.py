@@ -35,13 +35,14 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
     name_col = find_column(gdf.columns, AREA_NAME_COLUMNS)
     details = f"lag: {vec.layer}" + (f", tegnsæt: {vec.encoding}" if vec.encoding else "")
     if id_col is None and name_col is None:
-        report.error(
-            "Mangler kolonne til områdets id eller navn (fx 'area_id' eller 'name'/'navn').", file
-        )
+        report.error("Mangler kolonne til områdets id eller navn (fx 'area_id' eller 'name'/'navn').", file)
         return details
     if len(gdf) > state.limits.max_areas:
-        report.error(f"Filen har {len(gdf)} områder; grænsen er {state.limits.max_areas}. En områdefil skal kun "
-                     "indeholde de områder, der skal vælges imellem.", file)
+        report.error(
+            f"Filen har {len(gdf)} områder; grænsen er {state.limits.max_areas}. En områdefil skal kun "
+            "indeholde de områder, der skal vælges imellem.",
+            file,
+        )
         return details
     names = [text_of(v) for v in gdf[name_col]] if name_col else [""] * len(gdf)
     ids = [text_of(v) for v in gdf[id_col]] if id_col else [""] * len(gdf)
@@ -67,7 +68,8 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
         if key in seen:
             report.error(
                 f"Området '{aid or name}' findes også i {seen[key]}; id'er skal være unikke (kolonne '{col}').",
-                file, label,
+                file,
+                label,
             )
             continue
         seen[key] = label
@@ -81,8 +83,11 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
         if name:
             by_name.setdefault(norm_key(name), []).append(f"'{aid}'" if aid else label)
     for same in (ids_ for ids_ in by_name.values() if len(ids_) > 1):
-        report.warn(f"Flere områder har samme navn ({', '.join(same)}); de kan ikke skelnes på kortet og i "
-                    "rangeringen, og værdier kan kun knyttes til dem med område-id.", file)
+        report.warn(
+            f"Flere områder har samme navn ({', '.join(same)}); de kan ikke skelnes på kortet og i "
+            "rangeringen, og værdier kan kun knyttes til dem med område-id.",
+            file,
+        )
     for col, allowed in (("list_confidence", LIST_CONFIDENCES), ("geometry_quality", GEOMETRY_QUALITIES)):
         if col in gdf.columns:
             for value, label in zip(gdf[col], labels, strict=True):
@@ -96,8 +101,11 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
             "Områder, der ikke er i filen, bevares uændret (vælg 'Erstat hele områdesættet' for at fjerne dem).",
             file,
         )
-    attr_cols = [c for c in (*AREA_TEXT_COLUMNS, "residents", "dwellings", "list_confidence", "geometry_quality")
-                 if c in gdf.columns]
+    attr_cols = [
+        c
+        for c in (*AREA_TEXT_COLUMNS, "residents", "dwellings", "list_confidence", "geometry_quality")
+        if c in gdf.columns
+    ]
     areas = state.areas.copy()
     kept: set[str] = set()
     taken = set(areas.index)
@@ -121,16 +129,29 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
             while target in taken:
                 target, n = f"{base}-{n}", n + 1
             taken.add(target)
-            added.append({**{c: None for c in areas.columns}, "area_id": target, "name": names[pos] or ids[pos],
-                          "list_confidence": "estimate", "geometry_quality": "approximate", **values})
+            added.append(
+                {
+                    **dict.fromkeys(areas.columns),
+                    "area_id": target,
+                    "name": names[pos] or ids[pos],
+                    "list_confidence": "estimate",
+                    "geometry_quality": "approximate",
+                    **values,
+                }
+            )
             new_labels.append(f"{labels[pos]} som nyt område '{target}'")
         else:
             for col, value in values.items():
                 areas.at[target, col] = value
         kept.add(target)
     if added:
-        report.warn(f"{len(added)} område(r) uden match blandt de nuværende områder tilføjes: "
-                    + ", ".join(new_labels[:20]) + (" …" if len(new_labels) > 20 else "") + ".", file)
+        report.warn(
+            f"{len(added)} område(r) uden match blandt de nuværende områder tilføjes: "
+            + ", ".join(new_labels[:20])
+            + (" …" if len(new_labels) > 20 else "")
+            + ".",
+            file,
+        )
         areas = _append_rows(areas, added)
     state.areas = _drop_unlisted(state, areas, kept, file) if state.replace_areas else areas
     return details
@@ -159,7 +180,11 @@ def _append_rows(gdf: gpd.GeoDataFrame, rows: list[dict[str, Any]]) -> gpd.GeoDa
     geometry = gdf.geometry.name
     index = [r["area_id"] for r in rows]
     data = {c: [r.get(c) for r in rows] for c in gdf.columns if c != geometry}
-    add = gpd.GeoDataFrame(data, index=index, geometry=gpd.GeoSeries([r.get(geometry) for r in rows], index=index,
-                                                                     crs=gdf.crs), crs=gdf.crs)
+    add = gpd.GeoDataFrame(
+        data,
+        index=index,
+        geometry=gpd.GeoSeries([r.get(geometry) for r in rows], index=index, crs=gdf.crs),
+        crs=gdf.crs,
+    )
     add = add.rename_geometry(geometry) if geometry != "geometry" else add
     return pd.concat([gdf, add[list(gdf.columns)]])

@@ -38,6 +38,7 @@ class ImportDiff:
 
     def lines(self) -> list[str]:
         """A short Danish summary for a preview."""
+
         def listed(ids: list[str]) -> str:
             return f"{len(ids)}" + (f" ({', '.join(ids)})" if ids else "")
 
@@ -48,8 +49,9 @@ class ImportDiff:
             f"Værdier ændret: {len(self.values_changed)}",
         ]
         if self.values_removed or self.initiatives_removed:
-            out.append(f"Fjernet med områderne: {self.values_removed} værdier, "
-                       f"{self.initiatives_removed} kendte indsatser")
+            out.append(
+                f"Fjernet med områderne: {self.values_removed} værdier, {self.initiatives_removed} kendte indsatser"
+            )
         if self.actors_replaced:
             out.append(f"Aktører: {self.actors_before} før, {self.actors_after} efter")
         return out

@@ -27,8 +27,8 @@ from pyproj.exceptions import CRSError
 
 from .. import json_text
 from ..errors import Report
-from .matching import norm_key
 from ..limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
+from .matching import norm_key
 
 VECTOR_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 TABLE_EXTENSIONS = (".csv", ".txt", ".xlsx")
@@ -114,9 +114,7 @@ def check_zip(item: ImportFile, limits: Limits, report: Report) -> zipfile.ZipFi
         report.error(f"Filen kan ikke åbnes som zip-fil ({short(exc)}).", item.name)
         return None
     if len(infos) > limits.max_zip_members:
-        report.error(
-            f"Zip-filen har for mange filer ({len(infos)}); grænsen er {limits.max_zip_members}.", item.name
-        )
+        report.error(f"Zip-filen har for mange filer ({len(infos)}); grænsen er {limits.max_zip_members}.", item.name)
         return None
     unsafe = [i.filename for i in infos if _unsafe_member(i.filename)]
     if unsafe:
@@ -201,9 +199,7 @@ def read_vector(item: ImportFile, limits: Limits, report: Report, layer: str | N
             report.error("Filen indeholder ingen lag med geodata.", item.name)
             return None
         if layer is None and len(layers) > 1:
-            report.error(
-                f"Filen har flere lag; vælg hvilket lag der skal bruges: {', '.join(layers)}.", item.name
-            )
+            report.error(f"Filen har flere lag; vælg hvilket lag der skal bruges: {', '.join(layers)}.", item.name)
             return None
         if layer is not None and layer not in layers:
             report.error(f"Laget '{layer}' findes ikke; filen har lagene: {', '.join(layers)}.", item.name)
@@ -228,8 +224,10 @@ def read_vector(item: ImportFile, limits: Limits, report: Report, layer: str | N
         if isinstance(gdf, tuple):
             gdf, encoding = gdf
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
-        report.error(f"Laget '{chosen}' har ingen geometri (det er en ren tabel); vælg et lag med polygoner "
-                     "eller punkter.", item.name)
+        report.error(
+            f"Laget '{chosen}' har ingen geometri (det er en ren tabel); vælg et lag med polygoner eller punkter.",
+            item.name,
+        )
         return None
     if len(gdf) == 0:
         where = f"laget '{chosen}'" if len(layers) > 1 or item.suffix == ".gpkg" else None
@@ -293,7 +291,7 @@ def _check_geojson_text(item: ImportFile, report: Report) -> bool:
         name = props.get("name") if isinstance(props, dict) else None
         if not isinstance(name, str) or not name.strip():
             report.error(
-                "Medlemmet 'crs' har ikke formen {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:…\"}}; "
+                'Medlemmet \'crs\' har ikke formen {"type": "name", "properties": {"name": "EPSG:…"}}; '
                 "koordinatsystemet kan ikke aflæses. Ret eller fjern 'crs' (uden 'crs' er GeoJSON WGS84).",
                 item.name,
             )
@@ -499,8 +497,11 @@ def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
                     return None
                 continue
             if len(row) != len(header):
-                report.error(f"Rækken har {len(row)} felter, men overskriften har {len(header)}.", item.name,
-                             f"række {reader.line_num}")
+                report.error(
+                    f"Rækken har {len(row)} felter, men overskriften har {len(header)}.",
+                    item.name,
+                    f"række {reader.line_num}",
+                )
                 return None
             if len(body) >= limits.max_rows or (len(body) + 1) * len(header) > limits.max_cells:
                 report.error(_too_many_rows(limits, len(header)), item.name)
@@ -510,8 +511,12 @@ def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
         report.error(f"Filen kan ikke læses som CSV: {_csv_problem(exc)}.", item.name, f"række {reader.line_num}")
         return None
     except LineTooLong:
-        report.error(f"Filen har en linje, der er længere end {MAX_CSV_LINE // 1024} KB; det er ikke en tabel, "
-                     "der kan indlæses.", item.name, f"linje {reader.line_num + 1}")
+        report.error(
+            f"Filen har en linje, der er længere end {MAX_CSV_LINE // 1024} KB; det er ikke en tabel, "
+            "der kan indlæses.",
+            item.name,
+            f"linje {reader.line_num + 1}",
+        )
         return None
     if header is None:
         report.error("Filen indeholder ingen data (kun tomme felter).", item.name)
@@ -537,9 +542,11 @@ def _csv_problem(exc: csv.Error) -> str:
 
 def _too_many_rows(limits: Limits, width: int) -> str:
     rows = min(limits.max_rows, limits.max_cells // max(width, 1))
-    return (f"Filen har flere end {rows:,} datarækker".replace(",", ".")
-            + f" (med {width} kolonner); grænsen er {limits.max_rows:,} rækker og ".replace(",", ".")
-            + f"{limits.max_cells:,} celler. Del filen op eller fjern overflødige rækker.".replace(",", "."))
+    return (
+        f"Filen har flere end {rows:,} datarækker".replace(",", ".")
+        + f" (med {width} kolonner); grænsen er {limits.max_rows:,} rækker og ".replace(",", ".")
+        + f"{limits.max_cells:,} celler. Del filen op eller fjern overflødige rækker.".replace(",", ".")
+    )
 
 
 def _header_ok(header: list[str], file: str, where: str | None, limits: Limits, report: Report) -> bool:
@@ -551,8 +558,12 @@ def _header_ok(header: list[str], file: str, where: str | None, limits: Limits, 
     for col in header:
         key = norm_key(col)
         if key and key in seen:
-            report.error(f"Kolonnen '{col}' findes to gange (også som '{seen[key]}'); hver kolonne skal have sit "
-                         "eget navn, ellers ved vi ikke, hvilken der gælder.", file, where)
+            report.error(
+                f"Kolonnen '{col}' findes to gange (også som '{seen[key]}'); hver kolonne skal have sit "
+                "eget navn, ellers ved vi ikke, hvilken der gælder.",
+                file,
+                where,
+            )
             return False
         if key:
             seen[key] = col
@@ -571,8 +582,11 @@ def _read_xlsx(item: ImportFile, limits: Limits, report: Report, sheet: str | No
         return None
     for info in zf.infolist():
         if not _SHEET_PART.fullmatch(info.filename) and info.file_size > XLSX_PART_LIMIT:
-            report.error(f"Excel-filens del '{info.filename[:60]}' fylder {_size_text(info.file_size)} udpakket; "
-                         f"grænsen er {_size_text(XLSX_PART_LIMIT)}.", item.name)
+            report.error(
+                f"Excel-filens del '{info.filename[:60]}' fylder {_size_text(info.file_size)} udpakket; "
+                f"grænsen er {_size_text(XLSX_PART_LIMIT)}.",
+                item.name,
+            )
             return None
     try:
         import openpyxl  # local import: only needed for Excel files
@@ -609,7 +623,8 @@ def _read_sheet(wb: Any, item: ImportFile, limits: Limits, report: Report, sheet
             f"Arket angiver et område på {declared_rows:,} rækker og {declared_cols:,} kolonner".replace(",", ".")
             + f"; grænsen er {limits.max_rows:,} rækker og {limits.max_columns} kolonner. ".replace(",", ".")
             + "Slet tomme eller overflødige rækker og kolonner (også enkelte celler langt ude i arket).",
-            item.name, where,
+            item.name,
+            where,
         )
         return None
     has_formulas, merged = _scan_sheet(ws)
@@ -617,16 +632,21 @@ def _read_sheet(wb: Any, item: ImportFile, limits: Limits, report: Report, sheet
     if merged_header:
         report.error(
             f"Overskriftsrækken har flettede celler ({', '.join(m[0] for m in merged_header)}); hver kolonne skal "
-            "have sin egen overskrift.", item.name, where,
+            "have sin egen overskrift.",
+            item.name,
+            where,
         )
         return None
     ws.reset_dimensions()  # never trust the declared size while reading: stop at the limits instead
     rows: list[tuple[int, list[str]]] = []
     cells = 0
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        if len(values) > limits.max_columns and any(v is not None for v in values[limits.max_columns:]):
-            report.error(f"Rækken har data ud over kolonne {limits.max_columns}; grænsen er {limits.max_columns} "
-                         "kolonner.", item.name, f"{where}, række {number}")
+        if len(values) > limits.max_columns and any(v is not None for v in values[limits.max_columns :]):
+            report.error(
+                f"Rækken har data ud over kolonne {limits.max_columns}; grænsen er {limits.max_columns} kolonner.",
+                item.name,
+                f"{where}, række {number}",
+            )
             return None
         row = [_cell_text(v) for v in values[: limits.max_columns]]
         if not any(row):
@@ -649,7 +669,8 @@ def _read_sheet(wb: Any, item: ImportFile, limits: Limits, report: Report, sheet
         if not h:
             report.error(
                 f"Overskriften i kolonne {_col_letter(pos)} er tom; hver kolonne skal have en overskrift.",
-                item.name, where,
+                item.name,
+                where,
             )
             return None
     if not _header_ok(header, item.name, where, limits, report):
@@ -683,7 +704,7 @@ def _bounded_dimension_scan() -> None:
         if all(isinstance(v, int) for v in bounds):
             self._min_column, self._min_row, self._max_column, self._max_row = bounds
 
-    ReadOnlyWorksheet._get_size = dimension_from_head  # noqa: SLF001
+    ReadOnlyWorksheet._get_size = dimension_from_head
 
 
 def _scan_sheet(ws: Any) -> tuple[bool, list[tuple[str, int]]]:
@@ -691,7 +712,7 @@ def _scan_sheet(ws: Any) -> tuple[bool, list[tuple[str, int]]]:
     has_formulas = False
     merged: list[tuple[str, int]] = []
     tail = b""
-    with ws._get_source() as src:  # noqa: SLF001 (openpyxl exposes no public stream of the sheet XML)
+    with ws._get_source() as src:
         while chunk := src.read(1024 * 1024):
             data = tail + chunk
             has_formulas = has_formulas or b"<f" in data or b":f>" in data or b":f " in data  # may over-report
@@ -703,8 +724,9 @@ def _scan_sheet(ws: Any) -> tuple[bool, list[tuple[str, int]]]:
     return has_formulas, merged
 
 
-def _formulas_have_values(data: bytes, ws: Any, rows: list[tuple[int, list[str]]], width: int, file: str, where: str,
-                          report: Report) -> bool:
+def _formulas_have_values(
+    data: bytes, ws: Any, rows: list[tuple[int, list[str]]], width: int, file: str, where: str, report: Report
+) -> bool:
     """Formula cells must carry the result Excel saved; a file written by a program often has none."""
     import openpyxl
 
@@ -724,7 +746,8 @@ def _formulas_have_values(data: bytes, ws: Any, rows: list[tuple[int, list[str]]
             report.error(
                 f"{len(missing)} celle(r) har en formel uden gemt resultat ({', '.join(missing[:10])}"
                 f"{' …' if len(missing) > 10 else ''}); åbn filen i Excel, og gem den igen, så værdierne kommer med.",
-                file, where,
+                file,
+                where,
             )
             return False
         return True

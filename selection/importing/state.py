@@ -21,8 +21,9 @@ from .values import import_values
 class ImportState:
     """Accumulates the candidate data while the files are applied one by one."""
 
-    def __init__(self, current: Dataset, report: Report, stamp: str, limits: Limits, crs: str | None,
-                 replace_areas: bool = False):
+    def __init__(
+        self, current: Dataset, report: Report, stamp: str, limits: Limits, crs: str | None, replace_areas: bool = False
+    ):
         self.current, self.report, self.stamp, self.limits, self.crs = current, report, stamp, limits, crs
         self.replace_areas = replace_areas
         self.areas = current.areas.copy()
@@ -61,12 +62,14 @@ class ImportState:
             areas_added=[a for a in self.areas.index if a not in cur.areas.index],
             areas_removed=[a for a in cur.areas.index if a not in self.areas.index],
             geometry_changed=[
-                a for a in cur.areas.index
+                a
+                for a in cur.areas.index
                 if a in self.areas.index
                 and not _same_geometry(cur.areas.at[a, "geometry"], self.areas.at[a, "geometry"])
             ],
-            values_changed=sorted((c for c in self.changes.values() if c.old != c.new),
-                                  key=lambda c: (c.area_id, c.indicator_id)),
+            values_changed=sorted(
+                (c for c in self.changes.values() if c.old != c.new), key=lambda c: (c.area_id, c.indicator_id)
+            ),
             actors_before=len(cur.actors),
             actors_after=len(actors),
             actors_replaced=self.actors is not None,
@@ -74,15 +77,28 @@ class ImportState:
             initiatives_removed=self.removed_initiatives,
         )
         if self.files and not self.report.errors and not _changes_anything(diff):
-            self.report.warn("Importen ændrer ingen områder, grænser, værdier eller aktører; kun kilderne og "
-                             "importhistorikken opdateres, hvis du anvender den.")
-        return ImportPlan(self.report, cur, self.areas, self.values, actors, diff, self.files, self.stamp,
-                          self.sector_mapping, self.initiatives)
+            self.report.warn(
+                "Importen ændrer ingen områder, grænser, værdier eller aktører; kun kilderne og "
+                "importhistorikken opdateres, hvis du anvender den."
+            )
+        return ImportPlan(
+            self.report,
+            cur,
+            self.areas,
+            self.values,
+            actors,
+            diff,
+            self.files,
+            self.stamp,
+            self.sector_mapping,
+            self.initiatives,
+        )
 
 
 def _changes_anything(diff: ImportDiff) -> bool:
-    return bool(diff.areas_added or diff.areas_removed or diff.geometry_changed or diff.values_changed
-                or diff.actors_replaced)
+    return bool(
+        diff.areas_added or diff.areas_removed or diff.geometry_changed or diff.values_changed or diff.actors_replaced
+    )
 
 
 def _same_geometry(a: Any, b: Any) -> bool:

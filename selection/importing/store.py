@@ -30,14 +30,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
-
 from sqlalchemy import Engine
 
 from .. import json_text
@@ -110,15 +109,19 @@ def store_problem(data_dir: Path | str | None = None) -> str | None:
                     break
             return None
         if not d.is_dir():
-            return (f"Importmappen {d} er en fil, ikke en mappe. Intet er ændret; vælg en anden mappe "
-                    "(fx med --data-dir eller SELECTION_IMPORT_DIR).")
+            return (
+                f"Importmappen {d} er en fil, ikke en mappe. Intet er ændret; vælg en anden mappe "
+                "(fx med --data-dir eller SELECTION_IMPORT_DIR)."
+            )
         if (d / STORE_MARKER).is_file() or not any(d.iterdir()) or _is_legacy(d):
             return None
     except OSError as exc:
         return f"Importmappen {d} kan ikke læses ({exc.strerror or exc})."
-    return (f"Mappen {d} findes allerede og er ikke en importmappe fra dette program (den indeholder andre "
-            "filer). Den bruges ikke, og intet i den ændres; vælg en tom eller ny mappe "
-            "(fx med --data-dir eller SELECTION_IMPORT_DIR).")
+    return (
+        f"Mappen {d} findes allerede og er ikke en importmappe fra dette program (den indeholder andre "
+        "filer). Den bruges ikke, og intet i den ændres; vælg en tom eller ny mappe "
+        "(fx med --data-dir eller SELECTION_IMPORT_DIR)."
+    )
 
 
 def _current_package(d: Path) -> Path | None:
@@ -213,8 +216,11 @@ def _adopt_legacy_package(d: Path) -> None:
             if not pending:
                 return
             legacy = sorted(p for p in (d / VERSIONS).iterdir() if p.name.endswith("-earlier-layout"))
-            target = legacy[-1] if legacy else d / VERSIONS / (
-                datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-earlier-layout")
+            target = (
+                legacy[-1]
+                if legacy
+                else d / VERSIONS / (datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-earlier-layout")
+            )
             target.mkdir(exist_ok=True)
             _write_text(target / PACKAGE_MARKER, _MARKER_TEXT)
             for f in pending:
@@ -225,8 +231,10 @@ def _adopt_legacy_package(d: Path) -> None:
 
 
 def _write_problem(d: Path, exc: OSError) -> str:
-    return (f"Importmappen {d} kan ikke skrives ({exc.strerror or exc}). Intet er ændret; kontrollér "
-            "mappen og rettighederne, eller vælg en anden mappe (--data-dir eller SELECTION_IMPORT_DIR).")
+    return (
+        f"Importmappen {d} kan ikke skrives ({exc.strerror or exc}). Intet er ændret; kontrollér "
+        "mappen og rettighederne, eller vælg en anden mappe (--data-dir eller SELECTION_IMPORT_DIR)."
+    )
 
 
 @contextlib.contextmanager
@@ -319,8 +327,9 @@ def _checked(actor: Actor, engine: Engine | None, permission: str, action: str) 
             engine.dispose()
 
 
-def apply_import(plan: ImportPlan, data_dir: Path | str | None = None, *, actor: Actor,
-                 engine: Engine | None = None) -> Dataset:
+def apply_import(
+    plan: ImportPlan, data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None
+) -> Dataset:
     """Write the plan's candidate package as a new version and make it current; return the loaded result.
 
     Administrators only (AccessDenied otherwise, nothing changed); the import records who made it in the
@@ -362,9 +371,18 @@ def _candidate_with_history(plan: ImportPlan, actor: Actor) -> Dataset:
     meta = dict(plan.current.meta)
     imports = list(meta.get("imports") or [])
     by = actor.identity
-    imports += [{"file": f.name, "kind": f.kind, "imported_at": plan.imported_at, "details": f.details,
-                 "imported_by": by.label, "imported_by_subject": by.subject, "imported_by_method": by.method}
-                for f in plan.files]
+    imports += [
+        {
+            "file": f.name,
+            "kind": f.kind,
+            "imported_at": plan.imported_at,
+            "details": f.details,
+            "imported_by": by.label,
+            "imported_by_subject": by.subject,
+            "imported_by_method": by.method,
+        }
+        for f in plan.files
+    ]
     base = str(meta.get("version", "ukendt")).split("+import-")[0]
     stamp = plan.imported_at.replace(":", "").replace("-", "")
     meta["version"] = f"{base}+import-{stamp}-{uuid.uuid4().hex[:8]}"
@@ -388,7 +406,7 @@ def reset_import(data_dir: Path | str | None = None, *, actor: Actor, engine: En
             package = _current_package(d)
             if package is None:
                 return None
-            _write_text(package / SET_ASIDE, datetime.now(timezone.utc).isoformat(timespec="microseconds") + "\n")
+            _write_text(package / SET_ASIDE, datetime.now(UTC).isoformat(timespec="microseconds") + "\n")
             _point_current(d, None)  # atomic: the import stops being used at once
             note["detail"] = f"Importen {package.name} er sat til side; det medleverede datasæt bruges."
             return package
@@ -428,7 +446,7 @@ def export_package(dataset: Dataset, folder: Path | str) -> Path:
 def _store(candidate: Dataset, d: Path) -> Dataset:
     """Write a new version beside the others, prove it loads, then point ``current`` at it."""
     versions = d / VERSIONS
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{stamp}-{uuid.uuid4().hex[:8]}"
     tmp = versions / f"{TMP_PREFIX}{name}"
     tmp.mkdir()
@@ -476,15 +494,27 @@ def criteria_json(model: CriteriaModel) -> dict[str, Any]:
         "actor_distance_m": model.actor_distance_m,
         "sectors": [{"id": s.id, "label": s.label} for s in model.sectors],
         "criteria": [
-            {"id": c.id, "label": c.label, "description": c.description, "default_weight": c.default_weight,
-             "indicators": [
-                 {"id": i.id, "label": i.label, "description": i.description, "unit": i.unit,
-                  "direction": i.direction, "scale": {"min": i.scale_min, "max": i.scale_max},
-                  "default_weight": i.default_weight,
-                  **({"computed": {"method": i.computed}} if i.computed else {}),
-                  **({"assessment": True} if i.assessment else {}),
-                  **({"anchors": {_number_text(p): text for p, text in i.anchors}} if i.anchors else {})}
-                 for i in c.indicators]}
+            {
+                "id": c.id,
+                "label": c.label,
+                "description": c.description,
+                "default_weight": c.default_weight,
+                "indicators": [
+                    {
+                        "id": i.id,
+                        "label": i.label,
+                        "description": i.description,
+                        "unit": i.unit,
+                        "direction": i.direction,
+                        "scale": {"min": i.scale_min, "max": i.scale_max},
+                        "default_weight": i.default_weight,
+                        **({"computed": {"method": i.computed}} if i.computed else {}),
+                        **({"assessment": True} if i.assessment else {}),
+                        **({"anchors": {_number_text(p): text for p, text in i.anchors}} if i.anchors else {}),
+                    }
+                    for i in c.indicators
+                ],
+            }
             for c in model.criteria
         ],
     }
@@ -509,8 +539,7 @@ def _features(gdf: gpd.GeoDataFrame, columns: list[str]) -> str:
     for _, row in gdf.iterrows():
         props = {c: _json_value(row[c]) if c in gdf.columns else None for c in columns}
         geom = row.geometry
-        feats.append({"type": "Feature", "geometry": mapping(geom) if geom is not None else None,
-                      "properties": props})
+        feats.append({"type": "Feature", "geometry": mapping(geom) if geom is not None else None, "properties": props})
     return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -547,8 +576,10 @@ def _cell(value: Any) -> str:
 
 def _write_values(path: Path, values: pd.DataFrame) -> None:
     cols = ["area_id", "indicator_id", "value", "kind", "source", "note"]
-    rows = [[_cell(r.area_id), _cell(r.indicator_id), _number_text(r.value), _cell(r.kind), _cell(r.source),
-             _cell(r.note)] for r in values[cols].itertuples(index=False)]
+    rows = [
+        [_cell(r.area_id), _cell(r.indicator_id), _number_text(r.value), _cell(r.kind), _cell(r.source), _cell(r.note)]
+        for r in values[cols].itertuples(index=False)
+    ]
     _write_text(path, _csv_text(cols, rows))
 
 
@@ -559,6 +590,15 @@ def _write_initiatives(path: Path, initiatives: pd.DataFrame) -> None:
 
 
 __all__ = [
-    "active_data_dir", "apply_import", "backup_label", "criteria_json", "default_import_dir", "export_package",
-    "has_stored_import", "import_backups", "reset_import", "restore_import", "store_problem",
+    "active_data_dir",
+    "apply_import",
+    "backup_label",
+    "criteria_json",
+    "default_import_dir",
+    "export_package",
+    "has_stored_import",
+    "import_backups",
+    "reset_import",
+    "restore_import",
+    "store_problem",
 ]

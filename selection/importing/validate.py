@@ -11,7 +11,7 @@ contents merged into a copy of the current data and a diff summary. Storing a pl
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,7 @@ def validate_import(
     known initiatives (otherwise areas are only added or updated).
     """
     limits = limits or Limits()
-    stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
+    stamp = (now or datetime.now(UTC)).replace(microsecond=0).isoformat()
     report = Report()
     if isinstance(sources, (str, Path, tuple, ImportFile)):
         sources = [sources]
@@ -107,9 +107,7 @@ def _classify_and_read(
         if vec is None:
             return None
         if wanted is None:
-            points = bool(len(vec.gdf)) and all(
-                g is not None and g.geom_type == "Point" for g in vec.gdf.geometry
-            )
+            points = bool(len(vec.gdf)) and all(g is not None and g.geom_type == "Point" for g in vec.gdf.geometry)
             wanted = "actors" if points and find_column(vec.gdf.columns, ACTOR_SECTOR_COLS) else "areas"
         return wanted, vec
     table = read_table(item, limits, report, layer)

@@ -65,7 +65,8 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
             if ind is None:
                 report.error(
                     f"Ukendt indikator '{iid}'; kendte: {', '.join(i.id for i in state.model.indicators)}.",
-                    file, f"række {n}, kolonne '{ind_col}'",
+                    file,
+                    f"række {n}, kolonne '{ind_col}'",
                 )
                 continue
             cells.append((n, val_col, rec, ind, rec[val_col]))
@@ -81,7 +82,8 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
                 report.error(
                     f"Ukendt indikator '{col}' i overskriften; kendte: "
                     f"{', '.join(i.id for i in state.model.indicators)}.",
-                    file, f"kolonne '{col}'",
+                    file,
+                    f"kolonne '{col}'",
                 )
                 continue
             ind_cols.append((col, ind))
@@ -121,8 +123,11 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
             continue
         kind = (rec.get(kind_col, "") if kind_col else "").strip().lower()
         if kind and kind not in VALUE_KINDS:
-            report.error(f"'kind' skal være en af {', '.join(VALUE_KINDS)} (fik '{kind}').", file,
-                         f"række {n}, kolonne '{kind_col}'")
+            report.error(
+                f"'kind' skal være en af {', '.join(VALUE_KINDS)} (fik '{kind}').",
+                file,
+                f"række {n}, kolonne '{kind_col}'",
+            )
             continue
         source = (rec.get(src_col, "") if src_col else "").strip()
         if not kind or (kind == "sourced" and not source):
@@ -132,12 +137,19 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
             report.error(f"Værdien for '{aid}' / '{ind.id}' findes også i række {where_seen[key]}.", file, where)
             continue
         where_seen[key] = n
-        new_rows[key] = {"area_id": aid, "indicator_id": ind.id, "value": value, "kind": kind,
-                         "source": source, "note": (rec.get(note_col, "") if note_col else "").strip()}
+        new_rows[key] = {
+            "area_id": aid,
+            "indicator_id": ind.id,
+            "value": value,
+            "kind": kind,
+            "source": source,
+            "note": (rec.get(note_col, "") if note_col else "").strip(),
+        }
     for n, raw in unmatched.items():
         col = id_col if id_col and (records[n - table.first_row].get(id_col) or "").strip() else (name_col or id_col)
-        report.warn(f"Området '{raw}' findes ikke blandt områderne; rækken springes over.", file,
-                    f"række {n}, kolonne '{col}'")
+        report.warn(
+            f"Området '{raw}' findes ikke blandt områderne; rækken springes over.", file, f"række {n}, kolonne '{col}'"
+        )
     if cells and not new_rows and unmatched and not report.errors:
         report.error("Ingen rækker kunne knyttes til et område (kontrollér områdekolonnen).", file)
     elif not new_rows and not report.errors:
@@ -149,8 +161,11 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
         missing = [a for a in state.areas.index if (a, iid) not in new_rows]
         if missing:
             names = ", ".join(str(state.areas.at[a, "name"]) for a in missing)  # names, not ids
-            report.warn(f"Indikatoren '{state.model.indicator(iid).label}' mangler for {len(missing)} område(r): "
-                        f"{names}; de nuværende værdier bevares.", file)
+            report.warn(
+                f"Indikatoren '{state.model.indicator(iid).label}' mangler for {len(missing)} område(r): "
+                f"{names}; de nuværende værdier bevares.",
+                file,
+            )
     old = {(r.area_id, r.indicator_id): r.value for r in state.values.itertuples(index=False)}
     for key, row in new_rows.items():
         prev = old.get(key)
@@ -160,8 +175,10 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
             state.changes[key] = ValueChange(key[0], key[1], first.old if first else prev, row["value"])
     # A boolean array, not a list: an empty list (every current value removed, e.g. all area ids new
     # with --replace-areas) would be read as an empty column selection.
-    keep = np.array([(a, i) not in new_rows for a, i in zip(state.values["area_id"], state.values["indicator_id"],
-                                                            strict=True)], dtype=bool)
+    keep = np.array(
+        [(a, i) not in new_rows for a, i in zip(state.values["area_id"], state.values["indicator_id"], strict=True)],
+        dtype=bool,
+    )
     added = pd.DataFrame(list(new_rows.values()), columns=VALUE_COLUMNS)
     state.values = pd.concat([state.values.loc[keep, VALUE_COLUMNS], added], ignore_index=True)
     return details

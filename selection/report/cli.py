@@ -19,15 +19,29 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("--format", choices=["pdf", "html"], required=True, help="rapportens format")
     cmd.add_argument("--out", type=_file, required=True, help="filen, der skrives")
     cmd.add_argument("--overwrite", action="store_true", help="erstat filen, hvis den findes")
-    cmd.add_argument("--decision", type=lambda t: _whole(t, "--decision", 1, 2**63 - 1), metavar="N",
-                     help="rapport over beslutning nr. N (viser data, som de var, da beslutningen blev truffet)")
-    cmd.add_argument("--scenario", action="append", default=[], metavar="NAVN|NR",
-                     help="rapport med et gemt scenarie (navn eller nummer) eller et udgangspunkt fra scenarios.json; "
-                          f"gentag for at sammenligne op til {MAX_SCENARIOS} (det første er rapportens eget)")
+    cmd.add_argument(
+        "--decision",
+        type=lambda t: _whole(t, "--decision", 1, 2**63 - 1),
+        metavar="N",
+        help="rapport over beslutning nr. N (viser data, som de var, da beslutningen blev truffet)",
+    )
+    cmd.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="NAVN|NR",
+        help="rapport med et gemt scenarie (navn eller nummer) eller et udgangspunkt fra scenarios.json; "
+        f"gentag for at sammenligne op til {MAX_SCENARIOS} (det første er rapportens eget)",
+    )
     cmd.add_argument("--top", type=_top, default=None, help="antal områder i toppen (standard 3)")
     cmd.add_argument("--weights", default=None, help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
-    cmd.add_argument("--smaa", type=_smaa, default=DEFAULT_SAMPLES, metavar="N",
-                     help=f"antal vægtninger i robusthedsanalysen (standard {DEFAULT_SAMPLES})")
+    cmd.add_argument(
+        "--smaa",
+        type=_smaa,
+        default=DEFAULT_SAMPLES,
+        metavar="N",
+        help=f"antal vægtninger i robusthedsanalysen (standard {DEFAULT_SAMPLES})",
+    )
     cmd.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
     cmd.add_argument("--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)")
 
@@ -62,8 +76,10 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         if args.decision is not None:
             if args.weights is not None or args.top is not None or args.scenario:
-                raise ValueError("--weights, --top og --scenario kan ikke bruges med --decision: rapporten viser "
-                                 "beslutningens egne vægte og data.")
+                raise ValueError(
+                    "--weights, --top og --scenario kan ikke bruges med --decision: rapporten viser "
+                    "beslutningens egne vægte og data."
+                )
             if engine is None:
                 raise DecisionError(f"Der er ingen beslutning nr. {args.decision}.")
             decision = get_decision(engine, args.decision)
@@ -75,9 +91,19 @@ def run_report(args: argparse.Namespace) -> int:
             found = [resolve_scenario(ref, engine, Path(data_dir), dataset.model) for ref in args.scenario]
             record, main = found[0]
             compare_with = [(rec["name"], settings) for rec, settings in found] if len(found) > 1 else ()
-            snapshot = snapshot_from_store(dataset, engine, main.weights, args.top or 3, sub_weights=main.sub_weights,
-                                           distance_m=main.distance_m, rules=main.rules, scenario=record,
-                                           compare_with=compare_with, n_samples=args.smaa, seed=args.seed)
+            snapshot = snapshot_from_store(
+                dataset,
+                engine,
+                main.weights,
+                args.top or 3,
+                sub_weights=main.sub_weights,
+                distance_m=main.distance_m,
+                rules=main.rules,
+                scenario=record,
+                compare_with=compare_with,
+                n_samples=args.smaa,
+                seed=args.seed,
+            )
             fields, changes = None, None
         else:
             from ..cli import parse_weights
@@ -88,8 +114,11 @@ def run_report(args: argparse.Namespace) -> int:
     finally:
         if engine is not None:
             engine.dispose()
-    data = (render_pdf(snapshot, fields, changes) if args.format == "pdf"
-            else render_html(snapshot, fields, changes).encode("utf-8"))
+    data = (
+        render_pdf(snapshot, fields, changes)
+        if args.format == "pdf"
+        else render_html(snapshot, fields, changes).encode("utf-8")
+    )
     _write(out, data)
     print(f"Skrev rapporten ({args.format.upper()}) til {out}", file=sys.stderr)
     return 0

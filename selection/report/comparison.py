@@ -42,11 +42,24 @@ def comparison_part(dataset: Dataset, scenarios: Sequence[tuple[str, ScenarioSet
     found = compare(rankings, top_n)
     table = found.table
     k = len(labels)
-    rows = [{"name": str(rec[0]), "ranks": [str(rec[1 + 2 * j]) for j in range(k)],
-             "scores": [str(rec[2 + 2 * j]) for j in range(k)], "in_top": str(rec[1 + 2 * k])}
-            for rec in table.itertuples(index=False)]
-    ranks = [{"label": str(r["Scenarie"]), "position": int(r["orden"]), "area": str(r["Område"]),
-              "rank": None if r["Rang"] is None or (isinstance(r["Rang"], float) and math.isnan(r["Rang"]))
-              else int(r["Rang"])}
-             for r in found.ranks.to_dict("records")]
+    rows = [
+        {
+            "name": str(rec[0]),
+            "ranks": [str(rec[1 + 2 * j]) for j in range(k)],
+            "scores": [str(rec[2 + 2 * j]) for j in range(k)],
+            "in_top": str(rec[1 + 2 * k]),
+        }
+        for rec in table.itertuples(index=False)
+    ]
+    ranks = [
+        {
+            "label": str(r["Scenarie"]),
+            "position": int(r["orden"]),
+            "area": str(r["Område"]),
+            "rank": None
+            if r["Rang"] is None or (isinstance(r["Rang"], float) and math.isnan(r["Rang"]))
+            else int(r["Rang"]),
+        }
+        for r in found.ranks.to_dict("records")
+    ]
     return {"labels": labels, "top_n": int(top_n), "sentence": found.sentence, "rows": rows, "ranks": ranks}

@@ -10,12 +10,12 @@ import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede pyplot
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
-from shapely.geometry import shape  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.patches import Patch, Rectangle
+from shapely.geometry import shape
 
-from ..geometry import METRIC_CRS, WGS84  # noqa: E402
-from ..map_layers import legend_entries, score_colour  # noqa: E402
+from ..geometry import METRIC_CRS, WGS84
+from ..map_layers import legend_entries, score_colour
 
 # Okabe–Ito colours, as in the app's chart: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8C510A")
@@ -63,14 +63,20 @@ def map_figure(snapshot: dict[str, Any], top_n: int):
     ranking = {r["area_id"]: r for r in snapshot["ranking"]}
     rows = [a for a in snapshot["areas"] if a.get("geometry")]
     frame = gpd.GeoDataFrame(
-        {"area_id": [a["id"] for a in rows], "name": [a["name"] for a in rows],
-         "quality": [a.get("geometry_quality") for a in rows]},
-        geometry=[shape(a["geometry"]) for a in rows], crs=WGS84,
+        {
+            "area_id": [a["id"] for a in rows],
+            "name": [a["name"] for a in rows],
+            "quality": [a.get("geometry_quality") for a in rows],
+        },
+        geometry=[shape(a["geometry"]) for a in rows],
+        crs=WGS84,
     ).to_crs(METRIC_CRS)
     frame["rank"] = [ranking.get(a, {}).get("rank") for a in frame["area_id"]]
     frame["excluded"] = [bool(ranking.get(a, {}).get("excluded")) for a in frame["area_id"]]
-    frame["colour"] = [EXCLUDED_FACE if out else score_colour(ranking.get(a, {}).get("total"))
-                       for a, out in zip(frame["area_id"], frame["excluded"], strict=True)]
+    frame["colour"] = [
+        EXCLUDED_FACE if out else score_colour(ranking.get(a, {}).get("total"))
+        for a, out in zip(frame["area_id"], frame["excluded"], strict=True)
+    ]
     with plt.rc_context({"font.family": FONT}):
         fig, ax = plt.subplots(figsize=(7.2, 7.2))
         official = frame["quality"] == "official"
@@ -92,26 +98,60 @@ def map_figure(snapshot: dict[str, Any], top_n: int):
             point = rec.geometry.representative_point()
             rank = _rank_or_none(rec.rank)
             if rank is not None and (not many or rank <= max(top_n, MANY_RANK_LABELS)):
-                ax.annotate(str(rank), (point.x, point.y), ha="center", va="center", fontsize=7,
-                            fontweight="bold", bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#111111",
-                                                     "lw": 0.8})
+                ax.annotate(
+                    str(rank),
+                    (point.x, point.y),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    fontweight="bold",
+                    bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#111111", "lw": 0.8},
+                )
             if not many or (rank is not None and rank <= top_n):
                 side = _free_side(placed, point.x, point.y, near_x, near_y)
                 placed.append((point.x, point.y, side))
-                ax.annotate(_text(rec.name), (point.x, point.y), xytext=(0, 11 * side), textcoords="offset points",
-                            ha="center", va="bottom" if side > 0 else "top", fontsize=6.5, color="#111111",
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+                ax.annotate(
+                    _text(rec.name),
+                    (point.x, point.y),
+                    xytext=(0, 11 * side),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom" if side > 0 else "top",
+                    fontsize=6.5,
+                    color="#111111",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+                )
         _scale_bar(ax)
         handles = [Patch(facecolor=c, edgecolor="#333333", label=label) for c, label in legend_entries()]
-        handles.append(Patch(facecolor="white", edgecolor="#333333", linestyle=(0, (4, 3)),
-                             label="Stiplet kant: omtrentlig grænse"))
+        handles.append(
+            Patch(
+                facecolor="white", edgecolor="#333333", linestyle=(0, (4, 3)), label="Stiplet kant: omtrentlig grænse"
+            )
+        )
         if len(unranked):
-            handles.append(Patch(facecolor="white", edgecolor="#333333", hatch="///", label="Ikke rangeret (mangler data)"))
+            handles.append(
+                Patch(facecolor="white", edgecolor="#333333", hatch="///", label="Ikke rangeret (mangler data)")
+            )
         if len(excluded):
-            handles.append(Patch(facecolor=EXCLUDED_FACE, edgecolor=EXCLUDED_EDGE, hatch=EXCLUDED_HATCH, linewidth=1.8,
-                                 label="Udelukket af en regel (ingen rang)"))
-        ax.legend(handles=handles, title="Samlet score (0–100)", loc="upper center", bbox_to_anchor=(0.5, -0.01),
-                  ncol=4, fontsize=7, title_fontsize=7.5, frameon=False)
+            handles.append(
+                Patch(
+                    facecolor=EXCLUDED_FACE,
+                    edgecolor=EXCLUDED_EDGE,
+                    hatch=EXCLUDED_HATCH,
+                    linewidth=1.8,
+                    label="Udelukket af en regel (ingen rang)",
+                )
+            )
+        ax.legend(
+            handles=handles,
+            title="Samlet score (0–100)",
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.01),
+            ncol=4,
+            fontsize=7,
+            title_fontsize=7.5,
+            frameon=False,
+        )
         ax.set_axis_off()
         ax.set_aspect("equal")
         return fig
@@ -126,8 +166,10 @@ def _rank_or_none(rank: object) -> int | None:
 def _free_side(placed: list[tuple[float, float, int]], x: float, y: float, near_x: float, near_y: float) -> int:
     """Put a name below its area (-1) unless a label already placed nearby sits on that side; then above (+1)."""
     for side in (-1, 1):
-        if not any(abs(px - x) < near_x and abs((py + side * near_y / 2) - (y + side * near_y / 2)) < near_y
-                   and pside == side for px, py, pside in placed):
+        if not any(
+            abs(px - x) < near_x and abs((py + side * near_y / 2) - (y + side * near_y / 2)) < near_y and pside == side
+            for px, py, pside in placed
+        ):
             return side
     return -1
 
@@ -156,8 +198,15 @@ def why_png(snapshot: dict[str, Any]) -> bytes:
         left = [0.0] * len(ranked)
         for k, crit in enumerate(criteria):
             widths = [r["contributions"].get(crit["id"]) or 0.0 for r in ranked]
-            ax.barh(range(len(ranked)), widths, left=left, color=CRITERION_COLOURS[k % len(CRITERION_COLOURS)],
-                    label=crit["label"], edgecolor="white", linewidth=0.5)
+            ax.barh(
+                range(len(ranked)),
+                widths,
+                left=left,
+                color=CRITERION_COLOURS[k % len(CRITERION_COLOURS)],
+                label=crit["label"],
+                edgecolor="white",
+                linewidth=0.5,
+            )
             left = [a + b for a, b in zip(left, widths, strict=True)]
         ax.set_yticks(range(len(ranked)), labels, fontsize=7.5)
         ax.invert_yaxis()
@@ -165,8 +214,13 @@ def why_png(snapshot: dict[str, Any]) -> bytes:
         ax.set_xlabel("Bidrag til samlet score (point)", fontsize=8)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(ranked) + 4)), ncol=len(criteria),
-                  fontsize=7.5, frameon=False)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(ranked) + 4)),
+            ncol=len(criteria),
+            fontsize=7.5,
+            frameon=False,
+        )
         return _png(fig)
 
 
@@ -185,13 +239,26 @@ def rank_change_png(comparison: dict[str, Any]) -> bytes:
         fig, ax = plt.subplots(figsize=(7.2, 0.28 * max(worst, 6) + 1.4))
         for k, (area, ranks) in enumerate(per_area.items()):
             ys = [float("nan") if x is None else float(x) for x in ranks]
-            ax.plot(range(len(labels)), ys, color=CRITERION_COLOURS[k % len(CRITERION_COLOURS)],
-                    marker=MARKERS[k % len(MARKERS)], linestyle=dashes[(k // len(CRITERION_COLOURS)) % len(dashes)],
-                    linewidth=1.4, markersize=4.5)
+            ax.plot(
+                range(len(labels)),
+                ys,
+                color=CRITERION_COLOURS[k % len(CRITERION_COLOURS)],
+                marker=MARKERS[k % len(MARKERS)],
+                linestyle=dashes[(k // len(CRITERION_COLOURS)) % len(dashes)],
+                linewidth=1.4,
+                markersize=4.5,
+            )
             last = next((j for j in range(len(ys) - 1, -1, -1) if not math.isnan(ys[j])), None)
             if last is not None:
-                ax.annotate(_text(area), (last, ys[last]), xytext=(6, 0), textcoords="offset points", va="center",
-                            fontsize=6.5, color="#111111")
+                ax.annotate(
+                    _text(area),
+                    (last, ys[last]),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=6.5,
+                    color="#111111",
+                )
         ax.set_xticks(range(len(labels)), [_text(_wrap(label)) for label in labels], fontsize=7.5)
         ax.set_xlim(-0.3, len(labels) - 1 + 0.9)
         ax.set_ylim(worst + 0.6, 0.4)

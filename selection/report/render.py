@@ -18,8 +18,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..dataset import KIND_LABELS
 from ..data_status import kinds_per_area, value_status
+from ..dataset import KIND_LABELS
 from ..scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 from .figures import MANY_RANK_LABELS, MAX_CHART_LINES, MAX_MAP_LABELS, map_png, rank_change_png, why_png
 
@@ -29,16 +29,18 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_ACCEPTABILITY_RANKS = 8  # columns of the rank-acceptability table; later ranks are summed
 MAX_ACCEPTABILITY_ROWS = 15
 
-_ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                   trim_blocks=True, lstrip_blocks=True)
+_ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+)
 
 
 def number(value: float | None, digits: int = 1) -> str:
     """Danish decimal (comma); an en dash for a missing value."""
     if value is None:
         return "–"
-    return format_decimal(round(float(value), digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0",
-                          locale=LOCALE)
+    return format_decimal(
+        round(float(value), digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=LOCALE
+    )
 
 
 def percent(share: float | None, digits: int = 0) -> str:
@@ -70,14 +72,18 @@ def caveat_text(snapshot: dict[str, Any]) -> str:
     status = snapshot["status"]
     kinds, lists = status["value_kinds"], status["list_confidence"]
     total = sum(kinds.values())
-    text = (f"Af de {total} værdier bag rangeringen er {kinds.get('sourced', 0)} kildebelagte, "
-            f"{kinds.get('assessed', 0)} lokale vurderinger og {kinds.get('illustrative', 0)} illustrative "
-            "pladsholdere" + (f", og {status['n_missing']} mangler" if status["n_missing"] else "") + ". "
-            f"{lists.get('verified', 0)} af {status['n_areas']} områders plads på listen er verificeret fra en kilde.")
+    text = (
+        f"Af de {total} værdier bag rangeringen er {kinds.get('sourced', 0)} kildebelagte, "
+        f"{kinds.get('assessed', 0)} lokale vurderinger og {kinds.get('illustrative', 0)} illustrative "
+        "pladsholdere" + (f", og {status['n_missing']} mangler" if status["n_missing"] else "") + ". "
+        f"{lists.get('verified', 0)} af {status['n_areas']} områders plads på listen er verificeret fra en kilde."
+    )
     geometry = status["geometry_quality"]
     if kinds.get("illustrative") or lists.get("estimate") or geometry.get("approximate") or geometry.get("placeholder"):
-        text += (" Illustrative værdier er ikke fakta: rangeringen viser metoden og skal bygge på officielle data "
-                 "og lokale vurderinger, før den bruges til en beslutning.")
+        text += (
+            " Illustrative værdier er ikke fakta: rangeringen viser metoden og skal bygge på officielle data "
+            "og lokale vurderinger, før den bruges til en beslutning."
+        )
     return text
 
 
@@ -90,11 +96,15 @@ def robustness_text(snapshot: dict[str, Any]) -> str:
         return "Robustheden kunne ikke beregnes, fordi ingen områder kan rangeres med de valgte vægte."
     top = next(r for r in snapshot["ranking"] if r["rank"] is not None)
     n = format_decimal(rob["n_samples"], locale=LOCALE)
-    text = (f"Når kun vægtene varieres ({n} tilfældige vægtninger), er {top['name']} nr. 1 i "
-            f"{percent(rob['weights_only']['first'][top['area_id']])} af dem")
+    text = (
+        f"Når kun vægtene varieres ({n} tilfældige vægtninger), er {top['name']} nr. 1 i "
+        f"{percent(rob['weights_only']['first'][top['area_id']])} af dem"
+    )
     if rob["with_values"]:
-        text += (f"; når også de vurderede og illustrative værdier varierer ± ét skalatrin, er området nr. 1 i "
-                 f"{percent(rob['with_values']['first'][top['area_id']])}.")
+        text += (
+            f"; når også de vurderede og illustrative værdier varierer ± ét skalatrin, er området nr. 1 i "
+            f"{percent(rob['with_values']['first'][top['area_id']])}."
+        )
     else:
         text += "; der er ingen vurderede eller illustrative værdier at variere."
     if extra := eligible_text(snapshot):
@@ -121,8 +131,10 @@ def eligible_text(snapshot: dict[str, Any]) -> str:
     if not n_out:
         return ""
     n_in = sum(1 for r in snapshot["ranking"] if r["rank"] is not None)
-    return (f"Robustheden er beregnet over de {n_in} områder, som udelukkelsesreglerne ikke udelukker "
-            f"({n_out} {'område er' if n_out == 1 else 'områder er'} udelukket).")
+    return (
+        f"Robustheden er beregnet over de {n_in} områder, som udelukkelsesreglerne ikke udelukker "
+        f"({n_out} {'område er' if n_out == 1 else 'områder er'} udelukket)."
+    )
 
 
 def _comparison(snapshot: dict[str, Any]) -> dict[str, Any] | None:
@@ -130,8 +142,12 @@ def _comparison(snapshot: dict[str, Any]) -> dict[str, Any] | None:
     if not part:
         return None
     drawn = {r["area"] for r in part["ranks"]}
-    return {**part, "chart_uri": _data_uri(rank_change_png(part)), "many": len(drawn) > MAX_CHART_LINES,
-            "max_lines": MAX_CHART_LINES}
+    return {
+        **part,
+        "chart_uri": _data_uri(rank_change_png(part)),
+        "many": len(drawn) > MAX_CHART_LINES,
+        "max_lines": MAX_CHART_LINES,
+    }
 
 
 def _acceptability(part: dict[str, Any], ranking: list[dict[str, Any]]) -> dict[str, Any]:
@@ -147,7 +163,14 @@ def _acceptability(part: dict[str, Any], ranking: list[dict[str, Any]]) -> dict[
         if m > shown:
             rest = sum(probs[shown:])
             cells.append(percent(rest) if rest >= 0.005 else "")
-        rows.append({"name": r["name"], "rank": r["rank"], "cells": cells, "strong": [p >= 0.5 for p in probs[:shown]] + [False]})
+        rows.append(
+            {
+                "name": r["name"],
+                "rank": r["rank"],
+                "cells": cells,
+                "strong": [p >= 0.5 for p in probs[:shown]] + [False],
+            }
+        )
     headers = [f"Nr. {k}" for k in range(1, shown + 1)] + ([f"Nr. {shown + 1}+"] if m > shown else [])
     return {"headers": headers, "rows": rows}
 
@@ -180,8 +203,12 @@ def _stability(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = None,
-                   changes: list[str] | None = None, generated_at: str | None = None) -> dict[str, Any]:
+def report_context(
+    snapshot: dict[str, Any],
+    decision: dict[str, Any] | None = None,
+    changes: list[str] | None = None,
+    generated_at: str | None = None,
+) -> dict[str, Any]:
     """Everything the template shows, formatted in Danish (text stays raw; the template escapes it)."""
     criteria = snapshot["criteria"]
     ranking = snapshot["ranking"]
@@ -202,10 +229,16 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
         "generated_at": local_time(generated_at) if generated_at else local_time(snapshot["taken_at"]),
         "weights": [{"label": c["label"], "share": percent(c["weight"])} for c in criteria],
         "criteria": criteria,
-        "top": [{"rank": r["rank"], "name": r["name"], "total": number(r["total"]),
-                 "bydel": areas.get(r["area_id"], {}).get("bydel") or "",
-                 "first": percent(rob["weights_only"]["first"].get(r["area_id"])) if rob else "–"}
-                for r in ranked[:top_n]],
+        "top": [
+            {
+                "rank": r["rank"],
+                "name": r["name"],
+                "total": number(r["total"]),
+                "bydel": areas.get(r["area_id"], {}).get("bydel") or "",
+                "first": percent(rob["weights_only"]["first"].get(r["area_id"])) if rob else "–",
+            }
+            for r in ranked[:top_n]
+        ],
         "top_n": top_n,
         "first": ranked[0] if ranked else None,
         "chosen": chosen,
@@ -214,10 +247,14 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
         "map_uri": _data_uri(map_png(snapshot, top_n)),
         "why_uri": _data_uri(why_png(snapshot)) if ranked else None,
         "ranking": [
-            {"rank": r["rank"] if r["rank"] is not None else "–", "name": r["name"], "total": number(r["total"]),
-             "cells": [f"{number(r['scores'][c['id']])} ({number(r['contributions'][c['id']])})" for c in criteria],
-             "status": f"Udelukket: {r['excluded']}" if r.get("excluded") else _data_status(r, kinds),
-             "missing": "" if r.get("excluded") else ", ".join(r["missing"])}
+            {
+                "rank": r["rank"] if r["rank"] is not None else "–",
+                "name": r["name"],
+                "total": number(r["total"]),
+                "cells": [f"{number(r['scores'][c['id']])} ({number(r['contributions'][c['id']])})" for c in criteria],
+                "status": f"Udelukket: {r['excluded']}" if r.get("excluded") else _data_status(r, kinds),
+                "missing": "" if r.get("excluded") else ", ".join(r["missing"]),
+            }
             for r in ranking
         ],
         "robustness": rob,
@@ -226,21 +263,34 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
         "acc_values": _acceptability(rob["with_values"], ranking) if rob and rob["with_values"] else None,
         "max_se": number(100 * rob["weights_only"]["max_std_error"]) if rob else "",
         "stability": _stability(snapshot),
-        "priorities": ([{**p, "value": number(p["value"])} for p in snapshot["priorities"]]
-                       if "priorities" in snapshot else None),  # None: a snapshot from before the list existed
+        "priorities": (
+            [{**p, "value": number(p["value"])} for p in snapshot["priorities"]] if "priorities" in snapshot else None
+        ),  # None: a snapshot from before the list existed
         "assessments": [
-            {"area": areas.get(a["area_id"], {}).get("name", a["area_id"]),
-             "indicator": indicator_labels.get(a["indicator_id"], a["indicator_id"]), "value": number(a["value"]),
-             "reason": a["reason"], "evidence": a.get("evidence") or "", "assessor": a["assessor_name"],
-             "role": a.get("assessor_role") or "", "date": local_date(a["assessed_on"]) if a.get("assessed_on") else ""}
+            {
+                "area": areas.get(a["area_id"], {}).get("name", a["area_id"]),
+                "indicator": indicator_labels.get(a["indicator_id"], a["indicator_id"]),
+                "value": number(a["value"]),
+                "reason": a["reason"],
+                "evidence": a.get("evidence") or "",
+                "assessor": a["assessor_name"],
+                "role": a.get("assessor_role") or "",
+                "date": local_date(a["assessed_on"]) if a.get("assessed_on") else "",
+            }
             for a in snapshot["assessments"]
         ],
         "values": [
-            {"area": areas.get(v["area_id"], {}).get("name", v["area_id"]), "indicator": v["indicator"],
-             "value": number(v["value"]), "kind": KIND_LABELS.get(v["kind"], v["kind"] or ""),
-             "source": v["source"], "note": v["note"]}
-            for v in sorted(snapshot["values"], key=lambda v: (areas.get(v["area_id"], {}).get("name", ""),
-                                                                 v["indicator_id"]))
+            {
+                "area": areas.get(v["area_id"], {}).get("name", v["area_id"]),
+                "indicator": v["indicator"],
+                "value": number(v["value"]),
+                "kind": KIND_LABELS.get(v["kind"], v["kind"] or ""),
+                "source": v["source"],
+                "note": v["note"],
+            }
+            for v in sorted(
+                snapshot["values"], key=lambda v: (areas.get(v["area_id"], {}).get("name", ""), v["indicator_id"])
+            )
         ],
         "decision": _decision_context(decision, areas) if decision else None,
         "changes": changes or [],
@@ -259,8 +309,13 @@ def report_context(snapshot: dict[str, Any], decision: dict[str, Any] | None = N
 
 def _kinds_per_area(snapshot: dict[str, Any]) -> dict[str, dict[str, int]]:
     """Per area: how many of the values that carry weight are sourced, assessed or illustrative."""
-    weighted = [i["id"] for c in snapshot["criteria"] if c["weight"] > 0
-                for i in c["indicators"] if i.get("sub_weight", 1.0) > 0]
+    weighted = [
+        i["id"]
+        for c in snapshot["criteria"]
+        if c["weight"] > 0
+        for i in c["indicators"]
+        if i.get("sub_weight", 1.0) > 0
+    ]
     values = pd.DataFrame(snapshot["values"], columns=["area_id", "indicator_id", "value", "kind"])
     return kinds_per_area(values, weighted)
 
@@ -283,14 +338,22 @@ def _decision_context(decision: dict[str, Any], areas: dict[str, Any]) -> dict[s
     }
 
 
-def render_html(snapshot: dict[str, Any], decision: dict[str, Any] | None = None,
-                changes: list[str] | None = None, generated_at: str | None = None) -> str:
+def render_html(
+    snapshot: dict[str, Any],
+    decision: dict[str, Any] | None = None,
+    changes: list[str] | None = None,
+    generated_at: str | None = None,
+) -> str:
     """The report as one self-contained HTML document."""
     return _ENV.get_template("report.html.j2").render(**report_context(snapshot, decision, changes, generated_at))
 
 
-def render_pdf(snapshot: dict[str, Any], decision: dict[str, Any] | None = None,
-               changes: list[str] | None = None, generated_at: str | None = None) -> bytes:
+def render_pdf(
+    snapshot: dict[str, Any],
+    decision: dict[str, Any] | None = None,
+    changes: list[str] | None = None,
+    generated_at: str | None = None,
+) -> bytes:
     """The same report as an A4 PDF (WeasyPrint; only ``data:`` URLs may be fetched)."""
     return html_to_pdf(render_html(snapshot, decision, changes, generated_at))
 

@@ -10,15 +10,15 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 
+from ..critical import assessment_priorities
 from ..data_status import data_status
 from ..dataset import Dataset
-from ..critical import assessment_priorities
 from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, analyse, summaries, value_ranges
 from ..scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
 
@@ -42,9 +42,18 @@ def _plain(value: Any) -> Any:
 def content_hash(dataset: Dataset) -> str:
     """SHA-256 of the data package's content (meta, criteria, areas with boundaries, values, actors)."""
     model = dataset.model
-    criteria = [[c.id, c.label, c.default_weight, [[i.id, i.label, i.direction, i.scale_min, i.scale_max,
-                                                    i.default_weight, i.computed] for i in c.indicators]]
-                for c in model.criteria]
+    criteria = [
+        [
+            c.id,
+            c.label,
+            c.default_weight,
+            [
+                [i.id, i.label, i.direction, i.scale_min, i.scale_max, i.default_weight, i.computed]
+                for i in c.indicators
+            ],
+        ]
+        for c in model.criteria
+    ]
     parts = [
         json.dumps(dataset.meta, sort_keys=True, ensure_ascii=False, default=str),
         json.dumps(criteria, ensure_ascii=False, default=str),
@@ -106,7 +115,7 @@ def take_snapshot(
     areas = dataset.areas
     snapshot: dict[str, Any] = {
         "format": SNAPSHOT_FORMAT,
-        "taken_at": (taken_at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "taken_at": (taken_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds"),
         "dataset": {
             "name": str(dataset.meta.get("name", "")),
             "version": dataset.version,
@@ -116,12 +125,25 @@ def take_snapshot(
         },
         "top_n": int(top_n),
         "criteria": [
-            {"id": c.id, "label": c.label, "weight": float(result.weights[c.id]),
-             "description": c.description,
-             "indicators": [{"id": i.id, "label": i.label, "unit": i.unit, "direction": i.direction,
-                             "scale": [i.scale_min, i.scale_max], "assessment": i.assessment,
-                             "computed": i.computed, "sub_weight": float(result.sub_weights.get(i.id, 0.0))}
-                            for i in c.indicators]}
+            {
+                "id": c.id,
+                "label": c.label,
+                "weight": float(result.weights[c.id]),
+                "description": c.description,
+                "indicators": [
+                    {
+                        "id": i.id,
+                        "label": i.label,
+                        "unit": i.unit,
+                        "direction": i.direction,
+                        "scale": [i.scale_min, i.scale_max],
+                        "assessment": i.assessment,
+                        "computed": i.computed,
+                        "sub_weight": float(result.sub_weights.get(i.id, 0.0)),
+                    }
+                    for i in c.indicators
+                ],
+            }
             for c in model.criteria
         ],
         "actor_distance_m": float(settings.distance_m),
@@ -129,32 +151,50 @@ def take_snapshot(
         "rules": [{"rule": r.to_dict(), "text": describe(r, model)} for r in settings.rules],
         "n_excluded": len(excluded),
         "areas": [
-            {"id": str(aid), "name": str(row["name"]), "bydel": _plain(row.get("bydel")),
-             "list_confidence": _plain(row.get("list_confidence")), "geometry_quality": _plain(row.get("geometry_quality")),
-             "geometry": row.geometry.__geo_interface__ if row.geometry is not None else None}
+            {
+                "id": str(aid),
+                "name": str(row["name"]),
+                "bydel": _plain(row.get("bydel")),
+                "list_confidence": _plain(row.get("list_confidence")),
+                "geometry_quality": _plain(row.get("geometry_quality")),
+                "geometry": row.geometry.__geo_interface__ if row.geometry is not None else None,
+            }
             for aid, row in areas.iterrows()
         ],
         "values": [
-            {"area_id": r["area_id"], "indicator_id": r["indicator_id"],
-             "indicator": indicator_labels.get(r["indicator_id"], r["indicator_id"]),
-             "value": _plain(r["value"]), "kind": _plain(r["kind"]), "source": _plain(r.get("source")) or "",
-             "note": _plain(r.get("note")) or ""}
+            {
+                "area_id": r["area_id"],
+                "indicator_id": r["indicator_id"],
+                "indicator": indicator_labels.get(r["indicator_id"], r["indicator_id"]),
+                "value": _plain(r["value"]),
+                "kind": _plain(r["kind"]),
+                "source": _plain(r.get("source")) or "",
+                "note": _plain(r.get("note")) or "",
+            }
             for r in perf.provenance.to_dict("records")
         ],
         "assessments": _assessment_rows(assessments),
         "assessment_versions": {f"{a}\t{i}": int(v) for (a, i), v in (versions or {}).items()},
         "ranking": [
-            {"rank": _plain(r["rank"]), "area_id": r["area_id"], "name": r["name"], "total": _plain(r["total"]),
-             "status": r["status"], "missing": [indicator_labels.get(m, m) for m in r["missing"]],
-             "excluded": excluded.get(r["area_id"], ""),
-             "scores": {c: _plain(r[f"{c}_score"]) for c in labels},
-             "contributions": {c: _plain(r[f"{c}_contribution"]) for c in labels}}
+            {
+                "rank": _plain(r["rank"]),
+                "area_id": r["area_id"],
+                "name": r["name"],
+                "total": _plain(r["total"]),
+                "status": r["status"],
+                "missing": [indicator_labels.get(m, m) for m in r["missing"]],
+                "excluded": excluded.get(r["area_id"], ""),
+                "scores": {c: _plain(r[f"{c}_score"]) for c in labels},
+                "contributions": {c: _plain(r[f"{c}_contribution"]) for c in labels},
+            }
             for r in result.table.to_dict("records")
         ],
         "status": {
-            "n_areas": status.n_areas, "list_confidence": {k: int(v) for k, v in status.list_confidence.items()},
+            "n_areas": status.n_areas,
+            "list_confidence": {k: int(v) for k, v in status.list_confidence.items()},
             "geometry_quality": {k: int(v) for k, v in status.geometry_quality.items()},
-            "value_kinds": status.value_kinds, "n_missing": status.n_missing,
+            "value_kinds": status.value_kinds,
+            "n_missing": status.n_missing,
         },
         "robustness": _robustness(result, dataset, perf, n_samples, seed, top_n),
         "priorities": _priorities(result, dataset, perf, top_n),
@@ -162,23 +202,44 @@ def take_snapshot(
     return json.loads(json.dumps(snapshot, ensure_ascii=False, allow_nan=False))  # exactly what a store returns
 
 
-PRIORITY_COLUMNS = {"Prioritet": "priority", "Område": "area", "Indikator": "indicator", "Nuværende værdi": "value",
-                    "Enhed": "unit", "Værditype": "kind", "Ændrer": "effect", "Betingelse": "condition",
-                    "Hvad sker der": "what", "Sætning": "sentence"}
+PRIORITY_COLUMNS = {
+    "Prioritet": "priority",
+    "Område": "area",
+    "Indikator": "indicator",
+    "Nuværende værdi": "value",
+    "Enhed": "unit",
+    "Værditype": "kind",
+    "Ændrer": "effect",
+    "Betingelse": "condition",
+    "Hvad sker der": "what",
+    "Sætning": "sentence",
+}
 
 
-def as_settings(dataset: Dataset, weights: Mapping[str, float] | None, sub_weights: Mapping[str, float] | None,
-                distance_m: float | None, rules: Sequence[Rule] = ()) -> ScenarioSettings:
+def as_settings(
+    dataset: Dataset,
+    weights: Mapping[str, float] | None,
+    sub_weights: Mapping[str, float] | None,
+    distance_m: float | None,
+    rules: Sequence[Rule] = (),
+) -> ScenarioSettings:
     """The scenario settings a snapshot ranks with (the data package's defaults where None)."""
     model = dataset.model
     return ScenarioSettings(
         dict(model.default_weights if weights is None else weights),
         dict(model.default_sub_weights if sub_weights is None else sub_weights),
-        float(model.actor_distance_m if distance_m is None else distance_m), tuple(rules))
+        float(model.actor_distance_m if distance_m is None else distance_m),
+        tuple(rules),
+    )
 
 
-def scenario_record(name: str | None, scenario_id: int | None = None, version: int | None = None,
-                    key: str | None = None, rationale: str | None = None) -> dict[str, Any]:
+def scenario_record(
+    name: str | None,
+    scenario_id: int | None = None,
+    version: int | None = None,
+    key: str | None = None,
+    rationale: str | None = None,
+) -> dict[str, Any]:
     """How a snapshot names its scenario: a stored one (id, version), a starting point (key) or none (unsaved)."""
     return {"name": name, "id": scenario_id, "version": version, "key": key, "rationale": rationale}
 
@@ -186,17 +247,28 @@ def scenario_record(name: str | None, scenario_id: int | None = None, version: i
 def _priorities(result, dataset: Dataset, perf, top_n: int) -> list[dict[str, Any]]:
     """The assessment priority list (``selection.critical``): values whose plausible range can change
     nr. 1 or the top N, most decisive first."""
-    table = assessment_priorities(perf.matrix, dataset.model, result, perf.provenance,
-                                  dataset.areas["name"].to_dict(), top_n)
-    return [{key: _plain(rec[col]) for col, key in PRIORITY_COLUMNS.items()}
-            for rec in table.to_dict("records")]
+    table = assessment_priorities(
+        perf.matrix, dataset.model, result, perf.provenance, dataset.areas["name"].to_dict(), top_n
+    )
+    return [{key: _plain(rec[col]) for col, key in PRIORITY_COLUMNS.items()} for rec in table.to_dict("records")]
 
 
 def _assessment_rows(assessments: pd.DataFrame | None) -> list[dict[str, Any]]:
     if assessments is None or assessments.empty:
         return []
-    keep = ["id", "area_id", "indicator_id", "value", "reason", "evidence", "assessor_name", "assessor_role",
-            "assessed_on", "recorded_at", "version"]
+    keep = [
+        "id",
+        "area_id",
+        "indicator_id",
+        "value",
+        "reason",
+        "evidence",
+        "assessor_name",
+        "assessor_role",
+        "assessed_on",
+        "recorded_at",
+        "version",
+    ]
     rows = assessments[[c for c in keep if c in assessments.columns]].sort_values(["area_id", "indicator_id", "id"])
     return [{k: _plain(v) for k, v in rec.items()} for rec in rows.to_dict("records")]
 
@@ -210,9 +282,20 @@ def _robustness(result, dataset: Dataset, perf, n_samples: int, seed: int, top_n
     except ValueError:
         return None  # nothing ranked, or no weighted criterion with data
     noisy = noisy_indicators(perf.provenance, dataset)
-    with_values = (analyse(result, model, perf.matrix, n_samples, seed, noisy_indicators=noisy, step=NOISE_STEP,
-                           value_ranges=value_ranges(dataset.values))
-                   if noisy else None)
+    with_values = (
+        analyse(
+            result,
+            model,
+            perf.matrix,
+            n_samples,
+            seed,
+            noisy_indicators=noisy,
+            step=NOISE_STEP,
+            value_ranges=value_ranges(dataset.values),
+        )
+        if noisy
+        else None
+    )
     names = dataset.areas["name"].to_dict()
     shortlisted = result.top(top_n)["area_id"].tolist()
 
@@ -225,7 +308,9 @@ def _robustness(result, dataset: Dataset, perf, n_samples: int, seed: int, top_n
         }
 
     return {
-        "n_samples": int(n_samples), "seed": int(seed), "noise_step": NOISE_STEP,
+        "n_samples": int(n_samples),
+        "seed": int(seed),
+        "noise_step": NOISE_STEP,
         "left_out": [labels[c] for c in weights_only.left_out],
         "noisy_indicators": [model.indicator(i).label for i in noisy],
         "weights_only": smaa_part(weights_only),
@@ -236,8 +321,13 @@ def _robustness(result, dataset: Dataset, perf, n_samples: int, seed: int, top_n
 
 
 def snapshot_from_store(
-    dataset: Dataset, engine: Engine | None, weights: Mapping[str, float] | None = None, top_n: int = 3,
-    method: str = "median", compare_with: Sequence[tuple[str, ScenarioSettings]] = (), **options: Any,
+    dataset: Dataset,
+    engine: Engine | None,
+    weights: Mapping[str, float] | None = None,
+    top_n: int = 3,
+    method: str = "median",
+    compare_with: Sequence[tuple[str, ScenarioSettings]] = (),
+    **options: Any,
 ) -> dict[str, Any]:
     """Snapshot of ``dataset`` (as loaded, without assessments) with the store's assessments applied.
 
@@ -253,8 +343,15 @@ def snapshot_from_store(
     else:
         latest = current_assessments(engine)
         shown = apply_assessments(dataset, aggregate(latest, method), method)
-        snapshot = take_snapshot(shown, weights, top_n, assessments=latest, versions=value_versions(engine),
-                                 package_hash=package_hash, **options)
+        snapshot = take_snapshot(
+            shown,
+            weights,
+            top_n,
+            assessments=latest,
+            versions=value_versions(engine),
+            package_hash=package_hash,
+            **options,
+        )
     if compare_with:
         from .comparison import comparison_part
 

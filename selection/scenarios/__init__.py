@@ -11,7 +11,20 @@ from .screening import all_excluded, apply_exclusions, excluded_reasons, exclusi
 from .settings import Robustness, ScenarioError, ScenarioSettings, default_settings, parse_settings
 
 __all__ = [
-    "RULE_KINDS", "Robustness", "Rule", "RuleError", "ScenarioError", "ScenarioSettings", "all_excluded",
-    "apply_exclusions", "default_settings", "describe", "evaluate_settings", "excluded_reasons", "exclusions",
-    "parse_rule", "parse_rules", "parse_settings",
+    "RULE_KINDS",
+    "Robustness",
+    "Rule",
+    "RuleError",
+    "ScenarioError",
+    "ScenarioSettings",
+    "all_excluded",
+    "apply_exclusions",
+    "default_settings",
+    "describe",
+    "evaluate_settings",
+    "excluded_reasons",
+    "exclusions",
+    "parse_rule",
+    "parse_rules",
+    "parse_settings",
 ]

@@ -17,11 +17,11 @@ from sqlalchemy import Engine
 from .. import json_text
 from ..criteria import CriteriaModel
 from ..dataset import Dataset
+from ..form_text import clean_text
 from .defaults import DefaultScenario, load_defaults
 from .query import WORD_RULES, parse_rule_text
 from .rules import describe
 from .settings import ScenarioError, ScenarioSettings, parse_settings
-from ..form_text import clean_text
 from .store import MAX_TEXT, Scenario, clean_name, find_scenario, history, list_scenarios, save_new, set_archived
 
 EXPORT_FORMAT = "selection-scenarios"
@@ -36,17 +36,27 @@ def exclude_arg(text: str) -> str:
     if word not in WORD_RULES or ":" not in text or len(text) > 500:
         raise argparse.ArgumentTypeError(
             f"'{text[:40]}' er ikke en regel; skriv fx listestatus:verified+inferred, minscore:need:40, "
-            "minvaerdi:INDIKATOR:3, maxvaerdi:INDIKATOR:3 eller aktoer:SEKTOR:500.")
+            "minvaerdi:INDIKATOR:3, maxvaerdi:INDIKATOR:3 eller aktoer:SEKTOR:500."
+        )
     return text
 
 
 def add_rank_options(rank: argparse.ArgumentParser) -> None:
-    rank.add_argument("--scenario", metavar="NAVN|NR",
-                      help="brug et gemt scenarie (navn eller nummer) eller et udgangspunkt fra scenarios.json (nøgle "
-                           "eller navn): vægte, delvægte, afstand og udelukkelsesregler")
-    rank.add_argument("--exclude", type=exclude_arg, action="append", default=[], metavar="REGEL",
-                      help="udeluk områder før rangeringen (kan gentages): listestatus:verified+inferred, "
-                           "minscore:KRITERIUM:40, minvaerdi:INDIKATOR:3, maxvaerdi:INDIKATOR:3, aktoer:SEKTOR:500")
+    rank.add_argument(
+        "--scenario",
+        metavar="NAVN|NR",
+        help="brug et gemt scenarie (navn eller nummer) eller et udgangspunkt fra scenarios.json (nøgle "
+        "eller navn): vægte, delvægte, afstand og udelukkelsesregler",
+    )
+    rank.add_argument(
+        "--exclude",
+        type=exclude_arg,
+        action="append",
+        default=[],
+        metavar="REGEL",
+        help="udeluk områder før rangeringen (kan gentages): listestatus:verified+inferred, "
+        "minscore:KRITERIUM:40, minvaerdi:INDIKATOR:3, maxvaerdi:INDIKATOR:3, aktoer:SEKTOR:500",
+    )
 
 
 def add_scenario_command(sub: argparse._SubParsersAction) -> None:
@@ -64,11 +74,14 @@ def add_scenario_command(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--out", type=_file, help="JSON-fil (standard: skriv til stdout)")
     load = actions.add_parser("import", help="Indlæs scenarier fra en JSON-fil fra export (nye scenarier).")
     load.add_argument("file", type=_file)
-    load.add_argument("--author", default=None,
-                      help="forfatteren, der står på de importerede scenarier (standard: navnet fra --user)")
+    load.add_argument(
+        "--author", default=None, help="forfatteren, der står på de importerede scenarier (standard: navnet fra --user)"
+    )
     _add_user(load)
     for action in (show_all, show, export, load):
-        action.add_argument("--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)")
+        action.add_argument(
+            "--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)"
+        )
 
 
 def _defaults(data_dir: Path, model: CriteriaModel) -> list[DefaultScenario]:
@@ -78,14 +91,17 @@ def _defaults(data_dir: Path, model: CriteriaModel) -> list[DefaultScenario]:
     return found
 
 
-def resolve(reference: str, engine: Engine | None, data_dir: Path, model: CriteriaModel) -> tuple[str, ScenarioSettings]:
+def resolve(
+    reference: str, engine: Engine | None, data_dir: Path, model: CriteriaModel
+) -> tuple[str, ScenarioSettings]:
     """(name, settings) of a stored scenario (number or name) or a starting point (key or name)."""
     found, settings = resolve_scenario(reference, engine, data_dir, model)
     return found["name"], settings
 
 
-def resolve_scenario(reference: str, engine: Engine | None, data_dir: Path,
-                     model: CriteriaModel) -> tuple[dict[str, Any], ScenarioSettings]:
+def resolve_scenario(
+    reference: str, engine: Engine | None, data_dir: Path, model: CriteriaModel
+) -> tuple[dict[str, Any], ScenarioSettings]:
     """Like ``resolve``, with what identifies the scenario: {'name', 'id', 'version', 'key', 'rationale'}."""
     text = reference.strip()
     defaults = _defaults(data_dir, model)
@@ -95,9 +111,16 @@ def resolve_scenario(reference: str, engine: Engine | None, data_dir: Path,
     if engine is not None:
         try:
             found = find_scenario(engine, text)
-            return ({"name": found.name, "id": found.id, "version": found.version, "key": None,
-                     "rationale": found.rationale},
-                    found.settings(model))
+            return (
+                {
+                    "name": found.name,
+                    "id": found.id,
+                    "version": found.version,
+                    "key": None,
+                    "rationale": found.rationale,
+                },
+                found.settings(model),
+            )
         except ScenarioError:
             if text.isdigit():
                 raise
@@ -112,8 +135,10 @@ def rank_settings(args: argparse.Namespace, dataset: Dataset, weights: dict[str,
     model = dataset.model
     if args.scenario is not None:
         if args.weights or args.exclude or args.distance is not None:
-            raise ScenarioError("--scenario kan ikke bruges sammen med --weights, --distance eller --exclude: "
-                                "scenariet fastlægger dem selv.")
+            raise ScenarioError(
+                "--scenario kan ikke bruges sammen med --weights, --distance eller --exclude: "
+                "scenariet fastlægger dem selv."
+            )
         from ..store import open_store, store_exists
 
         engine = open_store() if store_exists() else None
@@ -129,9 +154,21 @@ def rank_settings(args: argparse.Namespace, dataset: Dataset, weights: dict[str,
 
 
 def export_data(scenarios: list[Scenario]) -> dict[str, Any]:
-    return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "scenarios": [
-        {"name": s.name, "rationale": s.rationale, "author": s.author, "recorded_at": s.recorded_at.isoformat(),
-         "archived": s.archived, "settings": s.settings_data} for s in scenarios]}
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "scenarios": [
+            {
+                "name": s.name,
+                "rationale": s.rationale,
+                "author": s.author,
+                "recorded_at": s.recorded_at.isoformat(),
+                "archived": s.archived,
+                "settings": s.settings_data,
+            }
+            for s in scenarios
+        ],
+    }
 
 
 def read_export(path: Path, model: CriteriaModel) -> list[tuple[str, str, bool, ScenarioSettings]]:
@@ -145,9 +182,11 @@ def read_export(path: Path, model: CriteriaModel) -> list[tuple[str, str, bool, 
     except (UnicodeDecodeError, json_text.JsonError) as exc:
         raise ScenarioError(f"Filen {path} er ikke gyldig JSON ({str(exc)[:200]}).") from None
     if not isinstance(raw, dict) or raw.get("format") != EXPORT_FORMAT or not isinstance(raw.get("scenarios"), list):
-        raise ScenarioError(f"Filen {path} er ikke en scenarieeksport (mangler \"format\": \"{EXPORT_FORMAT}\").")
+        raise ScenarioError(f'Filen {path} er ikke en scenarieeksport (mangler "format": "{EXPORT_FORMAT}").')
     if raw.get("version") != EXPORT_VERSION:
-        raise ScenarioError(f"Eksportens version {str(raw.get('version'))[:20]} kendes ikke (forventet {EXPORT_VERSION}).")
+        raise ScenarioError(
+            f"Eksportens version {str(raw.get('version'))[:20]} kendes ikke (forventet {EXPORT_VERSION})."
+        )
     if len(raw["scenarios"]) > MAX_IMPORT_SCENARIOS:
         raise ScenarioError(f"Højst {MAX_IMPORT_SCENARIOS} scenarier pr. import.")
     out = []
@@ -164,10 +203,15 @@ def read_export(path: Path, model: CriteriaModel) -> list[tuple[str, str, bool, 
 
 def settings_lines(settings: ScenarioSettings, model: CriteriaModel) -> list[str]:
     total = sum(settings.weights.values()) or 1.0
-    lines = ["Vægte: " + ", ".join(f"{model.criterion(c).label} {100 * w / total:.0f} %"
-                                   for c, w in settings.weights.items())]
-    changed = [f"{model.indicator(i).label} {w:g}" for i, w in settings.sub_weights.items()
-               if w != model.default_sub_weights[i]]
+    lines = [
+        "Vægte: "
+        + ", ".join(f"{model.criterion(c).label} {100 * w / total:.0f} %" for c, w in settings.weights.items())
+    ]
+    changed = [
+        f"{model.indicator(i).label} {w:g}"
+        for i, w in settings.sub_weights.items()
+        if w != model.default_sub_weights[i]
+    ]
     lines.append("Delvægte: " + (", ".join(changed) if changed else "som i datapakken"))
     lines.append(f"Afstand til aktører: {settings.distance_m:g} m")
     lines += [f"Udelukkelsesregel: {describe(r, model)}" for r in settings.rules] or ["Ingen udelukkelsesregler"]
@@ -203,8 +247,11 @@ def run_scenario_command(args: argparse.Namespace) -> int:
                 print(f"  version {h.version}: {h.recorded_at:%Y-%m-%d %H:%M} UTC, {h.author}{stored}{reason}")
             return 0
         if args.action == "export":
-            chosen = ([find_scenario(engine, ref) for ref in args.scenarios] if args.scenarios
-                      else list_scenarios(engine, include_archived=args.all))
+            chosen = (
+                [find_scenario(engine, ref) for ref in args.scenarios]
+                if args.scenarios
+                else list_scenarios(engine, include_archived=args.all)
+            )
             data = (json.dumps(export_data(chosen), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
             from ..cli import _emit
 
@@ -219,10 +266,13 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             clean_name(name)
             clean_text(rationale, "Begrundelsen", MAX_TEXT, required=True, multiline=True, error=ScenarioError)
         active = {s.name.casefold() for s in list_scenarios(engine)}
-        clash = [str(name) for name, _, archived, _ in entries if not archived and str(name).strip().casefold() in active]
+        clash = [
+            str(name) for name, _, archived, _ in entries if not archived and str(name).strip().casefold() in active
+        ]
         if clash:
-            raise ScenarioError(f"Der findes allerede scenarier med navnene: {', '.join(c[:120] for c in clash)}. "
-                                "Intet er importeret.")
+            raise ScenarioError(
+                f"Der findes allerede scenarier med navnene: {', '.join(c[:120] for c in clash)}. Intet er importeret."
+            )
         for name, rationale, archived, settings in entries:
             saved = save_new(engine, model, name, rationale, settings, author, actor=actor)
             if archived:  # archived names may repeat: save under the name, then archive

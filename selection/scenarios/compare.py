@@ -38,25 +38,38 @@ def compare(rankings: Mapping[str, ScoreResult], top_n: int = 3) -> Comparison:
     first = next(iter(rankings.values())).table
     names = dict(zip(first["area_id"], first["name"], strict=True))
     per = {label: r.table.set_index("area_id") for label, r in rankings.items()}
-    counts = {a: sum(1 for t in per.values() if not pd.isna(t.at[a, "rank"]) and int(t.at[a, "rank"]) <= top_n)
-              for a in names}
-    mean_rank = {a: sum(float(t.at[a, "rank"]) if not pd.isna(t.at[a, "rank"]) else len(names) + 1
-                        for t in per.values()) / len(per) for a in names}
+    counts = {
+        a: sum(1 for t in per.values() if not pd.isna(t.at[a, "rank"]) and int(t.at[a, "rank"]) <= top_n) for a in names
+    }
+    mean_rank = {
+        a: sum(float(t.at[a, "rank"]) if not pd.isna(t.at[a, "rank"]) else len(names) + 1 for t in per.values())
+        / len(per)
+        for a in names
+    }
     order = sorted(names, key=lambda a: (mean_rank[a], names[a].casefold(), a))
     columns: dict[str, list] = {"Område": [names[a] for a in order]}
     for label, t in per.items():
         columns[f"{label}: rang"] = [_rank_text(t.at[a, "rank"], t.at[a, "status"]) for a in order]
         columns[f"{label}: score"] = [number(t.at[a, "total"]) for a in order]
     columns[f"I top {top_n}"] = [f"{counts[a]} af {len(labels)}" for a in order]
-    ranks = pd.DataFrame([
-        {"Scenarie": label, "orden": k, "Område": names[a],
-         "Rang": float(per[label].at[a, "rank"]) if not pd.isna(per[label].at[a, "rank"]) else None}
-        for k, label in enumerate(labels) for a in order])
+    ranks = pd.DataFrame(
+        [
+            {
+                "Scenarie": label,
+                "orden": k,
+                "Område": names[a],
+                "Rang": float(per[label].at[a, "rank"]) if not pd.isna(per[label].at[a, "rank"]) else None,
+            }
+            for k, label in enumerate(labels)
+            for a in order
+        ]
+    )
     return Comparison(pd.DataFrame(columns), ranks, counts, sentence(per, names, len(labels), top_n, counts))
 
 
-def sentence(per: Mapping[str, pd.DataFrame], names: Mapping[str, str], k: int, top_n: int,
-             counts: Mapping[str, int]) -> str:
+def sentence(
+    per: Mapping[str, pd.DataFrame], names: Mapping[str, str], k: int, top_n: int, counts: Mapping[str, int]
+) -> str:
     """'Hørgården er nr. 1 i 3 af 4 scenarier (Urbanplanen i 1). 2 områder er i top 3 i alle.'"""
     firsts: dict[str, int] = {}
     for t in per.values():

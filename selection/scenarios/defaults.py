@@ -52,7 +52,9 @@ def parse_defaults(raw: object, model: CriteriaModel) -> tuple[list[DefaultScena
                 raise ScenarioError(f"{where}: skal være et JSON-objekt.")
             key = entry.get("key")
             if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
-                raise ScenarioError(f"{where}: 'key' skal være små bogstaver, tal og bindestreg og starte med et bogstav.")
+                raise ScenarioError(
+                    f"{where}: 'key' skal være små bogstaver, tal og bindestreg og starte med et bogstav."
+                )
             if any(d.key == key for d in found):
                 raise ScenarioError(f"{where}: nøglen '{key}' bruges to gange.")
             name = _text(entry.get("name"), "navnet", where, 120)

@@ -10,8 +10,9 @@ from .screening import apply_exclusions, exclusions
 from .settings import ScenarioSettings
 
 
-def evaluate_settings(dataset: Dataset, settings: ScenarioSettings,
-                      performance: Performance | None = None) -> tuple[Performance, ScoreResult]:
+def evaluate_settings(
+    dataset: Dataset, settings: ScenarioSettings, performance: Performance | None = None
+) -> tuple[Performance, ScoreResult]:
     """The ranking the app shows for ``settings`` (``performance`` must be at the settings' distance)."""
     perf = performance or build_performance(dataset, settings.distance_m)
     _, result = evaluate(dataset, settings.weights, settings.sub_weights, performance=perf)

@@ -30,8 +30,13 @@ RULE = "regel"
 KNOWN = (SCENARIO, WEIGHTS, SUB_WEIGHTS, DISTANCE, RULE)
 MAX_PARAMS = 40  # values in one link (the rules are capped at 20 anyway)
 MAX_VALUE_CHARS = 2000
-RULE_WORDS = {LIST_STATUS: "listestatus", MIN_SCORE: "minscore", MIN_VALUE: "minvaerdi", MAX_VALUE: "maxvaerdi",
-              ACTOR_SECTOR: "aktoer"}
+RULE_WORDS = {
+    LIST_STATUS: "listestatus",
+    MIN_SCORE: "minscore",
+    MIN_VALUE: "minvaerdi",
+    MAX_VALUE: "maxvaerdi",
+    ACTOR_SECTOR: "aktoer",
+}
 WORD_RULES = {w: k for k, w in RULE_WORDS.items()}
 NUMBER = re.compile(r"[0-9]{1,16}(\.[0-9]{1,20})?(e[+-]?[0-9]{1,3})?")
 SCENARIO_REF = re.compile(r"[0-9]{1,9}|[a-z][a-z0-9-]{0,59}")

@@ -160,8 +160,11 @@ def _failures(rule: Rule, dataset: Dataset, matrix: pd.DataFrame, scores: pd.Dat
     if rule.kind == ACTOR_SECTOR:
         near = _areas_with_sector(dataset, rule.target, rule.value)
         label = model.sector_labels[rule.target]
-        return {str(a): f"ingen aktør fra {label} inden for {compact(rule.value, 0)} m"
-                for a in dataset.area_ids if a not in near}
+        return {
+            str(a): f"ingen aktør fra {label} inden for {compact(rule.value, 0)} m"
+            for a in dataset.area_ids
+            if a not in near
+        }
     if rule.kind == MIN_SCORE:
         label = model.criterion(rule.target).label
         column = scores[rule.target] if rule.target in scores else pd.Series(float("nan"), index=dataset.area_ids)
@@ -184,8 +187,7 @@ def _failures(rule: Rule, dataset: Dataset, matrix: pd.DataFrame, scores: pd.Dat
     return out
 
 
-def screen(rules: Sequence[Rule], dataset: Dataset, matrix: pd.DataFrame,
-           scores: pd.DataFrame) -> dict[str, str]:
+def screen(rules: Sequence[Rule], dataset: Dataset, matrix: pd.DataFrame, scores: pd.DataFrame) -> dict[str, str]:
     """Excluded areas -> the reasons (every failed rule, '; '-joined), in the data set's area order.
 
     ``matrix`` holds the raw indicator values (area × indicator) and ``scores`` the criterion scores

@@ -20,8 +20,9 @@ from .rules import Rule, screen
 EXCLUDED_COLUMN = "excluded"
 
 
-def exclusions(rules: Sequence[Rule], dataset: Dataset, perf: Performance,
-               sub_weights: Mapping[str, float] | None) -> dict[str, str]:
+def exclusions(
+    rules: Sequence[Rule], dataset: Dataset, perf: Performance, sub_weights: Mapping[str, float] | None
+) -> dict[str, str]:
     """area_id -> Danish reason for every area the rules exclude (none without rules).
 
     Depends on the sub-weights (criterion scores) and the actor distance (``perf``), never on the
@@ -46,8 +47,16 @@ def apply_exclusions(result: ScoreResult, excluded: Mapping[str, str]) -> ScoreR
     ranks = _competition_rank(np.where(out, np.nan, table["total"].to_numpy(dtype=float)))
     names = [str(n).casefold() for n in table["name"]]
     rank_values = ranks.to_numpy(dtype=float, na_value=np.nan)
-    order = sorted(range(len(ids)), key=lambda i: (bool(out[i]), bool(np.isnan(rank_values[i])),
-                                                  0.0 if np.isnan(rank_values[i]) else rank_values[i], names[i], ids[i]))
+    order = sorted(
+        range(len(ids)),
+        key=lambda i: (
+            bool(out[i]),
+            bool(np.isnan(rank_values[i])),
+            0.0 if np.isnan(rank_values[i]) else rank_values[i],
+            names[i],
+            ids[i],
+        ),
+    )
     status = table["status"].to_numpy(dtype=object).copy()
     status[out] = STATUS_EXCLUDED
     merged = table.iloc[order].reset_index(drop=True)
@@ -69,4 +78,6 @@ def excluded_reasons(result: ScoreResult) -> dict[str, str]:
 def all_excluded(result: ScoreResult) -> bool:
     """True when rules excluded every area that could otherwise be ranked."""
     status = result.table["status"]
-    return bool((status == STATUS_EXCLUDED).any()) and not bool((~status.isin([STATUS_EXCLUDED, STATUS_UNRANKED])).any())
+    return bool((status == STATUS_EXCLUDED).any()) and not bool(
+        (~status.isin([STATUS_EXCLUDED, STATUS_UNRANKED])).any()
+    )

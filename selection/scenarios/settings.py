@@ -40,8 +40,13 @@ class Robustness:
     order: tuple[str, ...] | None = None  # criteria ids, most important first
 
     def to_dict(self) -> dict[str, Any]:
-        return {"samples": self.samples, "seed": self.seed, "margin_pp": self.margin_pp,
-                "vary_values": self.vary_values, "order": list(self.order) if self.order else None}
+        return {
+            "samples": self.samples,
+            "seed": self.seed,
+            "margin_pp": self.margin_pp,
+            "vary_values": self.vary_values,
+            "order": list(self.order) if self.order else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,13 @@ class ScenarioSettings:
     robustness: Robustness = field(default_factory=Robustness)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"weights": dict(self.weights), "sub_weights": dict(self.sub_weights), "distance_m": self.distance_m,
-                "rules": [r.to_dict() for r in self.rules], "robustness": self.robustness.to_dict()}
+        return {
+            "weights": dict(self.weights),
+            "sub_weights": dict(self.sub_weights),
+            "distance_m": self.distance_m,
+            "rules": [r.to_dict() for r in self.rules],
+            "robustness": self.robustness.to_dict(),
+        }
 
     def key(self) -> str:
         """A canonical text of the settings (equal settings, equal key): for caches and comparisons."""
@@ -83,8 +93,9 @@ def _weights(raw: object, known: Mapping[str, float], what: str, *, need_positiv
     if not isinstance(raw, Mapping):
         raise ScenarioError(f"{what} skal være et JSON-objekt (id: vægt).")
     if unknown := sorted(set(map(str, raw)) - set(known)):
-        raise ScenarioError(f"{what}: ukendt id {', '.join(repr(u[:40]) for u in unknown[:5])}. "
-                            f"Kendte: {', '.join(known)}.")
+        raise ScenarioError(
+            f"{what}: ukendt id {', '.join(repr(u[:40]) for u in unknown[:5])}. Kendte: {', '.join(known)}."
+        )
     out = {k: _number(raw[k], f"{what} for '{k}'", 0, MAX_WEIGHT) if k in raw else float(v) for k, v in known.items()}
     if need_positive and sum(out.values()) <= 0:
         raise ScenarioError("Alle vægte er 0. Sæt mindst ét kriterium over 0.")
@@ -108,8 +119,12 @@ def parse_robustness(raw: object, model: CriteriaModel) -> Robustness:
     base = Robustness()
     order = raw.get("order")
     if order is not None:
-        if (not isinstance(order, list) or len(set(map(str, order))) != len(order)
-                or any(c not in model.criterion_ids for c in order) or len(order) < 2):
+        if (
+            not isinstance(order, list)
+            or len(set(map(str, order))) != len(order)
+            or any(c not in model.criterion_ids for c in order)
+            or len(order) < 2
+        ):
             raise ScenarioError("Robusthed: rækkefølgen skal være mindst to forskellige kriterie-id'er.")
         order = tuple(order)
     vary = raw.get("vary_values", base.vary_values)
@@ -119,7 +134,8 @@ def parse_robustness(raw: object, model: CriteriaModel) -> Robustness:
         samples=_whole(raw.get("samples", base.samples), "Antal vægtninger", MIN_SAMPLES, MAX_SMAA_SAMPLES),
         seed=_whole(raw.get("seed", base.seed), "Startværdien", 0, MAX_SEED),
         margin_pp=_whole(raw.get("margin_pp", base.margin_pp), "Grænsen om de nuværende vægte", 0, MAX_MARGIN_PP),
-        vary_values=vary, order=order,
+        vary_values=vary,
+        order=order,
     )
 
 

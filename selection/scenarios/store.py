@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -72,25 +72,48 @@ def _author(author: object) -> str:
 
 
 def _row(row: Any) -> Scenario:
-    return Scenario(id=int(row["scenario_id"]), version=int(row["version"]), name=row["name"],
-                    rationale=row["rationale"], author=row["author"],
-                    recorded_at=row["recorded_at"].replace(tzinfo=timezone.utc),
-                    settings_data=json.loads(row["settings"]), archived=bool(row["archived"]),
-                    change_reason=row["change_reason"], actor_subject=row["actor_subject"],
-                    actor_email=row["actor_email"], actor_method=row["actor_method"])
+    return Scenario(
+        id=int(row["scenario_id"]),
+        version=int(row["version"]),
+        name=row["name"],
+        rationale=row["rationale"],
+        author=row["author"],
+        recorded_at=row["recorded_at"].replace(tzinfo=UTC),
+        settings_data=json.loads(row["settings"]),
+        archived=bool(row["archived"]),
+        change_reason=row["change_reason"],
+        actor_subject=row["actor_subject"],
+        actor_email=row["actor_email"],
+        actor_method=row["actor_method"],
+    )
 
 
 def _latest_rows(conn: Any) -> list[Any]:
-    newest = (select(table.c.scenario_id, func.max(table.c.version).label("version"))
-              .group_by(table.c.scenario_id).subquery())
-    query = (select(table).join(newest, (table.c.scenario_id == newest.c.scenario_id)
-                                & (table.c.version == newest.c.version)).order_by(table.c.scenario_id))
+    newest = (
+        select(table.c.scenario_id, func.max(table.c.version).label("version")).group_by(table.c.scenario_id).subquery()
+    )
+    query = (
+        select(table)
+        .join(newest, (table.c.scenario_id == newest.c.scenario_id) & (table.c.version == newest.c.version))
+        .order_by(table.c.scenario_id)
+    )
     return list(conn.execute(query).mappings().all())
 
 
-def append_version(engine: Engine, model: CriteriaModel, *, actor: Actor, author: object, scenario_id: int | None,
-                   expected_version: int | None, name: object, rationale: object, settings: ScenarioSettings,
-                   archived: bool = False, change_reason: object = "") -> Scenario:
+def append_version(
+    engine: Engine,
+    model: CriteriaModel,
+    *,
+    actor: Actor,
+    author: object,
+    scenario_id: int | None,
+    expected_version: int | None,
+    name: object,
+    rationale: object,
+    settings: ScenarioSettings,
+    archived: bool = False,
+    change_reason: object = "",
+) -> Scenario:
     """The one write path: append a version (``scenario_id`` None: a new scenario) and return it.
 
     ``actor`` must be allowed to save scenarios (checked in the write transaction, so a role taken away
@@ -103,10 +126,16 @@ def append_version(engine: Engine, model: CriteriaModel, *, actor: Actor, author
     clean_author = _author(author)
     clean = clean_name(name)
     why = clean_text(rationale, "Begrundelsen", MAX_TEXT, required=True, multiline=True, error=ScenarioError)
-    reason = clean_text(change_reason, "Årsagen til ændringen", MAX_TEXT, required=scenario_id is not None,
-                        multiline=True, error=ScenarioError)
+    reason = clean_text(
+        change_reason,
+        "Årsagen til ændringen",
+        MAX_TEXT,
+        required=scenario_id is not None,
+        multiline=True,
+        error=ScenarioError,
+    )
     frozen = json.dumps(parse_settings(settings.to_dict(), model).to_dict(), ensure_ascii=False, sort_keys=True)
-    now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     with write_transaction(engine, lock_table="scenario_version") as conn:
         authorize(conn, actor, SAVE_SCENARIO)
         latest = {int(r["scenario_id"]): r for r in _latest_rows(conn)}
@@ -120,56 +149,126 @@ def append_version(engine: Engine, model: CriteriaModel, *, actor: Actor, author
             if expected_version is not None and int(current["version"]) != int(expected_version):
                 raise ScenarioError(
                     f"Scenariet '{current['name']}' er ændret af {current['author']} (version {current['version']}), "
-                    f"siden du åbnede version {expected_version}. Åbn det igen; intet er gemt.")
+                    f"siden du åbnede version {expected_version}. Åbn det igen; intet er gemt."
+                )
             version = int(current["version"]) + 1
         if not archived:
             for other_id, row in latest.items():
                 if other_id != scenario_id and not row["archived"] and row["name_key"] == clean.casefold():
-                    raise ScenarioError(f"Der findes allerede et scenarie med navnet '{row['name']}' "
-                                        f"(nr. {other_id}). Vælg et andet navn.")
-        conn.execute(table.insert().values(
-            scenario_id=scenario_id, version=version, name=clean, name_key=clean.casefold(), rationale=why,
-            author=clean_author, recorded_at=now, settings=frozen, archived=archived, change_reason=reason,
-            **actor.identity.columns()))
+                    raise ScenarioError(
+                        f"Der findes allerede et scenarie med navnet '{row['name']}' "
+                        f"(nr. {other_id}). Vælg et andet navn."
+                    )
+        conn.execute(
+            table.insert().values(
+                scenario_id=scenario_id,
+                version=version,
+                name=clean,
+                name_key=clean.casefold(),
+                rationale=why,
+                author=clean_author,
+                recorded_at=now,
+                settings=frozen,
+                archived=archived,
+                change_reason=reason,
+                **actor.identity.columns(),
+            )
+        )
     return get_scenario(engine, scenario_id, version)
 
 
-def save_new(engine: Engine, model: CriteriaModel, name: object, rationale: object, settings: ScenarioSettings,
-             author: object, *, actor: Actor) -> Scenario:
+def save_new(
+    engine: Engine,
+    model: CriteriaModel,
+    name: object,
+    rationale: object,
+    settings: ScenarioSettings,
+    author: object,
+    *,
+    actor: Actor,
+) -> Scenario:
     """'Gem som scenarie': a new scenario at version 1."""
-    return append_version(engine, model, actor=actor, author=author, scenario_id=None, expected_version=None, name=name,
-                          rationale=rationale, settings=settings)
+    return append_version(
+        engine,
+        model,
+        actor=actor,
+        author=author,
+        scenario_id=None,
+        expected_version=None,
+        name=name,
+        rationale=rationale,
+        settings=settings,
+    )
 
 
-def save_change(engine: Engine, model: CriteriaModel, scenario: Scenario, settings: ScenarioSettings,
-                change_reason: object, author: object, rationale: object | None = None, *, actor: Actor) -> Scenario:
+def save_change(
+    engine: Engine,
+    model: CriteriaModel,
+    scenario: Scenario,
+    settings: ScenarioSettings,
+    change_reason: object,
+    author: object,
+    rationale: object | None = None,
+    *,
+    actor: Actor,
+) -> Scenario:
     """Save changed settings (and optionally a new rationale) as the next version of ``scenario``."""
-    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id,
-                          expected_version=scenario.version,
-                          name=scenario.name, rationale=scenario.rationale if rationale is None else rationale,
-                          settings=settings, archived=scenario.archived, change_reason=change_reason)
+    return append_version(
+        engine,
+        model,
+        actor=actor,
+        author=author,
+        scenario_id=scenario.id,
+        expected_version=scenario.version,
+        name=scenario.name,
+        rationale=scenario.rationale if rationale is None else rationale,
+        settings=settings,
+        archived=scenario.archived,
+        change_reason=change_reason,
+    )
 
 
-def rename(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object, *,
-           actor: Actor) -> Scenario:
+def rename(
+    engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object, *, actor: Actor
+) -> Scenario:
     """A new version with another name (same settings)."""
-    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id,
-                          expected_version=scenario.version,
-                          name=new_name, rationale=scenario.rationale, settings=scenario.settings(model),
-                          archived=scenario.archived, change_reason=f"Omdøbt fra '{scenario.name}'")
+    return append_version(
+        engine,
+        model,
+        actor=actor,
+        author=author,
+        scenario_id=scenario.id,
+        expected_version=scenario.version,
+        name=new_name,
+        rationale=scenario.rationale,
+        settings=scenario.settings(model),
+        archived=scenario.archived,
+        change_reason=f"Omdøbt fra '{scenario.name}'",
+    )
 
 
-def set_archived(engine: Engine, model: CriteriaModel, scenario: Scenario, archived: bool, author: object, *,
-                 actor: Actor) -> Scenario:
+def set_archived(
+    engine: Engine, model: CriteriaModel, scenario: Scenario, archived: bool, author: object, *, actor: Actor
+) -> Scenario:
     """Archive (or bring back) a scenario: a new version; nothing is deleted."""
-    return append_version(engine, model, actor=actor, author=author, scenario_id=scenario.id,
-                          expected_version=scenario.version,
-                          name=scenario.name, rationale=scenario.rationale, settings=scenario.settings(model),
-                          archived=archived, change_reason="Arkiveret" if archived else "Taget frem fra arkivet")
+    return append_version(
+        engine,
+        model,
+        actor=actor,
+        author=author,
+        scenario_id=scenario.id,
+        expected_version=scenario.version,
+        name=scenario.name,
+        rationale=scenario.rationale,
+        settings=scenario.settings(model),
+        archived=archived,
+        change_reason="Arkiveret" if archived else "Taget frem fra arkivet",
+    )
 
 
-def duplicate(engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object, *,
-              actor: Actor) -> Scenario:
+def duplicate(
+    engine: Engine, model: CriteriaModel, scenario: Scenario, new_name: object, author: object, *, actor: Actor
+) -> Scenario:
     """A new scenario with the same settings and rationale under another name."""
     return save_new(engine, model, new_name, scenario.rationale, scenario.settings(model), author, actor=actor)
 
@@ -195,8 +294,11 @@ def get_scenario(engine: Engine, scenario_id: int, version: int | None = None) -
 def history(engine: Engine, scenario_id: int) -> list[Scenario]:
     """Every version of a scenario, oldest first."""
     with read_connection(engine) as conn:
-        rows = conn.execute(select(table).where(table.c.scenario_id == int(scenario_id))
-                            .order_by(table.c.version)).mappings().all()
+        rows = (
+            conn.execute(select(table).where(table.c.scenario_id == int(scenario_id)).order_by(table.c.version))
+            .mappings()
+            .all()
+        )
     if not rows:
         raise ScenarioError(f"Der er intet scenarie nr. {scenario_id}.")
     return [_row(r) for r in rows]

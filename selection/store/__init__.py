@@ -14,8 +14,16 @@ from .errors import StoreError
 from .schema import current_revision, head_revision, upgrade
 
 __all__ = [
-    "StoreError", "database_url", "open_engine", "open_store", "read_connection", "write_transaction",
-    "current_revision", "head_revision", "upgrade", "store_exists",
+    "StoreError",
+    "current_revision",
+    "database_url",
+    "head_revision",
+    "open_engine",
+    "open_store",
+    "read_connection",
+    "store_exists",
+    "upgrade",
+    "write_transaction",
 ]
 
 

@@ -75,8 +75,10 @@ def open_engine(url: str | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIM
 def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
     path = sqlite_file(url)
     if path is None:  # in memory: one empty database per thread, everything gone at restart
-        raise StoreError(f"{DB_URL_ENV} peger på en SQLite-database i hukommelsen, så gemte vurderinger og "
-                         "beslutninger ville forsvinde. Angiv en databasefil, fx sqlite:////sti/til/vurderinger.sqlite.")
+        raise StoreError(
+            f"{DB_URL_ENV} peger på en SQLite-database i hukommelsen, så gemte vurderinger og "
+            "beslutninger ville forsvinde. Angiv en databasefil, fx sqlite:////sti/til/vurderinger.sqlite."
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -88,7 +90,7 @@ def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
     engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API connection)
+    def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (see below)
         cursor = dbapi_connection.cursor()
         try:
@@ -120,20 +122,18 @@ def write_transaction(engine: Engine, lock_table: str | None = None) -> Iterator
     ``lock_table`` is locked in SHARE ROW EXCLUSIVE mode (writers queue, readers go on).
     Driver errors become ``StoreError``; the transaction is rolled back on any error.
     """
-    with store_errors(busy_timeout(engine)):
-        with engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                if engine.dialect.name == "postgresql":
-                    conn.execute(text(f"SET LOCAL lock_timeout = '{int(busy_timeout(engine) * 1000)}ms'"))
-                    if lock_table:
-                        conn.execute(text(f"LOCK TABLE {lock_table} IN SHARE ROW EXCLUSIVE MODE"))
-                yield conn
+    with store_errors(busy_timeout(engine)), engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.execute(text(f"SET LOCAL lock_timeout = '{int(busy_timeout(engine) * 1000)}ms'"))
+                if lock_table:
+                    conn.execute(text(f"LOCK TABLE {lock_table} IN SHARE ROW EXCLUSIVE MODE"))
+            yield conn
 
 
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
     """A read-only use of the database; driver errors become ``StoreError``."""
-    with store_errors(busy_timeout(engine)):
-        with engine.connect() as conn:
-            yield conn
+    with store_errors(busy_timeout(engine)), engine.connect() as conn:
+        yield conn

@@ -21,11 +21,12 @@ def describe(error: BaseException, busy_timeout_s: float | None = None) -> str:
     if "locked" in text or "busy" in text or "lock timeout" in text:
         seconds = f"{busy_timeout_s:g}".replace(".", ",")
         wait = f" inden for {seconds} sekunder" if busy_timeout_s else ""
-        return (f"Databasen er optaget af en anden proces og blev ikke ledig{wait}. "
-                "Prøv igen om lidt. Intet er ændret.")
+        return f"Databasen er optaget af en anden proces og blev ikke ledig{wait}. Prøv igen om lidt. Intet er ændret."
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return ("Databasefilen er beskadiget eller er ikke en database. Intet er ændret; "
-                "gendan filen fra en sikkerhedskopi eller peg SELECTION_DB_URL på en anden database.")
+        return (
+            "Databasefilen er beskadiget eller er ikke en database. Intet er ændret; "
+            "gendan filen fra en sikkerhedskopi eller peg SELECTION_DB_URL på en anden database."
+        )
     if "unable to open" in text or "no such file" in text or "permission denied" in text:
         return "Databasefilen kan ikke åbnes (mappen findes ikke eller må ikke skrives). Intet er ændret."
     if "connection" in text or "could not connect" in text or "connect" in text:

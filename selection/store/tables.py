@@ -60,10 +60,12 @@ decision = Table(
 
 
 def _actor(prefix: str) -> list[Column]:
-    return [Column(f"{prefix}_name", String(ID_LENGTH), nullable=False),
-            Column(f"{prefix}_subject", String(400), nullable=False),
-            Column(f"{prefix}_email", String(320), nullable=False),
-            Column(f"{prefix}_method", String(20), nullable=False)]
+    return [
+        Column(f"{prefix}_name", String(ID_LENGTH), nullable=False),
+        Column(f"{prefix}_subject", String(400), nullable=False),
+        Column(f"{prefix}_email", String(320), nullable=False),
+        Column(f"{prefix}_method", String(20), nullable=False),
+    ]
 
 
 # Revision 0005: the roles and what each may do (data, seeded by the migration).

@@ -29,16 +29,20 @@ FAILING_IMPACTS = {"serious", "critical"}
 # Moderate or minor findings that the app cannot fix (inside Streamlit's own widgets), each with the reason
 # (the README's accessibility statement lists the same). Matched on the rule and the element's markup.
 ACCEPTED = {
-    ("presentation-role-conflict", 'data-testid="stFileUploaderDropzone"'):
-        "Streamlit's file uploader gives its drop zone role=presentation and a label; the button inside it is "
-        "the control, it is focusable and has the Danish label.",
+    (
+        "presentation-role-conflict",
+        'data-testid="stFileUploaderDropzone"',
+    ): "Streamlit's file uploader gives its drop zone role=presentation and a label; the button inside it is "
+    "the control, it is focusable and has the Danish label.",
 }
 VIEW_SWITCH = ".st-key-view [data-testid='stButtonGroup']"
 DIALOG_OPENERS = "[class*='st-key-open_dialog_'] button"
 # Accessible names that Streamlit writes in English (ui/a11y.py gives them Danish names).
-ENGLISH_NAME = re.compile(r"\b(Help for|Search|Fullscreen|Show|Hide|Download as|Copy|Open|Close|Clear|Increment|"
-                          r"Decrement|Skip to|Link to|Browse|Upload|Delete|Remove|Toggle|Select|Zoom in|Zoom out|Choose|year|"
-                          r"month|day|keyboard_arrow\w*)\b")
+ENGLISH_NAME = re.compile(
+    r"\b(Help for|Search|Fullscreen|Show|Hide|Download as|Copy|Open|Close|Clear|Increment|"
+    r"Decrement|Skip to|Link to|Browse|Upload|Delete|Remove|Toggle|Select|Zoom in|Zoom out|Choose|year|"
+    r"month|day|keyboard_arrow\w*)\b"
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +60,7 @@ def axe_violations(page: Page) -> list[dict]:
             frame.evaluate(AXE.axe_script)
         except Exception:  # a frame that went away while we injected: the next state is scanned anyway
             continue
-    return page.evaluate("axe.run(document, {resultTypes: ['violations'], iframes: true})"
-                         ".then(r => r.violations)")
+    return page.evaluate("axe.run(document, {resultTypes: ['violations'], iframes: true}).then(r => r.violations)")
 
 
 def accepted(rule: str, html: str) -> bool:
@@ -107,8 +110,9 @@ def open_expanders(page: Page) -> None:
         wait_idle(page)
 
 
-def test_every_view_passes_axe_with_expanders_tabs_popovers_and_dialogs_open(a11y_server: StreamlitServer,
-                                                                             page: Page) -> None:
+def test_every_view_passes_axe_with_expanders_tabs_popovers_and_dialogs_open(
+    a11y_server: StreamlitServer, page: Page
+) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     open_app(page, a11y_server.url, 13)
     problems: dict[str, list[str]] = {}
@@ -119,7 +123,8 @@ def test_every_view_passes_axe_with_expanders_tabs_popovers_and_dialogs_open(a11
         violations = axe_violations(page)
         scanned.append(state)
         (RESULTS / f"{re.sub(r'[^a-z0-9]+', '-', state.lower())}.json").write_text(
-            json.dumps(violations, ensure_ascii=False, indent=1))
+            json.dumps(violations, ensure_ascii=False, indent=1)
+        )
         if found := findings(violations):
             problems[state] = found
 
@@ -166,8 +171,9 @@ def test_page_is_served_and_rendered_as_danish(a11y_server: StreamlitServer, pag
     assert page.evaluate("document.documentElement.lang") == "da"
 
 
-def test_notices_are_not_alerts_the_status_is_polite_and_the_map_points_to_its_text(a11y_server: StreamlitServer,
-                                                                                   page: Page) -> None:
+def test_notices_are_not_alerts_the_status_is_polite_and_the_map_points_to_its_text(
+    a11y_server: StreamlitServer, page: Page
+) -> None:
     """Screen readers: the long data notices are notes (not re-read as alerts at every weight move), the short
     status line is a polite live region, and the map frame and the link under it lead to the ranking table."""
     open_app(page, a11y_server.url, 13)
@@ -242,8 +248,9 @@ def test_every_control_has_a_danish_accessible_name(a11y_server: StreamlitServer
 
 
 @pytest.mark.parametrize("width", [320, 640])
-def test_reflow_keeps_the_content_without_horizontal_scrolling(a11y_server: StreamlitServer, page: Page,
-                                                               width: int) -> None:
+def test_reflow_keeps_the_content_without_horizontal_scrolling(
+    a11y_server: StreamlitServer, page: Page, width: int
+) -> None:
     """WCAG 1.4.10 and 1.4.4: at 320 CSS px (a 1280 px screen at 400 % zoom) and 640 px (200 %) the main content
     needs no horizontal scrolling and nothing is lost."""
     page.set_viewport_size({"width": width, "height": 640})

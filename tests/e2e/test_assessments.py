@@ -46,8 +46,9 @@ def save(page: Page, form: Locator, value: str, reason: str) -> None:
     wait_idle(page)
 
 
-def test_assessment_survives_reload_is_shared_and_stale_save_is_refused(assessment_server: StreamlitServer,
-                                                                       browser: Browser) -> None:
+def test_assessment_survives_reload_is_shared_and_stale_save_is_refused(
+    assessment_server: StreamlitServer, browser: Browser
+) -> None:
     first_ctx, second_ctx = browser.new_context(viewport={"width": 1280, "height": 900}), browser.new_context()
     try:
         first = first_ctx.new_page()

@@ -21,8 +21,23 @@ pytestmark = pytest.mark.e2e
 HOSTILE = "<img src=x onerror=alert(1)>`${alert(2)}` {{ 7*7 }} {% raw %}"
 SCREENS = Path(__file__).resolve().parents[2] / "test-results" / "screens"
 # English that leaked into the Danish page before (data texts and widget texts).
-ENGLISH = ("verified-from-source", "verified", "memory", "administered", "not found", "No area-specific",
-           "unknown", "Drag and drop", "per file", "Browse files", "Choose an option", "inferred", "from-memory", " the ", " and ")
+ENGLISH = (
+    "verified-from-source",
+    "verified",
+    "memory",
+    "administered",
+    "not found",
+    "No area-specific",
+    "unknown",
+    "Drag and drop",
+    "per file",
+    "Browse files",
+    "Choose an option",
+    "inferred",
+    "from-memory",
+    " the ",
+    " and ",
+)
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
@@ -30,7 +45,9 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 def wait_idle(page: Page) -> None:
     """Wait until Streamlit has finished the current script run."""
     page.wait_for_timeout(150)
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning", timeout=20000)
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=20000
+    )
 
 
 def open_app(page: Page, url: str, n_areas: int) -> FrameLocator:
@@ -88,8 +105,11 @@ def test_map_renders_13_areas_offline_with_no_external_requests(app_server: Stre
     frame = open_app(page, app_server.url, 13)
     expect(frame.locator(".rank-label")).to_have_count(13)
     expect(frame.locator("img.leaflet-tile")).to_have_count(0)
-    external = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
-                and urlparse(u).hostname not in LOCAL_HOSTS]
+    external = [
+        u
+        for u in requests
+        if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname not in LOCAL_HOSTS
+    ]
     assert external == [], f"requests left localhost: {external[:5]}"
     assert not [e for e in errors if "Failed to load" in e], errors
     # The data-status notice is visible, not hidden in an expander.
@@ -285,8 +305,12 @@ def test_first_screen_at_1280x720_shows_map_names_and_ranking(app_server: Stream
     expect(frame.locator(".area-label.selected")).to_be_visible()
     shown = names.evaluate_all("ns => ns.filter(n => n.offsetParent !== null).map(n => n.getBoundingClientRect())")
     assert len(shown) >= 7, "most names must be readable at the default zoom"
-    overlaps = [(a, b) for i, a in enumerate(shown) for b in shown[i + 1:]
-                if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
+    overlaps = [
+        (a, b)
+        for i, a in enumerate(shown)
+        for b in shown[i + 1 :]
+        if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+    ]
     assert overlaps == [], "names must not overlap"
     expect(frame.locator(".leaflet-control-scale-line")).to_have_count(1)  # metric only, no miles
     assert "mi" not in frame.locator(".leaflet-control-scale-line").inner_text()
@@ -304,6 +328,11 @@ def test_page_is_danish_with_decimal_commas(app_server: StreamlitServer, page: P
     numbers = [c for c in cells if re.fullmatch(r"-?[0-9][0-9.]*[,.][0-9]+( [a-zæøå%/]+)?", c)]
     assert numbers, "the tables show decimal numbers"
     assert all("," in c for c in numbers), [c for c in numbers if "," not in c][:5]
-    scores = [r[2] for r in page.locator(".st-key-ranking [data-testid='stDataFrame'] table tbody tr").evaluate_all(
-        "rs => rs.map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText))") if len(r) > 2]
+    scores = [
+        r[2]
+        for r in page.locator(".st-key-ranking [data-testid='stDataFrame'] table tbody tr").evaluate_all(
+            "rs => rs.map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText))"
+        )
+        if len(r) > 2
+    ]
     assert scores and all(re.fullmatch(r"[0-9]+,[0-9]", s) for s in scores), scores

@@ -35,6 +35,9 @@ def test_markup_in_data_is_shown_as_text_and_fetches_nothing(markup_server: Stre
     page.wait_for_timeout(500)
     for selector in (f"a[href*='{EVIL}']", f"img[src*='{EVIL}']", "[data-testid='stMarkdownContainer'] img"):
         assert page.locator(selector).count() == 0, selector
-    external = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
-                and urlparse(u).hostname not in LOCAL_HOSTS]
+    external = [
+        u
+        for u in requests
+        if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname not in LOCAL_HOSTS
+    ]
     assert external == [], f"requests left localhost: {external[:5]}"

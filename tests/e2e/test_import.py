@@ -30,11 +30,13 @@ def official_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     target = areas.loc[["akacieparken"]].to_crs("EPSG:25832")
     target["geometry"] = target.buffer(150)  # the "official" boundary is larger than the approximation
     gpkg = folder / "omraader_officiel.gpkg"
-    gpd.GeoDataFrame({"area_id": ["akacieparken"], "name": ["Akacieparken"]}, geometry=target.geometry.values,
-                     crs="EPSG:25832").to_file(gpkg, layer="forebyggelsesomraader", driver="GPKG")
+    gpd.GeoDataFrame(
+        {"area_id": ["akacieparken"], "name": ["Akacieparken"]}, geometry=target.geometry.values, crs="EPSG:25832"
+    ).to_file(gpkg, layer="forebyggelsesomraader", driver="GPKG")
     csv = folder / "vurderinger.csv"
-    csv.write_bytes("Område;trust_initiatives;actors_motivation;need_assessed\r\nAkacieparken;5;5;5\r\n"
-                    .encode("cp1252"))
+    csv.write_bytes(
+        "Område;trust_initiatives;actors_motivation;need_assessed\r\nAkacieparken;5;5;5\r\n".encode("cp1252")
+    )
     return [gpkg, csv]
 
 
@@ -52,7 +54,8 @@ def test_the_file_drop_zone_speaks_danish(import_server: StreamlitServer, page: 
     for word in ("Upload", "per file", "Browse", "Drag and drop"):
         expect(uploader).not_to_contain_text(word, use_inner_text=True)
     hint = uploader.locator("[data-testid='stFileUploaderDropzoneInstructions'] > div").evaluate(
-        "e => getComputedStyle(e, '::after').content")
+        "e => getComputedStyle(e, '::after').content"
+    )
     assert "træk filerne hertil" in hint and "50 MB pr. fil" in hint, hint
     page.screenshot(path=str(Path("test-results") / "indlaes_data.png"))
 
@@ -75,8 +78,9 @@ def test_upload_preview_confirm_and_reload(import_server: StreamlitServer, page:
     expect(page.get_by_text("Importen er anvendt og gemt")).to_be_visible()
 
     choose_view(page, "Rangering og kort")
-    expect(page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.leaflet-interactive")
-           ).to_have_count(13, timeout=30000)
+    expect(
+        page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.leaflet-interactive")
+    ).to_have_count(13, timeout=30000)
     after = table_names(page)
     assert after.index("Akacieparken") < before.index("Akacieparken"), "the import must change the ranking"
     expect(page.get_by_text("Importerede data i brug", exact=False)).to_be_visible()

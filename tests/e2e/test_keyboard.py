@@ -116,8 +116,7 @@ def status_text(page: Page) -> str:
     return region.inner_text()
 
 
-def test_main_flow_with_the_keyboard_only(keyboard_server: StreamlitServer, page: Page,
-                                          tmp_path: Path) -> None:
+def test_main_flow_with_the_keyboard_only(keyboard_server: StreamlitServer, page: Page, tmp_path: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     open_app(page, keyboard_server.url, 13)
     keys = Keyboard(page)
@@ -156,8 +155,10 @@ def test_main_flow_with_the_keyboard_only(keyboard_server: StreamlitServer, page
 
     # 3. Choose an area in the map: Tab into it, to a named area, Enter.
     names = list(load_dataset().areas["name"])
-    area = keys.tab_to(lambda f: f["frame"] and f["role"] == "button" and any(f["name"].startswith(n + ",")
-                                                                               for n in names), "an area in the map")
+    area = keys.tab_to(
+        lambda f: f["frame"] and f["role"] == "button" and any(f["name"].startswith(n + ",") for n in names),
+        "an area in the map",
+    )
     chosen = next(n for n in names if area["name"].startswith(n + ","))
     page.keyboard.press("Enter")
     wait_idle(page)
@@ -194,8 +195,10 @@ def test_main_flow_with_the_keyboard_only(keyboard_server: StreamlitServer, page
     wait_idle(page)
     expect(page.get_by_role("heading", name="Lokale vurderinger", exact=True, level=2)).to_be_visible()
     # The name is asked once, in the sidebar (local mode): back up to it, then forward to the form.
-    for label, text, key in (("Dit navn", "Tove Tastatur", "Shift+Tab"),
-                             ("Rolle / organisation", "SSP-konsulent", "Tab")):
+    for label, text, key in (
+        ("Dit navn", "Tove Tastatur", "Shift+Tab"),
+        ("Rolle / organisation", "SSP-konsulent", "Tab"),
+    ):
         keys.tab_to_name("textbox", label, key=key, limit=400)
         page.keyboard.type(text)
         page.keyboard.press("Enter")

@@ -19,8 +19,9 @@ OVERFLOW = """() => Array.from(document.querySelectorAll("[data-testid='stDataFr
   .map(g => { const s = g.querySelector('.dvn-scroller'); return [s.scrollWidth, s.clientWidth]; })"""
 
 
-def test_the_printed_page_keeps_the_map_with_its_heading_and_cuts_no_table(app_server: StreamlitServer,
-                                                                        page: Page) -> None:
+def test_the_printed_page_keeps_the_map_with_its_heading_and_cuts_no_table(
+    app_server: StreamlitServer, page: Page
+) -> None:
     open_app(page, app_server.url, 13)
     page.wait_for_timeout(800)
     page.emulate_media(media="print")
@@ -31,7 +32,8 @@ def test_the_printed_page_keeps_the_map_with_its_heading_and_cuts_no_table(app_s
     assert all(scroll <= client + 1 for scroll, client in grids), grids
     assert page.locator("[data-testid='stSidebar']").evaluate("e => getComputedStyle(e).display") == "none"
     notes = page.locator("[class*='st-key-wide_']").evaluate_all(
-        "es => es.map(e => getComputedStyle(e, '::after').content)")
+        "es => es.map(e => getComputedStyle(e, '::after').content)"
+    )
     assert notes and all("for bred til papir" in n for n in notes), notes
 
     pdf = page.pdf(format="A4", print_background=True)

@@ -16,9 +16,9 @@ from pypdf import PdfReader
 
 from selection.assessments import NewAssessment, record_assessment, value_version
 from selection.dataset import load_dataset
+from selection.pipeline import evaluate
 from selection.store import open_store
 from tests.conftest import StreamlitServer
-from selection.pipeline import evaluate
 from tests.e2e.test_browser import expect_table, open_app, set_slider, table_names, wait_idle
 from tests.factory import ADMIN, REPO
 
@@ -34,8 +34,9 @@ def report_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[St
     server.stop()
 
 
-def test_the_report_button_downloads_a_pdf_whose_first_page_is_kept_as_png(report_server, page: Page,
-                                                                            tmp_path: Path) -> None:
+def test_the_report_button_downloads_a_pdf_whose_first_page_is_kept_as_png(
+    report_server, page: Page, tmp_path: Path
+) -> None:
     open_app(page, report_server[0].url, 13)
     # A weight change reruns only the ranked part of the page; the report must follow the ranking on screen.
     set_slider(page, "Tillidsfulde indsatser", "Home", "0")
@@ -54,8 +55,11 @@ def test_the_report_button_downloads_a_pdf_whose_first_page_is_kept_as_png(repor
     for name in names[:3]:
         assert name in first_page
     assert "Tillidsfulde indsatser 0 %, Motiverede aktører 0 %, Vurderet behov 100 %" in first_page
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(tmp_path / "side1")], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(tmp_path / "side1")],
+        check=True,
+        timeout=60,
+    )
     ARTEFACTS.mkdir(exist_ok=True)
     shutil.copy(tmp_path / "side1.png", ARTEFACTS / "rapport-side1.png")
     assert (ARTEFACTS / "rapport-side1.png").read_bytes().startswith(b"\x89PNG")
@@ -80,9 +84,16 @@ def test_a_decision_is_saved_and_the_log_keeps_the_old_ranking(report_server, pa
     top_id = next(a for a, n in dataset.areas["name"].items() if n == top[0])
     indicator = next(i for i in dataset.model.indicators if i.assessment)
     engine = open_store(f"sqlite:///{import_dir}.sqlite")
-    record_assessment(engine, NewAssessment(top_id, indicator.id, indicator.scale_min, "Indsatsen er lukket", "",
-                                            "Anna Hansen", "SSP", date.today()),
-                      dataset.model, dataset.area_ids, value_version(engine, top_id, indicator.id), actor=ADMIN)
+    record_assessment(
+        engine,
+        NewAssessment(
+            top_id, indicator.id, indicator.scale_min, "Indsatsen er lukket", "", "Anna Hansen", "SSP", date.today()
+        ),
+        dataset.model,
+        dataset.area_ids,
+        value_version(engine, top_id, indicator.id),
+        actor=ADMIN,
+    )
     engine.dispose()
 
     page.reload()

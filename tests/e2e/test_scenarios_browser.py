@@ -24,7 +24,8 @@ def open_scenarios(page: Page) -> None:
 
 
 def test_saved_scenario_link_opens_the_same_table_and_map_in_a_fresh_browser(
-        app_server: StreamlitServer, page: Page, browser: Browser) -> None:
+    app_server: StreamlitServer, page: Page, browser: Browser
+) -> None:
     frame = open_app(page, app_server.url, N_AREAS)
     set_slider(page, "Vurderet behov", "ArrowRight", "34")
     first_link = page.url
@@ -68,11 +69,17 @@ def test_saved_scenario_link_opens_the_same_table_and_map_in_a_fresh_browser(
 
 def test_a_readable_link_with_a_rule_matches_the_command_line(app_server: StreamlitServer, page: Page) -> None:
     dataset = load_dataset()
-    settings = parse_settings({"weights": {"trust": 1, "actors": 1, "need": 2},
-                               "rules": [{"kind": "list_status", "allowed": ["verified", "inferred"]}]}, dataset.model)
+    settings = parse_settings(
+        {
+            "weights": {"trust": 1, "actors": 1, "need": 2},
+            "rules": [{"kind": "list_status", "allowed": ["verified", "inferred"]}],
+        },
+        dataset.model,
+    )
     _, result = evaluate_settings(dataset, settings)
-    frame = open_app(page, app_server.url + "?vaegte=trust:1,actors:1,need:2&regel=listestatus:verified%2Binferred",
-                     N_AREAS)
+    frame = open_app(
+        page, app_server.url + "?vaegte=trust:1,actors:1,need:2&regel=listestatus:verified%2Binferred", N_AREAS
+    )
     assert table_names(page) == list(result.table["name"])
     expect(page.get_by_text("Udelukket: listestatus er Kandidat").first).to_be_attached()
     excluded = frame.locator('path.leaflet-interactive[fill="#ffffff"]')  # outlined, not coloured by score
@@ -80,8 +87,9 @@ def test_a_readable_link_with_a_rule_matches_the_command_line(app_server: Stream
 
 
 def test_a_hostile_link_gives_a_notice_and_the_defaults(app_server: StreamlitServer, page: Page) -> None:
-    default_names = [str(n) for n in evaluate_settings(load_dataset(), parse_settings({}, load_dataset().model))[1]
-                     .table["name"]]
+    default_names = [
+        str(n) for n in evaluate_settings(load_dataset(), parse_settings({}, load_dataset().model))[1].table["name"]
+    ]
     page.on("dialog", lambda d: (_ for _ in ()).throw(AssertionError("a dialog opened")))
     open_app(page, app_server.url + "?vaegte=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&afstand=-1", N_AREAS)
     expect(page.get_by_text("Linket kunne ikke bruges")).to_be_visible()

@@ -11,7 +11,6 @@ planner saves one under the provider's name and identity; the reader has no scen
 
 from __future__ import annotations
 
-import json
 import secrets
 import urllib.error
 import urllib.request
@@ -67,13 +66,15 @@ def sign_in_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInApp]
             'client_id = "valg-af-omraade"\n'
             f'client_secret = "{client_secret}"\n'
             f'server_metadata_url = "http://localhost:{provider.server_port}/.well-known/openid-configuration"\n',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         roles_file = folder / "roller.toml"
         roles_file.write_text(f'[roles]\n"{PLANNER.claims["email"]}" = "Planlægger"\n', encoding="utf-8")
         import_dir = folder / "data"
         settings = {"SELECTION_ROLES_FILE": str(roles_file)}
-        server = StreamlitServer(import_dir=import_dir, port=port, extra_env=settings,
-                                 extra_args=["--secrets.files", str(secrets_file)])
+        server = StreamlitServer(
+            import_dir=import_dir, port=port, extra_env=settings, extra_args=["--secrets.files", str(secrets_file)]
+        )
         try:
             yield SignInApp(server, f"sqlite:///{import_dir}.sqlite", client_secret, cookie_secret, settings)
         finally:
@@ -82,7 +83,8 @@ def sign_in_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInApp]
 
 def offline(context: BrowserContext, outside: list[str]) -> None:
     """Nothing leaves the machine: the provider's page asks a CDN for a style sheet; that request is refused."""
-    def route(r):  # noqa: ANN001 (playwright route)
+
+    def route(r):
         host = r.request.url.split("/")[2].split(":")[0]
         if host in LOCAL_HOSTS:
             return r.continue_()
@@ -108,7 +110,7 @@ def sign_in(page: Page, app: SignInApp, user: User, pages: list[str]) -> None:
     expect(page.get_by_text(f"Logget ind som {user.claims['name']}", exact=False)).to_be_visible()
 
 
-def history_cells(form) -> list[str]:  # noqa: ANN001 (locator)
+def history_cells(form) -> list[str]:
     cells = form.locator("[data-testid='stDataFrame'] table tbody td")
     cells.first.wait_for(state="attached")
     return cells.all_inner_texts()
@@ -159,8 +161,12 @@ def test_planner_saves_with_provider_identity_and_reader_cannot(sign_in_app: Sig
         # XSRF protection is on: an upload without the token is refused, even with the session's cookies.
         xsrf = {c["name"]: c["value"] for c in reader_ctx.cookies()}
         assert "_streamlit_xsrf" in xsrf
-        request = urllib.request.Request(f"{sign_in_app.server.url}_stcore/upload_file/sess/file", method="PUT",
-                                         data=b"x", headers={"Cookie": "; ".join(f"{k}={v}" for k, v in xsrf.items())})
+        request = urllib.request.Request(
+            f"{sign_in_app.server.url}_stcore/upload_file/sess/file",
+            method="PUT",
+            data=b"x",
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in xsrf.items())},
+        )
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=10)
         assert refused.value.code == 403
@@ -172,14 +178,22 @@ def test_planner_saves_with_provider_identity_and_reader_cannot(sign_in_app: Sig
     engine = open_store(sign_in_app.db_url)
     try:
         dataset = load_dataset()
-        actor = Actor(oidc_identity({"sub": READER.sub, **READER.claims}), policy_from_settings(sign_in_app.settings.get))
+        actor = Actor(
+            oidc_identity({"sub": READER.sub, **READER.claims}), policy_from_settings(sign_in_app.settings.get)
+        )
         with engine.connect() as conn:
             before = conn.execute(select(func.count()).select_from(assessment)).scalar_one()
         assert before == 1
         area = dataset.area_ids[0]
         with pytest.raises(AccessDenied, match="Med rollen Læser må du ikke gemme vurderinger. Intet er ændret."):
-            record_assessment(engine, NewAssessment(area, INDICATOR, 5.0, "Tvunget", "", "Lars Læser", "", date.today()),
-                              dataset.model, dataset.area_ids, value_version(engine, area, INDICATOR), actor=actor)
+            record_assessment(
+                engine,
+                NewAssessment(area, INDICATOR, 5.0, "Tvunget", "", "Lars Læser", "", date.today()),
+                dataset.model,
+                dataset.area_ids,
+                value_version(engine, area, INDICATOR),
+                actor=actor,
+            )
         with engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(assessment)).scalar_one() == before
     finally:
@@ -194,7 +208,8 @@ def test_planner_saves_with_provider_identity_and_reader_cannot(sign_in_app: Sig
 
 
 def test_signed_in_planner_saves_a_scenario_as_themself_and_a_reader_has_no_scenario_save(
-        sign_in_app: SignInApp, browser: Browser) -> None:
+    sign_in_app: SignInApp, browser: Browser
+) -> None:
     """Scenarios follow the same rights: the provider's name is the author (nothing typed), the identity is
     recorded on the version; a reader can open scenarios but sees no save controls."""
     from selection.scenarios import store as scenarios

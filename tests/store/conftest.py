@@ -18,7 +18,10 @@ ANCHORS = {"1": "Meget lav", "3": "Middel", "5": "Meget høj"}
 
 def assessment_criteria() -> dict:
     """The factory model with t1 and n1 as assessment indicators (with anchors)."""
-    raw = {**CRITERIA, "criteria": [dict(c, indicators=[dict(i) for i in c["indicators"]]) for c in CRITERIA["criteria"]]}
+    raw = {
+        **CRITERIA,
+        "criteria": [dict(c, indicators=[dict(i) for i in c["indicators"]]) for c in CRITERIA["criteria"]],
+    }
     for crit in raw["criteria"]:
         for ind in crit["indicators"]:
             if ind["id"] in ("t1", "n1"):

@@ -17,7 +17,6 @@ from sqlalchemy import func, select, text
 from selection.access import (
     ADMINISTRATOR,
     ASSESS,
-    IMPORT_DATA,
     PLANNER,
     READER,
     AccessDenied,
@@ -100,8 +99,11 @@ def packages(tmp_path: Path):
 def state_of(engine, data_dir: Path) -> tuple:
     """Everything a write could change: each table's rows and the import in use."""
     tables = (assessment, decision, role_assignment, change_log, scenario_version)
-    return (*(count(engine, t) for t in tables), has_stored_import(data_dir),
-            str(active_data_dir(data_dir)) if has_stored_import(data_dir) else "")
+    return (
+        *(count(engine, t) for t in tables),
+        has_stored_import(data_dir),
+        str(active_data_dir(data_dir)) if has_stored_import(data_dir) else "",
+    )
 
 
 def attempt(path: str, engine, actor: Actor, current, data_dir: Path):
@@ -109,7 +111,9 @@ def attempt(path: str, engine, actor: Actor, current, data_dir: Path):
     if path == "assess":
         return record_assessment(engine, new(), MODEL, AREA_IDS, 0, actor=actor)
     if path == "sheet":
-        return record_assessments(engine, [new(2.0), replace(new(4.0), area_id="b")], MODEL, AREA_IDS, [0, 0], actor=actor)
+        return record_assessments(
+            engine, [new(2.0), replace(new(4.0), area_id="b")], MODEL, AREA_IDS, [0, 0], actor=actor
+        )
     if path == "scenario":
         return save_new(engine, MODEL, "Behov først", "Fordi.", parse_settings({}, MODEL), "Anna", actor=actor)
     if path == "decision":
@@ -179,7 +183,11 @@ def test_read_only_mode_refuses_every_write_even_for_administrators_and_the_comm
     current, data_dir = packages
     give_roles(engine)
     read_only = policy_from_settings({"SELECTION_READ_ONLY": "1"}.get)
-    for actor in (person("admin", read_only), Actor(cli_identity("ops"), read_only), Actor(local_identity("Bo"), read_only)):
+    for actor in (
+        person("admin", read_only),
+        Actor(cli_identity("ops"), read_only),
+        Actor(local_identity("Bo"), read_only),
+    ):
         assert role_of(engine, actor).id == READER  # everyone sees everything as a Læser
         for path in PATHS:
             folder = data_dir / f"{actor.identity.method}-{path}"
@@ -212,7 +220,9 @@ def test_every_stored_change_records_the_identity(engine, packages):
     record_decision(engine, form(), SNAPSHOT, actor=admin)
     stored = list_decisions(engine)[0]
     assert (stored.actor_subject, stored.actor_email, stored.actor_method) == ("sub-admin", "admin@kk.test", "oidc")
-    loaded = apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), data_dir, actor=admin, engine=engine)
+    loaded = apply_import(
+        validate_import([("v.csv", b"area_id,t1\na,4\n")], current), data_dir, actor=admin, engine=engine
+    )
     assert loaded.meta["imports"][-1]["imported_by"] == "Admin <admin@kk.test>"
     assert loaded.meta["imports"][-1]["imported_by_subject"] == "sub-admin"
     reset_import(data_dir, actor=Actor(cli_identity("ops")), engine=engine)
@@ -222,7 +232,8 @@ def test_every_stored_change_records_the_identity(engine, packages):
     assign_role(engine, admin, "ny@kk.test", PLANNER, "Ny kollega")
     newest = current_assignments(engine)
     assert [(a.principal, a.role_id, a.assigned_by) for a in newest if a.principal == "ny@kk.test"] == [
-        ("ny@kk.test", PLANNER, "Admin <admin@kk.test>")]
+        ("ny@kk.test", PLANNER, "Admin <admin@kk.test>")
+    ]
 
 
 def test_role_changes_are_append_only_and_checked(engine):
@@ -264,20 +275,26 @@ def test_the_first_administrator_is_seeded_once_and_never_overrides_a_later_assi
     assert seeded[0].assigned_by_method == "seed"
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"SELECTION_READ_ONLY": "måske"}, "SELECTION_READ_ONLY skal være 1 eller 0"),
-    ({"SELECTION_LOCAL_ROLE": "chef"}, "SELECTION_LOCAL_ROLE: ukendt rolle 'chef'"),
-    ({"SELECTION_UNKNOWN_ROLE": "gæst"}, "SELECTION_UNKNOWN_ROLE: ukendt rolle"),
-    ({"SELECTION_ROLES_FILE": "/findes/ikke.toml"}, "Rollefilen /findes/ikke.toml kan ikke læses"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"SELECTION_READ_ONLY": "måske"}, "SELECTION_READ_ONLY skal være 1 eller 0"),
+        ({"SELECTION_LOCAL_ROLE": "chef"}, "SELECTION_LOCAL_ROLE: ukendt rolle 'chef'"),
+        ({"SELECTION_UNKNOWN_ROLE": "gæst"}, "SELECTION_UNKNOWN_ROLE: ukendt rolle"),
+        ({"SELECTION_ROLES_FILE": "/findes/ikke.toml"}, "Rollefilen /findes/ikke.toml kan ikke læses"),
+    ],
+)
 def test_bad_settings_get_a_danish_message(settings, message):
     with pytest.raises(PolicyError, match=message):
         policy_from_settings(settings.get)
 
 
 def test_bad_roles_files_get_a_danish_message(tmp_path):
-    for content, message in (("roles = [", "ikke gyldig TOML"), ("[andet]\nx = 1\n", "skal have en tabel"),
-                             ('[roles]\n"a@kk.test" = "Chef"\n', "ukendt rolle 'Chef'")):
+    for content, message in (
+        ("roles = [", "ikke gyldig TOML"),
+        ("[andet]\nx = 1\n", "skal have en tabel"),
+        ('[roles]\n"a@kk.test" = "Chef"\n', "ukendt rolle 'Chef'"),
+    ):
         path = tmp_path / "roller.toml"
         path.write_text(content, encoding="utf-8")
         with pytest.raises(PolicyError, match=message):
@@ -287,7 +304,14 @@ def test_bad_roles_files_get_a_danish_message(tmp_path):
 def test_an_identity_without_a_subject_is_refused():
     with pytest.raises(AccessDenied, match="intet bruger-id"):
         oidc_identity({"email": "x@kk.test"})
-    entra = oidc_identity({"sub": "abc", "preferred_username": "bo@kk.dk", "name": "Bo", "iss": "https://login.microsoftonline.com/t/v2.0"})
+    entra = oidc_identity(
+        {
+            "sub": "abc",
+            "preferred_username": "bo@kk.dk",
+            "name": "Bo",
+            "iss": "https://login.microsoftonline.com/t/v2.0",
+        }
+    )
     assert (entra.email, entra.name, entra.principals()) == ("bo@kk.dk", "Bo", ["bo@kk.dk", "sub:abc"])
 
 
@@ -305,14 +329,20 @@ def test_a_database_from_before_sign_in_keeps_every_row_and_gains_roles(db_url):
     old = open_engine(db_url)
     upgrade(old, "0003_decision")
     with old.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO assessment (area_id, indicator_id, value, reason, assessor_name, assessed_on, recorded_at, "
-            "value_version, assessor_key) VALUES ('a', 't1', 4, 'gammel', 'Anna', '2025-01-02', '2025-01-02 10:00:00', "
-            "1, 'anna')"))
-        conn.execute(text(
-            "INSERT INTO decision (decided_on, participants, scenario, chosen_area_id, reasons, dissent, conditions, "
-            "recorded_by, recorded_at, data_version, content_hash, snapshot) VALUES ('2025-01-03', '[]', 's', 'a', "
-            "'r', '', '', 'Bo som skrevet', '2025-01-03 10:00:00', 'v', 'h', '{}')"))
+        conn.execute(
+            text(
+                "INSERT INTO assessment (area_id, indicator_id, value, reason, assessor_name, assessed_on, recorded_at, "
+                "value_version, assessor_key) VALUES ('a', 't1', 4, 'gammel', 'Anna', '2025-01-02', '2025-01-02 10:00:00', "
+                "1, 'anna')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO decision (decided_on, participants, scenario, chosen_area_id, reasons, dissent, conditions, "
+                "recorded_by, recorded_at, data_version, content_hash, snapshot) VALUES ('2025-01-03', '[]', 's', 'a', "
+                "'r', '', '', 'Bo som skrevet', '2025-01-03 10:00:00', 'v', 'h', '{}')"
+            )
+        )
     old.dispose()
     engine = open_store(db_url)
     try:

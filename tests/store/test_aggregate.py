@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -19,7 +19,7 @@ from selection.pipeline import evaluate
 from tests.factory import make_package
 from tests.store.conftest import assessment_criteria
 
-STAMP = datetime(2024, 5, 17, 9, 30, 5, tzinfo=timezone.utc)
+STAMP = datetime(2024, 5, 17, 9, 30, 5, tzinfo=UTC)
 
 
 def latest(*rows: tuple[str, str, str, float]) -> pd.DataFrame:
@@ -34,11 +34,23 @@ def one(frame: pd.DataFrame, area: str, indicator: str) -> dict:
 def test_median_mean_spread_and_count_per_value():
     frame = latest(("a", "t1", "Anna", 1), ("a", "t1", "Bo", 2), ("a", "t1", "Carl", 5), ("b", "t1", "Anna", 4))
     med, mean = aggregate(frame, "median"), aggregate(frame, "mean")
-    assert one(med, "a", "t1") == {"area_id": "a", "indicator_id": "t1", "value": 2.0, "n_assessors": 3,
-                                   "min": 1.0, "max": 5.0}
+    assert one(med, "a", "t1") == {
+        "area_id": "a",
+        "indicator_id": "t1",
+        "value": 2.0,
+        "n_assessors": 3,
+        "min": 1.0,
+        "max": 5.0,
+    }
     assert one(mean, "a", "t1")["value"] == pytest.approx(8 / 3)
-    assert one(med, "b", "t1") == {"area_id": "b", "indicator_id": "t1", "value": 4.0, "n_assessors": 1,
-                                   "min": 4.0, "max": 4.0}
+    assert one(med, "b", "t1") == {
+        "area_id": "b",
+        "indicator_id": "t1",
+        "value": 4.0,
+        "n_assessors": 1,
+        "min": 4.0,
+        "max": 4.0,
+    }
 
 
 def test_an_even_number_of_assessors_takes_the_middle_of_the_two_central_values():
@@ -55,8 +67,10 @@ def test_no_assessments_give_an_empty_frame_and_an_unknown_method_is_refused():
         aggregate(latest(("a", "t1", "Anna", 3)), "mode")
 
 
-@given(st.lists(st.floats(min_value=1, max_value=5, allow_nan=False), min_size=1, max_size=12),
-       st.sampled_from(["median", "mean"]))
+@given(
+    st.lists(st.floats(min_value=1, max_value=5, allow_nan=False), min_size=1, max_size=12),
+    st.sampled_from(["median", "mean"]),
+)
 def test_the_aggregate_lies_within_the_spread_of_the_assessors(values, method):
     frame = latest(*[("a", "t1", f"v{k}", v) for k, v in enumerate(values)])
     row = one(aggregate(frame, method), "a", "t1")
@@ -72,8 +86,15 @@ def dataset(tmp_path_factory):
 
 
 def test_assessed_cells_become_local_assessments_and_other_cells_stay(dataset):
-    agg = aggregate(latest(("c", "t1", "Anna", 5), ("c", "t1", "Bo", 4), ("c", "t1", "Carl", 2),
-                           ("zz", "t1", "Anna", 5), ("a", "n2", "Anna", 5)))  # unknown area / not assessable
+    agg = aggregate(
+        latest(
+            ("c", "t1", "Anna", 5),
+            ("c", "t1", "Bo", 4),
+            ("c", "t1", "Carl", 2),
+            ("zz", "t1", "Anna", 5),
+            ("a", "n2", "Anna", 5),
+        )
+    )  # unknown area / not assessable
     shown = apply_assessments(dataset, agg)
     cell = one(shown.values, "c", "t1")
     assert (cell["value"], cell["kind"], cell["n_assessors"], cell["min"], cell["max"]) == (4.0, "assessed", 3, 2, 5)
@@ -83,8 +104,10 @@ def test_assessed_cells_become_local_assessments_and_other_cells_stay(dataset):
     untouched = shown.values[shown.values["kind"] != "assessed"].drop(columns=["n_assessors", "min", "max"])
     expected = dataset.values[~((dataset.values["area_id"] == "c") & (dataset.values["indicator_id"] == "t1"))]
     pd.testing.assert_frame_equal(untouched.reset_index(drop=True), expected.reset_index(drop=True))
-    assert dataset.values.loc[(dataset.values["area_id"] == "c") & (dataset.values["indicator_id"] == "t1"),
-                              "kind"].item() == "illustrative"  # the input data set is not changed
+    assert (
+        dataset.values.loc[(dataset.values["area_id"] == "c") & (dataset.values["indicator_id"] == "t1"), "kind"].item()
+        == "illustrative"
+    )  # the input data set is not changed
 
 
 def test_one_assessor_is_named_in_singular(dataset):
@@ -115,7 +138,10 @@ def test_the_shortlist_names_each_local_assessment_with_its_spread(dataset):
     shown = apply_assessments(dataset, agg)
     _, result = evaluate(shown)
     table = shortlist_table(result, shown, 3).set_index("Område-id")
-    assert table.at["b", "Lokale vurderinger"] == "T1: 4,0 (1 vurderer, spænd 4,0–4,0); N1: 3,5 (2 vurderere, spænd 2,0–5,0)"
+    assert (
+        table.at["b", "Lokale vurderinger"]
+        == "T1: 4,0 (1 vurderer, spænd 4,0–4,0); N1: 3,5 (2 vurderere, spænd 2,0–5,0)"
+    )
     assert table.at["a", "Lokale vurderinger"] == ""
 
 
@@ -128,5 +154,6 @@ def test_per_area_facts_computed_once_give_the_same_shortlist_as_computed_per_ca
     assert set(facts) == set(shown.areas.index)
     assert facts["c"]["Lokale vurderinger"] == "T1: 4,0 (1 vurderer, spænd 4,0–4,0)"
     for top_n in (1, 3, len(facts)):
-        pd.testing.assert_frame_equal(shortlist_table(result, shown, top_n, STAMP, facts=facts),
-                                      shortlist_table(result, shown, top_n, STAMP))
+        pd.testing.assert_frame_equal(
+            shortlist_table(result, shown, top_n, STAMP, facts=facts), shortlist_table(result, shown, top_n, STAMP)
+        )

@@ -29,8 +29,9 @@ def package(tmp_path_factory) -> Path:
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SELECTION_DB_URL": url}
-    return subprocess.run([sys.executable, "-m", "selection", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "selection", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def fill(path: Path, out: Path, fills: dict[int, dict[str, str]]) -> None:
@@ -47,10 +48,26 @@ def test_export_fill_import_history_and_rank_agree_with_the_library(db_url, pack
     sheet = tmp_path / "ark.csv"
     proc = run(db_url, "assessments", "export", "--data", str(package), "--out", str(sheet))
     assert proc.returncode == 0, proc.stderr
-    fill(sheet, tmp_path / "udfyldt.csv", {6: {"Ny værdi": "5", "Begrundelse": "Stærk <b>tillid</b>"},
-                                           7: {"Ny værdi": "5", "Begrundelse": "Stort behov"}})
-    proc = run(db_url, "assessments", "import", str(tmp_path / "udfyldt.csv"), "--data", str(package),
-               "--assessor", "Anna Hansen", "--role", "SSP")
+    fill(
+        sheet,
+        tmp_path / "udfyldt.csv",
+        {
+            6: {"Ny værdi": "5", "Begrundelse": "Stærk <b>tillid</b>"},
+            7: {"Ny værdi": "5", "Begrundelse": "Stort behov"},
+        },
+    )
+    proc = run(
+        db_url,
+        "assessments",
+        "import",
+        str(tmp_path / "udfyldt.csv"),
+        "--data",
+        str(package),
+        "--assessor",
+        "Anna Hansen",
+        "--role",
+        "SSP",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Indlæste 2 vurderinger fra udfyldt.csv" in proc.stdout
 
@@ -59,7 +76,8 @@ def test_export_fill_import_history_and_rank_agree_with_the_library(db_url, pack
     assert "Anna Hansen (SSP): – → 5" in proc.stdout and "Begrundelse: Stærk <b>tillid</b>" in proc.stdout
     assert "Dokumentation: Vurderingsark: udfyldt.csv" in proc.stdout and "Charlie · T1 (version 1)" in proc.stdout
     assert run(db_url, "assessments", "history", "--data", str(package), "--area", "a").stdout.startswith(
-        "Ingen vurderinger gemt")
+        "Ingen vurderinger gemt"
+    )
 
     out = tmp_path / "kortliste.csv"
     proc = run(db_url, "rank", "--data", str(package), "--top", "3", "--timestamp", STAMP, "--out", str(out))
@@ -76,20 +94,24 @@ def test_a_sheet_with_a_row_without_reason_exits_2_naming_the_row(tmp_path, pack
     sheet = tmp_path / "ark.csv"
     assert run(url, "assessments", "export", "--data", str(package), "--out", str(sheet)).returncode == 0
     fill(sheet, tmp_path / "udfyldt.csv", {2: {"Ny værdi": "3", "Begrundelse": "ok"}, 3: {"Ny værdi": "4"}})
-    proc = run(url, "assessments", "import", str(tmp_path / "udfyldt.csv"), "--data", str(package),
-               "--assessor", "Anna")
+    proc = run(
+        url, "assessments", "import", str(tmp_path / "udfyldt.csv"), "--data", str(package), "--assessor", "Anna"
+    )
     assert proc.returncode == 2
     assert "udfyldt.csv · række 3: Rækken kan ikke bruges: mangler en begrundelse" in proc.stderr
     assert "intet er gemt" in proc.stderr and "Traceback" not in proc.stderr
     assert run(url, "assessments", "history", "--data", str(package)).stdout.startswith("Ingen vurderinger gemt")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["assessments", "import", "findes-ikke.csv", "--assessor", "Anna"], "filen kan ikke læses"),
-    (["assessments", "history", "--area", "zz"], "Ukendt område-id 'zz'; kendte: a, b, c"),
-    (["assessments", "history", "--indicator", "zz"], "Ukendt indikator-id 'zz'"),
-    (["assessments", "export", "--out", "/findes/ikke/ark.csv"], "kan ikke skrives"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["assessments", "import", "findes-ikke.csv", "--assessor", "Anna"], "filen kan ikke læses"),
+        (["assessments", "history", "--area", "zz"], "Ukendt område-id 'zz'; kendte: a, b, c"),
+        (["assessments", "history", "--indicator", "zz"], "Ukendt indikator-id 'zz'"),
+        (["assessments", "export", "--out", "/findes/ikke/ark.csv"], "kan ikke skrives"),
+    ],
+)
 def test_bad_command_line_input_exits_2_with_a_danish_message(tmp_path, package, args, message):
     proc = run(f"sqlite:///{tmp_path / 's.sqlite'}", *args, "--data", str(package))
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr

@@ -30,13 +30,25 @@ def package(tmp_path_factory) -> Path:
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SELECTION_DB_URL": url}
-    return subprocess.run([sys.executable, "-m", "selection", "report", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "selection", "report", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def assess(engine, dataset, value: float, reason: str) -> None:
-    record_assessment(engine, NewAssessment("c", "n1", value, reason, "", "Anna Hansen", "SSP", DAY),
-                      dataset.model, dataset.area_ids, value_version(engine, "c", "n1"), actor=ADMIN)
+    record_assessment(
+        engine,
+        NewAssessment("c", "n1", value, reason, "", "Anna Hansen", "SSP", DAY),
+        dataset.model,
+        dataset.area_ids,
+        value_version(engine, "c", "n1"),
+        actor=ADMIN,
+    )
 
 
 def test_the_report_of_today_is_written_as_pdf_and_html(package, tmp_path):
@@ -46,8 +58,19 @@ def test_the_report_of_today_is_written_as_pdf_and_html(package, tmp_path):
     assert done.returncode == 0, done.stderr
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
     assert "Alfa" in text and "Bravo" in text
-    done = run(url, "--data", str(package), "--format", "html", "--out", str(html), "--smaa", "500",
-               "--weights", "trust=0,actors=0,need=1")
+    done = run(
+        url,
+        "--data",
+        str(package),
+        "--format",
+        "html",
+        "--out",
+        str(html),
+        "--smaa",
+        "500",
+        "--weights",
+        "trust=0,actors=0,need=1",
+    )
     assert done.returncode == 0, done.stderr
     assert "Behov 100 %" in html.read_text(encoding="utf-8")
 
@@ -57,9 +80,21 @@ def test_the_report_of_a_decision_shows_its_snapshot_and_what_changed(package, t
     dataset = load_dataset(package)
     engine = open_store(url)
     assess(engine, dataset, 1, "Lavt behov ifølge SSP-møde")
-    saved = record_decision(engine, NewDecision(DAY, (Participant("Bo Jensen", "Formand"),), "Standardvægte", "a",
-                                                "Alfa har de stærkeste indsatser", "Eva: Charlie burde vælges", "",
-                                                "Bo Jensen"), snapshot_from_store(dataset, engine, n_samples=300), actor=ADMIN)
+    saved = record_decision(
+        engine,
+        NewDecision(
+            DAY,
+            (Participant("Bo Jensen", "Formand"),),
+            "Standardvægte",
+            "a",
+            "Alfa har de stærkeste indsatser",
+            "Eva: Charlie burde vælges",
+            "",
+            "Bo Jensen",
+        ),
+        snapshot_from_store(dataset, engine, n_samples=300),
+        actor=ADMIN,
+    )
     assess(engine, dataset, 5, "Nyt: meget højt behov")
     engine.dispose()
     out = tmp_path / "beslutning.html"
@@ -71,12 +106,15 @@ def test_the_report_of_a_decision_shows_its_snapshot_and_what_changed(package, t
     assert "1 vurdering er ændret siden beslutningen" in html
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--decision", "42"], "Der er ingen beslutning nr. 42"),
-    (["--top", "0"], "--top skal være et helt tal mellem 1"),
-    (["--weights", "nope=2"], "Ukendt kriterium 'nope'"),
-    (["--decision", "1", "--top", "2"], "kan ikke bruges med --decision"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--decision", "42"], "Der er ingen beslutning nr. 42"),
+        (["--top", "0"], "--top skal være et helt tal mellem 1"),
+        (["--weights", "nope=2"], "Ukendt kriterium 'nope'"),
+        (["--decision", "1", "--top", "2"], "kan ikke bruges med --decision"),
+    ],
+)
 def test_bad_arguments_give_a_danish_message_and_exit_2(package, tmp_path, extra, message):
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     out = tmp_path / "r.html"
@@ -107,13 +145,34 @@ def test_the_report_with_scenarios_names_them_applies_their_rules_and_compares(t
     bundled = load_dataset(BUNDLED_DATA_DIR)
     engine = open_store(url)
     rules = [{"kind": "list_status", "allowed": ["verified", "inferred"]}]
-    saved = scenarios.save_new(engine, bundled.model, "Mødets <b>vægtning</b>", "Til {{ mødet }}.",
-                               parse_settings({"weights": {"trust": 1, "actors": 2, "need": 3}, "rules": rules},
-                                              bundled.model), "Anna", actor=ADMIN)
+    saved = scenarios.save_new(
+        engine,
+        bundled.model,
+        "Mødets <b>vægtning</b>",
+        "Til {{ mødet }}.",
+        parse_settings({"weights": {"trust": 1, "actors": 2, "need": 3}, "rules": rules}, bundled.model),
+        "Anna",
+        actor=ADMIN,
+    )
     engine.dispose()
     pdf = tmp_path / "r.pdf"
-    done = run(url, "--data", str(BUNDLED_DATA_DIR), "--format", "pdf", "--out", str(pdf), "--smaa", "300",
-               "--scenario", str(saved.id), "--scenario", "behov-foerst", "--scenario", "byg videre på det, der virker")
+    done = run(
+        url,
+        "--data",
+        str(BUNDLED_DATA_DIR),
+        "--format",
+        "pdf",
+        "--out",
+        str(pdf),
+        "--smaa",
+        "300",
+        "--scenario",
+        str(saved.id),
+        "--scenario",
+        "behov-foerst",
+        "--scenario",
+        "byg videre på det, der virker",
+    )
     assert done.returncode == 0, done.stderr
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages).split())
     assert f"Mødets <b>vægtning</b> (nr. {saved.id}, version 1)" in text and "Til {{ mødet }}." in text
@@ -121,21 +180,35 @@ def test_the_report_with_scenarios_names_them_applies_their_rules_and_compares(t
     assert "Udelukket: listestatus er Kandidat" in text
     assert "Sammenligning af scenarier" in text and "af 3 scenarier" in text
     html = tmp_path / "r.html"
-    done = run(url, "--data", str(BUNDLED_DATA_DIR), "--format", "html", "--out", str(html), "--smaa", "300",
-               "--scenario", "behov-foerst")
+    done = run(
+        url,
+        "--data",
+        str(BUNDLED_DATA_DIR),
+        "--format",
+        "html",
+        "--out",
+        str(html),
+        "--smaa",
+        "300",
+        "--scenario",
+        "behov-foerst",
+    )
     assert done.returncode == 0, done.stderr
     page = html.read_text(encoding="utf-8")
     assert "Behov først (udgangspunkt fra datapakken)" in page and "Sammenligning af scenarier" not in page
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--scenario", "findes-ikke"], "Der er intet scenarie 'findes-ikke'"),
-    (["--scenario", "999"], "Der er intet scenarie nr. 999"),
-    (["--scenario", "standard"] * 6, "Højst 5 scenarier"),
-    (["--scenario", "standard", "--weights", "need=1"], "--scenario kan ikke bruges sammen med --weights"),
-    (["--scenario", "standard", "--decision", "1"], "kan ikke bruges med --decision"),
-    (["--scenario"], "mangler en værdi"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--scenario", "findes-ikke"], "Der er intet scenarie 'findes-ikke'"),
+        (["--scenario", "999"], "Der er intet scenarie nr. 999"),
+        (["--scenario", "standard"] * 6, "Højst 5 scenarier"),
+        (["--scenario", "standard", "--weights", "need=1"], "--scenario kan ikke bruges sammen med --weights"),
+        (["--scenario", "standard", "--decision", "1"], "kan ikke bruges med --decision"),
+        (["--scenario"], "mangler en værdi"),
+    ],
+)
 def test_bad_scenario_arguments_give_a_danish_message_and_exit_2(tmp_path, extra, message):
     from selection.dataset import BUNDLED_DATA_DIR
 

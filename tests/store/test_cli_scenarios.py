@@ -23,8 +23,9 @@ DATA = str(BUNDLED_DATA_DIR)
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SELECTION_DB_URL": url}
-    return subprocess.run([sys.executable, "-m", "selection", *args], cwd=REPO, env=env, capture_output=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "selection", *args], cwd=REPO, env=env, capture_output=True, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +35,18 @@ def bundled():
 
 def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_trips(db_url, bundled, tmp_path):
     engine = open_store(db_url)
-    settings = parse_settings({"weights": {"trust": 1, "actors": 2, "need": 3}, "distance_m": 750,
-                               "rules": [{"kind": "list_status", "allowed": ["verified", "inferred"]}]}, bundled.model)
+    settings = parse_settings(
+        {
+            "weights": {"trust": 1, "actors": 2, "need": 3},
+            "distance_m": 750,
+            "rules": [{"kind": "list_status", "allowed": ["verified", "inferred"]}],
+        },
+        bundled.model,
+    )
     saved = scenarios.save_new(engine, bundled.model, "Aktører & behov", "Til mødet.", settings, "Anna", actor=ADMIN)
-    scenarios.save_new(engine, bundled.model, "Gammel", "Ikke mere.", parse_settings({}, bundled.model), "Bo",
-                       actor=ADMIN)
+    scenarios.save_new(
+        engine, bundled.model, "Gammel", "Ikke mere.", parse_settings({}, bundled.model), "Bo", actor=ADMIN
+    )
     scenarios.set_archived(engine, bundled.model, scenarios.find_scenario(engine, "Gammel"), True, "Bo", actor=ADMIN)
     engine.dispose()
     _, result = evaluate_settings(bundled, settings)
@@ -47,9 +55,21 @@ def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_tri
         out = run(db_url, "rank", "--data", DATA, "--scenario", ref, "--timestamp", STAMP)
         assert out.returncode == 0, out.stderr.decode()
         assert out.stdout == expected
-    by_options = run(db_url, "rank", "--data", DATA, "--weights", "trust=1,actors=2,need=3", "--distance", "750",
-                     "--exclude", "listestatus:verified+inferred", "--timestamp", STAMP)
-    assert by_options.stdout == expected and "Udelukket: listestatus er Kandidat".encode() in expected
+    by_options = run(
+        db_url,
+        "rank",
+        "--data",
+        DATA,
+        "--weights",
+        "trust=1,actors=2,need=3",
+        "--distance",
+        "750",
+        "--exclude",
+        "listestatus:verified+inferred",
+        "--timestamp",
+        STAMP,
+    )
+    assert by_options.stdout == expected and b"Udelukket: listestatus er Kandidat" in expected
 
     listed = run(db_url, "scenario", "list", "--data", DATA).stdout.decode()
     assert "Aktører & behov" in listed and "Gammel" not in listed and "behov-foerst\tBehov først" in listed
@@ -71,16 +91,19 @@ def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_tri
     assert twice.returncode == 2 and "Intet er importeret" in twice.stderr.decode()
 
 
-@pytest.mark.parametrize("args, words", [
-    (["rank", "--scenario", "findes-ikke"], "intet scenarie"),
-    (["rank", "--scenario", "behov-foerst", "--exclude", "minscore:need:10"], "kan ikke bruges sammen"),
-    (["rank", "--exclude", "minscore:zzz:10"], "Ukendt kriterium"),
-    (["rank", "--exclude", "aktoer:language_school:-5"], "skal være et tal"),
-    (["rank", "--exclude", "slet"], "er ikke en regel"),
-    (["scenario", "show", "42"], "intet scenarie nr. 42"),
-    (["scenario", "import", "/nonexistent/x.json", "--author", "A"], "kan ikke læses"),
-    (["scenario", "export", "--all", "--out", "/proc/x.json"], "Kan ikke skrive /proc/x.json"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["rank", "--scenario", "findes-ikke"], "intet scenarie"),
+        (["rank", "--scenario", "behov-foerst", "--exclude", "minscore:need:10"], "kan ikke bruges sammen"),
+        (["rank", "--exclude", "minscore:zzz:10"], "Ukendt kriterium"),
+        (["rank", "--exclude", "aktoer:language_school:-5"], "skal være et tal"),
+        (["rank", "--exclude", "slet"], "er ikke en regel"),
+        (["scenario", "show", "42"], "intet scenarie nr. 42"),
+        (["scenario", "import", "/nonexistent/x.json", "--author", "A"], "kan ikke læses"),
+        (["scenario", "export", "--all", "--out", "/proc/x.json"], "Kan ikke skrive /proc/x.json"),
+    ],
+)
 def test_bad_scenario_arguments_exit_2_in_danish(tmp_path, args, words):
     out = run(f"sqlite:///{tmp_path / 's.sqlite'}", *args, "--data", DATA)
     assert out.returncode == 2 and words in out.stderr.decode() and "Traceback" not in out.stderr.decode()
@@ -89,8 +112,16 @@ def test_bad_scenario_arguments_exit_2_in_danish(tmp_path, args, words):
 def test_an_import_file_that_is_not_an_export_is_refused(tmp_path: Path):
     db_url = f"sqlite:///{tmp_path / 's.sqlite'}"
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"format": "selection-scenarios", "version": 1, "scenarios": [
-        {"name": "X", "rationale": "Y", "settings": {"weights": {"trust": -2}}}]}), encoding="utf-8")
+    bad.write_text(
+        json.dumps(
+            {
+                "format": "selection-scenarios",
+                "version": 1,
+                "scenarios": [{"name": "X", "rationale": "Y", "settings": {"weights": {"trust": -2}}}],
+            }
+        ),
+        encoding="utf-8",
+    )
     out = run(db_url, "scenario", "import", str(bad), "--author", "A", "--data", DATA)
     assert out.returncode == 2 and "Scenarie 1 ('X')" in out.stderr.decode()
     bad.write_text("[1, 2]", encoding="utf-8")
@@ -100,16 +131,21 @@ def test_an_import_file_that_is_not_an_export_is_refused(tmp_path: Path):
 
 def test_import_writes_as_the_named_local_administrator_and_read_only_mode_refuses_it(db_url, bundled, tmp_path):
     engine = open_store(db_url)
-    scenarios.save_new(engine, bundled.model, "Til eksport", "Fordi.", parse_settings({}, bundled.model), "Anna",
-                       actor=ADMIN)
+    scenarios.save_new(
+        engine, bundled.model, "Til eksport", "Fordi.", parse_settings({}, bundled.model), "Anna", actor=ADMIN
+    )
     engine.dispose()
     exported = tmp_path / "s.json"
     assert run(db_url, "scenario", "export", "--out", str(exported), "--data", DATA).returncode == 0
     other = f"sqlite:///{tmp_path / 'other.sqlite'}"
 
-    refused = subprocess.run([sys.executable, "-m", "selection", "scenario", "import", str(exported), "--user", "ops",
-                              "--data", DATA], cwd=REPO, capture_output=True, timeout=120,
-                             env={**os.environ, "SELECTION_DB_URL": other, "SELECTION_READ_ONLY": "1"})
+    refused = subprocess.run(
+        [sys.executable, "-m", "selection", "scenario", "import", str(exported), "--user", "ops", "--data", DATA],
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "SELECTION_DB_URL": other, "SELECTION_READ_ONLY": "1"},
+    )
     assert refused.returncode == 2 and "skrivebeskyttet tilstand" in refused.stderr.decode()
     assert "Traceback" not in refused.stderr.decode()
     assert run(other, "scenario", "list", "--all", "--data", DATA).stdout.decode().count("Til eksport") == 0

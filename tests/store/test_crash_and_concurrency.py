@@ -20,8 +20,13 @@ from tests.factory import REPO
 
 
 def writer(url: str, label: str, total: int, batch: int = 1) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.store.writer", url, label, str(total), str(batch)],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.store.writer", url, label, str(total), str(batch)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def kill_after(proc: subprocess.Popen, lines: int) -> list[list[int]]:
@@ -88,8 +93,12 @@ def test_eight_processes_writing_at_once_store_every_row_exactly_once(db_url: st
 
 def test_several_processes_opening_a_new_database_at_once_all_get_the_newest_schema(db_url: str):
     code = "import sys; from selection.store import open_store, current_revision; print(current_revision(open_store(sys.argv[1])))"
-    procs = [subprocess.Popen([sys.executable, "-c", code, db_url], cwd=REPO, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, db_url], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
     results = [proc.communicate(timeout=120) for proc in procs]
     assert all(proc.returncode == 0 for proc in procs), [err for _, err in results]
     assert {out.strip() for out, _ in results} == {head_revision()}

@@ -36,14 +36,27 @@ def dataset(tmp_path_factory):
 
 def assess(engine, dataset, area, indicator, value, reason, name="Anna Hansen"):
     version = value_version(engine, area, indicator)
-    return record_assessment(engine, NewAssessment(area, indicator, value, reason, "", name, "SSP", DAY),
-                             dataset.model, dataset.area_ids, version, actor=ADMIN)
+    return record_assessment(
+        engine,
+        NewAssessment(area, indicator, value, reason, "", name, "SSP", DAY),
+        dataset.model,
+        dataset.area_ids,
+        version,
+        actor=ADMIN,
+    )
 
 
 def form(**changes) -> NewDecision:
-    fields = dict(decided_on=DAY, participants=(Participant("Bo Jensen", "Formand"), Participant("Eva Lund", "SSP")),
-                  scenario="Standardvægte", chosen_area_id="a", reasons="Stærkest på tillid.\nAftalt enstemmigt.",
-                  dissent="", conditions="Evaluering efter et år.", recorded_by="Bo Jensen")
+    fields = dict(
+        decided_on=DAY,
+        participants=(Participant("Bo Jensen", "Formand"), Participant("Eva Lund", "SSP")),
+        scenario="Standardvægte",
+        chosen_area_id="a",
+        reasons="Stærkest på tillid.\nAftalt enstemmigt.",
+        dissent="",
+        conditions="Evaluering efter et år.",
+        recorded_by="Bo Jensen",
+    )
     return NewDecision(**{**fields, **changes})
 
 
@@ -73,8 +86,11 @@ def test_a_decision_is_stored_with_its_snapshot_and_listed_newest_first(engine, 
 
 def test_decisions_cannot_be_changed_or_deleted_in_the_database(engine, dataset):
     saved = record_decision(engine, form(), snapshot(engine, dataset), actor=ADMIN)
-    for statement in ("UPDATE decision SET reasons = 'ændret'", "UPDATE decision SET snapshot = '{}'",
-                      "DELETE FROM decision"):
+    for statement in (
+        "UPDATE decision SET reasons = 'ændret'",
+        "UPDATE decision SET snapshot = '{}'",
+        "DELETE FROM decision",
+    ):
         with pytest.raises(DBAPIError, match="Beslutninger kan ikke ændres eller slettes"):
             with engine.begin() as conn:
                 conn.execute(text(statement))
@@ -118,18 +134,21 @@ def test_a_correction_is_a_new_record_pointing_to_the_one_it_corrects(engine, da
     assert count(engine) == 2
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"participants": ()}, "mindst én deltager"),
-    ({"participants": (Participant("", "Formand"),)}, "har en rolle, men intet navn"),
-    ({"reasons": "   "}, "Begrundelsen skal udfyldes"),
-    ({"scenario": ""}, "Scenarie/vægte skal udfyldes"),
-    ({"recorded_by": ""}, "Registreret af skal udfyldes"),
-    ({"chosen_area_id": "zz"}, "Vælg et af områderne"),
-    ({"decided_on": date.today() + timedelta(days=3)}, "ligger i fremtiden"),
-    ({"decided_on": "2026-11-20"}, "skal være en dato"),
-    ({"reasons": "a\x00b"}, "kontroltegn"),
-    ({"dissent": "x" * 8001}, "for lang"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"participants": ()}, "mindst én deltager"),
+        ({"participants": (Participant("", "Formand"),)}, "har en rolle, men intet navn"),
+        ({"reasons": "   "}, "Begrundelsen skal udfyldes"),
+        ({"scenario": ""}, "Scenarie/vægte skal udfyldes"),
+        ({"recorded_by": ""}, "Registreret af skal udfyldes"),
+        ({"chosen_area_id": "zz"}, "Vælg et af områderne"),
+        ({"decided_on": date.today() + timedelta(days=3)}, "ligger i fremtiden"),
+        ({"decided_on": "2026-11-20"}, "skal være en dato"),
+        ({"reasons": "a\x00b"}, "kontroltegn"),
+        ({"dissent": "x" * 8001}, "for lang"),
+    ],
+)
 def test_bad_input_gets_a_danish_message_and_writes_nothing(engine, dataset, changes, message):
     with pytest.raises(DecisionError, match=message):
         record_decision(engine, form(**changes), snapshot(engine, dataset), actor=ADMIN)
@@ -143,7 +162,9 @@ def test_an_unknown_decision_number_gives_a_danish_message(engine):
 
 def test_markup_in_a_decision_is_stored_as_typed(engine, dataset):
     evil = "<script>alert(1)</script> {{ 7*7 }}"
-    saved = record_decision(engine, form(reasons=evil, participants=(Participant(evil, evil),)), snapshot(engine, dataset), actor=ADMIN)
+    saved = record_decision(
+        engine, form(reasons=evil, participants=(Participant(evil, evil),)), snapshot(engine, dataset), actor=ADMIN
+    )
     assert get_decision(engine, saved.id).reasons == evil
     html = render_html(saved.snapshot, saved.report_fields())
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html

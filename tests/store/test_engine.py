@@ -54,8 +54,16 @@ def test_a_sqlite_uri_url_names_its_file_and_creates_no_folder_called_file(tmp_p
     assert not (tmp_path / "file:").exists()
 
 
-@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:", "sqlite:///file::memory:?uri=true",
-                                 "sqlite:///file:x?mode=memory&uri=true"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite://",
+        "sqlite:///",
+        "sqlite:///:memory:",
+        "sqlite:///file::memory:?uri=true",
+        "sqlite:///file:x?mode=memory&uri=true",
+    ],
+)
 def test_an_in_memory_sqlite_database_is_refused_so_no_save_vanishes(url, monkeypatch):
     """Each thread would get its own empty database and everything saved would be gone at restart."""
     monkeypatch.setenv("SELECTION_DB_URL", url)

@@ -22,8 +22,8 @@ from selection.assessments import (
 )
 from selection.assessments.model import MAX_NAME, MAX_REASON
 from selection.store import open_store
-from tests.store.conftest import AREA_IDS, MODEL
 from tests.factory import ADMIN
+from tests.store.conftest import AREA_IDS, MODEL
 
 DAY = date(2026, 11, 2)
 
@@ -55,7 +55,10 @@ def test_history_shows_each_assessors_old_and_new_value(engine):
     save(engine, new(3, "anna  hansen", reason="Rettet efter møde"))  # same assessor: case and spaces ignored
     entries = history(engine, area_id="a", indicator_id="t1")
     assert [(e.assessor_name, e.previous_value, e.value, e.version) for e in entries] == [
-        ("Anna Hansen", None, 2.0, 1), ("Bo Berg", None, 5.0, 2), ("anna hansen", 2.0, 3.0, 3)]
+        ("Anna Hansen", None, 2.0, 1),
+        ("Bo Berg", None, 5.0, 2),
+        ("anna hansen", 2.0, 3.0, 3),
+    ]
     assert entries[-1].reason == "Rettet efter møde"
     assert history(engine, area_id="b") == []
     assert [e.indicator_id for e in history(engine, indicator_id="t1")] == ["t1"] * 3
@@ -101,36 +104,42 @@ def test_current_assessments_keep_each_assessors_latest_value(engine):
     save(engine, new(3, "Bo Berg", area="b", indicator="n1"))
     current = current_assessments(engine).sort_values(["area_id", "assessor_name"])
     assert list(zip(current["area_id"], current["assessor_name"], current["value"], strict=True)) == [
-        ("a", "Anna Hansen", 2.0), ("a", "Bo Berg", 5.0), ("b", "Bo Berg", 3.0)]
+        ("a", "Anna Hansen", 2.0),
+        ("a", "Bo Berg", 5.0),
+        ("b", "Bo Berg", 3.0),
+    ]
     assert value_versions(engine) == {("a", "t1"): 3, ("b", "n1"): 1}
 
 
-@pytest.mark.parametrize(("bad", "message"), [
-    (new(6), "uden for skalaen 1–5"),
-    (new(0.5), "uden for skalaen"),
-    (new(5.0000001), "Værdien 5,0000001 for 'T1' ligger uden for skalaen"),
-    (new("4"), "skal være et tal"),
-    (new(float("nan")), "skal være et tal"),
-    (new(float("inf")), "skal være et tal"),
-    (new(True), "skal være et tal"),
-    (new(3, reason=""), "Begrundelsen skal udfyldes"),
-    (new(3, reason=" \n\t "), "Begrundelsen skal udfyldes"),
-    (new(3, reason="x" * (MAX_REASON + 1)), "for lang"),
-    (new(3, name=" "), "Vurdererens navn skal udfyldes"),
-    (new(3, name="x" * (MAX_NAME + 1)), "for lang"),
-    (new(3, reason="nul\x00byte"), "kontroltegn"),
-    (new(3, area="zz"), "Ukendt område 'zz'"),
-    (new(3, indicator="nope"), "Ukendt indikator 'nope'"),
-    (new(3, indicator="n2"), "ikke en lokal vurdering"),
-    (new(3, indicator="cov"), "ikke en lokal vurdering"),
-    (new(3, on=date.today() + timedelta(days=3)), "i fremtiden"),
-    # Invisible text counts as empty; bidi controls can make a stored text read differently.
-    (new(3, reason="\u200b \ufeff\u2060"), "Begrundelsen skal udfyldes"),
-    (new(3, reason="\u3164\u2800"), "Begrundelsen skal udfyldes"),
-    (new(3, name="\u00ad\u200e"), "Vurdererens navn skal udfyldes"),
-    (new(3, name="Anna \u202eneseH"), "retningstegn"),
-    (new(3, reason="ok \u2067skjult\u2069"), "retningstegn"),
-])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (new(6), "uden for skalaen 1–5"),
+        (new(0.5), "uden for skalaen"),
+        (new(5.0000001), "Værdien 5,0000001 for 'T1' ligger uden for skalaen"),
+        (new("4"), "skal være et tal"),
+        (new(float("nan")), "skal være et tal"),
+        (new(float("inf")), "skal være et tal"),
+        (new(True), "skal være et tal"),
+        (new(3, reason=""), "Begrundelsen skal udfyldes"),
+        (new(3, reason=" \n\t "), "Begrundelsen skal udfyldes"),
+        (new(3, reason="x" * (MAX_REASON + 1)), "for lang"),
+        (new(3, name=" "), "Vurdererens navn skal udfyldes"),
+        (new(3, name="x" * (MAX_NAME + 1)), "for lang"),
+        (new(3, reason="nul\x00byte"), "kontroltegn"),
+        (new(3, area="zz"), "Ukendt område 'zz'"),
+        (new(3, indicator="nope"), "Ukendt indikator 'nope'"),
+        (new(3, indicator="n2"), "ikke en lokal vurdering"),
+        (new(3, indicator="cov"), "ikke en lokal vurdering"),
+        (new(3, on=date.today() + timedelta(days=3)), "i fremtiden"),
+        # Invisible text counts as empty; bidi controls can make a stored text read differently.
+        (new(3, reason="\u200b \ufeff\u2060"), "Begrundelsen skal udfyldes"),
+        (new(3, reason="\u3164\u2800"), "Begrundelsen skal udfyldes"),
+        (new(3, name="\u00ad\u200e"), "Vurdererens navn skal udfyldes"),
+        (new(3, name="Anna \u202eneseH"), "retningstegn"),
+        (new(3, reason="ok \u2067skjult\u2069"), "retningstegn"),
+    ],
+)
 def test_bad_input_gets_a_danish_message_and_writes_nothing(engine, bad, message):
     save(engine, new(4, "Bo Berg"))
     before = history(engine)
@@ -176,25 +185,29 @@ def test_a_batch_is_saved_whole_or_not_at_all(engine):
     save(engine, new(4, "Bo Berg", area="b"))
     batch = [new(2, area="a"), new(3, area="b"), new(5, area="c")]
     with pytest.raises(AssessmentConflict, match="^række 3: "):
-        record_assessments(engine, batch, MODEL, AREA_IDS, [0, 0, 0], labels=["række 2", "række 3", "række 4"], actor=ADMIN)
+        record_assessments(
+            engine, batch, MODEL, AREA_IDS, [0, 0, 0], labels=["række 2", "række 3", "række 4"], actor=ADMIN
+        )
     assert len(history(engine)) == 1
     saved = record_assessments(engine, batch, MODEL, AREA_IDS, [0, 1, 0], actor=ADMIN)
     assert [s.version for s in saved] == [1, 2, 1]
     assert len(history(engine)) == 4
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE assessment SET value = 1",
-    "UPDATE assessment SET reason = 'ændret' WHERE id = 1",
-    "DELETE FROM assessment",
-    "DELETE FROM assessment WHERE id = 1",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE assessment SET value = 1",
+        "UPDATE assessment SET reason = 'ændret' WHERE id = 1",
+        "DELETE FROM assessment",
+        "DELETE FROM assessment WHERE id = 1",
+    ],
+)
 def test_the_database_itself_refuses_update_and_delete(engine, statement):
     save(engine, new(4))
     before = history(engine)
-    with pytest.raises(DBAPIError, match="kan ikke ændres eller slettes"):
-        with engine.begin() as conn:
-            conn.execute(text(statement))
+    with pytest.raises(DBAPIError, match="kan ikke ændres eller slettes"), engine.begin() as conn:
+        conn.execute(text(statement))
     assert history(engine) == before
 
 
@@ -202,9 +215,8 @@ def test_postgresql_also_refuses_truncate(postgres):
     engine = open_store(postgres.new_database())
     try:
         save(engine, new(4))
-        with pytest.raises(DBAPIError, match="kan ikke ændres eller slettes"):
-            with engine.begin() as conn:
-                conn.execute(text("TRUNCATE assessment"))
+        with pytest.raises(DBAPIError, match="kan ikke ændres eller slettes"), engine.begin() as conn:
+            conn.execute(text("TRUNCATE assessment"))
         assert len(history(engine)) == 1
     finally:
         engine.dispose()

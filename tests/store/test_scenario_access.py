@@ -50,8 +50,9 @@ def stage(engine):
     """Roles given by the administrator, and one scenario saved by the command line's administrator."""
     for key, role in PEOPLE.items():
         assign_role(engine, ADMIN, f"{key}@kk.test", role, "Test")
-    first = scenarios.save_new(engine, MODEL, "Behov først", "Behov vejer tungest.", settings(weights={"need": 2}),
-                               "Anna", actor=ADMIN)
+    first = scenarios.save_new(
+        engine, MODEL, "Behov først", "Behov vejer tungest.", settings(weights={"need": 2}), "Anna", actor=ADMIN
+    )
     return engine, first
 
 
@@ -59,8 +60,9 @@ def write(path: str, engine, first, actor: Actor):
     if path == "save_new":
         return scenarios.save_new(engine, MODEL, "Nyt", "Fordi.", settings(weights={"trust": 3}), "Bo", actor=actor)
     if path == "save_change":
-        return scenarios.save_change(engine, MODEL, first, settings(weights={"need": 4}), "Mere behov", "Bo",
-                                     actor=actor)
+        return scenarios.save_change(
+            engine, MODEL, first, settings(weights={"need": 4}), "Mere behov", "Bo", actor=actor
+        )
     if path == "rename":
         return scenarios.rename(engine, MODEL, first, "Behov og tillid", "Bo", actor=actor)
     if path == "set_archived":
@@ -92,8 +94,12 @@ def test_a_reader_is_refused_in_danish_and_nothing_is_written(stage, path):
 def test_read_only_mode_refuses_every_scenario_write_even_for_administrators(stage, path):
     engine, first = stage
     before = all_rows(engine)
-    for actor in (person("admin", READ_ONLY), person("planner", READ_ONLY), Actor(cli_identity("ops"), READ_ONLY),
-                  Actor(local_identity("Bo"), READ_ONLY)):
+    for actor in (
+        person("admin", READ_ONLY),
+        person("planner", READ_ONLY),
+        Actor(cli_identity("ops"), READ_ONLY),
+        Actor(local_identity("Bo"), READ_ONLY),
+    ):
         with pytest.raises(AccessDenied, match="skrivebeskyttet tilstand"):
             write(path, engine, first, actor)
     assert all_rows(engine) == before
@@ -128,31 +134,48 @@ def test_a_database_at_0004_with_scenarios_upgrades_keeping_every_row(db_url):
 
     old = open_engine(db_url)
     upgrade(old, "0004_scenario")
-    versions = [(1, 1, "Behov først", "Anna", "2025-01-02 10:00:00", False, ""),
-                (1, 2, "Behov først", "Bo", "2025-01-03 10:00:00", False, "Mere behov"),
-                (2, 1, "Gammel", "Carl", "2025-01-04 10:00:00", False, ""),
-                (2, 2, "Gammel", "Carl", "2025-01-05 10:00:00", True, "Arkiveret")]
+    versions = [
+        (1, 1, "Behov først", "Anna", "2025-01-02 10:00:00", False, ""),
+        (1, 2, "Behov først", "Bo", "2025-01-03 10:00:00", False, "Mere behov"),
+        (2, 1, "Gammel", "Carl", "2025-01-04 10:00:00", False, ""),
+        (2, 2, "Gammel", "Carl", "2025-01-05 10:00:00", True, "Arkiveret"),
+    ]
     frozen = settings(weights={"need": 2}).to_dict()
     with old.begin() as conn:
         for sid, version, name, author, at, archived, reason in versions:
-            conn.execute(text(
-                "INSERT INTO scenario_version (scenario_id, version, name, name_key, rationale, author, recorded_at, "
-                "settings, archived, change_reason) VALUES (:sid, :v, :name, :key, 'Fordi.', :author, :at, :settings, "
-                ":archived, :reason)"), {"sid": sid, "v": version, "name": name, "key": name.casefold(),
-                                         "author": author, "at": at, "settings": json.dumps(frozen),
-                                         "archived": archived, "reason": reason})
+            conn.execute(
+                text(
+                    "INSERT INTO scenario_version (scenario_id, version, name, name_key, rationale, author, recorded_at, "
+                    "settings, archived, change_reason) VALUES (:sid, :v, :name, :key, 'Fordi.', :author, :at, :settings, "
+                    ":archived, :reason)"
+                ),
+                {
+                    "sid": sid,
+                    "v": version,
+                    "name": name,
+                    "key": name.casefold(),
+                    "author": author,
+                    "at": at,
+                    "settings": json.dumps(frozen),
+                    "archived": archived,
+                    "reason": reason,
+                },
+            )
     old.dispose()
     engine = open_store(db_url)
     try:
         assert current_revision(engine) == head_revision()
         kept = scenarios.history(engine, 1) + scenarios.history(engine, 2)
-        assert [(s.id, s.version, s.name, s.author, f"{s.recorded_at:%Y-%m-%d %H:%M:%S}", s.archived, s.change_reason)
-                for s in kept] == list(versions)
+        assert [
+            (s.id, s.version, s.name, s.author, f"{s.recorded_at:%Y-%m-%d %H:%M:%S}", s.archived, s.change_reason)
+            for s in kept
+        ] == list(versions)
         identities = [(s.actor_subject, s.actor_email, s.actor_method, s.stored_by) for s in kept]
         assert identities == [(None, None, None, "")] * 4
         assert kept[0].settings_data == frozen
-        made = scenarios.save_change(engine, MODEL, kept[1], settings(weights={"need": 3}), "Endnu mere", "Bo",
-                                     actor=ADMIN)
+        made = scenarios.save_change(
+            engine, MODEL, kept[1], settings(weights={"need": 3}), "Endnu mere", "Bo", actor=ADMIN
+        )
         assert made.version == 3 and made.stored_by == "tester@test-host (kommandolinjen)"
         with pytest.raises(Exception, match="Scenarier kan ikke ændres eller slettes"):  # still append-only
             with engine.begin() as conn:

@@ -25,14 +25,22 @@ def rows(engine) -> int:
 
 
 def test_save_change_and_history(engine):
-    first = scenarios.save_new(engine, MODEL, "Behov først", "Behov vejer tungest.", settings(weights={"need": 2}),
-                               "Anna Hansen", actor=ADMIN)
+    first = scenarios.save_new(
+        engine, MODEL, "Behov først", "Behov vejer tungest.", settings(weights={"need": 2}), "Anna Hansen", actor=ADMIN
+    )
     assert (first.id, first.version, first.author, first.change_reason) == (1, 1, "Anna Hansen", "")
     assert first.recorded_at.utcoffset() == timedelta(0)
     assert first.settings(MODEL).weights == {"trust": 1.0, "actors": 1.0, "need": 2.0}
     rule = {"kind": "list_status", "allowed": ["verified"]}
-    second = scenarios.save_change(engine, MODEL, first, settings(weights={"need": 3}, rules=[rule]),
-                                   "Styregruppen ville have mere behov.", "Bo Jensen", actor=ADMIN)
+    second = scenarios.save_change(
+        engine,
+        MODEL,
+        first,
+        settings(weights={"need": 3}, rules=[rule]),
+        "Styregruppen ville have mere behov.",
+        "Bo Jensen",
+        actor=ADMIN,
+    )
     assert (second.id, second.version, second.author) == (1, 2, "Bo Jensen")
     assert second.settings(MODEL).rules[0].allowed == ("verified",)
     history = scenarios.history(engine, 1)
@@ -53,14 +61,17 @@ def test_a_change_needs_a_reason_and_a_stale_version_is_refused(engine):
     assert scenarios.get_scenario(engine, first.id).settings(MODEL).weights["need"] == 2.0
 
 
-@pytest.mark.parametrize("name, rationale, author, words", [
-    ("", "Fordi", "Anna", "Navnet skal udfyldes"),
-    ("123", "Fordi", "Anna", "kun bestå af cifre"),
-    ("Navn", " \n ", "Anna", "Begrundelsen skal udfyldes"),
-    ("Navn", "Fordi", "", "Forfatteren skal udfyldes"),
-    ("x" * 121, "Fordi", "Anna", "for lang"),
-    ("Navn\x00", "Fordi", "Anna", "kontroltegn"),
-])
+@pytest.mark.parametrize(
+    "name, rationale, author, words",
+    [
+        ("", "Fordi", "Anna", "Navnet skal udfyldes"),
+        ("123", "Fordi", "Anna", "kun bestå af cifre"),
+        ("Navn", " \n ", "Anna", "Begrundelsen skal udfyldes"),
+        ("Navn", "Fordi", "", "Forfatteren skal udfyldes"),
+        ("x" * 121, "Fordi", "Anna", "for lang"),
+        ("Navn\x00", "Fordi", "Anna", "kontroltegn"),
+    ],
+)
 def test_bad_form_input_is_refused_and_nothing_is_written(engine, name, rationale, author, words):
     with pytest.raises(ScenarioError, match=words):
         scenarios.save_new(engine, MODEL, name, rationale, settings(), author, actor=ADMIN)
@@ -74,11 +85,18 @@ def test_names_are_unique_among_active_scenarios_rename_duplicate_archive(engine
     copy = scenarios.duplicate(engine, MODEL, a, "Behov først (kopi)", "Bo", actor=ADMIN)
     assert copy.id != a.id and copy.version == 1 and copy.settings_data == a.settings_data
     renamed = scenarios.rename(engine, MODEL, copy, "Behov og tillid", "Bo", actor=ADMIN)
-    assert (renamed.version, renamed.name, renamed.change_reason) == (2, "Behov og tillid", "Omdøbt fra 'Behov først (kopi)'")
+    assert (renamed.version, renamed.name, renamed.change_reason) == (
+        2,
+        "Behov og tillid",
+        "Omdøbt fra 'Behov først (kopi)'",
+    )
     archived = scenarios.set_archived(engine, MODEL, a, True, "Anna", actor=ADMIN)
     assert archived.archived and archived.version == 2
     assert [s.name for s in scenarios.list_scenarios(engine)] == ["Behov og tillid"]
-    assert [s.name for s in scenarios.list_scenarios(engine, include_archived=True)] == ["Behov først", "Behov og tillid"]
+    assert [s.name for s in scenarios.list_scenarios(engine, include_archived=True)] == [
+        "Behov først",
+        "Behov og tillid",
+    ]
     assert len(scenarios.history(engine, a.id)) == 2  # archived, never deleted
     # the name is free again
     again = scenarios.save_new(engine, MODEL, "Behov først", "Nyt forsøg.", settings(), "Bo", actor=ADMIN)
@@ -93,9 +111,8 @@ def test_names_are_unique_among_active_scenarios_rename_duplicate_archive(engine
 def test_scenario_rows_cannot_be_changed_or_deleted_in_the_database(engine):
     scenarios.save_new(engine, MODEL, "A", "Fordi.", settings(), "Anna", actor=ADMIN)
     for statement in ("UPDATE scenario_version SET name = 'B'", "DELETE FROM scenario_version"):
-        with pytest.raises(DBAPIError, match="Scenarier kan ikke ændres eller slettes"):
-            with engine.begin() as conn:
-                conn.execute(text(statement))
+        with pytest.raises(DBAPIError, match="Scenarier kan ikke ændres eller slettes"), engine.begin() as conn:
+            conn.execute(text(statement))
     assert rows(engine) == 1
 
 

@@ -55,9 +55,13 @@ def test_a_database_made_by_the_first_schema_is_upgraded_with_its_rows(db_url):
     rows = [("a", "t1", 2.0, "Anna"), ("a", "t1", 4.0, "Bo"), ("b", "n1", 3.0, "Anna"), ("a", "t1", 5.0, "ANNA")]
     with engine.begin() as conn:
         for area, ind, value, name in rows:
-            conn.execute(text(
-                "INSERT INTO assessment (area_id, indicator_id, value, reason, assessor_name, assessed_on, recorded_at) "
-                "VALUES (:a, :i, :v, 'gammel', :n, '2025-01-02', '2025-01-02 10:00:00')"), {"a": area, "i": ind, "v": value, "n": name})
+            conn.execute(
+                text(
+                    "INSERT INTO assessment (area_id, indicator_id, value, reason, assessor_name, assessed_on, recorded_at) "
+                    "VALUES (:a, :i, :v, 'gammel', :n, '2025-01-02', '2025-01-02 10:00:00')"
+                ),
+                {"a": area, "i": ind, "v": value, "n": name},
+            )
     engine.dispose()
 
     engine = open_store(db_url)
@@ -65,7 +69,11 @@ def test_a_database_made_by_the_first_schema_is_upgraded_with_its_rows(db_url):
         assert current_revision(engine) == head_revision()
         entries = history(engine)
         assert [(e.area_id, e.version, e.previous_value, e.value) for e in entries] == [
-            ("a", 1, None, 2.0), ("a", 2, None, 4.0), ("b", 1, None, 3.0), ("a", 3, 2.0, 5.0)]
+            ("a", 1, None, 2.0),
+            ("a", 2, None, 4.0),
+            ("b", 1, None, 3.0),
+            ("a", 3, 2.0, 5.0),
+        ]
         assert value_version(engine, "a", "t1") == 3
         saved = record_assessment(engine, new(1, "Carl"), MODEL, AREA_IDS, 3, actor=ADMIN)
         assert saved.version == 4
@@ -177,11 +185,14 @@ def test_a_corrupt_sqlite_file_gives_a_danish_message_and_stays_as_it_was(tmp_pa
     assert digest(path) == before
 
 
-@pytest.mark.parametrize(("url", "message"), [
-    ("ikke en adresse", "ikke en gyldig database-adresse"),
-    ("mysql://localhost/x", "understøttes ikke"),
-    ("postgresql+psycopg://postgres@127.0.0.1:1/x", "forbindelse"),
-])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ikke en adresse", "ikke en gyldig database-adresse"),
+        ("mysql://localhost/x", "understøttes ikke"),
+        ("postgresql+psycopg://postgres@127.0.0.1:1/x", "forbindelse"),
+    ],
+)
 def test_a_bad_database_url_gives_a_danish_message(url, message):
     with pytest.raises(StoreError, match=message):
         open_store(url)
@@ -208,5 +219,8 @@ def test_the_newest_migration_matches_the_tables_the_code_uses(engine):
 
     with engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
-    assert [d for d in differences if not (isinstance(d, tuple) and d[0] == "remove_table"
-                                           and d[1].name == "alembic_version")] == []
+    assert [
+        d
+        for d in differences
+        if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")
+    ] == []

@@ -31,14 +31,17 @@ TODAY = date(2026, 11, 20)
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     areas = [("a", "=Alfa+1", AREAS[0][2]), *AREAS[1:]]  # a name that looks like a spreadsheet formula
-    return load_dataset(make_package(tmp_path_factory.mktemp("sheet") / "p", criteria=assessment_criteria(),
-                                     areas=area_features(areas)))
+    return load_dataset(
+        make_package(tmp_path_factory.mktemp("sheet") / "p", criteria=assessment_criteria(), areas=area_features(areas))
+    )
 
 
 def current_like(rows) -> pd.DataFrame:
     """What ``current_assessments`` gives, reduced to the columns ``aggregate`` reads."""
-    return pd.DataFrame([{"area_id": a, "indicator_id": i, "assessor_name": n, "value": v} for a, i, n, v in rows],
-                        columns=["area_id", "indicator_id", "assessor_name", "value"])
+    return pd.DataFrame(
+        [{"area_id": a, "indicator_id": i, "assessor_name": n, "value": v} for a, i, n, v in rows],
+        columns=["area_id", "indicator_id", "assessor_name", "value"],
+    )
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
@@ -68,7 +71,11 @@ def test_the_csv_sheet_lists_every_area_and_assessment_indicator_with_scale_anch
     assert set(body) == {(a, i) for a in ("a", "b", "c") for i in ("t1", "n1")}
     b_n1 = body[("b", "n1")]
     assert (b_n1["Nuværende værdi"], b_n1["Nuværende type"], b_n1["Spænd"], b_n1["Version"]) == (
-        "3,00", "Lokal vurdering (2 vurderere)", "2–4", "3")
+        "3,00",
+        "Lokal vurdering (2 vurderere)",
+        "2–4",
+        "3",
+    )
     assert b_n1["Skala"] == "1–5 point" and b_n1["Skalaens betydning"] == "1 = Meget lav; 3 = Middel; 5 = Meget høj"
     assert (body[("c", "t1")]["Nuværende værdi"], body[("c", "t1")]["Nuværende type"]) == ("1,00", "Illustrativ")
     assert body[("a", "t1")]["Område"] == "'=Alfa+1"  # never a formula
@@ -77,34 +84,53 @@ def test_the_csv_sheet_lists_every_area_and_assessment_indicator_with_scale_anch
 
 def test_filled_rows_become_assessments_with_the_file_as_evidence(dataset):
     sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
-    filled = fill_csv(sheet, {
-        2: {"Ny værdi": "4,5", "Begrundelse": "Stærke klubber", "Dokumentation (link eller dokument)": "Notat 12"},
-        5: {"Ny værdi": "2", "Begrundelse": "Få aktører", "Vurderers navn": "Bo Berg", "Rolle/organisation": "Skole",
-            "Dato (ÅÅÅÅ-MM-DD)": "03.11.2026"},
-    })
+    filled = fill_csv(
+        sheet,
+        {
+            2: {"Ny værdi": "4,5", "Begrundelse": "Stærke klubber", "Dokumentation (link eller dokument)": "Notat 12"},
+            5: {
+                "Ny værdi": "2",
+                "Begrundelse": "Få aktører",
+                "Vurderers navn": "Bo Berg",
+                "Rolle/organisation": "Skole",
+                "Dato (ÅÅÅÅ-MM-DD)": "03.11.2026",
+            },
+        },
+    )
     news, report = read(filled, dataset, name="vurdering nov.csv", assessor_name="Anna", assessor_role="SSP")
     assert report.ok and report.rows == [2, 5] and report.versions == [0, 0] and report.skipped == 4
     assert news == [
-        NewAssessment("a", "t1", 4.5, "Stærke klubber", "Vurderingsark: vurdering nov.csv; Notat 12", "Anna", "SSP",
-                      TODAY),
-        NewAssessment("b", "n1", 2.0, "Få aktører", "Vurderingsark: vurdering nov.csv", "Bo Berg", "Skole",
-                      date(2026, 11, 3)),
+        NewAssessment(
+            "a", "t1", 4.5, "Stærke klubber", "Vurderingsark: vurdering nov.csv; Notat 12", "Anna", "SSP", TODAY
+        ),
+        NewAssessment(
+            "b", "n1", 2.0, "Få aktører", "Vurderingsark: vurdering nov.csv", "Bo Berg", "Skole", date(2026, 11, 3)
+        ),
     ]
 
 
-@pytest.mark.parametrize(("fill", "message"), [
-    ({"Ny værdi": "4"}, "række 3: Rækken kan ikke bruges: mangler en begrundelse"),
-    ({"Ny værdi": "9", "Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: værdien 9 ligger uden for skalaen 1–5"),
-    ({"Ny værdi": "fire", "Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: 'Ny værdi' kan ikke læses: 'fire' er ikke et tal"),
-    ({"Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: 'Ny værdi' er tom"),
-    ({"Ny værdi": "3", "Begrundelse": "x", "Område-id": "zz"}, "ukendt område-id 'zz'"),
-    ({"Ny værdi": "3", "Begrundelse": "x", "Indikator-id": "n2"}, "'N2' er ikke en lokal vurdering"),
-    ({"Ny værdi": "3", "Begrundelse": "x", "Dato (ÅÅÅÅ-MM-DD)": "i går"}, "datoen 'i går' kan ikke læses"),
-    ({"Ny værdi": "3", "Begrundelse": "x", "Version": "to"}, "'Version' (to) er ændret"),
-    # The refused value is named as written, not rounded into the scale ("værdien 5 ligger uden for 1–5").
-    ({"Ny værdi": "5,0000001", "Begrundelse": "x"}, "værdien 5,0000001 ligger uden for skalaen 1–5"),
-    ({"Ny værdi": "0,001", "Begrundelse": "x"}, "værdien 0,001 ligger uden for skalaen 1–5"),
-])
+@pytest.mark.parametrize(
+    ("fill", "message"),
+    [
+        ({"Ny værdi": "4"}, "række 3: Rækken kan ikke bruges: mangler en begrundelse"),
+        (
+            {"Ny værdi": "9", "Begrundelse": "x"},
+            "række 3: Rækken kan ikke bruges: værdien 9 ligger uden for skalaen 1–5",
+        ),
+        (
+            {"Ny værdi": "fire", "Begrundelse": "x"},
+            "række 3: Rækken kan ikke bruges: 'Ny værdi' kan ikke læses: 'fire' er ikke et tal",
+        ),
+        ({"Begrundelse": "x"}, "række 3: Rækken kan ikke bruges: 'Ny værdi' er tom"),
+        ({"Ny værdi": "3", "Begrundelse": "x", "Område-id": "zz"}, "ukendt område-id 'zz'"),
+        ({"Ny værdi": "3", "Begrundelse": "x", "Indikator-id": "n2"}, "'N2' er ikke en lokal vurdering"),
+        ({"Ny værdi": "3", "Begrundelse": "x", "Dato (ÅÅÅÅ-MM-DD)": "i går"}, "datoen 'i går' kan ikke læses"),
+        ({"Ny værdi": "3", "Begrundelse": "x", "Version": "to"}, "'Version' (to) er ændret"),
+        # The refused value is named as written, not rounded into the scale ("værdien 5 ligger uden for 1–5").
+        ({"Ny værdi": "5,0000001", "Begrundelse": "x"}, "værdien 5,0000001 ligger uden for skalaen 1–5"),
+        ({"Ny værdi": "0,001", "Begrundelse": "x"}, "værdien 0,001 ligger uden for skalaen 1–5"),
+    ],
+)
 def test_a_bad_row_is_refused_naming_the_row_and_nothing_is_returned(dataset, fill, message):
     sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
     filled = fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god række"}, 3: fill})
@@ -125,8 +151,9 @@ def test_every_row_the_save_would_refuse_is_named_when_the_sheet_is_read(dataset
         6: {"Ny værdi": "3", "Begrundelse": "x", "Vurderers navn": "x" * 500},
         7: {"Ny værdi": "3", "Begrundelse": "x" * 5000},
     }
-    news, report = read(fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god række"}, **bad}), dataset,
-                        assessor_name="Anna")
+    news, report = read(
+        fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god række"}, **bad}), dataset, assessor_name="Anna"
+    )
     assert news == []
     named = [str(p) for p in report.errors]
     assert len(named) == len(bad), named
@@ -137,8 +164,9 @@ def test_every_row_the_save_would_refuse_is_named_when_the_sheet_is_read(dataset
 @pytest.mark.parametrize("filename", ["ark\n2.csv", "ark\u202egsx.csv", "a" * 1200 + ".csv", "\u200b.csv"])
 def test_an_odd_file_name_does_not_make_the_rows_unsavable(engine, dataset, filename):
     sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
-    news, report = read(fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god"}}), dataset, name=filename,
-                        assessor_name="Anna")
+    news, report = read(
+        fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "god"}}), dataset, name=filename, assessor_name="Anna"
+    )
     assert report.ok, report.errors
     [saved] = record_assessments(engine, news, MODEL, AREA_IDS, report.versions, actor=ADMIN)
     assert saved.evidence.startswith("Vurderingsark: ") and len(saved.evidence) <= 300
@@ -156,17 +184,22 @@ def test_the_same_assessor_twice_on_one_value_is_refused(dataset):
     rows.append(rows[1])
     buf = io.StringIO()
     csv.writer(buf, delimiter=";").writerows(rows)
-    data = fill_csv(buf.getvalue().encode("utf-8-sig"), {2: {"Ny værdi": "3", "Begrundelse": "x"},
-                                                         len(rows): {"Ny værdi": "4", "Begrundelse": "y"}})
+    data = fill_csv(
+        buf.getvalue().encode("utf-8-sig"),
+        {2: {"Ny værdi": "3", "Begrundelse": "x"}, len(rows): {"Ny værdi": "4", "Begrundelse": "y"}},
+    )
     news, report = read(data, dataset, assessor_name="Anna")
     assert news == [] and f"række {len(rows)}" in str(report.errors[0]) and "også i række 2" in str(report.errors[0])
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"area;value\r\na;3\r\n", "Arket mangler kolonne(r): Område-id, Indikator-id, Ny værdi, Begrundelse"),
-    (b"\x00\x01binary", "ikke en tekstfil"),
-    (b"", "tom"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"area;value\r\na;3\r\n", "Arket mangler kolonne(r): Område-id, Indikator-id, Ny værdi, Begrundelse"),
+        (b"\x00\x01binary", "ikke en tekstfil"),
+        (b"", "tom"),
+    ],
+)
 def test_a_file_that_is_not_a_sheet_gets_a_danish_message(dataset, data, message):
     news, report = read(data, dataset)
     assert news == [] and message in str(report.errors[0])
@@ -192,12 +225,16 @@ def test_the_xlsx_sheet_round_trips_through_excel_cells(dataset):
     book.save(out)
     news, report = read(out.getvalue(), dataset, name="ark.xlsx", assessor_name="Anna")
     assert report.ok, report.errors
-    assert news == [NewAssessment("a", "n1", 3.5, "Tal fra SSP", "Vurderingsark: ark.xlsx", "Anna", "", date(2026, 10, 1))]
+    assert news == [
+        NewAssessment("a", "n1", 3.5, "Tal fra SSP", "Vurderingsark: ark.xlsx", "Anna", "", date(2026, 10, 1))
+    ]
 
 
 def test_a_sheet_saved_after_someone_else_changed_a_value_is_refused_whole(engine, dataset):
     sheet = assessment_sheet(dataset, aggregate(current_assessments(engine)), "excel-da", value_versions(engine))
-    record_assessment(engine, NewAssessment("b", "t1", 5.0, "Imens", "", "Bo Berg", "", TODAY), MODEL, AREA_IDS, 0, actor=ADMIN)
+    record_assessment(
+        engine, NewAssessment("b", "t1", 5.0, "Imens", "", "Bo Berg", "", TODAY), MODEL, AREA_IDS, 0, actor=ADMIN
+    )
     filled = fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "a"}, 4: {"Ny værdi": "2", "Begrundelse": "b"}})
     news, report = read(filled, dataset, assessor_name="Anna")
     assert report.ok and [n.area_id for n in news] == ["a", "b"]
@@ -206,12 +243,16 @@ def test_a_sheet_saved_after_someone_else_changed_a_value_is_refused_whole(engin
         record_assessments(engine, news, MODEL, AREA_IDS, report.versions, labels, actor=ADMIN)
     assert len(history(engine)) == 1
     fresh = assessment_sheet(dataset, aggregate(current_assessments(engine)), "excel-da", value_versions(engine))
-    news, report = read(fill_csv(fresh, {2: {"Ny værdi": "3", "Begrundelse": "a"}, 4: {"Ny værdi": "2",
-                                                                                       "Begrundelse": "b"}}),
-                        dataset, assessor_name="Anna")
+    news, report = read(
+        fill_csv(fresh, {2: {"Ny værdi": "3", "Begrundelse": "a"}, 4: {"Ny værdi": "2", "Begrundelse": "b"}}),
+        dataset,
+        assessor_name="Anna",
+    )
     saved = record_assessments(engine, news, MODEL, AREA_IDS, report.versions, actor=ADMIN)
     assert [(s.area_id, s.version, s.evidence) for s in saved] == [
-        ("a", 1, "Vurderingsark: ark.csv"), ("b", 2, "Vurderingsark: ark.csv")]
+        ("a", 1, "Vurderingsark: ark.csv"),
+        ("b", 2, "Vurderingsark: ark.csv"),
+    ]
 
 
 def test_a_sheet_with_several_assessors_of_one_value_is_saved_whole(engine, dataset):
@@ -231,6 +272,9 @@ def test_a_sheet_with_several_assessors_of_one_value_is_saved_whole(engine, data
     news, report = read(buf.getvalue().encode("utf-8-sig"), dataset)
     assert report.ok, report.errors
     saved = record_assessments(engine, news, MODEL, AREA_IDS, report.versions, actor=ADMIN)
-    assert [(s.assessor_name, s.value, s.version) for s in saved] == [("Anna", 4.0, 1), ("Bo Berg", 2.0, 2),
-                                                                      ("Cai", 3.0, 3)]
+    assert [(s.assessor_name, s.value, s.version) for s in saved] == [
+        ("Anna", 4.0, 1),
+        ("Bo Berg", 2.0, 2),
+        ("Cai", 3.0, 3),
+    ]
     assert aggregate(current_assessments(engine))[["value", "n_assessors"]].values.tolist() == [[3.0, 3]]

@@ -22,14 +22,15 @@ from selection.assessments import (
     value_version,
 )
 from selection.store import open_store
-from tests.store.conftest import AREA_IDS, MODEL
 from tests.factory import ADMIN
+from tests.store.conftest import AREA_IDS, MODEL
 
 CELLS = [("a", "t1"), ("b", "n1")]
 NAMES = ["Anna", "ANNA", "Bo", "Carl"]  # "Anna" and "ANNA" are one assessor
 
 operation = st.tuples(
-    st.sampled_from(CELLS), st.sampled_from(NAMES),
+    st.sampled_from(CELLS),
+    st.sampled_from(NAMES),
     st.one_of(st.none(), st.sampled_from([1.0, 2.0, 2.5, 3.0, 4.0, 5.0])),
     st.booleans(),  # True: the form was opened before the last save (stale)
 )
@@ -42,7 +43,7 @@ def test_the_store_follows_the_rules(operations):
     engine = open_store(f"sqlite:///{folder / 's.sqlite'}")
     try:
         current: dict[tuple[str, str], dict[str, float]] = {cell: {} for cell in CELLS}
-        versions = {cell: 0 for cell in CELLS}
+        versions = dict.fromkeys(CELLS, 0)
         for (area, indicator), name, value, stale in operations:
             cell, key = (area, indicator), name.casefold()
             expected = versions[cell] - 1 if stale and versions[cell] else versions[cell]
@@ -73,7 +74,10 @@ def test_the_store_follows_the_rules(operations):
             median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
             assert agg.loc[cell, "value"] == median
             assert (agg.loc[cell, "n_assessors"], agg.loc[cell, "min"], agg.loc[cell, "max"]) == (
-                len(values), values[0], values[-1])
+                len(values),
+                values[0],
+                values[-1],
+            )
     finally:
         engine.dispose()
         shutil.rmtree(folder)

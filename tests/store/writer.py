@@ -13,8 +13,8 @@ from itertools import count as counter
 
 from selection.assessments import AssessmentConflict, NewAssessment, record_assessments, value_version
 from selection.store import open_store
-from tests.store.conftest import AREA_IDS, MODEL
 from tests.factory import ADMIN
+from tests.store.conftest import AREA_IDS, MODEL
 
 MAX_RETRIES = 200
 CELLS = [(area, indicator) for area in AREA_IDS for indicator in ("t1", "n1")]
@@ -22,10 +22,12 @@ CELLS = [(area, indicator) for area in AREA_IDS for indicator in ("t1", "n1")]
 
 def main(url: str, label: str, total: int, batch: int = 1) -> None:
     engine = open_store(url, busy_timeout_s=30)
-    for k in (counter() if total == 0 else range(total)):
+    for k in counter() if total == 0 else range(total):
         cells = [CELLS[(k * batch + j) % len(CELLS)] for j in range(batch)]
-        news = [NewAssessment(a, i, float(1 + (k + j) % 5), f"{label}:{k}:{j}", "", label, "", date(2026, 11, 2))
-                for j, (a, i) in enumerate(cells)]
+        news = [
+            NewAssessment(a, i, float(1 + (k + j) % 5), f"{label}:{k}:{j}", "", label, "", date(2026, 11, 2))
+            for j, (a, i) in enumerate(cells)
+        ]
         for _ in range(MAX_RETRIES):
             # Every entry of a batch is read at the version before the batch (a repeated cell too).
             versions = [value_version(engine, a, i) for a, i in cells]

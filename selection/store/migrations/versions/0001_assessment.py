@@ -44,7 +44,11 @@ def create_append_only_triggers() -> None:
             "CREATE FUNCTION assessment_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$"
         )
-        op.execute("CREATE TRIGGER assessment_no_change BEFORE UPDATE OR DELETE ON assessment "
-                   "FOR EACH ROW EXECUTE FUNCTION assessment_append_only()")
-        op.execute("CREATE TRIGGER assessment_no_truncate BEFORE TRUNCATE ON assessment "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION assessment_append_only()")
+        op.execute(
+            "CREATE TRIGGER assessment_no_change BEFORE UPDATE OR DELETE ON assessment "
+            "FOR EACH ROW EXECUTE FUNCTION assessment_append_only()"
+        )
+        op.execute(
+            "CREATE TRIGGER assessment_no_truncate BEFORE TRUNCATE ON assessment "
+            "FOR EACH STATEMENT EXECUTE FUNCTION assessment_append_only()"
+        )

@@ -36,10 +36,13 @@ def upgrade() -> None:
         "AND earlier.id <= assessment.id), assessor_key = lower(assessor_name)"
     )
     if sqlite:
-        op.execute(f"CREATE TRIGGER assessment_no_update BEFORE UPDATE ON assessment "
-                   f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END")
+        op.execute(
+            f"CREATE TRIGGER assessment_no_update BEFORE UPDATE ON assessment "
+            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+        )
     else:
         op.execute("ALTER TABLE assessment ENABLE TRIGGER assessment_no_change")
-    op.create_index("ix_assessment_cell_version", "assessment", ["area_id", "indicator_id", "value_version"],
-                    unique=True)
+    op.create_index(
+        "ix_assessment_cell_version", "assessment", ["area_id", "indicator_id", "value_version"], unique=True
+    )
     op.create_index("ix_assessment_assessor", "assessment", ["area_id", "indicator_id", "assessor_key", "id"])

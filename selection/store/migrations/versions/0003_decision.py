@@ -38,12 +38,20 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name == "sqlite":
         for action in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER decision_no_{action.lower()} BEFORE {action} ON decision "
-                       f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END")
+            op.execute(
+                f"CREATE TRIGGER decision_no_{action.lower()} BEFORE {action} ON decision "
+                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+            )
     else:
-        op.execute("CREATE FUNCTION decision_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                   f"BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$")
-        op.execute("CREATE TRIGGER decision_no_change BEFORE UPDATE OR DELETE ON decision "
-                   "FOR EACH ROW EXECUTE FUNCTION decision_append_only()")
-        op.execute("CREATE TRIGGER decision_no_truncate BEFORE TRUNCATE ON decision "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION decision_append_only()")
+        op.execute(
+            "CREATE FUNCTION decision_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER decision_no_change BEFORE UPDATE OR DELETE ON decision "
+            "FOR EACH ROW EXECUTE FUNCTION decision_append_only()"
+        )
+        op.execute(
+            "CREATE TRIGGER decision_no_truncate BEFORE TRUNCATE ON decision "
+            "FOR EACH STATEMENT EXECUTE FUNCTION decision_append_only()"
+        )

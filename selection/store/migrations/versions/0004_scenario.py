@@ -33,12 +33,20 @@ def upgrade() -> None:
     op.create_index("ix_scenario_version", "scenario_version", ["scenario_id", "version"], unique=True)
     if op.get_bind().dialect.name == "sqlite":
         for action in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER scenario_no_{action.lower()} BEFORE {action} ON scenario_version "
-                       f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END")
+            op.execute(
+                f"CREATE TRIGGER scenario_no_{action.lower()} BEFORE {action} ON scenario_version "
+                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+            )
     else:
-        op.execute("CREATE FUNCTION scenario_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                   f"BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$")
-        op.execute("CREATE TRIGGER scenario_no_change BEFORE UPDATE OR DELETE ON scenario_version "
-                   "FOR EACH ROW EXECUTE FUNCTION scenario_append_only()")
-        op.execute("CREATE TRIGGER scenario_no_truncate BEFORE TRUNCATE ON scenario_version "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION scenario_append_only()")
+        op.execute(
+            "CREATE FUNCTION scenario_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER scenario_no_change BEFORE UPDATE OR DELETE ON scenario_version "
+            "FOR EACH ROW EXECUTE FUNCTION scenario_append_only()"
+        )
+        op.execute(
+            "CREATE TRIGGER scenario_no_truncate BEFORE TRUNCATE ON scenario_version "
+            "FOR EACH STATEMENT EXECUTE FUNCTION scenario_append_only()"
+        )

@@ -33,10 +33,12 @@ APPEND_ONLY = {
 
 
 def _actor_columns(prefix: str = "actor") -> list[sa.Column]:
-    return [sa.Column(f"{prefix}_name", sa.String(200), nullable=False),
-            sa.Column(f"{prefix}_subject", sa.String(400), nullable=False),
-            sa.Column(f"{prefix}_email", sa.String(320), nullable=False),
-            sa.Column(f"{prefix}_method", sa.String(20), nullable=False)]
+    return [
+        sa.Column(f"{prefix}_name", sa.String(200), nullable=False),
+        sa.Column(f"{prefix}_subject", sa.String(400), nullable=False),
+        sa.Column(f"{prefix}_email", sa.String(320), nullable=False),
+        sa.Column(f"{prefix}_method", sa.String(20), nullable=False),
+    ]
 
 
 def upgrade() -> None:
@@ -47,8 +49,9 @@ def upgrade() -> None:
         sa.Column("rank", sa.Integer, nullable=False),
         sa.Column("permissions", sa.Text, nullable=False),
     )
-    op.bulk_insert(roles, [{"id": i, "label": label, "rank": rank, "permissions": perms}
-                           for i, label, rank, perms in ROLES])
+    op.bulk_insert(
+        roles, [{"id": i, "label": label, "rank": rank, "permissions": perms} for i, label, rank, perms in ROLES]
+    )
     op.create_table(
         "role_assignment",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -79,12 +82,20 @@ def _append_only(table: str, message: str) -> None:
     """Refuse UPDATE and DELETE (and on PostgreSQL TRUNCATE) in the database, as for assessments."""
     if op.get_bind().dialect.name == "sqlite":
         for action in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
     else:
-        op.execute(f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                   f"BEGIN RAISE EXCEPTION '{message}'; END $$")
-        op.execute(f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
-                   f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()")
-        op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                   f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()")
+        op.execute(
+            f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN RAISE EXCEPTION '{message}'; END $$"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
+        )
