@@ -59,7 +59,8 @@ def test_page_shows_ranking_status_and_map(package: Path) -> None:
     at = run_app()
     assert "negativ social kontrol" in at.title[0].value
     status = at.warning[0].value
-    assert "3 områder" in status and "illustrative" in status
+    assert "3 områder" in status
+    assert "illustrative" in status
     assert ranking(at) == ["Alfa", "Bravo", "Charlie"]
     args = map_args(at)
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
@@ -154,7 +155,8 @@ def test_bad_data_package_shows_danish_error(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("SELECTION_DATA", str(folder))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "uden for skalaen" in shown(at.error[0].value) and "values.csv" in shown(at.error[0].value)
+    assert "uden for skalaen" in shown(at.error[0].value)
+    assert "values.csv" in shown(at.error[0].value)
 
 
 def test_robustness_view_summarises_the_shortlist(package: Path) -> None:
@@ -235,7 +237,8 @@ def test_background_maps_say_what_leaves_the_machine(package: Path, monkeypatch:
     monkeypatch.delenv("DATAFORSYNINGEN_TOKEN", raising=False)
     at = run_app()
     radio = at.radio(key="basemap")
-    assert radio.value == "none" and "intet forlader maskinen" in radio.options[0]
+    assert radio.value == "none"
+    assert "intet forlader maskinen" in radio.options[0]
     assert not any("Skærmkort" in o for o in radio.options)
     assert any("DATAFORSYNINGEN_TOKEN" in c.value for c in at.caption), "absent token: option hidden with a note"
     assert all("sender forespørgsler ud af maskinen" in o for o in radio.options[1:])

@@ -53,9 +53,11 @@ def test_a_decision_is_saved_and_the_log_keeps_its_ranking_after_an_assessment_c
     at = fill(decision_view(), "Alfa har de stærkeste indsatser")
     assert any("Beslutning nr. 1 er gemt" in s.value for s in at.success)
     [saved] = list_decisions(open_store(url))
-    assert saved.chosen_area_id == "a" and saved.dissent == "Eva: <b>Charlie</b> {{ 7*7 }}"
+    assert saved.chosen_area_id == "a"
+    assert saved.dissent == "Eva: <b>Charlie</b> {{ 7*7 }}"
     [entry] = [e for e in at.expander if e.label.replace("\\", "").startswith("Nr.")]
-    assert "Nr. 1" in entry.label.replace("\\", "") and "Alfa" in entry.label
+    assert "Nr. 1" in entry.label.replace("\\", "")
+    assert "Alfa" in entry.label
     texts = [t.value for t in at.text]
     assert "Eva: <b>Charlie</b> {{ 7*7 }}" in texts  # shown as typed, as plain text
     before = next(df.value for df in at.dataframe if "Samlet score" in df.value.columns)
@@ -92,7 +94,8 @@ def test_the_ranking_view_offers_the_report_as_pdf_and_html(setup):
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "Hent rapport (PDF)" in labels and "Hent rapport (HTML)" in labels
+    assert "Hent rapport (PDF)" in labels
+    assert "Hent rapport (HTML)" in labels
 
 
 def test_report_and_decision_use_the_open_scenario_and_its_rules(tmp_path, monkeypatch):
@@ -115,7 +118,8 @@ def test_report_and_decision_use_the_open_scenario_and_its_rules(tmp_path, monke
     at.selectbox(key="scn_pick").select(ruled.key).run()
     assert not at.exception, at.exception
     held = at.session_state[REPORT_ARGS]
-    assert held["scenario"]["name"] == ruled.name and held["scenario"]["key"] == ruled.key
+    assert held["scenario"]["name"] == ruled.name
+    assert held["scenario"]["key"] == ruled.key
     assert tuple(held["rules"]) == ruled.settings.rules
 
     at = fill(decision_view_of(at), "Valgt efter scenariet")
@@ -125,16 +129,19 @@ def test_report_and_decision_use_the_open_scenario_and_its_rules(tmp_path, monke
     assert [r["text"] for r in snapshot["rules"]] == [describe(r, bundled.model) for r in ruled.settings.rules]
     _, expected = evaluate_settings(bundled, ruled.settings)
     reasons = excluded_reasons(expected)
-    assert reasons and {r["area_id"]: r["excluded"] for r in snapshot["ranking"] if r["excluded"]} == reasons
+    assert reasons
+    assert {r["area_id"]: r["excluded"] for r in snapshot["ranking"] if r["excluded"]} == reasons
     assert all(r["rank"] is None for r in snapshot["ranking"] if r["excluded"])
     saved = get_decision(open_store(url), 1)
-    assert saved.scenario.startswith(f"Scenarie: {ruled.name}.") and "Udelukkelsesregler: Kun områder" in saved.scenario
+    assert saved.scenario.startswith(f"Scenarie: {ruled.name}.")
+    assert "Udelukkelsesregler: Kun områder" in saved.scenario
 
     at.segmented_control(key="view").set_value(RANKING_VIEW).run()
     at.slider(key="w_need").set_value(70).run()  # changed on screen: the report says 'ikke gemt', rules stay
     assert not at.exception, at.exception
     held = at.session_state[REPORT_ARGS]
-    assert held["scenario"] is None and tuple(held["rules"]) == ruled.settings.rules
+    assert held["scenario"] is None
+    assert tuple(held["rules"]) == ruled.settings.rules
 
 
 def decision_view_of(at: AppTest) -> AppTest:

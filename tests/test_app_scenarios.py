@@ -60,18 +60,21 @@ def test_save_as_scenario_stores_it_and_the_link_names_it(db, bundled):
     at.button(key="FormSubmitter:scn_save-Gem som scenarie").click().run()
     assert not at.exception
     (message,) = [s.value for s in at.success if "Gemt som scenarie" in shown(s.value)]
-    assert shown(message) == "Gemt som scenarie nr. 1: Behov <b>først</b>." and interpreted(message) == []
+    assert shown(message) == "Gemt som scenarie nr. 1: Behov <b>først</b>."
+    assert interpreted(message) == []
     engine = open_store(db)
     (stored,) = saved.list_scenarios(engine)
     engine.dispose()
-    assert stored.name == "Behov <b>først</b>" and stored.author == "Anna Hansen"
+    assert stored.name == "Behov <b>først</b>"
+    assert stored.author == "Anna Hansen"
     assert stored.stored_by == "Anna Hansen (lokal tilstand)"
     assert stored.settings(bundled.model).weights["need"] == 60.0
     assert at.query_params["scenarie"] == "1"
     at.text_input(key="scn_new_name").input("Mere behov")
     at.button(key="scn_rename").click().run()
     history = next(df.value for df in at.dataframe if "Ændring" in df.value.columns)
-    assert list(history["Version"]) == [1, 2] and list(history["Ændring"]) == [
+    assert list(history["Version"]) == [1, 2]
+    assert list(history["Ændring"]) == [
         "Oprettet",
         "Omdøbt fra 'Behov <b>først</b>'",
     ]
@@ -110,7 +113,8 @@ def test_opening_a_starting_point_sets_the_sliders_and_the_url(db, bundled):
     assert list(table(at)["Område"]) == expected_order(bundled, need_first.settings.to_dict())
     assert at.query_params["scenarie"] == "behov-foerst"
     at.slider(key="w_need").set_value(70).run()  # a change: the link spells out the settings
-    assert at.query_params["vaegte"].startswith("trust:") and "scenarie" not in at.query_params
+    assert at.query_params["vaegte"].startswith("trust:")
+    assert "scenarie" not in at.query_params
 
 
 def test_a_readable_link_restores_weights_and_rules(db, bundled):
@@ -124,9 +128,8 @@ def test_a_readable_link_restores_weights_and_rules(db, bundled):
         },
     )
     excluded = shown[shown["Rang"] == "–"]
-    assert len(excluded) == 7 and all(
-        s.startswith("Udelukket: listestatus er Kandidat") for s in excluded["Datastatus"]
-    )
+    assert len(excluded) == 7
+    assert all(s.startswith("Udelukket: listestatus er Kandidat") for s in excluded["Datastatus"])
     assert set(shown["Liste"]) == {"Verificeret", "Udledt", "Kandidat"}
 
 
@@ -143,7 +146,8 @@ def test_a_readable_link_restores_weights_and_rules(db, bundled):
 def test_bad_links_give_a_notice_and_the_defaults(db, bundled, params):
     at = run_app(**params)
     notices = [w.value for w in at.warning if "Linket kunne ikke bruges" in shown(w.value)]
-    assert len(notices) == 1 and interpreted(notices[0]) == []
+    assert len(notices) == 1
+    assert interpreted(notices[0]) == []
     assert list(table(at)["Område"]) == expected_order(bundled, {})
 
 
@@ -177,7 +181,8 @@ def test_compare_shows_ranks_counts_and_a_sentence(db, bundled):
         frame.columns
     )
     sentences = [shown(m.value) for m in at.markdown if "er nr. 1 i" in shown(m.value)]
-    assert sentences and "af 3 scenarier" in sentences[0]
+    assert sentences
+    assert "af 3 scenarier" in sentences[0]
 
 
 WRITE_BUTTONS = ("FormSubmitter:scn_save-Gem som scenarie", "scn_change", "scn_rename", "scn_duplicate", "scn_archive")
@@ -216,15 +221,18 @@ def test_a_reader_and_read_only_mode_see_no_scenario_write_controls_but_open_com
     assert write_controls(at) == []
     assert any(notice in shown(c.value) for c in at.sidebar.caption)
     at.selectbox(key="scn_pick").select(str(first.id)).run()  # opening stays possible
-    assert not at.exception and write_controls(at) == []
-    assert at.slider(key="w_need").value == 50 and at.query_params["scenarie"] == str(first.id)
+    assert not at.exception
+    assert write_controls(at) == []
+    assert at.slider(key="w_need").value == 50
+    assert at.query_params["scenarie"] == str(first.id)
     history = next(df.value for df in at.dataframe if "Ændring" in df.value.columns)
     assert list(history["Gemt af (identitet)"]) == ["tester@test-host (kommandolinjen)"]
     assert list(table(at)["Område"]) == expected_order(bundled, first.settings_data)
     at.multiselect(key="compare_pick").set_value(["__now__", str(first.id), "behov-foerst"]).run()  # comparing too
     assert any("I top 3" in df.value.columns for df in at.dataframe)
     fresh = run_app(scenarie=str(first.id))  # and its link
-    assert fresh.slider(key="w_need").value == 50 and write_controls(fresh) == []
+    assert fresh.slider(key="w_need").value == 50
+    assert write_controls(fresh) == []
 
 
 def test_a_planner_can_save_change_and_archive_under_the_name_typed_once(db, bundled, monkeypatch: pytest.MonkeyPatch):

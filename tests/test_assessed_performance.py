@@ -33,5 +33,6 @@ def test_with_stored_values_equals_a_fresh_build(tmp_path) -> None:
             reused.provenance.sort_values(key).reset_index(drop=True),
             fresh.provenance.sort_values(key).reset_index(drop=True),
         )
-        assert reused.matrix.at["a", "t1"] == 2.5 and reused.matrix.at["c", "n1"] == 1.0
+        assert reused.matrix.at["a", "t1"] == 2.5
+        assert reused.matrix.at["c", "n1"] == 1.0
         assert reused.matrix.at["b", "t1"] == 3.0, "values without an assessment stay as stored"

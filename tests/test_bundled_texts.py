@@ -41,9 +41,12 @@ def test_area_and_initiative_texts_are_danish():
 def test_honesty_marks_survive_the_translation():
     dataset = load_dataset()
     marks = set(dataset.initiatives["verification"])
-    assert "verificeret i kilde" in marks and "skøn uden kilde" in marks and "udledt af verificerede fakta" in marks
+    assert "verificeret i kilde" in marks
+    assert "skøn uden kilde" in marks
+    assert "udledt af verificerede fakta" in marks
     notes = " ".join(dataset.areas["bydel_note"].dropna())
-    assert "skøn uden kilde" in notes and "delvist verificeret" in notes.lower()
+    assert "skøn uden kilde" in notes
+    assert "delvist verificeret" in notes.lower()
 
 
 def test_bundled_files_match_a_fresh_build():

@@ -100,9 +100,12 @@ def test_bad_weights(package, tmp_path, weights, fragment):
 def test_bad_top_and_timestamp(package, tmp_path):
     out = tmp_path / "out.csv"
     proc = run("--data", str(package), "--top", "0", "--out", str(out))
-    assert proc.returncode == 2 and "--top skal være et helt tal mellem 1" in stderr(proc)
+    assert proc.returncode == 2
+    assert "--top skal være et helt tal mellem 1" in stderr(proc)
     proc = run("--data", str(package), "--timestamp", "i går", "--out", str(out))
-    assert proc.returncode == 2 and "FEJL" in stderr(proc) and "Traceback" not in stderr(proc)
+    assert proc.returncode == 2
+    assert "FEJL" in stderr(proc)
+    assert "Traceback" not in stderr(proc)
     assert not out.exists()
 
 

@@ -68,7 +68,9 @@ def test_roles_assign_list_and_refusals(tmp_path):
     assert "pia@kk.test: Planlægger (tildelt af Admin" in listed.stdout
     assert "chef@kk.test: Administrator (tildelt af Konfiguration" in listed.stdout
     bad = run("roles", "assign", "pia@kk.test", "Chef", "--reason", "x", store=store, data=pkg)
-    assert bad.returncode == 2 and "ukendt rolle 'Chef'" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2
+    assert "ukendt rolle 'Chef'" in bad.stderr
+    assert "Traceback" not in bad.stderr
     engine = open_store(f"sqlite:///{store}.sqlite")
     try:
         assert {a.principal for a in current_assignments(engine)} == {"pia@kk.test", "chef@kk.test"}
@@ -81,10 +83,12 @@ def test_read_only_mode_refuses_command_line_writes_and_changes_nothing(tmp_path
     before = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(pkg.glob("*")))).hexdigest()
     proc = run("import", str(values_csv(tmp_path)), store=store, data=pkg, SELECTION_READ_ONLY="1")
     assert proc.returncode == 2
-    assert "skrivebeskyttet tilstand" in proc.stderr and "Intet er ændret" in proc.stderr
+    assert "skrivebeskyttet tilstand" in proc.stderr
+    assert "Intet er ændret" in proc.stderr
     assert not (store / "current").exists()
     assert hashlib.sha256(b"".join(p.read_bytes() for p in sorted(pkg.glob("*")))).hexdigest() == before
     bad = run("reset", store=store, data=pkg, SELECTION_LOCAL_ROLE="chef")  # a bad setting: said, nothing done
-    assert bad.returncode == 2 and bad.stderr == (
+    assert bad.returncode == 2
+    assert bad.stderr == (
         "FEJL: SELECTION_LOCAL_ROLE: ukendt rolle 'chef'; brug Læser, Planlægger eller Administrator.\n"
     )

@@ -48,7 +48,8 @@ def test_bad_file_exits_non_zero_with_danish_report(tmp_path):
     bad = danish_csv(tmp_path / "forkert.csv", [("Alfa", "ni")])
     proc = run("import", str(bad), env_dir=store, data=pkg)
     assert proc.returncode == 1
-    assert "FEJL" in proc.stdout and "forkert.csv" in proc.stdout
+    assert "FEJL" in proc.stdout
+    assert "forkert.csv" in proc.stdout
     assert "intet er ændret" in proc.stderr
     assert not store.exists()
 
@@ -66,15 +67,18 @@ def test_import_persists_and_rank_uses_it_then_reset(tmp_path):
     assert run("import", str(bad), env_dir=store, data=pkg).returncode == 1
     assert digest(active_data_dir(store)) == before, "a failed import must leave the stored data byte-identical"
     ranked = run("rank", "--top", "1", env_dir=store, data=pkg)
-    assert ranked.returncode == 0 and "+import-" in ranked.stdout
+    assert ranked.returncode == 0
+    assert "+import-" in ranked.stdout
     reset = run("reset", env_dir=store, data=pkg)
-    assert reset.returncode == 0 and "restore" in reset.stdout
+    assert reset.returncode == 0
+    assert "restore" in reset.stdout
     assert "+import-" not in run("rank", "--top", "1", env_dir=store, data=pkg).stdout
     restored = run("restore", env_dir=store, data=pkg)
     assert restored.returncode == 0, restored.stderr
     assert digest(active_data_dir(store)) == before, "restore brings back exactly the import that was set aside"
     again = run("restore", env_dir=store, data=pkg)
-    assert again.returncode == 2 and "allerede en import i brug" in again.stderr
+    assert again.returncode == 2
+    assert "allerede en import i brug" in again.stderr
 
 
 def test_import_replace_areas_removes_areas_not_in_the_file(tmp_path):
@@ -106,5 +110,7 @@ def test_validate_replace_areas_with_only_new_area_ids_gives_the_normal_report(t
     proc = run("validate", str(official), str(values), "--replace-areas", env_dir=store, data=pkg)
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert "Uventet fejl" not in proc.stdout + proc.stderr
-    assert "Områder fjernet: 3 (a, b, c)" in proc.stdout and "Ingen fejl" in proc.stdout
-    assert digest(pkg) == before and not store.exists()
+    assert "Områder fjernet: 3 (a, b, c)" in proc.stdout
+    assert "Ingen fejl" in proc.stdout
+    assert digest(pkg) == before
+    assert not store.exists()

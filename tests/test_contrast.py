@@ -30,7 +30,8 @@ def test_contrast_ratio_matches_the_wcag_definition() -> None:
     assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # famously just below 4.5
     assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
     assert contrast_ratio("#abc", "#aabbcc") == pytest.approx(1.0)
-    assert luminance("#ffffff") == pytest.approx(1.0) and luminance("#000000") == 0.0
+    assert luminance("#ffffff") == pytest.approx(1.0)
+    assert luminance("#000000") == 0.0
     assert over("#000000", "#ffffff", 0.5) == "#808080"
     with pytest.raises(ValueError):
         contrast_ratio("red", "#fff")
@@ -73,7 +74,8 @@ def test_the_selected_area_differs_by_more_than_colour() -> None:
     normal = map_layers.area_style(map_layers.PALETTE[2], dashed=True, selected=False)
     chosen = map_layers.area_style(map_layers.PALETTE[2], dashed=True, selected=True)
     assert chosen["weight"] >= 2 * normal["weight"]
-    assert chosen["dashArray"] is None and normal["dashArray"]
+    assert chosen["dashArray"] is None
+    assert normal["dashArray"]
     assert "background:#111" in map_layers.AreaShapes.selected_style
 
 
@@ -93,7 +95,8 @@ def test_neighbouring_classes_are_told_apart_by_numbers_not_colour_alone() -> No
     ranks = sorted(label["rank"] for label in move["labels"] if label["rank"] is not None)
     assert ranks == sorted(int(r) for r in result.ranked["rank"])
     legend = map_layers.legend_entries()
-    assert all(re.fullmatch(r"\d+–\d+", text) for _, text in legend[:-1]) and legend[-1][1] == "Ikke rangeret"
+    assert all(re.fullmatch(r"\d+–\d+", text) for _, text in legend[:-1])
+    assert legend[-1][1] == "Ikke rangeret"
 
 
 def test_map_labels_are_readable_on_every_class() -> None:

@@ -37,8 +37,10 @@ def test_the_bundled_judgement_indicators_are_assessments_with_anchors_on_their_
 def test_anchors_are_read_sorted_and_the_default_is_no_assessment():
     model = parse_criteria(with_t1(assessment=True, anchors={"5": " Høj ", "1": "Lav", "2,5": "Midt"}))
     t1 = model.indicator("t1")
-    assert t1.assessment and t1.anchors == ((1.0, "Lav"), (2.5, "Midt"), (5.0, "Høj"))
-    assert not model.indicator("n1").assessment and model.indicator("n1").anchors == ()
+    assert t1.assessment
+    assert t1.anchors == ((1.0, "Lav"), (2.5, "Midt"), (5.0, "Høj"))
+    assert not model.indicator("n1").assessment
+    assert model.indicator("n1").anchors == ()
 
 
 @pytest.mark.parametrize(
@@ -56,7 +58,8 @@ def test_anchors_are_read_sorted_and_the_default_is_no_assessment():
 )
 def test_bad_assessment_fields_are_reported_in_danish_with_the_indicator(fields, message):
     text = messages(with_t1(**fields))
-    assert message in text and "indikator 't1'" in text
+    assert message in text
+    assert "indikator 't1'" in text
 
 
 def test_a_computed_indicator_cannot_be_an_assessment():

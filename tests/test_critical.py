@@ -153,7 +153,8 @@ def test_two_areas_one_criterion_two_indicators():
     # 100 * (0.5 + n) / 2 = 75 -> n = 1.0 -> y = 0 (the end of the scale, closed: reachable).
     assert c.at[("b", "y"), "first_down"] == pytest.approx(0.0)
     # A's own rank is still 1 at the tie and becomes 2 just below it (open).
-    assert c.at[("a", "x"), "rank_down"] == pytest.approx(4.0) and not c.at[("a", "x"), "rank_down_closed"]
+    assert c.at[("a", "x"), "rank_down"] == pytest.approx(4.0)
+    assert not c.at[("a", "x"), "rank_down_closed"]
     assert c.at[("a", "x"), "rank_down_what"] == "A bliver nr. 2"
 
 
@@ -194,10 +195,12 @@ def test_three_areas_top_two_and_rank():
     assert c.at[("c", "x"), "top_up"] == pytest.approx(6.0)
     assert c.at[("c", "x"), "top_up_closed"]
     assert c.at[("c", "x"), "top_up_what"] == "C kommer i top 2, og B ryger ud"
-    assert c.at[("c", "x"), "rank_up"] == pytest.approx(6.0) and c.at[("c", "x"), "rank_up_what"] == "C bliver nr. 2"
+    assert c.at[("c", "x"), "rank_up"] == pytest.approx(6.0)
+    assert c.at[("c", "x"), "rank_up_what"] == "C bliver nr. 2"
     assert c.at[("c", "x"), "first_up"] == pytest.approx(9.0)
     # At b = 3, C ties B and joins the top 2 (closed); below it B is out.
-    assert c.at[("b", "x"), "top_down"] == pytest.approx(3.0) and c.at[("b", "x"), "top_down_closed"]
+    assert c.at[("b", "x"), "top_down"] == pytest.approx(3.0)
+    assert c.at[("b", "x"), "top_down_closed"]
     assert c.at[("b", "x"), "top_down_what"] == "B ryger ud af top 2, og C kommer ind"
     assert c.at[("b", "x"), "first_up"] == pytest.approx(9.0)
     assert c.at[("b", "x"), "rank_up_what"] == "B bliver nr. 1"
@@ -229,10 +232,13 @@ def test_tie_changes_at_once():
         }
     )
     c = crit(frame({"a": [5], "b": [5]}, cols=("x",)), model)
-    assert c.at[("a", "x"), "first_up"] == 5.0 and not c.at[("a", "x"), "first_up_closed"]
+    assert c.at[("a", "x"), "first_up"] == 5.0
+    assert not c.at[("a", "x"), "first_up_closed"]
     assert c.at[("a", "x"), "first_up_what"] == "A bliver alene nr. 1"
-    assert c.at[("a", "x"), "first_down"] == 5.0 and c.at[("a", "x"), "first_down_what"] == "B bliver alene nr. 1"
-    assert c.at[("a", "x"), "rank_down"] == 5.0 and math.isnan(c.at[("a", "x"), "rank_up"])
+    assert c.at[("a", "x"), "first_down"] == 5.0
+    assert c.at[("a", "x"), "first_down_what"] == "B bliver alene nr. 1"
+    assert c.at[("a", "x"), "rank_down"] == 5.0
+    assert math.isnan(c.at[("a", "x"), "rank_up"])
 
 
 def test_missing_value_uses_the_reweighting_rule():
@@ -241,9 +247,11 @@ def test_missing_value_uses_the_reweighting_rule():
     m = frame({"a": [3, np.nan], "b": [2, 0]})
     c = crit(m)
     row = c.loc[("a", "y")]
-    assert row["kind"] == "missing" and row["reference"] == pytest.approx(50.0)
+    assert row["kind"] == "missing"
+    assert row["reference"] == pytest.approx(50.0)
     # a = 50 < b = 62.5. With y set: 100 * (0.5 + n) / 2 >= 62.5 -> n >= 0.75 -> y <= 25 % (closed).
-    assert row["first_down"] == pytest.approx(25.0) and row["first_down_closed"]
+    assert row["first_down"] == pytest.approx(25.0)
+    assert row["first_down_closed"]
     assert row["first_down_what"] == "A bliver nr. 1 i stedet for B"
     # The same by re-scoring: y = 25 ties, y = 24 wins, y = 26 does not.
     for y, first in ((24.0, {"a"}), (25.0, {"a", "b"}), (26.0, {"b"})):
@@ -291,18 +299,21 @@ def test_unranked_area_enters_with_its_missing_value():
     m = frame({"a": [8, 8], "b": [6, 6], "u": [10, np.nan], "v": [np.nan, np.nan]}, cols=("x", "z"))
     c = crit(m, model, top_n=2)
     # u enters the ranking with any z; its total 50 + 5 z reaches b (60) at z = 2 and a (80) at z = 6.
-    assert c.at[("u", "z"), "enters"] and c.at[("u", "z"), "rank_up"] == 0.0
+    assert c.at[("u", "z"), "enters"]
+    assert c.at[("u", "z"), "rank_up"] == 0.0
     assert c.at[("u", "z"), "top_up"] == pytest.approx(2.0)
     assert c.at[("u", "z"), "top_up_what"] == "U kommer i top 2, og B ryger ud"
     assert c.at[("u", "z"), "first_up"] == pytest.approx(6.0)
     # u's x cannot rank it; v lacks two criteria, so no single value can.
-    assert math.isnan(c.at[("u", "x"), "first_up"]) and c.at[("u", "x"), "note"]
+    assert math.isnan(c.at[("u", "x"), "first_up"])
+    assert c.at[("u", "x"), "note"]
     assert all(math.isnan(c.at[("v", i), f"{e}_up"]) for i in ("x", "z") for e in EFFECTS)
 
 
 def test_zero_weight_changes_nothing():
     c = crit(frame({"a": [5, 50], "b": [3, 25]}), subs={"y": 0})
-    assert c.at[("a", "y"), "slope"] == 0 and c.at[("a", "y"), "note"]
+    assert c.at[("a", "y"), "slope"] == 0
+    assert c.at[("a", "y"), "note"]
     assert all(math.isnan(c.at[("a", "y"), f"{e}_{d}"]) for e in EFFECTS for d in ("up", "down"))
 
 
@@ -444,7 +455,8 @@ def test_priority_list_on_the_bundled_data(bundled):
     names = ds.areas["name"].to_dict()
     table = critical_values(perf.matrix, ds.model, result, perf.provenance, 3)
     plist = priority_list(table, ds.model, names, 3)
-    assert len(plist) and list(plist["priority"]) == list(range(1, len(plist) + 1))
+    assert len(plist)
+    assert list(plist["priority"]) == list(range(1, len(plist) + 1))
     # Changes of nr. 1 come first, placeholders before the rest inside each group.
     effects = list(plist["effect"])
     assert effects == sorted(effects, key=["first", "top"].index)
@@ -537,7 +549,8 @@ def test_critical_cli_writes_the_priority_csv(tmp_path):
     expected = priority_csv(result, ds, perf, 2, "excel-da", datetime.fromisoformat(stamp))
     assert out.read_bytes() == expected
     text = expected.decode("utf-8-sig")
-    assert text.startswith("Prioritet;Område-id;Område;") and "Hvis '" in text
+    assert text.startswith("Prioritet;Område-id;Område;")
+    assert "Hvis '" in text
     assert "Skrev" in proc.stderr.decode()
     for bad, message in (
         (["--top", "0"], "--top"),
@@ -575,7 +588,8 @@ def test_combined_flip_hand_solved():
     result = score_areas(m, MODEL, MODEL.default_weights, None, {"a": "A", "b": "B"})
     flip = combined_flip(m, MODEL, result, illustrative(m))
     # One step of x (12.5 points) is the cheapest way to close the 12.5-point gap; a step of y gives 5.
-    assert flip.challenger == "b" and flip.total_steps == pytest.approx(1.0, abs=1e-6)
+    assert flip.challenger == "b"
+    assert flip.total_steps == pytest.approx(1.0, abs=1e-6)
     assert set(flip.changes["indicator_id"]) == {"x"}
     after = score_areas(apply_changes(m, flip), MODEL, MODEL.default_weights)
     assert list(after.table.loc[after.table["rank"] == 1, "area_id"]) == ["b"]

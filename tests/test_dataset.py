@@ -115,10 +115,12 @@ def test_bow_tie_polygon_is_repaired_with_warning(tmp_path):
     ds = load_dataset(make_package(tmp_path / "p", areas=fc))
     warnings = [w for w in ds.warnings if "repareret" in w.message]
     assert len(warnings) == 1
-    assert warnings[0].file == "areas.geojson" and warnings[0].location == "objekt 1 (Alfa)"
+    assert warnings[0].file == "areas.geojson"
+    assert warnings[0].location == "objekt 1 (Alfa)"
     assert warnings[0].severity == "warning"
     geom = ds.areas.geometry.loc["a"]
-    assert geom.is_valid and geom.geom_type in ("Polygon", "MultiPolygon")
+    assert geom.is_valid
+    assert geom.geom_type in ("Polygon", "MultiPolygon")
     # make_valid keeps both triangles of the bow tie: half the bounding box, not a sliver.
     assert geom.area == pytest.approx(0.5 * box(*bow_tie.bounds).area, rel=1e-6)
     assert ds.areas.geometry.is_valid.all()
@@ -144,7 +146,9 @@ def test_areas_in_epsg_25832_are_reprojected_with_warning(tmp_path):
     minx, miny, maxx, maxy = ds.areas.geometry.loc["a"].bounds
     assert (minx, miny, maxx, maxy) == pytest.approx((12.50, 55.66, 12.516, 55.67), abs=1e-6)
     w = [w for w in ds.warnings if "omregnet" in w.message]
-    assert len(w) == 1 and "EPSG:25832" in w[0].message and w[0].file == "areas.geojson"
+    assert len(w) == 1
+    assert "EPSG:25832" in w[0].message
+    assert w[0].file == "areas.geojson"
 
 
 def test_areas_missing_required_column(tmp_path):

@@ -137,7 +137,8 @@ def test_every_place_with_data_text_shows_it_literally(hostile: Path) -> None:
         assert place in seen, f"not found on the page: {place[:40]}"
     (component,) = at.get("component_instance")  # the folium map: names appear only as escaped HTML text
     map_html = component.proto.json_args
-    assert f'<img src=\\"http://{EVIL}' not in map_html and f'<img src="http://{EVIL}' not in map_html
+    assert f'<img src=\\"http://{EVIL}' not in map_html
+    assert f'<img src="http://{EVIL}' not in map_html
     assert f'href=\\"https://{EVIL}' not in map_html
 
 
@@ -160,7 +161,8 @@ def test_robustness_and_import_views_show_data_text_literally(hostile: Path) -> 
 def test_md_never_yields_markup_and_shows_the_text(text: str) -> None:
     escaped = md(text)
     assert interpreted(escaped) == []
-    assert "\n" not in escaped and "\r" not in escaped
+    assert "\n" not in escaped
+    assert "\r" not in escaped
 
 
 @pytest.mark.parametrize(

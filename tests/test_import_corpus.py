@@ -398,4 +398,5 @@ def test_semicolon_file_with_decimal_comma_is_not_read_as_comma_separated(stored
     assert (got[("a", "t1")], got[("a", "n2")], got[("b", "n2")]) == (3.5, 40.5, 10.0)
     # comma-separated with quoted decimal commas also works
     plan = validate_import([("v.csv", b'area_id,t1\na,"3,5"\n')], current)
-    assert plan.ok and plan.values.set_index(["area_id", "indicator_id"])["value"][("a", "t1")] == 3.5
+    assert plan.ok
+    assert plan.values.set_index(["area_id", "indicator_id"])["value"][("a", "t1")] == 3.5

@@ -105,14 +105,17 @@ def test_gpkg_two_layers_choose_layer(tmp_path, current):
     plan = validate_import(gpkg, current)
     assert not plan.ok
     [err] = messages(plan)
-    assert "omraader.gpkg" in err and "vælg hvilket lag" in err
-    assert "omraader_2024" in err and "gamle_omraader" in err
+    assert "omraader.gpkg" in err
+    assert "vælg hvilket lag" in err
+    assert "omraader_2024" in err
+    assert "gamle_omraader" in err
 
     plan = validate_import(gpkg, current, layer="omraader_2024")
     assert plan.ok, messages(plan)
     assert any("omregnet fra EPSG:25832" in w for w in messages(plan, "warning"))
     assert plan.diff.geometry_changed == ["a"]
-    assert plan.diff.areas_added == [] and plan.files[0].kind == "areas"
+    assert plan.diff.areas_added == []
+    assert plan.files[0].kind == "areas"
 
     plan = validate_import(gpkg, current, layer="findes_ikke")
     assert "Laget 'findes_ikke' findes ikke" in messages(plan)[0]
@@ -159,7 +162,8 @@ def test_geojson_reprojection_warning_and_new_area(tmp_path, current):
     assert any("omr.geojson" in w and "omregnet fra EPSG:25832 til WGS84" in w for w in warnings)
     assert any("4 områder, de nuværende data har 3" in w for w in warnings)
     assert any("nyt område 'd'" in w for w in warnings)
-    assert plan.diff.areas_added == ["d"] and plan.diff.geometry_changed == []
+    assert plan.diff.areas_added == ["d"]
+    assert plan.diff.geometry_changed == []
 
 
 def test_replace_areas_removes_unlisted_areas_with_their_values_and_initiatives(tmp_path, current):
@@ -175,14 +179,16 @@ def test_replace_areas_removes_unlisted_areas_with_their_values_and_initiatives(
     before = tree_hash(tmp_path / "pkg")
 
     kept = validate_import(path, current)  # default: areas not in the file stay
-    assert kept.ok and kept.diff.areas_removed == []
+    assert kept.ok
+    assert kept.diff.areas_removed == []
     assert any("bevares uændret" in w for w in messages(kept, "warning"))
 
     plan = validate_import(path, current, replace_areas=True, now=NOW)
     assert plan.ok, messages(plan)
     assert plan.diff.areas_removed == ["b"]
     n_values_b = int((current.values["area_id"] == "b").sum())
-    assert plan.diff.values_removed == n_values_b > 0 and plan.diff.initiatives_removed == 1
+    assert plan.diff.values_removed == n_values_b > 0
+    assert plan.diff.initiatives_removed == 1
     assert any("1 områder, der ikke er i filen, fjernes (Bravo)" in w for w in messages(plan, "warning"))
     assert "Fjernet med områderne" in " ".join(plan.diff.lines())
     assert tree_hash(tmp_path / "pkg") == before, "nothing is written by validation"
@@ -248,9 +254,12 @@ def test_value_formats_parse_to_same_values(current):
 def test_detected_format_is_reported(current):
     plan = validate_import([("excel_cp1252_wide.csv", VALUE_FILES["excel_cp1252_wide.csv"])], current)
     details = plan.files[0].details
-    assert "cp1252" in details and "semikolon" in details and "bredt" in details
+    assert "cp1252" in details
+    assert "semikolon" in details
+    assert "bredt" in details
     plan = validate_import([("long_bom.csv", VALUE_FILES["long_bom.csv"])], current)
-    assert "UTF-8 med BOM" in plan.files[0].details and "komma" in plan.files[0].details
+    assert "UTF-8 med BOM" in plan.files[0].details
+    assert "komma" in plan.files[0].details
     assert "langt" in plan.files[0].details
 
 
@@ -272,7 +281,8 @@ def test_name_matching_danish_spellings(danish):
     assert plan.ok, messages(plan)
     assert {(c.area_id, c.new) for c in plan.diff.values_changed} == {("a", 2.0), ("b", 4.0)}
     [unmatched] = [w for w in messages(plan, "warning") if "Ukendt Sted" in w]
-    assert "navne.csv" in unmatched and "række 4" in unmatched
+    assert "navne.csv" in unmatched
+    assert "række 4" in unmatched
     matcher = AreaMatcher({"hoergaarden": "Hørgården", "x": "Stærevej mv."})
     assert matcher.match(None, "hørgården") == "hoergaarden"
     assert matcher.match("Staerevej_MV", None) == "x"
@@ -298,20 +308,26 @@ def test_actor_csv_epsg25832_with_sector_mapping(danish):
     ]
     data = "\r\n".join(lines).encode("cp1252")
     plan = validate_import([("aktoerer.csv", data)], danish)
-    assert not plan.ok and "koordinatsystemet" in messages(plan)[0].lower()
+    assert not plan.ok
+    assert "koordinatsystemet" in messages(plan)[0].lower()
     plan = validate_import([("aktoerer.csv", data)], danish, crs="EPSG:25832")
     assert plan.ok, messages(plan)
     assert plan.files[0].kind == "actors"
     assert list(plan.actors["sector"]) == ["school", "daycare", "library_culture"]
     assert list(plan.actors["name"]) == ["Nørre Skole", "Børnehuset", "Biblioteket"]
     assert abs(plan.actors.geometry.iloc[0].x - 12.508) < 1e-6
-    assert plan.sector_mapping["Trossamfund"] is None and plan.sector_mapping["Folkeskole"] == "school"
+    assert plan.sector_mapping["Trossamfund"] is None
+    assert plan.sector_mapping["Folkeskole"] == "school"
     [unmapped] = [w for w in messages(plan, "warning") if "Trossamfund" in w]
-    assert "aktoerer.csv" in unmapped and "række 4" in unmapped
+    assert "aktoerer.csv" in unmapped
+    assert "række 4" in unmapped
     assert (plan.diff.actors_before, plan.diff.actors_after) == (3, 3)
     sm = SectorMatcher(danish.model)
-    assert sm.match("Fritidsklub") == "club" and sm.match("vuggestue") == "daycare" and sm.match("Skole") == "school"
-    assert sm.match("fritidstilbud") == "club" and sm.match("jobcenter") is None  # not in this model
+    assert sm.match("Fritidsklub") == "club"
+    assert sm.match("vuggestue") == "daycare"
+    assert sm.match("Skole") == "school"
+    assert sm.match("fritidstilbud") == "club"
+    assert sm.match("jobcenter") is None
 
 
 def test_actor_geojson_replaces_layer(tmp_path, current):
@@ -320,7 +336,8 @@ def test_actor_geojson_replaces_layer(tmp_path, current):
     gdf.to_file(path, driver="GeoJSON")
     plan = validate_import(path, current)
     assert plan.ok, messages(plan)
-    assert plan.diff.actors_replaced and (plan.diff.actors_before, plan.diff.actors_after) == (3, 1)
+    assert plan.diff.actors_replaced
+    assert (plan.diff.actors_before, plan.diff.actors_after) == (3, 1)
     assert plan.actors.iloc[0]["actor_id"] == "import-1"
 
 
@@ -335,19 +352,24 @@ def test_diff_summary(tmp_path, current):
     plan = validate_import([path, ("v.csv", values)], current)
     assert plan.ok, messages(plan)
     d = plan.diff
-    assert d.geometry_changed == ["a"] and d.areas_added == [] and d.areas_removed == []
+    assert d.geometry_changed == ["a"]
+    assert d.areas_added == []
+    assert d.areas_removed == []
     assert [(c.area_id, c.indicator_id, c.old, c.new) for c in d.values_changed] == [
         ("a", "n2", 40.0, 41.0),
         ("b", "t1", 3.0, 2.0),
     ]
-    assert d.actors_before == d.actors_after == 3 and not d.actors_replaced
-    assert "Værdier ændret: 2" in d.lines() and "Områder med ny grænse: 1" in d.lines()
+    assert d.actors_before == d.actors_after == 3
+    assert not d.actors_replaced
+    assert "Værdier ændret: 2" in d.lines()
+    assert "Områder med ny grænse: 1" in d.lines()
 
 
 def stored_package(store: Path) -> Path:
     """The package folder of the import in use."""
     package = active_data_dir(store)
-    assert package != BUNDLED and package.parent.parent == store
+    assert package != BUNDLED
+    assert package.parent.parent == store
     return package
 
 
@@ -363,7 +385,8 @@ def test_apply_changes_ranking_and_records_import(tmp_path, current):
     loaded = load_dataset(first)
     after = ranking(loaded)
     assert ranking(result) == after
-    assert after[0][0] == "c" and after[-1][0] == "a"
+    assert after[0][0] == "c"
+    assert after[-1][0] == "a"
     assert loaded.meta["imports"][0]["file"] == "nye.csv"
     assert loaded.meta["imports"][0]["imported_at"] == "2026-11-23T12:00:00+00:00"
     assert loaded.version.startswith("t1+import-")
@@ -445,13 +468,15 @@ def test_apply_is_atomic(tmp_path, current, monkeypatch):
     plan = validate_import([("v.csv", b"area_id,t1\na,1\n")], load_dataset(in_use))
     with pytest.raises(DataError, match="simulated"):
         apply_import(plan, store, actor=ADMIN)
-    assert tree_hash(store) == before and active_data_dir(store) == in_use
+    assert tree_hash(store) == before
+    assert active_data_dir(store) == in_use
 
 
 def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
     monkeypatch.delenv("SELECTION_DATA", raising=False)
     store = tmp_path / "store"
-    assert not has_stored_import(store) and active_data_dir(store) == BUNDLED
+    assert not has_stored_import(store)
+    assert active_data_dir(store) == BUNDLED
     apply_import(validate_import([("v.csv", b"area_id,t1\na,4\n")], current), store, actor=ADMIN)
     apply_import(
         validate_import([("v.csv", b"area_id,t1\na,3\n")], load_dataset(active_data_dir(store))), store, actor=ADMIN
@@ -463,12 +488,14 @@ def test_reset_returns_to_bundled(tmp_path, current, monkeypatch):
 
     in_use = files(package)
     backup = reset_import(store, actor=ADMIN)
-    assert backup == package and not has_stored_import(store)
+    assert backup == package
+    assert not has_stored_import(store)
     assert active_data_dir(store) == BUNDLED
     # nothing the planner saved is lost: the import is set aside, not deleted, and can be restored
     assert import_backups(store) == [backup]
     restored = restore_import(store, actor=ADMIN)
-    assert active_data_dir(store) == package and import_backups(store) == []
+    assert active_data_dir(store) == package
+    assert import_backups(store) == []
     assert files(package) == in_use
     assert restored.meta["imports"][-1]["file"] == "v.csv"
     with pytest.raises(DataError, match="allerede en import i brug"):
@@ -501,7 +528,9 @@ def test_round_trip_export_import_same_ranking(tmp_path, source):
         kinds={"actors.geojson": "actors"},
     )
     assert plan.ok, messages(plan)
-    assert plan.diff.areas_added == [] and plan.diff.geometry_changed == [] and plan.diff.values_changed == []
+    assert plan.diff.areas_added == []
+    assert plan.diff.geometry_changed == []
+    assert plan.diff.values_changed == []
     stored = apply_import(plan, tmp_path / "store", actor=ADMIN)
     assert ranking(load_dataset(active_data_dir(tmp_path / "store"))) == ranking(current) == ranking(stored)
     assert len(stored.actors) == len(current.actors)
@@ -531,8 +560,10 @@ def test_new_area_with_values_and_actors_applies_and_loads(tmp_path, current):
     assert [f.kind for f in plan.files] == ["areas", "values", "actors"]
     assert [a if isinstance(a, str) else None for a in plan.actors["area_id"]] == ["delta-oest", None]
     loaded = apply_import(plan, tmp_path / "store", actor=ADMIN)
-    assert loaded.areas.loc["a", "residents"] == 1200 and loaded.areas.loc["delta-oest", "name"] == "Delta Øst"
-    assert len(loaded.actors) == 2 and set(loaded.actors["sector"]) == {"school", "club"}
+    assert loaded.areas.loc["a", "residents"] == 1200
+    assert loaded.areas.loc["delta-oest", "name"] == "Delta Øst"
+    assert len(loaded.actors) == 2
+    assert set(loaded.actors["sector"]) == {"school", "club"}
     table = evaluate(loaded)[1].table.set_index("area_id")
     assert table.loc["delta-oest", "rank"] == 1  # full sector coverage, high trust and need, low n2
 
@@ -564,7 +595,8 @@ def test_sector_synonyms_on_bundled_model():
         "Kulturhus": "library_culture",
     }
     assert {k: sm.match(k) for k in expected} == expected
-    assert sm.match("Moské") is None and sm.match("") is None
+    assert sm.match("Moské") is None
+    assert sm.match("") is None
 
 
 # --------------------------------------------------------------------------- names shared by two areas
@@ -588,7 +620,10 @@ def test_a_value_matched_by_a_name_two_areas_share_is_refused_naming_both(same_n
     plan = validate_import([("v.csv", data.encode())], same_names)
     assert not plan.ok
     [error] = [e for e in messages(plan) if "nordvest" in e.casefold()]
-    assert "'a'" in error and "'b'" in error and "område-id" in error and "række 2" in error
+    assert "'a'" in error
+    assert "'b'" in error
+    assert "område-id" in error
+    assert "række 2" in error
     assert not plan.diff.values_changed
 
 
@@ -603,7 +638,8 @@ def test_an_area_file_giving_two_areas_the_same_name_is_warned_about(tmp_path, c
     gj.write_text(json.dumps(area_features([("a", "Alfa", AREAS[0][2]), ("x", "alfa", AREAS[1][2])])))
     plan = validate_import([gj], current)
     [warning] = [w for w in messages(plan, "warning") if "samme navn" in w]
-    assert "'a'" in warning and "'x'" in warning
+    assert "'a'" in warning
+    assert "'x'" in warning
 
 
 def test_an_unmatched_value_row_without_a_name_column_names_the_id_column(current):

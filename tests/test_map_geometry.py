@@ -137,7 +137,8 @@ def test_a_weight_move_carries_no_coordinates(generated):
     full = dataset.areas[["geometry"]].to_json()
     assert len(sent) < 0.10 * len(full)
     first_corner = dataset.areas.geometry.iloc[0].exterior.coords[0]
-    assert f"{first_corner[0]:.5f}"[:-1] not in sent and f"{first_corner[1]:.5f}"[:-1] not in sent
+    assert f"{first_corner[0]:.5f}"[:-1] not in sent
+    assert f"{first_corner[1]:.5f}"[:-1] not in sent
     # Everything a move shows is there: a colour per area, tooltip values, the labels.
     assert len(payload["style"]) == len(payload["tips"]) == len(dataset.areas)
     for total in result.table["total"]:
@@ -149,7 +150,8 @@ def test_many_areas_label_only_the_best_and_the_selected(generated):
     assert len(dataset.areas) > LABEL_ALL_MAX
     last = result.table.sort_values("rank")["area_id"].iloc[-1]
     labels = payload_of(ranked_layer(dataset.areas, result.table, selected=last))["labels"]
-    assert labels[0]["selected"] and labels[0]["area"] == escape_text(last)
+    assert labels[0]["selected"]
+    assert labels[0]["area"] == escape_text(last)
     assert all(l["rank"] <= LABEL_TOP_N for l in labels[1:])
     assert len(labels) == 1 + int((result.table["rank"] <= LABEL_TOP_N).sum())
 
@@ -162,13 +164,17 @@ def test_shapes_file_is_written_once_named_by_content_and_escaped(tmp_path):
     first = area_shapes(dataset.areas, static)
     again = area_shapes(dataset.areas, static)
     files = list((static / SHAPES_FOLDER).glob("*.js"))
-    assert [f.name for f in files] == [f"{first.digest}.js"] and again.digest == first.digest
+    assert [f.name for f in files] == [f"{first.digest}.js"]
+    assert again.digest == first.digest
     text = files[0].read_text()
-    assert "<img" not in text and "{{" not in text and "&lt;img src=x" in json.loads(json.dumps(text))
+    assert "<img" not in text
+    assert "{{" not in text
+    assert "&lt;img src=x" in json.loads(json.dumps(text))
     data = json.loads(text.split(" = ", 2)[-1].rstrip().rstrip(";"))
     assert len(data["features"]) == len(data["areas"]) == 3
     m = base_map(dataset.areas)
     first.add_to(m)
     page = m.get_root().render()
-    assert f"/app/static/{SHAPES_FOLDER}/{first.digest}.js" in page and external_links(m) == []
+    assert f"/app/static/{SHAPES_FOLDER}/{first.digest}.js" in page
+    assert external_links(m) == []
     assert "coordinates" not in page, "the page itself carries no geometry"

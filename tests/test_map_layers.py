@@ -79,7 +79,8 @@ def test_jinja_in_a_name_is_never_evaluated_nor_breaks_the_map(tmp_path, name):
     group.add_to(m)
     group.render()  # what st_folium does with feature_group_to_add
     page = m.get_root().render()
-    assert "jinjaran" not in page and str(Path.cwd()) not in page
+    assert "jinjaran" not in page
+    assert str(Path.cwd()) not in page
     assert htmlsafe_json_dumps(escape_text(name))[1:-1] in page  # shown as text in the tooltip
 
 
@@ -110,9 +111,11 @@ def test_ranked_layer_colours_and_escapes(scored):
     js = m.get_root().render()
     for total in result.table["total"]:
         assert f'"fillColor": "{score_colour(total)}"' in js
-    assert "<b>x</b>" not in js and "${alert" not in js
+    assert "<b>x</b>" not in js
+    assert "${alert" not in js
     assert "&lt;b&gt;x&lt;/b&gt;" in js.replace("\\u0026", "&")  # tojson writes & as \u0026
-    assert js.count('"rank": ') == 3 and '"rank": null' not in js
+    assert js.count('"rank": ') == 3
+    assert '"rank": null' not in js
     for name in dataset.areas["name"]:  # every area is named on the map, escaped
         assert htmlsafe_json_dumps(escape_text(name))[1:-1] in js
 
@@ -124,7 +127,8 @@ def test_selected_area_has_a_distinct_outline_and_small_areas_a_marker(scored):
     m = base_map(dataset.areas)
     ranked_layer(dataset.areas, result.table, selected="b").add_to(m)
     js = m.get_root().render()
-    assert js.count('"weight": 3.5') == 1 and f'"color": "{SELECTED_OUTLINE}"' in js
+    assert js.count('"weight": 3.5') == 1
+    assert f'"color": "{SELECTED_OUTLINE}"' in js
     small = [a for a, e in _extents_m(dataset.areas).items() if e < SMALL_AREA_M]
     assert js.count('"small": true') == len(small)
 
@@ -132,8 +136,10 @@ def test_selected_area_has_a_distinct_outline_and_small_areas_a_marker(scored):
 def test_scale_bar_is_metric_only(scored):
     dataset, _ = scored
     js = base_map(dataset.areas).get_root().render()
-    assert "imperial: false" in js and "metric: true" in js
-    assert "L.control.scale(" in js and js.count("L.control.scale(") == 1
+    assert "imperial: false" in js
+    assert "metric: true" in js
+    assert "L.control.scale(" in js
+    assert js.count("L.control.scale(") == 1
 
 
 def test_unranked_area_is_grey_without_label(tmp_path):
@@ -144,7 +150,8 @@ def test_unranked_area_is_grey_without_label(tmp_path):
     m = base_map(dataset.areas)
     ranked_layer(dataset.areas, result.table).add_to(m)
     js = m.get_root().render()
-    assert UNRANKED_COLOUR in js and js.count('"rank": ') - js.count('"rank": null') == 2
+    assert UNRANKED_COLOUR in js
+    assert js.count('"rank": ') - js.count('"rank": null') == 2
 
 
 def test_base_map_loads_only_local_assets(scored):
@@ -193,9 +200,11 @@ def test_change_layer_draws_before_and_after_escaped(scored):
     m = base_map(after)
     change_layer(dataset.areas, after, ["b"]).add_to(m)
     js = m.get_root().render().replace("\\\\u0026", "&")
-    assert "#636363" in js and "#d95f02" in js
+    assert "#636363" in js
+    assert "#d95f02" in js
     assert "før)" in js or "f\\u00f8r)" in js
-    assert "<b>x</b>" not in js and external_links(m) == []
+    assert "<b>x</b>" not in js
+    assert external_links(m) == []
 
 
 @pytest.mark.parametrize(
@@ -227,18 +236,22 @@ def test_tile_url_refuses_what_could_break_the_page(url):
     from selection.map_layers import CUSTOM_KEY, available_basemaps, tile_url_problem
 
     problem = tile_url_problem(url + ("x" if url.endswith(" ") else ""))
-    assert problem and problem.endswith(".")
+    assert problem
+    assert problem.endswith(".")
     assert CUSTOM_KEY not in available_basemaps(custom_url=url + ("x" if url.endswith(" ") else ""))
 
 
 def test_skaermkort_only_with_a_token_and_none_stays_first(scored):
     from selection.map_layers import SKAERMKORT_KEY, available_basemaps
 
-    assert list(available_basemaps())[0] == "none" and SKAERMKORT_KEY not in available_basemaps()
+    assert list(available_basemaps())[0] == "none"
+    assert SKAERMKORT_KEY not in available_basemaps()
     assert SKAERMKORT_KEY not in available_basemaps("bad token {{x}}")
     maps = available_basemaps("abcdef123456")
-    assert maps[SKAERMKORT_KEY].external and not maps["none"].external
+    assert maps[SKAERMKORT_KEY].external
+    assert not maps["none"].external
     dataset, _ = scored
     page = base_map(dataset.areas, maps[SKAERMKORT_KEY]).get_root().render()
-    assert "api.dataforsyningen.dk/topo_skaermkort_DAF" in page and '"token": "abcdef123456"' in page
+    assert "api.dataforsyningen.dk/topo_skaermkort_DAF" in page
+    assert '"token": "abcdef123456"' in page
     assert "dataforsyningen" not in base_map(dataset.areas).get_root().render()

@@ -147,7 +147,8 @@ def test_page_with_a_deep_stored_dataset_json_shows_a_danish_error(tmp_path, mon
     monkeypatch.setenv("SELECTION_DATA", str(pkg))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, at.exception
-    assert "kan ikke indlæses" in at.error[0].value and "dybt indlejret" in at.error[0].value
+    assert "kan ikke indlæses" in at.error[0].value
+    assert "dybt indlejret" in at.error[0].value
 
 
 def test_import_view_turns_an_unexpected_failure_into_a_message(tmp_path, monkeypatch):
@@ -202,7 +203,9 @@ def test_cli_argument_errors_are_danish_and_exit_2(package, capsys, argv, fragme
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert fragment in err and "FEJL" in err, err
-    assert "error:" not in err and "usage:" not in err and "invalid" not in err
+    assert "error:" not in err
+    assert "usage:" not in err
+    assert "invalid" not in err
 
 
 def test_cli_out_into_a_missing_folder_or_onto_a_folder(package, tmp_path, capsys):
@@ -234,7 +237,8 @@ def test_cli_unexpected_failure_is_a_danish_message(package, capsys, monkeypatch
     monkeypatch.setattr(cli, "evaluate", boom)
     assert main(["rank"]) == 2
     err = capsys.readouterr().err
-    assert "Uventet fejl" in err and "Traceback" not in err
+    assert "Uventet fejl" in err
+    assert "Traceback" not in err
 
 
 def test_cli_in_a_subprocess_never_prints_a_traceback(tmp_path):
@@ -269,7 +273,8 @@ def test_classic_mac_line_endings_and_clipped_messages(current):
     plan = validate_import([("v.csv", b"area_id;t1\ra;2\rc;4\r")], current)
     assert plan.ok, errors(plan)
     plan = validate_import([("v.csv", b"area_id,t1\n" + b"x" * 100_000 + b",1\n")], current)
-    assert plan.report.problems and all(len(p.message) <= 1000 for p in plan.report.problems)
+    assert plan.report.problems
+    assert all(len(p.message) <= 1000 for p in plan.report.problems)
 
 
 def test_default_weights_of_1e308_in_a_package_are_refused(tmp_path):

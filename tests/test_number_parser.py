@@ -66,8 +66,10 @@ def test_anything_parsed_is_a_finite_float_from_ascii_digits_only(text):
         return
     assert math.isfinite(value)
     digits = [ch for ch in text if ch.isdigit()]
-    assert digits and all("0" <= ch <= "9" for ch in digits)
-    assert "_" not in text and len(digits) <= MAX_DIGITS
+    assert digits
+    assert all("0" <= ch <= "9" for ch in digits)
+    assert "_" not in text
+    assert len(digits) <= MAX_DIGITS
 
 
 @pytest.mark.parametrize(
@@ -98,7 +100,9 @@ def test_refused_with_the_reason(text, reason):
 def test_counts_are_whole_and_not_negative():
     with pytest.raises(NumberError, match="tvetydigt"):
         parse_count("1.234", "danish")
-    assert parse_count("1.234,0", "danish") == 1234 and parse_count(12.0) == 12 and parse_count("") is None
+    assert parse_count("1.234,0", "danish") == 1234
+    assert parse_count(12.0) == 12
+    assert parse_count("") is None
     with pytest.raises(NumberError, match="negativt"):
         parse_count("-5")
     with pytest.raises(NumberError, match="helt tal"):
@@ -137,7 +141,8 @@ def test_danish_thousands_with_decimal_part_is_read(current):
     plan = validate_import([("v.csv", "område;n2\nAlfa;1.000,0\nCharlie;12,5\n".encode("cp1252"))], current)
     assert any("skalaen" in e for e in errors(plan)), "1.000,0 is one thousand: outside the 0-100 scale"
     plan = validate_import([("v.csv", "område;n2\nCharlie;12,5\n".encode("cp1252"))], current)
-    assert plan.ok and plan.diff.values_changed[0].new == 12.5
+    assert plan.ok
+    assert plan.diff.values_changed[0].new == 12.5
 
 
 def test_duplicate_columns_are_refused(current):
@@ -198,4 +203,6 @@ def test_tab_separated_files_say_nothing_about_the_decimal_so_ambiguous_numbers_
     plan = validate_import([("v.txt", text.encode("utf-16-le"))], current)
     assert any("tvetydigt" in e for e in errors(plan)), errors(plan)
     plan = validate_import([("v.txt", "\ufeffområde\tn2\nAlfa\t12,5\n".encode("utf-16-le"))], current)
-    assert plan.ok and plan.diff.values_changed[0].new == 12.5 and "UTF-16" in plan.files[0].details
+    assert plan.ok
+    assert plan.diff.values_changed[0].new == 12.5
+    assert "UTF-16" in plan.files[0].details

@@ -64,7 +64,8 @@ def test_streamlits_page_is_served_with_lang_da(streamlit_files) -> None:
     assert status == 200 and b'<html lang="en">' in body, "Streamlit's own page says English"
     status, headers, body = request(PageLanguage(streamlit_files, "da"), "/")
     assert status == 200
-    assert b'<html lang="da">' in body and b'lang="en"' not in body
+    assert b'<html lang="da">' in body
+    assert b'lang="en"' not in body
     assert int(headers[b"content-length"]) == len(body)
     # Any page path (Streamlit answers unknown paths with its page) and a compressed answer too.
     _, _, body = request(PageLanguage(streamlit_files, "da"), "/some/page")
@@ -77,7 +78,8 @@ def test_streamlits_page_is_served_with_lang_da(streamlit_files) -> None:
 def test_other_files_pass_untouched(streamlit_files) -> None:
     plain = request(streamlit_files, "/manifest.json", pathsend=False)
     wrapped = request(PageLanguage(streamlit_files, "da"), "/manifest.json")
-    assert wrapped[0] == plain[0] == 200 and wrapped[2] == plain[2]
+    assert wrapped[0] == plain[0] == 200
+    assert wrapped[2] == plain[2]
 
 
 def test_with_language_replaces_or_adds_the_attribute() -> None:

@@ -121,7 +121,8 @@ def test_the_pdf_names_every_shortlisted_area_and_states_caveat_and_robustness(b
         assert name in text
     assert flat(caveat_text(snapshot)) in text
     sentence = flat(robustness_text(snapshot))
-    assert "kun vægtene varieres" in sentence and "også de vurderede og illustrative værdier" in sentence
+    assert "kun vægtene varieres" in sentence
+    assert "også de vurderede og illustrative værdier" in sentence
     assert sentence in text
     assert "informerer" in text or "træffer ikke beslutningen" in text
     assert snapshot["dataset"]["version"] in text
@@ -140,7 +141,8 @@ def test_the_report_carries_the_assessment_priority_list(bundled_report):
     assert len(expected), "the bundled placeholders can change the top 3"
     assert [p["sentence"] for p in snapshot["priorities"]] == list(expected["Sætning"])
     text = pdf_text(pdf)
-    assert "Hvilke værdier afgør valget?" in text and flat(expected["Sætning"].iloc[0]) in text
+    assert "Hvilke værdier afgør valget?" in text
+    assert flat(expected["Sætning"].iloc[0]) in text
     assert "Hvilke værdier afgør valget?" in html
     old = {k: v for k, v in snapshot.items() if k != "priorities"}  # a decision saved before the list existed
     assert "Hvilke værdier afgør valget?" not in render_html(old)
@@ -151,7 +153,8 @@ def test_the_pdf_is_a4_with_a_sane_number_of_pages(bundled_report):
     reader = PdfReader(io.BytesIO(pdf))
     assert 6 <= len(reader.pages) <= 25
     box = reader.pages[0].mediabox
-    assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4 in points
+    assert abs(float(box.width) - 595.3) < 2
+    assert abs(float(box.height) - 841.9) < 2
 
 
 def test_the_caveat_counts_the_kinds_of_values(bundled_report):
@@ -162,7 +165,8 @@ def test_the_caveat_counts_the_kinds_of_values(bundled_report):
     counted = [v for v in values if v["indicator_id"] in weighted]
     assert sum(kinds.values()) == len(counted)
     caveat = caveat_text(snapshot)
-    assert f"{kinds['sourced']} kildebelagte" in caveat and f"{kinds['illustrative']} illustrative" in caveat
+    assert f"{kinds['sourced']} kildebelagte" in caveat
+    assert f"{kinds['illustrative']} illustrative" in caveat
 
 
 def test_names_with_markup_or_template_syntax_appear_as_text_in_pdf_and_html(evil_report):
@@ -173,7 +177,8 @@ def test_names_with_markup_or_template_syntax_appear_as_text_in_pdf_and_html(evi
     for name in EVIL_NAMES:
         assert name in text
         assert name in page_text
-    assert "49 Bravo" not in text and "49 Bravo" not in page_text
+    assert "49 Bravo" not in text
+    assert "49 Bravo" not in page_text
     assert not any(tag == "b" for tag, _ in parsed.tags)  # '<b>' stayed text, never became a tag
     assert not any(tag == "img" and "evil" in (attrs.get("src") or "") for tag, attrs in parsed.tags)
 
@@ -184,7 +189,8 @@ def test_the_html_is_one_file_that_references_nothing_outside_itself(which, requ
     parsed = scan(html)
     assert not {tag for tag, _ in parsed.tags} & {"script", "link", "iframe", "object", "embed", "base", "a"}
     images = [attrs for tag, attrs in parsed.tags if tag == "img"]
-    assert images and all((attrs.get("src") or "").startswith("data:image/png;base64,") for attrs in images)
+    assert images
+    assert all((attrs.get("src") or "").startswith("data:image/png;base64,") for attrs in images)
     for tag, attrs in parsed.tags:
         for key, value in attrs.items():
             if key in ("src", "href", "srcset", "action", "poster", "data") or "url(" in (value or ""):
@@ -192,7 +198,8 @@ def test_the_html_is_one_file_that_references_nothing_outside_itself(which, requ
             if key != "src":  # the only URLs allowed in attributes are data: URIs in img src
                 assert not re.search(r"https?://|//[a-z]", value or "", re.I), (tag, key, value)
     css = " ".join(parsed.css)
-    assert "@import" not in css and not re.search(r"url\(\s*['\"]?(?!data:)", css)
+    assert "@import" not in css
+    assert not re.search(r"url\(\s*['\"]?(?!data:)", css)
     assert not re.search(r"https?://", css)
     # every http(s):// in the raw file is text that a person reads (a source), never a reference
     without_text = html
@@ -228,7 +235,8 @@ def test_the_first_page_renders_to_png(bundled_report, tmp_path):
         timeout=60,
     )
     png = (tmp_path / "side1.png").read_bytes()
-    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    assert png.startswith(b"\x89PNG")
+    assert len(png) > 5000
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +266,8 @@ def test_any_decision_text_is_shown_as_text_never_as_markup(small_snapshot, reas
     }  # the report fields of a decision (selection.decisions.model) include the identity
     parsed = scan(render_html(small_snapshot, fields))
     text = "".join(parsed.text)
-    assert reasons in text and name in text
+    assert reasons in text
+    assert name in text
     assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS
 
 
@@ -314,7 +323,8 @@ def test_the_snapshot_ranks_exactly_like_the_app_with_the_scenarios_rules(scenar
     main = next(d for d in starting_points.values() if d.settings.rules)
     _, expected = evaluate_settings(dataset, main.settings)
     reasons = excluded_reasons(expected)
-    assert reasons and snapshot["n_excluded"] == len(reasons)
+    assert reasons
+    assert snapshot["n_excluded"] == len(reasons)
     assert [(r["area_id"], r["rank"]) for r in snapshot["ranking"]] == [
         (a, None if pd_na(k) else int(k))
         for a, k in zip(expected.table["area_id"], expected.table["rank"], strict=True)
@@ -336,7 +346,8 @@ def pd_na(value) -> bool:
 def test_the_pdf_names_the_scenario_its_rules_the_excluded_areas_and_the_comparison(scenario_report):
     snapshot, _, pdf = scenario_report
     text = pdf_text(pdf)
-    assert snapshot["scenario"]["name"] in text and flat(snapshot["scenario"]["rationale"]) in text
+    assert snapshot["scenario"]["name"] in text
+    assert flat(snapshot["scenario"]["rationale"]) in text
     for rule in snapshot["rules"]:
         assert text.count(rule["text"]) >= 2  # the summary page and the appendix
     excluded = [r for r in snapshot["ranking"] if r["excluded"]]
@@ -374,8 +385,10 @@ def test_repeated_scenario_names_get_distinct_columns():
 def test_a_report_without_scenario_or_rules_says_so(bundled_report):
     _, html, pdf = bundled_report
     text = pdf_text(pdf)
-    assert "Scenarie: ikke gemt" in text and "Ingen udelukkelsesregler" in text
-    assert "Udelukket" not in text and "Sammenligning af scenarier" not in text
+    assert "Scenarie: ikke gemt" in text
+    assert "Ingen udelukkelsesregler" in text
+    assert "Udelukket" not in text
+    assert "Sammenligning af scenarier" not in text
 
 
 def test_an_old_snapshot_without_scenario_keys_still_renders(bundled_report):
@@ -384,7 +397,9 @@ def test_an_old_snapshot_without_scenario_keys_still_renders(bundled_report):
     old["ranking"] = [{k: v for k, v in r.items() if k != "excluded"} for r in snapshot["ranking"]]
     html = render_html(old)
     text = flat(" ".join(scan(html).text))
-    assert "Scenarie: ikke gemt" in text and "Ingen udelukkelsesregler" in text and "Udelukket" not in text
+    assert "Scenarie: ikke gemt" in text
+    assert "Ingen udelukkelsesregler" in text
+    assert "Udelukket" not in text
     assert pdf_text(render_pdf(old)).count("Ingen udelukkelsesregler") >= 1
 
 

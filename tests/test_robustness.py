@@ -224,7 +224,8 @@ def test_constrained_sampling_is_ordered_and_uniform():
     crit = ["trust", "actors", "need"]
     W = sample_weights(crit, 20_000, seed=1, constraint=["need", "actors", "trust"])
     need, actors, trust = W[:, 2], W[:, 1], W[:, 0]
-    assert (need >= actors).all() and (actors >= trust).all()
+    assert (need >= actors).all()
+    assert (actors >= trust).all()
     assert np.allclose(W.sum(axis=1), 1.0)
     # Uniform on the ordered region: the means are those of sorted Dirichlet(1,1,1) spacings,
     # (11/18, 5/18, 2/18).
@@ -233,7 +234,8 @@ def test_constrained_sampling_is_ordered_and_uniform():
         assert abs(got - want) <= 5 * s
     # A partial order leaves the other criterion free.
     P = sample_weights(crit, 2000, seed=2, constraint=["need", "trust"])
-    assert (P[:, 2] >= P[:, 0]).all() and (P[:, 1] > P[:, 2]).any()
+    assert (P[:, 2] >= P[:, 0]).all()
+    assert (P[:, 1] > P[:, 2]).any()
     res = smaa(
         frame([[10, 50, 90], [90, 50, 10]], ["a", "b"], crit), n_samples=2000, constraint=["need", "actors", "trust"]
     )
@@ -251,7 +253,8 @@ def test_margin_sampling_respects_box():
     # Uniform on the (centrally symmetric) box ∩ simplex: the mean is the centre.
     assert np.allclose(W.mean(axis=0), c, atol=0.005)
     both = sample_weights(crit, 1000, seed=5, margin=0.15, centre=centre, constraint=["a", "b", "c"])
-    assert (both[:, 0] >= both[:, 1]).all() and (both[:, 1] >= both[:, 2]).all()
+    assert (both[:, 0] >= both[:, 1]).all()
+    assert (both[:, 1] >= both[:, 2]).all()
     assert (np.abs(both - c) <= 0.15 + 1e-12).all()
     with pytest.raises(ValueError, match="±0,5 procentpoint er for snæver"):
         sample_weights([f"k{i}" for i in range(8)], 1000, seed=0, margin=0.005, centre={f"k{i}": 1 for i in range(8)})
@@ -264,7 +267,8 @@ def test_same_seed_same_result_different_seed_differs():
     a, b = smaa(S, n_samples=3000, seed=7), smaa(S, n_samples=3000, seed=7)
     pd.testing.assert_frame_equal(a.acceptability, b.acceptability)
     pd.testing.assert_frame_equal(a.central_weights, b.central_weights)
-    assert a.seed == 7 and a.n_samples == 3000
+    assert a.seed == 7
+    assert a.n_samples == 3000
     assert not smaa(S, n_samples=3000, seed=8).acceptability.equals(a.acceptability)
 
 
@@ -498,8 +502,10 @@ def test_perturbed_scores_match_scoring_per_sample():
     shift = raw - RAW.to_numpy()[None]
     assert set(np.unique(shift[:, :, [0, 2]])) <= {-1.0, 0.0, 1.0}
     assert np.nanmax(np.abs(shift[:, :, [1, 3, 4]])) == 0.0
-    assert (raw[:, :, 0] >= 1).all() and (raw[:, :, 0] <= 5).all()
-    assert np.isnan(raw[:, 2, 1]).all() and np.isnan(raw[:, 3, 3]).all()
+    assert (raw[:, :, 0] >= 1).all()
+    assert (raw[:, :, 0] <= 5).all()
+    assert np.isnan(raw[:, 2, 1]).all()
+    assert np.isnan(raw[:, 3, 3]).all()
     subs = {"t1": 3, "n2": 0.5}
     batch = batch_criterion_scores(raw, MODEL, subs)
     for i in (0, 7, 49):
@@ -513,7 +519,8 @@ def test_perturbed_scores_match_scoring_per_sample():
     assert np.allclose(samples[:, :, 2], base["size"].to_numpy())
     cont = perturb_matrix(RAW, MODEL, ["n2"], n_samples=200, seed=1, margin=5)
     d = cont[:, :, 3] - RAW["n2"].to_numpy()
-    assert np.nanmax(np.abs(d)) <= 5 and len(np.unique(d[~np.isnan(d)])) > 100
+    assert np.nanmax(np.abs(d)) <= 5
+    assert len(np.unique(d[~np.isnan(d)])) > 100
 
 
 def test_smaa_with_score_samples():
@@ -581,7 +588,8 @@ def test_assessor_range_replaces_the_step_where_assessors_disagree():
     ranges = {("a", "t1"): (2.0, 5.0), ("b", "n1"): (4.0, 4.0), ("c", "n2"): (10.0, 30.0), ("zz", "t1"): (1.0, 2.0)}
     raw = perturb_matrix(RAW, MODEL, ["t1", "n1"], n_samples=2000, seed=4, ranges=ranges)
     a_t1 = raw[:, 0, 0]
-    assert a_t1.min() >= 2.0 and a_t1.max() <= 5.0
+    assert a_t1.min() >= 2.0
+    assert a_t1.max() <= 5.0
     assert a_t1.min() < 2.2 and a_t1.max() > 4.8, "the whole assessor range is used"
     assert len(np.unique(a_t1)) > 1000, "drawn continuously, not by whole steps"
     # An equal range (assessors agree) and a range on an indicator that is not varied change nothing.
@@ -601,7 +609,9 @@ def test_assessor_range_samples_stay_in_range_and_on_the_scale(a, b, seed):
     raw = perturb_matrix(RAW, MODEL, ["n1"], n_samples=200, seed=seed, ranges={("b", "n1"): (low, high)})
     cell = raw[:, 1, 2]
     if high > low:
-        assert (cell >= low).all() and (cell <= high).all()
+        assert (cell >= low).all()
+        assert (cell <= high).all()
     else:  # agreeing assessors: the usual ± one step, clipped to the scale
         assert set(np.unique(cell - RAW.at["b", "n1"])) <= {-1.0, 0.0, 1.0}
-    assert (raw[:, :, 2] >= 1).all() and (raw[:, :, 2] <= 5).all()
+    assert (raw[:, :, 2] >= 1).all()
+    assert (raw[:, :, 2] <= 5).all()

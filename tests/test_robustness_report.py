@@ -37,7 +37,8 @@ def test_unranked_area_is_left_out_and_gappy_criterion_reported(tmp_path):
     assert "c" not in report.smaa.acceptability.index
     _, result = evaluate(ds, {"trust": 0, "actors": 1, "need": 1})  # c is ranked now, but has no trust data
     report = analyse(result, ds.model, n_samples=500)
-    assert report.left_out == ["trust"] and "c" in report.scores.index
+    assert report.left_out == ["trust"]
+    assert "c" in report.scores.index
 
 
 def test_summary_sentences_are_danish_and_name_the_area(dataset):
@@ -85,7 +86,8 @@ def test_assessment_noise_changes_acceptability_reproducibly(dataset):
     plain = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5)
     noisy = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, noisy_indicators=["t1", "n1"])
     again = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, noisy_indicators=["t1", "n1"])
-    assert noisy.assessment_noise and not plain.assessment_noise
+    assert noisy.assessment_noise
+    assert not plain.assessment_noise
     assert not noisy.smaa.acceptability.equals(plain.smaa.acceptability)
     assert noisy.smaa.acceptability.equals(again.smaa.acceptability)
     assert noisy.assessor_ranges == 0
@@ -101,7 +103,8 @@ def test_assessor_ranges_count_and_change_the_analysis(dataset):
     assert spread.assessor_ranges == 1, "only a real disagreement on a varied indicator counts"
     assert not spread.smaa.acceptability.equals(step.smaa.acceptability)
     plain = analyse(result, dataset.model, perf.matrix, n_samples=3000, seed=5, value_ranges=ranges)
-    assert plain.assessor_ranges == 0 and not plain.assessment_noise
+    assert plain.assessor_ranges == 0
+    assert not plain.assessment_noise
 
 
 def test_extras_are_percentages(dataset):
@@ -165,4 +168,5 @@ def test_cli_rejects_negative_smaa(tmp_path):
         text=True,
         check=False,
     )
-    assert proc.returncode == 2 and "--smaa" in proc.stderr
+    assert proc.returncode == 2
+    assert "--smaa" in proc.stderr

@@ -45,7 +45,8 @@ def ranked(dataset, raw):
 def test_without_rules_the_ranking_is_the_plain_one(dataset):
     _, plain = evaluate(dataset)
     result = ranked(dataset, {})
-    assert result.table.equals(plain.table) and excluded_reasons(result) == {}
+    assert result.table.equals(plain.table)
+    assert excluded_reasons(result) == {}
 
 
 def test_list_status_rule_excludes_the_other_statuses_and_ranks_the_rest_again(dataset):
@@ -54,7 +55,9 @@ def test_list_status_rule_excludes_the_other_statuses_and_ranks_the_rest_again(d
     assert list(result.ranked["area_id"]) in (["a", "b"], ["b", "a"])
     assert sorted(int(r) for r in result.ranked["rank"]) == [1, 2]
     last = result.table.iloc[-1]
-    assert last["area_id"] == "c" and last["status"] == STATUS_EXCLUDED and last["rank"] is pd.NA
+    assert last["area_id"] == "c"
+    assert last["status"] == STATUS_EXCLUDED
+    assert last["rank"] is pd.NA
     assert last["total"] == last["total"]  # the score is kept (not NaN), only the rank goes
 
 
@@ -64,8 +67,10 @@ def test_min_score_rule_and_a_tie_at_the_threshold_passes(dataset):
     threshold = float(trust["b"])  # b sits exactly on it
     result = ranked(dataset, {"rules": [{"kind": MIN_SCORE, "criterion": "trust", "min": threshold}]})
     reasons = excluded_reasons(result)
-    assert "b" not in reasons and "a" not in reasons
-    assert set(reasons) == {"c"} and "score for Tillid er" in reasons["c"]
+    assert "b" not in reasons
+    assert "a" not in reasons
+    assert set(reasons) == {"c"}
+    assert "score for Tillid er" in reasons["c"]
 
 
 def test_indicator_minimum_and_maximum_with_equal_values_passing(dataset):
@@ -86,13 +91,15 @@ def test_a_missing_value_fails_an_indicator_rule(tmp_path):
     ]
     ds = load_dataset(make_package(tmp_path / "p", values=values))
     reasons = excluded_reasons(ranked(ds, {"rules": [{"kind": MAX_VALUE, "indicator": "n2", "max": 100}]}))
-    assert set(reasons) == {"a", "c"} and reasons["a"] == "N2 mangler en værdi"  # c has no values at all
+    assert set(reasons) == {"a", "c"}
+    assert reasons["a"] == "N2 mangler en værdi"
 
 
 def test_actor_sector_within_distance(dataset):
     # the club actor lies ~300 m east of Alfa: inside 500 m, outside 100 m; Bravo and Charlie have none.
     near = excluded_reasons(ranked(dataset, {"rules": [{"kind": ACTOR_SECTOR, "sector": "club", "distance_m": 500}]}))
-    assert set(near) == {"b", "c"} and near["b"] == "ingen aktør fra Klub inden for 500 m"
+    assert set(near) == {"b", "c"}
+    assert near["b"] == "ingen aktør fra Klub inden for 500 m"
     far = excluded_reasons(ranked(dataset, {"rules": [{"kind": ACTOR_SECTOR, "sector": "club", "distance_m": 100}]}))
     assert set(far) == {"a", "b", "c"}
 
@@ -110,13 +117,16 @@ def test_combined_rules_join_every_reason(dataset):
 
 def test_all_excluded_is_recognised_and_nothing_is_ranked(dataset):
     result = ranked(dataset, {"rules": [{"kind": MIN_SCORE, "criterion": "need", "min": 100}]})
-    assert all_excluded(result) and result.ranked.empty and len(result.table) == 3
+    assert all_excluded(result)
+    assert result.ranked.empty
+    assert len(result.table) == 3
 
 
 def test_robustness_runs_over_the_eligible_areas_only(dataset):
     result = ranked(dataset, {"rules": [{"kind": LIST_STATUS, "allowed": ["verified", "inferred"]}]})
     report = analyse(result, dataset.model, n_samples=200)
-    assert set(report.smaa.acceptability.index) == {"a", "b"} and set(report.stability["area_id"]) == {"a", "b"}
+    assert set(report.smaa.acceptability.index) == {"a", "b"}
+    assert set(report.stability["area_id"]) == {"a", "b"}
 
 
 @pytest.mark.parametrize(
@@ -165,7 +175,9 @@ def test_every_rule_reads_in_danish(dataset):
 def test_bundled_starting_points_load_and_bad_entries_are_reported(dataset):
     bundled = load_dataset(BUNDLED_DATA_DIR)
     found, problems = load_defaults(BUNDLED_DATA_DIR, bundled.model)
-    assert problems == [] and len(found) >= 3 and len({d.key for d in found}) == len(found)
+    assert problems == []
+    assert len(found) >= 3
+    assert len({d.key for d in found}) == len(found)
     raw = {
         "scenarios": [
             {"key": "ok", "name": "Fint", "rationale": "Fordi", "settings": {"weights": {"need": 2}}},
@@ -176,8 +188,10 @@ def test_bundled_starting_points_load_and_bad_entries_are_reported(dataset):
         ]
     }
     found, problems = parse_defaults(raw, dataset.model)
-    assert [d.key for d in found] == ["ok"] and found[0].settings.weights["need"] == 2
-    assert len(problems) == 4 and all("scenarios.json, scenarie" in p for p in problems)
+    assert [d.key for d in found] == ["ok"]
+    assert found[0].settings.weights["need"] == 2
+    assert len(problems) == 4
+    assert all("scenarios.json, scenarie" in p for p in problems)
 
 
 # --- links --------------------------------------------------------------------------------------------
@@ -229,7 +243,8 @@ def test_any_valid_state_survives_the_link_round_trip(settings):
     query = settings_query(settings, MODEL)
     assert all(isinstance(v, str) and "<" not in v for values in query.values() for v in values)
     back = parse_query(query, MODEL)
-    assert back.notice is None and back.settings == settings
+    assert back.notice is None
+    assert back.settings == settings
 
 
 def test_a_link_is_readable():
@@ -272,15 +287,19 @@ def test_a_link_is_readable():
 )
 def test_bad_or_hostile_links_give_a_danish_notice_and_the_defaults(query):
     request = parse_query(query, MODEL)
-    assert request.settings is None and request.scenario is None
-    assert request.notice and request.notice.startswith("Linket kunne ikke bruges")
-    assert "<script>" not in request.notice and len(request.notice) < 400
+    assert request.settings is None
+    assert request.scenario is None
+    assert request.notice
+    assert request.notice.startswith("Linket kunne ikke bruges")
+    assert "<script>" not in request.notice
+    assert len(request.notice) < 400
 
 
 def test_scenario_links_and_no_link():
     assert parse_query({"scenarie": ["12"]}, MODEL).scenario == "12"
     assert parse_query({"scenarie": ["behov-foerst"]}, MODEL).scenario == "behov-foerst"
-    assert parse_query({}, MODEL) == parse_query({}, MODEL) and parse_query({}, MODEL).notice is None
+    assert parse_query({}, MODEL) == parse_query({}, MODEL)
+    assert parse_query({}, MODEL).notice is None
 
 
 def test_default_settings_equal_the_package(dataset):
@@ -307,12 +326,11 @@ def test_compare_counts_top_n_and_says_who_is_first(dataset):
     assert result.sentence.startswith(f"{leader} er nr. 1 i {n_first} af 3 scenarier")
     row = result.table.set_index("Område").loc["Charlie"]
     assert row["Uden kandidater: rang"] == "udelukket"
-    assert sum(result.top_counts.values()) == 3 and result.table.columns[-1] == "I top 1"
+    assert sum(result.top_counts.values()) == 3
+    assert result.table.columns[-1] == "I top 1"
     chart = result.ranks
-    assert (
-        len(chart) == 9
-        and chart[(chart["Område"] == "Charlie") & (chart["Scenarie"] == "Uden kandidater")]["Rang"].isna().all()
-    )
+    assert len(chart) == 9
+    assert chart[(chart["Område"] == "Charlie") & (chart["Scenarie"] == "Uden kandidater")]["Rang"].isna().all()
     with pytest.raises(ValueError, match="mellem 2 og 5"):
         compare({"Lige": runs["Lige"]})
 
@@ -325,10 +343,12 @@ def test_excluded_areas_are_outlined_on_the_map_with_the_reason_and_list_status(
     [payload] = [c.payload for c in layer._children.values() if hasattr(c, "payload")]
     position = {a: i for i, a in enumerate(dataset.areas.index)}
     style = {a: payload["styles"][payload["style"][i]] for a, i in position.items()}
-    assert style["c"]["fillColor"] == EXCLUDED_FILL and style["c"]["dashArray"]
+    assert style["c"]["fillColor"] == EXCLUDED_FILL
+    assert style["c"]["dashArray"]
     assert style["a"]["fillColor"] != EXCLUDED_FILL
     tips = {a: dict(zip(payload["tipLabels"], payload["tips"][i], strict=True)) for a, i in position.items()}
-    assert tips["c"]["Rang"].startswith("Udelukket") and "listestatus er Kandidat" in tips["c"]["Rang"]
+    assert tips["c"]["Rang"].startswith("Udelukket")
+    assert "listestatus er Kandidat" in tips["c"]["Rang"]
     assert not tips["a"]["Rang"].startswith("Udelukket")
     static = json.loads(_shapes_text(dataset.areas))["areas"]  # the list status is in the once-sent rows
     assert all("<th>Listestatus</th>" in row["head"] for row in static)
@@ -341,7 +361,8 @@ def test_files_list_excluded_areas_after_the_shortlist_with_their_reason(dataset
     table = shortlist_table(result, dataset, 1)
     assert list(table["Område-id"]) == [result.ranked.iloc[0]["area_id"], "c"]
     assert table["Udelukket"].tolist() == ["", "Udelukket: listestatus er Kandidat (ikke verificeret)"]
-    assert table["Rang"].iloc[1] is pd.NA and int(table["Rang"].iloc[0]) == 1
+    assert table["Rang"].iloc[1] is pd.NA
+    assert int(table["Rang"].iloc[0]) == 1
     assert caveat(table, dataset) == caveat(table.iloc[:1].drop(columns="Udelukket"), dataset)
     text = shortlist_csv(result, dataset, 1, "excel-da").decode("utf-8-sig").splitlines()
     assert text[1].split(";")[:6] == [
@@ -380,4 +401,6 @@ def test_excluding_areas_ranks_the_rest_as_if_only_they_were_loaded(gone, weight
         == alone.table[columns].astype(object).values.tolist()
     )
     tail = result.table.iloc[n:]
-    assert set(tail["area_id"]) == gone and (tail["status"] == STATUS_EXCLUDED).all() and tail["rank"].isna().all()
+    assert set(tail["area_id"]) == gone
+    assert (tail["status"] == STATUS_EXCLUDED).all()
+    assert tail["rank"].isna().all()

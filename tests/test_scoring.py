@@ -347,15 +347,21 @@ def test_constant_indicator_column_gives_no_nan(problem, data):
 def test_cost_indicator_is_inverted_against_fixed_scale():
     n2 = FIXED.indicator("n2")  # cost, 0..100
     s1 = FIXED.indicator("s1")  # cost, 10..60
-    assert n2.normalise(0) == 1.0 and n2.normalise(100) == 0.0 and n2.normalise(25) == 0.75
-    assert s1.normalise(10) == 1.0 and s1.normalise(60) == 0.0
+    assert n2.normalise(0) == 1.0
+    assert n2.normalise(100) == 0.0
+    assert n2.normalise(25) == 0.75
+    assert s1.normalise(10) == 1.0
+    assert s1.normalise(60) == 0.0
     m = pd.DataFrame(
         {"t1": [1, 5], "n1": [1, 5], "n2": [0, 100], "s1": [10, 60], "s2": [-20, 20]}, index=["x", "y"], dtype=float
     )
     norm = normalised_matrix(m, FIXED)
-    assert norm.loc["x", "n2"] == 1.0 and norm.loc["y", "n2"] == 0.0
-    assert norm.loc["x", "s1"] == 1.0 and norm.loc["y", "s1"] == 0.0
-    assert norm.loc["x", "t1"] == 0.0 and norm.loc["y", "t1"] == 1.0
+    assert norm.loc["x", "n2"] == 1.0
+    assert norm.loc["y", "n2"] == 0.0
+    assert norm.loc["x", "s1"] == 1.0
+    assert norm.loc["y", "s1"] == 0.0
+    assert norm.loc["x", "t1"] == 0.0
+    assert norm.loc["y", "t1"] == 1.0
     # Fixed scale, not min-max of the data: a single area still gets its scale position.
     single = normalised_matrix(m.loc[["x"]].assign(n2=25.0), FIXED)
     assert single.loc["x", "n2"] == 0.75
@@ -422,7 +428,8 @@ def test_missing_indicator_redistributes_sub_weight_within_criterion():
     assert not pd.isna(y["rank"])
     # Other criteria untouched; the complete areas are "ok".
     assert y["trust_score"] == pytest.approx(50.0)
-    assert _row(r, "x")["status"] == STATUS_OK and list(_row(r, "x")["missing"]) == []
+    assert _row(r, "x")["status"] == STATUS_OK
+    assert list(_row(r, "x")["missing"]) == []
     # With n2 present (50 -> 0.5) the need score would be the same 50, but the flag differs.
     full = score_areas(_matrix(), FIXED, FIXED.default_weights)
     assert _row(full, "y")["status"] == STATUS_OK
@@ -500,7 +507,8 @@ def test_missing_values_property(problem, data):
 
 def test_criterion_scores_missing_frame():
     scores, missing = criterion_scores(_matrix(z__s1=np.nan), FIXED)
-    assert bool(missing.at["z", "s1"]) and int(missing.values.sum()) == 1
+    assert bool(missing.at["z", "s1"])
+    assert int(missing.values.sum()) == 1
     assert scores.at["z", "size"] == pytest.approx(0.0)  # s2 = -20 -> 0
 
 

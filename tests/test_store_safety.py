@@ -82,8 +82,10 @@ def test_foreign_folder_is_refused_and_untouched_by_import_reset_restore(tmp_pat
         reset_import(folder, actor=ADMIN)
     with pytest.raises(DataError, match="ikke en importmappe"):
         restore_import(folder, actor=ADMIN)
-    assert not has_stored_import(folder) and import_backups(folder) == []
-    assert store_problem(folder) and "ikke en importmappe" in store_problem(folder)
+    assert not has_stored_import(folder)
+    assert import_backups(folder) == []
+    assert store_problem(folder)
+    assert "ikke en importmappe" in store_problem(folder)
     assert snapshot(tmp_path) == before
 
 
@@ -164,7 +166,8 @@ def test_two_imports_in_the_same_second_get_different_versions_and_the_later_pla
     a, b = plan(current, 2, "a.csv"), plan(current, 5, "b.csv")
     first = apply_import(a, store, actor=ADMIN)
     second = apply_import(plan(first, 3, "c.csv"), store, actor=ADMIN)
-    assert first.version != second.version and a.imported_at == b.imported_at
+    assert first.version != second.version
+    assert a.imported_at == b.imported_at
     with pytest.raises(DataError, match="ændret af en anden import"):
         apply_import(b, store, actor=ADMIN)
     stored = load_dataset(active_data_dir(store))
@@ -252,7 +255,8 @@ def test_temporary_folders_of_a_killed_import_are_removed_by_the_next_writer(tmp
     empty = store / "versions" / ".tmp-20260101T000001Z-empty"
     empty.mkdir()
     apply_import(plan_for(load_dataset(active_data_dir(store)), 3), store, actor=ADMIN)
-    assert not killed.exists() and not empty.exists()
+    assert not killed.exists()
+    assert not empty.exists()
 
 
 def test_restore_falls_back_to_the_next_copy_when_the_newest_is_corrupt(tmp_path, current):
@@ -320,12 +324,14 @@ def test_a_package_stored_by_the_earlier_layout_is_used_and_adopted(tmp_path, cu
     import_store.export_package(apply_import(plan_for(current, 2), tmp_path / "new", actor=ADMIN), store)
     (store / "dataset.json").write_text(json.dumps({"version": "t1+import-old"}), encoding="utf-8")
     files = snapshot(store)
-    assert store_problem(store) is None and active_data_dir(store) == store  # readers use it as it is
+    assert store_problem(store) is None
+    assert active_data_dir(store) == store
     assert snapshot(store) == files
     ds = load_dataset(active_data_dir(store))
     apply_import(plan_for(ds, 5), store, actor=ADMIN)  # the first writer moves it into versions/ and keeps it
     kept = [p for p in (store / "versions").iterdir() if p.name.endswith("-earlier-layout")]
-    assert len(kept) == 1 and snapshot(kept[0]) == {
+    assert len(kept) == 1
+    assert snapshot(kept[0]) == {
         **files,
         import_store.PACKAGE_MARKER: snapshot(kept[0])[import_store.PACKAGE_MARKER],
     }

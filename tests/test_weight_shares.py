@@ -14,7 +14,8 @@ weights = st.fixed_dictionaries({k: st.floats(min_value=0, max_value=1000, allow
 @given(weights)
 def test_whole_shares_add_up_and_follow_the_proportions(w):
     shares = whole_shares(w)
-    assert sum(shares.values()) == 100 and all(v >= 0 for v in shares.values())
+    assert sum(shares.values()) == 100
+    assert all(v >= 0 for v in shares.values())
     total = sum(w.values())
     for k in KEYS:
         exact = 100 * w[k] / total if total > 0 else 100 / 3
@@ -30,7 +31,8 @@ def test_moving_one_slider_keeps_it_and_rebalances_the_rest(w, key, value):
     before = whole_shares(w)
     after = rebalance(before, {**before, key: value})
     assert after[key] == value
-    assert sum(after.values()) == 100 and all(v >= 0 for v in after.values())
+    assert sum(after.values()) == 100
+    assert all(v >= 0 for v in after.values())
     others = [k for k in KEYS if k != key]
     a, b = others
     if before[a] > 0 and before[b] > 0 and after[a] > 1 and after[b] > 1:  # proportions kept up to rounding

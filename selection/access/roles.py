@@ -144,8 +144,7 @@ def clean_principal(text: object) -> str:
     """An e-mail address (case-folded) or 'sub:<subject>'; a ValueError with a Danish message otherwise."""
     cleaned = clean_text(text, "Bruger (e-mail eller sub:...)", MAX_EMAIL, required=True, multiline=False)
     if " " in cleaned or not (
-        (cleaned.startswith("sub:")
-        and len(cleaned) > 4)
+        (cleaned.startswith("sub:") and len(cleaned) > 4)
         or ("@" in cleaned and not cleaned.startswith("@") and not cleaned.endswith("@"))
     ):
         raise ValueError(

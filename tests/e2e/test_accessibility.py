@@ -191,7 +191,8 @@ def test_notices_are_not_alerts_the_status_is_polite_and_the_map_points_to_its_t
     expect(frame).to_have_attribute("aria-label", re.compile("tabellen Rangering"))
     link = page.get_by_role("link", name="tabellen Rangering")
     target = link.get_attribute("href")
-    assert target and target.startswith("#")
+    assert target
+    assert target.startswith("#")
     expect(page.locator(target)).to_have_text("Rangering")
     expect(page.locator(target)).to_have_js_property("tagName", "H2")
 

@@ -211,7 +211,8 @@ def test_downloaded_csv_and_xlsx_carry_list_status_and_the_caveat(app_server: St
     raw = Path(download.value.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Danish Excel CSV starts with a BOM"
     caveat, _, body = raw.decode("utf-8-sig").partition("\r\n")
-    assert caveat.strip('"').startswith("FORBEHOLD: ") and "illustrative" in caveat
+    assert caveat.strip('"').startswith("FORBEHOLD: ")
+    assert "illustrative" in caveat
     rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
     assert [r["Område"] for r in rows] == names[:3]
     assert [r["Rang"] for r in rows] == ["1", "2", "3"]
@@ -231,10 +232,13 @@ def test_downloaded_csv_and_xlsx_carry_list_status_and_the_caveat(app_server: St
     sheet = book["Kortliste"]
     assert sheet["A1"].value == caveat.strip('"')
     header = [c.value for c in sheet[2]]
-    assert "Listestatus" in header and sheet.freeze_panes == "C3"
+    assert "Listestatus" in header
+    assert sheet.freeze_panes == "C3"
     assert [sheet.cell(row=r, column=header.index("Område") + 1).value for r in (3, 4, 5)] == names[:3]
     about = [c.value for row in book["Om kortlisten"].iter_rows() for c in row if c.value]
-    assert "Forbehold" in about and "Metode" in about and "Vægte" in about
+    assert "Forbehold" in about
+    assert "Metode" in about
+    assert "Vægte" in about
 
 
 def test_robustness_view_shows_summary_heatmap_and_sweeps(app_server: StreamlitServer, page: Page) -> None:

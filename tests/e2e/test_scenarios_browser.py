@@ -53,7 +53,8 @@ def test_saved_scenario_link_opens_the_same_table_and_map_in_a_fresh_browser(
 
     page.get_by_role("button", name="Kopiér link").click()
     link = page.locator('[data-testid="stPopoverBody"] code').inner_text().strip()
-    assert link == page.url and link.endswith(f"?scenarie={scenario}")
+    assert link == page.url
+    assert link.endswith(f"?scenarie={scenario}")
     names, colours = table_names(page), fills(frame)
 
     fresh_context = browser.new_context()

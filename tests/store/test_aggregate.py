@@ -62,7 +62,8 @@ def test_an_even_number_of_assessors_takes_the_middle_of_the_two_central_values(
 
 def test_no_assessments_give_an_empty_frame_and_an_unknown_method_is_refused():
     empty = aggregate(latest())
-    assert list(empty.columns) == ["area_id", "indicator_id", "value", "n_assessors", "min", "max"] and empty.empty
+    assert list(empty.columns) == ["area_id", "indicator_id", "value", "n_assessors", "min", "max"]
+    assert empty.empty
     with pytest.raises(ValueError, match="Ukendt metode"):
         aggregate(latest(("a", "t1", "Anna", 3)), "mode")
 

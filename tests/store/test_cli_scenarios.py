@@ -69,14 +69,18 @@ def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_tri
         "--timestamp",
         STAMP,
     )
-    assert by_options.stdout == expected and b"Udelukket: listestatus er Kandidat" in expected
+    assert by_options.stdout == expected
+    assert b"Udelukket: listestatus er Kandidat" in expected
 
     listed = run(db_url, "scenario", "list", "--data", DATA).stdout.decode()
-    assert "Aktører & behov" in listed and "Gammel" not in listed and "behov-foerst\tBehov først" in listed
+    assert "Aktører & behov" in listed
+    assert "Gammel" not in listed
+    assert "behov-foerst\tBehov først" in listed
     assert "Gammel (arkiveret)" in run(db_url, "scenario", "list", "--all", "--data", DATA).stdout.decode()
     shown = run(db_url, "scenario", "show", str(saved.id), "--data", DATA).stdout.decode()
     assert "Udelukkelsesregel: Kun områder med listestatus Verificeret eller Udledt" in shown
-    assert "version 1:" in shown and "Anna" in shown
+    assert "version 1:" in shown
+    assert "Anna" in shown
 
     exported = tmp_path / "s.json"
     assert run(db_url, "scenario", "export", "--all", "--out", str(exported), "--data", DATA).returncode == 0
@@ -88,7 +92,8 @@ def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_tri
     strip = lambda d: [{k: s[k] for k in ("name", "rationale", "archived", "settings")} for s in d["scenarios"]]  # noqa: E731
     assert strip(again) == strip(first)
     twice = run(other, "scenario", "import", str(exported), "--author", "Carl", "--data", DATA)
-    assert twice.returncode == 2 and "Intet er importeret" in twice.stderr.decode()
+    assert twice.returncode == 2
+    assert "Intet er importeret" in twice.stderr.decode()
 
 
 @pytest.mark.parametrize(
@@ -106,7 +111,9 @@ def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_tri
 )
 def test_bad_scenario_arguments_exit_2_in_danish(tmp_path, args, words):
     out = run(f"sqlite:///{tmp_path / 's.sqlite'}", *args, "--data", DATA)
-    assert out.returncode == 2 and words in out.stderr.decode() and "Traceback" not in out.stderr.decode()
+    assert out.returncode == 2
+    assert words in out.stderr.decode()
+    assert "Traceback" not in out.stderr.decode()
 
 
 def test_an_import_file_that_is_not_an_export_is_refused(tmp_path: Path):
@@ -123,10 +130,12 @@ def test_an_import_file_that_is_not_an_export_is_refused(tmp_path: Path):
         encoding="utf-8",
     )
     out = run(db_url, "scenario", "import", str(bad), "--author", "A", "--data", DATA)
-    assert out.returncode == 2 and "Scenarie 1 ('X')" in out.stderr.decode()
+    assert out.returncode == 2
+    assert "Scenarie 1 ('X')" in out.stderr.decode()
     bad.write_text("[1, 2]", encoding="utf-8")
     out = run(db_url, "scenario", "import", str(bad), "--author", "A", "--data", DATA)
-    assert out.returncode == 2 and "ikke en scenarieeksport" in out.stderr.decode()
+    assert out.returncode == 2
+    assert "ikke en scenarieeksport" in out.stderr.decode()
 
 
 def test_import_writes_as_the_named_local_administrator_and_read_only_mode_refuses_it(db_url, bundled, tmp_path):
@@ -146,7 +155,8 @@ def test_import_writes_as_the_named_local_administrator_and_read_only_mode_refus
         timeout=120,
         env={**os.environ, "SELECTION_DB_URL": other, "SELECTION_READ_ONLY": "1"},
     )
-    assert refused.returncode == 2 and "skrivebeskyttet tilstand" in refused.stderr.decode()
+    assert refused.returncode == 2
+    assert "skrivebeskyttet tilstand" in refused.stderr.decode()
     assert "Traceback" not in refused.stderr.decode()
     assert run(other, "scenario", "list", "--all", "--data", DATA).stdout.decode().count("Til eksport") == 0
 

@@ -81,7 +81,8 @@ def test_a_decision_is_stored_with_its_snapshot_and_listed_newest_first(engine, 
     listed = list_decisions(engine)
     assert [d.id for d in listed] == [second.id, first.id]
     assert all(d.snapshot is None for d in listed)
-    assert get_decision(engine, first.id) == first and get_decision(engine, first.id).snapshot == frozen
+    assert get_decision(engine, first.id) == first
+    assert get_decision(engine, first.id).snapshot == frozen
 
 
 def test_decisions_cannot_be_changed_or_deleted_in_the_database(engine, dataset):
@@ -98,7 +99,8 @@ def test_decisions_cannot_be_changed_or_deleted_in_the_database(engine, dataset)
         with pytest.raises(DBAPIError, match="Beslutninger kan ikke ændres eller slettes"):
             with engine.begin() as conn:
                 conn.execute(text("TRUNCATE decision"))
-    assert get_decision(engine, saved.id) == saved and get_decision(engine, saved.id).snapshot == saved.snapshot
+    assert get_decision(engine, saved.id) == saved
+    assert get_decision(engine, saved.id).snapshot == saved.snapshot
 
 
 def test_the_snapshot_and_its_report_keep_the_old_data_after_an_assessment_changes(engine, dataset):
@@ -117,7 +119,8 @@ def test_the_snapshot_and_its_report_keep_the_old_data_after_an_assessment_chang
     assert render_html(again.snapshot, again.report_fields()) == old_html
     lines = changes_since(again, dataset, engine)
     assert lines[0].startswith("2 vurderinger er ændret siden beslutningen")
-    assert "Charlie: N1" in lines[0] and "Bravo: T1" in lines[0]
+    assert "Charlie: N1" in lines[0]
+    assert "Bravo: T1" in lines[0]
     today = snapshot(engine, dataset)
     assert today["ranking"] != before["ranking"]  # the assessments moved the ranking today
 
@@ -126,7 +129,8 @@ def test_a_correction_is_a_new_record_pointing_to_the_one_it_corrects(engine, da
     frozen = snapshot(engine, dataset)
     original = record_decision(engine, form(), frozen, actor=ADMIN)
     fixed = record_decision(engine, form(reasons="Rettet begrundelse", corrects_id=original.id), frozen, actor=ADMIN)
-    assert fixed.corrects_id == original.id and fixed.id != original.id
+    assert fixed.corrects_id == original.id
+    assert fixed.id != original.id
     assert get_decision(engine, original.id).reasons == "Stærkest på tillid.\nAftalt enstemmigt."
     assert get_decision(engine, original.id).corrected_by == (fixed.id,)
     with pytest.raises(DecisionError, match="Beslutning nr. 999 findes ikke"):
@@ -167,5 +171,6 @@ def test_markup_in_a_decision_is_stored_as_typed(engine, dataset):
     )
     assert get_decision(engine, saved.id).reasons == evil
     html = render_html(saved.snapshot, saved.report_fields())
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html
     assert json.loads(json.dumps(saved.report_fields()))["participants"][0]["name"] == evil

@@ -18,7 +18,8 @@ def test_the_default_sqlite_file_lies_beside_the_import_folder_not_in_it(monkeyp
     assert sqlite_file(database_url()) == tmp_path / "imports.sqlite"
     assert not store_exists()
     open_store().dispose()
-    assert store_exists() and (tmp_path / "imports.sqlite").is_file()
+    assert store_exists()
+    assert (tmp_path / "imports.sqlite").is_file()
     assert not (tmp_path / "imports").exists()  # the import folder itself is not touched
 
 
@@ -34,7 +35,8 @@ def test_a_plain_postgresql_url_uses_psycopg_3(postgres):
     try:
         assert engine.dialect.driver == "psycopg"
         assert history(engine) == []
-        assert store_exists(url) and sqlite_file(url) is None
+        assert store_exists(url)
+        assert sqlite_file(url) is None
     finally:
         engine.dispose()
 

@@ -71,8 +71,11 @@ def test_a_stale_save_is_refused_with_the_newer_value_and_who_set_it(engine):
     with pytest.raises(AssessmentConflict) as caught:
         record_assessment(engine, new(2, "Anna Hansen"), MODEL, AREA_IDS, opened, actor=ADMIN)
     message = str(caught.value)
-    assert "Bo Berg (Skoleleder)" in message and "gemte værdien 4" in message and "ikke gemt" in message
-    assert caught.value.latest.value == 4.0 and caught.value.version == 1
+    assert "Bo Berg (Skoleleder)" in message
+    assert "gemte værdien 4" in message
+    assert "ikke gemt" in message
+    assert caught.value.latest.value == 4.0
+    assert caught.value.version == 1
     assert history(engine) == before
 
 
@@ -88,7 +91,9 @@ def test_a_withdrawal_is_a_new_entry_and_removes_the_assessors_value(engine):
     save(engine, new(4, "Anna Hansen"))
     save(engine, new(2, "Bo Berg"))
     withdrawn = save(engine, new(None, "Anna Hansen", reason="Fejl i min vurdering"))
-    assert withdrawn.is_withdrawal and withdrawn.previous_value == 4.0 and withdrawn.version == 3
+    assert withdrawn.is_withdrawal
+    assert withdrawn.previous_value == 4.0
+    assert withdrawn.version == 3
     current = current_assessments(engine)
     assert list(current["assessor_name"]) == ["Bo Berg"]
     assert len(history(engine)) == 3
@@ -167,7 +172,8 @@ def test_invisible_characters_do_not_make_a_second_assessor(engine):
 def test_emoji_and_right_to_left_text_are_kept_as_typed(engine):
     reason = "Godt samarbejde 👍🏽 👨\u200d👩\u200d👧 med مركز الحي"
     saved = save(engine, new(3, reason=reason, name="سارة أحمد"))
-    assert saved.reason == reason and saved.assessor_name == "سارة أحمد"
+    assert saved.reason == reason
+    assert saved.assessor_name == "سارة أحمد"
 
 
 def test_two_assessors_of_one_value_in_one_batch_do_not_conflict_with_each_other(engine):

@@ -125,7 +125,9 @@ def test_local_mode_records_the_typed_name_and_follows_the_local_role(engine):
     with pytest.raises(AccessDenied, match="Med rollen Læser må du ikke gemme scenarier"):
         scenarios.rename(engine, MODEL, made, "B", "Eva", actor=local_reader)
     cli = scenarios.rename(engine, MODEL, made, "B", "Ops", actor=Actor(cli_identity("ops")))
-    assert cli.actor_method == "cli" and cli.stored_by.startswith("ops@") and cli.stored_by.endswith("(kommandolinjen)")
+    assert cli.actor_method == "cli"
+    assert cli.stored_by.startswith("ops@")
+    assert cli.stored_by.endswith("(kommandolinjen)")
 
 
 def test_a_database_at_0004_with_scenarios_upgrades_keeping_every_row(db_url):
@@ -176,7 +178,8 @@ def test_a_database_at_0004_with_scenarios_upgrades_keeping_every_row(db_url):
         made = scenarios.save_change(
             engine, MODEL, kept[1], settings(weights={"need": 3}), "Endnu mere", "Bo", actor=ADMIN
         )
-        assert made.version == 3 and made.stored_by == "tester@test-host (kommandolinjen)"
+        assert made.version == 3
+        assert made.stored_by == "tester@test-host (kommandolinjen)"
         with pytest.raises(Exception, match="Scenarier kan ikke ændres eller slettes"):  # still append-only
             with engine.begin() as conn:
                 conn.execute(text("DELETE FROM scenario_version"))

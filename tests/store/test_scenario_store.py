@@ -83,7 +83,9 @@ def test_names_are_unique_among_active_scenarios_rename_duplicate_archive(engine
     with pytest.raises(ScenarioError, match="allerede et scenarie"):
         scenarios.save_new(engine, MODEL, "BEHOV FØRST", "Igen.", settings(), "Bo", actor=ADMIN)
     copy = scenarios.duplicate(engine, MODEL, a, "Behov først (kopi)", "Bo", actor=ADMIN)
-    assert copy.id != a.id and copy.version == 1 and copy.settings_data == a.settings_data
+    assert copy.id != a.id
+    assert copy.version == 1
+    assert copy.settings_data == a.settings_data
     renamed = scenarios.rename(engine, MODEL, copy, "Behov og tillid", "Bo", actor=ADMIN)
     assert (renamed.version, renamed.name, renamed.change_reason) == (
         2,
@@ -91,7 +93,8 @@ def test_names_are_unique_among_active_scenarios_rename_duplicate_archive(engine
         "Omdøbt fra 'Behov først (kopi)'",
     )
     archived = scenarios.set_archived(engine, MODEL, a, True, "Anna", actor=ADMIN)
-    assert archived.archived and archived.version == 2
+    assert archived.archived
+    assert archived.version == 2
     assert [s.name for s in scenarios.list_scenarios(engine)] == ["Behov og tillid"]
     assert [s.name for s in scenarios.list_scenarios(engine, include_archived=True)] == [
         "Behov først",

@@ -76,7 +76,8 @@ def test_the_csv_sheet_lists_every_area_and_assessment_indicator_with_scale_anch
         "2–4",
         "3",
     )
-    assert b_n1["Skala"] == "1–5 point" and b_n1["Skalaens betydning"] == "1 = Meget lav; 3 = Middel; 5 = Meget høj"
+    assert b_n1["Skala"] == "1–5 point"
+    assert b_n1["Skalaens betydning"] == "1 = Meget lav; 3 = Middel; 5 = Meget høj"
     assert (body[("c", "t1")]["Nuværende værdi"], body[("c", "t1")]["Nuværende type"]) == ("1,00", "Illustrativ")
     assert body[("a", "t1")]["Område"] == "'=Alfa+1"  # never a formula
     assert all(body[k]["Ny værdi"] == body[k]["Begrundelse"] == "" for k in body)
@@ -98,7 +99,10 @@ def test_filled_rows_become_assessments_with_the_file_as_evidence(dataset):
         },
     )
     news, report = read(filled, dataset, name="vurdering nov.csv", assessor_name="Anna", assessor_role="SSP")
-    assert report.ok and report.rows == [2, 5] and report.versions == [0, 0] and report.skipped == 4
+    assert report.ok
+    assert report.rows == [2, 5]
+    assert report.versions == [0, 0]
+    assert report.skipped == 4
     assert news == [
         NewAssessment(
             "a", "t1", 4.5, "Stærke klubber", "Vurderingsark: vurdering nov.csv; Notat 12", "Anna", "SSP", TODAY
@@ -169,13 +173,16 @@ def test_an_odd_file_name_does_not_make_the_rows_unsavable(engine, dataset, file
     )
     assert report.ok, report.errors
     [saved] = record_assessments(engine, news, MODEL, AREA_IDS, report.versions, actor=ADMIN)
-    assert saved.evidence.startswith("Vurderingsark: ") and len(saved.evidence) <= 300
+    assert saved.evidence.startswith("Vurderingsark: ")
+    assert len(saved.evidence) <= 300
 
 
 def test_a_row_without_an_assessor_name_is_refused_when_none_is_given(dataset):
     sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
     news, report = read(fill_csv(sheet, {4: {"Ny værdi": "3", "Begrundelse": "x"}}), dataset)
-    assert news == [] and "række 4" in str(report.errors[0]) and "mangler vurderers navn" in str(report.errors[0])
+    assert news == []
+    assert "række 4" in str(report.errors[0])
+    assert "mangler vurderers navn" in str(report.errors[0])
 
 
 def test_the_same_assessor_twice_on_one_value_is_refused(dataset):
@@ -189,7 +196,9 @@ def test_the_same_assessor_twice_on_one_value_is_refused(dataset):
         {2: {"Ny værdi": "3", "Begrundelse": "x"}, len(rows): {"Ny værdi": "4", "Begrundelse": "y"}},
     )
     news, report = read(data, dataset, assessor_name="Anna")
-    assert news == [] and f"række {len(rows)}" in str(report.errors[0]) and "også i række 2" in str(report.errors[0])
+    assert news == []
+    assert f"række {len(rows)}" in str(report.errors[0])
+    assert "også i række 2" in str(report.errors[0])
 
 
 @pytest.mark.parametrize(
@@ -202,12 +211,14 @@ def test_the_same_assessor_twice_on_one_value_is_refused(dataset):
 )
 def test_a_file_that_is_not_a_sheet_gets_a_danish_message(dataset, data, message):
     news, report = read(data, dataset)
-    assert news == [] and message in str(report.errors[0])
+    assert news == []
+    assert message in str(report.errors[0])
 
 
 def test_an_unfilled_sheet_is_reported(dataset):
     news, report = read(assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {}), dataset)
-    assert news == [] and "ingen udfyldte rækker" in str(report.errors[0])
+    assert news == []
+    assert "ingen udfyldte rækker" in str(report.errors[0])
 
 
 def test_the_xlsx_sheet_round_trips_through_excel_cells(dataset):
@@ -215,8 +226,10 @@ def test_the_xlsx_sheet_round_trips_through_excel_cells(dataset):
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["Vurderinger"]
     header = [c.value for c in sheet[1]]
-    assert header == COLUMNS and book.sheetnames == ["Vurderinger", "Vejledning"]
-    assert sheet.cell(row=2, column=2).value == "'=Alfa+1" and sheet.cell(row=2, column=2).data_type == "s"
+    assert header == COLUMNS
+    assert book.sheetnames == ["Vurderinger", "Vejledning"]
+    assert sheet.cell(row=2, column=2).value == "'=Alfa+1"
+    assert sheet.cell(row=2, column=2).data_type == "s"
     assert any(v.formula1 == "1.0" and v.formula2 == "5.0" for v in sheet.data_validations.dataValidation)
     sheet.cell(row=3, column=header.index("Ny værdi") + 1, value=3.5)
     sheet.cell(row=3, column=header.index("Begrundelse") + 1, value="Tal fra SSP")
@@ -237,7 +250,8 @@ def test_a_sheet_saved_after_someone_else_changed_a_value_is_refused_whole(engin
     )
     filled = fill_csv(sheet, {2: {"Ny værdi": "3", "Begrundelse": "a"}, 4: {"Ny værdi": "2", "Begrundelse": "b"}})
     news, report = read(filled, dataset, assessor_name="Anna")
-    assert report.ok and [n.area_id for n in news] == ["a", "b"]
+    assert report.ok
+    assert [n.area_id for n in news] == ["a", "b"]
     labels = [f"ark.csv · række {n}" for n in report.rows]
     with pytest.raises(AssessmentConflict, match="^ark.csv · række 4: .*Bo Berg gemte værdien 5"):
         record_assessments(engine, news, MODEL, AREA_IDS, report.versions, labels, actor=ADMIN)
