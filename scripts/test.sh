@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Set up (if needed, including Debian's Chromium) and run the whole test suite:
-# unit and property tests, AppTest page flow and Playwright end-to-end tests.
+# Set up (if needed, including Debian's Chromium) and run the code checks (ruff, format, mypy), then
+# the whole test suite: unit and property tests, AppTest page flow and Playwright end-to-end tests,
+# with a coverage report for selection/ that fails below the floor in pyproject.toml.
+# Options after the command go to pytest; for a subset of the tests add --no-cov (the floor is for the whole suite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev --browser
+bash scripts/check.sh
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+.venv/bin/python -m pytest --cov --cov-report=term "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: treating that as a failure." >&2
   exit 1
