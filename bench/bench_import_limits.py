@@ -82,7 +82,8 @@ def _xlsx(path: Path, sheet_xml: Callable[[zipfile.ZipFile], None], shared: byte
                 '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
                 'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
                 'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-                'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+                'main+xml"/>'
                 '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
                 'officedocument.spreadsheetml.worksheet+xml"/>'
                 + (
@@ -150,10 +151,12 @@ def _sheet(rows: Callable[[], object], dimension: str | None) -> Callable[[zipfi
 
 def far_corner(dimension: bool) -> Callable[[Path], Path]:
     def build(path: Path) -> Path:
-        cells = lambda: [
-            b'<row r="1"><c r="A1" t="inlineStr"><is><t>area_id</t></is></c></row>',
-            b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
-        ]
+        def cells() -> list[bytes]:
+            return [
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>area_id</t></is></c></row>',
+                b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+            ]
+
         return _xlsx(path, _sheet(cells, "A1:XFD1048576" if dimension else None))
 
     return build

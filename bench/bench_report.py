@@ -129,7 +129,8 @@ def main() -> None:
         target = TARGETS.get(int(n.split("+")[0]))
         flag = "" if target is None else ("ok" if r["total_pdf_s"] <= target else "OVER")
         print(
-            f"{n:>8} {r['snapshot_s']:>8.2f}s {r['html_s']:>6.2f}s {r['pdf_s']:>6.2f}s {r['total_pdf_s']:>9.2f}s {r['cpu_total_pdf_s']:>6.2f}s "
+            f"{n:>8} {r['snapshot_s']:>8.2f}s {r['html_s']:>6.2f}s {r['pdf_s']:>6.2f}s "
+            f"{r['total_pdf_s']:>9.2f}s {r['cpu_total_pdf_s']:>6.2f}s "
             f"{(f'{target:.0f}s' if target else '-'):>7} {r['pages']:>6} {flag}"
         )
     out = REPO / "bench" / "results" / "report.json"

@@ -56,9 +56,9 @@ TARGETS = {
 TARGET_RANK_S = 1.5
 
 # In the map's iframe: the Leaflet polygons on the map (SVG or canvas alike) and their fill colours.
-FRAME_STATE_JS = (
-    """() => {
-  const f = document.querySelector(%r), w = f && f.contentWindow;
+# __MAP_FRAME__ (here and in WATCHER_JS) becomes the iframe's selector as a quoted string literal.
+FRAME_STATE_JS = """() => {
+  const f = document.querySelector(__MAP_FRAME__), w = f && f.contentWindow;
   const m = w && w.map_div, L = w && w.L;
   if (!m || !L) return null;
   const fills = [];
@@ -67,12 +67,10 @@ FRAME_STATE_JS = (
     if (l instanceof L.Polygon && l._map) fills.push(l.options.fillColor);
   }
   return fills;
-}"""
-    % MAP_FRAME
-)
+}""".replace("__MAP_FRAME__", repr(MAP_FRAME))
 
 WATCHER_JS = """(n) => {
-  const state = %s;
+  const state = __FRAME_STATE__;
   const B = window.__scale = {armed: false};
   const idle = () => {
     const a = document.querySelector('[data-testid="stApp"]');
@@ -90,7 +88,7 @@ WATCHER_JS = """(n) => {
       const s = state();
       if (s && s.length === n && s.join('|') !== B.fills0) {
         B.pending = true;  // the new colours are set: count the next frame, in which Leaflet draws them
-        const f = document.querySelector(%r).contentWindow;
+        const f = document.querySelector(__MAP_FRAME__).contentWindow;
         f.requestAnimationFrame(() => { B.map = performance.now() - B.t0; B.pending = false; });
       }
     }
@@ -98,7 +96,7 @@ WATCHER_JS = """(n) => {
   };
   document.addEventListener('keydown', () => { if (B.armed && B.t0 === null) B.t0 = performance.now(); }, true);
   setInterval(B.check, 5);
-}""" % (FRAME_STATE_JS, MAP_FRAME)
+}""".replace("__FRAME_STATE__", FRAME_STATE_JS).replace("__MAP_FRAME__", repr(MAP_FRAME))
 
 
 def package_for(name: str) -> Path | None:
@@ -151,7 +149,10 @@ def _body_size(response) -> int:
 
 
 def slider_moves(browser, url: str, n: int, moves: int) -> dict:
-    """Cycle End/Home over the three sliders (six distinct weight states); per move: key -> new fills drawn, script idle, bytes received."""
+    """Cycle End/Home over the three sliders (six distinct weight states).
+
+    Per move: key -> new fills drawn, script idle, bytes received.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     counter = {"ws": 0}
     try:
@@ -262,12 +263,13 @@ def measure_rank(folder: Path | None, repeats: int = 3) -> dict:
         if done.returncode != 0:
             raise RuntimeError(f"rank failed: {done.stderr.decode()[-500:]}")
     code = (
-        "import sys,time,json;sys.path.insert(0,%r);import geopandas,pandas;"
+        f"import sys,time,json;sys.path.insert(0,{str(REPO)!r});import geopandas,pandas;"
         "from selection.dataset import load_dataset;from selection.indicators import build_performance;"
-        "from selection.pipeline import evaluate;t=time.perf_counter();d=load_dataset(%r);t1=time.perf_counter();"
+        "from selection.pipeline import evaluate;t=time.perf_counter();"
+        f"d=load_dataset({str(folder) if folder else None!r});t1=time.perf_counter();"
         "p=build_performance(d);t2=time.perf_counter();evaluate(d,performance=p);t3=time.perf_counter();"
         "print(json.dumps([t1-t,t2-t1,t3-t2,t3-t]))"
-    ) % (str(REPO), str(folder) if folder else None)
+    )
     phases = [
         json.loads(
             subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, check=True).stdout

@@ -80,13 +80,13 @@ def _solve(
     bounds = [(0.0, hi - x) for x, hi in zip(value, cells["plausible_hi"], strict=True)] + [
         (0.0, x - lo) for x, lo in zip(value, cells["plausible_lo"], strict=True)
     ]
-    A = [np.concatenate([-gain, gain])]  # -(gain · (up - down)) <= -(gap + MARGIN)
-    b = [-(gap + MARGIN)]
+    a_ub = [np.concatenate([-gain, gain])]  # -(gain · (up - down)) <= -(gap + MARGIN)
+    b_ub = [-(gap + MARGIN)]
     if np.isfinite(lead):
         mine = np.where(sign > 0, cells["slope"].to_numpy(float), 0.0)
-        A.append(np.concatenate([-mine, mine]))
-        b.append(-(lead + MARGIN))
-    res = linprog(cost, A_ub=np.array(A), b_ub=np.array(b), bounds=bounds, method="highs")
+        a_ub.append(np.concatenate([-mine, mine]))
+        b_ub.append(-(lead + MARGIN))
+    res = linprog(cost, A_ub=np.array(a_ub), b_ub=np.array(b_ub), bounds=bounds, method="highs")
     if res.status != 0:
         return None
     delta = res.x[:n] - res.x[n:]

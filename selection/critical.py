@@ -359,9 +359,9 @@ def critical_rows(
                 lo, hi = ind.scale_min, ind.scale_max
             row["plausible_lo"], row["plausible_hi"] = lo, hi
             row.update(blank)
-            W = float(result.weights.get(cid, 0.0))
+            w_crit = float(result.weights.get(cid, 0.0))
             w_i = float(subs.get(ind.id, 0.0))
-            if W <= 0 or w_i <= 0:
+            if w_crit <= 0 or w_i <= 0:
                 row["note"] = "Indikatoren vægter ikke i den nuværende vægtning."
                 rows.append(row)
                 continue
@@ -370,7 +370,7 @@ def critical_rows(
             d_all, n_all = wsum[cid]
             d_o = float(d_all[a]) - (w_i if not missing else 0.0)  # the criterion's other values with weight
             n_o = float(n_all[a]) - (w_i * float(norm[a, j]) if not missing else 0.0)
-            slope = W * 100.0 * w_i / (w_i + d_o) * sign / span
+            slope = w_crit * 100.0 * w_i / (w_i + d_o) * sign / span
             if is_ranked:
                 t_ref = float(totals[a])
                 if missing:
@@ -386,7 +386,7 @@ def critical_rows(
                     for k, c in enumerate(crit_cols)
                     if result.weights.get(c, 0) > 0 and c != cid
                 )
-                t_ref = others + W * 100.0 * ind.normalise(x_ref)
+                t_ref = others + w_crit * 100.0 * ind.normalise(x_ref)
             else:
                 row["note"] = "Området er ikke rangeret, og denne værdi alene kan ikke ændre det."
                 rows.append(row)
@@ -647,10 +647,7 @@ def out_of_reach(table: pd.DataFrame, top_n: int) -> list[str]:
     for d in DIRECTIONS:
         x = table[f"top_{d}"].to_numpy(float)
         closed = table[f"top_{d}_closed"].to_numpy(bool)
-        if d == "up":
-            ok = np.where(closed, x <= hi, x < hi)
-        else:
-            ok = np.where(closed, x >= lo, x > lo)
+        ok = np.where(closed, x <= hi, x < hi) if d == "up" else np.where(closed, x >= lo, x > lo)
         reach |= ~np.isnan(x) & ~np.isnan(lo) & ok
     rank = pd.to_numeric(table["rank"], errors="coerce").to_numpy(float)
     outside = np.isnan(rank) | (rank > top_n)

@@ -262,7 +262,9 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
     rows = []
     seen: dict[tuple[str, str], int] = {}
     parsed: dict[str, float | NumberError | None] = {}  # values repeat: each distinct text is parsed once
-    records = (dict(zip(df.columns, row, strict=True)) for row in zip(*(df[c].tolist() for c in df.columns)))
+    records = (
+        dict(zip(df.columns, row, strict=True)) for row in zip(*(df[c].tolist() for c in df.columns), strict=True)
+    )
     for pos, rec in enumerate(records, start=2):
         where = f"række {pos}"
         aid, iid = rec["area_id"].strip(), rec["indicator_id"].strip()

@@ -176,7 +176,8 @@ def shortlist_table(
     top = result.top(top_n)
     shown = pd.concat([top, excluded]) if len(excluded) else top
     records = [
-        dict(zip(shown.columns, values, strict=True)) for values in zip(*(shown[c].tolist() for c in shown.columns))
+        dict(zip(shown.columns, values, strict=True))
+        for values in zip(*(shown[c].tolist() for c in shown.columns), strict=True)
     ]
     if facts is None:
         facts = area_facts(dataset, [str(rec["area_id"]) for rec in records])

@@ -71,5 +71,4 @@ def check_area_geometries(gdf: gpd.GeoDataFrame, file: str, labels: list[str], r
             report.warn(f"Ugyldig geometri repareret automatisk ({reason}). Kontrollér grænsen.", file, label)
             geom = fixed
         repaired.append(geom)
-    gdf = gdf.set_geometry(gpd.GeoSeries(repaired, index=gdf.index, crs=gdf.crs))
-    return gdf
+    return gdf.set_geometry(gpd.GeoSeries(repaired, index=gdf.index, crs=gdf.crs))

@@ -28,8 +28,8 @@ MAX_ZOOM = 18  # the deepest zoom the map allows (Leaflet's default)
 DISPLAY_PIXELS = 1.0  # simplification tolerance: one screen pixel at MAX_ZOOM
 COORDINATE_DECIMALS = 6  # about 0.1 m: below a pixel at MAX_ZOOM
 SHAPES_FOLDER = "areas"
-KEEP_FILES = 16
-METRES_PER_DEGREE_LAT = 110_574.0  # the shortest degree of latitude (at the equator)  # older data files in static/areas/ (all written by this module) are removed
+KEEP_FILES = 16  # older data files in static/areas/ (all written by this module) are removed
+METRES_PER_DEGREE_LAT = 110_574.0  # the shortest degree of latitude (at the equator)
 
 
 def display_tolerance_m(latitude: float, max_zoom: int = MAX_ZOOM) -> float:

@@ -16,6 +16,7 @@ import re
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import folium
 import geopandas as gpd
@@ -273,7 +274,7 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
                 }
             )
     # Name collisions are won by the selected area, then by better ranks.
-    labels.sort(key=lambda l: (not l["selected"], l["rank"] is None, l["rank"] or 0))
+    labels.sort(key=lambda item: (not item["selected"], item["rank"] is None, item["rank"] or 0))
     payload = {
         "styles": [area_style(fill, dashed=dashed, selected=sel, excluded=out) for fill, dashed, sel, out in styles],
         "style": style_of,
@@ -435,7 +436,7 @@ class PolygonLayer(SinglePassElement):
         {% endmacro %}
         """
     )
-    highlight = {"weight": 4, "color": "#000000"}
+    highlight: ClassVar[dict[str, int | str]] = {"weight": 4, "color": "#000000"}
 
     def __init__(self, features: list[dict]):
         super().__init__()
@@ -464,7 +465,9 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
             var layers = [], markers = [], keys = [], styles = [], tips = [], tipLabels = [], icons = [];
             var tooltip = function (i) {
                 var cells = "", t = tips[i] || [];
-                for (var k = 0; k < t.length; k++) { cells += "<tr><th>" + tipLabels[k] + "</th><td>" + t[k] + "</td></tr>"; }
+                for (var k = 0; k < t.length; k++) {
+                    cells += "<tr><th>" + tipLabels[k] + "</th><td>" + t[k] + "</td></tr>";
+                }
                 return '<table class="area-tooltip">' + info[i].head + cells + info[i].tail + "</table>";
             };
             info.forEach(function (a, i) {
@@ -518,7 +521,9 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                     el.removeAttribute("aria-hidden");
                     el.setAttribute("tabindex", "0");
                     el.setAttribute("role", "button");
-                    el.setAttribute("aria-label", decoder.value + (l.rank === null ? ", ikke rangeret" : ", nr. " + l.rank));
+                    el.setAttribute(
+                        "aria-label", decoder.value + (l.rank === null ? ", ikke rangeret" : ", nr. " + l.rank)
+                    );
                 }
             };
             // Names never pile up: a name that would overlap a better-ranked label is hidden (its
@@ -545,7 +550,9 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                 labels.forEach(function (l) {  // in rank order: better-ranked names win
                     if (!l.nameBox) { return; }
                     var hit = kept.some(function (k) { return overlaps(l.nameBox, k); })
-                        || labels.some(function (o) { return o !== l && o.badgeBox && overlaps(l.nameBox, o.badgeBox); });
+                        || labels.some(function (o) {
+                            return o !== l && o.badgeBox && overlaps(l.nameBox, o.badgeBox);
+                        });
                     if (hit) { l.name.style.display = "none"; } else { kept.push(l.nameBox); }
                 });
             };
@@ -578,9 +585,11 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                             className: "rank-icon",
                             iconSize: null,
                             iconAnchor: [-3, 10],
-                            html: '<div class="area-label' + (l.selected ? ' selected' : '') + '" style="{{ this.pill_style }}'
+                            html: '<div class="area-label' + (l.selected ? ' selected' : '')
+                                + '" style="{{ this.pill_style }}'
                                 + (l.selected ? '{{ this.selected_style }}' : '') + '">'
-                                + (l.rank === null ? '' : '<span class="rank-label" data-area="' + l.area + '" style="{{ this.rank_style }}">' + rank + '</span>')
+                                + (l.rank === null ? '' : '<span class="rank-label" data-area="' + l.area
+                                    + '" style="{{ this.rank_style }}">' + rank + '</span>')
                                 + '<span class="area-name" style="{{ this.name_style }}">' + l.name + '</span></div>'
                         })
                     }).addTo(group));
@@ -604,7 +613,7 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
         "border:1.5px solid #111;font:bold 11px/15px sans-serif;text-align:center;box-sizing:border-box;"
     )
     name_style = "padding:0 6px 0 4px;"
-    highlight = {"weight": 4, "color": "#000000"}
+    highlight: ClassVar[dict[str, int | str]] = {"weight": 4, "color": "#000000"}
     selected_outline = SELECTED_OUTLINE
     unranked = UNRANKED_COLOUR
 
@@ -624,7 +633,9 @@ class RankedStyles(SinglePassElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        if (window.__rankedAreas) { window.__rankedAreas.update({{ this.payload | tojson }}, {{ this._parent.get_name() }}); }
+        if (window.__rankedAreas) {
+            window.__rankedAreas.update({{ this.payload | tojson }}, {{ this._parent.get_name() }});
+        }
         {% endmacro %}
         """
     )

@@ -55,7 +55,7 @@ def test_local_mode_says_so_asks_the_name_once_and_records_it_as_typed(package: 
 
 
 @pytest.mark.parametrize(
-    "setting, value, banner",
+    ("setting", "value", "banner"),
     [
         ("SELECTION_READ_ONLY", "1", "Skrivebeskyttet visning"),
         ("SELECTION_LOCAL_ROLE", "Læser", "rolle Læser"),

@@ -206,7 +206,7 @@ def store_one(db: str, model) -> saved.Scenario:
 
 
 @pytest.mark.parametrize(
-    "setting, value, notice",
+    ("setting", "value", "notice"),
     [
         ("SELECTION_LOCAL_ROLE", "Læser", "din rolle giver ikke adgang til at gemme scenarier"),
         ("SELECTION_READ_ONLY", "1", "Skrivebeskyttet visning: scenarier kan åbnes, sammenlignes og deles med link"),

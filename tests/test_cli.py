@@ -74,7 +74,7 @@ def test_rank_to_stdout_with_distance(package):
 
 
 @pytest.mark.parametrize(
-    "weights, fragment",
+    ("weights", "fragment"),
     [
         ("bogus=1", "Ukendt kriterium 'bogus'"),
         ("trust=abc", "Vægten for 'trust' skal være et tal"),

@@ -33,7 +33,7 @@ def test_contrast_ratio_matches_the_wcag_definition() -> None:
     assert luminance("#ffffff") == pytest.approx(1.0)
     assert luminance("#000000") == 0.0
     assert over("#000000", "#ffffff", 0.5) == "#808080"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a hex colour: 'red'"):
         contrast_ratio("red", "#fff")
 
 

@@ -71,9 +71,9 @@ def states(matrix: pd.DataFrame, model, weights, subs, top_n: int, area: str, in
     scores, _ = criterion_arrays(
         raw, model, result.sub_weights, required={c for c in model.criterion_ids if result.weights[c] > 0}
     )
-    W = np.array([result.weights[c] for c in model.criterion_ids])
+    weights = np.array([result.weights[c] for c in model.criterion_ids])
     unranked = np.isnan(scores[:, :, active]).any(axis=2)
-    totals = np.where(unranked, np.nan, np.nansum(scores[:, :, active] * W[active], axis=2))
+    totals = np.where(unranked, np.nan, np.nansum(scores[:, :, active] * weights[active], axis=2))
     keys = tie_keys(totals)
     higher = (keys[:, None, :] > keys[:, :, None]).sum(axis=2)
     rank = np.where(unranked, 0, 1 + higher)
@@ -328,7 +328,7 @@ def bundled():
 
 
 @pytest.mark.parametrize(
-    "weights, subs, top_n",
+    ("weights", "subs", "top_n"),
     [
         (None, None, 3),
         ({"trust": 1, "actors": 0, "need": 2}, {"need_outside_labour": 1}, 1),
@@ -561,7 +561,8 @@ def test_critical_cli_writes_the_priority_csv(tmp_path):
         proc = subprocess.run(
             [sys.executable, "-m", "selection", "critical", *bad], cwd=REPO, capture_output=True, timeout=120
         )
-        assert proc.returncode == 2 and message in proc.stderr.decode(), (bad, proc.stderr.decode())
+        assert proc.returncode == 2, (bad, proc.stderr.decode())
+        assert message in proc.stderr.decode(), (bad, proc.stderr.decode())
         assert "Traceback" not in proc.stderr.decode()
 
 
@@ -686,5 +687,6 @@ def test_ranks_stay_whole_numbers_when_an_unranked_area_is_in_the_priority_list(
     data = priority_csv(result, ds, perf, 1, "excel-da", datetime(2026, 11, 23, 10))
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     ranks = {r["Område-id"]: r["Nuværende rang"] for r in rows}
-    assert "a" in ranks and ranks["a"] == "", ranks
+    assert "a" in ranks, ranks
+    assert ranks["a"] == "", ranks
     assert all(v.isdigit() for a, v in ranks.items() if a != "a"), ranks

@@ -134,7 +134,7 @@ def _zip_shapefile(tmp_path: Path, gdf: gpd.GeoDataFrame, encoding: str, keep_cp
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("encoding,keep_cpg", [("cp1252", False), ("cp1252", True), ("UTF-8", False)])
+@pytest.mark.parametrize(("encoding", "keep_cpg"), [("cp1252", False), ("cp1252", True), ("UTF-8", False)])
 def test_zipped_shapefile_danish_letters(tmp_path, danish, encoding, keep_cpg):
     gdf = utm_areas(names=("HØRGÅRDEN", "Stærevej mv.", "Charlie"))
     gdf["area_id"] = ["x1", "x2", "x3"]  # unknown ids: matching falls back to the names

@@ -152,7 +152,7 @@ def test_many_areas_label_only_the_best_and_the_selected(generated):
     labels = payload_of(ranked_layer(dataset.areas, result.table, selected=last))["labels"]
     assert labels[0]["selected"]
     assert labels[0]["area"] == escape_text(last)
-    assert all(l["rank"] <= LABEL_TOP_N for l in labels[1:])
+    assert all(label["rank"] <= LABEL_TOP_N for label in labels[1:])
     assert len(labels) == 1 + int((result.table["rank"] <= LABEL_TOP_N).sum())
 
 

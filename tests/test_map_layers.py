@@ -244,7 +244,7 @@ def test_tile_url_refuses_what_could_break_the_page(url):
 def test_skaermkort_only_with_a_token_and_none_stays_first(scored):
     from selection.map_layers import SKAERMKORT_KEY, available_basemaps
 
-    assert list(available_basemaps())[0] == "none"
+    assert next(iter(available_basemaps())) == "none"
     assert SKAERMKORT_KEY not in available_basemaps()
     assert SKAERMKORT_KEY not in available_basemaps("bad token {{x}}")
     maps = available_basemaps("abcdef123456")

@@ -202,7 +202,8 @@ def test_cli_argument_errors_are_danish_and_exit_2(package, capsys, argv, fragme
         main(argv)
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert fragment in err and "FEJL" in err, err
+    assert fragment in err, err
+    assert "FEJL" in err, err
     assert "error:" not in err
     assert "usage:" not in err
     assert "invalid" not in err
@@ -258,7 +259,8 @@ def test_cli_in_a_subprocess_never_prints_a_traceback(tmp_path):
             check=False,
             env={"PATH": "/usr/bin:/bin", "SELECTION_IMPORT_DIR": str(tmp_path / "s")},
         )
-        assert proc.returncode in (1, 2) and "Traceback" not in proc.stderr + proc.stdout, proc.stderr
+        assert proc.returncode in (1, 2), proc.stderr
+        assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
 
 
 def test_cli_import_folder_with_a_name_too_long_for_the_file_system(package, tmp_path, capsys):
@@ -266,7 +268,8 @@ def test_cli_import_folder_with_a_name_too_long_for_the_file_system(package, tmp
     for argv in (["reset", "--data-dir", too_long], ["restore", "--data-dir", too_long]):
         assert main(argv) == 2
         err = capsys.readouterr().err
-        assert "Importmappen" in err and "Uventet" not in err, err
+        assert "Importmappen" in err, err
+        assert "Uventet" not in err, err
 
 
 def test_classic_mac_line_endings_and_clipped_messages(current):

@@ -61,7 +61,8 @@ def streamlit_files():
 
 def test_streamlits_page_is_served_with_lang_da(streamlit_files) -> None:
     status, headers, body = request(streamlit_files, "/", pathsend=False)
-    assert status == 200 and b'<html lang="en">' in body, "Streamlit's own page says English"
+    assert status == 200
+    assert b'<html lang="en">' in body, "Streamlit's own page says English"
     status, headers, body = request(PageLanguage(streamlit_files, "da"), "/")
     assert status == 200
     assert b'<html lang="da">' in body
@@ -90,5 +91,5 @@ def test_with_language_replaces_or_adds_the_attribute() -> None:
 
 
 def test_a_malformed_language_tag_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a BCP 47 language tag"):
         PageLanguage(lambda *a: None, 'da" onload="x')

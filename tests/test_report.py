@@ -383,7 +383,7 @@ def test_repeated_scenario_names_get_distinct_columns():
 
 
 def test_a_report_without_scenario_or_rules_says_so(bundled_report):
-    _, html, pdf = bundled_report
+    _, _html, pdf = bundled_report
     text = pdf_text(pdf)
     assert "Scenarie: ikke gemt" in text
     assert "Ingen udelukkelsesregler" in text

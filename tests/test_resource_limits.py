@@ -21,9 +21,10 @@ from selection.limits import MAX_SMAA_SAMPLES, Limits, smaa_samples_problem
 from tests.factory import REPO, make_package
 
 MEMORY_CAP_MB = 1024  # address space a single upload may add to the started server (the bench target)
+DEFAULT_LIMITS = Limits()
 
 
-def table_problems(name: str, data: bytes, limits: Limits = Limits()) -> list[str]:
+def table_problems(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[str]:
     report = Report()
     read_table(ImportFile(name, data), limits, report)
     return [p.message for p in report.errors]
@@ -77,10 +78,12 @@ def test_xlsx_row_and_cell_limits_stop_reading(tmp_path):
 
 
 def test_xlsx_dimension_lying_small_does_not_hide_the_far_cell(tmp_path):
-    cells = lambda: [
-        b'<row r="1"><c r="A1" t="inlineStr"><is><t>area_id</t></is></c></row>',
-        b'<row r="900000"><c r="ZZ900000"><v>1</v></c></row>',
-    ]
+    def cells() -> list[bytes]:
+        return [
+            b'<row r="1"><c r="A1" t="inlineStr"><is><t>area_id</t></is></c></row>',
+            b'<row r="900000"><c r="ZZ900000"><v>1</v></c></row>',
+        ]
+
     path = _xlsx(tmp_path / "v.xlsx", _sheet(cells, "A1:A1"))
     problems = table_problems("v.xlsx", path.read_bytes())
     assert any("kolonne 500" in p for p in problems), problems

@@ -230,7 +230,9 @@ def test_constrained_sampling_is_ordered_and_uniform():
     # Uniform on the ordered region: the means are those of sorted Dirichlet(1,1,1) spacings,
     # (11/18, 5/18, 2/18).
     se = W.std(axis=0) / np.sqrt(len(W))
-    for got, want, s in zip((need.mean(), actors.mean(), trust.mean()), (11 / 18, 5 / 18, 2 / 18), se[::-1]):
+    for got, want, s in zip(
+        (need.mean(), actors.mean(), trust.mean()), (11 / 18, 5 / 18, 2 / 18), se[::-1], strict=True
+    ):
         assert abs(got - want) <= 5 * s
     # A partial order leaves the other criterion free.
     P = sample_weights(crit, 2000, seed=2, constraint=["need", "trust"])
@@ -378,7 +380,7 @@ def test_competition_ranks_match_scoring(values):
 def test_stability_interval_equals_exact_enumeration(case):
     rows, w = case
     S = frame(rows)
-    weights = dict(zip(S.columns, w))
+    weights = dict(zip(S.columns, w, strict=True))
     table = stability_table(S, weights).set_index(["area_id", "criterion"])
     for a, aid in enumerate(S.index):
         for j, cid in enumerate(S.columns):
@@ -421,7 +423,7 @@ def test_stability_interval_against_fine_sweep(case):
     # totals with the 1e-9 tolerance so float noise on exact ties cannot flip them.
     rows, w = case
     S = frame(rows)
-    weights = dict(zip(S.columns, w))
+    weights = dict(zip(S.columns, w, strict=True))
     table = stability_table(S, weights)
     for cid in S.columns:
         sweep = weight_sweep(S, weights, cid, steps=1001)  # step 0.001
@@ -568,7 +570,7 @@ def test_hinge_and_describe_on_scored_model():
     scores = result.criterion_scores
     table = stability_table(scores, result.weights)
     # The current ranks agree with the scoring table.
-    ranks = dict(zip(result.table["area_id"], result.table["rank"]))
+    ranks = dict(zip(result.table["area_id"], result.table["rank"], strict=True))
     for row in table.itertuples():
         assert row.rank == ranks[row.area_id]
         assert row.lo <= row.current <= row.hi
@@ -590,7 +592,8 @@ def test_assessor_range_replaces_the_step_where_assessors_disagree():
     a_t1 = raw[:, 0, 0]
     assert a_t1.min() >= 2.0
     assert a_t1.max() <= 5.0
-    assert a_t1.min() < 2.2 and a_t1.max() > 4.8, "the whole assessor range is used"
+    assert a_t1.min() < 2.2, "the whole assessor range is used"
+    assert a_t1.max() > 4.8, "the whole assessor range is used"
     assert len(np.unique(a_t1)) > 1000, "drawn continuously, not by whole steps"
     # An equal range (assessors agree) and a range on an indicator that is not varied change nothing.
     assert set(np.unique(raw[:, 1, 2] - RAW.at["b", "n1"])) <= {-1.0, 0.0, 1.0}

@@ -130,7 +130,7 @@ def test_robustness_runs_over_the_eligible_areas_only(dataset):
 
 
 @pytest.mark.parametrize(
-    "raw, words",
+    ("raw", "words"),
     [
         ({"weights": {"trust": -1}}, "mellem 0"),
         ({"weights": {"trust": 1e12}}, "mellem 0"),

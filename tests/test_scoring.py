@@ -184,7 +184,7 @@ def test_weights_not_summing_to_one_are_normalised():
 
 
 @pytest.mark.parametrize(
-    "weights, fragment",
+    ("weights", "fragment"),
     [
         ({"trust": -1, "need": 1, "size": 1}, "negativ"),
         ({"trust": float("nan"), "need": 1, "size": 1}, "endeligt tal"),

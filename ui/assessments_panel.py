@@ -45,7 +45,8 @@ class Cells:
 
     def __init__(self, latest: pd.DataFrame):
         self._empty = latest.iloc[0:0]
-        self._groups = {key: rows for key, rows in latest.groupby(["area_id", "indicator_id"], sort=False)}
+        # iter(): a GroupBy has a ``keys`` attribute, so dict() would take it for a mapping.
+        self._groups = dict(iter(latest.groupby(["area_id", "indicator_id"], sort=False)))
 
     def get(self, area_id: str, indicator_id: str) -> pd.DataFrame:
         return self._groups.get((area_id, indicator_id), self._empty)

@@ -255,7 +255,8 @@ def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
     full = get_decision(engine, decision.id)
     snapshot = full.snapshot or {}
     names = {a["id"]: a["name"] for a in snapshot.get("areas", [])}
-    title = f"Nr. {decision.id} · {local_date(decision.decided_on.isoformat())} · {names.get(decision.chosen_area_id, decision.chosen_area_id)}"
+    chosen = names.get(decision.chosen_area_id, decision.chosen_area_id)
+    title = f"Nr. {decision.id} · {local_date(decision.decided_on.isoformat())} · {chosen}"
     if decision.corrects_id:
         title += f" · retter nr. {decision.corrects_id}"
     if decision.corrected_by:

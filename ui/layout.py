@@ -28,7 +28,8 @@ _COMPACT_CSS = f"""
 [data-testid="stMainBlockContainer"] h3 {{ font-size: 1.15rem; padding-top: 0.3rem; padding-bottom: 0.2rem; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {MUTED_TEXT}; opacity: 1; }}
 .st-key-{VIEW_KEY} [data-testid="stButtonGroup"] > div {{ flex-wrap: wrap; }}  /* reflow: no hidden views at 320 px */
-[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script) {{ display: none; }}  /* ui/a11y.py's script */
+/* hide the container of ui/a11y.py's script */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script) {{ display: none; }}
 [data-testid="stDataFrame"] canvas:focus-visible, [data-testid="stDataFrame"] .dvn-scroller:focus-visible
   {{ outline: 2px solid {FOCUS_RING}; outline-offset: 1px; }}  /* a table's grid shows that it has the focus */
 </style>
@@ -44,7 +45,8 @@ _PRINT_CSS = """
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   [data-testid="stStatusWidget"], [data-testid="stButtonGroup"], [data-testid="stExpander"],
   [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stNumberInput"],
-  [data-testid="stRadio"], [data-testid="stCheckbox"], [data-testid="stSelectbox"], .no-print { display: none !important; }
+  [data-testid="stRadio"], [data-testid="stCheckbox"], [data-testid="stSelectbox"], .no-print {
+    display: none !important; }
   [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
     position: static !important; overflow: visible !important; height: auto !important; }
   [data-testid="stMainBlockContainer"] { max-width: none !important; padding: 0 !important; }

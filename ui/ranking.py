@@ -66,7 +66,10 @@ def scores_frame(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def assessed_per_area(dataset: Dataset, area_ids: list[str]) -> list[str]:
-    """Per area: how many assessment values are local assessments and by how many assessors ('2 af 3 (1–3 vurderere)')."""
+    """Per area: how many assessment values are local assessments and by how many assessors.
+
+    For example '2 af 3 (1–3 vurderere)'.
+    """
     n_assessable = sum(1 for i in dataset.model.indicators if i.assessment)
     values = dataset.values
     if not n_assessable or "n_assessors" not in values.columns:

@@ -119,7 +119,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
 
     shortlisted = result.top(top_n)["area_id"].tolist()
     st.markdown("### Opsummering for kortlisten")
-    for aid, sentence in summaries(report, names, labels, shortlisted, noisy_report).items():
+    for sentence in summaries(report, names, labels, shortlisted, noisy_report).values():
         st.markdown(f"- {md(sentence)}")
     st.caption(
         f"Afprøvet med {integer(report.smaa.n_samples)} tilfældige vægtninger"
@@ -259,7 +259,7 @@ def sweep_chart(report: RobustnessReport, cid: str, label: str, names: dict[str,
     order = [names[a] for a in area_ids]
     floor = SWEEP_FLOOR if len(report.scores) > SWEEP_FLOOR else len(report.scores)
     rank_labels = (
-        "datum.value >= %d ? '%d eller lavere' : datum.value" % (SWEEP_FLOOR, SWEEP_FLOOR)
+        f"datum.value >= {SWEEP_FLOOR} ? '{SWEEP_FLOOR} eller lavere' : datum.value"
         if floor == SWEEP_FLOOR
         else "datum.value"
     )

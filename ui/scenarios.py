@@ -143,7 +143,7 @@ def _lookup(model: CriteriaModel, ref: str) -> tuple[str, int | None, ScenarioSe
 def restore_link(model: CriteriaModel) -> None:
     """Follow the URL when it is not the one this session wrote (a fresh link, back or forward)."""
     params = st.query_params
-    query = {k: params.get_all(k) for k in params.keys()}
+    query = {k: params.get_all(k) for k in params}
     text = query_text(query)
     if text == st.session_state.get(LAST_LINK):
         return
@@ -448,7 +448,7 @@ def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     query = scenario_query(opened.ref) if opened and opened.key == on_screen.key() else settings_query(on_screen, model)
     base = st.context.url or ""
     base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
-    link = base + "?" + urlencode({k: v for k, v in query.items()}, doseq=True, safe=":,+")
+    link = base + "?" + urlencode(query, doseq=True, safe=":,+")
     with st.popover("Kopiér link", icon=":material/link:", width="stretch"):
         st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
         st.code(link, language=None, wrap_lines=True)

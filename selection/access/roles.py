@@ -159,7 +159,7 @@ def _current_roles(conn: Connection) -> dict[str, str | None]:
     rows = conn.execute(
         select(role_assignment.c.principal, role_assignment.c.role_id).where(role_assignment.c.id.in_(newest))
     )
-    return {p: r for p, r in rows}
+    return {row.principal: row.role_id for row in rows}
 
 
 def assign_role(engine: Engine, actor: Actor, principal: str, role_id: str | None, reason: str) -> RoleAssignment:

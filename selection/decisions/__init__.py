@@ -2,7 +2,8 @@
 
 API (pure core, no Streamlit)::
 
-    saved = record_decision(engine, NewDecision(...), snapshot, actor=actor)  # AccessDenied / DecisionError / StoreError
+    # raises AccessDenied / DecisionError / StoreError:
+    saved = record_decision(engine, NewDecision(...), snapshot, actor=actor)
     rows = list_decisions(engine)            # newest first, without snapshots
     one = get_decision(engine, decision_id)  # with .snapshot; DecisionError if unknown
     lines = changes_since(one, dataset, engine)  # Danish lines: "3 vurderinger er ændret siden beslutningen"

@@ -71,7 +71,7 @@ def import_actors(state: ImportState, file: str, data: VectorData | Table) -> st
     unmapped: dict[str, list[str]] = {}
     rows, geoms, seen_ids = [], [], {}
     is_table = isinstance(data, Table)
-    for pos, (idx, rec) in enumerate(gdf.iterrows(), start=1):
+    for pos, (_, rec) in enumerate(gdf.iterrows(), start=1):
         label = f"række {pos + 1}" if is_table else feature_label(pos, rec[name_col])
         geom = rec.geometry
         if geom is None or geom.is_empty or geom.geom_type != "Point":
@@ -146,7 +146,7 @@ def import_actors(state: ImportState, file: str, data: VectorData | Table) -> st
         return details
     new = gpd.GeoDataFrame(rows, columns=ACTOR_COLUMNS, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
     state.actors = new if state.actors is None else pd.concat([state.actors, new], ignore_index=True)
-    used = set(a for a in state.actors["actor_id"] if a)
+    used = {a for a in state.actors["actor_id"] if a}
     ids, n = [], 1
     for a in state.actors["actor_id"]:
         if not a:

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import geopandas as gpd
 import pyogrio
@@ -47,7 +47,7 @@ class ImportFile:
         return Path(self.name).suffix.lower()
 
 
-Source = Union[str, os.PathLike, tuple[str, bytes], ImportFile]
+Source = str | os.PathLike | tuple[str, bytes] | ImportFile
 
 
 def load_source(source: Source, limits: Limits, report: Report) -> ImportFile | None:
@@ -734,7 +734,7 @@ def _formulas_have_values(
     try:
         fs = formulas[ws.title]
         fs.reset_dimensions()
-        kept = {number: row for number, row in rows}
+        kept = dict(rows)
         missing = []
         last = rows[-1][0]
         for number, cells in enumerate(fs.iter_rows(max_row=last, max_col=width), start=1):

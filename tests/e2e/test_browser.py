@@ -297,10 +297,12 @@ def test_first_screen_at_1280x720_shows_map_names_and_ranking(app_server: Stream
     page.wait_for_timeout(800)
     shot(page, "forside_1280x720")
     box = page.locator(MAP_FRAME).bounding_box()
-    assert box is not None and box["y"] + box["height"] <= 720, f"the whole map must be above the fold: {box}"
+    assert box is not None
+    assert box["y"] + box["height"] <= 720, f"the whole map must be above the fold: {box}"
     rows = page.locator(".st-key-ranking [data-testid='stDataFrame']")
     table_box = rows.bounding_box()
-    assert table_box is not None and table_box["y"] + 4 * 35 <= 720, "the top of the ranking must be above the fold"
+    assert table_box is not None
+    assert table_box["y"] + 4 * 35 <= 720, "the top of the ranking must be above the fold"
     # Area names are drawn on the map; the best-ranked name is never hidden by another label.
     names = frame.locator(".area-name")
     expect(names).to_have_count(13)
@@ -339,4 +341,5 @@ def test_page_is_danish_with_decimal_commas(app_server: StreamlitServer, page: P
         )
         if len(r) > 2
     ]
-    assert scores and all(re.fullmatch(r"[0-9]+,[0-9]", s) for s in scores), scores
+    assert scores
+    assert all(re.fullmatch(r"[0-9]+,[0-9]", s) for s in scores), scores

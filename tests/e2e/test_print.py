@@ -34,7 +34,8 @@ def test_the_printed_page_keeps_the_map_with_its_heading_and_cuts_no_table(
     notes = page.locator("[class*='st-key-wide_']").evaluate_all(
         "es => es.map(e => getComputedStyle(e, '::after').content)"
     )
-    assert notes and all("for bred til papir" in n for n in notes), notes
+    assert notes
+    assert all("for bred til papir" in n for n in notes), notes
 
     pdf = page.pdf(format="A4", print_background=True)
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -44,6 +45,7 @@ def test_the_printed_page_keeps_the_map_with_its_heading_and_cuts_no_table(
     with_heading = [i for i, text in enumerate(pages) if "Kort over rangerede områder" in text]
     assert len(with_heading) == 1
     map_page = pages[with_heading[0]]
-    assert "Leaflet" in map_page and "Samlet score" in map_page, "the map and its legend print with the heading"
+    assert "Leaflet" in map_page, "the map prints with the heading"
+    assert "Samlet score" in map_page, "the map's legend prints with the heading"
     _, top_name = default_top()
     assert any("Rangering" in text and top_name.split("/")[0] in text for text in pages)

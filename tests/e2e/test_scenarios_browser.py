@@ -1,4 +1,7 @@
-"""Scenarios and links in Debian's Chromium: save, copy the link, open it in a fresh browser; back/forward; bad links."""
+"""Scenarios and links in Debian's Chromium.
+
+Save, copy the link, open it in a fresh browser; back/forward; bad links.
+"""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ planner saves one under the provider's name and identity; the reader has no scen
 
 from __future__ import annotations
 
+import re
 import secrets
 import urllib.error
 import urllib.request
@@ -185,7 +186,9 @@ def test_planner_saves_with_provider_identity_and_reader_cannot(sign_in_app: Sig
             before = conn.execute(select(func.count()).select_from(assessment)).scalar_one()
         assert before == 1
         area = dataset.area_ids[0]
-        with pytest.raises(AccessDenied, match="Med rollen Læser må du ikke gemme vurderinger. Intet er ændret."):
+        with pytest.raises(
+            AccessDenied, match=re.escape("Med rollen Læser må du ikke gemme vurderinger. Intet er ændret.")
+        ):
             record_assessment(
                 engine,
                 NewAssessment(area, INDICATOR, 5.0, "Tvunget", "", "Lars Læser", "", date.today()),

@@ -110,7 +110,7 @@ def test_the_report_of_a_decision_shows_its_snapshot_and_what_changed(package, t
 
 
 @pytest.mark.parametrize(
-    "extra, message",
+    ("extra", "message"),
     [
         (["--decision", "42"], "Der er ingen beslutning nr. 42"),
         (["--top", "0"], "--top skal være et helt tal mellem 1"),
@@ -209,7 +209,7 @@ def test_the_report_with_scenarios_names_them_applies_their_rules_and_compares(t
 
 
 @pytest.mark.parametrize(
-    "extra, message",
+    ("extra", "message"),
     [
         (["--scenario", "findes-ikke"], "Der er intet scenarie 'findes-ikke'"),
         (["--scenario", "999"], "Der er intet scenarie nr. 999"),
@@ -227,5 +227,7 @@ def test_bad_scenario_arguments_give_a_danish_message_and_exit_2(tmp_path, extra
         open_store(url).dispose()  # a store exists, without that scenario
     out = tmp_path / "r.html"
     done = run(url, "--data", str(BUNDLED_DATA_DIR), "--format", "html", "--out", str(out), "--smaa", "200", *extra)
-    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
     assert not out.exists()

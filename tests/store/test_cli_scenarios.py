@@ -97,7 +97,7 @@ def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_tri
 
 
 @pytest.mark.parametrize(
-    "args, words",
+    ("args", "words"),
     [
         (["rank", "--scenario", "findes-ikke"], "intet scenarie"),
         (["rank", "--scenario", "behov-foerst", "--exclude", "minscore:need:10"], "kan ikke bruges sammen"),

@@ -92,7 +92,10 @@ def test_eight_processes_writing_at_once_store_every_row_exactly_once(db_url: st
 
 
 def test_several_processes_opening_a_new_database_at_once_all_get_the_newest_schema(db_url: str):
-    code = "import sys; from selection.store import open_store, current_revision; print(current_revision(open_store(sys.argv[1])))"
+    code = (
+        "import sys; from selection.store import open_store, current_revision; "
+        "print(current_revision(open_store(sys.argv[1])))"
+    )
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", code, db_url], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

@@ -190,7 +190,7 @@ def test_two_assessors_of_one_value_in_one_batch_do_not_conflict_with_each_other
 def test_a_batch_is_saved_whole_or_not_at_all(engine):
     save(engine, new(4, "Bo Berg", area="b"))
     batch = [new(2, area="a"), new(3, area="b"), new(5, area="c")]
-    with pytest.raises(AssessmentConflict, match="^række 3: "):
+    with pytest.raises(AssessmentConflict, match=r"^række 3: "):
         record_assessments(
             engine, batch, MODEL, AREA_IDS, [0, 0, 0], labels=["række 2", "række 3", "række 4"], actor=ADMIN
         )

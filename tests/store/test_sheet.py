@@ -253,7 +253,7 @@ def test_a_sheet_saved_after_someone_else_changed_a_value_is_refused_whole(engin
     assert report.ok
     assert [n.area_id for n in news] == ["a", "b"]
     labels = [f"ark.csv · række {n}" for n in report.rows]
-    with pytest.raises(AssessmentConflict, match="^ark.csv · række 4: .*Bo Berg gemte værdien 5"):
+    with pytest.raises(AssessmentConflict, match=r"^ark\.csv · række 4: .*Bo Berg gemte værdien 5"):
         record_assessments(engine, news, MODEL, AREA_IDS, report.versions, labels, actor=ADMIN)
     assert len(history(engine)) == 1
     fresh = assessment_sheet(dataset, aggregate(current_assessments(engine)), "excel-da", value_versions(engine))

@@ -2,8 +2,9 @@
 
 ``value_version`` is unique per area x indicator; ``assessor_key`` (the case-folded name)
 groups one assessor's entries. Both are back-filled for rows written by the first schema
-(versions 1, 2, ... per area x indicator in id order; the key as SQL ``lower(name)``). The append-only triggers are lifted for that one UPDATE inside this
-migration's transaction and put back before it commits.
+(versions 1, 2, ... per area x indicator in id order; the key as SQL ``lower(name)``). The
+append-only triggers are lifted for that one UPDATE inside this migration's transaction and put
+back before it commits.
 
 Revision ID: 0002_role_evidence_version
 Revises: 0001_assessment
