@@ -61,6 +61,7 @@ ARGPARSE_DANISH = {
 @contextlib.contextmanager
 def _danish_argparse() -> Iterator[None]:
     """argparse's messages in Danish while the command line is parsed (and help is printed)."""
+    # argparse looks its messages up through a private gettext alias that typeshed does not declare.
     original = argparse._  # type: ignore[attr-defined]
     argparse._ = lambda text: ARGPARSE_DANISH.get(text, original(text))  # type: ignore[attr-defined]
     try:
