@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .dataset import load_dataset
 from .errors import DataError, UsageError, WeightError
@@ -27,6 +28,12 @@ from .number_parser import NumberError, parse_number
 from .pipeline import evaluate
 from .robustness_report import DEFAULT_SEED, robustness_extras, uncertain_indicators
 from .store.errors import StoreError
+
+if TYPE_CHECKING:
+    from .access import Actor
+    from .dataset import Dataset
+    from .indicators import Performance
+    from .scoring import ScoreResult
 
 # argparse's own messages (argparse looks them up with gettext); anything else falls back to English.
 ARGPARSE_DANISH = {
@@ -54,6 +61,7 @@ ARGPARSE_DANISH = {
 @contextlib.contextmanager
 def _danish_argparse() -> Iterator[None]:
     """argparse's messages in Danish while the command line is parsed (and help is printed)."""
+    # argparse looks its messages up through a private gettext alias that typeshed does not declare.
     original = argparse._  # type: ignore[attr-defined]
     argparse._ = lambda text: ARGPARSE_DANISH.get(text, original(text))  # type: ignore[attr-defined]
     try:
@@ -266,7 +274,7 @@ def _add_user(cmd: argparse.ArgumentParser) -> None:
     )
 
 
-def cli_actor(args: argparse.Namespace):
+def cli_actor(args: argparse.Namespace) -> Actor:
     """The command line acts as a named local administrator under the environment's access policy."""
     from .access import Actor, cli_identity, policy_from_settings
 
@@ -293,10 +301,10 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
     )
     for f in plan.files:
         print(f"{f.name}: {f.kind} ({f.details})")
-    for problem in plan.errors:
-        print(f"  FEJL: {problem}")
-    for problem in plan.warnings:
-        print(f"  ADVARSEL: {problem}")
+    for finding in plan.errors:
+        print(f"  FEJL: {finding}")
+    for finding in plan.warnings:
+        print(f"  ADVARSEL: {finding}")
     if not plan.ok:
         print("Importen kan ikke bruges; intet er ændret.", file=sys.stderr)
         return 1
@@ -310,7 +318,7 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
     return 0
 
 
-def _evaluated(args: argparse.Namespace, warn_store: bool = False):
+def _evaluated(args: argparse.Namespace, warn_store: bool = False) -> tuple[Dataset, Performance, ScoreResult]:
     """The data set in use (stored import, else bundled; stored assessments applied), scored at --weights."""
     if args.data is None:
         from .importing.store import active_data_dir, store_problem

@@ -48,4 +48,5 @@ def over(colour: str, background: str, opacity: float) -> str:
     if not 0 <= opacity <= 1:
         raise ValueError("opacity must lie between 0 and 1")
     top, bottom = rgb(colour), rgb(background)
-    return hex_colour(tuple(opacity * t + (1 - opacity) * b for t, b in zip(top, bottom, strict=True)))
+    red, green, blue = (opacity * t + (1 - opacity) * b for t, b in zip(top, bottom, strict=True))
+    return hex_colour((red, green, blue))

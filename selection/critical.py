@@ -93,11 +93,19 @@ def _value_kinds(provenance: pd.DataFrame | None) -> dict[tuple[str, str], dict[
 
 
 def _finite(value: object) -> float | None:
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+    """``value`` as a finite float; None when it is missing, not a number, NaN or infinite."""
+    x = as_float(value)
     return x if math.isfinite(x) else None
+
+
+def as_float(value: object) -> float:
+    """A record's number as a float; NaN when it is missing (None, <NA>) or not a number."""
+    if not isinstance(value, (float, int, str, np.number)):
+        return math.nan
+    try:
+        return float(value)
+    except ValueError:
+        return math.nan
 
 
 def plausible_range(
@@ -565,6 +573,7 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
     order = {i.id: k for k, i in enumerate(model.indicators)}
     labels = {c.id: c.label for c in model.criteria}
     rows: list[dict[str, object]] = []
+    sort_keys: list[tuple[int, int, float, int, int]] = []  # one per row, see the docstring
     crit_cols = [f"{e}_{d}" for e in PRIORITY_EFFECTS for d in DIRECTIONS]
     movable = (
         (table["slope"] != 0) & (table["plausible_lo"] < table["plausible_hi"]) & table[crit_cols].notna().any(axis=1)
@@ -591,6 +600,15 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
         ind = model.indicator(rec["indicator_id"])
         closed = bool(rec[f"{eff}_{d}_closed"])
         rank = rec["rank"]
+        sort_keys.append(
+            (
+                PRIORITY_EFFECTS.index(eff),
+                0 if rec["kind"] in PLACEHOLDER_KINDS else 1,
+                dist / rec["step"] if not math.isnan(dist) else np.inf,
+                int(rank) if not pd.isna(rank) else 10**9,
+                order[ind.id],
+            )
+        )
         rows.append(
             {
                 "area_id": rec["area_id"],
@@ -622,17 +640,10 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
                     condition_text(x, d, closed, ind.unit),
                     rec[f"{eff}_{d}_would"],
                 ),
-                "_sort": (
-                    PRIORITY_EFFECTS.index(eff),
-                    0 if rec["kind"] in PLACEHOLDER_KINDS else 1,
-                    dist / rec["step"] if not math.isnan(dist) else np.inf,
-                    int(rank) if not pd.isna(rank) else 10**9,
-                    order[ind.id],
-                ),
             }
         )
-    rows.sort(key=lambda r: r["_sort"])
-    out = pd.DataFrame(rows, columns=[*_PRIORITY_COLUMNS[1:], "_sort"]).drop(columns="_sort")
+    ordered = [rows[k] for k in sorted(range(len(rows)), key=sort_keys.__getitem__)]
+    out = pd.DataFrame(ordered, columns=_PRIORITY_COLUMNS[1:])
     out.insert(0, "priority", np.arange(1, len(out) + 1, dtype=np.int64))
     return out
 
@@ -718,13 +729,16 @@ def kind_text(kind: str, source_kind: object = None, row: Mapping[str, object] |
     text = KIND_ROW_TEXT.get(kind, kind)
     if kind == "computed" and isinstance(source_kind, str):
         text += " (af illustrative aktører)" if source_kind != "sourced" else " (af kildebelagte aktører)"
-    n = _finite((row or {}).get("n_assessors"))
+    row = row or {}
+    n = _finite(row.get("n_assessors"))
     if kind == "assessed" and n is not None:
-        if n >= 2:
-            text += f" ({int(n)} vurderinger: {value_text(float(row['plausible_lo']))}–"  # type: ignore[index]
-            text += f"{value_text(float(row['plausible_hi']))})"  # type: ignore[index]
-        else:
+        lo, hi = _finite(row.get("plausible_lo")), _finite(row.get("plausible_hi"))
+        if n < 2:
             text += " (én vurdering)"
+        elif lo is None or hi is None:  # no plausible range given: the count alone
+            text += f" ({int(n)} vurderinger)"
+        else:
+            text += f" ({int(n)} vurderinger: {value_text(lo)}–{value_text(hi)})"
     return text
 
 
@@ -786,16 +800,16 @@ def cell_summary(row: Mapping[str, object], unit: str = "", top_n: int = 3) -> s
     for eff, label in (("first", "nr. 1"), ("top", f"top {top_n}"), ("rank", "rang")):
         options = [
             (
-                abs(float(row[f"{eff}_{d}"]) - float(row["reference"]))
-                if not math.isnan(float(row["reference"]))
+                abs(as_float(row[f"{eff}_{d}"]) - as_float(row["reference"]))
+                if not math.isnan(as_float(row["reference"]))
                 else 0.0,
                 d,
             )
             for d in DIRECTIONS
-            if not math.isnan(float(row[f"{eff}_{d}"]))
+            if not math.isnan(as_float(row[f"{eff}_{d}"]))
         ]
         if not options:
             continue
         _, d = min(options)
-        parts.append(f"{label}: {condition_text(float(row[f'{eff}_{d}']), d, bool(row[f'{eff}_{d}_closed']), unit)}")
+        parts.append(f"{label}: {condition_text(as_float(row[f'{eff}_{d}']), d, bool(row[f'{eff}_{d}_closed']), unit)}")
     return " · ".join(parts)

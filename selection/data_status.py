@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -38,7 +39,7 @@ def kinds_per_area(provenance: pd.DataFrame, weighted_indicators: list[str]) -> 
     return out
 
 
-def value_status(kinds: dict[str, int], incomplete: bool, short: bool = False) -> str:
+def value_status(kinds: Mapping[str, int], incomplete: bool, short: bool = False) -> str:
     """Plain-Danish data status of one area's values: never "complete" when any is illustrative."""
     parts = []
     if kinds.get("illustrative", 0):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import overload
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ class Problem:
 MAX_MESSAGE = 1000  # characters: a message quoting a cell of a hostile file stays readable
 
 
+@overload
+def _clip(text: str) -> str: ...
+@overload
+def _clip(text: None) -> None: ...
 def _clip(text: str | None) -> str | None:
     return text if text is None or len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 

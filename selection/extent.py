@@ -45,7 +45,7 @@ def check_place(
     """
     if wgs84 is None or wgs84.is_empty:
         return None
-    bounds = tuple(wgs84.bounds)
+    bounds = wgs84.bounds
     if _finite(bounds) and _inside(bounds, DENMARK):
         return None
     cause = _likely_cause(declared, crs)

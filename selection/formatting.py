@@ -35,7 +35,7 @@ def _pattern(text: str) -> NumberPattern:
 
 def number(value: float | int | None, digits: int = 1, *, grouping: bool = True) -> str:
     """A number with exactly ``digits`` decimals: ``1234.56`` -> ``"1.234,6"``; missing -> "–"."""
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
     return _number_text(float(value), digits, grouping)
 
@@ -55,7 +55,7 @@ def _is_negative_zero(text: str) -> bool:
 
 def compact(value: float | int | None, max_digits: int = 1) -> str:
     """At most ``max_digits`` decimals, trailing zeros dropped: 2.5 -> "2,5", 3.0 -> "3"."""
-    if _missing(value):
+    if value is None or _missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "#" * max_digits if max_digits > 0 else "")
     text = format_decimal(float(value), format=pattern, locale=LOCALE)
@@ -69,7 +69,7 @@ def integer(value: float | int | None) -> str:
 
 def percent(share: float | None, digits: int = 0) -> str:
     """A share 0–1 as Danish percent: 0.3333 -> "33 %"."""
-    if _missing(share):
+    if share is None or _missing(share):
         return MISSING
     return f"{number(100.0 * float(share), digits)} %"
 

@@ -14,12 +14,14 @@ import json
 import math
 import os
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from .geometry import POLYGONAL, WGS84
 from .offline_assets import STATIC_DIR, URL_PREFIX
@@ -89,7 +91,9 @@ def shapes_text(areas: gpd.GeoDataFrame, static_rows: list[tuple[str, str]], lab
 _SHAPES: dict[int, tuple[weakref.ref, Shapes]] = {}
 
 
-def area_shapes_file(areas: gpd.GeoDataFrame, build, static_dir: Path = STATIC_DIR) -> Shapes:
+def area_shapes_file(
+    areas: gpd.GeoDataFrame, build: Callable[[gpd.GeoDataFrame], str], static_dir: Path = STATIC_DIR
+) -> Shapes:
     """Write (once) and return the display data file of ``areas``; ``build(areas)`` gives its JSON text.
 
     The file is named by a digest of its content, so a browser may cache it and two servers on the
@@ -127,6 +131,6 @@ def _prune(folder: Path, keep: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def is_displayable(geom) -> bool:
+def is_displayable(geom: BaseGeometry | None) -> bool:
     """A valid, non-empty polygon or multipolygon."""
     return geom is not None and not geom.is_empty and geom.is_valid and geom.geom_type in POLYGONAL

@@ -25,6 +25,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
+from shapely.geometry.base import BaseGeometry
 
 from .data_status import list_status_text
 from .geometry import METRIC_CRS
@@ -178,7 +179,7 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
     DanishControls().add_to(m)
     MetricScale().add_to(m)
     chosen = basemap if isinstance(basemap, Basemap) else available_basemaps()[basemap]
-    if chosen.wms_layer:
+    if chosen.wms_layer and chosen.url:
         folium.WmsTileLayer(
             chosen.url,
             layers=chosen.wms_layer,
@@ -229,14 +230,12 @@ def _shapes_text(areas: gpd.GeoDataFrame) -> str:
     return shapes_text(areas, rows, labels)
 
 
-def move_rows(rank: object, total: float | None, excluded: str | None = None) -> list[tuple[str, str]]:
+def move_rows(rank: float | None, total: float | None, excluded: str | None = None) -> list[tuple[str, str]]:
     """The tooltip rows that change with the weights and rules (label, value), between the name and the
-    boundary; an area a scenario's rule screens out says why."""
-    ranked = total is not None
-    return [
-        ("Rang", f"{int(rank)}" if ranked else f"Udelukket: {excluded}" if excluded else "Ikke rangeret"),
-        ("Samlet score", f"{total:.1f}".replace(".", ",") if ranked else "–"),
-    ]
+    boundary; an area that is not ranked (no total) says so, one a scenario's rule screens out says why."""
+    if total is None or rank is None:
+        return [("Rang", f"Udelukket: {excluded}" if excluded else "Ikke rangeret"), ("Samlet score", "–")]
+    return [("Rang", f"{int(rank)}"), ("Samlet score", f"{total:.1f}".replace(".", ","))]
 
 
 def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
@@ -340,7 +339,7 @@ def _rows_html(rows: list[tuple[str, object]]) -> str:
     return "".join(f"<tr><th>{escape_text(label)}</th><td>{escape_text(value)}</td></tr>" for label, value in rows)
 
 
-def _feature(geom, area_id: str, tooltip: str, style: dict) -> dict:
+def _feature(geom: BaseGeometry, area_id: str, tooltip: str, style: dict) -> dict:
     return {
         "type": "Feature",
         "geometry": geom.__geo_interface__,
@@ -385,7 +384,7 @@ class RenderedText(Element):
         self._name = "RenderedText"
         self.text = text
 
-    def render(self, **kwargs) -> str:
+    def render(self, **kwargs: object) -> str:
         return self.text
 
 
@@ -398,7 +397,8 @@ class SinglePassElement(MacroElement):
     (an area named ``{{ ... }}``) would be evaluated on the server or crash the render.
     """
 
-    def render(self, **kwargs) -> None:
+    def render(self, **kwargs: object) -> str:
+        """Render into the figure's header, html and script; the element itself adds no text where it sits."""
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("SinglePassElement must be added to a map before it is rendered")
@@ -409,6 +409,7 @@ class SinglePassElement(MacroElement):
                 getattr(figure, part).add_child(RenderedText(macro(self, kwargs)), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
+        return ""
 
 
 class PolygonLayer(SinglePassElement):

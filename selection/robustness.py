@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import SupportsFloat
 
 import numpy as np
 import pandas as pd
@@ -91,8 +92,10 @@ def _weight_vector(weights: Mapping[str, float], criteria: list[str]) -> np.ndar
 
 
 def _is_nonzero(value: object) -> bool:
+    if not isinstance(value, (SupportsFloat, str)):
+        return True  # not a number: let normalise_weights-style validation complain
     try:
-        return float(value) != 0.0  # type: ignore[arg-type]
+        return float(value) != 0.0
     except (TypeError, ValueError):
         return True  # let normalise_weights-style validation complain
 

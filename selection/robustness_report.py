@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .criteria import CriteriaModel
+from .dataset import Dataset
 from .robustness import SmaaResult, _share_text, describe_area, perturbed_scores, smaa, stability_table
 from .scoring import ScoreResult
 
@@ -186,7 +187,7 @@ def shortlist_extras(
 
 def robustness_extras(
     result: ScoreResult,
-    dataset_or_model: object,
+    dataset_or_model: Dataset | CriteriaModel,
     n_samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     matrix: pd.DataFrame | None = None,
@@ -198,9 +199,10 @@ def robustness_extras(
     values varying by ± one scale step, or over the assessors' range where a data set's
     assessors disagree.
     """
-    model = getattr(dataset_or_model, "model", dataset_or_model)
-    values = getattr(dataset_or_model, "values", None)
-    ranges = value_ranges(values) if isinstance(values, pd.DataFrame) else None
+    if isinstance(dataset_or_model, Dataset):
+        model, ranges = dataset_or_model.model, value_ranges(dataset_or_model.values)
+    else:
+        model, ranges = dataset_or_model, None
     report = analyse(result, model, n_samples=n_samples, seed=seed)
     noisy = (
         analyse(result, model, matrix, n_samples, seed, noisy_indicators=noisy_indicators, value_ranges=ranges)

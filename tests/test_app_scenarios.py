@@ -258,3 +258,21 @@ def test_a_planner_can_save_change_and_archive_under_the_name_typed_once(db, bun
         (1, "Pia Planlægger", False, "Pia Planlægger (lokal tilstand)"),
         (2, "Pia Planlægger", True, "Pia Planlægger (lokal tilstand)"),
     ]
+
+
+def test_rules_editor_offers_every_indicator_for_a_value_rule(db, bundled):
+    """A value rule lists the indicators with their scales and can be added (choosing the kind used to crash)."""
+    from selection.scenarios import describe, parse_rule
+
+    at = run_app()
+    at.selectbox(key="rule_kind").select("max_value").run()
+    assert not at.exception, at.exception
+    indicators = bundled.model.indicators
+    assert at.selectbox(key="rule_target").options == [f"{i.label} ({i.scale_text})" for i in indicators]
+    last = indicators[-1]
+    at.selectbox(key="rule_target").select(last.id).run()
+    at.number_input(key="rule_value").set_value(float(last.scale_max)).run()
+    at.button(key="rule_add").click().run()
+    assert not at.exception, at.exception
+    rule = parse_rule({"kind": "max_value", "indicator": last.id, "max": float(last.scale_max)}, bundled.model)
+    assert any(describe(rule, bundled.model) in shown(m.value) for m in at.markdown)

@@ -690,3 +690,13 @@ def test_ranks_stay_whole_numbers_when_an_unranked_area_is_in_the_priority_list(
     assert "a" in ranks, ranks
     assert ranks["a"] == "", ranks
     assert all(v.isdigit() for a, v in ranks.items() if a != "a"), ranks
+
+
+def test_kind_text_without_a_plausible_range_gives_the_count_alone():
+    """Two or more assessors but no plausible range in the row: the count, no made-up spread (was a KeyError)."""
+    from selection.critical import kind_text
+
+    assert kind_text("assessed", "assessed", {"n_assessors": 2}) == "Lokal vurdering (2 vurderinger)"
+    nan = float("nan")
+    row = {"n_assessors": 4, "plausible_lo": nan, "plausible_hi": nan}
+    assert kind_text("assessed", "assessed", row) == "Lokal vurdering (4 vurderinger)"

@@ -646,3 +646,15 @@ def test_an_unmatched_value_row_without_a_name_column_names_the_id_column(curren
     plan = validate_import([("v.csv", b"area_id;indicator_id;value\n;t1;3\nzz;t1;2\n")], current)
     located = [p.location or "" for p in plan.report.problems]
     assert not any("None" in where for where in located), located
+
+
+def test_any_path_like_source_is_one_file(tmp_path, current):
+    """A single source given as a path-like object other than Path (an ``os.DirEntry``) is read as one file."""
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    utm_areas().to_file(folder / "omr.geojson", driver="GeoJSON")
+    with os.scandir(folder) as entries:
+        (entry,) = list(entries)
+        plan = validate_import(entry, current)
+    assert plan.ok, messages(plan)
+    assert any("omr.geojson" in w for w in messages(plan, "warning"))

@@ -255,3 +255,13 @@ def test_skaermkort_only_with_a_token_and_none_stays_first(scored):
     assert "api.dataforsyningen.dk/topo_skaermkort_DAF" in page
     assert '"token": "abcdef123456"' in page
     assert "dataforsyningen" not in base_map(dataset.areas).get_root().render()
+
+
+def test_wms_basemap_without_url_draws_no_background(scored):
+    """A WMS background map needs its service URL: without one the map has no background layer."""
+    from selection.map_layers import Basemap
+
+    dataset, _ = scored
+    js = base_map(dataset.areas, Basemap("Uden adresse", None, wms_layer="lag")).get_root().render()
+    assert "L.tileLayer.wms(" not in js
+    assert "L.tileLayer(" not in js

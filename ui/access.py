@@ -64,6 +64,8 @@ def auth_section() -> dict[str, Any] | None:
         section = st.secrets.get("auth")
     except Exception:  # no secrets file at all
         return None
+    if section is None:  # no [auth] section
+        return None
     return section.to_dict() if hasattr(section, "to_dict") else (dict(section) if section else None)
 
 
@@ -225,7 +227,9 @@ def roles_admin() -> None:
         st.caption(md(f"Ukendte brugere får rollen: {labels.get(actor_policy().unknown_role or '', 'ingen adgang')}."))
         with st.form("access_assign", border=True):
             principal = st.text_input("Brugerens e-mail (eller sub:bruger-id)", key="access_principal")
-            role_id = st.selectbox("Rolle", list(ROLE_CHOICES), format_func=ROLE_CHOICES.get, key="access_role_choice")
+            role_id = st.selectbox(
+                "Rolle", list(ROLE_CHOICES), format_func=ROLE_CHOICES.__getitem__, key="access_role_choice"
+            )
             reason = st.text_input("Begrundelse (skal udfyldes)", key="access_reason")
             if st.form_submit_button("Gem rolle"):
                 try:

@@ -7,6 +7,7 @@ User text is shown with ``st.text`` or through ``ui.text.md`` (never as Markdown
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal, overload
 
 import pandas as pd
 import streamlit as st
@@ -45,6 +46,10 @@ REPORT_ARGS = "_report_args"  # weights of the ranking on screen, for the report
 MAX_LOG = 20  # newest decisions shown in full (each loads its snapshot)
 
 
+@overload
+def store_engine(create: Literal[True]) -> Engine: ...
+@overload
+def store_engine(create: Literal[False]) -> Engine | None: ...
 def store_engine(create: bool) -> Engine | None:
     """The assessment/decision store (the app's one engine, ``state.engine``); None if the SQLite file does
     not exist and ``create`` is False."""
@@ -165,8 +170,9 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
     else:
         _form(dataset, settings, ranked, top_n, decisions)
     st.subheader("Beslutningslog", anchor=False)
-    if not decisions:
+    if not decisions or engine is None:  # no store yet: nothing recorded
         st.info("Der er endnu ingen registrerede beslutninger.")
+        return
     for decision in decisions[:MAX_LOG]:
         try:
             _log_entry(dataset, decision, engine)
@@ -203,7 +209,7 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
     with st.form(FORM_KEY):
         c1, c2 = st.columns(2)
         decided_on = c1.date_input("Mødedato", value=date.today(), format="DD.MM.YYYY", key="dec_date")
-        chosen = c2.selectbox("Valgt område", list(options), format_func=options.get, key="dec_area")
+        chosen = c2.selectbox("Valgt område", list(options), format_func=options.__getitem__, key="dec_area")
         participants = st.text_area(
             "Deltagere (én pr. linje: navn, rolle)",
             key="dec_people",

@@ -8,7 +8,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
 from selection.assessments.texts import assessors_text, number_text
-from selection.critical import cell_summary, critical_rows, value_text
+from selection.critical import as_float, cell_summary, critical_rows, value_text
 from selection.data_status import list_status_text
 from selection.dataset import KIND_LABELS, Dataset
 from selection.formatting import compact, integer
@@ -114,10 +114,10 @@ def show_critical(
     Markdown block (cheaper than a table on every weight change)."""
     lines = []
     for rec in critical_rows(perf.matrix, dataset.model, result, perf.provenance, top_n, [area_id]):
-        ind = dataset.model.indicator(rec["indicator_id"])
+        ind = dataset.model.indicator(str(rec["indicator_id"]))
         text = cell_summary(rec, ind.unit, top_n)
         if text:
-            now = "mangler" if rec["kind"] == "missing" else value_text(rec["value"], ind.unit)
+            now = "mangler" if rec["kind"] == "missing" else value_text(as_float(rec["value"]), ind.unit)
             lines.append(f"- **{md(ind.label)}** (nu {md(now)}): {md(text)}")
     head = "**Kritiske værdier** (hver værdi for sig; alle andre værdier og vægtene uændret)"
     if not lines:
@@ -204,7 +204,7 @@ def _indicator_rows(dataset: Dataset, perf: Performance, aid: str) -> pd.DataFra
             elif kind == "assessed" and rec is not None and not pd.isna(rec.get("n_assessors")):
                 kind_text = f"{KIND_LABELS['assessed']} ({assessed_text(rec)})"
             else:
-                kind_text = KIND_LABELS.get(kind, "Mangler") if not pd.isna(value) else "Mangler"
+                kind_text = KIND_LABELS.get(kind, "Mangler") if kind is not None and not pd.isna(value) else "Mangler"
             rows.append(
                 {
                     "Indikator": ind.label,

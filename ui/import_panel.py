@@ -120,7 +120,7 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
     for name, data in files:
         cols = st.columns([2, 2, 2])
         cols[0].markdown(f"**{md(name)}**")
-        kind = cols[1].selectbox("Type", list(KIND_CHOICES), format_func=KIND_CHOICES.get, key=f"kind_{name}")
+        kind = cols[1].selectbox("Type", list(KIND_CHOICES), format_func=KIND_CHOICES.__getitem__, key=f"kind_{name}")
         if kind != "auto":
             kinds[name] = kind
         if name.lower().endswith(".gpkg"):

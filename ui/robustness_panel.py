@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from selection.chart_text import acceptability_summary, sweep_summary
-from selection.combined_flip import combined_flip, combined_sentence
+from selection.combined_flip import CombinedFlip, combined_flip, combined_sentence
 from selection.critical import (
     critical_values,
     kind_text,
@@ -370,7 +370,7 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
     _combined(flip, dataset, names)
 
 
-def _combined(flip: object, dataset: Dataset, names: dict[str, str]) -> None:
+def _combined(flip: CombinedFlip | None, dataset: Dataset, names: dict[str, str]) -> None:
     """The smallest combined change of plausible values in two areas that changes nr. 1 (linprog)."""
     if flip is None:
         st.caption(

@@ -117,8 +117,8 @@ def apply(model: CriteriaModel, settings: ScenarioSettings) -> list[str]:
     r = settings.robustness
     active = {c for c, w in settings.weights.items() if w > 0}
     order = r.order if r.order and set(r.order) == active and len(r.order) == len(active) else None
-    for key, value in zip(ROBUSTNESS_KEYS, (r.samples, r.seed, r.margin_pp, r.vary_values, order), strict=True):
-        st.session_state[key] = value  # the Robusthed view's widgets (an order must be one of its choices)
+    for key, setting in zip(ROBUSTNESS_KEYS, (r.samples, r.seed, r.margin_pp, r.vary_values, order), strict=True):
+        st.session_state[key] = setting  # the Robusthed view's widgets (an order must be one of its choices)
     return notes
 
 
@@ -149,14 +149,14 @@ def restore_link(model: CriteriaModel) -> None:
         return
     st.session_state[LAST_LINK] = text
     request = parse_query(query, model)
-    if request.scenario is not None:
+    if (ref := request.scenario) is not None:
         try:
-            name, version, settings = _lookup(model, request.scenario)
+            name, version, settings = _lookup(model, ref)
         except (ScenarioError, StoreError) as exc:
             st.session_state[LINK_NOTICE] = f"Linket kunne ikke bruges: {exc} Standardindstillingerne vises."
             request = parse_query({}, model)
         else:
-            _open(model, request.scenario, name, version, settings)
+            _open(model, ref, name, version, settings)
             return
     if request.notice:
         st.session_state[LINK_NOTICE] = request.notice
@@ -406,12 +406,12 @@ def rules_editor(model: CriteriaModel) -> None:
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.markdown(md(describe(rule, model)))
         right.button("✕", key=f"rule_remove_{k}", on_click=_remove_rule, args=(rule,), help="Fjern reglen")
-    kind = st.selectbox("Ny regel", list(KIND_LABELS), format_func=KIND_LABELS.get, key="rule_kind")
+    kind = st.selectbox("Ny regel", list(KIND_LABELS), format_func=KIND_LABELS.__getitem__, key="rule_kind")
     if kind == LIST_STATUS:
         st.multiselect(
             "Tilladt listestatus",
             list(LIST_CONFIDENCES),
-            format_func=LIST_CONFIDENCE_LABELS.get,
+            format_func=LIST_CONFIDENCE_LABELS.__getitem__,
             key="rule_allowed",
             default=["verified", "inferred"],
         )
@@ -421,7 +421,7 @@ def rules_editor(model: CriteriaModel) -> None:
         elif kind == ACTOR_SECTOR:
             targets = dict(model.sector_labels)
         else:
-            targets = {i.id: f"{i.label} ({i.scale_text()})" for i in model.indicators}
+            targets = {i.id: f"{i.label} ({i.scale_text})" for i in model.indicators}
         if st.session_state.get("rule_target") not in targets:
             st.session_state["rule_target"] = next(iter(targets), None)
         st.selectbox(

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -28,6 +29,9 @@ from selection.scoring import ScoreResult
 from selection.store import StoreError, database_url, open_store
 
 from .text import md
+
+if TYPE_CHECKING:
+    from .sidebar import Settings  # ui.sidebar imports this module
 
 MAP_KEY = "rank_map"
 SELECTED = "selected_area"
@@ -257,7 +261,7 @@ def selected_area(dataset: Dataset, first: Callable[[], str] | None = None) -> s
     return st.session_state[SELECTED]
 
 
-def top_area(dataset: Dataset, settings: object) -> str:
+def top_area(dataset: Dataset, settings: Settings) -> str:
     """The area ranked nr. 1 at the settings' weights (the first area if none can be ranked)."""
     result, _ = score(dataset, settings.weights, settings.sub_weights, performance(settings.distance_m))
     if rules := tuple(st.session_state.get(SCENARIO_RULES, ())):  # nr. 1 among the areas the rules keep

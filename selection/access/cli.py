@@ -37,10 +37,13 @@ def run_roles(args: argparse.Namespace, actor: Actor) -> int:
             print(f"{saved.principal} har nu rollen {label} (registreret af {saved.assigned_by}).")
             return 0
         if args.action == "log":
-            entries = change_history(engine)
-            for e in entries:
-                print(f"{e['at']:%Y-%m-%d %H:%M} UTC · {e['action']} · {e['by']} ({e['method']}) · {e['detail']}")
-            if not entries:
+            log = change_history(engine)
+            for change in log:
+                print(
+                    f"{change['at']:%Y-%m-%d %H:%M} UTC · {change['action']} · {change['by']} "
+                    f"({change['method']}) · {change['detail']}"
+                )
+            if not log:
                 print("Ændringsloggen er tom.")
             return 0
         labels = {r.id: r.label for r in roles(engine).values()}

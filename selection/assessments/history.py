@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import UTC
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, RowMapping, func, select
 
 from ..form_text import DROPPED_IN_LINES
 from ..store import read_connection
@@ -102,7 +103,7 @@ def history(engine: Engine, area_id: str | None = None, indicator_id: str | None
     return _with_previous(rows)
 
 
-def _with_previous(rows) -> list[Assessment]:
+def _with_previous(rows: Sequence[RowMapping]) -> list[Assessment]:
     last: dict[tuple[str, str, str], float | None] = {}
     out = []
     for row in rows:

@@ -105,8 +105,9 @@ def _append(
     if clean.value is None and before is None:
         raise AssessmentError(f"{clean.assessor_name} har ingen gældende vurdering af '{label}' at trække tilbage.")
     recorded_at = datetime.now(UTC)
-    result = conn.execute(
-        assessment.insert().values(
+    new_id = conn.execute(
+        assessment.insert()
+        .values(
             area_id=clean.area_id,
             indicator_id=clean.indicator_id,
             value=clean.value,
@@ -120,9 +121,10 @@ def _append(
             value_version=version + 1,
             **actor.identity.columns(),
         )
-    )
+        .returning(assessment.c.id)
+    ).scalar_one()
     return Assessment(
-        id=int(result.inserted_primary_key[0]),
+        id=int(new_id),
         area_id=clean.area_id,
         indicator_id=clean.indicator_id,
         value=clean.value,

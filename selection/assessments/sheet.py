@@ -267,13 +267,13 @@ def read_assessment_sheet(
         if key in seen:
             problems.append(f"samme område, indikator og vurderer står også i række {seen[key]}")
         seen.setdefault(key, n)
-        if problems:
+        if problems or on is None:  # a date that cannot be read is one of the problems
             report.error("Rækken kan ikke bruges: " + "; ".join(p.rstrip(".") for p in problems) + ".", filename, where)
             continue
         evidence = f"Vurderingsark: {file_label(filename)}" + (f"; {cell(COL_EVIDENCE)}" if cell(COL_EVIDENCE) else "")
         try:  # the save's own checks (dates, text limits, invisible text), so the preview promises nothing false
             new = validate_assessment(
-                NewAssessment(aid, iid, value, reason, evidence, name, cell(COL_ROLE) or assessor_role.strip(), on),  # type: ignore[arg-type]
+                NewAssessment(aid, iid, value, reason, evidence, name, cell(COL_ROLE) or assessor_role.strip(), on),
                 model,
                 dataset.area_ids,
             )

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from ..access import RECORD_DECISION, Actor, authorize
 from ..form_text import clean_text
@@ -129,7 +129,7 @@ def _decision(row: Any, corrected_by: tuple[int, ...] = (), snapshot: dict[str, 
     )
 
 
-def _corrections(conn) -> dict[int, tuple[int, ...]]:
+def _corrections(conn: Connection) -> dict[int, tuple[int, ...]]:
     out: dict[int, list[int]] = {}
     for new_id, old_id in conn.execute(
         select(decision.c.id, decision.c.corrects_id).where(decision.c.corrects_id.is_not(None)).order_by(decision.c.id)

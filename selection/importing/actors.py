@@ -69,7 +69,8 @@ def import_actors(state: ImportState, file: str, data: VectorData | Table) -> st
     sectors = SectorMatcher(state.model)
     areas = AreaMatcher(state.areas["name"].to_dict())
     unmapped: dict[str, list[str]] = {}
-    rows, geoms, seen_ids = [], [], {}
+    rows, geoms = [], []
+    seen_ids: dict[str, str] = {}  # actor id -> where it was first seen
     is_table = isinstance(data, Table)
     for pos, (_, rec) in enumerate(gdf.iterrows(), start=1):
         label = f"række {pos + 1}" if is_table else feature_label(pos, rec[name_col])

@@ -141,7 +141,7 @@ class SectorMatcher:
 
 def find_column(columns: Iterable[str], candidates: Iterable[str]) -> str | None:
     """The first column whose normalised name is one of the candidates (in candidate order)."""
-    by_key = {}
+    by_key: dict[str, str] = {}  # normalised name -> column
     for col in columns:
         by_key.setdefault(norm_key(col), col)
     for cand in candidates:

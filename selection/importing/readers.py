@@ -28,6 +28,7 @@ from pyproj.exceptions import CRSError
 from .. import json_text
 from ..errors import Report
 from ..limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
+from ..number_parser import Convention
 from .matching import norm_key
 
 VECTOR_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
@@ -217,12 +218,10 @@ def read_vector(item: ImportFile, limits: Limits, report: Report, layer: str | N
         if encoding is None and item.suffix == ".zip":
             encoding = "UTF-8"
         try:
-            gdf = _read_with_encoding(path, chosen, encoding, item.suffix == ".zip")
+            gdf, encoding = _read_with_encoding(path, chosen, encoding, item.suffix == ".zip")
         except Exception as exc:
             report.error(f"Filen kan ikke læses som geodata ({short(exc)}).", item.name)
             return None
-        if isinstance(gdf, tuple):
-            gdf, encoding = gdf
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
         report.error(
             f"Laget '{chosen}' har ingen geometri (det er en ren tabel); vælg et lag med polygoner eller punkter.",
@@ -248,9 +247,12 @@ def _safe_name(item: ImportFile) -> str:
     return stem + (item.suffix or ".dat")
 
 
-def _read_with_encoding(path: Path, layer: str, encoding: str | None, is_shapefile: bool):
+def _read_with_encoding(
+    path: Path, layer: str, encoding: str | None, is_shapefile: bool
+) -> tuple[gpd.GeoDataFrame, str | None]:
+    """The layer and the text encoding it was read with (a Shapefile's is detected when not given)."""
     if not is_shapefile:
-        return gpd.read_file(path, layer=layer)
+        return gpd.read_file(path, layer=layer), encoding
     if encoding not in (None, "UTF-8"):
         return gpd.read_file(path, layer=layer, encoding=encoding), encoding
     try:
@@ -369,9 +371,10 @@ class Table:
     details: dict[str, str] = field(default_factory=dict)
 
     @property
-    def convention(self) -> str:
+    def convention(self) -> Convention:
         """How to read numbers written as text: "danish" (decimal comma) or "standard" (decimal point)."""
-        return {",": "danish", ".": "standard"}.get(self.details.get("decimal", ""), "auto")
+        by_decimal: dict[str, Convention] = {",": "danish", ".": "standard"}
+        return by_decimal.get(self.details.get("decimal", ""), "auto")
 
     def describe(self) -> str:
         return ", ".join(f"{k}: {v}" for k, v in self.details.items())

@@ -10,9 +10,9 @@ contents merged into a copy of the current data and a diff summary. Storing a pl
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from ..dataset import Dataset
@@ -58,7 +58,7 @@ def validate_import(
     limits = limits or Limits()
     stamp = (now or datetime.now(UTC)).replace(microsecond=0).isoformat()
     report = Report()
-    if isinstance(sources, (str, Path, tuple, ImportFile)):
+    if isinstance(sources, (str, os.PathLike, tuple, ImportFile)):
         sources = [sources]
     state = ImportState(current, report, stamp, limits, crs, replace_areas)
     items = [it for it in (load_source(s, limits, report) for s in sources) if it is not None]

@@ -44,10 +44,10 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
     src_col = find_column(header, SOURCE_COLS)
     note_col = find_column(header, NOTE_COLS)
     by_key: dict[str, Indicator] = {}
-    for ind in state.model.indicators:
-        by_key.setdefault(norm_key(ind.label), ind)
-    for ind in state.model.indicators:
-        by_key[norm_key(ind.id)] = ind
+    for indicator in state.model.indicators:
+        by_key.setdefault(norm_key(indicator.label), indicator)
+    for indicator in state.model.indicators:
+        by_key[norm_key(indicator.id)] = indicator
     cells: list[tuple[int, str, dict[str, str], Indicator, str]] = []  # row no, column, record, indicator, text
     records = [dict(zip(header, r, strict=True)) for r in table.rows]
     if ind_col or val_col:
@@ -146,9 +146,13 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
             "note": (rec.get(note_col, "") if note_col else "").strip(),
         }
     for n, raw in unmatched.items():
-        col = id_col if id_col and (records[n - table.first_row].get(id_col) or "").strip() else (name_col or id_col)
+        area_col = (
+            id_col if id_col and (records[n - table.first_row].get(id_col) or "").strip() else (name_col or id_col)
+        )
         report.warn(
-            f"Området '{raw}' findes ikke blandt områderne; rækken springes over.", file, f"række {n}, kolonne '{col}'"
+            f"Området '{raw}' findes ikke blandt områderne; rækken springes over.",
+            file,
+            f"række {n}, kolonne '{area_col}'",
         )
     if cells and not new_rows and unmatched and not report.errors:
         report.error("Ingen rækker kunne knyttes til et område (kontrollér områdekolonnen).", file)

@@ -11,6 +11,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede pyplot
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import shape
 
@@ -33,7 +35,7 @@ def _text(value: object) -> str:
     return str(value).replace("$", r"\$")
 
 
-def _png(fig) -> bytes:
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
@@ -58,7 +60,7 @@ def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
     return _png(map_figure(snapshot, top_n))
 
 
-def map_figure(snapshot: dict[str, Any], top_n: int):
+def map_figure(snapshot: dict[str, Any], top_n: int) -> Figure:
     """The map as a matplotlib figure; areas excluded by a rule are grey, cross-hatched, heavily outlined."""
     ranking = {r["area_id"]: r for r in snapshot["ranking"]}
     rows = [a for a in snapshot["areas"] if a.get("geometry")]
@@ -157,7 +159,7 @@ def map_figure(snapshot: dict[str, Any], top_n: int):
         return fig
 
 
-def _rank_or_none(rank: object) -> int | None:
+def _rank_or_none(rank: float | None) -> int | None:
     if rank is None or (isinstance(rank, float) and math.isnan(rank)):
         return None
     return int(rank)
@@ -174,7 +176,7 @@ def _free_side(placed: list[tuple[float, float, int]], x: float, y: float, near_
     return -1
 
 
-def _scale_bar(ax) -> None:
+def _scale_bar(ax: Axes) -> None:
     """A metric scale bar in the lower left (the axes are in EPSG:25832 metres)."""
     ax.margins(0.06)
     ax.autoscale_view()

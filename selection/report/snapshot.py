@@ -19,8 +19,10 @@ from sqlalchemy import Engine
 from ..critical import assessment_priorities
 from ..data_status import data_status
 from ..dataset import Dataset
-from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, analyse, summaries, value_ranges
+from ..indicators import Performance
+from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, RobustnessReport, analyse, summaries, value_ranges
 from ..scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
+from ..scoring import ScoreResult
 
 SNAPSHOT_FORMAT = 1
 NOISE_STEP = 1.0  # assessed/illustrative values vary by ± this many scale steps
@@ -244,7 +246,7 @@ def scenario_record(
     return {"name": name, "id": scenario_id, "version": version, "key": key, "rationale": rationale}
 
 
-def _priorities(result, dataset: Dataset, perf, top_n: int) -> list[dict[str, Any]]:
+def _priorities(result: ScoreResult, dataset: Dataset, perf: Performance, top_n: int) -> list[dict[str, Any]]:
     """The assessment priority list (``selection.critical``): values whose plausible range can change
     nr. 1 or the top N, most decisive first."""
     table = assessment_priorities(
@@ -273,7 +275,9 @@ def _assessment_rows(assessments: pd.DataFrame | None) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in rec.items()} for rec in rows.to_dict("records")]
 
 
-def _robustness(result, dataset: Dataset, perf, n_samples: int, seed: int, top_n: int) -> dict[str, Any] | None:
+def _robustness(
+    result: ScoreResult, dataset: Dataset, perf: Performance, n_samples: int, seed: int, top_n: int
+) -> dict[str, Any] | None:
     """SMAA with weights only and with weights plus value uncertainty; stability intervals; sentences."""
     model = dataset.model
     labels = {c.id: c.label for c in model.criteria}
@@ -299,7 +303,7 @@ def _robustness(result, dataset: Dataset, perf, n_samples: int, seed: int, top_n
     names = dataset.areas["name"].to_dict()
     shortlisted = result.top(top_n)["area_id"].tolist()
 
-    def smaa_part(report) -> dict[str, Any]:
+    def smaa_part(report: RobustnessReport) -> dict[str, Any]:
         acc = report.smaa.acceptability
         return {
             "acceptability": {str(a): [float(x) for x in acc.loc[a].to_numpy()] for a in acc.index},

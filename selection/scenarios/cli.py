@@ -171,8 +171,10 @@ def export_data(scenarios: list[Scenario]) -> dict[str, Any]:
     }
 
 
-def read_export(path: Path, model: CriteriaModel) -> list[tuple[str, str, bool, ScenarioSettings]]:
-    """(name, rationale, archived, settings) per scenario of an export file; ScenarioError if any is unusable."""
+def read_export(path: Path, model: CriteriaModel) -> list[tuple[object, object, bool, ScenarioSettings]]:
+    """(name, rationale, archived, settings) per scenario of an export file; ScenarioError if any is unusable.
+
+    Name and rationale are as the file has them (any JSON value): they are checked when saved."""
     try:
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise ScenarioError(f"Filen {path} er for stor (højst {MAX_IMPORT_BYTES // (1024 * 1024)} MB).")

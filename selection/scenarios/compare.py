@@ -24,7 +24,7 @@ class Comparison:
     sentence: str
 
 
-def _rank_text(rank: object, status: str) -> str:
+def _rank_text(rank: float, status: str) -> str:
     if status == STATUS_EXCLUDED:
         return "udelukket"
     return "–" if pd.isna(rank) else str(int(rank))

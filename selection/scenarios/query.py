@@ -94,7 +94,7 @@ def parse_rule_text(text: str, model: CriteriaModel) -> Rule:
         allowed = rest.split("+")
         if any(a not in LIST_CONFIDENCES for a in allowed):
             raise ScenarioError(f"Listestatus i linket skal være {' / '.join(LIST_CONFIDENCES)}.")
-        raw = {"kind": kind, "allowed": allowed}
+        raw: dict[str, object] = {"kind": kind, "allowed": allowed}
     else:
         target, sep, value = rest.partition(":")
         if not sep:
