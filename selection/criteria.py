@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import json_text
-from .errors import DataError, Report
+from .errors import DataError, Report, os_reason
 from .formatting import compact
 from .limits import MAX_WEIGHT
 
@@ -127,7 +127,7 @@ def load_criteria(path: Path) -> CriteriaModel:
     except json_text.JsonError as exc:
         raise DataError(f"Filen kan ikke bruges: {exc}.", name) from None
     except OSError as exc:
-        raise DataError(f"Filen kan ikke læses ({exc.strerror or exc}).", name) from None
+        raise DataError(f"Filen kan ikke læses ({os_reason(exc)}).", name) from None
     return parse_criteria(raw, name)
 
 

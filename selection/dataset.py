@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import json_text
 from .criteria import CriteriaModel, load_criteria
-from .errors import DataError, Problem, Report
+from .errors import DataError, Problem, Report, os_reason
 from .geometry import WGS84, check_area_geometries
 from .number_parser import NumberError, parse_count, parse_number
 
@@ -110,7 +110,7 @@ def _read_meta(path: Path, report: Report) -> dict[str, Any]:
         report.error(f"Kan ikke læse filen som JSON ({exc}).", path.name)
         return {}
     except OSError as exc:
-        report.error(f"Filen kan ikke læses ({exc.strerror or exc}).", path.name)
+        report.error(f"Filen kan ikke læses ({os_reason(exc)}).", path.name)
         return {}
     if not isinstance(meta, dict):
         report.error("Filen skal indeholde et JSON-objekt.", path.name)

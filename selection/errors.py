@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 
 
@@ -69,3 +70,29 @@ class WeightError(ValueError):
 
 class UsageError(ValueError):
     """Raised for a command-line or form value that cannot be used (the message is Danish)."""
+
+
+_ERRNO_TEXT = {
+    errno.EACCES: "adgang nægtet: du har ikke rettighed til filen eller mappen",
+    errno.EPERM: "handlingen er ikke tilladt for din bruger",
+    errno.ENOENT: "filen eller mappen findes ikke",
+    errno.EISDIR: "det er en mappe, ikke en fil",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.ENOSPC: "disken er fuld",
+    errno.EDQUOT: "din diskkvote er brugt op",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.EEXIST: "filen findes allerede",
+    errno.ENAMETOOLONG: "filnavnet er for langt",
+    errno.EMFILE: "for mange åbne filer",
+    errno.EBUSY: "filen er i brug af et andet program",
+    errno.EIO: "fejl ved læsning fra eller skrivning til disken",
+    errno.EFBIG: "filen er for stor til filsystemet",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A Danish reason for a file-system error (the OS's own English text never reaches the user)."""
+    known = _ERRNO_TEXT.get(exc.errno) if exc.errno is not None else None
+    if known is not None:
+        return known
+    return f"systemfejl nr. {exc.errno}" if exc.errno is not None else "ukendt fejl i filsystemet"

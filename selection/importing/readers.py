@@ -26,7 +26,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from .. import json_text
-from ..errors import Report
+from ..errors import Report, os_reason
 from ..limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
 from .matching import norm_key
 
@@ -63,7 +63,7 @@ def load_source(source: Source, limits: Limits, report: Report) -> ImportFile | 
         try:
             size = path.stat().st_size
         except OSError as exc:
-            report.error(f"Filen kan ikke læses ({exc.strerror or exc}).", name)
+            report.error(f"Filen kan ikke læses ({os_reason(exc)}).", name)
             return None
         if not path.is_file():
             report.error("Stien er ikke en fil.", name)
@@ -74,7 +74,7 @@ def load_source(source: Source, limits: Limits, report: Report) -> ImportFile | 
         try:
             item = ImportFile(name, path.read_bytes())
         except OSError as exc:
-            report.error(f"Filen kan ikke læses ({exc.strerror or exc}).", name)
+            report.error(f"Filen kan ikke læses ({os_reason(exc)}).", name)
             return None
     if len(item.data) > limits.max_file_bytes:
         report.error(_too_big(len(item.data), limits.max_file_bytes), item.name)
