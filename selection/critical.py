@@ -60,7 +60,7 @@ import pandas as pd
 from .criteria import CriteriaModel, Indicator
 from .formatting import compact
 from .robustness import tie_keys
-from .scoring import ScoreResult, normalised_matrix, raw_array
+from .scoring import STATUS_EXCLUDED, ScoreResult, normalised_matrix, raw_array
 
 EFFECTS = ("rank", "first", "top")
 DIRECTIONS = ("down", "up")
@@ -262,13 +262,15 @@ def critical_rows(
     index = {a: k for k, a in enumerate(ids)}
     t_ids = result.table["area_id"].tolist()
     t_pos = {a: k for k, a in enumerate(t_ids)}
-    pick = np.array([t_pos.get(a, -1) for a in ids])
-    t_total = result.table["total"].to_numpy(dtype=float)
-    totals = np.where(pick >= 0, t_total[pick], np.nan)
+    pick = np.array([t_pos.get(a, -1) for a in ids], dtype=np.int64)  # -1: not in the result's table
+    # Only areas with a rank compete: one excluded by a scenario's rule keeps its total but has no rank.
+    in_ranking = np.append(result.table["rank"].notna().to_numpy(dtype=bool), False)[pick]  # so -1 reads False
+    totals = np.where(in_ranking, np.append(result.table["total"].to_numpy(dtype=float), np.nan)[pick], np.nan)
     ranked = ~np.isnan(totals)
     t_names = result.table["name"].astype(str).tolist()
     names = np.array([t_names[p] if p >= 0 else a for a, p in zip(ids, pick, strict=True)], dtype=object)
     t_ranks = result.table["rank"].array
+    screened_out = set(result.table["area_id"][result.table["status"] == STATUS_EXCLUDED])  # by a scenario's rule
     rank_of = {a: (t_ranks[p] if p >= 0 else pd.NA) for a, p in zip(ids, pick, strict=True)}
     # Display order: the table's (ranked by rank, then unranked), restricted to the matrix.
     order = [a for a in t_ids if a in index]
@@ -378,6 +380,10 @@ def critical_rows(
                     x_ref = ind.scale_min + (share if sign > 0 else 1.0 - share) * span
                 else:
                     x_ref = value
+            elif aid in screened_out:
+                row["note"] = "Området er udelukket af scenariets regler; dets værdier kan ikke ændre rangeringen."
+                rows.append(row)
+                continue
             elif missing and empty_crits == [cid]:
                 row["enters"] = True
                 x_ref = ind.scale_min
@@ -802,3 +808,33 @@ def cell_summary(row: Mapping[str, object], unit: str = "", top_n: int = 3) -> s
         _, d = min(options)
         parts.append(f"{label}: {condition_text(float(row[f'{eff}_{d}']), d, bool(row[f'{eff}_{d}_closed']), unit)}")
     return " · ".join(parts)
+
+
+def empty_reason(result: ScoreResult) -> str:
+    """Why the ranking gives no or trivial critical values (Danish): no area ranked, or only one; else ""."""
+    status = result.table["status"]
+    n_out = int((status == STATUS_EXCLUDED).sum())
+    ranked = result.ranked
+    if len(ranked) == 1:
+        return (
+            f"Kun ét område er rangeret ({ranked['name'].iloc[0]}), så der er ingen andre at sammenligne med: "
+            "ingen vægt og ingen enkelt værdi kan ændre, hvem der er nr. 1."
+        )
+    if len(ranked):
+        return ""
+    if not len(status):
+        return "Datasættet har ingen områder, så der er ingen kritiske værdier at vise."
+    if n_out == len(status):
+        return (
+            f"Alle {n_out} områder er udelukket af scenariets regler, så ingen vægt og ingen enkelt værdi kan "
+            "ændre rangeringen. Fjern eller løsn en regel for at se robusthed og kritiske værdier."
+        )
+    if n_out:
+        return (
+            f"Ingen områder er rangeret: {n_out} er udelukket af scenariets regler, og de øvrige mangler data for "
+            "et kriterium med vægt. Fjern eller løsn en regel, eller indlæs de manglende værdier."
+        )
+    return (
+        "Ingen områder kan rangeres med de nuværende vægte og data (alle mangler data for et kriterium med vægt), "
+        "så der er ingen robusthed eller kritiske værdier at vise."
+    )
