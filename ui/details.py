@@ -115,9 +115,9 @@ def show_critical(
     lines = []
     for rec in critical_rows(perf.matrix, dataset.model, result, perf.provenance, top_n, [area_id]):
         ind = dataset.model.indicator(rec["indicator_id"])
-        text = cell_summary(rec, ind.unit, top_n)
+        text = cell_summary(rec, ind.unit, top_n, ind.values)
         if text:
-            now = "mangler" if rec["kind"] == "missing" else value_text(rec["value"], ind.unit)
+            now = "mangler" if rec["kind"] == "missing" else value_text(rec["value"], ind.unit, ind.values)
             lines.append(f"- **{md(ind.label)}** (nu {md(now)}): {md(text)}")
     head = "**Kritiske værdier** (hver værdi for sig; alle andre værdier og vægtene uændret)"
     excluded = result.table.loc[result.table["area_id"] == area_id, "status"].eq(STATUS_EXCLUDED).any()

@@ -336,7 +336,10 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
                 "Prioritet": plist["priority"],
                 "Område": plist["area"],
                 "Indikator": plist["indicator"],
-                "Nuværende værdi": [value_text(v, u) for v, u in zip(plist["value"], plist["unit"], strict=True)],
+                "Nuværende værdi": [
+                    value_text(v, u, dataset.model.indicator(i).values)
+                    for v, u, i in zip(plist["value"], plist["unit"], plist["indicator_id"], strict=True)
+                ],
                 "Type": [kind_text(r["kind"], r["source_kind"], r) for r in plist.to_dict("records")],
                 "Ændrer": [effect[e] for e in plist["effect"]],
                 "Kritisk værdi": plist["condition"],
