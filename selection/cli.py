@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .dataset import load_dataset
-from .errors import DataError, UsageError, WeightError, os_reason
+from .errors import DataError, UsageError, WeightError, library_reason, os_reason
 from .export import (
     STYLES,
     about_sheet,
@@ -469,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FEJL: Filen eller mappen{where} kan ikke bruges: {os_reason(exc)}. Intet er ændret.", file=sys.stderr)
         return 2
     except Exception as exc:  # the last guard: a Danish message instead of a traceback
-        print(f"FEJL: Uventet fejl ({type(exc).__name__}: {str(exc)[:200]}); intet er ændret.", file=sys.stderr)
+        print(f"FEJL: Uventet fejl: {library_reason(exc)}. Intet er ændret.", file=sys.stderr)
         return 2
 
 
