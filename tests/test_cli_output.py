@@ -126,3 +126,25 @@ def test_reading_a_folder_or_missing_path_is_told_in_danish(capsys, package, tmp
     assert code == 2
     assert err.startswith("FEJL")
     assert not ENGLISH.search(err)
+
+
+def test_a_device_and_a_link_are_written_through(package, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.factory import REPO
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "selection", "rank", "--data", str(package), "--out", "/dev/stdout"],
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode("utf-8-sig").startswith("FORBEHOLD")
+    target, link = tmp_path / "rigtig.csv", tmp_path / "link.csv"
+    target.write_text("gammel", encoding="utf-8")
+    link.symlink_to(target)
+    assert main(["rank", "--data", str(package), "--out", str(link)]) == 0
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8-sig").startswith("FORBEHOLD")

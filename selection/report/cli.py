@@ -132,11 +132,11 @@ def _write(path: Path, data: bytes) -> None:
     A symbolic link is followed (the linked file is replaced, not the link); a device or pipe such as
     /dev/stdout is written in place.
     """
-    target = path.resolve() if path.is_symlink() else path
-    if target.exists() and not target.is_file():
-        with open(target, "wb") as fh:
+    if path.exists() and not path.is_file():  # a device or pipe (through a link, e.g. /dev/stdout)
+        with open(path, "wb") as fh:
             fh.write(data)
         return
+    target = path.resolve() if path.is_symlink() else path
     fd, tmp = tempfile.mkstemp(prefix=".rapport-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
