@@ -6,13 +6,13 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .dataset import load_dataset
-from .errors import DataError, UsageError, WeightError
+from .errors import DataError, UsageError, WeightError, library_reason, os_reason
 from .export import (
     STYLES,
     about_sheet,
@@ -178,8 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument(
         "--format",
         choices=[*sorted(STYLES), "xlsx"],
-        default="excel-da",
-        help="CSV-format, eller xlsx for et Excel-ark med forbehold, vægte og metode",
+        default=None,
+        help="CSV-format, eller xlsx for et Excel-ark med forbehold, vægte og metode "
+        "(standard: efter --out's filendelse, ellers excel-da)",
     )
     rank.add_argument("--distance", type=_distance, help="afstand til aktører i meter (standard fra criteria.json)")
     rank.add_argument("--timestamp", type=_timestamp, help="fast tidsstempel (ISO 8601) for reproducerbare filer")
@@ -224,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     crit.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
     crit.add_argument("--top", type=_top, default=3, help="kortlistens længde N (standard 3)")
     crit.add_argument("--out", type=_file, help="CSV-fil (standard: skriv til stdout)")
-    crit.add_argument("--format", choices=sorted(STYLES), default="excel-da", help="CSV-format")
+    crit.add_argument("--format", choices=sorted(STYLES), default=None, help="CSV-format (standard excel-da)")
     crit.add_argument("--distance", type=_distance, help="afstand til aktører i meter (standard fra criteria.json)")
     crit.add_argument("--timestamp", type=_timestamp, help="fast tidsstempel (ISO 8601) for reproducerbare filer")
     reset = sub.add_parser("reset", help="Gå tilbage til det medleverede datasæt (importen gemmes som kopi).")
@@ -248,7 +249,12 @@ def add_assessment_commands(sub: argparse._SubParsersAction) -> None:
     cmd = sub.add_parser("assessments", help="Lokale vurderinger: hent ark, indlæs ark, vis historik.")
     actions = cmd.add_subparsers(dest="action", required=True)
     export = actions.add_parser("export", help="Skriv et vurderingsark (CSV til dansk Excel eller XLSX).")
-    export.add_argument("--format", choices=["excel-da", "xlsx"], default="excel-da", help="arkets format")
+    export.add_argument(
+        "--format",
+        choices=["excel-da", "xlsx"],
+        default=None,
+        help="arkets format (standard: efter --out's filendelse, ellers excel-da)",
+    )
     export.add_argument("--out", type=_file, required=True, help="filen, der skrives")
     load = actions.add_parser("import", help="Indlæs et udfyldt vurderingsark; hver række bliver en vurdering.")
     load.add_argument("file", type=_file, help="udfyldt ark (CSV eller XLSX)")
@@ -345,10 +351,12 @@ def _evaluated(args: argparse.Namespace, warn_store: bool = False) -> tuple[Data
 def _emit(args: argparse.Namespace, data: bytes, done: str) -> None:
     """Write ``data`` to --out (saying ``done`` on stderr) or to standard output."""
     if args.out:
+        from .report.cli import _write as write_whole  # via a temporary file: a failed write leaves no half file
+
         try:
-            args.out.write_bytes(data)
+            write_whole(args.out, data)
         except OSError as exc:
-            raise UsageError(f"Kan ikke skrive {args.out} ({exc.strerror or exc}).") from None
+            raise UsageError(f"Kan ikke skrive {args.out} ({os_reason(exc)}).") from None
         print(f"{done} til {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
@@ -382,6 +390,57 @@ def run_critical(args: argparse.Namespace) -> int:
     return 0
 
 
+FORMAT_SUFFIXES = {
+    "excel-da": ".csv",
+    "standard": ".csv",
+    "xlsx": ".xlsx",
+    "pdf": ".pdf",
+    "html": ".html",
+    "json": ".json",
+}
+SUFFIX_NAMES = {
+    ".csv": "CSV",
+    ".xlsx": "XLSX",
+    ".xls": "XLS",
+    ".pdf": "PDF",
+    ".html": "HTML",
+    ".htm": "HTML",
+    ".json": "JSON",
+}
+
+
+def output_format(out: Path | None, given: str | None, choices: Sequence[str], default: str | None) -> str:
+    """The format a command writes: --format if given, else read from --out's extension, else ``default``.
+
+    A --format that contradicts a known extension of --out (``--format xlsx --out x.csv``) is refused
+    (UsageError, Danish), as is an extension no choice writes; an unknown extension (``.txt``) is the user's choice.
+    """
+    suffix = out.suffix.lower() if out is not None else ""
+    if suffix == ".htm":
+        suffix = ".html"
+    fits = [c for c in choices if FORMAT_SUFFIXES.get(c) == suffix]
+    named = SUFFIX_NAMES.get(suffix)
+    if given is not None:
+        if named is not None and given not in fits:
+            raise UsageError(
+                f"--format {given} passer ikke til filnavnet {out} ({named}-fil); filen ville få et forkert indhold. "
+                f"Brug filendelsen {FORMAT_SUFFIXES.get(given, '')} eller en --format, der skriver {named}"
+                + (f" ({', '.join(fits)})." if fits else "; det kan denne kommando ikke.")
+            )
+        return given
+    if fits:
+        return default if default in fits else fits[0]
+    if named is not None:
+        written = sorted({FORMAT_SUFFIXES[c] for c in choices if c in FORMAT_SUFFIXES})
+        raise UsageError(
+            f"Kommandoen kan ikke skrive en {named}-fil ({out}); den skriver "
+            f"{' eller '.join(SUFFIX_NAMES[w] for w in written)}. Giv filen endelsen {' eller '.join(written)}."
+        )
+    if default is None:
+        raise UsageError(f"Angiv --format ({' eller '.join(choices)}); filnavnet {out} siger ikke hvilket.")
+    return default
+
+
 def _check_out(out: Path) -> None:
     """Refuse an --out that cannot be written before any work is done."""
     if out.is_dir():
@@ -413,12 +472,40 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Afbrudt.", file=sys.stderr)
         return 130
+    except OSError as exc:  # a file or folder the command reads or writes (after BrokenPipeError, a subclass)
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"FEJL: Filen eller mappen{where} kan ikke bruges: {os_reason(exc)}. Intet er ændret.", file=sys.stderr)
+        return 2
     except Exception as exc:  # the last guard: a Danish message instead of a traceback
-        print(f"FEJL: Uventet fejl ({type(exc).__name__}: {str(exc)[:200]}); intet er ændret.", file=sys.stderr)
+        print(f"FEJL: Uventet fejl: {library_reason(exc)}. Intet er ændret.", file=sys.stderr)
         return 2
 
 
+# Per command that writes a file: the formats it writes and the one used when neither --format nor --out says.
+OUTPUT_FORMATS: dict[tuple[str, str | None], tuple[list[str], str | None]] = {
+    ("rank", None): ([*STYLES, "xlsx"], "excel-da"),
+    ("critical", None): ([*STYLES], "excel-da"),
+    ("assessments", "export"): (["excel-da", "xlsx"], "excel-da"),
+    ("report", None): (["pdf", "html"], None),
+    ("scenario", "export"): (["json"], "json"),
+}
+
+
+def _resolve_output(args: argparse.Namespace) -> None:
+    """Before any work: --out must be writable and agree with --format (which it supplies when omitted)."""
+    formats = OUTPUT_FORMATS.get((args.command, getattr(args, "action", None)))
+    if formats is None:
+        return
+    out = getattr(args, "out", None)
+    if out is not None:
+        _check_out(out)
+    fmt = output_format(out, getattr(args, "format", None), *formats)
+    if hasattr(args, "format"):
+        args.format = fmt
+
+
 def _run(args: argparse.Namespace) -> int:
+    _resolve_output(args)
     if args.command == "assessments":
         return run_assessments(args)
     if args.command == "roles":

@@ -60,7 +60,11 @@ def _reach(cells: pd.DataFrame, sign: float) -> tuple[float, float]:
 
 
 def _solve(
-    winner_cells: pd.DataFrame, challenger_cells: pd.DataFrame, gap: float, lead: float
+    winner_cells: pd.DataFrame,
+    challenger_cells: pd.DataFrame,
+    gap: float,
+    lead: float,
+    model: CriteriaModel | None = None,
 ) -> tuple[float, np.ndarray] | None:
     """Minimise Σ (up + down) / step subject to the challenger ending MARGIN above both bars.
 
@@ -86,7 +90,12 @@ def _solve(
         mine = np.where(sign > 0, cells["slope"].to_numpy(float), 0.0)
         a_ub.append(np.concatenate([-mine, mine]))
         b_ub.append(-(lead + MARGIN))
-    res = linprog(cost, A_ub=np.array(a_ub), b_ub=np.array(b_ub), bounds=bounds, method="highs")
+    # Counts, steps and yes/no values change by whole units only (a mixed-integer program for HiGHS).
+    whole = [model is not None and model.indicator(str(i)).whole for i in cells["indicator_id"]]
+    integrality = np.array(whole * 2, dtype=int) if any(whole) else None
+    res = linprog(
+        cost, A_ub=np.array(a_ub), b_ub=np.array(b_ub), bounds=bounds, method="highs", integrality=integrality
+    )
     if res.status != 0:
         return None
     delta = res.x[:n] - res.x[n:]
@@ -129,7 +138,7 @@ def combined_flip(
             continue  # out of reach within the plausible ranges
         if best is not None and gap / rate >= best.total_steps:
             continue  # needs at least gap / rate steps: no better than the best found
-        solved = _solve(w_cells, c_cells, gap, lead)
+        solved = _solve(w_cells, c_cells, gap, lead, model)
         if solved is None:
             continue
         steps, delta = solved
@@ -162,9 +171,11 @@ def combined_sentence(flip: CombinedFlip, model: CriteriaModel, names: Mapping[s
             if rec.new_value > rec.value
             else math.floor(rec.new_value * 100 + 1e-6)
         ) / 100
+        if ind.whole:  # the solver kept counts, steps and yes/no whole; drop its rounding noise
+            new = float(round(rec.new_value))
         parts.append(
             f"'{ind.label}' for {names.get(rec.area_id, rec.area_id)} var "
-            f"{value_text(new, ind.unit)} i stedet for {value_text(rec.value, ind.unit)}"
+            f"{value_text(new, ind.unit, ind.values)} i stedet for {value_text(rec.value, ind.unit, ind.values)}"
         )
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
     return (

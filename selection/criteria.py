@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from . import json_text
-from .errors import DataError, Report
+from .errors import DataError, Report, os_reason
 from .formatting import compact
 from .limits import MAX_WEIGHT
 
 DIRECTIONS = ("benefit", "cost")
 COMPUTED_METHODS = ("sector_coverage",)
+VALUE_KINDS = ("decimal", "whole", "yes_no")  # an indicator's "values": any number, whole numbers, 0 = nej / 1 = ja
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,12 @@ class Indicator:
     computed: str | None = None  # e.g. "sector_coverage": derived from the actor layer
     assessment: bool = False  # values are local judgements entered by assessors
     anchors: tuple[tuple[float, str], ...] = ()  # (scale point, Danish meaning), ascending
+    values: str = "decimal"  # "decimal", "whole" (counts, steps) or "yes_no" (0 = nej, 1 = ja); see VALUE_KINDS
+
+    @property
+    def whole(self) -> bool:
+        """Only whole values are meaningful (counts, steps, yes/no): a critical value is a whole number."""
+        return self.values != "decimal"
 
     def normalise(self, value: float) -> float:
         """Map a raw value onto 0..1 against the fixed scale (1 is always best)."""
@@ -127,7 +134,7 @@ def load_criteria(path: Path) -> CriteriaModel:
     except json_text.JsonError as exc:
         raise DataError(f"Filen kan ikke bruges: {exc}.", name) from None
     except OSError as exc:
-        raise DataError(f"Filen kan ikke læses ({exc.strerror or exc}).", name) from None
+        raise DataError(f"Filen kan ikke læses ({os_reason(exc)}).", name) from None
     return parse_criteria(raw, name)
 
 
@@ -256,6 +263,14 @@ def _parse_indicator(
     if lo is None or hi is None or hi <= lo or direction not in DIRECTIONS:
         return None
     anchors = _parse_anchors(raw.get("anchors"), lo, hi, name, where, report)
+    unit = str(raw.get("unit") or "")
+    values = raw.get("values", "yes_no" if (lo, hi) == (0.0, 1.0) and unit.casefold() == "ja/nej" else "decimal")
+    if values not in VALUE_KINDS:
+        report.error(f"'values' skal være en af {', '.join(VALUE_KINDS)} (fik {values!r}).", name, where)
+        return None
+    if values == "yes_no" and (lo, hi) != (0.0, 1.0):
+        report.error("En ja/nej-indikator ('values': 'yes_no') skal have skalaen 0–1 (0 = nej, 1 = ja).", name, where)
+        return None
     return Indicator(
         id=iid,
         criterion_id=criterion_id,
@@ -269,6 +284,7 @@ def _parse_indicator(
         computed=computed,
         assessment=assessment,
         anchors=anchors,
+        values=values,
     )
 
 

@@ -60,7 +60,7 @@ import pandas as pd
 from .criteria import CriteriaModel, Indicator
 from .formatting import compact
 from .robustness import tie_keys
-from .scoring import ScoreResult, normalised_matrix, raw_array
+from .scoring import STATUS_EXCLUDED, ScoreResult, normalised_matrix, raw_array
 
 EFFECTS = ("rank", "first", "top")
 DIRECTIONS = ("down", "up")
@@ -270,13 +270,15 @@ def critical_rows(
     index = {a: k for k, a in enumerate(ids)}
     t_ids = result.table["area_id"].tolist()
     t_pos = {a: k for k, a in enumerate(t_ids)}
-    pick = np.array([t_pos.get(a, -1) for a in ids])
-    t_total = result.table["total"].to_numpy(dtype=float)
-    totals = np.where(pick >= 0, t_total[pick], np.nan)
+    pick = np.array([t_pos.get(a, -1) for a in ids], dtype=np.int64)  # -1: not in the result's table
+    # Only areas with a rank compete: one excluded by a scenario's rule keeps its total but has no rank.
+    in_ranking = np.append(result.table["rank"].notna().to_numpy(dtype=bool), False)[pick]  # so -1 reads False
+    totals = np.where(in_ranking, np.append(result.table["total"].to_numpy(dtype=float), np.nan)[pick], np.nan)
     ranked = ~np.isnan(totals)
     t_names = result.table["name"].astype(str).tolist()
     names = np.array([t_names[p] if p >= 0 else a for a, p in zip(ids, pick, strict=True)], dtype=object)
     t_ranks = result.table["rank"].array
+    screened_out = set(result.table["area_id"][result.table["status"] == STATUS_EXCLUDED])  # by a scenario's rule
     rank_of = {a: (t_ranks[p] if p >= 0 else pd.NA) for a, p in zip(ids, pick, strict=True)}
     # Display order: the table's (ranked by rank, then unranked), restricted to the matrix.
     order = [a for a in t_ids if a in index]
@@ -375,6 +377,8 @@ def critical_rows(
                 continue
             span = ind.scale_max - ind.scale_min
             sign = -1.0 if ind.direction == "cost" else 1.0
+            # Values it can take: whole numbers (counts, steps, yes/no), whole sectors for the coverage.
+            grid = 1.0 if ind.whole else (step if ind.computed == "sector_coverage" and n_sectors else 0.0)
             d_all, n_all = wsum[cid]
             d_o = float(d_all[a]) - (w_i if not missing else 0.0)  # the criterion's other values with weight
             n_o = float(n_all[a]) - (w_i * float(norm[a, j]) if not missing else 0.0)
@@ -386,6 +390,10 @@ def critical_rows(
                     x_ref = ind.scale_min + (share if sign > 0 else 1.0 - share) * span
                 else:
                     x_ref = value
+            elif aid in screened_out:
+                row["note"] = "Området er udelukket af scenariets regler; dets værdier kan ikke ændre rangeringen."
+                rows.append(row)
+                continue
             elif missing and empty_crits == [cid]:
                 row["enters"] = True
                 x_ref = ind.scale_min
@@ -417,6 +425,8 @@ def critical_rows(
                         x_star = ind.scale_min if x_dir == "up" else ind.scale_max
                     if row["enters"]:  # beyond the near end of the scale: every value in the scale changes it
                         x_star = max(x_star, ind.scale_min) if x_dir == "up" else min(x_star, ind.scale_max)
+                    if grid:  # the first value the indicator can take at which the change has happened
+                        x_star, closed = _on_grid(x_star, x_dir, closed, ind.scale_min, grid), True
                     if not _within(x_star, x_dir, closed, ind):
                         continue
                     row[f"{eff}_{x_dir}"] = x_star
@@ -452,6 +462,17 @@ _COLUMNS = [
     "assessed_max",
     *[f"{e}_{d}{s}" for e in EFFECTS for d in DIRECTIONS for s in ("", "_closed", "_what", "_would")],
 ]
+
+
+def _on_grid(x: float, direction: str, closed: bool, origin: float, grid: float) -> float:
+    """The nearest value origin + k·grid in ``direction`` at which a change at x (closed) or just beyond x
+    (open) has happened."""
+    k = round((float(x) - origin) / grid, 9)
+    if direction == "up":
+        k = math.ceil(k) if closed else math.floor(k) + 1
+    else:
+        k = math.floor(k) if closed else math.ceil(k) - 1
+    return origin + k * grid
 
 
 def _within(x: float, direction: str, closed: bool, ind: Indicator) -> bool:
@@ -531,15 +552,21 @@ def _area_texts(
 # --------------------------------------------------------------------------- Danish wording of values
 
 
-def value_text(x: float, unit: str = "") -> str:
-    """A value with at most two decimals, a Danish decimal comma and its unit ("3,31 point")."""
+def value_text(x: float, unit: str = "", values: str = "decimal") -> str:
+    """A value with at most two decimals, a Danish decimal comma and its unit ("3,31 point"); a yes/no
+    indicator's value is "ja" or "nej" (``values``: the indicator's ``values``)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
+    if values == "yes_no" and float(x) in (0.0, 1.0):
+        return "ja" if float(x) == 1.0 else "nej"
     return f"{compact(float(x), 2)} {unit}".strip()
 
 
-def condition_text(x: float, direction: str, closed: bool, unit: str = "") -> str:
-    """ "mindst 3,5" / "over 3,5" / "højst 3,5" / "under 3,5", rounded so that the statement stays true."""
+def condition_text(x: float, direction: str, closed: bool, unit: str = "", values: str = "decimal") -> str:
+    """ "mindst 3,5" / "over 3,5" / "højst 3,5" / "under 3,5", rounded so that the statement stays true;
+    for a yes/no indicator the change itself, "nej → ja" or "ja → nej"."""
+    if values == "yes_no":
+        return "nej → ja" if direction == "up" else "ja → nej"
     x = round(float(x), 9)
     shown = math.ceil(x * 100 - 1e-6) / 100 if direction == "up" else math.floor(x * 100 + 1e-6) / 100
     word = {("up", True): "mindst", ("up", False): "over", ("down", True): "højst", ("down", False): "under"}
@@ -628,7 +655,7 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
                 "direction": d,
                 "critical": x,
                 "closed": closed,
-                "condition": condition_text(x, d, closed, ind.unit),
+                "condition": condition_text(x, d, closed, ind.unit, ind.values),
                 "what": rec[f"{eff}_{d}_what"],
                 "distance": dist,
                 "distance_steps": dist / rec["step"] if not math.isnan(dist) else np.nan,
@@ -637,8 +664,9 @@ def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str,
                     str(names.get(rec["area_id"], rec["area_id"])),
                     rec["value"],
                     ind.unit,
-                    condition_text(x, d, closed, ind.unit),
+                    value_text(x, "", ind.values) if ind.values == "yes_no" else condition_text(x, d, closed, ind.unit),
                     rec[f"{eff}_{d}_would"],
+                    ind.values,
                 ),
             }
         )
@@ -703,10 +731,12 @@ _PRIORITY_COLUMNS = [
 ]
 
 
-def priority_sentence(label: str, area: str, value: float, unit: str, condition: str, consequence: str) -> str:
+def priority_sentence(
+    label: str, area: str, value: float, unit: str, condition: str, consequence: str, values: str = "decimal"
+) -> str:
     """E.g. "Hvis 'Lokalt vurderet behov' for Urbanplanen var højst 3,31 point i stedet for 5 point, ville
     Tingbjerg/Utterslevhuse blive nr. 1 i stedet for Urbanplanen." """
-    now = "i dag mangler værdien" if math.isnan(value) else f"i stedet for {value_text(value, unit)}"
+    now = "i dag mangler værdien" if math.isnan(value) else f"i stedet for {value_text(value, unit, values)}"
     return (
         f"Hvis '{label}' for {area} var {condition} ({now}), {consequence}."
         if math.isnan(value)
@@ -791,7 +821,7 @@ def assessment_priorities(
 # --------------------------------------------------------------------------- detail panel
 
 
-def cell_summary(row: Mapping[str, object], unit: str = "", top_n: int = 3) -> str:
+def cell_summary(row: Mapping[str, object], unit: str = "", top_n: int = 3, values: str = "decimal") -> str:
     """Short Danish text of a value's critical values within the scale, the nearer one per effect.
 
     E.g. "nr. 1: højst 3,31 point · top 3: højst 2,25 point · rang: under 3,31 point"; "" when none.
@@ -811,5 +841,37 @@ def cell_summary(row: Mapping[str, object], unit: str = "", top_n: int = 3) -> s
         if not options:
             continue
         _, d = min(options)
-        parts.append(f"{label}: {condition_text(as_float(row[f'{eff}_{d}']), d, bool(row[f'{eff}_{d}_closed']), unit)}")
+        parts.append(
+            f"{label}: {condition_text(as_float(row[f'{eff}_{d}']), d, bool(row[f'{eff}_{d}_closed']), unit, values)}"
+        )
     return " · ".join(parts)
+
+
+def empty_reason(result: ScoreResult) -> str:
+    """Why the ranking gives no or trivial critical values (Danish): no area ranked, or only one; else ""."""
+    status = result.table["status"]
+    n_out = int((status == STATUS_EXCLUDED).sum())
+    ranked = result.ranked
+    if len(ranked) == 1:
+        return (
+            f"Kun ét område er rangeret ({ranked['name'].iloc[0]}), så der er ingen andre at sammenligne med: "
+            "ingen vægt og ingen enkelt værdi kan ændre, hvem der er nr. 1."
+        )
+    if len(ranked):
+        return ""
+    if not len(status):
+        return "Datasættet har ingen områder, så der er ingen kritiske værdier at vise."
+    if n_out == len(status):
+        return (
+            f"Alle {n_out} områder er udelukket af scenariets regler, så ingen vægt og ingen enkelt værdi kan "
+            "ændre rangeringen. Fjern eller løsn en regel for at se robusthed og kritiske værdier."
+        )
+    if n_out:
+        return (
+            f"Ingen områder er rangeret: {n_out} er udelukket af scenariets regler, og de øvrige mangler data for "
+            "et kriterium med vægt. Fjern eller løsn en regel, eller indlæs de manglende værdier."
+        )
+    return (
+        "Ingen områder kan rangeres med de nuværende vægte og data (alle mangler data for et kriterium med vægt), "
+        "så der er ingen robusthed eller kritiske værdier at vise."
+    )

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import json_text
 from .criteria import CriteriaModel, load_criteria
-from .errors import DataError, Problem, Report
+from .errors import DataError, Problem, Report, library_reason, os_reason
 from .geometry import WGS84, check_area_geometries
 from .number_parser import NumberError, parse_count, parse_number
 
@@ -110,7 +110,7 @@ def _read_meta(path: Path, report: Report) -> dict[str, Any]:
         report.error(f"Kan ikke læse filen som JSON ({exc}).", path.name)
         return {}
     except OSError as exc:
-        report.error(f"Filen kan ikke læses ({exc.strerror or exc}).", path.name)
+        report.error(f"Filen kan ikke læses ({os_reason(exc)}).", path.name)
         return {}
     if not isinstance(meta, dict):
         report.error("Filen skal indeholde et JSON-objekt.", path.name)
@@ -128,13 +128,8 @@ def _read_vector(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     try:
         return gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types; the message is what matters
-        report.error(f"Filen kan ikke læses som geodata ({_short(exc)}).", path.name)
+        report.error(f"Filen kan ikke læses som geodata: {library_reason(exc)}.", path.name)
         return None
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
 
 
 def _missing_columns(frame: pd.DataFrame, required: tuple[str, ...], file: str, report: Report) -> bool:
@@ -245,7 +240,7 @@ def read_csv_text(path: Path, report: Report) -> pd.DataFrame | None:
     except UnicodeDecodeError:
         report.error("Filen er ikke gemt som UTF-8-tekst.", path.name)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        report.error(f"Filen kan ikke læses som CSV ({_short(exc)}).", path.name)
+        report.error(f"Filen kan ikke læses som CSV: {library_reason(exc)}.", path.name)
     return None
 
 

@@ -93,6 +93,10 @@ def brute_thresholds(matrix, model, weights, subs, top_n, area, ind_id, ref, ste
     """Nearest grid value above/below ``ref`` whose state differs from the current one, per effect."""
     ind = model.indicator(ind_id)
     xs = np.linspace(ind.scale_min, ind.scale_max, steps)
+    if ind.whole:  # only the values the indicator can take: whole numbers, or 0/1 for yes/no
+        xs = np.arange(ind.scale_min, ind.scale_max + 0.5)
+    elif ind.computed == "sector_coverage" and model.sectors:  # whole sectors
+        xs = np.linspace(ind.scale_min, ind.scale_max, len(model.sectors) + 1)
     result = score_areas(matrix, model, weights, subs)
     own, first, top = states(matrix, model, weights, subs, top_n, area, ind_id, xs)
     r0, f0, t0 = current_state(result, matrix, top_n)

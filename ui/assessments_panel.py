@@ -267,8 +267,12 @@ def _save(
             actor=access.current_actor(),
         )
     except AssessmentConflict as exc:
-        state.remember_version(area_id, ind.id, exc.version)  # the user now sees the newer value
-        state.push_assessment_message(False, str(exc), _place(area_id, ind))
+        try:  # the form now stands on the newer version (the user sees it): the next save works in one click
+            newer = exc.version if exc.version >= 0 else value_version(state.engine(), area_id, ind.id)
+            state.remember_version(area_id, ind.id, newer)
+        except StoreError:
+            state.forget_version(area_id, ind.id)  # read again from the store when the form is drawn
+        state.push_assessment_message(False, f"{exc} Din tekst står stadig i formularen.", _place(area_id, ind))
     except AccessDenied as exc:
         state.push_assessment_message(False, str(exc), _place(area_id, ind))
     except (AssessmentError, StoreError) as exc:

@@ -8,13 +8,13 @@ from streamlit.delta_generator import DeltaGenerator
 
 from selection.actors import actors_in_pairs
 from selection.assessments.texts import assessors_text, number_text
-from selection.critical import as_float, cell_summary, critical_rows, value_text
+from selection.critical import as_float, cell_summary, critical_rows, empty_reason, value_text
 from selection.data_status import list_status_text
 from selection.dataset import KIND_LABELS, Dataset
 from selection.formatting import compact, integer
 from selection.indicators import Performance
 from selection.map_layers import QUALITY_TEXT
-from selection.scoring import STATUS_LABELS, ScoreResult
+from selection.scoring import STATUS_EXCLUDED, STATUS_LABELS, ScoreResult
 from selection.store import StoreError
 
 from . import layout, state
@@ -115,11 +115,16 @@ def show_critical(
     lines = []
     for rec in critical_rows(perf.matrix, dataset.model, result, perf.provenance, top_n, [area_id]):
         ind = dataset.model.indicator(str(rec["indicator_id"]))
-        text = cell_summary(rec, ind.unit, top_n)
+        text = cell_summary(rec, ind.unit, top_n, ind.values)
         if text:
-            now = "mangler" if rec["kind"] == "missing" else value_text(as_float(rec["value"]), ind.unit)
+            now = "mangler" if rec["kind"] == "missing" else value_text(as_float(rec["value"]), ind.unit, ind.values)
             lines.append(f"- **{md(ind.label)}** (nu {md(now)}): {md(text)}")
     head = "**Kritiske værdier** (hver værdi for sig; alle andre værdier og vægtene uændret)"
+    excluded = result.table.loc[result.table["area_id"] == area_id, "status"].eq(STATUS_EXCLUDED).any()
+    if excluded:  # screened out by a rule: its own values cannot bring it back
+        lines = ["Området er udelukket af scenariets regler, så ingen af dets værdier kan ændre rangeringen."]
+    elif not len(result.ranked) and not lines:
+        lines = [md(empty_reason(result))]
     if not lines:
         lines = [f"Ingen enkelt værdi kan inden for sin skala ændre områdets rang, nr. 1 eller top {top_n}."]
     slot.markdown("\n".join([head, "", *lines]))

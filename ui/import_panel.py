@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from selection.access import IMPORT_DATA, RESET_DATA, AccessDenied
 from selection.dataset import Dataset
-from selection.errors import DataError
+from selection.errors import DataError, library_reason
 from selection.formatting import compact
 from selection.importing import ImportPlan, list_layers, validate_import
 from selection.importing.store import (
@@ -240,7 +240,7 @@ def unexpected(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return "Filerne kræver mere hukommelse, end serveren har; intet er ændret. Prøv med mindre filer."
     return (
-        f"Filerne kan ikke læses ({type(exc).__name__}); intet er ændret. Kontrollér, at filerne er "
+        f"Filerne kan ikke læses: {library_reason(exc)}. Intet er ændret. Kontrollér, at filerne er "
         "gyldige, og prøv igen."
     )
 

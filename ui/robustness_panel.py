@@ -11,6 +11,7 @@ from selection.chart_text import acceptability_summary, sweep_summary
 from selection.combined_flip import CombinedFlip, combined_flip, combined_sentence
 from selection.critical import (
     critical_values,
+    empty_reason,
     kind_text,
     out_of_reach,
     out_of_reach_sentence,
@@ -50,6 +51,10 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         "Hvor robust er rangeringen? Her afprøves mange andre vægtninger (SMAA-2), og det beregnes præcist, "
         "hvor meget hver vægt kan ændres, før et område skifter plads."
     )
+    if why := empty_reason(result):  # no area ranked (e.g. all excluded by the scenario's rules), or only one
+        st.info(md(why))
+        if not len(result.ranked):
+            return
     c1, c2, c3 = st.columns(3)
     active = [c for c in labels if result.weights[c] > 0]
     orders = [None, *permutations(active)]
@@ -331,7 +336,10 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
                 "Prioritet": plist["priority"],
                 "Område": plist["area"],
                 "Indikator": plist["indicator"],
-                "Nuværende værdi": [value_text(v, u) for v, u in zip(plist["value"], plist["unit"], strict=True)],
+                "Nuværende værdi": [
+                    value_text(v, u, dataset.model.indicator(i).values)
+                    for v, u, i in zip(plist["value"], plist["unit"], plist["indicator_id"], strict=True)
+                ],
                 "Type": [kind_text(r["kind"], r["source_kind"], r) for r in plist.to_dict("records")],
                 "Ændrer": [effect[e] for e in plist["effect"]],
                 "Kritisk værdi": plist["condition"],

@@ -241,6 +241,9 @@ def _write(model: CriteriaModel, action: str) -> None:
             made = saved.duplicate(engine, model, found, new_name, _author(), actor=actor)
         else:
             made = saved.set_archived(engine, model, found, True, _author(), actor=actor)
+    except saved.ScenarioConflict as exc:
+        _stand_on_newer(model, opened, exc)
+        return
     except (ScenarioError, StoreError, AccessDenied) as exc:
         _say(False, str(exc))
         return
@@ -253,6 +256,22 @@ def _write(model: CriteriaModel, action: str) -> None:
         "archive": "arkiveret (det kan stadig ses i historikken)",
     }[action]
     _say(True, f"Scenarie nr. {made.id} ({made.name}) er {words}.")
+
+
+def _stand_on_newer(model: CriteriaModel, opened: Opened, conflict: ScenarioError) -> None:
+    """A save refused because someone saved a newer version: the open scenario now stands on that version,
+    while the settings and text on screen stay, so pressing the button again saves them on top of it."""
+    try:
+        newer = saved.get_scenario(state.engine(), int(opened.ref))
+        st.session_state[OPENED] = Opened(opened.ref, newer.name, newer.version, newer.settings(model).key())
+    except (ScenarioError, StoreError) as exc:
+        _say(False, f"{conflict} {exc}")
+        return
+    _say(
+        False,
+        f"{conflict} Dine indstillinger og din tekst står stadig på skærmen; se version {newer.version} i "
+        "historikken, og tryk igen, hvis du vil gemme dem som en ny version oven på den.",
+    )
 
 
 def _choose(model: CriteriaModel) -> None:

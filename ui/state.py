@@ -318,6 +318,11 @@ def remember_version(area_id: str, indicator_id: str, version: int) -> None:
     st.session_state.setdefault(OPENED_VERSIONS, {})[(area_id, indicator_id)] = int(version)
 
 
+def forget_version(area_id: str, indicator_id: str) -> None:
+    """The form's version is read from the store again the next time the form is drawn."""
+    st.session_state.setdefault(OPENED_VERSIONS, {}).pop((area_id, indicator_id), None)
+
+
 def form_key(field: str, area_id: str, indicator_id: str) -> str:
     return f"assess_{field}_{area_id}_{indicator_id}"
 

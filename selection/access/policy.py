@@ -6,6 +6,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import os_reason
 from .model import ADMINISTRATOR, NO_ACCESS, PLANNER, READER, AccessPolicy, principal_key
 
 ROLE_NAMES = {  # what a person may write in a setting or the roles file -> role id
@@ -39,7 +40,7 @@ def read_roles_file(path: Path) -> list[tuple[str, str]]:
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise PolicyError(f"Rollefilen {path} kan ikke læses ({exc.strerror or exc}).") from None
+        raise PolicyError(f"Rollefilen {path} kan ikke læses ({os_reason(exc)}).") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PolicyError(f"Rollefilen {path} er ikke gyldig TOML ({exc}).") from None
     table = raw.get("roles")

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from ..access import Actor
 from ..dataset import Dataset, load_dataset
+from ..errors import os_reason
 from ..importing.store import active_data_dir
 from ..store import open_store
 from .aggregate import aggregate
@@ -38,10 +39,12 @@ def run_assessment_command(args: argparse.Namespace) -> int:
 
 def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path) -> int:
     data = assessment_sheet(dataset, aggregate(current_assessments(engine)), fmt, value_versions(engine))
+    from ..report.cli import _write as write_whole  # via a temporary file: a failed write leaves no half file
+
     try:
-        out.write_bytes(data)
+        write_whole(out, data)
     except OSError as exc:
-        print(f"FEJL: Filen {out} kan ikke skrives ({exc.strerror or exc}).", file=sys.stderr)
+        print(f"FEJL: Filen {out} kan ikke skrives ({os_reason(exc)}).", file=sys.stderr)
         return 2
     print(f"Skrev vurderingsarket til {out}.", file=sys.stderr)
     return 0
@@ -51,7 +54,7 @@ def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: s
     try:
         data = file.read_bytes()
     except OSError as exc:
-        print(f"FEJL: {file.name}: filen kan ikke læses ({exc.strerror or exc}).", file=sys.stderr)
+        print(f"FEJL: {file.name}: filen kan ikke læses ({os_reason(exc)}).", file=sys.stderr)
         return 2
     news, report = read_assessment_sheet(data, file.name, dataset.model, dataset, assessor, role)
     for problem in report.warnings:

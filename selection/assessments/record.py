@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..access import ASSESS, Actor, authorize
 from ..criteria import CriteriaModel
-from ..store import write_transaction
+from ..store import read_connection, write_transaction
 from ..store.tables import assessment
 from .history import assessor_key, cell_version, latest_entry, previous_value
 from .model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
@@ -76,12 +76,29 @@ def record_assessments(
                 except AssessmentError as error:
                     raise _labelled(error, labels, k) from None
     except IntegrityError:  # another writer took a version first (the unique index caught it)
-        raise AssessmentConflict(
-            "En anden har gemt en vurdering af samme værdi i samme øjeblik. Intet er gemt; prøv igen.",
-            None,
-            -1,
-        ) from None
+        raise _race_conflict(engine, cleaned, model, labels) from None
     return saved
+
+
+def _race_conflict(
+    engine: Engine, cleaned: Sequence[NewAssessment], model: CriteriaModel, labels: Sequence[str] | None
+) -> AssessmentConflict:
+    """The conflict after a lost race, read after the rollback: for one value, who saved what and its version
+    now (so a form can stand on it and save again in one click); for several values, version -1."""
+    cells = {(c.area_id, c.indicator_id) for c in cleaned}
+    if len(cells) == 1:
+        area_id, indicator_id = next(iter(cells))
+        with read_connection(engine) as conn:
+            latest, version = latest_entry(conn, area_id, indicator_id), cell_version(conn, area_id, indicator_id)
+        conflict = _conflict(latest, version, model.indicator(indicator_id).label)
+        if labels:
+            return AssessmentConflict(f"{labels[0]}: {conflict}", conflict.latest, conflict.version)
+        return conflict
+    return AssessmentConflict(
+        "En anden har gemt en vurdering af de samme værdier i samme øjeblik. Intet er gemt; hent arket igen.",
+        None,
+        -1,
+    )
 
 
 def _labelled(error: AssessmentError, labels: Sequence[str] | None, k: int) -> AssessmentError:

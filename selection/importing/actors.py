@@ -11,6 +11,7 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import Point
 
 from ..dataset import VALUE_KINDS
+from ..errors import library_reason
 from ..extent import ExtentFinding, check_place
 from ..geometry import WGS84
 from ..number_parser import NumberError, parse_number
@@ -27,7 +28,7 @@ from .columns import (
     text_of,
 )
 from .matching import AreaMatcher, SectorMatcher, find_column, shared_name_text
-from .readers import Table, VectorData, short
+from .readers import Table, VectorData
 
 if TYPE_CHECKING:
     from .state import ImportState
@@ -176,7 +177,7 @@ def _actor_points(state: ImportState, file: str, table: Table) -> gpd.GeoDataFra
     try:
         crs = CRS.from_user_input(state.crs)
     except CRSError as exc:
-        report.error(f"Ukendt eller ugyldigt koordinatsystem '{state.crs}' ({short(exc)}).", file)
+        report.error(f"Ukendt eller ugyldigt koordinatsystem '{state.crs}': {library_reason(exc)}.", file)
         return None
     if len(table.rows) > state.limits.max_features:
         report.error(f"Filen har {len(table.rows)} rækker; grænsen er {state.limits.max_features}.", file)

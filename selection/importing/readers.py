@@ -26,7 +26,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from .. import json_text
-from ..errors import Report
+from ..errors import Report, library_reason, os_reason
 from ..limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
 from ..number_parser import Convention
 from .matching import norm_key
@@ -64,7 +64,7 @@ def load_source(source: Source, limits: Limits, report: Report) -> ImportFile | 
         try:
             size = path.stat().st_size
         except OSError as exc:
-            report.error(f"Filen kan ikke læses ({exc.strerror or exc}).", name)
+            report.error(f"Filen kan ikke læses ({os_reason(exc)}).", name)
             return None
         if not path.is_file():
             report.error("Stien er ikke en fil.", name)
@@ -75,7 +75,7 @@ def load_source(source: Source, limits: Limits, report: Report) -> ImportFile | 
         try:
             item = ImportFile(name, path.read_bytes())
         except OSError as exc:
-            report.error(f"Filen kan ikke læses ({exc.strerror or exc}).", name)
+            report.error(f"Filen kan ikke læses ({os_reason(exc)}).", name)
             return None
     if len(item.data) > limits.max_file_bytes:
         report.error(_too_big(len(item.data), limits.max_file_bytes), item.name)
@@ -112,7 +112,7 @@ def check_zip(item: ImportFile, limits: Limits, report: Report) -> zipfile.ZipFi
         zf = zipfile.ZipFile(io.BytesIO(item.data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        report.error(f"Filen kan ikke åbnes som zip-fil ({short(exc)}).", item.name)
+        report.error(f"Filen kan ikke åbnes som zip-fil: {library_reason(exc)}.", item.name)
         return None
     if len(infos) > limits.max_zip_members:
         report.error(f"Zip-filen har for mange filer ({len(infos)}); grænsen er {limits.max_zip_members}.", item.name)
@@ -194,7 +194,7 @@ def read_vector(item: ImportFile, limits: Limits, report: Report, layer: str | N
         try:
             layers = [str(row[0]) for row in pyogrio.list_layers(path)]
         except Exception as exc:
-            report.error(f"Filen kan ikke læses som geodata ({short(exc)}).", item.name)
+            report.error(f"Filen kan ikke læses som geodata: {library_reason(exc)}.", item.name)
             return None
         if not layers:
             report.error("Filen indeholder ingen lag med geodata.", item.name)
@@ -209,7 +209,7 @@ def read_vector(item: ImportFile, limits: Limits, report: Report, layer: str | N
         try:
             info = pyogrio.read_info(path, layer=chosen, force_feature_count=True)
         except Exception as exc:
-            report.error(f"Filen kan ikke læses som geodata ({short(exc)}).", item.name)
+            report.error(f"Filen kan ikke læses som geodata: {library_reason(exc)}.", item.name)
             return None
         count = int(info.get("features") or 0)
         if count > limits.max_features:
@@ -220,7 +220,7 @@ def read_vector(item: ImportFile, limits: Limits, report: Report, layer: str | N
         try:
             gdf, encoding = _read_with_encoding(path, chosen, encoding, item.suffix == ".zip")
         except Exception as exc:
-            report.error(f"Filen kan ikke læses som geodata ({short(exc)}).", item.name)
+            report.error(f"Filen kan ikke læses som geodata: {library_reason(exc)}.", item.name)
             return None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
         report.error(
@@ -282,7 +282,7 @@ def _check_geojson_text(item: ImportFile, report: Report) -> bool:
         report.error("Filen er ikke gyldig GeoJSON (ikke UTF-8-tekst; er det en binær fil?).", item.name)
         return False
     except json_text.JsonError as exc:
-        report.error(f"Filen er ikke gyldig GeoJSON: {exc}.", item.name)
+        report.error(f"Filen er ikke gyldig GeoJSON: {str(exc).rstrip('.')}.", item.name)
         return False
     if not isinstance(raw, dict) or raw.get("type") not in ("FeatureCollection", "Feature"):
         report.error("Filen er ikke GeoJSON: den skal indeholde en 'FeatureCollection'.", item.name)
@@ -301,7 +301,7 @@ def _check_geojson_text(item: ImportFile, report: Report) -> bool:
         try:
             CRS.from_user_input(name)
         except (CRSError, TypeError, ValueError) as exc:
-            report.error(f"Ukendt eller ugyldigt koordinatsystem '{name[:80]}' ({short(exc)}).", item.name)
+            report.error(f"Ukendt eller ugyldigt koordinatsystem '{name[:80]}': {library_reason(exc)}.", item.name)
             return False
     return True
 
@@ -340,7 +340,7 @@ def _unpack_shapefile(item: ImportFile, limits: Limits, tmp: Path, report: Repor
             if ext == ".cpg":
                 encoding = _cpg_encoding(data.decode("ascii", "replace"))
     except Exception as exc:  # corrupt deflate/LZMA/bzip2 streams raise zlib.error, LZMAError, EOFError, ...
-        report.error(f"Zip-filen kan ikke pakkes ud; den er beskadiget ({short(exc)}).", item.name)
+        report.error(f"Zip-filen kan ikke pakkes ud; den er beskadiget: {library_reason(exc)}.", item.name)
         return None
     if encoding is not None:
         (tmp / f"{local}.cpg").unlink()  # the encoding is passed explicitly instead
@@ -597,12 +597,12 @@ def _read_xlsx(item: ImportFile, limits: Limits, report: Report, sheet: str | No
         _bounded_dimension_scan()
         wb = openpyxl.load_workbook(io.BytesIO(item.data), read_only=True, data_only=True)
     except Exception as exc:
-        report.error(f"Filen kan ikke læses som Excel-fil (.xlsx) ({short(exc)}).", item.name)
+        report.error(f"Filen kan ikke læses som Excel-fil (.xlsx): {library_reason(exc)}.", item.name)
         return None
     try:
         return _read_sheet(wb, item, limits, report, sheet)
     except Exception as exc:  # corrupt XML or zip streams inside the workbook
-        report.error(f"Filen kan ikke læses som Excel-fil (.xlsx) ({short(exc)}).", item.name)
+        report.error(f"Filen kan ikke læses som Excel-fil (.xlsx): {library_reason(exc)}.", item.name)
         return None
     finally:
         wb.close()

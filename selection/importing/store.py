@@ -54,7 +54,7 @@ from ..dataset import (
     default_data_dir,
     load_dataset,
 )
-from ..errors import DataError
+from ..errors import DataError, os_reason
 from ..geometry import WGS84
 from .plan import ImportPlan
 
@@ -116,7 +116,7 @@ def store_problem(data_dir: Path | str | None = None) -> str | None:
         if (d / STORE_MARKER).is_file() or not any(d.iterdir()) or _is_legacy(d):
             return None
     except OSError as exc:
-        return f"Importmappen {d} kan ikke læses ({exc.strerror or exc})."
+        return f"Importmappen {d} kan ikke læses ({os_reason(exc)})."
     return (
         f"Mappen {d} findes allerede og er ikke en importmappe fra dette program (den indeholder andre "
         "filer). Den bruges ikke, og intet i den ændres; vælg en tom eller ny mappe "
@@ -232,7 +232,7 @@ def _adopt_legacy_package(d: Path) -> None:
 
 def _write_problem(d: Path, exc: OSError) -> str:
     return (
-        f"Importmappen {d} kan ikke skrives ({exc.strerror or exc}). Intet er ændret; kontrollér "
+        f"Importmappen {d} kan ikke skrives ({os_reason(exc)}). Intet er ændret; kontrollér "
         "mappen og rettighederne, eller vælg en anden mappe (--data-dir eller SELECTION_IMPORT_DIR)."
     )
 

@@ -16,7 +16,9 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
     from ..cli import _file, _folder, _seed, _smaa, _top, _whole  # the command line's strict argument types
 
     cmd = sub.add_parser("report", help="Skriv rapporten til styregruppen som PDF eller HTML.")
-    cmd.add_argument("--format", choices=["pdf", "html"], required=True, help="rapportens format")
+    cmd.add_argument(
+        "--format", choices=["pdf", "html"], default=None, help="rapportens format (standard: efter --out's filendelse)"
+    )
     cmd.add_argument("--out", type=_file, required=True, help="filen, der skrives")
     cmd.add_argument("--overwrite", action="store_true", help="erstat filen, hvis den findes")
     cmd.add_argument(
@@ -125,12 +127,22 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, so a failed write leaves no half file."""
-    fd, tmp = tempfile.mkstemp(prefix=".rapport-", dir=path.parent)
+    """Write through a temporary file in the same folder, so a failed write leaves no half file.
+
+    A symbolic link is followed (the linked file is replaced, not the link); a device or pipe such as
+    /dev/stdout is written in place.
+    """
+    if path.exists() and not path.is_file():  # a device or pipe (through a link, e.g. /dev/stdout)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    target = path.resolve() if path.is_symlink() else path
+    fd, tmp = tempfile.mkstemp(prefix=".rapport-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)  # mkstemp made it 0600
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from .. import json_text
 from ..criteria import CriteriaModel
 from ..dataset import Dataset
+from ..errors import os_reason
 from ..form_text import clean_text
 from .defaults import DefaultScenario, load_defaults
 from .query import WORD_RULES, parse_rule_text
@@ -180,7 +181,7 @@ def read_export(path: Path, model: CriteriaModel) -> list[tuple[object, object, 
             raise ScenarioError(f"Filen {path} er for stor (højst {MAX_IMPORT_BYTES // (1024 * 1024)} MB).")
         raw = json_text.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise ScenarioError(f"Filen {path} kan ikke læses ({exc.strerror or exc}).") from None
+        raise ScenarioError(f"Filen {path} kan ikke læses ({os_reason(exc)}).") from None
     except (UnicodeDecodeError, json_text.JsonError) as exc:
         raise ScenarioError(f"Filen {path} er ikke gyldig JSON ({str(exc)[:200]}).") from None
     if not isinstance(raw, dict) or raw.get("format") != EXPORT_FORMAT or not isinstance(raw.get("scenarios"), list):

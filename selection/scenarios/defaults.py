@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import json_text
 from ..criteria import CriteriaModel
 from ..dataset import BUNDLED_DATA_DIR
+from ..errors import os_reason
 from .settings import ScenarioError, ScenarioSettings, parse_settings
 
 SCENARIOS_FILE = "scenarios.json"
@@ -80,6 +81,10 @@ def load_defaults(directory: Path, model: CriteriaModel) -> tuple[list[DefaultSc
             return [], []
     try:
         raw = json_text.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json_text.JsonError) as exc:
+    except OSError as exc:
+        return [], [f"{SCENARIOS_FILE} kan ikke læses ({os_reason(exc)})."]
+    except UnicodeDecodeError:
+        return [], [f"{SCENARIOS_FILE} kan ikke læses (ikke UTF-8-tekst)."]
+    except json_text.JsonError as exc:
         return [], [f"{SCENARIOS_FILE} kan ikke læses ({exc})."]
     return parse_defaults(raw, model)

@@ -100,6 +100,14 @@ def _latest_rows(conn: Any) -> list[Any]:
     return list(conn.execute(query).mappings().all())
 
 
+class ScenarioConflict(ScenarioError):
+    """The scenario has a newer version than the one the planner opened; nothing was written."""
+
+    def __init__(self, message: str, version: int):
+        super().__init__(message)
+        self.version = version  # the scenario's newest version now
+
+
 def append_version(
     engine: Engine,
     model: CriteriaModel,
@@ -147,9 +155,11 @@ def append_version(
                 raise ScenarioError(f"Der er intet scenarie nr. {scenario_id}.")
             current = latest[scenario_id]
             if expected_version is not None and int(current["version"]) != int(expected_version):
-                raise ScenarioError(
-                    f"Scenariet '{current['name']}' er ændret af {current['author']} (version {current['version']}), "
-                    f"siden du åbnede version {expected_version}. Åbn det igen; intet er gemt."
+                why = f": {current['change_reason']}" if current["change_reason"] else ""
+                raise ScenarioConflict(
+                    f"Scenariet '{current['name']}' er ændret af {current['author']} "
+                    f"(version {current['version']}{why}), siden du åbnede version {expected_version}. Intet er gemt.",
+                    int(current["version"]),
                 )
             version = int(current["version"]) + 1
         if not archived:

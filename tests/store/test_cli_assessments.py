@@ -112,7 +112,7 @@ def test_a_sheet_with_a_row_without_reason_exits_2_naming_the_row(tmp_path, pack
         (["assessments", "import", "findes-ikke.csv", "--assessor", "Anna"], "filen kan ikke læses"),
         (["assessments", "history", "--area", "zz"], "Ukendt område-id 'zz'; kendte: a, b, c"),
         (["assessments", "history", "--indicator", "zz"], "Ukendt indikator-id 'zz'"),
-        (["assessments", "export", "--out", "/findes/ikke/ark.csv"], "kan ikke skrives"),
+        (["assessments", "export", "--out", "/findes/ikke/ark.csv"], "Mappen til --out findes ikke"),
     ],
 )
 def test_bad_command_line_input_exits_2_with_a_danish_message(tmp_path, package, args, message):
