@@ -26,6 +26,7 @@ from .critical import assessment_priorities
 from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status, weighted_indicators
 from .dataset import Dataset
 from .formatting import iso_local
+from .frame_memo import per_frame
 from .indicators import Performance, build_performance
 from .scoring import STATUS_EXCLUDED, ScoreResult
 
@@ -245,8 +246,12 @@ def caveat(table: pd.DataFrame, dataset: Dataset) -> str:
         return "FORBEHOLD: Ingen områder kan rangeres med de valgte vægte og data."
     counts = {c: int(sum(table[c].tolist())) for c in COUNT_COLUMNS}
     total = sum(counts.values())
-    confidence_of = dataset.areas["list_confidence"].to_dict()
-    quality_of = dataset.areas["geometry_quality"].to_dict()
+    areas = dataset.areas
+    confidence_of, quality_of = per_frame(  # the areas' facts never change with the weights: read once
+        "export.caveat_facts",
+        areas,
+        lambda: (areas["list_confidence"].to_dict(), areas["geometry_quality"].to_dict()),
+    )
     listed = [a for a in table["Område-id"].tolist() if a in confidence_of]
     parts = [
         f"Af {total} værdier bag kortlisten er {counts['Kildebelagte værdier']} kildebelagte, "
