@@ -64,14 +64,15 @@ TARGET_RSS_MB = 300.0
 
 
 def summary(samples: list[float]) -> dict:
-    """Median, p90 (nearest rank), min, max and the raw samples (seconds)."""
+    """Median, p25 and p90 (nearest rank), min, max and the raw samples (seconds)."""
     if not samples:
-        return {"n": 0, "median": None, "p90": None, "min": None, "max": None, "samples": []}
+        return {"n": 0, "median": None, "p25": None, "p90": None, "min": None, "max": None, "samples": []}
     ordered = sorted(samples)
     p90 = ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]  # nearest rank
     return {
         "n": len(samples),
         "median": statistics.median(samples),
+        "p25": ordered[max(0, math.ceil(0.25 * len(ordered)) - 1)],
         "p90": p90,
         "min": ordered[0],
         "max": ordered[-1],
@@ -255,6 +256,8 @@ def apptest_reruns(runs: int) -> dict:
         "app_full_page": summary(times["app_full_page"]),
         "ratio_median": app_s["median"] / ref_s["median"],
         "ratio_p90": app_s["p90"] / ref_s["p90"],
+        # On a machine shared with other work the quieter quarter of the samples shows the code's own cost best.
+        "ratio_p25": app_s["p25"] / ref_s["p25"],
     }
 
 
@@ -326,6 +329,8 @@ PANELS = [  # (module, function) timed by panel_breakdown; missing ones are skip
     ("ui.ranked_view", "render"),
     ("ui.sidebar", "render"),
     ("ui.sidebar", "weight_controls"),
+    ("ui.sidebar", "settle_weights"),
+    ("ui.sidebar", "draw_weight_controls"),
     ("ui.state", "active_dataset"),
     ("ui.state", "performance"),
     ("ui.state", "score"),
@@ -343,6 +348,10 @@ PANELS = [  # (module, function) timed by panel_breakdown; missing ones are skip
     ("ui.details", "show_critical"),
     ("ui.decision_panel", "remember_ranking"),
     ("ui.ranked_view", "score_with_notice"),
+    ("ui.ranked_view", "score"),
+    ("ui.ranked_view", "show_notice"),
+    ("selection.critical", "critical_rows"),
+    ("selection.export", "shortlist_table"),
 ]
 
 
@@ -564,6 +573,12 @@ def report(res: dict) -> list[dict]:
             {
                 "metric": "rerun ratio app/reference (p90)",
                 "measured": f"{a['ratio_p90']:.2f}x",
+                "target": f"<= {TARGET_RERUN_RATIO}x",
+                "ok": None,
+            },
+            {
+                "metric": "rerun ratio app/reference (p25, quieter quarter)",
+                "measured": f"{a['ratio_p25']:.2f}x",
                 "target": f"<= {TARGET_RERUN_RATIO}x",
                 "ok": None,
             },

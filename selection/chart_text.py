@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .formatting import number, percent
@@ -18,29 +19,38 @@ def ranking_sentence(table: pd.DataFrame, n: int = 3) -> str:
 
     ``table`` is a ranking table (``rank``, ``name``, ``total``; unranked rows have no rank).
     """
-    ranked = table[table["rank"].notna()].head(max(int(n), 0))
-    if ranked.empty:
+    rows = _first_ranked(table, n)
+    if not rows:
         return "Ingen områder kan rangeres med de nuværende vægte og data."
-    parts = [
-        f"nr. {int(r)} {name} ({number(t)} point)"
-        for r, name, t in zip(ranked["rank"], ranked["name"], ranked["total"], strict=True)
-    ]
+    ranks, names, totals = (_cells(table, column, rows) for column in ("rank", "name", "total"))
+    parts = [f"nr. {int(r)} {name} ({number(t)} point)" for r, name, t in zip(ranks, names, totals, strict=True)]
     return f"Rangeringen nu: {', '.join(parts)}."
+
+
+def _first_ranked(table: pd.DataFrame, n: int) -> list[int]:
+    """Positions of the first ``n`` rows that have a rank (plain positions: no frame is copied)."""
+    return np.flatnonzero(table["rank"].notna().to_numpy())[: max(int(n), 0)].tolist()
+
+
+def _cells(table: pd.DataFrame, column: str, rows: list[int]) -> list:
+    values = table[column].tolist()
+    return [values[k] for k in rows]
 
 
 def contribution_summary(table: pd.DataFrame, labels: Mapping[str, str], n: int = 3) -> str:
     """What the stacked contribution chart shows, for the first ``n`` ranked areas: each area's total and
     the criterion that gives it the most points ('nr. 1 Urbanplanen: 90,3 point, mest fra Vurderet behov (40,0)')."""
-    ranked = table[table["rank"].notna()].head(max(int(n), 0))
-    if ranked.empty:
+    rows = _first_ranked(table, n)
+    if not rows:
         return "Diagrammet er tomt: ingen områder kan rangeres."
+    ranks, names, totals = (_cells(table, column, rows) for column in ("rank", "name", "total"))
+    by_criterion = {cid: _cells(table, f"{cid}_contribution", rows) for cid in labels}
     parts = []
-    for row in ranked.to_dict("records"):
-        contributions = {cid: float(row[f"{cid}_contribution"]) for cid in labels}
+    for k, (rank, name, total) in enumerate(zip(ranks, names, totals, strict=True)):
+        contributions = {cid: float(values[k]) for cid, values in by_criterion.items()}
         best = max(contributions, key=lambda c: contributions[c])
         parts.append(
-            f"nr. {int(row['rank'])} {row['name']}: {number(row['total'])} point, "
-            f"mest fra {labels[best]} ({number(contributions[best])})"
+            f"nr. {int(rank)} {name}: {number(total)} point, mest fra {labels[best]} ({number(contributions[best])})"
         )
     return (
         "Diagrammet viser hvert områdes samlede score delt op på kriterierne. "

@@ -59,6 +59,7 @@ import pandas as pd
 
 from .criteria import CriteriaModel, Indicator
 from .formatting import compact
+from .frame_memo import per_frame
 from .robustness import tie_keys
 from .scoring import STATUS_EXCLUDED, ScoreResult, normalised_matrix, raw_array
 
@@ -90,6 +91,38 @@ def _value_kinds(provenance: pd.DataFrame | None) -> dict[tuple[str, str], dict[
         (str(a), str(i)): dict(zip(cols, vals, strict=True))  # the last record of a cell wins
         for a, i, *vals in zip(*arrays, strict=True)
     }
+
+
+def _matrix_arrays(matrix: pd.DataFrame, model: CriteriaModel) -> tuple[np.ndarray, np.ndarray]:
+    """The raw and the normalised values (one column per indicator in model order), read-only, per matrix."""
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        raw = raw_array(matrix, model)
+        norm = normalised_matrix(matrix, model).to_numpy(dtype=float)
+        raw.setflags(write=False)
+        norm.setflags(write=False)
+        return raw, norm
+
+    return per_frame("critical.arrays", matrix, build, key=model)
+
+
+def _cached_value_kinds(provenance: pd.DataFrame | None) -> dict[tuple[str, str], dict[str, object]]:
+    """``_value_kinds`` of the whole provenance frame, computed once per frame (callers only read it)."""
+    if provenance is None:
+        return {}
+    return per_frame("critical.kinds", provenance, lambda: _value_kinds(provenance))
+
+
+def _rows_of(frame: pd.DataFrame, ids: list[str]) -> tuple[list[str], np.ndarray]:
+    """The frame's columns and its float values in the row order of ``ids`` (NaN rows for absent ids),
+    as ``frame.reindex(ids)`` without building a frame."""
+    values = frame.to_numpy(dtype=float)
+    at = {a: k for k, a in enumerate(frame.index)}
+    take = np.array([at.get(a, -1) for a in ids], dtype=np.int64)
+    out = np.full((len(ids), values.shape[1]), np.nan)
+    found = take >= 0
+    out[found] = values[take[found]]
+    return list(frame.columns), out
 
 
 def _finite(value: object) -> float | None:
@@ -275,7 +308,7 @@ def critical_rows(
     in_ranking = np.append(result.table["rank"].notna().to_numpy(dtype=bool), False)[pick]  # so -1 reads False
     totals = np.where(in_ranking, np.append(result.table["total"].to_numpy(dtype=float), np.nan)[pick], np.nan)
     ranked = ~np.isnan(totals)
-    t_names = result.table["name"].astype(str).tolist()
+    t_names = [str(n) for n in result.table["name"].tolist()]
     names = np.array([t_names[p] if p >= 0 else a for a, p in zip(ids, pick, strict=True)], dtype=object)
     t_ranks = result.table["rank"].array
     screened_out = set(result.table["area_id"][result.table["status"] == STATUS_EXCLUDED])  # by a scenario's rule
@@ -284,15 +317,11 @@ def critical_rows(
     order = [a for a in t_ids if a in index]
     wanted = order if area_ids is None else [a for a in order if a in set(area_ids)]
     thr = _total_thresholds(totals, ranked, top_n, [index[a] for a in wanted])
-    raw = raw_array(matrix, model)
+    raw, norm = _matrix_arrays(matrix, model)
     subs = result.sub_weights
-    if provenance is not None and area_ids is not None:
-        provenance = provenance[provenance["area_id"].isin(set(wanted))]
-    kinds = _value_kinds(provenance)
+    kinds = _cached_value_kinds(provenance)
     n_sectors = len(model.sectors)
-    crit_frame = result.criterion_scores.reindex(ids)
-    crit_cols = list(crit_frame.columns)
-    crit_scores = crit_frame.to_numpy(dtype=float)
+    crit_cols, crit_scores = _rows_of(result.criterion_scores, ids)
     rows: list[dict[str, object]] = []
     col = 0
     cols_of: dict[str, list[int]] = {}
@@ -313,7 +342,6 @@ def critical_rows(
     }
     # Per criterion and area: the weighted sum of the normalised values it has and their weights.
     sub_w = np.array([float(subs.get(i.id, 0.0)) for i in inds])
-    norm = normalised_matrix(matrix, model).to_numpy(dtype=float)
     have_all = ~np.isnan(raw) & (sub_w > 0)
     wsum = {
         c: (

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from .criteria import CriteriaModel
@@ -25,6 +26,7 @@ from .critical import assessment_priorities
 from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status, weighted_indicators
 from .dataset import Dataset
 from .formatting import iso_local
+from .frame_memo import per_frame
 from .indicators import Performance, build_performance
 from .scoring import STATUS_EXCLUDED, ScoreResult
 
@@ -172,13 +174,16 @@ def shortlist_table(
         if provenance is None:
             provenance = build_performance(dataset).provenance
         kinds = kinds_per_area(provenance, weighted_indicators(result, dataset))
-    excluded = result.table[result.table["status"] == STATUS_EXCLUDED]  # kept, with their reason, after the shortlist
+    scored = result.table
+    is_excluded = scored["status"].to_numpy() == STATUS_EXCLUDED
+    excluded = scored[is_excluded] if is_excluded.any() else scored.iloc[:0]  # kept, with their reason, after the list
     top = result.top(top_n)
     shown = pd.concat([top, excluded]) if len(excluded) else top
-    records = [
-        dict(zip(shown.columns, values, strict=True))
-        for values in zip(*(shown[c].tolist() for c in shown.columns), strict=True)
-    ]
+    used = ["area_id", "rank", "name", "total", "status", "missing"]
+    used += [f"{c.id}_{part}" for c in model.criteria for part in ("score", "contribution")]
+    used += ["excluded"] if len(excluded) else []
+    columns_used = [shown[c].tolist() for c in used]
+    records = [dict(zip(used, values, strict=True)) for values in zip(*columns_used, strict=True)]
     if facts is None:
         facts = area_facts(dataset, [str(rec["area_id"]) for rec in records])
     weights = {f"Vægt {crit.label} (%)": 100.0 * result.weights[crit.id] for crit in model.criteria}
@@ -215,7 +220,12 @@ def shortlist_table(
     columns = shortlist_columns(dataset, extra_columns)
     if len(excluded):
         columns.insert(columns.index("Listestatus") + 1, EXCLUDED_COLUMN)
-    table = pd.DataFrame(rows, columns=columns)
+    # Built column by column (a list of row dicts takes pandas' slow path); a cell a row lacks is NaN, as there.
+    table = (
+        pd.DataFrame({c: [row.get(c, np.nan) for row in rows] for c in columns}, columns=columns)
+        if rows
+        else pd.DataFrame(rows, columns=columns)
+    )
     if len(excluded):
         table["Rang"] = table["Rang"].astype("Int64")  # excluded areas have no rank (empty cell)
     return table
@@ -236,8 +246,12 @@ def caveat(table: pd.DataFrame, dataset: Dataset) -> str:
         return "FORBEHOLD: Ingen områder kan rangeres med de valgte vægte og data."
     counts = {c: int(sum(table[c].tolist())) for c in COUNT_COLUMNS}
     total = sum(counts.values())
-    confidence_of = dataset.areas["list_confidence"].to_dict()
-    quality_of = dataset.areas["geometry_quality"].to_dict()
+    areas = dataset.areas
+    confidence_of, quality_of = per_frame(  # the areas' facts never change with the weights: read once
+        "export.caveat_facts",
+        areas,
+        lambda: (areas["list_confidence"].to_dict(), areas["geometry_quality"].to_dict()),
+    )
     listed = [a for a in table["Område-id"].tolist() if a in confidence_of]
     parts = [
         f"Af {total} værdier bag kortlisten er {counts['Kildebelagte værdier']} kildebelagte, "

@@ -22,8 +22,9 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import Element, Figure, MacroElement
-from folium.elements import JSCSSMixin
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
+from folium.elements import ElementAddToElement, JSCSSMixin
+from folium.map import FitBounds
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
@@ -165,8 +166,8 @@ def legend_entries() -> list[tuple[str, str]]:
 
 def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium.Map:
     """A deterministic map framed on the areas, with local Leaflet and an optional background map."""
-    minx, miny, maxx, maxy = areas.total_bounds
-    m = folium.Map(
+    minx, miny, maxx, maxy = _total_bounds(areas)
+    m = LocalMap(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=12,
         tiles=None,
@@ -192,7 +193,7 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
     elif chosen.url:
         folium.TileLayer(chosen.url, attr=chosen.attribution, name=chosen.label, max_zoom=19).add_to(m)
     # Room on the right for the names drawn beside the areas.
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(90, 10))
+    m.add_child(FitArea([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(90, 10)))
     return use_local_assets(m)
 
 
@@ -281,9 +282,24 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
         "tips": tips,
         "labels": labels,
     }
-    group = folium.FeatureGroup(name="Rangerede områder")
+    group = MoveGroup(name="Rangerede områder")
     RankedStyles(payload).add_to(group)
     return group
+
+
+_BOUNDS: dict[int, tuple[weakref.ref, tuple[float, float, float, float]]] = {}
+
+
+def _total_bounds(areas: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """``areas.total_bounds`` (minx, miny, maxx, maxy), cached per loaded areas frame like ``_extents_m``."""
+    cached = _BOUNDS.get(id(areas))
+    if cached is not None and cached[0]() is areas:
+        return cached[1]
+    minx, miny, maxx, maxy = (float(v) for v in areas.total_bounds)
+    if len(_BOUNDS) >= 8:
+        _BOUNDS.clear()
+    _BOUNDS[id(areas)] = (weakref.ref(areas), (minx, miny, maxx, maxy))
+    return minx, miny, maxx, maxy
 
 
 # Per loaded areas frame (weights never change it): id -> (weak reference, extents); a few entries at most.
@@ -388,27 +404,70 @@ class RenderedText(Element):
         return self.text
 
 
+def _render_single_pass(element: MacroElement, kwargs: dict[str, object]) -> None:
+    """Put the element's rendered macros into its figure as final text, then render its children."""
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError(f"{type(element).__name__} must be added to a map before it is rendered")
+    module = element._template.module
+    for part in ("header", "html", "script"):
+        macro = getattr(module, part, None)
+        if macro is not None:
+            getattr(figure, part).add_child(RenderedText(macro(element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
+
+
 class SinglePassElement(MacroElement):
     """A MacroElement whose rendered macros are not compiled a second time.
 
     branca's ``MacroElement.render`` wraps each macro's output in ``Element(output)``, which
-    compiles the output as a new Jinja template. For a layer that embeds data that is slow (the
-    whole GeoJSON is parsed as a template on every rerun), and data that looks like Jinja
-    (an area named ``{{ ... }}``) would be evaluated on the server or crash the render.
+    compiles the output as a new Jinja template. That costs a Jinja compile per element on every
+    rerun (most of a weight move's map time); for a layer that embeds data, data that looks like
+    Jinja (an area named ``{{ ... }}``) would be evaluated on the server or crash the render.
     """
 
     def render(self, **kwargs: object) -> str:
         """Render into the figure's header, html and script; the element itself adds no text where it sits."""
+        _render_single_pass(self, kwargs)
+        return ""
+
+
+class LocalMap(folium.Map):
+    """``folium.Map`` rendered in a single pass (see ``SinglePassElement``); the page is the same."""
+
+    def render(self, **kwargs: object) -> str:
+        if self.includes:  # class-level Leaflet includes (none here): folium's own path renders them
+            super().render(**kwargs)
+            return ""
         figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise TypeError("SinglePassElement must be added to a map before it is rendered")
-        module = self._template.module
-        for part in ("header", "html", "script"):
-            macro = getattr(module, part, None)
-            if macro is not None:
-                getattr(figure, part).add_child(RenderedText(macro(self, kwargs)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
+        if isinstance(figure, Figure):  # as JSCSSMixin.render: the local Leaflet links
+            for name, url in self.default_js:
+                figure.header.add_child(JavascriptLink(url), name=name)
+            for name, url in self.default_css:
+                figure.header.add_child(CssLink(url), name=name)
+        _render_single_pass(self, kwargs)
+        return ""
+
+
+class AddToParent(SinglePassElement, ElementAddToElement):
+    """folium's ``ElementAddToElement`` ('layer.addTo(parent)'), rendered in a single pass."""
+
+
+class FitArea(SinglePassElement, FitBounds):
+    """folium's ``FitBounds`` (what ``Map.fit_bounds`` adds), rendered in a single pass."""
+
+
+class MoveGroup(SinglePassElement, folium.FeatureGroup):
+    """The FeatureGroup that st_folium replaces on every weight move, rendered in a single pass."""
+
+    def render(self, **kwargs: object) -> str:
+        if self.show and self._parent is not None:  # as folium's Layer.render: add the layer to its parent
+            self.add_child(
+                AddToParent(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
+                name=self.get_name() + "_add",
+            )
+        _render_single_pass(self, kwargs)
         return ""
 
 
@@ -647,7 +706,7 @@ class RankedStyles(SinglePassElement):
         self.payload = payload
 
 
-class MetricScale(MacroElement):
+class MetricScale(SinglePassElement):
     """Leaflet's scale bar in metres and kilometres only."""
 
     _template = Template(
@@ -663,7 +722,7 @@ class MetricScale(MacroElement):
         self._name = "MetricScale"
 
 
-class DanishControls(MacroElement):
+class DanishControls(SinglePassElement):
     """Leaflet's zoom buttons, map container and credit link with Danish accessible names."""
 
     _template = Template(

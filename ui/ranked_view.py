@@ -21,6 +21,7 @@ from selection.chart_text import ranking_sentence
 from selection.data_status import DataStatus
 from selection.dataset import Dataset
 from selection.indicators import Performance
+from selection.scenarios import ScenarioSettings
 from selection.scoring import ScoreResult
 
 from . import decision_panel, details, layout, map_panel, ranking, scenarios, shortlist, sidebar, state, status
@@ -52,32 +53,62 @@ def score_with_notice(
 ) -> tuple[ScoreResult, Performance, DataStatus]:
     """Score at the settings; show any weight problem and the data-status notice (and in ``link`` the
     'Kopiér link' button for what is on screen)."""
+    scored = score(dataset, settings)
+    show_notice(dataset, scored, notice, link)
+    return scored.result, scored.perf, scored.data
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The ranking at the settings on screen and what the notice says about it."""
+
+    result: ScoreResult
+    perf: Performance
+    data: DataStatus
+    problem: str | None  # the weights were invalid: the last valid ranking is shown
+    screened: str | None  # a scenario's rules could not be applied
+    on_screen: ScenarioSettings  # the scenario on screen (for the link)
+
+
+def score(dataset: Dataset, settings: sidebar.Settings) -> Scored:
+    """Score at the settings (nothing is drawn; the page's URL follows the screen)."""
     perf = state.performance(settings.distance_m)
     result, problem = state.score(dataset, settings.weights, settings.sub_weights, perf)
     result, screened = scenarios.screened(dataset.model, result, settings)
     data = state.status(settings.distance_m, state.weighted_indicators(dataset, result))
     on_screen = scenarios.current(dataset.model, settings)
     scenarios.sync_link(dataset.model, on_screen)  # the URL follows the screen (cheap: only on a change)
+    return Scored(result, perf, data, problem, screened, on_screen)
+
+
+def show_notice(dataset: Dataset, scored: Scored, notice: DeltaGenerator, link: DeltaGenerator | None = None) -> None:
+    """Any weight problem and the data-status notice (and in ``link`` the 'Kopiér link' button)."""
     with notice:
-        if problem:
-            st.error(md(problem))
-        if screened:
-            st.error(md(screened))
-        status.render(data, dataset)
+        if scored.problem:
+            st.error(md(scored.problem))
+        if scored.screened:
+            st.error(md(scored.screened))
+        status.render(scored.data, dataset)
     if link is not None:
         with link:
-            scenarios.copy_link(dataset.model, on_screen)
-    return result, perf, data
+            scenarios.copy_link(dataset.model, scored.on_screen)
 
 
 @st.fragment(key=FRAGMENT_KEY)
 def render(dataset: Dataset, slots: Slots) -> None:
-    """Score at the session's current weights and fill the slots that depend on them."""
-    settings = sidebar.weight_controls(dataset.model, slots.sliders)
-    result, perf, data = score_with_notice(dataset, settings, slots.notice, slots.link)
+    """Score at the session's current weights and fill the slots that depend on them.
+
+    The map is drawn first (its message is the first the browser gets, so a weight move recolours the map
+    as early as possible); the slots' places on the page do not depend on the order they are filled in.
+    """
+    settings = sidebar.settle_weights(dataset.model)
+    scored = score(dataset, settings)
+    result, perf, data = scored.result, scored.perf, scored.data
     selected = state.selected_area(dataset)
     with slots.map:
         map_panel.render(dataset, result, selected, settings.background)
+    sidebar.draw_weight_controls(dataset.model, slots.sliders)
+    show_notice(dataset, scored, slots.notice, slots.link)
     details.show_rank(slots.rank, result, selected)
     if slots.critical is not None:
         details.show_critical(

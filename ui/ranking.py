@@ -13,6 +13,7 @@ from selection.data_status import LIST_CONFIDENCE_LABELS, value_status
 from selection.dataset import Dataset
 from selection.errors import WeightError
 from selection.formatting import MISSING, number, text_table, with_locale
+from selection.frame_memo import per_frame
 from selection.indicators import Performance
 from selection.scoring import STATUS_EXCLUDED, STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
 
@@ -30,13 +31,14 @@ def ranking_frame(result: ScoreResult, dataset: Dataset, kinds: dict[str, dict[s
     t = result.table
     ids = t["area_id"].tolist()
     counts = [kinds.get(a, {}) for a in ids]
+    short = list_short(dataset)
     return text_table(
         {
             "Rang": [MISSING if pd.isna(r) else str(int(r)) for r in t["rank"]],
             "Område": t["name"].tolist(),
             "Samlet score": [number(v) for v in t["total"]],
             "Kildebelagte værdier": [f"{c.get('sourced', 0)} af {sum(c.values())}" for c in counts],
-            "Liste": [LIST_SHORT.get(c, str(c)) for c in dataset.areas["list_confidence"].reindex(ids)],
+            "Liste": [short.get(a, "nan") for a in ids],  # (an id without an area row: as reindex gave it)
             "Datastatus": [
                 STATUS_LABELS[s]
                 if s == STATUS_UNRANKED
@@ -65,19 +67,41 @@ def scores_frame(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns).sort_values("Område", key=lambda c: c.str.lower(), kind="stable")
 
 
+def list_short(dataset: Dataset) -> dict[str, str]:
+    """Area id -> its short list status (Verificeret / Udledt / Kandidat); built once per loaded areas frame."""
+    areas = dataset.areas
+    return per_frame(
+        "ranking.list_short",
+        areas,
+        lambda: {
+            a: LIST_SHORT.get(c, str(c)) for a, c in zip(areas.index, areas["list_confidence"].tolist(), strict=True)
+        },
+    )
+
+
+def _assessor_counts(dataset: Dataset) -> dict[str, list[int]]:
+    """Area id -> the number of assessors of each of its assessed values; built once per values frame."""
+    values = dataset.values
+
+    def build() -> dict[str, list[int]]:
+        assessed = values[values["kind"].to_numpy() == "assessed"]
+        counts: dict[str, list[int]] = {}
+        for aid, n in zip(assessed["area_id"], assessed["n_assessors"], strict=True):
+            counts.setdefault(aid, []).append(int(n))
+        return counts
+
+    return per_frame("ranking.assessor_counts", values, build)
+
+
 def assessed_per_area(dataset: Dataset, area_ids: list[str]) -> list[str]:
     """Per area: how many assessment values are local assessments and by how many assessors.
 
     For example '2 af 3 (1–3 vurderere)'.
     """
     n_assessable = sum(1 for i in dataset.model.indicators if i.assessment)
-    values = dataset.values
-    if not n_assessable or "n_assessors" not in values.columns:
+    if not n_assessable or "n_assessors" not in dataset.values.columns:
         return ["–"] * len(area_ids)
-    assessed = values[values["kind"].to_numpy() == "assessed"]
-    counts: dict[str, list[int]] = {}
-    for aid, n in zip(assessed["area_id"], assessed["n_assessors"], strict=True):
-        counts.setdefault(aid, []).append(int(n))
+    counts = _assessor_counts(dataset)
     out = []
     for aid in area_ids:
         if aid not in counts:
@@ -154,26 +178,25 @@ def render_chart(result: ScoreResult, dataset: Dataset) -> None:
             "alle står i rangeringen ovenfor."
         )
     labels = {c.id: c.label for c in dataset.model.criteria}
-    short = {a: LIST_SHORT.get(c, str(c)) for a, c in dataset.areas["list_confidence"].items()}
+    short = list_short(dataset)
     n, k = len(ranked), len(labels)  # one row per area and criterion, built column-wise (fast for 2,000 areas)
-    long = pd.DataFrame(
+    if not n or not k:
+        st.info("Ingen områder kan rangeres med de nuværende vægte og data.")
+        return
+    bars = [
+        f"{int(r)}. {name} ({short.get(a, '')})"
+        for r, name, a in zip(ranked["rank"].tolist(), ranked["name"].tolist(), ranked["area_id"].tolist(), strict=True)
+    ]
+    contributions = np.column_stack([ranked[f"{cid}_contribution"].to_numpy(dtype=float) for cid in labels])
+    long = pa.table(  # Arrow, which Streamlit sends as it is (a pandas frame is converted on every move)
         {
-            "Område": np.repeat(
-                [
-                    f"{int(r)}. {name} ({short.get(a, '')})"
-                    for r, name, a in zip(ranked["rank"], ranked["name"], ranked["area_id"], strict=True)
-                ],
-                k,
-            ),
-            "Kriterium": np.tile(list(labels.values()), n),
-            "Bidrag": ranked[[f"{cid}_contribution" for cid in labels]].to_numpy(dtype=float).ravel(),
+            "Område": [bar for bar in bars for _ in range(k)],
+            "Kriterium": list(labels.values()) * n,
+            "Bidrag": contributions.ravel(),
             "orden": np.repeat(np.arange(n), k),
             "stak": np.tile(np.arange(k), n),
         }
     )
-    if long.empty:
-        st.info("Ingen områder kan rangeres med de nuværende vægte og data.")
-        return
     spec = {
         "mark": {"type": "bar", "stroke": "#ffffff", "strokeWidth": 1},
         "height": max(30 * len(ranked), 120),

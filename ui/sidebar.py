@@ -177,11 +177,30 @@ def basemap_choice() -> None:
 
 def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
     """The main weight sliders (shares in %, adding up to 100); return the current settings."""
+    settings = settle_weights(model)
+    draw_weight_controls(model, place)
+    return settings
+
+
+def settle_weights(model: CriteriaModel) -> Settings:
+    """Rebalance the moved weight's partners in the session (before the sliders are drawn in this run; nothing is
+    drawn here) and return the current settings. ``draw_weight_controls`` then draws the sliders."""
+    if st.session_state.pop(FULL_RERUN, False):
+        st.rerun()  # a reset changed sub-weights and distance, which lie outside the weight fragment
     current = {c.id: int(st.session_state[weight_key(c.id)]) for c in model.criteria}  # already the new values
     balanced = rebalance(st.session_state.get(LAST_SHARES, current), current)
+    for cid, value in balanced.items():
+        if value != current[cid]:
+            st.session_state[weight_key(cid)] = value  # before the slider is drawn in this run
+    st.session_state[LAST_SHARES] = balanced
+    return current_settings(model)
+
+
+def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
+    """The buttons 'Lige vægte' and 'Nulstil' and the weight sliders, at the shares ``settle_weights`` left."""
     with place:
         slider_box, button_box = st.container(), st.container()
-    equal = _is_equal(balanced)
+    equal = _is_equal(st.session_state[LAST_SHARES])
     b1, b2 = button_box.columns(2)
     b1.button(
         "Lige vægte",
@@ -200,12 +219,6 @@ def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
         args=(model,),
         help="Vægte, delvægte og afstand som i datapakken.",
     )
-    if st.session_state.pop(FULL_RERUN, False):
-        st.rerun()  # a reset changed sub-weights and distance, which lie outside the weight fragment
-    for cid, value in balanced.items():
-        if value != current[cid]:
-            st.session_state[weight_key(cid)] = value  # before the slider is drawn in this run
-    st.session_state[LAST_SHARES] = balanced
     with slider_box:
         for crit in model.criteria:
             st.slider(
@@ -216,7 +229,6 @@ def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
                 help=md(crit.description) if crit.description else None,
                 format="%d %%",
             )
-    return current_settings(model)
 
 
 def current_basemap() -> Basemap:
