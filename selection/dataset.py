@@ -158,7 +158,7 @@ def clean_texts(column: pd.Series) -> list[str | None]:
     """``_clean_text`` of every cell, in whole-column operations for a text column."""
     if not pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
         return [_clean_text(v) for v in column.tolist()]
-    stripped = column.str.strip()
+    stripped = column.str.strip(PYTHON_WHITESPACE)
     keep = stripped.notna() & (stripped != "")
     return stripped.astype(object).where(keep, None).tolist()
 
@@ -277,11 +277,19 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
 VALUE_COLUMNS = ["area_id", "indicator_id", "value", "kind", "source", "note"]
 
 
+# Exactly the characters Python's str.strip() removes (str.isspace), so that a whole-column strip gives
+# the same text as the row-by-row check (tests/test_scale_paths.py checks the list against Python).
+PYTHON_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
 def _stripped(df: pd.DataFrame, col: str) -> pd.Series:
     """A text column of ``read_csv_text`` stripped ('' if the file has no such column)."""
     if col not in df.columns:
         return pd.Series("", index=df.index, dtype=str)
-    return df[col].astype(str).str.strip()
+    return df[col].astype(str).str.strip(PYTHON_WHITESPACE)
 
 
 def values_without_problems(df: pd.DataFrame, indicators: dict[str, Any], area_ids: set[str]) -> pd.DataFrame | None:
@@ -293,7 +301,8 @@ def values_without_problems(df: pd.DataFrame, indicators: dict[str, Any], area_i
     if df.empty:
         return None
     aid, iid = _stripped(df, "area_id"), _stripped(df, "indicator_id")
-    kind = _stripped(df, "kind").str.lower()
+    kind = _stripped(df, "kind")
+    kind = kind.map({k: k.lower() for k in kind.unique().tolist()})  # Python's lower(), as row by row
     source, note = _stripped(df, "source"), _stripped(df, "note")
     stored = {k: ind for k, ind in indicators.items() if not ind.computed}
     if not iid.isin(list(stored)).all() or not kind.isin(list(VALUE_KINDS)).all():
