@@ -275,9 +275,9 @@ def map_move_bytes(folder: Path | None) -> int:
     return len(_get_feature_group_string(layer, base_map(dataset.areas), 0).encode())
 
 
-def shapes_state(folder: Path | None) -> dict:
-    """Whether the display data file of this area set is on disk (from an earlier server), and the
-    in-process seconds to build it without that note (what the first server on new areas pays)."""
+def display_note(folder: Path | None) -> tuple[Path | None, float, float]:
+    """The note that says a display data file of this area set is on disk (None if the areas cannot be
+    hashed), and the in-process wall and CPU seconds to build that file without it."""
     from selection.dataset import load_dataset
     from selection.map_geometry import SHAPES_FOLDER, SOURCE_SUFFIX, input_key
     from selection.map_layers import _shapes_text
@@ -285,22 +285,23 @@ def shapes_state(folder: Path | None) -> dict:
 
     areas = load_dataset(folder).areas
     key = input_key(areas, _shapes_text)
-    cached = key is not None and (STATIC_DIR / SHAPES_FOLDER / f"{key}{SOURCE_SUFFIX}").exists()
     t0, c0 = time.perf_counter(), time.process_time()
     _shapes_text(areas)
-    return {"on_disk": cached, "build_s": time.perf_counter() - t0, "build_cpu_s": time.process_time() - c0}
+    note = None if key is None else STATIC_DIR / SHAPES_FOLDER / f"{key}{SOURCE_SUFFIX}"
+    return note, time.perf_counter() - t0, time.process_time() - c0
 
 
 def measure_browser(browser, name: str, folder: Path | None, moves: int, servers: int) -> dict:
     n = CONFIGS[name][0]
     extra = {"SELECTION_DATA": str(folder)} if folder else {}
-    shapes = shapes_state(folder)
+    note, build_s, build_cpu_s = display_note(folder)
     cold_runs = []
     for k in range(servers):
+        on_disk = note is not None and note.exists()
         server = Server(f"scale-{name}", APP, extra)
         try:
             time.sleep(0.3)
-            cold_runs.append(first_paint(browser, server.url, n, server))
+            cold_runs.append({**first_paint(browser, server.url, n, server), "on_disk": on_disk})
             if k < servers - 1:
                 continue
             warm = first_paint(browser, server.url, n, server)
@@ -309,15 +310,18 @@ def measure_browser(browser, name: str, folder: Path | None, moves: int, servers
             memory = server.memory_mb()
         finally:
             server.stop()
+    built = [r for r in cold_runs if not r["on_disk"]]
+    reused = [r for r in cold_runs if r["on_disk"]]
     return {
         "areas": n,
         "first_paint_new_server_s": summary([r["s"] for r in cold_runs]),
+        "first_paint_file_built_s": summary([r["s"] for r in built]),
+        "first_paint_file_on_disk_s": summary([r["s"] for r in reused]),
         "first_paint_server_cpu_s": summary([r["server_cpu_s"] for r in cold_runs]),
         "first_paint_browser_cpu_s": summary([r["browser_cpu_s"] for r in cold_runs]),
         "first_paint_later_s": round(warm["s"], 3),
-        "display_file_on_disk_at_start": shapes["on_disk"],
-        "display_file_build_s": shapes["build_s"],
-        "display_file_build_cpu_s": shapes["build_cpu_s"],
+        "display_file_build_s": build_s,
+        "display_file_build_cpu_s": build_cpu_s,
         "first_load_ws_bytes": cold_runs[-1]["ws"],
         "geometry_file_bytes": max(r["geometry"] for r in cold_runs),
         "slider_to_map_s": summary(mv["map_s"]),
@@ -423,8 +427,15 @@ def report(res: dict) -> list[dict]:
                 ),
                 (
                     name,
-                    "  display file: on disk at start / build in process",
-                    f"{'yes' if b['display_file_on_disk_at_start'] else 'no'} / "
+                    "  new server building the display file / reusing it",
+                    f"{_s(b['first_paint_file_built_s']['median'])} s (n={b['first_paint_file_built_s']['n']}) / "
+                    f"{_s(b['first_paint_file_on_disk_s']['median'])} s (n={b['first_paint_file_on_disk_s']['n']})",
+                    None,
+                    None,
+                ),
+                (
+                    name,
+                    "  display file build in process (no note)",
                     f"{_s(b['display_file_build_s'])} s ({_s(b['display_file_build_cpu_s'])} s CPU)",
                     None,
                     None,
@@ -493,6 +504,17 @@ def report(res: dict) -> list[dict]:
                     None,
                 ),
             ]
+    base = res["configs"].get("13", {}).get("browser")
+    for name, r in res["configs"].items():
+        b = r.get("browser")
+        if b and base and name != "13":
+            ratio = (b["first_paint_server_cpu_s"]["median"] + b["first_paint_browser_cpu_s"]["median"]) / (
+                base["first_paint_server_cpu_s"]["median"] + base["first_paint_browser_cpu_s"]["median"]
+            )
+            wall = b["first_paint_new_server_s"]["median"] / base["first_paint_new_server_s"]["median"]
+            rows.append(
+                (name, "first paint vs the 13 areas, same run: CPU / wall", f"{ratio:.2f}x / {wall:.2f}x", None, None)
+            )
     for key, label in (("growth_exponent", "wall"), ("growth_exponent_cpu", "CPU")):
         if key in res:
             rows.append(

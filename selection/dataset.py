@@ -48,6 +48,7 @@ KIND_LABELS = {
 LIST_CONFIDENCES = ("verified", "inferred", "estimate")
 GEOMETRY_QUALITIES = ("official", "approximate", "placeholder")
 
+ACTOR_TEXT_COLUMNS = ("actor_id", "kind", "source", "note", "area_id", "position_quality")
 AREA_TEXT_COLUMNS = (
     "bydel",
     "bydel_note",
@@ -439,10 +440,11 @@ def read_actors(path: Path, model: CriteriaModel, report: Report) -> gpd.GeoData
         else:
             report.error(f"Ukendt sektor '{sector}'; kendte: {', '.join(sorted(sectors))}.", file, where)
     gdf = gdf.iloc[keep].copy()
-    for col in ("actor_id", "kind", "source", "note", "area_id", "position_quality"):
-        gdf[col] = clean_texts(gdf[col]) if col in gdf.columns else None
-    gdf["actor_id"] = [a or f"aktoer-{i + 1}" for i, a in enumerate(gdf["actor_id"])]
-    gdf["kind"] = [k if k in VALUE_KINDS else "illustrative" for k in gdf["kind"]]
+    cleaned = {col: clean_texts(gdf[col]) if col in gdf.columns else None for col in ACTOR_TEXT_COLUMNS}
+    cleaned["actor_id"] = [a or f"aktoer-{i + 1}" for i, a in enumerate(cleaned["actor_id"] or [None] * len(gdf))]
+    cleaned["kind"] = [k if k in VALUE_KINDS else "illustrative" for k in cleaned["kind"] or [None] * len(gdf)]
+    for col, texts in cleaned.items():
+        gdf[col] = texts
     gdf["name"] = [v or "" for v in clean_texts(gdf["name"])]
     gdf["sector"] = clean_texts(gdf["sector"])
     return gdf.reset_index(drop=True)

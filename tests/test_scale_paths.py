@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -204,3 +205,36 @@ def test_a_role_function_stays_a_function_after_the_roles_module_loads():
 
     assert callable(roles)
     assert roles.__module__ == "selection.access.roles"
+
+
+# --------------------------------------------------------------------------- grouped coverage passes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 30), st.integers(0, 6), st.randoms(use_true_random=False))
+def test_sector_lists_equal_joining_each_row(n_areas, n_sectors, rnd):
+    from selection.indicators import _sector_lists
+
+    present = np.array([[rnd.random() < 0.4 for _ in range(n_sectors)] for _ in range(n_areas)], dtype=bool)
+    present = present.reshape(n_areas, n_sectors)
+    short = [f"sektor {j}" for j in range(n_sectors)]
+    expected = [", ".join(short[j] for j in range(n_sectors) if row[j]) or "ingen" for row in present]
+    assert _sector_lists(present, short) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a1", "a2", "a3", "a4"]), st.integers(0, 5)), max_size=25))
+def test_sector_counts_equal_counting_each_pair(pairs):
+    from selection.actors import sector_counts
+
+    areas = pd.DataFrame(index=["a1", "a2", "a3", "a4"])
+    actors = pd.DataFrame({"sector": ["school", "club", "school", "church", "club", "school"]})
+    frame = pd.DataFrame(pairs, columns=["area_id", "actor_index"]).assign(distance_m=0.0)
+    sectors = ["school", "club", "church", "library"]
+    counts = sector_counts(frame, areas, actors, sectors)
+    for area in areas.index:
+        for sector in sectors:
+            expected = sum(1 for a, i in pairs if a == area and actors["sector"][i] == sector)
+            assert counts.at[area, sector] == expected
+    assert list(counts.index) == list(areas.index)
+    assert list(counts.columns) == sectors
