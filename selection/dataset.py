@@ -260,7 +260,8 @@ def read_csv_text(path: Path, report: Report) -> pd.DataFrame | None:
 
 
 def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Report) -> pd.DataFrame:
-    """Read indicator values (long format) and check ids, kinds and scales row by row."""
+    """Read indicator values (long format) and check ids, kinds and scales: in whole columns, and row by
+    row (naming each problem's row) only when something is wrong."""
     file = path.name
     empty = pd.DataFrame(columns=["area_id", "indicator_id", "value", "kind", "source", "note"])
     df = read_csv_text(path, report)
