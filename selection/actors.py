@@ -57,8 +57,11 @@ def sector_counts(
         return counts
     pairs = pairs.assign(sector=actors["sector"].to_numpy()[pairs["actor_index"].to_numpy(dtype=int)])
     table = pairs.groupby(["area_id", "sector"]).size().unstack(fill_value=0)
-    counts.update(table.reindex(index=counts.index, columns=sector_ids).fillna(0).astype(int))
-    return counts.astype(int)
+    return (
+        table.reindex(index=counts.index, columns=sector_ids, fill_value=0)
+        .astype(int)
+        .rename_axis(index=None, columns=None)
+    )
 
 
 def actors_near(areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, area_id: str, max_distance_m: float) -> pd.DataFrame:

@@ -334,9 +334,13 @@ def _evaluated(args: argparse.Namespace, warn_store: bool = False) -> tuple[Data
         args.data = active_data_dir()
     if args.out is not None:
         _check_out(args.out)
-    from .assessments.applied import dataset_with_assessments
+    from .store import store_exists
 
-    dataset = dataset_with_assessments(load_dataset(args.data))
+    dataset = load_dataset(args.data)
+    if store_exists():  # the database layer is loaded only when there are stored assessments to apply
+        from .assessments.applied import dataset_with_assessments
+
+        dataset = dataset_with_assessments(dataset)
     weights = parse_weights(args.weights, dataset.model.default_weights)
     if getattr(args, "scenario", None) is not None or getattr(args, "exclude", None):
         from .scenarios import evaluate_settings

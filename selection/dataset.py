@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from . import json_text
 from .criteria import CriteriaModel, load_criteria
@@ -46,6 +48,7 @@ KIND_LABELS = {
 LIST_CONFIDENCES = ("verified", "inferred", "estimate")
 GEOMETRY_QUALITIES = ("official", "approximate", "placeholder")
 
+ACTOR_TEXT_COLUMNS = ("actor_id", "kind", "source", "note", "area_id", "position_quality")
 AREA_TEXT_COLUMNS = (
     "bydel",
     "bydel_note",
@@ -147,6 +150,15 @@ def _clean_text(value: Any) -> str | None:
     return text or None
 
 
+def clean_texts(column: pd.Series) -> list[str | None]:
+    """``_clean_text`` of every cell, in whole-column operations for a text column."""
+    if not pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
+        return [_clean_text(v) for v in column.tolist()]
+    stripped = column.str.strip(PYTHON_WHITESPACE)
+    keep = stripped.notna() & (stripped != "")
+    return stripped.astype(object).where(keep, None).tolist()
+
+
 def _clean_int(value: Any) -> int | None:
     """A count (residents, dwellings): whole and ≥ 0, or None when missing; NumberError otherwise."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -176,8 +188,8 @@ def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
         return None
     if _missing_columns(gdf, ("area_id", "name"), file, report):
         return None
-    ids = [_clean_text(v) for v in gdf["area_id"].tolist()]
-    names = [_clean_text(v) for v in gdf["name"].tolist()]
+    ids = clean_texts(gdf["area_id"])
+    names = clean_texts(gdf["name"])
     labels = [f"objekt {i + 1}" + (f" ({n})" if n else "") for i, n in enumerate(names)]
     seen: dict[str, int] = {}
     for pos, (aid, name, label) in enumerate(zip(ids, names, labels, strict=True), start=1):
@@ -193,7 +205,7 @@ def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     gdf["area_id"] = ids
     gdf["name"] = names
     for col in AREA_TEXT_COLUMNS:
-        gdf[col] = [_clean_text(v) for v in gdf[col].tolist()] if col in gdf.columns else None
+        gdf[col] = clean_texts(gdf[col]) if col in gdf.columns else None
     for col in ("residents", "dwellings"):
         gdf[col] = _counts(gdf, col, file, labels, report) if col in gdf.columns else None
     gdf["list_confidence"] = _checked_choice(gdf, "list_confidence", LIST_CONFIDENCES, "estimate", file, labels, report)
@@ -221,12 +233,10 @@ def _checked_choice(
     if col not in gdf.columns:
         report.warn(f"Kolonnen '{col}' mangler; alle områder sat til '{default}'.", file)
         return [default] * len(gdf)
-    out = []
-    for value, label in zip(gdf[col].tolist(), labels, strict=True):
-        text = _clean_text(value) or default
+    out = [text or default for text in clean_texts(gdf[col])]
+    for text, label in zip(out, labels, strict=True):
         if text not in allowed:
             report.error(f"'{col}' skal være en af {', '.join(allowed)} (fik '{text}').", file, label)
-        out.append(text)
     return out
 
 
@@ -245,7 +255,8 @@ def read_csv_text(path: Path, report: Report) -> pd.DataFrame | None:
 
 
 def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Report) -> pd.DataFrame:
-    """Read indicator values (long format) and check ids, kinds and scales row by row."""
+    """Read indicator values (long format) and check ids, kinds and scales: in whole columns, and row by
+    row (naming each problem's row) only when something is wrong."""
     file = path.name
     empty = pd.DataFrame(columns=["area_id", "indicator_id", "value", "kind", "source", "note"])
     df = read_csv_text(path, report)
@@ -254,6 +265,83 @@ def read_values(path: Path, model: CriteriaModel, area_ids: set[str], report: Re
     if _missing_columns(df, ("area_id", "indicator_id", "value", "kind"), file, report):
         return empty
     indicators = {i.id: i for i in model.indicators}
+    fast = values_without_problems(df, indicators, area_ids)
+    if fast is not None:
+        return fast
+    return _values_row_by_row(df, file, indicators, area_ids, report)
+
+
+VALUE_COLUMNS = ["area_id", "indicator_id", "value", "kind", "source", "note"]
+
+
+# Exactly the characters Python's str.strip() removes (str.isspace), so that a whole-column strip gives
+# the same text as the row-by-row check (tests/test_scale_paths.py checks the list against Python).
+PYTHON_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _stripped(df: pd.DataFrame, col: str) -> pd.Series:
+    """A text column of ``read_csv_text`` stripped ('' if the file has no such column)."""
+    if col not in df.columns:
+        return pd.Series("", index=df.index, dtype=str)
+    return df[col].astype(str).str.strip(PYTHON_WHITESPACE)
+
+
+def values_without_problems(df: pd.DataFrame, indicators: dict[str, Any], area_ids: set[str]) -> pd.DataFrame | None:
+    """The values table in whole-column operations, or None if any row has a problem.
+
+    Gives exactly what ``_values_row_by_row`` gives for a file without problems; a file with any
+    problem goes through the row-by-row check, which names every problem's row.
+    """
+    if df.empty:
+        return None
+    aid, iid = _stripped(df, "area_id"), _stripped(df, "indicator_id")
+    kind = _stripped(df, "kind")
+    kind = kind.map({k: k.lower() for k in kind.unique().tolist()})  # Python's lower(), as row by row
+    source, note = _stripped(df, "source"), _stripped(df, "note")
+    stored = {k: ind for k, ind in indicators.items() if not ind.computed}
+    if not iid.isin(list(stored)).all() or not kind.isin(list(VALUE_KINDS)).all():
+        return None
+    if area_ids and not aid.isin(list(area_ids)).all():
+        return None
+    if (aid + "\x00" + iid).duplicated().any():
+        return None
+    texts = df["value"].astype(str)
+    parsed: dict[str, float | None] = {}
+    for text in texts.unique().tolist():
+        try:
+            parsed[text] = parse_number(text, "standard")
+        except NumberError:
+            return None
+    value = texts.map(parsed)
+    has_value = value.notna()
+    low = iid.map({k: ind.scale_min for k, ind in stored.items()}).astype(float)
+    high = iid.map({k: ind.scale_max for k, ind in stored.items()}).astype(float)
+    numbers = value.astype(float)
+    if (has_value & ~((low <= numbers) & (numbers <= high))).any():
+        return None
+    if (has_value & (kind == "sourced") & (source == "")).any():
+        return None
+    return pd.DataFrame(
+        {
+            "area_id": aid.tolist(),
+            "indicator_id": iid.tolist(),
+            "value": [parsed[t] for t in texts.tolist()],
+            "kind": kind.tolist(),
+            "source": source.tolist(),
+            "note": note.tolist(),
+        },
+        columns=VALUE_COLUMNS,
+    )
+
+
+def _values_row_by_row(
+    df: pd.DataFrame, file: str, indicators: dict[str, Any], area_ids: set[str], report: Report
+) -> pd.DataFrame:
+    """Check every row of the values table and report each problem with its row number."""
+    empty = pd.DataFrame(columns=VALUE_COLUMNS)
     rows = []
     seen: dict[tuple[str, str], int] = {}
     parsed: dict[str, float | NumberError | None] = {}  # values repeat: each distinct text is parsed once
@@ -335,27 +423,26 @@ def read_actors(path: Path, model: CriteriaModel, report: Report) -> gpd.GeoData
         return empty
     gdf = gdf.to_crs(WGS84)
     sectors = {s.id for s in model.sectors}
-    keep = []
-    points = gdf.geometry.geom_type.to_numpy() == "Point"
-    points &= ~gdf.geometry.is_empty.to_numpy()
-    for pos, (name, sector, point) in enumerate(
-        zip(gdf["name"].tolist(), gdf["sector"].tolist(), points, strict=True), start=1
-    ):
-        if point and _clean_text(sector) in sectors:
-            keep.append(pos - 1)
-            continue
+    points = shapely.get_type_id(gdf.geometry.to_numpy()) == 0  # 0: Point
+    points &= ~shapely.is_empty(gdf.geometry.to_numpy())
+    usable = points & np.isin(np.array(clean_texts(gdf["sector"]), dtype=object), list(sectors))
+    keep = np.flatnonzero(usable).tolist()
+    for pos in np.flatnonzero(~usable).tolist():  # only the rows with a problem, one message each
+        name, sector, point = gdf["name"].iloc[pos], gdf["sector"].iloc[pos], points[pos]
+        pos += 1
         where = f"objekt {pos}" + (f" ({name})" if _clean_text(name) else "")
         if not point:
             report.error("En aktør skal være et punkt.", file, where)
         else:
             report.error(f"Ukendt sektor '{sector}'; kendte: {', '.join(sorted(sectors))}.", file, where)
     gdf = gdf.iloc[keep].copy()
-    for col in ("actor_id", "kind", "source", "note", "area_id", "position_quality"):
-        gdf[col] = [_clean_text(v) for v in gdf[col].tolist()] if col in gdf.columns else None
-    gdf["actor_id"] = [a or f"aktoer-{i + 1}" for i, a in enumerate(gdf["actor_id"])]
-    gdf["kind"] = [k if k in VALUE_KINDS else "illustrative" for k in gdf["kind"]]
-    gdf["name"] = [_clean_text(v) or "" for v in gdf["name"].tolist()]
-    gdf["sector"] = [_clean_text(v) for v in gdf["sector"].tolist()]
+    cleaned = {col: clean_texts(gdf[col]) if col in gdf.columns else None for col in ACTOR_TEXT_COLUMNS}
+    cleaned["actor_id"] = [a or f"aktoer-{i + 1}" for i, a in enumerate(cleaned["actor_id"] or [None] * len(gdf))]
+    cleaned["kind"] = [k if k in VALUE_KINDS else "illustrative" for k in cleaned["kind"] or [None] * len(gdf)]
+    for col, texts in cleaned.items():
+        gdf[col] = texts
+    gdf["name"] = [v or "" for v in clean_texts(gdf["name"])]
+    gdf["sector"] = clean_texts(gdf["sector"])
     return gdf.reset_index(drop=True)
 
 

@@ -90,7 +90,7 @@ def _coverage_provenance(
     present = counts.to_numpy() > 0
     n_present = present.sum(axis=1)
     n_sectors = len(counts.columns)
-    sectors = [", ".join(short[j] for j in np.flatnonzero(row)) or "ingen" for row in present]
+    sectors = _sector_lists(present, short)
     kind = np.where(
         n_used > 0,
         np.where(n_illustrative > 0, "illustrative", "sourced"),
@@ -111,3 +111,12 @@ def _coverage_provenance(
             "note": notes,
         }
     )
+
+
+def _sector_lists(present: np.ndarray, short: list[str]) -> list[str]:
+    """Per area (row) the names of the sectors present, or "ingen"; each distinct set is joined once."""
+    if present.shape[0] == 0 or present.shape[1] == 0:
+        return ["ingen"] * present.shape[0]
+    distinct, which = np.unique(present, axis=0, return_inverse=True)
+    names = [", ".join(short[j] for j in np.flatnonzero(row)) or "ingen" for row in distinct]
+    return [names[i] for i in which.ravel()]

@@ -10,6 +10,7 @@ display copy is.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import math
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -31,6 +33,7 @@ DISPLAY_PIXELS = 1.0  # simplification tolerance: one screen pixel at MAX_ZOOM
 COORDINATE_DECIMALS = 6  # about 0.1 m: below a pixel at MAX_ZOOM
 SHAPES_FOLDER = "areas"
 KEEP_FILES = 16  # older data files in static/areas/ (all written by this module) are removed
+SOURCE_SUFFIX = ".source"  # <input digest>.source holds the name of the data file made from that input
 METRES_PER_DEGREE_LAT = 110_574.0  # the shortest degree of latitude (at the equator)
 
 
@@ -52,12 +55,23 @@ def display_geometry(areas: gpd.GeoDataFrame) -> gpd.GeoSeries:
     miny, maxy = areas.total_bounds[1], areas.total_bounds[3]
     tolerance_deg = display_tolerance_m(max(abs(miny), abs(maxy))) / METRES_PER_DEGREE_LAT
     original = areas.geometry.to_numpy()
-    simple = shapely.simplify(original, tolerance_deg, preserve_topology=True)
-    rounded = shapely.transform(simple, lambda xy: np.round(xy, COORDINATE_DECIMALS))
-    usable = (
-        shapely.is_valid(rounded) & ~shapely.is_empty(rounded) & np.isin(shapely.get_type_id(rounded), [3, 6])
-    )  # 3 Polygon, 6 MultiPolygon
-    return gpd.GeoSeries(np.where(usable, rounded, original), index=areas.index, crs=WGS84)
+    # Douglas-Peucker first (fast); the few shapes it makes invalid get the topology-preserving
+    # simplifier, and a shape that is still not a valid polygon is shown unsimplified.
+    shown = _rounded(shapely.simplify(original, tolerance_deg, preserve_topology=False))
+    broken = ~_usable(shown)
+    if broken.any():
+        careful = _rounded(shapely.simplify(original[broken], tolerance_deg, preserve_topology=True))
+        shown[broken] = np.where(_usable(careful), careful, original[broken])
+    return gpd.GeoSeries(shown, index=areas.index, crs=WGS84)
+
+
+def _rounded(geoms: np.ndarray) -> np.ndarray:
+    return shapely.transform(geoms, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+
+
+def _usable(geoms: np.ndarray) -> np.ndarray:
+    """Valid, non-empty polygons or multipolygons (type ids 3 and 6)."""
+    return shapely.is_valid(geoms) & ~shapely.is_empty(geoms) & np.isin(shapely.get_type_id(geoms), [3, 6])
 
 
 @dataclass(frozen=True)
@@ -97,31 +111,77 @@ def area_shapes_file(
     """Write (once) and return the display data file of ``areas``; ``build(areas)`` gives its JSON text.
 
     The file is named by a digest of its content, so a browser may cache it and two servers on the
-    same folder write the same bytes.
+    same folder write the same bytes. A note named by ``input_key`` says which file an input made, so
+    a new server on the same areas reuses the file instead of simplifying the geometry again.
     """
     cached = _SHAPES.get(id(areas))
     if cached is not None and cached[0]() is areas and (static_dir / SHAPES_FOLDER / f"{cached[1].digest}.js").exists():
         return cached[1]
-    data = build(areas)
-    digest = hashlib.blake2b(data.encode(), digest_size=10).hexdigest()
-    text = f'window.__areaShapes = window.__areaShapes || {{}};\nwindow.__areaShapes["{digest}"] = {data};\n'
     folder = static_dir / SHAPES_FOLDER
-    path = folder / f"{digest}.js"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.{id(areas)}.tmp")
-        tmp.write_text(text, encoding="ascii")
-        tmp.replace(path)
-        _prune(folder, keep=path)
-    shapes = Shapes(digest, f"{URL_PREFIX}/{SHAPES_FOLDER}/{digest}.js", text)
+    source = input_key(areas, build)
+    shapes = _written_for(folder, source)
+    if shapes is None:
+        shapes = _write(folder, build(areas), source, id(areas))
     if len(_SHAPES) >= 8:
         _SHAPES.clear()
     _SHAPES[id(areas)] = (weakref.ref(areas), shapes)
     return shapes
 
 
+def input_key(areas: gpd.GeoDataFrame, build: Callable[[gpd.GeoDataFrame], str]) -> str | None:
+    """A digest of everything the data file is made from: the areas (geometry and every column), the
+    code that builds it (this module's and ``build``'s source files) and ``build``'s name; None if a
+    column cannot be hashed (the file is then built every time)."""
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        for module_file in sorted({__file__, inspect.getfile(build)}):
+            digest.update(Path(module_file).read_bytes())
+        digest.update(
+            f"{build.__module__}.{build.__qualname__}|{list(areas.columns)}|{[str(d) for d in areas.dtypes]}".encode()
+        )
+        digest.update(pd.util.hash_pandas_object(areas.drop(columns=areas.geometry.name), index=True).to_numpy())
+        digest.update(b"".join(shapely.to_wkb(areas.geometry.to_numpy(), hex=False, output_dimension=2)))
+    except (TypeError, ValueError, OSError):
+        return None
+    return digest.hexdigest()
+
+
+def _written_for(folder: Path, source: str | None) -> Shapes | None:
+    """The data file written earlier (by any server on this folder) from the same input, if it is still there."""
+    if source is None:
+        return None
+    try:
+        digest = (folder / f"{source}{SOURCE_SUFFIX}").read_text(encoding="ascii").strip()
+        if len(digest) != 20 or not all(c in "0123456789abcdef" for c in digest):
+            return None
+        text = (folder / f"{digest}.js").read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Shapes(digest, f"{URL_PREFIX}/{SHAPES_FOLDER}/{digest}.js", text)
+
+
+def _write(folder: Path, data: str, source: str | None, token: int) -> Shapes:
+    """Write the data file named by its content's digest (and the note of which input made it)."""
+    digest = hashlib.blake2b(data.encode(), digest_size=10).hexdigest()
+    text = f'window.__areaShapes = window.__areaShapes || {{}};\nwindow.__areaShapes["{digest}"] = {data};\n'
+    path = folder / f"{digest}.js"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}.{token}.tmp")
+        tmp.write_text(text, encoding="ascii")
+        tmp.replace(path)
+        _prune(folder, keep=path)
+    if source is not None:
+        note = folder / f"{source}{SOURCE_SUFFIX}"
+        tmp = note.with_suffix(f".{os.getpid()}.{token}.tmp")
+        tmp.write_text(digest, encoding="ascii")
+        tmp.replace(note)
+    return Shapes(digest, f"{URL_PREFIX}/{SHAPES_FOLDER}/{digest}.js", text)
+
+
 def _prune(folder: Path, keep: Path) -> None:
-    """Remove the oldest data files beyond ``KEEP_FILES`` (only *.js files named by a digest: ours)."""
+    """Remove the oldest data files beyond ``KEEP_FILES`` (only *.js files named by a digest: ours) and
+    the notes that name a removed file."""
     files = sorted(
         (p for p in folder.glob("*.js") if len(p.stem) == 20 and p != keep),
         key=lambda p: p.stat().st_mtime,
@@ -129,6 +189,12 @@ def _prune(folder: Path, keep: Path) -> None:
     )
     for old in files[KEEP_FILES - 1 :]:
         old.unlink(missing_ok=True)
+    for note in folder.glob(f"*{SOURCE_SUFFIX}"):  # notes (ours: 32 hex digits) whose data file is gone
+        try:
+            if len(note.stem) == 32 and not (folder / f"{note.read_text(encoding='ascii').strip()}.js").exists():
+                note.unlink(missing_ok=True)
+        except (OSError, UnicodeDecodeError):
+            continue
 
 
 def is_displayable(geom: BaseGeometry | None) -> bool:

@@ -11,6 +11,9 @@ Every write function of the core (assessments, decisions, imports, role changes)
 calls ``authorize`` itself; the app's hidden buttons are only a convenience on top.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .identity import cli_identity, local_identity, oidc_identity
 from .model import (
     ADMINISTRATOR,
@@ -31,20 +34,50 @@ from .model import (
     Identity,
 )
 from .policy import PolicyError, policy_from_settings, read_roles_file
-from .roles import (
-    Role,
-    RoleAssignment,
-    access_revision,
-    assign_role,
-    authorize,
-    change_history,
-    current_assignments,
-    log_change,
-    role_assignments,
-    role_of,
-    roles,
-    seed_roles,
-)
+
+if TYPE_CHECKING:
+    from .roles import (
+        Role,
+        RoleAssignment,
+        access_revision,
+        assign_role,
+        authorize,
+        change_history,
+        current_assignments,
+        log_change,
+        role_assignments,
+        role_of,
+        roles,
+        seed_roles,
+    )
+
+# The role functions read and write the database: SQLAlchemy loads on their first use, so that the
+# command line's ``rank`` and the import store's readers do not import it.
+_ROLES = {
+    "Role",
+    "RoleAssignment",
+    "access_revision",
+    "assign_role",
+    "authorize",
+    "change_history",
+    "current_assignments",
+    "log_change",
+    "role_assignments",
+    "role_of",
+    "roles",
+    "seed_roles",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _ROLES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(".roles", __name__)
+    # Loading the submodule sets the package's ``roles`` to the module: bind every name (and so the
+    # function ``roles``) afterwards.
+    globals().update({n: getattr(module, n) for n in _ROLES})
+    return globals()[name]
+
 
 __all__ = [
     "ADMINISTRATOR",

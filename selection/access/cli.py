@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from ..store import open_store
 from .model import Actor
 from .policy import role_id
-from .roles import assign_role, change_history, current_assignments, roles, seed_roles
 
 NO_ACCESS_WORDS = ("ingen", "none")
 
@@ -27,6 +25,9 @@ def add_roles_command(sub: argparse._SubParsersAction, add_user: Callable[[argpa
 
 def run_roles(args: argparse.Namespace, actor: Actor) -> int:
     """Run a ``roles`` action; errors propagate to ``cli.main`` (Danish, exit 2)."""
+    from ..store import open_store  # local imports: the database layer loads only for this command
+    from . import assign_role, change_history, current_assignments, roles, seed_roles
+
     engine = open_store()
     try:
         seed_roles(engine, actor.policy)

@@ -32,15 +32,13 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
-from sqlalchemy import Engine
 
 from .. import json_text
-from ..access import IMPORT_DATA, RESET_DATA, Actor, authorize, log_change
 from ..criteria import CriteriaModel
 from ..dataset import (
     ACTORS_FILE,
@@ -57,6 +55,11 @@ from ..dataset import (
 from ..errors import DataError, os_reason
 from ..geometry import WGS84
 from .plan import ImportPlan
+
+if TYPE_CHECKING:  # the access rules and the database layer load only when a change is written
+    from sqlalchemy import Engine
+
+    from ..access import Actor
 
 REPO = Path(__file__).resolve().parents[2]
 STORE_MARKER = ".selection-import-store"
@@ -311,7 +314,8 @@ def _checked(actor: Actor, engine: Engine | None, permission: str, action: str) 
     or failed change writes nothing, and a change is never stored without its entry. ``engine`` None
     opens the default store (``$SELECTION_DB_URL`` or the SQLite file) for the call.
     """
-    from ..store import open_store, write_transaction  # local import: the store opens a database
+    from ..access import authorize, log_change  # local imports: reading needs no database layer
+    from ..store import open_store, write_transaction
 
     own = engine is None
     engine = open_store() if engine is None else engine
@@ -337,6 +341,8 @@ def apply_import(
     """
     if not plan.ok:
         raise DataError(plan.report if plan.report.errors else "Der er intet at importere.")
+    from ..access import IMPORT_DATA
+
     with _checked(actor, engine, IMPORT_DATA, "import") as note, _writing(data_dir) as d:
         _check_unchanged(plan, d)
         loaded = _store(_candidate_with_history(plan, actor), d)
@@ -399,6 +405,8 @@ def reset_import(data_dir: Path | str | None = None, *, actor: Actor, engine: En
     d = _dir(data_dir)
     if problem := store_problem(d):
         raise DataError(problem)
+    from ..access import RESET_DATA
+
     with _checked(actor, engine, RESET_DATA, "reset") as note:
         if not d.exists():
             return None
@@ -415,6 +423,8 @@ def reset_import(data_dir: Path | str | None = None, *, actor: Actor, engine: En
 def restore_import(data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None) -> Dataset:
     """Use the newest import set aside by ``reset_import`` again (administrators only); a copy that no
     longer loads is skipped."""
+    from ..access import RESET_DATA
+
     with _checked(actor, engine, RESET_DATA, "restore") as note, _writing(data_dir) as d:
         if _current_package(d) is not None:
             raise DataError("Der er allerede en import i brug; gå først tilbage til det medleverede datasæt.")

@@ -21,7 +21,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..data_status import kinds_per_area, value_status
 from ..dataset import KIND_LABELS
 from ..scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
-from .figures import MANY_RANK_LABELS, MAX_CHART_LINES, MAX_MAP_LABELS, map_png, rank_change_png, why_png
 
 LOCALE = "da_DK"
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
@@ -141,6 +140,8 @@ def _comparison(snapshot: dict[str, Any]) -> dict[str, Any] | None:
     part = snapshot.get("comparison")
     if not part:
         return None
+    from .figures import MAX_CHART_LINES, rank_change_png  # local imports: matplotlib loads for a report only
+
     drawn = {r["area"] for r in part["ranks"]}
     return {
         **part,
@@ -210,6 +211,8 @@ def report_context(
     generated_at: str | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, formatted in Danish (text stays raw; the template escapes it)."""
+    from .figures import MANY_RANK_LABELS, MAX_MAP_LABELS, map_png, why_png
+
     criteria = snapshot["criteria"]
     ranking = snapshot["ranking"]
     ranked = [r for r in ranking if r["rank"] is not None]

@@ -10,9 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from .. import json_text
 from ..criteria import CriteriaModel
@@ -23,7 +21,11 @@ from .defaults import DefaultScenario, load_defaults
 from .query import WORD_RULES, parse_rule_text
 from .rules import describe
 from .settings import ScenarioError, ScenarioSettings, parse_settings
-from .store import MAX_TEXT, Scenario, clean_name, find_scenario, history, list_scenarios, save_new, set_archived
+
+if TYPE_CHECKING:  # the scenario store (SQLAlchemy) loads when a scenario is read or written
+    from sqlalchemy import Engine
+
+    from .store import Scenario
 
 EXPORT_FORMAT = "selection-scenarios"
 EXPORT_VERSION = 1
@@ -110,6 +112,8 @@ def resolve_scenario(
         if d.key == text:
             return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
     if engine is not None:
+        from .store import find_scenario
+
         try:
             found = find_scenario(engine, text)
             return (
@@ -225,6 +229,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     from ..dataset import load_dataset
     from ..importing.store import active_data_dir
     from ..store import open_store
+    from .store import MAX_TEXT, clean_name, find_scenario, history, list_scenarios, save_new, set_archived
 
     data_dir = Path(args.data) if args.data is not None else active_data_dir()
     model = load_dataset(data_dir).model

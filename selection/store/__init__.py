@@ -7,11 +7,42 @@ schema up to date.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import importlib
+import os
+from typing import TYPE_CHECKING, Any
 
-from .engine import DEFAULT_BUSY_TIMEOUT_S, database_url, open_engine, read_connection, sqlite_file, write_transaction
 from .errors import StoreError
-from .schema import current_revision, head_revision, upgrade
+from .location import DB_URL_ENV, default_sqlite_path
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from .engine import database_url, open_engine, read_connection, write_transaction
+    from .schema import current_revision, head_revision, upgrade
+
+# Loaded on first use, so that reading a data package (e.g. ``python -m selection rank``) does not
+# import SQLAlchemy and Alembic when there is no database to read.
+_LAZY = {
+    "DEFAULT_BUSY_TIMEOUT_S": "engine",
+    "database_url": "engine",
+    "open_engine": "engine",
+    "read_connection": "engine",
+    "sqlite_file": "engine",
+    "write_transaction": "engine",
+    "current_revision": "schema",
+    "head_revision": "schema",
+    "upgrade": "schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "StoreError",
@@ -29,13 +60,24 @@ __all__ = [
 
 def store_exists(url: str | None = None) -> bool:
     """False only for a SQLite file that does not exist yet (other databases: True)."""
-    path = sqlite_file(url or database_url())
+    url = url or os.environ.get(DB_URL_ENV)
+    if not url:  # the default SQLite file: no URL to parse, so no database layer to load
+        return default_sqlite_path().exists()
+    from .engine import sqlite_file
+
+    path = sqlite_file(url)
     return path is None or path.exists()
 
 
-def open_store(url: str | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:
-    """Open the database and migrate it to the newest schema; raise StoreError (Danish) on failure."""
-    engine = open_engine(url, busy_timeout_s)
+def open_store(url: str | None = None, busy_timeout_s: float | None = None) -> Engine:
+    """Open the database and migrate it to the newest schema; raise StoreError (Danish) on failure.
+
+    ``busy_timeout_s`` None: ``engine.DEFAULT_BUSY_TIMEOUT_S``.
+    """
+    from .engine import DEFAULT_BUSY_TIMEOUT_S, open_engine
+    from .schema import upgrade
+
+    engine = open_engine(url, DEFAULT_BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s)
     try:
         upgrade(engine)
     except BaseException:

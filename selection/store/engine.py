@@ -22,18 +22,11 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from .errors import StoreError, store_errors
+from .location import DB_URL_ENV, default_sqlite_path
 
-DB_URL_ENV = "SELECTION_DB_URL"
 DEFAULT_BUSY_TIMEOUT_S = 10.0
 WRITE_OPTION = "selection_write"  # execution option: this transaction reads then writes
 _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
-
-
-def default_sqlite_path() -> Path:
-    """The SQLite file beside (never inside) the import store: ``<import dir>.sqlite``."""
-    from ..importing.store import default_import_dir  # local import: the import store is heavy
-
-    return Path(str(default_import_dir()) + ".sqlite")
 
 
 def database_url() -> str:

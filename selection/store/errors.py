@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import exc as sa_exc
-
 
 class StoreError(Exception):
     """The assessment database cannot be used; the message is Danish and says nothing was changed."""
@@ -38,6 +36,8 @@ def describe(error: BaseException, busy_timeout_s: float | None = None) -> str:
 @contextmanager
 def store_errors(busy_timeout_s: float | None = None) -> Iterator[None]:
     """Turn SQLAlchemy/driver errors raised inside the block into ``StoreError``."""
+    from sqlalchemy import exc as sa_exc  # local import: the error class itself needs no database layer
+
     try:
         yield
     except (StoreError, sa_exc.IntegrityError):
