@@ -518,6 +518,7 @@ def criteria_json(model: CriteriaModel) -> dict[str, Any]:
                         "direction": i.direction,
                         "scale": {"min": i.scale_min, "max": i.scale_max},
                         "default_weight": i.default_weight,
+                        "values": i.values,
                         **({"computed": {"method": i.computed}} if i.computed else {}),
                         **({"assessment": True} if i.assessment else {}),
                         **({"anchors": {_number_text(p): text for p, text in i.anchors}} if i.anchors else {}),
