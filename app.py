@@ -58,10 +58,11 @@ notice = st.container()
 if message := st.session_state.pop("_import_message", None):
     st.success(message)
 view_col, guide_col = st.columns([5, 2], vertical_alignment="bottom")
+# The view starts in session state (other panels switch it there), so the control itself takes no default.
+st.session_state.setdefault(ranked_view.VIEW_KEY, ranked_view.RANKING_VIEW)
 view = view_col.segmented_control(
     "Visning",
     [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW],
-    default=ranked_view.RANKING_VIEW,
     key=ranked_view.VIEW_KEY,
     label_visibility="collapsed",
 )
