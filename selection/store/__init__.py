@@ -72,14 +72,19 @@ def store_exists(url: str | None = None) -> bool:
 def open_store(url: str | None = None, busy_timeout_s: float | None = None) -> Engine:
     """Open the database and migrate it to the newest schema; raise StoreError (Danish) on failure.
 
+    A database already at ``revision.HEAD_REVISION`` is only read (Alembic is not imported).
+
     ``busy_timeout_s`` None: ``engine.DEFAULT_BUSY_TIMEOUT_S``.
     """
     from .engine import DEFAULT_BUSY_TIMEOUT_S, open_engine
-    from .schema import upgrade
+    from .revision import at_head
 
     engine = open_engine(url, DEFAULT_BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s)
     try:
-        upgrade(engine)
+        if not at_head(engine):  # at the newest schema (every start but the first): no Alembic import
+            from .schema import upgrade
+
+            upgrade(engine)
     except BaseException:
         engine.dispose()
         raise

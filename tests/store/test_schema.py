@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from selection.assessments import NewAssessment, history, record_assessment, value_version
 from selection.store import StoreError, current_revision, head_revision, open_engine, open_store, upgrade
+from selection.store.revision import HEAD_REVISION, at_head, stored_revisions
 from selection.store.schema import known_revisions
 from tests.factory import ADMIN, REPO
 from tests.store.conftest import AREA_IDS, MODEL
@@ -231,3 +232,51 @@ def test_the_newest_migration_matches_the_tables_the_code_uses(engine):
         for d in differences
         if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")
     ] == []
+
+
+def test_the_head_revision_constant_is_the_newest_shipped_migration():
+    assert HEAD_REVISION == head_revision() == known_revisions()[-1]
+
+
+def test_the_stored_revision_is_read_without_alembic_for_each_schema_state(db_url):
+    engine = open_engine(db_url)
+    try:
+        assert stored_revisions(engine) == []  # empty database: no version table
+        assert not at_head(engine)
+        upgrade(engine, FIRST)
+        assert stored_revisions(engine) == [FIRST]  # an older schema
+        assert not at_head(engine)
+        upgrade(engine)
+        assert stored_revisions(engine) == [current_revision(engine)] == [HEAD_REVISION]
+        assert at_head(engine)
+    finally:
+        engine.dispose()
+
+
+OPEN_AND_LIST_MODULES = (
+    "import sys; from selection.store import open_store; from selection.store.revision import stored_revisions; "
+    "engine = open_store(sys.argv[1]); print('alembic' in sys.modules); print(*stored_revisions(engine))"
+)
+
+
+def _open_in_new_process(url: str) -> tuple[bool, str]:
+    """open_store in a fresh interpreter: whether it imported Alembic, and the schema revision after."""
+    done = subprocess.run(
+        [sys.executable, "-c", OPEN_AND_LIST_MODULES, url], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    imported, revision = done.stdout.split()
+    return imported == "True", revision
+
+
+def test_a_new_sqlite_file_is_migrated_and_the_next_start_skips_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    assert _open_in_new_process(url) == (True, HEAD_REVISION)  # empty new file: Alembic creates the schema
+    assert _open_in_new_process(url) == (False, HEAD_REVISION)  # already at head: read only, no Alembic
+
+
+def test_an_older_sqlite_schema_is_still_migrated_by_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = open_engine(url)
+    upgrade(engine, FIRST)
+    engine.dispose()
+    assert _open_in_new_process(url) == (True, HEAD_REVISION)
