@@ -152,13 +152,14 @@ def open_folder() -> Iterator[Path]:
 
 
 def test_a_read_only_database_file_is_refused_by_the_command_line(open_folder):
-    """A file the user may not write (0444): as root, the command runs as the 'nobody' user."""
+    """A file the user may not write (0444). As root, the command runs without the capabilities that let root
+    ignore file permissions (so it works wherever the checkout is, even in a folder only root may enter)."""
     path = _sqlite_store(open_folder)
     path.chmod(0o444)
     before = digest(path)
     command = [sys.executable, "-m", "selection", "assessments", "history", "--data", str(REPO / "data" / "areas")]
     if os.geteuid() == 0:
-        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
     env = {**os.environ, "SELECTION_DB_URL": f"sqlite:///{path}", "PYTHONDONTWRITEBYTECODE": "1"}
     proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
