@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from ..assessments.history import CURRENT_COLUMNS
 from ..critical import assessment_priorities
 from ..data_status import data_status
 from ..dataset import Dataset
@@ -258,20 +259,9 @@ def _priorities(result: ScoreResult, dataset: Dataset, perf: Performance, top_n:
 def _assessment_rows(assessments: pd.DataFrame | None) -> list[dict[str, Any]]:
     if assessments is None or assessments.empty:
         return []
-    keep = [
-        "id",
-        "area_id",
-        "indicator_id",
-        "value",
-        "reason",
-        "evidence",
-        "assessor_name",
-        "assessor_role",
-        "assessed_on",
-        "recorded_at",
-        "version",
-    ]
-    rows = assessments[[c for c in keep if c in assessments.columns]].sort_values(["area_id", "indicator_id", "id"])
+    rows = assessments[[c for c in CURRENT_COLUMNS if c in assessments.columns]].sort_values(
+        ["area_id", "indicator_id", "id"]
+    )
     return [{k: _plain(v) for k, v in rec.items()} for rec in rows.to_dict("records")]
 
 
