@@ -535,35 +535,52 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                 markers[i] = L.circleMarker([a.lat, a.lng], {renderer: renderer, radius: 7, interactive: false,
                     fillColor: "{{ this.unranked }}", fillOpacity: 0.9, color: "#333333", weight: 1.5}).addTo(map);
             });
-            var shapes = L.geoJson(data, {
-                renderer: renderer,
-                style: function () { return {{ this.initial | tojson }}; },
-                onEachFeature: function (feature, layer) {
-                    var i = feature.properties.i;
-                    layers[i] = layer;
-                    layer.bindTooltip(tooltip(i), {sticky: true});
-                    layer.on("mouseover", function () {
-                        layer.setTooltipContent(tooltip(i));
-                        layer.setStyle({{ this.highlight | tojson }});
-                    });
-                    layer.on("mouseout", function () { if (styles[i]) { layer.setStyle(styles[i]); } });
-                    // Keyboard and screen readers: a labelled area is a named button (name and rank, set on
-                    // every move); Enter or Space selects it as a click does.
-                    layer.on("add", function () {
-                        var el = layer.getElement ? layer.getElement() : null;
-                        if (!el) { return; }  // canvas (many areas): the area choice below the map is the way in
-                        el.setAttribute("tabindex", "-1");
-                        el.addEventListener("focus", function () { layer.setStyle({{ this.highlight | tojson }}); });
-                        el.addEventListener("blur", function () { if (styles[i]) { layer.setStyle(styles[i]); } });
-                        el.addEventListener("keydown", function (ev) {
-                            if (ev.key === "Enter" || ev.key === " ") {
-                                ev.preventDefault();
-                                layer.fire("click", {latlng: L.latLng(info[i].lat, info[i].lng)});
-                            }
-                        });
-                    });
+            // Each ring is an encoded polyline (map_geometry.encoded_shapes): per point the change in
+            // latitude and longitude, in units of 10^-decimals degrees, zigzag-coded in 5-bit groups.
+            var scale = Math.pow(10, data.decimals);
+            var ring = function (text) {
+                var points = [], i = 0, n = text.length, lat = 0, lng = 0, b, shift, value;
+                while (i < n) {
+                    shift = 0; value = 0;
+                    do { b = text.charCodeAt(i++) - 63; value |= (b & 31) << shift; shift += 5; } while (b >= 32);
+                    lat += (value & 1) ? ~(value >> 1) : (value >> 1);
+                    shift = 0; value = 0;
+                    do { b = text.charCodeAt(i++) - 63; value |= (b & 31) << shift; shift += 5; } while (b >= 32);
+                    lng += (value & 1) ? ~(value >> 1) : (value >> 1);
+                    points.push(new L.LatLng(lat / scale, lng / scale));
                 }
-            }).addTo(map);
+                return points;
+            };
+            var shapes = L.featureGroup();
+            data.shapes.forEach(function (polygons, i) {
+                var latlngs = polygons.map(function (rings) { return rings.map(ring); });
+                var layer = L.polygon(latlngs.length === 1 ? latlngs[0] : latlngs,
+                                      L.extend({renderer: renderer}, {{ this.initial | tojson }}));
+                layers[i] = layer;
+                layer.bindTooltip(tooltip(i), {sticky: true});
+                layer.on("mouseover", function () {
+                    layer.setTooltipContent(tooltip(i));
+                    layer.setStyle({{ this.highlight | tojson }});
+                });
+                layer.on("mouseout", function () { if (styles[i]) { layer.setStyle(styles[i]); } });
+                // Keyboard and screen readers: a labelled area is a named button (name and rank, set on
+                // every move); Enter or Space selects it as a click does.
+                layer.on("add", function () {
+                    var el = layer.getElement ? layer.getElement() : null;
+                    if (!el) { return; }  // canvas (many areas): the area choice below the map is the way in
+                    el.setAttribute("tabindex", "-1");
+                    el.addEventListener("focus", function () { layer.setStyle({{ this.highlight | tojson }}); });
+                    el.addEventListener("blur", function () { if (styles[i]) { layer.setStyle(styles[i]); } });
+                    el.addEventListener("keydown", function (ev) {
+                        if (ev.key === "Enter" || ev.key === " ") {
+                            ev.preventDefault();
+                            layer.fire("click", {latlng: L.latLng(info[i].lat, info[i].lng)});
+                        }
+                    });
+                });
+                shapes.addLayer(layer);
+            });
+            shapes.addTo(map);
             var decoder = document.createElement("textarea");  // names arrive HTML-escaped
             var name_buttons = function (labels) {
                 var named = {};

@@ -7,6 +7,7 @@ import math
 import sys
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from hypothesis import given
@@ -18,8 +19,11 @@ from selection.geometry import WGS84
 from selection.map_geometry import (
     COORDINATE_DECIMALS,
     SHAPES_FOLDER,
+    decoded_ring,
+    decoded_shape,
     display_geometry,
     display_tolerance_m,
+    encoded_shapes,
     is_displayable,
 )
 from selection.map_layers import (
@@ -106,6 +110,58 @@ def test_any_star_shaped_areas_stay_valid_and_non_empty(specs):
     assert all(is_displayable(g) for g in shown)
 
 
+def test_encoded_display_geometry_decodes_to_the_same_valid_shapes_and_is_compact(generated):
+    dataset, _ = generated
+    shown = display_geometry(dataset.areas)
+    shapes = encoded_shapes(shown.to_numpy())
+    assert len(shapes) == len(shown)
+    for encoded, geom in zip(shapes, shown, strict=True):
+        back = decoded_shape(encoded)
+        assert is_displayable(back)
+        assert back.equals_exact(geom, 10**-COORDINATE_DECIMALS / 2)
+    encoded_chars = sum(len(ring) for polygons in shapes for rings in polygons for ring in rings)
+    assert encoded_chars < 0.25 * sum(len(g) for g in shapely.to_geojson(shown.to_numpy()))
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.floats(-180, 180, allow_nan=False), st.floats(-90, 90, allow_nan=False)),
+            min_size=3,
+            max_size=40,
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_ring_round_trips_within_the_rounding(rings):
+    """Any coordinates (the whole globe, big and tiny steps, negative and positive) come back within half
+    a unit of the last kept decimal, in order, in printable ASCII; a multipolygon keeps its parts."""
+    polygons = [shapely.Polygon(ring) for ring in rings]
+    geom = shapely.MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
+    (encoded,) = encoded_shapes(np.array([geom], dtype=object))
+    assert all(63 <= ord(c) <= 126 for texts in encoded for text in texts for c in text)
+    assert len(encoded) == len(polygons)
+    for polygon, texts in zip(polygons, encoded, strict=True):
+        original = list(polygon.exterior.coords)
+        back = decoded_ring(texts[0])
+        assert len(back) == len(original)
+        assert back[0] == back[-1]
+        for (x, y), (bx, by) in zip(original, back, strict=True):
+            assert abs(x - bx) <= 0.5 * 10**-COORDINATE_DECIMALS + 1e-9
+            assert abs(y - by) <= 0.5 * 10**-COORDINATE_DECIMALS + 1e-9
+
+
+def test_a_hole_stays_a_hole_when_encoded():
+    outer = star(12.5, 55.7, 300, 30, [0.1, -0.1]).exterior.coords
+    holed = shapely.transform(
+        Polygon(outer, [star(12.5, 55.7, 80, 12, [0.0]).exterior.coords]), lambda xy: xy.round(COORDINATE_DECIMALS)
+    )
+    (encoded,) = encoded_shapes(np.array([holed], dtype=object))
+    assert [len(texts) for texts in encoded] == [2]
+    assert decoded_shape(encoded).equals_exact(holed, 1e-9)
+
+
 def walk(value, path=()):
     if isinstance(value, dict):
         for key, item in value.items():
@@ -171,7 +227,9 @@ def test_shapes_file_is_written_once_named_by_content_and_escaped(tmp_path):
     assert "{{" not in text
     assert "&lt;img src=x" in json.loads(json.dumps(text))
     data = json.loads(text.split(" = ", 2)[-1].rstrip().rstrip(";"))
-    assert len(data["features"]) == len(data["areas"]) == 3
+    assert len(data["shapes"]) == len(data["areas"]) == 3
+    shown = display_geometry(dataset.areas)
+    assert all(decoded_shape(s).equals_exact(g, 1e-9) for s, g in zip(data["shapes"], shown, strict=True))
     m = base_map(dataset.areas)
     first.add_to(m)
     page = m.get_root().render()
