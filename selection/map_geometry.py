@@ -36,38 +36,86 @@ from .offline_assets import STATIC_DIR, URL_PREFIX
 MAX_ZOOM = 18  # the deepest zoom the map allows (Leaflet's default)
 DISPLAY_PIXELS = 1.0  # simplification tolerance: one screen pixel at MAX_ZOOM
 COORDINATE_DECIMALS = 6  # about 0.1 m: below a pixel at MAX_ZOOM
+COARSE_FROM = 20_000  # area coordinates from which the map opens with a coarse copy of the geometry
+COARSE_STEPS = 2  # the coarse copy is within a pixel this many zoom levels deeper than the first view
+FIT_PADDING_PX = 20  # the map's top and bottom padding when it is fitted to the areas
 SHAPES_FOLDER = "areas"
 KEEP_FILES = 16  # older data files in static/areas/ (all written by this module) are removed
 SOURCE_SUFFIX = ".source"  # <input digest>.source holds the name of the data file made from that input
 METRES_PER_DEGREE_LAT = 110_574.0  # the shortest degree of latitude (at the equator)
 
 
-def display_tolerance_m(latitude: float, max_zoom: int = MAX_ZOOM) -> float:
+def display_tolerance_m(latitude: float, max_zoom: float = MAX_ZOOM) -> float:
     """Metres covered by ``DISPLAY_PIXELS`` screen pixels at ``max_zoom`` (Web Mercator) at a latitude."""
     return DISPLAY_PIXELS * 156_543.033_92 * math.cos(math.radians(latitude)) / 2**max_zoom
 
 
-def display_geometry(areas: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Each area's polygon simplified (topology-preserving) to below a pixel at the deepest zoom and
-    rounded to ``COORDINATE_DECIMALS``, in WGS84; an area whose simplified shape would not be a valid,
-    non-empty polygon keeps its original geometry.
+def display_geometry(areas: gpd.GeoDataFrame, zoom: float = MAX_ZOOM) -> gpd.GeoSeries:
+    """Each area's polygon simplified to below a pixel at ``zoom`` (default: the deepest zoom) and rounded
+    to ``COORDINATE_DECIMALS``, in WGS84; always a valid, non-empty (multi)polygon.
 
+    Douglas-Peucker first (fast); a shape it makes invalid gets the topology-preserving simplifier, then
+    the original reduced to the rounding grid by GEOS (which keeps it valid), and a shape smaller than the
+    grid becomes one grid cell at a point inside it (it is far below a pixel; small areas get a marker).
     The tolerance is converted to degrees of latitude; a degree of longitude is shorter, so the
     error stays below the tolerance in every direction (no reprojection needed).
     """
     if areas.empty:
         return areas.geometry.copy()
     miny, maxy = areas.total_bounds[1], areas.total_bounds[3]
-    tolerance_deg = display_tolerance_m(max(abs(miny), abs(maxy))) / METRES_PER_DEGREE_LAT
+    tolerance_deg = display_tolerance_m(max(abs(miny), abs(maxy)), zoom) / METRES_PER_DEGREE_LAT
     original = areas.geometry.to_numpy()
-    # Douglas-Peucker first (fast); the few shapes it makes invalid get the topology-preserving
-    # simplifier, and a shape that is still not a valid polygon is shown unsimplified.
     shown = _rounded(shapely.simplify(original, tolerance_deg, preserve_topology=False))
     broken = ~_usable(shown)
     if broken.any():
         careful = _rounded(shapely.simplify(original[broken], tolerance_deg, preserve_topology=True))
-        shown[broken] = np.where(_usable(careful), careful, original[broken])
+        gridded = shapely.set_precision(original[broken], 10**-COORDINATE_DECIMALS)
+        careful = np.where(_usable(careful), careful, gridded)
+        tiny = ~_usable(careful)
+        if tiny.any():
+            careful[tiny] = _grid_cells(shapely.point_on_surface(original[broken][tiny]))
+        shown[broken] = careful
     return gpd.GeoSeries(shown, index=areas.index, crs=WGS84)
+
+
+def _grid_cells(points: np.ndarray) -> np.ndarray:
+    """The cell of the rounding grid with each point at its lower left corner (rounded)."""
+    unit = 10**-COORDINATE_DECIMALS
+    x, y = np.round(shapely.get_x(points), COORDINATE_DECIMALS), np.round(shapely.get_y(points), COORDINATE_DECIMALS)
+    return _rounded(shapely.box(x, y, x + unit, y + unit))
+
+
+def coarse_zoom(areas: gpd.GeoDataFrame, map_height_px: int) -> int | None:
+    """The deepest zoom at which the map may draw the areas from a coarse copy (``display_geometry`` at that
+    zoom), or None when a coarse copy would not save much (few coordinates, or areas seen only up close).
+
+    The map opens fitted to the areas, so its first zoom is at most the zoom at which their north-south
+    extent fills ``map_height_px`` (whatever the map's width). The coarse copy is within a pixel up to
+    ``COARSE_STEPS`` zoom levels deeper; below that the map switches to the full display geometry.
+    """
+    if areas.empty:
+        return None
+    miny, maxy = (float(v) for v in (areas.total_bounds[1], areas.total_bounds[3]))
+    span = _mercator_y(maxy) - _mercator_y(miny)  # in units of the world's height
+    if span <= 0:
+        return None
+    widest_view = math.log2(max(map_height_px - FIT_PADDING_PX, 1) / (256 * span))
+    zoom = math.ceil(widest_view + COARSE_STEPS)
+    shown = int(shapely.get_num_coordinates(areas.geometry.to_numpy()).sum())
+    return zoom if zoom < MAX_ZOOM and shown >= COARSE_FROM else None
+
+
+def coarse_geometry(areas: gpd.GeoDataFrame, zoom: int) -> gpd.GeoSeries:
+    """The coarse copy for views up to ``zoom``: ``display_geometry`` to a pixel one zoom level deeper, so it
+    stays within a pixel at ``zoom`` (GEOS's Douglas-Peucker can stray up to ~1.5 times its tolerance near
+    a ring's first point)."""
+    return display_geometry(areas, zoom + 1)
+
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y of a latitude as a share of the world's height (clamped as the map clamps it)."""
+    lat = max(min(lat, 85.0511), -85.0511)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
 
 
 def _rounded(geoms: np.ndarray) -> np.ndarray:
@@ -154,16 +202,23 @@ class Shapes:
     text: str
 
 
-def shapes_text(areas: gpd.GeoDataFrame, static_rows: list[tuple[str, str]], labels: list[dict]) -> str:
+def shapes_text(
+    areas: gpd.GeoDataFrame, static_rows: list[tuple[str, str]], labels: list[dict], map_height_px: int
+) -> str:
     """The data file's JSON: per area (in order) its display geometry (``shapes``: ``encoded_shapes``, at
-    ``decimals`` decimals) and its ``head``/``tail`` tooltip rows (HTML, escaped by the caller) and label
-    place (``areas``, from ``labels``)."""
+    ``decimals`` decimals), with many coordinates also a coarse copy (``coarse``, within a pixel up to
+    zoom ``coarseZoom``: see ``coarse_zoom`` and ``coarse_geometry``), and its ``head``/``tail`` tooltip
+    rows (HTML, escaped by the caller) and label place (``areas``, from ``labels``)."""
     info = [{**label, "head": head, "tail": tail} for label, (head, tail) in zip(labels, static_rows, strict=True)]
-    data = {
+    data: dict[str, object] = {
         "decimals": COORDINATE_DECIMALS,
         "shapes": encoded_shapes(display_geometry(areas).to_numpy()),
         "areas": info,
     }
+    zoom = coarse_zoom(areas, map_height_px)
+    if zoom is not None:
+        data["coarseZoom"] = zoom
+        data["coarse"] = encoded_shapes(coarse_geometry(areas, zoom).to_numpy())
     return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
 
 

@@ -197,6 +197,7 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
     return use_local_assets(m)
 
 
+MAP_HEIGHT_PX = 370  # with the page top, the whole map fits on a 1280×720 screen
 LABEL_ALL_MAX = 40  # up to this many areas every area is labelled; above it only ...
 LABEL_TOP_N = 10  # ... the best-ranked areas and the selected one
 CANVAS_FROM = 300  # from this many areas Leaflet draws on one canvas instead of an SVG path per area
@@ -228,7 +229,7 @@ def _shapes_text(areas: gpd.GeoDataFrame) -> str:
                 "small": bool(extents.get(aid, 0.0) < SMALL_AREA_M),
             }
         )
-    return shapes_text(areas, rows, labels)
+    return shapes_text(areas, rows, labels, MAP_HEIGHT_PX)
 
 
 def move_rows(rank: float | None, total: float | None, excluded: str | None = None) -> list[tuple[str, str]]:
@@ -551,10 +552,24 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                 }
                 return points;
             };
+            // Many points: the file also holds a coarse copy, within a pixel up to data.coarseZoom; the
+            // map opens with it and switches every area to the full display geometry once zoomed deeper.
+            var detailed = !data.coarse || map.getZoom() > data.coarseZoom;
+            var latlngs = function (polygons) {
+                var parts = polygons.map(function (rings) { return rings.map(ring); });
+                return parts.length === 1 ? parts[0] : parts;
+            };
+            if (!detailed) {
+                map.on("zoomend", function detail() {
+                    if (map.getZoom() <= data.coarseZoom) { return; }
+                    map.off("zoomend", detail);
+                    detailed = true;
+                    layers.forEach(function (layer, i) { layer.setLatLngs(latlngs(data.shapes[i])); });
+                });
+            }
             var shapes = L.featureGroup();
             data.shapes.forEach(function (polygons, i) {
-                var latlngs = polygons.map(function (rings) { return rings.map(ring); });
-                var layer = L.polygon(latlngs.length === 1 ? latlngs[0] : latlngs,
+                var layer = L.polygon(latlngs(detailed ? polygons : data.coarse[i]),
                                       L.extend({renderer: renderer}, {{ this.initial | tojson }}));
                 layers[i] = layer;
                 layer.bindTooltip(tooltip(i), {sticky: true});

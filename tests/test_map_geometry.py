@@ -17,8 +17,12 @@ from shapely.geometry import MultiPolygon, Polygon, box
 from selection.dataset import load_dataset
 from selection.geometry import WGS84
 from selection.map_geometry import (
+    COARSE_FROM,
     COORDINATE_DECIMALS,
+    MAX_ZOOM,
     SHAPES_FOLDER,
+    coarse_geometry,
+    coarse_zoom,
     decoded_ring,
     decoded_shape,
     display_geometry,
@@ -93,6 +97,7 @@ def test_awkward_shapes_stay_valid_and_non_empty():
     multi = MultiPolygon([box(lon, lat, lon + 0.001, lat + 0.001), box(lon + 0.002, lat, lon + 0.0021, lat + 1e-7)])
     shown = display_geometry(frame([tiny, holed, sliver, collinear, multi]))
     assert all(is_displayable(g) for g in shown)
+    assert all(is_displayable(decoded_shape(s)) for s in encoded_shapes(shown.to_numpy())), "as the map gets them"
     assert len(shown.iloc[1].interiors) == 1, "a hole stays a hole"
     assert shapely.get_num_coordinates(shown.iloc[3]) < shapely.get_num_coordinates(collinear)
 
@@ -160,6 +165,32 @@ def test_a_hole_stays_a_hole_when_encoded():
     (encoded,) = encoded_shapes(np.array([holed], dtype=object))
     assert [len(texts) for texts in encoded] == [2]
     assert decoded_shape(encoded).equals_exact(holed, 1e-9)
+
+
+def test_many_coordinates_get_a_coarse_copy_for_the_first_view_that_stays_valid(tmp_path):
+    folder = generate(tmp_path / "pkg", 150, 200, actors_per_area=1)  # 30,150 coordinates over Denmark
+    areas = load_dataset(folder).areas
+    zoom = coarse_zoom(areas, 370)
+    assert zoom is not None
+    assert zoom < MAX_ZOOM
+    coarse = coarse_geometry(areas, zoom)
+    assert all(is_displayable(g) for g in coarse)
+    assert all(is_displayable(decoded_shape(s)) for s in encoded_shapes(coarse.to_numpy()))
+    full = shapely.get_num_coordinates(display_geometry(areas).to_numpy()).sum()
+    assert shapely.get_num_coordinates(coarse.to_numpy()).sum() < 0.2 * full
+    tolerance_deg = display_tolerance_m(54.0, zoom) / 110_000 + 10**-COORDINATE_DECIMALS
+    assert all(o.hausdorff_distance(c) <= tolerance_deg for o, c in zip(areas.geometry, coarse, strict=True))
+    # The widest first view: the areas' north-south extent fills the map's height at (at most) that zoom.
+    south, north = areas.total_bounds[1], areas.total_bounds[3]
+    extent_px = (
+        256
+        * 2 ** (zoom - 2)
+        * (math.asinh(math.tan(math.radians(north))) - math.asinh(math.tan(math.radians(south))))
+        / (2 * math.pi)
+    )
+    assert 350 / 2 < extent_px <= 350 * 2, "two zoom levels below the switch the areas fit the map"
+    few = generate(tmp_path / "few", 20, 200, actors_per_area=1)
+    assert coarse_zoom(load_dataset(few).areas, 370) is None, f"under {COARSE_FROM} coordinates: no copy"
 
 
 def walk(value, path=()):

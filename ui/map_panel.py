@@ -9,6 +9,7 @@ from selection.dataset import Dataset
 from selection.map_layers import (
     LABEL_ALL_MAX,
     LABEL_TOP_N,
+    MAP_HEIGHT_PX,
     Basemap,
     area_shapes,
     base_map,
@@ -28,7 +29,7 @@ def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basema
     st_folium(
         m,
         key=MAP_KEY,
-        height=370,  # with the page top, the whole map fits on a 1280×720 screen
+        height=MAP_HEIGHT_PX,  # the coarse map geometry is made for this height
         use_container_width=True,
         feature_group_to_add=ranked_layer(dataset.areas, result.table, selected),
         returned_objects=["last_object_clicked"],
