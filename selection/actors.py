@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .geometry import METRIC_CRS
+from .geometry import metric_geometry
 
 
 def actor_distances(areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, max_distance_m: float) -> pd.DataFrame:
@@ -18,8 +18,8 @@ def actor_distances(areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, max_dista
     columns = ["area_id", "actor_index", "distance_m"]
     if len(areas) == 0 or len(actors) == 0:
         return pd.DataFrame(columns=columns)
-    area_geoms = areas.geometry.to_crs(METRIC_CRS).to_numpy()
-    actor_geoms = actors.geometry.to_crs(METRIC_CRS).to_numpy()
+    area_geoms = metric_geometry(areas)  # projected once per loaded frame (the map's area sizes use it too)
+    actor_geoms = metric_geometry(actors)
     # No buffers: GEOS buffers of spiky uploaded boundaries can take seconds each; a distance query
     # on the spatial index is exact and linear (the exact distance filter below decides).
     tree = shapely.STRtree(area_geoms)

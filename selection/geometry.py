@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from .errors import Report
+from .frame_memo import per_frame
 
 WGS84 = "EPSG:4326"
 METRIC_CRS = "EPSG:25832"  # ETRS89 / UTM zone 32N, the Danish standard for distances
 POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+def metric_geometry(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """The frame's geometries in ``METRIC_CRS``, projected once per frame object (``frame_memo``; read-only)."""
+    return per_frame("geometry.metric", frame, lambda: frame.geometry.to_crs(METRIC_CRS).to_numpy())
 
 
 def polygonal_part(geom: BaseGeometry) -> BaseGeometry | None:

@@ -20,6 +20,7 @@ from typing import ClassVar
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
@@ -29,7 +30,7 @@ from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from .data_status import list_status_text
-from .geometry import METRIC_CRS
+from .geometry import METRIC_CRS, metric_geometry
 from .map_geometry import MAX_ZOOM, Shapes, area_shapes_file, shapes_text
 from .offline_assets import STATIC_DIR, use_local_assets
 
@@ -314,11 +315,8 @@ def _extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
     cached = _EXTENTS.get(id(areas))
     if cached is not None and cached[0]() is areas:
         return cached[1]
-    bounds = areas.geometry.to_crs(METRIC_CRS).bounds
-    extents = {
-        str(a): float(max(r.maxx - r.minx, r.maxy - r.miny))
-        for a, r in zip(areas.index, bounds.itertuples(), strict=True)
-    }
+    minx, miny, maxx, maxy = shapely.bounds(metric_geometry(areas)).T
+    extents = dict(zip(map(str, areas.index), np.maximum(maxx - minx, maxy - miny).tolist(), strict=True))
     if len(_EXTENTS) >= 8:
         _EXTENTS.clear()
     _EXTENTS[id(areas)] = (weakref.ref(areas), extents)
