@@ -86,8 +86,8 @@ def _grid_cells(points: np.ndarray) -> np.ndarray:
 
 
 def coarse_zoom(areas: gpd.GeoDataFrame, map_height_px: int) -> int | None:
-    """The deepest zoom at which the map may draw the areas from a coarse copy (``display_geometry`` at that
-    zoom), or None when a coarse copy would not save much (few coordinates, or areas seen only up close).
+    """The deepest zoom at which the map may draw the areas from a coarse copy (``coarse_geometry``), or None
+    when a coarse copy would not save much (few coordinates, or areas seen only up close).
 
     The map opens fitted to the areas, so its first zoom is at most the zoom at which their north-south
     extent fills ``map_height_px`` (whatever the map's width). The coarse copy is within a pixel up to
@@ -133,8 +133,8 @@ def encoded_shapes(geoms: np.ndarray) -> list[list[list[str]]]:
     A ring is encoded as (lat, lng) pairs rounded to ``COORDINATE_DECIMALS`` decimals, without the closing
     point (Leaflet closes polygons): the first pair as is and every later one as the difference from the
     one before, each number zigzag-mapped to a non-negative integer and written in 5-bit groups, least
-    significant first, as characters 63 + group (+ 32 when another group follows), all in one vectorised
-    pass (a per-point loop in Python takes about a second for 2,000 areas of 200 vertices).
+    significant first, as characters 63 + group (+ 32 when another group follows), in whole-array
+    operations (no loop per point).
     """
     parts, part_of = shapely.get_parts(geoms, return_index=True)
     rings, ring_of = shapely.get_rings(parts, return_index=True)
