@@ -461,6 +461,15 @@ def rules_editor(model: CriteriaModel) -> None:
         st.error(md(problem))
 
 
+LINK_POPOVER = "copy_link_popover"
+
+
+def excludes_any(settings: sidebar.Settings) -> bool:
+    """Whether the on-screen rules exclude any area (the weights never change this)."""
+    rules = tuple(st.session_state.get(RULES, ()))
+    return bool(state.excluded_areas(settings.distance_m, settings.sub_weights, rules))
+
+
 def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     """'Kopiér link': the page's address for what is on screen, with a copy button (st.code's own)."""
     opened: Opened | None = st.session_state.get(OPENED)
@@ -468,9 +477,11 @@ def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     base = st.context.url or ""
     base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
     link = base + "?" + urlencode(query, doseq=True, safe=":,+")
-    with st.popover("Kopiér link", icon=":material/link:", width="stretch"):
-        st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
-        st.code(link, language=None, wrap_lines=True)
+    # Lazy: the link is only drawn while the popover is open, so a weight move does not resend it.
+    with st.popover("Kopiér link", icon=":material/link:", width="stretch", key=LINK_POPOVER, on_change="rerun") as pop:
+        if pop.open:
+            st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
+            st.code(link, language=None, wrap_lines=True)
 
 
 LAST_ELIGIBLE = "_last_eligible_ranking"

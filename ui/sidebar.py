@@ -197,29 +197,9 @@ def settle_weights(model: CriteriaModel) -> Settings:
 
 
 def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
-    """The buttons 'Lige vægte' and 'Nulstil' and the weight sliders, at the shares ``settle_weights`` left."""
-    with place:
-        slider_box, button_box = st.container(), st.container()
+    """The weight sliders, at the shares ``settle_weights`` left, and below them the buttons 'Lige vægte' and 'Nulstil'."""
     equal = _is_equal(st.session_state[LAST_SHARES])
-    b1, b2 = button_box.columns(2)
-    b1.button(
-        "Lige vægte",
-        key="weights_equal",
-        width="stretch",
-        disabled=equal,
-        on_click=_equal,
-        args=(model,),
-        help="Alle kriterier vægter allerede lige meget." if equal else "Giv alle kriterier samme andel.",
-    )
-    b2.button(
-        "Nulstil",
-        key="weights_reset",
-        width="stretch",
-        on_click=_reset,
-        args=(model,),
-        help="Vægte, delvægte og afstand som i datapakken.",
-    )
-    with slider_box:
+    with place:
         for crit in model.criteria:
             st.slider(
                 md(crit.label),
@@ -228,6 +208,24 @@ def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
                 key=weight_key(crit.id),
                 help=md(crit.description) if crit.description else None,
                 format="%d %%",
+            )
+        with st.container(horizontal=True):  # one row, one block: a weight move resends few elements
+            st.button(
+                "Lige vægte",
+                key="weights_equal",
+                width="stretch",
+                disabled=equal,
+                on_click=_equal,
+                args=(model,),
+                help="Alle kriterier vægter allerede lige meget." if equal else "Giv alle kriterier samme andel.",
+            )
+            st.button(
+                "Nulstil",
+                key="weights_reset",
+                width="stretch",
+                on_click=_reset,
+                args=(model,),
+                help="Vægte, delvægte og afstand som i datapakken.",
             )
 
 
