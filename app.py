@@ -33,6 +33,7 @@ from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
+state.freeze_heap("imports")  # once per process: see the function
 layout.compact_page()
 a11y.enhance_page()
 
@@ -46,6 +47,7 @@ except DataError as exc:
 except Exception as exc:  # never a traceback: a package we failed to anticipate gets a Danish message
     st.error(f"Datasættet kan ikke indlæses ({md(type(exc).__name__)}). Kontrollér datamappen.")
     st.stop()
+state.freeze_heap("first data set")  # once per process, after the first load
 
 st.caption(md(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
 scenarios.restore_link(dataset.model)  # a shared link (or back/forward) sets the sliders before they are drawn
