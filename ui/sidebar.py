@@ -197,7 +197,7 @@ def settle_weights(model: CriteriaModel) -> Settings:
 
 
 def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
-    """The weight sliders, at the shares ``settle_weights`` left, and below them the buttons 'Lige vægte' and 'Nulstil'."""
+    """The weight sliders at the shares ``settle_weights`` left; below them 'Lige vægte' and 'Nulstil'."""
     equal = _is_equal(st.session_state[LAST_SHARES])
     with place:
         for crit in model.criteria:
