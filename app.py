@@ -131,5 +131,6 @@ with details_slot:  # after the map and ranking: the detail tables do not hold u
     details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
 with scores_slot:
     ranking.render_scores(dataset, state.performance(settings.distance_m), settings.sub_weights)
-with st.expander("Sammenlign scenarier (2–5)"):  # its own fragment: choosing scenarios reruns only it
-    compare.render(dataset)
+with layout.folded("Sammenlign scenarier (2–5)", key=compare.FOLD, keep=[compare.PICK]) as compare_box:
+    if compare_box.open:  # drawn only while open; its own fragment: choosing scenarios reruns only it
+        compare.render(dataset)
