@@ -20,6 +20,7 @@ from ui import (
     details,
     import_panel,
     layout,
+    map_panel,
     ranked_view,
     ranking,
     robustness_panel,
@@ -32,6 +33,7 @@ from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
 state.static_assets()
+state.freeze_heap("imports")  # once per process: see the function
 layout.compact_page()
 a11y.enhance_page()
 
@@ -45,6 +47,7 @@ except DataError as exc:
 except Exception as exc:  # never a traceback: a package we failed to anticipate gets a Danish message
     st.error(f"Datasættet kan ikke indlæses ({md(type(exc).__name__)}). Kontrollér datamappen.")
     st.stop()
+state.freeze_heap("first data set")  # once per process, after the first load
 
 st.caption(md(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
 scenarios.restore_link(dataset.model)  # a shared link (or back/forward) sets the sliders before they are drawn
@@ -92,6 +95,7 @@ map_col, rank_col = st.columns([17, 20], gap="medium")  # the ranking's columns 
 with map_col:
     st.header("Kort over rangerede områder", anchor=False)
     map_slot = st.container()
+    map_panel.legend(len(dataset.areas), scenarios.excludes_any(settings))
 with rank_col:
     st.header("Rangering", anchor=a11y.RANKING_ANCHOR)
     status_slot = a11y.status_slot()  # the polite status line: the first places, said again after each weight move
@@ -127,5 +131,6 @@ with details_slot:  # after the map and ranking: the detail tables do not hold u
     details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
 with scores_slot:
     ranking.render_scores(dataset, state.performance(settings.distance_m), settings.sub_weights)
-with st.expander("Sammenlign scenarier (2–5)"):  # its own fragment: choosing scenarios reruns only it
-    compare.render(dataset)
+with layout.folded("Sammenlign scenarier (2–5)", key=compare.FOLD, keep=[compare.PICK]) as compare_box:
+    if compare_box.open:  # drawn only while open; its own fragment: choosing scenarios reruns only it
+        compare.render(dataset)

@@ -9,7 +9,9 @@ Measures in one run (about 1-2 minutes on 2 cores):
      in the map iframe) and slider -> map recolour (key press on a weight slider -> path fills differ),
      plus slider -> table re-order and slider -> script idle; the reference page is measured the same way
      for context (no targets);
-  c. memory of the app's server process tree: RSS after start, RSS and peak (VmHWM) after the browser session.
+  c. memory of the app's server process tree: RSS after start, RSS and peak (VmHWM) after the browser session;
+  d. the app server's full (generation 2) garbage collections, logged by bench/gc_probe/sitecustomize.py: how
+     many ran during the slider moves and how long they held the server (the GIL) each time.
 
 Prints measured vs target with PASS/FAIL and writes bench/results/app.json (git-ignored). With --profile,
 or when the rerun ratio is above its target, the app rerun is profiled with cProfile
@@ -183,6 +185,27 @@ class Server:
             except OSError:
                 continue
         return {"rss_mb": round(rss / 1024, 1), "peak_mb": round(hwm / 1024, 1), "processes": len(pids)}
+
+
+GC_PROBE = REPO / "bench" / "gc_probe"  # its sitecustomize logs the server's full garbage collections
+
+
+def gc_probe_env(log: Path) -> dict[str, str]:
+    """Environment for a server whose full (generation 2) garbage collections are logged to ``log``."""
+    log.unlink(missing_ok=True)
+    path = os.pathsep.join(p for p in (str(GC_PROBE), os.environ.get("PYTHONPATH", "")) if p)
+    return {"PYTHONPATH": path, "BENCH_GC_LOG": str(log)}
+
+
+def gc_pauses(log: Path, window: list[float] | None = None) -> dict:
+    """Full-collection pauses (ms) from a probe log, all or within ``window`` (epoch seconds)."""
+    pauses = []
+    if log.is_file():
+        for line in log.read_text().splitlines():
+            at_ms, pause_ms = (float(x) for x in line.split())
+            if window is None or window[0] * 1000 <= at_ms <= window[1] * 1000:
+                pauses.append(pause_ms)
+    return summary(pauses)
 
 
 @contextlib.contextmanager
@@ -524,6 +547,7 @@ def slider_moves(browser, url: str, slider: str, table_sel: str, moves: int) -> 
 def browser_session(browser, url: str, slider: str, table_sel: str, pages: int, moves: int) -> dict:
     cold = first_paint(browser, url)  # first session on a fresh server: cold caches
     warm = [first_paint(browser, url) for _ in range(pages)]
+    moves_from = time.time()
     mv = slider_moves(browser, url, slider, table_sel, moves)
     return {
         "first_paint_cold_s": cold,
@@ -534,6 +558,7 @@ def browser_session(browser, url: str, slider: str, table_sel: str, pages: int, 
         "moves_without_visible_change": mv["no_change"],
         "moves_idle_upper_bound": mv["idle_approx"],  # "running" state never observed in that move
         "map_remounted": mv["map_remounted"],
+        "moves_window_epoch_s": [moves_from, time.time()],
     }
 
 
@@ -632,6 +657,23 @@ def report(res: dict) -> list[dict]:
                 "measured": str(not b["map_remounted"]),
                 "target": "True",
                 "ok": not b["map_remounted"],
+            },
+        ]
+    g = res.get("gc")
+    if g:
+        gm = g["moves_ms"]
+        rows += [
+            {
+                "metric": "server full GC during slider moves (n / med / max)",
+                "measured": f"{gm['n']} / {gm['median'] or 0:.1f} / {gm['max'] or 0:.1f} ms",
+                "target": "",
+                "ok": None,
+            },
+            {
+                "metric": "server full GC, whole run incl. start (n / max)",
+                "measured": f"{g['all_ms']['n']} / {g['all_ms']['max'] or 0:.1f} ms",
+                "target": "",
+                "ok": None,
             },
         ]
     r = res.get("browser", {}).get("reference")
@@ -760,7 +802,8 @@ def main() -> int:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
                 try:
                     print("[b] browser: app server ...", flush=True)
-                    app = Server("app", APP)
+                    gc_log = RESULTS / "gc-app.log"
+                    app = Server("app", APP, gc_probe_env(gc_log))
                     servers.append(app)
                     time.sleep(0.5)
                     res["memory"] = {"after_start": app.memory_mb(), "server_start_s": round(app.start_s, 2)}
@@ -771,6 +814,10 @@ def main() -> int:
                     }
                     time.sleep(0.5)
                     res["memory"]["after_session"] = app.memory_mb()
+                    res["gc"] = {
+                        "all_ms": gc_pauses(gc_log),
+                        "moves_ms": gc_pauses(gc_log, res["browser"]["app"]["moves_window_epoch_s"]),
+                    }
                     app.stop()
                     servers.remove(app)
                     if not args.no_reference_browser:

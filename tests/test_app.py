@@ -12,6 +12,7 @@ from selection.dataset import load_dataset
 from selection.map_layers import score_colour
 from selection.pipeline import evaluate
 from tests.factory import make_package
+from tests.folds import open_folds
 from tests.fragments import run_fragment
 from tests.markup import shown
 from ui.ranked_view import FRAGMENT_KEY, RANKING_VIEW
@@ -27,7 +28,7 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run_app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_folds(AppTest.from_file(APP, default_timeout=60)).run()  # every folded part drawn, as if opened
     assert not at.exception, at.exception
     return at
 

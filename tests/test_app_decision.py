@@ -15,6 +15,7 @@ from selection.dataset import load_dataset
 from selection.decisions import list_decisions
 from selection.store import open_store
 from tests.factory import ADMIN, make_package
+from tests.folds import open_folds
 from tests.store.conftest import assessment_criteria
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -31,7 +32,7 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
 
 
 def decision_view() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = open_folds(AppTest.from_file(APP, default_timeout=120)).run()
     assert not at.exception, at.exception
     at.segmented_control(key="view").set_value("Beslutning").run()
     assert not at.exception, at.exception
@@ -91,7 +92,7 @@ def test_a_decision_without_reasons_is_refused_in_danish_and_nothing_is_saved(se
 
 
 def test_the_ranking_view_offers_the_report_as_pdf_and_html(setup):
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = open_folds(AppTest.from_file(APP, default_timeout=120)).run()
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Hent rapport (PDF)" in labels
@@ -114,7 +115,7 @@ def test_report_and_decision_use_the_open_scenario_and_its_rules(tmp_path, monke
     bundled = load_dataset(BUNDLED_DATA_DIR)
     found, _ = load_defaults(BUNDLED_DATA_DIR, bundled.model)
     ruled = next(d for d in found if d.settings.rules)
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = open_folds(AppTest.from_file(APP, default_timeout=120)).run()
     at.selectbox(key="scn_pick").select(ruled.key).run()
     assert not at.exception, at.exception
     held = at.session_state[REPORT_ARGS]

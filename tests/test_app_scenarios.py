@@ -13,6 +13,7 @@ from selection.scenarios import store as saved
 from selection.scenarios.defaults import load_defaults
 from selection.store import open_store
 from tests.factory import ADMIN
+from tests.folds import open_folds
 from tests.markup import interpreted, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -34,7 +35,7 @@ def bundled():
 
 
 def run_app(**params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = open_folds(AppTest.from_file(APP, default_timeout=60))  # the scenario parts are drawn while open
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from tests.factory import AREAS, CRITERIA, VALUES, area_features, make_package
+from tests.folds import open_folds
 from tests.markup import interpreted, shown
 from ui.text import md
 
@@ -119,7 +120,7 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_every_place_with_data_text_shows_it_literally(hostile: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_folds(AppTest.from_file(APP, default_timeout=60)).run()
     assert not at.exception, at.exception
     texts = assert_nothing_interpreted(at)
     seen = " ".join(shown(t) for t in texts)
@@ -143,7 +144,7 @@ def test_every_place_with_data_text_shows_it_literally(hostile: Path) -> None:
 
 
 def test_robustness_and_import_views_show_data_text_literally(hostile: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_folds(AppTest.from_file(APP, default_timeout=60)).run()
     at.segmented_control(key="view").set_value("Robusthed").run()
     assert not at.exception, at.exception
     assert_nothing_interpreted(at)

@@ -16,8 +16,10 @@ from selection.scenarios import parse_settings
 from selection.scenarios import store as saved
 from selection.store import open_store
 from tests.factory import ADMIN, make_package
+from tests.folds import open_folds
 from tests.markup import shown
 from tests.test_app_assessments import assessment_criteria, errors, open_view, run
+from ui import scenarios
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 RACE = "kapløb"  # entries with this reason meet the unique index as if another writer had taken the version
@@ -114,7 +116,7 @@ def test_a_scenario_changed_meanwhile_keeps_the_screen_and_saves_on_the_next_cli
         first = saved.save_new(
             engine, model, "Behov først", "Fordi.", parse_settings({"weights": {"need": 2}}, model), "Anna", actor=ADMIN
         )
-        at = AppTest.from_file(APP, default_timeout=60)
+        at = open_folds(AppTest.from_file(APP, default_timeout=60), scenarios.FOLD)  # the scenarios part drawn
         at.run()
         at.sidebar.text_input(key="assessor_name").input("Pia Planlægger")
         at.selectbox(key="scn_pick").select(str(first.id)).run()  # Pia opens version 1

@@ -20,6 +20,7 @@ from .text import md
 
 NOW = "__now__"
 PICK = "compare_pick"
+FOLD = "fold_compare"  # the page's lazy expander around this part (app.py)
 
 
 def _ranking(dataset: Dataset, settings: ScenarioSettings) -> ScoreResult:

@@ -3,10 +3,14 @@ and the short guide."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 VIEW_KEY = "view"  # the view switch's session key (ui.ranked_view takes it from here)
+GUIDE_FOLD = "fold_guide"  # session keys of the page's lazy expanders (``folded``); the others sit with their parts
 
 # Captions and other muted text: Streamlit's default grey (#828180, 3.9:1 on white) is below WCAG's 4.5:1.
 # This one gives 7:1 on white and 6.2:1 on the sidebar's #f0f2f6 (tests/test_contrast.py checks both).
@@ -101,7 +105,24 @@ def compact_page() -> None:
     st.html(_COMPACT_CSS + _UPLOADER_CSS % {"hint": hint} + _PRINT_CSS)
 
 
+def folded(
+    label: str, key: str, keep: Iterable[str] = (), *, parent: DeltaGenerator | None = None, expanded: bool = False
+) -> ExpanderContainer:
+    """An expander whose content is drawn only while it is open (``with folded(...) as box: if box.open: ...``).
+
+    Opening it reruns the page (Streamlit's lazy expander), so a closed one costs neither the server nor the
+    browser anything on a weight move or on the first paint. Streamlit forgets the value of a widget that is
+    not drawn; the widgets named in ``keep`` are carried over while the expander is closed (their value is
+    written back to the session before anything is drawn), so closing it loses nothing the user set.
+    """
+    for widget_key in keep:
+        if widget_key in st.session_state:
+            st.session_state[widget_key] = st.session_state[widget_key]
+    return (parent or st).expander(label, expanded=expanded, key=key, on_change="rerun")
+
+
 def guide() -> None:
-    """A five-line guide for first-time users, folded away."""
-    with st.expander("Sådan bruger du værktøjet"):
-        st.markdown("\n".join(GUIDE))
+    """A five-line guide for first-time users, folded away (drawn only when opened)."""
+    with folded("Sådan bruger du værktøjet", key=GUIDE_FOLD) as box:
+        if box.open:
+            st.markdown("\n".join(GUIDE))

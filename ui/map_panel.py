@@ -16,14 +16,15 @@ from selection.map_layers import (
     legend_entries,
     ranked_layer,
 )
-from selection.scoring import STATUS_EXCLUDED, ScoreResult
+from selection.scoring import ScoreResult
 
 from .a11y import RANKING_ANCHOR
 from .state import MAP_KEY, select_from_map_click
 
 
 def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basemap) -> None:
-    """Draw the map and its legend; a click on an area selects it."""
+    """Draw the map (its legend is drawn by ``legend``, which does not depend on the weights); a click on an
+    area selects it."""
     m = base_map(dataset.areas, basemap)
     area_shapes(dataset.areas).add_to(m)  # geometry once per map; a weight move sends styles only
     st_folium(
@@ -36,11 +37,12 @@ def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basema
         on_change=lambda: select_from_map_click(dataset),
         render=False,  # st_folium renders the map itself as well; the extra full-page render is unused
     )
-    legend(len(dataset.areas), bool((result.table["status"] == STATUS_EXCLUDED).any()))
 
 
 def legend(n_areas: int = 0, with_excluded: bool = False) -> None:
-    """Colour legend drawn by Streamlit (branca legends would load d3 from the internet)."""
+    """Colour legend drawn by Streamlit (branca legends would load d3 from the internet). It depends on the
+    number of areas and on whether a scenario's rules exclude any, never on the weights, so the page draws it
+    outside the weight fragment (a weight move does not resend it)."""
     swatches = "".join(
         f'<span style="display:inline-block;margin-right:14px">'
         f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'

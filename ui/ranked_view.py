@@ -70,14 +70,15 @@ class Scored:
     on_screen: ScenarioSettings  # the scenario on screen (for the link)
 
 
-def score(dataset: Dataset, settings: sidebar.Settings) -> Scored:
-    """Score at the settings (nothing is drawn; the page's URL follows the screen)."""
+def score(dataset: Dataset, settings: sidebar.Settings, sync_link: bool = True) -> Scored:
+    """Score at the settings (nothing is drawn; with ``sync_link`` the page's URL follows the screen)."""
     perf = state.performance(settings.distance_m)
     result, problem = state.score(dataset, settings.weights, settings.sub_weights, perf)
     result, screened = scenarios.screened(dataset.model, result, settings)
     data = state.status(settings.distance_m, state.weighted_indicators(dataset, result))
     on_screen = scenarios.current(dataset.model, settings)
-    scenarios.sync_link(dataset.model, on_screen)  # the URL follows the screen (cheap: only on a change)
+    if sync_link:
+        scenarios.sync_link(dataset.model, on_screen)  # the URL follows the screen (cheap: only on a change)
     return Scored(result, perf, data, problem, screened, on_screen)
 
 
@@ -102,11 +103,12 @@ def render(dataset: Dataset, slots: Slots) -> None:
     as early as possible); the slots' places on the page do not depend on the order they are filled in.
     """
     settings = sidebar.settle_weights(dataset.model)
-    scored = score(dataset, settings)
+    scored = score(dataset, settings, sync_link=False)
     result, perf, data = scored.result, scored.perf, scored.data
     selected = state.selected_area(dataset)
     with slots.map:
         map_panel.render(dataset, result, selected, settings.background)
+    scenarios.sync_link(dataset.model, scored.on_screen)  # after the map: the browser handles the map first
     sidebar.draw_weight_controls(dataset.model, slots.sliders)
     show_notice(dataset, scored, slots.notice, slots.link)
     details.show_rank(slots.rank, result, selected)

@@ -41,7 +41,7 @@ from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MA
 from selection.scoring import STATUS_EXCLUDED, ScoreResult
 from selection.store import StoreError
 
-from . import access, sidebar, state
+from . import access, layout, sidebar, state
 from .state import sub_weight_key
 from .text import md
 
@@ -50,6 +50,19 @@ OPENED = "_opened_scenario"
 LAST_LINK = "_last_link"
 LINK_NOTICE = "_link_notice"
 MESSAGE = "_scenario_message"
+FOLD = "fold_scenarios"  # the sidebar part's expander (drawn only while open)
+# Its widgets whose values survive while it is closed (half-typed names and reasons, the rule being built).
+KEEP = (
+    "scn_archived",
+    "scn_name",
+    "scn_rationale",
+    "scn_reason",
+    "scn_new_name",
+    "rule_kind",
+    "rule_allowed",
+    "rule_target",
+    "rule_value",
+)
 ROBUSTNESS_KEYS = ("smaa_n", "smaa_seed", "smaa_margin", "smaa_noise", "smaa_order")
 
 
@@ -300,9 +313,14 @@ def scenario_options(model: CriteriaModel, archived: bool = False) -> tuple[dict
 
 def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
     """The 'Scenarier' part of the sidebar (open, save, change, rename, duplicate, archive, rules)."""
-    on_screen = current(model, settings)
-    opened: Opened | None = st.session_state.get(OPENED)
-    with st.sidebar.expander("Scenarier og udelukkelse", expanded=bool(st.session_state.get(MESSAGE))):
+    if st.session_state.get(MESSAGE):
+        st.session_state[FOLD] = True  # a confirmation or an error is shown where the user acted
+    st.session_state.setdefault("rule_allowed", ["verified", "inferred"])
+    with layout.folded("Scenarier og udelukkelse", key=FOLD, keep=KEEP, parent=st.sidebar) as box:
+        if not box.open:
+            return
+        on_screen = current(model, settings)
+        opened: Opened | None = st.session_state.get(OPENED)
         if message := st.session_state.pop(MESSAGE, None):
             (st.success if message[0] else st.error)(md(message[1]))
         if opened:
@@ -431,8 +449,7 @@ def rules_editor(model: CriteriaModel) -> None:
             "Tilladt listestatus",
             list(LIST_CONFIDENCES),
             format_func=LIST_CONFIDENCE_LABELS.__getitem__,
-            key="rule_allowed",
-            default=["verified", "inferred"],
+            key="rule_allowed",  # starts as verified + inferred (set in render)
         )
     else:
         if kind == MIN_SCORE:
@@ -461,6 +478,15 @@ def rules_editor(model: CriteriaModel) -> None:
         st.error(md(problem))
 
 
+LINK_POPOVER = "copy_link_popover"
+
+
+def excludes_any(settings: sidebar.Settings) -> bool:
+    """Whether the on-screen rules exclude any area (the weights never change this)."""
+    rules = tuple(st.session_state.get(RULES, ()))
+    return bool(state.excluded_areas(settings.distance_m, settings.sub_weights, rules))
+
+
 def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     """'Kopiér link': the page's address for what is on screen, with a copy button (st.code's own)."""
     opened: Opened | None = st.session_state.get(OPENED)
@@ -468,9 +494,11 @@ def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     base = st.context.url or ""
     base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
     link = base + "?" + urlencode(query, doseq=True, safe=":,+")
-    with st.popover("Kopiér link", icon=":material/link:", width="stretch"):
-        st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
-        st.code(link, language=None, wrap_lines=True)
+    # Lazy: the link is only drawn while the popover is open, so a weight move does not resend it.
+    with st.popover("Kopiér link", icon=":material/link:", width="stretch", key=LINK_POPOVER, on_change="rerun") as pop:
+        if pop.open:
+            st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
+            st.code(link, language=None, wrap_lines=True)
 
 
 LAST_ELIGIBLE = "_last_eligible_ranking"

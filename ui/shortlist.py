@@ -84,8 +84,8 @@ def render(
     ]
     if with_robustness:
         settings.append(("Robusthed", f"{integer(DEFAULT_SAMPLES)} tilfældige vægtninger, startværdi {DEFAULT_SEED}"))
-    left, right, third = st.columns(3)  # one row: each deferred download has its own place
-    left.download_button(
+    row = st.container(horizontal=True)  # one row (wrapping on narrow screens), one block per weight move
+    row.download_button(
         "Download kortliste (CSV)",
         data=lambda: table_to_csv(table, style, note),  # encoded on click, so weight changes stay fast
         file_name=f"kortliste_top{top_n}.csv",
@@ -93,7 +93,7 @@ def render(
         key="download_shortlist",
         on_click="ignore",  # no rerun: the other downloads keep their files
     )
-    right.download_button(
+    row.download_button(
         "Download kortliste (Excel, XLSX)",
         data=lambda: table_to_xlsx(
             table, note, about_sheet(result, dataset, settings), priority_export_table(result, dataset, perf, top_n)
@@ -104,7 +104,7 @@ def render(
         on_click="ignore",  # no rerun: the other downloads keep their files
     )
     # The values that can change this shortlist (selection.critical), built on click.
-    third.download_button(
+    row.download_button(
         "Download vurderingsprioriteter (CSV)",
         data=lambda: priority_csv(result, dataset, perf, top_n, style),
         file_name=f"vurderingsprioriteter_top{top_n}.csv",

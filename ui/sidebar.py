@@ -16,7 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 from selection.criteria import CriteriaModel
 from selection.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, tile_url_problem, token_problem
 
-from . import state
+from . import layout, state
 from .state import sub_weight_key, weight_key
 from .text import md
 
@@ -25,6 +25,8 @@ SUB_MAX = 10.0
 LAST_SHARES = "_last_weight_shares"
 EXACT = "_exact_weights"  # (slider values, exact weights) set by the defaults and the buttons
 FULL_RERUN = "_weights_reset"
+MAP_KEYS = ("distance_m", "tile_url", "basemap")  # the widgets in 'Aktører og kort'
+SUB_WEIGHTS_FOLD, ACTORS_MAP_FOLD = "fold_sub_weights", "fold_actors_map"  # their lazy expanders' keys
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ def render(model: CriteriaModel) -> DeltaGenerator:
     for ind in model.indicators:
         st.session_state.setdefault(sub_weight_key(ind.id), min(float(ind.default_weight), SUB_MAX))
     st.session_state.setdefault("distance_m", int(model.actor_distance_m))
+    st.session_state.setdefault("tile_url", os.environ.get("SELECTION_TILE_URL", ""))
 
     sb = st.sidebar
     sb.header("Vægtning af kriterier")
@@ -123,29 +126,32 @@ def render(model: CriteriaModel) -> DeltaGenerator:
         "så andelene altid giver 100 %."
     )
     weights = sb.container()
-    with sb.expander("Delvægte for indikatorer"):
-        st.caption("Delvægtene fordeles inden for hvert kriterium. 0 = indikatoren indgår ikke.")
-        for crit in model.criteria:
-            st.markdown(f"**{md(crit.label)}**")
-            for ind in crit.indicators:
-                st.slider(
-                    md(ind.label),
-                    0.0,
-                    SUB_MAX,
-                    step=0.5,
-                    key=sub_weight_key(ind.id),
-                    help=md(ind.description) if ind.description else None,
-                )
-    with sb.expander("Aktører og kort"):
-        st.slider(
-            "Afstand til aktører (m)",
-            0,
-            2000,
-            step=50,
-            key="distance_m",
-            help="Aktører tæller med, hvis de ligger i området eller inden for denne afstand (målt i EPSG:25832).",
-        )
-        basemap_choice()
+    subs = [sub_weight_key(ind.id) for ind in model.indicators]
+    with layout.folded("Delvægte for indikatorer", key=SUB_WEIGHTS_FOLD, keep=subs, parent=sb) as box:
+        if box.open:
+            st.caption("Delvægtene fordeles inden for hvert kriterium. 0 = indikatoren indgår ikke.")
+            for crit in model.criteria:
+                st.markdown(f"**{md(crit.label)}**")
+                for ind in crit.indicators:
+                    st.slider(
+                        md(ind.label),
+                        0.0,
+                        SUB_MAX,
+                        step=0.5,
+                        key=sub_weight_key(ind.id),
+                        help=md(ind.description) if ind.description else None,
+                    )
+    with layout.folded("Aktører og kort", key=ACTORS_MAP_FOLD, keep=MAP_KEYS, parent=sb) as box:
+        if box.open:
+            st.slider(
+                "Afstand til aktører (m)",
+                0,
+                2000,
+                step=50,
+                key="distance_m",
+                help="Aktører tæller med, hvis de ligger i området eller inden for denne afstand (målt i EPSG:25832).",
+            )
+            basemap_choice()
     return weights
 
 
@@ -154,8 +160,7 @@ def basemap_choice() -> None:
     token = state.secret("DATAFORSYNINGEN_TOKEN")
     custom = st.text_input(
         "Egen kortserver (valgfri)",
-        key="tile_url",
-        value=os.environ.get("SELECTION_TILE_URL", ""),
+        key="tile_url",  # starts as SELECTION_TILE_URL (set in render)
         placeholder="https://kort.example.dk/{z}/{x}/{y}.png",
         help="En XYZ- eller WMTS-adresse med {z}, {x} og {y} (zoom, kolonne, række), fx kommunens egen kortserver.",
     ).strip()
@@ -197,29 +202,9 @@ def settle_weights(model: CriteriaModel) -> Settings:
 
 
 def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
-    """The buttons 'Lige vægte' and 'Nulstil' and the weight sliders, at the shares ``settle_weights`` left."""
-    with place:
-        slider_box, button_box = st.container(), st.container()
+    """The weight sliders at the shares ``settle_weights`` left; below them 'Lige vægte' and 'Nulstil'."""
     equal = _is_equal(st.session_state[LAST_SHARES])
-    b1, b2 = button_box.columns(2)
-    b1.button(
-        "Lige vægte",
-        key="weights_equal",
-        width="stretch",
-        disabled=equal,
-        on_click=_equal,
-        args=(model,),
-        help="Alle kriterier vægter allerede lige meget." if equal else "Giv alle kriterier samme andel.",
-    )
-    b2.button(
-        "Nulstil",
-        key="weights_reset",
-        width="stretch",
-        on_click=_reset,
-        args=(model,),
-        help="Vægte, delvægte og afstand som i datapakken.",
-    )
-    with slider_box:
+    with place:
         for crit in model.criteria:
             st.slider(
                 md(crit.label),
@@ -228,6 +213,24 @@ def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
                 key=weight_key(crit.id),
                 help=md(crit.description) if crit.description else None,
                 format="%d %%",
+            )
+        with st.container(horizontal=True):  # one row, one block: a weight move resends few elements
+            st.button(
+                "Lige vægte",
+                key="weights_equal",
+                width="stretch",
+                disabled=equal,
+                on_click=_equal,
+                args=(model,),
+                help="Alle kriterier vægter allerede lige meget." if equal else "Giv alle kriterier samme andel.",
+            )
+            st.button(
+                "Nulstil",
+                key="weights_reset",
+                width="stretch",
+                on_click=_reset,
+                args=(model,),
+                help="Vægte, delvægte og afstand som i datapakken.",
             )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Callable
@@ -69,6 +70,22 @@ def sub_weight_key(indicator_id: str) -> str:
 def static_assets() -> Path:
     """Copy Leaflet/jQuery into ./static once per server process."""
     return install_static_assets()
+
+
+@st.cache_resource(show_spinner=False)
+def freeze_heap(stage: str) -> int:
+    """Put the objects alive now (imported modules, compiled templates, the first data set) out of reach of
+    Python's cyclic garbage collector, once per server process and ``stage``; return how many are frozen.
+
+    They live as long as the process anyway, yet without this every full collection walks them again, and one
+    ran on almost every weight move: 100-250 ms with the server holding the GIL, so the map, the table and
+    the shortlist waited (bench/bench_app.py). Frozen objects are still freed by reference counting; only
+    reference cycles among them are never collected, so ``gc.collect()`` runs first and this is done once per
+    stage, never per session or per import (memory stays bounded).
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def _signature(directory: Path) -> str:

@@ -1,0 +1,16 @@
+"""AppTest helper: open the page's lazy expanders (ui.layout.folded), whose content is drawn only while open."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from ui import compare, layout, scenarios, sidebar
+
+FOLDS = (sidebar.SUB_WEIGHTS_FOLD, sidebar.ACTORS_MAP_FOLD, scenarios.FOLD, compare.FOLD, layout.GUIDE_FOLD)
+
+
+def open_folds(at: AppTest, *keys: str) -> AppTest:
+    """Mark the expanders ``keys`` (all of them by default) open, as a click would; the next run draws them."""
+    for key in keys or FOLDS:
+        at.session_state[key] = True
+    return at
