@@ -5,7 +5,8 @@ Run from the repository root:  .venv/bin/python bench/bench_app.py [--runs N] [-
 Measures in one run (about 1-2 minutes on 2 cores):
   a. server-side rerun time after a weight change, app vs reference, with streamlit.testing.v1.AppTest
      (script execution only: no websocket, no browser, no frontend rendering);
-  b. in Debian's Chromium (Playwright), on real ``streamlit run`` servers: first paint (goto -> 13 polygons
+  b. in Debian's Chromium (Playwright), on real ``streamlit run serve.py`` servers (the app as served, modules
+     imported at start-up; the reference is a plain script): first paint (goto -> 13 polygons
      in the map iframe) and slider -> map recolour (key press on a weight slider -> path fills differ),
      plus slider -> table re-order and slider -> script idle; the reference page is measured the same way
      for context (no targets);
@@ -50,6 +51,7 @@ from ui.ranked_view import FRAGMENT_KEY  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 APP = REPO / "app.py"
+SERVED = REPO / "serve.py"  # what scripts/run_app.sh serves: app.py, with its modules imported at start-up
 REFERENCE = REPO / "bench" / "reference_app.py"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 APP_TABLE = ".st-key-ranking [data-testid='stDataFrame']"
@@ -803,7 +805,7 @@ def main() -> int:
                 try:
                     print("[b] browser: app server ...", flush=True)
                     gc_log = RESULTS / "gc-app.log"
-                    app = Server("app", APP, gc_probe_env(gc_log))
+                    app = Server("app", SERVED, gc_probe_env(gc_log))
                     servers.append(app)
                     time.sleep(0.5)
                     res["memory"] = {"after_start": app.memory_mb(), "server_start_s": round(app.start_s, 2)}
