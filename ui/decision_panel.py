@@ -123,8 +123,8 @@ def report_downloads(dataset: Dataset, top_n: int) -> None:
             scenario=holder.get("scenario"),
         )
 
-    left, right = st.columns(2)
-    left.download_button(
+    row = st.container(horizontal=True)  # one row, like the shortlist's downloads above it
+    row.download_button(
         "Hent rapport (PDF)",
         data=lambda: render_pdf(snapshot()),
         file_name=f"rapport_{stamp}.pdf",
@@ -132,7 +132,7 @@ def report_downloads(dataset: Dataset, top_n: int) -> None:
         key="download_report_pdf",
         on_click="ignore",
     )
-    right.download_button(
+    row.download_button(
         "Hent rapport (HTML)",
         data=lambda: render_html(snapshot()).encode("utf-8"),
         file_name=f"rapport_{stamp}.html",
