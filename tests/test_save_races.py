@@ -19,6 +19,8 @@ from tests.factory import ADMIN, make_package
 from tests.folds import open_folds
 from tests.markup import shown
 from tests.test_app_assessments import assessment_criteria, errors, open_view, run
+from tests.test_app_assessments import package as package  # the fixture: the package and a store of the test's own
+from tests.test_app_scenarios import db as db  # the fixture: a scenario database of the test's own, local mode
 from ui import scenarios
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -44,15 +46,6 @@ def lose_races(db_file: Path) -> None:
 
 def entry(value: float, reason: str, name: str = "Bo Berg") -> NewAssessment:
     return NewAssessment("b", "n1", value, reason, "", name, "Skoleleder", dt.date(2026, 1, 5))
-
-
-@pytest.fixture
-def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = make_package(tmp_path / "pkg", criteria=assessment_criteria())
-    monkeypatch.setenv("SELECTION_DATA", str(folder))
-    monkeypatch.setenv("SELECTION_IMPORT_DIR", str(tmp_path / "store" / "data"))
-    monkeypatch.delenv("SELECTION_DB_URL", raising=False)
-    return folder
 
 
 def test_a_lost_race_reports_the_real_version_and_who_saved(tmp_path: Path):
@@ -93,16 +86,6 @@ def test_after_a_lost_race_the_form_keeps_the_text_and_saves_in_one_click(packag
 
 
 # --------------------------------------------------------------------------- scenarios
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
-    monkeypatch.setenv("SELECTION_DB_URL", url)
-    monkeypatch.delenv("SELECTION_DATA", raising=False)
-    for name in ("SELECTION_READ_ONLY", "SELECTION_LOCAL_ROLE", "SELECTION_ADMIN", "SELECTION_ROLES_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    return url
 
 
 def scenario_messages(at: AppTest) -> tuple[list[str], list[str]]:
