@@ -52,30 +52,18 @@ if TYPE_CHECKING:
     )
 
 # The role functions read and write the database: SQLAlchemy loads on their first use, so that the
-# command line's ``rank`` and the import store's readers do not import it.
-_ROLES = {
-    "Role",
-    "RoleAssignment",
-    "access_revision",
-    "assign_role",
-    "authorize",
-    "change_history",
-    "current_assignments",
-    "log_change",
-    "role_assignments",
-    "role_of",
-    "roles",
-    "seed_roles",
-}
+# command line's ``rank`` and the import store's readers do not import it. They are the names of ``__all__``
+# that this module does not define when it is imported.
+_EAGER = frozenset(globals())
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _ROLES:
+    if name not in __all__ or name in _EAGER:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module = importlib.import_module(".roles", __name__)
-    # Loading the submodule sets the package's ``roles`` to the module: bind every name (and so the
+    # Loading the submodule sets the package's ``roles`` to the module: bind every lazy name (and so the
     # function ``roles``) afterwards.
-    globals().update({n: getattr(module, n) for n in _ROLES})
+    globals().update({n: getattr(module, n) for n in __all__ if n not in _EAGER})
     return globals()[name]
 
 
