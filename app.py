@@ -95,7 +95,7 @@ map_col, rank_col = st.columns([17, 20], gap="medium")  # the ranking's columns 
 with map_col:
     st.header("Kort over rangerede områder", anchor=False)
     map_slot = st.container()
-    map_panel.legend(len(dataset.areas), scenarios.excludes_any(settings))
+    map_panel.legend(len(dataset.areas), bool(scenarios.exclusions(settings)))
 with rank_col:
     st.header("Rangering", anchor=a11y.RANKING_ANCHOR)
     status_slot = a11y.status_slot()  # the polite status line: the first places, said again after each weight move

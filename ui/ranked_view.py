@@ -54,6 +54,7 @@ def score_with_notice(
     """Score at the settings; show any weight problem and the data-status notice (and in ``link`` the
     'Kopiér link' button for what is on screen)."""
     scored = score(dataset, settings)
+    scenarios.sync_link(dataset.model, scored.on_screen)  # the URL follows the screen (cheap: only on a change)
     show_notice(dataset, scored, notice, link)
     return scored.result, scored.perf, scored.data
 
@@ -70,15 +71,13 @@ class Scored:
     on_screen: ScenarioSettings  # the scenario on screen (for the link)
 
 
-def score(dataset: Dataset, settings: sidebar.Settings, sync_link: bool = True) -> Scored:
-    """Score at the settings (nothing is drawn; with ``sync_link`` the page's URL follows the screen)."""
+def score(dataset: Dataset, settings: sidebar.Settings) -> Scored:
+    """Score at the settings (nothing is drawn; the callers let the page's URL follow the screen)."""
     perf = state.performance(settings.distance_m)
     result, problem = state.score(dataset, settings.weights, settings.sub_weights, perf)
     result, screened = scenarios.screened(dataset.model, result, settings)
     data = state.status(settings.distance_m, state.weighted_indicators(dataset, result))
     on_screen = scenarios.current(dataset.model, settings)
-    if sync_link:
-        scenarios.sync_link(dataset.model, on_screen)  # the URL follows the screen (cheap: only on a change)
     return Scored(result, perf, data, problem, screened, on_screen)
 
 
@@ -103,7 +102,7 @@ def render(dataset: Dataset, slots: Slots) -> None:
     as early as possible); the slots' places on the page do not depend on the order they are filled in.
     """
     settings = sidebar.settle_weights(dataset.model)
-    scored = score(dataset, settings, sync_link=False)
+    scored = score(dataset, settings)
     result, perf, data = scored.result, scored.perf, scored.data
     selected = state.selected_area(dataset)
     with slots.map:

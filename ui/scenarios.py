@@ -63,6 +63,7 @@ KEEP = (
     "rule_target",
     "rule_value",
 )
+LINK_POPOVER = "copy_link_popover"  # 'Kopiér link' (drawn only while open)
 ROBUSTNESS_KEYS = ("smaa_n", "smaa_seed", "smaa_margin", "smaa_noise", "smaa_order")
 
 
@@ -478,13 +479,9 @@ def rules_editor(model: CriteriaModel) -> None:
         st.error(md(problem))
 
 
-LINK_POPOVER = "copy_link_popover"
-
-
-def excludes_any(settings: sidebar.Settings) -> bool:
-    """Whether the on-screen rules exclude any area (the weights never change this)."""
-    rules = tuple(st.session_state.get(RULES, ()))
-    return bool(state.excluded_areas(settings.distance_m, settings.sub_weights, rules))
+def exclusions(settings: sidebar.Settings) -> dict[str, str]:
+    """area_id -> reason for the areas the on-screen rules exclude (cached; the weights never change it)."""
+    return state.excluded_areas(settings.distance_m, settings.sub_weights, tuple(st.session_state.get(RULES, ())))
 
 
 def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
@@ -511,7 +508,7 @@ def screened(model: CriteriaModel, result: ScoreResult, settings: sidebar.Settin
     if not rules:
         st.session_state[LAST_ELIGIBLE] = result
         return result, None
-    out = apply_exclusions(result, state.excluded_areas(settings.distance_m, settings.sub_weights, rules))
+    out = apply_exclusions(result, exclusions(settings))
     if not all_excluded(out):
         st.session_state[LAST_ELIGIBLE] = out
         return out, None
