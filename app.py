@@ -8,6 +8,8 @@ on its own when a weight moves.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from selection.errors import DataError
@@ -101,36 +103,34 @@ with rank_col:
     status_slot = a11y.status_slot()  # the polite status line: the first places, said again after each weight move
     table_slot = st.container(key="ranking")
     ranking.explain_table()
-st.header("Detaljer for et område", anchor=False)
-rank_slot = details.header(dataset)
-critical_slot = st.empty()  # filled by the ranked fragment: depends on the weights
-details_slot = st.container()
-st.header("Hvorfor scorer områderne som de gør?", anchor=False)
-chart_slot = st.container()
-scores_slot = st.container()
-st.header("Kortliste til styregruppen", anchor=False)
-shortlist.render_choices(len(dataset.areas))
-shortlist_slot = st.container()
-decision_panel.report_downloads(state.package_dataset(), st.session_state.get(shortlist.TOP_N, 3))
-ranked_view.render(
-    dataset,
-    ranked_view.Slots(
-        sliders=sliders,
-        notice=notice,
-        map=map_slot,
-        rank=rank_slot,
-        table=table_slot,
-        chart=chart_slot,
-        shortlist=shortlist_slot,
-        critical=critical_slot,
-        link=link_slot,
-        status=status_slot,
-    ),
+details_tab, why_tab, shortlist_tab = layout.sections(
+    state.SECTIONS,
+    key=state.SECTION_KEY,
+    keep=(state.SELECTED, shortlist.TOP_N, shortlist.STYLE, shortlist.WITH_ROBUSTNESS),
+)  # only the chosen tab is drawn, so a weight move redraws only what can be seen
+slots = ranked_view.Slots(
+    sliders=sliders, notice=notice, map=map_slot, table=table_slot, link=link_slot, status=status_slot
 )
-with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
-    details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
-with scores_slot:
-    ranking.render_scores(dataset, state.performance(settings.distance_m), settings.sub_weights)
+if details_tab.open:
+    with details_tab:
+        slots = replace(slots, rank=details.header(dataset), critical=st.empty())
+        details_slot = st.container()
+if why_tab.open:
+    with why_tab:
+        slots = replace(slots, chart=st.container())
+        scores_slot = st.container()
+if shortlist_tab.open:
+    with shortlist_tab:
+        shortlist.render_choices(len(dataset.areas))
+        slots = replace(slots, shortlist=st.container())
+        decision_panel.report_downloads(state.package_dataset(), st.session_state.get(shortlist.TOP_N, 3))
+ranked_view.render(dataset, slots)
+if details_tab.open:
+    with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
+        details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
+if why_tab.open:
+    with scores_slot:
+        ranking.render_scores(dataset, state.performance(settings.distance_m), settings.sub_weights)
 with layout.folded("Sammenlign scenarier (2–5)", key=compare.FOLD, keep=[compare.PICK]) as compare_box:
     if compare_box.open:  # drawn only while open; its own fragment: choosing scenarios reruns only it
         compare.render(dataset)

@@ -1,10 +1,11 @@
-"""AppTest helper: open the page's lazy expanders (ui.layout.folded), whose content is drawn only while open."""
+"""AppTest helpers: open the page's lazy expanders (ui.layout.folded) and choose its lazy tabs (ui.layout.sections),
+whose content is drawn only while open or chosen."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ui import compare, layout, scenarios, sidebar
+from ui import compare, layout, scenarios, sidebar, state
 
 FOLDS = (sidebar.SUB_WEIGHTS_FOLD, sidebar.ACTORS_MAP_FOLD, scenarios.FOLD, compare.FOLD, layout.GUIDE_FOLD)
 
@@ -13,4 +14,13 @@ def open_folds(at: AppTest, *keys: str) -> AppTest:
     """Mark the expanders ``keys`` (all of them by default) open, as a click would; the next run draws them."""
     for key in keys or FOLDS:
         at.session_state[key] = True
+    return at
+
+
+DETAILS, WHY, SHORTLIST = state.SECTIONS  # the tabs below the map and ranking (app.py)
+
+
+def open_section(at: AppTest, label: str) -> AppTest:
+    """Choose the tab ``label`` below the map and ranking, as a click would; the next run draws it."""
+    at.session_state[state.SECTION_KEY] = label
     return at

@@ -12,7 +12,7 @@ from selection.dataset import load_dataset
 from selection.map_layers import score_colour
 from selection.pipeline import evaluate
 from tests.factory import make_package
-from tests.folds import open_folds
+from tests.folds import DETAILS, SHORTLIST, open_folds, open_section
 from tests.fragments import run_fragment
 from tests.markup import shown
 from ui.ranked_view import FRAGMENT_KEY, RANKING_VIEW
@@ -125,6 +125,8 @@ def test_selected_area_opens_its_details(package: Path) -> None:
 
 def test_shortlist_download_present(package: Path) -> None:
     at = run_app()
+    assert not at.get("download_button"), "the shortlist's tab is not the one shown first"
+    at = open_section(at, SHORTLIST).run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
         "Download kortliste (CSV)",
@@ -138,7 +140,7 @@ def test_shortlist_download_present(package: Path) -> None:
 def test_on_screen_shortlist_is_the_file_content_with_names(package: Path) -> None:
     from selection.export import shortlist_columns
 
-    at = run_app()
+    at = open_section(run_app(), SHORTLIST).run()
     dataset = load_dataset(package)
     shown = next(df.value for df in at.dataframe if "Listestatus" in df.value.columns)
     assert list(shown.columns) == shortlist_columns(dataset)
@@ -259,7 +261,7 @@ def test_background_maps_say_what_leaves_the_machine(package: Path, monkeypatch:
 def test_robustness_view_shows_which_values_decide(package: Path) -> None:
     from selection.critical import critical_values, priority_list
 
-    at = run_app()
+    at = open_section(run_app(), SHORTLIST).run()
     at.number_input(key="top_n").set_value(2).run()
     at.segmented_control(key="view").set_value("Robusthed").run()
     assert not at.exception, at.exception
@@ -284,6 +286,7 @@ def test_robustness_view_shows_which_values_decide(package: Path) -> None:
     at.button(key="critical_open").click().run()
     assert not at.exception, at.exception
     assert at.session_state["view"] == "Rangering og kort"
+    assert at.session_state["section"] == DETAILS, "the details tab opens, although the shortlist's was chosen"
     assert at.session_state["selected_area"] == plist["area_id"].iloc[last]
     assert any(h.value == plist["area"].iloc[last] for h in at.subheader)
     critical = next(m.value for m in at.markdown if m.value.startswith("**Kritiske værdier**"))

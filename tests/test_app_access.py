@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from selection.access import current_assignments
 from selection.store import open_store
 from tests.factory import make_package
+from tests.folds import SHORTLIST, open_section
 from tests.test_app_assessments import APP, assess, assessment_criteria, errors, open_view, plain, run, stored
 from ui.ranked_view import RANKING_VIEW
 
@@ -65,7 +66,7 @@ def test_read_only_and_reader_roles_hide_every_write_control(
     package: Path, monkeypatch: pytest.MonkeyPatch, setting: str, value: str, banner: str
 ) -> None:
     monkeypatch.setenv(setting, value)
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run(open_section(AppTest.from_file(APP, default_timeout=60), SHORTLIST))
     assert any(banner in t for t in sidebar_texts(at)), sidebar_texts(at)
     assert at.get("download_button"), "reading and downloading stay possible"
     if setting == "SELECTION_READ_ONLY":

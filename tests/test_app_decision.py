@@ -15,7 +15,7 @@ from selection.dataset import load_dataset
 from selection.decisions import list_decisions
 from selection.store import open_store
 from tests.factory import ADMIN, make_package
-from tests.folds import open_folds
+from tests.folds import SHORTLIST, open_folds, open_section
 from tests.store.conftest import assessment_criteria
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -92,7 +92,7 @@ def test_a_decision_without_reasons_is_refused_in_danish_and_nothing_is_saved(se
 
 
 def test_the_ranking_view_offers_the_report_as_pdf_and_html(setup):
-    at = open_folds(AppTest.from_file(APP, default_timeout=120)).run()
+    at = open_section(open_folds(AppTest.from_file(APP, default_timeout=120)), SHORTLIST).run()
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Hent rapport (PDF)" in labels

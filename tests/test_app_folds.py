@@ -1,4 +1,5 @@
-"""The page's folded parts (ui.layout.folded): drawn only while open, and closing one loses nothing the user set."""
+"""The page's folded parts (ui.layout.folded) and tabs (ui.layout.sections): drawn only while open or chosen,
+and closing one loses nothing the user set."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.factory import make_package
-from tests.folds import FOLDS, open_folds
-from ui import compare, scenarios, sidebar
+from tests.fragments import run_fragment
+from tests.folds import DETAILS, FOLDS, SHORTLIST, WHY, open_folds, open_section
+from ui import compare, scenarios, sidebar, state
+from ui.ranked_view import FRAGMENT_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -93,3 +96,60 @@ def test_a_rule_being_built_survives_closing_the_scenarios(package: Path) -> Non
     assert at.selectbox(key="rule_kind").value == kind
     if "rule_value" in drawn:
         assert at.number_input(key="rule_value").value == 40.0
+
+
+def table(at: AppTest):  # noqa: ANN201 (a pandas frame)
+    return next(df.value for df in at.dataframe if "Rang" in df.value.columns)
+
+
+def drawn_parts(at: AppTest) -> dict[str, bool]:
+    """Which tab's content the last run (of the page or of the weight fragment) drew: the details' rank line,
+    the chart, the shortlist (its table and files)."""
+    return {
+        DETAILS: any(m.value.startswith("**Rang:**") for m in at.markdown),
+        WHY: bool(at.get("vega_lite_chart")),
+        SHORTLIST: bool(at.get("download_button")) or any("Listestatus" in df.value.columns for df in at.dataframe),
+    }
+
+
+def test_only_the_chosen_tab_is_drawn_also_when_a_weight_moves(package: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert [t.label for t in at.tabs] == list(state.SECTIONS)
+    assert drawn_parts(at) == {DETAILS: True, WHY: False, SHORTLIST: False}, "the details tab comes first"
+    for label in (WHY, SHORTLIST, DETAILS):
+        open_section(at, label).run()
+        assert not at.exception, at.exception
+        assert drawn_parts(at) == {part: part == label for part in state.SECTIONS}
+        before = table(at)
+        at.slider(key="w_trust").set_value(0 if at.slider(key="w_trust").value else 100)
+        run_fragment(at, FRAGMENT_KEY)
+        assert not at.exception, at.exception
+        assert drawn_parts(at) == {part: part == label for part in state.SECTIONS}, "a weight move keeps to the tab"
+        assert not table(at).equals(before), "the fragment ran: the ranking's scores changed"
+
+
+def test_choices_in_a_tab_survive_another_tab_being_shown(package: Path) -> None:
+    at = open_section(AppTest.from_file(APP, default_timeout=60), SHORTLIST).run()
+    at.number_input(key="top_n").set_value(2).run()
+    at.radio(key="csv_style").set_value(at.radio(key="csv_style").options[-1]).run()
+    at.checkbox(key="csv_robustness").check().run()
+    style = at.radio(key="csv_style").value
+    open_section(at, DETAILS).run()
+    box = at.selectbox(key="selected_area")
+    box.select_index(len(box.options) - 1).run()
+    area = at.session_state["selected_area"]
+    assert area != box.value, "another area than the one shown first"
+    open_section(at, WHY).run()
+    for _ in range(2):  # the tabs not drawn stay as set over later runs too
+        at.run()
+        assert not at.exception, at.exception
+        assert "top_n" not in keys(at) and "selected_area" not in keys(at)
+        assert (at.session_state["top_n"], at.session_state["csv_robustness"]) == (2, True)
+        assert at.session_state["selected_area"] == area
+    open_section(at, SHORTLIST).run()
+    assert at.number_input(key="top_n").value == 2
+    assert at.radio(key="csv_style").value == style
+    assert at.checkbox(key="csv_robustness").value is True
+    open_section(at, DETAILS).run()
+    assert at.selectbox(key="selected_area").value == area

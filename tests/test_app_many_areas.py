@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from selection.map_layers import LABEL_ALL_MAX, LABEL_TOP_N
 from tests.factory import REPO
+from tests.folds import WHY, open_section
 from tests.fragments import run_fragment
 from tests.markup import shown
 from ui.ranked_view import FRAGMENT_KEY
@@ -31,7 +32,7 @@ def many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_many_areas_say_what_the_map_and_chart_show_and_moves_carry_no_geometry(many: Path) -> None:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at = open_section(AppTest.from_file(str(REPO / "app.py"), default_timeout=120), WHY).run()
     assert not at.exception, at.exception
     texts = " ".join(shown(e.value) for e in [*at.caption, *at.markdown])
     assert f"Viser de {CHART_MAX_AREAS} bedst rangerede af {N_AREAS} rangerede områder" in texts

@@ -3,11 +3,12 @@ and the short guide."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
+from streamlit.elements.lib.mutable_tab_container import TabContainer
 
 VIEW_KEY = "view"  # the view switch's session key (ui.ranked_view takes it from here)
 GUIDE_FOLD = "fold_guide"  # session keys of the page's lazy expanders (``folded``); the others sit with their parts
@@ -115,10 +116,27 @@ def folded(
     not drawn; the widgets named in ``keep`` are carried over while the expander is closed (their value is
     written back to the session before anything is drawn), so closing it loses nothing the user set.
     """
-    for widget_key in keep:
+    keep_values(keep)
+    return (parent or st).expander(label, expanded=expanded, key=key, on_change="rerun")
+
+
+def sections(labels: Sequence[str], key: str, keep: Iterable[str] = ()) -> list[TabContainer]:
+    """Tabs whose content is drawn only while selected (``if tab.open: with tab: ...``).
+
+    Choosing a tab reruns the page (Streamlit's lazy tabs), so the content of the other tabs costs neither
+    the server nor the browser anything on a weight move or on the first paint; ``keep`` works as in
+    ``folded`` for the widgets of the tabs that are not drawn.
+    """
+    keep_values(keep)
+    return list(st.tabs(labels, key=key, on_change="rerun"))
+
+
+def keep_values(keys: Iterable[str]) -> None:
+    """Carry the values of widgets that are not drawn in this run (Streamlit forgets those): each value is
+    written back to the session before anything is drawn."""
+    for widget_key in keys:
         if widget_key in st.session_state:
             st.session_state[widget_key] = st.session_state[widget_key]
-    return (parent or st).expander(label, expanded=expanded, key=key, on_change="rerun")
 
 
 def guide() -> None:

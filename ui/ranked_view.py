@@ -39,11 +39,12 @@ class Slots:
     sliders: DeltaGenerator
     notice: DeltaGenerator
     map: DeltaGenerator
-    rank: DeltaGenerator
     table: DeltaGenerator
-    chart: DeltaGenerator
-    shortlist: DeltaGenerator
+    # The places below are None while their tab is not shown (app.py's lazy tabs): nothing is drawn there.
+    rank: DeltaGenerator | None = None  # the selected area's rank line (details.show_rank)
     critical: DeltaGenerator | None = None  # the selected area's critical values (details.show_critical)
+    chart: DeltaGenerator | None = None
+    shortlist: DeltaGenerator | None = None
     link: DeltaGenerator | None = None  # 'Kopiér link' (ui.scenarios.copy_link)
     status: DeltaGenerator | None = None  # the polite status line (ui.a11y.status_slot)
 
@@ -110,7 +111,8 @@ def render(dataset: Dataset, slots: Slots) -> None:
     scenarios.sync_link(dataset.model, scored.on_screen)  # after the map: the browser handles the map first
     sidebar.draw_weight_controls(dataset.model, slots.sliders)
     show_notice(dataset, scored, slots.notice, slots.link)
-    details.show_rank(slots.rank, result, selected)
+    if slots.rank is not None:
+        details.show_rank(slots.rank, result, selected)
     if slots.critical is not None:
         details.show_critical(
             slots.critical, dataset, perf, result, selected, int(st.session_state.get(shortlist.TOP_N, 3))
@@ -120,8 +122,10 @@ def render(dataset: Dataset, slots: Slots) -> None:
             st.caption(md(ranking_sentence(result.table)))
     with slots.table:
         ranking.render_table(result, dataset, data.kinds_per_area or {})
-    with slots.chart:
-        ranking.render_chart(result, dataset)
-    with slots.shortlist:
-        shortlist.render(result, dataset, perf, data.kinds_per_area, state.area_facts())
+    if slots.chart is not None:
+        with slots.chart:
+            ranking.render_chart(result, dataset)
+    if slots.shortlist is not None:
+        with slots.shortlist:
+            shortlist.render(result, dataset, perf, data.kinds_per_area, state.area_facts())
     decision_panel.remember_ranking(result, settings, dataset.model)

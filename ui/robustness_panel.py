@@ -398,5 +398,5 @@ def _open_value(area_id: str, indicator_id: str) -> None:
     named ``ASSESSMENT_VIEW`` exists, it can open the assessment form for that value instead.
     """
     st.session_state[ASSESSMENT_TARGET] = (area_id, indicator_id)
-    st.session_state[state.SELECTED] = area_id
+    state.show_details(area_id)
     st.session_state[VIEW_KEY] = RANKING_VIEW

@@ -36,7 +36,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def render_choices(n_areas: int) -> None:
     """Length, CSV style and robustness columns (they do not depend on the weights)."""
     left, right = st.columns([1, 2])
-    left.number_input("Antal områder på kortlisten", 1, max(n_areas, 1), min(3, max(n_areas, 1)), key=TOP_N)
+    st.session_state.setdefault(TOP_N, min(3, max(n_areas, 1)))  # kept while its tab is closed: no value= here
+    left.number_input("Antal områder på kortlisten", 1, max(n_areas, 1), key=TOP_N)
     right.radio("CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key=STYLE, horizontal=True)
     st.checkbox(
         "Medtag robusthed: hvor ofte området er nr. 1, når vægtene (og de usikre værdier) varieres, "

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 MAP_KEY = "rank_map"
 SELECTED = "selected_area"
+SECTION_KEY = "section"  # the tabs below the map and ranking (app.py); a map click opens the first
+SECTIONS = ("Detaljer for et område", "Hvorfor scorer områderne som de gør?", "Kortliste til styregruppen")
 LAST_CLICK = "_last_map_click"
 LAST_VALID_WEIGHTS = "_last_valid_weights"
 STORE_PROBLEM = "_store_problem"
@@ -289,6 +291,12 @@ def top_area(dataset: Dataset, settings: Settings) -> str:
     return str(ranked.iloc[0]) if len(ranked) else dataset.area_ids[0]
 
 
+def show_details(area_id: str) -> None:
+    """Select the area and open the details tab (from a callback: before the page is drawn)."""
+    st.session_state[SELECTED] = area_id
+    st.session_state[SECTION_KEY] = SECTIONS[0]
+
+
 def select_from_map_click(dataset: Dataset) -> None:
     """Callback of the map: select the area under a new click (ignores repeats)."""
     value = st.session_state.get(MAP_KEY) or {}
@@ -298,7 +306,7 @@ def select_from_map_click(dataset: Dataset) -> None:
     st.session_state[LAST_CLICK] = click
     area_id = area_at(dataset.areas, float(click["lat"]), float(click["lng"]))
     if area_id is not None and area_id != st.session_state.get(SELECTED):
-        st.session_state[SELECTED] = area_id
+        show_details(area_id)
         st.rerun()  # the detail panel lies outside the map's partial rerun: redraw the whole page
 
 
