@@ -104,8 +104,8 @@ with rank_col:
     table_slot = st.container(key="ranking")
     ranking.explain_table()
 details_tab, why_tab, shortlist_tab = layout.sections(
-    state.SECTIONS,
-    key=state.SECTION_KEY,
+    layout.SECTIONS,
+    key=layout.SECTION_KEY,
     keep=(state.SELECTED, shortlist.TOP_N, shortlist.STYLE, shortlist.WITH_ROBUSTNESS),
 )  # only the chosen tab is drawn, so a weight move redraws only what can be seen
 slots = ranked_view.Slots(

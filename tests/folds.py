@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ui import compare, layout, scenarios, sidebar, state
+from ui import compare, layout, scenarios, sidebar
 
 FOLDS = (sidebar.SUB_WEIGHTS_FOLD, sidebar.ACTORS_MAP_FOLD, scenarios.FOLD, compare.FOLD, layout.GUIDE_FOLD)
 
@@ -17,10 +17,10 @@ def open_folds(at: AppTest, *keys: str) -> AppTest:
     return at
 
 
-DETAILS, WHY, SHORTLIST = state.SECTIONS  # the tabs below the map and ranking (app.py)
+DETAILS, WHY, SHORTLIST = layout.SECTIONS  # the tabs below the map and ranking (app.py)
 
 
 def open_section(at: AppTest, label: str) -> AppTest:
     """Choose the tab ``label`` below the map and ranking, as a click would; the next run draws it."""
-    at.session_state[state.SECTION_KEY] = label
+    at.session_state[layout.SECTION_KEY] = label
     return at

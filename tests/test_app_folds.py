@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.factory import make_package
-from tests.fragments import run_fragment
 from tests.folds import DETAILS, FOLDS, SHORTLIST, WHY, open_folds, open_section
-from ui import compare, scenarios, sidebar, state
+from tests.fragments import run_fragment
+from ui import compare, layout, scenarios, sidebar
 from ui.ranked_view import FRAGMENT_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -98,7 +98,7 @@ def test_a_rule_being_built_survives_closing_the_scenarios(package: Path) -> Non
         assert at.number_input(key="rule_value").value == 40.0
 
 
-def table(at: AppTest):  # noqa: ANN201 (a pandas frame)
+def table(at: AppTest):
     return next(df.value for df in at.dataframe if "Rang" in df.value.columns)
 
 
@@ -115,17 +115,17 @@ def drawn_parts(at: AppTest) -> dict[str, bool]:
 def test_only_the_chosen_tab_is_drawn_also_when_a_weight_moves(package: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, at.exception
-    assert [t.label for t in at.tabs] == list(state.SECTIONS)
+    assert [t.label for t in at.tabs] == list(layout.SECTIONS)
     assert drawn_parts(at) == {DETAILS: True, WHY: False, SHORTLIST: False}, "the details tab comes first"
     for label in (WHY, SHORTLIST, DETAILS):
         open_section(at, label).run()
         assert not at.exception, at.exception
-        assert drawn_parts(at) == {part: part == label for part in state.SECTIONS}
+        assert drawn_parts(at) == {part: part == label for part in layout.SECTIONS}
         before = table(at)
         at.slider(key="w_trust").set_value(0 if at.slider(key="w_trust").value else 100)
         run_fragment(at, FRAGMENT_KEY)
         assert not at.exception, at.exception
-        assert drawn_parts(at) == {part: part == label for part in state.SECTIONS}, "a weight move keeps to the tab"
+        assert drawn_parts(at) == {part: part == label for part in layout.SECTIONS}, "a weight move keeps to the tab"
         assert not table(at).equals(before), "the fragment ran: the ranking's scores changed"
 
 
@@ -144,7 +144,8 @@ def test_choices_in_a_tab_survive_another_tab_being_shown(package: Path) -> None
     for _ in range(2):  # the tabs not drawn stay as set over later runs too
         at.run()
         assert not at.exception, at.exception
-        assert "top_n" not in keys(at) and "selected_area" not in keys(at)
+        assert "top_n" not in keys(at)
+        assert "selected_area" not in keys(at)
         assert (at.session_state["top_n"], at.session_state["csv_robustness"]) == (2, True)
         assert at.session_state["selected_area"] == area
     open_section(at, SHORTLIST).run()

@@ -11,6 +11,8 @@ from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 from streamlit.elements.lib.mutable_tab_container import TabContainer
 
 VIEW_KEY = "view"  # the view switch's session key (ui.ranked_view takes it from here)
+SECTION_KEY = "section"  # the tabs below the map and ranking (app.py, ``sections``); a map click opens the first
+SECTIONS = ("Detaljer for et område", "Hvorfor scorer områderne som de gør?", "Kortliste til styregruppen")
 GUIDE_FOLD = "fold_guide"  # session keys of the page's lazy expanders (``folded``); the others sit with their parts
 
 # Captions and other muted text: Streamlit's default grey (#828180, 3.9:1 on white) is below WCAG's 4.5:1.
@@ -33,6 +35,7 @@ _COMPACT_CSS = f"""
 [data-testid="stMainBlockContainer"] h3 {{ font-size: 1.15rem; padding-top: 0.3rem; padding-bottom: 0.2rem; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {MUTED_TEXT}; opacity: 1; }}
 .st-key-{VIEW_KEY} [data-testid="stButtonGroup"] > div {{ flex-wrap: wrap; }}  /* reflow: no hidden views at 320 px */
+.st-key-{SECTION_KEY} [role="tablist"] {{ flex-wrap: wrap; }}  /* and for the tabs below the map */
 /* hide the container of ui/a11y.py's script */
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script) {{ display: none; }}
 [data-testid="stDataFrame"] canvas:focus-visible, [data-testid="stDataFrame"] .dvn-scroller:focus-visible

@@ -29,6 +29,7 @@ from selection.robustness_report import value_ranges
 from selection.scoring import ScoreResult
 from selection.store import StoreError, database_url, open_store
 
+from .layout import SECTION_KEY, SECTIONS
 from .text import md
 
 if TYPE_CHECKING:
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 
 MAP_KEY = "rank_map"
 SELECTED = "selected_area"
-SECTION_KEY = "section"  # the tabs below the map and ranking (app.py); a map click opens the first
-SECTIONS = ("Detaljer for et område", "Hvorfor scorer områderne som de gør?", "Kortliste til styregruppen")
 LAST_CLICK = "_last_map_click"
 LAST_VALID_WEIGHTS = "_last_valid_weights"
 STORE_PROBLEM = "_store_problem"

@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import StreamlitServer
 from tests.e2e.test_browser import open_app, wait_idle
+from ui.layout import SECTIONS
 
 pytestmark = pytest.mark.e2e
 
@@ -263,9 +264,11 @@ def test_reflow_keeps_the_content_without_horizontal_scrolling(
     }""")
     assert widths["page"] <= widths["view"] + 1, widths
     assert widths["main"] <= widths["view"] + 1, widths
-    # Nothing is lost: the headings, the ranking and the view switch are all there and reachable.
-    for heading in ("Kort over rangerede områder", "Rangering", "Detaljer for et område", "Kortliste til styregruppen"):
+    # Nothing is lost: the headings, the tabs below them, the ranking and the view switch are all there.
+    for heading in ("Kort over rangerede områder", "Rangering"):
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_attached()
+    for tab in SECTIONS:
+        expect(page.get_by_role("tab", name=tab, exact=True)).to_be_attached()
     expect(page.locator(VIEW_SWITCH)).to_be_visible()
     overflowing = page.evaluate("""() => Array.from(document.querySelectorAll(
             '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p, [data-testid="stMain"] h1, '

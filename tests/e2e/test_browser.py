@@ -15,6 +15,7 @@ from playwright.sync_api import FrameLocator, Page, expect
 from selection.dataset import load_dataset
 from tests.conftest import StreamlitServer
 from tests.factory import area_features, make_package
+from tests.folds import SHORTLIST
 
 pytestmark = pytest.mark.e2e
 
@@ -56,6 +57,14 @@ def open_app(page: Page, url: str, n_areas: int) -> FrameLocator:
     expect(frame.locator("path.leaflet-interactive")).to_have_count(n_areas, timeout=30000)
     wait_idle(page)
     return frame
+
+
+def open_section(page: Page, label: str) -> None:
+    """Choose one of the tabs below the map and ranking (only the chosen tab is drawn)."""
+    tab = page.get_by_role("tab", name=label, exact=True)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    wait_idle(page)
 
 
 def fills(frame: FrameLocator) -> list[str]:
@@ -201,6 +210,7 @@ def test_downloaded_csv_and_xlsx_carry_list_status_and_the_caveat(app_server: St
 
     open_app(page, app_server.url, 13)
     names = table_names(page)
+    open_section(page, SHORTLIST)
     page.get_by_text("Medtag robusthed", exact=False).click()  # the robustness columns, on screen and in the files
     wait_idle(page)
     shortlist = page.locator("[data-testid='stDataFrame']").last

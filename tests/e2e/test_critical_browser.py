@@ -13,7 +13,8 @@ from selection.critical import critical_values, priority_list
 from selection.dataset import load_dataset
 from selection.pipeline import evaluate
 from tests.conftest import StreamlitServer
-from tests.e2e.test_browser import open_app, wait_idle
+from tests.e2e.test_browser import open_app, open_section, wait_idle
+from tests.folds import SHORTLIST
 
 pytestmark = pytest.mark.e2e
 
@@ -34,6 +35,7 @@ def read_csv(path: str) -> list[dict[str, str]]:
 def test_shortlist_offers_the_priority_csv(app_server: StreamlitServer, page: Page) -> None:
     open_app(page, app_server.url, 13)
     expect(page.get_by_text("Kritiske værdier", exact=False).first).to_be_visible()
+    open_section(page, SHORTLIST)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download vurderingsprioriteter (CSV)").click()
     assert download.value.suggested_filename == "vurderingsprioriteter_top3.csv"

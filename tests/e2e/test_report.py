@@ -19,8 +19,9 @@ from selection.dataset import load_dataset
 from selection.pipeline import evaluate
 from selection.store import open_store
 from tests.conftest import StreamlitServer
-from tests.e2e.test_browser import expect_table, open_app, set_slider, table_names, wait_idle
+from tests.e2e.test_browser import expect_table, open_app, open_section, set_slider, table_names, wait_idle
 from tests.factory import ADMIN, REPO
+from tests.folds import SHORTLIST
 
 pytestmark = pytest.mark.e2e
 ARTEFACTS = REPO / "test-results"
@@ -44,7 +45,7 @@ def test_the_report_button_downloads_a_pdf_whose_first_page_is_kept_as_png(
     _, expected = evaluate(load_dataset(), {"trust": 0, "actors": 0, "need": 1})
     expect_table(page, list(expected.table["name"]))
     names = table_names(page)
-    wait_idle(page)
+    open_section(page, SHORTLIST)
     with page.expect_download(timeout=60000) as download:
         page.get_by_role("button", name="Hent rapport (PDF)").click()
     assert download.value.suggested_filename.endswith(".pdf")
