@@ -20,6 +20,7 @@ import shapely
 from . import json_text
 from .criteria import CriteriaModel, load_criteria
 from .errors import DataError, Problem, Report, library_reason, os_reason
+from .geojson_reader import read_geojson
 from .geometry import WGS84, check_area_geometries
 from .number_parser import NumberError, parse_count, parse_number
 
@@ -129,7 +130,7 @@ def _read_vector(path: Path, report: Report) -> gpd.GeoDataFrame | None:
         report.error("Filen er tom.", path.name)
         return None
     try:
-        return gpd.read_file(path)
+        return read_geojson(path)
     except Exception as exc:  # pyogrio raises several types; the message is what matters
         report.error(f"Filen kan ikke læses som geodata: {library_reason(exc)}.", path.name)
         return None

@@ -1,0 +1,193 @@
+"""A fast reader for the common, simple GeoJSON file, with GDAL (pyogrio) for everything else.
+
+``read_geojson`` gives exactly the GeoDataFrame ``geopandas.read_file`` gives (columns, dtypes, CRS,
+geometry, order). A plain FeatureCollection of one geometry type (Point, Polygon or MultiPolygon, 2D,
+WGS84) whose every feature carries a non-null value of one JSON type for every property is parsed
+in one pass by Arrow's JSON reader, and its coordinates go to shapely as arrays (no Python object per
+vertex): several times faster than GDAL at thousands of features. Anything else (another format or
+CRS, nulls, mixed or nested property types, texts GDAL reads as dates, unclosed rings, 3D, a file
+over ``MAX_FAST_BYTES``...) is read by ``geopandas.read_file``, so its result and its error messages
+are the library's own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+import shapely
+
+from .limits import Limits
+
+MAX_FAST_BYTES = Limits().max_file_bytes  # larger files go to GDAL (the import refuses them anyway)
+# The "crs" member (as GDAL writes it) that GDAL reads as EPSG:4326, as it reads a file without one.
+WGS84_NAMES = ("urn:ogc:def:crs:OGC:1.3:CRS84",)
+GEOMETRY_TYPES = {  # GeoJSON type -> (shapely type, nesting depth of its coordinates)
+    "Point": (shapely.GeometryType.POINT, 1),
+    "Polygon": (shapely.GeometryType.POLYGON, 3),
+    "MultiPolygon": (shapely.GeometryType.MULTIPOLYGON, 4),
+}
+# GDAL reads a text as a date or time (OGRParseDate) only if it starts, after spaces, with a sign or a
+# digit and holds '-', '/' or ':'; such texts (rare in these files) go to GDAL.
+DATE_LIKE_START = r"^ *[-+0-9]"
+DATE_LIKE_MARK = r"[-/:]"
+# GDAL's JSON parser turns an escaped surrogate pair (how json.dumps writes e.g. an emoji) into U+FFFD;
+# texts with characters beyond the Basic Multilingual Plane go to GDAL.
+BEYOND_BMP = r"[\x{10000}-\x{10FFFF}]"
+INT32 = np.iinfo(np.int32)
+# GDAL reads a whole number of 19 digits or more as a decimal when it is negative (beyond int64: clamped);
+# whole numbers from 10**18 away from 0 go to GDAL.
+MAX_FAST_INT = 10**18 - 1
+
+
+class _NotSimple(Exception):
+    """The file is outside what the fast path reads exactly as GDAL does."""
+
+
+def read_geojson(path: Path) -> gpd.GeoDataFrame:
+    """The file as ``geopandas.read_file(path)`` reads it (its exceptions too), fast for simple GeoJSON."""
+    fast = read_simple_geojson(path)
+    return fast if fast is not None else gpd.read_file(path)
+
+
+def read_simple_geojson(path: Path, max_bytes: int = MAX_FAST_BYTES) -> gpd.GeoDataFrame | None:
+    """The fast path: the frame of a simple GeoJSON FeatureCollection of at most ``max_bytes``, or None if
+    the file is not one."""
+    try:
+        size = os.path.getsize(path)
+        if not 0 < size <= max_bytes or path.suffix.lower() not in (".geojson", ".json"):
+            return None
+        table = pa_json.read_json(
+            path,
+            read_options=pa_json.ReadOptions(use_threads=False, block_size=size + 1),
+            parse_options=pa_json.ParseOptions(newlines_in_values=True, unexpected_field_behavior="infer"),
+        )
+        return _frame(table)
+    except (_NotSimple, pa.ArrowException, OSError, ValueError, TypeError, KeyError, shapely.errors.ShapelyError):
+        return None
+
+
+def _frame(table: pa.Table) -> gpd.GeoDataFrame:
+    names = set(table.column_names)
+    _require(table.num_rows == 1 and {"type", "features"} <= names <= {"type", "features", "crs", "name"})
+    _require(table.column("type").to_pylist() == ["FeatureCollection"])
+    if "crs" in table.column_names:
+        _require(_crs_name(table.column("crs").to_pylist()[0]) in WGS84_NAMES)
+    if "name" in table.column_names:
+        _require(pa.types.is_string(table.column("name").type))
+    features = _only_chunk(table.column("features"))
+    _require(pa.types.is_list(features.type) and features.null_count == 0)
+    features = features.flatten()
+    _require(len(features) > 0 and pa.types.is_struct(features.type) and features.null_count == 0)
+    _require({f.name for f in features.type} == {"type", "properties", "geometry"})
+    _require(_all_equal(_field(features, "type"), "Feature"))
+    properties = _properties(_field(features, "properties"))
+    geometry = _geometry(_field(features, "geometry"))
+    return gpd.GeoDataFrame(properties, geometry=geometry, crs="EPSG:4326")
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise _NotSimple
+
+
+def _only_chunk(column: pa.ChunkedArray) -> pa.Array:
+    _require(column.num_chunks == 1)
+    return column.chunk(0)
+
+
+def _field(array: pa.Array, name: str) -> pa.Array:
+    """A child of a struct array (respecting a slice of it)."""
+    return pc.struct_field(array, name)
+
+
+def _crs_name(crs: object) -> object:
+    """The name of a GeoJSON 2008 ``{"type": "name", "properties": {"name": ...}}`` member, else None."""
+    if not isinstance(crs, dict) or crs.get("type") != "name" or set(crs) != {"type", "properties"}:
+        return None
+    props = crs.get("properties")
+    return props.get("name") if isinstance(props, dict) and set(props) == {"name"} else None
+
+
+def _all_equal(array: pa.Array, text: str) -> bool:
+    return array.null_count == 0 and bool(pc.all(pc.equal(array, text)).as_py())
+
+
+def _properties(properties: pa.Array) -> pd.DataFrame:
+    """The property columns as GDAL types them: text, whole numbers (int32 or int64) or decimals."""
+    _require(pa.types.is_struct(properties.type) and properties.null_count == 0)
+    names = [f.name for f in properties.type]
+    _require(all(names) and "geometry" not in names)
+    columns: dict[str, pd.Series] = {}
+    for name in names:
+        column = _field(properties, name)
+        # A null may be a missing key, and GDAL orders a key first met in a later feature by that feature:
+        # only files where every feature has every property are read here.
+        _require(column.null_count == 0)
+        kind = column.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            _require(not _gdal_may_change(column))
+            columns[name] = pd.Series(column.to_pandas(), name=name)
+        elif pa.types.is_int64(kind):
+            values = column.to_numpy()
+            _require(bool((np.abs(values) <= MAX_FAST_INT).all()))
+            fits = values.min() >= INT32.min and values.max() <= INT32.max
+            columns[name] = pd.Series(values.astype(np.int32 if fits else np.int64), name=name)
+        elif pa.types.is_float64(kind):
+            values = column.to_numpy()
+            _require(bool(np.isfinite(values).all()))
+            columns[name] = pd.Series(values, name=name)
+        else:  # booleans, objects, lists, Arrow's timestamps, all-null columns: GDAL has its own types
+            raise _NotSimple
+    return pd.DataFrame(columns, columns=names)
+
+
+def _gdal_may_change(texts: pa.Array) -> bool:
+    """True if GDAL may read a text otherwise: as a date or time, cut at a NUL character, or with U+FFFD."""
+    date_like = pc.and_(
+        pc.match_substring_regex(texts, DATE_LIKE_START), pc.match_substring_regex(texts, DATE_LIKE_MARK)
+    )
+    odd = pc.or_(pc.match_substring(texts, "\x00"), pc.match_substring_regex(texts, BEYOND_BMP))
+    return bool(pc.any(date_like).as_py()) or bool(pc.any(odd).as_py())
+
+
+def _geometry(geometry: pa.Array) -> np.ndarray:
+    """The features' geometries, built by shapely from the coordinate arrays and their offsets."""
+    _require(pa.types.is_struct(geometry.type) and geometry.null_count == 0)
+    _require({f.name for f in geometry.type} == {"type", "coordinates"})
+    types = _field(geometry, "type")
+    _require(types.null_count == 0)
+    kinds = pc.unique(types).to_pylist()
+    _require(len(kinds) == 1 and kinds[0] in GEOMETRY_TYPES)
+    shapely_type, depth = GEOMETRY_TYPES[kinds[0]]
+    values, offsets = _nested(_field(geometry, "coordinates"), depth)
+    positions = offsets.pop()
+    _require(bool((np.diff(positions) == 2).all()))  # 2D positions only (GDAL keeps a third value)
+    coords = values.reshape(-1, 2)
+    _require(bool(np.isfinite(coords).all()))
+    if shapely_type == shapely.GeometryType.POINT:
+        return np.asarray(shapely.points(coords))
+    rings = offsets[-1]  # each ring's first position, and the end
+    starts, ends = rings[:-1], rings[1:]
+    _require(bool((ends - starts >= 4).all()))  # a closed ring has at least four positions ...
+    _require(bool((coords[starts] == coords[ends - 1]).all()))  # ... the last repeating the first
+    _require(all(bool((np.diff(level) > 0).all()) for level in offsets[:-1]))  # no empty part or geometry
+    return shapely.from_ragged_array(shapely_type, coords, (rings, *reversed(offsets[:-1])))
+
+
+def _nested(array: pa.Array, depth: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The float values of ``depth`` nested lists without nulls, and each level's offsets from 0."""
+    levels: list[np.ndarray] = []
+    for _ in range(depth):
+        _require(pa.types.is_list(array.type) and array.null_count == 0)
+        offsets = np.asarray(array.offsets, dtype=np.int64)
+        levels.append(offsets - offsets[0])
+        array = array.values.slice(offsets[0], offsets[-1] - offsets[0])
+    _require(array.null_count == 0 and (pa.types.is_floating(array.type) or pa.types.is_integer(array.type)))
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.float64), levels
