@@ -23,7 +23,7 @@ from selection.dataset import load_dataset
 from selection.geojson_reader import WGS84_NAMES, read_geojson, read_simple_geojson
 from tests.factory import BUNDLED, REPO
 
-KEYS = ["area_id", "name", "Name", "id", "note", "residents", "x"]
+KEYS = ["area_id", "name", "Name", "id", "note", "residents", "x", "med mellemrum", "æøå", "a.b"]
 SIMPLE_TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_characters="\x00", max_codepoint=0xFFFF), max_size=12
 ).filter(lambda t: not (re.match(r" *[-+0-9]", t) and re.search(r"[-/:]", t)))  # not one GDAL may read as a date
@@ -48,7 +48,7 @@ SMALL_INT = st.integers(min_value=-(2**31) - 2, max_value=2**31 + 2)
 FLOAT = st.floats(allow_nan=False, allow_infinity=False)
 LON = st.floats(min_value=-180, max_value=180, allow_nan=False)
 LAT = st.floats(min_value=-90, max_value=90, allow_nan=False)
-POSITION = st.tuples(LON, LAT).map(list)
+POSITION = st.tuples(LON | st.integers(-180, 180), LAT | st.integers(-90, 90)).map(list)
 
 
 def write(tmp: Path, collection: object, indent: int | None = None, name: str = "layer.geojson") -> Path:
@@ -90,6 +90,8 @@ def simple_collections(draw: st.DrawFn) -> dict:
     collection: dict = {"type": "FeatureCollection", "features": features}
     if draw(st.booleans()):
         collection["crs"] = {"type": "name", "properties": {"name": draw(st.sampled_from(WGS84_NAMES))}}
+    if draw(st.booleans()):
+        collection["name"] = draw(SIMPLE_TEXT)
     return collection
 
 
@@ -248,6 +250,18 @@ def test_other_files_go_to_gdal(tmp_path):
     bom = tmp_path / "bom.geojson"
     bom.write_bytes(b"\xef\xbb\xbf" + json.dumps(simple).encode())
     assert_same_outcome(*read_both(bom))
+
+
+def test_a_key_given_twice_goes_to_gdal(tmp_path):
+    path = tmp_path / "twice.geojson"
+    point = '{"type": "Point", "coordinates": [12.5, 55.7]}'
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"a": "x", "a": "y"}, '
+        f'"geometry": {point}}}]}}',
+        encoding="utf-8",
+    )
+    assert read_simple_geojson(path) is None
+    assert_same_outcome(*read_both(path))
 
 
 def test_the_generated_benchmark_package_takes_the_fast_path(tmp_path):
