@@ -12,7 +12,10 @@ are the library's own.
 
 from __future__ import annotations
 
+import codecs
+import json
 import os
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 import shapely
 
-from .limits import Limits
+from .limits import MB, Limits
 
 MAX_FAST_BYTES = Limits().max_file_bytes  # larger files go to GDAL (the import refuses them anyway)
 # The "crs" member (as GDAL writes it) that GDAL reads as EPSG:4326, as it reads a file without one.
@@ -33,14 +36,16 @@ GEOMETRY_TYPES = {  # GeoJSON type -> (shapely type, nesting depth of its coordi
     "Polygon": (shapely.GeometryType.POLYGON, 3),
     "MultiPolygon": (shapely.GeometryType.MULTIPOLYGON, 4),
 }
-# GDAL reads a text as a date or time (OGRParseDate) only if it starts, after spaces, with a sign or a
-# digit and holds '-', '/' or ':'; such texts (rare in these files) go to GDAL.
-DATE_LIKE_START = r"^ *[-+0-9]"
-DATE_LIKE_MARK = r"[-/:]"
+# GDAL reads a text as a date or time (OGRParseDate) only if, after spaces, an optional sign and digits it
+# has '-', '/' or ':'; such texts (rare in these files) go to GDAL.
+DATE_LIKE = r"^ *[-+]?[0-9]*[-/:]"
 # GDAL's JSON parser turns an escaped surrogate pair (how json.dumps writes e.g. an emoji) into U+FFFD;
 # texts with characters beyond the Basic Multilingual Plane go to GDAL.
 BEYOND_BMP = r"[\x{10000}-\x{10FFFF}]"
 INT32 = np.iinfo(np.int32)
+FIRST_FEATURE_BYTES = 4 * MB  # memory bound for finding the first feature's keys (a feature is ~kB)
+JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
 # GDAL reads a whole number of 19 digits or more as a decimal when it is negative (beyond int64: clamped);
 # whole numbers from 10**18 away from 0 go to GDAL.
 MAX_FAST_INT = 10**18 - 1
@@ -68,12 +73,12 @@ def read_simple_geojson(path: Path, max_bytes: int = MAX_FAST_BYTES) -> gpd.GeoD
             read_options=pa_json.ReadOptions(use_threads=False, block_size=size + 1),
             parse_options=pa_json.ParseOptions(newlines_in_values=True, unexpected_field_behavior="infer"),
         )
-        return _frame(table)
+        return _frame(table, path)
     except (_NotSimple, pa.ArrowException, OSError, ValueError, TypeError, KeyError, shapely.errors.ShapelyError):
         return None
 
 
-def _frame(table: pa.Table) -> gpd.GeoDataFrame:
+def _frame(table: pa.Table, path: Path) -> gpd.GeoDataFrame:
     names = set(table.column_names)
     _require(table.num_rows == 1 and {"type", "features"} <= names <= {"type", "features", "crs", "name"})
     _require(table.column("type").to_pylist() == ["FeatureCollection"])
@@ -87,7 +92,7 @@ def _frame(table: pa.Table) -> gpd.GeoDataFrame:
     _require(len(features) > 0 and pa.types.is_struct(features.type) and features.null_count == 0)
     _require({f.name for f in features.type} == {"type", "properties", "geometry"})
     _require(_all_equal(_field(features, "type"), "Feature"))
-    properties = _properties(_field(features, "properties"))
+    properties = _properties(_field(features, "properties"), path)
     geometry = _geometry(_field(features, "geometry"))
     return gpd.GeoDataFrame(properties, geometry=geometry, crs="EPSG:4326")
 
@@ -119,40 +124,80 @@ def _all_equal(array: pa.Array, text: str) -> bool:
     return array.null_count == 0 and bool(pc.all(pc.equal(array, text)).as_py())
 
 
-def _properties(properties: pa.Array) -> pd.DataFrame:
-    """The property columns as GDAL types them: text, whole numbers (int32 or int64) or decimals."""
+def _properties(properties: pa.Array, path: Path) -> pd.DataFrame:
+    """The property columns as GDAL types them: text, whole numbers (int32 or int64; decimals if a value
+    is missing) or decimals."""
     _require(pa.types.is_struct(properties.type) and properties.null_count == 0)
     names = [f.name for f in properties.type]
     _require(all(names) and "geometry" not in names)
-    columns: dict[str, pd.Series] = {}
-    for name in names:
-        column = _field(properties, name)
-        # A null may be a missing key, and GDAL orders a key first met in a later feature by that feature:
-        # only files where every feature has every property are read here.
-        _require(column.null_count == 0)
-        kind = column.type
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-            _require(not _gdal_may_change(column))
-            columns[name] = pd.Series(column.to_pandas(), name=name)
-        elif pa.types.is_int64(kind):
-            values = column.to_numpy()
-            _require(bool((np.abs(values) <= MAX_FAST_INT).all()))
-            fits = values.min() >= INT32.min and values.max() <= INT32.max
-            columns[name] = pd.Series(values.astype(np.int32 if fits else np.int64), name=name)
-        elif pa.types.is_float64(kind):
-            values = column.to_numpy()
-            _require(bool(np.isfinite(values).all()))
-            columns[name] = pd.Series(values, name=name)
-        else:  # booleans, objects, lists, Arrow's timestamps, all-null columns: GDAL has its own types
-            raise _NotSimple
-    return pd.DataFrame(columns, columns=names)
+    columns = [_field(properties, name) for name in names]
+    if any(column.null_count for column in columns):
+        # A null may be a missing key, and GDAL orders a key first met in a later feature by that feature
+        # (Arrow by the first feature that has it): read here only if the first feature names every key.
+        _require(_first_property_keys(path) == names)
+    frame: dict[str, pd.Series] = {}
+    for name, column in zip(names, columns, strict=True):
+        frame[name] = _property_column(name, column)
+    return pd.DataFrame(frame, columns=names)
+
+
+def _property_column(name: str, column: pa.Array) -> pd.Series:
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        _require(not _gdal_may_change(column.drop_null()))
+        return pd.Series(column.to_pandas(), name=name)
+    if pa.types.is_int64(kind):
+        values = column.drop_null().to_numpy()
+        _require(len(values) > 0 and bool((np.abs(values) <= MAX_FAST_INT).all()))
+        if column.null_count:  # GDAL's whole-number column with a missing value comes as decimals
+            return pd.Series(column.to_numpy(zero_copy_only=False).astype(np.float64), name=name)
+        fits = values.min() >= INT32.min and values.max() <= INT32.max
+        return pd.Series(values.astype(np.int32 if fits else np.int64), name=name)
+    if pa.types.is_float64(kind):
+        values = column.to_numpy(zero_copy_only=False)
+        _require(bool(np.isfinite(values[~np.isnan(values)]).all()) and column.null_count < len(column))
+        return pd.Series(values, name=name)
+    raise _NotSimple  # booleans, objects, lists, Arrow's timestamps, all-null columns: GDAL has its own types
+
+
+def _first_property_keys(path: Path) -> list[str] | None:
+    """The property keys of the file's first feature, in file order; None if the file is not laid out as
+    expected or the feature does not end within the file's first ``FIRST_FEATURE_BYTES``. Only the members
+    before ``features`` and that one feature are decoded (by ``json``)."""
+    with path.open("rb") as fh:
+        head = fh.read(FIRST_FEATURE_BYTES)
+    text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut last character waits
+    pos = _skip_space(text, 0)
+    if text[pos : pos + 1] != "{":
+        return None
+    pos += 1
+    while True:
+        key, pos = _DECODER.raw_decode(text, _skip_space(text, pos))
+        pos = _skip_space(text, pos)
+        if not isinstance(key, str) or text[pos : pos + 1] != ":":
+            return None
+        pos = _skip_space(text, pos + 1)
+        if key == "features":
+            if text[pos : pos + 1] != "[":
+                return None
+            feature, _ = _DECODER.raw_decode(text, _skip_space(text, pos + 1))
+            properties = feature.get("properties") if isinstance(feature, dict) else None
+            return list(properties) if isinstance(properties, dict) else None
+        _, pos = _DECODER.raw_decode(text, pos)
+        pos = _skip_space(text, pos)
+        if text[pos : pos + 1] != ",":
+            return None
+        pos += 1
+
+
+def _skip_space(text: str, pos: int) -> int:
+    match = JSON_SPACE.match(text, pos)
+    return match.end() if match else pos
 
 
 def _gdal_may_change(texts: pa.Array) -> bool:
     """True if GDAL may read a text otherwise: as a date or time, cut at a NUL character, or with U+FFFD."""
-    date_like = pc.and_(
-        pc.match_substring_regex(texts, DATE_LIKE_START), pc.match_substring_regex(texts, DATE_LIKE_MARK)
-    )
+    date_like = pc.match_substring_regex(texts, DATE_LIKE)
     odd = pc.or_(pc.match_substring(texts, "\x00"), pc.match_substring_regex(texts, BEYOND_BMP))
     return bool(pc.any(date_like).as_py()) or bool(pc.any(odd).as_py())
 

@@ -26,7 +26,7 @@ from tests.factory import BUNDLED, REPO
 KEYS = ["area_id", "name", "Name", "id", "note", "residents", "x", "med mellemrum", "æøå", "a.b"]
 SIMPLE_TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_characters="\x00", max_codepoint=0xFFFF), max_size=12
-).filter(lambda t: not (re.match(r" *[-+0-9]", t) and re.search(r"[-/:]", t)))  # not one GDAL may read as a date
+).filter(lambda t: not re.match(r" *[-+]?[0-9]*[-/:]", t))  # not one GDAL may read as a date
 TRICKY_TEXT = st.sampled_from(
     [
         "2023-01-05",
@@ -72,14 +72,16 @@ GEOMETRY = {
 
 @st.composite
 def simple_collections(draw: st.DrawFn) -> dict:
-    """A collection the fast path reads: one geometry type, every key in every feature, one type per key."""
+    """A collection the fast path reads: one geometry type, every key in every feature (the first with a
+    value for each), one type per key."""
     kind = draw(st.sampled_from(sorted(GEOMETRY)))
     keys = draw(st.lists(st.sampled_from(KEYS), unique=True, max_size=5))
     value_kinds = {key: draw(st.sampled_from([SIMPLE_TEXT, SMALL_INT, INT, FLOAT, LON])) for key in keys}
     features = []
-    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+    for n in range(draw(st.integers(min_value=1, max_value=6))):
         order = draw(st.permutations(keys))
-        properties = {key: draw(value_kinds[key]) for key in order}
+        # Missing values (null) anywhere but in the first feature, which names every key with a value.
+        properties = {key: draw(value_kinds[key] if n == 0 else value_kinds[key] | st.none()) for key in order}
         features.append(
             {
                 "type": "Feature",
@@ -190,8 +192,9 @@ def collection_of(*features: dict, **members: object) -> dict:
 @pytest.mark.parametrize(
     "collection",
     [
-        collection_of(feature({"a": "x"}), feature({"a": None})),  # a null (or missing key): GDAL orders keys
-        collection_of(feature({"b": "x"}), feature({"a": "y", "b": "z"})),
+        collection_of(feature({"b": "x"}), feature({"a": "y", "b": "z"})),  # GDAL orders a key first met later
+        collection_of(feature({"b": "x"}), feature({"b": None, "a": "y"})),
+        collection_of(feature({"a": None}), feature({"a": None})),
         collection_of(feature({"a": True})),
         collection_of(feature({"a": "2023-01-05"})),
         collection_of(feature({"a": "12:30"})),
@@ -211,8 +214,9 @@ def collection_of(*features: dict, **members: object) -> dict:
         collection_of(),
     ],
     ids=[
-        "null",
         "missing-key",
+        "missing-key-and-null",
+        "all-null",
         "boolean",
         "date",
         "time",
@@ -250,6 +254,21 @@ def test_other_files_go_to_gdal(tmp_path):
     bom = tmp_path / "bom.geojson"
     bom.write_bytes(b"\xef\xbb\xbf" + json.dumps(simple).encode())
     assert_same_outcome(*read_both(bom))
+
+
+@pytest.mark.parametrize(
+    "collection",
+    [
+        collection_of(feature({"a": "x", "n": 1, "f": 2.5}), feature({"a": None, "n": None, "f": None})),
+        collection_of(feature({"a": None, "b": "x"}), feature({"b": "y"}), feature({"b": "z", "a": "w"})),
+    ],
+    ids=["nulls", "first-feature-names-every-key"],
+)
+def test_missing_values_take_the_fast_path_when_the_first_feature_names_every_key(tmp_path, collection):
+    path = write(tmp_path, collection, indent=1)
+    fast = read_simple_geojson(path)
+    assert fast is not None
+    assert_same_frame(fast, gpd.read_file(path))
 
 
 def test_a_key_given_twice_goes_to_gdal(tmp_path):
