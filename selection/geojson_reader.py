@@ -79,6 +79,7 @@ def read_simple_geojson(path: Path, max_bytes: int = MAX_FAST_BYTES) -> gpd.GeoD
 
 
 def _frame(table: pa.Table, path: Path) -> gpd.GeoDataFrame:
+    table.validate(full=True)  # Arrow's JSON parser does not check that texts are UTF-8: this does
     names = set(table.column_names)
     _require(table.num_rows == 1 and {"type", "features"} <= names <= {"type", "features", "crs", "name"})
     _require(table.column("type").to_pylist() == ["FeatureCollection"])

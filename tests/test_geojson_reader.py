@@ -271,6 +271,16 @@ def test_missing_values_take_the_fast_path_when_the_first_feature_names_every_ke
     assert_same_frame(fast, gpd.read_file(path))
 
 
+def test_a_text_that_is_not_utf8_goes_to_gdal(tmp_path):
+    path = tmp_path / "latin1.geojson"
+    text = json.dumps(collection_of(feature({"a": "Område"})), ensure_ascii=False)
+    path.write_bytes(text.encode("latin-1"))
+    assert read_simple_geojson(path) is None
+    reference, result = read_both(path)
+    assert isinstance(reference, Exception)
+    assert_same_outcome(reference, result)
+
+
 def test_a_key_given_twice_goes_to_gdal(tmp_path):
     path = tmp_path / "twice.geojson"
     point = '{"type": "Point", "coordinates": [12.5, 55.7]}'
