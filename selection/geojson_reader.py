@@ -2,12 +2,12 @@
 
 ``read_geojson`` gives exactly the GeoDataFrame ``geopandas.read_file`` gives (columns, dtypes, CRS,
 geometry, order). A plain FeatureCollection of one geometry type (Point, Polygon or MultiPolygon, 2D,
-WGS84) whose every feature carries a non-null value of one JSON type for every property is parsed
-in one pass by Arrow's JSON reader, and its coordinates go to shapely as arrays (no Python object per
-vertex): several times faster than GDAL at thousands of features. Anything else (another format or
-CRS, nulls, mixed or nested property types, texts GDAL reads as dates, unclosed rings, 3D, a file
-over ``MAX_FAST_BYTES``...) is read by ``geopandas.read_file``, so its result and its error messages
-are the library's own.
+WGS84) with one JSON type per property (text, whole number or decimal; missing values only if the first
+feature names every key) is parsed in one pass by Arrow's JSON reader, and its coordinates go to shapely
+as arrays (no Python object per vertex): about three times faster than GDAL at thousands of features.
+Anything else (another format or CRS, mixed, boolean or nested property types, texts GDAL reads as
+dates, unclosed rings, 3D, texts that are not UTF-8, a file over ``MAX_FAST_BYTES``...) is read by
+``geopandas.read_file``, so its result and its error messages are the library's own.
 """
 
 from __future__ import annotations
