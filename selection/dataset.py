@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import shapely
 from . import json_text
 from .criteria import CriteriaModel, load_criteria
 from .errors import DataError, Problem, Report, library_reason, os_reason
+from .geojson_reader import read_geojson
 from .geometry import WGS84, check_area_geometries
 from .number_parser import NumberError, parse_count, parse_number
 
@@ -94,10 +96,16 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
     report = Report()
     model = load_criteria(directory / CRITERIA_FILE)
     meta = _read_meta(directory / META_FILE, report)
-    areas = read_areas(directory / AREAS_FILE, report)
-    area_ids = set(areas.index) if areas is not None else set()
-    values = read_values(directory / VALUES_FILE, model, area_ids, report)
-    actors = read_actors(directory / ACTORS_FILE, model, report)
+    # The actor layer needs only the criteria: it is read on a second thread while the areas and values
+    # are (parsing and geometry work release the GIL); its problems keep their place in the report.
+    actor_report = Report()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-actors") as pool:
+        actors_read = pool.submit(read_actors, directory / ACTORS_FILE, model, actor_report)
+        areas = read_areas(directory / AREAS_FILE, report)
+        area_ids = set(areas.index) if areas is not None else set()
+        values = read_values(directory / VALUES_FILE, model, area_ids, report)
+        actors = actors_read.result()
+    report.problems.extend(actor_report.problems)
     initiatives = read_initiatives(directory / INITIATIVES_FILE, area_ids, report)
     report.raise_if_errors()
     assert areas is not None
@@ -129,7 +137,7 @@ def _read_vector(path: Path, report: Report) -> gpd.GeoDataFrame | None:
         report.error("Filen er tom.", path.name)
         return None
     try:
-        return gpd.read_file(path)
+        return read_geojson(path)
     except Exception as exc:  # pyogrio raises several types; the message is what matters
         report.error(f"Filen kan ikke læses som geodata: {library_reason(exc)}.", path.name)
         return None

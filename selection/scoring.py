@@ -213,7 +213,8 @@ def score_areas(
     area_ids = list(matrix.index)
     area_names = [str(names.get(a, a)) for a in area_ids]
     ranks = _competition_rank(total)
-    rank_key = [(True, 0) if pd.isna(r) else (False, int(r)) for r in ranks]
+    no_rank = ranks.isna()  # the sort key (unranked last, then by rank), from whole arrays
+    rank_key = list(zip(no_rank.tolist(), ranks.to_numpy(dtype="int64", na_value=0).tolist(), strict=True))
     order = sorted(range(len(area_ids)), key=lambda i: (*rank_key[i], area_names[i].casefold(), area_ids[i]))
     columns: dict[str, object] = {
         "rank": ranks[order],

@@ -275,6 +275,23 @@ def test_errors_in_several_files_are_all_reported(tmp_path):
     assert {p.file for p in problems} >= {"areas.geojson", "values.csv"}
 
 
+def test_problems_of_every_file_come_in_file_order(tmp_path):
+    # The actor layer is read on a second thread; its problems still come after the values' and before the
+    # initiatives'.
+    fc = area_features()
+    for feature in fc["features"]:
+        del feature["properties"]["geometry_quality"]  # a warning for the areas file
+    actors = [*ACTORS, ("a4", "Ukendt", "no-such-sector", "sourced", Point(12.51, 55.665))]
+    folder = make_package(tmp_path / "p", areas=fc, values=replace_value(0, value="abc"), actors=actors)
+    (folder / "initiatives.csv").write_text("area_id,name\nzz,Ukendt område\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_dataset(folder)
+    files = [p.file for p in info.value.report.problems]
+    order = ["areas.geojson", "values.csv", "actors.geojson", "initiatives.csv"]
+    assert set(files) == set(order)
+    assert files == sorted(files, key=order.index)
+
+
 def test_decimal_comma_is_accepted(tmp_path):
     ds = load_dataset(make_package(tmp_path / "p", values=replace_value(3, value="3,5")))
     value = ds.values.set_index(["area_id", "indicator_id"]).at[("b", "t1"), "value"]

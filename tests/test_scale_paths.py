@@ -164,7 +164,7 @@ def test_a_damaged_note_or_a_missing_file_means_building_again(tmp_path, monkeyp
 
 # --------------------------------------------------------------------------- what rank loads
 
-HEAVY = ("sqlalchemy", "alembic", "matplotlib", "weasyprint", "streamlit", "folium")
+HEAVY = ("sqlalchemy", "alembic", "matplotlib", "weasyprint", "streamlit", "folium", "pyogrio")
 PROBE = """
 import io, json, sys
 from selection.cli import main

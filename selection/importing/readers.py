@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pyogrio
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
@@ -168,6 +167,8 @@ def list_layers(source: Source, limits: Limits | None = None) -> list[str]:
     item = load_source(source, limits or Limits(), report)
     if item is None:
         return []
+    import pyogrio  # local: `rank` resolves the import store through this package and never needs GDAL
+
     with tempfile.TemporaryDirectory(prefix="selection-import-") as tmp:
         path = Path(tmp) / _safe_name(item)
         path.write_bytes(item.data)
@@ -181,6 +182,8 @@ def read_vector(item: ImportFile, limits: Limits, report: Report, layer: str | N
     """Read GeoJSON, GeoPackage or a zipped Shapefile into a GeoDataFrame (CRS as declared)."""
     if item.suffix in (".geojson", ".json") and not _check_geojson_text(item, report):
         return None
+    import pyogrio  # local, as in list_layers
+
     with tempfile.TemporaryDirectory(prefix="selection-import-") as tmp:
         encoding = None
         if item.suffix == ".zip":
