@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import math
 import re
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -30,6 +29,7 @@ from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from .data_status import list_status_text
+from .frame_memo import per_frame
 from .geometry import METRIC_CRS, metric_geometry
 from .map_geometry import MAX_ZOOM, Shapes, area_shapes_file, shapes_text
 from .offline_assets import STATIC_DIR, use_local_assets
@@ -289,60 +289,41 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
     return group
 
 
-_BOUNDS: dict[int, tuple[weakref.ref, tuple[float, float, float, float]]] = {}
-
-
 def _total_bounds(areas: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
-    """``areas.total_bounds`` (minx, miny, maxx, maxy), cached per loaded areas frame like ``_extents_m``."""
-    cached = _BOUNDS.get(id(areas))
-    if cached is not None and cached[0]() is areas:
-        return cached[1]
-    minx, miny, maxx, maxy = (float(v) for v in areas.total_bounds)
-    if len(_BOUNDS) >= 8:
-        _BOUNDS.clear()
-    _BOUNDS[id(areas)] = (weakref.ref(areas), (minx, miny, maxx, maxy))
-    return minx, miny, maxx, maxy
+    """``areas.total_bounds`` (minx, miny, maxx, maxy), once per loaded areas frame (``frame_memo``)."""
 
+    def build() -> tuple[float, float, float, float]:
+        minx, miny, maxx, maxy = (float(v) for v in areas.total_bounds)
+        return minx, miny, maxx, maxy
 
-# Per loaded areas frame (weights never change it): id -> (weak reference, extents); a few entries at most.
-_EXTENTS: dict[int, tuple[weakref.ref, dict[str, float]]] = {}
+    return per_frame("map.total_bounds", areas, build)
 
 
 def _extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
-    """The longer side of each area's bounding box in metres (small areas get a marker)."""
+    """The longer side of each area's bounding box in metres (small areas get a marker), once per loaded
+    areas frame (the weights never change it)."""
     if areas.empty:
         return {}
-    cached = _EXTENTS.get(id(areas))
-    if cached is not None and cached[0]() is areas:
-        return cached[1]
-    minx, miny, maxx, maxy = shapely.bounds(metric_geometry(areas)).T
-    extents = dict(zip(map(str, areas.index), np.maximum(maxx - minx, maxy - miny).tolist(), strict=True))
-    if len(_EXTENTS) >= 8:
-        _EXTENTS.clear()
-    _EXTENTS[id(areas)] = (weakref.ref(areas), extents)
-    return extents
 
+    def build() -> dict[str, float]:
+        minx, miny, maxx, maxy = shapely.bounds(metric_geometry(areas)).T
+        return dict(zip(map(str, areas.index), np.maximum(maxx - minx, maxy - miny).tolist(), strict=True))
 
-_LISTED: dict[int, tuple[weakref.ref, dict[str, str]]] = {}
+    return per_frame("map.extents", areas, build)
 
 
 def _list_status(areas: gpd.GeoDataFrame) -> dict[str, str]:
-    """Each area's list status text (cached per loaded areas frame, like ``_extents_m``)."""
-    cached = _LISTED.get(id(areas))
-    if cached is not None and cached[0]() is areas:
-        return cached[1]
-    listed = (
-        {
+    """Each area's list status text, once per loaded areas frame."""
+    if "list_confidence" not in areas or "list_status" not in areas:
+        return {}
+    return per_frame(
+        "map.list_status",
+        areas,
+        lambda: {
             str(a): list_status_text(c, t)
             for a, c, t in zip(areas.index, areas["list_confidence"], areas["list_status"], strict=True)
-        }
-        if "list_confidence" in areas and "list_status" in areas
-        else {}
+        },
     )
-    if len(_LISTED) >= 8:
-        _LISTED.clear()
-    _LISTED[id(areas)] = (weakref.ref(areas), listed)
-    return listed
 
 
 def tooltip_html(rows: list[tuple[str, object]]) -> str:
