@@ -486,16 +486,20 @@ def exclusions(settings: sidebar.Settings) -> dict[str, str]:
 
 def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     """'Kopiér link': the page's address for what is on screen, with a copy button (st.code's own)."""
-    opened: Opened | None = st.session_state.get(OPENED)
-    query = scenario_query(opened.ref) if opened and opened.key == on_screen.key() else settings_query(on_screen, model)
-    base = st.context.url or ""
-    base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
-    link = base + "?" + urlencode(query, doseq=True, safe=":,+")
-    # Lazy: the link is only drawn while the popover is open, so a weight move does not resend it.
+    # Lazy: the link is built and drawn only while the popover is open, so a weight move does not resend it.
     with st.popover("Kopiér link", icon=":material/link:", width="stretch", key=LINK_POPOVER, on_change="rerun") as pop:
-        if pop.open:
-            st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
-            st.code(link, language=None, wrap_lines=True)
+        if not pop.open:
+            return
+        opened: Opened | None = st.session_state.get(OPENED)
+        if opened is not None and opened.key == on_screen.key():
+            query = scenario_query(opened.ref)  # the saved scenario as it is on screen: its short link
+        else:
+            query = settings_query(on_screen, model)
+        base = st.context.url or ""
+        base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
+        link = base + "?" + urlencode(query, doseq=True, safe=":,+")
+        st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
+        st.code(link, language=None, wrap_lines=True)
 
 
 LAST_ELIGIBLE = "_last_eligible_ranking"
