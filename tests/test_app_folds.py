@@ -33,9 +33,13 @@ def keys(at: AppTest) -> set[str]:
     return found
 
 
+def table(at: AppTest):
+    """The ranking table beside the map (a pandas frame)."""
+    return next(df.value for df in at.dataframe if "Rang" in df.value.columns)
+
+
 def ranking(at: AppTest) -> list[str]:
-    table = next(df.value for df in at.dataframe if "Rang" in df.value.columns)
-    return list(table["Område"])
+    return list(table(at)["Område"])
 
 
 def close(at: AppTest, *fold_keys: str) -> AppTest:
@@ -96,10 +100,6 @@ def test_a_rule_being_built_survives_closing_the_scenarios(package: Path) -> Non
     assert at.selectbox(key="rule_kind").value == kind
     if "rule_value" in drawn:
         assert at.number_input(key="rule_value").value == 40.0
-
-
-def table(at: AppTest):
-    return next(df.value for df in at.dataframe if "Rang" in df.value.columns)
 
 
 def drawn_parts(at: AppTest) -> dict[str, bool]:
