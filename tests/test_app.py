@@ -192,6 +192,25 @@ def test_weight_change_reruns_only_the_weight_dependent_part(package: Path) -> N
     assert "3 områder" in at.warning[0].value
 
 
+def test_weight_move_sends_the_map_before_working_out_the_data_status(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map is the first thing a weight move updates; the data-status counts (a new set of weighted
+    indicators costs about 10 ms) are worked out after it, and the notice still follows the weights."""
+    import ui.map_panel
+    import ui.state
+
+    at = run_app()
+    calls: list[str] = []
+    draw_map, count = ui.map_panel.st_folium, ui.state.status
+    monkeypatch.setattr(ui.map_panel, "st_folium", lambda *a, **k: calls.append("map") or draw_map(*a, **k))
+    monkeypatch.setattr(ui.state, "status", lambda *a, **k: calls.append("status") or count(*a, **k))
+    set_weights(at, trust=0, actors=0, need=100)
+    assert calls == ["map", "status"]
+    # Only the need criterion carries weight now: the notice counts its values, not all of them.
+    assert at.warning[0].value != run_app().warning[0].value
+
+
 def test_weight_change_in_robustness_view_updates_the_view(package: Path) -> None:
     at = run_app()
     at.segmented_control(key="view").set_value("Robusthed").run()
