@@ -20,6 +20,7 @@ from selection.pipeline import evaluate
 from tests.conftest import StreamlitServer
 from tests.e2e.test_accessibility import ENGLISH_NAME
 from tests.e2e.test_browser import open_app, wait_idle
+from tests.folds import SHORTLIST
 from ui.layout import SECTIONS
 
 pytestmark = pytest.mark.e2e
@@ -175,13 +176,11 @@ def test_main_flow_with_the_keyboard_only(keyboard_server: StreamlitServer, page
 
     # 4. Download the shortlist: back up to the tabs above the details, the arrow keys to the shortlist's tab.
     keys.tab_to_name("tab", SECTIONS[0], key="Shift+Tab")
-    for _ in range(SECTIONS.index("Kortliste til styregruppen")):
+    for _ in range(SECTIONS.index(SHORTLIST)):
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
     wait_idle(page)
-    expect(page.get_by_role("tab", name="Kortliste til styregruppen", exact=True)).to_have_attribute(
-        "aria-selected", "true"
-    )
+    expect(page.get_by_role("tab", name=SHORTLIST, exact=True)).to_have_attribute("aria-selected", "true")
     keys.tab_to_name("button", "Download kortliste (CSV)", limit=400)
     with page.expect_download() as download:
         page.keyboard.press("Enter")
