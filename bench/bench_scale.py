@@ -72,10 +72,10 @@ TARGETS = {
     "13": {"slider_map_s": 0.15},
 }
 TARGET_RANK_S = 1.5
-WARMUP_MOVES = 2  # the first weight moves after a page load, reported apart (see slider_moves)
-QUIET_BUSY = 0.25  # the browser part starts once the machine is this idle (share of CPU time busy) ...
-QUIET_MAX_S = 60.0  # ... or after this long
 TARGET_EXPONENT = 1.0  # linear or better
+WARMUP_MOVES = 2  # the first weight moves after a page load, reported apart (see slider_moves)
+QUIET_BUSY = 0.25  # the browser part starts once the machine is less busy than this (share of CPU time) ...
+QUIET_MAX_S = 60.0  # ... or after this long
 
 # In the map's iframe: the Leaflet polygons on the map (SVG or canvas alike) and their fill colours.
 FRAME_STATE_JS = """() => {
@@ -239,7 +239,7 @@ def _body_size(response) -> int:
 def slider_moves(browser, url: str, n: int, moves: int, warmup: int = WARMUP_MOVES) -> dict:
     """Cycle End/Home over the three sliders (six distinct weight states); per move: key -> new fills
     drawn, script idle, bytes received. The first ``warmup`` moves after the page load are kept apart
-    (``first_map_s``): the browser compiles Streamlit's code for a rerun on the first ones."""
+    (``first_map_s``): on them the browser runs Streamlit's code for a fragment rerun for the first time."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     counter = {"ws": 0}
     try:
@@ -256,7 +256,7 @@ def slider_moves(browser, url: str, n: int, moves: int, warmup: int = WARMUP_MOV
         page.evaluate(WATCHER_JS, n)
         page.frame_locator(MAP_FRAME).locator("body").evaluate("() => { window.__benchProbe = 'same map'; }")
         res = {"map_s": [], "idle_s": [], "bytes": [], "no_change": 0, "first_map_s": []}
-        for i in range(warmup + moves):  # one cycle of six states: the warm-up moves start it
+        for i in range(warmup + moves):  # the warm-up moves are the first of the cycle: no state repeats
             counted = i >= warmup
             slider = page.get_by_role("slider", name=SLIDERS[(i // 2) % 3])
             slider.focus()
