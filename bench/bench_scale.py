@@ -18,9 +18,10 @@ Chromium (Playwright):
     colours, plus one animation frame (the canvas renderer draws in the next frame). The moves cycle
     Home/End over the three weight sliders (six states), so no state repeats within two runs and
     Streamlit's message cache (a repeated message is sent as a short reference) cannot hide transfer.
-    The first ``--warmup`` moves after the page load are reported apart: on them the browser runs
-    Streamlit's code for a fragment rerun for the first time (at 13 areas they took 0.16-0.29 s in five
-    runs, the later moves a median of 0.13 s), so in a median of 12 they were a sixth of the samples;
+    The first ``--warmup`` moves after the page load are reported apart: the page's first fragment
+    reruns are slower in the browser (Streamlit's rerun code runs for the first time) and on the server
+    (the first fragment run took 68 ms against about 30 ms). At 13 areas these moves took 0.16-0.29 s
+    in five runs, the later moves a median of 0.13 s; in a median of 12 they were a sixth of the samples;
   * bytes per weight move: websocket frames the page received from the key press to the map change
     and script idle, against the geometry a move sent before issue 13 (the areas' full GeoJSON);
   * the server's peak RSS (VmHWM of the process tree) after the session;
@@ -240,7 +241,7 @@ def _body_size(response) -> int:
 def slider_moves(browser, url: str, n: int, moves: int, warmup: int = WARMUP_MOVES) -> dict:
     """Cycle End/Home over the three sliders (six distinct weight states); per move: key -> new fills
     drawn, script idle, bytes received. The first ``warmup`` moves after the page load are kept apart
-    (``first_map_s``): on them the browser runs Streamlit's code for a fragment rerun for the first time."""
+    (``first_map_s``): the page's first fragment reruns are slower in the browser and on the server."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     counter = {"ws": 0}
     try:
