@@ -20,8 +20,9 @@ Chromium (Playwright):
     Streamlit's message cache (a repeated message is sent as a short reference) cannot hide transfer.
     The first ``--warmup`` moves after the page load are reported apart: the page's first fragment
     reruns are slower in the browser (Streamlit's rerun code runs for the first time) and on the server
-    (in one traced run the first fragment run took 68 ms, the next eight 17-42 ms). At 13 areas these moves took 0.16-0.29 s
-    in five runs, the later moves a median of 0.13 s; in a median of 12 they were a sixth of the samples;
+    (in one traced run the first fragment run took 68 ms, the next eight 17-42 ms). At 13 areas these
+    moves took 0.16-0.29 s in five runs, the later moves a median of 0.13 s; in a median of 12 they
+    were a sixth of the samples;
   * bytes per weight move: websocket frames the page received from the key press to the map change
     and script idle, against the geometry a move sent before issue 13 (the areas' full GeoJSON);
   * the server's peak RSS (VmHWM of the process tree) after the session;
