@@ -263,6 +263,25 @@ def test_role_changes_are_append_only_and_checked(engine):
     assert change_history(engine)[0]["detail"] == "Version x"
 
 
+def test_the_last_administrator_keeps_the_role_under_each_of_their_keys(engine):
+    """A signed-in person is found by e-mail or subject, and the newest assignment naming either wins: giving the
+    only administrator's other key a lesser role would leave nobody who may assign roles."""
+    assign_role(engine, ADMIN, "admin@kk.test", ADMINISTRATOR, "Første")
+    admin = person("admin")
+    for role in (READER, None):  # by themselves
+        with pytest.raises(ValueError, match="eneste administrator"):
+            assign_role(engine, admin, "sub:sub-admin", role, "Ved en fejl")
+    assert [a.principal for a in current_assignments(engine)] == ["admin@kk.test"]
+    assign_role(engine, admin, "planner@kk.test", PLANNER, "Ny planlægger")  # the store has seen both their keys
+    with pytest.raises(ValueError, match="eneste administrator"):  # so the command line is refused too
+        assign_role(engine, ADMIN, "sub:sub-admin", PLANNER, "Ved en fejl")
+    assert role_of(engine, admin).id == ADMINISTRATOR
+    assign_role(engine, admin, "planner@kk.test", ADMINISTRATOR, "Anden administrator")  # now there are two
+    assign_role(engine, admin, "sub:sub-admin", READER, "Træder tilbage")
+    assert role_of(engine, admin).id == READER
+    assert role_of(engine, person("planner")).id == ADMINISTRATOR
+
+
 def test_the_first_administrator_is_seeded_once_and_never_overrides_a_later_assignment(engine, tmp_path):
     roles_file = tmp_path / "roller.toml"
     roles_file.write_text('[roles]\n"Pia@KK.test" = "Planlægger"\n', encoding="utf-8")
