@@ -238,6 +238,25 @@ def test_unusable_database_gives_a_danish_message_not_a_traceback(
     assert broken.read_bytes() == b"this is not a database" * 100, "nothing is written over the file"
 
 
+@pytest.mark.parametrize(
+    "url", ["postgresql://planner:pw@[::1/selection", "postgresql+psycopg2://planner@127.0.0.1:1/x"]
+)
+def test_a_database_address_that_cannot_be_read_gives_a_danish_message_on_every_view(
+    package: Path, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An address SQLAlchemy cannot parse, or one naming a driver that is not installed: the ranking, the
+    assessments and the decision log say so in Danish (they showed a ValueError / ModuleNotFoundError)."""
+    monkeypatch.setenv("SELECTION_DB_URL", url)
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Vurderingsdatabasen kan ikke bruges" in e for e in errors(at))
+    assert ranking(at) == ["Alfa", "Bravo", "Charlie"], "the ranking still shows the package's values"
+    for view in ("Vurderinger", "Beslutning"):
+        open_view(view, at)
+        assert not at.exception, (view, [e.value for e in at.exception])
+        assert not any("pw" in e for e in errors(at))
+
+
 def test_csv_says_which_values_are_local_assessments(package: Path) -> None:
     from selection.assessments import aggregate, apply_assessments, current_assessments
     from selection.export import shortlist_table
