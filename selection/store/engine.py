@@ -27,6 +27,7 @@ from .errors import StoreError, store_errors
 from .location import DB_URL_ENV, default_sqlite_path
 
 DEFAULT_BUSY_TIMEOUT_S = 10.0
+CONNECT_TIMEOUT_S = 10  # PostgreSQL: seconds to wait for the server (the URL's own ?connect_timeout= wins)
 WRITE_OPTION = "selection_write"  # execution option: this transaction reads then writes
 _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 
@@ -72,7 +73,8 @@ def open_engine(url: str | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIM
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         with store_errors(busy_timeout_s):
-            engine = _create(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_S}
+            engine = _create(parsed, pool_pre_ping=True, connect_args=timeout)
         _BUSY_TIMEOUTS[engine] = busy_timeout_s
         return engine
     raise StoreError(f"Databasetypen '{backend}' understøttes ikke; brug SQLite eller PostgreSQL.")
