@@ -282,6 +282,20 @@ def test_the_last_administrator_keeps_the_role_under_each_of_their_keys(engine):
     assert role_of(engine, person("planner")).id == ADMINISTRATOR
 
 
+def test_an_email_address_the_provider_has_not_verified_gives_no_role(engine):
+    """Roles are given by e-mail: a provider that lets people type their own address (self-registration,
+    ``email_verified`` false) must not make anyone who types an administrator's address an administrator."""
+    assign_role(engine, ADMIN, "admin@kk.test", ADMINISTRATOR, "Første")
+    for flag in (False, "false"):
+        claims = {"sub": "selv-registreret", "email": "admin@kk.test", "email_verified": flag, "name": "Mallory"}
+        claimed = Actor(oidc_identity(claims), POLICY)
+        assert role_of(engine, claimed).id == READER  # an unknown user (the policy's default role)
+        with pytest.raises(AccessDenied, match="Læser"):
+            authorize(engine, claimed, ASSESS)
+    verified = oidc_identity({"sub": "sub-admin", "email": "admin@kk.test", "email_verified": True})
+    assert role_of(engine, Actor(verified, POLICY)).id == ADMINISTRATOR
+
+
 def test_the_first_administrator_is_seeded_once_and_never_overrides_a_later_assignment(engine, tmp_path):
     roles_file = tmp_path / "roller.toml"
     roles_file.write_text('[roles]\n"Pia@KK.test" = "Planlægger"\n', encoding="utf-8")
