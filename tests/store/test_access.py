@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -44,6 +45,7 @@ from selection.importing import validate_import
 from selection.importing.store import active_data_dir, apply_import, has_stored_import, reset_import, restore_import
 from selection.scenarios import parse_settings
 from selection.scenarios.store import save_new
+from selection.store import open_store
 from selection.store.tables import assessment, change_log, decision, role_assignment, scenario_version
 from tests.factory import ADMIN, make_package
 from tests.store.conftest import AREA_IDS, MODEL
@@ -414,3 +416,45 @@ def test_the_decision_report_names_the_identity_that_stored_it(engine):
     record_decision(engine, form(), SNAPSHOT, actor=person("admin"))
     (stored,) = list_decisions(engine)
     assert stored.report_fields()["stored_by"] == "admin@kk.test (logget ind, id sub-admin)"
+
+
+@pytest.mark.parametrize(
+    ("path", "table"),
+    [
+        ("assess", assessment),
+        ("decision", decision),
+        ("scenario", scenario_version),
+        ("roles", role_assignment),
+        ("import", change_log),
+    ],
+)
+def test_insert_or_replace_cannot_rewrite_a_stored_row(tmp_path, packages, path, table):
+    """SQLite carries out REPLACE by deleting the old row without firing its DELETE trigger, so another SQL
+    client could rewrite history in place with ``INSERT OR REPLACE`` (or ``REPLACE INTO``) of a stored row."""
+    engine = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    current, data_dir = packages
+    try:
+        attempt(path, engine, ADMIN, current, data_dir)
+        with engine.connect() as conn:
+            before = [tuple(r) for r in conn.execute(select(table).order_by(table.c.id))]
+    finally:
+        engine.dispose()
+    client = sqlite3.connect(tmp_path / "s.sqlite")  # another program, without this app's connection settings
+    columns = [c.name for c in table.c]
+    text_column = next(
+        c.name for c in table.c if c.name not in ("id",) and isinstance(before[0][columns.index(c.name)], str)
+    )
+    rewritten = [v + " (omskrevet)" if name == text_column else v for name, v in zip(columns, before[0], strict=True)]
+    for verb in ("INSERT OR REPLACE INTO", "REPLACE INTO"):
+        with pytest.raises(sqlite3.IntegrityError, match="kan ikke ændres eller slettes"):
+            client.execute(
+                f"{verb} {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [str(v) if hasattr(v, "isoformat") else v for v in rewritten],  # dates as SQLite stores them
+            )
+    client.close()
+    engine = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    try:
+        with engine.connect() as conn:
+            assert [tuple(r) for r in conn.execute(select(table).order_by(table.c.id))] == before
+    finally:
+        engine.dispose()
