@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy.engine import make_url
 from selection.assessments import history
 from selection.store import StoreError, database_url, open_store, store_exists
 from selection.store.engine import sqlite_file
+from selection.store.errors import describe
 
 
 def test_the_default_sqlite_file_lies_beside_the_import_folder_not_in_it(monkeypatch, tmp_path):
@@ -107,3 +109,18 @@ def test_database_server_refusals_are_told_apart_in_danish(postgres):
     ):
         with pytest.raises(StoreError, match=words):
             open_store(url.render_as_string(hide_password=False), busy_timeout_s=2)
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), "ikke mere plads på disken"),
+        (sqlite3.OperationalError("too many SQL variables in xyz"), "uventet fejl"),  # one no rule knows
+    ],
+)
+def test_driver_errors_are_told_in_danish_never_in_the_drivers_english(error, words):
+    """The last resort showed the driver's English text ('Databasefejl: database or disk is full.')."""
+    said = describe(error)
+    assert words in said
+    assert str(error) not in said
+    assert "Intet er ændret" in said
