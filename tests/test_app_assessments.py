@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import dataclasses
 import io
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -236,6 +239,66 @@ def test_unusable_database_gives_a_danish_message_not_a_traceback(
     assert any("kan ikke" in e for e in errors(at))
     assert not at.exception
     assert broken.read_bytes() == b"this is not a database" * 100, "nothing is written over the file"
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://planner:pw@[::1/selection", "postgresql+psycopg2://planner@127.0.0.1:1/x"]
+)
+def test_a_database_address_that_cannot_be_read_gives_a_danish_message_on_every_view(
+    package: Path, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An address SQLAlchemy cannot parse, or one naming a driver that is not installed: the ranking, the
+    assessments and the decision log say so in Danish (they showed a ValueError / ModuleNotFoundError)."""
+    monkeypatch.setenv("SELECTION_DB_URL", url)
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Vurderingsdatabasen kan ikke bruges" in e for e in errors(at))
+    assert ranking(at) == ["Alfa", "Bravo", "Charlie"], "the ranking still shows the package's values"
+    for view in ("Vurderinger", "Beslutning"):
+        open_view(view, at)
+        assert not at.exception, (view, [e.value for e in at.exception])
+        assert not any("pw" in e for e in errors(at))
+
+
+class SilentServer:
+    """A TCP server that accepts connections and never answers (a database server that hangs), counting them."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                self.held.append(self.socket.accept()[0])
+
+    def close(self) -> None:
+        for conn in [*self.held, self.socket]:
+            conn.close()
+
+
+def test_a_database_server_that_does_not_answer_is_not_waited_for_on_every_page_run(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each page run waited the connection timeout twice (roles, then assessments): a server that hangs made
+    every click take 20 seconds. A failure is remembered for a while; the ranking is shown meanwhile."""
+    server = SilentServer()
+    try:
+        monkeypatch.setenv("SELECTION_DB_URL", f"postgresql://planner@127.0.0.1:{server.port}/x?connect_timeout=1")
+        at = run(AppTest.from_file(APP, default_timeout=60))
+        assert any("Der kan ikke oprettes forbindelse til databaseserveren" in e for e in errors(at))
+        assert ranking(at) == ["Alfa", "Bravo", "Charlie"]
+        tried = len(server.held)
+        assert tried >= 1
+        for view in ("Vurderinger", "Beslutning", RANKING_VIEW):
+            open_view(view, at)
+            assert not at.exception
+        assert any("Der kan ikke oprettes forbindelse til databaseserveren" in e for e in errors(at))
+        assert len(server.held) == tried, "the server was asked again at once"
+    finally:
+        server.close()
 
 
 def test_csv_says_which_values_are_local_assessments(package: Path) -> None:

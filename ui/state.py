@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,9 +109,34 @@ def _engine(url: str) -> Engine:
     return open_store(url)
 
 
+RETRY_AFTER_S = 30.0  # a database that could not be opened or read is tried again after this long
+_FAILED: dict[str, tuple[float, str]] = {}  # url -> (time.monotonic(), Danish message) of its last failure
+
+
+def _recent_failure(url: str) -> None:
+    """Raise the StoreError of a failure of ``url`` within RETRY_AFTER_S: a server that does not answer would
+    otherwise cost its connection timeout on every page run, once for the role and once for the assessments."""
+    failed = _FAILED.get(url)
+    if failed is not None and time.monotonic() - failed[0] < RETRY_AFTER_S:
+        raise StoreError(failed[1])
+
+
+def _remember(url: str, error: StoreError) -> None:
+    if len(_FAILED) > 16:  # bounded: a few database URLs per server at most
+        _FAILED.clear()
+    _FAILED[url] = (time.monotonic(), str(error))
+
+
 def engine() -> Engine:
-    """The assessment database's engine; raises StoreError (Danish) if it cannot be opened."""
-    return _engine(database_url())
+    """The assessment database's engine; raises StoreError (Danish) if it cannot be opened (or could not a
+    moment ago)."""
+    url = database_url()
+    _recent_failure(url)
+    try:
+        return _engine(url)
+    except StoreError as exc:
+        _remember(url, exc)
+        raise
 
 
 NO_STORE = ""  # store key used when the store cannot be read: the package's own values are shown
@@ -118,9 +144,14 @@ NO_STORE = ""  # store key used when the store cannot be read: the package's own
 
 def _store_key() -> str:
     """'<database url>#<revision>' (changes with every save; cheap), or NO_STORE with the problem noted."""
+    url = database_url()
     try:
-        url = database_url()
-        return f"{url}#{int(store_revision(_engine(url)))}"
+        _recent_failure(url)
+        try:
+            return f"{url}#{int(store_revision(engine()))}"
+        except StoreError as exc:  # e.g. the server stopped answering after the engine was opened
+            _remember(url, exc)
+            raise
     except StoreError as exc:
         st.session_state[STORE_PROBLEM] = str(exc)
         return NO_STORE

@@ -11,11 +11,15 @@ from typing import Any
 from ..form_text import clean_text
 from .model import CLI, LOCAL, MAX_EMAIL, MAX_NAME, MAX_SUBJECT, OIDC, AccessDenied, Identity
 
+UNVERIFIED = {"false", "0", "no"}  # ``email_verified`` as a boolean or as text
+
 
 def oidc_identity(claims: Mapping[str, Any]) -> Identity:
     """From the provider's claims (``st.user``): subject, e-mail, display name, issuer.
 
-    Entra ID sends ``preferred_username`` where other providers send ``email``.
+    Entra ID sends ``preferred_username`` where other providers send ``email``. An e-mail the provider marks
+    as not verified (``email_verified`` false: e.g. typed by the user at self-registration) is not used:
+    roles are given by e-mail, so anyone could otherwise claim an administrator's address.
     """
     subject = str(claims.get("sub") or claims.get("oid") or "").strip()
     if not subject:
@@ -23,6 +27,8 @@ def oidc_identity(claims: Mapping[str, Any]) -> Identity:
             "Identitetsudbyderen sendte intet bruger-id ('sub'), så du kan ikke genkendes. Intet er ændret."
         )
     email = str(claims.get("email") or claims.get("preferred_username") or "").strip()
+    if str(claims.get("email_verified", "")).strip().casefold() in UNVERIFIED:
+        email = ""
     name = str(claims.get("name") or email or subject).strip()
     return Identity(
         subject=subject[:MAX_SUBJECT],

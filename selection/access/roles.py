@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from ..form_text import clean_text
 from ..store import read_connection, write_transaction
-from ..store.tables import access_role, change_log, role_assignment
+from ..store.tables import access_role, assessment, change_log, decision, role_assignment, scenario_version
 from .model import (
     ADMINISTRATOR,
     ASSIGN_ROLES,
@@ -154,12 +154,53 @@ def clean_principal(text: object) -> str:
     return principal_key(cleaned)
 
 
-def _current_roles(conn: Connection) -> dict[str, str | None]:
+def _current_roles(conn: Connection) -> dict[str, tuple[int, str | None]]:
+    """principal -> (id, role id) of the assignment in force for that key."""
     newest = select(func.max(role_assignment.c.id)).group_by(role_assignment.c.principal)
     rows = conn.execute(
-        select(role_assignment.c.principal, role_assignment.c.role_id).where(role_assignment.c.id.in_(newest))
+        select(role_assignment.c.id, role_assignment.c.principal, role_assignment.c.role_id).where(
+            role_assignment.c.id.in_(newest)
+        )
     )
-    return {row.principal: row.role_id for row in rows}
+    return {row.principal: (int(row.id), row.role_id) for row in rows}
+
+
+def _known_identities(conn: Connection, actor: Actor) -> set[tuple[str, ...]]:
+    """The principal keys (e-mail and 'sub:<subject>') of every signed-in identity the store has seen.
+
+    A signed-in person is found by either key and the newest assignment naming either wins (``role_of``), so
+    one key may hide another; these pairs say which keys belong together."""
+    columns = [
+        (
+            role_assignment.c.assigned_by_subject,
+            role_assignment.c.assigned_by_email,
+            role_assignment.c.assigned_by_method,
+        ),
+        (change_log.c.actor_subject, change_log.c.actor_email, change_log.c.actor_method),
+        (assessment.c.actor_subject, assessment.c.actor_email, assessment.c.actor_method),
+        (decision.c.actor_subject, decision.c.actor_email, decision.c.actor_method),
+        (scenario_version.c.actor_subject, scenario_version.c.actor_email, scenario_version.c.actor_method),
+    ]
+    known = {tuple(actor.identity.principals())} if actor.identity.method == OIDC else set()
+    for subject, email, method in columns:
+        rows = conn.execute(select(subject, email).where(method == OIDC).distinct())
+        known.update(tuple(Identity(s or "", e or "", "", OIDC).principals()) for s, e in rows)
+    return {keys for keys in known if len(keys) > 1}
+
+
+def _administrators(current: dict[str, tuple[int, str | None]], identities: set[tuple[str, ...]]) -> set[str]:
+    """The keys whose holder is an administrator: assigned the role, and not hidden by a newer assignment of
+    another key of the same identity."""
+
+    def in_force(keys: tuple[str, ...]) -> str | None:
+        assigned = [current[k] for k in keys if k in current]
+        return max(assigned)[1] if assigned else None
+
+    return {
+        key
+        for key, (_, role) in current.items()
+        if role == ADMINISTRATOR and all(in_force(keys) == ADMINISTRATOR for keys in identities if key in keys)
+    }
 
 
 def assign_role(engine: Engine, actor: Actor, principal: str, role_id: str | None, reason: str) -> RoleAssignment:
@@ -180,8 +221,9 @@ def assign_role(engine: Engine, actor: Actor, principal: str, role_id: str | Non
                 "Intet er ændret."
             )
         current = _current_roles(conn)
-        admins = [p for p, r in current.items() if r == ADMINISTRATOR]
-        if current.get(key) == ADMINISTRATOR and role_id != ADMINISTRATOR and admins == [key]:
+        identities = _known_identities(conn, actor)
+        after = {**current, key: (max((i for i, _ in current.values()), default=0) + 1, role_id)}
+        if _administrators(current, identities) and not _administrators(after, identities):
             raise ValueError(
                 "Det er den eneste administrator; giv en anden rollen Administrator først. Intet er ændret."
             )

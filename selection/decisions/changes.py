@@ -23,8 +23,9 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
     """
     from ..assessments import aggregate, apply_assessments, current_assessments
     from ..assessments.history import value_versions
-    from ..pipeline import evaluate
     from ..report.snapshot import content_hash
+    from ..scenarios import ScenarioSettings, evaluate_settings
+    from ..scenarios.rules import RuleError, parse_rules
 
     snapshot = decision.snapshot or {}
     lines: list[str] = []
@@ -50,10 +51,15 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
         shown = apply_assessments(dataset, aggregate(current_assessments(engine)))
     weights = {c["id"]: c["weight"] for c in snapshot.get("criteria", [])}
     subs = {i["id"]: i["sub_weight"] for c in snapshot.get("criteria", []) for i in c["indicators"]}
-    try:
-        _, result = evaluate(shown, weights, subs, snapshot.get("actor_distance_m"))
-    except (WeightError, KeyError):
-        lines.append("Kriterierne er ændret, så rangeringen kan ikke genberegnes med de samme vægte.")
+    distance = snapshot.get("actor_distance_m")
+    try:  # the decision's own settings: its weights AND its exclusion rules, ranked as the snapshot was
+        rules = parse_rules([r["rule"] for r in snapshot.get("rules", [])], shown.model)
+        settings = ScenarioSettings(
+            weights, subs, float(shown.model.actor_distance_m if distance is None else distance), rules
+        )
+        _, result = evaluate_settings(shown, settings)
+    except (WeightError, KeyError, RuleError):
+        lines.append("Kriterierne er ændret, så rangeringen kan ikke genberegnes med de samme vægte og regler.")
         return lines
     then_rank = {r["area_id"]: r["rank"] for r in snapshot.get("ranking", [])}
     today = dict(zip(result.table["area_id"], result.table["rank"], strict=True))
@@ -64,5 +70,6 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
     if old != new:
         now_text = f"nr. {new}" if new is not None else "ikke rangeret"
         was_text = f"nr. {old}" if old is not None else "ikke rangeret"
-        lines.append(f"Med de samme vægte er {name} i dag {now_text} (var {was_text}).")
+        same = "vægte og regler" if snapshot.get("rules") else "vægte"
+        lines.append(f"Med de samme {same} er {name} i dag {now_text} (var {was_text}).")
     return lines

@@ -229,7 +229,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
     from ..dataset import load_dataset
     from ..importing.store import active_data_dir
     from ..store import open_store
-    from .store import MAX_TEXT, clean_name, find_scenario, history, list_scenarios, save_new, set_archived
+    from .store import MAX_TEXT, clean_name, find_scenario, history, import_scenarios, list_scenarios
 
     data_dir = Path(args.data) if args.data is not None else active_data_dir()
     model = load_dataset(data_dir).model
@@ -281,11 +281,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             raise ScenarioError(
                 f"Der findes allerede scenarier med navnene: {', '.join(c[:120] for c in clash)}. Intet er importeret."
             )
-        for name, rationale, archived, settings in entries:
-            saved = save_new(engine, model, name, rationale, settings, author, actor=actor)
-            if archived:  # archived names may repeat: save under the name, then archive
-                saved = set_archived(engine, model, saved, True, author, actor=actor)
-            print(f"Importeret som nr. {saved.id}: {saved.name}")
+        for saved in import_scenarios(engine, model, entries, author, actor=actor):  # all or nothing
+            flag = " (arkiveret)" if saved.archived else ""
+            print(f"Importeret som nr. {saved.id}: {saved.name}{flag}")
         return 0
     finally:
         engine.dispose()

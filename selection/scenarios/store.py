@@ -10,11 +10,12 @@ scenario is a new version with ``archived`` set and stays in the history.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from ..access import SAVE_SCENARIO, Actor, authorize
 from ..access.model import stored_by_text
@@ -131,6 +132,38 @@ def append_version(
     save is refused (ScenarioError) and nothing is written. A change of an existing scenario needs a
     ``change_reason``. Active (not archived) scenarios have distinct names (ignoring case).
     """
+    with write_transaction(engine, lock_table="scenario_version") as conn:
+        authorize(conn, actor, SAVE_SCENARIO)
+        scenario_id, version = _append(
+            conn,
+            model,
+            actor,
+            author,
+            scenario_id,
+            expected_version,
+            name,
+            rationale,
+            settings,
+            archived,
+            change_reason,
+        )
+    return get_scenario(engine, scenario_id, version)
+
+
+def _append(
+    conn: Connection,
+    model: CriteriaModel,
+    actor: Actor,
+    author: object,
+    scenario_id: int | None,
+    expected_version: int | None,
+    name: object,
+    rationale: object,
+    settings: ScenarioSettings,
+    archived: bool,
+    change_reason: object,
+) -> tuple[int, int]:
+    """Check and insert one version inside the caller's write transaction; (scenario id, version)."""
     clean_author = _author(author)
     clean = clean_name(name)
     why = clean_text(rationale, "Begrundelsen", MAX_TEXT, required=True, multiline=True, error=ScenarioError)
@@ -144,47 +177,44 @@ def append_version(
     )
     frozen = json.dumps(parse_settings(settings.to_dict(), model).to_dict(), ensure_ascii=False, sort_keys=True)
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
-    with write_transaction(engine, lock_table="scenario_version") as conn:
-        authorize(conn, actor, SAVE_SCENARIO)
-        latest = {int(r["scenario_id"]): r for r in _latest_rows(conn)}
-        if scenario_id is None:
-            scenario_id = max(latest, default=0) + 1
-            version = 1
-        else:
-            if scenario_id not in latest:
-                raise ScenarioError(f"Der er intet scenarie nr. {scenario_id}.")
-            current = latest[scenario_id]
-            if expected_version is not None and int(current["version"]) != int(expected_version):
-                why = f": {current['change_reason']}" if current["change_reason"] else ""
-                raise ScenarioConflict(
-                    f"Scenariet '{current['name']}' er ændret af {current['author']} "
-                    f"(version {current['version']}{why}), siden du åbnede version {expected_version}. Intet er gemt.",
-                    int(current["version"]),
-                )
-            version = int(current["version"]) + 1
-        if not archived:
-            for other_id, row in latest.items():
-                if other_id != scenario_id and not row["archived"] and row["name_key"] == clean.casefold():
-                    raise ScenarioError(
-                        f"Der findes allerede et scenarie med navnet '{row['name']}' "
-                        f"(nr. {other_id}). Vælg et andet navn."
-                    )
-        conn.execute(
-            table.insert().values(
-                scenario_id=scenario_id,
-                version=version,
-                name=clean,
-                name_key=clean.casefold(),
-                rationale=why,
-                author=clean_author,
-                recorded_at=now,
-                settings=frozen,
-                archived=archived,
-                change_reason=reason,
-                **actor.identity.columns(),
+    latest = {int(r["scenario_id"]): r for r in _latest_rows(conn)}
+    if scenario_id is None:
+        scenario_id = max(latest, default=0) + 1
+        version = 1
+    else:
+        if scenario_id not in latest:
+            raise ScenarioError(f"Der er intet scenarie nr. {scenario_id}.")
+        current = latest[scenario_id]
+        if expected_version is not None and int(current["version"]) != int(expected_version):
+            why = f": {current['change_reason']}" if current["change_reason"] else ""
+            raise ScenarioConflict(
+                f"Scenariet '{current['name']}' er ændret af {current['author']} "
+                f"(version {current['version']}{why}), siden du åbnede version {expected_version}. Intet er gemt.",
+                int(current["version"]),
             )
+        version = int(current["version"]) + 1
+    if not archived:
+        for other_id, row in latest.items():
+            if other_id != scenario_id and not row["archived"] and row["name_key"] == clean.casefold():
+                raise ScenarioError(
+                    f"Der findes allerede et scenarie med navnet '{row['name']}' (nr. {other_id}). Vælg et andet navn."
+                )
+    conn.execute(
+        table.insert().values(
+            scenario_id=scenario_id,
+            version=version,
+            name=clean,
+            name_key=clean.casefold(),
+            rationale=why,
+            author=clean_author,
+            recorded_at=now,
+            settings=frozen,
+            archived=archived,
+            change_reason=reason,
+            **actor.identity.columns(),
         )
-    return get_scenario(engine, scenario_id, version)
+    )
+    return scenario_id, version
 
 
 def save_new(
@@ -281,6 +311,30 @@ def duplicate(
 ) -> Scenario:
     """A new scenario with the same settings and rationale under another name."""
     return save_new(engine, model, new_name, scenario.rationale, scenario.settings(model), author, actor=actor)
+
+
+def import_scenarios(
+    engine: Engine,
+    model: CriteriaModel,
+    entries: Sequence[tuple[object, object, bool, ScenarioSettings]],
+    author: object,
+    *,
+    actor: Actor,
+) -> list[Scenario]:
+    """Save (name, rationale, archived, settings) entries as new scenarios in ONE transaction: all or none.
+
+    An archived entry is stored archived from its first version (archived names may repeat). A problem
+    raises ScenarioError naming the entry (or AccessDenied); nothing is written then.
+    """
+    made = []
+    with write_transaction(engine, lock_table="scenario_version") as conn:
+        authorize(conn, actor, SAVE_SCENARIO)
+        for k, (name, rationale, archived, settings) in enumerate(entries, start=1):
+            try:
+                made.append(_append(conn, model, actor, author, None, None, name, rationale, settings, archived, ""))
+            except ScenarioError as exc:
+                raise ScenarioError(f"Scenarie {k} ('{str(name)[:MAX_NAME]}'): {exc} Intet er importeret.") from None
+    return [get_scenario(engine, scenario_id, version) for scenario_id, version in made]
 
 
 def list_scenarios(engine: Engine, include_archived: bool = False) -> list[Scenario]:

@@ -65,8 +65,11 @@ def store_exists(url: str | None = None) -> bool:
         return default_sqlite_path().exists()
     from .engine import sqlite_file
 
-    path = sqlite_file(url)
-    return path is None or path.exists()
+    try:
+        path = sqlite_file(url)
+        return path is None or path.exists()
+    except (StoreError, OSError):  # an address that cannot be used: opening it says why (StoreError)
+        return True
 
 
 def open_store(url: str | None = None, busy_timeout_s: float | None = None) -> Engine:

@@ -15,16 +15,19 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from ..errors import os_reason
 from .errors import StoreError, store_errors
 from .location import DB_URL_ENV, default_sqlite_path
 
 DEFAULT_BUSY_TIMEOUT_S = 10.0
+CONNECT_TIMEOUT_S = 10  # PostgreSQL: seconds to wait for the server (the URL's own ?connect_timeout= wins)
 WRITE_OPTION = "selection_write"  # execution option: this transaction reads then writes
 _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 
@@ -34,9 +37,21 @@ def database_url() -> str:
     return os.environ.get(DB_URL_ENV) or f"sqlite:///{default_sqlite_path()}"
 
 
+BAD_URL = f"{DB_URL_ENV} er ikke en gyldig database-adresse"
+
+
+def parse_url(url: str) -> URL:
+    """The parsed database address; StoreError (Danish) for one SQLAlchemy cannot read (e.g. a port that is
+    not a number). The address itself is not repeated: it may hold a password."""
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError, TypeError):
+        raise StoreError(f"{BAD_URL}. Intet er ændret.") from None
+
+
 def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL (None for other databases or in-memory SQLite)."""
-    parsed = make_url(url)
+    """The file of a SQLite URL (None for other databases or in-memory SQLite); StoreError for a bad URL."""
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     database = parsed.database
@@ -50,10 +65,7 @@ def sqlite_file(url: str) -> Path | None:
 def open_engine(url: str | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:
     """Create an engine for ``url`` (default ``database_url()``); raise StoreError for a bad URL."""
     url = url or database_url()
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise StoreError(f"{DB_URL_ENV} er ikke en gyldig database-adresse. Intet er ændret.") from None
+    parsed = parse_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url, busy_timeout_s)
@@ -61,10 +73,28 @@ def open_engine(url: str | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIM
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         with store_errors(busy_timeout_s):
-            engine = create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_S}
+            engine = _create(parsed, pool_pre_ping=True, connect_args=timeout)
         _BUSY_TIMEOUTS[engine] = busy_timeout_s
         return engine
     raise StoreError(f"Databasetypen '{backend}' understøttes ikke; brug SQLite eller PostgreSQL.")
+
+
+def _create(url: str | URL, **options: Any) -> Engine:
+    """``create_engine`` with the driver loaded and the URL's options read now, so that a driver that is not
+    installed (e.g. ``postgresql+psycopg2://``) or an option the driver cannot read (``?timeout=abc``) gives a
+    Danish StoreError here instead of a traceback at the first connection."""
+    try:
+        engine = create_engine(url, **options)
+        engine.dialect.create_connect_args(engine.url)
+    except ImportError:
+        raise StoreError(
+            f"{DB_URL_ENV} nævner en databasedriver, der ikke er installeret; brug sqlite:///… eller "
+            "postgresql://… (psycopg 3). Intet er ændret."
+        ) from None
+    except (ArgumentError, ValueError, TypeError):
+        raise StoreError(f"{BAD_URL}: en af dens indstillinger kan ikke bruges. Intet er ændret.") from None
+    return engine
 
 
 def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
@@ -76,13 +106,16 @@ def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        raise StoreError(f"Mappen til databasefilen kan ikke oprettes: {path.parent}. Intet er ændret.") from None
-    if path.exists() and not os.access(path, os.W_OK):
+        exists = path.exists()
+    except OSError as exc:  # e.g. a name too long for the file system, or a file where a folder should be
+        raise StoreError(
+            f"Databasefilen {str(path)[:200]} eller dens mappe kan ikke oprettes ({os_reason(exc)}). Intet er ændret."
+        ) from None
+    if exists and not os.access(path, os.W_OK):
         raise StoreError(f"Databasefilen {path} er skrivebeskyttet, så vurderinger kan ikke gemmes. Intet er ændret.")
     if not os.access(path.parent, os.W_OK):  # WAL needs its -wal and -shm files beside the database
         raise StoreError(f"Mappen {path.parent} er skrivebeskyttet, så databasen kan ikke bruges. Intet er ændret.")
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
+    engine = _create(url, connect_args={"timeout": busy_timeout_s})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -11,7 +14,11 @@ class StoreError(Exception):
 
 
 def describe(error: BaseException, busy_timeout_s: float | None = None) -> str:
-    """A Danish sentence for a database driver error (SQLite or PostgreSQL)."""
+    """A Danish sentence for a database driver error (SQLite or PostgreSQL).
+
+    The driver's own (English) text is never shown: an error this function does not know is logged on the
+    server, and the person sees a Danish sentence that points there.
+    """
     original = getattr(error, "orig", None) or error
     text = str(original).strip().lower()
     if "readonly" in text or "read-only" in text or "read only" in text:
@@ -25,12 +32,22 @@ def describe(error: BaseException, busy_timeout_s: float | None = None) -> str:
             "Databasefilen er beskadiget eller er ikke en database. Intet er ændret; "
             "gendan filen fra en sikkerhedskopi eller peg SELECTION_DB_URL på en anden database."
         )
+    if "resolve host" in text or "translate host name" in text or "name or service not known" in text:
+        return "Databaseserverens navn i SELECTION_DB_URL kan ikke slås op. Intet er ændret."
+    if "password authentication failed" in text or ("role" in text and "does not exist" in text):
+        return "Databaseserveren afviser brugernavnet eller adgangskoden i SELECTION_DB_URL. Intet er ændret."
+    if "database" in text and "does not exist" in text:
+        return "Databasen i SELECTION_DB_URL findes ikke på databaseserveren. Intet er ændret."
+    if "connection to server" in text or "could not connect" in text:  # before 'no such file': a socket path
+        return "Der kan ikke oprettes forbindelse til databaseserveren. Intet er ændret."
     if "unable to open" in text or "no such file" in text or "permission denied" in text:
         return "Databasefilen kan ikke åbnes (mappen findes ikke eller må ikke skrives). Intet er ændret."
-    if "connection" in text or "could not connect" in text or "connect" in text:
+    if "connection" in text or "connect" in text:
         return "Der kan ikke oprettes forbindelse til databaseserveren. Intet er ændret."
-    first = str(original).strip().splitlines()[0][:200] if str(original).strip() else type(original).__name__
-    return f"Databasefejl: {first}. Intet er ændret."
+    if "disk is full" in text or "no space left" in text or "disk full" in text:
+        return "Der er ikke mere plads på disken til databasen. Intet er ændret."
+    _log.warning("Database error shown to the user as a general message: %s", str(original).strip()[:500])
+    return "Databasen gav en uventet fejl (detaljerne står i serverens log). Intet er ændret."
 
 
 @contextmanager

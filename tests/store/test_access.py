@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -44,6 +45,7 @@ from selection.importing import validate_import
 from selection.importing.store import active_data_dir, apply_import, has_stored_import, reset_import, restore_import
 from selection.scenarios import parse_settings
 from selection.scenarios.store import save_new
+from selection.store import open_store
 from selection.store.tables import assessment, change_log, decision, role_assignment, scenario_version
 from tests.factory import ADMIN, make_package
 from tests.store.conftest import AREA_IDS, MODEL
@@ -263,6 +265,39 @@ def test_role_changes_are_append_only_and_checked(engine):
     assert change_history(engine)[0]["detail"] == "Version x"
 
 
+def test_the_last_administrator_keeps_the_role_under_each_of_their_keys(engine):
+    """A signed-in person is found by e-mail or subject, and the newest assignment naming either wins: giving the
+    only administrator's other key a lesser role would leave nobody who may assign roles."""
+    assign_role(engine, ADMIN, "admin@kk.test", ADMINISTRATOR, "Første")
+    admin = person("admin")
+    for role in (READER, None):  # by themselves
+        with pytest.raises(ValueError, match="eneste administrator"):
+            assign_role(engine, admin, "sub:sub-admin", role, "Ved en fejl")
+    assert [a.principal for a in current_assignments(engine)] == ["admin@kk.test"]
+    assign_role(engine, admin, "planner@kk.test", PLANNER, "Ny planlægger")  # the store has seen both their keys
+    with pytest.raises(ValueError, match="eneste administrator"):  # so the command line is refused too
+        assign_role(engine, ADMIN, "sub:sub-admin", PLANNER, "Ved en fejl")
+    assert role_of(engine, admin).id == ADMINISTRATOR
+    assign_role(engine, admin, "planner@kk.test", ADMINISTRATOR, "Anden administrator")  # now there are two
+    assign_role(engine, admin, "sub:sub-admin", READER, "Træder tilbage")
+    assert role_of(engine, admin).id == READER
+    assert role_of(engine, person("planner")).id == ADMINISTRATOR
+
+
+def test_an_email_address_the_provider_has_not_verified_gives_no_role(engine):
+    """Roles are given by e-mail: a provider that lets people type their own address (self-registration,
+    ``email_verified`` false) must not make anyone who types an administrator's address an administrator."""
+    assign_role(engine, ADMIN, "admin@kk.test", ADMINISTRATOR, "Første")
+    for flag in (False, "false"):
+        claims = {"sub": "selv-registreret", "email": "admin@kk.test", "email_verified": flag, "name": "Mallory"}
+        claimed = Actor(oidc_identity(claims), POLICY)
+        assert role_of(engine, claimed).id == READER  # an unknown user (the policy's default role)
+        with pytest.raises(AccessDenied, match="Læser"):
+            authorize(engine, claimed, ASSESS)
+    verified = oidc_identity({"sub": "sub-admin", "email": "admin@kk.test", "email_verified": True})
+    assert role_of(engine, Actor(verified, POLICY)).id == ADMINISTRATOR
+
+
 def test_the_first_administrator_is_seeded_once_and_never_overrides_a_later_assignment(engine, tmp_path):
     roles_file = tmp_path / "roller.toml"
     roles_file.write_text('[roles]\n"Pia@KK.test" = "Planlægger"\n', encoding="utf-8")
@@ -381,3 +416,45 @@ def test_the_decision_report_names_the_identity_that_stored_it(engine):
     record_decision(engine, form(), SNAPSHOT, actor=person("admin"))
     (stored,) = list_decisions(engine)
     assert stored.report_fields()["stored_by"] == "admin@kk.test (logget ind, id sub-admin)"
+
+
+@pytest.mark.parametrize(
+    ("path", "table"),
+    [
+        ("assess", assessment),
+        ("decision", decision),
+        ("scenario", scenario_version),
+        ("roles", role_assignment),
+        ("import", change_log),
+    ],
+)
+def test_insert_or_replace_cannot_rewrite_a_stored_row(tmp_path, packages, path, table):
+    """SQLite carries out REPLACE by deleting the old row without firing its DELETE trigger, so another SQL
+    client could rewrite history in place with ``INSERT OR REPLACE`` (or ``REPLACE INTO``) of a stored row."""
+    engine = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    current, data_dir = packages
+    try:
+        attempt(path, engine, ADMIN, current, data_dir)
+        with engine.connect() as conn:
+            before = [tuple(r) for r in conn.execute(select(table).order_by(table.c.id))]
+    finally:
+        engine.dispose()
+    client = sqlite3.connect(tmp_path / "s.sqlite")  # another program, without this app's connection settings
+    columns = [c.name for c in table.c]
+    text_column = next(
+        c.name for c in table.c if c.name not in ("id",) and isinstance(before[0][columns.index(c.name)], str)
+    )
+    rewritten = [v + " (omskrevet)" if name == text_column else v for name, v in zip(columns, before[0], strict=True)]
+    for verb in ("INSERT OR REPLACE INTO", "REPLACE INTO"):
+        with pytest.raises(sqlite3.IntegrityError, match="kan ikke ændres eller slettes"):
+            client.execute(
+                f"{verb} {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [str(v) if hasattr(v, "isoformat") else v for v in rewritten],  # dates as SQLite stores them
+            )
+    client.close()
+    engine = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    try:
+        with engine.connect() as conn:
+            assert [tuple(r) for r in conn.execute(select(table).order_by(table.c.id))] == before
+    finally:
+        engine.dispose()

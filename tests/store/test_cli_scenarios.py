@@ -171,3 +171,35 @@ def test_import_writes_as_the_named_local_administrator_and_read_only_mode_refus
     assert made.actor_subject.startswith("Ops Olsen@")
     shown = run(other, "scenario", "show", "Til eksport", "--data", DATA).stdout.decode()
     assert f"Ops Olsen (gemt af {made.actor_subject} (kommandolinjen))" in shown
+
+
+def test_an_import_is_all_or_nothing_and_archived_entries_may_share_an_active_name(db_url, bundled, tmp_path):
+    """A problem in any entry (here a name the file itself uses twice) imports nothing, not the entries before
+    it; an archived entry whose name an active scenario has is imported (archived names may repeat)."""
+    engine = open_store(db_url)
+    scenarios.save_new(engine, bundled.model, "Beta", "Aktiv.", parse_settings({}, bundled.model), "Anna", actor=ADMIN)
+    engine.dispose()
+
+    def export(*entries: tuple[str, bool]) -> str:
+        path = tmp_path / f"{len(entries)}.json"
+        rows = [{"name": n, "rationale": "Fordi.", "archived": a, "settings": {}} for n, a in entries]
+        path.write_text(json.dumps({"format": "selection-scenarios", "version": 1, "scenarios": rows}), "utf-8")
+        return str(path)
+
+    def names() -> list[tuple[str, bool]]:
+        engine = open_store(db_url)
+        try:
+            return [(s.name, s.archived) for s in scenarios.list_scenarios(engine, include_archived=True)]
+        finally:
+            engine.dispose()
+
+    refused = run(
+        db_url, "scenario", "import", export(("Alfa", False), ("Gamma", False), ("alfa", False)), "--data", DATA
+    )
+    assert refused.returncode == 2
+    assert "Scenarie 3 ('alfa')" in refused.stderr.decode()
+    assert "Intet er importeret" in refused.stderr.decode()
+    assert names() == [("Beta", False)]
+    loaded = run(db_url, "scenario", "import", export(("Delta", False), ("Beta", True)), "--data", DATA)
+    assert loaded.returncode == 0, loaded.stderr.decode()
+    assert names() == [("Beta", False), ("Delta", False), ("Beta", True)]

@@ -23,6 +23,7 @@ from selection.decisions import (
 )
 from selection.report import render_html
 from selection.report.snapshot import snapshot_from_store
+from selection.scenarios import parse_settings
 from selection.store.tables import decision as decision_table
 from tests.factory import ADMIN, make_package
 from tests.store.conftest import assessment_criteria
@@ -173,3 +174,17 @@ def test_markup_in_a_decision_is_stored_as_typed(engine, dataset):
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html
     assert json.loads(json.dumps(saved.report_fields()))["participants"][0]["name"] == evil
+
+
+def test_what_changed_since_a_decision_is_judged_with_its_own_exclusion_rules(engine, dataset):
+    """A decision made with a rule that screens out nr. 1 said 'Bravo is nr. 2 today (was nr. 1)' although
+    nothing had changed: the ranking was recomputed with the decision's weights but without its rules."""
+    rules = parse_settings({"rules": [{"kind": "max_value", "indicator": "t1", "max": 4}]}, dataset.model).rules
+    frozen = snapshot_from_store(dataset, engine, None, 2, n_samples=300, rules=rules)
+    chosen = frozen["ranking"][0]["area_id"]
+    assert [r["area_id"] for r in frozen["ranking"] if r["rank"] is None] == ["a"]  # the rule excludes Alfa
+    saved = record_decision(engine, form(chosen_area_id=chosen), frozen, actor=ADMIN)
+    assert changes_since(get_decision(engine, saved.id), dataset, engine) == []
+    assess(engine, dataset, "a", "t1", 3, "Indsatsen er skrumpet")  # Alfa passes the rule now and goes first
+    lines = changes_since(get_decision(engine, saved.id), dataset, engine)
+    assert lines[-1] == "Med de samme vægte og regler er Bravo i dag nr. 2 (var nr. 1)."
