@@ -142,6 +142,7 @@ def test_a_readable_link_restores_weights_and_rules(db, bundled):
         {"scenarie": "987"},
         {"vaegte": "<img src=x onerror=alert(1)>"},
         {"regel": ["minscore:need:40"] * 300},
+        {"delvaegte": "need_assessed:0,need_documented:0"},  # a weighted criterion with no indicator left
     ],
 )
 def test_bad_links_give_a_notice_and_the_defaults(db, bundled, params):

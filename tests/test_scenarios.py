@@ -144,6 +144,9 @@ def test_robustness_runs_over_the_eligible_areas_only(dataset):
         ({"rules": [{"kind": "min_value", "indicator": "n1"}]}, "mangler: min"),
         ({"extra": 1}, "Ukendte felter"),
         ({"robustness": {"samples": 5}}, "Antal vægtninger"),
+        # a weighted criterion whose sub-weights are all 0 cannot be scored (the page would show an error)
+        ({"sub_weights": {"n1": 0, "n2": 0}}, "Alle delvægte for 'Behov' er 0"),
+        ({"weights": {"trust": 1, "need": 1}, "sub_weights": {"n1": 0, "n2": 0}}, "Alle delvægte for 'Behov'"),
     ],
 )
 def test_bad_settings_are_refused_in_danish(dataset, raw, words):
@@ -205,6 +208,9 @@ def settings_strategy(draw, model):
     if sum(weights.values()) <= 0:
         weights[model.criterion_ids[0]] = 1.0
     subs = {i.id: draw(st.one_of(st.just(float(i.default_weight)), weight)) for i in model.indicators}
+    for crit in model.criteria:  # a weighted criterion needs a sub-weight above 0 to be scored
+        if weights[crit.id] > 0 and sum(subs[i.id] for i in crit.indicators) <= 0:
+            subs[crit.indicators[0].id] = 1.0
     distance = draw(st.one_of(st.just(float(model.actor_distance_m)), st.floats(0, 100_000)))
     kinds = draw(st.lists(st.sampled_from([LIST_STATUS, MIN_SCORE, MIN_VALUE, MAX_VALUE, ACTOR_SECTOR]), max_size=5))
     rules = []
@@ -283,6 +289,7 @@ def test_a_link_is_readable():
         {f"p{i}": ["1"] for i in range(2000)},
         {"regel": ["listestatus:verified"] * 1000},
         {"vaegte": ["trust:" + "1" * 5000]},
+        {"delvaegte": ["need_assessed:0,need_documented:0"]},  # need weighs, but none of its indicators
     ],
 )
 def test_bad_or_hostile_links_give_a_danish_notice_and_the_defaults(query):
@@ -404,3 +411,8 @@ def test_excluding_areas_ranks_the_rest_as_if_only_they_were_loaded(gone, weight
     assert set(tail["area_id"]) == gone
     assert (tail["status"] == STATUS_EXCLUDED).all()
     assert tail["rank"].isna().all()
+
+
+def test_a_criterion_weighted_0_may_have_all_sub_weights_0(dataset):
+    settings = parse_settings({"weights": {"need": 0}, "sub_weights": {"n1": 0, "n2": 0}}, dataset.model)
+    assert ranked(dataset, settings.to_dict()).ranked is not None
