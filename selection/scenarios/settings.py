@@ -146,7 +146,8 @@ def _check_weighted_criteria(
     for crit in model.criteria:
         if weights[crit.id] > 0 and sum(sub_weights[i.id] for i in crit.indicators) <= 0:
             raise ScenarioError(
-                f"Alle delvægte for '{crit.label}' er 0, men kriteriet vægter. Sæt mindst én af dets indikatorer over 0."
+                f"Alle delvægte for '{crit.label}' er 0, men kriteriet vægter. "
+                "Sæt mindst én af dets indikatorer over 0."
             )
 
 
