@@ -13,7 +13,7 @@ from selection.scenarios import store as saved
 from selection.scenarios.defaults import load_defaults
 from selection.store import open_store
 from tests.factory import ADMIN
-from tests.folds import open_folds
+from tests.folds import SHORTLIST, open_folds, open_section
 from tests.markup import interpreted, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -278,3 +278,16 @@ def test_rules_editor_offers_every_indicator_for_a_value_rule(db, bundled):
     assert not at.exception, at.exception
     rule = parse_rule({"kind": "max_value", "indicator": last.id, "max": float(last.scale_max)}, bundled.model)
     assert any(describe(rule, bundled.model) in shown(m.value) for m in at.markdown)
+
+
+def test_while_the_rules_exclude_every_area_no_shortlist_file_is_offered(db, bundled):
+    at = open_folds(AppTest.from_file(APP, default_timeout=60))
+    open_section(at, SHORTLIST)
+    at.query_params["regel"] = "maxvaerdi:need_assessed:0"  # a link whose rule excludes every area
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Reglerne udelukker alle områder" in shown(e.value) for e in at.error)
+    assert table(at) is not None, "the last ranking stays on screen"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert not [label for label in labels if "kortliste" in label.lower()], labels  # not the kept ranking as a file
+    assert any("ingen kortliste" in shown(i.value) for i in at.info)
