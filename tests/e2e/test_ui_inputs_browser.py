@@ -1,0 +1,40 @@
+"""Browser checks of user input that only shows in a real browser: uploads the page must tell apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import StreamlitServer
+from tests.e2e.test_browser import open_app, wait_idle
+from tests.e2e.test_import import choose_view
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    server = StreamlitServer(import_dir=tmp_path_factory.mktemp("store") / "data")
+    yield server
+    server.stop()
+
+
+def test_two_uploads_with_the_same_file_name_get_a_danish_message(
+    server: StreamlitServer, page: Page, tmp_path
+) -> None:
+    """Two files called the same (dragged from two folders) must not break the page (a widget per file name)."""
+    files = []
+    for folder, value in (("a", 5), ("b", 1)):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "vaerdier.csv"
+        path.write_text(f"Område;need_assessed\r\nAkacieparken;{value}\r\n", encoding="utf-8")
+        files.append(str(path))
+    open_app(page, server.url, 13)
+    choose_view(page, "Indlæs data")
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(files)
+    wait_idle(page)
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    expect(page.get_by_text("vaerdier.csv", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Flere af filerne hedder det samme (vaerdier.csv)", exact=False).first).to_be_visible()
