@@ -302,6 +302,14 @@ def test_bad_or_hostile_links_give_a_danish_notice_and_the_defaults(query):
     assert len(request.notice) < 400
 
 
+def test_a_list_status_rule_whose_plus_arrived_as_a_space_is_read_as_written():
+    """A literal '+' in an address (as 'Kopiér link' and the README write it) reaches the page as a space."""
+    request = parse_query({"regel": ["listestatus:verified inferred"]}, MODEL)
+    assert request.notice is None
+    assert request.settings is not None
+    assert request.settings.rules == (Rule(LIST_STATUS, allowed=("verified", "inferred")),)
+
+
 def test_scenario_links_and_no_link():
     assert parse_query({"scenarie": ["12"]}, MODEL).scenario == "12"
     assert parse_query({"scenarie": ["behov-foerst"]}, MODEL).scenario == "behov-foerst"

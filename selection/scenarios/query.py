@@ -91,7 +91,7 @@ def parse_rule_text(text: str, model: CriteriaModel) -> Rule:
     if kind is None:
         raise ScenarioError(f"Ukendt regel i linket; kendte: {', '.join(WORD_RULES)}.")
     if kind == LIST_STATUS:
-        allowed = rest.split("+")
+        allowed = re.split(r"[+ ]", rest)  # a '+' typed or copied into an address arrives as a space
         if any(a not in LIST_CONFIDENCES for a in allowed):
             raise ScenarioError(f"Listestatus i linket skal være {' / '.join(LIST_CONFIDENCES)}.")
         raw: dict[str, object] = {"kind": kind, "allowed": allowed}

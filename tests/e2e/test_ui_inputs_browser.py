@@ -38,3 +38,18 @@ def test_two_uploads_with_the_same_file_name_get_a_danish_message(
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     expect(page.get_by_text("vaerdier.csv", exact=False).first).to_be_visible()
     expect(page.get_by_text("Flere af filerne hedder det samme (vaerdier.csv)", exact=False).first).to_be_visible()
+
+
+def test_the_copied_link_with_a_list_status_rule_opens_the_same_rule(server: StreamlitServer, page: Page) -> None:
+    """'Kopiér link' writes 'listestatus:verified+inferred'; a '+' in an address is read as a space, and that
+    link must still open the rule (and so must one typed by hand as in the README)."""
+    open_app(page, server.url + "?regel=listestatus:verified%2Binferred", 13)
+    expect(page.get_by_text("Udelukket: listestatus er Kandidat").first).to_be_attached()
+    page.get_by_role("button", name="Kopiér link").click()
+    code = page.locator("[data-testid='stCode']").first
+    expect(code).to_contain_text("regel=listestatus:")
+    link = code.inner_text().strip()
+    page.goto("about:blank")
+    open_app(page, link, 13)
+    expect(page.get_by_text("Udelukket: listestatus er Kandidat").first).to_be_attached()
+    expect(page.get_by_text("Linket kunne ikke bruges")).to_have_count(0)
