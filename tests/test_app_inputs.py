@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from selection.dataset import BUNDLED_DATA_DIR
+from tests.factory import CRITERIA, make_package
 from tests.folds import SHORTLIST, open_folds, open_section
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -51,3 +53,32 @@ def test_a_shortlist_longer_than_the_new_area_list_becomes_the_whole_list(store:
     assert at.number_input(key="top_n").value == 3  # as many as there are, not Streamlit's reset to the minimum
     shortlist = next(df.value for df in at.dataframe if "Datastatus" in df.value.columns and "Listestatus" in df.value)
     assert len(shortlist) == 3
+
+
+def negative_scale_package(folder: Path) -> Path:
+    """The factory package with an indicator whose scale runs below 0 (e.g. a change in per cent)."""
+    criteria = copy.deepcopy(CRITERIA)
+    n2 = next(i for c in criteria["criteria"] for i in c["indicators"] if i["id"] == "n2")
+    n2["scale"] = {"min": -100, "max": 100}
+    return make_package(folder, criteria=criteria)
+
+
+def test_a_negative_threshold_on_a_negative_scale_can_be_set_and_shared(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SELECTION_DATA", str(negative_scale_package(store / "pkg")))
+    at = open_folds(AppTest.from_file(APP, default_timeout=120)).run()
+    at.selectbox(key="rule_kind").select("min_value").run()
+    at.selectbox(key="rule_target").select("n2").run()
+    at.number_input(key="rule_value").set_value(-10.0).run()
+    at.button(key="rule_add").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params["regel"] == "minvaerdi:n2:-10"
+    again = AppTest.from_file(APP, default_timeout=120)  # the link, opened by a colleague
+    again.query_params["regel"] = "minvaerdi:n2:-10"
+    again.run()
+    assert not [w for w in again.warning if "Linket kunne ikke bruges" in w.value]
+    assert [r.kind for r in again.session_state["scenario_rules"]] == ["min_value"]
+    at.number_input(key="rule_value").set_value(-5.0).run()
+    at.selectbox(key="rule_kind").select("min_score").run()  # a threshold below 0 left in the field
+    assert not at.exception, at.exception

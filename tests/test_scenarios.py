@@ -235,7 +235,8 @@ def settings_strategy(draw, model):
                 {
                     "kind": kind,
                     "indicator": draw(st.sampled_from([i.id for i in model.indicators])),
-                    ("min" if kind == MIN_VALUE else "max"): draw(st.floats(0, 1e6)),
+                    # an indicator's scale (and so a threshold on it) may be negative
+                    ("min" if kind == MIN_VALUE else "max"): draw(st.floats(-1e6, 1e6)),
                 }
             )
     return parse_settings({"weights": weights, "sub_weights": subs, "distance_m": distance, "rules": rules}, model)

@@ -473,7 +473,8 @@ def rules_editor(model: CriteriaModel) -> None:
             MIN_VALUE: "Grænse: mindst",
             MAX_VALUE: "Grænse: højst",
         }[kind]
-        st.number_input(label, key="rule_value", value=None, min_value=0.0, step=1.0, placeholder="fx 40")
+        low = 0.0 if kind in (MIN_SCORE, ACTOR_SECTOR) else None  # an indicator's scale may run below 0
+        st.number_input(label, key="rule_value", value=None, min_value=low, step=1.0, placeholder="fx 40")
     st.button("Tilføj regel", key="rule_add", on_click=_add_rule, args=(model,))
     if problem := st.session_state.pop("_rule_problem", None):
         st.error(md(problem))

@@ -39,6 +39,7 @@ RULE_WORDS = {
 }
 WORD_RULES = {w: k for k, w in RULE_WORDS.items()}
 NUMBER = re.compile(r"[0-9]{1,16}(\.[0-9]{1,20})?(e[+-]?[0-9]{1,3})?")
+SIGNED = re.compile(r"-?" + NUMBER.pattern)  # an indicator's scale, and so a threshold on it, may be negative
 SCENARIO_REF = re.compile(r"[0-9]{1,9}|[a-z][a-z0-9-]{0,59}")
 BAD_LINK = "Linket kunne ikke bruges"
 
@@ -58,9 +59,10 @@ def number_text(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
-def _number(text: str, what: str) -> float:
-    if not NUMBER.fullmatch(text):
-        raise ScenarioError(f"{what} skal være et tal ≥ 0 skrevet med punktum (fik {text[:30]!r}).")
+def _number(text: str, what: str, *, signed: bool = False) -> float:
+    if not (SIGNED if signed else NUMBER).fullmatch(text):
+        sign = "" if signed else " ≥ 0"
+        raise ScenarioError(f"{what} skal være et tal{sign} skrevet med punktum (fik {text[:30]!r}).")
     return float(text)
 
 
@@ -101,7 +103,8 @@ def parse_rule_text(text: str, model: CriteriaModel) -> Rule:
             raise ScenarioError("En regel i linket skal skrives som type:id:tal.")
         field = {MIN_SCORE: "criterion", ACTOR_SECTOR: "sector"}.get(kind, "indicator")
         limit = {MIN_SCORE: "min", MIN_VALUE: "min", MAX_VALUE: "max", ACTOR_SECTOR: "distance_m"}[kind]
-        raw = {"kind": kind, field: target, limit: _number(value, "Reglens tal")}
+        signed = kind in (MIN_VALUE, MAX_VALUE)
+        raw = {"kind": kind, field: target, limit: _number(value, "Reglens tal", signed=signed)}
     try:
         return parse_rule(raw, model)
     except RuleError as exc:
