@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
@@ -23,7 +24,7 @@ from selection.scenarios import (
     parse_settings,
 )
 from selection.scenarios.defaults import load_defaults, parse_defaults
-from selection.scenarios.query import parse_query, query_text, rule_text, settings_query
+from selection.scenarios.query import parse_query, query_string, query_text, rule_text, settings_query
 from selection.scenarios.rules import ACTOR_SECTOR, LIST_STATUS, MAX_VALUE, MIN_SCORE, MIN_VALUE
 from selection.scoring import STATUS_EXCLUDED
 from tests.factory import area_features, make_package
@@ -252,6 +253,9 @@ def test_any_valid_state_survives_the_link_round_trip(settings):
     back = parse_query(query, MODEL)
     assert back.notice is None
     assert back.settings == settings
+    # ... and through the address: the copied link's text, read back as the page gets it (parse_qs: '+' is a space)
+    received = parse_qs(query_string(query), keep_blank_values=True)
+    assert parse_query(received, MODEL).settings == settings
 
 
 def test_a_link_is_readable():

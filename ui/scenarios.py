@@ -12,7 +12,7 @@ read-only mode). The author is the signed-in name, or in local mode the name typ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlparse
 
 import pandas as pd
 import streamlit as st
@@ -36,7 +36,7 @@ from selection.scenarios import (
 )
 from selection.scenarios import store as saved
 from selection.scenarios.defaults import DefaultScenario, load_defaults
-from selection.scenarios.query import parse_query, query_text, scenario_query, settings_query
+from selection.scenarios.query import parse_query, query_string, query_text, scenario_query, settings_query
 from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MAX_RULES, MAX_VALUE, MIN_SCORE, MIN_VALUE
 from selection.scoring import STATUS_EXCLUDED, ScoreResult
 from selection.store import StoreError
@@ -498,7 +498,7 @@ def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
             query = settings_query(on_screen, model)
         base = st.context.url or ""
         base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
-        link = base + "?" + urlencode(query, doseq=True, safe=":,+")
+        link = base + "?" + query_string(query)
         st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
         st.code(link, language=None, wrap_lines=True)
 

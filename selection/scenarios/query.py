@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from ..criteria import CriteriaModel
 from ..dataset import LIST_CONFIDENCES
@@ -127,6 +128,11 @@ def settings_query(settings: ScenarioSettings, model: CriteriaModel) -> dict[str
 
 def scenario_query(reference: str) -> dict[str, list[str]]:
     return {SCENARIO: [str(reference)]}
+
+
+def query_string(query: Mapping[str, Sequence[str]]) -> str:
+    """The parameters as written into a shared link ('Kopiér link'): readable, ':', ',' and '+' left as they are."""
+    return urlencode({k: list(v) for k, v in query.items()}, doseq=True, safe=":,+")
 
 
 def query_text(query: Mapping[str, Sequence[str]]) -> str:
