@@ -21,6 +21,7 @@ from selection.scenarios import (
     describe,
     evaluate_settings,
     excluded_reasons,
+    parse_rule,
     parse_settings,
 )
 from selection.scenarios.defaults import load_defaults, parse_defaults
@@ -429,3 +430,14 @@ def test_excluding_areas_ranks_the_rest_as_if_only_they_were_loaded(gone, weight
 def test_a_criterion_weighted_0_may_have_all_sub_weights_0(dataset):
     settings = parse_settings({"weights": {"need": 0}, "sub_weights": {"n1": 0, "n2": 0}}, dataset.model)
     assert ranked(dataset, settings.to_dict()).ranked is not None
+
+
+def test_a_threshold_is_shown_as_set_not_rounded_to_one_decimal(dataset):
+    """A rule at 40.25 said 'under 40,2' (and 749.6 m said '750 m'): the reason contradicted the value shown."""
+    model = dataset.model
+    rule = parse_rule({"kind": MIN_VALUE, "indicator": "n2", "min": 40.25}, model)
+    assert describe(rule, model) == "N2 mindst 40,25 %"
+    result = ranked(dataset, {"rules": [rule.to_dict()]})
+    assert result.table.set_index("area_id").at["a", "excluded"] == "N2 er 40 % (under 40,25 %)"
+    near = parse_rule({"kind": ACTOR_SECTOR, "sector": "club", "distance_m": 749.6}, model)
+    assert describe(near, model).endswith("inden for 749,6 m")
