@@ -291,3 +291,14 @@ def test_while_the_rules_exclude_every_area_no_shortlist_file_is_offered(db, bun
     labels = [b.proto.label for b in at.get("download_button")]
     assert not [label for label in labels if "kortliste" in label.lower()], labels  # not the kept ranking as a file
     assert any("ingen kortliste" in shown(i.value) for i in at.info)
+
+
+def test_while_the_rules_exclude_every_area_the_robustness_view_analyses_nothing(db, bundled):
+    at = open_folds(AppTest.from_file(APP, default_timeout=60))
+    at.query_params["regel"] = "maxvaerdi:need_assessed:0"  # a link whose rule excludes every area
+    at.run()
+    at.segmented_control(key="view").set_value("Robusthed").run()
+    assert not at.exception, at.exception
+    assert any("intet at afprøve" in shown(i.value) for i in at.info)
+    assert not at.get("download_button"), "no priority list of the ranking kept on screen leaves as a file"
+    assert not at.get("vega_lite_chart"), "no heat map or sweep of a ranking the rules do not give"
