@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from selection.dataset import BUNDLED_DATA_DIR
+from selection.dataset import BUNDLED_DATA_DIR, load_dataset
+from selection.formatting import number
+from selection.pipeline import evaluate
 from tests.factory import CRITERIA, make_package
 from tests.folds import SHORTLIST, open_folds, open_section
 
@@ -82,3 +84,22 @@ def test_a_negative_threshold_on_a_negative_scale_can_be_set_and_shared(
     at.number_input(key="rule_value").set_value(-5.0).run()
     at.selectbox(key="rule_kind").select("min_score").run()  # a threshold below 0 left in the field
     assert not at.exception, at.exception
+
+
+def test_package_sub_weights_above_the_sliders_rank_as_the_command_line_does(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another package's default sub-weights 20 : 5 are 4 : 1; cut to the slider's 10 they read 2 : 1."""
+    criteria = copy.deepcopy(CRITERIA)
+    for ind in next(c for c in criteria["criteria"] if c["id"] == "need")["indicators"]:
+        ind["default_weight"] = {"n1": 20, "n2": 5}[ind["id"]]
+    folder = make_package(store / "pkg", criteria=criteria)
+    monkeypatch.setenv("SELECTION_DATA", str(folder))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, at.exception
+    _, result = evaluate(load_dataset(folder))  # the package's own weights, as `python -m selection rank`
+    shown = next(df.value for df in at.dataframe if "Rang" in df.value.columns and "Liste" in df.value.columns)
+    assert list(shown["Samlet score"]) == [number(t) for t in result.table["total"]]
+    at.button(key="weights_reset").click().run()  # 'Nulstil' gives the same
+    shown = next(df.value for df in at.dataframe if "Rang" in df.value.columns and "Liste" in df.value.columns)
+    assert list(shown["Samlet score"]) == [number(t) for t in result.table["total"]]

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from selection.dataset import BUNDLED_DATA_DIR, load_dataset
+from selection.formatting import number
 from selection.scenarios import evaluate_settings, parse_settings
 from selection.scenarios import store as saved
 from selection.scenarios.defaults import load_defaults
@@ -302,3 +303,18 @@ def test_while_the_rules_exclude_every_area_the_robustness_view_analyses_nothing
     assert any("intet at afprøve" in shown(i.value) for i in at.info)
     assert not at.get("download_button"), "no priority list of the ranking kept on screen leaves as a file"
     assert not at.get("vega_lite_chart"), "no heat map or sweep of a ranking the rules do not give"
+
+
+def test_a_link_with_sub_weights_above_the_sliders_ranks_as_the_link_says(db, bundled):
+    """Sub-weights count only in proportion within their criterion: above the slider's 10 they are scaled down
+    together (the ranking stays the link's and the command line's), not each cut to 10 (another ranking)."""
+    raw = {
+        "weights": {"trust": 0, "actors": 0, "need": 1},
+        "sub_weights": {"need_assessed": 1000, "need_documented": 1},
+    }
+    at = run_app(vaegte="trust:0,actors:0,need:1", delvaegte="need_assessed:1000,need_documented:1")
+    _, result = evaluate_settings(bundled, parse_settings(raw, bundled.model))
+    shown_table = table(at)
+    assert list(shown_table["Område"]) == list(result.table["name"])
+    assert list(shown_table["Samlet score"]) == [number(t) for t in result.table["total"]]
+    assert any("forholdet mellem dem" in shown(w.value) for w in at.warning)

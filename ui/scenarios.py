@@ -114,15 +114,17 @@ def current(model: CriteriaModel, settings: sidebar.Settings) -> ScenarioSetting
 
 def apply(model: CriteriaModel, settings: ScenarioSettings) -> list[str]:
     """Put ``settings`` on screen (call before the widgets are drawn); Danish notes for what had to be fitted."""
-    notes = []
+    notes: list[str] = []
     sidebar._set_exact(settings.weights)
     st.session_state.pop(sidebar.LAST_SHARES, None)
-    for iid, value in settings.sub_weights.items():
-        if value > sidebar.SUB_MAX:
-            notes.append(
-                f"Delvægten for {model.indicator(iid).label} er sat ned til {sidebar.SUB_MAX:g} (skyderens højeste)."
-            )
-        st.session_state[sub_weight_key(iid)] = min(float(value), sidebar.SUB_MAX)
+    shown, scaled = sidebar.slider_sub_weights(model, settings.sub_weights)  # scaled within a criterion, not cut
+    notes.extend(
+        f"Delvægtene for {label} er skaleret ned, så den største er {sidebar.SUB_MAX:g} (skyderens højeste); "
+        "forholdet mellem dem, og dermed rangeringen, er det samme."
+        for label in scaled
+    )
+    for iid, value in shown.items():
+        st.session_state[sub_weight_key(iid)] = value
     distance = min(max(int(round(settings.distance_m / 50) * 50), 0), 2000)
     if distance != settings.distance_m:
         notes.append(f"Afstanden til aktører er vist som {distance} m (skyderen går i trin af 50 m op til 2000 m).")
