@@ -92,7 +92,7 @@ if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
         decision_panel.render(state.package_dataset(), settings, result, st.session_state.get(shortlist.TOP_N, 3))
     else:
         st.header("Indlæs officielle data", anchor=False)
-        import_panel.render(state.package_dataset(), result, settings.weights, settings.sub_weights)
+        import_panel.render(state.package_dataset(), result, result.weights, result.sub_weights)  # as ranked
     st.stop()
 
 state.selected_area(dataset, lambda: state.top_area(dataset, settings))

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import StreamlitServer
-from tests.e2e.test_browser import open_app, wait_idle
+from tests.e2e.test_browser import open_app, set_slider, wait_idle
 from tests.e2e.test_import import choose_view
 
 pytestmark = pytest.mark.e2e
@@ -53,3 +53,23 @@ def test_the_copied_link_with_a_list_status_rule_opens_the_same_rule(server: Str
     open_app(page, link, 13)
     expect(page.get_by_text("Udelukket: listestatus er Kandidat").first).to_be_attached()
     expect(page.get_by_text("Linket kunne ikke bruges")).to_have_count(0)
+
+
+def test_an_import_preview_ranks_with_the_ranking_shown_when_the_sub_weights_on_screen_cannot(
+    server: StreamlitServer, page: Page, tmp_path
+) -> None:
+    """Every sub-weight of a weighted criterion at 0: the page keeps the last valid ranking, and the import's
+    'before and after' uses its weights (it said 'Filerne kan ikke læses' and offered no import)."""
+    values = tmp_path / "vaerdier.csv"
+    values.write_text("Område;need_assessed\r\nAkacieparken;5\r\n", encoding="utf-8")
+    open_app(page, server.url, 13)
+    page.get_by_text("Delvægte for indikatorer").click()
+    for label in ("Lokalt vurderet behov", "Social kontrol nævnt i lokale planer"):
+        set_slider(page, label, "Home", "0")
+    expect(page.get_by_text("Alle delvægte for", exact=False).first).to_be_visible()
+    choose_view(page, "Indlæs data")
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files([str(values)])
+    wait_idle(page)
+    expect(page.get_by_text("Rangering før og efter (nuværende vægte)")).to_be_visible(timeout=20000)
+    expect(page.get_by_text("Filerne kan ikke læses", exact=False)).to_have_count(0)
+    expect(page.get_by_role("button", name="Anvend import")).to_be_visible()
