@@ -30,10 +30,10 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def import_only(folder: Path, n_areas: int) -> None:
-    """Another planner imports an area list that keeps only the first ``n_areas`` areas (command line)."""
+def import_only(folder: Path, n_areas: int, start: int = 0) -> None:
+    """Another planner imports an area list that keeps only ``n_areas`` of the bundled areas (command line)."""
     areas = json.loads((BUNDLED_DATA_DIR / "areas.geojson").read_text(encoding="utf-8"))
-    areas["features"] = areas["features"][:n_areas]
+    areas["features"] = areas["features"][start : start + n_areas]
     path = folder / "omraader.geojson"
     path.write_text(json.dumps(areas), encoding="utf-8")
     done = subprocess.run(
@@ -103,3 +103,15 @@ def test_package_sub_weights_above_the_sliders_rank_as_the_command_line_does(
     at.button(key="weights_reset").click().run()  # 'Nulstil' gives the same
     shown = next(df.value for df in at.dataframe if "Rang" in df.value.columns and "Liste" in df.value.columns)
     assert list(shown["Samlet score"]) == [number(t) for t in result.table["total"]]
+
+
+def test_rules_that_exclude_every_area_of_a_new_area_list_keep_no_ranking_of_the_old_list(store: Path) -> None:
+    """The page keeps the last ranking with eligible areas; after an import that ranking is of other areas."""
+    at = open_folds(AppTest.from_file(APP, default_timeout=120))
+    at.query_params["regel"] = "listestatus:verified"  # the two verified areas are ranked (and kept)
+    at.run()
+    import_only(store, 3, start=6)  # three areas whose list status is an estimate: the rule excludes them all
+    at.run()
+    assert not at.exception, at.exception
+    shown = next(df.value for df in at.dataframe if "Rang" in df.value.columns and "Liste" in df.value.columns)
+    assert len(shown) == 3

@@ -512,16 +512,18 @@ def screened(model: CriteriaModel, result: ScoreResult, settings: sidebar.Settin
     """The ranking with the on-screen rules applied; if they exclude every area, the last ranking that had
     eligible areas and a Danish message naming the rules that did it."""
     rules = tuple(st.session_state.get(RULES, ()))
+    source = state._current_source()  # the kept ranking is of these data (an import or an assessment changes them)
     if not rules:
-        st.session_state[LAST_ELIGIBLE] = result
+        st.session_state[LAST_ELIGIBLE] = (source, result)
         return result, None
     out = apply_exclusions(result, exclusions(settings))
     if not all_excluded(out):
-        st.session_state[LAST_ELIGIBLE] = out
+        st.session_state[LAST_ELIGIBLE] = (source, out)
         return out, None
     names = "; ".join(describe(r, model) for r in rules)
+    kept_source, kept = st.session_state.get(LAST_ELIGIBLE, (None, None))
     return (
-        st.session_state.get(LAST_ELIGIBLE, result),
+        kept if kept is not None and kept_source == source else result,
         f"Reglerne udelukker alle områder ({names}). Fjern eller lemp en regel. Rangeringen nedenfor er den "
         "seneste, hvor der var områder tilbage.",
     )
