@@ -82,14 +82,17 @@ if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
         assessments_panel.render(dataset, result, settings.background)
     elif view == "Robusthed":
         st.header("Robusthed", anchor=False)
-        scenarios.robustness_note(result)
-        robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
+        if scenarios.excludes_all(result, settings):  # the ranking kept on screen is not the rules' ranking
+            st.info("Reglerne udelukker alle områder, så der er intet at afprøve. Fjern eller lemp en regel.")
+        else:
+            scenarios.robustness_note(result)
+            robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
     elif view == decision_panel.VIEW:
         st.header("Beslutning", anchor=False)
         decision_panel.render(state.package_dataset(), settings, result, st.session_state.get(shortlist.TOP_N, 3))
     else:
         st.header("Indlæs officielle data", anchor=False)
-        import_panel.render(state.package_dataset(), result, settings.weights, settings.sub_weights)
+        import_panel.render(state.package_dataset(), result, result.weights, result.sub_weights)  # as ranked
     st.stop()
 
 state.selected_area(dataset, lambda: state.top_area(dataset, settings))

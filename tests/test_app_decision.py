@@ -149,3 +149,25 @@ def decision_view_of(at: AppTest) -> AppTest:
     at.segmented_control(key="view").set_value("Beslutning").run()
     assert not at.exception, at.exception
     return at
+
+
+def test_while_the_rules_exclude_every_area_no_decision_is_recorded(setup):
+    _, url = setup
+    at = open_folds(AppTest.from_file(APP, default_timeout=120))
+    at.query_params["regel"] = "maxvaerdi:t1:0"  # a shared link whose rules exclude every area
+    at.run()
+    at.segmented_control(key="view").set_value("Beslutning").run()
+    at = fill(at, "Alfa")  # the form offers the last ranking kept on screen
+    assert any("udelukket af udelukkelsesreglerne" in e.value for e in at.error)
+    assert list_decisions(open_store(url)) == []
+
+
+def test_with_sub_weights_that_cannot_rank_a_decision_gets_a_danish_message_and_nothing_is_saved(setup):
+    _, url = setup
+    at = open_folds(AppTest.from_file(APP, default_timeout=120)).run()
+    for indicator in ("n1", "n2"):  # every sub-weight of a weighted criterion at 0 (the page keeps the last ranking)
+        at.slider(key=f"sw_{indicator}").set_value(0.0).run()
+    at.segmented_control(key="view").set_value("Beslutning").run()
+    at = fill(at, "Alfa")
+    assert any("Alle delvægte for 'Behov' er 0" in e.value.replace("\\", "") for e in at.error)
+    assert list_decisions(open_store(url)) == []

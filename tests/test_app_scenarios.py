@@ -8,12 +8,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from selection.dataset import BUNDLED_DATA_DIR, load_dataset
+from selection.formatting import number
 from selection.scenarios import evaluate_settings, parse_settings
 from selection.scenarios import store as saved
 from selection.scenarios.defaults import load_defaults
 from selection.store import open_store
 from tests.factory import ADMIN
-from tests.folds import open_folds
+from tests.folds import SHORTLIST, open_folds, open_section
 from tests.markup import interpreted, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -142,6 +143,7 @@ def test_a_readable_link_restores_weights_and_rules(db, bundled):
         {"scenarie": "987"},
         {"vaegte": "<img src=x onerror=alert(1)>"},
         {"regel": ["minscore:need:40"] * 300},
+        {"delvaegte": "need_assessed:0,need_documented:0"},  # a weighted criterion with no indicator left
     ],
 )
 def test_bad_links_give_a_notice_and_the_defaults(db, bundled, params):
@@ -277,3 +279,42 @@ def test_rules_editor_offers_every_indicator_for_a_value_rule(db, bundled):
     assert not at.exception, at.exception
     rule = parse_rule({"kind": "max_value", "indicator": last.id, "max": float(last.scale_max)}, bundled.model)
     assert any(describe(rule, bundled.model) in shown(m.value) for m in at.markdown)
+
+
+def test_while_the_rules_exclude_every_area_no_shortlist_file_is_offered(db, bundled):
+    at = open_folds(AppTest.from_file(APP, default_timeout=60))
+    open_section(at, SHORTLIST)
+    at.query_params["regel"] = "maxvaerdi:need_assessed:0"  # a link whose rule excludes every area
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Reglerne udelukker alle områder" in shown(e.value) for e in at.error)
+    assert table(at) is not None, "the last ranking stays on screen"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert not [label for label in labels if "kortliste" in label.lower()], labels  # not the kept ranking as a file
+    assert any("ingen kortliste" in shown(i.value) for i in at.info)
+
+
+def test_while_the_rules_exclude_every_area_the_robustness_view_analyses_nothing(db, bundled):
+    at = open_folds(AppTest.from_file(APP, default_timeout=60))
+    at.query_params["regel"] = "maxvaerdi:need_assessed:0"  # a link whose rule excludes every area
+    at.run()
+    at.segmented_control(key="view").set_value("Robusthed").run()
+    assert not at.exception, at.exception
+    assert any("intet at afprøve" in shown(i.value) for i in at.info)
+    assert not at.get("download_button"), "no priority list of the ranking kept on screen leaves as a file"
+    assert not at.get("vega_lite_chart"), "no heat map or sweep of a ranking the rules do not give"
+
+
+def test_a_link_with_sub_weights_above_the_sliders_ranks_as_the_link_says(db, bundled):
+    """Sub-weights count only in proportion within their criterion: above the slider's 10 they are scaled down
+    together (the ranking stays the link's and the command line's), not each cut to 10 (another ranking)."""
+    raw = {
+        "weights": {"trust": 0, "actors": 0, "need": 1},
+        "sub_weights": {"need_assessed": 1000, "need_documented": 1},
+    }
+    at = run_app(vaegte="trust:0,actors:0,need:1", delvaegte="need_assessed:1000,need_documented:1")
+    _, result = evaluate_settings(bundled, parse_settings(raw, bundled.model))
+    shown_table = table(at)
+    assert list(shown_table["Område"]) == list(result.table["name"])
+    assert list(shown_table["Samlet score"]) == [number(t) for t in result.table["total"]]
+    assert any("forholdet mellem dem" in shown(w.value) for w in at.warning)

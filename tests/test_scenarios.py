@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
@@ -20,10 +21,11 @@ from selection.scenarios import (
     describe,
     evaluate_settings,
     excluded_reasons,
+    parse_rule,
     parse_settings,
 )
 from selection.scenarios.defaults import load_defaults, parse_defaults
-from selection.scenarios.query import parse_query, query_text, rule_text, settings_query
+from selection.scenarios.query import parse_query, query_string, query_text, rule_text, settings_query
 from selection.scenarios.rules import ACTOR_SECTOR, LIST_STATUS, MAX_VALUE, MIN_SCORE, MIN_VALUE
 from selection.scoring import STATUS_EXCLUDED
 from tests.factory import area_features, make_package
@@ -144,6 +146,9 @@ def test_robustness_runs_over_the_eligible_areas_only(dataset):
         ({"rules": [{"kind": "min_value", "indicator": "n1"}]}, "mangler: min"),
         ({"extra": 1}, "Ukendte felter"),
         ({"robustness": {"samples": 5}}, "Antal vægtninger"),
+        # a weighted criterion whose sub-weights are all 0 cannot be scored (the page would show an error)
+        ({"sub_weights": {"n1": 0, "n2": 0}}, "Alle delvægte for 'Behov' er 0"),
+        ({"weights": {"trust": 1, "need": 1}, "sub_weights": {"n1": 0, "n2": 0}}, "Alle delvægte for 'Behov'"),
     ],
 )
 def test_bad_settings_are_refused_in_danish(dataset, raw, words):
@@ -205,6 +210,9 @@ def settings_strategy(draw, model):
     if sum(weights.values()) <= 0:
         weights[model.criterion_ids[0]] = 1.0
     subs = {i.id: draw(st.one_of(st.just(float(i.default_weight)), weight)) for i in model.indicators}
+    for crit in model.criteria:  # a weighted criterion needs a sub-weight above 0 to be scored
+        if weights[crit.id] > 0 and sum(subs[i.id] for i in crit.indicators) <= 0:
+            subs[crit.indicators[0].id] = 1.0
     distance = draw(st.one_of(st.just(float(model.actor_distance_m)), st.floats(0, 100_000)))
     kinds = draw(st.lists(st.sampled_from([LIST_STATUS, MIN_SCORE, MIN_VALUE, MAX_VALUE, ACTOR_SECTOR]), max_size=5))
     rules = []
@@ -229,7 +237,8 @@ def settings_strategy(draw, model):
                 {
                     "kind": kind,
                     "indicator": draw(st.sampled_from([i.id for i in model.indicators])),
-                    ("min" if kind == MIN_VALUE else "max"): draw(st.floats(0, 1e6)),
+                    # an indicator's scale (and so a threshold on it) may be negative
+                    ("min" if kind == MIN_VALUE else "max"): draw(st.floats(-1e6, 1e6)),
                 }
             )
     return parse_settings({"weights": weights, "sub_weights": subs, "distance_m": distance, "rules": rules}, model)
@@ -245,6 +254,9 @@ def test_any_valid_state_survives_the_link_round_trip(settings):
     back = parse_query(query, MODEL)
     assert back.notice is None
     assert back.settings == settings
+    # ... and through the address: the copied link's text, read back as the page gets it (parse_qs: '+' is a space)
+    received = parse_qs(query_string(query), keep_blank_values=True)
+    assert parse_query(received, MODEL).settings == settings
 
 
 def test_a_link_is_readable():
@@ -283,6 +295,7 @@ def test_a_link_is_readable():
         {f"p{i}": ["1"] for i in range(2000)},
         {"regel": ["listestatus:verified"] * 1000},
         {"vaegte": ["trust:" + "1" * 5000]},
+        {"delvaegte": ["need_assessed:0,need_documented:0"]},  # need weighs, but none of its indicators
     ],
 )
 def test_bad_or_hostile_links_give_a_danish_notice_and_the_defaults(query):
@@ -293,6 +306,14 @@ def test_bad_or_hostile_links_give_a_danish_notice_and_the_defaults(query):
     assert request.notice.startswith("Linket kunne ikke bruges")
     assert "<script>" not in request.notice
     assert len(request.notice) < 400
+
+
+def test_a_list_status_rule_whose_plus_arrived_as_a_space_is_read_as_written():
+    """A literal '+' in an address (as 'Kopiér link' and the README write it) reaches the page as a space."""
+    request = parse_query({"regel": ["listestatus:verified inferred"]}, MODEL)
+    assert request.notice is None
+    assert request.settings is not None
+    assert request.settings.rules == (Rule(LIST_STATUS, allowed=("verified", "inferred")),)
 
 
 def test_scenario_links_and_no_link():
@@ -404,3 +425,19 @@ def test_excluding_areas_ranks_the_rest_as_if_only_they_were_loaded(gone, weight
     assert set(tail["area_id"]) == gone
     assert (tail["status"] == STATUS_EXCLUDED).all()
     assert tail["rank"].isna().all()
+
+
+def test_a_criterion_weighted_0_may_have_all_sub_weights_0(dataset):
+    settings = parse_settings({"weights": {"need": 0}, "sub_weights": {"n1": 0, "n2": 0}}, dataset.model)
+    assert ranked(dataset, settings.to_dict()).ranked is not None
+
+
+def test_a_threshold_is_shown_as_set_not_rounded_to_one_decimal(dataset):
+    """A rule at 40.25 said 'under 40,2' (and 749.6 m said '750 m'): the reason contradicted the value shown."""
+    model = dataset.model
+    rule = parse_rule({"kind": MIN_VALUE, "indicator": "n2", "min": 40.25}, model)
+    assert describe(rule, model) == "N2 mindst 40,25 %"
+    result = ranked(dataset, {"rules": [rule.to_dict()]})
+    assert result.table.set_index("area_id").at["a", "excluded"] == "N2 er 40 % (under 40,25 %)"
+    near = parse_rule({"kind": ACTOR_SECTOR, "sector": "club", "distance_m": 749.6}, model)
+    assert describe(near, model).endswith("inden for 749,6 m")

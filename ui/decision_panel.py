@@ -27,6 +27,7 @@ from selection.decisions import (
     list_decisions,
     record_decision,
 )
+from selection.errors import WeightError
 from selection.formatting import MISSING, number, text_table
 from selection.report import render_html, render_pdf
 from selection.report.render import TIMEZONE, local_date, local_time
@@ -252,6 +253,9 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
             )
     except (DecisionError, StoreError, AccessDenied) as exc:
         st.error(md(exc))
+        return
+    except WeightError as exc:  # the weights on screen cannot rank (the page shows the last valid ranking)
+        st.error(md(f"{exc} Intet er gemt."))
         return
     st.session_state[SAVED_KEY] = f"Beslutning nr. {saved.id} er gemt."
     st.rerun()

@@ -115,6 +115,14 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
     if not uploads:
         return
     files = tuple((u.name, u.getvalue()) for u in uploads)
+    names = [name for name, _ in files]
+    if twins := sorted({name for name in names if names.count(name) > 1}):
+        # Files are told apart by name (their type, layer and the report); two with one name cannot be.
+        st.error(
+            md(f"Flere af filerne hedder det samme ({', '.join(twins)}). Giv dem forskellige navne, og vælg dem igen.")
+            + " Intet er indlæst."
+        )
+        return
     kinds, layers = {}, {}
     crs = None
     for name, data in files:

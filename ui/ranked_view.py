@@ -135,5 +135,8 @@ def render(dataset: Dataset, slots: Slots) -> None:
             ranking.render_chart(result, dataset)
     if slots.shortlist is not None:
         with slots.shortlist:
-            shortlist.render(result, dataset, perf, data.kinds_per_area, state.area_facts())
+            if scored.screened:  # the rules exclude every area: the ranking kept on screen is not their shortlist
+                st.info("Reglerne udelukker alle områder, så der er ingen kortliste. Fjern eller lemp en regel.")
+            else:
+                shortlist.render(result, dataset, perf, data.kinds_per_area, state.area_facts())
     decision_panel.remember_ranking(result, settings, dataset.model)

@@ -12,7 +12,7 @@ read-only mode). The author is the signed-in name, or in local mode the name typ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlparse
 
 import pandas as pd
 import streamlit as st
@@ -36,7 +36,7 @@ from selection.scenarios import (
 )
 from selection.scenarios import store as saved
 from selection.scenarios.defaults import DefaultScenario, load_defaults
-from selection.scenarios.query import parse_query, query_text, scenario_query, settings_query
+from selection.scenarios.query import parse_query, query_string, query_text, scenario_query, settings_query
 from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MAX_RULES, MAX_VALUE, MIN_SCORE, MIN_VALUE
 from selection.scoring import STATUS_EXCLUDED, ScoreResult
 from selection.store import StoreError
@@ -114,15 +114,17 @@ def current(model: CriteriaModel, settings: sidebar.Settings) -> ScenarioSetting
 
 def apply(model: CriteriaModel, settings: ScenarioSettings) -> list[str]:
     """Put ``settings`` on screen (call before the widgets are drawn); Danish notes for what had to be fitted."""
-    notes = []
+    notes: list[str] = []
     sidebar._set_exact(settings.weights)
     st.session_state.pop(sidebar.LAST_SHARES, None)
-    for iid, value in settings.sub_weights.items():
-        if value > sidebar.SUB_MAX:
-            notes.append(
-                f"Delvægten for {model.indicator(iid).label} er sat ned til {sidebar.SUB_MAX:g} (skyderens højeste)."
-            )
-        st.session_state[sub_weight_key(iid)] = min(float(value), sidebar.SUB_MAX)
+    shown, scaled = sidebar.slider_sub_weights(model, settings.sub_weights)  # scaled within a criterion, not cut
+    notes.extend(
+        f"Delvægtene for {label} er skaleret ned, så den største er {sidebar.SUB_MAX:g} (skyderens højeste); "
+        "forholdet mellem dem, og dermed rangeringen, er det samme."
+        for label in scaled
+    )
+    for iid, value in shown.items():
+        st.session_state[sub_weight_key(iid)] = value
     distance = min(max(int(round(settings.distance_m / 50) * 50), 0), 2000)
     if distance != settings.distance_m:
         notes.append(f"Afstanden til aktører er vist som {distance} m (skyderen går i trin af 50 m op til 2000 m).")
@@ -473,7 +475,8 @@ def rules_editor(model: CriteriaModel) -> None:
             MIN_VALUE: "Grænse: mindst",
             MAX_VALUE: "Grænse: højst",
         }[kind]
-        st.number_input(label, key="rule_value", value=None, min_value=0.0, step=1.0, placeholder="fx 40")
+        low = 0.0 if kind in (MIN_SCORE, ACTOR_SECTOR) else None  # an indicator's scale may run below 0
+        st.number_input(label, key="rule_value", value=None, min_value=low, step=1.0, placeholder="fx 40")
     st.button("Tilføj regel", key="rule_add", on_click=_add_rule, args=(model,))
     if problem := st.session_state.pop("_rule_problem", None):
         st.error(md(problem))
@@ -497,7 +500,7 @@ def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
             query = settings_query(on_screen, model)
         base = st.context.url or ""
         base = base + "/" if base and not urlparse(base).path else base  # 'http://host:8501' -> 'http://host:8501/'
-        link = base + "?" + urlencode(query, doseq=True, safe=":,+")
+        link = base + "?" + query_string(query)
         st.caption("Linket åbner samme vægte, delvægte, afstand og regler (eller det gemte scenarie):")
         st.code(link, language=None, wrap_lines=True)
 
@@ -509,19 +512,27 @@ def screened(model: CriteriaModel, result: ScoreResult, settings: sidebar.Settin
     """The ranking with the on-screen rules applied; if they exclude every area, the last ranking that had
     eligible areas and a Danish message naming the rules that did it."""
     rules = tuple(st.session_state.get(RULES, ()))
+    source = state._current_source()  # the kept ranking is of these data (an import or an assessment changes them)
     if not rules:
-        st.session_state[LAST_ELIGIBLE] = result
+        st.session_state[LAST_ELIGIBLE] = (source, result)
         return result, None
     out = apply_exclusions(result, exclusions(settings))
     if not all_excluded(out):
-        st.session_state[LAST_ELIGIBLE] = out
+        st.session_state[LAST_ELIGIBLE] = (source, out)
         return out, None
     names = "; ".join(describe(r, model) for r in rules)
+    kept_source, kept = st.session_state.get(LAST_ELIGIBLE, (None, None))
     return (
-        st.session_state.get(LAST_ELIGIBLE, result),
+        kept if kept is not None and kept_source == source else result,
         f"Reglerne udelukker alle områder ({names}). Fjern eller lemp en regel. Rangeringen nedenfor er den "
         "seneste, hvor der var områder tilbage.",
     )
+
+
+def excludes_all(result: ScoreResult, settings: sidebar.Settings) -> bool:
+    """True while the on-screen rules exclude every area (the page then keeps an earlier ranking on screen)."""
+    rules = tuple(st.session_state.get(RULES, ()))
+    return bool(rules) and all_excluded(apply_exclusions(result, exclusions(settings)))
 
 
 def robustness_note(result: ScoreResult) -> None:

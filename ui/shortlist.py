@@ -37,6 +37,8 @@ def render_choices(n_areas: int) -> None:
     """Length, CSV style and robustness columns (they do not depend on the weights)."""
     left, right = st.columns([1, 2])
     st.session_state.setdefault(TOP_N, min(3, max(n_areas, 1)))  # kept while its tab is closed: no value= here
+    if st.session_state[TOP_N] > max(n_areas, 1):  # fewer areas now (an import): all of them, not Streamlit's 1
+        st.session_state[TOP_N] = max(n_areas, 1)
     left.number_input("Antal områder på kortlisten", 1, max(n_areas, 1), key=TOP_N)
     right.radio("CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key=STYLE, horizontal=True)
     st.checkbox(

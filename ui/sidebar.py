@@ -75,6 +75,22 @@ def rebalance(previous: dict[str, int], current: dict[str, int], total: int = SL
     return whole_shares({k: float(v) for k, v in current.items()}, total)
 
 
+def slider_sub_weights(model: CriteriaModel, sub_weights: dict[str, float]) -> tuple[dict[str, float], list[str]]:
+    """Sub-weights the sliders (0–SUB_MAX) can show, and the labels of the criteria that had to be scaled.
+
+    Sub-weights count only in proportion within their criterion, so a criterion whose largest sub-weight is
+    above SUB_MAX has all of them scaled down together: the ranking stays the same (cutting each would not).
+    """
+    shown, scaled = {}, []
+    for crit in model.criteria:
+        subs = {i.id: float(sub_weights[i.id]) for i in crit.indicators}
+        factor = min(1.0, SUB_MAX / max(max(subs.values(), default=0.0), SUB_MAX))
+        if factor < 1:
+            scaled.append(crit.label)
+        shown.update({iid: min(value * factor, SUB_MAX) for iid, value in subs.items()})
+    return shown, scaled
+
+
 def _is_equal(values: dict[str, int]) -> bool:
     return max(values.values()) - min(values.values()) <= 1
 
@@ -100,8 +116,8 @@ def _reset(model: CriteriaModel) -> None:
     st.session_state.pop(LAST_SHARES, None)
     st.session_state[FULL_RERUN] = True
     _set_exact({c.id: float(c.default_weight) for c in model.criteria})
-    for ind in model.indicators:
-        st.session_state[sub_weight_key(ind.id)] = min(float(ind.default_weight), SUB_MAX)
+    for iid, value in slider_sub_weights(model, model.default_sub_weights)[0].items():
+        st.session_state[sub_weight_key(iid)] = value
     st.session_state["distance_m"] = int(model.actor_distance_m)
 
 
@@ -114,8 +130,8 @@ def render(model: CriteriaModel) -> DeltaGenerator:
     """
     if not any(weight_key(c.id) in st.session_state for c in model.criteria):
         _set_exact({c.id: float(c.default_weight) for c in model.criteria})
-    for ind in model.indicators:
-        st.session_state.setdefault(sub_weight_key(ind.id), min(float(ind.default_weight), SUB_MAX))
+    for iid, value in slider_sub_weights(model, model.default_sub_weights)[0].items():
+        st.session_state.setdefault(sub_weight_key(iid), value)
     st.session_state.setdefault("distance_m", int(model.actor_distance_m))
     st.session_state.setdefault("tile_url", os.environ.get("SELECTION_TILE_URL", ""))
 

@@ -25,6 +25,19 @@ def _clean(text: object, field: str, limit: int, *, required: bool, multiline: b
     return clean_text(text, field, limit, required=required, multiline=multiline, error=DecisionError)
 
 
+def _check_ranked(area_id: str, name: str, snapshot: dict[str, Any]) -> None:
+    """Refuse a chosen area that has no rank in the decision's own snapshot (excluded by its rules, or unranked)."""
+    row = next((r for r in snapshot.get("ranking", []) if r.get("area_id") == area_id), None)
+    if row is None or row.get("rank") is not None:
+        return
+    if row.get("excluded"):
+        raise DecisionError(
+            f"{name} er udelukket af udelukkelsesreglerne ({row['excluded']}), så det kan ikke vælges. "
+            "Fjern eller lemp reglen, eller vælg et rangeret område. Intet er gemt."
+        )
+    raise DecisionError(f"{name} er ikke rangeret med de viste vægte, så det kan ikke vælges. Intet er gemt.")
+
+
 def validate_decision(new: NewDecision, snapshot: dict[str, Any]) -> NewDecision:
     """Return the cleaned decision or raise DecisionError (Danish)."""
     on = new.decided_on
@@ -49,6 +62,7 @@ def validate_decision(new: NewDecision, snapshot: dict[str, Any]) -> NewDecision
     areas = {a["id"]: a["name"] for a in snapshot.get("areas", [])}
     if new.chosen_area_id not in areas:
         raise DecisionError("Vælg et af områderne i rangeringen.")
+    _check_ranked(new.chosen_area_id, areas[new.chosen_area_id], snapshot)
     if new.corrects_id is not None and (isinstance(new.corrects_id, bool) or not isinstance(new.corrects_id, int)):
         raise DecisionError("Rettelsen skal henvise til et beslutningsnummer.")
     return replace(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from ..criteria import CriteriaModel
 from ..dataset import LIST_CONFIDENCES
@@ -39,6 +40,7 @@ RULE_WORDS = {
 }
 WORD_RULES = {w: k for k, w in RULE_WORDS.items()}
 NUMBER = re.compile(r"[0-9]{1,16}(\.[0-9]{1,20})?(e[+-]?[0-9]{1,3})?")
+SIGNED = re.compile(r"-?" + NUMBER.pattern)  # an indicator's scale, and so a threshold on it, may be negative
 SCENARIO_REF = re.compile(r"[0-9]{1,9}|[a-z][a-z0-9-]{0,59}")
 BAD_LINK = "Linket kunne ikke bruges"
 
@@ -58,9 +60,10 @@ def number_text(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
-def _number(text: str, what: str) -> float:
-    if not NUMBER.fullmatch(text):
-        raise ScenarioError(f"{what} skal være et tal ≥ 0 skrevet med punktum (fik {text[:30]!r}).")
+def _number(text: str, what: str, *, signed: bool = False) -> float:
+    if not (SIGNED if signed else NUMBER).fullmatch(text):
+        sign = "" if signed else " ≥ 0"
+        raise ScenarioError(f"{what} skal være et tal{sign} skrevet med punktum (fik {text[:30]!r}).")
     return float(text)
 
 
@@ -91,7 +94,7 @@ def parse_rule_text(text: str, model: CriteriaModel) -> Rule:
     if kind is None:
         raise ScenarioError(f"Ukendt regel i linket; kendte: {', '.join(WORD_RULES)}.")
     if kind == LIST_STATUS:
-        allowed = rest.split("+")
+        allowed = re.split(r"[+ ]", rest)  # a '+' typed or copied into an address arrives as a space
         if any(a not in LIST_CONFIDENCES for a in allowed):
             raise ScenarioError(f"Listestatus i linket skal være {' / '.join(LIST_CONFIDENCES)}.")
         raw: dict[str, object] = {"kind": kind, "allowed": allowed}
@@ -101,7 +104,8 @@ def parse_rule_text(text: str, model: CriteriaModel) -> Rule:
             raise ScenarioError("En regel i linket skal skrives som type:id:tal.")
         field = {MIN_SCORE: "criterion", ACTOR_SECTOR: "sector"}.get(kind, "indicator")
         limit = {MIN_SCORE: "min", MIN_VALUE: "min", MAX_VALUE: "max", ACTOR_SECTOR: "distance_m"}[kind]
-        raw = {"kind": kind, field: target, limit: _number(value, "Reglens tal")}
+        signed = kind in (MIN_VALUE, MAX_VALUE)
+        raw = {"kind": kind, field: target, limit: _number(value, "Reglens tal", signed=signed)}
     try:
         return parse_rule(raw, model)
     except RuleError as exc:
@@ -124,6 +128,11 @@ def settings_query(settings: ScenarioSettings, model: CriteriaModel) -> dict[str
 
 def scenario_query(reference: str) -> dict[str, list[str]]:
     return {SCENARIO: [str(reference)]}
+
+
+def query_string(query: Mapping[str, Sequence[str]]) -> str:
+    """The parameters as written into a shared link ('Kopiér link'): readable, ':', ',' and '+' left as they are."""
+    return urlencode({k: list(v) for k, v in query.items()}, doseq=True, safe=":,+")
 
 
 def query_text(query: Mapping[str, Sequence[str]]) -> str:

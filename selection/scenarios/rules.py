@@ -129,18 +129,36 @@ def _unit(model: CriteriaModel, indicator_id: str) -> str:
     return f" {unit}" if unit else ""
 
 
+def _digits(threshold: float) -> int:
+    """Decimals that show a threshold as the planner set it (at least 1, at most 6): 40.25 -> 2."""
+    for digits in range(1, 6):
+        if round(threshold, digits) == threshold:
+            return digits
+    return 6
+
+
+def _at(value: float, threshold: float) -> str:
+    """A value or a threshold, with as many decimals as the threshold needs (so 40.2 < 40.25 reads so)."""
+    return compact(value, _digits(threshold))
+
+
+def _metres(distance_m: float) -> str:
+    """A distance in whole metres, or with the decimals the planner gave (0.5 m is not '0 m')."""
+    return compact(distance_m, 0) if float(distance_m).is_integer() else _at(distance_m, distance_m)
+
+
 def describe(rule: Rule, model: CriteriaModel) -> str:
     """The rule in Danish words, e.g. 'Mindst én aktør fra Sprogskole inden for 500 m'."""
     if rule.kind == LIST_STATUS:
         labels = [LIST_CONFIDENCE_LABELS.get(a, a) for a in rule.allowed]
         return "Kun områder med listestatus " + " eller ".join(labels)
     if rule.kind == MIN_SCORE:
-        return f"Score for {model.criterion(rule.target).label} mindst {compact(rule.value)} (0–100)"
+        return f"Score for {model.criterion(rule.target).label} mindst {_at(rule.value, rule.value)} (0–100)"
     if rule.kind == ACTOR_SECTOR:
-        return f"Mindst én aktør fra {model.sector_labels[rule.target]} inden for {compact(rule.value, 0)} m"
+        return f"Mindst én aktør fra {model.sector_labels[rule.target]} inden for {_metres(rule.value)} m"
     label = model.indicator(rule.target).label
     word = "mindst" if rule.kind == MIN_VALUE else "højst"
-    return f"{label} {word} {compact(rule.value)}{_unit(model, rule.target)}"
+    return f"{label} {word} {_at(rule.value, rule.value)}{_unit(model, rule.target)}"
 
 
 def _areas_with_sector(dataset: Dataset, sector: str, distance_m: float) -> set[str]:
@@ -161,7 +179,7 @@ def _failures(rule: Rule, dataset: Dataset, matrix: pd.DataFrame, scores: pd.Dat
         near = _areas_with_sector(dataset, rule.target, rule.value)
         label = model.sector_labels[rule.target]
         return {
-            str(a): f"ingen aktør fra {label} inden for {compact(rule.value, 0)} m"
+            str(a): f"ingen aktør fra {label} inden for {_metres(rule.value)} m"
             for a in dataset.area_ids
             if a not in near
         }
@@ -172,7 +190,7 @@ def _failures(rule: Rule, dataset: Dataset, matrix: pd.DataFrame, scores: pd.Dat
             if pd.isna(value):
                 out[str(aid)] = f"score for {label} kan ikke beregnes (mangler data)"
             elif round(float(value), 9) < rule.value:
-                out[str(aid)] = f"score for {label} er {compact(value)} (under {compact(rule.value)})"
+                out[str(aid)] = f"score for {label} er {_at(value, rule.value)} (under {_at(rule.value, rule.value)})"
         return out
     label = model.indicator(rule.target).label
     unit = _unit(model, rule.target)
@@ -181,9 +199,9 @@ def _failures(rule: Rule, dataset: Dataset, matrix: pd.DataFrame, scores: pd.Dat
         if pd.isna(value):
             out[str(aid)] = f"{label} mangler en værdi"
         elif rule.kind == MIN_VALUE and float(value) < rule.value:
-            out[str(aid)] = f"{label} er {compact(value)}{unit} (under {compact(rule.value)}{unit})"
+            out[str(aid)] = f"{label} er {_at(value, rule.value)}{unit} (under {_at(rule.value, rule.value)}{unit})"
         elif rule.kind == MAX_VALUE and float(value) > rule.value:
-            out[str(aid)] = f"{label} er {compact(value)}{unit} (over {compact(rule.value)}{unit})"
+            out[str(aid)] = f"{label} er {_at(value, rule.value)}{unit} (over {_at(rule.value, rule.value)}{unit})"
     return out
 
 

@@ -139,6 +139,18 @@ def parse_robustness(raw: object, model: CriteriaModel) -> Robustness:
     )
 
 
+def _check_weighted_criteria(
+    weights: Mapping[str, float], sub_weights: Mapping[str, float], model: CriteriaModel
+) -> None:
+    """Refuse what the scoring would refuse: a weighted criterion whose sub-weights are all 0."""
+    for crit in model.criteria:
+        if weights[crit.id] > 0 and sum(sub_weights[i.id] for i in crit.indicators) <= 0:
+            raise ScenarioError(
+                f"Alle delvægte for '{crit.label}' er 0, men kriteriet vægter. "
+                "Sæt mindst én af dets indikatorer over 0."
+            )
+
+
 def parse_settings(raw: object, model: CriteriaModel) -> ScenarioSettings:
     """Settings from their JSON form; anything left out takes the data package's default."""
     if not isinstance(raw, Mapping):
@@ -150,9 +162,12 @@ def parse_settings(raw: object, model: CriteriaModel) -> ScenarioSettings:
         rules = parse_rules(raw.get("rules"), model)
     except RuleError as exc:
         raise ScenarioError(str(exc)) from None
+    weights = _weights(raw.get("weights"), model.default_weights, "Vægtene", need_positive=True)
+    sub_weights = _weights(raw.get("sub_weights"), model.default_sub_weights, "Delvægtene", need_positive=False)
+    _check_weighted_criteria(weights, sub_weights, model)
     return ScenarioSettings(
-        weights=_weights(raw.get("weights"), model.default_weights, "Vægtene", need_positive=True),
-        sub_weights=_weights(raw.get("sub_weights"), model.default_sub_weights, "Delvægtene", need_positive=False),
+        weights=weights,
+        sub_weights=sub_weights,
         distance_m=_number(distance, "Afstanden til aktører (m)", 0, MAX_DISTANCE_M),
         rules=rules,
         robustness=parse_robustness(raw.get("robustness"), model),

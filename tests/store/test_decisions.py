@@ -23,7 +23,7 @@ from selection.decisions import (
 )
 from selection.report import render_html
 from selection.report.snapshot import snapshot_from_store
-from selection.scenarios import parse_settings
+from selection.scenarios import parse_rule, parse_settings
 from selection.store.tables import decision as decision_table
 from tests.factory import ADMIN, make_package
 from tests.store.conftest import assessment_criteria
@@ -188,3 +188,19 @@ def test_what_changed_since_a_decision_is_judged_with_its_own_exclusion_rules(en
     assess(engine, dataset, "a", "t1", 3, "Indsatsen er skrumpet")  # Alfa passes the rule now and goes first
     lines = changes_since(get_decision(engine, saved.id), dataset, engine)
     assert lines[-1] == "Med de samme vægte og regler er Bravo i dag nr. 2 (var nr. 1)."
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        # the rules shown exclude the chosen area (t1: a 5, b 3, c 1) ...
+        ({"kind": "max_value", "indicator": "t1", "max": 3}, "Alfa er udelukket af udelukkelsesreglerne"),
+        # ... or every area: the page then keeps the last ranking on screen, but the decision's snapshot has none
+        ({"kind": "max_value", "indicator": "t1", "max": 0}, "Alfa er udelukket af udelukkelsesreglerne"),
+    ],
+)
+def test_a_chosen_area_the_shown_rules_exclude_is_refused_and_nothing_is_written(engine, dataset, rule, message):
+    frozen = snapshot_from_store(dataset, engine, None, 2, n_samples=300, rules=(parse_rule(rule, dataset.model),))
+    with pytest.raises(DecisionError, match=message):
+        record_decision(engine, form(chosen_area_id="a"), frozen, actor=ADMIN)
+    assert count(engine) == 0
