@@ -29,7 +29,8 @@ def test_replace_areas_with_the_list_split_over_two_files_keeps_every_area(curre
     )
     assert plan.ok, [str(p) for p in plan.report.errors]
     assert sorted(plan.areas.index) == ["a", "b", "c"]
-    assert plan.diff.areas_removed == [] and plan.diff.areas_added == []
+    assert plan.diff.areas_removed == []
+    assert plan.diff.areas_added == []
     assert len(plan.values) == len(current.values)  # no value removed with an area
 
 
@@ -41,7 +42,8 @@ def test_replace_areas_over_two_files_removes_only_areas_in_neither(current):
     assert plan.diff.areas_removed == ["b"]
     assert sorted(plan.areas.index) == ["a", "c"]
     removal = [p.message for p in plan.report.warnings if "fjernes" in p.message]
-    assert len(removal) == 1 and "Bravo" in removal[0], removal
+    assert len(removal) == 1, removal
+    assert "Bravo" in removal[0]
 
 
 def test_the_same_area_in_two_area_files_is_an_error(current):
@@ -55,7 +57,8 @@ def test_the_same_value_in_two_value_files_is_an_error(current):
     plan = validate_import([("v1.csv", b"area_id;t1\na;4\n"), ("v2.csv", b"area_id;t1\na;2\n")], current)
     assert not plan.ok
     problem = next(p for p in plan.report.errors if p.file == "v2.csv")
-    assert "v1.csv" in problem.message and "række 2" in problem.message
+    assert "v1.csv" in problem.message
+    assert "række 2" in problem.message
 
 
 def test_values_for_different_areas_in_two_files_are_fine(current):
