@@ -194,3 +194,22 @@ def test_a_file_made_while_the_command_works_is_not_replaced(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["kortliste.csv"]
     _write(out, b"ny", overwrite=True)
     assert out.read_bytes() == b"ny"
+
+
+def test_without_hard_links_the_file_is_still_made_only_if_new(tmp_path, monkeypatch):
+    """Some network shares have no hard links: the file is then created exclusively instead."""
+    import os
+
+    from selection.report import cli as report_cli
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    out = tmp_path / "kortliste.csv"
+    report_cli._write(out, b"ny", overwrite=False)
+    assert out.read_bytes() == b"ny"
+    with pytest.raises(FileExistsError):
+        report_cli._write(out, b"igen", overwrite=False)
+    assert out.read_bytes() == b"ny"
+    assert [p.name for p in tmp_path.iterdir()] == ["kortliste.csv"]

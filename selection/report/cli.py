@@ -153,6 +153,21 @@ def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
         if overwrite:
             os.replace(tmp, target)
         else:
-            os.link(tmp, target)  # atomic: fails if anything exists at ``target`` (a dangling link too)
+            _link_new(Path(tmp), target, data)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _link_new(tmp: Path, target: Path, data: bytes) -> None:
+    """Put the finished ``tmp`` at ``target`` unless something exists there (FileExistsError).
+
+    A hard link is atomic; on a file system without hard links (some network shares) the file is
+    created exclusively and written instead.
+    """
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        with open(target, "xb") as fh:  # "x": fails if the file exists
+            fh.write(data)
