@@ -339,6 +339,7 @@ def main() -> int:
                 str(MAX_SMAA_SAMPLES),
                 "--out",
                 str(folder / "kortliste.csv"),
+                "--overwrite",  # a kept folder (--keep) holds the previous run's file
                 "--timestamp",
                 "2026-11-29T12:00:00+00:00",
             ]

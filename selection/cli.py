@@ -153,6 +153,9 @@ def _timestamp(text: str) -> datetime:
         ) from None
 
 
+OVERWRITE_HELP = "erstat filen, hvis den findes (ellers nægtes det: en gemt fil overskrives aldrig ved et uheld)"
+
+
 def _folder(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("mappenavnet er tomt.")
@@ -175,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
     rank.add_argument("--top", type=_top, default=3, help="antal områder på kortlisten (standard 3)")
     rank.add_argument("--out", type=_file, help="CSV-fil (standard: skriv til stdout)")
+    rank.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     rank.add_argument(
         "--format",
         choices=[*sorted(STYLES), "xlsx"],
@@ -225,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     crit.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
     crit.add_argument("--top", type=_top, default=3, help="kortlistens længde N (standard 3)")
     crit.add_argument("--out", type=_file, help="CSV-fil (standard: skriv til stdout)")
+    crit.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     crit.add_argument("--format", choices=sorted(STYLES), default=None, help="CSV-format (standard excel-da)")
     crit.add_argument("--distance", type=_distance, help="afstand til aktører i meter (standard fra criteria.json)")
     crit.add_argument("--timestamp", type=_timestamp, help="fast tidsstempel (ISO 8601) for reproducerbare filer")
@@ -256,6 +261,7 @@ def add_assessment_commands(sub: argparse._SubParsersAction) -> None:
         help="arkets format (standard: efter --out's filendelse, ellers excel-da)",
     )
     export.add_argument("--out", type=_file, required=True, help="filen, der skrives")
+    export.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     load = actions.add_parser("import", help="Indlæs et udfyldt vurderingsark; hver række bliver en vurdering.")
     load.add_argument("file", type=_file, help="udfyldt ark (CSV eller XLSX)")
     load.add_argument("--assessor", required=True, help="vurderers navn (for rækker uden navn)")
@@ -358,7 +364,9 @@ def _emit(args: argparse.Namespace, data: bytes, done: str) -> None:
         from .report.cli import _write as write_whole  # via a temporary file: a failed write leaves no half file
 
         try:
-            write_whole(args.out, data)
+            write_whole(args.out, data, overwrite=getattr(args, "overwrite", False))
+        except FileExistsError:
+            raise UsageError(_exists_text(args.out)) from None
         except OSError as exc:
             raise UsageError(f"Kan ikke skrive {args.out} ({os_reason(exc)}).") from None
         print(f"{done} til {args.out}", file=sys.stderr)
@@ -453,6 +461,16 @@ def _check_out(out: Path) -> None:
         raise UsageError(f"Mappen til --out findes ikke: {out.parent}. Opret den først, eller vælg en anden sti.")
 
 
+def _exists_text(out: Path) -> str:
+    return f"Filen {out} findes allerede; vælg et andet navn eller brug --overwrite for at erstatte den."
+
+
+def _refuse_existing(out: Path, overwrite: bool) -> None:
+    """A file the user saved (or a link to one) is never replaced unless --overwrite says so."""
+    if not overwrite and out.is_file():  # follows a link; a device or pipe (/dev/stdout) is no saved file
+        raise UsageError(_exists_text(out))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run a command; every failure is a Danish message on stderr with exit code 2 (never a traceback)."""
     with _danish_argparse():
@@ -503,6 +521,7 @@ def _resolve_output(args: argparse.Namespace) -> None:
     out = getattr(args, "out", None)
     if out is not None:
         _check_out(out)
+        _refuse_existing(out, getattr(args, "overwrite", False))
     fmt = output_format(out, getattr(args, "format", None), *formats)
     if hasattr(args, "format"):
         args.format = fmt

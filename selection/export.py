@@ -28,6 +28,7 @@ from .dataset import Dataset
 from .formatting import iso_local
 from .frame_memo import per_frame
 from .indicators import Performance, build_performance
+from .literal_text import without_direction_marks
 from .scoring import STATUS_EXCLUDED, ScoreResult
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +52,8 @@ STYLES = {
 
 
 def neutralise(cell: str) -> str:
-    """Stop a spreadsheet from reading a text cell as a formula."""
+    """Stop a spreadsheet from reading a text cell as a formula (after dropping invisible direction marks)."""
+    cell = without_direction_marks(cell)
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 

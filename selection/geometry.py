@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -9,6 +11,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from .errors import Report
+from .formatting import number
 from .frame_memo import per_frame
 
 WGS84 = "EPSG:4326"
@@ -34,6 +37,40 @@ def polygonal_part(geom: BaseGeometry) -> BaseGeometry | None:
     if not flat:
         return None
     return flat[0] if len(flat) == 1 else MultiPolygon(flat)
+
+
+# GEOS's validity faults (``shapely.is_valid_reason``: "Self-intersection[x y]") in Danish; the English
+# text never reaches the user.
+_FAULTS = {
+    "Ring Self-intersection": "grænsen rører eller krydser sig selv",
+    "Self-intersection": "grænsen krydser sig selv",
+    "Hole lies outside shell": "et hul ligger uden for området",
+    "Holes are nested": "et hul ligger inde i et andet hul",
+    "Interior is disconnected": "et hul deler området i flere dele",
+    "Nested shells": "en del af området ligger inde i en anden del",
+    "Duplicate Rings": "den samme ring står to gange",
+    "Too few distinct points in geometry component": "en ring har for få forskellige punkter",
+    "Too few points in geometry component": "en ring har for få punkter",
+    "Invalid Coordinate": "et punkt har en ugyldig koordinat",
+    "Ring is not closed": "en ring er ikke lukket",
+    "Repeated Point": "et punkt står to gange i træk",
+}
+_FAULT = re.compile(r"^(?P<kind>[^\[]+?)\s*(?:\[(?P<x>\S+) (?P<y>\S+)\])?$")
+
+
+def validity_reason(geom: BaseGeometry) -> str:
+    """Why a geometry is invalid, in Danish, with the place (longitude, latitude) GEOS names."""
+    found = _FAULT.match(shapely.is_valid_reason(geom).strip())
+    text = _FAULTS.get(found["kind"] if found else "", "grænsen er ikke en gyldig polygon")
+    if found is None or found["x"] is None:
+        return text
+    try:
+        x, y = float(found["x"]), float(found["y"])
+    except ValueError:
+        return text
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return text
+    return f"{text}, ved længde {number(x, 5, grouping=False)}, bredde {number(y, 5, grouping=False)}"
 
 
 def check_area_geometries(gdf: gpd.GeoDataFrame, file: str, labels: list[str], report: Report) -> gpd.GeoDataFrame:
@@ -69,7 +106,7 @@ def check_area_geometries(gdf: gpd.GeoDataFrame, file: str, labels: list[str], r
             repaired.append(geom)
             continue
         if not is_valid:
-            reason = shapely.is_valid_reason(geom)
+            reason = validity_reason(geom)
             fixed = polygonal_part(shapely.make_valid(geom))
             if fixed is None:
                 report.error(f"Ugyldig geometri, der ikke kan repareres ({reason}).", file, label)

@@ -145,6 +145,71 @@ def test_a_device_and_a_link_are_written_through(package, tmp_path):
     target, link = tmp_path / "rigtig.csv", tmp_path / "link.csv"
     target.write_text("gammel", encoding="utf-8")
     link.symlink_to(target)
-    assert main(["rank", "--data", str(package), "--out", str(link)]) == 0
+    assert main(["rank", "--data", str(package), "--out", str(link), "--overwrite"]) == 0
     assert link.is_symlink()
     assert target.read_text(encoding="utf-8-sig").startswith("FORBEHOLD")
+
+
+OUTPUT_COMMANDS = [
+    (["rank"], "kortliste.csv"),
+    (["rank"], "kortliste.xlsx"),
+    (["critical"], "prioriteter.csv"),
+    (["assessments", "export"], "ark.csv"),
+    (["scenario", "export"], "scenarier.json"),
+    (["report", "--smaa", "100"], "rapport.html"),
+]
+
+
+@pytest.mark.parametrize(("args", "name"), OUTPUT_COMMANDS)
+def test_an_existing_file_is_never_replaced_without_overwrite(capsys, package, tmp_path, args, name):
+    """A file the user saved (or a link to one) stays byte-identical; the message names --overwrite."""
+    out = tmp_path / name
+    out.write_bytes(b"mit eget ark")
+    link = tmp_path / f"link-{name}"
+    link.symlink_to(out)
+    data = [] if args[0] == "scenario" else ["--data", str(package)]
+    for target in (out, link):
+        code, err = cli(capsys, *args, *data, "--out", str(target))
+        assert code == 2, err
+        assert "findes allerede" in err
+        assert "--overwrite" in err
+        assert not ENGLISH.search(err)
+        assert out.read_bytes() == b"mit eget ark"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, link.name])  # no temporary file left
+    code, err = cli(capsys, *args, *data, "--out", str(out), "--overwrite")
+    assert code == 0, err
+    assert out.read_bytes() != b"mit eget ark"
+
+
+def test_a_file_made_while_the_command_works_is_not_replaced(tmp_path):
+    """The check before the work and the write can be seconds apart (a PDF report): the write itself never
+    replaces a file without --overwrite."""
+    from selection.report.cli import _write
+
+    out = tmp_path / "kortliste.csv"
+    out.write_bytes(b"gemt imens")
+    with pytest.raises(FileExistsError):
+        _write(out, b"ny", overwrite=False)
+    assert out.read_bytes() == b"gemt imens"
+    assert [p.name for p in tmp_path.iterdir()] == ["kortliste.csv"]
+    _write(out, b"ny", overwrite=True)
+    assert out.read_bytes() == b"ny"
+
+
+def test_without_hard_links_the_file_is_still_made_only_if_new(tmp_path, monkeypatch):
+    """Some network shares have no hard links: the file is then created exclusively instead."""
+    import os
+
+    from selection.report import cli as report_cli
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    out = tmp_path / "kortliste.csv"
+    report_cli._write(out, b"ny", overwrite=False)
+    assert out.read_bytes() == b"ny"
+    with pytest.raises(FileExistsError):
+        report_cli._write(out, b"igen", overwrite=False)
+    assert out.read_bytes() == b"ny"
+    assert [p.name for p in tmp_path.iterdir()] == ["kortliste.csv"]

@@ -104,3 +104,27 @@ def test_a_broken_package_file_is_told_in_danish(tmp_path: Path):
     text = str(caught.value)
     assert "ikke et endeligt tal" in text
     assert not ENGLISH.search(text)
+
+
+# Invalid polygons near Alfa (12.50–12.516, 55.66–55.67): GEOS names each fault in English.
+INVALID_RINGS = {
+    "bow tie": "[[[12.5, 55.66], [12.516, 55.67], [12.516, 55.66], [12.5, 55.67], [12.5, 55.66]]]",
+    "hole outside the shell": "[" + json.dumps(RING) + ", [[12.6, 55.7], [12.61, 55.7], [12.61, 55.71], [12.6, 55.7]]]",
+    "ring touching itself": "[[[12.5, 55.66], [12.52, 55.66], [12.51, 55.665], [12.52, 55.67], [12.5, 55.67],"
+    " [12.51, 55.665], [12.5, 55.66]]]",
+    "hole cutting the area in two": "["
+    + json.dumps(RING)
+    + ", [[12.5, 55.665], [12.508, 55.66], [12.516, 55.665], [12.508, 55.67], [12.5, 55.665]]]",
+}
+GEOS_WORDS = re.compile(r"Self-intersection|Hole|Holes|Interior|Nested|Ring|Too few|Duplicate|Invalid|Repeated")
+
+
+@pytest.mark.parametrize("case", list(INVALID_RINGS))
+def test_an_invalid_polygon_is_described_in_danish_with_its_place(current, case):
+    data = areas_with_first('{"type": "Polygon", "coordinates": ' + INVALID_RINGS[case] + "}")
+    plan = validate_import([("omr.geojson", data)], current)
+    found = [p for p in plan.report.problems if "geometri" in p.message.lower()]
+    assert found, [str(p) for p in plan.report.problems]
+    for problem in found:
+        assert not GEOS_WORDS.search(problem.message), problem.message
+        assert re.search(r"ved længde 12,\d{5}, bredde 55,\d{5}", problem.message)  # the place, Danish decimals

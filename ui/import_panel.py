@@ -125,19 +125,24 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         return
     kinds, layers = {}, {}
     crs = None
-    for name, data in files:
+    for number, (name, data) in enumerate(files):  # keys carry the position: two uploads may share a name
         cols = st.columns([2, 2, 2])
         cols[0].markdown(f"**{md(name)}**")
-        kind = cols[1].selectbox("Type", list(KIND_CHOICES), format_func=KIND_CHOICES.__getitem__, key=f"kind_{name}")
+        kind = cols[1].selectbox(
+            "Type", list(KIND_CHOICES), format_func=KIND_CHOICES.__getitem__, key=f"kind_{number}_{name}"
+        )
         if kind != "auto":
             kinds[name] = kind
         if name.lower().endswith(".gpkg"):
             names = _layers(name, data)
             if len(names) > 1:
-                layers[name] = cols[2].selectbox("Lag", names, key=f"layer_{name}")
+                layers[name] = cols[2].selectbox("Lag", names, key=f"layer_{number}_{name}")
         if name.lower().endswith((".csv", ".xlsx")) and kind in ("auto", "actors"):
             crs = (
-                cols[2].text_input("Koordinatsystem (kun for aktører med x/y)", "EPSG:25832", key=f"crs_{name}") or None
+                cols[2].text_input(
+                    "Koordinatsystem (kun for aktører med x/y)", "EPSG:25832", key=f"crs_{number}_{name}"
+                )
+                or None
             )
     replace_areas = st.checkbox(
         "Erstat hele områdesættet: områdefilen er den fulde liste, og områder, der ikke er i den, fjernes "

@@ -27,7 +27,7 @@ def run_assessment_command(args: argparse.Namespace) -> int:
     engine = open_store()
     try:
         if args.action == "export":
-            return _export(engine, dataset, args.format, args.out)
+            return _export(engine, dataset, args.format, args.out, args.overwrite)
         if args.action == "import":
             from ..cli import cli_actor
 
@@ -37,12 +37,17 @@ def run_assessment_command(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
-def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path) -> int:
+def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path, overwrite: bool) -> int:
     data = assessment_sheet(dataset, aggregate(current_assessments(engine)), fmt, value_versions(engine))
     from ..report.cli import _write as write_whole  # via a temporary file: a failed write leaves no half file
 
     try:
-        write_whole(out, data)
+        write_whole(out, data, overwrite=overwrite)
+    except FileExistsError:
+        from ..cli import _exists_text
+
+        print(f"FEJL: {_exists_text(out)}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"FEJL: Filen {out} kan ikke skrives ({os_reason(exc)}).", file=sys.stderr)
         return 2

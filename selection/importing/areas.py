@@ -77,6 +77,15 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
         if match is None and not aid and (shared := matcher.ambiguous(None, name)):
             report.error(shared_name_text(name, shared), file, label)
             continue
+        origin = match if match is not None else f"ny:{key}"
+        if origin in state.area_origins:
+            report.error(
+                f"Området '{aid or name}' findes også i {state.area_origins[origin]}; hvert område må kun stå i "
+                "én af importens filer.",
+                file,
+                label,
+            )
+            continue
         updates.append((match, pos))
     by_name: dict[str, list[str]] = {}
     for aid, name, label in zip(ids, names, labels, strict=True):
@@ -95,6 +104,8 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
                     report.error(f"'{col}' skal være en af {', '.join(allowed)} (fik '{value}').", file, label)
     if len(report.errors) > before:
         return details
+    for (match, pos), key in zip(updates, (norm_key(ids[p] or names[p]) for _, p in updates), strict=True):
+        state.area_origins[match if match is not None else f"ny:{key}"] = f"{file} ({labels[pos]})"
     if len(gdf) != len(state.current.areas) and not state.replace_areas:
         report.warn(
             f"Filen har {len(gdf)} områder, de nuværende data har {len(state.current.areas)}. "
@@ -153,12 +164,14 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
             file,
         )
         areas = _append_rows(areas, added)
-    state.areas = _drop_unlisted(state, areas, kept, file) if state.replace_areas else areas
+    state.areas = areas
+    state.listed_areas |= kept
+    state.area_files.append(file)
     return details
 
 
-def _drop_unlisted(state: ImportState, areas: gpd.GeoDataFrame, kept: set[str], file: str) -> gpd.GeoDataFrame:
-    """Replace mode: remove areas not in the file, with their values and known initiatives."""
+def drop_unlisted(state: ImportState, areas: gpd.GeoDataFrame, kept: set[str], file: str) -> gpd.GeoDataFrame:
+    """Replace mode: remove areas not in the area file(s), with their values and known initiatives."""
     removed = [a for a in areas.index if a not in kept]
     if not removed:
         return areas
@@ -169,7 +182,8 @@ def _drop_unlisted(state: ImportState, areas: gpd.GeoDataFrame, kept: set[str], 
     state.values, state.initiatives = values, initiatives
     names = ", ".join(str(areas.at[a, "name"]) for a in removed)
     state.report.warn(
-        f"Områdesættet erstattes: {len(removed)} områder, der ikke er i filen, fjernes ({names}) "
+        f"Områdesættet erstattes: {len(removed)} områder, der ikke er i "
+        f"{'filen' if ' + ' not in file else 'nogen af filerne'}, fjernes ({names}) "
         f"sammen med deres {state.removed_values} værdier og {state.removed_initiatives} kendte indsatser.",
         file,
     )

@@ -530,6 +530,16 @@ def _read_csv(item: ImportFile, limits: Limits, report: Report) -> Table | None:
     if not body:
         report.error("Filen har kun en overskriftsrække og ingen datarækker.", item.name)
         return None
+    width = len(header)  # Excel writes trailing separators for columns it once held: empty, so dropped
+    while width and not header[width - 1] and not any(row[width - 1] for row in body):
+        width -= 1
+    if width < len(header):
+        header, body = header[:width], [row[:width] for row in body]
+    if "" in header:
+        report.error(
+            f"Overskriften i kolonne {header.index('') + 1} er tom; hver kolonne skal have en overskrift.", item.name
+        )
+        return None
     decimal = {";": ",", ",": "."}.get(sep, "komma eller punktum (tvetydige tal afvises)")  # a tab says nothing
     details = {"format": "CSV", "tegnsæt": encoding, "skilletegn": SEPARATOR_NAMES[sep], "decimal": decimal}
     return Table(header, body, 2, details)

@@ -35,6 +35,12 @@ class ImportState:
         self.changes: dict[tuple[str, str], ValueChange] = {}
         self.sector_mapping: dict[str, str | None] = {}
         self.model = current.model
+        # Across the files of one import: where each area and each value came from (one place each),
+        # and the areas the area files list together (the complete list in replace mode).
+        self.area_origins: dict[str, str] = {}
+        self.value_origins: dict[tuple[str, str], str] = {}
+        self.listed_areas: set[str] = set()
+        self.area_files: list[str] = []
 
     def provenance(self, file: str) -> str:
         return f"{file}, importeret {self.stamp}"
@@ -49,6 +55,13 @@ class ImportState:
             details = import_actors(self, item.name, data)
         if len(self.report.errors) == before:
             self.files.append(ImportedFile(item.name, kind, details))
+
+    def finish_areas(self) -> None:
+        """Replace mode, once every area file is read: remove the areas none of them lists."""
+        if self.replace_areas and self.area_files and not self.report.errors:
+            from .areas import drop_unlisted
+
+            self.areas = drop_unlisted(self, self.areas, self.listed_areas, " + ".join(self.area_files))
 
     def place(self, finding: ExtentFinding | None, file: str, label: str) -> None:
         """Report an extent finding (error or warning) for one feature."""

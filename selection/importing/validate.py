@@ -64,6 +64,15 @@ def validate_import(
     items = [it for it in (load_source(s, limits, report) for s in sources) if it is not None]
     if not items and not report.errors:
         report.error("Ingen filer at importere.")
+    names = [it.name for it in items]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        report.error(
+            f"{names.count(name)} filer har samme navn; giv dem hver sit navn, så rapporten og valget af type og lag "
+            "kan skelne dem.",
+            name,
+        )
+    if report.errors:
+        return state.plan()
     loaded: list[tuple[str, ImportFile, Any]] = []
     for item in items:
         wanted = kinds if isinstance(kinds, str) or kinds is None else kinds.get(item.name)
@@ -77,6 +86,8 @@ def validate_import(
         for k, item, data in loaded:
             if k == kind:
                 state.apply(kind, item, data)
+        if kind == "areas":
+            state.finish_areas()
     return state.plan()
 
 

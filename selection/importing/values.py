@@ -133,6 +133,14 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
         if not kind or (kind == "sourced" and not source):
             kind, source = "sourced", source or state.provenance(file)
         key = (aid, ind.id)
+        if key in state.value_origins:
+            report.error(
+                f"Værdien for '{aid}' / '{ind.id}' findes også i {state.value_origins[key]}; hver værdi må kun stå i "
+                "én af importens filer.",
+                file,
+                where,
+            )
+            continue
         if key in where_seen:
             report.error(f"Værdien for '{aid}' / '{ind.id}' findes også i række {where_seen[key]}.", file, where)
             continue
@@ -160,6 +168,7 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
         report.error("Filen indeholder ingen værdier (alle værdiceller er tomme); der er intet at importere.", file)
     if report.errors:
         return details
+    state.value_origins.update({key: f"{file}, række {n}" for key, n in where_seen.items()})
     covered = sorted({iid for _, iid in new_rows})
     for iid in covered:
         missing = [a for a in state.areas.index if (a, iid) not in new_rows]

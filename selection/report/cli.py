@@ -20,7 +20,9 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
         "--format", choices=["pdf", "html"], default=None, help="rapportens format (standard: efter --out's filendelse)"
     )
     cmd.add_argument("--out", type=_file, required=True, help="filen, der skrives")
-    cmd.add_argument("--overwrite", action="store_true", help="erstat filen, hvis den findes")
+    from ..cli import OVERWRITE_HELP
+
+    cmd.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     cmd.add_argument(
         "--decision",
         type=lambda t: _whole(t, "--decision", 1, 2**63 - 1),
@@ -58,8 +60,9 @@ def run_report(args: argparse.Namespace) -> int:
     from .snapshot import snapshot_from_store
 
     out: Path = args.out
-    if out.exists() and not args.overwrite:
-        raise ValueError(f"Filen {out} findes allerede; vælg et andet navn eller brug --overwrite.")
+    from ..cli import _exists_text, _refuse_existing
+
+    _refuse_existing(out, args.overwrite)
     if not out.parent.is_dir():
         raise ValueError(f"Mappen {out.parent} findes ikke.")
     if out.is_dir():
@@ -121,16 +124,21 @@ def run_report(args: argparse.Namespace) -> int:
         if args.format == "pdf"
         else render_html(snapshot, fields, changes).encode("utf-8")
     )
-    _write(out, data)
+    try:
+        _write(out, data, overwrite=args.overwrite)
+    except FileExistsError:
+        raise ValueError(_exists_text(out)) from None
     print(f"Skrev rapporten ({args.format.upper()}) til {out}", file=sys.stderr)
     return 0
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
     """Write through a temporary file in the same folder, so a failed write leaves no half file.
 
-    A symbolic link is followed (the linked file is replaced, not the link); a device or pipe such as
-    /dev/stdout is written in place.
+    Without ``overwrite`` an existing file is never replaced, not even one made while the command worked
+    (the finished file is linked into place, which fails with FileExistsError). With it a symbolic link
+    is followed (the linked file is replaced, not the link). A device or pipe such as /dev/stdout is
+    written in place.
     """
     if path.exists() and not path.is_file():  # a device or pipe (through a link, e.g. /dev/stdout)
         with open(path, "wb") as fh:
@@ -142,7 +150,24 @@ def _write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)  # mkstemp made it 0600
-        os.replace(tmp, target)
-    except BaseException:
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _link_new(Path(tmp), target, data)
+    finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _link_new(tmp: Path, target: Path, data: bytes) -> None:
+    """Put the finished ``tmp`` at ``target`` unless something exists there (FileExistsError).
+
+    A hard link is atomic; on a file system without hard links (some network shares) the file is
+    created exclusively and written instead.
+    """
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
         raise
+    except OSError:
+        with open(target, "xb") as fh:  # "x": fails if the file exists
+            fh.write(data)

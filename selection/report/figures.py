@@ -17,6 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import shape
 
 from ..geometry import METRIC_CRS, WGS84
+from ..literal_text import without_direction_marks
 from ..map_layers import legend_entries, score_colour
 
 # Okabe–Ito colours, as in the app's chart: distinguishable with the common colour-vision deficiencies.
@@ -32,7 +33,7 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
 def _text(value: object) -> str:
     """Data text as literal text in a figure (a '$' would otherwise start matplotlib's math mode)."""
-    return str(value).replace("$", r"\$")
+    return without_direction_marks(str(value)).replace("$", r"\$")
 
 
 def _png(fig: Figure) -> bytes:

@@ -17,9 +17,11 @@ import pandas as pd
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from ..data_status import kinds_per_area, value_status
 from ..dataset import KIND_LABELS
+from ..literal_text import without_direction_marks
 from ..scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 
 LOCALE = "da_DK"
@@ -28,8 +30,21 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_ACCEPTABILITY_RANKS = 8  # columns of the rank-acceptability table; later ranks are summed
 MAX_ACCEPTABILITY_ROWS = 15
 
+
+def _literal(value: Any) -> Any:
+    """Every printed value without invisible direction marks (``selection.literal_text``); markup stays markup."""
+    if isinstance(value, Markup):
+        return Markup(without_direction_marks(str(value)))
+    return without_direction_marks(value) if isinstance(value, str) else value
+
+
 _ENV = Environment(
-    loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    finalize=_literal,
 )
 
 

@@ -63,7 +63,7 @@ def add_rank_options(rank: argparse.ArgumentParser) -> None:
 
 
 def add_scenario_command(sub: argparse._SubParsersAction) -> None:
-    from ..cli import _add_user, _file, _folder  # the command line's strict argument types and --user
+    from ..cli import OVERWRITE_HELP, _add_user, _file, _folder  # the command line's strict argument types and --user
 
     cmd = sub.add_parser("scenario", help="Gemte vægtningsscenarier: vis, eksportér og importér.")
     actions = cmd.add_subparsers(dest="action", required=True)
@@ -75,6 +75,7 @@ def add_scenario_command(sub: argparse._SubParsersAction) -> None:
     export.add_argument("scenarios", nargs="*", metavar="NAVN|NR", help="kun disse (standard: alle aktive)")
     export.add_argument("--all", action="store_true", help="medtag arkiverede scenarier")
     export.add_argument("--out", type=_file, help="JSON-fil (standard: skriv til stdout)")
+    export.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     load = actions.add_parser("import", help="Indlæs scenarier fra en JSON-fil fra export (nye scenarier).")
     load.add_argument("file", type=_file)
     load.add_argument(
