@@ -84,6 +84,6 @@ def test_import_view_with_two_uploads_of_the_same_name_shows_a_danish_error(tmp_
     )
     at.run()
     assert not at.exception, at.exception
-    assert any("samme navn" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("hedder det samme" in e.value for e in at.error), [e.value for e in at.error]
     assert not any(b.key == "import_apply" for b in at.button)
     assert not (tmp_path / "store").exists()

@@ -125,7 +125,7 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         return
     kinds, layers = {}, {}
     crs = None
-    for number, (name, data) in enumerate(files):  # keys carry the position: two uploads may share a name
+    for number, (name, data) in enumerate(files):  # keys carry the position as well as the name
         cols = st.columns([2, 2, 2])
         cols[0].markdown(f"**{md(name)}**")
         kind = cols[1].selectbox(
