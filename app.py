@@ -76,13 +76,14 @@ with guide_col:
 
 if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)
-    result, perf, _ = ranked_view.score_with_notice(dataset, settings, notice, link_slot)
+    scored = ranked_view.score_with_notice(dataset, settings, notice, link_slot)
+    result, perf = scored.result, scored.perf
     if view == "Vurderinger":
         st.header("Lokale vurderinger", anchor=False)
         assessments_panel.render(dataset, result, settings.background)
     elif view == "Robusthed":
         st.header("Robusthed", anchor=False)
-        if scenarios.excludes_all(result, settings):  # the ranking kept on screen is not the rules' ranking
+        if scored.screened:  # the rules exclude every area: the ranking kept on screen is not theirs
             st.info("Reglerne udelukker alle områder, så der er intet at afprøve. Fjern eller lemp en regel.")
         else:
             scenarios.robustness_note(result)

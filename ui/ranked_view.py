@@ -51,14 +51,13 @@ class Slots:
 
 def score_with_notice(
     dataset: Dataset, settings: sidebar.Settings, notice: DeltaGenerator, link: DeltaGenerator | None = None
-) -> tuple[ScoreResult, Performance, DataStatus]:
+) -> Scored:
     """Score at the settings; show any weight problem and the data-status notice (and in ``link`` the
     'Kopiér link' button for what is on screen)."""
     scored = score(dataset, settings)
     scenarios.sync_link(dataset.model, scored.on_screen)  # the URL follows the screen (cheap: only on a change)
-    data = data_status(dataset, settings, scored.result)
-    show_notice(dataset, scored, data, notice, link)
-    return scored.result, scored.perf, data
+    show_notice(dataset, scored, data_status(dataset, settings, scored.result), notice, link)
+    return scored
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class Scored:
     result: ScoreResult
     perf: Performance
     problem: str | None  # the weights were invalid: the last valid ranking is shown
-    screened: str | None  # a scenario's rules could not be applied
+    screened: str | None  # the rules exclude every area: why (the ranking kept on screen is an earlier one)
     on_screen: ScenarioSettings  # the scenario on screen (for the link)
 
 

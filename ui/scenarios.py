@@ -529,12 +529,6 @@ def screened(model: CriteriaModel, result: ScoreResult, settings: sidebar.Settin
     )
 
 
-def excludes_all(result: ScoreResult, settings: sidebar.Settings) -> bool:
-    """True while the on-screen rules exclude every area (the page then keeps an earlier ranking on screen)."""
-    rules = tuple(st.session_state.get(RULES, ()))
-    return bool(rules) and all_excluded(apply_exclusions(result, exclusions(settings)))
-
-
 def robustness_note(result: ScoreResult) -> None:
     """Say that robustness covers the eligible areas only when rules exclude some."""
     n_out = int((result.table["status"] == STATUS_EXCLUDED).sum())
