@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .dataset import Dataset
+from .formatting import count, integer
 from .scoring import ScoreResult
 
 KIND_ORDER = ("sourced", "assessed", "illustrative")
@@ -84,24 +85,29 @@ class DataStatus:
         """One Danish paragraph that never hides what is estimated."""
         lc, gq, vk = self.list_confidence, self.geometry_quality, self.value_kinds
         lists = (
-            f"{lc.get('verified', 0)} verificerede, {lc.get('inferred', 0)} udledte og "
-            f"{lc.get('estimate', 0)} kandidater (ikke verificerede)"
+            f"{count(lc.get('verified', 0), 'verificeret', 'verificerede')}, "
+            f"{count(lc.get('inferred', 0), 'udledt', 'udledte')} og "
+            f"{count(lc.get('estimate', 0), 'kandidat (ikke verificeret)', 'kandidater (ikke verificerede)')}"
         )
         bounds = ", ".join(
-            f"{n} {word}"
-            for n, word in (
-                (gq.get("official", 0), "officielle"),
-                (gq.get("approximate", 0), "omtrentlige"),
-                (gq.get("placeholder", 0), "pladsholdere" if gq.get("placeholder", 0) != 1 else "pladsholder"),
+            count(n, singular, plural)
+            for n, singular, plural in (
+                (gq.get("official", 0), "officiel", "officielle"),
+                (gq.get("approximate", 0), "omtrentlig", "omtrentlige"),
+                (gq.get("placeholder", 0), "pladsholder", "pladsholdere"),
             )
             if n
         )
         values = (
-            f"{vk.get('sourced', 0)} kildebelagte, {vk.get('assessed', 0)} lokale vurderinger og "
-            f"{vk.get('illustrative', 0)} illustrative af {self.n_values}"
-            + (f"; {self.n_missing} mangler" if self.n_missing else "")
+            f"{count(vk.get('sourced', 0), 'kildebelagt', 'kildebelagte')}, "
+            f"{count(vk.get('assessed', 0), 'lokal vurdering', 'lokale vurderinger')} og "
+            f"{count(vk.get('illustrative', 0), 'illustrativ', 'illustrative')} af {integer(self.n_values)}"
+            + (f"; {integer(self.n_missing)} mangler" if self.n_missing else "")
         )
-        parts = [f"**{self.n_areas} områder:** {lists} · **grænser:** {bounds or 'ingen'} · **værdier:** {values}."]
+        parts = [
+            f"**{count(self.n_areas, 'område', 'områder')}:** {lists} · **grænser:** {bounds or 'ingen'} · "
+            f"**værdier:** {values}."
+        ]
         if vk.get("illustrative", 0) or lc.get("estimate", 0) or gq.get("approximate", 0) or gq.get("placeholder", 0):
             parts.append(
                 "Illustrative værdier er pladsholdere, ikke fakta: rangeringen viser metoden og er ikke en anbefaling, "

@@ -25,7 +25,7 @@ from .criteria import CriteriaModel
 from .critical import assessment_priorities
 from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status, weighted_indicators
 from .dataset import Dataset
-from .formatting import iso_local
+from .formatting import count, integer, iso_local
 from .frame_memo import per_frame
 from .indicators import Performance, build_performance
 from .literal_text import without_direction_marks
@@ -256,13 +256,17 @@ def caveat(table: pd.DataFrame, dataset: Dataset) -> str:
     )
     listed = [a for a in table["Område-id"].tolist() if a in confidence_of]
     parts = [
-        f"Af {total} værdier bag kortlisten er {counts['Kildebelagte værdier']} kildebelagte, "
-        f"{counts['Lokalt vurderede værdier']} lokale vurderinger og "
-        f"{counts['Illustrative værdier']} illustrative pladsholdere."
+        f"Af {count(total, 'værdi', 'værdier')} bag kortlisten er "
+        f"{count(counts['Kildebelagte værdier'], 'kildebelagt', 'kildebelagte')}, "
+        f"{count(counts['Lokalt vurderede værdier'], 'lokal vurdering', 'lokale vurderinger')} og "
+        f"{count(counts['Illustrative værdier'], 'illustrativ pladsholder', 'illustrative pladsholdere')}."
     ]
     unverified = sum(confidence_of[a] != "verified" for a in listed)
     if unverified:
-        parts.append(f"{unverified} af {len(listed)} områder er ikke verificeret som forebyggelsesområde.")
+        parts.append(
+            f"{integer(unverified)} af {count(len(listed), 'område', 'områder')} er ikke verificeret som "
+            "forebyggelsesområde."
+        )
     if any(quality_of[a] != "official" for a in listed):
         parts.append("Grænserne er omtrentlige, ikke officielle.")
     if counts["Illustrative værdier"] or unverified:

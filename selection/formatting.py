@@ -67,6 +67,11 @@ def integer(value: float | int | None) -> str:
     return number(value, 0)
 
 
+def count(n: int, singular: str, plural: str) -> str:
+    """A count with the Danish noun form it takes: 1 -> "1 værdi", 12000 -> "12.000 værdier" (0 is plural)."""
+    return f"{integer(n)} {singular if n == 1 else plural}"
+
+
 def percent(share: float | None, digits: int = 0) -> str:
     """A share 0–1 as Danish percent: 0.3333 -> "33 %"."""
     if share is None or _missing(share):

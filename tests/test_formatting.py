@@ -65,3 +65,46 @@ def test_chart_locale_uses_the_same_symbols():
 def test_stored_iso_times_are_shown_in_copenhagen():
     assert fmt.timestamp_text("2026-11-23T09:00:00+00:00") == "23. nov. 2026 kl. 10:00"
     assert fmt.timestamp_text("ikke en tid") == "ikke en tid"
+
+
+def test_counts_take_the_danish_noun_form_and_thousands_point():
+    assert fmt.count(1, "værdi", "værdier") == "1 værdi"
+    assert fmt.count(0, "værdi", "værdier") == "0 værdier"
+    assert fmt.count(12000, "værdi", "værdier") == "12.000 værdier"
+
+
+def test_the_data_notice_caveats_use_singular_forms_for_one():
+    """One of each kind reads as Danish ('1 udledt', '1 lokal vurdering'), never '1 udledte' or '1 områder'."""
+    from selection.data_status import DataStatus
+    from selection.report.render import caveat_text
+
+    one = {"verified": 1, "inferred": 1, "estimate": 1}
+    status = DataStatus(
+        n_areas=1,
+        list_confidence=one,
+        geometry_quality={"official": 1, "approximate": 1, "placeholder": 1},
+        value_kinds={"sourced": 1, "assessed": 1, "illustrative": 1},
+        n_missing=0,
+        sourced_per_area={},
+    )
+    text = status.summary()
+    for phrase in ("**1 område:**", "1 verificeret,", "1 udledt og", "1 kandidat (ikke verificeret)", "1 officiel,"):
+        assert phrase in text
+    for phrase in ("1 omtrentlig,", "1 pladsholder", "1 kildebelagt,", "1 lokal vurdering og", "1 illustrativ af 3"):
+        assert phrase in text
+    many = DataStatus(2000, {"verified": 2000}, {"official": 2000}, {"sourced": 12000}, 0, {})
+    assert "**2.000 områder:** 2.000 verificerede, 0 udledte og 0 kandidater (ikke verificerede)" in many.summary()
+    assert "12.000 kildebelagte, 0 lokale vurderinger og 0 illustrative af 12.000" in many.summary()
+    snapshot = {
+        "status": {
+            "value_kinds": {"sourced": 1, "assessed": 0, "illustrative": 0},
+            "list_confidence": {"verified": 1},
+            "geometry_quality": {"official": 1},
+            "n_areas": 1,
+            "n_missing": 0,
+        }
+    }
+    assert caveat_text(snapshot).startswith(
+        "Af 1 værdi bag rangeringen er 1 kildebelagt, 0 lokale vurderinger og 0 illustrative pladsholdere. "
+        "1 af 1 områdes plads på listen er verificeret fra en kilde."
+    )

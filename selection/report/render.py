@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..data_status import kinds_per_area, value_status
 from ..dataset import KIND_LABELS
+from ..formatting import count, integer
 from ..literal_text import without_direction_marks
 from ..scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 
@@ -86,11 +87,16 @@ def caveat_text(snapshot: dict[str, Any]) -> str:
     status = snapshot["status"]
     kinds, lists = status["value_kinds"], status["list_confidence"]
     total = sum(kinds.values())
+    areas = status["n_areas"]
     text = (
-        f"Af de {total} værdier bag rangeringen er {kinds.get('sourced', 0)} kildebelagte, "
-        f"{kinds.get('assessed', 0)} lokale vurderinger og {kinds.get('illustrative', 0)} illustrative "
-        "pladsholdere" + (f", og {status['n_missing']} mangler" if status["n_missing"] else "") + ". "
-        f"{lists.get('verified', 0)} af {status['n_areas']} områders plads på listen er verificeret fra en kilde."
+        f"Af {count(total, 'værdi', 'værdier')} bag rangeringen er "
+        f"{count(kinds.get('sourced', 0), 'kildebelagt', 'kildebelagte')}, "
+        f"{count(kinds.get('assessed', 0), 'lokal vurdering', 'lokale vurderinger')} og "
+        f"{count(kinds.get('illustrative', 0), 'illustrativ pladsholder', 'illustrative pladsholdere')}"
+        + (f", og {integer(status['n_missing'])} mangler" if status["n_missing"] else "")
+        + ". "
+        f"{integer(lists.get('verified', 0))} af {count(areas, 'områdes', 'områders')} plads på listen er "
+        "verificeret fra en kilde."
     )
     geometry = status["geometry_quality"]
     if kinds.get("illustrative") or lists.get("estimate") or geometry.get("approximate") or geometry.get("placeholder"):
