@@ -23,6 +23,7 @@ from .export import (
     shortlist_table,
     table_to_xlsx,
 )
+from .formatting import count
 from .limits import MAX_DISTANCE_M, MAX_SMAA_SAMPLES, MAX_WEIGHT, smaa_samples_problem
 from .number_parser import NumberError, parse_number
 from .pipeline import evaluate
@@ -389,7 +390,7 @@ def run_rank(args: argparse.Namespace) -> int:
         data = table_to_xlsx(table, caveat(table, dataset), about_sheet(result, dataset), priorities)
     else:
         data = shortlist_csv(result, dataset, args.top, args.format, args.timestamp, extra, perf.provenance)
-    _emit(args, data, f"Skrev {min(args.top, len(result.ranked))} områder")
+    _emit(args, data, f"Skrev {count(min(args.top, len(result.ranked)), 'område', 'områder')}")
     return 0
 
 
@@ -398,7 +399,7 @@ def run_critical(args: argparse.Namespace) -> int:
     dataset, perf, result = _evaluated(args)
     data = priority_csv(result, dataset, perf, args.top, args.format, args.timestamp)
     n_rows = data.decode(STYLES[args.format].encoding).count("\r\n") - 1
-    _emit(args, data, f"Skrev {n_rows} værdier")
+    _emit(args, data, f"Skrev {count(n_rows, 'værdi', 'værdier')}")
     return 0
 
 

@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from .criteria import CriteriaModel, Indicator
-from .formatting import compact
+from .formatting import compact, integer
 from .frame_memo import per_frame
 from .robustness import tie_keys
 from .scoring import STATUS_EXCLUDED, ScoreResult, normalised_matrix, raw_array
@@ -891,7 +891,8 @@ def empty_reason(result: ScoreResult) -> str:
         return "Datasættet har ingen områder, så der er ingen kritiske værdier at vise."
     if n_out == len(status):
         return (
-            f"Alle {n_out} områder er udelukket af scenariets regler, så ingen vægt og ingen enkelt værdi kan "
+            ("Det eneste område" if n_out == 1 else f"Alle {integer(n_out)} områder")
+            + " er udelukket af scenariets regler, så ingen vægt og ingen enkelt værdi kan "
             "ændre rangeringen. Fjern eller løsn en regel for at se robusthed og kritiske værdier."
         )
     if n_out:

@@ -333,7 +333,7 @@ def about_sheet(result: ScoreResult, dataset: Dataset, settings: list[tuple[str,
         settings.append(
             (
                 "Udelukkede områder",
-                f"{n_out} områder er udelukket af scenariets regler før rangeringen "
+                f"{count(n_out, 'område er', 'områder er')} udelukket af scenariets regler før rangeringen "
                 "(se kolonnen 'Udelukket'); de har ingen rang.",
             )
         )

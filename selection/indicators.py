@@ -13,6 +13,7 @@ import pandas as pd
 
 from .actors import actor_distances, sector_counts
 from .dataset import Dataset
+from .formatting import count, integer
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,8 @@ def _coverage_provenance(
         "sourced" if layer_sourced else "illustrative",
     )
     notes = [
-        f"Beregnet af aktørlaget inden for {distance:.0f} m: {p} af {n_sectors} sektorer "
-        f"({u} aktører, heraf {i} illustrative). Sektorer: {s}."
+        f"Beregnet af aktørlaget inden for {integer(distance)} m: {p} af {count(n_sectors, 'sektor', 'sektorer')} "
+        f"({count(u, 'aktør', 'aktører')}, heraf {i} {'illustrativ' if i == 1 else 'illustrative'}). Sektorer: {s}."
         for p, u, i, s in zip(n_present, n_used, n_illustrative, sectors, strict=True)
     ]
     return pd.DataFrame(

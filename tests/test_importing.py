@@ -189,7 +189,7 @@ def test_replace_areas_removes_unlisted_areas_with_their_values_and_initiatives(
     n_values_b = int((current.values["area_id"] == "b").sum())
     assert plan.diff.values_removed == n_values_b > 0
     assert plan.diff.initiatives_removed == 1
-    assert any("1 områder, der ikke er i filen, fjernes (Bravo)" in w for w in messages(plan, "warning"))
+    assert any("1 område, der ikke er i filen, fjernes (Bravo)" in w for w in messages(plan, "warning"))
     assert "Fjernet med områderne" in " ".join(plan.diff.lines())
     assert tree_hash(tmp_path / "pkg") == before, "nothing is written by validation"
 

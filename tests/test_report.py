@@ -353,7 +353,7 @@ def test_the_pdf_names_the_scenario_its_rules_the_excluded_areas_and_the_compari
     excluded = [r for r in snapshot["ranking"] if r["excluded"]]
     for row in excluded:
         assert flat(f"Udelukket: {row['excluded']}") in text
-    assert f"Robustheden er beregnet over de {len(snapshot['ranking']) - len(excluded)} områder" in text
+    assert f"Robustheden er beregnet over {len(snapshot['ranking']) - len(excluded)} områder" in text
     assert flat(snapshot["comparison"]["sentence"]) in text
     assert "Rangskifte mellem scenarierne" in text
     unbroken = re.compile("[\\s\u2010-]")  # a narrow header cell hyphenates (U+2010) or breaks a long label

@@ -10,6 +10,7 @@ from selection.assessments import AssessmentError, aggregate, record_assessments
 from selection.assessments.sheet import assessment_sheet, read_assessment_sheet
 from selection.assessments.texts import number_text
 from selection.dataset import Dataset
+from selection.formatting import count
 from selection.store import StoreError
 
 from . import access, state
@@ -109,7 +110,9 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
         except (AssessmentError, StoreError, AccessDenied) as exc:
             state.push_assessment_message(False, f"{exc} Intet fra arket er gemt.", SHEET_PLACE)
         else:
-            state.push_assessment_message(True, f"{len(saved)} vurderinger fra {upload.name} er gemt.", SHEET_PLACE)
+            state.push_assessment_message(
+                True, f"{count(len(saved), 'vurdering', 'vurderinger')} fra {upload.name} er gemt.", SHEET_PLACE
+            )
             st.session_state[state.SHEET_GENERATION] = generation + 1  # a fresh, empty uploader
         st.rerun()
 

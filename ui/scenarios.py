@@ -21,7 +21,7 @@ from selection.access import SAVE_SCENARIO, AccessDenied
 from selection.criteria import CriteriaModel
 from selection.data_status import LIST_CONFIDENCE_LABELS
 from selection.dataset import LIST_CONFIDENCES
-from selection.formatting import timestamp
+from selection.formatting import count, integer, timestamp
 from selection.importing.store import active_data_dir
 from selection.scenarios import (
     Robustness,
@@ -534,6 +534,6 @@ def robustness_note(result: ScoreResult) -> None:
     n_out = int((result.table["status"] == STATUS_EXCLUDED).sum())
     if n_out:
         st.info(
-            f"Robustheden er beregnet over de {len(result.ranked)} områder, som reglerne ikke udelukker "
-            f"({n_out} er udelukket)."
+            f"Robustheden er beregnet over {count(len(result.ranked), 'område', 'områder')}, som reglerne ikke "
+            f"udelukker ({integer(n_out)} er udelukket)."
         )

@@ -19,7 +19,7 @@ from selection.export import (
     table_to_csv,
     table_to_xlsx,
 )
-from selection.formatting import frame_text, integer, timestamp
+from selection.formatting import count, frame_text, integer, timestamp
 from selection.indicators import Performance
 from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, robustness_extras, uncertain_indicators
 from selection.scoring import ScoreResult
@@ -67,7 +67,7 @@ def render(
     style = st.session_state.get(STYLE, next(iter(STYLES)))
     with_robustness = bool(st.session_state.get(WITH_ROBUSTNESS, False))
     if top_n < int(st.session_state.get(TOP_N, 3)):
-        st.caption(f"Kun {n_ranked} områder kan rangeres med de nuværende vægte og data.")
+        st.caption(f"Kun {count(n_ranked, 'område', 'områder')} kan rangeres med de nuværende vægte og data.")
     extra = (
         robustness_extras(
             result, dataset, matrix=perf.matrix, noisy_indicators=uncertain_indicators(dataset.model, perf.provenance)

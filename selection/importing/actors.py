@@ -13,6 +13,7 @@ from shapely.geometry import Point
 from ..dataset import VALUE_KINDS
 from ..errors import library_reason
 from ..extent import ExtentFinding, check_place
+from ..formatting import count
 from ..geometry import WGS84
 from ..number_parser import NumberError, parse_number
 from .columns import (
@@ -131,7 +132,7 @@ def import_actors(state: ImportState, file: str, data: VectorData | Table) -> st
         state.place(
             ExtentFinding(
                 severity,
-                f"Yderligere {len(more)} aktører ligger uden for Danmark "
+                f"Yderligere {count(len(more), 'aktør', 'aktører')} ligger uden for Danmark "
                 f"({', '.join(label for _, label in more[:20])}{' …' if len(more) > 20 else ''}).",
             ),
             file,

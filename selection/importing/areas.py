@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES
 from ..extent import check_place
+from ..formatting import count
 from ..geometry import check_area_geometries
 from ..number_parser import NumberError, parse_count
 from .columns import feature_label, text_of
@@ -182,9 +183,10 @@ def drop_unlisted(state: ImportState, areas: gpd.GeoDataFrame, kept: set[str], f
     state.values, state.initiatives = values, initiatives
     names = ", ".join(str(areas.at[a, "name"]) for a in removed)
     state.report.warn(
-        f"Områdesættet erstattes: {len(removed)} områder, der ikke er i "
+        f"Områdesættet erstattes: {count(len(removed), 'område', 'områder')}, der ikke er i "
         f"{'filen' if ' + ' not in file else 'nogen af filerne'}, fjernes ({names}) "
-        f"sammen med deres {state.removed_values} værdier og {state.removed_initiatives} kendte indsatser.",
+        f"sammen med {count(state.removed_values, 'værdi', 'værdier')} og "
+        f"{count(state.removed_initiatives, 'kendt indsats', 'kendte indsatser')}.",
         file,
     )
     return areas.loc[[a for a in areas.index if a in kept]]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..errors import Problem, Report
+from ..formatting import count
 
 KINDS = ("areas", "values", "actors")
 KIND_LABELS = {"areas": "områder", "values": "indikatorværdier", "actors": "aktører"}
@@ -50,7 +51,8 @@ class ImportDiff:
         ]
         if self.values_removed or self.initiatives_removed:
             out.append(
-                f"Fjernet med områderne: {self.values_removed} værdier, {self.initiatives_removed} kendte indsatser"
+                f"Fjernet med områderne: {count(self.values_removed, 'værdi', 'værdier')}, "
+                f"{count(self.initiatives_removed, 'kendt indsats', 'kendte indsatser')}"
             )
         if self.actors_replaced:
             out.append(f"Aktører: {self.actors_before} før, {self.actors_after} efter")

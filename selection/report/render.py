@@ -152,8 +152,8 @@ def eligible_text(snapshot: dict[str, Any]) -> str:
         return ""
     n_in = sum(1 for r in snapshot["ranking"] if r["rank"] is not None)
     return (
-        f"Robustheden er beregnet over de {n_in} områder, som udelukkelsesreglerne ikke udelukker "
-        f"({n_out} {'område er' if n_out == 1 else 'områder er'} udelukket)."
+        f"Robustheden er beregnet over {count(n_in, 'område', 'områder')}, som udelukkelsesreglerne ikke udelukker "
+        f"({count(n_out, 'område er', 'områder er')} udelukket)."
     )
 
 
