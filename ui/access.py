@@ -140,6 +140,12 @@ def use_secret_database_url() -> None:
         os.environ[DB_URL_ENV] = url
 
 
+def forget_identity() -> None:
+    """Drop the session's identity, role and signed-in name (after sign-out nothing acts under them)."""
+    for key in (ACTOR, ROLE, ROLE_CACHE, state.ASSESSOR_NAME):
+        st.session_state.pop(key, None)
+
+
 def gate() -> Actor:
     """Sign in (or local mode), show who is acting with which role; stop the page for no access."""
     use_secret_database_url()
@@ -151,6 +157,7 @@ def gate() -> Actor:
     section = auth_section()
     if section is not None:
         if not st.user.is_logged_in:
+            forget_identity()  # signed out (or the cookie expired): nothing may act under the earlier identity
             st.info("Log ind med din arbejdskonto for at se og arbejde med prioriteringen.")
             provider = provider_name(section)
             st.button(
