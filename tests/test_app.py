@@ -270,6 +270,17 @@ def test_background_maps_say_what_leaves_the_machine(package: Path, monkeypatch:
     assert at.radio(key="basemap").value == "none"
     at.text_input(key="tile_url").set_value("https://kort.example.dk/{z}/{x}/{y}.png").run()
     assert any("Egen kortserver" in o for o in at.radio(key="basemap").options)
+    at.radio(key="basemap").set_value("custom").run()
+    assert "kort.example.dk/{z}/{x}/{y}.png" in json.dumps(map_args(at))
+    # A typo in the address in use is refused and leaves the map and the choice as they were.
+    at.text_input(key="tile_url").set_value("https://kort.example.dk/{z}/{x}/{y}.png'><b>").run()
+    assert any("bruger fortsat den forrige adresse" in e.value for e in at.error)
+    assert at.radio(key="basemap").value == "custom"
+    assert "kort.example.dk/{z}/{x}/{y}.png" in json.dumps(map_args(at))
+    assert "<b>" not in json.dumps(map_args(at))
+    at.text_input(key="tile_url").set_value("").run()  # emptying the field removes the choice
+    assert at.radio(key="basemap").value == "none"
+    assert not any("Egen kortserver" in o for o in at.radio(key="basemap").options)
 
     monkeypatch.setenv("DATAFORSYNINGEN_TOKEN", "abcdef123456")
     at = run_app()

@@ -26,6 +26,7 @@ LAST_SHARES = "_last_weight_shares"
 EXACT = "_exact_weights"  # (slider values, exact weights) set by the defaults and the buttons
 FULL_RERUN = "_weights_reset"
 MAP_KEYS = ("distance_m", "tile_url", "basemap")  # the widgets in 'Aktører og kort'
+TILE_URL_IN_USE = "_tile_url_in_use"  # the last valid 'Egen kortserver' address (a typo does not drop it)
 SUB_WEIGHTS_FOLD, ACTORS_MAP_FOLD = "fold_sub_weights", "fold_actors_map"  # their lazy expanders' keys
 
 
@@ -180,11 +181,16 @@ def basemap_choice() -> None:
         placeholder="https://kort.example.dk/{z}/{x}/{y}.png",
         help="En XYZ- eller WMTS-adresse med {z}, {x} og {y} (zoom, kolonne, række), fx kommunens egen kortserver.",
     ).strip()
+    in_use = st.session_state.get(TILE_URL_IN_USE) if custom else None  # an emptied field removes the choice
     if custom and (problem := tile_url_problem(custom)):
-        st.error(f"Egen kortserver kan ikke bruges: {problem}")
+        kept = " Kortet bruger fortsat den forrige adresse, til den nye kan bruges." if in_use else ""
+        st.error(f"Egen kortserver kan ikke bruges: {problem}{kept}")
+    elif custom:
+        in_use = custom
+    st.session_state[TILE_URL_IN_USE] = in_use  # a typo keeps the last valid address (and the choice of it)
     if token and (problem := token_problem(token)):
         st.error(problem)
-    maps = available_basemaps(token, custom or None)
+    maps = available_basemaps(token, in_use)
     if st.session_state.get("basemap") not in maps:
         st.session_state["basemap"] = "none"
     st.radio("Baggrundskort", list(maps), format_func=lambda k: maps[k].label, key="basemap")
@@ -252,9 +258,7 @@ def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
 
 def current_basemap() -> Basemap:
     """The chosen background map (none if the choice is no longer available)."""
-    maps = available_basemaps(
-        state.secret("DATAFORSYNINGEN_TOKEN"), str(st.session_state.get("tile_url") or "") or None
-    )
+    maps = available_basemaps(state.secret("DATAFORSYNINGEN_TOKEN"), st.session_state.get(TILE_URL_IN_USE))
     return maps.get(str(st.session_state.get("basemap", "none")), maps["none"])
 
 
