@@ -251,6 +251,24 @@ def test_value_formats_parse_to_same_values(current):
     assert first.set_index(["area_id", "indicator_id"]).loc[("c", "n2"), "value"] == 90.25
 
 
+def test_a_workbook_with_several_sheets_says_which_one_was_read(current):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Tal 2024"
+    for row in [["area_id", "t1", "n1", "n2"], ["a", 4.5, 2, 40], ["b", 3, 1.5, 20], ["c", 1, 5, 90.25]]:
+        wb.active.append(row)
+    for name in ("Tal 2025", "<b>Noter<b>"):
+        wb.create_sheet(name).append(["area_id", "t1"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    plan = validate_import([("tal.xlsx", buf.getvalue())], current, now=NOW)
+    assert plan.ok, messages(plan)
+    (warning,) = [w for w in messages(plan, "warning") if "ark" in w]
+    assert "Filen har 3 ark; kun det første, 'Tal 2024', er læst (ikke 'Tal 2025', '<b>Noter<b>')" in warning
+    assert len(plan.values) == 9
+    single = validate_import([("wide.xlsx", VALUE_FILES["wide.xlsx"])], current, now=NOW)
+    assert not [w for w in messages(single, "warning") if "ark;" in w], "one sheet: nothing to say"
+
+
 def test_detected_format_is_reported(current):
     plan = validate_import([("excel_cp1252_wide.csv", VALUE_FILES["excel_cp1252_wide.csv"])], current)
     details = plan.files[0].details

@@ -207,7 +207,7 @@ def read_assessment_sheet(
     """
     report = SheetReport()
     item = load_source(ImportFile(filename, data), Limits(), report)
-    table = read_table(item, Limits(), report, sheet=None) if item is not None else None
+    table = read_table(item, Limits(), report, prefer=SHEET_NAME) if item is not None else None
     if table is None:
         return [], report
     report.details = table.describe()

@@ -383,10 +383,15 @@ class Table:
         return ", ".join(f"{k}: {v}" for k, v in self.details.items())
 
 
-def read_table(item: ImportFile, limits: Limits, report: Report, sheet: str | None = None) -> Table | None:
-    """Read a CSV (any of ; , tab, cp1252/UTF-8/BOM) or an XLSX sheet as text cells."""
+def read_table(
+    item: ImportFile, limits: Limits, report: Report, sheet: str | None = None, prefer: str | None = None
+) -> Table | None:
+    """Read a CSV (any of ; , tab, cp1252/UTF-8/BOM) or an XLSX sheet as text cells.
+
+    In a workbook: ``sheet`` when named (an error if missing), else the sheet ``prefer`` when the workbook has
+    it, else the first sheet, with a warning naming the sheets not read when there are more."""
     if item.suffix == ".xlsx":
-        return _read_xlsx(item, limits, report, sheet)
+        return _read_xlsx(item, limits, report, sheet, prefer)
     return _read_csv(item, limits, report)
 
 
@@ -587,11 +592,12 @@ def _header_ok(header: list[str], file: str, where: str | None, limits: Limits, 
 
 
 XLSX_PART_LIMIT = 20 * MB  # shared strings, styles, ...: read into memory by openpyxl, so bounded
+MAX_SHEETS_NAMED = 11  # a warning names at most the first ten sheets not read
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 
 
-def _read_xlsx(item: ImportFile, limits: Limits, report: Report, sheet: str | None) -> Table | None:
+def _read_xlsx(item: ImportFile, limits: Limits, report: Report, sheet: str | None, prefer: str | None) -> Table | None:
     """Read one sheet in openpyxl's streaming mode, checking the declared size and stopping at the limits."""
     zf = check_zip(item, limits, report)
     if zf is None:
@@ -613,7 +619,7 @@ def _read_xlsx(item: ImportFile, limits: Limits, report: Report, sheet: str | No
         report.error(f"Filen kan ikke læses som Excel-fil (.xlsx): {library_reason(exc)}.", item.name)
         return None
     try:
-        return _read_sheet(wb, item, limits, report, sheet)
+        return _read_sheet(wb, item, limits, report, sheet, prefer)
     except Exception as exc:  # corrupt XML or zip streams inside the workbook
         report.error(f"Filen kan ikke læses som Excel-fil (.xlsx): {library_reason(exc)}.", item.name)
         return None
@@ -621,7 +627,21 @@ def _read_xlsx(item: ImportFile, limits: Limits, report: Report, sheet: str | No
         wb.close()
 
 
-def _read_sheet(wb: Any, item: ImportFile, limits: Limits, report: Report, sheet: str | None) -> Table | None:
+def _read_sheet(
+    wb: Any, item: ImportFile, limits: Limits, report: Report, sheet: str | None, prefer: str | None
+) -> Table | None:
+    names = list(wb.sheetnames)
+    if sheet is None and prefer is not None and prefer in names:
+        sheet = prefer
+    elif sheet is None and len(names) > 1:
+        others = ", ".join(f"'{n}'" for n in names[1:MAX_SHEETS_NAMED]) + (
+            " …" if len(names) > MAX_SHEETS_NAMED else ""
+        )
+        report.warn(
+            f"Filen har {len(names)} ark; kun det første, '{names[0]}', er læst (ikke {others}). "
+            "Står dataene i et andet ark, så flyt dem til det første.",
+            item.name,
+        )
     if sheet is not None and sheet not in wb.sheetnames:
         report.error(f"Arket '{sheet}' findes ikke; filen har arkene: {', '.join(wb.sheetnames)}.", item.name)
         return None

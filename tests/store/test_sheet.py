@@ -241,6 +241,13 @@ def test_the_xlsx_sheet_round_trips_through_excel_cells(dataset):
     assert news == [
         NewAssessment("a", "n1", 3.5, "Tal fra SSP", "Vurderingsark: ark.xlsx", "Anna", "", date(2026, 10, 1))
     ]
+    assert not report.warnings, "the guidance sheet beside it is expected, not a warning"
+    book.move_sheet("Vurderinger", offset=1)  # someone put the guidance first: the sheet is still found by name
+    assert book.sheetnames == ["Vejledning", "Vurderinger"]
+    out = io.BytesIO()
+    book.save(out)
+    moved, report = read(out.getvalue(), dataset, name="ark.xlsx", assessor_name="Anna")
+    assert (moved, report.warnings) == (news, [])
 
 
 def test_a_sheet_saved_after_someone_else_changed_a_value_is_refused_whole(engine, dataset):
