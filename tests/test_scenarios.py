@@ -354,6 +354,15 @@ def test_compare_counts_top_n_and_says_who_is_first(dataset):
     assert chart[(chart["Område"] == "Charlie") & (chart["Scenarie"] == "Uden kandidater")]["Rang"].isna().all()
     with pytest.raises(ValueError, match="mellem 2 og 5"):
         compare({"Lige": runs["Lige"]})
+    assert "rangerer ingen" not in result.sentence
+    runs["Streng"] = ranked(dataset, {"rules": [{"kind": MIN_SCORE, "criterion": "need", "min": 100}]})
+    with_empty = compare(runs, top_n=1).sentence
+    assert with_empty.startswith(f"{leader} er nr. 1 i {n_first} af 4 scenarier")
+    assert with_empty.endswith(
+        "Scenariet Streng rangerer ingen områder (reglerne udelukker dem alle, eller data mangler)."
+    )
+    runs["Strengere"] = runs["Streng"]
+    assert "Scenarierne Streng og Strengere rangerer ingen områder" in compare(runs, top_n=1).sentence
 
 
 def test_excluded_areas_are_outlined_on_the_map_with_the_reason_and_list_status(dataset):

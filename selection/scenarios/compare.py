@@ -84,4 +84,8 @@ def sentence(
         text += " (" + ", ".join(f"{names[a]} i {firsts[a]}" for a in ranked[1:]) + ")"
     always = [a for a in names if counts[a] == k]
     text += f". {len(always)} {'område er' if len(always) == 1 else 'områder er'} i top {top_n} i alle {k}."
+    empty = [label for label, t in per.items() if t["rank"].isna().all()]
+    if empty:  # e.g. rules that exclude every area: said outright, not only through the counts above
+        who = f"Scenariet {empty[0]}" if len(empty) == 1 else f"Scenarierne {', '.join(empty[:-1])} og {empty[-1]}"
+        text += f" {who} rangerer ingen områder (reglerne udelukker dem alle, eller data mangler)."
     return text
