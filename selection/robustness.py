@@ -521,7 +521,7 @@ def smaa(
     centre: Mapping[str, float] | None = None,
     *,
     weight_samples: np.ndarray | pd.DataFrame | None = None,
-    score_samples: np.ndarray | None = None,
+    score_samples: np.ndarray | LazyScoreSamples | None = None,
 ) -> SmaaResult:
     """SMAA-2 rank acceptability of every area under random weights.
 
@@ -529,10 +529,22 @@ def smaa(
     ``constraint`` and/or limited to ``centre`` ± ``margin``). ``weight_samples`` (n x k,
     columns in score-column order or a DataFrame with criterion columns) replaces the
     draw; rows are normalised to sum 1. ``score_samples`` (n x areas x criteria, e.g. from
-    ``perturbed_scores``) pairs sample i's weights with score matrix i. When samples are
+    ``perturbed_scores``) pairs sample i's weights with score matrix i; a ``LazyScoreSamples``
+    draws them chunk by chunk, so memory stays bounded at thousands of areas. When samples are
     injected their number is used and ``n_samples`` is ignored. See ``SmaaResult``.
     """
-    S, criteria, W, Z = _prepare(scores, n_samples, seed, constraint, margin, centre, weight_samples, score_samples)
+    lazy = score_samples if isinstance(score_samples, LazyScoreSamples) else None
+    eager = None if isinstance(score_samples, LazyScoreSamples) else score_samples
+    if lazy is not None:
+        n_samples = lazy.n_samples
+        if lazy.n_areas != len(scores) or lazy.n_criteria != scores.shape[1]:
+            raise ValueError(
+                f"Stikprøverne af point skal have formen (n, {len(scores)}, {scores.shape[1]}) "
+                f"(fik (n, {lazy.n_areas}, {lazy.n_criteria}))."
+            )
+        if weight_samples is not None and len(weight_samples) != lazy.n_samples:
+            raise ValueError("Der skal være lige mange vægtstikprøver og stikprøver af point.")
+    S, criteria, W, Z = _prepare(scores, n_samples, seed, constraint, margin, centre, weight_samples, eager)
     n, m, k = len(W), S.shape[0], S.shape[1]
     counts = np.zeros(m * m, dtype=np.int64)  # area-major (small case)
     by_rank = np.zeros(m * m, dtype=np.int64)  # rank-major (large case)
@@ -540,7 +552,16 @@ def smaa(
     chunk = max(1, _CHUNK_CELLS // m)
     for start in range(0, n, chunk):
         Wc = W[start : start + chunk]
-        totals = Wc @ S.T if Z is None else np.einsum("imk,ik->im", Z[start : start + chunk], Wc)
+        Zc = (
+            lazy.chunk(start, start + len(Wc))
+            if lazy is not None
+            else (None if Z is None else Z[start : start + chunk])
+        )
+        totals = Wc @ S.T if Zc is None else np.einsum("imk,ik->im", Zc, Wc)
+        if lazy is not None and not np.isfinite(totals).all():
+            raise ValueError(
+                "Stikprøverne af point indeholder manglende eller uendelige værdier; fjern områder uden data først."
+            )
         if m <= 32:  # small: pairwise counting beats sorting
             pos = competition_ranks(totals) - 1
             counts += np.bincount((np.arange(m) * m + pos).ravel(), minlength=m * m)
@@ -727,6 +748,59 @@ def perturbed_scores(
         raise ValueError(f"Ukendt kriterium: {', '.join(unknown)}.")
     out = batch_criterion_scores(raw, model, sub_weights, required=set(wanted))
     return out[:, :, [ids.index(c) for c in wanted]]
+
+
+class LazyScoreSamples:
+    """``perturbed_scores`` drawn on demand, in order, a chunk of samples at a time (for ``smaa``).
+
+    One random generator is consumed chunk after chunk, so the samples depend only on the seed and
+    the chunk sizes (``smaa``'s, fixed by the number of areas); when one chunk holds every sample
+    (up to about 80 areas at 10,000 samples) they equal ``perturbed_scores`` with the same seed.
+    Only one chunk is in memory at a time: at 2,000 areas and 10,000 samples the whole array
+    would be 0.5 GB, and the raw values behind it twice that.
+    """
+
+    def __init__(
+        self,
+        matrix: pd.DataFrame,
+        model: CriteriaModel,
+        sub_weights: Mapping[str, float] | None,
+        assessed: Iterable[str],
+        n_samples: int,
+        seed: int | None,
+        step: float = 1.0,
+        criteria: Sequence[str] | None = None,
+        ranges: Mapping[tuple[str, str], tuple[float, float]] | None = None,
+    ) -> None:
+        if int(n_samples) < 1:
+            raise ValueError("Antal stikprøver skal være mindst 1.")
+        ids = model.criterion_ids
+        self.criteria = ids if criteria is None else [str(c) for c in criteria]
+        unknown = [c for c in self.criteria if c not in ids]
+        if unknown:
+            raise ValueError(f"Ukendt kriterium: {', '.join(unknown)}.")
+        self.matrix, self.model, self.sub_weights = matrix, model, sub_weights
+        self.assessed, self.step, self.ranges = [str(a) for a in assessed], float(step), ranges
+        self.n_samples, self.n_areas, self.n_criteria = int(n_samples), len(matrix), len(self.criteria)
+        self._rng = np.random.default_rng(seed)
+        self._next = 0
+
+    def chunk(self, start: int, stop: int) -> np.ndarray:
+        """Samples ``start``..``stop`` (chunks must follow each other from 0)."""
+        if start != self._next or not start < stop <= self.n_samples:
+            raise ValueError("Stikprøverne trækkes i rækkefølge, én blok efter den forrige.")
+        self._next = stop
+        return perturbed_scores(
+            self.matrix,
+            self.model,
+            self.sub_weights,
+            self.assessed,
+            stop - start,
+            self._rng,
+            self.step,
+            criteria=self.criteria,
+            ranges=self.ranges,
+        )
 
 
 # --------------------------------------------------------------------------- plain-language summary

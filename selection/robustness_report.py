@@ -14,7 +14,7 @@ import pandas as pd
 
 from .criteria import CriteriaModel
 from .dataset import Dataset
-from .robustness import SmaaResult, _share_text, describe_area, perturbed_scores, smaa, stability_table
+from .robustness import LazyScoreSamples, SmaaResult, _share_text, describe_area, smaa, stability_table
 from .scoring import ScoreResult
 
 DEFAULT_SAMPLES = 10_000
@@ -87,7 +87,7 @@ def analyse(
     if noisy_indicators:
         if matrix is None:
             raise ValueError("Usikkerhed i vurderinger kræver de rå indikatorværdier.")
-        samples = perturbed_scores(
+        samples = LazyScoreSamples(  # drawn chunk by chunk inside smaa: bounded memory at thousands of areas
             matrix.loc[scores.index],
             model,
             result.sub_weights,

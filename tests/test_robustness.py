@@ -10,9 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from selection import robustness
 from selection.criteria import parse_criteria
 from selection.errors import WeightError
 from selection.robustness import (
+    LazyScoreSamples,
     SmaaResult,
     batch_criterion_scores,
     competition_ranks,
@@ -523,6 +525,53 @@ def test_perturbed_scores_match_scoring_per_sample():
     d = cont[:, :, 3] - RAW["n2"].to_numpy()
     assert np.nanmax(np.abs(d)) <= 5
     assert len(np.unique(d[~np.isnan(d)])) > 100
+
+
+def test_lazy_score_samples_equal_the_whole_array_when_one_chunk_holds_them():
+    ranked = RAW.loc[["a", "b", "c"]].fillna({"t2": 1})
+    scores, _ = criterion_scores(ranked, MODEL)
+    Z = perturbed_scores(ranked, MODEL, None, ["t1", "n1"], n_samples=400, seed=2, criteria=list(scores.columns))
+    lazy = LazyScoreSamples(ranked, MODEL, None, ["t1", "n1"], 400, 2, criteria=list(scores.columns))
+    pd.testing.assert_frame_equal(
+        smaa(scores, score_samples=lazy, seed=5).acceptability, smaa(scores, score_samples=Z, seed=5).acceptability
+    )
+    with pytest.raises(ValueError, match="i rækkefølge"):
+        lazy.chunk(0, 10)  # already drawn: a chunk is never drawn twice
+
+
+def test_lazy_score_samples_bound_memory_and_match_their_chunks_joined(monkeypatch):
+    """Many areas: chunk by chunk the peak memory is a chunk's, and the result is SMAA over the joined chunks."""
+    import tracemalloc
+
+    monkeypatch.setattr(robustness, "_CHUNK_CELLS", 1 << 15)  # 65 samples per chunk at 500 areas
+    rng = np.random.default_rng(7)
+    n_areas, n = 500, 4000
+    raw = pd.DataFrame(
+        {
+            "t1": rng.integers(1, 6, n_areas),
+            "t2": rng.integers(0, 3, n_areas),
+            "n1": rng.integers(1, 6, n_areas),
+            "n2": rng.uniform(0, 100, n_areas),
+            "s1": rng.uniform(0, 60, n_areas),
+        },
+        index=[f"a{i}" for i in range(n_areas)],
+        dtype=float,
+    )
+    scores, _ = criterion_scores(raw, MODEL)
+    cols = list(scores.columns)
+    tracemalloc.start()
+    try:
+        lazy = smaa(scores, score_samples=LazyScoreSamples(raw, MODEL, None, ["t1", "n1"], n, 3, criteria=cols), seed=5)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    whole = n * n_areas * len(MODEL.indicators) * 8  # the raw samples alone, drawn at once: 80 MB
+    assert peak < whole / 5, (peak, whole)  # 13 MB measured (the rank counts are areas²)
+    again = LazyScoreSamples(raw, MODEL, None, ["t1", "n1"], n, 3, criteria=cols)
+    chunk = robustness._CHUNK_CELLS // n_areas
+    joined = np.concatenate([again.chunk(s, min(s + chunk, n)) for s in range(0, n, chunk)])
+    pd.testing.assert_frame_equal(lazy.acceptability, smaa(scores, score_samples=joined, seed=5).acceptability)
+    assert lazy.n_samples == n
 
 
 def test_smaa_with_score_samples():

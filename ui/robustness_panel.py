@@ -21,6 +21,7 @@ from selection.critical import (
 from selection.dataset import Dataset
 from selection.export import STYLES, priority_csv
 from selection.formatting import frame_text, integer, number, points, with_locale
+from selection.heatmap import heatmap_data
 from selection.indicators import Performance
 from selection.limits import MAX_SMAA_SAMPLES
 from selection.robustness import current_share, weight_sweep
@@ -174,19 +175,13 @@ def noise_text(n_ranges: int) -> str:
 
 def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]) -> None:
     acc = report.smaa.acceptability
-    order = [f"{int(r)}. {names[a]}" for a, r in zip(result.ranked["area_id"], result.ranked["rank"], strict=True)]
-    label = dict(zip(result.ranked["area_id"], order, strict=True))
-    long = pd.DataFrame(
-        [
-            {"Område": label[a], "Rang": int(k), "Andel": float(acc.at[a, k]) * 100}
-            for a in acc.index
-            for k in acc.columns
-        ]
-    )
+    label = {a: f"{int(r)}. {names[a]}" for a, r in zip(result.ranked["area_id"], result.ranked["rank"], strict=True)}
+    data = heatmap_data(acc, list(result.ranked["area_id"]), label)
+    long, order = data.long, data.rows
     spec = {
         "height": 28 * len(order),
         "encoding": {
-            "x": {"field": "Rang", "type": "ordinal", "title": "Rang"},
+            "x": {"field": "Rang", "type": "ordinal", "sort": data.columns, "title": "Rang"},
             "y": {"field": "Område", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 220}},
         },
         "layer": [
@@ -215,6 +210,8 @@ def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]
         ],
     }
     st.caption(md(acceptability_summary(acc, names)))  # text alternative
+    if data.cut:
+        st.caption(md(data.cut_text()))
     st.vega_lite_chart(long, with_locale(spec), width="stretch")
 
 
