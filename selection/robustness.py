@@ -41,6 +41,7 @@ TIE_TOL = 1e-9  # two totals closer than this are tied (stability intervals)
 _PARALLEL_TOL = 1e-10  # slope differences below this are treated as parallel lines
 _SCALE = 10.0**TIE_DECIMALS  # rint(total * _SCALE) == equality key of round(total, 9)
 _CHUNK_CELLS = 1 << 20  # samples x areas per chunk in SMAA (about 8 MB of float64)
+LAZY_CHUNK_SHARE = 4  # drawn score samples: a quarter of that (their raw values and scores are indicators wide)
 MAX_ATTEMPT_FACTOR = 200  # margin sampling gives up after this many draws per wanted sample
 
 
@@ -549,7 +550,7 @@ def smaa(
     counts = np.zeros(m * m, dtype=np.int64)  # area-major (small case)
     by_rank = np.zeros(m * m, dtype=np.int64)  # rank-major (large case)
     central_sum = np.zeros((m, k))
-    chunk = max(1, _CHUNK_CELLS // m)
+    chunk = max(1, (_CHUNK_CELLS // LAZY_CHUNK_SHARE if lazy is not None else _CHUNK_CELLS) // m)
     for start in range(0, n, chunk):
         Wc = W[start : start + chunk]
         Zc = (
@@ -755,7 +756,7 @@ class LazyScoreSamples:
 
     One random generator is consumed chunk after chunk, so the samples depend only on the seed and
     the chunk sizes (``smaa``'s, fixed by the number of areas); when one chunk holds every sample
-    (up to about 80 areas at 10,000 samples) they equal ``perturbed_scores`` with the same seed.
+    (up to 26 areas at 10,000 samples) they equal ``perturbed_scores`` with the same seed.
     Only one chunk is in memory at a time: at 2,000 areas and 10,000 samples the whole array
     would be 0.5 GB, and the raw values behind it twice that.
     """

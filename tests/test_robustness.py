@@ -543,7 +543,7 @@ def test_lazy_score_samples_bound_memory_and_match_their_chunks_joined(monkeypat
     """Many areas: chunk by chunk the peak memory is a chunk's, and the result is SMAA over the joined chunks."""
     import tracemalloc
 
-    monkeypatch.setattr(robustness, "_CHUNK_CELLS", 1 << 15)  # 65 samples per chunk at 500 areas
+    monkeypatch.setattr(robustness, "_CHUNK_CELLS", 1 << 17)  # 65 samples per chunk at 500 areas
     rng = np.random.default_rng(7)
     n_areas, n = 500, 4000
     raw = pd.DataFrame(
@@ -568,7 +568,7 @@ def test_lazy_score_samples_bound_memory_and_match_their_chunks_joined(monkeypat
     whole = n * n_areas * len(MODEL.indicators) * 8  # the raw samples alone, drawn at once: 80 MB
     assert peak < whole / 5, (peak, whole)  # 13 MB measured (the rank counts are areas²)
     again = LazyScoreSamples(raw, MODEL, None, ["t1", "n1"], n, 3, criteria=cols)
-    chunk = robustness._CHUNK_CELLS // n_areas
+    chunk = robustness._CHUNK_CELLS // robustness.LAZY_CHUNK_SHARE // n_areas
     joined = np.concatenate([again.chunk(s, min(s + chunk, n)) for s in range(0, n, chunk)])
     pd.testing.assert_frame_equal(lazy.acceptability, smaa(scores, score_samples=joined, seed=5).acceptability)
     assert lazy.n_samples == n
