@@ -454,3 +454,57 @@ def test_the_map_marks_excluded_areas_with_their_own_hatch_outline_and_legend_en
         n_excluded = sum(1 for r in snapshot["ranking"] if r.get("excluded"))
         assert sum(len(c.get_paths()) for c in hatched) == n_excluded
         plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def many_report(tmp_path_factory) -> tuple[dict, dict, str]:
+    """A national-scale set cut down: 60 areas (more than the report lists), a decision for the 55th."""
+    import sys
+
+    from tests.factory import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from make_package import generate
+
+    dataset = load_dataset(generate(tmp_path_factory.mktemp("many") / "pkg", 60, 6, actors_per_area=1))
+    snapshot = take_snapshot(dataset, None, 3, n_samples=300)
+    chosen = next(r for r in snapshot["ranking"] if r["rank"] == 55)
+    return snapshot, chosen, render_html(snapshot)
+
+
+def test_with_many_areas_the_report_lists_the_best_ranked_and_says_where_the_rest_is(many_report):
+    from selection.report.render import REPORT_MAX_AREAS, report_context
+
+    snapshot, chosen, html = many_report
+    text = flat(re.sub(r"<[^>]+>", " ", html))
+    assert "Tabellen viser de 50 bedst rangerede af 60 områder. Hele rangeringen kan hentes som CSV" in text
+    assert "python -m selection rank --top 60" in text
+    assert "Bilag C. Værdier med art og kilde" in text
+    assert "Værdierne for de øvrige 10 ligger i datasættet" in text
+    context = report_context(snapshot)
+    assert [r["name"] for r in context["ranking"]] == [r["name"] for r in snapshot["ranking"][:REPORT_MAX_AREAS]]
+    listed = {r["name"] for r in context["ranking"]}
+    assert {v["area"] for v in context["values"]} == listed
+    # A decision for an area below the cut lists that area too.
+    with_choice = report_context(snapshot, {"chosen_area_id": chosen["area_id"], "chosen_name": chosen["name"]})
+    assert [r["rank"] for r in with_choice["ranking"]][-1] == 55
+    assert "og det valgte område" in with_choice["ranking_cut"]
+    assert chosen["name"] in {v["area"] for v in with_choice["values"]}
+
+
+def test_the_snapshot_keeps_eight_ranks_and_the_rest_and_the_report_table_is_unchanged(many_report):
+    """The areas x areas acceptability is not stored (52 MB per decision at 2,000 areas): ranks 1-8 and the rest."""
+    snapshot, _, _ = many_report
+    for part in ("weights_only", "with_values"):
+        rows = snapshot["robustness"][part]["acceptability"]
+        assert len(rows) == 60
+        assert all(len(shares) == 9 and abs(sum(shares) - 1) < 1e-9 for shares in rows.values())
+    assert "Nr. 9+" in many_report[2]
+
+
+def test_a_few_areas_are_all_listed(bundled_report):
+    snapshot, _, _ = bundled_report
+    html = render_html(snapshot)
+    assert "Bilag C. Alle værdier med art og kilde" in html
+    assert 'id="ranking-cut"' not in html
+    assert 'id="values-cut"' not in html

@@ -24,12 +24,14 @@ from ..dataset import KIND_LABELS
 from ..formatting import count, integer
 from ..literal_text import without_direction_marks
 from ..scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
+from .snapshot import ACCEPTABILITY_RANKS_KEPT
 
 LOCALE = "da_DK"
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-MAX_ACCEPTABILITY_RANKS = 8  # columns of the rank-acceptability table; later ranks are summed
+MAX_ACCEPTABILITY_RANKS = ACCEPTABILITY_RANKS_KEPT  # columns of the rank-acceptability table; later ranks are summed
 MAX_ACCEPTABILITY_ROWS = 15
+REPORT_MAX_AREAS = 50  # rows of the ranking and areas of the values appendix; the chosen area is always included
 
 
 def _literal(value: Any) -> Any:
@@ -225,6 +227,39 @@ def _stability(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def listed_areas(ranking: list[dict[str, Any]], chosen: dict[str, Any] | None = None) -> set[str]:
+    """The areas whose rows the report lists: all, or with many areas the first REPORT_MAX_AREAS of the ranking
+    (best-ranked first) and the chosen area."""
+    listed = {r["area_id"] for r in ranking[:REPORT_MAX_AREAS]}
+    if chosen is not None:
+        listed.add(chosen["area_id"])
+    return listed
+
+
+def cut_text(n_areas: int, n_listed: int) -> str:
+    """What a cut ranking table leaves out (empty when it lists every area)."""
+    if n_listed >= n_areas:
+        return ""
+    return (
+        f"Tabellen viser de {integer(REPORT_MAX_AREAS)} bedst rangerede af {count(n_areas, 'område', 'områder')}"
+        + (" og det valgte område" if n_listed > REPORT_MAX_AREAS else "")
+        + f". Hele rangeringen kan hentes som CSV i appen (sæt 'Antal områder på kortlisten' til {n_areas}) eller "
+        f"med kommandoen python -m selection rank --top {n_areas}."
+    )
+
+
+def values_cut_text(n_areas: int, n_listed: int, dataset: dict[str, Any]) -> str:
+    """Where the values of the areas a cut appendix leaves out are (empty when it lists every area)."""
+    if n_listed >= n_areas:
+        return ""
+    return (
+        f"Bilaget viser værdierne for de {count(n_listed, 'område', 'områder')}, som rangeringstabellen viser. "
+        f"Værdierne for de øvrige {integer(n_areas - n_listed)} ligger i datasættet {dataset.get('name', '')}, "
+        f"dataversion {dataset.get('version', '')} (indholds-hash {str(dataset.get('content_hash', ''))[:12]}), "
+        "som rapporten bygger på."
+    )
+
+
 def report_context(
     snapshot: dict[str, Any],
     decision: dict[str, Any] | None = None,
@@ -245,6 +280,7 @@ def report_context(
     if decision and decision.get("chosen_area_id"):
         chosen = next((r for r in ranking if r["area_id"] == decision["chosen_area_id"]), None)
     kinds = _kinds_per_area(snapshot)
+    listed = listed_areas(ranking, chosen)
     return {
         "title": "Valg af område – beslutningsgrundlag" if decision else "Valg af område – rapport til styregruppen",
         "dataset": snapshot["dataset"],
@@ -270,6 +306,7 @@ def report_context(
         "robustness_sentence": robustness_text(snapshot),
         "map_uri": _data_uri(map_png(snapshot, top_n)),
         "why_uri": _data_uri(why_png(snapshot)) if ranked else None,
+        "ranking_cut": cut_text(len(ranking), len(listed)),
         "ranking": [
             {
                 "rank": r["rank"] if r["rank"] is not None else "–",
@@ -280,6 +317,7 @@ def report_context(
                 "missing": "" if r.get("excluded") else ", ".join(r["missing"]),
             }
             for r in ranking
+            if r["area_id"] in listed
         ],
         "robustness": rob,
         "n_samples": format_decimal(rob["n_samples"], locale=LOCALE) if rob else "",
@@ -315,7 +353,10 @@ def report_context(
             for v in sorted(
                 snapshot["values"], key=lambda v: (areas.get(v["area_id"], {}).get("name", ""), v["indicator_id"])
             )
+            if v["area_id"] in listed
         ],
+        "values_title": "Alle værdier med art og kilde" if len(listed) == len(ranking) else "Værdier med art og kilde",
+        "values_cut": values_cut_text(len(ranking), len(listed), snapshot["dataset"]),
         "decision": _decision_context(decision, areas) if decision else None,
         "changes": changes or [],
         "actor_distance": number(snapshot["actor_distance_m"], 0),

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -27,6 +28,10 @@ from ..scoring import ScoreResult
 
 SNAPSHOT_FORMAT = 1
 NOISE_STEP = 1.0  # assessed/illustrative values vary by ± this many scale steps
+
+# Rank acceptability kept per area: ranks 1..8 and, when there are more, the rest summed in a ninth share (what
+# the report's table shows). The whole matrix is areas × areas: 52 MB of JSON per decision at 2,000 areas.
+ACCEPTABILITY_RANKS_KEPT = 8
 
 
 def _plain(value: Any) -> Any:
@@ -294,9 +299,15 @@ def _robustness(
     shortlisted = result.top(top_n)["area_id"].tolist()
 
     def smaa_part(report: RobustnessReport) -> dict[str, Any]:
-        acc = report.smaa.acceptability
+        acc = report.smaa.acceptability.to_numpy(dtype=float)
+        if acc.shape[1] > ACCEPTABILITY_RANKS_KEPT:  # later ranks summed, as the report shows them (not areas² numbers)
+            acc = np.hstack(
+                [acc[:, :ACCEPTABILITY_RANKS_KEPT], acc[:, ACCEPTABILITY_RANKS_KEPT:].sum(axis=1, keepdims=True)]
+            )
         return {
-            "acceptability": {str(a): [float(x) for x in acc.loc[a].to_numpy()] for a in acc.index},
+            "acceptability": {
+                str(a): [float(x) for x in row] for a, row in zip(report.smaa.acceptability.index, acc, strict=True)
+            },
             "first": {str(a): float(p) for a, p in report.smaa.first_rank.items()},
             "max_std_error": float(report.smaa.max_std_error),
         }
