@@ -99,3 +99,21 @@ def test_a_hostile_link_gives_a_notice_and_the_defaults(app_server: StreamlitSer
     expect(page.get_by_text("Linket kunne ikke bruges")).to_be_visible()
     assert page.locator("img[src='x']").count() == 0
     assert table_names(page) == default_names
+
+
+def test_the_compare_map_draws_every_area_coloured_by_the_chosen_scenario(
+    app_server: StreamlitServer, page: Page
+) -> None:
+    """The comparison's own map loads the areas' shapes too (its layer only styles them), beside the main map."""
+    open_app(page, app_server.url, N_AREAS)
+    page.get_by_text("Sammenlign scenarier (2–5)").click()
+    box = page.get_by_role("combobox", name="Scenarier (2–5)")
+    for text in ("Nuværende", "Behov først"):
+        box.click()
+        box.type(text)
+        page.keyboard.press("Enter")
+        wait_idle(page)
+    page.keyboard.press("Escape")
+    frames = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    expect(frames.nth(1).locator("path.leaflet-interactive")).to_have_count(N_AREAS, timeout=30000)
+    assert sorted(fills(frames.nth(1))) == sorted(fills(frames.nth(0))), "'Nuværende indstillinger' is on screen"
