@@ -365,6 +365,31 @@ def test_compare_counts_top_n_and_says_who_is_first(dataset):
     assert "Scenarierne Streng og Strengere rangerer ingen områder" in compare(runs, top_n=1).sentence
 
 
+def test_the_rank_change_chart_keeps_every_line_for_few_areas_and_the_top_ones_for_many():
+    from selection.scenarios.compare import CHART_TOP, MAX_CHART_LINES, chart_ranks
+
+    def long(n_areas: int) -> pd.DataFrame:
+        rows = []
+        for k, label in enumerate(("A", "B")):
+            for i in range(n_areas):
+                rank = i + 1 if k == 0 else n_areas - i  # B reverses A
+                rows.append({"Scenarie": label, "orden": k, "Område": f"O{i}", "Rang": float(rank)})
+        rows.append({"Scenarie": "B", "orden": 1, "Område": "Udelukket", "Rang": None})
+        return pd.DataFrame(rows)
+
+    few = long(MAX_CHART_LINES - 1)
+    lines, cut = chart_ranks(few)
+    assert lines is few
+    assert cut == ""
+    lines, cut = chart_ranks(long(2000))
+    kept = set(lines["Område"])
+    assert kept == {f"O{i}" for i in range(CHART_TOP)} | {f"O{i}" for i in range(2000 - CHART_TOP, 2000)}
+    assert cut == (
+        "Med 2.001 områder har kun de 20, der er blandt de 10 øverste i mindst ét scenarie, en linje; "
+        "tabellen ovenfor har alle."
+    )
+
+
 def test_excluded_areas_are_outlined_on_the_map_with_the_reason_and_list_status(dataset):
     from selection.map_layers import EXCLUDED_FILL, _shapes_text, ranked_layer
 

@@ -11,7 +11,7 @@ from selection.formatting import with_locale
 from selection.map_layers import area_shapes, base_map, ranked_layer
 from selection.pipeline import evaluate
 from selection.scenarios import ScenarioError, ScenarioSettings, apply_exclusions
-from selection.scenarios.compare import MAX_SCENARIOS, compare
+from selection.scenarios.compare import MAX_SCENARIOS, chart_ranks, compare
 from selection.scoring import ScoreResult
 from selection.store import StoreError
 
@@ -61,7 +61,8 @@ def render(dataset: Dataset) -> None:
         "Rang pr. scenarie ('udelukket': en regel i scenariet udelukker området; '–': kan ikke rangeres). "
         f"Kortlistens længde N = {top_n} (vælges under kortlisten)."
     )
-    n_areas = len(result.table)
+    lines, cut = chart_ranks(result.ranks)
+    worst = int(lines["Rang"].max()) if cut else len(result.table)  # a cut chart keeps ranks 1-10 somewhere
     spec = {
         "mark": {"type": "line", "point": True},
         "height": 320,
@@ -76,7 +77,7 @@ def render(dataset: Dataset) -> None:
             "y": {
                 "field": "Rang",
                 "type": "quantitative",
-                "scale": {"reverse": True, "domain": [1, max(n_areas, 2)]},
+                "scale": {"reverse": True, "domain": [1, max(worst, 2)]},
                 "axis": {"tickMinStep": 1, "format": "d"},
                 "title": "Rang (1 = bedst)",
             },
@@ -89,7 +90,9 @@ def render(dataset: Dataset) -> None:
         },
     }
     st.markdown("**Rangændringer** (én linje pr. område; et hul betyder udelukket eller ikke rangeret)")
-    st.vega_lite_chart(result.ranks, with_locale(spec), width="stretch")
+    if cut:
+        st.caption(md(cut))
+    st.vega_lite_chart(lines, with_locale(spec), width="stretch")
     shown = st.selectbox("Vis kort for", list(rankings), key="compare_map_pick")
     m = base_map(dataset.areas, settings.background)
     area_shapes(dataset.areas).add_to(m)  # the areas themselves; the layer below only styles them

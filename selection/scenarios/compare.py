@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..formatting import number
+from ..formatting import integer, number
 from ..scoring import STATUS_EXCLUDED, ScoreResult
 
 MIN_SCENARIOS = 2
 MAX_SCENARIOS = 5
+MAX_CHART_LINES = 25  # the rank-change chart: with more areas only those in the top CHART_TOP somewhere get a line
+CHART_TOP = 10
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,22 @@ class Comparison:
     ranks: pd.DataFrame  # scenario, position (0..k-1), area, rank (NaN when not ranked)
     top_counts: dict[str, int]  # area_id -> number of scenarios that put it in the top N
     sentence: str
+
+
+def chart_ranks(ranks: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rank-change chart's rows (``Comparison.ranks``) and, when areas were left out, a sentence saying so.
+
+    Up to MAX_CHART_LINES areas every area gets a line; with more, only the areas ranked CHART_TOP or better in
+    at least one scenario (2,000 lines and a 2,000-entry legend cannot be read)."""
+    areas = ranks["Område"].unique()
+    if len(areas) <= MAX_CHART_LINES:
+        return ranks, ""
+    keep = ranks.loc[ranks["Rang"].le(CHART_TOP), "Område"].unique()
+    return (
+        ranks[ranks["Område"].isin(keep)],
+        f"Med {integer(len(areas))} områder har kun de {integer(len(keep))}, der er blandt de {CHART_TOP} øverste "
+        "i mindst ét scenarie, en linje; tabellen ovenfor har alle.",
+    )
 
 
 def _rank_text(rank: float, status: str) -> str:
