@@ -431,7 +431,7 @@ def test_files_list_excluded_areas_after_the_shortlist_with_their_reason(dataset
     assert text[3].startswith(";Charlie;")
     assert (
         "Udelukkede områder",
-        "1 områder er udelukket af scenariets regler før rangeringen (se kolonnen 'Udelukket'); de har ingen rang.",
+        "1 område er udelukket af scenariets regler før rangeringen (se kolonnen 'Udelukket'); de har ingen rang.",
     ) in about_sheet(result, dataset).settings
     assert "Udelukket" not in shortlist_table(ranked(dataset, {}), dataset, 1)  # unchanged without rules
 
