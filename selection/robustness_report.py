@@ -107,6 +107,19 @@ def analyse(
     )
 
 
+TYPICAL_WEIGHTS_MAX_AREAS = 20  # columns of the 'typical weights when nr. 1' table
+
+
+def typical_weights(report: RobustnessReport, max_areas: int = TYPICAL_WEIGHTS_MAX_AREAS) -> tuple[pd.DataFrame, int]:
+    """The mean weights (rows: areas in ranking order, columns: criteria, shares 0-1) of the areas that are nr. 1
+    in some weightings; with more than ``max_areas`` of them the ``max_areas`` most often nr. 1. And how many
+    areas are ever nr. 1."""
+    central = report.smaa.central_weights.dropna()
+    first = report.smaa.first_rank.reindex(central.index)
+    keep = set(first.sort_values(ascending=False, kind="stable").index[:max_areas])
+    return central[central.index.isin(keep)], len(central)
+
+
 def uncertain_indicators(model: CriteriaModel, provenance: pd.DataFrame) -> list[str]:
     """Stored indicators with at least one value that is not sourced (assessed or illustrative)."""
     prov = provenance[provenance["kind"] != "sourced"]

@@ -7,6 +7,8 @@ import io
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from selection.dataset import load_dataset
@@ -170,3 +172,21 @@ def test_cli_rejects_negative_smaa(tmp_path):
     )
     assert proc.returncode == 2
     assert "--smaa" in proc.stderr
+
+
+def test_typical_weights_keep_the_areas_most_often_first_in_ranking_order():
+    from selection.robustness import SmaaResult
+    from selection.robustness_report import RobustnessReport, typical_weights
+
+    ids = [f"a{i}" for i in range(30)]
+    first = np.linspace(0.3, 0.0, 30)  # a0 most often nr. 1, a29 never
+    acc = pd.DataFrame({1: first, 2: 1 - first}, index=ids)
+    central = pd.DataFrame({"c1": 0.5, "c2": 0.5}, index=ids)
+    central.loc[first == 0] = np.nan  # never nr. 1: no typical weights
+    smaa = SmaaResult(acc, central, 100, 0, acc * 0, 0.0)
+    report = RobustnessReport(pd.DataFrame(index=ids), {}, smaa, pd.DataFrame(), [], False, 0)
+    shown, n_winners = typical_weights(report, max_areas=5)
+    assert n_winners == 29
+    assert list(shown.index) == ["a0", "a1", "a2", "a3", "a4"]
+    shown, _ = typical_weights(report, max_areas=50)
+    assert list(shown.index) == ids[:29]

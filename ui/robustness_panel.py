@@ -31,6 +31,7 @@ from selection.robustness_report import (
     RobustnessReport,
     analyse,
     summaries,
+    typical_weights,
     uncertain_indicators,
     varied_text,
 )
@@ -146,7 +147,13 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
             "Gennemsnitlig vægt (%) af hvert kriterium i de vægtninger, hvor området bliver nr. 1 "
             "(kun vægtene varieret)."
         )
-        central = (100 * report.smaa.central_weights.dropna()).rename(index=names, columns=labels).T
+        typical, n_winners = typical_weights(report)
+        if n_winners > len(typical):
+            st.caption(
+                f"Viser de {len(typical)} områder, der oftest er nr. 1, af de {integer(n_winners)}, der er nr. 1 i "
+                "mindst én vægtning."
+            )
+        central = (100 * typical).rename(index=names, columns=labels).T
         st.dataframe(frame_text(central.reset_index(names="Kriterium"), 0), hide_index=True, width="stretch")
     st.markdown("### Hvor meget kan vægtene ændres, før rangen skifter?")
     stability_frame(report, names, labels, shortlisted)
