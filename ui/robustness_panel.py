@@ -188,7 +188,7 @@ def heatmap(report: RobustnessReport, result: ScoreResult, names: dict[str, str]
     spec = {
         "height": 28 * len(order),
         "encoding": {
-            "x": {"field": "Rang", "type": "ordinal", "sort": data.columns, "title": "Rang"},
+            "x": {"field": "Rang", "type": "ordinal", "sort": data.columns, "title": "Rang", "axis": {"labelAngle": 0}},
             "y": {"field": "Område", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 220}},
         },
         "layer": [
