@@ -50,3 +50,9 @@ def clean_text(
     if len(cleaned) > limit:
         raise error(f"{field} er for lang ({len(cleaned)} tegn); højst {limit} tegn.")
     return cleaned
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same (scenario names): case, runs of white space and compatibility forms
+    (full-width letters, ligatures: Unicode NFKC) do not count."""
+    return " ".join(unicodedata.normalize("NFKC", str(name)).split()).casefold()

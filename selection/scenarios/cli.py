@@ -16,7 +16,7 @@ from .. import json_text
 from ..criteria import CriteriaModel
 from ..dataset import Dataset
 from ..errors import os_reason
-from ..form_text import clean_text
+from ..form_text import clean_text, name_key
 from .defaults import DefaultScenario, load_defaults
 from .query import WORD_RULES, parse_rule_text
 from .rules import describe
@@ -131,7 +131,7 @@ def resolve_scenario(
             if text.isdigit():
                 raise
     for d in defaults:
-        if d.name.casefold() == text.casefold():
+        if name_key(d.name) == name_key(text):
             return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
     raise ScenarioError(f"Der er intet scenarie '{text[:120]}' (hverken gemt eller i datapakkens scenarios.json).")
 
@@ -274,10 +274,8 @@ def run_scenario_command(args: argparse.Namespace) -> int:
         for name, rationale, _, _ in entries:  # every entry checked before anything is written
             clean_name(name)
             clean_text(rationale, "Begrundelsen", MAX_TEXT, required=True, multiline=True, error=ScenarioError)
-        active = {s.name.casefold() for s in list_scenarios(engine)}
-        clash = [
-            str(name) for name, _, archived, _ in entries if not archived and str(name).strip().casefold() in active
-        ]
+        active = {name_key(s.name) for s in list_scenarios(engine)}
+        clash = [str(name) for name, _, archived, _ in entries if not archived and name_key(str(name)) in active]
         if clash:
             raise ScenarioError(
                 f"Der findes allerede scenarier med navnene: {', '.join(c[:120] for c in clash)}. Intet er importeret."

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, func, select
 from ..access import SAVE_SCENARIO, Actor, authorize
 from ..access.model import stored_by_text
 from ..criteria import CriteriaModel
-from ..form_text import clean_text
+from ..form_text import clean_text, name_key
 from ..store import read_connection, write_transaction
 from ..store.tables import scenario_version as table
 from .settings import ScenarioError, ScenarioSettings, parse_settings
@@ -195,7 +195,7 @@ def _append(
         version = int(current["version"]) + 1
     if not archived:
         for other_id, row in latest.items():
-            if other_id != scenario_id and not row["archived"] and row["name_key"] == clean.casefold():
+            if other_id != scenario_id and not row["archived"] and name_key(row["name"]) == name_key(clean):
                 raise ScenarioError(
                     f"Der findes allerede et scenarie med navnet '{row['name']}' (nr. {other_id}). Vælg et andet navn."
                 )
@@ -204,7 +204,7 @@ def _append(
             scenario_id=scenario_id,
             version=version,
             name=clean,
-            name_key=clean.casefold(),
+            name_key=name_key(clean),
             rationale=why,
             author=clean_author,
             recorded_at=now,
@@ -373,7 +373,7 @@ def find_scenario(engine: Engine, name_or_id: str) -> Scenario:
     text = str(name_or_id).strip()
     if text.isdigit() and len(text) < 10:
         return get_scenario(engine, int(text))
-    found = [s for s in list_scenarios(engine, include_archived=True) if s.name.casefold() == text.casefold()]
+    found = [s for s in list_scenarios(engine, include_archived=True) if name_key(s.name) == name_key(text)]
     found.sort(key=lambda s: (s.archived, -s.id))
     if not found:
         raise ScenarioError(f"Der er intet gemt scenarie med navnet '{text[:120]}'.")

@@ -83,6 +83,14 @@ def test_names_are_unique_among_active_scenarios_rename_duplicate_archive(engine
     a = scenarios.save_new(engine, MODEL, "Behov først", "Fordi.", settings(weights={"need": 2}), "Anna", actor=ADMIN)
     with pytest.raises(ScenarioError, match="allerede et scenarie"):
         scenarios.save_new(engine, MODEL, "BEHOV FØRST", "Igen.", settings(), "Bo", actor=ADMIN)
+
+    def wide(text: str) -> str:  # the full-width forms of ASCII letters
+        return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+    for look_alike in (wide("Behov først"), "Behov  først", "Behov\u00a0først"):  # full-width, 2 spaces, no-break
+        with pytest.raises(ScenarioError, match="allerede et scenarie"):
+            scenarios.save_new(engine, MODEL, look_alike, "Igen.", settings(), "Bo", actor=ADMIN)
+    assert scenarios.find_scenario(engine, wide("BEHOV FØRST")).id == a.id
     copy = scenarios.duplicate(engine, MODEL, a, "Behov først (kopi)", "Bo", actor=ADMIN)
     assert copy.id != a.id
     assert copy.version == 1
