@@ -1,6 +1,6 @@
 """The rank heat map's data: how often each area gets each rank, cut to what a person can read.
 
-With a few areas every area and rank is shown. With many (a national set of 2,000) the map shows the
+With a few areas every area and rank is shown. With many (a national set of 2,000) the heat map shows the
 best-ranked areas now, plus any other area that is nr. 1 in some weightings, over the ranks 1 to
 ``max_areas``; each row's remaining share (the lower ranks) is one column, so every row still adds up
 to 100 %. The frame is built with array operations (4 million cells at 2,000 areas).

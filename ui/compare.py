@@ -61,8 +61,7 @@ def render(dataset: Dataset) -> None:
         "Rang pr. scenarie ('udelukket': en regel i scenariet udelukker området; '–': kan ikke rangeres). "
         f"Kortlistens længde N = {top_n} (vælges under kortlisten)."
     )
-    lines, cut = chart_ranks(result.ranks)
-    worst = int(lines["Rang"].max()) if cut else len(result.table)  # a cut chart keeps ranks 1-10 somewhere
+    lines, cut, worst = chart_ranks(result.ranks)
     spec = {
         "mark": {"type": "line", "point": True},
         "height": 320,
@@ -77,7 +76,7 @@ def render(dataset: Dataset) -> None:
             "y": {
                 "field": "Rang",
                 "type": "quantitative",
-                "scale": {"reverse": True, "domain": [1, max(worst, 2)]},
+                "scale": {"reverse": True, "domain": [1, worst]},
                 "axis": {"tickMinStep": 1, "format": "d"},
                 "title": "Rang (1 = bedst)",
             },

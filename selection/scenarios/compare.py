@@ -26,19 +26,24 @@ class Comparison:
     sentence: str
 
 
-def chart_ranks(ranks: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The rank-change chart's rows (``Comparison.ranks``) and, when areas were left out, a sentence saying so.
+def chart_ranks(ranks: pd.DataFrame) -> tuple[pd.DataFrame, str, int]:
+    """The rank-change chart's rows (``Comparison.ranks``), a sentence saying which areas were left out (empty when
+    none) and the lowest rank its axis must reach.
 
-    Up to MAX_CHART_LINES areas every area gets a line; with more, only the areas ranked CHART_TOP or better in
-    at least one scenario (2,000 lines and a 2,000-entry legend cannot be read)."""
+    Up to MAX_CHART_LINES areas every area gets a line and the axis reaches the number of areas; with more, only
+    the areas ranked CHART_TOP or better in at least one scenario (2,000 lines and a 2,000-entry legend cannot be
+    read) and the axis reaches their lowest rank."""
     areas = ranks["Område"].unique()
     if len(areas) <= MAX_CHART_LINES:
-        return ranks, ""
+        return ranks, "", max(len(areas), 2)
     keep = ranks.loc[ranks["Rang"].le(CHART_TOP), "Område"].unique()
+    lines = ranks[ranks["Område"].isin(keep)]
+    shown = lines["Rang"].dropna()
     return (
-        ranks[ranks["Område"].isin(keep)],
+        lines,
         f"Med {integer(len(areas))} områder har kun de {integer(len(keep))}, der er blandt de {CHART_TOP} øverste "
         "i mindst ét scenarie, en linje; tabellen ovenfor har alle.",
+        max(int(shown.max()) if len(shown) else 1, 2),
     )
 
 
