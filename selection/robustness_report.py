@@ -7,9 +7,11 @@ intervals and one plain-Danish sentence per area.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .criteria import CriteriaModel
@@ -52,6 +54,36 @@ def analysable_scores(result: ScoreResult) -> tuple[pd.DataFrame, list[str]]:
     scores = result.criterion_scores.loc[ranked]
     left_out = [c for c in scores.columns if scores[c].isna().any()]
     return scores.drop(columns=left_out), left_out
+
+
+def analysis_key(
+    result: ScoreResult,
+    n_samples: int,
+    seed: int,
+    constraint: Sequence[str] | None,
+    margin: float | None,
+    noisy_indicators: Sequence[str] = (),
+    value_ranges: Mapping[tuple[str, str], tuple[float, float]] | None = None,
+) -> tuple:
+    """Everything ``analyse`` depends on besides the raw matrix and the model (the caller ties the key to those):
+    the ranked areas' criterion scores (by content), the weights and sub-weights, the draw and the noise. Equal
+    keys give equal reports, so a page can keep a report instead of running SMAA again."""
+    scores = result.criterion_scores.loc[result.ranked["area_id"].tolist()]
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update("\x1f".join(map(str, scores.index)).encode())
+    digest.update("\x1f".join(map(str, scores.columns)).encode())
+    digest.update(np.ascontiguousarray(scores.to_numpy(dtype=float)).tobytes())
+    return (
+        digest.hexdigest(),
+        tuple(sorted((str(k), float(v)) for k, v in result.weights.items())),
+        tuple(sorted((str(k), float(v)) for k, v in (result.sub_weights or {}).items())),
+        int(n_samples),
+        int(seed),
+        tuple(constraint) if constraint else None,
+        None if margin is None else float(margin),
+        tuple(noisy_indicators),
+        tuple(sorted((tuple(map(str, k)), (float(v[0]), float(v[1]))) for k, v in (value_ranges or {}).items())),
+    )
 
 
 def analyse(

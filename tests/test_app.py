@@ -289,6 +289,28 @@ def test_background_maps_say_what_leaves_the_machine(package: Path, monkeypatch:
     assert "topo_skaermkort_DAF" in json.dumps(map_args(at))
 
 
+def test_the_robustness_view_keeps_its_analysis_until_a_setting_changes(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SMAA runs once per ranking and setting: another rerun of the view (a button, coming back) reuses it."""
+    from ui import robustness_panel
+
+    calls: list[int] = []
+    real = robustness_panel.analyse
+    monkeypatch.setattr(robustness_panel, "analyse", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = run_app()
+    at.segmented_control(key="view").set_value("Robusthed").run()  # analysed now or by an earlier test
+    before = len(calls)
+    at.run()
+    at.segmented_control(key="view").set_value(RANKING_VIEW).run()
+    at.segmented_control(key="view").set_value("Robusthed").run()
+    assert len(calls) == before, "the same ranking and settings are not analysed again"
+    assert not at.exception
+    at.number_input(key="smaa_seed").set_value(424242).run()  # a draw no other test used
+    assert len(calls) > before, "a new seed is analysed"
+    assert not at.exception
+
+
 def test_robustness_view_shows_which_values_decide(package: Path) -> None:
     from selection.critical import critical_values, priority_list
 

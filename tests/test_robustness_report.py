@@ -190,3 +190,24 @@ def test_typical_weights_keep_the_areas_most_often_first_in_ranking_order():
     assert list(shown.index) == ["a0", "a1", "a2", "a3", "a4"]
     shown, _ = typical_weights(report, max_areas=50)
     assert list(shown.index) == ids[:29]
+
+
+def test_the_analysis_key_changes_with_everything_the_analysis_depends_on():
+    from selection.robustness_report import analysis_key
+
+    dataset = load_dataset()
+    _, result = evaluate(dataset)
+    base = analysis_key(result, 1000, 1, None, None, ("t1",), {("a", "t1"): (1.0, 3.0)})
+    assert base == analysis_key(evaluate(dataset)[1], 1000, 1, None, None, ("t1",), {("a", "t1"): (1.0, 3.0)})
+    ids = dataset.model.criterion_ids
+    _, heavier = evaluate(dataset, {ids[0]: 3, ids[1]: 1, ids[2]: 1})
+    others = [
+        analysis_key(heavier, 1000, 1, None, None, ("t1",), {("a", "t1"): (1.0, 3.0)}),
+        analysis_key(result, 2000, 1, None, None, ("t1",), {("a", "t1"): (1.0, 3.0)}),
+        analysis_key(result, 1000, 2, None, None, ("t1",), {("a", "t1"): (1.0, 3.0)}),
+        analysis_key(result, 1000, 1, tuple(ids), None, ("t1",), {("a", "t1"): (1.0, 3.0)}),
+        analysis_key(result, 1000, 1, None, 0.1, ("t1",), {("a", "t1"): (1.0, 3.0)}),
+        analysis_key(result, 1000, 1, None, None, (), {("a", "t1"): (1.0, 3.0)}),
+        analysis_key(result, 1000, 1, None, None, ("t1",), {("a", "t1"): (1.0, 4.0)}),
+    ]
+    assert len({base, *others}) == len(others) + 1

@@ -21,6 +21,7 @@ from selection.critical import (
 from selection.dataset import Dataset
 from selection.export import STYLES, priority_csv
 from selection.formatting import frame_text, integer, number, points, with_locale
+from selection.frame_memo import per_frame
 from selection.heatmap import heatmap_data
 from selection.indicators import Performance
 from selection.limits import MAX_SMAA_SAMPLES
@@ -30,6 +31,7 @@ from selection.robustness_report import (
     DEFAULT_SEED,
     RobustnessReport,
     analyse,
+    analysis_key,
     summaries,
     typical_weights,
     uncertain_indicators,
@@ -98,22 +100,21 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         )
         seed = int(a2.number_input("Startværdi for tilfældige tal (seed)", 0, 2**31 - 1, DEFAULT_SEED, key="smaa_seed"))
     margin = margin_pp / 100 if margin_pp else None
-    try:
-        report = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin)
-        noisy_report = (
-            analyse(
-                result,
-                dataset.model,
-                perf.matrix,
-                n_samples,
-                seed,
-                order,
-                margin,
-                noisy,
-                value_ranges=state.assessor_ranges(dataset),
-            )
-            if noisy
-            else None
+    ranges = state.assessor_ranges(dataset) if noisy else None
+
+    def both() -> tuple[RobustnessReport, RobustnessReport | None]:
+        plain = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin)
+        if not noisy:
+            return plain, None
+        varied = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin, noisy, value_ranges=ranges)
+        return plain, varied
+
+    try:  # kept per matrix and settings: another rerun of this view (a button, a view switch) runs no SMAA
+        report, noisy_report = per_frame(
+            "robustness.analyses",
+            perf.matrix,
+            both,
+            analysis_key(result, n_samples, seed, order, margin, noisy, ranges),
         )
     except ValueError as exc:
         st.error(md(exc))
