@@ -73,6 +73,7 @@ view = view_col.segmented_control(
 )
 with guide_col:
     layout.guide()
+layout.keep_values(robustness_panel.SETTINGS)  # the analysis settings stay while another view is shown
 
 if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)

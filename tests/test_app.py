@@ -309,6 +309,20 @@ def test_the_robustness_view_keeps_its_analysis_until_a_setting_changes(
     at.number_input(key="smaa_seed").set_value(424242).run()  # a draw no other test used
     assert len(calls) > before, "a new seed is analysed"
     assert not at.exception
+    # The analysis settings stay while another view is shown (Streamlit forgets widgets it did not draw).
+    order = at.selectbox(key="smaa_order").options[1]
+    at.selectbox(key="smaa_order").select_index(1).run()
+    at.slider(key="smaa_margin").set_value(20).run()
+    after = len(calls)
+    at.segmented_control(key="view").set_value(RANKING_VIEW).run()
+    at.segmented_control(key="view").set_value("Robusthed").run()
+    assert at.number_input(key="smaa_seed").value == 424242
+    assert at.selectbox(key="smaa_order").value is not None
+    assert at.selectbox(key="smaa_order").format_func(at.selectbox(key="smaa_order").value) == order
+    assert at.slider(key="smaa_margin").value == 20
+    assert len(calls) == after, "and the analysis made with them is the one shown again"
+    assert not at.exception
+    assert not [w.value for w in at.warning if "Session State" in w.value]  # no default-value clash
 
 
 def test_robustness_view_shows_which_values_decide(package: Path) -> None:

@@ -48,6 +48,20 @@ ASSESSMENT_VIEW = "Vurderinger"  # the assessments view (built separately); used
 TOP_SENTENCES = 5
 
 
+SETTINGS = ("smaa_order", "smaa_margin", "smaa_noise", "smaa_n", "smaa_seed")  # carried while another view shows
+
+
+def start_settings(orders: list, noisy: list[str]) -> None:
+    """The analysis settings' starting values (the widgets take theirs from the session, so app.py can carry
+    them while another view is shown); an order that no longer fits the weighted criteria is dropped."""
+    if st.session_state.get("smaa_order") not in orders:
+        st.session_state["smaa_order"] = None
+    st.session_state.setdefault("smaa_margin", 0)
+    st.session_state.setdefault("smaa_noise", bool(noisy))
+    st.session_state.setdefault("smaa_n", DEFAULT_SAMPLES)
+    st.session_state.setdefault("smaa_seed", DEFAULT_SEED)
+
+
 def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int) -> None:
     labels = {c.id: c.label for c in dataset.model.criteria}
     names = dataset.areas["name"].to_dict()
@@ -62,6 +76,8 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     c1, c2, c3 = st.columns(3)
     active = [c for c in labels if result.weights[c] > 0]
     orders = [None, *permutations(active)]
+    noisy = uncertain_indicators(dataset.model, perf.provenance)
+    start_settings(orders, noisy)
     order = c1.selectbox(
         "Planlæggernes rækkefølge af kriterierne",
         orders,
@@ -74,17 +90,14 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
             "Kun vægtninger tæt på de nuværende (0 = ingen grænse)",
             0,
             50,
-            0,
             key="smaa_margin",
             format="± %d procentpoint",
             help="Hver vægt må højst afvige så mange procentpoint fra den nuværende.",
         )
     )
-    noisy = uncertain_indicators(dataset.model, perf.provenance)
     vary = c3.checkbox(
         "Usikre værdier varierer (± ét skalatrin, eller vurderernes spænd hvor de er uenige)",
         key="smaa_noise",
-        value=bool(noisy),
         disabled=not noisy,
         help="Vurderede og illustrative værdier varierer tilfældigt i hver vægtning (gælder "
         "varmekortet; opsummeringen viser begge dele). Usikre indikatorer: "
@@ -93,12 +106,8 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     )
     with st.expander("Avanceret"):
         a1, a2 = st.columns(2)
-        n_samples = int(
-            a1.number_input(
-                "Antal tilfældige vægtninger", 1000, MAX_SMAA_SAMPLES, DEFAULT_SAMPLES, step=1000, key="smaa_n"
-            )
-        )
-        seed = int(a2.number_input("Startværdi for tilfældige tal (seed)", 0, 2**31 - 1, DEFAULT_SEED, key="smaa_seed"))
+        n_samples = int(a1.number_input("Antal tilfældige vægtninger", 1000, MAX_SMAA_SAMPLES, step=1000, key="smaa_n"))
+        seed = int(a2.number_input("Startværdi for tilfældige tal (seed)", 0, 2**31 - 1, key="smaa_seed"))
     margin = margin_pp / 100 if margin_pp else None
     ranges = state.assessor_ranges(dataset) if noisy else None
 
