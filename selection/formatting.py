@@ -8,6 +8,7 @@ Vega-Lite number locale (``chart_locale``), so axes and tooltips match the table
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -70,6 +71,17 @@ def integer(value: float | int | None) -> str:
 def count(n: int, singular: str, plural: str) -> str:
     """A count with the Danish noun form it takes: 1 -> "1 værdi", 12000 -> "12.000 værdier" (0 is plural)."""
     return f"{integer(n)} {singular if n == 1 else plural}"
+
+
+NAMES_LISTED = 20  # names a message lists before it says how many more there are
+
+
+def listing(names: Sequence[str], limit: int = NAMES_LISTED) -> str:
+    """Names for a message, at most ``limit`` of them: 'A, B, C og 1.980 andre' (a message about 2,000 areas
+    stays readable and bounded)."""
+    shown = ", ".join(str(n) for n in names[:limit])
+    rest = len(names) - limit
+    return shown if rest <= 0 else f"{shown} og {integer(rest)} {'anden' if rest == 1 else 'andre'}"
 
 
 def percent(share: float | None, digits: int = 0) -> str:

@@ -108,3 +108,13 @@ def test_the_data_notice_caveats_use_singular_forms_for_one():
         "Af 1 værdi bag rangeringen er 1 kildebelagt, 0 lokale vurderinger og 0 illustrative pladsholdere. "
         "1 af 1 områdes plads på listen er verificeret fra en kilde."
     )
+
+
+def test_a_listing_names_twenty_and_counts_the_rest():
+    names = [f"Område {i}" for i in range(1, 2001)]
+    text = fmt.listing(names)
+    assert text.startswith("Område 1, Område 2, ")
+    assert text.endswith("Område 20 og 1.980 andre")
+    assert fmt.listing(names[:21]).endswith("Område 20 og 1 anden")
+    assert fmt.listing(names[:20]) == ", ".join(names[:20])
+    assert fmt.listing([]) == ""

@@ -676,3 +676,25 @@ def test_any_path_like_source_is_one_file(tmp_path, current):
         plan = validate_import(entry, current)
     assert plan.ok, messages(plan)
     assert any("omr.geojson" in w for w in messages(plan, "warning"))
+
+
+def test_messages_about_many_areas_name_twenty_and_count_the_rest(tmp_path):
+    """A values file for one of 60 areas: the warning names 20 of the 59 others, not all of them."""
+    import sys
+
+    from tests.factory import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from make_package import generate
+
+    from selection.dataset import load_dataset
+
+    many = load_dataset(generate(tmp_path / "pkg", 60, 6, actors_per_area=1))
+    indicator = next(i for i in many.model.indicators if not i.computed)
+    data = f"area_id,{indicator.id}\n{many.area_ids[0]},{indicator.scale_min}\n".encode()
+    plan = validate_import([("v.csv", data)], many, now=NOW)
+    assert plan.ok, messages(plan)
+    (warning,) = [w for w in messages(plan, "warning") if "mangler for" in w]
+    assert "mangler for 59 områder: Område 2, Område 3, " in warning
+    assert "Område 21 og 39 andre; de nuværende værdier bevares." in warning
+    assert "Område 22" not in warning

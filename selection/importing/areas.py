@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES
 from ..extent import check_place
-from ..formatting import count
+from ..formatting import count, listing
 from ..geometry import check_area_geometries
 from ..number_parser import NumberError, parse_count
 from .columns import feature_label, text_of
@@ -158,9 +158,8 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
         kept.add(target)
     if added:
         report.warn(
-            f"{len(added)} område(r) uden match blandt de nuværende områder tilføjes: "
-            + ", ".join(new_labels[:20])
-            + (" …" if len(new_labels) > 20 else "")
+            f"{count(len(added), 'område', 'områder')} uden match blandt de nuværende områder tilføjes: "
+            + listing(new_labels)
             + ".",
             file,
         )
@@ -181,7 +180,7 @@ def drop_unlisted(state: ImportState, areas: gpd.GeoDataFrame, kept: set[str], f
     state.removed_values += len(state.values) - len(values)
     state.removed_initiatives += len(state.initiatives) - len(initiatives)
     state.values, state.initiatives = values, initiatives
-    names = ", ".join(str(areas.at[a, "name"]) for a in removed)
+    names = listing([str(areas.at[a, "name"]) for a in removed])
     state.report.warn(
         f"Områdesættet erstattes: {count(len(removed), 'område', 'områder')}, der ikke er i "
         f"{'filen' if ' + ' not in file else 'nogen af filerne'}, fjernes ({names}) "

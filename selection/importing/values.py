@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..criteria import Indicator
 from ..dataset import VALUE_KINDS
+from ..formatting import count, listing
 from ..number_parser import NumberError, parse_number
 from .columns import (
     INDICATOR_COLS,
@@ -173,10 +174,10 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
     for iid in covered:
         missing = [a for a in state.areas.index if (a, iid) not in new_rows]
         if missing:
-            names = ", ".join(str(state.areas.at[a, "name"]) for a in missing)  # names, not ids
+            names = listing([str(state.areas.at[a, "name"]) for a in missing])  # names, not ids
             report.warn(
-                f"Indikatoren '{state.model.indicator(iid).label}' mangler for {len(missing)} område(r): "
-                f"{names}; de nuværende værdier bevares.",
+                f"Indikatoren '{state.model.indicator(iid).label}' mangler for "
+                f"{count(len(missing), 'område', 'områder')}: {names}; de nuværende værdier bevares.",
                 file,
             )
     old = {(r.area_id, r.indicator_id): r.value for r in state.values.itertuples(index=False)}
