@@ -209,6 +209,14 @@ def area_shapes(areas: gpd.GeoDataFrame, static_dir: Path = STATIC_DIR) -> AreaS
     return AreaShapes(area_shapes_file(areas, _shapes_text, static_dir), len(areas))
 
 
+def ranked_base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium.Map:
+    """``base_map`` with the areas' display geometry on it: the map a ``ranked_layer`` styles (that layer
+    carries no geometry, so a map without the shapes would show no areas)."""
+    m = base_map(areas, basemap)
+    area_shapes(areas).add_to(m)
+    return m
+
+
 def _shapes_text(areas: gpd.GeoDataFrame) -> str:
     extents = _extents_m(areas)
     points = shapely.point_on_surface(areas.geometry.to_numpy())

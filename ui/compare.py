@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from selection.dataset import Dataset
 from selection.errors import WeightError
 from selection.formatting import with_locale
-from selection.map_layers import area_shapes, base_map, ranked_layer
+from selection.map_layers import ranked_base_map, ranked_layer
 from selection.pipeline import evaluate
 from selection.scenarios import ScenarioError, ScenarioSettings, apply_exclusions
 from selection.scenarios.compare import MAX_SCENARIOS, chart_ranks, compare
@@ -93,10 +93,8 @@ def render(dataset: Dataset) -> None:
         st.caption(md(cut))
     st.vega_lite_chart(lines, with_locale(spec), width="stretch")
     shown = st.selectbox("Vis kort for", list(rankings), key="compare_map_pick")
-    m = base_map(dataset.areas, settings.background)
-    area_shapes(dataset.areas).add_to(m)  # the areas themselves; the layer below only styles them
     st_folium(
-        m,
+        ranked_base_map(dataset.areas, settings.background),
         key="compare_map",
         height=370,
         use_container_width=True,

@@ -11,9 +11,8 @@ from selection.map_layers import (
     LABEL_TOP_N,
     MAP_HEIGHT_PX,
     Basemap,
-    area_shapes,
-    base_map,
     legend_entries,
+    ranked_base_map,
     ranked_layer,
 )
 from selection.scoring import ScoreResult
@@ -25,10 +24,8 @@ from .state import MAP_KEY, select_from_map_click
 def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basemap) -> None:
     """Draw the map (its legend is drawn by ``legend``, which does not depend on the weights); a click on an
     area selects it."""
-    m = base_map(dataset.areas, basemap)
-    area_shapes(dataset.areas).add_to(m)  # geometry once per map; a weight move sends styles only
     st_folium(
-        m,
+        ranked_base_map(dataset.areas, basemap),  # geometry once per map; a weight move sends styles only
         key=MAP_KEY,
         height=MAP_HEIGHT_PX,  # the coarse map geometry is made for this height
         use_container_width=True,
