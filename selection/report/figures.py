@@ -19,6 +19,7 @@ from shapely.geometry import shape
 from ..geometry import METRIC_CRS, WGS84
 from ..literal_text import without_direction_marks
 from ..map_layers import legend_entries, score_colour
+from ..scenarios.compare import CHART_TOP, MAX_CHART_LINES  # one rule for the app's and the report's rank-change chart
 
 # Okabe–Ito colours, as in the app's chart: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8C510A")
@@ -26,7 +27,6 @@ FONT = "DejaVu Sans"  # has æ, ø, å
 MAX_MAP_LABELS = 40  # above this many areas only the top ranks get a rank and a name label
 MANY_RANK_LABELS = 10
 MAX_CHART_AREAS = 25
-MAX_CHART_LINES = 25  # rank-change chart: above this many areas only those in the top 10 somewhere get a line
 EXCLUDED_FACE, EXCLUDED_EDGE, EXCLUDED_HATCH = "#d9d9d9", "#000000", "xx"  # grey, cross-hatched, heavy outline
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
@@ -235,7 +235,7 @@ def rank_change_png(comparison: dict[str, Any]) -> bytes:
     for rec in comparison["ranks"]:
         per_area.setdefault(rec["area"], [None] * len(labels))[rec["position"]] = rec["rank"]
     if len(per_area) > MAX_CHART_LINES:
-        per_area = {a: r for a, r in per_area.items() if any(x is not None and x <= MANY_RANK_LABELS for x in r)}
+        per_area = {a: r for a, r in per_area.items() if any(x is not None and x <= CHART_TOP for x in r)}
     worst = max([x for r in per_area.values() for x in r if x is not None] or [1])
     dashes = ("solid", "dashed", "dashdot", "dotted")
     with plt.rc_context({"font.family": FONT}):
