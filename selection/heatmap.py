@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .formatting import count, integer
+from .robustness import ranks_and_rest
 
 HEATMAP_MAX_AREAS = 20  # rows and rank columns shown at most (a 28 px row each)
 MAX_EXTRA_WINNERS = 10  # other areas that are nr. 1 in some weightings, shown below the best-ranked
@@ -30,10 +31,11 @@ class HeatmapData:
     n_areas: int  # areas in the analysis
     n_ranks: int  # ranks in the analysis
     extra_winners: int  # rows added below the best-ranked because they are nr. 1 in some weightings
+    ranks_cut: bool  # the last column holds the rest of each row
 
     @property
     def cut(self) -> bool:
-        return len(self.rows) < self.n_areas or len(self.columns) < self.n_ranks
+        return len(self.rows) < self.n_areas or self.ranks_cut
 
     def cut_text(self) -> str:
         """Which rows and ranks a cut heat map shows (empty when nothing is left out)."""
@@ -45,7 +47,7 @@ class HeatmapData:
             text += (
                 f" og {count(self.extra_winners, 'andet område', 'andre områder')}, der bliver nr. 1 i nogle vægtninger"
             )
-        if self.columns and self.columns[-1].endswith("+"):
+        if self.ranks_cut:
             text += f", og rang 1–{len(self.columns) - 1}; kolonnen {self.columns[-1]} er resten af hver række"
         return text + ". Alle områder står i rangeringen."
 
@@ -72,13 +74,9 @@ def heatmap_data(
         first = first[first > 0].sort_values(ascending=False, kind="stable")
         extra = [str(a) for a in first.index[:MAX_EXTRA_WINNERS]]
     shown_rows = rows + extra
-    shown_ranks = [k for k in ranks if k <= max_areas]
-    values = acceptability.loc[shown_rows, shown_ranks].to_numpy(dtype=float) if shown_rows else np.empty((0, 0))
-    columns = [str(k) for k in shown_ranks]
-    if len(shown_ranks) < len(ranks):
-        rest = 1.0 - values.sum(axis=1, keepdims=True)
-        values = np.hstack([values, np.clip(rest, 0.0, 1.0)])
-        columns.append(rest_label(max_areas))
+    values = ranks_and_rest(acceptability.loc[shown_rows].to_numpy(dtype=float), max_areas)
+    ranks_cut = len(ranks) > max_areas
+    columns = [str(k) for k in ranks[:max_areas]] + ([rest_label(max_areas)] if ranks_cut else [])
     row_labels = [labels[a] for a in shown_rows]
     long = pd.DataFrame(
         {
@@ -87,4 +85,4 @@ def heatmap_data(
             "Andel": (values * 100).ravel(),
         }
     )
-    return HeatmapData(long, row_labels, columns, len(acceptability.index), len(ranks), len(extra))
+    return HeatmapData(long, row_labels, columns, len(acceptability.index), len(ranks), len(extra), ranks_cut)

@@ -41,6 +41,9 @@ TIE_TOL = 1e-9  # two totals closer than this are tied (stability intervals)
 _PARALLEL_TOL = 1e-10  # slope differences below this are treated as parallel lines
 _SCALE = 10.0**TIE_DECIMALS  # rint(total * _SCALE) == equality key of round(total, 9)
 _CHUNK_CELLS = 1 << 20  # samples x areas per chunk in SMAA (about 8 MB of float64)
+NOT_FINITE_SAMPLES = (
+    "Stikprøverne af point indeholder manglende eller uendelige værdier; fjern områder uden data først."
+)
 LAZY_CHUNK_SHARE = 4  # drawn score samples: a quarter of that (their raw values and scores are indicators wide)
 MAX_ATTEMPT_FACTOR = 200  # margin sampling gives up after this many draws per wanted sample
 
@@ -470,9 +473,7 @@ def _prepare(
         if Z.ndim != 3 or Z.shape[1:] != (m, k):
             raise ValueError(f"Stikprøverne af point skal have formen (n, {m}, {k}) (fik {Z.shape}).")
         if not np.isfinite(Z).all():
-            raise ValueError(
-                "Stikprøverne af point indeholder manglende eller uendelige værdier; fjern områder uden data først."
-            )
+            raise ValueError(NOT_FINITE_SAMPLES)
         n_samples = Z.shape[0]
     if weight_samples is not None:
         if isinstance(weight_samples, pd.DataFrame):
@@ -511,6 +512,14 @@ def _result(
         std_error=pd.DataFrame(se, index=index, columns=ranks),
         max_std_error=float(se.max()),
     )
+
+
+def ranks_and_rest(shares: np.ndarray, kept: int) -> np.ndarray:
+    """Rank shares (areas x ranks) cut to the first ``kept`` ranks and, when there are more, one column more with
+    the rest of each row summed (what a table or heat map of many areas shows)."""
+    if shares.shape[1] <= kept:
+        return shares
+    return np.hstack([shares[:, :kept], shares[:, kept:].sum(axis=1, keepdims=True)])
 
 
 def smaa(
@@ -560,9 +569,7 @@ def smaa(
         )
         totals = Wc @ S.T if Zc is None else np.einsum("imk,ik->im", Zc, Wc)
         if lazy is not None and not np.isfinite(totals).all():
-            raise ValueError(
-                "Stikprøverne af point indeholder manglende eller uendelige værdier; fjern områder uden data først."
-            )
+            raise ValueError(NOT_FINITE_SAMPLES)
         if m <= 32:  # small: pairwise counting beats sorting
             pos = competition_ranks(totals) - 1
             counts += np.bincount((np.arange(m) * m + pos).ravel(), minlength=m * m)
@@ -723,6 +730,16 @@ def batch_criterion_scores(
     return criterion_arrays(raw, model, sub_weights, required)[0]
 
 
+def _wanted_criteria(model: CriteriaModel, criteria: Sequence[str] | None) -> list[str]:
+    """The criteria asked for (default: all, in model order); ValueError for one the model lacks."""
+    ids = model.criterion_ids
+    wanted = list(ids) if criteria is None else [str(c) for c in criteria]
+    unknown = [c for c in wanted if c not in ids]
+    if unknown:
+        raise ValueError(f"Ukendt kriterium: {', '.join(unknown)}.")
+    return wanted
+
+
 def perturbed_scores(
     matrix: pd.DataFrame,
     model: CriteriaModel,
@@ -743,10 +760,7 @@ def perturbed_scores(
     """
     raw = perturb_matrix(matrix, model, assessed, n_samples, seed, step, margin, ranges)
     ids = model.criterion_ids
-    wanted = ids if criteria is None else [str(c) for c in criteria]
-    unknown = [c for c in wanted if c not in ids]
-    if unknown:
-        raise ValueError(f"Ukendt kriterium: {', '.join(unknown)}.")
+    wanted = _wanted_criteria(model, criteria)
     out = batch_criterion_scores(raw, model, sub_weights, required=set(wanted))
     return out[:, :, [ids.index(c) for c in wanted]]
 
@@ -775,11 +789,7 @@ class LazyScoreSamples:
     ) -> None:
         if int(n_samples) < 1:
             raise ValueError("Antal stikprøver skal være mindst 1.")
-        ids = model.criterion_ids
-        self.criteria = ids if criteria is None else [str(c) for c in criteria]
-        unknown = [c for c in self.criteria if c not in ids]
-        if unknown:
-            raise ValueError(f"Ukendt kriterium: {', '.join(unknown)}.")
+        self.criteria = _wanted_criteria(model, criteria)  # checked now, not at the first chunk
         self.matrix, self.model, self.sub_weights = matrix, model, sub_weights
         self.assessed, self.step, self.ranges = [str(a) for a in assessed], float(step), ranges
         self.n_samples, self.n_areas, self.n_criteria = int(n_samples), len(matrix), len(self.criteria)

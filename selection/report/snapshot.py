@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -22,6 +21,7 @@ from ..critical import assessment_priorities
 from ..data_status import data_status
 from ..dataset import Dataset
 from ..indicators import Performance
+from ..robustness import ranks_and_rest
 from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, RobustnessReport, analyse, summaries, value_ranges
 from ..scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
 from ..scoring import ScoreResult
@@ -299,11 +299,8 @@ def _robustness(
     shortlisted = result.top(top_n)["area_id"].tolist()
 
     def smaa_part(report: RobustnessReport) -> dict[str, Any]:
-        acc = report.smaa.acceptability.to_numpy(dtype=float)
-        if acc.shape[1] > ACCEPTABILITY_RANKS_KEPT:  # later ranks summed, as the report shows them (not areas² numbers)
-            acc = np.hstack(
-                [acc[:, :ACCEPTABILITY_RANKS_KEPT], acc[:, ACCEPTABILITY_RANKS_KEPT:].sum(axis=1, keepdims=True)]
-            )
+        # later ranks summed, as the report shows them (not areas² numbers)
+        acc = ranks_and_rest(report.smaa.acceptability.to_numpy(dtype=float), ACCEPTABILITY_RANKS_KEPT)
         return {
             "acceptability": {
                 str(a): [float(x) for x in row] for a, row in zip(report.smaa.acceptability.index, acc, strict=True)
