@@ -149,7 +149,8 @@ def _property_column(name: str, column: pa.Array) -> pd.Series:
         return pd.Series(column.to_pandas(), name=name)
     if pa.types.is_int64(kind):
         values = column.drop_null().to_numpy()
-        _require(len(values) > 0 and bool((np.abs(values) <= MAX_FAST_INT).all()))
+        # compared on both sides: np.abs(-2**63) wraps round to -2**63 and would pass an abs check
+        _require(len(values) > 0 and bool(((values >= -MAX_FAST_INT) & (values <= MAX_FAST_INT)).all()))
         if column.null_count:  # GDAL's whole-number column with a missing value comes as decimals
             return pd.Series(column.to_numpy(zero_copy_only=False).astype(np.float64), name=name)
         fits = values.min() >= INT32.min and values.max() <= INT32.max

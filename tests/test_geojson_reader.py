@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from selection.dataset import load_dataset
@@ -177,6 +177,18 @@ def test_simple_collections_take_the_fast_path_and_equal_gdal(tmp_path, collecti
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(any_collections())
+@example(  # the smallest int64, whose absolute value wraps round in numpy (found by this test)
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"area_id": -(2**63)},
+                "geometry": {"type": "Point", "coordinates": [0.0, 0.0]},
+            }
+        ],
+    }
+)
 def test_any_collection_reads_as_gdal_reads_it(tmp_path, collection):
     assert_same_outcome(*read_both(write(tmp_path, collection)))
 
