@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from .geometry import metric_geometry
+from selection.geometry import metric_geometry
 
 
 def actor_distances(areas: gpd.GeoDataFrame, actors: gpd.GeoDataFrame, max_distance_m: float) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .formatting import number, percent
+from selection.formatting import number, percent
 
 
 def ranking_sentence(table: pd.DataFrame, n: int = 3) -> str:

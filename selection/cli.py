@@ -11,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .dataset import load_dataset
-from .errors import DataError, UsageError, WeightError, library_reason, os_reason
-from .export import (
+from selection.dataset import load_dataset
+from selection.errors import DataError, UsageError, WeightError, library_reason, os_reason
+from selection.export import (
     STYLES,
     about_sheet,
     caveat,
@@ -23,18 +23,18 @@ from .export import (
     shortlist_table,
     table_to_xlsx,
 )
-from .formatting import count
-from .limits import MAX_DISTANCE_M, MAX_SMAA_SAMPLES, MAX_WEIGHT, smaa_samples_problem
-from .number_parser import NumberError, parse_number
-from .pipeline import evaluate
-from .robustness_report import DEFAULT_SEED, robustness_extras, uncertain_indicators
-from .store.errors import StoreError
+from selection.formatting import count
+from selection.limits import MAX_DISTANCE_M, MAX_SMAA_SAMPLES, MAX_WEIGHT, smaa_samples_problem
+from selection.number_parser import NumberError, parse_number
+from selection.pipeline import evaluate
+from selection.robustness_report import DEFAULT_SEED, robustness_extras, uncertain_indicators
+from selection.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from .access import Actor
-    from .dataset import Dataset
-    from .indicators import Performance
-    from .scoring import ScoreResult
+    from selection.access import Actor
+    from selection.dataset import Dataset
+    from selection.indicators import Performance
+    from selection.scoring import ScoreResult
 
 # argparse's own messages (argparse looks them up with gettext); anything else falls back to English.
 ARGPARSE_DANISH = {
@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"højst {MAX_SMAA_SAMPLES})",
     )
     rank.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"startværdi for SMAA (standard {DEFAULT_SEED})")
-    from .scenarios.cli import add_rank_options, add_scenario_command
+    from selection.scenarios.cli import add_rank_options, add_scenario_command
 
     add_rank_options(rank)
     add_scenario_command(sub)
@@ -241,10 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     for cmd in (reset, restore):
         _add_user(cmd)
     add_assessment_commands(sub)
-    from .access.cli import add_roles_command
+    from selection.access.cli import add_roles_command
 
     add_roles_command(sub, _add_user)
-    from .report.cli import add_report_command
+    from selection.report.cli import add_report_command
 
     add_report_command(sub)
     return parser
@@ -289,22 +289,22 @@ def _add_user(cmd: argparse.ArgumentParser) -> None:
 
 def cli_actor(args: argparse.Namespace) -> Actor:
     """The command line acts as a named local administrator under the environment's access policy."""
-    from .access import Actor, cli_identity, policy_from_settings
+    from selection.access import Actor, cli_identity, policy_from_settings
 
     return Actor(cli_identity(getattr(args, "user", None)), policy_from_settings(os.environ.get))
 
 
 def run_assessments(args: argparse.Namespace) -> int:
     """Run an ``assessments`` action; Danish output, errors exit 2."""
-    from .assessments.cli import run_assessment_command
+    from selection.assessments.cli import run_assessment_command
 
     return run_assessment_command(args)
 
 
 def run_import(args: argparse.Namespace, apply: bool) -> int:
     """Validate (and with ``apply`` store) an import; print the Danish report."""
-    from .importing import validate_import
-    from .importing.store import active_data_dir, apply_import, store_problem
+    from selection.importing import validate_import
+    from selection.importing.store import active_data_dir, apply_import, store_problem
 
     if apply and (problem := store_problem(args.data_dir)):
         raise DataError(problem)
@@ -334,24 +334,24 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
 def _evaluated(args: argparse.Namespace, warn_store: bool = False) -> tuple[Dataset, Performance, ScoreResult]:
     """The data set in use (stored import, else bundled; stored assessments applied), scored at --weights."""
     if args.data is None:
-        from .importing.store import active_data_dir, store_problem
+        from selection.importing.store import active_data_dir, store_problem
 
         if warn_store and (problem := store_problem()):
             print(f"ADVARSEL: {problem} Det medleverede datasæt bruges.", file=sys.stderr)
         args.data = active_data_dir()
     if args.out is not None:
         _check_out(args.out)
-    from .store import store_exists
+    from selection.store import store_exists
 
     dataset = load_dataset(args.data)
     if store_exists():  # the database layer is loaded only when there are stored assessments to apply
-        from .assessments.applied import dataset_with_assessments
+        from selection.assessments.applied import dataset_with_assessments
 
         dataset = dataset_with_assessments(dataset)
     weights = parse_weights(args.weights, dataset.model.default_weights)
     if getattr(args, "scenario", None) is not None or getattr(args, "exclude", None):
-        from .scenarios import evaluate_settings
-        from .scenarios.cli import rank_settings
+        from selection.scenarios import evaluate_settings
+        from selection.scenarios.cli import rank_settings
 
         perf, result = evaluate_settings(dataset, rank_settings(args, dataset, weights))
     else:
@@ -362,7 +362,9 @@ def _evaluated(args: argparse.Namespace, warn_store: bool = False) -> tuple[Data
 def _emit(args: argparse.Namespace, data: bytes, done: str) -> None:
     """Write ``data`` to --out (saying ``done`` on stderr) or to standard output."""
     if args.out:
-        from .report.cli import _write as write_whole  # via a temporary file: a failed write leaves no half file
+        from selection.report.cli import (
+            _write as write_whole,  # via a temporary file: a failed write leaves no half file
+        )
 
         try:
             write_whole(args.out, data, overwrite=getattr(args, "overwrite", False))
@@ -533,23 +535,23 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "assessments":
         return run_assessments(args)
     if args.command == "roles":
-        from .access.cli import run_roles
+        from selection.access.cli import run_roles
 
         return run_roles(args, cli_actor(args))
     if args.command == "critical":
         return run_critical(args)
     if args.command == "scenario":
-        from .scenarios.cli import run_scenario_command
+        from selection.scenarios.cli import run_scenario_command
 
         return run_scenario_command(args)
     if args.command == "report":
-        from .report.cli import run_report
+        from selection.report.cli import run_report
 
         return run_report(args)
     if args.command in ("validate", "import"):
         return run_import(args, apply=args.command == "import")
     if args.command == "reset":
-        from .importing.store import reset_import
+        from selection.importing.store import reset_import
 
         backup = reset_import(args.data_dir, actor=cli_actor(args))
         print(
@@ -558,7 +560,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.command == "restore":
-        from .importing.store import restore_import
+        from selection.importing.store import restore_import
 
         dataset = restore_import(args.data_dir, actor=cli_actor(args))
         print(f"Importen bruges igen (version {dataset.version}).")

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .criteria import CriteriaModel
-from .critical import critical_values, value_text
-from .scoring import ScoreResult
+from selection.criteria import CriteriaModel
+from selection.critical import critical_values, value_text
+from selection.scoring import ScoreResult
 
 MARGIN = 1e-6  # points by which the challenger must end above every other area (strictly nr. 1)
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import json_text
-from .errors import DataError, Report, os_reason
-from .formatting import compact
-from .limits import MAX_WEIGHT
+from selection import json_text
+from selection.errors import DataError, Report, os_reason
+from selection.formatting import compact
+from selection.limits import MAX_WEIGHT
 
 DIRECTIONS = ("benefit", "cost")
 COMPUTED_METHODS = ("sector_coverage",)

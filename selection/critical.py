@@ -57,11 +57,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .criteria import CriteriaModel, Indicator
-from .formatting import compact, integer
-from .frame_memo import per_frame
-from .robustness import tie_keys
-from .scoring import STATUS_EXCLUDED, ScoreResult, normalised_matrix, raw_array
+from selection.criteria import CriteriaModel, Indicator
+from selection.formatting import compact, integer
+from selection.frame_memo import per_frame
+from selection.robustness import tie_keys
+from selection.scoring import STATUS_EXCLUDED, ScoreResult, normalised_matrix, raw_array
 
 EFFECTS = ("rank", "first", "top")
 DIRECTIONS = ("down", "up")

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .dataset import Dataset
-from .formatting import count, integer
-from .scoring import ScoreResult
+from selection.dataset import Dataset
+from selection.formatting import count, integer
+from selection.scoring import ScoreResult
 
 KIND_ORDER = ("sourced", "assessed", "illustrative")
 LIST_CONFIDENCE_LABELS = {

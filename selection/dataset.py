@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import json_text
-from .criteria import CriteriaModel, load_criteria
-from .errors import DataError, Problem, Report, library_reason, os_reason
-from .geojson_reader import read_geojson
-from .geometry import WGS84, check_area_geometries
-from .number_parser import NumberError, parse_count, parse_number
+from selection import json_text
+from selection.criteria import CriteriaModel, load_criteria
+from selection.errors import DataError, Problem, Report, library_reason, os_reason
+from selection.geojson_reader import read_geojson
+from selection.geometry import WGS84, check_area_geometries
+from selection.number_parser import NumberError, parse_count, parse_number
 
 BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "areas"
 

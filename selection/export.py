@@ -21,15 +21,15 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from .criteria import CriteriaModel
-from .critical import assessment_priorities
-from .data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status, weighted_indicators
-from .dataset import Dataset
-from .formatting import count, integer, iso_local
-from .frame_memo import per_frame
-from .indicators import Performance, build_performance
-from .literal_text import without_direction_marks
-from .scoring import STATUS_EXCLUDED, ScoreResult
+from selection.criteria import CriteriaModel
+from selection.critical import assessment_priorities
+from selection.data_status import KIND_ORDER, kinds_per_area, list_status_text, value_status, weighted_indicators
+from selection.dataset import Dataset
+from selection.formatting import count, integer, iso_local
+from selection.frame_memo import per_frame
+from selection.indicators import Performance, build_performance
+from selection.literal_text import without_direction_marks
+from selection.scoring import STATUS_EXCLUDED, ScoreResult
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 import shapely
 
-from .limits import MB, Limits
+from selection.limits import MB, Limits
 
 MAX_FAST_BYTES = Limits().max_file_bytes  # larger files go to GDAL (the import refuses them anyway)
 # The "crs" member (as GDAL writes it) that GDAL reads as EPSG:4326, as it reads a file without one.

@@ -10,9 +10,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from .errors import Report
-from .formatting import number
-from .frame_memo import per_frame
+from selection.errors import Report
+from selection.formatting import number
+from selection.frame_memo import per_frame
 
 WGS84 = "EPSG:4326"
 METRIC_CRS = "EPSG:25832"  # ETRS89 / UTM zone 32N, the Danish standard for distances

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .formatting import count, integer
-from .robustness import ranks_and_rest
+from selection.formatting import count, integer
+from selection.robustness import ranks_and_rest
 
 HEATMAP_MAX_AREAS = 20  # rows and rank columns shown at most (a 28 px row each)
 MAX_EXTRA_WINNERS = 10  # other areas that are nr. 1 in some weightings, shown below the best-ranked

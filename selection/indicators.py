@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .actors import actor_distances, sector_counts
-from .dataset import Dataset
-from .formatting import count, integer
+from selection.actors import actor_distances, sector_counts
+from selection.dataset import Dataset
+from selection.formatting import count, integer
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .limits import MAX_JSON_DEPTH
+from selection.limits import MAX_JSON_DEPTH
 
 
 class JsonError(ValueError):

@@ -30,8 +30,8 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .geometry import POLYGONAL, WGS84
-from .offline_assets import STATIC_DIR, URL_PREFIX
+from selection.geometry import POLYGONAL, WGS84
+from selection.offline_assets import STATIC_DIR, URL_PREFIX
 
 MAX_ZOOM = 18  # the deepest zoom the map allows (Leaflet's default)
 DISPLAY_PIXELS = 1.0  # simplification tolerance: one screen pixel at MAX_ZOOM

@@ -28,11 +28,11 @@ from folium.map import FitBounds
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
-from .data_status import list_status_text
-from .frame_memo import per_frame
-from .geometry import METRIC_CRS, metric_geometry
-from .map_geometry import MAX_ZOOM, Shapes, area_shapes_file, shapes_text
-from .offline_assets import STATIC_DIR, use_local_assets
+from selection.data_status import list_status_text
+from selection.frame_memo import per_frame
+from selection.geometry import METRIC_CRS, metric_geometry
+from selection.map_geometry import MAX_ZOOM, Shapes, area_shapes_file, shapes_text
+from selection.offline_assets import STATIC_DIR, use_local_assets
 
 # ColorBrewer YlGnBu (the first five of its seven classes): sequential and colour-blind safe. Fixed
 # 0–100 bins so a colour means the same score whatever areas are loaded. The darkest class stays light

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .dataset import Dataset
-from .indicators import Performance, build_performance
-from .scoring import ScoreResult, score_areas
+from selection.dataset import Dataset
+from selection.indicators import Performance, build_performance
+from selection.scoring import ScoreResult, score_areas
 
 
 def evaluate(

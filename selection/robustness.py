@@ -32,10 +32,10 @@ from typing import SupportsFloat
 import numpy as np
 import pandas as pd
 
-from .criteria import CriteriaModel
-from .errors import WeightError
-from .formatting import compact, percent
-from .scoring import TIE_DECIMALS, criterion_arrays, normalise_weights
+from selection.criteria import CriteriaModel
+from selection.errors import WeightError
+from selection.formatting import compact, percent
+from selection.scoring import TIE_DECIMALS, criterion_arrays, normalise_weights
 
 TIE_TOL = 1e-9  # two totals closer than this are tied (stability intervals)
 _PARALLEL_TOL = 1e-10  # slope differences below this are treated as parallel lines

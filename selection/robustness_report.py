@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .criteria import CriteriaModel
-from .dataset import Dataset
-from .robustness import LazyScoreSamples, SmaaResult, _share_text, describe_area, smaa, stability_table
-from .scoring import ScoreResult
+from selection.criteria import CriteriaModel
+from selection.dataset import Dataset
+from selection.robustness import LazyScoreSamples, SmaaResult, _share_text, describe_area, smaa, stability_table
+from selection.scoring import ScoreResult
 
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SEED = 1

@@ -22,8 +22,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .criteria import CriteriaModel
-from .errors import WeightError
+from selection.criteria import CriteriaModel
+from selection.errors import WeightError
 
 TIE_DECIMALS = 9
 

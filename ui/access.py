@@ -37,9 +37,8 @@ from selection.access import (
 from selection.assessments.texts import time_text
 from selection.store import StoreError, database_url
 from selection.store.engine import DB_URL_ENV
-
-from . import state
-from .text import md
+from ui import state
+from ui.text import md
 
 ACTOR = "_access_actor"
 ROLE = "_access_role"

@@ -12,9 +12,8 @@ from selection.assessments.texts import number_text
 from selection.dataset import Dataset
 from selection.formatting import count
 from selection.store import StoreError
-
-from . import access, state
-from .text import md
+from ui import access, state
+from ui.text import md
 
 UPLOAD_TYPES = ["csv", "xlsx"]
 MAX_SHOWN_PROBLEMS = 50

@@ -30,10 +30,9 @@ from selection.dataset import KIND_LABELS, Dataset
 from selection.map_layers import Basemap
 from selection.scoring import ScoreResult
 from selection.store import StoreError
-
-from . import access, assessment_sheet, map_panel, state
-from .assessment_format import cached_date, cached_number
-from .text import md
+from ui import access, assessment_sheet, map_panel, state
+from ui.assessment_format import cached_date, cached_number
+from ui.text import md
 
 SAVE_LABEL = "Gem vurdering"
 NAMED_ASSESSORS = 8  # assessors named beside the current value; the rest are counted

@@ -14,9 +14,8 @@ from selection.scenarios import ScenarioError, ScenarioSettings, apply_exclusion
 from selection.scenarios.compare import MAX_SCENARIOS, chart_ranks, compare
 from selection.scoring import ScoreResult
 from selection.store import StoreError
-
-from . import scenarios, shortlist, sidebar, state
-from .text import md
+from ui import scenarios, shortlist, sidebar, state
+from ui.text import md
 
 NOW = "__now__"
 PICK = "compare_pick"

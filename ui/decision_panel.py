@@ -35,10 +35,9 @@ from selection.report.snapshot import scenario_record, snapshot_from_store
 from selection.scenarios import describe
 from selection.scoring import ScoreResult
 from selection.store import StoreError, store_exists
-
-from . import access, scenarios, state
-from .sidebar import Settings, whole_shares
-from .text import md
+from ui import access, scenarios, state
+from ui.sidebar import Settings, whole_shares
+from ui.text import md
 
 VIEW = "Beslutning"
 FORM_KEY = "decision_form"

@@ -16,11 +16,10 @@ from selection.indicators import Performance
 from selection.map_layers import QUALITY_TEXT
 from selection.scoring import STATUS_EXCLUDED, STATUS_LABELS, ScoreResult
 from selection.store import StoreError
-
-from . import layout, state
-from .assessment_format import cached_date, cached_number
-from .state import SELECTED
-from .text import md, num
+from ui import layout, state
+from ui.assessment_format import cached_date, cached_number
+from ui.state import SELECTED
+from ui.text import md, num
 
 
 def render(dataset: Dataset, perf: Performance, distance_m: float) -> DeltaGenerator:

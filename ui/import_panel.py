@@ -25,9 +25,8 @@ from selection.importing.store import (
 from selection.map_layers import base_map, change_layer
 from selection.pipeline import evaluate
 from selection.scoring import ScoreResult
-
-from . import access, state
-from .text import md, num
+from ui import access, state
+from ui.text import md, num
 
 KIND_CHOICES = {
     "auto": "Gæt ud fra indholdet",

@@ -16,9 +16,8 @@ from selection.map_layers import (
     ranked_layer,
 )
 from selection.scoring import ScoreResult
-
-from .a11y import RANKING_ANCHOR
-from .state import MAP_KEY, select_from_map_click
+from ui.a11y import RANKING_ANCHOR
+from ui.state import MAP_KEY, select_from_map_click
 
 
 def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basemap) -> None:

@@ -23,9 +23,8 @@ from selection.dataset import Dataset
 from selection.indicators import Performance
 from selection.scenarios import ScenarioSettings
 from selection.scoring import ScoreResult
-
-from . import decision_panel, details, layout, map_panel, ranking, scenarios, shortlist, sidebar, state, status
-from .text import md
+from ui import decision_panel, details, layout, map_panel, ranking, scenarios, shortlist, sidebar, state, status
+from ui.text import md
 
 FRAGMENT_KEY = "ranked_view"
 VIEW_KEY = layout.VIEW_KEY

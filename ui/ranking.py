@@ -16,9 +16,8 @@ from selection.formatting import MISSING, number, text_table, with_locale
 from selection.frame_memo import per_frame
 from selection.indicators import Performance
 from selection.scoring import STATUS_EXCLUDED, STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
-
-from . import layout
-from .text import md
+from ui import layout
+from ui.text import md
 
 LIST_SHORT = {k: v.split(" ")[0] for k, v in LIST_CONFIDENCE_LABELS.items()}  # Verificeret / Udledt / Kandidat
 # Okabe–Ito colours (and a brown): distinguishable with the common colour-vision deficiencies, each ≥ 3:1

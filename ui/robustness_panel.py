@@ -38,10 +38,9 @@ from selection.robustness_report import (
     varied_text,
 )
 from selection.scoring import ScoreResult
-
-from . import shortlist, state
-from .ranked_view import RANKING_VIEW, VIEW_KEY
-from .text import md, pct
+from ui import shortlist, state
+from ui.ranked_view import RANKING_VIEW, VIEW_KEY
+from ui.text import md, pct
 
 ASSESSMENT_TARGET = "assessment_target"  # (area_id, indicator_id) the planner chose to assess next
 ASSESSMENT_VIEW = "Vurderinger"  # the assessments view (built separately); used when it exists

@@ -40,10 +40,9 @@ from selection.scenarios.query import parse_query, query_string, query_text, sce
 from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MAX_RULES, MAX_VALUE, MIN_SCORE, MIN_VALUE
 from selection.scoring import STATUS_EXCLUDED, ScoreResult
 from selection.store import StoreError
-
-from . import access, layout, sidebar, state
-from .state import sub_weight_key
-from .text import md
+from ui import access, layout, sidebar, state
+from ui.state import sub_weight_key
+from ui.text import md
 
 RULES = state.SCENARIO_RULES
 OPENED = "_opened_scenario"

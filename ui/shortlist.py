@@ -23,9 +23,8 @@ from selection.formatting import count, frame_text, integer, timestamp
 from selection.indicators import Performance
 from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, robustness_extras, uncertain_indicators
 from selection.scoring import ScoreResult
-
-from . import layout
-from .text import md
+from ui import layout
+from ui.text import md
 
 TOP_N = "top_n"
 STYLE = "csv_style"

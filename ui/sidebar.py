@@ -15,10 +15,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from selection.criteria import CriteriaModel
 from selection.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, tile_url_problem, token_problem
-
-from . import layout, state
-from .state import sub_weight_key, weight_key
-from .text import md
+from ui import layout, state
+from ui.state import sub_weight_key, weight_key
+from ui.text import md
 
 SLIDER_MAX = 100  # the main sliders are shares in percent and always add up to this
 SUB_MAX = 10.0

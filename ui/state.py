@@ -29,12 +29,11 @@ from selection.pipeline import evaluate
 from selection.robustness_report import value_ranges
 from selection.scoring import ScoreResult
 from selection.store import StoreError, database_url, open_store
-
-from .layout import SECTION_KEY, SECTIONS
-from .text import md
+from ui.layout import SECTION_KEY, SECTIONS
+from ui.text import md
 
 if TYPE_CHECKING:
-    from .sidebar import Settings  # ui.sidebar imports this module
+    from ui.sidebar import Settings  # ui.sidebar imports this module
 
 MAP_KEY = "rank_map"
 SELECTED = "selected_area"

@@ -7,8 +7,7 @@ import streamlit as st
 from selection.data_status import DataStatus
 from selection.dataset import Dataset
 from selection.formatting import timestamp_text
-
-from .text import md
+from ui.text import md
 
 
 def render(status: DataStatus, dataset: Dataset) -> None:

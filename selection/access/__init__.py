@@ -14,8 +14,8 @@ calls ``authorize`` itself; the app's hidden buttons are only a convenience on t
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .identity import cli_identity, local_identity, oidc_identity
-from .model import (
+from selection.access.identity import cli_identity, local_identity, oidc_identity
+from selection.access.model import (
     ADMINISTRATOR,
     ASSESS,
     ASSIGN_ROLES,
@@ -33,10 +33,10 @@ from .model import (
     Actor,
     Identity,
 )
-from .policy import PolicyError, policy_from_settings, read_roles_file
+from selection.access.policy import PolicyError, policy_from_settings, read_roles_file
 
 if TYPE_CHECKING:
-    from .roles import (
+    from selection.access.roles import (
         Role,
         RoleAssignment,
         access_revision,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from .model import Actor
-from .policy import role_id
+from selection.access.model import Actor
+from selection.access.policy import role_id
 
 NO_ACCESS_WORDS = ("ingen", "none")
 
@@ -25,8 +25,8 @@ def add_roles_command(sub: argparse._SubParsersAction, add_user: Callable[[argpa
 
 def run_roles(args: argparse.Namespace, actor: Actor) -> int:
     """Run a ``roles`` action; errors propagate to ``cli.main`` (Danish, exit 2)."""
-    from ..store import open_store  # local imports: the database layer loads only for this command
-    from . import assign_role, change_history, current_assignments, roles, seed_roles
+    from selection.access import assign_role, change_history, current_assignments, roles, seed_roles
+    from selection.store import open_store  # local imports: the database layer loads only for this command
 
     engine = open_store()
     try:

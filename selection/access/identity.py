@@ -8,8 +8,8 @@ import socket
 from collections.abc import Mapping
 from typing import Any
 
-from ..form_text import clean_text
-from .model import CLI, LOCAL, MAX_EMAIL, MAX_NAME, MAX_SUBJECT, OIDC, AccessDenied, Identity
+from selection.access.model import CLI, LOCAL, MAX_EMAIL, MAX_NAME, MAX_SUBJECT, OIDC, AccessDenied, Identity
+from selection.form_text import clean_text
 
 UNVERIFIED = {"false", "0", "no"}  # ``email_verified`` as a boolean or as text
 

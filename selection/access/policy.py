@@ -6,8 +6,8 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import os_reason
-from .model import ADMINISTRATOR, NO_ACCESS, PLANNER, READER, AccessPolicy, principal_key
+from selection.access.model import ADMINISTRATOR, NO_ACCESS, PLANNER, READER, AccessPolicy, principal_key
+from selection.errors import os_reason
 
 ROLE_NAMES = {  # what a person may write in a setting or the roles file -> role id
     "laeser": READER,

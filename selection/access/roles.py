@@ -13,10 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, select
 
-from ..form_text import clean_text
-from ..store import read_connection, write_transaction
-from ..store.tables import access_role, assessment, change_log, decision, role_assignment, scenario_version
-from .model import (
+from selection.access.model import (
     ADMINISTRATOR,
     ASSIGN_ROLES,
     CLI,
@@ -34,6 +31,9 @@ from .model import (
     Identity,
     principal_key,
 )
+from selection.form_text import clean_text
+from selection.store import read_connection, write_transaction
+from selection.store.tables import access_role, assessment, change_log, decision, role_assignment, scenario_version
 
 MAX_REASON = 2000
 SEED_IDENTITY = Identity(subject="konfiguration", email="", name="Konfiguration (første administrator)", method=SEED)

@@ -9,11 +9,11 @@ Typical use (app and CLI)::
 
 from __future__ import annotations
 
-from .aggregate import AGGREGATE_COLUMNS, METHODS, aggregate, apply_assessments
-from .history import current_assessments, history, store_revision, value_version, value_versions
-from .model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
-from .record import record_assessment, record_assessments
-from .validation import assessment_indicators, validate_assessment
+from selection.assessments.aggregate import AGGREGATE_COLUMNS, METHODS, aggregate, apply_assessments
+from selection.assessments.history import current_assessments, history, store_revision, value_version, value_versions
+from selection.assessments.model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
+from selection.assessments.record import record_assessment, record_assessments
+from selection.assessments.validation import assessment_indicators, validate_assessment
 
 __all__ = [
     "AGGREGATE_COLUMNS",

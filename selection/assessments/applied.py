@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..dataset import Dataset
-from ..store import open_store, store_exists
-from .aggregate import aggregate, apply_assessments
-from .history import current_assessments
+from selection.assessments.aggregate import aggregate, apply_assessments
+from selection.assessments.history import current_assessments
+from selection.dataset import Dataset
+from selection.store import open_store, store_exists
 
 
 def dataset_with_assessments(dataset: Dataset, url: str | None = None, method: str = "median") -> Dataset:

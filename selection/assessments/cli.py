@@ -8,17 +8,17 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from ..access import Actor
-from ..dataset import Dataset, load_dataset
-from ..errors import os_reason
-from ..importing.store import active_data_dir
-from ..store import open_store
-from .aggregate import aggregate
-from .history import current_assessments, history, value_versions
-from .model import Assessment
-from .record import record_assessments
-from .sheet import assessment_sheet, read_assessment_sheet
-from .texts import date_text, number_text, time_text
+from selection.access import Actor
+from selection.assessments.aggregate import aggregate
+from selection.assessments.history import current_assessments, history, value_versions
+from selection.assessments.model import Assessment
+from selection.assessments.record import record_assessments
+from selection.assessments.sheet import assessment_sheet, read_assessment_sheet
+from selection.assessments.texts import date_text, number_text, time_text
+from selection.dataset import Dataset, load_dataset
+from selection.errors import os_reason
+from selection.importing.store import active_data_dir
+from selection.store import open_store
 
 
 def run_assessment_command(args: argparse.Namespace) -> int:
@@ -29,7 +29,7 @@ def run_assessment_command(args: argparse.Namespace) -> int:
         if args.action == "export":
             return _export(engine, dataset, args.format, args.out, args.overwrite)
         if args.action == "import":
-            from ..cli import cli_actor
+            from selection.cli import cli_actor
 
             return _import(engine, dataset, args.file, args.assessor, args.role, cli_actor(args))
         return _history(engine, dataset, args.area, args.indicator)
@@ -39,12 +39,12 @@ def run_assessment_command(args: argparse.Namespace) -> int:
 
 def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path, overwrite: bool) -> int:
     data = assessment_sheet(dataset, aggregate(current_assessments(engine)), fmt, value_versions(engine))
-    from ..report.cli import _write as write_whole  # via a temporary file: a failed write leaves no half file
+    from selection.report.cli import _write as write_whole  # via a temporary file: a failed write leaves no half file
 
     try:
         write_whole(out, data, overwrite=overwrite)
     except FileExistsError:
-        from ..cli import _exists_text
+        from selection.cli import _exists_text
 
         print(f"FEJL: {_exists_text(out)}", file=sys.stderr)
         return 2

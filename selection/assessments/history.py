@@ -9,10 +9,10 @@ from datetime import UTC
 import pandas as pd
 from sqlalchemy import Connection, Engine, RowMapping, func, select
 
-from ..form_text import DROPPED_IN_LINES
-from ..store import read_connection
-from ..store.tables import assessment
-from .model import Assessment
+from selection.assessments.model import Assessment
+from selection.form_text import DROPPED_IN_LINES
+from selection.store import read_connection
+from selection.store.tables import assessment
 
 CURRENT_COLUMNS = [
     "id",

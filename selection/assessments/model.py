@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..access.model import stored_by_text
+from selection.access.model import stored_by_text
 
 MAX_REASON = 4000
 MAX_EVIDENCE = 1000

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from ..access import ASSESS, Actor, authorize
-from ..criteria import CriteriaModel
-from ..store import read_connection, write_transaction
-from ..store.tables import assessment
-from .history import assessor_key, cell_version, latest_entry, previous_value
-from .model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
-from .texts import number_text, time_text
-from .validation import validate_assessment
+from selection.access import ASSESS, Actor, authorize
+from selection.assessments.history import assessor_key, cell_version, latest_entry, previous_value
+from selection.assessments.model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
+from selection.assessments.texts import number_text, time_text
+from selection.assessments.validation import validate_assessment
+from selection.criteria import CriteriaModel
+from selection.store import read_connection, write_transaction
+from selection.store.tables import assessment
 
 
 def record_assessment(

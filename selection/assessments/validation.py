@@ -7,9 +7,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime
 
-from ..criteria import CriteriaModel, Indicator
-from ..form_text import clean_text
-from .model import (
+from selection.assessments.model import (
     EARLIEST_DATE,
     MAX_EVIDENCE,
     MAX_NAME,
@@ -18,7 +16,9 @@ from .model import (
     AssessmentError,
     NewAssessment,
 )
-from .texts import LOCAL_ZONE, exact_number_text
+from selection.assessments.texts import LOCAL_ZONE, exact_number_text
+from selection.criteria import CriteriaModel, Indicator
+from selection.form_text import clean_text
 
 
 def assessment_indicators(model: CriteriaModel) -> list[Indicator]:

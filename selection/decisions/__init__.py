@@ -9,9 +9,9 @@ API (pure core, no Streamlit)::
     lines = changes_since(one, dataset, engine)  # Danish lines: "3 vurderinger er ændret siden beslutningen"
 """
 
-from .changes import changes_since
-from .model import Decision, DecisionError, NewDecision, Participant
-from .record import get_decision, list_decisions, record_decision
+from selection.decisions.changes import changes_since
+from selection.decisions.model import Decision, DecisionError, NewDecision, Participant
+from selection.decisions.record import get_decision, list_decisions, record_decision
 
 __all__ = [
     "Decision",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from ..dataset import Dataset
-from ..errors import WeightError
-from .model import Decision
+from selection.dataset import Dataset
+from selection.decisions.model import Decision
+from selection.errors import WeightError
 
 MAX_NAMED = 5
 
@@ -21,11 +21,11 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
 
     ``dataset`` is today's package as loaded (without assessments); ``engine`` the assessment store.
     """
-    from ..assessments import aggregate, apply_assessments, current_assessments
-    from ..assessments.history import value_versions
-    from ..report.snapshot import content_hash
-    from ..scenarios import ScenarioSettings, evaluate_settings
-    from ..scenarios.rules import RuleError, parse_rules
+    from selection.assessments import aggregate, apply_assessments, current_assessments
+    from selection.assessments.history import value_versions
+    from selection.report.snapshot import content_hash
+    from selection.scenarios import ScenarioSettings, evaluate_settings
+    from selection.scenarios.rules import RuleError, parse_rules
 
     snapshot = decision.snapshot or {}
     lines: list[str] = []

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..access.model import stored_by_text
+from selection.access.model import stored_by_text
 
 MAX_NAME = 120
 MAX_ROLE = 160

@@ -10,11 +10,20 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, func, select
 
-from ..access import RECORD_DECISION, Actor, authorize
-from ..form_text import clean_text
-from ..store import read_connection, write_transaction
-from ..store.tables import decision
-from .model import MAX_NAME, MAX_PARTICIPANTS, MAX_ROLE, MAX_TEXT, Decision, DecisionError, NewDecision, Participant
+from selection.access import RECORD_DECISION, Actor, authorize
+from selection.decisions.model import (
+    MAX_NAME,
+    MAX_PARTICIPANTS,
+    MAX_ROLE,
+    MAX_TEXT,
+    Decision,
+    DecisionError,
+    NewDecision,
+    Participant,
+)
+from selection.form_text import clean_text
+from selection.store import read_connection, write_transaction
+from selection.store.tables import decision
 
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
 EARLIEST_DATE = date(2000, 1, 1)

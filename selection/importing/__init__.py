@@ -8,10 +8,10 @@ diff), ``validate`` (the entry point) and ``store`` (atomic, versioned storage o
 
 from __future__ import annotations
 
-from ..limits import Limits
-from .plan import KINDS, ImportDiff, ImportedFile, ImportPlan, ValueChange
-from .readers import list_layers
-from .validate import validate_import
+from selection.importing.plan import KINDS, ImportDiff, ImportedFile, ImportPlan, ValueChange
+from selection.importing.readers import list_layers
+from selection.importing.validate import validate_import
+from selection.limits import Limits
 
 __all__ = [
     "KINDS",

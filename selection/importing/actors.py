@@ -10,13 +10,12 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry import Point
 
-from ..dataset import VALUE_KINDS
-from ..errors import library_reason
-from ..extent import ExtentFinding, check_place
-from ..formatting import count
-from ..geometry import WGS84
-from ..number_parser import NumberError, parse_number
-from .columns import (
+from selection.dataset import VALUE_KINDS
+from selection.errors import library_reason
+from selection.extent import ExtentFinding, check_place
+from selection.formatting import count
+from selection.geometry import WGS84
+from selection.importing.columns import (
     ACTOR_COLUMNS,
     ACTOR_ID_COLS,
     ACTOR_NAME_COLS,
@@ -28,11 +27,12 @@ from .columns import (
     feature_label,
     text_of,
 )
-from .matching import AreaMatcher, SectorMatcher, find_column, shared_name_text
-from .readers import Table, VectorData
+from selection.importing.matching import AreaMatcher, SectorMatcher, find_column, shared_name_text
+from selection.importing.readers import Table, VectorData
+from selection.number_parser import NumberError, parse_number
 
 if TYPE_CHECKING:
-    from .state import ImportState
+    from selection.importing.state import ImportState
 
 
 def import_actors(state: ImportState, file: str, data: VectorData | Table) -> str:

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from ..dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES
-from ..extent import check_place
-from ..formatting import count, listing
-from ..geometry import check_area_geometries
-from ..number_parser import NumberError, parse_count
-from .columns import feature_label, text_of
-from .matching import (
+from selection.dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES
+from selection.extent import check_place
+from selection.formatting import count, listing
+from selection.geometry import check_area_geometries
+from selection.importing.columns import feature_label, text_of
+from selection.importing.matching import (
     AREA_ID_COLUMNS,
     AREA_NAME_COLUMNS,
     AreaMatcher,
@@ -22,10 +21,11 @@ from .matching import (
     shared_name_text,
     slugify,
 )
-from .readers import VectorData
+from selection.importing.readers import VectorData
+from selection.number_parser import NumberError, parse_count
 
 if TYPE_CHECKING:
-    from .state import ImportState
+    from selection.importing.state import ImportState
 
 
 def import_areas(state: ImportState, file: str, vec: VectorData) -> str:

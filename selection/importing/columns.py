@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from .matching import find_column
+from selection.importing.matching import find_column
 
 VALUE_COLUMNS = ["area_id", "indicator_id", "value", "kind", "source", "note"]
 ACTOR_COLUMNS = ["actor_id", "name", "sector", "kind", "source", "note", "area_id", "position_quality"]

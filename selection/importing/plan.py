@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from ..dataset import Dataset
-from ..errors import Problem, Report
-from ..formatting import count
+from selection.dataset import Dataset
+from selection.errors import Problem, Report
+from selection.formatting import count
 
 KINDS = ("areas", "values", "actors")
 KIND_LABELS = {"areas": "områder", "values": "indikatorværdier", "actors": "aktører"}

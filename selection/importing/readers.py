@@ -24,11 +24,11 @@ import geopandas as gpd
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from .. import json_text
-from ..errors import Report, library_reason, os_reason
-from ..limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
-from ..number_parser import Convention
-from .matching import norm_key
+from selection import json_text
+from selection.errors import Report, library_reason, os_reason
+from selection.importing.matching import norm_key
+from selection.limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
+from selection.number_parser import Convention
 
 VECTOR_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 TABLE_EXTENSIONS = (".csv", ".txt", ".xlsx")

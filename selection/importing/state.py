@@ -7,15 +7,15 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from ..dataset import Dataset
-from ..errors import Report
-from ..extent import ExtentFinding
-from ..limits import Limits
-from .actors import import_actors
-from .areas import import_areas
-from .plan import ImportDiff, ImportedFile, ImportPlan, ValueChange
-from .readers import ImportFile
-from .values import import_values
+from selection.dataset import Dataset
+from selection.errors import Report
+from selection.extent import ExtentFinding
+from selection.importing.actors import import_actors
+from selection.importing.areas import import_areas
+from selection.importing.plan import ImportDiff, ImportedFile, ImportPlan, ValueChange
+from selection.importing.readers import ImportFile
+from selection.importing.values import import_values
+from selection.limits import Limits
 
 
 class ImportState:
@@ -59,7 +59,7 @@ class ImportState:
     def finish_areas(self) -> None:
         """Replace mode, once every area file is read: remove the areas none of them lists."""
         if self.replace_areas and self.area_files and not self.report.errors:
-            from .areas import drop_unlisted
+            from selection.importing.areas import drop_unlisted
 
             self.areas = drop_unlisted(self, self.areas, self.listed_areas, " + ".join(self.area_files))
 

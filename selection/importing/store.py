@@ -38,9 +38,9 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
 
-from .. import json_text
-from ..criteria import CriteriaModel
-from ..dataset import (
+from selection import json_text
+from selection.criteria import CriteriaModel
+from selection.dataset import (
     ACTORS_FILE,
     AREA_TEXT_COLUMNS,
     AREAS_FILE,
@@ -52,14 +52,14 @@ from ..dataset import (
     default_data_dir,
     load_dataset,
 )
-from ..errors import DataError, os_reason
-from ..geometry import WGS84
-from .plan import ImportPlan
+from selection.errors import DataError, os_reason
+from selection.geometry import WGS84
+from selection.importing.plan import ImportPlan
 
 if TYPE_CHECKING:  # the access rules and the database layer load only when a change is written
     from sqlalchemy import Engine
 
-    from ..access import Actor
+    from selection.access import Actor
 
 REPO = Path(__file__).resolve().parents[2]
 STORE_MARKER = ".selection-import-store"
@@ -314,8 +314,8 @@ def _checked(actor: Actor, engine: Engine | None, permission: str, action: str) 
     or failed change writes nothing, and a change is never stored without its entry. ``engine`` None
     opens the default store (``$SELECTION_DB_URL`` or the SQLite file) for the call.
     """
-    from ..access import authorize, log_change  # local imports: reading needs no database layer
-    from ..store import open_store, write_transaction
+    from selection.access import authorize, log_change  # local imports: reading needs no database layer
+    from selection.store import open_store, write_transaction
 
     own = engine is None
     engine = open_store() if engine is None else engine
@@ -341,7 +341,7 @@ def apply_import(
     """
     if not plan.ok:
         raise DataError(plan.report if plan.report.errors else "Der er intet at importere.")
-    from ..access import IMPORT_DATA
+    from selection.access import IMPORT_DATA
 
     with _checked(actor, engine, IMPORT_DATA, "import") as note, _writing(data_dir) as d:
         _check_unchanged(plan, d)
@@ -405,7 +405,7 @@ def reset_import(data_dir: Path | str | None = None, *, actor: Actor, engine: En
     d = _dir(data_dir)
     if problem := store_problem(d):
         raise DataError(problem)
-    from ..access import RESET_DATA
+    from selection.access import RESET_DATA
 
     with _checked(actor, engine, RESET_DATA, "reset") as note:
         if not d.exists():
@@ -423,7 +423,7 @@ def reset_import(data_dir: Path | str | None = None, *, actor: Actor, engine: En
 def restore_import(data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None) -> Dataset:
     """Use the newest import set aside by ``reset_import`` again (administrators only); a copy that no
     longer loads is skipped."""
-    from ..access import RESET_DATA
+    from selection.access import RESET_DATA
 
     with _checked(actor, engine, RESET_DATA, "restore") as note, _writing(data_dir) as d:
         if _current_package(d) is not None:

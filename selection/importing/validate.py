@@ -15,13 +15,12 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ..dataset import Dataset
-from ..errors import Report
-from ..limits import Limits
-from .columns import ACTOR_SECTOR_COLS, coordinate_columns
-from .matching import find_column
-from .plan import KINDS, ImportPlan
-from .readers import (
+from selection.dataset import Dataset
+from selection.errors import Report
+from selection.importing.columns import ACTOR_SECTOR_COLS, coordinate_columns
+from selection.importing.matching import find_column
+from selection.importing.plan import KINDS, ImportPlan
+from selection.importing.readers import (
     TABLE_EXTENSIONS,
     VECTOR_EXTENSIONS,
     ImportFile,
@@ -32,7 +31,8 @@ from .readers import (
     read_table,
     read_vector,
 )
-from .state import ImportState
+from selection.importing.state import ImportState
+from selection.limits import Limits
 
 
 def validate_import(

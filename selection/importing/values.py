@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..criteria import Indicator
-from ..dataset import VALUE_KINDS
-from ..formatting import count, listing
-from ..number_parser import NumberError, parse_number
-from .columns import (
+from selection.criteria import Indicator
+from selection.dataset import VALUE_KINDS
+from selection.formatting import count, listing
+from selection.importing.columns import (
     INDICATOR_COLS,
     KIND_COLS,
     NOTE_COLS,
@@ -21,12 +20,20 @@ from .columns import (
     VALUE_COLUMNS,
     WIDE_META,
 )
-from .matching import AREA_ID_COLUMNS, AREA_NAME_COLUMNS, AreaMatcher, find_column, norm_key, shared_name_text
-from .plan import ValueChange
-from .readers import Table
+from selection.importing.matching import (
+    AREA_ID_COLUMNS,
+    AREA_NAME_COLUMNS,
+    AreaMatcher,
+    find_column,
+    norm_key,
+    shared_name_text,
+)
+from selection.importing.plan import ValueChange
+from selection.importing.readers import Table
+from selection.number_parser import NumberError, parse_number
 
 if TYPE_CHECKING:
-    from .state import ImportState
+    from selection.importing.state import ImportState
 
 
 def import_values(state: ImportState, file: str, table: Table) -> str:

@@ -8,19 +8,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED
-from ..scenarios.compare import MAX_SCENARIOS
+from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED
+from selection.scenarios.compare import MAX_SCENARIOS
 
 
 def add_report_command(sub: argparse._SubParsersAction) -> None:
-    from ..cli import _file, _folder, _seed, _smaa, _top, _whole  # the command line's strict argument types
+    from selection.cli import _file, _folder, _seed, _smaa, _top, _whole  # the command line's strict argument types
 
     cmd = sub.add_parser("report", help="Skriv rapporten til styregruppen som PDF eller HTML.")
     cmd.add_argument(
         "--format", choices=["pdf", "html"], default=None, help="rapportens format (standard: efter --out's filendelse)"
     )
     cmd.add_argument("--out", type=_file, required=True, help="filen, der skrives")
-    from ..cli import OVERWRITE_HELP
+    from selection.cli import OVERWRITE_HELP
 
     cmd.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     cmd.add_argument(
@@ -52,15 +52,15 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     """Build the report; raise ValueError/WeightError/DataError/StoreError for the caller's Danish output."""
-    from ..dataset import load_dataset
-    from ..decisions import DecisionError, changes_since, get_decision
-    from ..importing.store import active_data_dir
-    from ..store import open_store, store_exists
-    from . import render_html, render_pdf
-    from .snapshot import snapshot_from_store
+    from selection.dataset import load_dataset
+    from selection.decisions import DecisionError, changes_since, get_decision
+    from selection.importing.store import active_data_dir
+    from selection.report import render_html, render_pdf
+    from selection.report.snapshot import snapshot_from_store
+    from selection.store import open_store, store_exists
 
     out: Path = args.out
-    from ..cli import _exists_text, _refuse_existing
+    from selection.cli import _exists_text, _refuse_existing
 
     _refuse_existing(out, args.overwrite)
     if not out.parent.is_dir():
@@ -91,7 +91,7 @@ def run_report(args: argparse.Namespace) -> int:
             snapshot, fields = decision.snapshot, decision.report_fields()
             changes = changes_since(decision, dataset, engine)
         elif args.scenario:
-            from ..scenarios.cli import resolve_scenario
+            from selection.scenarios.cli import resolve_scenario
 
             found = [resolve_scenario(ref, engine, Path(data_dir), dataset.model) for ref in args.scenario]
             record, main = found[0]
@@ -111,7 +111,7 @@ def run_report(args: argparse.Namespace) -> int:
             )
             fields, changes = None, None
         else:
-            from ..cli import parse_weights
+            from selection.cli import parse_weights
 
             weights = parse_weights(args.weights or "", dataset.model.default_weights)
             snapshot = snapshot_from_store(dataset, engine, weights, args.top or 3, n_samples=args.smaa, seed=args.seed)

@@ -10,10 +10,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..dataset import Dataset
-from ..indicators import Performance
-from ..scenarios import ScenarioSettings, evaluate_settings
-from ..scenarios.compare import MAX_SCENARIOS, MIN_SCENARIOS, compare
+from selection.dataset import Dataset
+from selection.indicators import Performance
+from selection.scenarios import ScenarioSettings, evaluate_settings
+from selection.scenarios.compare import MAX_SCENARIOS, MIN_SCENARIOS, compare
 
 
 def unique_labels(names: Sequence[str]) -> list[str]:

@@ -19,12 +19,12 @@ from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..data_status import kinds_per_area, value_status
-from ..dataset import KIND_LABELS
-from ..formatting import count, integer
-from ..literal_text import without_direction_marks
-from ..scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
-from .snapshot import ACCEPTABILITY_RANKS_KEPT
+from selection.data_status import kinds_per_area, value_status
+from selection.dataset import KIND_LABELS
+from selection.formatting import count, integer
+from selection.literal_text import without_direction_marks
+from selection.report.snapshot import ACCEPTABILITY_RANKS_KEPT
+from selection.scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 
 LOCALE = "da_DK"
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
@@ -163,7 +163,10 @@ def _comparison(snapshot: dict[str, Any]) -> dict[str, Any] | None:
     part = snapshot.get("comparison")
     if not part:
         return None
-    from .figures import MAX_CHART_LINES, rank_change_png  # local imports: matplotlib loads for a report only
+    from selection.report.figures import (  # local imports: matplotlib loads for a report only
+        MAX_CHART_LINES,
+        rank_change_png,
+    )
 
     drawn = {r["area"] for r in part["ranks"]}
     return {
@@ -267,7 +270,7 @@ def report_context(
     generated_at: str | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, formatted in Danish (text stays raw; the template escapes it)."""
-    from .figures import MANY_RANK_LABELS, MAX_MAP_LABELS, map_png, why_png
+    from selection.report.figures import MANY_RANK_LABELS, MAX_MAP_LABELS, map_png, why_png
 
     criteria = snapshot["criteria"]
     ranking = snapshot["ranking"]

@@ -16,15 +16,22 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from ..assessments.history import CURRENT_COLUMNS
-from ..critical import assessment_priorities
-from ..data_status import data_status
-from ..dataset import Dataset
-from ..indicators import Performance
-from ..robustness import ranks_and_rest
-from ..robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, RobustnessReport, analyse, summaries, value_ranges
-from ..scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
-from ..scoring import ScoreResult
+from selection.assessments.history import CURRENT_COLUMNS
+from selection.critical import assessment_priorities
+from selection.data_status import data_status
+from selection.dataset import Dataset
+from selection.indicators import Performance
+from selection.robustness import ranks_and_rest
+from selection.robustness_report import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    RobustnessReport,
+    analyse,
+    summaries,
+    value_ranges,
+)
+from selection.scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
+from selection.scoring import ScoreResult
 
 SNAPSHOT_FORMAT = 1
 NOISE_STEP = 1.0  # assessed/illustrative values vary by ± this many scale steps
@@ -335,8 +342,8 @@ def snapshot_from_store(
 
     ``compare_with`` (2–5 named settings, the snapshot's own first) adds the scenario comparison.
     """
-    from ..assessments import aggregate, apply_assessments, current_assessments
-    from ..assessments.history import value_versions
+    from selection.assessments import aggregate, apply_assessments, current_assessments
+    from selection.assessments.history import value_versions
 
     package_hash = content_hash(dataset)
     if engine is None:
@@ -355,7 +362,7 @@ def snapshot_from_store(
             **options,
         )
     if compare_with:
-        from .comparison import comparison_part
+        from selection.report.comparison import comparison_part
 
         snapshot["comparison"] = comparison_part(shown, compare_with, top_n)
     return snapshot

@@ -5,10 +5,10 @@ Pure core (no Streamlit): the app, the command line and the tests share it.
 
 from __future__ import annotations
 
-from .evaluate import evaluate_settings
-from .rules import RULE_KINDS, Rule, RuleError, describe, parse_rule, parse_rules
-from .screening import all_excluded, apply_exclusions, excluded_reasons, exclusions
-from .settings import Robustness, ScenarioError, ScenarioSettings, default_settings, parse_settings
+from selection.scenarios.evaluate import evaluate_settings
+from selection.scenarios.rules import RULE_KINDS, Rule, RuleError, describe, parse_rule, parse_rules
+from selection.scenarios.screening import all_excluded, apply_exclusions, excluded_reasons, exclusions
+from selection.scenarios.settings import Robustness, ScenarioError, ScenarioSettings, default_settings, parse_settings
 
 __all__ = [
     "RULE_KINDS",

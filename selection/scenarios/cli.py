@@ -12,20 +12,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import json_text
-from ..criteria import CriteriaModel
-from ..dataset import Dataset
-from ..errors import os_reason
-from ..form_text import clean_text, name_key
-from .defaults import DefaultScenario, load_defaults
-from .query import WORD_RULES, parse_rule_text
-from .rules import describe
-from .settings import ScenarioError, ScenarioSettings, parse_settings
+from selection import json_text
+from selection.criteria import CriteriaModel
+from selection.dataset import Dataset
+from selection.errors import os_reason
+from selection.form_text import clean_text, name_key
+from selection.scenarios.defaults import DefaultScenario, load_defaults
+from selection.scenarios.query import WORD_RULES, parse_rule_text
+from selection.scenarios.rules import describe
+from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
 
 if TYPE_CHECKING:  # the scenario store (SQLAlchemy) loads when a scenario is read or written
     from sqlalchemy import Engine
 
-    from .store import Scenario
+    from selection.scenarios.store import Scenario
 
 EXPORT_FORMAT = "selection-scenarios"
 EXPORT_VERSION = 1
@@ -63,7 +63,12 @@ def add_rank_options(rank: argparse.ArgumentParser) -> None:
 
 
 def add_scenario_command(sub: argparse._SubParsersAction) -> None:
-    from ..cli import OVERWRITE_HELP, _add_user, _file, _folder  # the command line's strict argument types and --user
+    from selection.cli import (  # the command line's strict argument types and --user
+        OVERWRITE_HELP,
+        _add_user,
+        _file,
+        _folder,
+    )
 
     cmd = sub.add_parser("scenario", help="Gemte vægtningsscenarier: vis, eksportér og importér.")
     actions = cmd.add_subparsers(dest="action", required=True)
@@ -113,7 +118,7 @@ def resolve_scenario(
         if d.key == text:
             return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
     if engine is not None:
-        from .store import find_scenario
+        from selection.scenarios.store import find_scenario
 
         try:
             found = find_scenario(engine, text)
@@ -145,7 +150,7 @@ def rank_settings(args: argparse.Namespace, dataset: Dataset, weights: dict[str,
                 "--scenario kan ikke bruges sammen med --weights, --distance eller --exclude: "
                 "scenariet fastlægger dem selv."
             )
-        from ..store import open_store, store_exists
+        from selection.store import open_store, store_exists
 
         engine = open_store() if store_exists() else None
         try:
@@ -227,10 +232,10 @@ def settings_lines(settings: ScenarioSettings, model: CriteriaModel) -> list[str
 
 
 def run_scenario_command(args: argparse.Namespace) -> int:
-    from ..dataset import load_dataset
-    from ..importing.store import active_data_dir
-    from ..store import open_store
-    from .store import MAX_TEXT, clean_name, find_scenario, history, import_scenarios, list_scenarios
+    from selection.dataset import load_dataset
+    from selection.importing.store import active_data_dir
+    from selection.scenarios.store import MAX_TEXT, clean_name, find_scenario, history, import_scenarios, list_scenarios
+    from selection.store import open_store
 
     data_dir = Path(args.data) if args.data is not None else active_data_dir()
     model = load_dataset(data_dir).model
@@ -262,11 +267,11 @@ def run_scenario_command(args: argparse.Namespace) -> int:
                 else list_scenarios(engine, include_archived=args.all)
             )
             data = (json.dumps(export_data(chosen), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-            from ..cli import _emit
+            from selection.cli import _emit
 
             _emit(args, data, f"Skrev {len(chosen)} scenarier")  # --out or standard output, as every command
             return 0
-        from ..cli import cli_actor
+        from selection.cli import cli_actor
 
         actor = cli_actor(args)  # a named local administrator (--user), recorded on every imported version
         author = actor.identity.name if args.author is None else args.author

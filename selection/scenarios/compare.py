@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..formatting import integer, number
-from ..scoring import STATUS_EXCLUDED, ScoreResult
+from selection.formatting import integer, number
+from selection.scoring import STATUS_EXCLUDED, ScoreResult
 
 MIN_SCENARIOS = 2
 MAX_SCENARIOS = 5

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import json_text
-from ..criteria import CriteriaModel
-from ..dataset import BUNDLED_DATA_DIR
-from ..errors import os_reason
-from .settings import ScenarioError, ScenarioSettings, parse_settings
+from selection import json_text
+from selection.criteria import CriteriaModel
+from selection.dataset import BUNDLED_DATA_DIR
+from selection.errors import os_reason
+from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
 
 SCENARIOS_FILE = "scenarios.json"
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,59}")

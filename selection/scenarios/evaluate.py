@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..dataset import Dataset
-from ..indicators import Performance, build_performance
-from ..pipeline import evaluate
-from ..scoring import ScoreResult
-from .screening import apply_exclusions, exclusions
-from .settings import ScenarioSettings
+from selection.dataset import Dataset
+from selection.indicators import Performance, build_performance
+from selection.pipeline import evaluate
+from selection.scenarios.screening import apply_exclusions, exclusions
+from selection.scenarios.settings import ScenarioSettings
+from selection.scoring import ScoreResult
 
 
 def evaluate_settings(

@@ -18,10 +18,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from ..criteria import CriteriaModel
-from ..dataset import LIST_CONFIDENCES
-from .rules import ACTOR_SECTOR, LIST_STATUS, MAX_VALUE, MIN_SCORE, MIN_VALUE, Rule, RuleError, parse_rule
-from .settings import ScenarioError, ScenarioSettings, parse_settings
+from selection.criteria import CriteriaModel
+from selection.dataset import LIST_CONFIDENCES
+from selection.scenarios.rules import (
+    ACTOR_SECTOR,
+    LIST_STATUS,
+    MAX_VALUE,
+    MIN_SCORE,
+    MIN_VALUE,
+    Rule,
+    RuleError,
+    parse_rule,
+)
+from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
 
 SCENARIO = "scenarie"
 WEIGHTS = "vaegte"

@@ -15,12 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..actors import actor_distances
-from ..criteria import CriteriaModel
-from ..data_status import LIST_CONFIDENCE_LABELS
-from ..dataset import LIST_CONFIDENCES, Dataset
-from ..formatting import compact
-from ..limits import MAX_DISTANCE_M
+from selection.actors import actor_distances
+from selection.criteria import CriteriaModel
+from selection.data_status import LIST_CONFIDENCE_LABELS
+from selection.dataset import LIST_CONFIDENCES, Dataset
+from selection.formatting import compact
+from selection.limits import MAX_DISTANCE_M
 
 LIST_STATUS = "list_status"
 MIN_SCORE = "min_score"

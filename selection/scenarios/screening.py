@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..dataset import Dataset
-from ..indicators import Performance
-from ..scoring import STATUS_EXCLUDED, STATUS_UNRANKED, ScoreResult, _competition_rank, criterion_scores
-from .rules import Rule, screen
+from selection.dataset import Dataset
+from selection.indicators import Performance
+from selection.scenarios.rules import Rule, screen
+from selection.scoring import STATUS_EXCLUDED, STATUS_UNRANKED, ScoreResult, _competition_rank, criterion_scores
 
 EXCLUDED_COLUMN = "excluded"
 

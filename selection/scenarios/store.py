@@ -17,13 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from ..access import SAVE_SCENARIO, Actor, authorize
-from ..access.model import stored_by_text
-from ..criteria import CriteriaModel
-from ..form_text import clean_text, name_key
-from ..store import read_connection, write_transaction
-from ..store.tables import scenario_version as table
-from .settings import ScenarioError, ScenarioSettings, parse_settings
+from selection.access import SAVE_SCENARIO, Actor, authorize
+from selection.access.model import stored_by_text
+from selection.criteria import CriteriaModel
+from selection.form_text import clean_text, name_key
+from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
+from selection.store import read_connection, write_transaction
+from selection.store.tables import scenario_version as table
 
 MAX_NAME = 120
 MAX_AUTHOR = 120

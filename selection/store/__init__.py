@@ -11,14 +11,14 @@ import importlib
 import os
 from typing import TYPE_CHECKING, Any
 
-from .errors import StoreError
-from .location import DB_URL_ENV, default_sqlite_path
+from selection.store.errors import StoreError
+from selection.store.location import DB_URL_ENV, default_sqlite_path
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from .engine import database_url, open_engine, read_connection, write_transaction
-    from .schema import current_revision, head_revision, upgrade
+    from selection.store.engine import database_url, open_engine, read_connection, write_transaction
+    from selection.store.schema import current_revision, head_revision, upgrade
 
 # Loaded on first use, so that reading a data package (e.g. ``python -m selection rank``) does not
 # import SQLAlchemy and Alembic when there is no database to read.
@@ -63,7 +63,7 @@ def store_exists(url: str | None = None) -> bool:
     url = url or os.environ.get(DB_URL_ENV)
     if not url:  # the default SQLite file: no URL to parse, so no database layer to load
         return default_sqlite_path().exists()
-    from .engine import sqlite_file
+    from selection.store.engine import sqlite_file
 
     try:
         path = sqlite_file(url)
@@ -79,13 +79,13 @@ def open_store(url: str | None = None, busy_timeout_s: float | None = None) -> E
 
     ``busy_timeout_s`` None: ``engine.DEFAULT_BUSY_TIMEOUT_S``.
     """
-    from .engine import DEFAULT_BUSY_TIMEOUT_S, open_engine
-    from .revision import at_head
+    from selection.store.engine import DEFAULT_BUSY_TIMEOUT_S, open_engine
+    from selection.store.revision import at_head
 
     engine = open_engine(url, DEFAULT_BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s)
     try:
         if not at_head(engine):  # at the newest schema (every start but the first): no Alembic import
-            from .schema import upgrade
+            from selection.store.schema import upgrade
 
             upgrade(engine)
     except BaseException:

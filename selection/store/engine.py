@@ -22,9 +22,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from ..errors import os_reason
-from .errors import StoreError, store_errors
-from .location import DB_URL_ENV, default_sqlite_path
+from selection.errors import os_reason
+from selection.store.errors import StoreError, store_errors
+from selection.store.location import DB_URL_ENV, default_sqlite_path
 
 DEFAULT_BUSY_TIMEOUT_S = 10.0
 CONNECT_TIMEOUT_S = 10  # PostgreSQL: seconds to wait for the server (the URL's own ?connect_timeout= wins)

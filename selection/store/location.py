@@ -9,6 +9,6 @@ DB_URL_ENV = "SELECTION_DB_URL"
 
 def default_sqlite_path() -> Path:
     """The SQLite file beside (never inside) the import store: ``<import dir>.sqlite``."""
-    from ..importing.store import default_import_dir  # local import: the import store imports the data layer
+    from selection.importing.store import default_import_dir  # local import: the import store imports the data layer
 
     return Path(str(default_import_dir()) + ".sqlite")

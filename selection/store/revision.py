@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect, text
 
-from .engine import read_connection
+from selection.store.engine import read_connection
 
 HEAD_REVISION = "0006_no_replace"  # the newest file in migrations/versions (checked by tests/store/test_schema.py)
 VERSION_TABLE = "alembic_version"  # Alembic's default version table (migrations/env.py keeps the default)

@@ -10,8 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
-from .engine import read_connection, write_transaction
-from .errors import StoreError
+from selection.store.engine import read_connection, write_transaction
+from selection.store.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 PG_MIGRATION_LOCK = 0x5E1EC7  # advisory lock key: one migrating process at a time
