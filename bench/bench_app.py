@@ -45,8 +45,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
-from tests.fragments import run_fragment  # noqa: E402
+from tests.support.fragments import run_fragment  # noqa: E402
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 from ui.ranked_view import FRAGMENT_KEY  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
@@ -89,7 +89,7 @@ def _terminate(signum, _frame):  # SIGTERM/SIGHUP -> normal exception path so ev
 
 
 class Server:
-    """``streamlit run <script>`` in its own process group on a free port (as tests.conftest.StreamlitServer),
+    """``streamlit run <script>`` in its own process group on a free port (as tests.support.server.StreamlitServer),
     with its log in bench/results/ and the process tree's memory readable from /proc."""
 
     def __init__(self, name: str, script: Path, env_extra: dict[str, str] | None = None):
@@ -214,7 +214,7 @@ def gc_pauses(log: Path, window: list[float] | None = None) -> dict:
 def reference_folder() -> Iterator[Path]:
     """A temp folder with a copy of the reference script and ``static -> <repo>/static``: Streamlit serves
     /app/static from the folder of the *script*, and nothing may be added to the repository."""
-    from selection.offline_assets import STATIC_DIR, install_static_assets
+    from selection.output.offline_assets import STATIC_DIR, install_static_assets
 
     install_static_assets()
     folder = Path(tempfile.mkdtemp(prefix="bench-reference-"))
@@ -359,8 +359,8 @@ PANELS = [  # (module, function) timed by panel_breakdown; missing ones are skip
     ("ui.state", "active_dataset"),
     ("ui.state", "performance"),
     ("ui.state", "score"),
-    ("selection.pipeline", "evaluate"),
-    ("selection.data_status", "data_status"),
+    ("selection.ranking.evaluate", "evaluate"),
+    ("selection.data.status", "data_status"),
     ("ui.status", "render"),
     ("ui.map_panel", "render"),
     ("ui.map_panel", "ranked_layer"),
@@ -375,8 +375,8 @@ PANELS = [  # (module, function) timed by panel_breakdown; missing ones are skip
     ("ui.ranked_view", "score_with_notice"),
     ("ui.ranked_view", "score"),
     ("ui.ranked_view", "show_notice"),
-    ("selection.critical", "critical_rows"),
-    ("selection.export", "shortlist_table"),
+    ("selection.analysis.critical.values", "critical_rows"),
+    ("selection.output.shortlist", "shortlist_table"),
 ]
 
 

@@ -34,8 +34,8 @@ sys.path.insert(0, str(REPO))
 
 from bench.bench_app import MAP_FRAME, N_AREAS, POLYGON_COUNT_JS, RESULTS, Server, summary, verdict, wait_idle  # noqa: E402
 from selection.access import Actor, cli_identity  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.fragments import run_fragment  # noqa: E402
+from tests.support.fragments import run_fragment  # noqa: E402
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from ui.ranked_view import FRAGMENT_KEY  # noqa: E402
 
 APP = REPO / "app.py"
@@ -130,9 +130,9 @@ def save_to_map(saves: int) -> dict:
 def seed_history(url: str, rows: int) -> float:
     """Insert ``rows`` history rows (13 areas x assessed indicators x 40 assessors); returns seconds."""
     from selection.assessments.history import assessor_key
-    from selection.dataset import load_dataset
-    from selection.store import open_store
-    from selection.store.tables import assessment
+    from selection.data.dataset import load_dataset
+    from selection.storage.database import open_store
+    from selection.storage.database.tables import assessment
 
     dataset = load_dataset()
     indicators = [i.id for i in dataset.model.indicators if i.assessment]
@@ -175,8 +175,8 @@ def apptest_history(runs: int, rows: int) -> dict:
 
     from selection.assessments import current_assessments, record_assessment, value_version
     from selection.assessments.model import NewAssessment
-    from selection.dataset import load_dataset
-    from selection.store import open_store
+    from selection.data.dataset import load_dataset
+    from selection.storage.database import open_store
 
     folder = Path(tempfile.mkdtemp(prefix="bench-history-"))
     urls = {"empty": f"sqlite:///{folder / 'empty.sqlite'}", "history": f"sqlite:///{folder / 'history.sqlite'}"}

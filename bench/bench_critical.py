@@ -28,10 +28,10 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from selection.critical import critical_values, priority_list  # noqa: E402
-from selection.dataset import load_dataset  # noqa: E402
-from selection.pipeline import evaluate  # noqa: E402
-from selection.scoring import score_areas  # noqa: E402
+from selection.analysis.critical.values import critical_values, priority_list  # noqa: E402
+from selection.data.dataset import load_dataset  # noqa: E402
+from selection.ranking.evaluate import evaluate  # noqa: E402
+from selection.ranking.scoring import score_areas  # noqa: E402
 
 SYNTH_AREAS = 2_000
 TARGET_SMALL_S = 0.050
@@ -122,7 +122,7 @@ def main() -> int:
             TARGET_LARGE_S,
         )
     )
-    from selection.combined_flip import combined_flip
+    from selection.analysis.critical.combined import combined_flip
 
     combined_flip(perf.matrix, ds.model, result, perf.provenance)  # SciPy import outside the timing
     lp_median, lp_max, _ = timed(lambda: combined_flip(perf.matrix, ds.model, result, perf.provenance), args.repeats)

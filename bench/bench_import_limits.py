@@ -36,7 +36,7 @@ SIZE = Limits().max_file_bytes - 64 * 1024  # just under the upload limit
 VALIDATE = """
 import sys, resource
 from pathlib import Path
-from selection.dataset import load_dataset, BUNDLED_DATA_DIR
+from selection.data.dataset import load_dataset, BUNDLED_DATA_DIR
 from selection.importing import validate_import
 path = Path(sys.argv[1])
 plan = validate_import([path], load_dataset(BUNDLED_DATA_DIR), crs="EPSG:25832" if path.suffix == ".csv" else None)

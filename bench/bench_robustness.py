@@ -7,7 +7,7 @@ Prints a small table and writes bench/results/robustness.json (git-ignored).
 The "Robusthed" view is measured twice:
   * server side with streamlit.testing.v1.AppTest: app.py switched to the view, then N reruns after
     alternating the w_trust slider between two values (script execution only, no websocket/browser);
-  * in Debian's Chromium (Playwright) on a real ``streamlit run`` server (tests.conftest.StreamlitServer):
+  * in Debian's Chromium (Playwright) on a real ``streamlit run`` server (tests.support.server.StreamlitServer):
     key press (Home/End) on the "Tillidsfulde indsatser" slider -> script state back to "notRunning" after
     having been running (a capture-phase keydown listener stamps t0; a MutationObserver on the run-state
     attribute with attributeOldValue, plus a 10 ms poll, stamps the end), and checks that the 4 charts
@@ -33,7 +33,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from selection.robustness import plain_loop_smaa, sample_weights, smaa, stability_table  # noqa: E402
+from selection.analysis.robustness.core import plain_loop_smaa, sample_weights, smaa, stability_table  # noqa: E402
 
 N_SAMPLES = 10_000
 SYNTH_AREAS = 2_000
@@ -66,10 +66,11 @@ def timed(fn, repeats: int) -> tuple[float, list[float]]:
 def bundled_scores() -> tuple[pd.DataFrame, dict[str, float], str]:
     """Criterion scores of the ranked areas in the bundled data (synthetic 13 x 3 as fallback)."""
     try:
-        from selection.dataset import default_data_dir, load_dataset
-        from selection.pipeline import evaluate
+        from selection.config import data_dir
+        from selection.data.dataset import load_dataset
+        from selection.ranking.evaluate import evaluate
 
-        ds = load_dataset(default_data_dir())
+        ds = load_dataset(data_dir())
         _, result = evaluate(ds)
         ranked = list(result.ranked["area_id"])
         return result.criterion_scores.loc[ranked], result.weights, "bundled data"
@@ -214,7 +215,7 @@ def robusthed_browser(moves: int = BROWSER_MOVES) -> dict:
     """Chromium on a real server: key press on a weight slider in the Robusthed view -> script idle again."""
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+    from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
     server = None
     res: dict = {"slider": BROWSER_SLIDER, "keys": "Home/End alternating", "warmup_moves": 1}

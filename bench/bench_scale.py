@@ -57,7 +57,7 @@ import tempfile  # noqa: E402
 from bench_app import MAP_FRAME, RESULTS, SERVED, Server, _terminate, summary  # noqa: E402
 from make_package import default_folder, generate  # noqa: E402
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 CONFIGS = {  # name -> (areas, vertices); 13 is the bundled package
     "13": (13, None),
@@ -296,7 +296,7 @@ def full_geometry_bytes(folder: Path | None) -> int:
     """Bytes of the areas' full geometry as GeoJSON (what a layer that carries the geometry sends)."""
     import geopandas as gpd
 
-    from selection.dataset import BUNDLED_DATA_DIR
+    from selection.config import BUNDLED_DATA_DIR
 
     areas = gpd.read_file((folder or BUNDLED_DATA_DIR) / "areas.geojson")
     return len(areas[["geometry"]].to_json().encode())
@@ -306,9 +306,9 @@ def map_move_bytes(folder: Path | None) -> int:
     """Bytes of the map layer a weight move sends (st_folium's feature-group script, built in process)."""
     from streamlit_folium import _get_feature_group_string
 
-    from selection.dataset import load_dataset
-    from selection.map_layers import base_map, ranked_layer
-    from selection.pipeline import evaluate
+    from selection.data.dataset import load_dataset
+    from selection.output.map_layers import base_map, ranked_layer
+    from selection.ranking.evaluate import evaluate
 
     dataset = load_dataset(folder)
     _, result = evaluate(dataset)
@@ -319,10 +319,10 @@ def map_move_bytes(folder: Path | None) -> int:
 def display_note(folder: Path | None) -> tuple[Path | None, float, float]:
     """The note that says a display data file of this area set is on disk (None if the areas cannot be
     hashed), and the in-process wall and CPU seconds to build that file without it."""
-    from selection.dataset import load_dataset
-    from selection.map_geometry import SHAPES_FOLDER, SOURCE_SUFFIX, input_key
-    from selection.map_layers import _shapes_text
-    from selection.offline_assets import STATIC_DIR
+    from selection.data.dataset import load_dataset
+    from selection.output.map_geometry import SHAPES_FOLDER, SOURCE_SUFFIX, input_key
+    from selection.output.map_layers import _shapes_text
+    from selection.output.offline_assets import STATIC_DIR
 
     areas = load_dataset(folder).areas
     key = input_key(areas, _shapes_text)
@@ -409,8 +409,9 @@ def measure_rank(folder: Path | None, repeats: int = 5) -> dict:
         code = (
             (
                 "import sys,time,json;sys.path.insert(0,REPO);import geopandas,pandas;"
-                "from selection.dataset import load_dataset;from selection.indicators import build_performance;"
-                "from selection.pipeline import evaluate;w=time.perf_counter;c=time.process_time;"
+                "from selection.data.dataset import load_dataset;"
+                "from selection.data.performance import build_performance;"
+                "from selection.ranking.evaluate import evaluate;w=time.perf_counter;c=time.process_time;"
                 "t=[w(),c()];d=load_dataset(FOLDER);t1=[w(),c()];p=build_performance(d);t2=[w(),c()];"
                 "evaluate(d,performance=p);t3=[w(),c()];"
                 "print(json.dumps([[b[i]-a[i] for a,b in ((t,t1),(t1,t2),(t2,t3),(t,t3))] for i in (0,1)]))"

@@ -37,9 +37,9 @@ from selection.assessments import (  # noqa: E402
     value_version,
     value_versions,
 )
-from selection.dataset import load_dataset  # noqa: E402
-from selection.store import open_store  # noqa: E402
-from selection.store.tables import assessment  # noqa: E402
+from selection.data.dataset import load_dataset  # noqa: E402
+from selection.storage.database import open_store  # noqa: E402
+from selection.storage.database.tables import assessment  # noqa: E402
 
 
 def fill(engine, dataset, rows: int) -> None:
@@ -122,7 +122,7 @@ def main() -> None:
     urls = {"sqlite": f"sqlite:///{folder / 'store.sqlite'}"}
     server = None
     if args.postgres:
-        from tests.postgres import PostgresServer, postgres_bindir
+        from tests.support.postgres import PostgresServer, postgres_bindir
 
         server = PostgresServer(postgres_bindir())
         urls["postgresql"] = server.new_database()

@@ -27,7 +27,7 @@ REPO = Path(os.environ.get("BENCH_REPO") or Path(__file__).resolve().parent.pare
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from selection.offline_assets import install_static_assets  # noqa: E402
+from selection.output.offline_assets import install_static_assets  # noqa: E402
 
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # same 5 bins as the app
 

@@ -49,4 +49,4 @@ fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r "$reqs"
 # Leaflet and jQuery come from the XStatic packages; copy them where Streamlit serves them.
-.venv/bin/python -c 'from selection.offline_assets import install_static_assets; install_static_assets()'
+.venv/bin/python -c 'from selection.output.offline_assets import install_static_assets; install_static_assets()'

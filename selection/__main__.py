@@ -2,6 +2,6 @@
 
 import sys
 
-from selection.cli import main
+from selection.cli.main import main
 
 sys.exit(main())

@@ -7,13 +7,13 @@ at most every ROLE_TTL_S seconds per session (and at once after a role change), 
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from selection import config
 from selection.access import (
     ADMINISTRATOR,
     ASSIGN_ROLES,
@@ -34,9 +34,8 @@ from selection.access import (
     roles,
     seed_roles,
 )
-from selection.assessments.texts import time_text
-from selection.store import StoreError, database_url
-from selection.store.engine import DB_URL_ENV
+from selection.assessments.wording import time_text
+from selection.storage.database import StoreError, database_url
 from ui import state
 from ui.text import md
 
@@ -70,7 +69,7 @@ def auth_section() -> dict[str, Any] | None:
 
 def provider_name(section: dict[str, Any]) -> str | None:
     """The provider to sign in with: SELECTION_AUTH_PROVIDER, else the only ``[auth.<name>]`` table, else None."""
-    if named := state.secret("SELECTION_AUTH_PROVIDER"):
+    if named := config.value("SELECTION_AUTH_PROVIDER"):
         return named
     tables = [k for k, v in section.items() if isinstance(v, dict) and ("client_id" in v or "server_metadata_url" in v)]
     return tables[0] if len(tables) == 1 and "client_id" not in section else None
@@ -83,7 +82,7 @@ def _policy(raw: tuple[str | None, ...]) -> AccessPolicy:
 
 def policy() -> AccessPolicy:
     """The access policy from secrets/environment (read once per distinct setting); PolicyError on a bad value."""
-    return _policy(tuple(state.secret(name) for name in SETTINGS))
+    return _policy(tuple(config.value(name) for name in SETTINGS))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -132,11 +131,18 @@ def _role(actor: Actor) -> Role | None:
     return role
 
 
-def use_secret_database_url() -> None:
-    """``SELECTION_DB_URL`` (with its password) may sit in secrets.toml instead of the environment: the core
-    reads it from the process environment, so it is handed over there once (never shown or logged)."""
-    if not os.environ.get(DB_URL_ENV) and (url := state.secret(DB_URL_ENV)):
-        os.environ[DB_URL_ENV] = url
+def streamlit_secret(name: str) -> object:
+    """A root-level value of ``.streamlit/secrets.toml`` (None without one; Streamlit raises when there is no file)."""
+    try:
+        return st.secrets.get(name)
+    except Exception:
+        return None
+
+
+def use_streamlit_secrets() -> None:
+    """Every setting (``selection.config``) may sit in secrets.toml instead of the environment, the database
+    address with its password among them: the core reads them there first (never shown or logged)."""
+    config.use_secrets(streamlit_secret)
 
 
 def forget_identity() -> None:
@@ -147,7 +153,7 @@ def forget_identity() -> None:
 
 def gate() -> Actor:
     """Sign in (or local mode), show who is acting with which role; stop the page for no access."""
-    use_secret_database_url()
+    use_streamlit_secrets()
     try:
         pol = policy()
     except PolicyError as exc:

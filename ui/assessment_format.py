@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from selection.assessments.texts import date_text, number_text
+from selection.assessments.wording import date_text, number_text
 
 
 @lru_cache(maxsize=4096)

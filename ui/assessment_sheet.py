@@ -8,10 +8,10 @@ import streamlit as st
 from selection.access import AccessDenied
 from selection.assessments import AssessmentError, aggregate, record_assessments, value_versions
 from selection.assessments.sheet import assessment_sheet, read_assessment_sheet
-from selection.assessments.texts import number_text
-from selection.dataset import Dataset
-from selection.formatting import count
-from selection.store import StoreError
+from selection.assessments.wording import number_text
+from selection.data.dataset import Dataset
+from selection.storage.database import StoreError
+from selection.text.formatting import count
 from ui import access, state
 from ui.text import md
 

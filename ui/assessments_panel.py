@@ -24,12 +24,12 @@ from selection.assessments import (
     value_version,
 )
 from selection.assessments.history import assessor_key
-from selection.assessments.texts import assessors_text, time_text
-from selection.criteria import Indicator
-from selection.dataset import KIND_LABELS, Dataset
-from selection.map_layers import Basemap
-from selection.scoring import ScoreResult
-from selection.store import StoreError
+from selection.assessments.wording import assessors_text, time_text
+from selection.data.criteria import Indicator
+from selection.data.dataset import KIND_LABELS, Dataset
+from selection.output.map_layers import Basemap
+from selection.ranking.scoring import ScoreResult
+from selection.storage.database import StoreError
 from ui import access, assessment_sheet, map_panel, state
 from ui.assessment_format import cached_date, cached_number
 from ui.text import md

@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from selection.dataset import Dataset
+from selection.data.dataset import Dataset
 from selection.errors import WeightError
-from selection.formatting import with_locale
-from selection.map_layers import ranked_base_map, ranked_layer
-from selection.pipeline import evaluate
+from selection.output.map_layers import ranked_base_map, ranked_layer
+from selection.ranking.evaluate import evaluate
+from selection.ranking.scoring import ScoreResult
 from selection.scenarios import ScenarioError, ScenarioSettings, apply_exclusions
 from selection.scenarios.compare import MAX_SCENARIOS, chart_ranks, compare
-from selection.scoring import ScoreResult
-from selection.store import StoreError
+from selection.storage.database import StoreError
+from selection.text.formatting import with_locale
 from ui import scenarios, shortlist, sidebar, state
 from ui.text import md
 

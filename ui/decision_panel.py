@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 
 from selection.access import RECORD_DECISION, AccessDenied
 from selection.access.model import stored_by_text
-from selection.criteria import CriteriaModel
-from selection.dataset import Dataset
+from selection.data.criteria import CriteriaModel
+from selection.data.dataset import Dataset
 from selection.decisions import (
     Decision,
     DecisionError,
@@ -28,13 +28,13 @@ from selection.decisions import (
     record_decision,
 )
 from selection.errors import WeightError
-from selection.formatting import MISSING, number, text_table
+from selection.ranking.scoring import ScoreResult
 from selection.report import render_html, render_pdf
 from selection.report.render import TIMEZONE, local_date, local_time
 from selection.report.snapshot import scenario_record, snapshot_from_store
 from selection.scenarios import describe
-from selection.scoring import ScoreResult
-from selection.store import StoreError, store_exists
+from selection.storage.database import StoreError, store_exists
+from selection.text.formatting import MISSING, number, text_table
 from ui import access, scenarios, state
 from ui.sidebar import Settings, whole_shares
 from ui.text import md

@@ -6,16 +6,16 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from selection.actors import actors_in_pairs
-from selection.assessments.texts import assessors_text, number_text
-from selection.critical import as_float, cell_summary, critical_rows, empty_reason, value_text
-from selection.data_status import list_status_text
-from selection.dataset import KIND_LABELS, Dataset
-from selection.formatting import compact, integer
-from selection.indicators import Performance
-from selection.map_layers import QUALITY_TEXT
-from selection.scoring import STATUS_EXCLUDED, STATUS_LABELS, ScoreResult
-from selection.store import StoreError
+from selection.analysis.critical.values import as_float, cell_summary, critical_rows, empty_reason, value_text
+from selection.assessments.wording import assessors_text, number_text
+from selection.data.dataset import KIND_LABELS, Dataset
+from selection.data.performance import Performance
+from selection.data.status import list_status_text
+from selection.geo.actor_presence import actors_in_pairs
+from selection.output.map_layers import QUALITY_TEXT
+from selection.ranking.scoring import STATUS_EXCLUDED, STATUS_LABELS, ScoreResult
+from selection.storage.database import StoreError
+from selection.text.formatting import compact, integer
 from ui import layout, state
 from ui.assessment_format import cached_date, cached_number
 from ui.state import SELECTED
@@ -109,7 +109,7 @@ def show_rank(slot: DeltaGenerator, result: ScoreResult, area_id: str) -> None:
 def show_critical(
     slot: DeltaGenerator, dataset: Dataset, perf: Performance, result: ScoreResult, area_id: str, top_n: int
 ) -> None:
-    """The critical values of the area's values at the current weights (``selection.critical``), as one
+    """The critical values of the area's values at the current weights (``selection.analysis.critical.values``), as one
     Markdown block (cheaper than a table on every weight change)."""
     lines = []
     for rec in critical_rows(perf.matrix, dataset.model, result, perf.provenance, top_n, [area_id]):

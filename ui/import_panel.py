@@ -9,11 +9,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from selection.access import IMPORT_DATA, RESET_DATA, AccessDenied
-from selection.dataset import Dataset
+from selection.data.dataset import Dataset
 from selection.errors import DataError, library_reason
-from selection.formatting import compact
 from selection.importing import ImportPlan, list_layers, validate_import
-from selection.importing.store import (
+from selection.output.map_layers import base_map, change_layer
+from selection.ranking.evaluate import evaluate
+from selection.ranking.scoring import ScoreResult
+from selection.storage.packages import (
     apply_import,
     backup_label,
     has_stored_import,
@@ -22,9 +24,7 @@ from selection.importing.store import (
     restore_import,
     store_problem,
 )
-from selection.map_layers import base_map, change_layer
-from selection.pipeline import evaluate
-from selection.scoring import ScoreResult
+from selection.text.formatting import compact
 from ui import access, state
 from ui.text import md, num
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from selection.dataset import Dataset
-from selection.map_layers import (
+from selection.data.dataset import Dataset
+from selection.output.map_layers import (
     LABEL_ALL_MAX,
     LABEL_TOP_N,
     MAP_HEIGHT_PX,
@@ -15,7 +15,7 @@ from selection.map_layers import (
     ranked_base_map,
     ranked_layer,
 )
-from selection.scoring import ScoreResult
+from selection.ranking.scoring import ScoreResult
 from ui.a11y import RANKING_ANCHOR
 from ui.state import MAP_KEY, select_from_map_click
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from selection.chart_text import ranking_sentence
-from selection.data_status import DataStatus
-from selection.dataset import Dataset
-from selection.indicators import Performance
+from selection.data.dataset import Dataset
+from selection.data.performance import Performance
+from selection.data.status import DataStatus
+from selection.output.text_alternatives import ranking_sentence
+from selection.ranking.scoring import ScoreResult
 from selection.scenarios import ScenarioSettings
-from selection.scoring import ScoreResult
 from ui import decision_panel, details, layout, map_panel, ranking, scenarios, shortlist, sidebar, state, status
 from ui.text import md
 

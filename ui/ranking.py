@@ -8,14 +8,14 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from selection.chart_text import contribution_summary
-from selection.data_status import LIST_CONFIDENCE_LABELS, value_status
-from selection.dataset import Dataset
+from selection.data.dataset import Dataset
+from selection.data.performance import Performance
+from selection.data.status import LIST_CONFIDENCE_LABELS, value_status
 from selection.errors import WeightError
-from selection.formatting import MISSING, number, text_table, with_locale
-from selection.frame_memo import per_frame
-from selection.indicators import Performance
-from selection.scoring import STATUS_EXCLUDED, STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
+from selection.memo import per_frame
+from selection.output.text_alternatives import contribution_summary
+from selection.ranking.scoring import STATUS_EXCLUDED, STATUS_LABELS, STATUS_UNRANKED, ScoreResult, criterion_scores
+from selection.text.formatting import MISSING, number, text_table, with_locale
 from ui import layout
 from ui.text import md
 

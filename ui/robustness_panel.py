@@ -7,9 +7,8 @@ from itertools import permutations
 import pandas as pd
 import streamlit as st
 
-from selection.chart_text import acceptability_summary, sweep_summary
-from selection.combined_flip import CombinedFlip, combined_flip, combined_sentence
-from selection.critical import (
+from selection.analysis.critical.combined import CombinedFlip, combined_flip, combined_sentence
+from selection.analysis.critical.values import (
     critical_values,
     empty_reason,
     kind_text,
@@ -18,15 +17,9 @@ from selection.critical import (
     priority_list,
     value_text,
 )
-from selection.dataset import Dataset
-from selection.export import STYLES, priority_csv
-from selection.formatting import frame_text, integer, number, points, with_locale
-from selection.frame_memo import per_frame
-from selection.heatmap import heatmap_data
-from selection.indicators import Performance
-from selection.limits import MAX_SMAA_SAMPLES
-from selection.robustness import current_share, weight_sweep
-from selection.robustness_report import (
+from selection.analysis.robustness.core import current_share, weight_sweep
+from selection.analysis.robustness.heatmap import heatmap_data
+from selection.analysis.robustness.report import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
     RobustnessReport,
@@ -37,7 +30,14 @@ from selection.robustness_report import (
     uncertain_indicators,
     varied_text,
 )
-from selection.scoring import ScoreResult
+from selection.data.dataset import Dataset
+from selection.data.performance import Performance
+from selection.limits import MAX_SMAA_SAMPLES
+from selection.memo import per_frame
+from selection.output.shortlist import STYLES, priority_csv
+from selection.output.text_alternatives import acceptability_summary, sweep_summary
+from selection.ranking.scoring import ScoreResult
+from selection.text.formatting import frame_text, integer, number, points, with_locale
 from ui import shortlist, state
 from ui.ranked_view import RANKING_VIEW, VIEW_KEY
 from ui.text import md, pct

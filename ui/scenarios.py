@@ -4,7 +4,7 @@ The on-screen settings live in the session (sliders, ``RULES``); ``apply`` puts 
 there before the widgets are drawn. The URL follows what is on screen (``sync_link``): ``?scenarie=``
 while an opened scenario is unchanged, readable parameters otherwise; ``restore_link`` reads a link
 (first load, back/forward) and shows a Danish notice for one it cannot use. Every write goes through
-``selection.scenarios.store`` as the acting identity (``access.current_actor``), which checks the role
+``selection.scenarios.saved`` as the acting identity (``access.current_actor``), which checks the role
 again; the write controls are shown only to a role that may save scenarios (not a Læser, not in
 read-only mode). The author is the signed-in name, or in local mode the name typed once in the sidebar.
 """
@@ -18,11 +18,10 @@ import pandas as pd
 import streamlit as st
 
 from selection.access import SAVE_SCENARIO, AccessDenied
-from selection.criteria import CriteriaModel
-from selection.data_status import LIST_CONFIDENCE_LABELS
-from selection.dataset import LIST_CONFIDENCES
-from selection.formatting import count, integer, timestamp
-from selection.importing.store import active_data_dir
+from selection.data.criteria import CriteriaModel
+from selection.data.dataset import LIST_CONFIDENCES
+from selection.data.status import LIST_CONFIDENCE_LABELS
+from selection.ranking.scoring import STATUS_EXCLUDED, ScoreResult
 from selection.scenarios import (
     Robustness,
     Rule,
@@ -33,13 +32,14 @@ from selection.scenarios import (
     default_settings,
     describe,
     parse_rule,
+    saved,
 )
-from selection.scenarios import store as saved
 from selection.scenarios.defaults import DefaultScenario, load_defaults
 from selection.scenarios.query import parse_query, query_string, query_text, scenario_query, settings_query
 from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MAX_RULES, MAX_VALUE, MIN_SCORE, MIN_VALUE
-from selection.scoring import STATUS_EXCLUDED, ScoreResult
-from selection.store import StoreError
+from selection.storage.database import StoreError
+from selection.storage.packages import active_data_dir
+from selection.text.formatting import count, integer, timestamp
 from ui import access, layout, sidebar, state
 from ui.state import sub_weight_key
 from ui.text import md

@@ -1,6 +1,6 @@
 """Shortlist: choose N, see exactly what the files will contain, download CSV or XLSX.
 
-One table (``selection.export.shortlist_table``) feeds the screen, the CSV (the same bytes as
+One table (``selection.output.shortlist.shortlist_table``) feeds the screen, the CSV (the same bytes as
 ``python -m selection rank``) and the XLSX.
 """
 
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection.dataset import Dataset
-from selection.export import (
+from selection.analysis.robustness.report import DEFAULT_SAMPLES, DEFAULT_SEED, robustness_extras, uncertain_indicators
+from selection.data.dataset import Dataset
+from selection.data.performance import Performance
+from selection.output.shortlist import (
     STYLES,
     about_sheet,
     caveat,
@@ -19,10 +21,8 @@ from selection.export import (
     table_to_csv,
     table_to_xlsx,
 )
-from selection.formatting import count, frame_text, integer, timestamp
-from selection.indicators import Performance
-from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED, robustness_extras, uncertain_indicators
-from selection.scoring import ScoreResult
+from selection.ranking.scoring import ScoreResult
+from selection.text.formatting import count, frame_text, integer, timestamp
 from ui import layout
 from ui.text import md
 
@@ -105,7 +105,7 @@ def render(
         key="download_shortlist_xlsx",
         on_click="ignore",  # no rerun: the other downloads keep their files
     )
-    # The values that can change this shortlist (selection.critical), built on click.
+    # The values that can change this shortlist (selection.analysis.critical), built on click.
     row.download_button(
         "Download vurderingsprioriteter (CSV)",
         data=lambda: priority_csv(result, dataset, perf, top_n, style),

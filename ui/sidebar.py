@@ -7,15 +7,15 @@ slider moves, the others are adjusted in proportion so the shares always add up 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from selection.criteria import CriteriaModel
-from selection.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, tile_url_problem, token_problem
-from ui import layout, state
+from selection import config
+from selection.data.criteria import CriteriaModel
+from selection.output.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, tile_url_problem, token_problem
+from ui import layout
 from ui.state import sub_weight_key, weight_key
 from ui.text import md
 
@@ -133,7 +133,7 @@ def render(model: CriteriaModel) -> DeltaGenerator:
     for iid, value in slider_sub_weights(model, model.default_sub_weights)[0].items():
         st.session_state.setdefault(sub_weight_key(iid), value)
     st.session_state.setdefault("distance_m", int(model.actor_distance_m))
-    st.session_state.setdefault("tile_url", os.environ.get("SELECTION_TILE_URL", ""))
+    st.session_state.setdefault("tile_url", config.value("SELECTION_TILE_URL") or "")
 
     sb = st.sidebar
     sb.header("Vægtning af kriterier")
@@ -173,7 +173,7 @@ def render(model: CriteriaModel) -> DeltaGenerator:
 
 def basemap_choice() -> None:
     """The background map; says which choices send requests out of the machine."""
-    token = state.secret("DATAFORSYNINGEN_TOKEN")
+    token = config.value("DATAFORSYNINGEN_TOKEN")
     custom = st.text_input(
         "Egen kortserver (valgfri)",
         key="tile_url",  # starts as SELECTION_TILE_URL (set in render)
@@ -257,7 +257,7 @@ def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
 
 def current_basemap() -> Basemap:
     """The chosen background map (none if the choice is no longer available)."""
-    maps = available_basemaps(state.secret("DATAFORSYNINGEN_TOKEN"), st.session_state.get(TILE_URL_IN_USE))
+    maps = available_basemaps(config.value("DATAFORSYNINGEN_TOKEN"), st.session_state.get(TILE_URL_IN_USE))
     return maps.get(str(st.session_state.get("basemap", "none")), maps["none"])
 
 

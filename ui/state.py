@@ -15,20 +15,20 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from selection.analysis.robustness.report import value_ranges
 from selection.assessments import aggregate, apply_assessments, current_assessments, store_revision
-from selection.data_status import DataStatus, data_status
-from selection.data_status import weighted_indicators as _weighted
-from selection.dataset import Dataset, load_dataset
+from selection.data.dataset import Dataset, load_dataset
+from selection.data.performance import Performance, build_performance, with_stored_values
+from selection.data.status import DataStatus, data_status
+from selection.data.status import weighted_indicators as _weighted
 from selection.errors import WeightError
-from selection.export import area_facts as export_area_facts
-from selection.importing.store import active_data_dir
-from selection.indicators import Performance, build_performance, with_stored_values
-from selection.map_layers import area_at
-from selection.offline_assets import install_static_assets
-from selection.pipeline import evaluate
-from selection.robustness_report import value_ranges
-from selection.scoring import ScoreResult
-from selection.store import StoreError, database_url, open_store
+from selection.output.map_layers import area_at
+from selection.output.offline_assets import install_static_assets
+from selection.output.shortlist import area_facts as export_area_facts
+from selection.ranking.evaluate import evaluate
+from selection.ranking.scoring import ScoreResult
+from selection.storage.database import StoreError, database_url, open_store
+from selection.storage.packages import active_data_dir
 from ui.layout import SECTION_KEY, SECTIONS
 from ui.text import md
 
@@ -47,16 +47,6 @@ ASSESSMENT_MESSAGES = "_assessment_messages"
 SHEET_GENERATION = "_sheet_upload_generation"
 SOURCE = "_data_source"
 SCENARIO_RULES = "scenario_rules"  # the exclusion rules on screen (tuple of selection.scenarios.Rule)
-
-
-def secret(name: str) -> str | None:
-    """A setting from .streamlit/secrets.toml, else from the environment (never from the repository)."""
-    try:
-        value = st.secrets.get(name)
-    except Exception:  # no secrets file: Streamlit raises on access
-        value = None
-    value = value or os.environ.get(name)
-    return str(value).strip() if value else None
 
 
 def weight_key(criterion_id: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from selection.data_status import DataStatus
-from selection.dataset import Dataset
-from selection.formatting import timestamp_text
+from selection.data.dataset import Dataset
+from selection.data.status import DataStatus
+from selection.text.formatting import timestamp_text
 from ui.text import md
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from selection import formatting
-from selection.form_text import BIDI_CONTROLS
+from selection.text import formatting
+from selection.text.form_fields import BIDI_CONTROLS
 
 # Every ASCII punctuation character (CommonMark lets each be backslash-escaped): no emphasis, link,
 # image, HTML, autolink (www. / http://), LaTeX ($), Streamlit directive (:red[...]) or table can form.
@@ -31,10 +31,10 @@ def md(text: object) -> str:
 
 
 def num(value: float | None, digits: int = 1) -> str:
-    """Danish number: decimal comma; en dash for missing (``selection.formatting.number``)."""
+    """Danish number: decimal comma; en dash for missing (``selection.text.formatting.number``)."""
     return formatting.number(value, digits)
 
 
 def pct(share: float) -> str:
-    """A share 0–1 as Danish percent (``selection.formatting.percent``)."""
+    """A share 0–1 as Danish percent (``selection.text.formatting.percent``)."""
     return formatting.percent(share)

@@ -8,8 +8,9 @@ import socket
 from collections.abc import Mapping
 from typing import Any
 
+from selection import config
 from selection.access.model import CLI, LOCAL, MAX_EMAIL, MAX_NAME, MAX_SUBJECT, OIDC, AccessDenied, Identity
-from selection.form_text import clean_text
+from selection.text.form_fields import clean_text
 
 UNVERIFIED = {"false", "0", "no"}  # ``email_verified`` as a boolean or as text
 
@@ -47,7 +48,7 @@ def local_identity(typed_name: object) -> Identity:
 
 def cli_identity(user: str | None = None) -> Identity:
     """The command line: a named local administrator (``--user``, else ``$SELECTION_USER``, else the OS user)."""
-    name = user if user is not None else os.environ.get("SELECTION_USER") or _os_user()
+    name = user if user is not None else config.cli_user() or _os_user()
     name = clean_text(name, "Brugernavnet (--user)", MAX_NAME, required=True, multiline=False, error=AccessDenied)
     return Identity(subject=f"{name}@{socket.gethostname()}"[:MAX_SUBJECT], email="", name=name, method=CLI)
 

@@ -31,9 +31,16 @@ from selection.access.model import (
     Identity,
     principal_key,
 )
-from selection.form_text import clean_text
-from selection.store import read_connection, write_transaction
-from selection.store.tables import access_role, assessment, change_log, decision, role_assignment, scenario_version
+from selection.storage.database import read_connection, write_transaction
+from selection.storage.database.tables import (
+    access_role,
+    assessment,
+    change_log,
+    decision,
+    role_assignment,
+    scenario_version,
+)
+from selection.text.form_fields import clean_text
 
 MAX_REASON = 2000
 SEED_IDENTITY = Identity(subject="konfiguration", email="", name="Konfiguration (første administrator)", method=SEED)

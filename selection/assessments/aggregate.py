@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from selection.assessments.texts import assessors_text, number_text
-from selection.dataset import Dataset
+from selection.assessments.wording import assessors_text, number_text
+from selection.data.dataset import Dataset
 
 METHODS = ("median", "mean")
 METHOD_LABELS = {"median": "Median", "mean": "Gennemsnit"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from selection.assessments.aggregate import aggregate, apply_assessments
 from selection.assessments.history import current_assessments
-from selection.dataset import Dataset
-from selection.store import open_store, store_exists
+from selection.data.dataset import Dataset
+from selection.storage.database import open_store, store_exists
 
 
 def dataset_with_assessments(dataset: Dataset, url: str | None = None, method: str = "median") -> Dataset:

@@ -10,9 +10,9 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, RowMapping, func, select
 
 from selection.assessments.model import Assessment
-from selection.form_text import DROPPED_IN_LINES
-from selection.store import read_connection
-from selection.store.tables import assessment
+from selection.storage.database import read_connection
+from selection.storage.database.tables import assessment
+from selection.text.form_fields import DROPPED_IN_LINES
 
 CURRENT_COLUMNS = [
     "id",

@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from selection.access import ASSESS, Actor, authorize
 from selection.assessments.history import assessor_key, cell_version, latest_entry, previous_value
 from selection.assessments.model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
-from selection.assessments.texts import number_text, time_text
 from selection.assessments.validation import validate_assessment
-from selection.criteria import CriteriaModel
-from selection.store import read_connection, write_transaction
-from selection.store.tables import assessment
+from selection.assessments.wording import number_text, time_text
+from selection.data.criteria import CriteriaModel
+from selection.storage.database import read_connection, write_transaction
+from selection.storage.database.tables import assessment
 
 
 def record_assessment(

@@ -19,14 +19,14 @@ import pandas as pd
 
 from selection.assessments.history import assessor_key
 from selection.assessments.model import AssessmentError, NewAssessment
-from selection.assessments.texts import LOCAL_ZONE, assessors_text, number_text
 from selection.assessments.validation import assessment_indicators, validate_assessment
-from selection.criteria import CriteriaModel, Indicator
-from selection.dataset import KIND_LABELS, Dataset
+from selection.assessments.wording import LOCAL_ZONE, assessors_text, number_text
+from selection.data.criteria import CriteriaModel, Indicator
+from selection.data.dataset import KIND_LABELS, Dataset
 from selection.errors import Report
-from selection.export import neutralise, table_to_csv
 from selection.importing.readers import ImportFile, Limits, load_source, read_table
-from selection.number_parser import NumberError, parse_number
+from selection.output.shortlist import neutralise, table_to_csv
+from selection.text.number_parser import NumberError, parse_number
 
 SHEET_FORMATS = {"excel-da": "Dansk Excel-CSV (semikolon, decimalkomma)", "xlsx": "Excel-projektmappe (.xlsx)"}
 SHEET_NAME = "Vurderinger"

@@ -16,9 +16,9 @@ from selection.assessments.model import (
     AssessmentError,
     NewAssessment,
 )
-from selection.assessments.texts import LOCAL_ZONE, exact_number_text
-from selection.criteria import CriteriaModel, Indicator
-from selection.form_text import clean_text
+from selection.assessments.wording import LOCAL_ZONE, exact_number_text
+from selection.data.criteria import CriteriaModel, Indicator
+from selection.text.form_fields import clean_text
 
 
 def assessment_indicators(model: CriteriaModel) -> list[Indicator]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from selection.dataset import Dataset
+from selection.data.dataset import Dataset
 from selection.decisions.model import Decision
 from selection.errors import WeightError
 

@@ -21,9 +21,9 @@ from selection.decisions.model import (
     NewDecision,
     Participant,
 )
-from selection.form_text import clean_text
-from selection.store import read_connection, write_transaction
-from selection.store.tables import decision
+from selection.storage.database import read_connection, write_transaction
+from selection.storage.database.tables import decision
+from selection.text.form_fields import clean_text
 
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
 EARLIEST_DATE = date(2000, 1, 1)

@@ -10,11 +10,10 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry import Point
 
-from selection.dataset import VALUE_KINDS
+from selection.data.dataset import VALUE_KINDS
 from selection.errors import library_reason
-from selection.extent import ExtentFinding, check_place
-from selection.formatting import count
-from selection.geometry import WGS84
+from selection.geo.extent import ExtentFinding, check_place
+from selection.geo.geometry import WGS84
 from selection.importing.columns import (
     ACTOR_COLUMNS,
     ACTOR_ID_COLS,
@@ -29,7 +28,8 @@ from selection.importing.columns import (
 )
 from selection.importing.matching import AreaMatcher, SectorMatcher, find_column, shared_name_text
 from selection.importing.readers import Table, VectorData
-from selection.number_parser import NumberError, parse_number
+from selection.text.formatting import count
+from selection.text.number_parser import NumberError, parse_number
 
 if TYPE_CHECKING:
     from selection.importing.state import ImportState

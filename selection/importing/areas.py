@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from selection.dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES
-from selection.extent import check_place
-from selection.formatting import count, listing
-from selection.geometry import check_area_geometries
+from selection.data.dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES
+from selection.geo.extent import check_place
+from selection.geo.geometry import check_area_geometries
 from selection.importing.columns import feature_label, text_of
 from selection.importing.matching import (
     AREA_ID_COLUMNS,
@@ -22,7 +21,8 @@ from selection.importing.matching import (
     slugify,
 )
 from selection.importing.readers import VectorData
-from selection.number_parser import NumberError, parse_count
+from selection.text.formatting import count, listing
+from selection.text.number_parser import NumberError, parse_count
 
 if TYPE_CHECKING:
     from selection.importing.state import ImportState

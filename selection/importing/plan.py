@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from selection.dataset import Dataset
+from selection.data.dataset import Dataset
 from selection.errors import Problem, Report
-from selection.formatting import count
+from selection.text.formatting import count
 
 KINDS = ("areas", "values", "actors")
 KIND_LABELS = {"areas": "områder", "values": "indikatorværdier", "actors": "aktører"}

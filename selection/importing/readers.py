@@ -24,11 +24,11 @@ import geopandas as gpd
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from selection import json_text
 from selection.errors import Report, library_reason, os_reason
 from selection.importing.matching import norm_key
 from selection.limits import MAX_CSV_FIELD, MAX_CSV_LINE, MB, SNIFF_BYTES, Limits
-from selection.number_parser import Convention
+from selection.text import json_input
+from selection.text.number_parser import Convention
 
 VECTOR_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 TABLE_EXTENSIONS = (".csv", ".txt", ".xlsx")
@@ -280,11 +280,11 @@ def _check_geojson_text(item: ImportFile, report: Report) -> bool:
     if len(item.data) > GEOJSON_PARSE_BYTES and re.search(rb'"crs"\s*:', item.data) is None:
         return True
     try:
-        raw = json_text.loads(item.data.decode("utf-8-sig"), check_depth=False)
+        raw = json_input.loads(item.data.decode("utf-8-sig"), check_depth=False)
     except UnicodeDecodeError:
         report.error("Filen er ikke gyldig GeoJSON (ikke UTF-8-tekst; er det en binær fil?).", item.name)
         return False
-    except json_text.JsonError as exc:
+    except json_input.JsonError as exc:
         report.error(f"Filen er ikke gyldig GeoJSON: {str(exc).rstrip('.')}.", item.name)
         return False
     if not isinstance(raw, dict) or raw.get("type") not in ("FeatureCollection", "Feature"):

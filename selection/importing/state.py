@@ -7,9 +7,9 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from selection.dataset import Dataset
+from selection.data.dataset import Dataset
 from selection.errors import Report
-from selection.extent import ExtentFinding
+from selection.geo.extent import ExtentFinding
 from selection.importing.actors import import_actors
 from selection.importing.areas import import_areas
 from selection.importing.plan import ImportDiff, ImportedFile, ImportPlan, ValueChange

@@ -5,7 +5,7 @@ indicator values (CSV as Danish Excel writes it, standard CSV, XLSX; wide or lon
 registries (points or CSV with coordinates), matches them to the current areas and sectors, and
 returns an ``ImportPlan``: the Danish report (errors block, warnings inform), the candidate package
 contents merged into a copy of the current data and a diff summary. Storing a plan is
-``selection.importing.store.apply_import``.
+``selection.storage.packages.apply_import``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from selection.dataset import Dataset
+from selection.data.dataset import Dataset
 from selection.errors import Report
 from selection.importing.columns import ACTOR_SECTOR_COLS, coordinate_columns
 from selection.importing.matching import find_column

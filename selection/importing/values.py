@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from selection.criteria import Indicator
-from selection.dataset import VALUE_KINDS
-from selection.formatting import count, listing
+from selection.data.criteria import Indicator
+from selection.data.dataset import VALUE_KINDS
 from selection.importing.columns import (
     INDICATOR_COLS,
     KIND_COLS,
@@ -30,7 +29,8 @@ from selection.importing.matching import (
 )
 from selection.importing.plan import ValueChange
 from selection.importing.readers import Table
-from selection.number_parser import NumberError, parse_number
+from selection.text.formatting import count, listing
+from selection.text.number_parser import NumberError, parse_number
 
 if TYPE_CHECKING:
     from selection.importing.state import ImportState

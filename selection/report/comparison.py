@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from selection.dataset import Dataset
-from selection.indicators import Performance
+from selection.data.dataset import Dataset
+from selection.data.performance import Performance
 from selection.scenarios import ScenarioSettings, evaluate_settings
 from selection.scenarios.compare import MAX_SCENARIOS, MIN_SCENARIOS, compare
 

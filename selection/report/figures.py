@@ -16,13 +16,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from shapely.geometry import shape
 
-from selection.geometry import METRIC_CRS, WGS84
-from selection.literal_text import without_direction_marks
-from selection.map_layers import legend_entries, score_colour
+from selection.geo.geometry import METRIC_CRS, WGS84
+from selection.output.map_layers import legend_entries, score_colour
 from selection.scenarios.compare import (  # one rule for the app's and the report's rank-change chart
     CHART_TOP,
     MAX_CHART_LINES,
 )
+from selection.text.literal import without_direction_marks
 
 # Okabe–Ito colours, as in the app's chart: distinguishable with the common colour-vision deficiencies.
 CRITERION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8C510A")

@@ -19,12 +19,12 @@ from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from selection.data_status import kinds_per_area, value_status
-from selection.dataset import KIND_LABELS
-from selection.formatting import count, integer
-from selection.literal_text import without_direction_marks
+from selection.data.dataset import KIND_LABELS
+from selection.data.status import kinds_per_area, value_status
+from selection.ranking.scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 from selection.report.snapshot import ACCEPTABILITY_RANKS_KEPT
-from selection.scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
+from selection.text.formatting import count, integer
+from selection.text.literal import without_direction_marks
 
 LOCALE = "da_DK"
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
@@ -35,7 +35,7 @@ REPORT_MAX_AREAS = 50  # rows of the ranking and areas of the values appendix; t
 
 
 def _literal(value: Any) -> Any:
-    """Every printed value without invisible direction marks (``selection.literal_text``); markup stays markup."""
+    """Every printed value without invisible direction marks (``selection.text.literal``); markup stays markup."""
     if isinstance(value, Markup):
         return Markup(without_direction_marks(str(value)))
     return without_direction_marks(value) if isinstance(value, str) else value

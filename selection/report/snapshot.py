@@ -16,13 +16,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from selection.assessments.history import CURRENT_COLUMNS
-from selection.critical import assessment_priorities
-from selection.data_status import data_status
-from selection.dataset import Dataset
-from selection.indicators import Performance
-from selection.robustness import ranks_and_rest
-from selection.robustness_report import (
+from selection.analysis.critical.values import assessment_priorities
+from selection.analysis.robustness.core import ranks_and_rest
+from selection.analysis.robustness.report import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
     RobustnessReport,
@@ -30,8 +26,12 @@ from selection.robustness_report import (
     summaries,
     value_ranges,
 )
+from selection.assessments.history import CURRENT_COLUMNS
+from selection.data.dataset import Dataset
+from selection.data.performance import Performance
+from selection.data.status import data_status
+from selection.ranking.scoring import ScoreResult
 from selection.scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
-from selection.scoring import ScoreResult
 
 SNAPSHOT_FORMAT = 1
 NOISE_STEP = 1.0  # assessed/illustrative values vary by ± this many scale steps
@@ -260,7 +260,7 @@ def scenario_record(
 
 
 def _priorities(result: ScoreResult, dataset: Dataset, perf: Performance, top_n: int) -> list[dict[str, Any]]:
-    """The assessment priority list (``selection.critical``): values whose plausible range can change
+    """The assessment priority list (``selection.analysis.critical.values``): values whose plausible range can change
     nr. 1 or the top N, most decisive first."""
     table = assessment_priorities(
         perf.matrix, dataset.model, result, perf.provenance, dataset.areas["name"].to_dict(), top_n

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from selection.formatting import integer, number
-from selection.scoring import STATUS_EXCLUDED, ScoreResult
+from selection.ranking.scoring import STATUS_EXCLUDED, ScoreResult
+from selection.text.formatting import integer, number
 
 MIN_SCENARIOS = 2
 MAX_SCENARIOS = 5

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from selection import json_text
-from selection.criteria import CriteriaModel
-from selection.dataset import BUNDLED_DATA_DIR
+from selection.config import BUNDLED_DATA_DIR
+from selection.data.criteria import CriteriaModel
 from selection.errors import os_reason
 from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
+from selection.text import json_input
 
 SCENARIOS_FILE = "scenarios.json"
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,59}")
@@ -80,11 +80,11 @@ def load_defaults(directory: Path, model: CriteriaModel) -> tuple[list[DefaultSc
         if not path.is_file():
             return [], []
     try:
-        raw = json_text.loads(path.read_text(encoding="utf-8-sig"))
+        raw = json_input.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         return [], [f"{SCENARIOS_FILE} kan ikke læses ({os_reason(exc)})."]
     except UnicodeDecodeError:
         return [], [f"{SCENARIOS_FILE} kan ikke læses (ikke UTF-8-tekst)."]
-    except json_text.JsonError as exc:
+    except json_input.JsonError as exc:
         return [], [f"{SCENARIOS_FILE} kan ikke læses ({exc})."]
     return parse_defaults(raw, model)

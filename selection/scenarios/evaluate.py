@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from selection.dataset import Dataset
-from selection.indicators import Performance, build_performance
-from selection.pipeline import evaluate
+from selection.data.dataset import Dataset
+from selection.data.performance import Performance, build_performance
+from selection.ranking.evaluate import evaluate
+from selection.ranking.scoring import ScoreResult
 from selection.scenarios.screening import apply_exclusions, exclusions
 from selection.scenarios.settings import ScenarioSettings
-from selection.scoring import ScoreResult
 
 
 def evaluate_settings(

@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from selection.criteria import CriteriaModel
-from selection.dataset import LIST_CONFIDENCES
+from selection.data.criteria import CriteriaModel
+from selection.data.dataset import LIST_CONFIDENCES
 from selection.scenarios.rules import (
     ACTOR_SECTOR,
     LIST_STATUS,

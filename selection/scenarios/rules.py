@@ -15,12 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from selection.actors import actor_distances
-from selection.criteria import CriteriaModel
-from selection.data_status import LIST_CONFIDENCE_LABELS
-from selection.dataset import LIST_CONFIDENCES, Dataset
-from selection.formatting import compact
+from selection.data.criteria import CriteriaModel
+from selection.data.dataset import LIST_CONFIDENCES, Dataset
+from selection.data.status import LIST_CONFIDENCE_LABELS
+from selection.geo.actor_presence import actor_distances
 from selection.limits import MAX_DISTANCE_M
+from selection.text.formatting import compact
 
 LIST_STATUS = "list_status"
 MIN_SCORE = "min_score"

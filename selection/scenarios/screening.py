@@ -1,6 +1,6 @@
 """Apply a scenario's exclusions to a ranking: excluded areas keep their scores but get no rank.
 
-The eligible areas are ranked again among themselves (same tie rule as ``selection.scoring``); the
+The eligible areas are ranked again among themselves (same tie rule as ``selection.ranking.scoring``); the
 excluded ones move to the bottom of the table with status ``excluded`` and their reason in the
 ``excluded`` column ('' for every other area). Everything that reads ``ScoreResult.ranked`` (the
 shortlist, SMAA, stability intervals, the chart) therefore sees the eligible areas only.
@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from selection.dataset import Dataset
-from selection.indicators import Performance
+from selection.data.dataset import Dataset
+from selection.data.performance import Performance
+from selection.ranking.scoring import STATUS_EXCLUDED, STATUS_UNRANKED, ScoreResult, _competition_rank, criterion_scores
 from selection.scenarios.rules import Rule, screen
-from selection.scoring import STATUS_EXCLUDED, STATUS_UNRANKED, ScoreResult, _competition_rank, criterion_scores
 
 EXCLUDED_COLUMN = "excluded"
 

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from selection.criteria import CriteriaModel
-from selection.formatting import compact
+from selection.analysis.robustness.report import DEFAULT_SAMPLES, DEFAULT_SEED
+from selection.data.criteria import CriteriaModel
 from selection.limits import MAX_DISTANCE_M, MAX_SMAA_SAMPLES, MAX_WEIGHT
-from selection.robustness_report import DEFAULT_SAMPLES, DEFAULT_SEED
 from selection.scenarios.rules import Rule, RuleError, parse_rules
+from selection.text.formatting import compact
 
 MIN_SAMPLES = 1000
 MAX_SEED = 2**31 - 1

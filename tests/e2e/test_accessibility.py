@@ -18,8 +18,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.conftest import StreamlitServer
 from tests.e2e.test_browser import open_app, wait_idle
+from tests.support.server import StreamlitServer
 from ui.layout import SECTIONS
 
 pytestmark = pytest.mark.e2e

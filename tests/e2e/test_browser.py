@@ -12,10 +12,10 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
-from selection.dataset import load_dataset
-from tests.conftest import StreamlitServer
-from tests.factory import area_features, make_package
-from tests.folds import SHORTLIST
+from selection.data.dataset import load_dataset
+from tests.support.factory import area_features, make_package
+from tests.support.folds import SHORTLIST
+from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
 
@@ -139,7 +139,7 @@ def shot(page: Page, name: str, full: bool = False) -> None:
 
 def default_top() -> tuple[str, str]:
     """(id, name) of the area ranked nr. 1 at the default weights."""
-    from selection.pipeline import evaluate
+    from selection.ranking.evaluate import evaluate
 
     dataset = load_dataset()
     top = evaluate(dataset)[1].table.iloc[0]
@@ -157,7 +157,7 @@ def test_slider_recolours_map_in_place_and_reorders_table(app_server: StreamlitS
 
     set_slider(page, "Tillidsfulde indsatser", "End", "100")  # the other shares drop to 0: they add up to 100
 
-    from selection.pipeline import evaluate
+    from selection.ranking.evaluate import evaluate
 
     _, expected = evaluate(load_dataset(), {"trust": 100, "actors": 0, "need": 0})
     expected_names = list(expected.table["name"])
@@ -182,7 +182,7 @@ def test_slider_recolours_map_in_place_and_reorders_table(app_server: StreamlitS
 
 
 def test_clicking_an_area_opens_its_details(app_server: StreamlitServer, page: Page) -> None:
-    from selection.pipeline import evaluate
+    from selection.ranking.evaluate import evaluate
 
     frame = open_app(page, app_server.url, 13)
     dataset = load_dataset()
@@ -256,7 +256,7 @@ def test_robustness_view_shows_summary_heatmap_and_sweeps(app_server: StreamlitS
     page.locator("[data-testid='stButtonGroup']").get_by_text("Robusthed", exact=True).click()
     wait_idle(page)
     dataset = load_dataset()
-    from selection.pipeline import evaluate
+    from selection.ranking.evaluate import evaluate
 
     _, result = evaluate(dataset)
     top = result.table["name"].iloc[0]

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from selection.critical import critical_values, priority_list
-from selection.dataset import load_dataset
-from selection.pipeline import evaluate
-from tests.conftest import StreamlitServer
+from selection.analysis.critical.values import critical_values, priority_list
+from selection.data.dataset import load_dataset
+from selection.ranking.evaluate import evaluate
 from tests.e2e.test_browser import open_app, open_section, wait_idle
-from tests.folds import SHORTLIST
+from tests.support.folds import SHORTLIST
+from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
 

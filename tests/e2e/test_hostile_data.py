@@ -10,9 +10,9 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import StreamlitServer
+from tests.app.test_escaping import EVIL, HOSTILE, hostile_package
 from tests.e2e.test_browser import LOCAL_HOSTS, open_app, wait_idle
-from tests.test_escaping import EVIL, HOSTILE, hostile_package
+from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,9 @@ import geopandas as gpd
 import pytest
 from playwright.sync_api import Page, expect
 
-from selection.dataset import load_dataset
-from tests.conftest import StreamlitServer
+from selection.data.dataset import load_dataset
 from tests.e2e.test_browser import open_app, table_names, wait_idle
+from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from selection.dataset import load_dataset
-from selection.pipeline import evaluate
-from tests.conftest import StreamlitServer
+from selection.data.dataset import load_dataset
+from selection.ranking.evaluate import evaluate
 from tests.e2e.test_accessibility import ENGLISH_NAME
 from tests.e2e.test_browser import open_app, wait_idle
-from tests.folds import SHORTLIST
+from tests.support.folds import SHORTLIST
+from tests.support.server import StreamlitServer
 from ui.layout import SECTIONS
 
 pytestmark = pytest.mark.e2e

@@ -11,11 +11,11 @@ import pytest
 import shapely
 from playwright.sync_api import Page, expect
 
-from selection.dataset import load_dataset
-from selection.map_geometry import COARSE_STEPS, coarse_geometry, coarse_zoom, display_geometry
-from selection.map_layers import MAP_HEIGHT_PX
-from tests.conftest import StreamlitServer
-from tests.factory import REPO
+from selection.data.dataset import load_dataset
+from selection.output.map_geometry import COARSE_STEPS, coarse_geometry, coarse_zoom, display_geometry
+from selection.output.map_layers import MAP_HEIGHT_PX
+from tests.support.factory import REPO
+from tests.support.server import StreamlitServer
 
 sys.path.insert(0, str(REPO / "bench"))
 from make_package import generate

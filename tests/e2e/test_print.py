@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from tests.conftest import StreamlitServer
 from tests.e2e.test_browser import SCREENS, default_top, open_app
+from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
 

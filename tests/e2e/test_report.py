@@ -15,13 +15,13 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from selection.assessments import NewAssessment, record_assessment, value_version
-from selection.dataset import load_dataset
-from selection.pipeline import evaluate
-from selection.store import open_store
-from tests.conftest import StreamlitServer
+from selection.data.dataset import load_dataset
+from selection.ranking.evaluate import evaluate
+from selection.storage.database import open_store
 from tests.e2e.test_browser import expect_table, open_app, open_section, set_slider, table_names, wait_idle
-from tests.factory import ADMIN, REPO
-from tests.folds import SHORTLIST
+from tests.support.factory import ADMIN, REPO
+from tests.support.folds import SHORTLIST
+from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
 ARTEFACTS = REPO / "test-results"

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from selection.dataset import load_dataset
+from selection.data.dataset import load_dataset
 from selection.scenarios import evaluate_settings, parse_settings
-from tests.conftest import StreamlitServer
 from tests.e2e.test_browser import fills, open_app, set_slider, table_names, wait_idle
+from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
 

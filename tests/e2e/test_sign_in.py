@@ -27,12 +27,12 @@ from sqlalchemy import func, select
 
 from selection.access import AccessDenied, Actor, oidc_identity, policy_from_settings
 from selection.assessments import NewAssessment, record_assessment, value_version
-from selection.dataset import load_dataset
-from selection.store import open_store
-from selection.store.tables import assessment
-from tests.conftest import StreamlitServer, free_port
+from selection.data.dataset import load_dataset
+from selection.storage.database import open_store
+from selection.storage.database.tables import assessment
 from tests.e2e.test_browser import LOCAL_HOSTS, MAP_FRAME, wait_idle
 from tests.e2e.test_import import choose_view
+from tests.support.server import StreamlitServer, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -215,7 +215,7 @@ def test_signed_in_planner_saves_a_scenario_as_themself_and_a_reader_has_no_scen
 ) -> None:
     """Scenarios follow the same rights: the provider's name is the author (nothing typed), the identity is
     recorded on the version; a reader can open scenarios but sees no save controls."""
-    from selection.scenarios import store as scenarios
+    from selection.scenarios import saved as scenarios
 
     outside: list[str] = []
     pages: list[str] = []

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import StreamlitServer
 from tests.e2e.test_browser import open_app, set_slider, wait_idle
 from tests.e2e.test_import import choose_view
+from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
 

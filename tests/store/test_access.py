@@ -39,16 +39,16 @@ from selection.access import (
     seed_roles,
 )
 from selection.assessments import NewAssessment, history, record_assessment, record_assessments
-from selection.dataset import load_dataset
+from selection.data.dataset import load_dataset
 from selection.decisions import NewDecision, Participant, list_decisions, record_decision
 from selection.importing import validate_import
-from selection.importing.store import active_data_dir, apply_import, has_stored_import, reset_import, restore_import
 from selection.scenarios import parse_settings
-from selection.scenarios.store import save_new
-from selection.store import open_store
-from selection.store.tables import assessment, change_log, decision, role_assignment, scenario_version
-from tests.factory import ADMIN, make_package
-from tests.store.conftest import AREA_IDS, MODEL
+from selection.scenarios.saved import save_new
+from selection.storage.database import open_store
+from selection.storage.database.tables import assessment, change_log, decision, role_assignment, scenario_version
+from selection.storage.packages import active_data_dir, apply_import, has_stored_import, reset_import, restore_import
+from tests.support.databases import AREA_IDS, MODEL
+from tests.support.factory import ADMIN, make_package
 
 DAY = date(2026, 11, 20)
 SNAPSHOT = {"areas": [{"id": "a", "name": "Alfa"}], "dataset": {"version": "t1", "content_hash": "0" * 64}}
@@ -363,7 +363,7 @@ def test_the_decision_snapshot_json_is_untouched_by_the_identity_columns(engine)
 
 def test_a_database_from_before_sign_in_keeps_every_row_and_gains_roles(db_url):
     """Upgrade 0003 -> 0005: assessments and decisions stay as typed (no identity), roles arrive as data."""
-    from selection.store import current_revision, head_revision, open_engine, open_store, upgrade
+    from selection.storage.database import current_revision, head_revision, open_engine, open_store, upgrade
 
     old = open_engine(db_url)
     upgrade(old, "0003_decision")
@@ -400,8 +400,8 @@ def test_a_database_from_before_sign_in_keeps_every_row_and_gains_roles(db_url):
 
 def test_a_database_password_never_appears_in_the_message():
     """A server that cannot be reached: the Danish message names the problem, not the URL or its password."""
-    from selection.store import StoreError, open_store
-    from tests.conftest import free_port
+    from selection.storage.database import StoreError, open_store
+    from tests.support.server import free_port
 
     password = "hemmeligt-Kodeord-9f2c"
     with pytest.raises(StoreError) as failed:

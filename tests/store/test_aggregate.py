@@ -12,12 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selection.assessments import aggregate, apply_assessments
-from selection.data_status import data_status
-from selection.dataset import load_dataset
-from selection.export import area_facts, shortlist_table
-from selection.pipeline import evaluate
-from tests.factory import make_package
-from tests.store.conftest import assessment_criteria
+from selection.data.dataset import load_dataset
+from selection.data.status import data_status
+from selection.output.shortlist import area_facts, shortlist_table
+from selection.ranking.evaluate import evaluate
+from tests.support.databases import assessment_criteria
+from tests.support.factory import make_package
 
 STAMP = datetime(2024, 5, 17, 9, 30, 5, tzinfo=UTC)
 

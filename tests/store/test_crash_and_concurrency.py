@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import text
 
 from selection.assessments import history
-from selection.store import head_revision, open_store
-from tests.factory import REPO
+from selection.storage.database import head_revision, open_store
+from tests.support.factory import REPO
 
 
 def writer(url: str, label: str, total: int, batch: int = 1) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.store.writer", url, label, str(total), str(batch)],
+        [sys.executable, "-m", "tests.support.writer", url, label, str(total), str(batch)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -93,7 +93,7 @@ def test_eight_processes_writing_at_once_store_every_row_exactly_once(db_url: st
 
 def test_several_processes_opening_a_new_database_at_once_all_get_the_newest_schema(db_url: str):
     code = (
-        "import sys; from selection.store import open_store, current_revision; "
+        "import sys; from selection.storage.database import open_store, current_revision; "
         "print(current_revision(open_store(sys.argv[1])))"
     )
     procs = [

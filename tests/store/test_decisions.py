@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from selection.assessments import NewAssessment, record_assessment, value_version
-from selection.dataset import load_dataset
+from selection.data.dataset import load_dataset
 from selection.decisions import (
     DecisionError,
     NewDecision,
@@ -24,9 +24,9 @@ from selection.decisions import (
 from selection.report import render_html
 from selection.report.snapshot import snapshot_from_store
 from selection.scenarios import parse_rule, parse_settings
-from selection.store.tables import decision as decision_table
-from tests.factory import ADMIN, make_package
-from tests.store.conftest import assessment_criteria
+from selection.storage.database.tables import decision as decision_table
+from tests.support.databases import assessment_criteria
+from tests.support.factory import ADMIN, make_package
 
 DAY = date(2026, 11, 20)
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from selection.assessments import history
-from selection.store import StoreError, database_url, open_store, store_exists
-from selection.store.engine import sqlite_file
-from selection.store.errors import describe
+from selection.storage.database import StoreError, database_url, open_store, store_exists
+from selection.storage.database.engine import sqlite_file
+from selection.storage.database.errors import describe
 
 
 def test_the_default_sqlite_file_lies_beside_the_import_folder_not_in_it(monkeypatch, tmp_path):

@@ -21,9 +21,9 @@ from selection.assessments import (
     value_versions,
 )
 from selection.assessments.model import MAX_NAME, MAX_REASON
-from selection.store import open_store
-from tests.factory import ADMIN
-from tests.store.conftest import AREA_IDS, MODEL
+from selection.storage.database import open_store
+from tests.support.databases import AREA_IDS, MODEL
+from tests.support.factory import ADMIN
 
 DAY = date(2026, 11, 2)
 

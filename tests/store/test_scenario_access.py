@@ -23,10 +23,10 @@ from selection.access import (
     policy_from_settings,
 )
 from selection.scenarios import parse_settings
-from selection.scenarios import store as scenarios
-from selection.store.tables import scenario_version
-from tests.factory import ADMIN
-from tests.store.conftest import MODEL
+from selection.scenarios import saved as scenarios
+from selection.storage.database.tables import scenario_version
+from tests.support.databases import MODEL
+from tests.support.factory import ADMIN
 
 PEOPLE = {"admin": ADMINISTRATOR, "planner": PLANNER, "reader": READER}
 READ_ONLY = policy_from_settings({"SELECTION_READ_ONLY": "1"}.get)
@@ -134,7 +134,7 @@ def test_local_mode_records_the_typed_name_and_follows_the_local_role(engine):
 
 def test_a_database_at_0004_with_scenarios_upgrades_keeping_every_row(db_url):
     """0004_scenario -> head: every scenario version stays as it was (no identity), and new writes record one."""
-    from selection.store import current_revision, head_revision, open_engine, open_store, upgrade
+    from selection.storage.database import current_revision, head_revision, open_engine, open_store, upgrade
 
     old = open_engine(db_url)
     upgrade(old, "0004_scenario")

@@ -10,10 +10,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from selection.scenarios import ScenarioError, parse_settings
-from selection.scenarios import store as scenarios
-from selection.store.tables import scenario_version
-from tests.factory import ADMIN
-from tests.store.conftest import MODEL
+from selection.scenarios import saved as scenarios
+from selection.storage.database.tables import scenario_version
+from tests.support.databases import MODEL
+from tests.support.factory import ADMIN
 
 
 def settings(**raw):

@@ -18,11 +18,11 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from selection.assessments import NewAssessment, history, record_assessment, value_version
-from selection.store import StoreError, current_revision, head_revision, open_engine, open_store, upgrade
-from selection.store.revision import HEAD_REVISION, at_head, stored_revisions
-from selection.store.schema import known_revisions
-from tests.factory import ADMIN, REPO
-from tests.store.conftest import AREA_IDS, MODEL
+from selection.storage.database import StoreError, current_revision, head_revision, open_engine, open_store, upgrade
+from selection.storage.database.revision import HEAD_REVISION, at_head, stored_revisions
+from selection.storage.database.schema import known_revisions
+from tests.support.databases import AREA_IDS, MODEL
+from tests.support.factory import ADMIN, REPO
 
 FIRST = "0001_assessment"
 
@@ -224,7 +224,7 @@ def test_the_newest_migration_matches_the_tables_the_code_uses(engine):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from selection.store.tables import metadata
+    from selection.storage.database.tables import metadata
 
     with engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
@@ -255,7 +255,8 @@ def test_the_stored_revision_is_read_without_alembic_for_each_schema_state(db_ur
 
 
 OPEN_AND_LIST_MODULES = (
-    "import sys; from selection.store import open_store; from selection.store.revision import stored_revisions; "
+    "import sys; from selection.storage.database import open_store; "
+    "from selection.storage.database.revision import stored_revisions; "
     "engine = open_store(sys.argv[1]); print('alembic' in sys.modules); print(*stored_revisions(engine))"
 )
 

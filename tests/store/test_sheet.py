@@ -21,9 +21,9 @@ from selection.assessments import (
     value_versions,
 )
 from selection.assessments.sheet import COLUMNS, assessment_sheet, read_assessment_sheet
-from selection.dataset import load_dataset
-from tests.factory import ADMIN, AREAS, area_features, make_package
-from tests.store.conftest import AREA_IDS, MODEL, assessment_criteria
+from selection.data.dataset import load_dataset
+from tests.support.databases import AREA_IDS, MODEL, assessment_criteria
+from tests.support.factory import ADMIN, AREAS, area_features, make_package
 
 TODAY = date(2026, 11, 20)
 

@@ -21,9 +21,9 @@ from selection.assessments import (
     record_assessment,
     value_version,
 )
-from selection.store import open_store
-from tests.factory import ADMIN
-from tests.store.conftest import AREA_IDS, MODEL
+from selection.storage.database import open_store
+from tests.support.databases import AREA_IDS, MODEL
+from tests.support.factory import ADMIN
 
 CELLS = [("a", "t1"), ("b", "n1")]
 NAMES = ["Anna", "ANNA", "Bo", "Carl"]  # "Anna" and "ANNA" are one assessor

@@ -1,0 +1,1 @@
+"""Analyses of a ranking: robustness (sensitivity, stability, SMAA) and critical values; maths apart from wording."""

@@ -1,0 +1,1 @@
+"""Critical values: which values would change the ranking, where to assess first, and combined changes."""

@@ -1,0 +1,122 @@
+"""``python -m selection assessments export|import|history``: the same store the app uses."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from selection.access import Actor
+from selection.assessments.aggregate import aggregate
+from selection.assessments.history import current_assessments, history, value_versions
+from selection.assessments.model import Assessment
+from selection.assessments.record import record_assessments
+from selection.assessments.sheet import assessment_sheet, read_assessment_sheet
+from selection.assessments.wording import date_text, number_text, time_text
+from selection.data.dataset import Dataset, load_dataset
+from selection.errors import os_reason
+from selection.storage.database import open_store
+from selection.storage.packages import active_data_dir
+
+
+def run_assessment_command(args: argparse.Namespace) -> int:
+    """Dispatch one action. StoreError / AssessmentError propagate to ``cli.main`` (exit 2)."""
+    dataset = load_dataset(args.data if args.data is not None else active_data_dir())
+    engine = open_store()
+    try:
+        if args.action == "export":
+            return _export(engine, dataset, args.format, args.out, args.overwrite)
+        if args.action == "import":
+            from selection.cli.main import cli_actor
+
+            return _import(engine, dataset, args.file, args.assessor, args.role, cli_actor(args))
+        return _history(engine, dataset, args.area, args.indicator)
+    finally:
+        engine.dispose()
+
+
+def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path, overwrite: bool) -> int:
+    data = assessment_sheet(dataset, aggregate(current_assessments(engine)), fmt, value_versions(engine))
+    from selection.cli.report import _write as write_whole  # via a temporary file: a failed write leaves no half file
+
+    try:
+        write_whole(out, data, overwrite=overwrite)
+    except FileExistsError:
+        from selection.cli.main import _exists_text
+
+        print(f"FEJL: {_exists_text(out)}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"FEJL: Filen {out} kan ikke skrives ({os_reason(exc)}).", file=sys.stderr)
+        return 2
+    print(f"Skrev vurderingsarket til {out}.", file=sys.stderr)
+    return 0
+
+
+def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: str, actor: Actor) -> int:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        print(f"FEJL: {file.name}: filen kan ikke læses ({os_reason(exc)}).", file=sys.stderr)
+        return 2
+    news, report = read_assessment_sheet(data, file.name, dataset.model, dataset, assessor, role)
+    for problem in report.warnings:
+        print(f"  ADVARSEL: {problem}", file=sys.stderr)
+    if report.errors:
+        for problem in report.errors:
+            print(f"  FEJL: {problem}", file=sys.stderr)
+        print("Arket er ikke indlæst; intet er gemt.", file=sys.stderr)
+        return 2
+    saved = record_assessments(
+        engine,
+        news,
+        dataset.model,
+        dataset.area_ids,
+        report.versions,
+        [f"{file.name} · række {n}" for n in report.rows],
+        actor=actor,
+    )
+    count = "1 vurdering" if len(saved) == 1 else f"{len(saved)} vurderinger"
+    print(f"Indlæste {count} fra {file.name} ({report.skipped} tomme rækker sprunget over).")
+    return 0
+
+
+def _history(engine: Engine, dataset: Dataset, area: str | None, indicator: str | None) -> int:
+    entries = history(engine, area, indicator)
+    if not entries and area is not None and area not in dataset.area_ids:
+        print(f"FEJL: Ukendt område-id '{area}'; kendte: {', '.join(dataset.area_ids)}.", file=sys.stderr)
+        return 2
+    known = [i.id for i in dataset.model.indicators]
+    if not entries and indicator is not None and indicator not in known:
+        print(f"FEJL: Ukendt indikator-id '{indicator}'; kendte: {', '.join(known)}.", file=sys.stderr)
+        return 2
+    if not entries:
+        print("Ingen vurderinger gemt" + (" for det valg." if area or indicator else "."))
+        return 0
+    for entry in entries:
+        print(history_line(entry, dataset))
+    return 0
+
+
+def history_line(entry: Assessment, dataset: Dataset) -> str:
+    """One entry as Danish text: when, what, who, old → new value, reason and evidence."""
+    names = dataset.areas["name"].to_dict()
+    try:
+        label = dataset.model.indicator(entry.indicator_id).label
+    except KeyError:
+        label = entry.indicator_id
+    who = entry.assessor_name + (f" ({entry.assessor_role})" if entry.assessor_role else "")
+    old = "–" if entry.previous_value is None else number_text(entry.previous_value)
+    lines = [
+        f"{time_text(entry.recorded_at)} · {names.get(entry.area_id, entry.area_id)} · {label} "
+        f"(version {entry.version})",
+        f"  {who}: {old} → {number_text(entry.value)} (vurderet {date_text(entry.assessed_on)})",
+        "  Begrundelse: " + " / ".join(entry.reason.splitlines()),
+    ]
+    if entry.evidence:
+        lines.append(f"  Dokumentation: {entry.evidence}")
+    if entry.stored_by:
+        lines.append(f"  Gemt af: {entry.stored_by}")
+    return "\n".join(lines)

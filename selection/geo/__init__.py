@@ -1,0 +1,1 @@
+"""Places: geometry checks, Denmark's extent, the fast GeoJSON reader, actor presence within a distance."""

@@ -1,0 +1,608 @@
+"""Store imported data as complete data packages, atomically, and go back to the bundled set.
+
+Layout of the import folder (``$SELECTION_IMPORT_DIR``, default ``.selection-data/``)::
+
+    .selection-import-store      marker: this folder is an import store made by this code
+    .lock                        one writer at a time (flock)
+    current -> versions/<name>   the package in use (a symlink, replaced atomically)
+    versions/<name>/             one complete package per import, never changed after it is written;
+                                 each holds the marker ``.selection-package`` (and ``.set-aside``
+                                 once ``reset_import`` has set it aside)
+
+The store only ever writes into, renames or deletes folders that carry its markers. An existing
+empty folder is adopted; any other existing file or folder is refused with a Danish message and
+left untouched. Writers hold the lock and are the only ones that clean up (temporary folders of
+killed imports, superseded versions); readers only resolve ``current`` once, so they see the
+old or the new package, never a half one and never the bundled data by accident.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import fcntl
+import hashlib
+import io
+import json
+import math
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import mapping
+
+from selection import config
+from selection.data.criteria import CriteriaModel
+from selection.data.dataset import (
+    ACTORS_FILE,
+    AREA_TEXT_COLUMNS,
+    AREAS_FILE,
+    CRITERIA_FILE,
+    INITIATIVES_FILE,
+    META_FILE,
+    VALUES_FILE,
+    Dataset,
+    load_dataset,
+)
+from selection.errors import DataError, os_reason
+from selection.geo.geometry import WGS84
+from selection.importing.plan import ImportPlan
+from selection.text import json_input
+
+if TYPE_CHECKING:  # the access rules and the database layer load only when a change is written
+    from sqlalchemy import Engine
+
+    from selection.access import Actor
+
+STORE_MARKER = ".selection-import-store"
+PACKAGE_MARKER = ".selection-package"
+SET_ASIDE = ".set-aside"
+CURRENT = "current"
+VERSIONS = "versions"
+TMP_PREFIX = ".tmp-"
+LOCK = ".lock"
+KEEP_SUPERSEDED = 2  # earlier versions kept besides the one in use (a slow reader may still read them)
+_MARKER_TEXT = "Created by the import store of 'python -m selection'; do not edit.\n"
+PACKAGE_FILES = (CRITERIA_FILE, AREAS_FILE, VALUES_FILE, ACTORS_FILE, INITIATIVES_FILE, META_FILE)
+
+
+def _is_legacy(d: Path) -> bool:
+    """A package stored by the earlier version of this store: the package files directly in the folder
+    (and nothing else). It is used as the import in use and moved into ``versions/`` by the next writer."""
+    try:
+        if (d / STORE_MARKER).exists() or not d.is_dir():
+            return False
+        names = {p.name for p in d.iterdir()}
+    except OSError:
+        return False
+    return {CRITERIA_FILE, AREAS_FILE, META_FILE} <= names <= set(PACKAGE_FILES)
+
+
+def _dir(data_dir: Path | str | None) -> Path:
+    return Path(data_dir) if data_dir is not None else config.import_dir()
+
+
+# --------------------------------------------------------------------------- readers (never write)
+
+
+def store_problem(data_dir: Path | str | None = None) -> str | None:
+    """A Danish message if the import folder cannot be used (it is not ours), else None."""
+    d = _dir(data_dir)
+    if str(d).strip() in ("", "."):
+        return "Importmappen skal have et navn."
+    try:
+        if not d.exists() and not d.is_symlink():
+            for parent in d.parents:
+                if parent.exists():
+                    if not parent.is_dir():
+                        return f"Importmappen {d} kan ikke oprettes: {parent} er en fil, ikke en mappe."
+                    break
+            return None
+        if not d.is_dir():
+            return (
+                f"Importmappen {d} er en fil, ikke en mappe. Intet er ændret; vælg en anden mappe "
+                "(fx med --data-dir eller SELECTION_IMPORT_DIR)."
+            )
+        if (d / STORE_MARKER).is_file() or not any(d.iterdir()) or _is_legacy(d):
+            return None
+    except OSError as exc:
+        return f"Importmappen {d} kan ikke læses ({os_reason(exc)})."
+    return (
+        f"Mappen {d} findes allerede og er ikke en importmappe fra dette program (den indeholder andre "
+        "filer). Den bruges ikke, og intet i den ændres; vælg en tom eller ny mappe "
+        "(fx med --data-dir eller SELECTION_IMPORT_DIR)."
+    )
+
+
+def _current_package(d: Path) -> Path | None:
+    """The package ``current`` points at, if it is a complete package of ours (read-only)."""
+    try:
+        if _is_legacy(d):
+            return d
+        if not (d / STORE_MARKER).is_file():
+            return None
+        target = os.readlink(d / CURRENT)
+    except OSError:
+        return None
+    name = Path(target).name
+    package = d / VERSIONS / name
+    if Path(target) != Path(VERSIONS) / name or name.startswith(TMP_PREFIX):
+        return None
+    if all((package / f).is_file() for f in (PACKAGE_MARKER, META_FILE, AREAS_FILE)):
+        return package
+    return None
+
+
+def has_stored_import(data_dir: Path | str | None = None) -> bool:
+    return _current_package(_dir(data_dir)) is not None
+
+
+def active_data_dir(data_dir: Path | str | None = None) -> Path:
+    """The package of the stored import in use if there is one, else the default (bundled) package."""
+    return _current_package(_dir(data_dir)) or config.data_dir()
+
+
+def import_backups(data_dir: Path | str | None = None) -> list[Path]:
+    """Imports set aside by ``reset_import``, oldest first."""
+    d = _dir(data_dir)
+    versions = d / VERSIONS
+    found = []
+    try:
+        if not (d / STORE_MARKER).is_file() or not versions.is_dir():
+            return []
+        for p in versions.iterdir():
+            if (p / PACKAGE_MARKER).is_file() and (p / SET_ASIDE).is_file():
+                found.append((_set_aside_at(p), p.name, p))
+    except OSError:
+        return []
+    return [p for _, _, p in sorted(found)]
+
+
+def _set_aside_at(package: Path) -> str:
+    try:
+        return (package / SET_ASIDE).read_text(encoding="utf-8").strip()[:40]
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def backup_label(package: Path) -> str:
+    """When an import was set aside, as shown to the user (e.g. '2026-11-29 13:05')."""
+    stamp = _set_aside_at(package)
+    return stamp[:16].replace("T", " ") if stamp else package.name
+
+
+# --------------------------------------------------------------------------- writers (hold the lock)
+
+
+def _open_store(d: Path) -> Path:
+    """Create or adopt the import folder (only if new or empty); refuse anything else."""
+    problem = store_problem(d)
+    if problem:
+        raise DataError(problem)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        legacy = _is_legacy(d)
+        if not (d / STORE_MARKER).is_file():
+            if any(d.iterdir()) and not legacy:  # filled by someone else since the check
+                raise DataError(store_problem(d) or f"Mappen {d} kan ikke bruges som importmappe.")
+            _write_text(d / STORE_MARKER, _MARKER_TEXT)
+        (d / VERSIONS).mkdir(exist_ok=True)
+        if any((d / f).is_file() for f in PACKAGE_FILES):
+            _adopt_legacy_package(d)
+    except OSError as exc:
+        raise DataError(_write_problem(d, exc)) from None
+    return d
+
+
+def _adopt_legacy_package(d: Path) -> None:
+    """Move a package stored directly in the folder (earlier layout) into ``versions/`` and make it current.
+
+    Safe to repeat after a crash: the store marker is written first, files are moved one by one.
+    """
+    with open(d / STORE_MARKER, "a+b") as fh:  # the same lock file writers use would not exist yet
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            pending = [f for f in PACKAGE_FILES if (d / f).is_file()]
+            if not pending:
+                return
+            legacy = sorted(p for p in (d / VERSIONS).iterdir() if p.name.endswith("-earlier-layout"))
+            target = (
+                legacy[-1]
+                if legacy
+                else d / VERSIONS / (datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-earlier-layout")
+            )
+            target.mkdir(exist_ok=True)
+            _write_text(target / PACKAGE_MARKER, _MARKER_TEXT)
+            for f in pending:
+                os.replace(d / f, target / f)
+            _point_current(d, target.name)
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _write_problem(d: Path, exc: OSError) -> str:
+    return (
+        f"Importmappen {d} kan ikke skrives ({os_reason(exc)}). Intet er ændret; kontrollér "
+        "mappen og rettighederne, eller vælg en anden mappe (--data-dir eller SELECTION_IMPORT_DIR)."
+    )
+
+
+@contextlib.contextmanager
+def _writing(data_dir: Path | str | None) -> Iterator[Path]:
+    """Open the store and hold its lock; file-system failures become a Danish DataError."""
+    d = _open_store(_dir(data_dir))
+    try:
+        with open(d / LOCK, "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                _clean_up(d)
+                yield d
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError as exc:
+        raise DataError(_write_problem(d, exc)) from None
+
+
+def _is_ours(folder: Path) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and (folder / PACKAGE_MARKER).is_file()
+
+
+def _clean_up(d: Path) -> None:
+    """Remove what killed imports left behind and superseded versions: only folders with our marker."""
+    versions = d / VERSIONS
+    current = _current_package(d)
+    kept_old = 0
+    entries = sorted(versions.iterdir(), key=lambda p: p.name, reverse=True)  # names start with a time stamp
+    for p in entries:
+        if p.name.startswith(TMP_PREFIX):
+            if _is_ours(p):
+                shutil.rmtree(p)
+            elif p.is_dir() and not p.is_symlink():
+                with contextlib.suppress(OSError):
+                    p.rmdir()  # killed before its marker was written: removed only if empty
+            continue
+        if not _is_ours(p) or p == current or (p / SET_ASIDE).is_file():
+            continue
+        if kept_old < KEEP_SUPERSEDED:
+            kept_old += 1
+            continue
+        shutil.rmtree(p)
+    for p in d.iterdir():
+        if p.name.startswith(f".{CURRENT}{TMP_PREFIX}") and p.is_symlink():
+            p.unlink()
+
+
+def _point_current(d: Path, name: str | None) -> None:
+    """Make ``current`` point at ``versions/name`` (or remove it), atomically."""
+    link = d / CURRENT
+    if name is None:
+        if link.is_symlink():
+            link.unlink()
+        return
+    tmp = d / f".{CURRENT}{TMP_PREFIX}{uuid.uuid4().hex[:8]}"
+    os.symlink(f"{VERSIONS}/{name}", tmp)
+    os.replace(tmp, link)
+    _fsync_dir(d)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _checked(actor: Actor, engine: Engine | None, permission: str, action: str) -> Iterator[dict[str, str]]:
+    """Check the actor's role in the store and log the change (``note['detail']``) when the body succeeds.
+
+    The role check and the log entry share one database transaction around the file change: a refused
+    or failed change writes nothing, and a change is never stored without its entry. ``engine`` None
+    opens the default store (``$SELECTION_DB_URL`` or the SQLite file) for the call.
+    """
+    from selection.access import authorize, log_change  # local imports: reading needs no database layer
+    from selection.storage.database import open_store, write_transaction
+
+    own = engine is None
+    engine = open_store() if engine is None else engine
+    try:
+        with write_transaction(engine, lock_table="change_log") as conn:
+            authorize(conn, actor, permission)
+            note = {"detail": ""}
+            yield note
+            if note["detail"]:
+                log_change(conn, actor, action, note["detail"])
+    finally:
+        if own:
+            engine.dispose()
+
+
+def apply_import(
+    plan: ImportPlan, data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None
+) -> Dataset:
+    """Write the plan's candidate package as a new version and make it current; return the loaded result.
+
+    Administrators only (AccessDenied otherwise, nothing changed); the import records who made it in the
+    package's metadata and in the store's change log.
+    """
+    if not plan.ok:
+        raise DataError(plan.report if plan.report.errors else "Der er intet at importere.")
+    from selection.access import IMPORT_DATA
+
+    with _checked(actor, engine, IMPORT_DATA, "import") as note, _writing(data_dir) as d:
+        _check_unchanged(plan, d)
+        loaded = _store(_candidate_with_history(plan, actor), d)
+        note["detail"] = f"Version {loaded.version}: " + ", ".join(f.name for f in plan.files)
+        return loaded
+
+
+def _active_version(d: Path, planned_on: str) -> str:
+    """The version in use; without a stored import, any package that is not an import counts as in use."""
+    package = _current_package(d)
+    if package is None:
+        return "medleveret" if "+import-" in planned_on else planned_on
+    try:
+        meta = json_input.loads((package / META_FILE).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json_input.JsonError):
+        return "ukendt"
+    return str(meta.get("version", "ukendt")) if isinstance(meta, dict) else "ukendt"
+
+
+def _check_unchanged(plan: ImportPlan, d: Path) -> None:
+    """Refuse a plan made on data that another import (or a reset) has replaced since (no lost updates)."""
+    active = _active_version(d, plan.current.version)
+    if active != plan.current.version:
+        raise DataError(
+            f"Data er ændret af en anden import, siden forhåndsvisningen blev lavet (version {plan.current.version} "
+            f"→ {active}). Intet er ændret. Indlæs filerne igen for at se ændringerne mod de nye data."
+        )
+
+
+def _candidate_with_history(plan: ImportPlan, actor: Actor) -> Dataset:
+    """The plan's data set with the import recorded in its metadata and a new, unique version."""
+    meta = dict(plan.current.meta)
+    imports = list(meta.get("imports") or [])
+    by = actor.identity
+    imports += [
+        {
+            "file": f.name,
+            "kind": f.kind,
+            "imported_at": plan.imported_at,
+            "details": f.details,
+            "imported_by": by.label,
+            "imported_by_subject": by.subject,
+            "imported_by_method": by.method,
+        }
+        for f in plan.files
+    ]
+    base = str(meta.get("version", "ukendt")).split("+import-")[0]
+    stamp = plan.imported_at.replace(":", "").replace("-", "")
+    meta["version"] = f"{base}+import-{stamp}-{uuid.uuid4().hex[:8]}"
+    meta["imports"] = imports
+    return dataclasses.replace(plan.candidate(), meta=meta)
+
+
+def reset_import(data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None) -> Path | None:
+    """Stop using the stored import: the bundled package is used again (administrators only).
+
+    The import is not deleted: it is marked as set aside (``restore_import`` brings the newest
+    back). Returns its folder, or None if no import was in use.
+    """
+    d = _dir(data_dir)
+    if problem := store_problem(d):
+        raise DataError(problem)
+    from selection.access import RESET_DATA
+
+    with _checked(actor, engine, RESET_DATA, "reset") as note:
+        if not d.exists():
+            return None
+        with _writing(d) as d:
+            package = _current_package(d)
+            if package is None:
+                return None
+            _write_text(package / SET_ASIDE, datetime.now(UTC).isoformat(timespec="microseconds") + "\n")
+            _point_current(d, None)  # atomic: the import stops being used at once
+            note["detail"] = f"Importen {package.name} er sat til side; det medleverede datasæt bruges."
+            return package
+
+
+def restore_import(data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None) -> Dataset:
+    """Use the newest import set aside by ``reset_import`` again (administrators only); a copy that no
+    longer loads is skipped."""
+    from selection.access import RESET_DATA
+
+    with _checked(actor, engine, RESET_DATA, "restore") as note, _writing(data_dir) as d:
+        if _current_package(d) is not None:
+            raise DataError("Der er allerede en import i brug; gå først tilbage til det medleverede datasæt.")
+        backups = import_backups(d)
+        if not backups:
+            raise DataError("Der er ingen tidligere import at gendanne.")
+        broken = []
+        for package in reversed(backups):
+            try:
+                restored = load_dataset(package)  # never restore a package that does not load
+            except DataError as exc:
+                broken.append(f"{backup_label(package)}: {str(exc).splitlines()[0] if str(exc) else 'fejl'}")
+                continue
+            (package / SET_ASIDE).unlink()
+            _point_current(d, package.name)
+            note["detail"] = f"Importen {package.name} (version {restored.version}) bruges igen."
+            return restored
+        raise DataError("Ingen af de gemte importer kan indlæses, så ingen er gendannet: " + "; ".join(broken))
+
+
+def export_package(dataset: Dataset, folder: Path | str) -> Path:
+    """Write ``dataset`` as a complete data package into ``folder`` (created if needed)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_package(dataset, folder)
+    return folder
+
+
+def _store(candidate: Dataset, d: Path) -> Dataset:
+    """Write a new version beside the others, prove it loads, then point ``current`` at it."""
+    versions = d / VERSIONS
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    name = f"{stamp}-{uuid.uuid4().hex[:8]}"
+    tmp = versions / f"{TMP_PREFIX}{name}"
+    tmp.mkdir()
+    try:
+        _write_text(tmp / PACKAGE_MARKER, _MARKER_TEXT)
+        _write_package(candidate, tmp)
+        loaded = load_dataset(tmp)  # never make current a package that does not load
+        os.rename(tmp, versions / name)
+        _fsync_dir(versions)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    _point_current(d, name)
+    return loaded
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _write_package(ds: Dataset, folder: Path) -> None:
+    """Every file of the package; dataset.json last, with a hash of the others' content."""
+    _write_text(folder / CRITERIA_FILE, json.dumps(criteria_json(ds.model), ensure_ascii=False, indent=2) + "\n")
+    _write_areas(folder / AREAS_FILE, ds.areas)
+    _write_values(folder / VALUES_FILE, ds.values)
+    _write_actors(folder / ACTORS_FILE, ds.actors)
+    _write_initiatives(folder / INITIATIVES_FILE, ds.initiatives)
+    digest = hashlib.sha256()
+    for file in (CRITERIA_FILE, AREAS_FILE, VALUES_FILE, ACTORS_FILE, INITIATIVES_FILE):
+        digest.update(file.encode() + b"\0" + (folder / file).read_bytes())
+    meta = {**ds.meta, "content_sha256": digest.hexdigest()}
+    _write_text(folder / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+
+
+def _write_text(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def criteria_json(model: CriteriaModel) -> dict[str, Any]:
+    """The criteria model as the JSON of criteria.json (load_criteria gives the same model back)."""
+    return {
+        "schema_version": 1,
+        "actor_distance_m": model.actor_distance_m,
+        "sectors": [{"id": s.id, "label": s.label} for s in model.sectors],
+        "criteria": [
+            {
+                "id": c.id,
+                "label": c.label,
+                "description": c.description,
+                "default_weight": c.default_weight,
+                "indicators": [
+                    {
+                        "id": i.id,
+                        "label": i.label,
+                        "description": i.description,
+                        "unit": i.unit,
+                        "direction": i.direction,
+                        "scale": {"min": i.scale_min, "max": i.scale_max},
+                        "default_weight": i.default_weight,
+                        "values": i.values,
+                        **({"computed": {"method": i.computed}} if i.computed else {}),
+                        **({"assessment": True} if i.assessment else {}),
+                        **({"anchors": {_number_text(p): text for p, text in i.anchors}} if i.anchors else {}),
+                    }
+                    for i in c.indicators
+                ],
+            }
+            for c in model.criteria
+        ],
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if pd.isna(value) if not isinstance(value, (list, dict)) else False:
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def _features(gdf: gpd.GeoDataFrame, columns: list[str]) -> str:
+    if len(gdf) and gdf.crs is not None and not gdf.crs.equals(WGS84):
+        gdf = gdf.to_crs(WGS84)
+    feats = []
+    for _, row in gdf.iterrows():
+        props = {c: _json_value(row[c]) if c in gdf.columns else None for c in columns}
+        geom = row.geometry
+        feats.append({"type": "Feature", "geometry": mapping(geom) if geom is not None else None, "properties": props})
+    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _write_areas(path: Path, areas: gpd.GeoDataFrame) -> None:
+    cols = ["area_id", "name", *AREA_TEXT_COLUMNS, "residents", "dwellings", "list_confidence", "geometry_quality"]
+    _write_text(path, _features(areas, cols))
+
+
+def _write_actors(path: Path, actors: gpd.GeoDataFrame) -> None:
+    cols = ["actor_id", "name", "sector", "kind", "source", "note", "area_id", "position_quality"]
+    _write_text(path, _features(actors, cols))
+
+
+def _number_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    f = float(value)
+    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)  # the parser reads both back exactly
+
+
+def _csv_text(header: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _write_values(path: Path, values: pd.DataFrame) -> None:
+    cols = ["area_id", "indicator_id", "value", "kind", "source", "note"]
+    rows = [
+        [_cell(r.area_id), _cell(r.indicator_id), _number_text(r.value), _cell(r.kind), _cell(r.source), _cell(r.note)]
+        for r in values[cols].itertuples(index=False)
+    ]
+    _write_text(path, _csv_text(cols, rows))
+
+
+def _write_initiatives(path: Path, initiatives: pd.DataFrame) -> None:
+    cols = ["area_id", "name", "type", "period", "verification", "source"]
+    rows = [[_cell(r.get(c)) for c in cols] for r in initiatives.to_dict("records")]
+    _write_text(path, _csv_text(cols, rows))
+
+
+__all__ = [
+    "active_data_dir",
+    "apply_import",
+    "backup_label",
+    "criteria_json",
+    "export_package",
+    "has_stored_import",
+    "import_backups",
+    "reset_import",
+    "restore_import",
+    "store_problem",
+]

@@ -1,0 +1,1 @@
+"""Danish text in and out: formatting (Babel), the strict number parser, typed form fields, literal text, JSON input."""
