@@ -12,18 +12,11 @@ from selection.access import IMPORT_DATA, RESET_DATA, AccessDenied
 from selection.data.dataset import Dataset
 from selection.errors import DataError, library_reason
 from selection.importing import ImportPlan, list_layers, validate_import
+from selection.importing.apply import apply_import, reset_import, restore_import
 from selection.output.map_layers import base_map, change_layer
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import ScoreResult
-from selection.storage.packages import (
-    apply_import,
-    backup_label,
-    has_stored_import,
-    import_backups,
-    reset_import,
-    restore_import,
-    store_problem,
-)
+from selection.storage.packages import backup_label, has_stored_import, import_backups, store_problem
 from selection.text.formatting import compact
 from ui import access, state
 from ui.text import md, num

@@ -15,18 +15,19 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from selection import workspace
 from selection.analysis.robustness.report import value_ranges
-from selection.assessments import aggregate, apply_assessments, current_assessments, store_revision
+from selection.assessments import current_assessments, store_revision
 from selection.data.dataset import Dataset, load_dataset
 from selection.data.performance import Performance, build_performance, with_stored_values
 from selection.data.status import DataStatus, data_status
-from selection.data.status import weighted_indicators as _weighted
 from selection.errors import WeightError
 from selection.output.map_layers import area_at
 from selection.output.offline_assets import install_static_assets
 from selection.output.shortlist import area_facts as export_area_facts
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import ScoreResult
+from selection.ranking.scoring import weighted_indicators as _weighted
 from selection.storage.database import StoreError, database_url, open_store
 from selection.storage.packages import active_data_dir
 from ui.layout import SECTION_KEY, SECTIONS
@@ -169,7 +170,7 @@ def _load(directory: str, signature: str, store_key: str) -> Dataset:
     if store_key == NO_STORE:
         return package
     url, revision = store_key.rsplit("#", 1)
-    return apply_assessments(package, aggregate(_latest(url, int(revision))))
+    return workspace.with_assessments(package, _latest(url, int(revision)))
 
 
 def _source() -> tuple[str, str, str]:
@@ -226,7 +227,7 @@ def with_assessments(dataset: Dataset) -> Dataset:
     if key == NO_STORE:
         return dataset
     url, revision = key.rsplit("#", 1)
-    return apply_assessments(dataset, aggregate(_latest(url, int(revision))))
+    return workspace.with_assessments(dataset, _latest(url, int(revision)))
 
 
 def package_dataset() -> Dataset:

@@ -30,6 +30,7 @@ from selection.ranking.evaluate import evaluate
 from selection.storage.database.errors import StoreError
 from selection.text.formatting import count
 from selection.text.number_parser import NumberError, parse_number
+from selection.workspace import open_workspace
 
 if TYPE_CHECKING:
     from selection.access import Actor
@@ -305,7 +306,8 @@ def run_assessments(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace, apply: bool) -> int:
     """Validate (and with ``apply`` store) an import; print the Danish report."""
     from selection.importing import validate_import
-    from selection.storage.packages import active_data_dir, apply_import, store_problem
+    from selection.importing.apply import apply_import
+    from selection.storage.packages import active_data_dir, store_problem
 
     if apply and (problem := store_problem(args.data_dir)):
         raise DataError(problem)
@@ -342,13 +344,7 @@ def _evaluated(args: argparse.Namespace, warn_store: bool = False) -> tuple[Data
         args.data = active_data_dir()
     if args.out is not None:
         _check_out(args.out)
-    from selection.storage.database import store_exists
-
-    dataset = load_dataset(args.data)
-    if store_exists():  # the database layer is loaded only when there are stored assessments to apply
-        from selection.assessments.applied import dataset_with_assessments
-
-        dataset = dataset_with_assessments(dataset)
+    dataset = open_workspace(args.data).dataset
     weights = parse_weights(args.weights, dataset.model.default_weights)
     if getattr(args, "scenario", None) is not None or getattr(args, "exclude", None):
         from selection.cli.scenarios import rank_settings
@@ -550,7 +546,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("validate", "import"):
         return run_import(args, apply=args.command == "import")
     if args.command == "reset":
-        from selection.storage.packages import reset_import
+        from selection.importing.apply import reset_import
 
         backup = reset_import(args.data_dir, actor=cli_actor(args))
         print(
@@ -559,7 +555,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.command == "restore":
-        from selection.storage.packages import restore_import
+        from selection.importing.apply import restore_import
 
         dataset = restore_import(args.data_dir, actor=cli_actor(args))
         print(f"Importen bruges igen (version {dataset.version}).")

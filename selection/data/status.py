@@ -9,7 +9,6 @@ import pandas as pd
 
 from selection.data.dataset import Dataset
 from selection.text.formatting import count, integer
-from selection.ranking.scoring import ScoreResult
 
 KIND_ORDER = ("sourced", "assessed", "illustrative")
 LIST_CONFIDENCE_LABELS = {
@@ -17,17 +16,6 @@ LIST_CONFIDENCE_LABELS = {
     "inferred": "Udledt (ikke set i kilde)",
     "estimate": "Kandidat (ikke verificeret)",
 }
-
-
-def weighted_indicators(result: ScoreResult, dataset: Dataset) -> list[str]:
-    """Indicators that carry weight in this result (their criterion's weight and their own > 0)."""
-    return [
-        i.id
-        for c in dataset.model.criteria
-        if result.weights.get(c.id, 0) > 0
-        for i in c.indicators
-        if result.sub_weights.get(i.id, i.default_weight) > 0
-    ]
 
 
 def kinds_per_area(provenance: pd.DataFrame, weighted_indicators: list[str]) -> dict[str, dict[str, int]]:

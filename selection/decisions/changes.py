@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
+from selection.data.content_hash import content_hash
 from selection.data.dataset import Dataset
 from selection.decisions.model import Decision
 from selection.errors import WeightError
+from selection.workspace import workspace_of
 
 MAX_NAMED = 5
 
@@ -21,9 +23,6 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
 
     ``dataset`` is today's package as loaded (without assessments); ``engine`` the assessment store.
     """
-    from selection.assessments import aggregate, apply_assessments, current_assessments
-    from selection.assessments.history import value_versions
-    from selection.report.snapshot import content_hash
     from selection.scenarios import ScenarioSettings, evaluate_settings
     from selection.scenarios.rules import RuleError, parse_rules
 
@@ -35,10 +34,11 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
             lines.append(f"Datapakken er skiftet fra version {then.get('version')} til {dataset.version}.")
         else:
             lines.append(f"Datapakkens indhold er ændret (stadig version {dataset.version}).")
-    shown = dataset
+    in_use = workspace_of(dataset, engine)
+    shown = in_use.dataset
     if engine is not None:
         before = {tuple(k.split("\t", 1)): v for k, v in snapshot.get("assessment_versions", {}).items()}
-        now = value_versions(engine)
+        now = in_use.versions
         changed = sorted(k for k in set(before) | set(now) if before.get(k, 0) != now.get(k, 0))
         if changed:
             names = {a["id"]: a["name"] for a in snapshot.get("areas", [])}
@@ -48,7 +48,6 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
             lines.append(
                 f"{_count(len(changed), 'vurdering', 'vurderinger')} er ændret siden beslutningen ({named}{more})."
             )
-        shown = apply_assessments(dataset, aggregate(current_assessments(engine)))
     weights = {c["id"]: c["weight"] for c in snapshot.get("criteria", [])}
     subs = {i["id"]: i["sub_weight"] for c in snapshot.get("criteria", []) for i in c["indicators"]}
     distance = snapshot.get("actor_distance_m")

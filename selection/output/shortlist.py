@@ -25,9 +25,9 @@ from selection.analysis.critical.values import assessment_priorities
 from selection.data.criteria import CriteriaModel
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance, build_performance
-from selection.data.status import KIND_ORDER, kinds_per_area, list_status_text, value_status, weighted_indicators
+from selection.data.status import KIND_ORDER, kinds_per_area, list_status_text, value_status
 from selection.memo import per_frame
-from selection.ranking.scoring import STATUS_EXCLUDED, ScoreResult
+from selection.ranking.scoring import STATUS_EXCLUDED, ScoreResult, weighted_indicators
 from selection.text.formatting import count, integer, iso_local
 from selection.text.literal import without_direction_marks
 

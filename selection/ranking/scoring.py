@@ -18,12 +18,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from selection.data.criteria import CriteriaModel
 from selection.errors import WeightError
+
+if TYPE_CHECKING:
+    from selection.data.dataset import Dataset
 
 TIE_DECIMALS = 9
 
@@ -229,3 +233,14 @@ def score_areas(
     columns["missing"] = [missing_ids[i] for i in order]
     scores = pd.DataFrame(score_arr, index=matrix.index, columns=ids)
     return ScoreResult(pd.DataFrame(columns), w, model.default_sub_weights | dict(sub_weights or {}), scores)
+
+
+def weighted_indicators(result: ScoreResult, dataset: Dataset) -> list[str]:
+    """Indicators that carry weight in this result (their criterion's weight and their own > 0)."""
+    return [
+        i.id
+        for c in dataset.model.criteria
+        if result.weights.get(c.id, 0) > 0
+        for i in c.indicators
+        if result.sub_weights.get(i.id, i.default_weight) > 0
+    ]

@@ -6,15 +6,13 @@ a decision record stores, so a report on a decision shows the data of the day it
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import Engine
 
 from selection.analysis.critical.values import assessment_priorities
 from selection.analysis.robustness.core import ranks_and_rest
@@ -27,11 +25,16 @@ from selection.analysis.robustness.report import (
     value_ranges,
 )
 from selection.assessments.history import CURRENT_COLUMNS
+from selection.data.content_hash import content_hash
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance
 from selection.data.status import data_status
 from selection.ranking.scoring import ScoreResult
 from selection.scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
+from selection.workspace import Workspace, workspace_of
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 SNAPSHOT_FORMAT = 1
 NOISE_STEP = 1.0  # assessed/illustrative values vary by ± this many scale steps
@@ -52,35 +55,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def content_hash(dataset: Dataset) -> str:
-    """SHA-256 of the data package's content (meta, criteria, areas with boundaries, values, actors)."""
-    model = dataset.model
-    criteria = [
-        [
-            c.id,
-            c.label,
-            c.default_weight,
-            [
-                [i.id, i.label, i.direction, i.scale_min, i.scale_max, i.default_weight, i.computed]
-                for i in c.indicators
-            ],
-        ]
-        for c in model.criteria
-    ]
-    parts = [
-        json.dumps(dataset.meta, sort_keys=True, ensure_ascii=False, default=str),
-        json.dumps(criteria, ensure_ascii=False, default=str),
-        dataset.areas.sort_index().to_json(sort_keys=True, default=str),
-        dataset.values.sort_values(["area_id", "indicator_id"]).to_json(orient="records", default_handler=str),
-        dataset.actors.to_json(sort_keys=True, default=str) if len(dataset.actors) else "",
-    ]
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
 
 
 def noisy_indicators(provenance: pd.DataFrame, dataset: Dataset) -> list[str]:
@@ -342,27 +316,28 @@ def snapshot_from_store(
 
     ``compare_with`` (2–5 named settings, the snapshot's own first) adds the scenario comparison.
     """
-    from selection.assessments import aggregate, apply_assessments, current_assessments
-    from selection.assessments.history import value_versions
+    return snapshot_of(workspace_of(dataset, engine, method), weights, top_n, compare_with, **options)
 
-    package_hash = content_hash(dataset)
-    if engine is None:
-        shown = dataset
-        snapshot = take_snapshot(dataset, weights, top_n, package_hash=package_hash, **options)
-    else:
-        latest = current_assessments(engine)
-        shown = apply_assessments(dataset, aggregate(latest, method), method)
-        snapshot = take_snapshot(
-            shown,
-            weights,
-            top_n,
-            assessments=latest,
-            versions=value_versions(engine),
-            package_hash=package_hash,
-            **options,
-        )
+
+def snapshot_of(
+    workspace: Workspace,
+    weights: Mapping[str, float] | None = None,
+    top_n: int = 3,
+    compare_with: Sequence[tuple[str, ScenarioSettings]] = (),
+    **options: Any,
+) -> dict[str, Any]:
+    """Snapshot of the data in use: its ranked data set, the assessments in force and the package's hash."""
+    snapshot = take_snapshot(
+        workspace.dataset,
+        weights,
+        top_n,
+        assessments=workspace.assessments,
+        versions=workspace.versions,
+        package_hash=content_hash(workspace.package),
+        **options,
+    )
     if compare_with:
         from selection.report.comparison import comparison_part
 
-        snapshot["comparison"] = comparison_part(shown, compare_with, top_n)
+        snapshot["comparison"] = comparison_part(workspace.dataset, compare_with, top_n)
     return snapshot

@@ -14,13 +14,15 @@ empty folder is adopted; any other existing file or folder is refused with a Dan
 left untouched. Writers hold the lock and are the only ones that clean up (temporary folders of
 killed imports, superseded versions); readers only resolve ``current`` once, so they see the
 old or the new package, never a half one and never the bundled data by accident.
+
+Who may change the package in use, and the change log, are ``selection.importing.apply``'s job: it calls
+``writing``, ``store_version``, ``set_aside_current`` and ``restore_newest`` inside its rights check.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import dataclasses
 import fcntl
 import hashlib
 import io
@@ -32,7 +34,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -53,13 +55,7 @@ from selection.data.dataset import (
 )
 from selection.errors import DataError, os_reason
 from selection.geo.geometry import WGS84
-from selection.importing.plan import ImportPlan
 from selection.text import json_input
-
-if TYPE_CHECKING:  # the access rules and the database layer load only when a change is written
-    from sqlalchemy import Engine
-
-    from selection.access import Actor
 
 STORE_MARKER = ".selection-import-store"
 PACKAGE_MARKER = ".selection-package"
@@ -85,7 +81,8 @@ def _is_legacy(d: Path) -> bool:
     return {CRITERIA_FILE, AREAS_FILE, META_FILE} <= names <= set(PACKAGE_FILES)
 
 
-def _dir(data_dir: Path | str | None) -> Path:
+def package_dir(data_dir: Path | str | None = None) -> Path:
+    """The import folder: ``data_dir``, else ``config.import_dir()``."""
     return Path(data_dir) if data_dir is not None else config.import_dir()
 
 
@@ -94,7 +91,7 @@ def _dir(data_dir: Path | str | None) -> Path:
 
 def store_problem(data_dir: Path | str | None = None) -> str | None:
     """A Danish message if the import folder cannot be used (it is not ours), else None."""
-    d = _dir(data_dir)
+    d = package_dir(data_dir)
     if str(d).strip() in ("", "."):
         return "Importmappen skal have et navn."
     try:
@@ -141,17 +138,17 @@ def _current_package(d: Path) -> Path | None:
 
 
 def has_stored_import(data_dir: Path | str | None = None) -> bool:
-    return _current_package(_dir(data_dir)) is not None
+    return _current_package(package_dir(data_dir)) is not None
 
 
 def active_data_dir(data_dir: Path | str | None = None) -> Path:
     """The package of the stored import in use if there is one, else the default (bundled) package."""
-    return _current_package(_dir(data_dir)) or config.data_dir()
+    return _current_package(package_dir(data_dir)) or config.data_dir()
 
 
 def import_backups(data_dir: Path | str | None = None) -> list[Path]:
     """Imports set aside by ``reset_import``, oldest first."""
-    d = _dir(data_dir)
+    d = package_dir(data_dir)
     versions = d / VERSIONS
     found = []
     try:
@@ -235,9 +232,9 @@ def _write_problem(d: Path, exc: OSError) -> str:
 
 
 @contextlib.contextmanager
-def _writing(data_dir: Path | str | None) -> Iterator[Path]:
+def writing(data_dir: Path | str | None) -> Iterator[Path]:
     """Open the store and hold its lock; file-system failures become a Danish DataError."""
-    d = _open_store(_dir(data_dir))
+    d = _open_store(package_dir(data_dir))
     try:
         with open(d / LOCK, "a+b") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
@@ -300,51 +297,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-@contextlib.contextmanager
-def _checked(actor: Actor, engine: Engine | None, permission: str, action: str) -> Iterator[dict[str, str]]:
-    """Check the actor's role in the store and log the change (``note['detail']``) when the body succeeds.
-
-    The role check and the log entry share one database transaction around the file change: a refused
-    or failed change writes nothing, and a change is never stored without its entry. ``engine`` None
-    opens the default store (``$SELECTION_DB_URL`` or the SQLite file) for the call.
-    """
-    from selection.access import authorize, log_change  # local imports: reading needs no database layer
-    from selection.storage.database import open_store, write_transaction
-
-    own = engine is None
-    engine = open_store() if engine is None else engine
-    try:
-        with write_transaction(engine, lock_table="change_log") as conn:
-            authorize(conn, actor, permission)
-            note = {"detail": ""}
-            yield note
-            if note["detail"]:
-                log_change(conn, actor, action, note["detail"])
-    finally:
-        if own:
-            engine.dispose()
-
-
-def apply_import(
-    plan: ImportPlan, data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None
-) -> Dataset:
-    """Write the plan's candidate package as a new version and make it current; return the loaded result.
-
-    Administrators only (AccessDenied otherwise, nothing changed); the import records who made it in the
-    package's metadata and in the store's change log.
-    """
-    if not plan.ok:
-        raise DataError(plan.report if plan.report.errors else "Der er intet at importere.")
-    from selection.access import IMPORT_DATA
-
-    with _checked(actor, engine, IMPORT_DATA, "import") as note, _writing(data_dir) as d:
-        _check_unchanged(plan, d)
-        loaded = _store(_candidate_with_history(plan, actor), d)
-        note["detail"] = f"Version {loaded.version}: " + ", ".join(f.name for f in plan.files)
-        return loaded
-
-
-def _active_version(d: Path, planned_on: str) -> str:
+def active_version(d: Path, planned_on: str) -> str:
     """The version in use; without a stored import, any package that is not an import counts as in use."""
     package = _current_package(d)
     if package is None:
@@ -356,87 +309,38 @@ def _active_version(d: Path, planned_on: str) -> str:
     return str(meta.get("version", "ukendt")) if isinstance(meta, dict) else "ukendt"
 
 
-def _check_unchanged(plan: ImportPlan, d: Path) -> None:
-    """Refuse a plan made on data that another import (or a reset) has replaced since (no lost updates)."""
-    active = _active_version(d, plan.current.version)
-    if active != plan.current.version:
-        raise DataError(
-            f"Data er ændret af en anden import, siden forhåndsvisningen blev lavet (version {plan.current.version} "
-            f"→ {active}). Intet er ændret. Indlæs filerne igen for at se ændringerne mod de nye data."
-        )
+def set_aside_current(d: Path) -> Path | None:
+    """Stop using the import in use (the caller holds ``writing``): mark it set aside and remove ``current``.
 
-
-def _candidate_with_history(plan: ImportPlan, actor: Actor) -> Dataset:
-    """The plan's data set with the import recorded in its metadata and a new, unique version."""
-    meta = dict(plan.current.meta)
-    imports = list(meta.get("imports") or [])
-    by = actor.identity
-    imports += [
-        {
-            "file": f.name,
-            "kind": f.kind,
-            "imported_at": plan.imported_at,
-            "details": f.details,
-            "imported_by": by.label,
-            "imported_by_subject": by.subject,
-            "imported_by_method": by.method,
-        }
-        for f in plan.files
-    ]
-    base = str(meta.get("version", "ukendt")).split("+import-")[0]
-    stamp = plan.imported_at.replace(":", "").replace("-", "")
-    meta["version"] = f"{base}+import-{stamp}-{uuid.uuid4().hex[:8]}"
-    meta["imports"] = imports
-    return dataclasses.replace(plan.candidate(), meta=meta)
-
-
-def reset_import(data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None) -> Path | None:
-    """Stop using the stored import: the bundled package is used again (administrators only).
-
-    The import is not deleted: it is marked as set aside (``restore_import`` brings the newest
-    back). Returns its folder, or None if no import was in use.
+    The package is not deleted (``restore_newest`` brings it back). Returns its folder, or None if none was in use.
     """
-    d = _dir(data_dir)
-    if problem := store_problem(d):
-        raise DataError(problem)
-    from selection.access import RESET_DATA
-
-    with _checked(actor, engine, RESET_DATA, "reset") as note:
-        if not d.exists():
-            return None
-        with _writing(d) as d:
-            package = _current_package(d)
-            if package is None:
-                return None
-            _write_text(package / SET_ASIDE, datetime.now(UTC).isoformat(timespec="microseconds") + "\n")
-            _point_current(d, None)  # atomic: the import stops being used at once
-            note["detail"] = f"Importen {package.name} er sat til side; det medleverede datasæt bruges."
-            return package
+    package = _current_package(d)
+    if package is None:
+        return None
+    _write_text(package / SET_ASIDE, datetime.now(UTC).isoformat(timespec="microseconds") + "\n")
+    _point_current(d, None)  # atomic: the import stops being used at once
+    return package
 
 
-def restore_import(data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None) -> Dataset:
-    """Use the newest import set aside by ``reset_import`` again (administrators only); a copy that no
-    longer loads is skipped."""
-    from selection.access import RESET_DATA
-
-    with _checked(actor, engine, RESET_DATA, "restore") as note, _writing(data_dir) as d:
-        if _current_package(d) is not None:
-            raise DataError("Der er allerede en import i brug; gå først tilbage til det medleverede datasæt.")
-        backups = import_backups(d)
-        if not backups:
-            raise DataError("Der er ingen tidligere import at gendanne.")
-        broken = []
-        for package in reversed(backups):
-            try:
-                restored = load_dataset(package)  # never restore a package that does not load
-            except DataError as exc:
-                broken.append(f"{backup_label(package)}: {str(exc).splitlines()[0] if str(exc) else 'fejl'}")
-                continue
-            (package / SET_ASIDE).unlink()
-            _point_current(d, package.name)
-            note["detail"] = f"Importen {package.name} (version {restored.version}) bruges igen."
-            return restored
-        raise DataError("Ingen af de gemte importer kan indlæses, så ingen er gendannet: " + "; ".join(broken))
+def restore_newest(d: Path) -> tuple[Path, Dataset]:
+    """Use the newest import set aside again (the caller holds ``writing``); a copy that no longer loads is
+    skipped. Returns its folder and the loaded package; DataError (Danish) when none can be restored."""
+    if _current_package(d) is not None:
+        raise DataError("Der er allerede en import i brug; gå først tilbage til det medleverede datasæt.")
+    backups = import_backups(d)
+    if not backups:
+        raise DataError("Der er ingen tidligere import at gendanne.")
+    broken = []
+    for package in reversed(backups):
+        try:
+            restored = load_dataset(package)  # never restore a package that does not load
+        except DataError as exc:
+            broken.append(f"{backup_label(package)}: {str(exc).splitlines()[0] if str(exc) else 'fejl'}")
+            continue
+        (package / SET_ASIDE).unlink()
+        _point_current(d, package.name)
+        return package, restored
+    raise DataError("Ingen af de gemte importer kan indlæses, så ingen er gendannet: " + "; ".join(broken))
 
 
 def export_package(dataset: Dataset, folder: Path | str) -> Path:
@@ -447,7 +351,7 @@ def export_package(dataset: Dataset, folder: Path | str) -> Path:
     return folder
 
 
-def _store(candidate: Dataset, d: Path) -> Dataset:
+def store_version(candidate: Dataset, d: Path) -> Dataset:
     """Write a new version beside the others, prove it loads, then point ``current`` at it."""
     versions = d / VERSIONS
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -596,13 +500,16 @@ def _write_initiatives(path: Path, initiatives: pd.DataFrame) -> None:
 
 __all__ = [
     "active_data_dir",
-    "apply_import",
+    "active_version",
     "backup_label",
     "criteria_json",
     "export_package",
     "has_stored_import",
     "import_backups",
-    "reset_import",
-    "restore_import",
+    "package_dir",
+    "restore_newest",
+    "set_aside_current",
     "store_problem",
+    "store_version",
+    "writing",
 ]

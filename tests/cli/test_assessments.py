@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from selection.assessments.applied import dataset_with_assessments
 from selection.data.dataset import load_dataset
 from selection.output.shortlist import shortlist_csv
 from selection.ranking.evaluate import evaluate
+from selection.workspace import open_workspace
 from tests.support.databases import assessment_criteria
 from tests.support.factory import REPO, make_package
 
@@ -84,7 +84,7 @@ def test_export_fill_import_history_and_rank_agree_with_the_library(db_url, pack
     out = tmp_path / "kortliste.csv"
     proc = run(db_url, "rank", "--data", str(package), "--top", "3", "--timestamp", STAMP, "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    shown = dataset_with_assessments(load_dataset(package), db_url)
+    shown = open_workspace(package, db_url).dataset
     _, result = evaluate(shown)
     assert out.read_bytes() == shortlist_csv(result, shown, 3, "excel-da", datetime.fromisoformat(STAMP))
     _, plain = evaluate(load_dataset(package))

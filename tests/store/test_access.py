@@ -42,11 +42,12 @@ from selection.assessments import NewAssessment, history, record_assessment, rec
 from selection.data.dataset import load_dataset
 from selection.decisions import NewDecision, Participant, list_decisions, record_decision
 from selection.importing import validate_import
+from selection.importing.apply import apply_import, reset_import, restore_import
 from selection.scenarios import parse_settings
 from selection.scenarios.saved import save_new
 from selection.storage.database import open_store
 from selection.storage.database.tables import assessment, change_log, decision, role_assignment, scenario_version
-from selection.storage.packages import active_data_dir, apply_import, has_stored_import, reset_import, restore_import
+from selection.storage.packages import active_data_dir, has_stored_import
 from tests.support.databases import AREA_IDS, MODEL
 from tests.support.factory import ADMIN, make_package
 

@@ -21,7 +21,8 @@ from shapely.geometry import LineString, Point, Polygon, box, mapping
 from selection.data.dataset import load_dataset
 from selection.errors import DataError
 from selection.importing import Limits, validate_import
-from selection.storage.packages import active_data_dir, apply_import
+from selection.importing.apply import apply_import
+from selection.storage.packages import active_data_dir
 from tests.support.factory import ADMIN, AREAS, CRITERIA, area_features, make_package
 
 DANISH_AREAS = [("a", "Hørgården", AREAS[0][2]), ("b", "Stærevej mv.", AREAS[1][2]), ("c", "Charlie", AREAS[2][2])]

@@ -21,18 +21,11 @@ from shapely.geometry import Point, box
 from selection.data.dataset import load_dataset
 from selection.errors import DataError
 from selection.importing import list_layers, validate_import
+from selection.importing.apply import apply_import, reset_import, restore_import
 from selection.importing.matching import AreaMatcher, SectorMatcher, norm_key
 from selection.ranking.evaluate import evaluate
 from selection.storage import packages as import_store
-from selection.storage.packages import (
-    active_data_dir,
-    apply_import,
-    export_package,
-    has_stored_import,
-    import_backups,
-    reset_import,
-    restore_import,
-)
+from selection.storage.packages import active_data_dir, export_package, has_stored_import, import_backups
 from tests.support.factory import ADMIN, AREAS, BUNDLED, CRITERIA, REPO, area_features, make_package
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from pypdf import PdfReader
 
+from selection.data.content_hash import content_hash
 from selection.data.dataset import load_dataset
 from selection.report import render_html, render_pdf, take_snapshot
 from selection.report.comparison import comparison_part
 from selection.report.render import caveat_text, robustness_text
-from selection.report.snapshot import content_hash, scenario_record, snapshot_from_store
+from selection.report.snapshot import scenario_record, snapshot_from_store
 from selection.scenarios import describe, evaluate_settings, excluded_reasons, parse_settings
 from selection.scenarios.defaults import load_defaults
 from selection.storage.packages import active_data_dir

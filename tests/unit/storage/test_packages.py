@@ -19,16 +19,9 @@ from selection.cli.main import main
 from selection.data.dataset import load_dataset
 from selection.errors import DataError
 from selection.importing import validate_import
+from selection.importing.apply import apply_import, reset_import, restore_import
 from selection.storage import packages as import_store
-from selection.storage.packages import (
-    active_data_dir,
-    apply_import,
-    has_stored_import,
-    import_backups,
-    reset_import,
-    restore_import,
-    store_problem,
-)
+from selection.storage.packages import active_data_dir, has_stored_import, import_backups, store_problem
 from tests.support.factory import ADMIN, BUNDLED, make_package
 
 
