@@ -321,13 +321,13 @@ def display_note(folder: Path | None) -> tuple[Path | None, float, float]:
     hashed), and the in-process wall and CPU seconds to build that file without it."""
     from selection.data.dataset import load_dataset
     from selection.output.map_geometry import SHAPES_FOLDER, SOURCE_SUFFIX, input_key
-    from selection.output.map_layers import _shapes_text
+    from selection.output.map_layers import area_rows_text
     from selection.output.offline_assets import STATIC_DIR
 
     areas = load_dataset(folder).areas
-    key = input_key(areas, _shapes_text)
+    key = input_key(areas, area_rows_text)
     t0, c0 = time.perf_counter(), time.process_time()
-    _shapes_text(areas)
+    area_rows_text(areas)
     note = None if key is None else STATIC_DIR / SHAPES_FOLDER / f"{key}{SOURCE_SUFFIX}"
     return note, time.perf_counter() - t0, time.process_time() - c0
 

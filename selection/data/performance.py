@@ -91,7 +91,7 @@ def _coverage_provenance(
     present = counts.to_numpy() > 0
     n_present = present.sum(axis=1)
     n_sectors = len(counts.columns)
-    sectors = _sector_lists(present, short)
+    sectors = sector_lists(present, short)
     kind = np.where(
         n_used > 0,
         np.where(n_illustrative > 0, "illustrative", "sourced"),
@@ -114,7 +114,7 @@ def _coverage_provenance(
     )
 
 
-def _sector_lists(present: np.ndarray, short: list[str]) -> list[str]:
+def sector_lists(present: np.ndarray, short: list[str]) -> list[str]:
     """Per area (row) the names of the sectors present, or "ingen"; each distinct set is joined once."""
     if present.shape[0] == 0 or present.shape[1] == 0:
         return ["ingen"] * present.shape[0]

@@ -206,7 +206,7 @@ CANVAS_FROM = 300  # from this many areas Leaflet draws on one canvas instead of
 
 def area_shapes(areas: gpd.GeoDataFrame, static_dir: Path = STATIC_DIR) -> AreaShapes:
     """The areas' display geometry for the base map: loaded once per map from a static file."""
-    return AreaShapes(area_shapes_file(areas, _shapes_text, static_dir), len(areas))
+    return AreaShapes(area_shapes_file(areas, area_rows_text, static_dir), len(areas))
 
 
 def ranked_base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium.Map:
@@ -217,8 +217,9 @@ def ranked_base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") ->
     return m
 
 
-def _shapes_text(areas: gpd.GeoDataFrame) -> str:
-    extents = _extents_m(areas)
+def area_rows_text(areas: gpd.GeoDataFrame) -> str:
+    """The map's static shapes file: per area its tooltip rows and label place (weights never change it)."""
+    extents = extents_m(areas)
     points = shapely.point_on_surface(areas.geometry.to_numpy())
     east = areas.geometry.bounds["maxx"].to_numpy()
     listing = _list_status(areas)
@@ -259,7 +260,7 @@ def ranked_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, selected: str | N
         if "excluded" in table
         else {}
     )  # screened out by a scenario's rules
-    extents = _extents_m(areas)
+    extents = extents_m(areas)
     styles: dict[tuple, int] = {}
     style_of, tips, labels = [], [], []
     label_all = len(areas) <= LABEL_ALL_MAX
@@ -307,7 +308,7 @@ def _total_bounds(areas: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     return per_frame("map.total_bounds", areas, build)
 
 
-def _extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
+def extents_m(areas: gpd.GeoDataFrame) -> dict[str, float]:
     """The longer side of each area's bounding box in metres (small areas get a marker), once per loaded
     areas frame (the weights never change it)."""
     if areas.empty:

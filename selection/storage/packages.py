@@ -419,7 +419,7 @@ def criteria_json(model: CriteriaModel) -> dict[str, Any]:
                         "values": i.values,
                         **({"computed": {"method": i.computed}} if i.computed else {}),
                         **({"assessment": True} if i.assessment else {}),
-                        **({"anchors": {_number_text(p): text for p, text in i.anchors}} if i.anchors else {}),
+                        **({"anchors": {package_number_text(p): text for p, text in i.anchors}} if i.anchors else {}),
                     }
                     for i in c.indicators
                 ],
@@ -462,7 +462,8 @@ def _write_actors(path: Path, actors: gpd.GeoDataFrame) -> None:
     _write_text(path, _features(actors, cols))
 
 
-def _number_text(value: Any) -> str:
+def package_number_text(value: Any) -> str:
+    """A number as a package file writes it: a whole number without decimals, else Python's shortest exact form."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     f = float(value)
@@ -486,7 +487,14 @@ def _cell(value: Any) -> str:
 def _write_values(path: Path, values: pd.DataFrame) -> None:
     cols = ["area_id", "indicator_id", "value", "kind", "source", "note"]
     rows = [
-        [_cell(r.area_id), _cell(r.indicator_id), _number_text(r.value), _cell(r.kind), _cell(r.source), _cell(r.note)]
+        [
+            _cell(r.area_id),
+            _cell(r.indicator_id),
+            package_number_text(r.value),
+            _cell(r.kind),
+            _cell(r.source),
+            _cell(r.note),
+        ]
         for r in values[cols].itertuples(index=False)
     ]
     _write_text(path, _csv_text(cols, rows))

@@ -213,13 +213,13 @@ def test_a_role_function_stays_a_function_after_the_roles_module_loads():
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 30), st.integers(0, 6), st.randoms(use_true_random=False))
 def test_sector_lists_equal_joining_each_row(n_areas, n_sectors, rnd):
-    from selection.data.performance import _sector_lists
+    from selection.data.performance import sector_lists
 
     present = np.array([[rnd.random() < 0.4 for _ in range(n_sectors)] for _ in range(n_areas)], dtype=bool)
     present = present.reshape(n_areas, n_sectors)
     short = [f"sektor {j}" for j in range(n_sectors)]
     expected = [", ".join(short[j] for j in range(n_sectors) if row[j]) or "ingen" for row in present]
-    assert _sector_lists(present, short) == expected
+    assert sector_lists(present, short) == expected
 
 
 @settings(max_examples=100, deadline=None)

@@ -121,7 +121,7 @@ def test_ranked_layer_colours_and_escapes(scored):
 
 
 def test_selected_area_has_a_distinct_outline_and_small_areas_a_marker(scored):
-    from selection.output.map_layers import SELECTED_OUTLINE, SMALL_AREA_M, _extents_m
+    from selection.output.map_layers import SELECTED_OUTLINE, SMALL_AREA_M, extents_m
 
     dataset, result = scored
     m = base_map(dataset.areas)
@@ -129,7 +129,7 @@ def test_selected_area_has_a_distinct_outline_and_small_areas_a_marker(scored):
     js = m.get_root().render()
     assert js.count('"weight": 3.5') == 1
     assert f'"color": "{SELECTED_OUTLINE}"' in js
-    small = [a for a, e in _extents_m(dataset.areas).items() if e < SMALL_AREA_M]
+    small = [a for a, e in extents_m(dataset.areas).items() if e < SMALL_AREA_M]
     assert js.count('"small": true') == len(small)
 
 

@@ -398,7 +398,7 @@ def test_the_rank_change_chart_keeps_every_line_for_few_areas_and_the_top_ones_f
 
 
 def test_excluded_areas_are_outlined_on_the_map_with_the_reason_and_list_status(dataset):
-    from selection.output.map_layers import EXCLUDED_FILL, _shapes_text, ranked_layer
+    from selection.output.map_layers import EXCLUDED_FILL, area_rows_text, ranked_layer
 
     result = ranked(dataset, {"rules": [{"kind": LIST_STATUS, "allowed": ["verified", "inferred"]}]})
     layer = ranked_layer(dataset.areas, result.table, selected="a")
@@ -412,7 +412,7 @@ def test_excluded_areas_are_outlined_on_the_map_with_the_reason_and_list_status(
     assert tips["c"]["Rang"].startswith("Udelukket")
     assert "listestatus er Kandidat" in tips["c"]["Rang"]
     assert not tips["a"]["Rang"].startswith("Udelukket")
-    static = json.loads(_shapes_text(dataset.areas))["areas"]  # the list status is in the once-sent rows
+    static = json.loads(area_rows_text(dataset.areas))["areas"]  # the list status is in the once-sent rows
     assert all("<th>Listestatus</th>" in row["head"] for row in static)
 
 

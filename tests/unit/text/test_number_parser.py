@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from selection.data.dataset import load_dataset
 from selection.errors import DataError
 from selection.importing import validate_import
-from selection.storage.packages import _number_text
+from selection.storage.packages import package_number_text
 from selection.text.number_parser import MAX_DIGITS, NumberError, parse_count, parse_number
 from tests.support.factory import area_features, make_package
 
@@ -28,7 +28,7 @@ finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 @given(finite)
 def test_standard_reads_back_what_python_and_the_store_write(x):
     assert parse_number(repr(x), "standard") == x
-    assert parse_number(_number_text(x), "standard") == x
+    assert parse_number(package_number_text(x), "standard") == x
 
 
 @given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
