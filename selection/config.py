@@ -20,28 +20,39 @@ DEFAULT_IMPORT_DIR = REPO / ".selection-data"
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: its name, its default (None: unset) and what it is for."""
+    """One setting: its name, what it is for, its default value (None: unset) and that default as people read it."""
 
     name: str
-    default: str | None
     about: str
+    default: str | None = None
+    default_text: str = "–"
 
 
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting("SELECTION_DATA", None, "the data package folder used when no import is stored (default data/areas)"),
-        Setting("SELECTION_IMPORT_DIR", None, "where imported data packages are stored (default .selection-data)"),
-        Setting("SELECTION_DB_URL", None, "the database (default: a SQLite file beside the import folder)"),
-        Setting("SELECTION_USER", None, "the name the command line records changes under (default: the OS user)"),
-        Setting("SELECTION_READ_ONLY", "0", "1: nobody changes anything (a meeting-room screen)"),
-        Setting("SELECTION_LOCAL_ROLE", None, "the role of the one person in local mode (default Administrator)"),
-        Setting("SELECTION_UNKNOWN_ROLE", None, "the role of signed-in users without an assignment (default Læser)"),
-        Setting("SELECTION_ADMIN", None, "comma-separated e-mails seeded as administrators"),
-        Setting("SELECTION_ROLES_FILE", None, "a TOML file with a [roles] table seeding further roles"),
-        Setting("SELECTION_AUTH_PROVIDER", None, "the [auth.<name>] provider to sign in with"),
-        Setting("SELECTION_TILE_URL", "", "a background map's tile address (XYZ template) offered in the sidebar"),
-        Setting("DATAFORSYNINGEN_TOKEN", None, "the token for Dataforsyningen's background maps (skærmkort)"),
+        Setting("SELECTION_DATA", "the data package folder used when no import is stored", None, "`data/areas`"),
+        Setting("SELECTION_IMPORT_DIR", "where imported data packages are stored", None, "`.selection-data/`"),
+        Setting(
+            "SELECTION_DB_URL",
+            "the database of assessments, scenarios, decisions and roles (SQLite or PostgreSQL); may hold a password",
+            None,
+            "SQLite `<import dir>.sqlite`",
+        ),
+        Setting("SELECTION_USER", "the name the command line records changes under", None, "the OS user"),
+        Setting("SELECTION_READ_ONLY", "`1`: every write is refused (a meeting-room screen)", "0", "`0`"),
+        Setting("SELECTION_LOCAL_ROLE", "the role of the one person in local mode (no sign-in)", None, "Administrator"),
+        Setting(
+            "SELECTION_UNKNOWN_ROLE",
+            "the role of signed-in users without an assignment; `ingen` = no access",
+            None,
+            "Læser",
+        ),
+        Setting("SELECTION_ADMIN", "e-mails (comma-separated) seeded as Administrator if they have no role yet"),
+        Setting("SELECTION_ROLES_FILE", 'a roles file (`[roles] "navn@kk.dk" = "Planlægger"`), seeded the same way'),
+        Setting("SELECTION_AUTH_PROVIDER", "which `[auth.<name>]` provider to sign in with (when there are several)"),
+        Setting("SELECTION_TILE_URL", 'the default address for "Egen kortserver" (an XYZ tile template)', ""),
+        Setting("DATAFORSYNINGEN_TOKEN", "the token that offers Dataforsyningen's skærmkort as a background map"),
     )
 }
 TRUE = frozenset({"1", "true", "ja", "yes", "on"})
