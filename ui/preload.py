@@ -16,12 +16,12 @@ import pkgutil
 
 import selection
 
-LAZY = ("selection.report", "selection.__main__")  # packages/modules the page loads only on demand
+LAZY = ("selection.report", "selection.cli", "selection.__main__")  # what the page loads only on demand
 
 
 def is_lazy(name: str) -> bool:
     """Whether ``name`` is left to be imported when first used (reports, command line)."""
-    return name.endswith(".cli") or any(name == lazy or name.startswith(lazy + ".") for lazy in LAZY)
+    return any(name == lazy or name.startswith(lazy + ".") for lazy in LAZY)
 
 
 def core_modules() -> list[str]:

@@ -32,7 +32,8 @@ def test_the_core_the_page_imports_is_loaded_at_start_up() -> None:
 def test_ui_reports_and_command_line_stay_lazy() -> None:
     names = preload.core_modules()
     assert not [n for n in names if not n.startswith("selection.")], "a ui module (the map component) was preloaded"
-    assert not [n for n in names if n.startswith("selection.report") or n.endswith(".cli")]
+    assert not [n for n in names if n.startswith(("selection.report", "selection.cli"))]
+    assert preload.is_lazy("selection.cli.main")
     assert preload.is_lazy("selection.report.render")
     assert not preload.is_lazy("selection.analysis.robustness.report")
 
