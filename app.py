@@ -18,6 +18,7 @@ from ui import (
     access,
     assessments_panel,
     compare,
+    data,
     decision_panel,
     details,
     import_panel,
@@ -34,22 +35,22 @@ from ui import (
 from ui.text import md
 
 st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
-state.static_assets()
-state.freeze_heap("imports")  # once per process: see the function
+data.static_assets()
+data.freeze_heap("imports")  # once per process: see the function
 layout.compact_page()
 a11y.enhance_page()
 
 st.title("Valg af område til indsats mod negativ social kontrol")
 access.gate()  # sign-in (st.login) or local mode; stops the page for a user without access
 try:
-    dataset = state.active_dataset()
+    dataset = data.active_dataset()
 except DataError as exc:
     st.error("Datasættet kan ikke indlæses:\n\n" + "\n".join(f"- {md(p)}" for p in exc.report.errors))
     st.stop()
 except Exception as exc:  # never a traceback: a package we failed to anticipate gets a Danish message
     st.error(f"Datasættet kan ikke indlæses ({md(type(exc).__name__)}). Kontrollér datamappen.")
     st.stop()
-state.freeze_heap("first data set")  # once per process, after the first load
+data.freeze_heap("first data set")  # once per process, after the first load
 
 st.caption(md(dataset.meta.get("purpose") or dataset.meta.get("name") or ""))
 scenarios.restore_link(dataset.model)  # a shared link (or back/forward) sets the sliders before they are drawn
@@ -60,20 +61,20 @@ link_slot = st.sidebar.container()  # 'Kopiér link', filled with the settings o
 scenarios.show_link_notice()
 access.roles_admin()
 notice = st.container()
-if message := st.session_state.pop("_import_message", None):
+if message := state.IMPORT_MESSAGE.pop():
     st.success(message)
 view_col, guide_col = st.columns([5, 2], vertical_alignment="bottom")
 # The view starts in session state (other panels switch it there), so the control itself takes no default.
-st.session_state.setdefault(ranked_view.VIEW_KEY, ranked_view.RANKING_VIEW)
+state.VIEW.setdefault(ranked_view.RANKING_VIEW)
 view = view_col.segmented_control(
     "Visning",
     [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW],
-    key=ranked_view.VIEW_KEY,
+    key=state.VIEW.name,
     label_visibility="collapsed",
 )
 with guide_col:
     layout.guide()
-layout.keep_values(robustness_panel.SETTINGS)  # the analysis settings stay while another view is shown
+state.keep(state.ROBUSTNESS_SETTINGS)  # the analysis settings stay while another view is shown
 
 if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)
@@ -88,16 +89,16 @@ if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
             st.info("Reglerne udelukker alle områder, så der er intet at afprøve. Fjern eller lemp en regel.")
         else:
             scenarios.robustness_note(result)
-            robustness_panel.render(dataset, perf, result, st.session_state.get(shortlist.TOP_N, 3))
+            robustness_panel.render(dataset, perf, result, state.TOP_N.get(3))
     elif view == decision_panel.VIEW:
         st.header("Beslutning", anchor=False)
-        decision_panel.render(state.package_dataset(), settings, result, st.session_state.get(shortlist.TOP_N, 3))
+        decision_panel.render(data.package_dataset(), settings, result, state.TOP_N.get(3))
     else:
         st.header("Indlæs officielle data", anchor=False)
-        import_panel.render(state.package_dataset(), result, result.weights, result.sub_weights)  # as ranked
+        import_panel.render(data.package_dataset(), result, result.weights, result.sub_weights)  # as ranked
     st.stop()
 
-state.selected_area(dataset, lambda: state.top_area(dataset, settings))
+map_panel.selected_area(dataset, lambda: data.top_area(dataset, settings))
 map_col, rank_col = st.columns([17, 20], gap="medium")  # the ranking's columns fit at 1280 px
 with map_col:
     st.header("Kort over rangerede områder", anchor=False)
@@ -106,12 +107,12 @@ with map_col:
 with rank_col:
     st.header("Rangering", anchor=a11y.RANKING_ANCHOR)
     status_slot = a11y.status_slot()  # the polite status line: the first places, said again after each weight move
-    table_slot = st.container(key="ranking")
+    table_slot = st.container(key=state.RANKING_TABLE.name)
     ranking.explain_table()
 details_tab, why_tab, shortlist_tab = layout.sections(
     layout.SECTIONS,
-    key=layout.SECTION_KEY,
-    keep=(state.SELECTED, shortlist.TOP_N, shortlist.STYLE, shortlist.WITH_ROBUSTNESS),
+    key=state.SECTION,
+    keep=(state.SELECTED, state.TOP_N, state.CSV_STYLE, state.WITH_ROBUSTNESS),
 )  # only the chosen tab is drawn, so a weight move redraws only what can be seen
 slots = ranked_view.Slots(
     sliders=sliders, notice=notice, map=map_slot, table=table_slot, link=link_slot, status=status_slot
@@ -128,14 +129,14 @@ if shortlist_tab.open:
     with shortlist_tab:
         shortlist.render_choices(len(dataset.areas))
         slots = replace(slots, shortlist=st.container())
-        decision_panel.report_downloads(state.package_dataset(), st.session_state.get(shortlist.TOP_N, 3))
+        decision_panel.report_downloads(data.package_dataset(), state.TOP_N.get(3))
 ranked_view.render(dataset, slots)
 if details_tab.open:
     with details_slot:  # after the map and ranking: the detail tables do not hold up the first screen
-        details.body(dataset, state.performance(settings.distance_m), settings.distance_m)
+        details.body(dataset, data.performance(settings.distance_m), settings.distance_m)
 if why_tab.open:
     with scores_slot:
-        ranking.render_scores(dataset, state.performance(settings.distance_m), settings.sub_weights)
-with layout.folded("Sammenlign scenarier (2–5)", key=compare.FOLD, keep=[compare.PICK]) as compare_box:
+        ranking.render_scores(dataset, data.performance(settings.distance_m), settings.sub_weights)
+with layout.folded("Sammenlign scenarier (2–5)", key=state.COMPARE_FOLD, keep=[state.COMPARE_PICK]) as compare_box:
     if compare_box.open:  # drawn only while open; its own fragment: choosing scenarios reruns only it
         compare.render(dataset)

@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.fragments import run_fragment  # noqa: E402
 from tests.support.server import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
-from ui.ranked_view import FRAGMENT_KEY  # noqa: E402
+from ui.state import RANKED_FRAGMENT  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 APP = REPO / "app.py"
@@ -247,7 +247,7 @@ def apptest_reruns(runs: int) -> dict:
 
     ref, ref_set, ref_first = make(REFERENCE, "w")
     app, app_set, app_first = make(APP, "w_trust")
-    rerun = {"reference": ref.run, "app": lambda: run_fragment(app, FRAGMENT_KEY)}
+    rerun = {"reference": ref.run, "app": lambda: run_fragment(app, RANKED_FRAGMENT.name)}
     values = (0, 100)
     # one more warm-up rerun each (first rerun after a value change can still fill caches)
     for name, setter in (("reference", ref_set), ("app", app_set)):
@@ -308,11 +308,11 @@ def profile_app_rerun(reruns: int = 15) -> dict:
     try:
         at = AppTest.from_file(str(APP), default_timeout=120).run()
         at.slider(key="w_trust").set_value(100)
-        run_fragment(at, FRAGMENT_KEY)
+        run_fragment(at, RANKED_FRAGMENT.name)
         active["on"] = True
         for i in range(reruns):
             at.slider(key="w_trust").set_value((0, 100)[i % 2])
-            run_fragment(at, FRAGMENT_KEY)
+            run_fragment(at, RANKED_FRAGMENT.name)
     finally:
         LocalScriptRunner._run_script = original
     prof_path = RESULTS / "app_rerun.prof"
@@ -356,9 +356,9 @@ PANELS = [  # (module, function) timed by panel_breakdown; missing ones are skip
     ("ui.sidebar", "weight_controls"),
     ("ui.sidebar", "settle_weights"),
     ("ui.sidebar", "draw_weight_controls"),
-    ("ui.state", "active_dataset"),
-    ("ui.state", "performance"),
-    ("ui.state", "score"),
+    ("ui.data", "active_dataset"),
+    ("ui.data", "performance"),
+    ("ui.data", "score"),
     ("selection.ranking.evaluate", "evaluate"),
     ("selection.data.status", "data_status"),
     ("ui.status", "render"),
@@ -413,13 +413,13 @@ def panel_breakdown(reruns: int) -> dict[str, float]:
                     wrap(module, name)
         at = AppTest.from_file(str(APP), default_timeout=120).run()
         at.slider(key="w_trust").set_value(100)
-        run_fragment(at, FRAGMENT_KEY)
+        run_fragment(at, RANKED_FRAGMENT.name)
         for values in times.values():
             values.clear()
         for i in range(reruns):
             at.slider(key="w_trust").set_value((0, 100)[i % 2])
             t0 = time.perf_counter()
-            run_fragment(at, FRAGMENT_KEY)
+            run_fragment(at, RANKED_FRAGMENT.name)
             times["app.py rerun (at.run)"].append(time.perf_counter() - t0)
     finally:
         for module, name, original in restore:

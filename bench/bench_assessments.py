@@ -36,7 +36,7 @@ from bench.bench_app import MAP_FRAME, N_AREAS, POLYGON_COUNT_JS, RESULTS, Serve
 from selection.access import Actor, cli_identity  # noqa: E402
 from tests.support.fragments import run_fragment  # noqa: E402
 from tests.support.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from ui.ranked_view import FRAGMENT_KEY  # noqa: E402
+from ui.state import RANKED_FRAGMENT  # noqa: E402
 
 APP = REPO / "app.py"
 TARGET_SAVE_TO_MAP_S = 0.5
@@ -202,7 +202,7 @@ def apptest_history(runs: int, rows: int) -> dict:
             use(name)
             at.slider(key="w_trust").set_value((0, 100)[i % 2])
             t0 = time.perf_counter()
-            run_fragment(at, FRAGMENT_KEY)
+            run_fragment(at, RANKED_FRAGMENT.name)
             fragment = time.perf_counter() - t0
             t0 = time.perf_counter()
             at.run()

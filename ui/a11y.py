@@ -16,7 +16,8 @@ import json
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-STATUS_KEY = "a11y_status"
+from ui import state
+
 RANKING_ANCHOR = "rangering"  # the ranking table's heading: the map's text alternative links to it
 GRID_NAME = "Tabel: piletasterne flytter mellem cellerne"
 MAP_FRAME_NAME = "Kort over rangerede områder (samme områder, rang og score som tabellen Rangering)"
@@ -155,7 +156,7 @@ def enhance_page() -> None:
             "names": json.dumps(DANISH_NAMES, ensure_ascii=False),
             "patterns": json.dumps(DANISH_PATTERNS, ensure_ascii=False),
             "grid_name": json.dumps(GRID_NAME, ensure_ascii=False),
-            "status": json.dumps(f"st-key-{STATUS_KEY}"),
+            "status": json.dumps(f"st-key-{state.A11Y_STATUS.name}"),
             "map_name": json.dumps(MAP_FRAME_NAME, ensure_ascii=False),
         },
         unsafe_allow_javascript=True,
@@ -164,4 +165,4 @@ def enhance_page() -> None:
 
 def status_slot() -> DeltaGenerator:
     """The place of the polite status line (a keyed container: it stays in the page between reruns)."""
-    return st.container(key=STATUS_KEY)
+    return st.container(key=state.A11Y_STATUS.name)

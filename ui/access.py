@@ -36,14 +36,10 @@ from selection.access import (
 )
 from selection.assessments.wording import time_text
 from selection.storage.database import StoreError, database_url
-from ui import state
+from ui import data, state
 from ui.text import md
 
-ACTOR = "_access_actor"
-ROLE = "_access_role"
-ROLE_CACHE = "_access_role_cache"
 ROLE_TTL_S = 30.0
-ADMIN_TOGGLE = "access_admin_open"
 SETTINGS = (
     "SELECTION_READ_ONLY",
     "SELECTION_LOCAL_ROLE",
@@ -87,47 +83,47 @@ def policy() -> AccessPolicy:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _seed(url: str, pol: AccessPolicy) -> int:
-    return seed_roles(state.engine(), pol)
+    return seed_roles(data.engine(), pol)
 
 
 def current_actor() -> Actor:
     """The identity acting now (callbacks included): the signed-in user, or the name typed in local mode."""
-    actor: Actor | None = st.session_state.get(ACTOR)
+    actor = state.ACTOR.get()
     if actor is None:
         raise AccessDenied("Siden kender ikke din identitet endnu; genindlæs siden. Intet er ændret.")
     if actor.identity.method == "local":  # the name may have been typed since the page last ran
-        return Actor(local_identity(st.session_state.get(state.ASSESSOR_NAME, "")), actor.policy)
+        return Actor(local_identity(state.ASSESSOR_NAME.get("")), actor.policy)
     return actor
 
 
 def current_role() -> Role | None:
-    return st.session_state.get(ROLE)
+    return state.ROLE.get()
 
 
 def can(permission: str) -> bool:
     """Whether to show a write control (the core checks again on save)."""
-    actor: Actor | None = st.session_state.get(ACTOR)
+    actor = state.ACTOR.get()
     role = current_role()
     return bool(actor and role and not actor.policy.read_only and role.allows(permission))
 
 
 def refresh_role() -> None:
     """Read the role from the store on the next page run (after a role change)."""
-    st.session_state.pop(ROLE_CACHE, None)
+    state.ROLE_CACHE.pop()
 
 
 def _role(actor: Actor) -> Role | None:
     key = (actor.identity.subject, actor.identity.email, actor.identity.method, actor.policy, database_url())
-    cached = st.session_state.get(ROLE_CACHE)
+    cached = state.ROLE_CACHE.get()
     if cached and cached[0] == key and time.monotonic() - cached[2] < ROLE_TTL_S:
         return cached[1]
     try:
         _seed(database_url(), actor.policy)
-        role = role_of(state.engine(), actor)
+        role = role_of(data.engine(), actor)
     except StoreError as exc:
         st.error(md(f"Rollerne kan ikke læses: {exc} Du kan se alt, men intet gemmes."))
         return FALLBACK_READER
-    st.session_state[ROLE_CACHE] = (key, role, time.monotonic())
+    state.ROLE_CACHE.set((key, role, time.monotonic()))
     return role
 
 
@@ -147,8 +143,8 @@ def use_streamlit_secrets() -> None:
 
 def forget_identity() -> None:
     """Drop the session's identity, role and signed-in name (after sign-out nothing acts under them)."""
-    for key in (ACTOR, ROLE, ROLE_CACHE, state.ASSESSOR_NAME):
-        st.session_state.pop(key, None)
+    for key in (state.ACTOR, state.ROLE, state.ROLE_CACHE, state.ASSESSOR_NAME):
+        key.pop()
 
 
 def gate() -> Actor:
@@ -166,26 +162,26 @@ def gate() -> Actor:
             st.info("Log ind med din arbejdskonto for at se og arbejde med prioriteringen.")
             provider = provider_name(section)
             st.button(
-                "Log ind", type="primary", key="access_login", on_click=st.login, args=(provider,) if provider else ()
+                "Log ind", type="primary", key=state.LOGIN.name, on_click=st.login, args=(provider,) if provider else ()
             )
             st.stop()
         try:
             identity = oidc_identity(st.user.to_dict())
         except AccessDenied as exc:
             st.error(md(str(exc)))
-            st.button("Log ud", key="access_logout", on_click=st.logout)
+            st.button("Log ud", key=state.LOGOUT.name, on_click=st.logout)
             st.stop()
-        st.session_state[state.ASSESSOR_NAME] = identity.name  # assessments are made under the signed-in name
+        state.ASSESSOR_NAME.set(identity.name)  # assessments are made under the signed-in name
     else:
         try:
-            identity = local_identity(st.session_state.get(state.ASSESSOR_NAME, ""))
+            identity = local_identity(state.ASSESSOR_NAME.get(""))
         except AccessDenied as exc:  # e.g. a pasted control character: said beside the field, saved under no name
             st.sidebar.error(md(str(exc)))
             identity = local_identity("")
     actor = Actor(identity, pol)
-    st.session_state[ACTOR] = actor
+    state.ACTOR.set(actor)
     role = _role(actor)
-    st.session_state[ROLE] = role
+    state.ROLE.set(role)
     _banner(actor, role, signed_in=section is not None)
     if role is None:
         st.error(md(f"{identity.label} har ikke adgang til appen. Bed en administrator om en rolle."))
@@ -201,22 +197,22 @@ def _banner(actor: Actor, role: Role | None, signed_in: bool) -> None:
         bar.info("Skrivebeskyttet visning: alt kan ses og hentes, men intet kan gemmes.", icon=":material/lock:")
     if signed_in:
         bar.caption(md(f"Logget ind som {actor.identity.label} · rolle: {label}"))
-        bar.button("Log ud", key="access_logout", on_click=st.logout)
+        bar.button("Log ud", key=state.LOGOUT.name, on_click=st.logout)
     elif not actor.policy.read_only:
         bar.info(
             md(f"Lokal tilstand (ingen log-ind), rolle {label}: det, du gemmer, registreres under navnet herunder."),
             icon=":material/computer:",
         )
-        bar.text_input("Dit navn", key=state.ASSESSOR_NAME, max_chars=120)
+        bar.text_input("Dit navn", key=state.ASSESSOR_NAME.name, max_chars=120)
 
 
 def roles_admin() -> None:
     """Administrators: who has which role, a form to assign one, and the change log (behind a toggle)."""
-    if not can(ASSIGN_ROLES) or not st.sidebar.toggle("Brugere og roller", key=ADMIN_TOGGLE):
+    if not can(ASSIGN_ROLES) or not st.sidebar.toggle("Brugere og roller", key=state.ADMIN_TOGGLE.name):
         return
     with st.sidebar:
         try:
-            engine = state.engine()
+            engine = data.engine()
             labels = {r.id: r.label for r in roles(engine).values()}
             current = current_assignments(engine)
             log = change_history(engine, limit=50)
@@ -237,12 +233,12 @@ def roles_admin() -> None:
             width="stretch",
         )
         st.caption(md(f"Ukendte brugere får rollen: {labels.get(actor_policy().unknown_role or '', 'ingen adgang')}."))
-        with st.form("access_assign", border=True):
-            principal = st.text_input("Brugerens e-mail (eller sub:bruger-id)", key="access_principal")
+        with st.form(state.ROLE_FORM.name, border=True):
+            principal = st.text_input("Brugerens e-mail (eller sub:bruger-id)", key=state.ROLE_PRINCIPAL.name)
             role_id = st.selectbox(
-                "Rolle", list(ROLE_CHOICES), format_func=ROLE_CHOICES.__getitem__, key="access_role_choice"
+                "Rolle", list(ROLE_CHOICES), format_func=ROLE_CHOICES.__getitem__, key=state.ROLE_CHOICE.name
             )
-            reason = st.text_input("Begrundelse (skal udfyldes)", key="access_reason")
+            reason = st.text_input("Begrundelse (skal udfyldes)", key=state.ROLE_REASON.name)
             if st.form_submit_button("Gem rolle"):
                 try:
                     saved = assign_role(engine, current_actor(), principal, role_id, reason)
@@ -268,5 +264,5 @@ def roles_admin() -> None:
 
 
 def actor_policy() -> AccessPolicy:
-    actor: Actor | None = st.session_state.get(ACTOR)
+    actor = state.ACTOR.get()
     return actor.policy if actor else AccessPolicy()

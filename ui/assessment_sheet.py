@@ -12,7 +12,7 @@ from selection.assessments.wording import number_text
 from selection.data.dataset import Dataset
 from selection.storage.database import StoreError
 from selection.text.formatting import count
-from ui import access, state
+from ui import access, assessment_messages, data, state
 from ui.text import md
 
 UPLOAD_TYPES = ["csv", "xlsx"]
@@ -30,11 +30,11 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
         "udfyldt række bliver en vurdering med filen som dokumentation. Er blot én række ugyldig, gemmes intet."
     )
 
-    for message in state.pop_assessment_messages(SHEET_PLACE):
+    for message in assessment_messages.pop(SHEET_PLACE):
         (st.success if message.ok else st.error)(md(message.text))
 
     def sheet(fmt: str) -> bytes:  # built on click: the version column is read from the store then
-        return assessment_sheet(package, aggregate(latest), fmt, value_versions(state.engine()))
+        return assessment_sheet(package, aggregate(latest), fmt, value_versions(data.engine()))
 
     left, right = st.columns(2)
     left.download_button(
@@ -42,7 +42,7 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
         data=lambda: sheet("excel-da"),
         file_name="vurderingsark.csv",
         mime="text/csv",
-        key="sheet_download_csv",
+        key=state.SHEET_DOWNLOAD_CSV.name,
         on_click="ignore",
     )  # no rerun: the other download keeps its file
     right.download_button(
@@ -50,23 +50,23 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
         data=lambda: sheet("xlsx"),
         file_name="vurderingsark.xlsx",
         mime=XLSX_MIME,
-        key="sheet_download_xlsx",
+        key=state.SHEET_DOWNLOAD_XLSX.name,
         on_click="ignore",
     )
     if not writer:
         st.caption("Din rolle giver ikke adgang til at indlæse et udfyldt ark.")
         return
-    generation = st.session_state.setdefault(state.SHEET_GENERATION, 0)
+    generation = state.SHEET_GENERATION.setdefault(0)
     upload = st.file_uploader(
         "Indlæs et udfyldt vurderingsark",
         type=UPLOAD_TYPES,
-        key=f"sheet_upload_{generation}",
+        key=state.sheet_upload_key(generation).name,
         help="Rækker uden vurderers navn får navnet og rollen, du har skrevet øverst.",
     )
     if upload is None:
         return
-    name = str(st.session_state.get(state.ASSESSOR_NAME, ""))
-    role = str(st.session_state.get(state.ASSESSOR_ROLE, ""))
+    name = str(state.ASSESSOR_NAME.get(""))
+    role = str(state.ASSESSOR_ROLE.get(""))
     news, report = read_assessment_sheet(upload.getvalue(), upload.name, package.model, package, name, role)
     for warning in report.warnings:
         st.caption(md(f"Advarsel: {warning}"))
@@ -94,11 +94,13 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
         width="stretch",
     )
     if st.button(
-        f"Gem {len(news)} vurdering{'er' if len(news) != 1 else ''} fra arket", type="primary", key="sheet_save"
+        f"Gem {len(news)} vurdering{'er' if len(news) != 1 else ''} fra arket",
+        type="primary",
+        key=state.SHEET_SAVE.name,
     ):
         try:
             saved = record_assessments(
-                state.engine(),
+                data.engine(),
                 news,
                 package.model,
                 package.area_ids,
@@ -107,12 +109,12 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
                 actor=access.current_actor(),
             )
         except (AssessmentError, StoreError, AccessDenied) as exc:
-            state.push_assessment_message(False, f"{exc} Intet fra arket er gemt.", SHEET_PLACE)
+            assessment_messages.push(False, f"{exc} Intet fra arket er gemt.", SHEET_PLACE)
         else:
-            state.push_assessment_message(
+            assessment_messages.push(
                 True, f"{count(len(saved), 'vurdering', 'vurderinger')} fra {upload.name} er gemt.", SHEET_PLACE
             )
-            st.session_state[state.SHEET_GENERATION] = generation + 1  # a fresh, empty uploader
+            state.SHEET_GENERATION.set(generation + 1)  # a fresh, empty uploader
         st.rerun()
 
 

@@ -9,6 +9,7 @@ or through ``ui.text.md``; never as raw Markdown or HTML.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -30,7 +31,7 @@ from selection.data.dataset import KIND_LABELS, Dataset
 from selection.output.map_layers import Basemap
 from selection.ranking.scoring import ScoreResult
 from selection.storage.database import StoreError
-from ui import access, assessment_sheet, map_panel, state
+from ui import access, assessment_messages, assessment_sheet, data, map_panel, state
 from ui.assessment_format import cached_date, cached_number
 from ui.text import md
 
@@ -66,18 +67,18 @@ def render(dataset: Dataset, result: ScoreResult, background: Basemap) -> None:
     writer = access.can(ASSESS)
     if writer:
         who_left, who_right = st.columns(2)
-        who = str(st.session_state.get(state.ASSESSOR_NAME, "")).strip()
+        who = str(state.ASSESSOR_NAME.get("")).strip()
         who_left.caption(md(f"Du vurderer som: {who}") if who else "Skriv dit navn i sidepanelet, før du vurderer.")
         who_right.text_input(
             "Rolle / organisation",
-            key=state.ASSESSOR_ROLE,
+            key=state.ASSESSOR_ROLE.name,
             max_chars=160,
             placeholder="fx SSP-konsulent, Københavns Kommune",
         )
     else:
         st.info("Du kan se vurderingerne og deres historik, men din rolle giver ikke adgang til at gemme vurderinger.")
     try:
-        latest = Cells(state.latest_assessments())
+        latest = Cells(data.latest_assessments())
     except StoreError as exc:
         st.error(md(f"Vurderingsdatabasen kan ikke læses: {exc}"))
         return
@@ -93,7 +94,7 @@ def render(dataset: Dataset, result: ScoreResult, background: Basemap) -> None:
     with overview_tab:
         overview(dataset, indicators, latest)
     with sheet_tab:
-        assessment_sheet.render(state.package_dataset(), state.latest_assessments(), writer)
+        assessment_sheet.render(data.package_dataset(), data.latest_assessments(), writer)
 
 
 def rank_line(dataset: Dataset, result: ScoreResult, area_id: str) -> None:
@@ -108,16 +109,16 @@ def rank_line(dataset: Dataset, result: ScoreResult, area_id: str) -> None:
 def area_forms(dataset: Dataset, indicators: list[Indicator], latest: Cells) -> str:
     """Pick an area; one bordered form per assessed indicator. Returns the chosen area."""
     names = dataset.areas["name"].to_dict()
-    state.selected_area(dataset)  # the same area as the detail panel and the map's selection
+    map_panel.selected_area(dataset)  # the same area as the detail panel and the map's selection
     area_id = st.selectbox(
         "Område",
         dataset.area_ids,
-        key=state.SELECTED,
+        key=state.SELECTED.name,
         format_func=lambda a: str(names[a]),
         help="Du kan også klikke på et område på kortet.",
     )
     for ind in indicators:
-        with st.container(border=True, key=f"assess_{ind.id}"):
+        with st.container(border=True, key=state.assessment_box_key(ind.id).name):
             indicator_form(dataset, area_id, ind, latest)
     return area_id
 
@@ -134,11 +135,11 @@ def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells
         history_view(dataset, area_id, ind, rows)
         return
     try:
-        state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
+        opened_version(area_id, ind.id, lambda: value_version(data.engine(), area_id, ind.id))
     except StoreError as exc:
         st.error(md(str(exc)))
         return
-    with st.form(key=f"assessment_form_{area_id}_{ind.id}", border=False):
+    with st.form(key=state.assessment_form_key(area_id, ind.id).name, border=False):
         left, right = st.columns(2)
         left.number_input(
             f"Værdi ({ind.scale_text})",
@@ -146,21 +147,21 @@ def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells
             step=_step(ind),
             format="%g",
             placeholder=f"{cached_number(ind.scale_min)}–{cached_number(ind.scale_max)}",
-            key=state.form_key("value", area_id, ind.id),
+            key=state.form_key("value", area_id, ind.id).name,
         )
         right.date_input(
             "Dato for vurderingen",
             value=dt.date.today(),
             format="DD.MM.YYYY",
-            key=state.form_key("date", area_id, ind.id),
+            key=state.form_key("date", area_id, ind.id).name,
         )
         st.text_area(
-            "Begrundelse (skal udfyldes)", max_chars=4000, height=80, key=state.form_key("reason", area_id, ind.id)
+            "Begrundelse (skal udfyldes)", max_chars=4000, height=80, key=state.form_key("reason", area_id, ind.id).name
         )
         st.text_input(
             "Dokumentation: link eller dokumenthenvisning (valgfrit)",
             max_chars=1000,
-            key=state.form_key("evidence", area_id, ind.id),
+            key=state.form_key("evidence", area_id, ind.id).name,
         )
         # Saved in the callback, before the page runs: this run already shows the new ranking.
         st.form_submit_button(SAVE_LABEL, type="primary", on_click=_on_save, args=(dataset, area_id, ind))
@@ -174,15 +175,15 @@ def _place(area_id: str, ind: Indicator) -> str:
 
 def show_messages(where: str) -> None:
     """Messages from the last save, escaped (they repeat names and reasons people typed)."""
-    for message in state.pop_assessment_messages(where):
+    for message in assessment_messages.pop(where):
         (st.success if message.ok else st.error)(md(message.text))
 
 
 def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
     """'Gem vurdering': read the form's fields and record them (an empty value is refused, not a withdrawal)."""
-    value = st.session_state.get(state.form_key("value", area_id, ind.id))
+    value = state.form_key("value", area_id, ind.id).get()
     if value is None:
-        state.push_assessment_message(
+        assessment_messages.push(
             False, f"Angiv en værdi på skalaen {ind.scale_text} for '{ind.label}'. Intet er gemt.", _place(area_id, ind)
         )
         return
@@ -191,9 +192,9 @@ def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
         area_id,
         ind,
         float(value),
-        st.session_state.get(state.form_key("reason", area_id, ind.id), ""),
-        st.session_state.get(state.form_key("evidence", area_id, ind.id), ""),
-        st.session_state.get(state.form_key("date", area_id, ind.id)) or dt.date.today(),
+        state.form_key("reason", area_id, ind.id).get(""),
+        state.form_key("evidence", area_id, ind.id).get(""),
+        state.form_key("date", area_id, ind.id).get() or dt.date.today(),
     )
 
 
@@ -204,7 +205,7 @@ def _on_withdraw(dataset: Dataset, area_id: str, ind: Indicator) -> None:
         area_id,
         ind,
         None,
-        st.session_state.get(state.form_key("withdraw_reason", area_id, ind.id), ""),
+        state.form_key("withdraw_reason", area_id, ind.id).get(""),
         "",
         dt.date.today(),
     )
@@ -244,8 +245,8 @@ def _new(area_id: str, ind: Indicator, value: float | None, reason: str, evidenc
         value=value,
         reason=reason,
         evidence=evidence,
-        assessor_name=st.session_state.get(state.ASSESSOR_NAME, ""),
-        assessor_role=st.session_state.get(state.ASSESSOR_ROLE, ""),
+        assessor_name=state.ASSESSOR_NAME.get(""),
+        assessor_role=state.ASSESSOR_ROLE.get(""),
         assessed_on=day,
     )
 
@@ -256,9 +257,9 @@ def _save(
     """Record one entry (a value, or a withdrawal when ``value`` is None) on the version the form was opened on;
     every refusal is a Danish message and saves nothing."""
     try:
-        opened = state.opened_version(area_id, ind.id, lambda: value_version(state.engine(), area_id, ind.id))
+        opened = opened_version(area_id, ind.id, lambda: value_version(data.engine(), area_id, ind.id))
         saved = record_assessment(
-            state.engine(),
+            data.engine(),
             _new(area_id, ind, value, reason, evidence, day),
             dataset.model,
             dataset.area_ids,
@@ -267,23 +268,47 @@ def _save(
         )
     except AssessmentConflict as exc:
         try:  # the form now stands on the newer version (the user sees it): the next save works in one click
-            newer = exc.version if exc.version >= 0 else value_version(state.engine(), area_id, ind.id)
-            state.remember_version(area_id, ind.id, newer)
+            newer = exc.version if exc.version >= 0 else value_version(data.engine(), area_id, ind.id)
+            remember_version(area_id, ind.id, newer)
         except StoreError:
-            state.forget_version(area_id, ind.id)  # read again from the store when the form is drawn
-        state.push_assessment_message(False, f"{exc} Din tekst står stadig i formularen.", _place(area_id, ind))
+            forget_version(area_id, ind.id)  # read again from the store when the form is drawn
+        assessment_messages.push(False, f"{exc} Din tekst står stadig i formularen.", _place(area_id, ind))
     except AccessDenied as exc:
-        state.push_assessment_message(False, str(exc), _place(area_id, ind))
+        assessment_messages.push(False, str(exc), _place(area_id, ind))
     except (AssessmentError, StoreError) as exc:
-        state.push_assessment_message(False, f"{exc} Intet er gemt.", _place(area_id, ind))
+        assessment_messages.push(False, f"{exc} Intet er gemt.", _place(area_id, ind))
     else:
-        state.remember_version(area_id, ind.id, saved.version)
-        state.clear_form(area_id, ind.id)
+        remember_version(area_id, ind.id, saved.version)
+        clear_form(area_id, ind.id)
         name = dataset.areas.at[area_id, "name"]
         what = "trukket tilbage" if saved.value is None else f"gemt: {cached_number(saved.value)}"
-        state.push_assessment_message(
+        assessment_messages.push(
             True, f"{saved.assessor_name}s vurdering af '{ind.label}' for {name} er {what}.", _place(area_id, ind)
         )
+
+
+def opened_version(area_id: str, indicator_id: str, current: Callable[[], int]) -> int:
+    """The value version this session's form was opened on (read from the store the first time only)."""
+    versions = state.OPENED_VERSIONS.setdefault({})
+    if (area_id, indicator_id) not in versions:
+        versions[(area_id, indicator_id)] = int(current())
+    return versions[(area_id, indicator_id)]
+
+
+def remember_version(area_id: str, indicator_id: str, version: int) -> None:
+    """After a save (or a refused stale save the user has now seen), the form stands on this version."""
+    state.OPENED_VERSIONS.setdefault({})[(area_id, indicator_id)] = int(version)
+
+
+def forget_version(area_id: str, indicator_id: str) -> None:
+    """The form's version is read from the store again the next time the form is drawn."""
+    state.OPENED_VERSIONS.setdefault({}).pop((area_id, indicator_id), None)
+
+
+def clear_form(area_id: str, indicator_id: str) -> None:
+    """Empty a saved form's fields (value, reason, evidence) for the next assessment."""
+    for field, empty in (("value", None), ("reason", ""), ("evidence", ""), ("withdraw_reason", "")):
+        state.form_key(field, area_id, indicator_id).set(empty)  # set, not deleted: the browser keeps deleted
 
 
 HISTORY_SHOWN = 200  # newest entries shown per value; the command line lists them all
@@ -292,16 +317,16 @@ HISTORY_SHOWN = 200  # newest entries shown per value; the command line lists th
 @st.cache_data(show_spinner=False, max_entries=64)
 def _history(store_key: str, area_id: str, indicator_id: str) -> tuple[pd.DataFrame, int]:
     """The newest HISTORY_SHOWN entries of one value as a frame, and the number of entries (cached per revision)."""
-    entries = history(state.engine(), area_id=area_id, indicator_id=indicator_id)
+    entries = history(data.engine(), area_id=area_id, indicator_id=indicator_id)
     return history_frame(entries[-HISTORY_SHOWN:]), len(entries)
 
 
 def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFrame) -> None:
     """Every entry for this value, newest first, one click away; withdraw one's own current assessment."""
-    me = assessor_key(str(st.session_state.get(state.ASSESSOR_NAME, "")))  # the store's rule for "the same person"
+    me = assessor_key(str(state.ASSESSOR_NAME.get("")))  # the store's rule for "the same person"
     mine = rows[rows["assessor_name"].map(assessor_key) == me] if me and len(rows) else rows.iloc[0:0]
     try:
-        frame, total = _history(state.store_key(), area_id, ind.id)
+        frame, total = _history(data.store_key(), area_id, ind.id)
     except StoreError as exc:
         st.error(md(str(exc)))
         return
@@ -325,11 +350,11 @@ def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
             st.text_area(
                 "Hvorfor trækker du vurderingen tilbage? (skal udfyldes)",
                 max_chars=4000,
-                key=state.form_key("withdraw_reason", area_id, ind.id),
+                key=state.form_key("withdraw_reason", area_id, ind.id).name,
             )
             st.button(
                 "Bekræft tilbagetrækning",
-                key=state.form_key("withdraw", area_id, ind.id),
+                key=state.form_key("withdraw", area_id, ind.id).name,
                 on_click=_on_withdraw,
                 args=(dataset, area_id, ind),
             )

@@ -14,18 +14,16 @@ from selection.scenarios import ScenarioError, ScenarioSettings, apply_exclusion
 from selection.scenarios.compare import MAX_SCENARIOS, chart_ranks, compare
 from selection.storage.database import StoreError
 from selection.text.formatting import with_locale
-from ui import scenarios, shortlist, sidebar, state
+from ui import data, scenarios, sidebar, state
 from ui.text import md
 
-NOW = "__now__"
-PICK = "compare_pick"
-FOLD = "fold_compare"  # the page's lazy expander around this part (app.py)
+NOW = "__now__"  # the choice 'Nuværende indstillinger' (app.py draws this part in a lazy expander)
 
 
 def _ranking(dataset: Dataset, settings: ScenarioSettings) -> ScoreResult:
-    perf = state.performance(settings.distance_m)
+    perf = data.performance(settings.distance_m)
     _, result = evaluate(dataset, settings.weights, settings.sub_weights, performance=perf)
-    return apply_exclusions(result, state.excluded_areas(settings.distance_m, settings.sub_weights, settings.rules))
+    return apply_exclusions(result, data.excluded_areas(settings.distance_m, settings.sub_weights, settings.rules))
 
 
 @st.fragment
@@ -38,7 +36,11 @@ def render(dataset: Dataset) -> None:
         st.error(md(f"Gemte scenarier kan ikke læses: {problem}"))
     labels = {NOW: "Nuværende indstillinger", **options}
     chosen = st.multiselect(
-        "Scenarier (2–5)", list(labels), format_func=lambda r: labels.get(r, r), key=PICK, max_selections=MAX_SCENARIOS
+        "Scenarier (2–5)",
+        list(labels),
+        format_func=lambda r: labels.get(r, r),
+        key=state.COMPARE_PICK.name,
+        max_selections=MAX_SCENARIOS,
     )
     if len(chosen) < 2:
         st.info("Vælg mindst to scenarier at sammenligne.")
@@ -52,7 +54,7 @@ def render(dataset: Dataset) -> None:
             st.error(md(f"{labels[ref]} kan ikke rangeres: {exc}"))
     if len(rankings) < 2:
         return
-    top_n = int(st.session_state.get(shortlist.TOP_N, 3))
+    top_n = int(state.TOP_N.get(3))
     result = compare(rankings, top_n)
     st.markdown(md(result.sentence))
     st.dataframe(result.table, hide_index=True, width="stretch")
@@ -91,10 +93,10 @@ def render(dataset: Dataset) -> None:
     if cut:
         st.caption(md(cut))
     st.vega_lite_chart(lines, with_locale(spec), width="stretch")
-    shown = st.selectbox("Vis kort for", list(rankings), key="compare_map_pick")
+    shown = st.selectbox("Vis kort for", list(rankings), key=state.COMPARE_MAP_PICK.name)
     st_folium(
         ranked_base_map(dataset.areas, settings.background),
-        key="compare_map",
+        key=state.COMPARE_MAP.name,
         height=370,
         use_container_width=True,
         feature_group_to_add=ranked_layer(dataset.areas, rankings[shown].table),

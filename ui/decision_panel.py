@@ -35,14 +35,12 @@ from selection.report.snapshot import scenario_record, snapshot_from_store
 from selection.scenarios import describe
 from selection.storage.database import StoreError, store_exists
 from selection.text.formatting import MISSING, number, text_table
-from ui import access, scenarios, state
-from ui.sidebar import Settings, whole_shares
+from ui import access, data, scenarios, state
+from ui.sidebar import whole_shares
 from ui.text import md
+from ui.values import Settings
 
 VIEW = "Beslutning"
-FORM_KEY = "decision_form"
-SAVED_KEY = "_decision_saved"
-REPORT_ARGS = "_report_args"  # weights of the ranking on screen, for the report buttons
 MAX_LOG = 20  # newest decisions shown in full (each loads its snapshot)
 
 
@@ -51,18 +49,18 @@ def store_engine(create: Literal[True]) -> Engine: ...
 @overload
 def store_engine(create: Literal[False]) -> Engine | None: ...
 def store_engine(create: bool) -> Engine | None:
-    """The assessment/decision store (the app's one engine, ``state.engine``); None if the SQLite file does
+    """The assessment/decision store (the app's one engine, ``data.engine``); None if the SQLite file does
     not exist and ``create`` is False."""
     if not create and not store_exists():
         return None
-    return state.engine()
+    return data.engine()
 
 
 def scenario_args(model: CriteriaModel, settings: Settings) -> dict:
     """The on-screen exclusion rules and the scenario they belong to (None when the screen differs from the
     opened scenario or none is open: the report then says 'ikke gemt')."""
     on_screen = scenarios.current(model, settings)
-    opened = st.session_state.get(scenarios.OPENED)
+    opened = state.OPENED.get()
     record = None
     if opened is not None and opened.key == on_screen.key():
         stored = opened.version is not None
@@ -88,7 +86,7 @@ def remember_ranking(result: ScoreResult, settings: Settings, model: CriteriaMod
     """Called by the ranked fragment on each run: keep the settings of the ranking on screen (weights of the last
     valid one, rules, open scenario) where the report buttons read them at click time. A dict update, no element:
     weight changes stay fast."""
-    holder = st.session_state.setdefault(REPORT_ARGS, {})
+    holder = state.REPORT_ARGS.setdefault({})
     holder.update(
         weights=dict(result.weights),
         sub_weights=dict(result.sub_weights),
@@ -103,7 +101,7 @@ def report_downloads(dataset: Dataset, top_n: int) -> None:
     Drawn by the page, not by the ranked fragment; the callables read the weights that ``remember_ranking``
     stored last, so the file matches the ranking shown when the button is clicked.
     """
-    holder = st.session_state.setdefault(REPORT_ARGS, {})
+    holder = state.REPORT_ARGS.setdefault({})
     stamp = datetime.now(TIMEZONE).strftime("%Y-%m-%d")
     try:
         engine = store_engine(create=False)  # resolved here: the callables run outside the script run
@@ -129,7 +127,7 @@ def report_downloads(dataset: Dataset, top_n: int) -> None:
         data=lambda: render_pdf(snapshot()),
         file_name=f"rapport_{stamp}.pdf",
         mime="application/pdf",
-        key="download_report_pdf",
+        key=state.DOWNLOAD_REPORT_PDF.name,
         on_click="ignore",
     )
     row.download_button(
@@ -137,7 +135,7 @@ def report_downloads(dataset: Dataset, top_n: int) -> None:
         data=lambda: render_html(snapshot()).encode("utf-8"),
         file_name=f"rapport_{stamp}.html",
         mime="text/html",
-        key="download_report_html",
+        key=state.DOWNLOAD_REPORT_HTML.name,
         on_click="ignore",
     )
 
@@ -154,7 +152,7 @@ def parse_participants(text: str) -> tuple[Participant, ...]:
 
 def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int) -> None:
     """The meeting form, then the log of every decision with its snapshot and what changed since."""
-    if message := st.session_state.pop(SAVED_KEY, None):
+    if message := state.DECISION_SAVED.pop():
         st.success(message)
     try:
         engine = store_engine(create=False)
@@ -206,27 +204,31 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
             strict=True,
         )
     )
-    with st.form(FORM_KEY):
+    with st.form(state.DECISION_FORM.name):
         c1, c2 = st.columns(2)
-        decided_on = c1.date_input("Mødedato", value=date.today(), format="DD.MM.YYYY", key="dec_date")
-        chosen = c2.selectbox("Valgt område", list(options), format_func=options.__getitem__, key="dec_area")
+        decided_on = c1.date_input("Mødedato", value=date.today(), format="DD.MM.YYYY", key=state.DECISION_DATE.name)
+        chosen = c2.selectbox(
+            "Valgt område", list(options), format_func=options.__getitem__, key=state.DECISION_AREA.name
+        )
         participants = st.text_area(
             "Deltagere (én pr. linje: navn, rolle)",
-            key="dec_people",
+            key=state.DECISION_PEOPLE.name,
             placeholder="Bo Jensen, formand\nEva Lund, SSP-koordinator",
         )
-        scenario = st.text_area("Scenarie og vægte, der blev vist", value=weights_text, key="dec_scenario")
-        reasons = st.text_area("Begrundelse", key="dec_reasons")
-        dissent = st.text_area("Afvigende synspunkter", key="dec_dissent")
-        conditions = st.text_area("Betingelser og næste skridt", key="dec_conditions")
+        scenario = st.text_area(
+            "Scenarie og vægte, der blev vist", value=weights_text, key=state.DECISION_SCENARIO.name
+        )
+        reasons = st.text_area("Begrundelse", key=state.DECISION_REASONS.name)
+        dissent = st.text_area("Afvigende synspunkter", key=state.DECISION_DISSENT.name)
+        conditions = st.text_area("Betingelser og næste skridt", key=state.DECISION_CONDITIONS.name)
         c3, c4 = st.columns(2)
         recorded_by = c3.text_input(
-            "Registreret af", key="dec_by", value=str(st.session_state.get(state.ASSESSOR_NAME, ""))
+            "Registreret af", key=state.DECISION_BY.name, value=str(state.ASSESSOR_NAME.get(""))
         )
         corrects = c4.selectbox(
             "Retter beslutning",
             [None, *[d.id for d in decisions]],
-            key="dec_corrects",
+            key=state.DECISION_CORRECTS.name,
             format_func=lambda i: "Ingen (ny beslutning)" if i is None else f"Nr. {i}",
             placeholder="Ingen (ny beslutning)",
         )  # shown for None instead of format_func
@@ -256,7 +258,7 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
     except WeightError as exc:  # the weights on screen cannot rank (the page shows the last valid ranking)
         st.error(md(f"{exc} Intet er gemt."))
         return
-    st.session_state[SAVED_KEY] = f"Beslutning nr. {saved.id} er gemt."
+    state.DECISION_SAVED.set(f"Beslutning nr. {saved.id} er gemt.")
     st.rerun()
 
 
@@ -316,7 +318,7 @@ def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
             data=lambda: render_pdf(snapshot, fields, changes),
             file_name=f"beslutning_{decision.id}.pdf",
             mime="application/pdf",
-            key=f"decision_pdf_{decision.id}",
+            key=state.decision_pdf_key(decision.id).name,
             on_click="ignore",
         )
         right.download_button(
@@ -324,6 +326,6 @@ def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
             data=lambda: render_html(snapshot, fields, changes).encode("utf-8"),
             file_name=f"beslutning_{decision.id}.html",
             mime="text/html",
-            key=f"decision_html_{decision.id}",
+            key=state.decision_html_key(decision.id).name,
             on_click="ignore",
         )

@@ -16,9 +16,8 @@ from selection.output.map_layers import QUALITY_TEXT
 from selection.ranking.scoring import STATUS_EXCLUDED, STATUS_LABELS, ScoreResult
 from selection.storage.database import StoreError
 from selection.text.formatting import compact, integer
-from ui import layout, state
+from ui import data, layout, state
 from ui.assessment_format import cached_date, cached_number
-from ui.state import SELECTED
 from ui.text import md, num
 
 
@@ -35,16 +34,16 @@ def header(dataset: Dataset) -> DeltaGenerator:
     st.selectbox(
         "Vis detaljer for område",
         dataset.area_ids,
-        key=SELECTED,
+        key=state.SELECTED.name,
         format_func=lambda a: str(areas.at[a, "name"]),
     )
-    st.subheader(md(areas.at[st.session_state[SELECTED], "name"]), anchor=False)
+    st.subheader(md(areas.at[state.SELECTED.value(), "name"]), anchor=False)
     return st.empty()
 
 
 def body(dataset: Dataset, perf: Performance, distance_m: float) -> None:
     """The chosen area's facts, indicator values, initiatives and actors (not weight-dependent)."""
-    aid = st.session_state[SELECTED]
+    aid = state.SELECTED.value()
     area = dataset.areas.loc[aid]
     st.markdown(_facts(area))
     st.markdown("**Indikatorværdier**")
@@ -139,7 +138,7 @@ def assessed_text(rec: pd.Series) -> str:
 def _assessments(dataset: Dataset, aid: str) -> None:
     """Each assessor's current assessment of this area with its reason (plain text in a grid)."""
     try:
-        latest = state.latest_assessments()
+        latest = data.latest_assessments()
     except StoreError as exc:
         st.caption(md(f"Lokale vurderinger kan ikke vises: {exc}"))
         return

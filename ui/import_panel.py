@@ -18,7 +18,7 @@ from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import ScoreResult
 from selection.storage.packages import backup_label, has_stored_import, import_backups, store_problem
 from selection.text.formatting import compact
-from ui import access, state
+from ui import access, data, state
 from ui.text import md, num
 
 KIND_CHOICES = {
@@ -64,7 +64,7 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         "bred eller lang opstilling) og aktørregistre (punkter med en sektorkolonne). Intet ændres, før du "
         "bekræfter, og ved fejl forbliver de nuværende data uændrede."
     )
-    if problem := st.session_state.pop("_import_error", None):
+    if problem := state.IMPORT_ERROR.pop():
         st.error(md(problem))
     if problem := store_problem():
         st.error(md(problem))
@@ -89,20 +89,22 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         st.button(
             "Tilbage til det medleverede datasæt",
             on_click=_reset,
-            key="import_reset",
+            key=state.IMPORT_RESET.name,
             help="Importen slettes ikke: den gemmes som kopi og kan gendannes.",
         )
     elif access.can(RESET_DATA) and (backups := import_backups()):
         st.button(
-            f"Gendan den seneste import ({md(backup_label(backups[-1]))})", on_click=_restore, key="import_restore"
+            f"Gendan den seneste import ({md(backup_label(backups[-1]))})",
+            on_click=_restore,
+            key=state.IMPORT_RESTORE.name,
         )
-    generation = st.session_state.setdefault("_upload_generation", 0)
+    generation = state.UPLOAD_GENERATION.setdefault(0)
     # The drop zone's own button and size text are drawn in Danish by ui.layout (CSS).
     uploads = st.file_uploader(
         "Datafiler (GeoJSON, GeoPackage, zip med Shapefile, CSV eller XLSX)",
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
-        key=f"import_files_{generation}",
+        key=state.import_files_key(generation).name,
     )
     if not uploads:
         return
@@ -117,29 +119,34 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
         return
     kinds, layers = {}, {}
     crs = None
-    for number, (name, data) in enumerate(files):  # keys carry the position as well as the name
+    for number, (name, content) in enumerate(files):  # keys carry the position as well as the name
         cols = st.columns([2, 2, 2])
         cols[0].markdown(f"**{md(name)}**")
         kind = cols[1].selectbox(
-            "Type", list(KIND_CHOICES), format_func=KIND_CHOICES.__getitem__, key=f"kind_{number}_{name}"
+            "Type",
+            list(KIND_CHOICES),
+            format_func=KIND_CHOICES.__getitem__,
+            key=state.import_kind_key(number, name).name,
         )
         if kind != "auto":
             kinds[name] = kind
         if name.lower().endswith(".gpkg"):
-            names = _layers(name, data)
+            names = _layers(name, content)
             if len(names) > 1:
-                layers[name] = cols[2].selectbox("Lag", names, key=f"layer_{number}_{name}")
+                layers[name] = cols[2].selectbox("Lag", names, key=state.import_layer_key(number, name).name)
         if name.lower().endswith((".csv", ".xlsx")) and kind in ("auto", "actors"):
             crs = (
                 cols[2].text_input(
-                    "Koordinatsystem (kun for aktører med x/y)", "EPSG:25832", key=f"crs_{number}_{name}"
+                    "Koordinatsystem (kun for aktører med x/y)",
+                    "EPSG:25832",
+                    key=state.import_crs_key(number, name).name,
                 )
                 or None
             )
     replace_areas = st.checkbox(
         "Erstat hele områdesættet: områdefilen er den fulde liste, og områder, der ikke er i den, fjernes "
         "(med deres værdier og kendte indsatser)",
-        key="import_replace_areas",
+        key=state.IMPORT_REPLACE_AREAS.name,
     )
     key = hashlib.sha256(b"".join(n.encode() + hashlib.sha256(d).digest() for n, d in files)).hexdigest()
     try:
@@ -164,7 +171,7 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
     except Exception as exc:
         st.error(md(unexpected(exc)))
         return
-    st.button("Anvend import", type="primary", on_click=_apply, args=(plan,), key="import_apply")
+    st.button("Anvend import", type="primary", on_click=_apply, args=(plan,), key=state.IMPORT_APPLY.name)
 
 
 def report(plan: ImportPlan) -> None:
@@ -185,7 +192,7 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
     st.markdown("### Hvad ændres")
     st.markdown("\n".join(f"- {md(line)}" for line in plan.diff.lines()))
     candidate = plan.candidate()
-    _, after = evaluate(state.with_assessments(candidate), weights, sub_weights)  # as the app will rank it
+    _, after = evaluate(data.with_assessments(candidate), weights, sub_weights)  # as the app will rank it
     before = result.table.set_index("area_id")
     new = after.table.set_index("area_id")
     rows = []
@@ -208,7 +215,7 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
         m = base_map(plan.areas.loc[[a for a in changed if a in plan.areas.index]])
         st_folium(
             m,
-            key="import_map",
+            key=state.IMPORT_MAP.name,
             height=320,
             use_container_width=True,
             returned_objects=[],
@@ -218,7 +225,7 @@ def preview(plan: ImportPlan, result: ScoreResult, weights: dict[str, float], su
     left, right = st.columns(2)
     with left:
         st.markdown("**Rangering før og efter (nuværende vægte)**")
-        st.dataframe(frame, hide_index=True, width="stretch", key="import_preview")
+        st.dataframe(frame, hide_index=True, width="stretch", key=state.IMPORT_PREVIEW.name)
     with right:
         st.markdown("**Ændrede værdier**")
         names = {**plan.current.areas["name"].to_dict(), **plan.areas["name"].to_dict()}
@@ -252,38 +259,38 @@ def unexpected(exc: BaseException) -> str:
 
 def _apply(plan: ImportPlan) -> None:
     try:
-        apply_import(plan, actor=access.current_actor(), engine=state.engine())
+        apply_import(plan, actor=access.current_actor(), engine=data.engine())
     except AccessDenied as exc:
-        st.session_state["_import_error"] = str(exc)
+        state.IMPORT_ERROR.set(str(exc))
         return
     except DataError as exc:  # e.g. another planner's import landed since the preview
-        st.session_state["_import_error"] = str(exc)
+        state.IMPORT_ERROR.set(str(exc))
         return
     except Exception as exc:
-        st.session_state["_import_error"] = unexpected(exc)
+        state.IMPORT_ERROR.set(unexpected(exc))
         return
-    st.session_state["_upload_generation"] = st.session_state.get("_upload_generation", 0) + 1
-    st.session_state["_import_message"] = "Importen er anvendt og gemt. Den bruges også efter genstart."
+    state.UPLOAD_GENERATION.set(state.UPLOAD_GENERATION.get(0) + 1)
+    state.IMPORT_MESSAGE.set("Importen er anvendt og gemt. Den bruges også efter genstart.")
 
 
 def _restore() -> None:
     try:
-        restore_import(actor=access.current_actor(), engine=state.engine())
+        restore_import(actor=access.current_actor(), engine=data.engine())
     except (DataError, AccessDenied) as exc:
-        st.session_state["_import_error"] = str(exc)
+        state.IMPORT_ERROR.set(str(exc))
         return
     except Exception as exc:
-        st.session_state["_import_error"] = unexpected(exc)
+        state.IMPORT_ERROR.set(unexpected(exc))
         return
-    st.session_state["_import_message"] = "Den seneste import bruges igen."
+    state.IMPORT_MESSAGE.set("Den seneste import bruges igen.")
 
 
 def _reset() -> None:
     try:
-        reset_import(actor=access.current_actor(), engine=state.engine())
+        reset_import(actor=access.current_actor(), engine=data.engine())
     except Exception as exc:
-        st.session_state["_import_error"] = str(exc) if isinstance(exc, (DataError, AccessDenied)) else unexpected(exc)
+        state.IMPORT_ERROR.set(str(exc) if isinstance(exc, (DataError, AccessDenied)) else unexpected(exc))
         return
-    st.session_state["_import_message"] = (
+    state.IMPORT_MESSAGE.set(
         "Det medleverede datasæt bruges igen. Importen er gemt som kopi og kan gendannes under 'Indlæs data'."
     )

@@ -4,22 +4,27 @@ and the short guide."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 from streamlit.elements.lib.mutable_tab_container import TabContainer
 
-VIEW_KEY = "view"  # the view switch's session key (ui.ranked_view takes it from here)
-SECTION_KEY = "section"  # the tabs below the map and ranking (app.py, ``sections``); a map click opens the first
+from ui import state
+from ui.state import Key
+
+# The tabs below the map and ranking (app.py, ``sections``, key state.SECTION); a map click opens the first.
 SECTIONS = ("Detaljer for et område", "Hvorfor scorer områderne som de gør?", "Kortliste til styregruppen")
-GUIDE_FOLD = "fold_guide"  # session keys of the page's lazy expanders (``folded``); the others sit with their parts
 
 # Captions and other muted text: Streamlit's default grey (#828180, 3.9:1 on white) is below WCAG's 4.5:1.
 # This one gives 7:1 on white and 6.2:1 on the sidebar's #f0f2f6 (tests/test_contrast.py checks both).
 MUTED_TEXT = "#595959"
 PAGE_BACKGROUNDS = ("#ffffff", "#f0f2f6")  # the main area and the sidebar (Streamlit's light theme)
 FOCUS_RING = "#b0283a"  # = theme.primaryColor in .streamlit/config.toml, Streamlit's own focus colour
+
+# The CSS classes Streamlit gives the keyed view switch and tabs.
+_VIEW_CLASS, _SECTION_CLASS = f"st-key-{state.VIEW.name}", f"st-key-{state.SECTION.name}"
 
 # Layout only (spacing, heading sizes, text colour), no text: the map and the top of the ranking must fit
 # on a 1280×720 screen under the title, the data-status notice and the view choice. Section headings are
@@ -34,8 +39,8 @@ _COMPACT_CSS = f"""
 [data-testid="stMainBlockContainer"] h2 {{ font-size: 1.3rem; padding-top: 0.3rem; padding-bottom: 0.2rem; }}
 [data-testid="stMainBlockContainer"] h3 {{ font-size: 1.15rem; padding-top: 0.3rem; padding-bottom: 0.2rem; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {MUTED_TEXT}; opacity: 1; }}
-.st-key-{VIEW_KEY} [data-testid="stButtonGroup"] > div {{ flex-wrap: wrap; }}  /* reflow: no hidden views at 320 px */
-.st-key-{SECTION_KEY} [role="tablist"] {{ flex-wrap: wrap; }}  /* and for the tabs below the map */
+.{_VIEW_CLASS} [data-testid="stButtonGroup"] > div {{ flex-wrap: wrap; }}  /* reflow: no hidden views at 320 px */
+.{_SECTION_CLASS} [role="tablist"] {{ flex-wrap: wrap; }}  /* and for the tabs below the map */
 /* hide the container of ui/a11y.py's script */
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script) {{ display: none; }}
 [data-testid="stDataFrame"] canvas:focus-visible, [data-testid="stDataFrame"] .dvn-scroller:focus-visible
@@ -95,7 +100,7 @@ _UPLOADER_CSS = """
 
 def wide_table(name: str) -> DeltaGenerator:
     """A place for a table too wide for A4: on paper a note replaces it (see _PRINT_CSS)."""
-    return st.container(key=f"wide_{name}")
+    return st.container(key=state.wide_table_key(name).name)
 
 
 def upload_hint(max_mb: int) -> str:
@@ -110,7 +115,12 @@ def compact_page() -> None:
 
 
 def folded(
-    label: str, key: str, keep: Iterable[str] = (), *, parent: DeltaGenerator | None = None, expanded: bool = False
+    label: str,
+    key: Key[bool],
+    keep: Iterable[Key[Any]] = (),
+    *,
+    parent: DeltaGenerator | None = None,
+    expanded: bool = False,
 ) -> ExpanderContainer:
     """An expander whose content is drawn only while it is open (``with folded(...) as box: if box.open: ...``).
 
@@ -119,31 +129,23 @@ def folded(
     not drawn; the widgets named in ``keep`` are carried over while the expander is closed (their value is
     written back to the session before anything is drawn), so closing it loses nothing the user set.
     """
-    keep_values(keep)
-    return (parent or st).expander(label, expanded=expanded, key=key, on_change="rerun")
+    state.keep(keep)
+    return (parent or st).expander(label, expanded=expanded, key=key.name, on_change="rerun")
 
 
-def sections(labels: Sequence[str], key: str, keep: Iterable[str] = ()) -> list[TabContainer]:
+def sections(labels: Sequence[str], key: Key[str], keep: Iterable[Key[Any]] = ()) -> list[TabContainer]:
     """Tabs whose content is drawn only while selected (``if tab.open: with tab: ...``).
 
     Choosing a tab reruns the page (Streamlit's lazy tabs), so the content of the other tabs costs neither
     the server nor the browser anything on a weight move or on the first paint; ``keep`` works as in
     ``folded`` for the widgets of the tabs that are not drawn.
     """
-    keep_values(keep)
-    return list(st.tabs(labels, key=key, on_change="rerun"))
-
-
-def keep_values(keys: Iterable[str]) -> None:
-    """Carry the values of widgets that are not drawn in this run (Streamlit forgets those): each value is
-    written back to the session before anything is drawn."""
-    for widget_key in keys:
-        if widget_key in st.session_state:
-            st.session_state[widget_key] = st.session_state[widget_key]
+    state.keep(keep)
+    return list(st.tabs(labels, key=key.name, on_change="rerun"))
 
 
 def guide() -> None:
     """A five-line guide for first-time users, folded away (drawn only when opened)."""
-    with folded("Sådan bruger du værktøjet", key=GUIDE_FOLD) as box:
+    with folded("Sådan bruger du værktøjet", key=state.GUIDE_FOLD) as box:
         if box.open:
             st.markdown("\n".join(GUIDE))

@@ -1,6 +1,9 @@
-"""The ranked map: a stable base map plus a dynamically replaced layer of ranked areas."""
+"""The ranked map: a stable base map plus a dynamically replaced layer of ranked areas; the chosen area (a click on
+the map, the detail panel's choice)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -11,13 +14,14 @@ from selection.output.map_layers import (
     LABEL_TOP_N,
     MAP_HEIGHT_PX,
     Basemap,
+    area_at,
     legend_entries,
     ranked_base_map,
     ranked_layer,
 )
 from selection.ranking.scoring import ScoreResult
+from ui import layout, state
 from ui.a11y import RANKING_ANCHOR
-from ui.state import MAP_KEY, select_from_map_click
 
 
 def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basemap) -> None:
@@ -25,7 +29,7 @@ def render(dataset: Dataset, result: ScoreResult, selected: str, basemap: Basema
     area selects it."""
     st_folium(
         ranked_base_map(dataset.areas, basemap),  # geometry once per map; a weight move sends styles only
-        key=MAP_KEY,
+        key=state.MAP.name,
         height=MAP_HEIGHT_PX,  # the coarse map geometry is made for this height
         use_container_width=True,
         feature_group_to_add=ranked_layer(dataset.areas, result.table, selected),
@@ -78,3 +82,29 @@ def legend(n_areas: int = 0, with_excluded: bool = False) -> None:
         "'Vis detaljer for område'.</div>",
         unsafe_allow_html=True,
     )
+
+
+def selected_area(dataset: Dataset, first: Callable[[], str] | None = None) -> str:
+    """The area shown in the detail panel (``first()``, e.g. nr. 1, until the user picks one)."""
+    if state.SELECTED.get() not in dataset.areas.index:
+        state.SELECTED.set(first() if first else dataset.area_ids[0])
+    return state.SELECTED.value()
+
+
+def show_details(area_id: str) -> None:
+    """Select the area and open the details tab (from a callback: before the page is drawn)."""
+    state.SELECTED.set(area_id)
+    state.SECTION.set(layout.SECTIONS[0])
+
+
+def select_from_map_click(dataset: Dataset) -> None:
+    """Callback of the map: select the area under a new click (ignores repeats)."""
+    value = state.MAP.get() or {}
+    click = value.get("last_object_clicked")
+    if not click or click == state.LAST_CLICK.get():
+        return
+    state.LAST_CLICK.set(click)
+    area_id = area_at(dataset.areas, float(click["lat"]), float(click["lng"]))
+    if area_id is not None and area_id != state.SELECTED.get():
+        show_details(area_id)
+        st.rerun()  # the detail panel lies outside the map's partial rerun: redraw the whole page

@@ -23,12 +23,11 @@ from selection.data.status import DataStatus
 from selection.output.text_alternatives import ranking_sentence
 from selection.ranking.scoring import ScoreResult
 from selection.scenarios import ScenarioSettings
-from ui import decision_panel, details, layout, map_panel, ranking, scenarios, shortlist, sidebar, state, status
+from ui import data, decision_panel, details, map_panel, ranking, scenarios, shortlist, sidebar, state, status
 from ui.text import md
+from ui.values import Settings
 
-FRAGMENT_KEY = "ranked_view"
-VIEW_KEY = layout.VIEW_KEY
-RANKING_VIEW = "Rangering og kort"
+RANKING_VIEW = "Rangering og kort"  # the first value of the view switch (state.VIEW)
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class Slots:
 
 
 def score_with_notice(
-    dataset: Dataset, settings: sidebar.Settings, notice: DeltaGenerator, link: DeltaGenerator | None = None
+    dataset: Dataset, settings: Settings, notice: DeltaGenerator, link: DeltaGenerator | None = None
 ) -> Scored:
     """Score at the settings; show any weight problem and the data-status notice (and in ``link`` the
     'Kopiér link' button for what is on screen)."""
@@ -70,23 +69,23 @@ class Scored:
     on_screen: ScenarioSettings  # the scenario on screen (for the link)
 
 
-def score(dataset: Dataset, settings: sidebar.Settings) -> Scored:
+def score(dataset: Dataset, settings: Settings) -> Scored:
     """Score at the settings (nothing is drawn; the callers let the page's URL follow the screen)."""
-    perf = state.performance(settings.distance_m)
-    result, problem = state.score(dataset, settings.weights, settings.sub_weights, perf)
+    perf = data.performance(settings.distance_m)
+    result, problem = data.score(dataset, settings.weights, settings.sub_weights, perf)
     result, screened = scenarios.screened(dataset.model, result, settings)
     on_screen = scenarios.current(dataset.model, settings)
     return Scored(result, perf, problem, screened, on_screen)
 
 
-def data_status(dataset: Dataset, settings: sidebar.Settings, result: ScoreResult) -> DataStatus:
+def data_status(dataset: Dataset, settings: Settings, result: ScoreResult) -> DataStatus:
     """The data-status counts for the indicators that carry weight in ``result`` (cached per set of
     weighted indicators; a new set costs about 10 ms at 13 areas, so the map is drawn before it)."""
-    return state.status(settings.distance_m, state.weighted_indicators(dataset, result))
+    return data.status(settings.distance_m, data.weighted_indicators(dataset, result))
 
 
 def show_notice(
-    dataset: Dataset, scored: Scored, data: DataStatus, notice: DeltaGenerator, link: DeltaGenerator | None = None
+    dataset: Dataset, scored: Scored, counts: DataStatus, notice: DeltaGenerator, link: DeltaGenerator | None = None
 ) -> None:
     """Any weight problem and the data-status notice (and in ``link`` the 'Kopiér link' button)."""
     with notice:
@@ -94,13 +93,13 @@ def show_notice(
             st.error(md(scored.problem))
         if scored.screened:
             st.error(md(scored.screened))
-        status.render(data, dataset)
+        status.render(counts, dataset)
     if link is not None:
         with link:
             scenarios.copy_link(dataset.model, scored.on_screen)
 
 
-@st.fragment(key=FRAGMENT_KEY)
+@st.fragment(key=state.RANKED_FRAGMENT.name)
 def render(dataset: Dataset, slots: Slots) -> None:
     """Score at the session's current weights and fill the slots that depend on them.
 
@@ -110,24 +109,22 @@ def render(dataset: Dataset, slots: Slots) -> None:
     settings = sidebar.settle_weights(dataset.model)
     scored = score(dataset, settings)
     result, perf = scored.result, scored.perf
-    selected = state.selected_area(dataset)
+    selected = map_panel.selected_area(dataset)
     with slots.map:
         map_panel.render(dataset, result, selected, settings.background)
     scenarios.sync_link(dataset.model, scored.on_screen)  # after the map: the browser handles the map first
-    data = data_status(dataset, settings, result)  # after the map: the map does not need it
+    counts = data_status(dataset, settings, result)  # after the map: the map does not need it
     sidebar.draw_weight_controls(dataset.model, slots.sliders)
-    show_notice(dataset, scored, data, slots.notice, slots.link)
+    show_notice(dataset, scored, counts, slots.notice, slots.link)
     if slots.rank is not None:
         details.show_rank(slots.rank, result, selected)
     if slots.critical is not None:
-        details.show_critical(
-            slots.critical, dataset, perf, result, selected, int(st.session_state.get(shortlist.TOP_N, 3))
-        )
+        details.show_critical(slots.critical, dataset, perf, result, selected, int(state.TOP_N.get(3)))
     if slots.status is not None:
         with slots.status:
             st.caption(md(ranking_sentence(result.table)))
     with slots.table:
-        ranking.render_table(result, dataset, data.kinds_per_area or {})
+        ranking.render_table(result, dataset, counts.kinds_per_area or {})
     if slots.chart is not None:
         with slots.chart:
             ranking.render_chart(result, dataset)
@@ -136,5 +133,5 @@ def render(dataset: Dataset, slots: Slots) -> None:
             if scored.screened:  # the rules exclude every area: the ranking kept on screen is not their shortlist
                 st.info("Reglerne udelukker alle områder, så der er ingen kortliste. Fjern eller lemp en regel.")
             else:
-                shortlist.render(result, dataset, perf, data.kinds_per_area, state.area_facts())
+                shortlist.render(result, dataset, perf, counts.kinds_per_area, data.area_facts())
     decision_panel.remember_ranking(result, settings, dataset.model)

@@ -38,27 +38,23 @@ from selection.output.shortlist import STYLES, priority_csv
 from selection.output.text_alternatives import acceptability_summary, sweep_summary
 from selection.ranking.scoring import ScoreResult
 from selection.text.formatting import frame_text, integer, number, points, with_locale
-from ui import shortlist, state
-from ui.ranked_view import RANKING_VIEW, VIEW_KEY
+from ui import data, map_panel, state
+from ui.ranked_view import RANKING_VIEW
 from ui.text import md, pct
 
-ASSESSMENT_TARGET = "assessment_target"  # (area_id, indicator_id) the planner chose to assess next
 ASSESSMENT_VIEW = "Vurderinger"  # the assessments view (built separately); used when it exists
 TOP_SENTENCES = 5
-
-
-SETTINGS = ("smaa_order", "smaa_margin", "smaa_noise", "smaa_n", "smaa_seed")  # carried while another view shows
 
 
 def start_settings(orders: list, noisy: list[str]) -> None:
     """The analysis settings' starting values (the widgets take theirs from the session, so app.py can carry
     them while another view is shown); an order that no longer fits the weighted criteria is dropped."""
-    if st.session_state.get("smaa_order") not in orders:
-        st.session_state["smaa_order"] = None
-    st.session_state.setdefault("smaa_margin", 0)
-    st.session_state.setdefault("smaa_noise", bool(noisy))
-    st.session_state.setdefault("smaa_n", DEFAULT_SAMPLES)
-    st.session_state.setdefault("smaa_seed", DEFAULT_SEED)
+    if state.SMAA_ORDER.get() not in orders:
+        state.SMAA_ORDER.set(None)
+    state.SMAA_MARGIN.setdefault(0)
+    state.SMAA_NOISE.setdefault(bool(noisy))
+    state.SMAA_N.setdefault(DEFAULT_SAMPLES)
+    state.SMAA_SEED.setdefault(DEFAULT_SEED)
 
 
 def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int) -> None:
@@ -80,7 +76,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     order = c1.selectbox(
         "Planlæggernes rækkefølge af kriterierne",
         orders,
-        key="smaa_order",
+        key=state.SMAA_ORDER.name,
         format_func=lambda o: "Ingen (alle vægtninger)" if o is None else " ≥ ".join(labels[c] for c in o),
         placeholder="Ingen (alle vægtninger)",  # Streamlit shows the placeholder, not format_func, for None
     )
@@ -89,14 +85,14 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
             "Kun vægtninger tæt på de nuværende (0 = ingen grænse)",
             0,
             50,
-            key="smaa_margin",
+            key=state.SMAA_MARGIN.name,
             format="± %d procentpoint",
             help="Hver vægt må højst afvige så mange procentpoint fra den nuværende.",
         )
     )
     vary = c3.checkbox(
         "Usikre værdier varierer (± ét skalatrin, eller vurderernes spænd hvor de er uenige)",
-        key="smaa_noise",
+        key=state.SMAA_NOISE.name,
         disabled=not noisy,
         help="Vurderede og illustrative værdier varierer tilfældigt i hver vægtning (gælder "
         "varmekortet; opsummeringen viser begge dele). Usikre indikatorer: "
@@ -105,10 +101,12 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     )
     with st.expander("Avanceret"):
         a1, a2 = st.columns(2)
-        n_samples = int(a1.number_input("Antal tilfældige vægtninger", 1000, MAX_SMAA_SAMPLES, step=1000, key="smaa_n"))
-        seed = int(a2.number_input("Startværdi for tilfældige tal (seed)", 0, 2**31 - 1, key="smaa_seed"))
+        n_samples = int(
+            a1.number_input("Antal tilfældige vægtninger", 1000, MAX_SMAA_SAMPLES, step=1000, key=state.SMAA_N.name)
+        )
+        seed = int(a2.number_input("Startværdi for tilfældige tal (seed)", 0, 2**31 - 1, key=state.SMAA_SEED.name))
     margin = margin_pp / 100 if margin_pp else None
-    ranges = state.assessor_ranges(dataset) if noisy else None
+    ranges = data.assessor_ranges(dataset) if noisy else None
 
     def both() -> tuple[RobustnessReport, RobustnessReport | None]:
         plain = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin)
@@ -362,29 +360,29 @@ def critical_section(dataset: Dataset, perf: Performance, result: ScoreResult, t
         ),
         hide_index=True,
         width="stretch",
-        key="critical_table",
+        key=state.CRITICAL_TABLE.name,
     )
     options = list(range(len(plist)))
     left, mid, right = st.columns([3, 1, 1], vertical_alignment="bottom")
     pick = left.selectbox(
         "Værdi at se nærmere på",
         options,
-        key="critical_pick",
+        key=state.CRITICAL_PICK.name,
         format_func=lambda i: f"{plist['priority'].iat[i]}. {plist['area'].iat[i]} – {plist['indicator'].iat[i]}",
     )
     mid.button(
         "Vis området i detaljepanelet",
-        key="critical_open",
+        key=state.CRITICAL_OPEN.name,
         on_click=_open_value,
         args=(str(plist["area_id"].iat[pick]), str(plist["indicator_id"].iat[pick])),
     )
-    style = st.session_state.get(shortlist.STYLE, next(iter(STYLES)))
+    style = state.CSV_STYLE.get(next(iter(STYLES)))
     right.download_button(
         "Download listen (CSV)",
         data=lambda: priority_csv(result, dataset, perf, top_n, style),
         file_name=f"vurderingsprioriteter_top{top_n}.csv",
         mime="text/csv",
-        key="download_priorities",
+        key=state.DOWNLOAD_PRIORITIES.name,
         on_click="ignore",  # no rerun: the other downloads keep their files
     )
 
@@ -407,9 +405,9 @@ def _combined(flip: CombinedFlip | None, dataset: Dataset, names: dict[str, str]
 def _open_value(area_id: str, indicator_id: str) -> None:
     """Show the chosen value: select its area in the detail panel of the ranking view.
 
-    Hook for the assessments view: the chosen value is kept in ``ASSESSMENT_TARGET``; when a view
+    Hook for the assessments view: the chosen value is kept in ``state.ASSESSMENT_TARGET``; when a view
     named ``ASSESSMENT_VIEW`` exists, it can open the assessment form for that value instead.
     """
-    st.session_state[ASSESSMENT_TARGET] = (area_id, indicator_id)
-    state.show_details(area_id)
-    st.session_state[VIEW_KEY] = RANKING_VIEW
+    state.ASSESSMENT_TARGET.set((area_id, indicator_id))
+    map_panel.show_details(area_id)
+    state.VIEW.set(RANKING_VIEW)

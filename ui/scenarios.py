@@ -1,6 +1,6 @@
 """Scenarios in the app: open, save, duplicate, rename, archive; the exclusion-rule editor; links.
 
-The on-screen settings live in the session (sliders, ``RULES``); ``apply`` puts a scenario's settings
+The on-screen settings live in the session (sliders, ``state.SCENARIO_RULES``); ``apply`` puts a scenario's settings
 there before the widgets are drawn. The URL follows what is on screen (``sync_link``): ``?scenarie=``
 while an opened scenario is unchanged, readable parameters otherwise; ``restore_link`` reads a link
 (first load, back/forward) and shows a Danish notice for one it cannot use. Every write goes through
@@ -11,7 +11,6 @@ read-only mode). The author is the signed-in name, or in local mode the name typ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -40,40 +39,10 @@ from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MA
 from selection.storage.database import StoreError
 from selection.storage.packages import active_data_dir
 from selection.text.formatting import count, integer, timestamp
-from ui import access, layout, sidebar, state
+from ui import access, data, layout, sidebar, state
 from ui.state import sub_weight_key
 from ui.text import md
-
-RULES = state.SCENARIO_RULES
-OPENED = "_opened_scenario"
-LAST_LINK = "_last_link"
-LINK_NOTICE = "_link_notice"
-MESSAGE = "_scenario_message"
-FOLD = "fold_scenarios"  # the sidebar part's expander (drawn only while open)
-# Its widgets whose values survive while it is closed (half-typed names and reasons, the rule being built).
-KEEP = (
-    "scn_archived",
-    "scn_name",
-    "scn_rationale",
-    "scn_reason",
-    "scn_new_name",
-    "rule_kind",
-    "rule_allowed",
-    "rule_target",
-    "rule_value",
-)
-LINK_POPOVER = "copy_link_popover"  # 'Kopiér link' (drawn only while open)
-ROBUSTNESS_KEYS = ("smaa_n", "smaa_seed", "smaa_margin", "smaa_noise", "smaa_order")
-
-
-@dataclass(frozen=True)
-class Opened:
-    """The scenario last opened or saved: its link reference, name, stored version and settings key."""
-
-    ref: str  # stored id ('12') or starting-point key ('behov-foerst')
-    name: str
-    version: int | None  # None for a starting point from the data
-    key: str  # ScenarioSettings.key() as opened: the screen still shows it while the key is equal
+from ui.values import Opened, Settings
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -83,30 +52,29 @@ def _defaults(directory: str, signature: str, _model: CriteriaModel) -> tuple[li
 
 def starting_points(model: CriteriaModel) -> list[DefaultScenario]:
     """The data package's starting points (problems with the file are shown once in the sidebar)."""
-    directory, signature, _ = state._current_source()
+    directory, signature, _ = data.current_source()
     found, problems = _defaults(directory, signature, model)
     for problem in problems:
         st.sidebar.warning(md(problem))
     return found
 
 
-def current(model: CriteriaModel, settings: sidebar.Settings) -> ScenarioSettings:
+def current(model: CriteriaModel, settings: Settings) -> ScenarioSettings:
     """The on-screen settings as a scenario (weights, sub-weights, distance, rules, robustness)."""
-    s = st.session_state
-    order = s.get("smaa_order")
+    order = state.SMAA_ORDER.get()
     base = Robustness()
     robustness = Robustness(
-        samples=int(s.get("smaa_n", base.samples)),
-        seed=int(s.get("smaa_seed", base.seed)),
-        margin_pp=int(s.get("smaa_margin", base.margin_pp)),
-        vary_values=bool(s.get("smaa_noise", base.vary_values)),
+        samples=int(state.SMAA_N.get(base.samples)),
+        seed=int(state.SMAA_SEED.get(base.seed)),
+        margin_pp=int(state.SMAA_MARGIN.get(base.margin_pp)),
+        vary_values=bool(state.SMAA_NOISE.get(base.vary_values)),
         order=tuple(order) if order and len(order) >= 2 else None,
     )
     return ScenarioSettings(
         dict(settings.weights),
         dict(settings.sub_weights),
         float(settings.distance_m),
-        tuple(s.get(RULES, ())),
+        tuple(state.SCENARIO_RULES.get(())),
         robustness,
     )
 
@@ -115,7 +83,7 @@ def apply(model: CriteriaModel, settings: ScenarioSettings) -> list[str]:
     """Put ``settings`` on screen (call before the widgets are drawn); Danish notes for what had to be fitted."""
     notes: list[str] = []
     sidebar._set_exact(settings.weights)
-    st.session_state.pop(sidebar.LAST_SHARES, None)
+    state.LAST_SHARES.pop()
     shown, scaled = sidebar.slider_sub_weights(model, settings.sub_weights)  # scaled within a criterion, not cut
     notes.extend(
         f"Delvægtene for {label} er skaleret ned, så den største er {sidebar.SUB_MAX:g} (skyderens højeste); "
@@ -123,25 +91,29 @@ def apply(model: CriteriaModel, settings: ScenarioSettings) -> list[str]:
         for label in scaled
     )
     for iid, value in shown.items():
-        st.session_state[sub_weight_key(iid)] = value
+        sub_weight_key(iid).set(value)
     distance = min(max(int(round(settings.distance_m / 50) * 50), 0), 2000)
     if distance != settings.distance_m:
         notes.append(f"Afstanden til aktører er vist som {distance} m (skyderen går i trin af 50 m op til 2000 m).")
-    st.session_state["distance_m"] = distance
-    st.session_state[RULES] = tuple(settings.rules)
+    state.DISTANCE.set(distance)
+    state.SCENARIO_RULES.set(tuple(settings.rules))
     r = settings.robustness
     active = {c for c, w in settings.weights.items() if w > 0}
     order = r.order if r.order and set(r.order) == active and len(r.order) == len(active) else None
-    for key, setting in zip(ROBUSTNESS_KEYS, (r.samples, r.seed, r.margin_pp, r.vary_values, order), strict=True):
-        st.session_state[key] = setting  # the Robusthed view's widgets (an order must be one of its choices)
+    # the Robusthed view's widgets (an order must be one of its choices)
+    state.SMAA_N.set(r.samples)
+    state.SMAA_SEED.set(r.seed)
+    state.SMAA_MARGIN.set(r.margin_pp)
+    state.SMAA_NOISE.set(r.vary_values)
+    state.SMAA_ORDER.set(order)
     return notes
 
 
 def _open(model: CriteriaModel, ref: str, name: str, version: int | None, settings: ScenarioSettings) -> None:
     notes = apply(model, settings)
-    st.session_state[OPENED] = Opened(ref, name, version, settings.key())
+    state.OPENED.set(Opened(ref, name, version, settings.key()))
     if notes:
-        st.session_state[MESSAGE] = (False, " ".join(notes))
+        state.SCENARIO_MESSAGE.set((False, " ".join(notes)))
 
 
 def _lookup(model: CriteriaModel, ref: str) -> tuple[str, int | None, ScenarioSettings]:
@@ -151,7 +123,7 @@ def _lookup(model: CriteriaModel, ref: str) -> tuple[str, int | None, ScenarioSe
             return d.name, None, d.settings
     if not ref.isdigit():
         raise ScenarioError(f"Der er intet udgangspunkt med nøglen '{ref[:60]}'.")
-    found = saved.get_scenario(state.engine(), int(ref))
+    found = saved.get_scenario(data.engine(), int(ref))
     return found.name, found.version, found.settings(model)
 
 
@@ -160,39 +132,39 @@ def restore_link(model: CriteriaModel) -> None:
     params = st.query_params
     query = {k: params.get_all(k) for k in params}
     text = query_text(query)
-    if text == st.session_state.get(LAST_LINK):
+    if text == state.LAST_LINK.get():
         return
-    st.session_state[LAST_LINK] = text
+    state.LAST_LINK.set(text)
     request = parse_query(query, model)
     if (ref := request.scenario) is not None:
         try:
             name, version, settings = _lookup(model, ref)
         except (ScenarioError, StoreError) as exc:
-            st.session_state[LINK_NOTICE] = f"Linket kunne ikke bruges: {exc} Standardindstillingerne vises."
+            state.LINK_NOTICE.set(f"Linket kunne ikke bruges: {exc} Standardindstillingerne vises.")
             request = parse_query({}, model)
         else:
             _open(model, ref, name, version, settings)
             return
     if request.notice:
-        st.session_state[LINK_NOTICE] = request.notice
+        state.LINK_NOTICE.set(request.notice)
     notes = apply(model, request.settings or default_settings(model))
-    st.session_state.pop(OPENED, None)
+    state.OPENED.pop()
     if notes:
-        st.session_state[LINK_NOTICE] = " ".join([st.session_state.get(LINK_NOTICE) or "", *notes]).strip()
+        state.LINK_NOTICE.set(" ".join([state.LINK_NOTICE.get() or "", *notes]).strip())
 
 
 def show_link_notice() -> None:
-    if notice := st.session_state.pop(LINK_NOTICE, None):
+    if notice := state.LINK_NOTICE.pop():
         st.warning(md(notice), icon=":material/link_off:")
 
 
 def sync_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     """Write the URL for what is on screen, only when it changed (a history entry per change)."""
-    opened: Opened | None = st.session_state.get(OPENED)
+    opened = state.OPENED.get()
     query = scenario_query(opened.ref) if opened and opened.key == on_screen.key() else settings_query(on_screen, model)
     text = query_text(query)
-    if text != st.session_state.get(LAST_LINK):
-        st.session_state[LAST_LINK] = text
+    if text != state.LAST_LINK.get():
+        state.LAST_LINK.set(text)
         st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in query.items()})
 
 
@@ -200,12 +172,12 @@ def sync_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
 
 
 def _say(ok: bool, text: str) -> None:
-    st.session_state[MESSAGE] = (ok, text)
+    state.SCENARIO_MESSAGE.set((ok, text))
 
 
 def _author() -> str:
     """The signed-in name, or the name typed once in the sidebar (local mode): as for assessments."""
-    return str(st.session_state.get(state.ASSESSOR_NAME, ""))
+    return str(state.ASSESSOR_NAME.get(""))
 
 
 def _now(model: CriteriaModel) -> ScenarioSettings:
@@ -217,10 +189,10 @@ def _save_new(model: CriteriaModel) -> None:
     on_screen = _now(model)
     try:
         made = saved.save_new(
-            state.engine(),
+            data.engine(),
             model,
-            st.session_state.get("scn_name", ""),
-            st.session_state.get("scn_rationale", ""),
+            state.SCENARIO_NAME.get(""),
+            state.SCENARIO_RATIONALE.get(""),
             on_screen,
             _author(),
             actor=access.current_actor(),
@@ -228,13 +200,14 @@ def _save_new(model: CriteriaModel) -> None:
     except (ScenarioError, StoreError, AccessDenied) as exc:
         _say(False, str(exc))
         return
-    st.session_state[OPENED] = Opened(str(made.id), made.name, made.version, on_screen.key())
-    st.session_state["scn_name"] = st.session_state["scn_rationale"] = ""
+    state.OPENED.set(Opened(str(made.id), made.name, made.version, on_screen.key()))
+    state.SCENARIO_NAME.set("")
+    state.SCENARIO_RATIONALE.set("")
     _say(True, f"Gemt som scenarie nr. {made.id}: {made.name}.")
 
 
 def _write(model: CriteriaModel, action: str) -> None:
-    opened: Opened | None = st.session_state.get(OPENED)
+    opened = state.OPENED.get()
     if opened is None or opened.version is None:
         return
     on_screen = _now(model)
@@ -242,13 +215,13 @@ def _write(model: CriteriaModel, action: str) -> None:
         _say(False, "Indstillingerne er de samme som i det åbne scenarie; der er intet at gemme.")
         return
     try:
-        engine = state.engine()
+        engine = data.engine()
         actor = access.current_actor()
         found = saved.get_scenario(engine, int(opened.ref), opened.version)
-        new_name = st.session_state.get("scn_new_name", "")
+        new_name = state.SCENARIO_NEW_NAME.get("")
         if action == "change":
             made = saved.save_change(
-                engine, model, found, on_screen, st.session_state.get("scn_reason", ""), _author(), actor=actor
+                engine, model, found, on_screen, state.SCENARIO_REASON.get(""), _author(), actor=actor
             )
         elif action == "rename":
             made = saved.rename(engine, model, found, new_name, _author(), actor=actor)
@@ -263,7 +236,7 @@ def _write(model: CriteriaModel, action: str) -> None:
         _say(False, str(exc))
         return
     key = on_screen.key() if action == "change" else opened.key
-    st.session_state[OPENED] = None if made.archived else Opened(str(made.id), made.name, made.version, key)
+    state.OPENED.set(None if made.archived else Opened(str(made.id), made.name, made.version, key))
     words = {
         "change": f"gemt som version {made.version}",
         "rename": "omdøbt",
@@ -277,8 +250,8 @@ def _stand_on_newer(model: CriteriaModel, opened: Opened, conflict: ScenarioErro
     """A save refused because someone saved a newer version: the open scenario now stands on that version,
     while the settings and text on screen stay, so pressing the button again saves them on top of it."""
     try:
-        newer = saved.get_scenario(state.engine(), int(opened.ref))
-        st.session_state[OPENED] = Opened(opened.ref, newer.name, newer.version, newer.settings(model).key())
+        newer = saved.get_scenario(data.engine(), int(opened.ref))
+        state.OPENED.set(Opened(opened.ref, newer.name, newer.version, newer.settings(model).key()))
     except (ScenarioError, StoreError) as exc:
         _say(False, f"{conflict} {exc}")
         return
@@ -290,7 +263,7 @@ def _stand_on_newer(model: CriteriaModel, opened: Opened, conflict: ScenarioErro
 
 
 def _choose(model: CriteriaModel) -> None:
-    ref = st.session_state.get("scn_pick")
+    ref = state.SCENARIO_PICK.get()
     if not ref:
         return
     try:
@@ -306,49 +279,56 @@ def scenario_options(model: CriteriaModel, archived: bool = False) -> tuple[dict
     """ref -> label of every starting point and stored scenario (archived ones if asked); plus a store problem."""
     options = {d.key: f"{d.name} (udgangspunkt)" for d in starting_points(model)}
     try:
-        for s in saved.list_scenarios(state.engine(), include_archived=archived):
+        for s in saved.list_scenarios(data.engine(), include_archived=archived):
             options[str(s.id)] = f"{s.name} (nr. {s.id}, version {s.version}{', arkiveret' if s.archived else ''})"
     except StoreError as exc:
         return options, str(exc)
     return options, None
 
 
-def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
+def render(model: CriteriaModel, settings: Settings) -> None:
     """The 'Scenarier' part of the sidebar (open, save, change, rename, duplicate, archive, rules)."""
-    if st.session_state.get(MESSAGE):
-        st.session_state[FOLD] = True  # a confirmation or an error is shown where the user acted
-    st.session_state.setdefault("rule_allowed", ["verified", "inferred"])
-    with layout.folded("Scenarier og udelukkelse", key=FOLD, keep=KEEP, parent=st.sidebar) as box:
+    if state.SCENARIO_MESSAGE.get():
+        state.SCENARIO_FOLD.set(True)  # a confirmation or an error is shown where the user acted
+    state.RULE_ALLOWED.setdefault(["verified", "inferred"])
+    with layout.folded(
+        "Scenarier og udelukkelse", key=state.SCENARIO_FOLD, keep=state.SCENARIO_KEEP, parent=st.sidebar
+    ) as box:
         if not box.open:
             return
         on_screen = current(model, settings)
-        opened: Opened | None = st.session_state.get(OPENED)
-        if message := st.session_state.pop(MESSAGE, None):
+        opened = state.OPENED.get()
+        if message := state.SCENARIO_MESSAGE.pop():
             (st.success if message[0] else st.error)(md(message[1]))
         if opened:
             changed = opened.key != on_screen.key()
             st.caption(md(f"Åbent scenarie: {opened.name}" + (" (ændret, ikke gemt)" if changed else "")))
-        options, problem = scenario_options(model, archived=bool(st.session_state.get("scn_archived")))
+        options, problem = scenario_options(model, archived=bool(state.SCENARIO_ARCHIVED.get()))
         if problem:
             st.error(md(f"Gemte scenarier kan ikke læses: {problem}"))
         st.selectbox(
             "Åbn scenarie",
             list(options),
             index=None,
-            key="scn_pick",
+            key=state.SCENARIO_PICK.name,
             format_func=lambda r: options.get(r, r),
             placeholder="Vælg et scenarie",
             on_change=_choose,
             args=(model,),
         )
-        st.checkbox("Vis også arkiverede scenarier", key="scn_archived")
+        st.checkbox("Vis også arkiverede scenarier", key=state.SCENARIO_ARCHIVED.name)
         writer = access.can(SAVE_SCENARIO)
         if writer:
             who = _author().strip()
             st.caption(md(f"Du gemmer som: {who}") if who else "Skriv dit navn i sidepanelet, før du gemmer.")
-            with st.form("scn_save", clear_on_submit=False, border=False):
-                st.text_input("Scenariets navn", key="scn_name", max_chars=saved.MAX_NAME)
-                st.text_area("Begrundelse (skal udfyldes)", key="scn_rationale", height=80, max_chars=saved.MAX_TEXT)
+            with st.form(state.SCENARIO_SAVE_FORM.name, clear_on_submit=False, border=False):
+                st.text_input("Scenariets navn", key=state.SCENARIO_NAME.name, max_chars=saved.MAX_NAME)
+                st.text_area(
+                    "Begrundelse (skal udfyldes)",
+                    key=state.SCENARIO_RATIONALE.name,
+                    height=80,
+                    max_chars=saved.MAX_TEXT,
+                )
                 st.form_submit_button("Gem som scenarie", on_click=_save_new, args=(model,))
         elif access.actor_policy().read_only:
             st.caption("Skrivebeskyttet visning: scenarier kan åbnes, sammenlignes og deles med link, men ikke gemmes.")
@@ -359,15 +339,22 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
             )
         if opened and opened.version is not None:
             if writer:
-                st.text_input("Årsag til ændringen", key="scn_reason", max_chars=saved.MAX_TEXT)
-                st.button("Gem ændring som ny version", key="scn_change", on_click=_write, args=(model, "change"))
-                st.text_input("Nyt navn (omdøb eller kopiér)", key="scn_new_name", max_chars=saved.MAX_NAME)
+                st.text_input("Årsag til ændringen", key=state.SCENARIO_REASON.name, max_chars=saved.MAX_TEXT)
+                st.button(
+                    "Gem ændring som ny version",
+                    key=state.SCENARIO_CHANGE.name,
+                    on_click=_write,
+                    args=(model, "change"),
+                )
+                st.text_input(
+                    "Nyt navn (omdøb eller kopiér)", key=state.SCENARIO_NEW_NAME.name, max_chars=saved.MAX_NAME
+                )
                 b1, b2, b3 = st.columns(3)
-                b1.button("Omdøb", key="scn_rename", on_click=_write, args=(model, "rename"))
-                b2.button("Kopiér", key="scn_duplicate", on_click=_write, args=(model, "duplicate"))
+                b1.button("Omdøb", key=state.SCENARIO_RENAME.name, on_click=_write, args=(model, "rename"))
+                b2.button("Kopiér", key=state.SCENARIO_DUPLICATE.name, on_click=_write, args=(model, "duplicate"))
                 b3.button(
                     "Arkivér",
-                    key="scn_archive",
+                    key=state.SCENARIO_ARCHIVE.name,
                     on_click=_write,
                     args=(model, "archive"),
                     help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.",
@@ -379,7 +366,7 @@ def render(model: CriteriaModel, settings: sidebar.Settings) -> None:
 def show_history(scenario_id: int) -> None:
     """Every version of the open scenario (who, when, why), oldest first."""
     try:
-        versions = saved.history(state.engine(), scenario_id)
+        versions = saved.history(data.engine(), scenario_id)
     except (ScenarioError, StoreError) as exc:
         st.error(md(str(exc)))
         return
@@ -404,54 +391,54 @@ def show_history(scenario_id: int) -> None:
 
 
 def _add_rule(model: CriteriaModel) -> None:
-    s = st.session_state
-    kind = s.get("rule_kind")
+    kind = state.RULE_KIND.get()
+    raw: dict[str, object]
     if kind == LIST_STATUS:
-        raw = {"kind": kind, "allowed": list(s.get("rule_allowed") or [])}
+        raw = {"kind": kind, "allowed": list(state.RULE_ALLOWED.get() or [])}
     elif kind == MIN_SCORE:
-        raw = {"kind": kind, "criterion": s.get("rule_target"), "min": s.get("rule_value")}
+        raw = {"kind": kind, "criterion": state.RULE_TARGET.get(), "min": state.RULE_VALUE.get()}
     elif kind == ACTOR_SECTOR:
-        raw = {"kind": kind, "sector": s.get("rule_target"), "distance_m": s.get("rule_value")}
+        raw = {"kind": kind, "sector": state.RULE_TARGET.get(), "distance_m": state.RULE_VALUE.get()}
     else:
         raw = {
             "kind": kind,
-            "indicator": s.get("rule_target"),
-            ("min" if kind == MIN_VALUE else "max"): s.get("rule_value"),
+            "indicator": state.RULE_TARGET.get(),
+            ("min" if kind == MIN_VALUE else "max"): state.RULE_VALUE.get(),
         }
-    rules = tuple(s.get(RULES, ()))
+    rules = tuple(state.SCENARIO_RULES.get(()))
     try:
-        if s.get("rule_value") is None and kind != LIST_STATUS:
+        if state.RULE_VALUE.get() is None and kind != LIST_STATUS:
             raise ScenarioError("Skriv et tal i feltet 'Grænse'.")
         if len(rules) >= MAX_RULES:
             raise ScenarioError(f"Højst {MAX_RULES} udelukkelsesregler.")
         rule = parse_rule(raw, model)
     except ValueError as exc:
-        s["_rule_problem"] = str(exc)
+        state.RULE_PROBLEM.set(str(exc))
         return
     if rule not in rules:
-        s[RULES] = (*rules, rule)
+        state.SCENARIO_RULES.set((*rules, rule))
 
 
 def _remove_rule(rule: Rule) -> None:
-    st.session_state[RULES] = tuple(r for r in st.session_state.get(RULES, ()) if r != rule)
+    state.SCENARIO_RULES.set(tuple(r for r in state.SCENARIO_RULES.get(()) if r != rule))
 
 
 def rules_editor(model: CriteriaModel) -> None:
     st.markdown("**Udelukkelsesregler** (før rangeringen)")
-    rules = tuple(st.session_state.get(RULES, ()))
+    rules = tuple(state.SCENARIO_RULES.get(()))
     if not rules:
         st.caption("Ingen regler: alle områder rangeres.")
     for k, rule in enumerate(rules):
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.markdown(md(describe(rule, model)))
-        right.button("✕", key=f"rule_remove_{k}", on_click=_remove_rule, args=(rule,), help="Fjern reglen")
-    kind = st.selectbox("Ny regel", list(KIND_LABELS), format_func=KIND_LABELS.__getitem__, key="rule_kind")
+        right.button("✕", key=state.rule_remove_key(k).name, on_click=_remove_rule, args=(rule,), help="Fjern reglen")
+    kind = st.selectbox("Ny regel", list(KIND_LABELS), format_func=KIND_LABELS.__getitem__, key=state.RULE_KIND.name)
     if kind == LIST_STATUS:
         st.multiselect(
             "Tilladt listestatus",
             list(LIST_CONFIDENCES),
             format_func=LIST_CONFIDENCE_LABELS.__getitem__,
-            key="rule_allowed",  # starts as verified + inferred (set in render)
+            key=state.RULE_ALLOWED.name,  # starts as verified + inferred (set in render)
         )
     else:
         if kind == MIN_SCORE:
@@ -460,13 +447,13 @@ def rules_editor(model: CriteriaModel) -> None:
             targets = dict(model.sector_labels)
         else:
             targets = {i.id: f"{i.label} ({i.scale_text})" for i in model.indicators}
-        if st.session_state.get("rule_target") not in targets:
-            st.session_state["rule_target"] = next(iter(targets), None)
+        if state.RULE_TARGET.get() not in targets:
+            state.RULE_TARGET.set(next(iter(targets), None))
         st.selectbox(
             {MIN_SCORE: "Kriterium", ACTOR_SECTOR: "Aktørsektor"}.get(kind, "Indikator"),
             list(targets),
             format_func=lambda t: targets.get(t, t),
-            key="rule_target",
+            key=state.RULE_TARGET.name,
         )
         label = {
             MIN_SCORE: "Grænse: mindst (0–100)",
@@ -475,24 +462,26 @@ def rules_editor(model: CriteriaModel) -> None:
             MAX_VALUE: "Grænse: højst",
         }[kind]
         low = 0.0 if kind in (MIN_SCORE, ACTOR_SECTOR) else None  # an indicator's scale may run below 0
-        st.number_input(label, key="rule_value", value=None, min_value=low, step=1.0, placeholder="fx 40")
-    st.button("Tilføj regel", key="rule_add", on_click=_add_rule, args=(model,))
-    if problem := st.session_state.pop("_rule_problem", None):
+        st.number_input(label, key=state.RULE_VALUE.name, value=None, min_value=low, step=1.0, placeholder="fx 40")
+    st.button("Tilføj regel", key=state.RULE_ADD.name, on_click=_add_rule, args=(model,))
+    if problem := state.RULE_PROBLEM.pop():
         st.error(md(problem))
 
 
-def exclusions(settings: sidebar.Settings) -> dict[str, str]:
+def exclusions(settings: Settings) -> dict[str, str]:
     """area_id -> reason for the areas the on-screen rules exclude (cached; the weights never change it)."""
-    return state.excluded_areas(settings.distance_m, settings.sub_weights, tuple(st.session_state.get(RULES, ())))
+    return data.excluded_areas(settings.distance_m, settings.sub_weights, tuple(state.SCENARIO_RULES.get(())))
 
 
 def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
     """'Kopiér link': the page's address for what is on screen, with a copy button (st.code's own)."""
     # Lazy: the link is built and drawn only while the popover is open, so a weight move does not resend it.
-    with st.popover("Kopiér link", icon=":material/link:", width="stretch", key=LINK_POPOVER, on_change="rerun") as pop:
+    with st.popover(
+        "Kopiér link", icon=":material/link:", width="stretch", key=state.LINK_POPOVER.name, on_change="rerun"
+    ) as pop:
         if not pop.open:
             return
-        opened: Opened | None = st.session_state.get(OPENED)
+        opened = state.OPENED.get()
         if opened is not None and opened.key == on_screen.key():
             query = scenario_query(opened.ref)  # the saved scenario as it is on screen: its short link
         else:
@@ -504,23 +493,20 @@ def copy_link(model: CriteriaModel, on_screen: ScenarioSettings) -> None:
         st.code(link, language=None, wrap_lines=True)
 
 
-LAST_ELIGIBLE = "_last_eligible_ranking"
-
-
-def screened(model: CriteriaModel, result: ScoreResult, settings: sidebar.Settings) -> tuple[ScoreResult, str | None]:
+def screened(model: CriteriaModel, result: ScoreResult, settings: Settings) -> tuple[ScoreResult, str | None]:
     """The ranking with the on-screen rules applied; if they exclude every area, the last ranking that had
     eligible areas and a Danish message naming the rules that did it."""
-    rules = tuple(st.session_state.get(RULES, ()))
-    source = state._current_source()  # the kept ranking is of these data (an import or an assessment changes them)
+    rules = tuple(state.SCENARIO_RULES.get(()))
+    source = data.current_source()  # the kept ranking is of these data (an import or an assessment changes them)
     if not rules:
-        st.session_state[LAST_ELIGIBLE] = (source, result)
+        state.LAST_ELIGIBLE.set((source, result))
         return result, None
     out = apply_exclusions(result, exclusions(settings))
     if not all_excluded(out):
-        st.session_state[LAST_ELIGIBLE] = (source, out)
+        state.LAST_ELIGIBLE.set((source, out))
         return out, None
     names = "; ".join(describe(r, model) for r in rules)
-    kept_source, kept = st.session_state.get(LAST_ELIGIBLE, (None, None))
+    kept_source, kept = state.LAST_ELIGIBLE.get((None, None))
     return (
         kept if kept is not None and kept_source == source else result,
         f"Reglerne udelukker alle områder ({names}). Fjern eller lemp en regel. Rangeringen nedenfor er den "

@@ -23,28 +23,27 @@ from selection.output.shortlist import (
 )
 from selection.ranking.scoring import ScoreResult
 from selection.text.formatting import count, frame_text, integer, timestamp
-from ui import layout
+from ui import layout, state
 from ui.text import md
 
-TOP_N = "top_n"
-STYLE = "csv_style"
-WITH_ROBUSTNESS = "csv_robustness"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_choices(n_areas: int) -> None:
     """Length, CSV style and robustness columns (they do not depend on the weights)."""
     left, right = st.columns([1, 2])
-    st.session_state.setdefault(TOP_N, min(3, max(n_areas, 1)))  # kept while its tab is closed: no value= here
-    if st.session_state[TOP_N] > max(n_areas, 1):  # fewer areas now (an import): all of them, not Streamlit's 1
-        st.session_state[TOP_N] = max(n_areas, 1)
-    left.number_input("Antal områder på kortlisten", 1, max(n_areas, 1), key=TOP_N)
-    right.radio("CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key=STYLE, horizontal=True)
+    state.TOP_N.setdefault(min(3, max(n_areas, 1)))  # kept while its tab is closed: no value= here
+    if state.TOP_N.value() > max(n_areas, 1):  # fewer areas now (an import): all of them, not Streamlit's 1
+        state.TOP_N.set(max(n_areas, 1))
+    left.number_input("Antal områder på kortlisten", 1, max(n_areas, 1), key=state.TOP_N.name)
+    right.radio(
+        "CSV-format", list(STYLES), format_func=lambda s: STYLES[s].label, key=state.CSV_STYLE.name, horizontal=True
+    )
     st.checkbox(
         "Medtag robusthed: hvor ofte området er nr. 1, når vægtene (og de usikre værdier) varieres, "
         "og hvor meget hver vægt kan ændres, før rangen skifter",
         value=False,
-        key=WITH_ROBUSTNESS,
+        key=state.WITH_ROBUSTNESS.name,
         help=f"{integer(DEFAULT_SAMPLES)} tilfældige vægtninger (startværdi {DEFAULT_SEED}). "
         "Gør skærmen lidt langsommere, når vægtene ændres.",
     )
@@ -62,10 +61,10 @@ def render(
     if n_ranked == 0:
         st.info("Ingen områder kan rangeres, så der er ingen kortliste.")
         return
-    top_n = min(int(st.session_state.get(TOP_N, 3)), n_ranked)
-    style = st.session_state.get(STYLE, next(iter(STYLES)))
-    with_robustness = bool(st.session_state.get(WITH_ROBUSTNESS, False))
-    if top_n < int(st.session_state.get(TOP_N, 3)):
+    top_n = min(int(state.TOP_N.get(3)), n_ranked)
+    style = state.CSV_STYLE.get(next(iter(STYLES)))
+    with_robustness = bool(state.WITH_ROBUSTNESS.get(False))
+    if top_n < int(state.TOP_N.get(3)):
         st.caption(f"Kun {count(n_ranked, 'område', 'områder')} kan rangeres med de nuværende vægte og data.")
     extra = (
         robustness_extras(
@@ -92,7 +91,7 @@ def render(
         data=lambda: table_to_csv(table, style, note),  # encoded on click, so weight changes stay fast
         file_name=f"kortliste_top{top_n}.csv",
         mime="text/csv",
-        key="download_shortlist",
+        key=state.DOWNLOAD_SHORTLIST.name,
         on_click="ignore",  # no rerun: the other downloads keep their files
     )
     row.download_button(
@@ -102,7 +101,7 @@ def render(
         ),
         file_name=f"kortliste_top{top_n}.xlsx",
         mime=XLSX_MIME,
-        key="download_shortlist_xlsx",
+        key=state.DOWNLOAD_SHORTLIST_XLSX.name,
         on_click="ignore",  # no rerun: the other downloads keep their files
     )
     # The values that can change this shortlist (selection.analysis.critical), built on click.
@@ -111,7 +110,7 @@ def render(
         data=lambda: priority_csv(result, dataset, perf, top_n, style),
         file_name=f"vurderingsprioriteter_top{top_n}.csv",
         mime="text/csv",
-        key="download_priorities_shortlist",
+        key=state.DOWNLOAD_PRIORITIES_SHORTLIST.name,
         help="Værdier, der kan ændre nr. 1 eller kortlisten inden for deres plausible spænd (se Robusthed).",
         on_click="ignore",  # no rerun: the other downloads keep their files
     )

@@ -7,37 +7,19 @@ slider moves, the others are adjusted in proportion so the shares always add up 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from selection import config
 from selection.data.criteria import CriteriaModel
 from selection.output.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, tile_url_problem, token_problem
-from ui import layout
+from ui import layout, state
 from ui.state import sub_weight_key, weight_key
 from ui.text import md
+from ui.values import Settings
 
 SLIDER_MAX = 100  # the main sliders are shares in percent and always add up to this
 SUB_MAX = 10.0
-LAST_SHARES = "_last_weight_shares"
-EXACT = "_exact_weights"  # (slider values, exact weights) set by the defaults and the buttons
-FULL_RERUN = "_weights_reset"
-MAP_KEYS = ("distance_m", "tile_url", "basemap")  # the widgets in 'Aktører og kort'
-TILE_URL_IN_USE = "_tile_url_in_use"  # the last valid 'Egen kortserver' address (a typo does not drop it)
-SUB_WEIGHTS_FOLD, ACTORS_MAP_FOLD = "fold_sub_weights", "fold_actors_map"  # their lazy expanders' keys
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything the user set in the sidebar."""
-
-    weights: dict[str, float]
-    sub_weights: dict[str, float]
-    distance_m: float
-    basemap: str
-    background: Basemap
 
 
 def whole_shares(weights: dict[str, float], total: int = SLIDER_MAX) -> dict[str, int]:
@@ -103,22 +85,22 @@ def _set_exact(weights: dict[str, float]) -> None:
     """
     shown = whole_shares(weights)
     for cid, value in shown.items():
-        st.session_state[weight_key(cid)] = value
-    st.session_state[EXACT] = (shown, dict(weights))
+        weight_key(cid).set(value)
+    state.EXACT.set((shown, dict(weights)))
 
 
 def _equal(model: CriteriaModel) -> None:
     _set_exact({c.id: 1.0 for c in model.criteria})
-    st.session_state.pop(LAST_SHARES, None)
+    state.LAST_SHARES.pop()
 
 
 def _reset(model: CriteriaModel) -> None:
-    st.session_state.pop(LAST_SHARES, None)
-    st.session_state[FULL_RERUN] = True
+    state.LAST_SHARES.pop()
+    state.FULL_RERUN.set(True)
     _set_exact({c.id: float(c.default_weight) for c in model.criteria})
     for iid, value in slider_sub_weights(model, model.default_sub_weights)[0].items():
-        st.session_state[sub_weight_key(iid)] = value
-    st.session_state["distance_m"] = int(model.actor_distance_m)
+        sub_weight_key(iid).set(value)
+    state.DISTANCE.set(int(model.actor_distance_m))
 
 
 def render(model: CriteriaModel) -> DeltaGenerator:
@@ -128,12 +110,12 @@ def render(model: CriteriaModel) -> DeltaGenerator:
     weight-dependent fragment, so that moving a weight reruns only that fragment. Sub-weights,
     distance and base map change rarely; moving them reruns the whole page.
     """
-    if not any(weight_key(c.id) in st.session_state for c in model.criteria):
+    if not any(weight_key(c.id).is_set() for c in model.criteria):
         _set_exact({c.id: float(c.default_weight) for c in model.criteria})
     for iid, value in slider_sub_weights(model, model.default_sub_weights)[0].items():
-        st.session_state.setdefault(sub_weight_key(iid), value)
-    st.session_state.setdefault("distance_m", int(model.actor_distance_m))
-    st.session_state.setdefault("tile_url", config.value("SELECTION_TILE_URL") or "")
+        sub_weight_key(iid).setdefault(value)
+    state.DISTANCE.setdefault(int(model.actor_distance_m))
+    state.TILE_URL.setdefault(config.value("SELECTION_TILE_URL") or "")
 
     sb = st.sidebar
     sb.header("Vægtning af kriterier")
@@ -143,7 +125,7 @@ def render(model: CriteriaModel) -> DeltaGenerator:
     )
     weights = sb.container()
     subs = [sub_weight_key(ind.id) for ind in model.indicators]
-    with layout.folded("Delvægte for indikatorer", key=SUB_WEIGHTS_FOLD, keep=subs, parent=sb) as box:
+    with layout.folded("Delvægte for indikatorer", key=state.SUB_WEIGHTS_FOLD, keep=subs, parent=sb) as box:
         if box.open:
             st.caption("Delvægtene fordeles inden for hvert kriterium. 0 = indikatoren indgår ikke.")
             for crit in model.criteria:
@@ -154,17 +136,17 @@ def render(model: CriteriaModel) -> DeltaGenerator:
                         0.0,
                         SUB_MAX,
                         step=0.5,
-                        key=sub_weight_key(ind.id),
+                        key=sub_weight_key(ind.id).name,
                         help=md(ind.description) if ind.description else None,
                     )
-    with layout.folded("Aktører og kort", key=ACTORS_MAP_FOLD, keep=MAP_KEYS, parent=sb) as box:
+    with layout.folded("Aktører og kort", key=state.ACTORS_MAP_FOLD, keep=state.MAP_SETTINGS, parent=sb) as box:
         if box.open:
             st.slider(
                 "Afstand til aktører (m)",
                 0,
                 2000,
                 step=50,
-                key="distance_m",
+                key=state.DISTANCE.name,
                 help="Aktører tæller med, hvis de ligger i området eller inden for denne afstand (målt i EPSG:25832).",
             )
             basemap_choice()
@@ -176,23 +158,23 @@ def basemap_choice() -> None:
     token = config.value("DATAFORSYNINGEN_TOKEN")
     custom = st.text_input(
         "Egen kortserver (valgfri)",
-        key="tile_url",  # starts as SELECTION_TILE_URL (set in render)
+        key=state.TILE_URL.name,  # starts as SELECTION_TILE_URL (set in render)
         placeholder="https://kort.example.dk/{z}/{x}/{y}.png",
         help="En XYZ- eller WMTS-adresse med {z}, {x} og {y} (zoom, kolonne, række), fx kommunens egen kortserver.",
     ).strip()
-    in_use = st.session_state.get(TILE_URL_IN_USE) if custom else None  # an emptied field removes the choice
+    in_use = state.TILE_URL_IN_USE.get() if custom else None  # an emptied field removes the choice
     if custom and (problem := tile_url_problem(custom)):
         kept = " Kortet bruger fortsat den forrige adresse, til den nye kan bruges." if in_use else ""
         st.error(f"Egen kortserver kan ikke bruges: {problem}{kept}")
     elif custom:
         in_use = custom
-    st.session_state[TILE_URL_IN_USE] = in_use  # a typo keeps the last valid address (and the choice of it)
+    state.TILE_URL_IN_USE.set(in_use)  # a typo keeps the last valid address (and the choice of it)
     if token and (problem := token_problem(token)):
         st.error(problem)
     maps = available_basemaps(token, in_use)
-    if st.session_state.get("basemap") not in maps:
-        st.session_state["basemap"] = "none"
-    st.radio("Baggrundskort", list(maps), format_func=lambda k: maps[k].label, key="basemap")
+    if state.BASEMAP.get() not in maps:
+        state.BASEMAP.set("none")
+    st.radio("Baggrundskort", list(maps), format_func=lambda k: maps[k].label, key=state.BASEMAP.name)
     if SKAERMKORT_KEY not in maps:
         st.caption(
             "Skærmkortet fra Dataforsyningen vises her, når der er sat en token: miljøvariablen "
@@ -211,34 +193,34 @@ def weight_controls(model: CriteriaModel, place: DeltaGenerator) -> Settings:
 def settle_weights(model: CriteriaModel) -> Settings:
     """Rebalance the moved weight's partners in the session (before the sliders are drawn in this run; nothing is
     drawn here) and return the current settings. ``draw_weight_controls`` then draws the sliders."""
-    if st.session_state.pop(FULL_RERUN, False):
+    if state.FULL_RERUN.pop(False):
         st.rerun()  # a reset changed sub-weights and distance, which lie outside the weight fragment
-    current = {c.id: int(st.session_state[weight_key(c.id)]) for c in model.criteria}  # already the new values
-    balanced = rebalance(st.session_state.get(LAST_SHARES, current), current)
+    current = {c.id: int(weight_key(c.id).value()) for c in model.criteria}  # already the new values
+    balanced = rebalance(state.LAST_SHARES.get(current), current)
     for cid, value in balanced.items():
         if value != current[cid]:
-            st.session_state[weight_key(cid)] = value  # before the slider is drawn in this run
-    st.session_state[LAST_SHARES] = balanced
+            weight_key(cid).set(value)  # before the slider is drawn in this run
+    state.LAST_SHARES.set(balanced)
     return current_settings(model)
 
 
 def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
     """The weight sliders at the shares ``settle_weights`` left; below them 'Lige vægte' and 'Nulstil'."""
-    equal = _is_equal(st.session_state[LAST_SHARES])
+    equal = _is_equal(state.LAST_SHARES.value())
     with place:
         for crit in model.criteria:
             st.slider(
                 md(crit.label),
                 0,
                 SLIDER_MAX,
-                key=weight_key(crit.id),
+                key=weight_key(crit.id).name,
                 help=md(crit.description) if crit.description else None,
                 format="%d %%",
             )
         with st.container(horizontal=True):  # one row, one block: a weight move resends few elements
             st.button(
                 "Lige vægte",
-                key="weights_equal",
+                key=state.WEIGHTS_EQUAL.name,
                 width="stretch",
                 disabled=equal,
                 on_click=_equal,
@@ -247,7 +229,7 @@ def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
             )
             st.button(
                 "Nulstil",
-                key="weights_reset",
+                key=state.WEIGHTS_RESET.name,
                 width="stretch",
                 on_click=_reset,
                 args=(model,),
@@ -257,18 +239,20 @@ def draw_weight_controls(model: CriteriaModel, place: DeltaGenerator) -> None:
 
 def current_basemap() -> Basemap:
     """The chosen background map (none if the choice is no longer available)."""
-    maps = available_basemaps(config.value("DATAFORSYNINGEN_TOKEN"), st.session_state.get(TILE_URL_IN_USE))
-    return maps.get(str(st.session_state.get("basemap", "none")), maps["none"])
+    maps = available_basemaps(config.value("DATAFORSYNINGEN_TOKEN"), state.TILE_URL_IN_USE.get())
+    return maps.get(str(state.BASEMAP.get("none")), maps["none"])
 
 
 def current_settings(model: CriteriaModel) -> Settings:
     """The settings as they stand in the session (also during a partial rerun)."""
-    shown = {c.id: int(st.session_state[weight_key(c.id)]) for c in model.criteria}
-    exact_shown, exact = st.session_state.get(EXACT, (None, None))
+    shown = {c.id: int(weight_key(c.id).value()) for c in model.criteria}
+    exact_shown, exact = state.EXACT.get((None, None))
     return Settings(
-        weights=dict(exact) if exact_shown == shown else {cid: float(v) for cid, v in shown.items()},
-        sub_weights={i.id: float(st.session_state[sub_weight_key(i.id)]) for i in model.indicators},
-        distance_m=float(st.session_state["distance_m"]),
-        basemap=str(st.session_state.get("basemap", "none")),
+        weights=(
+            dict(exact) if exact is not None and exact_shown == shown else {cid: float(v) for cid, v in shown.items()}
+        ),
+        sub_weights={i.id: float(sub_weight_key(i.id).value()) for i in model.indicators},
+        distance_m=float(state.DISTANCE.value()),
+        basemap=str(state.BASEMAP.get("none")),
         background=current_basemap(),
     )

@@ -1,401 +1,306 @@
-"""Session state and cached data for the app (one place for every st.session_state key)."""
+"""Every session-state key of the app, typed: the one module that touches ``st.session_state``.
+
+A ``Key[T]`` names one entry and the type of its value; the panels read and write the session only through
+keys (``SELECTED.get()``, ``TOP_N.set(5)``), and a widget gets ``key=KEY.name``. Keys built from ids
+(a criterion's weight, an assessment form's field …) come from the functions below. The key strings are
+part of the page's contract: tests address widgets by them and saved sessions hold them, so they do not
+change. Keys of elements that hold no value the app reads (containers, forms, the fragment, a download
+button) are declared here too, as ``Key[None]``: one place for every key.
+
+tests/app/test_state_keys.py checks that no other module touches ``st.session_state`` or passes a
+string as a ``key=``.
+"""
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import os
-import time
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Generic, TypeVar, cast, overload
 
-import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
-from selection import workspace
-from selection.analysis.robustness.report import value_ranges
-from selection.assessments import current_assessments, store_revision
-from selection.data.dataset import Dataset, load_dataset
-from selection.data.performance import Performance, build_performance, with_stored_values
-from selection.data.status import DataStatus, data_status
-from selection.errors import WeightError
-from selection.output.map_layers import area_at
-from selection.output.offline_assets import install_static_assets
-from selection.output.shortlist import area_facts as export_area_facts
-from selection.ranking.evaluate import evaluate
+from selection.access import Actor, Role
 from selection.ranking.scoring import ScoreResult
-from selection.ranking.scoring import weighted_indicators as _weighted
-from selection.storage.database import StoreError, database_url, open_store
-from selection.storage.packages import active_data_dir
-from ui.layout import SECTION_KEY, SECTIONS
-from ui.text import md
-
-if TYPE_CHECKING:
-    from ui.sidebar import Settings  # ui.sidebar imports this module
-
-MAP_KEY = "rank_map"
-SELECTED = "selected_area"
-LAST_CLICK = "_last_map_click"
-LAST_VALID_WEIGHTS = "_last_valid_weights"
-STORE_PROBLEM = "_store_problem"
-ASSESSOR_NAME = "assessor_name"
-ASSESSOR_ROLE = "assessor_role"
-OPENED_VERSIONS = "_assessment_opened_versions"
-ASSESSMENT_MESSAGES = "_assessment_messages"
-SHEET_GENERATION = "_sheet_upload_generation"
-SOURCE = "_data_source"
-SCENARIO_RULES = "scenario_rules"  # the exclusion rules on screen (tuple of selection.scenarios.Rule)
-
-
-def weight_key(criterion_id: str) -> str:
-    return f"w_{criterion_id}"
-
-
-def sub_weight_key(indicator_id: str) -> str:
-    return f"sw_{indicator_id}"
-
-
-@st.cache_resource(show_spinner=False)
-def static_assets() -> Path:
-    """Copy Leaflet/jQuery into ./static once per server process."""
-    return install_static_assets()
-
-
-@st.cache_resource(show_spinner=False)
-def freeze_heap(stage: str) -> int:
-    """Put the objects alive now (imported modules, compiled templates, the first data set) out of reach of
-    Python's cyclic garbage collector, once per server process and ``stage``; return how many are frozen.
-
-    They live as long as the process anyway, yet without this every full collection walks them again, and one
-    ran on almost every weight move: 100-250 ms with the server holding the GIL, so the map, the table and
-    the shortlist waited (bench/bench_app.py). Frozen objects are still freed by reference counting; only
-    reference cycles among them are never collected, so ``gc.collect()`` runs first and this is done once per
-    stage, never per session or per import (memory stays bounded).
-    """
-    gc.collect()
-    gc.freeze()
-    return gc.get_freeze_count()
-
-
-def _signature(directory: Path) -> str:
-    """A short digest of the folder's file names, sizes and modification times (changes on any write)."""
-    if not directory.is_dir():
-        return ""
-    stats = sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in os.scandir(directory) if e.is_file())
-    return hashlib.blake2b(repr(stats).encode(), digest_size=12).hexdigest()
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _package(directory: str, signature: str) -> Dataset:
-    return load_dataset(Path(directory))
-
-
-@st.cache_resource(show_spinner=False)
-def _engine(url: str) -> Engine:
-    """One engine per server process and database (migrated to the newest schema on first use)."""
-    return open_store(url)
-
-
-RETRY_AFTER_S = 30.0  # a database that could not be opened or read is tried again after this long
-_FAILED: dict[str, tuple[float, str]] = {}  # url -> (time.monotonic(), Danish message) of its last failure
-
-
-def _recent_failure(url: str) -> None:
-    """Raise the StoreError of a failure of ``url`` within RETRY_AFTER_S: a server that does not answer would
-    otherwise cost its connection timeout on every page run, once for the role and once for the assessments."""
-    failed = _FAILED.get(url)
-    if failed is not None and time.monotonic() - failed[0] < RETRY_AFTER_S:
-        raise StoreError(failed[1])
-
-
-def _remember(url: str, error: StoreError) -> None:
-    if len(_FAILED) > 16:  # bounded: a few database URLs per server at most
-        _FAILED.clear()
-    _FAILED[url] = (time.monotonic(), str(error))
-
-
-def engine() -> Engine:
-    """The assessment database's engine; raises StoreError (Danish) if it cannot be opened (or could not a
-    moment ago)."""
-    url = database_url()
-    _recent_failure(url)
-    try:
-        return _engine(url)
-    except StoreError as exc:
-        _remember(url, exc)
-        raise
-
-
-NO_STORE = ""  # store key used when the store cannot be read: the package's own values are shown
-
-
-def _store_key() -> str:
-    """'<database url>#<revision>' (changes with every save; cheap), or NO_STORE with the problem noted."""
-    url = database_url()
-    try:
-        _recent_failure(url)
-        try:
-            return f"{url}#{int(store_revision(engine()))}"
-        except StoreError as exc:  # e.g. the server stopped answering after the engine was opened
-            _remember(url, exc)
-            raise
-    except StoreError as exc:
-        st.session_state[STORE_PROBLEM] = str(exc)
-        return NO_STORE
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _latest(url: str, revision: int) -> pd.DataFrame:
-    return current_assessments(_engine(url))
-
-
-def latest_assessments() -> pd.DataFrame:
-    """Each assessor's latest entry per area x indicator (withdrawals left out) as of this page run.
-
-    Raises StoreError (Danish) when the store cannot be read.
-    """
-    key = store_key()
-    if key == NO_STORE:
-        raise StoreError(st.session_state.get(STORE_PROBLEM) or "Vurderingsdatabasen kan ikke læses.")
-    url, revision = key.rsplit("#", 1)
-    return _latest(url, int(revision))
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _load(directory: str, signature: str, store_key: str) -> Dataset:
-    package = _package(directory, signature)
-    if store_key == NO_STORE:
-        return package
-    url, revision = store_key.rsplit("#", 1)
-    return workspace.with_assessments(package, _latest(url, int(revision)))
-
-
-def _source() -> tuple[str, str, str]:
-    """The folder in use (stored import, else the default package), its file signature and the store key.
-
-    The store key is NO_STORE (package values only, problem noted) when the assessments cannot be read.
-    """
-    directory = active_data_dir()
-    source = (str(directory), _signature(directory), _store_key())
-    try:
-        _load(*source)
-    except StoreError as exc:
-        st.session_state[STORE_PROBLEM] = str(exc)
-        return source[0], source[1], NO_STORE
-    return source
-
-
-def active_dataset() -> Dataset:
-    """The data set in use with the stored assessments applied; rebuilt only when files or assessments change.
-
-    If the assessment database cannot be used, a Danish message is shown and the package's own values are used.
-    """
-    st.session_state.pop(STORE_PROBLEM, None)
-    st.session_state[SOURCE] = source = _source()
-    dataset = _load(*source)
-    if problem := st.session_state.get(STORE_PROBLEM):
-        st.error(
-            md(
-                f"Vurderingsdatabasen kan ikke bruges: {problem} Rangeringen bruger datapakkens egne værdier "
-                "uden lokale vurderinger."
-            )
-        )
-    return dataset
-
-
-def _current_source() -> tuple[str, str, str]:
-    """The source read by this page run's ``active_dataset`` (fragment reruns reuse that run's data set)."""
-    return st.session_state.get(SOURCE) or _source()
-
-
-def store_key() -> str:
-    """'<database url>#<revision>' of the assessments in use (NO_STORE if the store cannot be read)."""
-    return _current_source()[2]
-
-
-def assessor_ranges(dataset: Dataset) -> dict[tuple[str, str], tuple[float, float]]:
-    """(area, indicator) -> (min, max) of the assessors' latest values where two or more disagree."""
-    return value_ranges(dataset.values)
-
-
-def with_assessments(dataset: Dataset) -> Dataset:
-    """Another data set (e.g. an import's candidate) with the assessments in use applied, as the app would rank it."""
-    key = store_key()
-    if key == NO_STORE:
-        return dataset
-    url, revision = key.rsplit("#", 1)
-    return workspace.with_assessments(dataset, _latest(url, int(revision)))
-
-
-def package_dataset() -> Dataset:
-    """The data package as stored, without assessments (what the import path compares and writes)."""
-    return _package(str(active_data_dir()), _signature(active_data_dir()))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _package_performance(directory: str, signature: str, distance_m: float) -> Performance:
-    return build_performance(_package(directory, signature), distance_m)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _performance(directory: str, signature: str, store_key: str, distance_m: float) -> Performance:
-    """The package's performance (actor distances measured once) with the assessed values put in."""
-    return with_stored_values(
-        _package_performance(directory, signature, distance_m), _load(directory, signature, store_key)
-    )
-
-
-def performance(distance_m: float) -> Performance:
-    """The performance matrix at an actor distance (cached per distance)."""
-    return _performance(*_current_source(), float(distance_m))
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _status(directory: str, signature: str, store_key: str, distance_m: float, weighted: tuple[str, ...]) -> DataStatus:
-    perf = _performance(directory, signature, store_key, distance_m)
-    return data_status(_load(directory, signature, store_key), perf.provenance, list(weighted))
-
-
-def status(distance_m: float, weighted: list[str]) -> DataStatus:
-    """Data-status counts for the indicators that carry weight (cached; they change rarely)."""
-    return _status(*_current_source(), float(distance_m), tuple(weighted))
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _area_facts(directory: str, signature: str, store_key: str) -> dict[str, dict[str, str]]:
-    return export_area_facts(_load(directory, signature, store_key))
-
-
-def area_facts() -> dict[str, dict[str, str]]:
-    """The shortlist's per-area texts of the data set in use (list status, district, assessments); cached."""
-    return _area_facts(*_current_source())
-
-
-def score(
-    dataset: Dataset, weights: dict[str, float], sub_weights: dict[str, float], perf: Performance
-) -> tuple[ScoreResult, str | None]:
-    """Score at the given weights; on invalid weights, the last valid ranking and a Danish message."""
-    try:
-        _, result = evaluate(dataset, weights, sub_weights, performance=perf)
-    except WeightError as exc:
-        last_weights, last_subs = st.session_state.get(LAST_VALID_WEIGHTS, (dataset.model.default_weights, None))
-        _, result = evaluate(dataset, last_weights, last_subs, performance=perf)
-        return result, f"{exc} Rangeringen nedenfor bruger de sidste gyldige vægte."
-    st.session_state[LAST_VALID_WEIGHTS] = (weights, sub_weights)
-    return result, None
-
-
-def weighted_indicators(dataset: Dataset, result: ScoreResult) -> list[str]:
-    """Indicators that carry weight in this result (their criterion and their own weight > 0)."""
-    return _weighted(result, dataset)
-
-
-def selected_area(dataset: Dataset, first: Callable[[], str] | None = None) -> str:
-    """The area shown in the detail panel (``first()``, e.g. nr. 1, until the user picks one)."""
-    if st.session_state.get(SELECTED) not in dataset.areas.index:
-        st.session_state[SELECTED] = first() if first else dataset.area_ids[0]
-    return st.session_state[SELECTED]
-
-
-def top_area(dataset: Dataset, settings: Settings) -> str:
-    """The area ranked nr. 1 at the settings' weights (the first area if none can be ranked)."""
-    result, _ = score(dataset, settings.weights, settings.sub_weights, performance(settings.distance_m))
-    if rules := tuple(st.session_state.get(SCENARIO_RULES, ())):  # nr. 1 among the areas the rules keep
-        from selection.scenarios import apply_exclusions
-
-        result = apply_exclusions(result, excluded_areas(settings.distance_m, settings.sub_weights, rules))
-    ranked = result.ranked["area_id"]
-    return str(ranked.iloc[0]) if len(ranked) else dataset.area_ids[0]
-
-
-def show_details(area_id: str) -> None:
-    """Select the area and open the details tab (from a callback: before the page is drawn)."""
-    st.session_state[SELECTED] = area_id
-    st.session_state[SECTION_KEY] = SECTIONS[0]
-
-
-def select_from_map_click(dataset: Dataset) -> None:
-    """Callback of the map: select the area under a new click (ignores repeats)."""
-    value = st.session_state.get(MAP_KEY) or {}
-    click = value.get("last_object_clicked")
-    if not click or click == st.session_state.get(LAST_CLICK):
-        return
-    st.session_state[LAST_CLICK] = click
-    area_id = area_at(dataset.areas, float(click["lat"]), float(click["lng"]))
-    if area_id is not None and area_id != st.session_state.get(SELECTED):
-        show_details(area_id)
-        st.rerun()  # the detail panel lies outside the map's partial rerun: redraw the whole page
+from selection.scenarios import Rule
+from ui.values import Message, Opened
+
+T = TypeVar("T")
+D = TypeVar("D")
 
 
 @dataclass(frozen=True)
-class Message:
-    """A message for the Vurderinger view, shown once, beside the form it concerns (``where``) or at the top."""
+class Key(Generic[T]):
+    """One session-state entry holding a ``T``; ``name`` is the string Streamlit knows it by (a widget's ``key=``)."""
 
-    ok: bool
-    text: str
-    where: str = ""
+    name: str
 
+    @overload
+    def get(self) -> T | None: ...
+    @overload
+    def get(self, default: D) -> T | D: ...
+    def get(self, default: object = None) -> object:
+        """The value, or ``default`` while none is set."""
+        return st.session_state.get(self.name, default)
 
-def push_assessment_message(ok: bool, text: str, where: str = "") -> None:
-    st.session_state.setdefault(ASSESSMENT_MESSAGES, []).append(Message(ok, text, where))
+    def value(self) -> T:
+        """The value, which must be set (KeyError otherwise)."""
+        return cast("T", st.session_state[self.name])
 
+    def set(self, value: T) -> None:
+        st.session_state[self.name] = value
 
-def pop_assessment_messages(where: str = "") -> list[Message]:
-    """The messages for one place (a form's key, or "" for the top of the view), removed once shown."""
-    messages = st.session_state.get(ASSESSMENT_MESSAGES, [])
-    st.session_state[ASSESSMENT_MESSAGES] = [m for m in messages if m.where != where]
-    return [m for m in messages if m.where == where]
+    @overload
+    def pop(self) -> T | None: ...
+    @overload
+    def pop(self, default: D) -> T | D: ...
+    def pop(self, default: object = None) -> object:
+        """Remove the value and return it (``default`` if none was set)."""
+        return st.session_state.pop(self.name, default)
 
+    def setdefault(self, value: T) -> T:
+        """The value, set to ``value`` first if none is set."""
+        return cast("T", st.session_state.setdefault(self.name, value))
 
-def opened_version(area_id: str, indicator_id: str, current: Callable[[], int]) -> int:
-    """The value version this session's form was opened on (read from the store the first time only)."""
-    versions = st.session_state.setdefault(OPENED_VERSIONS, {})
-    if (area_id, indicator_id) not in versions:
-        versions[(area_id, indicator_id)] = int(current())
-    return versions[(area_id, indicator_id)]
+    def is_set(self) -> bool:
+        return self.name in st.session_state
 
-
-def remember_version(area_id: str, indicator_id: str, version: int) -> None:
-    """After a save (or a refused stale save the user has now seen), the form stands on this version."""
-    st.session_state.setdefault(OPENED_VERSIONS, {})[(area_id, indicator_id)] = int(version)
-
-
-def forget_version(area_id: str, indicator_id: str) -> None:
-    """The form's version is read from the store again the next time the form is drawn."""
-    st.session_state.setdefault(OPENED_VERSIONS, {}).pop((area_id, indicator_id), None)
-
-
-def form_key(field: str, area_id: str, indicator_id: str) -> str:
-    return f"assess_{field}_{area_id}_{indicator_id}"
-
-
-def clear_form(area_id: str, indicator_id: str) -> None:
-    """Empty a saved form's fields (value, reason, evidence) for the next assessment."""
-    for field, empty in (("value", None), ("reason", ""), ("evidence", ""), ("withdraw_reason", "")):
-        st.session_state[form_key(field, area_id, indicator_id)] = empty  # set, not deleted: the browser keeps deleted
+    def keep(self) -> None:
+        """Write a widget's value back to the session, so Streamlit keeps it while the widget is not drawn."""
+        if self.name in st.session_state:
+            st.session_state[self.name] = st.session_state[self.name]
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _exclusions(
-    directory: str,
-    signature: str,
-    store_key: str,
-    distance_m: float,
-    sub_weights: tuple[tuple[str, float], ...],
-    rules: tuple,
-) -> dict[str, str]:
-    from selection.scenarios import exclusions
-
-    dataset = _load(directory, signature, store_key)
-    return exclusions(rules, dataset, _performance(directory, signature, store_key, distance_m), dict(sub_weights))
+def keep(keys: Iterable[Key[Any]]) -> None:
+    """``Key.keep`` for each of ``keys``."""
+    for key in keys:
+        key.keep()
 
 
-def excluded_areas(distance_m: float, sub_weights: dict[str, float], rules: tuple) -> dict[str, str]:
-    """area_id -> reason for the areas a scenario's rules exclude (cached: rules, sub-weights and distance
-    change rarely; the main weights never change it). Empty without rules."""
-    if not rules:
-        return {}
-    return _exclusions(*_current_source(), float(distance_m), tuple(sorted(sub_weights.items())), tuple(rules))
+# --- the page: views, tabs, folds, places --------------------------------------------------------------
+
+VIEW = Key[str]("view")  # the view switch (its first value: ui.ranked_view.RANKING_VIEW)
+SECTION = Key[str]("section")  # the tabs below the map and ranking (ui.layout.SECTIONS); a map click opens the first
+GUIDE_FOLD = Key[bool]("fold_guide")  # the short guide's lazy expander
+RANKED_FRAGMENT = Key[None]("ranked_view")  # the ranking view's weight-dependent fragment (ui.ranked_view.render)
+RANKING_TABLE = Key[None]("ranking")  # the container of the ranking table beside the map
+A11Y_STATUS = Key[None]("a11y_status")  # the polite status line's container (ui.a11y)
+IMPORT_MESSAGE = Key[str]("_import_message")  # an import's confirmation, shown once at the top of the page
+
+
+def wide_table_key(name: str) -> Key[None]:
+    """A table too wide for paper (ui.layout.wide_table)."""
+    return Key(f"wide_{name}")
+
+
+# --- the data in use (ui.data) -------------------------------------------------------------------------
+
+SOURCE = Key[tuple[str, str, str]]("_data_source")  # (folder, file signature, store key) read by this page run
+STORE_PROBLEM = Key[str]("_store_problem")  # why the assessment store cannot be used (Danish)
+LAST_VALID_WEIGHTS = Key[tuple[dict[str, float], dict[str, float] | None]]("_last_valid_weights")
+
+# --- the chosen area and the map -----------------------------------------------------------------------
+
+SELECTED = Key[str]("selected_area")  # the area of the detail panel and the assessment forms
+MAP = Key[dict[str, Any]]("rank_map")  # the ranking map (st_folium's last returned objects)
+LAST_CLICK = Key[dict[str, Any]]("_last_map_click")
+
+# --- the sidebar: weights, sub-weights, distance, base map ---------------------------------------------
+
+
+def weight_key(criterion_id: str) -> Key[int]:
+    """A main weight slider (the criterion's share in whole percent)."""
+    return Key(f"w_{criterion_id}")
+
+
+def sub_weight_key(indicator_id: str) -> Key[float]:
+    """A sub-weight slider."""
+    return Key(f"sw_{indicator_id}")
+
+
+DISTANCE = Key[int]("distance_m")  # actor distance (m)
+TILE_URL = Key[str]("tile_url")  # 'Egen kortserver' as typed
+BASEMAP = Key[str]("basemap")  # the chosen background map
+MAP_SETTINGS = (DISTANCE, TILE_URL, BASEMAP)  # the widgets in 'Aktører og kort'
+TILE_URL_IN_USE = Key[str | None]("_tile_url_in_use")  # the last valid 'Egen kortserver' address
+LAST_SHARES = Key[dict[str, int]]("_last_weight_shares")
+EXACT = Key[tuple[dict[str, int], dict[str, float]]]("_exact_weights")  # (slider values, exact weights)
+FULL_RERUN = Key[bool]("_weights_reset")  # 'Nulstil' changed more than the weight fragment redraws
+SUB_WEIGHTS_FOLD = Key[bool]("fold_sub_weights")
+ACTORS_MAP_FOLD = Key[bool]("fold_actors_map")
+WEIGHTS_EQUAL = Key[bool]("weights_equal")  # 'Lige vægte'
+WEIGHTS_RESET = Key[bool]("weights_reset")  # 'Nulstil'
+
+# --- who is acting (ui.access) -------------------------------------------------------------------------
+
+ASSESSOR_NAME = Key[str]("assessor_name")  # the signed-in name, or the name typed in local mode
+ASSESSOR_ROLE = Key[str]("assessor_role")  # 'Rolle / organisation' in the Vurderinger view
+ACTOR = Key[Actor]("_access_actor")
+ROLE = Key[Role | None]("_access_role")
+ROLE_CACHE = Key[tuple[tuple[Any, ...], Role | None, float]]("_access_role_cache")  # (who, role, time read)
+ADMIN_TOGGLE = Key[bool]("access_admin_open")  # 'Brugere og roller'
+LOGIN = Key[bool]("access_login")
+LOGOUT = Key[bool]("access_logout")
+ROLE_FORM = Key[None]("access_assign")
+ROLE_PRINCIPAL = Key[str]("access_principal")
+ROLE_CHOICE = Key[str | None]("access_role_choice")
+ROLE_REASON = Key[str]("access_reason")
+
+# --- scenarios, exclusion rules and links (ui.scenarios) -----------------------------------------------
+
+SCENARIO_RULES = Key[tuple[Rule, ...]]("scenario_rules")  # the exclusion rules on screen
+OPENED = Key[Opened | None]("_opened_scenario")  # the scenario last opened or saved
+LAST_LINK = Key[str]("_last_link")  # the query this session wrote or followed last
+LINK_NOTICE = Key[str]("_link_notice")
+SCENARIO_MESSAGE = Key[tuple[bool, str]]("_scenario_message")  # (ok, Danish text), shown once
+SCENARIO_FOLD = Key[bool]("fold_scenarios")  # the sidebar part's expander
+SCENARIO_PICK = Key[str | None]("scn_pick")
+SCENARIO_ARCHIVED = Key[bool]("scn_archived")
+SCENARIO_SAVE_FORM = Key[None]("scn_save")
+SCENARIO_NAME = Key[str]("scn_name")
+SCENARIO_RATIONALE = Key[str]("scn_rationale")
+SCENARIO_REASON = Key[str]("scn_reason")
+SCENARIO_NEW_NAME = Key[str]("scn_new_name")
+SCENARIO_CHANGE = Key[bool]("scn_change")
+SCENARIO_RENAME = Key[bool]("scn_rename")
+SCENARIO_DUPLICATE = Key[bool]("scn_duplicate")
+SCENARIO_ARCHIVE = Key[bool]("scn_archive")
+RULE_KIND = Key[str]("rule_kind")
+RULE_ALLOWED = Key[list[str]]("rule_allowed")
+RULE_TARGET = Key[str | None]("rule_target")
+RULE_VALUE = Key[float | None]("rule_value")
+RULE_ADD = Key[bool]("rule_add")
+RULE_PROBLEM = Key[str]("_rule_problem")
+LINK_POPOVER = Key[bool]("copy_link_popover")  # 'Kopiér link' (drawn only while open)
+LAST_ELIGIBLE = Key[tuple[tuple[str, str, str], ScoreResult]]("_last_eligible_ranking")
+# The scenario part's widgets whose values survive while it is closed (half-typed names and reasons, the rule).
+SCENARIO_KEEP = (
+    SCENARIO_ARCHIVED,
+    SCENARIO_NAME,
+    SCENARIO_RATIONALE,
+    SCENARIO_REASON,
+    SCENARIO_NEW_NAME,
+    RULE_KIND,
+    RULE_ALLOWED,
+    RULE_TARGET,
+    RULE_VALUE,
+)
+
+
+def rule_remove_key(position: int) -> Key[bool]:
+    """The '✕' button of the rule at ``position``."""
+    return Key(f"rule_remove_{position}")
+
+
+# --- the Robusthed view (ui.robustness_panel) ----------------------------------------------------------
+
+SMAA_ORDER = Key[tuple[str, ...] | None]("smaa_order")
+SMAA_MARGIN = Key[int]("smaa_margin")
+SMAA_NOISE = Key[bool]("smaa_noise")
+SMAA_N = Key[int]("smaa_n")
+SMAA_SEED = Key[int]("smaa_seed")
+ROBUSTNESS_SETTINGS = (SMAA_ORDER, SMAA_MARGIN, SMAA_NOISE, SMAA_N, SMAA_SEED)  # carried while another view shows
+ASSESSMENT_TARGET = Key[tuple[str, str]]("assessment_target")  # (area_id, indicator_id) to assess next
+CRITICAL_TABLE = Key[None]("critical_table")
+CRITICAL_PICK = Key[int]("critical_pick")
+CRITICAL_OPEN = Key[bool]("critical_open")
+DOWNLOAD_PRIORITIES = Key[None]("download_priorities")
+
+# --- the shortlist (ui.shortlist) ----------------------------------------------------------------------
+
+TOP_N = Key[int]("top_n")
+CSV_STYLE = Key[str]("csv_style")
+WITH_ROBUSTNESS = Key[bool]("csv_robustness")
+DOWNLOAD_SHORTLIST = Key[None]("download_shortlist")
+DOWNLOAD_SHORTLIST_XLSX = Key[None]("download_shortlist_xlsx")
+DOWNLOAD_PRIORITIES_SHORTLIST = Key[None]("download_priorities_shortlist")
+
+# --- 'Sammenlign scenarier' (ui.compare) ---------------------------------------------------------------
+
+COMPARE_FOLD = Key[bool]("fold_compare")  # the page's lazy expander around it
+COMPARE_PICK = Key[list[str]]("compare_pick")
+COMPARE_MAP_PICK = Key[str]("compare_map_pick")
+COMPARE_MAP = Key[None]("compare_map")
+
+# --- the Beslutning view and the reports (ui.decision_panel) -------------------------------------------
+
+DECISION_FORM = Key[None]("decision_form")
+DECISION_SAVED = Key[str]("_decision_saved")  # 'Beslutning nr. N er gemt.', shown once
+REPORT_ARGS = Key[dict[str, Any]]("_report_args")  # settings of the ranking on screen, for the report buttons
+DECISION_DATE = Key[dt.date]("dec_date")
+DECISION_AREA = Key[str]("dec_area")
+DECISION_PEOPLE = Key[str]("dec_people")
+DECISION_SCENARIO = Key[str]("dec_scenario")
+DECISION_REASONS = Key[str]("dec_reasons")
+DECISION_DISSENT = Key[str]("dec_dissent")
+DECISION_CONDITIONS = Key[str]("dec_conditions")
+DECISION_BY = Key[str]("dec_by")
+DECISION_CORRECTS = Key[int | None]("dec_corrects")
+DOWNLOAD_REPORT_PDF = Key[None]("download_report_pdf")
+DOWNLOAD_REPORT_HTML = Key[None]("download_report_html")
+
+
+def decision_pdf_key(decision_id: int) -> Key[None]:
+    return Key(f"decision_pdf_{decision_id}")
+
+
+def decision_html_key(decision_id: int) -> Key[None]:
+    return Key(f"decision_html_{decision_id}")
+
+
+# --- Indlæs data (ui.import_panel) ---------------------------------------------------------------------
+
+IMPORT_ERROR = Key[str]("_import_error")  # why the last import, reset or restore failed, shown once
+UPLOAD_GENERATION = Key[int]("_upload_generation")  # a new number gives a fresh, empty uploader
+IMPORT_RESET = Key[bool]("import_reset")
+IMPORT_RESTORE = Key[bool]("import_restore")
+IMPORT_REPLACE_AREAS = Key[bool]("import_replace_areas")
+IMPORT_APPLY = Key[bool]("import_apply")
+IMPORT_MAP = Key[None]("import_map")
+IMPORT_PREVIEW = Key[None]("import_preview")
+
+
+def import_files_key(generation: int) -> Key[None]:
+    return Key(f"import_files_{generation}")
+
+
+def import_kind_key(number: int, name: str) -> Key[str]:
+    """The 'Type' choice of the ``number``-th uploaded file (position and name: two files may share a name)."""
+    return Key(f"kind_{number}_{name}")
+
+
+def import_layer_key(number: int, name: str) -> Key[str]:
+    return Key(f"layer_{number}_{name}")
+
+
+def import_crs_key(number: int, name: str) -> Key[str]:
+    return Key(f"crs_{number}_{name}")
+
+
+# --- Vurderinger (ui.assessments_panel, ui.assessment_sheet) -------------------------------------------
+
+OPENED_VERSIONS = Key[dict[tuple[str, str], int]]("_assessment_opened_versions")  # the version each form stands on
+ASSESSMENT_MESSAGES = Key[list[Message]]("_assessment_messages")
+SHEET_GENERATION = Key[int]("_sheet_upload_generation")  # a new number gives a fresh, empty uploader
+SHEET_DOWNLOAD_CSV = Key[None]("sheet_download_csv")
+SHEET_DOWNLOAD_XLSX = Key[None]("sheet_download_xlsx")
+SHEET_SAVE = Key[bool]("sheet_save")
+
+
+def form_key(field: str, area_id: str, indicator_id: str) -> Key[Any]:
+    """A field of one area x indicator's assessment form ('value', 'date', 'reason', 'evidence',
+    'withdraw_reason', 'withdraw')."""
+    return Key(f"assess_{field}_{area_id}_{indicator_id}")
+
+
+def assessment_box_key(indicator_id: str) -> Key[None]:
+    """The bordered container around one indicator's form."""
+    return Key(f"assess_{indicator_id}")
+
+
+def assessment_form_key(area_id: str, indicator_id: str) -> Key[None]:
+    return Key(f"assessment_form_{area_id}_{indicator_id}")
+
+
+def sheet_upload_key(generation: int) -> Key[None]:
+    return Key(f"sheet_upload_{generation}")

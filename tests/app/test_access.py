@@ -148,10 +148,10 @@ def test_a_name_with_a_control_character_is_refused_beside_the_field(package: Pa
 def test_a_signed_out_session_keeps_no_identity_to_act_under(package: Path) -> None:
     """With sign-in configured and no identity cookie (signed out, or it expired), the page asks to sign in and
     forgets the identity, role and name an earlier run of the session held, so no callback can act under them."""
-    from ui import access
+    from ui import state
 
     at = run(AppTest.from_file(APP, default_timeout=60))  # local mode first: the session holds an actor
-    assert at.session_state[access.ACTOR] is not None
+    assert at.session_state[state.ACTOR.name] is not None
     at.session_state["assessor_name"] = "Bo Berg"
     at.secrets["auth"] = {
         "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -163,5 +163,5 @@ def test_a_signed_out_session_keeps_no_identity_to_act_under(package: Path) -> N
     at.user = {"is_logged_in": False}  # what st.user holds after st.logout (AppTest's seeded user)
     run(at)
     assert [b.label for b in at.button] == ["Log ind"]
-    for key in (access.ACTOR, access.ROLE, access.ROLE_CACHE, "assessor_name"):
+    for key in (state.ACTOR.name, state.ROLE.name, state.ROLE_CACHE.name, "assessor_name"):
         assert key not in at.session_state, key

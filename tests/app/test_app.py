@@ -15,7 +15,8 @@ from tests.support.factory import make_package
 from tests.support.folds import DETAILS, SHORTLIST, open_folds, open_section
 from tests.support.fragments import run_fragment
 from tests.support.markup import shown
-from ui.ranked_view import FRAGMENT_KEY, RANKING_VIEW
+from ui.ranked_view import RANKING_VIEW
+from ui.state import RANKED_FRAGMENT
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -49,7 +50,7 @@ def set_weights(at: AppTest, **weights: int) -> AppTest:
     for cid, value in weights.items():
         at.slider(key=f"w_{cid}").set_value(value)
     if at.session_state["view"] == RANKING_VIEW:
-        run_fragment(at, FRAGMENT_KEY)
+        run_fragment(at, RANKED_FRAGMENT.name)
     else:
         at.run()
     assert not at.exception, at.exception
@@ -197,15 +198,15 @@ def test_weight_move_sends_the_map_before_working_out_the_data_status(
 ) -> None:
     """The map is the first thing a weight move updates; the data-status counts (a new set of weighted
     indicators costs about 10 ms) are worked out after it, and the notice still follows the weights."""
+    import ui.data
     import ui.map_panel
-    import ui.state
 
     at = run_app()
     before = at.warning[0].value
     calls: list[str] = []
-    draw_map, count = ui.map_panel.st_folium, ui.state.status
+    draw_map, count = ui.map_panel.st_folium, ui.data.status
     monkeypatch.setattr(ui.map_panel, "st_folium", lambda *a, **k: calls.append("map") or draw_map(*a, **k))
-    monkeypatch.setattr(ui.state, "status", lambda *a, **k: calls.append("status") or count(*a, **k))
+    monkeypatch.setattr(ui.data, "status", lambda *a, **k: calls.append("status") or count(*a, **k))
     set_weights(at, trust=0, actors=0, need=100)
     assert calls == ["map", "status"]
     # Only the need criterion carries weight now: the notice counts its values, not all of them.

@@ -105,8 +105,8 @@ def test_report_and_decision_use_the_open_scenario_and_its_rules(tmp_path, monke
     from selection.decisions import get_decision
     from selection.scenarios import describe, evaluate_settings, excluded_reasons
     from selection.scenarios.defaults import load_defaults
-    from ui.decision_panel import REPORT_ARGS
     from ui.ranked_view import RANKING_VIEW
+    from ui.state import REPORT_ARGS
 
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.delenv("SELECTION_DATA", raising=False)
@@ -118,7 +118,7 @@ def test_report_and_decision_use_the_open_scenario_and_its_rules(tmp_path, monke
     at = open_folds(AppTest.from_file(APP, default_timeout=120)).run()
     at.selectbox(key="scn_pick").select(ruled.key).run()
     assert not at.exception, at.exception
-    held = at.session_state[REPORT_ARGS]
+    held = at.session_state[REPORT_ARGS.name]
     assert held["scenario"]["name"] == ruled.name
     assert held["scenario"]["key"] == ruled.key
     assert tuple(held["rules"]) == ruled.settings.rules
@@ -140,7 +140,7 @@ def test_report_and_decision_use_the_open_scenario_and_its_rules(tmp_path, monke
     at.segmented_control(key="view").set_value(RANKING_VIEW).run()
     at.slider(key="w_need").set_value(70).run()  # changed on screen: the report says 'ikke gemt', rules stay
     assert not at.exception, at.exception
-    held = at.session_state[REPORT_ARGS]
+    held = at.session_state[REPORT_ARGS.name]
     assert held["scenario"] is None
     assert tuple(held["rules"]) == ruled.settings.rules
 

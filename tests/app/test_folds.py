@@ -11,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 from tests.support.factory import make_package
 from tests.support.folds import DETAILS, FOLDS, SHORTLIST, WHY, open_folds, open_section
 from tests.support.fragments import run_fragment
-from ui import compare, layout, scenarios, sidebar
-from ui.ranked_view import FRAGMENT_KEY
+from ui import layout, state
+
+COMPARE_PICK = state.COMPARE_PICK.name
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -52,17 +53,17 @@ def test_closed_parts_are_not_drawn(package: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, at.exception
     drawn = keys(at)
-    assert {"sw_t1", "distance_m", "basemap", "tile_url", "scn_pick", "rule_kind", compare.PICK}.isdisjoint(drawn)
+    assert {"sw_t1", "distance_m", "basemap", "tile_url", "scn_pick", "rule_kind", COMPARE_PICK}.isdisjoint(drawn)
     assert {"w_trust", "w_actors", "w_need"} <= drawn, "the main weights are never folded away"
     labels = {e.label for e in at.expander}
     assert {"Delvægte for indikatorer", "Aktører og kort", "Scenarier og udelukkelse"} <= labels
     open_folds(at).run()
     assert not at.exception, at.exception
-    assert {"sw_t1", "distance_m", "basemap", "tile_url", "scn_pick", "rule_kind", compare.PICK} <= keys(at)
+    assert {"sw_t1", "distance_m", "basemap", "tile_url", "scn_pick", "rule_kind", COMPARE_PICK} <= keys(at)
 
 
 def test_values_set_in_a_folded_part_survive_closing_it(package: Path) -> None:
-    at = open_folds(AppTest.from_file(APP, default_timeout=60), sidebar.SUB_WEIGHTS_FOLD, sidebar.ACTORS_MAP_FOLD)
+    at = open_folds(AppTest.from_file(APP, default_timeout=60), state.SUB_WEIGHTS_FOLD.name, state.ACTORS_MAP_FOLD.name)
     at.run()
     at.slider(key="sw_t1").set_value(0.0).run()
     at.slider(key="distance_m").set_value(1200).run()
@@ -77,7 +78,7 @@ def test_values_set_in_a_folded_part_survive_closing_it(package: Path) -> None:
         assert at.session_state["distance_m"] == 1200
         assert at.session_state["tile_url"] == "https://kort.example.dk/{z}/{x}/{y}.png"
         assert ranking(at) == changed
-    open_folds(at, sidebar.SUB_WEIGHTS_FOLD, sidebar.ACTORS_MAP_FOLD).run()
+    open_folds(at, state.SUB_WEIGHTS_FOLD.name, state.ACTORS_MAP_FOLD.name).run()
     assert at.slider(key="sw_t1").value == 0.0
     assert at.slider(key="distance_m").value == 1200
     assert at.text_input(key="tile_url").value == "https://kort.example.dk/{z}/{x}/{y}.png"
@@ -85,17 +86,17 @@ def test_values_set_in_a_folded_part_survive_closing_it(package: Path) -> None:
 
 def test_a_rule_being_built_survives_closing_the_scenarios(package: Path) -> None:
     """The save form's fields are sent only by 'Gem' (a Streamlit form), so only the rule builder is carried."""
-    at = open_folds(AppTest.from_file(APP, default_timeout=60), scenarios.FOLD).run()
+    at = open_folds(AppTest.from_file(APP, default_timeout=60), state.SCENARIO_FOLD.name).run()
     kinds = at.selectbox(key="rule_kind").options
     value_kind = next(k for k in kinds if k != at.selectbox(key="rule_kind").value)
     at.selectbox(key="rule_kind").select(value_kind).run()
     if "rule_value" in keys(at):
         at.number_input(key="rule_value").set_value(40.0).run()
     kind, drawn = at.selectbox(key="rule_kind").value, keys(at)
-    close(at, scenarios.FOLD)
+    close(at, state.SCENARIO_FOLD.name)
     assert "rule_kind" not in keys(at)
     at.run()
-    open_folds(at, scenarios.FOLD).run()
+    open_folds(at, state.SCENARIO_FOLD.name).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="rule_kind").value == kind
     if "rule_value" in drawn:
@@ -123,7 +124,7 @@ def test_only_the_chosen_tab_is_drawn_also_when_a_weight_moves(package: Path) ->
         assert drawn_parts(at) == {part: part == label for part in layout.SECTIONS}
         before = table(at)
         at.slider(key="w_trust").set_value(0 if at.slider(key="w_trust").value else 100)
-        run_fragment(at, FRAGMENT_KEY)
+        run_fragment(at, state.RANKED_FRAGMENT.name)
         assert not at.exception, at.exception
         assert drawn_parts(at) == {part: part == label for part in layout.SECTIONS}, "a weight move keeps to the tab"
         assert not table(at).equals(before), "the fragment ran: the ranking's scores changed"

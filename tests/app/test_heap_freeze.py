@@ -1,4 +1,4 @@
-"""The server freezes its long-lived heap once per stage (ui.state.freeze_heap) without switching off the garbage
+"""The server freezes its long-lived heap once per stage (ui.data.freeze_heap) without switching off the garbage
 collector: objects made later, e.g. a weight move's garbage with reference cycles, are still collected."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui import state
+from ui import data
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -22,10 +22,10 @@ class Node:
 
 
 def test_each_stage_is_frozen_once() -> None:
-    first = state.freeze_heap("test stage")
+    first = data.freeze_heap("test stage")
     assert first > 0
     made_later = [Node() for _ in range(1000)]  # tracked objects created after the freeze
-    assert state.freeze_heap("test stage") == first, "a stage must not freeze again (cached per process)"
+    assert data.freeze_heap("test stage") == first, "a stage must not freeze again (cached per process)"
     # Frozen objects may still be freed by reference counting, so the count can only have gone down.
     assert gc.get_freeze_count() <= first, "the second call froze the objects made in between"
     assert len(made_later) == 1000
@@ -33,7 +33,7 @@ def test_each_stage_is_frozen_once() -> None:
 
 
 def test_cycles_made_after_the_freeze_are_still_collected() -> None:
-    state.freeze_heap("test stage")
+    data.freeze_heap("test stage")
     a, b = Node(), Node()
     a.other, b.other = b, a  # a reference cycle: only the cyclic collector can free it
     gone = weakref.ref(a)
@@ -49,7 +49,7 @@ def tracked(obj: object) -> bool:
 
 def test_the_app_freezes_its_heap_on_the_first_run(monkeypatch) -> None:
     monkeypatch.delenv("SELECTION_DATA", raising=False)  # the bundled package
-    state.freeze_heap.clear()
+    data.freeze_heap.clear()
     long_lived = [Node()]  # alive before the app's first run, like an imported module's objects
     assert tracked(long_lived)
     at = AppTest.from_file(APP, default_timeout=60).run()

@@ -15,8 +15,8 @@ from tests.support.factory import REPO
 from tests.support.folds import WHY, open_section
 from tests.support.fragments import run_fragment
 from tests.support.markup import shown
-from ui.ranked_view import FRAGMENT_KEY
 from ui.ranking import CHART_MAX_AREAS
+from ui.state import RANKED_FRAGMENT
 
 sys.path.insert(0, str(REPO / "bench"))
 from make_package import generate
@@ -41,7 +41,7 @@ def test_many_areas_say_what_the_map_and_chart_show_and_moves_carry_no_geometry(
     args = json.loads(component.proto.json_args)
     assert "/app/static/areas/" in " ".join(args["js_links"]), "the geometry is a file loaded once"
     at.slider(key="w_trust").set_value(100)
-    run_fragment(at, FRAGMENT_KEY)
+    run_fragment(at, RANKED_FRAGMENT.name)
     assert not at.exception, at.exception
     (component,) = at.get("component_instance")
     moved = json.loads(component.proto.json_args)["feature_group"]

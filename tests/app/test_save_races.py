@@ -21,7 +21,7 @@ from tests.app.test_scenarios import db as db  # the fixture: a scenario databas
 from tests.support.factory import ADMIN, make_package
 from tests.support.folds import open_folds
 from tests.support.markup import shown
-from ui import scenarios
+from ui import state
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 RACE = "kapløb"  # entries with this reason meet the unique index as if another writer had taken the version
@@ -99,7 +99,8 @@ def test_a_scenario_changed_meanwhile_keeps_the_screen_and_saves_on_the_next_cli
         first = saved.save_new(
             engine, model, "Behov først", "Fordi.", parse_settings({"weights": {"need": 2}}, model), "Anna", actor=ADMIN
         )
-        at = open_folds(AppTest.from_file(APP, default_timeout=60), scenarios.FOLD)  # the scenarios part drawn
+        scenario_fold = state.SCENARIO_FOLD.name
+        at = open_folds(AppTest.from_file(APP, default_timeout=60), scenario_fold)  # the scenarios part drawn
         at.run()
         at.sidebar.text_input(key="assessor_name").input("Pia Planlægger")
         at.selectbox(key="scn_pick").select(str(first.id)).run()  # Pia opens version 1

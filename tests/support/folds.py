@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ui import compare, layout, scenarios, sidebar
+from ui import layout, state
 
-FOLDS = (sidebar.SUB_WEIGHTS_FOLD, sidebar.ACTORS_MAP_FOLD, scenarios.FOLD, compare.FOLD, layout.GUIDE_FOLD)
+FOLD_KEYS = (state.SUB_WEIGHTS_FOLD, state.ACTORS_MAP_FOLD, state.SCENARIO_FOLD, state.COMPARE_FOLD, state.GUIDE_FOLD)
+FOLDS = tuple(key.name for key in FOLD_KEYS)
 
 
 def open_folds(at: AppTest, *keys: str) -> AppTest:
@@ -22,5 +23,5 @@ DETAILS, WHY, SHORTLIST = layout.SECTIONS  # the tabs below the map and ranking 
 
 def open_section(at: AppTest, label: str) -> AppTest:
     """Choose the tab ``label`` below the map and ranking, as a click would; the next run draws it."""
-    at.session_state[layout.SECTION_KEY] = label
+    at.session_state[state.SECTION.name] = label
     return at
