@@ -9,7 +9,7 @@ diff), ``validate`` (the entry point) and ``store`` (atomic, versioned storage o
 from __future__ import annotations
 
 from selection.importing.plan import KINDS, ImportDiff, ImportedFile, ImportPlan, ValueChange
-from selection.importing.readers import list_layers
+from selection.importing.readers.vector import list_layers
 from selection.importing.validate import validate_import
 from selection.limits import Limits
 

@@ -27,7 +27,8 @@ from selection.importing.columns import (
     text_of,
 )
 from selection.importing.matching import AreaMatcher, SectorMatcher, find_column, shared_name_text
-from selection.importing.readers import Table, VectorData
+from selection.importing.readers.table import Table
+from selection.importing.readers.vector import VectorData
 from selection.text.formatting import count
 from selection.text.number_parser import NumberError, parse_number
 

@@ -20,7 +20,7 @@ from selection.importing.matching import (
     shared_name_text,
     slugify,
 )
-from selection.importing.readers import VectorData
+from selection.importing.readers.vector import VectorData
 from selection.text.formatting import count, listing
 from selection.text.number_parser import NumberError, parse_count
 

@@ -13,7 +13,7 @@ from selection.geo.extent import ExtentFinding
 from selection.importing.actors import import_actors
 from selection.importing.areas import import_areas
 from selection.importing.plan import ImportDiff, ImportedFile, ImportPlan, ValueChange
-from selection.importing.readers import ImportFile
+from selection.importing.readers.source import ImportFile
 from selection.importing.values import import_values
 from selection.limits import Limits
 

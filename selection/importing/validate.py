@@ -20,17 +20,10 @@ from selection.errors import Report
 from selection.importing.columns import ACTOR_SECTOR_COLS, coordinate_columns
 from selection.importing.matching import find_column
 from selection.importing.plan import KINDS, ImportPlan
-from selection.importing.readers import (
-    TABLE_EXTENSIONS,
-    VECTOR_EXTENSIONS,
-    ImportFile,
-    Source,
-    Table,
-    VectorData,
-    load_source,
-    read_table,
-    read_vector,
-)
+from selection.importing.readers.source import ImportFile, Source, load_source
+from selection.importing.readers.table import Table
+from selection.importing.readers.tabular import TABLE_EXTENSIONS, read_table
+from selection.importing.readers.vector import VECTOR_EXTENSIONS, VectorData, read_vector
 from selection.importing.state import ImportState
 from selection.limits import Limits
 

@@ -28,7 +28,7 @@ from selection.importing.matching import (
     shared_name_text,
 )
 from selection.importing.plan import ValueChange
-from selection.importing.readers import Table
+from selection.importing.readers.table import Table
 from selection.text.formatting import count, listing
 from selection.text.number_parser import NumberError, parse_number
 

@@ -1,31 +1,7 @@
-"""Read imported files safely (being split into one module per format; the names below move with it)."""
+"""Read imported files safely, one module per job; every reader takes an ``ImportFile`` and a ``Report``.
 
-from __future__ import annotations
-
-from selection.importing.readers.xlsx import (
-    TABLE_EXTENSIONS,
-    VECTOR_EXTENSIONS,
-    ImportFile,
-    Limits,
-    Source,
-    Table,
-    VectorData,
-    list_layers,
-    load_source,
-    read_table,
-    read_vector,
-)
-
-__all__ = [
-    "TABLE_EXTENSIONS",
-    "VECTOR_EXTENSIONS",
-    "ImportFile",
-    "Limits",
-    "Source",
-    "Table",
-    "VectorData",
-    "list_layers",
-    "load_source",
-    "read_table",
-    "read_vector",
-]
+``source`` (the file model and the bounded loading), ``archive`` (zip checks), ``vector`` (GeoJSON,
+GeoPackage, zipped Shapefile), ``table`` (the table model and its shared checks), ``tabular``
+(``read_table``: CSV or XLSX by extension), ``csv`` and ``xlsx``. Problems are reported in Danish naming
+the file (and row/feature/column where there is one).
+"""

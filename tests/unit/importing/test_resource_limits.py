@@ -16,7 +16,8 @@ import pytest
 from bench.bench_import_limits import _fill, _sheet, _xlsx, far_corner
 from selection.cli.main import main
 from selection.errors import Report
-from selection.importing.readers import ImportFile, read_table
+from selection.importing.readers.source import ImportFile
+from selection.importing.readers.tabular import read_table
 from selection.limits import MAX_SMAA_SAMPLES, Limits, smaa_samples_problem
 from tests.support.factory import REPO, make_package
 
