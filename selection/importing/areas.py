@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -21,11 +21,9 @@ from selection.importing.matching import (
     slugify,
 )
 from selection.importing.readers.vector import VectorData
+from selection.importing.state import ImportState
 from selection.text.formatting import count, listing
 from selection.text.number_parser import NumberError, parse_count
-
-if TYPE_CHECKING:
-    from selection.importing.state import ImportState
 
 
 def import_areas(state: ImportState, file: str, vec: VectorData) -> str:

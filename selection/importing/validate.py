@@ -17,6 +17,7 @@ from typing import Any
 
 from selection.data.dataset import Dataset
 from selection.errors import Report
+from selection.importing.apply_files import apply_file, finish_areas
 from selection.importing.columns import ACTOR_SECTOR_COLS, coordinate_columns
 from selection.importing.matching import find_column
 from selection.importing.plan import KINDS, ImportPlan
@@ -78,9 +79,9 @@ def validate_import(
     for kind in KINDS:  # areas first, so values and actors can refer to new areas
         for k, item, data in loaded:
             if k == kind:
-                state.apply(kind, item, data)
+                apply_file(state, kind, item, data)
         if kind == "areas":
-            state.finish_areas()
+            finish_areas(state)
     return state.plan()
 
 
