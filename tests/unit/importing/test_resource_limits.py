@@ -13,7 +13,7 @@ import textwrap
 import openpyxl
 import pytest
 
-from bench.bench_import_limits import _fill, _sheet, _xlsx, far_corner
+from bench.bench_import_limits import far_corner, fill_file, sheet_writer, write_xlsx
 from selection.cli.main import main
 from selection.errors import Report
 from selection.importing.readers.source import ImportFile
@@ -65,9 +65,9 @@ def test_xlsx_row_and_cell_limits_stop_reading(tmp_path):
         "grænsen er 100.000 rækker og 40 celler" in p
         for p in table_problems("v.xlsx", xlsx_bytes(rows), Limits(max_cells=40))
     )
-    undeclared = _xlsx(
+    undeclared = write_xlsx(
         tmp_path / "v.xlsx",
-        _sheet(
+        sheet_writer(
             lambda: [  # no <dimension>: stopped while reading
                 f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}"><v>1</v></c></row>'.encode() for n in range(1, 40)
             ],
@@ -85,7 +85,7 @@ def test_xlsx_dimension_lying_small_does_not_hide_the_far_cell(tmp_path):
             b'<row r="900000"><c r="ZZ900000"><v>1</v></c></row>',
         ]
 
-    path = _xlsx(tmp_path / "v.xlsx", _sheet(cells, "A1:A1"))
+    path = write_xlsx(tmp_path / "v.xlsx", sheet_writer(cells, "A1:A1"))
     problems = table_problems("v.xlsx", path.read_bytes())
     assert any("kolonne 500" in p for p in problems), problems
 
@@ -96,7 +96,9 @@ def test_xlsx_shared_strings_larger_than_the_part_limit_are_refused(tmp_path):
         + b"<si><t>x</t></si>" * (22 * 1024 * 1024 // 17)
         + b"</sst>"
     )
-    path = _xlsx(tmp_path / "v.xlsx", _sheet(lambda: [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'], "A1"), shared)
+    path = write_xlsx(
+        tmp_path / "v.xlsx", sheet_writer(lambda: [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'], "A1"), shared
+    )
     assert any(
         "sharedStrings.xml" in p and "grænsen er 20.0 MB" in p for p in table_problems("v.xlsx", path.read_bytes())
     )
@@ -163,17 +165,17 @@ def test_big_uploads_are_refused_within_a_capped_address_space(tmp_path):
     cases = {
         "csv_tiny_rows": (
             "v.csv",
-            lambda p: _fill(p, b"area_id,t1\n", b"a,1\n", size=48 * 1024 * 1024),
+            lambda p: fill_file(p, b"area_id,t1\n", b"a,1\n", size=48 * 1024 * 1024),
             "flere end 100.000 datarækker",
         ),
         "csv_wide": (
             "v.csv",
-            lambda p: _fill(p, b"area_id", b",c", b"\na", size=30 * 1024 * 1024),
+            lambda p: fill_file(p, b"area_id", b",c", b"\na", size=30 * 1024 * 1024),
             "længere end 1024 KB",
         ),
         "xlsx_far_corner": ("v.xlsx", far_corner(dimension=True), "Arket angiver et område"),
         "xlsx_far_corner_undeclared": ("v.xlsx", far_corner(dimension=False), "kolonne 500"),
-        "geojson_deep": ("a.geojson", lambda p: _fill(p, b"", b"[", size=30 * 1024 * 1024), "kan ikke læses"),
+        "geojson_deep": ("a.geojson", lambda p: fill_file(p, b"", b"[", size=30 * 1024 * 1024), "kan ikke læses"),
     }
     pkg = make_package(tmp_path / "pkg")
     for name, (file_name, build, fragment) in cases.items():
