@@ -59,7 +59,8 @@ print(("REFUSED | " + at.error[0].value[:150]) if at.error else "OK | preview sh
 """
 
 
-def _fill(path: Path, head: bytes, unit: bytes, tail: bytes = b"", size: int = SIZE) -> Path:
+def fill_file(path: Path, head: bytes, unit: bytes, tail: bytes = b"", size: int = SIZE) -> Path:
+    """``head``, then ``unit`` repeated to about ``size`` bytes in all, then ``tail`` (written in blocks)."""
     with path.open("wb") as fh:
         fh.write(head)
         n = (size - len(head) - len(tail)) // len(unit)
@@ -73,7 +74,7 @@ def _fill(path: Path, head: bytes, unit: bytes, tail: bytes = b"", size: int = S
     return path
 
 
-def _xlsx(path: Path, sheet_xml: Callable[[zipfile.ZipFile], None], shared: bytes | None = None) -> Path:
+def write_xlsx(path: Path, sheet_xml: Callable[[zipfile.ZipFile], None], shared: bytes | None = None) -> Path:
     """A minimal workbook whose sheet XML is written by ``sheet_xml`` (streamed into the zip)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         zf.writestr(
@@ -138,7 +139,9 @@ SHEET_HEAD = (
 )
 
 
-def _sheet(rows: Callable[[], object], dimension: str | None) -> Callable[[zipfile.ZipFile], None]:
+def sheet_writer(rows: Callable[[], object], dimension: str | None) -> Callable[[zipfile.ZipFile], None]:
+    """Writes the sheet XML: the optional <dimension>, then the row chunks ``rows`` yields (streamed)."""
+
     def write(zf: zipfile.ZipFile) -> None:
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
             fh.write((SHEET_HEAD + (f'<dimension ref="{dimension}"/>' if dimension else "") + "<sheetData>").encode())
@@ -157,7 +160,7 @@ def far_corner(dimension: bool) -> Callable[[Path], Path]:
                 b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
             ]
 
-        return _xlsx(path, _sheet(cells, "A1:XFD1048576" if dimension else None))
+        return write_xlsx(path, sheet_writer(cells, "A1:XFD1048576" if dimension else None))
 
     return build
 
@@ -179,7 +182,7 @@ def dense_sheet(path: Path) -> Path:
             n += 1000
             yield chunk.encode()
 
-    return _xlsx(path, _sheet(rows, None))
+    return write_xlsx(path, sheet_writer(rows, None))
 
 
 def shared_strings_bomb(path: Path) -> Path:
@@ -188,7 +191,7 @@ def shared_strings_bomb(path: Path) -> Path:
         b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
         b'2006/main">' + strings + b"</sst>"
     )
-    return _xlsx(path, _sheet(lambda: [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'], "A1"), shared)
+    return write_xlsx(path, sheet_writer(lambda: [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'], "A1"), shared)
 
 
 def geojson_features(path: Path) -> Path:
@@ -196,12 +199,12 @@ def geojson_features(path: Path) -> Path:
         b'{"type":"Feature","properties":{"area_id":"x","name":"y"},"geometry":{"type":"Polygon",'
         b'"coordinates":[[[12.5,55.6],[12.6,55.6],[12.6,55.7],[12.5,55.6]]]}},'
     )
-    return _fill(path, b'{"type":"FeatureCollection","features":[', feature, feature[:-1] + b"]}")
+    return fill_file(path, b'{"type":"FeatureCollection","features":[', feature, feature[:-1] + b"]}")
 
 
 def geojson_coordinates(path: Path) -> Path:
     """One polygon with about 3 million vertices."""
-    return _fill(
+    return fill_file(
         path,
         b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},'
         b'"geometry":{"type":"Polygon","coordinates":[[[12.5,55.6],',
@@ -255,19 +258,19 @@ def random_bytes(path: Path) -> Path:
 
 
 CASES: dict[str, tuple[str, Callable[[Path], Path]]] = {
-    "csv_tiny_rows": ("v.csv", lambda p: _fill(p, b"area_id,t1\n", b"a,1\n")),
-    "csv_tiny_rows_semicolon_cp1252": ("v.csv", lambda p: _fill(p, "område;t1\n".encode("cp1252"), b"a;1\n")),
-    "csv_wide_header": ("v.csv", lambda p: _fill(p, b"area_id", b",c", b"\na" + b",1" * 10)),
-    "csv_one_huge_cell": ("v.csv", lambda p: _fill(p, b"area_id,t1\na,", b"9")),
-    "csv_no_separator": ("v.csv", lambda p: _fill(p, b"", b"x\n")),
-    "csv_whitespace_only": ("v.csv", lambda p: _fill(p, b"", b" \n")),
+    "csv_tiny_rows": ("v.csv", lambda p: fill_file(p, b"area_id,t1\n", b"a,1\n")),
+    "csv_tiny_rows_semicolon_cp1252": ("v.csv", lambda p: fill_file(p, "område;t1\n".encode("cp1252"), b"a;1\n")),
+    "csv_wide_header": ("v.csv", lambda p: fill_file(p, b"area_id", b",c", b"\na" + b",1" * 10)),
+    "csv_one_huge_cell": ("v.csv", lambda p: fill_file(p, b"area_id,t1\na,", b"9")),
+    "csv_no_separator": ("v.csv", lambda p: fill_file(p, b"", b"x\n")),
+    "csv_whitespace_only": ("v.csv", lambda p: fill_file(p, b"", b" \n")),
     "xlsx_far_corner_declared": ("v.xlsx", far_corner(True)),
     "xlsx_far_corner_undeclared": ("v.xlsx", far_corner(False)),
     "xlsx_dense_cells": ("v.xlsx", dense_sheet),
     "xlsx_shared_strings_bomb": ("v.xlsx", shared_strings_bomb),
     "geojson_many_features": ("a.geojson", geojson_features),
     "geojson_many_coordinates": ("a.geojson", geojson_coordinates),
-    "geojson_deep_nesting": ("a.geojson", lambda p: _fill(p, b"", b"[", b"")),
+    "geojson_deep_nesting": ("a.geojson", lambda p: fill_file(p, b"", b"[", b"")),
     "zip_bomb_shapefile": ("a.zip", zip_bomb),
     "geojson_max_areas_read_in_full": ("a.geojson", geojson_max_areas),
     "actors_5000_rows_read_in_full": ("aktører.csv", actors_max_rows),

@@ -2,7 +2,7 @@
 
 One row per area x assessment indicator with the scale, its anchored meanings, the current
 value and spread, and empty columns for the new value, reason, evidence, assessor, role and date.
-Reading decodes the file with the import readers (``importing.readers.read_table``) and turns every
+Reading decodes the file with the import readers (``importing.readers.tabular.read_table``) and turns every
 filled row into a ``NewAssessment``; the file name becomes each row's evidence.
 """
 
@@ -24,7 +24,9 @@ from selection.assessments.wording import LOCAL_ZONE, assessors_text, number_tex
 from selection.data.criteria import CriteriaModel, Indicator
 from selection.data.dataset import KIND_LABELS, Dataset
 from selection.errors import Report
-from selection.importing.readers import ImportFile, Limits, load_source, read_table
+from selection.importing.readers.source import ImportFile, load_source
+from selection.importing.readers.tabular import read_table
+from selection.limits import Limits
 from selection.output.shortlist import neutralise, table_to_csv
 from selection.text.number_parser import NumberError, parse_number
 

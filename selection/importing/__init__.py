@@ -2,14 +2,15 @@
 
 Modules: ``readers`` (files → tables/layers, with limits), ``matching`` (names and sectors),
 ``columns`` (recognised column names), ``areas`` / ``values`` / ``actors`` (one kind of file each),
-``state`` (the candidate data while files are applied), ``plan`` (the result: report, candidate,
-diff), ``validate`` (the entry point) and ``store`` (atomic, versioned storage of applied imports).
+``state`` (the candidate data while files are applied), ``apply_files`` (applies each file by its
+kind), ``plan`` (the result: report, candidate, diff), ``validate`` (the entry point) and ``store``
+(atomic, versioned storage of applied imports).
 """
 
 from __future__ import annotations
 
 from selection.importing.plan import KINDS, ImportDiff, ImportedFile, ImportPlan, ValueChange
-from selection.importing.readers import list_layers
+from selection.importing.readers.vector import list_layers
 from selection.importing.validate import validate_import
 from selection.limits import Limits
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
@@ -27,12 +25,11 @@ from selection.importing.columns import (
     text_of,
 )
 from selection.importing.matching import AreaMatcher, SectorMatcher, find_column, shared_name_text
-from selection.importing.readers import Table, VectorData
+from selection.importing.readers.table import Table
+from selection.importing.readers.vector import VectorData
+from selection.importing.state import ImportState
 from selection.text.formatting import count
 from selection.text.number_parser import NumberError, parse_number
-
-if TYPE_CHECKING:
-    from selection.importing.state import ImportState
 
 
 def import_actors(state: ImportState, file: str, data: VectorData | Table) -> str:

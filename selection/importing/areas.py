@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -20,12 +20,10 @@ from selection.importing.matching import (
     shared_name_text,
     slugify,
 )
-from selection.importing.readers import VectorData
+from selection.importing.readers.vector import VectorData
+from selection.importing.state import ImportState
 from selection.text.formatting import count, listing
 from selection.text.number_parser import NumberError, parse_count
-
-if TYPE_CHECKING:
-    from selection.importing.state import ImportState
 
 
 def import_areas(state: ImportState, file: str, vec: VectorData) -> str:

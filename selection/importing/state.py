@@ -1,4 +1,7 @@
-"""The candidate data accumulated while imported files are applied one by one (areas, values, actors)."""
+"""The candidate data accumulated while imported files are applied one by one (areas, values, actors).
+
+The importers of each kind (``areas``, ``values``, ``actors``) change it; ``apply_files`` calls them.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,7 @@ import shapely
 from selection.data.dataset import Dataset
 from selection.errors import Report
 from selection.geo.extent import ExtentFinding
-from selection.importing.actors import import_actors
-from selection.importing.areas import import_areas
 from selection.importing.plan import ImportDiff, ImportedFile, ImportPlan, ValueChange
-from selection.importing.readers import ImportFile
-from selection.importing.values import import_values
 from selection.limits import Limits
 
 
@@ -44,24 +43,6 @@ class ImportState:
 
     def provenance(self, file: str) -> str:
         return f"{file}, importeret {self.stamp}"
-
-    def apply(self, kind: str, item: ImportFile, data: Any) -> None:
-        before = len(self.report.errors)
-        if kind == "areas":
-            details = import_areas(self, item.name, data)
-        elif kind == "values":
-            details = import_values(self, item.name, data)
-        else:
-            details = import_actors(self, item.name, data)
-        if len(self.report.errors) == before:
-            self.files.append(ImportedFile(item.name, kind, details))
-
-    def finish_areas(self) -> None:
-        """Replace mode, once every area file is read: remove the areas none of them lists."""
-        if self.replace_areas and self.area_files and not self.report.errors:
-            from selection.importing.areas import drop_unlisted
-
-            self.areas = drop_unlisted(self, self.areas, self.listed_areas, " + ".join(self.area_files))
 
     def place(self, finding: ExtentFinding | None, file: str, label: str) -> None:
         """Report an extent finding (error or warning) for one feature."""

@@ -17,20 +17,14 @@ from typing import Any
 
 from selection.data.dataset import Dataset
 from selection.errors import Report
+from selection.importing.apply_files import apply_file, finish_areas
 from selection.importing.columns import ACTOR_SECTOR_COLS, coordinate_columns
 from selection.importing.matching import find_column
 from selection.importing.plan import KINDS, ImportPlan
-from selection.importing.readers import (
-    TABLE_EXTENSIONS,
-    VECTOR_EXTENSIONS,
-    ImportFile,
-    Source,
-    Table,
-    VectorData,
-    load_source,
-    read_table,
-    read_vector,
-)
+from selection.importing.readers.source import ImportFile, Source, load_source
+from selection.importing.readers.table import Table
+from selection.importing.readers.tabular import TABLE_EXTENSIONS, read_table
+from selection.importing.readers.vector import VECTOR_EXTENSIONS, VectorData, read_vector
 from selection.importing.state import ImportState
 from selection.limits import Limits
 
@@ -85,9 +79,9 @@ def validate_import(
     for kind in KINDS:  # areas first, so values and actors can refer to new areas
         for k, item, data in loaded:
             if k == kind:
-                state.apply(kind, item, data)
+                apply_file(state, kind, item, data)
         if kind == "areas":
-            state.finish_areas()
+            finish_areas(state)
     return state.plan()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,12 +28,10 @@ from selection.importing.matching import (
     shared_name_text,
 )
 from selection.importing.plan import ValueChange
-from selection.importing.readers import Table
+from selection.importing.readers.table import Table
+from selection.importing.state import ImportState
 from selection.text.formatting import count, listing
 from selection.text.number_parser import NumberError, parse_number
-
-if TYPE_CHECKING:
-    from selection.importing.state import ImportState
 
 
 def import_values(state: ImportState, file: str, table: Table) -> str:
