@@ -17,7 +17,6 @@ from selection.analysis.critical.values import (
     priority_list,
     value_text,
 )
-from selection.analysis.robustness.core import current_share, weight_sweep
 from selection.analysis.robustness.heatmap import heatmap_data
 from selection.analysis.robustness.report import (
     DEFAULT_SAMPLES,
@@ -30,6 +29,7 @@ from selection.analysis.robustness.report import (
     uncertain_indicators,
     varied_text,
 )
+from selection.analysis.robustness.sensitivity import current_share, weight_sweep
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance
 from selection.limits import MAX_SMAA_SAMPLES

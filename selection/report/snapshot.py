@@ -17,7 +17,6 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from selection.analysis.critical.values import assessment_priorities
-from selection.analysis.robustness.core import ranks_and_rest
 from selection.analysis.robustness.report import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
@@ -26,6 +25,7 @@ from selection.analysis.robustness.report import (
     summaries,
     value_ranges,
 )
+from selection.analysis.robustness.smaa import ranks_and_rest
 from selection.assessments.history import CURRENT_COLUMNS
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance

@@ -57,7 +57,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from selection.analysis.robustness.core import tie_keys
+from selection.analysis.robustness.sensitivity import tie_keys
 from selection.data.criteria import CriteriaModel, Indicator
 from selection.memo import per_frame
 from selection.ranking.scoring import STATUS_EXCLUDED, ScoreResult, normalised_matrix, raw_array

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selection.analysis.critical.values import EFFECTS, condition_text, critical_values, priority_list
-from selection.analysis.robustness.core import tie_keys
+from selection.analysis.robustness.sensitivity import tie_keys
 from selection.data.criteria import parse_criteria
 from selection.data.dataset import load_dataset
 from selection.ranking.evaluate import evaluate
