@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from selection.analysis.critical.values import assessment_priorities
+from selection.analysis.critical.priorities import assessment_priorities
 from selection.analysis.robustness.report import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,

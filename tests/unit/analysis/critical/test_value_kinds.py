@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selection.analysis.critical.combined import combined_flip, combined_sentence
-from selection.analysis.critical.values import EFFECTS, cell_summary, critical_values, priority_list
+from selection.analysis.critical.priorities import priority_list
+from selection.analysis.critical.values import EFFECTS, critical_values
+from selection.analysis.critical.wording import cell_summary
 from selection.config import BUNDLED_DATA_DIR
 from selection.data.criteria import parse_criteria
 from selection.data.dataset import load_dataset
