@@ -21,7 +21,7 @@ from selection.data.dataset import load_dataset
 from selection.errors import DataError
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import score_areas
-from tests.unit.analysis.critical.test_critical_values import assert_matches_brute
+from tests.unit.analysis.critical.test_values import assert_matches_brute
 
 CRITICAL = [f"{e}_{d}" for e in EFFECTS for d in ("down", "up")]
 FRACTION_OF_YES_NO = re.compile(r"\d,\d+ ja/nej|\d+ ja/nej")
