@@ -28,7 +28,8 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from selection.analysis.critical.values import critical_values, priority_list  # noqa: E402
+from selection.analysis.critical.priorities import priority_list  # noqa: E402
+from selection.analysis.critical.values import critical_values  # noqa: E402
 from selection.data.dataset import load_dataset  # noqa: E402
 from selection.ranking.evaluate import evaluate  # noqa: E402
 from selection.ranking.scoring import score_areas  # noqa: E402

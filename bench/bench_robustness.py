@@ -33,7 +33,8 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from selection.analysis.robustness.core import plain_loop_smaa, sample_weights, smaa, stability_table  # noqa: E402
+from selection.analysis.robustness.sensitivity import stability_table  # noqa: E402
+from selection.analysis.robustness.smaa import plain_loop_smaa, sample_weights, smaa  # noqa: E402
 
 N_SAMPLES = 10_000
 SYNTH_AREAS = 2_000

@@ -8,16 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from selection.analysis.critical.combined import CombinedFlip, combined_flip, combined_sentence
-from selection.analysis.critical.values import (
-    critical_values,
-    empty_reason,
-    kind_text,
-    out_of_reach,
-    out_of_reach_sentence,
-    priority_list,
-    value_text,
-)
-from selection.analysis.robustness.core import current_share, weight_sweep
+from selection.analysis.critical.priorities import out_of_reach, priority_list
+from selection.analysis.critical.values import critical_values
+from selection.analysis.critical.wording import empty_reason, kind_text, out_of_reach_sentence, value_text
 from selection.analysis.robustness.heatmap import heatmap_data
 from selection.analysis.robustness.report import (
     DEFAULT_SAMPLES,
@@ -30,6 +23,7 @@ from selection.analysis.robustness.report import (
     uncertain_indicators,
     varied_text,
 )
+from selection.analysis.robustness.sensitivity import current_share, weight_sweep
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance
 from selection.limits import MAX_SMAA_SAMPLES

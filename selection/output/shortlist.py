@@ -21,7 +21,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from selection.analysis.critical.values import assessment_priorities
+from selection.analysis.critical.priorities import assessment_priorities
 from selection.data.criteria import CriteriaModel
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance, build_performance

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from selection.analysis.critical.values import assessment_priorities
-from selection.analysis.robustness.core import ranks_and_rest
+from selection.analysis.critical.priorities import assessment_priorities
 from selection.analysis.robustness.report import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
@@ -24,6 +23,7 @@ from selection.analysis.robustness.report import (
     summaries,
     value_ranges,
 )
+from selection.analysis.robustness.smaa import ranks_and_rest
 from selection.assessments.history import CURRENT_COLUMNS
 from selection.data.content_hash import content_hash
 from selection.data.dataset import Dataset

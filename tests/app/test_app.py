@@ -327,7 +327,8 @@ def test_the_robustness_view_keeps_its_analysis_until_a_setting_changes(
 
 
 def test_robustness_view_shows_which_values_decide(package: Path) -> None:
-    from selection.analysis.critical.values import critical_values, priority_list
+    from selection.analysis.critical.priorities import priority_list
+    from selection.analysis.critical.values import critical_values
 
     at = open_section(run_app(), SHORTLIST).run()
     at.number_input(key="top_n").set_value(2).run()

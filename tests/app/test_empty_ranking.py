@@ -10,14 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from selection.analysis.critical.combined import combined_flip
-from selection.analysis.critical.values import (
-    EFFECTS,
-    assessment_priorities,
-    critical_values,
-    empty_reason,
-    out_of_reach,
-    priority_list,
-)
+from selection.analysis.critical.priorities import assessment_priorities, out_of_reach, priority_list
+from selection.analysis.critical.values import EFFECTS, critical_values
+from selection.analysis.critical.wording import empty_reason
 from selection.config import BUNDLED_DATA_DIR
 from selection.data.dataset import load_dataset
 from selection.ranking.evaluate import evaluate

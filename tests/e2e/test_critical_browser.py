@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from selection.analysis.critical.values import critical_values, priority_list
+from selection.analysis.critical.priorities import priority_list
+from selection.analysis.critical.values import critical_values
 from selection.data.dataset import load_dataset
 from selection.ranking.evaluate import evaluate
 from tests.e2e.test_browser import open_app, open_section, wait_idle

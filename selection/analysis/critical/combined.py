@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from selection.analysis.critical.values import critical_values, value_text
+from selection.analysis.critical.values import critical_values
+from selection.analysis.critical.wording import value_text
 from selection.data.criteria import CriteriaModel
 from selection.ranking.scoring import ScoreResult
 

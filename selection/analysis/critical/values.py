@@ -1,4 +1,4 @@
-"""Critical values: which single indicator values would change the ranking, and where to assess first.
+"""Critical values: which single indicator values would change the ranking.
 
 For every area × indicator this module finds, exactly and in closed form, the value at which
 (a) the area's own rank, (b) the set of areas at nr. 1 and (c) the set of areas in the top N
@@ -43,10 +43,14 @@ Rules followed (the same as ``selection.ranking.scoring``):
 Scale step of other indicators: 1 unit when the scale spans at most 10 units (the 1–5, 0–2 and
 0/1 scales of assessments), otherwise a tenth of the scale.
 
-Plausible range of a value (for the assessment priority list): sourced → the value itself;
+Plausible range of a value (used by the assessment priority list in
+``selection.analysis.critical.priorities``): sourced → the value itself;
 assessed → the assessors' spread when the values frame has ``n_assessors`` ≥ 2 and ``min``/``max``
 columns, else ± one scale step; illustrative placeholder or missing → the whole scale. Ranges
 are clipped to the scale.
+
+What happens at each critical value ("Hørgården bliver nr. 1") and why a value cannot change
+anything are worded by ``selection.analysis.critical.wording``; the table carries those texts.
 """
 
 from __future__ import annotations
@@ -57,14 +61,23 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from selection.analysis.robustness.core import tie_keys
+from selection.analysis.critical.wording import (
+    DIRECTIONS,
+    NOTE_EXCLUDED,
+    NOTE_NOT_WEIGHTED,
+    NOTE_UNRANKED,
+    change_clauses,
+    entering_clauses,
+    finite_or_none,
+    say,
+    would,
+)
+from selection.analysis.robustness.sensitivity import tie_keys
 from selection.data.criteria import CriteriaModel, Indicator
 from selection.memo import per_frame
 from selection.ranking.scoring import STATUS_EXCLUDED, ScoreResult, normalised_matrix, raw_array
-from selection.text.formatting import compact, integer
 
 EFFECTS = ("rank", "first", "top")
-DIRECTIONS = ("down", "up")
 SPREAD_COLUMNS = ("n_assessors", "min", "max")
 PLACEHOLDER_KINDS = ("illustrative", "missing")
 _EPS = 1e-9  # scale-relative tolerance for "at the end of the scale"
@@ -125,22 +138,6 @@ def _rows_of(frame: pd.DataFrame, ids: list[str]) -> tuple[list[str], np.ndarray
     return list(frame.columns), out
 
 
-def _finite(value: object) -> float | None:
-    """``value`` as a finite float; None when it is missing, not a number, NaN or infinite."""
-    x = as_float(value)
-    return x if math.isfinite(x) else None
-
-
-def as_float(value: object) -> float:
-    """A record's number as a float; NaN when it is missing (None, <NA>) or not a number."""
-    if not isinstance(value, (float, int, str, np.number)):
-        return math.nan
-    try:
-        return float(value)
-    except ValueError:
-        return math.nan
-
-
 def plausible_range(
     ind: Indicator,
     value: float,
@@ -159,8 +156,8 @@ def plausible_range(
         return max(lo_s, value - step), min(hi_s, value + step)
     if kind == "assessed":
         rec = record or {}
-        n = _finite(rec.get("n_assessors"))
-        lo, hi = _finite(rec.get("min")), _finite(rec.get("max"))
+        n = finite_or_none(rec.get("n_assessors"))
+        lo, hi = finite_or_none(rec.get("min")), finite_or_none(rec.get("max"))
         if n is not None and n >= 2 and lo is not None and hi is not None:
             return max(lo_s, min(lo, value)), min(hi_s, max(hi, value))
         return max(lo_s, value - step), min(hi_s, value + step)
@@ -179,7 +176,7 @@ def _total_thresholds(
     ranking. Unranked areas are treated as entering with a total below everything (-inf), so
     only upward thresholds exist for them. For each effect and direction the result holds the
     threshold total (NaN = never) and whether the change already happens at it (closed), plus
-    what ``_area_texts`` needs to say what happens there. Only the areas at ``rows`` (default:
+    what ``wording.change_clauses`` needs to say what happens there. Only the areas at ``rows`` (default:
     all) are filled in.
     """
     m = len(totals)
@@ -380,9 +377,9 @@ def critical_rows(
                 "plausible_hi": np.nan,
                 "enters": False,
                 "note": "",
-                "n_assessors": _finite((rec or {}).get("n_assessors")),
-                "assessed_min": _finite((rec or {}).get("min")),
-                "assessed_max": _finite((rec or {}).get("max")),
+                "n_assessors": finite_or_none((rec or {}).get("n_assessors")),
+                "assessed_min": finite_or_none((rec or {}).get("min")),
+                "assessed_max": finite_or_none((rec or {}).get("max")),
             }
             if not missing:
                 lo, hi = plausible_range(
@@ -400,7 +397,7 @@ def critical_rows(
             w_crit = float(result.weights.get(cid, 0.0))
             w_i = float(subs.get(ind.id, 0.0))
             if w_crit <= 0 or w_i <= 0:
-                row["note"] = "Indikatoren vægter ikke i den nuværende vægtning."
+                row["note"] = NOTE_NOT_WEIGHTED
                 rows.append(row)
                 continue
             span = ind.scale_max - ind.scale_min
@@ -419,7 +416,7 @@ def critical_rows(
                 else:
                     x_ref = value
             elif aid in screened_out:
-                row["note"] = "Området er udelukket af scenariets regler; dets værdier kan ikke ændre rangeringen."
+                row["note"] = NOTE_EXCLUDED
                 rows.append(row)
                 continue
             elif missing and empty_crits == [cid]:
@@ -432,13 +429,13 @@ def critical_rows(
                 )
                 t_ref = others + w_crit * 100.0 * ind.normalise(x_ref)
             else:
-                row["note"] = "Området er ikke rangeret, og denne værdi alene kan ikke ændre det."
+                row["note"] = NOTE_UNRANKED
                 rows.append(row)
                 continue
             row["slope"], row["reference"] = slope, (x_ref if is_ranked else np.nan)
             if a not in texts:
                 texts[a] = {
-                    k: (say(c), would(c)) for k, c in _area_texts(a, thr, names, thr["_keys"], groups, top_n).items()
+                    k: (say(c), would(c)) for k, c in change_clauses(a, thr, names, thr["_keys"], groups, top_n).items()
                 }
             for eff in EFFECTS:
                 for d in DIRECTIONS:
@@ -464,7 +461,7 @@ def critical_rows(
                 d = "up" if slope > 0 else "down"
                 row[f"rank_{d}"] = ind.scale_min if slope > 0 else ind.scale_max
                 row[f"rank_{d}_closed"] = True
-                enter = [_clause(str(names[a]), _KOMME, "med i rangeringen")]
+                enter = entering_clauses(str(names[a]))
                 row[f"rank_{d}_what"], row[f"rank_{d}_would"] = say(enter), would(enter)
             rows.append(row)
     return rows
@@ -509,398 +506,3 @@ def _within(x: float, direction: str, closed: bool, ind: Indicator) -> bool:
     if direction == "up":
         return x <= ind.scale_max + tol if closed else x < ind.scale_max - tol
     return x >= ind.scale_min - tol if closed else x > ind.scale_min + tol
-
-
-def _names(idx: Sequence[int], names: np.ndarray) -> str:
-    parts = [str(names[i]) for i in idx]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
-
-
-# A clause is (subject, verb in the present, verb in the infinitive, rest): "Hørgården bliver nr. 1".
-Clause = tuple[str, str, str, str]
-_BLIVE, _KOMME, _RYGE, _MISTE = ("bliver", "blive"), ("kommer", "komme"), ("ryger", "ryge"), ("mister", "miste")
-
-
-def _clause(subject: str, verb: tuple[str, str], rest: str) -> Clause:
-    return subject, verb[0], verb[1], rest
-
-
-def say(clauses: Sequence[Clause]) -> str:
-    """Indicative: "Folehaven kommer i top 3, og Hørgården ryger ud"."""
-    return ", og ".join(f"{s} {pres} {rest}".strip() for s, pres, _, rest in clauses)
-
-
-def would(clauses: Sequence[Clause]) -> str:
-    """Conditional after a "hvis" clause: "ville Folehaven komme i top 3, og Hørgården ville ryge ud"."""
-    parts = [
-        f"ville {s} {inf} {rest}".strip() if k == 0 else f"{s} ville {inf} {rest}".strip()
-        for k, (s, _, inf, rest) in enumerate(clauses)
-    ]
-    return ", og ".join(parts)
-
-
-def _area_texts(
-    a: int, thr: dict[str, np.ndarray], names: np.ndarray, keys: np.ndarray, groups: dict[float, list[int]], top_n: int
-) -> dict[str, list[Clause]]:
-    """Per effect and total direction: what the ranking looks like just beyond the threshold."""
-    me = str(names[a])
-    k0 = keys[a] if not math.isnan(keys[a]) else -np.inf
-
-    def who(key: float) -> list[int]:
-        return [i for i in groups.get(key, []) if i != a]
-
-    texts = {f"rank_{d}": [_clause(me, _BLIVE, f"nr. {int(thr[f'new_rank_{d}'][a])}")] for d in DIRECTIONS}
-    others = [int(i) for i in thr["_order"][:2] if int(i) != a][:1]
-    best = who(keys[others[0]]) if others else []
-    if others and k0 == keys[others[0]]:  # tied at nr. 1
-        texts["first_up"] = [_clause(me, _BLIVE, "alene nr. 1")]
-        texts["first_down"] = [_clause(_names(best, names), _BLIVE, "alene nr. 1")]
-    else:
-        texts["first_up"] = [_clause(me, _BLIVE, "nr. 1" + (f" i stedet for {_names(best, names)}" if best else ""))]
-        texts["first_down"] = (
-            [_clause(_names(best, names), _BLIVE, f"nr. 1 i stedet for {me}")]
-            if best
-            else [_clause(me, _MISTE, "førstepladsen")]
-        )
-    kq, pushed = thr["top_q_key"][a], bool(thr["top_pushed"][a])
-    at_q = who(kq) if not math.isnan(kq) else []
-    if math.isnan(kq) or k0 < kq:
-        texts["top_up"] = [_clause(me, _KOMME, f"i top {top_n}")] + (
-            [_clause(_names(at_q, names), _RYGE, "ud")] if pushed and at_q else []
-        )
-    else:
-        texts["top_up"] = [_clause(_names(at_q, names), _RYGE, f"ud af top {top_n}")]
-    back = at_q if pushed and k0 > kq else []
-    texts["top_down"] = [_clause(me, _RYGE, f"ud af top {top_n}")] + (
-        [_clause(_names(back, names), _KOMME, "ind")] if back else []
-    )
-    return texts
-
-
-# --------------------------------------------------------------------------- Danish wording of values
-
-
-def value_text(x: float, unit: str = "", values: str = "decimal") -> str:
-    """A value with at most two decimals, a Danish decimal comma and its unit ("3,31 point"); a yes/no
-    indicator's value is "ja" or "nej" (``values``: the indicator's ``values``)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if values == "yes_no" and float(x) in (0.0, 1.0):
-        return "ja" if float(x) == 1.0 else "nej"
-    return f"{compact(float(x), 2)} {unit}".strip()
-
-
-def condition_text(x: float, direction: str, closed: bool, unit: str = "", values: str = "decimal") -> str:
-    """ "mindst 3,5" / "over 3,5" / "højst 3,5" / "under 3,5", rounded so that the statement stays true;
-    for a yes/no indicator the change itself, "nej → ja" or "ja → nej"."""
-    if values == "yes_no":
-        return "nej → ja" if direction == "up" else "ja → nej"
-    x = round(float(x), 9)
-    shown = math.ceil(x * 100 - 1e-6) / 100 if direction == "up" else math.floor(x * 100 + 1e-6) / 100
-    word = {("up", True): "mindst", ("up", False): "over", ("down", True): "højst", ("down", False): "under"}
-    return f"{word[(direction, bool(closed))]} {value_text(shown, unit)}"
-
-
-# --------------------------------------------------------------------------- assessment priority list
-
-PRIORITY_EFFECTS = ("first", "top")
-
-
-def _reaches(x: float, direction: str, closed: bool, lo: float, hi: float) -> bool:
-    """Does the plausible range [lo, hi] reach the change at x (closed) or beyond x (open)?"""
-    if direction == "up":
-        return x <= hi if closed else x < hi
-    return x >= lo if closed else x > lo
-
-
-def priority_list(table: pd.DataFrame, model: CriteriaModel, names: Mapping[str, str], top_n: int) -> pd.DataFrame:
-    """The values worth assessing first: those whose plausible range reaches a change of nr. 1 or the top N.
-
-    ``table`` is a ``critical_values`` table. One row per value (the most decisive change in its
-    range: nr. 1 before the top N, then the nearer one), ordered by: changes nr. 1 before
-    changes the top N; placeholders (illustrative or missing) before assessed and computed values;
-    fewer scale steps away first; then the area's rank and the model's indicator order. Columns:
-    priority, area_id, area, rank, indicator_id, indicator, criterion, unit, value, kind,
-    plausible_lo, plausible_hi, effect (first/top), direction (up/down), critical, closed,
-    condition ("højst 3,31 point"), what, distance (units; NaN when there is no reference value),
-    distance_steps, sentence (one plain Danish sentence).
-    """
-    order = {i.id: k for k, i in enumerate(model.indicators)}
-    labels = {c.id: c.label for c in model.criteria}
-    rows: list[dict[str, object]] = []
-    sort_keys: list[tuple[int, int, float, int, int]] = []  # one per row, see the docstring
-    crit_cols = [f"{e}_{d}" for e in PRIORITY_EFFECTS for d in DIRECTIONS]
-    movable = (
-        (table["slope"] != 0) & (table["plausible_lo"] < table["plausible_hi"]) & table[crit_cols].notna().any(axis=1)
-    )
-    for rec in table[movable].to_dict("records"):
-        lo, hi = rec["plausible_lo"], rec["plausible_hi"]
-        if rec["slope"] == 0 or math.isnan(lo) or lo == hi:
-            continue
-        best = None
-        for eff in PRIORITY_EFFECTS:
-            for d in DIRECTIONS:
-                x = rec[f"{eff}_{d}"]
-                if math.isnan(x) or not _reaches(x, d, bool(rec[f"{eff}_{d}_closed"]), lo, hi):
-                    continue
-                dist = abs(x - rec["reference"]) if not math.isnan(rec["reference"]) else np.nan
-                key = dist if not math.isnan(dist) else np.inf
-                if best is None or key < best[0]:
-                    best = (key, eff, d, x, dist)
-            if best is not None:
-                break  # a change of nr. 1 outranks a change of the top N
-        if best is None:
-            continue
-        _, eff, d, x, dist = best
-        ind = model.indicator(rec["indicator_id"])
-        closed = bool(rec[f"{eff}_{d}_closed"])
-        rank = rec["rank"]
-        sort_keys.append(
-            (
-                PRIORITY_EFFECTS.index(eff),
-                0 if rec["kind"] in PLACEHOLDER_KINDS else 1,
-                dist / rec["step"] if not math.isnan(dist) else np.inf,
-                int(rank) if not pd.isna(rank) else 10**9,
-                order[ind.id],
-            )
-        )
-        rows.append(
-            {
-                "area_id": rec["area_id"],
-                "area": str(names.get(rec["area_id"], rec["area_id"])),
-                "rank": rank,
-                "indicator_id": ind.id,
-                "indicator": ind.label,
-                "criterion": labels[ind.criterion_id],
-                "unit": ind.unit,
-                "value": rec["value"],
-                "kind": rec["kind"],
-                "source_kind": rec["source_kind"],
-                "n_assessors": rec["n_assessors"],
-                "plausible_lo": lo,
-                "plausible_hi": hi,
-                "effect": eff,
-                "direction": d,
-                "critical": x,
-                "closed": closed,
-                "condition": condition_text(x, d, closed, ind.unit, ind.values),
-                "what": rec[f"{eff}_{d}_what"],
-                "distance": dist,
-                "distance_steps": dist / rec["step"] if not math.isnan(dist) else np.nan,
-                "sentence": priority_sentence(
-                    ind.label,
-                    str(names.get(rec["area_id"], rec["area_id"])),
-                    rec["value"],
-                    ind.unit,
-                    value_text(x, "", ind.values) if ind.values == "yes_no" else condition_text(x, d, closed, ind.unit),
-                    rec[f"{eff}_{d}_would"],
-                    ind.values,
-                ),
-            }
-        )
-    ordered = [rows[k] for k in sorted(range(len(rows)), key=sort_keys.__getitem__)]
-    out = pd.DataFrame(ordered, columns=_PRIORITY_COLUMNS[1:])
-    out.insert(0, "priority", np.arange(1, len(out) + 1, dtype=np.int64))
-    return out
-
-
-def out_of_reach(table: pd.DataFrame, top_n: int) -> list[str]:
-    """Areas outside the top N (unranked ones included) that no plausible change of one of their own
-    values brings into the top N, in ranking order (``table`` is a ``critical_values`` table)."""
-    if table.empty:
-        return []
-    lo, hi = table["plausible_lo"].to_numpy(float), table["plausible_hi"].to_numpy(float)
-    reach = np.zeros(len(table), dtype=bool)
-    for d in DIRECTIONS:
-        x = table[f"top_{d}"].to_numpy(float)
-        closed = table[f"top_{d}_closed"].to_numpy(bool)
-        ok = np.where(closed, x <= hi, x < hi) if d == "up" else np.where(closed, x >= lo, x > lo)
-        reach |= ~np.isnan(x) & ~np.isnan(lo) & ok
-    rank = pd.to_numeric(table["rank"], errors="coerce").to_numpy(float)
-    outside = np.isnan(rank) | (rank > top_n)
-    frame = pd.DataFrame({"area_id": table["area_id"], "reach": reach, "outside": outside})
-    per_area = frame.groupby("area_id", sort=False).agg(reach=("reach", "any"), outside=("outside", "first"))
-    return [str(a) for a in per_area.index[per_area["outside"] & ~per_area["reach"]]]
-
-
-def out_of_reach_sentence(area_names: Sequence[str], top_n: int) -> str:
-    """E.g. "Ingen plausibel ændring af én af deres egne værdier flytter Folehaven eller Blågården ind i top 3." """
-    if not area_names:
-        return ""
-    names = list(area_names)
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " eller " + names[-1]
-    return f"Ingen plausibel ændring af én af deres egne værdier flytter {joined} ind i top {top_n}."
-
-
-_PRIORITY_COLUMNS = [
-    "priority",
-    "area_id",
-    "area",
-    "rank",
-    "indicator_id",
-    "indicator",
-    "criterion",
-    "unit",
-    "value",
-    "kind",
-    "source_kind",
-    "n_assessors",
-    "plausible_lo",
-    "plausible_hi",
-    "effect",
-    "direction",
-    "critical",
-    "closed",
-    "condition",
-    "what",
-    "distance",
-    "distance_steps",
-    "sentence",
-]
-
-
-def priority_sentence(
-    label: str, area: str, value: float, unit: str, condition: str, consequence: str, values: str = "decimal"
-) -> str:
-    """E.g. "Hvis 'Lokalt vurderet behov' for Urbanplanen var højst 3,31 point i stedet for 5 point, ville
-    Tingbjerg/Utterslevhuse blive nr. 1 i stedet for Urbanplanen." """
-    now = "i dag mangler værdien" if math.isnan(value) else f"i stedet for {value_text(value, unit, values)}"
-    return (
-        f"Hvis '{label}' for {area} var {condition} ({now}), {consequence}."
-        if math.isnan(value)
-        else f"Hvis '{label}' for {area} var {condition} {now}, {consequence}."
-    )
-
-
-KIND_ROW_TEXT = {
-    "sourced": "Kildebelagt",
-    "assessed": "Lokal vurdering",
-    "illustrative": "Illustrativ pladsholder",
-    "missing": "Mangler",
-    "computed": "Beregnet",
-}
-
-
-def kind_text(kind: str, source_kind: object = None, row: Mapping[str, object] | None = None) -> str:
-    """Danish kind of a value: computed values say what they are computed from, assessed values how many
-    assessors and (with two or more) their spread, e.g. "Lokal vurdering (3 vurderinger: 3–5)"."""
-    text = KIND_ROW_TEXT.get(kind, kind)
-    if kind == "computed" and isinstance(source_kind, str):
-        text += " (af illustrative aktører)" if source_kind != "sourced" else " (af kildebelagte aktører)"
-    row = row or {}
-    n = _finite(row.get("n_assessors"))
-    if kind == "assessed" and n is not None:
-        lo, hi = _finite(row.get("plausible_lo")), _finite(row.get("plausible_hi"))
-        if n < 2:
-            text += " (én vurdering)"
-        elif lo is None or hi is None:  # no plausible range given: the count alone
-            text += f" ({int(n)} vurderinger)"
-        else:
-            text += f" ({int(n)} vurderinger: {value_text(lo)}–{value_text(hi)})"
-    return text
-
-
-def priority_table(priorities: pd.DataFrame, top_n: int) -> pd.DataFrame:
-    """The priority list with Danish headers and plain cells (CSV, XLSX sheet, app and CLI)."""
-    effect = {"first": "Nr. 1", "top": f"Top {top_n}"}
-    return pd.DataFrame(
-        {
-            "Prioritet": priorities["priority"].astype("int64"),
-            "Område-id": priorities["area_id"],
-            "Område": priorities["area"],
-            "Nuværende rang": pd.array([None if pd.isna(r) else int(r) for r in priorities["rank"]], dtype="Int64"),
-            "Indikator-id": priorities["indicator_id"],
-            "Indikator": priorities["indicator"],
-            "Kriterium": priorities["criterion"],
-            "Nuværende værdi": priorities["value"].astype(float),
-            "Enhed": priorities["unit"],
-            "Værditype": [
-                kind_text(k, s, r)
-                for k, s, r in zip(
-                    priorities["kind"], priorities["source_kind"], priorities.to_dict("records"), strict=True
-                )
-            ],
-            "Plausibelt fra": priorities["plausible_lo"].astype(float),
-            "Plausibelt til": priorities["plausible_hi"].astype(float),
-            "Ændrer": [effect[e] for e in priorities["effect"]],
-            "Kritisk værdi": priorities["critical"].astype(float),
-            "Betingelse": priorities["condition"],
-            "Hvad sker der": priorities["what"],
-            "Afstand (enheder)": priorities["distance"].astype(float),
-            "Afstand (skalatrin)": priorities["distance_steps"].astype(float),
-            "Sætning": priorities["sentence"],
-        }
-    )
-
-
-def assessment_priorities(
-    matrix: pd.DataFrame,
-    model: CriteriaModel,
-    result: ScoreResult,
-    provenance: pd.DataFrame | None,
-    names: Mapping[str, str],
-    top_n: int = 3,
-) -> pd.DataFrame:
-    """``priority_table`` straight from a ranking (one call for the CSV, the XLSX sheet and the CLI)."""
-    table = critical_values(matrix, model, result, provenance, top_n)
-    return priority_table(priority_list(table, model, names, top_n), top_n)
-
-
-# --------------------------------------------------------------------------- detail panel
-
-
-def cell_summary(row: Mapping[str, object], unit: str = "", top_n: int = 3, values: str = "decimal") -> str:
-    """Short Danish text of a value's critical values within the scale, the nearer one per effect.
-
-    E.g. "nr. 1: højst 3,31 point · top 3: højst 2,25 point · rang: under 3,31 point"; "" when none.
-    """
-    parts = []
-    for eff, label in (("first", "nr. 1"), ("top", f"top {top_n}"), ("rank", "rang")):
-        options = [
-            (
-                abs(as_float(row[f"{eff}_{d}"]) - as_float(row["reference"]))
-                if not math.isnan(as_float(row["reference"]))
-                else 0.0,
-                d,
-            )
-            for d in DIRECTIONS
-            if not math.isnan(as_float(row[f"{eff}_{d}"]))
-        ]
-        if not options:
-            continue
-        _, d = min(options)
-        parts.append(
-            f"{label}: {condition_text(as_float(row[f'{eff}_{d}']), d, bool(row[f'{eff}_{d}_closed']), unit, values)}"
-        )
-    return " · ".join(parts)
-
-
-def empty_reason(result: ScoreResult) -> str:
-    """Why the ranking gives no or trivial critical values (Danish): no area ranked, or only one; else ""."""
-    status = result.table["status"]
-    n_out = int((status == STATUS_EXCLUDED).sum())
-    ranked = result.ranked
-    if len(ranked) == 1:
-        return (
-            f"Kun ét område er rangeret ({ranked['name'].iloc[0]}), så der er ingen andre at sammenligne med: "
-            "ingen vægt og ingen enkelt værdi kan ændre, hvem der er nr. 1."
-        )
-    if len(ranked):
-        return ""
-    if not len(status):
-        return "Datasættet har ingen områder, så der er ingen kritiske værdier at vise."
-    if n_out == len(status):
-        return (
-            ("Det eneste område" if n_out == 1 else f"Alle {integer(n_out)} områder")
-            + " er udelukket af scenariets regler, så ingen vægt og ingen enkelt værdi kan "
-            "ændre rangeringen. Fjern eller løsn en regel for at se robusthed og kritiske værdier."
-        )
-    if n_out:
-        return (
-            f"Ingen områder er rangeret: {n_out} er udelukket af scenariets regler, og de øvrige mangler data for "
-            "et kriterium med vægt. Fjern eller løsn en regel, eller indlæs de manglende værdier."
-        )
-    return (
-        "Ingen områder kan rangeres med de nuværende vægte og data (alle mangler data for et kriterium med vægt), "
-        "så der er ingen robusthed eller kritiske værdier at vise."
-    )

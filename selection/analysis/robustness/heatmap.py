@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from selection.analysis.robustness.core import ranks_and_rest
+from selection.analysis.robustness.smaa import ranks_and_rest
 from selection.text.formatting import count, integer
 
 HEATMAP_MAX_AREAS = 20  # rows and rank columns shown at most (a 28 px row each)

@@ -1,6 +1,6 @@
 """Robustness analysis of one ranking, packaged for the app, the CSV and the CLI.
 
-Takes a ``ScoreResult`` and runs the pieces of ``selection.analysis.robustness.core`` on the ranked
+Takes a ``ScoreResult`` and runs the pieces of ``sensitivity``, ``smaa`` and ``wording`` (in this package) on the ranked
 areas: SMAA-2 rank acceptability (optionally with uncertain assessments), stability
 intervals and one plain-Danish sentence per area.
 """
@@ -14,14 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from selection.analysis.robustness.core import (
-    LazyScoreSamples,
-    SmaaResult,
-    _share_text,
-    describe_area,
-    smaa,
-    stability_table,
-)
+from selection.analysis.robustness.sensitivity import stability_table
+from selection.analysis.robustness.smaa import LazyScoreSamples, SmaaResult, smaa
+from selection.analysis.robustness.wording import describe_area, share_text
 from selection.data.criteria import CriteriaModel
 from selection.data.dataset import Dataset
 from selection.ranking.scoring import ScoreResult
@@ -168,7 +163,7 @@ def uncertain_indicators(model: CriteriaModel, provenance: pd.DataFrame) -> list
 
 def share_phrase(share: float) -> str:
     """'84 %', 'under 1 %' or 'over 99 %'."""
-    return _share_text(share)
+    return share_text(share)
 
 
 def varied_text(noise: bool) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from selection.analysis.robustness.core import weight_sweep
+from selection.analysis.robustness.sensitivity import weight_sweep
 from selection.data.dataset import load_dataset
 from selection.output.text_alternatives import (
     acceptability_summary,

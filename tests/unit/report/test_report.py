@@ -130,7 +130,7 @@ def test_the_pdf_names_every_shortlisted_area_and_states_caveat_and_robustness(b
 
 
 def test_the_report_carries_the_assessment_priority_list(bundled_report):
-    from selection.analysis.critical.values import assessment_priorities
+    from selection.analysis.critical.priorities import assessment_priorities
     from selection.ranking.evaluate import evaluate
 
     snapshot, html, pdf = bundled_report

@@ -12,14 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selection.analysis.critical.combined import combined_flip, combined_sentence
-from selection.analysis.critical.values import EFFECTS, cell_summary, critical_values, priority_list
+from selection.analysis.critical.priorities import priority_list
+from selection.analysis.critical.values import EFFECTS, critical_values
+from selection.analysis.critical.wording import cell_summary
 from selection.config import BUNDLED_DATA_DIR
 from selection.data.criteria import parse_criteria
 from selection.data.dataset import load_dataset
 from selection.errors import DataError
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import score_areas
-from tests.unit.analysis.critical.test_critical_values import assert_matches_brute
+from tests.unit.analysis.critical.test_values import assert_matches_brute
 
 CRITICAL = [f"{e}_{d}" for e in EFFECTS for d in ("down", "up")]
 FRACTION_OF_YES_NO = re.compile(r"\d,\d+ ja/nej|\d+ ja/nej")

@@ -181,8 +181,8 @@ def test_cli_rejects_negative_smaa(tmp_path):
 
 
 def test_typical_weights_keep_the_areas_most_often_first_in_ranking_order():
-    from selection.analysis.robustness.core import SmaaResult
     from selection.analysis.robustness.report import RobustnessReport, typical_weights
+    from selection.analysis.robustness.smaa import SmaaResult
 
     ids = [f"a{i}" for i in range(30)]
     first = np.linspace(0.3, 0.0, 30)  # a0 most often nr. 1, a29 never

@@ -1,25 +1,19 @@
-"""Robustness of the weighted-sum ranking: sensitivity, stability intervals and SMAA-2.
+"""SMAA-2 rank acceptability of the weighted-sum ranking under random weights and uncertain assessments.
 
-Every function here is pure (numpy/pandas only) and works on a criterion-score matrix
-``scores``: a DataFrame with one row per area (index = area ids), one column per main
-criterion and values 0–100, as in ``ScoreResult.criterion_scores``. The matrix must not
-contain NaN: callers drop unranked areas (and criteria columns they do not want to vary)
-first, e.g. ``result.criterion_scores.loc[result.ranked["area_id"]]``.
+Works on the criterion-score matrix of ``selection.analysis.robustness.sensitivity`` (areas x
+criteria, 0–100, no NaN) with the same competition ranks (ties to 9 decimals share the lowest rank).
 
-Weights are mappings criterion id -> weight; they are normalised to sum 1 with
-``selection.ranking.scoring.normalise_weights``. The total of area a is ``sum_c w_c * S[a, c]``.
-Weights of criteria that are not columns of ``scores`` must be 0 (they are ignored), so
-``ScoreResult.weights`` can be passed after dropping zero-weight criteria columns.
+Weights: n weight vectors drawn uniformly on the simplex, i.e. Dirichlet(1, ..., 1) (normalised
+standard exponentials), optionally ordered by importance (w_1 >= w_2 >= ...) and/or kept within
+centre ± margin. Sample i gives totals t_i = S w_i (or Z_i w_i with score samples Z_i) and ranks
+R_i. The rank acceptability of area a and rank r is b(a, r) = #{i : R_i(a) = r} / n, its standard
+error sqrt(b (1 - b) / n); the central weight vector of a is the mean w_i over the samples where a
+is nr. 1.
 
-Ranks are competition ranks ("1224"): rank(a) = 1 + #{b : total_b > total_a}. Ties follow
-``selection.ranking.scoring``: totals that agree to 9 decimals are equal. (The exact stability
-intervals work on straight lines and treat totals within 1e-9 points as tied; the two
-rules disagree only for a pair less than 1e-9 apart that rounding puts on either side of
-a rounding boundary.)
-
-One-way sensitivity ("sweep"): criterion c gets the share t in [0, 1]; the other criteria
-keep their mutual proportions and share 1 - t. If all other weights are 0 they share
-1 - t equally. With a single criterion the totals do not depend on t.
+Uncertain assessments: the raw values of the assessed indicators are shifted by one scale step
+({-1, 0, +1} × step, uniformly) or by a uniform shift in [-margin, +margin], or drawn uniformly from
+the assessors' range where they disagree, clipped to the scale, and scored with the scoring's own
+rules into score samples Z_i (n x areas x criteria) that pair with the weight samples.
 """
 
 from __future__ import annotations
@@ -27,311 +21,31 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import SupportsFloat
 
 import numpy as np
 import pandas as pd
 
+from selection.analysis.robustness.sensitivity import (
+    TIE_SCALE,
+    competition_ranks,
+    score_array,
+    score_criteria,
+    sorted_ranks,
+    tie_keys,
+    weight_vector,
+)
 from selection.data.criteria import CriteriaModel
 from selection.errors import WeightError
-from selection.ranking.scoring import TIE_DECIMALS, criterion_arrays, normalise_weights
-from selection.text.formatting import compact, percent
+from selection.ranking.scoring import criterion_arrays
+from selection.text.formatting import compact
 
-TIE_TOL = 1e-9  # two totals closer than this are tied (stability intervals)
-_PARALLEL_TOL = 1e-10  # slope differences below this are treated as parallel lines
-_SCALE = 10.0**TIE_DECIMALS  # rint(total * _SCALE) == equality key of round(total, 9)
-_CHUNK_CELLS = 1 << 20  # samples x areas per chunk in SMAA (about 8 MB of float64)
+# Samples x areas per chunk in SMAA (about 8 MB of float64); public so that a test can shrink it.
+CHUNK_CELLS = 1 << 20
 NOT_FINITE_SAMPLES = (
     "Stikprøverne af point indeholder manglende eller uendelige værdier; fjern områder uden data først."
 )
 LAZY_CHUNK_SHARE = 4  # drawn score samples: a quarter of that (their raw values and scores are indicators wide)
 MAX_ATTEMPT_FACTOR = 200  # margin sampling gives up after this many draws per wanted sample
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _score_array(scores: pd.DataFrame) -> np.ndarray:
-    """The scores as a float array; raise ValueError (Danish) for NaN or bad shape."""
-    if not isinstance(scores, pd.DataFrame):
-        raise ValueError(
-            "Pointmatricen skal være en tabel (DataFrame) med områder som rækker og kriterier som kolonner."
-        )
-    if scores.shape[0] == 0 or scores.shape[1] == 0:
-        raise ValueError("Pointmatricen er tom: der skal være mindst ét område og ét kriterium.")
-    if not scores.index.is_unique:
-        raise ValueError("Pointmatricen har gentagne område-id'er; hvert område må kun optræde én gang.")
-    try:
-        arr = scores.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError("Pointmatricen må kun indeholde tal.") from None
-    if np.isnan(arr).any():
-        bad = [str(a) for a in scores.index[np.isnan(arr).any(axis=1)]]
-        raise ValueError(
-            "Pointmatricen indeholder manglende værdier (NaN) for: "
-            + ", ".join(bad[:5])
-            + (" …" if len(bad) > 5 else "")
-            + ". Fjern områder uden rangering (og kriterier uden data) før robusthedsanalysen."
-        )
-    if not np.isfinite(arr).all():
-        raise ValueError("Pointmatricen må kun indeholde endelige tal.")
-    return arr
-
-
-def _criteria(scores: pd.DataFrame) -> list[str]:
-    return [str(c) for c in scores.columns]
-
-
-def _weight_vector(weights: Mapping[str, float], criteria: list[str]) -> np.ndarray:
-    """Normalised weights in the column order of the score matrix (WeightError is a ValueError)."""
-    extra = [str(c) for c in weights if str(c) not in criteria]
-    carrying = [c for c in extra if _is_nonzero(weights[c])]
-    if carrying:
-        raise WeightError(
-            f"Kriteriet {', '.join(carrying)} har en vægt, men mangler i pointmatricen. "
-            f"Kriterier i pointmatricen: {', '.join(criteria)}."
-        )
-    w = normalise_weights({c: v for c, v in weights.items() if str(c) in criteria}, criteria)
-    return np.array([w[c] for c in criteria], dtype=float)
-
-
-def _is_nonzero(value: object) -> bool:
-    if not isinstance(value, (SupportsFloat, str)):
-        return True  # not a number: let normalise_weights-style validation complain
-    try:
-        return float(value) != 0.0
-    except (TypeError, ValueError):
-        return True  # let normalise_weights-style validation complain
-
-
-def _criterion_index(criteria: list[str], criterion: str) -> int:
-    if criterion not in criteria:
-        raise ValueError(f"Ukendt kriterium: {criterion}. Kendte kriterier: {', '.join(criteria)}.")
-    return criteria.index(criterion)
-
-
-def _area_position(scores: pd.DataFrame, area_id: object) -> int:
-    if area_id not in scores.index:
-        raise ValueError(f"Ukendt område: {area_id}.")
-    return int(scores.index.get_loc(area_id))
-
-
-# --------------------------------------------------------------------------- ranking
-
-
-def tie_keys(totals: np.ndarray) -> np.ndarray:
-    """Equality keys of totals rounded to 9 decimals (as ``competition_rank`` in scoring)."""
-    return np.rint(np.asarray(totals, dtype=float) * _SCALE)
-
-
-def competition_ranks(totals: np.ndarray) -> np.ndarray:
-    """Competition ranks (1 = best) along the last axis, ties to 9 decimals share the lowest rank."""
-    keys = tie_keys(totals)
-    if keys.shape[-1] <= 32:  # small: pairwise counting is fastest
-        return 1 + (keys[..., None, :] > keys[..., :, None]).sum(axis=-1)
-    flat = keys.reshape(-1, keys.shape[-1])
-    order, pos = _sorted_ranks(flat)
-    ranks = np.empty(flat.shape, dtype=np.int64)
-    np.put_along_axis(ranks, order, pos + 1, axis=1)
-    return ranks.reshape(keys.shape)
-
-
-def _sorted_ranks(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row of tie keys: area order (best first) and the 0-based competition rank of each sorted position."""
-    n, m = keys.shape
-    bits = max(int(m - 1).bit_length(), 1)
-    lo, hi = (float(keys.min()), float(keys.max())) if keys.size else (0.0, 0.0)
-    if hi - lo < 2.0 ** (62 - bits) and max(abs(lo), abs(hi)) < 2.0**62:
-        # Fast path: pack (best-first key, area index) into one int64 and sort values, not indices.
-        packed = (np.int64(hi) - keys.astype(np.int64)) << bits
-        packed |= np.arange(m, dtype=np.int64)
-        packed.sort(axis=1)
-        order = packed & ((1 << bits) - 1)
-        sk = packed >> bits
-    else:
-        order = np.argsort(-keys, axis=1)
-        sk = np.take_along_axis(keys, order, axis=1)
-    pos = np.broadcast_to(np.arange(m), (n, m)).copy()
-    if m > 1:
-        same = sk[:, 1:] == sk[:, :-1]
-        if same.any():  # a tie: every member gets the position where its group starts
-            pos[:, 1:][same] = 0
-            np.maximum.accumulate(pos, axis=1, out=pos)
-    return order, pos
-
-
-# --------------------------------------------------------------------------- one-way sensitivity
-
-
-def current_share(weights: Mapping[str, float], criterion: str) -> float:
-    """Criterion's share of the total weight (weights are normalised to sum 1)."""
-    ids = [str(c) for c in weights]
-    return float(normalise_weights(weights, ids)[ids[_criterion_index(ids, criterion)]])
-
-
-def _other_proportions(w: np.ndarray, j: int) -> np.ndarray:
-    """The other criteria's proportions (sum 1, zero at j); equal shares if all others are 0."""
-    p = w.copy()
-    p[j] = 0.0
-    total = p.sum()
-    if total > 0:
-        return p / total
-    if len(w) == 1:
-        return np.ones(1)  # a single criterion: the rest is the criterion itself
-    p = np.full(len(w), 1.0 / (len(w) - 1))
-    p[j] = 0.0
-    return p
-
-
-def sweep_weights(w: np.ndarray, j: int, shares: np.ndarray) -> np.ndarray:
-    """Weight vectors (len(shares) x k) with criterion j at each share, others in proportion."""
-    shares = np.asarray(shares, dtype=float)
-    p = _other_proportions(w, j)
-    e = np.zeros(len(w))
-    e[j] = 1.0
-    return shares[:, None] * e[None, :] + (1.0 - shares)[:, None] * p[None, :]
-
-
-def weight_sweep(scores: pd.DataFrame, weights: Mapping[str, float], criterion: str, steps: int = 101) -> pd.DataFrame:
-    """Totals and ranks while criterion's weight share runs from 0 to 1 in ``steps`` steps.
-
-    Tidy rows ordered by weight_share, then by area as in ``scores``: criterion,
-    weight_share, area_id, total, rank (competition rank at that share).
-    """
-    S = _score_array(scores)
-    criteria = _criteria(scores)
-    j = _criterion_index(criteria, criterion)
-    if int(steps) < 2:
-        raise ValueError("Antal trin skal være mindst 2.")
-    shares = np.linspace(0.0, 1.0, int(steps))
-    totals = sweep_weights(_weight_vector(weights, criteria), j, shares) @ S.T
-    ranks = competition_ranks(totals)
-    m = S.shape[0]
-    return pd.DataFrame(
-        {
-            "criterion": criterion,
-            "weight_share": np.repeat(shares, m),
-            "area_id": np.tile(np.asarray(scores.index, dtype=object), len(shares)),
-            "total": totals.ravel(),
-            "rank": ranks.ravel().astype(np.int64),
-        }
-    )
-
-
-# --------------------------------------------------------------------------- stability intervals
-
-
-def _stability_rows(S: np.ndarray, w: np.ndarray, j: int, rows: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Exact stability intervals of criterion j's share for the areas at positions ``rows``.
-
-    Along the sweep every total is a line f_b(t) = R_b + t * D_b. Relative to area a,
-    g_b(t) = f_b(t) - f_a(t) = alpha + beta * t; b is above a where g_b > TIE_TOL. Moving
-    away from the current share t0, the first crossing tau_b = -alpha / beta of any line
-    ends the interval: after it either another area overtakes a (rank worsens) or a has
-    overtaken an area above it (rank improves, already at the tie itself). Lines tied with
-    a at t0 end the interval at t0 on the side where they rise above a. Parallel lines
-    (|beta| <= 1e-10) never change the rank. Returns (lo, hi, rank at t0).
-    """
-    t0 = float(w[j])
-    p = _other_proportions(w, j)
-    R = S @ p
-    D = S[:, j] - R
-    alpha = R[None, :] - R[rows, None]
-    beta = D[None, :] - D[rows, None]
-    g0 = alpha + beta * t0
-    self_mask = np.zeros_like(g0, dtype=bool)
-    self_mask[np.arange(len(rows)), rows] = True
-    rank = 1 + ((g0 > TIE_TOL) & ~self_mask).sum(axis=1)
-    tied = (np.abs(g0) <= TIE_TOL) & ~self_mask
-    moving = np.abs(beta) > _PARALLEL_TOL
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tau = np.where(moving, -alpha / np.where(moving, beta, 1.0), np.nan)
-    crossing = moving & ~tied & ~self_mask
-    right = crossing & (tau > t0) & (tau <= 1.0)
-    left = crossing & (tau < t0) & (tau >= 0.0)
-    hi = np.where(right, tau, 1.0).min(axis=1)
-    lo = np.where(left, tau, 0.0).max(axis=1)
-    # A tied line rising above a (beta > 0) ends the interval at t0 on the right, a falling one on the left.
-    hi = np.where((tied & (beta > _PARALLEL_TOL)).any(axis=1), t0, hi)
-    lo = np.where((tied & (beta < -_PARALLEL_TOL)).any(axis=1), t0, lo)
-    return lo, hi, rank
-
-
-def stability_interval(
-    scores: pd.DataFrame, weights: Mapping[str, float], area_id: object, criterion: str
-) -> tuple[float, float]:
-    """Range (lo, hi) of criterion's weight share within which the area keeps its current rank.
-
-    The other criteria keep their proportions (see the module docstring). The interval is
-    the maximal connected set of shares around the current share with the same competition
-    rank, computed exactly from the crossings of the straight total lines (no sampling).
-
-    Endpoints: lo and hi are the infimum and supremum. A bound of 0 or 1 without a
-    crossing there is included. A bound at a crossing is a tie with one or more areas. It
-    is included when every one of them is overtaking the area there (moving away from the
-    current share): the tie keeps the area's rank under competition ranking, e.g. a tie at
-    the top is still nr. 1. It is excluded when the area is overtaking any of them, since
-    the tie already gives it the better rank. If the area is tied at the current weights,
-    lo or hi can equal the current share.
-    """
-    S = _score_array(scores)
-    criteria = _criteria(scores)
-    j = _criterion_index(criteria, criterion)
-    lo, hi, _ = _stability_rows(S, _weight_vector(weights, criteria), j, np.array([_area_position(scores, area_id)]))
-    return float(lo[0]), float(hi[0])
-
-
-def stability_table(
-    scores: pd.DataFrame, weights: Mapping[str, float], area_ids: Iterable[object] | None = None
-) -> pd.DataFrame:
-    """Stability intervals for the given areas (default: all) and every criterion.
-
-    Columns: area_id, criterion, current (the current share), lo, hi, rank (current
-    competition rank). Rows are ordered by area (as given), then criterion.
-    """
-    S = _score_array(scores)
-    criteria = _criteria(scores)
-    w = _weight_vector(weights, criteria)
-    ids = list(scores.index) if area_ids is None else list(area_ids)
-    if not ids:
-        return pd.DataFrame(columns=["area_id", "criterion", "current", "lo", "hi", "rank"])
-    rows = np.array([_area_position(scores, a) for a in ids], dtype=int)
-    parts = []
-    for j, cid in enumerate(criteria):
-        lo, hi, rank = _stability_rows(S, w, j, rows)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "area_id": pd.Series(ids, dtype=object),
-                    "criterion": cid,
-                    "current": float(w[j]),
-                    "lo": lo,
-                    "hi": hi,
-                    "rank": rank.astype(np.int64),
-                    "_a": np.arange(len(ids)),
-                    "_c": j,
-                }
-            )
-        )
-    out = pd.concat(parts, ignore_index=True).sort_values(["_a", "_c"], kind="stable")
-    return out.drop(columns=["_a", "_c"]).reset_index(drop=True)
-
-
-def hinge_criterion(table: pd.DataFrame, area_id: object) -> str:
-    """The criterion the area's rank hinges on: narrowest stability interval relative to its share.
-
-    ``table`` is a ``stability_table``. The measure is (hi - lo) / current; criteria with a
-    current share of 0 are only chosen if every share is 0. Ties go to the first criterion.
-    """
-    rows = table[table["area_id"] == area_id]
-    if rows.empty:
-        raise ValueError(f"Ukendt område: {area_id}.")
-    current = rows["current"].to_numpy(dtype=float)
-    width = (rows["hi"] - rows["lo"]).to_numpy(dtype=float)
-    with np.errstate(divide="ignore"):
-        rel = np.where(current > 0, width / np.where(current > 0, current, 1.0), np.inf)
-    i = int(np.argmin(rel)) if np.isfinite(rel).any() else int(np.argmin(width))
-    return str(rows["criterion"].iloc[i])
 
 
 # --------------------------------------------------------------------------- weight sampling
@@ -377,7 +91,7 @@ def sample_weights(
     margin = float(margin)
     if not math.isfinite(margin) or margin <= 0:
         raise ValueError(f"Margenen skal være et tal over 0 (fik {margin!r}).")
-    c = _weight_vector(centre, criteria)  # normalised, so the box always meets the simplex
+    c = weight_vector(centre, criteria)  # normalised, so the box always meets the simplex
     lo, hi = np.maximum(c - margin, 0.0), np.minimum(c + margin, 1.0)
     accepted: list[np.ndarray] = []
     have, drawn, limit = 0, 0, MAX_ATTEMPT_FACTOR * n
@@ -392,7 +106,7 @@ def sample_weights(
         rate = max(have / drawn, 1.0 / drawn)
     if have < n:
         raise ValueError(
-            f"Margenen ±{_num(100 * margin)} procentpoint er for snæver: kun {have} af {n} vægtninger "
+            f"Margenen ±{compact(100 * margin, 1)} procentpoint er for snæver: kun {have} af {n} vægtninger "
             f"blev fundet efter {drawn} forsøg. Brug en større margen eller færre kriterier."
         )
     return np.concatenate(accepted)[:n]
@@ -464,8 +178,8 @@ def _prepare(
     score_samples: np.ndarray | None,
 ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray | None]:
     """Validate inputs and return (S, criteria, W, score samples or None)."""
-    S = _score_array(scores)
-    criteria = _criteria(scores)
+    S = score_array(scores)
+    criteria = score_criteria(scores)
     m, k = S.shape
     Z = None
     if score_samples is not None:
@@ -559,7 +273,7 @@ def smaa(
     counts = np.zeros(m * m, dtype=np.int64)  # area-major (small case)
     by_rank = np.zeros(m * m, dtype=np.int64)  # rank-major (large case)
     central_sum = np.zeros((m, k))
-    chunk = max(1, (_CHUNK_CELLS // LAZY_CHUNK_SHARE if lazy is not None else _CHUNK_CELLS) // m)
+    chunk = max(1, (CHUNK_CELLS // LAZY_CHUNK_SHARE if lazy is not None else CHUNK_CELLS) // m)
     for start in range(0, n, chunk):
         Wc = W[start : start + chunk]
         Zc = (
@@ -575,7 +289,7 @@ def smaa(
             counts += np.bincount((np.arange(m) * m + pos).ravel(), minlength=m * m)
             smp, area = np.nonzero(pos == 0)
         else:
-            order, pos = _sorted_ranks(tie_keys(totals))
+            order, pos = sorted_ranks(tie_keys(totals))
             # Count rank-major along the transposed chunk: consecutive updates stay in one rank's row.
             by_rank += np.bincount((pos * m + order).T.ravel(), minlength=m * m)
             smp, col = np.nonzero(pos == 0)
@@ -615,7 +329,7 @@ def plain_loop_smaa(
             total = 0.0
             for c in range(k):
                 total += w[c] * mat[a][c]
-            keys.append(round(total * _SCALE))  # same key as rint(total * 1e9)
+            keys.append(round(total * TIE_SCALE))  # same key as rint(total * 1e9)
         ordered = sorted(range(m), key=lambda a: -keys[a])
         rank = 0
         for place, a in enumerate(ordered):
@@ -730,7 +444,7 @@ def batch_criterion_scores(
     return criterion_arrays(raw, model, sub_weights, required)[0]
 
 
-def _wanted_criteria(model: CriteriaModel, criteria: Sequence[str] | None) -> list[str]:
+def _wantedscore_criteria(model: CriteriaModel, criteria: Sequence[str] | None) -> list[str]:
     """The criteria asked for (default: all, in model order); ValueError for one the model lacks."""
     ids = model.criterion_ids
     wanted = list(ids) if criteria is None else [str(c) for c in criteria]
@@ -760,7 +474,7 @@ def perturbed_scores(
     """
     raw = perturb_matrix(matrix, model, assessed, n_samples, seed, step, margin, ranges)
     ids = model.criterion_ids
-    wanted = _wanted_criteria(model, criteria)
+    wanted = _wantedscore_criteria(model, criteria)
     out = batch_criterion_scores(raw, model, sub_weights, required=set(wanted))
     return out[:, :, [ids.index(c) for c in wanted]]
 
@@ -789,7 +503,7 @@ class LazyScoreSamples:
     ) -> None:
         if int(n_samples) < 1:
             raise ValueError("Antal stikprøver skal være mindst 1.")
-        self.criteria = _wanted_criteria(model, criteria)  # checked now, not at the first chunk
+        self.criteria = _wantedscore_criteria(model, criteria)  # checked now, not at the first chunk
         self.matrix, self.model, self.sub_weights = matrix, model, sub_weights
         self.assessed, self.step, self.ranges = [str(a) for a in assessed], float(step), ranges
         self.n_samples, self.n_areas, self.n_criteria = int(n_samples), len(matrix), len(self.criteria)
@@ -812,81 +526,3 @@ class LazyScoreSamples:
             criteria=self.criteria,
             ranges=self.ranges,
         )
-
-
-# --------------------------------------------------------------------------- plain-language summary
-
-
-def _num(x: float) -> str:
-    """A number with at most one decimal and a Danish decimal comma."""
-    return compact(x, 1)
-
-
-def _pct(x: float, decimals: int = 0) -> str:
-    return percent(x, decimals)
-
-
-def _share_text(p: float) -> str:
-    if 0 < p < 0.005:
-        return "under 1 %"
-    if 0.995 < p < 1:
-        return "over 99 %"
-    return _pct(p)
-
-
-def _range_text(label: str, lo: float, hi: float) -> str:
-    decimals = 0 if round(100 * hi) - round(100 * lo) >= 2 else 1
-    if lo <= 1e-12 and hi >= 1 - 1e-12:
-        return f"uanset hvordan '{label}' vægtes"
-    if lo <= 1e-12:
-        return f"så længe '{label}' vægtes højst {_pct(hi, decimals)}"
-    if hi >= 1 - 1e-12:
-        return f"så længe '{label}' vægtes mindst {_pct(lo, decimals)}"
-    return f"så længe '{label}' vægtes mellem {_pct(lo, decimals)} og {_pct(hi, decimals)}"
-
-
-def summary_sentence(
-    area_name: str,
-    first_rank_share: float | None,
-    criterion_label: str,
-    lo: float,
-    hi: float,
-    rank: int = 1,
-) -> str:
-    """One Danish sentence (two for areas below nr. 1) on how robust an area's place is.
-
-    E.g. "Urbanplanen er nr. 1 i 71 % af alle vægtninger og forbliver nr. 1, så længe
-    'Vurderet behov' vægtes mellem 25 % og 60 %."
-    """
-    rank = int(rank)
-    stay = _range_text(criterion_label, float(lo), float(hi))
-    if rank == 1:
-        share = "" if first_rank_share is None else f" i {_share_text(float(first_rank_share))} af alle vægtninger"
-        sep = ", " if stay.startswith("så") else " "
-        return f"{area_name} er nr. 1{share} og forbliver nr. 1{sep}{stay}."
-    sep = ", " if stay.startswith("så") else " "
-    sentence = f"{area_name} er nr. {rank} og forbliver nr. {rank}{sep}{stay}."
-    if first_rank_share is None:
-        return sentence
-    if float(first_rank_share) <= 0:
-        return sentence + " Området bliver ikke nr. 1 i nogen af de afprøvede vægtninger."
-    return sentence + f" Området er nr. 1 i {_share_text(float(first_rank_share))} af alle vægtninger."
-
-
-def describe_area(
-    scores: pd.DataFrame,
-    weights: Mapping[str, float],
-    area_id: object,
-    area_name: str,
-    labels: Mapping[str, str],
-    result: SmaaResult | None = None,
-    table: pd.DataFrame | None = None,
-) -> str:
-    """``summary_sentence`` for one area, using the criterion its rank hinges on."""
-    table = stability_table(scores, weights, [area_id]) if table is None else table
-    cid = hinge_criterion(table, area_id)
-    row = table[(table["area_id"] == area_id) & (table["criterion"] == cid)].iloc[0]
-    share = None if result is None else float(result.first_rank.loc[area_id])
-    return summary_sentence(
-        area_name, share, str(labels.get(cid, cid)), float(row["lo"]), float(row["hi"]), int(row["rank"])
-    )

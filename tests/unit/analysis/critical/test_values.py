@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selection.analysis.critical.values import EFFECTS, condition_text, critical_values, priority_list
-from selection.analysis.robustness.core import tie_keys
+from selection.analysis.critical.priorities import priority_list
+from selection.analysis.critical.values import EFFECTS, critical_values
+from selection.analysis.robustness.sensitivity import tie_keys
 from selection.data.criteria import parse_criteria
 from selection.data.dataset import load_dataset
 from selection.ranking.evaluate import evaluate
@@ -450,38 +451,7 @@ def test_just_beyond_the_critical_value_changes_just_before_does_not(problem):
                     assert at[eff] == now[eff], (row.area_id, row.indicator_id, eff, d, x, "before")
 
 
-# --------------------------------------------------------------------------- priority list, export, CLI
-
-
-def test_priority_list_on_the_bundled_data(bundled):
-    ds, perf = bundled
-    _, result = evaluate(ds)
-    names = ds.areas["name"].to_dict()
-    table = critical_values(perf.matrix, ds.model, result, perf.provenance, 3)
-    plist = priority_list(table, ds.model, names, 3)
-    assert len(plist)
-    assert list(plist["priority"]) == list(range(1, len(plist) + 1))
-    # Changes of nr. 1 come first, placeholders before the rest inside each group.
-    effects = list(plist["effect"])
-    assert effects == sorted(effects, key=["first", "top"].index)
-    for eff in ("first", "top"):
-        kinds = list(plist.loc[plist["effect"] == eff, "kind"])
-        placeholder = [k in ("illustrative", "missing") for k in kinds]
-        assert placeholder == sorted(placeholder, reverse=True)
-    # Every listed value's plausible range really reaches its critical value; sourced values are never listed.
-    for row in plist.itertuples(index=False):
-        assert row.kind != "sourced"
-        assert row.plausible_lo <= row.critical <= row.plausible_hi
-        assert row.sentence.startswith(f"Hvis '{row.indicator}' for {row.area} var ")
-    # The winner's placeholders that can flip nr. 1 lead the list, with a plain sentence.
-    first = plist.iloc[0]
-    winner = result.ranked["area_id"].iloc[0]
-    if first["effect"] == "first":
-        assert first["area_id"] == winner or "nr. 1" in first["sentence"]
-    # A value whose range cannot reach any change is absent: sourced values and fixed computed ones.
-    listed = set(zip(plist["area_id"], plist["indicator_id"], strict=True))
-    unreachable = table[table[[f"{e}_{d}" for e in ("first", "top") for d in ("up", "down")]].isna().all(axis=1)]
-    assert not listed & set(zip(unreachable["area_id"], unreachable["indicator_id"], strict=True))
+# --------------------------------------------------------------------------- plausible ranges
 
 
 def test_assessor_spread_sets_the_plausible_range():
@@ -509,65 +479,6 @@ def test_assessor_spread_sets_the_plausible_range():
     # Without the spread columns an assessed value gets ± one scale step.
     bare = critical_values(m, MODEL, result, prov.drop(columns=["n_assessors", "min", "max"]), 1)
     assert bare.set_index(["area_id", "indicator_id"]).at[("a", "x"), "plausible_lo"] == 4.0
-
-
-def test_conditions_round_to_the_safe_side():
-    assert condition_text(3.314815, "down", True, "point") == "højst 3,31 point"
-    assert condition_text(3.311, "up", True) == "mindst 3,32"
-    assert condition_text(4.0000000001, "up", False) == "over 4"
-    assert condition_text(0.7222, "down", False, "%") == "under 0,72 %"
-
-
-def test_critical_cli_writes_the_priority_csv(tmp_path):
-    import subprocess
-    import sys
-    from datetime import datetime
-
-    from selection.output.shortlist import priority_csv
-    from tests.support.factory import REPO
-
-    stamp = "2026-11-23T10:00:00+01:00"
-    out = tmp_path / "prioriteter.csv"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "selection",
-            "critical",
-            "--top",
-            "2",
-            "--weights",
-            "need=2",
-            "--out",
-            str(out),
-            "--timestamp",
-            stamp,
-        ],
-        cwd=REPO,
-        capture_output=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr.decode()
-    ds = load_dataset()
-    perf, result = evaluate(ds, {"trust": 1, "actors": 1, "need": 2})
-    expected = priority_csv(result, ds, perf, 2, "excel-da", datetime.fromisoformat(stamp))
-    assert out.read_bytes() == expected
-    text = expected.decode("utf-8-sig")
-    assert text.startswith("Prioritet;Område-id;Område;")
-    assert "Hvis '" in text
-    assert "Skrev" in proc.stderr.decode()
-    for bad, message in (
-        (["--top", "0"], "--top"),
-        (["--weights", "x=1"], "Ukendt kriterium"),
-        (["--timestamp", "i går"], "ISO 8601"),
-        (["--out", str(tmp_path / "nej" / "f.csv")], "Mappen"),
-    ):
-        proc = subprocess.run(
-            [sys.executable, "-m", "selection", "critical", *bad], cwd=REPO, capture_output=True, timeout=120
-        )
-        assert proc.returncode == 2, (bad, proc.stderr.decode())
-        assert message in proc.stderr.decode(), (bad, proc.stderr.decode())
-        assert "Traceback" not in proc.stderr.decode()
 
 
 # --------------------------------------------------------------------------- combined change (linprog)
@@ -634,7 +545,7 @@ def test_combined_flip_flips_and_is_no_larger_than_one_value(problem):
 
 
 def test_kind_text_and_rows_for_one_area(bundled):
-    from selection.analysis.critical.values import kind_text
+    from selection.analysis.critical.wording import kind_text
 
     assert (
         kind_text("assessed", "assessed", {"n_assessors": 3, "plausible_lo": 3.0, "plausible_hi": 5.0})
@@ -653,7 +564,8 @@ def test_kind_text_and_rows_for_one_area(bundled):
 
 
 def test_out_of_reach_areas(bundled):
-    from selection.analysis.critical.values import out_of_reach, out_of_reach_sentence
+    from selection.analysis.critical.priorities import out_of_reach
+    from selection.analysis.critical.wording import out_of_reach_sentence
 
     c = crit(frame({"a": [5, 0], "b": [4, 10], "c": [1, 100]}), top_n=2)
     # a = 100, b = 82.5, c = 0: c's own x or y alone gives it at most 50 < 82.5, so it cannot reach the top 2.
@@ -675,32 +587,3 @@ def test_out_of_reach_areas(bundled):
     fixed = out_of_reach(full, 3)
     outside = [a for a, r in zip(result.table["area_id"], result.table["rank"], strict=True) if pd.isna(r) or r > 3]
     assert set(fixed) == set(outside) - set(plist["area_id"])
-
-
-def test_ranks_stay_whole_numbers_when_an_unranked_area_is_in_the_priority_list(tmp_path):
-    """An area with no value on the only weighted criterion is unranked: its rank cell is empty, the others' '2'."""
-    import csv
-    import io
-    from datetime import datetime
-
-    from selection.output.shortlist import priority_csv
-    from tests.support.factory import VALUES, make_package
-
-    ds = load_dataset(make_package(tmp_path / "p", values=[v for v in VALUES if v[0] != "a"]))
-    perf, result = evaluate(ds, {"trust": 1, "actors": 0, "need": 0})
-    data = priority_csv(result, ds, perf, 1, "excel-da", datetime(2026, 11, 23, 10))
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    ranks = {r["Område-id"]: r["Nuværende rang"] for r in rows}
-    assert "a" in ranks, ranks
-    assert ranks["a"] == "", ranks
-    assert all(v.isdigit() for a, v in ranks.items() if a != "a"), ranks
-
-
-def test_kind_text_without_a_plausible_range_gives_the_count_alone():
-    """Two or more assessors but no plausible range in the row: the count, no made-up spread (was a KeyError)."""
-    from selection.analysis.critical.values import kind_text
-
-    assert kind_text("assessed", "assessed", {"n_assessors": 2}) == "Lokal vurdering (2 vurderinger)"
-    nan = float("nan")
-    row = {"n_assessors": 4, "plausible_lo": nan, "plausible_hi": nan}
-    assert kind_text("assessed", "assessed", row) == "Lokal vurdering (4 vurderinger)"
