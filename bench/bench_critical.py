@@ -1,4 +1,5 @@
-"""Benchmark of selection/critical.py: the whole critical-value table and the assessment priority list.
+"""Benchmark of selection/analysis/critical/ (values.py, priorities.py): the whole critical-value table and the
+assessment priority list.
 
 Run from the repository root:  .venv/bin/python bench/bench_critical.py [--repeats 7]
 Prints a small table and writes bench/results/critical.json (git-ignored).

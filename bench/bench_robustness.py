@@ -1,5 +1,5 @@
-"""Benchmark of selection/robustness.py (SMAA, the plain-loop baseline and stability tables) and of the
-app's "Robusthed" view.
+"""Benchmark of selection/analysis/robustness/ (SMAA, the plain-loop baseline and stability tables in smaa.py and
+sensitivity.py) and of the app's "Robusthed" view.
 
 Run from the repository root:  .venv/bin/python bench/bench_robustness.py [--no-app] [--no-browser]
 Prints a small table and writes bench/results/robustness.json (git-ignored).

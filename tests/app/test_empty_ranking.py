@@ -1,5 +1,5 @@
 """Critical values and robustness with nothing (or one area) to rank: empty results and a Danish reason,
-never an IndexError (selection/critical.py, ui/robustness_panel.py, ui/details.py)."""
+never an IndexError (selection/analysis/critical/values.py, ui/robustness_panel.py, ui/details.py)."""
 
 from __future__ import annotations
 

@@ -220,7 +220,8 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
 
 
 def test_the_newest_migration_matches_the_tables_the_code_uses(engine):
-    """Alembic autogenerate finds no difference between the migrated database and selection/store/tables.py."""
+    """Alembic autogenerate finds no difference between the migrated database and the tables the code uses
+    (selection/storage/database/tables.py)."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 

@@ -1,4 +1,4 @@
-"""Validation of data packages (selection/dataset.py, criteria.py, geometry.py).
+"""Validation of data packages (selection/data/dataset.py, data/criteria.py, geo/geometry.py).
 
 Every bad-file test checks the Danish message fragment and that the problem names the
 file and, where the problem sits in one row or feature, that row or feature.

@@ -1,4 +1,4 @@
-"""Actor presence per sector within a distance (selection/actors.py, indicators.py).
+"""Actor presence per sector within a distance (selection/geo/actor_presence.py, data/performance.py).
 
 Factory geometry: a1 (school, sourced) inside Alfa, a2 (club, illustrative) ~300 m east
 of Alfa's east edge, a3 (club, illustrative) far from every area.

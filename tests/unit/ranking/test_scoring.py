@@ -1,4 +1,4 @@
-"""Properties of the weighted-sum scoring (selection/scoring.py), plus a pymcdm cross-check."""
+"""Properties of the weighted-sum scoring (selection/ranking/scoring.py), plus a pymcdm cross-check."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Danish display of numbers, shares and times (selection/formatting.py)."""
+"""Danish display of numbers, shares and times (selection/text/formatting.py)."""
 
 from __future__ import annotations
 

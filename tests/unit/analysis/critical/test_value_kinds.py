@@ -1,5 +1,6 @@
 """Critical values respect what an indicator's values can be: yes/no flips between nej and ja, counts and
-steps move by whole numbers, the sector coverage by whole sectors (selection/critical.py, combined_flip.py)."""
+steps move by whole numbers, the sector coverage by whole sectors (selection/analysis/critical/values.py,
+combined.py)."""
 
 from __future__ import annotations
 
