@@ -1,4 +1,5 @@
-"""The rank heat map's data (selection/analysis/robustness/heatmap.py): every cell with a few areas, a readable cut with many."""
+"""The rank heat map's data (selection/analysis/robustness/heatmap.py): every cell with a few areas, a readable
+cut with many."""
 
 from __future__ import annotations
 
