@@ -206,7 +206,14 @@ CANVAS_FROM = 300  # from this many areas Leaflet draws on one canvas instead of
 
 def area_shapes(areas: gpd.GeoDataFrame, static_dir: Path = STATIC_DIR) -> AreaShapes:
     """The areas' display geometry for the base map: loaded once per map from a static file."""
-    return AreaShapes(area_shapes_file(areas, area_rows_text, static_dir), len(areas))
+    return AreaShapes(
+        area_shapes_file(areas, area_rows_text, static_dir),
+        len(areas),
+        initial=area_style(UNRANKED_COLOUR, dashed=False, selected=False),
+        unranked=UNRANKED_COLOUR,
+        selected_outline=SELECTED_OUTLINE,
+        canvas_from=CANVAS_FROM,
+    )
 
 
 def ranked_base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium.Map:
@@ -500,7 +507,7 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
     ``window.__rankedAreas.update(move, group)``, which ``RankedStyles`` calls on every weight move:
     it restyles the existing polygons (only those whose style changed), swaps the tooltip values and
     draws the rank labels into ``group`` (the layer st_folium replaces on each move). From
-    ``CANVAS_FROM`` areas Leaflet draws on one canvas. Small areas get a marker that stays visible
+    ``canvas_from`` areas Leaflet draws on one canvas. Small areas get a marker that stays visible
     when zoomed out. Labels are not interactive, so a click on a number reaches the polygon beneath it.
     Every text in the data file and the move is escaped on the server.
     """
@@ -694,16 +701,21 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
     )
     name_style = "padding:0 6px 0 4px;"
     highlight: ClassVar[dict[str, int | str]] = {"weight": 4, "color": "#000000"}
-    selected_outline = SELECTED_OUTLINE
-    unranked = UNRANKED_COLOUR
 
-    def __init__(self, shapes: Shapes, n_areas: int):
+    def __init__(
+        self, shapes: Shapes, n_areas: int, *, initial: dict, unranked: str, selected_outline: str, canvas_from: int
+    ):
+        """``initial``: every area's style until the first move; ``unranked``: a small area's marker fill
+        until then; ``selected_outline``: the outline colour that marks the selected area (its marker is
+        drawn black too); from ``canvas_from`` areas Leaflet draws on one canvas."""
         super().__init__()
         self._name = "AreaShapes"
         self.digest = shapes.digest
         self.default_js = [(f"area_shapes_{shapes.digest}", shapes.url)]
-        self.canvas_from = CANVAS_FROM
-        self.initial = area_style(UNRANKED_COLOUR, dashed=False, selected=False)
+        self.canvas_from = canvas_from
+        self.initial = initial
+        self.unranked = unranked
+        self.selected_outline = selected_outline
         self.n_areas = n_areas
 
 
