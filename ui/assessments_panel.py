@@ -28,7 +28,7 @@ from selection.assessments.history import assessor_key
 from selection.assessments.wording import assessors_text, time_text
 from selection.data.criteria import Indicator
 from selection.data.dataset import KIND_LABELS, Dataset
-from selection.output.map_layers import Basemap
+from selection.output.basemaps import Basemap
 from selection.ranking.scoring import ScoreResult
 from selection.storage.database import StoreError
 from ui import access, assessment_messages, assessment_sheet, data, map_panel, state

@@ -9,11 +9,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from selection.data.dataset import Dataset
+from selection.output.basemaps import Basemap
 from selection.output.map_layers import (
     LABEL_ALL_MAX,
     LABEL_TOP_N,
     MAP_HEIGHT_PX,
-    Basemap,
     area_at,
     legend_entries,
     ranked_base_map,

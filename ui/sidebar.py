@@ -12,7 +12,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from selection import config
 from selection.data.criteria import CriteriaModel
-from selection.output.map_layers import SKAERMKORT_KEY, Basemap, available_basemaps, tile_url_problem, token_problem
+from selection.output.basemaps import SKAERMKORT_KEY, Basemap, available_basemaps, tile_url_problem, token_problem
 from ui import layout, state
 from ui.state import sub_weight_key, weight_key
 from ui.text import md

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from selection.output.map_layers import Basemap
+from selection.output.basemaps import Basemap
 
 
 @dataclass(frozen=True)

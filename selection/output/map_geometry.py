@@ -8,7 +8,7 @@ display copy is.
 
 The file holds each ring as an encoded polyline (the algorithm of Google's polyline format, at
 ``COORDINATE_DECIMALS`` decimals: integer micro-degrees, delta-encoded, five bits per character), about a
-quarter of the same geometry as GeoJSON and cheaper to parse; the map decodes it (``map_layers.AreaShapes``).
+quarter of the same geometry as GeoJSON and cheaper to parse; the map decodes it (``map_elements.AreaShapes``).
 The display geometry is already rounded to that precision, so the encoding loses nothing.
 """
 

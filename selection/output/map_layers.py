@@ -5,33 +5,39 @@ geometry (``area_shapes``: a static data file loaded once per map, see ``map_geo
 weight move changes (per area a style, the tooltip values and the rank labels; no coordinates)
 lives in a separate FeatureGroup that st_folium replaces dynamically (``feature_group_to_add``),
 so moving a weight recolours the map without remounting it or resending geometry.
-Every text shown in the map is HTML-escaped here.
+Every text shown in the map is HTML-escaped here. The colours, the legend and each area's style are
+decided here; the background maps are in ``basemaps``, the Leaflet elements that draw it all in
+``map_elements``.
 """
 
 from __future__ import annotations
 
 import html
 import math
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
-from folium.elements import ElementAddToElement, JSCSSMixin
-from folium.map import FitBounds
-from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from selection.data.status import list_status_text
 from selection.geo.geometry import METRIC_CRS, metric_geometry
 from selection.memo import per_frame
-from selection.output.map_geometry import MAX_ZOOM, Shapes, area_shapes_file, shapes_text
+from selection.output.basemaps import Basemap, available_basemaps
+from selection.output.map_elements import (
+    AreaShapes,
+    DanishControls,
+    FitArea,
+    LocalMap,
+    MetricScale,
+    MoveGroup,
+    PolygonLayer,
+    RankedStyles,
+)
+from selection.output.map_geometry import MAX_ZOOM, area_shapes_file, shapes_text
 from selection.output.offline_assets import STATIC_DIR, use_local_assets
 
 # ColorBrewer YlGnBu (the first five of its seven classes): sequential and colour-blind safe. Fixed
@@ -40,95 +46,6 @@ from selection.output.offline_assets import STATIC_DIR, use_local_assets
 PALETTE = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0")
 BIN_EDGES = (0, 20, 40, 60, 80, 100)
 UNRANKED_COLOUR = "#bdbdbd"
-
-EXTERNAL_NOTE = "sender forespørgsler ud af maskinen"
-BASEMAPS = {
-    "none": ("Ingen baggrundskort (intet forlader maskinen)", None, None),
-    "osm": (
-        f"OpenStreetMap ({EXTERNAL_NOTE})",
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        "&copy; OpenStreetMap-bidragydere",
-    ),
-    "light": (
-        f"Lyst kort fra CARTO ({EXTERNAL_NOTE})",
-        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        "&copy; OpenStreetMap-bidragydere &copy; CARTO",
-    ),
-}
-# The national screen map (skærmkort) through Dataforsyningen's WMS, in Web Mercator; needs the user's token.
-SKAERMKORT_KEY = "skaermkort"
-SKAERMKORT_URL = "https://api.dataforsyningen.dk/topo_skaermkort_DAF"
-SKAERMKORT_LAYER = "dtk_skaermkort"
-SKAERMKORT_LABEL = f"Skærmkort fra Dataforsyningen ({EXTERNAL_NOTE} med jeres token)"
-SKAERMKORT_ATTRIBUTION = "&copy; Klimadatastyrelsen (Dataforsyningen)"
-CUSTOM_KEY = "custom"
-CUSTOM_LABEL = f"Egen kortserver ({EXTERNAL_NOTE})"
-_PLACEHOLDERS = ("{z}", "{x}", "{y}", "{s}", "{r}")
-_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
-
-
-@dataclass(frozen=True)
-class Basemap:
-    """A background map: an XYZ/WMTS tile URL or a WMS service (with its layer)."""
-
-    label: str
-    url: str | None
-    attribution: str = ""
-    wms_layer: str | None = None
-    token: str | None = None
-
-    @property
-    def external(self) -> bool:
-        return self.url is not None
-
-
-def tile_url_problem(url: str) -> str | None:
-    """A Danish reason why ``url`` cannot be used as a tile URL, or None if it can.
-
-    Only http(s) URLs with the placeholders {z}, {x} and {y} (optionally {s}, {r}) are accepted,
-    and no other braces, quotes, spaces or angle brackets (the URL is placed in the map page).
-    """
-    text = url.strip()
-    if not text:
-        return "Skriv en URL."
-    if len(text) > 500:
-        return "URL'en er for lang (højst 500 tegn)."
-    if not text.lower().startswith(("https://", "http://")):
-        return "URL'en skal begynde med https:// (eller http://)."
-    missing = [p for p in ("{z}", "{x}", "{y}") if p not in text]
-    if missing:
-        return (
-            "URL'en mangler "
-            + ", ".join(missing)
-            + " (zoom, kolonne og række), fx https://kort.example.dk/{z}/{x}/{y}.png."
-        )
-    rest = text
-    for placeholder in _PLACEHOLDERS:
-        rest = rest.replace(placeholder, "")
-    if not _URL_CHARS.fullmatch(rest):
-        return "URL'en indeholder tegn, der ikke må stå i en kort-URL (fx mellemrum, anførselstegn, < > eller { })."
-    return None
-
-
-def token_problem(token: str) -> str | None:
-    """A Danish reason why a Dataforsyningen token looks wrong, or None."""
-    if not re.fullmatch(r"[A-Za-z0-9_\-]{8,200}", token.strip()):
-        return "Tokenen til Dataforsyningen ser forkert ud (kun bogstaver, tal, - og _; 8–200 tegn)."
-    return None
-
-
-def available_basemaps(token: str | None = None, custom_url: str | None = None) -> dict[str, Basemap]:
-    """The background maps that can be offered: always "none" first; the skærmkort only with a
-    (well-formed) token; a custom tile server only with a valid URL."""
-    maps = {key: Basemap(label, url, attribution or "") for key, (label, url, attribution) in BASEMAPS.items()}
-    if token and token_problem(token) is None:
-        maps[SKAERMKORT_KEY] = Basemap(
-            SKAERMKORT_LABEL, SKAERMKORT_URL, SKAERMKORT_ATTRIBUTION, SKAERMKORT_LAYER, token.strip()
-        )
-    if custom_url and tile_url_problem(custom_url) is None:
-        maps[CUSTOM_KEY] = Basemap(CUSTOM_LABEL, custom_url.strip(), "Egen kortserver")
-    return maps
-
 
 QUALITY_TEXT = {
     "official": "Officiel afgrænsning",
@@ -206,7 +123,14 @@ CANVAS_FROM = 300  # from this many areas Leaflet draws on one canvas instead of
 
 def area_shapes(areas: gpd.GeoDataFrame, static_dir: Path = STATIC_DIR) -> AreaShapes:
     """The areas' display geometry for the base map: loaded once per map from a static file."""
-    return AreaShapes(area_shapes_file(areas, area_rows_text, static_dir), len(areas))
+    return AreaShapes(
+        area_shapes_file(areas, area_rows_text, static_dir),
+        len(areas),
+        initial=area_style(UNRANKED_COLOUR, dashed=False, selected=False),
+        unranked=UNRANKED_COLOUR,
+        selected_outline=SELECTED_OUTLINE,
+        canvas_from=CANVAS_FROM,
+    )
 
 
 def ranked_base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium.Map:
@@ -379,387 +303,6 @@ def area_style(fill: str, *, dashed: bool, selected: bool, excluded: bool = Fals
             else {"fillColor": EXCLUDED_FILL, "fillOpacity": EXCLUDED_STYLE["fillOpacity"]}
         )
     return style
-
-
-class RenderedText(Element):
-    """Text that is already rendered: emitted as is, never compiled as a template again."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "RenderedText"
-        self.text = text
-
-    def render(self, **kwargs: object) -> str:
-        return self.text
-
-
-def _render_single_pass(element: MacroElement, kwargs: dict[str, object]) -> None:
-    """Put the element's rendered macros into its figure as final text, then render its children."""
-    figure = element.get_root()
-    if not isinstance(figure, Figure):
-        raise TypeError(f"{type(element).__name__} must be added to a map before it is rendered")
-    module = element._template.module
-    for part in ("header", "html", "script"):
-        macro = getattr(module, part, None)
-        if macro is not None:
-            getattr(figure, part).add_child(RenderedText(macro(element, kwargs)), name=element.get_name())
-    for child in element._children.values():
-        child.render(**kwargs)
-
-
-class SinglePassElement(MacroElement):
-    """A MacroElement whose rendered macros are not compiled a second time.
-
-    branca's ``MacroElement.render`` wraps each macro's output in ``Element(output)``, which
-    compiles the output as a new Jinja template. That costs a Jinja compile per element on every
-    rerun (most of a weight move's map time); for a layer that embeds data, data that looks like
-    Jinja (an area named ``{{ ... }}``) would be evaluated on the server or crash the render.
-    """
-
-    def render(self, **kwargs: object) -> str:
-        """Render into the figure's header, html and script; the element itself adds no text where it sits."""
-        _render_single_pass(self, kwargs)
-        return ""
-
-
-class LocalMap(folium.Map):
-    """``folium.Map`` rendered in a single pass (see ``SinglePassElement``); the page is the same."""
-
-    def render(self, **kwargs: object) -> str:
-        if self.includes:  # class-level Leaflet includes (none here): folium's own path renders them
-            super().render(**kwargs)
-            return ""
-        figure = self.get_root()
-        if isinstance(figure, Figure):  # as JSCSSMixin.render: the local Leaflet links
-            for name, url in self.default_js:
-                figure.header.add_child(JavascriptLink(url), name=name)
-            for name, url in self.default_css:
-                figure.header.add_child(CssLink(url), name=name)
-        _render_single_pass(self, kwargs)
-        return ""
-
-
-class AddToParent(SinglePassElement, ElementAddToElement):
-    """folium's ``ElementAddToElement`` ('layer.addTo(parent)'), rendered in a single pass."""
-
-
-class FitArea(SinglePassElement, FitBounds):
-    """folium's ``FitBounds`` (what ``Map.fit_bounds`` adds), rendered in a single pass."""
-
-
-class MoveGroup(SinglePassElement, folium.FeatureGroup):
-    """The FeatureGroup that st_folium replaces on every weight move, rendered in a single pass."""
-
-    def render(self, **kwargs: object) -> str:
-        if self.show and self._parent is not None:  # as folium's Layer.render: add the layer to its parent
-            self.add_child(
-                AddToParent(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
-                name=self.get_name() + "_add",
-            )
-        _render_single_pass(self, kwargs)
-        return ""
-
-
-class PolygonLayer(SinglePassElement):
-    """Polygons with per-feature style and tooltip (the import preview's before/after boundaries).
-
-    Each feature's ``properties`` carry ``style`` (Leaflet path options) and ``tooltip`` (HTML
-    whose text is already escaped). All data reaches the page through Jinja's ``tojson``.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data | tojson }}, {
-            style: function (feature) { return feature.properties.style; },
-            onEachFeature: function (feature, layer) {
-                layer.on("add", function () {  // the preview's shapes are not in the tab order
-                    var el = layer.getElement ? layer.getElement() : null;
-                    if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("aria-hidden", "true"); }
-                });
-                layer.bindTooltip(feature.properties.tooltip, {sticky: true});
-                layer.on("mouseover", function () { layer.setStyle({{ this.highlight | tojson }}); });
-                layer.on("mouseout", function () { {{ this.get_name() }}.resetStyle(layer); });
-            }
-        }).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-    highlight: ClassVar[dict[str, int | str]] = {"weight": 4, "color": "#000000"}
-
-    def __init__(self, features: list[dict]):
-        super().__init__()
-        self._name = "PolygonLayer"
-        self.data = {"type": "FeatureCollection", "features": features}
-
-
-class AreaShapes(JSCSSMixin, SinglePassElement):
-    """The ranked areas, drawn once per map from their display data file (``map_geometry``).
-
-    Part of the base map, so it never changes with the weights. It defines
-    ``window.__rankedAreas.update(move, group)``, which ``RankedStyles`` calls on every weight move:
-    it restyles the existing polygons (only those whose style changed), swaps the tooltip values and
-    draws the rank labels into ``group`` (the layer st_folium replaces on each move). From
-    ``CANVAS_FROM`` areas Leaflet draws on one canvas. Small areas get a marker that stays visible
-    when zoomed out. Labels are not interactive, so a click on a number reaches the polygon beneath it.
-    Every text in the data file and the move is escaped on the server.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        window.__rankedAreas = (function (map) {
-            var data = window.__areaShapes[{{ this.digest | tojson }}], info = data.areas;
-            var renderer = info.length >= {{ this.canvas_from }} ? L.canvas({padding: 0.3}) : undefined;
-            var layers = [], markers = [], keys = [], styles = [], tips = [], tipLabels = [], icons = [];
-            var tooltip = function (i) {
-                var cells = "", t = tips[i] || [];
-                for (var k = 0; k < t.length; k++) {
-                    cells += "<tr><th>" + tipLabels[k] + "</th><td>" + t[k] + "</td></tr>";
-                }
-                return '<table class="area-tooltip">' + info[i].head + cells + info[i].tail + "</table>";
-            };
-            info.forEach(function (a, i) {
-                if (!a.small) { return; }
-                markers[i] = L.circleMarker([a.lat, a.lng], {renderer: renderer, radius: 7, interactive: false,
-                    fillColor: "{{ this.unranked }}", fillOpacity: 0.9, color: "#333333", weight: 1.5}).addTo(map);
-            });
-            // Each ring is an encoded polyline (map_geometry.encoded_shapes): per point the change in
-            // latitude and longitude, in units of 10^-decimals degrees, zigzag-coded in 5-bit groups.
-            var scale = Math.pow(10, data.decimals);
-            var ring = function (text) {
-                var points = [], i = 0, n = text.length, lat = 0, lng = 0, b, shift, value;
-                while (i < n) {
-                    shift = 0; value = 0;
-                    do { b = text.charCodeAt(i++) - 63; value |= (b & 31) << shift; shift += 5; } while (b >= 32);
-                    lat += (value & 1) ? ~(value >> 1) : (value >> 1);
-                    shift = 0; value = 0;
-                    do { b = text.charCodeAt(i++) - 63; value |= (b & 31) << shift; shift += 5; } while (b >= 32);
-                    lng += (value & 1) ? ~(value >> 1) : (value >> 1);
-                    points.push(new L.LatLng(lat / scale, lng / scale));
-                }
-                return points;
-            };
-            // Many points: the file also holds a coarse copy, within a pixel up to data.coarseZoom; the
-            // map opens with it and switches every area to the full display geometry once zoomed deeper.
-            var detailed = !data.coarse || map.getZoom() > data.coarseZoom;
-            var latlngs = function (polygons) {
-                var parts = polygons.map(function (rings) { return rings.map(ring); });
-                return parts.length === 1 ? parts[0] : parts;
-            };
-            if (!detailed) {
-                map.on("zoomend", function detail() {
-                    if (map.getZoom() <= data.coarseZoom) { return; }
-                    map.off("zoomend", detail);
-                    detailed = true;
-                    layers.forEach(function (layer, i) { layer.setLatLngs(latlngs(data.shapes[i])); });
-                });
-            }
-            var shapes = L.featureGroup();
-            data.shapes.forEach(function (polygons, i) {
-                var layer = L.polygon(latlngs(detailed ? polygons : data.coarse[i]),
-                                      L.extend({renderer: renderer}, {{ this.initial | tojson }}));
-                layers[i] = layer;
-                layer.bindTooltip(tooltip(i), {sticky: true});
-                layer.on("mouseover", function () {
-                    layer.setTooltipContent(tooltip(i));
-                    layer.setStyle({{ this.highlight | tojson }});
-                });
-                layer.on("mouseout", function () { if (styles[i]) { layer.setStyle(styles[i]); } });
-                // Keyboard and screen readers: a labelled area is a named button (name and rank, set on
-                // every move); Enter or Space selects it as a click does.
-                layer.on("add", function () {
-                    var el = layer.getElement ? layer.getElement() : null;
-                    if (!el) { return; }  // canvas (many areas): the area choice below the map is the way in
-                    el.setAttribute("tabindex", "-1");
-                    el.addEventListener("focus", function () { layer.setStyle({{ this.highlight | tojson }}); });
-                    el.addEventListener("blur", function () { if (styles[i]) { layer.setStyle(styles[i]); } });
-                    el.addEventListener("keydown", function (ev) {
-                        if (ev.key === "Enter" || ev.key === " ") {
-                            ev.preventDefault();
-                            layer.fire("click", {latlng: L.latLng(info[i].lat, info[i].lng)});
-                        }
-                    });
-                });
-                shapes.addLayer(layer);
-            });
-            shapes.addTo(map);
-            var decoder = document.createElement("textarea");  // names arrive HTML-escaped
-            var name_buttons = function (labels) {
-                var named = {};
-                labels.forEach(function (l) { named[l.i] = l; });
-                for (var i = 0; i < layers.length; i++) {
-                    var el = layers[i].getElement ? layers[i].getElement() : null;
-                    if (!el) { continue; }
-                    var l = named[i];
-                    if (!l) {  // unlabelled (many areas): left out of the tab order
-                        el.setAttribute("tabindex", "-1"); el.removeAttribute("role"); el.removeAttribute("aria-label");
-                        el.setAttribute("aria-hidden", "true");
-                        continue;
-                    }
-                    decoder.innerHTML = l.name;
-                    el.removeAttribute("aria-hidden");
-                    el.setAttribute("tabindex", "0");
-                    el.setAttribute("role", "button");
-                    el.setAttribute(
-                        "aria-label", decoder.value + (l.rank === null ? ", ikke rangeret" : ", nr. " + l.rank)
-                    );
-                }
-            };
-            // Names never pile up: a name that would overlap a better-ranked label is hidden (its
-            // rank stays; the tooltip still names the area). Recomputed after every zoom.
-            var declutter = function () {
-                var rect = function (el) { return el.getBoundingClientRect(); };
-                var overlaps = function (a, b) {
-                    return a.left < b.right + 2 && a.right > b.left - 2 && a.top < b.bottom + 1 && a.bottom > b.top - 1;
-                };
-                var labels = [];
-                icons.forEach(function (marker) {
-                    var el = marker.getElement();
-                    if (!el) { return; }
-                    var name = el.querySelector(".area-name");
-                    if (name) { name.style.display = ""; }
-                    labels.push({badge: el.querySelector(".rank-label"), name: name});
-                });
-                // Measure everything in one layout pass, then hide.
-                labels.forEach(function (l) {
-                    l.badgeBox = l.badge ? rect(l.badge) : null;
-                    l.nameBox = l.name ? rect(l.name) : null;
-                });
-                var kept = [];
-                labels.forEach(function (l) {  // in rank order: better-ranked names win
-                    if (!l.nameBox) { return; }
-                    var hit = kept.some(function (k) { return overlaps(l.nameBox, k); })
-                        || labels.some(function (o) {
-                            return o !== l && o.badgeBox && overlaps(l.nameBox, o.badgeBox);
-                        });
-                    if (hit) { l.name.style.display = "none"; } else { kept.push(l.nameBox); }
-                });
-            };
-            map.on("zoomend", declutter);
-            var update = function (move, group) {
-                var keyOf = move.styles.map(function (st) { return JSON.stringify(st); });
-                tips = move.tips;
-                tipLabels = move.tipLabels;
-                for (var i = 0; i < layers.length; i++) {
-                    var k = keyOf[move.style[i]];
-                    if (keys[i] === k) { continue; }
-                    keys[i] = k;
-                    styles[i] = move.styles[move.style[i]];
-                    layers[i].setStyle(styles[i]);
-                    if (markers[i]) {
-                        var chosen = styles[i].color === "{{ this.selected_outline }}";
-                        markers[i].setStyle({fillColor: styles[i].fillColor, color: chosen ? "#000000" : "#333333",
-                                             weight: chosen ? 3 : 1.5});
-                    }
-                }
-                name_buttons(move.labels);
-                icons = [];
-                move.labels.forEach(function (l) {
-                    var a = info[l.i], rank = l.rank === null ? "–" : l.rank;
-                    // Beside the area (right of its east edge), so the label never hides a small area.
-                    icons.push(L.marker([a.lat, a.east], {
-                        interactive: false,
-                        keyboard: false,
-                        icon: L.divIcon({
-                            className: "rank-icon",
-                            iconSize: null,
-                            iconAnchor: [-3, 10],
-                            html: '<div class="area-label' + (l.selected ? ' selected' : '')
-                                + '" style="{{ this.pill_style }}'
-                                + (l.selected ? '{{ this.selected_style }}' : '') + '">'
-                                + (l.rank === null ? '' : '<span class="rank-label" data-area="' + l.area
-                                    + '" style="{{ this.rank_style }}">' + rank + '</span>')
-                                + '<span class="area-name" style="{{ this.name_style }}">' + l.name + '</span></div>'
-                        })
-                    }).addTo(group));
-                });
-                group.on("add", function () { setTimeout(declutter, 0); });
-                if (group._map) { setTimeout(declutter, 0); }
-            };
-            return {update: update, layers: layers, shapes: shapes, info: info};
-        })({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-    pill_style = (
-        "display:inline-flex;align-items:center;white-space:nowrap;padding:1px;"
-        "border-radius:11px;background:rgba(255,255,255,0.92);color:#111;border:1px solid #555;"
-        "font:600 11px/18px sans-serif;box-shadow:0 1px 2px rgba(0,0,0,0.25);"
-    )
-    selected_style = "background:#111;color:#fff;border-color:#111;"
-    rank_style = (
-        "display:inline-block;min-width:18px;height:18px;border-radius:9px;background:#fff;color:#111;"
-        "border:1.5px solid #111;font:bold 11px/15px sans-serif;text-align:center;box-sizing:border-box;"
-    )
-    name_style = "padding:0 6px 0 4px;"
-    highlight: ClassVar[dict[str, int | str]] = {"weight": 4, "color": "#000000"}
-    selected_outline = SELECTED_OUTLINE
-    unranked = UNRANKED_COLOUR
-
-    def __init__(self, shapes: Shapes, n_areas: int):
-        super().__init__()
-        self._name = "AreaShapes"
-        self.digest = shapes.digest
-        self.default_js = [(f"area_shapes_{shapes.digest}", shapes.url)]
-        self.canvas_from = CANVAS_FROM
-        self.initial = area_style(UNRANKED_COLOUR, dashed=False, selected=False)
-        self.n_areas = n_areas
-
-
-class RankedStyles(SinglePassElement):
-    """One weight move for ``AreaShapes``: styles, tooltip values and labels, no coordinates."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if (window.__rankedAreas) {
-            window.__rankedAreas.update({{ this.payload | tojson }}, {{ this._parent.get_name() }});
-        }
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, payload: dict):
-        super().__init__()
-        self._name = "RankedStyles"
-        self.payload = payload
-
-
-class MetricScale(SinglePassElement):
-    """Leaflet's scale bar in metres and kilometres only."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "MetricScale"
-
-
-class DanishControls(SinglePassElement):
-    """Leaflet's zoom buttons, map container and credit link with Danish accessible names."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.control.zoom({zoomInTitle: "Zoom ind", zoomOutTitle: "Zoom ud"}).addTo({{ this._parent.get_name() }});
-        {{ this._parent.get_name() }}.getContainer().setAttribute("aria-label",
-            "Kort over områderne. Piletasterne flytter kortet, plus og minus zoomer, Tab går til områderne.");
-        {{ this._parent.get_name() }}.attributionControl.setPrefix(
-            '<a href="https://leafletjs.com" title="Kortbiblioteket Leaflet">Leaflet</a>');
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "DanishControls"
 
 
 def area_at(areas: gpd.GeoDataFrame, lat: float, lng: float) -> str | None:

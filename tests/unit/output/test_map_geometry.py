@@ -16,6 +16,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 
 from selection.data.dataset import load_dataset
 from selection.geo.geometry import WGS84
+from selection.output.map_elements import RankedStyles
 from selection.output.map_geometry import (
     COARSE_FROM,
     COORDINATE_DECIMALS,
@@ -33,7 +34,6 @@ from selection.output.map_geometry import (
 from selection.output.map_layers import (
     LABEL_ALL_MAX,
     LABEL_TOP_N,
-    RankedStyles,
     area_shapes,
     base_map,
     escape_text,

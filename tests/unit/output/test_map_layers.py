@@ -207,42 +207,8 @@ def test_change_layer_draws_before_and_after_escaped(scored):
     assert external_links(m) == []
 
 
-@pytest.mark.parametrize(
-    "url",
-    ["https://kort.kk.dk/{z}/{x}/{y}.png", "https://{s}.tiles.example.dk/wmts?TileMatrix={z}&TileCol={x}&TileRow={y}"],
-)
-def test_tile_url_accepts_xyz_and_wmts_with_placeholders(url):
-    from selection.output.map_layers import CUSTOM_KEY, available_basemaps, tile_url_problem
-
-    assert tile_url_problem(url) is None
-    assert available_basemaps(custom_url=url)[CUSTOM_KEY].url == url
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "",
-        "ftp://x/{z}/{x}/{y}",
-        "https://x/{z}/{x}",
-        "https://x/{{7*7}}/{z}/{x}/{y}",
-        "https://x/{z}/{x}/{y}?a=<script>",
-        "https://x/{z}/{x}/{y} ",
-        'https://x/{z}/{x}/{y}"',
-        "https://x/{z}/{x}/{y}/{% if %}",
-        "https://" + "a" * 600 + "/{z}/{x}/{y}",
-    ],
-)
-def test_tile_url_refuses_what_could_break_the_page(url):
-    from selection.output.map_layers import CUSTOM_KEY, available_basemaps, tile_url_problem
-
-    problem = tile_url_problem(url + ("x" if url.endswith(" ") else ""))
-    assert problem
-    assert problem.endswith(".")
-    assert CUSTOM_KEY not in available_basemaps(custom_url=url + ("x" if url.endswith(" ") else ""))
-
-
 def test_skaermkort_only_with_a_token_and_none_stays_first(scored):
-    from selection.output.map_layers import SKAERMKORT_KEY, available_basemaps
+    from selection.output.basemaps import SKAERMKORT_KEY, available_basemaps
 
     assert next(iter(available_basemaps())) == "none"
     assert SKAERMKORT_KEY not in available_basemaps()
@@ -259,7 +225,7 @@ def test_skaermkort_only_with_a_token_and_none_stays_first(scored):
 
 def test_wms_basemap_without_url_draws_no_background(scored):
     """A WMS background map needs its service URL: without one the map has no background layer."""
-    from selection.output.map_layers import Basemap
+    from selection.output.basemaps import Basemap
 
     dataset, _ = scored
     js = base_map(dataset.areas, Basemap("Uden adresse", None, wms_layer="lag")).get_root().render()
