@@ -18,7 +18,7 @@ from ui.state import Key
 SECTIONS = ("Detaljer for et område", "Hvorfor scorer områderne som de gør?", "Kortliste til styregruppen")
 
 # Captions and other muted text: Streamlit's default grey (#828180, 3.9:1 on white) is below WCAG's 4.5:1.
-# This one gives 7:1 on white and 6.2:1 on the sidebar's #f0f2f6 (tests/test_contrast.py checks both).
+# This one gives 7:1 on white and 6.2:1 on the sidebar's #f0f2f6 (tests/app/test_contrast.py checks both).
 MUTED_TEXT = "#595959"
 PAGE_BACKGROUNDS = ("#ffffff", "#f0f2f6")  # the main area and the sidebar (Streamlit's light theme)
 FOCUS_RING = "#b0283a"  # = theme.primaryColor in .streamlit/config.toml, Streamlit's own focus colour

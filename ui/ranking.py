@@ -21,7 +21,7 @@ from ui.text import md
 
 LIST_SHORT = {k: v.split(" ")[0] for k, v in LIST_CONFIDENCE_LABELS.items()}  # Verificeret / Udledt / Kandidat
 # Okabe–Ito colours (and a brown): distinguishable with the common colour-vision deficiencies, each ≥ 3:1
-# against the white background (WCAG 1.4.11; tests/test_contrast.py); white lines part the stacked bars.
+# against the white background (WCAG 1.4.11; tests/app/test_contrast.py); white lines part the stacked bars.
 CRITERION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8C510A")
 
 

@@ -253,7 +253,7 @@ def stability_frame(
 
 SWEEP_FLOOR = 5  # ranks below this are drawn at the floor, labelled "5 eller lavere"
 # Okabe–Ito colours (and others): distinct for the common colour-vision deficiencies (not two near-identical
-# blues), each line ≥ 3:1 against the white background (WCAG 1.4.11; tests/test_contrast.py).
+# blues), each line ≥ 3:1 against the white background (WCAG 1.4.11; tests/app/test_contrast.py).
 AREA_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#8C510A", "#7B3294", "#666666")
 
 

@@ -42,7 +42,7 @@ from selection.output.offline_assets import STATIC_DIR, use_local_assets
 
 # ColorBrewer YlGnBu (the first five of its seven classes): sequential and colour-blind safe. Fixed
 # 0–100 bins so a colour means the same score whatever areas are loaded. The darkest class stays light
-# enough that the dark outline keeps ≥ 3:1 against every fill (WCAG 1.4.11; tests/test_contrast.py).
+# enough that the dark outline keeps ≥ 3:1 against every fill (WCAG 1.4.11; tests/app/test_contrast.py).
 PALETTE = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0")
 BIN_EDGES = (0, 20, 40, 60, 80, 100)
 UNRANKED_COLOUR = "#bdbdbd"

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selection.data.dataset import load_dataset
-from selection.output import map_layers
+from selection.output import map_elements, map_layers
 from selection.ranking.evaluate import evaluate
 from tests.support.contrast import NON_TEXT_MIN, TEXT_MIN, contrast_ratio, luminance, over
 from ui import layout, ranking, robustness_panel
@@ -76,7 +76,7 @@ def test_the_selected_area_differs_by_more_than_colour() -> None:
     assert chosen["weight"] >= 2 * normal["weight"]
     assert chosen["dashArray"] is None
     assert normal["dashArray"]
-    assert "background:#111" in map_layers.AreaShapes.selected_style
+    assert "background:#111" in map_elements.AreaShapes.selected_style
 
 
 def test_neighbouring_classes_are_told_apart_by_numbers_not_colour_alone() -> None:
