@@ -14,23 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from selection.data.criteria import CriteriaModel
 from selection.data.dataset import Dataset
-from selection.errors import os_reason
-from selection.scenarios.defaults import DefaultScenario, load_defaults
+from selection.scenarios import resolve
+from selection.scenarios.exchange import export_data, read_export
 from selection.scenarios.query import WORD_RULES, parse_rule_text
 from selection.scenarios.rules import describe
 from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
-from selection.text import json_input
 from selection.text.form_fields import clean_text, name_key
 
 if TYPE_CHECKING:  # the scenario store (SQLAlchemy) loads when a scenario is read or written
     from sqlalchemy import Engine
-
-    from selection.scenarios.saved import Scenario
-
-EXPORT_FORMAT = "selection-scenarios"
-EXPORT_VERSION = 1
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-MAX_IMPORT_SCENARIOS = 500
 
 
 def exclude_arg(text: str) -> str:
@@ -88,52 +80,15 @@ def add_scenario_command(sub: argparse._SubParsersAction) -> None:
         )
 
 
-def _defaults(data_dir: Path, model: CriteriaModel) -> list[DefaultScenario]:
-    found, problems = load_defaults(data_dir, model)
-    for problem in problems:
-        print(f"ADVARSEL: {problem}", file=sys.stderr)
-    return found
-
-
-def resolve(
-    reference: str, engine: Engine | None, data_dir: Path, model: CriteriaModel
-) -> tuple[str, ScenarioSettings]:
-    """(name, settings) of a stored scenario (number or name) or a starting point (key or name)."""
-    found, settings = resolve_scenario(reference, engine, data_dir, model)
-    return found["name"], settings
+def _warn(problem: str) -> None:
+    print(f"ADVARSEL: {problem}", file=sys.stderr)
 
 
 def resolve_scenario(
     reference: str, engine: Engine | None, data_dir: Path, model: CriteriaModel
 ) -> tuple[dict[str, Any], ScenarioSettings]:
-    """Like ``resolve``, with what identifies the scenario: {'name', 'id', 'version', 'key', 'rationale'}."""
-    text = reference.strip()
-    defaults = _defaults(data_dir, model)
-    for d in defaults:
-        if d.key == text:
-            return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
-    if engine is not None:
-        from selection.scenarios.saved import find_scenario
-
-        try:
-            found = find_scenario(engine, text)
-            return (
-                {
-                    "name": found.name,
-                    "id": found.id,
-                    "version": found.version,
-                    "key": None,
-                    "rationale": found.rationale,
-                },
-                found.settings(model),
-            )
-        except ScenarioError:
-            if text.isdigit():
-                raise
-    for d in defaults:
-        if name_key(d.name) == name_key(text):
-            return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
-    raise ScenarioError(f"Der er intet scenarie '{text[:120]}' (hverken gemt eller i datapakkens scenarios.json).")
+    """A stored scenario or a starting point, with warnings about ``scenarios.json`` on stderr."""
+    return resolve.resolve_scenario(reference, engine, data_dir, model, _warn)
 
 
 def rank_settings(args: argparse.Namespace, dataset: Dataset, weights: dict[str, float]) -> ScenarioSettings:
@@ -149,7 +104,7 @@ def rank_settings(args: argparse.Namespace, dataset: Dataset, weights: dict[str,
 
         engine = open_store() if store_exists() else None
         try:
-            _, settings = resolve(args.scenario, engine, Path(args.data), model)
+            _, settings = resolve.resolve(args.scenario, engine, Path(args.data), model, _warn)
         finally:
             if engine is not None:
                 engine.dispose()
@@ -157,56 +112,6 @@ def rank_settings(args: argparse.Namespace, dataset: Dataset, weights: dict[str,
     rules = [parse_rule_text(text, model).to_dict() for text in args.exclude]
     distance = float(model.actor_distance_m) if args.distance is None else args.distance
     return parse_settings({"weights": weights, "distance_m": distance, "rules": rules}, model)
-
-
-def export_data(scenarios: list[Scenario]) -> dict[str, Any]:
-    return {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "scenarios": [
-            {
-                "name": s.name,
-                "rationale": s.rationale,
-                "author": s.author,
-                "recorded_at": s.recorded_at.isoformat(),
-                "archived": s.archived,
-                "settings": s.settings_data,
-            }
-            for s in scenarios
-        ],
-    }
-
-
-def read_export(path: Path, model: CriteriaModel) -> list[tuple[object, object, bool, ScenarioSettings]]:
-    """(name, rationale, archived, settings) per scenario of an export file; ScenarioError if any is unusable.
-
-    Name and rationale are as the file has them (any JSON value): they are checked when saved."""
-    try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise ScenarioError(f"Filen {path} er for stor (højst {MAX_IMPORT_BYTES // (1024 * 1024)} MB).")
-        raw = json_input.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ScenarioError(f"Filen {path} kan ikke læses ({os_reason(exc)}).") from None
-    except (UnicodeDecodeError, json_input.JsonError) as exc:
-        raise ScenarioError(f"Filen {path} er ikke gyldig JSON ({str(exc)[:200]}).") from None
-    if not isinstance(raw, dict) or raw.get("format") != EXPORT_FORMAT or not isinstance(raw.get("scenarios"), list):
-        raise ScenarioError(f'Filen {path} er ikke en scenarieeksport (mangler "format": "{EXPORT_FORMAT}").')
-    if raw.get("version") != EXPORT_VERSION:
-        raise ScenarioError(
-            f"Eksportens version {str(raw.get('version'))[:20]} kendes ikke (forventet {EXPORT_VERSION})."
-        )
-    if len(raw["scenarios"]) > MAX_IMPORT_SCENARIOS:
-        raise ScenarioError(f"Højst {MAX_IMPORT_SCENARIOS} scenarier pr. import.")
-    out = []
-    for k, entry in enumerate(raw["scenarios"], start=1):
-        if not isinstance(entry, dict):
-            raise ScenarioError(f"Scenarie {k} i filen er ikke et JSON-objekt.")
-        try:
-            settings = parse_settings(entry.get("settings", {}), model)
-        except ScenarioError as exc:
-            raise ScenarioError(f"Scenarie {k} ('{str(entry.get('name'))[:120]}'): {exc}") from None
-        out.append((entry.get("name"), entry.get("rationale"), entry.get("archived") is True, settings))
-    return out
 
 
 def settings_lines(settings: ScenarioSettings, model: CriteriaModel) -> list[str]:
@@ -240,7 +145,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             for s in list_scenarios(engine, include_archived=args.all):
                 flag = " (arkiveret)" if s.archived else ""
                 print(f"{s.id}\t{s.name}{flag}\tversion {s.version}\t{s.author}\t{s.recorded_at:%Y-%m-%d %H:%M} UTC")
-            for d in _defaults(data_dir, model):
+            for d in resolve.starting_points(data_dir, model, _warn):
                 print(f"{d.key}\t{d.name}\tudgangspunkt fra datapakken")
             return 0
         if args.action == "show":
