@@ -5,23 +5,52 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from selection.access import Actor
-from selection.assessments.aggregate import aggregate
-from selection.assessments.history import current_assessments, history, value_versions
-from selection.assessments.model import Assessment
-from selection.assessments.record import record_assessments
-from selection.assessments.sheet import assessment_sheet, read_assessment_sheet
-from selection.assessments.wording import date_text, number_text, time_text
+from selection.cli import arguments
+from selection.cli.files import OutputFormats, exists_text, write_file
 from selection.data.dataset import Dataset, load_dataset
 from selection.errors import os_reason
 from selection.storage.database import open_store
 from selection.storage.packages import active_data_dir
 
+if TYPE_CHECKING:  # SQLAlchemy and the assessments (which load it) are imported when an action runs
+    from sqlalchemy import Engine
 
-def run_assessment_command(args: argparse.Namespace) -> int:
+    from selection.assessments.model import Assessment
+
+OUTPUT_FORMATS: OutputFormats = {("assessments", "export"): (["excel-da", "xlsx"], "excel-da")}
+
+
+def add_parser(sub: argparse._SubParsersAction, command: str) -> None:
+    """Add ``assessments export|import|history`` (the store: $SELECTION_DB_URL or the SQLite file)."""
+    cmd = sub.add_parser(command, help="Lokale vurderinger: hent ark, indlæs ark, vis historik.")
+    actions = cmd.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="Skriv et vurderingsark (CSV til dansk Excel eller XLSX).")
+    export.add_argument(
+        "--format",
+        choices=["excel-da", "xlsx"],
+        default=None,
+        help="arkets format (standard: efter --out's filendelse, ellers excel-da)",
+    )
+    export.add_argument("--out", type=arguments.file, required=True, help="filen, der skrives")
+    export.add_argument("--overwrite", action="store_true", help=arguments.OVERWRITE_HELP)
+    load = actions.add_parser("import", help="Indlæs et udfyldt vurderingsark; hver række bliver en vurdering.")
+    load.add_argument("file", type=arguments.file, help="udfyldt ark (CSV eller XLSX)")
+    load.add_argument("--assessor", required=True, help="vurderers navn (for rækker uden navn)")
+    load.add_argument("--role", default="", help="rolle eller organisation (for rækker uden rolle)")
+    arguments.add_user(load)
+    hist = actions.add_parser("history", help="Vis alle gemte vurderinger (ældste først).")
+    hist.add_argument("--area", help="kun dette område-id")
+    hist.add_argument("--indicator", help="kun dette indikator-id")
+    for action in (export, load, hist):
+        action.add_argument(
+            "--data", type=arguments.folder, default=None, help="datamappe (standard: importen eller data/areas)"
+        )
+
+
+def run(args: argparse.Namespace) -> int:
     """Dispatch one action. StoreError / AssessmentError propagate to ``cli.main`` (exit 2)."""
     dataset = load_dataset(args.data if args.data is not None else active_data_dir())
     engine = open_store()
@@ -29,24 +58,22 @@ def run_assessment_command(args: argparse.Namespace) -> int:
         if args.action == "export":
             return _export(engine, dataset, args.format, args.out, args.overwrite)
         if args.action == "import":
-            from selection.cli.main import cli_actor
-
-            return _import(engine, dataset, args.file, args.assessor, args.role, cli_actor(args))
+            return _import(engine, dataset, args.file, args.assessor, args.role, arguments.cli_actor(args))
         return _history(engine, dataset, args.area, args.indicator)
     finally:
         engine.dispose()
 
 
 def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path, overwrite: bool) -> int:
+    from selection.assessments.aggregate import aggregate
+    from selection.assessments.history import current_assessments, value_versions
+    from selection.assessments.sheet import assessment_sheet
+
     data = assessment_sheet(dataset, aggregate(current_assessments(engine)), fmt, value_versions(engine))
-    from selection.cli.report import _write as write_whole  # via a temporary file: a failed write leaves no half file
-
     try:
-        write_whole(out, data, overwrite=overwrite)
+        write_file(out, data, overwrite=overwrite)  # via a temporary file: a failed write leaves no half file
     except FileExistsError:
-        from selection.cli.main import _exists_text
-
-        print(f"FEJL: {_exists_text(out)}", file=sys.stderr)
+        print(f"FEJL: {exists_text(out)}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"FEJL: Filen {out} kan ikke skrives ({os_reason(exc)}).", file=sys.stderr)
@@ -56,6 +83,9 @@ def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path, overwrite: bo
 
 
 def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: str, actor: Actor) -> int:
+    from selection.assessments.record import record_assessments
+    from selection.assessments.sheet import read_assessment_sheet
+
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -84,6 +114,8 @@ def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: s
 
 
 def _history(engine: Engine, dataset: Dataset, area: str | None, indicator: str | None) -> int:
+    from selection.assessments.history import history
+
     entries = history(engine, area, indicator)
     if not entries and area is not None and area not in dataset.area_ids:
         print(f"FEJL: Ukendt område-id '{area}'; kendte: {', '.join(dataset.area_ids)}.", file=sys.stderr)
@@ -102,6 +134,8 @@ def _history(engine: Engine, dataset: Dataset, area: str | None, indicator: str 
 
 def history_line(entry: Assessment, dataset: Dataset) -> str:
     """One entry as Danish text: when, what, who, old → new value, reason and evidence."""
+    from selection.assessments.wording import date_text, number_text, time_text
+
     names = dataset.areas["name"].to_dict()
     try:
         label = dataset.model.indicator(entry.indicator_id).label

@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
-from selection.access.model import Actor
 from selection.access.policy import role_id
+from selection.cli import arguments
 
 NO_ACCESS_WORDS = ("ingen", "none")
 
 
-def add_roles_command(sub: argparse._SubParsersAction, add_user: Callable[[argparse.ArgumentParser], None]) -> None:
-    cmd = sub.add_parser("roles", help="Roller: vis, tildel (som lokal administrator), vis ændringsloggen.")
+def add_parser(sub: argparse._SubParsersAction, command: str) -> None:
+    """Add ``roles list|assign|log``."""
+    cmd = sub.add_parser(command, help="Roller: vis, tildel (som lokal administrator), vis ændringsloggen.")
     actions = cmd.add_subparsers(dest="action", required=True)
     actions.add_parser("list", help="Vis hvem der har hvilken rolle.")
     assign = actions.add_parser("assign", help="Giv en bruger en rolle (Læser, Planlægger, Administrator eller ingen).")
     assign.add_argument("principal", help="brugerens e-mail (eller sub:<udbyderens bruger-id>)")
     assign.add_argument("role", help="Læser, Planlægger, Administrator eller 'ingen' (ingen adgang)")
     assign.add_argument("--reason", required=True, help="hvorfor (gemmes i historikken)")
-    add_user(assign)
+    arguments.add_user(assign)
     actions.add_parser("log", help="Vis ændringsloggen: importer, nulstillinger og gendannelser.")
 
 
-def run_roles(args: argparse.Namespace, actor: Actor) -> int:
-    """Run a ``roles`` action; errors propagate to ``cli.main`` (Danish, exit 2)."""
+def run(args: argparse.Namespace) -> int:
+    """Run a ``roles`` action as the command line's actor; errors propagate to ``cli.main`` (Danish, exit 2)."""
     from selection.access import assign_role, change_history, current_assignments, roles, seed_roles
     from selection.storage.database import open_store  # local imports: the database layer loads only for this command
 
+    actor = arguments.cli_actor(args)
     engine = open_store()
     try:
         seed_roles(engine, actor.policy)

@@ -1,71 +1,30 @@
-"""``python -m selection scenario list|show|export|import`` and the scenario options of ``rank``.
+"""``python -m selection scenario list|show|export|import``: saved scenarios and starting points.
 
 Errors are Danish ``ScenarioError``/``StoreError`` for ``selection.cli.main.main`` (exit 2). The export is
-JSON that ``import`` reads back (name, rationale, author, time, archived, settings per scenario).
+JSON that ``import`` reads back (``selection.scenarios.exchange``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from selection.cli import arguments
+from selection.cli.files import OutputFormats, emit, warn
 from selection.data.criteria import CriteriaModel
-from selection.data.dataset import Dataset
-from selection.errors import os_reason
-from selection.scenarios.defaults import DefaultScenario, load_defaults
-from selection.scenarios.query import WORD_RULES, parse_rule_text
+from selection.scenarios.exchange import export_data, read_export
+from selection.scenarios.resolve import starting_points
 from selection.scenarios.rules import describe
-from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
-from selection.text import json_input
+from selection.scenarios.settings import ScenarioError, ScenarioSettings
 from selection.text.form_fields import clean_text, name_key
 
-if TYPE_CHECKING:  # the scenario store (SQLAlchemy) loads when a scenario is read or written
-    from sqlalchemy import Engine
-
-    from selection.scenarios.saved import Scenario
-
-EXPORT_FORMAT = "selection-scenarios"
-EXPORT_VERSION = 1
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-MAX_IMPORT_SCENARIOS = 500
+OUTPUT_FORMATS: OutputFormats = {("scenario", "export"): (["json"], "json")}
 
 
-def exclude_arg(text: str) -> str:
-    """argparse type of ``--exclude``: a rule written as in links (checked against the data later)."""
-    word = text.partition(":")[0]
-    if word not in WORD_RULES or ":" not in text or len(text) > 500:
-        raise argparse.ArgumentTypeError(
-            f"'{text[:40]}' er ikke en regel; skriv fx listestatus:verified+inferred, minscore:need:40, "
-            "minvaerdi:INDIKATOR:3, maxvaerdi:INDIKATOR:3 eller aktoer:SEKTOR:500."
-        )
-    return text
-
-
-def add_rank_options(rank: argparse.ArgumentParser) -> None:
-    rank.add_argument(
-        "--scenario",
-        metavar="NAVN|NR",
-        help="brug et gemt scenarie (navn eller nummer) eller et udgangspunkt fra scenarios.json (nøgle "
-        "eller navn): vægte, delvægte, afstand og udelukkelsesregler",
-    )
-    rank.add_argument(
-        "--exclude",
-        type=exclude_arg,
-        action="append",
-        default=[],
-        metavar="REGEL",
-        help="udeluk områder før rangeringen (kan gentages): listestatus:verified+inferred, "
-        "minscore:KRITERIUM:40, minvaerdi:INDIKATOR:3, maxvaerdi:INDIKATOR:3, aktoer:SEKTOR:500",
-    )
-
-
-def add_scenario_command(sub: argparse._SubParsersAction) -> None:
-    from selection.cli.main import OVERWRITE_HELP, _add_user, _file, _folder
-
-    cmd = sub.add_parser("scenario", help="Gemte vægtningsscenarier: vis, eksportér og importér.")
+def add_parser(sub: argparse._SubParsersAction, command: str) -> None:
+    """Add ``scenario list|show|export|import``."""
+    cmd = sub.add_parser(command, help="Gemte vægtningsscenarier: vis, eksportér og importér.")
     actions = cmd.add_subparsers(dest="action", required=True)
     show_all = actions.add_parser("list", help="Vis scenarierne (gemte og udgangspunkter fra datapakken).")
     show_all.add_argument("--all", action="store_true", help="medtag arkiverede scenarier")
@@ -74,139 +33,18 @@ def add_scenario_command(sub: argparse._SubParsersAction) -> None:
     export = actions.add_parser("export", help="Skriv scenarier som JSON (kan læses igen med import).")
     export.add_argument("scenarios", nargs="*", metavar="NAVN|NR", help="kun disse (standard: alle aktive)")
     export.add_argument("--all", action="store_true", help="medtag arkiverede scenarier")
-    export.add_argument("--out", type=_file, help="JSON-fil (standard: skriv til stdout)")
-    export.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    export.add_argument("--out", type=arguments.file, help="JSON-fil (standard: skriv til stdout)")
+    export.add_argument("--overwrite", action="store_true", help=arguments.OVERWRITE_HELP)
     load = actions.add_parser("import", help="Indlæs scenarier fra en JSON-fil fra export (nye scenarier).")
-    load.add_argument("file", type=_file)
+    load.add_argument("file", type=arguments.file)
     load.add_argument(
         "--author", default=None, help="forfatteren, der står på de importerede scenarier (standard: navnet fra --user)"
     )
-    _add_user(load)
+    arguments.add_user(load)
     for action in (show_all, show, export, load):
         action.add_argument(
-            "--data", type=_folder, default=None, help="datamappe (standard: importen eller data/areas)"
+            "--data", type=arguments.folder, default=None, help="datamappe (standard: importen eller data/areas)"
         )
-
-
-def _defaults(data_dir: Path, model: CriteriaModel) -> list[DefaultScenario]:
-    found, problems = load_defaults(data_dir, model)
-    for problem in problems:
-        print(f"ADVARSEL: {problem}", file=sys.stderr)
-    return found
-
-
-def resolve(
-    reference: str, engine: Engine | None, data_dir: Path, model: CriteriaModel
-) -> tuple[str, ScenarioSettings]:
-    """(name, settings) of a stored scenario (number or name) or a starting point (key or name)."""
-    found, settings = resolve_scenario(reference, engine, data_dir, model)
-    return found["name"], settings
-
-
-def resolve_scenario(
-    reference: str, engine: Engine | None, data_dir: Path, model: CriteriaModel
-) -> tuple[dict[str, Any], ScenarioSettings]:
-    """Like ``resolve``, with what identifies the scenario: {'name', 'id', 'version', 'key', 'rationale'}."""
-    text = reference.strip()
-    defaults = _defaults(data_dir, model)
-    for d in defaults:
-        if d.key == text:
-            return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
-    if engine is not None:
-        from selection.scenarios.saved import find_scenario
-
-        try:
-            found = find_scenario(engine, text)
-            return (
-                {
-                    "name": found.name,
-                    "id": found.id,
-                    "version": found.version,
-                    "key": None,
-                    "rationale": found.rationale,
-                },
-                found.settings(model),
-            )
-        except ScenarioError:
-            if text.isdigit():
-                raise
-    for d in defaults:
-        if name_key(d.name) == name_key(text):
-            return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
-    raise ScenarioError(f"Der er intet scenarie '{text[:120]}' (hverken gemt eller i datapakkens scenarios.json).")
-
-
-def rank_settings(args: argparse.Namespace, dataset: Dataset, weights: dict[str, float]) -> ScenarioSettings:
-    """The settings ``rank`` uses: a scenario's, or --weights/--distance/--exclude."""
-    model = dataset.model
-    if args.scenario is not None:
-        if args.weights or args.exclude or args.distance is not None:
-            raise ScenarioError(
-                "--scenario kan ikke bruges sammen med --weights, --distance eller --exclude: "
-                "scenariet fastlægger dem selv."
-            )
-        from selection.storage.database import open_store, store_exists
-
-        engine = open_store() if store_exists() else None
-        try:
-            _, settings = resolve(args.scenario, engine, Path(args.data), model)
-        finally:
-            if engine is not None:
-                engine.dispose()
-        return settings
-    rules = [parse_rule_text(text, model).to_dict() for text in args.exclude]
-    distance = float(model.actor_distance_m) if args.distance is None else args.distance
-    return parse_settings({"weights": weights, "distance_m": distance, "rules": rules}, model)
-
-
-def export_data(scenarios: list[Scenario]) -> dict[str, Any]:
-    return {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "scenarios": [
-            {
-                "name": s.name,
-                "rationale": s.rationale,
-                "author": s.author,
-                "recorded_at": s.recorded_at.isoformat(),
-                "archived": s.archived,
-                "settings": s.settings_data,
-            }
-            for s in scenarios
-        ],
-    }
-
-
-def read_export(path: Path, model: CriteriaModel) -> list[tuple[object, object, bool, ScenarioSettings]]:
-    """(name, rationale, archived, settings) per scenario of an export file; ScenarioError if any is unusable.
-
-    Name and rationale are as the file has them (any JSON value): they are checked when saved."""
-    try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise ScenarioError(f"Filen {path} er for stor (højst {MAX_IMPORT_BYTES // (1024 * 1024)} MB).")
-        raw = json_input.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ScenarioError(f"Filen {path} kan ikke læses ({os_reason(exc)}).") from None
-    except (UnicodeDecodeError, json_input.JsonError) as exc:
-        raise ScenarioError(f"Filen {path} er ikke gyldig JSON ({str(exc)[:200]}).") from None
-    if not isinstance(raw, dict) or raw.get("format") != EXPORT_FORMAT or not isinstance(raw.get("scenarios"), list):
-        raise ScenarioError(f'Filen {path} er ikke en scenarieeksport (mangler "format": "{EXPORT_FORMAT}").')
-    if raw.get("version") != EXPORT_VERSION:
-        raise ScenarioError(
-            f"Eksportens version {str(raw.get('version'))[:20]} kendes ikke (forventet {EXPORT_VERSION})."
-        )
-    if len(raw["scenarios"]) > MAX_IMPORT_SCENARIOS:
-        raise ScenarioError(f"Højst {MAX_IMPORT_SCENARIOS} scenarier pr. import.")
-    out = []
-    for k, entry in enumerate(raw["scenarios"], start=1):
-        if not isinstance(entry, dict):
-            raise ScenarioError(f"Scenarie {k} i filen er ikke et JSON-objekt.")
-        try:
-            settings = parse_settings(entry.get("settings", {}), model)
-        except ScenarioError as exc:
-            raise ScenarioError(f"Scenarie {k} ('{str(entry.get('name'))[:120]}'): {exc}") from None
-        out.append((entry.get("name"), entry.get("rationale"), entry.get("archived") is True, settings))
-    return out
 
 
 def settings_lines(settings: ScenarioSettings, model: CriteriaModel) -> list[str]:
@@ -226,7 +64,8 @@ def settings_lines(settings: ScenarioSettings, model: CriteriaModel) -> list[str
     return lines
 
 
-def run_scenario_command(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Run a ``scenario`` action; errors propagate to ``cli.main`` (Danish, exit 2)."""
     from selection.data.dataset import load_dataset
     from selection.scenarios.saved import MAX_TEXT, clean_name, find_scenario, history, import_scenarios, list_scenarios
     from selection.storage.database import open_store
@@ -240,7 +79,7 @@ def run_scenario_command(args: argparse.Namespace) -> int:
             for s in list_scenarios(engine, include_archived=args.all):
                 flag = " (arkiveret)" if s.archived else ""
                 print(f"{s.id}\t{s.name}{flag}\tversion {s.version}\t{s.author}\t{s.recorded_at:%Y-%m-%d %H:%M} UTC")
-            for d in _defaults(data_dir, model):
+            for d in starting_points(data_dir, model, warn):
                 print(f"{d.key}\t{d.name}\tudgangspunkt fra datapakken")
             return 0
         if args.action == "show":
@@ -262,13 +101,9 @@ def run_scenario_command(args: argparse.Namespace) -> int:
                 else list_scenarios(engine, include_archived=args.all)
             )
             data = (json.dumps(export_data(chosen), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-            from selection.cli.main import _emit
-
-            _emit(args, data, f"Skrev {len(chosen)} scenarier")  # --out or standard output, as every command
+            emit(args, data, f"Skrev {len(chosen)} scenarier")  # --out or standard output, as every command
             return 0
-        from selection.cli.main import cli_actor
-
-        actor = cli_actor(args)  # a named local administrator (--user), recorded on every imported version
+        actor = arguments.cli_actor(args)  # a named local administrator (--user), recorded on every imported version
         author = actor.identity.name if args.author is None else args.author
         entries = read_export(args.file, model)
         for name, rationale, _, _ in entries:  # every entry checked before anything is written

@@ -230,7 +230,7 @@ def test_cli_weights_of_1e308_are_refused(package, capsys):
 
 
 def test_cli_unexpected_failure_is_a_danish_message(package, capsys, monkeypatch):
-    import selection.cli.main as cli
+    import selection.cli.rank as cli
 
     def boom(*_a, **_k):
         raise KeyError("something nobody anticipated")

@@ -184,15 +184,15 @@ def test_an_existing_file_is_never_replaced_without_overwrite(capsys, package, t
 def test_a_file_made_while_the_command_works_is_not_replaced(tmp_path):
     """The check before the work and the write can be seconds apart (a PDF report): the write itself never
     replaces a file without --overwrite."""
-    from selection.cli.report import _write
+    from selection.cli.files import write_file
 
     out = tmp_path / "kortliste.csv"
     out.write_bytes(b"gemt imens")
     with pytest.raises(FileExistsError):
-        _write(out, b"ny", overwrite=False)
+        write_file(out, b"ny", overwrite=False)
     assert out.read_bytes() == b"gemt imens"
     assert [p.name for p in tmp_path.iterdir()] == ["kortliste.csv"]
-    _write(out, b"ny", overwrite=True)
+    write_file(out, b"ny", overwrite=True)
     assert out.read_bytes() == b"ny"
 
 
@@ -200,16 +200,16 @@ def test_without_hard_links_the_file_is_still_made_only_if_new(tmp_path, monkeyp
     """Some network shares have no hard links: the file is then created exclusively instead."""
     import os
 
-    from selection.cli.main import report as report_cli
+    from selection.cli.files import write_file
 
     def no_links(src, dst):
         raise OSError(errno.EPERM, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", no_links)
     out = tmp_path / "kortliste.csv"
-    report_cli._write(out, b"ny", overwrite=False)
+    write_file(out, b"ny", overwrite=False)
     assert out.read_bytes() == b"ny"
     with pytest.raises(FileExistsError):
-        report_cli._write(out, b"igen", overwrite=False)
+        write_file(out, b"igen", overwrite=False)
     assert out.read_bytes() == b"ny"
     assert [p.name for p in tmp_path.iterdir()] == ["kortliste.csv"]

@@ -1,4 +1,4 @@
-"""``python -m selection rank`` end to end, in a subprocess (selection/cli.py)."""
+"""``python -m selection rank`` end to end, in a subprocess (selection/cli/rank.py)."""
 
 from __future__ import annotations
 
