@@ -16,7 +16,7 @@ from selection.importing.apply import apply_import, reset_import, restore_import
 from selection.output.map_layers import base_map, change_layer
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import ScoreResult
-from selection.storage.packages import backup_label, has_stored_import, import_backups, store_problem
+from selection.storage.packages import backup_label, has_stored_import, import_backups, import_folder_problem
 from selection.text.formatting import compact
 from ui import access, data, state
 from ui.text import md, num
@@ -66,7 +66,7 @@ def render(dataset: Dataset, result: ScoreResult, weights: dict[str, float], sub
     )
     if problem := state.IMPORT_ERROR.pop():
         st.error(md(problem))
-    if problem := store_problem():
+    if problem := import_folder_problem():
         st.error(md(problem))
     if has_stored_import():
         imports = [i for i in (dataset.meta.get("imports") or []) if isinstance(i, dict)]

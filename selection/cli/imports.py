@@ -69,9 +69,9 @@ def run_import(args: argparse.Namespace, apply: bool) -> int:
     """Validate (and with ``apply`` store) an import; print the Danish report."""
     from selection.importing import validate_import
     from selection.importing.apply import apply_import
-    from selection.storage.packages import active_data_dir, store_problem
+    from selection.storage.packages import active_data_dir, import_folder_problem
 
-    if apply and (problem := store_problem(args.data_dir)):
+    if apply and (problem := import_folder_problem(args.data_dir)):
         raise DataError(problem)
     current = load_dataset(active_data_dir(args.data_dir))
     plan = validate_import(

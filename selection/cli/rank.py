@@ -163,9 +163,9 @@ def rank_settings(args: argparse.Namespace, dataset: Dataset, weights: dict[str,
 def _evaluated(args: argparse.Namespace, warn_store: bool = False) -> tuple[Dataset, Performance, ScoreResult]:
     """The data set in use (stored import, else bundled; stored assessments applied), scored at --weights."""
     if args.data is None:
-        from selection.storage.packages import active_data_dir, store_problem
+        from selection.storage.packages import active_data_dir, import_folder_problem
 
-        if warn_store and (problem := store_problem()):
+        if warn_store and (problem := import_folder_problem()):
             print(f"ADVARSEL: {problem} Det medleverede datasæt bruges.", file=sys.stderr)
         args.data = active_data_dir()
     if args.out is not None:

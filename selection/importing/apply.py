@@ -18,15 +18,7 @@ from selection.access import IMPORT_DATA, RESET_DATA, Actor
 from selection.data.dataset import Dataset
 from selection.errors import DataError
 from selection.importing.plan import ImportPlan
-from selection.storage.packages import (
-    active_version,
-    package_dir,
-    restore_newest,
-    set_aside_current,
-    store_problem,
-    store_version,
-    writing,
-)
+from selection.storage.packages import import_folder_problem, package_dir, restore_newest, set_aside, write_import
 
 if TYPE_CHECKING:  # the database layer loads only when a change is written
     from sqlalchemy import Engine
@@ -65,21 +57,10 @@ def apply_import(
     """
     if not plan.ok:
         raise DataError(plan.report if plan.report.errors else "Der er intet at importere.")
-    with _checked(actor, engine, IMPORT_DATA, "import") as note, writing(data_dir) as d:
-        _check_unchanged(plan, d)
-        loaded = store_version(_candidate_with_history(plan, actor), d)
+    with _checked(actor, engine, IMPORT_DATA, "import") as note:
+        loaded = write_import(_candidate_with_history(plan, actor), data_dir, planned_on=plan.current.version)
         note["detail"] = f"Version {loaded.version}: " + ", ".join(f.name for f in plan.files)
         return loaded
-
-
-def _check_unchanged(plan: ImportPlan, d: Path) -> None:
-    """Refuse a plan made on data that another import (or a reset) has replaced since (no lost updates)."""
-    active = active_version(d, plan.current.version)
-    if active != plan.current.version:
-        raise DataError(
-            f"Data er ændret af en anden import, siden forhåndsvisningen blev lavet (version {plan.current.version} "
-            f"→ {active}). Intet er ændret. Indlæs filerne igen for at se ændringerne mod de nye data."
-        )
 
 
 def _candidate_with_history(plan: ImportPlan, actor: Actor) -> Dataset:
@@ -113,22 +94,19 @@ def reset_import(data_dir: Path | str | None = None, *, actor: Actor, engine: En
     back). Returns its folder, or None if no import was in use.
     """
     d = package_dir(data_dir)
-    if problem := store_problem(d):
+    if problem := import_folder_problem(d):
         raise DataError(problem)
     with _checked(actor, engine, RESET_DATA, "reset") as note:
-        if not d.exists():
-            return None
-        with writing(d) as d:
-            package = set_aside_current(d)
-            if package is not None:
-                note["detail"] = f"Importen {package.name} er sat til side; det medleverede datasæt bruges."
-            return package
+        package = set_aside(d)
+        if package is not None:
+            note["detail"] = f"Importen {package.name} er sat til side; det medleverede datasæt bruges."
+        return package
 
 
 def restore_import(data_dir: Path | str | None = None, *, actor: Actor, engine: Engine | None = None) -> Dataset:
     """Use the newest import set aside by ``reset_import`` again (administrators only); a copy that no
     longer loads is skipped."""
-    with _checked(actor, engine, RESET_DATA, "restore") as note, writing(data_dir) as d:
-        package, restored = restore_newest(d)
+    with _checked(actor, engine, RESET_DATA, "restore") as note:
+        package, restored = restore_newest(data_dir)
         note["detail"] = f"Importen {package.name} (version {restored.version}) bruges igen."
         return restored

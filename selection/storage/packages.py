@@ -16,7 +16,8 @@ killed imports, superseded versions); readers only resolve ``current`` once, so 
 old or the new package, never a half one and never the bundled data by accident.
 
 Who may change the package in use, and the change log, are ``selection.importing.apply``'s job: it calls
-``writing``, ``store_version``, ``set_aside_current`` and ``restore_newest`` inside its rights check.
+``write_import``, ``set_aside`` and ``restore_newest``, each a whole change under the lock, inside its rights
+check.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def package_dir(data_dir: Path | str | None = None) -> Path:
 # --------------------------------------------------------------------------- readers (never write)
 
 
-def store_problem(data_dir: Path | str | None = None) -> str | None:
+def import_folder_problem(data_dir: Path | str | None = None) -> str | None:
     """A Danish message if the import folder cannot be used (it is not ours), else None."""
     d = package_dir(data_dir)
     if str(d).strip() in ("", "."):
@@ -180,7 +181,7 @@ def backup_label(package: Path) -> str:
 
 def _open_store(d: Path) -> Path:
     """Create or adopt the import folder (only if new or empty); refuse anything else."""
-    problem = store_problem(d)
+    problem = import_folder_problem(d)
     if problem:
         raise DataError(problem)
     try:
@@ -188,7 +189,7 @@ def _open_store(d: Path) -> Path:
         legacy = _is_legacy(d)
         if not (d / STORE_MARKER).is_file():
             if any(d.iterdir()) and not legacy:  # filled by someone else since the check
-                raise DataError(store_problem(d) or f"Mappen {d} kan ikke bruges som importmappe.")
+                raise DataError(import_folder_problem(d) or f"Mappen {d} kan ikke bruges som importmappe.")
             _write_text(d / STORE_MARKER, _MARKER_TEXT)
         (d / VERSIONS).mkdir(exist_ok=True)
         if any((d / f).is_file() for f in PACKAGE_FILES):
@@ -232,7 +233,7 @@ def _write_problem(d: Path, exc: OSError) -> str:
 
 
 @contextlib.contextmanager
-def writing(data_dir: Path | str | None) -> Iterator[Path]:
+def _writing(data_dir: Path | str | None) -> Iterator[Path]:
     """Open the store and hold its lock; file-system failures become a Danish DataError."""
     d = _open_store(package_dir(data_dir))
     try:
@@ -297,7 +298,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def active_version(d: Path, planned_on: str) -> str:
+def _active_version(d: Path, planned_on: str) -> str:
     """The version in use; without a stored import, any package that is not an import counts as in use."""
     package = _current_package(d)
     if package is None:
@@ -309,22 +310,48 @@ def active_version(d: Path, planned_on: str) -> str:
     return str(meta.get("version", "ukendt")) if isinstance(meta, dict) else "ukendt"
 
 
-def set_aside_current(d: Path) -> Path | None:
-    """Stop using the import in use (the caller holds ``writing``): mark it set aside and remove ``current``.
+def write_import(candidate: Dataset, data_dir: Path | str | None, planned_on: str) -> Dataset:
+    """Store ``candidate`` as a new version and make it current (under the lock); return the loaded result.
+
+    ``planned_on`` is the version the import was planned on: a plan made on data that another import (or a
+    reset) has replaced since is refused with a Danish DataError and nothing changes (no lost updates).
+    """
+    with _writing(data_dir) as d:
+        active = _active_version(d, planned_on)
+        if active != planned_on:
+            raise DataError(
+                f"Data er ændret af en anden import, siden forhåndsvisningen blev lavet (version {planned_on} "
+                f"→ {active}). Intet er ændret. Indlæs filerne igen for at se ændringerne mod de nye data."
+            )
+        return _store_version(candidate, d)
+
+
+def set_aside(data_dir: Path | str | None = None) -> Path | None:
+    """Stop using the import in use (under the lock): mark it set aside and remove ``current``.
 
     The package is not deleted (``restore_newest`` brings it back). Returns its folder, or None if none was in use.
     """
-    package = _current_package(d)
-    if package is None:
+    d = package_dir(data_dir)
+    if not d.exists():
         return None
-    _write_text(package / SET_ASIDE, datetime.now(UTC).isoformat(timespec="microseconds") + "\n")
-    _point_current(d, None)  # atomic: the import stops being used at once
-    return package
+    with _writing(d) as d:
+        package = _current_package(d)
+        if package is None:
+            return None
+        _write_text(package / SET_ASIDE, datetime.now(UTC).isoformat(timespec="microseconds") + "\n")
+        _point_current(d, None)  # atomic: the import stops being used at once
+        return package
 
 
-def restore_newest(d: Path) -> tuple[Path, Dataset]:
-    """Use the newest import set aside again (the caller holds ``writing``); a copy that no longer loads is
-    skipped. Returns its folder and the loaded package; DataError (Danish) when none can be restored."""
+def restore_newest(data_dir: Path | str | None = None) -> tuple[Path, Dataset]:
+    """Use the newest import set aside again (under the lock); a copy that no longer loads is skipped.
+
+    Returns its folder and the loaded package; DataError (Danish) when none can be restored."""
+    with _writing(data_dir) as d:
+        return _restore_newest(d)
+
+
+def _restore_newest(d: Path) -> tuple[Path, Dataset]:
     if _current_package(d) is not None:
         raise DataError("Der er allerede en import i brug; gå først tilbage til det medleverede datasæt.")
     backups = import_backups(d)
@@ -351,7 +378,7 @@ def export_package(dataset: Dataset, folder: Path | str) -> Path:
     return folder
 
 
-def store_version(candidate: Dataset, d: Path) -> Dataset:
+def _store_version(candidate: Dataset, d: Path) -> Dataset:
     """Write a new version beside the others, prove it loads, then point ``current`` at it."""
     versions = d / VERSIONS
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -508,16 +535,14 @@ def _write_initiatives(path: Path, initiatives: pd.DataFrame) -> None:
 
 __all__ = [
     "active_data_dir",
-    "active_version",
     "backup_label",
     "criteria_json",
     "export_package",
     "has_stored_import",
     "import_backups",
+    "import_folder_problem",
     "package_dir",
     "restore_newest",
-    "set_aside_current",
-    "store_problem",
-    "store_version",
-    "writing",
+    "set_aside",
+    "write_import",
 ]

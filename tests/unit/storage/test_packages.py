@@ -21,7 +21,7 @@ from selection.errors import DataError
 from selection.importing import validate_import
 from selection.importing.apply import apply_import, reset_import, restore_import
 from selection.storage import packages as import_store
-from selection.storage.packages import active_data_dir, has_stored_import, import_backups, store_problem
+from selection.storage.packages import active_data_dir, has_stored_import, import_backups, import_folder_problem
 from tests.support.factory import ADMIN, BUNDLED, make_package
 
 
@@ -77,8 +77,8 @@ def test_foreign_folder_is_refused_and_untouched_by_import_reset_restore(tmp_pat
         restore_import(folder, actor=ADMIN)
     assert not has_stored_import(folder)
     assert import_backups(folder) == []
-    assert store_problem(folder)
-    assert "ikke en importmappe" in store_problem(folder)
+    assert import_folder_problem(folder)
+    assert "ikke en importmappe" in import_folder_problem(folder)
     assert snapshot(tmp_path) == before
 
 
@@ -231,7 +231,7 @@ def test_readers_do_not_write(tmp_path, current):
     (store / "versions" / ".tmp-killed" / import_store.PACKAGE_MARKER).write_text("x", encoding="utf-8")
     before = snapshot(store)
     for _ in range(3):
-        has_stored_import(store), active_data_dir(store), import_backups(store), store_problem(store)
+        has_stored_import(store), active_data_dir(store), import_backups(store), import_folder_problem(store)
     assert snapshot(store) == before
 
 
@@ -317,7 +317,7 @@ def test_a_package_stored_by_the_earlier_layout_is_used_and_adopted(tmp_path, cu
     import_store.export_package(apply_import(plan_for(current, 2), tmp_path / "new", actor=ADMIN), store)
     (store / "dataset.json").write_text(json.dumps({"version": "t1+import-old"}), encoding="utf-8")
     files = snapshot(store)
-    assert store_problem(store) is None
+    assert import_folder_problem(store) is None
     assert active_data_dir(store) == store
     assert snapshot(store) == files
     ds = load_dataset(active_data_dir(store))
