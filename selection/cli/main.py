@@ -1,4 +1,4 @@
-"""Command line: ``python -m selection rank`` writes exactly the CSV shortlist of the app.
+"""The command line ``python -m selection``: the one parser and the entry point ``main``.
 
 One parser (``build_parser``): each command group's module adds its commands and runs them
 (``selection.cli.rank``, ``imports``, ``assessments``, ``scenarios``, ``roles``, ``report``); ``main`` checks
