@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
 
+import openpyxl
 from shapely.geometry import Point, box, mapping
 
 REPO = Path(__file__).resolve().parents[2]
@@ -126,6 +128,17 @@ def write_values(path: Path, rows=VALUES) -> None:
         w = csv.writer(fh)
         w.writerow(["area_id", "indicator_id", "value", "kind", "source", "note"])
         w.writerows(rows)
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    """A one-sheet workbook with ``rows``, as an uploaded XLSX file's bytes."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def make_package(folder: Path, *, criteria=None, areas=None, values=None, actors=None) -> Path:

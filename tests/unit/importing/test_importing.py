@@ -26,7 +26,7 @@ from selection.importing.matching import AreaMatcher, SectorMatcher, norm_key
 from selection.ranking.evaluate import evaluate
 from selection.storage import packages as import_store
 from selection.storage.packages import active_data_dir, export_package, has_stored_import, import_backups
-from tests.support.factory import ADMIN, AREAS, BUNDLED, CRITERIA, REPO, area_features, make_package
+from tests.support.factory import ADMIN, AREAS, BUNDLED, CRITERIA, REPO, area_features, make_package, xlsx_bytes
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DANISH_AREAS = [
@@ -202,16 +202,6 @@ def test_replace_areas_needs_an_area_file(current):
 # --------------------------------------------------------------------------- values
 
 
-def _xlsx_bytes(rows) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 VALUE_FILES = {
     "excel_cp1252_wide.csv": "Område;t1;n1;n2\r\nAlfa;4,5;2;40\r\nBravo;3;1,5;20\r\nCharlie;1;5;90,25\r\n".encode(
         "cp1252"
@@ -223,7 +213,7 @@ VALUE_FILES = {
     "standard_wide.csv": b"area_id,t1,n1,n2\na,4.5,2,40\nb,3,1.5,20\nc,1,5,90.25\n",
     "danish_long.csv": "navn;indikator;værdi\nALFA;t1;4,5\nalfa;n1;2\nAlfa;n2;40\nBravo;t1;3\nBravo;n1;1,5\n"
     "Bravo;n2;20\nCharlie;t1;1\nCharlie;n1;5\nCharlie;n2;90,25\n".encode(),
-    "wide.xlsx": _xlsx_bytes([["area_id", "t1", "n1", "n2"], ["a", 4.5, 2, 40], ["b", 3, 1.5, 20], ["c", 1, 5, 90.25]]),
+    "wide.xlsx": xlsx_bytes([["area_id", "t1", "n1", "n2"], ["a", 4.5, 2, 40], ["b", 3, 1.5, 20], ["c", 1, 5, 90.25]]),
 }
 
 

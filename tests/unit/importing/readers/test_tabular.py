@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
-
 from bench.bench_import_limits import far_corner, sheet_writer, write_xlsx
 from selection.errors import Report
 from selection.importing.readers.source import ImportFile
 from selection.importing.readers.tabular import read_table
 from selection.limits import Limits
+from tests.support.factory import xlsx_bytes
 
 DEFAULT_LIMITS = Limits()
 
@@ -20,16 +17,6 @@ def table_problems(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> l
     report = Report()
     read_table(ImportFile(name, data), limits, report)
     return [p.message for p in report.errors]
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- 5. XLSX
