@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from selection.analysis.critical.cells import as_float
 from selection.analysis.critical.values import critical_rows
-from selection.analysis.critical.wording import as_float, cell_summary, empty_reason, value_text
+from selection.analysis.critical.wording import cell_summary, empty_reason, value_text
 from selection.assessments.wording import assessors_text, number_text
 from selection.data.dataset import KIND_LABELS, Dataset
 from selection.data.performance import Performance

@@ -20,8 +20,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from selection.analysis.critical.cells import DIRECTIONS
 from selection.analysis.critical.values import PLACEHOLDER_KINDS, critical_values
-from selection.analysis.critical.wording import DIRECTIONS, condition_text, kind_text, priority_sentence, value_text
+from selection.analysis.critical.wording import condition_text, kind_text, priority_sentence, value_text
 from selection.data.criteria import CriteriaModel
 from selection.ranking.scoring import ScoreResult
 

@@ -61,14 +61,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from selection.analysis.critical.cells import DIRECTIONS, finite_or_none
 from selection.analysis.critical.wording import (
-    DIRECTIONS,
     NOTE_EXCLUDED,
     NOTE_NOT_WEIGHTED,
     NOTE_UNRANKED,
     change_clauses,
     entering_clauses,
-    finite_or_none,
     say,
     would,
 )

@@ -13,8 +13,7 @@ change. This module says it in plain Danish and is imported by both (it imports 
 * the priority list's sentence, a value's kind, the detail panel's summary of a value and why a
   ranking has no critical values at all.
 
-Directions are "down" and "up" (of a value or of a total); as both the solver and the wording use
-them, they are defined here, as is the reading of a table cell as a number.
+Directions ("down", "up") and the reading of a table cell as a number are ``selection.analysis.critical.cells``.
 """
 
 from __future__ import annotations
@@ -24,31 +23,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from selection.analysis.critical.cells import DIRECTIONS, as_float, finite_or_none
 from selection.ranking.scoring import STATUS_EXCLUDED, ScoreResult
 from selection.text.formatting import compact, integer
-
-DIRECTIONS = ("down", "up")
 
 # Why a value cannot change the ranking (the solver's ``note`` column).
 NOTE_NOT_WEIGHTED = "Indikatoren vægter ikke i den nuværende vægtning."
 NOTE_EXCLUDED = "Området er udelukket af scenariets regler; dets værdier kan ikke ændre rangeringen."
 NOTE_UNRANKED = "Området er ikke rangeret, og denne værdi alene kan ikke ændre det."
-
-
-def as_float(value: object) -> float:
-    """A record's number as a float; NaN when it is missing (None, <NA>) or not a number."""
-    if not isinstance(value, (float, int, str, np.number)):
-        return math.nan
-    try:
-        return float(value)
-    except ValueError:
-        return math.nan
-
-
-def finite_or_none(value: object) -> float | None:
-    """``value`` as a finite float; None when it is missing, not a number, NaN or infinite."""
-    x = as_float(value)
-    return x if math.isfinite(x) else None
 
 
 def _names(idx: Sequence[int], names: np.ndarray) -> str:
