@@ -23,29 +23,17 @@ check.
 from __future__ import annotations
 
 import contextlib
-import csv
 import fcntl
-import hashlib
-import io
-import json
-import math
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
-import pandas as pd
-from shapely.geometry import mapping
 
 from selection import config
-from selection.data.criteria import CriteriaModel
 from selection.data.dataset import (
     ACTORS_FILE,
-    AREA_TEXT_COLUMNS,
     AREAS_FILE,
     CRITERIA_FILE,
     INITIATIVES_FILE,
@@ -54,8 +42,8 @@ from selection.data.dataset import (
     Dataset,
     load_dataset,
 )
+from selection.data.package_writer import write_package, write_text_durably
 from selection.errors import DataError, os_reason
-from selection.geo.geometry import WGS84
 from selection.text import json_input
 
 STORE_MARKER = ".selection-import-store"
@@ -190,7 +178,7 @@ def _open_store(d: Path) -> Path:
         if not (d / STORE_MARKER).is_file():
             if any(d.iterdir()) and not legacy:  # filled by someone else since the check
                 raise DataError(import_folder_problem(d) or f"Mappen {d} kan ikke bruges som importmappe.")
-            _write_text(d / STORE_MARKER, _MARKER_TEXT)
+            write_text_durably(d / STORE_MARKER, _MARKER_TEXT)
         (d / VERSIONS).mkdir(exist_ok=True)
         if any((d / f).is_file() for f in PACKAGE_FILES):
             _adopt_legacy_package(d)
@@ -217,7 +205,7 @@ def _adopt_legacy_package(d: Path) -> None:
                 else d / VERSIONS / (datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-earlier-layout")
             )
             target.mkdir(exist_ok=True)
-            _write_text(target / PACKAGE_MARKER, _MARKER_TEXT)
+            write_text_durably(target / PACKAGE_MARKER, _MARKER_TEXT)
             for f in pending:
                 os.replace(d / f, target / f)
             _point_current(d, target.name)
@@ -338,7 +326,7 @@ def set_aside(data_dir: Path | str | None = None) -> Path | None:
         package = _current_package(d)
         if package is None:
             return None
-        _write_text(package / SET_ASIDE, datetime.now(UTC).isoformat(timespec="microseconds") + "\n")
+        write_text_durably(package / SET_ASIDE, datetime.now(UTC).isoformat(timespec="microseconds") + "\n")
         _point_current(d, None)  # atomic: the import stops being used at once
         return package
 
@@ -370,14 +358,6 @@ def _restore_newest(d: Path) -> tuple[Path, Dataset]:
     raise DataError("Ingen af de gemte importer kan indlæses, så ingen er gendannet: " + "; ".join(broken))
 
 
-def export_package(dataset: Dataset, folder: Path | str) -> Path:
-    """Write ``dataset`` as a complete data package into ``folder`` (created if needed)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_package(dataset, folder)
-    return folder
-
-
 def _store_version(candidate: Dataset, d: Path) -> Dataset:
     """Write a new version beside the others, prove it loads, then point ``current`` at it."""
     versions = d / VERSIONS
@@ -386,8 +366,8 @@ def _store_version(candidate: Dataset, d: Path) -> Dataset:
     tmp = versions / f"{TMP_PREFIX}{name}"
     tmp.mkdir()
     try:
-        _write_text(tmp / PACKAGE_MARKER, _MARKER_TEXT)
-        _write_package(candidate, tmp)
+        write_text_durably(tmp / PACKAGE_MARKER, _MARKER_TEXT)
+        write_package(candidate, tmp)
         loaded = load_dataset(tmp)  # never make current a package that does not load
         os.rename(tmp, versions / name)
         _fsync_dir(versions)
@@ -398,146 +378,9 @@ def _store_version(candidate: Dataset, d: Path) -> Dataset:
     return loaded
 
 
-# --------------------------------------------------------------------------- writers
-
-
-def _write_package(ds: Dataset, folder: Path) -> None:
-    """Every file of the package; dataset.json last, with a hash of the others' content."""
-    _write_text(folder / CRITERIA_FILE, json.dumps(criteria_json(ds.model), ensure_ascii=False, indent=2) + "\n")
-    _write_areas(folder / AREAS_FILE, ds.areas)
-    _write_values(folder / VALUES_FILE, ds.values)
-    _write_actors(folder / ACTORS_FILE, ds.actors)
-    _write_initiatives(folder / INITIATIVES_FILE, ds.initiatives)
-    digest = hashlib.sha256()
-    for file in (CRITERIA_FILE, AREAS_FILE, VALUES_FILE, ACTORS_FILE, INITIATIVES_FILE):
-        digest.update(file.encode() + b"\0" + (folder / file).read_bytes())
-    meta = {**ds.meta, "content_sha256": digest.hexdigest()}
-    _write_text(folder / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
-
-
-def _write_text(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def criteria_json(model: CriteriaModel) -> dict[str, Any]:
-    """The criteria model as the JSON of criteria.json (load_criteria gives the same model back)."""
-    return {
-        "schema_version": 1,
-        "actor_distance_m": model.actor_distance_m,
-        "sectors": [{"id": s.id, "label": s.label} for s in model.sectors],
-        "criteria": [
-            {
-                "id": c.id,
-                "label": c.label,
-                "description": c.description,
-                "default_weight": c.default_weight,
-                "indicators": [
-                    {
-                        "id": i.id,
-                        "label": i.label,
-                        "description": i.description,
-                        "unit": i.unit,
-                        "direction": i.direction,
-                        "scale": {"min": i.scale_min, "max": i.scale_max},
-                        "default_weight": i.default_weight,
-                        "values": i.values,
-                        **({"computed": {"method": i.computed}} if i.computed else {}),
-                        **({"assessment": True} if i.assessment else {}),
-                        **({"anchors": {package_number_text(p): text for p, text in i.anchors}} if i.anchors else {}),
-                    }
-                    for i in c.indicators
-                ],
-            }
-            for c in model.criteria
-        ],
-    }
-
-
-def _json_value(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if pd.isna(value) if not isinstance(value, (list, dict)) else False:
-        return None
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    return value
-
-
-def _features(gdf: gpd.GeoDataFrame, columns: list[str]) -> str:
-    if len(gdf) and gdf.crs is not None and not gdf.crs.equals(WGS84):
-        gdf = gdf.to_crs(WGS84)
-    feats = []
-    for _, row in gdf.iterrows():
-        props = {c: _json_value(row[c]) if c in gdf.columns else None for c in columns}
-        geom = row.geometry
-        feats.append({"type": "Feature", "geometry": mapping(geom) if geom is not None else None, "properties": props})
-    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1) + "\n"
-
-
-def _write_areas(path: Path, areas: gpd.GeoDataFrame) -> None:
-    cols = ["area_id", "name", *AREA_TEXT_COLUMNS, "residents", "dwellings", "list_confidence", "geometry_quality"]
-    _write_text(path, _features(areas, cols))
-
-
-def _write_actors(path: Path, actors: gpd.GeoDataFrame) -> None:
-    cols = ["actor_id", "name", "sector", "kind", "source", "note", "area_id", "position_quality"]
-    _write_text(path, _features(actors, cols))
-
-
-def package_number_text(value: Any) -> str:
-    """A number as a package file writes it: a whole number without decimals, else Python's shortest exact form."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    f = float(value)
-    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)  # the parser reads both back exactly
-
-
-def _csv_text(header: list[str], rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
-
-
-def _write_values(path: Path, values: pd.DataFrame) -> None:
-    cols = ["area_id", "indicator_id", "value", "kind", "source", "note"]
-    rows = [
-        [
-            _cell(r.area_id),
-            _cell(r.indicator_id),
-            package_number_text(r.value),
-            _cell(r.kind),
-            _cell(r.source),
-            _cell(r.note),
-        ]
-        for r in values[cols].itertuples(index=False)
-    ]
-    _write_text(path, _csv_text(cols, rows))
-
-
-def _write_initiatives(path: Path, initiatives: pd.DataFrame) -> None:
-    cols = ["area_id", "name", "type", "period", "verification", "source"]
-    rows = [[_cell(r.get(c)) for c in cols] for r in initiatives.to_dict("records")]
-    _write_text(path, _csv_text(cols, rows))
-
-
 __all__ = [
     "active_data_dir",
     "backup_label",
-    "criteria_json",
-    "export_package",
     "has_stored_import",
     "import_backups",
     "import_folder_problem",

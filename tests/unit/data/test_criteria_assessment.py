@@ -8,7 +8,7 @@ import pytest
 
 from selection.data.criteria import load_criteria, parse_criteria
 from selection.errors import DataError
-from selection.storage.packages import criteria_json
+from selection.data.package_writer import criteria_json
 from tests.support.factory import BUNDLED, CRITERIA
 
 

@@ -19,13 +19,14 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from selection.data.dataset import load_dataset
+from selection.data.package_writer import export_package
 from selection.errors import DataError
 from selection.importing import list_layers, validate_import
 from selection.importing.apply import apply_import, reset_import, restore_import
 from selection.importing.matching import AreaMatcher, SectorMatcher, norm_key
 from selection.ranking.evaluate import evaluate
 from selection.storage import packages as import_store
-from selection.storage.packages import active_data_dir, export_package, has_stored_import, import_backups
+from selection.storage.packages import active_data_dir, has_stored_import, import_backups
 from tests.support.factory import ADMIN, AREAS, BUNDLED, CRITERIA, REPO, area_features, make_package, xlsx_bytes
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -461,10 +462,11 @@ def test_apply_is_atomic(tmp_path, current, monkeypatch):
     before = tree_hash(store)
     in_use = active_data_dir(store)
 
-    def boom(*_args, **_kw):
+    def boom(_dataset, folder):  # the disk fills up half-way through the package
+        (folder / "criteria.json").write_text("{", encoding="utf-8")
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(import_store, "_write_values", boom)
+    monkeypatch.setattr(import_store, "write_package", boom)
     plan = validate_import([("v.csv", b"area_id,t1\na,1\n")], load_dataset(in_use))
     with pytest.raises(DataError, match="simulated"):
         apply_import(plan, store, actor=ADMIN)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from selection.cli.main import main
 from selection.data.dataset import load_dataset
+from selection.data.package_writer import export_package
 from selection.errors import DataError
 from selection.importing import validate_import
 from selection.importing.apply import apply_import, reset_import, restore_import
@@ -314,7 +315,7 @@ def test_whatever_bytes_are_uploaded_the_store_is_unchanged_unless_confirmed(tmp
 def test_a_package_stored_by_the_earlier_layout_is_used_and_adopted(tmp_path, current):
     """Before markers existed the store kept the package files directly in the folder: not lost."""
     store = tmp_path / "store"
-    import_store.export_package(apply_import(plan_for(current, 2), tmp_path / "new", actor=ADMIN), store)
+    export_package(apply_import(plan_for(current, 2), tmp_path / "new", actor=ADMIN), store)
     (store / "dataset.json").write_text(json.dumps({"version": "t1+import-old"}), encoding="utf-8")
     files = snapshot(store)
     assert import_folder_problem(store) is None

@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selection.data.dataset import load_dataset
+from selection.data.package_writer import package_number_text
 from selection.errors import DataError
 from selection.importing import validate_import
-from selection.storage.packages import package_number_text
 from selection.text.number_parser import MAX_DIGITS, NumberError, parse_count, parse_number
 from tests.support.factory import area_features, make_package
 
