@@ -28,9 +28,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry.base import BaseGeometry
 
-from selection.geo.geometry import POLYGONAL, WGS84
+from selection.geo.geometry import WGS84
 from selection.output.offline_assets import STATIC_DIR, URL_PREFIX
 
 MAX_ZOOM = 18  # the deepest zoom the map allows (Leaflet's default)
@@ -171,28 +170,6 @@ def encoded_shapes(geoms: np.ndarray) -> list[list[list[str]]]:
     return shapes
 
 
-def decoded_ring(text: str) -> list[tuple[float, float]]:
-    """The (lng, lat) points of one ring of ``encoded_shapes`` (as the map decodes it), closed."""
-    numbers, value, shift = [], 0, 0
-    for char in text.encode("ascii"):
-        group = char - 63
-        value |= (group & 31) << shift
-        shift += 5
-        if group < 32:
-            numbers.append(~(value >> 1) if value & 1 else value >> 1)
-            value, shift = 0, 0
-    scale = 10**COORDINATE_DECIMALS
-    lats, lngs = np.cumsum(numbers[0::2]), np.cumsum(numbers[1::2])
-    points = [(int(lng) / scale, int(lat) / scale) for lat, lng in zip(lats, lngs, strict=True)]
-    return [*points, points[0]] if points else []
-
-
-def decoded_shape(polygons: list[list[str]]) -> BaseGeometry:
-    """The (multi)polygon of one area's ``encoded_shapes`` entry."""
-    shapes = [shapely.Polygon(decoded_ring(rings[0]), [decoded_ring(r) for r in rings[1:]]) for rings in polygons]
-    return shapes[0] if len(shapes) == 1 else shapely.MultiPolygon(shapes)
-
-
 @dataclass(frozen=True)
 class Shapes:
     """The display data file of one area set: its URL path, digest and content."""
@@ -316,8 +293,3 @@ def _prune(folder: Path, keep: Path) -> None:
                 note.unlink(missing_ok=True)
         except (OSError, UnicodeDecodeError):
             continue
-
-
-def is_displayable(geom: BaseGeometry | None) -> bool:
-    """A valid, non-empty polygon or multipolygon."""
-    return geom is not None and not geom.is_empty and geom.is_valid and geom.geom_type in POLYGONAL

@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import branca
 import folium
 import folium.elements
 
@@ -53,22 +52,3 @@ def use_local_assets(m: folium.Map) -> folium.Map:
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     return m
-
-
-def external_links(*elements: folium.Element) -> list[str]:
-    """Every JS/CSS URL the elements would load that is not served from this machine."""
-    found: list[str] = []
-
-    def walk(el: folium.Element) -> None:
-        if isinstance(el, branca.colormap.ColorMap):
-            found.append("branca colormap (d3 fra CDN)")
-        if isinstance(el, folium.elements.JSCSSMixin):
-            for _, url in [*getattr(el, "default_js", []), *getattr(el, "default_css", [])]:
-                if not url.startswith(URL_PREFIX):
-                    found.append(url)
-        for child in getattr(el, "_children", {}).values():
-            walk(child)
-
-    for element in elements:
-        walk(element)
-    return found

@@ -24,12 +24,9 @@ from selection.output.map_geometry import (
     SHAPES_FOLDER,
     coarse_geometry,
     coarse_zoom,
-    decoded_ring,
-    decoded_shape,
     display_geometry,
     display_tolerance_m,
     encoded_shapes,
-    is_displayable,
 )
 from selection.output.map_layers import (
     LABEL_ALL_MAX,
@@ -40,9 +37,9 @@ from selection.output.map_layers import (
     ranked_layer,
     score_colour,
 )
-from selection.output.offline_assets import external_links
 from selection.ranking.evaluate import evaluate
 from tests.support.factory import REPO, area_features, make_package
+from tests.support.map_checks import decoded_ring, decoded_shape, external_links, is_displayable
 
 sys.path.insert(0, str(REPO / "bench"))
 from make_package import generate

@@ -20,9 +20,10 @@ from selection.output.map_layers import (
     ranked_layer,
     score_colour,
 )
-from selection.output.offline_assets import LEAFLET_JS, external_links, install_static_assets
+from selection.output.offline_assets import LEAFLET_JS, install_static_assets
 from selection.ranking.evaluate import evaluate
 from tests.support.factory import area_features, make_package
+from tests.support.map_checks import external_links
 
 
 @pytest.fixture(scope="module")
