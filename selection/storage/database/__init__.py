@@ -11,19 +11,19 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from selection import config
+from selection.config import database_url
 from selection.storage.database.errors import StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from selection.storage.database.engine import database_url, open_engine, read_connection, write_transaction
+    from selection.storage.database.engine import open_engine, read_connection, write_transaction
     from selection.storage.database.schema import current_revision, head_revision, upgrade
 
 # Loaded on first use, so that reading a data package (e.g. ``python -m selection rank``) does not
 # import SQLAlchemy and Alembic when there is no database to read.
 _LAZY = {
     "DEFAULT_BUSY_TIMEOUT_S": "engine",
-    "database_url": "engine",
     "open_engine": "engine",
     "read_connection": "engine",
     "sqlite_file": "engine",

@@ -35,11 +35,6 @@ _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictio
 DB_URL_ENV = "SELECTION_DB_URL"  # named in messages: the setting a person changes (``selection.config``)
 
 
-def database_url() -> str:
-    """``$SELECTION_DB_URL`` if set, else the default SQLite file (``config.database_url``)."""
-    return config.database_url()
-
-
 BAD_URL = f"{DB_URL_ENV} er ikke en gyldig database-adresse"
 
 
@@ -66,8 +61,8 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def open_engine(url: str | None = None, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:
-    """Create an engine for ``url`` (default ``database_url()``); raise StoreError for a bad URL."""
-    url = url or database_url()
+    """Create an engine for ``url`` (default ``config.database_url()``); raise StoreError for a bad URL."""
+    url = url or config.database_url()
     parsed = parse_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
