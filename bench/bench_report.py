@@ -29,8 +29,9 @@ sys.path.insert(0, str(REPO))
 
 from selection.data.dataset import load_dataset  # noqa: E402
 from selection.report import render_html, render_pdf, take_snapshot  # noqa: E402
-from selection.report.snapshot import scenario_record, snapshot_from_store  # noqa: E402
+from selection.report.snapshot import snapshot_from_store  # noqa: E402
 from selection.scenarios import parse_settings  # noqa: E402
+from selection.scenarios.resolve import scenario_record  # noqa: E402
 from tests.support.factory import area_features, make_package  # noqa: E402
 
 TARGETS = {13: 5.0, 200: 20.0}

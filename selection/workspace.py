@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from selection.data.dataset import Dataset, load_dataset
-from selection.data.performance import Performance, build_performance
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -35,10 +34,6 @@ class Workspace:
     assessments: pd.DataFrame | None = None  # each assessor's latest entry in force; None: no database
     versions: dict[tuple[str, str], int] = field(default_factory=dict)  # (area, indicator) -> value version
     method: str = DEFAULT_METHOD
-
-    def performance(self, distance_m: float | None = None) -> Performance:
-        """The performance matrix of the ranked data set (actor presence measured at ``distance_m``)."""
-        return build_performance(self.dataset, distance_m)
 
 
 def with_assessments(package: Dataset, latest: pd.DataFrame, method: str = DEFAULT_METHOD) -> Dataset:
@@ -69,12 +64,10 @@ def open_workspace(
     from selection.storage.packages import active_data_dir
 
     package = load_dataset(active_data_dir() if data_dir is None else Path(data_dir))
-    from selection.storage.database import store_exists
+    from selection.storage.database import open_store, store_exists
 
     if not store_exists(url):  # the database layer is loaded only when there are stored assessments to apply
         return workspace_of(package, None, method)
-    from selection.storage.database import open_store
-
     engine = open_store(url)
     try:
         return workspace_of(package, engine, method)

@@ -31,8 +31,9 @@ from selection.errors import WeightError
 from selection.ranking.scoring import ScoreResult
 from selection.report import render_html, render_pdf
 from selection.report.render import TIMEZONE, local_date, local_time
-from selection.report.snapshot import scenario_record, snapshot_from_store
+from selection.report.snapshot import snapshot_from_store
 from selection.scenarios import describe
+from selection.scenarios.resolve import scenario_record
 from selection.storage.database import StoreError, store_exists
 from selection.text.formatting import MISSING, number, text_table
 from ui import access, data, scenarios, state

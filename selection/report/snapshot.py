@@ -31,7 +31,8 @@ from selection.data.performance import Performance
 from selection.data.status import data_status
 from selection.ranking.scoring import ScoreResult
 from selection.scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
-from selection.workspace import Workspace, workspace_of
+from selection.scenarios.resolve import scenario_record
+from selection.workspace import workspace_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -222,20 +223,9 @@ def as_settings(
     )
 
 
-def scenario_record(
-    name: str | None,
-    scenario_id: int | None = None,
-    version: int | None = None,
-    key: str | None = None,
-    rationale: str | None = None,
-) -> dict[str, Any]:
-    """How a snapshot names its scenario: a stored one (id, version), a starting point (key) or none (unsaved)."""
-    return {"name": name, "id": scenario_id, "version": version, "key": key, "rationale": rationale}
-
-
 def _priorities(result: ScoreResult, dataset: Dataset, perf: Performance, top_n: int) -> list[dict[str, Any]]:
-    """The assessment priority list (``selection.analysis.critical.values``): values whose plausible range can change
-    nr. 1 or the top N, most decisive first."""
+    """The assessment priority list (``selection.analysis.critical.priorities``): values whose plausible range
+    can change nr. 1 or the top N, most decisive first."""
     table = assessment_priorities(
         perf.matrix, dataset.model, result, perf.provenance, dataset.areas["name"].to_dict(), top_n
     )
@@ -316,17 +306,7 @@ def snapshot_from_store(
 
     ``compare_with`` (2–5 named settings, the snapshot's own first) adds the scenario comparison.
     """
-    return snapshot_of(workspace_of(dataset, engine, method), weights, top_n, compare_with, **options)
-
-
-def snapshot_of(
-    workspace: Workspace,
-    weights: Mapping[str, float] | None = None,
-    top_n: int = 3,
-    compare_with: Sequence[tuple[str, ScenarioSettings]] = (),
-    **options: Any,
-) -> dict[str, Any]:
-    """Snapshot of the data in use: its ranked data set, the assessments in force and the package's hash."""
+    workspace = workspace_of(dataset, engine, method)
     snapshot = take_snapshot(
         workspace.dataset,
         weights,

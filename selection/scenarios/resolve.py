@@ -20,6 +20,17 @@ if TYPE_CHECKING:  # the scenario store (SQLAlchemy) loads when a stored scenari
     from sqlalchemy import Engine
 
 
+def scenario_record(
+    name: str | None,
+    scenario_id: int | None = None,
+    version: int | None = None,
+    key: str | None = None,
+    rationale: str | None = None,
+) -> dict[str, Any]:
+    """How a snapshot names its scenario: a stored one (id, version), a starting point (key) or none (unsaved)."""
+    return {"name": name, "id": scenario_id, "version": version, "key": key, "rationale": rationale}
+
+
 def starting_points(data_dir: Path, model: CriteriaModel, warn: Callable[[str], None]) -> list[DefaultScenario]:
     """The data package's starting points; each problem with ``scenarios.json`` is passed to ``warn``."""
     found, problems = load_defaults(data_dir, model)
@@ -39,31 +50,24 @@ def resolve(
 def resolve_scenario(
     reference: str, engine: Engine | None, data_dir: Path, model: CriteriaModel, warn: Callable[[str], None]
 ) -> tuple[dict[str, Any], ScenarioSettings]:
-    """Like ``resolve``, with what identifies the scenario: {'name', 'id', 'version', 'key', 'rationale'}."""
+    """Like ``resolve``, with what identifies the scenario (``scenario_record``)."""
     text = reference.strip()
     defaults = starting_points(data_dir, model, warn)
     for d in defaults:
         if d.key == text:
-            return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
+            return scenario_record(d.name, key=d.key, rationale=d.rationale), d.settings
     if engine is not None:
         from selection.scenarios.saved import find_scenario
 
         try:
             found = find_scenario(engine, text)
-            return (
-                {
-                    "name": found.name,
-                    "id": found.id,
-                    "version": found.version,
-                    "key": None,
-                    "rationale": found.rationale,
-                },
-                found.settings(model),
+            return scenario_record(found.name, found.id, found.version, rationale=found.rationale), found.settings(
+                model
             )
         except ScenarioError:
             if text.isdigit():
                 raise
     for d in defaults:
         if name_key(d.name) == name_key(text):
-            return {"name": d.name, "id": None, "version": None, "key": d.key, "rationale": d.rationale}, d.settings
+            return scenario_record(d.name, key=d.key, rationale=d.rationale), d.settings
     raise ScenarioError(f"Der er intet scenarie '{text[:120]}' (hverken gemt eller i datapakkens scenarios.json).")

@@ -20,9 +20,10 @@ from selection.data.dataset import load_dataset
 from selection.report import render_html, render_pdf, take_snapshot
 from selection.report.comparison import comparison_part
 from selection.report.render import caveat_text, robustness_text
-from selection.report.snapshot import scenario_record, snapshot_from_store
+from selection.report.snapshot import snapshot_from_store
 from selection.scenarios import describe, evaluate_settings, excluded_reasons, parse_settings
 from selection.scenarios.defaults import load_defaults
+from selection.scenarios.resolve import scenario_record
 from selection.storage.packages import active_data_dir
 from tests.support.factory import AREAS, area_features, make_package
 
