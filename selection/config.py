@@ -88,12 +88,12 @@ def value(name: str) -> str | None:
     return text or None
 
 
-def flag(name: str) -> bool:
-    """A yes/no setting (1/0, true/false, ja/nej, yes/no, on/off); ConfigError (Danish) otherwise."""
-    text = (value(name) or "").casefold()
-    if text not in TRUE | FALSE:
-        raise ConfigError(f"{name} skal være 1 eller 0 (fik '{text[:20]}').")
-    return text in TRUE
+def yes_no(name: str, text: str | None) -> bool:
+    """A yes/no setting's text (1/0, true/false, ja/nej, yes/no, on/off; empty: no); ConfigError (Danish) otherwise."""
+    word = (text or "").strip().casefold()
+    if word not in TRUE | FALSE:
+        raise ConfigError(f"{name} skal være 1 eller 0 (fik '{word[:20]}').")
+    return word in TRUE
 
 
 def data_dir() -> Path:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from selection.access.model import ADMINISTRATOR, NO_ACCESS, PLANNER, READER, AccessPolicy, principal_key
+from selection.config import ConfigError, yes_no
 from selection.errors import os_reason
 
 ROLE_NAMES = {  # what a person may write in a setting or the roles file -> role id
@@ -19,8 +20,6 @@ ROLE_NAMES = {  # what a person may write in a setting or the roles file -> role
     "administrator": ADMINISTRATOR,
     "admin": ADMINISTRATOR,
 }
-TRUE = {"1", "true", "ja", "yes", "on"}
-FALSE = {"", "0", "false", "nej", "no", "off"}
 
 
 class PolicyError(ValueError):
@@ -59,9 +58,10 @@ def read_roles_file(path: Path) -> list[tuple[str, str]]:
 def policy_from_settings(get: Callable[[str], str | None]) -> AccessPolicy:
     """Read SELECTION_READ_ONLY, SELECTION_LOCAL_ROLE, SELECTION_UNKNOWN_ROLE, SELECTION_ADMIN and
     SELECTION_ROLES_FILE through ``get`` (secrets, then environment); PolicyError (Danish) on a bad value."""
-    read_only_text = (get("SELECTION_READ_ONLY") or "").strip().casefold()
-    if read_only_text not in TRUE | FALSE:
-        raise PolicyError(f"SELECTION_READ_ONLY skal være 1 eller 0 (fik '{read_only_text[:20]}').")
+    try:
+        read_only = yes_no("SELECTION_READ_ONLY", get("SELECTION_READ_ONLY"))
+    except ConfigError as exc:
+        raise PolicyError(str(exc)) from None
     local = role_id(get("SELECTION_LOCAL_ROLE") or ADMINISTRATOR, "SELECTION_LOCAL_ROLE")
     unknown_text = (get("SELECTION_UNKNOWN_ROLE") or READER).strip()
     unknown = None if unknown_text.casefold() == NO_ACCESS else role_id(unknown_text, "SELECTION_UNKNOWN_ROLE")
@@ -70,4 +70,4 @@ def policy_from_settings(get: Callable[[str], str | None]) -> AccessPolicy:
         seed.append((principal_key(admin), ADMINISTRATOR))
     if roles_file := (get("SELECTION_ROLES_FILE") or "").strip():
         seed.extend(read_roles_file(Path(roles_file)))
-    return AccessPolicy(read_only=read_only_text in TRUE, local_role=local, unknown_role=unknown, seed=tuple(seed))
+    return AccessPolicy(read_only=read_only, local_role=local, unknown_role=unknown, seed=tuple(seed))

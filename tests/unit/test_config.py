@@ -59,15 +59,13 @@ def test_an_undeclared_setting_cannot_be_read():
 
 
 @pytest.mark.parametrize("text", ["1", "ja", "TRUE", " on "])
-def test_flag_yes(monkeypatch, text):
-    monkeypatch.setenv("SELECTION_READ_ONLY", text)
-    assert config.flag("SELECTION_READ_ONLY") is True
+def test_yes_no_yes(text):
+    assert config.yes_no("SELECTION_READ_ONLY", text) is True
 
 
-def test_flag_refuses_other_words_in_danish(monkeypatch):
-    monkeypatch.setenv("SELECTION_READ_ONLY", "måske")
+def test_yes_no_refuses_other_words_in_danish():
     with pytest.raises(config.ConfigError, match="SELECTION_READ_ONLY skal være 1 eller 0"):
-        config.flag("SELECTION_READ_ONLY")
+        config.yes_no("SELECTION_READ_ONLY", "måske")
 
 
 def _environment_reads(path: Path) -> list[str]:
