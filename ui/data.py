@@ -29,7 +29,6 @@ from selection.output.offline_assets import install_static_assets
 from selection.output.shortlist import area_facts as export_area_facts
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import ScoreResult
-from selection.ranking.scoring import weighted_indicators as _weighted
 from selection.storage.database import StoreError, database_url, open_store
 from selection.storage.packages import active_data_dir
 from ui import state
@@ -212,7 +211,8 @@ def with_assessments(dataset: Dataset) -> Dataset:
 
 def package_dataset() -> Dataset:
     """The data package as stored, without assessments (what the import path compares and writes)."""
-    return _package(str(active_data_dir()), _signature(active_data_dir()))
+    directory = active_data_dir()  # one read of the import folder's current link
+    return _package(str(directory), _signature(directory))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -277,11 +277,6 @@ def top_area(dataset: Dataset, settings: Settings) -> str:
         result = apply_exclusions(result, excluded_areas(settings.distance_m, settings.sub_weights, rules))
     ranked = result.ranked["area_id"]
     return str(ranked.iloc[0]) if len(ranked) else dataset.area_ids[0]
-
-
-def weighted_indicators(dataset: Dataset, result: ScoreResult) -> list[str]:
-    """Indicators that carry weight in this result (their criterion and their own weight > 0)."""
-    return _weighted(result, dataset)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -21,7 +21,7 @@ from selection.data.dataset import Dataset
 from selection.data.performance import Performance
 from selection.data.status import DataStatus
 from selection.output.text_alternatives import ranking_sentence
-from selection.ranking.scoring import ScoreResult
+from selection.ranking.scoring import ScoreResult, weighted_indicators
 from selection.scenarios import ScenarioSettings
 from ui import data, decision_panel, details, map_panel, ranking, scenarios, shortlist, sidebar, state, status
 from ui.text import md
@@ -81,7 +81,7 @@ def score(dataset: Dataset, settings: Settings) -> Scored:
 def data_status(dataset: Dataset, settings: Settings, result: ScoreResult) -> DataStatus:
     """The data-status counts for the indicators that carry weight in ``result`` (cached per set of
     weighted indicators; a new set costs about 10 ms at 13 areas, so the map is drawn before it)."""
-    return data.status(settings.distance_m, data.weighted_indicators(dataset, result))
+    return data.status(settings.distance_m, weighted_indicators(result, dataset))
 
 
 def show_notice(
