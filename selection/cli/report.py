@@ -8,7 +8,7 @@ from pathlib import Path
 
 from selection.analysis.robustness.report import DEFAULT_SAMPLES, DEFAULT_SEED
 from selection.cli import arguments
-from selection.cli.files import OutputFormats, exists_text, refuse_existing, warn, write_file
+from selection.cli.files import OutputFormats, exists_text, warn, write_file
 from selection.scenarios.compare import MAX_SCENARIOS
 
 OUTPUT_FORMATS: OutputFormats = {("report", None): (["pdf", "html"], None)}
@@ -62,12 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from selection.storage.database import open_store, store_exists
     from selection.storage.packages import active_data_dir
 
-    out: Path = args.out
-    refuse_existing(out, args.overwrite)
-    if not out.parent.is_dir():
-        raise ValueError(f"Mappen {out.parent} findes ikke.")
-    if out.is_dir():
-        raise ValueError(f"{out} er en mappe; angiv et filnavn.")
+    out: Path = args.out  # checked (writable, not an existing file without --overwrite) by files.resolve_output
     if args.top is not None and args.top < 1:
         raise ValueError("--top skal være mindst 1.")
     if args.smaa < 100:
