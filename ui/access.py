@@ -127,18 +127,11 @@ def _role(actor: Actor) -> Role | None:
     return role
 
 
-def streamlit_secret(name: str) -> object:
-    """A root-level value of ``.streamlit/secrets.toml`` (None without one; Streamlit raises when there is no file)."""
-    try:
-        return st.secrets.get(name)
-    except Exception:
-        return None
-
-
 def use_streamlit_secrets() -> None:
     """Every setting (``selection.config``) may sit in secrets.toml instead of the environment, the database
-    address with its password among them: the core reads them there first (never shown or logged)."""
-    config.use_secrets(streamlit_secret)
+    address with its password among them: the core reads them there first (never shown or logged). Without a
+    secrets file Streamlit raises on access; ``config.value`` then reads the environment."""
+    config.use_secrets(st.secrets.get)
 
 
 def forget_identity() -> None:
