@@ -9,7 +9,8 @@ OIDC = "oidc"  # signed in through Streamlit's st.login (OpenID Connect)
 LOCAL = "local"  # local mode: no sign-in; the name as typed
 CLI = "cli"  # the command line: a named local administrator
 SEED = "seed"  # the first administrator named in the configuration (role seeding)
-METHODS = (OIDC, LOCAL, CLI, SEED)
+INVITATION = "invitation"  # a participant of a weighting round who came by an invitation link (no sign-in)
+METHODS = (OIDC, LOCAL, CLI, SEED, INVITATION)
 
 # What can be done. Which role may do what is data (the access_role table), not code.
 ASSESS = "assess"
@@ -18,6 +19,8 @@ IMPORT_DATA = "import_data"
 RESET_DATA = "reset_data"
 RECORD_DECISION = "record_decision"
 ASSIGN_ROLES = "assign_roles"
+RUN_ROUNDS = "run_rounds"  # open a weighting round, invite, reveal, close, import answers collected on paper
+SUBMIT_WEIGHTS = "submit_weights"  # answer in a round one is invited to (and nothing else)
 PERMISSION_TEXT = {  # "... må ikke <text>"
     ASSESS: "gemme vurderinger",
     SAVE_SCENARIO: "gemme scenarier",
@@ -25,16 +28,24 @@ PERMISSION_TEXT = {  # "... må ikke <text>"
     RESET_DATA: "gå tilbage til det medleverede datasæt eller gendanne en import",
     RECORD_DECISION: "registrere beslutninger",
     ASSIGN_ROLES: "tildele roller",
+    RUN_ROUNDS: "lede vægtningsrunder",
+    SUBMIT_WEIGHTS: "svare i vægtningsrunder",
 }
 
-READER, PLANNER, ADMINISTRATOR = "laeser", "planlaegger", "administrator"
+PARTICIPANT, READER, PLANNER, ADMINISTRATOR = "deltager", "laeser", "planlaegger", "administrator"
 NO_ACCESS = "ingen"  # policy value: unknown users get no access
 MAX_NAME = 200
 MAX_SUBJECT = 400
 MAX_EMAIL = 320
 
 
-METHOD_TEXT = {"oidc": "logget ind", "local": "lokal tilstand", "cli": "kommandolinjen", "seed": "konfiguration"}
+METHOD_TEXT = {
+    "oidc": "logget ind",
+    "local": "lokal tilstand",
+    "cli": "kommandolinjen",
+    "seed": "konfiguration",
+    "invitation": "invitationslink",
+}
 
 
 def stored_by_text(subject: str | None, email: str | None, method: str | None) -> str:

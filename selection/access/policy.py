@@ -6,11 +6,13 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from selection.access.model import ADMINISTRATOR, NO_ACCESS, PLANNER, READER, AccessPolicy, principal_key
+from selection.access.model import ADMINISTRATOR, NO_ACCESS, PARTICIPANT, PLANNER, READER, AccessPolicy, principal_key
 from selection.config import ConfigError, yes_no
 from selection.errors import os_reason
 
 ROLE_NAMES = {  # what a person may write in a setting or the roles file -> role id
+    "deltager": PARTICIPANT,
+    "participant": PARTICIPANT,
     "laeser": READER,
     "læser": READER,
     "reader": READER,
@@ -30,7 +32,9 @@ def role_id(text: str, setting: str) -> str:
     """The role id for a name in a setting ('Planlægger', 'admin', ...); PolicyError otherwise."""
     key = str(text).strip().casefold()
     if key not in ROLE_NAMES:
-        raise PolicyError(f"{setting}: ukendt rolle '{str(text)[:40]}'; brug Læser, Planlægger eller Administrator.")
+        raise PolicyError(
+            f"{setting}: ukendt rolle '{str(text)[:40]}'; brug Deltager, Læser, Planlægger eller Administrator."
+        )
     return ROLE_NAMES[key]
 
 

@@ -178,11 +178,14 @@ def competition_rank(totals: pd.Series) -> pd.Series:
 
 
 def _competition_rank(totals: np.ndarray) -> pd.arrays.IntegerArray:
-    """``competition_rank`` on an array: 1 + the number of strictly higher rounded totals."""
-    rounded = np.round(totals, TIE_DECIMALS)
+    """``competition_rank`` on an array: 1 + the number of strictly higher rounded totals.
+
+    Counted with a sort (n log n), so ranking 2,000 areas for 30 participants stays cheap."""
+    rounded = np.round(np.asarray(totals, dtype=float), TIE_DECIMALS)
     known = ~np.isnan(rounded)
-    higher = (rounded[None, known] > rounded[:, None]).sum(axis=1)
-    return pd.arrays.IntegerArray((higher + 1).astype("int64"), ~known)
+    ordered = np.sort(rounded[known])
+    higher = len(ordered) - np.searchsorted(ordered, np.where(known, rounded, 0.0), side="right")
+    return pd.arrays.IntegerArray(np.where(known, higher + 1, 0).astype("int64"), ~known)
 
 
 def score_areas(

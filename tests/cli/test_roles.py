@@ -90,5 +90,5 @@ def test_read_only_mode_refuses_command_line_writes_and_changes_nothing(tmp_path
     bad = run("reset", store=store, data=pkg, SELECTION_LOCAL_ROLE="chef")  # a bad setting: said, nothing done
     assert bad.returncode == 2
     assert bad.stderr == (
-        "FEJL: SELECTION_LOCAL_ROLE: ukendt rolle 'chef'; brug Læser, Planlægger eller Administrator.\n"
+        "FEJL: SELECTION_LOCAL_ROLE: ukendt rolle 'chef'; brug Deltager, Læser, Planlægger eller Administrator.\n"
     )

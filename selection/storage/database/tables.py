@@ -122,3 +122,80 @@ scenario_version = Table(
     Column("actor_method", String(20), nullable=True),
     Index("ix_scenario_version", "scenario_id", "version", unique=True),
 )
+
+# Revision 0007: weighting rounds. All append-only; a round's state comes from its events.
+weighting_round = Table(
+    "weighting_round",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(ID_LENGTH), nullable=False),
+    Column("name_key", String(ID_LENGTH), nullable=False),  # case-folded name (unique)
+    Column("anonymous", Boolean, nullable=False),
+    Column("scenario_id", Integer, nullable=True),  # the saved scenario it was opened on (None: the sliders)
+    Column("scenario_version", Integer, nullable=True),
+    Column("scenario_name", String(ID_LENGTH), nullable=False),
+    Column("settings", Text, nullable=False),  # JSON (selection.scenarios.settings), frozen at opening
+    Column("data_version", String(ID_LENGTH), nullable=False),
+    Column("sub_indicators", Boolean, nullable=False),  # participants may weigh the sub-indicators too
+    Column("created_at", DateTime, nullable=False),  # UTC, naive
+    *_actor("created_by"),
+    Index("ix_weighting_round_name", "name_key", unique=True),
+)
+
+round_event = Table(
+    "round_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", Integer, ForeignKey("weighting_round.id"), nullable=False),
+    Column("action", String(20), nullable=False),  # 'reveal' or 'close'
+    Column("recorded_at", DateTime, nullable=False),  # UTC, naive
+    *_actor("actor"),
+    Index("ix_round_event_round", "round_id", "id"),
+)
+
+round_participant = Table(
+    "round_participant",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", Integer, ForeignKey("weighting_round.id"), nullable=False),
+    Column("number", Integer, nullable=False),  # 1, 2, ... per round ('Deltager 3')
+    Column("name", String(ID_LENGTH), nullable=False),  # '' in an anonymous round
+    Column("name_key", String(ID_LENGTH), nullable=False),  # case-folded name; a salted hash when anonymous
+    Column("principal", String(400), nullable=True),  # e-mail or sub:... of a signed-in invitee (hashed if anonymous)
+    Column("invited_at", DateTime, nullable=False),  # UTC, naive
+    *_actor("invited_by"),
+    Index("ix_round_participant_number", "round_id", "number", unique=True),
+    Index("ix_round_participant_name", "round_id", "name_key", unique=True),
+    Index("ix_round_participant_principal", "principal"),
+)
+
+round_invitation = Table(
+    "round_invitation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", Integer, ForeignKey("weighting_round.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("code_hash", String(64), nullable=False),  # SHA-256 of the code; the code itself is never stored
+    Column("expires_at", DateTime, nullable=False),  # UTC, naive
+    Column("issued_at", DateTime, nullable=False),  # UTC, naive
+    *_actor("issued_by"),
+    Index("ix_round_invitation_code", "code_hash", unique=True),
+    Index("ix_round_invitation_participant", "round_id", "number", "id"),
+)
+
+round_submission = Table(
+    "round_submission",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", Integer, ForeignKey("weighting_round.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("version", Integer, nullable=False),  # 1, 2, ... per participant
+    Column("method", String(20), nullable=False),  # 'shares', 'swing' or 'import'
+    Column("weights", Text, nullable=False),  # JSON: criterion id -> share of 1
+    Column("sub_weights", Text, nullable=True),  # JSON; NULL: the round's sub-weights
+    Column("inputs", Text, nullable=False),  # JSON: what the participant entered
+    Column("reason", Text, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),  # UTC, naive, with microseconds
+    *_actor("submitted_by"),
+    Index("ix_round_submission_version", "round_id", "number", "version", unique=True),
+)
