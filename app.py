@@ -27,6 +27,9 @@ from ui import (
     ranked_view,
     ranking,
     robustness_panel,
+    round_answer,
+    round_meeting,
+    rounds_panel,
     scenarios,
     shortlist,
     sidebar,
@@ -34,14 +37,26 @@ from ui import (
 )
 from ui.text import md
 
-st.set_page_config(page_title="Valg af forebyggelsesområde", page_icon="🗺️", layout="wide")
+# A participant's page and the meeting screen are pages of their own (no sidebar to start with).
+round_page = any(p in st.query_params for p in (round_answer.CODE_PARAM, round_answer.ROUND_PARAM, round_meeting.PARAM))
+st.set_page_config(
+    page_title="Valg af forebyggelsesområde",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if round_page else "auto",
+)
 data.static_assets()
 data.freeze_heap("imports")  # once per process: see the function
 layout.compact_page()
 a11y.enhance_page()
+if round_answer.route_invitation():  # ?deltag=<code>: the participant's page only, without sign-in
+    st.stop()
 
-st.title("Valg af område til indsats mod negativ social kontrol")
-access.gate()  # sign-in (st.login) or local mode; stops the page for a user without access
+if not round_page:
+    st.title("Valg af område til indsats mod negativ social kontrol")
+actor = access.gate()  # sign-in (st.login) or local mode; stops the page for a user without access
+if round_answer.route_signed_in(actor) or round_meeting.route():  # ?svar=<round>, a Deltager, or ?moede=<round>
+    st.stop()
 try:
     dataset = data.active_dataset()
 except DataError as exc:
@@ -63,12 +78,12 @@ access.roles_admin()
 notice = st.container()
 if message := state.IMPORT_MESSAGE.pop():
     st.success(message)
-view_col, guide_col = st.columns([5, 2], vertical_alignment="bottom")
+view_col, guide_col = st.columns([3, 1], vertical_alignment="bottom")
 # The view starts in session state (other panels switch it there), so the control itself takes no default.
 state.VIEW.setdefault(ranked_view.RANKING_VIEW)
 view = view_col.segmented_control(
     "Visning",
-    [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW],
+    [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW, rounds_panel.VIEW],
     key=state.VIEW.name,
     label_visibility="collapsed",
 )
@@ -76,7 +91,7 @@ with guide_col:
     layout.guide()
 state.keep(state.ROBUSTNESS_SETTINGS)  # the analysis settings stay while another view is shown
 
-if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
+if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW, rounds_panel.VIEW):
     settings = sidebar.weight_controls(dataset.model, sliders)
     scored = ranked_view.score_with_notice(dataset, settings, notice, link_slot)
     result, perf = scored.result, scored.perf
@@ -90,6 +105,9 @@ if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW):
         else:
             scenarios.robustness_note(result)
             robustness_panel.render(dataset, perf, result, state.TOP_N.get(3))
+    elif view == rounds_panel.VIEW:
+        st.header("Styregruppens vægtning", anchor=False)
+        rounds_panel.render(dataset, scenarios.current(dataset.model, settings))
     elif view == decision_panel.VIEW:
         st.header("Beslutning", anchor=False)
         decision_panel.render(data.package_dataset(), settings, result, state.TOP_N.get(3))

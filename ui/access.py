@@ -17,6 +17,7 @@ from selection import config
 from selection.access import (
     ADMINISTRATOR,
     ASSIGN_ROLES,
+    PARTICIPANT,
     PLANNER,
     READER,
     AccessDenied,
@@ -49,7 +50,13 @@ SETTINGS = (
 )
 FALLBACK_READER = Role(READER, "Læser", 1, frozenset())  # shown when the store cannot say (writes are refused anyway)
 ACTIONS = {"import": "Import", "reset": "Tilbage til medleveret datasæt", "restore": "Import gendannet"}
-ROLE_CHOICES = {READER: "Læser", PLANNER: "Planlægger", ADMINISTRATOR: "Administrator", None: "Ingen adgang"}
+ROLE_CHOICES = {
+    PARTICIPANT: "Deltager",
+    READER: "Læser",
+    PLANNER: "Planlægger",
+    ADMINISTRATOR: "Administrator",
+    None: "Ingen adgang",
+}
 
 
 def auth_section() -> dict[str, Any] | None:

@@ -304,3 +304,67 @@ def assessment_form_key(area_id: str, indicator_id: str) -> Key[None]:
 
 def sheet_upload_key(generation: int) -> Key[None]:
     return Key(f"sheet_upload_{generation}")
+
+
+# --- Vægtningsrunder: the participant's page (ui.round_answer) -------------------------------------------
+
+ROUND_ANSWER_FRAGMENT = Key[None]("round_answer")  # the weighting and the own top 3: a slider reruns only this
+ROUND_METHOD = Key[str]("round_method")  # 'Andele (%)' or 'Swing-vægtning'
+ROUND_REASON = Key[str]("round_reason")
+ROUND_SUBMIT = Key[bool]("round_submit")
+ROUND_FILL = Key[bool]("round_fill")  # 'Justér til 100 %'
+ROUND_FILLED_FROM = Key[tuple[int, int, int]]("_round_filled_from")  # (round, participant, answer id) in the form
+ROUND_MESSAGE = Key[tuple[bool, str]]("_round_message")  # (ok, Danish text) after a save, shown once
+ROUND_MORE_FOLD = Key[bool]("fold_round_more")  # 'Se hele din rangering og kortet'
+ROUND_MAP = Key[dict[str, Any]]("round_map")
+ROUND_SEAT = Key[int]("round_seat")  # a signed-in participant's choice among the rounds they are invited to
+
+
+def round_share_key(criterion_id: str) -> Key[int]:
+    """A criterion's share (per cent) in the participant's form."""
+    return Key(f"round_share_{criterion_id}")
+
+
+def round_swing_place_key(place: int) -> Key[str]:
+    """The criterion at ``place`` (1 = the swing that matters most) in swing weighting."""
+    return Key(f"round_swing_place_{place}")
+
+
+def round_swing_rating_key(criterion_id: str) -> Key[int]:
+    """A criterion's swing rating (0–100 against the most important swing)."""
+    return Key(f"round_swing_rating_{criterion_id}")
+
+
+def round_sub_key(indicator_id: str) -> Key[int]:
+    """A sub-indicator's weight in the participant's form (rounds that let participants weigh them)."""
+    return Key(f"round_sub_{indicator_id}")
+
+
+# --- Vægtningsrunder: the facilitator's screen (ui.round_meeting) and the planner's view (ui.rounds_panel) --
+
+MEETING = Key[None]("meeting")  # the meeting screen's container (its CSS makes the text large)
+MEETING_COUNT = Key[None]("meeting_count")  # '5 af 7 har svaret', large
+MEETING_SENTENCE = Key[None]("meeting_sentence")  # the group result in one sentence, large
+MEETING_SEEN = Key[tuple[int, int, str]]("_meeting_seen")  # (round, newest answer id, state) drawn last
+MEETING_METHOD = Key[str]("meeting_method")  # the group's weights: 'Gennemsnit' or 'Median'
+MEETING_REVEAL = Key[bool]("meeting_reveal")
+MEETING_CLOSE = Key[bool]("meeting_close")
+MEETING_CLOSE_SURE = Key[bool]("meeting_close_sure")
+MEETING_MAP = Key[dict[str, Any]]("meeting_map")
+ROUNDS_PICK = Key[int | None]("rounds_pick")
+ROUND_NEW_FORM = Key[None]("round_new")
+ROUND_NEW_NAME = Key[str]("round_new_name")
+ROUND_NEW_BASIS = Key[str]("round_new_basis")
+ROUND_NEW_ANONYMOUS = Key[bool]("round_new_anonymous")
+ROUND_NEW_SUBS = Key[bool]("round_new_subs")
+ROUND_INVITE_FORM = Key[None]("round_invite")
+ROUND_INVITE_NAME = Key[str]("round_invite_name")
+ROUND_INVITE_EMAIL = Key[str]("round_invite_email")
+ROUND_LINKS = Key[list[tuple[str, str]]]("_round_links")  # (participant, link) made just now: shown once
+ROUNDS_MESSAGE = Key[tuple[bool, str]]("_rounds_message")  # (ok, Danish text), shown once
+ROUND_DOWNLOAD_CSV = Key[None]("round_download_csv")
+ROUND_DOWNLOAD_XLSX = Key[None]("round_download_xlsx")
+
+
+def round_new_code_key(number: int) -> Key[bool]:
+    return Key(f"round_new_code_{number}")
