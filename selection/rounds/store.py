@@ -526,10 +526,12 @@ class Seat:
 
     round: Round
     number: int
+    name: str = ""  # the participant's name ('' in an anonymous round)
 
     @property
     def label(self) -> str:
-        return participant_label(self.number)
+        """How the participant is shown: their name, or 'Deltager 3' in an anonymous round."""
+        return self.name if self.name and not self.round.anonymous else participant_label(self.number)
 
 
 def code_problem(code: object) -> str | None:
@@ -561,7 +563,17 @@ def _seat_for_code(conn: Connection, code: object) -> Seat:
         raise AccessDenied(f"Runden '{item.name}' er lukket, så invitationen gælder ikke længere.")
     if row["expires_at"].replace(tzinfo=UTC) <= _now():
         raise AccessDenied("Invitationen er udløbet. Bed mødelederen om et nyt link.")
-    return Seat(item, int(row["number"]))
+    return Seat(item, int(row["number"]), _name(conn, item, int(row["number"])))
+
+
+def _name(conn: Connection, item: Round, number: int) -> str:
+    """The participant's stored name ('' in an anonymous round, where none is kept)."""
+    name = conn.execute(
+        select(round_participant.c.name).where(
+            round_participant.c.round_id == item.id, round_participant.c.number == number
+        )
+    ).scalar()
+    return "" if item.anonymous or name is None else str(name)
 
 
 def seat_for_code(engine: Engine, code: object) -> Seat:
@@ -572,9 +584,10 @@ def seat_for_code(engine: Engine, code: object) -> Seat:
 
 
 def code_identity(seat: Seat) -> Identity:
-    """The identity of a participant who came by their invitation link (never their name)."""
+    """The identity of a participant who came by their invitation link: the round and their number as the
+    subject, their label ('Deltager 3' in an anonymous round) as the name."""
     return Identity(
-        subject=f"runde {seat.round.id}, {seat.label.lower()}", email="", name=seat.label, method=INVITATION
+        subject=f"runde {seat.round.id}, deltager {seat.number}", email="", name=seat.label, method=INVITATION
     )
 
 
@@ -595,7 +608,7 @@ def seats_for(engine: Engine, identity: Identity) -> list[Seat]:
                 )
             ).first()
             if row is not None:
-                out.append(Seat(item, int(row.number)))
+                out.append(Seat(item, int(row.number), _name(conn, item, int(row.number))))
         return out
 
 
@@ -710,7 +723,7 @@ def submit(
         item = _get(conn, seat.round.id)
         if not item.is_open:
             raise RoundError(f"Runden '{item.name}' er lukket; svaret er ikke gemt.")
-        current = Seat(item, seat.number)
+        current = Seat(item, seat.number, seat.name)
         _authorise_answer(conn, actor, current, code)
         subs = _checked_sub_weights(model, item, sub_weights)
         new_id = _insert_answer(
@@ -767,7 +780,7 @@ def import_answers(
                 number, _ = _add_participant(conn, actor, item, name, None)
             except RoundError as exc:
                 raise RoundError(f"Linje {answer.line}: {exc}") from None
-            seat = Seat(item, number)
+            seat = Seat(item, number, "" if item.anonymous else name)
             identity = _answer_identity(actor, seat)
             inputs = {"file": {k: str(v) for k, v in answer.weights.items()}, "recorded_by": actor.identity.label}
             if item.anonymous:
