@@ -20,7 +20,7 @@ from selection.data.performance import Performance
 from selection.errors import DataError, WeightError
 from selection.output.basemaps import available_basemaps
 from selection.output.map_layers import MAP_HEIGHT_PX, ranked_base_map, ranked_layer
-from selection.ranking.scoring import ScoreResult
+from selection.ranking.scoring import ScoreResult, weighted_indicators
 from selection.rounds import store
 from selection.rounds.model import SHARES, SWING, RoundError, Submission
 from selection.rounds.weights import from_percent, from_swing, normalise
@@ -356,6 +356,19 @@ def _top(dataset: Dataset, settings: ScenarioSettings, perf: Performance, weight
         st.caption("Ingen områder kan rangeres med disse vægte.")
         return
     st.markdown("\n".join(f"{int(r['rank'])}. {md(r['name'])} ({num(r['total'])} point)" for _, r in top.iterrows()))
+    st.caption(honesty(dataset, settings, result))
+
+
+def honesty(dataset: Dataset, settings: ScenarioSettings, result: ScoreResult) -> str:
+    """One line that says how much of what is ranked is illustrative, never hidden on a small screen."""
+    counts = data.status(settings.distance_m, weighted_indicators(result, dataset)).value_kinds
+    illustrative, total = counts.get("illustrative", 0), sum(counts.values())
+    if not illustrative:
+        return "Rangeringen bygger på kildebelagte værdier og lokale vurderinger i datasættet."
+    return (
+        f"Bemærk: {illustrative} af {total} værdier bag rangeringen er illustrative pladsholdere, ikke fakta; "
+        "rangeringen viser metoden, ikke en anbefaling."
+    )
 
 
 def _submit(

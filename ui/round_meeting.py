@@ -18,12 +18,12 @@ from selection.access import RUN_ROUNDS, AccessDenied
 from selection.data.dataset import Dataset
 from selection.errors import DataError
 from selection.output.map_layers import MAP_HEIGHT_PX, ranked_base_map, ranked_layer
-from selection.ranking.scoring import NOT_RANKED
+from selection.ranking.scoring import NOT_RANKED, weighted_indicators
 from selection.rounds import store
 from selection.rounds.model import MEAN, MEDIAN, STATE_TEXT, Round, RoundError
 from selection.rounds.result import GroupResult, group_result
 from selection.storage.database import StoreError
-from ui import access, data, sidebar, state
+from ui import access, data, sidebar, state, status
 from ui.text import md, num, pct
 
 PARAM = "moede"  # ?moede=<round number>
@@ -156,6 +156,8 @@ def _result(item: Round) -> None:
         )
     with st.container(key=state.MEETING_SENTENCE.name):
         st.markdown(md(result.sentence))
+    distance = store.round_settings(item, dataset.model).distance_m
+    status.render(data.status(distance, weighted_indicators(result.group, dataset)), dataset)
     model = dataset.model
     st.caption(
         md(
