@@ -176,10 +176,32 @@ def _round(item: Round) -> None:
             width="stretch",
         )
     if item.is_open:
-        _invite(item, [p.number for p in people if not p.signed_in])
+        _invite(item)
+        if people:
+            _new_link(item, {p.number: p.label(item.anonymous) for p in people})
 
 
-def _invite(item: Round, by_link: list[int]) -> None:
+def _new_link(item: Round, labels: dict[int, str]) -> None:
+    """A new invitation link for a participant who lost theirs (the old link stops working)."""
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    number = left.selectbox(
+        "Nyt link til (det gamle holder op med at virke)",
+        list(labels),
+        format_func=labels.__getitem__,
+        key=state.ROUND_NEW_CODE_FOR.name,
+    )
+    if not right.button("Lav nyt link", key=state.ROUND_NEW_CODE.name):
+        return
+    try:
+        code = store.new_code(data.engine(), access.current_actor(), item.id, int(number))
+    except (AccessDenied, RoundError, StoreError) as exc:
+        state.ROUNDS_MESSAGE.set((False, str(exc)))
+    else:
+        state.ROUND_LINKS.set([(labels[number], page_url(**{round_answer.CODE_PARAM: code}))])
+    st.rerun()
+
+
+def _invite(item: Round) -> None:
     with st.form(state.ROUND_INVITE_FORM.name, border=True):
         st.markdown("**Invitér en deltager**")
         name = st.text_input(

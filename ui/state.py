@@ -364,7 +364,5 @@ ROUND_LINKS = Key[list[tuple[str, str]]]("_round_links")  # (participant, link) 
 ROUNDS_MESSAGE = Key[tuple[bool, str]]("_rounds_message")  # (ok, Danish text), shown once
 ROUND_DOWNLOAD_CSV = Key[None]("round_download_csv")
 ROUND_DOWNLOAD_XLSX = Key[None]("round_download_xlsx")
-
-
-def round_new_code_key(number: int) -> Key[bool]:
-    return Key(f"round_new_code_{number}")
+ROUND_NEW_CODE_FOR = Key[int]("round_new_code_for")  # the participant who gets a new link
+ROUND_NEW_CODE = Key[bool]("round_new_code")

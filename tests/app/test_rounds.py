@@ -277,3 +277,18 @@ def test_the_planner_opens_a_round_and_invites_with_a_link_shown_once(package: P
     invite.click()
     run(at)
     assert "allerede inviteret" in texts(at)
+
+
+def test_a_lost_link_is_replaced_and_the_old_one_stops_working(package: Path, tmp_path: Path) -> None:
+    engine, _, item, codes = new_round(tmp_path, package)
+    at = page()
+    at.segmented_control(key="view").set_value("Styregruppe")
+    run(at)
+    at.selectbox(key="round_new_code_for").set_value(2)
+    press(at, "Lav nyt link")
+    links = next(d.value for d in at.dataframe if "Link" in d.value.columns)
+    assert links["Deltager"].tolist() == ["Bo Jensen"]
+    fresh = links["Link"].iloc[0].split("deltag=")[1]
+    assert store.seat_for_code(engine, fresh).number == 2
+    assert "erstattet af en nyere" in texts(page(deltag=codes[1]))
+    assert store.seat_for_code(engine, codes[0]).number == 1, "the others' links keep working"
