@@ -139,7 +139,8 @@ def group_result(
     rows = rows / rows.sum(axis=1, keepdims=True)
     names = [labels.get(s.number, f"Deltager {s.number}") for s in chosen]
     weights, used = group_weights(rows, ids, method)
-    group_settings = ScenarioSettings(weights, settings.sub_weights, settings.distance_m, settings.rules)
+    subs = group_sub_weights(dataset, settings, [s.sub_weights for s in chosen], method)
+    group_settings = ScenarioSettings(weights, subs, settings.distance_m, settings.rules)
     _, group = evaluate_settings(dataset, group_settings, perf)
     excluded = exclusions(settings.rules, dataset, perf, settings.sub_weights)
     ranks = participant_ranks(dataset, perf, settings, rows, [s.sub_weights for s in chosen], excluded)
@@ -157,6 +158,26 @@ def group_result(
         sentence="",
     )
     return GroupResult(**{**result.__dict__, "sentence": sentence(result)})
+
+
+def group_sub_weights(
+    dataset: Dataset, settings: ScenarioSettings, own: Sequence[Mapping[str, float] | None], method: str
+) -> dict[str, float]:
+    """The group's sub-weights: the round's, unless participants weighed the sub-indicators; then, per
+    criterion, the mean (or median) of every participant's sub-weights as shares of that criterion (a participant
+    who did not weigh them counts with the round's)."""
+    if all(o is None for o in own):
+        return dict(settings.sub_weights)
+    out: dict[str, float] = {}
+    for crit in dataset.model.criteria:
+        ind = [i.id for i in crit.indicators]
+        rows = []
+        for o in own:
+            values = np.array([float((o or settings.sub_weights).get(i, 0.0)) for i in ind])
+            rows.append(values / values.sum() if values.sum() > 0 else np.full(len(ind), 1.0 / len(ind)))
+        combined, _ = group_weights(np.array(rows), ind, method)
+        out.update(combined)
+    return out
 
 
 def _names(names: Sequence[str]) -> str:
