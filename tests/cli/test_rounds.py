@@ -267,3 +267,24 @@ def test_the_out_file_is_checked_before_any_work(url, capsys, tmp_path):
     code, _, err = cli(capsys, "round", "result", "1", "--out", str(tmp_path / "r.pdf"))
     assert code == 2
     assert "kan ikke skrive en PDF-fil" in err
+
+
+def test_a_typed_name_never_takes_the_seat_of_a_participant_invited_without_one(url, capsys, tmp_path):
+    """Anonymous round: a paper answer signed '#1' is a new participant, not a new version of the answer of
+    participant 1 (invited without a name), and an unnamed invitation is not refused because of a '#n' name."""
+    assert cli(capsys, "round", "new", "--name", "A", "--anonymous", "--data", DATA)[0] == 0
+    assert "Deltager 1" in cli(capsys, "round", "invite", "A")[1]  # no name
+    paper = tmp_path / "svar.csv"
+    paper.write_bytes(b"Navn;trust;actors;need\r\n#1;1;0;0\r\n")
+    code, out, err = cli(capsys, "round", "import", "A", str(paper))
+    assert code == 0, err
+    assert "Deltager 2: svar version 1" in out
+    engine = open_store(url)
+    try:
+        assert store.own_submission(engine, 1, 1) is None
+    finally:
+        engine.dispose()
+    assert "Deltager 3" in cli(capsys, "round", "invite", "A", "--name", "#4")[1]
+    code, out, err = cli(capsys, "round", "invite", "A")  # the fourth participant, no name
+    assert code == 0, err
+    assert "Deltager 4" in out
