@@ -393,11 +393,11 @@ def _add_participant(
     ).scalar_one()
     key = None if principal in (None, "") else clean_principal(principal)
     if item.anonymous and (name is None or str(name).strip() == ""):
-        shown, name_hash_source = "", f"#{int(count) + 1}"
+        # hashed as its own kind: no typed name (not even '#2') can match a participant invited without one
+        shown, stored_key = "", _salted(item.id, "unnamed", str(int(count) + 1))
     else:
         shown = clean_participant_name(name)
-        name_hash_source = name_key(shown)
-    stored_key = _salted(item.id, "name", name_hash_source) if item.anonymous else name_key(shown)[:200]
+        stored_key = _salted(item.id, "name", name_key(shown)) if item.anonymous else name_key(shown)[:200]
     stored_principal = None if key is None else (_salted(item.id, "principal", key) if item.anonymous else key)
     existing = conn.execute(
         select(round_participant.c.number).where(

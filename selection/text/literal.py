@@ -16,3 +16,14 @@ DIRECTION_MARKS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 def without_direction_marks(text: str) -> str:
     """``text`` without bidirectional control characters (all other characters are kept)."""
     return DIRECTION_MARKS.sub("", text)
+
+
+# C0 and C1 control characters except the line feed: a terminal acts on them (ESC starts a command that can
+# recolour, move the cursor or retitle the window), so text from data never reaches one raw.
+CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: object) -> str:
+    """``text`` safe to print on a terminal: every C0/C1 control character except the line feed, and every
+    bidirectional control, replaced by U+FFFD (so the reader sees that something was there)."""
+    return DIRECTION_MARKS.sub("\ufffd", CONTROLS.sub("\ufffd", str(text)))
