@@ -371,7 +371,7 @@ def history(engine: Engine, scenario_id: int) -> list[Scenario]:
 def find_scenario(engine: Engine, name_or_id: str) -> Scenario:
     """A scenario by number or by name (ignoring case; active ones first, then archived)."""
     text = str(name_or_id).strip()
-    if text.isdigit() and len(text) < 10:
+    if text.isascii() and text.isdigit() and len(text) < 10:  # '²' is a digit to str.isdigit, not a number
         return get_scenario(engine, int(text))
     found = [s for s in list_scenarios(engine, include_archived=True) if name_key(s.name) == name_key(text)]
     found.sort(key=lambda s: (s.archived, -s.id))

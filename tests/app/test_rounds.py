@@ -280,7 +280,7 @@ def test_the_planner_opens_a_round_and_invites_with_a_link_shown_once(package: P
 
 
 def test_a_lost_link_is_replaced_and_the_old_one_stops_working(package: Path, tmp_path: Path) -> None:
-    engine, _, item, codes = new_round(tmp_path, package)
+    engine, _, _, codes = new_round(tmp_path, package)
     at = page()
     at.segmented_control(key="view").set_value("Styregruppe")
     run(at)

@@ -133,3 +133,10 @@ def test_stored_settings_that_no_longer_fit_the_data_say_so(engine):
     changed = scenarios.Scenario(**{**saved.__dict__, "settings_data": {"weights": {"gone": 1}}})
     with pytest.raises(ScenarioError, match="passer ikke til datasættet"):
         changed.settings(MODEL)
+
+
+@pytest.mark.parametrize("ref", ["²", "³", "٣", "１"])
+def test_a_reference_of_unicode_digits_is_a_name_not_a_number(engine, ref):
+    """str.isdigit() is true for '²', '٣' and '１', which int() refuses in English; they are names here."""
+    with pytest.raises(ScenarioError, match="Der er intet gemt scenarie med navnet"):
+        scenarios.find_scenario(engine, ref)
