@@ -20,6 +20,7 @@ from selection.errors import DataError
 from selection.output.map_layers import MAP_HEIGHT_PX, ranked_base_map, ranked_layer
 from selection.ranking.scoring import NOT_RANKED, weighted_indicators
 from selection.rounds import store
+from selection.rounds.exchange import result_file
 from selection.rounds.model import MEAN, MEDIAN, STATE_TEXT, Round, RoundError
 from selection.rounds.result import GroupResult, group_result
 from selection.storage.database import StoreError
@@ -186,6 +187,30 @@ def _result(item: Round) -> None:
     st.dataframe(participants_table(result), hide_index=True, width="stretch")
     st.header("Hvor enige er deltagerne om vægtene?", anchor=False)
     spread_chart(result, dataset)
+    downloads(item, dataset, result)
+
+
+def downloads(item: Round, dataset: Dataset, result: GroupResult) -> None:
+    """The group result as CSV for Danish Excel and as XLSX (one row per area, the notes beside it)."""
+    perf = data.performance(store.round_settings(item, dataset.model).distance_m)
+    stem = f"vaegtningsrunde-{item.id}-{result.method}"
+    left, right = st.columns(2)
+    left.download_button(
+        "Hent resultatet (CSV til Excel)",
+        result_file(result, item, dataset, perf, "excel-da"),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=state.ROUND_DOWNLOAD_CSV.name,
+        on_click="ignore",
+    )
+    right.download_button(
+        "Hent resultatet (XLSX)",
+        result_file(result, item, dataset, perf, "xlsx"),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=state.ROUND_DOWNLOAD_XLSX.name,
+        on_click="ignore",
+    )
 
 
 def group_table(result: GroupResult) -> pd.DataFrame:

@@ -209,6 +209,8 @@ def test_the_meeting_screen_counts_answers_hides_them_until_the_reveal_then_show
     at.radio(key="meeting_method").set_value("Median")
     run(at)
     assert "medianen af deltagernes vægte" in texts(at)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == ["Hent resultatet (CSV til Excel)", "Hent resultatet (XLSX)"]
 
 
 def test_an_anonymous_round_never_shows_a_name(package: Path, tmp_path: Path) -> None:
