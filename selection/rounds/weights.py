@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -23,16 +24,23 @@ from selection.rounds.model import MEAN, MEDIAN, RoundError
 from selection.text.number_parser import NumberError, parse_number
 
 TOTAL_TOLERANCE_PP = 0.5  # shares typed in whole per cent may add up to 99.5–100.5
+LARGEST = f"{MAX_WEIGHT:,.0f}".replace(",", ".")  # 1.000.000, as a Danish reader writes it
 
 
 def _number(raw: object, label: str) -> float:
-    """A finite number ≥ 0 (Danish or standard notation); RoundError naming the criterion otherwise."""
+    """A finite number ≥ 0 (Danish or standard notation); RoundError naming the criterion otherwise.
+
+    Only text and real numbers are read: a yes/no cell (``True``) is not a weight of 1."""
+    if raw is None:
+        return 0.0
+    if isinstance(raw, bool) or not isinstance(raw, (str, Real)):
+        raise RoundError(f"Vægten for {label} skal være et tal.")
     try:
-        value = parse_number(raw) if isinstance(raw, str) else (None if raw is None else float(raw))  # type: ignore[arg-type]
+        value = parse_number(raw)
     except NumberError as exc:
         raise RoundError(f"Vægten for {label}: {exc}") from None
-    except (TypeError, ValueError):
-        raise RoundError(f"Vægten for {label} skal være et tal.") from None
+    except OverflowError:  # an int too large for a float (10**400)
+        raise RoundError(f"Vægten for {label} er urimeligt stor; højst {LARGEST}.") from None
     if value is None:
         return 0.0
     if not math.isfinite(value):
@@ -40,7 +48,7 @@ def _number(raw: object, label: str) -> float:
     if value < 0:
         raise RoundError(f"Vægten for {label} må ikke være negativ (fik {value:g}).")
     if value > MAX_WEIGHT:
-        raise RoundError(f"Vægten for {label} er urimeligt stor ({value:g}); højst {MAX_WEIGHT:g}.")
+        raise RoundError(f"Vægten for {label} er urimeligt stor ({value:g}); højst {LARGEST}.")
     return value
 
 
