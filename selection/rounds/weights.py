@@ -84,7 +84,8 @@ def from_percent(
     if total <= 0:
         raise RoundError("Alle vægte er 0. Giv mindst ét kriterium en vægt over 0.")
     if abs(total - 100.0) > TOTAL_TOLERANCE_PP:
-        raise RoundError(f"Andelene skal give 100 % tilsammen; de giver {total:.1f} %.".replace(".", ","))
+        shown = f"{total:.1f}".replace(".", ",")
+        raise RoundError(f"Andelene skal give 100 % tilsammen; de giver {shown} %.")
     return {cid: v / total for cid, v in values.items()}
 
 
