@@ -136,6 +136,9 @@ def group_weights(rows: np.ndarray, ids: Sequence[str], method: str = MEAN) -> t
     if rows.ndim != 2 or rows.shape[0] == 0:
         raise RoundError("Ingen deltagere har svaret endnu, så der er intet grupperesultat.")
     used = method
+    # Each criterion's column sorted: a float sum depends on the order of its terms, and the group's weights
+    # (and so its ranking, ties included) must not depend on the order the participants are numbered in.
+    rows = np.sort(rows, axis=0)
     if method == MEAN:
         combined = rows.mean(axis=0)
     elif method == MEDIAN:
