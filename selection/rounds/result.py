@@ -77,6 +77,10 @@ class GroupResult:
         return out
 
 
+def _mask(areas: Sequence[str], excluded: Mapping[str, str]) -> np.ndarray:
+    return np.array([a in excluded for a in areas], dtype=bool)
+
+
 def participant_ranks(
     dataset: Dataset,
     perf: Performance,
@@ -86,13 +90,19 @@ def participant_ranks(
     excluded: Mapping[str, str] | None = None,
 ) -> np.ndarray:
     """Ranks (areas in ``perf.matrix`` order × participants; 0 = no rank) for each row of ``weights``
-    (participants × criteria, the model's order), with the settings' exclusions."""
+    (participants × criteria, the model's order), with the settings' exclusions (screened on each participant's
+    own sub-weights where they have them)."""
     model = dataset.model
     ids = model.criterion_ids
     raw = raw_array(perf.matrix, model)
-    excluded = exclusions(settings.rules, dataset, perf, settings.sub_weights) if excluded is None else excluded
-    out_mask = np.array([a in excluded for a in perf.matrix.index], dtype=bool)
+    if excluded is None:
+        excluded = exclusions(settings.rules, dataset, perf, settings.sub_weights)
+    areas = list(perf.matrix.index)
+    # Per set of sub-weights: the criterion scores and the areas the rules exclude (a minimum criterion score
+    # depends on the sub-weights: a participant weighing their own is screened on their own scores, as the app
+    # would screen them).
     cache: dict[str, np.ndarray] = {}
+    out_masks: dict[str, np.ndarray] = {repr(sorted(settings.sub_weights.items())): _mask(areas, excluded)}
     ranks = np.zeros((len(perf.matrix), len(weights)), dtype=np.int64)
     for p, row in enumerate(weights):
         total_w = float(row.sum())
@@ -104,7 +114,9 @@ def participant_ranks(
         key = repr(sorted(own.items()))
         if key not in cache:
             cache[key], _ = criterion_arrays(raw, model, own, required=set())
-        scores = cache[key]
+        if key not in out_masks:
+            out_masks[key] = _mask(areas, exclusions(settings.rules, dataset, perf, own))
+        scores, out_mask = cache[key], out_masks[key]
         if np.isnan(scores[:, active]).all(axis=0).any():
             missing = [ids[k] for k in np.flatnonzero(active) if np.isnan(scores[:, k]).all()]
             raise RoundError(f"Delvægtene giver ingen værdi for {', '.join(missing)}.")
