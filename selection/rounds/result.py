@@ -17,13 +17,14 @@ import pandas as pd
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance
 from selection.ranking.scoring import NOT_RANKED, ScoreResult, _competition_rank, criterion_arrays, raw_array
-from selection.rounds.model import AGGREGATION_TEXT, MEAN, RoundError, Submission
+from selection.rounds.model import AGGREGATION_TEXT, MEAN, RoundError, Submission, participant_label
 from selection.rounds.weights import group_weights
 from selection.scenarios.evaluate import evaluate_settings
 from selection.scenarios.screening import exclusions
 from selection.scenarios.settings import ScenarioSettings
 
 MAX_NAMES_IN_SENTENCE = 3
+TABLE_COLUMNS = ("area_id", "name", "rank", "total", "first_count")  # GroupResult.table's own columns
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def group_result(
     ids = model.criterion_ids
     rows = np.array([[float(s.weights.get(cid, 0.0)) for cid in ids] for s in chosen], dtype=float)
     rows = rows / rows.sum(axis=1, keepdims=True)
-    names = [labels.get(s.number, f"Deltager {s.number}") for s in chosen]
+    names = _unique_labels([(s.number, labels.get(s.number, participant_label(s.number))) for s in chosen])
     weights, used = group_weights(rows, ids, method)
     group_settings = ScenarioSettings(weights, settings.sub_weights, settings.distance_m, settings.rules)
     _, group = evaluate_settings(dataset, group_settings, perf)
@@ -169,6 +170,19 @@ def group_result(
         sentence="",
     )
     return GroupResult(**{**result.__dict__, "sentence": sentence(result)})
+
+
+def _unique_labels(numbered: Sequence[tuple[int, str]]) -> list[str]:
+    """One column per participant: a label that is already taken, or is a column of ``GroupResult.table``
+    (a participant named 'rank' or 'total'), gets the participant's number added."""
+    taken = set(TABLE_COLUMNS)
+    out = []
+    for number, label in numbered:
+        while label in taken:
+            label = f"{label} ({participant_label(number)})"
+        taken.add(label)
+        out.append(label)
+    return out
 
 
 def _names(names: Sequence[str]) -> str:
