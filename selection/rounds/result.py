@@ -94,7 +94,6 @@ def participant_ranks(
     (participants × criteria, the model's order), with the settings' exclusions (screened on each participant's
     own sub-weights where they have them)."""
     model = dataset.model
-    ids = model.criterion_ids
     raw = raw_array(perf.matrix, model)
     if excluded is None:
         excluded = exclusions(settings.rules, dataset, perf, settings.sub_weights)
@@ -119,8 +118,8 @@ def participant_ranks(
             out_masks[key] = _mask(areas, exclusions(settings.rules, dataset, perf, own))
         scores, out_mask = cache[key], out_masks[key]
         if np.isnan(scores[:, active]).all(axis=0).any():
-            missing = [ids[k] for k in np.flatnonzero(active) if np.isnan(scores[:, k]).all()]
-            raise RoundError(f"Delvægtene giver ingen værdi for {', '.join(missing)}.")
+            missing = [model.criteria[k].label for k in np.flatnonzero(active) if np.isnan(scores[:, k]).all()]
+            raise RoundError(f"Delvægtene giver ingen værdi for {', '.join(missing)} i noget område.")
         contrib = scores * w  # the same arithmetic as score_areas, so ranks agree to the last digit
         unranked = np.isnan(scores[:, active]).any(axis=1) | out_mask
         total = np.where(unranked, np.nan, np.nansum(contrib[:, active], axis=1))
