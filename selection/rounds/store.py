@@ -393,7 +393,8 @@ def _add_participant(
     ).scalar_one()
     key = None if principal in (None, "") else clean_principal(principal)
     if item.anonymous and (name is None or str(name).strip() == ""):
-        shown, name_hash_source = "", f"#{int(count) + 1}"
+        # a key no name can have (a cleaned name holds no control character), so a name like '#2' is no clash
+        shown, name_hash_source = "", f"\x00{int(count) + 1}"
     else:
         shown = clean_participant_name(name)
         name_hash_source = name_key(shown)
