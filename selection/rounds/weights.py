@@ -24,6 +24,7 @@ from selection.rounds.model import MEAN, MEDIAN, RoundError
 from selection.text.number_parser import NumberError, parse_number
 
 TOTAL_TOLERANCE_PP = 0.5  # shares typed in whole per cent may add up to 99.5–100.5
+ALL_ZERO = "Alle vægte er 0. Giv mindst ét kriterium en vægt over 0."
 LARGEST = f"{MAX_WEIGHT:,.0f}".replace(",", ".")  # 1.000.000, as a Danish reader writes it
 
 
@@ -69,7 +70,7 @@ def normalise(raw: Mapping[str, Any], ids: Sequence[str], labels: Mapping[str, s
     values = {cid: _number(raw.get(cid), names[cid]) for cid in ids}
     total = sum(values.values())
     if total <= 0:
-        raise RoundError("Alle vægte er 0. Giv mindst ét kriterium en vægt over 0.")
+        raise RoundError(ALL_ZERO)
     return {cid: v / total for cid, v in values.items()}
 
 
@@ -82,7 +83,7 @@ def from_percent(
     values = {cid: _number(raw.get(cid), names[cid]) for cid in ids}
     total = sum(values.values())
     if total <= 0:
-        raise RoundError("Alle vægte er 0. Giv mindst ét kriterium en vægt over 0.")
+        raise RoundError(ALL_ZERO)
     if abs(total - 100.0) > TOTAL_TOLERANCE_PP:
         shown = f"{total:.1f}".replace(".", ",")
         raise RoundError(f"Andelene skal give 100 % tilsammen; de giver {shown} %.")
