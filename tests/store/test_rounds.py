@@ -464,7 +464,14 @@ def test_the_same_name_twice_is_refused(engine):
 def test_the_251st_participant_is_refused_in_danish(engine):
     item = open_round(engine)
     paper = [rounds.PaperAnswer(f"Person {k}", WEIGHTS, line=k + 1) for k in range(250)]
-    assert len(rounds.import_answers(engine, ADMIN, MODEL, item.id, paper)) == 250
+    assert len(rounds.import_answers(engine, ADMIN, MODEL, item.id, paper[:249])) == 249
+    # all or none inside the transaction too: the 250th would fit, the 251st does not, so neither is stored
+    before = counts(engine)
+    extra = [paper[249], rounds.PaperAnswer("Person 7", {"need": 1}, line=3), rounds.PaperAnswer("Ny", WEIGHTS, line=4)]
+    with pytest.raises(RoundError, match=r"Linje 4: En runde kan have højst 250 deltagere"):
+        rounds.import_answers(engine, ADMIN, MODEL, item.id, extra)
+    assert counts(engine) == before
+    assert rounds.invite(engine, ADMIN, item.id, name="Person 249").participant.number == 250
     before = counts(engine)
     with pytest.raises(RoundError, match=r"En runde kan have højst 250 deltagere\. Intet er gemt\."):
         rounds.invite(engine, ADMIN, item.id, name="Nummer 251")
@@ -473,6 +480,7 @@ def test_the_251st_participant_is_refused_in_danish(engine):
     assert counts(engine) == before
     # a new version for someone already invited is no new participant
     again = rounds.import_answers(engine, ADMIN, MODEL, item.id, [rounds.PaperAnswer("person 7", WEIGHTS, line=2)])
+    assert rounds.progress(engine, item.id).invited == 250
     assert [(s.number, s.version) for s in again] == [(8, 2)]
     with pytest.raises(RoundError, match="Filen har 251 svar; en runde kan have højst 250 deltagere"):
         rounds.import_answers(engine, ADMIN, MODEL, item.id, [*paper, rounds.PaperAnswer("X", WEIGHTS)])
