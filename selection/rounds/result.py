@@ -17,13 +17,14 @@ import pandas as pd
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance
 from selection.ranking.scoring import NOT_RANKED, ScoreResult, _competition_rank, criterion_arrays, raw_array
-from selection.rounds.model import AGGREGATION_TEXT, MEAN, RoundError, Submission
+from selection.rounds.model import AGGREGATION_TEXT, MEAN, RoundError, Submission, participant_label
 from selection.rounds.weights import group_weights
 from selection.scenarios.evaluate import evaluate_settings
 from selection.scenarios.screening import exclusions
 from selection.scenarios.settings import ScenarioSettings
 
 MAX_NAMES_IN_SENTENCE = 3
+TABLE_COLUMNS = ("area_id", "name", "rank", "total", "first_count")  # GroupResult.table's own columns
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ class GroupResult:
         return out
 
 
+def _mask(areas: Sequence[str], excluded: Mapping[str, str]) -> np.ndarray:
+    return np.array([a in excluded for a in areas], dtype=bool)
+
+
 def participant_ranks(
     dataset: Dataset,
     perf: Performance,
@@ -86,13 +91,18 @@ def participant_ranks(
     excluded: Mapping[str, str] | None = None,
 ) -> np.ndarray:
     """Ranks (areas in ``perf.matrix`` order × participants; 0 = no rank) for each row of ``weights``
-    (participants × criteria, the model's order), with the settings' exclusions."""
+    (participants × criteria, the model's order), with the settings' exclusions (screened on each participant's
+    own sub-weights where they have them)."""
     model = dataset.model
-    ids = model.criterion_ids
     raw = raw_array(perf.matrix, model)
-    excluded = exclusions(settings.rules, dataset, perf, settings.sub_weights) if excluded is None else excluded
-    out_mask = np.array([a in excluded for a in perf.matrix.index], dtype=bool)
+    if excluded is None:
+        excluded = exclusions(settings.rules, dataset, perf, settings.sub_weights)
+    areas = list(perf.matrix.index)
+    # Per set of sub-weights: the criterion scores and the areas the rules exclude (a minimum criterion score
+    # depends on the sub-weights: a participant weighing their own is screened on their own scores, as the app
+    # would screen them).
     cache: dict[str, np.ndarray] = {}
+    out_masks: dict[str, np.ndarray] = {repr(sorted(settings.sub_weights.items())): _mask(areas, excluded)}
     ranks = np.zeros((len(perf.matrix), len(weights)), dtype=np.int64)
     for p, row in enumerate(weights):
         total_w = float(row.sum())
@@ -104,10 +114,12 @@ def participant_ranks(
         key = repr(sorted(own.items()))
         if key not in cache:
             cache[key], _ = criterion_arrays(raw, model, own, required=set())
-        scores = cache[key]
+        if key not in out_masks:
+            out_masks[key] = _mask(areas, exclusions(settings.rules, dataset, perf, own))
+        scores, out_mask = cache[key], out_masks[key]
         if np.isnan(scores[:, active]).all(axis=0).any():
-            missing = [ids[k] for k in np.flatnonzero(active) if np.isnan(scores[:, k]).all()]
-            raise RoundError(f"Delvægtene giver ingen værdi for {', '.join(missing)}.")
+            missing = [model.criteria[k].label for k in np.flatnonzero(active) if np.isnan(scores[:, k]).all()]
+            raise RoundError(f"Delvægtene giver ingen værdi for {', '.join(missing)} i noget område.")
         contrib = scores * w  # the same arithmetic as score_areas, so ranks agree to the last digit
         unranked = np.isnan(scores[:, active]).any(axis=1) | out_mask
         total = np.where(unranked, np.nan, np.nansum(contrib[:, active], axis=1))
@@ -137,7 +149,7 @@ def group_result(
     ids = model.criterion_ids
     rows = np.array([[float(s.weights.get(cid, 0.0)) for cid in ids] for s in chosen], dtype=float)
     rows = rows / rows.sum(axis=1, keepdims=True)
-    names = [labels.get(s.number, f"Deltager {s.number}") for s in chosen]
+    names = _unique_labels([(s.number, labels.get(s.number, participant_label(s.number))) for s in chosen])
     weights, used = group_weights(rows, ids, method)
     subs = group_sub_weights(dataset, settings, [s.sub_weights for s in chosen], method)
     group_settings = ScenarioSettings(weights, subs, settings.distance_m, settings.rules)
@@ -177,6 +189,19 @@ def group_sub_weights(
             rows.append(values / values.sum() if values.sum() > 0 else np.full(len(ind), 1.0 / len(ind)))
         combined, _ = group_weights(np.array(rows), ind, method)
         out.update(combined)
+    return out
+
+
+def _unique_labels(numbered: Sequence[tuple[int, str]]) -> list[str]:
+    """One column per participant: a label that is already taken, or is a column of ``GroupResult.table``
+    (a participant named 'rank' or 'total'), gets the participant's number added."""
+    taken = set(TABLE_COLUMNS)
+    out = []
+    for number, label in numbered:
+        while label in taken:
+            label = f"{label} ({participant_label(number)})"
+        taken.add(label)
+        out.append(label)
     return out
 
 

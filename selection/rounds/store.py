@@ -42,7 +42,7 @@ from selection.rounds.model import (
     Submission,
     participant_label,
 )
-from selection.rounds.weights import normalise
+from selection.rounds.weights import ALL_ZERO, normalise
 from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
 from selection.storage.database import read_connection, write_transaction
 from selection.storage.database.tables import (
@@ -688,14 +688,21 @@ def _checked_sub_weights(
         return None
     if not item.sub_indicators:
         raise RoundError("I denne runde vægtes kun hovedkriterierne.")
+    unknown = sorted(str(k) for k in set(sub_weights) - {i.id for i in model.indicators})
+    if unknown:
+        raise RoundError(f"Ukendt indikator: {', '.join(unknown)[:200]}.")
     out = {}
     for criterion in model.criteria:
         ids = [i.id for i in criterion.indicators]
         part = {k: sub_weights.get(k, 0) for k in ids}
-        out.update(normalise(part, ids, {i.id: i.label for i in criterion.indicators}))
-    unknown = sorted(set(sub_weights) - set(out))
-    if unknown:
-        raise RoundError(f"Ukendt indikator: {', '.join(unknown)[:200]}.")
+        try:
+            out.update(normalise(part, ids, {i.id: i.label for i in criterion.indicators}))
+        except RoundError as exc:
+            if str(exc) != ALL_ZERO:
+                raise
+            raise RoundError(
+                f"Alle delvægte for '{criterion.label}' er 0. Giv mindst én af dens indikatorer en vægt over 0."
+            ) from None
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -23,16 +24,24 @@ from selection.rounds.model import MEAN, MEDIAN, RoundError
 from selection.text.number_parser import NumberError, parse_number
 
 TOTAL_TOLERANCE_PP = 0.5  # shares typed in whole per cent may add up to 99.5–100.5
+ALL_ZERO = "Alle vægte er 0. Giv mindst ét kriterium en vægt over 0."
+LARGEST = f"{MAX_WEIGHT:,.0f}".replace(",", ".")  # 1.000.000, as a Danish reader writes it
 
 
 def _number(raw: object, label: str) -> float:
-    """A finite number ≥ 0 (Danish or standard notation); RoundError naming the criterion otherwise."""
+    """A finite number ≥ 0 (Danish or standard notation); RoundError naming the criterion otherwise.
+
+    Only text and real numbers are read: a yes/no cell (``True``) is not a weight of 1."""
+    if raw is None:
+        return 0.0
+    if isinstance(raw, bool) or not isinstance(raw, (str, Real)):
+        raise RoundError(f"Vægten for {label} skal være et tal.")
     try:
-        value = parse_number(raw) if isinstance(raw, str) else (None if raw is None else float(raw))  # type: ignore[arg-type]
+        value = parse_number(raw)
     except NumberError as exc:
         raise RoundError(f"Vægten for {label}: {exc}") from None
-    except (TypeError, ValueError):
-        raise RoundError(f"Vægten for {label} skal være et tal.") from None
+    except OverflowError:  # an int too large for a float (10**400)
+        raise RoundError(f"Vægten for {label} er urimeligt stor; højst {LARGEST}.") from None
     if value is None:
         return 0.0
     if not math.isfinite(value):
@@ -40,7 +49,7 @@ def _number(raw: object, label: str) -> float:
     if value < 0:
         raise RoundError(f"Vægten for {label} må ikke være negativ (fik {value:g}).")
     if value > MAX_WEIGHT:
-        raise RoundError(f"Vægten for {label} er urimeligt stor ({value:g}); højst {MAX_WEIGHT:g}.")
+        raise RoundError(f"Vægten for {label} er urimeligt stor ({value:g}); højst {LARGEST}.")
     return value
 
 
@@ -61,7 +70,7 @@ def normalise(raw: Mapping[str, Any], ids: Sequence[str], labels: Mapping[str, s
     values = {cid: _number(raw.get(cid), names[cid]) for cid in ids}
     total = sum(values.values())
     if total <= 0:
-        raise RoundError("Alle vægte er 0. Giv mindst ét kriterium en vægt over 0.")
+        raise RoundError(ALL_ZERO)
     return {cid: v / total for cid, v in values.items()}
 
 
@@ -74,7 +83,7 @@ def from_percent(
     values = {cid: _number(raw.get(cid), names[cid]) for cid in ids}
     total = sum(values.values())
     if total <= 0:
-        raise RoundError("Alle vægte er 0. Giv mindst ét kriterium en vægt over 0.")
+        raise RoundError(ALL_ZERO)
     if abs(total - 100.0) > TOTAL_TOLERANCE_PP:
         given = f"{total:.1f}".replace(".", ",")
         raise RoundError(f"Andelene skal give 100 % tilsammen; de giver {given} %.")
@@ -128,6 +137,9 @@ def group_weights(rows: np.ndarray, ids: Sequence[str], method: str = MEAN) -> t
     if rows.ndim != 2 or rows.shape[0] == 0:
         raise RoundError("Ingen deltagere har svaret endnu, så der er intet grupperesultat.")
     used = method
+    # Each criterion's column sorted: a float sum depends on the order of its terms, and the group's weights
+    # (and so its ranking, ties included) must not depend on the order the participants are numbered in.
+    rows = np.sort(rows, axis=0)
     if method == MEAN:
         combined = rows.mean(axis=0)
     elif method == MEDIAN:
