@@ -101,7 +101,7 @@ def test_open_invite_answer_reveal_close(engine):
     first = by_code(engine, anna.code, {"trust": "50", "need": "50"}, reason="Tillid er vigtigst.")
     assert (first.number, first.version, first.method) == (1, 1, SHARES)
     assert first.weights == {"trust": 0.5, "actors": 0.0, "need": 0.5}
-    assert first.stored_by == "Deltager 1 (invitationslink)"  # a code knows no name
+    assert first.stored_by == "Anna Hansen (invitationslink)"  # a named round: the invited name, and how it came
     assert rounds.progress(engine, item.id).answered == 1
 
     revealed = rounds.reveal(engine, ADMIN, item.id)
