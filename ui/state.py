@@ -199,7 +199,7 @@ SMAA_MARGIN = Key[int]("smaa_margin")
 SMAA_NOISE = Key[bool]("smaa_noise")
 SMAA_N = Key[int]("smaa_n")
 SMAA_SEED = Key[int]("smaa_seed")
-SMAA_SOURCE = Key[int | None]("smaa_source")  # weights to try: None random, else a weighting round's number
+SMAA_SOURCE = Key[int]("smaa_source")  # weights to try: 0 random, else a weighting round's number
 # carried while another view shows
 ROBUSTNESS_SETTINGS = (SMAA_ORDER, SMAA_MARGIN, SMAA_NOISE, SMAA_N, SMAA_SEED, SMAA_SOURCE)
 ASSESSMENT_TARGET = Key[tuple[str, str]]("assessment_target")  # (area_id, indicator_id) to assess next
