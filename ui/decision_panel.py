@@ -32,6 +32,8 @@ from selection.ranking.scoring import ScoreResult
 from selection.report import render_html, render_pdf
 from selection.report.render import TIMEZONE, local_date, local_time
 from selection.report.snapshot import snapshot_from_store
+from selection.report.weighting import reportable_rounds, round_choice_text
+from selection.rounds.model import Round, RoundError
 from selection.scenarios import describe
 from selection.scenarios.resolve import scenario_record
 from selection.storage.database import StoreError, store_exists
@@ -71,7 +73,9 @@ def scenario_args(model: CriteriaModel, settings: Settings) -> dict:
     return {"rules": tuple(on_screen.rules), "scenario": record}
 
 
-def _snapshot(dataset: Dataset, settings: Settings, top_n: int, engine: Engine | None) -> dict:
+def _snapshot(
+    dataset: Dataset, settings: Settings, top_n: int, engine: Engine | None, weighting_round: Round | None = None
+) -> dict:
     return snapshot_from_store(
         dataset,
         engine,
@@ -79,6 +83,7 @@ def _snapshot(dataset: Dataset, settings: Settings, top_n: int, engine: Engine |
         top_n,
         sub_weights=settings.sub_weights,
         distance_m=settings.distance_m,
+        weighting_round=weighting_round,
         **scenario_args(dataset.model, settings),
     )
 
@@ -96,19 +101,41 @@ def remember_ranking(result: ScoreResult, settings: Settings, model: CriteriaMod
     )
 
 
+def round_chooser(label: str, key: state.Key[int | None], rounds: list[Round], default: int | None) -> Round | None:
+    """A selectbox of weighting rounds whose result has been shown ('Ingen' first); the chosen round or None.
+    A remembered choice that is no longer offered falls back to ``default``."""
+    ids = [r.id for r in rounds]
+    if key.get() not in (None, *ids):
+        key.set(default)
+    key.setdefault(default)
+    by_id = {r.id: r for r in rounds}
+    pick = st.selectbox(
+        label,
+        [None, *ids],
+        key=key.name,
+        format_func=lambda i: "Ingen" if i is None else round_choice_text(by_id[i]),
+        placeholder="Ingen",  # shown for None instead of format_func
+    )
+    return by_id.get(pick) if pick is not None else None
+
+
 def report_downloads(dataset: Dataset, top_n: int) -> None:
     """'Hent rapport (PDF)' and '(HTML)' below the shortlist: the report at the weights on screen, built on click.
 
     Drawn by the page, not by the ranked fragment; the callables read the weights that ``remember_ranking``
-    stored last, so the file matches the ranking shown when the button is clicked.
+    stored last, so the file matches the ranking shown when the button is clicked. When weighting rounds have
+    been revealed, a chooser above the buttons picks the one the report shows (the newest by default; 'Ingen'
+    leaves the section out).
     """
     holder = state.REPORT_ARGS.setdefault({})
     stamp = datetime.now(TIMEZONE).strftime("%Y-%m-%d")
     try:
         engine = store_engine(create=False)  # resolved here: the callables run outside the script run
+        rounds = reportable_rounds(engine, dataset.model)
     except StoreError as exc:
         st.error(md(exc))
         return
+    chosen = round_chooser("Vægtningsrunde i rapporten", state.REPORT_ROUND, rounds, rounds[0].id) if rounds else None
 
     def snapshot() -> dict:
         return snapshot_from_store(
@@ -120,6 +147,7 @@ def report_downloads(dataset: Dataset, top_n: int) -> None:
             distance_m=holder.get("distance_m"),
             rules=holder.get("rules", ()),
             scenario=holder.get("scenario"),
+            weighting_round=chosen,
         )
 
     row = st.container(horizontal=True)  # one row, like the shortlist's downloads above it
@@ -158,6 +186,7 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
     try:
         engine = store_engine(create=False)
         decisions = list_decisions(engine) if engine is not None else []
+        rounds = reportable_rounds(engine, dataset.model)
     except StoreError as exc:
         st.error(md(exc))
         return
@@ -167,7 +196,7 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
     elif len(ranked) == 0:
         st.info("Ingen områder kan rangeres med de nuværende vægte, så der kan ikke registreres en beslutning.")
     else:
-        _form(dataset, settings, ranked, top_n, decisions)
+        _form(dataset, settings, ranked, top_n, decisions, rounds)
     st.subheader("Beslutningslog", anchor=False)
     if not decisions or engine is None:  # no store yet: nothing recorded
         st.info("Der er endnu ingen registrerede beslutninger.")
@@ -184,7 +213,14 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
         )
 
 
-def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int, decisions: list[Decision]) -> None:
+def _form(
+    dataset: Dataset,
+    settings: Settings,
+    ranked: pd.DataFrame,
+    top_n: int,
+    decisions: list[Decision],
+    rounds: list[Round],
+) -> None:
     st.caption(
         "Registrér styregruppens beslutning. Ved gem fastfryses et øjebliksbillede af data, vurderinger, "
         "vægte, rangering og robusthed. En beslutning kan ikke ændres bagefter; en rettelse gemmes som en "
@@ -233,6 +269,9 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
             format_func=lambda i: "Ingen (ny beslutning)" if i is None else f"Nr. {i}",
             placeholder="Ingen (ny beslutning)",
         )  # shown for None instead of format_func
+        cited = (
+            round_chooser("Bygger på vægtningsrunde", state.DECISION_ROUND, rounds, None) if rounds else None
+        )  # its group result, participants' ranks and weights go into the snapshot
         submitted = st.form_submit_button("Gem beslutning", type="primary")
     if not submitted:
         return
@@ -246,14 +285,15 @@ def _form(dataset: Dataset, settings: Settings, ranked: pd.DataFrame, top_n: int
         conditions,
         recorded_by,
         corrects,
+        cited.id if cited is not None else None,
     )
     try:
         with st.spinner("Gemmer beslutningen med et øjebliksbillede af data …"):
             engine = store_engine(create=True)
             saved = record_decision(
-                engine, new, _snapshot(dataset, settings, top_n, engine), actor=access.current_actor()
+                engine, new, _snapshot(dataset, settings, top_n, engine, cited), actor=access.current_actor()
             )
-    except (DecisionError, StoreError, AccessDenied) as exc:
+    except (DecisionError, RoundError, StoreError, AccessDenied) as exc:
         st.error(md(exc))
         return
     except WeightError as exc:  # the weights on screen cannot rank (the page shows the last valid ranking)
@@ -282,6 +322,7 @@ def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
         rows = [
             ("Deltagere", "; ".join(f"{p.name} ({p.role})" if p.role else p.name for p in full.participants)),
             ("Scenarie og vægte", full.scenario),
+            *([("Bygger på vægtningsrunde", full.round_text())] if full.cited_round else []),
             ("Begrundelse", full.reasons),
             ("Afvigende synspunkter", full.dissent or "Ingen noteret."),
             ("Betingelser og næste skridt", full.conditions or "Ingen noteret."),

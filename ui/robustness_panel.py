@@ -31,8 +31,12 @@ from selection.memo import per_frame
 from selection.output.shortlist import STYLES, priority_csv
 from selection.output.text_alternatives import acceptability_summary, sweep_summary
 from selection.ranking.scoring import ScoreResult
-from selection.text.formatting import frame_text, integer, number, points, with_locale
-from ui import data, map_panel, state
+from selection.rounds import store
+from selection.rounds.model import Round, RoundError
+from selection.rounds.result import weight_matrix
+from selection.storage.database import StoreError, store_exists
+from selection.text.formatting import count, frame_text, integer, number, points, with_locale
+from ui import access, data, map_panel, state
 from ui.ranked_view import RANKING_VIEW
 from ui.text import md, pct
 
@@ -62,17 +66,42 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         st.info(md(why))
         if not len(result.ranked):
             return
+    try:
+        rounds = weight_rounds()
+    except StoreError as exc:
+        st.error(md(exc))
+        rounds = []
+    source = source_choice(rounds)
     c1, c2, c3 = st.columns(3)
     active = [c for c in labels if result.weights[c] > 0]
     orders = [None, *permutations(active)]
     noisy = uncertain_indicators(dataset.model, perf.provenance)
     start_settings(orders, noisy)
+    given, given_text = None, ""
+    if source is not None:
+        item, _ = source
+        try:
+            given = participant_weights(item, dataset.model.criterion_ids)
+        except (StoreError, RoundError) as exc:
+            st.error(md(exc))
+            return
+        given_text = (
+            f"deltagernes vægte i runde nr. {item.id} '{item.name}' ({count(len(given), 'deltager', 'deltagere')}, "
+            "én vægtning hver)"
+        )
+        st.caption(
+            md(
+                f"Afprøver {given_text} i stedet for tilfældige vægte. Vægtene bruges på rangeringen på skærmen "
+                "(delvægte, afstand og udelukkelsesregler som nu); andelene nedenfor er andele af deltagerne."
+            )
+        )
     order = c1.selectbox(
         "Planlæggernes rækkefølge af kriterierne",
         orders,
         key=state.SMAA_ORDER.name,
         format_func=lambda o: "Ingen (alle vægtninger)" if o is None else " ≥ ".join(labels[c] for c in o),
         placeholder="Ingen (alle vægtninger)",  # Streamlit shows the placeholder, not format_func, for None
+        disabled=given is not None,
     )
     margin_pp = int(
         c2.slider(
@@ -82,6 +111,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
             key=state.SMAA_MARGIN.name,
             format="± %d procentpoint",
             help="Hver vægt må højst afvige så mange procentpoint fra den nuværende.",
+            disabled=given is not None,
         )
     )
     vary = c3.checkbox(
@@ -99,14 +129,27 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
             a1.number_input("Antal tilfældige vægtninger", 1000, MAX_SMAA_SAMPLES, step=1000, key=state.SMAA_N.name)
         )
         seed = int(a2.number_input("Startværdi for tilfældige tal (seed)", 0, 2**31 - 1, key=state.SMAA_SEED.name))
+    if given is not None:  # the participants' weights replace the random draw: no order, no margin
+        order, margin_pp = None, 0
     margin = margin_pp / 100 if margin_pp else None
     ranges = data.assessor_ranges(dataset) if noisy else None
 
     def both() -> tuple[RobustnessReport, RobustnessReport | None]:
-        plain = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin)
+        plain = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin, weight_samples=given)
         if not noisy:
             return plain, None
-        varied = analyse(result, dataset.model, perf.matrix, n_samples, seed, order, margin, noisy, value_ranges=ranges)
+        varied = analyse(
+            result,
+            dataset.model,
+            perf.matrix,
+            n_samples,
+            seed,
+            order,
+            margin,
+            noisy,
+            value_ranges=ranges,
+            weight_samples=given,
+        )
         return plain, varied
 
     try:  # kept per matrix and settings: another rerun of this view (a button, a view switch) runs no SMAA
@@ -114,7 +157,7 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
             "robustness.analyses",
             perf.matrix,
             both,
-            analysis_key(result, n_samples, seed, order, margin, noisy, ranges),
+            analysis_key(result, n_samples, seed, order, margin, noisy, ranges, given),
         )
     except ValueError as exc:
         st.error(md(exc))
@@ -129,13 +172,25 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
     st.markdown("### Opsummering for kortlisten")
     for sentence in summaries(report, names, labels, shortlisted, noisy_report).values():
         st.markdown(f"- {md(sentence)}")
-    st.caption(
-        f"Afprøvet med {integer(report.smaa.n_samples)} tilfældige vægtninger"
-        + (" i planlæggernes rækkefølge" if order else "")
-        + (f" inden for ± {margin_pp} procentpoint af de nuværende" if margin_pp else "")
-        + f"; tilfældighedens usikkerhed er højst ± {points(100 * report.smaa.max_std_error)} (én standardfejl)."
-        + (" " + noise_text(noisy_report.assessor_ranges) if noisy_report is not None else "")
-    )
+    if given is not None:
+        draws = integer(noisy_report.smaa.n_samples // len(given)) if noisy_report is not None else ""
+        st.caption(
+            md(f"Afprøvet med {given_text}.")
+            + (
+                f" Med usikre værdier afprøves hver deltagers vægte med {draws} tilfældige udfald af værdierne. "
+                + noise_text(noisy_report.assessor_ranges)
+                if noisy_report is not None
+                else ""
+            )
+        )
+    else:
+        st.caption(
+            f"Afprøvet med {integer(report.smaa.n_samples)} tilfældige vægtninger"
+            + (" i planlæggernes rækkefølge" if order else "")
+            + (f" inden for ± {margin_pp} procentpoint af de nuværende" if margin_pp else "")
+            + f"; tilfældighedens usikkerhed er højst ± {points(100 * report.smaa.max_std_error)} (én standardfejl)."
+            + (" " + noise_text(noisy_report.assessor_ranges) if noisy_report is not None else "")
+        )
     shown = noisy_report if (vary and noisy_report is not None) else report
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -168,6 +223,59 @@ def render(dataset: Dataset, perf: Performance, result: ScoreResult, top_n: int)
         with col:
             sweep_chart(report, cid, labels[cid], names, shortlisted)
     critical_section(dataset, perf, result, top_n)
+
+
+MAX_ROUND_CHOICES = 5  # rounds offered as weights to try, newest first
+RANDOM = 0  # the radio's value for random weights (round numbers start at 1)
+
+
+def weight_rounds() -> list[tuple[Round, int]]:
+    """The rounds whose participants' weights the user may try, newest first, with how many answered: the
+    result has been revealed, or the user runs rounds (``store.may_see_result``); at least one answer."""
+    if not store_exists():
+        return []
+    engine = data.engine()
+    actor = access.current_actor()
+    out: list[tuple[Round, int]] = []
+    for item in reversed(store.list_rounds(engine)):
+        if len(out) >= MAX_ROUND_CHOICES:
+            break
+        if not store.may_see_result(engine, actor, item):
+            continue
+        answered = store.progress(engine, item.id).answered
+        if answered:
+            out.append((item, answered))
+    return out
+
+
+def source_choice(rounds: list[tuple[Round, int]]) -> tuple[Round, int] | None:
+    """'Vægte at afprøve': random weights, or the participants' weights of a round (None: random). Drawn only
+    when there is a round the user may use."""
+    if not rounds:
+        return None
+    by_id = {item.id: (item, n) for item, n in rounds}
+    if state.SMAA_SOURCE.get(RANDOM) not in (RANDOM, *by_id):
+        state.SMAA_SOURCE.set(RANDOM)
+    state.SMAA_SOURCE.setdefault(RANDOM)
+
+    def text(value: int) -> str:
+        if value == RANDOM:
+            return "Tilfældige vægte"
+        item, n = by_id[value]
+        hidden = "" if item.revealed else "; resultatet er ikke vist endnu, kun for mødelederen"
+        return md(  # radio options are Markdown: the round's name is text
+            f"Deltagernes vægte i runde nr. {item.id} '{item.name}' ({count(n, 'deltager', 'deltagere')}{hidden})"
+        )
+
+    pick = st.radio("Vægte at afprøve", [RANDOM, *by_id], key=state.SMAA_SOURCE.name, format_func=text)
+    return by_id.get(pick) if pick != RANDOM else None
+
+
+def participant_weights(item: Round, ids: list[str]) -> pd.DataFrame:
+    """The participants' newest weights of a round (rows) × the criteria, checked again that the user may see them."""
+    engine = data.engine()
+    store.check_may_see_result(engine, access.current_actor(), store.get_round(engine, item.id))
+    return weight_matrix(store.submissions(engine, item.id), ids)
 
 
 def noise_text(n_ranges: int) -> str:

@@ -199,7 +199,9 @@ SMAA_MARGIN = Key[int]("smaa_margin")
 SMAA_NOISE = Key[bool]("smaa_noise")
 SMAA_N = Key[int]("smaa_n")
 SMAA_SEED = Key[int]("smaa_seed")
-ROBUSTNESS_SETTINGS = (SMAA_ORDER, SMAA_MARGIN, SMAA_NOISE, SMAA_N, SMAA_SEED)  # carried while another view shows
+SMAA_SOURCE = Key[int]("smaa_source")  # weights to try: 0 random, else a weighting round's number
+# carried while another view shows
+ROBUSTNESS_SETTINGS = (SMAA_ORDER, SMAA_MARGIN, SMAA_NOISE, SMAA_N, SMAA_SEED, SMAA_SOURCE)
 ASSESSMENT_TARGET = Key[tuple[str, str]]("assessment_target")  # (area_id, indicator_id) to assess next
 CRITICAL_TABLE = Key[None]("critical_table")
 CRITICAL_PICK = Key[int]("critical_pick")
@@ -236,6 +238,8 @@ DECISION_DISSENT = Key[str]("dec_dissent")
 DECISION_CONDITIONS = Key[str]("dec_conditions")
 DECISION_BY = Key[str]("dec_by")
 DECISION_CORRECTS = Key[int | None]("dec_corrects")
+DECISION_ROUND = Key[int | None]("dec_round")  # the weighting round the decision builds on (None: none)
+REPORT_ROUND = Key[int | None]("report_round")  # the weighting round the report downloads include (None: none)
 DOWNLOAD_REPORT_PDF = Key[None]("download_report_pdf")
 DOWNLOAD_REPORT_HTML = Key[None]("download_report_html")
 

@@ -36,6 +36,13 @@ def add_parser(sub: argparse._SubParsersAction, command: str) -> None:
         help="rapport med et gemt scenarie (navn eller nummer) eller et udgangspunkt fra scenarios.json; "
         f"gentag for at sammenligne op til {MAX_SCENARIOS} (det første er rapportens eget)",
     )
+    cmd.add_argument(
+        "--round",
+        default=None,
+        metavar="NAVN|NR",
+        help="tag afsnittet 'Styregruppens vægtning' med fra en vægtningsrunde (navn eller nummer), hvis "
+        "resultat er vist",
+    )
     cmd.add_argument("--top", type=arguments.top, default=None, help="antal områder i toppen (standard 3)")
     cmd.add_argument("--weights", default=None, help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
     cmd.add_argument(
@@ -59,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from selection.decisions import DecisionError, changes_since, get_decision
     from selection.report import render_html, render_pdf
     from selection.report.snapshot import snapshot_from_store
+    from selection.report.weighting import find_revealed
     from selection.storage.database import open_store, store_exists
     from selection.storage.packages import active_data_dir
 
@@ -71,10 +79,15 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"Højst {MAX_SCENARIOS} scenarier kan sammenlignes (fik {len(args.scenario)}).")
     if args.scenario and args.weights is not None:
         raise ValueError("--scenario kan ikke bruges sammen med --weights: scenariet fastlægger selv vægtene.")
+    if args.decision is not None and args.round is not None:
+        raise ValueError(
+            "--round kan ikke bruges med --decision: rapporten viser den vægtningsrunde, beslutningen bygger på."
+        )
     data_dir = args.data if args.data is not None else active_data_dir()
     dataset = load_dataset(data_dir)
     engine = open_store() if store_exists() else None
     try:
+        weighting_round = find_revealed(engine, args.round) if args.round is not None else None
         if args.decision is not None:
             if args.weights is not None or args.top is not None or args.scenario:
                 raise ValueError(
@@ -102,13 +115,22 @@ def run(args: argparse.Namespace) -> int:
                 rules=main.rules,
                 scenario=record,
                 compare_with=compare_with,
+                weighting_round=weighting_round,
                 n_samples=args.smaa,
                 seed=args.seed,
             )
             fields, changes = None, None
         else:
             weights = arguments.parse_weights(args.weights or "", dataset.model.default_weights)
-            snapshot = snapshot_from_store(dataset, engine, weights, args.top or 3, n_samples=args.smaa, seed=args.seed)
+            snapshot = snapshot_from_store(
+                dataset,
+                engine,
+                weights,
+                args.top or 3,
+                weighting_round=weighting_round,
+                n_samples=args.smaa,
+                seed=args.seed,
+            )
             fields, changes = None, None
     finally:
         if engine is not None:

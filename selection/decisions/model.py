@@ -37,6 +37,7 @@ class NewDecision:
     conditions: str
     recorded_by: str
     corrects_id: int | None = None
+    round_id: int | None = None  # the weighting round it builds on; its summary is in the snapshot ("round")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,19 @@ class Decision:
     actor_email: str = ""
     actor_method: str = ""
 
+    @property
+    def cited_round(self) -> dict[str, Any] | None:
+        """The summary of the weighting round the decision builds on (from its snapshot), or None."""
+        part = (self.snapshot or {}).get("round")
+        return part if isinstance(part, dict) and part.get("id") is not None else None
+
+    def round_text(self) -> str:
+        """'nr. 2 «Runde maj» (lukket): Alfa er nr. 1 …', or '' when the decision cites no round."""
+        part = self.cited_round
+        if part is None:
+            return ""
+        return f"nr. {part['id']} '{part.get('name', '')}' ({part.get('state_text', '')}): {part.get('sentence', '')}"
+
     def report_fields(self) -> dict[str, Any]:
         """The record as the report template shows it (plain data; the template escapes it)."""
         return {
@@ -77,5 +91,6 @@ class Decision:
             "recorded_by": self.recorded_by,
             "recorded_at": self.recorded_at.isoformat(),
             "corrects_id": self.corrects_id,
+            "round": self.round_text(),
             "stored_by": stored_by_text(self.actor_subject, self.actor_email, self.actor_method),
         }

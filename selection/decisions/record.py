@@ -21,6 +21,8 @@ from selection.decisions.model import (
     NewDecision,
     Participant,
 )
+from selection.rounds.model import RoundError
+from selection.rounds.store import get_round
 from selection.storage.database import read_connection, write_transaction
 from selection.storage.database.tables import decision
 from selection.text.form_fields import clean_text
@@ -45,6 +47,23 @@ def _check_ranked(area_id: str, name: str, snapshot: dict[str, Any]) -> None:
             "Fjern eller lemp reglen, eller vælg et rangeret område. Intet er gemt."
         )
     raise DecisionError(f"{name} er ikke rangeret med de viste vægte, så det kan ikke vælges. Intet er gemt.")
+
+
+def _check_round(round_id: object, snapshot: dict[str, Any]) -> None:
+    """The round a decision cites must be the one whose summary its snapshot carries (and none means none)."""
+    if round_id is not None and (isinstance(round_id, bool) or not isinstance(round_id, int)):
+        raise DecisionError("Vægtningsrunden skal angives med sit nummer.")
+    part = snapshot.get("round")
+    carried = part.get("id") if isinstance(part, dict) else None
+    if round_id != carried:
+        if round_id is None:
+            raise DecisionError(
+                f"Øjebliksbilledet bygger på vægtningsrunde nr. {carried}, men beslutningen angiver ingen runde."
+            )
+        raise DecisionError(
+            f"Øjebliksbilledet indeholder ikke vægtningsrunde nr. {round_id}, som beslutningen bygger på. "
+            "Intet er gemt."
+        )
 
 
 def validate_decision(new: NewDecision, snapshot: dict[str, Any]) -> NewDecision:
@@ -74,6 +93,7 @@ def validate_decision(new: NewDecision, snapshot: dict[str, Any]) -> NewDecision
     _check_ranked(new.chosen_area_id, areas[new.chosen_area_id], snapshot)
     if new.corrects_id is not None and (isinstance(new.corrects_id, bool) or not isinstance(new.corrects_id, int)):
         raise DecisionError("Rettelsen skal henvise til et beslutningsnummer.")
+    _check_round(new.round_id, snapshot)
     return replace(
         new,
         participants=tuple(people),
@@ -92,6 +112,16 @@ def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any], 
     corrected decision) or StoreError; nothing is written then. The row records the actor's identity.
     """
     clean = validate_decision(new, snapshot)
+    if clean.round_id is not None:
+        try:
+            cited = get_round(engine, clean.round_id)
+        except RoundError as exc:
+            raise DecisionError(f"{exc} Intet er gemt.") from None
+        if not cited.revealed:
+            raise DecisionError(
+                f"Resultatet af vægtningsrunde nr. {cited.id} er ikke vist endnu; en beslutning kan kun bygge på en "
+                "runde, hvis resultat er vist. Intet er gemt."
+            )
     try:
         frozen = json.dumps(snapshot, ensure_ascii=False, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError):

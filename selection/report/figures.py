@@ -287,3 +287,47 @@ def _wrap(text: str, width: int = 18) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "\n".join(lines)
+
+
+ROUND_FIGURE_SIZE = (7.2, 3.0)  # inches, whatever the number of criteria or participants
+
+
+def round_weights_png(part: dict[str, Any]) -> bytes:
+    """Each criterion's weight in a weighting round: one dot per participant (unlabelled, so no name is drawn) and
+    the group's weight as a black bar. A fixed image size; dots that coincide are spread a little vertically."""
+    criteria = part["criteria"]
+    k = len(criteria)
+    with plt.rc_context({"font.family": FONT}):
+        fig, ax = plt.subplots(figsize=ROUND_FIGURE_SIZE)
+        for row, crit in enumerate(criteria):
+            shares = [100 * float(p["weights"].get(crit["id"]) or 0.0) for p in part["participants"]]
+            seen: dict[int, int] = {}
+            ys = []
+            for x in shares:
+                slot = seen.get(round(x), 0)  # the n-th dot at (about) the same weight goes a little lower/higher
+                seen[round(x)] = slot + 1
+                ys.append(row + (0.09 * ((slot + 1) // 2) * (1 if slot % 2 else -1) if slot else 0.0))
+            ax.scatter(
+                shares,
+                [min(max(y, row - 0.35), row + 0.35) for y in ys],
+                s=22,
+                color=CRITERION_COLOURS[row % len(CRITERION_COLOURS)],
+                alpha=0.75,
+                edgecolors="white",
+                linewidths=0.5,
+                zorder=3,
+            )
+            group = 100 * float(part["weights"].get(crit["id"]) or 0.0)
+            ax.plot([group, group], [row - 0.4, row + 0.4], color="#000000", linewidth=2.2, zorder=2)
+        ax.set_yticks(range(k), [_text(c["label"]) for c in criteria], fontsize=7.5)
+        ax.set_ylim(k - 0.5, -0.5)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("Vægt (%): én prik pr. deltager, sort streg = gruppens vægt", fontsize=8)
+        ax.tick_params(axis="x", labelsize=7.5)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150, metadata={"Software": None})  # no tight box: the size stays fixed
+        plt.close(fig)
+        return buf.getvalue()

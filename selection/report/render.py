@@ -177,6 +177,79 @@ def _comparison(snapshot: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def _weighting(snapshot: dict[str, Any]) -> dict[str, Any] | None:
+    """The section "Styregruppens vægtning" from the snapshot's round (None: the report shows no round).
+
+    Participants are shown only by the labels stored in the snapshot ('Deltager 3' in an anonymous round)."""
+    part = snapshot.get("round")
+    if not part:
+        return None
+    from selection.report.figures import round_weights_png  # local import: matplotlib loads for a report only
+
+    ids = [c["id"] for c in part["criteria"]]
+    labels = {c["id"]: c["label"] for c in part["criteria"]}
+    ranks = part["ranks"]
+    n = int(ranks["n_participants"])
+    shown = ranks["labels"]
+    cut = []
+    if ranks["n_ranked"] > len(ranks["rows"]):
+        cut.append(
+            f"Tabellen viser de {integer(len(ranks['rows']))} bedst rangerede af "
+            f"{count(ranks['n_ranked'], 'rangeret område', 'rangerede områder')} med gruppens vægte."
+        )
+    if n > len(shown):
+        cut.append(
+            f"Den viser rangen for de første {integer(len(shown))} af {integer(n)} deltagere; "
+            "'Nr. 1 for' tæller alle deltagere."
+        )
+    data_note = ""
+    if part.get("data_version") and part.get("data_version_used") and part["data_version"] != part["data_version_used"]:
+        data_note = (
+            f"Runden blev åbnet med dataversion {part['data_version']}; resultatet her er regnet med dataversion "
+            f"{part['data_version_used']} og de vurderinger, der gælder nu."
+        )
+    return {
+        "title": f"Runde nr. {part['id']}: {part['name']}",
+        "state_text": part["state_text"],
+        "anonymous": bool(part["anonymous"]),
+        "scenario_name": part.get("scenario_name") or "",
+        "revealed_at": local_time(part["revealed_at"]) if part.get("revealed_at") else "",
+        "answered": integer(part["answered"]),
+        "invited": integer(part["invited"]),
+        "method_text": part["method_text"],
+        "sentence": part["sentence"],
+        "data_note": data_note,
+        "criteria": [labels[c] for c in ids],
+        "weights": [{"label": labels[c], "share": percent(part["weights"][c])} for c in ids],
+        "participants": [
+            {"label": p["label"], "cells": [percent(p["weights"].get(c)) for c in ids]} for p in part["participants"]
+        ],
+        "spread": [
+            {
+                "label": labels.get(s["criterion"], s["criterion"]),
+                "group": percent(s["group"]),
+                "min": percent(s["min"]),
+                "median": percent(s["median"]),
+                "max": percent(s["max"]),
+            }
+            for s in part["spread"]
+        ],
+        "rank_labels": shown,
+        "rank_rows": [
+            {
+                "rank": r["rank"] if r["rank"] is not None else "–",
+                "name": r["name"],
+                "total": number(r["total"]),
+                "cells": ["–" if k is None else str(k) for k in r["ranks"]],
+                "first": f"{r['first_count']} af {n}",
+            }
+            for r in ranks["rows"]
+        ],
+        "cut": " ".join(cut),
+        "chart_uri": _data_uri(round_weights_png(part)),
+    }
+
+
 def _acceptability(part: dict[str, Any], ranking: list[dict[str, Any]]) -> dict[str, Any]:
     ranked = [r for r in ranking if r["rank"] is not None][:MAX_ACCEPTABILITY_ROWS]
     m = len(next(iter(part["acceptability"].values()), []))
@@ -369,6 +442,7 @@ def report_context(
         "n_excluded": int(snapshot.get("n_excluded") or 0),
         "eligible_note": eligible_text(snapshot),
         "comparison": _comparison(snapshot),
+        "weighting": _weighting(snapshot),
         "many_areas": len(snapshot["areas"]) > MAX_MAP_LABELS,
         "n_areas": len(snapshot["areas"]),
         "rank_labels": max(top_n, MANY_RANK_LABELS),
@@ -399,6 +473,7 @@ def _decision_context(decision: dict[str, Any], areas: dict[str, Any]) -> dict[s
     chosen = decision.get("chosen_area_id")
     return {
         "stored_by": "",  # decisions stored before identities were recorded have none
+        "round": "",  # decisions from before weighting rounds cite none
         **decision,
         "chosen_name": areas.get(chosen, {}).get("name", chosen) if chosen else "Intet område valgt",
         "decided_on_text": local_date(decision["decided_on"]) if decision.get("decided_on") else "",

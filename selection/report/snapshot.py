@@ -30,6 +30,7 @@ from selection.data.dataset import Dataset
 from selection.data.performance import Performance
 from selection.data.status import data_status
 from selection.ranking.scoring import ScoreResult
+from selection.rounds.model import Round, RoundError
 from selection.scenarios import Rule, ScenarioSettings, describe, evaluate_settings, excluded_reasons
 from selection.scenarios.resolve import scenario_record
 from selection.workspace import workspace_of
@@ -300,11 +301,14 @@ def snapshot_from_store(
     top_n: int = 3,
     method: str = "median",
     compare_with: Sequence[tuple[str, ScenarioSettings]] = (),
+    weighting_round: Round | None = None,
     **options: Any,
 ) -> dict[str, Any]:
     """Snapshot of ``dataset`` (as loaded, without assessments) with the store's assessments applied.
 
-    ``compare_with`` (2–5 named settings, the snapshot's own first) adds the scenario comparison.
+    ``compare_with`` (2–5 named settings, the snapshot's own first) adds the scenario comparison;
+    ``weighting_round`` (a revealed round of ``engine``) adds the section "Styregruppens vægtning"
+    (``selection.report.weighting.round_part``; RoundError if it cannot be shown).
     """
     workspace = workspace_of(dataset, engine, method)
     snapshot = take_snapshot(
@@ -320,4 +324,11 @@ def snapshot_from_store(
         from selection.report.comparison import comparison_part
 
         snapshot["comparison"] = comparison_part(workspace.dataset, compare_with, top_n)
+    if weighting_round is not None:
+        from selection.report.weighting import round_part
+
+        if engine is None:
+            raise RoundError(f"Der er ingen vægtningsrunde nr. {weighting_round.id} (der er ingen database).")
+        part = round_part(engine, weighting_round, workspace.dataset)
+        snapshot["round"] = json.loads(json.dumps(part, ensure_ascii=False, allow_nan=False))
     return snapshot

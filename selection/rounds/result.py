@@ -234,3 +234,18 @@ def sentence(result: GroupResult) -> str:
         verb = "er" if len(leaders) == 1 else "er hver"
         text += f" {_names(leaders)} {verb} nr. 1 for flest deltagere ({best} af {n})."
     return text
+
+
+def weight_matrix(submissions: Sequence[Submission], ids: Sequence[str]) -> pd.DataFrame:
+    """Each participant's newest answer as one row (index: participant number, in order) × criterion ``ids``
+    (a criterion the answer lacks counts 0), each row summing to 1: the weightings a robustness run can try."""
+    newest: dict[int, Submission] = {}
+    for s in submissions:
+        if s.number not in newest or (s.version, s.id) > (newest[s.number].version, newest[s.number].id):
+            newest[s.number] = s
+    numbers = sorted(newest)
+    rows = np.array([[float(newest[n].weights.get(c, 0.0)) for c in ids] for n in numbers], dtype=float)
+    rows = rows.reshape(len(numbers), len(ids))
+    totals = rows.sum(axis=1, keepdims=True)
+    rows = np.divide(rows, totals, out=np.zeros_like(rows), where=totals > 0)
+    return pd.DataFrame(rows, index=pd.Index(numbers, name="number"), columns=list(ids))

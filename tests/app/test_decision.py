@@ -171,3 +171,38 @@ def test_with_sub_weights_that_cannot_rank_a_decision_gets_a_danish_message_and_
     at = fill(at, "Alfa")
     assert any("Alle delvægte for 'Behov' er 0" in e.value.replace("\\", "") for e in at.error)
     assert list_decisions(open_store(url)) == []
+
+
+def test_a_decision_can_build_on_a_revealed_round_and_the_report_chooser_offers_it(setup):
+    from selection.decisions import get_decision
+    from tests.support.rounds import make_round
+
+    folder, url = setup
+    engine = open_store(url)
+    dataset = load_dataset(folder)
+    answers = [("Zebulon Quistgaard", {"trust": 60, "actors": 20, "need": 20}), ("Xenia Pjuskebusk", {"need": 100})]
+    item = make_round(engine, dataset, answers, anonymous=True)
+    make_round(engine, dataset, answers[:1], name="Skjult", reveal=False)  # not offered: its result is not shown
+    engine.dispose()
+    at = decision_view()
+    chooser = at.selectbox(key="dec_round")
+    assert chooser.label == "Bygger på vægtningsrunde"
+    assert chooser.options == ["Ingen", "Nr. 1: Runde maj (resultat vist)"]
+    assert chooser.value is None  # a decision cites a round only when asked to
+    chooser.select(item.id)
+    at = fill(at, "Gruppen vægtede behov højt")
+    assert any("Beslutning nr. 1 er gemt" in s.value for s in at.success)
+    [saved] = list_decisions(open_store(url))
+    full = get_decision(open_store(url), saved.id)
+    assert full.cited_round is not None
+    assert full.cited_round["id"] == item.id
+    assert any("Bygger på vægtningsrunde" in m.value.replace("\\", "") for m in at.markdown)
+    texts = " ".join(t.value for t in at.text)
+    assert "Runde maj" in texts
+    assert "Quistgaard" not in texts
+
+    at = open_section(open_folds(AppTest.from_file(APP, default_timeout=120)), SHORTLIST).run()
+    assert not at.exception, at.exception
+    report_chooser = at.selectbox(key="report_round")
+    assert report_chooser.label == "Vægtningsrunde i rapporten"
+    assert report_chooser.value == item.id  # the newest revealed round, by default

@@ -19,6 +19,7 @@ from selection.report.snapshot import snapshot_from_store
 from selection.storage.database import open_store
 from tests.support.databases import assessment_criteria
 from tests.support.factory import ADMIN, REPO, make_package
+from tests.support.rounds import make_round
 
 DAY = date(2026, 11, 20)
 
@@ -116,6 +117,8 @@ def test_the_report_of_a_decision_shows_its_snapshot_and_what_changed(package, t
         (["--top", "0"], "--top skal være et helt tal mellem 1"),
         (["--weights", "nope=2"], "Ukendt kriterium 'nope'"),
         (["--decision", "1", "--top", "2"], "kan ikke bruges med --decision"),
+        (["--decision", "1", "--round", "1"], "--round kan ikke bruges med --decision"),
+        (["--round", "Runde maj"], "Der er ingen vægtningsrunde 'Runde maj'"),
     ],
 )
 def test_bad_arguments_give_a_danish_message_and_exit_2(package, tmp_path, extra, message):
@@ -126,6 +129,32 @@ def test_bad_arguments_give_a_danish_message_and_exit_2(package, tmp_path, extra
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def test_the_report_with_a_round_has_the_section_and_refuses_a_round_not_yet_shown(package, tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    engine = open_store(url)
+    dataset = load_dataset(package)
+    answers = [("Zebulon Quistgaard", {"trust": 60, "actors": 20, "need": 20}), ("Xenia Pjuskebusk", {"need": 100})]
+    make_round(engine, dataset, answers, name="Maj", anonymous=True)
+    make_round(engine, dataset, answers[:1], name="Ikke vist", reveal=False)
+    engine.dispose()
+    out = tmp_path / "r.html"
+    done = run(url, "--data", str(package), "--format", "html", "--out", str(out), "--smaa", "200", "--round", "maj")
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert 'id="vaegtning"' in html
+    assert "Runde nr. 1: Maj" in html
+    assert "Deltager 2" in html
+    assert "Quistgaard" not in html
+    assert "Pjuskebusk" not in html
+    done = run(url, "--data", str(package), "--format", "html", "--out", str(tmp_path / "x.html"), "--round", "2")
+    assert done.returncode == 2
+    assert "er ikke vist endnu" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = run(url, "--data", str(package), "--format", "html", "--out", str(tmp_path / "y.html"), "--round", "7")
+    assert done.returncode == 2
+    assert "Der er ingen vægtningsrunde nr. 7" in done.stderr
 
 
 def test_an_existing_file_is_never_overwritten_without_asking(package, tmp_path):

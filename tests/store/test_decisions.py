@@ -204,3 +204,48 @@ def test_a_chosen_area_the_shown_rules_exclude_is_refused_and_nothing_is_written
     with pytest.raises(DecisionError, match=message):
         record_decision(engine, form(chosen_area_id="a"), frozen, actor=ADMIN)
     assert count(engine) == 0
+
+
+def test_a_decision_builds_on_a_revealed_round_whose_summary_is_in_its_snapshot(engine, dataset):
+    from tests.support.rounds import make_round
+
+    answers = [("Zebulon Quistgaard", {"trust": 60, "actors": 20, "need": 20}), ("Xenia Pjuskebusk", {"need": 100})]
+    item = make_round(engine, dataset, answers, anonymous=True)
+    frozen = snapshot_from_store(dataset, engine, None, 2, n_samples=300, weighting_round=item)
+    saved = record_decision(engine, form(round_id=item.id), frozen, actor=ADMIN)
+    again = get_decision(engine, saved.id)
+    assert again.cited_round is not None
+    assert again.cited_round["id"] == item.id
+    assert [p["label"] for p in again.cited_round["participants"]] == ["Deltager 1", "Deltager 2"]
+    fields = again.report_fields()
+    assert fields["round"].startswith(f"nr. {item.id} 'Runde maj' (resultat vist): ")
+    html = render_html(again.snapshot, fields)
+    assert "Bygger på vægtningsrunde" in html
+    assert 'id="vaegtning"' in html
+    assert "Quistgaard" not in html
+    assert "Quistgaard" not in json.dumps(again.snapshot, ensure_ascii=False)
+    plain = record_decision(engine, form(), snapshot(engine, dataset), actor=ADMIN)
+    assert plain.cited_round is None
+    assert plain.report_fields()["round"] == ""
+    assert "Bygger på vægtningsrunde" not in render_html(plain.snapshot or {}, plain.report_fields())
+
+
+def test_a_cited_round_must_be_revealed_and_match_the_snapshot(engine, dataset):
+    from tests.support.rounds import make_round
+
+    shown = make_round(engine, dataset, [("Bo", {"trust": 1, "actors": 1, "need": 1})])
+    hidden = make_round(engine, dataset, [("Eva", {"need": 1})], name="Skjult", reveal=False)
+    frozen = snapshot(engine, dataset)
+    with pytest.raises(DecisionError, match=r"indeholder ikke vægtningsrunde nr\. 1"):
+        record_decision(engine, form(round_id=shown.id), frozen, actor=ADMIN)
+    with_round = snapshot_from_store(dataset, engine, None, 2, n_samples=300, weighting_round=shown)
+    with pytest.raises(DecisionError, match="angiver ingen runde"):
+        record_decision(engine, form(), with_round, actor=ADMIN)
+    forged = {**frozen, "round": {"id": hidden.id}}  # the summary of a hidden round cannot be built; a forged one
+    with pytest.raises(DecisionError, match="ikke vist endnu"):
+        record_decision(engine, form(round_id=hidden.id), forged, actor=ADMIN)
+    with pytest.raises(DecisionError, match=r"ingen vægtningsrunde nr\. 9"):
+        record_decision(engine, form(round_id=9), {**frozen, "round": {"id": 9}}, actor=ADMIN)
+    with pytest.raises(DecisionError, match="nummer"):
+        record_decision(engine, form(round_id=True), frozen, actor=ADMIN)
+    assert count(engine) == 0

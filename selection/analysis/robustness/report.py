@@ -66,6 +66,7 @@ def analysis_key(
     margin: float | None,
     noisy_indicators: Sequence[str] = (),
     value_ranges: Mapping[tuple[str, str], tuple[float, float]] | None = None,
+    weight_samples: pd.DataFrame | None = None,
 ) -> tuple:
     """Everything ``analyse`` depends on besides the raw matrix and the model (the caller ties the key to those):
     the ranked areas' criterion scores (by content), the weights and sub-weights, the draw and the noise. Equal
@@ -85,7 +86,34 @@ def analysis_key(
         None if margin is None else float(margin),
         tuple(noisy_indicators),
         tuple(sorted((tuple(map(str, k)), (float(v[0]), float(v[1]))) for k, v in (value_ranges or {}).items())),
+        None if weight_samples is None else _frame_digest(weight_samples),
     )
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update("\x1f".join(map(str, frame.columns)).encode())
+    digest.update(np.ascontiguousarray(frame.to_numpy(dtype=float)).tobytes())
+    return digest.hexdigest()
+
+
+def given_weights(weights: pd.DataFrame, criteria: Sequence[str]) -> pd.DataFrame:
+    """Explicit weightings (rows, e.g. a round's participants; columns criterion ids, a missing one 0) cut to the
+    analysed ``criteria`` and normalised per row. ValueError (Danish) for a negative or non-finite weight, or a row
+    whose weight lies only on criteria that cannot be analysed."""
+    frame = weights.reindex(columns=list(criteria), fill_value=0.0).astype(float).fillna(0.0)
+    if frame.empty:
+        raise ValueError("Der er ingen vægte at afprøve.")
+    values = frame.to_numpy()
+    if not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError("Vægtene skal være endelige tal ≥ 0.")
+    totals = values.sum(axis=1)
+    if (totals <= 0).any():
+        raise ValueError(
+            f"{int((totals <= 0).sum())} af vægtningerne lægger al vægt på kriterier, der ikke kan analyseres; "
+            "robustheden kan ikke beregnes med dem."
+        )
+    return pd.DataFrame(values / totals[:, None], index=frame.index, columns=frame.columns)
 
 
 def analyse(
@@ -99,12 +127,19 @@ def analyse(
     noisy_indicators: Sequence[str] = (),
     step: float = 1.0,
     value_ranges: Mapping[tuple[str, str], tuple[float, float]] | None = None,
+    weight_samples: pd.DataFrame | None = None,
 ) -> RobustnessReport:
     """Run SMAA and the stability intervals for the ranked areas of ``result``.
 
     ``noisy_indicators`` (with the raw ``matrix``) lets those assessed values vary by
     ± ``step`` scale steps in every sample; where ``value_ranges`` gives the (min, max) of
     disagreeing assessors for an (area, indicator), the value varies over that range instead.
+
+    ``weight_samples`` (rows × criterion ids, e.g. the participants' weights of a weighting round) replaces the
+    random weights: the rank acceptability is then the share of those weightings giving each rank (``given_weights``
+    cuts them to the analysed criteria). With uncertain values each row is tried with ``n_samples // rows`` draws
+    of the values (at least one), so every row counts the same; without, each row once. Not with ``constraint``
+    or ``margin``.
     """
     scores, left_out = analysable_scores(result)
     if len(scores) == 0 or scores.shape[1] == 0:
@@ -112,6 +147,14 @@ def analyse(
     weights = {c: result.weights[c] for c in scores.columns}
     if sum(weights.values()) <= 0:
         raise ValueError("Kriterierne med vægt over 0 mangler data; robustheden kan ikke beregnes.")
+    explicit = None
+    if weight_samples is not None:
+        if constraint or margin:
+            raise ValueError("Givne vægte kan ikke kombineres med en rækkefølge eller en margen.")
+        given = given_weights(weight_samples, list(scores.columns))
+        repeat = max(1, int(n_samples) // len(given)) if noisy_indicators else 1
+        explicit = given.iloc[np.repeat(np.arange(len(given)), repeat)]
+        n_samples = len(explicit)
     samples = None
     ranges = {
         key: span
@@ -133,7 +176,14 @@ def analyse(
             ranges=ranges,
         )
     acceptability = smaa(
-        scores, n_samples, seed, constraint, margin, weights if margin else None, score_samples=samples
+        scores,
+        n_samples,
+        seed,
+        constraint,
+        margin,
+        weights if margin else None,
+        weight_samples=explicit,
+        score_samples=samples,
     )
     table = stability_table(scores, weights)
     return RobustnessReport(
