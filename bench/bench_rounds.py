@@ -1,8 +1,8 @@
 """Weighting-round benchmark: the targets of issue 27 in one run.
 
 Run from the repository root:
-    .venv/bin/python bench/bench_rounds.py [--participants 30] [--spread 60] [--moves 10] [--runs 15]
-                                          [--only group|browser|slider ...]
+    .venv/bin/python bench/bench_rounds.py [--participants 30] [--spread 45] [--open 3] [--moves 10]
+                                          [--runs 15] [--only group|browser|slider ...]
 
 Measures:
   1. group result (in process): a 2,000-area package made by bench/make_package.py (2,000 × 5 vertices: the
@@ -13,14 +13,17 @@ Measures:
   2. participants answering (Debian's Chromium, Playwright, asyncio): a ``streamlit run serve.py`` server on the
      bundled data with a fresh SQLite database (``<import dir>.sqlite``); a round and ``--participants``
      invitations made through the store (``store.open_round`` and ``store.invite`` as a command-line actor);
-     the facilitator's meeting screen (``?moede=<round>``) in one context; then one context per participant
-     (phone viewport 375×667) on its invitation link, started ``--spread`` seconds apart in total (all open at
-     once, none closed until the end): each moves a share slider with the keyboard, presses "Justér til 100 %"
-     and "Send mit svar" and waits for "Dit svar er gemt". Measured: the rows stored (round_submission rows and
-     distinct participants), every participant's time from the link to the confirmation, the time from the
-     last confirmation to the meeting screen showing "n af n har svaret" (target ≤ 2 s; both moments stamped
-     in the pages with Date.now() by a MutationObserver), and the server's memory: the peak of the summed RSS
-     of its process tree sampled every 0.2 s, and the sum of the processes' VmHWM (target ≤ 600 MB);
+     the facilitator's meeting screen (``?moede=<round>``) in one context. Then one context per participant
+     (phone viewport 375×667) opens its invitation link, ``--open`` at a time (a new page costs Chromium about
+     4 CPU seconds against the server's 0.3: opened together within the minute, the pages alone would need
+     more CPU than 2 shared cores have); every context stays open to the end. Then the answers, started
+     ``--spread`` seconds apart in total: each participant moves a share slider with the keyboard, presses
+     "Justér til 100 %" and "Send mit svar" and waits for "Dit svar er gemt". Measured: the rows stored
+     (round_submission rows and distinct participants; target: all), the first answer's start to the last
+     confirmation (target ≤ 60 s), the last confirmation to the meeting screen showing "n af n har svaret"
+     (target ≤ 2 s; both moments stamped in the pages with Date.now() by a MutationObserver), the CPU seconds
+     of server and browser in each phase, and the server's memory: the peak of the summed RSS of its process
+     tree sampled every 0.2 s (target ≤ 600 MB), and the sum of the processes' VmHWM;
   3. own ranking after a slider move (before part 2, on the same server, in its own round): one phone
      context; a key press (ArrowRight/ArrowLeft, alternating over the share sliders) on a focused slider
      until the "Din top 3" list's text changes, and until the fragment's run has finished (script state back
@@ -506,7 +509,7 @@ def report(res: dict) -> list[dict]:
 
     g = res.get("group")
     if g:
-        label = f"{g['participants']} × {g['areas']:,}".replace(",", ".")
+        label = f"{g['participants']} × {g['areas']:,}"
         for key, name in (("group_result_mean_s", "mean"), ("group_result_median_s", "median")):
             s = g[key]
             row(
@@ -606,7 +609,7 @@ def report(res: dict) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participants", type=int, default=30, help="participants (default 30)")
-    parser.add_argument("--spread", type=float, default=60.0, help="seconds over which they start (default 60)")
+    parser.add_argument("--spread", type=float, default=45.0, help="seconds over which the answers start (default 45)")
     parser.add_argument("--open", type=int, default=3, help="participant pages opened at a time (default 3)")
     parser.add_argument("--runs", type=int, default=15, help="group_result runs (default 15)")
     parser.add_argument("--moves", type=int, default=10, help="counted slider moves (default 10)")
