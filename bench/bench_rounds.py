@@ -41,6 +41,7 @@ import contextlib
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -488,6 +489,7 @@ async def browser_part(args: argparse.Namespace, res: dict) -> None:
     finally:
         sampler.stopped.set()
         server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)  # the import folder and its database
 
 
 # --------------------------------------------------------------------------- report
