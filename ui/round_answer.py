@@ -295,16 +295,18 @@ def _swing_inputs(dataset: Dataset, settings: ScenarioSettings, perf: Performanc
         "**2. Point.** Det vigtigste sving har 100 point. Hvor meget er hvert af de andre værd i forhold til det?"
     )
     by_label = {c.label: c for c in model.criteria}
+    drawn: set[str] = set()  # a criterion chosen at two places gets one slider (the warning below names it)
     for place, label in enumerate(order_labels, start=1):
         crit = by_label.get(str(label))
-        if crit is None:
+        if crit is None or crit.id in drawn:
             continue
+        drawn.add(crit.id)
         span = ranges.get(crit.id, "")
         if place == 1:
             st.markdown(md(f"{label}: 100 point") + (f"  \n{md(span)}" if span else ""))
             continue
         st.slider(
-            md(f"{label}: point (0–100)"),
+            md(label) + ": point (0–100)",  # only the data is escaped: the label is also the slider's aria-label
             0,
             100,
             step=5,
@@ -338,7 +340,7 @@ def _sub_inputs(dataset: Dataset) -> None:
         st.caption("Hvor meget hver indikator vejer inden for sit kriterium (kun forholdet mellem dem tæller).")
         for crit in dataset.model.criteria:
             for ind in crit.indicators:
-                st.slider(md(f"{crit.label}: {ind.label}"), 0, 10, key=state.round_sub_key(ind.id).name)
+                st.slider(md(crit.label) + ": " + md(ind.label), 0, 10, key=state.round_sub_key(ind.id).name)
 
 
 def _top(dataset: Dataset, settings: ScenarioSettings, perf: Performance, weights: dict[str, float] | None) -> None:

@@ -38,9 +38,10 @@ MEETING_CSS = """
 .st-key-meeting h1 { font-size: 2.4rem !important; }
 .st-key-meeting h2 { font-size: 1.7rem !important; }
 .st-key-meeting p, .st-key-meeting li, .st-key-meeting label { font-size: 1.25rem !important; }
+@media (min-width: 1800px) { .st-key-meeting p, .st-key-meeting li { font-size: 1.45rem !important; } }
+/* after the rules above (same specificity): the count and the sentence stay large on a wide projector too */
 .st-key-meeting_count p { font-size: 2.6rem !important; font-weight: 700; line-height: 1.2; margin: 0; }
 .st-key-meeting_sentence p { font-size: 1.9rem !important; font-weight: 600; line-height: 1.3; }
-@media (min-width: 1800px) { .st-key-meeting p, .st-key-meeting li { font-size: 1.45rem !important; } }
 </style>
 """
 
@@ -271,6 +272,8 @@ def spread_chart(result: GroupResult, dataset: Dataset) -> None:
             },
         ],
         "height": 60 * len(model.criteria),
+        # Legible on a projector, and the criteria's names in full (Vega-Lite cuts labels at 180 px).
+        "config": {"axis": {"labelFontSize": 16, "titleFontSize": 16, "labelLimit": 400}},
     }
     st.vega_lite_chart(spec, width="stretch")
     st.caption("Prik: én deltagers vægt. Streg: gruppens vægt. Samme tal som tabel:")

@@ -99,7 +99,7 @@ def _new_round(model: CriteriaModel, data_version: str, on_screen: ScenarioSetti
         except StoreError:
             saved = []
         choices = [ON_SCREEN, *(f"{s.id}. {s.name}" for s in saved)]
-        with st.form(state.ROUND_NEW_FORM.name, border=False):
+        with st.form(state.ROUND_NEW_FORM.name, border=False, clear_on_submit=True):  # no name left to resend
             name = st.text_input("Rundens navn", key=state.ROUND_NEW_NAME.name, max_chars=store.MAX_NAME)
             basis = st.selectbox(
                 "Bygger på (kriterier, delvægte, afstand og udelukkelsesregler)",
@@ -139,7 +139,6 @@ def _new_round(model: CriteriaModel, data_version: str, on_screen: ScenarioSetti
             state.ROUNDS_MESSAGE.set((False, str(exc)))
         else:
             state.ROUNDS_PICK.set(made.id)
-            state.ROUND_NEW_NAME.pop()
             state.ROUNDS_MESSAGE.set((True, f"Runden '{made.name}' er åbnet (nr. {made.id}). Invitér deltagerne nu."))
         st.rerun()
 
@@ -202,7 +201,7 @@ def _new_link(item: Round, labels: dict[int, str]) -> None:
 
 
 def _invite(item: Round) -> None:
-    with st.form(state.ROUND_INVITE_FORM.name, border=True):
+    with st.form(state.ROUND_INVITE_FORM.name, border=True, clear_on_submit=True):  # empty for the next one
         st.markdown("**Invitér en deltager**")
         name = st.text_input(
             "Navn" + (" (valgfrit i en anonym runde; gemmes ikke)" if item.anonymous else ""),
@@ -227,6 +226,4 @@ def _invite(item: Round) -> None:
         if made.code:
             state.ROUND_LINKS.set([(label, page_url(**{round_answer.CODE_PARAM: made.code}))])
         state.ROUNDS_MESSAGE.set((True, f"{label} er inviteret."))
-        state.ROUND_INVITE_NAME.pop()
-        state.ROUND_INVITE_EMAIL.pop()
     st.rerun()
