@@ -52,11 +52,11 @@ a11y.enhance_page()
 if round_answer.route_invitation():  # ?deltag=<code>: the participant's page only, without sign-in
     st.stop()
 
-if not round_page:
-    st.title("Valg af område til indsats mod negativ social kontrol")
-actor = access.gate()  # sign-in (st.login) or local mode; stops the page for a user without access
+TITLE = "Valg af område til indsats mod negativ social kontrol"
+actor = access.gate(TITLE)  # sign-in (st.login) or local mode; stops the page (under the title) for no access
 if round_answer.route_signed_in(actor) or round_meeting.route():  # ?svar=<round>, a Deltager, or ?moede=<round>
     st.stop()
+st.title(TITLE)
 try:
     dataset = data.active_dataset()
 except DataError as exc:

@@ -147,17 +147,20 @@ def forget_identity() -> None:
         key.pop()
 
 
-def gate() -> Actor:
-    """Sign in (or local mode), show who is acting with which role; stop the page for no access."""
+def gate(title: str = "") -> Actor:
+    """Sign in (or local mode), show who is acting with which role; stop the page for no access. ``title`` is
+    drawn above a sign-in prompt or a refusal (the page draws it itself once the person may go on)."""
     use_streamlit_secrets()
     try:
         pol = policy()
     except PolicyError as exc:
+        _title(title)
         st.error(md(f"Adgangsindstillingerne kan ikke bruges: {exc}"))
         st.stop()
     section = auth_section()
     if section is not None:
         if not st.user.is_logged_in:
+            _title(title)
             forget_identity()  # signed out (or the cookie expired): nothing may act under the earlier identity
             st.info("Log ind med din arbejdskonto for at se og arbejde med prioriteringen.")
             provider = provider_name(section)
@@ -168,6 +171,7 @@ def gate() -> Actor:
         try:
             identity = oidc_identity(st.user.to_dict())
         except AccessDenied as exc:
+            _title(title)
             st.error(md(str(exc)))
             st.button("Log ud", key=state.LOGOUT.name, on_click=st.logout)
             st.stop()
@@ -184,9 +188,15 @@ def gate() -> Actor:
     state.ROLE.set(role)
     _banner(actor, role, signed_in=section is not None)
     if role is None:
+        _title(title)
         st.error(md(f"{identity.label} har ikke adgang til appen. Bed en administrator om en rolle."))
         st.stop()
     return actor
+
+
+def _title(title: str) -> None:
+    if title:
+        st.title(title)
 
 
 def _banner(actor: Actor, role: Role | None, signed_in: bool) -> None:

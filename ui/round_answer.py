@@ -37,6 +37,7 @@ SHARE_STEP = 5
 TOP = 3
 PHONE_CSS = """
 <style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.4rem; }  /* the title clear of the top bar on a phone */
 .st-key-round_answer [data-testid="stSlider"] { padding-left: 0.4rem; padding-right: 0.6rem; }
 .st-key-round_answer ol { margin-bottom: 0.3rem; }
 .st-key-round_answer li { font-size: 1.1rem; }
@@ -311,7 +312,7 @@ def _swing_inputs(dataset: Dataset, settings: ScenarioSettings, perf: Performanc
             100,
             step=5,
             key=state.round_swing_rating_key(crit.id).name,
-            help=span or None,
+            help=md(span) if span else None,
         )
 
 

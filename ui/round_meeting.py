@@ -24,7 +24,7 @@ from selection.rounds.exchange import result_file
 from selection.rounds.model import MEAN, MEDIAN, STATE_TEXT, Round, RoundError
 from selection.rounds.result import GroupResult, group_result
 from selection.storage.database import StoreError
-from ui import access, data, sidebar, state, status
+from ui import access, data, round_answer, sidebar, state, status
 from ui.text import md, num, pct
 
 PARAM = "moede"  # ?moede=<round number>
@@ -38,8 +38,13 @@ MEETING_CSS = """
 .st-key-meeting h1 { font-size: 2.4rem !important; }
 .st-key-meeting h2 { font-size: 1.7rem !important; }
 .st-key-meeting p, .st-key-meeting li, .st-key-meeting label { font-size: 1.25rem !important; }
-@media (min-width: 1800px) { .st-key-meeting p, .st-key-meeting li { font-size: 1.45rem !important; } }
-/* after the rules above (same specificity): the count and the sentence stay large on a wide projector too */
+.st-key-meeting [data-testid="stTable"] td,
+.st-key-meeting [data-testid="stTable"] th { font-size: 1.2rem; padding: 0.3rem 0.6rem; }
+@media (min-width: 1800px) {
+  .st-key-meeting p, .st-key-meeting li { font-size: 1.45rem !important; }
+  .st-key-meeting [data-testid="stTable"] td, .st-key-meeting [data-testid="stTable"] th { font-size: 1.4rem; }
+}
+/* after the general rules: the count and the sentence stay the largest text at every width */
 .st-key-meeting_count p { font-size: 2.6rem !important; font-weight: 700; line-height: 1.2; margin: 0; }
 .st-key-meeting_sentence p { font-size: 1.9rem !important; font-weight: 600; line-height: 1.3; }
 </style>
@@ -76,11 +81,24 @@ def render(item: Round) -> None:
                 + (" · anonym: deltagerne vises som numre" if item.anonymous else "")
             )
         )
-        progress_fragment(item.id)
+        count_col, control_col = st.columns([3, 2], vertical_alignment="center")
+        with count_col:
+            progress_fragment(item.id)
         if not item.revealed:
-            _before_reveal(item)
+            with control_col:
+                _reveal_button(item)
+            st.info("Svarene er skjult, indtil du viser resultatet. Deltagerne kan stadig ændre deres svar bagefter.")
         else:
-            _result(item)
+            with control_col:
+                choice = st.radio(
+                    "Gruppens vægte",
+                    list(METHOD_CHOICES),
+                    key=state.MEETING_METHOD.name,
+                    horizontal=True,
+                    help="Gennemsnit: middelværdien af deltagernes andele. Median: den midterste andel pr. "
+                    "kriterium, omregnet så de summer til 100 %.",
+                )
+            _result(item, METHOD_CHOICES[choice])
         _close(item)
 
 
@@ -107,8 +125,7 @@ def progress_fragment(round_id: int) -> None:
         st.markdown(" · ".join(f"{'✔' if n in answered else '○'} {md(label)}" for n, label in sorted(names.items())))
 
 
-def _before_reveal(item: Round) -> None:
-    st.info("Svarene er skjult, indtil du viser resultatet. Deltagerne kan stadig ændre deres svar bagefter.")
+def _reveal_button(item: Round) -> None:
     if not item.is_open:
         return
     if st.button("Vis resultatet", type="primary", key=state.MEETING_REVEAL.name):
@@ -132,17 +149,9 @@ def group_for(item: Round, method: str) -> tuple[Dataset, GroupResult]:
     return dataset, result
 
 
-def _result(item: Round) -> None:
-    choice = st.radio(
-        "Gruppens vægte",
-        list(METHOD_CHOICES),
-        key=state.MEETING_METHOD.name,
-        horizontal=True,
-        help="Gennemsnit: middelværdien af deltagernes andele. Median: den midterste andel pr. kriterium, "
-        "omregnet så de summer til 100 %.",
-    )
+def _result(item: Round, method: str) -> None:
     try:
-        dataset, result = group_for(item, METHOD_CHOICES[choice])
+        dataset, result = group_for(item, method)
     except RoundError as exc:
         st.info(md(str(exc)))
         return
@@ -158,14 +167,14 @@ def _result(item: Round) -> None:
         )
     with st.container(key=state.MEETING_SENTENCE.name):
         st.markdown(md(result.sentence))
-    distance = store.round_settings(item, dataset.model).distance_m
-    status.render(data.status(distance, weighted_indicators(result.group, dataset)), dataset)
     model = dataset.model
+    settings = store.round_settings(item, dataset.model)
     st.caption(
         md(
             f"Gruppens vægte: {result.method_text}: "
             + ", ".join(f"{model.criterion(c).label} {pct(w)}" for c, w in result.weights.items())
-            + f". {result.size} {'deltager har' if result.size == 1 else 'deltagere har'} svaret."
+            + f". {result.size} {'deltager har' if result.size == 1 else 'deltagere har'} svaret. "
+            + round_answer.honesty(dataset, settings, result.group)
         )
     )
     map_col, table_col = st.columns([1, 1], gap="medium")
@@ -182,12 +191,21 @@ def _result(item: Round) -> None:
         )
     with table_col:
         st.header("Rangering med gruppens vægte", anchor=False)
-        st.dataframe(group_table(result).head(TABLE_ROWS), hide_index=True, width="stretch")
+        st.table(group_table(result).head(TABLE_ROWS), hide_index=True)
     st.header("Hver deltagers rangering", anchor=False)
-    st.caption("Rang for hvert område med hver deltagers egne vægte (tom: ikke rangeret).")
-    st.dataframe(participants_table(result), hide_index=True, width="stretch")
+    ranks = participants_table(result)
+    st.caption(
+        "Rang for hvert område med hver deltagers egne vægte (tom: ikke rangeret)."
+        + (
+            f" De {TABLE_ROWS} bedste med gruppens vægte; alle {len(ranks)} står i filerne."
+            if len(ranks) > TABLE_ROWS
+            else ""
+        )
+    )
+    st.table(ranks.head(TABLE_ROWS), hide_index=True, width="content")  # the ranks near the names
     st.header("Hvor enige er deltagerne om vægtene?", anchor=False)
     spread_chart(result, dataset)
+    status.render(data.status(settings.distance_m, weighted_indicators(result.group, dataset)), dataset)
     downloads(item, dataset, result)
 
 
@@ -225,7 +243,7 @@ def group_table(result: GroupResult) -> pd.DataFrame:
             "Rang": shown["rank"].astype("Int64"),
             "Område": shown["name"],
             "Score": [num(v) for v in shown["total"]],
-            "Nr. 1 for": [f"{k} af {n}" for k in shown["first_count"]],
+            "Nr. 1 for": [f"{k} af {n}" if k else "–" for k in shown["first_count"]],
         }
     )
 
@@ -278,7 +296,7 @@ def spread_chart(result: GroupResult, dataset: Dataset) -> None:
     st.vega_lite_chart(spec, width="stretch")
     st.caption("Prik: én deltagers vægt. Streg: gruppens vægt. Samme tal som tabel:")
     spread = result.spread()
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             {
                 "Kriterium": [model.criterion(c).label for c in spread.index],
@@ -289,7 +307,7 @@ def spread_chart(result: GroupResult, dataset: Dataset) -> None:
             }
         ),
         hide_index=True,
-        width="stretch",
+        width="content",
     )
 
 

@@ -153,9 +153,6 @@ def _round(item: Round) -> None:
         )
     )
     st.link_button("Åbn mødeskærmen", page_url(**{round_meeting.PARAM: str(item.id)}), type="primary")
-    if links := state.ROUND_LINKS.pop():
-        st.success("Send hver deltager sit link. Linket vises kun nu; det giver kun adgang til at svare i denne runde.")
-        st.dataframe(pd.DataFrame(links, columns=["Deltager", "Link"]), hide_index=True, width="stretch")
     try:
         people = store.participants(data.engine(), item.id)
         answered = {s.number for s in store.submissions(data.engine(), item.id)}
@@ -175,9 +172,21 @@ def _round(item: Round) -> None:
             width="stretch",
         )
     if item.is_open:
+        _invitation_news()
         _invite(item)
         if people:
             _new_link(item, {p.number: p.label(item.anonymous) for p in people})
+
+
+def _invitation_news() -> None:
+    """What the last invitation did, and the new link(s), right where the planner is looking (shown once)."""
+    if message := state.ROUND_INVITE_MESSAGE.pop():
+        (st.success if message[0] else st.error)(md(message[1]))
+    if links := state.ROUND_LINKS.pop():
+        st.info("Send hver deltager sit link. Linket vises kun nu; det giver kun adgang til at svare i denne runde.")
+        for label, link in links:
+            st.markdown(f"**{md(label)}**")
+            st.code(link, language=None, wrap_lines=True)
 
 
 def _new_link(item: Round, labels: dict[int, str]) -> None:
@@ -194,7 +203,7 @@ def _new_link(item: Round, labels: dict[int, str]) -> None:
     try:
         code = store.new_code(data.engine(), access.current_actor(), item.id, int(number))
     except (AccessDenied, RoundError, StoreError) as exc:
-        state.ROUNDS_MESSAGE.set((False, str(exc)))
+        state.ROUND_INVITE_MESSAGE.set((False, str(exc)))
     else:
         state.ROUND_LINKS.set([(labels[number], page_url(**{round_answer.CODE_PARAM: code}))])
     st.rerun()
@@ -220,10 +229,10 @@ def _invite(item: Round) -> None:
             data.engine(), access.current_actor(), item.id, name=name or None, principal=email.strip() or None
         )
     except (AccessDenied, RoundError, StoreError, ValueError) as exc:
-        state.ROUNDS_MESSAGE.set((False, str(exc)))
+        state.ROUND_INVITE_MESSAGE.set((False, str(exc)))
     else:
         label = made.participant.label(item.anonymous)
         if made.code:
             state.ROUND_LINKS.set([(label, page_url(**{round_answer.CODE_PARAM: made.code}))])
-        state.ROUNDS_MESSAGE.set((True, f"{label} er inviteret."))
+        state.ROUND_INVITE_MESSAGE.set((True, f"{label} er inviteret."))
     st.rerun()

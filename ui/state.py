@@ -366,6 +366,7 @@ ROUND_INVITE_NAME = Key[str]("round_invite_name")
 ROUND_INVITE_EMAIL = Key[str]("round_invite_email")
 ROUND_LINKS = Key[list[tuple[str, str]]]("_round_links")  # (participant, link) made just now: shown once
 ROUNDS_MESSAGE = Key[tuple[bool, str]]("_rounds_message")  # (ok, Danish text), shown once
+ROUND_INVITE_MESSAGE = Key[tuple[bool, str]]("_round_invite_message")  # beside the invitation form, shown once
 ROUND_DOWNLOAD_CSV = Key[None]("round_download_csv")
 ROUND_DOWNLOAD_XLSX = Key[None]("round_download_xlsx")
 ROUND_NEW_CODE_FOR = Key[int]("round_new_code_for")  # the participant who gets a new link

@@ -198,12 +198,13 @@ def test_the_meeting_screen_counts_answers_hides_them_until_the_reveal_then_show
     assert "Bo Jensen" in shown
     assert "med gruppens vægte" not in shown, "nothing of the answers before the reveal"
     assert not at.dataframe
+    assert not at.table
     press(at, "Vis resultatet")
     shown = texts(at)
     assert "med gruppens vægte og for" in shown
     assert "af 2 deltagere" in shown
     assert "gennemsnittet af deltagernes vægte" in shown
-    frames = [d.value for d in at.dataframe]
+    frames = [d.value for d in [*at.dataframe, *at.table]]
     ranks = next(f for f in frames if "Gruppen" in f.columns and "Anna Holm" in f.columns)
     assert list(ranks.columns) == ["Område", "Gruppen", "Anna Holm", "Bo Jensen"]
     at.radio(key="meeting_method").set_value("Median")
@@ -228,7 +229,7 @@ def test_an_anonymous_round_never_shows_a_name(package: Path, tmp_path: Path) ->
     )
     store.reveal(engine, ADMIN, item.id)
     for at in (page(moede=str(item.id)), page(deltag=codes[1])):
-        shown = texts(at) + " ".join(str(d.value.to_dict()) for d in at.dataframe)
+        shown = texts(at) + " ".join(str(d.value.to_dict()) for d in [*at.dataframe, *at.table])
         assert "Anna" not in shown
         assert "Bo Jensen" not in shown
     assert "Deltager 2" in texts(page(moede=str(item.id)))
@@ -264,13 +265,12 @@ def test_the_planner_opens_a_round_and_invites_with_a_link_shown_once(package: P
     invite.click()
     run(at)
     assert "Deltager 1 er inviteret" in texts(at)
-    links = next(d.value for d in at.dataframe if "Link" in d.value.columns)
-    (link,) = links["Link"].tolist()
+    (link,) = [c.value for c in at.code]
     assert "?deltag=" in link
     code = link.split("deltag=")[1]
     assert store.seat_for_code(engine_for(tmp_path), code).number == 1
     run(at)
-    assert not any("Link" in d.value.columns for d in at.dataframe), "the link is shown once"
+    assert not at.code, "the link is shown once"
     shown = texts(at) + " ".join(str(d.value.to_dict()) for d in at.dataframe)
     assert "Anna" not in shown, "an anonymous round keeps no name, not even the facilitator's typing"
     # The same name again is refused (its salted hash is known), with a Danish message.
@@ -288,9 +288,9 @@ def test_a_lost_link_is_replaced_and_the_old_one_stops_working(package: Path, tm
     run(at)
     at.selectbox(key="round_new_code_for").set_value(2)
     press(at, "Lav nyt link")
-    links = next(d.value for d in at.dataframe if "Link" in d.value.columns)
-    assert links["Deltager"].tolist() == ["Bo Jensen"]
-    fresh = links["Link"].iloc[0].split("deltag=")[1]
+    (link,) = [c.value for c in at.code]
+    assert "Bo Jensen" in texts(at)
+    fresh = link.split("deltag=")[1]
     assert store.seat_for_code(engine, fresh).number == 2
     assert "erstattet af en nyere" in texts(page(deltag=codes[1]))
     assert store.seat_for_code(engine, codes[0]).number == 1, "the others' links keep working"
