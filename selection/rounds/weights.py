@@ -63,14 +63,20 @@ def _check_known(raw: Mapping[str, Any], ids: Sequence[str]) -> None:
         raise RoundError(f"Ukendt kriterium: {', '.join(unknown)[:200]}. Kendte kriterier: {', '.join(ids)}.")
 
 
-def normalise(raw: Mapping[str, Any], ids: Sequence[str], labels: Mapping[str, str] | None = None) -> dict[str, float]:
-    """Any non-negative numbers per criterion (a missing one counts 0) as shares summing to 1."""
+def _checked(raw: Mapping[str, Any], ids: Sequence[str], labels: Mapping[str, str] | None) -> dict[str, float]:
+    """Every criterion's number (a missing one counts 0), known criteria only, not all 0."""
     _check_known(raw, ids)
     names = _labelled(ids, labels)
     values = {cid: _number(raw.get(cid), names[cid]) for cid in ids}
-    total = sum(values.values())
-    if total <= 0:
+    if sum(values.values()) <= 0:
         raise RoundError(ALL_ZERO)
+    return values
+
+
+def normalise(raw: Mapping[str, Any], ids: Sequence[str], labels: Mapping[str, str] | None = None) -> dict[str, float]:
+    """Any non-negative numbers per criterion (a missing one counts 0) as shares summing to 1."""
+    values = _checked(raw, ids, labels)
+    total = sum(values.values())
     return {cid: v / total for cid, v in values.items()}
 
 
@@ -78,12 +84,8 @@ def from_percent(
     raw: Mapping[str, Any], ids: Sequence[str], labels: Mapping[str, str] | None = None
 ) -> dict[str, float]:
     """Shares typed in per cent that must add up to 100 (± 0.5); normalised to sum exactly 1."""
-    _check_known(raw, ids)
-    names = _labelled(ids, labels)
-    values = {cid: _number(raw.get(cid), names[cid]) for cid in ids}
+    values = _checked(raw, ids, labels)
     total = sum(values.values())
-    if total <= 0:
-        raise RoundError(ALL_ZERO)
     if abs(total - 100.0) > TOTAL_TOLERANCE_PP:
         given = f"{total:.1f}".replace(".", ",")
         raise RoundError(f"Andelene skal give 100 % tilsammen; de giver {given} %.")
