@@ -1,0 +1,6 @@
+"""Registers of initiatives and actors (issue 28): what planners record about each area, and the trust and
+actor criteria computed from it by rules anyone can read.
+
+* ``vocabulary``: the lists a record's fields are chosen from (data: ``registers.json`` in the package).
+* ``model``: an initiative or actor record, checked against the vocabulary, with Danish messages.
+"""
