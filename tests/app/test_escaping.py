@@ -30,6 +30,7 @@ HOSTILE = (
     f'![x](http://{EVIL}/pixel.png) [klik](https://{EVIL}/login) <img src="http://{EVIL}/i.png"> '
     f"{{{{ x }}}} www.{EVIL} :red[rød] $x^2$ **fed** <https://{EVIL}>"
 )
+SHORT = f"![x](http://{EVIL}/p.png) <img src=x> [k](https://{EVIL}) **f** www.{EVIL}"  # fits a 120-character name
 # Not "placeholder": an input's placeholder is an HTML attribute, never rendered as Markdown.
 TEXT_FIELDS = {"body", "label", "help", "caption"}
 
@@ -195,3 +196,63 @@ def test_md_drops_bidi_controls_so_data_text_cannot_display_reordered(text: str)
     escaped = md(text)
     assert not BIDI_CONTROLS.intersection(escaped)
     assert shown(escaped) == "".join(c for c in text if c not in BIDI_CONTROLS)
+
+
+def test_round_pages_show_round_and_participant_names_literally(hostile: Path, tmp_path: Path) -> None:
+    """A round named and a participant invited with hostile text: the participant's page, the meeting screen
+    (before and after the reveal, with the hostile criteria labels in the tables and the chart) and the
+    Styregruppe view show it as text."""
+    from selection.access import Actor, cli_identity
+    from selection.data.dataset import load_dataset
+    from selection.rounds import store
+    from selection.scenarios.settings import default_settings
+    from selection.storage.database import open_store
+
+    engine = open_store(f"sqlite:///{tmp_path / 'store'}.sqlite")
+    dataset = load_dataset(hostile)
+    admin = Actor(cli_identity("Mødeleder"))
+    item = store.open_round(
+        engine,
+        admin,
+        dataset.model,
+        name=f"Runde {SHORT}",
+        settings=default_settings(dataset.model),
+        data_version=dataset.version,
+    )
+    invited = store.invite(engine, admin, item.id, name=f"Deltager {SHORT}")
+    seat = store.seat_for_code(engine, invited.code)
+    store.submit(
+        engine,
+        Actor(store.code_identity(seat)),
+        dataset.model,
+        seat,
+        method="shares",
+        weights=dict.fromkeys(dataset.model.criterion_ids, 1),
+        inputs={},
+        reason=f"Fordi {HOSTILE}",
+        code=invited.code,
+    )
+    pages = []
+    for query in ({"deltag": invited.code}, {"moede": str(item.id)}):
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        pages.append(at)
+    store.reveal(engine, admin, item.id)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["moede"] = str(item.id)
+    at.run()
+    assert not at.exception, at.exception
+    pages.append(at)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.segmented_control(key="view").set_value("Styregruppe").run()
+    assert not at.exception, at.exception
+    pages.append(at)
+    seen = ""
+    for page in pages:
+        seen += " ".join(shown(t) for t in assert_nothing_interpreted(page))
+    assert "Runde " + SHORT in seen
+    assert "Deltager " + SHORT in seen
