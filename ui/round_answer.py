@@ -115,6 +115,8 @@ def render(seat: store.Seat, actor: Actor, code: str | None) -> None:
         st.info(md(f"Runden '{item.name}' er lukket. Tak for dit svar." if own else f"Runden '{item.name}' er lukket."))
         return
     _fill_from(seat, own, settings, dataset)
+    if actor.policy.read_only:
+        st.info("Appen kører skrivebeskyttet, så svar kan ikke gemmes her. Spørg mødelederen.")
     perf = data.performance(settings.distance_m)
     answer_fragment(seat, actor, code, dataset, settings, perf)
     with layout.folded("Se hele din rangering og kortet", key=state.ROUND_MORE_FOLD) as more:
@@ -258,7 +260,10 @@ def answer_fragment(
         _top(dataset, settings, perf, weights)
         st.text_area("Kort begrundelse (valgfri)", key=state.ROUND_REASON.name, max_chars=store.MAX_REASON, height=80)
         if st.button(
-            "Send mit svar", type="primary", key=state.ROUND_SUBMIT.name, disabled=bool(problem) or weights is None
+            "Send mit svar",
+            type="primary",
+            key=state.ROUND_SUBMIT.name,
+            disabled=bool(problem) or weights is None or actor.policy.read_only,
         ):
             _submit(seat, actor, code, dataset, settings, weights or {})
         if message := state.ROUND_MESSAGE.pop():  # right under the button, where the participant looks

@@ -294,3 +294,15 @@ def test_a_lost_link_is_replaced_and_the_old_one_stops_working(package: Path, tm
     assert store.seat_for_code(engine, fresh).number == 2
     assert "erstattet af en nyere" in texts(page(deltag=codes[1]))
     assert store.seat_for_code(engine, codes[0]).number == 1, "the others' links keep working"
+
+
+def test_a_read_only_deployment_says_so_on_the_participant_page_and_stores_nothing(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine, _, item, codes = new_round(tmp_path, package)
+    monkeypatch.setenv("SELECTION_READ_ONLY", "1")
+    at = page(deltag=codes[0])
+    assert "skrivebeskyttet" in texts(at)
+    (send,) = [b for b in at.button if b.label == "Send mit svar"]
+    assert send.disabled
+    assert store.submissions(engine, item.id) == []
