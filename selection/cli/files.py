@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from selection.cli.terminal import write_stdout_bytes
 from selection.errors import UsageError, os_reason
 
 # Per command that writes a file, (command, action): the formats it writes and the one used when neither
@@ -142,7 +143,7 @@ def emit(args: argparse.Namespace, data: bytes, done: str) -> None:
             raise UsageError(f"Kan ikke skrive {args.out} ({os_reason(exc)}).") from None
         print(f"{done} til {args.out}", file=sys.stderr)
     else:
-        sys.stdout.buffer.write(data)
+        write_stdout_bytes(data)
 
 
 def resolve_output(args: argparse.Namespace, output_formats: OutputFormats) -> None:

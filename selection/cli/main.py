@@ -15,6 +15,7 @@ from typing import Protocol
 from selection.cli import assessments, imports, rank, report, roles, rounds, scenarios
 from selection.cli.arguments import danish_argparse
 from selection.cli.files import OutputFormats, resolve_output
+from selection.cli.terminal import safe_output
 from selection.errors import DataError, WeightError, library_reason, os_reason
 from selection.storage.database.errors import StoreError
 
@@ -61,7 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run a command; every failure is a Danish message on stderr with exit code 2 (never a traceback)."""
+    """Run a command; every failure is a Danish message on stderr with exit code 2 (never a traceback). Nothing
+    printed carries a control character from data to the terminal (``terminal.safe_output``)."""
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     with danish_argparse():
         args = build_parser().parse_args(argv)
     try:
