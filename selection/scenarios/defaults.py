@@ -36,7 +36,7 @@ def _text(raw: object, what: str, where: str, limit: int) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise ScenarioError(f"{where}: {what} skal være en ikke-tom tekst.")
     if len(raw) > limit:
-        raise ScenarioError(f"{where}: {what} er for lang (højst {limit} tegn).")
+        raise ScenarioError(f"{where}: {what} har for mange tegn ({len(raw)}); højst {limit} tegn.")
     return raw.strip()
 
 

@@ -48,7 +48,8 @@ def clean_text(
     if required and not has_visible_text(cleaned):
         raise error(f"{field} skal udfyldes (tom tekst, kun mellemrum eller usynlige tegn tæller ikke).")
     if len(cleaned) > limit:
-        raise error(f"{field} er for lang ({len(cleaned)} tegn); højst {limit} tegn.")
+        # One phrasing for every field: 'Navnet er for langt', 'Begrundelsen er for lang' would need each noun's gender.
+        raise error(f"{field} har for mange tegn ({len(cleaned)}); højst {limit} tegn.")
     return cleaned
 
 

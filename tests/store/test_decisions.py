@@ -150,7 +150,7 @@ def test_a_correction_is_a_new_record_pointing_to_the_one_it_corrects(engine, da
         ({"decided_on": date.today() + timedelta(days=3)}, "ligger i fremtiden"),
         ({"decided_on": "2026-11-20"}, "skal være en dato"),
         ({"reasons": "a\x00b"}, "kontroltegn"),
-        ({"dissent": "x" * 8001}, "for lang"),
+        ({"dissent": "x" * 8001}, "for mange tegn"),
     ],
 )
 def test_bad_input_gets_a_danish_message_and_writes_nothing(engine, dataset, changes, message):

@@ -516,7 +516,7 @@ def test_an_answer_is_checked_before_it_is_stored(engine):
         ({"weights": {"trust": -1, "need": 2}}, "må ikke være negativ"),
         ({"weights": {"trust": float("nan")}}, "endeligt tal"),
         ({"weights": {"place": 1}}, "Ukendt kriterium"),
-        ({"reason": "x" * 2001}, "Begrundelsen er for lang"),
+        ({"reason": "x" * 2001}, "Begrundelsen har for mange tegn"),
         ({"reason": "a\x00b"}, "kontroltegn"),
         ({"sub_weights": {"t1": 1}}, "kun hovedkriterierne"),
     ):

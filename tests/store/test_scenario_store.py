@@ -69,7 +69,7 @@ def test_a_change_needs_a_reason_and_a_stale_version_is_refused(engine):
         ("123", "Fordi", "Anna", "kun bestå af cifre"),
         ("Navn", " \n ", "Anna", "Begrundelsen skal udfyldes"),
         ("Navn", "Fordi", "", "Forfatteren skal udfyldes"),
-        ("x" * 121, "Fordi", "Anna", "for lang"),
+        ("x" * 121, "Fordi", "Anna", "for mange tegn"),
         ("Navn\x00", "Fordi", "Anna", "kontroltegn"),
     ],
 )
