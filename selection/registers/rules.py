@@ -55,6 +55,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from selection.errors import DataError, Report
@@ -503,7 +504,8 @@ def _actor_commitment(
             provenance(actors) + "; ingen med kendt motivation i budgettekstens sektorer",
             "motivation ikke kendt",
         )
-    share = math.fsum(best[s][0] / rule.max_points if s in best else 0.0 for s in sectors) / len(sectors)
+    most = rule.max_points
+    share = math.fsum(best[s][0] / most if s in best else 0.0 for s in sectors) / len(sectors)
     lo, hi = rule.scale
     empty = [labels.get(s, s) for s in sectors if s not in best]
     summary = f"{len(best)} af {len(sectors)} sektorer med en motiveret aktør" + (
@@ -619,7 +621,9 @@ def what_if(
 # -------------------------------------------------------------------------------------- parsing
 
 
+@lru_cache(maxsize=4096)
 def _n(x: float) -> str:
+    """At most two decimals, Danish (cached: the same few points recur for every record)."""
     return compact(x, 2)
 
 
