@@ -377,7 +377,7 @@ def _not_counted(item: Initiative, counted_statuses: tuple[str, ...], vocabulary
     """Why a record does not count (its status), or None if it does."""
     if item.status in counted_statuses:
         return None
-    why = vocabulary["statuses"].label(item.status).lower() if item.status in STATUSES or item.status else "ukendt"
+    why = vocabulary["statuses"].label(item.status).lower() if item.status else "ingen status"
     if item.status == "afsluttet" and item.end is not None:
         why += f" {item.end.isoformat()}"
     return why
@@ -573,8 +573,8 @@ def what_if(
     sector_labels: Mapping[str, str] | None = None,
 ) -> WhatIf:
     """The area's value with one more record of the strongest kind: for trust an active initiative with the best
-    evidence and relevance and the longest continuity; for actors a committed actor (with competence) in the first
-    budget sector that has no committed actor."""
+    evidence and relevance and the longest continuity; for actors an actor of the best-scored motivation (committed
+    by default), with competence, in the first budget sector that has no committed actor."""
     now = evaluate_area(rule, records, area_id, vocabulary, today=today, sector_labels=sector_labels).value
     extra: Initiative | Actor
     if isinstance(rule, InitiativeTrust):
@@ -599,7 +599,7 @@ def what_if(
             lat=None,
             area_ids=(area_id,),
             relation="",
-            motivation="committed",
+            motivation=max(rule.motivation_points, key=lambda kp: kp[1])[0],
             motivation_reason="",
             learned_via="",
             nsk_competence=True,
@@ -607,7 +607,8 @@ def what_if(
             source="",
             verification="illustrative",
         )
-        kind = f"én forpligtet aktør mere i sektoren {(sector_labels or {}).get(sector, sector)}"
+        motivation = MOTIVATION_TEXT.get(extra.motivation, extra.motivation)
+        kind = f"én {motivation} aktør mere i sektoren {(sector_labels or {}).get(sector, sector)}"
     after = evaluate_area(rule, [*records, extra], area_id, vocabulary, today=today, sector_labels=sector_labels).value
     assert after is not None  # the extra record relates to the area and counts
     if now is not None and after <= now:
