@@ -149,7 +149,7 @@ def test_empty_required_fields_are_refused(vocabulary, changes, expected):
         ("name", "Bydelsmødre \u202eerdømsledyB", "Navn indeholder usynlige retningstegn"),
         ("source", "rapport \u2066skjult\u2069", "Kilde indeholder usynlige retningstegn"),
         ("evidence_text", "linje 1\nlinje 2\x07", "Belæg (tekst eller link) indeholder kontroltegn"),
-        ("name", "x" * 201, "Navn er for lang (201 tegn); højst 200 tegn."),
+        ("name", "x" * 201, "Navn har for mange tegn (201); højst 200 tegn."),
         ("name", 42, "Navn skal være tekst."),
     ],
 )
