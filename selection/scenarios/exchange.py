@@ -51,7 +51,9 @@ def read_export(path: Path, model: CriteriaModel) -> list[tuple[object, object, 
         raw = json_input.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ScenarioError(f"Filen {path} kan ikke læses ({os_reason(exc)}).") from None
-    except (UnicodeDecodeError, json_input.JsonError) as exc:
+    except UnicodeDecodeError:
+        raise ScenarioError(f"Filen {path} er ikke UTF-8-tekst, så den kan ikke være en scenarieeksport.") from None
+    except json_input.JsonError as exc:
         raise ScenarioError(f"Filen {path} er ikke gyldig JSON ({str(exc)[:200]}).") from None
     if not isinstance(raw, dict) or raw.get("format") != EXPORT_FORMAT or not isinstance(raw.get("scenarios"), list):
         raise ScenarioError(f'Filen {path} er ikke en scenarieeksport (mangler "format": "{EXPORT_FORMAT}").')

@@ -81,7 +81,10 @@ def default_settings(model: CriteriaModel) -> ScenarioSettings:
 def _number(raw: object, what: str, low: float, high: float) -> float:
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         raise ScenarioError(f"{what} skal være et tal (fik {str(raw)[:40]!r}).")
-    value = float(raw)
+    try:
+        value = float(raw)
+    except OverflowError:  # an integer with hundreds of digits
+        value = math.inf
     if not math.isfinite(value) or not low <= value <= high:
         raise ScenarioError(f"{what} skal være mellem {compact(low)} og {compact(high, 0)} (fik {str(raw)[:40]}).")
     return value
