@@ -30,6 +30,7 @@ from selection.registers.vocabulary import Vocabulary
 from selection.storage.database import read_connection, write_transaction
 from selection.storage.database.tables import actor_version, initiative_version
 from selection.text.form_fields import clean_text, name_key
+from selection.text.literal import printable
 
 R = TypeVar("R", Initiative, ActorRecord)
 MAX_LISTED = 30  # problems of an import listed in the message; the rest are counted (all are in ``problems``)
@@ -461,7 +462,7 @@ def _import(
             try:
                 done = writer.store(checks(row.raw), row.record_id, None, change_reason)
             except RegisterError as exc:
-                found.append(f"Linje {row.line}: {str(exc).removesuffix(' Intet er gemt.')}")
+                found.append(printable(f"Linje {row.line}: {str(exc).removesuffix(' Intet er gemt.')}"))
                 continue
             if done is None:
                 outcome.unchanged.append(row.line)
