@@ -21,6 +21,7 @@ RECORD_DECISION = "record_decision"
 ASSIGN_ROLES = "assign_roles"
 RUN_ROUNDS = "run_rounds"  # open a weighting round, invite, reveal, close, import answers collected on paper
 SUBMIT_WEIGHTS = "submit_weights"  # answer in a round one is invited to (and nothing else)
+EDIT_REGISTERS = "edit_registers"  # record, change, withdraw and import initiatives and actors (issue 28)
 PERMISSION_TEXT = {  # "... må ikke <text>"
     ASSESS: "gemme vurderinger",
     SAVE_SCENARIO: "gemme scenarier",
@@ -30,6 +31,7 @@ PERMISSION_TEXT = {  # "... må ikke <text>"
     ASSIGN_ROLES: "tildele roller",
     RUN_ROUNDS: "lede vægtningsrunder",
     SUBMIT_WEIGHTS: "svare i vægtningsrunder",
+    EDIT_REGISTERS: "redigere registrene",
 }
 
 PARTICIPANT, READER, PLANNER, ADMINISTRATOR = "deltager", "laeser", "planlaegger", "administrator"

@@ -1,8 +1,8 @@
 """The command line ``python -m selection``: the one parser and the entry point ``main``.
 
 One parser (``build_parser``): each command group's module adds its commands and runs them
-(``selection.cli.rank``, ``imports``, ``assessments``, ``scenarios``, ``roles``, ``rounds``, ``report``);
-``main`` checks --out/--format before any work and turns every failure into a Danish message on stderr.
+(``selection.cli.rank``, ``imports``, ``assessments``, ``registers``, ``scenarios``, ``roles``, ``rounds``,
+``report``); ``main`` checks --out/--format before any work and turns every failure into a Danish message on stderr.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Protocol
 
-from selection.cli import assessments, imports, rank, report, roles, rounds, scenarios
+from selection.cli import assessments, imports, rank, registers, report, roles, rounds, scenarios
 from selection.cli.arguments import danish_argparse
 from selection.cli.files import OutputFormats, resolve_output
 from selection.cli.terminal import safe_output
@@ -38,6 +38,8 @@ COMMANDS: tuple[tuple[str, Group], ...] = (
     ("reset", imports),
     ("restore", imports),
     ("assessments", assessments),
+    ("initiatives", registers),
+    ("actors", registers),
     ("roles", roles),
     ("round", rounds),
     ("report", report),
@@ -50,6 +52,7 @@ OUTPUT_FORMATS: OutputFormats = {
     **report.OUTPUT_FORMATS,
     **scenarios.OUTPUT_FORMATS,
     **rounds.OUTPUT_FORMATS,
+    **registers.OUTPUT_FORMATS,
 }
 
 

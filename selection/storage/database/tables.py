@@ -199,3 +199,64 @@ round_submission = Table(
     *_actor("submitted_by"),
     Index("ix_round_submission_version", "round_id", "number", "version", unique=True),
 )
+
+
+def _register_common() -> list[Column]:
+    """What every register version records besides the record: withdrawn, why, when and by whom."""
+    return [
+        Column("source", Text, nullable=False),
+        Column("verification", String(40), nullable=False),
+        Column("recorded_by", String(ID_LENGTH), nullable=False),  # the person as written in the record
+        Column("reason", Text, nullable=False),  # why it was recorded (part of the record)
+        Column("withdrawn", Boolean, nullable=False),  # a withdrawal is a version too
+        Column("change_reason", Text, nullable=False),  # why this version ('' for version 1)
+        Column("recorded_at", DateTime, nullable=False),  # UTC, naive, with microseconds
+        Column("actor_subject", String(400), nullable=False),  # the identity that stored the version
+        Column("actor_email", String(320), nullable=False),
+        Column("actor_method", String(20), nullable=False),
+    ]
+
+
+# Revision 0008: the registers of initiatives and actors (issue 28). Append-only; the newest version is current.
+initiative_version = Table(
+    "initiative_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(40), nullable=False),  # 'i-000001'
+    Column("version", Integer, nullable=False),  # 1, 2, ... per record
+    Column("area_ids", Text, nullable=False),  # JSON list
+    Column("name", String(ID_LENGTH), nullable=False),
+    Column("type", String(80), nullable=False),  # vocabulary ids (selection.registers.vocabulary)
+    Column("operator", String(80), nullable=False),
+    Column("target_groups", Text, nullable=False),  # JSON list
+    Column("start_date", Date, nullable=True),
+    Column("end_date", Date, nullable=True),
+    Column("status", String(40), nullable=False),
+    Column("relevance", String(40), nullable=False),
+    Column("trust_evidence", String(40), nullable=False),
+    Column("evidence_text", Text, nullable=False),
+    *_register_common(),
+    Index("ix_initiative_version", "record_id", "version", unique=True),
+)
+
+actor_version = Table(
+    "actor_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(40), nullable=False),  # 'a-000001'
+    Column("version", Integer, nullable=False),
+    Column("sector", String(80), nullable=False),  # a sector id of criteria.json
+    Column("name", String(ID_LENGTH), nullable=False),
+    Column("lon", Float, nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("area_ids", Text, nullable=False),  # JSON list
+    Column("relation", Text, nullable=False),
+    Column("motivation", String(40), nullable=False),
+    Column("motivation_reason", Text, nullable=False),
+    Column("learned_via", String(40), nullable=False),
+    Column("nsk_competence", Boolean, nullable=False),
+    Column("competence_text", Text, nullable=False),
+    Column("extra", Text, nullable=False),  # JSON object of further text fields
+    *_register_common(),
+    Index("ix_actor_version", "record_id", "version", unique=True),
+)
