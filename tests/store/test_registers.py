@@ -256,7 +256,7 @@ def test_actors_are_versioned_withdrawn_and_refused_like_initiatives(engine):
         ({"area_ids": ["zz"]}, "zz findes ikke i datasættet"),
         ({"name": "Navn\u202e"}, "retningstegn"),
         ({"name": "A\x1b[31mB"}, "kontroltegn"),
-        ({"name": "x" * 201}, "for lang"),
+        ({"name": "x" * 201}, "for mange tegn"),
         ({"source": "  "}, "Kilde skal udfyldes"),
     ],
 )

@@ -162,7 +162,7 @@ def test_import_adds_and_changes_records_by_labels_ids_and_danish_dates(engine):
     rows = [
         head,
         ";c;Ny ungeklub;Klub for unge (14–23 år);Kommune;unge, Forældre;01-08-2025;;Aktiv;indirect;"
-        "Operatørens egen udsagn;Klubbens egen opgørelse;Klubben;Ikke verificeret;Bo;Ny",
+        "Operatørens eget udsagn;Klubbens egen opgørelse;Klubben;Ikke verificeret;Bo;Ny",
         "i-000001;a, b;Bydelsmødre i Alfa;bydelsmoedre;civilsamfund;kvinder;2021-03-01;;aktiv;direct;"
         "attendance;Lister;Årsrapport 2024;verified;Anna;Kendt",
     ]
