@@ -31,6 +31,7 @@ from selection.data.dataset import KIND_LABELS, Dataset
 from selection.output.basemaps import Basemap
 from selection.ranking.scoring import ScoreResult
 from selection.storage.database import StoreError
+from selection.text.formatting import local_today
 from ui import access, assessment_messages, assessment_sheet, data, map_panel, state
 from ui.assessment_format import cached_date, cached_number
 from ui.text import md
@@ -151,7 +152,7 @@ def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells
         )
         right.date_input(
             "Dato for vurderingen",
-            value=dt.date.today(),
+            value=local_today(),
             format="DD.MM.YYYY",
             key=state.form_key("date", area_id, ind.id).name,
         )
@@ -194,7 +195,7 @@ def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
         float(value),
         state.form_key("reason", area_id, ind.id).get(""),
         state.form_key("evidence", area_id, ind.id).get(""),
-        state.form_key("date", area_id, ind.id).get() or dt.date.today(),
+        state.form_key("date", area_id, ind.id).get() or local_today(),
     )
 
 
@@ -207,7 +208,7 @@ def _on_withdraw(dataset: Dataset, area_id: str, ind: Indicator) -> None:
         None,
         state.form_key("withdraw_reason", area_id, ind.id).get(""),
         "",
-        dt.date.today(),
+        local_today(),
     )
 
 

@@ -6,7 +6,7 @@ User text is shown with ``st.text`` or through ``ui.text.md`` (never as Markdown
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal, overload
 
 import pandas as pd
@@ -37,7 +37,7 @@ from selection.rounds.model import Round, RoundError
 from selection.scenarios import describe
 from selection.scenarios.resolve import scenario_record
 from selection.storage.database import StoreError, store_exists
-from selection.text.formatting import MISSING, number, text_table
+from selection.text.formatting import MISSING, local_today, number, text_table
 from ui import access, data, scenarios, state
 from ui.sidebar import whole_shares
 from ui.text import md
@@ -243,7 +243,7 @@ def _form(
     )
     with st.form(state.DECISION_FORM.name):
         c1, c2 = st.columns(2)
-        decided_on = c1.date_input("Mødedato", value=date.today(), format="DD.MM.YYYY", key=state.DECISION_DATE.name)
+        decided_on = c1.date_input("Mødedato", value=local_today(), format="DD.MM.YYYY", key=state.DECISION_DATE.name)
         chosen = c2.selectbox(
             "Valgt område", list(options), format_func=options.__getitem__, key=state.DECISION_AREA.name
         )

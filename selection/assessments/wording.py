@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal
+
+from selection.text.formatting import moment_text
 
 LOCALE = "da_DK"
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
@@ -27,9 +29,7 @@ def exact_number_text(value: float) -> str:
 
 def time_text(moment: datetime) -> str:
     """A UTC time shown in Copenhagen time: '29. november 2026 kl. 14:05'."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return format_datetime(moment, "d. MMMM y 'kl.' HH:mm", tzinfo=LOCAL_ZONE, locale=LOCALE)
+    return moment_text(moment)
 
 
 def date_text(day: date) -> str:

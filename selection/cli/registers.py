@@ -12,6 +12,7 @@ from pathlib import Path
 
 from selection.cli import arguments
 from selection.cli.files import OutputFormats, emit
+from selection.text.formatting import moment_text
 from selection.text.literal import printable
 
 INITIATIVES, ACTORS = "initiatives", "actors"
@@ -125,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
             what = "trukket tilbage" if h.withdrawn else ("registreret" if h.version == 1 else "ændret")
             stored = f", gemt af {h.stored_by}" if h.stored_by else ""
             reason = f" – {' / '.join(h.change_reason.splitlines())}" if h.change_reason else ""
-            say(f"  version {h.version}: {h.recorded_at:%Y-%m-%d %H:%M} UTC, {what}{stored}{reason}")
+            say(f"  version {h.version}: {moment_text(h.recorded_at)}, {what}{stored}{reason}")
         return 0
     finally:
         engine.dispose()

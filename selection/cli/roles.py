@@ -6,6 +6,7 @@ import argparse
 
 from selection.access.policy import role_id
 from selection.cli import arguments
+from selection.text.formatting import moment_text
 
 NO_ACCESS_WORDS = ("ingen", "none")
 
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             log = change_history(engine)
             for change in log:
                 print(
-                    f"{change['at']:%Y-%m-%d %H:%M} UTC · {change['action']} · {change['by']} "
+                    f"{moment_text(change['at'])} · {change['action']} · {change['by']} "
                     f"({change['method']}) · {change['detail']}"
                 )
             if not log:
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         for e in entries:
             print(
                 f"{e.principal}: {labels.get(e.role_id, 'ingen adgang') if e.role_id else 'ingen adgang'} "
-                f"(tildelt af {e.assigned_by}, {e.assigned_at:%Y-%m-%d %H:%M} UTC: {e.reason})"
+                f"(tildelt af {e.assigned_by}, {moment_text(e.assigned_at)}: {e.reason})"
             )
         if not entries:
             print(

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from selection.cli import arguments
 from selection.cli.files import OutputFormats, emit, warn
+from selection.text.formatting import moment_text
 from selection.text.literal import printable
 
 if TYPE_CHECKING:  # SQLAlchemy and the rounds (which load it) are imported when an action runs
@@ -183,7 +184,7 @@ def _list(engine: Engine, args: argparse.Namespace) -> int:
             _state(item),
             "anonym" if item.anonymous else "med navne",
             f"{count.answered}/{count.invited} har svaret",
-            f"oprettet {item.created_at:%Y-%m-%d %H:%M} UTC af {item.created_by}",
+            f"oprettet {moment_text(item.created_at)} af {item.created_by}",
         )
         print("\t".join(printable(f) for f in fields))  # the tabs separate the columns; no field holds one raw
     return 0

@@ -18,6 +18,7 @@ from selection.scenarios.resolve import starting_points
 from selection.scenarios.rules import describe
 from selection.scenarios.settings import ScenarioError, ScenarioSettings
 from selection.text.form_fields import clean_text, name_key
+from selection.text.formatting import moment_text
 
 OUTPUT_FORMATS: OutputFormats = {("scenario", "export"): (["json"], "json")}
 
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "list":
             for s in list_scenarios(engine, include_archived=args.all):
                 flag = " (arkiveret)" if s.archived else ""
-                print(f"{s.id}\t{s.name}{flag}\tversion {s.version}\t{s.author}\t{s.recorded_at:%Y-%m-%d %H:%M} UTC")
+                print(f"{s.id}\t{s.name}{flag}\tversion {s.version}\t{s.author}\t{moment_text(s.recorded_at)}")
             for d in starting_points(data_dir, model, warn):
                 print(f"{d.key}\t{d.name}\tudgangspunkt fra datapakken")
             return 0
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             for h in history(engine, found.id):
                 reason = f" – {h.change_reason}" if h.change_reason else ""
                 stored = f" (gemt af {h.stored_by})" if h.stored_by else ""
-                print(f"  version {h.version}: {h.recorded_at:%Y-%m-%d %H:%M} UTC, {h.author}{stored}{reason}")
+                print(f"  version {h.version}: {moment_text(h.recorded_at)}, {h.author}{stored}{reason}")
             return 0
         if args.action == "export":
             chosen = (

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -23,7 +23,7 @@ from selection.data.dataset import KIND_LABELS
 from selection.data.status import kinds_per_area, value_status
 from selection.ranking.scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 from selection.report.snapshot import ACCEPTABILITY_RANKS_KEPT
-from selection.text.formatting import count, integer
+from selection.text.formatting import count, integer, moment_text
 from selection.text.literal import without_direction_marks
 
 LOCALE = "da_DK"
@@ -72,8 +72,7 @@ def percent(share: float | None, digits: int = 0) -> str:
 
 def local_time(iso: str) -> str:
     """An ISO UTC time as Danish local time, e.g. '29. november 2026 kl. 14.05'."""
-    moment = datetime.fromisoformat(iso).astimezone(TIMEZONE)
-    return format_datetime(moment, "d. MMMM y 'kl.' HH.mm", tzinfo=TIMEZONE, locale=LOCALE)
+    return moment_text(iso)
 
 
 def local_date(iso: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -103,6 +103,21 @@ def timestamp(moment: datetime | None = None) -> str:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(TIMEZONE)
     return format_datetime(local, "d. MMM y 'kl.' HH:mm", locale=LOCALE)
+
+
+def moment_text(moment: datetime | str) -> str:
+    """The one way a moment is shown (screen, files, report, command line): Copenhagen time, whatever zone it
+    was stored in (naive = UTC), e.g. '29. november 2026 kl. 14:05'. An ISO 8601 text is read first."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment.astimezone(TIMEZONE), "d. MMMM y 'kl.' HH:mm", locale=LOCALE)
+
+
+def local_today() -> date:
+    """Today's date in Copenhagen (a meeting at 00:30 is on the Danish date, not the UTC one)."""
+    return datetime.now(TIMEZONE).date()
 
 
 def timestamp_text(iso: str) -> str:

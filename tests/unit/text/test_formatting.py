@@ -118,3 +118,28 @@ def test_a_listing_names_twenty_and_counts_the_rest():
     assert fmt.listing(names[:21]).endswith("Område 20 og 1 anden")
     assert fmt.listing(names[:20]) == ", ".join(names[:20])
     assert fmt.listing([]) == ""
+
+
+def test_one_way_to_show_a_moment_in_copenhagen_time() -> None:
+    """Screen, files, report and command line: the same words for the same moment (issue 29, class 12)."""
+    from selection.assessments.wording import time_text
+    from selection.report.render import local_time
+
+    late = datetime(2026, 11, 29, 23, 14, tzinfo=UTC)  # 00:14 the next day in Copenhagen
+    expected = "30. november 2026 kl. 00:14"
+    assert fmt.moment_text(late) == expected
+    assert fmt.moment_text(late.replace(tzinfo=None)) == expected, "a naive time is UTC"
+    assert fmt.moment_text(late.isoformat()) == expected
+    assert time_text(late) == expected
+    assert local_time(late.isoformat()) == expected
+    summer = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    assert fmt.moment_text(summer) == "1. juni 2026 kl. 11:00"
+
+
+def test_the_command_line_shows_times_in_copenhagen_not_utc() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3] / "selection" / "cli"
+    for path in root.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "%H:%M} UTC" not in text, f"{path.name} prints a UTC time"
