@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from selection import config
 from selection.errors import WeightError
 from selection.limits import MAX_DISTANCE_M, MAX_WEIGHT, smaa_samples_problem
-from selection.text.number_parser import NumberError, parse_number
+from selection.text.number_parser import Convention, NumberError, parse_number
 
 if TYPE_CHECKING:
     from selection.access import Actor
@@ -55,31 +55,44 @@ def danish_argparse() -> Iterator[None]:
         argparse._ = original  # type: ignore[attr-defined]
 
 
-def parse_weights(text: str, defaults: dict[str, float]) -> dict[str, float]:
-    """Parse 'trust=2,actors=1,need=3'; criteria not named keep their default weight."""
+WEIGHTS_HELP = (
+    "fx trust=1,actors=1,need=2, eller med kriteriernes navne og decimalkomma: "
+    "'Tillidsfulde indsatser=2,5; Vurderet behov=3' (id'er og navne fra criteria.json)"
+)
+
+
+def parse_weights(text: str, defaults: dict[str, float], labels: Mapping[str, str] | None = None) -> dict[str, float]:
+    """Parse 'trust=2,actors=1,need=3', or with the Danish labels and decimal comma 'Tillidsfulde indsatser=2,5;
+    Vurderet behov=3' (';' between the criteria lets a weight have a decimal comma); criteria not named keep their
+    default weight. A criterion is named by its id or its label (case and spacing do not matter)."""
     weights = dict(defaults)
     named: set[str] = set()
-    for part in filter(None, (p.strip() for p in text.split(","))):
+    by_name = {" ".join(str(label).split()).casefold(): cid for cid, label in (labels or {}).items()}
+    convention: Convention = "auto" if ";" in text else "standard"
+    separator = ";" if ";" in text else ","
+    for part in filter(None, (p.strip() for p in text.split(separator))):
         if "=" not in part:
             raise WeightError(f"'{part}' skal skrives som kriterium=vægt, fx need=2.")
-        key, _, raw = part.partition("=")
-        key = key.strip()
+        given, _, raw = part.partition("=")
+        given = given.strip()
+        key = given if given in defaults else by_name.get(" ".join(given.split()).casefold(), given)
         if key not in defaults:
-            raise WeightError(f"Ukendt kriterium '{key}'. Kendte kriterier: {', '.join(defaults)}.")
+            known = ", ".join(f"{cid} ({labels[cid]})" if labels and cid in labels else cid for cid in defaults)
+            raise WeightError(f"Ukendt kriterium '{given}'. Kendte kriterier: {known}.")
         if key in named:
-            raise WeightError(f"Kriteriet '{key}' står flere gange i --weights; angiv hver vægt én gang.")
+            raise WeightError(f"Kriteriet '{given}' står flere gange i --weights; angiv hver vægt én gang.")
         named.add(key)
         try:
-            value = parse_number(raw.strip(), "standard")
+            value = parse_number(raw.strip(), convention)
         except NumberError as exc:
-            raise WeightError(f"Vægten for '{key}' skal være et tal: {exc}") from None
+            raise WeightError(f"Vægten for '{given}' skal være et tal: {exc}") from None
         if value is None:
-            raise WeightError(f"Vægten for '{key}' mangler (skriv fx {key}=2).")
+            raise WeightError(f"Vægten for '{given}' mangler (skriv fx {key}=2).")
         if value < 0:
-            raise WeightError(f"Vægten for '{key}' må ikke være negativ (fik {raw.strip()[:40]}).")
+            raise WeightError(f"Vægten for '{given}' må ikke være negativ (fik {raw.strip()[:40]}).")
         if value > MAX_WEIGHT:
             raise WeightError(
-                f"Vægten for '{key}' er for stor: højst {MAX_WEIGHT:,.0f}".replace(",", ".")
+                f"Vægten for '{given}' er for stor: højst {MAX_WEIGHT:,.0f}".replace(",", ".")
                 + f" (fik {raw.strip()[:40]}); kun forholdet mellem vægtene betyder noget."
             )
         weights[key] = value

@@ -67,7 +67,7 @@ def _add_rank(sub: argparse._SubParsersAction) -> None:
     rank.add_argument(
         "--data", type=arguments.folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)"
     )
-    rank.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
+    rank.add_argument("--weights", default="", help=arguments.WEIGHTS_HELP)
     rank.add_argument("--top", type=arguments.top, default=3, help="antal områder på kortlisten (standard 3)")
     rank.add_argument("--out", type=arguments.file, help="CSV-fil (standard: skriv til stdout)")
     rank.add_argument("--overwrite", action="store_true", help=arguments.OVERWRITE_HELP)
@@ -117,7 +117,7 @@ def _add_critical(sub: argparse._SubParsersAction) -> None:
     crit.add_argument(
         "--data", type=arguments.folder, default=None, help="datamappe (standard: $SELECTION_DATA eller data/areas)"
     )
-    crit.add_argument("--weights", default="", help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
+    crit.add_argument("--weights", default="", help=arguments.WEIGHTS_HELP)
     crit.add_argument("--top", type=arguments.top, default=3, help="kortlistens længde N (standard 3)")
     crit.add_argument("--out", type=arguments.file, help="CSV-fil (standard: skriv til stdout)")
     crit.add_argument("--overwrite", action="store_true", help=arguments.OVERWRITE_HELP)
@@ -171,7 +171,9 @@ def _evaluated(args: argparse.Namespace, warn_store: bool = False) -> tuple[Data
     if args.out is not None:
         check_out(args.out)
     dataset = open_workspace(args.data).dataset
-    weights = arguments.parse_weights(args.weights, dataset.model.default_weights)
+    weights = arguments.parse_weights(
+        args.weights, dataset.model.default_weights, {c.id: c.label for c in dataset.model.criteria}
+    )
     if getattr(args, "scenario", None) is not None or getattr(args, "exclude", None):
         from selection.scenarios import evaluate_settings
 

@@ -44,7 +44,7 @@ def add_parser(sub: argparse._SubParsersAction, command: str) -> None:
         "resultat er vist",
     )
     cmd.add_argument("--top", type=arguments.top, default=None, help="antal områder i toppen (standard 3)")
-    cmd.add_argument("--weights", default=None, help="fx trust=1,actors=1,need=2 (id'er fra criteria.json)")
+    cmd.add_argument("--weights", default=None, help=arguments.WEIGHTS_HELP)
     cmd.add_argument(
         "--smaa",
         type=arguments.smaa,
@@ -121,7 +121,9 @@ def run(args: argparse.Namespace) -> int:
             )
             fields, changes = None, None
         else:
-            weights = arguments.parse_weights(args.weights or "", dataset.model.default_weights)
+            weights = arguments.parse_weights(
+                args.weights or "", dataset.model.default_weights, {c.id: c.label for c in dataset.model.criteria}
+            )
             snapshot = snapshot_from_store(
                 dataset,
                 engine,

@@ -159,3 +159,16 @@ def test_rank_writes_xlsx_with_the_caveat(package, tmp_path):
     assert [r[list(expected.columns).index("Område")] for r in sheet.iter_rows(min_row=2, values_only=True)] == list(
         expected["Område"]
     )
+
+
+def test_weights_by_danish_label_and_decimal_comma(package):
+    """'--weights' takes a criterion's label as well as its id, and with ';' between criteria a decimal comma
+    (issue 29, classes 11 and 18)."""
+    by_id = run("--data", str(package), "--weights", "trust=2.5,need=3", "--timestamp", STAMP)
+    by_label = run("--data", str(package), "--weights", "Tillid=2,5; need=3", "--timestamp", STAMP)
+    assert by_id.returncode == 0, stderr(by_id)
+    assert by_label.returncode == 0, stderr(by_label)
+    assert by_label.stdout == by_id.stdout
+    unknown = run("--data", str(package), "--weights", "tilid=2")
+    assert unknown.returncode == 2
+    assert "Ukendt kriterium 'tilid'. Kendte kriterier: trust (Tillid)" in stderr(unknown)
