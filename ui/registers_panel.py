@@ -27,7 +27,7 @@ from selection.registers.rules import (
     RuleResult,
     evaluate_area,
 )
-from selection.registers.store import Entry, RegisterImportError
+from selection.registers.store import Entry, RegisterConflict, RegisterImportError
 from selection.registers.vocabulary import Vocabulary, load_vocabulary
 from selection.storage.database import StoreError
 from selection.storage.packages import active_data_dir
@@ -207,7 +207,8 @@ def _history(entries: Sequence[Entry[Any]], vocabulary: Vocabulary, status_list:
 def _initiative_form(
     engine: Any, vocabulary: Vocabulary, names: dict[str, str], entry: Entry[Initiative] | None
 ) -> None:
-    form = "new_i" if entry is None else f"edit_{entry.id}_{entry.version}"
+    opened = _opened_version(entry)
+    form = "new_i" if entry is None else f"edit_{entry.id}_{opened}"
     old = entry.record if entry is not None else None
 
     def key(field: str) -> str:
@@ -287,12 +288,17 @@ def _initiative_form(
             list(names),
             raw,
             record_id=entry.id if entry else None,
-            expected_version=entry.version if entry else None,
+            expected_version=opened,
             change_reason=change_reason,
         )
+    except RegisterConflict as exc:  # the form is opened again at the newest version
+        _forget_opened(entry)
+        state.REGISTER_MESSAGE.set((False, f"{exc} Formularen viser nu den nyeste version."))
+        st.rerun()
     except (AccessDenied, RegisterError, StoreError) as exc:
         st.error(md(str(exc)))
         return
+    _forget_opened(entry)
     state.REGISTER_PICK_NEXT.set(saved.id)
     verb = "registreret" if entry is None else "ændret"
     state.REGISTER_MESSAGE.set(
@@ -301,8 +307,27 @@ def _initiative_form(
     st.rerun()
 
 
+def _opened_version(entry: Entry[Any] | None) -> int | None:
+    """The version the planner opened the record's change form at: a change made by someone else meanwhile is then
+    refused (RegisterConflict) instead of being overwritten, and the typed values stay until it is."""
+    if entry is None:
+        return None
+    opened = dict(state.REGISTER_OPENED.get({}))
+    version = opened.setdefault(entry.id, entry.version)
+    state.REGISTER_OPENED.set(opened)
+    return version
+
+
+def _forget_opened(entry: Entry[Any] | None) -> None:
+    if entry is not None:
+        opened = dict(state.REGISTER_OPENED.get({}))
+        opened.pop(entry.id, None)
+        state.REGISTER_OPENED.set(opened)
+
+
 def _withdraw_form(engine: Any, entry: Entry[Any], withdraw: Any) -> None:
-    form = f"withdraw_{entry.id}_{entry.version}"
+    opened = _opened_version(entry)
+    form = f"withdraw_{entry.id}_{opened}"
     with st.form(state.register_key(form, "form").name, border=False):
         reason = st.text_input("Årsag til tilbagetrækningen", key=state.register_key(form, "reason").name)
         if not st.form_submit_button("Træk tilbage"):
@@ -312,6 +337,7 @@ def _withdraw_form(engine: Any, entry: Entry[Any], withdraw: Any) -> None:
     except (AccessDenied, RegisterError, StoreError) as exc:
         st.error(md(str(exc)))
         return
+    _forget_opened(entry)
     state.REGISTER_MESSAGE.set((True, f"'{done.record.name}' ({done.id}) er trukket tilbage; den står i historikken."))
     st.rerun()
 

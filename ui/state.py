@@ -380,6 +380,7 @@ REGISTER_AREA = Key[str]("register_area")  # the area the table is filtered to (
 REGISTER_PICK_INITIATIVE = Key[str | None]("register_pick_initiative")  # the initiative whose history is shown
 REGISTER_PICK_ACTOR = Key[str | None]("register_pick_actor")
 REGISTER_PICK_NEXT = Key[str]("_register_pick_next")  # the record just saved: picked on the next run
+REGISTER_OPENED = Key[dict[str, int]]("_register_opened")  # record id -> the version its change form was opened at
 REGISTER_MESSAGE = Key[tuple[bool, str]]("_register_message")  # (ok, Danish text) after a save, shown once
 
 

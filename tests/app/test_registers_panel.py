@@ -173,3 +173,24 @@ def test_hostile_text_is_shown_literally(package: Path, tmp_path: Path):
         assert "<b>" not in text, text
     table = next(df.value for df in at.dataframe if "Navn" in df.value.columns and "Områder" in df.value.columns)
     assert table.iloc[0]["Navn"] == HOSTILE
+
+
+def test_a_change_made_by_someone_else_meanwhile_is_a_conflict_in_danish(package: Path, tmp_path: Path):
+    at = fill_new(registers_view())
+    form = "edit_i-000001_1"
+    at.text_input(key=field(form, "name")).input("Mit navn")
+    at.text_area(key=field(form, "change_reason")).input("Min rettelse")
+    engine = engine_for(tmp_path)
+    (entry,) = store.current_initiatives(engine)
+    raw = {**vars(entry.record), "start": entry.record.start, "name": "Andens navn"}
+    store.record_initiative(
+        engine, PLANNER, load_vocabulary(), ["a", "b", "c"], raw, record_id="i-000001", change_reason="Rettet"
+    )
+    at = press(at, "Gem ændringen")
+    message = " ".join(plain(e.value) for e in at.error)
+    assert "er ændret af Planlægger Pia" in message, message
+    assert "Intet er gemt." in message
+    assert [e.record.name for e in store.initiative_history(engine, "i-000001")] == [
+        "Bydelsmødre i Alfa",
+        "Andens navn",
+    ]
