@@ -26,6 +26,7 @@ from ui import (
     map_panel,
     ranked_view,
     ranking,
+    registers_panel,
     robustness_panel,
     round_answer,
     round_meeting,
@@ -83,7 +84,15 @@ view_col, guide_col = st.columns([3, 1], vertical_alignment="bottom")
 state.VIEW.setdefault(ranked_view.RANKING_VIEW)
 view = view_col.segmented_control(
     "Visning",
-    [ranked_view.RANKING_VIEW, "Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW, rounds_panel.VIEW],
+    [
+        ranked_view.RANKING_VIEW,
+        "Vurderinger",
+        "Robusthed",
+        "Indlæs data",
+        decision_panel.VIEW,
+        rounds_panel.VIEW,
+        registers_panel.VIEW,
+    ],
     key=state.VIEW.name,
     label_visibility="collapsed",
 )
@@ -91,7 +100,8 @@ with guide_col:
     layout.guide()
 state.keep(state.ROBUSTNESS_SETTINGS)  # the analysis settings stay while another view is shown
 
-if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW, rounds_panel.VIEW):
+VIEWS = ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW, rounds_panel.VIEW, registers_panel.VIEW)
+if view in VIEWS:
     settings = sidebar.weight_controls(dataset.model, sliders)
     scored = ranked_view.score_with_notice(dataset, settings, notice, link_slot)
     result, perf = scored.result, scored.perf
@@ -108,6 +118,9 @@ if view in ("Vurderinger", "Robusthed", "Indlæs data", decision_panel.VIEW, rou
     elif view == rounds_panel.VIEW:
         st.header("Styregruppens vægtning", anchor=False)
         rounds_panel.render(dataset, scenarios.current(dataset.model, settings))
+    elif view == registers_panel.VIEW:
+        st.header("Registre over indsatser og aktører", anchor=False)
+        registers_panel.render(dataset)
     elif view == decision_panel.VIEW:
         st.header("Beslutning", anchor=False)
         decision_panel.render(data.package_dataset(), settings, result, state.TOP_N.get(3))

@@ -371,3 +371,19 @@ ROUND_DOWNLOAD_CSV = Key[None]("round_download_csv")
 ROUND_DOWNLOAD_XLSX = Key[None]("round_download_xlsx")
 ROUND_NEW_CODE_FOR = Key[int]("round_new_code_for")  # the participant who gets a new link
 ROUND_NEW_CODE = Key[bool]("round_new_code")
+
+
+# --- Registre: the registers of initiatives and actors (ui.registers_panel) ---------------------------------
+
+REGISTER_KIND = Key[str]("register_kind")  # 'Indsatser' or 'Aktører'
+REGISTER_AREA = Key[str]("register_area")  # the area the table is filtered to ('' : every area)
+REGISTER_PICK_INITIATIVE = Key[str | None]("register_pick_initiative")  # the initiative whose history is shown
+REGISTER_PICK_ACTOR = Key[str | None]("register_pick_actor")
+REGISTER_PICK_NEXT = Key[str]("_register_pick_next")  # the record just saved: picked on the next run
+REGISTER_OPENED = Key[dict[str, int]]("_register_opened")  # record id -> the version its change form was opened at
+REGISTER_MESSAGE = Key[tuple[bool, str]]("_register_message")  # (ok, Danish text) after a save, shown once
+
+
+def register_key(form: str, field: str) -> Key[Any]:
+    """A field, button or form of the registers view: ``form`` names the form (e.g. 'new_i', 'edit_i-000001_2')."""
+    return Key(f"reg_{form}_{field}")
