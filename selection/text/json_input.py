@@ -41,7 +41,9 @@ def _whole_number(text: str) -> int:
     """An integer literal, at most MAX_DIGITS digits (as a person could mean it): a longer one cannot become a
     float (OverflowError later) and is a pasted mistake."""
     if len(text.lstrip("-")) > MAX_DIGITS:
-        raise JsonError(f"JSON indeholder et tal med {len(text.lstrip('-'))} cifre; højst {MAX_DIGITS} kan bruges")
+        raise JsonError(
+            f"JSON indeholder et tal med for mange cifre ({len(text.lstrip('-'))}; højst {MAX_DIGITS} kan bruges)"
+        )
     return int(text)
 
 
