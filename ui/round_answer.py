@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -28,6 +27,7 @@ from selection.scenarios import ScenarioSettings
 from selection.scenarios.evaluate import evaluate_settings
 from selection.storage.database import StoreError
 from ui import access, data, layout, state
+from ui.sidebar import whole_shares
 from ui.text import md, num, pct
 
 CODE_PARAM = "deltag"  # ?deltag=<invitation code>
@@ -135,7 +135,7 @@ def _fill_from(seat: store.Seat, own: Submission | None, settings: ScenarioSetti
     model = dataset.model
     ids = model.criterion_ids
     start = own.weights if own else normalise(settings.weights, ids)
-    shares = whole_percent(start, ids)
+    shares = whole_shares({cid: start.get(cid, 0.0) for cid in ids})
     for cid in ids:
         state.round_share_key(cid).set(shares[cid])
     inputs: dict[str, Any] = own.inputs if own else {}
@@ -157,23 +157,10 @@ def _fill_from(seat: store.Seat, own: Submission | None, settings: ScenarioSetti
         state.round_sub_key(ind.id).set(round(float(subs.get(ind.id, 0.0))))
 
 
-def whole_percent(shares: dict[str, float], ids: list[str]) -> dict[str, int]:
-    """Shares of 1 as whole per cent that add up to exactly 100 (largest remainders get the rest)."""
-    raw = {cid: 100.0 * shares.get(cid, 0.0) for cid in ids}
-    out = {cid: int(np.floor(v)) for cid, v in raw.items()}
-    rest = 100 - sum(out.values())
-    for cid in sorted(ids, key=lambda c: out[c] - raw[c])[: max(rest, 0)]:
-        out[cid] += 1
-    return out
-
-
 def _fill_to_100(ids: list[str]) -> None:
     """'Justér til 100 %': scale the shares in proportion (callback, before the sliders are drawn)."""
     values = {cid: float(state.round_share_key(cid).get(0)) for cid in ids}
-    if sum(values.values()) <= 0:
-        values = dict.fromkeys(ids, 1.0)
-    total = sum(values.values())
-    for cid, v in whole_percent({c: x / total for c, x in values.items()}, ids).items():
+    for cid, v in whole_shares(values).items():  # all at 0: equal shares
         state.round_share_key(cid).set(v)
 
 
