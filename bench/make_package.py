@@ -57,7 +57,9 @@ def generate(folder: Path, n_areas: int, vertices: int, actors_per_area: int = 5
     criteria = json.loads((BUNDLED / "criteria.json").read_text(encoding="utf-8"))
     shutil.copyfile(BUNDLED / "criteria.json", folder / "criteria.json")
     sectors = [s["id"] for s in criteria["sectors"]]
-    stored = [i for c in criteria["criteria"] for i in c["indicators"] if not i.get("computed")]
+    stored = [
+        i for c in criteria["criteria"] for i in c["indicators"] if not i.get("computed") and not i.get("register_rule")
+    ]
     cols = math.ceil(math.sqrt(n_areas * (EAST - WEST) / (NORTH - SOUTH) / 1.7))
     rows = math.ceil(n_areas / cols)
     features, actors, values = [], [], []

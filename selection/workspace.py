@@ -1,7 +1,9 @@
-"""The data in use: the data package, the assessments in force, and the data set that is ranked from them.
+"""The data in use: the data package, the assessments and register records in force, and the data set ranked
+from them.
 
     ranked data set = package with each assessed cell replaced by the aggregate (median by default) of
-                      the assessors' latest values (``assessments.aggregate``)
+                      the assessors' latest values (``assessments.aggregate``), and each cell of an indicator
+                      computed from the registers replaced by its rule's value (``registers.in_force``)
 
 This module is the one place where the three are put together. The app caches the pieces (per package file
 signature and database revision, ``ui/data.py``) and calls ``with_assessments``; the command line, the report
@@ -12,12 +14,16 @@ there is a database to read, so ``rank`` on a fresh checkout never imports SQLAl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from selection.data.dataset import Dataset, load_dataset
+from selection.registers.in_force import Computed, Registers, apply_registers, compute, registers_in_force
+from selection.registers.vocabulary import load_vocabulary
+from selection.text.formatting import local_today
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -34,6 +40,8 @@ class Workspace:
     assessments: pd.DataFrame | None = None  # each assessor's latest entry in force; None: no database
     versions: dict[tuple[str, str], int] = field(default_factory=dict)  # (area, indicator) -> value version
     method: str = DEFAULT_METHOD
+    registers: Registers | None = None  # the register records in force (None: the package has no register rule)
+    computed: dict[str, Computed] = field(default_factory=dict)  # indicator id -> every area's rule result
 
 
 def with_assessments(package: Dataset, latest: pd.DataFrame, method: str = DEFAULT_METHOD) -> Dataset:
@@ -43,14 +51,41 @@ def with_assessments(package: Dataset, latest: pd.DataFrame, method: str = DEFAU
     return apply_assessments(package, aggregate(latest, method), method)
 
 
-def workspace_of(package: Dataset, engine: Engine | None, method: str = DEFAULT_METHOD) -> Workspace:
-    """The data in use for a loaded ``package`` and the database behind ``engine`` (None: no database)."""
-    if engine is None:
-        return Workspace(package, package, method=method)
-    from selection.assessments import current_assessments, value_versions
+def uses_registers(package: Dataset) -> bool:
+    """Some indicator of the package is computed from the registers."""
+    return any(i.register_rule is not None for i in package.model.indicators)
 
-    latest = current_assessments(engine)
-    return Workspace(package, with_assessments(package, latest, method), latest, value_versions(engine), method)
+
+def register_state(package: Dataset, engine: Engine | None, today: date | None = None) -> Registers:
+    """The package's register records with the versions stored behind ``engine`` (None: the package's only),
+    on ``today`` (default: today in Copenhagen)."""
+    vocabulary = load_vocabulary(package.directory)
+    return registers_in_force(package, vocabulary, engine, today or local_today())
+
+
+def with_registers(dataset: Dataset, registers: Registers) -> tuple[Dataset, dict[str, Computed]]:
+    """``dataset`` with the values computed from ``registers``, and the rules' results (DataError, Danish, for a
+    rule that does not parse)."""
+    computed = compute(dataset, registers)
+    return apply_registers(dataset, computed, registers), computed
+
+
+def workspace_of(
+    package: Dataset, engine: Engine | None, method: str = DEFAULT_METHOD, today: date | None = None
+) -> Workspace:
+    """The data in use for a loaded ``package`` and the database behind ``engine`` (None: no database)."""
+    registers = register_state(package, engine, today) if uses_registers(package) else None
+    if engine is None:
+        dataset, latest, versions = package, None, {}
+    else:
+        from selection.assessments import current_assessments, value_versions
+
+        latest = current_assessments(engine)
+        dataset, versions = with_assessments(package, latest, method), value_versions(engine)
+    computed: dict[str, Computed] = {}
+    if registers is not None:
+        dataset, computed = with_registers(dataset, registers)
+    return Workspace(package, dataset, latest, versions, method, registers, computed)
 
 
 def open_workspace(

@@ -1,7 +1,7 @@
 """The data in use, cached: the data package, the assessment store, and what the page works out from them.
 
-The package is read once per file signature and the assessments once per store revision
-(``st.cache_resource``); ``selection.workspace.with_assessments`` puts them together. A page run reads its
+The package is read once per file signature, the assessments and the register records once per store revision
+(``st.cache_resource``); ``selection.workspace`` puts them together. A page run reads its
 source once (``active_dataset``); fragment reruns reuse it (``current_source``), so every panel of one run
 sees the same data.
 """
@@ -12,6 +12,7 @@ import gc
 import hashlib
 import os
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -29,8 +30,11 @@ from selection.output.offline_assets import install_static_assets
 from selection.output.shortlist import area_facts as export_area_facts
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import ScoreResult
+from selection.registers.in_force import Computed, Registers, apply_registers, compute
+from selection.registers.store import register_revision
 from selection.storage.database import StoreError, database_url, open_store
 from selection.storage.packages import active_data_dir
+from selection.text.formatting import local_today
 from ui import state
 from ui.text import md
 from ui.values import Settings
@@ -111,12 +115,14 @@ NO_STORE = ""  # store key used when the store cannot be read: the package's own
 
 
 def _store_key() -> str:
-    """'<database url>#<revision>' (changes with every save; cheap), or NO_STORE with the problem noted."""
+    """'<database url>#<assessment revision>:<register revision>:<day>' (changes with every save and at midnight,
+    when the registers' continuity moves on; cheap), or NO_STORE with the problem noted."""
     url = database_url()
     try:
         _recent_failure(url)
         try:
-            return f"{url}#{int(store_revision(engine()))}"
+            store = engine()
+            return f"{url}#{int(store_revision(store))}:{int(register_revision(store))}:{local_today().isoformat()}"
         except StoreError as exc:  # e.g. the server stopped answering after the engine was opened
             _remember(url, exc)
             raise
@@ -125,9 +131,35 @@ def _store_key() -> str:
         return NO_STORE
 
 
+def _parts(key: str) -> tuple[str, int, int, date]:
+    """(database url, assessment revision, register revision, day) of a store key other than NO_STORE."""
+    url, revisions = key.rsplit("#", 1)
+    assessments, registers, day = revisions.split(":")
+    return url, int(assessments), int(registers), date.fromisoformat(day)
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _latest(url: str, revision: int) -> pd.DataFrame:
     return current_assessments(_engine(url))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _registers(directory: str, signature: str, store_key: str) -> tuple[Registers, dict[str, Computed]] | None:
+    """The register records in force and every register indicator's results (None: no indicator uses them)."""
+    package = _package(directory, signature)
+    if not workspace.uses_registers(package):
+        return None
+    if store_key == NO_STORE:
+        registers = workspace.register_state(package, None)
+    else:
+        url, _, _, day = _parts(store_key)
+        registers = workspace.register_state(package, _engine(url), day)
+    return registers, compute(package, registers)
+
+
+def register_view() -> tuple[Registers, dict[str, Computed]] | None:
+    """The register records in force and the computed values' results of this page run (None: not used)."""
+    return _registers(*current_source())
 
 
 def latest_assessments() -> pd.DataFrame:
@@ -138,17 +170,19 @@ def latest_assessments() -> pd.DataFrame:
     key = store_key()
     if key == NO_STORE:
         raise StoreError(state.STORE_PROBLEM.get() or "Vurderingsdatabasen kan ikke læses.")
-    url, revision = key.rsplit("#", 1)
-    return _latest(url, int(revision))
+    url, revision, _, _ = _parts(key)
+    return _latest(url, revision)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load(directory: str, signature: str, store_key: str) -> Dataset:
     package = _package(directory, signature)
-    if store_key == NO_STORE:
-        return package
-    url, revision = store_key.rsplit("#", 1)
-    return workspace.with_assessments(package, _latest(url, int(revision)))
+    dataset = package
+    if store_key != NO_STORE:
+        url, revision, _, _ = _parts(store_key)
+        dataset = workspace.with_assessments(package, _latest(url, revision))
+    registers = _registers(directory, signature, store_key)
+    return dataset if registers is None else apply_registers(dataset, registers[1], registers[0])
 
 
 def _source() -> tuple[str, str, str]:
@@ -201,12 +235,17 @@ def assessor_ranges(dataset: Dataset) -> dict[tuple[str, str], tuple[float, floa
 
 
 def with_assessments(dataset: Dataset) -> Dataset:
-    """Another data set (e.g. an import's candidate) with the assessments in use applied, as the app would rank it."""
+    """Another data set (e.g. an import's candidate) with the assessments and register records in use applied,
+    as the app would rank it."""
     key = store_key()
-    if key == NO_STORE:
-        return dataset
-    url, revision = key.rsplit("#", 1)
-    return workspace.with_assessments(dataset, _latest(url, int(revision)))
+    store = None
+    if key != NO_STORE:
+        url, revision, _, _ = _parts(key)
+        store = _engine(url)
+        dataset = workspace.with_assessments(dataset, _latest(url, revision))
+    if workspace.uses_registers(dataset):
+        dataset, _ = workspace.with_registers(dataset, workspace.register_state(dataset, store))
+    return dataset
 
 
 def package_dataset() -> Dataset:

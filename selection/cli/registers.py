@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from selection.cli import arguments
 from selection.cli.files import OutputFormats, emit
 from selection.text.formatting import moment_text
 from selection.text.literal import printable
+
+if TYPE_CHECKING:
+    from selection.registers.model import Actor as ActorRecord
+    from selection.registers.model import Initiative
 
 INITIATIVES, ACTORS = "initiatives", "actors"
 FORMATS = ["excel-da", "xlsx"]
@@ -63,21 +68,26 @@ def run(args: argparse.Namespace) -> int:
     """Run one action; errors propagate to ``cli.main`` (Danish, exit 2)."""
     from selection.data.dataset import load_dataset
     from selection.registers import exchange, store
+    from selection.registers.package import package_records
     from selection.registers.vocabulary import load_vocabulary
     from selection.storage.database import open_store
     from selection.storage.packages import active_data_dir
+    from selection.text.formatting import local_today
 
     data_dir = Path(args.data) if args.data is not None else active_data_dir()
     dataset = load_dataset(data_dir)
     vocabulary = load_vocabulary(data_dir)
+    package = package_records(dataset, vocabulary, local_today())  # the package's records: version 0
     sectors = dataset.model.sector_labels
     initiatives = args.command == INITIATIVES
     _, one, many = WORDS[args.command]
     engine = open_store()
     try:
         if args.action == "list":
-            entries = (store.current_initiatives if initiatives else store.current_actors)(
-                engine, include_withdrawn=args.all
+            entries: list[store.Entry[Initiative]] | list[store.Entry[ActorRecord]] = (
+                store.current_initiatives(engine, include_withdrawn=args.all, base=package.initiatives)
+                if initiatives
+                else store.current_actors(engine, include_withdrawn=args.all, base=package.actors)
             )
             if not entries:
                 say(f"Ingen {many} registreret.")
@@ -89,14 +99,16 @@ def run(args: argparse.Namespace) -> int:
                 )
                 flag = " (trukket tilbage)" if e.withdrawn else ""
                 areas = ", ".join(e.record.area_ids) or "–"
-                say(e.id, f"{e.record.name}{flag}", kind, areas, f"version {e.version}")
+                shown = "datapakken" if e.from_package else f"version {e.version}"
+                say(e.id, f"{e.record.name}{flag}", kind, areas, shown)
             return 0
         if args.action == "export":
             if initiatives:
-                data = exchange.export_initiatives(store.current_initiatives(engine), vocabulary, args.format)
-                count = len(store.current_initiatives(engine))
+                listed = store.current_initiatives(engine, base=package.initiatives)
+                data = exchange.export_initiatives(listed, vocabulary, args.format)
+                count = len(listed)
             else:
-                current = store.current_actors(engine)
+                current = store.current_actors(engine, base=package.actors)
                 data = exchange.export_actors(current, vocabulary, sectors, args.format)
                 count = len(current)
             emit(args, data, f"Skrev {count} {one if count == 1 else many}")
@@ -105,11 +117,24 @@ def run(args: argparse.Namespace) -> int:
             actor = arguments.cli_actor(args)
             if initiatives:
                 outcome = exchange.import_initiatives(
-                    engine, actor, vocabulary, dataset.area_ids, args.file, change_reason=args.reason
+                    engine,
+                    actor,
+                    vocabulary,
+                    dataset.area_ids,
+                    args.file,
+                    change_reason=args.reason,
+                    base=package.initiatives,
                 )
             else:
                 outcome = exchange.import_actors(
-                    engine, actor, vocabulary, sectors, dataset.area_ids, args.file, change_reason=args.reason
+                    engine,
+                    actor,
+                    vocabulary,
+                    sectors,
+                    dataset.area_ids,
+                    args.file,
+                    change_reason=args.reason,
+                    base=package.actors,
                 )
             for line, rid, _ in outcome.added:
                 say(f"Linje {line}: ny {one} {rid}")
@@ -120,9 +145,16 @@ def run(args: argparse.Namespace) -> int:
                 f"{len(outcome.unchanged)} uændrede."
             )
             return 0
-        history = (store.initiative_history if initiatives else store.actor_history)(engine, args.id)
+        history: list[store.Entry[Initiative]] | list[store.Entry[ActorRecord]] = (
+            store.initiative_history(engine, args.id, base=package.initiatives)
+            if initiatives
+            else store.actor_history(engine, args.id, base=package.actors)
+        )
         say(f"{history[-1].record.name} ({args.id})")
         for h in history:
+            if h.recorded_at is None:
+                say("  version 0: datapakkens version")
+                continue
             what = "trukket tilbage" if h.withdrawn else ("registreret" if h.version == 1 else "ændret")
             stored = f", gemt af {h.stored_by}" if h.stored_by else ""
             reason = f" – {' / '.join(h.change_reason.splitlines())}" if h.change_reason else ""

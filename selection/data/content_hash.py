@@ -12,7 +12,8 @@ from selection.data.dataset import Dataset
 
 
 def content_hash(dataset: Dataset) -> str:
-    """SHA-256 of the data package's content (meta, criteria, areas with boundaries, values, actors)."""
+    """SHA-256 of the data package's content (meta, criteria, areas with boundaries, values, actors; the
+    initiatives too when an indicator is computed from the registers)."""
     model = dataset.model
     criteria = [
         [
@@ -21,6 +22,7 @@ def content_hash(dataset: Dataset) -> str:
             c.default_weight,
             [
                 [i.id, i.label, i.direction, i.scale_min, i.scale_max, i.default_weight, i.computed]
+                + ([dict(i.register_rule)] if i.register_rule is not None else [])
                 for i in c.indicators
             ],
         ]
@@ -33,6 +35,8 @@ def content_hash(dataset: Dataset) -> str:
         dataset.values.sort_values(["area_id", "indicator_id"]).to_json(orient="records", default_handler=str),
         dataset.actors.to_json(sort_keys=True, default=str) if len(dataset.actors) else "",
     ]
+    if any(i.register_rule is not None for i in model.indicators):  # the package's register records count too
+        parts.append(dataset.initiatives.to_json(orient="records", default_handler=str))
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode("utf-8"))

@@ -7,14 +7,15 @@ its own criteria. This module parses and validates that file.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from selection.text import json_input
 from selection.errors import DataError, Report, os_reason
-from selection.text.formatting import compact
 from selection.limits import MAX_WEIGHT
+from selection.text import json_input
+from selection.text.formatting import compact
 
 DIRECTIONS = ("benefit", "cost")
 COMPUTED_METHODS = ("sector_coverage",)
@@ -38,6 +39,19 @@ class Indicator:
     assessment: bool = False  # values are local judgements entered by assessors
     anchors: tuple[tuple[float, str], ...] = ()  # (scale point, Danish meaning), ascending
     values: str = "decimal"  # "decimal", "whole" (counts, steps) or "yes_no" (0 = nej, 1 = ja); see VALUE_KINDS
+    # computed from the initiative and actor registers by this rule (its JSON as declared; parsed and checked by
+    # ``selection.registers.rules.parse_rule``): values come from the registers, never from values.csv
+    register_rule: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def from_registers(self) -> bool:
+        """The values are computed from the registers (by ``register_rule``)."""
+        return self.register_rule is not None
+
+    @property
+    def from_file(self) -> bool:
+        """The values are stored in the package's values.csv (not computed from the actor layer or registers)."""
+        return self.computed is None and self.register_rule is None
 
     @property
     def whole(self) -> bool:
@@ -260,6 +274,18 @@ def _parse_indicator(
         assessment = False
     if assessment and computed is not None:
         report.error("En beregnet indikator kan ikke også være en lokal vurdering ('assessment').", name, where)
+    register_rule = raw.get("register_rule")
+    if register_rule is not None:
+        if not isinstance(register_rule, dict) or not isinstance(register_rule.get("method"), str):
+            report.error('\'register_rule\' skal være et objekt som {"method": "initiative_trust", ...}.', name, where)
+            register_rule = None
+        elif assessment or computed is not None:
+            report.error(
+                "En indikator, der beregnes fra registrene ('register_rule'), kan ikke også være en lokal vurdering "
+                "eller beregnes fra aktørlaget.",
+                name,
+                where,
+            )
     if lo is None or hi is None or hi <= lo or direction not in DIRECTIONS:
         return None
     anchors = _parse_anchors(raw.get("anchors"), lo, hi, name, where, report)
@@ -285,6 +311,7 @@ def _parse_indicator(
         assessment=assessment,
         anchors=anchors,
         values=values,
+        register_rule=register_rule,
     )
 
 

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +18,12 @@ import pandas as pd
 import shapely
 
 from selection import config
-from selection.text import json_input
 from selection.data.criteria import CriteriaModel, load_criteria
 from selection.errors import DataError, Problem, Report, library_reason, os_reason
 from selection.geo.geojson import read_geojson
 from selection.geo.geometry import WGS84, check_area_geometries
+from selection.text import json_input
 from selection.text.number_parser import NumberError, parse_count, parse_number
-
-
 
 AREAS_FILE = "areas.geojson"
 CRITERIA_FILE = "criteria.json"
@@ -73,6 +70,7 @@ class Dataset:
     initiatives: pd.DataFrame  # area_id, name, type, period, verification, source
     meta: dict[str, Any]
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
+    directory: Path | None = field(default=None, compare=False)  # the folder it was read from (None: built in memory)
 
     @property
     def area_ids(self) -> list[str]:
@@ -104,7 +102,7 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
     initiatives = read_initiatives(directory / INITIATIVES_FILE, area_ids, report)
     report.raise_if_errors()
     assert areas is not None
-    return Dataset(areas, model, values, actors, initiatives, meta, tuple(report.warnings))
+    return Dataset(areas, model, values, actors, initiatives, meta, tuple(report.warnings), directory)
 
 
 def _read_meta(path: Path, report: Report) -> dict[str, Any]:
@@ -304,7 +302,7 @@ def values_without_problems(df: pd.DataFrame, indicators: dict[str, Any], area_i
     kind = _stripped(df, "kind")
     kind = kind.map({k: k.lower() for k in kind.unique().tolist()})  # Python's lower(), as row by row
     source, note = _stripped(df, "source"), _stripped(df, "note")
-    stored = {k: ind for k, ind in indicators.items() if not ind.computed}
+    stored = {k: ind for k, ind in indicators.items() if ind.from_file}
     if not iid.isin(list(stored)).all() or not kind.isin(list(VALUE_KINDS)).all():
         return None
     if area_ids and not aid.isin(list(area_ids)).all():
@@ -363,7 +361,7 @@ def _values_row_by_row(
         if ind is None:
             report.error(f"Ukendt indikator '{iid}'; kendte: {', '.join(indicators)}.", file, where)
             continue
-        if ind.computed:
+        if not ind.from_file:
             report.error(f"Indikatoren '{iid}' beregnes automatisk og må ikke have værdier i filen.", file, where)
             continue
         if kind not in VALUE_KINDS:

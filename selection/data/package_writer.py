@@ -86,6 +86,7 @@ def criteria_json(model: CriteriaModel) -> dict[str, Any]:
                         "default_weight": i.default_weight,
                         "values": i.values,
                         **({"computed": {"method": i.computed}} if i.computed else {}),
+                        **({"register_rule": dict(i.register_rule)} if i.register_rule is not None else {}),
                         **({"assessment": True} if i.assessment else {}),
                         **({"anchors": {package_number_text(p): text for p, text in i.anchors}} if i.anchors else {}),
                     }

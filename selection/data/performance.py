@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from selection.geo.actor_presence import actor_distances, sector_counts
 from selection.data.dataset import Dataset
+from selection.geo.actor_presence import actor_distances, sector_counts
 from selection.text.formatting import count, integer
 
 

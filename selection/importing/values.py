@@ -105,7 +105,7 @@ def import_values(state: ImportState, file: str, table: Table) -> str:
     unmatched: dict[int, str] = {}
     for n, col, rec, ind, text in cells:
         where = f"række {n}, kolonne '{col}'"
-        if ind.computed:
+        if not ind.from_file:
             report.error(f"Indikatoren '{ind.id}' beregnes automatisk og kan ikke importeres.", file, where)
             continue
         try:

@@ -424,12 +424,14 @@ def import_initiatives(
     *,
     name: str | None = None,
     change_reason: object = None,
+    base: Sequence[Initiative] = (),
 ) -> store.ImportOutcome:
     """Read an initiatives file and store it all or none (``change_reason`` for changed records; standard:
-    'Indlæst fra <fil>'). RegisterError / RegisterImportError (every problem by line) otherwise."""
+    'Indlæst fra <fil>'). RegisterError / RegisterImportError (every problem by line) otherwise. ``base``: the
+    data package's records (a row with one of their ids changes that record)."""
     file, table = read_file_table(source, INITIATIVE_SHEET, name)
     columns = _columns(table, INITIATIVE_COLUMNS, INITIATIVE_REQUIRED, file)
-    current = {e.id: initiative_cells(e.record, vocabulary) for e in store.current_initiatives(engine)}
+    current = {e.id: initiative_cells(e.record, vocabulary) for e in store.current_initiatives(engine, base=base)}
     read = _rows(table, columns, current, _initiative_raw)
     outcome = store.import_initiatives(
         engine,
@@ -439,6 +441,7 @@ def import_initiatives(
         read.rows,
         change_reason=_change_reason(file, change_reason),
         problems=read.problems,
+        base=base,
     )
     outcome.unchanged = sorted([*outcome.unchanged, *read.unchanged])
     return outcome
@@ -454,6 +457,7 @@ def import_actors(
     *,
     name: str | None = None,
     change_reason: object = None,
+    base: Sequence[ActorRecord] = (),
 ) -> store.ImportOutcome:
     """As ``import_initiatives``, for actors (``sector_labels``: criteria.json's sector id -> label; a sector may
     be given by either)."""
@@ -462,7 +466,7 @@ def import_actors(
     decimal = "," if table.convention == "danish" else "."
     current = {
         e.id: _text_cells(actor_cells(e.record, vocabulary, sector_labels), decimal)
-        for e in store.current_actors(engine)
+        for e in store.current_actors(engine, base=base)
     }
     read = _rows(table, columns, current, _actor_raw(table, sector_labels))
     outcome = store.import_actors(
@@ -474,6 +478,7 @@ def import_actors(
         read.rows,
         change_reason=_change_reason(file, change_reason),
         problems=read.problems,
+        base=base,
     )
     outcome.unchanged = sorted([*outcome.unchanged, *read.unchanged])
     return outcome

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Generic, TypeVar
 
+from selection.access.model import stored_by_text
 from selection.registers.vocabulary import Vocabulary
 from selection.text.form_fields import clean_text
+from selection.text.formatting import local_today
 
 MAX_NAME = 200
 MAX_TEXT = 4000
@@ -69,6 +72,44 @@ class Actor:
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
+R = TypeVar("R", Initiative, Actor)
+
+
+@dataclass(frozen=True)
+class Entry(Generic[R]):
+    """One stored version of a record (the newest version is the record as it stands)."""
+
+    record: R
+    version: int
+    withdrawn: bool
+    change_reason: str
+    recorded_at: datetime | None  # timezone-aware, UTC; None: version 0, from the data package
+    actor_subject: str = ""
+    actor_email: str = ""
+    actor_method: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def stored_by(self) -> str:
+        """The identity that stored this version, in words."""
+        if self.version == 0:
+            return "datapakken"
+        return stored_by_text(self.actor_subject, self.actor_email, self.actor_method)
+
+    @property
+    def from_package(self) -> bool:
+        """This is the data package's own version of the record (nobody has changed it in the app)."""
+        return self.version == 0
+
+
+def package_entry(item: R) -> Entry[R]:
+    """A package record as its version 0."""
+    return Entry(record=item, version=0, withdrawn=False, change_reason="", recorded_at=None)
+
+
 def _text(raw: object, label: str, limit: int, problems: list[str], *, required: bool, multiline: bool = False) -> str:
     try:
         return clean_text(raw, label, limit, required=required, multiline=multiline)
@@ -101,12 +142,18 @@ def _raise(problems: list[str], what: str) -> None:
 
 
 def check_initiative(
-    raw: Mapping[str, object], vocabulary: Vocabulary, area_ids: Collection[str], *, record_id: str
+    raw: Mapping[str, object],
+    vocabulary: Vocabulary,
+    area_ids: Collection[str],
+    *,
+    record_id: str,
+    today: date | None = None,
 ) -> Initiative:
     """An Initiative from plain values (ids or labels for the lists, dates as ``date``); RegisterError otherwise.
 
     Rules: at least one known area; a name; type, operator, status, relevance, evidence and verification from
-    the vocabulary; target groups from theirs; the end not before the start; an active initiative has not ended."""
+    the vocabulary; target groups from theirs; the end not before the start; an active initiative has not ended
+    by ``today`` (default: today in Copenhagen)."""
     problems: list[str] = []
     groups_raw = raw.get("target_groups") or ()
     groups = tuple(
@@ -143,7 +190,7 @@ def check_initiative(
         recorded_by=_text(raw.get("recorded_by"), "Registreret af", MAX_NAME, problems, required=False),
         reason=_text(raw.get("reason"), "Begrundelse", MAX_TEXT, problems, required=False, multiline=True),
     )
-    if item.status == "aktiv" and item.end is not None and item.end < date.today():
+    if item.status == "aktiv" and item.end is not None and item.end < (today or local_today()):
         problems.append(f"Status 'Aktiv', men indsatsen sluttede {item.end.isoformat()}; vælg 'Afsluttet'.")
     if item.trust_evidence not in ("", "none") and not item.evidence_text:
         problems.append("Belæg for tillid: beskriv belægget eller giv et link.")

@@ -9,6 +9,10 @@ areas, same type or sector) is refused. Nothing is ever deleted: a withdrawn rec
 ``withdrawn`` set and stays in the history. Every problem is a Danish RegisterError and nothing is written.
 
 Ids are 'i-000001' (initiatives) and 'a-000001' (actors), counted from the highest stored one.
+
+The data package's own records (``registers.package``) are every record's version 0: pass them as ``base`` and
+a change or withdrawal of one stores its version 1 (with a reason, as any change), a duplicate of one is refused,
+and its history starts with the package's version. ``register_revision`` changes with every write.
 """
 
 from __future__ import annotations
@@ -24,7 +28,15 @@ from sqlalchemy import Connection, Engine, Table, func, select
 
 from selection.access import EDIT_REGISTERS, Actor, authorize
 from selection.access.model import stored_by_text
-from selection.registers.model import MAX_TEXT, Initiative, RegisterError, check_actor, check_initiative
+from selection.registers.model import (
+    MAX_TEXT,
+    Entry,
+    Initiative,
+    RegisterError,
+    check_actor,
+    check_initiative,
+    package_entry,
+)
 from selection.registers.model import Actor as ActorRecord
 from selection.registers.vocabulary import Vocabulary
 from selection.storage.database import read_connection, write_transaction
@@ -50,29 +62,6 @@ class RegisterImportError(RegisterError):
     def __init__(self, message: str, problems: Sequence[str]):
         super().__init__(message)
         self.problems = list(problems)
-
-
-@dataclass(frozen=True)
-class Entry(Generic[R]):
-    """One stored version of a record (the newest version is the record as it stands)."""
-
-    record: R
-    version: int
-    withdrawn: bool
-    change_reason: str
-    recorded_at: datetime  # timezone-aware, UTC
-    actor_subject: str = ""
-    actor_email: str = ""
-    actor_method: str = ""
-
-    @property
-    def id(self) -> str:
-        return self.record.id
-
-    @property
-    def stored_by(self) -> str:
-        """The identity that stored this version, in words."""
-        return stored_by_text(self.actor_subject, self.actor_email, self.actor_method)
 
 
 @dataclass(frozen=True)
@@ -240,11 +229,13 @@ def _shown(text: str, limit: int = 80) -> str:
 class _Writer(Generic[R]):
     """Checks and appends versions inside one write transaction, knowing every record's newest version."""
 
-    def __init__(self, conn: Connection, kind: _Kind[R], actor: Actor):
+    def __init__(self, conn: Connection, kind: _Kind[R], actor: Actor, base: Sequence[R] = ()):
         self.conn = conn
         self.kind: _Kind[R] = kind
         self.actor = actor
         self.latest: dict[str, Mapping[str, Any]] = {r["record_id"]: r for r in _latest_rows(conn, kind.table)}
+        for item in base:  # the package's records: version 0 unless a version is stored
+            self.latest.setdefault(item.id, _base_row(kind, item))
         self.current: dict[str, R] = {rid: kind.record(row) for rid, row in self.latest.items()}
         self.keys: dict[Hashable, str] = {
             kind.duplicate_key(item): rid for rid, item in self.current.items() if not self.latest[rid]["withdrawn"]
@@ -335,12 +326,31 @@ class _Writer(Generic[R]):
         self.latest[record_id] = values
 
 
+def _base_row(kind: _Kind[R], item: R) -> dict[str, Any]:
+    """A package record as the newest row of its record: version 0, stored by nobody."""
+    return {
+        **kind.columns(item),
+        "record_id": item.id,
+        "version": 0,
+        "withdrawn": False,
+        "change_reason": "",
+        "recorded_at": None,
+        "actor_subject": "",
+        "actor_email": "",
+        "actor_method": "",
+    }
+
+
 def _write(
-    engine: Engine, kind: _Kind[R], actor: Actor, work: Callable[[_Writer[R]], tuple[str, int] | None]
+    engine: Engine,
+    kind: _Kind[R],
+    actor: Actor,
+    work: Callable[[_Writer[R]], tuple[str, int] | None],
+    base: Sequence[R] = (),
 ) -> tuple[str, int] | None:
     with write_transaction(engine, lock_table=kind.table.name) as conn:
         authorize(conn, actor, EDIT_REGISTERS)
-        return work(_Writer(conn, kind, actor))
+        return work(_Writer(conn, kind, actor, base))
 
 
 def _unchanged(kind: _Kind[R], record_id: str) -> RegisterError:
@@ -367,8 +377,9 @@ def _record(
     record_id: str | None,
     expected_version: int | None,
     change_reason: object,
+    base: Sequence[R],
 ) -> Entry[R]:
-    done = _write(engine, kind, actor, lambda w: w.store(check, record_id, expected_version, change_reason))
+    done = _write(engine, kind, actor, lambda w: w.store(check, record_id, expected_version, change_reason), base)
     if done is None:
         raise _unchanged(kind, str(record_id))
     return _get(engine, kind, *done)
@@ -384,14 +395,15 @@ def record_initiative(
     record_id: str | None = None,
     expected_version: int | None = None,
     change_reason: object = "",
+    base: Sequence[Initiative] = (),
 ) -> Entry[Initiative]:
     """Record a new initiative (``record_id`` None: a new id 'i-000123') or a new version of one; the stored entry.
 
     ``raw`` holds plain values (ids or labels, dates as ``date``; see ``check_initiative``). A change needs a
     ``change_reason``; with ``expected_version`` a record changed since is refused (RegisterConflict). An
-    unchanged record is refused too (nothing to store)."""
+    unchanged record is refused too (nothing to store). ``base``: the package's records (module docstring)."""
     check = _initiative_check(vocabulary, area_ids, raw)
-    return _record(engine, INITIATIVES, actor, check, record_id, expected_version, change_reason)
+    return _record(engine, INITIATIVES, actor, check, record_id, expected_version, change_reason, base)
 
 
 def record_actor(
@@ -405,33 +417,52 @@ def record_actor(
     record_id: str | None = None,
     expected_version: int | None = None,
     change_reason: object = "",
+    base: Sequence[ActorRecord] = (),
 ) -> Entry[ActorRecord]:
     """Record a new actor ('a-000123') or a new version of one, as ``record_initiative``; ``sectors`` are the
     sector ids of criteria.json."""
     check = _actor_check(vocabulary, sectors, area_ids, raw)
-    return _record(engine, ACTORS, actor, check, record_id, expected_version, change_reason)
+    return _record(engine, ACTORS, actor, check, record_id, expected_version, change_reason, base)
 
 
 def _withdraw(
-    engine: Engine, kind: _Kind[R], actor: Actor, record_id: str, expected_version: int | None, reason: object
+    engine: Engine,
+    kind: _Kind[R],
+    actor: Actor,
+    record_id: str,
+    expected_version: int | None,
+    reason: object,
+    base: Sequence[R],
 ) -> Entry[R]:
-    done = _write(engine, kind, actor, lambda w: w.withdraw(record_id, expected_version, reason))
+    done = _write(engine, kind, actor, lambda w: w.withdraw(record_id, expected_version, reason), base)
     assert done is not None  # a withdrawal always writes a version
     return _get(engine, kind, *done)
 
 
 def withdraw_initiative(
-    engine: Engine, actor: Actor, record_id: str, *, expected_version: int | None = None, change_reason: object
+    engine: Engine,
+    actor: Actor,
+    record_id: str,
+    *,
+    expected_version: int | None = None,
+    change_reason: object,
+    base: Sequence[Initiative] = (),
 ) -> Entry[Initiative]:
     """Withdraw an initiative: a new version with ``withdrawn`` set and the reason; nothing is deleted."""
-    return _withdraw(engine, INITIATIVES, actor, record_id, expected_version, change_reason)
+    return _withdraw(engine, INITIATIVES, actor, record_id, expected_version, change_reason, base)
 
 
 def withdraw_actor(
-    engine: Engine, actor: Actor, record_id: str, *, expected_version: int | None = None, change_reason: object
+    engine: Engine,
+    actor: Actor,
+    record_id: str,
+    *,
+    expected_version: int | None = None,
+    change_reason: object,
+    base: Sequence[ActorRecord] = (),
 ) -> Entry[ActorRecord]:
     """Withdraw an actor: a new version with ``withdrawn`` set and the reason; nothing is deleted."""
-    return _withdraw(engine, ACTORS, actor, record_id, expected_version, change_reason)
+    return _withdraw(engine, ACTORS, actor, record_id, expected_version, change_reason, base)
 
 
 # ---------------------------------------------------------------- imports: all or none
@@ -445,12 +476,13 @@ def _import(
     checks: Callable[[Mapping[str, object]], Callable[[str], R]],
     change_reason: object,
     problems: Sequence[str],
+    base: Sequence[R] = (),
 ) -> ImportOutcome:
     found = list(problems)
     outcome = ImportOutcome()
     with write_transaction(engine, lock_table=kind.table.name) as conn:
         authorize(conn, actor, EDIT_REGISTERS)
-        writer = _Writer(conn, kind, actor)
+        writer = _Writer(conn, kind, actor, base)
         seen: dict[str, int] = {}
         for row in rows:
             if row.record_id is not None:
@@ -491,6 +523,7 @@ def import_initiatives(
     *,
     change_reason: object,
     problems: Sequence[str] = (),
+    base: Sequence[Initiative] = (),
 ) -> ImportOutcome:
     """Store rows read from a file in ONE transaction: all or none. A row without id is a new initiative; a row
     with one changes it (``change_reason``) unless nothing changed. ``problems`` found while reading the file
@@ -503,6 +536,7 @@ def import_initiatives(
         lambda raw: _initiative_check(vocabulary, area_ids, raw),
         change_reason,
         problems,
+        base,
     )
 
 
@@ -516,6 +550,7 @@ def import_actors(
     *,
     change_reason: object,
     problems: Sequence[str] = (),
+    base: Sequence[ActorRecord] = (),
 ) -> ImportOutcome:
     """As ``import_initiatives``, for actors."""
     return _import(
@@ -526,6 +561,7 @@ def import_actors(
         lambda raw: _actor_check(vocabulary, sectors, area_ids, raw),
         change_reason,
         problems,
+        base,
     )
 
 
@@ -540,37 +576,62 @@ def _get(engine: Engine, kind: _Kind[R], record_id: str, version: int) -> Entry[
     return _entry(kind, row)
 
 
-def _current(engine: Engine, kind: _Kind[R], include_withdrawn: bool) -> list[Entry[R]]:
-    with read_connection(engine) as conn:
-        rows = _latest_rows(conn, kind.table)
-    return [_entry(kind, r) for r in rows if include_withdrawn or not r["withdrawn"]]
+def _current(engine: Engine | None, kind: _Kind[R], include_withdrawn: bool, base: Sequence[R]) -> list[Entry[R]]:
+    rows: list[Mapping[str, Any]] = []
+    if engine is not None:
+        with read_connection(engine) as conn:
+            rows = _latest_rows(conn, kind.table)
+    entries = {r["record_id"]: _entry(kind, r) for r in rows if include_withdrawn or not r["withdrawn"]}
+    stored = {r["record_id"] for r in rows}
+    entries.update({item.id: package_entry(item) for item in base if item.id not in stored})
+    return [entries[k] for k in sorted(entries)]
 
 
-def _history(engine: Engine, kind: _Kind[R], record_id: str) -> list[Entry[R]]:
+def _history(engine: Engine | None, kind: _Kind[R], record_id: str, base: Sequence[R]) -> list[Entry[R]]:
     table = kind.table
-    query = select(table).where(table.c.record_id == str(record_id)).order_by(table.c.version)
-    with read_connection(engine) as conn:
-        rows = conn.execute(query).mappings().all()
-    if not rows:
+    rows: Sequence[Mapping[str, Any]] = ()
+    if engine is not None:
+        query = select(table).where(table.c.record_id == str(record_id)).order_by(table.c.version)
+        with read_connection(engine) as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings().all()]
+    first = [package_entry(item) for item in base if item.id == str(record_id)][:1]
+    if not rows and not first:
         raise RegisterError(f"Der er ingen {kind.noun} med id '{_shown(str(record_id), 40)}'.")
-    return [_entry(kind, dict(r)) for r in rows]
+    return first + [_entry(kind, dict(r)) for r in rows]
 
 
-def current_initiatives(engine: Engine, *, include_withdrawn: bool = False) -> list[Entry[Initiative]]:
-    """The newest version of every initiative (withdrawn ones only if asked), by id."""
-    return _current(engine, INITIATIVES, include_withdrawn)
+def current_initiatives(
+    engine: Engine | None, *, include_withdrawn: bool = False, base: Sequence[Initiative] = ()
+) -> list[Entry[Initiative]]:
+    """The newest version of every initiative (withdrawn ones only if asked), by id; the package's records
+    (``base``) that nobody has changed as their version 0. ``engine`` None: the package's records only."""
+    return _current(engine, INITIATIVES, include_withdrawn, base)
 
 
-def current_actors(engine: Engine, *, include_withdrawn: bool = False) -> list[Entry[ActorRecord]]:
-    """The newest version of every actor (withdrawn ones only if asked), by id."""
-    return _current(engine, ACTORS, include_withdrawn)
+def current_actors(
+    engine: Engine | None, *, include_withdrawn: bool = False, base: Sequence[ActorRecord] = ()
+) -> list[Entry[ActorRecord]]:
+    """The newest version of every actor, as ``current_initiatives``."""
+    return _current(engine, ACTORS, include_withdrawn, base)
 
 
-def initiative_history(engine: Engine, record_id: str) -> list[Entry[Initiative]]:
-    """Every version of an initiative, oldest first; RegisterError (Danish) if there is none."""
-    return _history(engine, INITIATIVES, record_id)
+def initiative_history(
+    engine: Engine | None, record_id: str, base: Sequence[Initiative] = ()
+) -> list[Entry[Initiative]]:
+    """Every version of an initiative, oldest first (the package's version 0 first, if it has one);
+    RegisterError (Danish) if there is none."""
+    return _history(engine, INITIATIVES, record_id, base)
 
 
-def actor_history(engine: Engine, record_id: str) -> list[Entry[ActorRecord]]:
-    """Every version of an actor, oldest first; RegisterError (Danish) if there is none."""
-    return _history(engine, ACTORS, record_id)
+def actor_history(engine: Engine | None, record_id: str, base: Sequence[ActorRecord] = ()) -> list[Entry[ActorRecord]]:
+    """Every version of an actor, oldest first, as ``initiative_history``."""
+    return _history(engine, ACTORS, record_id, base)
+
+
+def register_revision(engine: Engine) -> int:
+    """Changes with every stored version of either register (the sum of the newest row ids; cheap to read)."""
+    with read_connection(engine) as conn:
+        return sum(
+            int(conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one())
+            for t in (initiative_version, actor_version)
+        )

@@ -39,7 +39,7 @@ AREA_IDS = {"a1", "a2", "a3"}
 
 # Cells as read_csv_text gives them (text); each list is mostly valid cells, so that files with and
 # without problems are both common.
-STORED = [i for i, ind in INDICATORS.items() if not ind.computed]
+STORED = [i for i, ind in INDICATORS.items() if ind.from_file]
 area_cells = st.sampled_from(["a1", "a2", "a3"] * 6 + [" a1 ", "a2\u3000", "zz"])
 indicator_cells = st.sampled_from(STORED * 3 + [" need_assessed", "unknown", "actors_sector_coverage"])
 value_cells = st.sampled_from(["1", "2", " 1.5 ", "1e0", ""] * 4 + ["5", "0", "100", "-1", "x", "3,5", "7"])

@@ -665,7 +665,7 @@ def test_messages_about_many_areas_name_twenty_and_count_the_rest(tmp_path):
     from selection.data.dataset import load_dataset
 
     many = load_dataset(generate(tmp_path / "pkg", 60, 6, actors_per_area=1))
-    indicator = next(i for i in many.model.indicators if not i.computed)
+    indicator = next(i for i in many.model.indicators if i.from_file)
     data = f"area_id,{indicator.id}\n{many.area_ids[0]},{indicator.scale_min}\n".encode()
     plan = validate_import([("v.csv", data)], many, now=NOW)
     assert plan.ok, messages(plan)

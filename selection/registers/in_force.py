@@ -1,0 +1,178 @@
+"""The registers in force and the criterion values computed from them.
+
+    records in force = the package's records (version 0) with every stored newer version over them,
+                       withdrawn records left out
+    value(area, indicator) = the indicator's ``register_rule`` (``rules``) over the area's records in force
+
+``apply_registers`` puts the values into a data set's values table, as ``assessments.apply_assessments`` does
+for the assessments, with the kind of the records behind the value as the actor layer's coverage does:
+'illustrative' if any of them is an illustrative placeholder, 'sourced' if all are verified in a source, else
+'assessed' (recorded by planners, not verified in a source); the provenance line as the source ("beregnet fra 5
+registreringer (3 kildebelagte)") and the rule's arithmetic for the area as the note. An area without records gets
+no row: missing data, "ingen registreringer".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from selection.data.dataset import Dataset
+from selection.errors import DataError, Report
+from selection.registers.model import Actor, Entry, Initiative, package_entry
+from selection.registers.package import PackageRecords, package_records
+from selection.registers.rules import ActorCommitment, InitiativeTrust, Rule, RuleResult, evaluate, parse_rule, what_if
+from selection.registers.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+@dataclass(frozen=True)
+class Registers:
+    """The records in force (each with its newest version), the vocabulary, the day the rules are applied on, and
+    the package rows that could not be read as records."""
+
+    vocabulary: Vocabulary
+    initiatives: tuple[Entry[Initiative], ...]
+    actors: tuple[Entry[Actor], ...]
+    today: date
+    package: PackageRecords
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return self.package.problems
+
+    def initiative_records(self) -> list[Initiative]:
+        return [e.record for e in self.initiatives]
+
+    def actor_records(self) -> list[Actor]:
+        return [e.record for e in self.actors]
+
+    def entry(self, record_id: str) -> Entry[Initiative] | Entry[Actor] | None:
+        """The record in force with this id, initiative or actor (None: none)."""
+        for entries in (self.initiatives, self.actors):
+            for e in entries:
+                if e.id == record_id:
+                    return e
+        return None
+
+
+def registers_in_force(package: Dataset, vocabulary: Vocabulary, engine: Engine | None, today: date) -> Registers:
+    """The registers of ``package`` with the versions stored in the database behind ``engine`` (None: the
+    package's records only)."""
+    records = package_records(package, vocabulary, today)
+    if engine is None:  # no database layer needed
+        initiatives = tuple(package_entry(i) for i in records.initiatives)
+        actors = tuple(package_entry(a) for a in records.actors)
+        return Registers(vocabulary, initiatives, actors, today, records)
+    from selection.registers.store import current_actors, current_initiatives
+
+    return Registers(
+        vocabulary,
+        tuple(current_initiatives(engine, base=records.initiatives)),
+        tuple(current_actors(engine, base=records.actors)),
+        today,
+        records,
+    )
+
+
+def register_rules(dataset: Dataset, vocabulary: Vocabulary) -> dict[str, Rule]:
+    """indicator id -> its parsed rule, for every indicator computed from the registers; DataError (Danish,
+    naming the indicator) for a rule that does not parse."""
+    rules: dict[str, Rule] = {}
+    report = Report()
+    for ind in dataset.model.indicators:
+        if ind.register_rule is None:
+            continue
+        try:
+            rules[ind.id] = parse_rule(dict(ind.register_rule), vocabulary=vocabulary, where=f"indikator '{ind.id}'")
+        except DataError as exc:
+            report.problems.extend(exc.report.problems)
+    report.raise_if_errors()
+    return rules
+
+
+@dataclass(frozen=True)
+class Computed:
+    """An indicator's rule and every area's result."""
+
+    indicator_id: str
+    rule: Rule
+    results: Mapping[str, RuleResult]
+
+
+def compute(dataset: Dataset, registers: Registers) -> dict[str, Computed]:
+    """indicator id -> the rule's result for every area of ``dataset`` (DataError for a rule that does not parse)."""
+    labels = {s.id: s.label for s in dataset.model.sectors}
+    initiatives, actors = registers.initiative_records(), registers.actor_records()
+    out: dict[str, Computed] = {}
+    for iid, rule in register_rules(dataset, registers.vocabulary).items():
+        results = evaluate(
+            rule,
+            dataset.area_ids,
+            registers.vocabulary,
+            today=registers.today,
+            initiatives=initiatives,
+            actors=actors,
+            sector_labels=labels,
+        )
+        out[iid] = Computed(iid, rule, results)
+    return out
+
+
+def value_kind(result: RuleResult, records: Mapping[str, Initiative | Actor]) -> str:
+    """The kind of the records behind the value (those that counted, else all considered): 'illustrative' if any
+    is an illustrative placeholder, 'sourced' if all are verified in a source, else 'assessed'."""
+    behind = [c.record_id for c in result.contributions if c.counted] or [c.record_id for c in result.contributions]
+    marks = {records[r].verification for r in behind if r in records}
+    if not marks or "illustrative" in marks:
+        return "illustrative"
+    return "sourced" if marks == {"verified"} else "assessed"
+
+
+def apply_registers(dataset: Dataset, computed: Mapping[str, Computed], registers: Registers) -> Dataset:
+    """``dataset`` with the computed values in the cells of the indicators computed from the registers (rows of
+    those indicators from elsewhere are replaced; an area without records has no row)."""
+    if not computed:
+        return dataset
+    records: dict[str, Initiative | Actor] = {e.id: e.record for e in registers.initiatives}
+    records.update({e.id: e.record for e in registers.actors})
+    rows = [
+        {
+            "area_id": area,
+            "indicator_id": iid,
+            "value": float(result.value),
+            "kind": value_kind(result, records),
+            "source": result.provenance,
+            "note": result.summary,
+        }
+        for iid, c in computed.items()
+        for area, result in c.results.items()
+        if result.value is not None
+    ]
+    values = dataset.values[~dataset.values["indicator_id"].isin(list(computed))]
+    merged = pd.concat(
+        [values, pd.DataFrame(rows, columns=["area_id", "indicator_id", "value", "kind", "source", "note"])],
+        ignore_index=True,
+    )
+    return dataclasses.replace(dataset, values=merged)
+
+
+def register_what_if(
+    c: Computed, registers: Registers, area_id: str, sector_labels: Mapping[str, str] | None = None
+) -> str | None:
+    """The sentence "one more … would give x (now y)" for the area, in register terms (None for a rule without
+    a strongest record, e.g. breadth)."""
+    if not isinstance(c.rule, (InitiativeTrust, ActorCommitment)):
+        return None
+    records: Sequence[Initiative | Actor] = (
+        registers.actor_records() if isinstance(c.rule, ActorCommitment) else registers.initiative_records()
+    )
+    mine = [r for r in records if area_id in r.area_ids]
+    return what_if(c.rule, mine, area_id, registers.vocabulary, today=registers.today, sector_labels=sector_labels).text
