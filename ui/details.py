@@ -16,6 +16,8 @@ from selection.data.status import list_status_text
 from selection.geo.actor_presence import actors_in_pairs
 from selection.output.map_layers import QUALITY_TEXT
 from selection.ranking.scoring import STATUS_EXCLUDED, STATUS_LABELS, ScoreResult
+from selection.registers.critical import register_critical_sentence
+from selection.registers.in_force import register_what_if
 from selection.storage.database import StoreError
 from selection.text.formatting import compact, integer
 from ui import data, layout, state
@@ -61,22 +63,7 @@ def body(dataset: Dataset, perf: Performance, distance_m: float) -> None:
         },
     )
     _assessments(dataset, aid)
-    initiatives = dataset.initiatives[dataset.initiatives["area_id"] == aid]
-    st.markdown(f"**Kendte indsatser** ({len(initiatives)})")
-    if len(initiatives):
-        layout.wide_table("initiatives").dataframe(
-            initiatives.rename(
-                columns={
-                    "name": "Indsats",
-                    "type": "Type",
-                    "period": "Periode",
-                    "verification": "Verifikation",
-                    "source": "Kilde",
-                }
-            )[["Indsats", "Verifikation", "Kilde", "Type", "Periode"]],
-            hide_index=True,
-            width="stretch",
-        )
+    _registers(dataset, aid)
     near = actors_in_pairs(dataset.actors, perf.actor_pairs, aid)
     st.markdown(f"**Aktører i eller inden for {integer(distance_m)} m** ({len(near)})")
     if len(near):
@@ -93,6 +80,55 @@ def body(dataset: Dataset, perf: Performance, distance_m: float) -> None:
             ),
             hide_index=True,
             width="stretch",
+        )
+
+
+def _registers(dataset: Dataset, aid: str) -> None:
+    """Each value computed from the registers: its provenance, the rule's arithmetic for the area, and every
+    record considered with what it contributed; without register rules, the package's list of initiatives."""
+    view = data.register_view()
+    if view is None:
+        _initiative_list(dataset, aid)
+        return
+    registers, computed = view
+    st.markdown("**Beregnet fra registrene** (se visningen Registre)")
+    for iid, c in computed.items():
+        ind = dataset.model.indicator(iid)
+        result = c.results.get(aid)
+        if result is None:
+            continue
+        value = result.value_text(2) + ("" if result.missing else f" {ind.unit}".rstrip())
+        line = f"- **{md(ind.label)}:** {md(value)} – {md(result.provenance)}"
+        if result.summary:
+            line += f"; {md(result.summary)}"
+        st.markdown(line)
+        if result.contributions:
+            layout.wide_table(f"register-{iid}").dataframe(
+                pd.DataFrame(
+                    {
+                        "Registrering": [c.name for c in result.contributions],
+                        "Tæller": ["ja" if c.counted else "nej" for c in result.contributions],
+                        "Bidrag": [c.text for c in result.contributions],
+                        "Id": [c.record_id for c in result.contributions],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={"Bidrag": st.column_config.TextColumn(width="large")},
+            )
+    if registers.problems:
+        st.caption(md("Rækker i datapakken, der ikke kunne læses som registreringer: " + " ".join(registers.problems)))
+
+
+def _initiative_list(dataset: Dataset, aid: str) -> None:
+    """The package's list of known initiatives of the area (a package without register rules)."""
+    frame = dataset.initiatives
+    mine = frame[[aid in str(a).split(";") for a in frame["area_id"]]] if len(frame) else frame
+    st.markdown(f"**Kendte indsatser** ({len(mine)})")
+    if len(mine):
+        columns = {"name": "Indsats", "verification": "Verifikation", "source": "Kilde", "type": "Type"}
+        layout.wide_table("initiatives").dataframe(
+            mine.rename(columns=columns)[list(columns.values())], hide_index=True, width="stretch"
         )
 
 
@@ -113,12 +149,19 @@ def show_critical(
     """The critical values of the area's values at the current weights (``selection.analysis.critical.values``), as one
     Markdown block (cheaper than a table on every weight change)."""
     lines = []
+    view = data.register_view()
+    name = str(dataset.areas.at[area_id, "name"])
     for rec in critical_rows(perf.matrix, dataset.model, result, perf.provenance, top_n, [area_id]):
         ind = dataset.model.indicator(str(rec["indicator_id"]))
         text = cell_summary(rec, ind.unit, top_n, ind.values)
-        if text:
+        register = None
+        if view is not None and ind.id in view[1]:
+            what = register_what_if(view[1][ind.id], view[0], area_id, dataset.model.sector_labels)
+            register = register_critical_sentence(rec, what, name, top_n) if what is not None else None
+        if text or register:
             now = "mangler" if rec["kind"] == "missing" else value_text(as_float(rec["value"]), ind.unit, ind.values)
-            lines.append(f"- **{md(ind.label)}** (nu {md(now)}): {md(text)}")
+            line = f"- **{md(ind.label)}** (nu {md(now)})" + (f": {md(text)}" if text else "")
+            lines.append(line + (f"\n  - I registrets termer: {md(register)}" if register else ""))
     head = "**Kritiske værdier** (hver værdi for sig; alle andre værdier og vægtene uændret)"
     excluded = result.table.loc[result.table["area_id"] == area_id, "status"].eq(STATUS_EXCLUDED).any()
     if excluded:  # screened out by a rule: its own values cannot bring it back
@@ -203,9 +246,12 @@ def _indicator_rows(dataset: Dataset, perf: Performance, aid: str) -> pd.DataFra
         for ind in crit.indicators:
             value = perf.matrix.at[aid, ind.id]
             rec = prov.loc[ind.id] if ind.id in prov.index else None
-            kind = "computed" if ind.computed else (rec["kind"] if rec is not None else None)
-            if ind.computed and rec is not None:
+            derived = ind.computed is not None or ind.from_registers
+            kind = "computed" if derived else (rec["kind"] if rec is not None else None)
+            if derived and rec is not None:
                 kind_text = f"{KIND_LABELS['computed']} ({KIND_LABELS[rec['kind']].lower()})"
+            elif ind.from_registers:
+                kind_text = "Mangler (ingen registreringer)"
             elif kind == "assessed" and rec is not None and not pd.isna(rec.get("n_assessors")):
                 kind_text = f"{KIND_LABELS['assessed']} ({assessed_text(rec)})"
             else:

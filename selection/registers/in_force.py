@@ -26,7 +26,16 @@ from selection.data.dataset import Dataset
 from selection.errors import DataError, Report
 from selection.registers.model import Actor, Entry, Initiative, package_entry
 from selection.registers.package import PackageRecords, package_records
-from selection.registers.rules import ActorCommitment, InitiativeTrust, Rule, RuleResult, evaluate, parse_rule, what_if
+from selection.registers.rules import (
+    ActorCommitment,
+    InitiativeTrust,
+    Rule,
+    RuleResult,
+    WhatIf,
+    evaluate,
+    parse_rule,
+    what_if,
+)
 from selection.registers.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -166,13 +175,13 @@ def apply_registers(dataset: Dataset, computed: Mapping[str, Computed], register
 
 def register_what_if(
     c: Computed, registers: Registers, area_id: str, sector_labels: Mapping[str, str] | None = None
-) -> str | None:
-    """The sentence "one more … would give x (now y)" for the area, in register terms (None for a rule without
-    a strongest record, e.g. breadth)."""
+) -> WhatIf | None:
+    """The area's value with one more record of the strongest kind, and "one more … would give x (now y)" (None
+    for a rule without a strongest record, e.g. breadth)."""
     if not isinstance(c.rule, (InitiativeTrust, ActorCommitment)):
         return None
     records: Sequence[Initiative | Actor] = (
         registers.actor_records() if isinstance(c.rule, ActorCommitment) else registers.initiative_records()
     )
     mine = [r for r in records if area_id in r.area_ids]
-    return what_if(c.rule, mine, area_id, registers.vocabulary, today=registers.today, sector_labels=sector_labels).text
+    return what_if(c.rule, mine, area_id, registers.vocabulary, today=registers.today, sector_labels=sector_labels)

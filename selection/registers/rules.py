@@ -281,6 +281,7 @@ class WhatIf:
     now: float | None
     after: float
     text: str
+    record: str = ""  # the record added, in words: "én aktiv indsats mere med direkte relevans, …"
 
 
 # -------------------------------------------------------------------------------------- evaluating
@@ -616,7 +617,7 @@ def what_if(
     else:
         was = compact(now, 2) if now is not None else NO_RECORDS
         text = f"{kind[:1].upper()}{kind[1:]} ville give {compact(after, 2)} (nu {was})."
-    return WhatIf(now, after, text)
+    return WhatIf(now, after, text, kind)
 
 
 # -------------------------------------------------------------------------------------- parsing
