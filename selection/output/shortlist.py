@@ -87,15 +87,21 @@ TAIL_COLUMNS = (
 )
 
 
+REGISTER_COLUMN = "Fra registrene"  # only when an indicator is computed from the registers
+
+
 def shortlist_columns(dataset: Dataset, extra_columns: list[str] | None = None) -> list[str]:
     """The header: what a reader needs first (rank, name, score, data and list status), then details."""
     crits = dataset.model.criteria
+    tail = list(TAIL_COLUMNS)
+    if any(i.from_registers for i in dataset.model.indicators):
+        tail.insert(tail.index("Lokale vurderinger") + 1, REGISTER_COLUMN)
     return [
         *KEY_COLUMNS,
         *(extra_columns or []),
         *[f"{c.label} - {part}" for c in crits for part in ("score (0-100)", "bidrag (point)")],
         *[f"Vægt {c.label} (%)" for c in crits],
-        *TAIL_COLUMNS,
+        *tail,
     ]
 
 
@@ -107,7 +113,9 @@ def assessed_text(dataset: Dataset, area_id: str) -> str:
 def assessed_texts(dataset: Dataset, area_ids: list[str] | None = None) -> dict[str, str]:
     """``assessed_text`` for many areas in one pass over the values (areas without any are left out)."""
     values = dataset.values
+    registered = [i.id for i in dataset.model.indicators if i.from_registers]
     assessed = values[values["kind"].to_numpy() == "assessed"]  # few rows: filter them first
+    assessed = assessed[~assessed["indicator_id"].isin(registered)] if registered else assessed
     assessed = assessed[
         assessed["value"].notna()
         if area_ids is None
@@ -133,6 +141,28 @@ def assessed_texts(dataset: Dataset, area_ids: list[str] | None = None) -> dict[
     return {aid: "; ".join(text for _, text in sorted(items, key=lambda item: item[0])) for aid, items in parts.items()}
 
 
+def registered_texts(dataset: Dataset, area_ids: list[str]) -> dict[str, str]:
+    """Per area, each value computed from the registers with its provenance: 'Lovende indsatser med lokal
+    tillid: 3,2 (beregnet fra 5 registreringer (3 kildebelagte)); Motiverede aktører: ingen registreringer'."""
+    inds = [i for i in dataset.model.indicators if i.from_registers]
+    if not inds:
+        return {}
+    values = dataset.values
+    rows = values[values["indicator_id"].isin([i.id for i in inds]) & values["area_id"].isin(area_ids)]
+    found = {(r["area_id"], r["indicator_id"]): r for r in rows.to_dict("records")}
+    out: dict[str, str] = {}
+    for aid in area_ids:
+        parts = []
+        for ind in inds:
+            rec = found.get((aid, ind.id))
+            if rec is None or pd.isna(rec["value"]):
+                parts.append(f"{ind.label}: ingen registreringer")
+            else:
+                parts.append(f"{ind.label}: {_fmt(float(rec['value']), ',', 1)} ({rec['source']})")
+        out[aid] = "; ".join(parts)
+    return out
+
+
 def area_facts(dataset: Dataset, area_ids: list[str] | None = None) -> dict[str, dict[str, str]]:
     """The shortlist's per-area texts that do not depend on the weights (list status, district,
     local assessments), so a screen can compute them once per dataset rather than per weight move."""
@@ -142,11 +172,13 @@ def area_facts(dataset: Dataset, area_ids: list[str] | None = None) -> dict[str,
     status = areas["list_status"].to_dict()
     district = areas["bydel"].to_dict()
     assessed = assessed_texts(dataset, ids)
+    registered = registered_texts(dataset, ids)
     return {
         aid: {
             "Listestatus": list_status_text(confidence[aid], status[aid]),
             "Bydel": district[aid],
             "Lokale vurderinger": assessed.get(aid, ""),
+            **({REGISTER_COLUMN: registered[aid]} if registered else {}),
         }
         for aid in ids
     }
@@ -216,6 +248,7 @@ def shortlist_table(
         row["Bydel"] = fact.get("Bydel", "")
         row["Manglende indikatorer"] = ", ".join(_indicator_label(model, i) for i in rec["missing"])
         row["Lokale vurderinger"] = fact.get("Lokale vurderinger", "")
+        row[REGISTER_COLUMN] = fact.get(REGISTER_COLUMN, "")
         row.update(common)
         rows.append(row)
     extra_columns = list(dict.fromkeys(c for cols in (extra or {}).values() for c in cols))

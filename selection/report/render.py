@@ -8,6 +8,7 @@ refused, so rendering never leaves the machine.
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,59 @@ def _comparison(snapshot: dict[str, Any]) -> dict[str, Any] | None:
         "chart_uri": _data_uri(rank_change_png(part)),
         "many": len(drawn) > MAX_CHART_LINES,
         "max_lines": MAX_CHART_LINES,
+    }
+
+
+def _registers(snapshot: dict[str, Any]) -> dict[str, Any] | None:
+    """The appendix on the values computed from the registers (None: the snapshot has none)."""
+    part = snapshot.get("registers")
+    if not part:
+        return None
+    changed = int(part["n_changed_in_app"])
+    intro = (
+        f"Registrene rummer {count(int(part['n_initiatives']), 'indsats', 'indsatser')} og "
+        f"{count(int(part['n_actors']), 'aktør', 'aktører')} pr. {local_date(part['on'])}; "
+        + (
+            f"{count(changed, 'registrering er', 'registreringer er')} registreret eller rettet i appen, resten kommer "
+            "fra datapakken."
+            if changed
+            else "alle kommer fra datapakken."
+        )
+        + " Reglerne står i kriteriefilen med synlige parametre; en ændret regel er en ny version af datapakken."
+    )
+    areas = [
+        {
+            "area": a["area"],
+            "indicator": a["indicator"],
+            "value": a["value_text"],
+            "provenance": a["provenance"],
+            "summary": a["summary"],
+            "counted": a["counted"],
+            "more": (
+                "… og "
+                + count(a["n_counted"] - len(a["counted"]), "registrering mere", "registreringer mere")
+                + ", der tæller."
+                if a["n_counted"] > len(a["counted"])
+                else ""
+            ),
+        }
+        for a in part["areas"]
+    ]
+    shown = len({a["area_id"] for a in part["areas"]})
+    cut = (
+        f"Tabellen viser de {integer(shown)} bedst rangerede af {integer(part['n_areas_ranked'])} rangerede områder."
+        if part["n_areas_ranked"] > shown
+        else ""
+    )
+    return {
+        "intro": intro,
+        "rules": [
+            {"indicator": r["indicator"], "text": r["text"], "params": json.dumps(r["rule"], ensure_ascii=False)}
+            for r in part["rules"]
+        ],
+        "problems": " ".join(part.get("problems") or []),
+        "areas": areas,
+        "cut": cut,
     }
 
 
@@ -442,6 +496,7 @@ def report_context(
         "eligible_note": eligible_text(snapshot),
         "comparison": _comparison(snapshot),
         "weighting": _weighting(snapshot),
+        "registers": _registers(snapshot),
         "many_areas": len(snapshot["areas"]) > MAX_MAP_LABELS,
         "n_areas": len(snapshot["areas"]),
         "rank_labels": max(top_n, MANY_RANK_LABELS),

@@ -130,6 +130,7 @@ def take_snapshot(
                         "scale": [i.scale_min, i.scale_max],
                         "assessment": i.assessment,
                         "computed": i.computed,
+                        "register_rule": dict(i.register_rule) if i.register_rule is not None else None,
                         "sub_weight": float(result.sub_weights.get(i.id, 0.0)),
                     }
                     for i in c.indicators
@@ -320,6 +321,12 @@ def snapshot_from_store(
         package_hash=content_hash(workspace.package),
         **options,
     )
+    from selection.report.registers_part import register_part
+
+    ranked = [r["area_id"] for r in snapshot["ranking"] if r["rank"] is not None]
+    part = register_part(workspace, ranked, top_n)
+    if part is not None:
+        snapshot["registers"] = json.loads(json.dumps(part, ensure_ascii=False, allow_nan=False))
     if compare_with:
         from selection.report.comparison import comparison_part
 
