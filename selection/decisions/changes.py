@@ -9,13 +9,53 @@ from selection.data.content_hash import content_hash
 from selection.data.dataset import Dataset
 from selection.decisions.model import Decision
 from selection.errors import WeightError
-from selection.workspace import workspace_of
+from selection.registers.in_force import register_fingerprint
+from selection.text.formatting import compact
+from selection.workspace import Workspace, workspace_of
 
 MAX_NAMED = 5
 
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def _register_changes(snapshot: dict, in_use: Workspace) -> list[str]:
+    """Lines on the registers: changed records, and the computed values that differ (the first MAX_NAMED)."""
+    then = snapshot.get("registers") or {}
+    if in_use.registers is None:
+        return ["Kriterierne bruger ikke længere registrene."] if then else []
+    if then and then.get("fingerprint") == register_fingerprint(in_use.registers):
+        return []
+    lines = ["Registrene over indsatser og aktører er ændret siden beslutningen." if then else ""]
+    computed = set(in_use.computed)
+    before = {
+        (v["area_id"], v["indicator_id"]): v["value"]
+        for v in snapshot.get("values", [])
+        if v["indicator_id"] in computed
+    }
+    now = {(a, iid): r.value for iid, c in in_use.computed.items() for a, r in c.results.items() if r.value is not None}
+    moved = sorted(k for k in set(before) | set(now) if _differs(before.get(k), now.get(k)))
+    if moved:
+        names = {a["id"]: a["name"] for a in snapshot.get("areas", [])}
+        labels = {i["id"]: i["label"] for c in snapshot.get("criteria", []) for i in c["indicators"]}
+        named = ", ".join(
+            f"{names.get(a, a)}: {labels.get(i, i)} {_value(before.get((a, i)))} → {_value(now.get((a, i)))}"
+            for a, i in moved[:MAX_NAMED]
+        )
+        more = " m.fl." if len(moved) > MAX_NAMED else ""
+        lines.append(f"{_count(len(moved), 'værdi', 'værdier')} beregnet fra registrene er ændret ({named}{more}).")
+    return [line for line in lines if line]
+
+
+def _differs(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return (a is None) != (b is None)
+    return abs(float(a) - float(b)) > 1e-9  # type: ignore[arg-type]
+
+
+def _value(v: object) -> str:
+    return "ingen registreringer" if v is None else compact(float(v), 2)  # type: ignore[arg-type]
 
 
 def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -> list[str]:
@@ -48,6 +88,7 @@ def changes_since(decision: Decision, dataset: Dataset, engine: Engine | None) -
             lines.append(
                 f"{_count(len(changed), 'vurdering', 'vurderinger')} er ændret siden beslutningen ({named}{more})."
             )
+    lines += _register_changes(snapshot, in_use)
     weights = {c["id"]: c["weight"] for c in snapshot.get("criteria", [])}
     subs = {i["id"]: i["sub_weight"] for c in snapshot.get("criteria", []) for i in c["indicators"]}
     distance = snapshot.get("actor_distance_m")

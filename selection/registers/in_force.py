@@ -15,6 +15,7 @@ no row: missing data, "ingen registreringer".
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -185,3 +186,11 @@ def register_what_if(
     )
     mine = [r for r in records if area_id in r.area_ids]
     return what_if(c.rule, mine, area_id, registers.vocabulary, today=registers.today, sector_labels=sector_labels)
+
+
+def register_fingerprint(registers: Registers) -> str:
+    """SHA-256 over every record in force's id and version (changes with every stored version)."""
+    pairs = sorted(
+        [("i", e.id, e.version) for e in registers.initiatives] + [("a", e.id, e.version) for e in registers.actors]
+    )
+    return hashlib.sha256(repr(pairs).encode("utf-8")).hexdigest()

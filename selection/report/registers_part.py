@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from selection.registers.in_force import register_fingerprint
 from selection.registers.rules import explain, rule_to_json
 from selection.workspace import Workspace
 
@@ -60,6 +61,7 @@ def register_part(workspace: Workspace, ranked_area_ids: Sequence[str], top_n: i
         "n_actors": len(registers.actors),
         "n_changed_in_app": stored,
         "on": registers.today.isoformat(),
+        "fingerprint": register_fingerprint(registers),
         "problems": list(registers.problems),
         "areas": rows,
         "n_areas_ranked": len(ranked_area_ids),
