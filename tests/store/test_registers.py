@@ -353,3 +353,100 @@ def test_register_rows_cannot_be_changed_deleted_or_replaced_in_the_database(eng
             conn.execute(text("TRUNCATE initiative_version"))
     assert (rows(engine), rows(engine, actor_version)) == (1, 1)
     assert [e.record.name for e in store.current_initiatives(engine)] == ["Bydelsmødre i Alfa"]
+
+
+# ---------------------------------------------------------------- the package's records as version 0
+
+
+def package_initiative(**changes: object):
+    from selection.registers.model import check_initiative
+
+    raw = initiative(name="Helhedsplan Alfa", type="helhedsplan", operator="helhedsplan", **changes)
+    return check_initiative(raw, VOCABULARY, AREA_IDS, record_id="alfa-helhedsplan")
+
+
+def test_a_package_record_is_version_0_and_a_change_stores_version_1_with_a_reason(engine):
+    base = (package_initiative(),)
+    listed = store.current_initiatives(engine, base=base)
+    assert [(e.id, e.version, e.from_package, e.stored_by) for e in listed] == [
+        ("alfa-helhedsplan", 0, True, "datapakken")
+    ]
+    raw = initiative(name="Helhedsplan Alfa", type="helhedsplan", operator="helhedsplan", trust_evidence="independent")
+    with pytest.raises(RegisterError, match="Årsagen"):  # a change of a package record needs a reason too
+        store.record_initiative(engine, ADMIN, VOCABULARY, AREA_IDS, raw, record_id="alfa-helhedsplan", base=base)
+    assert rows(engine) == 0
+    stale = dict(raw, name="Helhedsplan Alfa 2")
+    changed = store.record_initiative(
+        engine,
+        ADMIN,
+        VOCABULARY,
+        AREA_IDS,
+        raw,
+        record_id="alfa-helhedsplan",
+        expected_version=0,
+        change_reason="Evalueringen er fundet",
+        base=base,
+    )
+    assert (changed.version, changed.record.trust_evidence, changed.from_package) == (1, "independent", False)
+    with pytest.raises(store.RegisterConflict):  # opened at version 0, but version 1 is stored now
+        store.record_initiative(
+            engine,
+            ADMIN,
+            VOCABULARY,
+            AREA_IDS,
+            stale,
+            record_id="alfa-helhedsplan",
+            expected_version=0,
+            change_reason="x",
+            base=base,
+        )
+    listed = store.current_initiatives(engine, base=base)
+    assert [(e.id, e.version) for e in listed] == [("alfa-helhedsplan", 1)]
+    history = store.initiative_history(engine, "alfa-helhedsplan", base=base)
+    assert [(h.version, h.recorded_at is None) for h in history] == [(0, True), (1, False)]
+    assert history[0].record == base[0]  # the package's version stays as it was
+
+
+def test_a_package_record_can_be_withdrawn_and_a_new_record_may_not_repeat_it(engine):
+    base = (package_initiative(),)
+    with pytest.raises(RegisterError, match="findes allerede"):
+        store.record_initiative(
+            engine,
+            ADMIN,
+            VOCABULARY,
+            AREA_IDS,
+            initiative(name="helhedsplan  alfa", type="helhedsplan", operator="helhedsplan"),
+            base=base,
+        )
+    assert rows(engine) == 0
+    gone = store.withdraw_initiative(engine, ADMIN, "alfa-helhedsplan", change_reason="Lukket i 2025", base=base)
+    assert (gone.version, gone.withdrawn) == (1, True)
+    assert store.current_initiatives(engine, base=base) == []
+    assert [e.version for e in store.current_initiatives(engine, base=base, include_withdrawn=True)] == [1]
+    again = store.record_initiative(
+        engine,
+        ADMIN,
+        VOCABULARY,
+        AREA_IDS,
+        initiative(name="Helhedsplan Alfa", type="helhedsplan", operator="helhedsplan"),
+        base=base,
+    )
+    assert again.id.startswith("i-") and again.version == 1  # a withdrawn record no longer blocks its name
+
+
+def test_a_reader_may_not_change_a_package_record_and_nothing_is_written(engine):
+    base = (package_initiative(),)
+    reader = person("reader-1", "reader@example.org")
+    assign_role(engine, ADMIN, "reader@example.org", READER, "Læser")
+    with pytest.raises(AccessDenied, match="redigere registrene"):
+        store.withdraw_initiative(engine, reader, "alfa-helhedsplan", change_reason="nej", base=base)
+    assert rows(engine) == 0
+
+
+def test_the_register_revision_changes_with_every_stored_version(engine):
+    first = store.register_revision(engine)
+    new_initiative(engine)
+    second = store.register_revision(engine)
+    new_actor(engine)
+    third = store.register_revision(engine)
+    assert first < second < third
