@@ -5,7 +5,11 @@ Reads ``../shared/research/areas.json`` (relative to the repository root) and wr
 
 * ``data/areas/areas.geojson``   – 13 area polygons (WGS84 lon/lat) with list status,
   size figures and the verification mark of every fact;
-* ``data/areas/initiatives.csv`` – one row per initiative named in the research.
+* ``data/areas/initiatives.csv`` – one row per initiative named in the research, as the initiative register's
+  version 0 (issue 28): the research's name, source and verification mark, and the register fields the
+  mapping file's ``register`` object gives (vocabulary ids for type, operator, target groups, status and
+  relevance; dates from the years the source names). The mark's Danish wording and the original type and
+  period stay in the reason; trust evidence is ``none`` for all (the research did not look for it).
 
 The output is deterministic (stable order, sorted keys, fixed float rounding), so
 running the script twice gives byte-identical files.  ``values.csv`` and
@@ -115,7 +119,17 @@ PLACEHOLDER_NOTE = (
     "(kvadrat på ca. {side} × {side} m om {lat:.4f}, {lon:.4f}). Ikke en afgrænsning."
 )
 COORD_DECIMALS = 6  # ~0.1 m; more than enough for approximate rectangles
-INITIATIVE_COLUMNS = ["area_id", "name", "type", "period", "verification", "source"]
+INITIATIVE_COLUMNS = [
+    "initiative_id", "area_id", "name", "type", "operator", "target_groups", "start", "end", "status",
+    "relevance", "trust_evidence", "evidence", "verification", "source", "recorded_by", "reason",
+]  # fmt: skip
+# the research's marks as the register's verification ids (any other mark: "unverified", wording kept in the reason)
+REGISTER_VERIFICATION = {"verificeret i kilde": "verified", "skøn uden kilde": "illustrative"}
+READING_NOTE = (
+    "Type, status, målgrupper og relevans er datapakkens læsning af kilden; belæg for beboernes tillid er ikke "
+    "undersøgt."
+)
+NO_SOURCE = "Ingen kilde (skøn uden kilde i researchen)"
 SOURCE_SEP = " ; "
 
 
@@ -351,17 +365,41 @@ def build(research: dict[str, Any]) -> tuple[str, str, list[str]]:
                     f"area {area['id']}: initiative {ini.get('name')!r} and its Danish text disagree "
                     "on whether a period is known"
                 )
-            writer.writerow(
-                [
-                    AREA_MAP[area["id"]]["area_id"],
-                    da["name"],
-                    da["type"],
-                    da.get("period") or "",
-                    mark_da(ini.get("verification")),
-                    join_sources(ini.get("source")),
-                ]
-            )
+            writer.writerow(register_row(AREA_MAP[area["id"]]["area_id"], ini, da))
     return geojson, buf.getvalue(), check_layout(polys)
+
+
+def register_row(area_id: str, ini: dict[str, Any], da: dict[str, Any]) -> list[str]:
+    """One initiatives.csv row: the research's initiative with its ``register`` fields from the mapping file."""
+    reg = da.get("register")
+    if not isinstance(reg, dict):
+        raise BuildError(f"initiative {da.get('name')!r}: no 'register' object in display_da")
+    mark = mark_da(ini.get("verification"))
+    period = f"; periode: {da['period']}" if da.get("period") else ""
+    reason = [f"Fra researchen (verifikation: {mark}; oprindelig type: {da['type']}{period})."]
+    if reg.get("note"):
+        reason.append(reg["note"])
+    reason.append(READING_NOTE)
+    if reg.get("name"):  # the research's name was too long for the register: the full text stays in the reason
+        reason.append(f"Kildens fulde beskrivelse: {da['name']}.")
+    return [
+        reg["id"],
+        area_id,
+        reg.get("name") or da["name"],
+        reg["type"],
+        reg["operator"],
+        ";".join(reg.get("target_groups") or []),
+        reg.get("start") or "",
+        reg.get("end") or "",
+        reg["status"],
+        reg["relevance"],
+        "none",
+        "",
+        REGISTER_VERIFICATION.get(mark, "unverified"),
+        join_sources(ini.get("source")) or NO_SOURCE,
+        "datapakken",
+        " ".join(reason),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

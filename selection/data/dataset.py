@@ -10,6 +10,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -30,6 +31,13 @@ CRITERIA_FILE = "criteria.json"
 VALUES_FILE = "values.csv"
 ACTORS_FILE = "actors.geojson"
 INITIATIVES_FILE = "initiatives.csv"
+# initiatives.csv holds the initiative register's version 0 (selection.registers.package): ids and vocabulary ids,
+# area ids separated by ';'. The older form (LEGACY_INITIATIVE_COLUMNS) is a plain list that feeds no score.
+INITIATIVE_COLUMNS = (
+    "initiative_id", "area_id", "name", "type", "operator", "target_groups", "start", "end", "status",
+    "relevance", "trust_evidence", "evidence", "verification", "source", "recorded_by", "reason",
+)  # fmt: skip
+LEGACY_INITIATIVE_COLUMNS = ("area_id", "name", "type", "period", "verification", "source")
 META_FILE = "dataset.json"
 
 VALUE_KINDS = ("sourced", "assessed", "illustrative")
@@ -67,10 +75,17 @@ class Dataset:
     model: CriteriaModel
     values: pd.DataFrame  # long: area_id, indicator_id, value (float), kind, source, note
     actors: gpd.GeoDataFrame  # points, WGS84: actor_id, name, sector, kind, source, ...
-    initiatives: pd.DataFrame  # area_id, name, type, period, verification, source
+    initiatives: pd.DataFrame  # INITIATIVE_COLUMNS (register records) or LEGACY_INITIATIVE_COLUMNS (a plain list)
     meta: dict[str, Any]
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
     directory: Path | None = field(default=None, compare=False)  # the folder it was read from (None: built in memory)
+    # (area_id, indicator_id) -> why a value computed from the registers is missing although records exist
+    # ("motivation ikke kendt (beregnet fra 6 registreringer …)"); filled by selection.registers.in_force
+    register_missing: Mapping[tuple[str, str], str] = field(default_factory=dict, compare=False)
+
+    def missing_register_text(self, area_id: str, indicator_id: str) -> str:
+        """Why the area has no value computed from the registers: the rule's reason, or "ingen registreringer"."""
+        return self.register_missing.get((area_id, indicator_id), "ingen registreringer")
 
     @property
     def area_ids(self) -> list[str]:
@@ -447,18 +462,26 @@ def read_actors(path: Path, model: CriteriaModel, report: Report) -> gpd.GeoData
     return gdf.reset_index(drop=True)
 
 
+def initiative_area_ids(cell: object) -> list[str]:
+    """The area ids of an initiatives.csv cell ('a;b' serves two areas)."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return []
+    return [p.strip() for p in str(cell).split(";") if p.strip()]
+
+
 def read_initiatives(path: Path, area_ids: set[str], report: Report) -> pd.DataFrame:
-    """Read the optional list of known initiatives per area."""
-    cols = ["area_id", "name", "type", "period", "verification", "source"]
+    """Read the optional initiatives: register records (with ``initiative_id``) or the older plain list."""
     if not path.exists():
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=list(INITIATIVE_COLUMNS))
     df = read_csv_text(path, report)
     if df is None:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=list(INITIATIVE_COLUMNS))
+    cols = list(INITIATIVE_COLUMNS if "initiative_id" in df.columns else LEGACY_INITIATIVE_COLUMNS)
     for col in cols:
         if col not in df.columns:
             df[col] = ""
-    for pos, aid in enumerate(df["area_id"], start=2):
-        if area_ids and aid not in area_ids:
-            report.error(f"Ukendt område-id '{aid}'.", path.name, f"række {pos}")
+    for pos, cell in enumerate(df["area_id"], start=2):
+        for aid in initiative_area_ids(cell) or [""]:
+            if area_ids and aid not in area_ids:
+                report.error(f"Ukendt område-id '{aid}'.", path.name, f"række {pos}")
     return df[cols]

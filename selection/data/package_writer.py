@@ -25,7 +25,9 @@ from selection.data.dataset import (
     AREA_TEXT_COLUMNS,
     AREAS_FILE,
     CRITERIA_FILE,
+    INITIATIVE_COLUMNS,
     INITIATIVES_FILE,
+    LEGACY_INITIATIVE_COLUMNS,
     META_FILE,
     VALUES_FILE,
     Dataset,
@@ -170,6 +172,6 @@ def _write_values(path: Path, values: pd.DataFrame) -> None:
 
 
 def _write_initiatives(path: Path, initiatives: pd.DataFrame) -> None:
-    cols = ["area_id", "name", "type", "period", "verification", "source"]
+    cols = list(INITIATIVE_COLUMNS if "initiative_id" in initiatives.columns else LEGACY_INITIATIVE_COLUMNS)
     rows = [[_cell(r.get(c)) for c in cols] for r in initiatives.to_dict("records")]
     write_text_durably(path, _csv_text(cols, rows))

@@ -7,7 +7,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from selection.data.dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES
+from selection.data.dataset import AREA_TEXT_COLUMNS, GEOMETRY_QUALITIES, LIST_CONFIDENCES, initiative_area_ids
 from selection.geo.extent import check_place
 from selection.geo.geometry import check_area_geometries
 from selection.importing.columns import feature_label, text_of
@@ -168,13 +168,21 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
     return details
 
 
+def without_areas(initiatives: pd.DataFrame, removed: set[str]) -> pd.DataFrame:
+    """The initiatives without the removed areas: an initiative serving several areas keeps the others; one left
+    with no area goes."""
+    cells = [";".join(a for a in initiative_area_ids(c) if a not in removed) for c in initiatives["area_id"]]
+    kept = initiatives.assign(area_id=cells)
+    return kept[[bool(c) for c in cells]]
+
+
 def drop_unlisted(state: ImportState, areas: gpd.GeoDataFrame, kept: set[str], file: str) -> gpd.GeoDataFrame:
     """Replace mode: remove areas not in the area file(s), with their values and known initiatives."""
     removed = [a for a in areas.index if a not in kept]
     if not removed:
         return areas
     values = state.values[~state.values["area_id"].isin(removed)]
-    initiatives = state.initiatives[~state.initiatives["area_id"].isin(removed)]
+    initiatives = without_areas(state.initiatives, set(removed))
     state.removed_values += len(state.values) - len(values)
     state.removed_initiatives += len(state.initiatives) - len(initiatives)
     state.values, state.initiatives = values, initiatives

@@ -32,7 +32,7 @@ def test_area_and_initiative_texts_are_danish():
         if col not in ("list_source", "residents_source", "dwellings_source")
         for v in dataset.areas[col].dropna()
     ]
-    texts += [str(v) for col in ("name", "type", "period", "verification") for v in dataset.initiatives[col].dropna()]
+    texts += [str(v) for col in ("name", "reason") for v in dataset.initiatives[col].dropna()]
     texts += [str(v) for col in ("name", "note") for v in dataset.actors[col].dropna()]
     leaks = sorted({(w, t[:80]) for t in texts for w in ENGLISH if w in f" {t.lower()} "})
     assert leaks == []
@@ -40,10 +40,12 @@ def test_area_and_initiative_texts_are_danish():
 
 def test_honesty_marks_survive_the_translation():
     dataset = load_dataset()
-    marks = set(dataset.initiatives["verification"])
-    assert "verificeret i kilde" in marks
-    assert "skøn uden kilde" in marks
-    assert "udledt af verificerede fakta" in marks
+    # the research's marks became the register's verification ids, and their wording stays in each reason
+    assert set(dataset.initiatives["verification"]) == {"verified", "unverified", "illustrative"}
+    reasons = " ".join(dataset.initiatives["reason"])
+    assert "verifikation: verificeret i kilde" in reasons
+    assert "verifikation: skøn uden kilde" in reasons
+    assert "verifikation: udledt af verificerede fakta" in reasons
     notes = " ".join(dataset.areas["bydel_note"].dropna())
     assert "skøn uden kilde" in notes
     assert "delvist verificeret" in notes.lower()

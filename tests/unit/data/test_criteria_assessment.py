@@ -27,7 +27,12 @@ def messages(raw: dict) -> str:
 def test_the_bundled_judgement_indicators_are_assessments_with_anchors_on_their_scale():
     model = load_criteria(BUNDLED / "criteria.json")
     assessed = {i.id: i for i in model.indicators if i.assessment}
-    assert set(assessed) == {"trust_initiatives", "actors_motivation", "need_assessed"}
+    assert set(assessed) == {"need_assessed"}  # trust and motivation are computed from the registers (issue 28)
+    assert {i.id for i in model.indicators if i.from_registers} == {
+        "trust_initiatives",
+        "trust_breadth",
+        "actors_motivation",
+    }
     for ind in assessed.values():
         assert [p for p, _ in ind.anchors] == [1.0, 3.0, 5.0]
         assert all(ind.scale_min <= p <= ind.scale_max and text.strip() for p, text in ind.anchors)
