@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from selection.output.offline_assets import install_static_assets
 from selection.output.shortlist import area_facts as export_area_facts
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import ScoreResult
-from selection.registers.in_force import Computed, Registers, apply_registers, compute
+from selection.registers.in_force import Computed, Registers, apply_registers, compute, recompute, refresh
 from selection.registers.store import register_revision
 from selection.storage.database import StoreError, database_url, open_store
 from selection.storage.packages import active_data_dir
@@ -143,6 +144,13 @@ def _latest(url: str, revision: int) -> pd.DataFrame:
     return current_assessments(_engine(url))
 
 
+# The newest registers read per (folder, signature, database, day): an edit is applied to them (the rows stored
+# since, the rules run again for the areas those rows touch) instead of reading and computing all records again.
+_RECENT_REGISTERS: dict[tuple[str, str, str, date], tuple[Registers, dict[str, Computed]]] = {}
+_RECENT_LOCK = threading.Lock()
+MAX_RECENT_REGISTERS = 4
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _registers(directory: str, signature: str, store_key: str) -> tuple[Registers, dict[str, Computed]] | None:
     """The register records in force and every register indicator's results (None: no indicator uses them)."""
@@ -151,10 +159,23 @@ def _registers(directory: str, signature: str, store_key: str) -> tuple[Register
         return None
     if store_key == NO_STORE:
         registers = workspace.register_state(package, None)
-    else:
-        url, _, _, day = _parts(store_key)
+        return registers, compute(package, registers)
+    url, _, _, day = _parts(store_key)
+    place = (directory, signature, url, day)
+    with _RECENT_LOCK:
+        last = _RECENT_REGISTERS.get(place)
+    if last is None:
         registers = workspace.register_state(package, _engine(url), day)
-    return registers, compute(package, registers)
+        computed = compute(package, registers)
+    else:
+        registers, touched = refresh(last[0], _engine(url))
+        computed = recompute(package, registers, last[1], touched) if touched else last[1]
+    with _RECENT_LOCK:
+        _RECENT_REGISTERS.pop(place, None)
+        _RECENT_REGISTERS[place] = (registers, computed)
+        while len(_RECENT_REGISTERS) > MAX_RECENT_REGISTERS:
+            _RECENT_REGISTERS.pop(next(iter(_RECENT_REGISTERS)))
+    return registers, computed
 
 
 def register_view() -> tuple[Registers, dict[str, Computed]] | None:

@@ -251,7 +251,7 @@ def _indicator_rows(dataset: Dataset, perf: Performance, aid: str) -> pd.DataFra
             if derived and rec is not None:
                 kind_text = f"{KIND_LABELS['computed']} ({KIND_LABELS[rec['kind']].lower()})"
             elif ind.from_registers:
-                kind_text = "Mangler (ingen registreringer)"
+                kind_text = f"Mangler ({dataset.missing_register_text(aid, ind.id)})"
             elif kind == "assessed" and rec is not None and not pd.isna(rec.get("n_assessors")):
                 kind_text = f"{KIND_LABELS['assessed']} ({assessed_text(rec)})"
             else:

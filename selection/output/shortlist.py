@@ -156,7 +156,7 @@ def registered_texts(dataset: Dataset, area_ids: list[str]) -> dict[str, str]:
         for ind in inds:
             rec = found.get((aid, ind.id))
             if rec is None or pd.isna(rec["value"]):
-                parts.append(f"{ind.label}: ingen registreringer")
+                parts.append(f"{ind.label}: mangler, {dataset.missing_register_text(aid, ind.id)}")
             else:
                 parts.append(f"{ind.label}: {_fmt(float(rec['value']), ',', 1)} ({rec['source']})")
         out[aid] = "; ".join(parts)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -42,6 +42,8 @@ from selection.registers.vocabulary import Vocabulary
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+R = TypeVar("R", Initiative, Actor)
+
 
 @dataclass(frozen=True)
 class Registers:
@@ -53,6 +55,7 @@ class Registers:
     actors: tuple[Entry[Actor], ...]
     today: date
     package: PackageRecords
+    seen: tuple[int, int] = (0, 0)  # the newest stored row ids read (initiatives, actors): where a refresh starts
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -81,15 +84,73 @@ def registers_in_force(package: Dataset, vocabulary: Vocabulary, engine: Engine 
         initiatives = tuple(package_entry(i) for i in records.initiatives)
         actors = tuple(package_entry(a) for a in records.actors)
         return Registers(vocabulary, initiatives, actors, today, records)
-    from selection.registers.store import current_actors, current_initiatives
+    from selection.registers.store import current_actors, current_initiatives, last_row_ids
 
+    seen = last_row_ids(engine)  # before the rows: a row stored in between is read again by the next refresh
     return Registers(
         vocabulary,
         tuple(current_initiatives(engine, base=records.initiatives)),
         tuple(current_actors(engine, base=records.actors)),
         today,
         records,
+        seen,
     )
+
+
+def _merged(entries: tuple[Entry[R], ...], changed: Iterable[Entry[R]], touched: set[str]) -> tuple[Entry[R], ...]:
+    """``entries`` with each changed record's newest version (a withdrawn one leaves); the areas of both the old
+    and the new version go into ``touched``."""
+    by_id = {e.id: e for e in entries}
+    for entry in changed:
+        old = by_id.pop(entry.id, None)
+        if old is not None:
+            touched.update(old.record.area_ids)
+        touched.update(entry.record.area_ids)
+        if not entry.withdrawn:
+            by_id[entry.id] = entry
+    return tuple(by_id[k] for k in sorted(by_id))
+
+
+def refresh(registers: Registers, engine: Engine) -> tuple[Registers, frozenset[str]]:
+    """``registers`` brought up to date with what was stored since they were read, and the areas whose records
+    changed (empty: nothing new). Equal to a full ``registers_in_force`` read, at the cost of the new rows."""
+    from selection.registers.store import changes_since
+
+    changes = changes_since(engine, registers.seen)
+    if changes.seen == registers.seen and not changes.initiatives and not changes.actors:
+        return registers, frozenset()
+    touched: set[str] = set()
+    initiatives = _merged(registers.initiatives, changes.initiatives, touched)
+    actors = _merged(registers.actors, changes.actors, touched)
+    updated = dataclasses.replace(registers, initiatives=initiatives, actors=actors, seen=changes.seen)
+    return updated, frozenset(touched)
+
+
+def recompute(
+    dataset: Dataset, registers: Registers, computed: Mapping[str, Computed], areas: Collection[str]
+) -> dict[str, Computed]:
+    """``computed`` with the results of ``areas`` evaluated again on ``registers`` (the other areas' results are
+    kept: a rule's result for an area depends only on that area's records)."""
+    wanted = [a for a in dataset.area_ids if a in areas]
+    if not wanted:
+        return dict(computed)
+    keep = set(wanted)
+    labels = {s.id: s.label for s in dataset.model.sectors}
+    initiatives = [e.record for e in registers.initiatives if not keep.isdisjoint(e.record.area_ids)]
+    actors = [e.record for e in registers.actors if not keep.isdisjoint(e.record.area_ids)]
+    out: dict[str, Computed] = {}
+    for iid, c in computed.items():
+        fresh = evaluate(
+            c.rule,
+            wanted,
+            registers.vocabulary,
+            today=registers.today,
+            initiatives=initiatives,
+            actors=actors,
+            sector_labels=labels,
+        )
+        out[iid] = Computed(iid, c.rule, {**c.results, **fresh})
+    return out
 
 
 def register_rules(dataset: Dataset, vocabulary: Vocabulary) -> dict[str, Rule]:
@@ -171,7 +232,13 @@ def apply_registers(dataset: Dataset, computed: Mapping[str, Computed], register
         [values, pd.DataFrame(rows, columns=["area_id", "indicator_id", "value", "kind", "source", "note"])],
         ignore_index=True,
     )
-    return dataclasses.replace(dataset, values=merged)
+    missing = {
+        (area, iid): f"{result.summary} ({result.provenance})"
+        for iid, c in computed.items()
+        for area, result in c.results.items()
+        if result.value is None and result.contributions
+    }
+    return dataclasses.replace(dataset, values=merged, register_missing=missing)
 
 
 def register_what_if(

@@ -635,3 +635,44 @@ def register_revision(engine: Engine) -> int:
             int(conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one())
             for t in (initiative_version, actor_version)
         )
+
+
+@dataclass(frozen=True)
+class RegisterChanges:
+    """The newest stored version of every record changed after the given row ids (withdrawals included), and the
+    newest row id of each register that was read (pass them back to read only what is newer next time)."""
+
+    initiatives: list[Entry[Initiative]]
+    actors: list[Entry[ActorRecord]]
+    seen: tuple[int, int]
+
+
+def last_row_ids(engine: Engine) -> tuple[int, int]:
+    """The newest row id of the initiative and the actor register (0: empty)."""
+    with read_connection(engine) as conn:
+        ids = [
+            int(conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one())
+            for t in (initiative_version, actor_version)
+        ]
+    return ids[0], ids[1]
+
+
+def _newest_after(conn: Connection, table: Table, after: int) -> list[Mapping[str, Any]]:
+    """The newest row per record among the rows with id > ``after`` (a short scan of the id index)."""
+    rows = conn.execute(select(table).where(table.c.id > after).order_by(table.c.id)).mappings().all()
+    newest: dict[str, Mapping[str, Any]] = {}
+    for row in rows:
+        newest[row["record_id"]] = dict(row)
+    return list(newest.values())
+
+
+def changes_since(engine: Engine, seen: tuple[int, int]) -> RegisterChanges:
+    """What was stored after the row ids ``seen`` (as returned by ``last_row_ids`` before the last full read)."""
+    with read_connection(engine) as conn:
+        last = tuple(
+            int(conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one())
+            for t in (initiative_version, actor_version)
+        )
+        initiatives = [_entry(INITIATIVES, r) for r in _newest_after(conn, initiative_version, seen[0])]
+        actors = [_entry(ACTORS, r) for r in _newest_after(conn, actor_version, seen[1])]
+    return RegisterChanges(initiatives, actors, (max(last[0], seen[0]), max(last[1], seen[1])))

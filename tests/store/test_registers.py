@@ -431,7 +431,8 @@ def test_a_package_record_can_be_withdrawn_and_a_new_record_may_not_repeat_it(en
         initiative(name="Helhedsplan Alfa", type="helhedsplan", operator="helhedsplan"),
         base=base,
     )
-    assert again.id.startswith("i-") and again.version == 1  # a withdrawn record no longer blocks its name
+    assert again.id.startswith("i-")
+    assert again.version == 1
 
 
 def test_a_reader_may_not_change_a_package_record_and_nothing_is_written(engine):
@@ -450,3 +451,88 @@ def test_the_register_revision_changes_with_every_stored_version(engine):
     new_actor(engine)
     third = store.register_revision(engine)
     assert first < second < third
+
+
+# ---------------------------------------------------------------- reading only what changed
+
+
+def test_a_refresh_equals_a_full_read_and_recomputes_only_the_touched_areas(engine):
+    """The app applies an edit to the registers it holds (rows stored since, rules again for the touched areas);
+    the result must equal reading and computing everything again, for records added, changed (moved to another
+    area), withdrawn, for package records and for actors."""
+    import json
+    from types import SimpleNamespace
+
+    from selection.registers.in_force import Computed, Registers, recompute, refresh
+    from selection.registers.package import PackageRecords
+    from selection.registers.rules import evaluate, parse_rule
+    from tests.support.factory import REPO
+
+    criteria = json.loads((REPO / "data" / "areas" / "criteria.json").read_text(encoding="utf-8"))
+    rules = {
+        ind["id"]: parse_rule(ind["register_rule"], vocabulary=VOCABULARY, where=ind["id"])
+        for crit in criteria["criteria"]
+        for ind in crit["indicators"]
+        if "register_rule" in ind
+    }
+    dataset = SimpleNamespace(area_ids=AREA_IDS, model=MODEL)
+    today = date(2026, 12, 7)
+    base = (package_initiative(),)
+    package = PackageRecords(base, ())
+
+    def full() -> tuple[Registers, dict[str, Computed]]:
+        seen = store.last_row_ids(engine)
+        registers = Registers(
+            VOCABULARY,
+            tuple(store.current_initiatives(engine, base=base)),
+            tuple(store.current_actors(engine)),
+            today,
+            package,
+            seen,
+        )
+        computed = {
+            iid: Computed(
+                iid,
+                rule,
+                evaluate(
+                    rule,
+                    AREA_IDS,
+                    VOCABULARY,
+                    today=today,
+                    initiatives=registers.initiative_records(),
+                    actors=registers.actor_records(),
+                    sector_labels={s.id: s.label for s in MODEL.sectors},
+                ),
+            )
+            for iid, rule in rules.items()
+        }
+        return registers, computed
+
+    held, computed = full()
+    assert refresh(held, engine) == (held, frozenset())  # nothing new: nothing to do
+    first = new_initiative(engine, name="Lektiecafé Beta", area_ids=["b"])
+    new_actor(engine)
+    store.record_initiative(
+        engine,
+        ADMIN,
+        VOCABULARY,
+        AREA_IDS,
+        initiative(name="Helhedsplan Alfa", type="helhedsplan", operator="helhedsplan", area_ids=["c"]),
+        record_id="alfa-helhedsplan",
+        expected_version=0,
+        change_reason="Flyttet til Gamma",
+        base=base,
+    )
+    store.withdraw_initiative(engine, ADMIN, first.id, change_reason="Lukket")
+    held, touched = refresh(held, engine)
+    assert touched == frozenset({"a", "b", "c"})
+    computed = recompute(dataset, held, computed, touched)  # type: ignore[arg-type]
+    expected, expected_computed = full()
+    assert held == expected
+    assert computed == expected_computed
+    again = new_initiative(engine, name="Forældrecafé Alfa", type="foraeldrecafe")
+    held, touched = refresh(held, engine)
+    assert touched == frozenset({"a"})
+    computed = recompute(dataset, held, computed, touched)  # type: ignore[arg-type]
+    assert held.entry(again.id) is not None
+    assert (held, computed) == full()
