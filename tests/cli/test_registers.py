@@ -49,17 +49,22 @@ GOOD = f";{AREAS[0]}, {AREAS[1]};Bydelsmødre;Bydelsmødre;Civilsamfund;kvinder;
 
 def test_import_list_export_and_history_of_initiatives(url, capsys, tmp_path):
     code, out, err = cli(capsys, "initiatives", "list")
-    assert (code, out.strip()) == (0, "Ingen indsatser registreret.")
+    package = out.splitlines()  # the package's own records, version 0, by "datapakken"
+    assert code == 0
+    assert package
+    assert all(line.endswith("\tdatapakken") for line in package)
     code, out, err = cli(capsys, "initiatives", "import", str(initiative_file(tmp_path, GOOD)), "--user", "Anna")
     assert code == 0, err
     assert "Linje 2: ny indsats i-000001" in out
     assert "1 nye, 0 ændrede, 0 uændrede" in out
     code, out, _ = cli(capsys, "initiatives", "list")
-    assert out.splitlines() == [f"i-000001\tBydelsmødre\tBydelsmødre\t{AREAS[0]}, {AREAS[1]}\tversion 1"]
+    assert set(out.splitlines()) - set(package) == {
+        f"i-000001\tBydelsmødre\tBydelsmødre\t{AREAS[0]}, {AREAS[1]}\tversion 1"
+    }
     target = tmp_path / "ud.xlsx"
     code, _, err = cli(capsys, "initiatives", "export", "--out", str(target))
     assert code == 0, err
-    assert "Skrev 1 indsats til" in err
+    assert f"Skrev {len(package) + 1} indsatser til" in err
     assert target.read_bytes().startswith(b"PK")
     code, _, err = cli(capsys, "initiatives", "export", "--out", str(target))
     assert code == 2
@@ -69,7 +74,7 @@ def test_import_list_export_and_history_of_initiatives(url, capsys, tmp_path):
     assert code == 0, err
     code, out, err = cli(capsys, "initiatives", "import", str(csv_out))  # the round trip changes nothing
     assert code == 0, err
-    assert "0 nye, 0 ændrede, 1 uændrede" in out
+    assert f"0 nye, 0 ændrede, {len(package) + 1} uændrede" in out  # the package's records too
     changed = csv_out.read_bytes().decode("utf-8-sig").replace("Kendt fra møde", "Set ved besøg")
     csv_out.write_bytes(changed.encode("utf-8-sig"))
     code, out, err = cli(capsys, "initiatives", "import", str(csv_out), "--reason", "Besøg i maj")
@@ -105,7 +110,7 @@ def test_actors_import_list_and_history(url, capsys, tmp_path):
     assert code == 0, err
     assert "ny aktør a-000001" in out
     code, out, _ = cli(capsys, "actors", "list")
-    assert out.startswith("a-000001\tAlfa Skole\tSkole\t")
+    assert [line for line in out.splitlines() if line.startswith("a-000001\tAlfa Skole\tSkole\t")]
     code, out, _ = cli(capsys, "actors", "history", "a-000001")
     assert "version 1:" in out
     engine = open_store(url)
@@ -124,7 +129,7 @@ def test_errors_are_danish_with_exit_code_2_and_nothing_stored(url, capsys, tmp_
     assert "Mente du 'Bydelsmødre'?" in err
     assert "Intet er gemt." in err
     code, out, _ = cli(capsys, "initiatives", "list")
-    assert "Ingen indsatser" in out
+    assert "i-000001" not in out
     code, _, err = cli(capsys, "initiatives", "history", "i-000042")
     assert (code, err.strip()) == (2, "FEJL: Der er ingen indsats med id 'i-000042'.")
     pdf = tmp_path / "liste.pdf"

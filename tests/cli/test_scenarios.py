@@ -16,6 +16,7 @@ from selection.output.shortlist import shortlist_csv
 from selection.scenarios import evaluate_settings, parse_settings
 from selection.scenarios import saved as scenarios
 from selection.storage.database import open_store
+from selection.workspace import workspace_of
 from tests.support.factory import ADMIN, REPO
 
 STAMP = "2026-11-20T10:00:00+01:00"
@@ -31,7 +32,7 @@ def run(url: str, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def bundled():
-    return load_dataset(BUNDLED_DATA_DIR)
+    return workspace_of(load_dataset(BUNDLED_DATA_DIR), None).dataset  # with its registers, as the CLI ranks it
 
 
 def test_rank_with_a_saved_scenario_equals_its_settings_and_the_export_round_trips(db_url, bundled, tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from selection.data.dataset import load_dataset
 from selection.errors import DataError
 from selection.ranking.evaluate import evaluate
-from selection.registers.critical import register_critical_sentence, reaches
+from selection.registers.critical import reaches, register_critical_sentence
 from selection.registers.in_force import register_what_if, registers_in_force
 from selection.registers.package import package_records
 from selection.registers.rules import WhatIf
@@ -49,7 +49,8 @@ def test_the_package_records_become_values_with_provenance_and_kind(tmp_path):
     area = "bispeparken"
     folder = package(tmp_path, [STRONG.format(area=area), WEAK.format(n=1, area=area)])
     ws = workspace_of(load_dataset(folder), None, today=TODAY)
-    assert ws.registers is not None and not ws.registers.problems
+    assert ws.registers is not None
+    assert not ws.registers.problems
     values = ws.dataset.values.set_index(["area_id", "indicator_id"])
     trust = values.loc[(area, "trust_initiatives")]
     # strong: 3 evidence + 2 continuity (more than 2 years) + 2 relevance = 7; weak: 0 → 1 + 4 × 7 / 21
@@ -60,17 +61,20 @@ def test_the_package_records_become_values_with_provenance_and_kind(tmp_path):
     others = [a for a in ws.dataset.area_ids if a != area]
     assert not any((a, "trust_initiatives") in values.index for a in others)  # no records: missing, not 0
     result = ws.computed["trust_initiatives"].results[others[0]]
-    assert result.value is None and result.value_text() == "ingen registreringer"
+    assert result.value is None
+    assert result.value_text() == "ingen registreringer"
 
 
 def test_an_area_with_records_ranks_higher_and_one_without_is_missing_not_zero(tmp_path):
     dataset = load_dataset(package(tmp_path, []))
     weights = {c.id: 0.0 for c in dataset.model.criteria} | {"trust": 1.0}
+    only = {"trust_plans": 0.0, "trust_breadth": 0.0}  # trust from the initiative register alone
     empty = workspace_of(dataset, None, today=TODAY).dataset
-    _, before = evaluate(empty, weights, {})
-    assert before.ranked.empty  # nobody has a trust value: nobody is ranked on trust alone
+    _, before = evaluate(empty, weights, only)
+    assert before.ranked.empty  # nobody has a register value: nobody is ranked on it (missing, not 0)
+    assert all("trust_initiatives" in m for m in before.table["missing"])
     full = workspace_of(load_dataset(package(tmp_path / "b", [STRONG.format(area="folehaven")])), None, today=TODAY)
-    _, after = evaluate(full.dataset, weights, {})
+    _, after = evaluate(full.dataset, weights, only)
     assert list(after.ranked["area_id"]) == ["folehaven"]
 
 
@@ -90,14 +94,22 @@ def test_a_stronger_record_never_lowers_and_the_order_of_rows_does_not_matter(tm
 def test_bad_package_rows_are_named_and_the_good_rows_still_count(tmp_path):
     rows = [
         STRONG.format(area="folehaven"),
-        STRONG.format(area="ukendt-omraade").replace("s1,", "s2,"),
         WEAK.format(n=1, area="folehaven").replace("2026-06-01", "juni"),
         STRONG.format(area="folehaven"),  # the same id again
+        WEAK.format(n=2, area="folehaven").replace(",aktiv,", ",igang,"),
     ]
     records = package_records(load_dataset(package(tmp_path, rows)), load_vocabulary(), TODAY)
     assert [r.id for r in records.initiatives] == ["s1"]
     text = " ".join(records.problems)
-    assert "række 3" in text and "række 4" in text and "række 5" in text
+    assert "række 3" in text
+    assert "række 4" in text
+    assert "række 5" in text
+
+
+def test_an_initiative_in_an_area_not_in_the_package_stops_the_package_in_danish(tmp_path):
+    rows = [STRONG.format(area="folehaven;ukendt-omraade")]
+    with pytest.raises(DataError, match="Ukendt område-id 'ukendt-omraade'"):
+        load_dataset(package(tmp_path, rows))
 
 
 def test_a_bad_rule_in_criteria_json_is_refused_in_danish(tmp_path):
@@ -122,7 +134,9 @@ def test_the_what_if_speaks_in_register_terms_and_says_what_it_would_do(tmp_path
     ws = workspace_of(load_dataset(package(tmp_path, [WEAK.format(n=1, area=area)])), None, today=TODAY)
     assert ws.registers is not None
     what = register_what_if(ws.computed["trust_initiatives"], ws.registers, area)
-    assert what is not None and what.now == pytest.approx(1.0) and what.after == pytest.approx(1 + 4 * 7 / 21)
+    assert what is not None
+    assert what.now == pytest.approx(1.0)
+    assert what.after == pytest.approx(1 + 4 * 7 / 21)
     row = {"first_up": 2.0, "first_up_closed": True, "top_up": 1.5, "top_up_closed": False}
     sentence = register_critical_sentence(row, what, "Folehaven", 3)
     assert sentence.startswith("Én aktiv indsats mere med direkte relevans")

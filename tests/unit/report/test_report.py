@@ -25,6 +25,7 @@ from selection.scenarios import describe, evaluate_settings, excluded_reasons, p
 from selection.scenarios.defaults import load_defaults
 from selection.scenarios.resolve import scenario_record
 from selection.storage.packages import active_data_dir
+from selection.workspace import workspace_of
 from tests.support.factory import AREAS, area_features, make_package
 
 ALLOWED_TAGS = {
@@ -321,7 +322,7 @@ def scenario_report(starting_points) -> tuple[dict, str, bytes]:
 
 def test_the_snapshot_ranks_exactly_like_the_app_with_the_scenarios_rules(scenario_report, starting_points):
     snapshot, _, _ = scenario_report
-    dataset = load_dataset()
+    dataset = workspace_of(load_dataset(), None).dataset  # with its registers, as the report ranks it
     main = next(d for d in starting_points.values() if d.settings.rules)
     _, expected = evaluate_settings(dataset, main.settings)
     reasons = excluded_reasons(expected)
@@ -366,7 +367,7 @@ def test_the_pdf_names_the_scenario_its_rules_the_excluded_areas_and_the_compari
 
 def test_the_comparison_matches_each_scenario_ranked_on_its_own(scenario_report, starting_points):
     snapshot, _, _ = scenario_report
-    dataset = load_dataset()
+    dataset = workspace_of(load_dataset(), None).dataset  # with its registers, as the report ranks it
     labels = snapshot["comparison"]["labels"]
     for k, label in enumerate(labels):
         settings = next(d.settings for d in starting_points.values() if d.name == label)

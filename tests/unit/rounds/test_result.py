@@ -21,13 +21,14 @@ from selection.rounds.result import group_result, participant_ranks
 from selection.rounds.weights import group_weights
 from selection.scenarios.evaluate import evaluate_settings
 from selection.scenarios.settings import ScenarioSettings, default_settings, parse_settings
+from selection.workspace import workspace_of
 from tests.support.factory import VALUES, make_package
 
 PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MOMENT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
-BUNDLED = load_dataset()
+BUNDLED = workspace_of(load_dataset(), None).dataset  # with its registers applied, as the app ranks it
 MODEL = BUNDLED.model
 IDS = MODEL.criterion_ids
 DEFAULT = default_settings(MODEL)

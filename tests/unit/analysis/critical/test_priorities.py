@@ -8,6 +8,7 @@ from selection.analysis.critical.priorities import priority_list
 from selection.analysis.critical.values import critical_values
 from selection.data.dataset import load_dataset
 from selection.ranking.evaluate import evaluate
+from selection.workspace import workspace_of
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,7 @@ def test_critical_cli_writes_the_priority_csv(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr.decode()
-    ds = load_dataset()
+    ds = workspace_of(load_dataset(), None).dataset  # the package with its registers applied, as the CLI ranks it
     perf, result = evaluate(ds, {"trust": 1, "actors": 1, "need": 2})
     expected = priority_csv(result, ds, perf, 2, "excel-da", datetime.fromisoformat(stamp))
     assert out.read_bytes() == expected

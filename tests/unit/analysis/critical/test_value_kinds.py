@@ -22,6 +22,7 @@ from selection.data.dataset import load_dataset
 from selection.errors import DataError
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import score_areas
+from selection.workspace import workspace_of
 from tests.unit.analysis.critical.test_values import assert_matches_brute
 
 CRITICAL = [f"{e}_{d}" for e in EFFECTS for d in ("down", "up")]
@@ -52,7 +53,7 @@ MODEL = parse_criteria(
 
 @pytest.fixture(scope="module")
 def bundled():
-    dataset = load_dataset(BUNDLED_DATA_DIR)
+    dataset = workspace_of(load_dataset(BUNDLED_DATA_DIR), None).dataset  # with its registers, as the app ranks it
     perf, result = evaluate(dataset)
     return dataset, perf, result, critical_values(perf.matrix, dataset.model, result, perf.provenance, 3)
 
