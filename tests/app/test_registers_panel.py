@@ -275,7 +275,8 @@ def test_bad_input_is_refused_in_danish_and_nothing_is_stored(package: Path, tmp
     at = press(at, "Indlæs filen")
     message = errors(at)
     assert "ukendt-omraade findes ikke i datasættet" in message, message
-    assert "Der findes allerede en indsats med samme navn" in message and "pk-bravo" in message, message
+    assert "Der findes allerede en indsats med samme navn" in message, message
+    assert "'Lektiecafé Bravo' (pk-bravo)" in message, message
     assert "Intet er gemt." in message
     assert store.current_initiatives(engine_for(tmp_path)) == []
     assert store.current_actors(engine_for(tmp_path)) == []
