@@ -26,7 +26,7 @@ import pandas as pd
 from selection.data.dataset import Dataset
 from selection.errors import DataError, Report
 from selection.registers.model import Actor, Entry, Initiative, package_entry
-from selection.registers.package import PackageRecords, package_records
+from selection.registers.package import PACKAGE_AUTHOR, PackageRecords, package_records
 from selection.registers.rules import (
     ActorCommitment,
     InitiativeTrust,
@@ -197,14 +197,27 @@ def compute(dataset: Dataset, registers: Registers) -> dict[str, Computed]:
     return out
 
 
-def value_kind(result: RuleResult, records: Mapping[str, Initiative | Actor]) -> str:
-    """The kind of the records behind the value (those that counted, else all considered): 'illustrative' if any
-    is an illustrative placeholder, 'sourced' if all are verified in a source, else 'assessed'."""
+def record_kind(entry: Entry[Initiative] | Entry[Actor]) -> str:
+    """A record's kind: 'sourced' if verified in a source; 'illustrative' if an illustrative placeholder or an
+    unverified record nobody is named for (the package's own, by "datapakken"); else 'assessed' (a person
+    recorded it)."""
+    mark = entry.record.verification
+    if mark == "verified":
+        return "sourced"
+    anonymous = entry.from_package and (entry.record.recorded_by or PACKAGE_AUTHOR) == PACKAGE_AUTHOR
+    if mark == "illustrative" or anonymous:
+        return "illustrative"
+    return "assessed"
+
+
+def value_kind(result: RuleResult, kinds: Mapping[str, str]) -> str:
+    """The kind of the value from the kinds of the records behind it (those that counted, else all considered):
+    'illustrative' if any is, 'sourced' if all are, else 'assessed'."""
     behind = [c.record_id for c in result.contributions if c.counted] or [c.record_id for c in result.contributions]
-    marks = {records[r].verification for r in behind if r in records}
+    marks = {kinds[r] for r in behind if r in kinds}
     if not marks or "illustrative" in marks:
         return "illustrative"
-    return "sourced" if marks == {"verified"} else "assessed"
+    return "sourced" if marks == {"sourced"} else "assessed"
 
 
 def apply_registers(dataset: Dataset, computed: Mapping[str, Computed], registers: Registers) -> Dataset:
@@ -212,14 +225,14 @@ def apply_registers(dataset: Dataset, computed: Mapping[str, Computed], register
     those indicators from elsewhere are replaced; an area without records has no row)."""
     if not computed:
         return dataset
-    records: dict[str, Initiative | Actor] = {e.id: e.record for e in registers.initiatives}
-    records.update({e.id: e.record for e in registers.actors})
+    kinds = {e.id: record_kind(e) for e in registers.initiatives}
+    kinds.update({e.id: record_kind(e) for e in registers.actors})
     rows = [
         {
             "area_id": area,
             "indicator_id": iid,
             "value": float(result.value),
-            "kind": value_kind(result, records),
+            "kind": value_kind(result, kinds),
             "source": result.provenance,
             "note": result.summary,
         }

@@ -157,3 +157,28 @@ def test_with_registers_replaces_only_the_register_cells(tmp_path):
     kept = applied.values[~applied.values["indicator_id"].isin(list(computed))]
     pd.testing.assert_frame_equal(others.reset_index(drop=True), kept.reset_index(drop=True))
     assert set(applied.values[applied.values["indicator_id"].isin(list(computed))]["area_id"]) == {"folehaven"}
+
+
+def test_an_unverified_record_is_a_local_assessment_only_when_a_person_is_named_for_it(tmp_path):
+    """The kind a computed value carries: a package record nobody is named for ('datapakken') and not verified is
+    an illustrative placeholder, never a 'lokal vurdering'; one a named person recorded is an assessment."""
+    import dataclasses
+
+    from selection.registers.in_force import record_kind
+    from selection.registers.model import package_entry
+
+    area = "folehaven"
+    anonymous = WEAK.format(n=1, area=area).replace(",Bo,", ",,")
+    ws = workspace_of(load_dataset(package(tmp_path, [anonymous])), None, today=TODAY)
+    assert ws.registers is not None
+    (entry,) = ws.registers.initiatives
+    assert (entry.record.verification, entry.stored_by) == ("unverified", "datapakken")
+    assert record_kind(entry) == "illustrative"
+    values = ws.dataset.values.set_index(["area_id", "indicator_id"])
+    assert values.loc[(area, "trust_initiatives"), "kind"] == "illustrative"
+    named = package_entry(dataclasses.replace(entry.record, recorded_by="Bo"))
+    assert record_kind(named) == "assessed"
+    stored = dataclasses.replace(entry, version=1)
+    assert record_kind(
+        dataclasses.replace(stored, record=dataclasses.replace(entry.record, verification="verified"))
+    ) == ("sourced")
