@@ -85,11 +85,13 @@ def _export(engine: Engine, dataset: Dataset, fmt: str, out: Path, overwrite: bo
 def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: str, actor: Actor) -> int:
     from selection.assessments.record import record_assessments
     from selection.assessments.sheet import read_assessment_sheet
+    from selection.limits import Limits
+    from selection.text.file_input import FileInputError, read_limited
 
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        print(f"FEJL: {file.name}: filen kan ikke læses ({os_reason(exc)}).", file=sys.stderr)
+    try:  # regular files only, never more than the sheet limit held (a pipe or /dev/zero is refused up front)
+        data = read_limited(file, Limits().max_file_bytes)
+    except FileInputError as exc:
+        print(f"FEJL: {file.name}: {exc}", file=sys.stderr)
         return 2
     news, report = read_assessment_sheet(data, file.name, dataset.model, dataset, assessor, role)
     for problem in report.warnings:

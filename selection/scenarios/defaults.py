@@ -13,13 +13,14 @@ from pathlib import Path
 
 from selection.config import BUNDLED_DATA_DIR
 from selection.data.criteria import CriteriaModel
-from selection.errors import os_reason
 from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
 from selection.text import json_input
+from selection.text.file_input import FileInputError, read_limited
 
 SCENARIOS_FILE = "scenarios.json"
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,59}")
 MAX_DEFAULTS = 50
+MAX_DEFAULTS_BYTES = 5 * 1024 * 1024  # scenarios.json: 50 starting points fit in a few kB
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,9 @@ def load_defaults(directory: Path, model: CriteriaModel) -> tuple[list[DefaultSc
         if not path.is_file():
             return [], []
     try:
-        raw = json_input.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        return [], [f"{SCENARIOS_FILE} kan ikke læses ({os_reason(exc)})."]
+        raw = json_input.loads(read_limited(path, MAX_DEFAULTS_BYTES).decode("utf-8-sig"))
+    except FileInputError as exc:
+        return [], [f"{SCENARIOS_FILE}: {exc}"]
     except UnicodeDecodeError:
         return [], [f"{SCENARIOS_FILE} kan ikke læses (ikke UTF-8-tekst)."]
     except json_input.JsonError as exc:

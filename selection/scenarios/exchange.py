@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from selection.data.criteria import CriteriaModel
-from selection.errors import os_reason
 from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
 from selection.text import json_input
+from selection.text.file_input import FileInputError, read_limited
 
 if TYPE_CHECKING:  # the scenario store (SQLAlchemy) loads when a scenario is read or written
     from selection.scenarios.saved import Scenario
@@ -45,12 +45,10 @@ def read_export(path: Path, model: CriteriaModel) -> list[tuple[object, object, 
     """(name, rationale, archived, settings) per scenario of an export file; ScenarioError if any is unusable.
 
     Name and rationale are as the file has them (any JSON value): they are checked when saved."""
-    try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise ScenarioError(f"Filen {path} er for stor (højst {MAX_IMPORT_BYTES // (1024 * 1024)} MB).")
-        raw = json_input.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ScenarioError(f"Filen {path} kan ikke læses ({os_reason(exc)}).") from None
+    try:  # regular files only, at most MAX_IMPORT_BYTES read (a pipe, /dev/zero or a huge file is refused)
+        raw = json_input.loads(read_limited(path, MAX_IMPORT_BYTES).decode("utf-8-sig"))
+    except FileInputError as exc:
+        raise ScenarioError(f"Filen {path}: {exc}") from None
     except UnicodeDecodeError:
         raise ScenarioError(f"Filen {path} er ikke UTF-8-tekst, så den kan ikke være en scenarieeksport.") from None
     except json_input.JsonError as exc:

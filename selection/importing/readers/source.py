@@ -1,7 +1,8 @@
 """The uploaded-file model and the bounded loading every reader starts from.
 
 ``load_source`` turns a path or a ``(name, bytes)`` upload into an ``ImportFile``, refusing empty files
-and files over the size limit; problems are reported in Danish naming the file.
+and files over the size limit; a path is read with ``read_limited`` (regular files only, never more than
+the limit + 1 byte). Problems are reported in Danish naming the file.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from selection.errors import Report, os_reason
-from selection.limits import MB, Limits
+from selection.errors import Report
+from selection.limits import Limits
+from selection.text.file_input import FileInputError, read_limited, too_big_text
+from selection.text.file_input import size_text as size_text  # the readers' one size wording
 
 
 @dataclass(frozen=True)
@@ -39,38 +42,18 @@ def load_source(source: Source, limits: Limits, report: Report) -> ImportFile | 
         item = ImportFile(Path(str(name)).name or "ukendt fil", bytes(data))
     else:
         path = Path(source)
-        name = path.name
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            report.error(f"Filen kan ikke læses ({os_reason(exc)}).", name)
-            return None
-        if not path.is_file():
-            report.error("Stien er ikke en fil.", name)
-            return None
-        if size > limits.max_file_bytes:
-            report.error(_too_big(size, limits.max_file_bytes), name)
-            return None
-        try:
-            item = ImportFile(name, path.read_bytes())
-        except OSError as exc:
-            report.error(f"Filen kan ikke læses ({os_reason(exc)}).", name)
+        try:  # regular files only, never more than the limit held (selection.text.file_input)
+            item = ImportFile(path.name, read_limited(path, limits.max_file_bytes))
+        except FileInputError as exc:
+            report.error(str(exc), path.name)
             return None
     if len(item.data) > limits.max_file_bytes:
-        report.error(_too_big(len(item.data), limits.max_file_bytes), item.name)
+        report.error(too_big_text(len(item.data), limits.max_file_bytes), item.name)
         return None
     if len(item.data) == 0:
         report.error("Filen er tom.", item.name)
         return None
     return item
-
-
-def _too_big(size: int, limit: int) -> str:
-    return f"Filen er for stor ({size_text(size)}); grænsen er {size_text(limit)}."
-
-
-def size_text(n: int) -> str:
-    return f"{n / MB:.1f} MB" if n >= MB else f"{n} byte"
 
 
 _PATH = re.compile(r"(?:[A-Za-z]:)?[/\\](?:[^\s'\"/\\]+[/\\])+([^\s'\"/\\]+)")
