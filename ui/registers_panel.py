@@ -42,8 +42,10 @@ FILES = {
     "xlsx": ("Hent som Excel (.xlsx)", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 NO_SECTOR = re.compile(r"Sektor: '' findes ikke; mulige: [^.]*\.")  # check_actor's words when none is chosen
+SENTENCE = re.compile(r"(?<=\.)\s+(?=[A-ZÆØÅ])")  # where one problem of a refusal ends and the next begins
+SAVED_NOTHING = " Intet er gemt."
 SHORT_NAME = 70  # characters of a record's name in a choice or a fold's label
-SHORT_LABELS = {InitiativeTrust: "Tillid", InitiativeBreadth: "Målgrupper nået", ActorCommitment: "Motivation"}
+SHORT_LABELS = {InitiativeTrust: "Tillid", InitiativeBreadth: "Målgrupper", ActorCommitment: "Motivation"}
 
 
 @dataclass(frozen=True)
@@ -185,8 +187,7 @@ def _values(page: _Page, kind: str) -> None:
         result = c.results.get(page.area) or RuleResult(None)
         text = _value_text(page, c, result)
         if result.missing:
-            why = result.summary if result.contributions and result.summary else result.provenance
-            st.markdown(f"{md(_label(page, c))}: **{md(text)}** ({md(why)})")
+            st.markdown(f"{md(_label(page, c))}: **{md(text)}** ({md(_why_missing(result))})")
             if result.contributions:
                 st.caption(md(result.provenance))
         else:
@@ -210,7 +211,14 @@ def _header(page: _Page, c: Computed) -> str:
 
 
 def _number_text(result: RuleResult | None) -> str:
-    return MISSING if result is None or result.value is None else result.value_text(2)
+    """'1,57', or 'mangler (motivation ikke kendt)'."""
+    result = result or RuleResult(None)
+    return f"{MISSING} ({_why_missing(result)})" if result.value is None else result.value_text(2)
+
+
+def _why_missing(result: RuleResult) -> str:
+    """'ingen registreringer', or the rule's word when records exist but give no value ('motivation ikke kendt')."""
+    return result.summary if result.contributions and result.summary else result.provenance
 
 
 def _value_text(page: _Page, c: Computed, result: RuleResult | None) -> str:
@@ -275,6 +283,22 @@ def _package_note(entry: Entry[Any]) -> None:
             "Registreringen kommer fra datapakken (version 0). Retter du den, gemmes version 1 med din årsag; "
             "datapakkens fil ændres ikke."
         )
+
+
+def _refused(message: str) -> None:
+    """A refused record: 'X kan ikke gemmes:' with each problem on its own line, then 'Intet er gemt.' (one
+    paragraph of five problems is hard to work through)."""
+    head, found, rest = message.partition(" kan ikke gemmes: ")
+    problems = SENTENCE.split(rest.removesuffix(SAVED_NOTHING).strip()) if found else []
+    if len(problems) < 2:
+        st.error(md(message))
+        return
+    st.error(
+        md(f"{head} kan ikke gemmes:")
+        + "\n\n"
+        + "\n".join(f"- {md(p)}" for p in problems)
+        + f"\n\n{md(SAVED_NOTHING.strip())}"
+    )
 
 
 def _opened_version(entry: Entry[Any] | None) -> int | None:
@@ -501,7 +525,7 @@ def _initiative_form(page: _Page, entry: Entry[Initiative] | None) -> None:
         _conflict(entry, exc)
         return
     except (AccessDenied, RegisterError, StoreError) as exc:
-        st.error(md(str(exc)))
+        _refused(str(exc))
         return
     _saved(entry, saved, "Indsatsen", form, fields)
 
@@ -674,7 +698,7 @@ def _actor_form(page: _Page, entry: Entry[ActorRecord] | None) -> None:
         _conflict(entry, exc)
         return
     except (AccessDenied, RegisterError, StoreError) as exc:
-        st.error(md(NO_SECTOR.sub("Sektor: vælg en sektor.", str(exc))))  # the choice, not the list of ids
+        _refused(NO_SECTOR.sub("Sektor: vælg en sektor.", str(exc)))  # the choice, not the list of ids
         return
     _saved(entry, saved, "Aktøren", form, fields)
 

@@ -197,9 +197,9 @@ def test_every_area_shows_its_computed_values_and_why_one_is_missing(package: Pa
     at.selectbox(key=state.REGISTER_AREA.name).set_value("")
     table = next(df.value for df in run(at).dataframe if "Område" in df.value.columns)
     assert dict(zip(table["Område"], table["Motivation (point)"], strict=True)) == {
-        "Alfa": "mangler",
-        "Bravo": "mangler",
-        "Charlie": "mangler",
+        "Alfa": "mangler (motivation ikke kendt)",
+        "Bravo": "mangler (ingen registreringer)",
+        "Charlie": "mangler (ingen registreringer)",
     }
 
 
