@@ -6,6 +6,7 @@ User text is shown with ``st.text`` or through ``ui.text.md`` (never as Markdown
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Literal, overload
 
@@ -213,6 +214,18 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
         )
 
 
+# what a saved decision form forgets (the date, area, scenario text and name stay: the next decision is often
+# made at the same meeting by the same person)
+FORM_TEXTS = (
+    state.DECISION_PEOPLE,
+    state.DECISION_REASONS,
+    state.DECISION_DISSENT,
+    state.DECISION_CONDITIONS,
+    state.DECISION_CORRECTS,
+    state.DECISION_ROUND,
+)
+
+
 def _form(
     dataset: Dataset,
     settings: Settings,
@@ -241,6 +254,7 @@ def _form(
             strict=True,
         )
     )
+    token = state.DECISION_TOKEN.setdefault(uuid.uuid4().hex)  # kept until this form's decision is saved
     with st.form(state.DECISION_FORM.name):
         c1, c2 = st.columns(2)
         decided_on = c1.date_input("Mødedato", value=local_today(), format="DD.MM.YYYY", key=state.DECISION_DATE.name)
@@ -291,7 +305,11 @@ def _form(
         with st.spinner("Gemmer beslutningen med et øjebliksbillede af data …"):
             engine = store_engine(create=True)
             saved = record_decision(
-                engine, new, _snapshot(dataset, settings, top_n, engine, cited), actor=access.current_actor()
+                engine,
+                new,
+                _snapshot(dataset, settings, top_n, engine, cited),
+                actor=access.current_actor(),
+                submission=token,
             )
     except (DecisionError, RoundError, StoreError, AccessDenied) as exc:
         st.error(md(exc))
@@ -299,7 +317,13 @@ def _form(
     except WeightError as exc:  # the weights on screen cannot rank (the page shows the last valid ranking)
         st.error(md(f"{exc} Intet er gemt."))
         return
-    state.DECISION_SAVED.set(f"Beslutning nr. {saved.id} er gemt.")
+    if saved.repeated:
+        state.DECISION_SAVED.set(f"Beslutning nr. {saved.id} var allerede gemt; den er ikke gemt igen.")
+    else:
+        state.DECISION_SAVED.set(f"Beslutning nr. {saved.id} er gemt.")
+    for key in FORM_TEXTS:  # a saved form starts empty, with a new token: the next submission is a new decision
+        key.pop()
+    state.DECISION_TOKEN.set(uuid.uuid4().hex)
     st.rerun()
 
 

@@ -228,6 +228,7 @@ COMPARE_MAP = Key[None]("compare_map")
 
 DECISION_FORM = Key[None]("decision_form")
 DECISION_SAVED = Key[str]("_decision_saved")  # 'Beslutning nr. N er gemt.', shown once
+DECISION_TOKEN = Key[str]("_decision_token")  # the form's one-time token: one submission, one decision
 REPORT_ARGS = Key[dict[str, Any]]("_report_args")  # settings of the ranking on screen, for the report buttons
 DECISION_DATE = Key[dt.date]("dec_date")
 DECISION_AREA = Key[str]("dec_area")

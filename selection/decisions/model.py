@@ -63,6 +63,7 @@ class Decision:
     actor_subject: str = ""
     actor_email: str = ""
     actor_method: str = ""
+    repeated: bool = field(default=False, compare=False)  # returned for a submission already stored (not stored again)
 
     @property
     def cited_round(self) -> dict[str, Any] | None:

@@ -105,8 +105,13 @@ def validate_decision(new: NewDecision, snapshot: dict[str, Any]) -> NewDecision
     )
 
 
-def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any], *, actor: Actor) -> Decision:
+def record_decision(
+    engine: Engine, new: NewDecision, snapshot: dict[str, Any], *, actor: Actor, submission: str | None = None
+) -> Decision:
     """Validate ``new`` and append it with ``snapshot`` (from ``selection.report.take_snapshot``).
+
+    ``submission`` is the form's one-time token: if a decision was already stored with it (a second click, a
+    rerun), that decision is returned and nothing new is stored (``Decision.repeated`` is True).
 
     Raises AccessDenied (the actor's role may not record decisions), DecisionError (bad input, unknown
     corrected decision) or StoreError; nothing is written then. The row records the actor's identity.
@@ -128,35 +133,54 @@ def record_decision(engine: Engine, new: NewDecision, snapshot: dict[str, Any], 
         raise DecisionError("Øjebliksbilledet af data kan ikke gemmes (ikke rene data).") from None
     now = datetime.now(UTC).replace(microsecond=0)
     dataset = snapshot.get("dataset", {})
+    token = _submission(submission)
     with write_transaction(engine, lock_table="decision") as conn:
         authorize(conn, actor, RECORD_DECISION)
-        if clean.corrects_id is not None:
-            found = conn.execute(select(decision.c.id).where(decision.c.id == clean.corrects_id)).first()
-            if found is None:
-                raise DecisionError(f"Beslutning nr. {clean.corrects_id} findes ikke, så den kan ikke rettes.")
-        new_id = conn.execute(
-            decision.insert()
-            .values(
-                decided_on=clean.decided_on,
-                participants=json.dumps(
-                    [{"name": p.name, "role": p.role} for p in clean.participants], ensure_ascii=False
-                ),
-                scenario=clean.scenario,
-                chosen_area_id=clean.chosen_area_id,
-                reasons=clean.reasons,
-                dissent=clean.dissent,
-                conditions=clean.conditions,
-                recorded_by=clean.recorded_by,
-                recorded_at=now.replace(tzinfo=None),
-                corrects_id=clean.corrects_id,
-                data_version=str(dataset.get("version", ""))[:200],
-                content_hash=str(dataset.get("content_hash", ""))[:64],
-                snapshot=frozen,
-                **actor.identity.columns(),
-            )
-            .returning(decision.c.id)
-        ).scalar_one()
-    return get_decision(engine, int(new_id))
+        stored = None
+        if token is not None:
+            stored = conn.execute(select(decision.c.id).where(decision.c.submission_id == token)).first()
+        if stored is not None:
+            new_id = int(stored[0])
+        else:
+            if clean.corrects_id is not None:
+                found = conn.execute(select(decision.c.id).where(decision.c.id == clean.corrects_id)).first()
+                if found is None:
+                    raise DecisionError(f"Beslutning nr. {clean.corrects_id} findes ikke, så den kan ikke rettes.")
+            new_id = conn.execute(
+                decision.insert()
+                .values(
+                    decided_on=clean.decided_on,
+                    participants=json.dumps(
+                        [{"name": p.name, "role": p.role} for p in clean.participants], ensure_ascii=False
+                    ),
+                    scenario=clean.scenario,
+                    chosen_area_id=clean.chosen_area_id,
+                    reasons=clean.reasons,
+                    dissent=clean.dissent,
+                    conditions=clean.conditions,
+                    recorded_by=clean.recorded_by,
+                    recorded_at=now.replace(tzinfo=None),
+                    corrects_id=clean.corrects_id,
+                    data_version=str(dataset.get("version", ""))[:200],
+                    content_hash=str(dataset.get("content_hash", ""))[:64],
+                    snapshot=frozen,
+                    submission_id=token,
+                    **actor.identity.columns(),
+                )
+                .returning(decision.c.id)
+            ).scalar_one()
+    saved = get_decision(engine, int(new_id))
+    return replace(saved, repeated=True) if stored is not None else saved
+
+
+def _submission(token: str | None) -> str | None:
+    """The form's token as stored (None: none); DecisionError for one that is not a short printable token."""
+    if token is None:
+        return None
+    text = str(token).strip()
+    if not text or len(text) > 64 or not all(c.isalnum() or c in "-_" for c in text):
+        raise DecisionError("Formularens engangsnøgle er ugyldig; genindlæs siden. Intet er gemt.")
+    return text
 
 
 def _decision(row: Any, corrected_by: tuple[int, ...] = (), snapshot: dict[str, Any] | None = None) -> Decision:

@@ -206,3 +206,28 @@ def test_a_decision_can_build_on_a_revealed_round_and_the_report_chooser_offers_
     report_chooser = at.selectbox(key="report_round")
     assert report_chooser.label == "Vægtningsrunde i rapporten"
     assert report_chooser.value == item.id  # the newest revealed round, by default
+
+
+def test_one_submission_is_one_decision_and_a_saved_form_starts_empty(setup):
+    """Issue 29 (5): the second click of "Gem beslutning" on the same submission (a run interrupted after the save,
+    so the page still holds the filled form and its token) stores nothing new and says so; after a save the form
+    is empty and the next submission is a new decision."""
+    _, url = setup
+    at = fill(decision_view(), "Alfa har de stærkeste indsatser")
+    assert any("Beslutning nr. 1 er gemt" in s.value for s in at.success)
+    assert at.text_area(key="dec_reasons").value == ""  # the saved form starts empty …
+    assert at.text_area(key="dec_people").value == ""
+    token = at.session_state["_decision_token"]
+    [first] = list_decisions(open_store(url))
+    # … with a new token; the same submission again (the old token, the same fields) is not stored twice
+    with open_store(url).connect() as conn:
+        old = conn.exec_driver_sql("SELECT submission_id FROM decision").scalar_one()
+    assert old
+    assert old != token
+    at.session_state["_decision_token"] = old
+    at = fill(at, "Alfa har de stærkeste indsatser")
+    assert any("Beslutning nr. 1 var allerede gemt; den er ikke gemt igen" in s.value for s in at.success)
+    assert [d.id for d in list_decisions(open_store(url))] == [first.id]
+    at = fill(at, "Et nyt møde, en ny beslutning")
+    assert any("Beslutning nr. 2 er gemt" in s.value for s in at.success)
+    assert len(list_decisions(open_store(url))) == 2

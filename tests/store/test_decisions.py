@@ -249,3 +249,18 @@ def test_a_cited_round_must_be_revealed_and_match_the_snapshot(engine, dataset):
     with pytest.raises(DecisionError, match="nummer"):
         record_decision(engine, form(round_id=True), frozen, actor=ADMIN)
     assert count(engine) == 0
+
+
+def test_one_submission_token_stores_one_decision_and_a_bad_token_stores_none(engine, dataset):
+    frozen = snapshot(engine, dataset)
+    first = record_decision(engine, form(), frozen, actor=ADMIN, submission="form-1a2b")
+    again = record_decision(engine, form(reasons="Dobbeltklik"), frozen, actor=ADMIN, submission="form-1a2b")
+    assert (again.id, again.repeated, first.repeated) == (first.id, True, False)
+    assert again.reasons == first.reasons  # the stored one, not the repeat's fields
+    other = record_decision(engine, form(), frozen, actor=ADMIN, submission="form-3c4d")
+    assert other.id != first.id
+    assert record_decision(engine, form(), frozen, actor=ADMIN).id not in (first.id, other.id)  # no token: new
+    for bad in ("", "x" * 65, "a b", "<script>"):
+        with pytest.raises(DecisionError, match="engangsnøgle"):
+            record_decision(engine, form(), frozen, actor=ADMIN, submission=bad)
+    assert count(engine) == 3

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, inspect, text
 
 from selection.storage.database.engine import read_connection
 
-HEAD_REVISION = "0008_registers"  # the newest file in migrations/versions (checked by tests/store/test_schema.py)
+HEAD_REVISION = "0009_decision_submission"  # the newest file in migrations/versions (checked by tests/store/test_schema.py)
 VERSION_TABLE = "alembic_version"  # Alembic's default version table (migrations/env.py keeps the default)
 
 

@@ -56,6 +56,9 @@ decision = Table(
     Column("actor_subject", String(400), nullable=True),
     Column("actor_email", String(320), nullable=True),
     Column("actor_method", String(20), nullable=True),
+    # added by revision 0009: the decision form's one-time token (one submission, one decision; NULL: none given)
+    Column("submission_id", String(64), nullable=True),
+    Index("ix_decision_submission", "submission_id", unique=True),
 )
 
 
