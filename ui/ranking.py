@@ -83,7 +83,9 @@ def _assessor_counts(dataset: Dataset) -> dict[str, list[int]]:
     values = dataset.values
 
     def build() -> dict[str, list[int]]:
-        assessed = values[values["kind"].to_numpy() == "assessed"]
+        # assessments only: a value computed from register records recorded by planners is 'assessed' too, but has
+        # no assessors (n_assessors empty)
+        assessed = values[(values["kind"].to_numpy() == "assessed") & values["n_assessors"].notna().to_numpy()]
         counts: dict[str, list[int]] = {}
         for aid, n in zip(assessed["area_id"], assessed["n_assessors"], strict=True):
             counts.setdefault(aid, []).append(int(n))
