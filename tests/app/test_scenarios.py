@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from selection.config import BUNDLED_DATA_DIR
 from selection.data.dataset import load_dataset
+from selection.workspace import workspace_of
 from selection.scenarios import evaluate_settings, parse_settings, saved
 from selection.scenarios.defaults import load_defaults
 from selection.storage.database import open_store
@@ -32,7 +33,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture(scope="module")
 def bundled():
-    return load_dataset(BUNDLED_DATA_DIR)
+    return workspace_of(load_dataset(BUNDLED_DATA_DIR), None).dataset  # with its registers, as the app ranks it
 
 
 def run_app(**params: str | list[str]) -> AppTest:
@@ -158,7 +159,7 @@ def test_rules_editor_adds_a_rule_and_all_excluded_keeps_the_last_ranking(db, bu
     at = run_app()
     before = list(table(at)["Område"])
     at.selectbox(key="rule_kind").select("min_score").run()
-    at.selectbox(key="rule_target").select("actors").run()  # the best actor score is below 100
+    at.selectbox(key="rule_target").select("trust").run()  # the best trust score is below 100
     at.number_input(key="rule_value").set_value(101.0).run()
     at.button(key="rule_add").click().run()
     assert any("Mindste score skal være et tal mellem 0 og 100" in shown(e.value) for e in at.error)
@@ -167,7 +168,7 @@ def test_rules_editor_adds_a_rule_and_all_excluded_keeps_the_last_ranking(db, bu
     assert not at.exception
     assert any(
         "Reglerne udelukker alle områder" in shown(e.value)
-        and "Score for Motiverede aktører mindst 100" in shown(e.value)
+        and "Score for Tillidsfulde indsatser mindst 100" in shown(e.value)
         for e in at.error
     )
     assert list(table(at)["Område"]) == before  # the last ranking stays visible
