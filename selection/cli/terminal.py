@@ -12,23 +12,21 @@ same way when standard output is a terminal, and passed on exactly when it is a 
 from __future__ import annotations
 
 import io
-import re
 import sys
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from selection.text.literal import DIRECTION_MARKS
+from selection.text.literal import REPLACEMENT, printable
 
-# C0 and C1 controls except tab (\x09) and line feed (\x0a).
-TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-REPLACEMENT = "\ufffd"
+__all__ = ["REPLACEMENT", "neutralised", "neutralised_bytes", "safe_output", "table_text", "write_stdout_bytes"]
 
 
 def neutralised(text: str) -> str:
-    """``text`` with every control character (but tab and line feed) and every bidi control replaced by U+FFFD;
+    """``text`` for a terminal through the one neutraliser (``text.literal.printable``, tab and line feed kept);
     a CSV file's CR LF line ends are shown as line ends."""
-    return DIRECTION_MARKS.sub(REPLACEMENT, TERMINAL_CONTROLS.sub(REPLACEMENT, text.replace("\r\n", "\n")))
+    return printable(text.replace("\r\n", "\n"), keep_tab=True)
 
 
 def neutralised_bytes(data: bytes) -> bytes:
@@ -83,3 +81,38 @@ def write_stdout_bytes(data: bytes) -> None:
     """File contents to standard output: exact to a pipe or a file, neutralised on a terminal."""
     sys.stdout.flush()
     sys.stdout.buffer.write(neutralised_bytes(data) if sys.stdout.isatty() else data)
+
+
+MAX_CELL = 40  # characters a table cell shows on a terminal before it is cut with '…'
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (East Asian) characters take two, combining marks none."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text
+    )
+
+
+def _cell(value: object, limit: int) -> str:
+    """One cell on one line through the one neutraliser (a tab or line break in data cannot shift a column)."""
+    text = " ".join(printable(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def table_text(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], *, right: Collection[int] = (), limit: int = MAX_CELL
+) -> str:
+    """A readable table for a terminal: columns aligned with two spaces between them, a rule under the headers,
+    the columns in ``right`` (numbers) right-aligned, every cell neutralised and cut at ``limit`` characters."""
+    cells = [[_cell(h, limit) for h in headers]] + [[_cell(v, limit) for v in row] for row in rows]
+    widths = [max(_width(line[i]) for line in cells) for i in range(len(headers))]
+
+    def line(values: list[str]) -> str:
+        padded = []
+        for i, v in enumerate(values):
+            pad = " " * (widths[i] - _width(v))
+            padded.append(pad + v if i in right else v + pad)
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(c) for c in cells[1:])]) + "\n"
