@@ -22,6 +22,8 @@ from babel.numbers import NumberPattern, format_decimal, get_decimal_symbol, get
 LOCALE = "da_DK"
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
 MISSING = "–"
+# The Danish way to write a clock time (Retskrivningsordbogen: 'kl. 14.05'); every moment shown uses it.
+CLOCK = "'kl.' HH.mm"
 _LOCALE = Locale.parse(LOCALE)
 
 
@@ -97,22 +99,22 @@ def points(value: float | None, digits: int = 1) -> str:
 
 
 def timestamp(moment: datetime | None = None) -> str:
-    """A moment as Danish local time in Copenhagen: "23. nov. 2026 kl. 10:00"."""
+    """A moment as Danish local time in Copenhagen: "23. nov. 2026 kl. 10.00"."""
     moment = moment or datetime.now(UTC)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(TIMEZONE)
-    return format_datetime(local, "d. MMM y 'kl.' HH:mm", locale=LOCALE)
+    return format_datetime(local, f"d. MMM y {CLOCK}", locale=LOCALE)
 
 
 def moment_text(moment: datetime | str) -> str:
     """The one way a moment is shown (screen, files, report, command line): Copenhagen time, whatever zone it
-    was stored in (naive = UTC), e.g. '29. november 2026 kl. 14:05'. An ISO 8601 text is read first."""
+    was stored in (naive = UTC), e.g. '29. november 2026 kl. 14.05'. An ISO 8601 text is read first."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return format_datetime(moment.astimezone(TIMEZONE), "d. MMMM y 'kl.' HH:mm", locale=LOCALE)
+    return format_datetime(moment.astimezone(TIMEZONE), f"d. MMMM y {CLOCK}", locale=LOCALE)
 
 
 def local_today() -> date:

@@ -49,8 +49,8 @@ def test_number_round_trips_with_danish_symbols(value, digits):
 def test_times_are_copenhagen_time():
     winter = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     summer = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-    assert fmt.timestamp(winter) == "23. nov. 2026 kl. 10:00"
-    assert fmt.timestamp(summer) == "1. jun. 2026 kl. 11:00"
+    assert fmt.timestamp(winter) == "23. nov. 2026 kl. 10.00"
+    assert fmt.timestamp(summer) == "1. jun. 2026 kl. 11.00"
     assert fmt.iso_local(winter) == "2026-11-23T10:00:00+01:00"
     assert fmt.iso_local(summer) == "2026-06-01T11:00:00+02:00"
 
@@ -63,7 +63,7 @@ def test_chart_locale_uses_the_same_symbols():
 
 
 def test_stored_iso_times_are_shown_in_copenhagen():
-    assert fmt.timestamp_text("2026-11-23T09:00:00+00:00") == "23. nov. 2026 kl. 10:00"
+    assert fmt.timestamp_text("2026-11-23T09:00:00+00:00") == "23. nov. 2026 kl. 10.00"
     assert fmt.timestamp_text("ikke en tid") == "ikke en tid"
 
 
@@ -126,14 +126,14 @@ def test_one_way_to_show_a_moment_in_copenhagen_time() -> None:
     from selection.report.render import local_time
 
     late = datetime(2026, 11, 29, 23, 14, tzinfo=UTC)  # 00:14 the next day in Copenhagen
-    expected = "30. november 2026 kl. 00:14"
+    expected = "30. november 2026 kl. 00.14"
     assert fmt.moment_text(late) == expected
     assert fmt.moment_text(late.replace(tzinfo=None)) == expected, "a naive time is UTC"
     assert fmt.moment_text(late.isoformat()) == expected
     assert time_text(late) == expected
     assert local_time(late.isoformat()) == expected
     summer = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-    assert fmt.moment_text(summer) == "1. juni 2026 kl. 11:00"
+    assert fmt.moment_text(summer) == "1. juni 2026 kl. 11.00"
 
 
 def test_the_command_line_shows_times_in_copenhagen_not_utc() -> None:
