@@ -32,6 +32,7 @@ from selection.output.basemaps import Basemap
 from selection.ranking.scoring import ScoreResult
 from selection.storage.database import StoreError
 from selection.text.formatting import local_today
+from selection.text.number_parser import NumberError, parse_number
 from ui import access, assessment_messages, assessment_sheet, data, map_panel, state
 from ui.assessment_format import cached_date, cached_number
 from ui.text import md
@@ -142,12 +143,10 @@ def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells
         return
     with st.form(key=state.assessment_form_key(area_id, ind.id).name, border=False):
         left, right = st.columns(2)
-        left.number_input(
+        left.text_input(  # text, read by the strict parser: "3,5" and "3.5" are 3.5 (a number field drops the comma)
             f"Værdi ({ind.scale_text})",
-            value=None,
-            step=_step(ind),
-            format="%g",
-            placeholder=f"{cached_number(ind.scale_min)}–{cached_number(ind.scale_max)}",
+            max_chars=40,
+            placeholder=f"{cached_number(ind.scale_min)}–{cached_number(ind.scale_max)}, fx {_example(ind)}",
             key=state.form_key("value", area_id, ind.id).name,
         )
         right.date_input(
@@ -182,7 +181,14 @@ def show_messages(where: str) -> None:
 
 def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
     """'Gem vurdering': read the form's fields and record them (an empty value is refused, not a withdrawal)."""
-    value = state.form_key("value", area_id, ind.id).get()
+    typed = state.form_key("value", area_id, ind.id).get()
+    try:
+        value = parse_number(typed, "auto")
+    except NumberError as exc:
+        assessment_messages.push(
+            False, f"Værdien for '{ind.label}': {exc} Skriv fx {_example(ind)}. Intet er gemt.", _place(area_id, ind)
+        )
+        return
     if value is None:
         assessment_messages.push(
             False, f"Angiv en værdi på skalaen {ind.scale_text} for '{ind.label}'. Intet er gemt.", _place(area_id, ind)
@@ -192,7 +198,7 @@ def _on_save(dataset: Dataset, area_id: str, ind: Indicator) -> None:
         dataset,
         area_id,
         ind,
-        float(value),
+        value,
         state.form_key("reason", area_id, ind.id).get(""),
         state.form_key("evidence", area_id, ind.id).get(""),
         state.form_key("date", area_id, ind.id).get() or local_today(),
@@ -212,9 +218,12 @@ def _on_withdraw(dataset: Dataset, area_id: str, ind: Indicator) -> None:
     )
 
 
-def _step(ind: Indicator) -> float:
-    """Half a point on short scales (e.g. 1–5), otherwise one unit."""
-    return 0.5 if ind.scale_max - ind.scale_min <= 10 else 1.0
+def _example(ind: Indicator) -> str:
+    """A value of the indicator's scale in Danish notation, for the field's hint ("3,5"; whole scales: "3")."""
+    middle = round((ind.scale_min + ind.scale_max) / 2)
+    if ind.whole or ind.values == "yes_no" or middle + 0.5 > ind.scale_max:
+        return cached_number(middle)
+    return cached_number(middle + 0.5)
 
 
 def current_text(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFrame) -> str:

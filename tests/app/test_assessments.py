@@ -87,7 +87,8 @@ def assess(
     at.text_input(key="assessor_role").set_value(role)
     at.selectbox(key="selected_area").set_value(area)
     run(at)
-    at.number_input(key=f"assess_value_{area}_{indicator}").set_value(value)
+    typed = "" if value is None else f"{value:g}".replace(".", ",")  # as a person types it in Danish
+    at.text_input(key=f"assess_value_{area}_{indicator}").set_value(typed)
     at.text_area(key=f"assess_reason_{area}_{indicator}").set_value(reason)
     submit = next(b for b in at.button if b.proto.form_id == f"assessment_form_{area}_{indicator}")
     submit.click()
@@ -112,7 +113,7 @@ def test_assessment_reorders_ranking_and_changes_notice_counts(package: Path, tm
     assess(at, "c", "t1", 5, "Stærke, betroede indsatser: bydelsmødre og klub (møde 3.11.).")
     assert not errors(at), errors(at)
     assert any("er gemt" in s.value for s in at.success)
-    assert at.number_input(key="assess_value_c_t1").value is None, "a saved form is emptied for the next one"
+    assert at.text_input(key="assess_value_c_t1").value in (None, ""), "a saved form is emptied for the next one"
     assert at.text_area(key="assess_reason_c_t1").value == ""
     (entry,) = stored(tmp_path)
     assert (entry.area_id, entry.indicator_id, entry.value, entry.assessor_name) == ("c", "t1", 5.0, "Anna Andersen")
@@ -437,3 +438,33 @@ def test_the_assessor_is_recognised_as_the_store_recognises_them(package: Path, 
     run(at)
     assert not errors(at), errors(at)
     assert [e.value for e in stored(tmp_path)] == [2.0, None], "the withdrawal took back the first entry"
+
+
+@pytest.mark.parametrize(("typed", "stored_value"), [("3,5", 3.5), ("3.5", 3.5), (" 2,25 ", 2.25), ("4", 4.0)])
+def test_a_typed_value_takes_the_danish_comma_and_the_point(package: Path, tmp_path: Path, typed, stored_value):
+    """Issue 29 (11): "3,5" typed as an assessment value is 3.5, never 35 (a number field dropped the comma)."""
+    at = open_view()
+    at.text_input(key="assessor_name").set_value("Anna Andersen")
+    at.selectbox(key="selected_area").set_value("c")
+    run(at)
+    at.text_input(key="assess_value_c_t1").set_value(typed)
+    at.text_area(key="assess_reason_c_t1").set_value("Set på møde")
+    next(b for b in at.button if b.proto.form_id == "assessment_form_c_t1").click()
+    run(at)
+    assert not errors(at), errors(at)
+    assert [e.value for e in stored(tmp_path)] == [stored_value]
+
+
+@pytest.mark.parametrize("typed", ["3,5,1", "tre", "1.000,5", "3;5", "nan", "1e400"])
+def test_a_value_that_is_not_a_number_is_refused_in_danish_and_kept_in_the_form(package: Path, tmp_path: Path, typed):
+    at = open_view()
+    at.text_input(key="assessor_name").set_value("Anna Andersen")
+    at.selectbox(key="selected_area").set_value("c")
+    run(at)
+    at.text_input(key="assess_value_c_t1").set_value(typed)
+    at.text_area(key="assess_reason_c_t1").set_value("Set på møde")
+    next(b for b in at.button if b.proto.form_id == "assessment_form_c_t1").click()
+    run(at)
+    assert any("Intet er gemt" in e for e in errors(at)), errors(at)
+    assert stored(tmp_path) == []
+    assert at.text_input(key="assess_value_c_t1").value == typed  # what was typed is kept
