@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,24 +61,43 @@ WEIGHTS_HELP = (
 )
 
 
+def _key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def criterion_id(given: str, ids: Sequence[str], labels: Mapping[str, str] | None = None) -> str:
+    """The criterion ``given`` names: its id or its Danish label, in any case and spacing, or the unambiguous
+    start of one ('vurderet' is need, 'tillid' is trust). Unknown or ambiguous: WeightError listing the choices."""
+    names = {cid: {_key(cid), _key((labels or {}).get(cid, cid))} for cid in ids}
+    wanted = _key(given)
+    exact = [cid for cid in ids if wanted in names[cid]]
+    found = exact or ([cid for cid in ids if any(n.startswith(wanted) for n in names[cid])] if wanted else [])
+    choices = ", ".join(f"{cid} ({labels[cid]})" if labels and cid in labels else cid for cid in ids)
+    if len(found) > 1:
+        raise WeightError(
+            f"'{given[:40]}' kan være flere kriterier ({', '.join(found)}); skriv mere af navnet. "
+            f"Kendte kriterier: {choices}."
+        )
+    if not found:
+        raise WeightError(f"Ukendt kriterium '{given[:40]}'. Kendte kriterier: {choices}.")
+    return found[0]
+
+
 def parse_weights(text: str, defaults: dict[str, float], labels: Mapping[str, str] | None = None) -> dict[str, float]:
     """Parse 'trust=2,actors=1,need=3', or with the Danish labels and decimal comma 'Tillidsfulde indsatser=2,5;
     Vurderet behov=3' (';' between the criteria lets a weight have a decimal comma); criteria not named keep their
-    default weight. A criterion is named by its id or its label (case and spacing do not matter)."""
+    default weight. A criterion is named by its id or its label (case and spacing do not matter), or by the
+    unambiguous start of one ('vurderet=3')."""
     weights = dict(defaults)
     named: set[str] = set()
-    by_name = {" ".join(str(label).split()).casefold(): cid for cid, label in (labels or {}).items()}
     convention: Convention = "auto" if ";" in text else "standard"
     separator = ";" if ";" in text else ","
     for part in filter(None, (p.strip() for p in text.split(separator))):
         if "=" not in part:
-            raise WeightError(f"'{part}' skal skrives som kriterium=vægt, fx need=2.")
+            raise WeightError(f"'{part[:40]}' skal skrives som kriterium=vægt, fx need=2 eller 'Vurderet behov=2'.")
         given, _, raw = part.partition("=")
         given = given.strip()
-        key = given if given in defaults else by_name.get(" ".join(given.split()).casefold(), given)
-        if key not in defaults:
-            known = ", ".join(f"{cid} ({labels[cid]})" if labels and cid in labels else cid for cid in defaults)
-            raise WeightError(f"Ukendt kriterium '{given}'. Kendte kriterier: {known}.")
+        key = criterion_id(given, list(defaults), labels)
         if key in named:
             raise WeightError(f"Kriteriet '{given}' står flere gange i --weights; angiv hver vægt én gang.")
         named.add(key)

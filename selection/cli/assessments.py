@@ -38,7 +38,12 @@ def add_parser(sub: argparse._SubParsersAction, command: str) -> None:
     export.add_argument("--overwrite", action="store_true", help=arguments.OVERWRITE_HELP)
     load = actions.add_parser("import", help="Indlæs et udfyldt vurderingsark; hver række bliver en vurdering.")
     load.add_argument("file", type=arguments.file, help="udfyldt ark (CSV eller XLSX)")
-    load.add_argument("--assessor", required=True, help="vurderers navn (for rækker uden navn)")
+    load.add_argument(
+        "--assessor",
+        default="",
+        help="vurderers navn for rækker, hvor kolonnen 'Vurderers navn' er tom (standard: ingen; en række uden navn "
+        "afvises). Vurderingerne registreres af --user på vegne af den navngivne vurderer",
+    )
     load.add_argument("--role", default="", help="rolle eller organisation (for rækker uden rolle)")
     arguments.add_user(load)
     hist = actions.add_parser("history", help="Vis alle gemte vurderinger (ældste først).")
@@ -99,6 +104,8 @@ def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: s
     if report.errors:
         for problem in report.errors:
             print(f"  FEJL: {problem}", file=sys.stderr)
+        if not assessor.strip() and any("mangler vurderers navn" in p.message for p in report.errors):
+            print("  Udfyld 'Vurderers navn' i arket, eller angiv navnet med --assessor NAVN.", file=sys.stderr)
         print("Arket er ikke indlæst; intet er gemt.", file=sys.stderr)
         return 2
     saved = record_assessments(
@@ -112,7 +119,27 @@ def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: s
     )
     count = "1 vurdering" if len(saved) == 1 else f"{len(saved)} vurderinger"
     print(f"Indlæste {count} fra {file.name} ({report.skipped} tomme rækker sprunget over).")
+    print(recorded_by_text(actor.identity.name, [a.assessor_name for a in news]))
     return 0
+
+
+def recorded_by_text(user: str, assessors: list[str]) -> str:
+    """Who did what: the acting user (--user or the OS user) records; the sheet's assessors are named as the ones
+    the values are recorded on behalf of ('registreret af kim på vegne af Anna Holm og Bo Lund')."""
+    from selection.assessments.history import assessor_key
+    from selection.text.formatting import NAMES_LISTED, listing
+
+    by_key: dict[str, str] = {}
+    for name in assessors:
+        by_key.setdefault(assessor_key(name), name)
+    others = [name for key, name in by_key.items() if key != assessor_key(user)]
+    if not others:
+        return f"Registreret af {user} som vurderer."
+    own = " (og som vurderer selv)" if len(others) < len(by_key) else ""
+    names = listing(others)
+    if 1 < len(others) <= NAMES_LISTED:
+        names = f"{', '.join(others[:-1])} og {others[-1]}"
+    return f"Registreret af {user} på vegne af {names}{own}."
 
 
 def _history(engine: Engine, dataset: Dataset, area: str | None, indicator: str | None) -> int:

@@ -8,6 +8,7 @@ One parser (``build_parser``): each command group's module adds its commands and
 from __future__ import annotations
 
 import argparse
+import linecache
 import os
 import sys
 from typing import Protocol
@@ -82,7 +83,7 @@ def _main(argv: list[str] | None) -> int:
             print(f"  FEJL: {problem}", file=sys.stderr)
         return 2
     except (WeightError, ValueError, StoreError) as exc:  # AssessmentError is a ValueError
-        print(f"FEJL: {exc}", file=sys.stderr)
+        print(f"FEJL: {user_message(exc)}", file=sys.stderr)
         return 2
     except MemoryError:
         print("FEJL: Der er ikke hukommelse nok til opgaven; intet er ændret.", file=sys.stderr)
@@ -102,6 +103,38 @@ def _main(argv: list[str] | None) -> int:
         return 2
 
 
+def own_message(exc: BaseException) -> bool:
+    """True when ``exc`` carries a Danish message written for the user: one of the project's own exception types
+    (``UsageError``, ``ScenarioError``, ``StoreError`` …), or a plain ValueError raised by a ``raise`` statement in
+    the project's code. A ValueError from Python or a library (``int('²')``: "invalid literal for int() …",
+    ``json``, ``datetime``, ``numpy``) is not."""
+    if type(exc).__module__.split(".")[0] == "selection":
+        return True
+    if type(exc) is not ValueError:
+        return False
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    module = str(tb.tb_frame.f_globals.get("__name__", ""))
+    line = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno).strip()
+    return module.split(".")[0] == "selection" and line.startswith("raise ")
+
+
+def user_message(exc: BaseException) -> str:
+    """The Danish message for an error that stops a command: the project's own text, or for a value Python or a
+    library refused, a Danish sentence (its English text never reaches the user)."""
+    if own_message(exc):
+        return str(exc)
+    return (
+        "En værdi i kommandoen eller i data kunne ikke bruges (fx et tal skrevet med andre tegn end 0-9 eller et "
+        "tidspunkt i et forkert format), så kommandoen er stoppet. Intet er ændret. Kontrollér tallene, navnene og "
+        "filerne, du har angivet."
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
+    args.format_given = getattr(args, "format", None) is not None  # before resolve_output settles it
     resolve_output(args, OUTPUT_FORMATS)
     return dict(COMMANDS)[args.command].run(args)

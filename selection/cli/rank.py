@@ -1,7 +1,9 @@
 """``python -m selection rank`` (the CSV or XLSX shortlist of the app) and ``critical`` (the values to assess first).
 
 Both score the data in use at --weights, or at a scenario's settings (``rank --scenario/--exclude``).
-Errors are Danish exceptions for ``selection.cli.main.main`` (exit 2).
+Without --out and --format, a terminal gets a readable table (``terminal.table_text``); a pipe or a file gets
+the CSV, byte for byte as ``--out`` would hold it. Errors are Danish exceptions for ``selection.cli.main.main``
+(exit 2).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING
 from selection.analysis.robustness.report import DEFAULT_SEED, robustness_extras, uncertain_indicators
 from selection.cli import arguments
 from selection.cli.files import OutputFormats, check_out, emit, warn
+from selection.cli.terminal import table_text
+from selection.errors import UsageError
 from selection.limits import MAX_SMAA_SAMPLES
 from selection.output.shortlist import (
     STYLES,
@@ -29,10 +33,12 @@ from selection.ranking.evaluate import evaluate
 from selection.scenarios import resolve
 from selection.scenarios.query import WORD_RULES, parse_rule_text
 from selection.scenarios.settings import ScenarioError, ScenarioSettings, parse_settings
-from selection.text.formatting import count
+from selection.text.formatting import MISSING, count, number
 from selection.workspace import open_workspace
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from selection.data.dataset import Dataset
     from selection.data.performance import Performance
     from selection.ranking.scoring import ScoreResult
@@ -69,7 +75,11 @@ def _add_rank(sub: argparse._SubParsersAction) -> None:
     )
     rank.add_argument("--weights", default="", help=arguments.WEIGHTS_HELP)
     rank.add_argument("--top", type=arguments.top, default=3, help="antal områder på kortlisten (standard 3)")
-    rank.add_argument("--out", type=arguments.file, help="CSV-fil (standard: skriv til stdout)")
+    rank.add_argument(
+        "--out",
+        type=arguments.file,
+        help="CSV- eller XLSX-fil (standard: en tabel i terminalen, CSV når udskriften sendes videre med |)",
+    )
     rank.add_argument("--overwrite", action="store_true", help=arguments.OVERWRITE_HELP)
     rank.add_argument(
         "--format",
@@ -119,7 +129,11 @@ def _add_critical(sub: argparse._SubParsersAction) -> None:
     )
     crit.add_argument("--weights", default="", help=arguments.WEIGHTS_HELP)
     crit.add_argument("--top", type=arguments.top, default=3, help="kortlistens længde N (standard 3)")
-    crit.add_argument("--out", type=arguments.file, help="CSV-fil (standard: skriv til stdout)")
+    crit.add_argument(
+        "--out",
+        type=arguments.file,
+        help="CSV-fil (standard: en tabel i terminalen, CSV når udskriften sendes videre med |)",
+    )
     crit.add_argument("--overwrite", action="store_true", help=arguments.OVERWRITE_HELP)
     crit.add_argument("--format", choices=sorted(STYLES), default=None, help="CSV-format (standard excel-da)")
     crit.add_argument(
@@ -183,7 +197,55 @@ def _evaluated(args: argparse.Namespace, warn_store: bool = False) -> tuple[Data
     return dataset, perf, result
 
 
+def to_terminal(args: argparse.Namespace) -> bool:
+    """True when the output is read on a terminal: no --out, no --format, and standard output is a terminal.
+    An XLSX workbook is never written to one (UsageError, Danish)."""
+    if args.out is not None:
+        return False
+    if args.format == "xlsx" and sys.stdout.isatty():
+        raise UsageError("Et Excel-ark kan ikke vises i terminalen; angiv en fil med --out, fx --out kortliste.xlsx.")
+    return not getattr(args, "format_given", True) and sys.stdout.isatty()
+
+
+def _score(value: object) -> str:
+    return MISSING if not isinstance(value, (int, float)) else number(float(value), 1)
+
+
+def rank_table_text(table: pd.DataFrame, dataset: Dataset, note: str) -> str:
+    """The shortlist as a terminal reads it: the caveat, then rank, area, total and criterion scores (Danish
+    numbers), list status and data status, and where the full table is."""
+    criteria = [f"{c.label} - score (0-100)" for c in dataset.model.criteria]
+    headers = [
+        "Rang",
+        "Område",
+        "Samlet score",
+        *(c.label for c in dataset.model.criteria),
+        "Listestatus",
+        "Datastatus",
+    ]
+    rows = []
+    for rec in table.to_dict("records"):
+        rank = rec["Rang"]
+        rows.append(
+            [
+                "–" if rank is None or rank != rank or str(rank) == "<NA>" else str(rank),
+                rec["Område"],
+                _score(rec["Samlet score (0-100)"]),
+                *(_score(rec[c]) for c in criteria),
+                rec["Listestatus"],
+                rec["Datastatus"],
+            ]
+        )
+    right = {0, 2, *range(3, 3 + len(criteria))}
+    return (
+        f"{note}\n\n{table_text(headers, rows, right=right)}\n"
+        "Alle kolonner (vægte, bidrag, manglende indikatorer …): --out kortliste.csv, eller send udskriften videre "
+        "med | for CSV.\n"
+    )
+
+
 def _run_rank(args: argparse.Namespace) -> int:
+    terminal = to_terminal(args)  # checked before any work
     dataset, perf, result = _evaluated(args, warn_store=True)
     extra = (
         robustness_extras(
@@ -192,6 +254,10 @@ def _run_rank(args: argparse.Namespace) -> int:
         if args.smaa
         else None
     )
+    if terminal:
+        table = shortlist_table(result, dataset, args.top, args.timestamp, extra, perf.provenance)
+        sys.stdout.write(rank_table_text(table, dataset, caveat(table, dataset)))
+        return 0
     if args.format == "xlsx":
         table = shortlist_table(result, dataset, args.top, args.timestamp, extra, perf.provenance)
         priorities = priority_export_table(result, dataset, perf, args.top, args.timestamp)
@@ -202,9 +268,36 @@ def _run_rank(args: argparse.Namespace) -> int:
     return 0
 
 
+CRITICAL_COLUMNS = ("Prioritet", "Område", "Indikator", "Nuværende værdi", "Betingelse", "Hvad sker der")
+
+
+def critical_table_text(table: pd.DataFrame) -> str:
+    """The values to assess first as a terminal reads them: priority, area, indicator, value now, the condition
+    that changes the shortlist and what happens then."""
+    if table.empty:
+        return "Ingen enkeltværdi kan ændre kortlisten inden for de plausible intervaller.\n"
+    rows = [
+        [
+            _score(v) if c == "Nuværende værdi" else ("" if v is None or v != v else v)
+            for c, v in zip(CRITICAL_COLUMNS, (rec.get(c) for c in CRITICAL_COLUMNS), strict=True)
+        ]
+        for rec in table.to_dict("records")
+    ]
+    return (
+        table_text(CRITICAL_COLUMNS, rows, right={0, 3}, limit=70)
+        + "\nAlle kolonner (kritisk værdi, afstand, sætning …): --out vaerdier.csv, eller send udskriften videre "
+        "med | for CSV.\n"
+    )
+
+
 def _run_critical(args: argparse.Namespace) -> int:
     """Write the assessment priority list (``selection.analysis.critical.values``) as CSV."""
+    terminal = to_terminal(args)
     dataset, perf, result = _evaluated(args)
+    if terminal:
+        table = priority_export_table(result, dataset, perf, args.top, args.timestamp)
+        sys.stdout.write(critical_table_text(table))
+        return 0
     data = priority_csv(result, dataset, perf, args.top, args.format, args.timestamp)
     n_rows = data.decode(STYLES[args.format].encoding).count("\r\n") - 1
     emit(args, data, f"Skrev {count(n_rows, 'værdi', 'værdier')}")

@@ -8,19 +8,59 @@ from pathlib import Path
 
 from selection.analysis.robustness.report import DEFAULT_SAMPLES, DEFAULT_SEED
 from selection.cli import arguments
-from selection.cli.files import OutputFormats, exists_text, warn, write_file
+from selection.cli.files import FORMAT_SUFFIXES, OutputFormats, exists_text, warn, write_file
+from selection.errors import UsageError
 from selection.scenarios.compare import MAX_SCENARIOS
+from selection.text.formatting import local_today
 
-OUTPUT_FORMATS: OutputFormats = {("report", None): (["pdf", "html"], None)}
+OUTPUT_FORMATS: OutputFormats = {("report", None): (["pdf", "html"], "pdf")}
+MAX_DEFAULT_NAMES = 99  # rapport-2026-12-07.pdf, rapport-2026-12-07-2.pdf … rapport-2026-12-07-99.pdf
+
+
+def default_names(fmt: str, folder: Path | None = None) -> list[Path]:
+    """The names a report without --out is given, in the order tried: 'rapport-<today in Copenhagen>.pdf' in
+    the current folder, then '-2', '-3' … (a report made earlier the same day is never replaced)."""
+    stem, suffix = f"rapport-{local_today().isoformat()}", FORMAT_SUFFIXES[fmt]
+    where = Path() if folder is None else folder
+    return [where / f"{stem}{'' if n == 1 else f'-{n}'}{suffix}" for n in range(1, MAX_DEFAULT_NAMES + 1)]
+
+
+def _write_default(data: bytes, fmt: str, overwrite: bool) -> Path:
+    """Write to the first free default name (with --overwrite: the first one, replaced)."""
+    names = default_names(fmt)
+    if overwrite:
+        write_file(names[0], data, overwrite=True)
+        return names[0]
+    for name in names:
+        if name.exists() or name.is_symlink():
+            continue
+        try:
+            write_file(name, data, overwrite=False)
+        except FileExistsError:  # made meanwhile by someone else: the next name
+            continue
+        return name
+    raise UsageError(
+        f"Der findes allerede {MAX_DEFAULT_NAMES} rapporter fra i dag i mappen ({names[0].name} …); "
+        "angiv et filnavn med --out."
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction, command: str) -> None:
     """Add ``report``."""
     cmd = sub.add_parser(command, help="Skriv rapporten til styregruppen som PDF eller HTML.")
     cmd.add_argument(
-        "--format", choices=["pdf", "html"], default=None, help="rapportens format (standard: efter --out's filendelse)"
+        "--format",
+        choices=["pdf", "html"],
+        default=None,
+        help="rapportens format (standard: efter --out's filendelse, ellers pdf)",
     )
-    cmd.add_argument("--out", type=arguments.file, required=True, help="filen, der skrives")
+    cmd.add_argument(
+        "--out",
+        type=arguments.file,
+        default=None,
+        help="filen, der skrives (standard: rapport-ÅÅÅÅ-MM-DD.pdf med dagens dato i den aktuelle mappe; findes "
+        "den, bruges rapport-ÅÅÅÅ-MM-DD-2.pdf osv., så intet overskrives)",
+    )
     cmd.add_argument("--overwrite", action="store_true", help=arguments.OVERWRITE_HELP)
     cmd.add_argument(
         "--decision",
@@ -70,17 +110,17 @@ def run(args: argparse.Namespace) -> int:
     from selection.storage.database import open_store, store_exists
     from selection.storage.packages import active_data_dir
 
-    out: Path = args.out  # checked (writable, not an existing file without --overwrite) by files.resolve_output
+    out: Path | None = args.out  # checked (writable, no existing file without --overwrite) by files.resolve_output
     if args.top is not None and args.top < 1:
-        raise ValueError("--top skal være mindst 1.")
+        raise UsageError("--top skal være mindst 1.")
     if args.smaa < 100:
-        raise ValueError("--smaa skal være mindst 100 vægtninger.")
+        raise UsageError("--smaa skal være mindst 100 vægtninger.")
     if len(args.scenario) > MAX_SCENARIOS:
-        raise ValueError(f"Højst {MAX_SCENARIOS} scenarier kan sammenlignes (fik {len(args.scenario)}).")
+        raise UsageError(f"Højst {MAX_SCENARIOS} scenarier kan sammenlignes (fik {len(args.scenario)}).")
     if args.scenario and args.weights is not None:
-        raise ValueError("--scenario kan ikke bruges sammen med --weights: scenariet fastlægger selv vægtene.")
+        raise UsageError("--scenario kan ikke bruges sammen med --weights: scenariet fastlægger selv vægtene.")
     if args.decision is not None and args.round is not None:
-        raise ValueError(
+        raise UsageError(
             "--round kan ikke bruges med --decision: rapporten viser den vægtningsrunde, beslutningen bygger på."
         )
     data_dir = args.data if args.data is not None else active_data_dir()
@@ -90,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         weighting_round = find_revealed(engine, args.round) if args.round is not None else None
         if args.decision is not None:
             if args.weights is not None or args.top is not None or args.scenario:
-                raise ValueError(
+                raise UsageError(
                     "--weights, --top og --scenario kan ikke bruges med --decision: rapporten viser "
                     "beslutningens egne vægte og data."
                 )
@@ -142,9 +182,12 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "pdf"
         else render_html(snapshot, fields, changes).encode("utf-8")
     )
-    try:
-        write_file(out, data, overwrite=args.overwrite)
-    except FileExistsError:
-        raise ValueError(exists_text(out)) from None
+    if out is None:
+        out = _write_default(data, args.format, args.overwrite)
+    else:
+        try:
+            write_file(out, data, overwrite=args.overwrite)
+        except FileExistsError:
+            raise UsageError(exists_text(out)) from None
     print(f"Skrev rapporten ({args.format.upper()}) til {out}", file=sys.stderr)
     return 0
