@@ -39,6 +39,7 @@ from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MA
 from selection.storage.database import StoreError
 from selection.storage.packages import active_data_dir
 from selection.text.formatting import count, integer, timestamp
+from selection.text.number_parser import NumberError, parse_number
 from ui import access, data, layout, sidebar, state
 from ui.state import sub_weight_key
 from ui.text import md
@@ -392,22 +393,27 @@ def show_history(scenario_id: int) -> None:
 
 def _add_rule(model: CriteriaModel) -> None:
     kind = state.RULE_KIND.get()
+    try:
+        value = None if kind == LIST_STATUS else parse_number(state.RULE_VALUE.get(), "auto")
+    except NumberError as exc:
+        state.RULE_PROBLEM.set(f"Grænsen: {exc}")
+        return
     raw: dict[str, object]
     if kind == LIST_STATUS:
         raw = {"kind": kind, "allowed": list(state.RULE_ALLOWED.get() or [])}
     elif kind == MIN_SCORE:
-        raw = {"kind": kind, "criterion": state.RULE_TARGET.get(), "min": state.RULE_VALUE.get()}
+        raw = {"kind": kind, "criterion": state.RULE_TARGET.get(), "min": value}
     elif kind == ACTOR_SECTOR:
-        raw = {"kind": kind, "sector": state.RULE_TARGET.get(), "distance_m": state.RULE_VALUE.get()}
+        raw = {"kind": kind, "sector": state.RULE_TARGET.get(), "distance_m": value}
     else:
         raw = {
             "kind": kind,
             "indicator": state.RULE_TARGET.get(),
-            ("min" if kind == MIN_VALUE else "max"): state.RULE_VALUE.get(),
+            ("min" if kind == MIN_VALUE else "max"): value,
         }
     rules = tuple(state.SCENARIO_RULES.get(()))
     try:
-        if state.RULE_VALUE.get() is None and kind != LIST_STATUS:
+        if value is None and kind != LIST_STATUS:
             raise ScenarioError("Skriv et tal i feltet 'Grænse'.")
         if len(rules) >= MAX_RULES:
             raise ScenarioError(f"Højst {MAX_RULES} udelukkelsesregler.")
@@ -461,8 +467,8 @@ def rules_editor(model: CriteriaModel) -> None:
             MIN_VALUE: "Grænse: mindst",
             MAX_VALUE: "Grænse: højst",
         }[kind]
-        low = 0.0 if kind in (MIN_SCORE, ACTOR_SECTOR) else None  # an indicator's scale may run below 0
-        st.number_input(label, key=state.RULE_VALUE.name, value=None, min_value=low, step=1.0, placeholder="fx 40")
+        # text, read by the strict number parser: "2,5" and "2.5" are 2.5 (a number field drops the comma)
+        st.text_input(label, key=state.RULE_VALUE.name, max_chars=40, placeholder="fx 40 eller 2,5")
     st.button("Tilføj regel", key=state.RULE_ADD.name, on_click=_add_rule, args=(model,))
     if problem := state.RULE_PROBLEM.pop():
         st.error(md(problem))

@@ -73,7 +73,7 @@ def test_a_negative_threshold_on_a_negative_scale_can_be_set_and_shared(
     at = open_folds(AppTest.from_file(APP, default_timeout=120)).run()
     at.selectbox(key="rule_kind").select("min_value").run()
     at.selectbox(key="rule_target").select("n2").run()
-    at.number_input(key="rule_value").set_value(-10.0).run()
+    at.text_input(key="rule_value").set_value("-10").run()
     at.button(key="rule_add").click().run()
     assert not at.exception, at.exception
     assert at.query_params["regel"] == "minvaerdi:n2:-10"
@@ -82,7 +82,7 @@ def test_a_negative_threshold_on_a_negative_scale_can_be_set_and_shared(
     again.run()
     assert not [w for w in again.warning if "Linket kunne ikke bruges" in w.value]
     assert [r.kind for r in again.session_state["scenario_rules"]] == ["min_value"]
-    at.number_input(key="rule_value").set_value(-5.0).run()
+    at.text_input(key="rule_value").set_value("-5").run()
     at.selectbox(key="rule_kind").select("min_score").run()  # a threshold below 0 left in the field
     assert not at.exception, at.exception
 

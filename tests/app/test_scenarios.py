@@ -160,10 +160,10 @@ def test_rules_editor_adds_a_rule_and_all_excluded_keeps_the_last_ranking(db, bu
     before = list(table(at)["Område"])
     at.selectbox(key="rule_kind").select("min_score").run()
     at.selectbox(key="rule_target").select("trust").run()  # the best trust score is below 100
-    at.number_input(key="rule_value").set_value(101.0).run()
+    at.text_input(key="rule_value").set_value("101").run()
     at.button(key="rule_add").click().run()
     assert any("Mindste score skal være et tal mellem 0 og 100" in shown(e.value) for e in at.error)
-    at.number_input(key="rule_value").set_value(100.0).run()
+    at.text_input(key="rule_value").set_value("100").run()
     at.button(key="rule_add").click().run()
     assert not at.exception
     assert any(
@@ -275,7 +275,7 @@ def test_rules_editor_offers_every_indicator_for_a_value_rule(db, bundled):
     assert at.selectbox(key="rule_target").options == [f"{i.label} ({i.scale_text})" for i in indicators]
     last = indicators[-1]
     at.selectbox(key="rule_target").select(last.id).run()
-    at.number_input(key="rule_value").set_value(float(last.scale_max)).run()
+    at.text_input(key="rule_value").set_value(f"{last.scale_max:g}".replace(".", ",")).run()
     at.button(key="rule_add").click().run()
     assert not at.exception, at.exception
     rule = parse_rule({"kind": "max_value", "indicator": last.id, "max": float(last.scale_max)}, bundled.model)
@@ -319,3 +319,29 @@ def test_a_link_with_sub_weights_above_the_sliders_ranks_as_the_link_says(db, bu
     assert list(shown_table["Område"]) == list(result.table["name"])
     assert list(shown_table["Samlet score"]) == [number(t) for t in result.table["total"]]
     assert any("forholdet mellem dem" in shown(w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("typed", "link"), [("2,5", "minvaerdi:need_assessed:2.5"), ("2.5", "minvaerdi:need_assessed:2.5")]
+)
+def test_a_rule_threshold_takes_the_danish_comma(db, bundled, typed, link):
+    """Issue 29 (11): every number a person types accepts the decimal comma (and the point)."""
+    at = run_app()
+    at.selectbox(key="rule_kind").select("min_value").run()
+    at.selectbox(key="rule_target").select("need_assessed").run()
+    at.text_input(key="rule_value").set_value(typed).run()
+    at.button(key="rule_add").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params["regel"] == link
+
+
+@pytest.mark.parametrize("typed", ["2,5,5", "to", "1e999"])
+def test_a_rule_threshold_that_is_no_number_is_refused_in_danish(db, bundled, typed):
+    at = run_app()
+    at.selectbox(key="rule_kind").select("min_value").run()
+    at.selectbox(key="rule_target").select("need_assessed").run()
+    at.text_input(key="rule_value").set_value(typed).run()
+    at.button(key="rule_add").click().run()
+    assert not at.exception, at.exception
+    assert any(shown(e.value).startswith("Grænsen:") for e in at.error)
+    assert "regel" not in at.query_params
