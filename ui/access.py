@@ -7,6 +7,7 @@ at most every ROLE_TTL_S seconds per session (and at once after a role change), 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -28,12 +29,14 @@ from selection.access import (
     assign_role,
     change_history,
     current_assignments,
+    issuer_of,
     local_identity,
     oidc_identity,
     policy_from_settings,
     role_of,
     roles,
     seed_roles,
+    write_refused_reason,
 )
 from selection.assessments.wording import time_text
 from selection.storage.database import StoreError, database_url
@@ -76,6 +79,24 @@ def provider_name(section: dict[str, Any]) -> str | None:
         return named
     tables = [k for k, v in section.items() if isinstance(v, dict) and ("client_id" in v or "server_metadata_url" in v)]
     return tables[0] if len(tables) == 1 and "client_id" not in section else None
+
+
+def configured_issuer(section: dict[str, Any]) -> str | None:
+    """The issuer of the provider the app signs in with (from its ``server_metadata_url``); None if unknown."""
+    provider = provider_name(section)
+    table = section.get(provider) if provider else section
+    return issuer_of(table.get("server_metadata_url")) if isinstance(table, dict) else None
+
+
+def served_address() -> str | None:
+    """Streamlit's ``server.address`` of the running server (None/empty: every interface). A page run without a
+    server (AppTest) counts as this machine only."""
+    from streamlit import config as st_config
+
+    if getattr(st_config, "_server_mode", "served") is None:  # no server started this process
+        return "127.0.0.1"
+    address = st.get_option("server.address")
+    return str(address) if address else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -169,7 +190,7 @@ def gate(title: str = "") -> Actor:
             )
             st.stop()
         try:
-            identity = oidc_identity(st.user.to_dict())
+            identity = oidc_identity(st.user.to_dict(), issuer=configured_issuer(section))
         except AccessDenied as exc:
             _title(title)
             st.error(md(str(exc)))
@@ -182,10 +203,15 @@ def gate(title: str = "") -> Actor:
         except AccessDenied as exc:  # e.g. a pasted control character: said beside the field, saved under no name
             st.sidebar.error(md(str(exc)))
             identity = local_identity("")
+    exposed = write_refused_reason(served_address(), sign_in=section is not None)
+    if exposed and not pol.read_only:  # local mode that other machines can reach: nobody writes
+        pol = dataclasses.replace(pol, read_only=True)
     actor = Actor(identity, pol)
     state.ACTOR.set(actor)
     role = _role(actor)
     state.ROLE.set(role)
+    if exposed:
+        st.sidebar.warning(md(exposed), icon=":material/lan:")
     _banner(actor, role, signed_in=section is not None)
     if role is None:
         _title(title)

@@ -14,7 +14,8 @@ calls ``authorize`` itself; the app's hidden buttons are only a convenience on t
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from selection.access.identity import cli_identity, local_identity, oidc_identity
+from selection.access.exposure import loopback_only, write_refused_reason
+from selection.access.identity import cli_identity, issuer_of, local_identity, oidc_identity
 from selection.access.model import (
     ADMINISTRATOR,
     ASSESS,
@@ -103,8 +104,10 @@ __all__ = [
     "change_history",
     "cli_identity",
     "current_assignments",
+    "issuer_of",
     "local_identity",
     "log_change",
+    "loopback_only",
     "oidc_identity",
     "policy_from_settings",
     "read_roles_file",
@@ -112,4 +115,5 @@ __all__ = [
     "role_of",
     "roles",
     "seed_roles",
+    "write_refused_reason",
 ]

@@ -50,6 +50,7 @@ from selection.storage.database.tables import assessment, change_log, decision, 
 from selection.storage.packages import active_data_dir, has_stored_import
 from tests.support.databases import AREA_IDS, MODEL
 from tests.support.factory import ADMIN, make_package
+from tests.support.sign_in import ISSUER, signed_in
 
 DAY = date(2026, 11, 20)
 SNAPSHOT = {"areas": [{"id": "a", "name": "Alfa"}], "dataset": {"version": "t1", "content_hash": "0" * 64}}
@@ -72,7 +73,7 @@ PATHS = sorted(ALLOWED["admin"])
 
 def person(key: str, policy: AccessPolicy = POLICY) -> Actor:
     subject, email, _ = PEOPLE[key]
-    return Actor(oidc_identity({"sub": subject, "email": email, "name": key.title()}), policy)
+    return Actor(signed_in(subject, email, key.title()), policy)
 
 
 def give_roles(engine) -> None:
@@ -291,11 +292,11 @@ def test_an_email_address_the_provider_has_not_verified_gives_no_role(engine):
     assign_role(engine, ADMIN, "admin@kk.test", ADMINISTRATOR, "Første")
     for flag in (False, "false"):
         claims = {"sub": "selv-registreret", "email": "admin@kk.test", "email_verified": flag, "name": "Mallory"}
-        claimed = Actor(oidc_identity(claims), POLICY)
+        claimed = Actor(oidc_identity({**claims, "iss": ISSUER}, issuer=ISSUER), POLICY)
         assert role_of(engine, claimed).id == READER  # an unknown user (the policy's default role)
         with pytest.raises(AccessDenied, match="Læser"):
             authorize(engine, claimed, ASSESS)
-    verified = oidc_identity({"sub": "sub-admin", "email": "admin@kk.test", "email_verified": True})
+    verified = signed_in("sub-admin", "admin@kk.test")
     assert role_of(engine, Actor(verified, POLICY)).id == ADMINISTRATOR
 
 
@@ -309,7 +310,7 @@ def test_the_first_administrator_is_seeded_once_and_never_overrides_a_later_assi
     assert role_of(engine, person("admin", policy)).id == ADMINISTRATOR
     assign_role(engine, person("admin", policy), "pia@kk.test", READER, "Kun læse")
     assert seed_roles(engine, policy) == 0
-    pia = Actor(oidc_identity({"sub": "p", "email": "pia@kk.test"}), policy)
+    pia = Actor(signed_in("p", "pia@kk.test"), policy)
     assert role_of(engine, pia).id == READER
     seeded = [a for a in current_assignments(engine) if a.principal == "admin@kk.test"]
     assert seeded[0].assigned_by_method == "seed"
@@ -345,14 +346,9 @@ def test_an_identity_without_a_subject_is_refused():
     with pytest.raises(AccessDenied, match="intet bruger-id"):
         oidc_identity({"email": "x@kk.test"})
     entra = oidc_identity(
-        {
-            "sub": "abc",
-            "preferred_username": "bo@kk.dk",
-            "name": "Bo",
-            "iss": "https://login.microsoftonline.com/t/v2.0",
-        }
-    )
-    assert (entra.email, entra.name, entra.principals()) == ("bo@kk.dk", "Bo", ["bo@kk.dk", "sub:abc"])
+        {"sub": "abc", "preferred_username": "bo@kk.dk", "name": "Bo", "iss": ISSUER}, issuer=ISSUER
+    )  # preferred_username is typed, never verified: shown at most, never a key to a role (issue 29)
+    assert (entra.email, entra.name, entra.principals()) == ("", "Bo", ["sub:abc"])
 
 
 def test_the_decision_snapshot_json_is_untouched_by_the_identity_columns(engine):

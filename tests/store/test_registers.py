@@ -17,7 +17,6 @@ from selection.access import (
     AccessPolicy,
     Actor,
     assign_role,
-    oidc_identity,
 )
 from selection.registers import store
 from selection.registers.model import RegisterError
@@ -25,6 +24,7 @@ from selection.registers.vocabulary import load_vocabulary
 from selection.storage.database.tables import actor_version, initiative_version
 from tests.support.databases import AREA_IDS, MODEL
 from tests.support.factory import ADMIN
+from tests.support.sign_in import signed_in
 
 VOCABULARY = load_vocabulary()
 SECTORS = [s.id for s in MODEL.sectors]
@@ -86,7 +86,7 @@ def rows(engine, table=initiative_version) -> int:
 
 
 def person(subject: str, email: str, policy: AccessPolicy | None = None) -> Actor:
-    identity = oidc_identity({"sub": subject, "email": email, "name": email.split("@")[0].title()})
+    identity = signed_in(subject, email, email.split("@")[0].title())
     return Actor(identity, policy or AccessPolicy())
 
 

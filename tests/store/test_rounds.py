@@ -19,7 +19,6 @@ from selection.access import (
     AccessPolicy,
     Actor,
     assign_role,
-    oidc_identity,
 )
 from selection.rounds import store as rounds
 from selection.rounds.model import CLOSED, OPEN, REVEALED, SHARES, SWING, RoundError
@@ -28,6 +27,7 @@ from selection.scenarios.saved import save_new
 from selection.storage.database.tables import round_invitation, round_participant, round_submission
 from tests.support.databases import MODEL
 from tests.support.factory import ADMIN
+from tests.support.sign_in import signed_in
 
 SETTINGS = parse_settings({"weights": {"need": 2}}, MODEL)
 WEIGHTS = {"trust": 1, "actors": 1, "need": 2}
@@ -41,7 +41,7 @@ def open_round(engine, name="Styregruppen nov.", anonymous=False, actor=ADMIN, *
 
 
 def person(subject: str, email: str, policy: AccessPolicy | None = None) -> Actor:
-    identity = oidc_identity({"sub": subject, "email": email, "name": email.split("@")[0].title()})
+    identity = signed_in(subject, email, email.split("@")[0].title())
     return Actor(identity, policy or AccessPolicy())
 
 

@@ -19,7 +19,6 @@ from selection.access import (
     assign_role,
     cli_identity,
     local_identity,
-    oidc_identity,
     policy_from_settings,
 )
 from selection.scenarios import parse_settings
@@ -27,6 +26,7 @@ from selection.scenarios import saved as scenarios
 from selection.storage.database.tables import scenario_version
 from tests.support.databases import MODEL
 from tests.support.factory import ADMIN
+from tests.support.sign_in import signed_in
 
 PEOPLE = {"admin": ADMINISTRATOR, "planner": PLANNER, "reader": READER}
 READ_ONLY = policy_from_settings({"SELECTION_READ_ONLY": "1"}.get)
@@ -35,7 +35,7 @@ PATHS = ("save_new", "save_change", "rename", "set_archived", "duplicate")
 
 
 def person(key: str, policy: AccessPolicy = DEFAULT_POLICY) -> Actor:
-    return Actor(oidc_identity({"sub": f"sub-{key}", "email": f"{key}@kk.test", "name": key.title()}), policy)
+    return Actor(signed_in(f"sub-{key}", f"{key}@kk.test", key.title()), policy)
 
 
 def settings(**raw):
