@@ -1,14 +1,23 @@
 """Every setting of the app and the command line: its name, its default and what a bad value says (Danish).
 
-A setting is read from the secrets the app hands over (``use_secrets``: Streamlit's ``.streamlit/secrets.toml``),
-else from the process environment, else it takes its default. Nothing else in the code reads ``os.environ``:
-a setting that is not declared here cannot be read (``KeyError``), so this module is the list of them all.
-Values are read at each call (never cached), so a test or an operator can change them between calls.
+One configuration source for the app and the command line. A setting is read, first found wins:
+
+1. the secrets: in the app Streamlit's ``st.secrets`` (handed over with ``use_secrets``); everywhere else (the
+   command line, scripts) the same files read here as Streamlit reads them (``secrets_files``:
+   ``~/.streamlit/secrets.toml``, then the checkout's and the working folder's ``.streamlit/secrets.toml``, a
+   later file's key winning), so the command line writes where the app reads;
+2. the process environment;
+3. the setting's default.
+
+Nothing else in the code reads ``os.environ``: a setting that is not declared here cannot be read (``KeyError``),
+so this module is the list of them all. Values are read at each call (the secrets files again when they changed),
+so a test or an operator can change them between calls.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +67,12 @@ SETTINGS: dict[str, Setting] = {
 TRUE = frozenset({"1", "true", "ja", "yes", "on"})
 FALSE = frozenset({"", "0", "false", "nej", "no", "off"})
 
+# ``SELECTION_SECRETS_FILES``: the secrets files the command line reads instead of Streamlit's places (paths
+# separated by os.pathsep; empty: none, e.g. in the tests). Read here only: it says where settings come from.
+SECRETS_FILES_ENV = "SELECTION_SECRETS_FILES"
+
 _secrets: Callable[[str], object] | None = None
+_file_cache: dict[tuple[tuple[str, int, int], ...], dict[str, object]] = {}
 
 
 class ConfigError(ValueError):
@@ -71,8 +85,53 @@ def use_secrets(get: Callable[[str], object] | None) -> None:
     _secrets = get
 
 
+def secrets_files() -> list[Path]:
+    """Where Streamlit reads ``secrets.toml`` (its default ``secrets.files``), in order, a later file winning:
+    the user's ``~/.streamlit``, the checkout's (``scripts/run_app.sh`` starts the app there) and the working
+    folder's ``.streamlit`` (``streamlit run`` from there). ``$SELECTION_SECRETS_FILES`` replaces the list."""
+    if (given := os.environ.get(SECRETS_FILES_ENV)) is not None:
+        return [Path(p) for p in given.split(os.pathsep) if p.strip()]
+    places = [Path.home() / ".streamlit" / "secrets.toml", REPO / ".streamlit" / "secrets.toml"]
+    places.append(Path.cwd() / ".streamlit" / "secrets.toml")
+    unique: list[Path] = []
+    for place in places:
+        if place not in unique:
+            unique.append(place)
+    return unique
+
+
+def file_secrets() -> dict[str, object]:
+    """The root-level keys of the secrets files (``secrets_files``), read again only when a file changed.
+
+    A file that is missing counts as empty; one that cannot be read or parsed raises ConfigError (Danish): the
+    command line must not write into another database than the app's because its settings were skipped."""
+    stats = []
+    for path in secrets_files():
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        stats.append((str(path), st.st_mtime_ns, st.st_size))
+    key = tuple(stats)
+    if key not in _file_cache:
+        merged: dict[str, object] = {}
+        for path_text, _, _ in key:
+            try:
+                merged.update(tomllib.loads(Path(path_text).read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(
+                    f"Indstillingsfilen {path_text} kan ikke læses ({type(exc).__name__}: {str(exc)[:120]}); "
+                    "ret den, så appen og kommandolinjen bruger de samme indstillinger."
+                ) from None
+        _file_cache.clear()  # one entry: the files as they are now
+        _file_cache[key] = merged
+    return _file_cache[key]
+
+
 def value(name: str) -> str | None:
-    """The setting's text: from the secrets, else the environment, else its default; stripped, None when empty."""
+    """The setting's text: from the secrets, else the environment, else its default; stripped, None when empty.
+
+    The secrets are the app's (``use_secrets``) or, when none are handed over, the secrets files themselves."""
     setting = SETTINGS[name]  # KeyError: every setting is declared above
     found: object = None
     if _secrets is not None:
@@ -80,6 +139,10 @@ def value(name: str) -> str | None:
             found = _secrets(name)
         except Exception:  # a secrets file that cannot be read counts as no secrets (Streamlit raises on access)
             found = None
+    else:
+        found = file_secrets().get(name)
+        if isinstance(found, bool):  # SELECTION_READ_ONLY = true in TOML
+            found = "1" if found else "0"
     if found is None or found == "":
         found = os.environ.get(name)
     if found is None or found == "":
@@ -94,6 +157,11 @@ def yes_no(name: str, text: str | None) -> bool:
     if word not in TRUE | FALSE:
         raise ConfigError(f"{name} skal være 1 eller 0 (fik '{word[:20]}').")
     return word in TRUE
+
+
+def read_only() -> bool:
+    """$SELECTION_READ_ONLY: every write is refused and the database is opened for reading only."""
+    return yes_no("SELECTION_READ_ONLY", value("SELECTION_READ_ONLY"))
 
 
 def data_dir() -> Path:

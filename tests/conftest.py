@@ -18,6 +18,8 @@ from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 os.environ["SELECTION_IMPORT_DIR"] = tempfile.mkdtemp(prefix="selection-import-")
 # ... and so is the assessment database (SQLite beside that folder), never a database named by the user.
 os.environ.pop("SELECTION_DB_URL", None)
+# ... and no settings from a developer's .streamlit/secrets.toml reach the command line the tests run.
+os.environ["SELECTION_SECRETS_FILES"] = ""
 
 settings.register_profile("project", deadline=None, max_examples=60)
 settings.load_profile("project")

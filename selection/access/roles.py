@@ -251,9 +251,10 @@ def assign_role(engine: Engine, actor: Actor, principal: str, role_id: str | Non
 def seed_roles(engine: Engine, policy: AccessPolicy) -> int:
     """Store the configured first administrator(s) for principals that have no assignment yet.
 
-    Never overrides what an administrator assigned since. Returns how many rows were added.
+    Never overrides what an administrator assigned since. Returns how many rows were added. A read-only
+    deployment (``policy.read_only``) writes nothing: the seed applies once the store is opened for writing.
     """
-    if not policy.seed:
+    if not policy.seed or policy.read_only:
         return 0
     with read_connection(engine) as conn:
         known = set(conn.execute(select(role_assignment.c.principal).distinct()).scalars())

@@ -78,12 +78,18 @@ def open_store(url: str | None = None, busy_timeout_s: float | None = None) -> E
 
     ``busy_timeout_s`` None: ``engine.DEFAULT_BUSY_TIMEOUT_S``.
     """
-    from selection.storage.database.engine import DEFAULT_BUSY_TIMEOUT_S, open_engine
+    from selection.storage.database.engine import DEFAULT_BUSY_TIMEOUT_S, is_read_only, open_engine
     from selection.storage.database.revision import at_head
 
     engine = open_engine(url, DEFAULT_BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s)
     try:
         if not at_head(engine):  # at the newest schema (every start but the first): no Alembic import
+            if is_read_only(engine) or config.read_only():  # reading never migrates (a write)
+                raise StoreError(
+                    "Databasen har ikke dette programs skemaversion og kan ikke opdateres, fordi den er "
+                    "skrivebeskyttet (SELECTION_READ_ONLY eller filens rettigheder). Åbn den én gang med "
+                    "skriveadgang, så opdateres den. Intet er ændret."
+                )
             from selection.storage.database.schema import upgrade
 
             upgrade(engine)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -30,6 +31,7 @@ DEFAULT_BUSY_TIMEOUT_S = 10.0
 CONNECT_TIMEOUT_S = 10  # PostgreSQL: seconds to wait for the server (the URL's own ?connect_timeout= wins)
 WRITE_OPTION = "selection_write"  # execution option: this transaction reads then writes
 _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+_READ_ONLY: weakref.WeakSet[Engine] = weakref.WeakSet()  # SQLite engines opened with mode=ro
 
 
 DB_URL_ENV = "SELECTION_DB_URL"  # named in messages: the setting a person changes (``selection.config``)
@@ -103,17 +105,39 @@ def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
             "beslutninger ville forsvinde. Angiv en databasefil, fx sqlite:////sti/til/vurderinger.sqlite."
         )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        deployment_read_only = config.read_only()
+    except config.ConfigError as exc:
+        raise StoreError(str(exc)) from None
+    try:
+        if not deployment_read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
         exists = path.exists()
     except OSError as exc:  # e.g. a name too long for the file system, or a file where a folder should be
         raise StoreError(
             f"Databasefilen {str(path)[:200]} eller dens mappe kan ikke oprettes ({os_reason(exc)}). Intet er ændret."
         ) from None
-    if exists and not os.access(path, os.W_OK):
-        raise StoreError(f"Databasefilen {path} er skrivebeskyttet, så vurderinger kan ikke gemmes. Intet er ændret.")
-    if not os.access(path.parent, os.W_OK):  # WAL needs its -wal and -shm files beside the database
+    # SELECTION_READ_ONLY or a file that may not be written: opened for reading only (SQLite's mode=ro), so reads
+    # work and every write is refused by SQLite itself; a missing file is not created.
+    read_only = deployment_read_only or (exists and not os.access(path, os.W_OK))
+    if read_only and not exists:
+        raise StoreError(
+            f"Databasefilen {str(path)[:200]} findes ikke, og appen kører i skrivebeskyttet tilstand "
+            "(SELECTION_READ_ONLY=1), så den oprettes ikke. Intet er ændret."
+        )
+    if not read_only and not os.access(path.parent, os.W_OK):  # WAL needs its -wal and -shm files beside it
         raise StoreError(f"Mappen {path.parent} er skrivebeskyttet, så databasen kan ikke bruges. Intet er ændret.")
-    engine = _create(url, connect_args={"timeout": busy_timeout_s})
+    target: str | URL = url
+    if read_only:
+        query = {"mode": "ro", "uri": "true"}
+        wal_files = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+        if not os.access(path.parent, os.W_OK) and not any(f.exists() for f in wal_files):
+            # A WAL database needs its -shm file even to read; in a folder nobody may write, with no -wal (so
+            # every change is in the file itself), SQLite reads the file as it is (immutable).
+            query["immutable"] = "1"
+        target = URL.create("sqlite", database="file:" + quote(str(path)), query=query)
+    engine = _create(target, connect_args={"timeout": busy_timeout_s})
+    if read_only:
+        _READ_ONLY.add(engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
@@ -122,8 +146,9 @@ def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
+            if not read_only:  # changing the journal mode writes the file
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = FULL")
         finally:
             cursor.close()
 
@@ -133,6 +158,12 @@ def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
 
     _BUSY_TIMEOUTS[engine] = busy_timeout_s
     return engine
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether the engine was opened for reading only (SELECTION_READ_ONLY, or a SQLite file that may not be
+    written): nothing may migrate or write through it."""
+    return engine in _READ_ONLY
 
 
 def busy_timeout(engine: Engine) -> float:
