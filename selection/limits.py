@@ -18,6 +18,7 @@ MAX_JSON_DEPTH = 64  # GeoJSON needs about 7 levels; deeper nesting is refused b
 MAX_CSV_FIELD = 128 * 1024  # characters in one CSV cell
 MAX_CSV_LINE = 1024 * 1024  # characters in one line of a CSV file
 SNIFF_BYTES = 64 * 1024  # prefix of a CSV read to decide its separator
+MAX_AREA_NAME = 200  # characters in an area's name (the report, map and tables show names on one line)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class Limits:
     max_rows: int = 100_000
     max_columns: int = 500
     max_cells: int = 250_000  # rows × columns held as text at once (XLSX parses at ~20 µs a cell)
+
+
+def area_name_text(n: int) -> str:
+    """The Danish message for an area name of ``n`` characters, over MAX_AREA_NAME."""
+    return f"Områdets navn har for mange tegn ({n}); højst {MAX_AREA_NAME} tegn."
 
 
 def smaa_samples_problem(n: int) -> str | None:

@@ -23,6 +23,7 @@ from selection.data.criteria import CriteriaModel, load_criteria
 from selection.errors import DataError, Problem, Report, library_reason, os_reason
 from selection.geo.geojson import read_geojson
 from selection.geo.geometry import WGS84, check_area_geometries
+from selection.limits import MAX_AREA_NAME, area_name_text
 from selection.text import json_input
 from selection.text.number_parser import NumberError, parse_count, parse_number
 
@@ -217,6 +218,8 @@ def read_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
             seen[aid] = pos
         if name is None:
             report.error("Mangler 'name'.", file, label)
+        elif len(name) > MAX_AREA_NAME:
+            report.error(area_name_text(len(name)), file, label)
     gdf = check_area_geometries(gdf, file, labels, report)
     gdf["area_id"] = ids
     gdf["name"] = names

@@ -22,6 +22,7 @@ from selection.importing.matching import (
 )
 from selection.importing.readers.vector import VectorData
 from selection.importing.state import ImportState
+from selection.limits import MAX_AREA_NAME, area_name_text
 from selection.text.formatting import count, listing
 from selection.text.number_parser import NumberError, parse_count
 
@@ -47,6 +48,11 @@ def import_areas(state: ImportState, file: str, vec: VectorData) -> str:
     ids = [text_of(v) for v in gdf[id_col]] if id_col else [""] * len(gdf)
     labels = [feature_label(i + 1, n or a) for i, (a, n) in enumerate(zip(ids, names, strict=True))]
     before = len(report.errors)
+    for aid, name, label in zip(ids, names, labels, strict=True):  # the name, or the id that stands for it
+        if len(name or aid) > MAX_AREA_NAME:
+            report.error(area_name_text(len(name or aid)), file, label)
+    if len(report.errors) > before:
+        return details
     declared = gdf
     gdf = check_area_geometries(gdf, file, labels, report)
     if len(report.errors) > before:

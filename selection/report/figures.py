@@ -32,6 +32,11 @@ MANY_RANK_LABELS = 10
 MAX_CHART_AREAS = 25
 EXCLUDED_FACE, EXCLUDED_EDGE, EXCLUDED_HATCH = "#d9d9d9", "#000000", "xx"  # grey, cross-hatched, heavy outline
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+# Every image has a fixed size in pixels whatever the data: labels are cut to LABEL_CHARS on one line and the
+# figure is laid out inside its size (no tight bounding box that grows with a long label).
+DPI = 150
+LABEL_CHARS = 40
+MAX_CHART_RANKS = 30  # rank-change chart: the y axis reaches at most this rank (lower ranks sit at the bottom edge)
 
 
 def _text(value: object) -> str:
@@ -39,9 +44,21 @@ def _text(value: object) -> str:
     return without_direction_marks(str(value)).replace("$", r"\$")
 
 
+def _short(value: object, limit: int = LABEL_CHARS) -> str:
+    """A name or label on one line, at most ``limit`` characters (then '…')."""
+    text = " ".join(str(value).split())
+    return text[: limit - 1].rstrip() + "…" if len(text) > limit else text
+
+
+def _label(value: object, limit: int = LABEL_CHARS) -> str:
+    """A name or label as a figure draws it: ``_short``, as literal text."""
+    return _text(_short(value, limit))
+
+
 def _png(fig: Figure) -> bytes:
+    """The figure as PNG at its own size (``DPI``): the pixel size never depends on the labels."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -84,7 +101,7 @@ def map_figure(snapshot: dict[str, Any], top_n: int) -> Figure:
         for a, out in zip(frame["area_id"], frame["excluded"], strict=True)
     ]
     with plt.rc_context({"font.family": FONT}):
-        fig, ax = plt.subplots(figsize=(7.2, 7.2))
+        fig, ax = plt.subplots(figsize=(7.2, 7.2), layout="constrained")
         official = frame["quality"] == "official"
         for part, style in ((frame[official], "solid"), (frame[~official], (0, (4, 3)))):
             if len(part):
@@ -117,7 +134,7 @@ def map_figure(snapshot: dict[str, Any], top_n: int) -> Figure:
                 side = _free_side(placed, point.x, point.y, near_x, near_y)
                 placed.append((point.x, point.y, side))
                 ax.annotate(
-                    _text(rec.name),
+                    _label(rec.name),
                     (point.x, point.y),
                     xytext=(0, 11 * side),
                     textcoords="offset points",
@@ -199,8 +216,8 @@ def why_png(snapshot: dict[str, Any]) -> bytes:
     ranked = [r for r in snapshot["ranking"] if r["rank"] is not None][:MAX_CHART_AREAS]
     criteria = snapshot["criteria"]
     with plt.rc_context({"font.family": FONT}):
-        fig, ax = plt.subplots(figsize=(7.2, 0.32 * max(len(ranked), 3) + 1.0))
-        labels = [_text(f"{r['rank']}. {r['name']}") for r in ranked]
+        fig, ax = plt.subplots(figsize=(7.2, 0.32 * max(len(ranked), 3) + 1.0), layout="constrained")
+        labels = [_label(f"{r['rank']}. {' '.join(str(r['name']).split())}") for r in ranked]
         left = [0.0] * len(ranked)
         for k, crit in enumerate(criteria):
             widths = [r["contributions"].get(crit["id"]) or 0.0 for r in ranked]
@@ -209,7 +226,7 @@ def why_png(snapshot: dict[str, Any]) -> bytes:
                 widths,
                 left=left,
                 color=CRITERION_COLOURS[k % len(CRITERION_COLOURS)],
-                label=crit["label"],
+                label=_label(crit["label"]),
                 edgecolor="white",
                 linewidth=0.5,
             )
@@ -239,12 +256,12 @@ def rank_change_png(comparison: dict[str, Any]) -> bytes:
         per_area.setdefault(rec["area"], [None] * len(labels))[rec["position"]] = rec["rank"]
     if len(per_area) > MAX_CHART_LINES:
         per_area = {a: r for a, r in per_area.items() if any(x is not None and x <= CHART_TOP for x in r)}
-    worst = max([x for r in per_area.values() for x in r if x is not None] or [1])
+    worst = min(max([x for r in per_area.values() for x in r if x is not None] or [1]), MAX_CHART_RANKS + 1)
     dashes = ("solid", "dashed", "dashdot", "dotted")
     with plt.rc_context({"font.family": FONT}):
-        fig, ax = plt.subplots(figsize=(7.2, 0.28 * max(worst, 6) + 1.4))
+        fig, ax = plt.subplots(figsize=(7.2, 0.28 * max(worst, 6) + 1.4), layout="constrained")
         for k, (area, ranks) in enumerate(per_area.items()):
-            ys = [float("nan") if x is None else float(x) for x in ranks]
+            ys = [float("nan") if x is None else float(min(x, worst)) for x in ranks]
             ax.plot(
                 range(len(labels)),
                 ys,
@@ -257,7 +274,7 @@ def rank_change_png(comparison: dict[str, Any]) -> bytes:
             last = next((j for j in range(len(ys) - 1, -1, -1) if not math.isnan(ys[j])), None)
             if last is not None:
                 ax.annotate(
-                    _text(area),
+                    _label(area),
                     (last, ys[last]),
                     xytext=(6, 0),
                     textcoords="offset points",
@@ -265,10 +282,13 @@ def rank_change_png(comparison: dict[str, Any]) -> bytes:
                     fontsize=6.5,
                     color="#111111",
                 )
-        ax.set_xticks(range(len(labels)), [_text(_wrap(label)) for label in labels], fontsize=7.5)
+        ax.set_xticks(range(len(labels)), [_text(_wrap(_short(label))) for label in labels], fontsize=7.5)
         ax.set_xlim(-0.3, len(labels) - 1 + 0.9)
         ax.set_ylim(worst + 0.6, 0.4)
-        ax.set_yticks(range(1, int(worst) + 1))
+        ax.set_yticks(
+            range(1, int(worst) + 1),
+            [f"{k}+" if k > MAX_CHART_RANKS else str(k) for k in range(1, int(worst) + 1)],
+        )
         ax.tick_params(axis="y", labelsize=7)
         ax.set_ylabel("Rang (1 = øverst)", fontsize=8)
         ax.grid(axis="y", color="#dddddd", linewidth=0.5)
@@ -319,7 +339,7 @@ def round_weights_png(part: dict[str, Any]) -> bytes:
             )
             group = 100 * float(part["weights"].get(crit["id"]) or 0.0)
             ax.plot([group, group], [row - 0.4, row + 0.4], color="#000000", linewidth=2.2, zorder=2)
-        ax.set_yticks(range(k), [_text(c["label"]) for c in criteria], fontsize=7.5)
+        ax.set_yticks(range(k), [_label(c["label"]) for c in criteria], fontsize=7.5)
         ax.set_ylim(k - 0.5, -0.5)
         ax.set_xlim(0, 100)
         ax.set_xlabel("Vægt (%): én prik pr. deltager, sort streg = gruppens vægt", fontsize=8)
@@ -328,6 +348,6 @@ def round_weights_png(part: dict[str, Any]) -> bytes:
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150, metadata={"Software": None})  # no tight box: the size stays fixed
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})  # no tight box: the size stays fixed
         plt.close(fig)
         return buf.getvalue()

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from selection.data.dataset import KIND_LABELS
 from selection.data.status import kinds_per_area, value_status
+from selection.limits import MAX_AREA_NAME
 from selection.ranking.scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 from selection.report.snapshot import ACCEPTABILITY_RANKS_KEPT
 from selection.text.formatting import count, integer, moment_text
@@ -33,13 +34,55 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_ACCEPTABILITY_RANKS = ACCEPTABILITY_RANKS_KEPT  # columns of the rank-acceptability table; later ranks are summed
 MAX_ACCEPTABILITY_ROWS = 15
 REPORT_MAX_AREAS = 50  # rows of the ranking and areas of the values appendix; the chosen area is always included
+# What the report shows is bounded whatever the data holds, so one PDF stays within seconds and a few dozen pages
+# (bench/bench_report.py: the worst accepted input within 10 s and 1 GB). Each cut says what it left out.
+REPORT_MAX_TOP = 20  # rows of the top table, the stability sentences and the scenario comparison (--top may be 10,000)
+MAX_PRIORITY_ROWS = 20  # rows of the assessment priority list
+MAX_ASSESSMENT_ROWS = 40  # assessments in force listed (those of the best-ranked areas first)
+MAX_NAME_IN_TABLE = 60  # an area's or person's name in a table row (a narrow column: 200 characters were 14 lines)
+MAX_CELL_LINES = 3  # line breaks kept in such a text; later lines run on
+MAX_CELL_CHARS = 200  # a reason, source or note in a table row: the whole text is in the app and the command line
+MAX_PRINTED_CHARS = 8000  # any one printed text (the longest text a person may type, a decision's reasons)
+MAX_PRINTED_LINES = 40  # line breaks kept in one printed text; later lines run on, separated by ' / '
+
+
+def _shorter(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with a note of how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit].rstrip()} … [{integer(len(text) - limit)} tegn udeladt]"
+
+
+def bounded(text: str, chars: int = MAX_PRINTED_CHARS, lines: int = MAX_PRINTED_LINES) -> str:
+    """A text as the report prints it: at most ``lines`` lines (the rest run on) and ``chars`` characters."""
+    if text.count("\n") >= lines:
+        parts = text.split("\n")
+        text = "\n".join(parts[: lines - 1]) + "\n" + " / ".join(p.strip() for p in parts[lines - 1 :] if p.strip())
+    return _shorter(text, chars)
+
+
+def cell_text(text: object, chars: int = MAX_CELL_CHARS) -> str:
+    """A free text in a table row: at most ``MAX_CELL_LINES`` lines and ``chars`` characters, with a note of the cut."""
+    return bounded(str(text or ""), chars, MAX_CELL_LINES)
+
+
+def name_text(name: object, limit: int = MAX_AREA_NAME) -> str:
+    """A name on one line, at most ``limit`` characters, cut with '…' (an old snapshot may hold any name)."""
+    text = " ".join(str(name).split())
+    return text[: limit - 1].rstrip() + "…" if len(text) > limit else text
+
+
+def cell_name(name: object) -> str:
+    """A name in a table cell: ``name_text`` at ``MAX_NAME_IN_TABLE`` (the top table has the whole name)."""
+    return name_text(name, MAX_NAME_IN_TABLE)
 
 
 def _literal(value: Any) -> Any:
-    """Every printed value without invisible direction marks (``selection.text.literal``); markup stays markup."""
+    """Every printed value without invisible direction marks (``selection.text.literal``) and bounded in size
+    (``bounded``); markup stays markup."""
     if isinstance(value, Markup):
         return Markup(without_direction_marks(str(value)))
-    return without_direction_marks(value) if isinstance(value, str) else value
+    return bounded(without_direction_marks(value)) if isinstance(value, str) else value
 
 
 _ENV = Environment(
@@ -80,8 +123,9 @@ def local_date(iso: str) -> str:
     return format_date(datetime.fromisoformat(iso).date(), "d. MMMM y", locale=LOCALE)
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def _data_uri(png: bytes) -> Markup:
+    """An image inlined as a ``data:`` URI (markup: the printed-text bound does not apply to it)."""
+    return Markup("data:image/png;base64," + base64.b64encode(png).decode("ascii"))
 
 
 def caveat_text(snapshot: dict[str, Any]) -> str:
@@ -318,7 +362,7 @@ def _acceptability(part: dict[str, Any], ranking: list[dict[str, Any]]) -> dict[
             cells.append(percent(rest) if rest >= 0.005 else "")
         rows.append(
             {
-                "name": r["name"],
+                "name": cell_name(r["name"]),
                 "rank": r["rank"],
                 "cells": cells,
                 "strong": [p >= 0.5 for p in probs[:shown]] + [False],
@@ -335,7 +379,9 @@ def _stability(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     names = {r["area_id"]: r["name"] for r in snapshot["ranking"]}
     labels = {c["id"]: c["label"] for c in snapshot["criteria"]}
-    shortlisted = [r["area_id"] for r in snapshot["ranking"] if r["rank"] is not None][: snapshot["top_n"]]
+    shortlisted = [r["area_id"] for r in snapshot["ranking"] if r["rank"] is not None][
+        : min(snapshot["top_n"], REPORT_MAX_TOP)
+    ]
     out = []
     for aid in shortlisted:
         lines = []
@@ -352,7 +398,8 @@ def _stability(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
             else:
                 span = f"så længe '{label}' vægtes mellem {percent(lo)} og {percent(hi)}"
             lines.append(f"Bliver nr. {rec['rank']}, {span} (nu {percent(now)}).")
-        out.append({"name": names.get(aid, aid), "sentence": rob["sentences"].get(aid, ""), "lines": lines})
+        sentence = cell_text(rob["sentences"].get(aid, ""), 2 * MAX_CELL_CHARS)
+        out.append({"name": names.get(aid, aid), "sentence": sentence, "lines": lines})
     return out
 
 
@@ -398,6 +445,7 @@ def report_context(
     """Everything the template shows, formatted in Danish (text stays raw; the template escapes it)."""
     from selection.report.figures import MANY_RANK_LABELS, MAX_MAP_LABELS, map_png, why_png
 
+    snapshot = shown_snapshot(snapshot)
     criteria = snapshot["criteria"]
     ranking = snapshot["ranking"]
     ranked = [r for r in ranking if r["rank"] is not None]
@@ -410,6 +458,9 @@ def report_context(
         chosen = next((r for r in ranking if r["area_id"] == decision["chosen_area_id"]), None)
     kinds = _kinds_per_area(snapshot)
     listed = listed_areas(ranking, chosen)
+    shown_top = min(top_n, REPORT_MAX_TOP)
+    assessments, assessments_cut = _assessments(snapshot, areas, indicator_labels)
+    priorities = snapshot.get("priorities")
     return {
         "title": "Valg af område – beslutningsgrundlag" if decision else "Valg af område – rapport til styregruppen",
         "dataset": snapshot["dataset"],
@@ -426,20 +477,26 @@ def report_context(
                 "bydel": areas.get(r["area_id"], {}).get("bydel") or "",
                 "first": percent(rob["weights_only"]["first"].get(r["area_id"])) if rob else "–",
             }
-            for r in ranked[:top_n]
+            for r in ranked[:shown_top]
         ],
+        "top_cut": (
+            f"Tabellen viser de {integer(REPORT_MAX_TOP)} øverste af top {integer(top_n)}; hele rangeringen står i "
+            "tabellen nedenfor og kan hentes som CSV."
+            if len(ranked) > shown_top
+            else ""
+        ),
         "top_n": top_n,
         "first": ranked[0] if ranked else None,
         "chosen": chosen,
         "caveat": caveat_text(snapshot),
         "robustness_sentence": robustness_text(snapshot),
-        "map_uri": _data_uri(map_png(snapshot, top_n)),
+        "map_uri": _data_uri(map_png(snapshot, shown_top)),
         "why_uri": _data_uri(why_png(snapshot)) if ranked else None,
         "ranking_cut": cut_text(len(ranking), len(listed)),
         "ranking": [
             {
                 "rank": r["rank"] if r["rank"] is not None else "–",
-                "name": r["name"],
+                "name": cell_name(r["name"]),
                 "total": number(r["total"]),
                 "cells": [f"{number(r['scores'][c['id']])} ({number(r['contributions'][c['id']])})" for c in criteria],
                 "status": f"Udelukket: {r['excluded']}" if r.get("excluded") else _data_status(r, kinds),
@@ -455,29 +512,34 @@ def report_context(
         "max_se": number(100 * rob["weights_only"]["max_std_error"]) if rob else "",
         "stability": _stability(snapshot),
         "priorities": (
-            [{**p, "value": number(p["value"])} for p in snapshot["priorities"]] if "priorities" in snapshot else None
+            [
+                {
+                    **p,
+                    "value": number(p["value"]),
+                    "sentence": cell_text(p.get("sentence"), 2 * MAX_CELL_CHARS),
+                    "what": cell_text(p.get("what")),
+                }
+                for p in priorities[:MAX_PRIORITY_ROWS]
+            ]
+            if priorities is not None
+            else None
         ),  # None: a snapshot from before the list existed
-        "assessments": [
-            {
-                "area": areas.get(a["area_id"], {}).get("name", a["area_id"]),
-                "indicator": indicator_labels.get(a["indicator_id"], a["indicator_id"]),
-                "value": number(a["value"]),
-                "reason": a["reason"],
-                "evidence": a.get("evidence") or "",
-                "assessor": a["assessor_name"],
-                "role": a.get("assessor_role") or "",
-                "date": local_date(a["assessed_on"]) if a.get("assessed_on") else "",
-            }
-            for a in snapshot["assessments"]
-        ],
+        "priorities_cut": (
+            f"Listen viser de {integer(MAX_PRIORITY_ROWS)} mest afgørende af {integer(len(priorities))} værdier; "
+            "hele listen står i appens fane for kritiske værdier og kommer af python -m selection critical."
+            if priorities is not None and len(priorities) > MAX_PRIORITY_ROWS
+            else ""
+        ),
+        "assessments": assessments,
+        "assessments_cut": assessments_cut,
         "values": [
             {
-                "area": areas.get(v["area_id"], {}).get("name", v["area_id"]),
+                "area": cell_name(areas.get(v["area_id"], {}).get("name", v["area_id"])),
                 "indicator": v["indicator"],
                 "value": number(v["value"]),
                 "kind": KIND_LABELS.get(v["kind"], v["kind"] or ""),
-                "source": v["source"],
-                "note": v["note"],
+                "source": cell_text(v["source"]),
+                "note": cell_text(v["note"]),
             }
             for v in sorted(
                 snapshot["values"], key=lambda v: (areas.get(v["area_id"], {}).get("name", ""), v["indicator_id"])
@@ -499,8 +561,80 @@ def report_context(
         "registers": _registers(snapshot),
         "many_areas": len(snapshot["areas"]) > MAX_MAP_LABELS,
         "n_areas": len(snapshot["areas"]),
-        "rank_labels": max(top_n, MANY_RANK_LABELS),
+        "rank_labels": max(shown_top, MANY_RANK_LABELS),
+        "map_named": shown_top,
     }
+
+
+def shown_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot with every area name as the report shows it (``name_text``: one line, bounded), the top of
+    the scenario comparison only (``REPORT_MAX_TOP`` per scenario), and nothing else changed."""
+    out = {
+        **snapshot,
+        "areas": [{**a, "name": name_text(a["name"])} for a in snapshot["areas"]],
+        "ranking": [{**r, "name": name_text(r["name"])} for r in snapshot["ranking"]],
+    }
+    if snapshot.get("priorities"):
+        out["priorities"] = [{**p, "area": cell_name(p.get("area") or "")} for p in snapshot["priorities"]]
+    if snapshot.get("comparison"):
+        part = snapshot["comparison"]
+        rows = [{**r, "name": cell_name(r["name"])} for r in part["rows"]]
+        out["comparison"] = {
+            **part,
+            "rows": rows[:REPORT_MAX_AREAS],
+            "rows_cut": (
+                f"Tabellen viser {integer(REPORT_MAX_AREAS)} af {count(len(rows), 'område', 'områder')}."
+                if len(rows) > REPORT_MAX_AREAS
+                else ""
+            ),
+            "ranks": [{**r, "area": name_text(r["area"])} for r in part["ranks"]],
+        }
+    if snapshot.get("round"):
+        part = snapshot["round"]
+        ranks = part["ranks"]
+        out["round"] = {
+            **part,
+            "ranks": {**ranks, "rows": [{**r, "name": cell_name(r["name"])} for r in ranks["rows"]]},
+        }
+    if snapshot.get("registers"):
+        part = snapshot["registers"]
+        out["registers"] = {**part, "areas": [{**a, "area": cell_name(a["area"])} for a in part.get("areas", [])]}
+    return out
+
+
+def _assessments(
+    snapshot: dict[str, Any], areas: dict[str, Any], indicator_labels: dict[str, str]
+) -> tuple[list[dict[str, Any]], str]:
+    """The assessments in force as the appendix lists them (the best-ranked areas' first, at most
+    ``MAX_ASSESSMENT_ROWS``, long texts cut) and a note on what was left out."""
+    order = {r["area_id"]: k for k, r in enumerate(snapshot["ranking"])}
+    every = sorted(snapshot["assessments"], key=lambda a: order.get(a["area_id"], len(order)))  # stable: id order
+    rows = [
+        {
+            "area": cell_name(areas.get(a["area_id"], {}).get("name", a["area_id"])),
+            "indicator": indicator_labels.get(a["indicator_id"], a["indicator_id"]),
+            "value": number(a["value"]),
+            "reason": cell_text(a["reason"]),
+            "evidence": cell_text(a.get("evidence")),
+            "assessor": cell_name(a["assessor_name"]),
+            "role": cell_name(a.get("assessor_role") or ""),
+            "date": local_date(a["assessed_on"]) if a.get("assessed_on") else "",
+        }
+        for a in every[:MAX_ASSESSMENT_ROWS]
+    ]
+    cut = ""
+    if len(every) > MAX_ASSESSMENT_ROWS:
+        cut = (
+            f"Bilaget viser {integer(MAX_ASSESSMENT_ROWS)} af de {integer(len(every))} vurderinger, der gælder "
+            "(de bedst rangerede områders først). Alle kan ses i appens fane Vurderinger og med kommandoen "
+            "python -m selection assessments history."
+        )
+    if any(cell_text(a["reason"]) != (a["reason"] or "") for a in every[:MAX_ASSESSMENT_ROWS]):
+        cut += (" " if cut else "") + (
+            f"Begrundelser over {integer(MAX_CELL_CHARS)} tegn eller {MAX_CELL_LINES} linjer er forkortet; "
+            "hele teksten står i vurderingens historik."
+        )
+    return rows, cut
 
 
 def _kinds_per_area(snapshot: dict[str, Any]) -> dict[str, dict[str, int]]:

@@ -16,7 +16,7 @@ from selection.ranking.evaluate import evaluate
 from selection.report import render_html, take_snapshot
 from tests.support.factory import AREAS, VALUES, area_features, make_package
 
-LONG = "Områdenavnudenmellemrum" * 12  # 276 characters without a break
+LONG = "Områdenavnudenmellemrum" * 8  # 184 characters without a break (an area name has at most 200)
 BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 TURNED = "\u202e@SUM(1+1) \u2067Bravo\u2069"
 
