@@ -36,8 +36,14 @@ from tests.support.server import StreamlitServer, free_port
 
 pytestmark = pytest.mark.e2e
 
-PLANNER = User(sub="planner-sub-7f3a", claims={"email": "pia.planlaegger@kk.test", "name": "Pia Planlægger"})
-READER = User(sub="reader-sub-2b9c", claims={"email": "lars.laeser@kk.test", "name": "Lars Læser"})
+# The provider verified their addresses: only then does an e-mail match a role (issue 29).
+PLANNER = User(
+    sub="planner-sub-7f3a",
+    claims={"email": "pia.planlaegger@kk.test", "email_verified": True, "name": "Pia Planlægger"},
+)
+READER = User(
+    sub="reader-sub-2b9c", claims={"email": "lars.laeser@kk.test", "email_verified": True, "name": "Lars Læser"}
+)
 INDICATOR = "need_assessed"
 FORM = f".st-key-assess_{INDICATOR}"
 USER_COOKIE = "_streamlit_user"
