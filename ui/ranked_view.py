@@ -20,7 +20,7 @@ from streamlit.delta_generator import DeltaGenerator
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance
 from selection.data.status import DataStatus
-from selection.output.text_alternatives import ranking_sentence
+from selection.output.text_alternatives import ranking_sentence, unverified_leaders
 from selection.ranking.scoring import ScoreResult, weighted_indicators
 from selection.scenarios import ScenarioSettings
 from ui import data, decision_panel, details, map_panel, ranking, scenarios, shortlist, sidebar, state, status
@@ -123,6 +123,11 @@ def render(dataset: Dataset, slots: Slots) -> None:
     if slots.status is not None:
         with slots.status:
             st.caption(md(ranking_sentence(result.table)))
+            leaders = unverified_leaders(
+                result.table, dataset.areas["list_confidence"].to_dict(), max(3, int(state.TOP_N.get(3)))
+            )
+            if leaders:  # issue 29 (14): where the ranking is read, not only in a narrow column
+                st.warning(md(leaders), icon="⚠️")
     with slots.table:
         ranking.render_table(result, dataset, counts.kinds_per_area or {})
     if slots.chart is not None:

@@ -27,6 +27,7 @@ from selection.data.dataset import Dataset
 from selection.data.performance import Performance, build_performance
 from selection.data.status import KIND_ORDER, kinds_per_area, list_status_text, value_status
 from selection.memo import per_frame
+from selection.output.text_alternatives import unverified_leaders
 from selection.ranking.scoring import STATUS_EXCLUDED, ScoreResult, weighted_indicators
 from selection.text.formatting import count, integer, iso_local
 from selection.text.literal import without_direction_marks
@@ -300,6 +301,12 @@ def caveat(table: pd.DataFrame, dataset: Dataset) -> str:
             f"{integer(unverified)} af {count(len(listed), 'område', 'områder')} er ikke verificeret som "
             "forebyggelsesområde."
         )
+        ranked = pd.DataFrame(
+            {"rank": table["Rang"].tolist(), "area_id": table["Område-id"].tolist(), "name": table["Område"].tolist()}
+        )
+        leaders = unverified_leaders(ranked, confidence_of, len(ranked))
+        if leaders:  # by name and rank, where the shortlist is read (issue 29, class 14)
+            parts.append(leaders)
     if any(quality_of[a] != "official" for a in listed):
         parts.append("Grænserne er omtrentlige, ikke officielle.")
     if counts["Illustrative værdier"] or unverified:

@@ -96,3 +96,31 @@ def sweep_summary(sweep: pd.DataFrame, names: Mapping[str, str], label: str, are
             leaders.append((leader, float(share), float(share)))
     spans = [f"{who} ({percent(lo)}–{percent(hi)})" for who, lo, hi in leaders]
     return f"Nr. 1, når vægten af {label} går fra 0 til 100 %: " + ", ".join(spans) + "."
+
+
+UNVERIFIED_WORDS = {"inferred": "udledt", "estimate": "kandidat"}
+
+
+def unverified_leaders(table: pd.DataFrame, list_confidence: Mapping[str, str], n: int = 3) -> str | None:
+    """'Nr. 1 Urbanplanen (kandidat) og nr. 3 Tingbjerg (udledt) er ikke verificeret som forebyggelsesområde …'
+    for the first ``n`` ranked areas whose place on the state's list is not verified; None when all are."""
+    rows = _first_ranked(table, n)
+    ranks, ids, names = (_cells(table, column, rows) for column in ("rank", "area_id", "name"))
+    found = [
+        f"nr. {int(r)} {name} ({UNVERIFIED_WORDS.get(str(list_confidence.get(a)), 'ukendt listestatus')})"
+        for r, a, name in zip(ranks, ids, names, strict=True)
+        if list_confidence.get(a) != "verified"
+    ]
+    if not found:
+        return None
+    who = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " og " + found[-1]
+    verb = (
+        "er ikke verificeret som forebyggelsesområde"
+        if len(found) == 1
+        else "er ikke verificeret som forebyggelsesområder"
+    )
+    return (
+        f"{who[0].upper()}{who[1:]} {verb} på statens liste; bekræft listen, før "
+        + ("området" if len(found) == 1 else "et af dem")
+        + " vælges."
+    )

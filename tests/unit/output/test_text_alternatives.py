@@ -56,3 +56,28 @@ def test_sweep_summary_gives_the_leader_over_each_range_of_the_weight() -> None:
     assert text == (
         "Nr. 1, når vægten af Tillid går fra 0 til 100 %: Yby (0 %–40 %), delt nr. 1 (50 %–50 %), Xby (60 %–100 %)."
     )
+
+
+def test_unverified_leaders_names_the_ranked_areas_not_verified_on_the_list():
+    """Issue 29 (14): the areas at the top that are not verified on the state's list, by rank and name."""
+    from selection.output.text_alternatives import unverified_leaders
+
+    table = pd.DataFrame(
+        {
+            "rank": [1, 2, 3, None],
+            "area_id": ["u", "v", "w", "x"],
+            "name": ["Urbanplanen", "Hørgården", "Tingbjerg", "Uden rang"],
+        }
+    )
+    confidence = {"u": "estimate", "v": "verified", "w": "inferred", "x": "estimate"}
+    text = unverified_leaders(table, confidence, 3)
+    assert text == (
+        "Nr. 1 Urbanplanen (kandidat) og nr. 3 Tingbjerg (udledt) er ikke verificeret som forebyggelsesområder på "
+        "statens liste; bekræft listen, før et af dem vælges."
+    )
+    assert unverified_leaders(table, confidence, 1) == (
+        "Nr. 1 Urbanplanen (kandidat) er ikke verificeret som forebyggelsesområde på statens liste; bekræft listen, "
+        "før området vælges."
+    )
+    assert unverified_leaders(table, {"u": "verified", "v": "verified", "w": "verified"}, 3) is None
+    assert "Uden rang" not in (unverified_leaders(table, confidence, 10) or "")  # unranked areas are not leaders
