@@ -507,27 +507,23 @@ def _initiative_form(page: _Page, entry: Entry[Initiative] | None) -> None:
         "verification": verification,
         "reason": reason,
     }
-    try:
-        actor = access.current_actor()
-        raw["recorded_by"] = actor.identity.name
-        saved = store.record_initiative(
+    _write(
+        entry,
+        lambda who: store.record_initiative(
             page.engine,
-            actor,
+            who,
             vocabulary,
             list(names),
-            raw,
+            raw | {"recorded_by": who.identity.name},
             record_id=entry.id if entry else None,
             expected_version=opened,
             change_reason=change_reason,
             base=page.registers.package.initiatives,
-        )
-    except RegisterConflict as exc:
-        _conflict(entry, exc)
-        return
-    except (AccessDenied, RegisterError, StoreError) as exc:
-        _refused(str(exc))
-        return
-    _saved(entry, saved, "Indsatsen", form, fields)
+        ),
+        "Indsatsen",
+        form,
+        fields,
+    )
 
 
 # ---------------------------------------------------------------- actors
@@ -679,28 +675,46 @@ def _actor_form(page: _Page, entry: Entry[ActorRecord] | None) -> None:
         "verification": verification,
         "reason": reason,
     }
-    try:
-        actor = access.current_actor()
-        raw["recorded_by"] = actor.identity.name
-        saved = store.record_actor(
+    _write(
+        entry,
+        lambda who: store.record_actor(
             page.engine,
-            actor,
+            who,
             vocabulary,
             list(sectors),
             list(names),
-            raw,
+            raw | {"recorded_by": who.identity.name},
             record_id=entry.id if entry else None,
             expected_version=opened,
             change_reason=change_reason,
             base=page.registers.package.actors,
-        )
+        ),
+        "Aktøren",
+        form,
+        fields,
+        explain=lambda text: NO_SECTOR.sub("Sektor: vælg en sektor.", text),  # the choice, not the list of ids
+    )
+
+
+def _write(
+    entry: Entry[Any] | None,
+    write: Callable[[Any], Entry[Any]],
+    what: str,
+    form: str,
+    fields: Sequence[str],
+    explain: Callable[[str], str] = lambda text: text,
+) -> None:
+    """Store a record as the signed-in person (``write(actor)``); a conflict or a refusal is shown in Danish and
+    keeps the form as typed, a save confirms it."""
+    try:
+        saved = write(access.current_actor())
     except RegisterConflict as exc:
         _conflict(entry, exc)
         return
     except (AccessDenied, RegisterError, StoreError) as exc:
-        _refused(NO_SECTOR.sub("Sektor: vælg en sektor.", str(exc)))  # the choice, not the list of ids
+        _refused(explain(str(exc)))
         return
-    _saved(entry, saved, "Aktøren", form, fields)
+    _saved(entry, saved, what, form, fields)
 
 
 # ---------------------------------------------------------------- files
