@@ -86,7 +86,9 @@ def output_format(out: Path | None, given: str | None, choices: Sequence[str], d
     """The format a command writes: --format if given, else read from --out's extension, else ``default``.
 
     A --format that contradicts a known extension of --out (``--format xlsx --out x.csv``) is refused
-    (UsageError, Danish), as is an extension no choice writes; an unknown extension (``.txt``) is the user's choice.
+    (UsageError, Danish), as is an extension no choice writes; an unknown extension (``.txt``) is the user's choice,
+    except for a command without a default format (``report``), which then needs --format; with no --out at all
+    such a command writes its first format.
     """
     suffix = out.suffix.lower() if out is not None else ""
     if suffix == ".htm":
@@ -110,6 +112,8 @@ def output_format(out: Path | None, given: str | None, choices: Sequence[str], d
             f"{' eller '.join(SUFFIX_NAMES[w] for w in written)}. Giv filen endelsen {' eller '.join(written)}."
         )
     if default is None:
+        if out is None:  # no file named (report: a dated default name): the command's first format
+            return choices[0]
         raise UsageError(f"Angiv --format ({' eller '.join(choices)}); filnavnet {out} siger ikke hvilket.")
     return default
 

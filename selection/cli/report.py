@@ -13,7 +13,7 @@ from selection.errors import UsageError
 from selection.scenarios.compare import MAX_SCENARIOS
 from selection.text.formatting import local_today
 
-OUTPUT_FORMATS: OutputFormats = {("report", None): (["pdf", "html"], "pdf")}
+OUTPUT_FORMATS: OutputFormats = {("report", None): (["pdf", "html"], None)}  # no --out: pdf
 MAX_DEFAULT_NAMES = 99  # rapport-2026-12-07.pdf, rapport-2026-12-07-2.pdf … rapport-2026-12-07-99.pdf
 
 
