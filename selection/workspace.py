@@ -14,7 +14,7 @@ there is a database to read, so ``rank`` on a fresh checkout never imports SQLAl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,3 +108,40 @@ def open_workspace(
         return workspace_of(package, engine, method)
     finally:
         engine.dispose()
+
+
+def stored_since(engine: Engine, since: datetime) -> dict[str, int]:
+    """How many assessments and register versions (initiatives, actors) were stored after ``since`` (aware)."""
+    from sqlalchemy import func, select
+
+    from selection.storage.database import read_connection
+    from selection.storage.database.tables import actor_version, assessment, initiative_version
+
+    naive = since.astimezone(UTC).replace(tzinfo=None)  # the tables hold UTC, naive
+    with read_connection(engine) as conn:
+        return {
+            name: int(conn.execute(select(func.count()).where(table.c.recorded_at > naive)).scalar_one())
+            for name, table in (
+                ("assessments", assessment),
+                ("initiatives", initiative_version),
+                ("actors", actor_version),
+            )
+        }
+
+
+def changed_since_sentence(counts: dict[str, int], what: str, when: str) -> str | None:
+    """'Siden scenariet blev gemt (3. december 2026 kl. 10.14) er 2 vurderinger og 1 indsats ændret: …'; None if
+    nothing was stored since."""
+    words = {
+        "assessments": ("vurdering", "vurderinger"),
+        "initiatives": ("indsats i registret", "indsatser i registret"),
+        "actors": ("aktør i registret", "aktører i registret"),
+    }
+    parts = [f"{n} {words[k][0] if n == 1 else words[k][1]}" for k, n in counts.items() if n]
+    if not parts:
+        return None
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+    return (
+        f"Siden {what} ({when}) er {listed} gemt. Rangeringen bygger på data, som de er i dag, så den kan afvige "
+        "fra den, der blev vist dengang."
+    )

@@ -128,6 +128,8 @@ def render(dataset: Dataset, slots: Slots) -> None:
             )
             if leaders:  # issue 29 (14): where the ranking is read, not only in a narrow column
                 st.warning(md(leaders), icon="⚠️")
+            if since := scenarios.changed_since_saved(dataset.model, settings):
+                st.info(md(since))
     with slots.table:
         ranking.render_table(result, dataset, counts.kinds_per_area or {})
     if slots.chart is not None:

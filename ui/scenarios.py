@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import streamlit as st
 
+from selection import workspace
 from selection.access import SAVE_SCENARIO, AccessDenied
 from selection.data.criteria import CriteriaModel
 from selection.data.dataset import LIST_CONFIDENCES
@@ -38,7 +39,7 @@ from selection.scenarios.query import parse_query, query_string, query_text, sce
 from selection.scenarios.rules import ACTOR_SECTOR, KIND_LABELS, LIST_STATUS, MAX_RULES, MAX_VALUE, MIN_SCORE, MIN_VALUE
 from selection.storage.database import StoreError
 from selection.storage.packages import active_data_dir
-from selection.text.formatting import count, integer, timestamp
+from selection.text.formatting import count, integer, moment_text, timestamp
 from selection.text.number_parser import NumberError, parse_number
 from ui import access, data, layout, sidebar, state
 from ui.state import sub_weight_key
@@ -528,3 +529,28 @@ def robustness_note(result: ScoreResult) -> None:
             f"Robustheden er beregnet over {count(len(result.ranked), 'område', 'områder')}, som reglerne ikke "
             f"udelukker ({integer(n_out)} er udelukket)."
         )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _changed_since(store_key: str, ref: str, version: int) -> str | None:
+    """The sentence on what was stored since the scenario's version was saved (cached per store revision)."""
+    if store_key == data.NO_STORE:
+        return None
+    engine = data.engine()
+    made = saved.get_scenario(engine, int(ref), version)
+    counts = workspace.stored_since(engine, made.recorded_at)
+    return workspace.changed_since_sentence(counts, f"scenariet «{made.name}» blev gemt", moment_text(made.recorded_at))
+
+
+def changed_since_saved(model: CriteriaModel, settings: Settings) -> str | None:
+    """When the scenario on screen is a saved one, unchanged: what was stored since it was saved (issue 29,
+    class 13: a link shows today's data, and says so), else None."""
+    opened = state.OPENED.get()
+    if opened is None or opened.version is None or not opened.ref.isdigit():
+        return None
+    if opened.key != current(model, settings).key():
+        return None
+    try:
+        return _changed_since(data.store_key(), opened.ref, int(opened.version))
+    except (ScenarioError, StoreError):
+        return None

@@ -9,11 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 from selection.config import BUNDLED_DATA_DIR
 from selection.data.dataset import load_dataset
-from selection.workspace import workspace_of
 from selection.scenarios import evaluate_settings, parse_settings, saved
 from selection.scenarios.defaults import load_defaults
 from selection.storage.database import open_store
 from selection.text.formatting import number
+from selection.workspace import workspace_of
 from tests.support.factory import ADMIN
 from tests.support.folds import SHORTLIST, open_folds, open_section
 from tests.support.markup import interpreted, shown
@@ -345,3 +345,37 @@ def test_a_rule_threshold_that_is_no_number_is_refused_in_danish(db, bundled, ty
     assert not at.exception, at.exception
     assert any(shown(e.value).startswith("Grænsen:") for e in at.error)
     assert "regel" not in at.query_params
+
+
+def test_a_saved_scenarios_link_says_what_was_stored_since_it_was_saved(db, bundled):
+    """Issue 29 (13): a link shows today's data, and says when assessments or register records were stored
+    after the scenario was saved."""
+    import time
+    from datetime import date
+
+    from selection.assessments import NewAssessment, record_assessment, value_version
+
+    engine = open_store(db)
+    settings = parse_settings({"weights": {"trust": 1, "actors": 1, "need": 2}}, bundled.model)
+    made = saved.save_new(engine, bundled.model, "Behov <b>dobbelt</b>", "Til mødet.", settings, "Anna", actor=ADMIN)
+    at = run_app(scenarie=str(made.id))
+    assert not [i for i in at.info if "Siden scenariet" in shown(i.value)]  # nothing stored since: nothing said
+    time.sleep(1.1)  # the store keeps whole seconds
+    package = load_dataset(BUNDLED_DATA_DIR)
+    record_assessment(
+        engine,
+        NewAssessment("folehaven", "need_assessed", 5, "Nyt fra SSP", "", "Bo", "SSP", date(2026, 12, 1)),
+        package.model,
+        package.area_ids,
+        value_version(engine, "folehaven", "need_assessed"),
+        actor=ADMIN,
+    )
+    engine.dispose()
+    at = run_app(scenarie=str(made.id))
+    (raw,) = [i.value for i in at.info if "Siden scenariet" in shown(i.value)]
+    said = shown(raw)
+    assert said.startswith("Siden scenariet «Behov <b>dobbelt</b>» blev gemt (")
+    assert "er 1 vurdering gemt" in said
+    assert interpreted(raw) == []  # the name is text, not markup
+    at.slider(key="w_need").set_value(10).run()  # no longer the saved scenario on screen: nothing said
+    assert not [i for i in at.info if "Siden scenariet" in shown(i.value)]
