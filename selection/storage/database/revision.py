@@ -11,7 +11,8 @@ from sqlalchemy import Engine, inspect, text
 
 from selection.storage.database.engine import read_connection
 
-HEAD_REVISION = "0009_decision_submission"  # the newest file in migrations/versions (checked by tests/store/test_schema.py)
+# the newest file in migrations/versions (checked by tests/store/test_schema.py)
+HEAD_REVISION = "0009_decision_submission"
 VERSION_TABLE = "alembic_version"  # Alembic's default version table (migrations/env.py keeps the default)
 
 
