@@ -1,6 +1,8 @@
-"""Benchmark of the steering group's report (selection/report): the bundled 13 areas and 200 synthetic areas.
+"""Benchmark of the steering group's report (selection/report): the bundled 13 areas and 200 synthetic areas,
+and (``--worst``) the worst input the app accepts, rendered within 10 s and 1 GB or FAIL.
 
 Run from the repository root:  .venv/bin/python bench/bench_report.py [--repeats 3] [--areas 200]
+                               .venv/bin/python bench/bench_report.py --worst [--worst-areas 2000]
 Prints a table (median of N repeats, seconds) and writes bench/results/report.json (git-ignored).
 
 Measured per data set, as ``python -m selection report`` does it (10,000 SMAA weightings, default weights):
@@ -109,11 +111,154 @@ def measure(dataset, repeats: int, with_scenarios: bool = False) -> dict[str, fl
     }
 
 
+WORST_SECONDS, WORST_BYTES = 10.0, 1024**3
+
+
+def _long(text: str, n: int) -> str:
+    """``n`` characters of ``text`` repeated, a line break every 20 characters (the most lines a text can hold)."""
+    line = (text * (20 // max(len(text), 1) + 1))[:19] + "\n"
+    return (line * (n // len(line) + 1))[:n]
+
+
+def worst_snapshot(folder: Path, n_areas: int) -> tuple[dict, dict]:
+    """The worst input the app accepts for a report, as a snapshot and a decision.
+
+    Area names of MAX_AREA_NAME characters full of line breaks; ``n_areas`` areas (star polygons of 50 corners);
+    one assessment in force per area and assessed indicator with the longest reason, evidence, name and role
+    the form accepts; source and note of the listed areas' values at the CSV cell limit; a comparison of the most
+    scenarios (longest names); --top at its maximum; a decision with its four texts at their limit and the most
+    participants."""
+    from make_package import generate
+
+    from selection.assessments.model import MAX_EVIDENCE, MAX_NAME, MAX_REASON, MAX_ROLE
+    from selection.decisions.model import MAX_NAME as DECISION_NAME
+    from selection.decisions.model import MAX_PARTICIPANTS, MAX_TEXT
+    from selection.limits import MAX_AREA_NAME, MAX_CSV_FIELD
+    from selection.scenarios.compare import MAX_SCENARIOS
+    from selection.scenarios.saved import MAX_NAME as SCENARIO_NAME
+
+    package = generate(folder, n_areas, 50, actors_per_area=1)
+    areas_file = package / "areas.geojson"
+    collection = json.loads(areas_file.read_text(encoding="utf-8"))
+    for k, feature in enumerate(collection["features"]):
+        feature["properties"]["name"] = _long(f"Område {k} Æblehaven ", MAX_AREA_NAME - 6) + f" {k:05d}"
+    areas_file.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    dataset = load_dataset(package)
+    model = dataset.model
+    plain = parse_settings({}, model)
+    others = [
+        (
+            _long(f"Scenarie {j} ", SCENARIO_NAME - 3) + f" {j}",
+            parse_settings({"weights": {c: (k + j) % 3 + 1 for k, c in enumerate(model.criterion_ids)}}, model),
+        )
+        for j in range(MAX_SCENARIOS - 1)
+    ]
+    snapshot = snapshot_from_store(
+        dataset,
+        None,
+        None,
+        10_000,
+        n_samples=1000,
+        scenario=scenario_record(others[0][0], 1, 1),
+        compare_with=[(others[0][0], plain), *others],
+    )
+    assessed = [i["id"] for c in snapshot["criteria"] for i in c["indicators"] if i["assessment"]] or [
+        snapshot["criteria"][0]["indicators"][0]["id"]
+    ]
+    snapshot["assessments"] = [
+        {
+            "id": n,
+            "area_id": a["id"],
+            "indicator_id": ind,
+            "value": 3.0,
+            "reason": _long("Begrundelse ", MAX_REASON),
+            "evidence": "e" * MAX_EVIDENCE,
+            "assessor_name": "V" * MAX_NAME,
+            "assessor_role": "R" * MAX_ROLE,
+            "assessed_on": "2026-11-01",
+            "recorded_at": "2026-11-01T10:00:00+00:00",
+            "version": 1,
+        }
+        for n, (a, ind) in enumerate((a, ind) for a in snapshot["areas"] for ind in assessed)
+    ]
+    listed = {r["area_id"] for r in snapshot["ranking"][:60]}
+    for v in snapshot["values"]:
+        if v["area_id"] in listed:
+            v["source"], v["note"] = _long("Kilde ", MAX_CSV_FIELD), _long("Note ", MAX_CSV_FIELD)
+    decision = {
+        "id": 1,
+        "corrects_id": None,
+        "chosen_area_id": snapshot["ranking"][-1]["area_id"],
+        "decided_on": "2026-11-20",
+        "recorded_at": "2026-11-20T10:00:00+00:00",
+        "recorded_by": "V" * DECISION_NAME,
+        "scenario": _long("Scenarie ", MAX_TEXT),
+        "reasons": _long("Begrundelse ", MAX_TEXT),
+        "dissent": _long("Afvigende ", MAX_TEXT),
+        "conditions": _long("Betingelse ", MAX_TEXT),
+        "participants": [{"name": "D" * DECISION_NAME, "role": "R" * 160} for _ in range(MAX_PARTICIPANTS)],
+    }
+    return snapshot, decision
+
+
+_CHILD = """
+import io, json, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+from selection.report import render_pdf
+from pypdf import PdfReader
+with open(sys.argv[1], encoding="utf-8") as fh:
+    job = json.load(fh)
+start, cpu = time.perf_counter(), time.process_time()
+pdf = render_pdf(job["snapshot"], job["decision"])
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_bytes": peak, "pages": len(PdfReader(io.BytesIO(pdf)).pages)}))
+"""
+
+
+def worst(n_areas: int) -> bool:
+    """Render the worst accepted report in a fresh process (cold: imports, fonts); PASS/FAIL against 10 s, 1 GB."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="bench-report-worst-") as tmp:
+        start = time.perf_counter()
+        snapshot, decision = worst_snapshot(Path(tmp) / "pkg", n_areas)
+        made = time.perf_counter() - start
+        job = Path(tmp) / "job.json"
+        job.write_text(json.dumps({"snapshot": snapshot, "decision": decision}, ensure_ascii=False), encoding="utf-8")
+        size = job.stat().st_size
+        del snapshot, decision
+        proc = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(job), str(REPO)], capture_output=True, text=True, timeout=600
+        )
+    if proc.returncode != 0:
+        print(proc.stderr[-2000:])
+        print("FAIL: the report could not be rendered")
+        return False
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    ok = result["seconds"] <= WORST_SECONDS and result["peak_bytes"] <= WORST_BYTES
+    import os
+
+    print(
+        f"worst accepted input, {n_areas} areas (snapshot built in {made:.1f} s, {size / 1e6:.1f} MB of JSON): "
+        f"PDF in {result['seconds']:.2f} s ({result['cpu']:.2f} s CPU), "
+        f"peak RSS {result['peak_bytes'] / 1024**2:.0f} MB, {result['pages']} pages "
+        f"-> {'PASS' if ok else 'FAIL'} (limits {WORST_SECONDS:.0f} s, {WORST_BYTES / 1024**3:.0f} GB; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    return ok
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--areas", type=int, default=200)
+    parser.add_argument("--worst", action="store_true", help="only the worst accepted input: PASS/FAIL at 10 s, 1 GB")
+    parser.add_argument("--worst-areas", type=int, default=2000)
     args = parser.parse_args()
+    if args.worst:
+        sys.path.insert(0, str(REPO / "bench"))
+        sys.exit(0 if worst(args.worst_areas) else 1)
     results = {}
     render_pdf(take_snapshot(load_dataset(), None, 3, n_samples=100))  # warm-up: imports, fonts
     bundled = load_dataset()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,14 +37,18 @@ MAX_ACCEPTABILITY_ROWS = 15
 REPORT_MAX_AREAS = 50  # rows of the ranking and areas of the values appendix; the chosen area is always included
 # What the report shows is bounded whatever the data holds, so one PDF stays within seconds and a few dozen pages
 # (bench/bench_report.py: the worst accepted input within 10 s and 1 GB). Each cut says what it left out.
-REPORT_MAX_TOP = 20  # rows of the top table, the stability sentences and the scenario comparison (--top may be 10,000)
-MAX_PRIORITY_ROWS = 20  # rows of the assessment priority list
-MAX_ASSESSMENT_ROWS = 40  # assessments in force listed (those of the best-ranked areas first)
+REPORT_MAX_VALUE_AREAS = 20  # areas of the values appendix (every indicator each): the best ranked and the chosen
+REPORT_MAX_TOP = 10  # rows of the top table, the stability sentences and the scenario comparison (--top may be 10,000)
+MAX_PRIORITY_ROWS = 10  # rows of the assessment priority list
+MAX_ASSESSMENT_ROWS = 20  # assessments in force listed (those of the best-ranked areas first)
 MAX_NAME_IN_TABLE = 60  # an area's or person's name in a table row (a narrow column: 200 characters were 14 lines)
 MAX_CELL_LINES = 3  # line breaks kept in such a text; later lines run on
 MAX_CELL_CHARS = 200  # a reason, source or note in a table row: the whole text is in the app and the command line
+MAX_VALUE_NOTE_CHARS = 60  # source and note of one value in the values appendix (up to 50 areas × every indicator)
+MAX_SUMMARY_CHARS = 600  # the decision's reasons on the first page (the whole text is in the decision appendix)
 MAX_PRINTED_CHARS = 8000  # any one printed text (the longest text a person may type, a decision's reasons)
-MAX_PRINTED_LINES = 40  # line breaks kept in one printed text; later lines run on, separated by ' / '
+MAX_UNBROKEN = 30  # characters without a break opportunity in a printed text (then a zero-width space)
+MAX_PRINTED_LINES = 20  # line breaks kept in one printed text; later lines run on, separated by ' / '
 
 
 def _shorter(text: str, limit: int) -> str:
@@ -53,11 +58,21 @@ def _shorter(text: str, limit: int) -> str:
     return f"{text[:limit].rstrip()} … [{integer(len(text) - limit)} tegn udeladt]"
 
 
+_UNBROKEN = re.compile(rf"(\S{{{MAX_UNBROKEN}}})(?=\S)")
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space after every ``MAX_UNBROKEN`` characters without a space: the PDF's line
+    breaking tries every position of an unbroken run (60 names of 120 letters took 3 s, 10 of 280 took 16 s)."""
+    return _UNBROKEN.sub("\\1\u200b", text) if len(text) > MAX_UNBROKEN else text
+
+
 def bounded(text: str, chars: int = MAX_PRINTED_CHARS, lines: int = MAX_PRINTED_LINES) -> str:
     """A text as the report prints it: at most ``lines`` lines (the rest run on) and ``chars`` characters."""
     if text.count("\n") >= lines:
         parts = text.split("\n")
-        text = "\n".join(parts[: lines - 1]) + "\n" + " / ".join(p.strip() for p in parts[lines - 1 :] if p.strip())
+        rest = " / ".join(p.strip() for p in parts[lines - 1 :] if p.strip())
+        text = "\n".join([*parts[: lines - 1], rest])
     return _shorter(text, chars)
 
 
@@ -82,7 +97,7 @@ def _literal(value: Any) -> Any:
     (``bounded``); markup stays markup."""
     if isinstance(value, Markup):
         return Markup(without_direction_marks(str(value)))
-    return bounded(without_direction_marks(value)) if isinstance(value, str) else value
+    return breakable(bounded(without_direction_marks(value))) if isinstance(value, str) else value
 
 
 _ENV = Environment(
@@ -403,10 +418,12 @@ def _stability(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def listed_areas(ranking: list[dict[str, Any]], chosen: dict[str, Any] | None = None) -> set[str]:
+def listed_areas(
+    ranking: list[dict[str, Any]], chosen: dict[str, Any] | None = None, limit: int = REPORT_MAX_AREAS
+) -> set[str]:
     """The areas whose rows the report lists: all, or with many areas the first REPORT_MAX_AREAS of the ranking
     (best-ranked first) and the chosen area."""
-    listed = {r["area_id"] for r in ranking[:REPORT_MAX_AREAS]}
+    listed = {r["area_id"] for r in ranking[:limit]}
     if chosen is not None:
         listed.add(chosen["area_id"])
     return listed
@@ -429,7 +446,9 @@ def values_cut_text(n_areas: int, n_listed: int, dataset: dict[str, Any]) -> str
     if n_listed >= n_areas:
         return ""
     return (
-        f"Bilaget viser værdierne for de {count(n_listed, 'område', 'områder')}, som rangeringstabellen viser. "
+        f"Bilaget viser værdierne for de {count(n_listed, 'område', 'områder')} øverst i rangeringen"
+        + (" og det valgte område" if n_listed > REPORT_MAX_VALUE_AREAS else "")
+        + ". "
         f"Værdierne for de øvrige {integer(n_areas - n_listed)} ligger i datasættet {dataset.get('name', '')}, "
         f"dataversion {dataset.get('version', '')} (indholds-hash {str(dataset.get('content_hash', ''))[:12]}), "
         "som rapporten bygger på."
@@ -458,6 +477,7 @@ def report_context(
         chosen = next((r for r in ranking if r["area_id"] == decision["chosen_area_id"]), None)
     kinds = _kinds_per_area(snapshot)
     listed = listed_areas(ranking, chosen)
+    valued = listed_areas(ranking, chosen, REPORT_MAX_VALUE_AREAS)
     shown_top = min(top_n, REPORT_MAX_TOP)
     assessments, assessments_cut = _assessments(snapshot, areas, indicator_labels)
     priorities = snapshot.get("priorities")
@@ -538,16 +558,16 @@ def report_context(
                 "indicator": v["indicator"],
                 "value": number(v["value"]),
                 "kind": KIND_LABELS.get(v["kind"], v["kind"] or ""),
-                "source": cell_text(v["source"]),
-                "note": cell_text(v["note"]),
+                "source": bounded(str(v["source"] or ""), MAX_VALUE_NOTE_CHARS, 1),
+                "note": bounded(str(v["note"] or ""), MAX_VALUE_NOTE_CHARS, 1),
             }
             for v in sorted(
                 snapshot["values"], key=lambda v: (areas.get(v["area_id"], {}).get("name", ""), v["indicator_id"])
             )
-            if v["area_id"] in listed
+            if v["area_id"] in valued
         ],
-        "values_title": "Alle værdier med art og kilde" if len(listed) == len(ranking) else "Værdier med art og kilde",
-        "values_cut": values_cut_text(len(ranking), len(listed), snapshot["dataset"]),
+        "values_title": "Alle værdier med art og kilde" if len(valued) == len(ranking) else "Værdier med art og kilde",
+        "values_cut": values_cut_text(len(ranking), len(valued), snapshot["dataset"]),
         "decision": _decision_context(decision, areas) if decision else None,
         "changes": changes or [],
         "actor_distance": number(snapshot["actor_distance_m"], 0),
@@ -581,10 +601,11 @@ def shown_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
         rows = [{**r, "name": cell_name(r["name"])} for r in part["rows"]]
         out["comparison"] = {
             **part,
-            "rows": rows[:REPORT_MAX_AREAS],
+            "labels": [name_text(label, MAX_NAME_IN_TABLE // 2) for label in part["labels"]],
+            "rows": rows[:REPORT_MAX_TOP],
             "rows_cut": (
-                f"Tabellen viser {integer(REPORT_MAX_AREAS)} af {count(len(rows), 'område', 'områder')}."
-                if len(rows) > REPORT_MAX_AREAS
+                f"Tabellen viser de første {integer(REPORT_MAX_TOP)} af {count(len(rows), 'område', 'områder')}."
+                if len(rows) > REPORT_MAX_TOP
                 else ""
             ),
             "ranks": [{**r, "area": name_text(r["area"])} for r in part["ranks"]],
@@ -615,7 +636,7 @@ def _assessments(
             "indicator": indicator_labels.get(a["indicator_id"], a["indicator_id"]),
             "value": number(a["value"]),
             "reason": cell_text(a["reason"]),
-            "evidence": cell_text(a.get("evidence")),
+            "evidence": cell_text(a.get("evidence"), MAX_CELL_CHARS // 2),
             "assessor": cell_name(a["assessor_name"]),
             "role": cell_name(a.get("assessor_role") or ""),
             "date": local_date(a["assessed_on"]) if a.get("assessed_on") else "",
@@ -664,6 +685,12 @@ def _decision_context(decision: dict[str, Any], areas: dict[str, Any]) -> dict[s
         "round": "",  # decisions from before weighting rounds cite none
         **decision,
         "chosen_name": areas.get(chosen, {}).get("name", chosen) if chosen else "Intet område valgt",
+        "reasons_short": (
+            cell_text(decision.get("reasons"), MAX_SUMMARY_CHARS)
+            + " (hele begrundelsen står i bilaget om beslutningen)"
+            if cell_text(decision.get("reasons"), MAX_SUMMARY_CHARS) != (decision.get("reasons") or "")
+            else decision.get("reasons") or ""
+        ),
         "decided_on_text": local_date(decision["decided_on"]) if decision.get("decided_on") else "",
         "recorded_at_text": local_time(decision["recorded_at"]) if decision.get("recorded_at") else "",
     }

@@ -476,17 +476,17 @@ def many_report(tmp_path_factory) -> tuple[dict, dict, str]:
 
 
 def test_with_many_areas_the_report_lists_the_best_ranked_and_says_where_the_rest_is(many_report):
-    from selection.report.render import REPORT_MAX_AREAS, report_context
+    from selection.report.render import REPORT_MAX_AREAS, REPORT_MAX_VALUE_AREAS, report_context
 
     snapshot, chosen, html = many_report
     text = flat(re.sub(r"<[^>]+>", " ", html))
     assert "Tabellen viser de 50 bedst rangerede af 60 områder. Hele rangeringen kan hentes som CSV" in text
     assert "python -m selection rank --top 60" in text
     assert "Bilag C. Værdier med art og kilde" in text
-    assert "Værdierne for de øvrige 10 ligger i datasættet" in text
+    assert "Værdierne for de øvrige 40 ligger i datasættet" in text  # the appendix: the 20 best ranked
     context = report_context(snapshot)
     assert [r["name"] for r in context["ranking"]] == [r["name"] for r in snapshot["ranking"][:REPORT_MAX_AREAS]]
-    listed = {r["name"] for r in context["ranking"]}
+    listed = {r["name"] for r in context["ranking"][:REPORT_MAX_VALUE_AREAS]}
     assert {v["area"] for v in context["values"]} == listed
     # A decision for an area below the cut lists that area too.
     with_choice = report_context(snapshot, {"chosen_area_id": chosen["area_id"], "chosen_name": chosen["name"]})

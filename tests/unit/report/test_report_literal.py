@@ -54,7 +54,7 @@ def overflowing_text(html: str) -> list[str]:
 
 def test_long_unbroken_text_wraps_inside_the_pdf_page(dataset):
     html = render_html(take_snapshot(dataset, None, 3, n_samples=200))
-    assert LONG in html
+    assert LONG in html.replace("\u200b", "")  # a zero-width space every 30 characters lets the line break
     assert overflowing_text(html) == []
 
 
