@@ -94,6 +94,8 @@ def show_notice(
         if scored.screened:
             st.error(md(scored.screened))
         status.render(counts, dataset)
+        if since := scenarios.changed_since_saved(scored.on_screen):
+            st.info(md(since))
     if link is not None:
         with link:
             scenarios.copy_link(dataset.model, scored.on_screen)
@@ -126,10 +128,8 @@ def render(dataset: Dataset, slots: Slots) -> None:
             leaders = unverified_leaders(
                 result.table, dataset.areas["list_confidence"].to_dict(), max(3, int(state.TOP_N.get(3)))
             )
-            if leaders:  # issue 29 (14): where the ranking is read, not only in a narrow column
-                st.warning(md(leaders), icon="⚠️")
-            if since := scenarios.changed_since_saved(dataset.model, settings):
-                st.info(md(since))
+            if leaders:  # issue 29 (14): in the sentence above the table, not only in a narrow column
+                st.caption(md(f"⚠️ {leaders}"))
     with slots.table:
         ranking.render_table(result, dataset, counts.kinds_per_area or {})
     if slots.chart is not None:

@@ -542,13 +542,13 @@ def _changed_since(store_key: str, ref: str, version: int) -> str | None:
     return workspace.changed_since_sentence(counts, f"scenariet «{made.name}» blev gemt", moment_text(made.recorded_at))
 
 
-def changed_since_saved(model: CriteriaModel, settings: Settings) -> str | None:
+def changed_since_saved(on_screen: ScenarioSettings) -> str | None:
     """When the scenario on screen is a saved one, unchanged: what was stored since it was saved (issue 29,
     class 13: a link shows today's data, and says so), else None."""
     opened = state.OPENED.get()
     if opened is None or opened.version is None or not opened.ref.isdigit():
         return None
-    if opened.key != current(model, settings).key():
+    if opened.key != on_screen.key():
         return None
     try:
         return _changed_since(data.store_key(), opened.ref, int(opened.version))

@@ -12,8 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
-from selection.data.dataset import load_dataset
-from tests.support.factory import area_features, make_package
+from tests.support.factory import area_features, bundled_in_use, make_package
 from tests.support.folds import SHORTLIST
 from tests.support.server import StreamlitServer
 
@@ -147,7 +146,7 @@ def default_top() -> tuple[str, str]:
     """(id, name) of the area ranked nr. 1 at the default weights."""
     from selection.ranking.evaluate import evaluate
 
-    dataset = load_dataset()
+    dataset = bundled_in_use()
     top = evaluate(dataset)[1].table.iloc[0]
     return str(top["area_id"]), str(top["name"])
 
@@ -165,7 +164,7 @@ def test_slider_recolours_map_in_place_and_reorders_table(app_server: StreamlitS
 
     from selection.ranking.evaluate import evaluate
 
-    _, expected = evaluate(load_dataset(), {"trust": 100, "actors": 0, "need": 0})
+    _, expected = evaluate(bundled_in_use(), {"trust": 100, "actors": 0, "need": 0})
     expected_names = list(expected.table["name"])
     assert expected_names != names_before, "the test weights must change the order"
     expect_table(page, expected_names)
@@ -191,7 +190,7 @@ def test_clicking_an_area_opens_its_details(app_server: StreamlitServer, page: P
     from selection.ranking.evaluate import evaluate
 
     frame = open_app(page, app_server.url, 13)
-    dataset = load_dataset()
+    dataset = bundled_in_use()
     _, result = evaluate(dataset)
     _, first = default_top()
     expect(page.get_by_role("heading", name=first, exact=True)).to_be_visible()  # opens on nr. 1
@@ -261,7 +260,7 @@ def test_robustness_view_shows_summary_heatmap_and_sweeps(app_server: StreamlitS
     open_app(page, app_server.url, 13)
     page.locator("[data-testid='stButtonGroup']").get_by_text("Robusthed", exact=True).click()
     wait_idle(page)
-    dataset = load_dataset()
+    dataset = bundled_in_use()
     from selection.ranking.evaluate import evaluate
 
     _, result = evaluate(dataset)

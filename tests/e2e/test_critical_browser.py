@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 
 from selection.analysis.critical.priorities import priority_list
 from selection.analysis.critical.values import critical_values
-from selection.data.dataset import load_dataset
 from selection.ranking.evaluate import evaluate
 from tests.e2e.test_browser import open_app, open_section, wait_idle
+from tests.support.factory import bundled_in_use
 from tests.support.folds import SHORTLIST
 from tests.support.server import StreamlitServer
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 
 def expected_priorities(top_n: int = 3):
-    dataset = load_dataset()
+    dataset = bundled_in_use()
     perf, result = evaluate(dataset)
     table = critical_values(perf.matrix, dataset.model, result, perf.provenance, top_n)
     return priority_list(table, dataset.model, dataset.areas["name"].to_dict(), top_n)

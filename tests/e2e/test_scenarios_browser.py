@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from selection.data.dataset import load_dataset
 from selection.scenarios import evaluate_settings, parse_settings
 from tests.e2e.test_browser import fills, open_app, set_slider, table_names, wait_idle
+from tests.support.factory import bundled_in_use
 from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
@@ -72,7 +72,7 @@ def test_saved_scenario_link_opens_the_same_table_and_map_in_a_fresh_browser(
 
 
 def test_a_readable_link_with_a_rule_matches_the_command_line(app_server: StreamlitServer, page: Page) -> None:
-    dataset = load_dataset()
+    dataset = bundled_in_use()
     settings = parse_settings(
         {
             "weights": {"trust": 1, "actors": 1, "need": 2},
@@ -92,7 +92,7 @@ def test_a_readable_link_with_a_rule_matches_the_command_line(app_server: Stream
 
 def test_a_hostile_link_gives_a_notice_and_the_defaults(app_server: StreamlitServer, page: Page) -> None:
     default_names = [
-        str(n) for n in evaluate_settings(load_dataset(), parse_settings({}, load_dataset().model))[1].table["name"]
+        str(n) for n in evaluate_settings(bundled_in_use(), parse_settings({}, bundled_in_use().model))[1].table["name"]
     ]
     page.on("dialog", lambda d: (_ for _ in ()).throw(AssertionError("a dialog opened")))
     open_app(page, app_server.url + "?vaegte=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&afstand=-1", N_AREAS)

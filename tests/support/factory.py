@@ -176,3 +176,11 @@ def _test_admin():
 
 # The command line's named local administrator, for tests that write but do not test rights.
 ADMIN = _test_admin()
+
+
+def bundled_in_use():
+    """The bundled package as the app and the command line rank it (its registers applied, no database)."""
+    from selection.data.dataset import load_dataset
+    from selection.workspace import workspace_of
+
+    return workspace_of(load_dataset(), None).dataset
