@@ -109,7 +109,10 @@ def test_a_sheet_with_a_row_without_reason_exits_2_naming_the_row(tmp_path, pack
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["assessments", "import", "findes-ikke.csv", "--assessor", "Anna"], "Filen kan ikke læses (filen eller mappen findes ikke)"),
+        (
+            ["assessments", "import", "findes-ikke.csv", "--assessor", "Anna"],
+            "Filen kan ikke læses (filen eller mappen findes ikke)",
+        ),
         (["assessments", "history", "--area", "zz"], "Ukendt område-id 'zz'; kendte: a, b, c"),
         (["assessments", "history", "--indicator", "zz"], "Ukendt indikator-id 'zz'"),
         (["assessments", "export", "--out", "/findes/ikke/ark.csv"], "Mappen til --out findes ikke"),
