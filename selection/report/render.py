@@ -24,6 +24,7 @@ from markupsafe import Markup
 from selection.data.dataset import KIND_LABELS
 from selection.data.status import kinds_per_area, value_status
 from selection.limits import MAX_AREA_NAME
+from selection.output.text_alternatives import unverified_leaders
 from selection.ranking.scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 from selection.report.snapshot import ACCEPTABILITY_RANKS_KEPT
 from selection.text.formatting import count, integer, moment_text
@@ -159,6 +160,13 @@ def caveat_text(snapshot: dict[str, Any]) -> str:
         f"{integer(lists.get('verified', 0))} af {count(areas, 'områdes', 'områders')} plads på listen er "
         "verificeret fra en kilde."
     )
+    confidence = {a["id"]: a.get("list_confidence") for a in snapshot["areas"]}
+    ranked = pd.DataFrame(
+        [(r["rank"], r["area_id"], r["name"]) for r in snapshot["ranking"]], columns=["rank", "area_id", "name"]
+    )
+    leaders = unverified_leaders(ranked, confidence, max(3, min(int(snapshot.get("top_n", 3)), REPORT_MAX_TOP)))
+    if leaders:  # by name and rank on the first page (issue 29, class 14)
+        text += f" {leaders}"
     geometry = status["geometry_quality"]
     if kinds.get("illustrative") or lists.get("estimate") or geometry.get("approximate") or geometry.get("placeholder"):
         text += (

@@ -511,3 +511,17 @@ def test_a_few_areas_are_all_listed(bundled_report):
     assert "Bilag C. Alle værdier med art og kilde" in html
     assert 'id="ranking-cut"' not in html
     assert 'id="values-cut"' not in html
+
+
+def test_the_first_page_names_the_top_areas_not_verified_on_the_list(bundled_report):
+    """Issue 29 (14): the caveat on the report's first page says which of the top areas are unverified."""
+    snapshot, html, _ = bundled_report
+    confidence = {a["id"]: a["list_confidence"] for a in snapshot["areas"]}
+    top = [r for r in snapshot["ranking"] if r["rank"] is not None][:3]
+    unverified = [r for r in top if confidence[r["area_id"]] != "verified"]
+    assert unverified  # the bundled data: the top holds candidates
+    text = caveat_text(snapshot)
+    for row in unverified:
+        assert f"r. {row['rank']} {row['name']} (" in text
+    assert "er ikke verificeret som forebyggelsesområde" in text
+    assert "bekræft listen" in html
