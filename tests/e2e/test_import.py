@@ -35,7 +35,9 @@ def official_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     ).to_file(gpkg, layer="forebyggelsesomraader", driver="GPKG")
     csv = folder / "vurderinger.csv"
     csv.write_bytes(
-        "Område;trust_initiatives;actors_motivation;need_assessed\r\nAkacieparken;5;5;5\r\n".encode("cp1252")
+        "Område;need_assessed;need_documented\r\nAkacieparken;5;1\r\n".encode(
+            "cp1252"
+        )  # trust and motivation come from the registers
     )
     return [gpkg, csv]
 

@@ -32,9 +32,17 @@ from tests.support.server import StreamlitServer, free_port
 
 pytestmark = pytest.mark.e2e
 
-PLANNER = User(sub="facilitator-sub-41c2", claims={"email": "fie.facilitator@kk.test", "name": "Fie Facilitator"})
-MEMBER = User(sub="member-sub-9d07", claims={"email": "dorthe.deltager@kk.test", "name": "Dorthe Deltager"})
-READER = User(sub="reader-sub-3e55", claims={"email": "lars.laeser@kk.test", "name": "Lars Læser"})
+PLANNER = User(
+    sub="facilitator-sub-41c2",
+    claims={"email": "fie.facilitator@kk.test", "email_verified": True, "name": "Fie Facilitator"},
+)
+MEMBER = User(
+    sub="member-sub-9d07",
+    claims={"email": "dorthe.deltager@kk.test", "email_verified": True, "name": "Dorthe Deltager"},
+)
+READER = User(
+    sub="reader-sub-3e55", claims={"email": "lars.laeser@kk.test", "email_verified": True, "name": "Lars Læser"}
+)
 LINK_NAME = "Bo Borger"  # invited by name only: answers through the invitation link
 ROUND_NAME = "Styregruppemøde marts"
 DESKTOP = {"width": 1280, "height": 720}
