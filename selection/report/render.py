@@ -160,9 +160,9 @@ def caveat_text(snapshot: dict[str, Any]) -> str:
         f"{integer(lists.get('verified', 0))} af {count(areas, 'områdes', 'områders')} plads på listen er "
         "verificeret fra en kilde."
     )
-    confidence = {a["id"]: a.get("list_confidence") for a in snapshot["areas"]}
+    confidence = {a["id"]: a.get("list_confidence") for a in snapshot.get("areas", [])}
     ranked = pd.DataFrame(
-        [(r["rank"], r["area_id"], r["name"]) for r in snapshot["ranking"]], columns=["rank", "area_id", "name"]
+        [(r["rank"], r["area_id"], r["name"]) for r in snapshot.get("ranking", [])], columns=["rank", "area_id", "name"]
     )
     leaders = unverified_leaders(ranked, confidence, max(3, min(int(snapshot.get("top_n", 3)), REPORT_MAX_TOP)))
     if leaders:  # by name and rank on the first page (issue 29, class 14)

@@ -268,9 +268,9 @@ def test_any_decision_text_is_shown_as_text_never_as_markup(small_snapshot, reas
         "stored_by": name,
     }  # the report fields of a decision (selection.decisions.model) include the identity
     parsed = scan(render_html(small_snapshot, fields))
-    text = "".join(parsed.text)
-    assert reasons in text
-    assert name in text
+    text = "".join(parsed.text).replace("\u200b", "")  # break opportunities the report adds in long runs
+    assert reasons.replace("\u200b", "") in text
+    assert name.replace("\u200b", "") in text
     assert {tag for tag, _ in parsed.tags} <= ALLOWED_TAGS
 
 
