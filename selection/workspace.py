@@ -110,16 +110,20 @@ def open_workspace(
         engine.dispose()
 
 
+DATA_ACTIONS = ("import", "reset", "restore")  # change_log actions that change the data package in use
+
+
 def stored_since(engine: Engine, since: datetime) -> dict[str, int]:
-    """How many assessments and register versions (initiatives, actors) were stored after ``since`` (aware)."""
+    """How many assessments, register versions (initiatives, actors) and changes of the data package in use
+    (imports, resets, restores: the areas, values and the criteria's rules) were stored after ``since`` (aware)."""
     from sqlalchemy import func, select
 
     from selection.storage.database import read_connection
-    from selection.storage.database.tables import actor_version, assessment, initiative_version
+    from selection.storage.database.tables import actor_version, assessment, change_log, initiative_version
 
     naive = since.astimezone(UTC).replace(tzinfo=None)  # the tables hold UTC, naive
     with read_connection(engine) as conn:
-        return {
+        counts = {
             name: int(conn.execute(select(func.count()).where(table.c.recorded_at > naive)).scalar_one())
             for name, table in (
                 ("assessments", assessment),
@@ -127,6 +131,12 @@ def stored_since(engine: Engine, since: datetime) -> dict[str, int]:
                 ("actors", actor_version),
             )
         }
+        counts["data"] = int(
+            conn.execute(
+                select(func.count()).where(change_log.c.recorded_at > naive, change_log.c.action.in_(DATA_ACTIONS))
+            ).scalar_one()
+        )
+        return counts
 
 
 def changed_since_sentence(counts: dict[str, int], what: str, when: str) -> str | None:
@@ -136,6 +146,10 @@ def changed_since_sentence(counts: dict[str, int], what: str, when: str) -> str 
         "assessments": ("vurdering", "vurderinger"),
         "initiatives": ("indsats i registret", "indsatser i registret"),
         "actors": ("aktør i registret", "aktører i registret"),
+        "data": (
+            "ændring af datapakken (områder, værdier eller regler)",
+            "ændringer af datapakken (områder, værdier eller regler)",
+        ),
     }
     parts = [f"{n} {words[k][0] if n == 1 else words[k][1]}" for k, n in counts.items() if n]
     if not parts:
