@@ -214,15 +214,13 @@ def render(dataset: Dataset, settings: Settings, result: ScoreResult, top_n: int
         )
 
 
-# what a saved decision form forgets (the date, area, scenario text and name stay: the next decision is often
-# made at the same meeting by the same person)
+# the texts a saved decision form forgets, with the decision it corrects and the round it builds on (the date,
+# area, scenario text and name stay: the next decision is often made at the same meeting by the same person)
 FORM_TEXTS = (
     state.DECISION_PEOPLE,
     state.DECISION_REASONS,
     state.DECISION_DISSENT,
     state.DECISION_CONDITIONS,
-    state.DECISION_CORRECTS,
-    state.DECISION_ROUND,
 )
 
 
@@ -254,6 +252,8 @@ def _form(
             strict=True,
         )
     )
+    if not state.DECISION_TOKEN.is_set():  # a new form: after a save, or the first one of the session
+        _empty_form()
     token = state.DECISION_TOKEN.setdefault(uuid.uuid4().hex)  # kept until this form's decision is saved
     with st.form(state.DECISION_FORM.name):
         c1, c2 = st.columns(2)
@@ -321,10 +321,17 @@ def _form(
         state.DECISION_SAVED.set(f"Beslutning nr. {saved.id} var allerede gemt; den er ikke gemt igen.")
     else:
         state.DECISION_SAVED.set(f"Beslutning nr. {saved.id} er gemt.")
-    for key in FORM_TEXTS:  # a saved form starts empty, with a new token: the next submission is a new decision
-        key.pop()
-    state.DECISION_TOKEN.set(uuid.uuid4().hex)
+    state.DECISION_TOKEN.pop()  # the next run draws a new, empty form: the next submission is a new decision
     st.rerun()
+
+
+def _empty_form() -> None:
+    """Empty the fields a saved decision forgets, before the form is drawn. Set, not removed: a removed key
+    leaves the text the browser shows in place, and a further press would send it again."""
+    for text in FORM_TEXTS:
+        text.set("")
+    state.DECISION_CORRECTS.set(None)
+    state.DECISION_ROUND.pop()  # round_chooser sets its default before the selectbox is drawn
 
 
 def _log_entry(dataset: Dataset, decision: Decision, engine: Engine) -> None:
