@@ -319,11 +319,24 @@ def _forget_opened(entry: Entry[Any] | None) -> None:
         state.REGISTER_OPENED.set(opened)
 
 
+def _new_generation(tag: str) -> state.Key[Any]:
+    return state.register_key(f"new_{tag}", "generation")
+
+
+def _new_form(tag: str) -> str:
+    """The name of the form for a new record ('new_i0', 'new_i1', …): a new name after each save, so the browser
+    draws new, empty fields (a removed key would leave the typed text on screen, ready to be sent again)."""
+    return f"new_{tag}{_new_generation(tag).get(0)}"
+
+
 def _saved(entry: Entry[Any] | None, saved: Entry[Any], what: str, form: str, fields: Sequence[str]) -> None:
     """After a save: empty the form, pick the record, say what was stored, and run the page again (the ranking
     recomputes). A refused form keeps what was typed, so only the problem needs correcting."""
     for field in fields:
         state.register_key(form, field).pop()
+    if entry is None:  # the next new-record form is a new one (an edit form is named by its version already)
+        tag = form.removeprefix("new_").rstrip("0123456789")
+        _new_generation(tag).set(_new_generation(tag).get(0) + 1)
     _forget_opened(entry)
     state.REGISTER_PICK_NEXT.set(saved.id)
     verb = "registreret" if entry is None else "ændret"
@@ -427,7 +440,7 @@ def _initiative_table(entries: Sequence[Entry[Initiative]], page: _Page) -> pd.D
 def _initiative_form(page: _Page, entry: Entry[Initiative] | None) -> None:
     vocabulary, names = page.registers.vocabulary, page.names
     opened = _opened_version(entry)
-    form = "new_i" if entry is None else f"edit_{entry.id}_{opened}"
+    form = _new_form("i") if entry is None else f"edit_{entry.id}_{opened}"
     old = entry.record if entry is not None else None
 
     fields: list[str] = []
@@ -589,7 +602,7 @@ def _actor_table(entries: Sequence[Entry[ActorRecord]], page: _Page) -> pd.DataF
 def _actor_form(page: _Page, entry: Entry[ActorRecord] | None) -> None:
     vocabulary, names, sectors = page.registers.vocabulary, page.names, page.sectors
     opened = _opened_version(entry)
-    form = "new_a" if entry is None else f"edit_{entry.id}_{opened}"
+    form = _new_form("a") if entry is None else f"edit_{entry.id}_{opened}"
     old = entry.record if entry is not None else None
 
     fields: list[str] = []

@@ -96,6 +96,12 @@ def field(form: str, name: str) -> str:
     return state.register_key(form, name).name
 
 
+def new_form(at: AppTest, tag: str) -> str:
+    """The name of the form for a new record now: a new name after each save ('new_i0', 'new_i1', …)."""
+    generation = field(f"new_{tag}", "generation")
+    return f"new_{tag}{at.session_state[generation] if generation in at.session_state else 0}"  # noqa: SIM401 (no .get)
+
+
 def texts(at: AppTest) -> str:
     """Every text on the page as a person reads it (no Markdown emphasis, no escapes)."""
     parts = [e.value for e in [*at.markdown, *at.caption, *at.info, *at.success, *at.warning, *at.error]]
@@ -132,7 +138,7 @@ def fill_new(
     end: date | None = None,
     areas: tuple[str, ...] = ("a",),
 ):
-    form = "new_i"
+    form = new_form(at, "i")
     at.multiselect(key=field(form, "areas")).set_value(list(areas))
     at.text_input(key=field(form, "name")).input(name)
     at.selectbox(key=field(form, "type")).set_value("bydelsmoedre")
@@ -329,7 +335,7 @@ def test_a_reader_sees_the_registers_but_no_form(package: Path, tmp_path: Path, 
 def test_a_committed_actor_gives_its_area_a_motivation_value(package: Path, tmp_path: Path):
     at = registers_view(area="a", kind="Aktører")
     assert f"{MOTIVATION}: mangler (motivation ikke kendt)" in texts(at)
-    form = "new_a"
+    form = new_form(at, "a")
     at = press(at, "Registrér aktøren")
     assert "Sektor: vælg en sektor." in errors(at), errors(at)  # the choice is named, not a list of sector ids
     assert "Navn skal udfyldes" in errors(at), errors(at)

@@ -172,6 +172,11 @@ def test_a_recorded_initiative_moves_the_area_up_with_its_explanation(
     wait_idle(page)
     expect(page.get_by_text(f"Indsatsen '{NAME}' er registreret", exact=False)).to_be_visible()
     expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+    empty = page.locator("[data-testid='stForm']").first  # the form for the next new record starts empty
+    if not empty.get_by_label("Navn", exact=True).is_visible():
+        page.get_by_text("Registrér en ny indsats", exact=True).click()
+    expect(empty.get_by_label("Navn", exact=True)).to_have_value("")
+    expect(empty.get_by_label("Kilde", exact=True)).to_have_value("")
 
     choose_view(page, RANKING_VIEW)
     if not page.get_by_role("heading", name=t.name, exact=True).is_visible():
