@@ -11,7 +11,7 @@ from selection.output.map_layers import ranked_base_map, ranked_layer
 from selection.ranking.evaluate import evaluate
 from selection.ranking.scoring import ScoreResult
 from selection.scenarios import ScenarioError, ScenarioSettings, apply_exclusions
-from selection.scenarios.compare import MAX_SCENARIOS, chart_ranks, compare
+from selection.scenarios.compare import MAX_SCENARIOS, chart_ranks, compare, rank_chart_spec
 from selection.storage.database import StoreError
 from selection.text.formatting import with_locale
 from ui import data, scenarios, sidebar, state
@@ -62,37 +62,17 @@ def render(dataset: Dataset) -> None:
         "Rang pr. scenarie ('udelukket': en regel i scenariet udelukker området; '–': kan ikke rangeres). "
         f"Kortlistens længde N = {top_n} (vælges under kortlisten)."
     )
-    lines, cut, worst = chart_ranks(result.ranks)
-    spec = {
-        "mark": {"type": "line", "point": True},
-        "height": 320,
-        "encoding": {
-            "x": {
-                "field": "Scenarie",
-                "type": "ordinal",
-                "sort": {"field": "orden"},
-                "title": None,
-                "axis": {"labelAngle": 0, "labelLimit": 200},
-            },
-            "y": {
-                "field": "Rang",
-                "type": "quantitative",
-                "scale": {"reverse": True, "domain": [1, worst]},
-                "axis": {"tickMinStep": 1, "format": "d"},
-                "title": "Rang (1 = bedst)",
-            },
-            "color": {"field": "Område", "type": "nominal", "legend": {"orient": "right", "title": None}},
-            "tooltip": [
-                {"field": "Område", "type": "nominal"},
-                {"field": "Scenarie", "type": "nominal"},
-                {"field": "Rang", "type": "quantitative", "format": "d"},
-            ],
-        },
-    }
-    st.markdown("**Rangændringer** (én linje pr. område; et hul betyder udelukket eller ikke rangeret)")
-    if cut:
-        st.caption(md(cut))
-    st.vega_lite_chart(lines, with_locale(spec), width="stretch")
+    chart = chart_ranks(result.ranks)
+    st.markdown(
+        "**Rangændringer** (én linje pr. område, hver med sin egen farve, streg og markør; navnet står ved linjens "
+        "sidste punkt; et hul betyder udelukket eller ikke rangeret)"
+    )
+    if chart.cut:
+        st.caption(md(chart.cut))
+    st.vega_lite_chart(chart.lines, with_locale(rank_chart_spec(chart)), width="stretch")
+    st.caption(
+        "Scenarierne er nummereret i den rækkefølge, de er valgt; det fulde navn står i tabellen og i værktøjstip."
+    )
     shown = st.selectbox("Vis kort for", list(rankings), key=state.COMPARE_MAP_PICK.name)
     st_folium(
         ranked_base_map(dataset.areas, settings.background),

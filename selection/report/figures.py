@@ -18,9 +18,11 @@ from shapely.geometry import shape
 
 from selection.geo.geometry import METRIC_CRS, WGS84
 from selection.output.map_layers import legend_entries, score_colour
-from selection.scenarios.compare import (  # one rule for the app's and the report's rank-change chart
-    CHART_TOP,
-    MAX_CHART_LINES,
+from selection.scenarios.chart import (  # one rule for the app's and the report's rank-change chart
+    MAX_CHART_LINES,  # noqa: F401 (render.py reads it from here)
+    axis_label,
+    drawn_areas,
+    line_styles,
 )
 from selection.text.literal import without_direction_marks
 
@@ -31,12 +33,13 @@ MAX_MAP_LABELS = 40  # above this many areas only the top ranks get a rank and a
 MANY_RANK_LABELS = 10
 MAX_CHART_AREAS = 25
 EXCLUDED_FACE, EXCLUDED_EDGE, EXCLUDED_HATCH = "#d9d9d9", "#000000", "xx"  # grey, cross-hatched, heavy outline
-MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 # Every image has a fixed size in pixels whatever the data: labels are cut to LABEL_CHARS on one line and the
 # figure is laid out inside its size (no tight bounding box that grows with a long label).
 DPI = 150
 LABEL_CHARS = 40
 MAX_CHART_RANKS = 30  # rank-change chart: the y axis reaches at most this rank (lower ranks sit at the bottom edge)
+LEGEND_COLUMNS = 4  # rank-change chart: the legend below it
+END_LABEL_CHARS = 24  # rank-change chart: the name at a line's end (the legend has the longer name)
 
 
 def _text(value: object) -> str:
@@ -248,33 +251,41 @@ def why_png(snapshot: dict[str, Any]) -> bytes:
 
 
 def rank_change_png(comparison: dict[str, Any]) -> bytes:
-    """One line per area across the compared scenarios (rank 1 at the top); colour, marker and dash differ,
-    so lines stay apart without colour vision. Areas without a rank in a scenario have a gap there."""
+    """``rank_change_figure`` as PNG."""
+    return _png(rank_change_figure(comparison))
+
+
+def rank_change_figure(comparison: dict[str, Any]) -> Figure:
+    """One line per area across the compared scenarios (rank 1 at the top), drawn as the app draws them: the same
+    areas (``drawn_areas``) in the same looks (``line_styles``: colour, marker and dash, no two alike, so lines stay
+    apart without colour vision), each named at its last point and in a legend with every line; every scenario's
+    name under the axis (``axis_label``). Areas without a rank in a scenario have a gap there."""
     labels = comparison["labels"]
     per_area: dict[str, list[float | None]] = {}
     for rec in comparison["ranks"]:
         per_area.setdefault(rec["area"], [None] * len(labels))[rec["position"]] = rec["rank"]
-    if len(per_area) > MAX_CHART_LINES:
-        per_area = {a: r for a, r in per_area.items() if any(x is not None and x <= CHART_TOP for x in r)}
-    worst = min(max([x for r in per_area.values() for x in r if x is not None] or [1]), MAX_CHART_RANKS + 1)
-    dashes = ("solid", "dashed", "dashdot", "dotted")
+    areas = drawn_areas(per_area)
+    styles = line_styles(len(areas))
+    worst = min(max([x for a in areas for x in per_area[a] if x is not None] or [1]), MAX_CHART_RANKS + 1)
+    legend_rows = math.ceil(len(areas) / LEGEND_COLUMNS)
     with plt.rc_context({"font.family": FONT}):
-        fig, ax = plt.subplots(figsize=(7.2, 0.28 * max(worst, 6) + 1.4), layout="constrained")
-        for k, (area, ranks) in enumerate(per_area.items()):
-            ys = [float("nan") if x is None else float(min(x, worst)) for x in ranks]
+        fig, ax = plt.subplots(figsize=(7.2, 0.28 * max(worst, 6) + 1.6 + 0.16 * legend_rows), layout="constrained")
+        for area, style in zip(areas, styles, strict=True):
+            ys = [float("nan") if x is None else float(min(x, worst)) for x in per_area[area]]
             ax.plot(
                 range(len(labels)),
                 ys,
-                color=CRITERION_COLOURS[k % len(CRITERION_COLOURS)],
-                marker=MARKERS[k % len(MARKERS)],
-                linestyle=dashes[(k // len(CRITERION_COLOURS)) % len(dashes)],
+                color=style.colour,
+                marker=style.marker,
+                linestyle=style.mpl_linestyle,
                 linewidth=1.4,
                 markersize=4.5,
+                label=_label(area),
             )
             last = next((j for j in range(len(ys) - 1, -1, -1) if not math.isnan(ys[j])), None)
             if last is not None:
                 ax.annotate(
-                    _label(area),
+                    _label(area, END_LABEL_CHARS),
                     (last, ys[last]),
                     xytext=(6, 0),
                     textcoords="offset points",
@@ -282,7 +293,9 @@ def rank_change_png(comparison: dict[str, Any]) -> bytes:
                     fontsize=6.5,
                     color="#111111",
                 )
-        ax.set_xticks(range(len(labels)), [_text(_wrap(_short(label))) for label in labels], fontsize=7.5)
+        ax.set_xticks(
+            range(len(labels)), [_text("\n".join(axis_label(k, label))) for k, label in enumerate(labels)], fontsize=7.5
+        )
         ax.set_xlim(-0.3, len(labels) - 1 + 0.9)
         ax.set_ylim(worst + 0.6, 0.4)
         ax.set_yticks(
@@ -293,20 +306,15 @@ def rank_change_png(comparison: dict[str, Any]) -> bytes:
         ax.set_ylabel("Rang (1 = øverst)", fontsize=8)
         ax.grid(axis="y", color="#dddddd", linewidth=0.5)
         ax.spines[["top", "right"]].set_visible(False)
-        return _png(fig)
-
-
-def _wrap(text: str, width: int = 18) -> str:
-    """Break a long scenario name over lines at spaces (tick labels)."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "\n".join(lines)
+        if areas:
+            fig.legend(
+                loc="outside lower center",
+                ncol=min(LEGEND_COLUMNS, len(areas)),
+                fontsize=6.5,
+                frameon=False,
+                handlelength=3.2,
+            )
+        return fig
 
 
 ROUND_FIGURE_SIZE = (7.2, 3.0)  # inches, whatever the number of criteria or participants

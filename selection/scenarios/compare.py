@@ -8,12 +8,36 @@ from dataclasses import dataclass
 import pandas as pd
 
 from selection.ranking.scoring import STATUS_EXCLUDED, ScoreResult
+from selection.scenarios.chart import (  # the chart's rules, shared with the report's figure
+    CHART_TOP,
+    MAX_CHART_LINES,
+    MAX_SCENARIOS,
+    LineStyle,
+    axis_label,
+    drawn_areas,
+    line_styles,
+)
 from selection.text.formatting import integer, number
 
+__all__ = [
+    "CHART_TOP",
+    "MAX_CHART_LINES",
+    "MAX_SCENARIOS",
+    "MIN_SCENARIOS",
+    "Comparison",
+    "RankChart",
+    "chart_ranks",
+    "compare",
+    "rank_chart_spec",
+    "sentence",
+]
+
 MIN_SCENARIOS = 2
-MAX_SCENARIOS = 5
-MAX_CHART_LINES = 25  # the rank-change chart: with more areas only those in the top CHART_TOP somewhere get a line
-CHART_TOP = 10
+CHART_HEIGHT_PX = 320  # the plot; the legend below it grows with the lines
+AXIS_HEIGHT_PX = 60  # the scenarios' names under the plot (up to three lines)
+LEGEND_ROW_PX = 22
+LEGEND_COLUMNS = 3
+END_LABEL_PX = 150  # an area's name at its line's end, at most this wide (then '…'; the legend has it whole)
 
 
 @dataclass(frozen=True)
@@ -26,25 +50,115 @@ class Comparison:
     sentence: str
 
 
-def chart_ranks(ranks: pd.DataFrame) -> tuple[pd.DataFrame, str, int]:
-    """The rank-change chart's rows (``Comparison.ranks``), a sentence saying which areas were left out (empty when
-    none) and the lowest rank its axis must reach.
+@dataclass(frozen=True)
+class RankChart:
+    """What the rank-change chart draws: ``lines`` (``Comparison.ranks`` of the drawn areas, with ``Akse``: the
+    scenario's name as the x axis shows it, lines joined by a line break, and ``Ende``: the point that carries the
+    area's name), the drawn ``areas`` (legend order) with their ``styles`` (no two alike), a sentence saying which
+    areas were left out (empty when none) and the lowest rank the axis must reach."""
 
-    Up to MAX_CHART_LINES areas every area gets a line and the axis reaches the number of areas; with more, only
-    the areas ranked CHART_TOP or better in at least one scenario (2,000 lines and a 2,000-entry legend cannot be
-    read) and the axis reaches their lowest rank."""
-    areas = ranks["Område"].unique()
-    if len(areas) <= MAX_CHART_LINES:
-        return ranks, "", max(len(areas), 2)
-    keep = ranks.loc[ranks["Rang"].le(CHART_TOP), "Område"].unique()
-    lines = ranks[ranks["Område"].isin(keep)]
+    lines: pd.DataFrame
+    areas: list[str]
+    styles: list[LineStyle]
+    cut: str
+    worst: int
+
+
+def chart_ranks(ranks: pd.DataFrame) -> RankChart:
+    """The rank-change chart of ``Comparison.ranks`` (see ``chart.drawn_areas`` for which areas get a line).
+
+    Up to MAX_CHART_LINES areas the axis reaches the number of areas; with more, the drawn areas' lowest rank."""
+    per_area: dict[str, list[float | None]] = {}
+    k = int(ranks["orden"].max()) + 1 if len(ranks) else 0
+    for area, position, rank in zip(ranks["Område"], ranks["orden"], ranks["Rang"], strict=True):
+        per_area.setdefault(str(area), [None] * k)[int(position)] = None if pd.isna(rank) else float(rank)
+    areas = drawn_areas(per_area)
+    lines = ranks[ranks["Område"].isin(areas)].copy()
+    lines["Akse"] = [
+        "\n".join(axis_label(int(position), str(label)))
+        for position, label in zip(lines["orden"], lines["Scenarie"], strict=True)
+    ]
+    last = {a: max((j for j, x in enumerate(r) if x is not None), default=None) for a, r in per_area.items()}
+    lines["Ende"] = [last[str(a)] == int(j) for a, j in zip(lines["Område"], lines["orden"], strict=True)]
+    if len(areas) == len(per_area):
+        return RankChart(lines, areas, line_styles(len(areas)), "", max(len(areas), 2))
     shown = lines["Rang"].dropna()
-    return (
+    return RankChart(
         lines,
-        f"Med {integer(len(areas))} områder har kun de {integer(len(keep))}, der er blandt de {CHART_TOP} øverste "
-        "i mindst ét scenarie, en linje; tabellen ovenfor har alle.",
+        areas,
+        line_styles(len(areas)),
+        f"Med {integer(len(per_area))} områder har kun de {integer(len(areas))}, der er blandt de {CHART_TOP} "
+        "øverste i mindst ét scenarie, en linje; tabellen ovenfor har alle.",
         max(int(shown.max()) if len(shown) else 1, 2),
     )
+
+
+def rank_chart_spec(chart: RankChart) -> dict:
+    """The Vega-Lite spec of the rank-change chart (data: ``chart.lines``): one line per area in its own look
+    (``chart.styles``: colour, dash and marker by explicit scales, so no look repeats), the area's name at its
+    line's last point, a legend with every drawn line, every scenario's name under the axis (numbered, wrapped;
+    the full name in the tooltip). Drawn as SVG."""
+    domain = list(chart.areas)
+    legend = {"orient": "bottom", "title": None, "columns": LEGEND_COLUMNS, "symbolLimit": 0, "labelLimit": 220}
+    rows = -(-len(domain) // LEGEND_COLUMNS)
+    x = {
+        "field": "Akse",
+        "type": "ordinal",
+        "sort": {"field": "orden"},
+        "title": None,
+        # The axis text holds line breaks: one label line each. No label is dropped for overlap (the names are
+        # wrapped to fit) and none is cut by a width limit.
+        "axis": {"labelAngle": 0, "labelLimit": 0, "labelOverlap": False, "labelExpr": "split(datum.label, '\\n')"},
+    }
+    y = {
+        "field": "Rang",
+        "type": "quantitative",
+        "scale": {"reverse": True, "domain": [1, chart.worst]},
+        "axis": {"tickMinStep": 1, "format": "d"},
+        "title": "Rang (1 = bedst)",
+    }
+    return {
+        # Streamlit fits the whole chart (plot, axis names, legend) into this height: room for each legend row.
+        "height": CHART_HEIGHT_PX + AXIS_HEIGHT_PX + LEGEND_ROW_PX * rows,
+        "usermeta": {"embedOptions": {"renderer": "svg"}},
+        "padding": {"left": 5, "top": 8, "bottom": 5, "right": END_LABEL_PX + 12},  # room for the names at the ends
+        "encoding": {"x": x, "y": y},
+        "layer": [
+            {
+                "mark": {"type": "line", "point": {"size": 45, "filled": True}, "strokeWidth": 1.8},
+                "encoding": {
+                    "color": {
+                        "field": "Område",
+                        "type": "nominal",
+                        "scale": {"domain": domain, "range": [s.colour for s in chart.styles]},
+                        "legend": legend,
+                    },
+                    "strokeDash": {
+                        "field": "Område",
+                        "type": "nominal",
+                        "scale": {"domain": domain, "range": [s.vega_dash for s in chart.styles]},
+                        "legend": legend,
+                    },
+                    "shape": {
+                        "field": "Område",
+                        "type": "nominal",
+                        "scale": {"domain": domain, "range": [s.shape for s in chart.styles]},
+                        "legend": legend,
+                    },
+                    "tooltip": [
+                        {"field": "Område", "type": "nominal"},
+                        {"field": "Scenarie", "type": "nominal"},
+                        {"field": "Rang", "type": "quantitative", "format": "d"},
+                    ],
+                },
+            },
+            {
+                "transform": [{"filter": "datum.Ende"}],
+                "mark": {"type": "text", "align": "left", "dx": 8, "fontSize": 11, "limit": END_LABEL_PX},
+                "encoding": {"text": {"field": "Område", "type": "nominal"}, "color": {"value": "#111111"}},
+            },
+        ],
+    }
 
 
 def _rank_text(rank: float, status: str) -> str:

@@ -379,22 +379,24 @@ def test_the_rank_change_chart_keeps_every_line_for_few_areas_and_the_top_ones_f
         return pd.DataFrame(rows)
 
     few = long(MAX_CHART_LINES - 1)
-    lines, cut, worst = chart_ranks(few)
-    assert lines is few
-    assert cut == ""
-    assert worst == MAX_CHART_LINES  # every area (24 and the excluded one)
-    lines, cut, worst = chart_ranks(long(2000))
+    chart = chart_ranks(few)
+    assert chart.lines[["Scenarie", "orden", "Område", "Rang"]].equals(few)
+    assert chart.cut == ""
+    assert chart.worst == MAX_CHART_LINES  # every area (24 and the excluded one)
+    chart = chart_ranks(long(2000))
+    lines, cut, worst = chart.lines, chart.cut, chart.worst
     assert worst == 2000  # B ranks the first ten of A last
     kept = set(lines["Område"])
+    assert chart.areas == [f"O{i}" for i in range(2000) if i < CHART_TOP or i >= 2000 - CHART_TOP]
     assert kept == {f"O{i}" for i in range(CHART_TOP)} | {f"O{i}" for i in range(2000 - CHART_TOP, 2000)}
     assert cut == (
         "Med 2.001 områder har kun de 20, der er blandt de 10 øverste i mindst ét scenarie, en linje; "
         "tabellen ovenfor har alle."
     )
     nothing = long(30).assign(Rang=None)  # no scenario ranks any area (e.g. rules that exclude them all)
-    lines, _, worst = chart_ranks(nothing)
-    assert lines.empty
-    assert worst == 2
+    chart = chart_ranks(nothing)
+    assert chart.lines.empty
+    assert chart.worst == 2
 
 
 def test_excluded_areas_are_outlined_on_the_map_with_the_reason_and_list_status(dataset):
