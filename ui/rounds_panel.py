@@ -3,6 +3,7 @@ invited, the way to their own answer page."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pandas as pd
@@ -99,6 +100,7 @@ def _new_round(model: CriteriaModel, data_version: str, on_screen: ScenarioSetti
         except StoreError:
             saved = []
         choices = [ON_SCREEN, *(f"{s.id}. {s.name}" for s in saved)]
+        _typed_again()
         with st.form(state.ROUND_NEW_FORM.name, border=False, clear_on_submit=True):  # no name left to resend
             name = st.text_input("Rundens navn", key=state.ROUND_NEW_NAME.name, max_chars=store.MAX_NAME)
             basis = st.selectbox(
@@ -120,6 +122,9 @@ def _new_round(model: CriteriaModel, data_version: str, on_screen: ScenarioSetti
                 settings = scenario.settings(model)
             except ScenarioError as exc:
                 state.ROUNDS_MESSAGE.set((False, str(exc)))
+                _keep_typed(
+                    {state.ROUND_NEW_NAME: name, state.ROUND_NEW_ANONYMOUS: anonymous, state.ROUND_NEW_SUBS: subs}
+                )
                 st.rerun()
         try:
             made = store.open_round(
@@ -137,6 +142,14 @@ def _new_round(model: CriteriaModel, data_version: str, on_screen: ScenarioSetti
             )
         except (AccessDenied, RoundError, ScenarioError, StoreError) as exc:
             state.ROUNDS_MESSAGE.set((False, str(exc)))
+            _keep_typed(
+                {
+                    state.ROUND_NEW_NAME: name,
+                    state.ROUND_NEW_BASIS: basis,
+                    state.ROUND_NEW_ANONYMOUS: anonymous,
+                    state.ROUND_NEW_SUBS: subs,
+                }
+            )
         else:
             state.ROUNDS_PICK.set(made.id)
             state.ROUNDS_MESSAGE.set((True, f"Runden '{made.name}' er åbnet (nr. {made.id}). Invitér deltagerne nu."))
@@ -210,6 +223,7 @@ def _new_link(item: Round, labels: dict[int, str]) -> None:
 
 
 def _invite(item: Round) -> None:
+    _typed_again()
     with st.form(state.ROUND_INVITE_FORM.name, border=True, clear_on_submit=True):  # empty for the next one
         st.markdown("**Invitér en deltager**")
         name = st.text_input(
@@ -230,9 +244,22 @@ def _invite(item: Round) -> None:
         )
     except (AccessDenied, RoundError, StoreError, ValueError) as exc:
         state.ROUND_INVITE_MESSAGE.set((False, str(exc)))
+        _keep_typed({state.ROUND_INVITE_NAME: name, state.ROUND_INVITE_EMAIL: email})
     else:
         label = made.participant.label(item.anonymous)
         if made.code:
             state.ROUND_LINKS.set([(label, page_url(**{round_answer.CODE_PARAM: made.code}))])
         state.ROUND_INVITE_MESSAGE.set((True, f"{label} er inviteret."))
     st.rerun()
+
+
+def _keep_typed(values: dict[state.Key[Any], Any]) -> None:
+    """A refused form keeps what was typed: the form empties itself on submit (so a saved one cannot be sent
+    twice), and these values are put back before it is drawn again, so only the problem needs correcting."""
+    state.ROUND_FORM_RETRY.set(values)
+
+
+def _typed_again() -> None:
+    """Put a refused form's typed values back (before its widgets are drawn: Streamlit allows it only then)."""
+    for key, value in state.ROUND_FORM_RETRY.pop({}).items():
+        key.set(value)

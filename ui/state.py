@@ -372,6 +372,8 @@ ROUND_DOWNLOAD_CSV = Key[None]("round_download_csv")
 ROUND_DOWNLOAD_XLSX = Key[None]("round_download_xlsx")
 ROUND_NEW_CODE_FOR = Key[int]("round_new_code_for")  # the participant who gets a new link
 ROUND_NEW_CODE = Key[bool]("round_new_code")
+# a refused round form's typed values, put back into the emptied form on the next run (widget key -> value)
+ROUND_FORM_RETRY = Key[dict["Key[Any]", Any]]("_round_form_retry")
 
 
 # --- Registre: the registers of initiatives and actors (ui.registers_panel) ---------------------------------

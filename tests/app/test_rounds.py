@@ -279,6 +279,12 @@ def test_the_planner_opens_a_round_and_invites_with_a_link_shown_once(package: P
     invite.click()
     run(at)
     assert "allerede inviteret" in texts(at)
+    assert at.text_input(key="round_invite_name").value == "anna  holm", "a refused form keeps what was typed"
+    at.text_input(key="round_invite_name").input("Cecilie Berg")
+    (invite,) = [b for b in at.button if b.label == "Invitér"]
+    invite.click()
+    run(at)
+    assert "Deltager 2 er inviteret" in texts(at)
 
 
 def test_a_lost_link_is_replaced_and_the_old_one_stops_working(package: Path, tmp_path: Path) -> None:

@@ -276,6 +276,13 @@ def test_a_steering_group_round_across_four_browsers(rounds_app: RoundsApp, brow
         expect(planner.get_by_text("Invitér en deltager")).to_be_visible()
         expect(planner.get_by_text("deltag=", exact=False)).to_have_count(0)
         expect(planner.locator("[data-testid='stCode']").filter(has_text="deltag=")).to_have_count(0)
+        # A refused invitation keeps what was typed (the form empties itself only for a saved one).
+        invite.get_by_label("Navn", exact=True).fill(LINK_NAME)
+        invite.get_by_role("button", name="Invitér").click()
+        wait_idle(planner)
+        expect(planner.get_by_text("allerede inviteret", exact=False)).to_be_visible()
+        expect(invite.get_by_label("Navn", exact=True)).to_have_value(LINK_NAME)
+        invite.get_by_label("Navn", exact=True).fill("")
 
         # The meeting screen, its own page: who has answered, nothing of the answers.
         meeting = host.new_page()
