@@ -57,6 +57,48 @@ def rebalance(previous: dict[str, int], current: dict[str, int], total: int = SL
     return whole_shares({k: float(v) for k, v in current.items()}, total)
 
 
+MAX_PENDING = 8  # earlier values remembered per slider (the page is never more than a few runs behind)
+
+
+def settle_shares(
+    previous: dict[str, int],
+    reported: dict[str, int],
+    pending: dict[str, tuple[int, ...]],
+    total: int = SLIDER_MAX,
+) -> tuple[dict[str, int], dict[str, tuple[int, ...]]]:
+    """The slider values after a run's report (``rebalance``), telling a person's move from a late page.
+
+    The page sends every slider's value with each key press. After a move the code sets the other sliders,
+    but a quick next press can be sent before those values reach the page: it reports the pressed slider
+    one step on and the others at values they had before (kept in ``pending``). Read as a move of all of
+    them, the sliders were scaled and the pressed one set back by the code, which lost presses (issue 29,
+    class 17: ten presses moved 33 % to 40 %). When several sliders seem moved and all but one report such an
+    earlier value, only that one moved: the others count at the values the code gave them.
+
+    Returns the values and, per slider the code must set in this run, the earlier values the page may
+    still report (a slider the page already shows right has none and is not set: setting a slider's value
+    from code while the person presses it would undo the press).
+    """
+    reported = {k: int(v) for k, v in reported.items()}
+    moved = [k for k in reported if k in previous and reported[k] != previous[k]]
+    fresh = [k for k in moved if reported[k] not in pending.get(k, ())]
+    person = moved[0] if len(moved) == 1 else fresh[0] if len(fresh) == 1 else None  # the slider pressed
+    seen = dict(reported)
+    if len(moved) > 1 and len(fresh) <= 1:  # the others are late: the page has not yet shown the code's values
+        seen.update({k: previous[k] for k in moved if k != person})
+    balanced = rebalance(previous, seen, total)
+    still: dict[str, tuple[int, ...]] = {}
+    for k, value in balanced.items():
+        if k == person and value == reported[k]:
+            continue  # the page shows the person's value: never set it from code
+        # A slider reported at the value the code gave it last has shown it; else earlier values may follow.
+        earlier = set() if reported[k] == previous.get(k, reported[k]) else {*pending.get(k, ()), previous[k]}
+        values = (earlier | {reported[k]}) - {value}
+        if values:
+            still[k] = tuple(sorted(values))[-MAX_PENDING:]
+    return balanced, still
+
+
 def slider_sub_weights(model: CriteriaModel, sub_weights: dict[str, float]) -> tuple[dict[str, float], list[str]]:
     """Sub-weights the sliders (0–SUB_MAX) can show, and the labels of the criteria that had to be scaled.
 
@@ -196,11 +238,11 @@ def settle_weights(model: CriteriaModel) -> Settings:
     if state.FULL_RERUN.pop(False):
         st.rerun()  # a reset changed sub-weights and distance, which lie outside the weight fragment
     current = {c.id: int(weight_key(c.id).value()) for c in model.criteria}  # already the new values
-    balanced = rebalance(state.LAST_SHARES.get(current), current)
-    for cid, value in balanced.items():
-        if value != current[cid]:
-            weight_key(cid).set(value)  # before the slider is drawn in this run
+    balanced, pending = settle_shares(state.LAST_SHARES.get(current), current, state.PENDING_SHARES.get({}))
+    for cid in pending:
+        weight_key(cid).set(balanced[cid])  # before the slider is drawn in this run; never the one pressed
     state.LAST_SHARES.set(balanced)
+    state.PENDING_SHARES.set(pending)
     return current_settings(model)
 
 

@@ -124,6 +124,9 @@ BASEMAP = Key[str]("basemap")  # the chosen background map
 MAP_SETTINGS = (DISTANCE, TILE_URL, BASEMAP)  # the widgets in 'Aktører og kort'
 TILE_URL_IN_USE = Key[str | None]("_tile_url_in_use")  # the last valid 'Egen kortserver' address
 LAST_SHARES = Key[dict[str, int]]("_last_weight_shares")
+# Per main weight slider, the earlier values the page may still report after the code moved the slider (the
+# browser sends every slider's value with each key press, before the last run's new values have reached it).
+PENDING_SHARES = Key[dict[str, tuple[int, ...]]]("_pending_weight_shares")
 EXACT = Key[tuple[dict[str, int], dict[str, float]]]("_exact_weights")  # (slider values, exact weights)
 FULL_RERUN = Key[bool]("_weights_reset")  # 'Nulstil' changed more than the weight fragment redraws
 SUB_WEIGHTS_FOLD = Key[bool]("fold_sub_weights")

@@ -232,3 +232,27 @@ def test_main_flow_with_the_keyboard_only(keyboard_server: StreamlitServer, page
     assert not no_ring, f"focus stops without a visible focus indicator: {no_ring[:5]}"
     english = [s for s in stops if ENGLISH_NAME.search(s["name"])]
     assert not english, f"focus stops named in English: {english[:5]}"
+
+
+def test_quick_key_presses_on_a_weight_slider_all_count(app_server: StreamlitServer, page: Page) -> None:
+    """Issue 29 (17): ten quick ArrowRight presses moved a weight from 33 % to 40 %, not 43 %. The page sent the
+    other sliders' earlier values with each press, the code read that as a move of all three and set the
+    pressed slider back. Every press counts, the shares add up to 100 and the ranking is of the shares shown."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app(page, app_server.url, 13)
+    model = bundled_in_use().model
+    labels = [c.label for c in model.criteria]
+    slider = page.get_by_role("slider", name=labels[1])
+    slider.focus()
+    before = int(slider.input_value())
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")  # no pause: the runs overlap the presses
+    for _ in range(2):  # the runs the presses started, and any value that arrives after them
+        wait_idle(page)
+        page.wait_for_timeout(500)
+    assert int(slider.input_value()) == before + 10, "every key press counts"
+    shares = slider_values(page, labels)
+    assert sum(shares) == 100, shares
+    _, result = evaluate(bundled_in_use(), {c.id: float(v) for c, v in zip(model.criteria, shares, strict=True)})
+    leader = str(result.table.iloc[0]["name"])
+    expect(page.locator("[role=status][aria-live=polite]")).to_contain_text(f"nr. 1 {leader}")
