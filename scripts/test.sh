@@ -7,18 +7,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev --browser
 bash scripts/check.sh
-status=0
-# SELECTION_TEST_WORKERS=N runs the test files in N parallel workers (pytest-xdist, a file per worker): faster on
-# a quiet machine, but under that load the keyboard browser test's timing is unsteady, so CI and the default run
-# everything in this one process.
-workers="${SELECTION_TEST_WORKERS:-0}"
-parallel=()
-if [ "$workers" != "0" ]; then
-  parallel=(-n "$workers" --dist loadfile)
+workers="${SELECTION_TEST_WORKERS:-2}"
+if [ "$workers" = "0" ]; then
+  status=0
+  .venv/bin/python -m pytest --cov --cov-report=term "$@" || status=$?
+  if [ "$status" -eq 5 ]; then
+    echo "pytest collected no tests: treating that as a failure." >&2
+    exit 1
+  fi
+  exit "$status"
 fi
-.venv/bin/python -m pytest --cov --cov-report=term "${parallel[@]}" "$@" || status=$?
-if [ "$status" -eq 5 ]; then
+parallel=0
+.venv/bin/python -m pytest --cov --cov-report= --cov-fail-under=0 -n "$workers" --dist loadfile -m "not serial" "$@" \
+  || parallel=$?
+serial=0
+.venv/bin/python -m pytest --cov --cov-append --cov-report=term -m serial "$@" || serial=$?
+if [ "$parallel" -eq 5 ] && [ "$serial" -eq 5 ]; then
   echo "pytest collected no tests: treating that as a failure." >&2
   exit 1
 fi
-exit "$status"
+for status in "$parallel" "$serial"; do
+  if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then
+    exit "$status"
+  fi
+done
+if [ "$serial" -eq 5 ] && [[ " $* " != *" --no-cov "* ]]; then  # no serial test selected: check the floor here
+  .venv/bin/python -m coverage report >/dev/null || { echo "Coverage is below the floor in pyproject.toml." >&2; exit 1; }
+fi
+exit 0
