@@ -14,8 +14,10 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Annotation, Text
 from shapely.geometry import shape
 
+from selection.geo.districts import districts
 from selection.geo.geometry import METRIC_CRS, WGS84
 from selection.output.map_layers import legend_entries, score_colour
 from selection.scenarios.chart import (  # one rule for the app's and the report's rank-change chart
@@ -79,13 +81,28 @@ def _distance_text(metres: float) -> str:
     return f"{metres / 1000:g} km".replace(".", ",") if metres >= 1000 else f"{metres:g} m"
 
 
-def map_png(snapshot: dict[str, Any], top_n: int) -> bytes:
-    """Areas coloured by total score (the app's fixed 0–100 YlGnBu classes), rank and name, legend, scale bar."""
-    return _png(map_figure(snapshot, top_n))
+def map_png(snapshot: dict[str, Any], top_n: int, chosen: str | None = None) -> bytes:
+    """Areas coloured by total score (the app's fixed 0–100 YlGnBu classes), rank and name, legend, scale bar; the
+    chosen area (a decision report's: its id) outlined and named in the legend."""
+    return _png(map_figure(snapshot, top_n, chosen))
 
 
-def map_figure(snapshot: dict[str, Any], top_n: int) -> Figure:
-    """The map as a matplotlib figure; areas excluded by a rule are grey, cross-hatched, heavily outlined."""
+CHOSEN_EDGE = "#D55E00"  # vermillion (Okabe–Ito): apart from the score colours, the black outlines and the grey
+DISTRICT_EDGE, DISTRICT_TEXT = "#9a9a9a", "#6f6f6f"
+NAME_GAP_PT = 9  # a name's distance from its area's point (the rank circle sits on the point)
+# Where a name may go, in points from its area's point, nearest first; from the third ring on a thin leader line
+# joins the name to its area.
+LABEL_RINGS_PT = (NAME_GAP_PT, 18, 30, 44, 60, 80)
+LABEL_DIRECTIONS = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
+LEADER_FROM_PT = 30
+PAD_PX = 2.0  # a name's white box reaches this far beyond its text (display pixels)
+
+
+def map_figure(snapshot: dict[str, Any], top_n: int, chosen: str | None = None) -> Figure:
+    """The map as a matplotlib figure; areas excluded by a rule are grey, cross-hatched, heavily outlined; the
+    chosen area has a thick vermillion outline and 'Valgt: <name>' in the legend. Names are placed where they
+    overlap no other name, rank circle or the frame's edge (``_place_labels``); the districts the data names frame
+    their areas in light grey (``selection.geo.districts``)."""
     ranking = {r["area_id"]: r for r in snapshot["ranking"]}
     rows = [a for a in snapshot["areas"] if a.get("geometry")]
     frame = gpd.GeoDataFrame(
@@ -93,6 +110,7 @@ def map_figure(snapshot: dict[str, Any], top_n: int) -> Figure:
             "area_id": [a["id"] for a in rows],
             "name": [a["name"] for a in rows],
             "quality": [a.get("geometry_quality") for a in rows],
+            "bydel": [a.get("bydel") for a in rows],
         },
         geometry=[shape(a["geometry"]) for a in rows],
         crs=WGS84,
@@ -105,6 +123,11 @@ def map_figure(snapshot: dict[str, Any], top_n: int) -> Figure:
     ]
     with plt.rc_context({"font.family": FONT}):
         fig, ax = plt.subplots(figsize=(7.2, 7.2), layout="constrained")
+        outlines = districts(frame["bydel"].tolist(), frame.geometry)
+        if outlines:
+            gpd.GeoSeries([d.outline for d in outlines], crs=METRIC_CRS).plot(
+                ax=ax, facecolor="#f4f4f4", edgecolor=DISTRICT_EDGE, linewidth=0.7, linestyle=(0, (3, 2)), zorder=0
+            )
         official = frame["quality"] == "official"
         for part, style in ((frame[official], "solid"), (frame[~official], (0, (4, 3)))):
             if len(part):
@@ -115,38 +138,10 @@ def map_figure(snapshot: dict[str, Any], top_n: int) -> Figure:
         excluded = frame[frame["excluded"]]
         if len(excluded):
             excluded.plot(ax=ax, facecolor="none", edgecolor=EXCLUDED_EDGE, hatch=EXCLUDED_HATCH, linewidth=1.8)
-        many = len(frame) > MAX_MAP_LABELS
-        minx, miny, maxx, maxy = frame.total_bounds
-        near_x, near_y = 0.14 * max(maxx - minx, 1.0), 0.05 * max(maxy - miny, 1.0)
-        placed: list[tuple[float, float, int]] = []  # name labels so far: x, y, side (-1 below, +1 above)
-        order = sorted(frame.itertuples(), key=lambda r: (_rank_or_none(r.rank) is None, _rank_or_none(r.rank) or 0))
-        for rec in order:
-            point = rec.geometry.representative_point()
-            rank = _rank_or_none(rec.rank)
-            if rank is not None and (not many or rank <= max(top_n, MANY_RANK_LABELS)):
-                ax.annotate(
-                    str(rank),
-                    (point.x, point.y),
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    fontweight="bold",
-                    bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#111111", "lw": 0.8},
-                )
-            if not many or (rank is not None and rank <= top_n):
-                side = _free_side(placed, point.x, point.y, near_x, near_y)
-                placed.append((point.x, point.y, side))
-                ax.annotate(
-                    _label(rec.name),
-                    (point.x, point.y),
-                    xytext=(0, 11 * side),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom" if side > 0 else "top",
-                    fontsize=6.5,
-                    color="#111111",
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
-                )
+        picked = frame[frame["area_id"] == chosen] if chosen is not None else frame.iloc[0:0]
+        if len(picked):
+            picked.plot(ax=ax, facecolor="none", edgecolor="white", linewidth=4.6, zorder=3)
+            picked.plot(ax=ax, facecolor="none", edgecolor=CHOSEN_EDGE, linewidth=3.0, zorder=4)
         _scale_bar(ax)
         handles = [Patch(facecolor=c, edgecolor="#333333", label=label) for c, label in legend_entries()]
         handles.append(
@@ -168,6 +163,25 @@ def map_figure(snapshot: dict[str, Any], top_n: int) -> Figure:
                     label="Udelukket af en regel (ingen rang)",
                 )
             )
+        if outlines:
+            handles.append(
+                Patch(
+                    facecolor="#f4f4f4",
+                    edgecolor=DISTRICT_EDGE,
+                    linestyle=(0, (3, 2)),
+                    label="Bydel (ramme om dens områder, ikke grænsen)",
+                )
+            )
+        if len(picked):
+            handles.insert(
+                0,
+                Patch(
+                    facecolor="none",
+                    edgecolor=CHOSEN_EDGE,
+                    linewidth=3.0,
+                    label=_label(f"Valgt: {picked['name'].iloc[0]}"),
+                ),
+            )
         ax.legend(
             handles=handles,
             title="Samlet score (0–100)",
@@ -180,6 +194,7 @@ def map_figure(snapshot: dict[str, Any], top_n: int) -> Figure:
         )
         ax.set_axis_off()
         ax.set_aspect("equal")
+        _place_labels(fig, ax, frame, top_n, chosen, outlines)
         return fig
 
 
@@ -189,15 +204,147 @@ def _rank_or_none(rank: float | None) -> int | None:
     return int(rank)
 
 
-def _free_side(placed: list[tuple[float, float, int]], x: float, y: float, near_x: float, near_y: float) -> int:
-    """Put a name below its area (-1) unless a label already placed nearby sits on that side; then above (+1)."""
-    for side in (-1, 1):
-        if not any(
-            abs(px - x) < near_x and abs((py + side * near_y / 2) - (y + side * near_y / 2)) < near_y and pside == side
-            for px, py, pside in placed
-        ):
-            return side
-    return -1
+def _place_labels(
+    fig: Figure, ax: Axes, frame: gpd.GeoDataFrame, top_n: int, chosen: str | None, outlines: list
+) -> None:
+    """Rank circles on the areas' points, then names where they overlap no circle, no other name and not the
+    frame's edge: the chosen area's first, then by rank. A name tries places around its point, nearest first (from
+    ``LEADER_FROM_PT`` with a thin leader line); a name that finds none is left out (the table has every area), a
+    top-``top_n`` or chosen name never: it takes the place that overlaps least. Last, the district names, where
+    they fit. The figure is laid out first and then fixed, so the boxes measured are the boxes drawn."""
+    fig.draw_without_rendering()  # constrained layout places the axes and the legend ...
+    fig.set_layout_engine("none")  # ... and keeps them there while the labels are measured
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    inside = ax.get_window_extent(renderer).padded(-2)
+    many = len(frame) > MAX_MAP_LABELS
+    order = sorted(
+        frame.itertuples(),
+        key=lambda r: (
+            r.area_id != chosen,
+            _rank_or_none(r.rank) is None,
+            _rank_or_none(r.rank) or 0,
+        ),
+    )
+    taken = []
+    for rec in order:
+        rank = _rank_or_none(rec.rank)
+        if rank is not None and (not many or rank <= max(top_n, MANY_RANK_LABELS) or rec.area_id == chosen):
+            point = rec.geometry.representative_point()
+            badge = ax.annotate(
+                str(rank),
+                (point.x, point.y),
+                ha="center",
+                va="center",
+                fontsize=7,
+                fontweight="bold",
+                bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#111111", "lw": 0.8},
+                zorder=6,
+            )
+            badge.set_gid("rank")
+            taken.append(_text_box(badge, renderer))
+    for rec in order:
+        rank = _rank_or_none(rec.rank)
+        is_chosen = rec.area_id == chosen
+        if many and not is_chosen and (rank is None or rank > top_n):
+            continue
+        point = rec.geometry.representative_point()
+        must = is_chosen or (rank is not None and rank <= top_n)
+        text = _label(rec.name)
+        style = {
+            "fontsize": 6.5,
+            "color": "#111111",
+            "fontweight": "bold" if is_chosen else "normal",
+            "bbox": {
+                "boxstyle": "round,pad=0.15",
+                "fc": "white",
+                "ec": CHOSEN_EDGE if is_chosen else "none",
+                "lw": 1.0,
+                "alpha": 0.85,
+            },
+        }
+        _place_one(ax, renderer, inside, taken, (point.x, point.y), text, style, must, "name")
+    for district in outlines:
+        _place_one(
+            ax,
+            renderer,
+            inside,
+            taken,
+            (district.label_x, district.label_y),
+            _label(district.name.upper()),
+            {"fontsize": 6.5, "color": DISTRICT_TEXT, "fontstyle": "italic"},
+            False,
+            "district",
+            rings=(0.0, 6.0, 14.0, 24.0),
+            leader=False,
+        )
+
+
+def _place_one(
+    ax: Axes,
+    renderer: Any,
+    inside: Any,
+    taken: list,
+    xy: tuple[float, float],
+    text: str,
+    style: dict[str, Any],
+    must: bool,
+    gid: str,
+    rings: tuple[float, ...] = LABEL_RINGS_PT,
+    leader: bool = True,
+) -> None:
+    """Put ``text`` at the first place around ``xy`` (``rings`` × ``LABEL_DIRECTIONS``, in points) whose box lies
+    inside ``inside`` and overlaps nothing in ``taken``; when there is none, the least overlapping place if
+    ``must``, else nowhere. The placed box joins ``taken``."""
+    best: tuple[float, Annotation, Any] | None = None
+    for distance in rings:
+        for dx, dy in LABEL_DIRECTIONS if distance else ((0, 0),):
+            far = leader and distance >= LEADER_FROM_PT
+            note = ax.annotate(
+                text,
+                xy,
+                xytext=(dx * distance, dy * distance),
+                textcoords="offset points",
+                ha="center" if dx == 0 else ("left" if dx > 0 else "right"),
+                va="center" if dy == 0 else ("bottom" if dy > 0 else "top"),
+                arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.6, "shrinkA": 0, "shrinkB": 2}
+                if far
+                else None,
+                zorder=7,
+                **style,
+            )
+            note.set_gid(gid)
+            box = _text_box(note, renderer)
+            spill = _outside(box, inside) + sum(_overlap(box, other) for other in taken)
+            if spill == 0:
+                if best is not None:
+                    best[1].remove()
+                taken.append(box)
+                return
+            if must and (best is None or spill < best[0]):
+                if best is not None:
+                    best[1].remove()
+                best = (spill, note, box)
+                continue
+            note.remove()
+    if best is not None:
+        taken.append(best[2])
+
+
+def _text_box(note: Annotation, renderer: Any) -> Any:
+    """An annotation's text with its box (``PAD_PX``), without its leader line, in display units."""
+    note.update_positions(renderer)
+    return Text.get_window_extent(note, renderer).padded(PAD_PX)
+
+
+def _outside(box: Any, inside: Any) -> float:
+    """The area of ``box`` outside ``inside`` (display units)."""
+    return box.width * box.height - _overlap(box, inside)
+
+
+def _overlap(a: Any, b: Any) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
 
 
 def _scale_bar(ax: Axes) -> None:
