@@ -11,8 +11,14 @@ def push(ok: bool, text: str, where: str = "") -> None:
     state.ASSESSMENT_MESSAGES.setdefault([]).append(Message(ok, text, where))
 
 
-def pop(where: str = "") -> list[Message]:
-    """The messages for one place (a form's key, or "" for the top of the view), removed once shown."""
+def pop(where: str = "", elsewhere: str | None = None) -> list[Message]:
+    """The messages for one place (a form's key, or "" for the top of the view), removed once shown. With
+    ``elsewhere`` (the area on screen), also those of the forms of every other area (a form's key is
+    "<area_id>/<indicator_id>"), which are not drawn."""
+
+    def here(m: Message) -> bool:
+        return m.where == where or (elsewhere is not None and m.where != "" and m.where.rsplit("/", 1)[0] != elsewhere)
+
     messages = state.ASSESSMENT_MESSAGES.get([])
-    state.ASSESSMENT_MESSAGES.set([m for m in messages if m.where != where])
-    return [m for m in messages if m.where == where]
+    state.ASSESSMENT_MESSAGES.set([m for m in messages if not here(m)])
+    return [m for m in messages if here(m)]

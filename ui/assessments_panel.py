@@ -4,6 +4,11 @@ Every save is a new row in the assessment store (``selection.assessments``). A f
 value version it was opened on, so a save on top of someone else's newer assessment is refused with
 the core's Danish message and nothing is overwritten. User text is shown as plain text (dataframes)
 or through ``ui.text.md``; never as raw Markdown or HTML.
+
+The area being assessed is one value, ``state.SELECTED`` (shared with the map and the detail panel): the
+picker here is a mirror of it, set from it on every run, so the picker, the forms, the map and a save
+never name different areas. The form fields are plain widgets (not an ``st.form``), so typed text reaches
+the session at once and is kept as a draft per area x indicator while another area or view is shown.
 """
 
 from __future__ import annotations
@@ -65,7 +70,8 @@ def render(dataset: Dataset, result: ScoreResult, background: Basemap) -> None:
         "dokumentation. Hver vurdering gemmes som en ny række med navn og tidspunkt; intet overskrives eller "
         "slettes. Rangeringen bruger medianen af hver vurderers seneste vurdering."
     )
-    show_messages("")
+    area_id = assessed_area(dataset)
+    show_messages("", elsewhere=area_id)
     writer = access.can(ASSESS)
     if writer:
         who_left, who_right = st.columns(2)
@@ -88,7 +94,7 @@ def render(dataset: Dataset, result: ScoreResult, background: Basemap) -> None:
     with area_tab:
         forms_col, map_col = st.columns([3, 2], gap="large")
         with forms_col:
-            area_id = area_forms(dataset, indicators, latest)
+            area_forms(dataset, indicators, latest, area_id)
         with map_col:
             st.markdown("**Rangering nu**")
             map_panel.render(dataset, result, area_id, background)
@@ -108,21 +114,77 @@ def rank_line(dataset: Dataset, result: ScoreResult, area_id: str) -> None:
     st.caption(md(f"{name}: {place}, samlet score {cached_number(round(float(table.at[area_id, 'total']), 1))}."))
 
 
-def area_forms(dataset: Dataset, indicators: list[Indicator], latest: Cells) -> str:
-    """Pick an area; one bordered form per assessed indicator. Returns the chosen area."""
+def assessed_area(dataset: Dataset) -> str:
+    """The one area being assessed: the selected area of the map and the detail panel (``state.SELECTED``)."""
+    area_id = map_panel.selected_area(dataset)
+    state.SELECTED.keep()  # also the detail panel's widget key: kept while that panel is not drawn
+    return area_id
+
+
+def area_forms(dataset: Dataset, indicators: list[Indicator], latest: Cells, area_id: str) -> None:
+    """The area picker (a mirror of ``state.SELECTED``) and one bordered form per assessed indicator."""
     names = dataset.areas["name"].to_dict()
-    map_panel.selected_area(dataset)  # the same area as the detail panel and the map's selection
-    area_id = st.selectbox(
+    state.ASSESSMENT_AREA.set(area_id)  # set on every run: the browser's picker never shows another area
+    st.selectbox(
         "Område",
         dataset.area_ids,
-        key=state.SELECTED.name,
+        key=state.ASSESSMENT_AREA.name,
         format_func=lambda a: str(names[a]),
-        help="Du kan også klikke på et område på kortet.",
+        on_change=_on_pick,
+        args=(dataset,),
+        help="Du kan også klikke på et område på kortet. Tekst, du har skrevet, men ikke gemt, bliver stående.",
     )
+    unsaved = [
+        f"{names.get(a, a)} ({label})"
+        for (a, i), label in ((key, _label(indicators, key[1])) for key in drafts())
+        if a != area_id and a in names
+    ]
+    if unsaved:
+        st.warning(md("Ikke gemt endnu: din tekst for " + "; ".join(unsaved) + ". Vælg området for at gemme den."))
     for ind in indicators:
         with st.container(border=True, key=state.assessment_box_key(ind.id).name):
             indicator_form(dataset, area_id, ind, latest)
-    return area_id
+
+
+def _label(indicators: list[Indicator], indicator_id: str) -> str:
+    return next((ind.label for ind in indicators if ind.id == indicator_id), indicator_id)
+
+
+def _on_pick(dataset: Dataset) -> None:
+    """The picker changed: that area is now the one being assessed (and the one the map and details show)."""
+    area_id = state.ASSESSMENT_AREA.get()
+    if area_id in dataset.areas.index:
+        state.SELECTED.set(str(area_id))
+
+
+DRAFT_FIELDS = ("value", "date", "reason", "evidence")
+
+
+def drafts() -> dict[tuple[str, str], dict]:
+    """Unsaved typed text per (area_id, indicator_id)."""
+    return state.ASSESSMENT_DRAFTS.setdefault({})
+
+
+def _field(field: str, area_id: str, indicator_id: str) -> str:
+    """A form field's widget key, its value written on every run (from the draft, else as it stands): the browser
+    forgets a field that was not drawn while another area or view was shown, and is sent the value again."""
+    key = state.form_key(field, area_id, indicator_id)
+    draft = drafts().get((area_id, indicator_id), {})
+    if field in draft:
+        key.set(draft[field])
+    elif key.is_set():
+        key.keep()
+    elif field == "date":
+        key.set(local_today())
+    return key.name
+
+
+def _remember(field: str, area_id: str, indicator_id: str) -> None:
+    """A field changed: keep what it holds as the draft of this area x indicator (an empty form has none)."""
+    draft = drafts().setdefault((area_id, indicator_id), {})
+    draft[field] = state.form_key(field, area_id, indicator_id).get()
+    if not any(draft.get(f) for f in ("value", "reason", "evidence")):
+        drafts().pop((area_id, indicator_id), None)
 
 
 def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells) -> None:
@@ -141,30 +203,41 @@ def indicator_form(dataset: Dataset, area_id: str, ind: Indicator, latest: Cells
     except StoreError as exc:
         st.error(md(str(exc)))
         return
-    with st.form(key=state.assessment_form_key(area_id, ind.id).name, border=False):
-        left, right = st.columns(2)
-        left.text_input(  # text, read by the strict parser: "3,5" and "3.5" are 3.5 (a number field drops the comma)
-            f"Værdi ({ind.scale_text})",
-            max_chars=40,
-            placeholder=f"{cached_number(ind.scale_min)}–{cached_number(ind.scale_max)}, fx {_example(ind)}",
-            key=state.form_key("value", area_id, ind.id).name,
-        )
-        right.date_input(
-            "Dato for vurderingen",
-            value=local_today(),
-            format="DD.MM.YYYY",
-            key=state.form_key("date", area_id, ind.id).name,
-        )
-        st.text_area(
-            "Begrundelse (skal udfyldes)", max_chars=4000, height=80, key=state.form_key("reason", area_id, ind.id).name
-        )
-        st.text_input(
-            "Dokumentation: link eller dokumenthenvisning (valgfrit)",
-            max_chars=1000,
-            key=state.form_key("evidence", area_id, ind.id).name,
-        )
-        # Saved in the callback, before the page runs: this run already shows the new ranking.
-        st.form_submit_button(SAVE_LABEL, type="primary", on_click=_on_save, args=(dataset, area_id, ind))
+    where = (area_id, ind.id)
+    left, right = st.columns(2)
+    left.text_input(  # text, read by the strict parser: "3,5" and "3.5" are 3.5 (a number field drops the comma)
+        f"Værdi ({ind.scale_text})",
+        max_chars=40,
+        placeholder=f"{cached_number(ind.scale_min)}–{cached_number(ind.scale_max)}, fx {_example(ind)}",
+        key=_field("value", *where),
+        on_change=_remember,
+        args=("value", *where),
+    )
+    right.date_input(
+        "Dato for vurderingen",
+        format="DD.MM.YYYY",
+        key=_field("date", *where),
+        on_change=_remember,
+        args=("date", *where),
+    )
+    st.text_area(
+        "Begrundelse (skal udfyldes)",
+        max_chars=4000,
+        height=80,
+        key=_field("reason", *where),
+        on_change=_remember,
+        args=("reason", *where),
+    )
+    st.text_input(
+        "Dokumentation: link eller dokumenthenvisning (valgfrit)",
+        max_chars=1000,
+        key=_field("evidence", *where),
+        on_change=_remember,
+        args=("evidence", *where),
+    )
+    # Saved in the callback, before the page runs: this run already shows the new ranking.
+    save = state.form_key("save", *where)
+    st.button(SAVE_LABEL, type="primary", key=save.name, on_click=_on_save, args=(dataset, area_id, ind))
     show_messages(_place(area_id, ind))
     history_view(dataset, area_id, ind, rows)
 
@@ -173,9 +246,10 @@ def _place(area_id: str, ind: Indicator) -> str:
     return f"{area_id}/{ind.id}"
 
 
-def show_messages(where: str) -> None:
-    """Messages from the last save, escaped (they repeat names and reasons people typed)."""
-    for message in assessment_messages.pop(where):
+def show_messages(where: str, elsewhere: str | None = None) -> None:
+    """Messages from the last save, escaped (they repeat names and reasons people typed). With ``elsewhere`` (the
+    area shown), the messages of other areas' forms are shown here too: no save goes unanswered."""
+    for message in assessment_messages.pop(where, elsewhere):
         (st.success if message.ok else st.error)(md(message.text))
 
 
@@ -290,6 +364,7 @@ def _save(
     else:
         remember_version(area_id, ind.id, saved.version)
         clear_form(area_id, ind.id)
+        drafts().pop((area_id, ind.id), None)
         name = dataset.areas.at[area_id, "name"]
         what = "trukket tilbage" if saved.value is None else f"gemt: {cached_number(saved.value)}"
         assessment_messages.push(

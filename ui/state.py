@@ -288,6 +288,10 @@ def import_crs_key(number: int, name: str) -> Key[str]:
 # --- Vurderinger (ui.assessments_panel, ui.assessment_sheet) -------------------------------------------
 
 OPENED_VERSIONS = Key[dict[tuple[str, str], int]]("_assessment_opened_versions")  # the version each form stands on
+# The Vurderinger view's area picker: a mirror of SELECTED (the one area being assessed), set from it on every run.
+ASSESSMENT_AREA = Key[str]("assessment_area")
+# Unsaved typed text per (area_id, indicator_id): field -> value; kept while another area or view is shown.
+ASSESSMENT_DRAFTS = Key[dict[tuple[str, str], dict[str, Any]]]("_assessment_drafts")
 ASSESSMENT_MESSAGES = Key[list[Message]]("_assessment_messages")
 SHEET_GENERATION = Key[int]("_sheet_upload_generation")  # a new number gives a fresh, empty uploader
 SHEET_DOWNLOAD_CSV = Key[None]("sheet_download_csv")
@@ -296,7 +300,7 @@ SHEET_SAVE = Key[bool]("sheet_save")
 
 
 def form_key(field: str, area_id: str, indicator_id: str) -> Key[Any]:
-    """A field of one area x indicator's assessment form ('value', 'date', 'reason', 'evidence',
+    """A field of one area x indicator's assessment form ('value', 'date', 'reason', 'evidence', 'save',
     'withdraw_reason', 'withdraw')."""
     return Key(f"assess_{field}_{area_id}_{indicator_id}")
 

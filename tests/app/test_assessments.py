@@ -85,12 +85,12 @@ def assess(
     """Fill one form as a person would and press 'Gem vurdering'."""
     at.text_input(key="assessor_name").set_value(name)
     at.text_input(key="assessor_role").set_value(role)
-    at.selectbox(key="selected_area").set_value(area)
+    at.selectbox(key="assessment_area").set_value(area)
     run(at)
     typed = "" if value is None else f"{value:g}".replace(".", ",")  # as a person types it in Danish
     at.text_input(key=f"assess_value_{area}_{indicator}").set_value(typed)
     at.text_area(key=f"assess_reason_{area}_{indicator}").set_value(reason)
-    submit = next(b for b in at.button if b.proto.form_id == f"assessment_form_{area}_{indicator}")
+    submit = at.button(key=f"assess_save_{area}_{indicator}")
     submit.click()
     return run(at)
 
@@ -176,7 +176,7 @@ def test_bad_input_gets_a_danish_message_and_stores_nothing(
 def test_stale_save_is_refused_with_the_newer_value_and_who(package: Path, tmp_path: Path) -> None:
     first, second = open_view(), open_view()
     for at in (first, second):  # both open Bravo's forms while the value has no entry (version 0)
-        at.selectbox(key="selected_area").set_value("b")
+        at.selectbox(key="assessment_area").set_value("b")
         run(at)
     assess(first, "b", "n1", 3, "Første blik")  # first's form now stands on version 1
     at_b = assess(second, "b", "n1", 5, "Nyt fra skolen", name="Bo Berg", role="Skoleleder")
@@ -445,11 +445,11 @@ def test_a_typed_value_takes_the_danish_comma_and_the_point(package: Path, tmp_p
     """Issue 29 (11): "3,5" typed as an assessment value is 3.5, never 35 (a number field dropped the comma)."""
     at = open_view()
     at.text_input(key="assessor_name").set_value("Anna Andersen")
-    at.selectbox(key="selected_area").set_value("c")
+    at.selectbox(key="assessment_area").set_value("c")
     run(at)
     at.text_input(key="assess_value_c_t1").set_value(typed)
     at.text_area(key="assess_reason_c_t1").set_value("Set på møde")
-    next(b for b in at.button if b.proto.form_id == "assessment_form_c_t1").click()
+    at.button(key="assess_save_c_t1").click()
     run(at)
     assert not errors(at), errors(at)
     assert [e.value for e in stored(tmp_path)] == [stored_value]
@@ -459,11 +459,11 @@ def test_a_typed_value_takes_the_danish_comma_and_the_point(package: Path, tmp_p
 def test_a_value_that_is_not_a_number_is_refused_in_danish_and_kept_in_the_form(package: Path, tmp_path: Path, typed):
     at = open_view()
     at.text_input(key="assessor_name").set_value("Anna Andersen")
-    at.selectbox(key="selected_area").set_value("c")
+    at.selectbox(key="assessment_area").set_value("c")
     run(at)
     at.text_input(key="assess_value_c_t1").set_value(typed)
     at.text_area(key="assess_reason_c_t1").set_value("Set på møde")
-    next(b for b in at.button if b.proto.form_id == "assessment_form_c_t1").click()
+    at.button(key="assess_save_c_t1").click()
     run(at)
     assert any("Intet er gemt" in e for e in errors(at)), errors(at)
     assert stored(tmp_path) == []
