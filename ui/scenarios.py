@@ -351,16 +351,18 @@ def render(model: CriteriaModel, settings: Settings) -> None:
                 st.text_input(
                     "Nyt navn (omdøb eller kopiér)", key=state.SCENARIO_NEW_NAME.name, max_chars=saved.MAX_NAME
                 )
-                b1, b2, b3 = st.columns(3)
-                b1.button("Omdøb", key=state.SCENARIO_RENAME.name, on_click=_write, args=(model, "rename"))
-                b2.button("Kopiér", key=state.SCENARIO_DUPLICATE.name, on_click=_write, args=(model, "duplicate"))
-                b3.button(
-                    "Arkivér",
-                    key=state.SCENARIO_ARCHIVE.name,
-                    on_click=_write,
-                    args=(model, "archive"),
-                    help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.",
-                )
+                # One row that wraps, each button as wide as its label: three equal columns cut the labels
+                # to 'O…' and 'Ko…' in the sidebar (issue 29, class 17).
+                with st.container(horizontal=True, gap="small"):
+                    st.button("Omdøb", key=state.SCENARIO_RENAME.name, on_click=_write, args=(model, "rename"))
+                    st.button("Kopiér", key=state.SCENARIO_DUPLICATE.name, on_click=_write, args=(model, "duplicate"))
+                    st.button(
+                        "Arkivér",
+                        key=state.SCENARIO_ARCHIVE.name,
+                        on_click=_write,
+                        args=(model, "archive"),
+                        help="Arkiverede scenarier slettes aldrig; de kan ses i historikken.",
+                    )
             show_history(int(opened.ref))
         rules_editor(model)
 
@@ -436,9 +438,17 @@ def rules_editor(model: CriteriaModel) -> None:
     if not rules:
         st.caption("Ingen regler: alle områder rangeres.")
     for k, rule in enumerate(rules):
-        left, right = st.columns([5, 1], vertical_alignment="center")
-        left.markdown(md(describe(rule, model)))
-        right.button("✕", key=state.rule_remove_key(k).name, on_click=_remove_rule, args=(rule,), help="Fjern reglen")
+        # Numbered, each with a worded button under it: a '✕' glyph is missing from the fonts of some systems
+        # (an empty box) and a narrow column cut its label; 'Fjern regel 2' says which rule it removes.
+        st.markdown(f"{k + 1}\\. {md(describe(rule, model))}")
+        st.button(
+            f"Fjern regel {k + 1}",
+            icon=":material/close:",
+            type="tertiary",
+            key=state.rule_remove_key(k).name,
+            on_click=_remove_rule,
+            args=(rule,),
+        )
     kind = st.selectbox("Ny regel", list(KIND_LABELS), format_func=KIND_LABELS.__getitem__, key=state.RULE_KIND.name)
     if kind == LIST_STATUS:
         st.multiselect(
