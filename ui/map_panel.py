@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from selection.data.dataset import Dataset
+from selection.geo.districts import ORIENTATION_NOTE
 from selection.output.basemaps import Basemap
 from selection.output.map_layers import (
     LABEL_ALL_MAX,
@@ -67,14 +68,15 @@ def legend(n_areas: int = 0, with_excluded: bool = False) -> None:
         )
     st.markdown(
         f'<div data-testid="map-legend"><b>Samlet score:</b> {swatches}<br>{outline}</div>'
-        '<div style="font-size:0.85em;color:#555">Tallet ved navnet er rangen; navne, der ville overlappe, '
-        "skjules (hold musen over området). "
+        '<div style="font-size:0.85em;color:#555">Tallet ved navnet er rangen. De tre bedste og det valgte område '
+        "viser altid navnet; andre navne, der ville overlappe, flyttes eller skjules (hold musen over området). "
         + (
             f"Med mange områder vises kun rang og navn for de {LABEL_TOP_N} bedste og det valgte område. "
             if n_areas > LABEL_ALL_MAX
             else ""
         )
         + "Små områder har en prik. Grænserne er ikke officielle. "
+        f"Uden baggrundskort: {ORIENTATION_NOTE} "
         "Klik på et område for at se detaljer.</div>"
         '<div style="font-size:0.85em;color:#555" data-testid="map-text-alternative">Kortet som tekst: '
         f'<a href="#{RANKING_ANCHOR}">tabellen Rangering</a> viser de samme områder med rang og score. Med '

@@ -244,37 +244,99 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                     );
                 }
             };
-            // Names never pile up: a name that would overlap a better-ranked label is hidden (its
-            // rank stays; the tooltip still names the area). Recomputed after every zoom.
+            // Labels never pile up and never leave the frame. In rank order (the selected area first) each label
+            // takes the first of four places (right of its area, left, above, below), moved inside the map's
+            // frame, that overlaps no label placed before it. The top {{ this.top_names }} and the selected area
+            // always keep their names (the first place, inside the frame, when none is free); a lower-ranked
+            // label without a free place shows its rank only, or nothing (the tooltip still names the area).
+            // Recomputed after every move and zoom; the districts' names (orientation) yield to every label.
             var declutter = function () {
-                var rect = function (el) { return el.getBoundingClientRect(); };
+                var frame = map.getContainer().getBoundingClientRect();
+                var inner = {left: frame.left + 2, top: frame.top + 2,
+                             right: frame.right - 2, bottom: frame.bottom - 2};
+                var rect = function (el) { var r = el.getBoundingClientRect();
+                    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
                 var overlaps = function (a, b) {
                     return a.left < b.right + 2 && a.right > b.left - 2 && a.top < b.bottom + 1 && a.bottom > b.top - 1;
                 };
+                var moved = function (b, left, top) {
+                    return {left: left, top: top, right: left + b.right - b.left, bottom: top + b.bottom - b.top};
+                };
+                var inside = function (b) {  // the box moved the least distance that brings it inside the frame
+                    var dx = 0, dy = 0;
+                    if (b.right > inner.right) { dx = inner.right - b.right; }
+                    if (b.left + dx < inner.left) { dx = inner.left - b.left; }
+                    if (b.bottom > inner.bottom) { dy = inner.bottom - b.bottom; }
+                    if (b.top + dy < inner.top) { dy = inner.top - b.top; }
+                    return moved(b, b.left + dx, b.top + dy);
+                };
+                // The map's own controls (zoom, scale, credit line) are in the way like labels.
+                var kept = Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"), rect);
+                var free = function (b) { return !kept.some(function (k) { return overlaps(b, k); }); };
                 var labels = [];
-                icons.forEach(function (marker) {
-                    var el = marker.getElement();
+                icons.forEach(function (icon) {
+                    var el = icon.marker.getElement();
                     if (!el) { return; }
-                    var name = el.querySelector(".area-name");
+                    var pill = el.querySelector(".area-label"), name = el.querySelector(".area-name");
+                    pill.style.transform = "";
+                    pill.style.visibility = "";
                     if (name) { name.style.display = ""; }
-                    labels.push({badge: el.querySelector(".rank-label"), name: name});
+                    labels.push({pill: pill, name: name, l: icon.l});
                 });
-                // Measure everything in one layout pass, then hide.
-                labels.forEach(function (l) {
-                    l.badgeBox = l.badge ? rect(l.badge) : null;
-                    l.nameBox = l.name ? rect(l.name) : null;
+                labels.forEach(function (x) { x.box = rect(x.pill); });  // measure everything in one layout pass
+                var places = function (x, b) {
+                    var bounds = layers[x.l.i].getBounds(), w = b.right - b.left, h = b.bottom - b.top;
+                    var nw = map.latLngToContainerPoint(bounds.getNorthWest());
+                    var se = map.latLngToContainerPoint(bounds.getSouthEast());
+                    var west = frame.left + nw.x, north = frame.top + nw.y, south = frame.top + se.y;
+                    var middle = frame.left + (nw.x + se.x) / 2;
+                    return [b, moved(b, west - 3 - w, b.top), moved(b, middle - w / 2, north - 3 - h),
+                            moved(b, middle - w / 2, south + 3)].map(inside);
+                };
+                var put = function (x, b) {
+                    x.pill.style.transform = "translate(" + (b.left - x.box.left) + "px," + (b.top - x.box.top) + "px)";
+                    kept.push(b);
+                };
+                labels.forEach(function (x) {
+                    var must = x.l.selected || (x.l.rank !== null && x.l.rank <= {{ this.top_names }});
+                    var options = places(x, x.box);
+                    var spot = options.filter(free)[0];
+                    if (spot) { put(x, spot); return; }
+                    if (must) { put(x, options[0]); return; }
+                    if (x.name && x.l.rank !== null) {  // the rank alone, where it fits
+                        x.name.style.display = "none";
+                        var badge = rect(x.pill);
+                        x.box = badge;
+                        spot = places(x, badge).filter(free)[0];
+                        if (spot) { put(x, spot); return; }
+                    }
+                    x.pill.style.visibility = "hidden";
                 });
-                var kept = [];
-                labels.forEach(function (l) {  // in rank order: better-ranked names win
-                    if (!l.nameBox) { return; }
-                    var hit = kept.some(function (k) { return overlaps(l.nameBox, k); })
-                        || labels.some(function (o) {
-                            return o !== l && o.badgeBox && overlaps(l.nameBox, o.badgeBox);
-                        });
-                    if (hit) { l.name.style.display = "none"; } else { kept.push(l.nameBox); }
+                // A district's name: inside its frame's top edge, else its bottom edge or a corner, else just
+                // outside the frame; hidden where every place overlaps a label or leaves the map.
+                map.getContainer().querySelectorAll(".district-label").forEach(function (el) {
+                    el.style.transform = "translate(-50%,3px)";
+                    el.style.visibility = "";
+                    var b = rect(el), w = b.right - b.left, h = b.bottom - b.top, d = el.dataset;
+                    var nw = map.latLngToContainerPoint([Number(d.north), Number(d.west)]);
+                    var se = map.latLngToContainerPoint([Number(d.south), Number(d.east)]);
+                    var west = frame.left + nw.x, east = frame.left + se.x, north = frame.top + nw.y;
+                    var south = frame.top + se.y, middle = (west + east - w) / 2;
+                    var spot = [[middle, north + 3], [middle, south - h - 3], [west + 6, north + 3],
+                                [east - w - 6, north + 3], [west + 6, south - h - 3], [east - w - 6, south - h - 3],
+                                [middle, north - h - 2], [middle, south + 2]].map(function (c) {
+                        return moved(b, c[0], c[1]);
+                    }).filter(function (c) {
+                        return free(c) && c.left >= inner.left && c.right <= inner.right
+                            && c.top >= inner.top && c.bottom <= inner.bottom;
+                    })[0];
+                    if (!spot) { el.style.visibility = "hidden"; return; }
+                    el.style.transform = "translate(-50%,3px) translate(" + (spot.left - b.left) + "px,"
+                        + (spot.top - b.top) + "px)";
+                    kept.push(spot);
                 });
             };
-            map.on("zoomend", declutter);
+            map.on("moveend resize", declutter);
             var update = function (move, group) {
                 var keyOf = move.styles.map(function (st) { return JSON.stringify(st); });
                 tips = move.tips;
@@ -296,7 +358,7 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                 move.labels.forEach(function (l) {
                     var a = info[l.i], rank = l.rank === null ? "–" : l.rank;
                     // Beside the area (right of its east edge), so the label never hides a small area.
-                    icons.push(L.marker([a.lat, a.east], {
+                    icons.push({l: l, marker: L.marker([a.lat, a.east], {
                         interactive: false,
                         keyboard: false,
                         icon: L.divIcon({
@@ -310,7 +372,7 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                                     + '" style="{{ this.rank_style }}">' + rank + '</span>')
                                 + '<span class="area-name" style="{{ this.name_style }}">' + l.name + '</span></div>'
                         })
-                    }).addTo(group));
+                    }).addTo(group)});
                 });
                 group.on("add", function () { setTimeout(declutter, 0); });
                 if (group._map) { setTimeout(declutter, 0); }
@@ -334,11 +396,20 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
     highlight: ClassVar[dict[str, int | str]] = {"weight": 4, "color": "#000000"}
 
     def __init__(
-        self, shapes: Shapes, n_areas: int, *, initial: dict, unranked: str, selected_outline: str, canvas_from: int
+        self,
+        shapes: Shapes,
+        n_areas: int,
+        *,
+        initial: dict,
+        unranked: str,
+        selected_outline: str,
+        canvas_from: int,
+        top_names: int = 3,
     ):
         """``initial``: every area's style until the first move; ``unranked``: a small area's marker fill
         until then; ``selected_outline``: the outline colour that marks the selected area (its marker is
-        drawn black too); from ``canvas_from`` areas Leaflet draws on one canvas."""
+        drawn black too); from ``canvas_from`` areas Leaflet draws on one canvas; the ``top_names`` best ranks (and
+        the selected area) always show their names."""
         super().__init__()
         self._name = "AreaShapes"
         self.digest = shapes.digest
@@ -348,6 +419,57 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
         self.unranked = unranked
         self.selected_outline = selected_outline
         self.n_areas = n_areas
+        self.top_names = top_names
+
+
+class DistrictFrames(SinglePassElement):
+    """The orientation layer drawn where no background map is: per district a light frame around its areas and its
+    name at the frame's top (``map_layers.district_frames``; the name arrives HTML-escaped). Part of the base map,
+    beneath the areas, never interactive and never in the tab order; its attribution says what it is. The ranked
+    areas' labels hide a district name they would overlap (``AreaShapes``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var group = L.featureGroup([], {attribution: {{ this.attribution | tojson }}});
+            {{ this.districts | tojson }}.forEach(function (d) {
+                L.polygon(d.rings, L.extend({interactive: false, className: "district-outline"},
+                                            {{ this.outline | tojson }})).addTo(group);
+                L.marker([d.lat, d.lng], {interactive: false, keyboard: false, icon: L.divIcon({
+                    className: "district-icon", iconSize: null, iconAnchor: [0, 0],
+                    html: '<div class="district-label" aria-hidden="true" data-north="' + d.lat + '" data-south="'
+                        + d.south + '" data-west="' + d.west + '" data-east="' + d.east
+                        + '" style="{{ this.label_style }}">' + d.name + "</div>"
+                })}).addTo(group);
+            });
+            group.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+    outline: ClassVar[dict[str, object]] = {
+        "color": "#8c8c8c",
+        "weight": 1,
+        "dashArray": "4 3",
+        "fillColor": "#ffffff",
+        "fillOpacity": 0.55,
+    }
+    label_style = (
+        "transform:translate(-50%,3px);white-space:nowrap;pointer-events:none;color:#555;"
+        "font:italic 600 10px/1.2 sans-serif;letter-spacing:0.05em;text-transform:uppercase;"
+        "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;"
+    )
+
+    def __init__(self, districts: list[dict], attribution: str):
+        """``districts``: per district ``name`` (escaped), ``rings`` ([lat, lng] per point), its name's place
+        (``lat``, ``lng``: the middle of the frame's top) and the frame's other sides (``south``, ``west``,
+        ``east``); ``attribution``: the map's credit
+        line for the layer (escaped)."""
+        super().__init__()
+        self._name = "DistrictFrames"
+        self.districts = districts
+        self.attribution = attribution
 
 
 class RankedStyles(SinglePassElement):

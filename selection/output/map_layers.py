@@ -24,12 +24,14 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from selection.data.status import list_status_text
+from selection.geo.districts import DISTRICT_COLUMN, districts
 from selection.geo.geometry import METRIC_CRS, metric_geometry
 from selection.memo import per_frame
 from selection.output.basemaps import Basemap, available_basemaps
 from selection.output.map_elements import (
     AreaShapes,
     DanishControls,
+    DistrictFrames,
     FitArea,
     LocalMap,
     MetricScale,
@@ -118,6 +120,7 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
 MAP_HEIGHT_PX = 370  # with the page top, the whole map fits on a 1280×720 screen
 LABEL_ALL_MAX = 40  # up to this many areas every area is labelled; above it only ...
 LABEL_TOP_N = 10  # ... the best-ranked areas and the selected one
+TOP_NAMES = 3  # these best ranks (and the selected area) always show their names, inside the map's frame
 CANVAS_FROM = 300  # from this many areas Leaflet draws on one canvas instead of an SVG path per area
 
 
@@ -130,15 +133,51 @@ def area_shapes(areas: gpd.GeoDataFrame, static_dir: Path = STATIC_DIR) -> AreaS
         unranked=UNRANKED_COLOUR,
         selected_outline=SELECTED_OUTLINE,
         canvas_from=CANVAS_FROM,
+        top_names=TOP_NAMES,
     )
 
 
 def ranked_base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium.Map:
     """``base_map`` with the areas' display geometry on it: the map a ``ranked_layer`` styles (that layer
-    carries no geometry, so a map without the shapes would show no areas)."""
+    carries no geometry, so a map without the shapes would show no areas). Without a background map the data's
+    districts are drawn beneath the areas to orient by (``district_frames``)."""
     m = base_map(areas, basemap)
+    chosen = basemap if isinstance(basemap, Basemap) else available_basemaps()[basemap]
+    if not chosen.external:
+        frames = district_frames(areas)
+        if frames:
+            DistrictFrames(frames, escape_text(DISTRICTS_ATTRIBUTION)).add_to(m)
     area_shapes(areas).add_to(m)
     return m
+
+
+DISTRICTS_ATTRIBUTION = "Bydele fra data, ikke grænser"
+
+
+def district_frames(areas: gpd.GeoDataFrame) -> list[dict]:
+    """The orientation layer's data (``selection.geo.districts``), once per loaded areas frame: per district its
+    escaped name, its frame's outer ring ([lat, lng], 5 decimals: about a metre) and its name's place."""
+    if DISTRICT_COLUMN not in areas or areas.empty:
+        return []
+
+    def build() -> list[dict]:
+        return [
+            {
+                "name": escape_text(d.name),
+                "rings": [
+                    [round(y, 5), round(x, 5)]
+                    for x, y in shapely.get_coordinates(shapely.get_exterior_ring(d.outline))[:-1]
+                ],
+                "lat": round(d.label_y, 6),
+                "lng": round(d.label_x, 6),
+                "south": round(d.outline.bounds[1], 6),
+                "west": round(d.outline.bounds[0], 6),
+                "east": round(d.outline.bounds[2], 6),
+            }
+            for d in districts(areas[DISTRICT_COLUMN].tolist(), areas.geometry)
+        ]
+
+    return per_frame("map.districts", areas, build)
 
 
 def area_rows_text(areas: gpd.GeoDataFrame) -> str:

@@ -10,13 +10,17 @@ import pytest
 from jinja2.utils import htmlsafe_json_dumps
 
 from selection.data.dataset import load_dataset
+from selection.output.map_elements import DistrictFrames
 from selection.output.map_layers import (
+    DISTRICTS_ATTRIBUTION,
     PALETTE,
+    TOP_NAMES,
     UNRANKED_COLOUR,
     area_at,
     base_map,
     escape_text,
     legend_entries,
+    ranked_base_map,
     ranked_layer,
     score_colour,
 )
@@ -232,3 +236,36 @@ def test_wms_basemap_without_url_draws_no_background(scored):
     js = base_map(dataset.areas, Basemap("Uden adresse", None, wms_layer="lag")).get_root().render()
     assert "L.tileLayer.wms(" not in js
     assert "L.tileLayer(" not in js
+
+
+def test_without_a_background_map_the_data_districts_orient_beneath_the_areas(tmp_path):
+    """Issue 29, class 16: with no tiles the areas no longer float on grey: each district the data names is a light
+    frame with its name (escaped, as every name), credited as made from the data; with tiles there is none."""
+    areas = area_features()
+    hostile = "<img src=x onerror=alert`1`>{{ 7*7 }}"
+    for k, feature in enumerate(areas["features"]):
+        feature["properties"]["bydel"] = hostile if k == 0 else "Valby (note)"
+    dataset = load_dataset(make_package(tmp_path / "p", areas=areas))
+    m = ranked_base_map(dataset.areas)
+    frames = [c for c in m._children.values() if isinstance(c, DistrictFrames)]
+    assert len(frames) == 1
+    names = sorted(d["name"] for d in frames[0].districts)
+    assert names == sorted([escape_text(hostile), "Valby"])
+    page = m.get_root().render()
+    assert "<img src=x" not in page
+    assert htmlsafe_json_dumps(escape_text(hostile))[1:-1] in page  # as text; the template syntax not evaluated
+    assert htmlsafe_json_dumps(escape_text(DISTRICTS_ATTRIBUTION)) in page
+    assert "ikke grænser" in DISTRICTS_ATTRIBUTION
+    scripts = [k for k in m._children if k.startswith(("district_frames", "area_shapes"))]
+    assert scripts == sorted(scripts, key=lambda k: not k.startswith("district"))  # the frames lie beneath the areas
+    tiles = ranked_base_map(dataset.areas, "osm")
+    assert not [c for c in tiles._children.values() if isinstance(c, DistrictFrames)]
+
+
+def test_the_map_always_names_the_top_three(scored):
+    dataset, result = scored
+    m = ranked_base_map(dataset.areas)
+    ranked_layer(dataset.areas, result.table).add_to(m)
+    page = m.get_root().render()
+    assert TOP_NAMES == 3
+    assert "x.l.rank <= 3" in page  # the labels' placement never hides these names (browser test: e2e)
