@@ -70,9 +70,7 @@ def render(dataset: Dataset) -> None:
     if chart.cut:
         st.caption(md(chart.cut))
     st.vega_lite_chart(chart.lines, with_locale(rank_chart_spec(chart)), width="stretch")
-    st.caption(
-        "Scenarierne er nummereret i den rækkefølge, de er valgt; det fulde navn står i tabellen og i værktøjstip."
-    )
+    st.caption(md("Scenarierne under aksen: " + "; ".join(f"{k}. {label}" for k, label in enumerate(rankings, 1))))
     shown = st.selectbox("Vis kort for", list(rankings), key=state.COMPARE_MAP_PICK.name)
     st_folium(
         ranked_base_map(dataset.areas, settings.background),

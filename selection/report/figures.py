@@ -41,6 +41,7 @@ DPI = 150
 LABEL_CHARS = 40
 MAX_CHART_RANKS = 30  # rank-change chart: the y axis reaches at most this rank (lower ranks sit at the bottom edge)
 LEGEND_COLUMNS = 4  # rank-change chart: the legend below it
+AXIS_CHARS = 20  # rank-change chart: characters per line of a scenario's name under the axis (a page is wide)
 END_LABEL_CHARS = 24  # rank-change chart: the name at a line's end (the legend has the longer name)
 
 
@@ -441,7 +442,9 @@ def rank_change_figure(comparison: dict[str, Any]) -> Figure:
                     color="#111111",
                 )
         ax.set_xticks(
-            range(len(labels)), [_text("\n".join(axis_label(k, label))) for k, label in enumerate(labels)], fontsize=7.5
+            range(len(labels)),
+            [_text("\n".join(axis_label(k, label, AXIS_CHARS))) for k, label in enumerate(labels)],
+            fontsize=7.5,
         )
         ax.set_xlim(-0.3, len(labels) - 1 + 0.9)
         ax.set_ylim(worst + 0.6, 0.4)

@@ -37,7 +37,8 @@ CHART_HEIGHT_PX = 320  # the plot; the legend below it grows with the lines
 AXIS_HEIGHT_PX = 60  # the scenarios' names under the plot (up to three lines)
 LEGEND_ROW_PX = 22
 LEGEND_COLUMNS = 3
-END_LABEL_PX = 150  # an area's name at its line's end, at most this wide (then '…'; the legend has it whole)
+NARROW_PX = 480  # a chart narrower than this (a phone) shows the scenarios' numbers only and two legend columns
+END_ROOM = " "  # the x axis's last place, left empty: the names at the lines' ends stand there
 
 
 @dataclass(frozen=True)
@@ -99,21 +100,39 @@ def rank_chart_spec(chart: RankChart) -> dict:
     line's last point, a legend with every drawn line, every scenario's name under the axis (numbered, wrapped;
     the full name in the tooltip). Drawn as SVG."""
     domain = list(chart.areas)
-    legend = {"orient": "bottom", "title": None, "columns": LEGEND_COLUMNS, "symbolLimit": 0, "labelLimit": 220}
+    legend = {
+        "orient": "bottom",
+        "title": None,
+        "columns": {"expr": f"width < {NARROW_PX} ? 2 : {LEGEND_COLUMNS}"},
+        "symbolLimit": 0,
+        "labelLimit": {"expr": f"width < {NARROW_PX} ? width / 2 - 40 : 220"},
+    }
     rows = -(-len(domain) // LEGEND_COLUMNS)
+    axis = list(dict.fromkeys(chart.lines.sort_values("orden", kind="stable")["Akse"]))
     x = {
         "field": "Akse",
         "type": "ordinal",
-        "sort": {"field": "orden"},
+        # One more place after the last scenario, unlabelled: the room for the names at the lines' ends, which grows
+        # and shrinks with the chart's width.
+        "scale": {"domain": [*axis, END_ROOM]},
         "title": None,
         # The axis text holds line breaks: one label line each. No label is dropped for overlap (the names are
-        # wrapped to fit) and none is cut by a width limit.
-        "axis": {"labelAngle": 0, "labelLimit": 0, "labelOverlap": False, "labelExpr": "split(datum.label, '\\n')"},
+        # wrapped to fit) and none is cut by a width limit; on a narrow screen only the numbers show (the caption
+        # below the chart names them).
+        "axis": {
+            "values": axis,
+            "labelAngle": 0,
+            "labelLimit": 0,
+            "labelOverlap": False,
+            "labelExpr": f"width < {NARROW_PX} ? slice(datum.label, 0, indexof(datum.label, '.') + 1) "
+            ": split(datum.label, '\\n')",
+        },
     }
     y = {
         "field": "Rang",
         "type": "quantitative",
-        "scale": {"reverse": True, "domain": [1, chart.worst]},
+        # Half a rank of room above rank 1 and below the last: their points and names are not cut at the edge.
+        "scale": {"reverse": True, "domain": [0.5, chart.worst + 0.5], "nice": False, "zero": False},
         "axis": {"tickMinStep": 1, "format": "d"},
         "title": "Rang (1 = bedst)",
     }
@@ -121,7 +140,6 @@ def rank_chart_spec(chart: RankChart) -> dict:
         # Streamlit fits the whole chart (plot, axis names, legend) into this height: room for each legend row.
         "height": CHART_HEIGHT_PX + AXIS_HEIGHT_PX + LEGEND_ROW_PX * rows,
         "usermeta": {"embedOptions": {"renderer": "svg"}},
-        "padding": {"left": 5, "top": 8, "bottom": 5, "right": END_LABEL_PX + 12},  # room for the names at the ends
         "encoding": {"x": x, "y": y},
         "layer": [
             {
@@ -154,7 +172,13 @@ def rank_chart_spec(chart: RankChart) -> dict:
             },
             {
                 "transform": [{"filter": "datum.Ende"}],
-                "mark": {"type": "text", "align": "left", "dx": 8, "fontSize": 11, "limit": END_LABEL_PX},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 8,
+                    "fontSize": 11,
+                    "limit": {"expr": f"width / {len(axis) + 1} - 12"},
+                },
                 "encoding": {"text": {"field": "Område", "type": "nominal"}, "color": {"value": "#111111"}},
             },
         ],
