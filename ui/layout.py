@@ -1,5 +1,5 @@
-"""Page-level layout helpers: a compact page top (map and ranking above the fold), readable text colours
-and the short guide."""
+"""Page-level layout helpers: a compact page top (map and ranking above the fold), readable text colours,
+the print layout and the short guide."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ MUTED_TEXT = "#595959"
 PAGE_BACKGROUNDS = ("#ffffff", "#f0f2f6")  # the main area and the sidebar (Streamlit's light theme)
 FOCUS_RING = "#b0283a"  # = theme.primaryColor in .streamlit/config.toml, Streamlit's own focus colour
 
-# The CSS classes Streamlit gives the keyed view switch and tabs.
+# The CSS classes Streamlit gives the keyed view switch and tabs, and the block shown only on paper.
 _VIEW_CLASS, _SECTION_CLASS = f"st-key-{state.VIEW.name}", f"st-key-{state.SECTION.name}"
+_PRINT_ONLY_CLASS = f"st-key-{state.PRINT_SETTINGS.name}"
 
 # Layout only (spacing, heading sizes, text colour), no text: the map and the top of the ranking must fit
 # on a 1280×720 screen under the title, the data-status notice and the view choice. Section headings are
@@ -47,20 +48,34 @@ _COMPACT_CSS = f"""
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script) {{ display: none; }}
 [data-testid="stDataFrame"] canvas:focus-visible, [data-testid="stDataFrame"] .dvn-scroller:focus-visible
   {{ outline: 2px solid {FOCUS_RING}; outline-offset: 1px; }}  /* a table's grid shows that it has the focus */
+/* the settings on paper (print_only): the sidebar says them on screen; its wrapper too (no gap left) */
+.{_PRINT_ONLY_CLASS}, [data-testid="stLayoutWrapper"]:has(> .{_PRINT_ONLY_CLASS}) {{ display: none; }}
 </style>
 """
 
 # Printing the page (Ctrl+P): only the content, one column, headings kept with what follows them,
 # no element split across pages. Controls that cannot be used on paper are left out; the full
-# shortlist and every detail are in the report (PDF/HTML) and the files.
-_PRINT_CSS = """
+# shortlist and every detail are in the report (PDF/HTML) and the files. The sidebar is left out too,
+# so the weights and the scenario in use are printed from a block that only paper shows (print_only).
+_PRINT_CSS = (
+    f"""
+<style>
+@media print {{
+  [data-testid="stLayoutWrapper"]:has(> .{_PRINT_ONLY_CLASS}) {{ display: block !important; }}
+  .{_PRINT_ONLY_CLASS} {{ display: block !important; border: 1px solid {MUTED_TEXT}; padding: 0.4rem 0.6rem;
+    margin-bottom: 0.6rem; break-inside: avoid; page-break-inside: avoid; }}
+}}
+</style>
+"""
+    + """
 <style>
 @media print {
   @page { size: A4 portrait; margin: 12mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   [data-testid="stStatusWidget"], [data-testid="stButtonGroup"], [data-testid="stExpander"],
   [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stNumberInput"],
-  [data-testid="stRadio"], [data-testid="stCheckbox"], [data-testid="stSelectbox"], .no-print {
+  [data-testid="stRadio"], [data-testid="stCheckbox"], [data-testid="stSelectbox"], [data-testid="stPopover"],
+  .no-print {
     display: none !important; }
   [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
     position: static !important; overflow: visible !important; height: auto !important; }
@@ -78,13 +93,26 @@ _PRINT_CSS = """
 }
 </style>
 """
+)
 
+GUIDE_LABEL = "Vejledning"  # short: the column beside the view switch cut "Sådan bruger du værktøjet"
+# The guide names every view of the switch (app.py) by its label; tests/app/test_guide.py checks it.
 GUIDE = (
-    "1. **Læs datastatus** øverst: de fleste værdier er endnu illustrative pladsholdere.",
-    "2. **Vægt kriterierne** i venstre side: hver skyder er kriteriets andel af den samlede score.",
-    "3. **Se kort og rangering**: farven er den samlede score, tallet er rangen. Klik på et område for detaljer.",
-    "4. **Tjek robustheden** under *Robusthed*: holder nr. 1, hvis vægtene eller de usikre værdier ændres?",
-    "5. **Hent kortlisten** som CSV eller Excel nederst; filen bærer forbeholdet og datastatus med sig.",
+    "1. **Læs datastatus** øverst: mange værdier er endnu illustrative pladsholdere.",
+    "2. **Vægt kriterierne** i sidepanelet: hver skyder er kriteriets andel af den samlede score (piletasterne "
+    "flytter et trin). Delvægte, afstand til aktører og baggrundskort ligger under skyderne.",
+    "3. **Rangering og kort**: farven er den samlede score, tallet er rangen. Klik på et område for detaljer. "
+    "Fanerne under kortet forklarer scorerne og giver kortlisten til styregruppen (CSV, Excel, rapport som PDF).",
+    "4. **Scenarier og udelukkelse** i sidepanelet: åbn et udgangspunkt, gem vægte og regler som et scenarie, "
+    "og del skærmen med *Kopiér link*. *Sammenlign scenarier* ligger nederst på siden.",
+    "5. **Robusthed**: holder nr. 1, hvis vægtene eller de usikre værdier ændres, og hvilke værdier afgør valget?",
+    "6. **Vurderinger**: lokale vurderinger af et område, i formularen eller i et regneark. **Registre**: "
+    "indsatser og aktører.",
+    "7. **Styregruppe**: en vægtningsrunde, hvor hvert medlem vægter, og gruppens resultat. **Beslutning**: "
+    "registrér beslutningen og hent rapporten.",
+    "8. **Indlæs data**: officielle områdegrænser, indikatorværdier og aktørregistre.",
+    "",
+    "Udskriver du siden, står vægtene, scenariet og reglerne øverst på papiret.",
 )
 
 
@@ -114,6 +142,11 @@ def compact_page() -> None:
     """Tighter spacing at the top of the page and Danish file-uploader texts (no content, layout only)."""
     hint = upload_hint(int(st.get_option("server.maxUploadSize")))
     st.html(_COMPACT_CSS + _UPLOADER_CSS % {"hint": hint} + _PRINT_CSS)
+
+
+def print_only() -> DeltaGenerator:
+    """A place shown only on paper (hidden on screen): the settings the printed page was made with."""
+    return st.container(key=state.PRINT_SETTINGS.name)
 
 
 def folded(
@@ -147,7 +180,10 @@ def sections(labels: Sequence[str], key: Key[str], keep: Iterable[Key[Any]] = ()
 
 
 def guide() -> None:
-    """A five-line guide for first-time users, folded away (drawn only when opened)."""
-    with folded("Sådan bruger du værktøjet", key=state.GUIDE_FOLD) as box:
-        if box.open:
+    """A short guide for first-time users in a popover: opened, it lies over the page and moves nothing (an
+    expander here pushed the map 500 px down). Drawn only while open."""
+    with st.popover(
+        GUIDE_LABEL, icon=":material/help:", width="stretch", key=state.GUIDE_FOLD.name, on_change="rerun"
+    ) as pop:
+        if pop.open:
             st.markdown("\n".join(GUIDE))

@@ -17,15 +17,17 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from selection.data.criteria import CriteriaModel
 from selection.data.dataset import Dataset
 from selection.data.performance import Performance
 from selection.data.status import DataStatus
 from selection.output.text_alternatives import ranking_sentence, unverified_leaders
 from selection.ranking.scoring import ScoreResult, weighted_indicators
-from selection.scenarios import ScenarioSettings
-from ui import data, decision_panel, details, map_panel, ranking, scenarios, shortlist, sidebar, state, status
-from ui.text import md
-from ui.values import Settings
+from selection.scenarios import ScenarioSettings, describe
+from selection.text.formatting import integer
+from ui import data, decision_panel, details, layout, map_panel, ranking, scenarios, shortlist, sidebar, state, status
+from ui.text import md, num
+from ui.values import Opened, Settings
 
 RANKING_VIEW = "Rangering og kort"  # the first value of the view switch (state.VIEW)
 
@@ -96,9 +98,37 @@ def show_notice(
         status.render(counts, dataset)
         if since := scenarios.changed_since_saved(scored.on_screen):
             st.info(md(since))
+        with layout.print_only():  # the sidebar is not printed: paper says what the ranking was made with
+            st.markdown("  \n".join(print_lines(dataset.model, scored.on_screen, state.OPENED.get())))
     if link is not None:
         with link:
             scenarios.copy_link(dataset.model, scored.on_screen)
+
+
+def print_lines(model: CriteriaModel, on_screen: ScenarioSettings, opened: Opened | None) -> list[str]:
+    """The settings of the ranking on screen for the printed page (issue 29, class 17): the scenario, the
+    weights as the sliders show them, the sub-weights that differ from the data package's, distance, rules."""
+    if opened is None:
+        scenario = "intet gemt scenarie (indstillingerne på skærmen)"
+    else:
+        kind = "udgangspunkt" if opened.version is None else f"nr. {opened.ref}, version {opened.version}"
+        changed = "" if opened.key == on_screen.key() else "; ændret på skærmen, ikke gemt"
+        scenario = f"{md(opened.name)} ({kind}{changed})"
+    shares = sidebar.whole_shares(on_screen.weights)
+    weights = ", ".join(f"{md(c.label)} {shares[c.id]} %" for c in model.criteria)
+    package = sidebar.slider_sub_weights(model, model.default_sub_weights)[0]
+    subs = [
+        f"{md(i.label)} {num(on_screen.sub_weights[i.id])}"
+        for i in model.indicators
+        if abs(float(on_screen.sub_weights.get(i.id, package[i.id])) - package[i.id]) > 1e-9
+    ]
+    rules = "; ".join(md(describe(r, model)) for r in on_screen.rules)
+    return [
+        f"**Indstillinger bag rangeringen** · Scenarie: {scenario}",
+        f"Vægte: {weights}",
+        "Delvægte: " + ("; ".join(subs) if subs else "som i datapakken"),
+        f"Afstand til aktører: {integer(on_screen.distance_m)} m · Udelukkelsesregler: {rules or 'ingen'}",
+    ]
 
 
 @st.fragment(key=state.RANKED_FRAGMENT.name)

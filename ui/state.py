@@ -81,7 +81,8 @@ def keep(keys: Iterable[Key[Any]]) -> None:
 
 VIEW = Key[str]("view")  # the view switch (its first value: ui.ranked_view.RANKING_VIEW)
 SECTION = Key[str]("section")  # the tabs below the map and ranking (ui.layout.SECTIONS); a map click opens the first
-GUIDE_FOLD = Key[bool]("fold_guide")  # the short guide's lazy expander
+GUIDE_FOLD = Key[bool]("fold_guide")  # the short guide's lazy popover (ui.layout.guide)
+PRINT_SETTINGS = Key[None]("print_settings")  # the weights and scenario shown only on paper (ui.layout.print_only)
 RANKED_FRAGMENT = Key[None]("ranked_view")  # the ranking view's weight-dependent fragment (ui.ranked_view.render)
 RANKING_TABLE = Key[None]("ranking")  # the container of the ranking table beside the map
 A11Y_STATUS = Key[None]("a11y_status")  # the polite status line's container (ui.a11y)
@@ -191,7 +192,7 @@ SCENARIO_KEEP = (
 
 
 def rule_remove_key(position: int) -> Key[bool]:
-    """The '✕' button of the rule at ``position``."""
+    """The 'Fjern regel' button of the rule at ``position``."""
     return Key(f"rule_remove_{position}")
 
 

@@ -1,14 +1,16 @@
-"""Printing the page (issue #11): the map stays with its heading, no table is cut off on A4."""
+"""Printing the page (issue #11): the map stays with its heading, no table is cut off on A4; the page says the
+weights and the scenario it was made with (issue 29, class 17)."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.test_browser import SCREENS, default_top, open_app
+from tests.e2e.test_browser import SCREENS, default_top, open_app, set_slider
+from tests.support.factory import bundled_in_use
 from tests.support.server import StreamlitServer
 
 pytestmark = pytest.mark.e2e
@@ -49,3 +51,34 @@ def test_the_printed_page_keeps_the_map_with_its_heading_and_cuts_no_table(
     assert "Samlet score" in map_page, "the map's legend prints with the heading"
     _, top_name = default_top()
     assert any("Rangering" in text and top_name.split("/")[0] in text for text in pages)
+
+
+def test_the_printed_ranking_says_which_weights_and_scenario_it_was_made_with(
+    app_server: StreamlitServer, page: Page
+) -> None:
+    """Issue 29 (17): the sidebar is not printed, so paper left out the weights and the scenario. A block only
+    paper shows names them (and follows a weight move)."""
+    model = bundled_in_use().model
+    labels = [c.label for c in model.criteria]
+    open_app(page, app_server.url + "?scenarie=behov-foerst", 13)  # a starting point: weights 1 : 1 : 2
+    block = page.locator(".st-key-print_settings")
+    expect(block).to_be_attached()
+    expect(block).to_be_hidden()  # on screen the sidebar says it
+    expect(page.locator("[data-testid=stLayoutWrapper]:has(> .st-key-print_settings)")).to_be_hidden()  # no gap
+    page.emulate_media(media="print")
+    expect(block).to_be_visible()
+    text = block.inner_text()
+    assert "Behov først (udgangspunkt)" in text, text
+    for label, share in zip(labels, (25, 25, 50), strict=True):
+        assert f"{label} {share} %" in text, text
+    assert "Udelukkelsesregler: ingen" in text, text
+    expect(page.get_by_role("button", name="Vejledning")).to_be_hidden()  # a control, useless on paper
+    first = (PdfReader(io.BytesIO(page.pdf(format="A4"))).pages[0].extract_text() or "").replace("\n", " ")
+    assert "Behov først (udgangspunkt)" in first, first
+    assert f"{labels[2]} 50 %" in first, first
+
+    page.emulate_media(media="screen")
+    set_slider(page, labels[0], "ArrowRight", "26")  # the printed block follows the screen
+    page.emulate_media(media="print")
+    expect(block).to_contain_text("ændret på skærmen, ikke gemt")
+    expect(block).to_contain_text(f"{labels[0]} 26 %")
