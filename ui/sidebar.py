@@ -78,6 +78,9 @@ def settle_shares(
     Returns the values and, per slider the code must set in this run, the earlier values the page may
     still report (a slider the page already shows right has none and is not set: setting a slider's value
     from code while the person presses it would undo the press).
+
+    One slider alone differing is read as a person's move, even at an earlier value (dragged back): a run
+    started by another control while the page is still behind can so take a late value for a move.
     """
     reported = {k: int(v) for k, v in reported.items()}
     moved = [k for k in reported if k in previous and reported[k] != previous[k]]
@@ -91,11 +94,18 @@ def settle_shares(
     for k, value in balanced.items():
         if k == person and value == reported[k]:
             continue  # the page shows the person's value: never set it from code
-        # A slider reported at the value the code gave it last has shown it; else earlier values may follow.
-        earlier = set() if reported[k] == previous.get(k, reported[k]) else {*pending.get(k, ()), previous[k]}
-        values = (earlier | {reported[k]}) - {value}
+        # The values the page may report for the slider, oldest first. Reported at the value the code gave it
+        # last, it has shown that; reported at an earlier one, the values before that one cannot come any more
+        # (the page gets the runs' values in order), those after it can.
+        if reported[k] == previous.get(k, reported[k]):
+            values = [reported[k]]
+        else:
+            earlier = list(pending.get(k, ()))
+            since = earlier[earlier.index(reported[k]) :] if reported[k] in earlier else [*earlier, reported[k]]
+            values = [*since, previous[k]]
+        values = [v for i, v in enumerate(values) if v != value and v not in values[i + 1 :]]
         if values:
-            still[k] = tuple(sorted(values))[-MAX_PENDING:]
+            still[k] = tuple(values[-MAX_PENDING:])
     return balanced, still
 
 

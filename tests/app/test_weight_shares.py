@@ -63,10 +63,13 @@ def press_quickly(start: dict[str, int], key: str, lags: list[int], step: int = 
             page.update(writes)
         arrived = max(arrived, upto)
 
-    for lag in [*lags, 0]:  # the last report: a run after everything arrived (e.g. the next interaction)
+    for i, lag in enumerate([*lags, 0]):  # the last report: a run after everything arrived (the next interaction)
         arrive(len(sent) - min(lag, len(sent)))
-        if len(sent) < len(lags):
-            page[key] = min(max(page[key] + step, 0), 100)
+        if i < len(lags):
+            pressed = min(max(page[key] + step, 0), 100)
+            if pressed == page[key]:
+                continue  # at the end of the slider a press changes nothing, and the page sends nothing
+            page[key] = pressed
         shares, pending = settle_shares(shares, page, pending)
         sent.append({k: shares[k] for k in pending})
     arrive(len(sent))
