@@ -283,7 +283,11 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                     if (name) { name.style.display = ""; }
                     labels.push({pill: pill, name: name, l: icon.l});
                 });
-                labels.forEach(function (x) { x.box = rect(x.pill); });  // measure everything in one layout pass
+                labels.forEach(function (x) {  // measure everything in one layout pass
+                    x.box = rect(x.pill);
+                    var badge = x.pill.querySelector(".rank-label");
+                    x.badge = badge ? rect(badge) : null;
+                });
                 var places = function (x, b) {
                     var bounds = layers[x.l.i].getBounds(), w = b.right - b.left, h = b.bottom - b.top;
                     var nw = map.latLngToContainerPoint(bounds.getNorthWest());
@@ -303,12 +307,11 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                     var spot = options.filter(free)[0];
                     if (spot) { put(x, spot); return; }
                     if (must) { put(x, options[0]); return; }
-                    if (x.name && x.l.rank !== null) {  // the rank alone, where it fits
-                        x.name.style.display = "none";
-                        var badge = rect(x.pill);
-                        x.box = badge;
-                        spot = places(x, badge).filter(free)[0];
-                        if (spot) { put(x, spot); return; }
+                    if (x.name && x.badge) {  // the rank alone (the pill's 1px padding around it), where it fits
+                        var alone = {left: x.box.left, top: x.box.top, bottom: x.box.bottom,
+                                     right: x.box.left + (x.badge.right - x.box.left) + 2};
+                        spot = places(x, alone).filter(free)[0];
+                        if (spot) { x.name.style.display = "none"; put(x, spot); return; }
                     }
                     x.pill.style.visibility = "hidden";
                 });
