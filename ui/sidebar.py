@@ -15,11 +15,13 @@ from selection.data.criteria import CriteriaModel
 from selection.output.basemaps import SKAERMKORT_KEY, Basemap, available_basemaps, tile_url_problem, token_problem
 from ui import layout, state
 from ui.state import sub_weight_key, weight_key
-from ui.text import md
+from ui.text import md, num
 from ui.values import Settings
 
 SLIDER_MAX = 100  # the main sliders are shares in percent and always add up to this
 SUB_MAX = 10.0
+SUB_STEP = 0.5
+SUB_GRID = tuple(i * SUB_STEP for i in range(int(SUB_MAX / SUB_STEP) + 1))  # 0, 0.5, …, 10
 
 
 def whole_shares(weights: dict[str, float], total: int = SLIDER_MAX) -> dict[str, int]:
@@ -125,6 +127,19 @@ def slider_sub_weights(model: CriteriaModel, sub_weights: dict[str, float]) -> t
     return shown, scaled
 
 
+def sub_weight_options(value: float) -> list[float]:
+    """The sub-weight slider's steps: every half from 0 to SUB_MAX, and the value on screen if it lies between
+    (a scenario's or a link's sub-weights are shown as they are, not moved to a step: a value missing from the
+    steps would be set back to the first)."""
+    return sorted({*SUB_GRID, float(value)})
+
+
+def sub_weight_label(value: float) -> str:
+    """A sub-weight in Danish on its slider: '1,0', '2,5', '1,3'; two decimals for a value with more ('3,33'),
+    so no value between the steps is labelled as a step."""
+    return num(value, 1 if float(value) == round(float(value), 1) else 2)
+
+
 def _is_equal(values: dict[str, int]) -> bool:
     return max(values.values()) - min(values.values()) <= 1
 
@@ -183,11 +198,12 @@ def render(model: CriteriaModel) -> DeltaGenerator:
             for crit in model.criteria:
                 st.markdown(f"**{md(crit.label)}**")
                 for ind in crit.indicators:
-                    st.slider(
+                    # Steps with Danish labels ('1,0', not '1.00': a slider's format has no decimal comma);
+                    # the value is the sub-weight itself, as links and scenarios hold it.
+                    st.select_slider(
                         md(ind.label),
-                        0.0,
-                        SUB_MAX,
-                        step=0.5,
+                        sub_weight_options(sub_weight_key(ind.id).value()),
+                        format_func=sub_weight_label,
                         key=sub_weight_key(ind.id).name,
                         help=md(ind.description) if ind.description else None,
                     )

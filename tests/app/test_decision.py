@@ -166,7 +166,7 @@ def test_with_sub_weights_that_cannot_rank_a_decision_gets_a_danish_message_and_
     _, url = setup
     at = open_folds(AppTest.from_file(APP, default_timeout=120)).run()
     for indicator in ("n1", "n2"):  # every sub-weight of a weighted criterion at 0 (the page keeps the last ranking)
-        at.slider(key=f"sw_{indicator}").set_value(0.0).run()
+        at.select_slider(key=f"sw_{indicator}").set_value(0.0).run()
     at.segmented_control(key="view").set_value("Beslutning").run()
     at = fill(at, "Alfa")
     assert any("Alle delvægte for 'Behov' er 0" in e.value.replace("\\", "") for e in at.error)

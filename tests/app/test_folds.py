@@ -29,7 +29,16 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def keys(at: AppTest) -> set[str]:
     """The keys of every widget drawn in the last run."""
     found = set()
-    for kind in ("slider", "selectbox", "multiselect", "text_input", "radio", "checkbox", "number_input"):
+    for kind in (
+        "slider",
+        "select_slider",
+        "selectbox",
+        "multiselect",
+        "text_input",
+        "radio",
+        "checkbox",
+        "number_input",
+    ):
         found |= {w.key for w in at.get(kind) if getattr(w, "key", None)}
     return found
 
@@ -65,7 +74,7 @@ def test_closed_parts_are_not_drawn(package: Path) -> None:
 def test_values_set_in_a_folded_part_survive_closing_it(package: Path) -> None:
     at = open_folds(AppTest.from_file(APP, default_timeout=60), state.SUB_WEIGHTS_FOLD.name, state.ACTORS_MAP_FOLD.name)
     at.run()
-    at.slider(key="sw_t1").set_value(0.0).run()
+    at.select_slider(key="sw_t1").set_value(0.0).run()
     at.slider(key="distance_m").set_value(1200).run()
     at.text_input(key="tile_url").set_value("https://kort.example.dk/{z}/{x}/{y}.png").run()
     changed = ranking(at)
@@ -79,7 +88,7 @@ def test_values_set_in_a_folded_part_survive_closing_it(package: Path) -> None:
         assert at.session_state["tile_url"] == "https://kort.example.dk/{z}/{x}/{y}.png"
         assert ranking(at) == changed
     open_folds(at, state.SUB_WEIGHTS_FOLD.name, state.ACTORS_MAP_FOLD.name).run()
-    assert at.slider(key="sw_t1").value == 0.0
+    assert at.select_slider(key="sw_t1").value == 0.0
     assert at.slider(key="distance_m").value == 1200
     assert at.text_input(key="tile_url").value == "https://kort.example.dk/{z}/{x}/{y}.png"
 
