@@ -542,9 +542,10 @@ def robustness_note(result: ScoreResult) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _changed_since(store_key: str, ref: str, version: int) -> str | None:
-    """The sentence on what was stored since the scenario's version was saved (cached per store revision)."""
-    if store_key == data.NO_STORE:
+def _changed_since(source: tuple[str, str, str], ref: str, version: int) -> str | None:
+    """The sentence on what was stored since the scenario's version was saved (cached per data source: the
+    package folder in use, its files' signature and the store revision; an import changes the first two)."""
+    if source[2] == data.NO_STORE:
         return None
     engine = data.engine()
     made = saved.get_scenario(engine, int(ref), version)
@@ -561,6 +562,6 @@ def changed_since_saved(on_screen: ScenarioSettings) -> str | None:
     if opened.key != on_screen.key():
         return None
     try:
-        return _changed_since(data.store_key(), opened.ref, int(opened.version))
+        return _changed_since(data.current_source(), opened.ref, int(opened.version))
     except (ScenarioError, StoreError):
         return None
