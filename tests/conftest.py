@@ -36,6 +36,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.serial)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir() -> None:
+    """pytest-playwright's fixture of this name deletes test-results/ when a session starts: under parallel
+    workers one worker's start deleted another's screenshots and axe reports mid-run, and the folder holds
+    artefacts the tests keep for a person to look at. Nothing is deleted here; each test writes its own files."""
+
+
 def _require_chromium() -> None:
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
