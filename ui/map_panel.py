@@ -9,7 +9,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from selection.data.dataset import Dataset
-from selection.geo.districts import ORIENTATION_NOTE
 from selection.output.basemaps import Basemap
 from selection.output.map_layers import (
     LABEL_ALL_MAX,
@@ -76,7 +75,7 @@ def legend(n_areas: int = 0, with_excluded: bool = False) -> None:
             else ""
         )
         + "Små områder har en prik. Grænserne er ikke officielle. "
-        f"Uden baggrundskort: {ORIENTATION_NOTE} "
+        "Uden baggrundskort viser grå rammer bydelene efter datapakken (om dens områder, ikke grænser). "
         "Klik på et område for at se detaljer.</div>"
         '<div style="font-size:0.85em;color:#555" data-testid="map-text-alternative">Kortet som tekst: '
         f'<a href="#{RANKING_ANCHOR}">tabellen Rangering</a> viser de samme områder med rang og score. Med '
