@@ -8,7 +8,6 @@ refused, so rendering never leaves the machine.
 from __future__ import annotations
 
 import base64
-import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -17,9 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from selection.data.dataset import KIND_LABELS
 from selection.data.status import kinds_per_area, value_status
@@ -27,7 +25,8 @@ from selection.limits import MAX_AREA_NAME
 from selection.output.text_alternatives import unverified_leaders
 from selection.ranking.scoring import STATUS_LABELS, STATUS_OK, STATUS_UNRANKED
 from selection.report.snapshot import ACCEPTABILITY_RANKS_KEPT
-from selection.text.formatting import count, integer, moment_text
+from selection.text import formatting
+from selection.text.formatting import compact, count, integer, moment_text
 from selection.text.literal import without_direction_marks
 
 LOCALE = "da_DK"
@@ -48,33 +47,87 @@ MAX_CELL_CHARS = 200  # a reason, source or note in a table row: the whole text 
 MAX_VALUE_NOTE_CHARS = 60  # source and note of one value in the values appendix (up to 50 areas × every indicator)
 MAX_SUMMARY_CHARS = 600  # the decision's reasons on the first page (the whole text is in the decision appendix)
 MAX_PRINTED_CHARS = 8000  # any one printed text (the longest text a person may type, a decision's reasons)
-MAX_UNBROKEN = 30  # characters without a break opportunity in a printed text (then a zero-width space)
+MAX_UNBROKEN = 30  # characters without a break opportunity in a printed text (then a <wbr> element; see breakable)
+MAX_URL_CHARS = 200  # a web address is kept whole up to this length where a text is cut (a cut address is useless)
 MAX_PRINTED_LINES = 20  # line breaks kept in one printed text; later lines run on, separated by ' / '
 
 
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def _cut_at(text: str, limit: int) -> int:
+    """Where ``text`` is cut to about ``limit`` characters: at ``limit``, or after a web address that spans it
+    (whole up to ``MAX_URL_CHARS``)."""
+    for found in _URL.finditer(text, max(0, limit - MAX_URL_CHARS), limit + MAX_URL_CHARS):
+        if found.start() >= limit:
+            break
+        if found.end() > limit:
+            return max(limit, min(found.end(), found.start() + MAX_URL_CHARS))
+    return limit
+
+
 def _shorter(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with a note of how much was left out."""
+    """``text`` cut to ``limit`` characters (a web address across the cut kept whole, ``_cut_at``) with a note of
+    how much was left out."""
     if len(text) <= limit:
         return text
-    return f"{text[:limit].rstrip()} … [{integer(len(text) - limit)} tegn udeladt]"
+    cut = _cut_at(text, limit)
+    if cut >= len(text):
+        return text
+    return f"{text[:cut].rstrip()} … [{integer(len(text) - cut)} tegn udeladt]"
 
 
-_UNBROKEN = re.compile(rf"(\S{{{MAX_UNBROKEN}}})(?=\S)")
+_UNBROKEN = re.compile(rf"\S{{{MAX_UNBROKEN + 1},}}")
+# The break opportunity in the HTML file: an element, no character (a browser copies '<wbr>' as nothing).
+WBR = Markup("<wbr>")
+# ... and in the HTML that WeasyPrint lays out as the PDF: a zero-width space. WeasyPrint draws it as no glyph
+# at all (no font of the PDF maps U+200B; pdftotext and a viewer's copy give the text without it), exactly as
+# it draws <wbr> (its ::before is a zero-width space), but without an element to style and lay out per
+# opportunity: 583 <wbr> elements cost 0.85 s more CPU on the worst accepted input (bench/bench_report.py).
+PDF_BREAK = Markup("\u200b")
 
 
-def breakable(text: str) -> str:
-    """``text`` with a zero-width space after every ``MAX_UNBROKEN`` characters without a space: the PDF's line
-    breaking tries every position of an unbroken run (60 names of 120 letters took 3 s, 10 of 280 took 16 s)."""
-    return _UNBROKEN.sub("\\1\u200b", text) if len(text) > MAX_UNBROKEN else text
+def breakable(text: str, mark: Markup = WBR) -> Markup | str:
+    """``text`` with a break opportunity ``mark`` after every ``MAX_UNBROKEN`` characters of a run without a space
+    (the text around it escaped). WeasyPrint's line breaking tries every position of an unbroken run (60 names of
+    120 letters took 3 s, 10 of 280 took 16 s); the mark adds no character to the text a reader sees or copies,
+    so an address copied from the HTML or the PDF is the address."""
+    if len(text) <= MAX_UNBROKEN or not _UNBROKEN.search(text):
+        return text
+    parts: list[Markup] = []
+    end = 0
+    for run in _UNBROKEN.finditer(text):
+        parts.append(escape(text[end : run.start()]))
+        word = run.group()
+        parts.append(mark.join(escape(word[k : k + MAX_UNBROKEN]) for k in range(0, len(word), MAX_UNBROKEN)))
+        end = run.end()
+    parts.append(escape(text[end:]))
+    return Markup("").join(parts)
 
 
 def bounded(text: str, chars: int = MAX_PRINTED_CHARS, lines: int = MAX_PRINTED_LINES) -> str:
-    """A text as the report prints it: at most ``lines`` lines (the rest run on) and ``chars`` characters."""
-    if text.count("\n") >= lines:
-        parts = text.split("\n")
-        rest = " / ".join(p.strip() for p in parts[lines - 1 :] if p.strip())
-        text = "\n".join([*parts[: lines - 1], rest])
-    return _shorter(text, chars)
+    """A text as the report prints it: at most ``lines`` lines (the rest run on, separated by ' / ') and ``chars``
+    characters. Only as much of the later lines is joined as can be shown (a source of 128,000 characters may have
+    6,000 lines); what is left after that is counted in the note."""
+    if text.count("\n") < lines:
+        return _shorter(text, chars)
+    pos = 0
+    for _ in range(lines - 1):
+        pos = text.index("\n", pos) + 1
+    out, length, room, first = [text[:pos]], pos, chars + MAX_URL_CHARS, True
+    while pos <= len(text) and length <= room:
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if piece := text[pos:end].strip():
+            out.append(piece if first else " / " + piece)
+            length += len(out[-1])
+            first = False
+        pos = end + 1
+    shown = "".join(out)
+    if pos > len(text):
+        return _shorter(shown, chars)
+    cut = _cut_at(shown, chars)
+    return f"{shown[:cut].rstrip()} … [{integer(len(shown) - cut + len(text) - pos)} tegn udeladt]"
 
 
 def cell_text(text: object, chars: int = MAX_CELL_CHARS) -> str:
@@ -93,41 +146,105 @@ def cell_name(name: object) -> str:
     return name_text(name, MAX_NAME_IN_TABLE)
 
 
-def _literal(value: Any) -> Any:
-    """Every printed value without invisible direction marks (``selection.text.literal``) and bounded in size
-    (``bounded``); markup stays markup."""
+def _literal(value: Any, mark: Markup = WBR) -> Any:
+    """Every printed value as the report prints it: a text without invisible direction marks
+    (``selection.text.literal``), bounded in size (``bounded``) and breakable (``breakable``); a number in Danish
+    (``selection.text.formatting``: the one formatting path), a yes/no as 'ja'/'nej'; markup stays markup.
+
+    A list, tuple or mapping is never printed (its Python form, '(1.0, 0.0–2.0)', is not Danish): TypeError."""
     if isinstance(value, Markup):
         return Markup(without_direction_marks(str(value)))
-    return breakable(bounded(without_direction_marks(value))) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return breakable(bounded(without_direction_marks(value)), mark)
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, int):
+        return integer(value)
+    if isinstance(value, float):
+        return compact(value, 2)
+    if isinstance(value, (list, tuple, dict, set)):
+        raise TypeError(f"the report prints no {type(value).__name__}: format it for the template")
+    return value
 
 
-_ENV = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    finalize=_literal,
-)
-
-
-def number(value: float | None, digits: int = 1) -> str:
-    """Danish decimal (comma); an en dash for a missing value."""
-    if value is None:
-        return "–"
-    return format_decimal(
-        round(float(value), digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=LOCALE
+def _environment(mark: Markup) -> Environment:
+    """The template's environment, printing every value through ``_literal`` with the break opportunity ``mark``."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=lambda value: _literal(value, mark),
     )
 
 
+_ENV = _environment(WBR)  # the HTML file
+_PDF_ENV = _environment(PDF_BREAK)  # the same template, laid out as the PDF
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """Danish decimal (``formatting.number``: comma, thousands point); an en dash for a missing value."""
+    return formatting.number(value, digits)
+
+
 def percent(share: float | None, digits: int = 0) -> str:
-    if share is None:
-        return "–"
-    if 0 < share < 0.005 and digits == 0:
-        return "under 1 %"
-    if 0.995 < share < 1 and digits == 0:
-        return "over 99 %"
-    return format_percent(share, format="#,##0" + ("." + "0" * digits if digits else "") + " %", locale=LOCALE)
+    """A share as Danish percent (``formatting.percent``); never '0 %' or '100 %' for a share that is neither."""
+    if share is not None and digits == 0:
+        if 0 < share < 0.005:
+            return "under 1 %"
+        if 0.995 < share < 1:
+            return "over 99 %"
+    return formatting.percent(share, digits)
+
+
+def yes_no_indicator(indicator: dict[str, Any]) -> bool:
+    """The indicator's values are yes/no (0 = nej, 1 = ja); a snapshot from before 'values' was kept says so by its
+    unit 'ja/nej' on the scale 0–1 (the rule of ``selection.data.criteria``)."""
+    if "values" in indicator:
+        return indicator["values"] == "yes_no"
+    scale = indicator.get("scale") or [None, None]
+    return [scale[0], scale[1]] == [0.0, 1.0] and str(indicator.get("unit") or "").casefold() == "ja/nej"
+
+
+def value_text(value: float | None, indicator: dict[str, Any] | None, digits: int = 1) -> str:
+    """An indicator's value as the report prints it: 'ja'/'nej' for a yes/no indicator, else a Danish number."""
+    if indicator is not None and yes_no_indicator(indicator) and value in (0, 1):
+        return "ja" if value == 1 else "nej"
+    return number(value, digits)
+
+
+def indicator_text(indicator: dict[str, Any]) -> str:
+    """An indicator with its sub-weight and scale in Danish: 'Andel i beskæftigelse (delvægt 0,5; skala 0–100;
+    lavere er bedre)'."""
+    scale = (
+        "ja/nej"
+        if yes_no_indicator(indicator)
+        else f"skala {compact(indicator['scale'][0], 2)}–{compact(indicator['scale'][1], 2)}"
+    )
+    parts = [f"delvægt {compact(indicator.get('sub_weight', 1.0), 2)}", scale]
+    if indicator.get("direction") == "cost":
+        parts.append("lavere er bedre")
+    if indicator.get("assessment"):
+        parts.append("lokal vurdering")
+    return f"{indicator['label']} ({'; '.join(parts)})"
+
+
+def params_text(value: Any) -> str:
+    """A rule's parameters (JSON) in Danish: 'top_k = 3; points = (none = 0; statement = 0,5)'; numbers through
+    the Danish formatter, never as Python or JSON writes them."""
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{key} = ({params_text(v)})" if isinstance(v, (dict, list)) else f"{key} = {params_text(v)}"
+            for key, v in value.items()
+        )
+    if isinstance(value, list):
+        return "; ".join(f"({params_text(v)})" if isinstance(v, (dict, list)) else params_text(v) for v in value)
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, (int, float)):
+        return compact(value, 4)
+    return "–" if value is None else str(value)
 
 
 def local_time(iso: str) -> str:
@@ -184,7 +301,7 @@ def robustness_text(snapshot: dict[str, Any]) -> str:
             return "Robustheden kunne ikke beregnes, fordi udelukkelsesreglerne udelukker alle områder."
         return "Robustheden kunne ikke beregnes, fordi ingen områder kan rangeres med de valgte vægte."
     top = next(r for r in snapshot["ranking"] if r["rank"] is not None)
-    n = format_decimal(rob["n_samples"], locale=LOCALE)
+    n = integer(rob["n_samples"])
     text = (
         f"Når kun vægtene varieres ({n} tilfældige vægtninger), er {top['name']} nr. 1 i "
         f"{percent(rob['weights_only']['first'][top['area_id']])} af dem"
@@ -266,6 +383,7 @@ def _registers(snapshot: dict[str, Any]) -> dict[str, Any] | None:
             "area": a["area"],
             "indicator": a["indicator"],
             "value": a["value_text"],
+            "numeric": a.get("value") is not None,  # else 'ingen registreringer': a text that may wrap
             "provenance": a["provenance"],
             "summary": a["summary"],
             "counted": a["counted"],
@@ -288,8 +406,7 @@ def _registers(snapshot: dict[str, Any]) -> dict[str, Any] | None:
     return {
         "intro": intro,
         "rules": [
-            {"indicator": r["indicator"], "text": r["text"], "params": json.dumps(r["rule"], ensure_ascii=False)}
-            for r in part["rules"]
+            {"indicator": r["indicator"], "text": r["text"], "params": params_text(r["rule"])} for r in part["rules"]
         ],
         "problems": " ".join(part.get("problems") or []),
         "areas": areas,
@@ -360,8 +477,8 @@ def _weighting(snapshot: dict[str, Any]) -> dict[str, Any] | None:
                 "rank": r["rank"] if r["rank"] is not None else "–",
                 "name": r["name"],
                 "total": number(r["total"]),
-                "cells": ["–" if k is None else str(k) for k in r["ranks"]],
-                "first": f"{r['first_count']} af {n}",
+                "cells": ["–" if k is None else integer(k) for k in r["ranks"]],
+                "first": f"{integer(r['first_count'])} af {integer(n)}",
             }
             for r in ranks["rows"]
         ],
@@ -478,7 +595,8 @@ def report_context(
     ranked = [r for r in ranking if r["rank"] is not None]
     top_n = snapshot["top_n"]
     areas = {a["id"]: a for a in snapshot["areas"]}
-    indicator_labels = {i["id"]: i["label"] for c in criteria for i in c["indicators"]}
+    indicators = {i["id"]: i for c in criteria for i in c["indicators"]}
+    by_label = {i["label"]: i for i in indicators.values()}
     rob = snapshot["robustness"]
     chosen = None
     if decision and decision.get("chosen_area_id"):
@@ -487,7 +605,7 @@ def report_context(
     listed = listed_areas(ranking, chosen)
     valued = listed_areas(ranking, chosen, REPORT_MAX_VALUE_AREAS)
     shown_top = min(top_n, REPORT_MAX_TOP)
-    assessments, assessments_cut = _assessments(snapshot, areas, indicator_labels)
+    assessments, assessments_cut = _assessments(snapshot, areas, indicators)
     priorities = snapshot.get("priorities")
     return {
         "title": "Valg af område – beslutningsgrundlag" if decision else "Valg af område – rapport til styregruppen",
@@ -497,6 +615,7 @@ def report_context(
         "generated_at": local_time(generated_at) if generated_at else local_time(snapshot["taken_at"]),
         "weights": [{"label": c["label"], "share": percent(c["weight"])} for c in criteria],
         "criteria": criteria,
+        "indicator_texts": [[indicator_text(i) for i in c["indicators"]] for c in criteria],
         "top": [
             {
                 "rank": r["rank"],
@@ -510,7 +629,7 @@ def report_context(
         "top_cut": (
             f"Tabellen viser de {integer(REPORT_MAX_TOP)} øverste af top {integer(top_n)}; hele rangeringen står i "
             "tabellen nedenfor og kan hentes som CSV."
-            if len(ranked) > shown_top
+            if top_n > REPORT_MAX_TOP and len(ranked) > shown_top  # only when --top asked for more than it shows
             else ""
         ),
         "top_n": top_n,
@@ -534,7 +653,8 @@ def report_context(
             if r["area_id"] in listed
         ],
         "robustness": rob,
-        "n_samples": format_decimal(rob["n_samples"], locale=LOCALE) if rob else "",
+        "n_samples": integer(rob["n_samples"]) if rob else "",
+        "seed": str(rob["seed"]) if rob else "–",  # as typed after --seed: an id, not a quantity
         "acc_weights": _acceptability(rob["weights_only"], ranking) if rob else None,
         "acc_values": _acceptability(rob["with_values"], ranking) if rob and rob["with_values"] else None,
         "max_se": number(100 * rob["weights_only"]["max_std_error"]) if rob else "",
@@ -543,7 +663,7 @@ def report_context(
             [
                 {
                     **p,
-                    "value": number(p["value"]),
+                    "now": _now_text(p, by_label.get(str(p.get("indicator")))),
                     "sentence": cell_text(p.get("sentence"), 2 * MAX_CELL_CHARS),
                     "what": cell_text(p.get("what")),
                 }
@@ -564,10 +684,9 @@ def report_context(
             {
                 "area": cell_name(areas.get(v["area_id"], {}).get("name", v["area_id"])),
                 "indicator": v["indicator"],
-                "value": number(v["value"]),
+                "value": value_text(v["value"], indicators.get(v["indicator_id"])),
                 "kind": KIND_LABELS.get(v["kind"], v["kind"] or ""),
-                "source": bounded(str(v["source"] or ""), MAX_VALUE_NOTE_CHARS, 1),
-                "note": bounded(str(v["note"] or ""), MAX_VALUE_NOTE_CHARS, 1),
+                **_source_and_note(v),
             }
             for v in sorted(
                 snapshot["values"], key=lambda v: (areas.get(v["area_id"], {}).get("name", ""), v["indicator_id"])
@@ -592,6 +711,14 @@ def report_context(
         "rank_labels": max(shown_top, MANY_RANK_LABELS),
         "map_named": shown_top,
     }
+
+
+def _source_and_note(value: dict[str, Any]) -> dict[str, str]:
+    """A value's source and note in the values appendix: ``MAX_VALUE_NOTE_CHARS`` each, one line; a web address
+    in the source is kept whole (``MAX_URL_CHARS``), and the note then gets what is left of the two's room."""
+    source = bounded(str(value["source"] or ""), MAX_VALUE_NOTE_CHARS, 1)
+    room = max(2 * MAX_VALUE_NOTE_CHARS - max(len(source), MAX_VALUE_NOTE_CHARS), MAX_VALUE_NOTE_CHARS // 3)
+    return {"source": source, "note": bounded(str(value["note"] or ""), room, 1)}
 
 
 def shown_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -631,8 +758,18 @@ def shown_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _now_text(priority: dict[str, Any], indicator: dict[str, Any] | None) -> str:
+    """A priority's current value with its unit ('3,0 point'); a yes/no value as 'ja'/'nej' without the unit
+    (never '0,0 ja/nej'). A snapshot's priorities name their indicator by its label."""
+    unit = str(priority.get("unit") or "")
+    if indicator is None and unit.casefold() == "ja/nej":
+        indicator = {"values": "yes_no"}
+    text = value_text(priority.get("value"), indicator)
+    return text if text in ("ja", "nej", formatting.MISSING) or not unit else f"{text} {unit}"
+
+
 def _assessments(
-    snapshot: dict[str, Any], areas: dict[str, Any], indicator_labels: dict[str, str]
+    snapshot: dict[str, Any], areas: dict[str, Any], indicators: dict[str, dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], str]:
     """The assessments in force as the appendix lists them (the best-ranked areas' first, at most
     ``MAX_ASSESSMENT_ROWS``, long texts cut) and a note on what was left out."""
@@ -641,8 +778,8 @@ def _assessments(
     rows = [
         {
             "area": cell_name(areas.get(a["area_id"], {}).get("name", a["area_id"])),
-            "indicator": indicator_labels.get(a["indicator_id"], a["indicator_id"]),
-            "value": number(a["value"]),
+            "indicator": indicators.get(a["indicator_id"], {}).get("label", a["indicator_id"]),
+            "value": value_text(a["value"], indicators.get(a["indicator_id"])),
             "reason": cell_text(a["reason"]),
             "evidence": cell_text(a.get("evidence"), MAX_CELL_CHARS // 2),
             "assessor": cell_name(a["assessor_name"]),
@@ -692,6 +829,9 @@ def _decision_context(decision: dict[str, Any], areas: dict[str, Any]) -> dict[s
         "stored_by": "",  # decisions stored before identities were recorded have none
         "round": "",  # decisions from before weighting rounds cite none
         **decision,
+        # numbers of records: as typed after --decision, not quantities ('nr. 1234', not 'nr. 1.234')
+        "id": str(decision.get("id") or ""),
+        "corrects_id": str(decision["corrects_id"]) if decision.get("corrects_id") is not None else "",
         "chosen_name": areas.get(chosen, {}).get("name", chosen) if chosen else "Intet område valgt",
         "reasons_short": (
             cell_text(decision.get("reasons"), MAX_SUMMARY_CHARS)
@@ -714,6 +854,16 @@ def render_html(
     return _ENV.get_template("report.html.j2").render(**report_context(snapshot, decision, changes, generated_at))
 
 
+def pdf_html(
+    snapshot: dict[str, Any],
+    decision: dict[str, Any] | None = None,
+    changes: list[str] | None = None,
+    generated_at: str | None = None,
+) -> str:
+    """The HTML that is laid out as the PDF: ``render_html``'s, with ``PDF_BREAK`` as the break opportunity."""
+    return _PDF_ENV.get_template("report.html.j2").render(**report_context(snapshot, decision, changes, generated_at))
+
+
 def render_pdf(
     snapshot: dict[str, Any],
     decision: dict[str, Any] | None = None,
@@ -721,7 +871,7 @@ def render_pdf(
     generated_at: str | None = None,
 ) -> bytes:
     """The same report as an A4 PDF (WeasyPrint; only ``data:`` URLs may be fetched)."""
-    return html_to_pdf(render_html(snapshot, decision, changes, generated_at))
+    return html_to_pdf(pdf_html(snapshot, decision, changes, generated_at))
 
 
 def html_to_pdf(html: str) -> bytes:

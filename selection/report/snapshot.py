@@ -126,6 +126,7 @@ def take_snapshot(
                         "id": i.id,
                         "label": i.label,
                         "unit": i.unit,
+                        "values": i.values,  # "yes_no": the report prints 'ja'/'nej'
                         "direction": i.direction,
                         "scale": [i.scale_min, i.scale_max],
                         "assessment": i.assessment,
