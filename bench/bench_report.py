@@ -124,10 +124,11 @@ def worst_snapshot(folder: Path, n_areas: int) -> tuple[dict, dict]:
     """The worst input the app accepts for a report, as a snapshot and a decision.
 
     Area names of MAX_AREA_NAME characters full of line breaks; ``n_areas`` areas (star polygons of 50 corners);
-    one assessment in force per area and assessed indicator with the longest reason, evidence, name and role
-    the form accepts; source and note of the listed areas' values at the CSV cell limit; a comparison of the most
-    scenarios (longest names); --top at its maximum; a decision with its four texts at their limit and the most
-    participants."""
+    one assessment in force per area and assessed indicator with the longest reason, evidence (a web address),
+    name and role the form accepts; source (a web address: the report keeps an address whole up to
+    MAX_URL_CHARS where it cuts a text) and note of the listed areas' values at the CSV cell limit; a comparison of
+    the most scenarios (longest names); --top at its maximum; a decision with its four texts at their limit and the
+    most participants."""
     from make_package import generate
 
     from selection.assessments.model import MAX_EVIDENCE, MAX_NAME, MAX_REASON, MAX_ROLE
@@ -172,7 +173,7 @@ def worst_snapshot(folder: Path, n_areas: int) -> tuple[dict, dict]:
             "indicator_id": ind,
             "value": 3.0,
             "reason": _long("Begrundelse ", MAX_REASON),
-            "evidence": "e" * MAX_EVIDENCE,
+            "evidence": ("https://example.org/belaeg/" + "e" * MAX_EVIDENCE)[:MAX_EVIDENCE],
             "assessor_name": "V" * MAX_NAME,
             "assessor_role": "R" * MAX_ROLE,
             "assessed_on": "2026-11-01",
@@ -184,7 +185,8 @@ def worst_snapshot(folder: Path, n_areas: int) -> tuple[dict, dict]:
     listed = {r["area_id"] for r in snapshot["ranking"][:60]}
     for v in snapshot["values"]:
         if v["area_id"] in listed:
-            v["source"], v["note"] = _long("Kilde ", MAX_CSV_FIELD), _long("Note ", MAX_CSV_FIELD)
+            v["source"] = ("https://example.org/kilde/" + "k" * MAX_CSV_FIELD)[:MAX_CSV_FIELD]
+            v["note"] = _long("Note ", MAX_CSV_FIELD)
     decision = {
         "id": 1,
         "corrects_id": None,
