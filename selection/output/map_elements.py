@@ -313,6 +313,7 @@ class AreaShapes(JSCSSMixin, SinglePassElement):
                         spot = places(x, alone).filter(free)[0];
                         if (spot) { x.name.style.display = "none"; put(x, spot); return; }
                     }
+                    if (x.name) { x.name.style.display = "none"; }  // no name, and no room taken
                     x.pill.style.visibility = "hidden";
                 });
                 // A district's name: inside its frame's top edge, else its bottom edge or a corner, else just
