@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from selection.access import AccessDenied
+from selection.access import ASSESS_ON_BEHALF, AccessDenied
 from selection.assessments import AssessmentError, aggregate, record_assessments, value_versions
 from selection.assessments.sheet import assessment_sheet, read_assessment_sheet
 from selection.assessments.wording import number_text
@@ -61,13 +61,17 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
         "Indlæs et udfyldt vurderingsark",
         type=UPLOAD_TYPES,
         key=state.sheet_upload_key(generation).name,
-        help="Rækker uden vurderers navn får navnet og rollen, du har skrevet øverst.",
+        help="Rækker uden vurderers navn får navnet og rollen, du har skrevet øverst. En række, der nævner en "
+        "anden vurderer, gemmes som registreret af dig på vegne af vedkommende; den erstatter ikke nogens egen "
+        "vurdering.",
     )
     if upload is None:
         return
     name = str(state.ASSESSOR_NAME.get(""))
     role = str(state.ASSESSOR_ROLE.get(""))
-    news, report = read_assessment_sheet(upload.getvalue(), upload.name, package.model, package, name, role)
+    news, report = read_assessment_sheet(
+        upload.getvalue(), upload.name, package.model, package, name, role, recorder=name
+    )
     for warning in report.warnings:
         st.caption(md(f"Advarsel: {warning}"))
     if report.errors:
@@ -79,6 +83,23 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
         f"{len(news)} vurdering{'er' if len(news) != 1 else ''} klar til at blive gemt "
         f"({report.skipped} tomme rækker springes over). Kontrollér dem, og tryk Gem."
     )
+    others = sorted({n.assessor_name for n in news if n.on_behalf})
+    if others:
+        behalf = f"{count(sum(n.on_behalf for n in news), 'række', 'rækker')} nævner en anden vurderer end dig"
+        if not access.can(ASSESS_ON_BEHALF):
+            st.error(
+                md(
+                    f"{behalf} ({', '.join(others)}). Din rolle må ikke registrere vurderinger på vegne af andre: "
+                    "udfyld kun dine egne vurderinger, eller lad vurdererne indlæse deres ark selv. Intet er gemt."
+                )
+            )
+            return
+        st.warning(
+            md(
+                f"{behalf}: de gemmes som registreret af {name or 'dig'} på vegne af {', '.join(others)}. "
+                "Begge navne står i historikken, og de erstatter ikke nogens egen vurdering."
+            )
+        )
     st.dataframe(
         pd.DataFrame(
             {
@@ -87,6 +108,7 @@ def render(package: Dataset, latest: pd.DataFrame, writer: bool = True) -> None:
                 "Indikator": [labels[n.indicator_id] for n in news],
                 "Værdi": [number_text(n.value) for n in news],
                 "Vurderer": [n.assessor_name for n in news],
+                "Registreret af": [name if n.on_behalf else "" for n in news],
                 "Begrundelse": [n.reason for n in news],
             }
         ),

@@ -29,7 +29,7 @@ from selection.assessments import (
     record_assessment,
     value_version,
 )
-from selection.assessments.history import assessor_key
+from selection.assessments.history import entry_key
 from selection.assessments.wording import assessors_text, time_text
 from selection.data.criteria import Indicator
 from selection.data.dataset import KIND_LABELS, Dataset
@@ -306,7 +306,7 @@ def current_text(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
         values = rows["value"].astype(float)
         spread = f", spænd {cached_number(values.min())}–{cached_number(values.max())}" if len(values) > 1 else ""
         named = [
-            f"{r.assessor_name}: {cached_number(r.value)}" for r in rows.head(NAMED_ASSESSORS).itertuples(index=False)
+            f"{r.assessor_shown}: {cached_number(r.value)}" for r in rows.head(NAMED_ASSESSORS).itertuples(index=False)
         ]
         more = len(rows) - len(named)
         who = "; ".join(named) + (f" og {more} flere (se historikken)" if more > 0 else "")
@@ -408,8 +408,7 @@ def _history(store_key: str, area_id: str, indicator_id: str) -> tuple[pd.DataFr
 
 def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFrame) -> None:
     """Every entry for this value, newest first, one click away; withdraw one's own current assessment."""
-    me = assessor_key(str(state.ASSESSOR_NAME.get("")))  # the store's rule for "the same person"
-    mine = rows[rows["assessor_name"].map(assessor_key) == me] if me and len(rows) else rows.iloc[0:0]
+    mine = rows[rows["assessor_key"] == my_key()] if len(rows) else rows.iloc[0:0]
     try:
         frame, total = _history(data.store_key(), area_id, ind.id)
     except StoreError as exc:
@@ -445,12 +444,22 @@ def history_view(dataset: Dataset, area_id: str, ind: Indicator, rows: pd.DataFr
             )
 
 
+def my_key() -> str:
+    """The assessor this session's own entries belong to (the store's rule: the sign-in, else the typed name)."""
+    name = str(state.ASSESSOR_NAME.get("")).strip()
+    try:
+        identity = access.current_actor().identity
+    except AccessDenied:
+        return ""
+    return entry_key(name, identity, on_behalf=False) if name else ""
+
+
 def history_frame(entries: list) -> pd.DataFrame:
     """History entries, newest first, with Danish headers (the grid shows text as text)."""
     ordered = sorted(entries, key=lambda e: e.id, reverse=True)
     return pd.DataFrame(
         {
-            "Vurderer": [e.assessor_name for e in ordered],
+            "Vurderer": [e.assessor_text for e in ordered],
             "Gammel → ny": [f"{_old(e.previous_value)} → {cached_number(e.value)}" for e in ordered],
             "Begrundelse": [e.reason for e in ordered],
             "Gemt": [time_text(e.recorded_at) for e in ordered],

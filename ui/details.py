@@ -198,7 +198,7 @@ def _assessments(dataset: Dataset, aid: str) -> None:
             {
                 "Indikator": [labels.get(i, i) for i in rows["indicator_id"]],
                 "Værdi": [cached_number(v) for v in rows["value"]],
-                "Vurderer": rows["assessor_name"].to_numpy(),
+                "Vurderer": rows["assessor_shown"].to_numpy(),
                 "Begrundelse": rows["reason"].to_numpy(),
                 "Rolle / organisation": rows["assessor_role"].to_numpy(),
                 "Dato": [cached_date(d) for d in rows["assessed_on"]],

@@ -19,6 +19,7 @@ from selection.access.identity import cli_identity, issuer_of, local_identity, o
 from selection.access.model import (
     ADMINISTRATOR,
     ASSESS,
+    ASSESS_ON_BEHALF,
     ASSIGN_ROLES,
     CLI,
     EDIT_REGISTERS,
@@ -76,6 +77,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ADMINISTRATOR",
     "ASSESS",
+    "ASSESS_ON_BEHALF",
     "ASSIGN_ROLES",
     "CLI",
     "EDIT_REGISTERS",

@@ -14,6 +14,8 @@ METHODS = (OIDC, LOCAL, CLI, SEED, INVITATION)
 
 # What can be done. Which role may do what is data (the access_role table), not code.
 ASSESS = "assess"
+# Record assessments collected from others (a sheet naming another assessor), marked 'on behalf of' (revision 0010).
+ASSESS_ON_BEHALF = "assess_on_behalf"
 SAVE_SCENARIO = "save_scenario"
 IMPORT_DATA = "import_data"
 RESET_DATA = "reset_data"
@@ -24,6 +26,7 @@ SUBMIT_WEIGHTS = "submit_weights"  # answer in a round one is invited to (and no
 EDIT_REGISTERS = "edit_registers"  # record, change, withdraw and import initiatives and actors (issue 28)
 PERMISSION_TEXT = {  # "... må ikke <text>"
     ASSESS: "gemme vurderinger",
+    ASSESS_ON_BEHALF: "registrere vurderinger på vegne af andre",
     SAVE_SCENARIO: "gemme scenarier",
     IMPORT_DATA: "indlæse data",
     RESET_DATA: "gå tilbage til det medleverede datasæt eller gendanne en import",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC
@@ -9,7 +10,8 @@ from datetime import UTC
 import pandas as pd
 from sqlalchemy import Connection, Engine, RowMapping, func, select
 
-from selection.assessments.model import Assessment
+from selection.access.model import OIDC, Identity
+from selection.assessments.model import Assessment, assessor_text
 from selection.storage.database import read_connection
 from selection.storage.database.tables import assessment
 from selection.text.form_fields import DROPPED_IN_LINES
@@ -26,12 +28,35 @@ CURRENT_COLUMNS = [
     "assessed_on",
     "recorded_at",
     "version",
+    "assessor_key",
+    "on_behalf",
+    "recorded_by",
+    "assessor_shown",
 ]
+ON_BEHALF_PREFIX = "for:"  # the key of entries recorded on behalf of the named assessor
+IDENTITY_PREFIX = "oidc:"  # the key of a signed-in assessor's own entries
 
 
 def assessor_key(name: str) -> str:
     """Entries with the same name, up to case, spacing and invisible characters, belong to the same assessor."""
     return " ".join(unicodedata.normalize("NFC", name).translate(DROPPED_IN_LINES).split()).casefold()
+
+
+def identity_key(identity: Identity) -> str:
+    """A signed-in person as an assessor: their issuer and subject (never the name claim, which two people may
+    share); 'oidc:' and a digest, so the key fits the column however long the two are."""
+    digest = hashlib.sha256(f"{identity.issuer.rstrip('/')}\n{identity.subject}".encode()).hexdigest()[:40]
+    return IDENTITY_PREFIX + digest
+
+
+def entry_key(name: str, identity: Identity, on_behalf: bool) -> str:
+    """The assessor an entry belongs to: recorded on behalf of ``name`` ('for:<name>': never a signed-in person's
+    own value), a signed-in person's own (their identity), or, without sign-in, the name as typed."""
+    if on_behalf:
+        return ON_BEHALF_PREFIX + assessor_key(name)
+    if identity.method == OIDC:
+        return identity_key(identity)
+    return assessor_key(name)
 
 
 def store_revision(engine: Engine) -> int:
@@ -126,6 +151,9 @@ def _with_previous(rows: Sequence[RowMapping]) -> list[Assessment]:
                 actor_subject=row.get("actor_subject") or "",
                 actor_email=row.get("actor_email") or "",
                 actor_method=row.get("actor_method") or "",
+                on_behalf=bool(row.get("on_behalf")),
+                recorded_by=row.get("recorded_by") or "",
+                assessor_key=key[2],
             )
         )
         last[key] = value
@@ -133,7 +161,10 @@ def _with_previous(rows: Sequence[RowMapping]) -> list[Assessment]:
 
 
 def current_assessments(engine: Engine) -> pd.DataFrame:
-    """Each assessor's latest entry per area x indicator, withdrawals left out (one row each)."""
+    """Each assessor's latest entry per area x indicator, withdrawals left out (one row each).
+
+    ``assessor_shown`` is the name to show: with the recording person's for entries recorded on behalf of the
+    assessor ('Bo Berg (registreret af Anna Holm)')."""
     latest = (
         select(func.max(assessment.c.id).label("id"))
         .group_by(assessment.c.area_id, assessment.c.indicator_id, assessment.c.assessor_key)
@@ -155,6 +186,10 @@ def current_assessments(engine: Engine) -> pd.DataFrame:
                 "recorded_at": row["recorded_at"].replace(tzinfo=UTC),
                 "evidence": row["evidence"] or "",
                 "assessor_role": row["assessor_role"] or "",
+                "assessor_shown": assessor_text(row["assessor_name"], bool(row["on_behalf"]), row["recorded_by"] or ""),
+                "assessor_key": row["assessor_key"] or assessor_key(row["assessor_name"]),
+                "on_behalf": bool(row["on_behalf"]),
+                "recorded_by": row["recorded_by"] or "",
             }
             for row in rows
         ],

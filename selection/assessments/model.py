@@ -26,6 +26,9 @@ class NewAssessment:
     assessor_name: str
     assessor_role: str
     assessed_on: date
+    # Recorded on behalf of ``assessor_name`` by the one saving (a sheet row naming someone else). The store
+    # also marks an entry so when the name is not the saving identity's own (``record.on_behalf_of``).
+    on_behalf: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,16 @@ class Assessment:
     actor_subject: str = ""
     actor_email: str = ""
     actor_method: str = ""
+    # revision 0010: recorded on behalf of ``assessor_name`` by ``recorded_by``; the key grouping the assessor's
+    # entries ('oidc:…' a signed-in person, 'for:<name>' entries recorded on behalf, else the name)
+    on_behalf: bool = False
+    recorded_by: str = ""
+    assessor_key: str = ""
+
+    @property
+    def assessor_text(self) -> str:
+        """Who assessed, and who recorded it when that was someone else: 'Bo Berg (registreret af Anna Holm)'."""
+        return assessor_text(self.assessor_name, self.on_behalf, self.recorded_by)
 
     @property
     def stored_by(self) -> str:
@@ -57,6 +70,13 @@ class Assessment:
     @property
     def is_withdrawal(self) -> bool:
         return self.value is None
+
+
+def assessor_text(name: str, on_behalf: bool, recorded_by: str) -> str:
+    """The assessor's name, with the recording person's when the entry was recorded on their behalf."""
+    if on_behalf:
+        return f"{name} (registreret af {recorded_by or 'en anden'})"
+    return name
 
 
 class AssessmentError(ValueError):

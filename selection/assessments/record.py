@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from selection.access import ASSESS, Actor, authorize
-from selection.assessments.history import assessor_key, cell_version, latest_entry, previous_value
+from selection.access import ASSESS, ASSESS_ON_BEHALF, OIDC, Actor, authorize
+from selection.assessments.history import assessor_key, cell_version, entry_key, latest_entry, previous_value
 from selection.assessments.model import Assessment, AssessmentConflict, AssessmentError, NewAssessment
 from selection.assessments.validation import validate_assessment
 from selection.assessments.wording import number_text, time_text
@@ -51,18 +52,25 @@ def record_assessments(
     ``expected_versions[k]`` None skips the stale check for that one; entries of one value (e.g.
     several assessors in one sheet) are checked against the version before the batch.
     ``labels`` (e.g. 'række 5') prefix the message of the entry that fails.
+
+    Who assessed is the saving identity unless an entry names someone else: such an entry is recorded on behalf
+    of the named assessor (``on_behalf_of``), which the role must allow (``assess_on_behalf``), and never
+    replaces a value of anyone's own.
     """
     if len(expected_versions) != len(news) or (labels is not None and len(labels) != len(news)):
         raise ValueError("news, expected_versions and labels must have the same length")
     cleaned = []
     for k, new in enumerate(news):
         try:
-            cleaned.append(validate_assessment(new, model, area_ids))
+            clean = validate_assessment(new, model, area_ids)
         except AssessmentError as error:
             raise _labelled(error, labels, k) from None
+        cleaned.append(replace(clean, on_behalf=on_behalf_of(clean, actor)))
     try:
         with write_transaction(engine, lock_table="assessment") as conn:
             authorize(conn, actor, ASSESS)  # in the write transaction: a role taken away meanwhile counts
+            if any(clean.on_behalf for clean in cleaned):
+                authorize(conn, actor, ASSESS_ON_BEHALF)
             saved = []
             written: dict[tuple[str, str], int] = {}  # entries this batch already added per value
             for k, clean in enumerate(cleaned):
@@ -78,6 +86,12 @@ def record_assessments(
     except IntegrityError:  # another writer took a version first (the unique index caught it)
         raise _race_conflict(engine, cleaned, model, labels) from None
     return saved
+
+
+def on_behalf_of(new: NewAssessment, actor: Actor) -> bool:
+    """Whether ``new`` is recorded on behalf of its named assessor: asked for, or the name is not the saving
+    identity's own (a cell or a typed name never makes an entry someone else's own)."""
+    return new.on_behalf or assessor_key(new.assessor_name) != assessor_key(actor.identity.name)
 
 
 def _race_conflict(
@@ -114,13 +128,15 @@ def _append(
     conn: Connection, clean: NewAssessment, expected_version: int | None, label: str, actor: Actor
 ) -> Assessment:
     """Insert one validated entry inside the caller's write transaction."""
-    key = assessor_key(clean.assessor_name)
+    key = entry_key(clean.assessor_name, actor.identity, clean.on_behalf)
+    recorded_by = actor.identity.name or actor.identity.email or actor.identity.subject
     version = cell_version(conn, clean.area_id, clean.indicator_id)
     if expected_version is not None and version != expected_version:
         raise _conflict(latest_entry(conn, clean.area_id, clean.indicator_id), version, label)
     before = previous_value(conn, clean.area_id, clean.indicator_id, key)
     if clean.value is None and before is None:
-        raise AssessmentError(f"{clean.assessor_name} har ingen gældende vurdering af '{label}' at trække tilbage.")
+        who = f"{clean.assessor_name} (registreret af {recorded_by})" if clean.on_behalf else clean.assessor_name
+        raise AssessmentError(f"{who} har ingen gældende vurdering af '{label}' at trække tilbage.")
     recorded_at = datetime.now(UTC)
     new_id = conn.execute(
         assessment.insert()
@@ -137,6 +153,9 @@ def _append(
             recorded_at=recorded_at.replace(tzinfo=None),
             value_version=version + 1,
             **actor.identity.columns(),
+            on_behalf=clean.on_behalf,
+            recorded_by=recorded_by[:200],
+            actor_issuer=actor.identity.issuer[:400] if actor.identity.method == OIDC else "",
         )
         .returning(assessment.c.id)
     ).scalar_one()
@@ -156,6 +175,9 @@ def _append(
         actor_subject=actor.identity.subject,
         actor_email=actor.identity.email,
         actor_method=actor.identity.method,
+        on_behalf=clean.on_behalf,
+        recorded_by=recorded_by[:200],
+        assessor_key=key,
     )
 
 

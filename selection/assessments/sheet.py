@@ -201,11 +201,14 @@ def read_assessment_sheet(
     assessor_name: str = "",
     assessor_role: str = "",
     today: date | None = None,
+    recorder: str | None = None,
 ) -> tuple[list[NewAssessment], SheetReport]:
     """Turn the filled rows of a sheet into assessments; every problem names its row.
 
     ``assessor_name``/``assessor_role`` fill rows that leave those columns empty. Values are
     checked against the scale here; ``record_assessments`` checks everything again on save.
+    ``recorder`` (the name of the person loading the sheet, e.g. the signed-in one): a row naming someone else
+    is marked as recorded on behalf of that assessor (the store marks it so in any case).
     """
     report = SheetReport()
     item = load_source(ImportFile(filename, data), Limits(), report)
@@ -274,8 +277,10 @@ def read_assessment_sheet(
             continue
         evidence = f"Vurderingsark: {file_label(filename)}" + (f"; {cell(COL_EVIDENCE)}" if cell(COL_EVIDENCE) else "")
         try:  # the save's own checks (dates, text limits, invisible text), so the preview promises nothing false
+            behalf = recorder is not None and assessor_key(name) != assessor_key(recorder)
+            role = cell(COL_ROLE) or assessor_role.strip()
             new = validate_assessment(
-                NewAssessment(aid, iid, value, reason, evidence, name, cell(COL_ROLE) or assessor_role.strip(), on),
+                NewAssessment(aid, iid, value, reason, evidence, name, role, on, on_behalf=behalf),
                 model,
                 dataset.area_ids,
             )

@@ -98,7 +98,9 @@ def _import(engine: Engine, dataset: Dataset, file: Path, assessor: str, role: s
     except FileInputError as exc:
         print(f"FEJL: {file.name}: {exc}", file=sys.stderr)
         return 2
-    news, report = read_assessment_sheet(data, file.name, dataset.model, dataset, assessor, role)
+    news, report = read_assessment_sheet(
+        data, file.name, dataset.model, dataset, assessor, role, recorder=actor.identity.name
+    )
     for problem in report.warnings:
         print(f"  ADVARSEL: {problem}", file=sys.stderr)
     if report.errors:
@@ -170,7 +172,7 @@ def history_line(entry: Assessment, dataset: Dataset) -> str:
         label = dataset.model.indicator(entry.indicator_id).label
     except KeyError:
         label = entry.indicator_id
-    who = entry.assessor_name + (f" ({entry.assessor_role})" if entry.assessor_role else "")
+    who = entry.assessor_text + (f" ({entry.assessor_role})" if entry.assessor_role else "")
     old = "–" if entry.previous_value is None else number_text(entry.previous_value)
     lines = [
         f"{time_text(entry.recorded_at)} · {names.get(entry.area_id, entry.area_id)} · {label} "

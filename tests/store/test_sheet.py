@@ -299,3 +299,22 @@ def test_a_sheet_with_several_assessors_of_one_value_is_saved_whole(engine, data
         ("Cai", 3.0, 3),
     ]
     assert aggregate(current_assessments(engine))[["value", "n_assessors"]].values.tolist() == [[3.0, 3]]
+
+
+def test_rows_naming_someone_other_than_the_one_loading_are_marked_on_their_behalf(dataset):
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da")
+    filled = fill_csv(
+        sheet,
+        {
+            2: {"Ny værdi": "4", "Begrundelse": "Egen", "Vurderers navn": ""},  # the loader's own (the name is theirs)
+            3: {"Ny værdi": "3", "Begrundelse": "Egen", "Vurderers navn": "anna  HOLM"},  # the same name, own
+            4: {"Ny værdi": "2", "Begrundelse": "Fra et papirark", "Vurderers navn": "Bo Lund"},
+        },
+    )
+    news, report = read(filled, dataset, assessor_name="Anna Holm", recorder="Anna Holm")
+    assert report.ok, report.errors
+    assert [(n.assessor_name, n.on_behalf) for n in news] == [
+        ("Anna Holm", False),
+        ("anna HOLM", False),
+        ("Bo Lund", True),
+    ]

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, inspect, text
 from selection.storage.database.engine import read_connection
 
 # the newest file in migrations/versions (checked by tests/store/test_schema.py)
-HEAD_REVISION = "0009_decision_submission"
+HEAD_REVISION = "0010_assessment_on_behalf"
 VERSION_TABLE = "alembic_version"  # Alembic's default version table (migrations/env.py keeps the default)
 
 

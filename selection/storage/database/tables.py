@@ -32,6 +32,11 @@ assessment = Table(
     Column("actor_subject", String(400), nullable=True),
     Column("actor_email", String(320), nullable=True),
     Column("actor_method", String(20), nullable=True),
+    # added by revision 0010: recorded on behalf of the named assessor by the identity above (NULL: before 0010),
+    # that identity's name as shown, and its issuer (signed in)
+    Column("on_behalf", Boolean, nullable=True),
+    Column("recorded_by", String(ID_LENGTH), nullable=True),
+    Column("actor_issuer", String(400), nullable=True),
 )
 
 # Append-only (revision 0003): the steering group's decisions; a correction is a new row (corrects_id).
