@@ -587,6 +587,7 @@ def report_context(
     generated_at: str | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, formatted in Danish (text stays raw; the template escapes it)."""
+    from selection.geo.districts import district_name
     from selection.report.figures import MANY_RANK_LABELS, MAX_MAP_LABELS, map_png, why_png
 
     snapshot = shown_snapshot(snapshot)
@@ -637,7 +638,8 @@ def report_context(
         "chosen": chosen,
         "caveat": caveat_text(snapshot),
         "robustness_sentence": robustness_text(snapshot),
-        "map_uri": _data_uri(map_png(snapshot, shown_top)),
+        "map_uri": _data_uri(map_png(snapshot, shown_top, chosen["area_id"] if chosen else None)),
+        "map_districts": len({district_name(a.get("bydel")) for a in snapshot["areas"]} - {None}) >= 2,  # as drawn
         "why_uri": _data_uri(why_png(snapshot)) if ranked else None,
         "ranking_cut": cut_text(len(ranking), len(listed)),
         "ranking": [

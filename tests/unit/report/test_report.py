@@ -527,3 +527,38 @@ def test_the_first_page_names_the_top_areas_not_verified_on_the_list(bundled_rep
         assert f"r. {row['rank']} {row['name']} (" in text
     assert "er ikke verificeret som forebyggelsesområde" in text
     assert "bekræft listen" in html
+
+
+def test_a_decision_reports_map_marks_the_chosen_area_and_its_caption_says_so(small_snapshot, monkeypatch):
+    """Issue 29 (16): the decision report's map outlines the chosen area; a report without a decision marks none."""
+    import selection.report.figures as figures
+
+    drawn: list[str | None] = []
+    original = figures.map_png
+
+    def spy(snapshot, top_n, chosen=None):
+        drawn.append(chosen)
+        return original(snapshot, top_n, chosen)
+
+    monkeypatch.setattr(figures, "map_png", spy)
+    chosen = next(r for r in small_snapshot["ranking"] if r["rank"] == 2)
+    fields = {
+        "id": 1,
+        "decided_on": "2026-11-20",
+        "participants": [{"name": "Bo", "role": ""}],
+        "scenario": "s",
+        "chosen_area_id": chosen["area_id"],
+        "reasons": "r",
+        "dissent": "",
+        "conditions": "",
+        "recorded_by": "Bo",
+        "recorded_at": "2026-11-20T10:00:00+00:00",
+        "corrects_id": None,
+        "stored_by": "Bo",
+    }
+    text = " ".join("".join(scan(render_html(small_snapshot, fields)).text).split())
+    assert drawn[-1] == chosen["area_id"]
+    assert f"Det valgte område ({chosen['name']}) har en tyk orange kant" in text
+    text = " ".join("".join(scan(render_html(small_snapshot)).text).split())
+    assert drawn[-1] is None
+    assert "Det valgte område" not in text
