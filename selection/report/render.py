@@ -784,7 +784,7 @@ def _assessments(
             "value": value_text(a["value"], indicators.get(a["indicator_id"])),
             "reason": cell_text(a["reason"]),
             "evidence": cell_text(a.get("evidence"), MAX_CELL_CHARS // 2),
-            "assessor": cell_name(a["assessor_name"]),
+            "assessor": cell_name(a.get("assessor_shown") or a["assessor_name"]),  # with who recorded it for them
             "role": cell_name(a.get("assessor_role") or ""),
             "date": local_date(a["assessed_on"]) if a.get("assessed_on") else "",
         }

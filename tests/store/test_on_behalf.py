@@ -150,3 +150,21 @@ def test_entries_from_before_revision_0010_keep_working(engine) -> None:
     assert current(engine) == [("Anna Hansen", 4.0, False, "Anna Hansen")]
     with engine.connect() as conn:
         assert conn.execute(select(assessment.c.on_behalf).order_by(assessment.c.id)).scalars().all() == [None, False]
+
+
+def test_the_report_names_both_the_assessor_and_who_recorded_it(engine, tmp_path) -> None:
+    from selection.data.dataset import load_dataset
+    from selection.report import render_html
+    from selection.report.snapshot import snapshot_from_store
+    from tests.support.databases import assessment_criteria
+    from tests.support.factory import make_package
+
+    dataset = load_dataset(make_package(tmp_path / "p", criteria=assessment_criteria()))
+    anna = Actor(local_identity("Anna Hansen"))
+    indicator = next(i for i in dataset.model.indicators if i.assessment)
+    area = dataset.area_ids[0]
+    version = value_version(engine, area, indicator.id)
+    entry = NewAssessment(area, indicator.id, 3, "Fra mødet", "", "Bo Berg", "SSP", DAY)
+    record_assessment(engine, entry, dataset.model, dataset.area_ids, version, actor=anna)
+    html = render_html(snapshot_from_store(dataset, engine, None, 2, n_samples=100))
+    assert "Bo Berg (registreret af Anna Hansen)" in html
