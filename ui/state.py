@@ -311,10 +311,6 @@ def assessment_box_key(indicator_id: str) -> Key[None]:
     return Key(f"assess_{indicator_id}")
 
 
-def assessment_form_key(area_id: str, indicator_id: str) -> Key[None]:
-    return Key(f"assessment_form_{area_id}_{indicator_id}")
-
-
 def sheet_upload_key(generation: int) -> Key[None]:
     return Key(f"sheet_upload_{generation}")
 
