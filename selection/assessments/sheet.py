@@ -26,8 +26,9 @@ from selection.data.dataset import KIND_LABELS, Dataset
 from selection.errors import Report
 from selection.importing.readers.source import ImportFile, load_source
 from selection.importing.readers.tabular import read_table
-from selection.limits import Limits
+from selection.limits import MAX_SHEET_ENTRIES, Limits
 from selection.output.shortlist import neutralise, table_to_csv
+from selection.text.formatting import integer
 from selection.text.number_parser import NumberError, parse_number
 
 SHEET_FORMATS = {"excel-da": "Dansk Excel-CSV (semikolon, decimalkomma)", "xlsx": "Excel-projektmappe (.xlsx)"}
@@ -225,6 +226,7 @@ def read_assessment_sheet(
     indicators = {i.id: i for i in model.indicators}
     seen: dict[tuple[str, str, str], int] = {}
     out: list[NewAssessment] = []
+    filled = 0
     for offset, cells in enumerate(table.rows):
         n = table.first_row + offset
         where = f"række {n}"
@@ -237,6 +239,15 @@ def read_assessment_sheet(
         if not raw_value and not reason:
             report.skipped += 1
             continue
+        filled += 1
+        if filled > MAX_SHEET_ENTRIES:  # refused before any of it is checked further or written
+            report.problems = [p for p in report.problems if p.severity != "error"]  # the rows' own are moot now
+            report.error(
+                f"Arket har over {integer(MAX_SHEET_ENTRIES)} udfyldte rækker; højst {integer(MAX_SHEET_ENTRIES)} "
+                "gemmes ad gangen (alt eller intet, mens andre venter). Del arket op, og indlæs delene hver for sig.",
+                filename,
+            )
+            return [], report
         aid, iid = cell(COL_AREA_ID), cell(COL_IND_ID)
         ind = indicators.get(iid)
         problems: list[str] = []

@@ -318,3 +318,30 @@ def test_rows_naming_someone_other_than_the_one_loading_are_marked_on_their_beha
         ("anna HOLM", False),
         ("Bo Lund", True),
     ]
+
+
+def test_a_sheet_with_more_filled_rows_than_one_save_may_hold_is_refused_up_front(dataset):
+    """Issue 29: one sheet is one all-or-none transaction holding the write lock; a sheet past
+    MAX_SHEET_ENTRIES filled rows is refused before it is checked further, and nothing is returned."""
+    from selection.limits import MAX_SHEET_ENTRIES
+
+    sheet = assessment_sheet(dataset, aggregate(current_like([])), "excel-da", {})
+    rows = csv_rows(sheet)
+    header, first = rows[0], rows[1]
+    filled = [*first]
+    filled[header.index("Ny værdi")] = "3"
+    filled[header.index("Begrundelse")] = "Kender området"
+    filled[header.index("Vurderers navn")] = "Anna"
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow(header)
+    for _ in range(MAX_SHEET_ENTRIES + 1):
+        writer.writerow(filled)
+    news, report = read(buf.getvalue().encode("utf-8-sig"), dataset)
+    assert news == []
+    (error,) = report.errors
+    assert f"over {MAX_SHEET_ENTRIES:,} udfyldte rækker".replace(",", ".") in str(error)
+    assert "Del arket op" in str(error)
+    at_limit = buf.getvalue().encode("utf-8-sig").rsplit(b"\r\n", 2)[0] + b"\r\n"  # one row fewer: not this error
+    _, report = read(at_limit, dataset)
+    assert not any("udfyldte rækker" in str(e) for e in report.errors)
