@@ -485,7 +485,7 @@ def test_with_many_areas_the_report_lists_the_best_ranked_and_says_where_the_res
     assert "Tabellen viser de 50 bedst rangerede af 60 områder. Hele rangeringen kan hentes som CSV" in text
     assert "python -m selection rank --top 60" in text
     assert "Bilag C. Værdier med art og kilde" in text
-    assert "Værdierne for de øvrige 40 ligger i datasættet" in text  # the appendix: the 20 best ranked
+    assert "Værdierne for de øvrige 47 ligger i datasættet" in text  # the appendix: the 13 best ranked
     context = report_context(snapshot)
     assert [r["name"] for r in context["ranking"]] == [r["name"] for r in snapshot["ranking"][:REPORT_MAX_AREAS]]
     listed = {r["name"] for r in context["ranking"][:REPORT_MAX_VALUE_AREAS]}
