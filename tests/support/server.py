@@ -99,3 +99,11 @@ class StreamlitServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
         self.log.close()
+        # The log is kept for a server that raised (to read after a failing test); a clean one is removed, so
+        # test-results/ does not grow by a file per server and run (pytest-playwright no longer empties it).
+        log = Path(self.log.name)
+        try:
+            if "Traceback" not in log.read_text(encoding="utf-8", errors="replace"):
+                log.unlink()
+        except OSError:
+            pass
