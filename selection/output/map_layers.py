@@ -99,7 +99,7 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
     )
     DanishControls().add_to(m)
     MetricScale().add_to(m)
-    chosen = basemap if isinstance(basemap, Basemap) else available_basemaps()[basemap]
+    chosen = _basemap(basemap)
     if chosen.wms_layer and chosen.url:
         folium.WmsTileLayer(
             chosen.url,
@@ -115,6 +115,11 @@ def base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") -> folium
     # Room on the right for the names drawn beside the areas.
     m.add_child(FitArea([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(90, 10)))
     return use_local_assets(m)
+
+
+def _basemap(basemap: str | Basemap) -> Basemap:
+    """The background map named by its key, or the one given."""
+    return basemap if isinstance(basemap, Basemap) else available_basemaps()[basemap]
 
 
 MAP_HEIGHT_PX = 370  # with the page top, the whole map fits on a 1280×720 screen
@@ -142,8 +147,7 @@ def ranked_base_map(areas: gpd.GeoDataFrame, basemap: str | Basemap = "none") ->
     carries no geometry, so a map without the shapes would show no areas). Without a background map the data's
     districts are drawn beneath the areas to orient by (``district_frames``)."""
     m = base_map(areas, basemap)
-    chosen = basemap if isinstance(basemap, Basemap) else available_basemaps()[basemap]
-    if not chosen.external:
+    if not _basemap(basemap).external:
         frames = district_frames(areas)
         if frames:
             DistrictFrames(frames, escape_text(DISTRICTS_ATTRIBUTION)).add_to(m)
